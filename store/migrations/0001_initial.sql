@@ -1,0 +1,160 @@
+-- 0001: the whole model of CONTRACT.md. Everything stored is WGS-84 (EPSG:4326).
+
+CREATE TABLE areas (
+    code           VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    level          VARCHAR NOT NULL CHECK (level IN ('county', 'township', 'village', 'grid')),
+    parent_code    VARCHAR,
+    parent_derived BOOLEAN NOT NULL DEFAULT FALSE,   -- parent found spatially, not given in the file
+    geom           BLOB,                             -- WKB, WGS-84
+    minx DOUBLE, miny DOUBLE, maxx DOUBLE, maxy DOUBLE,
+    area_m2        DOUBLE,
+    imported_at    TIMESTAMP DEFAULT current_timestamp
+);
+
+-- Every area with each of its ancestors (and itself): the one join that turns any level into any other.
+CREATE TABLE area_ancestors (
+    code           VARCHAR NOT NULL,
+    ancestor_code  VARCHAR NOT NULL,
+    ancestor_level VARCHAR NOT NULL,
+    PRIMARY KEY (code, ancestor_code)
+);
+
+-- Queen contiguity between areas of one level (both directions), computed at boundary import.
+CREATE TABLE area_neighbors (
+    code     VARCHAR NOT NULL,
+    neighbor VARCHAR NOT NULL,
+    PRIMARY KEY (code, neighbor)
+);
+
+CREATE TABLE households (
+    code        VARCHAR PRIMARY KEY,
+    head_name   VARCHAR NOT NULL,
+    phone       VARCHAR,
+    address     VARCHAR,
+    members     INTEGER,
+    lon         DOUBLE,                 -- WGS-84
+    lat         DOUBLE,
+    grid_code   VARCHAR,                -- NULL: unassigned (kept, listed, never dropped)
+    grid_given  BOOLEAN NOT NULL DEFAULT FALSE,  -- grid came from the file, not from point-in-polygon
+    tags        VARCHAR[] NOT NULL DEFAULT [],
+    status      VARCHAR NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'moved', 'closed')),
+    created_on  DATE NOT NULL DEFAULT current_date,
+    updated_at  TIMESTAMP DEFAULT current_timestamp
+);
+
+CREATE TABLE staff (
+    id      VARCHAR PRIMARY KEY,
+    name    VARCHAR NOT NULL,
+    role    VARCHAR NOT NULL DEFAULT 'grid_member'
+            CHECK (role IN ('grid_leader', 'grid_member', 'secretary', 'cadre')),
+    phone   VARCHAR,
+    rank    INTEGER,                    -- 1..5 for pairing quotas (结穷亲), NULL when not a leader
+    active  BOOLEAN NOT NULL DEFAULT TRUE
+);
+
+-- Who answers for which grid, with history: valid_from NULL = since always, valid_to NULL = still.
+CREATE SEQUENCE staff_grids_seq;
+CREATE TABLE staff_grids (
+    id          BIGINT PRIMARY KEY DEFAULT nextval('staff_grids_seq'),
+    staff_id    VARCHAR NOT NULL,
+    grid_code   VARCHAR NOT NULL,
+    valid_from  DATE,
+    valid_to    DATE
+);
+
+-- 结穷亲: a leader paired with a household.
+CREATE TABLE pairings (
+    staff_id        VARCHAR NOT NULL,
+    household_code  VARCHAR NOT NULL,
+    since           DATE,
+    PRIMARY KEY (staff_id, household_code)
+);
+
+CREATE SEQUENCE visits_seq;
+CREATE TABLE visits (
+    id              BIGINT PRIMARY KEY DEFAULT nextval('visits_seq'),
+    household_code  VARCHAR NOT NULL,
+    staff_id        VARCHAR NOT NULL,
+    visited_on      DATE NOT NULL,
+    kind            VARCHAR NOT NULL DEFAULT 'home' CHECK (kind IN ('home', 'phone', 'meeting', 'reception')),
+    note            VARCHAR,
+    needs_action    BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at      TIMESTAMP DEFAULT current_timestamp,
+    created_by      VARCHAR,
+    UNIQUE (household_code, staff_id, visited_on, kind)
+);
+
+CREATE TABLE petitions (
+    id                  VARCHAR PRIMARY KEY,
+    received_on         DATE NOT NULL,
+    household_code      VARCHAR,
+    lon                 DOUBLE,          -- WGS-84
+    lat                 DOUBLE,
+    village_code        VARCHAR,         -- as given in the file
+    point_village_code  VARCHAR,         -- village holding (lon, lat), kept in step with boundaries
+    point_grid_code     VARCHAR,
+    category            VARCHAR,
+    channel             VARCHAR,
+    people              INTEGER NOT NULL DEFAULT 1,
+    status              VARCHAR NOT NULL DEFAULT 'received'
+                        CHECK (status IN ('received', 'in_progress', 'replied', 'closed')),
+    replied_on          DATE,
+    closed_on           DATE,
+    satisfaction        VARCHAR CHECK (satisfaction IS NULL OR satisfaction IN ('satisfied', 'partly', 'unsatisfied')),
+    reply_text          VARCHAR,
+    level_reached       VARCHAR,         -- county / city / province / national
+    updated_at          TIMESTAMP DEFAULT current_timestamp
+);
+
+CREATE TABLE rules (
+    key         VARCHAR PRIMARY KEY,
+    value       DOUBLE NOT NULL,
+    unit        VARCHAR,
+    description VARCHAR
+);
+
+INSERT INTO rules VALUES
+    ('visit_target_days',      3,     'days/week',    '每周走访不少于3天'),
+    ('revisit_days',           182,   'days',         '每户每半年至少入户一次'),
+    ('reply_working_days',     7,     'working days', '7个工作日内答复'),
+    ('close_days',             60,    'days',         '60日内办结（信访工作条例）'),
+    ('hotspot_min_count',      3,     'petitions',    '少于3件不列入热点排名'),
+    ('benchmark_coverage',     0.978, 'ratio',        '入户覆盖率基准（重庆 2008–2011）'),
+    ('benchmark_solved',       0.84,  'ratio',        '问题解决率基准'),
+    ('benchmark_satisfaction', 0.965, 'ratio',        '群众满意率基准'),
+    ('pairing_quota_rank1',    5,     'households',   '结穷亲：一级领导 5 户'),
+    ('pairing_quota_rank2',    4,     'households',   '结穷亲：二级 4 户'),
+    ('pairing_quota_rank3',    3,     'households',   '结穷亲：三级 3 户'),
+    ('pairing_quota_rank4',    2,     'households',   '结穷亲：四级 2 户'),
+    ('pairing_quota_rank5',    1,     'households',   '结穷亲：五级 1 户'),
+    ('households_per_staff_max', 150, 'households',   '每名网格工作人员负责户数上限');
+
+CREATE TABLE users (
+    name            VARCHAR PRIMARY KEY,
+    password_hash   VARCHAR NOT NULL,
+    role            VARCHAR NOT NULL CHECK (role IN ('admin', 'leader', 'office', 'grid_leader', 'member')),
+    areas           VARCHAR[] NOT NULL DEFAULT [],
+    staff_id        VARCHAR,
+    disabled        BOOLEAN NOT NULL DEFAULT FALSE,
+    failed_logins   INTEGER NOT NULL DEFAULT 0,
+    locked_until    TIMESTAMP,
+    is_demo         BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at      TIMESTAMP DEFAULT current_timestamp
+);
+
+CREATE SEQUENCE audit_seq;
+CREATE TABLE audit_log (
+    id         BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+    logged_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    user_name  VARCHAR NOT NULL,
+    action     VARCHAR NOT NULL,
+    area       VARCHAR,
+    counts     VARCHAR,                  -- JSON
+    detail     VARCHAR
+);
+
+CREATE TABLE meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
