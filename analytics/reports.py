@@ -1,0 +1,191 @@
+"""The numbers of CONTRACT.md §4, as DataFrames with the contract's columns.
+
+The pages and ``manage.py report`` call these same functions, so their numbers cannot differ.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from typing import Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from store import db
+
+COVERAGE_COLUMNS = ["code", "name", "households", "visited", "coverage"]
+QUOTA_COLUMNS = ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
+                 "target_days", "met"]
+UNVISITED_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since"]
+HOTSPOT_COLUMNS = ["code", "name", "households", "petitions", "per_1000", "gi_z", "gi_p", "gi_bin"]
+VISIT_KINDS = ("home", "phone", "meeting", "reception")
+Scope = Sequence[str] | None
+
+
+class ReportError(ValueError):
+    """A report asked for something that does not exist or makes no sense; the message says what to fix."""
+
+
+def parse_week(week: str) -> tuple[dt.date, dt.date]:
+    """``2026-W47`` (or ``2026W47``, ``2026-47``) → (Monday, Sunday) of that ISO week."""
+    m = re.fullmatch(r"\s*(\d{4})-?W?(\d{1,2})\s*", week or "", flags=re.IGNORECASE)
+    if not m:
+        raise ReportError(f"周 {week!r} 的格式应为 2026-W47 / week must look like 2026-W47")
+    year, wk = int(m.group(1)), int(m.group(2))
+    try:
+        monday = dt.date.fromisocalendar(year, wk, 1)
+    except ValueError:
+        raise ReportError(f"{year} 年没有第 {wk} 周 / no week {wk} in {year}") from None
+    return monday, monday + dt.timedelta(days=6)
+
+
+def _scope(scope: Scope) -> list[str] | None:
+    return None if scope is None else list(scope)
+
+
+def _check_level(level: str, allowed: Sequence[str]) -> None:
+    if level not in allowed:
+        raise ReportError(f"层级 {level} 无效，可用：{'、'.join(allowed)} / level must be one of {', '.join(allowed)}")
+
+
+def _check_range(date_from: dt.date, date_to: dt.date) -> None:
+    if date_from > date_to:
+        raise ReportError(f"起始日期 {date_from} 晚于结束日期 {date_to} / --from is after --to")
+
+
+def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
+             kinds: Sequence[str] = ("home",), scope: Scope = None) -> pd.DataFrame:
+    """Visit coverage of every area of a level.
+
+    Parameters
+    ----------
+    level : township, village or grid (county too).
+    date_from, date_to : the range, both inclusive.
+    kinds : the visit kinds that count (default home visits only).
+    scope : area codes the user may see; None for everything.
+
+    Returns
+    -------
+    DataFrame ``code,name,households,visited,coverage`` (coverage empty when households = 0).
+
+    Examples
+    --------
+    >>> from store import db
+    >>> coverage(db.connect(":memory:"), "grid", dt.date(2026, 1, 1), dt.date(2026, 1, 31)).columns.tolist()
+    ['code', 'name', 'households', 'visited', 'coverage']
+    """
+    _check_level(level, ("county", "township", "village", "grid"))
+    _check_range(date_from, date_to)
+    bad = [k for k in kinds if k not in VISIT_KINDS]
+    if bad or not kinds:
+        raise ReportError(f"走访方式 {','.join(bad) or '（空）'} 无效，可用：{','.join(VISIT_KINDS)} / unknown visit kind")
+    out = db.df(con, "coverage", level=level, date_from=date_from, date_to=date_to, kinds=list(kinds),
+                scope=_scope(scope))
+    return out[COVERAGE_COLUMNS]
+
+
+def quotas(con: duckdb.DuckDBPyConnection, week: str, scope: Scope = None) -> pd.DataFrame:
+    """Weekly quota per staff member responsible for a grid (``visit_days ≥ target_days`` is met)."""
+    start, end = parse_week(week)
+    target = int(db.rule(con, "visit_target_days"))
+    out = db.df(con, "quotas", week_start=start, week_end=end, target=target, scope=_scope(scope))
+    return out[QUOTA_COLUMNS]
+
+
+def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: int | None = None,
+              scope: Scope = None, extra: bool = False) -> pd.DataFrame:
+    """Households of an area due for a home visit as of a date: never visited first, then oldest.
+
+    ``extra=True`` adds tags, phone, address, lon, lat for the pages.
+    """
+    if db.one(con, "area_get", code=area) is None:
+        raise ReportError(f"没有编码为 {area} 的区域 / no area with code {area}")
+    if days is None:
+        days = int(db.rule(con, "revisit_days"))
+    if days < 1:
+        raise ReportError("--days 应为正整数 / --days must be a positive number")
+    out = db.df(con, "unvisited", area=area, as_of=as_of, days=int(days), scope=_scope(scope))
+    out["days_since"] = out["days_since"].astype("Int64")
+    return out if extra else out[UNVISITED_COLUMNS]
+
+
+def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
+             fdr: bool = False, scope: Scope = None, categories: Sequence[str] | None = None,
+             channels: Sequence[str] | None = None, group_only: bool = False,
+             unresolved_only: bool = False) -> pd.DataFrame:
+    """Petitions per 1,000 households and Getis-Ord Gi* per area (queen contiguity, binary, self included).
+
+    The Gi* is computed over all areas of the level in the county (the neighbourhood of an area
+    does not depend on who looks); ``scope`` only filters the rows returned.
+
+    Returns
+    -------
+    DataFrame ``code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin``.
+    """
+    _check_level(level, ("township", "village", "grid"))
+    _check_range(date_from, date_to)
+    counts = db.df(con, "hotspot_counts", level=level, date_from=date_from, date_to=date_to, scope=None,
+                   categories=list(categories) if categories else None,
+                   channels=list(channels) if channels else None,
+                   group_only=bool(group_only), unresolved_only=bool(unresolved_only))
+    hh = counts["households"].to_numpy(dtype=float)
+    pet = counts["petitions"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(hh > 0, 1000.0 * pet / hh, np.nan)
+    counts["per_1000"] = np.round(rate, 2)
+    z = gi_star(con, level, counts["code"].tolist(), np.nan_to_num(rate, nan=0.0))
+    p = 2.0 * norm.sf(np.abs(z))
+    counts["gi_z"] = np.round(z, 4)
+    counts["gi_p"] = np.round(p, 4)
+    counts["gi_bin"] = gi_bins(z, p, fdr=fdr)
+    if scope is not None:
+        visible = set(db.df(con, "areas_in_scope", level=level, scope=list(scope))["code"])
+        counts = counts[counts["code"].isin(visible)].reset_index(drop=True)
+    return counts[HOTSPOT_COLUMNS]
+
+
+def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.ndarray) -> np.ndarray:
+    """Analytical z-scores of Getis-Ord Gi* (esda.G_Local, star=True, binary queen weights).
+
+    Areas with no neighbours (islands) get z from their own value only; a constant ``y`` gives 0.
+    """
+    n = len(codes)
+    if n < 3 or np.allclose(y, y[0] if n else 0):
+        return np.zeros(n)
+    from esda.getisord import G_Local
+    from libpysal.weights import W
+
+    pairs = db.df(con, "neighbors_of_level", level=level)
+    neighbors: dict[str, list[str]] = {c: [] for c in codes}
+    known = set(codes)
+    for c, nb in zip(pairs["code"], pairs["neighbor"]):
+        if c in known and nb in known:
+            neighbors[c].append(nb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = W(neighbors, id_order=codes, silence_warnings=True)
+        g = G_Local(np.asarray(y, dtype=float), w, transform="B", star=True, permutations=0)
+    z = np.asarray(g.Zs, dtype=float)
+    return np.nan_to_num(z, nan=0.0)
+
+
+THRESHOLDS = ((2.576, 3), (1.960, 2), (1.645, 1))
+
+
+def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
+    """±3/±2/±1/0 for |z| ≥ 2.576/1.960/1.645/below; with ``fdr`` the p cut-offs are FDR-corrected."""
+    z = np.asarray(z, dtype=float)
+    out = np.zeros(len(z), dtype=int)
+    if not fdr:
+        for t, b in reversed(THRESHOLDS):
+            out[np.abs(z) >= t] = b
+    else:
+        from esda import fdr as fdr_cut
+
+        for alpha, b in ((0.10, 1), (0.05, 2), (0.01, 3)):
+            cut = fdr_cut(np.asarray(p, dtype=float), alpha) if len(p) else 0.0
+            out[np.asarray(p) <= cut] = b
+    return np.sign(z).astype(int) * out

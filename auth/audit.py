@@ -1,0 +1,219 @@
+"""The append-only audit log, and rule changes (each one audited).
+
+Actions written by the app: ``import``, ``visit_add``, ``visit_edit``, ``visit_delete``,
+``petition_status``, ``rule_change``, ``user_add``, ``user_passwd``, ``user_disable``,
+``user_enable``, ``export``, ``login``, ``login_failed``. Nothing here updates or deletes an entry.
+"""
+from __future__ import annotations
+
+import json
+import math
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+from store import db
+
+ACTIONS: tuple[str, ...] = (
+    "import", "visit_add", "visit_edit", "visit_delete", "petition_status", "rule_change",
+    "user_add", "user_passwd", "user_disable", "user_enable", "export", "login", "login_failed",
+)
+
+
+class RuleError(ValueError):
+    """A rule value out of range; ``str(e)`` is a Chinese sentence saying what is allowed."""
+
+
+@contextmanager
+def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Like :func:`store.db.transaction`, but joins the caller's transaction when one is open."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        yield con  # already inside the caller's transaction: it commits or rolls back
+        return
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+try:
+    from zoneinfo import ZoneInfo
+
+    _TZ: Any = ZoneInfo("Asia/Shanghai")
+except Exception:  # pragma: no cover - no tz database
+    _TZ = timezone(timedelta(hours=8))
+
+
+def now_local() -> datetime:
+    """The current time in Asia/Shanghai as a naive datetime (how TIMESTAMP columns store it)."""
+    return datetime.now(_TZ).replace(tzinfo=None)
+
+
+def naive_local(t: datetime | None) -> datetime:
+    """``t`` as a naive Asia/Shanghai datetime; ``None`` means now."""
+    if t is None:
+        return now_local()
+    if t.tzinfo is not None:
+        return t.astimezone(_TZ).replace(tzinfo=None)
+    return t
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalars
+        return v.item()
+    return str(v)
+
+
+def record(con: duckdb.DuckDBPyConnection, user: Any, action: str, area: str | None = None,
+           counts: dict | None = None, detail: str | None = None,
+           now: datetime | None = None) -> None:
+    """Append one audit entry.
+
+    Parameters
+    ----------
+    user : who did it: a user name or a :class:`auth.users.User`.
+    action : what (see :data:`ACTIONS`).
+    area : the area code concerned, if any.
+    counts : numbers worth keeping (e.g. ``{"imported": 10, "rejected": 2}``), stored as JSON.
+    detail : free text (file name, rule change, account name …).
+    now : the time to log (default: now in Asia/Shanghai).
+
+    Examples
+    --------
+    >>> from store import db
+    >>> con = db.connect(":memory:")
+    >>> record(con, "admin", "import", counts={"imported": 3})
+    >>> search(con, action="import")["counts"].iloc[0]
+    '{"imported": 3}'
+    """
+    name = getattr(user, "name", None) or (str(user) if user is not None else "")
+    if not name:
+        name = "?"
+    if not action:
+        raise ValueError("audit action must not be empty")
+    payload = (json.dumps(counts, ensure_ascii=False, sort_keys=True, default=_json_default)
+               if counts is not None else None)
+    t = naive_local(now)
+    db.execute(con, "audit_insert", logged_at=t, user_name=name, action=action,
+               area=area, counts=payload, detail=detail)
+
+
+def _start(d: date | datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return naive_local(d)
+    return datetime.combine(d, time.min)
+
+
+def _end_exclusive(d: date | datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return naive_local(d) + timedelta(microseconds=1)
+    return datetime.combine(d + timedelta(days=1), time.min)
+
+
+def search(con: duckdb.DuckDBPyConnection, user: Any = None, action: str | None = None,
+           since: date | datetime | None = None, until: date | datetime | None = None,
+           limit: int = 500) -> pd.DataFrame:
+    """Audit entries, newest first.
+
+    Parameters
+    ----------
+    user : only this user's entries (name or User).
+    action : only this action.
+    since, until : inclusive bounds; a date ``until`` includes that whole day.
+    limit : at most this many rows.
+
+    Returns
+    -------
+    DataFrame with columns id, logged_at, user_name, action, area, counts (JSON text), detail.
+    """
+    name = getattr(user, "name", None) or (str(user) if user is not None else None)
+    return db.df(con, "audit_search", user_name=name, action=action,
+                 since=_start(since), until=_end_exclusive(until), limit=int(limit))
+
+
+# ----------------------------------------------------------------------------- rules
+
+#: allowed range per rule: (minimum, maximum, integer only, what it is in Chinese)
+RULE_RANGES: dict[str, tuple[float, float, bool, str]] = {
+    "visit_target_days": (1, 7, True, "每周走访天数"),
+    "revisit_days": (1, 730, True, "入户走访周期（天）"),
+    "reply_working_days": (1, 60, True, "答复期限（工作日）"),
+    "close_days": (1, 365, True, "办结期限（天）"),
+    "hotspot_min_count": (0, 1000, True, "热点排名最少件数"),
+    "benchmark_coverage": (0, 1, False, "入户覆盖率基准"),
+    "benchmark_solved": (0, 1, False, "问题解决率基准"),
+    "benchmark_satisfaction": (0, 1, False, "群众满意率基准"),
+    "pairing_quota_rank1": (0, 50, True, "结穷亲户数（一级）"),
+    "pairing_quota_rank2": (0, 50, True, "结穷亲户数（二级）"),
+    "pairing_quota_rank3": (0, 50, True, "结穷亲户数（三级）"),
+    "pairing_quota_rank4": (0, 50, True, "结穷亲户数（四级）"),
+    "pairing_quota_rank5": (0, 50, True, "结穷亲户数（五级）"),
+    "households_per_staff_max": (1, 10000, True, "每人负责户数上限"),
+}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def validate_rule(key: str, value: Any) -> float:
+    """The value as a float when allowed for ``key``; :class:`RuleError` with a sentence otherwise."""
+    try:
+        v = float(str(value).strip().replace("，", "").replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"规则 {key} 的值“{value}”不是数字，请输入一个数字") from None
+    if not math.isfinite(v):
+        raise RuleError(f"规则 {key} 的值“{value}”不是有效数字，请输入一个数字")
+    rng = RULE_RANGES.get(key)
+    if rng is None:
+        if v < 0:
+            raise RuleError(f"规则 {key} 的值不能是负数，请输入 0 或更大的数")
+        return v
+    lo, hi, integer, label = rng
+    if integer and v != int(v):
+        raise RuleError(f"{label}（{key}）必须是整数，请输入 {_fmt(lo)} 到 {_fmt(hi)} 之间的整数")
+    if not lo <= v <= hi:
+        if integer:
+            raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，"
+                            f"“{_fmt(v)}”超出范围，请改正")
+        hint = "，例如 97.8 % 写作 0.978" if v > 1 else ""
+        raise RuleError(f"{label}（{key}）是 0 到 1 之间的比例{hint}，“{_fmt(v)}”超出范围，请改正")
+    return v
+
+
+def set_rule(con: duckdb.DuckDBPyConnection, key: str, value: Any, actor: Any = "admin") -> float:
+    """Change a rule (audited as ``rule_change`` in the same transaction).
+
+    Returns the new value. Raises :class:`RuleError` for an unknown rule or a value out of range.
+
+    Examples
+    --------
+    >>> from store import db
+    >>> con = db.connect(":memory:")
+    >>> set_rule(con, "visit_target_days", 4, actor="admin")
+    4.0
+    """
+    old = db.one(con, "rule_value", key=key)
+    if old is None:
+        known = "、".join(db.df(con, "rules_all")["key"].tolist())
+        raise RuleError(f"没有名为 {key} 的规则，可用的规则有：{known}")
+    v = validate_rule(key, value)
+    with atomic(con):
+        db.execute(con, "rule_set", key=key, value=v)
+        record(con, actor, "rule_change", counts={"old": float(old), "new": v},
+               detail=f"{key}: {_fmt(float(old))} → {_fmt(v)}")
+    return v

@@ -1,0 +1,458 @@
+"""Local accounts: roles scoped to areas, argon2 password hashing, login throttling.
+
+Roles
+-----
+``admin`` 县级管理员 · ``leader`` 县领导 · ``office`` 乡镇/街道 · ``grid_leader`` 网格长 ·
+``member`` 网格员. ``admin`` and ``leader`` may have no areas (the whole county); every other
+role needs at least one existing area code.
+
+Every change to an account is written to the audit log in the same transaction.
+Errors a person can fix are raised as :class:`AuthError` with a Chinese sentence.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any, Iterable
+
+import duckdb
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from store import db
+
+from . import audit
+
+ROLES: tuple[str, ...] = ("admin", "leader", "office", "grid_leader", "member")
+ROLE_NAMES_ZH: dict[str, str] = {
+    "admin": "县级管理员",
+    "leader": "县领导",
+    "office": "乡镇/街道",
+    "grid_leader": "网格长",
+    "member": "网格员",
+}
+#: roles that may have an empty area list, meaning the whole county
+COUNTY_WIDE_ROLES: frozenset[str] = frozenset({"admin", "leader"})
+
+MIN_PASSWORD_LENGTH = 8
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+DEMO_PASSWORD = "lianxin-demo"
+PASSWORD_ENV = "LIANXIN_PASSWORD"
+#: set to 1 (tests only) for cheap argon2 parameters
+FAST_HASH_ENV = "LIANXIN_FAST_HASH"
+
+_NAME_RE = re.compile(r"^[^\s\x00-\x1f\x7f]{1,64}$")
+_AREA_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+class AuthError(ValueError):
+    """A problem with an account a person can fix; ``str(e)`` is a Chinese sentence."""
+
+
+class LoginRefused(AuthError):
+    """A refused login. ``reason`` is one of ``bad_credentials``, ``locked``, ``disabled``.
+
+    ``locked_until`` is set when ``reason == "locked"``. The i18n keys
+    ``login.error.<reason>`` hold the sentence to show.
+    """
+
+    def __init__(self, reason: str, message: str, locked_until: datetime | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.locked_until = locked_until
+
+
+@dataclass
+class User:
+    """A logged-in user.
+
+    Examples
+    --------
+    >>> User("office", "office", ["T1"]).scope
+    ['T1']
+    >>> User("admin", "admin", []).scope is None
+    True
+    """
+
+    name: str
+    role: str
+    areas: list[str] = field(default_factory=list)
+    staff_id: str | None = None
+    is_demo: bool = False
+
+    @property
+    def scope(self) -> list[str] | None:
+        """``None`` (everything) for admin/leader without areas, else the list of area codes."""
+        if self.role in COUNTY_WIDE_ROLES and not self.areas:
+            return None
+        return list(self.areas)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def role_name(self) -> str:
+        """The role in Chinese (县级管理员, 网格长 …)."""
+        return ROLE_NAMES_ZH.get(self.role, self.role)
+
+
+# ----------------------------------------------------------------------------- time and hashing
+
+now_local = audit.now_local
+_naive = audit.naive_local
+
+
+@lru_cache(maxsize=2)
+def _hasher_for(fast: bool) -> PasswordHasher:
+    if fast:
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()  # argon2-cffi defaults: RFC 9106 low-memory profile
+
+
+def hasher() -> PasswordHasher:
+    """The password hasher: secure defaults, cheap ones only when ``$LIANXIN_FAST_HASH=1`` (tests)."""
+    return _hasher_for(os.environ.get(FAST_HASH_ENV, "") == "1")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (never equal to it)."""
+    return hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``; a malformed hash never matches."""
+    try:
+        return hasher().verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash(fast: bool) -> str:
+    return _hasher_for(fast).hash("lianxin-no-such-user")
+
+
+# ----------------------------------------------------------------------------- validation
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _NAME_RE.match(name):
+        raise AuthError("用户名不能为空，不能含空格，最长 64 个字符，请换一个用户名")
+    return name
+
+
+def _check_role(role: str | None) -> str:
+    if role not in ROLES:
+        given = "（未指定）" if not role else f"“{role}”"
+        raise AuthError(f"角色{given}不存在，请从 admin、leader、office、grid_leader、member 中选择一个")
+    return role
+
+
+def check_password(password: str | None) -> str:
+    """Raise :class:`AuthError` unless ``password`` is acceptable (at least 8 characters)."""
+    if password is None or len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符，请换一个更长的密码")
+    if not password.strip():
+        raise AuthError("密码不能全是空格，请换一个密码")
+    return password
+
+
+def parse_areas(areas: str | Iterable[str] | None) -> list[str]:
+    """Area codes from a list or a string such as ``"T1,T2"`` / ``"T1、T2"``; order kept, duplicates dropped."""
+    if areas is None:
+        return []
+    items = _AREA_SPLIT.split(areas) if isinstance(areas, str) else [str(a) for a in areas]
+    return list(dict.fromkeys(a.strip() for a in items if a and a.strip()))
+
+
+def _check_areas(con: duckdb.DuckDBPyConnection, role: str, areas: list[str]) -> list[str]:
+    if not areas:
+        if role in COUNTY_WIDE_ROLES:
+            return []
+        raise AuthError(f"角色 {role}（{ROLE_NAMES_ZH[role]}）必须指定负责的区域，请用 --areas 给出区域编码")
+    missing = [r[0] for r in db.rows(con, "auth_missing_areas", codes=areas)]
+    if missing:
+        raise AuthError(f"区域编码 {'、'.join(missing)} 不存在，请先导入这些区域的边界或改正编码")
+    return areas
+
+
+def _row_user(row: tuple) -> User:
+    name, _hash, role, areas, staff_id, _disabled, _failed, _locked, is_demo = row
+    return User(name=name, role=role, areas=list(areas or []), staff_id=staff_id, is_demo=bool(is_demo))
+
+
+def _get_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple | None:
+    r = db.execute(con, "auth_user_get", user_name=name).fetchone()
+    return r
+
+
+def _actor_name(actor: Any) -> str:
+    return getattr(actor, "name", None) or str(actor)
+
+
+# ----------------------------------------------------------------------------- accounts
+
+def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str,
+             areas: Iterable[str] | str | None = None, staff_id: str | None = None,
+             actor: Any = "admin", is_demo: bool = False) -> User:
+    """Create an account (audited as ``user_add``).
+
+    Parameters
+    ----------
+    name : the login name (1–64 characters, no spaces).
+    password : at least 8 characters.
+    role : one of :data:`ROLES`.
+    areas : area codes (must exist in ``areas``); may be empty only for admin and leader.
+    staff_id : the staff member this account belongs to (must exist in ``staff``).
+    actor : who does it (a name or a :class:`User`), for the audit log.
+    is_demo : a demo account (the login page then shows the demo password).
+
+    Returns
+    -------
+    User
+
+    Raises
+    ------
+    AuthError
+        unknown role, weak password, existing user, unknown area or staff member.
+    """
+    name = _check_name(name)
+    role = _check_role(role)
+    check_password(password)
+    codes = _check_areas(con, role, parse_areas(areas))
+    if staff_id is not None:
+        staff_id = str(staff_id).strip() or None
+    if staff_id is not None and not db.one(con, "auth_staff_count", staff_id=staff_id):
+        raise AuthError(f"工号 {staff_id} 不在人员名单中，请先导入人员或改正工号")
+    if _get_row(con, name) is not None:
+        raise AuthError(f"用户 {name} 已经存在，请换一个用户名，或用 passwd 修改它的密码")
+    pw_hash = hash_password(password)
+    with audit.atomic(con):
+        db.execute(con, "auth_user_insert", user_name=name, password_hash=pw_hash, role=role,
+                   areas=codes, staff_id=staff_id, is_demo=bool(is_demo), created_at=now_local())
+        audit.record(con, _actor_name(actor), "user_add",
+                     detail=f"{name} role={role} areas={','.join(codes) or '*'}"
+                            + (f" staff_id={staff_id}" if staff_id else "")
+                            + (" demo" if is_demo else ""))
+    return User(name=name, role=role, areas=codes, staff_id=staff_id, is_demo=bool(is_demo))
+
+
+def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
+    """The account ``name`` (disabled ones too), or None."""
+    r = _get_row(con, (name or "").strip())
+    return _row_user(r) if r else None
+
+
+def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
+    """The active account ``name`` (e.g. for ``manage.py --as NAME``); AuthError otherwise."""
+    r = _get_row(con, (name or "").strip())
+    if r is None:
+        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    if r[5]:
+        raise AuthError(f"用户 {name} 已被停用，请联系县级管理员")
+    return _row_user(r)
+
+
+def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every account (no hashes): name, role, areas, staff_id, disabled, failed_logins, locked_until, is_demo, created_at."""
+    return db.df(con, "auth_users_all")
+
+
+def has_demo_accounts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database has demo accounts (the login page then shows the demo password)."""
+    return bool(db.one(con, "auth_demo_account_count"))
+
+
+def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: Any = "admin") -> None:
+    """Set a new password (audited as ``user_passwd``); also clears a lock."""
+    name = (name or "").strip()
+    if _get_row(con, name) is None:
+        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    check_password(password)
+    pw_hash = hash_password(password)
+    with audit.atomic(con):
+        db.execute(con, "auth_user_set_password", user_name=name, password_hash=pw_hash)
+        audit.record(con, _actor_name(actor), "user_passwd", detail=name)
+
+
+def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin") -> None:
+    """Disable an account (audited as ``user_disable``): it can no longer log in."""
+    name = (name or "").strip()
+    if _get_row(con, name) is None:
+        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    with audit.atomic(con):
+        db.execute(con, "auth_user_set_disabled", user_name=name, disabled=True)
+        audit.record(con, _actor_name(actor), "user_disable", detail=name)
+
+
+def enable_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin") -> None:
+    """Enable a disabled account again (audited as ``user_enable``)."""
+    name = (name or "").strip()
+    if _get_row(con, name) is None:
+        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    with audit.atomic(con):
+        db.execute(con, "auth_user_set_disabled", user_name=name, disabled=False)
+        audit.record(con, _actor_name(actor), "user_enable", detail=name)
+
+
+# ----------------------------------------------------------------------------- login
+
+def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
+          now: datetime | None = None) -> User:
+    """Check a login and return the user, or raise :class:`LoginRefused` with the reason.
+
+    After :data:`MAX_FAILURES` wrong passwords in a row the account is locked for
+    :data:`LOCK_MINUTES` minutes (even the right password is refused meanwhile); a successful
+    login resets the count. A disabled account is refused (told so only with the right password).
+    Hashes made with older parameters are rehashed. Failures are audited as ``login_failed``.
+    """
+    t = _naive(now)
+    name = (name or "").strip()
+    row = _get_row(con, name) if name else None
+    if row is None:
+        verify_password(_dummy_hash(os.environ.get(FAST_HASH_ENV, "") == "1"), password or "")
+        audit.record(con, name or "?", "login_failed", detail="unknown user", now=t)
+        raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
+    _, pw_hash, _role, _areas, _staff, disabled, failed, locked_until, _demo = row
+    if locked_until is not None and t < locked_until:
+        audit.record(con, name, "login_failed", detail="locked", now=t)
+        raise LoginRefused("locked", f"连续输错密码 {MAX_FAILURES} 次，账号已锁定到 "
+                           f"{locked_until:%Y-%m-%d %H:%M}，请稍后再试或请管理员重设密码",
+                           locked_until=locked_until)
+    if not verify_password(pw_hash, password or ""):
+        failed = int(failed or 0) + 1
+        until = None
+        if failed >= MAX_FAILURES:
+            until, failed = t + timedelta(minutes=LOCK_MINUTES), 0
+        with audit.atomic(con):
+            db.execute(con, "auth_login_failed", user_name=name, failed_logins=failed, locked_until=until)
+            audit.record(con, name, "login_failed",
+                         detail="wrong password" + (f", locked until {until:%Y-%m-%d %H:%M}" if until else ""),
+                         now=t)
+        if until is not None:
+            raise LoginRefused("locked", f"连续输错密码 {MAX_FAILURES} 次，账号已锁定到 "
+                               f"{until:%Y-%m-%d %H:%M}，请稍后再试或请管理员重设密码",
+                               locked_until=until)
+        raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
+    if disabled:
+        audit.record(con, name, "login_failed", detail="disabled", now=t)
+        raise LoginRefused("disabled", "这个账号已被停用，请联系县级管理员")
+    with audit.atomic(con):
+        db.execute(con, "auth_login_ok", user_name=name)
+        if hasher().check_needs_rehash(pw_hash):
+            db.execute(con, "auth_user_set_hash", user_name=name, password_hash=hash_password(password))
+        audit.record(con, name, "login", now=t)
+    return _row_user(row)
+
+
+def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str,
+                 now: datetime | None = None) -> User | None:
+    """The user when ``name``/``password`` may log in now, else None (see :func:`login` for why)."""
+    try:
+        return login(con, name, password, now=now)
+    except LoginRefused:
+        return None
+
+
+def session_valid(login_time: datetime | None, now: datetime | None = None,
+                  max_idle_minutes: float = 30) -> bool:
+    """Whether a session last active at ``login_time`` is still valid at ``now``.
+
+    Pass the time of the last activity to get an idle timeout (refresh it on every page run).
+
+    Examples
+    --------
+    >>> t = datetime(2026, 11, 24, 9, 0)
+    >>> session_valid(t, t + timedelta(minutes=29)), session_valid(t, t + timedelta(minutes=31))
+    (True, False)
+    """
+    if login_time is None:
+        return False
+    a, b = _naive(login_time), _naive(now)
+    return timedelta(0) <= b - a <= timedelta(minutes=max_idle_minutes)
+
+
+# ----------------------------------------------------------------------------- demo and CLI
+
+def create_demo_accounts(con: duckdb.DuckDBPyConnection, county_code: str, township_code: str,
+                         grid_code: str, grid_leader_staff_id: str | None = None,
+                         member_staff_id: str | None = None) -> list[User]:
+    """The demo accounts ``admin``, ``leader``, ``office``, ``grid_leader``, ``member``.
+
+    All have the password ``lianxin-demo`` and ``is_demo=True``. ``admin`` has the whole
+    county (no areas), ``leader`` the county code, ``office`` the township, ``grid_leader``
+    and ``member`` the grid. Existing accounts with these names are left as they are.
+    """
+    specs = [
+        ("admin", "admin", [], None),
+        ("leader", "leader", [county_code], None),
+        ("office", "office", [township_code], None),
+        ("grid_leader", "grid_leader", [grid_code], grid_leader_staff_id),
+        ("member", "member", [grid_code], member_staff_id),
+    ]
+    out = []
+    for name, role, areas, staff in specs:
+        existing = get_user(con, name)
+        if existing is not None:
+            out.append(existing)
+            continue
+        out.append(add_user(con, name, DEMO_PASSWORD, role, areas, staff_id=staff,
+                            actor="demo", is_demo=True))
+    return out
+
+
+def read_password(prompt: str = "新密码：", confirm: str = "再输入一次：") -> str:
+    """The password for ``manage.py users``: ``$LIANXIN_PASSWORD`` if set, else asked twice."""
+    env = os.environ.get(PASSWORD_ENV)
+    if env is not None:
+        return env
+    try:
+        first = getpass.getpass(prompt)
+        second = getpass.getpass(confirm)
+    except (EOFError, KeyboardInterrupt):
+        raise AuthError("没有读到密码，请在终端里输入，或设置环境变量 LIANXIN_PASSWORD") from None
+    if first != second:
+        raise AuthError("两次输入的密码不一致，请重新运行命令")
+    return first
+
+
+def users_command(con: duckdb.DuckDBPyConnection, action: str, name: str, role: str | None = None,
+                  areas: str | Iterable[str] | None = None, password: str | None = None,
+                  actor: Any = "admin", staff_id: str | None = None) -> str:
+    """``manage.py users add|passwd|disable|enable NAME [--role R] [--areas CODE,…]``.
+
+    The password is read with :func:`read_password` when not given. Returns the one line
+    to print; raises :class:`AuthError` with a sentence for anything wrong.
+    """
+    if action == "add":
+        if not role:
+            raise AuthError("请用 --role 指定角色：admin、leader、office、grid_leader、member")
+        _check_name(name)
+        _check_role(role)
+        _check_areas(con, role, parse_areas(areas))
+        if get_user(con, name) is not None:
+            raise AuthError(f"用户 {name} 已经存在，请换一个用户名，或用 passwd 修改它的密码")
+        pw = password if password is not None else read_password()
+        u = add_user(con, name, pw, role, areas, staff_id=staff_id, actor=actor)
+        where = "、".join(u.areas) if u.areas else "全县"
+        return f"已添加用户 {u.name}（{u.role_name}，区域：{where}）"
+    if action == "passwd":
+        if get_user(con, name) is None:
+            raise AuthError(f"用户 {name} 不存在，请检查用户名")
+        pw = password if password is not None else read_password()
+        set_password(con, name, pw, actor=actor)
+        return f"已修改用户 {name.strip()} 的密码"
+    if action == "disable":
+        disable_user(con, name, actor=actor)
+        return f"已停用用户 {name.strip()}"
+    if action == "enable":
+        enable_user(con, name, actor=actor)
+        return f"已启用用户 {name.strip()}"
+    raise AuthError(f"不认识的操作“{action}”，请用 add、passwd 或 disable")

@@ -1,0 +1,138 @@
+"""Areas as geometry: loading them from the store, point-in-polygon, parents, neighbours."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from store import db
+
+
+def from_wkb(blobs: Iterable[bytes | bytearray]) -> np.ndarray:
+    """Shapely geometries from stored WKB (DuckDB returns BLOBs as bytearray)."""
+    return shapely.from_wkb(np.array([bytes(b) for b in blobs], dtype=object))
+
+
+def load_level(con: duckdb.DuckDBPyConnection, level: str) -> gpd.GeoDataFrame:
+    """All areas of one level as a GeoDataFrame (EPSG:4326), ordered by code."""
+    frame = db.df(con, "areas_of_level", level=level)
+    geoms = from_wkb(frame["geom"])
+    return gpd.GeoDataFrame(frame.drop(columns="geom"), geometry=geoms, crs="EPSG:4326")
+
+
+def locate_points(lon: np.ndarray, lat: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """The code of the area holding each point, or None (outside every area).
+
+    A point on a shared edge goes to the area with the smallest code, so the answer is stable.
+
+    Examples
+    --------
+    >>> sq = gpd.GeoDataFrame({"code": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    >>> list(locate_points(np.array([0.5, 2.0]), np.array([0.5, 2.0]), sq))
+    ['A', None]
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.full(len(lon), None, dtype=object)
+    if len(lon) == 0 or len(areas) == 0:
+        return out
+    ok = ~(np.isnan(lon) | np.isnan(lat))
+    pts = shapely.points(lon[ok], lat[ok])
+    tree = shapely.STRtree(areas.geometry.to_numpy())
+    p_idx, a_idx = tree.query(pts, predicate="intersects")
+    codes = areas["code"].to_numpy()
+    if len(p_idx):
+        pairs = pd.DataFrame({"p": p_idx, "code": codes[a_idx]}).sort_values(["p", "code"])
+        first = pairs.drop_duplicates("p")
+        sub = np.full(len(pts), None, dtype=object)
+        sub[first["p"].to_numpy()] = first["code"].to_numpy()
+        out[np.flatnonzero(ok)] = sub
+    return out
+
+
+def metric_crs(gdf: gpd.GeoDataFrame):
+    """A UTM CRS around the data, for areas and lengths in metres."""
+    try:
+        crs = gdf.estimate_utm_crs()
+    except Exception:  # empty or degenerate extent
+        crs = None
+    return crs or "EPSG:3857"
+
+
+def largest_overlap_parent(children: gpd.GeoDataFrame, parents: gpd.GeoDataFrame) -> np.ndarray:
+    """For each child polygon, the code of the parent holding most of it (None when none touches)."""
+    out = np.full(len(children), None, dtype=object)
+    if len(children) == 0 or len(parents) == 0:
+        return out
+    crs = metric_crs(parents)
+    c = children.to_crs(crs).geometry.to_numpy()
+    p = parents.to_crs(crs).geometry.to_numpy()
+    tree = shapely.STRtree(p)
+    ci, pi = tree.query(c, predicate="intersects")
+    if len(ci) == 0:
+        return out
+    inter = shapely.area(shapely.intersection(c[ci], p[pi]))
+    pairs = pd.DataFrame({"c": ci, "code": parents["code"].to_numpy()[pi], "a": inter})
+    pairs = pairs[pairs["a"] > 0].sort_values(["c", "a", "code"], ascending=[True, False, True])
+    best = pairs.drop_duplicates("c")
+    out[best["c"].to_numpy()] = best["code"].to_numpy()
+    return out
+
+
+def queen_pairs(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Queen-contiguity neighbour pairs (both directions) of the areas, by code.
+
+    Uses libpysal's Queen weights (areas sharing at least one vertex are neighbours).
+    """
+    from libpysal.weights import Queen
+
+    if len(gdf) < 2:
+        return pd.DataFrame({"code": pd.Series([], dtype=str), "neighbor": pd.Series([], dtype=str)})
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # islands are fine: they just have no neighbours
+        w = Queen.from_dataframe(gdf.reset_index(drop=True), use_index=False, silence_warnings=True)
+    codes = gdf["code"].to_numpy()
+    rows = [(codes[i], codes[j]) for i, nbrs in w.neighbors.items() for j in nbrs]
+    return pd.DataFrame(rows, columns=["code", "neighbor"]).drop_duplicates()
+
+
+def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
+                      min_m2: float = 1.0) -> tuple[list[tuple[str, str, float]], float]:
+    """Overlaps between sibling polygons and the gap they leave inside their parent, in m².
+
+    Returns
+    -------
+    (list of (code_a, code_b, overlap_m2) above ``min_m2``, gap area in m²).
+    """
+    if len(children) == 0:
+        return [], 0.0
+    crs = metric_crs(children)
+    g = children.to_crs(crs).geometry.to_numpy()
+    codes = children["code"].to_numpy()
+    tree = shapely.STRtree(g)
+    a, b = tree.query(g, predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    overlaps: list[tuple[str, str, float]] = []
+    if len(a):
+        areas = shapely.area(shapely.intersection(g[a], g[b]))
+        for i, j, ar in zip(a, b, areas):
+            if ar >= min_m2:
+                overlaps.append((codes[i], codes[j], float(ar)))
+    gap = 0.0
+    if parent_geom is not None:
+        pg = gpd.GeoSeries([parent_geom], crs="EPSG:4326").to_crs(crs).iloc[0]
+        gap = float(shapely.area(shapely.difference(pg, shapely.union_all(g))))
+        if gap < min_m2:
+            gap = 0.0
+    return overlaps, gap
+
+
+def codes_in(values: Iterable[str]) -> list[str]:
+    return sorted({v for v in values if v})

@@ -1,0 +1,142 @@
+"""The UI in Chinese (default) and English: ``t(key, lang, **fmt)`` and number formatting.
+
+Examples
+--------
+>>> t("app.title")
+'连心网格'
+>>> t("unit.households", "en", n=fmt_int(12345, "en"))
+'12,345 households'
+>>> fmt_pct(0.978), fmt_int(12345), fmt_week(2026, 47), fmt_week(2026, 47, "en")
+('97.8 %', '12,345', '2026年第47周', '2026-W47')
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from .catalog import CATALOG, EN, LANGUAGES, ZH
+
+DEFAULT_LANG = "zh"
+
+__all__ = ["CATALOG", "LANGUAGES", "DEFAULT_LANG", "ZH", "EN", "t", "normalize_lang", "fmt_pct",
+           "fmt_int", "fmt_num", "fmt_week", "fmt_month", "fmt_date", "column_labels",
+           "gi_bin_label", "role_label", "bool_label"]
+
+
+def normalize_lang(lang: str | None) -> str:
+    """``"zh"`` or ``"en"``; anything else (``None``, ``"zh-CN"``, ``"EN"``) mapped sensibly."""
+    if not lang:
+        return DEFAULT_LANG
+    low = str(lang).lower()
+    if low.startswith("en"):
+        return "en"
+    return "zh"
+
+
+def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: Any) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``.
+
+    An unknown key is returned as itself (with a warning) so a page never breaks on it.
+    """
+    table = CATALOG[normalize_lang(lang)]
+    text = table.get(key)
+    if text is None:
+        warnings.warn(f"i18n: no text for key {key!r}", stacklevel=2)
+        return key
+    if fmt:
+        try:
+            return text.format(**fmt)
+        except (KeyError, ValueError, IndexError):
+            warnings.warn(f"i18n: bad format arguments for {key!r}: {sorted(fmt)}", stacklevel=2)
+            return text
+    return text
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(v != v) or (isinstance(v, float) and math.isnan(v))  # NaN, pd.NA-safe enough
+    except (TypeError, ValueError):
+        return True
+
+
+EMPTY = "—"
+
+
+def fmt_pct(ratio: Any, lang: str | None = DEFAULT_LANG, digits: int = 1) -> str:
+    """A ratio as a percentage: ``0.978`` → ``"97.8 %"`` (English: ``"97.8%"``); empty → ``"—"``."""
+    if _missing(ratio):
+        return EMPTY
+    s = f"{float(ratio) * 100:,.{digits}f}"
+    return f"{s} %" if normalize_lang(lang) == "zh" else f"{s}%"
+
+
+def fmt_int(n: Any, lang: str | None = DEFAULT_LANG) -> str:
+    """An integer with thousands separators: ``12345`` → ``"12,345"``; empty → ``"—"``."""
+    if _missing(n):
+        return EMPTY
+    return f"{int(round(float(n))):,}"
+
+
+def fmt_num(x: Any, digits: int = 2, lang: str | None = DEFAULT_LANG) -> str:
+    """A number with ``digits`` decimals and thousands separators; empty → ``"—"``."""
+    if _missing(x):
+        return EMPTY
+    return f"{float(x):,.{digits}f}"
+
+
+def fmt_week(year: int, week: int, lang: str | None = DEFAULT_LANG) -> str:
+    """An ISO week: ``"2026年第47周"`` (zh) or ``"2026-W47"`` (en)."""
+    return t("format.week", lang, year=int(year), week=int(week))
+
+
+def fmt_month(year: int, month: int, lang: str | None = DEFAULT_LANG) -> str:
+    """A month: ``"2026年11月"`` (zh) or ``"2026-11"`` (en)."""
+    return t("format.month", lang, year=int(year), month=int(month))
+
+
+def fmt_date(d: date | datetime | None, lang: str | None = DEFAULT_LANG) -> str:
+    """A date as ``2026-11-24`` in both languages; empty → ``"—"``."""
+    if d is None or _missing(d):
+        return EMPTY
+    if isinstance(d, datetime):
+        d = d.date()
+    return d.isoformat() if isinstance(d, date) else str(d)[:10]
+
+
+def column_labels(columns: Iterable[str], lang: str | None = DEFAULT_LANG) -> dict[str, str]:
+    """Report column names → headers in ``lang`` (``df.rename(columns=column_labels(df.columns, "zh"))``).
+
+    Columns without a label keep their name.
+
+    Examples
+    --------
+    >>> column_labels(["code", "coverage", "extra"], "zh")
+    {'code': '编码', 'coverage': '覆盖率', 'extra': 'extra'}
+    """
+    table = CATALOG[normalize_lang(lang)]
+    return {c: table.get(f"col.{c}", c) for c in columns}
+
+
+def gi_bin_label(gi_bin: Any, lang: str | None = DEFAULT_LANG) -> str:
+    """The Gi* class name: ``3`` → ``"热点（99% 置信度）"`` … ``-3``; empty → ``"无数据"``."""
+    if _missing(gi_bin):
+        return t("gi_bin.none", lang)
+    b = max(-3, min(3, int(gi_bin)))
+    return t(f"gi_bin.{b}", lang)
+
+
+def role_label(role: str, lang: str | None = DEFAULT_LANG) -> str:
+    """A role's name: ``"grid_leader"`` → ``"网格长"``."""
+    key = f"role.{role}"
+    return CATALOG[normalize_lang(lang)].get(key, role)
+
+
+def bool_label(v: Any, lang: str | None = DEFAULT_LANG) -> str:
+    """``True`` → ``"是"``, ``False`` → ``"否"`` (``Yes``/``No``); empty → ``"—"``."""
+    if _missing(v):
+        return EMPTY
+    return t("value.true" if bool(v) else "value.false", lang)

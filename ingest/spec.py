@@ -1,0 +1,128 @@
+"""What each import file may contain: columns, their Chinese aliases and value vocabularies (CONTRACT.md §2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("households", "staff", "visits", "petitions")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    label: str = ""          # Chinese name used in messages
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name,) + self.aliases
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    kind: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    label: str = ""
+    by_name: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _spec(kind: str, label: str, key: tuple[str, ...], cols: list[Column]) -> FileSpec:
+    return FileSpec(kind=kind, columns=tuple(cols), key=key, label=label)
+
+
+SPECS: dict[str, FileSpec] = {
+    "households": _spec("households", "户籍台账", ("code",), [
+        Column("code", ("户编号", "户号", "编号"), True, "户编号"),
+        Column("head_name", ("户主", "户主姓名", "姓名"), True, "户主"),
+        Column("phone", ("联系电话", "电话", "手机"), False, "联系电话"),
+        Column("address", ("地址", "住址", "家庭住址"), False, "地址"),
+        Column("members", ("人口", "人口数", "家庭人口"), False, "人口数"),
+        Column("lon", ("经度",), False, "经度"),
+        Column("lat", ("纬度",), False, "纬度"),
+        Column("grid_code", ("网格编码", "所属网格"), False, "网格编码"),
+        Column("tags", ("标签", "户类别"), False, "标签"),
+        Column("status", ("状态", "户状态"), False, "状态"),
+    ]),
+    "staff": _spec("staff", "人员名单", ("id",), [
+        Column("id", ("工号", "人员编号"), True, "工号"),
+        Column("name", ("姓名",), True, "姓名"),
+        Column("role", ("职务", "角色"), False, "职务"),
+        Column("grid_code", ("网格编码", "负责网格"), False, "负责网格"),
+        Column("phone", ("联系电话", "电话"), False, "联系电话"),
+    ]),
+    "visits": _spec("visits", "走访记录", ("household_code", "staff_id", "visited_on", "kind"), [
+        Column("household_code", ("户编号", "户号"), True, "户编号"),
+        Column("staff_id", ("工号", "走访人工号"), True, "工号"),
+        Column("visited_on", ("走访日期", "日期"), True, "走访日期"),
+        Column("kind", ("方式", "走访方式"), False, "走访方式"),
+        Column("note", ("记录", "备注", "民情记录"), False, "民情记录"),
+    ]),
+    "petitions": _spec("petitions", "信访台账", ("id",), [
+        Column("id", ("编号", "信访编号"), True, "信访编号"),
+        Column("received_on", ("受理日期", "登记日期"), True, "受理日期"),
+        Column("household_code", ("户编号",), False, "户编号"),
+        Column("lon", ("经度",), False, "经度"),
+        Column("lat", ("纬度",), False, "纬度"),
+        Column("village_code", ("村编码", "所属村"), False, "村编码"),
+        Column("category", ("类别", "问题类别"), False, "问题类别"),
+        Column("channel", ("来源", "渠道"), False, "来源"),
+        Column("people", ("人数",), False, "人数"),
+        Column("status", ("状态",), False, "状态"),
+        Column("replied_on", ("答复日期",), False, "答复日期"),
+        Column("closed_on", ("办结日期",), False, "办结日期"),
+        Column("satisfaction", ("满意度",), False, "满意度"),
+    ]),
+}
+
+HOUSEHOLD_STATUS = {"在册": "active", "迁出": "moved", "注销": "closed",
+                    "active": "active", "moved": "moved", "closed": "closed"}
+STAFF_ROLE = {"网格长": "grid_leader", "网格员": "grid_member", "书记": "secretary", "干部": "cadre",
+              "grid_leader": "grid_leader", "grid_member": "grid_member", "secretary": "secretary",
+              "cadre": "cadre"}
+VISIT_KIND = {"入户": "home", "入户走访": "home", "电话": "phone", "院坝会": "meeting", "接访": "reception",
+              "home": "home", "phone": "phone", "meeting": "meeting", "reception": "reception"}
+PETITION_STATUS = {"受理": "received", "办理中": "in_progress", "已答复": "replied", "办结": "closed",
+                   "received": "received", "in_progress": "in_progress", "replied": "replied",
+                   "closed": "closed"}
+SATISFACTION = {"满意": "satisfied", "基本满意": "partly", "不满意": "unsatisfied",
+                "satisfied": "satisfied", "partly": "partly", "unsatisfied": "unsatisfied"}
+
+TAG_SEPARATORS = "、，,;；"
+GRID_SEPARATORS = "、，,;；"
+
+# Boundary attribute aliases (CONTRACT.md §2), most specific first per level.
+BOUNDARY_CODE = {
+    "county": ("code", "区划代码", "编码", "代码", "县编码"),
+    "township": ("code", "乡镇编码", "区划代码", "编码", "代码"),
+    "village": ("code", "村编码", "区划代码", "编码", "代码"),
+    "grid": ("code", "网格编码", "编码", "代码", "区划代码"),
+}
+BOUNDARY_NAME = {
+    "county": ("name", "名称", "县名", "区县名称"),
+    "township": ("name", "乡镇名称", "名称", "乡镇"),
+    "village": ("name", "村名", "村名称", "名称", "村"),
+    "grid": ("name", "网格名称", "名称", "网格"),
+}
+BOUNDARY_PARENT = {
+    "county": ("parent_code",),
+    "township": ("parent_code", "上级编码", "所属县编码"),
+    "village": ("parent_code", "上级编码", "所属乡镇编码", "乡镇编码"),
+    "grid": ("parent_code", "上级编码", "所属村编码", "村编码"),
+}
+LEVELS = ("county", "township", "village", "grid")
+
+
+def parent_level(level: str) -> str | None:
+    i = LEVELS.index(level)
+    return LEVELS[i - 1] if i > 0 else None
+
+
+def child_level(level: str) -> str | None:
+    i = LEVELS.index(level)
+    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None

@@ -1,0 +1,242 @@
+"""Importing households, staff, visits and petitions (CONTRACT.md §2) — one transaction per file."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from gis import areas as A
+from gis.datum import to_wgs84
+from store import db
+
+from . import values as V
+from .errors import ImportFailed, RowError
+from .reader import Table, read_table
+from .spec import GRID_SEPARATORS, KINDS, SPECS
+from .validate import Checked, Known, check
+
+Progress = Callable[[float, str], None]
+Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    source: str
+    rows: int = 0
+    imported: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    unassigned: int = 0
+    written: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    unassigned_codes: list[str] = field(default_factory=list)
+    table: Table | None = None
+
+    def summary(self) -> str:
+        s = (f"{self.source}: {self.kind} imported {self.imported}, updated {self.updated}, "
+             f"skipped {self.skipped}, rejected {self.rejected}")
+        if self.kind == "households":
+            s += f", unassigned {self.unassigned}"
+        return s
+
+    @property
+    def ok(self) -> bool:
+        """Succeeds unless rows were rejected and none was accepted."""
+        return not (self.rejected and not (self.imported or self.updated or self.skipped))
+
+
+def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
+    """Look up only the codes the file mentions."""
+    def col(name: str, split: bool = False) -> list[str]:
+        i = table.mapping.get(name)
+        if i is None:
+            return []
+        vals = (V.text(c[i]) if i < len(c) else "" for _, c in table.rows)
+        if split:
+            return sorted({p for v in vals for p in V.split_list(v, GRID_SEPARATORS)})
+        return sorted({v for v in vals if v})
+
+    k = Known()
+    if kind in ("visits", "petitions"):
+        k.households = {r[0] for r in db.rows(con, "existing_households", codes=col("household_code"))}
+    if kind == "visits":
+        k.staff = {r[0] for r in db.rows(con, "existing_staff", codes=col("staff_id"))}
+    if kind == "households":
+        k.grids = {r[0] for r in db.rows(con, "existing_areas", level="grid", codes=col("grid_code"))}
+    if kind == "staff":
+        k.grids = {r[0] for r in db.rows(con, "existing_areas", level="grid", codes=col("grid_code", True))}
+    if kind == "petitions":
+        k.villages = {r[0] for r in db.rows(con, "existing_areas", level="village", codes=col("village_code"))}
+    return k
+
+
+def _lonlat(records: list[dict[str, Any]], coords: str) -> tuple[np.ndarray, np.ndarray]:
+    lon = np.array([r.get("lon") if r.get("lon") is not None else np.nan for r in records], dtype=float)
+    lat = np.array([r.get("lat") if r.get("lat") is not None else np.nan for r in records], dtype=float)
+    has = ~np.isnan(lon)
+    if has.any():
+        wl, wt = to_wgs84(lon[has], lat[has], coords)
+        lon[has], lat[has] = wl, wt
+    return lon, lat
+
+
+def _none_if_nan(a: np.ndarray) -> list[Any]:
+    return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in a]
+
+
+def _frame_households(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]], coords: str
+                      ) -> pd.DataFrame:
+    lon, lat = _lonlat(recs, coords)
+    given = np.array([bool(r.get("grid_code")) for r in recs], dtype=bool)
+    grid = np.array([r.get("grid_code") or None for r in recs], dtype=object)
+    need = ~given & ~np.isnan(lon)
+    if need.any():
+        grids = A.load_level(con, "grid")
+        grid[need] = A.locate_points(lon[need], lat[need], grids)
+    return pd.DataFrame({
+        "code": [r["code"] for r in recs],
+        "head_name": [r["head_name"] for r in recs],
+        "phone": [r.get("phone") for r in recs],
+        "address": [r.get("address") for r in recs],
+        "members": pd.array([r.get("members") for r in recs], dtype="Int32"),
+        "lon": _none_if_nan(lon), "lat": _none_if_nan(lat),
+        "grid_code": list(grid), "grid_given": given,
+        "tags": [list(r.get("tags") or []) for r in recs],
+        "status": [r.get("status") or "active" for r in recs],
+    })
+
+
+def _frame_staff(recs: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "id": [r["id"] for r in recs], "name": [r["name"] for r in recs],
+        "role": [r.get("role") or "grid_member" for r in recs], "phone": [r.get("phone") for r in recs],
+        "grids": [sorted(r.get("grid_code") or []) for r in recs],
+    })
+
+
+def _frame_visits(recs: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "household_code": [r["household_code"] for r in recs], "staff_id": [r["staff_id"] for r in recs],
+        "visited_on": pd.Series([r["visited_on"] for r in recs], dtype="object"),
+        "kind": [r.get("kind") or "home" for r in recs], "note": [r.get("note") or None for r in recs],
+    })
+
+
+def _frame_petitions(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]], coords: str) -> pd.DataFrame:
+    lon, lat = _lonlat(recs, coords)
+    has = ~np.isnan(lon)
+    pv = np.full(len(recs), None, dtype=object)
+    pg = np.full(len(recs), None, dtype=object)
+    if has.any():
+        pv[has] = A.locate_points(lon[has], lat[has], A.load_level(con, "village"))
+        pg[has] = A.locate_points(lon[has], lat[has], A.load_level(con, "grid"))
+    return pd.DataFrame({
+        "id": [r["id"] for r in recs],
+        "received_on": pd.Series([r["received_on"] for r in recs], dtype="object"),
+        "household_code": [r.get("household_code") or None for r in recs],
+        "lon": _none_if_nan(lon), "lat": _none_if_nan(lat),
+        "village_code": [r.get("village_code") or None for r in recs],
+        "point_village_code": list(pv), "point_grid_code": list(pg),
+        "category": [r.get("category") or None for r in recs],
+        "channel": [r.get("channel") or None for r in recs],
+        "people": [int(r.get("people") or 1) for r in recs],
+        "status": [r.get("status") or "received" for r in recs],
+        "replied_on": pd.Series([r.get("replied_on") for r in recs], dtype="object"),
+        "closed_on": pd.Series([r.get("closed_on") for r in recs], dtype="object"),
+        "satisfaction": [r.get("satisfaction") or None for r in recs],
+    })
+
+
+def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: str = "wgs84",
+         strict: bool = False, sheet: str | None = None, dry_run: bool = False,
+         progress: Progress | None = None, audit: Audit | None = None,
+         today: dt.date | None = None, actor: str = "admin") -> ImportResult:
+    """Import one tabular file.
+
+    Parameters
+    ----------
+    con : the store.
+    kind : households, staff, visits or petitions.
+    path : a .csv (UTF-8, BOM, GBK/GB18030) or .xlsx file.
+    coords : datum of the lon/lat columns: wgs84, gcj02 or bd09.
+    strict : write nothing if any row is bad.
+    sheet : Excel sheet name.
+    dry_run : validate and count, write nothing (the import page's preview).
+    audit : called inside the transaction with the counts, to write the audit entry.
+
+    Returns
+    -------
+    ImportResult with counts and the rejected rows.
+
+    Raises
+    ------
+    ImportFailed when the file cannot be read at all.
+    """
+    if kind not in KINDS:
+        raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")
+
+    def step(f: float, msg: str) -> None:
+        if progress:
+            progress(f, msg)
+
+    today = today or dt.date.today()
+    step(0.05, "读取文件")
+    table = read_table(path, SPECS[kind], sheet)
+    step(0.3, "校验数据")
+    checked: Checked = check(table, kind, _known(con, table, kind))
+    res = ImportResult(kind=kind, source=table.source, rows=checked.rows, errors=checked.errors,
+                       rejected=checked.rejected_rows, skipped=checked.duplicates, table=table)
+    recs = checked.records
+    if not recs or (strict and checked.errors):
+        return res
+    step(0.5, "坐标转换和网格分配")
+    if kind == "households":
+        frame = _frame_households(con, recs, coords)
+        res.unassigned_codes = frame.loc[frame["grid_code"].isna(), "code"].tolist()
+        res.unassigned = len(res.unassigned_codes)
+    elif kind == "staff":
+        frame = _frame_staff(recs)
+    elif kind == "visits":
+        frame = _frame_visits(recs)
+    else:
+        frame = _frame_petitions(con, recs, coords)
+
+    step(0.7, "写入数据库")
+    name = f"incoming_{kind}"
+    con.register(name, frame)
+    try:
+        with db.transaction(con):
+            new, changed = db.execute(con, f"{kind}_diff").fetchone()
+            res.imported, res.updated = int(new), int(changed)
+            res.skipped += len(frame) - res.imported - res.updated
+            if dry_run:
+                raise _DryRun()
+            if kind == "visits":
+                db.execute(con, "visits_upsert", actor=actor)
+            else:
+                db.execute(con, f"{kind}_upsert")
+            if kind == "staff":
+                db.execute(con, "staff_grids_close", today=today)
+                db.execute(con, "staff_grids_open", today=today)
+            if audit:
+                audit(con, {"kind": kind, "file": table.source, "imported": res.imported,
+                            "updated": res.updated, "skipped": res.skipped, "rejected": res.rejected,
+                            "unassigned": res.unassigned})
+            res.written = True
+    except _DryRun:
+        pass
+    finally:
+        con.unregister(name)
+    step(1.0, "完成")
+    return res
+
+
+class _DryRun(Exception):
+    """Rolls the transaction back after counting."""

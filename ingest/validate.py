@@ -1,0 +1,192 @@
+"""Row validation for tabular imports (CONTRACT.md §2, "Rules for every import").
+
+A row is bad when a required value is missing, any given value is invalid, or its key repeats
+one earlier in the same file (the later one is rejected). Exact duplicate visit lines are not
+errors: they are skipped and counted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import values as V
+from .errors import RowError
+from .reader import Table
+from .spec import (GRID_SEPARATORS, HOUSEHOLD_STATUS, PETITION_STATUS, SATISFACTION, SPECS, STAFF_ROLE,
+                   TAG_SEPARATORS, VISIT_KIND)
+
+
+@dataclass
+class Known:
+    """Codes that already exist in the store (only those the file mentions)."""
+
+    households: set[str] = field(default_factory=set)
+    staff: set[str] = field(default_factory=set)
+    grids: set[str] = field(default_factory=set)
+    villages: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Checked:
+    records: list[dict[str, Any]]
+    errors: list[RowError]
+    rows: int
+    duplicates: int = 0          # exact duplicate lines, skipped (visits)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def _parsers(kind: str, known: Known) -> dict[str, Callable[[Any], Any]]:
+    def exists(pool: set[str], what: str) -> Callable[[Any], str]:
+        def f(v: Any) -> str:
+            s = V.text(v)
+            if s not in pool:
+                raise ValueError(f"{what} {s} 不存在，请先导入 / unknown {what}, import it first")
+            return s
+        return f
+
+    def grids(v: Any) -> list[str]:
+        codes = V.split_list(v, GRID_SEPARATORS)
+        unknown = [c for c in codes if c not in known.grids]
+        if unknown:
+            raise ValueError(f"网格 {'、'.join(unknown)} 不存在，请先导入网格边界 / unknown grid")
+        return codes
+
+    common = {"tags": lambda v: V.split_list(v, TAG_SEPARATORS)}
+    table: dict[str, dict[str, Callable[[Any], Any]]] = {
+        "households": {
+            "phone": V.parse_phone, "members": lambda v: V.parse_int(v, 1),
+            "lon": V.parse_lon, "lat": V.parse_lat,
+            "grid_code": exists(known.grids, "网格"),
+            "status": lambda v: V.parse_choice(v, HOUSEHOLD_STATUS, "户状态"),
+            **common,
+        },
+        "staff": {
+            "role": lambda v: V.parse_choice(v, STAFF_ROLE, "职务"),
+            "grid_code": grids, "phone": V.parse_phone,
+        },
+        "visits": {
+            "household_code": exists(known.households, "户编号"),
+            "staff_id": exists(known.staff, "工号"),
+            "visited_on": V.parse_date,
+            "kind": lambda v: V.parse_choice(v, VISIT_KIND, "走访方式"),
+        },
+        "petitions": {
+            "received_on": V.parse_date, "replied_on": V.parse_date, "closed_on": V.parse_date,
+            "household_code": exists(known.households, "户编号"),
+            "lon": V.parse_lon, "lat": V.parse_lat,
+            "village_code": exists(known.villages, "村编码"),
+            "people": lambda v: V.parse_int(v, 1),
+            "status": lambda v: V.parse_choice(v, PETITION_STATUS, "状态"),
+            "satisfaction": lambda v: V.parse_choice(v, SATISFACTION, "满意度"),
+        },
+    }
+    return table[kind]
+
+
+DEFAULTS = {
+    "households": {"status": "active", "tags": []},
+    "staff": {"role": "grid_member", "grid_code": []},
+    "visits": {"kind": "home"},
+    "petitions": {"people": 1, "status": "received"},
+}
+
+
+def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[str, str]]:
+    """Rules between columns of one row: (column, message)."""
+    out: list[tuple[str, str]] = []
+    if kind in ("households", "petitions"):
+        has_lon, has_lat = rec.get("lon") is not None, rec.get("lat") is not None
+        if has_lon != has_lat:
+            missing = "lat" if has_lon else "lon"
+            out.append((missing, "经度和纬度要同时填写 / give both longitude and latitude"))
+        elif kind == "households" and not has_lon and not rec.get("grid_code"):
+            out.append(("lon", "没有经纬度也没有网格编码，无法确定所属网格 / give lon/lat or a grid code"))
+    if kind == "petitions":
+        rec_on = rec.get("received_on")
+        for col in ("replied_on", "closed_on"):
+            d = rec.get(col)
+            if d is not None and rec_on is not None and d < rec_on:
+                out.append((col, f"{d.isoformat()} 早于受理日期 {rec_on.isoformat()} / before the date received"))
+    return out
+
+
+def check(table: Table, kind: str, known: Known) -> Checked:
+    """Validate every row of a table.
+
+    Parameters
+    ----------
+    table : the rows read by :func:`ingest.reader.read_table`.
+    kind : households, staff, visits or petitions.
+    known : the codes already stored that rows may refer to.
+
+    Returns
+    -------
+    Checked: the valid records (canonical names, parsed values, ``_row``), one RowError per problem.
+    """
+    spec = SPECS[kind]
+    parsers = _parsers(kind, known)
+    defaults = DEFAULTS[kind]
+    errors: list[RowError] = []
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple, tuple[int, tuple]] = {}
+    duplicates = 0
+    cols = [(c.name, c.required, table.mapping[c.name]) for c in spec.columns if c.name in table.mapping]
+    missing_required = [c for c in spec.columns if c.required and c.name not in table.mapping]
+    if missing_required:
+        # the header itself lacks a required column: every row is bad for the same reason
+        c = missing_required[0]
+        for n, _ in table.rows:
+            errors.append(RowError(table.source, n, c.label, "",
+                                   f"缺少必填列「{c.label}」/ the file has no {c.name} column"))
+        return Checked([], errors, len(table.rows))
+
+    for n, cells in table.rows:
+        rec: dict[str, Any] = {"_row": n}
+        row_errors: list[RowError] = []
+        raw_values: list[str] = []
+        for name, required, idx in cols:
+            raw = cells[idx] if idx < len(cells) else ""
+            s = V.text(raw)
+            raw_values.append(s)
+            if s == "":
+                if required:
+                    row_errors.append(RowError(table.source, n, table.label(name), "",
+                                               f"{table.label(name)}为必填项，不能为空 / required value missing"))
+                rec[name] = defaults.get(name)
+                continue
+            parse = parsers.get(name)
+            try:
+                rec[name] = parse(raw) if parse else s
+            except ValueError as e:
+                row_errors.append(RowError(table.source, n, table.label(name), s, str(e)))
+        for name, value in defaults.items():
+            if rec.get(name) is None:
+                rec[name] = value if not isinstance(value, list) else []
+        if not row_errors:
+            for col, msg in _cross_checks(kind, rec, table):
+                row_errors.append(RowError(table.source, n, table.label(col), V.text(rec.get(col)), msg))
+        key = tuple(rec.get(k) for k in spec.key)
+        if all(k not in (None, "") for k in key):
+            if key in seen:
+                first_row, first_values = seen[key]
+                if kind == "visits" and not row_errors and first_values == _comparable(rec):
+                    duplicates += 1          # the same visit written twice: skipped, counted
+                    continue
+                label = table.label(spec.key[0])
+                row_errors.append(RowError(
+                    table.source, n, label, V.text(rec.get(spec.key[0])),
+                    f"与第 {first_row} 行重复（{label} 相同），保留第一次出现的行 / repeats row {first_row}"))
+            else:
+                seen[key] = (n, _comparable(rec))
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            records.append(rec)
+    return Checked(records, errors, len(table.rows), duplicates)
+
+
+def _comparable(rec: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, repr(v)) for k, v in rec.items() if k != "_row"))

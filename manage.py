@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""连心网格 command line (CONTRACT.md §3).
+
+    python manage.py [--db PATH] [--as USER] COMMAND …
+
+Exit status: 0 success, 1 bad input (nothing written), 2 bad usage. Errors are one line each.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+COORDS = ("wgs84", "gcj02", "bd09")
+
+
+class UsageError(Exception):
+    pass
+
+
+class BadInput(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting, so errors stay one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _date(s: str) -> dt.date:
+    from ingest.values import parse_date
+
+    try:
+        return parse_date(s)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{s!r}: {e}") from None
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="manage.py", description="连心网格 command line")
+    p.add_argument("--db", help="database file (default $LIANXIN_DB, then data/demo.duckdb)")
+    p.add_argument("--as", dest="as_user", metavar="USER", help="run with this user's scope")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    sub.add_parser("init", help="create an empty database")
+
+    d = sub.add_parser("demo", help="build the demo database (real county outline, generated data)")
+    d.add_argument("--households", type=int, default=60_000)
+    d.add_argument("--seed", type=int, default=0)
+
+    imp = sub.add_parser("import", help="import a file")
+    isub = imp.add_subparsers(dest="what", required=True, parser_class=Parser)
+    b = isub.add_parser("boundaries")
+    b.add_argument("file")
+    b.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    b.add_argument("--encoding")
+    b.add_argument("--coords", choices=COORDS, default="wgs84")
+    b.add_argument("--strict", action="store_true")
+    b.add_argument("--errors", metavar="PATH")
+    for kind in ("households", "staff", "visits", "petitions"):
+        t = isub.add_parser(kind)
+        t.add_argument("file")
+        t.add_argument("--sheet")
+        t.add_argument("--coords", choices=COORDS, default="wgs84")
+        t.add_argument("--strict", action="store_true")
+        t.add_argument("--errors", metavar="PATH")
+
+    rep = sub.add_parser("report", help="print or write a report")
+    rsub = rep.add_subparsers(dest="report", required=True, parser_class=Parser)
+
+    def out_opts(x: Parser) -> None:
+        x.add_argument("--format", choices=("table", "csv", "json"), default=None)
+        x.add_argument("--output", metavar="PATH")
+        x.add_argument("--lang", choices=("en", "zh"), default="en")
+
+    c = rsub.add_parser("coverage")
+    c.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    c.add_argument("--from", dest="date_from", required=True, type=_date)
+    c.add_argument("--to", dest="date_to", required=True, type=_date)
+    c.add_argument("--kinds", default="home")
+    out_opts(c)
+    q = rsub.add_parser("quotas")
+    q.add_argument("--week", required=True)
+    out_opts(q)
+    u = rsub.add_parser("unvisited")
+    u.add_argument("--area", required=True)
+    u.add_argument("--as-of", dest="as_of", required=True, type=_date)
+    u.add_argument("--days", type=int, default=None)
+    out_opts(u)
+    h = rsub.add_parser("hotspots")
+    h.add_argument("--level", required=True, choices=("township", "village", "grid"))
+    h.add_argument("--from", dest="date_from", required=True, type=_date)
+    h.add_argument("--to", dest="date_to", required=True, type=_date)
+    h.add_argument("--fdr", action="store_true")
+    out_opts(h)
+
+    us = sub.add_parser("users", help="manage accounts")
+    us.add_argument("action", choices=("add", "passwd", "disable"))
+    us.add_argument("name")
+    us.add_argument("--role", choices=("admin", "leader", "office", "grid_leader", "member"))
+    us.add_argument("--areas", default="")
+    us.add_argument("--staff-id", dest="staff_id")
+    return p
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def err(line: str) -> None:
+    print(" ".join(str(line).split()) if "\n" in str(line) else line, file=sys.stderr)
+
+
+def _connect(args: argparse.Namespace):
+    from store import db
+
+    return db.connect(args.db) if args.db else db.connect()
+
+
+def _actor(con, args: argparse.Namespace):
+    """The user the command acts as: --as USER, else the local administrator (scope: everything)."""
+    if not args.as_user:
+        return "admin", None
+    from auth import users
+
+    u = users.get_user(con, args.as_user)
+    if u is None:
+        raise BadInput(f"没有用户 {args.as_user} / no such user: {args.as_user}")
+    if u.disabled:
+        raise BadInput(f"用户 {args.as_user} 已停用 / user {args.as_user} is disabled")
+    return u.name, u.scope
+
+
+def _audit(con, actor: str, action: str, area: str | None = None):
+    from auth import audit
+
+    def write(c, counts: dict) -> None:
+        audit.record(c, actor, action, area=area, counts=counts)
+    return write
+
+
+def _write_report(df, args: argparse.Namespace, kind: str) -> None:
+    from analytics import export
+
+    labels = None
+    if args.lang == "zh":
+        from i18n import column_labels
+
+        labels = column_labels(list(df.columns), "zh")
+    fmt = args.format or ("csv" if args.output and args.output.lower().endswith(".csv") else
+                          "json" if args.output and args.output.lower().endswith(".json") else "table")
+    if fmt == "csv":
+        data = export.to_csv_bytes(df, labels)
+    elif fmt == "json":
+        data = export.to_json_bytes(df, labels)
+    else:
+        data = export.to_table_text(df, labels).encode("utf-8")
+    if args.output:
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_bytes(data)
+        except OSError as e:
+            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+        print(f"{kind}: {len(df)} rows written to {args.output}")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+# ----------------------------------------------------------------------------- commands
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from store import db
+
+    con = _connect(args)
+    print(f"database ready: {args.db or db.default_path()} (schema version {db.schema_version(con)})")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from demo.build import build_demo
+
+    if args.households < 100:
+        raise BadInput("--households 至少为 100 / --households must be at least 100")
+
+    def progress(f: float, msg: str) -> None:
+        print(f"[{int(f * 100):3d}%] {msg}", file=sys.stderr, flush=True)
+
+    path = args.db or None
+    summary = build_demo(path, households=args.households, seed=args.seed, progress=progress)
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ingest.errors import write_errors_csv
+
+    con = _connect(args)
+    actor, _ = _actor(con, args)
+    if args.what == "boundaries":
+        from ingest.boundaries import import_boundaries
+
+        res = import_boundaries(con, args.file, args.level, coords=args.coords, encoding=args.encoding,
+                                strict=args.strict, audit=_audit(con, actor, "import", None))
+        errors = res.errors
+        for line in res.notes():
+            print(line, file=sys.stderr)
+        written = res.imported + res.replaced > 0 and not (args.strict and errors)
+        summary = res.summary()
+    else:
+        from ingest.tables import load
+
+        res = load(con, args.what, args.file, coords=args.coords, strict=args.strict, sheet=args.sheet,
+                   audit=_audit(con, actor, "import", None), actor=actor)
+        errors = res.errors
+        written = res.ok and not (args.strict and errors)
+        summary = res.summary()
+        if res.unassigned_codes:
+            shown = "、".join(res.unassigned_codes[:20])
+            more = f" …(+{len(res.unassigned_codes) - 20})" if len(res.unassigned_codes) > 20 else ""
+            print(f"不在任何网格内的住户 unassigned households: {shown}{more}", file=sys.stderr)
+    for e in errors:
+        err(e.line())
+    if args.errors and errors:
+        write_errors_csv(errors, args.errors)
+    if args.strict and errors:
+        err(f"--strict: {len({e.row for e in errors})} 行有错误，未写入任何数据 / rows rejected, nothing written")
+        return EXIT_BAD_INPUT
+    print(summary)
+    if errors and not written:
+        err("所有行都被拒绝，未写入任何数据 / every row was rejected, nothing written")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from analytics import reports
+
+    con = _connect(args)
+    _, scope = _actor(con, args)
+    if args.report == "coverage":
+        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        df = reports.coverage(con, args.level, args.date_from, args.date_to, kinds=kinds, scope=scope)
+    elif args.report == "quotas":
+        df = reports.quotas(con, args.week, scope=scope)
+    elif args.report == "unvisited":
+        df = reports.unvisited(con, args.area, args.as_of, days=args.days, scope=scope)
+    elif args.report == "hotspots":
+        df = reports.hotspots(con, args.level, args.date_from, args.date_to, fdr=args.fdr, scope=scope)
+    else:  # pragma: no cover - argparse limits the choices
+        raise UsageError(f"unknown report {args.report}")
+    _write_report(df, args, args.report)
+    return EXIT_OK
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from auth import users
+
+    con = _connect(args)
+    actor, _ = _actor(con, args)
+    areas = [a.strip() for a in args.areas.split(",") if a.strip()]
+    msg = users.users_command(con, args.action, args.name, role=args.role, areas=areas,
+                              staff_id=args.staff_id, actor=actor)
+    print(msg)
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
+            "users": cmd_users}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as e:
+        err(str(e))
+        return EXIT_USAGE
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from analytics.reports import ReportError
+    from ingest.errors import ImportFailed
+    from store.db import StoreError
+
+    known: tuple[type[BaseException], ...] = (BadInput, ImportFailed, ReportError, StoreError)
+    try:
+        from auth.users import AuthError
+        known += (AuthError,)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as e:
+        err(str(e))
+        return EXIT_USAGE
+    except known as e:
+        err(str(e))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        err("已中断，数据库保持原样 / interrupted; the database is unchanged")
+        return 130
+    except Exception as e:  # the last line of defence: one sentence, never a traceback
+        if os.environ.get("LIANXIN_DEBUG"):
+            raise
+        first = str(e).splitlines()[0] if str(e) else ""
+        err(f"内部错误 internal error: {type(e).__name__}: {first} (set LIANXIN_DEBUG=1 for details)")
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+-- The numbers of CONTRACT.md §4. Pages and manage.py both call these, through analytics/.
+-- $scope is NULL (everything) or a list of area codes: an area is in scope when it or one of
+-- its ancestors is listed.
+
+-- name: coverage
+-- Coverage of each area of $level over [$date_from, $date_to]: active households in its grids,
+-- those with at least one visit of the $kinds dated in the range.
+WITH lvl AS (
+    SELECT a.code, a.name FROM areas a
+    WHERE a.level = $level
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+),
+hh AS (
+    SELECT h.code AS household_code, anc.ancestor_code AS area_code
+    FROM households h
+    JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
+    WHERE h.status = 'active'
+),
+vis AS (
+    SELECT DISTINCT household_code FROM visits
+    WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE AND list_contains($kinds::VARCHAR[], kind)
+)
+SELECT l.code, l.name,
+       count(hh.household_code) AS households,
+       count(vis.household_code) AS visited,
+       CASE WHEN count(hh.household_code) = 0 THEN NULL
+            ELSE round(count(vis.household_code) / count(hh.household_code), 4) END AS coverage
+FROM lvl l
+LEFT JOIN hh ON hh.area_code = l.code
+LEFT JOIN vis ON vis.household_code = hh.household_code
+GROUP BY l.code, l.name
+ORDER BY l.code;
+
+-- name: quotas
+-- The weekly quota of every active staff member responsible for at least one grid during the week.
+WITH resp AS (
+    SELECT sg.staff_id, list_sort(list(DISTINCT sg.grid_code)) AS grids
+    FROM staff_grids sg
+    JOIN staff s ON s.id = sg.staff_id AND s.active
+    WHERE (sg.valid_from IS NULL OR sg.valid_from <= $week_end::DATE)
+      AND (sg.valid_to IS NULL OR sg.valid_to >= $week_start::DATE)
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors x WHERE x.code = sg.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+    GROUP BY sg.staff_id
+),
+v AS (
+    SELECT v.staff_id, count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days,
+           count(DISTINCT v.household_code) AS households_visited
+    FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+    WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+    GROUP BY v.staff_id
+)
+SELECT r.staff_id, s.name, array_to_string(r.grids, '、') AS grid_code,
+       coalesce(v.visits, 0) AS visits, coalesce(v.visit_days, 0) AS visit_days,
+       coalesce(v.households_visited, 0) AS households_visited,
+       $target::INTEGER AS target_days,
+       coalesce(v.visit_days, 0) >= $target::INTEGER AS met
+FROM resp r JOIN staff s ON s.id = r.staff_id
+LEFT JOIN v ON v.staff_id = r.staff_id
+ORDER BY r.staff_id;
+
+-- name: quota_days
+-- Home visits per day of the week for some staff (the weekly page's seven days).
+SELECT v.staff_id, v.visited_on, count(*) AS visits, count(DISTINCT v.household_code) AS households
+FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+  AND list_contains($staff::VARCHAR[], v.staff_id)
+GROUP BY v.staff_id, v.visited_on
+ORDER BY v.staff_id, v.visited_on;
+
+-- name: unvisited
+-- Active households of $area with no home visit in the $days days up to $as_of (visits after it ignored).
+WITH hh AS (
+    SELECT h.code, h.head_name, h.grid_code, h.tags, h.phone, h.address, h.lon, h.lat
+    FROM households h
+    JOIN area_ancestors a ON a.code = h.grid_code AND a.ancestor_code = $area
+    WHERE h.status = 'active'
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+),
+last AS (
+    SELECT v.household_code, max(v.visited_on) AS last_visit
+    FROM visits v JOIN hh ON hh.code = v.household_code
+    WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
+    GROUP BY v.household_code
+)
+SELECT hh.code AS household_code, hh.head_name, hh.grid_code, last.last_visit,
+       date_diff('day', last.last_visit, $as_of::DATE) AS days_since,
+       hh.tags, hh.phone, hh.address, hh.lon, hh.lat
+FROM hh LEFT JOIN last ON last.household_code = hh.code
+WHERE last.last_visit IS NULL OR date_diff('day', last.last_visit, $as_of::DATE) >= $days::INTEGER
+ORDER BY last.last_visit ASC NULLS FIRST, hh.code;
+
+-- name: hotspot_counts
+-- Located petitions received in the range and active households, per area of $level.
+-- A petition is located by its household's grid, else its point, else its village_code.
+WITH lvl AS (
+    SELECT a.code, a.name FROM areas a
+    WHERE a.level = $level
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+),
+hh AS (
+    SELECT anc.ancestor_code AS area_code, count(*) AS n
+    FROM households h JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
+    WHERE h.status = 'active'
+    GROUP BY 1
+),
+pet AS (
+    SELECT anc.ancestor_code AS area_code, count(*) AS n
+    FROM petitions p
+    LEFT JOIN households h ON h.code = p.household_code
+    JOIN area_ancestors anc
+      ON anc.code = coalesce(h.grid_code, p.point_grid_code, p.point_village_code, p.village_code)
+     AND anc.ancestor_level = $level
+    WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
+      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
+      AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
+      AND (NOT $group_only::BOOLEAN OR p.people >= 5)
+      AND (NOT $unresolved_only::BOOLEAN OR p.status IN ('received', 'in_progress'))
+    GROUP BY 1
+)
+SELECT l.code, l.name, coalesce(hh.n, 0) AS households, coalesce(pet.n, 0) AS petitions
+FROM lvl l LEFT JOIN hh ON hh.area_code = l.code LEFT JOIN pet ON pet.area_code = l.code
+ORDER BY l.code;

@@ -1,0 +1,460 @@
+"""Accounts, login throttling, scopes, masking, the audit log and rule changes."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from auth import audit, scope, users
+from auth.audit import RuleError, set_rule
+from auth.scope import can_see_personal, in_scope, mask_frame, mask_name, mask_phone, visible_areas
+from auth.users import AuthError, LoginRefused, User
+from store import db
+
+T0 = datetime(2026, 11, 24, 9, 0, 0)
+PW = "correct-horse"
+
+
+@pytest.fixture(autouse=True)
+def fast_hash(monkeypatch):
+    monkeypatch.setenv(users.FAST_HASH_ENV, "1")
+
+
+# A tiny world: county C; townships T1, T2; villages V11, V12 (in T1), V21 (in T2);
+# grids G111, G112 (V11), G121 (V12), G211 (V21).
+AREAS = [
+    ("C", "梁平区", "county", None),
+    ("T1", "梁山街道", "township", "C"),
+    ("T2", "礼让镇", "township", "C"),
+    ("V11", "东村", "village", "T1"),
+    ("V12", "西村", "village", "T1"),
+    ("V21", "南村", "village", "T2"),
+    ("G111", "东村一格", "grid", "V11"),
+    ("G112", "东村二格", "grid", "V11"),
+    ("G121", "西村一格", "grid", "V12"),
+    ("G211", "南村一格", "grid", "V21"),
+]
+
+
+@pytest.fixture
+def con():
+    c = db.connect(":memory:")
+    parent = {code: p for code, _, _, p in AREAS}
+    level = {code: lv for code, _, lv, _ in AREAS}
+    for code, name, lv, p in AREAS:
+        c.execute("INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
+                  [code, name, lv, p])
+        a = code
+        while a is not None:
+            c.execute("INSERT INTO area_ancestors VALUES (?, ?, ?)", [code, a, level[a]])
+            a = parent[a]
+    c.execute("INSERT INTO staff (id, name, role) VALUES ('S1', '张网格', 'grid_leader'), "
+              "('S2', '李网格', 'grid_member')")
+    yield c
+    c.close()
+
+
+def actions(con, name=None):
+    return audit.search(con, action=name)
+
+
+# ----------------------------------------------------------------------------- hashing
+
+def test_hash_is_not_the_password_and_verifies():
+    h = users.hash_password(PW)
+    assert h != PW and PW not in h
+    assert h.startswith("$argon2id$")
+    assert users.verify_password(h, PW)
+    assert not users.verify_password(h, PW + "x")
+    assert not users.verify_password("not-a-hash", PW)
+
+
+def test_default_hasher_is_secure(monkeypatch):
+    monkeypatch.delenv(users.FAST_HASH_ENV)
+    ph = users.hasher()
+    assert ph.memory_cost >= 19 * 1024 and ph.time_cost >= 2
+
+
+def test_stored_hash_is_argon2(con):
+    users.add_user(con, "office1", PW, "office", ["T1"])
+    stored = con.execute("SELECT password_hash FROM users WHERE name = 'office1'").fetchone()[0]
+    assert stored != PW and stored.startswith("$argon2")
+
+
+def test_rehash_on_login_when_parameters_change(con, monkeypatch):
+    users.add_user(con, "office1", PW, "office", ["T1"])          # fast parameters
+    before = con.execute("SELECT password_hash FROM users").fetchone()[0]
+    from argon2 import PasswordHasher
+    newer = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+    monkeypatch.setattr(users, "hasher", lambda: newer)
+    assert users.authenticate(con, "office1", PW, now=T0) is not None
+    after = con.execute("SELECT password_hash FROM users").fetchone()[0]
+    assert after != before and "t=2" in after
+    assert users.authenticate(con, "office1", PW, now=T0) is not None
+
+
+# ----------------------------------------------------------------------------- accounts
+
+def test_add_and_authenticate(con):
+    u = users.add_user(con, "office1", PW, "office", ["T1"], actor="admin")
+    assert u == User("office1", "office", ["T1"], None, False)
+    got = users.authenticate(con, "office1", PW, now=T0)
+    assert got is not None and got.role == "office" and got.areas == ["T1"] and got.scope == ["T1"]
+    assert users.authenticate(con, "office1", "wrong-password", now=T0) is None
+    assert users.authenticate(con, "nobody", PW, now=T0) is None
+
+
+@pytest.mark.parametrize("kwargs,fragment", [
+    (dict(name="x1", password=PW, role="boss", areas=["T1"]), "角色“boss”不存在"),
+    (dict(name="x1", password="short", role="office", areas=["T1"]), "至少需要 8 个字符"),
+    (dict(name="x1", password=PW, role="office", areas=["NOPE", "T1"]), "区域编码 NOPE 不存在"),
+    (dict(name="x1", password=PW, role="office", areas=[]), "必须指定负责的区域"),
+    (dict(name="x1", password=PW, role="member", areas=["G111"], staff_id="S9"), "工号 S9"),
+    (dict(name="has space", password=PW, role="admin", areas=[]), "用户名"),
+    (dict(name="", password=PW, role="admin", areas=[]), "用户名"),
+])
+def test_add_user_errors_are_sentences(con, kwargs, fragment):
+    with pytest.raises(AuthError) as e:
+        users.add_user(con, **kwargs)
+    assert fragment in str(e.value)
+    assert users.list_users(con).empty
+    assert actions(con, "user_add").empty
+
+
+def test_user_exists_and_not_found(con):
+    users.add_user(con, "office1", PW, "office", ["T1"])
+    with pytest.raises(AuthError, match="已经存在"):
+        users.add_user(con, "office1", PW, "office", ["T1"])
+    with pytest.raises(AuthError, match="不存在"):
+        users.set_password(con, "ghost", PW, actor="admin")
+    with pytest.raises(AuthError, match="不存在"):
+        users.disable_user(con, "ghost", actor="admin")
+
+
+def test_county_wide_roles(con):
+    admin = users.add_user(con, "root", PW, "admin", [])
+    leader = users.add_user(con, "boss", PW, "leader", None)
+    scoped_leader = users.add_user(con, "boss2", PW, "leader", "T2")
+    assert admin.scope is None and leader.scope is None
+    assert scoped_leader.scope == ["T2"]
+    assert User("m", "member", ["G111"]).scope == ["G111"]
+
+
+def test_areas_parsed_from_cli_string(con):
+    u = users.add_user(con, "office2", PW, "office", "T1、T2,T1")
+    assert u.areas == ["T1", "T2"]
+
+
+def test_disabled_user_refused(con):
+    users.add_user(con, "m1", PW, "member", ["G111"], staff_id="S2")
+    users.disable_user(con, "m1", actor="admin")
+    assert users.authenticate(con, "m1", PW, now=T0) is None
+    with pytest.raises(LoginRefused) as e:
+        users.login(con, "m1", PW, now=T0)
+    assert e.value.reason == "disabled" and "停用" in str(e.value)
+    with pytest.raises(AuthError, match="停用"):
+        users.require_user(con, "m1")
+    users.enable_user(con, "m1", actor="admin")
+    assert users.authenticate(con, "m1", PW, now=T0) is not None
+
+
+def test_set_password(con):
+    users.add_user(con, "m1", PW, "member", ["G111"])
+    users.set_password(con, "m1", "new-password-1", actor="admin")
+    assert users.authenticate(con, "m1", PW, now=T0) is None
+    assert users.authenticate(con, "m1", "new-password-1", now=T0) is not None
+    with pytest.raises(AuthError, match="8 个字符"):
+        users.set_password(con, "m1", "1234567", actor="admin")
+
+
+# ----------------------------------------------------------------------------- throttling
+
+def test_five_failures_lock_for_fifteen_minutes(con):
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"], staff_id="S1")
+    for i in range(4):
+        with pytest.raises(LoginRefused) as e:
+            users.login(con, "gl", "bad-password", now=T0 + timedelta(seconds=i))
+        assert e.value.reason == "bad_credentials"
+    with pytest.raises(LoginRefused) as e:
+        users.login(con, "gl", "bad-password", now=T0 + timedelta(seconds=4))
+    assert e.value.reason == "locked"
+    assert e.value.locked_until == T0 + timedelta(seconds=4, minutes=15)
+    # the right password is refused while locked
+    with pytest.raises(LoginRefused) as e:
+        users.login(con, "gl", PW, now=T0 + timedelta(minutes=10))
+    assert e.value.reason == "locked" and "锁定" in str(e.value)
+    assert users.authenticate(con, "gl", PW, now=T0 + timedelta(minutes=15)) is None
+    # after the lock expires the right password works and resets the count
+    u = users.authenticate(con, "gl", PW, now=T0 + timedelta(minutes=15, seconds=5))
+    assert u is not None and u.staff_id == "S1"
+    row = con.execute("SELECT failed_logins, locked_until FROM users WHERE name = 'gl'").fetchone()
+    assert row == (0, None)
+    assert len(actions(con, "login_failed")) == 7
+
+
+def test_success_resets_failure_count(con):
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    for _ in range(4):
+        assert users.authenticate(con, "gl", "bad-password", now=T0) is None
+    assert users.authenticate(con, "gl", PW, now=T0) is not None
+    for _ in range(4):
+        assert users.authenticate(con, "gl", "bad-password", now=T0) is None
+    assert users.authenticate(con, "gl", PW, now=T0) is not None  # not locked: count was reset
+
+
+def test_set_password_clears_lock(con):
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    for _ in range(5):
+        users.authenticate(con, "gl", "bad-password", now=T0)
+    assert users.authenticate(con, "gl", PW, now=T0) is None
+    users.set_password(con, "gl", "another-pass", actor="admin")
+    assert users.authenticate(con, "gl", "another-pass", now=T0) is not None
+
+
+def test_timezone_aware_now_is_accepted(con):
+    from zoneinfo import ZoneInfo
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    aware = datetime(2026, 11, 24, 1, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 in Shanghai
+    for _ in range(5):
+        users.authenticate(con, "gl", "bad-password", now=aware)
+    locked = con.execute("SELECT locked_until FROM users").fetchone()[0]
+    assert locked == datetime(2026, 11, 24, 9, 15)
+
+
+def test_session_valid():
+    assert users.session_valid(T0, T0 + timedelta(minutes=29))
+    assert users.session_valid(T0, T0 + timedelta(minutes=30))
+    assert not users.session_valid(T0, T0 + timedelta(minutes=31))
+    assert users.session_valid(T0, T0 + timedelta(minutes=50), max_idle_minutes=60)
+    assert not users.session_valid(None, T0)
+    assert not users.session_valid(T0, T0 - timedelta(minutes=1))  # clock went backwards
+
+
+# ----------------------------------------------------------------------------- demo and CLI
+
+def test_demo_accounts(con):
+    assert not users.has_demo_accounts(con)
+    made = users.create_demo_accounts(con, "C", "T1", "G111", "S1", "S2")
+    assert [u.name for u in made] == ["admin", "leader", "office", "grid_leader", "member"]
+    assert users.has_demo_accounts(con)
+    for u in made:
+        got = users.authenticate(con, u.name, "lianxin-demo", now=T0)
+        assert got is not None and got.is_demo and got.role == u.name
+    assert users.get_user(con, "grid_leader").staff_id == "S1"
+    assert users.get_user(con, "member").staff_id == "S2"
+    assert users.get_user(con, "admin").scope is None
+    assert users.get_user(con, "office").scope == ["T1"]
+    # running it again changes nothing
+    users.create_demo_accounts(con, "C", "T1", "G111", "S1", "S2")
+    assert len(users.list_users(con)) == 5
+
+
+def test_users_command(con, monkeypatch):
+    monkeypatch.setenv("LIANXIN_PASSWORD", "from-the-env")
+    msg = users.users_command(con, "add", "office9", role="office", areas="T1,T2", actor="admin")
+    assert "office9" in msg and "乡镇/街道" in msg
+    assert users.authenticate(con, "office9", "from-the-env", now=T0).areas == ["T1", "T2"]
+    users.users_command(con, "passwd", "office9", password="explicit-pw", actor="admin")
+    assert users.authenticate(con, "office9", "explicit-pw", now=T0) is not None
+    assert "停用" in users.users_command(con, "disable", "office9", actor="admin")
+    assert users.authenticate(con, "office9", "explicit-pw", now=T0) is None
+    with pytest.raises(AuthError, match="--role"):
+        users.users_command(con, "add", "x", actor="admin")
+    with pytest.raises(AuthError, match="不认识的操作"):
+        users.users_command(con, "delete", "x", actor="admin")
+    with pytest.raises(AuthError, match="不存在"):
+        users.users_command(con, "passwd", "ghost", actor="admin")
+
+
+def test_read_password(monkeypatch):
+    monkeypatch.setenv("LIANXIN_PASSWORD", "env-password")
+    assert users.read_password() == "env-password"
+    monkeypatch.delenv("LIANXIN_PASSWORD")
+    answers = iter(["typed-one", "typed-one"])
+    monkeypatch.setattr(users.getpass, "getpass", lambda prompt="": next(answers))
+    assert users.read_password() == "typed-one"
+    answers = iter(["typed-one", "typed-two"])
+    with pytest.raises(AuthError, match="两次输入的密码不一致"):
+        users.read_password()
+
+
+# ----------------------------------------------------------------------------- scope
+
+def test_scope_codes():
+    assert scope.scope_codes(None) is None
+    assert scope.scope_codes(User("a", "admin")) is None
+    assert scope.scope_codes(User("o", "office", ["T1"])) == ["T1"]
+
+
+@pytest.mark.parametrize("areas,role,inside,outside", [
+    (["T1"], "office", ["T1", "V11", "V12", "G111", "G112", "G121"], ["C", "T2", "V21", "G211", "ZZ"]),
+    (["V11"], "grid_leader", ["V11", "G111", "G112"], ["T1", "V12", "G121"]),
+    (["G111"], "member", ["G111"], ["G112", "V11", "T1"]),
+    (["G111", "V21"], "grid_leader", ["G111", "V21", "G211"], ["G112", "T2"]),
+    ([], "admin", ["C", "T1", "G211", "ZZ"], []),
+    (["C"], "leader", ["C", "T1", "T2", "G211"], ["ZZ"]),
+])
+def test_in_scope(con, areas, role, inside, outside):
+    u = User("u", role, areas)
+    for code in inside:
+        assert in_scope(con, u, code), code
+    for code in outside:
+        assert not in_scope(con, u, code), code
+
+
+def test_visible_areas(con):
+    office = User("o", "office", ["T1"])
+    grids = visible_areas(con, office, "grid")
+    assert list(grids.columns) == ["code", "name", "parent_code"]
+    assert grids["code"].tolist() == ["G111", "G112", "G121"]
+    assert visible_areas(con, office, "township")["code"].tolist() == ["T1"]
+    assert visible_areas(con, office, "county").empty
+    assert visible_areas(con, User("a", "admin"), "village")["code"].tolist() == ["V11", "V12", "V21"]
+    member = User("m", "member", ["G211"])
+    assert visible_areas(con, member, "grid")["code"].tolist() == ["G211"]
+
+
+def test_scope_filter_in_a_query(con):
+    """The $scope convention, applied to households, as every report query does."""
+    con.execute("INSERT INTO households (code, head_name, grid_code) VALUES "
+                "('H1', '甲', 'G111'), ('H2', '乙', 'G121'), ('H3', '丙', 'G211'), ('H4', '丁', NULL)")
+    q = ("SELECT h.code FROM households h WHERE CAST($scope AS VARCHAR[]) IS NULL OR EXISTS "
+         "(SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code "
+         "AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)) ORDER BY h.code")
+    run = lambda u: [r[0] for r in con.execute(q, {"scope": scope.scope_codes(u)}).fetchall()]
+    assert run(User("a", "admin")) == ["H1", "H2", "H3", "H4"]
+    assert run(User("o", "office", ["T1"])) == ["H1", "H2"]
+    assert run(User("g", "grid_leader", ["G211"])) == ["H3"]
+
+
+# ----------------------------------------------------------------------------- masking
+
+@pytest.mark.parametrize("raw,masked", [
+    ("13812341234", "138****1234"),
+    ("138 1234 1234", "138 **** 1234"),
+    ("+86 13812341234", "+86 138****1234"),
+    ("023-53221234", "023-****1234"),
+    ("02353221234", "023****1234"),
+    ("53221234", "532**234"),
+    ("5322123", "532**23"),
+    ("12345", "12*45"),
+    ("", ""),
+    (None, None),
+])
+def test_mask_phone(raw, masked):
+    assert mask_phone(raw) == masked
+
+
+@pytest.mark.parametrize("raw,masked", [
+    ("王小二", "王*二"),
+    ("王二", "王*"),
+    ("王", "王"),
+    ("欧阳小明", "欧**明"),
+    ("", ""),
+    (None, None),
+])
+def test_mask_name(raw, masked):
+    assert mask_name(raw) == masked
+
+
+def test_can_see_personal(con):
+    admin, leader = User("a", "admin"), User("l", "leader")
+    office = User("o", "office", ["T1"])
+    gl = User("g", "grid_leader", ["G111"])
+    member = User("m", "member", ["G111"])
+    assert can_see_personal(admin, "G211", con) and can_see_personal(None, "G211", con)
+    assert not can_see_personal(leader, "G111", con)
+    assert not can_see_personal(leader)
+    assert can_see_personal(office, "G121", con)          # a grid in its township
+    assert not can_see_personal(office, "G211", con)      # another township
+    assert can_see_personal(gl, "G111", con) and can_see_personal(member, "G111", con)
+    assert not can_see_personal(gl, "G112", con)
+    assert can_see_personal(gl, "G111") and not can_see_personal(gl, "G112")  # without a connection
+    assert can_see_personal(office)                        # rows already filtered to scope
+
+
+def test_mask_frame(con):
+    import pandas as pd
+    frame = pd.DataFrame({"household_code": ["H1", "H2", "H3"], "head_name": ["王小二", "李四", "赵五六"],
+                          "phone": ["13812341234", "13900001111", None],
+                          "grid_code": ["G111", "G211", None]})
+    office = mask_frame(frame, User("o", "office", ["T1"]), con)
+    assert office["head_name"].tolist() == ["王小二", "李*", "赵*六"]
+    assert office["phone"].tolist()[:2] == ["13812341234", "139****1111"]
+    leader = mask_frame(frame, User("l", "leader"), con)
+    assert leader["head_name"].tolist() == ["王*二", "李*", "赵*六"]
+    admin = mask_frame(frame, User("a", "admin"), con)
+    assert admin.equals(frame)
+    assert frame["head_name"].tolist() == ["王小二", "李四", "赵五六"]  # input untouched
+
+
+# ----------------------------------------------------------------------------- audit
+
+def test_audit_written_for_account_changes(con):
+    users.add_user(con, "m1", PW, "member", ["G111"], actor="root")
+    users.set_password(con, "m1", "new-password-1", actor="root")
+    users.disable_user(con, "m1", actor=User("root", "admin"))
+    log = audit.search(con)
+    assert log["action"].tolist() == ["user_disable", "user_passwd", "user_add"]
+    assert set(log["user_name"]) == {"root"}
+    assert (log["detail"].str.startswith("m1")).all()
+    assert PW not in " ".join(log["detail"]) and "new-password-1" not in " ".join(log["detail"])
+
+
+def test_audit_record_and_search(con):
+    audit.record(con, "office", "import", area="T1", counts={"imported": 10, "rejected": 2},
+                 detail="households.csv", now=datetime(2026, 11, 1, 8, 0))
+    audit.record(con, User("gl", "grid_leader", ["G111"]), "visit_add", area="G111",
+                 now=datetime(2026, 11, 20, 8, 0))
+    audit.record(con, "office", "export", now=datetime(2026, 11, 24, 23, 59))
+    assert len(audit.search(con)) == 3
+    imp = audit.search(con, action="import")
+    assert json.loads(imp["counts"].iloc[0]) == {"imported": 10, "rejected": 2}
+    assert imp["area"].iloc[0] == "T1"
+    assert audit.search(con, user="gl")["action"].tolist() == ["visit_add"]
+    assert audit.search(con, since=date(2026, 11, 20))["action"].tolist() == ["export", "visit_add"]
+    assert audit.search(con, until=date(2026, 11, 20))["action"].tolist() == ["visit_add", "import"]
+    assert audit.search(con, until=datetime(2026, 11, 20, 8, 0))["action"].tolist() == ["visit_add", "import"]
+    assert audit.search(con, since=date(2026, 11, 2), until=date(2026, 11, 23))["action"].tolist() == ["visit_add"]
+    assert len(audit.search(con, limit=1)) == 1
+    # text is stored as given
+    audit.record(con, "office", "import", detail="'; DROP TABLE audit_log; --")
+    assert audit.search(con, limit=1)["detail"].iloc[0] == "'; DROP TABLE audit_log; --"
+
+
+def test_audit_joins_callers_transaction(con):
+    with pytest.raises(RuntimeError):
+        with db.transaction(con):
+            audit.record(con, "office", "import")
+            raise RuntimeError("crash")
+    assert audit.search(con).empty
+
+
+def test_set_rule_audited(con):
+    assert set_rule(con, "visit_target_days", 4, actor="root") == 4.0
+    assert db.rule(con, "visit_target_days") == 4.0
+    set_rule(con, "benchmark_coverage", "0.98", actor=User("root", "admin"))
+    assert db.rule(con, "benchmark_coverage") == 0.98
+    log = audit.search(con, action="rule_change")
+    assert len(log) == 2 and set(log["user_name"]) == {"root"}
+    assert log["detail"].iloc[1] == "visit_target_days: 3 → 4"
+    assert json.loads(log["counts"].iloc[1]) == {"old": 3.0, "new": 4.0}
+
+
+@pytest.mark.parametrize("key,value,fragment", [
+    ("visit_target_days", 8, "必须在 1 到 7 之间"),
+    ("visit_target_days", 0, "必须在 1 到 7 之间"),
+    ("visit_target_days", 2.5, "必须是整数"),
+    ("visit_target_days", "三", "不是数字"),
+    ("benchmark_coverage", 97.8, "0.978"),
+    ("revisit_days", -1, "之间"),
+    ("close_days", float("inf"), "不是有效数字"),
+    ("no_such_rule", 1, "没有名为 no_such_rule 的规则"),
+])
+def test_rule_validation(con, key, value, fragment):
+    with pytest.raises(RuleError) as e:
+        set_rule(con, key, value, actor="root")
+    assert fragment in str(e.value)
+    assert audit.search(con, action="rule_change").empty
+    assert db.rule(con, "visit_target_days") == 3.0

@@ -1,0 +1,117 @@
+"""The UI catalog: every key in both languages, same placeholders, and the formatters."""
+from __future__ import annotations
+
+import string
+from datetime import date
+
+import pytest
+
+import i18n
+from i18n import CATALOG, column_labels, fmt_date, fmt_int, fmt_month, fmt_pct, fmt_week, gi_bin_label, t
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def test_same_keys_in_every_language():
+    assert set(CATALOG) == {"zh", "en"}
+    assert set(CATALOG["zh"]) == set(CATALOG["en"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_empty_values(lang):
+    empty = [k for k, v in CATALOG[lang].items() if not v or not v.strip()]
+    assert empty == []
+
+
+def test_placeholders_match():
+    diff = {k: (_fields(CATALOG["zh"][k]), _fields(CATALOG["en"][k]))
+            for k in CATALOG["zh"] if _fields(CATALOG["zh"][k]) != _fields(CATALOG["en"][k])}
+    assert diff == {}
+
+
+@pytest.mark.parametrize("key", [
+    "app.title", "login.username", "login.password", "login.submit", "login.error.bad_credentials",
+    "login.error.locked", "login.error.disabled", "login.demo_notice", "nav.overview", "nav.coverage",
+    "nav.weekly", "nav.hotspots", "nav.import", "nav.admin", "sidebar.area", "sidebar.period",
+    "sidebar.language", "period.week", "period.month", "period.quarter", "period.year",
+    "period.last_days", "period.custom", "metric.households", "metric.grids", "metric.coverage_year",
+    "metric.benchmark", "metric.petitions_received", "metric.petitions_closed",
+    "metric.petitions_overdue", "metric.satisfaction", "metric.solved", "app.generated_notice",
+    "empty.no_boundaries", "legend.coverage", "legend.no_data",
+])
+def test_required_keys(key):
+    assert key in CATALOG["zh"]
+
+
+def test_chinese_texts():
+    assert t("app.title") == "连心网格"
+    assert t("login.demo_notice") == "演示数据库：所有演示账号的密码是 lianxin-demo"
+    assert t("empty.no_boundaries") == "还没有导入网格边界 — 去「数据导入」"
+    assert t("app.generated_notice").startswith("演示数据：仅县界为真实数据（梁平区")
+    assert t("period.last_days", days=182) == "近182天"
+    assert t("period.last_days", "en", days=182) == "Last 182 days"
+    assert t("metric.benchmark", value=fmt_pct(0.978)) == "基准 97.8 %"
+
+
+def test_unknown_key_and_language():
+    with pytest.warns(UserWarning):
+        assert t("no.such.key") == "no.such.key"
+    assert t("app.title", "en-GB") == "Lianxin Grid"
+    assert t("app.title", None) == "连心网格"
+
+
+@pytest.mark.parametrize("value,zh,en", [
+    (0.978, "97.8 %", "97.8%"),
+    (0.84, "84.0 %", "84.0%"),
+    (1, "100.0 %", "100.0%"),
+    (None, "—", "—"),
+    (float("nan"), "—", "—"),
+])
+def test_fmt_pct(value, zh, en):
+    assert fmt_pct(value) == zh
+    assert fmt_pct(value, "en") == en
+
+
+def test_fmt_int_week_month_date():
+    assert fmt_int(12345) == "12,345"
+    assert fmt_int(0) == "0"
+    assert fmt_int(None) == "—"
+    assert fmt_week(2026, 47) == "2026年第47周"
+    assert fmt_week(2026, 47, "en") == "2026-W47"
+    assert fmt_week(2026, 7, "en") == "2026-W07"
+    assert fmt_month(2026, 3) == "2026年3月"
+    assert fmt_month(2026, 3, "en") == "2026-03"
+    assert fmt_date(date(2026, 11, 24)) == "2026-11-24"
+
+
+def test_column_labels():
+    cols = ["code", "name", "households", "visited", "coverage", "gi_bin", "whatever"]
+    zh = column_labels(cols, "zh")
+    assert zh == {"code": "编码", "name": "名称", "households": "户数", "visited": "已走访户数",
+                  "coverage": "覆盖率", "gi_bin": "冷热点等级", "whatever": "whatever"}
+    assert column_labels(["staff_id", "met"], "en") == {"staff_id": "Staff ID", "met": "Met"}
+
+
+@pytest.mark.parametrize("columns", [
+    "code,name,households,visited,coverage",
+    "staff_id,name,grid_code,visits,visit_days,households_visited,target_days,met",
+    "household_code,head_name,grid_code,last_visit,days_since",
+    "code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin",
+])
+def test_every_contract_report_column_has_a_chinese_header(columns):
+    labels = column_labels(columns.split(","), "zh")
+    assert all(k != v for k, v in labels.items()), labels
+
+
+def test_gi_bin_labels():
+    assert gi_bin_label(3) == "热点（99% 置信度）"
+    assert gi_bin_label(0) == "不显著"
+    assert gi_bin_label(-2, "en") == "Cold spot (95% confidence)"
+    assert gi_bin_label(None) == "无数据"
+
+
+def test_doctests():
+    import doctest
+    assert doctest.testmod(i18n).failed == 0
