@@ -300,6 +300,25 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "progress.working": ("正在处理，请稍候…", "Working, please wait…"),
 }
 
+
+
+def _merge_parts() -> None:
+    """Add the entries of every module in i18n/parts/ (one per page), refusing duplicates."""
+    import importlib
+    import pkgutil
+
+    from . import parts
+
+    for info in sorted(pkgutil.iter_modules(parts.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"{parts.__name__}.{info.name}")
+        for key, value in getattr(mod, "ENTRIES", {}).items():
+            if key in _ENTRIES:
+                raise KeyError(f"i18n key {key!r} defined twice (i18n/parts/{info.name}.py)")
+            _ENTRIES[key] = value
+
+
+_merge_parts()
+
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 ZH: dict[str, str] = {k: v[0] for k, v in _ENTRIES.items()}
 EN: dict[str, str] = {k: v[1] for k, v in _ENTRIES.items()}

@@ -88,3 +88,19 @@ WHERE a.level = $level
   AND ($scope::VARCHAR[] IS NULL OR EXISTS (
         SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ORDER BY a.code;
+
+-- name: area_chain
+-- An area and its ancestors, from the top level down.
+SELECT a.code, a.name, a.level FROM area_ancestors x JOIN areas a ON a.code = x.ancestor_code
+WHERE x.code = $code
+ORDER BY CASE a.level WHEN 'county' THEN 0 WHEN 'township' THEN 1 WHEN 'village' THEN 2 ELSE 3 END;
+
+-- name: area_children
+-- Areas of $level under $parent (all of the level when $parent is NULL) that the scope may see.
+SELECT a.code, a.name FROM areas a
+WHERE a.level = $level
+  AND ($parent::VARCHAR IS NULL OR EXISTS (
+        SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+        SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+ORDER BY a.code;

@@ -1,0 +1,145 @@
+"""连心网格 — the Streamlit entry: page config, first-start demo build, login, navigation, one error boundary.
+
+    streamlit run app.py
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ui import common as C  # noqa: E402
+from ui.common import t  # noqa: E402
+
+log = logging.getLogger("lianxin")
+
+st.set_page_config(page_title="连心网格", page_icon="🏘️", layout="wide", initial_sidebar_state="expanded")
+
+
+def ensure_database() -> bool:
+    """Build the demo database on first start (with a progress bar) when it does not exist yet."""
+    path = C.db_path()
+    if path.exists():
+        return True
+    if path.resolve() != C.db.DEFAULT_DB.resolve():
+        st.error(t("app.no_database"))
+        return False
+    from demo.build import build_demo
+
+    st.title(t("app.title"))
+    st.info(t("demo.building"))
+    bar = st.progress(0.0, text=t("demo.building"))
+
+    def progress(f: float, msg: str) -> None:
+        bar.progress(min(max(f, 0.0), 1.0), text=msg)
+
+    build_demo(str(path), progress=progress)
+    bar.empty()
+    return True
+
+
+def login_page() -> None:
+    from auth import users
+
+    st.title(t("app.title"))
+    st.caption(t("app.subtitle"))
+    c = C.con()
+    if users.has_demo_accounts(c):
+        st.info(t("login.demo_notice") + "\n\n" + t("login.demo_accounts"))
+    with st.form("login"):
+        name = st.text_input(t("login.username"), key="login_name")
+        password = st.text_input(t("login.password"), type="password", key="login_password")
+        ok = st.form_submit_button(t("login.submit"), type="primary")
+    if ok:
+        if not name or not password:
+            st.error(t("login.error.empty"))
+            return
+        try:
+            u = users.login(c, name.strip(), password)
+        except users.LoginRefused as e:
+            until = e.locked_until.strftime("%H:%M") if getattr(e, "locked_until", None) else ""
+            st.error(t(f"login.error.{e.reason}", until=until) if e.reason == "locked"
+                     else t(f"login.error.{e.reason}"))
+            return
+        st.session_state["user"] = u
+        st.session_state["login_at"] = dt.datetime.now()
+        st.session_state["last_seen"] = dt.datetime.now()
+        st.session_state.pop("area", None)
+        st.rerun()
+
+
+def session_alive() -> bool:
+    from auth.users import session_valid
+
+    last = st.session_state.get("last_seen")
+    if last is None:
+        return False
+    now = dt.datetime.now()
+    if not session_valid(last, now, C.SESSION_IDLE_MINUTES):
+        for k in ("user", "login_at", "last_seen", "area"):
+            st.session_state.pop(k, None)
+        st.warning(t("app.session_expired"))
+        return False
+    st.session_state["last_seen"] = now
+    return True
+
+
+def language_switch() -> None:
+    with st.sidebar:
+        st.radio(t("sidebar.language"), ("zh", "en"), horizontal=True, key="lang",
+                 format_func=lambda x: t(f"lang.{x}"))
+
+
+PAGES = [
+    # file, title key, icon, roles allowed (None = every signed-in role)
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", None),
+    ("pages/coverage.py", "nav.coverage", ":material/map:", None),
+    ("pages/weekly.py", "nav.weekly", ":material/event_available:", None),
+    ("pages/hotspots.py", "nav.hotspots", ":material/local_fire_department:", ("admin", "leader", "office")),
+    ("pages/import_data.py", "nav.import", ":material/upload_file:", ("admin", "office")),
+    ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ("admin",)),
+]
+
+
+def main() -> None:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = "zh"
+    language_switch()
+    if not ensure_database():
+        return
+    u = C.user()
+    if u is None or not session_alive():
+        nav = st.navigation([st.Page(login_page, title=t("login.title"), icon=":material/login:")])
+        nav.run()
+        return
+    pages = [st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem)
+             for f, key, icon, roles in PAGES
+             if (ROOT / f).exists() and (roles is None or u.role in roles)]
+    nav = st.navigation(pages)
+    with st.sidebar:
+        st.caption(t("app.logged_in_as", name=u.name, role=t(f"role.{u.role}")))
+        if st.button(t("app.logout"), key="logout"):
+            for k in ("user", "login_at", "last_seen", "area", "period"):
+                st.session_state.pop(k, None)
+            st.rerun()
+    C.sidebar()
+    if u.is_demo:
+        st.caption("ℹ️ " + t("app.generated_notice"))
+    try:
+        nav.run()
+    except Exception as e:  # the one error boundary: a sentence, never a traceback
+        if type(e).__name__ in ("RerunException", "StopException"):
+            raise
+        log.exception("page error")
+        st.error(t("app.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))
+        st.caption(t("app.error_hint"))
+
+
+main()

@@ -1,0 +1,133 @@
+"""A tiny world whose answers are known, built through the real import functions.
+
+    county 500100 (box 107.0–107.4 E, 30.0–30.2 N)
+    ├── township 500100001000 T1 一镇 (107.0–107.2)
+    │   ├── village 500100001201 V11 甲村 (107.0–107.1)
+    │   │   ├── grid 500100001201-W01 (south half)   H01 H02 H03(moved)
+    │   │   └── grid 500100001201-W02 (north half)   H04 H05
+    │   └── village 500100001202 V12 乙村 (107.1–107.2)
+    │       └── grid 500100001202-W01                H06 H07
+    └── township 500100002000 T2 二镇 (107.2–107.4)
+        └── village 500100002201 V21 丙村
+            ├── grid 500100002201-W01 (west)         H08 H09
+            └── grid 500100002201-W02 (east)         (no households)
+    H10 lies outside the county: unassigned.
+
+Staff: S1 网格长 of V11-W01; S2 网格长 of V11-W02 and V12-W01; S3 网格员 of V21-W01; S4 书记 (no grid).
+Visits (home unless said): see VISITS. Week 2026-W47 is 2026-11-16 (Mon) … 2026-11-22 (Sun).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from ingest.boundaries import import_boundaries
+from ingest.tables import load
+from store import db
+
+COUNTY = "500100"
+T1, T2 = "500100001000", "500100002000"
+V11, V12, V21 = "500100001201", "500100001202", "500100002201"
+G111, G112, G121 = f"{V11}-W01", f"{V11}-W02", f"{V12}-W01"
+G211, G212 = f"{V21}-W01", f"{V21}-W02"
+PASSWORD = "lianxin-test"
+
+AREAS = {
+    "county": [(COUNTY, "测试县", None, (107.0, 30.0, 107.4, 30.2))],
+    "township": [(T1, "一镇", COUNTY, (107.0, 30.0, 107.2, 30.2)), (T2, "二镇", COUNTY, (107.2, 30.0, 107.4, 30.2))],
+    "village": [(V11, "甲村", T1, (107.0, 30.0, 107.1, 30.2)), (V12, "乙村", T1, (107.1, 30.0, 107.2, 30.2)),
+                (V21, "丙村", T2, (107.2, 30.0, 107.4, 30.2))],
+    "grid": [(G111, "第一网格", V11, (107.0, 30.0, 107.1, 30.1)), (G112, "第二网格", V11, (107.0, 30.1, 107.1, 30.2)),
+             (G121, "第一网格", V12, (107.1, 30.0, 107.2, 30.2)), (G211, "第一网格", V21, (107.2, 30.0, 107.3, 30.2)),
+             (G212, "第二网格", V21, (107.3, 30.0, 107.4, 30.2))],
+}
+
+# code, head_name, phone, lon, lat, tags, status
+HOUSEHOLDS = [
+    ("H01", "张三", "13812341234", 107.05, 30.05, "低保、空巢老人", "在册"),
+    ("H02", "李四", "13812345678", 107.06, 30.06, "", "在册"),
+    ("H03", "王五", "", 107.07, 30.07, "", "迁出"),
+    ("H04", "赵六", "023-12345678", 107.05, 30.15, "留守儿童", "在册"),
+    ("H05", "<script>alert(1)</script>", "", 107.06, 30.16, "", "在册"),
+    ("H06", "孙七", "", 107.15, 30.05, "残疾", "在册"),
+    ("H07", "周八", "", 107.16, 30.15, "", "在册"),
+    ("H08", "吴九", "", 107.25, 30.05, "", "在册"),
+    ("H09", "郑十", "", 107.26, 30.15, "特困", "在册"),
+    ("H10", "县外户", "", 108.5, 31.5, "", "在册"),
+]
+
+STAFF = [
+    ("S1", "网格长甲", "网格长", G111),
+    ("S2", "网格长乙", "网格长", f"{G112}、{G121}"),
+    ("S3", "网格员丙", "网格员", G211),
+    ("S4", "书记丁", "书记", ""),
+]
+
+# household, staff, date, kind
+VISITS = [
+    # S1 in W47: 3 distinct days (Mon, Wed, Sun) -> met
+    ("H01", "S1", "2026-11-16", "入户走访"), ("H02", "S1", "2026-11-18", "入户走访"),
+    ("H01", "S1", "2026-11-22", "入户走访"),
+    # S2 in W47: 3 home visits on one day + a phone visit -> 1 day, not met
+    ("H04", "S2", "2026-11-17", "入户走访"), ("H05", "S2", "2026-11-17", "入户走访"),
+    ("H06", "S2", "2026-11-17", "入户走访"), ("H07", "S2", "2026-11-19", "电话"),
+    # S3: one visit the Sunday before W47 and one the Monday after -> 0 days in W47
+    ("H08", "S3", "2026-11-15", "入户走访"), ("H08", "S3", "2026-11-23", "入户走访"),
+    # older visits
+    ("H09", "S3", "2026-03-01", "入户走访"),
+    ("H03", "S1", "2026-11-16", "入户走访"),     # a moved household: never counts
+    # the secretary's reception
+    ("H02", "S4", "2026-11-20", "接访"),
+]
+
+# id, received_on, household, lon, lat, village_code, category, channel, people, status, replied_on, closed_on, satisfaction
+PETITIONS = [
+    ("P1", "2026-10-08", "H01", "", "", "", "土地征收", "来访", "1", "办结", "2026-10-10", "2026-10-20", "满意"),
+    ("P2", "2026-10-09", "", "107.15", "30.10", "", "环境", "网上", "6", "受理", "", "", ""),
+    ("P3", "2026-11-02", "", "", "", V21, "劳资", "来信", "1", "已答复", "2026-11-05", "", ""),
+    ("P4", "2026-11-03", "", "", "", "", "邻里纠纷", "电话", "1", "受理", "", "", ""),
+]
+
+
+def _write_csv(path: Path, header: list[str], rows: list[tuple]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def build(path: str | Path, users: bool = True) -> "db.duckdb.DuckDBPyConnection":
+    """Build the tiny world in a new database at ``path`` and return the connection."""
+    os.environ.setdefault("LIANXIN_FAST_HASH", "1")
+    path = Path(path)
+    folder = path.parent
+    con = db.connect(path)
+    for level, rows in AREAS.items():
+        gdf = gpd.GeoDataFrame(
+            {"code": [r[0] for r in rows], "name": [r[1] for r in rows],
+             "parent_code": [r[2] for r in rows]},
+            geometry=[shapely.box(*r[3]) for r in rows], crs="EPSG:4326")
+        import_boundaries(con, None, level, frame=gdf, source=f"{level}.geojson")
+    load(con, "households", _write_csv(folder / "households.csv",
+                                        ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS))
+    load(con, "staff", _write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
+         today=dt.date(2026, 1, 1))
+    load(con, "visits", _write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS))
+    load(con, "petitions", _write_csv(folder / "petitions.csv",
+                                       ["编号", "受理日期", "户编号", "经度", "纬度", "村编码", "类别", "来源", "人数",
+                                        "状态", "答复日期", "办结日期", "满意度"], PETITIONS))
+    if users:
+        from auth import users as U
+
+        U.add_user(con, "admin", PASSWORD, "admin", [])
+        U.add_user(con, "leader", PASSWORD, "leader", [COUNTY])
+        U.add_user(con, "office", PASSWORD, "office", [T1])
+        U.add_user(con, "grid_leader", PASSWORD, "grid_leader", [G111], staff_id="S1")
+        U.add_user(con, "member", PASSWORD, "member", [G211], staff_id="S3")
+    return con

@@ -1,0 +1,216 @@
+"""What every page shares: the database, the signed-in user, the language and the sidebar selection.
+
+Pages are thin: read widgets, call a function in analytics/, draw the result. They get their
+context from here so that every page reads the same area and period.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from i18n import t as _t
+from store import db
+
+SESSION_IDLE_MINUTES = 30
+LEVELS = ("county", "township", "village", "grid")
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str, **fmt: Any) -> str:
+    """The UI string in the session's language."""
+    return _t(key, lang(), **fmt)
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("LIANXIN_DB") or db.DEFAULT_DB)
+
+
+@st.cache_resource(show_spinner=False)
+def _base_connection(path: str):
+    return db.connect(path)
+
+
+def con():
+    """A cursor on the process-wide DuckDB connection (one per script run; cheap)."""
+    return _base_connection(str(db_path())).cursor()
+
+
+def today() -> dt.date:
+    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it for tests and demos)."""
+    fixed = os.environ.get("LIANXIN_TODAY")
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    from auth.audit import now_local
+
+    return now_local().date()
+
+
+def user():
+    """The signed-in user (auth.users.User) or None."""
+    return st.session_state.get("user")
+
+
+def scope():
+    u = user()
+    return None if u is None else u.scope
+
+
+# ----------------------------------------------------------------------------- area selection
+
+@dataclass(frozen=True)
+class Area:
+    code: str | None          # None: the whole county/scope
+    level: str                # the level of `code` ("county" for the whole scope)
+    name: str
+
+    @property
+    def child_level(self) -> str | None:
+        i = LEVELS.index(self.level)
+        return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
+
+
+def selected_area() -> Area:
+    """The area chosen in the sidebar breadcrumb (default: the top of the user's scope)."""
+    a = st.session_state.get("area")
+    return a if isinstance(a, Area) else _top_area()
+
+
+def set_area(code: str | None) -> None:
+    """Select an area (a map click, a table row, the breadcrumb)."""
+    if code is None:
+        st.session_state["area"] = _top_area()
+        return
+    row = db.execute(con(), "area_get", code=code).fetchone()
+    if row is not None:
+        st.session_state["area"] = Area(code=row[0], level=row[2], name=row[1])
+
+
+def _top_area() -> Area:
+    c = con()
+    sc = scope()
+    if sc and len(sc) == 1:
+        row = db.execute(c, "area_get", code=sc[0]).fetchone()
+        if row is not None:
+            return Area(code=row[0], level=row[2], name=row[1])
+    county = db.df(c, "areas_in_scope", level="county", scope=None)
+    if len(county) == 1 and sc is None:
+        return Area(code=county["code"].iloc[0], level="county", name=county["name"].iloc[0])
+    return Area(code=None, level="county", name=t("sidebar.area_all"))
+
+
+def breadcrumb(area: Area) -> list[Area]:
+    """The chain county › township › village › grid down to ``area`` (within the user's scope)."""
+    if area.code is None:
+        return [area]
+    chain = db.df(con(), "area_chain", code=area.code)
+    top = _top_area()
+    out: list[Area] = []
+    started = top.code is None
+    for code, name, level in zip(chain["code"], chain["name"], chain["level"]):
+        if code == top.code:
+            started = True
+        if started:
+            out.append(Area(code=code, level=level, name=name))
+    return out or [area]
+
+
+def children(area: Area):
+    """The areas one level below ``area`` that the user may see (code, name)."""
+    lvl = area.child_level
+    if lvl is None:
+        return None
+    return db.df(con(), "area_children", level=lvl, parent=area.code, scope=scope())
+
+
+# ----------------------------------------------------------------------------- period selection
+
+PERIODS = ("week", "month", "quarter", "year", "last_days", "custom")
+
+
+def period_range(kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None = None,
+                 days: int = 182) -> tuple[dt.date, dt.date]:
+    """The date range of a period preset, ending at ``ref`` (today)."""
+    if kind == "week":
+        start = ref - dt.timedelta(days=ref.weekday())
+        return start, start + dt.timedelta(days=6)
+    if kind == "month":
+        start = ref.replace(day=1)
+        nxt = (start + dt.timedelta(days=32)).replace(day=1)
+        return start, nxt - dt.timedelta(days=1)
+    if kind == "quarter":
+        q0 = 3 * ((ref.month - 1) // 3) + 1
+        start = ref.replace(month=q0, day=1)
+        end_month = q0 + 2
+        nxt = dt.date(ref.year + (end_month == 12), end_month % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    if kind == "year":
+        return dt.date(ref.year, 1, 1), dt.date(ref.year, 12, 31)
+    if kind == "last_days":
+        return ref - dt.timedelta(days=days - 1), ref
+    if custom:
+        return custom
+    return dt.date(ref.year, 1, 1), ref
+
+
+def selected_period() -> tuple[dt.date, dt.date]:
+    p = st.session_state.get("period")
+    if p:
+        return p
+    return period_range("year", today())
+
+
+# ----------------------------------------------------------------------------- sidebar
+
+def sidebar() -> None:
+    """The one shared sidebar: area breadcrumb and period. Pages read :func:`selected_area`/`selected_period`."""
+    with st.sidebar:
+        area = selected_area()
+        st.markdown(f"**{t('sidebar.area')}**")
+        crumbs = breadcrumb(area)
+        cols = st.columns(len(crumbs)) if len(crumbs) > 1 else None
+        if cols:
+            for i, (c, a) in enumerate(zip(cols, crumbs)):
+                if c.button(a.name, key=f"crumb_{i}_{a.code}", disabled=(a == crumbs[-1]),
+                            use_container_width=True):
+                    st.session_state["area"] = a
+                    st.rerun()
+        else:
+            st.caption(crumbs[0].name)
+        kids = children(area)
+        if kids is not None and len(kids):
+            options = [None] + kids["code"].tolist()
+            names = dict(zip(kids["code"], kids["name"]))
+            lvl = area.child_level
+            choice = st.selectbox(t(f"level.{lvl}"), options, index=0,
+                                  format_func=lambda c: "—" if c is None else f"{names[c]}",
+                                  key=f"pick_{area.code}")
+            if choice is not None:
+                set_area(choice)
+                st.rerun()
+
+        st.markdown(f"**{t('sidebar.period')}**")
+        labels = {k: (t("period.last_days", days=182) if k == "last_days" else t(f"period.{k}")) for k in PERIODS}
+        kind = st.selectbox(t("sidebar.period"), PERIODS, index=PERIODS.index(st.session_state.get("period_kind", "year")),
+                            format_func=lambda k: labels[k], label_visibility="collapsed", key="period_kind")
+        ref = today()
+        if kind == "custom":
+            start0, end0 = st.session_state.get("period") or period_range("year", ref)
+            c1, c2 = st.columns(2)
+            start = c1.date_input(t("sidebar.from"), start0, key="period_from")
+            end = c2.date_input(t("sidebar.to"), end0, key="period_to")
+            if start > end:
+                st.error(t("period.error_order"))
+                start, end = end, start
+            rng = (start, end)
+        else:
+            rng = period_range(kind, ref)
+        st.session_state["period"] = rng
+        st.caption(t("period.range", start=rng[0].isoformat(), end=rng[1].isoformat()))
