@@ -1,0 +1,922 @@
+"""Folium maps for every page: local assets only, shared colours, escaped text.
+
+folium loads Leaflet, jQuery, Bootstrap and Font Awesome from public CDNs; on a
+government intranet they never arrive and every map is blank.  This module
+points folium (and the HeatMap / MarkerCluster plugins) at the copies vendored
+under ``static/vendor/`` (see ``scripts/vendor_assets.sh``), which Streamlit
+serves at ``/app/static/...`` when ``server.enableStaticServing = true``.
+
+Everything user-supplied (names, addresses, notes) is HTML-escaped before it
+goes into GeoJSON properties, tooltips or popups: folium writes tooltip values
+into ``innerHTML`` unescaped.
+
+Colours are fixed here so they mean the same everywhere: coverage on a
+sequential scale with the 97.8 % benchmark as a class break
+(:func:`coverage_classes`), Gi* hot/cold spots on the customary red-blue
+diverging scale (:func:`gi_classes`), and grey (:data:`NO_DATA_COLOR`) for
+"no data".  Legends are Chinese because callers pass their labels in.
+
+Typical page::
+
+    from gis import maps
+
+    m = maps.base_map(bounds=gdf.total_bounds, tiles="none")
+    cls = maps.coverage_classes()
+    maps.choropleth_layer(m, gdf, "coverage", cls.bins, cls.colors,
+                          fields=["name", "coverage"], aliases=["网格", "覆盖率"],
+                          label_fn=lambda v: f"{v:.1%}")
+    maps.add_legend(m, "入户覆盖率", list(zip(cls.colors, cls.labels)))
+    clicked = maps.render(m, key="coverage_map", returned_objects=["last_active_drawing"])
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from gis import datum
+
+__all__ = [
+    "GI_COLORS",
+    "NO_DATA_COLOR",
+    "STATIC_DIR",
+    "TILES",
+    "Classes",
+    "Legend",
+    "add_legend",
+    "asset_urls",
+    "base_map",
+    "choropleth_layer",
+    "classify",
+    "coverage_classes",
+    "escape_value",
+    "gi_classes",
+    "heat_layer",
+    "legend_html",
+    "payload_size",
+    "point_layer",
+    "render",
+    "shift_for_tiles",
+    "simplify_for_map",
+    "static_url_prefix",
+    "use_local_assets",
+]
+
+#: Folder that Streamlit serves at ``/app/static`` (next to app.py).
+STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+
+#: Tile choices understood by :func:`base_map`.
+TILES: tuple[str, ...] = ("none", "osm", "tianditu", "amap")
+
+#: Fill for areas without data — never a colour that reads as zero.
+NO_DATA_COLOR = "#bdbdbd"
+
+#: Gi* bins (ArcGIS Gi_Bin: -3 = cold spot at 99 % … 3 = hot spot at 99 %).
+GI_COLORS: dict[int, str] = {
+    -3: "#2166ac",
+    -2: "#67a9cf",
+    -1: "#d1e5f0",
+    0: "#f7f7f7",
+    1: "#fddbc7",
+    2: "#ef8a62",
+    3: "#b2182b",
+}
+
+# 7-class ColorBrewer YlGn: light = few households visited, dark green = at or
+# above the 97.8 % benchmark.
+_COVERAGE_COLORS = ["#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32"]
+_COVERAGE_BINS = [0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 0.978, 1.0]
+
+# Files under static/vendor/, relative to the static root.
+_JS_FILES: dict[str, str] = {
+    "leaflet": "vendor/leaflet/dist/leaflet.js",
+    "jquery": "vendor/jquery/dist/jquery.min.js",
+    "awesome_markers": "vendor/leaflet.awesome-markers/dist/leaflet.awesome-markers.js",
+    "markercluster": "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+    "leaflet_heat": "vendor/leaflet.heat/dist/leaflet-heat.js",
+}
+_CSS_FILES: dict[str, str] = {
+    "leaflet_css": "vendor/leaflet/dist/leaflet.css",
+    "fontawesome_css": "vendor/fontawesome-free/css/all.min.css",
+    "awesome_markers_css": "vendor/leaflet.awesome-markers/dist/leaflet.awesome-markers.css",
+    "markercluster_css": "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+    "markercluster_default_css": "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
+}
+
+_TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+    "&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+)
+_AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+
+# Plain light background for "no tiles", and a Leaflet prefix without the flag.
+_MAP_CSS = """<style>
+.leaflet-container { background: #f5f5f2; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.lx-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: #222; }
+.lx-legend .lx-title { font-weight: 600; margin-bottom: 2px; }
+.lx-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
+  vertical-align: -2px; border: 1px solid #999; }
+</style>"""
+
+
+class Classes(NamedTuple):
+    """Class breaks and colours for a choropleth.
+
+    ``bins`` has one more entry than ``colors``; class *i* holds values in
+    ``[bins[i], bins[i+1])`` (the last class includes its upper edge).
+    ``labels`` are language-neutral range labels (callers may pass their own).
+    """
+
+    bins: list[float]
+    colors: list[str]
+    labels: list[str]
+
+
+# --------------------------------------------------------------------------
+# assets
+
+
+def static_url_prefix() -> str:
+    """URL under which ``static/`` is served, honouring ``server.baseUrlPath``.
+
+    Returns
+    -------
+    str
+        ``"/app/static"``, or ``"/<base>/app/static"`` when Streamlit runs
+        under a base URL path.  Absolute, so it also resolves inside the
+        streamlit-folium component iframe (same origin, different path).
+    """
+    base = ""
+    try:  # streamlit may not be importable/configured (CLI, tests)
+        from streamlit import config as st_config
+
+        base = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
+    except Exception:  # pragma: no cover - defensive
+        base = ""
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+def asset_urls(prefix: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """Local URLs of the vendored JS and CSS files.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        URL of the static root; default :func:`static_url_prefix`.
+
+    Returns
+    -------
+    tuple of dict
+        ``(js, css)``: name -> URL.
+    """
+    p = (prefix if prefix is not None else static_url_prefix()).rstrip("/")
+    return (
+        {k: f"{p}/{v}" for k, v in _JS_FILES.items()},
+        {k: f"{p}/{v}" for k, v in _CSS_FILES.items()},
+    )
+
+
+def _map_assets(prefix: str | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    js, css = asset_urls(prefix)
+    # Dropped from folium's defaults: bootstrap JS/CSS and bootstrap-glyphicons
+    # (only for folium.Icon(prefix="glyphicon"); Bootstrap CSS would also
+    # restyle the map frame) and folium's awesome-rotate CSS (icon rotation).
+    # Kept: Leaflet; jQuery (Map(keep_in_front=...) calls $(document).ready);
+    # Font Awesome + awesome-markers so folium.Icon(prefix="fa") still works.
+    map_js = [("leaflet", js["leaflet"]), ("jquery", js["jquery"]), ("awesome_markers", js["awesome_markers"])]
+    map_css = [
+        ("leaflet_css", css["leaflet_css"]),
+        ("awesome_markers_font_css", css["fontawesome_css"]),
+        ("awesome_markers_css", css["awesome_markers_css"]),
+    ]
+    return map_js, map_css
+
+
+def use_local_assets(prefix: str | None = None) -> None:
+    """Point folium's Map and plugins at the vendored files, never a CDN.
+
+    Sets the class attributes ``default_js`` / ``default_css`` of
+    :class:`folium.Map`, :class:`folium.plugins.HeatMap` and
+    :class:`folium.plugins.MarkerCluster`.  Idempotent and offline; called by
+    :func:`base_map` and :func:`render`.
+
+    Parameters
+    ----------
+    prefix : str, optional
+        URL of the static root; default :func:`static_url_prefix`.
+    """
+    js, css = asset_urls(prefix)
+    map_js, map_css = _map_assets(prefix)
+    folium.Map.default_js = map_js
+    folium.Map.default_css = map_css
+    folium.plugins.HeatMap.default_js = [("leaflet-heat.js", js["leaflet_heat"])]
+    folium.plugins.MarkerCluster.default_js = [("markerclusterjs", js["markercluster"])]
+    folium.plugins.MarkerCluster.default_css = [
+        ("markerclustercss", css["markercluster_css"]),
+        ("markerclusterdefaultcss", css["markercluster_default_css"]),
+    ]
+
+
+class _AttributionPrefix(MacroElement):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self._name = "AttributionPrefix"
+        self.prefix = prefix
+
+
+# --------------------------------------------------------------------------
+# base map and tiles
+
+
+def base_map(
+    bounds: Sequence[float] | None = None,
+    tiles: str = "none",
+    tianditu_key: str | None = None,
+    height: int | str = "100%",
+    center: tuple[float, float] = (35.0, 105.0),
+    zoom: int = 4,
+    prefer_canvas: bool = True,
+) -> folium.Map:
+    """A folium map that loads only local assets.
+
+    Parameters
+    ----------
+    bounds : sequence of 4 floats, optional
+        ``(minx, miny, maxx, maxy)`` in WGS-84, e.g. ``gdf.total_bounds``;
+        the map fits them.  Without it the map shows ``center`` / ``zoom``.
+    tiles : {"none", "osm", "tianditu", "amap"}, default "none"
+        "none" draws a plain light background (the intranet default);
+        "osm" OpenStreetMap; "tianditu" 天地图 vector + labels (needs
+        ``tianditu_key``); "amap" 高德 tiles, which are GCJ-02: shift overlays
+        with :func:`shift_for_tiles` first.
+    tianditu_key : str, optional
+        The 天地图 browser key (letters and digits).
+    height : int or str, default "100%"
+        Height of the map div (st_folium sets its own frame height).
+    center : (lat, lon), default China
+    zoom : int, default 4
+    prefer_canvas : bool, default True
+        Draw vectors on one <canvas> (fast with thousands of polygons).  With
+        False Leaflet draws SVG ``path.leaflet-interactive`` elements, which a
+        browser test can count; on canvas count layers instead, e.g. in the
+        st_folium iframe: ``window.map_div.eachLayer(l => l.feature && n++)``.
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``tiles`` value or a missing/invalid 天地图 key.
+
+    Examples
+    --------
+    >>> m = base_map(bounds=(107.6, 30.5, 108.0, 30.9))
+    >>> "cdn.jsdelivr" in m.get_root().render()
+    False
+    """
+    if tiles not in TILES:
+        raise ValueError(f"Unknown tiles {tiles!r}: use one of {', '.join(TILES)}.")
+    if tiles == "tianditu" and not (tianditu_key and re.fullmatch(r"[0-9A-Za-z]+", tianditu_key)):
+        raise ValueError("天地图 tiles need a key (letters and digits): set it in the settings or choose other tiles.")
+    use_local_assets()
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=prefer_canvas,
+        zoom_control=True,
+        control_scale=True,
+        attribution_control=True,
+        height=height,
+    )
+    # folium gives max_zoom to its default tile layer only; without tiles the
+    # map has no maxZoom and MarkerCluster throws "Map has no maxZoom specified".
+    m.options["max_zoom"] = 18
+    m.default_js, m.default_css = _map_assets()  # per instance too, in case a class is reset
+    m.get_root().header.add_child(Element(_MAP_CSS), name="lianxin_map_css")
+    m.add_child(_AttributionPrefix("Leaflet"))
+    if tiles == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    elif tiles == "tianditu":
+        for layer, name, overlay in (("vec", "天地图", False), ("cva", "天地图注记", True)):
+            folium.TileLayer(
+                tiles=_TIANDITU.format(layer=layer, key=tianditu_key, s="{s}"),
+                attr="&copy; 天地图",
+                name=name,
+                subdomains="01234567",
+                max_zoom=18,
+                overlay=overlay,
+                control=False,
+            ).add_to(m)
+    elif tiles == "amap":
+        folium.TileLayer(
+            tiles=_AMAP, attr="&copy; 高德地图", name="高德地图", subdomains="1234", max_zoom=18
+        ).add_to(m)
+    if bounds is not None:
+        minx, miny, maxx, maxy = (float(b) for b in bounds)
+        if all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+            m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def shift_for_tiles(data: Any, tiles: str, lon: str = "lon", lat: str = "lat") -> Any:
+    """Shift WGS-84 overlays to the datum of the tiles (GCJ-02 for AMap).
+
+    Parameters
+    ----------
+    data : GeoDataFrame, GeoSeries or DataFrame
+        WGS-84 data; a plain DataFrame is shifted through its ``lon``/``lat``
+        columns.
+    tiles : str
+        The ``tiles`` passed to :func:`base_map`.
+    lon, lat : str
+        Column names for a plain DataFrame.
+
+    Returns
+    -------
+    same type as ``data``
+        A shifted copy for "amap", otherwise ``data`` itself.
+    """
+    if tiles != "amap":
+        return data
+    import geopandas as gpd
+
+    if isinstance(data, gpd.GeoSeries):
+        return gpd.GeoSeries(
+            datum.transform_geometry(np.asarray(data.values, dtype=object), datum.wgs84_to_gcj02),
+            index=data.index, crs=data.crs, name=data.name,
+        )
+    out = data.copy()
+    if isinstance(data, gpd.GeoDataFrame):
+        out[data.geometry.name] = datum.transform_geometry(
+            np.asarray(data.geometry.values, dtype=object), datum.wgs84_to_gcj02
+        )
+        return out
+    out[lon], out[lat] = datum.wgs84_to_gcj02(data[lon].to_numpy(float), data[lat].to_numpy(float))
+    return out
+
+
+# --------------------------------------------------------------------------
+# classes and colours
+
+
+def _pct(v: float) -> str:
+    return f"{v * 100:.1f}".rstrip("0").rstrip(".") + " %"
+
+
+def coverage_classes() -> Classes:
+    """Coverage classes: sequential YlGn, 97.8 % benchmark as a break.
+
+    Returns
+    -------
+    Classes
+        7 classes over ``[0, .5, .7, .85, .9, .95, .978, 1.0]``; the darkest
+        class is "at or above 97.8 %".
+
+    Examples
+    --------
+    >>> c = coverage_classes()
+    >>> len(c.colors), 0.978 in c.bins
+    (7, True)
+    """
+    bins = list(_COVERAGE_BINS)
+    labels = [f"{_pct(a)} – {_pct(b)}" for a, b in zip(bins[:-2], bins[1:-1])]
+    labels.append(f"≥ {_pct(bins[-2])}")
+    return Classes(bins, list(_COVERAGE_COLORS), labels)
+
+
+def gi_classes() -> Classes:
+    """Gi* classes for bins -3…3 on the red-blue diverging scale.
+
+    Returns
+    -------
+    Classes
+        ``bins = [-3.5, -2.5, …, 3.5]`` so an integer Gi_Bin falls in its
+        own class; ``colors`` from :data:`GI_COLORS`; ``labels`` "-3"…"3"
+        (pages pass Chinese labels such as 冷点(99%) to the legend).
+    """
+    return Classes(
+        [k - 0.5 for k in range(-3, 5)],
+        [GI_COLORS[k] for k in range(-3, 4)],
+        [str(k) for k in range(-3, 4)],
+    )
+
+
+def classify(values: Any, bins: Sequence[float], colors: Sequence[str], no_data_color: str = NO_DATA_COLOR) -> list[str]:
+    """Colour for each value: class *i* is ``[bins[i], bins[i+1])``.
+
+    Values below the first or above the last break go to the end classes;
+    NaN/None get ``no_data_color``.
+
+    Parameters
+    ----------
+    values : array-like of float
+    bins : sequence of float, increasing, ``len(colors) + 1`` long
+    colors : sequence of str, at most 7
+    no_data_color : str
+
+    Returns
+    -------
+    list of str
+    """
+    if len(bins) != len(colors) + 1:
+        raise ValueError(f"Need one more class break than colours: got {len(bins)} breaks and {len(colors)} colours.")
+    if len(colors) > 7:
+        raise ValueError(f"Use at most 7 classes, not {len(colors)}.")
+    v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+    idx = np.clip(np.searchsorted(np.asarray(bins, float), v, side="right") - 1, 0, len(colors) - 1)
+    return [no_data_color if np.isnan(x) else colors[i] for x, i in zip(v, idx)]
+
+
+# --------------------------------------------------------------------------
+# escaping and geometry preparation
+
+
+def escape_value(value: Any) -> Any:
+    """HTML-escape strings; pass numbers through; NaN/None become None.
+
+    Parameters
+    ----------
+    value : any
+
+    Returns
+    -------
+    str, int, float, bool or None
+        JSON-safe and safe to put into ``innerHTML``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return html.escape(str(value), quote=True)
+
+
+def simplify_for_map(gdf: Any, tolerance_deg: float = 0.0001, decimals: int = 5) -> Any:
+    """Simplify polygons and round coordinates for sending to the browser.
+
+    Polygon layers that form a coverage (neighbouring grids) are simplified
+    with :func:`shapely.coverage_simplify`, so shared borders stay shared
+    (no slivers); anything else with ``simplify(preserve_topology=True)``.
+    Coordinates are then snapped to ``10**-decimals`` degrees (5 decimals is
+    about 1 m) with :func:`shapely.set_precision`, which keeps geometries
+    valid.  A geometry that would vanish keeps its original shape.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        In EPSG:4326 (or without CRS, taken as WGS-84).
+    tolerance_deg : float, default 0.0001 (about 10 m)
+    decimals : int, default 5
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy; columns and index unchanged.
+
+    Raises
+    ------
+    ValueError
+        If the CRS is not geographic WGS-84.
+    """
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        raise ValueError(f"simplify_for_map expects EPSG:4326 data, got {gdf.crs}; call .to_crs(4326) first.")
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    out = geoms.copy()
+    if present.any() and tolerance_deg > 0:
+        g = geoms[present]
+        polygonal = np.isin(shapely.get_type_id(g), [3, 6])
+        simple = np.empty(len(g), dtype=object)
+        if polygonal.all():
+            try:
+                simple[:] = shapely.coverage_simplify(g, tolerance_deg)
+            except Exception:  # not a clean coverage: per-geometry instead
+                simple[:] = shapely.simplify(g, tolerance_deg, preserve_topology=True)
+        else:
+            simple[:] = shapely.simplify(g, tolerance_deg, preserve_topology=True)
+        out[present] = simple
+    grid = 10.0 ** -decimals
+    snapped = out.copy()
+    snapped[present] = shapely.set_precision(out[present], grid)
+    # fall back where simplifying + snapping made a geometry empty or invalid
+    bad = present & (shapely.is_empty(snapped) | ~shapely.is_valid(snapped))
+    if bad.any():
+        snapped[bad] = shapely.set_precision(geoms[bad], grid)
+        still = bad & shapely.is_empty(snapped)
+        snapped[still] = geoms[still]
+    res = gdf.copy()
+    res[gdf.geometry.name] = snapped
+    if res.crs is None:
+        res = res.set_crs(4326)
+    return res
+
+
+def payload_size(m: folium.Map) -> int:
+    """Size in bytes of the map's full HTML (what the browser receives).
+
+    Parameters
+    ----------
+    m : folium.Map
+
+    Returns
+    -------
+    int
+    """
+    return len(m.get_root().render().encode("utf-8"))
+
+
+def _feature_collection(
+    gdf: Any, props: dict[str, list[Any]]
+) -> dict[str, Any]:
+    geoms = gdf.geometry.values
+    feats = []
+    for i, g in enumerate(geoms):
+        if g is None or g.is_empty:
+            continue
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(g),
+                "properties": {k: v[i] for k, v in props.items()},
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _check_fields(fields: Sequence[str] | None, aliases: Sequence[str] | None) -> tuple[list[str], list[str]]:
+    f = list(fields or [])
+    a = list(aliases) if aliases is not None else list(f)
+    if len(a) != len(f):
+        raise ValueError(f"Give one alias per field: {len(f)} fields, {len(a)} aliases.")
+    return f, [html.escape(str(x)) for x in a]
+
+
+# --------------------------------------------------------------------------
+# layers
+
+
+def choropleth_layer(
+    m: folium.Map,
+    gdf: Any,
+    value_col: str,
+    bins: Sequence[float],
+    colors: Sequence[str],
+    fields: Sequence[str] | None = None,
+    aliases: Sequence[str] | None = None,
+    label_fn: Callable[[float], str] | None = None,
+    key: str = "code",
+    no_data_color: str = NO_DATA_COLOR,
+    no_data_label: str = "—",
+    highlight: bool = True,
+    name: str | None = None,
+    fill_opacity: float = 0.75,
+    line_color: str = "#555555",
+    line_weight: float = 0.8,
+) -> folium.GeoJson:
+    """Add a choropleth of ``value_col`` classed by ``bins`` / ``colors``.
+
+    Parameters
+    ----------
+    m : folium.Map
+    gdf : geopandas.GeoDataFrame
+        WGS-84 polygons (already shifted for AMap and simplified).
+    value_col : str
+        Numeric column; NaN means "no data" and is drawn grey.
+    bins, colors : see :func:`classify`
+    fields : list of str, optional
+        Columns shown in the tooltip, in order (``value_col`` may be one).
+    aliases : list of str, optional
+        Tooltip labels for ``fields`` (Chinese, from the caller).
+    label_fn : callable, optional
+        Formats ``value_col`` for the tooltip, e.g. ``lambda v: f"{v:.1%}"``.
+    key : str, default "code"
+        Column copied into every feature's properties (when present), so a
+        click (``last_active_drawing``) tells the page which area it was.
+    no_data_color, no_data_label : str
+        Fill and tooltip text for missing values.
+    highlight : bool, default True
+        Thicken the outline on hover.
+    name : str, optional
+        Layer name.
+    fill_opacity, line_color, line_weight : style
+
+    Returns
+    -------
+    folium.GeoJson
+        Already added to ``m``.  String properties are HTML-escaped.
+    """
+    fields_l, aliases_l = _check_fields(fields, aliases)
+    fills = classify(gdf[value_col].to_numpy(), bins, colors, no_data_color)
+    props: dict[str, list[Any]] = {"_fill": fills}
+    cols = list(dict.fromkeys(([key] if key in gdf.columns else []) + fields_l))
+    for c in cols:
+        if c == value_col:
+            raw = pd.to_numeric(gdf[c], errors="coerce").to_numpy(float)
+            if label_fn is not None:
+                props[c] = [html.escape(no_data_label) if np.isnan(v) else escape_value(label_fn(float(v))) for v in raw]
+            else:
+                props[c] = [html.escape(no_data_label) if np.isnan(v) else float(v) for v in raw]
+        else:
+            props[c] = [escape_value(v) for v in gdf[c].tolist()]
+    data = _feature_collection(gdf, props)
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "fillColor": feature["properties"]["_fill"],
+            "color": line_color,
+            "weight": line_weight,
+            "fillOpacity": fill_opacity,
+        }
+
+    def hover(_feature: dict[str, Any]) -> dict[str, Any]:
+        return {"weight": 3, "color": "#000000", "fillOpacity": min(1.0, fill_opacity + 0.1)}
+
+    layer = folium.GeoJson(
+        data,
+        name=name,
+        style_function=style,
+        highlight_function=hover if highlight else None,
+        zoom_on_click=False,
+        tooltip=folium.GeoJsonTooltip(fields=fields_l, aliases=aliases_l, sticky=True) if fields_l else None,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def point_layer(
+    m: folium.Map,
+    df: Any,
+    lon: str = "lon",
+    lat: str = "lat",
+    tooltip_fields: Sequence[str] | None = None,
+    tooltip_aliases: Sequence[str] | None = None,
+    popup_fields: Sequence[str] | None = None,
+    popup_aliases: Sequence[str] | None = None,
+    cluster: bool = False,
+    color: str = "#b2182b",
+    radius: float = 5,
+    name: str | None = None,
+) -> folium.GeoJson | folium.plugins.MarkerCluster:
+    """Add points (households, petitions…) as circle markers.
+
+    Parameters
+    ----------
+    m : folium.Map
+    df : DataFrame
+        With WGS-84 ``lon``/``lat`` columns (shift for AMap first).
+        Rows without coordinates are skipped.
+    lon, lat : str
+        Column names.
+    tooltip_fields, tooltip_aliases : list of str, optional
+    popup_fields, popup_aliases : list of str, optional
+    cluster : bool, default False
+        Group into a MarkerCluster (local leaflet.markercluster).
+    color : str
+    radius : float, pixels
+    name : str, optional
+
+    Returns
+    -------
+    folium.GeoJson or folium.plugins.MarkerCluster
+        Already added to ``m``; all text HTML-escaped.
+    """
+    t_fields, t_aliases = _check_fields(tooltip_fields, tooltip_aliases)
+    p_fields, p_aliases = _check_fields(popup_fields, popup_aliases)
+    x = pd.to_numeric(df[lon], errors="coerce").to_numpy(float)
+    y = pd.to_numeric(df[lat], errors="coerce").to_numpy(float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    sub = df.loc[ok]
+    x, y = np.round(x[ok], 6), np.round(y[ok], 6)
+    cols = list(dict.fromkeys(t_fields + p_fields))
+    values = {c: [escape_value(v) for v in sub[c].tolist()] for c in cols}
+    style = {"radius": radius, "color": "#ffffff", "weight": 1, "fillColor": color, "fillOpacity": 0.9}
+
+    if cluster:
+        use_local_assets()
+        group = folium.plugins.MarkerCluster(name=name)
+
+        def _table(fs: list[str], als: list[str], i: int) -> str:
+            rows = "".join(
+                f"<tr><th style='text-align:left;padding-right:6px'>{a}</th><td>{'' if values[f][i] is None else values[f][i]}</td></tr>"
+                for f, a in zip(fs, als)
+            )
+            return f"<table>{rows}</table>"
+
+        for i in range(len(sub)):
+            folium.CircleMarker(
+                location=[float(y[i]), float(x[i])],
+                tooltip=folium.Tooltip(_table(t_fields, t_aliases, i)) if t_fields else None,
+                popup=folium.Popup(_table(p_fields, p_aliases, i)) if p_fields else None,
+                **style,
+            ).add_to(group)
+        group.add_to(m)
+        return group
+
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(x[i]), float(y[i])]},
+            "properties": {c: values[c][i] for c in cols},
+        }
+        for i in range(len(sub))
+    ]
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        name=name,
+        marker=folium.CircleMarker(**style),
+        zoom_on_click=False,
+        tooltip=folium.GeoJsonTooltip(fields=t_fields, aliases=t_aliases) if t_fields else None,
+        popup=folium.GeoJsonPopup(fields=p_fields, aliases=p_aliases) if p_fields else None,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def heat_layer(
+    m: folium.Map,
+    points: Any,
+    lon: str = "lon",
+    lat: str = "lat",
+    weight: str | None = None,
+    radius: int = 18,
+    blur: int = 15,
+    name: str | None = None,
+) -> folium.plugins.HeatMap:
+    """Add a heat map (local leaflet.heat).
+
+    Parameters
+    ----------
+    m : folium.Map
+    points : DataFrame or sequence
+        A DataFrame with ``lon``/``lat`` (and optional ``weight``) columns, or
+        a sequence of ``(lat, lon)`` / ``(lat, lon, weight)`` as folium wants.
+    lon, lat, weight : str
+        Column names for a DataFrame.
+    radius, blur : int
+    name : str, optional
+
+    Returns
+    -------
+    folium.plugins.HeatMap
+    """
+    use_local_assets()
+    if isinstance(points, pd.DataFrame):
+        cols = [lat, lon] + ([weight] if weight else [])
+        arr = points[cols].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    else:
+        arr = np.asarray(list(points), dtype=float).reshape(-1, 2 if len(points) == 0 else len(points[0]))
+    arr = arr[np.isfinite(arr).all(axis=1)]
+    arr[:, :2] = np.round(arr[:, :2], 5)
+    layer = folium.plugins.HeatMap(arr.tolist(), name=name, radius=radius, blur=blur)
+    layer.add_to(m)
+    return layer
+
+
+# --------------------------------------------------------------------------
+# legend
+
+
+def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
+    """HTML for a legend box: a title and colour swatches with labels.
+
+    Parameters
+    ----------
+    title : str
+        E.g. "入户覆盖率".
+    items : iterable of (color, label)
+        Labels come from the caller (Chinese by default); all text escaped.
+
+    Returns
+    -------
+    str
+    """
+    rows = "".join(
+        f'<div><i style="background:{html.escape(str(c))}"></i>{html.escape(str(label))}</div>'
+        for c, label in items
+    )
+    return f'<div class="lx-legend"><div class="lx-title">{html.escape(str(title))}</div>{rows}</div>'
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding :func:`legend_html` (part of the map script,
+    so it shows both in plain folium HTML and inside st_folium)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: {{ this.position|tojson }}});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "lx-legend-wrap");
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, title: str, items: Iterable[tuple[str, str]], position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = legend_html(title, items)
+        self.position = position
+
+
+def add_legend(
+    m: folium.Map, title: str, items: Iterable[tuple[str, str]], position: str = "bottomright"
+) -> Legend:
+    """Add a legend control to the map.
+
+    Parameters
+    ----------
+    m : folium.Map
+    title : str
+    items : iterable of (color, label)
+    position : {"bottomright", "bottomleft", "topright", "topleft"}
+
+    Returns
+    -------
+    Legend
+    """
+    legend = Legend(title, items, position)
+    m.add_child(legend)
+    return legend
+
+
+# --------------------------------------------------------------------------
+# streamlit
+
+
+def render(
+    m: folium.Map,
+    key: str,
+    height: int = 480,
+    returned_objects: Sequence[str] = ("last_object_clicked",),
+    width: int | None = None,
+) -> dict[str, Any]:
+    """Draw the map in Streamlit with streamlit-folium.
+
+    Parameters
+    ----------
+    m : folium.Map
+    key : str
+        Widget key (stable per page).
+    height : int, default 480
+    returned_objects : sequence of str
+        Only what the page reads (every returned value reruns the script on
+        change): e.g. ["last_object_clicked"], ["last_active_drawing"] (the
+        clicked feature with its properties, including ``code``), or [].
+    width : int, optional
+        Pixels; default the container's width.
+
+    Returns
+    -------
+    dict
+        What st_folium returns ({} if nothing).
+    """
+    from streamlit_folium import st_folium
+
+    use_local_assets()
+    out = st_folium(
+        m,
+        key=key,
+        height=height,
+        width=width,
+        use_container_width=width is None,
+        returned_objects=list(returned_objects),
+    )
+    return dict(out or {})
