@@ -106,14 +106,18 @@ def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
                       min_m2: float = 1.0) -> tuple[list[tuple[str, str, float]], float]:
     """Overlaps between sibling polygons and the gap they leave inside their parent, in m².
 
+    Parameters
+    ----------
+    children : siblings in a metric CRS (see :func:`metric_crs`), with a ``code`` column.
+    parent_geom : their parent's polygon in the same CRS, or None.
+
     Returns
     -------
     (list of (code_a, code_b, overlap_m2) above ``min_m2``, gap area in m²).
     """
     if len(children) == 0:
         return [], 0.0
-    crs = metric_crs(children)
-    g = children.to_crs(crs).geometry.to_numpy()
+    g = children.geometry.to_numpy()
     codes = children["code"].to_numpy()
     tree = shapely.STRtree(g)
     a, b = tree.query(g, predicate="intersects")
@@ -127,8 +131,7 @@ def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
                 overlaps.append((codes[i], codes[j], float(ar)))
     gap = 0.0
     if parent_geom is not None:
-        pg = gpd.GeoSeries([parent_geom], crs="EPSG:4326").to_crs(crs).iloc[0]
-        gap = float(shapely.area(shapely.difference(pg, shapely.union_all(g))))
+        gap = float(shapely.area(shapely.difference(parent_geom, shapely.union_all(g))))
         if gap < min_m2:
             gap = 0.0
     return overlaps, gap

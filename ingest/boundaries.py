@@ -453,14 +453,15 @@ def _siblings_report(con: duckdb.DuckDBPyConnection, level: str, clean: gpd.GeoD
                      res: BoundaryResult) -> None:
     """Overlaps between siblings and gaps they leave in their parent, in m²."""
     stored = A.load_level(con, level)
+    if stored.empty:
+        return
+    crs = A.metric_crs(stored)
+    stored = stored.to_crs(crs)
     up = parent_level(level)
-    parents = A.load_level(con, up) if up else None
-    groups = stored.groupby(stored["parent_code"].fillna(""), sort=True)
-    for parent_code, kids in groups:
-        pgeom = None
-        if parents is not None and parent_code:
-            hit = parents[parents["code"] == parent_code]
-            pgeom = hit.geometry.iloc[0] if len(hit) else None
+    parents = A.load_level(con, up).to_crs(crs) if up else None
+    parent_geom = dict(zip(parents["code"], parents.geometry)) if parents is not None else {}
+    for parent_code, kids in stored.groupby(stored["parent_code"].fillna(""), sort=True):
+        pgeom = parent_geom.get(parent_code)
         ov, gap = A.overlaps_and_gaps(kids, pgeom)
         res.overlaps.extend(ov)
         if gap > 0 and pgeom is not None:

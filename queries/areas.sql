@@ -104,3 +104,7 @@ WHERE a.level = $level
   AND ($scope::VARCHAR[] IS NULL OR EXISTS (
         SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ORDER BY a.code;
+
+-- name: areas_version
+-- Changes whenever boundaries are imported: for caches of map geometry.
+SELECT count(*), max(imported_at) FROM areas;

@@ -1,0 +1,31 @@
+"""The whole app in a real browser (Debian's Chromium), with no network beyond this machine."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import OUT, count_map_features, login
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def test_overview_map_draws_polygons_without_network(page, server):
+    login(page, server, "admin", PASSWORD)
+    page.get_by_text("总览").first.wait_for(timeout=30_000)
+    n = count_map_features(page)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(OUT / "overview.png"), full_page=True)
+    assert n >= 1, "the overview map drew no polygons"
+    assert not page.outside_requests, f"requests left the machine: {page.outside_requests[:5]}"
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert "户数" in body
+
+
+def test_login_refuses_wrong_password(page, server):
+    page.goto(server)
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("用户名或密码不对").wait_for(timeout=15_000)
+    page.screenshot(path=str(OUT / "login-refused.png"))
