@@ -20,7 +20,7 @@ from ui.common import t  # noqa: E402
 
 log = logging.getLogger("lianxin")
 
-st.set_page_config(page_title="连心网格", page_icon="🏘️", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="连心网格", page_icon="🏘️", layout="wide", initial_sidebar_state="auto")
 
 
 def ensure_database() -> bool:
@@ -103,6 +103,8 @@ PAGES = [
     ("pages/coverage.py", "nav.coverage", ":material/map:", None),
     ("pages/weekly.py", "nav.weekly", ":material/event_available:", None),
     ("pages/hotspots.py", "nav.hotspots", ":material/local_fire_department:", ("admin", "leader", "office")),
+    ("pages/petitions.py", "nav.petitions", ":material/assignment:", None),
+    ("pages/responsibility.py", "nav.responsibility", ":material/groups:", None),
     ("pages/import_data.py", "nav.import", ":material/upload_file:", ("admin", "office")),
     ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ("admin",)),
 ]

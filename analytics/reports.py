@@ -57,7 +57,8 @@ def _check_range(date_from: dt.date, date_to: dt.date) -> None:
 
 
 def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
-             kinds: Sequence[str] = ("home",), scope: Scope = None) -> pd.DataFrame:
+             kinds: Sequence[str] = ("home",), scope: Scope = None,
+             parent: str | None = None) -> pd.DataFrame:
     """Visit coverage of every area of a level.
 
     Parameters
@@ -66,6 +67,7 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     date_from, date_to : the range, both inclusive.
     kinds : the visit kinds that count (default home visits only).
     scope : area codes the user may see; None for everything.
+    parent : only the areas under this area (None: all of the level).
 
     Returns
     -------
@@ -83,7 +85,7 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     if bad or not kinds:
         raise ReportError(f"走访方式 {','.join(bad) or '（空）'} 无效，可用：{','.join(VISIT_KINDS)} / unknown visit kind")
     out = db.df(con, "coverage", level=level, date_from=date_from, date_to=date_to, kinds=list(kinds),
-                scope=_scope(scope))
+                scope=_scope(scope), parent=parent)
     return out[COVERAGE_COLUMNS]
 
 

@@ -68,6 +68,6 @@ if len(geo):
     with right:
         shown = table.rename(columns={"name": t("col.name"), "households": t("col.households"),
                                       "visited": t("col.visited"), "coverage": t("col.coverage")})
-        st.dataframe(shown.drop(columns=["code"]), hide_index=True, use_container_width=True,
+        st.dataframe(shown.drop(columns=["code"]), hide_index=True, width="stretch",
                      column_config={t("col.coverage"): st.column_config.ProgressColumn(
                          t("col.coverage"), min_value=0.0, max_value=1.0, format="percent")})

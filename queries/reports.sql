@@ -4,10 +4,13 @@
 
 -- name: coverage
 -- Coverage of each area of $level over [$date_from, $date_to]: active households in its grids,
--- those with at least one visit of the $kinds dated in the range.
+-- those with at least one visit of the $kinds dated in the range. $parent (or NULL) limits the
+-- rows to the areas under one area (a page showing one village's grids).
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
+      AND ($parent::VARCHAR IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ),
@@ -15,11 +18,12 @@ hh AS (
     SELECT h.code AS household_code, anc.ancestor_code AS area_code
     FROM households h
     JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
-    WHERE h.status = 'active'
+    WHERE h.status = 'active' AND anc.ancestor_code IN (SELECT code FROM lvl)
 ),
 vis AS (
     SELECT DISTINCT household_code FROM visits
     WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE AND list_contains($kinds::VARCHAR[], kind)
+      AND household_code IN (SELECT household_code FROM hh)
 )
 SELECT l.code, l.name,
        count(hh.household_code) AS households,

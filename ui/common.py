@@ -179,7 +179,7 @@ def sidebar() -> None:
         if cols:
             for i, (c, a) in enumerate(zip(cols, crumbs)):
                 if c.button(a.name, key=f"crumb_{i}_{a.code}", disabled=(a == crumbs[-1]),
-                            use_container_width=True):
+                            width="stretch"):
                     st.session_state["area"] = a
                     st.rerun()
         else:

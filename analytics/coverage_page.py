@@ -1,0 +1,377 @@
+"""What the coverage page needs beyond :mod:`analytics.reports`: the rows it shows, a monthly
+trend per area, map geometry per level, colour classes with the benchmark as a break, and the
+list of households due for a visit as people may see it.
+
+The numbers come from :func:`analytics.reports.coverage` and :func:`analytics.reports.unvisited`
+(the functions ``manage.py report`` calls), so the page and the command line cannot differ.
+Nothing here imports Streamlit: the page caches and draws, this module computes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analytics import reports
+from store import db
+
+LEVELS = ("county", "township", "village", "grid")
+#: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
+TOLERANCE = {"county": 0.001, "township": 0.0005, "village": 0.0002, "grid": 0.0001}
+#: Never send more polygons than this to the browser.
+MAX_POLYGONS = 3000
+#: Household points drawn on the map (the oldest-due first); the list and exports hold all.
+MAX_POINTS = 500
+#: Rows of the due list shown on the page (exports hold all).
+MAX_LIST_ROWS = 5000
+TREND_MONTHS = 12
+
+#: Colours of the coverage scale (ColorBrewer YlGn, 7 classes; the darkest is "benchmark reached").
+COVERAGE_COLORS = ["#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32"]
+#: Breaks below the benchmark.
+LOWER_BREAKS = (0.0, 0.5, 0.7, 0.85, 0.9, 0.95)
+NO_DATA_COLOR = "#bdbdbd"
+
+DUE_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since", "tags", "phone", "address"]
+
+
+def child_level(level: str) -> str | None:
+    """The level below ``level`` (None below a grid).
+
+    Examples
+    --------
+    >>> child_level("township"), child_level("grid")
+    ('village', None)
+    """
+    i = LEVELS.index(level)
+    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
+
+
+# ----------------------------------------------------------------------------- the numbers
+
+def shown_level(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
+                scope: Sequence[str] | None = None) -> str:
+    """The level the map and table show for a selected area: its children, the grid itself at grid level.
+
+    For "everything in my scope" (``area_code`` None) the first level below ``area_level`` with
+    an area the user may see.
+    """
+    if area_code is not None:
+        return child_level(area_level) or area_level
+    lvl = child_level(area_level) or area_level
+    while lvl is not None:
+        if len(db.df(con, "areas_in_scope", level=lvl, scope=None if scope is None else list(scope))):
+            return lvl
+        lvl = child_level(lvl)
+    return child_level(area_level) or area_level
+
+
+def area_codes(con: duckdb.DuckDBPyConnection, level: str, area_code: str | None,
+               scope: Sequence[str] | None = None) -> list[str]:
+    """Codes of the areas of ``level`` inside ``area_code`` (itself at its own level) the scope may see."""
+    sc = None if scope is None else list(scope)
+    if area_code is None:
+        return db.df(con, "areas_in_scope", level=level, scope=sc)["code"].tolist()
+    return db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"].tolist()
+
+
+def area_rows(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
+              date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",),
+              scope: Sequence[str] | None = None) -> tuple[str, pd.DataFrame]:
+    """The coverage rows of the map and table: :func:`analytics.reports.coverage` of the shown level,
+    limited to the selected area.
+
+    Returns
+    -------
+    (level, DataFrame ``code,name,households,visited,coverage``) — the rows are exactly those
+    ``manage.py report coverage --level LEVEL`` prints for these areas.
+    """
+    level = shown_level(con, area_code, area_level, scope)
+    cov = reports.coverage(con, level, date_from, date_to, kinds=kinds, scope=scope)
+    keep = set(area_codes(con, level, area_code, scope))
+    return level, cov[cov["code"].isin(keep)].reset_index(drop=True)
+
+
+class Headline(NamedTuple):
+    households: int
+    visited: int
+    coverage: float | None
+
+
+def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
+             date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",),
+             scope: Sequence[str] | None = None, rows: pd.DataFrame | None = None) -> Headline:
+    """Households, visited and coverage of the selected area (its own row of ``reports.coverage``;
+    for "everything in my scope", the sum of ``rows``)."""
+    if area_code is not None:
+        cov = reports.coverage(con, area_level, date_from, date_to, kinds=kinds, scope=scope)
+        mine = cov[cov["code"] == area_code]
+        if len(mine):
+            r = mine.iloc[0]
+            c = r["coverage"]
+            return Headline(int(r["households"]), int(r["visited"]), None if pd.isna(c) else float(c))
+    if rows is None or not len(rows):
+        return Headline(0, 0, None)
+    n, v = int(rows["households"].sum()), int(rows["visited"].sum())
+    return Headline(n, v, round(v / n, 4) if n else None)
+
+
+def trend_months(end: dt.date, months: int = TREND_MONTHS) -> tuple[dt.date, dt.date]:
+    """First day of the first month and ``end`` for a trend of ``months`` calendar months ending at ``end``.
+
+    Examples
+    --------
+    >>> trend_months(dt.date(2026, 11, 26))
+    (datetime.date(2025, 12, 1), datetime.date(2026, 11, 26))
+    """
+    y, m = end.year, end.month - (months - 1)
+    while m < 1:
+        m += 12
+        y -= 1
+    return dt.date(y, m, 1), end
+
+
+def monthly_trend(con: duckdb.DuckDBPyConnection, level: str, parent: str | None, end: dt.date,
+                  kinds: Sequence[str] = ("home",), scope: Sequence[str] | None = None,
+                  months: int = TREND_MONTHS) -> pd.DataFrame:
+    """Coverage per area of ``level`` under ``parent`` in each of the ``months`` calendar months up to ``end``.
+
+    Computed in DuckDB (query ``coverage_monthly``): one row per area and month,
+    ``code,month,households,visited,coverage``.
+    """
+    start, end = trend_months(end, months)
+    return db.df(con, "coverage_monthly", level=level, parent=parent, kinds=list(kinds),
+                 scope=None if scope is None else list(scope), month_from=start, month_to=end)
+
+
+def trend_lists(trend: pd.DataFrame) -> dict[str, list[float]]:
+    """``code → [coverage in % per month]`` for a LineChartColumn (empty list: no households)."""
+    out: dict[str, list[float]] = {}
+    for code, g in trend.groupby("code", sort=False):
+        vals = g["coverage"].to_numpy(dtype=float)
+        out[str(code)] = [] if np.isnan(vals).all() else [round(float(x) * 100, 1) for x in np.nan_to_num(vals)]
+    return out
+
+
+def table_frame(rows: pd.DataFrame, trend: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table beside the map: the report's columns plus ``trend`` (coverage % by month)."""
+    out = rows.copy()
+    if trend is not None:
+        lists = trend_lists(trend)
+        out["trend"] = [lists.get(str(c), []) for c in out["code"]]
+    return out
+
+
+# ----------------------------------------------------------------------------- households due
+
+def due_households(con: duckdb.DuckDBPyConnection, area_code: str | None, as_of: dt.date,
+                   days: int | None = None, scope: Sequence[str] | None = None,
+                   user: Any = None) -> pd.DataFrame:
+    """Households of the area due for a home visit (:func:`analytics.reports.unvisited` with ``extra``),
+    never-visited first then oldest, names and phones masked for ``user`` (auth.scope.mask_frame),
+    tags joined with 、.
+
+    For "everything in my scope" (``area_code`` None) the lists of each scope area (or each
+    county) are joined and sorted the same way.
+    """
+    from auth.scope import mask_frame
+
+    if area_code is not None:
+        codes = [area_code]
+    elif scope:
+        codes = list(dict.fromkeys(scope))
+    else:
+        codes = db.df(con, "areas_in_scope", level="county", scope=None)["code"].tolist()
+    frames = [reports.unvisited(con, c, as_of, days=days, scope=scope, extra=True) for c in codes]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in DUE_COLUMNS + ["lon", "lat"]})
+    due = pd.concat(frames, ignore_index=True).drop_duplicates("household_code")
+    due = due.sort_values(["last_visit", "household_code"], na_position="first", kind="stable")
+    due = due.reset_index(drop=True)
+    due["tags"] = [tags_text(v) for v in due["tags"]]
+    due = mask_frame(due, user, con)
+    return due[DUE_COLUMNS + ["lon", "lat"]]
+
+
+def tags_text(v: Any) -> str:
+    """Tags as one string joined with 、 (``["低保", "空巢老人"]`` → ``"低保、空巢老人"``)."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    try:
+        return "、".join(str(x) for x in list(v) if x is not None and str(x))
+    except TypeError:
+        return str(v)
+
+
+# ----------------------------------------------------------------------------- map
+
+def simplified_level(con: duckdb.DuckDBPyConnection, level: str) -> gpd.GeoDataFrame:
+    """Every area of a level, simplified for the map (tolerance per level, 5 decimals).
+
+    Returns ``code,name,parent_code,geometry`` (EPSG:4326); the page caches it per database and level.
+    """
+    from gis import maps
+    from gis.areas import load_level
+
+    gdf = load_level(con, level)[["code", "name", "parent_code", "geometry"]]
+    if not len(gdf):
+        return gdf
+    return maps.simplify_for_map(gdf, tolerance_deg=TOLERANCE.get(level, 0.0001), decimals=5)
+
+
+def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
+    """The choropleth's features: the rows' numbers on their polygons, with tooltip texts.
+
+    At most :data:`MAX_POLYGONS` areas (the rows with the lowest coverage first when cut).
+    """
+    from i18n import fmt_int, fmt_pct
+
+    g = geoms[["code", "geometry"]].merge(rows, on="code", how="inner")
+    if len(g) > MAX_POLYGONS:
+        g = g.sort_values("coverage", na_position="first").head(MAX_POLYGONS)
+    g = gpd.GeoDataFrame(g, geometry="geometry", crs="EPSG:4326")
+    g["households_text"] = [fmt_int(v, lang) for v in g["households"]]
+    g["visited_text"] = [fmt_int(v, lang) for v in g["visited"]]
+    g["coverage_text"] = [fmt_pct(v, lang) for v in g["coverage"]]
+    return g.reset_index(drop=True)
+
+
+class CoverageClasses(NamedTuple):
+    bins: list[float]
+    colors: list[str]
+
+
+def coverage_classes(benchmark: float = 0.978) -> CoverageClasses:
+    """Sequential classes with the benchmark as a break; the darkest class is "benchmark reached".
+
+    Examples
+    --------
+    >>> c = coverage_classes(0.978)
+    >>> c.bins
+    [0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 0.978, 1.0]
+    >>> len(c.colors), c.colors[-1]
+    (7, '#005a32')
+    >>> coverage_classes(0.9).bins
+    [0.0, 0.5, 0.7, 0.85, 0.9, 1.0]
+    """
+    b = float(benchmark)
+    if not (0.0 < b <= 1.0):
+        b = 0.978
+    lower = [x for x in LOWER_BREAKS if x < b]
+    top = 1.0 if b < 1.0 else 1.0 + 1e-9
+    bins = lower + [b, top]
+    return CoverageClasses(bins, COVERAGE_COLORS[-(len(bins) - 1):])
+
+
+def legend_items(classes: CoverageClasses, lang: str = "zh") -> list[tuple[str, str]]:
+    """(colour, label) pairs for the legend, in the page's language, grey "no households" last."""
+    from i18n import t
+
+    def fmt_pct(v: float, lang: str) -> str:  # legend breaks: "97.8 %", "50 %"
+        s = f"{v * 100:.1f}".removesuffix(".0")
+        return f"{s} %" if lang == "zh" else f"{s}%"
+
+    items: list[tuple[str, str]] = []
+    n = len(classes.colors)
+    for i, color in enumerate(classes.colors):
+        lo, hi = classes.bins[i], classes.bins[i + 1]
+        if i == n - 1:
+            label = t("legend.benchmark", lang, value=fmt_pct(lo, lang))
+        elif i == 0:
+            label = t("legend.below", lang, value=fmt_pct(hi, lang))
+        else:
+            label = t("legend.range", lang, low=fmt_pct(lo, lang), high=fmt_pct(hi, lang))
+        items.append((color, label))
+    items.reverse()  # best on top, as people read a legend
+    items.append((NO_DATA_COLOR, t("legend.no_data", lang)))
+    return items
+
+
+def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping[str, str],
+              due: pd.DataFrame | None = None, lang: str = "zh", tiles: str = "none",
+              legend_title: str = "入户覆盖率", points_name: str | None = None):
+    """The folium map: the choropleth of ``frame`` (from :func:`map_frame`) and the due households' points.
+
+    ``labels`` maps ``name, households, visited, coverage, household_code, head_name, last_visit,
+    days_since, tags`` to the tooltip captions. Every text is HTML-escaped by gis.maps.
+    """
+    from gis import maps
+    from i18n import fmt_date, t
+
+    bounds = frame.total_bounds if len(frame) else None
+    m = maps.base_map(bounds=bounds, tiles=tiles)
+    if len(frame):
+        maps.choropleth_layer(
+            m, maps.shift_for_tiles(frame, tiles), "coverage", classes.bins, classes.colors,
+            fields=["name", "households_text", "visited_text", "coverage"],
+            aliases=[labels["name"], labels["households"], labels["visited"], labels["coverage"]],
+            label_fn=lambda v: _pct(v, lang), key="code", no_data_color=NO_DATA_COLOR,
+            no_data_label=t("legend.no_data", lang), name=legend_title,
+        )
+    if due is not None and len(due):
+        pts = due.dropna(subset=["lon", "lat"]).head(MAX_POINTS).copy()
+        if len(pts):
+            pts["last_visit_text"] = [t("value.never", lang) if pd.isna(d) else fmt_date(pd.Timestamp(d).date())
+                                      for d in pts["last_visit"]]
+            pts = maps.shift_for_tiles(pts, tiles)
+            fields = ["head_name", "household_code", "last_visit_text", "tags"]
+            aliases = [labels["head_name"], labels["household_code"], labels["last_visit"], labels["tags"]]
+            maps.point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,
+                             cluster=False, color="#b2182b", radius=4, name=points_name)
+    maps.add_legend(m, legend_title, legend_items(classes, lang))
+    return m
+
+
+def _pct(v: float, lang: str) -> str:
+    from i18n import fmt_pct
+
+    return fmt_pct(v, lang)
+
+
+def clicked_code(result: Mapping[str, Any] | None, frame: gpd.GeoDataFrame | None = None) -> str | None:
+    """The area code a streamlit-folium click points at, or None.
+
+    Reads ``last_active_drawing`` (the clicked GeoJSON feature with its ``code`` property);
+    failing that, ``last_object_clicked`` (a lat/lng) located in ``frame``'s polygons.
+
+    Examples
+    --------
+    >>> clicked_code({"last_active_drawing": {"properties": {"code": "500100001000"}}})
+    '500100001000'
+    >>> clicked_code({"last_active_drawing": None}) is None
+    True
+    """
+    if not result:
+        return None
+    feat = result.get("last_active_drawing")
+    if isinstance(feat, Mapping):
+        props = feat.get("properties") or {}
+        code = props.get("code")
+        if code:
+            return html.unescape(str(code))
+    pt = result.get("last_object_clicked")
+    if isinstance(pt, Mapping) and frame is not None and len(frame):
+        try:
+            lat, lng = float(pt["lat"]), float(pt["lng"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        hit = frame[frame.geometry.intersects(shapely.Point(lng, lat))]
+        if len(hit):
+            return str(sorted(hit["code"])[0])
+    return None
+
+
+def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date,
+                  kinds: Iterable[str], rows: int) -> str:
+    """The audit log's detail line for an export."""
+    return (f"coverage_page {what} {fmt}: level={level} {date_from.isoformat()}..{date_to.isoformat()} "
+            f"kinds={','.join(kinds)} rows={rows}")

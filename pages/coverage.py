@@ -1,0 +1,255 @@
+"""走访覆盖 — the street / township office's question: "Which grids are behind on visits, and who lives there?"
+
+Headline numbers (with the benchmark beside them), a choropleth of the selected area's children
+with a table beside it, then the households due for a visit. A click on the map or a table row
+drills down; the sidebar breadcrumb goes back up. The numbers are those of
+``manage.py report coverage`` / ``report unvisited`` (analytics.reports).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from analytics import coverage_page as CP
+from analytics import export
+from analytics.reports import VISIT_KINDS
+from gis import maps
+from i18n import column_labels, fmt_int, fmt_pct
+from store import db
+from ui import common as C
+from ui.common import t
+
+KEY = "coverage_page"
+MAP_HEIGHT = 520
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ----------------------------------------------------------------------------- cached geometry
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _level_geometry(db_path: str, level: str, version: tuple) -> Any:
+    """Simplified polygons of one level; keyed on the database, the level and its boundary fingerprint."""
+    return CP.simplified_level(C.con(), level)
+
+
+def level_geometry(level: str):
+    """The simplified polygons of a level, cached until boundaries are imported again."""
+    v = db.execute(C.con(), "coverage_page_geometry_version", level=level).fetchone()
+    return _level_geometry(str(C.db_path()), level, tuple(str(x) for x in v))
+
+
+# ----------------------------------------------------------------------------- drill down
+
+def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None = None,
+                 frame: Any = None) -> str | None:
+    """Drill down to the area a map click points at.
+
+    Parameters
+    ----------
+    result : what streamlit-folium returned (``{"last_active_drawing": feature}`` or
+        ``{"last_object_clicked": {"lat": …, "lng": …}}``).
+    allowed : the codes drawn on the map (a click elsewhere, or on the current area, is ignored).
+    frame : the drawn polygons, to locate a plain lat/lng click.
+
+    Returns
+    -------
+    The code selected with :func:`ui.common.set_area`, or None when nothing changed.
+    """
+    code = CP.clicked_code(result, frame)
+    if code is None:
+        return None
+    if allowed is not None and code not in set(allowed):
+        return None
+    if code == C.selected_area().code:
+        return None
+    C.set_area(code)
+    return code if C.selected_area().code == code else None
+
+
+# ----------------------------------------------------------------------------- exports
+
+def _record_export(area: str | None, detail: str) -> None:
+    from auth import audit
+
+    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
+
+
+def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, area: str | None,
+             detail: Callable[[str], str], lang: str, cols: Sequence[Any]) -> None:
+    """CSV (the contract's columns and headers, as ``manage.py report … --format csv``) and XLSX
+    (headers in the page's language) download buttons; each download is written to the audit log.
+    The files are made only when a button is clicked."""
+    labels = column_labels(frame.columns, lang)
+    specs = (
+        ("csv", "text/csv", lambda: export.to_csv_bytes(frame)),
+        ("xlsx", XLSX_MIME, lambda: export.to_xlsx_bytes({sheet: frame}, labels)),
+    )
+    for col, (fmt, mime, data) in zip(cols, specs):
+        with col:
+            st.download_button(t(f"coverage_page.export_{what}_{fmt}"), data=data,
+                               file_name=f"{base}-{stamp}.{fmt}", mime=mime, key=f"{KEY}.dl.{what}.{fmt}",
+                               on_click=_record_export, args=(area, detail(fmt)),
+                               icon=":material/download:")
+
+
+# ----------------------------------------------------------------------------- the page
+
+def _kinds() -> list[str]:
+    kinds = st.multiselect(t("coverage.kinds"), list(VISIT_KINDS), default=["home"],
+                           format_func=lambda k: t(f"kind.{k}"), key=f"{KEY}.kinds")
+    if not kinds:
+        st.warning(t("coverage_page.kinds_empty"))
+        kinds = ["home"]
+    return kinds
+
+
+def main() -> None:
+    lang = C.lang()
+    con = C.con()
+    sc = C.scope()
+    st.title(t("coverage.title"))
+    st.caption(t("coverage.question"))
+
+    counts = db.execute(con, "coverage_page_counts").fetchone()
+    if not counts or not counts[0] or not counts[1]:
+        st.info(t("empty.no_boundaries"))
+        return
+
+    area = C.selected_area()
+    date_from, date_to = C.selected_period()
+    kinds = _kinds()
+    today = C.today()
+    as_of = min(date_to, today)
+    days = int(db.rule(con, "revisit_days"))
+    benchmark = float(db.rule(con, "benchmark_coverage"))
+
+    level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
+    head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
+    due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
+
+    st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
+                 end=date_to.isoformat(), kinds="、".join(t(f"kind.{k}") for k in kinds)))
+
+    # --- headline numbers, the benchmark beside them
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric(t("coverage_page.metric_households"), fmt_int(head.households, lang))
+    m2.metric(t("coverage_page.metric_visited"), fmt_int(head.visited, lang))
+    delta = None
+    if head.coverage is not None:
+        delta = t("coverage_page.delta_points", delta=f"{(head.coverage - benchmark) * 100:+.1f}")
+    m3.metric(t("coverage_page.metric_coverage"), fmt_pct(head.coverage, lang), delta=delta,
+              help=t("metric.benchmark", value=fmt_pct(benchmark, lang)) + " · " + t("metric.benchmark_source"))
+    m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang),
+              help=t("coverage_page.benchmark_help"))
+    m5.metric(t("coverage_page.metric_due"), fmt_int(len(due), lang),
+              help=t("coverage_page.due_help", date=as_of.isoformat(), days=days))
+
+    if not counts[2]:
+        st.info(t("empty.no_households"))
+
+    level_name = t(f"level.{level}")
+    nonce = st.session_state.get(f"{KEY}.nonce", 0)
+    suffix = f"{area.code}.{level}.{nonce}"
+    drill = level != area.level          # the map shows children that can be opened
+
+    map_col, table_col = st.columns([3, 2], gap="medium")
+
+    # --- the map
+    with map_col:
+        st.subheader(t("coverage_page.map_title", level=level_name))
+        frame = CP.map_frame(level_geometry(level), rows, lang)
+        labels = column_labels(["name", "households", "visited", "coverage", "household_code",
+                                "head_name", "last_visit", "tags"], lang)
+        if not len(rows):
+            st.info(t("coverage_page.no_rows"))
+        elif not len(frame):
+            st.info(t("coverage_page.no_geometry"))
+        else:
+            if drill:
+                st.caption(t("coverage.drill_hint"))
+            m = CP.build_map(frame, CP.coverage_classes(benchmark), labels, due=due, lang=lang,
+                             legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
+            result = maps.render(m, key=f"{KEY}.map.{suffix}", height=MAP_HEIGHT,
+                                 returned_objects=["last_active_drawing"] if drill else [])
+            if drill and handle_click(result, allowed=frame["code"].tolist(), frame=frame):
+                st.session_state[f"{KEY}.nonce"] = nonce + 1
+                st.rerun()
+            if len(due) > CP.MAX_POINTS:
+                st.caption(t("coverage_page.points_capped", n=fmt_int(CP.MAX_POINTS, lang)))
+
+    # --- the table, with a 12-month trend per area
+    with table_col:
+        st.subheader(t("coverage_page.table_title", level=level_name))
+        trend_end = as_of
+        start, _ = CP.trend_months(trend_end)
+        trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
+        table = CP.table_frame(rows, trend)
+        heads = column_labels(table.columns, lang)
+        event = st.dataframe(
+            table, hide_index=True, width="stretch", placeholder="—",
+            column_order=["name", "households", "visited", "coverage", "trend", "code"],
+            column_config={
+                "name": st.column_config.TextColumn(heads["name"], pinned=True),
+                "code": st.column_config.TextColumn(heads["code"]),
+                "households": st.column_config.NumberColumn(heads["households"], format="localized"),
+                "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
+                "coverage": st.column_config.NumberColumn(heads["coverage"], format="percent"),
+                "trend": st.column_config.LineChartColumn(
+                    t("coverage_page.col_trend"), y_min=0, y_max=100,
+                    help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat())),
+            },
+            key=f"{KEY}.table.{suffix}",
+            on_select="rerun" if drill else "ignore",
+            selection_mode="single-row",
+        )
+        st.caption(t("coverage_page.table_hint") if drill else t("coverage_page.grid_hint"))
+        sel = getattr(getattr(event, "selection", None), "rows", None) if drill else None
+        if sel:
+            code = str(table["code"].iloc[sel[0]])
+            if code != area.code:
+                C.set_area(code)
+                st.session_state[f"{KEY}.nonce"] = nonce + 1
+                st.rerun()
+        _exports("table", rows, t("coverage_page.file_coverage"), t("coverage_page.sheet_coverage"),
+                 f"{area.code or 'all'}-{date_from.isoformat()}-{date_to.isoformat()}", area.code,
+                 lambda fmt: CP.export_detail("coverage", fmt, level, date_from, date_to, kinds, len(rows)),
+                 lang, st.columns(2))
+
+    # --- the households due
+    st.subheader(t("coverage_page.due_title", date=as_of.isoformat(), days=days))
+    if not len(due):
+        st.success(t("empty.nothing_due"))
+        return
+    st.caption(t("coverage_page.due_caption") + " · " + t("coverage_page.due_count", n=fmt_int(len(due), lang)))
+    out = due[CP.DUE_COLUMNS]
+    shown = out
+    if len(shown) > CP.MAX_LIST_ROWS:
+        st.caption(t("coverage_page.list_capped", n=fmt_int(CP.MAX_LIST_ROWS, lang)))
+        shown = shown.head(CP.MAX_LIST_ROWS)
+    dh = column_labels(shown.columns, lang)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", placeholder="—",
+        column_config={
+            "household_code": st.column_config.TextColumn(dh["household_code"]),
+            "head_name": st.column_config.TextColumn(dh["head_name"]),
+            "grid_code": st.column_config.TextColumn(dh["grid_code"]),
+            "last_visit": st.column_config.DateColumn(dh["last_visit"], format="YYYY-MM-DD"),
+            "days_since": st.column_config.NumberColumn(dh["days_since"]),
+            "tags": st.column_config.TextColumn(dh["tags"]),
+            "phone": st.column_config.TextColumn(dh["phone"]),
+            "address": st.column_config.TextColumn(dh["address"]),
+        },
+        key=f"{KEY}.due.{suffix}",
+    )
+    _exports("due", out, t("coverage_page.file_due"), t("coverage_page.sheet_due"),
+             f"{area.code or 'all'}-{as_of.isoformat()}", area.code,
+             lambda fmt: CP.export_detail("due", fmt, area.level, as_of - dt.timedelta(days=days - 1), as_of,
+                                          ["home"], len(out)),
+             lang, st.columns([1, 1, 2])[:2])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,413 @@
+"""本周走访 — "Have I met this week's quota, and whom must I visit next?" (issue 7).
+
+A grid leader or member (网格长/网格员) sees their own week: the seven days with the official
+calendar, visit days against the target, the households due next (with a small map), a one-tap
+visit form, and their recent visits to correct. The township office (and admin/leader) sees the
+same week for every grid worker in scope: a ranking, those with no activity, and the village
+secretaries' weekly reception.
+
+Thin: every number comes from analytics.visits / analytics.reports (the quota numbers are
+exactly ``manage.py report quotas``). Laid out for a 390 px phone: one column, few widgets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import streamlit as st
+
+from analytics import visits as V
+from analytics.reports import QUOTA_COLUMNS, VISIT_KINDS, parse_week
+from auth.scope import mask_frame
+from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
+from store import db
+from ui import common as C
+from ui.common import t
+
+PAGE_SIZE = 10
+MAP_MAX_POINTS = 500
+OFFICE_ROLES = ("office", "admin", "leader")
+
+_CSS = """
+<style>
+.lx-week{display:flex;gap:3px;width:100%;margin:.25rem 0 .5rem 0}
+.lx-day{flex:1 1 0;min-width:0;border:1px solid #ddd;border-radius:6px;padding:3px 0;text-align:center;
+        background:#fafafa;line-height:1.25;font-size:.8rem}
+.lx-day .wd{color:#555}
+.lx-day .dn{color:#888;font-size:.7rem}
+.lx-day .n{font-size:1.15rem;font-weight:700;color:#bbb}
+.lx-day.v .n{color:#1a7f37}
+.lx-day.v{background:#e9f7ee;border-color:#9bd3ad}
+.lx-day.off{background:#fdeeee}
+.lx-day.today{outline:2px solid #b2182b;outline-offset:-2px}
+.lx-day .tag{display:inline-block;font-size:.65rem;border-radius:3px;padding:0 3px;color:#fff}
+.lx-day .tag.h{background:#b2182b}
+.lx-day .tag.m{background:#555}
+.lx-day .tag.e{visibility:hidden}
+</style>
+"""
+
+
+def lang() -> str:
+    return C.lang()
+
+
+def week_label(week: str) -> str:
+    y, w = week.split("-W")
+    return fmt_week(int(y), int(w), lang())
+
+
+def week_picker(today: dt.date) -> str:
+    weeks = V.weeks_back(today, 26)
+    week = st.selectbox(t("weekly_page.week"), weeks, index=0, key="weekly_week", format_func=week_label)
+    start, end = parse_week(week)
+    st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat()))
+    return week
+
+
+def flash() -> None:
+    """A message left by the previous run (after an edit or a deletion)."""
+    msg = st.session_state.pop("weekly_flash", None)
+    if msg:
+        kind, text = msg
+        getattr(st, kind)(text)
+
+
+# ----------------------------------------------------------------------------- the seven days
+
+def days_html(days: pd.DataFrame, today: dt.date) -> str:
+    cells = []
+    for r in days.itertuples():
+        classes = ["lx-day"]
+        if r.visits > 0:
+            classes.append("v")
+        if r.holiday:
+            classes.append("off")
+        if r.day == today:
+            classes.append("today")
+        if r.holiday:
+            tag = f'<span class="tag h" title="{html.escape(str(r.holiday_name or ""))}">{t("weekly_page.holiday")}</span>'
+        elif r.makeup:
+            tag = f'<span class="tag m">{t("weekly_page.makeup")}</span>'
+        else:
+            tag = '<span class="tag e">·</span>'
+        cells.append(
+            f'<div class="{" ".join(classes)}"><div class="wd">{t(f"weekly_page.wd.{r.weekday}")}</div>'
+            f'<div class="dn">{r.day.month}/{r.day.day}</div><div class="n">{int(r.visits)}</div>{tag}</div>')
+    return '<div class="lx-week">' + "".join(cells) + "</div>"
+
+
+def show_days(days: pd.DataFrame, today: dt.date) -> None:
+    st.markdown(f"**{t('weekly_page.days_title')}**")
+    st.markdown(_CSS + days_html(days, today), unsafe_allow_html=True)
+    workdays = int(days["workday"].sum())
+    names = [n for n in dict.fromkeys(days.loc[days["holiday"], "holiday_name"]) if n]
+    if names:
+        st.caption(t("weekly_page.holidays_in_week", names="、".join(str(n) for n in names), n=workdays))
+    else:
+        st.caption(t("weekly_page.workdays", n=workdays))
+    if not days["known"].all():
+        year = days.loc[~days["known"], "day"].iloc[0].year
+        st.warning(t("weekly_page.calendar_unknown", year=year))
+    st.caption(t("weekly_page.legend"))
+
+
+# ----------------------------------------------------------------------------- grid worker
+
+def worker_metrics(q: dict) -> None:
+    """Two small metrics side by side (they wrap only when the screen is too narrow)."""
+    short = max(0, q["target_days"] - q["visit_days"])
+    with st.container(horizontal=True, gap="small"):
+        st.metric(t("weekly_page.metric.days"),
+                  t("weekly_page.metric.days_value", days=q["visit_days"], target=q["target_days"]),
+                  delta=t("weekly_page.met") if q["met"] else t("weekly_page.days_short", n=short),
+                  delta_color="normal" if q["met"] else "inverse", delta_arrow="off", border=True)
+        st.metric(t("weekly_page.metric.households"), fmt_int(q["households_visited"], lang()),
+                  delta=t("weekly_page.metric.visits", n=q["visits"]), delta_color="off", delta_arrow="off",
+                  border=True)
+
+
+def show_week(con, u, week: str, today: dt.date) -> None:
+    q = V.staff_quota(con, u.staff_id, week)
+    if not q["responsible"]:
+        st.info(t("weekly_page.not_responsible"))
+    worker_metrics(q)
+    st.caption(t("weekly_page.target_rule", target=q["target_days"]))
+    show_days(V.week_days(con, [u.staff_id], week), today)
+    others = V.other_kinds(con, [u.staff_id], week)
+    if others:
+        text = "、".join(f"{t(f'kind.{k}')} {n}" for k, n in others.items())
+        st.caption(t("weekly_page.other_kinds", text=text))
+
+
+def last_text(row) -> str:
+    if row["last_visit"] is None or pd.isna(row["last_visit"]):
+        return t("weekly_page.never")
+    return t("weekly_page.days_ago", n=int(row["days_since"]))
+
+
+def flags_text(row) -> str:
+    tags = [str(x) for x in (row["tags"] if row["tags"] is not None else [])]
+    if row["paired"]:
+        tags.append(t("weekly_page.paired"))
+    return "、".join(tags)
+
+
+def show_due(con, u, today: dt.date) -> None:
+    st.subheader(t("weekly_page.due_title"))
+    grids = V.staff_grids(con, u.staff_id, today)
+    if not grids:
+        st.info(t("weekly_page.no_grids"))
+        return
+    due = V.due_households(con, u.staff_id, today, scope=u.scope)
+    days = int(db.rule(con, "revisit_days"))
+    if due.empty:
+        st.success(t("weekly_page.nothing_due"))
+        return
+    due = mask_frame(due, u, con)
+    n = len(due)
+    st.caption(t("weekly_page.due_count", n=fmt_int(n, lang()), days=days))
+    pages = (n + PAGE_SIZE - 1) // PAGE_SIZE
+    page = 1
+    if pages > 1:
+        page = st.selectbox(t("weekly_page.due_page"), list(range(1, pages + 1)), index=0, key="weekly_due_page",
+                            format_func=lambda p: f"{p} / {pages}")
+    part = due.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    table = pd.DataFrame({
+        t("weekly_page.col.household"): [f"{r['head_name']} {r['household_code']}" for _, r in part.iterrows()],
+        t("weekly_page.col.last"): [last_text(r) for _, r in part.iterrows()],
+        t("weekly_page.col.flags"): [flags_text(r) for _, r in part.iterrows()],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    if pages > 1:
+        st.caption(t("weekly_page.due_showing", start=(page - 1) * PAGE_SIZE + 1,
+                     end=min(page * PAGE_SIZE, n), n=fmt_int(n, lang())))
+    show_map(due)
+
+
+def show_map(due: pd.DataFrame) -> None:
+    try:
+        from gis import maps
+    except Exception:  # pragma: no cover - the map module is optional for this page
+        st.caption(t("weekly_page.map_missing"))
+        return
+    pts = due.dropna(subset=["lon", "lat"]).head(MAP_MAX_POINTS)
+    if pts.empty:
+        st.caption(t("weekly_page.map_no_points"))
+        return
+    pts = pts.assign(last=[last_text(r) for _, r in pts.iterrows()])
+    pad = 0.002
+    bounds = (pts["lon"].min() - pad, pts["lat"].min() - pad, pts["lon"].max() + pad, pts["lat"].max() + pad)
+    with st.expander(t("weekly_page.map_title"), expanded=True):
+        m = maps.base_map(bounds=bounds, tiles="none")
+        fields = ["head_name", "household_code", "last"]
+        aliases = [t("col.head_name"), t("col.household_code"), t("weekly_page.col.last")]
+        vul = pts["vulnerable"].astype(bool)
+        if (~vul).any():
+            maps.point_layer(m, pts[~vul], tooltip_fields=fields, tooltip_aliases=aliases, color="#2166ac", radius=6)
+        if vul.any():
+            maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases, color="#b2182b", radius=7)
+        maps.render(m, key="weekly_due_map", height=280, returned_objects=[])
+
+
+def visit_form(con, u, today: dt.date) -> None:
+    st.subheader(t("weekly_page.form_title"))
+    hh = V.staff_households(con, u.staff_id, today, scope=u.scope)
+    if hh.empty:
+        st.info(t("weekly_page.no_households"))
+        return
+    hh = mask_frame(hh, u, con)
+    labels = {r["household_code"]: V.household_label(r) for _, r in hh.iterrows()}
+    with st.form("weekly_visit_form", clear_on_submit=True):
+        code = st.selectbox(t("weekly_page.household"), list(labels), index=None, key="weekly_household",
+                            format_func=lambda c: labels.get(c, c), placeholder=t("weekly_page.household_placeholder"))
+        kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind",
+                            format_func=lambda k: t(f"kind.{k}"))
+        day = st.date_input(t("weekly_page.date"), value=today, max_value=today,
+                            min_value=today - dt.timedelta(days=366), key="weekly_date", format="YYYY-MM-DD")
+        note = st.text_area(t("weekly_page.note"), key="weekly_note", max_chars=V.NOTE_MAX, height=80,
+                            placeholder=t("weekly_page.note_help"))
+        action = st.checkbox(t("weekly_page.needs_action"), key="weekly_needs_action")
+        ok = st.form_submit_button(t("weekly_page.submit"), type="primary", width="stretch")
+    if ok:
+        if not code:
+            st.error(t("weekly_page.pick_household"))
+            return
+        try:
+            created, msg = V.record_visit(con, u, code, day, kind, note, bool(action), today=today, lang=lang())
+        except V.VisitError as e:
+            st.error(e.text(lang()))
+            return
+        (st.success if created else st.warning)(msg)
+
+
+def recent_visits(con, u, today: dt.date) -> None:
+    with st.expander(t("weekly_page.recent_title", days=V.EDIT_DAYS)):
+        rec = V.recent_visits(con, u.staff_id, today, limit=20)
+        if rec.empty:
+            st.caption(t("weekly_page.recent_none", days=V.EDIT_DAYS))
+            return
+        rec = mask_frame(rec, u, con)
+        rows = {int(r["id"]): r for _, r in rec.iterrows()}
+
+        def label(i: int) -> str:
+            r = rows[i]
+            d = pd.Timestamp(r["visited_on"]).date().isoformat()
+            return f"{d} · {t('kind.' + r['kind'])} · {r['head_name']} {r['household_code']}"
+
+        vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=label)
+        st.caption(t("weekly_page.recent_shown", n=len(rows)))
+        r = rows[vid]
+        old_day = pd.Timestamp(r["visited_on"]).date()
+        with st.form(f"weekly_edit_form_{vid}"):
+            kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=VISIT_KINDS.index(r["kind"]),
+                                format_func=lambda k: t(f"kind.{k}"), key=f"weekly_edit_kind_{vid}")
+            day = st.date_input(t("weekly_page.date"), value=old_day, max_value=max(today, old_day),
+                                key=f"weekly_edit_date_{vid}", format="YYYY-MM-DD")
+            note = st.text_area(t("weekly_page.note"), value=r["note"] or "", max_chars=V.NOTE_MAX, height=80,
+                                key=f"weekly_edit_note_{vid}")
+            action = st.checkbox(t("weekly_page.needs_action"), value=bool(r["needs_action"]),
+                                 key=f"weekly_edit_action_{vid}")
+            save = st.form_submit_button(t("weekly_page.edit_submit"), width="stretch")
+        if save:
+            try:
+                msg = V.edit_visit(con, u, vid, today=today, visited_on=day, kind=kind, note=note,
+                                   needs_action=action, lang=lang())
+            except V.VisitError as e:
+                st.error(e.text(lang()))
+            else:
+                st.session_state["weekly_flash"] = ("success", msg)
+                st.rerun()
+        sure = st.checkbox(t("weekly_page.delete_confirm"), key=f"weekly_delete_sure_{vid}")
+        if st.button(t("weekly_page.delete"), key=f"weekly_delete_{vid}", width="stretch"):
+            if not sure:
+                st.error(t("weekly_page.delete_needs_confirm"))
+            else:
+                try:
+                    msg = V.delete_visit(con, u, vid, today=today, lang=lang())
+                except V.VisitError as e:
+                    st.error(e.text(lang()))
+                else:
+                    st.session_state["weekly_flash"] = ("success", msg)
+                    st.rerun()
+
+
+def worker_view(con, u, week: str, today: dt.date) -> None:
+    if not u.staff_id:
+        st.warning(t("weekly_page.no_staff"))
+        return
+    # The week and the list are drawn after the forms are handled, into containers placed above
+    # them, so a visit saved in this run shows in the numbers at once.
+    top = st.container()
+    due_box = st.container()
+    visit_form(con, u, today)
+    recent_visits(con, u, today)
+    with top:
+        show_week(con, u, week, today)
+    with due_box:
+        show_due(con, u, today)
+
+
+# ----------------------------------------------------------------------------- township office
+
+def office_view(con, u, week: str, today: dt.date) -> None:
+    q, ranked, inactive = V.office_week(con, week, u.scope, today)
+    if q.empty:
+        st.info(t("weekly_page.office.no_staff"))
+        return
+    target = int(q["target_days"].iloc[0])
+    with st.container(horizontal=True, gap="small"):
+        st.metric(t("weekly_page.office.staff"), fmt_int(len(q), lang()), border=True)
+        st.metric(t("weekly_page.office.met"), f"{fmt_int(int(q['met'].sum()), lang())} / {fmt_int(len(q), lang())}",
+                  border=True)
+        st.metric(t("weekly_page.office.inactive"), fmt_int(len(inactive), lang()), border=True)
+
+    st.subheader(t("weekly_page.office.ranking"))
+    st.caption(t("weekly_page.office.ranking_note", n=1, target=target, days=int(db.rule(con, "revisit_days"))))
+    if len(ranked):
+        table = ranking_table(ranked)
+        st.dataframe(table.style.apply(_highlight(ranked["met"].tolist()), axis=None), hide_index=True,
+                     width="stretch")
+    st.markdown(f"**{t('weekly_page.office.inactive_title')}**")
+    if len(inactive):
+        st.dataframe(ranking_table(inactive, ranked=False), hide_index=True, width="stretch")
+    else:
+        st.caption(t("weekly_page.office.inactive_none"))
+
+    secretaries(con, u, week)
+
+    with st.expander(t("weekly_page.office.full_table")):
+        full = q[QUOTA_COLUMNS].rename(columns=column_labels(QUOTA_COLUMNS, lang()))
+        st.dataframe(full, hide_index=True, width="stretch")
+        from analytics.export import to_xlsx_bytes
+
+        st.download_button(t("weekly_page.export"), data=to_xlsx_bytes({week: q[QUOTA_COLUMNS]},
+                                                                         labels=column_labels(QUOTA_COLUMNS, lang())),
+                           file_name=f"quotas-{week}.xlsx", key="weekly_export",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+BELOW_TARGET_BG = "background-color: #fdeeee"
+
+
+def _highlight(met: list[bool]):
+    """A Styler function colouring the rows below target (``met`` False) light red."""
+    def style(frame: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for i, ok in enumerate(met):
+            if not ok:
+                out.iloc[i, :] = BELOW_TARGET_BG
+        return out
+    return style
+
+
+def ranking_table(df: pd.DataFrame, ranked: bool = True) -> pd.DataFrame:
+    status = [t("weekly_page.office.status_met") if m else t("weekly_page.office.status_below") for m in df["met"]]
+    cols = {}
+    if ranked:
+        cols[t("col.rank")] = df["rank"].astype("Int64").tolist()
+    cols[t("col.staff_name")] = df["name"].tolist()
+    cols[t("weekly_page.office.status")] = status
+    cols[t("col.visit_days")] = [f"{d} / {g}" for d, g in zip(df["visit_days"], df["target_days"])]
+    cols[t("col.households_visited")] = df["households_visited"].astype(int).tolist()
+    cols[t("weekly_page.office.coverage")] = [fmt_pct(c, lang()) for c in df["coverage"]]
+    cols[t("col.grid_code")] = df["grid_code"].tolist()
+    return pd.DataFrame(cols)
+
+
+def secretaries(con, u, week: str) -> None:
+    st.subheader(t("weekly_page.secretary.title"))
+    st.caption(t("weekly_page.secretary.rule"))
+    sec = V.secretary_receptions(con, week, u.scope)
+    if sec.empty:
+        st.caption(t("weekly_page.secretary.none"))
+        return
+    st.caption(t("weekly_page.secretary.met_count", met=int(sec["met"].sum()), n=len(sec)))
+    st.dataframe(pd.DataFrame({
+        t("col.staff_name"): sec["name"].tolist(),
+        t("weekly_page.secretary.receptions"): sec["receptions"].astype(int).tolist(),
+        t("col.met"): [bool_label(m, lang()) if m else "⚠ " + bool_label(m, lang()) for m in sec["met"]],
+    }).style.apply(_highlight(sec["met"].tolist()), axis=None), hide_index=True, width="stretch")
+
+
+# ----------------------------------------------------------------------------- page
+
+def main() -> None:
+    u = C.user()
+    st.title(t("weekly_page.title"))
+    if u is None:
+        return
+    office = u.role in OFFICE_ROLES
+    st.caption(t("weekly_page.office_question") if office else t("weekly_page.question"))
+    flash()
+    con = C.con()
+    today = C.today()
+    week = week_picker(today)
+    if office:
+        office_view(con, u, week, today)
+    else:
+        worker_view(con, u, week, today)
+
+
+main()

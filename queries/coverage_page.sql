@@ -1,0 +1,66 @@
+-- The coverage page (pages/coverage.py, analytics/coverage_page.py): what it needs beyond reports.sql.
+-- $scope is NULL (everything) or a list of area codes, as in reports.sql.
+
+-- name: coverage_monthly
+-- Coverage of each area of $level under $parent (NULL: every area of the level) in each calendar
+-- month from $month_from to $month_to: active households in its grids (today's register), those
+-- with at least one visit of the $kinds dated in that month. Same definition as `coverage`,
+-- one month at a time; empty coverage when the area has no households.
+WITH lvl AS (
+    SELECT a.code FROM areas a
+    WHERE a.level = $level
+      AND ($parent::VARCHAR IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+),
+months AS (
+    SELECT CAST(m AS DATE) AS month
+    FROM generate_series(date_trunc('month', $month_from::DATE), date_trunc('month', $month_to::DATE),
+                         INTERVAL 1 MONTH) AS g(m)
+),
+hh AS (
+    SELECT h.code AS household_code, anc.ancestor_code AS area_code
+    FROM households h
+    JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
+    JOIN lvl ON lvl.code = anc.ancestor_code
+    WHERE h.status = 'active'
+),
+n AS (
+    SELECT area_code, count(*) AS households FROM hh GROUP BY area_code
+),
+vis AS (
+    SELECT DISTINCT household_code, CAST(date_trunc('month', visited_on) AS DATE) AS month
+    FROM visits
+    WHERE visited_on >= date_trunc('month', $month_from::DATE)
+      AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL 1 MONTH
+      AND list_contains($kinds::VARCHAR[], kind)
+),
+v AS (
+    SELECT hh.area_code, vis.month, count(*) AS visited
+    FROM hh JOIN vis ON vis.household_code = hh.household_code
+    GROUP BY hh.area_code, vis.month
+)
+SELECT l.code, m.month,
+       coalesce(n.households, 0) AS households,
+       coalesce(v.visited, 0) AS visited,
+       CASE WHEN coalesce(n.households, 0) = 0 THEN NULL
+            ELSE round(coalesce(v.visited, 0) / n.households, 4) END AS coverage
+FROM lvl l
+CROSS JOIN months m
+LEFT JOIN n ON n.area_code = l.code
+LEFT JOIN v ON v.area_code = l.code AND v.month = m.month
+ORDER BY l.code, m.month;
+
+-- name: coverage_page_geometry_version
+-- A fingerprint of one level's boundaries: the cache key of the simplified map geometry
+-- (it changes only when boundaries are imported).
+SELECT count(*) AS n, coalesce(max(imported_at)::VARCHAR, '') AS latest,
+       coalesce(sum(hash(code, parent_code, geom)) % 1000000007, 0) AS h
+FROM areas WHERE level = $level;
+
+-- name: coverage_page_counts
+-- Whether there is anything to show: areas with boundaries, grids, active households.
+SELECT (SELECT count(*) FROM areas) AS areas,
+       (SELECT count(*) FROM areas WHERE level = 'grid') AS grids,
+       (SELECT count(*) FROM households WHERE status = 'active') AS households;

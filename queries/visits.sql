@@ -1,0 +1,159 @@
+-- Visits entered in the app (the weekly page, issue 7): the grid worker's households, recording,
+-- editing and deleting their own visits, the seven days of a week, and the township's view.
+-- $scope is NULL (everything) or a list of area codes, as in reports.sql.
+
+-- name: visit_staff_grids
+-- The grids a staff member answers for on $as_of (staff_grids keeps the history).
+SELECT DISTINCT sg.grid_code
+FROM staff_grids sg JOIN areas a ON a.code = sg.grid_code
+WHERE sg.staff_id = $staff_id
+  AND (sg.valid_from IS NULL OR sg.valid_from <= $as_of::DATE)
+  AND (sg.valid_to IS NULL OR sg.valid_to >= $as_of::DATE)
+ORDER BY sg.grid_code;
+
+-- name: visit_staff_pairings
+-- The households a staff member is paired with (结穷亲).
+SELECT household_code FROM pairings WHERE staff_id = $staff_id ORDER BY household_code;
+
+-- name: visit_households
+-- Active households a staff member may record visits for: those of their grids on $as_of and those
+-- they are paired with, within $scope; with their last home visit up to $as_of.
+WITH mine AS (
+    SELECT DISTINCT sg.grid_code FROM staff_grids sg
+    WHERE sg.staff_id = $staff_id
+      AND (sg.valid_from IS NULL OR sg.valid_from <= $as_of::DATE)
+      AND (sg.valid_to IS NULL OR sg.valid_to >= $as_of::DATE)
+),
+paired AS (SELECT household_code FROM pairings WHERE staff_id = $staff_id),
+hh AS (
+    SELECT h.code, h.head_name, h.address, h.grid_code, h.tags, h.created_on, h.lon, h.lat
+    FROM households h
+    WHERE h.status = 'active'
+      AND (h.grid_code IN (SELECT grid_code FROM mine) OR h.code IN (SELECT household_code FROM paired))
+      AND ($scope::VARCHAR[] IS NULL OR h.code IN (SELECT household_code FROM paired) OR EXISTS (
+            SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+),
+last AS (
+    SELECT v.household_code, max(v.visited_on) AS last_visit
+    FROM visits v JOIN hh ON hh.code = v.household_code
+    WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
+    GROUP BY v.household_code
+)
+SELECT hh.code AS household_code, hh.head_name, hh.address, hh.grid_code, hh.tags, hh.created_on,
+       hh.lon, hh.lat, last.last_visit,
+       hh.code IN (SELECT household_code FROM paired) AS paired
+FROM hh LEFT JOIN last ON last.household_code = hh.code
+ORDER BY last.last_visit ASC NULLS FIRST, hh.code;
+
+-- name: visit_household_get
+-- One household, for validating a visit: code, head_name, grid_code, status, created_on.
+SELECT code, head_name, grid_code, status, created_on FROM households WHERE code = $code;
+
+-- name: visit_is_paired
+SELECT count(*) > 0 FROM pairings WHERE staff_id = $staff_id AND household_code = $household_code;
+
+-- name: visit_insert
+-- A new visit; nothing (no row returned) when the same household, staff, day and kind is already recorded.
+INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by)
+VALUES ($household_code, $staff_id, $visited_on::DATE, $kind, $note, $needs_action::BOOLEAN, $created_by)
+ON CONFLICT (household_code, staff_id, visited_on, kind) DO NOTHING
+RETURNING id;
+
+-- name: visit_get
+SELECT v.id, v.household_code, v.staff_id, v.visited_on, v.kind, v.note, v.needs_action, v.created_by,
+       h.head_name, h.grid_code, h.created_on
+FROM visits v LEFT JOIN households h ON h.code = v.household_code
+WHERE v.id = $id;
+
+-- name: visit_key_taken
+-- Whether another visit (not $id) already has this household, staff, day and kind.
+SELECT count(*) > 0 FROM visits
+WHERE household_code = $household_code AND staff_id = $staff_id AND visited_on = $visited_on::DATE
+  AND kind = $kind AND id <> $id;
+
+-- name: visit_update!
+UPDATE visits SET visited_on = $visited_on::DATE, kind = $kind, note = $note, needs_action = $needs_action::BOOLEAN
+WHERE id = $id;
+
+-- name: visit_delete!
+DELETE FROM visits WHERE id = $id;
+
+-- name: visits_recent_of_staff
+-- A staff member's visits (every kind) dated from $since, newest first.
+SELECT v.id, v.visited_on, v.kind, v.household_code, h.head_name, h.grid_code, v.note, v.needs_action
+FROM visits v LEFT JOIN households h ON h.code = v.household_code
+WHERE v.staff_id = $staff_id AND v.visited_on >= $since::DATE
+ORDER BY v.visited_on DESC, v.id DESC
+LIMIT $limit;
+
+-- name: visit_week_days
+-- Home visits per day of [$week_start, $week_end] by some staff (active households, as in quotas).
+SELECT v.visited_on, count(*) AS visits, count(DISTINCT v.household_code) AS households
+FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+  AND list_contains($staff::VARCHAR[], v.staff_id)
+GROUP BY v.visited_on
+ORDER BY v.visited_on;
+
+-- name: visit_week_other_kinds
+-- Visits of the other kinds (phone, meeting, reception) by some staff in the week, per kind.
+SELECT v.kind, count(*) AS visits
+FROM visits v
+WHERE v.kind <> 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+  AND list_contains($staff::VARCHAR[], v.staff_id)
+GROUP BY v.kind ORDER BY v.kind;
+
+-- name: staff_grid_coverage
+-- For every staff member responsible for a grid in the week (the rows of quotas): active households
+-- of their grids and those with a home visit (by anyone) in the $days days up to $as_of.
+WITH resp AS (
+    SELECT DISTINCT sg.staff_id, sg.grid_code
+    FROM staff_grids sg
+    JOIN staff s ON s.id = sg.staff_id AND s.active
+    WHERE (sg.valid_from IS NULL OR sg.valid_from <= $week_end::DATE)
+      AND (sg.valid_to IS NULL OR sg.valid_to >= $week_start::DATE)
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors x WHERE x.code = sg.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+),
+hh AS (
+    SELECT DISTINCT r.staff_id, h.code
+    FROM resp r JOIN households h ON h.grid_code = r.grid_code AND h.status = 'active'
+),
+seen AS (
+    SELECT DISTINCT household_code FROM visits
+    WHERE kind = 'home' AND visited_on <= $as_of::DATE
+      AND date_diff('day', visited_on, $as_of::DATE) < $days::INTEGER
+)
+SELECT r.staff_id, count(DISTINCT hh.code) AS grid_households, count(DISTINCT seen.household_code) AS grid_visited
+FROM (SELECT DISTINCT staff_id FROM resp) r
+LEFT JOIN hh ON hh.staff_id = r.staff_id
+LEFT JOIN seen ON seen.household_code = hh.code
+GROUP BY r.staff_id
+ORDER BY r.staff_id;
+
+-- name: secretary_receptions
+-- Village secretaries (书记每周一次接待群众): receptions (kind 'reception') in the week.
+-- A secretary is in $scope when one of their assigned areas is, or they ever visited a household in it.
+SELECT s.id AS staff_id, s.name,
+       count(v.id) AS receptions, count(DISTINCT v.visited_on) AS reception_days,
+       count(v.id) > 0 AS met
+FROM staff s
+LEFT JOIN visits v ON v.staff_id = s.id AND v.kind = 'reception'
+                  AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+WHERE s.role = 'secretary' AND s.active
+  AND ($scope::VARCHAR[] IS NULL
+       OR EXISTS (SELECT 1 FROM staff_grids sg JOIN area_ancestors x ON x.code = sg.grid_code
+                  WHERE sg.staff_id = s.id AND list_contains($scope::VARCHAR[], x.ancestor_code))
+       OR EXISTS (SELECT 1 FROM visits w JOIN households h ON h.code = w.household_code
+                  JOIN area_ancestors x ON x.code = h.grid_code
+                  WHERE w.staff_id = s.id AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+GROUP BY s.id, s.name
+ORDER BY s.id;
+
+-- name: visit_week_totals
+-- Home visits, visit days and households visited by some staff in the week (the quota's counts,
+-- for someone who answers for no grid and so has no row in quotas).
+SELECT count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days, count(DISTINCT v.household_code) AS households
+FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+  AND list_contains($staff::VARCHAR[], v.staff_id);

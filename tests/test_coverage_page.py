@@ -1,0 +1,348 @@
+"""The coverage page (issue 6): page numbers = analytics.reports numbers, drill-down, due list,
+scope, masking, escaping, map payload — on the tiny world (tests/factories.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import coverage_page as CP
+from analytics import reports
+from auth.users import User
+from gis import maps
+from tests import factories as F
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 26)
+YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+XSS = "<script>alert(1)</script>"
+
+
+def _escaped(page: str) -> bool:
+    """The hostile name is in the map as escaped text (inside JSON, & is written \\u0026)."""
+    return "&lt;script&gt;alert(1)" in page.replace("\\u0026", "&")
+
+
+# ----------------------------------------------------------------------------- pure functions
+
+@pytest.mark.parametrize("kinds", [("home",), ("home", "phone"), ("reception",)])
+@pytest.mark.parametrize("area,level,shown", [
+    (F.COUNTY, "county", "township"), (F.T1, "township", "village"), (F.V11, "village", "grid"),
+    (F.G121, "grid", "grid"),
+])
+def test_rows_are_the_report_rows(tiny_ro, area, level, shown, kinds):
+    con, _ = tiny_ro
+    lvl, rows = CP.area_rows(con, area, level, *YEAR, kinds=kinds)
+    assert lvl == shown
+    full = reports.coverage(con, shown, *YEAR, kinds=kinds)
+    inside = set(con.execute("SELECT code FROM area_ancestors WHERE ancestor_code = ?", [area]).df()["code"])
+    expected = full[full["code"].isin(inside)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(rows, expected)
+
+
+def test_headline_matches_the_factory(tiny_ro):
+    con, _ = tiny_ro
+    assert CP.headline(con, F.T1, "township", *YEAR) == (6, 5, 0.8333)
+    assert CP.headline(con, F.COUNTY, "county", *YEAR) == (8, 7, 0.875)
+    assert CP.headline(con, F.G212, "grid", *YEAR).coverage is None          # no households: empty, not 0
+    with_phone = CP.headline(con, F.T1, "township", *YEAR, kinds=("home", "phone"))
+    assert with_phone == (6, 6, 1.0)
+
+
+def test_scope_limits_rows(tiny_ro):
+    con, _ = tiny_ro
+    lvl, rows = CP.area_rows(con, F.T1, "township", *YEAR, scope=[F.T1])
+    assert rows["code"].tolist() == [F.V11, F.V12]
+    # "everything in my scope" for a user with two villages in different townships
+    lvl, rows = CP.area_rows(con, None, "county", *YEAR, scope=[F.V12, F.V21])
+    assert lvl == "village" and rows["code"].tolist() == [F.V12, F.V21]
+
+
+def test_monthly_trend_in_duckdb(tiny_ro):
+    con, _ = tiny_ro
+    trend = CP.monthly_trend(con, "township", F.COUNTY, TODAY)
+    assert len(trend) == 2 * 12
+    assert trend["month"].min() == pd.Timestamp("2025-12-01")
+    t1 = trend[trend["code"] == F.T1].set_index("month")
+    assert t1.loc[pd.Timestamp("2026-11-01"), "visited"] == 5
+    assert t1.loc[pd.Timestamp("2026-11-01"), "coverage"] == pytest.approx(0.8333)
+    t2 = trend[trend["code"] == F.T2].set_index("month")
+    assert t2.loc[pd.Timestamp("2026-03-01"), "visited"] == 1                 # H09 in March
+    grid = CP.monthly_trend(con, "grid", F.V21, TODAY)
+    lists = CP.trend_lists(grid)
+    assert lists[F.G212] == []                                                  # no households: no line
+    assert len(lists[F.G211]) == 12 and lists[F.G211][-1] == 50.0
+
+
+def test_trend_months():
+    assert CP.trend_months(dt.date(2026, 1, 15)) == (dt.date(2025, 2, 1), dt.date(2026, 1, 15))
+
+
+def test_classes_have_the_benchmark_break_and_grey_no_data():
+    c = CP.coverage_classes(0.978)
+    assert 0.978 in c.bins and len(c.colors) <= 7
+    assert maps.classify([0.99, 0.977, None], c.bins, c.colors, CP.NO_DATA_COLOR) == [
+        c.colors[-1], c.colors[-2], CP.NO_DATA_COLOR]
+    items = CP.legend_items(c, "zh")
+    assert items[0] == (c.colors[-1], "达到基准 97.8 %")
+    assert items[-1] == (CP.NO_DATA_COLOR, "无数据（没有户）")
+    assert "低于 50 %" in [label for _, label in items]
+    assert 0.9 in CP.coverage_classes(0.9).bins and CP.coverage_classes(0.9).bins[-1] == 1.0
+
+
+def test_clicked_code():
+    assert CP.clicked_code(None) is None
+    assert CP.clicked_code({"last_active_drawing": None}) is None
+    assert CP.clicked_code({"last_active_drawing": {"properties": {"code": F.T1}}}) == F.T1
+    assert CP.clicked_code({"last_active_drawing": {"properties": {"code": "a&amp;b"}}}) == "a&b"
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
+                             crs=4326)
+    assert CP.clicked_code({"last_object_clicked": {"lat": 0.5, "lng": 1.5}}, frame) == "B"
+    assert CP.clicked_code({"last_object_clicked": {"lat": 5, "lng": 5}}, frame) is None
+
+
+def test_due_households_oldest_first_with_tags(tiny_ro):
+    con, _ = tiny_ro
+    due = CP.due_households(con, F.COUNTY, TODAY, days=182)
+    assert due["household_code"].tolist() == ["H07", "H09"]                   # never visited, then March
+    assert due.loc[1, "tags"] == "特困"
+    same = reports.unvisited(con, F.COUNTY, TODAY, days=182)
+    assert due["household_code"].tolist() == same["household_code"].tolist()
+    grid = CP.due_households(con, F.G121, TODAY, days=182)
+    assert grid["household_code"].tolist() == ["H07"]
+
+
+def test_due_households_masked_per_role(tiny_ro):
+    con, _ = tiny_ro
+    early = dt.date(2026, 11, 1)
+    admin = CP.due_households(con, F.COUNTY, early, days=182, user=User("admin", "admin", []))
+    leader = CP.due_households(con, F.COUNTY, early, days=182, user=User("leader", "leader", [F.COUNTY]))
+    a = admin.set_index("household_code")
+    b = leader.set_index("household_code")
+    assert a.loc["H01", "phone"] == "13812341234" and a.loc["H01", "tags"] == "低保、空巢老人"
+    assert b.loc["H01", "phone"] == "138****1234" and b.loc["H01", "head_name"] == "张*"
+    assert b.loc["H04", "tags"] == "留守儿童"
+    office = CP.due_households(con, None, early, days=182, scope=[F.T1], user=User("office", "office", [F.T1]))
+    assert set(office["grid_code"]) <= {F.G111, F.G112, F.G121}
+    assert office.set_index("household_code").loc["H01", "phone"] == "13812341234"
+
+
+def test_map_payload_small_rounded_and_escaped(tiny_ro):
+    con, _ = tiny_ro
+    geoms = CP.simplified_level(con, "township")
+    _, rows = CP.area_rows(con, F.COUNTY, "county", *YEAR)
+    frame = CP.map_frame(geoms, rows)
+    due = CP.due_households(con, F.COUNTY, dt.date(2026, 11, 1), days=182)
+    assert XSS in due["head_name"].tolist()
+    labels = {k: k for k in ["name", "households", "visited", "coverage", "household_code", "head_name",
+                             "last_visit", "tags"]}
+    m = CP.build_map(frame, CP.coverage_classes(), labels, due=due)
+    page = m.get_root().render()
+    size = maps.payload_size(m)
+    assert size < 40_000, size
+    assert XSS not in page and _escaped(page)
+    assert "cdn.jsdelivr" not in page and "/app/static/vendor/leaflet" in page
+    coords = re.findall(r"\[(-?\d+\.\d+), (-?\d+\.\d+)\]", page)
+    assert coords and all(len(x.split(".")[1]) <= 6 for pair in coords for x in pair)
+    for g in frame.geometry:
+        for x, y in g.exterior.coords:
+            assert round(x, 5) == x and round(y, 5) == y
+    assert len(frame) == 2 and len(frame) <= CP.MAX_POLYGONS
+
+
+# ----------------------------------------------------------------------------- the page (AppTest)
+
+def _app(monkeypatch, path, user="admin", today=TODAY):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", today.isoformat())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.text_input(key="login_name").input(user)
+    at.text_input(key="login_password").input(F.PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    return at
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _texts(at) -> str:
+    """Everything a person could read on the page (markdown, captions, metrics, tables, widgets)."""
+    parts: list[str] = []
+    for el in at.main:
+        for attr in ("value", "label", "body"):
+            v = getattr(el, attr, None)
+            if isinstance(v, pd.DataFrame):
+                parts.append(v.to_csv())
+            elif isinstance(v, str):
+                parts.append(v)
+    for el in at.sidebar:
+        for attr in ("value", "label", "options"):
+            v = getattr(el, attr, None)
+            if v is not None:
+                parts.append(str(v))
+    return "\n".join(parts)
+
+
+def _area_table(at) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_page_numbers_equal_reports(tiny_ro, monkeypatch):
+    con, path = tiny_ro
+    at = _app(monkeypatch, path)
+    m = _metrics(at)
+    assert m["户数"] == "8" and m["已走访户数"] == "7" and m["覆盖率"] == "87.5 %"
+    assert m["基准覆盖率"] == "97.8 %" and m["待走访户"] == "2"
+    table = _area_table(at)
+    expected = reports.coverage(con, "township", *YEAR)
+    got = table[list(expected.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert all(len(x) == 12 for x in table["trend"])
+    assert not at.exception
+    # the page is a map, a table and the due list
+    assert [e.type for e in at.main if e.type == "component_instance"]
+
+
+def test_map_click_drills_down(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    clicks: list[str] = []
+
+    def fake_render(m, key, height=480, returned_objects=("last_object_clicked",), width=None):
+        assert list(returned_objects) in (["last_active_drawing"], [])       # only the clicked object
+        if key.startswith("coverage_page.map") and not clicks:
+            clicks.append(key)
+            return {"last_active_drawing": {"type": "Feature", "properties": {"code": F.T1}}}
+        return {"last_active_drawing": None}
+
+    monkeypatch.setattr(maps, "render", fake_render)
+    at = _app(monkeypatch, path)
+    assert clicks
+    m = _metrics(at)
+    assert m["户数"] == "6" and m["覆盖率"] == "83.3 %"                      # township T1 一镇
+    assert _area_table(at)["code"].tolist() == [F.V11, F.V12]
+    assert at.session_state["area"].code == F.T1
+    assert not at.exception
+
+
+def test_click_outside_the_drawn_areas_is_ignored(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    monkeypatch.setattr(maps, "render", lambda *a, **k: {"last_active_drawing": {"properties": {"code": "nope"}}})
+    at = _app(monkeypatch, path)
+    assert _metrics(at)["户数"] == "8"
+    assert not at.exception
+
+
+def test_grid_level_lists_h07(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    from ui.common import Area
+
+    at = _app(monkeypatch, path)
+    at.session_state["area"] = Area(code=F.G121, level="grid", name="第一网格")
+    at.run()
+    assert not at.exception
+    assert _metrics(at)["户数"] == "2"
+    due = at.dataframe[1].value
+    assert due["household_code"].tolist() == ["H07"]
+    assert _area_table(at)["code"].tolist() == [F.G121]
+
+
+def test_kinds_filter(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    at = _app(monkeypatch, path)
+    at.multiselect(key="coverage_page.kinds").set_value(["home", "phone"]).run()
+    assert not at.exception
+    assert _metrics(at)["已走访户数"] == "8"                                   # H07's phone visit counts
+    at.multiselect(key="coverage_page.kinds").set_value([]).run()
+    assert at.warning and _metrics(at)["已走访户数"] == "7"
+
+
+def test_office_never_sees_other_township(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    at = _app(monkeypatch, path, user="office")
+    assert _metrics(at)["户数"] == "6"
+    text = _texts(at)
+    for code in (F.T2, F.V21, F.G211, F.G212, "H08", "H09", "二镇", "丙村"):
+        assert code not in text, code
+    assert _area_table(at)["code"].tolist() == [F.V11, F.V12]
+    assert not at.exception
+
+
+def test_hostile_name_is_text(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    from ui.common import Area
+
+    seen: list[str] = []
+    real = maps.render
+
+    def spy(m, *a, **k):
+        seen.append(m.get_root().render())
+        return {}
+
+    monkeypatch.setattr(maps, "render", spy)
+    at = _app(monkeypatch, path, today=dt.date(2026, 11, 1))
+    at.session_state["area"] = Area(code=F.G112, level="grid", name="第二网格")
+    at.run()
+    assert not at.exception, at.exception
+    assert XSS in at.dataframe[1].value["head_name"].tolist()                  # shown as text in the table
+    assert seen and XSS not in seen[-1] and _escaped(seen[-1])                # escaped on the map
+    assert real is not spy
+
+
+def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
+    from auth import users as U
+    from store import db
+
+    path = tmp_path / "empty.duckdb"
+    con = db.connect(path)
+    U.add_user(con, "admin", F.PASSWORD, "admin", [])
+    at = _app(monkeypatch, path)
+    assert any("还没有导入网格边界" in i.value for i in at.info)
+    con.close()
+
+
+def test_export_is_audited(tiny, monkeypatch):
+    con, path = tiny
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    spec = importlib.util.spec_from_file_location("coverage_page_module", ROOT / "pages" / "coverage.py")
+    page = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(page)                                               # main() does not run on import
+    from ui import common as C
+
+    monkeypatch.setattr(C, "con", lambda: con)
+    monkeypatch.setattr(C, "user", lambda: User("office", "office", [F.T1]))
+    detail = CP.export_detail("coverage", "xlsx", "village", *YEAR, ["home"], 2)
+    page._record_export(F.T1, detail)
+    from auth import audit
+
+    log = audit.search(con, action="export")
+    assert log["user_name"].iloc[0] == "office" and log["area"].iloc[0] == F.T1
+    assert "xlsx" in log["detail"].iloc[0]
+
+
+def test_exports_have_chinese_headers(tiny_ro):
+    import io
+
+    from analytics import export
+    from i18n import column_labels
+
+    con, _ = tiny_ro
+    _, rows = CP.area_rows(con, F.COUNTY, "county", *YEAR)
+    csv = export.to_csv_bytes(rows).decode("utf-8-sig")
+    assert csv.splitlines()[0] == "code,name,households,visited,coverage"
+    xlsx = export.to_xlsx_bytes({"走访覆盖率": rows}, column_labels(rows.columns, "zh"))
+    head = pd.read_excel(io.BytesIO(xlsx)).columns.tolist()
+    assert head == ["编码", "名称", "户数", "已走访户数", "覆盖率"]

@@ -1,0 +1,347 @@
+"""analytics/visits.py on the tiny world: recording, editing and deleting visits (audited), the
+households due next, the calendar of a week, and the township's ranking."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+
+import pytest
+
+from analytics import visits as V
+from auth import audit
+from auth.users import User
+from store import db
+from tests.factories import G111, G121, G211, T1
+
+D = dt.date
+TODAY = D(2026, 11, 22)
+LEADER = User("grid_leader", "grid_leader", [G111], staff_id="S1")
+MEMBER = User("member", "member", [G211], staff_id="S3")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """The tiny world, built once, with every household registered on 2026-01-01 (the factory
+    stamps the import date, which is later than the week these tests look at)."""
+    from tests import factories
+
+    path = tmp_path_factory.mktemp("tiny_template") / "tiny.duckdb"
+    con = factories.build(path)
+    con.execute("UPDATE households SET created_on = DATE '2026-01-01'")
+    con.close()
+    return path
+
+
+@pytest.fixture()
+def world(template, tmp_path):
+    """A fresh copy of the template for one test."""
+    path = tmp_path / "tiny.duckdb"
+    shutil.copy(template, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+def n_visits(con, **where) -> int:
+    sql = "SELECT count(*) FROM visits WHERE " + " AND ".join(f"{k} = ?" for k in where) if where else \
+        "SELECT count(*) FROM visits"
+    return con.execute(sql, list(where.values())).fetchone()[0]
+
+
+def n_audit(con, action: str) -> int:
+    return len(audit.search(con, action=action))
+
+
+# ----------------------------------------------------------------------------- record_visit
+
+def test_record_visit_creates_one_visit_and_audits(world):
+    con = world
+    created, msg = V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "漏水 ", True, today=TODAY)
+    assert created and "李四" in msg and "2026-11-21" in msg
+    row = con.execute("SELECT staff_id, kind, note, needs_action, created_by FROM visits "
+                      "WHERE household_code = 'H02' AND visited_on = DATE '2026-11-21'").fetchone()
+    assert row == ("S1", "home", "漏水", True, "grid_leader")
+    log = audit.search(con, action="visit_add")
+    assert len(log) == 1 and log["user_name"].iloc[0] == "grid_leader" and log["area"].iloc[0] == G111
+    assert "H02 2026-11-21 home" in log["detail"].iloc[0]
+
+
+def test_double_submit_makes_one_visit(world):
+    con = world
+    before = n_visits(con)
+    first = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "home", "a", False, today=TODAY)
+    second = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "home", "a", False, today=TODAY)
+    assert first[0] is True and second[0] is False
+    assert "已经登记过" in second[1]
+    assert "Already recorded" in V.record_visit(con, LEADER, "H02", D(2026, 11, 20), today=TODAY, lang="en")[1]
+    assert n_visits(con) == before + 1
+    assert n_audit(con, "visit_add") == 1
+    # another kind the same day is another visit
+    assert V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "phone", today=TODAY)[0] is True
+
+
+def test_future_date_refused(world):
+    with pytest.raises(V.VisitError, match="晚于今天") as e:
+        V.record_visit(world, LEADER, "H02", D(2026, 11, 23), today=TODAY)
+    assert "future" in e.value.text("en")
+    assert n_audit(world, "visit_add") == 0
+
+
+def test_date_before_household_created_refused(world):
+    con = world
+    con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")
+    with pytest.raises(V.VisitError, match="2026-11-20 才登记在册"):
+        V.record_visit(con, LEADER, "H02", D(2026, 11, 19), today=TODAY)
+    assert V.record_visit(con, LEADER, "H02", D(2026, 11, 20), today=TODAY)[0] is True
+
+
+@pytest.mark.parametrize("user,code,kind,match", [
+    (LEADER, "H03", "home", "已迁出或注销"),           # moved household
+    (LEADER, "H99", "home", "没有户编号为 H99"),        # unknown household
+    (LEADER, "H08", "home", "不在您负责的网格里"),       # another township's household
+    (LEADER, "H02", "visit", "走访方式“visit”无效"),   # unknown kind
+    (User("office", "office", [T1]), "H02", "home", "没有对应的网格工作人员"),  # no staff member
+])
+def test_refusals_are_sentences(world, user, code, kind, match):
+    with pytest.raises(V.VisitError, match=match):
+        V.record_visit(world, user, code, D(2026, 11, 21), kind, today=TODAY)
+
+
+def test_note_too_long_and_bad_date(world):
+    with pytest.raises(V.VisitError, match="太长"):
+        V.record_visit(world, LEADER, "H02", D(2026, 11, 21), note="字" * (V.NOTE_MAX + 1), today=TODAY)
+    with pytest.raises(V.VisitError, match="无法识别"):
+        V.record_visit(world, LEADER, "H02", "21/11/2026", today=TODAY)
+    assert V.record_visit(world, LEADER, "H02", "2026-11-21", today=TODAY)[0] is True
+
+
+def test_paired_household_outside_the_grid_may_be_visited(world):
+    con = world
+    con.execute("INSERT INTO pairings VALUES ('S1', 'H06', DATE '2026-01-01')")
+    assert V.record_visit(con, LEADER, "H06", D(2026, 11, 21), today=TODAY)[0] is True
+    hh = V.staff_households(con, "S1", TODAY, scope=LEADER.scope)
+    assert set(hh["household_code"]) == {"H01", "H02", "H06"}
+    assert hh.set_index("household_code").loc["H06", "paired"]
+
+
+def test_concurrent_entry_loses_nothing(world):
+    con = world
+    before, errors = n_visits(con), []
+    jobs = [(h, D(2026, 11, 22) - dt.timedelta(days=d), k)
+            for h in ("H01", "H02") for d in range(25) for k in ("phone", "meeting")]
+    assert len(jobs) == 100 and len(set(jobs)) == 100
+
+    def work(part):
+        cur = con.cursor()
+        try:
+            for h, day, kind in part:
+                created, _ = V.record_visit(cur, LEADER, h, day, kind, f"n{day}", False, today=TODAY)
+                assert created
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(repr(e))
+        finally:
+            cur.close()
+
+    threads = [threading.Thread(target=work, args=(jobs[i::4],)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert n_visits(con) == before + 100
+    assert n_audit(con, "visit_add") == 100
+
+
+def test_concurrent_double_submit_makes_one_visit(world):
+    con = world
+    results = []
+
+    def work():
+        cur = con.cursor()
+        try:
+            results.append(V.record_visit(cur, LEADER, "H02", D(2026, 11, 21), "home", today=TODAY)[0])
+        finally:
+            cur.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(results) == [False, False, False, True]
+    assert n_visits(con, household_code="H02", visited_on=D(2026, 11, 21)) == 1
+    assert n_audit(con, "visit_add") == 1
+
+
+# ----------------------------------------------------------------------------- edit and delete
+
+def _id(con, household, day, kind="home"):
+    return con.execute("SELECT id FROM visits WHERE household_code = ? AND visited_on = ? AND kind = ?",
+                       [household, day, kind]).fetchone()[0]
+
+
+def test_edit_own_recent_visit_is_audited(world):
+    con = world
+    V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "旧", False, today=TODAY)
+    vid = _id(con, "H02", D(2026, 11, 21))
+    msg = V.edit_visit(con, LEADER, vid, today=TODAY, note="新", needs_action=True, kind="meeting")
+    assert "已修改" in msg
+    assert con.execute("SELECT kind, note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == \
+        ("meeting", "新", True)
+    log = audit.search(con, action="visit_edit")
+    assert len(log) == 1 and "kind home → meeting" in log["detail"].iloc[0]
+    assert V.edit_visit(con, LEADER, vid, today=TODAY, note="新") == "没有改动"
+    assert len(audit.search(con, action="visit_edit")) == 1
+
+
+def test_edit_refusals(world):
+    con = world
+    s2 = _id(con, "H04", D(2026, 11, 17))
+    with pytest.raises(V.VisitError, match="只能修改或删除您自己"):
+        V.edit_visit(con, LEADER, s2, today=TODAY, note="x")
+    old = _id(con, "H09", D(2026, 3, 1))
+    with pytest.raises(V.VisitError, match="14 天内"):
+        V.delete_visit(con, MEMBER, old, today=TODAY)
+    mine = _id(con, "H01", D(2026, 11, 16))
+    with pytest.raises(V.VisitError, match="已经登记过"):   # H01 also has a home visit on 11-22
+        V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22))
+    with pytest.raises(V.VisitError, match="晚于今天"):
+        V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30))
+    with pytest.raises(V.VisitError, match="没有编号为 999999"):
+        V.edit_visit(con, LEADER, 999999, today=TODAY, note="x")
+    assert n_audit(con, "visit_edit") == 0
+
+
+def test_delete_own_visit_is_audited(world):
+    con = world
+    vid = _id(con, "H02", D(2026, 11, 18))
+    before = n_visits(con)
+    assert "已删除" in V.delete_visit(con, LEADER, vid, today=TODAY)
+    assert n_visits(con) == before - 1
+    log = audit.search(con, action="visit_delete")
+    assert len(log) == 1 and "H02 2026-11-18 home" in log["detail"].iloc[0]
+    with pytest.raises(V.VisitError):
+        V.delete_visit(con, LEADER, vid, today=TODAY)
+
+
+def test_recent_visits(world):
+    rec = V.recent_visits(world, "S1", TODAY)
+    assert list(rec["visited_on"].astype(str)) == ["2026-11-22", "2026-11-18", "2026-11-16", "2026-11-16"]
+
+
+# ----------------------------------------------------------------------------- whom next
+
+def test_due_households_order(world):
+    con = world
+    con.execute("""
+        INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
+        ('H11', '甲', 107.01, 30.01, ?, [], 'active', DATE '2026-01-01'),
+        ('H12', '乙', 107.02, 30.02, ?, ['低保'], 'active', DATE '2026-01-01'),
+        ('H13', '丙', 107.03, 30.03, ?, [], 'active', DATE '2026-01-01'),
+        ('H14', '丁', 107.04, 30.04, ?, ['特困'], 'active', DATE '2026-01-01')""", [G111] * 4)
+    con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind) VALUES ('H14', 'S1', DATE '2026-11-18', 'home')")
+    con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
+    due = V.due_households(con, "S1", D(2027, 6, 1), scope=LEADER.scope)
+    # never visited (vulnerable, then paired, then by code), then oldest, vulnerable first within a tie
+    assert due["household_code"].tolist() == ["H12", "H13", "H11", "H14", "H02", "H01"]
+    r = due.set_index("household_code")
+    assert r.loc["H12", "vulnerable"] and r.loc["H13", "paired"] and not r.loc["H11", "vulnerable"]
+    assert r.loc["H01", "vulnerable"]   # 低保、空巢老人
+    assert r.loc["H02", "days_since"] == 195
+    # as of the week: nothing of S1's grid is due, H12/H13/H11 never visited are
+    assert V.due_households(con, "S1", TODAY)["household_code"].tolist() == ["H12", "H13", "H11"]
+
+
+def test_due_households_follow_the_grid_history(world):
+    con = world
+    # S2 answers for two grids; H07 (phone only) is due; S4 answers for none
+    assert V.due_households(con, "S2", TODAY)["household_code"].tolist() == ["H07"]
+    assert V.due_households(con, "S4", TODAY).empty
+    con.execute("UPDATE staff_grids SET valid_to = DATE '2026-10-31' WHERE staff_id = 'S2' AND grid_code = ?", [G121])
+    assert V.staff_grids(con, "S2", TODAY) == ["500100001201-W02"]
+    assert G121 in V.staff_grids(con, "S2", D(2026, 10, 1))
+    assert V.due_households(con, "S2", TODAY).empty
+
+
+# ----------------------------------------------------------------------------- calendar
+
+def test_national_day_week_is_marked():
+    cal = {d: V.day_calendar(d) for d in (D(2026, 10, 1), D(2026, 10, 7), D(2026, 10, 10), D(2026, 9, 30))}
+    assert cal[D(2026, 10, 1)]["holiday"] and cal[D(2026, 10, 1)]["holiday_name"] == "国庆节"
+    assert not cal[D(2026, 10, 7)]["workday"]
+    assert cal[D(2026, 10, 10)]["makeup"] and cal[D(2026, 10, 10)]["workday"]      # 调休: Saturday at work
+    assert cal[D(2026, 9, 30)] == {"workday": True, "holiday": False, "holiday_name": None, "makeup": False,
+                                   "known": True}
+
+
+def test_unknown_year_is_weekends_only_never_an_error(world):
+    days = V.week_days(world, ["S1"], "2027-W05")
+    assert not days["known"].any()
+    assert days["workday"].tolist() == [True] * 5 + [False] * 2
+    assert not days["holiday"].any() and not days["makeup"].any()
+
+
+def test_week_helpers():
+    assert V.week_of(D(2026, 11, 22)) == "2026-W47"
+    assert V.week_of(D(2026, 11, 23)) == "2026-W48"
+    assert V.week_of(D(2027, 1, 1)) == "2026-W53"
+    weeks = V.weeks_back(TODAY, 3)
+    assert weeks == ["2026-W47", "2026-W46", "2026-W45"]
+    assert V.household_label({"head_name": "张三", "household_code": "H01", "address": None}) == "张三 · H01"
+
+
+# ----------------------------------------------------------------------------- township office
+
+def test_office_week_ranking_and_no_activity(world):
+    con = world
+    q, ranked, inactive = V.office_week(con, "2026-W47", None, TODAY)
+    assert ranked["staff_id"].tolist() == ["S1", "S2"]
+    assert ranked["rank"].tolist() == [1, 2]
+    assert inactive["staff_id"].tolist() == ["S3"]          # no home visit in W47: listed, not ranked
+    assert inactive["rank"].isna().all()
+    r = ranked.set_index("staff_id")
+    assert (r.loc["S1", "grid_households"], r.loc["S1", "grid_visited"], r.loc["S1", "coverage"]) == (2, 2, 1.0)
+    assert r.loc["S2", "coverage"] == 0.75                  # H07 visited by phone only
+    assert list(q.columns) == ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
+                               "target_days", "met"]
+    # scope: the township office of T1 sees S1 and S2 only
+    q1, ranked1, inactive1 = V.office_week(con, "2026-W47", [T1], TODAY)
+    assert q1["staff_id"].tolist() == ["S1", "S2"] and inactive1.empty
+
+
+def test_office_week_ties_share_a_rank(world):
+    con = world
+    for d in (16, 17, 18):      # S2 now: 3 days, 3 households; S1: 3 days, 2 households
+        con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind) VALUES ('H07', 'S2', ?, 'home')",
+                    [D(2026, 11, d)])
+    _, ranked, _ = V.office_week(con, "2026-W47", [T1], TODAY)
+    assert ranked["staff_id"].tolist() == ["S2", "S1"]
+    con.execute("DELETE FROM visits WHERE household_code = 'H07'")
+    con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind) VALUES "
+                "('H04', 'S2', DATE '2026-11-18', 'home'), ('H04', 'S2', DATE '2026-11-19', 'home')")
+    con.execute("DELETE FROM visits WHERE household_code = 'H06'")
+    _, ranked, _ = V.office_week(con, "2026-W47", [T1], TODAY)
+    # S1: 3 days, 2 households, 100 %; S2: 3 days, 2 households, 50 % — coverage breaks the tie
+    assert ranked["staff_id"].tolist() == ["S1", "S2"] and ranked["rank"].tolist() == [1, 2]
+
+
+def test_secretary_reception(world):
+    con = world
+    sec = V.secretary_receptions(con, "2026-W47")
+    assert sec[["staff_id", "receptions", "met"]].values.tolist() == [["S4", 1, True]]
+    assert not V.secretary_receptions(con, "2026-W48")["met"].any()
+    assert V.secretary_receptions(con, "2026-W47", [T1])["staff_id"].tolist() == ["S4"]   # received in 甲村
+    assert V.secretary_receptions(con, "2026-W47", ["500100002000"]).empty
+
+
+def test_doctests():
+    import doctest
+
+    assert doctest.testmod(V).failed == 0
+
+
+def test_every_query_exists():
+    for name in ("visit_staff_grids", "visit_households", "visit_insert", "visit_update", "visit_delete",
+                 "visit_week_days", "visit_week_totals", "staff_grid_coverage", "secretary_receptions"):
+        assert db.sql(name)[0]

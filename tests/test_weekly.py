@@ -1,0 +1,305 @@
+"""The weekly quota (CONTRACT.md §4) at its boundaries, and the weekly page (pages/weekly.py) through
+AppTest: the grid leader's week, recording a visit through the form, and the township office's
+table, which must equal ``manage.py report quotas``."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import reports
+from analytics import visits as V
+from auth.users import User
+from i18n import column_labels
+from store import db
+from tests.factories import G111, G211, PASSWORD, T1
+
+ROOT = Path(__file__).resolve().parent.parent
+D = dt.date
+TODAY = D(2026, 11, 22)
+LEADER = User("grid_leader", "grid_leader", [G111], staff_id="S1")
+MEMBER = User("member", "member", [G211], staff_id="S3")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """The tiny world, built once, every household registered on 2026-01-01 (the factory stamps
+    the real import date, which is later than the weeks looked at here)."""
+    from tests import factories
+
+    path = tmp_path_factory.mktemp("tiny_weekly") / "tiny.duckdb"
+    con = factories.build(path)
+    con.execute("UPDATE households SET created_on = DATE '2026-01-01'")
+    con.close()
+    return path
+
+
+@pytest.fixture()
+def world(template, tmp_path):
+    path = tmp_path / "tiny.duckdb"
+    shutil.copy(template, path)
+    con = db.connect(path)
+    yield con, path
+    con.close()
+
+
+def quota(con, staff_id: str, week: str) -> dict:
+    q = reports.quotas(con, week)
+    return q.set_index("staff_id").loc[staff_id].to_dict()
+
+
+def days_with_visits(con, staff_id: str, week: str) -> int:
+    return int((V.week_days(con, [staff_id], week)["visits"] > 0).sum())
+
+
+# ----------------------------------------------------------------------------- quota boundaries
+
+def test_exactly_three_days_is_met(world):
+    con, _ = world
+    q = quota(con, "S1", "2026-W47")
+    assert (q["visits"], q["visit_days"], q["households_visited"], q["target_days"], q["met"]) == (3, 3, 2, 3, True)
+    assert days_with_visits(con, "S1", "2026-W47") == 3
+    assert V.staff_quota(con, "S1", "2026-W47")["met"] is True
+
+
+def test_three_visits_on_one_day_is_one_day(world):
+    con, _ = world
+    q = quota(con, "S2", "2026-W47")
+    assert (q["visits"], q["visit_days"], q["households_visited"], q["met"]) == (3, 1, 3, False)
+    days = V.week_days(con, ["S2"], "2026-W47").set_index("day")
+    assert days.loc[D(2026, 11, 17), "visits"] == 3 and days.loc[D(2026, 11, 17), "households"] == 3
+
+
+def test_phone_visits_do_not_count(world):
+    con, _ = world
+    # S2's phone call to H07 on Thursday is not a visit day; more phone/meeting days change nothing
+    for d, kind in ((18, "phone"), (19, "meeting"), (20, "reception")):
+        V.record_visit(con, User("x", "grid_leader", [T1], staff_id="S2"), "H07", D(2026, 11, d), kind, today=TODAY)
+    q = quota(con, "S2", "2026-W47")
+    assert (q["visits"], q["visit_days"], q["met"]) == (3, 1, False)
+    assert days_with_visits(con, "S2", "2026-W47") == 1
+    assert V.other_kinds(con, ["S2"], "2026-W47") == {"phone": 2, "meeting": 1, "reception": 1}
+
+
+def test_sunday_night_and_monday_belong_to_different_weeks(world):
+    con, _ = world
+    # S3 visited H08 on Sunday 2026-11-15 (W46) and Monday 2026-11-23 (W48): none in W47
+    assert quota(con, "S3", "2026-W47")["visit_days"] == 0
+    assert quota(con, "S3", "2026-W46")["visit_days"] == 1
+    assert quota(con, "S3", "2026-W48")["visit_days"] == 1
+    days = V.week_days(con, ["S3"], "2026-W46")
+    assert days["day"].iloc[-1] == D(2026, 11, 15) and days["visits"].iloc[-1] == 1
+    assert V.week_days(con, ["S3"], "2026-W48")["visits"].iloc[0] == 1
+
+
+def test_a_holiday_week_counts_visit_days_and_marks_the_holidays(world):
+    con, _ = world
+    for d in (D(2026, 9, 30), D(2026, 10, 1), D(2026, 10, 3)):
+        assert V.record_visit(con, MEMBER, "H09", d, "home", today=TODAY)[0]
+    q = quota(con, "S3", "2026-W40")
+    assert (q["visit_days"], q["met"]) == (3, True)          # the target does not shrink on holidays
+    days = V.week_days(con, ["S3"], "2026-W40")
+    assert days["day"].tolist()[0] == D(2026, 9, 28)
+    assert days["holiday"].tolist() == [False, False, False, True, True, True, True]
+    assert set(days.loc[days["holiday"], "holiday_name"]) == {"国庆节"}
+    assert int(days["workday"].sum()) == 3
+    # W41: 10-05..10-07 are holidays, Saturday 10-10 is a 调休 working day
+    w41 = V.week_days(con, ["S3"], "2026-W41")
+    assert w41["holiday"].tolist()[:3] == [True, True, True] and w41["makeup"].tolist()[5] is True
+
+
+@pytest.mark.parametrize("week", ["2026-W46", "2026-W47", "2026-W48", "2026-W10"])
+def test_seven_days_agree_with_the_quota_report(world, week):
+    con, _ = world
+    for r in reports.quotas(con, week).itertuples():
+        days = V.week_days(con, [r.staff_id], week)
+        assert int((days["visits"] > 0).sum()) == r.visit_days
+        assert int(days["visits"].sum()) == r.visits
+        assert V.staff_quota(con, r.staff_id, week)["visit_days"] == r.visit_days
+
+
+def test_recording_updates_the_quota(world):
+    con, _ = world
+    assert quota(con, "S3", "2026-W47")["visit_days"] == 0
+    for d in (17, 18, 19):
+        V.record_visit(con, MEMBER, "H08", D(2026, 11, d), "home", today=TODAY)
+    V.record_visit(con, MEMBER, "H09", D(2026, 11, 19), "home", today=TODAY)
+    q = quota(con, "S3", "2026-W47")
+    assert (q["visits"], q["visit_days"], q["households_visited"], q["met"]) == (4, 3, 2, True)
+
+
+# ----------------------------------------------------------------------------- the page
+
+def open_page(path, monkeypatch, name: str, today: str = "2026-11-22", lang: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", today)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if lang:
+        at.session_state["lang"] = lang
+    at.run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(PASSWORD)
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/weekly.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    out = {m.label: m.value for m in at.metric}
+    if "走访天数" in out:   # whether the quota is met is the visit-days metric's delta
+        out["本周任务"] = [m.delta for m in at.metric if m.label == "走访天数"][0]
+    return out
+
+
+def day_cells(at) -> list[int]:
+    page = "".join(m.value for m in at.markdown)
+    return [int(n) for n in re.findall(r'<div class="n">(\d+)</div>', page)]
+
+
+def submit(at, label: str = "保存走访"):
+    [b for b in at.get("form_submit_button") if b.label == label][0].click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_grid_leader_sees_the_week_and_records_a_visit(world, monkeypatch):
+    con, path = world
+    at = open_page(path, monkeypatch, "grid_leader")
+    assert at.selectbox(key="weekly_week").value == "2026-W47"
+    m = metrics(at)
+    assert m["走访天数"] == "3 / 3 天" and m["本周任务"] == "已达标" and m["走访户数"] == "2"
+    assert day_cells(at) == [1, 0, 1, 0, 0, 0, 1]
+    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周"
+    # nothing of G111 is due as of 2026-11-22
+    assert any("做得好" in s.value for s in at.success)
+
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
+    at.text_area(key="weekly_note").input("门前路灯坏了")
+    at.checkbox(key="weekly_needs_action").check()
+    submit(at)
+    assert any("已登记" in s.value and "李四" in s.value for s in at.success)
+    assert metrics(at)["走访天数"] == "4 / 3 天"                  # updated in the same run
+    assert day_cells(at) == [1, 0, 1, 0, 0, 1, 1]
+    row = con.execute("SELECT staff_id, note, needs_action FROM visits WHERE household_code = 'H02' "
+                      "AND visited_on = DATE '2026-11-21'").fetchone()
+    assert row == ("S1", "门前路灯坏了", True)
+
+    # the same visit again (a double tap): one visit, a clear message
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
+    submit(at)
+    assert any("已经登记过" in w.value for w in at.warning)
+    assert con.execute("SELECT count(*) FROM visits WHERE household_code = 'H02' "
+                       "AND visited_on = DATE '2026-11-21'").fetchone()[0] == 1
+    # the page's numbers are reports.quotas
+    q = quota(con, "S1", "2026-W47")
+    assert metrics(at)["走访天数"] == f"{q['visit_days']} / {q['target_days']} 天"
+    assert metrics(at)["走访户数"] == str(q["households_visited"])
+
+
+def test_form_refuses_without_household_and_with_an_early_date(world, monkeypatch):
+    con, path = world
+    con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")
+    at = open_page(path, monkeypatch, "grid_leader")
+    submit(at)
+    assert any("请先选择" in e.value for e in at.error)
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(D(2026, 11, 19))
+    submit(at)
+    assert any("才登记在册" in e.value for e in at.error)
+    assert metrics(at)["走访天数"] == "3 / 3 天"
+
+
+def test_member_week_due_list_and_edit(world, monkeypatch):
+    con, path = world
+    at = open_page(path, monkeypatch, "member")
+    m = metrics(at)
+    assert m["走访天数"] == "0 / 3 天" and m["本周任务"] == "未达标，还差 3 天"
+    assert day_cells(at) == [0] * 7
+    # H09 last visited 2026-03-01 (266 days): due; H08 visited 2026-11-15: not
+    due = at.dataframe[0].value
+    assert due.iloc[:, 0].tolist() == ["郑十 H09"] and "特困" in due.iloc[0, 2]
+    # delete the visit picked by default in "my recent visits" (confirm first)
+    at.checkbox(key=[c.key for c in at.checkbox if c.key and c.key.startswith("weekly_delete_sure_")][0]).check()
+    at.run()
+    [b for b in at.button if b.key and b.key.startswith("weekly_delete_")][0].click()
+    at.run()
+    assert not at.exception
+    assert any("已删除" in s.value for s in at.success)
+    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'visit_delete' AND user_name = 'member'"
+                       ).fetchone()[0] == 1
+
+
+def test_holiday_week_on_the_page(world, monkeypatch):
+    con, path = world
+    V.record_visit(con, MEMBER, "H09", D(2026, 10, 1), "home", today=TODAY)
+    at = open_page(path, monkeypatch, "member")
+    at.selectbox(key="weekly_week").set_value("2026-W40")
+    at.run()
+    page = "".join(m.value for m in at.markdown)
+    assert page.count('class="tag h"') == 4 and 'title="国庆节"' in page
+    assert any("国庆节" in c.value for c in at.caption)
+    assert metrics(at)["走访天数"] == "1 / 3 天"
+
+
+def test_page_in_an_unknown_year_warns_not_fails(world, monkeypatch):
+    _, path = world
+    at = open_page(path, monkeypatch, "grid_leader", today="2027-03-03")
+    assert any("2027 年的放假安排" in w.value for w in at.warning)
+    assert metrics(at)["走访天数"] == "0 / 3 天"
+
+
+def test_office_table_equals_manage_py_report_quotas(world, monkeypatch, tmp_path):
+    import manage
+
+    con, path = world
+    at = open_page(path, monkeypatch, "office")
+    labels = column_labels(reports.QUOTA_COLUMNS, "zh")
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == list(labels.values())]
+    assert len(tables) == 1
+    page = tables[0].rename(columns={v: k for k, v in labels.items()})
+    expected = reports.quotas(con, "2026-W47", scope=[T1])
+    pd.testing.assert_frame_equal(page.reset_index(drop=True).astype(str), expected.astype(str))
+    out = tmp_path / "quotas.csv"
+    assert manage.main(["--db", str(path), "--as", "office", "report", "quotas", "--week", "2026-W47",
+                        "--format", "csv", "--output", str(out)]) == 0
+    cli = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    page_text = page.astype(str).replace({"True": "true", "False": "false"})
+    pd.testing.assert_frame_equal(page_text.reset_index(drop=True), cli)
+    # the headline numbers and the ranking
+    m = metrics(at)
+    assert m["网格工作人员"] == "2" and m["达标人数"] == "1 / 2" and m["本周无走访"] == "0"
+    ranking = at.dataframe[0].value
+    assert ranking["姓名"].tolist() == ["网格长甲", "网格长乙"]
+    assert ranking["状态"].tolist() == ["达标", "⚠ 未达标"]
+    secretaries = [d.value for d in at.dataframe if "接访次数" in d.value.columns][0]
+    assert secretaries.values.tolist() == [["书记丁", 1, "是"]]
+
+
+def test_admin_sees_no_activity_separately_in_english(world, monkeypatch):
+    _, path = world
+    at = open_page(path, monkeypatch, "admin", lang="en")
+    assert metrics(at)["No activity this week"] == "1"
+    inactive = [d.value for d in at.dataframe if "Rank" not in d.value.columns and "Status" in d.value.columns]
+    assert inactive and inactive[0]["Staff name"].tolist() == ["网格员丙"]
+
+
+def test_user_without_staff_member_is_told_what_to_do(world, monkeypatch):
+    from auth import users
+
+    con, path = world
+    users.add_user(con, "member2", PASSWORD, "member", [G211])
+    at = open_page(path, monkeypatch, "member2")
+    assert any("没有对应的网格工作人员" in w.value for w in at.warning)

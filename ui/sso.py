@@ -1,0 +1,172 @@
+"""Optional single sign-on through Streamlit's built-in OIDC (``st.login`` / ``st.user``).
+
+It is on only when ``.streamlit/secrets.toml`` has an ``[auth]`` section, e.g.::
+
+    [auth]
+    redirect_uri = "https://grid.example.gov.cn/oauth2callback"
+    cookie_secret = "a long random string"
+    client_id = "lianxin"
+    client_secret = "…"
+    server_metadata_url = "https://sso.example.gov.cn/.well-known/openid-configuration"
+
+(or the provider settings in a subsection ``[auth.unit]``). The identity provider says *who*
+someone is; *what they may see* stays local: the e-mail address from ``st.user.email`` must be
+the name of an active local account (``manage.py users add someone@example.gov.cn --role office
+--areas …``), whose role and areas apply. Unknown addresses are refused with a sentence.
+Every sign-on is audited (``login`` with detail ``sso``; refusals as ``login_failed``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from auth import audit
+from auth.users import AuthError, User, get_user
+
+#: the keys an OIDC provider block needs (Streamlit's own requirement)
+_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+class SSORefused(AuthError):
+    """A single sign-on that may not enter; ``str(e)`` is a Chinese sentence saying what to do."""
+
+
+def _secrets() -> Mapping[str, Any] | None:
+    """``st.secrets``, or None when there is no (readable) secrets file. Never raises, never draws."""
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return None
+        return st.secrets
+    except Exception:  # a broken secrets file must not break the login page
+        return None
+
+
+def _provider(auth: Mapping[str, Any]) -> str | None:
+    """``""`` for a provider configured directly in ``[auth]``, its name for ``[auth.NAME]``, else None."""
+    if all(auth.get(k) for k in _PROVIDER_KEYS):
+        return ""
+    for name, sub in auth.items():
+        if isinstance(sub, Mapping) and all(sub.get(k) for k in _PROVIDER_KEYS):
+            return str(name)
+    return None
+
+
+def _auth_section() -> Mapping[str, Any] | None:
+    s = _secrets()
+    if s is None:
+        return None
+    try:
+        auth = s["auth"] if "auth" in s else None
+    except Exception:
+        return None
+    return auth if isinstance(auth, Mapping) else None
+
+
+def sso_configured() -> bool:
+    """Whether single sign-on is set up: an ``[auth]`` section with ``redirect_uri``,
+    ``cookie_secret`` and one complete provider. False when there is no secrets file.
+
+    Examples
+    --------
+    >>> isinstance(sso_configured(), bool)
+    True
+    """
+    auth = _auth_section()
+    if not auth:
+        return False
+    try:
+        return bool(auth.get("redirect_uri") and auth.get("cookie_secret")) and _provider(auth) is not None
+    except Exception:
+        return False
+
+
+def provider_name() -> str | None:
+    """The provider to pass to ``st.login`` (None for the one in ``[auth]`` itself)."""
+    auth = _auth_section()
+    p = _provider(auth) if auth else None
+    return p or None
+
+
+def _identity() -> Mapping[str, Any] | None:
+    """The identity-provider claims of this browser session, or None when not signed on."""
+    try:
+        info = st.user
+        if not info.get("is_logged_in"):
+            return None
+        return info.to_dict() if hasattr(info, "to_dict") else dict(info)
+    except Exception:
+        return None
+
+
+def sso_user(con: duckdb.DuckDBPyConnection, claims: Mapping[str, Any] | None = None) -> User | None:
+    """The local account of the person signed on through the identity provider.
+
+    Parameters
+    ----------
+    con : the database.
+    claims : the identity claims (default: ``st.user``); given in tests.
+
+    Returns
+    -------
+    User, or None when nobody is signed on through the provider.
+
+    Raises
+    ------
+    SSORefused
+        no e-mail in the claims, an unverified e-mail, no local account named by that e-mail,
+        or a disabled account — each with a sentence saying what to do.
+    """
+    claims = _identity() if claims is None else claims
+    if not claims or claims.get("is_logged_in") is False:
+        return None
+    email = str(claims.get("email") or "").strip()
+    if not email:
+        audit.record(con, "?", "login_failed", detail="sso: no e-mail")
+        raise SSORefused("单位账号没有提供邮箱地址，无法对应到连心网格的账号，请联系县级管理员")
+    if claims.get("email_verified") is False:
+        audit.record(con, email, "login_failed", detail="sso: e-mail not verified")
+        raise SSORefused(f"单位账号的邮箱 {email} 尚未验证，请先在单位账号系统中验证邮箱")
+    user = get_user(con, email) or (get_user(con, email.lower()) if email.lower() != email else None)
+    if user is None:
+        audit.record(con, email, "login_failed", detail="sso: no local account")
+        raise SSORefused(f"{email} 还没有连心网格账号，请联系县级管理员用这个邮箱作用户名添加账号并分配区域")
+    if user.disabled:
+        audit.record(con, user.name, "login_failed", detail="sso: disabled")
+        raise SSORefused(f"账号 {user.name} 已被停用，请联系县级管理员")
+    audit.record(con, user.name, "login", detail="sso")
+    return user
+
+
+def login_section(con: duckdb.DuckDBPyConnection) -> User | None:
+    """For the login page: when SSO is configured, the "使用单位账号登录" button, and the local
+    user once the provider has signed the person on (refusals shown as a sentence, with a way
+    to sign out of the provider). Draws nothing and returns None when SSO is not configured."""
+    if not sso_configured():
+        return None
+    from ui.common import t
+
+    try:
+        u = sso_user(con)
+    except AuthError as e:
+        st.error(str(e))
+        st.button(t("admin_page.sso.logout"), key="sso_logout", on_click=st.logout)
+        return None
+    if u is not None:
+        return u
+    st.divider()
+    provider = provider_name()
+    st.button(t("admin_page.sso.login"), key="sso_login", icon=":material/badge:", on_click=st.login,
+              args=(provider,) if provider else ())
+    return None
+
+
+def logout() -> None:
+    """Sign out of the provider too (call on 退出登录); nothing when SSO is off or not used."""
+    if sso_configured() and _identity() is not None:
+        st.logout()
+
+
+__all__ = ["SSORefused", "login_section", "logout", "provider_name", "sso_configured", "sso_user"]
