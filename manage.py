@@ -103,6 +103,20 @@ def build_parser() -> Parser:
     h.add_argument("--to", dest="date_to", required=True, type=_date)
     h.add_argument("--fdr", action="store_true")
     out_opts(h)
+    mo = rsub.add_parser("monthly", help="the monthly 通报 as XLSX")
+    mo.add_argument("--month", required=True)
+    mo.add_argument("--output", metavar="FILE.xlsx")
+    g = rsub.add_parser("grids", help="who is responsible for each grid")
+    g.add_argument("--area", required=True)
+    g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
+    out_opts(g)
+
+    be = sub.add_parser("bench", help="generate a data set and time the core operations (BENCHMARKS.md)")
+    be.add_argument("--scale", choices=("small", "county", "city"), default="small")
+    be.add_argument("--runs", type=int, default=5)
+    be.add_argument("--output", default=None, help="write the results (Markdown), e.g. BENCHMARKS.md")
+    be.add_argument("--no-postgres", dest="postgres", action="store_false",
+                    help="skip the PostgreSQL/PostGIS comparison")
 
     us = sub.add_parser("users", help="manage accounts")
     us.add_argument("action", choices=("add", "passwd", "disable"))
@@ -155,6 +169,8 @@ def _write_report(df, args: argparse.Namespace, kind: str) -> None:
         from i18n import column_labels
 
         labels = column_labels(list(df.columns), "zh")
+        from i18n import CATALOG  # a report may name a column its own way: col.<report>.<column>
+        labels.update({c: CATALOG["zh"][f"col.{kind}.{c}"] for c in df.columns if f"col.{kind}.{c}" in CATALOG["zh"]})
     fmt = args.format or ("csv" if args.output and args.output.lower().endswith(".csv") else
                           "json" if args.output and args.output.lower().endswith(".json") else "table")
     if fmt == "csv":
@@ -244,8 +260,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from analytics import reports
 
+    if args.report == "monthly" and not args.output:
+        raise UsageError("report monthly: --output FILE.xlsx is required (the 通报 is a workbook)")
     con = _connect(args)
     _, scope = _actor(con, args)
+    if args.report == "monthly":
+        from analytics.monthly import monthly_workbook
+
+        data = monthly_workbook(con, args.month, scope=scope)
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_bytes(data)
+        except OSError as e:
+            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+        print(f"monthly: {args.month} written to {args.output}")
+        return EXIT_OK
     if args.report == "coverage":
         kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
         df = reports.coverage(con, args.level, args.date_from, args.date_to, kinds=kinds, scope=scope)
@@ -255,6 +284,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = reports.unvisited(con, args.area, args.as_of, days=args.days, scope=scope)
     elif args.report == "hotspots":
         df = reports.hotspots(con, args.level, args.date_from, args.date_to, fdr=args.fdr, scope=scope)
+    elif args.report == "grids":
+        from analytics import grids
+
+        df = grids.grid_directory(con, args.area, scope, on=args.on)[grids.GRID_COLUMNS]
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
     _write_report(df, args, args.report)
@@ -273,8 +306,21 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import bench
+
+    if args.runs < 1:
+        raise BadInput("--runs 至少为 1 / --runs must be at least 1")
+    res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
+                path=Path(args.db) if args.db else None,
+                log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"bench {args.scale}: {len(res.checks)} checks passed (all implementations agree), "
+          f"peak RSS {res.peak_rss_mb:,.0f} MB" + (f", written to {args.output}" if args.output else ""))
+    return EXIT_OK
+
+
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
-            "users": cmd_users}
+            "users": cmd_users, "bench": cmd_bench}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,11 +9,12 @@ cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
 # Debian's Chromium for the browser tests (Playwright's own browser download is not reachable)
-# and a CJK font so Chinese renders in screenshots.
-if [ -z "${SKIP_E2E:-}" ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; }; then
+# a CJK font so Chinese renders in screenshots, and PostgreSQL 15 + PostGIS 3 for the benchmark
+# comparison (the bench test starts and removes a throwaway cluster).
+if [ -z "${SKIP_E2E:-}" ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; }; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql-15-postgis-3 >/dev/null
   else
     echo "need Debian packages chromium and fonts-noto-cjk (run as root or install them)" >&2
   fi

@@ -1,0 +1,409 @@
+"""``manage.py bench``: time the core operations on a scale's data set, three ways, and write BENCHMARKS.md.
+
+Every operation runs once as a warm-up, then ``runs`` times; min and median are reported (the
+machine is shared, so the median is noisy and the min is the better estimate of the cost).
+The results of DuckDB (the app's code path: analytics.reports), pandas on cached frames
+(bench.pandas_impl) and PostgreSQL/PostGIS (bench.postgis) are asserted identical.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from bench import data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Mismatch(AssertionError):
+    """Two implementations gave different answers."""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    """Warm-up once, then ``runs`` timed calls; returns the times (s) and the last result."""
+    out = fn()
+    times = []
+    for _ in range(max(runs, 1)):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return times, out
+
+
+def _norm(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.reset_index(drop=True).copy()
+    for c in out.columns:
+        s = out[c]
+        if c in ("last_visit",):
+            out[c] = pd.to_datetime(s).astype("datetime64[us]")
+        elif pd.api.types.is_bool_dtype(s):
+            out[c] = s.astype(bool)
+        elif pd.api.types.is_integer_dtype(s) and c != "days_since":
+            out[c] = s.astype("int64")
+        elif c == "days_since":
+            out[c] = s.astype("Int64")
+        elif pd.api.types.is_float_dtype(s) or c in ("coverage", "per_1000", "gi_z", "gi_p"):
+            out[c] = s.astype(float)
+        else:
+            out[c] = s.astype(object)
+    return out
+
+
+def assert_same(name: str, a: pd.DataFrame, b: pd.DataFrame, who: str) -> None:
+    """Identical rows in the same order; floats equal up to 1e-9 (they are rounded to 4 places)."""
+    x, y = _norm(a), _norm(b)
+    if list(x.columns) != list(y.columns):
+        raise Mismatch(f"{name}: columns differ ({who}): {list(x.columns)} vs {list(y.columns)}")
+    if len(x) != len(y):
+        raise Mismatch(f"{name}: {len(x)} rows vs {len(y)} rows ({who})")
+    for c in x.columns:
+        if pd.api.types.is_float_dtype(x[c]):
+            ok = np.isclose(x[c].to_numpy(), y[c].to_numpy(), rtol=0, atol=1e-9, equal_nan=True)
+        else:
+            ok = (x[c].astype(object).where(x[c].notna(), None).to_numpy()
+                  == y[c].astype(object).where(y[c].notna(), None).to_numpy())
+        if not np.all(ok):
+            i = int(np.flatnonzero(~np.asarray(ok))[0])
+            raise Mismatch(f"{name}: column {c} differs ({who}) at row {i}: {x.iloc[i].to_dict()} vs {y.iloc[i].to_dict()}")
+
+
+@dataclass
+class Row:
+    op: str
+    impl: str
+    times: list[float]
+    note: str = ""
+
+    @property
+    def min_ms(self) -> float:
+        return min(self.times) * 1000
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times) * 1000
+
+
+@dataclass
+class Result:
+    scale: str
+    runs: int
+    counts: dict[str, int] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    setup: dict[str, float] = field(default_factory=dict)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    postgres: str = ""
+    checks: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- the operations
+
+def _params(con) -> dict[str, Any]:
+    today = data.TODAY
+    last_week = today - dt.timedelta(days=7)
+    y, w, _ = last_week.isocalendar()
+    grid = con.execute("""SELECT grid_code FROM households WHERE status = 'active' AND grid_code IS NOT NULL
+                          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""").fetchone()[0]
+    return dict(date_from=today - dt.timedelta(days=364), date_to=today, week=f"{y}-W{w:02d}", grid=grid,
+                as_of=today)
+
+
+def _import_file(con, n: int, run: int, tmp: Path) -> tuple[Path, pd.DataFrame]:
+    """A household file of ``n`` new households (GCJ-02 coordinates near existing households)."""
+    from gis.datum import wgs84_to_gcj02
+
+    rng = np.random.default_rng(1000 + run)
+    pts = con.execute("SELECT lon, lat FROM households WHERE lon IS NOT NULL ORDER BY code").df()
+    i = rng.integers(0, len(pts), n)
+    lon = pts["lon"].to_numpy()[i] + rng.normal(0, 0.0003, n)
+    lat = pts["lat"].to_numpy()[i] + rng.normal(0, 0.0003, n)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    frame = pd.DataFrame({"code": [f"BI{run:02d}{k:07d}" for k in range(n)],
+                          "head_name": [f"测试户{k}" for k in range(n)],
+                          "lon": np.round(glon, 6), "lat": np.round(glat, 6)})
+    path = tmp / f"import-{run}.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: dt.date, d1: dt.date
+              ) -> tuple[int, int]:
+    """What the coverage page computes for one selected area (function level, no Streamlit):
+    rows + headline + 12-month trend + due list + the folium map and its HTML. Returns (polygons, bytes)."""
+    from analytics import coverage_page as CP
+    from gis import maps
+
+    level, rows = CP.area_rows(con, area_code, area_level, d0, d1)
+    CP.headline(con, area_code, area_level, d0, d1, rows=rows)
+    CP.monthly_trend(con, level, area_code, d1)
+    due = CP.due_households(con, area_code, d1)
+    if level not in geoms:
+        geoms[level] = CP.simplified_level(con, level)
+    frame = CP.map_frame(geoms[level], rows)
+    labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name",
+                             "last_visit", "days_since", "tags")}
+    m = CP.build_map(frame, CP.coverage_classes(), labels, due=due)
+    return len(frame), maps.payload_size(m)
+
+
+def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres: bool = True,
+          log: Callable[[str], None] = print, path: Path | None = None) -> Result:
+    """Build (or reuse) the data set of ``scale``, time everything, assert the implementations agree."""
+    from analytics import reports
+    from bench import pandas_impl as P
+    from ingest.tables import load as ingest_load
+    from store import db
+
+    res = Result(scale=scale, runs=runs)
+    t0 = time.perf_counter()
+    path = data.build(scale, path, log=log)
+    res.setup["data set (generate+store, or reuse)"] = time.perf_counter() - t0
+    con = db.connect(path)
+    con.execute("DELETE FROM households WHERE code LIKE 'BI%'")  # an interrupted earlier run
+    for t in ("areas", "households", "visits", "petitions", "staff"):
+        res.counts[t] = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    res.counts["grids"] = con.execute("SELECT count(*) FROM areas WHERE level = 'grid'").fetchone()[0]
+    res.counts["villages"] = con.execute("SELECT count(*) FROM areas WHERE level = 'village'").fetchone()[0]
+    log(f"{scale}: {res.counts}")
+    prm = _params(con)
+    d0, d1 = prm["date_from"], prm["date_to"]
+    target = int(db.rule(con, "visit_target_days"))
+    days = int(db.rule(con, "revisit_days"))
+
+    t = time.perf_counter()
+    F = P.load(con)
+    res.setup["pandas: load frames into memory (the cache fill)"] = time.perf_counter() - t
+    log(f"pandas frames loaded ({res.setup['pandas: load frames into memory (the cache fill)']:.1f} s)")
+
+    ops: list[tuple[str, Callable[[], pd.DataFrame], Callable[[], pd.DataFrame], Callable[[Any], pd.DataFrame]]] = [
+        ("coverage, grid level, one year",
+         lambda: reports.coverage(con, "grid", d0, d1), lambda: P.coverage(F, "grid", d0, d1),
+         lambda pg: PG.coverage(pg, "grid", d0, d1)),
+        ("coverage, township level, one year",
+         lambda: reports.coverage(con, "township", d0, d1), lambda: P.coverage(F, "township", d0, d1),
+         lambda pg: PG.coverage(pg, "township", d0, d1)),
+        (f"weekly quota, all staff ({prm['week']})",
+         lambda: reports.quotas(con, prm["week"]), lambda: P.quotas(F, prm["week"]),
+         lambda pg: PG.quotas(pg, prm["week"], target)),
+        ("unvisited households, one grid",
+         lambda: reports.unvisited(con, prm["grid"], prm["as_of"]), lambda: P.unvisited(F, prm["grid"], prm["as_of"]),
+         lambda pg: PG.unvisited(pg, prm["grid"], prm["as_of"], days)),
+        ("hotspots (counts + Gi*), village level",
+         lambda: reports.hotspots(con, "village", d0, d1), lambda: P.hotspots(F, "village", d0, d1),
+         lambda pg: PG.hotspots(pg, "village", d0, d1)),
+        ("hotspots (counts + Gi*), grid level",
+         lambda: reports.hotspots(con, "grid", d0, d1), lambda: P.hotspots(F, "grid", d0, d1),
+         lambda pg: PG.hotspots(pg, "grid", d0, d1)),
+    ]
+    results: dict[str, pd.DataFrame] = {}
+    for name, duck_fn, pd_fn, _ in ops:
+        tm, out = timed(duck_fn, runs)
+        res.rows.append(Row(name, "DuckDB", tm, f"{len(out):,} rows"))
+        results[name] = out
+        tm, out2 = timed(pd_fn, runs)
+        res.rows.append(Row(name, "pandas", tm))
+        assert_same(name, out, out2, "DuckDB vs pandas")
+        res.checks.append(f"{name}: DuckDB = pandas ({len(out):,} rows)")
+        log(f"  {name}: DuckDB {min(res.rows[-2].times)*1000:.1f} ms, pandas {min(tm)*1000:.1f} ms")
+
+    # --- PostGIS
+    PG = None
+    cluster = None
+    pg = None
+    if postgres:
+        from bench import postgis as PG
+
+        why = PG.available()
+        if why:
+            res.postgres = f"skipped: {why}"
+        else:
+            t = time.perf_counter()
+            cluster = PG.Cluster()
+            res.setup["PostgreSQL: initdb + start"] = cluster.startup_s
+            pg = cluster.connect()
+            pg.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            res.postgres = (pg.execute("SELECT version()").fetchone()[0].split(" on ")[0] + ", PostGIS "
+                            + pg.execute("SELECT postgis_lib_version()").fetchone()[0])
+            with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as tmp:
+                os.chmod(tmp, 0o755)
+                steps = PG.load(pg, con, Path(tmp))
+            res.setup["PostgreSQL: COPY the tables"] = steps["copy"]
+            res.setup["PostgreSQL: indexes + VACUUM ANALYZE"] = steps["index"]
+            log(f"PostgreSQL loaded ({time.perf_counter() - t:.0f} s)")
+    else:
+        res.postgres = "skipped (--no-postgres)"
+    try:
+        if pg is not None:
+            for name, _, _, pg_fn in ops:
+                tm, out = timed(lambda: pg_fn(pg), runs)
+                res.rows.append(Row(name, "PostGIS", tm))
+                assert_same(name, results[name], out, "DuckDB vs PostGIS")
+                res.checks.append(f"{name}: DuckDB = PostGIS")
+                log(f"  {name}: PostGIS {min(tm)*1000:.1f} ms")
+
+        # --- household import with datum conversion and grid assignment (new codes each run)
+        from gis import areas as A
+        from gis.datum import to_wgs84
+
+        n_imp = data.SCALES[scale].import_rows
+        with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as tmp:
+            files = [_import_file(con, n_imp, r, Path(tmp)) for r in range(runs + 1)]
+            grids_gdf = A.load_level(con, "grid")
+            name = f"household import ({n_imp:,} rows, GCJ-02, grid assignment)"
+            for impl in ("DuckDB", "pandas", "PostGIS"):
+                if impl == "PostGIS" and pg is None:
+                    continue
+                times = []
+                assigned = None
+                for r, (fpath, frame) in enumerate(files):
+                    t = time.perf_counter()
+                    if impl == "DuckDB":
+                        ir = ingest_load(con, "households", fpath, coords="gcj02")
+                        assert ir.written, ir.summary()
+                        got = con.execute("SELECT code, grid_code FROM households WHERE code LIKE $p ORDER BY code",
+                                          {"p": f"BI{r:02d}%"}).df()
+                    elif impl == "pandas":
+                        f = pd.read_csv(fpath, dtype={"code": str, "head_name": str})
+                        lon, lat = to_wgs84(f["lon"].to_numpy(), f["lat"].to_numpy(), "gcj02")
+                        f["grid_code"] = A.locate_points(lon, lat, grids_gdf)
+                        f["active"] = True
+                        for lvl in P.LEVELS:
+                            f[lvl] = f["grid_code"].map(F.anc.get(lvl, {}))
+                        F2 = pd.concat([F.households, f[F.households.columns]], ignore_index=True)
+                        got = f[["code", "grid_code"]].sort_values("code").reset_index(drop=True)
+                        del F2
+                    else:
+                        f = pd.read_csv(fpath, dtype={"code": str, "head_name": str})
+                        lon, lat = to_wgs84(f["lon"].to_numpy(), f["lat"].to_numpy(), "gcj02")
+                        f["lon"], f["lat"] = lon, lat
+                        got = PG.import_households(pg, f)
+                    dt_ = time.perf_counter() - t
+                    if r > 0:
+                        times.append(dt_)
+                    if r == 0:
+                        assigned = got
+                    if impl == "DuckDB":
+                        results[f"import{r}"] = got
+                    else:
+                        assert_same("import", results[f"import{r}"], got, f"DuckDB vs {impl}")
+                res.rows.append(Row(name, impl, times, f"{assigned['grid_code'].notna().sum():,} of {n_imp:,} assigned"))
+                log(f"  import: {impl} {min(times)*1000:.0f} ms")
+            res.checks.append("household import: DuckDB = pandas" + (" = PostGIS" if pg is not None else "")
+                              + " (grid of every imported household)")
+        con.execute("DELETE FROM households WHERE code LIKE 'BI%'")
+        if pg is not None:
+            pg.execute("DELETE FROM households WHERE code LIKE 'BI%'")
+    finally:
+        if pg is not None:
+            pg.close()
+        if cluster is not None:
+            cluster.close()
+
+    # --- the coverage page, function level, at each level of detail
+    from analytics import coverage_page as CP
+
+    county = con.execute("SELECT code FROM areas WHERE level = 'county' ORDER BY code LIMIT 1").fetchone()[0]
+    town = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
+                          AND anc.ancestor_level = 'township'""", {"g": prm["grid"]}).fetchone()[0]
+    village = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
+                          AND anc.ancestor_level = 'village'""", {"g": prm["grid"]}).fetchone()[0]
+    geoms: dict[str, Any] = {}
+    for lvl in ("township", "village", "grid"):
+        t = time.perf_counter()
+        geoms[lvl] = CP.simplified_level(con, lvl)
+        res.setup[f"map geometry, {lvl} level: load + simplify (cached per database)"] = time.perf_counter() - t
+    views = [("county → townships", county, "county"), ("township → villages", town, "township"),
+             ("village → grids", village, "village"), ("one grid", prm["grid"], "grid"),
+             ("all grids of the county (grid level)", None, "village")]
+    for label, code, level in views:
+        tm, (npoly, size) = timed(lambda: page_work(con, geoms, code, level, d0, d1), runs)
+        res.pages.append(dict(view=label, polygons=npoly, bytes=size, min_ms=min(tm) * 1000,
+                              median_ms=statistics.median(tm) * 1000))
+        log(f"  page {label}: {min(tm)*1000:.0f} ms, {npoly} polygons, {size/1e6:.2f} MB")
+    con.close()
+    res.peak_rss_mb = rss_mb()
+    if output:
+        write_section(Path(output), res.scale, report(res))
+        log(f"written {output}")
+    return res
+
+
+# ----------------------------------------------------------------------------- the report
+
+def machine() -> str:
+    def sh(cmd: str) -> str:
+        try:
+            return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
+        except Exception:
+            return ""
+    cpu = sh("lscpu | grep -E 'Model name|^CPU\\(s\\)' | sed 's/  */ /g'").replace("\n", "; ")
+    mem = sh("free -g | awk '/Mem:/ {print $2 \" GB RAM\"}'")
+    import duckdb
+
+    return (f"{platform.platform()}; {cpu}; {mem}; Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+            f"pandas {pd.__version__}, numpy {np.__version__}")
+
+
+def report(res: Result) -> str:
+    lines = [f"### Scale: {res.scale}", "",
+             f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}.",
+             f"Each figure: one warm-up, then {res.runs} runs; min / median in ms. The machine was shared "
+             "with other jobs, so the medians are noisy; read the min.", "",
+             "Data: " + ", ".join(f"{k} {v:,}" for k, v in res.counts.items()) + ".",
+             f"PostgreSQL: {res.postgres}.", "",
+             "| operation | DuckDB (app) | pandas, cached frames | PostGIS | rows |",
+             "|---|---:|---:|---:|---|"]
+    ops = list(dict.fromkeys(r.op for r in res.rows))
+    for op in ops:
+        cells = {}
+        note = ""
+        for r in res.rows:
+            if r.op == op:
+                cells[r.impl] = f"{r.min_ms:,.1f} / {r.median_ms:,.1f}"
+                note = note or r.note
+        lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('pandas', '—')} | "
+                     f"{cells.get('PostGIS', '—')} | {note} |")
+    lines += ["", "Coverage page (function level: rows, headline, 12-month trend, due list, folium map and its HTML; "
+              "geometry already cached):", "",
+              "| view | min ms | median ms | polygons | map payload |", "|---|---:|---:|---:|---:|"]
+    for p in res.pages:
+        lines.append(f"| {p['view']} | {p['min_ms']:,.0f} | {p['median_ms']:,.0f} | {p['polygons']:,} | "
+                     f"{p['bytes'] / 1e6:.2f} MB |")
+    lines += ["", "One-off costs (s):", ""]
+    lines += [f"- {k}: {v:.2f}" for k, v in res.setup.items()]
+    lines += ["", f"Peak RSS of the benchmark process: {res.peak_rss_mb:,.0f} MB "
+              "(includes the pandas frames and the generator when the data set was built in this run; "
+              "the PostgreSQL server's memory is not included).", "",
+              "Checks (identical results):", ""] + [f"- {c}" for c in res.checks] + [""]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, scale: str, text: str) -> None:
+    """Put ``text`` between the scale's markers in ``path`` (replacing an earlier run), else append it."""
+    start, end = f"<!-- bench:{scale} -->", f"<!-- /bench:{scale} -->"
+    block = f"{start}\n{text}\n{end}"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    if start in old and end in old:
+        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
+    else:
+        new = old.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(new, encoding="utf-8")

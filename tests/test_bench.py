@@ -1,0 +1,44 @@
+"""manage.py bench at the small scale: every implementation gives the same answers (no timing asserted)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bench import data, run
+from bench import postgis as PG
+
+
+def test_small_scale_all_implementations_agree(tmp_path):
+    use_pg = PG.available() is None and shutil.which("runuser") is not None
+    out = tmp_path / "BENCHMARKS.md"
+    res = run.bench("small", runs=1, output=out, postgres=use_pg, log=lambda line: None,
+                    path=tmp_path / "bench-small.duckdb")
+    ops = {r.op for r in res.rows}
+    assert any(o.startswith("coverage") for o in ops) and any(o.startswith("hotspots") for o in ops)
+    impls = {r.impl for r in res.rows}
+    assert {"DuckDB", "pandas"} <= impls
+    if use_pg:
+        assert "PostGIS" in impls
+        assert any("= PostGIS" in c for c in res.checks)
+    assert len(res.checks) >= 7
+    assert [p["view"] for p in res.pages][:4] == ["county → townships", "township → villages",
+                                                  "village → grids", "one grid"]
+    text = out.read_text(encoding="utf-8")
+    assert "<!-- bench:small -->" in text and "| operation |" in text
+
+
+def test_mismatch_is_reported():
+    import pandas as pd
+
+    a = pd.DataFrame({"code": ["A", "B"], "coverage": [0.5, 0.25]})
+    b = pd.DataFrame({"code": ["A", "B"], "coverage": [0.5, 0.2501]})
+    run.assert_same("coverage", a, a.copy(), "x")
+    with pytest.raises(run.Mismatch):
+        run.assert_same("coverage", a, b, "x")
+
+
+def test_scales_are_defined():
+    assert set(data.SCALES) == {"small", "county", "city"}
+    assert data.SCALES["county"].households == 300_000
+    assert data.SCALES["city"].households == 10_000_000
