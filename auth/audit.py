@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -27,21 +26,9 @@ class RuleError(ValueError):
     """A rule value out of range; ``str(e)`` is a Chinese sentence saying what is allowed."""
 
 
-@contextmanager
-def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Like :func:`store.db.transaction`, but joins the caller's transaction when one is open."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
-        yield con  # already inside the caller's transaction: it commits or rolls back
-        return
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
-        con.execute("COMMIT")
+def atomic(con: duckdb.DuckDBPyConnection):
+    """A transaction that joins the caller's when one is open (see :func:`store.db.transaction`)."""
+    return db.transaction(con)
 
 
 try:

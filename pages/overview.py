@@ -15,7 +15,7 @@ lang = C.lang()
 area = C.selected_area()
 date_from, date_to = C.selected_period()
 year_from, year_to = C.period_range("year", C.today())
-scope = [area.code] if area.code else C.scope()
+scope = C.area_scope(area)
 
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 figures = overview.headline(c, year_from, min(year_to, C.today()), scope, C.today())

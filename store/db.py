@@ -114,16 +114,30 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+_OPEN: set[int] = set()      # connections (by id) inside a transaction opened by transaction()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One all-or-nothing unit of work: commit on success, roll back on any exception."""
+    """One all-or-nothing unit of work: commit on success, roll back on any exception.
+
+    Re-entrant: inside an open transaction of the same connection it joins it (DuckDB has no
+    nested transactions, and a failed nested BEGIN would abort the outer one).
+    """
+    key = id(con)
+    if key in _OPEN:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN.add(key)
     try:
         yield con
     except BaseException:
+        _OPEN.discard(key)
         con.execute("ROLLBACK")
         raise
     else:
+        _OPEN.discard(key)
         con.execute("COMMIT")
 
 

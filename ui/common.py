@@ -106,6 +106,16 @@ def _top_area() -> Area:
     return Area(code=None, level="county", name=t("sidebar.area_all"))
 
 
+def area_scope(area: Area | None = None) -> list[str] | None:
+    """The scope for queries about the selected area: the user's whole scope at the top
+    (so that county-wide figures keep what belongs to no township, e.g. unlocated petitions),
+    else just that area."""
+    area = area or selected_area()
+    if area.code is None or area == _top_area():
+        return scope()
+    return [area.code]
+
+
 def breadcrumb(area: Area) -> list[Area]:
     """The chain county › township › village › grid down to ``area`` (within the user's scope)."""
     if area.code is None:

@@ -1,0 +1,234 @@
+"""The working-day calendar: official holidays and 调休 make-up days, as a DuckDB table.
+
+``calendar_days(day, workday, source, workday_no)`` covers a contiguous range of years. Each year
+is filled from the ``chinesecalendar`` package when it knows the year (it knows the years already
+announced: in 2026, up to 2026); an administrator's entries in ``holidays_custom`` override it; a
+year nobody has announced is counted weekends-only (``source = 'weekends-only'``) and
+:func:`calendar_notice` says so. A deadline that runs into such a year is never an error.
+
+``workday_no`` is the cumulative count of workdays, so "N working days after D" is one join::
+
+    JOIN calendar_days s ON s.day = D
+    JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + N
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+import duckdb
+
+from store import db
+
+SOURCES = ("official", "custom", "weekends", "weekends-only")
+
+
+class CalendarError(ValueError):
+    """A calendar entry that makes no sense; the message says what to fix."""
+
+
+def official_workday(day: dt.date) -> bool | None:
+    """The package's answer for ``day``, or None when it does not know the year.
+
+    Examples
+    --------
+    >>> official_workday(dt.date(2026, 10, 1)), official_workday(dt.date(2026, 10, 10))
+    (False, True)
+    >>> official_workday(dt.date(2999, 1, 1)) is None
+    True
+    """
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - the package is a requirement
+        return None
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
+
+
+def year_known(year: int) -> bool:
+    """Whether the package knows the official holidays of ``year``."""
+    return official_workday(dt.date(year, 1, 1)) is not None
+
+
+def _year_days(year: int, custom: dict[dt.date, bool]) -> tuple[list[dt.date], list[bool], list[str]]:
+    known = year_known(year)
+    announced_by_admin = any(d.year == year for d in custom)
+    days, work, src = [], [], []
+    d = dt.date(year, 1, 1)
+    while d.year == year:
+        if d in custom:
+            w, s = custom[d], "custom"
+        elif known:
+            w, s = bool(official_workday(d)), "official"
+        else:
+            w, s = d.weekday() < 5, ("weekends" if announced_by_admin else "weekends-only")
+        days.append(d)
+        work.append(w)
+        src.append(s)
+        d += dt.timedelta(days=1)
+    return days, work, src
+
+
+def _fill(con: duckdb.DuckDBPyConnection, years: list[int]) -> None:
+    """(Re)build the given years and renumber the whole table (no transaction of its own)."""
+    if not years:
+        return
+    custom = {r[0]: bool(r[1]) for r in db.rows(con, "holidays_custom_of_years", years=years)}
+    days: list[dt.date] = []
+    work: list[bool] = []
+    src: list[str] = []
+    for y in years:
+        d, w, s = _year_days(y, custom)
+        days += d
+        work += w
+        src += s
+    db.execute(con, "calendar_delete_years", years=years)
+    db.execute(con, "calendar_insert", days=days, workdays=work, sources=src)
+    db.execute(con, "calendar_renumber")
+
+
+def _years_todo(con: duckdb.DuckDBPyConnection, want: set[int], force: set[int] = frozenset()) -> list[int]:
+    """The years to fill so that the calendar covers ``want`` contiguously (``force``: fill again anyway)."""
+    have = {int(r[0]): (int(r[1]), bool(r[2])) for r in db.rows(con, "calendar_years")}
+    allyears = want | set(have)
+    if not allyears:
+        return []
+    todo = []
+    for y in range(min(allyears), max(allyears) + 1):
+        full = dt.date(y, 12, 31).timetuple().tm_yday
+        if (y in force or y not in have or have[y][0] != full
+                or (have[y][1] and year_known(y))):
+            todo.append(y)
+    return todo
+
+
+def ensure_calendar(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> None:
+    """Make sure the calendar covers ``years`` (and every year between them and the years present).
+
+    Years already present are left alone, except a weekends-only year the package has learnt
+    since (a newer chinesecalendar), which is filled again. Runs in a transaction of its own.
+
+    Examples
+    --------
+    >>> con = db.connect(":memory:")
+    >>> ensure_calendar(con, [2026])
+    >>> add_working_days(con, dt.date(2026, 9, 30), 7)
+    datetime.date(2026, 10, 15)
+    """
+    want = {int(y) for y in years}
+    if not want or not _years_todo(con, want):
+        return
+    try:
+        with db.transaction(con):
+            _fill(con, _years_todo(con, want))
+    except duckdb.TransactionException:
+        # another session filled the same years at the same moment: fine if they are there now
+        if _years_todo(con, want):
+            raise
+
+
+def refresh_calendar(con: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None) -> None:
+    """Fill ``years`` (default: every year present) again, e.g. after the administrator's entries changed."""
+    ys = ({int(y) for y in years} if years is not None
+          else {int(r[0]) for r in db.rows(con, "calendar_years")})
+    with db.transaction(con):
+        _fill(con, _years_todo(con, ys, force=ys))
+
+
+def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, n: int) -> dt.date:
+    """The workday ``n`` working days after ``start`` (a start on a holiday counts from the next workday).
+
+    Parameters
+    ----------
+    start : the day counting starts from (not itself counted).
+    n : working days, ≥ 0; 0 gives ``start``.
+
+    Returns
+    -------
+    datetime.date. Years the package does not know are counted weekends-only; see :func:`calendar_notice`.
+
+    Examples
+    --------
+    >>> con = db.connect(":memory:")
+    >>> add_working_days(con, dt.date(2026, 12, 28), 7)    # into 2027: weekends-only, no error
+    datetime.date(2027, 1, 6)
+    """
+    if n < 0:
+        raise CalendarError(f"工作日数不能为负数（{n}） / the number of working days must not be negative")
+    years = list(range(start.year, start.year + 2))
+    while True:
+        ensure_calendar(con, years)
+        r = db.one(con, "calendar_add_workdays", start=start, n=int(n))
+        if r is not None:
+            return r.date() if isinstance(r, dt.datetime) else r
+        years.append(years[-1] + 1)
+        if years[-1] > start.year + 1 + n // 200 + 2:  # pragma: no cover - a calendar without workdays
+            raise CalendarError("日历中没有足够的工作日 / the calendar has no working days that far")
+
+
+def is_workday(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
+    """Whether ``day`` is a working day in the stored calendar (filled on demand)."""
+    ensure_calendar(con, [day.year])
+    r = db.rows(con, "calendar_range", date_from=day, date_to=day)
+    return bool(r[0][1])
+
+
+def weekends_only_years(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> list[int]:
+    """Those of ``years`` that are counted weekends-only (nobody has announced their holidays)."""
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return []
+    ensure_calendar(con, ys)
+    return [int(r[0]) for r in db.rows(con, "calendar_weekends_only_years", years=ys)]
+
+
+def calendar_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int], lang: str = "zh") -> str | None:
+    """A sentence for the page when any of ``years`` is counted weekends-only, else None.
+
+    Examples
+    --------
+    >>> con = db.connect(":memory:")
+    >>> calendar_notice(con, [2026]) is None
+    True
+    >>> calendar_notice(con, [2026, 2027])
+    '2027 年的放假安排尚未录入，暂按周末计算工作日'
+    """
+    from i18n import t
+
+    missing = weekends_only_years(con, years)
+    if not missing:
+        return None
+    return t("admin.holidays_missing", lang, year="、".join(str(y) for y in missing))
+
+
+# ----------------------------------------------------------------------------- administrator's entries
+
+def custom_days(con: duckdb.DuckDBPyConnection):
+    """The administrator's 放假安排 entries: DataFrame(day, workday, name)."""
+    return db.df(con, "holidays_custom_all")
+
+
+def set_custom_day(con: duckdb.DuckDBPyConnection, user: Any, day: dt.date, workday: bool,
+                   name: str | None = None) -> None:
+    """Enter one day of a year's 放假安排 (a holiday, or a 调休 working day); audited as ``rule_change``."""
+    from auth.audit import record
+
+    if not isinstance(day, dt.date):
+        raise CalendarError("请填写日期 / enter a date")
+    with db.transaction(con):
+        db.execute(con, "holidays_custom_upsert", day=day, workday=bool(workday), holiday_name=(name or None))
+        record(con, user, "rule_change",
+               detail=f"放假安排 {day.isoformat()} {'上班' if workday else '放假'} {name or ''}".strip())
+        _fill(con, _years_todo(con, {day.year}, force={day.year}))
+
+
+def delete_custom_day(con: duckdb.DuckDBPyConnection, user: Any, day: dt.date) -> None:
+    """Remove an entry; the day falls back to the official calendar or weekends. Audited."""
+    from auth.audit import record
+
+    with db.transaction(con):
+        db.execute(con, "holidays_custom_delete", day=day)
+        record(con, user, "rule_change", detail=f"放假安排 {day.isoformat()} 删除")
+        _fill(con, _years_todo(con, {day.year}, force={day.year}))

@@ -1,0 +1,401 @@
+"""Petitions (信访) and visit issues: the work list with deadlines, the figures, and the lifecycle.
+
+Deadlines (CONTRACT.md §4, both rules): reply due ``reply_working_days`` (7) working days after
+``received_on`` — holidays and 调休 make-up days counted through :mod:`analytics.calendar` —, close
+due ``close_days`` (60) calendar days after it. Overdue = past a due date and not replied / not closed.
+
+Issues raised during visits (``visits.needs_action``) are items of the same work list (kind
+``visit_issue``) with the same words for their state (received → in_progress → closed) and the same
+deadlines ("replied" for them means taken up: in progress or closed); their state lives in
+``visit_issues``.
+
+Every figure is about the items **received in the period**, in the state they were in on ``today``
+(reconstructed from the reply and close dates), so a report for a past day never changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import calendar
+from analytics.reports import ReportError, Scope, _check_level, _check_range
+from store import db
+
+STATUSES = ("received", "in_progress", "replied", "closed")
+ISSUE_STATUSES = ("received", "in_progress", "closed")
+SATISFACTION = ("satisfied", "partly", "unsatisfied")
+OPEN_STATUSES = ("received", "in_progress", "replied")
+
+WORKLIST_COLUMNS = ["kind", "id", "received_on", "category", "channel", "people", "household_code",
+                    "head_name", "grid_code", "village_code", "village_name", "township_code",
+                    "township_name", "located", "status", "replied_on", "closed_on", "reply_due",
+                    "close_due", "overdue", "days_overdue", "replied", "replied_on_time", "closed",
+                    "closed_on_time", "satisfaction", "is_group", "is_repeat", "text"]
+
+SUMMARY_KEYS = ("received", "closed", "overdue", "closed_on_time", "resolution_rate", "satisfaction_rate",
+                "repeat", "group", "unlocated", "replied", "replied_on_time", "on_time_rate", "rated",
+                "satisfied", "issues", "issues_closed", "issues_overdue", "solved_rate",
+                "benchmark_solved", "benchmark_satisfaction")
+
+FIGURE_COLUMNS = ["code", "name", "households", "received", "per_1000", "closed", "resolution_rate",
+                  "closed_on_time", "on_time_rate", "overdue", "rated", "satisfied", "satisfaction_rate",
+                  "repeat", "group", "issues", "issues_closed", "solved_rate", "benchmark_solved",
+                  "benchmark_satisfaction"]
+
+
+class PetitionError(ValueError):
+    """A status change or attachment the rules do not allow; the message says what to fix."""
+
+
+# ----------------------------------------------------------------------------- the items
+
+def _ensure_calendar_for_items(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
+    lo, hi = db.execute(con, "petition_received_years").fetchone()
+    years = {today.year}
+    if lo is not None:
+        years |= {int(lo), int(hi) + 1}
+    calendar.ensure_calendar(con, years)
+
+
+def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
+          date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+    """Every petition and visit issue received up to ``today`` (in ``[date_from, date_to]`` when given),
+    in ``scope``, as of ``today``: :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline.
+
+    Unlocated petitions are in scope only when ``scope`` is None (the whole county).
+    """
+    _ensure_calendar_for_items(con, today)
+    out = db.df(con, "petition_items", today=today, date_from=date_from, date_to=date_to,
+                scope=None if scope is None else list(scope),
+                reply_days=int(db.rule(con, "reply_working_days")),
+                close_days=int(db.rule(con, "close_days")),
+                repeat_days=int(db.rule(con, "repeat_days")))
+    for c in ("received_on", "replied_on", "closed_on", "reply_due", "close_due"):
+        out[c] = pd.to_datetime(out[c]).dt.date
+    out["days_overdue"] = out["days_overdue"].astype("Int64")
+    for c in ("overdue", "replied", "replied_on_time", "closed", "closed_on_time", "is_group", "is_repeat", "located"):
+        out[c] = out[c].fillna(False).astype(bool)
+    return out[WORKLIST_COLUMNS]
+
+
+def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date,
+             statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """The work list of a scope: petitions and visit issues with their due dates, overdue first.
+
+    Parameters
+    ----------
+    scope : area codes the user may see; None for everything (unlocated petitions included).
+    today : the day the list is for (deadlines are judged against it).
+    statuses : keep only items in these states (received, in_progress, replied, closed); None for all.
+
+    Returns
+    -------
+    DataFrame with :data:`WORKLIST_COLUMNS`: ``kind`` is ``petition`` or ``visit_issue``; ``reply_due``,
+    ``close_due`` dates; ``overdue`` and ``days_overdue``.
+
+    Examples
+    --------
+    >>> con = db.connect(":memory:")
+    >>> worklist(con, None, dt.date(2026, 11, 26)).columns[:3].tolist()
+    ['kind', 'id', 'received_on']
+    """
+    out = items(con, today, scope)
+    if statuses is not None:
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise ReportError(f"状态 {','.join(bad)} 无效，可用：{','.join(STATUSES)} / unknown status")
+        out = out[out["status"].isin(list(statuses))].reset_index(drop=True)
+    return out
+
+
+COUNT_COLUMNS = ["received", "closed", "overdue", "closed_on_time", "repeat", "group", "unlocated", "replied",
+                 "replied_on_time", "rated", "satisfied", "issues", "issues_closed", "issues_overdue"]
+
+
+def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
+    """One 0/1 column per count of :data:`COUNT_COLUMNS`, per item (summed per area or overall)."""
+    pet = (frame["kind"] == "petition").to_numpy()
+    iss = ~pet
+    closed = frame["closed"].to_numpy(dtype=bool)
+    overdue = frame["overdue"].to_numpy(dtype=bool)
+    sat = frame["satisfaction"]
+    cols = {
+        "received": pet, "closed": pet & closed, "overdue": pet & overdue,
+        "closed_on_time": pet & frame["closed_on_time"].to_numpy(dtype=bool),
+        "repeat": pet & frame["is_repeat"].to_numpy(dtype=bool),
+        "group": pet & frame["is_group"].to_numpy(dtype=bool),
+        "unlocated": pet & ~frame["located"].to_numpy(dtype=bool),
+        "replied": pet & frame["replied"].to_numpy(dtype=bool),
+        "replied_on_time": pet & frame["replied_on_time"].to_numpy(dtype=bool),
+        "rated": pet & sat.notna().to_numpy(), "satisfied": pet & (sat == "satisfied").to_numpy(),
+        "issues": iss, "issues_closed": iss & closed, "issues_overdue": iss & overdue,
+    }
+    return pd.DataFrame({k: v.astype(int) for k, v in cols.items()}, index=frame.index)
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(den.to_numpy() > 0, num.to_numpy(dtype=float) / den.to_numpy(dtype=float), np.nan)
+    return pd.Series(np.round(r, 4), index=num.index)
+
+
+def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
+    """Counts (:data:`COUNT_COLUMNS`) with the rates beside them (NaN when the denominator is 0)."""
+    c = c.copy()
+    c["resolution_rate"] = _ratio(c["closed"], c["received"])
+    c["satisfaction_rate"] = _ratio(c["satisfied"], c["rated"])
+    c["on_time_rate"] = _ratio(c["closed_on_time"], c["closed"])
+    c["solved_rate"] = _ratio(c["closed"] + c["issues_closed"], c["received"] + c["issues"])
+    return c
+
+
+def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Scope,
+            today: dt.date) -> dict[str, Any]:
+    """The headline petition figures of a period, as of ``today``.
+
+    Counts are over the petitions **received** in ``[date_from, date_to]`` (and ≤ ``today``), in scope:
+
+    - ``received``: how many; ``closed``: of them, closed by ``today``; ``replied``: replied by ``today``.
+    - ``overdue``: of them, past a due date and not replied / not closed on ``today``.
+    - ``closed_on_time``: closed on or before the close due date; ``replied_on_time`` likewise.
+    - ``resolution_rate`` = closed / received; ``on_time_rate`` = closed_on_time / closed.
+    - ``satisfaction_rate`` = satisfied / rated, where rated = closed petitions with a satisfaction
+      recorded (满意 only; 基本满意 counts as rated, not satisfied). None when nothing is rated.
+    - ``repeat``: petitions whose household petitioned before within ``repeat_days`` (rule, 90) days.
+    - ``group``: petitions of 5 people or more (集访). ``unlocated``: petitions without a location.
+    - ``issues``, ``issues_closed``, ``issues_overdue``: visit issues raised in the period.
+    - ``solved_rate`` = (closed petitions + closed visit issues) / (petitions + visit issues): the share
+      of raised matters solved, beside ``benchmark_solved`` (84 %).
+    - ``benchmark_solved``, ``benchmark_satisfaction``: the rules, for showing beside the figures.
+
+    Rates have 4 decimals and are None when their denominator is 0.
+
+    Examples
+    --------
+    >>> s = summary(db.connect(":memory:"), dt.date(2026, 1, 1), dt.date(2026, 12, 31), None, dt.date(2026, 11, 26))
+    >>> s["received"], s["resolution_rate"], s["benchmark_solved"]
+    (0, None, 0.84)
+    """
+    _check_range(date_from, date_to)
+    counts = _indicators(items(con, today, scope, date_from, date_to)).sum().to_frame().T
+    row = _with_rates(counts).iloc[0]
+    out: dict[str, Any] = {k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v)
+                           for k, v in row.items()}
+    out["benchmark_solved"] = db.rule(con, "benchmark_solved")
+    out["benchmark_satisfaction"] = db.rule(con, "benchmark_satisfaction")
+    return out
+
+
+def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
+                    scope: Scope, today: dt.date) -> pd.DataFrame:
+    """:func:`summary`'s figures per area of ``level`` (township, village or grid), benchmarks beside them.
+
+    Every area of the level in scope is listed (zeros when nothing was received); ``households`` are
+    active households (as in the coverage report) and ``per_1000 = 1000 · received / households``
+    (2 decimals, empty when no households). Petitions located only to a village have no grid.
+
+    Returns
+    -------
+    DataFrame with :data:`FIGURE_COLUMNS`, by code.
+    """
+    _check_level(level, ("township", "village", "grid"))
+    _check_range(date_from, date_to)
+    areas = db.df(con, "area_households", level=level, scope=None if scope is None else list(scope))
+    frame = items(con, today, scope, date_from, date_to)
+    counts = _indicators(frame).groupby(frame[f"{level}_code"]).sum()
+    counts = counts.reindex(areas["code"].tolist(), fill_value=0).reset_index(drop=True)
+    out = pd.concat([areas[["code", "name", "households"]].reset_index(drop=True), _with_rates(counts)], axis=1)
+    hh = out["households"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["per_1000"] = np.round(np.where(hh > 0, 1000.0 * out["received"].to_numpy(dtype=float) / hh, np.nan), 2)
+    out["benchmark_solved"] = db.rule(con, "benchmark_solved")
+    out["benchmark_satisfaction"] = db.rule(con, "benchmark_satisfaction")
+    return out[FIGURE_COLUMNS]
+
+
+def deadline_notice(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lang: str = "zh") -> str | None:
+    """The calendar notice for a work list whose deadlines run into a weekends-only year, else None."""
+    years: set[int] = set()
+    for c in ("received_on", "reply_due"):
+        years |= {d.year for d in frame[c] if isinstance(d, dt.date)}
+    return calendar.calendar_notice(con, years, lang) if years else None
+
+
+# ----------------------------------------------------------------------------- the lifecycle
+
+def _today(today: dt.date | None) -> dt.date:
+    if today is not None:
+        return today
+    from auth.audit import now_local
+
+    return now_local().date()
+
+
+def _as_date(d: Any) -> dt.date | None:
+    if d is None or (isinstance(d, float) and math.isnan(d)):
+        return None
+    if isinstance(d, pd.Timestamp):
+        return d.date()
+    if isinstance(d, dt.datetime):
+        return d.date()
+    if isinstance(d, dt.date):
+        return d
+    return dt.date.fromisoformat(str(d)[:10])
+
+
+def _check_date(date: Any, received_on: dt.date, today: dt.date, what: str) -> dt.date:
+    d = _as_date(date)
+    if d is None:
+        raise PetitionError(f"请填写{what}日期 / enter the date")
+    if d < received_on:
+        raise PetitionError(f"{what}日期 {d} 早于受理日期 {received_on}，请改正 / the date is before the petition was received")
+    if d > today:
+        raise PetitionError(f"{what}日期 {d} 晚于今天 {today}，不能填写将来的日期 / the date is in the future")
+    return d
+
+
+def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, new_status: str,
+                  date: dt.date, reply_text: str | None = None, satisfaction: str | None = None,
+                  today: dt.date | None = None) -> dict[str, Any]:
+    """Move a petition along received → in_progress → replied → closed (audited as ``petition_status``).
+
+    Rules: only forward; replying needs a reply text; closing needs a reply (given now, or earlier —
+    a reply given with the closing is dated the same day); no date before the receipt or the reply,
+    none after ``today``; satisfaction (satisfied / partly / unsatisfied) is recorded on closing only.
+
+    Returns
+    -------
+    dict: id, status, replied_on, closed_on, satisfaction.
+
+    Raises
+    ------
+    PetitionError with a sentence saying what to fix.
+    """
+    today = _today(today)
+    row = db.execute(con, "petition_get", petition_id=str(petition_id)).fetchone()
+    if row is None:
+        raise PetitionError(f"没有编号为 {petition_id} 的信访件 / no petition {petition_id}")
+    pid, received_on, status, replied_on, closed_on, sat_now, text_now = row[:7]
+    received_on, replied_on, closed_on = _as_date(received_on), _as_date(replied_on), _as_date(closed_on)
+    if new_status not in STATUSES:
+        raise PetitionError(f"状态 {new_status} 无效，可用：{'、'.join(STATUSES)} / unknown status")
+    if STATUSES.index(new_status) <= STATUSES.index(status):
+        raise PetitionError(f"信访件 {pid} 已是“{status}”状态，不能改为“{new_status}” / the status can only move forward")
+    if satisfaction is not None and satisfaction not in SATISFACTION:
+        raise PetitionError(f"满意度 {satisfaction} 无效，可用：满意、基本满意、不满意 / unknown satisfaction")
+    if satisfaction is not None and new_status != "closed":
+        raise PetitionError("满意度在办结时记录 / satisfaction is recorded when closing")
+    d = _check_date(date, received_on, today, "办理")
+    text = (reply_text or "").strip() or None
+    new_replied, new_closed, new_text, new_sat = replied_on, closed_on, text_now, sat_now
+    if new_status == "replied":
+        if not text:
+            raise PetitionError("答复时请填写答复内容 / enter the reply")
+        new_replied, new_text = d, text
+    elif new_status == "closed":
+        has_reply = replied_on is not None or bool(text_now) or status == "replied"
+        if not has_reply and not text:
+            raise PetitionError("还没有答复，不能办结：请先答复或同时填写答复内容 / a petition cannot be closed without a reply")
+        if text:
+            new_text = text
+            if replied_on is None:
+                new_replied = d
+        if new_replied is not None and d < new_replied:
+            raise PetitionError(f"办结日期 {d} 早于答复日期 {new_replied}，请改正 / closing date before the reply")
+        new_closed, new_sat = d, satisfaction
+    from auth.audit import record
+
+    with db.transaction(con):
+        db.execute(con, "petition_set_status", petition_id=pid, status=new_status, replied_on=new_replied,
+                   closed_on=new_closed, reply_text=new_text, satisfaction=new_sat)
+        record(con, user, "petition_status", area=db.one(con, "petition_area_code", petition_id=pid),
+               detail=f"{pid}: {status} → {new_status} {d.isoformat()}"
+                      + (f" 满意度 {new_sat}" if new_status == "closed" and new_sat else ""))
+    return {"id": pid, "status": new_status, "replied_on": new_replied, "closed_on": new_closed,
+            "satisfaction": new_sat}
+
+
+def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, new_status: str,
+                        date: dt.date, note: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Move a visit issue along received → in_progress → closed (audited as ``petition_status``).
+
+    Closing needs a note saying what was done; dates as for :func:`change_status`.
+    """
+    today = _today(today)
+    try:
+        vid = int(visit_id)
+    except (TypeError, ValueError):
+        raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}") from None
+    row = db.execute(con, "visit_issue_get", visit_id=vid).fetchone()
+    if row is None:
+        raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}")
+    _, visited_on, status, _, note_now, grid = row
+    if new_status not in ISSUE_STATUSES:
+        raise PetitionError(f"状态 {new_status} 无效，可用：{'、'.join(ISSUE_STATUSES)} / unknown status")
+    if ISSUE_STATUSES.index(new_status) <= ISSUE_STATUSES.index(status):
+        raise PetitionError(f"走访问题 {vid} 已是“{status}”状态，不能改为“{new_status}” / the status can only move forward")
+    d = _check_date(date, _as_date(visited_on), today, "办理")
+    text = (note or "").strip() or note_now
+    if new_status == "closed" and not text:
+        raise PetitionError("办结时请写明处理结果 / enter what was done")
+    from auth.audit import record
+
+    with db.transaction(con):
+        db.execute(con, "visit_issue_upsert", visit_id=vid, status=new_status,
+                   resolved_on=d if new_status == "closed" else None, note=text)
+        record(con, user, "petition_status", area=grid, detail=f"visit {vid}: {status} → {new_status} {d.isoformat()}")
+    return {"id": str(vid), "status": new_status, "closed_on": d if new_status == "closed" else None}
+
+
+def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, household_code: str | None = None,
+           lon: float | None = None, lat: float | None = None, village_code: str | None = None) -> str | None:
+    """Locate a petition: to a household, or a point (WGS-84 lon/lat), or a village — exactly one of them.
+
+    The petition is then located as CONTRACT.md §2 says (household, else point, else village); the other
+    two are cleared so the location is what was chosen. Audited as ``petition_status``.
+
+    Returns
+    -------
+    The grid or village code the petition is now located in (None: the point lies outside every area).
+    """
+    given = [household_code not in (None, ""), lon is not None or lat is not None, village_code not in (None, "")]
+    if sum(given) != 1:
+        raise PetitionError("请只选择一种定位方式：户编号、坐标或所属村 / give exactly one of household, point or village")
+    row = db.execute(con, "petition_get", petition_id=str(petition_id)).fetchone()
+    if row is None:
+        raise PetitionError(f"没有编号为 {petition_id} 的信访件 / no petition {petition_id}")
+    pid = row[0]
+    hh, plon, plat, pv, pg, vc = None, None, None, None, None, None
+    if given[0]:
+        hh = str(household_code).strip()
+        if not db.one(con, "household_exists", household_code=hh):
+            raise PetitionError(f"没有户编号为 {hh} 的住户 / no household {hh}")
+    elif given[1]:
+        try:
+            plon, plat = float(lon), float(lat)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise PetitionError("请填写经度和纬度 / enter both longitude and latitude") from None
+        if not (-180 <= plon <= 180 and -90 <= plat <= 90):
+            raise PetitionError(f"坐标 {plon}, {plat} 超出范围，请检查经纬度 / the coordinates are out of range")
+        from gis import areas as A
+
+        pv = A.locate_points(np.array([plon]), np.array([plat]), A.load_level(con, "village"))[0]
+        pg = A.locate_points(np.array([plon]), np.array([plat]), A.load_level(con, "grid"))[0]
+    else:
+        vc = str(village_code).strip()
+        if not db.one(con, "village_exists", village_code=vc):
+            raise PetitionError(f"没有编码为 {vc} 的村/社区 / no village {vc}")
+    from auth.audit import record
+
+    with db.transaction(con):
+        db.execute(con, "petition_set_location", petition_id=pid, household_code=hh, lon=plon, lat=plat,
+                   point_village_code=pv, point_grid_code=pg, village_code=vc)
+        where = db.one(con, "petition_area_code", petition_id=pid)
+        record(con, user, "petition_status", area=where,
+               detail=f"{pid}: 定位 " + (f"户 {hh}" if hh else f"点 {plon},{plat}" if given[1] else f"村 {vc}"))
+    return where

@@ -1,0 +1,212 @@
+"""Petitions (信访办理): the work list with due dates (overdue first), progress entry, locating a
+petition, figures per township/village beside the benchmarks, and the monthly 通报 for download."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics import calendar, monthly, petitions
+from i18n import fmt_int, fmt_month, fmt_pct
+from store import db
+from ui import common as C
+from ui.common import t
+
+c = C.con()
+lang = C.lang()
+u = C.user()
+today = C.today()
+area = C.selected_area()
+date_from, date_to = C.selected_period()
+date_to = min(date_to, today)
+if date_from > date_to:
+    date_from = date_to
+# the whole county for a county-wide user: unlocated petitions are listed too ("never dropped")
+scope = C.scope() if (area.code is None or (area.level == "county" and C.scope() is None)) else [area.code]
+
+
+def col_label(column: str) -> str:
+    return monthly.label(column, lang)
+
+
+st.title(t("petitions_page.title") + (f" · {area.name}" if area.code else ""))
+st.caption(t("petitions_page.question"))
+
+# ----------------------------------------------------------------------------- headline figures
+s = petitions.summary(c, date_from, date_to, scope, today)
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(t("metric.petitions_received"), fmt_int(s["received"], lang))
+m2.metric(t("metric.petitions_overdue"), fmt_int(s["overdue"], lang))
+m3.metric(t("petitions_page.metric.on_time"), fmt_pct(s["on_time_rate"], lang))
+m4.metric(t("metric.satisfaction"), fmt_pct(s["satisfaction_rate"], lang),
+          delta=None if s["satisfaction_rate"] is None
+          else f"{(s['satisfaction_rate'] - s['benchmark_satisfaction']) * 100:+.1f} pt",
+          help=t("metric.benchmark", value=fmt_pct(s["benchmark_satisfaction"], lang)) + " · " + t("metric.benchmark_source"))
+m5.metric(t("petitions_page.metric.solved"), fmt_pct(s["solved_rate"], lang),
+          delta=None if s["solved_rate"] is None else f"{(s['solved_rate'] - s['benchmark_solved']) * 100:+.1f} pt",
+          help=t("metric.benchmark", value=fmt_pct(s["benchmark_solved"], lang)) + " · " + t("metric.benchmark_source"))
+st.caption(t("period.range", start=date_from.isoformat(), end=date_to.isoformat()) + " · "
+           + t("petitions_page.metric.group_repeat", group=fmt_int(s["group"], lang),
+               repeat=fmt_int(s["repeat"], lang), unlocated=fmt_int(s["unlocated"], lang)))
+
+# ----------------------------------------------------------------------------- the work list
+st.subheader(t("petitions_page.worklist"))
+work = petitions.worklist(c, scope, today)
+notice = petitions.deadline_notice(c, work, lang)
+if notice:
+    st.warning(notice)
+f1, f2 = st.columns(2)
+statuses = f1.multiselect(t("petitions_page.filter_status"), list(petitions.STATUSES),
+                          default=list(petitions.OPEN_STATUSES), format_func=lambda x: t(f"status.{x}"),
+                          key="pet_status")
+kinds = f2.multiselect(t("petitions_page.filter_kind"), ["petition", "visit_issue"], default=["petition", "visit_issue"],
+                       format_func=lambda x: t(f"petitions_page.kind.{x}"), key="pet_kind")
+shown = work[work["status"].isin(statuses) & work["kind"].isin(kinds)]
+if shown.empty:
+    st.info(t("petitions_page.empty_worklist"))
+else:
+    st.caption(t("petitions_page.overdue_count", n=fmt_int(int(shown["overdue"].sum()), lang)))
+    cols = ["kind", "id", "received_on", "township_name", "village_name", "category", "people", "status",
+            "reply_due", "close_due", "overdue", "days_overdue", "text"]
+    table = shown[cols].copy()
+    table["kind"] = [t(f"petitions_page.kind.{k}") for k in table["kind"]]
+    table["status"] = [t(f"status.{x}") for x in table["status"]]
+    table["overdue"] = [t("value.true") if v else "" for v in table["overdue"]]
+    labels = {k: col_label(k) for k in cols}
+    labels["overdue"] = t("petitions_page.col.overdue_flag")
+    st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch",
+                 column_config={labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                labels["close_due"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
+
+# ----------------------------------------------------------------------------- progress entry
+open_items = work[work["status"] != "closed"]
+left, right = st.columns(2)
+with left:
+    st.subheader(t("petitions_page.change"))
+    if open_items.empty:
+        st.info(t("petitions_page.nothing_open"))
+    else:
+        keys = [f"{k}|{i}" for k, i in zip(open_items["kind"], open_items["id"])]
+        names = {f"{k}|{i}": f"{t(f'petitions_page.kind.{k}')} {i} · {st_}"
+                 for k, i, st_ in zip(open_items["kind"], open_items["id"],
+                                      [t(f"status.{x}") for x in open_items["status"]])}
+        with st.form("pet_change"):
+            item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
+            new_status = st.selectbox(t("petitions_page.new_status"), ["in_progress", "replied", "closed"],
+                                      format_func=lambda x: t(f"status.{x}"), key="pet_new_status")
+            when = st.date_input(t("petitions_page.date"), today, max_value=today, key="pet_date")
+            text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
+            sat = st.selectbox(t("petitions_page.satisfaction"), [None, *petitions.SATISFACTION],
+                               format_func=lambda x: t("petitions_page.satisfaction_none") if x is None
+                               else t(f"satisfaction.{x}"), key="pet_sat")
+            go = st.form_submit_button(t("petitions_page.save"), type="primary")
+        if go:
+            kind, item_id = item.split("|", 1)
+            try:
+                if kind == "petition":
+                    res = petitions.change_status(c, u, item_id, new_status, when, reply_text=text or None,
+                                                  satisfaction=sat if new_status == "closed" else None, today=today)
+                else:
+                    res = petitions.change_issue_status(c, u, item_id, new_status, when, note=text or None,
+                                                        today=today)
+            except petitions.PetitionError as e:
+                st.error(str(e).split(" / ")[0] if lang == "zh" else str(e).split(" / ")[-1])
+            else:
+                st.success(t("petitions_page.saved", id=res["id"], status=t(f"status.{res['status']}")))
+                st.rerun()
+
+# ----------------------------------------------------------------------------- locating a petition
+with right:
+    st.subheader(t("petitions_page.attach"))
+    st.caption(t("petitions_page.attach_hint"))
+    pets = work[(work["kind"] == "petition")]
+    pets = pd.concat([pets[~pets["located"]], pets[pets["located"]]])
+    if pets.empty:
+        st.info(t("petitions_page.no_petitions"))
+    else:
+        how = st.radio(t("petitions_page.attach_how"), ["household", "point", "village"], horizontal=True,
+                       format_func=lambda x: t(f"petitions_page.attach.{x}"), key="pet_attach_how")
+        villages = db.df(c, "area_households", level="village", scope=scope)
+        with st.form("pet_attach"):
+            located = dict(zip(pets["id"], pets["located"]))
+            pid = st.selectbox(t("petitions_page.attach_petition"), pets["id"].tolist(), key="pet_attach_id",
+                               format_func=lambda i: i if located[i] else f"{i} · {t('value.unlocated')}")
+            hh = lon = lat = vc = None
+            if how == "household":
+                hh = st.text_input(t("petitions_page.attach.household"), key="pet_attach_hh")
+            elif how == "point":
+                a, b = st.columns(2)
+                lon = a.number_input(t("petitions_page.lon"), value=None, format="%.6f", key="pet_attach_lon")
+                lat = b.number_input(t("petitions_page.lat"), value=None, format="%.6f", key="pet_attach_lat")
+            else:
+                vnames = dict(zip(villages["code"], villages["name"]))
+                vc = st.selectbox(t("petitions_page.attach.village"), villages["code"].tolist(),
+                                  format_func=lambda x: f"{vnames[x]}（{x}）", key="pet_attach_village")
+            go2 = st.form_submit_button(t("petitions_page.save"))
+        if go2:
+            try:
+                where = petitions.attach(c, u, pid, household_code=hh or None,
+                                         lon=lon if how == "point" else None, lat=lat if how == "point" else None,
+                                         village_code=vc or None)
+            except petitions.PetitionError as e:
+                st.error(str(e).split(" / ")[0] if lang == "zh" else str(e).split(" / ")[-1])
+            else:
+                if where:
+                    st.success(t("petitions_page.attached", id=pid, area=where))
+                else:
+                    st.warning(t("petitions_page.attached_outside", id=pid))
+
+# ----------------------------------------------------------------------------- figures by area
+st.subheader(t("petitions_page.figures"))
+level = st.radio(t("petitions_page.figures_level"), ["township", "village"], horizontal=True,
+                 format_func=lambda x: t(f"petitions_page.level.{x}"), key="pet_level")
+figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today)
+st.caption(t("petitions_page.benchmarks", solved=fmt_pct(s["benchmark_solved"], lang),
+             satisfaction=fmt_pct(s["benchmark_satisfaction"], lang)))
+fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed_on_time", "on_time_rate",
+         "overdue", "rated", "satisfaction_rate", "benchmark_satisfaction", "repeat", "group", "issues",
+         "issues_closed", "solved_rate", "benchmark_solved"]
+flabels = {k: col_label(k) for k in fcols}
+pct = {flabels[k]: st.column_config.NumberColumn(flabels[k], format="percent")
+       for k in ("on_time_rate", "satisfaction_rate", "benchmark_satisfaction", "solved_rate", "benchmark_solved")}
+st.dataframe(figs[fcols].rename(columns=flabels), hide_index=True, width="stretch", column_config=pct)
+with st.expander(t("petitions_page.definitions")):
+    st.write(t("petitions_page.definitions_text", reply=int(db.rule(c, "reply_working_days")),
+               close=int(db.rule(c, "close_days"))))
+
+# ----------------------------------------------------------------------------- the monthly 通报
+st.subheader(t("petitions_page.monthly"))
+months = []
+d = today.replace(day=1)
+for _ in range(12):
+    months.append(d)
+    d = (d - dt.timedelta(days=1)).replace(day=1)
+mc1, mc2 = st.columns([2, 3])
+month = mc1.selectbox(t("petitions_page.monthly_month"), months, index=1 if today.day < 10 else 0,
+                      format_func=lambda x: fmt_month(x.year, x.month, lang), key="pet_month")
+if mc1.button(t("petitions_page.monthly_build"), key="pet_month_build"):
+    with st.spinner(t("progress.working")):
+        st.session_state["pet_month_xlsx"] = (month, monthly.monthly_workbook(c, f"{month:%Y-%m}", scope, today, "zh"))
+built = st.session_state.get("pet_month_xlsx")
+if built and built[0] == month:
+    mc2.download_button(t("petitions_page.monthly_download"), built[1], file_name=f"通报-{month:%Y-%m}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pet_month_dl")
+
+# ----------------------------------------------------------------------------- 放假安排 (administrator)
+if u is not None and u.role == "admin":
+    with st.expander(t("petitions_page.holidays"), expanded=bool(notice)):
+        if notice:
+            st.caption(notice)
+        with st.form("pet_holiday"):
+            hday = st.date_input(t("petitions_page.holiday_day"), dt.date(today.year + 1, 1, 1), key="pet_hday")
+            hwork = st.checkbox(t("petitions_page.holiday_workday"), key="pet_hwork")
+            hname = st.text_input(t("petitions_page.holiday_name"), key="pet_hname")
+            go3 = st.form_submit_button(t("petitions_page.save"))
+        if go3:
+            calendar.set_custom_day(c, u, hday, hwork, hname or None)
+            st.success(t("petitions_page.holiday_saved", day=hday.isoformat()))
+        entries = calendar.custom_days(c)
+        if len(entries):
+            st.dataframe(entries, hide_index=True, width="stretch")
