@@ -176,9 +176,10 @@ def check(table: Table, kind: str, known: Known) -> Checked:
                     duplicates += 1          # the same visit written twice: skipped, counted
                     continue
                 label = table.label(spec.key[0])
+                same = "、".join(table.label(k) for k in spec.key)
                 row_errors.append(RowError(
                     table.source, n, label, V.text(rec.get(spec.key[0])),
-                    f"与第 {first_row} 行重复（{label} 相同），保留第一次出现的行 / repeats row {first_row}"))
+                    f"与第 {first_row} 行重复（{same}相同），保留第一次出现的行 / repeats row {first_row}"))
             else:
                 seen[key] = (n, _comparable(rec))
         if row_errors:

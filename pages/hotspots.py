@@ -1,0 +1,415 @@
+"""信访热点 — the county leader's question: "Where are petitions clustering, and is it getting worse?"
+
+Headline numbers first (petitions in the period, located / unlocated, hot spots), then the map
+(Gi* hot/cold spots, petitions per 1,000 households or the emerging pattern, with an optional
+petition density layer) beside the hottest villages; selecting one lists its petitions. Below:
+the monthly trend with Esri's emerging hot spot patterns, the full table (the numbers of
+``manage.py report hotspots`` — the same function, analytics.reports.hotspots), repeat and
+escalated petitions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from analytics import export, reports
+from analytics import hotspots_page as H
+from gis import maps
+from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
+from store import db
+from ui import common as C
+from ui.common import t
+
+KEY = "hotspots_page"
+MAP_HEIGHT = 520
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ----------------------------------------------------------------------------- cached work
+
+def _stamp() -> str:
+    return str(db.one(C.con(), "hotspots_page_stamp"))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _geometry(db_path: str, level: str, stamp: str) -> gpd.GeoDataFrame:
+    """Simplified polygons of a level (cached until the data changes)."""
+    df = db.df(C.con(), "areas_of_level", level=level)
+    geoms = shapely.from_wkb([bytes(g) if g is not None else None for g in df["geom"]])
+    gdf = gpd.GeoDataFrame(df[["code", "name", "parent_code"]], geometry=geoms, crs="EPSG:4326")
+    return maps.simplify_for_map(gdf)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _emerging(db_path: str, stamp: str, level: str, end: dt.date, fdr: bool,
+              categories: tuple, channels: tuple, group_only: bool, unresolved_only: bool) -> H.Emerging:
+    return H.emerging(C.con(), level, end, months=12, fdr=fdr, categories=list(categories) or None,
+                      channels=list(channels) or None, group_only=group_only, unresolved_only=unresolved_only)
+
+
+def _record_export(area: str | None, detail: str) -> None:
+    from auth import audit
+
+    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
+
+
+# ----------------------------------------------------------------------------- labels
+
+def _trend_label(v: Any) -> str:
+    return t(f"hotspots_page.trend.{v if v in ('increasing', 'decreasing') else 'no trend'}")
+
+
+def _pattern_label(v: Any) -> str:
+    return t(f"hotspots_page.pattern.{v if v in H.PATTERNS else 'none'}")
+
+
+def _status_label(v: Any) -> str:
+    return t(f"status.{v}") if isinstance(v, str) and v else "—"
+
+
+def _level_reached_label(v: Any) -> str:
+    if isinstance(v, str) and v.strip().lower() in ("county", "city", "province", "national"):
+        return t(f"hotspots_page.level_reached.{v.strip().lower()}")
+    return v if isinstance(v, str) else "—"
+
+
+def _labels(cols) -> dict[str, str]:
+    lang = C.lang()
+    out = column_labels(cols, lang)
+    for c in cols:
+        key = f"hotspots_page.col.{c}"
+        if out.get(c) == c and key in _catalog():
+            out[c] = t(key)
+    return out
+
+
+def _catalog() -> dict[str, str]:
+    from i18n import CATALOG
+
+    return CATALOG[C.lang()]
+
+
+# ----------------------------------------------------------------------------- sections
+
+def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
+    cats = options.loc[options["kind"] == "category", "value"].tolist()
+    chans = options.loc[options["kind"] == "channel", "value"].tolist()
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns([1.1, 2, 2, 2])
+        levels = ("village", "grid")
+        default = 1 if area.level in ("village", "grid") else 0
+        level = c1.radio(t("hotspots_page.level"), levels, index=default, horizontal=True,
+                         format_func=lambda lv: t(f"level.{lv}"), key=f"{KEY}.level")
+        categories = c2.multiselect(t("hotspots_page.categories"), cats, key=f"{KEY}.categories",
+                                    placeholder=t("hotspots_page.all"))
+        channels = c3.multiselect(t("hotspots_page.channels"), chans, key=f"{KEY}.channels",
+                                  placeholder=t("hotspots_page.all"))
+        group_only = c4.checkbox(t("hotspots_page.group_only"), key=f"{KEY}.group_only")
+        unresolved_only = c4.checkbox(t("hotspots_page.unresolved_only"), key=f"{KEY}.unresolved_only")
+        fdr = c4.toggle(t("hotspots_page.fdr"), key=f"{KEY}.fdr", help=t("hotspots_page.fdr_help"))
+    return {"level": level, "categories": list(categories), "channels": list(channels),
+            "group_only": bool(group_only), "unresolved_only": bool(unresolved_only), "fdr": bool(fdr)}
+
+
+def _metrics(pets: pd.DataFrame, view: pd.DataFrame, level: str, overdue_n: int, repeats_n: int,
+             escalated_n: int, show_unlocated: bool) -> None:
+    lang = C.lang()
+    total = len(pets)
+    located = int(pets["village_code"].notna().sum()) if total else 0
+    hot_n = int((view["gi_bin"] > 0).sum())
+    cold_n = int((view["gi_bin"] < 0).sum())
+    c = st.columns(4)
+    c[0].metric(t("hotspots_page.metric.petitions"), t("unit.petitions", n=fmt_int(total, lang)))
+    c[1].metric(t("hotspots_page.metric.located"), fmt_int(located, lang),
+                delta=t("hotspots_page.metric.located_share", pct=fmt_pct(located / total if total else None, lang)),
+                delta_color="off")
+    c[2].metric(t("hotspots_page.metric.unlocated"), fmt_int(total - located, lang) if show_unlocated else "—",
+                help=t("hotspots_page.metric.unlocated_help"))
+    c[3].metric(t("hotspots_page.metric.hot_areas", level=t(f"level.{level}")), fmt_int(hot_n, lang),
+                delta=t("hotspots_page.metric.cold_delta", n=cold_n), delta_color="off",
+                help=t("hotspots_page.metric.hot_help"))
+    d = st.columns(4)
+    d[0].metric(t("hotspots_page.metric.overdue"), fmt_int(overdue_n, lang), help=t("hotspots_page.metric.overdue_help"))
+    d[1].metric(t("hotspots_page.metric.repeats"), fmt_int(repeats_n, lang))
+    d[2].metric(t("hotspots_page.metric.escalated"), fmt_int(escalated_n, lang))
+
+
+def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets: pd.DataFrame,
+         level: str) -> str | None:
+    """Draw the map; returns the code of a clicked area (or None)."""
+    lang = C.lang()
+    modes = ("gi", "rate", "emerging")
+    c1, c2 = st.columns([3, 2])
+    mode = c1.radio(t("hotspots_page.map_mode"), modes, horizontal=True, key=f"{KEY}.mode",
+                    format_func=lambda m: t(f"hotspots_page.mode.{m}"))
+    heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat")
+    g = gdf.merge(view, on=["code"], how="inner", suffixes=("_geo", ""))
+    if g.empty:
+        st.info(t("hotspots_page.map.no_geometry"))
+        return None
+    g = gpd.GeoDataFrame(g, geometry="geometry", crs=gdf.crs)
+    g["pattern"] = g["code"].map(classes["pattern"]).fillna("none") if len(classes) else "none"
+    g["gi_label"] = [gi_bin_label(b, lang) for b in g["gi_bin"]]
+    g["pattern_label"] = [_pattern_label(p) for p in g["pattern"]]
+    g["per_1000_text"] = [fmt_num(v, 2, lang) for v in g["per_1000"]]
+    fields = ["name", "petitions", "per_1000_text", "gi_z", "gi_label", "pattern_label"]
+    aliases = [t("col.name"), t("col.petitions"), t("col.per_1000"), t("col.gi_z"),
+               t("hotspots_page.col.gi_label"), t("hotspots_page.col.pattern")]
+    m = maps.base_map(bounds=g.total_bounds, tiles="none")
+    if mode == "gi":
+        cls = maps.gi_classes()
+        maps.choropleth_layer(m, g, "gi_bin", cls.bins, cls.colors, fields=fields, aliases=aliases,
+                              name=t("hotspots_page.mode.gi"))
+        items = [(maps.GI_COLORS[b], gi_bin_label(b, lang)) for b in range(3, -4, -1)]
+        maps.add_legend(m, t("legend.hotspots"), items)
+    elif mode == "rate":
+        bins, colors = H.rate_classes(g["per_1000"])
+        maps.choropleth_layer(m, g, "per_1000", bins, colors, fields=fields, aliases=aliases,
+                              name=t("hotspots_page.mode.rate"))
+        items = [(colors[0], t("hotspots_page.legend.rate_zero"))]
+        for i in range(1, len(colors)):
+            lo, hi = bins[i], bins[i + 1]
+            items.append((colors[i], t("legend.range", low=fmt_num(max(lo, 0.0), 1, lang), high=fmt_num(hi, 1, lang))))
+        items.append((maps.NO_DATA_COLOR, t("legend.no_data")))
+        maps.add_legend(m, t("legend.per_1000"), items)
+    else:
+        present = [p for p in H.PATTERNS if p in set(g["pattern"])]
+        if len(present) > 7:   # at most seven classes: the rarest patterns are drawn as "none"
+            counts = g["pattern"].value_counts()
+            keep = [p for p in counts.index if p != "none"][:6]
+            g.loc[~g["pattern"].isin(keep), "pattern"] = "none"
+            present = [p for p in H.PATTERNS if p in set(g["pattern"])]
+        g["pattern_i"] = [present.index(p) for p in g["pattern"]]
+        bins = [i - 0.5 for i in range(len(present) + 1)]
+        colors = [H.PATTERN_COLORS[p] for p in present]
+        maps.choropleth_layer(m, g, "pattern_i", bins, colors, fields=fields, aliases=aliases,
+                              name=t("hotspots_page.mode.emerging"))
+        maps.add_legend(m, t("hotspots_page.legend.emerging"), [(H.PATTERN_COLORS[p], _pattern_label(p)) for p in present])
+    if heat:
+        pts = pets[pets["village_code"].notna() & pets["lon"].notna() & pets["lat"].notna()]
+        if len(pts):
+            maps.heat_layer(m, pts, radius=12, blur=12, name=t("hotspots_page.map.heat_layer"))
+    out = maps.render(m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT,
+                      returned_objects=["last_active_drawing"])
+    st.caption(t("hotspots_page.map.click_hint"))
+    feat = (out or {}).get("last_active_drawing") or {}
+    code = (feat.get("properties") or {}).get("code") if isinstance(feat, dict) else None
+    return str(code) if code else None
+
+
+def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
+    """The hottest list; returns the code of the selected row (or None)."""
+    lang = C.lang()
+    st.subheader(t("hotspots_page.hottest.title", level=t(f"level.{level}")))
+    st.caption(t("hotspots_page.hottest.min_count", n=min_count))
+    if hot_list.empty:
+        st.info(t("hotspots_page.hottest.empty"))
+        return None
+    show = hot_list.copy()
+    show["gi_label"] = [gi_bin_label(b, lang) for b in show["gi_bin"]]
+    show["count_trend"] = [_trend_label(v) for v in show["count_trend"]]
+    show["pattern"] = [_pattern_label(p) for p in show["pattern"]]
+    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_label", "count_trend", "pattern", "overdue_count"]
+    show = show[cols]
+    ev = st.dataframe(
+        show.rename(columns=_labels(cols)), hide_index=True, width="stretch",
+        on_select="rerun", selection_mode="single-row", key=f"{KEY}.hottest.{level}",
+        column_config={_labels(["per_1000"])["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
+                       _labels(["gi_z"])["gi_z"]: st.column_config.NumberColumn(format="%.2f")},
+    )
+    rows = []
+    try:
+        rows = list(ev.selection.rows)  # type: ignore[union-attr]
+    except AttributeError:
+        rows = []
+    return str(hot_list["code"].iloc[rows[0]]) if rows else None
+
+
+def _petition_table(df: pd.DataFrame, overdue_mask: pd.Series | None = None, key: str = "") -> None:
+    lang = C.lang()
+    show = df.copy()
+    show["status"] = [_status_label(s) for s in show["status"]]
+    show["level_reached"] = [_level_reached_label(v) for v in show["level_reached"]]
+    cols = ["id", "received_on", "category", "channel", "people", "status", "replied_on", "closed_on"]
+    if overdue_mask is not None:
+        show["overdue"] = [t("value.true") if v else t("value.false") for v in overdue_mask.reindex(show.index).fillna(False)]
+        cols.append("overdue")
+    cols += ["level_reached", "village_name", "grid_name", "household_code"]
+    show = show[cols].copy()
+    for c in ("received_on", "replied_on", "closed_on"):
+        show[c] = [fmt_date(v, lang) for v in show[c]]
+    for c in ("category", "channel", "village_name", "grid_name", "household_code"):
+        show[c] = show[c].astype(object).where(show[c].notna(), "—")
+    st.dataframe(show.rename(columns=_labels(cols)), hide_index=True, width="stretch", key=key or None)
+
+
+def _pattern_legend() -> None:
+    rows = []
+    for p in H.PATTERNS:
+        rows.append(
+            f"<tr><td><span style='display:inline-block;width:14px;height:14px;border:1px solid #999;"
+            f"background:{H.PATTERN_COLORS[p]}'></span></td><td style='padding:0 8px'><b>{html.escape(_pattern_label(p))}</b></td>"
+            f"<td>{html.escape(t(f'hotspots_page.meaning.{p}'))}</td></tr>")
+    st.markdown(f"<table style='font-size:0.85rem'>{''.join(rows)}</table>", unsafe_allow_html=True)
+
+
+def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: str, end: dt.date) -> None:
+    lang = C.lang()
+    months = em.months
+    st.caption(t("hotspots_page.trend.window", start=months[0].isoformat(), end=end.isoformat()))
+    counts = em.counts.reindex(view_codes).fillna(0).astype(int)
+    total = counts.sum(axis=0)
+    trend = H.mann_kendall(total.to_numpy(dtype=float))[0]
+    st.markdown(f"**{t('hotspots_page.trend.chart')}** · {t('hotspots_page.trend.county', trend=_trend_label(trend))}")
+    chart = pd.DataFrame({t("col.petitions"): total.to_numpy()},
+                         index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months],
+                                        name=t("col.month")))
+    st.bar_chart(chart, height=220)
+    st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'level.{level}'))}**")
+    cls = em.classes.reindex(view_codes)
+    table = pd.DataFrame({
+        "name": names.reindex(view_codes).to_numpy(),
+        "pattern": [_pattern_label(p) for p in cls["pattern"].fillna("none")],
+        "count_trend": [_trend_label(v) for v in cls["count_trend"]],
+        "monthly": [list(map(int, r)) for r in counts.to_numpy()],
+        "petitions": counts.sum(axis=1).to_numpy(),
+        "_order": [H.PATTERNS.index(p) if p in H.PATTERNS else len(H.PATTERNS) for p in cls["pattern"].fillna("none")],
+    })
+    table = table.sort_values(["_order", "petitions"], ascending=[True, False]).drop(columns="_order")
+    if (cls["pattern"].fillna("none") == "none").all():
+        st.info(t("hotspots_page.trend.no_patterns"))
+    labels = _labels(list(table.columns))
+    st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch",
+                 column_config={labels["monthly"]: st.column_config.BarChartColumn(y_min=0)},
+                 key=f"{KEY}.patterns.{level}")
+    with st.expander(t("hotspots_page.trend.legend_title"), expanded=True):
+        _pattern_legend()
+    _ = lang
+
+
+# ----------------------------------------------------------------------------- the page
+
+def main() -> None:
+    lang = C.lang()
+    con = C.con()
+    sc = C.scope()
+    area = C.selected_area()
+    date_from, date_to = C.selected_period()
+    today = C.today()
+
+    st.title(t("hotspots_page.title"))
+    st.caption(t("hotspots_page.question") + " · " + t("hotspots_page.period", start=date_from.isoformat(),
+                                                        end=date_to.isoformat()))
+    options = db.df(con, "hotspots_page_options")
+    f = _filters(options, area)
+    level = f["level"]
+    if area.level == "grid":
+        level = "grid"
+    flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
+
+    hot = reports.hotspots(con, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
+    area_code = area.code if area.code is not None and area.level != "county" else None
+    if area_code is not None:
+        inside = set(db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"])
+        view = hot[hot["code"].isin(inside)].reset_index(drop=True)
+    else:
+        view = hot
+    if view.empty:
+        st.info(t("hotspots_page.empty.no_areas", level=t(f"level.{level}")))
+        return
+
+    pets = H.petitions(con, date_from, date_to, scope=sc, area=area_code, **flt)
+    od = H.overdue(con, pets, today)
+    level_col = "village_code" if level == "village" else "grid_code"
+    overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
+    rdays = H.repeat_days(con)
+    repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
+    esc = H.escalated(pets)
+    show_unlocated = area_code is None and H.county_wide(con, sc)
+    _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated)
+
+    stamp = _stamp()
+    end = min(date_to, today)
+    em = _emerging(str(C.db_path()), stamp, level, end, f["fdr"], tuple(f["categories"]), tuple(f["channels"]),
+                   f["group_only"], f["unresolved_only"])
+    min_count = int(db.rule(con, "hotspot_min_count"))
+    hot_list = H.hottest_list(view, min_count, em.classes, overdue_counts, n=10)
+
+    sel_key = f"{KEY}.selected"
+    left, right = st.columns([1, 1])
+    with left:
+        gdf = _geometry(str(C.db_path()), level, stamp)
+        clicked = _map(gdf, view, em.classes, pets, level)
+        last_click_key = f"{KEY}.last_click"
+        if clicked and clicked != st.session_state.get(last_click_key) and clicked in set(view["code"]):
+            st.session_state[sel_key] = clicked
+        st.session_state[last_click_key] = clicked
+    with right:
+        picked = _hottest(hot_list, level, min_count)
+        last_pick_key = f"{KEY}.last_pick"
+        if picked and picked != st.session_state.get(last_pick_key):
+            st.session_state[sel_key] = picked
+        st.session_state[last_pick_key] = picked
+
+    sel = st.session_state.get(sel_key)
+    if sel not in set(view["code"]):
+        sel = None
+    if sel is None:
+        st.caption(t("hotspots_page.selected.none"))
+    else:
+        name = str(view.loc[view["code"] == sel, "name"].iloc[0])
+        mine = pets[pets[level_col] == sel]
+        c1, c2 = st.columns([5, 1])
+        c1.subheader(t("hotspots_page.selected.title", name=name, n=fmt_int(len(mine), lang)))
+        if c2.button(t("hotspots_page.selected.clear"), key=f"{KEY}.clear"):
+            st.session_state.pop(sel_key, None)
+            st.rerun()
+        _petition_table(mine, od, key=f"{KEY}.selected_table")
+
+    names = view.set_index("code")["name"]
+    tabs = st.tabs([t("hotspots_page.tab.trend"), t("hotspots_page.tab.table"),
+                    t("hotspots_page.tab.repeats"), t("hotspots_page.tab.escalated")])
+    with tabs[0]:
+        _trend_tab(em, view["code"].tolist(), names, level, end)
+    with tabs[1]:
+        st.caption(t("hotspots_page.table.caption"))
+        labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
+        st.dataframe(view.rename(columns=labels), hide_index=True, width="stretch",
+                     key=f"{KEY}.table.{level}",
+                     column_config={labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
+                                    labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
+                                    labels["gi_p"]: st.column_config.NumberColumn(format="%.4f")})
+        st.download_button(t("export.xlsx"), data=export.to_xlsx_bytes({t("nav.hotspots"): view}, labels),
+                           file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
+                           mime=XLSX_MIME, key=f"{KEY}.xlsx", on_click=_record_export,
+                           args=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"),
+                           icon=":material/download:")
+    with tabs[2]:
+        st.caption(t("hotspots_page.repeats.caption", days=rdays))
+        if repeats.empty:
+            st.info(t("hotspots_page.repeats.empty"))
+        else:
+            show = repeats.copy()
+            show["status"] = [_status_label(s) for s in show["status"]]
+            for c in ("received_on", "previous_on"):
+                show[c] = [fmt_date(v, lang) for v in show[c]]
+            show["village_name"] = show["village_name"].astype(object).where(show["village_name"].notna(), "—")
+            cols = ["id", "received_on", "household_code", "category", "status", "previous_id", "previous_on",
+                    "previous_category", "days_between", "village_name"]
+            st.dataframe(show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch",
+                         key=f"{KEY}.repeats")
+    with tabs[3]:
+        st.caption(t("hotspots_page.escalated.caption"))
+        if esc.empty:
+            st.info(t("hotspots_page.escalated.empty"))
+        else:
+            _petition_table(esc, H.overdue(con, esc, today), key=f"{KEY}.escalated")
+
+
+main()

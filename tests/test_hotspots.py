@@ -1,0 +1,371 @@
+"""The petition hotspot page: Gi* against a hand calculation, emerging patterns, repeats, escalations, the page."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from analytics import hotspots_page as H
+from analytics import reports
+from i18n import column_labels
+from ingest.boundaries import import_boundaries
+from ingest.tables import load
+from store import db
+from tests.factories import COUNTY, PASSWORD, V11, V12, V21
+
+D = dt.date
+
+# ----------------------------------------------------------------------------- a 5×5 lattice
+
+TOWNSHIP = "500199001000"
+SIZE = 0.01
+X0, Y0 = 107.0, 30.0
+ISLAND = "500199001299"
+# petitions per village (row r from the south, column c from the west): a planted cluster in the NE corner
+COUNTS = np.array([
+    [0, 1, 0, 1, 0],
+    [1, 0, 2, 1, 1],
+    [0, 1, 1, 4, 5],
+    [1, 0, 3, 8, 9],
+    [0, 1, 4, 9, 10],
+])
+HOUSEHOLDS_PER_VILLAGE = 10
+ISLAND_COUNT = 2
+
+
+def vcode(r: int, c: int) -> str:
+    return f"500199001{2 * 100 + r * 5 + c + 1:03d}"
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def lattice(tmp_path_factory):
+    """5×5 square villages (one grid each) + one island village; households and petitions planted."""
+    folder = tmp_path_factory.mktemp("lattice")
+    con = db.connect(folder / "lattice.duckdb")
+    twp = gpd.GeoDataFrame({"code": [TOWNSHIP], "name": ["格子镇"], "parent_code": [None]},
+                           geometry=[shapely.box(X0, Y0, X0 + 0.2, Y0 + 0.05)], crs="EPSG:4326")
+    import_boundaries(con, None, "township", frame=twp, source="township.geojson")
+    codes, geoms, names = [], [], []
+    for r in range(5):
+        for c in range(5):
+            codes.append(vcode(r, c))
+            names.append(f"村{r}{c}")
+            geoms.append(shapely.box(X0 + c * SIZE, Y0 + r * SIZE, X0 + (c + 1) * SIZE, Y0 + (r + 1) * SIZE))
+    codes.append(ISLAND)
+    names.append("岛村")
+    island_box = (X0 + 0.15, Y0 + 0.02, X0 + 0.16, Y0 + 0.03)
+    geoms.append(shapely.box(*island_box))
+    villages = gpd.GeoDataFrame({"code": codes, "name": names, "parent_code": [TOWNSHIP] * len(codes)},
+                                geometry=geoms, crs="EPSG:4326")
+    import_boundaries(con, None, "village", frame=villages, source="villages.geojson")
+    grids = gpd.GeoDataFrame({"code": [f"{c}-W01" for c in codes], "name": ["网格"] * len(codes),
+                              "parent_code": codes}, geometry=geoms, crs="EPSG:4326")
+    import_boundaries(con, None, "grid", frame=grids, source="grids.geojson")
+    hh_rows, pet_rows = [], []
+    counts = {vcode(r, c): int(COUNTS[r, c]) for r in range(5) for c in range(5)}
+    counts[ISLAND] = ISLAND_COUNT
+    for code, g in zip(codes, geoms):
+        minx, miny, _, _ = g.bounds
+        for k in range(HOUSEHOLDS_PER_VILLAGE):
+            hh_rows.append((f"{code}H{k:02d}", f"户主{k}", minx + 0.001 + 0.0008 * k, miny + 0.005))
+        for k in range(counts[code]):
+            pet_rows.append((f"{code}P{k:02d}", "2026-06-15", f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}", "环境", "来访", "1", "受理"))
+    load(con, "households", _write_csv(folder / "households.csv", ["户编号", "户主", "经度", "纬度"], hh_rows))
+    load(con, "petitions", _write_csv(folder / "petitions.csv",
+                                      ["编号", "受理日期", "户编号", "类别", "来源", "人数", "状态"], pet_rows))
+    yield con, codes, counts
+    con.close()
+
+
+def hand_gi_star(x: np.ndarray, neighbors: list[set[int]]) -> np.ndarray:
+    """Getis-Ord Gi* by hand: binary weights with self, z = (Σ w x − W x̄) / (s √((n W − W²)/(n−1)))."""
+    n = len(x)
+    xbar = x.mean()
+    s = np.sqrt((x ** 2).mean() - xbar ** 2)          # population standard deviation
+    z = np.zeros(n)
+    for i in range(n):
+        js = neighbors[i] | {i}
+        w = len(js)
+        num = sum(x[j] for j in js) - w * xbar
+        den = s * np.sqrt((n * w - w * w) / (n - 1))
+        z[i] = num / den
+    return z
+
+
+def lattice_neighbors(codes: list[str]) -> list[set[int]]:
+    idx = {c: i for i, c in enumerate(codes)}
+    out: list[set[int]] = [set() for _ in codes]
+    for r in range(5):
+        for c in range(5):
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    if (dr or dc) and 0 <= r + dr < 5 and 0 <= c + dc < 5:
+                        out[idx[vcode(r, c)]].add(idx[vcode(r + dr, c + dc)])
+    return out          # the island has no neighbours
+
+
+def test_queen_neighbours_imported(lattice):
+    con, codes, _ = lattice
+    pairs = db.df(con, "neighbors_of_level", level="village")
+    got = {c: set(pairs.loc[pairs["code"] == c, "neighbor"]) for c in codes}
+    expected = lattice_neighbors(codes)
+    assert {c: {codes[j] for j in expected[i]} for i, c in enumerate(codes)} == got
+    assert got[ISLAND] == set()
+
+
+def test_gi_star_matches_hand_calculation(lattice):
+    con, codes, counts = lattice
+    x = np.array([1000.0 * counts[c] / HOUSEHOLDS_PER_VILLAGE for c in codes])
+    expected = hand_gi_star(x, lattice_neighbors(codes))
+    got = reports.gi_star(con, "village", codes, x)
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+    # the planted cluster is hot, the far corner is not
+    assert expected[codes.index(vcode(4, 4))] > 2.576
+    assert expected[codes.index(vcode(0, 0))] < 0
+
+
+def test_reports_hotspots_matches_hand_calculation(lattice):
+    con, codes, counts = lattice
+    df = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31)).set_index("code").loc[codes]
+    assert df["households"].tolist() == [HOUSEHOLDS_PER_VILLAGE] * len(codes)
+    assert df["petitions"].tolist() == [counts[c] for c in codes]
+    x = np.array([1000.0 * counts[c] / HOUSEHOLDS_PER_VILLAGE for c in codes])
+    z = hand_gi_star(x, lattice_neighbors(codes))
+    np.testing.assert_allclose(df["gi_z"].to_numpy(), np.round(z, 4), atol=1e-4)
+    bins = np.sign(z) * np.select([np.abs(z) >= 2.576, np.abs(z) >= 1.960, np.abs(z) >= 1.645], [3, 2, 1], 0)
+    assert df["gi_bin"].tolist() == bins.astype(int).tolist()
+    assert df.loc[vcode(4, 4), "gi_bin"] == 3
+
+
+def test_island_does_not_crash(lattice):
+    con, codes, counts = lattice
+    x = np.array([1000.0 * counts[c] / HOUSEHOLDS_PER_VILLAGE for c in codes])
+    z = reports.gi_star(con, "village", codes, x)
+    i = codes.index(ISLAND)
+    assert np.isfinite(z).all()
+    # an island's neighbourhood is itself: z = (x_i − x̄) / s
+    assert z[i] == pytest.approx((x[i] - x.mean()) / x.std(), abs=1e-9)
+    # the island alone, or with one other area, is not an error either
+    assert reports.gi_star(con, "village", [ISLAND], x[i:i + 1]).tolist() == [0.0]
+    assert np.isfinite(reports.gi_star(con, "village", [ISLAND, codes[0], codes[1]], x[[i, 0, 1]])).all()
+
+
+def test_monthly_counts_and_gi(lattice):
+    con, codes, counts = lattice
+    mc = H.monthly_counts(con, "village", D(2026, 11, 26))
+    assert list(mc.columns) == H.month_window(D(2026, 11, 26))
+    assert mc.columns[0] == D(2025, 12, 1) and mc.columns[-1] == D(2026, 11, 1)
+    assert mc[D(2026, 6, 1)].to_dict() == counts
+    assert mc.drop(columns=[D(2026, 6, 1)]).to_numpy().sum() == 0
+    hh = pd.Series(HOUSEHOLDS_PER_VILLAGE, index=mc.index)
+    z, p, bins = H.monthly_gi(con, "village", mc, hh)
+    # June's Gi* is the period's Gi*; months without petitions are all 0
+    period = reports.hotspots(con, "village", D(2026, 6, 1), D(2026, 6, 30)).set_index("code")
+    np.testing.assert_allclose(z[D(2026, 6, 1)].loc[period.index].round(4), period["gi_z"], atol=1e-4)
+    assert (bins[D(2026, 6, 1)].loc[period.index] == period["gi_bin"]).all()
+    assert (z[D(2026, 5, 1)] == 0).all()
+    em = H.emerging(con, "village", D(2026, 11, 26))
+    # hot in one month out of twelve, not the final one: no pattern
+    assert set(em.classes["pattern"]) == {"none"}
+
+
+# ----------------------------------------------------------------------------- emerging patterns
+
+Z = 3.0
+SERIES = {
+    "new_hot": [0] * 11 + [Z],
+    "consecutive_hot": [0] * 9 + [Z, Z, Z],
+    "intensifying_hot": list(np.linspace(2.2, 6.0, 12)),
+    "persistent_hot": [3.0, 4.0, 3.5, 3.2, 3.8, 3.1, 3.9, 3.3, 3.6, 3.4, 3.7, 3.5],
+    "diminishing_hot": list(np.linspace(6.0, 2.2, 12)),
+    "sporadic_hot": [Z, 0, 0, Z, 0, 0, Z, 0, 0, 0, 0, Z],
+    "oscillating_hot": [-Z, 0, Z, 0, 0, 0, 0, 0, 0, 0, 0, Z],
+    "historical_hot": [Z] * 11 + [0],
+    "none": [0] * 12,
+}
+
+
+@pytest.mark.parametrize("pattern", list(SERIES))
+def test_emerging_hot_patterns(pattern):
+    out = H.emerging_classes([SERIES[pattern]])
+    assert out["pattern"].tolist() == [pattern]
+
+
+@pytest.mark.parametrize("pattern", [p for p in SERIES if p != "none"])
+def test_emerging_cold_patterns_mirror(pattern):
+    out = H.emerging_classes([[-v for v in SERIES[pattern]]])
+    assert out["pattern"].tolist() == [pattern.replace("_hot", "_cold")]
+
+
+def test_emerging_all_at_once_with_bins_and_index():
+    names = list(SERIES)
+    z = pd.DataFrame([SERIES[n] for n in names], index=names)
+    bins = np.sign(z) * (z.abs() >= 1.96) * 2
+    out = H.emerging_classes(z, bins=bins)
+    assert out.index.tolist() == names
+    assert out["pattern"].tolist() == names
+    assert out.loc["intensifying_hot", "trend"] == "increasing"
+    assert out.loc["diminishing_hot", "trend"] == "decreasing"
+    assert out.loc["persistent_hot", "trend"] == "no trend"
+    assert set(out["pattern"]) <= set(H.PATTERNS)
+    # a weak 90 % bin does not count when only 95 % counts
+    weak = H.emerging_classes([[0] * 11 + [1.8]])
+    assert weak["pattern"].tolist() == ["none"]
+    assert H.emerging_classes([[0] * 11 + [1.8]], alpha=0.10)["pattern"].tolist() == ["new_hot"]
+
+
+def test_mann_kendall_edges():
+    assert H.mann_kendall([1, 2])[0] == "no trend"
+    assert H.mann_kendall([5] * 12)[0] == "no trend"
+    assert H.mann_kendall(range(12))[0] == "increasing"
+    assert H.mann_kendall(range(12, 0, -1))[0] == "decreasing"
+
+
+def test_every_pattern_has_a_label_and_a_meaning():
+    from i18n import CATALOG
+
+    for lang in ("zh", "en"):
+        for p in H.PATTERNS:
+            assert f"hotspots_page.pattern.{p}" in CATALOG[lang]
+            assert f"hotspots_page.meaning.{p}" in CATALOG[lang]
+    assert set(H.PATTERN_COLORS) == set(H.PATTERNS)
+
+
+# ----------------------------------------------------------------------------- lists on the tiny world
+
+def test_hottest_list_min_count():
+    hot = pd.DataFrame({"code": list("abcd"), "name": list("ABCD"), "households": [10] * 4,
+                        "petitions": [2, 5, 9, 3], "per_1000": [200.0, 500.0, 900.0, 300.0],
+                        "gi_z": [4.0, 1.0, 2.5, -1.0], "gi_p": [0.0] * 4, "gi_bin": [3, 0, 2, 0]})
+    classes = pd.DataFrame({"pattern": ["new_hot"] * 4, "count_trend": ["increasing"] * 4}, index=list("abcd"))
+    out = H.hottest_list(hot, 3, classes, pd.Series({"c": 2}))
+    # "a" has the highest z but fewer than 3 petitions: never ranked, keeps its z in the table
+    assert out["code"].tolist() == ["c", "b", "d"]
+    assert out["rank"].tolist() == [1, 2, 3]
+    assert out["overdue_count"].tolist() == [2, 0, 0]
+    assert out["pattern"].tolist() == ["new_hot"] * 3
+    assert H.hottest_list(hot, 100).empty
+
+
+def test_petitions_location_and_overdue(tiny):
+    con, _ = tiny
+    df = H.petitions(con, D(2026, 1, 1), D(2026, 12, 31))
+    loc = dict(zip(df["id"], df["village_code"]))
+    assert loc["P1"] == V11 and loc["P2"] == V12 and loc["P3"] == V21 and pd.isna(loc["P4"])
+    # a scoped user never sees the unlocated petition
+    scoped = H.petitions(con, D(2026, 1, 1), D(2026, 12, 31), scope=["500100001000"])
+    assert set(scoped["id"]) == {"P1", "P2"}
+    assert set(H.petitions(con, D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])["id"]) == {"P1", "P2", "P3", "P4"}
+    assert set(H.petitions(con, D(2026, 1, 1), D(2026, 12, 31), area=V12)["id"]) == {"P2"}
+    assert set(H.petitions(con, D(2026, 1, 1), D(2026, 12, 31), categories=["环境"], group_only=True)["id"]) == {"P2"}
+    od = H.overdue(con, df, D(2026, 11, 26)).set_axis(df["id"]).to_dict()
+    # P2 and P4 are still "received" weeks later; P1 closed, P3 replied
+    assert od == {"P1": False, "P2": True, "P3": False, "P4": True}
+    # 7 working days after Tuesday 2026-11-03 is Thursday 2026-11-12
+    p4 = df[df["id"] == "P4"]
+    assert not H.overdue(con, p4, D(2026, 11, 12)).iloc[0]
+    assert H.overdue(con, p4, D(2026, 11, 13)).iloc[0]
+
+
+def test_repeat_and_escalated(tiny):
+    con, _ = tiny
+    con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status, level_reached)
+        VALUES ('P5', DATE '2026-11-20', 'H01', '土地征收', '来访', 1, 'received', 'province'),
+               ('P6', DATE '2026-01-05', 'H06', '环境', '来信', 1, 'closed', 'city'),
+               ('P7', DATE '2026-06-01', 'H06', '环境', '来信', 1, 'received', 'county')""")
+    rep = H.repeat_petitions(con, D(2026, 1, 1), D(2026, 12, 31), days=90)
+    # P5 comes 43 days after P1 from the same household; P7 is 147 days after P6
+    assert rep["id"].tolist() == ["P5"]
+    r = rep.iloc[0]
+    assert (r["previous_id"], r["days_between"], r["village_code"]) == ("P1", 43, V11)
+    assert H.repeat_petitions(con, D(2026, 1, 1), D(2026, 12, 31), days=30).empty
+    assert H.repeat_petitions(con, D(2026, 1, 1), D(2026, 12, 31), days=90, scope=["500100002000"]).empty
+    esc = H.escalated(H.petitions(con, D(2026, 1, 1), D(2026, 12, 31)))
+    assert sorted(esc["id"]) == ["P5", "P6"]
+
+
+def test_monthly_counts_add_up_to_hotspots(tiny):
+    con, _ = tiny
+    mc = H.monthly_counts(con, "village", D(2026, 11, 26))
+    hot = reports.hotspots(con, "village", mc.columns[0], D(2026, 11, 26)).set_index("code")
+    assert mc.sum(axis=1).to_dict() == hot["petitions"].to_dict()
+    assert mc.loc[V21, D(2026, 11, 1)] == 1
+
+
+def test_rate_classes():
+    bins, colors = H.rate_classes([0, 0, 10, 20, 30, 40, 50, 60, float("nan")])
+    assert bins[0] == 0 and len(bins) == len(colors) + 1 and len(colors) <= 7
+    assert all(a < b for a, b in zip(bins, bins[1:]))
+    bins, colors = H.rate_classes([0, 0])
+    assert len(bins) == len(colors) + 1
+
+
+# ----------------------------------------------------------------------------- the page
+
+def _login(monkeypatch, path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.text_input(key="login_name").input("leader")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    at.switch_page("pages/hotspots.py").run()
+    return at
+
+
+def _table(at) -> pd.DataFrame:
+    labels = list(column_labels(reports.HOTSPOT_COLUMNS, "zh").values())
+    found = [d.value for d in at.dataframe if list(d.value.columns) == labels]
+    assert len(found) == 1
+    return found[0].set_axis(reports.HOTSPOT_COLUMNS, axis=1)
+
+
+def test_page_shows_the_report(tiny, monkeypatch):
+    con, path = tiny
+    at = _login(monkeypatch, path)
+    assert not at.exception
+    assert at.title[0].value == "信访热点"
+    expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])
+    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["时段内信访件"] == "4 件"
+    assert metrics["已定位"] == "3" and metrics["无法定位"] == "1"
+
+    # filters: FDR and unresolved only give the same numbers as reports.hotspots with them
+    at.toggle(key="hotspots_page.fdr").set_value(True).run()
+    at.checkbox(key="hotspots_page.unresolved_only").check().run()
+    assert not at.exception
+    expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY],
+                                unresolved_only=True)
+    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
+    assert {m.label: m.value for m in at.metric}["时段内信访件"] == "2 件"
+
+    # grid level on demand
+    at.radio(key="hotspots_page.level").set_value("grid").run()
+    assert not at.exception
+    expected = reports.hotspots(con, "grid", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY],
+                                unresolved_only=True)
+    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
+
+    # every map mode draws without an error
+    for mode in ("rate", "emerging"):
+        at.radio(key="hotspots_page.mode").set_value(mode).run()
+        assert not at.exception
+    at.toggle(key="hotspots_page.heat").set_value(True).run()
+    assert not at.exception
