@@ -103,13 +103,16 @@ def queen_pairs(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
-                      min_m2: float = 1.0) -> tuple[list[tuple[str, str, float]], float]:
+                      min_m2: float = 1.0, metric=None) -> tuple[list[tuple[str, str, float]], float]:
     """Overlaps between sibling polygons and the gap they leave inside their parent, in m².
 
     Parameters
     ----------
-    children : siblings in a metric CRS (see :func:`metric_crs`), with a ``code`` column.
+    children : siblings with a ``code`` column, in a metric CRS or in lon/lat (EPSG:4326).
     parent_geom : their parent's polygon in the same CRS, or None.
+    metric : for lon/lat input, the CRS the overlaps and gaps are measured in (default
+        :func:`metric_crs`). The intersections are computed in lon/lat, where the edges are straight:
+        projecting first bends long edges and invents slivers between exactly fitting areas.
 
     Returns
     -------
@@ -119,19 +122,32 @@ def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
         return [], 0.0
     g = children.geometry.to_numpy()
     codes = children["code"].to_numpy()
+    geographic = children.crs is not None and children.crs.is_geographic
+
+    def m2(geoms) -> np.ndarray:
+        geoms = np.asarray(geoms, dtype=object)
+        if not geographic:
+            return shapely.area(geoms)
+        out = np.zeros(len(geoms))
+        some = ~shapely.is_empty(geoms)
+        if some.any():
+            s = gpd.GeoSeries(geoms[some], crs=children.crs)
+            out[some] = s.to_crs(metric or metric_crs(children)).area.to_numpy()
+        return out
+
     tree = shapely.STRtree(g)
     a, b = tree.query(g, predicate="intersects")
     keep = a < b
     a, b = a[keep], b[keep]
     overlaps: list[tuple[str, str, float]] = []
     if len(a):
-        areas = shapely.area(shapely.intersection(g[a], g[b]))
+        areas = m2(shapely.intersection(g[a], g[b]))
         for i, j, ar in zip(a, b, areas):
             if ar >= min_m2:
                 overlaps.append((codes[i], codes[j], float(ar)))
     gap = 0.0
     if parent_geom is not None:
-        gap = float(shapely.area(shapely.difference(parent_geom, shapely.union_all(g))))
+        gap = float(m2([shapely.difference(parent_geom, shapely.union_all(g))])[0])
         if gap < min_m2:
             gap = 0.0
     return overlaps, gap

@@ -5,6 +5,7 @@ Re-importing a level replaces it; children are re-parented and households re-ass
 """
 from __future__ import annotations
 
+import codecs
 import shutil
 import struct
 import tempfile
@@ -133,10 +134,11 @@ def detect_dbf_encoding(dbf: Path) -> str:
     while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
         texts.append(raw[pos:pos + 11].split(b"\x00", 1)[0])
         pos += 32
-    texts.append(raw[header_len:])
-    blob = b"\n".join(texts)
     try:
-        blob.decode("utf-8")
+        # a UTF-8 field name cut at 11 bytes may end in half a character: that alone is no evidence
+        for name in texts:
+            codecs.getincrementaldecoder("utf-8")().decode(name, final=False)
+        raw[header_len:].decode("utf-8")
         return "UTF-8"
     except UnicodeDecodeError:
         return "GB18030"
@@ -286,7 +288,8 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
                       coords: str = "wgs84", encoding: str | None = None, strict: bool = False,
                       progress: Callable[[float, str], None] | None = None,
                       frame: gpd.GeoDataFrame | None = None, source: str | None = None,
-                      audit: Callable[[duckdb.DuckDBPyConnection, dict], None] | None = None) -> BoundaryResult:
+                      audit: Callable[[duckdb.DuckDBPyConnection, dict], None] | None = None,
+                      dry_run: bool = False) -> BoundaryResult:
     """Import one level of boundaries, replacing what was there, in one transaction.
 
     Parameters
@@ -298,6 +301,8 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
     encoding : the DBF text encoding; detected when not given.
     strict : write nothing when any feature is bad.
     frame : an already-read GeoDataFrame (the demo builder and tests).
+    dry_run : do everything inside the transaction, then roll it back: the counts, repairs,
+        overlaps, gaps and households moved are those a real import would give; nothing is written.
 
     Returns
     -------
@@ -349,32 +354,40 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
     res.imported = len(incoming) - res.replaced
 
     step(0.5, "写入数据库")
-    with db.transaction(con):
-        db.execute(con, "areas_delete_level", level=level)
-        con.register("incoming_areas", incoming)
-        try:
-            db.execute(con, "areas_insert", level=level)
-        finally:
-            con.unregister("incoming_areas")
-        res.parents_derived, res.orphans = _derive_parents(con, level)
-        below = child_level(level)
-        if below:
-            _derive_parents(con, below)
-        db.execute(con, "ancestors_rebuild")
-        step(0.7, "计算相邻关系")
-        _rebuild_neighbors(con, level)
-        step(0.8, "重新分配住户到网格")
-        moved, unassigned = reassign_points(con)
-        if level == "grid":
-            res.households_moved, res.households_unassigned = moved, unassigned
-        if audit:
-            audit(con, {"level": level, "imported": res.imported, "updated": res.replaced,
-                        "rejected": res.rejected, "households_moved": moved})
-
-    step(0.9, "检查重叠和空隙")
-    _siblings_report(con, level, clean, res)
+    try:
+        with db.transaction(con):
+            db.execute(con, "areas_delete_level", level=level)
+            con.register("incoming_areas", incoming)
+            try:
+                db.execute(con, "areas_insert", level=level)
+            finally:
+                con.unregister("incoming_areas")
+            res.parents_derived, res.orphans = _derive_parents(con, level)
+            below = child_level(level)
+            if below:
+                _derive_parents(con, below)
+            db.execute(con, "ancestors_rebuild")
+            step(0.7, "计算相邻关系")
+            _rebuild_neighbors(con, level)
+            step(0.8, "重新分配住户到网格")
+            moved, unassigned = reassign_points(con)
+            if level == "grid":
+                res.households_moved, res.households_unassigned = moved, unassigned
+            step(0.9, "检查重叠和空隙")
+            _siblings_report(con, level, clean, res)       # read inside: a dry run sees the new level
+            if dry_run:
+                raise _DryRun()
+            if audit:
+                audit(con, {"level": level, "imported": res.imported, "updated": res.replaced,
+                            "rejected": res.rejected, "households_moved": moved})
+    except _DryRun:
+        pass
     step(1.0, "完成")
     return res
+
+
+class _DryRun(Exception):
+    """Rolls the boundary transaction back after everything was computed."""
 
 
 def _derive_parents(con: duckdb.DuckDBPyConnection, level: str) -> tuple[int, list[str]]:
@@ -455,14 +468,13 @@ def _siblings_report(con: duckdb.DuckDBPyConnection, level: str, clean: gpd.GeoD
     stored = A.load_level(con, level)
     if stored.empty:
         return
-    crs = A.metric_crs(stored)
-    stored = stored.to_crs(crs)
+    crs = A.metric_crs(stored)           # measured in metres, intersected in lon/lat (straight edges)
     up = parent_level(level)
-    parents = A.load_level(con, up).to_crs(crs) if up else None
+    parents = A.load_level(con, up) if up else None
     parent_geom = dict(zip(parents["code"], parents.geometry)) if parents is not None else {}
     for parent_code, kids in stored.groupby(stored["parent_code"].fillna(""), sort=True):
         pgeom = parent_geom.get(parent_code)
-        ov, gap = A.overlaps_and_gaps(kids, pgeom)
+        ov, gap = A.overlaps_and_gaps(kids, pgeom, metric=crs)
         res.overlaps.extend(ov)
         if gap > 0 and pgeom is not None:
             res.gaps.append((parent_code, gap))

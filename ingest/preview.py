@@ -1,0 +1,234 @@
+"""What the import page does with an uploaded file, without Streamlit: save it privately, preview it,
+dry-run it, import it (audited), and give the rejected rows as CSV.
+
+The page (pages/import_data.py) only draws widgets and calls these, so they are tested directly.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import duckdb
+import pandas as pd
+
+from .boundaries import VECTOR_SUFFIXES, BoundaryResult, import_boundaries, read_vector
+from .errors import ImportFailed, RowError, write_errors_csv
+from .reader import TABULAR_SUFFIXES, read_table
+from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, KINDS, LEVELS, SPECS
+from .tables import ImportResult, load
+
+MAX_UPLOAD_MB = 200                      # keep equal to server.maxUploadSize in .streamlit/config.toml
+PREVIEW_ROWS = 10
+ALL_KINDS = ("boundaries",) + KINDS
+
+Progress = Callable[[float, str], None]
+
+
+class UploadRefused(ImportFailed):
+    """An uploaded file refused before reading it (too large, wrong type, empty)."""
+
+
+def accepted_suffixes(kind: str) -> tuple[str, ...]:
+    """File name endings accepted for a kind (without the dot, for st.file_uploader)."""
+    # a Shapefile is several files: it is uploaded zipped
+    sfx = tuple(s for s in VECTOR_SUFFIXES if s != ".shp") if kind == "boundaries" else (".csv", ".xlsx", ".xlsm")
+    return tuple(s.lstrip(".") for s in sfx)
+
+
+def safe_name(name: str) -> str:
+    """The uploaded file's own name, reduced to a plain file name (no folders, no control characters)."""
+    base = re.split(r"[\\/]", str(name or ""))[-1]
+    base = re.sub(r"[\x00-\x1f]", "", base).strip().lstrip(".")
+    return base[:120] or "upload"
+
+
+@contextmanager
+def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB) -> Iterator[Path]:
+    """Write an upload to a private temporary folder (mode 0700) and delete it afterwards.
+
+    Raises
+    ------
+    UploadRefused with a sentence when the file is empty, too large or of the wrong type.
+    """
+    fname = safe_name(name)
+    suffix = Path(fname).suffix.lower()
+    if not data:
+        raise UploadRefused(f"{fname}: 文件是空的 / the file is empty")
+    if len(data) > max_mb * 1024 * 1024:
+        raise UploadRefused(f"{fname}: 文件超过 {max_mb} MB，请拆分后再导入 / the file is larger than {max_mb} MB")
+    if suffix.lstrip(".") not in accepted_suffixes(kind):
+        allowed = "、".join("." + s for s in accepted_suffixes(kind))
+        raise UploadRefused(f"{fname}: 不支持的文件类型 {suffix or '（无扩展名）'}（可用：{allowed}）"
+                            " / unsupported file type")
+    folder = Path(tempfile.mkdtemp(prefix="lianxin-upload-"))
+    try:
+        os.chmod(folder, 0o700)
+        path = folder / fname
+        with open(path, "wb") as f:
+            f.write(data)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheets of an Excel file ([] for CSV or an unreadable file)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return []
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(p)).sheet_names)
+    except Exception:
+        return []
+
+
+@dataclass
+class Preview:
+    """What a person checks before importing: the header found and how it maps, and the first rows."""
+
+    kind: str
+    source: str
+    rows: pd.DataFrame                                  # the first rows, as in the file
+    mapping: list[tuple[str, str]] = field(default_factory=list)   # (column in the file, canonical name)
+    missing_required: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    header_row: int = 0
+    total_rows: int = 0
+    encoding: str = ""
+    sheet: str = ""
+    crs: str = ""                                       # boundaries only
+
+
+def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int = PREVIEW_ROWS) -> Preview:
+    """Read a households/staff/visits/petitions file and show how its header was understood."""
+    spec = SPECS[kind]
+    table = read_table(path, spec, sheet)
+    width = len(table.header)
+    head = [list(cells[:width]) + [""] * (width - len(cells)) for _, cells in table.rows[:n]]
+    cols = _unique([h or f"({i + 1})" for i, h in enumerate(table.header)])
+    frame = pd.DataFrame([[_show(v) for v in r] for r in head], columns=cols)
+    frame.insert(0, "row", [r for r, _ in table.rows[:n]])
+    order = sorted(table.mapping.items(), key=lambda kv: kv[1])
+    return Preview(kind=kind, source=table.source, rows=frame,
+                   mapping=[(table.header[i], name) for name, i in order],
+                   missing_required=[c.label for c in spec.columns if c.required and c.name not in table.mapping],
+                   ignored=table.ignored, header_row=table.header_row, total_rows=len(table.rows),
+                   encoding=table.encoding, sheet=table.sheet)
+
+
+def preview_boundaries(path: str | Path, level: str, encoding: str | None = None,
+                       n: int = PREVIEW_ROWS) -> Preview:
+    """Read a boundary file: its CRS, the text encoding used, its attribute columns and how they map."""
+    gdf, crs, enc = read_vector(path, encoding or None)
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    norm = {str(c).strip().lower(): c for c in cols}
+    mapping: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for canonical, aliases in (("code", BOUNDARY_CODE[level]), ("name", BOUNDARY_NAME[level]),
+                               ("parent_code", BOUNDARY_PARENT[level])):
+        for a in aliases:
+            c = norm.get(a.lower())
+            if c is not None and c not in taken:
+                mapping.append((str(c), canonical))
+                taken.add(c)
+                break
+    missing = [c for c in ("code", "name") if c not in {m[1] for m in mapping}]
+    frame = pd.DataFrame(gdf[cols].head(n)).astype(object).map(_show) if cols else pd.DataFrame()
+    frame.insert(0, "row", list(range(1, len(frame) + 1)))
+    frame["geometry"] = [g.geom_type if g is not None else "" for g in gdf.geometry.head(n)]
+    return Preview(kind="boundaries", source=Path(path).name, rows=frame, mapping=mapping,
+                   missing_required=missing, ignored=[str(c) for c in cols if c not in taken],
+                   total_rows=len(gdf), encoding=enc, crs=crs)
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "isoformat"):
+        return v.isoformat()[:10]
+    if isinstance(v, float) and v != v:
+        return ""
+    return str(v)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        out.append(n if k == 0 else f"{n} ({k + 1})")
+    return out
+
+
+def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, level: str = "grid",
+               coords: str = "wgs84", encoding: str | None = None, sheet: str | None = None,
+               strict: bool = False, dry_run: bool = False, actor: Any = "admin",
+               progress: Progress | None = None) -> ImportResult | BoundaryResult:
+    """Dry-run or import one file as the page does; a real import is audited under ``actor``.
+
+    Returns an ImportResult (tables) or a BoundaryResult (boundaries).
+    """
+    if kind not in ALL_KINDS:
+        raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")
+    name = getattr(actor, "name", None) or str(actor)
+
+    def audit(c: duckdb.DuckDBPyConnection, counts: dict) -> None:
+        from auth import audit as A
+
+        A.record(c, name, "import", counts=counts, detail=Path(path).name)
+
+    if kind == "boundaries":
+        if level not in LEVELS:
+            raise ImportFailed(f"未知层级 {level} / unknown level")
+        return import_boundaries(con, path, level, coords=coords, encoding=encoding or None, strict=strict,
+                                 progress=progress, audit=audit, dry_run=dry_run)
+    return load(con, kind, path, coords=coords, strict=strict, sheet=sheet or None, dry_run=dry_run,
+                progress=progress, audit=audit, actor=name)
+
+
+def counts(res: ImportResult | BoundaryResult) -> dict[str, int]:
+    """The summary numbers of a result, for st.metric."""
+    if isinstance(res, BoundaryResult):
+        out = {"imported": res.imported, "updated": res.replaced, "skipped": 0, "rejected": res.rejected}
+        if res.level == "grid":
+            out["households_moved"] = res.households_moved
+            out["unassigned"] = res.households_unassigned
+        return out
+    out = {"imported": res.imported, "updated": res.updated, "skipped": res.skipped, "rejected": res.rejected}
+    if res.kind == "households":
+        out["unassigned"] = res.unassigned
+    return out
+
+
+def errors_frame(errors: list[RowError]) -> pd.DataFrame:
+    """The rejected rows as a table (row, column, value, message)."""
+    return pd.DataFrame([(e.row, e.column, e.value, e.message) for e in errors],
+                        columns=["row", "column", "value", "message"])
+
+
+def errors_csv_bytes(errors: list[RowError]) -> bytes:
+    """The rejected rows as the CLI's ``--errors`` CSV (UTF-8 with BOM), for a download button."""
+    with tempfile.TemporaryDirectory(prefix="lianxin-errors-") as d:
+        p = Path(d) / "errors.csv"
+        write_errors_csv(errors, p)
+        return p.read_bytes()
+
+
+def has_writes(res: ImportResult | BoundaryResult) -> bool:
+    """Whether committing the dry-run would change anything."""
+    c = counts(res)
+    return c["imported"] + c["updated"] > 0
+
+
+__all__ = ["MAX_UPLOAD_MB", "ALL_KINDS", "UploadRefused", "Preview", "accepted_suffixes", "safe_name",
+           "private_copy", "sheet_names", "preview_table", "preview_boundaries", "run_import", "counts",
+           "errors_frame", "errors_csv_bytes", "has_writes", "io"]

@@ -1,0 +1,156 @@
+"""Import data (admin, office): choose what, upload, preview the header mapping, dry run, then import.
+
+The work is done by ingest/preview.py (tested without Streamlit); this page draws widgets only.
+Uploads are written to a private temporary folder and deleted at the end of each run; zips are
+unpacked by the importer's safe extraction. Every import is audited under the signed-in user.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from i18n import fmt_int
+from ingest import preview as P
+from ingest.boundaries import BoundaryResult
+from ingest.errors import ImportFailed
+from ingest.spec import LEVELS
+from ui import common as C
+from ui.common import t
+
+KEY = "import_page"
+COORDS = ("wgs84", "gcj02", "bd09")
+
+lang = C.lang()
+u = C.user()
+st.title(t("import_page.title"))
+st.caption(t("import_page.intro"))
+
+# ----------------------------------------------------------------------------- options
+
+c1, c2, c3 = st.columns(3)
+kind = c1.selectbox(t("import_page.kind"), P.ALL_KINDS, format_func=lambda k: t(f"import_page.kind.{k}"),
+                    key=f"{KEY}.kind")
+level = encoding = None
+if kind == "boundaries":
+    level = c2.selectbox(t("import_page.level"), LEVELS, index=LEVELS.index("grid"),
+                         format_func=lambda x: t(f"level.{x}"), key=f"{KEY}.level")
+    encoding = c3.text_input(t("import_page.encoding"), key=f"{KEY}.encoding",
+                             help=t("import_page.encoding_help")).strip() or None
+coords = c2.selectbox(t("import_page.coords"), COORDS, format_func=lambda x: t(f"import_page.coords.{x}"),
+                      key=f"{KEY}.coords") if kind != "staff" and kind != "visits" else "wgs84"
+strict = st.checkbox(t("import_page.strict"), key=f"{KEY}.strict")
+
+upload = st.file_uploader(t("import_page.upload"), type=list(P.accepted_suffixes(kind)),
+                          help=t("import_page.upload_help", mb=P.MAX_UPLOAD_MB), key=f"{KEY}.file.{kind}")
+if upload is None:
+    st.info(t("import_page.waiting"))
+    st.stop()
+
+if upload.size > P.MAX_UPLOAD_MB * 1024 * 1024:
+    st.error(t("import_page.too_large", mb=P.MAX_UPLOAD_MB))
+    st.stop()
+
+
+def _error(e: Exception) -> None:
+    st.error(t("import_page.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))
+
+
+def _metrics(counts: dict[str, int]) -> None:
+    cols = st.columns(len(counts))
+    for col, (k, v) in zip(cols, counts.items()):
+        col.metric(t(f"import_page.count.{k}"), fmt_int(v, lang))
+
+
+def _progress_bar():
+    bar = st.progress(0.0, text=t("import_page.progress"))
+
+    def progress(f: float, msg: str) -> None:
+        bar.progress(min(max(float(f), 0.0), 1.0), text=msg)
+    return bar, progress
+
+
+data = upload.getvalue()
+try:
+    with P.private_copy(upload.name, data, kind) as path:
+        sheets = P.sheet_names(path)
+        sheet = None
+        if len(sheets) > 1:
+            sheet = st.selectbox(t("import_page.sheet"), sheets, key=f"{KEY}.sheet")
+        # what the dry run was for: the same bytes and the same options
+        signature = hashlib.sha256(data).hexdigest() + repr((kind, level, encoding, coords, sheet, strict))
+
+        # ------------------------------------------------------------------- preview
+        st.subheader(t("import_page.preview"))
+        pv = (P.preview_boundaries(path, level, encoding) if kind == "boundaries"
+              else P.preview_table(path, kind, sheet))
+        facts = []
+        if kind == "boundaries":
+            facts.append(t("import_page.crs_used", crs=pv.crs or t("import_page.no_crs")))
+            facts.append(t("import_page.encoding_used", encoding=pv.encoding))
+            facts.append(t("import_page.features", n=fmt_int(pv.total_rows, lang)))
+        else:
+            facts.append(t("import_page.header_found", row=pv.header_row, n=fmt_int(pv.total_rows, lang)))
+            if pv.sheet:
+                facts.append(t("import_page.sheet_used", sheet=pv.sheet))
+            if pv.encoding and pv.encoding != "xlsx":
+                facts.append(t("import_page.encoding_used", encoding=pv.encoding))
+        st.caption(" · ".join(facts))
+        left, right = st.columns([1, 3])
+        with left:
+            st.markdown(f"**{t('import_page.mapping')}**")
+            st.dataframe(pd.DataFrame(pv.mapping, columns=[t("import_page.mapping.file"),
+                                                           t("import_page.mapping.field")]),
+                         hide_index=True, width="stretch")
+        with right:
+            st.dataframe(pv.rows, hide_index=True, width="stretch")
+        if pv.ignored:
+            st.caption(t("import_page.ignored", cols="、".join(pv.ignored)))
+        if pv.missing_required:
+            st.warning(t("import_page.missing_required", cols="、".join(pv.missing_required)))
+
+        # ------------------------------------------------------------------- dry run
+        if st.button(t("import_page.dry_run"), key=f"{KEY}.dry_run"):
+            bar, progress = _progress_bar()
+            res = P.run_import(C.con(), kind, path, level=level or "grid", coords=coords, encoding=encoding,
+                               sheet=sheet, strict=strict, dry_run=True, actor=u, progress=progress)
+            bar.empty()
+            st.session_state[f"{KEY}.dry"] = {
+                "signature": signature, "counts": P.counts(res), "errors": P.errors_frame(res.errors),
+                "errors_csv": P.errors_csv_bytes(res.errors) if res.errors else b"",
+                "notes": res.notes() if isinstance(res, BoundaryResult) else [],
+                "unassigned": getattr(res, "unassigned_codes", []),
+                "writes": P.has_writes(res), "bad": bool(res.errors),
+            }
+
+        dry = st.session_state.get(f"{KEY}.dry")
+        if dry and dry["signature"] == signature:
+            st.subheader(t("import_page.dry_run_done"))
+            _metrics(dry["counts"])
+            if dry["notes"]:
+                st.markdown(f"**{t('import_page.notes')}**")
+                st.text("\n".join(dry["notes"]))
+            if dry["unassigned"]:
+                st.caption(t("import_page.unassigned_list", codes="、".join(dry["unassigned"][:50])))
+            if len(dry["errors"]):
+                st.markdown(f"**{t('import_page.rejected_rows')}**")
+                shown = dry["errors"].rename(columns={c: t(f"import_page.col.{c}") for c in dry["errors"].columns})
+                st.dataframe(shown, hide_index=True, width="stretch")
+                st.download_button(t("import_page.download_errors"), dry["errors_csv"],
+                                   file_name=f"{P.safe_name(upload.name)}.errors.csv", mime="text/csv",
+                                   key=f"{KEY}.download")
+            if strict and dry["bad"]:
+                st.warning(t("import_page.strict_blocked"))
+            elif not dry["writes"]:
+                st.info(t("import_page.nothing_to_write"))
+            elif st.button(t("import_page.commit"), type="primary", key=f"{KEY}.commit"):
+                bar, progress = _progress_bar()
+                res = P.run_import(C.con(), kind, path, level=level or "grid", coords=coords, encoding=encoding,
+                                   sheet=sheet, strict=strict, dry_run=False, actor=u, progress=progress)
+                bar.empty()
+                st.session_state.pop(f"{KEY}.dry", None)
+                st.cache_data.clear()              # maps and tables read the new data
+                st.success(t("import_page.committed", summary=res.summary()))
+except ImportFailed as e:
+    _error(e)

@@ -1,0 +1,236 @@
+"""The import page: its logic (ingest/preview.py) on real files, and the page through AppTest.
+
+AppTest cannot upload files, so the page's steps are tested as the functions it calls.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pytest
+import shapely
+
+from ingest import preview as P
+from ingest.boundaries import BoundaryResult
+from ingest.errors import ImportFailed
+from tests import factories as F
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def csv_bytes(header, rows, encoding="utf-8") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+# ----------------------------------------------------------------------------- uploads
+
+def test_private_copy_written_and_deleted():
+    with P.private_copy("../../etc/户籍.csv", b"a,b\n", "households") as path:
+        assert path.name == "户籍.csv" and path.read_bytes() == b"a,b\n"
+        assert (path.parent.stat().st_mode & 0o777) == 0o700
+        folder = path.parent
+    assert not folder.exists()
+
+
+def test_private_copy_deleted_after_an_error():
+    with pytest.raises(RuntimeError):
+        with P.private_copy("x.csv", b"a", "households") as path:
+            folder = path.parent
+            raise RuntimeError
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("name,data,kind,match", [
+    ("x.csv", b"", "households", "空"),
+    ("x.exe", b"MZ", "households", "不支持"),
+    ("x.shp", b"shp", "boundaries", "不支持"),          # a Shapefile is uploaded zipped
+    ("x.csv", b"0" * (2 * 1024 * 1024 + 1), "households", "2 MB"),
+])
+def test_upload_refused_with_a_sentence(name, data, kind, match):
+    with pytest.raises(P.UploadRefused, match=match):
+        with P.private_copy(name, data, kind, max_mb=2):
+            pass
+
+
+def test_accepted_suffixes():
+    assert set(P.accepted_suffixes("households")) == {"csv", "xlsx", "xlsm"}
+    assert "zip" in P.accepted_suffixes("boundaries") and "shp" not in P.accepted_suffixes("boundaries")
+
+
+# ----------------------------------------------------------------------------- preview
+
+def test_preview_table_csv_gbk_mapping(tmp_path):
+    path = tmp_path / "hh.csv"
+    path.write_bytes(b"\xc4\xb3\xb4\xe5\xbb\xa7\xbc\xae\xcc\xa8\xd5\xcb,,\n"      # a GBK title line
+                     + csv_bytes(["户编号", "户主姓名", "备用", "纬度"], [["A1", "甲", "x", "30.1"]], "gbk"))
+    pv = P.preview_table(path, "households")
+    assert pv.header_row == 2 and pv.total_rows == 1 and pv.encoding == "gb18030"
+    assert pv.mapping == [("户编号", "code"), ("户主姓名", "head_name"), ("纬度", "lat")]
+    assert pv.ignored == ["备用"] and pv.missing_required == []
+    assert pv.rows.to_dict("records") == [{"row": 3, "户编号": "A1", "户主姓名": "甲", "备用": "x", "纬度": "30.1"}]
+
+
+def test_sheet_names_and_preview_of_a_chosen_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active["A1"] = "说明"
+    ws = wb.create_sheet("走访")
+    ws.append(["走访记录（11月）"])
+    ws.merge_cells("A1:C1")
+    ws.append(["户编号", "工号", "走访日期"])
+    import datetime as dt
+    ws.append(["H01", "S1", dt.datetime(2026, 11, 3)])
+    path = tmp_path / "v.xlsx"
+    wb.save(path)
+    assert P.sheet_names(path) == ["说明", "走访"]
+    assert P.sheet_names(tmp_path / "none.csv") == []
+    pv = P.preview_table(path, "visits", sheet="走访")
+    assert pv.sheet == "走访" and pv.header_row == 2
+    assert pv.rows.iloc[0].tolist() == [3, "H01", "S1", "2026-11-03"]
+
+
+def test_preview_table_missing_required(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_bytes(csv_bytes(["户编号", "走访日期"], [["H01", "2026-11-03"]]))
+    assert P.preview_table(path, "visits").missing_required == ["工号"]
+
+
+def test_preview_boundaries_zip_gbk(tmp_path):
+    gdf = gpd.GeoDataFrame({"网格编码": ["G1"], "网格名称": ["连心网格"], "备注": ["x"]},
+                           geometry=[shapely.box(107.0, 30.0, 107.1, 30.1)], crs="EPSG:4326").to_crs("EPSG:4545")
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdf.to_file(folder / "g.shp", encoding="GBK")
+    (folder / "g.cpg").unlink()
+    z = tmp_path / "g.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for p in folder.iterdir():
+            zf.write(p, p.name)
+    pv = P.preview_boundaries(z, "grid")
+    assert "4545" in pv.crs and pv.encoding == "GB18030" and pv.total_rows == 1
+    assert pv.mapping == [("网格编码", "code"), ("网格名称", "name")]
+    assert pv.ignored == ["备注"] and pv.missing_required == []
+    assert pv.rows.iloc[0].tolist() == [1, "G1", "连心网格", "x", "Polygon"]
+
+
+# ----------------------------------------------------------------------------- dry run and import
+
+@pytest.fixture()
+def world(tiny):
+    return tiny[0]
+
+
+def _audit_count(con) -> int:
+    return con.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0]
+
+
+def test_dry_run_then_commit_households(world, tmp_path):
+    con = world
+    path = tmp_path / "hh.csv"
+    path.write_bytes(csv_bytes(["户编号", "户主", "网格编码", "人口数"],
+                               [["N1", "甲", F.G111, "2"], ["N2", "乙", F.G111, "abc"], ["H01", "张三", F.G111, ""]]))
+    n0 = _audit_count(con)
+    dry = P.run_import(con, "households", path, dry_run=True, actor="office")
+    assert P.counts(dry) == {"imported": 1, "updated": 1, "skipped": 0, "rejected": 1, "unassigned": 0}
+    assert P.has_writes(dry) and _audit_count(con) == n0
+    assert con.execute("SELECT count(*) FROM households WHERE code = 'N1'").fetchone()[0] == 0
+    frame = P.errors_frame(dry.errors)
+    assert frame.to_dict("records") == [{"row": 3, "column": "人口数", "value": "abc", "message": dry.errors[0].message}]
+    raw = P.errors_csv_bytes(dry.errors)
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").splitlines()[0] == "row,column,value,message"
+
+    res = P.run_import(con, "households", path, actor="office")
+    assert P.counts(res) == P.counts(dry) and res.written
+    assert _audit_count(con) == n0 + 1
+    who, detail = con.execute("SELECT user_name, detail FROM audit_log WHERE action = 'import' "
+                              "ORDER BY id DESC LIMIT 1").fetchone()
+    assert (who, detail) == ("office", "hh.csv")
+    assert not P.has_writes(P.run_import(con, "households", path, dry_run=True))
+
+
+def test_dry_run_boundaries(world, tmp_path):
+    con = world
+    gdf = gpd.GeoDataFrame({"code": [F.G211, F.G212], "name": ["西", "东"], "parent_code": [F.V21, F.V21]},
+                           geometry=[shapely.box(107.2, 30.0, 107.32, 30.2), shapely.box(107.3, 30.0, 107.4, 30.2)],
+                           crs="EPSG:4326")
+    path = tmp_path / "g.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    before = con.execute("SELECT code, geom FROM areas WHERE level = 'grid' ORDER BY code").fetchall()
+    res = P.run_import(con, "boundaries", path, level="grid", dry_run=True, actor="admin")
+    assert isinstance(res, BoundaryResult)
+    assert P.counts(res)["updated"] == 2 and res.overlaps and res.overlaps[0][:2] == (F.G211, F.G212)
+    assert con.execute("SELECT code, geom FROM areas WHERE level = 'grid' ORDER BY code").fetchall() == before
+    res = P.run_import(con, "boundaries", path, level="grid", actor="admin")
+    assert con.execute("SELECT count(*) FROM areas WHERE level = 'grid'").fetchone()[0] == 2
+    assert _audit_count(con) >= 1
+
+
+def test_run_import_unknown_kind(world, tmp_path):
+    with pytest.raises(ImportFailed):
+        P.run_import(world, "cats", tmp_path / "x.csv")
+
+
+# ----------------------------------------------------------------------------- the page
+
+pytest.importorskip("streamlit.testing.v1")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+
+@pytest.fixture()
+def app_db(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.duckdb"
+    F.build(path).close()
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-22")
+    return path
+
+
+def logged_in(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(F.PASSWORD)
+    at = at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"].name == name
+    return at
+
+
+@pytest.mark.parametrize("user", ["admin", "office"])
+def test_page_renders_for_admin_and_office(app_db, user):
+    at = logged_in(user)
+    at.switch_page("pages/import_data.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "数据导入"
+    assert at.selectbox(key="import_page.kind").value == "boundaries"     # boundaries come first
+    assert any("请先选择" in i.value for i in at.info)
+    assert not at.error
+    assert at.selectbox(key="import_page.level").value == "grid"
+    assert at.text_input(key="import_page.encoding") is not None
+    # a register: no level, no encoding
+    at.selectbox(key="import_page.kind").set_value("households").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="import_page.coords").value == "wgs84"
+    assert not any(s.key == "import_page.level" for s in at.selectbox)
+
+
+def test_page_in_english(app_db):
+    at = logged_in("admin")
+    at.session_state["lang"] = "en"
+    at.switch_page("pages/import_data.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Import data"
+
+
+def test_grid_leader_does_not_get_the_page(app_db):
+    at = logged_in("grid_leader")
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/import_data.py")
