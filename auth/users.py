@@ -85,6 +85,8 @@ class User:
     areas: list[str] = field(default_factory=list)
     staff_id: str | None = None
     is_demo: bool = False
+    #: the account is disabled (it can no longer log in; ``manage.py --as`` refuses it)
+    disabled: bool = False
 
     @property
     def scope(self) -> list[str] | None:
@@ -184,8 +186,9 @@ def _check_areas(con: duckdb.DuckDBPyConnection, role: str, areas: list[str]) ->
 
 
 def _row_user(row: tuple) -> User:
-    name, _hash, role, areas, staff_id, _disabled, _failed, _locked, is_demo = row
-    return User(name=name, role=role, areas=list(areas or []), staff_id=staff_id, is_demo=bool(is_demo))
+    name, _hash, role, areas, staff_id, disabled, _failed, _locked, is_demo = row
+    return User(name=name, role=role, areas=list(areas or []), staff_id=staff_id, is_demo=bool(is_demo),
+                disabled=bool(disabled))
 
 
 def _get_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple | None:

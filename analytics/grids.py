@@ -1,0 +1,392 @@
+"""Who answers for every grid and every household (网格责任).
+
+The directory of grids with their leader (网格长) and members (网格员), the gaps (vacant grids,
+staff without a grid, pairing quotas not met), the search "who is responsible for this household",
+and reassignment with history. ``manage.py report grids`` and pages/responsibility.py call these
+same functions, so their numbers cannot differ. SQL in queries/grids.sql.
+
+"Currently responsible" on a date ``on`` (default: today in Asia/Shanghai, ``LIANXIN_TODAY``
+overrides it): an active staff member with a ``staff_grids`` row whose ``valid_from``…``valid_to``
+holds that date. History is kept: a reassignment closes rows (``valid_to = effective − 1 day``)
+and opens new ones (``valid_from = effective``), so last week's quota stays with the old leader.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import duckdb
+import pandas as pd
+
+from analytics.reports import ReportError
+from auth.scope import mask_phone
+from store import db
+
+#: CONTRACT.md §3 ``report grids`` columns, in order.
+GRID_COLUMNS = ["code", "name", "village_code", "households", "leader_id", "leader_name", "members"]
+#: Staffing status of a grid, worst first (the map's classes).
+STATUSES = ("no_staff", "leader_vacant", "overloaded", "ok")
+#: Who may reassign grids.
+REASSIGN_ROLES = ("admin", "office")
+LIST_SEP = "、"
+Scope = Sequence[str] | None
+
+
+class GridError(ReportError):
+    """A request about grids that cannot be done; the message is a sentence saying what to fix."""
+
+
+def today() -> dt.date:
+    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as in ui.common.today)."""
+    fixed = os.environ.get("LIANXIN_TODAY")
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    from auth.audit import now_local
+
+    return now_local().date()
+
+
+def _scope(scope: Scope) -> list[str] | None:
+    return None if scope is None else list(scope)
+
+
+def _check_area(con: duckdb.DuckDBPyConnection, area: str | None) -> str | None:
+    if area is None or str(area).strip() == "":
+        return None
+    level = db.one(con, "grids_area_level", code=str(area))
+    if level is None:
+        raise GridError(f"没有编码为 {area} 的区域，请检查区域编码 / no area with code {area}")
+    return level
+
+
+def _join(values: Any) -> str:
+    if values is None:
+        return ""
+    try:
+        items = list(values)
+    except TypeError:
+        return str(values)
+    return LIST_SEP.join(str(v) for v in items if v is not None and str(v) != "")
+
+
+def _with_phones(names: Any, phones: Any) -> str:
+    """``网格长甲 138****1234、网格员乙`` — names with their masked phones."""
+    out = []
+    for n, p in zip(list(names if names is not None else []), list(phones if phones is not None else [])):
+        masked = mask_phone(p)
+        out.append(f"{n} {masked}" if masked else str(n))
+    return LIST_SEP.join(out)
+
+
+# ----------------------------------------------------------------------------- the directory
+
+def grid_directory(con: duckdb.DuckDBPyConnection, area: str | None = None, scope: Scope = None,
+                   on: dt.date | None = None, grids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every grid of an area with the people responsible for it on a date.
+
+    Parameters
+    ----------
+    area : an area code of any level (a grid gives one row); None for every grid in scope.
+    scope : area codes the user may see; None for everything.
+    on : the date (default today); history in ``staff_grids`` answers for past dates.
+    grids : only these grid codes (used by :func:`find_responsible`).
+
+    Returns
+    -------
+    DataFrame starting with the contract's ``code,name,village_code,households,leader_id,
+    leader_name,members`` (households: active ones; members: grid members responsible; leader: the
+    grid leader responsible, the first by id when several — ``multiple_leaders`` flags it), then
+    ``village_name, leader_phone`` (masked), ``leader_count, multiple_leaders, leaders, member_ids,
+    member_names, member_contacts`` (names with masked phones), ``other_staff`` (secretaries,
+    cadres), ``staff_count, staff_ids`` (everyone responsible, joined by 、),
+    ``households_per_staff, pairing_leaders, paired_households, status``
+    (ok / leader_vacant / overloaded / no_staff) and ``overloaded`` (households per staff member above
+    the rule ``households_per_staff_max``, whatever the status).
+
+    Examples
+    --------
+    >>> from store import db
+    >>> grid_directory(db.connect(":memory:")).columns.tolist()[:7]
+    ['code', 'name', 'village_code', 'households', 'leader_id', 'leader_name', 'members']
+    """
+    _check_area(con, area)
+    on = on or today()
+    max_per_staff = db.rule(con, "households_per_staff_max")
+    raw = db.df(con, "grids_directory", area=area or None, scope=_scope(scope), on=on,
+                grids=None if grids is None else list(grids), max_per_staff=max_per_staff)
+    out = raw[GRID_COLUMNS + ["village_name"]].copy()
+    out["households"] = out["households"].astype("int64")
+    out["members"] = out["members"].astype("int64")
+    out["leader_phone"] = raw["leader_phone"].map(mask_phone)
+    out["leader_count"] = raw["leader_count"].astype("int64")
+    out["multiple_leaders"] = out["leader_count"] > 1
+    out["leaders"] = [_with_phones(n, p) for n, p in zip(raw["leader_names"], raw["leader_phones"])]
+    out["member_ids"] = raw["member_ids"].map(_join)
+    out["member_names"] = raw["member_names"].map(_join)
+    out["member_contacts"] = [_with_phones(n, p) for n, p in zip(raw["member_names"], raw["member_phones"])]
+    out["other_staff"] = raw["other_names"].map(_join)
+    out["staff_count"] = raw["staff_count"].astype("int64")
+    out["staff_ids"] = raw["staff_ids"].map(_join)
+    out["households_per_staff"] = raw["households_per_staff"].astype(float)
+    out["pairing_leaders"] = raw["pairing_names"].map(_join)
+    out["paired_households"] = raw["paired_households"].astype("int64")
+    out["status"] = raw["status"]
+    out["overloaded"] = raw["overloaded"].astype(bool)
+    return out.reset_index(drop=True)
+
+
+def status_counts(directory: pd.DataFrame) -> dict[str, int]:
+    """How many grids have each staffing status (every status present, 0 when none)."""
+    counts = directory["status"].value_counts().to_dict() if len(directory) else {}
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
+
+
+# ----------------------------------------------------------------------------- gaps
+
+@dataclass
+class Gaps:
+    """What is missing: grids without a leader or any staff, staff without a grid, pairings short."""
+
+    vacant: pd.DataFrame
+    idle_staff: pd.DataFrame
+    pairing: pd.DataFrame
+    overloaded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def total(self) -> int:
+        return len(self.vacant) + len(self.idle_staff) + len(self.pairing)
+
+
+VACANT_COLUMNS = ["code", "name", "village_code", "village_name", "households", "status", "member_names"]
+IDLE_COLUMNS = ["staff_id", "name", "role", "phone", "rank", "grid_code", "valid_to"]
+PAIRING_COLUMNS = ["staff_id", "name", "role", "rank", "quota", "paired", "missing"]
+OVERLOAD_COLUMNS = ["code", "name", "village_name", "households", "staff_count", "households_per_staff"]
+
+
+def gaps(con: duckdb.DuckDBPyConnection, area: str | None = None, scope: Scope = None,
+         on: dt.date | None = None, directory: pd.DataFrame | None = None) -> Gaps:
+    """The gaps in responsibility under an area.
+
+    Parameters
+    ----------
+    area, scope, on : as in :func:`grid_directory`.
+    directory : the grid directory already computed for the same arguments (saves a query).
+
+    Returns
+    -------
+    :class:`Gaps` with
+
+    - ``vacant``: grids with no staff (``no_staff``) or no grid leader (``leader_vacant``);
+    - ``idle_staff``: active grid leaders and members (secretaries and cadres need no grid)
+      responsible for no grid (for the whole county: all of them; for a township or village:
+      those whose last grid lay there), with their last grid and the day it ended;
+    - ``pairing``: cadres of rank r with fewer active paired households (结穷亲) than the rule
+      ``pairing_quota_rank<r>`` (5/4/3/2/1), with ``quota, paired, missing``;
+    - ``overloaded``: grids with more households per staff member than ``households_per_staff_max``.
+    """
+    level = _check_area(con, area)
+    on = on or today()
+    if directory is None:
+        directory = grid_directory(con, area, scope, on)
+    vacant = directory[directory["status"].isin(["no_staff", "leader_vacant"])][VACANT_COLUMNS]
+    over = directory[directory["overloaded"]][OVERLOAD_COLUMNS]
+    unrestricted = scope is None and (area is None or level == "county")
+    idle = db.df(con, "grids_idle_staff", on=on, area=area or None, scope=_scope(scope),
+                 unrestricted=unrestricted)
+    idle["phone"] = idle["phone"].map(mask_phone)
+    idle["rank"] = idle["rank"].astype("Int64")
+    pairing = db.df(con, "grids_pairing_gaps", on=on, area=area or None, scope=_scope(scope),
+                    unrestricted=unrestricted)
+    for c in ("rank", "quota", "paired", "missing"):
+        pairing[c] = pairing[c].astype("int64")
+    return Gaps(vacant=vacant.reset_index(drop=True), idle_staff=idle[IDLE_COLUMNS],
+                pairing=pairing[PAIRING_COLUMNS], overloaded=over.reset_index(drop=True))
+
+
+# ----------------------------------------------------------------------------- search
+
+FIND_COLUMNS = ["household_code", "head_name", "address", "phone", "grid_code", "grid_name", "village_name",
+                "leader_id", "leader_name", "leader_phone", "member_names", "member_contacts",
+                "last_visit", "last_visit_by"]
+
+
+def _like(query: str) -> str:
+    esc = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+def find_responsible(con: duckdb.DuckDBPyConnection, query: str, scope: Scope = None,
+                     on: dt.date | None = None, limit: int = 50) -> pd.DataFrame:
+    """Find active households by code, head's name or address, and who answers for each.
+
+    Parameters
+    ----------
+    query : part of a household code (``H01``), a name (``张三``) or an address; case-insensitive.
+    scope : area codes the user may see; None for everything (unassigned households only then).
+    on : the date whose responsibility is shown (default today).
+    limit : at most this many households (exact code first, then exact name, then by code).
+
+    Returns
+    -------
+    DataFrame ``household_code, head_name, address, phone, grid_code, grid_name, village_name,
+    leader_id, leader_name, leader_phone`` (masked) ``, member_names, member_contacts, last_visit,
+    last_visit_by`` (the last home visit up to ``on`` and who made it; empty when never visited).
+    Names and household phones are not masked here: the page masks them for the user.
+    """
+    q = (query or "").strip()
+    if not q:
+        return pd.DataFrame(columns=FIND_COLUMNS)
+    on = on or today()
+    hits = db.df(con, "grids_find_households", query=q, like=_like(q), scope=_scope(scope), on=on,
+                 limit=int(limit))
+    codes = sorted({c for c in hits["grid_code"].dropna()})
+    if codes:
+        d = grid_directory(con, None, None, on, grids=codes)
+        d = d[["code", "leader_id", "leader_name", "leader_phone", "member_names", "member_contacts"]]
+        hits = hits.merge(d, how="left", left_on="grid_code", right_on="code").drop(columns=["code"])
+    else:
+        for c in ("leader_id", "leader_name", "leader_phone", "member_names", "member_contacts"):
+            hits[c] = None
+    hits["last_visit"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in hits["last_visit"]]
+    return hits[FIND_COLUMNS].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- reassignment
+
+@dataclass
+class Reassignment:
+    """What :func:`reassign` changed."""
+
+    grid_code: str
+    effective: dt.date
+    closed: list[str]
+    opened: list[str]
+
+    def sentence(self) -> str:
+        parts = []
+        if self.opened:
+            parts.append("新增 " + "、".join(self.opened))
+        if self.closed:
+            parts.append("结束 " + "、".join(self.closed))
+        return f"网格 {self.grid_code} 自 {self.effective.isoformat()} 起：" + "；".join(parts)
+
+
+def _user_parts(user: Any) -> tuple[str, str | None, list[str] | None]:
+    """(name, role, scope) of a User, or of a plain name (the local administrator)."""
+    if user is None or isinstance(user, str):
+        return (user or "admin"), None, None
+    return getattr(user, "name", "?"), getattr(user, "role", None), getattr(user, "scope", None)
+
+
+def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_id: str | None = None,
+             add_members: Iterable[str] = (), remove_members: Iterable[str] = (),
+             effective: dt.date | None = None) -> Reassignment:
+    """Change who answers for a grid from a date on, keeping the history.
+
+    Rows ending are closed with ``valid_to = effective − 1 day`` (a row that would end before it
+    starts never took effect and is removed); new rows start with ``valid_from = effective``.
+    One transaction, audited as ``grid_reassign``.
+
+    Parameters
+    ----------
+    user : who does it: an :class:`auth.users.User` (must be admin or office, the grid in scope)
+        or a name (the local administrator, e.g. the command line).
+    grid_code : the grid.
+    leader_id : the new grid leader (a staff member whose role is 网格长); the grid's other
+        leaders stop on ``effective``. None keeps the leader.
+    add_members : staff ids to make responsible too (not grid leaders: use ``leader_id``).
+    remove_members : staff ids (members or leaders) currently responsible who stop.
+    effective : the first day of the new arrangement (default today). It may not be before the
+        grid's latest change (an existing ``valid_from``, or the day after a ``valid_to``).
+
+    Returns
+    -------
+    :class:`Reassignment` (``.sentence()`` says what changed).
+
+    Raises
+    ------
+    GridError
+        With a sentence: unknown grid or staff, not allowed, nothing to change, date too early.
+    """
+    from auth import audit
+
+    name, role, scope = _user_parts(user)
+    effective = effective or today()
+    if isinstance(effective, dt.datetime):
+        effective = effective.date()
+    grid_code = str(grid_code or "").strip()
+    if role is not None and role not in REASSIGN_ROLES:
+        raise GridError("只有县级管理员和乡镇/街道账号可以调整网格责任人 / only admin and office accounts may reassign grids")
+    if db.one(con, "grids_area_level", code=grid_code) != "grid":
+        raise GridError(f"没有编码为 {grid_code} 的网格，请检查网格编码 / no grid with code {grid_code}")
+    if scope is not None and not db.one(con, "scope_contains", scope=list(scope), code=grid_code):
+        raise GridError(f"网格 {grid_code} 不在您的负责范围内 / grid {grid_code} is outside your areas")
+
+    add = [str(s).strip() for s in add_members if str(s).strip()]
+    remove = [str(s).strip() for s in remove_members if str(s).strip()]
+    leader = str(leader_id).strip() if leader_id else None
+
+    def staff(sid: str) -> tuple:
+        row = db.execute(con, "grids_staff_get", id=sid).fetchone()
+        if row is None:
+            raise GridError(f"没有工号为 {sid} 的人员，请先导入网格人员 / no staff with id {sid}")
+        if not row[3]:
+            raise GridError(f"{row[1]}（{sid}）已停用，不能安排负责网格 / staff {sid} is inactive")
+        return row
+
+    if leader:
+        row = staff(leader)
+        if row[2] != "grid_leader":
+            raise GridError(f"{row[1]}（{leader}）的职务不是网格长，不能任网格长；请先在人员表中改职务 "
+                            f"/ {leader} is not a grid leader")
+    for sid in add:
+        row = staff(sid)
+        if row[2] == "grid_leader":
+            raise GridError(f"{row[1]}（{sid}）是网格长，请在“网格长”一栏选择 / {sid} is a grid leader: choose them as leader")
+    overlap = (set(add) | ({leader} if leader else set())) & set(remove)
+    if overlap:
+        raise GridError(f"{'、'.join(sorted(overlap))} 既要加入又要移出，请只选一项 / staff both added and removed")
+
+    last = db.one(con, "grids_last_change", grid=grid_code)
+    if last is not None and effective < last:
+        raise GridError(f"生效日期 {effective.isoformat()} 早于网格 {grid_code} 最近一次调整的日期 "
+                        f"{last.isoformat()}，请选择 {last.isoformat()} 或之后的日期 "
+                        f"/ the effective date is before the grid's last change ({last.isoformat()})")
+
+    rows = db.df(con, "grids_current_rows", grid=grid_code, effective=effective)
+    current = rows[rows["valid_to"].isna()]
+    current_ids = set(current["staff_id"])
+    missing = [s for s in remove if s not in current_ids]
+    if missing:
+        raise GridError(f"{'、'.join(missing)} 现在不负责网格 {grid_code}，无需移出 / not responsible for this grid now")
+
+    to_close = current[current["staff_id"].isin(remove)
+                       | ((current["role"] == "grid_leader") & (current["staff_id"] != leader) & bool(leader))]
+    to_open = [s for s in dict.fromkeys(([leader] if leader else []) + add) if s not in current_ids]
+    if to_close.empty and not to_open:
+        raise GridError(f"网格 {grid_code} 的责任人没有变化，无需调整 / nothing to change")
+
+    before = effective - dt.timedelta(days=1)
+    with audit.atomic(con):
+        for rid, vfrom in zip(to_close["id"], to_close["valid_from"]):
+            vfrom = None if pd.isna(vfrom) else pd.Timestamp(vfrom).date()
+            if vfrom is not None and vfrom > before:
+                db.execute(con, "grids_delete_row", id=int(rid))
+            else:
+                db.execute(con, "grids_close_row", id=int(rid), valid_to=before)
+        for sid in to_open:
+            db.execute(con, "grids_open_row", staff_id=sid, grid=grid_code, valid_from=effective)
+        closed = sorted(set(to_close["staff_id"]))
+        audit.record(con, user if not isinstance(user, str) else name, "grid_reassign", area=grid_code,
+                     counts={"closed": len(closed), "opened": len(to_open)},
+                     detail=(f"effective {effective.isoformat()}; leader={leader or '-'}; "
+                             f"opened={','.join(to_open) or '-'}; closed={','.join(closed) or '-'}"))
+    return Reassignment(grid_code=grid_code, effective=effective, closed=closed, opened=to_open)
+
+
+def staff_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Active staff (id, name, role, phone masked) for the reassignment form."""
+    out = db.df(con, "grids_staff_options")
+    out["phone"] = out["phone"].map(mask_phone)
+    return out

@@ -1,0 +1,323 @@
+"""网格责任 — who answers for every grid and every household.
+
+Headline counts of grids by staffing (ok / leader vacant / overloaded / no staff), a map of the
+selected area's grids coloured by staffing (a click drills down to the village, then the grid),
+"find the person responsible" for a household, the grid directory with its gaps (exportable to
+XLSX), and — for county administrators and township offices — reassignment with history.
+The numbers are those of ``manage.py report grids`` (analytics.grids).
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from analytics import export
+from analytics import grids as G
+from gis import maps
+from i18n import CATALOG, column_labels, fmt_int
+from store import db
+from ui import common as C
+from ui.common import t
+from ui.geo import boundaries_version, simplified_level
+
+KEY = "resp_page"
+MAP_HEIGHT = 500
+MAX_GRID_POLYGONS = 1500          # more grids than this: the map shows villages (worst status)
+STATUS_COLORS = {"no_staff": "#d73027", "leader_vacant": "#fc8d59", "overloaded": "#fee08b", "ok": "#1a9850"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DIRECTORY_EXPORT = G.GRID_COLUMNS + ["village_name", "status", "leader_phone", "leaders", "member_contacts",
+                                     "other_staff", "staff_count", "households_per_staff", "pairing_leaders",
+                                     "paired_households", "multiple_leaders"]
+
+
+def labels(columns: Iterable[str], lang: str) -> dict[str, str]:
+    """Column headers: the shared ``col.*`` labels, overridden by this page's ``resp_page.col.*``."""
+    cols = list(dict.fromkeys(columns))
+    out = column_labels(cols, lang)
+    table = CATALOG["en" if lang == "en" else "zh"]
+    out.update({c: table[f"resp_page.col.{c}"] for c in cols if f"resp_page.col.{c}" in table})
+    return out
+
+
+def status_label(s: str) -> str:
+    return t(f"resp_page.status.{s}")
+
+
+def staff_role(r: Any) -> str:
+    return t(f"resp_page.staff_role.{r}") if r in ("grid_leader", "grid_member", "secretary", "cadre") else str(r)
+
+
+def _or_none(v: Any) -> str:
+    return v if isinstance(v, str) and v else t("resp_page.none")
+
+
+# ----------------------------------------------------------------------------- the map
+
+def grid_map_frame(directory: pd.DataFrame):
+    """The directory's grids with their simplified polygons and tooltip texts."""
+    geo = simplified_level(str(C.db_path()), "grid", boundaries_version())
+    if geo is None or geo.empty:
+        return None
+    frame = geo[["code", "geometry"]].merge(directory, on="code")
+    frame["status_index"] = frame["status"].map({s: i for i, s in enumerate(G.STATUSES)}).astype(float)
+    frame["status_text"] = frame["status"].map(status_label)
+    frame["leader_text"] = frame["leaders"].map(_or_none)
+    frame["members_text"] = frame["member_contacts"].map(_or_none)
+    frame["pairing_text"] = frame["pairing_leaders"].map(_or_none)
+    return frame
+
+
+def village_map_frame(directory: pd.DataFrame):
+    """Villages coloured by the worst staffing of their grids (when there are too many grids)."""
+    geo = simplified_level(str(C.db_path()), "village", boundaries_version())
+    if geo is None or geo.empty:
+        return None
+    d = directory.assign(status_index=directory["status"].map({s: i for i, s in enumerate(G.STATUSES)}))
+    agg = d.groupby("village_code").agg(status_index=("status_index", "min"), grids=("code", "size"),
+                                        households=("households", "sum")).reset_index()
+    problems = (d[d["status"] != "ok"].groupby(["village_code", "status"]).size().rename("n").reset_index())
+    text = {v: "、".join(f"{status_label(s)} {n}" for s, n in zip(g["status"], g["n"]))
+            for v, g in problems.groupby("village_code")}
+    agg["problems_text"] = agg["village_code"].map(text).fillna(t("resp_page.none"))
+    agg["status_text"] = agg["status_index"].map(lambda i: status_label(G.STATUSES[int(i)]))
+    frame = geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
+    frame["status_index"] = frame["status_index"].astype(float)
+    return frame
+
+
+def clicked_code(result: Mapping[str, Any] | None) -> str | None:
+    """The ``code`` of the feature a streamlit-folium click returned, or None."""
+    feat = (result or {}).get("last_active_drawing")
+    if isinstance(feat, Mapping):
+        code = (feat.get("properties") or {}).get("code")
+        if code:
+            return html.unescape(str(code))
+    return None
+
+
+def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
+    colors = [STATUS_COLORS[s] for s in G.STATUSES]
+    bins = [0, 1, 2, 3, 4]
+    heads = labels(["name", "households"], lang)
+    by_village = len(directory) > MAX_GRID_POLYGONS
+    frame = village_map_frame(directory) if by_village else grid_map_frame(directory)
+    if frame is None or frame.empty:
+        st.info(t("resp_page.no_geometry"))
+        return
+    m = maps.base_map(bounds=frame.total_bounds)
+    if by_village:
+        st.caption(t("resp_page.drill_villages", n=fmt_int(len(directory), lang)))
+        maps.choropleth_layer(m, frame, "status_index", bins, colors,
+                              fields=["name", "status_text", "grids", "households", "problems_text"],
+                              aliases=[heads["name"], t("resp_page.tt_status"), t("resp_page.tt_grids"),
+                                       heads["households"], t("resp_page.tt_problems")])
+    else:
+        if area.level in ("county", "township"):
+            st.caption(t("resp_page.drill_village"))
+        elif area.level == "village":
+            st.caption(t("resp_page.drill_grid"))
+        maps.choropleth_layer(m, frame, "status_index", bins, colors,
+                              fields=["name", "village_name", "status_text", "leader_text", "members_text",
+                                      "households", "pairing_text"],
+                              aliases=[heads["name"], t("col.village_name"), t("resp_page.tt_status"),
+                                       t("resp_page.tt_leader"), t("resp_page.tt_members"), heads["households"],
+                                       t("resp_page.tt_pairing")])
+    maps.add_legend(m, t("resp_page.legend_title"), [(STATUS_COLORS[s], status_label(s)) for s in G.STATUSES])
+    drill = area.level != "grid"
+    nonce = st.session_state.get(f"{KEY}.nonce", 0)
+    result = maps.render(m, key=f"{KEY}.map.{area.code}.{nonce}", height=MAP_HEIGHT,
+                         returned_objects=["last_active_drawing"] if drill else [])
+    code = clicked_code(result) if drill else None
+    if code is None or code not in set(frame["code"]):
+        return
+    if not by_village and area.level in ("county", "township"):
+        code = str(frame.loc[frame["code"] == code, "village_code"].iloc[0])   # a grid → its village
+    if code and code != area.code:
+        C.set_area(code)
+        st.session_state[f"{KEY}.nonce"] = nonce + 1
+        st.rerun()
+
+
+# ----------------------------------------------------------------------------- search
+
+def search_box(con, sc, on, lang: str) -> None:
+    from auth.scope import mask_frame
+
+    st.subheader(t("resp_page.search_title"))
+    query = st.text_input(t("resp_page.search_label"), key=f"{KEY}.search",
+                          placeholder=t("resp_page.search_placeholder"))
+    if not query or not query.strip():
+        return
+    limit = 50
+    found = G.find_responsible(con, query, sc, on=on, limit=limit)
+    if found.empty:
+        st.warning(t("resp_page.search_none", query=query.strip()))
+        return
+    shown = mask_frame(found, C.user(), con, area_column="grid_code", name_columns=("head_name",),
+                       phone_columns=("phone",))
+    st.caption(t("resp_page.search_count", n=fmt_int(len(shown), lang))
+               + (" · " + t("resp_page.search_capped", n=limit) if len(shown) >= limit else ""))
+    cols = ["household_code", "head_name", "address", "village_name", "grid_name", "leader_name", "leader_phone",
+            "member_contacts", "last_visit", "last_visit_by"]
+    heads = labels(cols, lang)
+    st.dataframe(shown[cols], hide_index=True, width="stretch", key=f"{KEY}.found",
+                 column_config={c: (st.column_config.DateColumn(heads[c], format="YYYY-MM-DD")
+                                    if c == "last_visit" else st.column_config.TextColumn(heads[c]))
+                                for c in cols})
+
+
+# ----------------------------------------------------------------------------- directory and gaps
+
+def _record_export(area: str | None, detail: str) -> None:
+    from auth import audit
+
+    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
+
+
+def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFrame]:
+    d = directory[DIRECTORY_EXPORT].copy()
+    d["status"] = d["status"].map(status_label)
+    vacant = gaps.vacant.copy()
+    vacant["status"] = vacant["status"].map(status_label)
+    idle = gaps.idle_staff.assign(role=gaps.idle_staff["role"].map(staff_role)).rename(columns={"name": "staff_name"})
+    pairing = gaps.pairing.assign(role=gaps.pairing["role"].map(staff_role)).rename(columns={"name": "staff_name"})
+    return {t("resp_page.sheet_directory"): d, t("resp_page.sheet_vacant"): vacant,
+            t("resp_page.sheet_overloaded"): gaps.overloaded, t("resp_page.sheet_idle"): idle,
+            t("resp_page.sheet_pairing"): pairing}
+
+
+def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lang: str) -> None:
+    st.subheader(t("resp_page.directory_title", area=area.name))
+    shown = directory.copy()
+    shown["status"] = shown["status"].map(status_label)
+    cols = ["code", "name", "village_name", "households", "status", "leaders", "member_contacts", "staff_count",
+            "households_per_staff", "pairing_leaders", "paired_households"]
+    heads = labels(cols, lang)
+    config = {c: st.column_config.TextColumn(heads[c]) for c in cols}
+    for c in ("households", "staff_count", "paired_households", "households_per_staff"):
+        config[c] = st.column_config.NumberColumn(heads[c], format="localized")
+    config["name"] = st.column_config.TextColumn(heads["name"], pinned=True)
+    st.dataframe(shown[cols], hide_index=True, width="stretch", column_config=config,
+                 key=f"{KEY}.directory.{area.code}")
+    several = int(directory["multiple_leaders"].sum())
+    if several:
+        st.warning(t("resp_page.multiple_leaders", n=several))
+
+    sheets = export_sheets(directory, gaps)
+    all_cols = [c for f in sheets.values() for c in f.columns]
+    data = export.to_xlsx_bytes(sheets, labels(all_cols, lang))
+    st.download_button(t("resp_page.export_xlsx"), data=data,
+                       file_name=f"{t('resp_page.file')}-{area.code or 'all'}-{on.isoformat()}.xlsx",
+                       mime=XLSX_MIME, key=f"{KEY}.dl.xlsx", icon=":material/download:",
+                       on_click=_record_export,
+                       args=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"))
+
+    st.subheader(t("resp_page.gaps_title"))
+    if gaps.total() == 0 and gaps.overloaded.empty:
+        st.success(t("resp_page.gaps_none"))
+        return
+    parts = [("gaps_vacant", gaps.vacant.assign(status=gaps.vacant["status"].map(status_label))),
+             ("gaps_overloaded", gaps.overloaded),
+             ("gaps_idle", gaps.idle_staff.assign(role=gaps.idle_staff["role"].map(staff_role))),
+             ("gaps_pairing", gaps.pairing.assign(role=gaps.pairing["role"].map(staff_role)))]
+    tabs = st.tabs([t(f"resp_page.{k}", n=len(f)) for k, f in parts])
+    for tab, (k, f) in zip(tabs, parts):
+        with tab:
+            if f.empty:
+                st.caption(t("resp_page.gaps_none"))
+                continue
+            if k == "gaps_pairing":
+                st.caption(t("resp_page.pairing_help"))
+            heads = labels(f.columns, lang)
+            if k in ("gaps_idle", "gaps_pairing"):
+                heads["name"] = labels(["staff_name"], lang)["staff_name"]
+            st.dataframe(f.rename(columns=heads), hide_index=True, width="stretch", key=f"{KEY}.{k}")
+
+
+# ----------------------------------------------------------------------------- reassignment
+
+def reassign_form(con, directory: pd.DataFrame, on) -> None:
+    u = C.user()
+    if u is None or u.role not in G.REASSIGN_ROLES or directory.empty:
+        return
+    with st.expander(t("resp_page.reassign_title"), icon=":material/swap_horiz:"):
+        st.caption(t("resp_page.reassign_help"))
+        names = dict(zip(directory["code"], directory["village_name"].fillna("") + " " + directory["name"]))
+        grid = st.selectbox(t("resp_page.reassign_grid"), directory["code"].tolist(), key=f"{KEY}.re.grid",
+                            format_func=lambda c: f"{names.get(c, '')} · {c}")
+        row = directory[directory["code"] == grid].iloc[0]
+        st.caption(t("resp_page.reassign_current", leader=_or_none(row["leaders"]),
+                     members=_or_none(row["member_contacts"])))
+        staff = G.staff_options(con)
+        who = {i: f"{n}（{i} · {staff_role(r)}）"
+               for i, n, r in zip(staff["id"], staff["name"], staff["role"])}
+        current = [s for s in str(row["staff_ids"] or "").split(G.LIST_SEP) if s]
+        leaders = [i for i, r in zip(staff["id"], staff["role"]) if r == "grid_leader"]
+        addable = [i for i, r in zip(staff["id"], staff["role"]) if r != "grid_leader" and i not in current]
+        with st.form(f"{KEY}.re.form.{grid}"):
+            leader = st.selectbox(t("resp_page.reassign_leader"), [None] + leaders, key=f"{KEY}.re.leader.{grid}",
+                                  format_func=lambda i: t("resp_page.reassign_keep") if i is None else who.get(i, i))
+            add = st.multiselect(t("resp_page.reassign_add"), addable, key=f"{KEY}.re.add.{grid}",
+                                 format_func=lambda i: who.get(i, i))
+            remove = st.multiselect(t("resp_page.reassign_remove"), current, key=f"{KEY}.re.remove.{grid}",
+                                    format_func=lambda i: who.get(i, i))
+            effective = st.date_input(t("resp_page.reassign_effective"), value=on, key=f"{KEY}.re.effective.{grid}")
+            ok = st.form_submit_button(t("resp_page.reassign_submit"), type="primary")
+        if ok:
+            try:
+                res = G.reassign(con, u, grid, leader_id=leader, add_members=add, remove_members=remove,
+                                 effective=effective)
+            except G.GridError as e:
+                st.error(str(e))
+            else:
+                st.session_state[f"{KEY}.flash"] = t("resp_page.reassign_done", summary=res.sentence())
+                st.rerun()
+
+
+# ----------------------------------------------------------------------------- the page
+
+def main() -> None:
+    lang = C.lang()
+    con = C.con()
+    sc = C.scope()
+    on = C.today()
+    area = C.selected_area()
+    st.title(t("resp_page.title"))
+    st.caption(t("resp_page.question") + " · " + t("resp_page.as_of", area=area.name, date=on.isoformat()))
+    flash = st.session_state.pop(f"{KEY}.flash", None)
+    if flash:
+        st.success(flash)
+
+    directory = G.grid_directory(con, area.code, sc, on=on)
+    if directory.empty:
+        st.info(t("resp_page.no_grids"))
+        search_box(con, sc, on, lang)
+        return
+    gaps = G.gaps(con, area.code, sc, on=on, directory=directory)
+    counts = G.status_counts(directory)
+    max_per_staff = int(db.rule(con, "households_per_staff_max"))
+
+    cols = st.columns(7)
+    cols[0].metric(t("resp_page.metric_grids"), fmt_int(len(directory), lang))
+    for c, s in zip(cols[1:5], G.STATUSES[::-1]):
+        c.metric(status_label(s), fmt_int(counts[s], lang),
+                 help=t("resp_page.max_help", n=max_per_staff) if s == "overloaded" else None)
+    cols[5].metric(t("resp_page.metric_idle"), fmt_int(len(gaps.idle_staff), lang))
+    cols[6].metric(t("resp_page.metric_pairing"), fmt_int(len(gaps.pairing), lang),
+                   help=t("resp_page.pairing_help"))
+
+    map_col, side_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        st.subheader(t("resp_page.map_title"))
+        draw_map(directory, area, lang)
+    with side_col:
+        search_box(con, sc, on, lang)
+
+    directory_table(directory, gaps, area, on, lang)
+    reassign_form(con, directory, on)
+
+
+main()

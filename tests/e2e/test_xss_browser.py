@@ -1,0 +1,146 @@
+"""A name such as ``<script>alert(1)</script>`` in the real browser: shown as text, never run.
+
+1. Logged in as admin, add an account with that name through the administrator's page; the
+   literal name shows in the confirmation and the user picker.
+2. The tiny world's household H05 has that head name: with the period ending 2026-06-30 it is
+   in the coverage page's list of households due (and a point on its map).
+Each time: no dialog fired, no script element carries the name, nothing was fetched from
+outside this machine. Screenshots: test-output/e2e/xss-*.png.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as F
+from tests.e2e.conftest import OUT, login
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture()
+def dialogs(page):
+    fired: list[str] = []
+
+    def on_dialog(d):
+        fired.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    return fired
+
+
+def _wait_idle(page, timeout: int = 30_000) -> None:
+    """Until Streamlit has finished running the script (no 'running' indicator)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def open_admin(page) -> None:
+    """Through the sidebar (a new URL would start a new session, logged out)."""
+    page.locator("[data-testid='stSidebarNav'] a[href$='/admin']").click()
+
+
+def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
+    login(page, server, "admin", F.PASSWORD)
+    open_admin(page)
+    page.get_by_role("heading", name="系统管理").wait_for(timeout=30_000)
+    assert not page.get_by_text("Traceback").count()
+
+    page.get_by_role("tab", name="用户").click()
+    form = page.locator("[data-testid='stForm']").first
+    form.locator("input[aria-label='用户名']").fill(XSS)
+    areas = form.locator("[data-testid='stMultiSelect']")
+    areas.click()
+    page.keyboard.type("一镇")
+    page.get_by_role("option", name="一镇（500100001000）").click()
+    page.keyboard.press("Escape")
+    form.locator("input[aria-label='初始密码']").fill("a-long-password")
+    form.locator("input[aria-label='再输入一次']").fill("a-long-password")
+    form.get_by_role("button", name="添加").click()
+    _wait_idle(page)
+
+    done = page.locator("[data-testid='stAlertContentSuccess']")
+    done.first.wait_for(timeout=30_000)
+    assert XSS in done.first.inner_text(), done.first.inner_text()
+
+    # the user picker lists the name as text
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="选择用户")
+    picker.click()
+    option = page.get_by_role("option", name=XSS, exact=True)
+    option.wait_for(timeout=10_000)
+    assert option.inner_text().strip() == XSS
+    option.click()
+    _wait_idle(page)
+    page.get_by_role("button", name="停用这个账号").wait_for(timeout=30_000)  # the pick took effect
+    shown = picker.inner_text() + " ".join(i.input_value() for i in picker.locator("input").all())
+    shown += " ".join(picker.locator("[value]").evaluate_all("els => els.map(e => e.getAttribute('value'))"))
+    assert XSS in shown, shown
+
+    page.screenshot(path=str(OUT / "xss-admin-users.png"), full_page=True)
+    assert dialogs == []
+    assert page.evaluate("() => document.querySelectorAll('script').length") >= 1  # the page's own
+    injected = page.evaluate("() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length")
+    assert injected == 0
+    assert page.outside_requests == []
+
+
+def test_script_name_in_the_audit_log_runs_nothing(page, server, dialogs):
+    """The audit log (its detail column holds the account name) renders without running it."""
+    login(page, server, "admin", F.PASSWORD)
+    open_admin(page)
+    page.get_by_role("heading", name="系统管理").wait_for(timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    page.screenshot(path=str(OUT / "xss-admin-audit.png"), full_page=True)
+    assert dialogs == []
+    assert page.outside_requests == []
+
+
+def test_script_household_name_on_the_coverage_page(page, server, dialogs):
+    """H05's head is named ``<script>alert(1)</script>``. With the period ending 2026-06-30 (before
+    anyone visited it), H05 is in the coverage page's list of households due, and on its map."""
+    login(page, server, "admin", F.PASSWORD)
+    period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").last
+    period.click()
+    page.get_by_role("option", name="自定义").click()
+    _wait_idle(page)
+    # the date field is a react-aria DateField: one spin button per part
+    page.get_by_role("spinbutton", name="month, 结束日期").click()
+    page.keyboard.type("06")
+    page.get_by_role("spinbutton", name="day, 结束日期").click()
+    page.keyboard.type("30")
+    page.keyboard.press("Enter")
+    page.locator("[data-testid='stSidebar']").get_by_text("区域", exact=True).first.click()  # blur: commit the date
+    page.locator("[data-testid='stSidebar']").get_by_text("2026-01-01 至 2026-06-30").wait_for(timeout=30_000)
+    _wait_idle(page)
+    heading = page.get_by_role("heading", name="走访覆盖")
+    for _ in range(3):  # a click during a rerun can be lost: try again
+        page.locator("[data-testid='stSidebarNav'] a[href$='/coverage']").click()
+        try:
+            heading.wait_for(timeout=20_000)
+            break
+        except Exception:
+            continue
+    heading.wait_for(timeout=20_000)
+    _wait_idle(page)
+    due = page.get_by_role("heading").filter(has_text="待走访户")
+    due.first.wait_for(timeout=30_000)
+    due.first.scroll_into_view_if_needed()
+    _wait_idle(page)
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(OUT / "xss-coverage.png"))
+    # the literal name is on the page as text (the list of households due) …
+    assert page.get_by_text(XSS, exact=True).count() >= 1
+    # … and no frame (the page, the map's iframe) holds a script element that would run it
+    for frame in page.frames:
+        injected = frame.evaluate(
+            "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')"
+            " && !s.textContent.includes('lt;script')).length")
+        assert injected == 0, frame.url
+    page.wait_for_timeout(1000)
+    assert dialogs == []
+    assert page.outside_requests == []

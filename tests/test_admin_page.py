@@ -1,0 +1,337 @@
+"""The administrator's page and the login form through Streamlit's AppTest, and ui/sso.py.
+
+Each test builds its own tiny world (the app caches one connection per database path).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auth import audit, users
+from store import db
+from tests import factories as F
+
+pytest.importorskip("streamlit.testing.v1")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+XSS = "<script>alert(1)</script>"
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture()
+def app_db(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.duckdb"
+    F.build(path).close()
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-22")
+    monkeypatch.setenv("LIANXIN_FAST_HASH", "1")
+    return path
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def submit_login(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+def logged_in(name: str, password: str = F.PASSWORD) -> AppTest:
+    at = submit_login(new_app(), name, password)
+    assert not at.exception, at.exception
+    assert at.session_state["user"].name == name
+    return at
+
+
+def open_admin(at: AppTest) -> AppTest:
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def frame(at: AppTest, which: str):
+    """One of the page's three tables (AppTest does not expose a dataframe's key): audit, rules, users."""
+    return at.dataframe[("audit", "rules", "users").index(which)].value
+
+
+def read_db(path):
+    """A connection to the app's database (same process: DuckDB shares the open instance)."""
+    return db.connect(path)
+
+
+# ----------------------------------------------------------------------------- login form
+
+def test_wrong_password_shows_the_chinese_sentence_and_no_traceback(app_db):
+    at = submit_login(new_app(), "office", "wrong-password")
+    assert not at.exception
+    assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+    assert "user" not in at.session_state
+    assert not any("Traceback" in m.value for m in at.markdown)
+
+
+def test_unknown_user_gets_the_same_sentence(app_db):
+    at = submit_login(new_app(), "nobody", "whatever-password")
+    assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+
+
+def test_five_wrong_passwords_lock_the_account(app_db):
+    at = new_app()
+    for _ in range(users.MAX_FAILURES - 1):
+        submit_login(at, "office", "wrong-password")
+        assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+    submit_login(at, "office", "wrong-password")
+    assert not at.exception
+    assert len(at.error) == 1 and "锁定" in at.error[0].value
+    submit_login(at, "office", F.PASSWORD)  # the right password is refused while locked
+    assert "锁定" in at.error[0].value and "user" not in at.session_state
+
+
+# ----------------------------------------------------------------------------- who sees the page
+
+@pytest.mark.parametrize("name", ["leader", "office", "grid_leader", "member"])
+def test_the_admin_page_is_not_in_a_non_admins_navigation(app_db, name):
+    at = logged_in(name)
+    with pytest.raises(ValueError) as e:  # AppTest lists the registered pages when one is missing
+        at.switch_page("pages/admin.py")
+    assert "admin.py'" not in str(e.value).split("Known pages:")[-1]
+
+
+def test_admin_sees_the_audit_log(app_db):
+    at = open_admin(logged_in("admin"))
+    assert texts(at.title) == ["系统管理"]
+    log = frame(at, "audit")
+    assert list(log.columns) == ["时间", "用户", "操作", "区域", "数量", "详情"]
+    assert "登录" in set(log["操作"]) and "添加用户" in set(log["操作"])
+    # filter: one user's entries, one action
+    at.text_input(key="admin_page.audit_user").input("admin")
+    at.selectbox(key="admin_page.audit_action").select("login").run()
+    log = frame(at, "audit")
+    assert set(log["用户"]) == {"admin"} and set(log["操作"]) == {"登录"}
+
+
+def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
+    import datetime as dt
+
+    at = open_admin(logged_in("admin"))
+    at.date_input(key="admin_page.audit_since").set_value(dt.date(2026, 12, 1))
+    at.date_input(key="admin_page.audit_until").set_value(dt.date(2026, 11, 1)).run()
+    assert not at.exception
+    assert any("开始日期 2026-12-01 晚于结束日期 2026-11-01" in e.value for e in at.error)
+
+
+# ----------------------------------------------------------------------------- rules
+
+def test_admin_changes_a_rule_and_it_is_audited(app_db):
+    at = open_admin(logged_in("admin"))
+    rules = frame(at, "rules")
+    assert {"规则", "说明", "当前值", "单位"} <= set(rules.columns)
+    row = rules[rules["规则"] == "visit_target_days"].iloc[0]
+    assert row["当前值"] == "3" and row["单位"] == "天/周"
+    at.selectbox(key="admin_page.rule_key").select("visit_target_days").run()
+    at.text_input(key="admin_page.rule_value.visit_target_days").input("4")
+    at.button(key="admin_page.rule_save").click().run()
+    assert not at.exception
+    assert any("从 3 改为 4" in s.value for s in at.success)
+    rules = frame(at, "rules")
+    assert rules.loc[rules["规则"] == "visit_target_days", "当前值"].iloc[0] == "4"
+    c = read_db(app_db)
+    assert db.rule(c, "visit_target_days") == 4
+    entry = audit.search(c, action="rule_change").iloc[0]
+    assert entry["user_name"] == "admin" and entry["detail"] == "visit_target_days: 3 → 4"
+
+
+@pytest.mark.parametrize("value,words", [("9", "1 到 7 之间"), ("abc", "不是数字")])
+def test_a_bad_rule_value_is_a_sentence(app_db, value, words):
+    at = open_admin(logged_in("admin"))
+    at.selectbox(key="admin_page.rule_key").select("visit_target_days").run()
+    at.text_input(key="admin_page.rule_value.visit_target_days").input(value)
+    at.button(key="admin_page.rule_save").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value
+    c = read_db(app_db)
+    assert db.rule(c, "visit_target_days") == 3
+    assert audit.search(c, action="rule_change").empty
+
+
+# ----------------------------------------------------------------------------- users
+
+def _add(at: AppTest, name: str, role: str, areas: list[str], pw: str = "a-long-password",
+         again: str | None = None) -> AppTest:
+    at.text_input(key="admin_page.add_name").input(name)
+    at.selectbox(key="admin_page.add_role").select(role)
+    ms = at.multiselect(key="admin_page.add_areas")
+    for a in areas:
+        ms.select(a)
+    at.text_input(key="admin_page.add_password").input(pw)
+    at.text_input(key="admin_page.add_confirm").input(pw if again is None else again)
+    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:admin_page.add_form"))
+    return submit.click().run()
+
+
+def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
+    at = open_admin(logged_in("admin"))
+    labels = at.multiselect(key="admin_page.add_areas").options
+    assert any("甲村 › 第一网格" in o for o in labels)  # grids are shown with their village
+    _add(at, "new_office", "office", [F.T1, F.V21])
+    assert not at.exception
+    assert any("已添加用户 new_office" in s.value for s in at.success), texts(at.error)
+    c = read_db(app_db)
+    u = users.get_user(c, "new_office")
+    assert u.role == "office" and u.areas == [F.T1, F.V21]
+    assert audit.search(c, action="user_add").iloc[0]["user_name"] == "admin"
+    table = frame(at, "users")
+    assert "new_office" in set(table["用户名"])
+    # the new account can log in and sees its areas only
+    assert users.login(c, "new_office", "a-long-password").scope == [F.T1, F.V21]
+
+
+@pytest.mark.parametrize("name,role,areas,pw,again,words", [
+    ("x1", "office", [], "a-long-password", None, "必须指定负责的区域"),
+    ("x3", "office", [F.T1], "a-long-password", "another-password", "两次输入的密码不一致"),
+    ("office", "office", [F.T1], "a-long-password", None, "已经存在"),
+])
+def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, words):
+    at = open_admin(logged_in("admin"))
+    _add(at, name, role, areas, pw, again)
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value, texts(at.error)
+    c = read_db(app_db)
+    assert len(audit.search(c, action="user_add")) == len(users.list_users(c)) == 5  # the factory's five
+
+
+def test_a_user_named_like_a_script_is_listed_as_text(app_db):
+    at = open_admin(logged_in("admin"))
+    _add(at, XSS, "grid_leader", [F.G111])
+    assert not at.exception, texts(at.error)
+    table = frame(at, "users")
+    assert XSS in set(table["用户名"])
+
+
+def test_admin_resets_a_password_disables_and_enables(app_db):
+    at = open_admin(logged_in("admin"))
+    at.selectbox(key="admin_page.manage_user").select("office").run()
+    at.text_input(key="admin_page.new_password").input("brand-new-password")
+    at.text_input(key="admin_page.new_confirm").input("brand-new-password")
+    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:admin_page.passwd_form"))
+    submit.click().run()
+    assert not at.exception
+    assert any("已重设用户 office 的密码" in s.value for s in at.success), texts(at.error)
+    c = read_db(app_db)
+    assert users.login(c, "office", "brand-new-password").name == "office"
+
+    at.button(key="admin_page.disable").click().run()
+    assert any("已停用用户 office" in s.value for s in at.success)
+    with pytest.raises(users.LoginRefused):
+        users.login(c, "office", "brand-new-password")
+    at.button(key="admin_page.enable").click().run()
+    assert any("已启用用户 office" in s.value for s in at.success)
+    assert users.login(c, "office", "brand-new-password").name == "office"
+
+    actions = audit.search(c, user="admin")["action"].tolist()
+    for a in ("user_passwd", "user_disable", "user_enable"):
+        assert a in actions
+
+
+def test_admin_cannot_disable_itself(app_db):
+    at = open_admin(logged_in("admin"))
+    at.selectbox(key="admin_page.manage_user").select("admin").run()
+    at.button(key="admin_page.disable").click().run()
+    assert not at.exception
+    assert any("不能停用您正在使用的账号" in e.value for e in at.error)
+    assert users.get_user(read_db(app_db), "admin").disabled is False
+
+
+def test_the_page_in_english(app_db):
+    at = logged_in("admin")
+    at.session_state["lang"] = "en"
+    open_admin(at)
+    assert texts(at.title) == ["Administration"]
+    assert "Time" in frame(at, "audit").columns
+
+
+# ----------------------------------------------------------------------------- single sign-on (ui/sso.py)
+
+def test_sso_is_off_without_a_secrets_file():
+    import streamlit as st
+
+    from ui import sso
+
+    if st.secrets.load_if_toml_exists():
+        pytest.skip("this machine has a secrets.toml")
+    assert sso.sso_configured() is False
+
+
+@pytest.mark.parametrize("auth,expected", [
+    (None, False),
+    ({}, False),
+    ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s"}, False),
+    ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s", "client_id": "c",
+      "client_secret": "k", "server_metadata_url": "https://sso/.well-known/openid-configuration"}, True),
+    ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s",
+      "unit": {"client_id": "c", "client_secret": "k",
+               "server_metadata_url": "https://sso/.well-known/openid-configuration"}}, True),
+])
+def test_sso_configured_reads_the_auth_section(monkeypatch, auth, expected):
+    from ui import sso
+
+    monkeypatch.setattr(sso, "_secrets", lambda: None if auth is None else {"auth": auth})
+    assert sso.sso_configured() is expected
+    if expected and "unit" in auth:
+        assert sso.provider_name() == "unit"
+
+
+def test_sso_configured_survives_a_broken_secrets_object(monkeypatch):
+    from ui import sso
+
+    class Broken(dict):
+        def __contains__(self, k):
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(sso, "_secrets", lambda: Broken())
+    assert sso.sso_configured() is False
+
+
+def test_sso_user_maps_the_email_to_the_local_account(tiny):
+    from ui import sso
+
+    c, _ = tiny
+    users.add_user(c, "wang@lp.gov.cn", "a-long-password", "office", [F.T1], actor="admin")
+    assert sso.sso_user(c, claims={"is_logged_in": False}) is None
+    u = sso.sso_user(c, claims={"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": True})
+    assert u.name == "wang@lp.gov.cn" and u.scope == [F.T1]
+    entry = audit.search(c, action="login").iloc[0]
+    assert entry["user_name"] == "wang@lp.gov.cn" and entry["detail"] == "sso"
+
+
+@pytest.mark.parametrize("claims,words", [
+    ({"is_logged_in": True, "email": "stranger@example.com"}, "还没有连心网格账号"),
+    ({"is_logged_in": True}, "没有提供邮箱"),
+    ({"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False}, "尚未验证"),
+])
+def test_sso_refuses_unknown_emails_with_a_sentence(tiny, claims, words):
+    from ui import sso
+
+    c, _ = tiny
+    users.add_user(c, "wang@lp.gov.cn", "a-long-password", "office", [F.T1], actor="admin")
+    with pytest.raises(sso.SSORefused) as e:
+        sso.sso_user(c, claims=claims)
+    assert words in str(e.value)
+    assert audit.search(c, action="login_failed").iloc[0]["detail"].startswith("sso")
+
+
+def test_sso_refuses_a_disabled_account(tiny):
+    from ui import sso
+
+    c, _ = tiny
+    users.add_user(c, "li@lp.gov.cn", "a-long-password", "grid_leader", [F.G111], actor="admin")
+    users.disable_user(c, "li@lp.gov.cn", actor="admin")
+    with pytest.raises(sso.SSORefused) as e:
+        sso.sso_user(c, claims={"is_logged_in": True, "email": "li@lp.gov.cn"})
+    assert "停用" in str(e.value)

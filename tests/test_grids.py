@@ -1,0 +1,438 @@
+"""Grid responsibility (issue 11): directory, gaps, search, reassignment with history, CLI, page."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+import manage
+from analytics import grids as G
+from analytics import reports
+from auth import audit
+from auth.users import get_user
+from store import db
+from tests import factories as F
+
+ON = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def _world(tmp_path_factory):
+    """The tiny world built once for the module (closed, so its file can be copied)."""
+    path = tmp_path_factory.mktemp("grids") / "world.duckdb"
+    F.build(path).close()
+    return path
+
+
+@pytest.fixture()
+def tiny(_world, tmp_path):
+    """A fresh copy of the tiny world per test (building it takes seconds; copying it, milliseconds)."""
+    import shutil
+
+    path = tmp_path / "tiny.duckdb"
+    shutil.copyfile(_world, path)
+    con = db.connect(path)
+    yield con, path
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def tiny_ro(_world, tmp_path_factory):
+    """A copy shared by the tests that only read."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("grids_ro") / "tiny.duckdb"
+    shutil.copyfile(_world, path)
+    con = db.connect(path)
+    con.execute("UPDATE households SET address = '一镇幸福路12号' WHERE code = 'H04'")
+    yield con, path
+    con.close()
+
+
+def _row(d: pd.DataFrame, code: str) -> pd.Series:
+    return d.set_index("code").loc[code]
+
+
+def _blank(v) -> bool:
+    return v is None or bool(pd.isna(v))
+
+
+# ----------------------------------------------------------------------------- directory
+
+def test_directory_contract_columns_first(tiny_ro):
+    con, _ = tiny_ro
+    d = G.grid_directory(con, F.COUNTY, None, on=ON)
+    assert d.columns[:7].tolist() == G.GRID_COLUMNS
+    assert d["code"].tolist() == [F.G111, F.G112, F.G121, F.G211, F.G212]
+
+
+def test_directory_tiny_world(tiny_ro):
+    con, _ = tiny_ro
+    d = G.grid_directory(con, F.COUNTY, None, on=ON)
+    # H03 moved away: only active households count
+    assert dict(zip(d["code"], d["households"])) == {F.G111: 2, F.G112: 2, F.G121: 2, F.G211: 2, F.G212: 0}
+    assert dict(zip(d["code"], d["village_code"])) == {F.G111: F.V11, F.G112: F.V11, F.G121: F.V12,
+                                                       F.G211: F.V21, F.G212: F.V21}
+    g111, g121, g211, g212 = (_row(d, c) for c in (F.G111, F.G121, F.G211, F.G212))
+    assert (g111["leader_id"], g111["leader_name"], g111["members"]) == ("S1", "网格长甲", 0)
+    assert (g121["leader_id"], g121["leader_name"]) == ("S2", "网格长乙")
+    assert _blank(g211["leader_id"]) and g211["members"] == 1 and g211["member_names"] == "网格员丙"
+    assert _blank(g212["leader_id"]) and g212["members"] == 0 and g212["staff_count"] == 0
+    assert dict(zip(d["code"], d["status"])) == {F.G111: "ok", F.G112: "ok", F.G121: "ok",
+                                                 F.G211: "leader_vacant", F.G212: "no_staff"}
+    assert not d["multiple_leaders"].any()
+
+
+def test_directory_area_levels_and_scope(tiny_ro):
+    con, _ = tiny_ro
+    assert G.grid_directory(con, F.T1, None, on=ON)["code"].tolist() == [F.G111, F.G112, F.G121]
+    assert G.grid_directory(con, F.V21, None, on=ON)["code"].tolist() == [F.G211, F.G212]
+    assert G.grid_directory(con, F.G112, None, on=ON)["code"].tolist() == [F.G112]
+    # a township office sees nothing of the other township
+    assert G.grid_directory(con, F.COUNTY, [F.T1], on=ON)["code"].tolist() == [F.G111, F.G112, F.G121]
+    assert G.grid_directory(con, F.T2, [F.T1], on=ON).empty
+    assert G.grid_directory(con, None, [F.V21], on=ON)["code"].tolist() == [F.G211, F.G212]
+
+
+def test_directory_unknown_area(tiny_ro):
+    con, _ = tiny_ro
+    with pytest.raises(G.GridError, match="没有编码为 NOPE 的区域"):
+        G.grid_directory(con, "NOPE")
+
+
+def test_overload_with_a_low_rule(tiny):
+    con, _ = tiny
+    assert G.grid_directory(con, F.COUNTY, on=ON)["overloaded"].sum() == 0
+    audit.set_rule(con, "households_per_staff_max", 1, actor="admin")
+    d = G.grid_directory(con, F.COUNTY, on=ON)
+    assert dict(zip(d["code"], d["status"])) == {F.G111: "overloaded", F.G112: "overloaded",
+                                                 F.G121: "overloaded", F.G211: "leader_vacant",
+                                                 F.G212: "no_staff"}
+    # G211 is overloaded too (2 households, 1 member) but a vacant leader is the worse problem
+    assert dict(zip(d["code"], d["overloaded"])) == {F.G111: True, F.G112: True, F.G121: True,
+                                                     F.G211: True, F.G212: False}
+    assert _row(d, F.G111)["households_per_staff"] == 2.0
+    assert G.status_counts(d) == {"no_staff": 1, "leader_vacant": 1, "overloaded": 3, "ok": 0}
+    assert len(G.gaps(con, F.COUNTY, on=ON).overloaded) == 4
+    audit.set_rule(con, "households_per_staff_max", 2, actor="admin")
+    assert G.status_counts(G.grid_directory(con, F.COUNTY, on=ON))["overloaded"] == 0
+
+
+def test_several_leaders_first_by_id_and_flagged(tiny):
+    con, _ = tiny
+    con.execute("INSERT INTO staff (id, name, role) VALUES ('S0', '网格长零', 'grid_leader')")
+    con.execute(f"INSERT INTO staff_grids (staff_id, grid_code) VALUES ('S0', '{F.G112}')")
+    g = _row(G.grid_directory(con, F.COUNTY, on=ON), F.G112)
+    assert (g["leader_id"], g["leader_name"], g["leader_count"]) == ("S0", "网格长零", 2)
+    assert bool(g["multiple_leaders"]) and g["leaders"] == "网格长零、网格长乙"
+
+
+def test_inactive_staff_are_not_responsible(tiny):
+    con, _ = tiny
+    con.execute("UPDATE staff SET active = FALSE WHERE id = 'S1'")
+    g = _row(G.grid_directory(con, F.COUNTY, on=ON), F.G111)
+    assert g["status"] == "no_staff" and _blank(g["leader_id"])
+
+
+def test_phones_are_masked_and_pairings_listed(tiny):
+    con, _ = tiny
+    con.execute("UPDATE staff SET phone = '13900001111', rank = NULL WHERE id = 'S1'")
+    con.execute("UPDATE staff SET phone = '13900002222' WHERE id = 'S3'")
+    con.execute("UPDATE staff SET rank = 2 WHERE id = 'S4'")
+    con.execute("INSERT INTO pairings VALUES ('S4', 'H01', NULL), ('S4', 'H03', NULL)")  # H03 moved: not counted
+    d = G.grid_directory(con, F.COUNTY, on=ON)
+    g111, g211 = _row(d, F.G111), _row(d, F.G211)
+    assert g111["leader_phone"] == "139****1111" and g111["leaders"] == "网格长甲 139****1111"
+    assert g211["member_contacts"] == "网格员丙 139****2222"
+    assert "13900001111" not in d.to_string()
+    assert (g111["pairing_leaders"], g111["paired_households"]) == ("书记丁", 1)
+
+
+# ----------------------------------------------------------------------------- gaps
+
+def test_gaps_tiny_world(tiny_ro):
+    con, _ = tiny_ro
+    gp = G.gaps(con, F.COUNTY, None, on=ON)
+    assert gp.vacant[["code", "status"]].values.tolist() == [[F.G211, "leader_vacant"], [F.G212, "no_staff"]]
+    assert gp.idle_staff.empty         # S4 is a secretary: secretaries and cadres need no grid
+    assert gp.pairing.empty            # nobody has a rank in the tiny world
+    # a township office: its grids are all staffed, and the secretary never had a grid there
+    t1 = G.gaps(con, F.T1, [F.T1], on=ON)
+    assert t1.vacant.empty and t1.idle_staff.empty
+
+
+def test_gaps_pairing_quotas_by_rank(tiny):
+    con, _ = tiny
+    con.execute("UPDATE staff SET rank = 2 WHERE id = 'S4'")         # needs 4
+    con.execute("UPDATE staff SET rank = 5 WHERE id = 'S1'")         # needs 1
+    con.execute("UPDATE staff SET rank = 1 WHERE id = 'S3'")         # needs 5
+    con.execute("INSERT INTO pairings VALUES ('S4', 'H01', NULL), ('S4', 'H03', NULL), ('S1', 'H06', NULL),"
+                " ('S3', 'H08', NULL)")
+    p = G.gaps(con, F.COUNTY, on=ON).pairing
+    assert p[["staff_id", "rank", "quota", "paired", "missing"]].values.tolist() == [
+        ["S3", 1, 5, 1, 4], ["S4", 2, 4, 1, 3]]
+    audit.set_rule(con, "pairing_quota_rank2", 1, actor="admin")
+    assert G.gaps(con, F.COUNTY, on=ON).pairing["staff_id"].tolist() == ["S3"]
+    # restricted to township T2: only cadres paired with or responsible for grids there
+    assert G.gaps(con, F.T2, [F.T2], on=ON).pairing["staff_id"].tolist() == ["S3"]
+
+
+def test_grid_staff_without_a_grid_are_idle(tiny):
+    con, _ = tiny
+    con.execute("INSERT INTO staff (id, name, role, phone) VALUES ('S5', '网格员戊', 'grid_member', '13700001234')")
+    idle = G.gaps(con, F.COUNTY, on=ON).idle_staff
+    assert idle[["staff_id", "role", "phone"]].values.tolist() == [["S5", "grid_member", "137****1234"]]
+    assert G.gaps(con, F.T1, [F.T1], on=ON).idle_staff.empty   # never had a grid: not placed in a township
+
+
+def test_staff_whose_grid_ended_are_idle(tiny):
+    con, _ = tiny
+    G.reassign(con, "admin", F.G211, remove_members=["S3"], effective=dt.date(2026, 11, 23))
+    gp = G.gaps(con, F.T2, [F.T2], on=dt.date(2026, 11, 24))
+    assert gp.idle_staff[["staff_id", "grid_code"]].values.tolist() == [["S3", F.G211]]
+    assert gp.vacant[["code", "status"]].values.tolist() == [[F.G211, "no_staff"], [F.G212, "no_staff"]]
+    # the day before, S3 still answered for it
+    assert G.gaps(con, F.T2, [F.T2], on=dt.date(2026, 11, 22)).idle_staff.empty
+
+
+# ----------------------------------------------------------------------------- reassignment
+
+def test_reassign_keeps_history_for_quotas(tiny):
+    con, _ = tiny
+    res = G.reassign(con, "admin", F.G111, leader_id="S2", effective=dt.date(2026, 11, 23))
+    assert (res.closed, res.opened) == (["S1"], ["S2"])
+    w47 = reports.quotas(con, "2026-W47").set_index("staff_id")
+    w48 = reports.quotas(con, "2026-W48").set_index("staff_id")
+    assert w47.loc["S1", "grid_code"] == F.G111
+    assert F.G111 not in w47.loc["S2", "grid_code"].split("、")
+    assert "S1" not in w48.index
+    assert F.G111 in w48.loc["S2", "grid_code"].split("、")
+    # the directory answers for any date
+    assert _row(G.grid_directory(con, F.COUNTY, on=dt.date(2026, 11, 22)), F.G111)["leader_id"] == "S1"
+    assert _row(G.grid_directory(con, F.COUNTY, on=dt.date(2026, 11, 23)), F.G111)["leader_id"] == "S2"
+    rows = con.execute("SELECT staff_id, valid_from, valid_to FROM staff_grids WHERE grid_code = ? "
+                       "ORDER BY staff_id", [F.G111]).fetchall()
+    assert rows == [("S1", None, dt.date(2026, 11, 22)), ("S2", dt.date(2026, 11, 23), None)]
+    log = audit.search(con, action="grid_reassign")
+    assert len(log) == 1 and log["area"].iloc[0] == F.G111 and log["user_name"].iloc[0] == "admin"
+    assert "leader=S2" in log["detail"].iloc[0]
+
+
+def test_reassign_add_and_remove_members(tiny):
+    con, _ = tiny
+    eff = dt.date(2026, 12, 1)
+    G.reassign(con, "admin", F.G212, add_members=["S3"], effective=eff)
+    d = G.grid_directory(con, F.COUNTY, on=eff)
+    assert (_row(d, F.G212)["members"], _row(d, F.G212)["status"]) == (1, "leader_vacant")
+    assert _row(G.grid_directory(con, F.COUNTY, on=eff - dt.timedelta(days=1)), F.G212)["status"] == "no_staff"
+    G.reassign(con, "admin", F.G212, remove_members=["S3"], effective=dt.date(2026, 12, 8))
+    assert _row(G.grid_directory(con, F.COUNTY, on=dt.date(2026, 12, 8)), F.G212)["status"] == "no_staff"
+    assert _row(G.grid_directory(con, F.COUNTY, on=dt.date(2026, 12, 7)), F.G212)["members"] == 1
+
+
+def test_reassign_twice_on_the_same_day_leaves_no_empty_interval(tiny):
+    con, _ = tiny
+    eff = dt.date(2026, 11, 23)
+    G.reassign(con, "admin", F.G111, leader_id="S2", effective=eff)
+    G.reassign(con, "admin", F.G111, remove_members=["S2"], effective=eff)   # changed their mind
+    rows = con.execute("SELECT staff_id, valid_from, valid_to FROM staff_grids WHERE grid_code = ?",
+                       [F.G111]).fetchall()
+    assert rows == [("S1", None, dt.date(2026, 11, 22))]
+    w47 = reports.quotas(con, "2026-W47")
+    assert F.G111 not in ",".join(w47.loc[w47["staff_id"] == "S2", "grid_code"])
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(grid_code="NOPE", leader_id="S2"), "没有编码为 NOPE 的网格"),
+    (dict(grid_code=F.V11, leader_id="S2"), "的网格"),
+    (dict(grid_code=F.G111, leader_id="S9"), "没有工号为 S9 的人员"),
+    (dict(grid_code=F.G111, leader_id="S3"), "职务不是网格长"),
+    (dict(grid_code=F.G111, add_members=["S2"]), "是网格长"),
+    (dict(grid_code=F.G111, remove_members=["S3"]), "现在不负责网格"),
+    (dict(grid_code=F.G111, leader_id="S1"), "没有变化"),
+    (dict(grid_code=F.G111), "没有变化"),
+    (dict(grid_code=F.G111, add_members=["S3"], remove_members=["S3"]), "既要加入又要移出"),
+])
+def test_reassign_refusals(tiny, kwargs, message):
+    con, _ = tiny
+    before = con.execute("SELECT * FROM staff_grids ORDER BY id").fetchall()
+    with pytest.raises(G.GridError, match=message):
+        G.reassign(con, "admin", effective=dt.date(2026, 11, 23), **kwargs)
+    assert con.execute("SELECT * FROM staff_grids ORDER BY id").fetchall() == before
+    assert audit.search(con, action="grid_reassign").empty
+
+
+def test_reassign_refuses_a_date_before_the_last_change(tiny):
+    con, _ = tiny
+    G.reassign(con, "admin", F.G111, leader_id="S2", effective=dt.date(2026, 11, 23))
+    with pytest.raises(G.GridError, match="早于网格 .* 最近一次调整的日期 2026-11-23"):
+        G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 20))
+    G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 23))   # the same day is fine
+
+
+def test_reassign_by_role_and_scope(tiny):
+    con, _ = tiny
+    office = get_user(con, "office")                       # scope: township T1
+    with pytest.raises(G.GridError, match="不在您的负责范围内"):
+        G.reassign(con, office, F.G211, add_members=["S4"], effective=dt.date(2026, 11, 23))
+    with pytest.raises(G.GridError, match="只有县级管理员和乡镇/街道账号"):
+        G.reassign(con, get_user(con, "grid_leader"), F.G111, add_members=["S4"], effective=dt.date(2026, 11, 23))
+    G.reassign(con, office, F.G121, add_members=["S4"], effective=dt.date(2026, 11, 23))
+    assert audit.search(con, action="grid_reassign")["user_name"].tolist() == ["office"]
+
+
+# ----------------------------------------------------------------------------- search
+
+@pytest.mark.parametrize("query,first", [
+    ("张三", "H01"), ("H01", "H01"), ("h01", "H01"), ("幸福路", "H04"), ("赵", "H04"),
+])
+def test_find_responsible(tiny_ro, query, first):
+    con, _ = tiny_ro
+    found = G.find_responsible(con, query, None, on=dt.date(2026, 11, 26))
+    assert found.columns.tolist() == G.FIND_COLUMNS
+    assert found["household_code"].iloc[0] == first
+
+
+def test_find_responsible_answers(tiny_ro):
+    con, _ = tiny_ro
+    r = G.find_responsible(con, "张三", None, on=dt.date(2026, 11, 26)).iloc[0]
+    assert (r["grid_code"], r["grid_name"], r["village_name"]) == (F.G111, "第一网格", "甲村")
+    assert (r["leader_id"], r["leader_name"]) == ("S1", "网格长甲")
+    assert (r["last_visit"], r["last_visit_by"]) == (dt.date(2026, 11, 22), "网格长甲")
+    # visits after the date are ignored; the member of G211 answers for 吴九
+    r = G.find_responsible(con, "吴九", None, on=dt.date(2026, 11, 20)).iloc[0]
+    assert _blank(r["leader_id"]) and r["member_names"] == "网格员丙"
+    assert (r["last_visit"], r["last_visit_by"]) == (dt.date(2026, 11, 15), "网格员丙")
+    r = G.find_responsible(con, "周八", None, on=dt.date(2026, 11, 26)).iloc[0]
+    assert _blank(r["last_visit"]) and _blank(r["last_visit_by"])
+
+
+def test_find_responsible_limits(tiny_ro):
+    con, _ = tiny_ro
+    assert G.find_responsible(con, "  ").empty
+    assert G.find_responsible(con, "%").empty                     # wildcards are literal
+    assert G.find_responsible(con, "王五").empty                   # moved away
+    assert G.find_responsible(con, "吴九", [F.T1]).empty           # outside the office's township
+    assert G.find_responsible(con, "H0", [F.T1])["household_code"].tolist() == ["H01", "H02", "H04", "H05",
+                                                                               "H06", "H07"]
+    out = G.find_responsible(con, "县外户")                          # unassigned: listed for the county
+    assert out["household_code"].tolist() == ["H10"] and _blank(out["grid_code"].iloc[0])
+    assert len(G.find_responsible(con, "H", limit=3)) == 3
+
+
+# ----------------------------------------------------------------------------- command line
+
+def _cli(path, *args) -> int:
+    return manage.main(["--db", str(path), *args])
+
+
+def test_cli_report_grids_equals_directory(tiny_ro, tmp_path):
+    con, path = tiny_ro
+    out = tmp_path / "grids.csv"
+    assert _cli(path, "report", "grids", "--area", F.T1, "--on", "2026-11-20", "--output", str(out)) == 0
+    cli = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert cli.columns.tolist() == G.GRID_COLUMNS
+    page = G.grid_directory(con, F.T1, None, on=ON)[G.GRID_COLUMNS]
+    expected = pd.read_csv(io.BytesIO(manage_export(page)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(cli, expected)
+    assert cli.values.tolist() == [
+        [F.G111, "第一网格", F.V11, "2", "S1", "网格长甲", "0"],
+        [F.G112, "第二网格", F.V11, "2", "S2", "网格长乙", "0"],
+        [F.G121, "第一网格", F.V12, "2", "S2", "网格长乙", "0"],
+    ]
+
+
+def manage_export(frame: pd.DataFrame) -> bytes:
+    from analytics import export
+
+    return export.to_csv_bytes(frame)
+
+
+def test_cli_report_grids_formats_and_scope(tiny_ro, tmp_path, capsys):
+    _, path = tiny_ro
+    zh = tmp_path / "zh.csv"
+    assert _cli(path, "report", "grids", "--area", F.COUNTY, "--lang", "zh", "--output", str(zh)) == 0
+    header = zh.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "编码,名称,村编码,户数,网格长工号,网格长,网格员人数"
+    js = tmp_path / "g.json"
+    assert _cli(path, "report", "grids", "--area", F.V21, "--on", "2026-11-20", "--output", str(js)) == 0
+    import json
+
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert [(r["code"], r["leader_id"], r["members"]) for r in data] == [(F.G211, None, 1), (F.G212, None, 0)]
+    # --as office: only township T1
+    sc = tmp_path / "office.csv"
+    assert _cli(path, "--as", "office", "report", "grids", "--area", F.COUNTY, "--output", str(sc)) == 0
+    assert pd.read_csv(sc, encoding="utf-8-sig")["code"].tolist() == [F.G111, F.G112, F.G121]
+    capsys.readouterr()
+    assert _cli(path, "report", "grids", "--area", "NOPE") == 1
+    err = capsys.readouterr().err
+    assert "没有编码为 NOPE 的区域" in err and "Traceback" not in err
+    assert _cli(path, "report", "grids") == 2
+
+
+# ----------------------------------------------------------------------------- the page
+
+@pytest.fixture()
+def page(tiny, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    con, path = tiny
+    con.close()
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=60)
+    at.run()
+    at.text_input(key="login_name").input("admin")
+    at.text_input(key="login_password").input(F.PASSWORD)
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception
+    at.switch_page("pages/responsibility.py").run()
+    assert not at.exception, at.exception
+    return at, path
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_page_numbers_equal_the_directory(page):
+    at, path = page
+    assert [x.value for x in at.title] == ["网格责任"]
+    assert not at.error
+    m = _metrics(at)
+    assert (m["网格数"], m["配备齐全"], m["网格长空缺"], m["无人负责"], m["超负荷"]) == ("5", "3", "1", "1", "0")
+    assert m["无网格人员"] == "0"
+    table = next(df.value for df in at.dataframe if "leaders" in df.value.columns)
+    con = db.connect(path)
+    try:
+        d = G.grid_directory(con, F.COUNTY, None, on=dt.date(2026, 11, 26))
+    finally:
+        con.close()
+    assert table["code"].tolist() == d["code"].tolist()
+    assert table["households"].tolist() == d["households"].tolist()
+    assert table["status"].tolist() == ["配备齐全", "配备齐全", "配备齐全", "网格长空缺", "无人负责"]
+
+
+def test_page_search_and_reassign(page):
+    at, path = page
+    at.text_input(key="resp_page.search").input("张三").run()
+    assert not at.exception
+    found = next(df.value for df in at.dataframe if "household_code" in df.value.columns)
+    assert found["household_code"].tolist() == ["H01"] and found["leader_name"].tolist() == ["网格长甲"]
+    at.text_input(key="resp_page.search").input("没有这个人").run()
+    assert any("没有找到" in w.value for w in at.warning)
+
+    at.selectbox(key="resp_page.re.grid").set_value(F.G212).run()
+    at.multiselect(key=f"resp_page.re.add.{F.G212}").set_value(["S4"])
+    at.date_input(key=f"resp_page.re.effective.{F.G212}").set_value(dt.date(2026, 11, 26))
+    [b for b in at.get("form_submit_button") if b.label == "保存调整"][0].click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("已保存" in s.value for s in at.success)
+    assert _metrics(at)["无人负责"] == "0"
