@@ -51,6 +51,12 @@ def login_page() -> None:
     st.title(t("app.title"))
     st.caption(t("app.subtitle"))
     c = C.con()
+    from ui import sso  # "使用单位账号登录" only when .streamlit/secrets.toml has an [auth] section
+
+    sso_user = sso.login_section(c)
+    if sso_user is not None:
+        start_session(sso_user)
+        st.rerun()
     if users.has_demo_accounts(c):
         st.info(t("login.demo_notice") + "\n\n" + t("login.demo_accounts"))
     with st.form("login"):
@@ -68,11 +74,15 @@ def login_page() -> None:
             st.error(t(f"login.error.{e.reason}", until=until) if e.reason == "locked"
                      else t(f"login.error.{e.reason}"))
             return
-        st.session_state["user"] = u
-        st.session_state["login_at"] = dt.datetime.now()
-        st.session_state["last_seen"] = dt.datetime.now()
-        st.session_state.pop("area", None)
+        start_session(u)
         st.rerun()
+
+
+def start_session(u) -> None:
+    st.session_state["user"] = u
+    st.session_state["login_at"] = dt.datetime.now()
+    st.session_state["last_seen"] = dt.datetime.now()
+    st.session_state.pop("area", None)
 
 
 def session_alive() -> bool:
@@ -130,6 +140,9 @@ def main() -> None:
         if st.button(t("app.logout"), key="logout"):
             for k in ("user", "login_at", "last_seen", "area", "period"):
                 st.session_state.pop(k, None)
+            from ui import sso
+
+            sso.logout()
             st.rerun()
     C.sidebar()
     if u.is_demo:

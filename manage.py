@@ -153,6 +153,15 @@ def _actor(con, args: argparse.Namespace):
     return u.name, u.scope
 
 
+def _overlaps_scope(con, area: str, scope) -> bool:
+    """Whether an area and a user's scope share anything (one inside the other)."""
+    from store import db
+
+    if db.one(con, "area_get", code=area) is None:
+        return True          # an unknown code: the report itself says so
+    return bool(db.one(con, "area_overlaps_scope", code=area, scope=list(scope)))
+
+
 def _audit(con, actor: str, action: str, area: str | None = None):
     from auth import audit
 
@@ -263,7 +272,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.report == "monthly" and not args.output:
         raise UsageError("report monthly: --output FILE.xlsx is required (the 通报 is a workbook)")
     con = _connect(args)
-    _, scope = _actor(con, args)
+    actor, scope = _actor(con, args)
+    area = getattr(args, "area", None)
+    if scope is not None and area and not _overlaps_scope(con, area, scope):
+        raise BadInput(f"区域 {area} 不在用户 {actor} 的负责范围内 / area {area} is outside {actor}'s areas")
     if args.report == "monthly":
         from analytics.monthly import monthly_workbook
 

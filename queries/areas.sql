@@ -108,3 +108,9 @@ ORDER BY a.code;
 -- name: areas_version
 -- Changes whenever boundaries are imported: for caches of map geometry.
 SELECT count(*), max(imported_at) FROM areas;
+
+-- name: area_overlaps_scope
+-- Whether the area lies inside the scope, or holds one of the scope's areas.
+SELECT EXISTS (SELECT 1 FROM area_ancestors x
+               WHERE (x.code = $code AND list_contains($scope::VARCHAR[], x.ancestor_code))
+                  OR (x.ancestor_code = $code AND list_contains($scope::VARCHAR[], x.code)));

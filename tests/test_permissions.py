@@ -264,21 +264,14 @@ def test_cli_office_coverage_by_village_lists_v11_and_v12(cli_db):
     assert "Traceback" not in r.stderr
 
 
-def test_cli_grid_leader_unvisited_outside_scope_shows_nothing(cli_db):
-    """An area outside the user's scope: no rows (exit 0, today) or one sentence (exit 1, preferred).
-
-    Today ``manage.py`` answers with an empty list; the lead may make it exit 1 with a sentence
-    (see the report) — this test accepts both, but never a row or a traceback.
-    """
+def test_cli_grid_leader_unvisited_outside_scope_is_refused(cli_db):
+    """An area outside the user's scope: exit 1 with one sentence, no rows, no traceback."""
     r = cli(cli_db, "--as", "grid_leader", "report", "unvisited", "--area", F.T2, "--as-of", "2026-11-24",
             "--days", "1", "--format", "csv")
     assert "Traceback" not in r.stderr
-    if r.returncode == 0:
-        df = csv_rows(r.stdout)
-        assert list(df.columns) == reports.UNVISITED_COLUMNS and df.empty
-    else:
-        assert r.returncode == 1
-        assert len(r.stderr.strip().splitlines()) == 1 and r.stdout.strip() == ""
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and r.stdout.strip() == ""
+    assert F.T2 in r.stderr
 
 
 @pytest.mark.parametrize("user,args,expected", [
