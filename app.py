@@ -120,6 +120,10 @@ PAGES = [
 ]
 
 
+# the page each role opens on: a grid leader's question is this week's quota
+HOME_PAGE = {"grid_leader": "pages/weekly.py", "member": "pages/weekly.py"}
+
+
 def main() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh"
@@ -131,7 +135,8 @@ def main() -> None:
         nav = st.navigation([st.Page(login_page, title=t("login.title"), icon=":material/login:")])
         nav.run()
         return
-    pages = [st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem)
+    home = HOME_PAGE.get(u.role, "pages/overview.py")
+    pages = [st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem, default=(f == home))
              for f, key, icon, roles in PAGES
              if (ROOT / f).exists() and (roles is None or u.role in roles)]
     nav = st.navigation(pages)

@@ -185,15 +185,12 @@ def sidebar() -> None:
         area = selected_area()
         st.markdown(f"**{t('sidebar.area')}**")
         crumbs = breadcrumb(area)
-        cols = st.columns(len(crumbs)) if len(crumbs) > 1 else None
-        if cols:
-            for i, (c, a) in enumerate(zip(cols, crumbs)):
-                if c.button(a.name, key=f"crumb_{i}_{a.code}", disabled=(a == crumbs[-1]),
-                            width="stretch"):
-                    st.session_state["area"] = a
-                    st.rerun()
-        else:
-            st.caption(crumbs[0].name)
+        st.caption(" › ".join(a.name for a in crumbs))
+        for i, a in enumerate(crumbs[:-1]):          # back up to any level above, one button each
+            if st.button(t("sidebar.back_to", name=a.name), key=f"crumb_{i}_{a.code}", width="stretch",
+                         icon=":material/arrow_upward:"):
+                st.session_state["area"] = a
+                st.rerun()
         kids = children(area)
         if kids is not None and len(kids):
             options = [None] + kids["code"].tolist()

@@ -1,0 +1,124 @@
+"""The three journeys in a real browser on the tiny world (tests/factories.py), no network.
+
+1. Street office: drill county → township → village → grid by clicking the coverage map, and see
+   the list of households due.
+2. Grid leader on a phone (390×844): this week's quota, met, above the fold.
+3. County leader: the hotspot map draws every village.
+Plus the responsibility map. Screenshots: test-output/e2e/journey-*.png.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as F
+from tests.e2e.conftest import OUT, count_map_features, login
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_idle(page, timeout: int = 30_000) -> None:
+    """Until Streamlit has finished the script run."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=timeout)
+    page.wait_for_timeout(400)
+
+
+def open_page(page, path: str) -> None:
+    """Through the sidebar navigation (a new URL would be a new, logged-out session)."""
+    page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+    wait_idle(page)
+
+
+def crumb(page, name: str):
+    """The sidebar breadcrumb entry of an area (it appears once the area is selected)."""
+    return page.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']", has_text=name).first
+
+
+def click_map_at(page, lat: float, lon: float, timeout_ms: int = 30_000) -> None:
+    """Click the Leaflet map (inside the streamlit-folium iframe) at a geographic point."""
+    count_map_features(page, timeout_ms)            # the map has drawn
+    for frame in page.frames:
+        try:
+            frame.frame_element().scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            xy = frame.evaluate("""([lat, lon]) => {
+                const m = Object.values(window).find(v => v && v._container && v.eachLayer
+                                                       && v.latLngToContainerPoint);
+                if (!m) return null;
+                const p = m.latLngToContainerPoint([lat, lon]);
+                const r = m._container.getBoundingClientRect();
+                return [p.x + r.left, p.y + r.top]; }""", [lat, lon])
+        except Exception:
+            continue
+        if xy:
+            box = frame.frame_element().bounding_box()
+            page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+            wait_idle(page)
+            return
+    raise AssertionError("no Leaflet map found on the page")
+
+
+def test_office_drills_from_county_to_grid_and_sees_due_households(page, server):
+    login(page, server, "admin", F.PASSWORD)
+    open_page(page, "coverage")
+    page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+    # county → 一镇 (west half) → 乙村 (107.1–107.2) → its only grid
+    click_map_at(page, 30.1, 107.05)
+    crumb(page, "一镇").wait_for(timeout=30_000)
+    click_map_at(page, 30.1, 107.15)
+    crumb(page, "乙村").wait_for(timeout=30_000)
+    page.screenshot(path=str(OUT / "journey-coverage-village.png"), full_page=True)
+    click_map_at(page, 30.1, 107.15)
+    wait_idle(page)
+    body = page.inner_text("body")
+    page.screenshot(path=str(OUT / "journey-coverage-grid.png"), full_page=True)
+    assert "待走访户" in body and "共 1 户" in body
+    # visited by phone only: due for a home visit (the table's cells are in the DOM for screen readers)
+    assert page.locator("[data-testid='stDataFrame'] td", has_text="H07").count() >= 1
+    assert "Traceback" not in body
+    assert not page.outside_requests
+
+
+def test_grid_leader_sees_this_weeks_quota_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server)
+        page.get_by_label("用户名").fill("grid_leader")
+        page.get_by_label("密码").fill(F.PASSWORD)
+        page.get_by_label("密码").press("Enter")
+        page.get_by_text("走访天数").first.wait_for(timeout=30_000)    # the weekly page is their home
+        wait_idle(page)
+        page.screenshot(path=str(OUT / "journey-weekly-phone.png"))
+        body = page.inner_text("body")
+        assert "3 / 3 天" in body and "已达标" in body      # S1: Mon, Wed, Sun of 2026-W47
+        assert "2026-11-16 至 2026-11-22" in body
+        assert "Traceback" not in body
+        # the page fits the phone: nothing wider than the screen
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 400
+    finally:
+        ctx.close()
+
+
+def test_leader_hotspot_map_draws_every_village(page, server):
+    login(page, server, "leader", F.PASSWORD)
+    open_page(page, "hotspots")
+    page.get_by_role("heading", name="信访热点").wait_for(timeout=30_000)
+    n = count_map_features(page)
+    page.screenshot(path=str(OUT / "journey-hotspots.png"), full_page=True)
+    assert n >= 3                               # 甲村, 乙村, 丙村
+    assert "Traceback" not in page.inner_text("body")
+    assert not page.outside_requests
+
+
+def test_responsibility_map_draws(page, server):
+    login(page, server, "office", F.PASSWORD)
+    open_page(page, "responsibility")
+    n = count_map_features(page)
+    page.screenshot(path=str(OUT / "journey-responsibility.png"), full_page=True)
+    assert n >= 1
+    assert "Traceback" not in page.inner_text("body")
