@@ -297,7 +297,7 @@ def legend_items(classes: CoverageClasses, lang: str = "zh") -> list[tuple[str, 
 
 
 def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping[str, str],
-              due: pd.DataFrame | None = None, lang: str = "zh", tiles: str = "none",
+              due: pd.DataFrame | None = None, lang: str = "zh", tiles: str | None = None,
               legend_title: str = "入户覆盖率", points_name: str | None = None):
     """The folium map: the choropleth of ``frame`` (from :func:`map_frame`) and the due households' points.
 
@@ -311,7 +311,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping
     m = maps.base_map(bounds=bounds, tiles=tiles)
     if len(frame):
         maps.choropleth_layer(
-            m, maps.shift_for_tiles(frame, tiles), "coverage", classes.bins, classes.colors,
+            m, frame, "coverage", classes.bins, classes.colors,
             fields=["name", "households_text", "visited_text", "coverage"],
             aliases=[labels["name"], labels["households"], labels["visited"], labels["coverage"]],
             label_fn=lambda v: _pct(v, lang), key="code", no_data_color=NO_DATA_COLOR,
@@ -322,7 +322,6 @@ def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping
         if len(pts):
             pts["last_visit_text"] = [t("value.never", lang) if pd.isna(d) else fmt_date(pd.Timestamp(d).date())
                                       for d in pts["last_visit"]]
-            pts = maps.shift_for_tiles(pts, tiles)
             fields = ["head_name", "household_code", "last_visit_text", "tags"]
             aliases = [labels["head_name"], labels["household_code"], labels["last_visit"], labels["tags"]]
             maps.point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,

@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -249,9 +250,20 @@ class _AttributionPrefix(MacroElement):
 # base map and tiles
 
 
+def tile_settings() -> tuple[str, str | None]:
+    """The county's tile choice: ``$LIANXIN_TILES`` (none, osm, tianditu, amap; default none — the
+    intranet-safe plain background) and ``$LIANXIN_TIANDITU_KEY``. An unknown value, or 天地图 without
+    a key, falls back to none so that a map always draws."""
+    tiles = (os.environ.get("LIANXIN_TILES") or "none").strip().lower()
+    key = (os.environ.get("LIANXIN_TIANDITU_KEY") or "").strip() or None
+    if tiles not in TILES or (tiles == "tianditu" and not (key and re.fullmatch(r"[0-9A-Za-z]+", key))):
+        return "none", None
+    return tiles, key
+
+
 def base_map(
     bounds: Sequence[float] | None = None,
-    tiles: str = "none",
+    tiles: str | None = None,
     tianditu_key: str | None = None,
     height: int | str = "100%",
     center: tuple[float, float] = (35.0, 105.0),
@@ -265,11 +277,11 @@ def base_map(
     bounds : sequence of 4 floats, optional
         ``(minx, miny, maxx, maxy)`` in WGS-84, e.g. ``gdf.total_bounds``;
         the map fits them.  Without it the map shows ``center`` / ``zoom``.
-    tiles : {"none", "osm", "tianditu", "amap"}, default "none"
+    tiles : {"none", "osm", "tianditu", "amap"}, default from :func:`tile_settings`
         "none" draws a plain light background (the intranet default);
         "osm" OpenStreetMap; "tianditu" 天地图 vector + labels (needs
-        ``tianditu_key``); "amap" 高德 tiles, which are GCJ-02: shift overlays
-        with :func:`shift_for_tiles` first.
+        ``tianditu_key``); "amap" 高德 tiles, which are GCJ-02: the layer functions of
+        this module shift their overlays for it (the map remembers its tiles).
     tianditu_key : str, optional
         The 天地图 browser key (letters and digits).
     height : int or str, default "100%"
@@ -297,6 +309,8 @@ def base_map(
     >>> "cdn.jsdelivr" in m.get_root().render()
     False
     """
+    if tiles is None:
+        tiles, tianditu_key = tile_settings()
     if tiles not in TILES:
         raise ValueError(f"Unknown tiles {tiles!r}: use one of {', '.join(TILES)}.")
     if tiles == "tianditu" and not (tianditu_key and re.fullmatch(r"[0-9A-Za-z]+", tianditu_key)):
@@ -315,6 +329,7 @@ def base_map(
     # folium gives max_zoom to its default tile layer only; without tiles the
     # map has no maxZoom and MarkerCluster throws "Map has no maxZoom specified".
     m.options["max_zoom"] = 18
+    m.lianxin_tiles = tiles          # the layer functions shift overlays for GCJ-02 tiles
     m.default_js, m.default_css = _map_assets()  # per instance too, in case a class is reset
     m.get_root().header.add_child(Element(_MAP_CSS), name="lianxin_map_css")
     m.add_child(_AttributionPrefix("Leaflet"))
@@ -337,6 +352,10 @@ def base_map(
         ).add_to(m)
     if bounds is not None:
         minx, miny, maxx, maxy = (float(b) for b in bounds)
+        if tiles == "amap":
+            from gis.datum import wgs84_to_gcj02
+
+            (minx, maxx), (miny, maxy) = wgs84_to_gcj02(np.array([minx, maxx]), np.array([miny, maxy]))
         if all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
             m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
@@ -639,6 +658,7 @@ def choropleth_layer(
     folium.GeoJson
         Already added to ``m``.  String properties are HTML-escaped.
     """
+    gdf = shift_for_tiles(gdf, getattr(m, "lianxin_tiles", "none"))
     fields_l, aliases_l = _check_fields(fields, aliases)
     fills = classify(gdf[value_col].to_numpy(), bins, colors, no_data_color)
     props: dict[str, list[Any]] = {"_fill": fills}
@@ -714,6 +734,7 @@ def point_layer(
     folium.GeoJson or folium.plugins.MarkerCluster
         Already added to ``m``; all text HTML-escaped.
     """
+    df = shift_for_tiles(df, getattr(m, "lianxin_tiles", "none"), lon=lon, lat=lat)
     t_fields, t_aliases = _check_fields(tooltip_fields, tooltip_aliases)
     p_fields, p_aliases = _check_fields(popup_fields, popup_aliases)
     x = pd.to_numeric(df[lon], errors="coerce").to_numpy(float)
@@ -793,6 +814,7 @@ def heat_layer(
     -------
     folium.plugins.HeatMap
     """
+    points = shift_for_tiles(points, getattr(m, "lianxin_tiles", "none"), lon=lon, lat=lat)
     use_local_assets()
     if isinstance(points, pd.DataFrame):
         cols = [lat, lon] + ([weight] if weight else [])

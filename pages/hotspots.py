@@ -161,7 +161,7 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
     fields = ["name", "petitions", "per_1000_text", "gi_z", "gi_label", "pattern_label"]
     aliases = [t("col.name"), t("col.petitions"), t("col.per_1000"), t("col.gi_z"),
                t("hotspots_page.col.gi_label"), t("hotspots_page.col.pattern")]
-    m = maps.base_map(bounds=g.total_bounds, tiles="none")
+    m = maps.base_map(bounds=g.total_bounds)
     if mode == "gi":
         cls = maps.gi_classes()
         maps.choropleth_layer(m, g, "gi_bin", cls.bins, cls.colors, fields=fields, aliases=aliases,

@@ -200,7 +200,7 @@ def show_map(due: pd.DataFrame) -> None:
     pad = 0.002
     bounds = (pts["lon"].min() - pad, pts["lat"].min() - pad, pts["lon"].max() + pad, pts["lat"].max() + pad)
     with st.expander(t("weekly_page.map_title"), expanded=True):
-        m = maps.base_map(bounds=bounds, tiles="none")
+        m = maps.base_map(bounds=bounds)
         fields = ["head_name", "household_code", "last"]
         aliases = [t("col.head_name"), t("col.household_code"), t("weekly_page.col.last")]
         vul = pts["vulnerable"].astype(bool)

@@ -247,3 +247,28 @@ def test_vendor_script_exists() -> None:
     script = Path(__file__).resolve().parent.parent / "scripts" / "vendor_assets.sh"
     text = script.read_text(encoding="utf-8")
     assert "npm pack" in text and "leaflet@1.9.3" in text
+
+
+def test_tile_setting_from_environment_and_amap_shift(monkeypatch):
+    """$LIANXIN_TILES picks the tiles; with AMap (GCJ-02) every overlay is shifted by the datum offset."""
+    import geopandas as gpd
+    import shapely
+
+    from gis import maps
+
+    monkeypatch.delenv("LIANXIN_TILES", raising=False)
+    assert maps.tile_settings() == ("none", None)
+    monkeypatch.setenv("LIANXIN_TILES", "tianditu")          # no key: falls back to none
+    assert maps.tile_settings() == ("none", None)
+    monkeypatch.setenv("LIANXIN_TIANDITU_KEY", "abc123")
+    assert maps.tile_settings() == ("tianditu", "abc123")
+    monkeypatch.setenv("LIANXIN_TILES", "amap")
+    gdf = gpd.GeoDataFrame({"code": ["A"], "name": ["甲"], "v": [0.5]},
+                           geometry=[shapely.box(107.7, 30.6, 107.8, 30.7)], crs="EPSG:4326")
+    m = maps.base_map(bounds=gdf.total_bounds)
+    assert m.lianxin_tiles == "amap"
+    maps.choropleth_layer(m, gdf, "v", [0, 1], ["#ffffff"])
+    shifted = maps.shift_for_tiles(gdf, "amap").geometry.iloc[0].bounds
+    assert abs(shifted[0] - 107.7) > 0.001                   # several hundred metres
+    html = m.get_root().render()
+    assert f"{shifted[0]:.5f}"[:8] in html and "[107.7, 30.6]" not in html
