@@ -23,14 +23,14 @@ log = logging.getLogger("lianxin")
 st.set_page_config(page_title="连心网格", page_icon="🏘️", layout="wide", initial_sidebar_state="auto")
 
 
-def ensure_database() -> bool:
+def ensure_database() -> None:
     """Build the demo database on first start (with a progress bar) when it does not exist yet."""
     path = C.db_path()
     if path.exists():
-        return True
+        return
     if path.resolve() != C.db.DEFAULT_DB.resolve():
         st.error(t("app.no_database"))
-        return False
+        return
     from demo.build import build_demo
 
     st.title(t("app.title"))
@@ -42,7 +42,6 @@ def ensure_database() -> bool:
 
     build_demo(str(path), progress=progress)
     bar.empty()
-    return True
 
 
 def login_page() -> None:
@@ -128,8 +127,12 @@ def main() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh"
     language_switch()
-    if not ensure_database():
-        return
+    if not C.db_path().exists():
+        # first start: one page that builds the demo (st.navigation also hides the raw pages/ list)
+        st.navigation([st.Page(ensure_database, title=t("app.title"), icon=":material/hourglass_top:")]).run()
+        if not C.db_path().exists():
+            return
+        st.rerun()
     u = C.user()
     if u is None or not session_alive():
         nav = st.navigation([st.Page(login_page, title=t("login.title"), icon=":material/login:")])
