@@ -10,11 +10,8 @@
 SELECT anc.ancestor_code AS code,
        CAST(date_trunc('month', p.received_on) AS DATE) AS month,
        count(*) AS petitions
-FROM petitions p
-LEFT JOIN households h ON h.code = p.household_code
-JOIN area_ancestors anc
-  ON anc.code = coalesce(h.grid_code, p.point_grid_code, p.point_village_code, p.village_code)
- AND anc.ancestor_level = $level
+FROM petitions_located p
+JOIN area_ancestors anc ON anc.code = p.loc AND anc.ancestor_level = $level
 WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
   AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
   AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
@@ -30,10 +27,8 @@ ORDER BY 1, 2;
 -- $with_unlocated keeps the unlocated ones too (they belong to no area, so only a county-wide
 -- view should see them).
 WITH p AS (
-    SELECT p.*, h.head_name,
-           coalesce(h.grid_code, p.point_grid_code, p.point_village_code, p.village_code) AS loc,
-           coalesce(p.lon, h.lon) AS map_lon, coalesce(p.lat, h.lat) AS map_lat
-    FROM petitions p LEFT JOIN households h ON h.code = p.household_code
+    SELECT p.*, p.household_head AS head_name
+    FROM petitions_located p
     WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
       AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
       AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
@@ -64,19 +59,17 @@ ORDER BY p.received_on DESC, p.id;
 -- petition (over the whole history), for repeats received in [$date_from, $date_to] and in scope.
 WITH seq AS (
     SELECT p.id, p.received_on, p.household_code, p.category, p.status, p.people, p.level_reached,
-           p.point_grid_code, p.point_village_code, p.village_code,
+           p.loc, p.household_head AS head_name,
            lag(p.id) OVER w AS previous_id,
            lag(p.received_on) OVER w AS previous_on,
            lag(p.category) OVER w AS previous_category
-    FROM petitions p
+    FROM petitions_located p
     WHERE p.household_code IS NOT NULL
     WINDOW w AS (PARTITION BY p.household_code ORDER BY p.received_on, p.id)
 ),
 r AS (
-    SELECT s.*, h.head_name,
-           coalesce(h.grid_code, s.point_grid_code, s.point_village_code, s.village_code) AS loc,
-           date_diff('day', s.previous_on, s.received_on) AS days_between
-    FROM seq s LEFT JOIN households h ON h.code = s.household_code
+    SELECT s.*, date_diff('day', s.previous_on, s.received_on) AS days_between
+    FROM seq s
     WHERE s.previous_on IS NOT NULL
       AND date_diff('day', s.previous_on, s.received_on) <= $days::INTEGER
       AND s.received_on BETWEEN $date_from::DATE AND $date_to::DATE

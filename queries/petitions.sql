@@ -15,13 +15,12 @@
 --   repeat: a petition whose household petitioned before within $repeat_days days. group: people ≥ 5.
 WITH pet AS (
     SELECT 'petition' AS kind, p.id AS item_id, p.received_on, p.category, p.channel, p.people,
-           p.household_code, h.head_name,
-           coalesce(h.grid_code, p.point_grid_code, p.point_village_code, p.village_code) AS loc,
+           p.household_code, p.household_head AS head_name, p.loc,
            p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text,
            (p.household_code IS NOT NULL AND date_diff('day',
                lag(p.received_on) OVER (PARTITION BY p.household_code ORDER BY p.received_on, p.id),
                p.received_on) <= $repeat_days::INTEGER) AS is_repeat
-    FROM petitions p LEFT JOIN households h ON h.code = p.household_code
+    FROM petitions_located p
     WHERE p.received_on <= $today::DATE
 ),
 iss AS (
@@ -132,9 +131,7 @@ WHERE id = $petition_id;
 
 -- name: petition_area_code
 -- Where a petition is located (grid or village code), or NULL.
-SELECT coalesce(h.grid_code, p.point_grid_code, p.point_village_code, p.village_code)
-FROM petitions p LEFT JOIN households h ON h.code = p.household_code
-WHERE p.id = $petition_id;
+SELECT loc FROM petitions_located WHERE id = $petition_id;
 
 -- name: household_exists
 SELECT count(*) FROM households WHERE code = $household_code;

@@ -100,7 +100,7 @@ ORDER BY last.last_visit ASC NULLS FIRST, hh.code;
 
 -- name: hotspot_counts
 -- Located petitions received in the range and active households, per area of $level.
--- A petition is located by its household's grid, else its point, else its village_code.
+-- Where a petition is located: the view petitions_located (store/migrations/0003).
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -115,11 +115,8 @@ hh AS (
 ),
 pet AS (
     SELECT anc.ancestor_code AS area_code, count(*) AS n
-    FROM petitions p
-    LEFT JOIN households h ON h.code = p.household_code
-    JOIN area_ancestors anc
-      ON anc.code = coalesce(h.grid_code, p.point_grid_code, p.point_village_code, p.village_code)
-     AND anc.ancestor_level = $level
+    FROM petitions_located p
+    JOIN area_ancestors anc ON anc.code = p.loc AND anc.ancestor_level = $level
     WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
       AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
       AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
