@@ -23,7 +23,6 @@ from store import db
 
 LEVELS = ("county", "township", "village", "grid")
 #: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
-TOLERANCE = {"county": 0.001, "township": 0.0005, "village": 0.0002, "grid": 0.0001}
 #: Never send more polygons than this to the browser.
 MAX_POLYGONS = 3000
 #: Household points drawn on the map (the oldest-due first); the list and exports hold all.
@@ -213,20 +212,6 @@ def tags_text(v: Any) -> str:
 
 
 # ----------------------------------------------------------------------------- map
-
-def simplified_level(con: duckdb.DuckDBPyConnection, level: str) -> gpd.GeoDataFrame:
-    """Every area of a level, simplified for the map (tolerance per level, 5 decimals).
-
-    Returns ``code,name,parent_code,geometry`` (EPSG:4326); the page caches it per database and level.
-    """
-    from gis import maps
-    from gis.areas import load_level
-
-    gdf = load_level(con, level)[["code", "name", "parent_code", "geometry"]]
-    if not len(gdf):
-        return gdf
-    return maps.simplify_for_map(gdf, tolerance_deg=TOLERANCE.get(level, 0.0001), decimals=5)
-
 
 def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
     """The choropleth's features: the rows' numbers on their polygons, with tooltip texts.

@@ -21,24 +21,11 @@ from i18n import column_labels, fmt_int, fmt_pct
 from store import db
 from ui import common as C
 from ui.common import t
+from ui.geo import level_geometry
 
 KEY = "coverage_page"
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# ----------------------------------------------------------------------------- cached geometry
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _level_geometry(db_path: str, level: str, version: tuple) -> Any:
-    """Simplified polygons of one level; keyed on the database, the level and its boundary fingerprint."""
-    return CP.simplified_level(C.con(), level)
-
-
-def level_geometry(level: str):
-    """The simplified polygons of a level, cached until boundaries are imported again."""
-    v = db.execute(C.con(), "coverage_page_geometry_version", level=level).fetchone()
-    return _level_geometry(str(C.db_path()), level, tuple(str(x) for x in v))
 
 
 # ----------------------------------------------------------------------------- drill down

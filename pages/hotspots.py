@@ -15,7 +15,6 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 
 from analytics import export, reports
@@ -25,6 +24,7 @@ from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_labe
 from store import db
 from ui import common as C
 from ui.common import t
+from ui.geo import level_geometry
 
 KEY = "hotspots_page"
 MAP_HEIGHT = 520
@@ -35,15 +35,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _stamp() -> str:
     return str(db.one(C.con(), "hotspots_page_stamp"))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _geometry(db_path: str, level: str, stamp: str) -> gpd.GeoDataFrame:
-    """Simplified polygons of a level (cached until the data changes)."""
-    df = db.df(C.con(), "areas_of_level", level=level)
-    geoms = shapely.from_wkb([bytes(g) if g is not None else None for g in df["geom"]])
-    gdf = gpd.GeoDataFrame(df[["code", "name", "parent_code"]], geometry=geoms, crs="EPSG:4326")
-    return maps.simplify_for_map(gdf)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -344,7 +335,7 @@ def main() -> None:
     sel_key = f"{KEY}.selected"
     left, right = st.columns([1, 1])
     with left:
-        gdf = _geometry(str(C.db_path()), level, stamp)
+        gdf = level_geometry(level)
         clicked = _map(gdf, view, em.classes, pets, level)
         last_click_key = f"{KEY}.last_click"
         if clicked and clicked != st.session_state.get(last_click_key) and clicked in set(view["code"]):

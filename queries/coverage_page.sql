@@ -52,13 +52,6 @@ LEFT JOIN n ON n.area_code = l.code
 LEFT JOIN v ON v.area_code = l.code AND v.month = m.month
 ORDER BY l.code, m.month;
 
--- name: coverage_page_geometry_version
--- A fingerprint of one level's boundaries: the cache key of the simplified map geometry
--- (it changes only when boundaries are imported).
-SELECT count(*) AS n, coalesce(max(imported_at)::VARCHAR, '') AS latest,
-       coalesce(sum(hash(code, parent_code, geom)) % 1000000007, 0) AS h
-FROM areas WHERE level = $level;
-
 -- name: coverage_page_counts
 -- Whether there is anything to show: areas with boundaries, grids, active households.
 SELECT (SELECT count(*) FROM areas) AS areas,

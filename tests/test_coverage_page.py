@@ -15,6 +15,7 @@ from analytics import reports
 from auth.users import User
 from gis import maps
 from tests import factories as F
+from ui.geo import load_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
@@ -136,7 +137,7 @@ def test_due_households_masked_per_role(tiny_ro):
 
 def test_map_payload_small_rounded_and_escaped(tiny_ro):
     con, _ = tiny_ro
-    geoms = CP.simplified_level(con, "township")
+    geoms = load_simplified(con, "township")
     _, rows = CP.area_rows(con, F.COUNTY, "county", *YEAR)
     frame = CP.map_frame(geoms, rows)
     due = CP.due_households(con, F.COUNTY, dt.date(2026, 11, 1), days=182)
