@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bench import data
+from ui.geo import load_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,7 +158,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
     CP.monthly_trend(con, level, area_code, d1)
     due = CP.due_households(con, area_code, d1)
     if level not in geoms:
-        geoms[level] = CP.simplified_level(con, level)
+        geoms[level] = load_simplified(con, level)
     frame = CP.map_frame(geoms[level], rows)
     labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "days_since", "tags")}
@@ -329,7 +330,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
     geoms: dict[str, Any] = {}
     for lvl in ("township", "village", "grid"):
         t = time.perf_counter()
-        geoms[lvl] = CP.simplified_level(con, lvl)
+        geoms[lvl] = load_simplified(con, lvl)
         res.setup[f"map geometry, {lvl} level: load + simplify (cached per database)"] = time.perf_counter() - t
     views = [("county → townships", county, "county"), ("township → villages", town, "township"),
              ("village → grids", village, "village"), ("one grid", prm["grid"], "grid"),
