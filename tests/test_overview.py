@@ -1,0 +1,77 @@
+"""The overview: headline figures beside their benchmarks, for the tiny world (tests/factories.py)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from analytics import overview
+from tests import factories as F
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 26)
+YEAR = (dt.date(2026, 1, 1), TODAY)
+
+
+def test_headline_county(tiny_ro):
+    con, _ = tiny_ro
+    h = overview.headline(con, *YEAR, None, TODAY)
+    # 8 active households in grids (H03 moved, H10 outside every grid: unassigned, listed apart)
+    assert (h["households"], h["unassigned"], h["grids"], h["staff"]) == (8, 1, 5, 3)
+    # home-visited this year: all but H07 (phone only)
+    assert (h["visited"], h["coverage"]) == (7, 0.875)
+    assert h["benchmark_coverage"] == 0.978 and h["benchmark_solved"] == 0.84
+    assert h["petitions"]["received"] == 4 and h["petitions"]["unlocated"] == 1
+
+
+def test_headline_township_scope(tiny_ro):
+    con, _ = tiny_ro
+    h = overview.headline(con, *YEAR, [F.T1], TODAY)
+    assert (h["households"], h["grids"], h["unassigned"]) == (6, 3, 0)
+    assert (h["visited"], h["coverage"]) == (5, round(5 / 6, 4))
+
+
+def _login(path, monkeypatch, name):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(F.PASSWORD)
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_overview_page_for_admin_and_office(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    at = _login(path, monkeypatch, "admin")
+    m = {x.label: x.value for x in at.metric}
+    assert m["户数"] == "8" and m["网格"] == "5" and m["本年入户覆盖率"] == "87.5 %"
+    assert m["信访受理"] == "4"
+    assert not at.error
+    at = _login(path, monkeypatch, "office")
+    m = {x.label: x.value for x in at.metric}
+    assert m["户数"] == "6" and m["网格"] == "3"
+    text = " ".join(str(x.value) for x in at.markdown) + " ".join(str(x.value) for x in at.caption)
+    assert "二镇" not in text
+
+
+def test_overview_in_english(tiny_ro, monkeypatch):
+    _, path = tiny_ro
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.text_input(key="login_name").input("admin")
+    at.text_input(key="login_password").input(F.PASSWORD)
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not at.exception
+    labels = [x.label for x in at.metric]
+    assert "Households" in labels and not any("户" in label for label in labels)
