@@ -155,14 +155,18 @@ def main() -> None:
     C.sidebar()
     if u.is_demo:
         st.caption("ℹ️ " + t("app.generated_notice"))
+    nav.run()
+
+
+def run_safely() -> None:
+    """The one error boundary, around everything (sidebar and login included): a sentence, never
+    a traceback. Streamlit's own control flow (rerun, stop) passes through: it is not an Exception."""
     try:
-        nav.run()
-    except Exception as e:  # the one error boundary: a sentence, never a traceback
-        if type(e).__name__ in ("RerunException", "StopException"):
-            raise
+        main()
+    except Exception as e:
         log.exception("page error")
         st.error(t("app.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))
         st.caption(t("app.error_hint"))
 
 
-main()
+run_safely()

@@ -75,3 +75,13 @@ def test_overview_in_english(tiny_ro, monkeypatch):
     assert not at.exception
     labels = [x.label for x in at.metric]
     assert "Households" in labels and not any("户" in label for label in labels)
+
+
+def test_language_switch_keeps_the_sidebar_working(tiny_ro, monkeypatch):
+    """Switching to English after signing in re-labels every widget; nothing breaks (it once did)."""
+    _, path = tiny_ro
+    at = _login(path, monkeypatch, "admin")
+    at.radio(key="lang").set_value("en")
+    at.run()
+    assert not at.exception and not at.error
+    assert "Households" in [x.label for x in at.metric]

@@ -205,8 +205,11 @@ def sidebar() -> None:
 
         st.markdown(f"**{t('sidebar.period')}**")
         labels = {k: (t("period.last_days", days=182) if k == "last_days" else t(f"period.{k}")) for k in PERIODS}
-        kind = st.selectbox(t("sidebar.period"), PERIODS, index=PERIODS.index(st.session_state.get("period_kind", "year")),
+        current = st.session_state.get("period_kind")
+        kind = st.selectbox(t("sidebar.period"), PERIODS,
+                            index=PERIODS.index(current) if current in PERIODS else PERIODS.index("year"),
                             format_func=lambda k: labels[k], label_visibility="collapsed", key="period_kind")
+        kind = kind if kind in PERIODS else "year"
         ref = today()
         if kind == "custom":
             start0, end0 = st.session_state.get("period") or period_range("year", ref)

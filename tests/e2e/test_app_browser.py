@@ -29,3 +29,15 @@ def test_login_refuses_wrong_password(page, server):
     page.get_by_role("button", name="登录").click()
     page.get_by_text("用户名或密码不对").wait_for(timeout=15_000)
     page.screenshot(path=str(OUT / "login-refused.png"))
+
+
+def test_switching_to_english_after_login(page, server):
+    """The language switch re-labels every widget; in the browser this once broke the period picker."""
+    login(page, server, "admin", PASSWORD)
+    page.get_by_text("English").click()
+    page.get_by_text("Households").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    body = page.inner_text("body")
+    page.screenshot(path=str(OUT / "overview-en.png"), full_page=True)
+    assert "Traceback" not in body and "Error" not in body
+    assert "Period" in body
