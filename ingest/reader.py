@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Table:
 def _norm_header(h: Any) -> str:
     s = "" if h is None else str(h)
     s = s.replace("\ufeff", "").strip().strip("*＊").strip()
+    s = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]$", "", s).strip()   # 户主姓名（必填）, 人口数(人)
     s = s.replace(" ", "").replace("\u3000", "")
     return s.lower()
 

@@ -49,6 +49,7 @@ def parse_date(v: Any) -> dt.date:
 
 def parse_int(v: Any, minimum: int | None = None) -> int:
     s = text(v)
+    s = re.sub(r"\s*[人口户]$", "", s)          # 3人, 4口
     try:
         f = float(s)
     except ValueError:
@@ -93,6 +94,9 @@ def parse_phone(v: Any) -> str:
         s = s[3:]
     if _MOBILE.match(s) or _LANDLINE.match(s):
         return s
+    digits = s.replace("-", "")
+    if _MOBILE.match(digits):              # 138-1234-5678
+        return digits
     raise ValueError(f"电话 {text(v)} 既不是11位手机号也不是固定电话 / not a mobile or landline number")
 
 

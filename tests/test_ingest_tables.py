@@ -556,3 +556,28 @@ def test_sigkill_of_the_cli_during_a_large_import(tiny, tmp_path):
         assert after == before
     else:  # the machine was fast enough to finish: then the whole file is in
         assert len(after["visits"]) == len(before["visits"]) + 150_000
+
+
+# --------------------------------------------------------------------------- forms clerks write
+
+@pytest.mark.parametrize("raw,expected", [("138-1234-5678", "13812345678"), ("+86 138 1234 5678", "13812345678"),
+                                          ("023-12345678", "023-12345678")])
+def test_phone_forms_accepted(raw, expected):
+    from ingest import values as V
+
+    assert V.parse_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [("3", 3), ("3人", 3), ("4 口", 4), ("2.0", 2)])
+def test_member_counts_with_units(raw, expected):
+    from ingest import values as V
+
+    assert V.parse_int(raw, 1) == expected
+
+
+@pytest.mark.parametrize("header", ["户主姓名（必填）", "户主姓名(必填)", "*户主姓名", "户主姓名【必填】"])
+def test_header_with_a_note_in_brackets_still_matches(header):
+    from ingest.reader import match_header
+    from ingest.spec import SPECS
+
+    assert match_header(["户编号", header], SPECS["households"]) == {"code": 0, "head_name": 1}
