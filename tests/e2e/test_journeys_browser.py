@@ -8,6 +8,8 @@ Plus the responsibility map. Screenshots: test-output/e2e/journey-*.png.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests import factories as F
@@ -38,28 +40,34 @@ def crumb(page, name: str):
 
 
 def click_map_at(page, lat: float, lon: float, timeout_ms: int = 30_000) -> None:
-    """Click the Leaflet map (inside the streamlit-folium iframe) at a geographic point."""
-    count_map_features(page, timeout_ms)            # the map has drawn
-    for frame in page.frames:
-        try:
-            frame.frame_element().scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            xy = frame.evaluate("""([lat, lon]) => {
-                const m = Object.values(window).find(v => v && v._container && v.eachLayer
-                                                       && v.latLngToContainerPoint);
-                if (!m) return null;
-                const p = m.latLngToContainerPoint([lat, lon]);
-                const r = m._container.getBoundingClientRect();
-                return [p.x + r.left, p.y + r.top]; }""", [lat, lon])
-        except Exception:
-            continue
-        if xy:
-            box = frame.frame_element().bounding_box()
-            page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-            wait_idle(page)
-            return
-    raise AssertionError("no Leaflet map found on the page")
+    """Click the Leaflet map (inside the streamlit-folium iframe) at a geographic point.
 
+    After a rerun the old iframe may still be on its way out and the new one not drawn yet, so
+    look again until a drawn map is found.
+    """
+    deadline = time.time() + timeout_ms / 1000
+    while time.time() < deadline:
+        for frame in page.frames:
+            try:
+                drawn = frame.evaluate("""() => { const m = window.map; if (!m || !m.eachLayer) return 0;
+                    let k = 0; m.eachLayer(l => { if (l.feature) k++; }); return k; }""")
+                if not drawn:
+                    continue
+                frame.frame_element().scroll_into_view_if_needed()
+                page.wait_for_timeout(300)
+                xy = frame.evaluate("""([lat, lon]) => {
+                    const m = window.map; const p = m.latLngToContainerPoint([lat, lon]);
+                    const r = m._container.getBoundingClientRect();
+                    return [p.x + r.left, p.y + r.top]; }""", [lat, lon])
+                box = frame.frame_element().bounding_box()
+            except Exception:          # the frame went away while we looked: look again
+                continue
+            if xy and box:
+                page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+                wait_idle(page)
+                return
+        page.wait_for_timeout(500)
+    raise AssertionError("no drawn Leaflet map found on the page")
 
 def test_office_drills_from_county_to_grid_and_sees_due_households(page, server):
     login(page, server, "admin", F.PASSWORD)
