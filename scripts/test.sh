@@ -14,7 +14,10 @@ ROOT="$PWD"
 if [ -z "${SKIP_E2E:-}" ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; }; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql-15-postgis-3 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    # PostGIS only widens the benchmark test (it is skipped without it): never fail the run for it
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3 >/dev/null \
+      || echo "postgresql-15-postgis-3 not installed: the benchmark test runs without PostGIS" >&2
   else
     echo "need Debian packages chromium and fonts-noto-cjk (run as root or install them)" >&2
   fi
