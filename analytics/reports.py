@@ -150,7 +150,19 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 
 
 def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.ndarray) -> np.ndarray:
-    """Analytical z-scores of Getis-Ord Gi* (esda.G_Local, star=True, binary queen weights).
+    """Analytical z-scores of Getis-Ord Gi* for the areas of a level, with the queen neighbours
+    stored at boundary import (see :func:`gi_star_from_pairs`)."""
+    return gi_star_from_pairs(codes, y, db.df(con, "neighbors_of_level", level=level))
+
+
+def gi_star_from_pairs(codes: list[str], y: np.ndarray, pairs: pd.DataFrame) -> np.ndarray:
+    """Analytical z-scores of Getis-Ord Gi* (esda.G_Local, star=True, binary weights).
+
+    Parameters
+    ----------
+    codes : the areas, in the order of ``y``.
+    y : the value per area.
+    pairs : neighbour pairs (columns ``code``, ``neighbor``); pairs outside ``codes`` are ignored.
 
     Areas with no neighbours (islands) get z from their own value only; a constant ``y`` gives 0.
     """
@@ -160,7 +172,6 @@ def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.
     from esda.getisord import G_Local
     from libpysal.weights import W
 
-    pairs = db.df(con, "neighbors_of_level", level=level)
     neighbors: dict[str, list[str]] = {c: [] for c in codes}
     known = set(codes)
     for c, nb in zip(pairs["code"], pairs["neighbor"]):
@@ -170,8 +181,7 @@ def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.
         warnings.simplefilter("ignore")
         w = W(neighbors, id_order=codes, silence_warnings=True)
         g = G_Local(np.asarray(y, dtype=float), w, transform="B", star=True, permutations=0)
-    z = np.asarray(g.Zs, dtype=float)
-    return np.nan_to_num(z, nan=0.0)
+    return np.nan_to_num(np.asarray(g.Zs, dtype=float), nan=0.0)
 
 
 THRESHOLDS = ((2.576, 3), (1.960, 2), (1.645, 1))

@@ -9,7 +9,6 @@ pandas/numpy operations. Definitions are exactly those of queries/reports.sql.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,7 +17,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from analytics.reports import (COVERAGE_COLUMNS, HOTSPOT_COLUMNS, QUOTA_COLUMNS, UNVISITED_COLUMNS,
-                               gi_bins, parse_week)
+                               gi_bins, gi_star_from_pairs, parse_week)
 
 LEVELS = ("county", "township", "village", "grid")
 
@@ -134,26 +133,6 @@ def unvisited(F: Frames, area: str, as_of: dt.date, days: int | None = None) -> 
     return out.reset_index(drop=True)[UNVISITED_COLUMNS]
 
 
-def gi_star(codes: list[str], y: np.ndarray, pairs: pd.DataFrame) -> np.ndarray:
-    """The same Gi* as analytics.reports.gi_star, from neighbour pairs already in memory."""
-    n = len(codes)
-    if n < 3 or np.allclose(y, y[0] if n else 0):
-        return np.zeros(n)
-    from esda.getisord import G_Local
-    from libpysal.weights import W
-
-    neighbors: dict[str, list[str]] = {c: [] for c in codes}
-    known = set(codes)
-    for c, nb in zip(pairs["code"], pairs["neighbor"]):
-        if c in known and nb in known:
-            neighbors[c].append(nb)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w = W(neighbors, id_order=codes, silence_warnings=True)
-        g = G_Local(np.asarray(y, dtype=float), w, transform="B", star=True, permutations=0)
-    return np.nan_to_num(np.asarray(g.Zs, dtype=float), nan=0.0)
-
-
 def hotspots(F: Frames, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
     lvl = F.areas.loc[F.areas["level"] == level, ["code", "name"]].reset_index(drop=True)
     hh = F.households
@@ -174,7 +153,8 @@ def hotspots(F: Frames, level: str, date_from: dt.date, date_to: dt.date) -> pd.
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(h > 0, 1000.0 * k / h, np.nan)
     counts["per_1000"] = np.round(rate, 2)
-    z = gi_star(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0), F.neighbors[F.neighbors["level"] == level])
+    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0),
+                           F.neighbors[F.neighbors["level"] == level])
     pv = 2.0 * norm.sf(np.abs(z))
     counts["gi_z"] = np.round(z, 4)
     counts["gi_p"] = np.round(pv, 4)

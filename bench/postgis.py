@@ -303,7 +303,7 @@ def hotspots(pg, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFra
     from scipy.stats import norm
 
     from analytics.reports import HOTSPOT_COLUMNS, gi_bins
-    from bench.pandas_impl import gi_star
+    from analytics.reports import gi_star_from_pairs
 
     counts = _df(pg, HOTSPOT_COUNTS, dict(level=level, date_from=date_from, date_to=date_to))
     hh = counts["households"].to_numpy(dtype=float)
@@ -311,7 +311,7 @@ def hotspots(pg, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFra
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(hh > 0, 1000.0 * pet / hh, np.nan)
     counts["per_1000"] = np.round(rate, 2)
-    z = gi_star(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0), _df(pg, NEIGHBORS, dict(level=level)))
+    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0), _df(pg, NEIGHBORS, dict(level=level)))
     p = 2.0 * norm.sf(np.abs(z))
     counts["gi_z"] = np.round(z, 4)
     counts["gi_p"] = np.round(p, 4)
