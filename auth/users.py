@@ -253,11 +253,17 @@ def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     return _row_user(r) if r else None
 
 
-def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
-    """The active account ``name`` (e.g. for ``manage.py --as NAME``); AuthError otherwise."""
+def _existing_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple:
+    """The stored row of account ``name``; AuthError with a sentence when there is none."""
     r = _get_row(con, (name or "").strip())
     if r is None:
         raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    return r
+
+
+def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
+    """The active account ``name`` (e.g. for ``manage.py --as NAME``); AuthError otherwise."""
+    r = _existing_row(con, name)
     if r[5]:
         raise AuthError(f"用户 {name} 已被停用，请联系县级管理员")
     return _row_user(r)
@@ -276,8 +282,7 @@ def has_demo_accounts(con: duckdb.DuckDBPyConnection) -> bool:
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: Any = "admin") -> None:
     """Set a new password (audited as ``user_passwd``); also clears a lock."""
     name = (name or "").strip()
-    if _get_row(con, name) is None:
-        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    _existing_row(con, name)
     check_password(password)
     pw_hash = hash_password(password)
     with audit.atomic(con):
@@ -287,22 +292,20 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor
 
 def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin") -> None:
     """Disable an account (audited as ``user_disable``): it can no longer log in."""
-    name = (name or "").strip()
-    if _get_row(con, name) is None:
-        raise AuthError(f"用户 {name} 不存在，请检查用户名")
-    with audit.atomic(con):
-        db.execute(con, "auth_user_set_disabled", user_name=name, disabled=True)
-        audit.record(con, _actor_name(actor), "user_disable", detail=name)
+    _set_disabled(con, name, True, actor)
 
 
 def enable_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin") -> None:
     """Enable a disabled account again (audited as ``user_enable``)."""
+    _set_disabled(con, name, False, actor)
+
+
+def _set_disabled(con: duckdb.DuckDBPyConnection, name: str, disabled: bool, actor: Any) -> None:
     name = (name or "").strip()
-    if _get_row(con, name) is None:
-        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+    _existing_row(con, name)
     with audit.atomic(con):
-        db.execute(con, "auth_user_set_disabled", user_name=name, disabled=False)
-        audit.record(con, _actor_name(actor), "user_enable", detail=name)
+        db.execute(con, "auth_user_set_disabled", user_name=name, disabled=disabled)
+        audit.record(con, _actor_name(actor), "user_disable" if disabled else "user_enable", detail=name)
 
 
 # ----------------------------------------------------------------------------- login
@@ -447,8 +450,7 @@ def users_command(con: duckdb.DuckDBPyConnection, action: str, name: str, role: 
         where = "、".join(u.areas) if u.areas else "全县"
         return f"已添加用户 {u.name}（{u.role_name}，区域：{where}）"
     if action == "passwd":
-        if get_user(con, name) is None:
-            raise AuthError(f"用户 {name} 不存在，请检查用户名")
+        _existing_row(con, name)
         pw = password if password is not None else read_password()
         set_password(con, name, pw, actor=actor)
         return f"已修改用户 {name.strip()} 的密码"
