@@ -84,8 +84,10 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
         raise ReportError(f"走访方式 {','.join(bad) or '（空）'} 无效，可用：{','.join(VISIT_KINDS)} / unknown visit kind")
-    out = db.df(con, "coverage", level=level, date_from=date_from, date_to=date_to, kinds=list(kinds),
-                scope=_scope(scope), parent=parent)
+    with db.transaction(con):  # one snapshot: the largest household key and the visits agree
+        max_hid = db.one(con, "households_max_hid") or 1
+        out = db.df(con, "coverage", level=level, date_from=date_from, date_to=date_to, kinds=list(kinds),
+                    scope=_scope(scope), parent=parent, max_hid=int(max_hid))
     return out[COVERAGE_COLUMNS]
 
 

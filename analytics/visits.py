@@ -349,6 +349,7 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
                              created_by=getattr(user, "name", None)).fetchone()
             if got is None:
                 return None
+            recount_last_home(con, hcode)
             audit.record(con, user, "visit_add", area=grid, counts={"visit_id": int(got[0])},
                          detail=f"{hcode} {day.isoformat()} {kind}")
             return int(got[0])
@@ -359,6 +360,12 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
     if new_id is None:
         return False, t("weekly_page.already_recorded", lang, **params)
     return True, t("weekly_page.saved", lang, **params)
+
+
+def recount_last_home(con: duckdb.DuckDBPyConnection, household_code: str) -> None:
+    """Keep ``last_home_visits`` right for one household after a visit of it changed (store/migrations/0004)."""
+    db.execute(con, "last_home_forget", household_code=household_code)
+    db.execute(con, "last_home_recount", household_code=household_code)
 
 
 def _own_recent(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, today: dt.date) -> tuple:
@@ -412,6 +419,7 @@ def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, toda
         with audit.atomic(con):
             db.execute(con, "visit_update", id=vid, visited_on=day, kind=new_kind, note=new_note,
                        needs_action=new_action)
+            recount_last_home(con, hcode)
             audit.record(con, user, "visit_edit", area=grid, counts={"visit_id": int(vid)},
                          detail=f"{hcode}: " + "; ".join(changes))
 
@@ -430,6 +438,7 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
     def write() -> None:
         with audit.atomic(con):
             db.execute(con, "visit_delete", id=vid)
+            recount_last_home(con, hcode)
             audit.record(con, user, "visit_delete", area=grid,
                          counts={"visit_id": int(vid), "needs_action": bool(action)},
                          detail=f"{hcode} {day.isoformat()} {kind}" + (f": {note}" if note else ""))

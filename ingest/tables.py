@@ -220,6 +220,7 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
                 raise _DryRun()
             if kind == "visits":
                 db.execute(con, "visits_upsert", actor=actor)
+                db.execute(con, "last_home_from_incoming")
             else:
                 db.execute(con, f"{kind}_upsert")
             if kind == "staff":

@@ -15,8 +15,18 @@ INSERT INTO staff_grids (staff_id, grid_code) SELECT staff_id, grid_code FROM de
 INSERT INTO pairings (staff_id, household_code, since) SELECT staff_id, household_code, since FROM demo_pairings;
 
 -- name: demo_visits!
-INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by)
-SELECT household_code, staff_id, visited_on, kind, note, needs_action, 'demo' FROM demo_visits;
+INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by, hid)
+SELECT d.household_code, d.staff_id, d.visited_on, d.kind, d.note, d.needs_action, 'demo', h.hid
+FROM demo_visits d LEFT JOIN households h ON h.code = d.household_code;
+
+-- name: last_home_clear!
+-- Rebuilding the last home visit of every household (after a bulk load): first empty it…
+DELETE FROM last_home_visits;
+
+-- name: last_home_rebuild!
+-- …then count it again from the visits.
+INSERT INTO last_home_visits
+SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' AND hid IS NOT NULL GROUP BY hid ORDER BY hid;
 
 -- name: demo_petitions!
 INSERT INTO petitions (id, received_on, household_code, lon, lat, village_code, category, channel, people,

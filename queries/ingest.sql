@@ -86,11 +86,20 @@ LEFT JOIN visits v ON v.household_code = i.household_code AND v.staff_id = i.sta
                   AND v.visited_on = i.visited_on AND v.kind = i.kind;
 
 -- name: visits_upsert!
-INSERT INTO visits (household_code, staff_id, visited_on, kind, note, created_by)
-SELECT i.household_code, i.staff_id, i.visited_on, i.kind, i.note, $actor FROM incoming_visits i
+INSERT INTO visits (household_code, staff_id, visited_on, kind, note, created_by, hid)
+SELECT i.household_code, i.staff_id, i.visited_on, i.kind, i.note, $actor, h.hid
+FROM incoming_visits i LEFT JOIN households h ON h.code = i.household_code
 WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_code = i.household_code AND v.staff_id = i.staff_id
                   AND v.visited_on = i.visited_on AND v.kind = i.kind AND v.note IS NOT DISTINCT FROM i.note)
 ON CONFLICT (household_code, staff_id, visited_on, kind) DO UPDATE SET note = excluded.note;
+
+-- name: last_home_from_incoming!
+-- The imported home visits move each household's last home visit forward (never back: an
+-- import adds or re-notes visits, it never deletes one).
+INSERT INTO last_home_visits
+SELECT h.hid, max(i.visited_on) FROM incoming_visits i JOIN households h ON h.code = i.household_code
+WHERE i.kind = 'home' GROUP BY h.hid
+ON CONFLICT (hid) DO UPDATE SET visited_on = greatest(visited_on, excluded.visited_on);
 
 -- name: petitions_diff
 SELECT count(*) FILTER (WHERE p.id IS NULL) AS new,

@@ -2,10 +2,15 @@
 -- $scope is NULL (everything) or a list of area codes: an area is in scope when it or one of
 -- its ancestors is listed.
 
+-- name: households_max_hid
+-- The largest integer household key (the size of coverage's bitmap).
+SELECT max(hid) FROM households;
+
 -- name: coverage
 -- Coverage of each area of $level over [$date_from, $date_to]: active households in its grids,
 -- those with at least one visit of the $kinds dated in the range. $parent (or NULL) limits the
--- rows to the areas under one area (a page showing one village's grids).
+-- rows to the areas under one area (a page showing one village's grids). $max_hid: the largest
+-- households.hid (store/migrations/0004).
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -14,20 +19,24 @@ WITH lvl AS (
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ),
+seen AS (
+    -- The households with a counted visit in the range, as one bitmap over the integer household
+    -- key (bit hid-1 set): a single pass over the range's visits, no hash table of household codes.
+    -- $max_hid is the largest key, read in the same transaction (analytics.reports.coverage).
+    SELECT bitstring_agg(hid, 1, $max_hid::INTEGER) AS bits FROM visits
+    WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE
+      AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
+),
 hh AS (
-    SELECT h.code AS household_code, anc.ancestor_code AS area_code
+    SELECT h.hid, anc.ancestor_code AS area_code
     FROM households h
     JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
     WHERE h.status = 'active' AND anc.ancestor_code IN (SELECT code FROM lvl)
 ),
 agg AS (
-    -- a semi-join (IN) probes the visits once; a DISTINCT over them was the slow part
-    SELECT area_code, count(*) AS households,
-           count(*) FILTER (WHERE household_code IN (
-               SELECT household_code FROM visits
-               WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE
-                 AND list_contains($kinds::VARCHAR[], kind))) AS visited
-    FROM hh GROUP BY area_code
+    SELECT hh.area_code, count(*) AS households,
+           count(*) FILTER (WHERE get_bit(seen.bits, hh.hid - 1) = 1) AS visited
+    FROM hh, seen GROUP BY hh.area_code
 )
 SELECT l.code, l.name,
        coalesce(agg.households, 0) AS households,
@@ -52,8 +61,8 @@ WITH resp AS (
 ),
 v AS (
     SELECT v.staff_id, count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days,
-           count(DISTINCT v.household_code) AS households_visited
-    FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+           count(DISTINCT v.hid) AS households_visited
+    FROM visits v JOIN households h ON h.hid = v.hid AND h.status = 'active'
     WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
     GROUP BY v.staff_id
 )
@@ -68,8 +77,8 @@ ORDER BY r.staff_id;
 
 -- name: quota_days
 -- Home visits per day of the week for some staff (the weekly page's seven days).
-SELECT v.staff_id, v.visited_on, count(*) AS visits, count(DISTINCT v.household_code) AS households
-FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+SELECT v.staff_id, v.visited_on, count(*) AS visits, count(DISTINCT v.hid) AS households
+FROM visits v JOIN households h ON h.hid = v.hid AND h.status = 'active'
 WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
   AND list_contains($staff::VARCHAR[], v.staff_id)
 GROUP BY v.staff_id, v.visited_on
@@ -77,24 +86,31 @@ ORDER BY v.staff_id, v.visited_on;
 
 -- name: unvisited
 -- Active households of $area with no home visit in the $days days up to $as_of (visits after it ignored).
+-- The last home visit comes from last_home_visits (store/migrations/0004); only for a household
+-- whose last home visit is later than $as_of (a look into the past) are its visits read again.
 WITH hh AS (
-    SELECT h.code, h.head_name, h.grid_code, h.tags, h.phone, h.address, h.lon, h.lat
+    SELECT h.hid, h.code, h.head_name, h.grid_code, h.tags, h.phone, h.address, h.lon, h.lat
     FROM households h
     JOIN area_ancestors a ON a.code = h.grid_code AND a.ancestor_code = $area
     WHERE h.status = 'active'
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
 ),
+known AS (
+    SELECT l.hid, l.visited_on FROM last_home_visits l WHERE l.hid IN (SELECT hid FROM hh)
+),
 last AS (
-    SELECT v.household_code, max(v.visited_on) AS last_visit
-    FROM visits v JOIN hh ON hh.code = v.household_code
+    SELECT hid, visited_on AS last_visit FROM known WHERE visited_on <= $as_of::DATE
+    UNION ALL
+    SELECT v.hid, max(v.visited_on) FROM visits v
     WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
-    GROUP BY v.household_code
+      AND v.hid IN (SELECT hid FROM known WHERE visited_on > $as_of::DATE)
+    GROUP BY v.hid
 )
 SELECT hh.code AS household_code, hh.head_name, hh.grid_code, last.last_visit,
        date_diff('day', last.last_visit, $as_of::DATE) AS days_since,
        hh.tags, hh.phone, hh.address, hh.lon, hh.lat
-FROM hh LEFT JOIN last ON last.household_code = hh.code
+FROM hh LEFT JOIN last ON last.hid = hh.hid
 WHERE last.last_visit IS NULL OR date_diff('day', last.last_visit, $as_of::DATE) >= $days::INTEGER
 ORDER BY last.last_visit ASC NULLS FIRST, hh.code;
 

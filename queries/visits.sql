@@ -54,8 +54,9 @@ SELECT count(*) > 0 FROM pairings WHERE staff_id = $staff_id AND household_code 
 
 -- name: visit_insert
 -- A new visit; nothing (no row returned) when the same household, staff, day and kind is already recorded.
-INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by)
-VALUES ($household_code, $staff_id, $visited_on::DATE, $kind, $note, $needs_action::BOOLEAN, $created_by)
+INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by, hid)
+SELECT $household_code, $staff_id, $visited_on::DATE, $kind, $note, $needs_action::BOOLEAN, $created_by,
+       (SELECT hid FROM households WHERE code = $household_code)
 ON CONFLICT (household_code, staff_id, visited_on, kind) DO NOTHING
 RETURNING id;
 
@@ -77,6 +78,17 @@ WHERE id = $id;
 
 -- name: visit_delete!
 DELETE FROM visits WHERE id = $id;
+
+-- name: last_home_forget!
+-- Before recounting one household's last home visit (after a visit of it was added, changed or
+-- deleted): drop the stored one.
+DELETE FROM last_home_visits WHERE hid = (SELECT hid FROM households WHERE code = $household_code);
+
+-- name: last_home_recount!
+INSERT INTO last_home_visits
+SELECT h.hid, max(v.visited_on) FROM visits v JOIN households h ON h.code = v.household_code
+WHERE v.household_code = $household_code AND v.kind = 'home'
+GROUP BY h.hid;
 
 -- name: visits_recent_of_staff
 -- A staff member's visits (every kind) dated from $since, newest first.

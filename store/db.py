@@ -67,6 +67,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         raise StoreError(f"无法打开数据库 {p}：{msg}") from e
     except duckdb.Error as e:
         raise StoreError(f"无法打开数据库 {p}：{str(e).splitlines()[0]}") from e
+    con.execute("SET enable_progress_bar = false")  # DuckDB would draw one on the terminal
     if not read_only:
         migrate(con)
     return con

@@ -133,3 +133,21 @@ def build(path: str | Path, users: bool = True) -> "db.duckdb.DuckDBPyConnection
         U.add_user(con, "grid_leader", PASSWORD, "grid_leader", [G111], staff_id="S1")
         U.add_user(con, "member", PASSWORD, "member", [G211], staff_id="S3")
     return con
+
+
+def add_visit(con, household_code: str, staff_id: str, day: dt.date, kind: str = "home") -> None:
+    """One visit written the way the app writes one: its household key filled and the household's
+    last home visit kept (store/migrations/0004) — a plain INSERT would leave both behind."""
+    from analytics.visits import recount_last_home
+
+    db.execute(con, "visit_insert", household_code=household_code, staff_id=staff_id, visited_on=day,
+               kind=kind, note=None, needs_action=False, created_by="test")
+    recount_last_home(con, household_code)
+
+
+def delete_visits(con, household_code: str) -> None:
+    """Delete every visit of a household, keeping its last home visit right."""
+    from analytics.visits import recount_last_home
+
+    con.execute("DELETE FROM visits WHERE household_code = ?", [household_code])
+    recount_last_home(con, household_code)

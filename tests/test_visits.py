@@ -12,7 +12,7 @@ from analytics import visits as V
 from auth import audit
 from auth.users import User
 from store import db
-from tests.factories import G111, G121, G211, T1
+from tests.factories import G111, G121, G211, T1, add_visit, delete_visits
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -240,7 +240,7 @@ def test_due_households_order(world):
         ('H12', '乙', 107.02, 30.02, ?, ['低保'], 'active', DATE '2026-01-01'),
         ('H13', '丙', 107.03, 30.03, ?, [], 'active', DATE '2026-01-01'),
         ('H14', '丁', 107.04, 30.04, ?, ['特困'], 'active', DATE '2026-01-01')""", [G111] * 4)
-    con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind) VALUES ('H14', 'S1', DATE '2026-11-18', 'home')")
+    add_visit(con, "H14", "S1", D(2026, 11, 18))
     con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
     due = V.due_households(con, "S1", D(2027, 6, 1), scope=LEADER.scope)
     # never visited (vulnerable, then paired, then by code), then oldest, vulnerable first within a tie
@@ -313,14 +313,13 @@ def test_office_week_ranking_and_no_activity(world):
 def test_office_week_ties_share_a_rank(world):
     con = world
     for d in (16, 17, 18):      # S2 now: 3 days, 3 households; S1: 3 days, 2 households
-        con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind) VALUES ('H07', 'S2', ?, 'home')",
-                    [D(2026, 11, d)])
+        add_visit(con, "H07", "S2", D(2026, 11, d))
     _, ranked, _ = V.office_week(con, "2026-W47", [T1], TODAY)
     assert ranked["staff_id"].tolist() == ["S2", "S1"]
-    con.execute("DELETE FROM visits WHERE household_code = 'H07'")
-    con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind) VALUES "
-                "('H04', 'S2', DATE '2026-11-18', 'home'), ('H04', 'S2', DATE '2026-11-19', 'home')")
-    con.execute("DELETE FROM visits WHERE household_code = 'H06'")
+    delete_visits(con, "H07")
+    add_visit(con, "H04", "S2", D(2026, 11, 18))
+    add_visit(con, "H04", "S2", D(2026, 11, 19))
+    delete_visits(con, "H06")
     _, ranked, _ = V.office_week(con, "2026-W47", [T1], TODAY)
     # S1: 3 days, 2 households, 100 %; S2: 3 days, 2 households, 50 % — coverage breaks the tie
     assert ranked["staff_id"].tolist() == ["S1", "S2"] and ranked["rank"].tolist() == [1, 2]
