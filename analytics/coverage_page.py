@@ -92,7 +92,7 @@ def area_rows(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level:
     ``manage.py report coverage --level LEVEL`` prints for these areas.
     """
     level = shown_level(con, area_code, area_level, scope)
-    cov = reports.coverage(con, level, date_from, date_to, kinds=kinds, scope=scope)
+    cov = reports.coverage(con, level, date_from, date_to, kinds=kinds, scope=scope, parent=area_code)
     keep = set(area_codes(con, level, area_code, scope))
     return level, cov[cov["code"].isin(keep)].reset_index(drop=True)
 
@@ -109,7 +109,7 @@ def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: 
     """Households, visited and coverage of the selected area (its own row of ``reports.coverage``;
     for "everything in my scope", the sum of ``rows``)."""
     if area_code is not None:
-        cov = reports.coverage(con, area_level, date_from, date_to, kinds=kinds, scope=scope)
+        cov = reports.coverage(con, area_level, date_from, date_to, kinds=kinds, scope=scope, parent=area_code)
         mine = cov[cov["code"] == area_code]
         if len(mine):
             r = mine.iloc[0]

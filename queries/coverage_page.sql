@@ -20,7 +20,7 @@ months AS (
                          INTERVAL 1 MONTH) AS g(m)
 ),
 hh AS (
-    SELECT h.code AS household_code, anc.ancestor_code AS area_code
+    SELECT h.hid, anc.ancestor_code AS area_code
     FROM households h
     JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
     JOIN lvl ON lvl.code = anc.ancestor_code
@@ -30,7 +30,7 @@ n AS (
     SELECT area_code, count(*) AS households FROM hh GROUP BY area_code
 ),
 vis AS (
-    SELECT DISTINCT household_code, CAST(date_trunc('month', visited_on) AS DATE) AS month
+    SELECT DISTINCT hid, CAST(date_trunc('month', visited_on) AS DATE) AS month
     FROM visits
     WHERE visited_on >= date_trunc('month', $month_from::DATE)
       AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL 1 MONTH
@@ -38,7 +38,7 @@ vis AS (
 ),
 v AS (
     SELECT hh.area_code, vis.month, count(*) AS visited
-    FROM hh JOIN vis ON vis.household_code = hh.household_code
+    FROM hh JOIN vis ON vis.hid = hh.hid
     GROUP BY hh.area_code, vis.month
 )
 SELECT l.code, m.month,
