@@ -65,8 +65,9 @@ def _top_up_visits(con, n_missing: int, rng: np.random.Generator) -> int:
         con.register("bench_visits", frame)
         # an anti-join, not ON CONFLICT DO NOTHING (which is very slow on a large unique index)
         con.execute("""
-            INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by)
-            SELECT b.household_code, b.staff_id, b.visited_on, b.kind, NULL, FALSE, 'bench' FROM bench_visits b
+            INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by, hid)
+            SELECT b.household_code, b.staff_id, b.visited_on, b.kind, NULL, FALSE, 'bench', h.hid
+            FROM bench_visits b JOIN households h ON h.code = b.household_code
             ANTI JOIN visits v ON v.household_code = b.household_code AND v.staff_id = b.staff_id
                  AND v.visited_on = b.visited_on AND v.kind = b.kind""")
         con.unregister("bench_visits")
@@ -120,6 +121,8 @@ def build(scale: str, path: Path | None = None, log=print) -> Path:
         path.unlink()
         Path(str(path) + ".wal").unlink(missing_ok=True)
     t0 = time.perf_counter()
+    if scale == "city":
+        return _build_city(sc, path, log)
     outline = load_outline(OUTLINE)
     world = generate(outline, households=sc.households, seed=SEED, today=TODAY,
                      townships=sc.townships, villages_per_township=sc.villages_per_township,
@@ -137,10 +140,31 @@ def build(scale: str, path: Path | None = None, log=print) -> Path:
     with db.transaction(con):
         added_v = _top_up_visits(con, sc.visits - nv, rng)
         added_p = _top_up_petitions(con, sc.petitions - npet, rng)
+        db.execute(con, "last_home_clear")
+        db.execute(con, "last_home_rebuild")
         con.execute("INSERT INTO meta VALUES ('bench_scale', $s)", {"s": scale})
     con.execute("CHECKPOINT")
     con.close()
     tmp.rename(path)
     log(f"stored {path} (+{added_v:,} synthetic visits, +{added_p:,} synthetic petitions; "
         f"{time.perf_counter() - t0:.0f} s)")
+    return path
+
+
+def _build_city(sc: Scale, path: Path, log) -> Path:
+    """The city scale: areas from the demo generator, everything else in SQL (bench/city.py)."""
+    from bench import city
+    from store import db
+
+    t0 = time.perf_counter()
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    con = db.connect(tmp)
+    city.build(con, sc, SEED, TODAY, log=log)
+    con.execute("INSERT INTO meta VALUES ('bench_scale', $s)", {"s": sc.name})
+    con.execute("CHECKPOINT")
+    con.close()
+    tmp.rename(path)
+    log(f"stored {path} ({time.perf_counter() - t0:.0f} s)")
     return path

@@ -50,10 +50,24 @@ def load(con) -> Frames:
     for lvl in LEVELS:
         hh[lvl] = hh["grid_code"].map(anc.get(lvl, {}))
     cats = pd.CategoricalDtype(hh["code"].to_numpy(), ordered=False)
-    v = con.execute("SELECT household_code, staff_id, visited_on, kind FROM visits").df()
-    v["household_code"] = v["household_code"].astype(cats)
-    v["kind"] = v["kind"].astype("category")
-    v["staff_id"] = v["staff_id"].astype("category")
+    # Codes are turned into category positions inside DuckDB: reading tens of millions of visits
+    # as Python strings first would need many GB (a cached app would also keep them categorical).
+    staff_ids = con.execute("SELECT DISTINCT staff_id FROM visits ORDER BY 1").df()["staff_id"].to_numpy()
+    kinds = np.array(["home", "phone", "meeting", "reception"], dtype=object)
+    v = con.execute("""
+        WITH hp AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS pos FROM households),
+             sp AS (SELECT staff_id, (row_number() OVER (ORDER BY staff_id) - 1)::INTEGER AS pos
+                    FROM (SELECT DISTINCT staff_id FROM visits))
+        SELECT coalesce(hp.pos, -1) AS h, sp.pos AS s, v.visited_on,
+               (list_position($kinds::VARCHAR[], v.kind) - 1)::TINYINT AS k
+        FROM visits v LEFT JOIN hp ON hp.code = v.household_code JOIN sp ON sp.staff_id = v.staff_id
+        """, {"kinds": list(kinds)}).df()
+    v = pd.DataFrame({
+        "household_code": pd.Categorical.from_codes(v["h"].to_numpy(), dtype=cats),
+        "staff_id": pd.Categorical.from_codes(v["s"].to_numpy(), categories=staff_ids),
+        "visited_on": v["visited_on"].to_numpy(),
+        "kind": pd.Categorical.from_codes(v["k"].to_numpy(), categories=kinds),
+    })
     p = con.execute("""SELECT received_on, household_code, point_grid_code, point_village_code, village_code,
                               category, channel, people, status FROM petitions""").df()
     p["household_code"] = p["household_code"].astype(cats)

@@ -388,6 +388,57 @@ def _repair(level: str, adj, area, grid_town, grid_vil) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+def generate_areas(outline_wgs84, rng: np.random.Generator, say: Progress, *, townships: int,
+                   villages_per_township: float, grids_per_village: float) -> dict:
+    """The county's subdivision (townships, villages, grids) inside the outline, with codes and names.
+
+    Returns a dict with the four GeoDataFrames ``county``, ``townships``, ``villages``, ``grids``
+    (WGS-84) and what the rest of the generator needs (``areas``, ``grids_m``, ``grid_ll``,
+    ``vil_ll``, ``seat``, ``to_ll``). Used by :func:`generate` and by the city-scale benchmark
+    data set (bench/city.py), which draws everything else in SQL.
+    """
+    to_m = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+    to_ll = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+    outline_m = shapely.transform(outline_wgs84, lambda c: np.column_stack(to_m.transform(c[:, 0], c[:, 1])))
+    if not outline_m.is_valid:
+        outline_m = shapely.make_valid(outline_m)
+    seat = np.array(to_m.transform(*COUNTY_SEAT_WGS84))
+    if not shapely.contains_xy(outline_m, seat[0], seat[1]):
+        p = shapely.point_on_surface(outline_m)
+        seat = np.array([p.x, p.y])
+
+    say(0.02, "正在生成乡镇、村、网格…")
+    geo = _build_areas(outline_m, townships, villages_per_township, grids_per_village, seat, rng, say)
+    areas = _name_areas(geo, seat, rng)
+
+    def to_wgs(geoms):
+        return shapely.transform(geoms, lambda c: np.column_stack(to_ll.transform(c[:, 0], c[:, 1])))
+
+    grids_m = areas["grid_geom_m"]
+    grid_ll = to_wgs(grids_m)
+    vil_ll = to_wgs(areas["vil_geom_m"])
+    town_ll = to_wgs(areas["town_geom_m"])
+    county_ll = to_wgs(shapely.coverage_union_all(areas["town_geom_m"]))
+    for arr in (grid_ll, vil_ll, town_ll):
+        bad = ~shapely.is_valid(arr)
+        if bad.any():
+            arr[bad] = shapely.make_valid(arr[bad])
+
+    county = gpd.GeoDataFrame({"code": [COUNTY_CODE], "name": [COUNTY_NAME]},
+                              geometry=[county_ll], crs="EPSG:4326")
+    town_df = gpd.GeoDataFrame({"code": areas["town_code"], "name": areas["town_name"],
+                                "parent_code": COUNTY_CODE}, geometry=town_ll, crs="EPSG:4326")
+    vil_df = gpd.GeoDataFrame({"code": areas["vil_code"], "name": areas["vil_name"],
+                               "parent_code": areas["town_code"][areas["vil_town"]]},
+                              geometry=vil_ll, crs="EPSG:4326")
+    grid_df = gpd.GeoDataFrame({"code": areas["grid_code"], "name": areas["grid_name"],
+                                "parent_code": areas["vil_code"][areas["grid_vil"]]},
+                               geometry=grid_ll, crs="EPSG:4326")
+
+    return dict(county=county, townships=town_df, villages=vil_df, grids=grid_df, areas=areas,
+                grids_m=grids_m, grid_ll=grid_ll, vil_ll=vil_ll, seat=seat, to_ll=to_ll)
+
+
 def generate(
     outline_wgs84,
     households: int = 60_000,
@@ -430,45 +481,12 @@ def generate(
     say = progress or (lambda f, m: None)
     say(0.0, "正在准备县域轮廓…")
 
-    to_m = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-    to_ll = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-    outline_m = shapely.transform(outline_wgs84, lambda c: np.column_stack(to_m.transform(c[:, 0], c[:, 1])))
-    if not outline_m.is_valid:
-        outline_m = shapely.make_valid(outline_m)
-    seat = np.array(to_m.transform(*COUNTY_SEAT_WGS84))
-    if not shapely.contains_xy(outline_m, seat[0], seat[1]):
-        p = shapely.point_on_surface(outline_m)
-        seat = np.array([p.x, p.y])
-
-    say(0.02, "正在生成乡镇、村、网格…")
-    geo = _build_areas(outline_m, townships, villages_per_township, grids_per_village, seat, rng, say)
-    areas = _name_areas(geo, seat, rng)
+    w = generate_areas(outline_wgs84, rng, say, townships=townships,
+                       villages_per_township=villages_per_township, grids_per_village=grids_per_village)
+    county, town_df, vil_df, grid_df = w["county"], w["townships"], w["villages"], w["grids"]
+    areas, grids_m, grid_ll, vil_ll, seat, to_ll = (w["areas"], w["grids_m"], w["grid_ll"], w["vil_ll"],
+                                                    w["seat"], w["to_ll"])
     say(0.3, "正在生成农户…")
-
-    def to_wgs(geoms):
-        return shapely.transform(geoms, lambda c: np.column_stack(to_ll.transform(c[:, 0], c[:, 1])))
-
-    grids_m = areas["grid_geom_m"]
-    grid_ll = to_wgs(grids_m)
-    vil_ll = to_wgs(areas["vil_geom_m"])
-    town_ll = to_wgs(areas["town_geom_m"])
-    county_ll = to_wgs(shapely.coverage_union_all(areas["town_geom_m"]))
-    for arr in (grid_ll, vil_ll, town_ll):
-        bad = ~shapely.is_valid(arr)
-        if bad.any():
-            arr[bad] = shapely.make_valid(arr[bad])
-
-    county = gpd.GeoDataFrame({"code": [COUNTY_CODE], "name": [COUNTY_NAME]},
-                              geometry=[county_ll], crs="EPSG:4326")
-    town_df = gpd.GeoDataFrame({"code": areas["town_code"], "name": areas["town_name"],
-                                "parent_code": COUNTY_CODE}, geometry=town_ll, crs="EPSG:4326")
-    vil_df = gpd.GeoDataFrame({"code": areas["vil_code"], "name": areas["vil_name"],
-                               "parent_code": areas["town_code"][areas["vil_town"]]},
-                              geometry=vil_ll, crs="EPSG:4326")
-    grid_df = gpd.GeoDataFrame({"code": areas["grid_code"], "name": areas["grid_name"],
-                                "parent_code": areas["vil_code"][areas["grid_vil"]]},
-                               geometry=grid_ll, crs="EPSG:4326")
-
     hh = _households(areas, grids_m, grid_ll, households, seat, today, rng, to_ll)
     say(0.5, "正在生成网格员、结对帮扶…")
     staff, staff_grids, st = _staff(areas, hh, rng)
