@@ -349,7 +349,8 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
                              created_by=getattr(user, "name", None)).fetchone()
             if got is None:
                 return None
-            recount_last_home(con, hcode)
+            if kind == "home":  # only a home visit can move the last home visit
+                recount_last_home(con, hcode)
             audit.record(con, user, "visit_add", area=grid, counts={"visit_id": int(got[0])},
                          detail=f"{hcode} {day.isoformat()} {kind}")
             return int(got[0])
@@ -419,7 +420,8 @@ def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, toda
         with audit.atomic(con):
             db.execute(con, "visit_update", id=vid, visited_on=day, kind=new_kind, note=new_note,
                        needs_action=new_action)
-            recount_last_home(con, hcode)
+            if "home" in (old_kind, new_kind):
+                recount_last_home(con, hcode)
             audit.record(con, user, "visit_edit", area=grid, counts={"visit_id": int(vid)},
                          detail=f"{hcode}: " + "; ".join(changes))
 
@@ -438,7 +440,8 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
     def write() -> None:
         with audit.atomic(con):
             db.execute(con, "visit_delete", id=vid)
-            recount_last_home(con, hcode)
+            if kind == "home":
+                recount_last_home(con, hcode)
             audit.record(con, user, "visit_delete", area=grid,
                          counts={"visit_id": int(vid), "needs_action": bool(action)},
                          detail=f"{hcode} {day.isoformat()} {kind}" + (f": {note}" if note else ""))
