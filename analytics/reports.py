@@ -105,13 +105,13 @@ def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: i
 
     ``extra=True`` adds tags, phone, address, lon, lat for the pages.
     """
-    if db.one(con, "area_get", code=area) is None:
-        raise ReportError(f"没有编码为 {area} 的区域 / no area with code {area}")
     if days is None:
         days = int(db.rule(con, "revisit_days"))
     if days < 1:
         raise ReportError("--days 应为正整数 / --days must be a positive number")
     out = db.df(con, "unvisited", area=area, as_of=as_of, days=int(days), scope=_scope(scope))
+    if out.empty and db.one(con, "area_get", code=area) is None:  # asked only when nothing came back
+        raise ReportError(f"没有编码为 {area} 的区域 / no area with code {area}")
     out["days_since"] = out["days_since"].astype("Int64")
     return out if extra else out[UNVISITED_COLUMNS]
 
