@@ -364,8 +364,7 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
 
 
 def recount_last_home(con: duckdb.DuckDBPyConnection, household_code: str) -> None:
-    """Keep ``last_home_visits`` right for one household after a visit of it changed (store/migrations/0004)."""
-    db.execute(con, "last_home_forget", household_code=household_code)
+    """Keep ``households.last_home_on`` right after a home visit of it changed (store/migrations/0004)."""
     db.execute(con, "last_home_recount", household_code=household_code)
 
 

@@ -70,7 +70,6 @@ def build(con, sc, seed: int, today: dt.date, log: Callable[[str], None] = print
             db.execute(con, "city_petitions", n=sc.petitions, start=start, households=sc.households,
                        villages=villages)
             reassign_points(con)
-            db.execute(con, "last_home_clear")
             db.execute(con, "last_home_rebuild")
     finally:
         con.unregister("bench_grids")

@@ -140,7 +140,6 @@ def build(scale: str, path: Path | None = None, log=print) -> Path:
     with db.transaction(con):
         added_v = _top_up_visits(con, sc.visits - nv, rng)
         added_p = _top_up_petitions(con, sc.petitions - npet, rng)
-        db.execute(con, "last_home_clear")
         db.execute(con, "last_home_rebuild")
         con.execute("INSERT INTO meta VALUES ('bench_scale', $s)", {"s": scale})
     con.execute("CHECKPOINT")

@@ -57,7 +57,6 @@ def store_world(con, world, progress: Progress | None = None) -> None:
                 db.execute(con, name)
             finally:
                 con.unregister(name)
-        db.execute(con, "last_home_clear")
         db.execute(con, "last_home_rebuild")
     step(0.85, "定位信访件")
     with db.transaction(con):

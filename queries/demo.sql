@@ -19,14 +19,12 @@ INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_acti
 SELECT d.household_code, d.staff_id, d.visited_on, d.kind, d.note, d.needs_action, 'demo', h.hid
 FROM demo_visits d LEFT JOIN households h ON h.code = d.household_code;
 
--- name: last_home_clear!
--- Rebuilding the last home visit of every household (after a bulk load): first empty it…
-DELETE FROM last_home_visits;
-
 -- name: last_home_rebuild!
--- …then count it again from the visits.
-INSERT INTO last_home_visits
-SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' AND hid IS NOT NULL GROUP BY hid ORDER BY hid;
+-- Every household's last home visit, counted again from the visits (after a bulk load).
+UPDATE households SET last_home_on = m.last_on
+FROM (SELECT h.hid, max(v.visited_on) AS last_on
+      FROM households h LEFT JOIN visits v ON v.hid = h.hid AND v.kind = 'home' GROUP BY h.hid) m
+WHERE m.hid = households.hid AND m.last_on IS DISTINCT FROM households.last_home_on;
 
 -- name: demo_petitions!
 INSERT INTO petitions (id, received_on, household_code, lon, lat, village_code, category, channel, people,

@@ -96,10 +96,10 @@ ON CONFLICT (household_code, staff_id, visited_on, kind) DO UPDATE SET note = ex
 -- name: last_home_from_incoming!
 -- The imported home visits move each household's last home visit forward (never back: an
 -- import adds or re-notes visits, it never deletes one).
-INSERT INTO last_home_visits
-SELECT h.hid, max(i.visited_on) FROM incoming_visits i JOIN households h ON h.code = i.household_code
-WHERE i.kind = 'home' GROUP BY h.hid
-ON CONFLICT (hid) DO UPDATE SET visited_on = greatest(visited_on, excluded.visited_on);
+UPDATE households SET last_home_on = greatest(coalesce(households.last_home_on, i.last_on), i.last_on)
+FROM (SELECT household_code, max(visited_on) AS last_on FROM incoming_visits
+      WHERE kind = 'home' GROUP BY household_code) i
+WHERE households.code = i.household_code;
 
 -- name: petitions_diff
 SELECT count(*) FILTER (WHERE p.id IS NULL) AS new,

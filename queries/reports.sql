@@ -19,23 +19,28 @@ WITH lvl AS (
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ),
-seen AS (
-    -- The households with a counted visit in the range, as one bitmap over the integer household
-    -- key (bit hid-1 set): a single pass over the range's visits, no hash table of household codes.
-    -- $max_hid is the largest key, read in the same transaction (analytics.reports.coverage).
-    SELECT bitstring_agg(hid, 1, $max_hid::INTEGER) AS bits FROM visits
-    WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE
-      AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
-),
 hh AS (
-    SELECT h.hid, anc.ancestor_code AS area_code
+    SELECT h.hid, h.last_home_on, anc.ancestor_code AS area_code
     FROM households h
     JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
     WHERE h.status = 'active' AND anc.ancestor_code IN (SELECT code FROM lvl)
 ),
+seen AS (
+    -- The households with a counted visit in the range, as one bitmap over the integer household
+    -- key (bit hid-1 set): one pass over the range's visits, no hash table of household codes.
+    -- Home visits only (the default): a household whose last home visit falls in the range is
+    -- visited and one whose last home visit is before it is not, so only the households whose
+    -- last home visit is after the range need their visits read — none when the range ends today.
+    SELECT bitstring_agg(hid, 1, $max_hid::INTEGER) AS bits FROM visits
+    WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE
+      AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
+      AND ($kinds::VARCHAR[] <> ['home']
+           OR hid IN (SELECT hid FROM households WHERE last_home_on > $date_to::DATE))
+),
 agg AS (
     SELECT hh.area_code, count(*) AS households,
-           count(*) FILTER (WHERE get_bit(seen.bits, hh.hid - 1) = 1) AS visited
+           count(*) FILTER (WHERE ($kinds::VARCHAR[] = ['home'] AND hh.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
+                               OR get_bit(seen.bits, hh.hid - 1) = 1) AS visited
     FROM hh, seen GROUP BY hh.area_code
 )
 SELECT l.code, l.name,
@@ -62,8 +67,11 @@ WITH resp AS (
 v AS (
     SELECT v.staff_id, count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days,
            count(DISTINCT v.hid) AS households_visited
-    FROM visits v JOIN households h ON h.hid = v.hid AND h.status = 'active'
+    FROM visits v
     WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+      -- households that are active: an anti-join on the few that are not (a join on all of them
+      -- reads every household)
+      AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
     GROUP BY v.staff_id
 )
 SELECT r.staff_id, s.name, array_to_string(r.grids, '、') AS grid_code,
@@ -78,41 +86,41 @@ ORDER BY r.staff_id;
 -- name: quota_days
 -- Home visits per day of the week for some staff (the weekly page's seven days).
 SELECT v.staff_id, v.visited_on, count(*) AS visits, count(DISTINCT v.hid) AS households
-FROM visits v JOIN households h ON h.hid = v.hid AND h.status = 'active'
+FROM visits v
 WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
   AND list_contains($staff::VARCHAR[], v.staff_id)
+  AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
 GROUP BY v.staff_id, v.visited_on
 ORDER BY v.staff_id, v.visited_on;
 
 -- name: unvisited
 -- Active households of $area with no home visit in the $days days up to $as_of (visits after it ignored).
--- The last home visit comes from last_home_visits (store/migrations/0004); only for a household
+-- The last home visit is households.last_home_on (store/migrations/0004); only for a household
 -- whose last home visit is later than $as_of (a look into the past) are its visits read again.
 WITH hh AS (
-    SELECT h.hid, h.code, h.head_name, h.grid_code, h.tags, h.phone, h.address, h.lon, h.lat
+    SELECT h.hid, h.code, h.head_name, h.grid_code, h.tags, h.phone, h.address, h.lon, h.lat, h.last_home_on
     FROM households h
     JOIN area_ancestors a ON a.code = h.grid_code AND a.ancestor_code = $area
     WHERE h.status = 'active'
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
 ),
-known AS (
-    SELECT l.hid, l.visited_on FROM last_home_visits l WHERE l.hid IN (SELECT hid FROM hh)
+earlier AS (
+    SELECT v.hid, max(v.visited_on) AS last_on FROM visits v
+    WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
+      AND v.hid IN (SELECT hid FROM hh WHERE last_home_on > $as_of::DATE)
+    GROUP BY v.hid
 ),
 last AS (
-    SELECT hid, visited_on AS last_visit FROM known WHERE visited_on <= $as_of::DATE
-    UNION ALL
-    SELECT v.hid, max(v.visited_on) FROM visits v
-    WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
-      AND v.hid IN (SELECT hid FROM known WHERE visited_on > $as_of::DATE)
-    GROUP BY v.hid
+    SELECT hh.*, CASE WHEN hh.last_home_on <= $as_of::DATE THEN hh.last_home_on ELSE earlier.last_on END AS last_visit
+    FROM hh LEFT JOIN earlier ON earlier.hid = hh.hid
 )
-SELECT hh.code AS household_code, hh.head_name, hh.grid_code, last.last_visit,
-       date_diff('day', last.last_visit, $as_of::DATE) AS days_since,
-       hh.tags, hh.phone, hh.address, hh.lon, hh.lat
-FROM hh LEFT JOIN last ON last.hid = hh.hid
-WHERE last.last_visit IS NULL OR date_diff('day', last.last_visit, $as_of::DATE) >= $days::INTEGER
-ORDER BY last.last_visit ASC NULLS FIRST, hh.code;
+SELECT code AS household_code, head_name, grid_code, last_visit,
+       date_diff('day', last_visit, $as_of::DATE) AS days_since,
+       tags, phone, address, lon, lat
+FROM last
+WHERE last_visit IS NULL OR date_diff('day', last_visit, $as_of::DATE) >= $days::INTEGER
+ORDER BY last_visit ASC NULLS FIRST, code;
 
 -- name: hotspot_counts
 -- Located petitions received in the range and active households, per area of $level.

@@ -79,16 +79,12 @@ WHERE id = $id;
 -- name: visit_delete!
 DELETE FROM visits WHERE id = $id;
 
--- name: last_home_forget!
--- Before recounting one household's last home visit (after a visit of it was added, changed or
--- deleted): drop the stored one.
-DELETE FROM last_home_visits WHERE hid = (SELECT hid FROM households WHERE code = $household_code);
-
 -- name: last_home_recount!
-INSERT INTO last_home_visits
-SELECT h.hid, max(v.visited_on) FROM visits v JOIN households h ON h.code = v.household_code
-WHERE v.household_code = $household_code AND v.kind = 'home'
-GROUP BY h.hid;
+-- One household's last home visit, counted again after a home visit of it was added, changed or
+-- deleted (store/migrations/0004).
+UPDATE households SET last_home_on = (
+    SELECT max(v.visited_on) FROM visits v WHERE v.household_code = $household_code AND v.kind = 'home')
+WHERE code = $household_code;
 
 -- name: visits_recent_of_staff
 -- A staff member's visits (every kind) dated from $since, newest first.
@@ -100,10 +96,11 @@ LIMIT $limit;
 
 -- name: visit_week_days
 -- Home visits per day of [$week_start, $week_end] by some staff (active households, as in quotas).
-SELECT v.visited_on, count(*) AS visits, count(DISTINCT v.household_code) AS households
-FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+SELECT v.visited_on, count(*) AS visits, count(DISTINCT v.hid) AS households
+FROM visits v
 WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
   AND list_contains($staff::VARCHAR[], v.staff_id)
+  AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
 GROUP BY v.visited_on
 ORDER BY v.visited_on;
 
@@ -165,7 +162,8 @@ ORDER BY s.id;
 -- name: visit_week_totals
 -- Home visits, visit days and households visited by some staff in the week (the quota's counts,
 -- for someone who answers for no grid and so has no row in quotas).
-SELECT count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days, count(DISTINCT v.household_code) AS households
-FROM visits v JOIN households h ON h.code = v.household_code AND h.status = 'active'
+SELECT count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days, count(DISTINCT v.hid) AS households
+FROM visits v
 WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
-  AND list_contains($staff::VARCHAR[], v.staff_id);
+  AND list_contains($staff::VARCHAR[], v.staff_id)
+  AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active');

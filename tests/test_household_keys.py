@@ -1,8 +1,8 @@
 """The integer household keys of store/migrations/0004 (households.hid, visits.hid) and the
-``last_home_visits`` table, on tiny worlds whose answers are known.
+``households.last_home_on`` column, on tiny worlds whose answers are known.
 
 Every writer of visits (the factory's import, a visits import, the weekly page's add / edit /
-delete) must leave ``last_home_visits`` equal to a plain recount, and the reports that now read
+delete) must leave ``households.last_home_on`` equal to a plain recount, and the reports that now read
 the keys (coverage's bitmap, unvisited's last home visit) must agree with a plain-SQL reference
 computed on household codes.
 """
@@ -42,9 +42,9 @@ def write_csv(path: Path, header: list[str], rows: list[tuple]) -> Path:
 
 
 def last_home(con) -> dict[str, dt.date]:
-    """``last_home_visits`` by household code."""
-    return dict(con.execute("SELECT h.code, l.visited_on FROM last_home_visits l "
-                            "JOIN households h ON h.hid = l.hid").fetchall())
+    """``households.last_home_on`` by household code."""
+    return dict(con.execute("SELECT code, last_home_on FROM households "
+                            "WHERE last_home_on IS NOT NULL").fetchall())
 
 
 def hids(con) -> dict[str, int]:
@@ -64,7 +64,7 @@ def assert_last_home_consistent(con) -> None:
         WHERE v.hid IS DISTINCT FROM h.hid""").fetchall()
     assert wrong == [], f"visits with a wrong hid: {wrong}"
     # the last home visit of each household, nothing more, nothing less
-    stored = con.execute("SELECT hid, visited_on FROM last_home_visits ORDER BY hid").fetchall()
+    stored = con.execute("SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL ORDER BY hid").fetchall()
     expected = con.execute("SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' "
                            "GROUP BY hid ORDER BY hid").fetchall()
     assert stored == expected
@@ -75,7 +75,7 @@ def snapshot(con) -> tuple:
     return (
         con.execute("SELECT household_code, staff_id, visited_on, kind, note, hid FROM visits "
                     "ORDER BY ALL").fetchall(),
-        con.execute("SELECT hid, visited_on FROM last_home_visits ORDER BY ALL").fetchall(),
+        con.execute("SELECT hid, last_home_on FROM households ORDER BY ALL").fetchall(),
         con.execute("SELECT code, hid FROM households ORDER BY ALL").fetchall(),
     )
 
@@ -145,7 +145,7 @@ def got_unvisited(con, area: str, as_of: dt.date, days: int) -> list[tuple]:
 # ----------------------------------------------------------------------------- 1. the factory build
 
 def test_factory_build_fills_keys_and_last_home(tiny_ro):
-    """The import path used by every test world fills households.hid, visits.hid and last_home_visits."""
+    """The import path used by every test world fills households.hid, visits.hid and households.last_home_on."""
     con, _ = tiny_ro
     assert_last_home_consistent(con)
     assert con.execute("SELECT count(*) FROM visits WHERE hid IS NULL").fetchone()[0] == 0
@@ -200,7 +200,7 @@ def test_visits_import_dry_run_writes_nothing(tiny, tmp_path):
 
 def test_add_edit_delete_keep_last_home(tiny):
     """Recording, moving earlier, turning home→phone and deleting visits through analytics.visits
-    keeps last_home_visits a recount — down to the row vanishing with the only home visit."""
+    keeps households.last_home_on a recount — down to NULL when the only home visit goes."""
     con, _ = tiny
     # H02: S1 home 2026-11-18, S4 reception 2026-11-20
     created, _ = V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", today=TODAY)
@@ -232,7 +232,7 @@ def test_add_edit_delete_keep_last_home(tiny):
     assert last_home(con)["H02"] == D(2026, 11, 18)
     V.edit_visit(con, LEADER, old, today=TODAY, kind="phone")
 
-    # deleting the household's only home visit removes its row
+    # deleting the household's only home visit leaves it never visited at home
     V.delete_visit(con, LEADER, new, today=TODAY)
     assert_last_home_consistent(con)
     assert "H02" not in last_home(con)
@@ -251,7 +251,7 @@ def test_delete_latest_home_visit_falls_back(tiny):
 
 def test_concurrent_visits_keep_last_home(tiny):
     """Four workers recording visits of every kind for the same two households at once lose no
-    visit and leave last_home_visits a recount."""
+    visit and leave households.last_home_on a recount."""
     import threading
 
     con, _ = tiny
@@ -344,8 +344,8 @@ def test_migration_0004_keys_existing_data():
     assert sorted(keys.values()) == [1, 2]
     assert con.execute("SELECT household_code, hid FROM visits ORDER BY visited_on").fetchall() == [
         ("A1", keys["A1"]), ("A1", keys["A1"]), ("A2", keys["A2"]), ("ZZ", None)]
-    assert con.execute("SELECT hid, visited_on FROM last_home_visits").fetchall() == [
-        (keys["A1"], D(2026, 1, 5))]
+    assert con.execute("SELECT hid, last_home_on FROM households ORDER BY hid").fetchall() == [
+        (keys["A1"], D(2026, 1, 5)), (keys["A2"], None)]
     # a household inserted after the migration draws the next key
     con.execute("INSERT INTO households (code, head_name) VALUES ('A3', '丙')")
     assert hids(con)["A3"] == 3
@@ -479,7 +479,7 @@ AS_OFS = [
 
 @pytest.mark.parametrize("area", [COUNTY, T1, T2, V11, V21, G111, G211, G212])
 def test_unvisited_matches_reference(reports_world, area):
-    """Unvisited (last_home_visits, re-reading visits only for a look into the past) lists the same
+    """Unvisited (households.last_home_on, re-reading visits only for a look into the past) lists the same
     households, last visits and days as a plain scan of the home visits up to as_of."""
     con = reports_world
     for as_of in AS_OFS:
