@@ -84,10 +84,14 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
         raise ReportError(f"走访方式 {','.join(bad) or '（空）'} 无效，可用：{','.join(VISIT_KINDS)} / unknown visit kind")
-    with db.transaction(con):  # one snapshot: the largest household key and the visits agree
-        max_hid = db.one(con, "households_max_hid") or 1
+    with db.transaction(con):  # one snapshot: the household keys, last home visits and visits agree
+        max_hid, latest = db.execute(con, "households_max_hid").fetchone()
+        # Home visits only, and no household's last home visit after the range: the last home visit
+        # alone says whether a household was visited in the range; no visit needs reading.
+        from_last_home = list(kinds) == ["home"] and (latest is None or latest <= date_to)
         out = db.df(con, "coverage", level=level, date_from=date_from, date_to=date_to, kinds=list(kinds),
-                    scope=_scope(scope), parent=parent, max_hid=int(max_hid))
+                    scope=_scope(scope), parent=parent, max_hid=int(max_hid or 1),
+                    from_last_home=from_last_home)
     return out[COVERAGE_COLUMNS]
 
 

@@ -3,14 +3,14 @@
 -- its ancestors is listed.
 
 -- name: households_max_hid
--- The largest integer household key (the size of coverage's bitmap).
-SELECT max(hid) FROM households;
+-- The largest integer household key (the size of coverage's bitmap) and the newest last home visit.
+SELECT max(hid), max(last_home_on) FROM households;
 
 -- name: coverage
 -- Coverage of each area of $level over [$date_from, $date_to]: active households in its grids,
 -- those with at least one visit of the $kinds dated in the range. $parent (or NULL) limits the
 -- rows to the areas under one area (a page showing one village's grids). $max_hid: the largest
--- households.hid (store/migrations/0004).
+-- households.hid (store/migrations/0004); $from_last_home: see `seen` below.
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -28,18 +28,17 @@ hh AS (
 seen AS (
     -- The households with a counted visit in the range, as one bitmap over the integer household
     -- key (bit hid-1 set): one pass over the range's visits, no hash table of household codes.
-    -- Home visits only (the default): a household whose last home visit falls in the range is
-    -- visited and one whose last home visit is before it is not, so only the households whose
-    -- last home visit is after the range need their visits read — none when the range ends today.
+    -- Not needed when $from_last_home (home visits only, and no household's last home visit is
+    -- later than the range's end — a range ending today): then a household was visited in the
+    -- range exactly when its last home visit falls in it (analytics.reports.coverage decides).
     SELECT bitstring_agg(hid, 1, $max_hid::INTEGER) AS bits FROM visits
-    WHERE visited_on BETWEEN $date_from::DATE AND $date_to::DATE
+    WHERE NOT $from_last_home::BOOLEAN
+      AND visited_on BETWEEN $date_from::DATE AND $date_to::DATE
       AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
-      AND ($kinds::VARCHAR[] <> ['home']
-           OR hid IN (SELECT hid FROM households WHERE last_home_on > $date_to::DATE))
 ),
 agg AS (
     SELECT hh.area_code, count(*) AS households,
-           count(*) FILTER (WHERE ($kinds::VARCHAR[] = ['home'] AND hh.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
+           count(*) FILTER (WHERE ($from_last_home::BOOLEAN AND hh.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
                                OR get_bit(seen.bits, hh.hid - 1) = 1) AS visited
     FROM hh, seen GROUP BY hh.area_code
 )
