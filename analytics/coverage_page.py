@@ -145,8 +145,11 @@ def monthly_trend(con: duckdb.DuckDBPyConnection, level: str, parent: str | None
     ``code,month,households,visited,coverage``.
     """
     start, end = trend_months(end, months)
-    return db.df(con, "coverage_monthly", level=level, parent=parent, kinds=list(kinds),
-                 scope=None if scope is None else list(scope), month_from=start, month_to=end)
+    with db.transaction(con):  # one snapshot: the largest household key and the visits agree
+        max_hid = db.execute(con, "households_max_hid").fetchone()[0] or 1
+        return db.df(con, "coverage_monthly", level=level, parent=parent, kinds=list(kinds),
+                     scope=None if scope is None else list(scope), month_from=start, month_to=end,
+                     max_hid=int(max_hid))
 
 
 def trend_lists(trend: pd.DataFrame) -> dict[str, list[float]]:

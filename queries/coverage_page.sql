@@ -29,17 +29,23 @@ hh AS (
 n AS (
     SELECT area_code, count(*) AS households FROM hh GROUP BY area_code
 ),
-vis AS (
-    SELECT DISTINCT hid, CAST(date_trunc('month', visited_on) AS DATE) AS month
+bits AS (
+    -- Per month, the households visited in it as a bitmap over the integer household key (bit
+    -- hid-1; $max_hid is the largest key): one pass over the visits, no DISTINCT over millions of
+    -- (household, month) pairs. Only keys between the area's smallest and largest are read.
+    SELECT CAST(date_trunc('month', visited_on) AS DATE) AS month,
+           bitstring_agg(hid, 1, $max_hid::INTEGER) AS bits
     FROM visits
     WHERE visited_on >= date_trunc('month', $month_from::DATE)
       AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL 1 MONTH
       AND list_contains($kinds::VARCHAR[], kind)
+      AND hid BETWEEN (SELECT min(hid) FROM hh) AND (SELECT max(hid) FROM hh)
+    GROUP BY 1
 ),
 v AS (
-    SELECT hh.area_code, vis.month, count(*) AS visited
-    FROM hh JOIN vis ON vis.hid = hh.hid
-    GROUP BY hh.area_code, vis.month
+    SELECT hh.area_code, b.month, count(*) FILTER (WHERE get_bit(b.bits, hh.hid - 1) = 1) AS visited
+    FROM hh CROSS JOIN bits b
+    GROUP BY hh.area_code, b.month
 )
 SELECT l.code, m.month,
        coalesce(n.households, 0) AS households,
