@@ -94,7 +94,8 @@ PETITIONS = [
 ]
 
 
-def _write_csv(path: Path, header: list[str], rows: list[tuple]) -> Path:
+def write_csv(path: Path, header: list[str], rows: list) -> Path:
+    """A UTF-8 CSV with a header row, as offices send them."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
@@ -114,12 +115,12 @@ def build(path: str | Path, users: bool = True) -> "db.duckdb.DuckDBPyConnection
              "parent_code": [r[2] for r in rows]},
             geometry=[shapely.box(*r[3]) for r in rows], crs="EPSG:4326")
         import_boundaries(con, None, level, frame=gdf, source=f"{level}.geojson")
-    load(con, "households", _write_csv(folder / "households.csv",
+    load(con, "households", write_csv(folder / "households.csv",
                                         ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS))
-    load(con, "staff", _write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
+    load(con, "staff", write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
          today=dt.date(2026, 1, 1))
-    load(con, "visits", _write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS))
-    load(con, "petitions", _write_csv(folder / "petitions.csv",
+    load(con, "visits", write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS))
+    load(con, "petitions", write_csv(folder / "petitions.csv",
                                        ["编号", "受理日期", "户编号", "经度", "纬度", "村编码", "类别", "来源", "人数",
                                         "状态", "答复日期", "办结日期", "满意度"], PETITIONS))
     # the households existed long before the test's "today" (the import stamps the real date)
@@ -151,3 +152,28 @@ def delete_visits(con, household_code: str) -> None:
 
     con.execute("DELETE FROM visits WHERE household_code = ?", [household_code])
     recount_last_home(con, household_code)
+
+
+def run_concurrently(con, jobs: list, work_one, threads: int = 4) -> list[str]:
+    """Run ``work_one(cursor, job)`` for every job, spread over ``threads`` threads, each with its
+    own cursor on ``con``; returns the errors raised (as repr strings), none when all went well."""
+    import threading
+
+    errors: list[str] = []
+
+    def work(part):
+        cur = con.cursor()
+        try:
+            for job in part:
+                work_one(cur, job)
+        except Exception as e:  # reported to the caller
+            errors.append(repr(e))
+        finally:
+            cur.close()
+
+    pool = [threading.Thread(target=work, args=(jobs[i::threads],)) for i in range(threads)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join()
+    return errors

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import G111, G211, PASSWORD, T1
+from tests.factories import G111, G211, PASSWORD, T1, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,12 +33,6 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
-def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 @pytest.fixture()

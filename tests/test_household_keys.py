@@ -8,7 +8,6 @@ computed on household codes.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from analytics import visits as V
 from auth.users import User
 from ingest.tables import load
 from store import db
-from tests.factories import COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit
+from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, run_concurrently,
+                             write_csv)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -33,12 +33,6 @@ HOUSEHOLD_HEADER = ["户编号", "户主", "联系电话", "经度", "纬度", "
 
 # ----------------------------------------------------------------------------- helpers
 
-def write_csv(path: Path, header: list[str], rows: list[tuple]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 def last_home(con) -> dict[str, dt.date]:
@@ -252,8 +246,6 @@ def test_delete_latest_home_visit_falls_back(tiny):
 def test_concurrent_visits_keep_last_home(tiny):
     """Four workers recording visits of every kind for the same two households at once lose no
     visit and leave households.last_home_on a recount."""
-    import threading
-
     con, _ = tiny
     before = con.execute("SELECT count(*) FROM visits").fetchone()[0]
     jobs = [(h, TODAY - dt.timedelta(days=d), k) for h in ("H01", "H02") for d in range(1, 31)
@@ -261,23 +253,7 @@ def test_concurrent_visits_keep_last_home(tiny):
     known = set(con.execute("SELECT household_code, visited_on, kind FROM visits WHERE staff_id = 'S1'").fetchall())
     new = [j for j in jobs if j not in known]       # H01 11-16 and H02 11-18 (home) were imported
     assert len(new) == len(jobs) - 2
-    errors: list[str] = []
-
-    def work(part):
-        cur = con.cursor()
-        try:
-            for h, day, kind in part:
-                V.record_visit(cur, LEADER, h, day, kind, today=TODAY)
-        except Exception as e:  # reported below
-            errors.append(repr(e))
-        finally:
-            cur.close()
-
-    threads = [threading.Thread(target=work, args=(jobs[i::4],)) for i in range(4)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    errors = run_concurrently(con, jobs, lambda cur, j: V.record_visit(cur, LEADER, *j, today=TODAY))
     assert errors == []
     assert con.execute("SELECT count(*) FROM visits").fetchone()[0] == before + len(new)
     assert_last_home_consistent(con)

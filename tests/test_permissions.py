@@ -356,14 +356,6 @@ def test_disabled_account_cannot_log_in(tiny):
 
 # ----------------------------------------------------------------------------- every write is audited
 
-def _write_csv(path: Path, header: list[str], rows: list[tuple]) -> Path:
-    import csv
-
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 def test_every_kind_of_write_is_audited(tiny, tmp_path):
@@ -374,7 +366,7 @@ def test_every_kind_of_write_is_audited(tiny, tmp_path):
     before = int(c.execute("SELECT max(id) FROM audit_log").fetchone()[0])
 
     # an import, audited the way manage.py does it
-    f = _write_csv(tmp_path / "visits2.csv", ["户编号", "工号", "走访日期", "走访方式"],
+    f = F.write_csv(tmp_path / "visits2.csv", ["户编号", "工号", "走访日期", "走访方式"],
                    [("H06", "S2", "2026-11-20", "入户走访"), ("H99", "S2", "2026-11-20", "入户走访")])
     res = load(c, "visits", f, audit=manage._audit(c, "office", "import"), actor="office")
     assert res.ok

@@ -12,7 +12,7 @@ from analytics import visits as V
 from auth import audit
 from auth.users import User
 from store import db
-from tests.factories import G111, G121, G211, T1, add_visit, delete_visits
+from tests.factories import G111, G121, G211, T1, add_visit, delete_visits, run_concurrently
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -127,27 +127,17 @@ def test_paired_household_outside_the_grid_may_be_visited(world):
 
 def test_concurrent_entry_loses_nothing(world):
     con = world
-    before, errors = n_visits(con), []
+    before = n_visits(con)
     jobs = [(h, D(2026, 11, 22) - dt.timedelta(days=d), k)
             for h in ("H01", "H02") for d in range(25) for k in ("phone", "meeting")]
     assert len(jobs) == 100 and len(set(jobs)) == 100
 
-    def work(part):
-        cur = con.cursor()
-        try:
-            for h, day, kind in part:
-                created, _ = V.record_visit(cur, LEADER, h, day, kind, f"n{day}", False, today=TODAY)
-                assert created
-        except Exception as e:  # pragma: no cover - reported below
-            errors.append(repr(e))
-        finally:
-            cur.close()
+    def one(cur, job):
+        h, day, kind = job
+        created, _ = V.record_visit(cur, LEADER, h, day, kind, f"n{day}", False, today=TODAY)
+        assert created
 
-    threads = [threading.Thread(target=work, args=(jobs[i::4],)) for i in range(4)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    errors = run_concurrently(con, jobs, one)
     assert errors == []
     assert n_visits(con) == before + 100
     assert n_audit(con, "visit_add") == 100
