@@ -177,3 +177,46 @@ def run_concurrently(con, jobs: list, work_one, threads: int = 4) -> list[str]:
     for th in pool:
         th.join()
     return errors
+
+
+# ----------------------------------------------------------------------------- the app through AppTest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def new_app(lang: str | None = None, timeout: float = 60):
+    """AppTest of app.py, run once (the login form); lang ("en") is put in the session first."""
+    from streamlit.testing.v1 import AppTest   # lazily: most tests never start the app
+
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    if lang:
+        at.session_state["lang"] = lang
+    return at.run()
+
+
+def submit_login(at, name: str, password: str = PASSWORD):
+    """Type name and password into the login form and press its button (no check that it worked)."""
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.get("form_submit_button")[0].click().run()
+
+
+def signed_in_app(monkeypatch=None, db_path=None, name: str = "admin", password: str = PASSWORD, *,
+                  today: str | dt.date | None = None, lang: str | None = None, page: str | None = None,
+                  timeout: float = 60):
+    """AppTest of app.py on db_path ($LIANXIN_DB), signed in as name, without exceptions.
+
+    today sets $LIANXIN_TODAY; db_path and today need monkeypatch (left as they are when None, e.g.
+    set by a fixture); lang is put in the session before the first run; page (e.g.
+    "pages/hotspots.py") switches to that page, which must run without an exception."""
+    if db_path is not None:
+        monkeypatch.setenv("LIANXIN_DB", str(db_path))
+    if today is not None:
+        monkeypatch.setenv("LIANXIN_TODAY", today if isinstance(today, str) else today.isoformat())
+    at = submit_login(new_app(lang, timeout), name, password)
+    assert not at.exception, at.exception
+    assert at.session_state["user"].name == name
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at

@@ -4,8 +4,6 @@ Each test builds its own tiny world (the app caches one connection per database 
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from auth import audit, users
@@ -16,7 +14,6 @@ pytest.importorskip("streamlit.testing.v1")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 XSS = "<script>alert(1)</script>"
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture()
@@ -29,21 +26,8 @@ def app_db(tmp_path, monkeypatch):
     return path
 
 
-def new_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60).run()
-
-
-def submit_login(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    return at.button[0].click().run()
-
-
 def logged_in(name: str, password: str = F.PASSWORD) -> AppTest:
-    at = submit_login(new_app(), name, password)
-    assert not at.exception, at.exception
-    assert at.session_state["user"].name == name
-    return at
+    return F.signed_in_app(name=name, password=password)     # $LIANXIN_DB, $LIANXIN_TODAY: app_db
 
 
 def open_admin(at: AppTest) -> AppTest:
@@ -69,7 +53,7 @@ def read_db(path):
 # ----------------------------------------------------------------------------- login form
 
 def test_wrong_password_shows_the_chinese_sentence_and_no_traceback(app_db):
-    at = submit_login(new_app(), "office", "wrong-password")
+    at = F.submit_login(F.new_app(), "office", "wrong-password")
     assert not at.exception
     assert texts(at.error) == ["用户名或密码不对，请重新输入"]
     assert "user" not in at.session_state
@@ -77,19 +61,19 @@ def test_wrong_password_shows_the_chinese_sentence_and_no_traceback(app_db):
 
 
 def test_unknown_user_gets_the_same_sentence(app_db):
-    at = submit_login(new_app(), "nobody", "whatever-password")
+    at = F.submit_login(F.new_app(), "nobody", "whatever-password")
     assert texts(at.error) == ["用户名或密码不对，请重新输入"]
 
 
 def test_five_wrong_passwords_lock_the_account(app_db):
-    at = new_app()
+    at = F.new_app()
     for _ in range(users.MAX_FAILURES - 1):
-        submit_login(at, "office", "wrong-password")
+        F.submit_login(at, "office", "wrong-password")
         assert texts(at.error) == ["用户名或密码不对，请重新输入"]
-    submit_login(at, "office", "wrong-password")
+    F.submit_login(at, "office", "wrong-password")
     assert not at.exception
     assert len(at.error) == 1 and "锁定" in at.error[0].value
-    submit_login(at, "office", F.PASSWORD)  # the right password is refused while locked
+    F.submit_login(at, "office", F.PASSWORD)  # the right password is refused while locked
     assert "锁定" in at.error[0].value and "user" not in at.session_state
 
 

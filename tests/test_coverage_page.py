@@ -161,19 +161,7 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
 # ----------------------------------------------------------------------------- the page (AppTest)
 
 def _app(monkeypatch, path, user="admin", today=TODAY):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", today.isoformat())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.text_input(key="login_name").input(user)
-    at.text_input(key="login_password").input(F.PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception
-    at.switch_page("pages/coverage.py").run()
-    assert not at.exception
-    return at
+    return F.signed_in_app(monkeypatch, path, user, today=today, page="pages/coverage.py")
 
 
 def _metrics(at) -> dict[str, str]:

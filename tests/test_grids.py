@@ -377,23 +377,9 @@ def test_cli_report_grids_formats_and_scope(tiny_ro, tmp_path, capsys):
 
 @pytest.fixture()
 def page(tiny, monkeypatch):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
     con, path = tiny
     con.close()
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=60)
-    at.run()
-    at.text_input(key="login_name").input("admin")
-    at.text_input(key="login_password").input(F.PASSWORD)
-    at.get("form_submit_button")[0].click().run()
-    assert not at.exception
-    at.switch_page("pages/responsibility.py").run()
-    assert not at.exception, at.exception
+    at = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/responsibility.py")
     return at, path
 
 

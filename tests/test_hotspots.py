@@ -16,7 +16,7 @@ from i18n import column_labels
 from ingest.boundaries import import_boundaries
 from ingest.tables import load
 from store import db
-from tests.factories import COUNTY, PASSWORD, V11, V12, V21
+from tests.factories import COUNTY, V11, V12, V21, signed_in_app
 
 D = dt.date
 
@@ -316,17 +316,7 @@ def test_rate_classes():
 # ----------------------------------------------------------------------------- the page
 
 def _login(monkeypatch, path):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
-    at.text_input(key="login_name").input("leader")
-    at.text_input(key="login_password").input(PASSWORD)
-    at.button[0].click().run()
-    at.switch_page("pages/hotspots.py").run()
-    return at
+    return signed_in_app(monkeypatch, path, "leader", today="2026-11-26", page="pages/hotspots.py")
 
 
 def _table(at) -> pd.DataFrame:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from pathlib import Path
 
 import geopandas as gpd
 import openpyxl
@@ -18,8 +17,6 @@ from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
 from tests import factories as F
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def csv_bytes(header, rows, encoding="utf-8") -> bytes:
@@ -194,13 +191,7 @@ def app_db(tmp_path, monkeypatch):
 
 
 def logged_in(name: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(F.PASSWORD)
-    at = at.button[0].click().run()
-    assert not at.exception, at.exception
-    assert at.session_state["user"].name == name
-    return at
+    return F.signed_in_app(name=name)     # $LIANXIN_DB, $LIANXIN_TODAY: app_db
 
 
 @pytest.mark.parametrize("user", ["admin", "office"])

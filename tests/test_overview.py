@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from analytics import overview
 from tests import factories as F
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
 YEAR = (dt.date(2026, 1, 1), TODAY)
 
@@ -30,19 +28,8 @@ def test_headline_township_scope(tiny_ro):
     assert (h["visited"], h["coverage"]) == (5, round(5 / 6, 4))
 
 
-def _login(path, monkeypatch, name):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(F.PASSWORD)
-    at.get("form_submit_button")[0].click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def _login(path, monkeypatch, name, lang=None):
+    return F.signed_in_app(monkeypatch, path, name, today=TODAY, lang=lang)
 
 
 def test_overview_page_for_admin_and_office(tiny_ro, monkeypatch):
@@ -61,18 +48,7 @@ def test_overview_page_for_admin_and_office(tiny_ro, monkeypatch):
 
 def test_overview_in_english(tiny_ro, monkeypatch):
     _, path = tiny_ro
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.text_input(key="login_name").input("admin")
-    at.text_input(key="login_password").input(F.PASSWORD)
-    at.get("form_submit_button")[0].click()
-    at.run()
-    assert not at.exception
+    at = _login(path, monkeypatch, "admin", lang="en")
     labels = [x.label for x in at.metric]
     assert "Households" in labels and not any("户" in label for label in labels)
 

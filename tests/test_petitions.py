@@ -8,7 +8,7 @@ import pytest
 from analytics import petitions as P
 from analytics import reports
 from store import db
-from tests.factories import G111, PASSWORD, T1, T2, V11, V12, V21
+from tests.factories import G111, T1, T2, V11, V12, V21, signed_in_app
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -208,20 +208,7 @@ def test_attach(tiny):
 # ----------------------------------------------------------------------------- the page
 
 def _page(monkeypatch, path, user="admin"):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
-    at.run()
-    at.text_input(key="login_name").input(user)
-    at.text_input(key="login_password").input(PASSWORD)
-    at.button[0].click().run()
-    at.switch_page("pages/petitions.py").run()
-    assert not at.exception, at.exception
-    return at
+    return signed_in_app(monkeypatch, path, user, today="2026-11-26", page="pages/petitions.py")
 
 
 def test_page_worklist_and_figures(tiny, monkeypatch):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,9 +15,8 @@ from analytics import visits as V
 from auth.users import User
 from i18n import column_labels
 from store import db
-from tests.factories import G111, G211, PASSWORD, T1
+from tests.factories import G111, G211, PASSWORD, T1, signed_in_app
 
-ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
 TODAY = D(2026, 11, 22)
 LEADER = User("grid_leader", "grid_leader", [G111], staff_id="S1")
@@ -135,22 +133,7 @@ def test_recording_updates_the_quota(world):
 # ----------------------------------------------------------------------------- the page
 
 def open_page(path, monkeypatch, name: str, today: str = "2026-11-22", lang: str | None = None):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", today)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if lang:
-        at.session_state["lang"] = lang
-    at.run()
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(PASSWORD)
-    at.get("form_submit_button")[0].click()
-    at.run()
-    assert not at.exception, at.exception
-    at.switch_page("pages/weekly.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = signed_in_app(monkeypatch, path, name, today=today, lang=lang, page="pages/weekly.py")
     assert not at.error, [e.value for e in at.error]
     return at
 
