@@ -53,14 +53,8 @@ ORDER BY l.code;
 
 -- name: quotas
 -- The weekly quota of every active staff member responsible for at least one grid during the week.
-WITH live AS (
-    SELECT DISTINCT sg.staff_id, sg.grid_code
-    FROM staff_grids sg
-    JOIN staff s ON s.id = sg.staff_id AND s.active
-    WHERE (sg.valid_from IS NULL OR sg.valid_from <= $week_end::DATE)
-      AND (sg.valid_to IS NULL OR sg.valid_to >= $week_start::DATE)
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors x WHERE x.code = sg.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+WITH live AS (  -- who answers for which grid this week (store/migrations/0005)
+    SELECT staff_id, grid_code FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
 ),
 firsts AS (
     SELECT staff_id, count(*) AS n, min(grid_code) AS first_grid FROM live GROUP BY staff_id

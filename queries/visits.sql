@@ -115,14 +115,8 @@ GROUP BY v.kind ORDER BY v.kind;
 -- name: staff_grid_coverage
 -- For every staff member responsible for a grid in the week (the rows of quotas): active households
 -- of their grids and those with a home visit (by anyone) in the $days days up to $as_of.
-WITH resp AS (
-    SELECT DISTINCT sg.staff_id, sg.grid_code
-    FROM staff_grids sg
-    JOIN staff s ON s.id = sg.staff_id AND s.active
-    WHERE (sg.valid_from IS NULL OR sg.valid_from <= $week_end::DATE)
-      AND (sg.valid_to IS NULL OR sg.valid_to >= $week_start::DATE)
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors x WHERE x.code = sg.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+WITH resp AS (  -- who answers for which grid this week (store/migrations/0005)
+    SELECT staff_id, grid_code FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
 ),
 hh AS (
     SELECT DISTINCT r.staff_id, h.code
