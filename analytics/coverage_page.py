@@ -92,9 +92,9 @@ def area_rows(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level:
     ``manage.py report coverage --level LEVEL`` prints for these areas.
     """
     level = shown_level(con, area_code, area_level, scope)
+    # parent + scope give exactly the areas of area_codes() (the same filter as `area_children`)
     cov = reports.coverage(con, level, date_from, date_to, kinds=kinds, scope=scope, parent=area_code)
-    keep = set(area_codes(con, level, area_code, scope))
-    return level, cov[cov["code"].isin(keep)].reset_index(drop=True)
+    return level, cov.reset_index(drop=True)
 
 
 class Headline(NamedTuple):
