@@ -26,9 +26,9 @@ st.set_page_config(page_title="连心网格", page_icon="🏘️", layout="wide"
 def ensure_database() -> None:
     """Build the demo database on first start (with a progress bar) when it does not exist yet."""
     path = C.db_path()
-    if path.exists():
+    if C.db.exists(path):
         return
-    if path.resolve() != C.db.DEFAULT_DB.resolve():
+    if Path(path).resolve() != C.db.DEFAULT_DB.resolve():
         st.error(t("app.no_database"))
         return
     from demo.build import build_demo
@@ -127,10 +127,10 @@ def main() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh"
     language_switch()
-    if not C.db_path().exists():
+    if not C.db.exists(C.db_path()):
         # first start: one page that builds the demo (st.navigation also hides the raw pages/ list)
         st.navigation([st.Page(ensure_database, title=t("app.title"), icon=":material/hourglass_top:")]).run()
-        if not C.db_path().exists():
+        if not C.db.exists(C.db_path()):
             return
         st.rerun()
     u = C.user()
@@ -163,6 +163,9 @@ def run_safely() -> None:
     a traceback. Streamlit's own control flow (rerun, stop) passes through: it is not an Exception."""
     try:
         main()
+    except C.db.StoreError as e:     # the database cannot be used: what to check, never a traceback
+        log.warning("store error: %s", e)
+        st.error(t("app.store_error", message=str(e)))
     except Exception as e:
         log.exception("page error")
         st.error(t("app.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))

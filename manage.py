@@ -48,7 +48,8 @@ def _date(s: str) -> dt.date:
 
 def build_parser() -> Parser:
     p = Parser(prog="manage.py", description="连心网格 command line")
-    p.add_argument("--db", help="database file (default $LIANXIN_DB, then data/demo.duckdb)")
+    p.add_argument("--db", help="database file or postgresql://USER@HOST:PORT/NAME "
+                                "(default $LIANXIN_DB, then data/demo.duckdb)")
     p.add_argument("--as", dest="as_user", metavar="USER", help="run with this user's scope")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
@@ -133,10 +134,22 @@ def err(line: str) -> None:
     print(" ".join(str(line).split()) if "\n" in str(line) else line, file=sys.stderr)
 
 
+_OPENED: list = []      # connections of this command, closed when it ends (manage.run)
+
+
 def _connect(args: argparse.Namespace):
     from store import db
 
-    return db.connect(args.db) if args.db else db.connect()
+    con = db.connect(args.db) if args.db else db.connect()
+    _OPENED.append(con)
+    return con
+
+
+def _shown(target: str) -> str:
+    """The database as printed: a URL without its password."""
+    import re
+
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", target)
 
 
 def _actor(con, args: argparse.Namespace):
@@ -206,7 +219,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from store import db
 
     con = _connect(args)
-    print(f"database ready: {args.db or db.default_path()} (schema version {db.schema_version(con)})")
+    print(f"database ready: {_shown(db.target(args.db))} (schema version {db.schema_version(con)})")
     return EXIT_OK
 
 
@@ -347,7 +360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     from analytics.reports import ReportError
     from ingest.errors import ImportFailed
-    from store.db import StoreError
+    from store.db import BadTarget, StoreError, kind, target
+
+    try:    # --db / $LIANXIN_DB: a file path or a postgresql:// URL, anything else is bad usage
+        kind(target(args.db))
+    except BadTarget as e:
+        err(str(e))
+        return EXIT_USAGE
 
     known: tuple[type[BaseException], ...] = (BadInput, ImportFailed, ReportError, StoreError)
     try:
@@ -357,7 +376,7 @@ def run(args: argparse.Namespace) -> int:
         pass
     try:
         return COMMANDS[args.command](args)
-    except UsageError as e:
+    except (UsageError, BadTarget) as e:
         err(str(e))
         return EXIT_USAGE
     except known as e:
@@ -372,6 +391,12 @@ def run(args: argparse.Namespace) -> int:
         first = str(e).splitlines()[0] if str(e) else ""
         err(f"内部错误 internal error: {type(e).__name__}: {first} (set LIANXIN_DEBUG=1 for details)")
         return EXIT_BAD_INPUT
+    finally:
+        while _OPENED:
+            try:
+                _OPENED.pop().close()
+            except Exception:  # closing after a lost connection: nothing left to give back
+                pass
 
 
 if __name__ == "__main__":

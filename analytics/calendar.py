@@ -123,9 +123,9 @@ def ensure_calendar(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> Non
     try:
         with db.transaction(con):
             _fill(con, _years_todo(con, want))
-    except duckdb.TransactionException:
+    except Exception as e:
         # another session filled the same years at the same moment: fine if they are there now
-        if _years_todo(con, want):
+        if not db.is_conflict(e) or _years_todo(con, want):
             raise
 
 

@@ -348,6 +348,19 @@ def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_i
     if overlap:
         raise GridError(f"{'、'.join(sorted(overlap))} 既要加入又要移出，请只选一项 / staff both added and removed")
 
+    def change() -> Reassignment:
+        # the grid's row is held from here to the commit: its history is read and changed under it
+        with audit.atomic(con):
+            db.execute(con, "grids_lock", grid=grid_code)
+            return _reassign(con, user, name, grid_code, leader, add, remove, effective)
+
+    return db.retrying(change)
+
+
+def _reassign(con: Any, user: Any, name: str, grid_code: str, leader: str | None, add: list[str],
+              remove: list[str], effective: dt.date) -> Reassignment:
+    from auth import audit
+
     last = db.one(con, "grids_last_change", grid=grid_code)
     if last is not None and effective < last:
         raise GridError(f"生效日期 {effective.isoformat()} 早于网格 {grid_code} 最近一次调整的日期 "
@@ -368,20 +381,19 @@ def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_i
         raise GridError(f"网格 {grid_code} 的责任人没有变化，无需调整 / nothing to change")
 
     before = effective - dt.timedelta(days=1)
-    with audit.atomic(con):
-        for rid, vfrom in zip(to_close["id"], to_close["valid_from"]):
-            vfrom = None if pd.isna(vfrom) else pd.Timestamp(vfrom).date()
-            if vfrom is not None and vfrom > before:
-                db.execute(con, "grids_delete_row", id=int(rid))
-            else:
-                db.execute(con, "grids_close_row", id=int(rid), valid_to=before)
-        for sid in to_open:
-            db.execute(con, "grids_open_row", staff_id=sid, grid=grid_code, valid_from=effective)
-        closed = sorted(set(to_close["staff_id"]))
-        audit.record(con, user if not isinstance(user, str) else name, "grid_reassign", area=grid_code,
-                     counts={"closed": len(closed), "opened": len(to_open)},
-                     detail=(f"effective {effective.isoformat()}; leader={leader or '-'}; "
-                             f"opened={','.join(to_open) or '-'}; closed={','.join(closed) or '-'}"))
+    for rid, vfrom in zip(to_close["id"], to_close["valid_from"]):
+        vfrom = None if pd.isna(vfrom) else pd.Timestamp(vfrom).date()
+        if vfrom is not None and vfrom > before:
+            db.execute(con, "grids_delete_row", id=int(rid))
+        else:
+            db.execute(con, "grids_close_row", id=int(rid), valid_to=before)
+    for sid in to_open:
+        db.execute(con, "grids_open_row", staff_id=sid, grid=grid_code, valid_from=effective)
+    closed = sorted(set(to_close["staff_id"]))
+    audit.record(con, user if not isinstance(user, str) else name, "grid_reassign", area=grid_code,
+                 counts={"closed": len(closed), "opened": len(to_open)},
+                 detail=(f"effective {effective.isoformat()}; leader={leader or '-'}; "
+                         f"opened={','.join(to_open) or '-'}; closed={','.join(closed) or '-'}"))
     return Reassignment(grid_code=grid_code, effective=effective, closed=closed, opened=to_open)
 
 

@@ -277,19 +277,31 @@ def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, n
     PetitionError with a sentence saying what to fix.
     """
     today = _today(today)
-    row = db.execute(con, "petition_get", petition_id=str(petition_id)).fetchone()
-    if row is None:
-        raise PetitionError(f"没有编号为 {petition_id} 的信访件 / no petition {petition_id}")
-    pid, received_on, status, replied_on, closed_on, sat_now, text_now = row[:7]
-    received_on, replied_on, closed_on = _as_date(received_on), _as_date(replied_on), _as_date(closed_on)
     if new_status not in STATUSES:
         raise PetitionError(f"状态 {new_status} 无效，可用：{'、'.join(STATUSES)} / unknown status")
-    if STATUSES.index(new_status) <= STATUSES.index(status):
-        raise PetitionError(f"信访件 {pid} 已是“{status}”状态，不能改为“{new_status}” / the status can only move forward")
     if satisfaction is not None and satisfaction not in SATISFACTION:
         raise PetitionError(f"满意度 {satisfaction} 无效，可用：满意、基本满意、不满意 / unknown satisfaction")
     if satisfaction is not None and new_status != "closed":
         raise PetitionError("满意度在办结时记录 / satisfaction is recorded when closing")
+
+    def change() -> dict[str, Any]:
+        # the petition's row is held from here to the commit: its state is read and checked under it
+        with db.transaction(con):
+            db.execute(con, "petition_lock", petition_id=str(petition_id))
+            return _change_status(con, user, str(petition_id), new_status, date, reply_text, satisfaction, today)
+
+    return db.retrying(change)
+
+
+def _change_status(con: Any, user: Any, petition_id: str, new_status: str, date: dt.date,
+                   reply_text: str | None, satisfaction: str | None, today: dt.date) -> dict[str, Any]:
+    row = db.execute(con, "petition_get", petition_id=petition_id).fetchone()
+    if row is None:
+        raise PetitionError(f"没有编号为 {petition_id} 的信访件 / no petition {petition_id}")
+    pid, received_on, status, replied_on, closed_on, sat_now, text_now = row[:7]
+    received_on, replied_on, closed_on = _as_date(received_on), _as_date(replied_on), _as_date(closed_on)
+    if STATUSES.index(new_status) <= STATUSES.index(status):
+        raise PetitionError(f"信访件 {pid} 已是“{status}”状态，不能改为“{new_status}” / the status can only move forward")
     d = _check_date(date, received_on, today, "办理")
     text = (reply_text or "").strip() or None
     new_replied, new_closed, new_text, new_sat = replied_on, closed_on, text_now, sat_now
@@ -310,12 +322,11 @@ def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, n
         new_closed, new_sat = d, satisfaction
     from auth.audit import record
 
-    with db.transaction(con):
-        db.execute(con, "petition_set_status", petition_id=pid, status=new_status, replied_on=new_replied,
-                   closed_on=new_closed, reply_text=new_text, satisfaction=new_sat)
-        record(con, user, "petition_status", area=db.one(con, "petition_area_code", petition_id=pid),
-               detail=f"{pid}: {status} → {new_status} {d.isoformat()}"
-                      + (f" 满意度 {new_sat}" if new_status == "closed" and new_sat else ""))
+    db.execute(con, "petition_set_status", petition_id=pid, status=new_status, replied_on=new_replied,
+               closed_on=new_closed, reply_text=new_text, satisfaction=new_sat)
+    record(con, user, "petition_status", area=db.one(con, "petition_area_code", petition_id=pid),
+           detail=f"{pid}: {status} → {new_status} {d.isoformat()}"
+                  + (f" 满意度 {new_sat}" if new_status == "closed" and new_sat else ""))
     return {"id": pid, "status": new_status, "replied_on": new_replied, "closed_on": new_closed,
             "satisfaction": new_sat}
 
@@ -331,25 +342,32 @@ def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int
         vid = int(visit_id)
     except (TypeError, ValueError):
         raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}") from None
-    row = db.execute(con, "visit_issue_get", visit_id=vid).fetchone()
-    if row is None:
-        raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}")
-    _, visited_on, status, _, note_now, grid = row
     if new_status not in ISSUE_STATUSES:
         raise PetitionError(f"状态 {new_status} 无效，可用：{'、'.join(ISSUE_STATUSES)} / unknown status")
-    if ISSUE_STATUSES.index(new_status) <= ISSUE_STATUSES.index(status):
-        raise PetitionError(f"走访问题 {vid} 已是“{status}”状态，不能改为“{new_status}” / the status can only move forward")
-    d = _check_date(date, _as_date(visited_on), today, "办理")
-    text = (note or "").strip() or note_now
-    if new_status == "closed" and not text:
-        raise PetitionError("办结时请写明处理结果 / enter what was done")
     from auth.audit import record
 
-    with db.transaction(con):
-        db.execute(con, "visit_issue_upsert", visit_id=vid, status=new_status,
-                   resolved_on=d if new_status == "closed" else None, note=text)
-        record(con, user, "petition_status", area=grid, detail=f"visit {vid}: {status} → {new_status} {d.isoformat()}")
-    return {"id": str(vid), "status": new_status, "closed_on": d if new_status == "closed" else None}
+    def change() -> dict[str, Any]:
+        # the visit's row is held from here to the commit: the issue's state is read and checked under it
+        with db.transaction(con):
+            db.execute(con, "visit_issue_lock", visit_id=vid)
+            row = db.execute(con, "visit_issue_get", visit_id=vid).fetchone()
+            if row is None:
+                raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}")
+            _, visited_on, status, _, note_now, grid = row
+            if ISSUE_STATUSES.index(new_status) <= ISSUE_STATUSES.index(status):
+                raise PetitionError(f"走访问题 {vid} 已是“{status}”状态，不能改为“{new_status}” "
+                                    f"/ the status can only move forward")
+            d = _check_date(date, _as_date(visited_on), today, "办理")
+            text = (note or "").strip() or note_now
+            if new_status == "closed" and not text:
+                raise PetitionError("办结时请写明处理结果 / enter what was done")
+            db.execute(con, "visit_issue_upsert", visit_id=vid, status=new_status,
+                       resolved_on=d if new_status == "closed" else None, note=text)
+            record(con, user, "petition_status", area=grid,
+                   detail=f"visit {vid}: {status} → {new_status} {d.isoformat()}")
+            return {"id": str(vid), "status": new_status, "closed_on": d if new_status == "closed" else None}
+
+    return db.retrying(change)
 
 
 def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, household_code: str | None = None,

@@ -12,7 +12,6 @@ Errors a person can fix are raised as :class:`VisitError` with a sentence (``str
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any, Iterable, Sequence
 
 import duckdb
@@ -286,17 +285,8 @@ def _check_household(con: duckdb.DuckDBPyConnection, user: Any, staff_id: str, c
 
 
 def _retrying(fn):
-    """Run ``fn`` (one transaction), again when a concurrent writer made DuckDB abort it."""
-    for attempt in range(_RETRIES):
-        try:
-            return fn()
-        except (duckdb.TransactionException, duckdb.ConstraintException) as e:
-            if attempt == _RETRIES - 1:
-                raise
-            if "conflict" not in str(e).lower() and "constraint" not in str(e).lower():
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    return None  # pragma: no cover
+    """Run ``fn`` (one transaction), again when it lost a race with a concurrent writer."""
+    return db.retrying(fn, attempts=_RETRIES)
 
 
 def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str, visited_on: dt.date | str,
@@ -349,8 +339,8 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
                              created_by=getattr(user, "name", None)).fetchone()
             if got is None:
                 return None
-            if kind == "home":  # only a home visit can move the last home visit
-                recount_last_home(con, hcode)
+            if kind == "home":  # only a home visit can move the last home visit, and only forward
+                db.execute(con, "last_home_forward", household_code=hcode, visited_on=day)
             audit.record(con, user, "visit_add", area=grid, counts={"visit_id": int(got[0])},
                          detail=f"{hcode} {day.isoformat()} {kind}")
             return int(got[0])
@@ -364,7 +354,10 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
 
 
 def recount_last_home(con: duckdb.DuckDBPyConnection, household_code: str) -> None:
-    """Keep ``households.last_home_on`` right after a home visit of it changed (store/migrations/0004)."""
+    """Keep ``households.last_home_on`` right after a home visit of it changed (store/migrations/0004).
+
+    With other writers at work, take ``household_lock`` first in the same transaction (the recount
+    reads the visits committed when it runs)."""
     db.execute(con, "last_home_recount", household_code=household_code)
 
 
@@ -417,6 +410,7 @@ def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, toda
 
     def write() -> None:
         with audit.atomic(con):
+            db.execute(con, "household_lock", household_code=hcode)   # before the recount below
             db.execute(con, "visit_update", id=vid, visited_on=day, kind=new_kind, note=new_note,
                        needs_action=new_action)
             if "home" in (old_kind, new_kind):
@@ -438,6 +432,7 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
 
     def write() -> None:
         with audit.atomic(con):
+            db.execute(con, "household_lock", household_code=hcode)   # before the recount below
             db.execute(con, "visit_delete", id=vid)
             if kind == "home":
                 recount_last_home(con, hcode)

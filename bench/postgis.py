@@ -1,8 +1,8 @@
-"""A throwaway PostgreSQL 15 + PostGIS 3 cluster holding the same tables, for the comparison.
+"""A hand-written PostGIS schema holding the same tables, for the comparison (the baseline of 2026-11).
 
-The cluster lives in a temporary directory, listens only on its own Unix socket (no TCP), uses
-trust authentication and is stopped and removed by :meth:`Cluster.close` (use it as a context
-manager). As root, initdb and the server run as the ``postgres`` user via ``runuser``.
+The cluster is a throwaway one (store/cluster.py): a temporary directory, trust authentication,
+stopped and removed by ``close()``. (The app's own PostgreSQL store is store/postgres.py; the
+benchmark times it with ``manage.py bench --store postgres``.)
 
 The tables get the indexes a PostGIS user would create: primary keys, btree indexes on the
 join and filter columns, GIST indexes on the area polygons and the household points, then ANALYZE.
@@ -11,11 +11,6 @@ The queries are those of queries/reports.sql in PostgreSQL's dialect, with the s
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Sequence
@@ -25,94 +20,16 @@ import pandas as pd
 
 from analytics.reports import COVERAGE_COLUMNS, QUOTA_COLUMNS, UNVISITED_COLUMNS, parse_week
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PACKAGE = "postgresql-15-postgis-3"
+from store.cluster import PACKAGE, PG_BIN, Unavailable, available  # noqa: F401  (bench.run uses them)
+from store.cluster import Cluster as _Cluster
+
+# the benchmark's cluster holds a county or a city: more memory than the tests' throwaway one
+BENCH_SETTINGS = {"shared_buffers": "1GB", "work_mem": "64MB", "maintenance_work_mem": "512MB"}
 
 
-class Unavailable(RuntimeError):
-    """PostgreSQL/PostGIS cannot be used here (the message says why)."""
-
-
-def available() -> str | None:
-    """None when a cluster can be started, else the reason it cannot."""
-    if not (PG_BIN / "initdb").exists():
-        return f"{PG_BIN}/initdb not found (apt-get install {PACKAGE})"
-    if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
-        return f"PostGIS for PostgreSQL 15 not installed (apt-get install {PACKAGE})"
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        return "psycopg not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Cluster:
-    """initdb + pg_ctl start in a temporary directory; ``close()`` stops and removes it."""
-
-    def __init__(self, settings: dict[str, str] | None = None) -> None:
-        why = available()
-        if why:
-            raise Unavailable(why)
-        self.dir = Path(tempfile.mkdtemp(prefix="lianxin-pg-"))
-        self.data = self.dir / "data"
-        self.sock = self.dir / "sock"
-        self.sock.mkdir()
-        self.port = _free_port()
-        self.as_root = os.geteuid() == 0
-        if self.as_root:
-            shutil.chown(self.dir, "postgres", "postgres")
-            shutil.chown(self.sock, "postgres", "postgres")
-            os.chmod(self.dir, 0o755)
-        self.settings = {"listen_addresses": "''", "fsync": "off", "synchronous_commit": "off",
-                         "full_page_writes": "off", "shared_buffers": "1GB", "work_mem": "64MB",
-                         "maintenance_work_mem": "512MB", "max_wal_size": "4GB", **(settings or {})}
-        self.started = False
-        t0 = time.perf_counter()
-        try:
-            self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                       "-E", "UTF8", "--locale=C", "--no-sync"])
-            opts = f"-k {self.sock} -p {self.port} " + " ".join(f"-c {k}={v}" for k, v in self.settings.items())
-            self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"),
-                       "-w", "start"])
-            self.started = True
-        except Exception:
-            self.close()
-            raise
-        self.startup_s = time.perf_counter() - t0
-
-    def _run(self, cmd: list[str]) -> None:
-        if self.as_root:
-            cmd = ["runuser", "-u", "postgres", "--"] + cmd
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise Unavailable(f"{Path(cmd[-1]).name if False else cmd[0]} failed: {(r.stderr or r.stdout).strip()[:500]}")
-
-    def connect(self):
-        import psycopg
-
-        # host= explicitly: the client's and the server's default socket directories differ
-        return psycopg.connect(host=str(self.sock), port=self.port, user="postgres", dbname="postgres",
-                               autocommit=True)
-
-    def close(self) -> None:
-        try:
-            if self.started:
-                self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
-                self.started = False
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> "Cluster":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+def Cluster() -> _Cluster:
+    """A throwaway cluster (store/cluster.py) sized for the benchmark's data sets."""
+    return _Cluster(settings=BENCH_SETTINGS)
 
 
 # ----------------------------------------------------------------------------- loading

@@ -84,25 +84,75 @@ def build_demo(path: str | Path | None = None, households: int = 60_000, seed: i
                progress: Progress | None = None, today: dt.date | None = None) -> str:
     """Generate and store the demo county; returns a one-line summary.
 
-    The database is built in a temporary file and moved into place at the end, so an
-    interrupted build never leaves a half-filled demo behind.
+    The database is built in a temporary file (or, on PostgreSQL, a scratch database) and moved
+    into place at the end, so an interrupted build never leaves a half-filled demo behind. A
+    PostgreSQL database that already holds other data than a demo is never replaced.
     """
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
 
-    target = Path(path) if path else db.default_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    spec = db.target(path)
     t0 = time.perf_counter()
+    if db.kind(spec) == db.POSTGRES:
+        _refuse_real_data(spec)
+    else:
+        Path(spec).parent.mkdir(parents=True, exist_ok=True)
     step(0.0, "读取梁平区县界（GCJ-02 → WGS-84）")
     outline = load_outline(OUTLINE)
     world = generate(outline, households=households, seed=seed, today=today or _today(),
                      progress=lambda f, m: step(0.6 * f, m))
+    if db.kind(spec) == db.POSTGRES:
+        _store_postgres(spec, world, lambda f, m: step(0.6 + 0.4 * f, m))
+    else:
+        _store_file(Path(spec), world, lambda f, m: step(0.6 + 0.4 * f, m))
+    step(1.0, "完成")
+    shown = spec.split("@")[-1] if db.kind(spec) == db.POSTGRES else spec
+    return (f"demo database {shown}: {len(world.townships)} townships, {len(world.villages)} villages, "
+            f"{len(world.grids)} grids, {len(world.households):,} households, {len(world.staff):,} staff, "
+            f"{len(world.visits):,} visits, {len(world.petitions):,} petitions "
+            f"({time.perf_counter() - t0:.1f} s)")
+
+
+def _refuse_real_data(url: str) -> None:
+    """The demo replaces a PostgreSQL database only when it is empty or a demo already."""
+    from store import postgres
+
+    if not postgres.database_exists(url):
+        return
+    con = db.connect(url)
+    try:
+        stored = db.one(con, "demo_stored_rows")
+        demo = db.one(con, "meta_get", key="demo") == "true"
+    finally:
+        con.close()
+    if stored and not demo:
+        raise db.StoreError(f"{url.split('@')[-1]} 已有数据且不是演示库，演示数据不会覆盖它 / the database already "
+                            f"holds data that is not the demo; the demo never replaces it (name another database)")
+
+
+def _store_postgres(url: str, world, progress: Progress) -> None:
+    """Build in a scratch database beside the target, then put it in the target's place."""
+    from store import postgres
+
+    scratch = postgres.sibling(url, "_demo_build")
+    postgres.drop_database(scratch)
+    con = db.connect(scratch)
+    try:
+        store_world(con, world, progress=progress)
+    finally:
+        con.close()
+    postgres.drop_database(url)
+    postgres.rename_database(scratch, url)
+
+
+def _store_file(target: Path, world, progress: Progress) -> None:
+    """Build in a temporary file beside the target, then move it into place."""
     tmpdir = Path(tempfile.mkdtemp(prefix="lianxin-demo-", dir=target.parent))
     tmp = tmpdir / "demo.duckdb"
     try:
         con = db.connect(tmp)
-        store_world(con, world, progress=lambda f, m: step(0.6 + 0.4 * f, m))
+        store_world(con, world, progress=progress)
         con.execute("CHECKPOINT")
         con.close()
         for suffix in ("", ".wal"):
@@ -112,8 +162,3 @@ def build_demo(path: str | Path | None = None, households: int = 60_000, seed: i
         shutil.move(str(tmp), str(target))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
-    step(1.0, "完成")
-    return (f"demo database {target}: {len(world.townships)} townships, {len(world.villages)} villages, "
-            f"{len(world.grids)} grids, {len(world.households):,} households, {len(world.staff):,} staff, "
-            f"{len(world.visits):,} visits, {len(world.petitions):,} petitions "
-            f"({time.perf_counter() - t0:.1f} s)")

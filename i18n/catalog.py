@@ -10,6 +10,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "app.title": ("连心网格", "Lianxin Grid"),
     "app.subtitle": ("网格化管理 · 走访 · 信访", "Grid management · visits · petitions"),
     "app.error": ("出了点问题：{message}", "Something went wrong: {message}"),
+    "app.store_error": ("数据库暂时不可用：{message}", "The database is not available: {message}"),
     "app.error_hint": ("请刷新页面再试；如果问题还在，请把这句话告诉管理员。",
                        "Reload the page and try again; if it persists, tell your administrator."),
     "app.no_database": ("还没有数据库 — 请运行 python manage.py init 或 python manage.py demo",

@@ -12,7 +12,7 @@ SELECT code, name, level, parent_code, minx, miny, maxx, maxy FROM areas WHERE c
 
 -- name: areas_codes_other_levels
 -- Codes of the given list already used by areas of another level.
-SELECT code, level FROM areas WHERE level <> $level AND code IN (SELECT unnest($codes));
+SELECT code, level FROM areas WHERE level <> $level AND code IN (SELECT unnest($codes::VARCHAR[]));
 
 -- name: areas_delete_level!
 DELETE FROM areas WHERE level = $level;

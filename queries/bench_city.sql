@@ -1,3 +1,4 @@
+-- store: duckdb
 -- The city-scale benchmark data set (bench/city.py), drawn in SQL straight into the store.
 -- Deterministic: every random choice is hash() of a row number and a salt. bench_grids (gi, code,
 -- lon, lat, n) is registered by bench/city.py: the grids in code order with a point inside each

@@ -17,7 +17,7 @@ WITH lvl AS (
 months AS (
     SELECT CAST(m AS DATE) AS month
     FROM generate_series(date_trunc('month', $month_from::DATE), date_trunc('month', $month_to::DATE),
-                         INTERVAL 1 MONTH) AS g(m)
+                         INTERVAL '1 month') AS g(m)
 ),
 hh AS (
     SELECT h.hid, anc.ancestor_code AS area_code
@@ -37,7 +37,7 @@ bits AS (
            bitstring_agg(hid, 1, $max_hid::INTEGER) AS bits
     FROM visits
     WHERE visited_on >= date_trunc('month', $month_from::DATE)
-      AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL 1 MONTH
+      AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL '1 month'
       AND list_contains($kinds::VARCHAR[], kind)
       AND hid BETWEEN (SELECT min(hid) FROM hh) AND (SELECT max(hid) FROM hh)
     GROUP BY 1
@@ -51,7 +51,56 @@ SELECT l.code, m.month,
        coalesce(n.households, 0) AS households,
        coalesce(v.visited, 0) AS visited,
        CASE WHEN coalesce(n.households, 0) = 0 THEN NULL
-            ELSE round(coalesce(v.visited, 0) / n.households, 4) END AS coverage
+            ELSE round(CAST(coalesce(v.visited, 0) AS FLOAT8) / n.households, 4) END AS coverage
+FROM lvl l
+CROSS JOIN months m
+LEFT JOIN n ON n.area_code = l.code
+LEFT JOIN v ON v.area_code = l.code AND v.month = m.month
+ORDER BY l.code, m.month;
+
+-- name: coverage_monthly__postgres
+-- coverage_monthly on PostgreSQL (no bitstring_agg): the distinct (month, household key) pairs.
+WITH lvl AS (
+    SELECT a.code FROM areas a
+    WHERE a.level = $level
+      AND ($parent::VARCHAR IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+),
+months AS (
+    SELECT CAST(m AS DATE) AS month
+    FROM generate_series(date_trunc('month', $month_from::DATE), date_trunc('month', $month_to::DATE),
+                         INTERVAL '1 month') AS g(m)
+),
+hh AS (
+    SELECT h.hid, anc.ancestor_code AS area_code
+    FROM households h
+    JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
+    JOIN lvl ON lvl.code = anc.ancestor_code
+    WHERE h.status = 'active'
+),
+n AS (
+    SELECT area_code, count(*) AS households FROM hh GROUP BY area_code
+),
+seen AS (
+    SELECT DISTINCT CAST(date_trunc('month', visited_on) AS DATE) AS month, hid
+    FROM visits
+    WHERE visited_on >= date_trunc('month', $month_from::DATE)
+      AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL '1 month'
+      AND list_contains($kinds::VARCHAR[], kind)
+      AND hid BETWEEN (SELECT min(hid) FROM hh) AND (SELECT max(hid) FROM hh)
+),
+v AS (
+    SELECT hh.area_code, s.month, count(*) AS visited
+    FROM seen s JOIN hh ON hh.hid = s.hid
+    GROUP BY hh.area_code, s.month
+)
+SELECT l.code, m.month,
+       coalesce(n.households, 0) AS households,
+       coalesce(v.visited, 0) AS visited,
+       CASE WHEN coalesce(n.households, 0) = 0 THEN NULL
+            ELSE round(CAST(coalesce(v.visited, 0) AS FLOAT8) / n.households, 4) END AS coverage
 FROM lvl l
 CROSS JOIN months m
 LEFT JOIN n ON n.area_code = l.code

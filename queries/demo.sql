@@ -38,3 +38,8 @@ INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE 
 
 -- name: meta_get
 SELECT value FROM meta WHERE key = $key;
+
+-- name: demo_stored_rows
+-- Whether a database holds anything a person imported (areas, households, staff, visits, petitions).
+SELECT (SELECT count(*) FROM areas) + (SELECT count(*) FROM households) + (SELECT count(*) FROM staff)
+     + (SELECT count(*) FROM visits) + (SELECT count(*) FROM petitions);

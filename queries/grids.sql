@@ -28,16 +28,16 @@ resp AS (
 r AS (
     SELECT grid_code,
            count(*) AS staff_count,
-           list(id ORDER BY id) AS staff_ids,
+           array_agg(id ORDER BY id) AS staff_ids,
            count(*) FILTER (WHERE role = 'grid_leader') AS leader_count,
-           list(id ORDER BY id) FILTER (WHERE role = 'grid_leader') AS leader_ids,
-           list(name ORDER BY id) FILTER (WHERE role = 'grid_leader') AS leader_names,
-           list(phone ORDER BY id) FILTER (WHERE role = 'grid_leader') AS leader_phones,
+           array_agg(id ORDER BY id) FILTER (WHERE role = 'grid_leader') AS leader_ids,
+           array_agg(name ORDER BY id) FILTER (WHERE role = 'grid_leader') AS leader_names,
+           array_agg(phone ORDER BY id) FILTER (WHERE role = 'grid_leader') AS leader_phones,
            count(*) FILTER (WHERE role = 'grid_member') AS members,
-           list(id ORDER BY id) FILTER (WHERE role = 'grid_member') AS member_ids,
-           list(name ORDER BY id) FILTER (WHERE role = 'grid_member') AS member_names,
-           list(phone ORDER BY id) FILTER (WHERE role = 'grid_member') AS member_phones,
-           list(name ORDER BY id) FILTER (WHERE role NOT IN ('grid_leader', 'grid_member')) AS other_names
+           array_agg(id ORDER BY id) FILTER (WHERE role = 'grid_member') AS member_ids,
+           array_agg(name ORDER BY id) FILTER (WHERE role = 'grid_member') AS member_names,
+           array_agg(phone ORDER BY id) FILTER (WHERE role = 'grid_member') AS member_phones,
+           array_agg(name ORDER BY id) FILTER (WHERE role NOT IN ('grid_leader', 'grid_member')) AS other_names
     FROM resp GROUP BY grid_code
 ),
 hh AS (
@@ -47,7 +47,7 @@ hh AS (
 ),
 pair AS (
     SELECT h.grid_code, count(DISTINCT p.household_code) AS paired_households,
-           list(DISTINCT s.name ORDER BY s.name) AS pairing_names
+           array_agg(DISTINCT s.name ORDER BY s.name) AS pairing_names
     FROM pairings p
     JOIN staff s ON s.id = p.staff_id AND s.active
     JOIN households h ON h.code = p.household_code AND h.status = 'active'
@@ -62,25 +62,25 @@ SELECT g.code, g.name, g.village_code,
        va.name AS village_name,
        r.leader_phones[1] AS leader_phone,
        coalesce(r.leader_count, 0) AS leader_count,
-       coalesce(r.leader_ids, []::VARCHAR[]) AS leader_ids,
-       coalesce(r.leader_names, []::VARCHAR[]) AS leader_names,
-       coalesce(r.leader_phones, []::VARCHAR[]) AS leader_phones,
-       coalesce(r.member_ids, []::VARCHAR[]) AS member_ids,
-       coalesce(r.member_names, []::VARCHAR[]) AS member_names,
-       coalesce(r.member_phones, []::VARCHAR[]) AS member_phones,
-       coalesce(r.other_names, []::VARCHAR[]) AS other_names,
+       coalesce(r.leader_ids, ARRAY[]::VARCHAR[]) AS leader_ids,
+       coalesce(r.leader_names, ARRAY[]::VARCHAR[]) AS leader_names,
+       coalesce(r.leader_phones, ARRAY[]::VARCHAR[]) AS leader_phones,
+       coalesce(r.member_ids, ARRAY[]::VARCHAR[]) AS member_ids,
+       coalesce(r.member_names, ARRAY[]::VARCHAR[]) AS member_names,
+       coalesce(r.member_phones, ARRAY[]::VARCHAR[]) AS member_phones,
+       coalesce(r.other_names, ARRAY[]::VARCHAR[]) AS other_names,
        coalesce(r.staff_count, 0) AS staff_count,
-       coalesce(r.staff_ids, []::VARCHAR[]) AS staff_ids,
+       coalesce(r.staff_ids, ARRAY[]::VARCHAR[]) AS staff_ids,
        CASE WHEN coalesce(r.staff_count, 0) = 0 THEN NULL
-            ELSE round(coalesce(hh.n, 0) / r.staff_count, 1) END AS households_per_staff,
-       coalesce(pair.pairing_names, []::VARCHAR[]) AS pairing_names,
+            ELSE round(CAST(coalesce(hh.n, 0) AS FLOAT8) / r.staff_count, 1) END AS households_per_staff,
+       coalesce(pair.pairing_names, ARRAY[]::VARCHAR[]) AS pairing_names,
        coalesce(pair.paired_households, 0) AS paired_households,
        CASE WHEN coalesce(r.staff_count, 0) = 0 THEN 'no_staff'
             WHEN coalesce(r.leader_count, 0) = 0 THEN 'leader_vacant'
-            WHEN coalesce(hh.n, 0) > $max_per_staff::DOUBLE * r.staff_count THEN 'overloaded'
+            WHEN coalesce(hh.n, 0) > $max_per_staff::FLOAT8 * r.staff_count THEN 'overloaded'
             ELSE 'ok' END AS status,
        coalesce(r.staff_count, 0) > 0
-           AND coalesce(hh.n, 0) > $max_per_staff::DOUBLE * r.staff_count AS overloaded
+           AND coalesce(hh.n, 0) > $max_per_staff::FLOAT8 * r.staff_count AS overloaded
 FROM g
 LEFT JOIN r ON r.grid_code = g.code
 LEFT JOIN hh ON hh.grid_code = g.code
@@ -97,7 +97,7 @@ WITH cur AS (
     WHERE (valid_from IS NULL OR valid_from <= $on::DATE) AND (valid_to IS NULL OR valid_to >= $on::DATE)
 ),
 past AS (
-    SELECT staff_id, arg_max(grid_code, coalesce(valid_to, DATE '9999-12-31')) AS last_grid,
+    SELECT staff_id, (array_agg(grid_code ORDER BY valid_to DESC, grid_code))[1] AS last_grid,
            max(valid_to) AS last_until
     FROM staff_grids
     WHERE valid_to IS NOT NULL AND valid_to < $on::DATE
@@ -124,7 +124,7 @@ WITH q AS (
     WHERE s.active AND s.rank IS NOT NULL
 ),
 p AS (
-    SELECT pr.staff_id, count(*) AS paired, list(h.grid_code) AS grids
+    SELECT pr.staff_id, count(*) AS paired, array_agg(h.grid_code) AS grids
     FROM pairings pr JOIN households h ON h.code = pr.household_code AND h.status = 'active'
     GROUP BY pr.staff_id
 ),
@@ -207,7 +207,13 @@ SELECT max(d) FROM (
     SELECT valid_from AS d FROM staff_grids WHERE grid_code = $grid
     UNION ALL
     SELECT valid_to + 1 FROM staff_grids WHERE grid_code = $grid
-);
+) AS changes;
+
+-- name: grids_lock!
+-- Hold the grid's row until the transaction ends (an update that changes nothing): two
+-- reassignments of one grid at once are served one after the other, each reading the history the
+-- other left (so intervals never overlap and a grid never gets two leaders).
+UPDATE areas SET name = name WHERE code = $grid AND level = 'grid';
 
 -- name: grids_close_row!
 UPDATE staff_grids SET valid_to = $valid_to::DATE WHERE id = $id;

@@ -3,14 +3,14 @@
 
 -- name: existing_households
 -- Which of the given household codes are stored.
-SELECT code FROM households WHERE code IN (SELECT unnest($codes));
+SELECT code FROM households WHERE code IN (SELECT unnest($codes::VARCHAR[]));
 
 -- name: existing_staff
-SELECT id FROM staff WHERE id IN (SELECT unnest($codes));
+SELECT id FROM staff WHERE id IN (SELECT unnest($codes::VARCHAR[]));
 
 -- name: existing_areas
 -- Which of the given codes are areas of the level.
-SELECT code FROM areas WHERE level = $level AND code IN (SELECT unnest($codes));
+SELECT code FROM areas WHERE level = $level AND code IN (SELECT unnest($codes::VARCHAR[]));
 
 -- name: households_diff
 -- New and changed households of an import, before it is written.
@@ -44,13 +44,13 @@ ON CONFLICT (code) DO UPDATE SET
 -- name: staff_diff
 -- New staff, and staff whose name, role, phone or set of current grids changed.
 WITH cur AS (
-    SELECT staff_id, list_sort(list(grid_code)) AS grids FROM staff_grids
+    SELECT staff_id, array_agg(grid_code ORDER BY grid_code) AS grids FROM staff_grids
     WHERE valid_to IS NULL GROUP BY staff_id
 )
 SELECT count(*) FILTER (WHERE s.id IS NULL) AS new,
        count(*) FILTER (WHERE s.id IS NOT NULL AND (s.name IS DISTINCT FROM i.name
             OR s.role IS DISTINCT FROM i.role OR s.phone IS DISTINCT FROM i.phone
-            OR coalesce(cur.grids, []::VARCHAR[]) IS DISTINCT FROM list_sort(i.grids))) AS changed
+            OR coalesce(cur.grids, ARRAY[]::VARCHAR[]) IS DISTINCT FROM list_sort(i.grids))) AS changed
 FROM incoming_staff i LEFT JOIN staff s ON s.id = i.id LEFT JOIN cur ON cur.staff_id = i.id;
 
 -- name: staff_upsert!

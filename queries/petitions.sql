@@ -107,12 +107,18 @@ ORDER BY (f.reply_overdue OR f.close_overdue) DESC,
 SELECT min(y), max(y) FROM (
     SELECT year(received_on) AS y FROM petitions
     UNION ALL SELECT year(visited_on) FROM visits WHERE needs_action
-);
+) AS years;
 
 -- name: petition_get
 SELECT id, received_on, status, replied_on, closed_on, satisfaction, reply_text, household_code,
        lon, lat, village_code
 FROM petitions WHERE id = $petition_id;
+
+-- name: petition_lock!
+-- Hold the petition's row until the transaction ends (an update that changes nothing): two people
+-- changing one petition's status at once are served one after the other, each checking the
+-- lifecycle against the state the other left.
+UPDATE petitions SET status = status WHERE id = $petition_id;
 
 -- name: petition_set_status!
 -- The new state of a petition (analytics.petitions.change_status checks the lifecycle first).
@@ -146,6 +152,10 @@ FROM visits v
 LEFT JOIN visit_issues i ON i.visit_id = v.id
 LEFT JOIN households h ON h.code = v.household_code
 WHERE v.id = $visit_id AND v.needs_action;
+
+-- name: visit_issue_lock!
+-- Hold a flagged visit's row until the transaction ends (as petition_lock, for its issue's state).
+UPDATE visits SET needs_action = needs_action WHERE id = $visit_id;
 
 -- name: visit_issue_upsert!
 INSERT INTO visit_issues (visit_id, status, resolved_on, note, updated_at)

@@ -46,7 +46,45 @@ SELECT l.code, l.name,
        coalesce(agg.households, 0) AS households,
        coalesce(agg.visited, 0) AS visited,
        CASE WHEN coalesce(agg.households, 0) = 0 THEN NULL
-            ELSE round(agg.visited / agg.households, 4) END AS coverage
+            ELSE round(CAST(agg.visited AS FLOAT8) / agg.households, 4) END AS coverage
+FROM lvl l
+LEFT JOIN agg ON agg.area_code = l.code
+ORDER BY l.code;
+
+-- name: coverage__postgres
+-- coverage on PostgreSQL (no bitstring_agg): the households with a counted visit in the range as a
+-- hash of household keys, read from the index (visited_on, kind, hid) alone.
+WITH lvl AS (
+    SELECT a.code, a.name FROM areas a
+    WHERE a.level = $level
+      AND ($parent::VARCHAR IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+),
+hh AS (
+    SELECT h.hid, h.last_home_on, anc.ancestor_code AS area_code
+    FROM households h
+    JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
+    WHERE h.status = 'active' AND anc.ancestor_code IN (SELECT code FROM lvl)
+),
+seen AS (
+    SELECT DISTINCT hid FROM visits
+    WHERE NOT $from_last_home::BOOLEAN
+      AND visited_on BETWEEN $date_from::DATE AND $date_to::DATE
+      AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
+),
+agg AS (
+    SELECT hh.area_code, count(*) AS households,
+           count(*) FILTER (WHERE ($from_last_home::BOOLEAN AND hh.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
+                               OR seen.hid IS NOT NULL) AS visited
+    FROM hh LEFT JOIN seen ON seen.hid = hh.hid GROUP BY hh.area_code
+)
+SELECT l.code, l.name,
+       coalesce(agg.households, 0) AS households,
+       coalesce(agg.visited, 0) AS visited,
+       CASE WHEN coalesce(agg.households, 0) = 0 THEN NULL
+            ELSE round(CAST(agg.visited AS FLOAT8) / agg.households, 4) END AS coverage
 FROM lvl l
 LEFT JOIN agg ON agg.area_code = l.code
 ORDER BY l.code;

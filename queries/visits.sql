@@ -55,8 +55,8 @@ SELECT count(*) > 0 FROM pairings WHERE staff_id = $staff_id AND household_code 
 -- name: visit_insert
 -- A new visit; nothing (no row returned) when the same household, staff, day and kind is already recorded.
 INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by, hid)
-SELECT $household_code, $staff_id, $visited_on::DATE, $kind, $note, $needs_action::BOOLEAN, $created_by,
-       (SELECT hid FROM households WHERE code = $household_code)
+SELECT $household_code::VARCHAR, $staff_id::VARCHAR, $visited_on::DATE, $kind::VARCHAR, $note::VARCHAR,
+       $needs_action::BOOLEAN, $created_by::VARCHAR, (SELECT hid FROM households WHERE code = $household_code)
 ON CONFLICT (household_code, staff_id, visited_on, kind) DO NOTHING
 RETURNING id;
 
@@ -78,6 +78,19 @@ WHERE id = $id;
 
 -- name: visit_delete!
 DELETE FROM visits WHERE id = $id;
+
+-- name: household_lock!
+-- Hold the household's row until the transaction ends (an update that changes nothing): a second
+-- writer of the same household waits for this one (PostgreSQL) or is aborted and tries again
+-- (DuckDB). Taken first by every change that may move households.last_home_on back (an edit, a
+-- delete), so that its recount below sees every visit committed before it.
+UPDATE households SET last_home_on = last_home_on WHERE code = $household_code;
+
+-- name: last_home_forward!
+-- A new home visit moves its household's last home visit forward, never back: one statement that
+-- reads the row it updates, so that two visits recorded at once can never hide each other.
+UPDATE households SET last_home_on = greatest(coalesce(last_home_on, $visited_on::DATE), $visited_on::DATE)
+WHERE code = $household_code;
 
 -- name: last_home_recount!
 -- One household's last home visit, counted again after a home visit of it was added, changed or

@@ -1,16 +1,27 @@
-"""The store: one DuckDB file, versioned migrations, named queries and transactions.
+"""The store: a DuckDB file or a PostgreSQL database, versioned migrations, named queries, transactions.
 
-Every other module reaches the database through this one, so that the store could move to
-PostgreSQL behind the same functions.
+Every other module reaches the database through this one, and this is the one place that knows
+which store is in use. ``--db``/``$LIANXIN_DB`` is either a file path (DuckDB, the embedded
+default) or a URL ``postgresql://USER@HOST:PORT/NAME`` (PostgreSQL 15 + PostGIS 3, store/postgres.py);
+:func:`connect` gives a connection that both stores shape alike: ``execute(sql, params)`` with
+``$name`` or ``?`` parameters, ``fetchone``/``fetchall``/``df`` on the result, ``cursor()``,
+``register(name, frame)``/``unregister(name)`` to bring a DataFrame into a statement, ``close()``.
+
+Dialects: a named query ``foo`` in queries/*.sql may have a PostgreSQL variant ``foo__postgres``
+right beside it; a migration ``NNNN_x.sql`` may have ``NNNN_x.postgres.sql`` beside it. Everything
+else is written once, in SQL both understand (store/migrations/0001_initial.postgres.sql gives
+PostgreSQL the few DuckDB functions the queries use: list_contains, date_diff, year, round of a
+double…). A file whose first line is ``-- store: duckdb`` holds statements for DuckDB only.
 """
 from __future__ import annotations
 
 import os
 import re
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import aiosql
 import duckdb
@@ -21,28 +32,125 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 QUERIES = ROOT / "queries"
 DEFAULT_DB = ROOT / "data" / "demo.duckdb"
 
+DUCKDB, POSTGRES = "duckdb", "postgres"
+T = TypeVar("T")
+VARIANT = "__postgres"          # suffix of a named query's PostgreSQL form
+
 
 class StoreError(Exception):
-    """A problem with the database a person can fix (wrong path, locked file…)."""
+    """A problem with the database a person can fix (wrong path, locked file, unreachable server…)."""
+
+
+class BadTarget(ValueError):
+    """``--db``/``$LIANXIN_DB`` is neither a file path nor a URL of a known kind (bad usage)."""
+
+
+def is_conflict(e: BaseException) -> bool:
+    """Whether an error is a write that lost a race with a concurrent writer, so that the same
+    unit of work simply tried again sees the other's result: DuckDB's write-write conflict (it
+    aborts the later transaction), PostgreSQL's serialization failure, deadlock or a key stored
+    by the other a moment earlier."""
+    if isinstance(e, (duckdb.TransactionException, duckdb.ConstraintException)):
+        m = str(e).lower()
+        return "conflict" in m or "constraint" in m
+    try:
+        import psycopg.errors as E
+    except ImportError:  # pragma: no cover - psycopg is a requirement
+        return False
+    return isinstance(e, (E.SerializationFailure, E.DeadlockDetected, E.UniqueViolation))
+
+
+def retrying(work: Callable[[], T], attempts: int = 5) -> T:
+    """Run ``work`` (one transaction) again when it lost a race with a concurrent writer
+    (:func:`is_conflict`); any other error, or the last attempt's, propagates."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except Exception as e:
+            if attempt == attempts - 1 or not is_conflict(e):
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# ----------------------------------------------------------------------------- which database
+
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def default_path() -> Path:
-    """The database path: ``$LIANXIN_DB``, else ``data/demo.duckdb``."""
+    """The database as a path: ``$LIANXIN_DB``, else ``data/demo.duckdb`` (see :func:`target`)."""
     env = os.environ.get("LIANXIN_DB")
     return Path(env) if env else DEFAULT_DB
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def target(spec: str | Path | None = None) -> str:
+    """The database to use: ``spec`` (``--db``), else ``$LIANXIN_DB``, else ``data/demo.duckdb``.
+
+    Returns
+    -------
+    str: a file path or a PostgreSQL URL, as given.
+    """
+    if spec is not None and str(spec) != "":
+        return str(spec)
+    env = os.environ.get("LIANXIN_DB")
+    return env if env else str(DEFAULT_DB)
+
+
+def kind(spec: str | Path) -> str:
+    """Which store a database spec names: :data:`DUCKDB` (a file path) or :data:`POSTGRES` (a URL).
+
+    Raises
+    ------
+    BadTarget for a URL of another kind (``mysql://…``) or something that cannot be a path.
+    """
+    s = str(spec)
+    m = _URL.match(s)
+    if m:
+        if m.group(1).lower() in POSTGRES_SCHEMES:
+            from store.postgres import parse
+
+            parse(s)            # libpq must be able to read it (BadTarget otherwise)
+            return POSTGRES
+        raise BadTarget(f"不支持的数据库地址 {s!r}：只能是文件路径或 postgresql://用户@主机:端口/库名 / "
+                        f"--db must be a file path or a postgresql:// URL, not {m.group(1)}://")
+    if s.strip() == "" or "\x00" in s or "://" in s:
+        raise BadTarget(f"数据库地址 {s!r} 既不是文件路径也不是 postgresql:// 地址 / "
+                        f"--db {s!r} is neither a file path nor a postgresql:// URL")
+    return DUCKDB
+
+
+def exists(spec: str | Path) -> bool:
+    """Whether the database is there already (a PostgreSQL database is created on connect: True)."""
+    return kind(spec) == POSTGRES or str(spec) == ":memory:" or Path(spec).exists()
+
+
+def store_of(con: Any) -> str:
+    """Which store a connection is on (:data:`DUCKDB` or :data:`POSTGRES`)."""
+    return POSTGRES if getattr(con, "store", None) == POSTGRES else DUCKDB
+
+
+def connect(path: str | Path | None = None, read_only: bool = False, **options: Any) -> Any:
     """Open (and create and migrate) the database.
 
     Parameters
     ----------
-    path : the database file; ``None`` for :func:`default_path`, ``":memory:"`` for a throwaway one.
-    read_only : open without migrating (the file must exist).
+    path : a file path, ``":memory:"`` for a throwaway DuckDB, or a ``postgresql://`` URL;
+        ``None`` for :func:`target` (``$LIANXIN_DB``, then ``data/demo.duckdb``).
+    read_only : open without migrating (the database must exist).
+    options : PostgreSQL only, passed to :func:`store.postgres.connect` (``pool_size``…).
 
     Returns
     -------
-    duckdb.DuckDBPyConnection, migrated to the newest schema.
+    A DuckDB connection, or a :class:`store.postgres.PgConnection` shaped like one, migrated
+    to the newest schema.
+
+    Raises
+    ------
+    StoreError with one sentence: the file is locked or unreadable, the server unreachable,
+    the password wrong, PostGIS missing, the database cannot be created.
+    BadTarget when ``path`` is neither a file path nor a PostgreSQL URL.
 
     Examples
     --------
@@ -50,11 +158,17 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     >>> con.execute("SELECT count(*) FROM rules").fetchone()[0] > 0
     True
     """
-    p = str(path) if path is not None else str(default_path())
+    p = target(path)
+    if kind(p) == POSTGRES:
+        from store import postgres
+
+        return postgres.connect(p, read_only=read_only, **options)
     if p != ":memory:":
         parent = Path(p).parent
         if not parent.exists():
             parent.mkdir(parents=True, exist_ok=True)
+        if Path(p).is_dir():
+            raise StoreError(f"{p} 是一个文件夹，不是数据库文件 / {p} is a folder, not a database file")
     try:
         con = duckdb.connect(p, read_only=read_only, config={
             "autoinstall_known_extensions": False,
@@ -63,7 +177,11 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     except duckdb.IOException as e:
         msg = str(e).splitlines()[0]
         if "lock" in msg.lower():
-            raise StoreError(f"数据库 {p} 正被另一个程序使用，请先关闭它再试 / the database {p} is in use by another process") from e
+            raise StoreError(
+                f"数据库文件 {p} 正被另一个程序（多半是正在运行的网页应用）使用：请在应用的「数据导入」页导入，"
+                f"或改用 PostgreSQL 让命令行与应用同时工作 / the database file {p} is in use by another process "
+                f"(probably the running app): import on the app's import page, or use PostgreSQL "
+                f"(--db postgresql://…) so that the command line works while the app is up") from e
         raise StoreError(f"无法打开数据库 {p}：{msg}") from e
     except duckdb.Error as e:
         raise StoreError(f"无法打开数据库 {p}：{str(e).splitlines()[0]}") from e
@@ -73,16 +191,25 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     return con
 
 
-def migrations() -> list[tuple[int, Path]]:
+# ----------------------------------------------------------------------------- migrations
+
+def migrations(store: str = DUCKDB) -> list[tuple[int, Path]]:
+    """The migrations in order: (version, file), the ``.postgres.sql`` variant where one exists."""
     out = []
     for f in sorted(MIGRATIONS.glob("*.sql")):
+        if f.name.endswith(".postgres.sql"):
+            continue
         m = re.match(r"(\d+)_", f.name)
         if m:
-            out.append((int(m.group(1)), f))
+            variant = f.with_name(f.name[:-len(".sql")] + ".postgres.sql")
+            out.append((int(m.group(1)), variant if store == POSTGRES and variant.exists() else f))
     return out
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def schema_version(con: Any) -> int:
+    """The newest migration applied to the database (0: none)."""
+    if store_of(con) == POSTGRES:
+        return con.schema_version()
     has = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     ).fetchone()[0]
@@ -92,15 +219,17 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(v or 0)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
+def migrate(con: Any) -> int:
     """Apply every migration newer than the database, each in its own transaction.
 
     Returns the schema version after migrating.
     """
+    if store_of(con) == POSTGRES:
+        return con.migrate(migrations(POSTGRES))
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
     current = start = schema_version(con)
-    for version, path in migrations():
+    for version, path in migrations(DUCKDB):
         if version <= current:
             continue
         con.execute("BEGIN TRANSACTION")
@@ -123,12 +252,17 @@ _OPEN: set[int] = set()      # connections (by id) inside a transaction opened b
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: Any) -> Iterator[Any]:
     """One all-or-nothing unit of work: commit on success, roll back on any exception.
 
     Re-entrant: inside an open transaction of the same connection it joins it (DuckDB has no
-    nested transactions, and a failed nested BEGIN would abort the outer one).
+    nested transactions, and a failed nested BEGIN would abort the outer one). On PostgreSQL the
+    connection keeps one server connection for the whole transaction.
     """
+    if store_of(con) == POSTGRES:
+        with con.transaction():
+            yield con
+        return
     key = id(con)
     if key in _OPEN:
         yield con
@@ -153,53 +287,88 @@ def _queries() -> Any:
     return aiosql.from_path(QUERIES, "duckdb", mandatory_parameters=False)
 
 
+@lru_cache(maxsize=1)
+def duckdb_only() -> frozenset[str]:
+    """Names of the queries in files marked ``-- store: duckdb`` (e.g. the benchmark's data generator)."""
+    out: set[str] = set()
+    for f in QUERIES.glob("*.sql"):
+        text = f.read_text(encoding="utf-8")
+        if text.startswith("-- store: duckdb"):
+            out.update(re.findall(r"^--\s*name:\s*([A-Za-z_]\w*)", text, flags=re.M))
+    return frozenset(out)
+
+
+def query_names() -> list[str]:
+    """Every named query (without the ``__postgres`` variants)."""
+    names = [n for n in _queries().available_queries if VARIANT not in n]
+    return sorted(n for n in names if not n.endswith(("_cursor",)))
+
+
 _PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
 
 
-@lru_cache(maxsize=None)
-def sql(name: str) -> tuple[str, tuple[str, ...]]:
-    """The SQL text of the named query and the names of its ``$parameters``."""
-    q = _queries()
+def _text_of(name: str) -> str:
     try:
-        text = getattr(q, name).sql
+        return getattr(_queries(), name).sql
     except AttributeError:
         raise KeyError(f"no query named {name!r} in queries/") from None
+
+
+@lru_cache(maxsize=None)
+def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
+    """The SQL text of the named query for a store (its ``__postgres`` variant when there is one)
+    and the names of its ``$parameters``."""
+    text = _text_of(name)
+    if store == POSTGRES:
+        if name in duckdb_only():
+            raise KeyError(f"query {name} is for DuckDB only (its file says -- store: duckdb)")
+        if hasattr(_queries(), name + VARIANT):
+            text = _text_of(name + VARIANT)
     # strip string literals before looking for parameters
     bare = re.sub(r"'(?:[^']|'')*'", "''", text)
     names = tuple(dict.fromkeys(_PARAM.findall(bare)))
     return text, names
 
 
-def _params(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    text, names = sql(name)
+def is_write(name: str) -> bool:
+    """Whether a named query changes data (its name ends with ``!`` in the .sql file)."""
+    op = getattr(_queries(), name).operation
+    return op.name != "SELECT"
+
+
+def _params(name: str, params: dict[str, Any], store: str) -> tuple[str, dict[str, Any]]:
+    text, names = sql(name, store)
     missing = [n for n in names if n not in params]
     if missing:
         raise KeyError(f"query {name} needs parameters {missing}")
     return text, {n: params[n] for n in names}
 
 
-def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+def execute(con: Any, name: str, **params: Any) -> Any:
     """Run a named query; returns the cursor (``.fetchall()``, ``.df()``…)."""
-    text, p = _params(name, params)
+    store = store_of(con)
+    text, p = _params(name, params, store)
+    if store == POSTGRES:
+        return con.run_named(name, text, p, retry=not is_write(name))
     return con.execute(text, p) if p else con.execute(text)
 
 
-def df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+def df(con: Any, name: str, **params: Any) -> pd.DataFrame:
     """Run a named query and return a DataFrame."""
     return execute(con, name, **params).df()
 
 
-def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
+def rows(con: Any, name: str, **params: Any) -> list[tuple]:
     return execute(con, name, **params).fetchall()
 
 
-def one(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Any:
+def one(con: Any, name: str, **params: Any) -> Any:
     """The first column of the first row, or None."""
     r = execute(con, name, **params).fetchone()
     return r[0] if r else None
 
 
-def rule(con: duckdb.DuckDBPyConnection, key: str) -> float:
+def rule(con: Any, key: str) -> float:
     """A rule's value (CONTRACT.md §4 defaults, editable by an administrator)."""
     v = one(con, "rule_value", key=key)
     if v is None:

@@ -1,4 +1,8 @@
-"""Shared fixtures: a tiny world database (tests/factories.py) per test or per module."""
+"""Shared fixtures: a tiny world database (tests/factories.py) per test or per module.
+
+The tiny world is built once per session and copied for each test (tests/stores.py): a file copy
+on DuckDB, ``CREATE DATABASE … TEMPLATE`` with ``LIANXIN_TEST_STORE=postgres``.
+"""
 from __future__ import annotations
 
 import os
@@ -8,24 +12,75 @@ import pytest
 os.environ.setdefault("LIANXIN_FAST_HASH", "1")
 os.environ.setdefault("TZ", "Asia/Shanghai")
 
+_CLUSTER = None
+
+
+def pytest_configure(config):
+    """On PostgreSQL without $LIANXIN_TEST_PG (scripts/test.sh sets it): a throwaway cluster for the session."""
+    global _CLUSTER
+    from tests import stores
+
+    if stores.on_postgres() and not os.environ.get("LIANXIN_TEST_PG"):
+        from store.cluster import Cluster
+
+        _CLUSTER = Cluster()
+        os.environ["LIANXIN_TEST_PG"] = _CLUSTER.url()
+
+
+def pytest_unconfigure(config):
+    from tests import stores
+
+    if stores.on_postgres() and os.environ.get("LIANXIN_TEST_PG"):
+        try:
+            stores.drop_after(0)
+        except Exception:  # the cluster may be gone already
+            pass
+    if _CLUSTER is not None:
+        _CLUSTER.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """PostgreSQL databases made during a test (by it or its function fixtures) are dropped after it."""
+    from tests import stores
+
+    mark = len(stores.CREATED)
+    yield
+    if stores.on_postgres():
+        stores.drop_after(mark)
+
+
+@pytest.fixture(scope="session")
+def tiny_template(tmp_path_factory):
+    """The tiny world built once for the session (closed, so that it can be copied)."""
+    from tests import factories, stores
+
+    spec = stores.new_db(tmp_path_factory.mktemp("tiny_template"), "tinytpl")
+    factories.build(spec).close()
+    return spec
+
 
 @pytest.fixture()
-def tiny(tmp_path):
-    """A fresh tiny world: (connection, database path)."""
-    from tests import factories
+def tiny(tiny_template, tmp_path):
+    """A fresh tiny world: (connection, database path or URL); its source CSVs are in tmp_path."""
+    from store import db
+    from tests import factories, stores
 
-    path = tmp_path / "tiny.duckdb"
-    con = factories.build(path)
-    yield con, path
+    spec = stores.copy_db(tiny_template, tmp_path, "tiny")
+    factories.write_sources(tmp_path)
+    con = db.connect(spec)
+    yield con, spec
     con.close()
 
 
 @pytest.fixture(scope="module")
-def tiny_ro(tmp_path_factory):
-    """A tiny world shared by a module's tests that only read: (connection, database path)."""
-    from tests import factories
+def tiny_ro(tiny_template, tmp_path_factory):
+    """A tiny world shared by a module's tests that only read: (connection, database path or URL)."""
+    from store import db
+    from tests import stores
 
-    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    con = factories.build(path)
-    yield con, path
+    spec = stores.copy_db(tiny_template, tmp_path_factory.mktemp("tiny"), "tiny")
+    con = db.connect(spec)
+    yield con, spec
     con.close()
+    stores.drop_db(spec)

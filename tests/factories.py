@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,6 +30,7 @@ import shapely
 from ingest.boundaries import import_boundaries
 from ingest.tables import load
 from store import db
+from tests.stores import copy_db, drop_db, new_db, on_postgres, scratch_db  # noqa: F401  (databases on either store)
 
 COUNTY = "500100"
 T1, T2 = "500100001000", "500100002000"
@@ -103,11 +105,27 @@ def write_csv(path: Path, header: list[str], rows: list) -> Path:
     return path
 
 
-def build(path: str | Path, users: bool = True) -> "db.duckdb.DuckDBPyConnection":
-    """Build the tiny world in a new database at ``path`` and return the connection."""
+def write_sources(folder: Path) -> dict[str, Path]:
+    """The four CSV files the tiny world is imported from, written into ``folder``."""
+    folder = Path(folder)
+    return {
+        "households": write_csv(folder / "households.csv",
+                                ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS),
+        "staff": write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
+        "visits": write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS),
+        "petitions": write_csv(folder / "petitions.csv",
+                               ["编号", "受理日期", "户编号", "经度", "纬度", "村编码", "类别", "来源", "人数",
+                                "状态", "答复日期", "办结日期", "满意度"], PETITIONS),
+    }
+
+
+def build(path: str | Path, users: bool = True, folder: Path | None = None):
+    """Build the tiny world in a new database at ``path`` (a file, or a PostgreSQL URL: see
+    tests/stores.py) and return the connection. The source CSVs go to ``folder`` (default: the
+    file's folder; a temporary one for a URL)."""
     os.environ.setdefault("LIANXIN_FAST_HASH", "1")
-    path = Path(path)
-    folder = path.parent
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="lianxin-tiny-")) if "://" in str(path) else Path(path).parent
     con = db.connect(path)
     for level, rows in AREAS.items():
         gdf = gpd.GeoDataFrame(
@@ -115,14 +133,11 @@ def build(path: str | Path, users: bool = True) -> "db.duckdb.DuckDBPyConnection
              "parent_code": [r[2] for r in rows]},
             geometry=[shapely.box(*r[3]) for r in rows], crs="EPSG:4326")
         import_boundaries(con, None, level, frame=gdf, source=f"{level}.geojson")
-    load(con, "households", write_csv(folder / "households.csv",
-                                        ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS))
-    load(con, "staff", write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
-         today=dt.date(2026, 1, 1))
-    load(con, "visits", write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS))
-    load(con, "petitions", write_csv(folder / "petitions.csv",
-                                       ["编号", "受理日期", "户编号", "经度", "纬度", "村编码", "类别", "来源", "人数",
-                                        "状态", "答复日期", "办结日期", "满意度"], PETITIONS))
+    src = write_sources(folder)
+    load(con, "households", src["households"])
+    load(con, "staff", src["staff"], today=dt.date(2026, 1, 1))
+    load(con, "visits", src["visits"])
+    load(con, "petitions", src["petitions"])
     # the households existed long before the test's "today" (the import stamps the real date)
     con.execute("UPDATE households SET created_on = DATE '2025-01-01'")
     if users:

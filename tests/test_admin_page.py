@@ -18,7 +18,7 @@ XSS = "<script>alert(1)</script>"
 
 @pytest.fixture()
 def app_db(tmp_path, monkeypatch):
-    path = tmp_path / "tiny.duckdb"
+    path = F.new_db(tmp_path)
     F.build(path).close()
     monkeypatch.setenv("LIANXIN_DB", str(path))
     monkeypatch.setenv("LIANXIN_TODAY", "2026-11-22")

@@ -38,8 +38,10 @@ AREAS = [
 
 
 @pytest.fixture
-def con():
-    c = db.connect(":memory:")
+def con(tmp_path):
+    from tests.factories import scratch_db
+
+    c = db.connect(scratch_db(tmp_path))
     parent = {code: p for code, _, _, p in AREAS}
     level = {code: lv for code, _, lv, _ in AREAS}
     for code, name, lv, p in AREAS:

@@ -12,8 +12,10 @@ D = dt.date
 
 
 @pytest.fixture()
-def con():
-    c = db.connect(":memory:")
+def con(tmp_path):
+    from tests.factories import scratch_db
+
+    c = db.connect(scratch_db(tmp_path))
     yield c
     c.close()
 
@@ -64,7 +66,7 @@ def test_calendar_is_contiguous_and_numbered(con):
     assert years["days"].tolist() == [365, 365, 366]
     n = con.execute("SELECT count(*) FILTER (WHERE workday), max(workday_no) FROM calendar_days").fetchone()
     assert n[0] == n[1]
-    sources = dict(con.execute("SELECT year(day), list(DISTINCT source) FROM calendar_days GROUP BY 1").fetchall())
+    sources = dict(con.execute("SELECT year(day), array_agg(DISTINCT source) FROM calendar_days GROUP BY 1").fetchall())
     assert sources[2026] == ["official"] and sources[2027] == ["weekends-only"]
 
 

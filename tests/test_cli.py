@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import G111, G211, PASSWORD, T1, write_csv
+from tests.factories import G111, G211, PASSWORD, T1, new_db, on_postgres, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ def test_reimport_same_file_exit_0_changes_nothing(world, tmp_path):
     [],
 ])
 def test_bad_usage_exit_2_one_line(tmp_path, args):
-    p = run(*args, db=tmp_path / "u.duckdb")
+    p = run(*args, db=new_db(tmp_path, "u"))
     assert p.returncode == 2, (p.stdout, p.stderr)
     one_line(p.stderr)
 
@@ -120,10 +120,15 @@ def test_every_command_creates_a_missing_database(tmp_path):
                               ["report", "coverage", "--level", "grid", "--from", "2026-01-01", "--to", "2026-12-31"],
                               ["import", "households", str(write_csv(tmp_path / "h.csv", ["户编号", "户主", "经度", "纬度"],
                                                                      [["A", "甲", "107", "30"]]))]]):
-        path = tmp_path / f"sub{i}" / "new.duckdb"
+        path = new_db(tmp_path / f"sub{i}", "new")      # a file in a folder that is not there yet
         p = run(*args, db=path)
         assert p.returncode == 0, p.stderr
-        assert path.exists()
+        if on_postgres():
+            from store import postgres
+
+            assert postgres.database_exists(str(path))
+        else:
+            assert path.exists()
 
 
 def test_lianxin_db_used_when_db_absent(world, tmp_path):

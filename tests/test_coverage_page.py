@@ -295,7 +295,7 @@ def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
     from auth import users as U
     from store import db
 
-    path = tmp_path / "empty.duckdb"
+    path = F.new_db(tmp_path, "empty")
     con = db.connect(path)
     U.add_user(con, "admin", F.PASSWORD, "admin", [])
     at = _app(monkeypatch, path)

@@ -21,7 +21,7 @@ ON = dt.date(2026, 11, 20)
 @pytest.fixture(scope="module")
 def _world(tmp_path_factory):
     """The tiny world built once for the module (closed, so its file can be copied)."""
-    path = tmp_path_factory.mktemp("grids") / "world.duckdb"
+    path = F.new_db(tmp_path_factory.mktemp("grids"), "world")
     F.build(path).close()
     return path
 
@@ -29,10 +29,7 @@ def _world(tmp_path_factory):
 @pytest.fixture()
 def tiny(_world, tmp_path):
     """A fresh copy of the tiny world per test (building it takes seconds; copying it, milliseconds)."""
-    import shutil
-
-    path = tmp_path / "tiny.duckdb"
-    shutil.copyfile(_world, path)
+    path = F.copy_db(_world, tmp_path)
     con = db.connect(path)
     yield con, path
     con.close()
@@ -41,10 +38,7 @@ def tiny(_world, tmp_path):
 @pytest.fixture(scope="module")
 def tiny_ro(_world, tmp_path_factory):
     """A copy shared by the tests that only read."""
-    import shutil
-
-    path = tmp_path_factory.mktemp("grids_ro") / "tiny.duckdb"
-    shutil.copyfile(_world, path)
+    path = F.copy_db(_world, tmp_path_factory.mktemp("grids_ro"))
     con = db.connect(path)
     con.execute("UPDATE households SET address = '一镇幸福路12号' WHERE code = 'H04'")
     yield con, path

@@ -54,7 +54,9 @@ def _write_csv(path, header, rows):
 def lattice(tmp_path_factory):
     """5×5 square villages (one grid each) + one island village; households and petitions planted."""
     folder = tmp_path_factory.mktemp("lattice")
-    con = db.connect(folder / "lattice.duckdb")
+    from tests.factories import new_db
+
+    con = db.connect(new_db(folder, "lattice"))
     twp = gpd.GeoDataFrame({"code": [TOWNSHIP], "name": ["格子镇"], "parent_code": [None]},
                            geometry=[shapely.box(X0, Y0, X0 + 0.2, Y0 + 0.05)], crs="EPSG:4326")
     import_boundaries(con, None, "township", frame=twp, source="township.geojson")

@@ -22,7 +22,7 @@ from ingest.spec import (HOUSEHOLD_STATUS, PETITION_STATUS, SATISFACTION, SPECS,
                          VISIT_KIND)
 from ingest.tables import load
 from store import db
-from tests.factories import G111, G112, G121, G211, V21
+from tests.factories import G111, G112, G121, G211, V21, on_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +66,13 @@ def snapshot(con) -> dict[str, list[tuple]]:
                                       "grid_given, tags, status FROM households ORDER BY code"),
         "staff": table_rows(con, "SELECT id, name, role, phone FROM staff ORDER BY id"),
         "staff_grids": table_rows(con, "SELECT staff_id, grid_code, valid_from, valid_to FROM staff_grids "
-                                       "ORDER BY ALL"),
-        "visits": table_rows(con, "SELECT household_code, staff_id, visited_on, kind, note FROM visits ORDER BY ALL"),
-        "petitions": table_rows(con, "SELECT * EXCLUDE (updated_at) FROM petitions ORDER BY id"),
+                                       "ORDER BY 1, 2, 3, 4"),
+        "visits": table_rows(con, "SELECT household_code, staff_id, visited_on, kind, note FROM visits "
+                                  "ORDER BY 1, 2, 3, 4, 5"),
+        "petitions": table_rows(con, "SELECT id, received_on, household_code, lon, lat, village_code, "
+                                     "point_village_code, point_grid_code, category, channel, people, status, "
+                                     "replied_on, closed_on, satisfaction, reply_text, level_reached "
+                                     "FROM petitions ORDER BY id"),
     }
 
 
@@ -383,8 +387,8 @@ def test_dry_run_writes_nothing_but_counts(tiny, tmp_path):
 
 @pytest.mark.parametrize("kind", ["households", "staff", "visits", "petitions"])
 def test_reimporting_the_same_file_changes_nothing(tiny, tmp_path, kind):
-    con, path = tiny
-    source = path.parent / f"{kind}.csv"          # the file the tiny world was built from
+    con, _ = tiny
+    source = tmp_path / f"{kind}.csv"             # the file the tiny world was built from
     before = snapshot(con)
     res = load(con, kind, source, today=dt.date(2026, 11, 26))
     assert (res.imported, res.updated, res.rejected) == (0, 0, 0)
@@ -524,6 +528,8 @@ def test_crash_inside_the_transaction_leaves_the_database_as_before(tiny, tmp_pa
         con2.close()
 
 
+@pytest.mark.skipif(on_postgres(), reason="watches the DuckDB file grow; on PostgreSQL "
+                    "tests/test_postgres.py cuts the server connection in the middle of an import instead")
 def test_sigkill_of_the_cli_during_a_large_import(tiny, tmp_path):
     con, path = tiny
     before = snapshot(con)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +91,7 @@ def test_the_expectations_match_the_brief():
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """The tiny world (closed after building, so the command line can open it too): its path."""
-    path = tmp_path_factory.mktemp("perm") / "tiny.duckdb"
+    path = F.new_db(tmp_path_factory.mktemp("perm"))
     F.build(path).close()
     return path
 
@@ -107,9 +106,7 @@ def con(world):
 @pytest.fixture(scope="module")
 def cli_db(world, tmp_path_factory):
     """A copy of the tiny world for the command line (a second process cannot open a file in use)."""
-    dst = tmp_path_factory.mktemp("cli") / "tiny.duckdb"
-    shutil.copy(world, dst)
-    return dst
+    return F.copy_db(world, tmp_path_factory.mktemp("cli"))
 
 
 @pytest.fixture(scope="module")
@@ -244,9 +241,7 @@ def run_main(capfd, db_path: Path, *args: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def inproc_db(world, tmp_path_factory):
     """Another copy for in-process runs (that connection stays open; the subprocess copy must not be it)."""
-    dst = tmp_path_factory.mktemp("inproc") / "tiny.duckdb"
-    shutil.copy(world, dst)
-    return dst
+    return F.copy_db(world, tmp_path_factory.mktemp("inproc"))
 
 
 def csv_rows(out: str) -> pd.DataFrame:
@@ -305,7 +300,7 @@ def test_cli_unknown_user_is_one_sentence(capfd, inproc_db):
 
 
 def test_cli_disabled_user_is_refused(capfd, tmp_path):
-    path = tmp_path / "tiny.duckdb"
+    path = F.new_db(tmp_path)
     c = F.build(path)
     users.disable_user(c, "office", actor="admin")
     c.close()

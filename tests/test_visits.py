@@ -3,7 +3,6 @@ households due next, the calendar of a week, and the township's ranking."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import threading
 
 import pytest
@@ -26,7 +25,7 @@ def template(tmp_path_factory):
     stamps the import date, which is later than the week these tests look at)."""
     from tests import factories
 
-    path = tmp_path_factory.mktemp("tiny_template") / "tiny.duckdb"
+    path = factories.new_db(tmp_path_factory.mktemp("tiny_template"))
     con = factories.build(path)
     con.execute("UPDATE households SET created_on = DATE '2026-01-01'")
     con.close()
@@ -36,8 +35,9 @@ def template(tmp_path_factory):
 @pytest.fixture()
 def world(template, tmp_path):
     """A fresh copy of the template for one test."""
-    path = tmp_path / "tiny.duckdb"
-    shutil.copy(template, path)
+    from tests import factories
+
+    path = factories.copy_db(template, tmp_path)
     con = db.connect(path)
     yield con
     con.close()
@@ -226,10 +226,10 @@ def test_due_households_order(world):
     con = world
     con.execute("""
         INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
-        ('H11', '甲', 107.01, 30.01, ?, [], 'active', DATE '2026-01-01'),
-        ('H12', '乙', 107.02, 30.02, ?, ['低保'], 'active', DATE '2026-01-01'),
-        ('H13', '丙', 107.03, 30.03, ?, [], 'active', DATE '2026-01-01'),
-        ('H14', '丁', 107.04, 30.04, ?, ['特困'], 'active', DATE '2026-01-01')""", [G111] * 4)
+        ('H11', '甲', 107.01, 30.01, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
+        ('H12', '乙', 107.02, 30.02, ?, ARRAY['低保'], 'active', DATE '2026-01-01'),
+        ('H13', '丙', 107.03, 30.03, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
+        ('H14', '丁', 107.04, 30.04, ?, ARRAY['特困'], 'active', DATE '2026-01-01')""", [G111] * 4)
     add_visit(con, "H14", "S1", D(2026, 11, 18))
     con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
     due = V.due_households(con, "S1", D(2027, 6, 1), scope=LEADER.scope)

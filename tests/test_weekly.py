@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -29,7 +28,7 @@ def template(tmp_path_factory):
     the real import date, which is later than the weeks looked at here)."""
     from tests import factories
 
-    path = tmp_path_factory.mktemp("tiny_weekly") / "tiny.duckdb"
+    path = factories.new_db(tmp_path_factory.mktemp("tiny_weekly"))
     con = factories.build(path)
     con.execute("UPDATE households SET created_on = DATE '2026-01-01'")
     con.close()
@@ -38,8 +37,9 @@ def template(tmp_path_factory):
 
 @pytest.fixture()
 def world(template, tmp_path):
-    path = tmp_path / "tiny.duckdb"
-    shutil.copy(template, path)
+    from tests import factories
+
+    path = factories.copy_db(template, tmp_path)
     con = db.connect(path)
     yield con, path
     con.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -29,8 +28,10 @@ def t(key: str, **fmt: Any) -> str:
     return _t(key, lang(), **fmt)
 
 
-def db_path() -> Path:
-    return Path(os.environ.get("LIANXIN_DB") or db.DEFAULT_DB)
+def db_path() -> str:
+    """The database of this app: ``$LIANXIN_DB`` (a file path or a ``postgresql://`` URL), else
+    ``data/demo.duckdb`` (see store.db.target)."""
+    return db.target()
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,8 +40,9 @@ def _base_connection(path: str):
 
 
 def con():
-    """A cursor on the process-wide DuckDB connection (one per script run; cheap)."""
-    return _base_connection(str(db_path())).cursor()
+    """A cursor on the process-wide connection (one per use; cheap): a DuckDB cursor, or on
+    PostgreSQL a handle that borrows a pooled server connection per statement."""
+    return _base_connection(db_path()).cursor()
 
 
 def today() -> dt.date:

@@ -34,7 +34,7 @@ def server(tmp_path_factory):
     from tests import factories
 
     folder = tmp_path_factory.mktemp("e2e")
-    dbp = folder / "tiny.duckdb"
+    dbp = factories.new_db(folder)
     con = factories.build(dbp)
     con.close()
     port = _free_port()

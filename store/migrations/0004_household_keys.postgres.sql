@@ -1,0 +1,21 @@
+-- 0004 on PostgreSQL: 0004_household_keys.sql (keep the two in step), plus the indexes the
+-- visit reports read by (the household key and each household's last home visit).
+CREATE SEQUENCE households_hid_seq START 1;
+ALTER TABLE households ADD COLUMN hid INTEGER;
+-- The newest home visit of the household, whatever its date (NULL: never visited at home); kept
+-- by every statement that writes visits (queries/visits.sql, queries/ingest.sql, queries/demo.sql).
+ALTER TABLE households ADD COLUMN last_home_on DATE;
+ALTER TABLE visits ADD COLUMN hid INTEGER;
+
+UPDATE households SET hid = nextval('households_hid_seq');
+ALTER TABLE households ALTER COLUMN hid SET DEFAULT nextval('households_hid_seq');
+UPDATE visits SET hid = h.hid FROM households h WHERE h.code = visits.household_code;
+UPDATE households SET last_home_on = m.last_on
+FROM (SELECT hid, max(visited_on) AS last_on FROM visits WHERE kind = 'home' AND hid IS NOT NULL GROUP BY hid) m
+WHERE m.hid = households.hid;
+
+CREATE UNIQUE INDEX households_hid ON households (hid);
+CREATE INDEX households_inactive ON households (hid) WHERE status <> 'active';
+-- coverage of a range: the counted visits of the range by household key, read from the index alone
+CREATE INDEX visits_day_hid ON visits (visited_on, kind, hid);
+CREATE INDEX visits_hid ON visits (hid, kind, visited_on);

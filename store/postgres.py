@@ -1,0 +1,829 @@
+"""PostgreSQL 15 + PostGIS 3 as the store, behind the functions of store/db.py (psycopg 3, psycopg_pool).
+
+:func:`connect` takes a URL ``postgresql://USER[:PASSWORD]@HOST[:PORT]/NAME`` (any libpq URL:
+``?sslmode=…``, a Unix socket with ``?host=/run/postgresql``; a password may also come from
+``~/.pgpass`` or ``$PGPASSWORD``). It creates the database when it does not exist yet (``CREATE
+DATABASE`` through the server's maintenance database ``postgres``), migrates it, and returns a
+:class:`PgConnection`: the shape of a DuckDB connection the rest of the code already uses.
+
+How a :class:`PgConnection` uses the server:
+
+- Each statement outside a transaction borrows a connection of the process's pool for just that
+  statement (autocommit), so one handle per page view costs nothing and N sessions share a few
+  server connections. psycopg prepares a statement on a connection after its fifth use.
+- :func:`store.db.transaction` keeps one server connection for the whole transaction.
+- ``register(name, frame)`` brings a DataFrame into the following statements as a temporary
+  table filled with ``COPY``; the handle keeps that server connection until ``unregister``.
+- A server that cannot be reached, refuses the user, lacks PostGIS or cannot create the database
+  is one sentence (:class:`store.db.StoreError`) naming the host and what to check; so is a
+  connection lost in the middle of work (its open transaction is rolled back by the server, so
+  nothing of it is stored). A read that finds its pooled connection dead is tried once more.
+
+Every session runs with ``TimeZone = Asia/Shanghai`` (CONTRACT: dates are calendar dates there),
+and databases are created with the C collation, so that text sorts byte by byte as in DuckDB.
+"""
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import os
+import re
+import threading
+import weakref
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+import psycopg
+from psycopg import sql as pgsql
+from psycopg.adapt import Loader
+from psycopg.postgres import types as pgtypes
+
+from store.db import POSTGRES, StoreError
+
+SESSION_TIMEZONE = "Asia/Shanghai"
+CONNECT_TIMEOUT_S = 5           # a server that does not answer: a sentence after 5 s, not a hang
+POOL_WAIT_S = 15                # a page waits at most this long for a free pooled connection
+MIGRATION_LOCK = 16_2026        # pg_advisory_xact_lock key: one process migrates at a time
+MAINTENANCE_DBS = ("postgres", "template1")
+C_COLLATIONS = ("C", "POSIX", "C.UTF-8", "C.utf8")
+
+
+# ----------------------------------------------------------------------------- errors as sentences
+
+def _where(info: dict[str, Any]) -> str:
+    host = info.get("host") or info.get("hostaddr") or "localhost"
+    return f"{host}:{info.get('port') or 5432}"
+
+
+def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
+    """One sentence (Chinese / English) for a psycopg error met while connecting or working.
+
+    Parameters
+    ----------
+    e : the psycopg exception.
+    info : the connection parameters (``psycopg.conninfo.conninfo_to_dict``), to name host and user.
+
+    Returns
+    -------
+    StoreError whose message names the server and what to check.
+    """
+    where = _where(info)
+    user = info.get("user") or "(当前系统用户 / the system user)"
+    name = info.get("dbname") or "?"
+    msg = " ".join(str(e).split())
+    low = msg.lower()
+    if "password authentication failed" in low or "no password supplied" in low \
+            or "authentication failed" in low:
+        text = (f"PostgreSQL {where} 拒绝了用户 {user} 的登录：请检查地址中的密码（或 ~/.pgpass、$PGPASSWORD）和服务器的 "
+                f"pg_hba.conf / PostgreSQL at {where} refused user {user}: check the password (in the URL, "
+                f"~/.pgpass or $PGPASSWORD) and the server's pg_hba.conf")
+    elif re.search(r'role ".*" does not exist', low):
+        text = (f"PostgreSQL {where} 上没有用户 {user}：请先创建（createuser）或在地址中换一个用户 / "
+                f"there is no PostgreSQL user {user} at {where}: create it (createuser) or put another user in the URL")
+    elif "no pg_hba.conf entry" in low:
+        text = (f"PostgreSQL {where} 的 pg_hba.conf 不允许本机以用户 {user} 连接库 {name}：请在服务器上添加一行并重新加载 / "
+                f"PostgreSQL at {where} does not let this machine connect as {user} to {name}: add a pg_hba.conf "
+                f"line on the server and reload it")
+    elif "permission denied to create database" in low:
+        text = (f"用户 {user} 无权在 PostgreSQL {where} 上创建数据库 {name}：请管理员先创建（createdb -O {user} -l C "
+                f"-T template0 {name}）或授予 CREATEDB / user {user} may not create database {name} at {where}: "
+                f"have an administrator create it (createdb -O {user} -l C -T template0 {name}) or grant CREATEDB")
+    elif "postgis" in low and ("control file" in low or "not available" in low or "could not open" in low):
+        text = (f"PostgreSQL {where} 上没有安装 PostGIS：请在数据库服务器上安装 postgresql-15-postgis-3 / "
+                f"PostGIS is not installed on the PostgreSQL server at {where}: install postgresql-15-postgis-3 there")
+    elif "postgis" in low and "permission denied" in low:
+        text = (f"用户 {user} 无权在 {where} 的库 {name} 中启用 PostGIS：请管理员在该库执行一次 CREATE EXTENSION postgis / "
+                f"user {user} may not enable PostGIS in {name} at {where}: have a superuser run CREATE EXTENSION postgis "
+                f"in that database once")
+    elif "terminating connection" in low or "server closed the connection" in low \
+            or "connection is closed" in low or "consuming input failed" in low or "connection is lost" in low \
+            or "ssl connection has been closed" in low or "could not receive data" in low:
+        text = (f"与 PostgreSQL {where} 的连接中断了，这次操作未写入任何数据：请确认服务器在运行后重试 / "
+                f"the connection to PostgreSQL at {where} was lost; nothing of this operation was stored: "
+                f"check that the server is running and try again")
+    elif "timeout" in low or "connection refused" in low or "could not connect" in low \
+            or "could not translate host name" in low or "name or service not known" in low \
+            or "no route to host" in low or "network is unreachable" in low or "connection failed" in low:
+        text = (f"无法连接 PostgreSQL {where}：请检查服务器是否在运行、主机和端口是否正确、是否接受本机连接"
+                f"（listen_addresses、pg_hba.conf、防火墙） / cannot reach PostgreSQL at {where}: check that the server "
+                f"is running, the host and port are right, and that it accepts connections from this machine "
+                f"(listen_addresses, pg_hba.conf, firewall)")
+    elif "the database system is starting up" in low or "shutting down" in low or "in recovery mode" in low:
+        text = (f"PostgreSQL {where} 正在启动或关闭，请稍后重试 / PostgreSQL at {where} is starting up or shutting "
+                f"down: try again in a moment")
+    elif isinstance(e, _pool_timeout()):
+        text = (f"PostgreSQL {where} 在 {POOL_WAIT_S} 秒内没有空闲连接（服务器停止了，或同时的请求太多）：请稍后重试 / "
+                f"no connection to PostgreSQL at {where} became free within {POOL_WAIT_S} s (the server stopped, "
+                f"or too many requests at once): try again shortly")
+    else:
+        text = f"PostgreSQL {where} 库 {name}：{msg} / PostgreSQL at {where}, database {name}: {msg}"
+    return StoreError(text)
+
+
+def _pool_timeout() -> tuple[type[BaseException], ...]:
+    try:
+        from psycopg_pool import PoolTimeout
+
+        return (PoolTimeout,)
+    except ImportError:  # pragma: no cover
+        return ()
+
+
+def _lost(e: BaseException) -> bool:
+    """Whether an error means the server connection is gone or unusable (not a bad statement, and
+    not a lost race such as a deadlock or a serialization failure, which the caller may answer)."""
+    if isinstance(e, _pool_timeout() + (psycopg.InterfaceError,)):
+        return True
+    if isinstance(e, psycopg.OperationalError):
+        state = getattr(e, "sqlstate", None)
+        return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
+    return False
+
+
+# ----------------------------------------------------------------------------- connecting
+
+class _Numeric(Loader):
+    """numeric as int when whole, else float (DuckDB gives int for sum() of integers, float for avg())."""
+
+    def load(self, data: Any) -> Any:
+        s = bytes(data).decode()
+        if s in ("NaN", "Infinity", "-Infinity"):
+            return float(s)
+        return float(s) if ("." in s or "e" in s or "E" in s) else int(s)
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.adapters.register_loader("numeric", _Numeric)
+
+
+def parse(url: str) -> dict[str, Any]:
+    """The connection parameters of a ``postgresql://`` URL (libpq's rules).
+
+    Raises
+    ------
+    store.db.BadTarget when libpq cannot read the URL.
+    """
+    from psycopg.conninfo import conninfo_to_dict
+
+    from store.db import BadTarget
+
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as e:
+        raise BadTarget(f"无法识别的 PostgreSQL 地址 {url!r}：{e} / not a valid PostgreSQL URL: {e}") from None
+    if not info.get("dbname"):
+        raise BadTarget(f"PostgreSQL 地址 {url!r} 缺少库名（…/NAME） / the PostgreSQL URL {url!r} names no database "
+                        f"(postgresql://USER@HOST:PORT/NAME)")
+    return info
+
+
+def _kwargs(info: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
+    kw = dict(info)
+    if dbname:
+        kw["dbname"] = dbname
+    kw.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    kw.setdefault("application_name", "lianxin")
+    kw["options"] = (kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE}").strip()
+    return kw
+
+
+def _open(info: dict[str, Any], dbname: str | None = None) -> psycopg.Connection:
+    conn = psycopg.connect(autocommit=True, **_kwargs(info, dbname))
+    _configure(conn)
+    return conn
+
+
+def _create_database(info: dict[str, Any]) -> None:
+    """CREATE DATABASE through a maintenance database (UTF-8, C collation, from template0)."""
+    last: BaseException | None = None
+    for maint in MAINTENANCE_DBS:
+        try:
+            with _open(info, maint) as conn:
+                try:
+                    conn.execute(pgsql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
+                                           "LC_COLLATE 'C' LC_CTYPE 'C'").format(pgsql.Identifier(info["dbname"])))
+                except psycopg.errors.DuplicateDatabase:
+                    pass        # another process created it a moment ago
+                return
+        except psycopg.OperationalError as e:
+            last = e
+            if "does not exist" in str(e):
+                continue
+            raise explain(e, info) from None
+        except psycopg.Error as e:
+            raise explain(e, info) from None
+    raise explain(last or RuntimeError("no maintenance database"), info)
+
+
+def open_checked(info: dict[str, Any], create: bool) -> psycopg.Connection:
+    """A first connection, creating the database when it does not exist (``create``); a sentence on failure."""
+    try:
+        return _open(info)
+    except psycopg.OperationalError as e:
+        if create and re.search(r'database ".*" does not exist', str(e)):
+            _create_database(info)
+            try:
+                return _open(info)
+            except psycopg.Error as e2:
+                raise explain(e2, info) from None
+        raise explain(e, info) from None
+    except psycopg.Error as e:
+        raise explain(e, info) from None
+
+
+def _check_server(conn: psycopg.Connection, info: dict[str, Any]) -> None:
+    where = _where(info)
+    if conn.info.server_version < 150000:
+        v = conn.info.server_version
+        raise StoreError(f"PostgreSQL {where} 的版本是 {v // 10000}，需要 15 或更新 / PostgreSQL at {where} is "
+                         f"version {v // 10000}; version 15 or newer is needed")
+    coll = conn.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    if coll not in C_COLLATIONS:
+        name = info.get("dbname")
+        raise StoreError(
+            f"库 {name}（{where}）按 {coll} 排序，列表的顺序会与约定不同：请用 C 排序规则新建它（init 会这样建："
+            f"createdb -l C -T template0 {name}） / database {name} at {where} sorts by {coll}, so lists would be ordered "
+            f"differently from the contract: create it with the C collation (as init does: createdb -l C -T template0 {name})")
+
+
+_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+def same_database(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two sets of connection parameters name the same database of the same server."""
+    return all(str(a.get(k) or "") == str(b.get(k) or "") for k in ("host", "port", "dbname"))
+
+
+def release(url: str) -> int:
+    """Close the server connections this process holds on the database of ``url`` (before it is
+    copied, dropped or renamed, which needs it unused); a handle that is used again reconnects.
+
+    Returns the number of pools closed.
+    """
+    info = parse(url)
+    n = 0
+    for st in list(_STORES):
+        if st.pool is not None and same_database(st.info, info):
+            st.suspend()
+            n += 1
+    return n
+
+
+@atexit.register
+def close_all() -> None:
+    """Close every pool of this process (at exit: no server connection is left dangling)."""
+    for st in list(_STORES):
+        st.close()
+
+
+class Store:
+    """One PostgreSQL database of this process: its parameters and its connection pool.
+
+    The pool is opened on first use and again after :meth:`suspend` (:func:`release`); only
+    :meth:`close` ends it for good.
+    """
+
+    def __init__(self, url: str, pool_size: int) -> None:
+        self.url = url
+        self.info = parse(url)
+        self.where = _where(self.info)
+        self.pool_size = max(1, pool_size)
+        self.pool: Any = None
+        self.closed = False
+        self._lock = threading.Lock()
+        _STORES.add(self)
+
+    def _pool(self) -> Any:
+        from psycopg.conninfo import make_conninfo
+        from psycopg_pool import ConnectionPool
+
+        with self._lock:
+            if self.pool is None:
+                self.pool = ConnectionPool(make_conninfo(**_kwargs(self.info)), min_size=1, max_size=self.pool_size,
+                                           kwargs={"autocommit": True}, configure=_configure,
+                                           timeout=POOL_WAIT_S, name=f"lianxin {self.where}", open=False)
+                self.pool.open(wait=False)
+            return self.pool
+
+    def getconn(self) -> psycopg.Connection:
+        if self.closed:
+            raise StoreError(f"与 PostgreSQL {self.where} 的连接已关闭 / the connection to PostgreSQL at {self.where} "
+                             f"was closed")
+        try:
+            return self._pool().getconn()
+        except Exception as e:
+            if _lost(e):
+                raise explain(e, self.info) from None
+            raise
+
+    def putconn(self, conn: psycopg.Connection) -> None:
+        pool = self.pool
+        if pool is not None and getattr(conn, "_pool", None) is pool:
+            pool.putconn(conn)
+        else:                       # the pool was suspended or closed meanwhile
+            conn.close()
+
+    def suspend(self) -> None:
+        """Close the server connections now (the pool opens again when next used)."""
+        with self._lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close(timeout=2)
+
+    def close(self) -> None:
+        self.closed = True
+        self.suspend()
+
+
+def connect(url: str, read_only: bool = False, pool_size: int | None = None,
+            create: bool | None = None) -> "PgConnection":
+    """Open a PostgreSQL database as the store (see the module docstring).
+
+    Parameters
+    ----------
+    url : ``postgresql://USER@HOST:PORT/NAME``.
+    read_only : neither create nor migrate (a streaming replica, a report-only user).
+    pool_size : server connections this process may hold at most (default ``$LIANXIN_DB_POOL``, else 10;
+        the pool opens one and grows as requests come in at once).
+    create : create the database when it does not exist (default: unless ``read_only``).
+
+    Returns
+    -------
+    PgConnection, migrated to the newest schema unless ``read_only``.
+
+    Raises
+    ------
+    StoreError with one sentence naming the server and what to check.
+    """
+    from store import db
+
+    info = parse(url)
+    with open_checked(info, create=(not read_only) if create is None else create) as first:
+        _check_server(first, info)
+    con = PgConnection(Store(url, pool_size or int(os.environ.get("LIANXIN_DB_POOL") or 10)))
+    if not read_only:
+        db.migrate(con)
+    return con
+
+
+# ----------------------------------------------------------------------------- whole databases
+
+def sibling(url: str, suffix: str) -> str:
+    """The URL of another database on the same server: the name with ``suffix`` appended.
+
+    Examples
+    --------
+    >>> sibling("postgresql://u@h:5433/county?sslmode=require", "_demo_build")
+    'postgresql://u@h:5433/county_demo_build?sslmode=require'
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    name = (parse(url)["dbname"] + suffix)[:63]
+    return f"{parts.scheme}://{parts.netloc}/{name}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _maintenance(info: dict[str, Any]) -> psycopg.Connection:
+    last: BaseException | None = None
+    for maint in MAINTENANCE_DBS:
+        try:
+            return _open(info, maint)
+        except psycopg.OperationalError as e:
+            last = e
+            if "does not exist" not in str(e):
+                break
+    raise explain(last or RuntimeError("no maintenance database"), info)
+
+
+def database_exists(url: str) -> bool:
+    """Whether the database of ``url`` exists on its server."""
+    info = parse(url)
+    with _maintenance(info) as c:
+        return c.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (info["dbname"],)).fetchone()[0] > 0
+
+
+def drop_database(url: str) -> None:
+    """Drop the database of ``url`` if it exists (this process's pools on it are closed first)."""
+    info = parse(url)
+    release(url)
+    with _maintenance(info) as c:
+        try:
+            c.execute(pgsql.SQL("DROP DATABASE IF EXISTS {}").format(pgsql.Identifier(info["dbname"])))
+        except psycopg.errors.ObjectInUse:
+            raise StoreError(f"库 {info['dbname']}（{_where(info)}）正被其他程序使用，请先关闭它们（例如网页应用） / "
+                             f"database {info['dbname']} at {_where(info)} is in use by other programs: "
+                             f"close them first (the app, for one)") from None
+        except psycopg.Error as e:
+            raise explain(e, info) from None
+
+
+def rename_database(src: str, dst: str) -> None:
+    """Rename the database of ``src`` to the name in ``dst`` (same server; nobody connected to ``src``)."""
+    si, di = parse(src), parse(dst)
+    release(src)
+    with _maintenance(si) as c:
+        try:
+            c.execute(pgsql.SQL("ALTER DATABASE {} RENAME TO {}").format(pgsql.Identifier(si["dbname"]),
+                                                                         pgsql.Identifier(di["dbname"])))
+        except psycopg.Error as e:
+            raise explain(e, si) from None
+
+
+# ----------------------------------------------------------------------------- SQL text
+
+_TOKEN = re.compile(r"""
+      (?P<skip>'(?:[^']|'')*'            # a string literal
+              | "(?:[^"]|"")*"           # a quoted identifier
+              | --[^\n]*                 # a comment
+              | /\*.*?\*/
+              | \$(?P<tag>[A-Za-z_]\w*)?\$.*?\$(?P=tag)\$)   # a dollar-quoted body
+    | (?<![\w$])\$(?P<name>[A-Za-z_]\w*)  # a $name parameter
+    | (?P<q>\?)                           # a ? parameter
+    | (?P<pct>%)
+""", re.S | re.X)
+
+
+@lru_cache(maxsize=2048)
+def placeholders(text: str) -> str:
+    """DuckDB's ``$name`` and ``?`` parameters as psycopg's ``%(name)s`` and ``%s`` (``%`` doubled).
+
+    Examples
+    --------
+    >>> placeholders("SELECT '$x %', $x::DATE, ? -- $y")
+    "SELECT '$x %', %(x)s::DATE, %s -- $y"
+    """
+    def sub(m: re.Match) -> str:
+        if m.group("skip"):
+            return m.group(0)
+        if m.group("name"):
+            return f"%({m.group('name')})s"
+        if m.group("q"):
+            return "%s"
+        return "%%"
+    return _TOKEN.sub(sub, text)
+
+
+# ----------------------------------------------------------------------------- results
+
+def _oids(*names: str) -> frozenset[int]:
+    out = set()
+    for n in names:
+        t = pgtypes.get(n)
+        if t is not None:
+            out.add(t.oid)
+            out.add(t.array_oid)
+    return frozenset(out)
+
+
+_SCALAR = {n: pgtypes.get(n).oid for n in ("date", "timestamp", "timestamptz", "int2", "int4", "int8",
+                                            "float4", "float8", "numeric", "bool")}
+_ARRAYS = frozenset(pgtypes.get(n).array_oid for n in ("text", "varchar", "bpchar", "name", "int2", "int4",
+                                                       "int8", "float4", "float8", "numeric", "bool", "date",
+                                                       "timestamp", "bytea"))
+
+
+class Result:
+    """The rows of one statement, read at once, with the cursor methods the code uses.
+
+    For a statement that returns no rows (INSERT, UPDATE, DELETE) ``fetchone()`` gives
+    ``(rowcount,)``, as DuckDB does.
+    """
+
+    def __init__(self, rows: list[tuple], description: Sequence[Any] | None, rowcount: int) -> None:
+        self._description = description
+        self.rowcount = rowcount
+        self._rows = rows if description is not None else [(rowcount,)]
+        self._i = 0
+
+    @property
+    def description(self) -> list[tuple] | None:
+        if self._description is None:
+            return None
+        return [(d.name, d.type_code, None, None, None, None, None) for d in self._description]
+
+    def fetchone(self) -> tuple | None:
+        if self._i >= len(self._rows):
+            return None
+        self._i += 1
+        return self._rows[self._i - 1]
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        out = self._rows[self._i:self._i + size]
+        self._i += len(out)
+        return out
+
+    def fetchall(self) -> list[tuple]:
+        out = self._rows[self._i:]
+        self._i = len(self._rows)
+        return out
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.fetchall())
+
+    def df(self) -> pd.DataFrame:
+        """The rows as a DataFrame typed as DuckDB's ``.df()`` types them: dates and timestamps as
+        ``datetime64``, integers as int64 (``Int64`` with NULLs), numeric as float, booleans as
+        bool (``boolean`` with NULLs), arrays as numpy arrays."""
+        rows = self.fetchall()
+        if self._description is None:
+            return pd.DataFrame({"Count": [self.rowcount]})
+        cols: dict[str, Any] = {}
+        for j, d in enumerate(self._description):
+            cols[d.name] = _column([r[j] for r in rows], d.type_code)
+        return pd.DataFrame(cols)
+
+    fetchdf = df
+
+    def close(self) -> None:
+        pass
+
+
+def _column(values: list[Any], oid: int) -> Any:
+    has_null = any(v is None for v in values)
+    if oid in (_SCALAR["date"], _SCALAR["timestamp"]):
+        return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[us]")
+    if oid == _SCALAR["timestamptz"]:
+        s = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        return s.dt.tz_convert(SESSION_TIMEZONE).dt.tz_localize(None).astype("datetime64[us]")
+    if oid in (_SCALAR["int2"], _SCALAR["int4"], _SCALAR["int8"]):
+        return pd.array(values, dtype="Int64") if has_null else np.array(values, dtype="int64")
+    if oid in (_SCALAR["float4"], _SCALAR["float8"], _SCALAR["numeric"]):
+        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+    if oid == _SCALAR["bool"]:
+        return pd.array(values, dtype="boolean") if has_null else np.array(values, dtype=bool)
+    if oid in _ARRAYS:
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            out[i] = None if v is None else np.array(v, dtype=object if (not v or isinstance(v[0], str)) else None)
+        return out
+    if not values:
+        return pd.Series([], dtype=object)
+    return values
+
+
+# ----------------------------------------------------------------------------- frames in statements
+
+def _pg_type(col: pd.Series) -> str | None:
+    """The PostgreSQL type of a DataFrame column (None when every value is missing)."""
+    dt_ = col.dtype
+    if pd.api.types.is_bool_dtype(dt_):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dt_):
+        return "bigint"
+    if pd.api.types.is_float_dtype(dt_):
+        return "double precision" if col.notna().any() else None
+    if pd.api.types.is_datetime64_any_dtype(dt_):
+        return "timestamp"
+    for v in col:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA:
+            continue
+        return _value_type(v, col)
+    return None
+
+
+def _value_type(v: Any, col: pd.Series) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(v, (int, np.integer)):
+        return "bigint"
+    if isinstance(v, (float, np.floating)):
+        return "double precision"
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return "bytea"
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        return "timestamp"
+    if isinstance(v, dt.date):
+        return "date"
+    if isinstance(v, (list, tuple, np.ndarray)):
+        for lst in col:
+            if isinstance(lst, (list, tuple, np.ndarray)) and len(lst):
+                return _value_type(lst[0], pd.Series([], dtype=object)) + "[]"
+        return "varchar[]"
+    return "varchar"            # as every text column of the schema (arrays of varchar compare with them)
+
+
+def _python(col: pd.Series) -> list[Any]:
+    """A column's values as plain Python objects, None for every kind of missing."""
+    out = []
+    for v in col.tolist():
+        if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
+            out.append(None)
+        elif isinstance(v, np.ndarray):
+            out.append(v.tolist())
+        elif isinstance(v, np.generic):
+            out.append(v.item())
+        elif isinstance(v, pd.Timestamp):
+            out.append(v.to_pydatetime())
+        elif isinstance(v, (bytearray, memoryview)):
+            out.append(bytes(v))
+        else:
+            out.append(v)
+    return out
+
+
+# ----------------------------------------------------------------------------- the connection
+
+class PgConnection:
+    """A handle on the PostgreSQL store shaped like a DuckDB connection (see the module docstring).
+
+    One handle is used by one thread at a time, as a DuckDB cursor is; :meth:`cursor` gives another
+    handle on the same pool (one per page view, one per worker thread).
+    """
+
+    store = POSTGRES
+
+    def __init__(self, pg: Store, root: bool = True) -> None:
+        self._pg = pg
+        self._root = root
+        self._conn: psycopg.Connection | None = None    # kept for a transaction or registered frames
+        self._in_tx = False
+        self._registered: set[str] = set()
+        self._columns: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    # --- what the rest of the code calls
+    @property
+    def url(self) -> str:
+        return self._pg.url
+
+    def cursor(self) -> "PgConnection":
+        """Another handle on the same database and pool."""
+        return PgConnection(self._pg, root=False)
+
+    def execute(self, query: str, parameters: Any = None) -> Result:
+        """Run SQL written for DuckDB's parameter style: ``$name`` with a dict, ``?`` with a list."""
+        if parameters is None or (isinstance(parameters, (dict, list, tuple)) and len(parameters) == 0):
+            return self._run(query, None)
+        return self._run(placeholders(query), parameters)
+
+    def run_named(self, name: str, text: str, params: dict[str, Any], retry: bool) -> Result:
+        """Run a named query's text (store.db.execute); reads are tried once more on a dead connection."""
+        if not params:
+            return self._run(text, None, retry=retry)
+        return self._run(placeholders(text), params, retry=retry)
+
+    @contextmanager
+    def transaction(self) -> Iterator["PgConnection"]:
+        """BEGIN … COMMIT on one server connection (ROLLBACK on any exception); joins an open one."""
+        if self._in_tx:
+            yield self
+            return
+        self._hold()
+        self._in_tx = True
+        try:
+            with self._conn.transaction():          # type: ignore[union-attr]
+                yield self
+        except Exception as e:
+            if _lost(e):
+                raise explain(e, self._pg.info) from None
+            raise
+        finally:
+            self._in_tx = False
+            self._release_if_free()
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Bring a DataFrame into the following statements as the temporary table ``name`` (COPY).
+
+        Column types come from the values; a column with no value at all takes the type of a stored
+        column of the same name (e.g. ``replied_on`` → date), else text.
+        """
+        self._hold()
+        conn = self._conn
+        assert conn is not None
+        try:
+            cols = list(frame.columns)
+            types = [_pg_type(frame[c]) or self._stored_type(c) for c in cols]
+            conn.execute(pgsql.SQL("DROP TABLE IF EXISTS {}").format(pgsql.Identifier(name)))
+            conn.execute(pgsql.SQL("CREATE TEMP TABLE {} ({})").format(
+                pgsql.Identifier(name),
+                pgsql.SQL(", ").join(pgsql.SQL("{} {}").format(pgsql.Identifier(c), pgsql.SQL(t))
+                                     for c, t in zip(cols, types))))
+            self._registered.add(name)
+            data = [_python(frame[c]) for c in cols]
+            with conn.cursor().copy(pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+                    pgsql.Identifier(name), pgsql.SQL(", ").join(pgsql.Identifier(c) for c in cols))) as cp:
+                for row in zip(*data):
+                    cp.write_row(row)
+        except Exception as e:
+            if _lost(e):
+                self._registered.discard(name)
+                self._release_if_free()
+                raise explain(e, self._pg.info) from None
+            raise
+
+    def unregister(self, name: str) -> None:
+        """Drop the temporary table of :meth:`register` (and give the server connection back)."""
+        if name not in self._registered:
+            return
+        self._registered.discard(name)
+        conn = self._conn
+        try:
+            if conn is not None and not conn.broken and not conn.closed:
+                if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+                    pass        # the transaction rolls back, and the table with it when made inside it
+                else:
+                    conn.execute(pgsql.SQL("DROP TABLE IF EXISTS {}").format(pgsql.Identifier(name)))
+        except psycopg.Error:
+            pass                # a lost connection: its temporary tables are gone with it
+        finally:
+            self._release_if_free()
+
+    def close(self) -> None:
+        """Give back any server connection; the first handle of :func:`connect` also closes the pool."""
+        self._registered.clear()
+        self._in_tx = False
+        self._release_if_free()
+        if self._root:
+            self._pg.close()
+
+    # --- migrations (store.db.migrate)
+    def schema_version(self) -> int:
+        has = self._run("SELECT to_regclass('schema_version') IS NOT NULL", None).fetchone()[0]
+        if not has:
+            return 0
+        return int(self._run("SELECT coalesce(max(version), 0) FROM schema_version", None).fetchone()[0])
+
+    def migrate(self, migrations: list[tuple[int, Path]]) -> int:
+        """Apply the newer migrations, each in a transaction holding an advisory lock (so that
+        several processes starting at once migrate once)."""
+        current = self.schema_version()
+        for version, path in migrations:
+            if version <= current:
+                continue
+            try:
+                with self.transaction():
+                    self._run("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                    self._run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                              "applied_at TIMESTAMP DEFAULT current_timestamp)", None)
+                    done = self._run("SELECT count(*) FROM schema_version WHERE version = %s", (version,)).fetchone()[0]
+                    if not done:
+                        self._run(path.read_text(encoding="utf-8"), None)
+                        self._run("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+            except psycopg.Error as e:
+                if "postgis" in str(e).lower() or _lost(e) or isinstance(e, psycopg.errors.InsufficientPrivilege):
+                    raise explain(e, self._pg.info) from None
+                raise
+            current = version
+        return current
+
+    # --- inside
+    def _hold(self) -> None:
+        if self._conn is None:
+            self._conn = self._pg.getconn()
+
+    def _release_if_free(self) -> None:
+        if self._conn is not None and not self._in_tx and not self._registered:
+            conn, self._conn = self._conn, None
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE and not conn.broken:
+                try:
+                    conn.rollback()
+                except psycopg.Error:
+                    pass
+            self._pg.putconn(conn)
+
+    def _stored_type(self, column: str) -> str:
+        if self._columns is None:
+            rows = self._run("""SELECT a.attname, min(format_type(a.atttypid, a.atttypmod)), count(DISTINCT a.atttypid)
+                                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                                JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+                                GROUP BY a.attname""", None).fetchall()
+            self._columns = {r[0]: r[1] for r in rows if r[2] == 1}
+        return self._columns.get(column, "varchar")
+
+    def _run(self, text: str, params: Any, retry: bool = False) -> Result:
+        if self._conn is not None:
+            return self._exec(self._conn, text, params)
+        for attempt in (0, 1):
+            conn = self._pg.getconn()
+            try:
+                return self._exec(conn, text, params)
+            except StoreError:
+                if retry and attempt == 0 and (conn.broken or conn.closed):
+                    continue        # a pooled connection the server dropped (a restart): once more
+                raise
+            finally:
+                self._pg.putconn(conn)
+        raise AssertionError("unreachable")   # pragma: no cover
+
+    def _exec(self, conn: psycopg.Connection, text: str, params: Any) -> Result:
+        try:
+            cur = conn.execute(text, params)
+            while cur.nextset():     # several statements: DuckDB answers with the last one
+                pass
+            rows = cur.fetchall() if cur.description is not None else []
+            return Result(rows, cur.description, cur.rowcount)
+        except Exception as e:
+            if _lost(e):
+                raise explain(e, self._pg.info) from None
+            raise
+
+    def __enter__(self) -> "PgConnection":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
