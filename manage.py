@@ -361,11 +361,10 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bench.run import bench
-
     if args.runs < 1:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
     _permitted_before_open(args)
+    from bench.run import bench
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 path=Path(args.db) if args.db else None,
                 log=lambda line: print(line, file=sys.stderr, flush=True))

@@ -114,9 +114,15 @@ def to_csv_bytes(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> b
     Every cell goes through :func:`csv_safe`: no text comes out as a live formula.
     """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([csv_safe(h) for h in headers(df, labels)])
-    w.writerows([csv_safe(x) for x in row] for row in rows_text(df))
+    # the csv module quotes a cell holding any character of the line terminator: with "\r\n" a
+    # carriage return inside a cell is quoted too (with "\n" alone it would end the row in Excel);
+    # each row then ends with a plain "\n" as before
+    w = csv.writer(buf, lineterminator="\r\n")
+    for row in [headers(df, labels), *rows_text(df)]:
+        w.writerow([csv_safe(x) for x in row])
+        buf.seek(buf.tell() - 2)
+        buf.truncate()
+        buf.write("\n")
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 

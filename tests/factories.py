@@ -220,3 +220,12 @@ def signed_in_app(monkeypatch=None, db_path=None, name: str = "admin", password:
         at.switch_page(page).run()
         assert not at.exception, at.exception
     return at
+
+
+def download_bytes(downloads: dict, start: str = "", end: str = "") -> bytes:
+    """The bytes of the one download (from the ``downloads`` fixture) whose file name starts with
+    ``start`` and ends with ``end``."""
+    found = [f for name, f in downloads.items() if name and name.startswith(start) and name.endswith(end)]
+    assert len(found) == 1, sorted(n for n in downloads if n)
+    data = found[0]()
+    return data.encode("utf-8") if isinstance(data, str) else data
