@@ -6,8 +6,8 @@
 ALTER TABLE petitions ADD COLUMN escalated_on DATE;
 
 -- The questionnaire of the monthly satisfaction survey, editable by an administrator. The first
--- active question (lowest position) is the overall one: a township's satisfaction is read from it
--- (analytics/survey.py); the others are reported beside it.
+-- active question (lowest position) at a draw is that month's overall one: a township's
+-- satisfaction is read from it (analytics/survey.py); the others are reported beside it.
 CREATE TABLE survey_questions (
     id        INTEGER PRIMARY KEY,
     position  INTEGER NOT NULL,
@@ -20,10 +20,12 @@ INSERT INTO survey_questions (id, position, text, active) VALUES
     (2, 2, '您对网格员入户走访、联系群众的情况是否满意？', TRUE),
     (3, 3, '您对反映问题的办理和答复是否满意？', TRUE);
 
--- One draw per month: the seed that reproduces it and the rule values it used.
+-- One draw per month: the seed that reproduces it, the rule values it used, and the overall
+-- question at the draw (the month's satisfaction is read from it even if the questionnaire changes).
 CREATE TABLE survey_draws (
-    month          DATE PRIMARY KEY,          -- the first day of the month
-    seed           BIGINT NOT NULL,
+    month            DATE PRIMARY KEY,        -- the first day of the month
+    seed             BIGINT NOT NULL,
+    overall_question INTEGER NOT NULL,
     share          DOUBLE NOT NULL,           -- rule survey_share at the draw
     minimum        INTEGER NOT NULL,          -- rule survey_min
     exclude_months INTEGER NOT NULL,          -- rule survey_exclude_months
