@@ -1,6 +1,7 @@
 """The numbers of CONTRACT.md §4, as DataFrames with the contract's columns.
 
 The pages and ``manage.py report`` call these same functions, so their numbers cannot differ.
+On PostgreSQL with ``$LIANXIN_DB_REPLICA`` they read a streaming replica (store.db.for_reports).
 """
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
         raise ReportError(f"走访方式 {','.join(bad) or '（空）'} 无效，可用：{','.join(VISIT_KINDS)} / unknown visit kind")
-    with db.transaction(con):  # one snapshot: the household keys, last home visits and visits agree
+    con = db.for_reports(con)
+    with db.snapshot(con):  # one snapshot: the household keys, last home visits and visits agree
         max_hid, latest = db.execute(con, "households_max_hid").fetchone()
         # Home visits only, and no household's last home visit after the range: the last home visit
         # alone says whether a household was visited in the range; no visit needs reading.
@@ -98,6 +100,7 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 def quotas(con: duckdb.DuckDBPyConnection, week: str, scope: Scope = None) -> pd.DataFrame:
     """Weekly quota per staff member responsible for a grid (``visit_days ≥ target_days`` is met)."""
     start, end = parse_week(week)
+    con = db.for_reports(con)
     target = int(db.rule(con, "visit_target_days"))
     out = db.df(con, "quotas", week_start=start, week_end=end, target=target, scope=_scope(scope))
     return out[QUOTA_COLUMNS]
@@ -109,6 +112,7 @@ def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: i
 
     ``extra=True`` adds tags, phone, address, lon, lat for the pages.
     """
+    con = db.for_reports(con)
     if days is None:
         days = int(db.rule(con, "revisit_days"))
     if days < 1:
@@ -135,6 +139,7 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     """
     _check_level(level, ("township", "village", "grid"))
     _check_range(date_from, date_to)
+    con = db.for_reports(con)
     counts = db.df(con, "hotspot_counts", level=level, date_from=date_from, date_to=date_to, scope=None,
                    categories=list(categories) if categories else None,
                    channels=list(channels) if channels else None,

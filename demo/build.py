@@ -80,59 +80,141 @@ def store_world(con, world, progress: Progress | None = None) -> None:
     db.execute(con, "meta_set", key="demo_built_at", value=dt.datetime.now().isoformat(timespec="seconds"))
 
 
+class DemoRefused(Exception):
+    """A database the demo must not replace; ``str(e)`` is one sentence saying what to do."""
+
+
+def check_replaceable(target: str | Path) -> None:
+    """Refuse to let a demo build replace ``target`` unless nothing can be lost.
+
+    A missing database (file, or PostgreSQL database), an empty one (no accounts, areas or
+    households: e.g. just after ``init``) and a demo database that is not open elsewhere may be
+    replaced.
+
+    Raises
+    ------
+    DemoRefused
+        the database is in use (a running app or another command holds it), is not a database,
+        has no demo marker (``meta.demo``), or has an account that is not a demo account.
+    """
+    spec = db.target(target)
+    if not db.exists(spec) or (db.kind(spec) == db.POSTGRES and not _pg_exists(spec)):
+        return
+    shown = _shown(spec)
+    other = "请用 --db 指定另一个路径来生成演示库"
+    try:
+        con = db.connect(spec, read_only=True)
+    except db.StoreError as e:
+        cause = str(e.__cause__ or e).lower()
+        if "lock" in cause or "configuration" in cause:
+            raise DemoRefused(f"数据库 {shown} 正在被运行中的应用或另一个命令使用，不能替换它；"
+                              f"请先停止应用，或{other} / the database is in use") from None
+        raise DemoRefused(f"{shown} 不是可以替换的演示数据库（无法打开），{other} / not a demo database") from None
+    try:
+        busy = db.used_elsewhere(con)
+        try:
+            demo, real, rows = db.execute(con, "demo_database_state").fetchone()
+        except Exception:
+            demo, real, rows = None, 0, 1          # not this application's database
+    finally:
+        con.close()
+    if busy:
+        raise DemoRefused(f"数据库 {shown} 正在被运行中的应用或另一个命令使用，不能替换它；"
+                          f"请先停止应用，或{other} / the database is in use")
+    if real:
+        raise DemoRefused(f"数据库 {shown} 有 {real} 个真实账号，不是演示数据库，manage.py demo 不会替换它；"
+                          f"{other} / not a demo database: it has real accounts")
+    if demo != "true" and rows:
+        raise DemoRefused(f"数据库 {shown} 不是演示数据库（没有演示标记），manage.py demo 不会替换它；"
+                          f"{other} / not a demo database")
+
+
+def _pg_exists(url: str) -> bool:
+    from store import postgres
+
+    return postgres.database_exists(url)
+
+
+def _shown(spec: str) -> str:
+    """A database as named in messages: a file path, or a URL's host and database (no user or password)."""
+    return spec.split("@")[-1] if db.kind(spec) == db.POSTGRES else spec
+
+
 def build_demo(path: str | Path | None = None, households: int = 60_000, seed: int = 0,
-               progress: Progress | None = None, today: dt.date | None = None) -> str:
+               progress: Progress | None = None, today: dt.date | None = None,
+               replace: bool = True) -> str:
     """Generate and store the demo county; returns a one-line summary.
 
-    The database is built in a temporary file (or, on PostgreSQL, a scratch database) and moved
-    into place at the end, so an interrupted build never leaves a half-filled demo behind. A
-    PostgreSQL database that already holds other data than a demo is never replaced.
+    The database is built in a temporary file (on PostgreSQL: a scratch database beside it) and
+    moved into place at the end, so an interrupted build never leaves a half-filled demo behind.
+
+    Parameters
+    ----------
+    path : the database file or PostgreSQL URL (default :func:`store.db.target`).
+    households, seed : the size and the random seed of the generated county.
+    progress : called with (fraction done, what is being done).
+    today : the generated data's "today".
+    replace : whether an existing database may be replaced — only a demo database not in use
+        (:func:`check_replaceable`), checked before generating and again before the swap. With
+        ``replace=False`` (the app's first start) a database that appeared meanwhile is kept and
+        this build is dropped.
+
+    Raises
+    ------
+    DemoRefused
+        ``path`` holds a database that must not be replaced.
     """
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
 
     spec = db.target(path)
-    t0 = time.perf_counter()
-    if db.kind(spec) == db.POSTGRES:
-        _refuse_real_data(spec)
-    else:
+    if replace:
+        check_replaceable(spec)
+    if db.kind(spec) != db.POSTGRES:
         Path(spec).parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
     step(0.0, "读取梁平区县界（GCJ-02 → WGS-84）")
     outline = load_outline(OUTLINE)
     world = generate(outline, households=households, seed=seed, today=today or _today(),
                      progress=lambda f, m: step(0.6 * f, m))
-    if db.kind(spec) == db.POSTGRES:
-        _store_postgres(spec, world, lambda f, m: step(0.6 + 0.4 * f, m))
-    else:
-        _store_file(Path(spec), world, lambda f, m: step(0.6 + 0.4 * f, m))
+    store = _store_postgres if db.kind(spec) == db.POSTGRES else _store_file
+    kept = store(spec, world, lambda f, m: step(0.6 + 0.4 * f, m), replace)
+    if kept:
+        return f"demo database {_shown(spec)}: already there (built meanwhile), kept"
     step(1.0, "完成")
-    shown = spec.split("@")[-1] if db.kind(spec) == db.POSTGRES else spec
-    return (f"demo database {shown}: {len(world.townships)} townships, {len(world.villages)} villages, "
+    return (f"demo database {_shown(spec)}: {len(world.townships)} townships, {len(world.villages)} villages, "
             f"{len(world.grids)} grids, {len(world.households):,} households, {len(world.staff):,} staff, "
             f"{len(world.visits):,} visits, {len(world.petitions):,} petitions "
             f"({time.perf_counter() - t0:.1f} s)")
 
 
-def _refuse_real_data(url: str) -> None:
-    """The demo replaces a PostgreSQL database only when it is empty or a demo already."""
-    from store import postgres
-
-    if not postgres.database_exists(url):
-        return
-    con = db.connect(url)
+def _store_file(spec: str, world, progress: Progress, replace: bool) -> bool:
+    """Build in a temporary file beside the target, then move it into place (True: kept the one there)."""
+    target = Path(spec)
+    tmpdir = Path(tempfile.mkdtemp(prefix="lianxin-demo-", dir=target.parent))
+    tmp = tmpdir / "demo.duckdb"
     try:
-        stored = db.one(con, "demo_stored_rows")
-        demo = db.one(con, "meta_get", key="demo") == "true"
-    finally:
+        con = db.connect(tmp)
+        store_world(con, world, progress=progress)
+        con.execute("CHECKPOINT")
         con.close()
-    if stored and not demo:
-        raise db.StoreError(f"{url.split('@')[-1]} 已有数据且不是演示库，演示数据不会覆盖它 / the database already "
-                            f"holds data that is not the demo; the demo never replaces it (name another database)")
+        if not replace and target.exists():
+            return True
+        if replace:
+            check_replaceable(target)     # the app may have opened it while this one was built
+        for suffix in ("", ".wal"):
+            old = Path(str(target) + suffix)
+            if old.exists():
+                old.unlink()
+        shutil.move(str(tmp), str(target))
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return False
 
 
-def _store_postgres(url: str, world, progress: Progress) -> None:
-    """Build in a scratch database beside the target, then put it in the target's place."""
+def _store_postgres(url: str, world, progress: Progress, replace: bool) -> bool:
+    """Build in a scratch database beside the target, then rename it into the target's place."""
     from store import postgres
 
     scratch = postgres.sibling(url, "_demo_build")
@@ -142,23 +224,11 @@ def _store_postgres(url: str, world, progress: Progress) -> None:
         store_world(con, world, progress=progress)
     finally:
         con.close()
+    if not replace and postgres.database_exists(url):
+        postgres.drop_database(scratch)
+        return True
+    if replace:
+        check_replaceable(url)
     postgres.drop_database(url)
     postgres.rename_database(scratch, url)
-
-
-def _store_file(target: Path, world, progress: Progress) -> None:
-    """Build in a temporary file beside the target, then move it into place."""
-    tmpdir = Path(tempfile.mkdtemp(prefix="lianxin-demo-", dir=target.parent))
-    tmp = tmpdir / "demo.duckdb"
-    try:
-        con = db.connect(tmp)
-        store_world(con, world, progress=progress)
-        con.execute("CHECKPOINT")
-        con.close()
-        for suffix in ("", ".wal"):
-            old = Path(str(target) + suffix)
-            if old.exists():
-                old.unlink()
-        shutil.move(str(tmp), str(target))
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+    return False

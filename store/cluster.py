@@ -68,10 +68,12 @@ class Cluster:
     settings : extra server settings (``-c name=value``), over :data:`THROWAWAY`.
     directory : where to put it (default: a new temporary directory).
     primary : internal — a running cluster to copy with ``pg_basebackup`` as a streaming replica.
+    host_auth : how TCP clients authenticate (``trust``; ``scram-sha-256`` to test passwords — the
+        Unix socket stays ``trust``, so :meth:`connect` can set one).
     """
 
     def __init__(self, settings: dict[str, str] | None = None, directory: str | Path | None = None,
-                 primary: "Cluster | None" = None) -> None:
+                 primary: "Cluster | None" = None, host_auth: str = "trust") -> None:
         why = available()
         if why:
             raise Unavailable(why)
@@ -92,8 +94,8 @@ class Cluster:
         t0 = time.perf_counter()
         try:
             if primary is None:
-                self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                           "-E", "UTF8", "--locale=C", "--no-sync"])
+                self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "--auth-local=trust",
+                           f"--auth-host={host_auth}", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
             else:   # a copy of the primary that follows it (-R writes primary_conninfo and standby.signal)
                 self._run([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
                            "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "--no-sync"])

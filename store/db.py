@@ -126,6 +126,23 @@ def exists(spec: str | Path) -> bool:
     return kind(spec) == POSTGRES or str(spec) == ":memory:" or Path(spec).exists()
 
 
+def used_elsewhere(con: Any) -> bool:
+    """Whether another process has the database open right now (a running app, another command).
+
+    DuckDB: never — a file another process holds cannot be opened at all (:func:`connect` says so).
+    PostgreSQL: another client is connected to the same database.
+    """
+    return store_of(con) == POSTGRES and con.others_connected() > 0
+
+
+def for_reports(con: Any) -> Any:
+    """The connection report queries should read through: on PostgreSQL with
+    ``$LIANXIN_DB_REPLICA`` set, a handle whose reads go to that streaming replica (writes and
+    transactions stay on the primary; a replica that is down hands its reads back to the
+    primary); otherwise ``con`` itself."""
+    return con.for_reports() if store_of(con) == POSTGRES else con
+
+
 def store_of(con: Any) -> str:
     """Which store a connection is on (:data:`DUCKDB` or :data:`POSTGRES`)."""
     return POSTGRES if getattr(con, "store", None) == POSTGRES else DUCKDB
@@ -278,6 +295,18 @@ def transaction(con: Any) -> Iterator[Any]:
     else:
         _OPEN.discard(key)
         con.execute("COMMIT")
+
+
+@contextmanager
+def snapshot(con: Any) -> Iterator[Any]:
+    """Several reads that see one state of the database: a transaction on DuckDB; on PostgreSQL a
+    read-only REPEATABLE READ transaction (on the replica of :func:`for_reports` when there is one)."""
+    if store_of(con) == POSTGRES:
+        with con.snapshot():
+            yield con
+        return
+    with transaction(con):
+        yield con
 
 
 # ----------------------------------------------------------------------------- named queries

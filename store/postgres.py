@@ -29,11 +29,14 @@ import datetime as dt
 import os
 import re
 import threading
+import time
 import weakref
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
+
+import logging
 
 import numpy as np
 import pandas as pd
@@ -44,11 +47,16 @@ from psycopg.postgres import types as pgtypes
 
 from store.db import POSTGRES, StoreError
 
+log = logging.getLogger("lianxin.store")
+
 SESSION_TIMEZONE = "Asia/Shanghai"
 CONNECT_TIMEOUT_S = 5           # a server that does not answer: a sentence after 5 s, not a hang
 POOL_WAIT_S = 15                # a page waits at most this long for a free pooled connection
+REPLICA_WAIT_S = 3              # … for a connection to the replica (then the primary answers)
+REPLICA_RETRY_S = 30            # a replica that failed is tried again after this long
 MIGRATION_LOCK = 16_2026        # pg_advisory_xact_lock key: one process migrates at a time
 MAINTENANCE_DBS = ("postgres", "template1")
+APPLICATION = f"lianxin pid {os.getpid()}"     # pg_stat_activity shows which app process holds a connection
 C_COLLATIONS = ("C", "POSIX", "C.UTF-8", "C.utf8")
 
 
@@ -186,7 +194,7 @@ def _kwargs(info: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
     if dbname:
         kw["dbname"] = dbname
     kw.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
-    kw.setdefault("application_name", "lianxin")
+    kw.setdefault("application_name", APPLICATION)
     kw["options"] = (kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE}").strip()
     return kw
 
@@ -287,14 +295,17 @@ class Store:
     :meth:`close` ends it for good.
     """
 
-    def __init__(self, url: str, pool_size: int) -> None:
+    def __init__(self, url: str, pool_size: int, wait_s: float = POOL_WAIT_S) -> None:
         self.url = url
+        self.wait_s = wait_s
+        self.down_until = 0.0          # a replica that failed is left alone until then (time.monotonic)
         self.info = parse(url)
         self.where = _where(self.info)
         self.pool_size = max(1, pool_size)
         self.pool: Any = None
         self.closed = False
         self._lock = threading.Lock()
+        self._replica: Store | None = None
         _STORES.add(self)
 
     def _pool(self) -> Any:
@@ -305,7 +316,7 @@ class Store:
             if self.pool is None:
                 self.pool = ConnectionPool(make_conninfo(**_kwargs(self.info)), min_size=1, max_size=self.pool_size,
                                            kwargs={"autocommit": True}, configure=_configure,
-                                           timeout=POOL_WAIT_S, name=f"lianxin {self.where}", open=False)
+                                           timeout=self.wait_s, name=f"lianxin {self.where}", open=False)
                 self.pool.open(wait=False)
             return self.pool
 
@@ -327,6 +338,16 @@ class Store:
         else:                       # the pool was suspended or closed meanwhile
             conn.close()
 
+    def replica(self) -> "Store | None":
+        """The streaming replica of ``$LIANXIN_DB_REPLICA`` (one pool per process), or None."""
+        url = os.environ.get("LIANXIN_DB_REPLICA")
+        if not url:
+            return None
+        with self._lock:
+            if self._replica is None or self._replica.url != url:
+                self._replica = Store(url, self.pool_size, wait_s=REPLICA_WAIT_S)
+            return self._replica
+
     def suspend(self) -> None:
         """Close the server connections now (the pool opens again when next used)."""
         with self._lock:
@@ -337,6 +358,8 @@ class Store:
     def close(self) -> None:
         self.closed = True
         self.suspend()
+        if self._replica is not None:
+            self._replica.close()
 
 
 def connect(url: str, read_only: bool = False, pool_size: int | None = None,
@@ -468,16 +491,6 @@ def placeholders(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- results
-
-def _oids(*names: str) -> frozenset[int]:
-    out = set()
-    for n in names:
-        t = pgtypes.get(n)
-        if t is not None:
-            out.add(t.oid)
-            out.add(t.array_oid)
-    return frozenset(out)
-
 
 _SCALAR = {n: pgtypes.get(n).oid for n in ("date", "timestamp", "timestamptz", "int2", "int4", "int8",
                                             "float4", "float8", "numeric", "bool")}
@@ -636,8 +649,9 @@ class PgConnection:
 
     store = POSTGRES
 
-    def __init__(self, pg: Store, root: bool = True) -> None:
+    def __init__(self, pg: Store, root: bool = True, reader: "Store | None" = None) -> None:
         self._pg = pg
+        self._reader = reader      # a streaming replica for this handle's reads (for_reports)
         self._root = root
         self._conn: psycopg.Connection | None = None    # kept for a transaction or registered frames
         self._in_tx = False
@@ -652,7 +666,14 @@ class PgConnection:
 
     def cursor(self) -> "PgConnection":
         """Another handle on the same database and pool."""
-        return PgConnection(self._pg, root=False)
+        return PgConnection(self._pg, root=False, reader=self._reader)
+
+    def for_reports(self) -> "PgConnection":
+        """A handle whose named reads outside a transaction go to the streaming replica of
+        ``$LIANXIN_DB_REPLICA`` (this same handle when none is set); writes and transactions
+        stay on the primary."""
+        replica = self._pg.replica()
+        return self if replica is None else PgConnection(self._pg, root=False, reader=replica)
 
     def execute(self, query: str, parameters: Any = None) -> Result:
         """Run SQL written for DuckDB's parameter style: ``$name`` with a dict, ``?`` with a list."""
@@ -684,6 +705,42 @@ class PgConnection:
         finally:
             self._in_tx = False
             self._release_if_free()
+
+    @contextmanager
+    def snapshot(self) -> Iterator["PgConnection"]:
+        """Several reads that see one state of the database (REPEATABLE READ, READ ONLY), on the
+        replica of :meth:`for_reports` when there is one; inside an open transaction, that one."""
+        if self._conn is not None:
+            yield self
+            return
+        store = self._pg
+        conn = None
+        reader = self._reader
+        if reader is not None and not reader.closed and time.monotonic() >= reader.down_until:
+            try:
+                conn, store = reader.getconn(), reader
+            except StoreError as e:
+                reader.down_until = time.monotonic() + REPLICA_RETRY_S
+                log.warning("replica %s: %s; reading from the primary", reader.where, e)
+        if conn is None:
+            conn = self._pg.getconn()
+        self._conn, self._in_tx = conn, True
+        try:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield self
+            conn.execute("COMMIT")
+        except Exception as e:
+            try:
+                if not conn.broken:
+                    conn.execute("ROLLBACK")
+            except psycopg.Error:
+                pass
+            if _lost(e):
+                raise explain(e, store.info) from None
+            raise
+        finally:
+            self._conn, self._in_tx = None, False
+            store.putconn(conn)
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Bring a DataFrame into the following statements as the temporary table ``name`` (COPY).
@@ -739,6 +796,12 @@ class PgConnection:
         self._release_if_free()
         if self._root:
             self._pg.close()
+
+    def others_connected(self) -> int:
+        """How many clients other than this process are connected to the database."""
+        return int(self._run("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                             "AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM %s",
+                             (APPLICATION,)).fetchone()[0])
 
     # --- migrations (store.db.migrate)
     def schema_version(self) -> int:
@@ -798,6 +861,15 @@ class PgConnection:
     def _run(self, text: str, params: Any, retry: bool = False) -> Result:
         if self._conn is not None:
             return self._exec(self._conn, text, params)
+        reader = self._reader
+        if retry and reader is not None and not reader.closed and time.monotonic() >= reader.down_until:
+            try:
+                return PgConnection(reader, root=False)._run(text, params, retry=True)
+            except (StoreError, psycopg.Error) as e:
+                # the replica is down, or behind a migration: the primary answers (and the replica
+                # is left alone for a while, so that a page does not wait for it every time)
+                reader.down_until = time.monotonic() + REPLICA_RETRY_S
+                log.warning("replica %s: %s; reading from the primary", reader.where, str(e).splitlines()[0])
         for attempt in (0, 1):
             conn = self._pg.getconn()
             try:

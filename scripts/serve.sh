@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Run 连心网格 as N Streamlit processes behind nginx (deploy/nginx.conf.template), on one PostgreSQL.
+#
+#   LIANXIN_DB=postgresql://lianxin@db.county.local:5432/lianxin bash scripts/serve.sh --processes 4
+#       → http://this-machine:8501 (nginx), app processes on 127.0.0.1:8511…8514
+#
+# Options:
+#   --processes N        app processes on this machine (default 1; more than 1 needs PostgreSQL)
+#   --port P             where nginx listens (default 8501); with one process and no --backends,
+#                        the app itself listens there and nginx is not started
+#   --first-port P       the first app process's port (default: --port + 10)
+#   --bind ADDR          the app processes' address (default 127.0.0.1; 0.0.0.0 when another
+#                        machine's nginx sends them requests)
+#   --backends H:P,…     app processes on other machines, served by this nginx too
+#   --no-proxy           start only the app processes (a machine behind another machine's nginx)
+#
+# Every process gets the same cookie secret ($LIANXIN_COOKIE_SECRET, else a random one per start;
+# set it to the same value on every machine), so a browser moved to another process keeps working.
+# Stop with Ctrl-C (or SIGTERM): every process started here is stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=1; PORT=8501; FIRST=""; BIND=127.0.0.1; BACKENDS=""; PROXY=1
+usage() { echo "usage: scripts/serve.sh [--processes N] [--port P] [--first-port P] [--bind ADDR] [--backends H:P,…] [--no-proxy]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --processes) N="${2:-}"; shift 2 ;;
+    --port) PORT="${2:-}"; shift 2 ;;
+    --first-port) FIRST="${2:-}"; shift 2 ;;
+    --bind) BIND="${2:-}"; shift 2 ;;
+    --backends) BACKENDS="${2:-}"; shift 2 ;;
+    --no-proxy) PROXY=0; shift ;;
+    -h|--help) usage ;;
+    *) echo "serve.sh: unknown option $1" >&2; usage ;;
+  esac
+done
+[[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] || { echo "serve.sh: --processes must be a whole number ≥ 1" >&2; exit 2; }
+[[ "$PORT" =~ ^[0-9]+$ ]] || { echo "serve.sh: --port must be a number" >&2; exit 2; }
+FIRST="${FIRST:-$((PORT + 10))}"
+
+PY=python3
+if [ -x .venv/bin/python ]; then PY=.venv/bin/python; fi
+DB="${LIANXIN_DB:-data/demo.duckdb}"
+case "$DB" in
+  postgresql://*|postgres://*) ;;
+  *)
+    if [ "$N" -gt 1 ] || [ -n "$BACKENDS" ]; then
+      echo "serve.sh: 多个应用进程需要 PostgreSQL（一个 DuckDB 文件只能由一个进程打开）：请设置 LIANXIN_DB=postgresql://用户@主机:端口/库名 / several app processes need PostgreSQL (one DuckDB file can be opened by one process only): set LIANXIN_DB=postgresql://USER@HOST:PORT/NAME" >&2
+      exit 2
+    fi ;;
+esac
+
+# create and migrate the database once, before the processes start (one sentence if it cannot)
+if [ "$DB" != "data/demo.duckdb" ] || [ -e data/demo.duckdb ]; then
+  LIANXIN_DB="$DB" "$PY" manage.py init >/dev/null
+fi
+
+SECRET="${LIANXIN_COOKIE_SECRET:-$("$PY" -c 'import secrets; print(secrets.token_hex(32))')}"
+RUN="$(mktemp -d /tmp/lianxin-serve-XXXXXX)"
+chmod 755 "$RUN"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+start_app() {   # port
+  LIANXIN_DB="$DB" STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" "$PY" -m streamlit run app.py \
+    --server.port "$1" --server.address "$BIND" --server.headless true >"$RUN/app-$1.log" 2>&1 &
+  pids+=($!)
+}
+
+if [ "$N" -eq 1 ] && [ -z "$BACKENDS" ] && [ "$PROXY" -eq 1 ]; then
+  ports=("$PORT")
+else
+  ports=()
+  for ((i = 0; i < N; i++)); do ports+=($((FIRST + i))); done
+fi
+for p in "${ports[@]}"; do start_app "$p"; done
+
+# every process answers its health check before nginx sends it anything
+"$PY" - "$RUN" "$BIND" "${ports[@]}" <<'EOF'
+import sys, time, urllib.request
+run, bind, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
+host = "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
+deadline = time.time() + 180
+for port in ports:
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.time() > deadline:
+            tail = open(f"{run}/app-{port}.log", encoding="utf-8", errors="replace").read().strip()[-500:]
+            sys.exit(f"serve.sh: the app process on port {port} did not start: {tail}")
+        time.sleep(0.5)
+EOF
+
+if [ "$PROXY" -eq 1 ] && { [ "${#ports[@]}" -gt 1 ] || [ -n "$BACKENDS" ] || [ "${ports[0]}" != "$PORT" ]; }; then
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+  [ -x "$NGINX" ] || { echo "serve.sh: nginx not found (apt-get install nginx)" >&2; exit 1; }
+  ups=""
+  host="$BIND"; [ "$host" = "0.0.0.0" ] && host=127.0.0.1
+  for p in "${ports[@]}"; do ups+="        server $host:$p max_fails=3 fail_timeout=10s;"$'\n'; done
+  IFS=',' read -r -a extra <<<"$BACKENDS"
+  for b in "${extra[@]}"; do [ -n "$b" ] && ups+="        server $b max_fails=3 fail_timeout=10s;"$'\n'; done
+  "$PY" - "$RUN" "$PORT" "$ups" <<'EOF'
+import sys
+from pathlib import Path
+run, port, ups = sys.argv[1:4]
+text = Path("deploy/nginx.conf.template").read_text(encoding="utf-8")
+text = text.replace("@RUN@", run).replace("@LISTEN@", port).replace("@UPSTREAMS@", ups.rstrip("\n"))
+Path(run, "nginx.conf").write_text(text, encoding="utf-8")
+EOF
+  "$NGINX" -t -q -p "$RUN" -c "$RUN/nginx.conf"
+  "$NGINX" -p "$RUN" -c "$RUN/nginx.conf" &
+  pids+=($!)
+  echo "连心网格: http://$(hostname -f 2>/dev/null || hostname):$PORT — nginx in front of ${#ports[@]} local process(es) on ports ${ports[*]}${BACKENDS:+ and $BACKENDS}"
+else
+  echo "连心网格: app process(es) on $BIND port(s) ${ports[*]}"
+fi
+echo "(logs in $RUN; Ctrl-C stops everything)"
+wait -n

@@ -1,0 +1,171 @@
+"""The two stores (store/db.py): what the database spec may be, and that every named query has a
+form the store in use can prepare (with LIANXIN_TEST_STORE=postgres: PostgreSQL's).
+
+PostgreSQL's own behaviour — faults as sentences, several processes at once, a lost connection,
+the command line while the app is up, a replica — is in tests/test_postgres.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from store import db
+from tests import factories as F
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ----------------------------------------------------------------------------- what --db may be
+
+@pytest.mark.parametrize("spec,kind", [
+    ("data/demo.duckdb", db.DUCKDB), ("/tmp/x/县.duckdb", db.DUCKDB), (":memory:", db.DUCKDB),
+    ("postgresql://lianxin@db.county.local:5432/lianxin", db.POSTGRES),
+    ("postgres://u:p@127.0.0.1/x", db.POSTGRES),
+    ("postgresql:///lianxin?host=/run/postgresql", db.POSTGRES),
+])
+def test_a_path_is_duckdb_and_a_postgresql_url_is_postgres(spec, kind):
+    assert db.kind(spec) == kind
+
+
+@pytest.mark.parametrize("spec", ["mysql://u@h/x", "http://example.org/db", "sqlite:///x.db",
+                                  "postgresql://u@h:notaport/x", "postgresql://u@h:5432/", "x\x00y"])
+def test_anything_else_is_bad_usage(spec):
+    with pytest.raises(db.BadTarget):
+        db.kind(spec)
+
+
+@pytest.mark.parametrize("spec", ["mysql://u@h/x", "postgresql://u@h:5432/"])
+def test_cli_bad_database_is_exit_2_one_line(spec):
+    p = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", spec, "init"], capture_output=True,
+                       text=True, timeout=120, cwd=ROOT)
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in p.stderr
+    assert "postgresql://" in lines[0]
+
+
+def test_lianxin_db_that_is_no_database_is_exit_2(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "LIANXIN_DB": "ftp://files/county", "LIANXIN_FAST_HASH": "1"}
+    p = subprocess.run([sys.executable, str(ROOT / "manage.py"), "init"], capture_output=True, text=True,
+                       timeout=120, cwd=ROOT, env=env)
+    assert p.returncode == 2 and "ftp://" in p.stderr and "Traceback" not in p.stderr
+
+
+# ----------------------------------------------------------------------------- every query, each store
+
+def _frames(tmp_path: Path) -> dict[str, list[pd.DataFrame]]:
+    """The DataFrames the code brings into statements (``register``), as it registers them: recorded
+    while the tiny world is built through the real imports, plus a small demo world's tables."""
+    from demo.build import OUTLINE
+    from demo.generate import generate, load_outline
+
+    seen: dict[str, list[pd.DataFrame]] = {}
+    real_connect = db.connect
+
+    class Recording:
+        """The connection, with its register() noting every frame (all else passes through)."""
+
+        def __init__(self, con):
+            self._con = con
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+        def register(self, name, frame):
+            shapes = seen.setdefault(name, [])
+            if not any(list(f.columns) == list(frame.columns) for f in shapes):
+                shapes.append(frame.copy())
+            return self._con.register(name, frame)
+
+    def connect(*a, **kw):
+        return Recording(real_connect(*a, **kw))
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(db, "connect", connect)
+    try:
+        F.build(F.new_db(tmp_path, "recorded"), folder=tmp_path).close()
+    finally:
+        mp.undo()
+    world = generate(load_outline(OUTLINE), households=200, seed=1, today=dt.date(2026, 11, 22),
+                     townships=2, villages_per_township=2, grids_per_village=2)
+    for name, frame in (("demo_households", world.households), ("demo_staff", world.staff),
+                        ("demo_staff_grids", world.staff_grids), ("demo_pairings", world.pairings),
+                        ("demo_visits", world.visits), ("demo_petitions", world.petitions)):
+        seen[name] = [frame]
+    # the city benchmark's grids (bench/city.py registers them; its statements are DuckDB's only)
+    seen["bench_grids"] = [pd.DataFrame({"gi": [0], "code": ["G"], "lon": [107.0], "lat": [30.0], "n": [1]})]
+    return seen
+
+
+def _statements(text: str) -> list[str]:
+    """The statements of a named query (a few hold two, e.g. DELETE then INSERT)."""
+    bare = re.sub(r"'(?:[^']|'')*'", lambda m: "\x00" * len(m.group(0)), text)
+    out, start = [], 0
+    for i, ch in enumerate(bare):
+        if ch == ";":
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return [s for s in (re.sub(r"--[^\n]*", "", x).strip() for x in out) if s]
+
+
+def _prepare(con, store: str, text: str) -> None:
+    for stmt in _statements(text):
+        if store == db.POSTGRES:
+            names: list[str] = []
+
+            def number(m: re.Match) -> str:
+                if m.group(1) not in names:
+                    names.append(m.group(1))
+                return f"${names.index(m.group(1)) + 1}"
+            stmt = re.sub(r"(?<![\w$])\$([A-Za-z_]\w*)", number, stmt)
+        con.execute(f"PREPARE lianxin_check AS {stmt}")
+        con.execute("DEALLOCATE lianxin_check")
+
+
+def test_every_named_query_has_a_form_this_store_can_prepare(tmp_path):
+    """Every statement of queries/*.sql (its ``__postgres`` variant where there is one) is parsed,
+    bound to the schema and planned by the store in use — with the parameter types it infers from
+    the statement, as it does when the app runs it. Statements of a file marked ``-- store: duckdb``
+    are DuckDB's only and are left out on PostgreSQL."""
+    frames = _frames(tmp_path)
+    con = db.connect(F.new_db(tmp_path, "queries"))
+    store = db.store_of(con)
+    failures: list[str] = []
+    checked = 0
+    try:
+        # registered frames keep a PostgreSQL handle on one server connection, where PREPARE lives
+        for name, shapes in frames.items():
+            con.register(name, shapes[0])
+        for name in db.query_names():
+            if store == db.POSTGRES and name in db.duckdb_only():
+                continue
+            text, _ = db.sql(name, store)
+            used = [n for n in frames if re.search(rf"\b{n}\b", text)]
+            errors: list[str] = []
+            # a name registered in several shapes (incoming_assign): one of them must fit
+            for shape in range(max([len(frames[n]) for n in used] or [1])):
+                for n in used:
+                    if len(frames[n]) > 1:
+                        con.unregister(n)
+                        con.register(n, frames[n][min(shape, len(frames[n]) - 1)])
+                try:
+                    _prepare(con, store, text)
+                    errors = []
+                    break
+                except Exception as e:     # noted; the assertion lists every query that failed
+                    errors.append(f"{name}: {str(e).splitlines()[0]}")
+            failures += errors[-1:]
+            checked += 1
+    finally:
+        for name in frames:
+            con.unregister(name)
+        con.close()
+    assert checked > 100
+    assert failures == [], "\n".join(failures)
