@@ -48,6 +48,10 @@ from psycopg.postgres import types as pgtypes
 from store.db import POSTGRES, StoreError
 
 log = logging.getLogger("lianxin.store")
+# psycopg and its pool log a lost connection as warnings: the caller says it in one sentence, so
+# nothing reaches a person's terminal unless the process configures logging (a server log).
+for _name in ("psycopg", "lianxin.store"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 SESSION_TIMEZONE = "Asia/Shanghai"
 CONNECT_TIMEOUT_S = 5           # a server that does not answer: a sentence after 5 s, not a hang
@@ -477,11 +481,11 @@ def placeholders(text: str) -> str:
     Examples
     --------
     >>> placeholders("SELECT '$x %', $x::DATE, ? -- $y")
-    "SELECT '$x %', %(x)s::DATE, %s -- $y"
+    "SELECT '$x %%', %(x)s::DATE, %s -- $y"
     """
     def sub(m: re.Match) -> str:
-        if m.group("skip"):
-            return m.group(0)
+        if m.group("skip"):         # no parameter in a literal or a comment, but psycopg reads every %
+            return m.group(0).replace("%", "%%")
         if m.group("name"):
             return f"%({m.group('name')})s"
         if m.group("q"):

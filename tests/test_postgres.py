@@ -229,7 +229,7 @@ def _visit_worker(url: str, staff_id: str, seed: int, n: int) -> dict:
     try:
         for _ in range(n):
             hh = rng.choice(["H01", "H02", "H04", "H05", "H06", "H07", "H08", "H09"])
-            day = today - dt.timedelta(days=rng.randrange(0, 40))
+            day = today - dt.timedelta(days=rng.randrange(0, 14))      # editable: V.EDIT_DAYS
             kind = rng.choice(["home", "home", "home", "phone"])
             created, _ = V.record_visit(con, user, hh, day, kind=kind, today=today)
             if created:
@@ -244,7 +244,7 @@ def _visit_worker(url: str, staff_id: str, seed: int, n: int) -> dict:
             elif made and r < 0.3:
                 vid = rng.choice(made)
                 try:
-                    V.edit_visit(con, user, vid, today=today, visited_on=today - dt.timedelta(days=rng.randrange(0, 40)))
+                    V.edit_visit(con, user, vid, today=today, visited_on=today - dt.timedelta(days=rng.randrange(0, 14)))
                 except V.VisitError:
                     pass        # the new day is taken by another of this worker's visits: refused, fine
     finally:

@@ -1,0 +1,115 @@
+"""Two app processes behind nginx on one PostgreSQL database (scripts/serve.sh --processes 2), in a
+real browser: a visit recorded through nginx is on the pages of both processes, and so is one the
+command line imports while they run. Screenshots: test-output/e2e/processes-*.png.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import factories as F
+from tests.e2e.conftest import OUT, ROOT
+from tests.e2e.test_journeys_browser import wait_idle
+from tests.stores import free_port
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not F.on_postgres(), reason="several app processes need PostgreSQL: runs in the "
+                                                   "PostgreSQL round (LIANXIN_TEST_STORE=postgres)"),
+    pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+                       reason="nginx is not installed (apt-get install nginx)"),
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """scripts/serve.sh --processes 2 on a tiny world: (nginx URL, [the two processes' URLs], database URL)."""
+    folder = tmp_path_factory.mktemp("served")
+    url = F.new_db(folder)
+    F.build(url, folder=folder).close()
+    port = free_port()
+    first = free_port()
+    while first in (port, port + 10):
+        first = free_port()
+    env = {**os.environ, "LIANXIN_DB": str(url), "LIANXIN_TODAY": "2026-11-22", "LIANXIN_FAST_HASH": "1"}
+    log = open(folder / "serve.log", "w")
+    proc = subprocess.Popen(["bash", "scripts/serve.sh", "--processes", "2", "--port", str(port),
+                             "--first-port", str(first)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and "http://" not in (folder / "serve.log").read_text():
+        if proc.poll() is not None:
+            pytest.fail("serve.sh stopped: " + (folder / "serve.log").read_text()[-2000:])
+        time.sleep(0.5)
+    else:
+        if "http://" not in (folder / "serve.log").read_text():
+            os.killpg(proc.pid, signal.SIGTERM)
+            pytest.fail("serve.sh did not start: " + (folder / "serve.log").read_text()[-2000:])
+    yield (f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"], url)
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _member_week(browser, base: str, shot: str) -> str:
+    """The member's weekly page (their home page) on one address; returns its text."""
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        page.goto(base)
+        page.get_by_label("用户名").fill("member")
+        page.get_by_label("密码").fill(F.PASSWORD)
+        page.get_by_label("密码").press("Enter")
+        page.get_by_text("走访天数").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        page.screenshot(path=str(OUT / shot), full_page=True)
+        return page.inner_text("body")
+    finally:
+        ctx.close()
+
+
+def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served, tmp_path):
+    nginx, processes, url = served
+    OUT.mkdir(parents=True, exist_ok=True)
+    # S3 (member, grid 丙村 W01) has no home visit in 2026-W47 yet
+    for i, base in enumerate(processes):
+        assert "0 / 3 天" in _member_week(browser, base, f"processes-before-{i}.png")
+
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        page.goto(nginx)                                   # through nginx: WebSocket upgrade and all
+        page.get_by_label("用户名").fill("member")
+        page.get_by_label("密码").fill(F.PASSWORD)
+        page.get_by_label("密码").press("Enter")
+        page.get_by_text("登记走访").first.wait_for(timeout=60_000)
+        wait_idle(page)
+        page.get_by_label("走访户（可输入户主、户号或地址查找）").click()
+        page.keyboard.type("H09")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="保存走访").click()
+        page.get_by_text("已登记").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(OUT / "processes-recorded.png"), full_page=True)
+    finally:
+        ctx.close()
+
+    # while both processes run, the command line imports another visit of S3 (Saturday)
+    f = F.write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H08", "S3", "2026-11-21"]])
+    p = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", str(url), "import", "visits", str(f)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300,
+                       env={**{k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}, "LIANXIN_FAST_HASH": "1"})
+    assert p.returncode == 0 and "imported 1" in p.stdout, p.stderr
+
+    for i, base in enumerate(processes):                   # each process, whichever nginx chose
+        body = _member_week(browser, base, f"processes-after-{i}.png")
+        assert "2 / 3 天" in body, body[:2000]
+        assert "Traceback" not in body
