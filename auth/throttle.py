@@ -24,7 +24,7 @@ import ipaddress
 import math
 import os
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 import duckdb
 
@@ -44,6 +44,7 @@ FORGET_AFTER = timedelta(hours=1)
 TRUSTED_PROXIES_ENV = "LIANXIN_TRUSTED_PROXIES"
 DEFAULT_TRUSTED_PROXIES = "127.0.0.1/8,::1"
 
+T = TypeVar("T")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -195,13 +196,12 @@ def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
 def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
     """Count a failed login under its name and its client; returns when the next attempt may come (or None).
 
-    Keys not failed for :data:`FORGET_AFTER` are removed on the way. Run it inside the caller's
-    transaction (it joins it).
+    Run it inside the caller's transaction (it joins it), and run that again when it loses a race
+    with a concurrent login (:func:`retrying`): every failure must count.
     """
     forget_before = now - FORGET_AFTER
     latest = None
     with db.transaction(con):
-        db.execute(con, "throttle_prune", forget_before=forget_before)
         for key in keys(name, client):
             failures = int(db.one(con, "throttle_count_failure", key=key, now=now, forget_before=forget_before))
             free, cap = ((ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT) if key.startswith("user:")
@@ -212,6 +212,26 @@ def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
             if until is not None and (latest is None or until > latest):
                 latest = until
     return latest
+
+
+def forget_old(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Remove the keys not failed for :data:`FORGET_AFTER` — housekeeping, run on its own (not inside
+    a transaction) after a failure; when a concurrent login collides with it, that one does it."""
+    try:
+        db.execute(con, "throttle_prune", forget_before=now - FORGET_AFTER)
+    except Exception as e:
+        if not db.is_conflict(e):
+            raise
+
+
+#: how often a login's writes are tried when concurrent logins keep colliding with them
+ATTEMPTS = 8
+
+
+def retrying(work: Callable[[], T]) -> T:
+    """Run ``work`` (one transaction) again when a concurrent writer made the store abort it (a
+    write-write conflict: store.db.retrying), so that simultaneous failed logins are all counted."""
+    return db.retrying(work, attempts=ATTEMPTS)
 
 
 def clear_account(con: duckdb.DuckDBPyConnection, name: str) -> None:
