@@ -128,6 +128,9 @@ def build_parser() -> Parser:
     be.add_argument("--output", default=None, help="write the results (Markdown), e.g. BENCHMARKS.md")
     be.add_argument("--no-postgres", dest="postgres", action="store_false",
                     help="skip the PostgreSQL/PostGIS comparison")
+    be.add_argument("--on-postgres", metavar="URL", default=None,
+                    help="also run the app's functions on this PostgreSQL store (postgresql://…, or 'throwaway' "
+                         "for a temporary cluster), loaded from the data set")
 
     us = sub.add_parser("users", help="manage accounts")
     us.add_argument("action", choices=("add", "passwd", "disable", "enable", "unlock"))
@@ -193,10 +196,10 @@ def _permitted_before_open(args: argparse.Namespace) -> None:
         return
     from store import db
 
-    path = Path(args.db) if args.db else db.default_path()
-    if not path.exists():
-        raise BadInput(f"没有用户 {args.as_user}（数据库 {path} 不存在） / no such user: {args.as_user}")
-    con = db.connect(path, read_only=True)
+    spec = db.target(args.db)
+    if not db.exists(spec):
+        raise BadInput(f"没有用户 {args.as_user}（数据库 {spec} 不存在） / no such user: {args.as_user}")
+    con = db.connect(spec, read_only=True)
     try:
         _permitted(con, args)
     finally:
@@ -409,8 +412,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
     _permitted_before_open(args)
     from bench.run import bench
+    if args.on_postgres not in (None, "throwaway"):
+        from store.db import POSTGRES, BadTarget, kind
+
+        if kind(args.on_postgres) != POSTGRES:
+            raise BadTarget(f"--on-postgres 需要 postgresql:// 地址或 throwaway / --on-postgres takes a postgresql:// "
+                            f"URL or 'throwaway', not {args.on_postgres!r}")
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
-                path=Path(args.db) if args.db else None,
+                on_postgres=args.on_postgres, path=Path(args.db) if args.db else None,
                 log=lambda line: print(line, file=sys.stderr, flush=True))
     print(f"bench {args.scale}: {len(res.checks)} checks passed (all implementations agree), "
           f"peak RSS {res.peak_rss_mb:,.0f} MB" + (f", written to {args.output}" if args.output else ""))

@@ -114,6 +114,7 @@ class Result:
     peak_rss_mb: float = 0.0
     app_rss_mb: float = 0.0        # peak RSS after the DuckDB operations, before anything else
     postgres: str = ""
+    postgres_store: str = ""       # where the app's functions ran on PostgreSQL (--on-postgres)
     checks: list[str] = field(default_factory=list)
 
 
@@ -147,6 +148,20 @@ def _import_file(con, n: int, run: int, tmp: Path) -> tuple[Path, pd.DataFrame]:
     return path, frame
 
 
+def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame]]]:
+    """The app's functions the benchmark times, as calls on a connection (either store)."""
+    from analytics import reports
+
+    return [
+        ("coverage, grid level, one year", lambda c: reports.coverage(c, "grid", d0, d1)),
+        ("coverage, township level, one year", lambda c: reports.coverage(c, "township", d0, d1)),
+        (f"weekly quota, all staff ({prm['week']})", lambda c: reports.quotas(c, prm["week"])),
+        ("unvisited households, one grid", lambda c: reports.unvisited(c, prm["grid"], prm["as_of"])),
+        ("hotspots (counts + Gi*), village level", lambda c: reports.hotspots(c, "village", d0, d1)),
+        ("hotspots (counts + Gi*), grid level", lambda c: reports.hotspots(c, "grid", d0, d1)),
+    ]
+
+
 def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: dt.date, d1: dt.date
               ) -> tuple[int, int]:
     """What the coverage page computes for one selected area (function level, no Streamlit):
@@ -168,8 +183,12 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
 
 
 def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres: bool = True,
-          log: Callable[[str], None] = print, path: Path | None = None) -> Result:
-    """Build (or reuse) the data set of ``scale``, time everything, assert the implementations agree."""
+          log: Callable[[str], None] = print, path: Path | None = None, on_postgres: str | None = None) -> Result:
+    """Build (or reuse) the data set of ``scale``, time everything, assert the implementations agree.
+
+    ``on_postgres`` (a ``postgresql://`` URL, or ``throwaway``) also times the app's own functions on
+    the PostgreSQL store and the same DuckDB SQL run by DuckDB over PostgreSQL (bench/app_stores.py).
+    """
     from analytics import reports
     from bench import pandas_impl as P
     from ingest.tables import load as ingest_load
@@ -218,6 +237,35 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
         results[name] = out
         log(f"  {name}: DuckDB {min(tm)*1000:.1f} ms")
     res.app_rss_mb = rss_mb()
+
+    # --- the app's functions on the PostgreSQL store, and DuckDB over PostgreSQL
+    app = [(name, fn) for name, fn in _app_calls(prm, d0, d1)]
+    pg_store = pg_cluster = None
+    if on_postgres:
+        from bench import app_stores
+
+        pg_store, pg_cluster, load_s = app_stores.open_store(on_postgres, con, scale, log)
+        res.postgres_store = pg_store.url.split("@")[-1]
+        if load_s:
+            res.setup["PostgreSQL store: copy the data set in (store/transfer.py)"] = load_s
+        for name, fn in app:
+            tm, out = timed(lambda: fn(pg_store), runs)
+            res.rows.append(Row(name, "PostgreSQL store", tm))
+            assert_same(name, results[name], out, "DuckDB vs the PostgreSQL store")
+            res.checks.append(f"{name}: DuckDB = the PostgreSQL store")
+            log(f"  {name}: PostgreSQL store {min(tm)*1000:.1f} ms")
+        try:
+            over = app_stores.duckdb_over_postgres(pg_store.url)
+        except RuntimeError as e:
+            res.checks.append(f"DuckDB over PostgreSQL not timed: {e}")
+        else:
+            for name, fn in app:
+                tm, out = timed(lambda: fn(over), runs)
+                res.rows.append(Row(name, "DuckDB over PostgreSQL", tm))
+                assert_same(name, results[name], out, "DuckDB vs DuckDB over PostgreSQL")
+                res.checks.append(f"{name}: DuckDB = DuckDB over PostgreSQL")
+                log(f"  {name}: DuckDB over PostgreSQL {min(tm)*1000:.1f} ms")
+            over.close()
 
     t = time.perf_counter()
     F = P.load(con)
@@ -341,10 +389,19 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
              ("all grids of the county (grid level)", None, "village")]
     for label, code, level in views:
         tm, (npoly, size) = timed(lambda: page_work(con, geoms, code, level, d0, d1), runs)
-        res.pages.append(dict(view=label, polygons=npoly, bytes=size, min_ms=min(tm) * 1000,
-                              median_ms=statistics.median(tm) * 1000))
-        log(f"  page {label}: {min(tm)*1000:.0f} ms, {npoly} polygons, {size/1e6:.2f} MB")
+        page = dict(view=label, polygons=npoly, bytes=size, min_ms=min(tm) * 1000,
+                    median_ms=statistics.median(tm) * 1000)
+        if pg_store is not None:
+            tm_pg, _ = timed(lambda: page_work(pg_store, geoms, code, level, d0, d1), runs)
+            page.update(pg_min_ms=min(tm_pg) * 1000, pg_median_ms=statistics.median(tm_pg) * 1000)
+        res.pages.append(page)
+        log(f"  page {label}: {min(tm)*1000:.0f} ms, {npoly} polygons, {size/1e6:.2f} MB"
+            + (f"; PostgreSQL store {page['pg_min_ms']:.0f} ms" if pg_store is not None else ""))
     con.close()
+    if pg_store is not None:
+        pg_store.close()
+    if pg_cluster is not None:
+        pg_cluster.close()
     res.peak_rss_mb = rss_mb()
     if output:
         write_section(Path(output), res.scale, report(res))
@@ -374,24 +431,49 @@ def report(res: Result) -> str:
              f"Each figure: one warm-up, then {res.runs} runs; min / median in ms. The machine was shared "
              "with other jobs, so the medians are noisy; read the min.", "",
              "Data: " + ", ".join(f"{k} {v:,}" for k, v in res.counts.items()) + ".",
-             f"PostgreSQL: {res.postgres}.", "",
-             "| operation | DuckDB (app) | pandas, cached frames | PostGIS | rows |",
-             "|---|---:|---:|---:|---|"]
+             f"PostgreSQL: {res.postgres}.", ""]
+    stores = any(r.impl == "PostgreSQL store" for r in res.rows)
+    if stores:
+        lines += [f"The app's functions also ran on the PostgreSQL store ({res.postgres_store}), and the same "
+                  "DuckDB SQL through DuckDB's postgres extension (DuckDB over PostgreSQL); the PostGIS column "
+                  "is the hand-written baseline of bench/postgis.py.", "",
+                  "| operation | DuckDB (app) | PostgreSQL store (app) | ×DuckDB | DuckDB over PostgreSQL "
+                  "| pandas, cached frames | PostGIS | rows |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+    else:
+        lines += ["| operation | DuckDB (app) | pandas, cached frames | PostGIS | rows |",
+                  "|---|---:|---:|---:|---|"]
     ops = list(dict.fromkeys(r.op for r in res.rows))
     for op in ops:
         cells = {}
+        mins = {}
         note = ""
         for r in res.rows:
             if r.op == op:
                 cells[r.impl] = f"{r.min_ms:,.1f} / {r.median_ms:,.1f}"
+                mins[r.impl] = r.min_ms
                 note = note or r.note
-        lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('pandas', '—')} | "
-                     f"{cells.get('PostGIS', '—')} | {note} |")
+        if stores:
+            ratio = (f"{mins['PostgreSQL store'] / mins['DuckDB']:.1f}"
+                     if "PostgreSQL store" in mins and mins.get("DuckDB") else "—")
+            lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('PostgreSQL store', '—')} | {ratio} | "
+                         f"{cells.get('DuckDB over PostgreSQL', '—')} | {cells.get('pandas', '—')} | "
+                         f"{cells.get('PostGIS', '—')} | {note} |")
+        else:
+            lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('pandas', '—')} | "
+                         f"{cells.get('PostGIS', '—')} | {note} |")
     lines += ["", "Coverage page (function level: rows, headline, 12-month trend, due list, folium map and its HTML; "
-              "geometry already cached):", "",
-              "| view | min ms | median ms | polygons | map payload |", "|---|---:|---:|---:|---:|"]
+              "geometry already cached):", ""]
+    pg_pages = any("pg_min_ms" in p for p in res.pages)
+    if pg_pages:
+        lines += ["| view | min ms | median ms | PostgreSQL store min / median ms | polygons | map payload |",
+                  "|---|---:|---:|---:|---:|---:|"]
+    else:
+        lines += ["| view | min ms | median ms | polygons | map payload |", "|---|---:|---:|---:|---:|"]
     for p in res.pages:
-        lines.append(f"| {p['view']} | {p['min_ms']:,.0f} | {p['median_ms']:,.0f} | {p['polygons']:,} | "
+        pg_cell = (f" {p['pg_min_ms']:,.0f} / {p['pg_median_ms']:,.0f} |" if "pg_min_ms" in p else " — |") \
+            if pg_pages else ""
+        lines.append(f"| {p['view']} | {p['min_ms']:,.0f} | {p['median_ms']:,.0f} |{pg_cell} {p['polygons']:,} | "
                      f"{p['bytes'] / 1e6:.2f} MB |")
     lines += ["", "One-off costs (s):", ""]
     lines += [f"- {k}: {v:.2f}" for k, v in res.setup.items()]

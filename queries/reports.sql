@@ -52,8 +52,10 @@ LEFT JOIN agg ON agg.area_code = l.code
 ORDER BY l.code;
 
 -- name: coverage__postgres
--- coverage on PostgreSQL (no bitstring_agg): the households with a counted visit in the range as a
--- hash of household keys, read from the index (visited_on, kind, hid) alone.
+-- coverage on PostgreSQL (no bitstring_agg): households counted grid by grid first (an index-only
+-- scan of households_active_grid, store/migrations/0004_household_keys.postgres.sql), then the
+-- grids' counts added up to the areas; the households with a counted visit in the range, when the
+-- last home visit cannot say it, as a hash of household keys read from the index on visits.
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -62,11 +64,10 @@ WITH lvl AS (
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ),
-hh AS (
-    SELECT h.hid, h.last_home_on, anc.ancestor_code AS area_code
-    FROM households h
-    JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
-    WHERE h.status = 'active' AND anc.ancestor_code IN (SELECT code FROM lvl)
+grids AS (   -- every area under the areas shown (grids among them), with the area it counts for
+    SELECT anc.code AS grid_code, anc.ancestor_code AS area_code
+    FROM area_ancestors anc JOIN lvl ON lvl.code = anc.ancestor_code
+    WHERE anc.ancestor_level = $level
 ),
 seen AS (
     SELECT DISTINCT hid FROM visits
@@ -74,11 +75,22 @@ seen AS (
       AND visited_on BETWEEN $date_from::DATE AND $date_to::DATE
       AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
 ),
+by_grid AS (
+    SELECT h.grid_code, count(*) AS households,
+           count(*) FILTER (WHERE h.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE) AS visited
+    FROM households h
+    WHERE $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
+    GROUP BY h.grid_code
+    UNION ALL
+    SELECT h.grid_code, count(*), count(s.hid)
+    FROM households h LEFT JOIN seen s ON s.hid = h.hid
+    WHERE NOT $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
+    GROUP BY h.grid_code
+),
 agg AS (
-    SELECT hh.area_code, count(*) AS households,
-           count(*) FILTER (WHERE ($from_last_home::BOOLEAN AND hh.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
-                               OR seen.hid IS NOT NULL) AS visited
-    FROM hh LEFT JOIN seen ON seen.hid = hh.hid GROUP BY hh.area_code
+    SELECT g.area_code, CAST(sum(b.households) AS BIGINT) AS households, CAST(sum(b.visited) AS BIGINT) AS visited
+    FROM by_grid b JOIN grids g ON g.grid_code = b.grid_code
+    GROUP BY g.area_code
 )
 SELECT l.code, l.name,
        coalesce(agg.households, 0) AS households,
@@ -125,6 +137,50 @@ SELECT r.staff_id, s.name, r.grid_code,
        coalesce(v.visit_days, 0) >= $target::INTEGER AS met
 FROM resp r JOIN staff s ON s.id = r.staff_id
 LEFT JOIN v ON v.staff_id = r.staff_id
+ORDER BY r.staff_id;
+
+-- name: quotas__postgres
+-- quotas on PostgreSQL: the week's home visits read from the index (kind, visited_on, staff_id, hid)
+-- alone, and counted at two levels (per staff member and day, per staff member and household)
+-- instead of count(DISTINCT …), which PostgreSQL does by sorting every group.
+WITH live AS (  -- who answers for which grid this week (store/migrations/0005)
+    SELECT staff_id, grid_code FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
+),
+firsts AS (
+    SELECT staff_id, count(*) AS n, min(grid_code) AS first_grid FROM live GROUP BY staff_id
+),
+several AS (
+    SELECT staff_id, string_agg(grid_code, '、' ORDER BY grid_code) AS grids FROM live
+    WHERE staff_id IN (SELECT staff_id FROM firsts WHERE n > 1)
+    GROUP BY staff_id
+),
+resp AS (
+    SELECT f.staff_id, coalesce(several.grids, f.first_grid) AS grid_code
+    FROM firsts f LEFT JOIN several ON several.staff_id = f.staff_id
+),
+week AS (
+    SELECT v.staff_id, v.visited_on, v.hid FROM visits v
+    WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
+      AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
+),
+days AS (
+    SELECT staff_id, CAST(sum(n) AS BIGINT) AS visits, count(*) AS visit_days
+    FROM (SELECT staff_id, visited_on, count(*) AS n FROM week GROUP BY staff_id, visited_on) d
+    GROUP BY staff_id
+),
+reached AS (
+    SELECT staff_id, count(*) AS households_visited
+    FROM (SELECT DISTINCT staff_id, hid FROM week) d
+    GROUP BY staff_id
+)
+SELECT r.staff_id, s.name, r.grid_code,
+       coalesce(days.visits, 0) AS visits, coalesce(days.visit_days, 0) AS visit_days,
+       coalesce(reached.households_visited, 0) AS households_visited,
+       $target::INTEGER AS target_days,
+       coalesce(days.visit_days, 0) >= $target::INTEGER AS met
+FROM resp r JOIN staff s ON s.id = r.staff_id
+LEFT JOIN days ON days.staff_id = r.staff_id
+LEFT JOIN reached ON reached.staff_id = r.staff_id
 ORDER BY r.staff_id;
 
 -- name: quota_days
@@ -179,6 +235,41 @@ hh AS (
     SELECT anc.ancestor_code AS area_code, count(*) AS n
     FROM households h JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
     WHERE h.status = 'active'
+    GROUP BY 1
+),
+pet AS (
+    SELECT anc.ancestor_code AS area_code, count(*) AS n
+    FROM petitions_located p
+    JOIN area_ancestors anc ON anc.code = p.loc AND anc.ancestor_level = $level
+    WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
+      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
+      AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
+      AND (NOT $group_only::BOOLEAN OR p.people >= 5)
+      AND (NOT $unresolved_only::BOOLEAN OR p.status IN ('received', 'in_progress'))
+    GROUP BY 1
+)
+SELECT l.code, l.name, coalesce(hh.n, 0) AS households, coalesce(pet.n, 0) AS petitions
+FROM lvl l LEFT JOIN hh ON hh.area_code = l.code LEFT JOIN pet ON pet.area_code = l.code
+ORDER BY l.code;
+
+
+-- name: hotspot_counts__postgres
+-- hotspot_counts on PostgreSQL: active households counted grid by grid (the index-only scan of
+-- coverage__postgres), then added up to the areas of the level.
+WITH lvl AS (
+    SELECT a.code, a.name FROM areas a
+    WHERE a.level = $level
+      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
+            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+),
+by_grid AS (
+    SELECT grid_code, count(*) AS n FROM households
+    WHERE status = 'active' AND grid_code IS NOT NULL
+    GROUP BY grid_code
+),
+hh AS (
+    SELECT anc.ancestor_code AS area_code, CAST(sum(b.n) AS BIGINT) AS n
+    FROM by_grid b JOIN area_ancestors anc ON anc.code = b.grid_code AND anc.ancestor_level = $level
     GROUP BY 1
 ),
 pet AS (

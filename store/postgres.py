@@ -776,6 +776,20 @@ class PgConnection:
                 raise explain(e, self._pg.info) from None
             raise
 
+    def copy_csv(self, statement: str, path: Path) -> None:
+        """Run ``COPY … FROM STDIN`` fed with a file (store/transfer.py)."""
+        self._hold()
+        try:
+            with self._conn.cursor().copy(statement) as cp, open(path, "rb") as fh:   # type: ignore[union-attr]
+                while block := fh.read(1 << 20):
+                    cp.write(block)
+        except Exception as e:
+            if _lost(e):
+                raise explain(e, self._pg.info) from None
+            raise
+        finally:
+            self._release_if_free()
+
     def unregister(self, name: str) -> None:
         """Drop the temporary table of :meth:`register` (and give the server connection back)."""
         if name not in self._registered:

@@ -42,3 +42,20 @@ def test_scales_are_defined():
     assert set(data.SCALES) == {"small", "county", "city"}
     assert data.SCALES["county"].households == 300_000
     assert data.SCALES["city"].households == 10_000_000
+
+
+@pytest.mark.skipif(not __import__("tests.stores", fromlist=["x"]).on_postgres(),
+                    reason="the PostgreSQL store's round (LIANXIN_TEST_STORE=postgres)")
+def test_small_scale_on_the_postgresql_store_agrees(tmp_path):
+    """manage.py bench --on-postgres: the app's functions on the PostgreSQL store and DuckDB over
+    PostgreSQL give the DuckDB file's answers (the data set copied in by store/transfer.py)."""
+    from tests.stores import new_db
+
+    out = tmp_path / "BENCHMARKS.md"
+    res = run.bench("small", runs=1, output=out, postgres=False, on_postgres=str(new_db(tmp_path, "bench")),
+                    log=lambda line: None, path=tmp_path / "bench-small.duckdb")
+    impls = {r.impl for r in res.rows}
+    assert {"DuckDB", "PostgreSQL store", "DuckDB over PostgreSQL"} <= impls
+    assert sum("= the PostgreSQL store" in c for c in res.checks) == 6
+    assert all("pg_min_ms" in p for p in res.pages)
+    assert "| operation | DuckDB (app) | PostgreSQL store (app) |" in out.read_text(encoding="utf-8")

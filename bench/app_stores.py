@@ -1,0 +1,80 @@
+"""``manage.py bench --on-postgres URL``: the app's own functions on the PostgreSQL store, and the
+road not taken — the same DuckDB SQL run by DuckDB over PostgreSQL (DuckDB's ``postgres`` extension).
+
+The data set (bench/data.py, a DuckDB file) is copied into the PostgreSQL database once
+(store/transfer.py; a database already holding that data set is reused); then the calls timed on
+the DuckDB file — analytics.reports and the coverage page's work — are timed again with the
+PostgreSQL store's connection, and their results asserted identical. ``URL`` may be ``throwaway``:
+a cluster started in a temporary directory for the run (store/cluster.py) and removed after it.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from store import db
+
+Log = Callable[[str], None]
+
+
+def open_store(url: str, duck, scale: str, log: Log) -> tuple[Any, Any, float]:
+    """The PostgreSQL store holding the data set of ``duck``: (connection, cluster or None, seconds to load).
+
+    Raises
+    ------
+    store.db.StoreError when the database holds something else (it is never overwritten).
+    """
+    cluster = None
+    if url == "throwaway":
+        from store.cluster import Cluster
+
+        cluster = Cluster(settings={"shared_buffers": "1GB", "work_mem": "64MB"})
+        url = cluster.url(f"bench_{scale}")
+    pg = db.connect(url)
+    want = {t: duck.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("households", "visits", "petitions")}
+    have = {t: pg.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want}
+    marker = db.one(pg, "meta_get", key="bench_scale")
+    t0 = time.perf_counter()
+    if marker == scale and have == want:
+        log(f"reusing PostgreSQL {url.split('@')[-1]}")
+        return pg, cluster, 0.0
+    _demo, _real, rows = db.execute(pg, "demo_database_state").fetchone()
+    if any(have.values()) or rows:
+        raise db.StoreError(f"{url.split('@')[-1]} 已有其他数据，基准测试不会覆盖它 / the PostgreSQL database already "
+                            f"holds other data; name an empty one (or a bench database of this scale)")
+    from store.transfer import copy_store
+
+    log(f"copying the {scale} data set into PostgreSQL {url.split('@')[-1]}")
+    copy_store(duck, pg, log=log)
+    return pg, cluster, time.perf_counter() - t0
+
+
+def duckdb_over_postgres(url: str) -> Any:
+    """A DuckDB connection that reads the PostgreSQL store's tables through DuckDB's ``postgres``
+    extension (PyPI ``duckdb-extension-postgres-scanner``, loaded by file path; DuckDB 1.5.5 only),
+    with the app's DuckDB table macro: the app's DuckDB SQL runs on it unchanged.
+
+    Raises
+    ------
+    RuntimeError (with the reason) when the extension is not installed or does not load.
+    """
+    import duckdb
+
+    try:
+        import duckdb_extension_postgres_scanner as ext_pkg
+    except ImportError:
+        raise RuntimeError("duckdb-extension-postgres-scanner not installed (pip install -r requirements-dev.txt)") \
+            from None
+    ext = Path(ext_pkg.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "postgres_scanner.duckdb_extension"
+    if not ext.exists():
+        raise RuntimeError(f"no postgres extension for DuckDB {duckdb.__version__} (the PyPI package has 1.5.5's)")
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con.execute(f"LOAD '{ext}'")
+    quoted = url.replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")     # ATTACH takes no parameters
+    con.execute("USE pg")
+    # the table macro of migration 0005, made in DuckDB's temporary catalog (bound to pg's tables)
+    macro = (db.MIGRATIONS / "0005_responsible_for.sql").read_text(encoding="utf-8")
+    con.execute(macro[macro.index("CREATE MACRO"):].replace("CREATE MACRO", "CREATE TEMP MACRO", 1))
+    return con

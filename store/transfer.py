@@ -1,0 +1,83 @@
+"""Copy a DuckDB file's store into a PostgreSQL store: every table, as it is (the benchmark loads its
+data sets this way, and a county moving from the file to a server does the same).
+
+Both databases must be at the same schema version; the PostgreSQL one should be empty. The tables
+go through CSV files that DuckDB writes and PostgreSQL's ``COPY`` reads (lists and WKB blobs
+written in PostgreSQL's text forms), in one transaction, then the sequences are moved past the
+copied keys and the tables analysed.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from store import db
+
+
+def _columns(duck, table: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in duck.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()]
+
+
+def _tables(duck) -> list[str]:
+    return [r[0] for r in duck.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name").fetchall()]
+
+
+def _expr(column: str, dtype: str) -> str:
+    """A DuckDB expression giving the column in PostgreSQL's text form (CSV)."""
+    q = '"' + column.replace('"', '""') + '"'
+    if dtype == "BLOB":
+        return f"CASE WHEN {q} IS NULL THEN NULL ELSE '\\x' || lower(hex({q})) END"
+    if dtype.endswith("[]"):     # {"a","b"}: every element quoted, \ and " escaped
+        return (f"CASE WHEN {q} IS NULL THEN NULL ELSE '{{' || coalesce(array_to_string(list_transform({q}, "
+                f"x -> CASE WHEN x IS NULL THEN 'NULL' ELSE '\"' || replace(replace(CAST(x AS VARCHAR), '\\', '\\\\'), "
+                f"'\"', '\\\"') || '\"' END), ','), '') || '}}' END")
+    return q
+
+
+def copy_store(duck, pg, log: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+    """Copy every table of the DuckDB store ``duck`` into the PostgreSQL store ``pg``.
+
+    Parameters
+    ----------
+    duck : a DuckDB connection (store.db.connect of a file).
+    pg : a :class:`store.postgres.PgConnection` at the same schema version, with no data of its own
+        (its rule and calendar rows, made by the migrations, are replaced by the file's).
+
+    Returns
+    -------
+    dict: rows per table and seconds taken.
+
+    Raises
+    ------
+    store.db.StoreError when the schema versions differ.
+    """
+    if db.store_of(duck) != db.DUCKDB or db.store_of(pg) != db.POSTGRES:
+        raise ValueError("copy_store copies a DuckDB store into a PostgreSQL store")
+    v_from, v_to = db.schema_version(duck), db.schema_version(pg)
+    if v_from != v_to:
+        raise db.StoreError(f"两个数据库的结构版本不同（{v_from} 与 {v_to}）/ the schema versions differ ({v_from} vs {v_to})")
+    t0 = time.perf_counter()
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="lianxin-copy-") as tmp, db.transaction(pg):
+        for table in _tables(duck):
+            cols = _columns(duck, table)
+            f = Path(tmp) / f"{table}.csv"
+            select = ", ".join(_expr(c, t) for c, t in cols)
+            duck.execute(f"COPY (SELECT {select} FROM \"{table}\") TO '{f}' (FORMAT csv, HEADER false, NULL '')")
+            names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
+            pg.execute(f'DELETE FROM "{table}"')
+            pg.copy_csv(f"COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv, NULL '')", f)
+            out[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            log(f"  {table}: {out[table]:,} rows")
+        for seq, table, col in (("visits_seq", "visits", "id"), ("staff_grids_seq", "staff_grids", "id"),
+                                ("audit_seq", "audit_log", "id"), ("households_hid_seq", "households", "hid")):
+            pg.execute(f"SELECT setval('{seq}', coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")
+    pg.execute("VACUUM ANALYZE")      # statistics, and the visibility map index-only scans need
+    out["seconds"] = time.perf_counter() - t0
+    return out
