@@ -134,9 +134,12 @@ def err(line: str) -> None:
 
 
 def _connect(args: argparse.Namespace):
+    from gis.areas import refresh_stale_neighbors
     from store import db
 
-    return db.connect(args.db) if args.db else db.connect()
+    con = db.connect(args.db) if args.db else db.connect()
+    refresh_stale_neighbors(con)        # neighbours a migration marked stale (0006)
+    return con
 
 
 def _actor(con, args: argparse.Namespace):

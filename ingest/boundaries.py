@@ -368,7 +368,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
                 _derive_parents(con, below)
             db.execute(con, "ancestors_rebuild")
             step(0.7, "计算相邻关系")
-            _rebuild_neighbors(con, level)
+            A.rebuild_neighbors(con, level)
             step(0.8, "重新分配住户到网格")
             moved, unassigned = reassign_points(con)
             if level == "grid":
@@ -413,17 +413,6 @@ def _derive_parents(con: duckdb.DuckDBPyConnection, level: str) -> tuple[int, li
     finally:
         con.unregister("incoming_parents")
     return len(assign), orphans
-
-
-def _rebuild_neighbors(con: duckdb.DuckDBPyConnection, level: str) -> None:
-    gdf = A.load_level(con, level)
-    pairs = A.queen_pairs(gdf)
-    db.execute(con, "neighbors_delete_level", level=level)
-    con.register("incoming_neighbors", pairs)
-    try:
-        db.execute(con, "neighbors_insert")
-    finally:
-        con.unregister("incoming_neighbors")
 
 
 def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

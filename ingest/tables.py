@@ -18,7 +18,7 @@ from . import values as V
 from .errors import ImportFailed, RowError
 from .reader import Table, read_table
 from .spec import GRID_SEPARATORS, KINDS, SPECS
-from .validate import Checked, Known, check
+from .validate import Bounds, Checked, Known, check
 
 Progress = Callable[[float, str], None]
 Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
@@ -40,7 +40,9 @@ class ImportResult:
     table: Table | None = None
 
     def summary(self) -> str:
-        s = (f"{self.source}: {self.kind} imported {self.imported}, updated {self.updated}, "
+        """One line: the file (and the sheet read), imported, updated, skipped, rejected (, unassigned)."""
+        sheet = f" (sheet {self.table.sheet})" if self.table is not None and self.table.sheet else ""
+        s = (f"{self.source}{sheet}: {self.kind} imported {self.imported}, updated {self.updated}, "
              f"skipped {self.skipped}, rejected {self.rejected}")
         if self.kind == "households":
             s += f", unassigned {self.unassigned}"
@@ -54,11 +56,19 @@ class ImportResult:
 
 def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
     """Look up only the codes the file mentions."""
+    spec = SPECS[kind]
     def col(name: str, split: bool = False) -> list[str]:
         i = table.mapping.get(name)
         if i is None:
             return []
-        vals = (V.text(c[i]) if i < len(c) else "" for _, c in table.rows)
+        kind_ = spec.column(name).kind
+
+        def clean(c: list[Any]) -> str:
+            try:
+                return V.text(V.cell(c[i], kind_)) if i < len(c) else ""
+            except ValueError:
+                return ""          # the row is rejected by check()
+        vals = (clean(c) for _, c in table.rows)
         if split:
             return sorted({p for v in vals for p in V.split_list(v, GRID_SEPARATORS)})
         return sorted({v for v in vals if v})
@@ -75,6 +85,18 @@ def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
     if kind == "petitions":
         k.villages = {r[0] for r in db.rows(con, "existing_areas", level="village", codes=col("village_code"))}
     return k
+
+
+def bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> Bounds:
+    """The plausible ranges of values, from the rules table (migration 0006) and today."""
+    def rule(key: str, default: float) -> float:
+        v = db.one(con, "rule_value", key=key)
+        return float(v) if v is not None else default
+
+    year = int(rule("earliest_record_year", 2000))
+    return Bounds(today=today, earliest=dt.date(min(max(year, 1), today.year), 1, 1),
+                  members_max=min(int(rule("household_members_max", 50)), 2**31 - 1),
+                  people_max=min(int(rule("petition_people_max", 1000)), 2**31 - 1))
 
 
 def _lonlat(records: list[dict[str, Any]], coords: str) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +179,7 @@ def _frame_petitions(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]],
 def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: str = "wgs84",
          strict: bool = False, sheet: str | None = None, dry_run: bool = False,
          progress: Progress | None = None, audit: Audit | None = None,
-         today: dt.date | None = None, actor: str = "admin") -> ImportResult:
+         today: dt.date | None = None, actor: str = "admin", table: Table | None = None) -> ImportResult:
     """Import one tabular file.
 
     Parameters
@@ -170,6 +192,9 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
     sheet : Excel sheet name.
     dry_run : validate and count, write nothing (the import page's preview).
     audit : called inside the transaction with the counts, to write the audit entry.
+    today : the day dates may not be later than (default today in Asia/Shanghai, ``LIANXIN_TODAY``).
+    table : the file already read by :func:`ingest.reader.read_table` (the import page reads it in
+        a separate process: ingest/isolated.py); ``path`` is then only its name.
 
     Returns
     -------
@@ -186,11 +211,15 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         if progress:
             progress(f, msg)
 
-    today = today or dt.date.today()
+    if today is None:
+        from analytics.grids import today as today_in_shanghai
+
+        today = today_in_shanghai()
     step(0.05, "读取文件")
-    table = read_table(path, SPECS[kind], sheet)
+    if table is None:
+        table = read_table(path, SPECS[kind], sheet)
     step(0.3, "校验数据")
-    checked: Checked = check(table, kind, _known(con, table, kind))
+    checked: Checked = check(table, kind, _known(con, table, kind), bounds(con, today))
     res = ImportResult(kind=kind, source=table.source, rows=checked.rows, errors=checked.errors,
                        rejected=checked.rejected_rows, skipped=checked.duplicates, table=table)
     recs = checked.records
