@@ -122,3 +122,8 @@ SELECT level FROM neighbors_stale ORDER BY level;
 -- name: neighbors_fresh!
 -- The level's neighbours were just rebuilt.
 DELETE FROM neighbors_stale WHERE level = $level;
+
+-- name: areas_extent_by_level
+-- The lon/lat extent of each stored level (where a new boundary file is expected to lie).
+SELECT level, min(minx) AS minx, min(miny) AS miny, max(maxx) AS maxx, max(maxy) AS maxy, count(*) AS n
+FROM areas GROUP BY level;
