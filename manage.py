@@ -231,8 +231,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ingest.errors import write_errors_csv
 
+    from ingest.tables import check_may_import
+
     con = _connect(args)
-    actor, _ = _actor(con, args)
+    actor, scope = _actor(con, args)
+    if args.as_user:             # --as: that user's role decides what may be imported, their areas which rows
+        from auth.users import get_user
+
+        check_may_import(get_user(con, args.as_user).role, actor, args.what)
     if args.what == "boundaries":
         from ingest.boundaries import import_boundaries
 
@@ -247,7 +253,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from ingest.tables import load
 
         res = load(con, args.what, args.file, coords=args.coords, strict=args.strict, sheet=args.sheet,
-                   audit=_audit(con, actor, "import", None), actor=actor)
+                   audit=_audit(con, actor, "import", None), actor=actor, scope=scope)
         errors = res.errors
         written = res.ok and not (args.strict and errors)
         summary = res.summary()

@@ -464,7 +464,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         gdf, crs, enc = read_vector(path, encoding)
         source = Path(path).name
     else:
-        gdf, crs, enc = frame, (frame.crs.to_string() if frame.crs else ""), "UTF-8"
+        gdf, crs, enc = frame, (frame.crs.to_string() if frame.crs else ""), frame.attrs.get("encoding") or "UTF-8"
         source = source or "frame"
     if level not in LEVELS:
         raise ImportFailed(f"未知层级 {level}（county、township、village、grid）/ unknown level")
