@@ -78,7 +78,7 @@ def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says
 def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int, prj_epsg: int,
              shift_x: float = 0.0) -> Path:
     """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``), labelled ``prj_epsg``."""
-    g = gpd.GeoDataFrame({"网格编码": list(boxes), "网格名称": [f"网格{c}" for c in boxes]},
+    g = gpd.GeoDataFrame({"code": list(boxes), "name": [f"网格{c}" for c in boxes]},
                          geometry=[shapely.box(*b) for b in boxes.values()], crs="EPSG:4326").to_crs(epsg_coords)
     g["geometry"] = g.geometry.translate(xoff=shift_x)
     g = g.set_crs(prj_epsg, allow_override=True)
@@ -90,11 +90,11 @@ def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int,
 
 # another county (Heilongjiang, 127°E: 3° zone 42, CM 126E), the tests' tiny world at 107°E
 @pytest.mark.parametrize("coords_epsg,prj_epsg,shift,says", [
-    (4542, 4542, 42_000_000, "eastings carry zone number 42"),             # CM 126E coords with the zone typed in
+    (4551, 4551, 42_000_000, "eastings carry zone number 42"),             # CM 126E coords with the zone typed in
     (4530, 4530, -42_000_000, "eastings carry no zone number"),            # zone-42 .prj, plain eastings
-    (4542, 4543, 0, "fit central meridian 126°E but the .prj is CM 129°E"),
-    (4542, 4490, 0, "the coordinates are metres"),                          # metres under CGCS2000 degrees
-    (4542, 4326, 0, "the coordinates are metres"),
+    (4551, 4552, 0, "fit central meridian 126°E but the .prj is CM 129°E"),
+    (4551, 4490, 0, "the coordinates are metres"),                          # metres under CGCS2000 degrees
+    (4551, 4326, 0, "the coordinates are metres"),
 ])
 def test_01_variants_other_zone_other_county(tmp_path, coords_epsg, prj_epsg, shift, says):
     db = tmp_path / "hlj.duckdb"
@@ -112,7 +112,7 @@ def test_01_variants_other_zone_other_county(tmp_path, coords_epsg, prj_epsg, sh
 
 def test_01_a_right_gk_file_of_another_county_imports(tmp_path):
     db = tmp_path / "hlj.duckdb"
-    shp = write_gk(tmp_path / "g", "grids", {"A": (127.00, 45.70, 127.02, 45.72)}, 4542, 4542)
+    shp = write_gk(tmp_path / "g", "grids", {"A": (127.00, 45.70, 127.02, 45.72)}, 4551, 4551)
     p = run("import", "boundaries", str(shp), "--level", "grid", db=db)
     assert p.returncode == 0, p.stderr
     assert q(db, "SELECT round(minx, 4), round(miny, 4) FROM areas") == [(127.0, 45.7)]
@@ -131,7 +131,7 @@ def test_03_variant_cpg_gbk_on_utf8_and_cpg_utf8_on_gb18030(db, tmp_path):
     g = gpd.read_file(FIELD / "base" / "grid.geojson")
     g = g.rename(columns={c: c for c in g.columns})
     code = next(c for c in g.columns if c != "geometry" and g[c].astype(str).str.startswith("G").all())
-    frame = gpd.GeoDataFrame({"网格编码": g[code], "网格名称": ["㐀甲网格", "乙网格", "丙网格", "丁网格"]},
+    frame = gpd.GeoDataFrame({"code": g[code], "name": ["㐀甲网格", "乙网格", "丙网格", "丁网格"]},
                              geometry=g.geometry, crs=g.crs)
     # UTF-8 text under a .cpg saying GBK: read as GBK it would be mojibake (鍩…)
     a = tmp_path / "a" / "grids.shp"
