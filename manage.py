@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 COORDS = ("wgs84", "gcj02", "bd09")
+ROLES = ("admin", "leader", "office", "grid_leader", "member")   # auth.users.ROLES (not imported: a fast --help)
 
 
 class UsageError(Exception):
@@ -49,7 +50,8 @@ def _date(s: str) -> dt.date:
 def build_parser() -> Parser:
     p = Parser(prog="manage.py", description="连心网格 command line")
     p.add_argument("--db", help="database file (default $LIANXIN_DB, then data/demo.duckdb)")
-    p.add_argument("--as", dest="as_user", metavar="USER", help="run with this user's scope")
+    p.add_argument("--as", dest="as_user", metavar="USER",
+                   help="run as this user: their role (what they may run), scope and masking")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     sub.add_parser("init", help="create an empty database")
@@ -106,6 +108,14 @@ def build_parser() -> Parser:
     mo = rsub.add_parser("monthly", help="the monthly 通报 as XLSX")
     mo.add_argument("--month", required=True)
     mo.add_argument("--output", metavar="FILE.xlsx")
+    pa = rsub.add_parser("pace", help="coverage projected to --to at the recent pace")
+    pa.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    pa.add_argument("--to", dest="date_to", required=True, type=_date, help="the period's end (projected to)")
+    pa.add_argument("--from", dest="date_from", type=_date, default=None, help="the period's start (default 1 January)")
+    pa.add_argument("--as-of", dest="as_of", type=_date, default=None, help="the day of the forecast (default today)")
+    pa.add_argument("--kinds", default="home")
+    pa.add_argument("--backtest", action="store_true", help="compare with the coverage reached by --to")
+    out_opts(pa)
     g = rsub.add_parser("grids", help="who is responsible for each grid")
     g.add_argument("--area", required=True)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
@@ -119,9 +129,9 @@ def build_parser() -> Parser:
                     help="skip the PostgreSQL/PostGIS comparison")
 
     us = sub.add_parser("users", help="manage accounts")
-    us.add_argument("action", choices=("add", "passwd", "disable"))
+    us.add_argument("action", choices=("add", "passwd", "disable", "enable", "unlock"))
     us.add_argument("name")
-    us.add_argument("--role", choices=("admin", "leader", "office", "grid_leader", "member"))
+    us.add_argument("--role", choices=ROLES)
     us.add_argument("--areas", default="")
     us.add_argument("--staff-id", dest="staff_id")
     return p
@@ -142,10 +152,10 @@ def _connect(args: argparse.Namespace):
     return con
 
 
-def _actor(con, args: argparse.Namespace):
-    """The user the command acts as: --as USER, else the local administrator (scope: everything)."""
+def _user(con, args: argparse.Namespace):
+    """The user the command acts as (auth.users.User): --as USER, else None — the local administrator."""
     if not args.as_user:
-        return "admin", None
+        return None
     from auth import users
 
     u = users.get_user(con, args.as_user)
@@ -153,7 +163,39 @@ def _actor(con, args: argparse.Namespace):
         raise BadInput(f"没有用户 {args.as_user} / no such user: {args.as_user}")
     if u.disabled:
         raise BadInput(f"用户 {args.as_user} 已停用 / user {args.as_user} is disabled")
-    return u.name, u.scope
+    return u
+
+
+def _permitted(con, args: argparse.Namespace):
+    """The acting user, refused (one sentence, exit 1) when their role may not run this command
+    (auth.permissions: the command line by role)."""
+    from auth.permissions import require_command
+
+    u = _user(con, args)
+    require_command(u, args.command)
+    return u
+
+
+def _permitted_before_open(args: argparse.Namespace) -> None:
+    """The same check for commands that must not open (create, migrate or lock) their database
+    first — demo and bench: --as is looked up read-only, in a database that already exists."""
+    if not args.as_user:
+        return
+    from store import db
+
+    path = Path(args.db) if args.db else db.default_path()
+    if not path.exists():
+        raise BadInput(f"没有用户 {args.as_user}（数据库 {path} 不存在） / no such user: {args.as_user}")
+    con = db.connect(path, read_only=True)
+    try:
+        _permitted(con, args)
+    finally:
+        con.close()
+
+
+def _actor_name(user) -> str:
+    """Whom the audit log names: the --as user, else the local administrator."""
+    return user.name if user is not None else "admin"
 
 
 def _overlaps_scope(con, area: str, scope) -> bool:
@@ -209,36 +251,40 @@ def cmd_init(args: argparse.Namespace) -> int:
     from store import db
 
     con = _connect(args)
+    _permitted(con, args)
     print(f"database ready: {args.db or db.default_path()} (schema version {db.schema_version(con)})")
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from demo.build import build_demo
+    from demo.build import DemoRefused, build_demo
 
     if args.households < 100:
         raise BadInput("--households 至少为 100 / --households must be at least 100")
+    _permitted_before_open(args)
 
     def progress(f: float, msg: str) -> None:
         print(f"[{int(f * 100):3d}%] {msg}", file=sys.stderr, flush=True)
 
     path = args.db or None
-    summary = build_demo(path, households=args.households, seed=args.seed, progress=progress)
+    try:
+        summary = build_demo(path, households=args.households, seed=args.seed, progress=progress)
+    except DemoRefused as e:
+        raise BadInput(str(e)) from None
     print(summary)
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ingest.errors import write_errors_csv
-
     from ingest.tables import check_may_import
 
     con = _connect(args)
-    actor, scope = _actor(con, args)
-    if args.as_user:             # --as: that user's role decides what may be imported, their areas which rows
-        from auth.users import get_user
-
-        check_may_import(get_user(con, args.as_user).role, actor, args.what)
+    user = _permitted(con, args)
+    actor = _actor_name(user)
+    scope = user.scope if user is not None else None
+    if user is not None:         # --as: that user's role decides what may be imported, their areas which rows
+        check_may_import(user.role, actor, args.what)
     if args.what == "boundaries":
         from ingest.boundaries import import_boundaries
 
@@ -280,8 +326,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.report == "monthly" and not args.output:
         raise UsageError("report monthly: --output FILE.xlsx is required (the 通报 is a workbook)")
+    from auth.masking import mask_frame
+    from auth.scope import scope_codes
+
     con = _connect(args)
-    actor, scope = _actor(con, args)
+    user = _permitted(con, args)
+    actor, scope = _actor_name(user), scope_codes(user)
     area = getattr(args, "area", None)
     if scope is not None and area and not _overlaps_scope(con, area, scope):
         raise BadInput(f"区域 {area} 不在用户 {actor} 的负责范围内 / area {area} is outside {actor}'s areas")
@@ -305,33 +355,55 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = reports.unvisited(con, args.area, args.as_of, days=args.days, scope=scope)
     elif args.report == "hotspots":
         df = reports.hotspots(con, args.level, args.date_from, args.date_to, fdr=args.fdr, scope=scope)
+    elif args.report == "pace":
+        df = _pace(con, args, scope)
     elif args.report == "grids":
         from analytics import grids
 
         df = grids.grid_directory(con, args.area, scope, on=args.on)[grids.GRID_COLUMNS]
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
-    _write_report(df, args, args.report)
+    _write_report(mask_frame(df, user, con), args, args.report)   # masked exactly as the app masks
     return EXIT_OK
+
+
+def _pace(con, args: argparse.Namespace, scope):
+    """``report pace``: the coverage page's pace rows, worst projected shortfall first; with
+    ``--backtest`` the forecast made on --as-of against the coverage reached by --to."""
+    from analytics import pace
+    from analytics.monthly import report_day
+
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    date_from = args.date_from or pace.default_start(args.date_to)
+    as_of = args.as_of or min(report_day(), args.date_to)
+    if args.backtest:
+        bt = pace.backtest(con, args.level, date_from, as_of, args.date_to, kinds=kinds, scope=scope)
+        if bt.mae is not None:
+            print(f"backtest {args.level} {date_from}..{args.date_to} forecast on {as_of}: {len(bt.rows)} areas, "
+                  f"mean absolute error {bt.mae * 100:.1f} points, bias {bt.bias * 100:+.1f} points, "
+                  f"within 5 points {bt.within_5pts:.0%}, reach-the-benchmark verdict right {bt.verdict_right:.0%}",
+                  file=sys.stderr)
+        return bt.rows
+    return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
 
 
 def cmd_users(args: argparse.Namespace) -> int:
     from auth import users
 
     con = _connect(args)
-    actor, _ = _actor(con, args)
+    user = _permitted(con, args)
     areas = [a.strip() for a in args.areas.split(",") if a.strip()]
     msg = users.users_command(con, args.action, args.name, role=args.role, areas=areas,
-                              staff_id=args.staff_id, actor=actor)
+                              staff_id=args.staff_id, actor=user if user is not None else "admin")
     print(msg)
     return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bench.run import bench
-
     if args.runs < 1:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
+    _permitted_before_open(args)
+    from bench.run import bench
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 path=Path(args.db) if args.db else None,
                 log=lambda line: print(line, file=sys.stderr, flush=True))

