@@ -118,6 +118,9 @@ def _grid_periods(current: str | None, changes: pd.DataFrame) -> list[tuple[str,
 
 
 def _responsible(con: Any, current: str | None, changes: pd.DataFrame) -> pd.DataFrame:
+    """Who answered for the household: the assignments (``staff_grids``) of each grid it was in,
+    cut to the time it was there (``valid_from``/``valid_to`` are those of the overlap; None: open),
+    the latest first."""
     periods = _grid_periods(current, changes)
     cols = ["grid_code", "grid_name", "staff_id", "staff_name", "role", "valid_from", "valid_to"]
     if not periods:
@@ -129,11 +132,18 @@ def _responsible(con: Any, current: str | None, changes: pd.DataFrame) -> pd.Dat
         for g, start, end in periods:
             if r["grid_code"] != g:
                 continue
-            # the assignment overlaps the time the household was in the grid
             if (vt is None or start is None or vt >= start) and (vf is None or end is None or vf <= end):
-                keep.append(r)
-                break
-    return pd.DataFrame(keep, columns=cols).reset_index(drop=True) if keep else pd.DataFrame(columns=cols)
+                frm = start if vf is None else (vf if start is None else max(vf, start))
+                to = end if vt is None else (vt if end is None else min(vt, end))
+                keep.append({**{c: r[c] for c in cols}, "valid_from": frm, "valid_to": to})
+    if not keep:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame(keep, columns=cols)
+    far, never = dt.date.max, dt.date.min
+    out["_to"] = [far if v is None else v for v in out["valid_to"]]
+    out["_from"] = [never if v is None else v for v in out["valid_from"]]
+    out = out.sort_values(["_to", "_from", "role", "staff_id"], ascending=[False, False, True, True], kind="mergesort")
+    return out.drop(columns=["_to", "_from"]).reset_index(drop=True)
 
 
 def visible(con: Any, code: str, user: Any = None) -> bool:
