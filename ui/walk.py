@@ -130,7 +130,7 @@ def _stop_row(con, u, r: pd.Series, today: dt.date, next_stop: int | None, place
         if placed:
             mark = "✅" if r["done"] else ("➡️" if is_next else f"**{int(r['stop'])}**")
         else:
-            mark = "✅" if r["done"] else "📍"
+            mark = "✅" if r["done"] else "•"
         line = f"{mark} {md(r['head_name'])} · {md(r['household_code'])}"
         bits = [_last_text(r)]
         flags = _flags(r)
