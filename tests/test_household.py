@@ -231,3 +231,20 @@ def test_page_search_and_english(world, monkeypatch):
     assert not at.exception
     assert any("Visits" in str(t.label) for t in at.tabs)
     assert any("Needs action" in m.value for m in at.markdown)
+
+
+def test_migration_0009_lands_on_a_database_that_already_has_a_later_one(tmp_path):
+    from store import db
+
+    path = tmp_path / "later.duckdb"
+    con = db.connect(path)
+    # as if the database had been migrated by a branch with 0010 before 0009 was written
+    con.execute("DROP TABLE household_changes; DROP SEQUENCE household_changes_seq; "
+                "DELETE FROM rules WHERE key = 'walk_stops'; DELETE FROM meta WHERE key = 'household_changes_since'; "
+                "DELETE FROM schema_version WHERE version = 9")
+    con.close()
+    con = db.connect(path)
+    assert db.rule(con, "walk_stops") == 12
+    assert con.execute("SELECT count(*) FROM household_changes").fetchone()[0] == 0
+    assert 9 in {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    con.close()
