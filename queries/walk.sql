@@ -22,3 +22,10 @@ GROUP BY household_code;
 -- name: walk_grid_geoms
 -- The polygons (WKB, WGS-84) of some grids, for the centre a walk starts from when nothing better is known.
 SELECT code, geom FROM areas WHERE level = 'grid' AND list_contains($codes::VARCHAR[], code) ORDER BY code;
+
+-- name: walk_area_last_visited
+-- The point of the household of an area visited at home last (bench/walk.py: where a walk starts).
+SELECT h.lon, h.lat FROM households h JOIN area_ancestors a ON a.code = h.grid_code
+WHERE a.ancestor_code = $area AND h.last_home_on IS NOT NULL AND h.lon IS NOT NULL AND h.lat IS NOT NULL
+ORDER BY h.last_home_on DESC, h.code
+LIMIT 1;
