@@ -164,3 +164,14 @@ def test_weekly_page_walk_in_english(world, monkeypatch):
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY, lang="en")
     assert "Today's walk" in [s.value for s in at.subheader]
     assert any("no road data" in c.value for c in at.caption)
+
+
+def test_the_walk_benchmark_runs_on_the_tiny_world(world):
+    from bench import walk as B
+
+    con, _ = world
+    rows = B.run(con, sizes=(3,), areas=1, runs=1, reference_s=0.2, as_of=TODAY, log=lambda *_: None)
+    assert rows[0]["stops"] == 3 and rows[0]["areas"] == 1
+    assert rows[0]["ratio_median"] <= 1.0 + 1e-9                # never longer than the date order here
+    assert rows[0]["gap_median"] == pytest.approx(1.0, abs=1e-3)   # 3 stops: the optimum
+    assert "| 3 | 1 |" in B.markdown(rows, 0.2)
