@@ -26,7 +26,7 @@ import pandas as pd
 from analytics import petitions
 from analytics.reports import ReportError
 from auth import audit
-from auth.scope import mask_frame
+from auth.masking import mask_frame
 from store import db
 
 #: the columns of :meth:`Record.rows` (``manage.py report household``)

@@ -31,7 +31,7 @@ def search(con, u) -> None:
     q = st.text_input(t("household.search"), key=f"{KEY}.query", placeholder=t("household.search_placeholder"))
     if not q or not q.strip():
         return
-    from auth.scope import mask_frame
+    from auth.masking import mask_frame
 
     hits = db.df(con, "household_search", query=q.strip(), like=_like(q.strip()),
                  scope=None if u.scope is None else list(u.scope), limit=20)

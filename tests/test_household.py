@@ -133,6 +133,7 @@ def test_scope_refusal_and_masking(world):
     head = section(HH.open_record(con, "H01", leader, today=TODAY, audited=False).rows(), "household")
     got = dict(zip(head["item"], head["detail"]))
     assert got["head_name"] == "张*" and got["phone"] == "138****1234"
+    assert pd.isna(got["tags"]) and pd.isna(got["point"])      # sensitive: withheld from the leader
 
 
 def test_a_paired_leader_sees_the_record_outside_their_grids(tiny):

@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics import visits as V
 from analytics import walk as W
-from auth.scope import mask_frame
+from auth.masking import mask_frame
 from i18n import fmt_int
 from ui import common as C
 from ui.common import t
@@ -173,10 +173,10 @@ def show_walk(con, u, today: dt.date) -> None:
                   delta=t("walk.metric.vs_date", d=km(w.date_order_m)) if ratio is not None and ratio < 0.999 else None,
                   delta_color="off", delta_arrow="off")
     st.caption(_start_text(w) + " · " + t("walk.straight_lines"))
-    if len(stops):
+    if stops[["lon", "lat"]].notna().all(axis=1).any():
         from gis import maps
 
-        pts = stops
+        pts = stops.dropna(subset=["lon", "lat"])       # a point withheld by masking is not drawn
         lons = pts["lon"].astype(float).tolist() + ([w.start[0]] if w.start else [])
         lats = pts["lat"].astype(float).tolist() + ([w.start[1]] if w.start else [])
         pad = 0.001
