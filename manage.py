@@ -357,10 +357,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = grids.grid_directory(con, args.area, scope, on=args.on)[grids.GRID_COLUMNS]
     elif args.report == "household":
         from analytics import household
-        from auth import users
 
-        user = users.get_user(con, args.as_user) if args.as_user else None
-        df = household.open_record(con, args.code, user).rows()
+        df = household.open_record(con, args.code, user).rows()     # masked and audited for the --as user
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
     _write_report(mask_frame(df, user, con), args, args.report)   # masked exactly as the app masks

@@ -11,7 +11,7 @@ from store/migrations/0009 on; before that day only the current state is known).
 The page (pages/household.py) and ``manage.py report household --code CODE`` both show
 :meth:`Record.rows`, so they cannot differ. Scope and masking are those of every list: a household
 is visible when its grid lies in the user's areas (or the user's staff member is paired with it);
-names and phones are masked with :func:`auth.scope.mask_frame`. Opening a record is written to the
+names, phones, addresses, tags and points are masked with :func:`auth.masking.mask_frame`. Opening a record is written to the
 audit log (``household_view``: who looked at whose record, when), as the PIPL expects for
 sensitive personal information.
 """
