@@ -237,7 +237,11 @@ def schema_version(con: Any) -> int:
 
 
 def migrate(con: Any) -> int:
-    """Apply every migration newer than the database, each in its own transaction.
+    """Apply every migration the database has not had yet, in number order, each in its own transaction.
+
+    Numbers are handed out to branches in advance, so a database may already have a later one
+    (0010) when an earlier one (0009) lands: every version missing from ``schema_version`` is
+    applied, not only those above the highest.
 
     Returns the schema version after migrating.
     """
@@ -245,9 +249,11 @@ def migrate(con: Any) -> int:
         return con.migrate(migrations(POSTGRES))
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
-    current = start = schema_version(con)
+    current = schema_version(con)
+    applied = {int(r[0]) for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    changed = False
     for version, path in migrations(DUCKDB):
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -257,8 +263,8 @@ def migrate(con: Any) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
-    if current != start:
+        current, changed = max(current, version), True
+    if changed:
         # DuckDB 1.5 cannot replay some ALTER TABLEs (on tables with a nextval() default) from its
         # write-ahead log: write the migrated schema into the file now (duckdb/duckdb#18259).
         con.execute("CHECKPOINT")

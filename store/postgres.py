@@ -829,11 +829,13 @@ class PgConnection:
         return int(self._run("SELECT coalesce(max(version), 0) FROM schema_version", None).fetchone()[0])
 
     def migrate(self, migrations: list[tuple[int, Path]]) -> int:
-        """Apply the newer migrations, each in a transaction holding an advisory lock (so that
-        several processes starting at once migrate once)."""
+        """Apply every migration the database has not had yet, in number order (store.db.migrate),
+        each in a transaction holding an advisory lock, so that several processes starting at once
+        migrate once."""
         current = self.schema_version()
+        applied = self._applied()
         for version, path in migrations:
-            if version <= current:
+            if version in applied:
                 continue
             try:
                 with self.transaction():
@@ -848,8 +850,13 @@ class PgConnection:
                 if "postgis" in str(e).lower() or _lost(e) or isinstance(e, psycopg.errors.InsufficientPrivilege):
                     raise explain(e, self._pg.info) from None
                 raise
-            current = version
+            current = max(current, version)
         return current
+
+    def _applied(self) -> set[int]:
+        if not self.schema_version():
+            return set()
+        return {int(r[0]) for r in self._run("SELECT version FROM schema_version", None).fetchall()}
 
     # --- inside
     def _hold(self) -> None:

@@ -343,7 +343,7 @@ def test_cli_only_an_administrator_manages_accounts(capfd, inproc_db, monkeypatc
 
 
 def test_cli_an_administrator_named_with_as_manages_accounts(capfd, tmp_path, monkeypatch):
-    path = tmp_path / "tiny.duckdb"
+    path = F.new_db(tmp_path)
     F.build(path).close()
     monkeypatch.setenv("LIANXIN_PASSWORD", "a-strong-new-password-7")
     code, out, err = run_main(capfd, path, "--as", "admin", "users", "add", "clerk", "--role", "office",
