@@ -135,6 +135,9 @@ def build_parser() -> Parser:
                     help="also run the app's functions on this PostgreSQL store (postgresql://…, or 'throwaway' "
                          "for a temporary cluster), loaded from the data set")
 
+    cp = sub.add_parser("copy-to", help="copy this DuckDB database into a new PostgreSQL database (moving to a server)")
+    cp.add_argument("url", metavar="postgresql://USER@HOST:PORT/NAME")
+
     us = sub.add_parser("users", help="manage accounts")
     us.add_argument("action", choices=("add", "passwd", "disable", "enable", "unlock"))
     us.add_argument("name")
@@ -440,8 +443,37 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_copy_to(args: argparse.Namespace) -> int:
+    """Copy every table of the DuckDB file (--db) into a PostgreSQL database that holds nothing yet."""
+    from store import db
+    from store.transfer import copy_store
+
+    source = db.target(args.db)
+    if db.kind(source) != db.DUCKDB:
+        raise UsageError("copy-to: --db 应是 DuckDB 文件 / copy-to copies a DuckDB file (--db FILE) into PostgreSQL")
+    if db.kind(args.url) != db.POSTGRES:
+        raise UsageError(f"copy-to: 需要 postgresql:// 地址 / copy-to needs a postgresql:// URL, not {args.url!r}")
+    if not db.exists(source):
+        raise BadInput(f"没有数据库文件 {source} / there is no database file {source}")
+    duck = _connect(args)
+    _permitted(duck, args)
+    pg = db.connect(args.url)
+    _OPENED.append(pg)
+    _demo, _real, rows = db.execute(pg, "demo_database_state").fetchone()
+    stored = sum(pg.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("visits", "petitions", "staff"))
+    if rows or stored:
+        raise BadInput(f"{_shown(args.url)} 已有数据，不会覆盖：请指定一个新库名 / the PostgreSQL database already "
+                       f"holds data and is never overwritten: name a new database")
+    out = copy_store(duck, pg)
+    tables = {k: v for k, v in out.items() if k != "seconds"}
+    print(f"copied {source} to {_shown(args.url)}: {len(tables)} tables, "
+          f"{tables.get('households', 0):,} households, {tables.get('visits', 0):,} visits, "
+          f"{tables.get('petitions', 0):,} petitions ({out['seconds']:.1f} s)")
+    return EXIT_OK
+
+
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
-            "users": cmd_users, "bench": cmd_bench}
+            "users": cmd_users, "bench": cmd_bench, "copy-to": cmd_copy_to}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -661,7 +661,6 @@ class PgConnection:
         self._in_tx = False
         self._registered: set[str] = set()
         self._columns: dict[str, str] | None = None
-        self._lock = threading.Lock()
 
     # --- what the rest of the code calls
     @property

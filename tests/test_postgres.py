@@ -468,3 +468,39 @@ def test_a_replica_that_is_down_falls_back_to_the_primary(tiny, monkeypatch):
         assert got.set_index("code").loc[G211, "households"] == 2
     finally:
         c2.close()
+
+
+# ----------------------------------------------------------------------------- moving from the file to a server
+
+@PG_ONLY
+def test_copy_to_moves_a_duckdb_file_to_postgresql_with_the_same_numbers(tmp_path):
+    """manage.py --db FILE copy-to URL: every report reads the same on both afterwards; a database
+    that holds data already is never overwritten."""
+    import json
+
+    path = tmp_path / "county.duckdb"            # a DuckDB file, whatever the round
+    F.build(path).close()
+    url = F.new_db(tmp_path, "moved")
+    p = cli("copy-to", str(url), db_spec=path)
+    assert p.returncode == 0, p.stderr
+    assert "households" in p.stdout and "visits" in p.stdout
+    reports = [["report", "coverage", "--level", "grid", "--from", "2026-01-01", "--to", "2026-11-30"],
+               ["report", "quotas", "--week", "2026-W47"],
+               ["report", "unvisited", "--area", F.COUNTY, "--as-of", "2027-06-01"],
+               ["report", "hotspots", "--level", "village", "--from", "2026-01-01", "--to", "2026-11-30"]]
+    for args in reports:
+        a = cli(*args, "--format", "json", db_spec=path)
+        b = cli(*args, "--format", "json", db_spec=url)
+        assert a.returncode == b.returncode == 0, (a.stderr, b.stderr)
+        assert json.loads(a.stdout) == json.loads(b.stdout) != []
+    # the accounts came along (the same password hashes)
+    p = cli("--as", "leader", "report", "quotas", "--week", "2026-W47", db_spec=url)
+    assert p.returncode == 0, p.stderr
+    again = cli("copy-to", str(url), db_spec=path)
+    assert again.returncode == 1
+    assert "never overwritten" in one_line(again)
+
+
+def test_copy_to_needs_a_file_and_a_url(tmp_path):
+    p = cli("copy-to", str(tmp_path / "x.duckdb"), db_spec=tmp_path / "county.duckdb")
+    assert p.returncode == 2 and "postgresql://" in one_line(p)
