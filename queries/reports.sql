@@ -140,7 +140,7 @@ LEFT JOIN v ON v.staff_id = r.staff_id
 ORDER BY r.staff_id;
 
 -- name: quotas__postgres
--- quotas on PostgreSQL: the week's home visits read from the index (kind, visited_on, staff_id, hid)
+-- quotas on PostgreSQL: the week's home visits read from the index (visited_on, kind, hid, staff_id)
 -- alone, and counted at two levels (per staff member and day, per staff member and household)
 -- instead of count(DISTINCT …), which PostgreSQL does by sorting every group.
 WITH live AS (  -- who answers for which grid this week (store/migrations/0005)

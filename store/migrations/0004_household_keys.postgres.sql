@@ -18,9 +18,9 @@ CREATE UNIQUE INDEX households_hid ON households (hid);
 CREATE INDEX households_inactive ON households (hid) WHERE status <> 'active';
 -- coverage and hotspots count active households grid by grid, from this index alone
 CREATE INDEX households_active_grid ON households (grid_code, last_home_on, hid) WHERE status = 'active';
--- coverage of a range: the counted visits of the range by household key, read from the index alone
+-- the visits of a range by day and kind, with the household key and the staff member: coverage of
+-- a range and the weekly quota read them from this index alone
 DROP INDEX visits_day;
-CREATE INDEX visits_day_hid ON visits (visited_on, kind, hid);
+CREATE INDEX visits_day ON visits (visited_on, kind, hid, staff_id);
+-- one household's visits (its last home visit counted again, the unvisited look into the past)
 CREATE INDEX visits_hid ON visits (hid, kind, visited_on);
--- the weekly quota: a week's home visits by staff member, day and household, from the index alone
-CREATE INDEX visits_week ON visits (kind, visited_on, staff_id, hid);
