@@ -199,7 +199,9 @@ def _kwargs(info: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
         kw["dbname"] = dbname
     kw.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     kw.setdefault("application_name", APPLICATION)
-    kw["options"] = (kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE}").strip()
+    # custom plans always: a prepared query (psycopg prepares after five runs) is planned for the
+    # parameters of each call — one grid or the whole county — not once for all of them
+    kw["options"] = (kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan").strip()
     return kw
 
 

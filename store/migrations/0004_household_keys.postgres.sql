@@ -18,6 +18,8 @@ CREATE UNIQUE INDEX households_hid ON households (hid);
 CREATE INDEX households_inactive ON households (hid) WHERE status <> 'active';
 -- coverage and hotspots count active households grid by grid, from this index alone
 CREATE INDEX households_active_grid ON households (grid_code, last_home_on, hid) WHERE status = 'active';
+-- the newest last home visit (coverage asks it first) without reading every household
+CREATE INDEX households_last_home ON households (last_home_on);
 -- the visits of a range by day and kind, with the household key and the staff member: coverage of
 -- a range and the weekly quota read them from this index alone
 DROP INDEX visits_day;
