@@ -74,9 +74,9 @@ def head(rows: pd.DataFrame, rec: HH.Record) -> None:
     status = h.get("status")
     bits = []
     if status and status != "active":
-        bits.append("⚠️ " + _label("hh_status", status))
+        bits.append("⚠ " + _label("hh_status", status))
     if h.get("tags"):
-        bits.append("🏷️ " + md(h["tags"]))
+        bits.append(f"**{md(t('household.field.tags'))}**：{md(h['tags'])}")
     if bits:
         st.markdown(" · ".join(bits))
     last = rows.loc[(rows["section"] == "household") & (rows["item"] == "last_home_visit"), "date"].iloc[0]
@@ -100,15 +100,19 @@ def table(rows: pd.DataFrame, section: str, columns: dict[str, str]) -> None:
     if part.empty:
         st.caption(t(f"household.none.{section}"))
         return
-    out = pd.DataFrame({t(label): [_cell(section, col, v) for v in part[col]] for col, label in columns.items()})
+    out = pd.DataFrame({t(label): [_cell(section, col, v) + _late(col, r) for v, (_, r) in zip(part[col], part.iterrows())]
+                        for col, label in columns.items()})
     st.dataframe(out, hide_index=True, width="stretch", key=f"{KEY}.{section}")
+
+
+def _late(col: str, row: pd.Series) -> str:
+    """`` ⚠ 已逾期`` after a deadline that has passed."""
+    return f" ⚠ {t('household.overdue')}" if col == "until" and row["overdue"] is True else ""
 
 
 def _cell(section: str, col: str, v) -> str:
     if col in ("date", "until"):
         return _date(v)
-    if col == "overdue":
-        return "⚠️ " + t("household.overdue") if v is True else ""
     if col == "item" and section == "visit":
         return _label("visit", v)
     if col == "item" and section == "change":
@@ -133,8 +137,7 @@ def show(rec: HH.Record) -> None:
     if len(follow):
         st.markdown(f"**{t('household.follow_up_title', n=len(follow))}**")
         table(rows, "follow_up", {"date": "household.col.date", "item": "household.col.item",
-                                  "status": "household.col.status", "until": "household.col.until",
-                                  "overdue": "household.col.overdue"})
+                                  "status": "household.col.status", "until": "household.col.until"})
     n = {s: int((rows["section"] == s).sum()) for s in HH.SECTIONS}
     tabs = st.tabs([t("household.tab.visit", n=fmt_int(n["visit"], C.lang())),
                     t("household.tab.petition", n=fmt_int(n["petition"], C.lang())),
@@ -146,8 +149,8 @@ def show(rec: HH.Record) -> None:
                               "status": "household.col.issue"})
     with tabs[1]:
         table(rows, "petition", {"date": "household.col.received", "item": "household.col.petition",
-                                 "detail": "household.col.what", "status": "household.col.status",
-                                 "until": "household.col.until", "overdue": "household.col.overdue"})
+                                 "status": "household.col.status", "until": "household.col.until",
+                                 "detail": "household.col.what"})
     with tabs[2]:
         table(rows, "responsible", {"date": "household.col.from", "until": "household.col.to",
                                     "item": "household.col.grid", "detail": "household.col.person",

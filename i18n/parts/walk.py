@@ -83,7 +83,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "household.col.issue": ("问题办理", "Issue"),
     "household.col.status": ("状态", "Status"),
     "household.col.until": ("期限", "Due"),
-    "household.col.overdue": ("逾期", "Overdue"),
     "household.col.received": ("受理日期", "Received"),
     "household.col.petition": ("信访编号", "Petition"),
     "household.col.what": ("类别 · 渠道 · 人数", "Category · channel · people"),
