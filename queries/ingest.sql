@@ -141,13 +141,13 @@ ON CONFLICT (id) DO UPDATE SET
 
 -- name: households_grid_of
 -- The stored grid of the given households (an import as a scoped user may not touch others').
-SELECT code, grid_code FROM households WHERE code IN (SELECT unnest($codes));
+SELECT code, grid_code FROM households WHERE code IN (SELECT unnest($codes::VARCHAR[]));
 
 -- name: petitions_loc_of
 -- Where the given stored petitions are located (the petitions_located rule of migration 0003).
-SELECT id, loc FROM petitions_located WHERE id IN (SELECT unnest($codes));
+SELECT id, loc FROM petitions_located WHERE id IN (SELECT unnest($codes::VARCHAR[]));
 
 -- name: staff_grids_of
 -- The grids the given staff answer for now.
 SELECT staff_id, grid_code FROM staff_grids
-WHERE valid_to IS NULL AND staff_id IN (SELECT unnest($codes));
+WHERE valid_to IS NULL AND staff_id IN (SELECT unnest($codes::VARCHAR[]));
