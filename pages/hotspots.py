@@ -23,6 +23,8 @@ from gis import maps
 from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
 from store import db
 from ui import common as C
+from ui import downloads
+from ui import figures as F
 from ui.common import t
 from ui.geo import level_geometry
 
@@ -42,12 +44,6 @@ def _emerging(db_path: str, stamp: str, level: str, end: dt.date, fdr: bool,
               categories: tuple, channels: tuple, group_only: bool, unresolved_only: bool) -> H.Emerging:
     return H.emerging(C.con(), level, end, months=12, fdr=fdr, categories=list(categories) or None,
                       channels=list(channels) or None, group_only=group_only, unresolved_only=unresolved_only)
-
-
-def _record_export(area: str | None, detail: str) -> None:
-    from auth import audit
-
-    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
 
 
 # ----------------------------------------------------------------------------- labels
@@ -109,25 +105,30 @@ def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
 
 
 def _metrics(pets: pd.DataFrame, view: pd.DataFrame, level: str, overdue_n: int, repeats_n: int,
-             escalated_n: int, show_unlocated: bool) -> None:
+             escalated_n: int, show_unlocated: bool, filtered: bool) -> None:
+    """The headline: the figures shared with the other pages under their one name (ui/figures.py;
+    another name while a filter is on), then the hotspot page's own."""
     lang = C.lang()
     total = len(pets)
     located = int(pets["village_code"].notna().sum()) if total else 0
     hot_n = int((view["gi_bin"] > 0).sum())
     cold_n = int((view["gi_bin"] < 0).sum())
     c = st.columns(4)
-    c[0].metric(t("hotspots_page.metric.petitions"), t("unit.petitions", n=fmt_int(total, lang)))
+    F.metric(c[0], "petitions_received", total,
+             name=F.label("petitions_received_filtered") if filtered else None)
     c[1].metric(t("hotspots_page.metric.located"), fmt_int(located, lang),
                 delta=t("hotspots_page.metric.located_share", pct=fmt_pct(located / total if total else None, lang)),
-                delta_color="off")
-    c[2].metric(t("hotspots_page.metric.unlocated"), fmt_int(total - located, lang) if show_unlocated else "—",
-                help=t("hotspots_page.metric.unlocated_help"))
+                delta_color="off", delta_arrow="off")
+    if show_unlocated:         # unlocated petitions belong to no township: shown county-wide only
+        F.metric(c[2], "petitions_unlocated", total - located,
+                 name=t("hotspots_page.metric.unlocated_filtered") if filtered else None)
     c[3].metric(t("hotspots_page.metric.hot_areas", level=t(f"level.{level}")), fmt_int(hot_n, lang),
-                delta=t("hotspots_page.metric.cold_delta", n=cold_n), delta_color="off",
+                delta=t("hotspots_page.metric.cold_delta", n=cold_n), delta_color="off", delta_arrow="off",
                 help=t("hotspots_page.metric.hot_help"))
     d = st.columns(4)
-    d[0].metric(t("hotspots_page.metric.overdue"), fmt_int(overdue_n, lang), help=t("hotspots_page.metric.overdue_help"))
-    d[1].metric(t("hotspots_page.metric.repeats"), fmt_int(repeats_n, lang))
+    F.metric(d[0], "petitions_overdue", overdue_n,
+             name=F.label("petitions_overdue_filtered") if filtered else None)
+    F.metric(d[1], "petitions_repeat", repeats_n, days=H.repeat_days(C.con()))
     d[2].metric(t("hotspots_page.metric.escalated"), fmt_int(escalated_n, lang))
 
 
@@ -261,7 +262,7 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
     chart = pd.DataFrame({t("col.petitions"): total.to_numpy()},
                          index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months],
                                         name=t("col.month")))
-    st.bar_chart(chart, height=220)
+    st.bar_chart(chart, height=220, sort=False)      # the months in the order of time, not of their names
     st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'level.{level}'))}**")
     cls = em.classes.reindex(view_codes)
     table = pd.DataFrame({
@@ -323,7 +324,8 @@ def main() -> None:
     repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
     esc = H.escalated(pets)
     show_unlocated = area_code is None and H.county_wide(con, sc)
-    _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated)
+    filtered = bool(f["categories"] or f["channels"] or f["group_only"] or f["unresolved_only"])
+    _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated, filtered)
 
     stamp = _stamp()
     end = min(date_to, today)
@@ -376,11 +378,11 @@ def main() -> None:
                      column_config={labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
                                     labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
                                     labels["gi_p"]: st.column_config.NumberColumn(format="%.4f")})
-        st.download_button(t("export.xlsx"), data=export.to_xlsx_bytes({t("nav.hotspots"): view}, labels),
-                           file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
-                           mime=XLSX_MIME, key=f"{KEY}.xlsx", on_click=_record_export,
-                           args=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"),
-                           icon=":material/download:")
+        sheet = t("nav.hotspots")
+        downloads.button(t("export.xlsx"), lambda: export.to_xlsx_bytes({sheet: view}, labels),
+                         file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
+                         mime=XLSX_MIME, key=f"{KEY}.xlsx",
+                         audit=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"))
     with tabs[2]:
         st.caption(t("hotspots_page.repeats.caption", days=rdays))
         if repeats.empty:
