@@ -20,6 +20,8 @@ from gis import maps
 from i18n import column_labels, fmt_int, fmt_pct
 from store import db
 from ui import common as C
+from ui import downloads
+from ui import figures as F
 from ui.common import t
 from ui.geo import level_geometry
 
@@ -58,17 +60,12 @@ def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None
 
 # ----------------------------------------------------------------------------- exports
 
-def _record_export(area: str | None, detail: str) -> None:
-    from auth import audit
-
-    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
-
-
 def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, area: str | None,
              detail: Callable[[str], str], lang: str, cols: Sequence[Any]) -> None:
     """CSV (the contract's columns and headers, as ``manage.py report … --format csv``) and XLSX
     (headers in the page's language) download buttons; each download is written to the audit log.
-    The files are made only when a button is clicked."""
+    The files are made only when a button is clicked, and a click never reruns the page
+    (ui/downloads.py: every download works, however many in a row)."""
     labels = column_labels(frame.columns, lang)
     specs = (
         ("csv", "text/csv", lambda: export.to_csv_bytes(frame)),
@@ -76,10 +73,8 @@ def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, 
     )
     for col, (fmt, mime, data) in zip(cols, specs):
         with col:
-            st.download_button(t(f"coverage_page.export_{what}_{fmt}"), data=data,
-                               file_name=f"{base}-{stamp}.{fmt}", mime=mime, key=f"{KEY}.dl.{what}.{fmt}",
-                               on_click=_record_export, args=(area, detail(fmt)),
-                               icon=":material/download:")
+            downloads.button(t(f"coverage_page.export_{what}_{fmt}"), data, file_name=f"{base}-{stamp}.{fmt}",
+                             mime=mime, key=f"{KEY}.dl.{what}.{fmt}", audit=(area, detail(fmt)))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -120,19 +115,18 @@ def main() -> None:
     st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
                  end=date_to.isoformat(), kinds="、".join(t(f"kind.{k}") for k in kinds)))
 
-    # --- headline numbers, the benchmark beside them
+    # --- headline numbers, the benchmark beside them (under the figures' one names: ui/figures.py;
+    # counting other visit kinds than home visits is another figure, with another name)
+    home_only = list(kinds) == ["home"]
+    kinds_text = "、".join(t(f"kind.{k}") for k in kinds)
     m1, m2, m3, m4, m5 = st.columns(5)
-    m1.metric(t("coverage_page.metric_households"), fmt_int(head.households, lang))
-    m2.metric(t("coverage_page.metric_visited"), fmt_int(head.visited, lang))
-    delta = None
-    if head.coverage is not None:
-        delta = t("coverage_page.delta_points", delta=f"{(head.coverage - benchmark) * 100:+.1f}")
-    m3.metric(t("coverage_page.metric_coverage"), fmt_pct(head.coverage, lang), delta=delta,
-              help=t("metric.benchmark", value=fmt_pct(benchmark, lang)) + " · " + t("metric.benchmark_source"))
+    F.metric(m1, "households", head.households)
+    F.metric(m2, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
+    F.metric(m3, "coverage", head.coverage, benchmark=benchmark,
+             name=None if home_only else F.label("coverage_kinds", kinds=kinds_text))
     m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang),
               help=t("coverage_page.benchmark_help"))
-    m5.metric(t("coverage_page.metric_due"), fmt_int(len(due), lang),
-              help=t("coverage_page.due_help", date=as_of.isoformat(), days=days))
+    F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
 
     if not counts[2]:
         st.info(t("empty.no_households"))

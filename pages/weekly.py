@@ -23,6 +23,7 @@ from auth.scope import mask_frame
 from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
 from store import db
 from ui import common as C
+from ui import downloads
 from ui.common import t
 
 PAGE_SIZE = 10
@@ -58,11 +59,21 @@ def week_label(week: str) -> str:
     return fmt_week(int(y), int(w), lang())
 
 
-def week_picker(today: dt.date) -> str:
+def week_picker(today: dt.date, office: bool = False) -> str:
+    """The week shown: a grid worker's own current week; an office's or leader's last complete week
+    (a week that has not ended is judged before its days are over — on a Monday nobody has met the
+    quota yet). The current week is a click away, marked "in progress"."""
     weeks = V.weeks_back(today, 26)
-    week = st.selectbox(t("weekly_page.week"), weeks, index=0, key="weekly_week", format_func=week_label)
+    current = weeks[0]
+
+    def label(w: str) -> str:
+        return week_label(w) + (t("weekly_page.in_progress") if w == current else "")
+
+    week = st.selectbox(t("weekly_page.week"), weeks, index=1 if office else 0, key="weekly_week",
+                        format_func=label)
     start, end = parse_week(week)
-    st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat()))
+    st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat())
+               + (" · " + t("weekly_page.in_progress_note", today=today.isoformat()) if week == current else ""))
     return week
 
 
@@ -342,10 +353,11 @@ def office_view(con, u, week: str, today: dt.date) -> None:
         st.dataframe(full, hide_index=True, width="stretch")
         from analytics.export import to_xlsx_bytes
 
-        st.download_button(t("weekly_page.export"), data=to_xlsx_bytes({week: q[QUOTA_COLUMNS]},
-                                                                         labels=column_labels(QUOTA_COLUMNS, lang())),
-                           file_name=f"quotas-{week}.xlsx", key="weekly_export",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        heads = column_labels(QUOTA_COLUMNS, lang())
+        downloads.button(t("weekly_page.export"), lambda: to_xlsx_bytes({week: q[QUOTA_COLUMNS]}, labels=heads),
+                         file_name=f"quotas-{week}.xlsx", key="weekly_export",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         audit=(None, f"quotas {week} xlsx"))
 
 
 BELOW_TARGET_BG = "background-color: #fdeeee"
@@ -403,7 +415,7 @@ def main() -> None:
     flash()
     con = C.con()
     today = C.today()
-    week = week_picker(today)
+    week = week_picker(today, office)
     if office:
         office_view(con, u, week, today)
     else:

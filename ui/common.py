@@ -171,10 +171,16 @@ def period_range(kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None
 
 
 def selected_period() -> tuple[dt.date, dt.date]:
-    p = st.session_state.get("period")
-    if p:
-        return p
-    return period_range("year", today())
+    """The period chosen in the sidebar, ending today at the latest: every figure is "as of today",
+    so every page counts over the same days (a range wholly in the future is today alone)."""
+    start, end = st.session_state.get("period") or period_range("year", today())
+    return clamp_period(start, end, today())
+
+
+def clamp_period(start: dt.date, end: dt.date, ref: dt.date) -> tuple[dt.date, dt.date]:
+    """``(start, end)`` cut at ``ref``: ``end`` no later than ``ref``, ``start`` no later than ``end``."""
+    end = min(end, ref)
+    return min(start, end), end
 
 
 # ----------------------------------------------------------------------------- sidebar
@@ -223,4 +229,5 @@ def sidebar() -> None:
         else:
             rng = period_range(kind, ref)
         st.session_state["period"] = rng
-        st.caption(t("period.range", start=rng[0].isoformat(), end=rng[1].isoformat()))
+        shown = clamp_period(*rng, ref)
+        st.caption(t("period.range", start=shown[0].isoformat(), end=shown[1].isoformat()))

@@ -21,19 +21,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.scope_area": ("范围：{name}", "Area: {name}"),
 
     # metrics
-    "hotspots_page.metric.petitions": ("时段内信访件", "Petitions in period"),
     "hotspots_page.metric.located": ("已定位", "Located"),
-    "hotspots_page.metric.unlocated": ("无法定位", "Unlocated"),
     "hotspots_page.metric.hot_areas": ("热点区域（{level}）", "Hot spots ({level})"),
     "hotspots_page.metric.hot_help": ("Gi* 热点（90% 及以上置信度）的区域数", "Areas that are Gi* hot spots at 90 % confidence or more"),
     "hotspots_page.metric.cold_delta": ("冷点 {n} 个", "{n} cold spots"),
     "hotspots_page.metric.located_share": ("占 {pct}", "{pct} of all"),
-    "hotspots_page.metric.unlocated_help": ("没有户编号、坐标或村编码，无法落到村的信访件：计数但不上图",
-                                            "No household, point or village code: counted, not mapped"),
-    "hotspots_page.metric.repeats": ("90天内重复信访", "Repeat petitions (90 days)"),
+    "hotspots_page.metric.unlocated_filtered": ("无法定位（筛选后）", "Unlocated (filtered)"),
     "hotspots_page.metric.escalated": ("越级到市/省/京", "Escalated to city/province/Beijing"),
-    "hotspots_page.metric.overdue": ("逾期件", "Overdue"),
-    "hotspots_page.metric.overdue_help": ("未按期答复（7个工作日）或未按期办结（60天）的信访件", "Petitions past their reply (7 working days) or closing (60 days) deadline"),
 
     # map
     "hotspots_page.map.title": ("地图", "Map"),
