@@ -106,6 +106,14 @@ def build_parser() -> Parser:
     mo = rsub.add_parser("monthly", help="the monthly 通报 as XLSX")
     mo.add_argument("--month", required=True)
     mo.add_argument("--output", metavar="FILE.xlsx")
+    pa = rsub.add_parser("pace", help="coverage projected to --to at the recent pace")
+    pa.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    pa.add_argument("--to", dest="date_to", required=True, type=_date, help="the period's end (projected to)")
+    pa.add_argument("--from", dest="date_from", type=_date, default=None, help="the period's start (default 1 January)")
+    pa.add_argument("--as-of", dest="as_of", type=_date, default=None, help="the day of the forecast (default today)")
+    pa.add_argument("--kinds", default="home")
+    pa.add_argument("--backtest", action="store_true", help="compare with the coverage reached by --to")
+    out_opts(pa)
     g = rsub.add_parser("grids", help="who is responsible for each grid")
     g.add_argument("--area", required=True)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
@@ -296,6 +304,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = reports.unvisited(con, args.area, args.as_of, days=args.days, scope=scope)
     elif args.report == "hotspots":
         df = reports.hotspots(con, args.level, args.date_from, args.date_to, fdr=args.fdr, scope=scope)
+    elif args.report == "pace":
+        df = _pace(con, args, scope)
     elif args.report == "grids":
         from analytics import grids
 
@@ -304,6 +314,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown report {args.report}")
     _write_report(df, args, args.report)
     return EXIT_OK
+
+
+def _pace(con, args: argparse.Namespace, scope):
+    """``report pace``: the coverage page's pace rows, worst projected shortfall first; with
+    ``--backtest`` the forecast made on --as-of against the coverage reached by --to."""
+    from analytics import pace
+    from analytics.monthly import report_day
+
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    date_from = args.date_from or pace.default_start(args.date_to)
+    as_of = args.as_of or min(report_day(), args.date_to)
+    if args.backtest:
+        bt = pace.backtest(con, args.level, date_from, as_of, args.date_to, kinds=kinds, scope=scope)
+        if bt.mae is not None:
+            print(f"backtest {args.level} {date_from}..{args.date_to} forecast on {as_of}: {len(bt.rows)} areas, "
+                  f"mean absolute error {bt.mae * 100:.1f} points, bias {bt.bias * 100:+.1f} points, "
+                  f"within 5 points {bt.within_5pts:.0%}, reach-the-benchmark verdict right {bt.verdict_right:.0%}",
+                  file=sys.stderr)
+        return bt.rows
+    return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
 
 
 def cmd_users(args: argparse.Namespace) -> int:

@@ -150,6 +150,24 @@ RULE_RANGES: dict[str, tuple[float, float, bool, str]] = {
     "pairing_quota_rank4": (0, 50, True, "结穷亲户数（四级）"),
     "pairing_quota_rank5": (0, 50, True, "结穷亲户数（五级）"),
     "households_per_staff_max": (1, 10000, True, "每人负责户数上限"),
+    "pace_weeks": (1, 52, True, "覆盖进度按最近几周推算"),
+    "watch_min_score": (0, 100, False, "列入观察名单的最低风险分"),
+    "watch_w_repeat": (0, 100, False, "风险分：重复信访"),
+    "watch_w_overdue": (0, 100, False, "风险分：逾期"),
+    "watch_w_unsatisfied": (0, 100, False, "风险分：办结不满意"),
+    "watch_w_partly": (0, 100, False, "风险分：办结基本满意"),
+    "watch_w_group": (0, 100, False, "风险分：集体访"),
+    "watch_w_category": (0, 100, False, "风险分：类别越级多"),
+    "watch_category_lift": (1, 100, False, "类别越级率倍数"),
+    "watch_category_min": (1, 10000, True, "类别最少越级件数"),
+    "watch_w_hotspot": (0, 100, False, "风险分：热点村"),
+    "watch_w_village_listed": (0, 100, False, "村的风险分：每件在名单上的信访"),
+    "watch_recent_days": (0, 730, True, "办结后继续观察的天数"),
+    "watch_lead_days": (1, 365, True, "命中率提前天数"),
+    "survey_share": (0, 1, False, "民意调查抽样比例"),
+    "survey_min": (1, 10000, True, "每个乡镇最少抽样人数"),
+    "survey_exclude_months": (0, 24, True, "近几个月调查过的户不再抽取"),
+    "survey_weight": (0, 1, False, "民意调查在乡镇考核中的权重"),
 }
 
 
@@ -177,6 +195,8 @@ def validate_rule(key: str, value: Any) -> float:
         if integer:
             raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，"
                             f"“{_fmt(v)}”超出范围，请改正")
+        if hi != 1:
+            raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，“{_fmt(v)}”超出范围，请改正")
         hint = "，例如 97.8 % 写作 0.978" if v > 1 else ""
         raise RuleError(f"{label}（{key}）是 0 到 1 之间的比例{hint}，“{_fmt(v)}”超出范围，请改正")
     return v

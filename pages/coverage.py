@@ -15,6 +15,7 @@ import streamlit as st
 
 from analytics import coverage_page as CP
 from analytics import export
+from analytics import pace as P
 from analytics.reports import VISIT_KINDS
 from gis import maps
 from i18n import column_labels, fmt_int, fmt_pct
@@ -23,6 +24,7 @@ from ui import common as C
 from ui import downloads
 from ui import figures as F
 from ui.common import t
+from ui import pace as UP
 from ui.geo import level_geometry
 
 KEY = "coverage_page"
@@ -111,6 +113,9 @@ def main() -> None:
     level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
     head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
     due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
+    pace_rows = P.pace(con, level, date_from, date_to, as_of, kinds, sc, parent=area.code)
+    pace_head = P.headline(con, area.code, area.level, date_from, date_to, as_of, kinds, sc, rows=pace_rows)
+    pace_weeks = int(db.rule(con, "pace_weeks"))
 
     st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
                  end=date_to.isoformat(), kinds="、".join(t(f"kind.{k}") for k in kinds)))
@@ -128,6 +133,9 @@ def main() -> None:
               help=t("coverage_page.benchmark_help"))
     F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
 
+    pace_line = UP.sentence(pace_head, date_to, benchmark, pace_weeks, lang)
+    if pace_line:
+        st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:
         st.info(t("empty.no_households"))
 
@@ -141,9 +149,10 @@ def main() -> None:
     # --- the map
     with map_col:
         st.subheader(t("coverage_page.map_title", level=level_name))
-        frame = CP.map_frame(level_geometry(level), rows, lang)
+        colour = UP.colour_choice(f"{KEY}.colour")
+        frame = CP.map_frame(level_geometry(level), UP.with_pace(rows, pace_rows), lang)
         labels = column_labels(["name", "households", "visited", "coverage", "household_code",
-                                "head_name", "last_visit", "tags"], lang)
+                                "head_name", "last_visit", "tags", "projected", "shortfall", "needed_per_week"], lang)
         if not len(rows):
             st.info(t("coverage_page.no_rows"))
         elif not len(frame):
@@ -151,14 +160,17 @@ def main() -> None:
         else:
             if drill:
                 st.caption(t("coverage.drill_hint"))
-            m = CP.build_map(frame, CP.coverage_classes(benchmark), labels, due=due, lang=lang,
-                             legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
-            result = maps.render(m, key=f"{KEY}.map.{suffix}", height=MAP_HEIGHT,
+            if colour == "shortfall":
+                m = UP.shortfall_map(frame, labels, lang)
+            else:
+                m = CP.build_map(frame, CP.coverage_classes(benchmark), labels, due=due, lang=lang,
+                                 legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
+            result = maps.render(m, key=f"{KEY}.map.{colour}.{suffix}", height=MAP_HEIGHT,
                                  returned_objects=["last_active_drawing"] if drill else [])
             if drill and handle_click(result, allowed=frame["code"].tolist(), frame=frame):
                 st.session_state[f"{KEY}.nonce"] = nonce + 1
                 st.rerun()
-            if len(due) > CP.MAX_POINTS:
+            if colour == "coverage" and len(due) > CP.MAX_POINTS:
                 st.caption(t("coverage_page.points_capped", n=fmt_int(CP.MAX_POINTS, lang)))
 
     # --- the table, with a 12-month trend per area
@@ -167,12 +179,12 @@ def main() -> None:
         trend_end = as_of
         start, _ = CP.trend_months(trend_end)
         trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
-        table = CP.table_frame(rows, trend)
+        table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)   # worst projected shortfall first
         heads = column_labels(table.columns, lang)
         event = st.dataframe(
             table, hide_index=True, width="stretch", placeholder="—",
-            column_order=["name", "households", "visited", "coverage", "trend", "code"],
-            column_config={
+            column_order=UP.table_order(),
+            column_config={**UP.column_config(heads, pace_weeks),
                 "name": st.column_config.TextColumn(heads["name"], pinned=True),
                 "code": st.column_config.TextColumn(heads["code"]),
                 "households": st.column_config.NumberColumn(heads["households"], format="localized"),

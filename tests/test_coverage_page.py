@@ -222,7 +222,7 @@ def test_map_click_drills_down(tiny_ro, monkeypatch):
     assert clicks
     m = _metrics(at)
     assert m["在册户数"] == "6" and m["入户覆盖率"] == "83.3 %"                      # township T1 一镇
-    assert _area_table(at)["code"].tolist() == [F.V11, F.V12]
+    assert _area_table(at)["code"].tolist() == [F.V12, F.V11]                 # worst projected shortfall first
     assert at.session_state["area"].code == F.T1
     assert not at.exception
 
@@ -268,7 +268,7 @@ def test_office_never_sees_other_township(tiny_ro, monkeypatch):
     text = _texts(at)
     for code in (F.T2, F.V21, F.G211, F.G212, "H08", "H09", "二镇", "丙村"):
         assert code not in text, code
-    assert _area_table(at)["code"].tolist() == [F.V11, F.V12]
+    assert _area_table(at)["code"].tolist() == [F.V12, F.V11]                 # worst projected shortfall first
     assert not at.exception
 
 

@@ -1,0 +1,74 @@
+"""Strings of issue 21: the coverage pace (coverage page), the escalation watch-list (hotspots page)
+and the 民意调查 (survey page)."""
+ENTRIES: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ report columns
+    "col.pace_per_week": ("近期每周新走访户", "New households a week"),
+    "col.projected_visited": ("预计期末已走访户", "Projected households visited"),
+    "col.projected": ("预计期末覆盖率", "Projected coverage"),
+    "col.benchmark": ("基准", "Benchmark"),
+    "col.shortfall": ("预计差距", "Projected shortfall"),
+    "col.needed_per_week": ("每周需新走访户", "Needed a week"),
+    "col.weeks_left": ("剩余周数", "Weeks left"),
+    "col.actual": ("实际覆盖率", "Actual coverage"),
+    "col.error": ("误差", "Error"),
+    "col.forecast_reaches": ("预测达到基准", "Forecast to reach"),
+    "col.actual_reaches": ("实际达到基准", "Reached"),
+
+    # ------------------------------------------------------------------ coverage pace
+    "pace.sentence": ("按近{weeks}周的进度（每周新走访 {pace} 户），到 {end} 预计覆盖率 {projected}",
+                      "At the pace of the last {weeks} weeks ({pace} new households a week), coverage by {end} "
+                      "will be {projected}"),
+    "pace.needed": ("；要达到基准 {benchmark}，每周需新走访 {needed} 户，比现在多 {extra} 户。",
+                    "; to reach the benchmark {benchmark}, {needed} new households a week are needed, {extra} more "
+                    "than now."),
+    "pace.on_track": ("；要达到基准 {benchmark}，每周需新走访 {needed} 户，按现在的进度可以做到。",
+                      "; reaching the benchmark {benchmark} needs {needed} new households a week, which the "
+                      "current pace does."),
+    "pace.reached": ("，已达到基准 {benchmark}。", ", already at the benchmark {benchmark}."),
+    "pace.too_late": ("；期末已到，未达到基准 {benchmark}。", "; the period is over and the benchmark {benchmark} "
+                      "was not reached."),
+    "pace.not_started": ("所选时段还没有开始，到 {end} 的进度无从推算", "The period has not begun: there is no pace "
+                         "to project to {end} yet"),
+    "pace.colour_by": ("地图颜色", "Colour the map by"),
+    "pace.mode.coverage": ("覆盖率", "Coverage"),
+    "pace.mode.shortfall": ("预计期末差距", "Projected shortfall"),
+    "pace.legend.title": ("预计期末比基准差（百分点）", "Projected shortfall (points below benchmark)"),
+    "pace.legend.on_track": ("预计可达基准", "Projected to reach the benchmark"),
+    "pace.legend.range": ("差 {low}–{high} 个百分点", "{low}–{high} points short"),
+    "pace.legend.above": ("差 {low} 个百分点以上", "More than {low} points short"),
+    "pace.points": ("{value} 个百分点", "{value} points"),
+    "pace.help.pace": ("最近 {weeks} 周平均每周第一次被走访到的户数", "Households reached for the first time in "
+                       "the period, per week, over the last {weeks} weeks"),
+    "pace.help.projected": ("按近期进度推算的期末覆盖率：每周走访到的户占尚未走访户的比例保持不变",
+                            "Coverage at the period's end if each week reaches the same share of the households "
+                            "not yet reached as lately"),
+    "pace.help.shortfall": ("基准减去预计期末覆盖率（预计能达到基准时为 0）",
+                            "The benchmark minus the projected coverage (0 when projected to reach it)"),
+    "pace.help.needed": ("从今天到期末，每周平均需要新走访多少户才能达到基准",
+                         "New households a week needed from now to the period's end to reach the benchmark"),
+
+    # ------------------------------------------------------------------ rules (administration page)
+    "admin_page.unit.weeks": ("周", "weeks"),
+    "admin_page.unit.points": ("分", "points"),
+    "admin_page.unit.people": ("人", "people"),
+    "admin_page.unit.months": ("个月", "months"),
+    "admin_page.rule.pace_weeks": ("覆盖进度按最近几周的新走访户推算", "Weeks of recent visits the coverage pace is taken from"),
+    "admin_page.rule.watch_min_score": ("风险分达到多少列入越级风险观察名单", "Score that puts an item on the escalation watch-list"),
+    "admin_page.rule.watch_w_repeat": ("风险分：重复信访（同一户在重复信访期限内再次信访）",
+                                       "Score: repeat petition (same household within the repeat window)"),
+    "admin_page.rule.watch_w_overdue": ("风险分：逾期未答复或未办结", "Score: reply or closing overdue"),
+    "admin_page.rule.watch_w_unsatisfied": ("风险分：办结时不满意", "Score: closed unsatisfied"),
+    "admin_page.rule.watch_w_partly": ("风险分：办结时基本满意", "Score: closed partly satisfied"),
+    "admin_page.rule.watch_w_group": ("风险分：5人及以上集体访", "Score: group petition (5 people or more)"),
+    "admin_page.rule.watch_w_category": ("风险分：所属类别近12个月越级多", "Score: a category that escalated often in the last 12 months"),
+    "admin_page.rule.watch_category_lift": ("类别越级率达到全县的几倍算“越级多”", "How many times the county's escalation rate makes a category escalate often"),
+    "admin_page.rule.watch_category_min": ("类别近12个月至少越级几件才算“越级多”", "Fewest escalations in 12 months for a category to escalate often"),
+    "admin_page.rule.watch_w_hotspot": ("风险分：所在村是新出现、连续或加剧的热点", "Score: the village is a new, consecutive or intensifying hot spot"),
+    "admin_page.rule.watch_w_village_listed": ("村的风险分：村内每有一件信访在观察名单上", "Village score: per petition of the village on the watch-list"),
+    "admin_page.rule.watch_recent_days": ("办结时不满意或基本满意的信访，办结后继续观察几天", "Days a petition closed unsatisfied or partly satisfied stays watched"),
+    "admin_page.rule.watch_lead_days": ("命中率：越级前多少天已在观察名单上", "Hit rate: days before escalating an item must have been listed"),
+    "admin_page.rule.survey_share": ("民意调查每个乡镇抽样不少于常住人口的比例", "Survey sample: share of each township's resident population"),
+    "admin_page.rule.survey_min": ("民意调查每个乡镇至少抽几人", "Survey sample: fewest people per township"),
+    "admin_page.rule.survey_exclude_months": ("近几个月已抽中调查的户不再抽取", "Months a surveyed household is left out of new samples"),
+    "admin_page.rule.survey_weight": ("民意调查满意率在乡镇考核得分中的权重（三维考核）", "Weight of survey satisfaction in the township score"),
+}

@@ -1,0 +1,121 @@
+"""The coverage page's pace: the sentence under the headline numbers, the map coloured by projected
+shortfall, and the pace columns of the table.
+
+The numbers are :func:`analytics.pace.pace` (what ``manage.py report pace`` prints); this module only
+words and draws them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from analytics import pace as P
+from i18n import fmt_int, fmt_num, fmt_pct
+from ui.common import t
+
+#: The map colours: coverage (the page's own scale) or projected shortfall.
+MODES = ("coverage", "shortfall")
+PACE_TABLE_COLUMNS = ["pace_per_week", "projected", "shortfall", "needed_per_week"]
+
+
+def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, lang: str) -> str | None:
+    """"按近8周的进度（每周新走访 3 户），到 2026-12-31 预计覆盖率 91.3 %；每周需新走访 17 户（比现在多 14 户）".
+
+    None when there is nothing to say (no households).
+    """
+    if not head.households:
+        return None
+    if head.pace_per_week is None:
+        return t("pace.not_started", end=date_to.isoformat())
+    text = t("pace.sentence", weeks=weeks, pace=fmt_num(head.pace_per_week, 1, lang), end=date_to.isoformat(),
+             projected=fmt_pct(head.projected, lang))
+    if head.needed_per_week is None:
+        return text + t("pace.too_late", benchmark=fmt_pct(benchmark, lang))
+    if head.needed_per_week == 0:
+        return text + t("pace.reached", benchmark=fmt_pct(benchmark, lang))
+    extra = head.needed_per_week - head.pace_per_week
+    if extra <= 0:
+        return text + t("pace.on_track", benchmark=fmt_pct(benchmark, lang), needed=fmt_int(head.needed_per_week, lang))
+    return text + t("pace.needed", benchmark=fmt_pct(benchmark, lang), needed=fmt_int(head.needed_per_week, lang),
+                    extra=fmt_num(extra, 1, lang))
+
+
+def colour_choice(key: str) -> str:
+    """The map's colouring: coverage (default) or projected shortfall."""
+    mode = st.radio(t("pace.colour_by"), MODES, horizontal=True, key=key,
+                    format_func=lambda m: t(f"pace.mode.{m}"))
+    return mode if mode in MODES else "coverage"
+
+
+def legend_items(lang: str) -> list[tuple[str, str]]:
+    """(colour, label) of the shortfall map, on-track first, grey "no households" last."""
+    from analytics.coverage_page import NO_DATA_COLOR
+
+    bins, colors = P.shortfall_classes()
+    items = [(colors[0], t("pace.legend.on_track"))]
+    for i in range(1, len(colors)):
+        lo, hi = bins[i], bins[i + 1]
+        if i == len(colors) - 1:
+            items.append((colors[i], t("pace.legend.above", low=_pts(max(lo, 0.0)))))
+        else:
+            items.append((colors[i], t("pace.legend.range", low=_pts(max(lo, 0.0)), high=_pts(hi))))
+    items.append((NO_DATA_COLOR, t("legend.no_data")))
+    return items
+
+
+def _pts(v: float) -> str:
+    return f"{v * 100:.0f}"
+
+
+def shortfall_map(frame: gpd.GeoDataFrame, labels: Mapping[str, str], lang: str, tiles: str | None = None):
+    """The folium map of ``frame`` (:func:`analytics.coverage_page.map_frame` of the pace rows)
+    coloured by projected shortfall; the tooltip gives coverage, projection and what is needed."""
+    from analytics.coverage_page import NO_DATA_COLOR
+    from gis import maps
+
+    g = frame.copy()
+    g["projected_text"] = [fmt_pct(v, lang) for v in g["projected"]]
+    g["needed_text"] = [fmt_int(v, lang) for v in g["needed_per_week"]]
+    bins, colors = P.shortfall_classes()
+    m = maps.base_map(bounds=g.total_bounds if len(g) else None, tiles=tiles)
+    if len(g):
+        maps.choropleth_layer(
+            m, g, "shortfall", bins, colors,
+            fields=["name", "coverage_text", "projected_text", "shortfall", "needed_text"],
+            aliases=[labels["name"], labels["coverage"], labels["projected"], labels["shortfall"],
+                     labels["needed_per_week"]],
+            label_fn=lambda v: t("pace.points", value=f"{v * 100:.1f}"), key="code",
+            no_data_color=NO_DATA_COLOR, no_data_label=t("legend.no_data"), name=t("pace.legend.title"))
+    maps.add_legend(m, t("pace.legend.title"), legend_items(lang))
+    return m
+
+
+def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
+    """Streamlit column settings of the pace columns in the coverage table."""
+    return {
+        "pace_per_week": st.column_config.NumberColumn(heads["pace_per_week"], format="%.1f",
+                                                       help=t("pace.help.pace", weeks=weeks)),
+        "projected": st.column_config.NumberColumn(heads["projected"], format="percent",
+                                                   help=t("pace.help.projected")),
+        "shortfall": st.column_config.NumberColumn(heads["shortfall"], format="percent",
+                                                   help=t("pace.help.shortfall")),
+        "needed_per_week": st.column_config.NumberColumn(heads["needed_per_week"], format="localized",
+                                                         help=t("pace.help.needed")),
+    }
+
+
+def table_order() -> list[str]:
+    """The coverage table's columns with the pace: the projection right after today's coverage."""
+    return ["name", "coverage", "projected", "shortfall", "needed_per_week", "pace_per_week", "households",
+            "visited", "trend", "code"]
+
+
+def with_pace(rows: pd.DataFrame, pace_rows: pd.DataFrame) -> pd.DataFrame:
+    """The coverage rows with the pace columns beside them, worst projected shortfall first."""
+    out = rows.merge(pace_rows[["code"] + PACE_TABLE_COLUMNS], on="code", how="left")
+    order = P.by_shortfall(pace_rows)["code"].tolist()
+    return out.set_index("code").loc[order].reset_index() if set(order) == set(out["code"]) else out
