@@ -113,8 +113,9 @@ def main() -> None:
     level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
     head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
     due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
-    pace_rows = P.pace(con, level, date_from, date_to, as_of, kinds, sc, parent=area.code)
-    pace_head = P.headline(con, area.code, area.level, date_from, date_to, as_of, kinds, sc, rows=pace_rows)
+    pace_end = max(C.period_end(), date_to)           # the pace projects to the period's end, even a future one
+    pace_rows = P.pace(con, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
+    pace_head = P.headline(con, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows)
     pace_weeks = int(db.rule(con, "pace_weeks"))
 
     st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
@@ -133,7 +134,7 @@ def main() -> None:
               help=t("coverage_page.benchmark_help"))
     F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
 
-    pace_line = UP.sentence(pace_head, date_to, benchmark, pace_weeks, lang)
+    pace_line = UP.sentence(pace_head, pace_end, benchmark, pace_weeks, lang)
     if pace_line:
         st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:

@@ -103,7 +103,7 @@ with left:
             item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
             new_status = st.selectbox(t("petitions_page.new_status"), ["in_progress", "replied", "closed"],
                                       format_func=lambda x: t(f"status.{x}"), key="pet_new_status")
-            when = st.date_input(t("petitions_page.date"), today, max_value=today, key="pet_date")
+            when = st.date_input(t("petitions_page.date"), today, key="pet_date")   # a future date: refused
             text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
             sat = st.selectbox(t("petitions_page.satisfaction"), [None, *petitions.SATISFACTION],
                                format_func=lambda x: t("petitions_page.satisfaction_none") if x is None

@@ -180,10 +180,8 @@ def show_due(con, u, today: dt.date) -> None:
     n = len(due)
     st.caption(t("weekly_page.due_count", n=fmt_int(n, lang()), days=days))
     pages = (n + PAGE_SIZE - 1) // PAGE_SIZE
-    page = 1
-    if pages > 1:
-        page = st.selectbox(t("weekly_page.due_page"), list(range(1, pages + 1)), index=0, key="weekly_due_page",
-                            format_func=lambda p: f"{p} / {pages}")
+    # the page picker goes below the table: above it, the table's toolbar covered it on a phone
+    page = min(max(int(st.session_state.get("weekly_due_page", 1)), 1), pages)
     part = due.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     table = pd.DataFrame({
         t("weekly_page.col.household"): [f"{r['head_name']} {r['household_code']}" for _, r in part.iterrows()],
@@ -192,6 +190,8 @@ def show_due(con, u, today: dt.date) -> None:
     })
     st.dataframe(table, hide_index=True, width="stretch")
     if pages > 1:
+        st.selectbox(t("weekly_page.due_page"), list(range(1, pages + 1)), key="weekly_due_page",
+                     format_func=lambda p: f"{p} / {pages}")
         st.caption(t("weekly_page.due_showing", start=(page - 1) * PAGE_SIZE + 1,
                      end=min(page * PAGE_SIZE, n), n=fmt_int(n, lang())))
     show_map(due)
@@ -235,22 +235,31 @@ def visit_form(con, u, today: dt.date) -> None:
                             format_func=lambda c: labels.get(c, c), placeholder=t("weekly_page.household_placeholder"))
         kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind",
                             format_func=lambda k: t(f"kind.{k}"))
-        day = st.date_input(t("weekly_page.date"), value=today, max_value=today,
-                            min_value=today - dt.timedelta(days=366), key="weekly_date", format="YYYY-MM-DD")
+        # no limits: a date typed in beyond them was silently replaced (a future date by today);
+        # record_visit refuses a wrong date with a sentence instead
+        day = st.date_input(t("weekly_page.date"), value=today, key="weekly_date", format="YYYY-MM-DD")
         note = st.text_area(t("weekly_page.note"), key="weekly_note", max_chars=V.NOTE_MAX, height=80,
                             placeholder=t("weekly_page.note_help"))
         action = st.checkbox(t("weekly_page.needs_action"), key="weekly_needs_action")
         ok = st.form_submit_button(t("weekly_page.submit"), type="primary", width="stretch")
     if ok:
         if not code:
-            st.error(t("weekly_page.pick_household"))
+            say("error", t("weekly_page.pick_household"))
             return
         try:
             created, msg = V.record_visit(con, u, code, day, kind, note, bool(action), today=today, lang=lang())
         except V.VisitError as e:
-            st.error(e.text(lang()))
+            say("error", e.text(lang()))
             return
-        (st.success if created else st.warning)(msg)
+        say("success" if created else "warning", msg)
+
+
+def say(kind: str, msg: str) -> None:
+    """A message below the form, and the same where the phone's screen is, whatever its scroll (the
+    one below the form lands below the fold when the save button was at the bottom of the screen)."""
+    getattr(st, kind)(msg)
+    icons = {"success": ":material/check_circle:", "warning": ":material/info:", "error": ":material/error:"}
+    st.toast(msg, icon=icons[kind])
 
 
 def recent_visits(con, u, today: dt.date) -> None:
@@ -274,8 +283,8 @@ def recent_visits(con, u, today: dt.date) -> None:
         with st.form(f"weekly_edit_form_{vid}"):
             kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=VISIT_KINDS.index(r["kind"]),
                                 format_func=lambda k: t(f"kind.{k}"), key=f"weekly_edit_kind_{vid}")
-            day = st.date_input(t("weekly_page.date"), value=old_day, max_value=max(today, old_day),
-                                key=f"weekly_edit_date_{vid}", format="YYYY-MM-DD")
+            day = st.date_input(t("weekly_page.date"), value=old_day, key=f"weekly_edit_date_{vid}",
+                                format="YYYY-MM-DD")
             note = st.text_area(t("weekly_page.note"), value=r["note"] or "", max_chars=V.NOTE_MAX, height=80,
                                 key=f"weekly_edit_note_{vid}")
             action = st.checkbox(t("weekly_page.needs_action"), value=bool(r["needs_action"]),
