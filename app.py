@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ui import common as C  # noqa: E402
-from ui import phone, session  # noqa: E402
+from ui import phone, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
 
 log = logging.getLogger("lianxin")
@@ -143,6 +143,7 @@ def main() -> None:
         if not C.db_path().exists():
             return
         st.rerun()
+    warm.hotspots_in_background()      # once per process: the first 信访热点 does not wait for its statistics
     u = C.user()
     if u is None and (u := session.restore(C.con())) is not None:     # a reload within the idle window
         start_session(u)

@@ -136,7 +136,7 @@ def column_labels(columns: Iterable[str], lang: str | None = DEFAULT_LANG) -> di
 
 
 def gi_bin_label(gi_bin: Any, lang: str | None = DEFAULT_LANG) -> str:
-    """The Gi* class name: ``3`` → ``"热点（99% 置信度）"`` … ``-3``; empty → ``"无数据"``."""
+    """The Gi* class name: ``3`` → ``"热点（99 % 置信度）"`` … ``-3``; empty → ``"无数据"``."""
     if _missing(gi_bin):
         return t("gi_bin.none", lang)
     b = max(-3, min(3, int(gi_bin)))

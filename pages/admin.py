@@ -127,7 +127,7 @@ def audit_section() -> None:
     shown = log.drop(columns=["id"]).copy()
     shown["action"] = [_action_label(a) for a in shown["action"]]
     labels = {c: t(f"{KEY}.col.{c}") for c in shown.columns}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch",
+    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch", placeholder="—",
                  key=f"{KEY}.audit_table",
                  column_config={labels["logged_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
     downloads.button(t(f"{KEY}.audit_export"), lambda: export.to_csv_bytes(log.drop(columns=["id"])),

@@ -18,7 +18,7 @@ from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS
 from gis import maps
-from i18n import column_labels, fmt_int, fmt_pct
+from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
 from store import db
 from ui import common as C
 from ui import downloads
@@ -110,12 +110,13 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
-    head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
-    due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
-    pace_end = max(C.period_end(), date_to)           # the pace projects to the period's end, even a future one
-    pace_rows = P.pace(con, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
-    pace_head = P.headline(con, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows)
+    with st.spinner(t("progress.working"), show_time=True):
+        level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
+        head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
+        due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
+        pace_end = max(C.period_end(), date_to)       # the pace projects to the period's end, even a future one
+        pace_rows = P.pace(con, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
+        pace_head = P.headline(con, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows)
     pace_weeks = int(db.rule(con, "pace_weeks"))
 
     st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
@@ -179,20 +180,21 @@ def main() -> None:
         st.subheader(t("coverage_page.table_title", level=level_name))
         trend_end = as_of
         start, _ = CP.trend_months(trend_end)
-        trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
+        with st.spinner(t("progress.working"), show_time=True):
+            trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
         table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)   # worst projected shortfall first
         heads = column_labels(table.columns, lang)
         event = st.dataframe(
-            table, hide_index=True, width="stretch", placeholder="—",
+            UP.as_shown(table), hide_index=True, width="stretch", placeholder="—",
             column_order=UP.table_order(),
             column_config={**UP.column_config(heads, pace_weeks),
                 "name": st.column_config.TextColumn(heads["name"], pinned=True),
                 "code": st.column_config.TextColumn(heads["code"]),
                 "households": st.column_config.NumberColumn(heads["households"], format="localized"),
                 "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
-                "coverage": st.column_config.NumberColumn(heads["coverage"], format="percent"),
+                "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
                 "trend": st.column_config.LineChartColumn(
-                    t("coverage_page.col_trend"), y_min=0, y_max=100,
+                    t("coverage_page.col_trend"), y_min=0, y_max=100, width="medium",
                     help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat())),
             },
             key=f"{KEY}.table.{suffix}",

@@ -25,25 +25,13 @@ from store import db
 from ui import common as C
 from ui import downloads
 from ui import figures as F
+from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
 
 KEY = "hotspots_page"
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# ----------------------------------------------------------------------------- cached work
-
-def _stamp() -> str:
-    return str(db.one(C.con(), "hotspots_page_stamp"))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _emerging(db_path: str, stamp: str, level: str, end: dt.date, fdr: bool,
-              categories: tuple, channels: tuple, group_only: bool, unresolved_only: bool) -> H.Emerging:
-    return H.emerging(C.con(), level, end, months=12, fdr=fdr, categories=list(categories) or None,
-                      channels=list(channels) or None, group_only=group_only, unresolved_only=unresolved_only)
 
 
 # ----------------------------------------------------------------------------- labels
@@ -213,8 +201,11 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
         show.rename(columns=_labels(cols)), hide_index=True, width="stretch",
         on_select="rerun", selection_mode="single-row", key=f"{KEY}.hottest.{level}",
         column_config={_labels(["per_1000"])["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
-                       _labels(["gi_z"])["gi_z"]: st.column_config.NumberColumn(format="%.2f")},
+                       _labels(["gi_z"])["gi_z"]: st.column_config.NumberColumn(format="%.2f"),
+                       _labels(["gi_label"])["gi_label"]: st.column_config.TextColumn(width="medium"),
+                       _labels(["pattern"])["pattern"]: st.column_config.TextColumn(width="medium")},
     )
+    st.caption(t("hotspots_page.hottest.patterns_why"))
     rows = []
     try:
         rows = list(ev.selection.rows)  # type: ignore[union-attr]
@@ -305,7 +296,8 @@ def main() -> None:
         level = "grid"
     flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
 
-    hot = reports.hotspots(con, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
+    with st.spinner(t("progress.working"), show_time=True):
+        hot = reports.hotspots(con, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
     area_code = area.code if area.code is not None and area.level != "county" else None
     if area_code is not None:
         inside = set(db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"])
@@ -316,21 +308,22 @@ def main() -> None:
         st.info(t("hotspots_page.empty.no_areas", level=t(f"level.{level}")))
         return
 
-    pets = H.petitions(con, date_from, date_to, scope=sc, area=area_code, **flt)
-    od = H.overdue(con, pets, today)
-    level_col = "village_code" if level == "village" else "grid_code"
-    overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
-    rdays = H.repeat_days(con)
-    repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
+    with st.spinner(t("progress.working"), show_time=True):
+        pets = H.petitions(con, date_from, date_to, scope=sc, area=area_code, **flt)
+        od = H.overdue(con, pets, today)
+        level_col = "village_code" if level == "village" else "grid_code"
+        overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
+        rdays = H.repeat_days(con)
+        repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
     esc = H.escalated(pets)
     show_unlocated = area_code is None and H.county_wide(con, sc)
     filtered = bool(f["categories"] or f["channels"] or f["group_only"] or f["unresolved_only"])
     _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated, filtered)
 
-    stamp = _stamp()
     end = min(date_to, today)
-    em = _emerging(str(C.db_path()), stamp, level, end, f["fdr"], tuple(f["categories"]), tuple(f["channels"]),
-                   f["group_only"], f["unresolved_only"])
+    with st.spinner(t("hotspots_page.working_emerging"), show_time=True):    # warmed at start for the defaults
+        em = warm.emerging(str(C.db_path()), warm.stamp(con), level, end, f["fdr"], tuple(f["categories"]),
+                           tuple(f["channels"]), f["group_only"], f["unresolved_only"])
     min_count = int(db.rule(con, "hotspot_min_count"))
     hot_list = H.hottest_list(view, min_count, em.classes, overdue_counts, n=10)
 
@@ -371,7 +364,7 @@ def main() -> None:
     with tabs[0]:
         _trend_tab(em, view["code"].tolist(), names, level, end)
     with tabs[1]:
-        st.caption(t("hotspots_page.table.caption"))
+        st.caption(t("hotspots_page.table.caption", level=t(f"level.{level}")))
         labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
         st.dataframe(view.rename(columns=labels), hide_index=True, width="stretch",
                      key=f"{KEY}.table.{level}",
@@ -402,7 +395,9 @@ def main() -> None:
         if esc.empty:
             st.info(t("hotspots_page.escalated.empty"))
         else:
-            _petition_table(esc, H.overdue(con, esc, today), key=f"{KEY}.escalated")
+            late = pd.Series(od.to_numpy(bool), index=pets["id"].to_numpy())   # the same flags as above
+            _petition_table(esc, pd.Series(esc["id"].map(late).fillna(False).to_numpy(bool), index=esc.index),
+                            key=f"{KEY}.escalated")
 
 
 main()

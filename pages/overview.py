@@ -25,7 +25,7 @@ scope = C.area_scope(area)
 
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("overview.period", start=date_from.isoformat(), end=date_to.isoformat()))
-with st.spinner(t("progress.working")):
+with st.spinner(t("progress.working"), show_time=True):
     figures = overview.headline(c, date_from, date_to, scope, C.today())
 if figures["grids"] == 0:
     st.info(t("empty.no_boundaries"))

@@ -34,7 +34,7 @@ st.title(t("petitions_page.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
-with st.spinner(t("progress.working")):
+with st.spinner(t("progress.working"), show_time=True):
     s = petitions.summary(c, date_from, date_to, scope, today)
 st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)
@@ -56,7 +56,8 @@ st.caption(" · ".join(extra))
 
 # ----------------------------------------------------------------------------- the work list
 st.subheader(t("petitions_page.worklist"))
-work = petitions.worklist(c, scope, today)
+with st.spinner(t("progress.working"), show_time=True):
+    work = petitions.worklist(c, scope, today)
 notice = petitions.deadline_notice(c, work, lang)
 if notice:
     st.warning(notice)
@@ -167,9 +168,14 @@ with right:
 
 # ----------------------------------------------------------------------------- figures by area
 st.subheader(t("petitions_page.figures"))
-level = st.radio(t("petitions_page.figures_level"), ["township", "village"], horizontal=True,
-                 format_func=lambda x: t(f"petitions_page.level.{x}"), key="pet_level")
-figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today)
+# the levels with areas in the user's scope (a grid leader's: their grid)
+levels = [lv for lv in ("township", "village", "grid")
+          if len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope)))][:2] or ["township"]
+level_names = {lv: t(f"level.{lv}") for lv in levels}
+level = st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get,
+                 key="pet_level") if len(levels) > 1 else levels[0]
+with st.spinner(t("progress.working"), show_time=True):
+    figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today)
 st.caption(t("petitions_page.benchmarks", solved=fmt_pct(s["benchmark_solved"], lang),
              satisfaction=fmt_pct(s["benchmark_satisfaction"], lang)))
 fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed_on_time", "on_time_rate",
@@ -196,7 +202,7 @@ mc1, mc2 = st.columns([2, 3])
 month = mc1.selectbox(t("petitions_page.monthly_month"), months, index=1 if today.day < 10 else 0,
                       format_func=lambda x: fmt_month(x.year, x.month, lang), key="pet_month")
 if mc1.button(t("petitions_page.monthly_build"), key="pet_month_build"):
-    with st.spinner(t("progress.working")):
+    with st.spinner(t("petitions_page.monthly_working"), show_time=True):
         st.session_state["pet_month_xlsx"] = (month, monthly.monthly_workbook(c, f"{month:%Y-%m}", scope, today, "zh"))
 built = st.session_state.get("pet_month_xlsx")
 if built and built[0] == month:

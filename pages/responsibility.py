@@ -196,7 +196,7 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
     for c in ("households", "staff_count", "paired_households", "households_per_staff"):
         config[c] = st.column_config.NumberColumn(heads[c], format="localized")
     config["name"] = st.column_config.TextColumn(heads["name"], pinned=True)
-    st.dataframe(shown[cols], hide_index=True, width="stretch", column_config=config,
+    st.dataframe(shown[cols], hide_index=True, width="stretch", column_config=config, placeholder="—",
                  key=f"{KEY}.directory.{area.code}")
     several = int(directory["multiple_leaders"].sum())
     if several:
@@ -286,12 +286,14 @@ def main() -> None:
     if flash:
         st.success(flash)
 
-    directory = G.grid_directory(con, area.code, sc, on=on)
+    with st.spinner(t("progress.working"), show_time=True):
+        directory = G.grid_directory(con, area.code, sc, on=on)
     if directory.empty:
         st.info(t("resp_page.no_grids"))
         search_box(con, sc, on, lang)
         return
-    gaps = G.gaps(con, area.code, sc, on=on, directory=directory)
+    with st.spinner(t("progress.working"), show_time=True):
+        gaps = G.gaps(con, area.code, sc, on=on, directory=directory)
     counts = G.status_counts(directory)
     max_per_staff = int(db.rule(con, "households_per_staff_max"))
 

@@ -65,12 +65,11 @@ def week_picker(today: dt.date, office: bool = False) -> str:
     quota yet). The current week is a click away, marked "in progress"."""
     weeks = V.weeks_back(today, 26)
     current = weeks[0]
-
-    def label(w: str) -> str:
-        return week_label(w) + (t("weekly_page.in_progress") if w == current else "")
-
+    # the labels are made now, in the page's language (a format function reading the session's
+    # language later, outside the page's run, would answer in the default one)
+    labels = {w: week_label(w) + (t("weekly_page.in_progress") if w == current else "") for w in weeks}
     week = st.selectbox(t("weekly_page.week"), weeks, index=1 if office else 0, key="weekly_week",
-                        format_func=label)
+                        format_func=labels.get)
     start, end = parse_week(week)
     st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat())
                + (" · " + t("weekly_page.in_progress_note", today=today.isoformat()) if week == current else ""))
@@ -233,8 +232,8 @@ def visit_form(con, u, today: dt.date) -> None:
     with st.form("weekly_visit_form", clear_on_submit=True):
         code = st.selectbox(t("weekly_page.household"), list(labels), index=None, key="weekly_household",
                             format_func=lambda c: labels.get(c, c), placeholder=t("weekly_page.household_placeholder"))
-        kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind",
-                            format_func=lambda k: t(f"kind.{k}"))
+        kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
+        kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind", format_func=kinds.get)
         # no limits: a date typed in beyond them was silently replaced (a future date by today);
         # record_visit refuses a wrong date with a sentence instead
         day = st.date_input(t("weekly_page.date"), value=today, key="weekly_date", format="YYYY-MM-DD")
@@ -271,18 +270,16 @@ def recent_visits(con, u, today: dt.date) -> None:
         rec = mask_frame(rec, u, con)
         rows = {int(r["id"]): r for _, r in rec.iterrows()}
 
-        def label(i: int) -> str:
-            r = rows[i]
-            d = pd.Timestamp(r["visited_on"]).date().isoformat()
-            return f"{d} · {t('kind.' + r['kind'])} · {r['head_name']} {r['household_code']}"
-
-        vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=label)
+        labels = {i: f"{pd.Timestamp(r['visited_on']).date().isoformat()} · {t('kind.' + r['kind'])} · "
+                     f"{r['head_name']} {r['household_code']}" for i, r in rows.items()}
+        vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=labels.get)
         st.caption(t("weekly_page.recent_shown", n=len(rows)))
         r = rows[vid]
         old_day = pd.Timestamp(r["visited_on"]).date()
         with st.form(f"weekly_edit_form_{vid}"):
+            kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
             kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=VISIT_KINDS.index(r["kind"]),
-                                format_func=lambda k: t(f"kind.{k}"), key=f"weekly_edit_kind_{vid}")
+                                format_func=kinds.get, key=f"weekly_edit_kind_{vid}")
             day = st.date_input(t("weekly_page.date"), value=old_day, key=f"weekly_edit_date_{vid}",
                                 format="YYYY-MM-DD")
             note = st.text_area(t("weekly_page.note"), value=r["note"] or "", max_chars=V.NOTE_MAX, height=80,
@@ -332,7 +329,8 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
 # ----------------------------------------------------------------------------- township office
 
 def office_view(con, u, week: str, today: dt.date) -> None:
-    q, ranked, inactive = V.office_week(con, week, u.scope, today)
+    with st.spinner(t("progress.working"), show_time=True):
+        q, ranked, inactive = V.office_week(con, week, u.scope, today)
     if q.empty:
         st.info(t("weekly_page.office.no_staff"))
         return

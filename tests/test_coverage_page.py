@@ -199,6 +199,7 @@ def test_page_numbers_equal_reports(tiny_ro, monkeypatch):
     assert m["基准覆盖率"] == "97.8 %" and m["待走访户"] == "2"
     table = _area_table(at)
     expected = reports.coverage(con, "township", *YEAR)
+    expected["coverage"] = expected["coverage"] * 100               # shown as "83.3 %" (× 100)
     got = table[list(expected.columns)].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     assert all(len(x) == 12 for x in table["trend"])

@@ -107,9 +107,9 @@ def test_every_contract_report_column_has_a_chinese_header(columns):
 
 
 def test_gi_bin_labels():
-    assert gi_bin_label(3) == "热点（99% 置信度）"
+    assert gi_bin_label(3) == "热点（99 % 置信度）"
     assert gi_bin_label(0) == "不显著"
-    assert gi_bin_label(-2, "en") == "Cold spot (95% confidence)"
+    assert gi_bin_label(-2, "en") == "Cold spot (95 % confidence)"
     assert gi_bin_label(None) == "无数据"
 
 

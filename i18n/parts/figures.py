@@ -39,7 +39,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "(visit follow-ups are counted apart)"),
     "figure.resolution_rate": ("信访办结率", "Petitions closed (share)"),
     "figure.resolution_rate.help": ("信访办结 / 信访受理", "Petitions closed / petitions received"),
-    "figure.on_time_rate": ("按期办结率", "Closed on time"),
+    "figure.on_time_rate": ("按期办结率", "On-time rate"),
     "figure.on_time_rate.help": ("在办结期限内办结的 / 已办结的信访件", "Petitions closed by their close deadline / petitions closed"),
     "figure.satisfaction_rate": ("信访满意率", "Petitioner satisfaction"),
     "figure.satisfaction_rate.help": ("满意 / 已评价（基本满意算已评价、不算满意）",

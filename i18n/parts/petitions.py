@@ -45,6 +45,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.monthly": ("月度通报", "Monthly report"),
     "petitions_page.monthly_month": ("月份", "Month"),
     "petitions_page.monthly_build": ("生成月度通报", "Build the monthly report"),
+    "petitions_page.monthly_working": ("正在生成月度通报（各乡镇、各村的覆盖率、走访达标、信访）…",
+                                       "Building the monthly report (coverage, quotas and petitions of every township and village)…"),
     "petitions_page.monthly_download": ("下载月度通报（XLSX）", "Download the monthly report (XLSX)"),
     "petitions_page.holidays": ("放假安排（管理员）", "Official holidays (administrator)"),
     "petitions_page.holiday_day": ("日期", "Date"),
@@ -64,8 +66,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ values
     "petitions_page.kind.petition": ("信访件", "Petition"),
     "petitions_page.kind.visit_issue": ("走访问题", "Visit issue"),
-    "petitions_page.level.township": ("乡镇/街道", "Township"),
-    "petitions_page.level.village": ("村/社区", "Village"),
 
     # ------------------------------------------------------------------ columns
     "petitions_page.col.kind": ("类型", "Kind"),
