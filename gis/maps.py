@@ -858,7 +858,7 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
 
 
 #: Maps narrower than this (px) open with the legend folded to its title (a phone: it covered the map).
-LEGEND_FOLD_BELOW = 500
+LEGEND_FOLD_BELOW = 420
 
 
 class Legend(MacroElement):

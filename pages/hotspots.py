@@ -30,6 +30,8 @@ from ui.common import t
 from ui.geo import level_geometry
 
 KEY = "hotspots_page"
+#: The confidence of a Gi* bin (CONTRACT §4: ±3/±2/±1 for |z| ≥ 2.576/1.960/1.645).
+CONFIDENCE = {1: 90, 2: 95, 3: 99}
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -128,7 +130,7 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
     c1, c2 = st.columns([3, 2])
     mode = c1.radio(t("hotspots_page.map_mode"), modes, horizontal=True, key=f"{KEY}.mode",
                     format_func=lambda m: t(f"hotspots_page.mode.{m}"))
-    heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat")
+    heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat", help=t("hotspots_page.heat_help"))
     g = gdf.merge(view, on=["code"], how="inner", suffixes=("_geo", ""))
     if g.empty:
         st.info(t("hotspots_page.map.no_geometry"))
@@ -192,18 +194,21 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
         st.info(t("hotspots_page.hottest.empty"))
         return None
     show = hot_list.copy()
-    show["gi_label"] = [gi_bin_label(b, lang) for b in show["gi_bin"]]
+    # the confidence alone ("99 %"): the whole class name did not fit beside the map
+    show["gi_confidence"] = [f"{CONFIDENCE[int(b)]} %" if b > 0 else gi_bin_label(b, lang) for b in show["gi_bin"]]
     show["count_trend"] = [_trend_label(v) for v in show["count_trend"]]
     show["pattern"] = [_pattern_label(p) for p in show["pattern"]]
-    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_label", "count_trend", "pattern", "overdue_count"]
+    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_confidence", "count_trend", "pattern",
+            "overdue_count"]
     show = show[cols]
+    heads = _labels(cols)
+    small = {c: st.column_config.NumberColumn(heads[c], width="small") for c in ("rank", "petitions", "overdue_count")}
     ev = st.dataframe(
-        show.rename(columns=_labels(cols)), hide_index=True, width="stretch",
+        show.rename(columns=heads), hide_index=True, width="stretch",
         on_select="rerun", selection_mode="single-row", key=f"{KEY}.hottest.{level}",
-        column_config={_labels(["per_1000"])["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
-                       _labels(["gi_z"])["gi_z"]: st.column_config.NumberColumn(format="%.2f"),
-                       _labels(["gi_label"])["gi_label"]: st.column_config.TextColumn(width="medium"),
-                       _labels(["pattern"])["pattern"]: st.column_config.TextColumn(width="medium")},
+        column_config={heads["per_1000"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+                       heads["gi_z"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+                       **{heads[c]: v for c, v in small.items()}},
     )
     st.caption(t("hotspots_page.hottest.patterns_why"))
     rows = []

@@ -65,7 +65,7 @@ if len(geo):
                           fields=["name", "households", "visited", "coverage_text"],
                           aliases=[t("col.name"), F.label("households"), F.label("visited"), F.label("coverage")])
     maps.add_legend(m, F.label("coverage"), list(zip(classes.colors, classes.labels)))
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 4])
     with left:
         maps.render(m, key="overview_map", height=460, returned_objects=[])
     with right:
@@ -73,7 +73,10 @@ if len(geo):
         st.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
                      column_config={
                          "name": st.column_config.TextColumn(t("col.name")),
-                         "households": st.column_config.NumberColumn(F.label("households"), format="localized"),
-                         "visited": st.column_config.NumberColumn(F.label("visited"), format="localized"),
+                         "households": st.column_config.NumberColumn(F.label("households"), format="localized",
+                                                                     width="small"),
+                         "visited": st.column_config.NumberColumn(F.label("visited"), format="localized",
+                                                                  width="small"),
                          "coverage": st.column_config.ProgressColumn(F.label("coverage"), min_value=0.0,
-                                                                     max_value=100.0, format=PCT_FORMAT)})
+                                                                     max_value=100.0, format=PCT_FORMAT,
+                                                                     width="medium")})

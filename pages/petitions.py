@@ -184,6 +184,9 @@ fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed
 flabels = {k: col_label(k) for k in fcols}
 rates = ("on_time_rate", "satisfaction_rate", "benchmark_satisfaction", "solved_rate", "benchmark_solved")
 pct = {flabels[k]: st.column_config.NumberColumn(flabels[k], format=PCT_FORMAT) for k in rates}
+pct.update({flabels[k]: st.column_config.NumberColumn(flabels[k], format="localized")
+            for k in ("households", "received", "closed", "closed_on_time", "overdue", "rated", "repeat", "group",
+                      "issues", "issues_closed")})
 shown_figs = figs[fcols].assign(**{k: figs[k] * 100 for k in rates})
 st.dataframe(shown_figs.rename(columns=flabels), hide_index=True, width="stretch", column_config=pct,
              placeholder="—")

@@ -52,7 +52,7 @@ def test_the_hotspot_statistics_are_warmed_in_the_background(tiny, monkeypatch):
     monkeypatch.setenv("LIANXIN_DB", str(path))
     monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
     monkeypatch.setattr(warm, "_started", threading.Event())
-    warm.emerging.clear()
+    warm._emerging.clear()
     calls = []
     real = H.emerging
     monkeypatch.setattr(H, "emerging", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
@@ -60,8 +60,8 @@ def test_the_hotspot_statistics_are_warmed_in_the_background(tiny, monkeypatch):
     thread = next(t for t in threading.enumerate() if t.name == "lianxin-warm-hotspots")
     thread.join(120)
     assert calls == ["village", "grid"]
-    # the page's call for the defaults finds them ready
-    em = warm.emerging(str(path), warm.stamp(con), "village", dt.date(2026, 11, 26))
+    # the page's call for the defaults (every argument given, as the page gives them) finds them ready
+    em = warm.emerging(str(path), warm.stamp(con), "village", dt.date(2026, 11, 26), False, (), (), False, False)
     assert calls == ["village", "grid"] and len(em.months) == 12
     warm.hotspots_in_background()                    # once per process
     assert not any(t.name == "lianxin-warm-hotspots" and t.is_alive() for t in threading.enumerate())

@@ -28,12 +28,19 @@ def stamp(con) -> str:
     return str(db.one(con, "hotspots_page_stamp"))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool = False,
              categories: tuple = (), channels: tuple = (), group_only: bool = False,
              unresolved_only: bool = False) -> H.Emerging:
     """:func:`analytics.hotspots_page.emerging` of the 12 months ending with ``end``, cached per data
-    version and filters (``db_path`` and ``version`` are only the cache's key)."""
+    version and filters (``db_path`` and ``version`` are only the cache's key). Every argument is
+    passed on by position: the cache tells calls apart by the arguments given, defaults left out."""
+    return _emerging(db_path, version, level, end, bool(fdr), tuple(categories), tuple(channels),
+                     bool(group_only), bool(unresolved_only))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool, categories: tuple,
+              channels: tuple, group_only: bool, unresolved_only: bool) -> H.Emerging:
     cur = C._base_connection(db_path).cursor()
     try:
         return H.emerging(cur, level, end, months=12, fdr=fdr, categories=list(categories) or None,

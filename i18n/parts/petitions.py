@@ -56,12 +56,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.definitions": ("口径说明", "Definitions"),
     "petitions_page.definitions_text": (
         "答复期限：受理后第 {reply} 个工作日（含法定节假日和调休）；办结期限：受理后 {close} 天。"
-        "统计对象为所选时段内受理的信访件，状态截至今天。满意率 = 满意 / 已评价；按期办结率 = 按期办结 / 办结；"
-        "问题解决率 = （办结信访 + 办结走访问题）/（信访 + 走访问题）。",
+        "各项数字统计所选时段内受理的信访件（走访问题另计），状态截至今天：信访办结率 = 办结 / 受理；"
+        "信访满意率 = 满意 / 已评价；按期办结率 = 按期办结 / 办结；信访逾期 = 超过答复或办结期限仍未答复、未办结的。"
+        "走访问题是走访时登记“需要跟进办理”的事项，单独统计；只有问题解决率（合计）= "
+        "（信访办结 + 走访问题办结）/（信访受理 + 走访问题）把两者合在一起，与重庆 84 % 对比。"
+        "待办清单列出今天仍未办完的全部事项，不论何时受理。",
         "Reply due {reply} working days after receipt (official holidays and make-up days counted); close due "
-        "{close} days after. Figures cover petitions received in the period, in their state today. Satisfaction = "
-        "satisfied / rated; on time = closed on time / closed; solved = (closed petitions + closed visit issues) / "
-        "(petitions + visit issues)."),
+        "{close} days after. Figures cover the petitions received in the period (visit follow-ups apart), in their "
+        "state today: closed = closed / received; satisfaction = satisfied / rated; on time = closed on time / "
+        "closed; overdue = past the reply or close deadline and not replied or closed. Visit follow-ups are the "
+        "matters marked “needs follow-up” during visits, counted on their own; only issues solved (combined) = "
+        "(closed petitions + closed follow-ups) / (petitions + follow-ups) puts them together, beside Chongqing's "
+        "84 %. The work list holds everything still open today, whenever received."),
 
     # ------------------------------------------------------------------ values
     "petitions_page.kind.petition": ("信访件", "Petition"),
