@@ -120,6 +120,9 @@ def build_parser() -> Parser:
     g.add_argument("--area", required=True)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
     out_opts(g)
+    hh = rsub.add_parser("household", help="one household's whole record (民情档案)")
+    hh.add_argument("--code", required=True, help="the household code (户编号)")
+    out_opts(hh)
 
     be = sub.add_parser("bench", help="generate a data set and time the core operations (BENCHMARKS.md)")
     be.add_argument("--scale", choices=("small", "county", "city"), default="small")
@@ -144,9 +147,12 @@ def err(line: str) -> None:
 
 
 def _connect(args: argparse.Namespace):
+    from gis.areas import refresh_stale_neighbors
     from store import db
 
-    return db.connect(args.db) if args.db else db.connect()
+    con = db.connect(args.db) if args.db else db.connect()
+    refresh_stale_neighbors(con)        # neighbours a migration marked stale (0006)
+    return con
 
 
 def _user(con, args: argparse.Namespace):
@@ -274,9 +280,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ingest.errors import write_errors_csv
+    from ingest.tables import check_may_import
 
     con = _connect(args)
-    actor = _actor_name(_permitted(con, args))
+    user = _permitted(con, args)
+    actor = _actor_name(user)
+    scope = user.scope if user is not None else None
+    if user is not None:         # --as: that user's role decides what may be imported, their areas which rows
+        check_may_import(user.role, actor, args.what)
     if args.what == "boundaries":
         from ingest.boundaries import import_boundaries
 
@@ -291,7 +302,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from ingest.tables import load
 
         res = load(con, args.what, args.file, coords=args.coords, strict=args.strict, sheet=args.sheet,
-                   audit=_audit(con, actor, "import", None), actor=actor)
+                   audit=_audit(con, actor, "import", None), actor=actor, scope=scope)
         errors = res.errors
         written = res.ok and not (args.strict and errors)
         summary = res.summary()
@@ -353,6 +364,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         from analytics import grids
 
         df = grids.grid_directory(con, args.area, scope, on=args.on)[grids.GRID_COLUMNS]
+    elif args.report == "household":
+        from analytics import household
+
+        df = household.open_record(con, args.code, user).rows()     # masked and audited for the --as user
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
     _write_report(mask_frame(df, user, con), args, args.report)   # masked exactly as the app masks

@@ -138,3 +138,16 @@ ON CONFLICT (id) DO UPDATE SET
     point_grid_code = excluded.point_grid_code, category = excluded.category, channel = excluded.channel,
     people = excluded.people, status = excluded.status, replied_on = excluded.replied_on,
     closed_on = excluded.closed_on, satisfaction = excluded.satisfaction, updated_at = now();
+
+-- name: households_grid_of
+-- The stored grid of the given households (an import as a scoped user may not touch others').
+SELECT code, grid_code FROM households WHERE code IN (SELECT unnest($codes));
+
+-- name: petitions_loc_of
+-- Where the given stored petitions are located (the petitions_located rule of migration 0003).
+SELECT id, loc FROM petitions_located WHERE id IN (SELECT unnest($codes));
+
+-- name: staff_grids_of
+-- The grids the given staff answer for now.
+SELECT staff_id, grid_code FROM staff_grids
+WHERE valid_to IS NULL AND staff_id IN (SELECT unnest($codes));

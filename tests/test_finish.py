@@ -12,10 +12,11 @@ from tests import factories as F
 
 TODAY = "2026-11-26"
 PAGES = {
-    "admin": ["overview", "coverage", "weekly", "hotspots", "petitions", "responsibility", "import_data", "admin"],
-    "leader": ["overview", "coverage", "weekly", "hotspots", "petitions", "responsibility"],
-    "office": ["overview", "coverage", "weekly", "hotspots", "petitions", "responsibility", "import_data"],
-    "grid_leader": ["overview", "coverage", "weekly", "petitions", "responsibility"],
+    "admin": ["overview", "coverage", "weekly", "hotspots", "petitions", "responsibility", "household", "import_data",
+              "admin"],
+    "leader": ["overview", "coverage", "weekly", "hotspots", "petitions", "responsibility", "household"],
+    "office": ["overview", "coverage", "weekly", "hotspots", "petitions", "responsibility", "household", "import_data"],
+    "grid_leader": ["overview", "coverage", "weekly", "petitions", "responsibility", "household"],
 }
 DEVELOPER = re.compile(r"manage\.py|\breport (?:quotas|hotspots|coverage)\b|\bNone\b(?! of)|\bnan\b|\bNaN\b|\bnull\b|"
                        r"\bTrue\b|\bFalse\b|Traceback|DataFrame")
