@@ -8,6 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from tests.stores import on_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -43,6 +47,8 @@ def test_the_demo_is_built_when_a_browser_opens_the_page_not_at_start():
     assert "st.Page(ensure_database" in app and "build_demo(" in app.split("def ensure_database", 1)[1]
 
 
+@pytest.mark.skipif(on_postgres(), reason="the DuckDB file's lock: runs in the DuckDB round (on PostgreSQL "
+                    "manage.py works while the app is up: tests/test_postgres.py)")
 def test_manage_py_cannot_open_the_database_while_the_app_holds_it(tiny):
     """The README says so: another process holding the DuckDB file (the app) makes manage.py say so
     in a sentence and exit 1, changing nothing."""

@@ -53,7 +53,7 @@ def _emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool, c
 def hotspots_in_background() -> None:
     """Once per process: compute the hotspot page's defaults (villages, then grids; the period ending
     today, no filter) in a daemon thread. Does nothing while there is no database or no petition."""
-    if _started.is_set() or not C.db_path().exists() or st.get_option("global.appTest"):
+    if _started.is_set() or not db.exists(C.db_path()) or st.get_option("global.appTest"):
         return                         # (page tests run without a server: nothing to warm for)
     _started.set()
     path, today = str(C.db_path()), C.today()
