@@ -195,7 +195,7 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
         msg = str(e).splitlines()[0]
         if "lock" in msg.lower():
             raise StoreError(
-                f"数据库文件 {p} 正被另一个程序（多半是正在运行的网页应用）使用：请在应用的「数据导入」页导入，"
+                f"数据库文件 {p} 正被另一个程序使用（多半是正在运行的网页应用）：请在应用的「数据导入」页导入，"
                 f"或改用 PostgreSQL 让命令行与应用同时工作 / the database file {p} is in use by another process "
                 f"(probably the running app): import on the app's import page, or use PostgreSQL "
                 f"(--db postgresql://…) so that the command line works while the app is up") from e
