@@ -6,6 +6,11 @@
 #   bash scripts/test.sh                 # everything
 #   SKIP_E2E=1 bash scripts/test.sh      # without the browser
 #   STORES=duckdb bash scripts/test.sh   # one store only (duckdb or postgres)
+#   WORKERS=1 bash scripts/test.sh       # pytest in one process (default: 2, pytest-xdist)
+#
+# Time (CI's budget is 30 minutes on a fresh 2-core machine): pytest runs in WORKERS processes
+# (pytest-xdist, a test file stays on one worker); the practice kit of every store runs in the
+# background meanwhile (it only calls manage.py), and its result is awaited before the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -44,41 +49,69 @@ fi
 export TZ=Asia/Shanghai LIANXIN_FAST_HASH=1
 unset LIANXIN_DB LIANXIN_TODAY LIANXIN_TEST_STORE LIANXIN_TEST_PG LIANXIN_KIT_DB LIANXIN_DB_REPLICA
 KIT="$ROOT/../shared/practice/run.sh"
-PYTEST_ARGS=(-q -p no:cacheprovider)
+WORKERS="${WORKERS:-2}"
+PYTEST_ARGS=(-q -p no:cacheprovider --durations=15)
+if [ "$WORKERS" != "1" ]; then PYTEST_ARGS+=(-n "$WORKERS" --dist loadfile); fi
 if [ -n "${SKIP_E2E:-}" ]; then PYTEST_ARGS+=(--ignore=tests/e2e); fi
 
 PG_DIR=""
-cleanup() { if [ -n "$PG_DIR" ]; then .venv/bin/python -m store.cluster stop "$PG_DIR" || true; fi; }
+KIT_PID=""
+cleanup() {
+  if [ -n "$KIT_PID" ]; then kill "$KIT_PID" 2>/dev/null || true; fi
+  if [ -n "$PG_DIR" ]; then .venv/bin/python -m store.cluster stop "$PG_DIR" || true; fi
+}
 trap cleanup EXIT
+
+PG_URL=""
+if [[ " $STORES " == *" postgres "* ]]; then
+  # a throwaway cluster on 127.0.0.1 at a free port (trust authentication, fsync off), removed on exit
+  read -r PG_URL PG_DIR < <(.venv/bin/python -m store.cluster start)
+fi
+
+# The practice county: every import and report through manage.py against independent answers,
+# on each store in turn, in the background while pytest runs.
+kits() {
+  for store in $STORES; do
+    log="/tmp/lianxin-practice-$store.log"
+    if [ "$store" = "postgres" ]; then
+      LIANXIN_KIT_DB="${PG_URL%/*}/kit_{name}" PRACTICE_PYTHON="$ROOT/.venv/bin/python" bash "$KIT" "$ROOT" >"$log" 2>&1 || true
+    else
+      PRACTICE_PYTHON="$ROOT/.venv/bin/python" bash "$KIT" "$ROOT" >"$log" 2>&1 || true
+    fi
+  done
+}
+if [ -f "$KIT" ]; then
+  kits & KIT_PID=$!
+else
+  echo "practice kit not found at $KIT: skipped"
+fi
 
 failed=()
 summaries=()
 for store in $STORES; do
-  echo "=== store: $store"
+  echo "=== pytest on store: $store ($WORKERS workers)"
   if [ "$store" = "postgres" ]; then
-    # a throwaway cluster on 127.0.0.1 at a free port (trust authentication, fsync off), removed on exit
-    read -r PG_URL PG_DIR < <(.venv/bin/python -m store.cluster start)
     export LIANXIN_TEST_STORE=postgres LIANXIN_TEST_PG="$PG_URL"
-    export LIANXIN_KIT_DB="${PG_URL%/*}/kit_{name}"
-  fi
-  # The practice county: every import and report through manage.py against independent answers.
-  if [ -f "$KIT" ]; then
-    log="/tmp/lianxin-practice-$store.log"
-    PRACTICE_PYTHON="$ROOT/.venv/bin/python" bash "$KIT" "$ROOT" | tee "$log" || true
-    if tail -n 1 "$log" | grep -q " 0 failed"; then
-      summaries+=("practice kit on $store: $(tail -n 1 "$log")")
-    else
-      failed+=("practice kit on $store"); summaries+=("practice kit on $store: $(tail -n 1 "$log")")
-    fi
-  else
-    echo "practice kit not found at $KIT: skipped"
   fi
   log="/tmp/lianxin-pytest-$store.log"
+  started=$SECONDS
   if .venv/bin/python -m pytest "${PYTEST_ARGS[@]}" tests 2>&1 | tee "$log"; then :; else failed+=("pytest on $store"); fi
-  summaries+=("pytest on $store: $(tail -n 1 "$log")")
+  summaries+=("pytest on $store: $(tail -n 1 "$log") [$((SECONDS - started)) s wall]")
 done
 
-echo "=== summary"
+if [ -n "$KIT_PID" ]; then
+  wait "$KIT_PID" || true
+  KIT_PID=""
+  for store in $STORES; do
+    log="/tmp/lianxin-practice-$store.log"
+    echo "=== practice kit on store: $store"
+    cat "$log"
+    if tail -n 1 "$log" | grep -q " 0 failed"; then :; else failed+=("practice kit on $store"); fi
+    summaries+=("practice kit on $store: $(tail -n 1 "$log")")
+  done
+fi
+
+echo "=== summary ($SECONDS s in all)"
 printf '%s\n' "${summaries[@]}"
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED: ${failed[*]}" >&2

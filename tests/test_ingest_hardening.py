@@ -243,7 +243,7 @@ def test_import_as_office_rejects_rows_outside_its_township(tiny, tmp_path):
     p = run("--as", "office", "import", "households", str(f), db=world)
     assert p.returncode == 0, p.stderr
     assert "row 3 column 网格编码" in p.stderr and "outside office's areas" in p.stderr
-    c = duckdb.connect(str(world), read_only=True)
+    c = db.connect(world)
     assert c.execute("SELECT code FROM households WHERE code IN ('O1', 'O2')").fetchall() == [("O1",)]
     c.close()
 

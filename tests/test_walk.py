@@ -117,7 +117,7 @@ def test_the_day_plan_is_the_rule_walk_stops(world):
 
 def test_a_vulnerable_household_enters_the_plan_first(world):
     con, _ = world
-    con.execute("UPDATE households SET tags = ['低保'] WHERE code = 'W5'")
+    con.execute("UPDATE households SET tags = ARRAY['低保'] WHERE code = 'W5'")
     w = W.plan(con, "S5", TODAY, size=1)
     assert codes(w.stops) == ["W5"]
 
