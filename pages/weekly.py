@@ -24,6 +24,7 @@ from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
 from store import db
 from ui import common as C
 from ui import downloads
+from ui import shared
 from ui.common import t
 
 PAGE_SIZE = 10
@@ -139,13 +140,13 @@ def worker_metrics(q: dict) -> None:
 
 
 def show_week(con, u, week: str, today: dt.date) -> None:
-    q = V.staff_quota(con, u.staff_id, week)
+    q = shared.call(con, V.staff_quota, u.staff_id, week)
     if not q["responsible"]:
         st.info(t("weekly_page.not_responsible"))
     worker_metrics(q)
     st.caption(t("weekly_page.target_rule", target=q["target_days"]))
-    show_days(V.week_days(con, [u.staff_id], week), today)
-    others = V.other_kinds(con, [u.staff_id], week)
+    show_days(shared.call(con, V.week_days, [u.staff_id], week), today)
+    others = shared.call(con, V.other_kinds, [u.staff_id], week)
     if others:
         text = "、".join(f"{t(f'kind.{k}')} {n}" for k, n in others.items())
         st.caption(t("weekly_page.other_kinds", text=text))
@@ -170,7 +171,7 @@ def show_due(con, u, today: dt.date) -> None:
     if not grids:
         st.info(t("weekly_page.no_grids"))
         return
-    due = V.due_households(con, u.staff_id, today, scope=u.scope)
+    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope)
     days = int(db.rule(con, "revisit_days"))
     if due.empty:
         st.success(t("weekly_page.nothing_due"))
@@ -228,7 +229,7 @@ def show_map(due: pd.DataFrame) -> None:
 
 def visit_form(con, u, today: dt.date) -> None:
     st.subheader(t("weekly_page.form_title"))
-    hh = V.staff_households(con, u.staff_id, today, scope=u.scope)
+    hh = shared.call(con, V.staff_households, u.staff_id, today, scope=u.scope)
     if hh.empty:
         st.info(t("weekly_page.no_households"))
         return
@@ -340,7 +341,7 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
 
 def office_view(con, u, week: str, today: dt.date) -> None:
     with st.spinner(t("progress.working"), show_time=True):
-        q, ranked, inactive = V.office_week(con, week, u.scope, today)
+        q, ranked, inactive = shared.call(con, V.office_week, week, u.scope, today)
     if q.empty:
         st.info(t("weekly_page.office.no_staff"))
         return
