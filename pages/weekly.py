@@ -78,11 +78,19 @@ def week_picker(today: dt.date, office: bool = False) -> str:
 
 
 def flash() -> None:
-    """A message left by the previous run (after an edit or a deletion)."""
+    """A message left by the previous run (after a visit was recorded, edited or deleted)."""
     msg = st.session_state.pop("weekly_flash", None)
     if msg:
         kind, text = msg
-        getattr(st, kind)(text)
+        say(kind, text)
+
+
+def saved(kind: str, msg: str) -> None:
+    """A visit was written: the whole page again (the week, the due list and the walk change), the
+    message shown at its top (:func:`flash`). The forms are fragments: anything else they do — a
+    refused save, picking another recent visit — reruns the form alone."""
+    st.session_state["weekly_flash"] = (kind, msg)
+    st.rerun()
 
 
 # ----------------------------------------------------------------------------- the seven days
@@ -227,7 +235,9 @@ def show_map(due: pd.DataFrame) -> None:
         maps.render(m, key="weekly_due_map", height=280, returned_objects=[])
 
 
-def visit_form(con, u, today: dt.date) -> None:
+@st.fragment
+def visit_form(u, today: dt.date) -> None:
+    con = C.con()
     st.subheader(t("weekly_page.form_title"))
     hh = shared.call(con, V.staff_households, u.staff_id, today, scope=u.scope)
     if hh.empty:
@@ -256,7 +266,7 @@ def visit_form(con, u, today: dt.date) -> None:
         except V.VisitError as e:
             say("error", e.text(lang()))
             return
-        say("success" if created else "warning", msg)
+        saved("success" if created else "warning", msg)
 
 
 def say(kind: str, msg: str) -> None:
@@ -267,7 +277,9 @@ def say(kind: str, msg: str) -> None:
     st.toast(msg, icon=icons[kind])
 
 
-def recent_visits(con, u, today: dt.date) -> None:
+@st.fragment
+def recent_visits(u, today: dt.date) -> None:
+    con = C.con()
     with st.expander(t("weekly_page.recent_title", days=V.EDIT_DAYS)):
         rec = V.recent_visits(con, u.staff_id, today, limit=20)
         if rec.empty:
@@ -300,8 +312,7 @@ def recent_visits(con, u, today: dt.date) -> None:
             except V.VisitError as e:
                 st.error(e.text(lang()))
             else:
-                st.session_state["weekly_flash"] = ("success", msg)
-                st.rerun()
+                saved("success", msg)
         sure = st.checkbox(t("weekly_page.delete_confirm"), key=f"weekly_delete_sure_{vid}")
         if st.button(t("weekly_page.delete"), key=f"weekly_delete_{vid}", width="stretch"):
             if not sure:
@@ -312,21 +323,20 @@ def recent_visits(con, u, today: dt.date) -> None:
                 except V.VisitError as e:
                     st.error(e.text(lang()))
                 else:
-                    st.session_state["weekly_flash"] = ("success", msg)
-                    st.rerun()
+                    saved("success", msg)
 
 
 def worker_view(con, u, week: str, today: dt.date) -> None:
     if not u.staff_id:
         st.warning(t("weekly_page.no_staff"))
         return
-    # The week and the list are drawn after the forms are handled, into containers placed above
-    # them, so a visit saved in this run shows in the numbers at once.
+    # The week and the lists are drawn into containers placed above the forms; the forms are
+    # fragments, and a saved visit reruns the whole page (saved()), so it shows in the numbers at once.
     top = st.container()
     walk_box = st.container()
     due_box = st.container()
-    visit_form(con, u, today)
-    recent_visits(con, u, today)
+    visit_form(u, today)
+    recent_visits(u, today)
     with top:
         show_week(con, u, week, today)
     with walk_box:
