@@ -8,7 +8,9 @@ taken around each view:
 - **first view**: the shared caches emptied (``st.cache_data.clear()``), a new session opens the page;
 - **another session**: a second new session opens the same page (what the shared cache saves);
 - **rerun**: that session's page runs again with nothing changed (what any click costs when the
-  whole page reruns).
+  whole page reruns);
+- **a click**: on the coverage page, switching the map's colouring (coverage ↔ shortfall): its
+  fragment reruns alone where the page has one (:func:`fragment_run`), the whole page otherwise.
 
 Run it from the root of the tree to measure (``cd /work/main && python /path/to/bench/pageviews.py``
 measures that tree's app with this script): the tree's own modules are imported from the current
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import platform
 import statistics
@@ -40,6 +43,11 @@ VIEWS = [
     ("pages/responsibility.py", "office", "responsibility (office)"),
 ]
 
+# a click that changes one part of a page: (page, widget kind, key, new value, the fragment it is in)
+CLICKS = {
+    "pages/coverage.py": ("radio", "coverage_page.colour", "shortfall", "map_part"),
+}
+
 
 def _session(user):
     from streamlit.testing.v1 import AppTest
@@ -51,6 +59,47 @@ def _session(user):
     at.session_state["login_at"] = now
     at.session_state["last_seen"] = now
     return at
+
+
+def fragment_ids(at) -> dict[str, str]:
+    """{name of the page's function: its fragment id} of the fragments of the last run."""
+    out = {}
+    for fid, wrapped in at._fragment_storage._fragments.items():
+        for cell in wrapped.__closure__ or ():
+            try:
+                v = cell.cell_contents
+            except ValueError:
+                continue
+            name = getattr(v, "__name__", "")
+            if callable(v) and name not in ("", "wrapped_fragment"):
+                out[name] = fid
+                break
+    return out
+
+
+def fragment_run(at, name: str):
+    """Run the page as the browser does after a widget of fragment ``name`` changed.
+
+    AppTest forgets between runs that app.py uses st.navigation (it resets
+    ``PagesManager.uses_pages_directory``, and a run of a fragment alone never calls st.navigation),
+    so a whole-app rerun asked for by the fragment would start the page file by itself; a server
+    remembers it from the session's first run, and so does this run."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test as A
+    from streamlit.testing.v1 import local_script_runner as L
+
+    class Remembering(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    real_data, real_pages = L.RerunData, A.PagesManager
+    L.RerunData = functools.partial(real_data, fragment_id_queue=[fragment_ids(at)[name]])
+    A.PagesManager = Remembering
+    try:
+        return at.run()
+    finally:
+        L.RerunData, A.PagesManager = real_data, real_pages
 
 
 def _cpu(run) -> tuple[float, float]:
@@ -65,6 +114,22 @@ def _view(at, page: str):
     if at.exception:
         raise SystemExit(f"{page}: {at.exception[0].message}")
     return at
+
+
+def _click(at, kind: str, key: str, value, fragment: str):
+    """Change one widget as a person would: the page's fragment around it reruns alone when the page
+    has one (a tree without fragments reruns the whole page, as the browser then asks)."""
+    widget = getattr(at, kind)(key=key)
+    start = widget.value
+    widget.set_value(value)
+    if fragment in fragment_ids(at):
+        fragment_run(at, fragment)
+    else:
+        at.run()
+    getattr(at, kind)(key=key).set_value(start)       # back, unmeasured, for the next round
+    at.run()
+    if at.exception:
+        raise SystemExit(f"{key}: {at.exception[0].message}")
 
 
 def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
@@ -83,7 +148,7 @@ def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
     _view(_session(accounts["leader"]), VIEWS[0][0])            # warm-up: imports, connection
     out = []
     for page, name, label in VIEWS:
-        first, other, rerun = [], [], []
+        first, other, rerun, click = [], [], [], []
         for _ in range(rounds):
             st.cache_data.clear()
             a = _session(accounts[name])
@@ -91,7 +156,9 @@ def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
             b = _session(accounts[name])
             other.append(_cpu(lambda: _view(b, page)))
             rerun.append(_cpu(lambda: _view(b, page)))
-        out.append({"label": label, "first": first, "other": other, "rerun": rerun})
+            if page in CLICKS:
+                click.append(_cpu(lambda: _click(b, *CLICKS[page])))
+        out.append({"label": label, "first": first, "other": other, "rerun": rerun, "click": click})
         print(f"{label}: first {min(c for c, _ in first):.0f} ms, another session {min(c for c, _ in other):.0f} ms, "
               f"rerun {min(c for c, _ in rerun):.0f} ms (CPU, min of {rounds})", file=sys.stderr, flush=True)
     return out
@@ -103,11 +170,13 @@ def table(results: list[dict]) -> str:
         v = [x[i] for x in xs]
         return f"{min(v):,.0f} / {statistics.median(v):,.0f}"
 
-    lines = ["| page (user) | first view CPU ms | another session CPU ms | rerun CPU ms | first view wall ms |",
-             "|---|---:|---:|---:|---:|"]
+    lines = ["| page (user) | first view CPU ms | another session CPU ms | rerun CPU ms | a click CPU ms "
+             "| first view wall ms |",
+             "|---|---:|---:|---:|---:|---:|"]
     for r in results:
+        clicked = cell(r["click"], 0) if r["click"] else "—"
         lines.append(f"| {r['label']} | {cell(r['first'], 0)} | {cell(r['other'], 0)} | {cell(r['rerun'], 0)} "
-                     f"| {cell(r['first'], 1)} |")
+                     f"| {clicked} | {cell(r['first'], 1)} |")
     return "\n".join(lines)
 
 
@@ -123,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--today", default=None, help="LIANXIN_TODAY for the run (default: today)")
     args = p.parse_args(argv)
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)      # AppTest's "no runtime" notices
     results = measure(args.db, args.rounds, args.today)
     print(f"Measured {dt.datetime.now():%Y-%m-%dT%H:%M} in {ROOT} on {machine()}; "
           f"min / median of {args.rounds} rounds.\n")

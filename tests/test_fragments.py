@@ -2,61 +2,19 @@
 the weekly page's forms are fragments.
 
 AppTest (Streamlit 1.67) always reruns the whole script; the browser sends a widget of a fragment
-back with that fragment's id, and the server then runs the fragment alone. :func:`fragment_run` does
-the same here: the next run is asked for with the fragment's id, as the browser asks for it (it
-reaches into AppTest's runner — ``RerunData`` and the fragment storage — pinned with streamlit==1.67.0).
+back with that fragment's id, and the server then runs the fragment alone.
+:func:`bench.pageviews.fragment_run` does the same here (the benchmark measures such clicks with it).
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import pytest
 
+from bench.pageviews import fragment_ids, fragment_run
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 26)
-
-
-def fragment_ids(at) -> dict[str, str]:
-    """{name of the page's function: its fragment id} of the fragments of the last run."""
-    out = {}
-    for fid, wrapped in at._fragment_storage._fragments.items():
-        for cell in wrapped.__closure__ or ():
-            try:
-                v = cell.cell_contents
-            except ValueError:
-                continue
-            name = getattr(v, "__name__", "")
-            if callable(v) and name not in ("", "wrapped_fragment"):
-                out[name] = fid
-                break
-    return out
-
-
-def fragment_run(at, name: str):
-    """Run the page as the browser does after a widget of fragment ``name`` changed.
-
-    AppTest forgets between runs that app.py uses st.navigation (it resets
-    ``PagesManager.uses_pages_directory``, and a run of a fragment alone never calls st.navigation),
-    so a whole-app rerun asked for by the fragment would start the page file by itself; a server
-    remembers it from the session's first run, and so does this run."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test as A
-    from streamlit.testing.v1 import local_script_runner as L
-
-    class Remembering(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-    real_data, real_pages = L.RerunData, A.PagesManager
-    L.RerunData = functools.partial(real_data, fragment_id_queue=[fragment_ids(at)[name]])
-    A.PagesManager = Remembering
-    try:
-        return at.run()
-    finally:
-        L.RerunData, A.PagesManager = real_data, real_pages
 
 
 @pytest.fixture()
