@@ -119,15 +119,11 @@ def _view(at, page: str):
 def _click(at, kind: str, key: str, value, fragment: str):
     """Change one widget as a person would: the page's fragment around it reruns alone when the page
     has one (a tree without fragments reruns the whole page, as the browser then asks)."""
-    widget = getattr(at, kind)(key=key)
-    start = widget.value
-    widget.set_value(value)
+    getattr(at, kind)(key=key).set_value(value)
     if fragment in fragment_ids(at):
         fragment_run(at, fragment)
     else:
         at.run()
-    getattr(at, kind)(key=key).set_value(start)       # back, unmeasured, for the next round
-    at.run()
     if at.exception:
         raise SystemExit(f"{key}: {at.exception[0].message}")
 
