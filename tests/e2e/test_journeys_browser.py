@@ -83,7 +83,7 @@ def test_office_drills_from_county_to_grid_and_sees_due_households(page, server)
     crumb(page, "第一网格").wait_for(timeout=30_000)
     # visited by phone only: due for a home visit (the table's cells are in the DOM for screen readers;
     # waited for: the map's click reruns its fragment, then the whole page for the grid)
-    page.locator("[data-testid='stDataFrame'] td", has_text="H07").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stDataFrame'] td", has_text="H07").first.wait_for(state="attached", timeout=30_000)
     wait_idle(page)
     body = page.inner_text("body")
     page.screenshot(path=str(OUT / "journey-coverage-grid.png"), full_page=True)
