@@ -114,6 +114,8 @@ def build_parser() -> Parser:
     pa.add_argument("--kinds", default="home")
     pa.add_argument("--backtest", action="store_true", help="compare with the coverage reached by --to")
     out_opts(pa)
+    wa = rsub.add_parser("watch", help="petitions and villages at risk of escalating, with reasons")
+    out_opts(wa)
     g = rsub.add_parser("grids", help="who is responsible for each grid")
     g.add_argument("--area", required=True)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
@@ -306,6 +308,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = reports.hotspots(con, args.level, args.date_from, args.date_to, fdr=args.fdr, scope=scope)
     elif args.report == "pace":
         df = _pace(con, args, scope)
+    elif args.report == "watch":
+        df = _watch(con, args, scope)
     elif args.report == "grids":
         from analytics import grids
 
@@ -334,6 +338,26 @@ def _pace(con, args: argparse.Namespace, scope):
                   file=sys.stderr)
         return bt.rows
     return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
+
+
+def _watch(con, args: argparse.Namespace, scope):
+    """``report watch``: the hotspots page's watch-list (petitions, then villages, reasons in words);
+    how the list did on the history goes to stderr."""
+    from analytics import escalation
+    from analytics.monthly import report_day
+
+    today = report_day()
+    f = escalation.facts(con, today, scope)
+    wl = escalation.watch_list(con, today, scope, f=f)
+    hr = escalation.hit_rate(con, today, scope, f=f)
+    if hr.share is None:
+        print("hit rate: no dated escalation in the last 12 months", file=sys.stderr)
+    else:
+        print(f"hit rate: {hr.hits} of {hr.escalated} petitions that escalated in the last 12 months "
+              f"({hr.share:.0%}) were on the list {hr.lead_days} days before ({hr.via_petition} themselves, "
+              f"the others through their village); the list then held {hr.mean_petitions:g} petitions and "
+              f"{hr.mean_villages:g} villages on average, of {hr.mean_watched:g} watched", file=sys.stderr)
+    return escalation.report(wl, args.lang)
 
 
 def cmd_users(args: argparse.Namespace) -> int:

@@ -365,7 +365,7 @@ def main() -> None:
 
     names = view.set_index("code")["name"]
     tabs = st.tabs([t("hotspots_page.tab.trend"), t("hotspots_page.tab.table"),
-                    t("hotspots_page.tab.repeats"), t("hotspots_page.tab.escalated")])
+                    t("hotspots_page.tab.repeats"), t("hotspots_page.tab.escalated"), t("watch.tab")])
     with tabs[0]:
         _trend_tab(em, view["code"].tolist(), names, level, end)
     with tabs[1]:
@@ -401,6 +401,10 @@ def main() -> None:
             st.info(t("hotspots_page.escalated.empty"))
         else:
             _petition_table(esc, H.overdue(con, esc, today), key=f"{KEY}.escalated")
+    with tabs[4]:
+        from ui import watch
+
+        watch.tab(stamp, C.area_scope(area), today)
 
 
 main()

@@ -28,9 +28,9 @@ WHERE m.hid = households.hid AND m.last_on IS DISTINCT FROM households.last_home
 
 -- name: demo_petitions!
 INSERT INTO petitions (id, received_on, household_code, lon, lat, village_code, category, channel, people,
-                       status, replied_on, closed_on, satisfaction, level_reached)
+                       status, replied_on, closed_on, satisfaction, level_reached, escalated_on)
 SELECT id, received_on, household_code, lon, lat, village_code, category, channel, people,
-       status, replied_on, closed_on, satisfaction, level_reached
+       status, replied_on, closed_on, satisfaction, level_reached, escalated_on
 FROM demo_petitions;
 
 -- name: meta_set!

@@ -71,4 +71,63 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.rule.survey_min": ("民意调查每个乡镇至少抽几人", "Survey sample: fewest people per township"),
     "admin_page.rule.survey_exclude_months": ("近几个月已抽中调查的户不再抽取", "Months a surveyed household is left out of new samples"),
     "admin_page.rule.survey_weight": ("民意调查满意率在乡镇考核得分中的权重（三维考核）", "Weight of survey satisfaction in the township score"),
+
+    # ------------------------------------------------------------------ escalation watch-list
+    "col.score": ("风险分", "Score"),
+    "col.reasons": ("原因（分值）", "Reasons (points)"),
+    "col.township_name": ("乡镇/街道", "Township"),
+    "col.pattern": ("热点模式", "Hot spot pattern"),
+    "col.petitions_listed": ("名单上的信访件", "Petitions on the list"),
+    "col.escalated_on": ("越级日期", "Escalated on"),
+    "col.level_reached": ("到达层级", "Level reached"),
+    "col.checked_on": ("提前核对日", "Checked on"),
+    "col.listed": ("信访件在名单上", "Petition listed"),
+    "col.village_listed": ("所在村在名单上", "Village listed"),
+    "col.hit": ("命中", "Hit"),
+    "watch.tab": ("越级风险观察", "Escalation watch-list"),
+    "watch.caption": ("可能越级到市、省、京的信访件和村（社区）：按加权分列出，每项后面写明原因和分值，没有黑箱。"
+                      "权重和门槛是规则，管理员可在「管理 › 规则」中修改。",
+                      "Petitions and villages at risk of escalating to the city, the province or Beijing, listed by a "
+                      "weighted score with the reasons and points beside each — no black box. The weights and the "
+                      "threshold are rules an administrator can change under Administration › Rules."),
+    "watch.as_of": ("截至 {date}，分数达到 {min_score} 分列入名单", "As of {date}; a score of {min_score} or more is listed"),
+    "watch.metric.petitions": ("名单上的信访件", "Petitions on the list"),
+    "watch.metric.petitions_help": ("在观察中的信访共 {watched} 件（未办结，或办结时不满意、基本满意不久）",
+                                    "{watched} petitions are watched at all (open, or closed unsatisfied or partly "
+                                    "satisfied lately)"),
+    "watch.metric.villages": ("名单上的村（社区）", "Villages on the list"),
+    "watch.metric.hit_rate": ("命中率（近12个月）", "Hit rate (last 12 months)"),
+    "watch.metric.hit_help": ("近12个月越级的 {n} 件信访中，{hits} 件在越级前 {days} 天已在名单上：{direct} 件本身在名单上，"
+                              "其余通过所在村", "Of the {n} petitions that escalated in the last 12 months, {hits} were on "
+                              "the list {days} days before: {direct} themselves, the others through their village"),
+    "watch.metric.length": ("当时名单平均长度", "Mean list length then"),
+    "watch.metric.length_value": ("{petitions} 件 · {villages} 村", "{petitions} petitions · {villages} villages"),
+    "watch.metric.length_help": ("核对那些日子，名单上平均 {petitions} 件信访、{villages} 个村；当时在观察中的信访平均 {watched} 件",
+                                 "On the days checked the list held {petitions} petitions and {villages} villages on "
+                                 "average, of {watched} petitions watched"),
+    "watch.hit_none": ("近12个月没有注明越级日期的越级信访，命中率无从计算",
+                       "No dated escalation in the last 12 months: there is no hit rate to measure"),
+    "watch.undated": ("另有 {n} 件越级信访没有越级日期，未计入命中率", "{n} more escalated petitions have no date and are "
+                      "not in the hit rate"),
+    "watch.petitions_title": ("信访件", "Petitions"),
+    "watch.villages_title": ("村（社区）", "Villages"),
+    "watch.empty_petitions": ("没有信访件达到名单分数", "No petition reaches the list's score"),
+    "watch.empty_villages": ("没有村（社区）达到名单分数", "No village reaches the list's score"),
+    "watch.hits_title": ("命中情况：近12个月每件越级信访在越级前 {days} 天是否已在名单上",
+                         "Each escalation of the last 12 months: was it on the list {days} days before?"),
+    "watch.weights_title": ("当前的分值规则", "The scoring rules now"),
+    "watch.reason.repeat": ("重复信访（同一户{days}天内再次信访）+{weight}", "repeat petition (same household within "
+                            "{days} days) +{weight}"),
+    "watch.reason.overdue": ("逾期 {days} 天 +{weight}", "overdue {days} days +{weight}"),
+    "watch.reason.unsatisfied": ("办结不满意 +{weight}", "closed unsatisfied +{weight}"),
+    "watch.reason.partly": ("办结基本满意 +{weight}", "closed partly satisfied +{weight}"),
+    "watch.reason.group": ("集体访 {people} 人 +{weight}", "group of {people} +{weight}"),
+    "watch.reason.category": ("{category}类近12个月越级率 {rate}（全县 {county_rate}）+{weight}",
+                              "{category}: {rate} escalated in 12 months (county {county_rate}) +{weight}"),
+    "watch.reason.hotspot": ("所在村为{pattern} +{weight}", "village is a {pattern} +{weight}"),
+    "watch.reason.listed": ("{n} 件信访在名单上（每件 +{weight}）", "{n} petitions on the list (+{weight} each)"),
+    "watch.reason_sep": ("；", "; "),
+    "col.watch.kind": ("类型", "Kind"),
+    "col.watch.id": ("编号/编码", "ID / code"),
+    "col.watch.name": ("村（社区）", "Village"),
 }
