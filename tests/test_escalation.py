@@ -176,3 +176,51 @@ def test_hotspots_page_tab(history, monkeypatch):
     assert listed["编号"].tolist() == ["QD", "P2"]
     assert listed["原因（分值）"].iloc[0].startswith("办结不满意 +3")
     assert not at.exception
+
+
+# ----------------------------------------------------------------------------- where escalations come from
+
+def test_petition_import_carries_escalations(tiny, tmp_path):
+    from ingest.tables import load
+
+    con, _ = tiny
+    f = F.write_csv(tmp_path / "p.csv", ["编号", "受理日期", "户编号", "到达层级", "越级日期"],
+                    [["P1", "2026-10-08", "H01", "市", "2026-11-01"],
+                     ["P9", "2026-10-08", "H01", "县", "2026-11-01"],
+                     ["P8", "2026-10-08", "H01", "省", "2026-10-01"],
+                     ["P7", "2026-10-08", "H01", "京城", ""]])
+    res = load(con, "petitions", f)
+    assert [e.line() for e in res.errors] == [
+        "p.csv row 3 column 越级日期: 有越级日期时，到达层级应为市、省或京 / an escalation date needs the level reached: "
+        "city, province or national",
+        "p.csv row 4 column 越级日期: 2026-10-01 早于受理日期 2026-10-08 / before the date received",
+        "p.csv row 5 column 到达层级: 到达层级「京城」无法识别（可用：县、区、县级、市、市级、省、省级、京、进京、国家、中央）/ unknown value",
+    ]
+    assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == \
+        ("city", D(2026, 11, 1))
+    # a file without the columns keeps the stored escalation
+    g = F.write_csv(tmp_path / "q.csv", ["编号", "受理日期", "户编号"], [["P1", "2026-10-08", "H01"]])
+    assert load(con, "petitions", g).errors == []
+    assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == \
+        ("city", D(2026, 11, 1))
+    assert load(con, "petitions", f).summary().startswith("p.csv: petitions imported 0, updated 0, skipped 1")
+
+
+def test_demo_history_escalates_for_reasons():
+    """The demo generator's petitions: escalations dated after receipt, likelier with the watched causes."""
+    from demo.generate import generate, load_outline
+    from demo.build import OUTLINE
+
+    w = generate(load_outline(OUTLINE), households=6000, seed=1, today=TODAY, townships=6,
+                 villages_per_township=4, grids_per_village=3)
+    p = w.petitions
+    esc = p["level_reached"].isin(["city", "province", "national"])
+    assert 0.02 < esc.mean() < 0.15
+    assert p.loc[esc, "escalated_on"].notna().all() and p.loc[~esc, "escalated_on"].isna().all()
+    assert (p.loc[esc, "escalated_on"] > p.loc[esc, "received_on"]).all()
+    assert (p.loc[esc, "escalated_on"] <= TODAY).all()
+    unsatisfied = p["satisfaction"] == "unsatisfied"
+    assert esc[unsatisfied].mean() > 2 * esc[p["satisfaction"] == "satisfied"].mean()
+    seq = p[p["household_code"].notna()].sort_values("received_on").groupby("household_code")["received_on"]
+    gaps = seq.diff().dropna().map(lambda d: d.days)
+    assert (gaps <= 90).sum() >= 5                              # repeat petitioners exist
