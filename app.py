@@ -40,7 +40,7 @@ def ensure_database() -> None:
     def progress(f: float, msg: str) -> None:
         bar.progress(min(max(f, 0.0), 1.0), text=msg)
 
-    build_demo(str(path), progress=progress)
+    build_demo(str(path), progress=progress, replace=False)   # never replaces a database that appeared meanwhile
     bar.empty()
 
 
@@ -67,14 +67,21 @@ def login_page() -> None:
             st.error(t("login.error.empty"))
             return
         try:
-            u = users.login(c, name.strip(), password)
+            u = users.login(c, name, password, client=client_address())
         except users.LoginRefused as e:
-            until = e.locked_until.strftime("%H:%M") if getattr(e, "locked_until", None) else ""
-            st.error(t(f"login.error.{e.reason}", until=until) if e.reason == "locked"
-                     else t(f"login.error.{e.reason}"))
+            st.error(t(e.key, **e.params))
             return
         start_session(u)
         st.rerun()
+
+
+def client_address() -> str:
+    """The signing-in client's address: the TCP peer, or behind a trusted reverse proxy
+    ($LIANXIN_TRUSTED_PROXIES) the address it forwards (auth.throttle.client_address)."""
+    from auth.throttle import client_address as resolve
+
+    headers = st.context.headers or {}
+    return resolve(st.context.ip_address, headers.get("X-Forwarded-For"))
 
 
 def start_session(u) -> None:

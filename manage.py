@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 COORDS = ("wgs84", "gcj02", "bd09")
+ROLES = ("admin", "leader", "office", "grid_leader", "member")   # auth.users.ROLES (not imported: a fast --help)
 
 
 class UsageError(Exception):
@@ -129,9 +130,9 @@ def build_parser() -> Parser:
                     help="skip the PostgreSQL/PostGIS comparison")
 
     us = sub.add_parser("users", help="manage accounts")
-    us.add_argument("action", choices=("add", "passwd", "disable"))
+    us.add_argument("action", choices=("add", "passwd", "disable", "enable", "unlock"))
     us.add_argument("name")
-    us.add_argument("--role", choices=("admin", "leader", "office", "grid_leader", "member"))
+    us.add_argument("--role", choices=ROLES)
     us.add_argument("--areas", default="")
     us.add_argument("--staff-id", dest="staff_id")
     return p
@@ -149,10 +150,10 @@ def _connect(args: argparse.Namespace):
     return db.connect(args.db) if args.db else db.connect()
 
 
-def _actor(con, args: argparse.Namespace):
-    """The user the command acts as: --as USER, else the local administrator (scope: everything)."""
+def _user(con, args: argparse.Namespace):
+    """The user the command acts as (auth.users.User): --as USER, else None — the local administrator."""
     if not args.as_user:
-        return "admin", None
+        return None
     from auth import users
 
     u = users.get_user(con, args.as_user)
@@ -160,7 +161,39 @@ def _actor(con, args: argparse.Namespace):
         raise BadInput(f"没有用户 {args.as_user} / no such user: {args.as_user}")
     if u.disabled:
         raise BadInput(f"用户 {args.as_user} 已停用 / user {args.as_user} is disabled")
-    return u.name, u.scope
+    return u
+
+
+def _permitted(con, args: argparse.Namespace):
+    """The acting user, refused (one sentence, exit 1) when their role may not run this command
+    (auth.permissions: the command line by role)."""
+    from auth.permissions import require_command
+
+    u = _user(con, args)
+    require_command(u, args.command)
+    return u
+
+
+def _permitted_before_open(args: argparse.Namespace) -> None:
+    """The same check for commands that must not open (create, migrate or lock) their database
+    first — demo and bench: --as is looked up read-only, in a database that already exists."""
+    if not args.as_user:
+        return
+    from store import db
+
+    path = Path(args.db) if args.db else db.default_path()
+    if not path.exists():
+        raise BadInput(f"没有用户 {args.as_user}（数据库 {path} 不存在） / no such user: {args.as_user}")
+    con = db.connect(path, read_only=True)
+    try:
+        _permitted(con, args)
+    finally:
+        con.close()
+
+
+def _actor_name(user) -> str:
+    """Whom the audit log names: the --as user, else the local administrator."""
+    return user.name if user is not None else "admin"
 
 
 def _overlaps_scope(con, area: str, scope) -> bool:
@@ -216,21 +249,26 @@ def cmd_init(args: argparse.Namespace) -> int:
     from store import db
 
     con = _connect(args)
+    _permitted(con, args)
     print(f"database ready: {args.db or db.default_path()} (schema version {db.schema_version(con)})")
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from demo.build import build_demo
+    from demo.build import DemoRefused, build_demo
 
     if args.households < 100:
         raise BadInput("--households 至少为 100 / --households must be at least 100")
+    _permitted_before_open(args)
 
     def progress(f: float, msg: str) -> None:
         print(f"[{int(f * 100):3d}%] {msg}", file=sys.stderr, flush=True)
 
     path = args.db or None
-    summary = build_demo(path, households=args.households, seed=args.seed, progress=progress)
+    try:
+        summary = build_demo(path, households=args.households, seed=args.seed, progress=progress)
+    except DemoRefused as e:
+        raise BadInput(str(e)) from None
     print(summary)
     return EXIT_OK
 
@@ -239,7 +277,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ingest.errors import write_errors_csv
 
     con = _connect(args)
-    actor, _ = _actor(con, args)
+    actor = _actor_name(_permitted(con, args))
     if args.what == "boundaries":
         from ingest.boundaries import import_boundaries
 
@@ -281,8 +319,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.report == "monthly" and not args.output:
         raise UsageError("report monthly: --output FILE.xlsx is required (the 通报 is a workbook)")
+    from auth.masking import mask_frame
+    from auth.scope import scope_codes
+
     con = _connect(args)
-    actor, scope = _actor(con, args)
+    user = _permitted(con, args)
+    actor, scope = _actor_name(user), scope_codes(user)
     area = getattr(args, "area", None)
     if scope is not None and area and not _overlaps_scope(con, area, scope):
         raise BadInput(f"区域 {area} 不在用户 {actor} 的负责范围内 / area {area} is outside {actor}'s areas")
@@ -316,7 +358,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = grids.grid_directory(con, args.area, scope, on=args.on)[grids.GRID_COLUMNS]
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
-    _write_report(df, args, args.report)
+    _write_report(mask_frame(df, user, con), args, args.report)   # masked exactly as the app masks
     return EXIT_OK
 
 
@@ -364,19 +406,19 @@ def cmd_users(args: argparse.Namespace) -> int:
     from auth import users
 
     con = _connect(args)
-    actor, _ = _actor(con, args)
+    user = _permitted(con, args)
     areas = [a.strip() for a in args.areas.split(",") if a.strip()]
     msg = users.users_command(con, args.action, args.name, role=args.role, areas=areas,
-                              staff_id=args.staff_id, actor=actor)
+                              staff_id=args.staff_id, actor=user if user is not None else "admin")
     print(msg)
     return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bench.run import bench
-
     if args.runs < 1:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
+    _permitted_before_open(args)
+    from bench.run import bench
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 path=Path(args.db) if args.db else None,
                 log=lambda line: print(line, file=sys.stderr, flush=True))

@@ -1,7 +1,13 @@
 """Writing report frames for people: CSV (UTF-8 with BOM), JSON, a plain-text table, XLSX.
 
 Numbers keep the contract's form in CSV/JSON: coverage with 4 decimals, per_1000 with 2, empty
-for "no value", booleans as true/false, dates as 2026-11-24.
+for "no value", booleans as true/false, dates as 2026-11-24, times of day (the audit log's
+``logged_at``) as 2026-11-24 09:05:00.
+
+No text ever reaches a spreadsheet as a formula: a CSV cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading ``'`` (OWASP, "CSV Injection"), unless it is a
+plain number (``-12.5`` stays a number); XLSX cells are written with ``write_string``, never as
+formulas or links. The terminal table shows control characters as ``\\xNN`` instead of sending them.
 """
 from __future__ import annotations
 
@@ -10,12 +16,19 @@ import datetime as dt
 import io
 import json
 import math
+import re
 import unicodedata
 from typing import Any, Mapping
 
 import pandas as pd
 
 DECIMALS = {"coverage": 4, "per_1000": 2, "gi_z": 4, "gi_p": 4, "rate": 4}
+#: columns that hold a moment rather than a day: written with the time of day
+TIMESTAMP_COLUMNS = frozenset({"logged_at", "created_at", "locked_until", "wait_until", "last_failed_at"})
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV Injection"; NUL as ASVS 1.2.10 adds)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _is_missing(v: Any) -> bool:
@@ -32,9 +45,9 @@ def cell_text(column: str, v: Any) -> str:
         return ""
     if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
         return "true" if bool(v) else "false"
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat()
-    if isinstance(v, (dt.datetime,)):
+    if isinstance(v, (pd.Timestamp, dt.datetime)):
+        if column in TIMESTAMP_COLUMNS:
+            return v.strftime("%Y-%m-%d %H:%M:%S")
         return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
@@ -55,7 +68,38 @@ def cell_text(column: str, v: Any) -> str:
     return str(v)
 
 
+def csv_safe(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet will run as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab, carriage return, line feed or NUL — or
+    with spaces before ``=``, ``+``, ``-``, ``@`` — gets a leading single quote, as the OWASP
+    guidance on CSV injection says; a plain number (``-12.5``, ``+86``) stays as it is.
+
+    Parameters
+    ----------
+    text : one cell as it would be written.
+
+    Returns
+    -------
+    str, the cell to write (the csv module then quotes separators and double quotes).
+
+    Examples
+    --------
+    >>> csv_safe("=1+1")
+    "'=1+1"
+    >>> csv_safe("@SUM(1+1)"), csv_safe("+1+1"), csv_safe("-12.5"), csv_safe("张三")
+    ("'@SUM(1+1)", "'+1+1", '-12.5', '张三')
+    """
+    if not text:
+        return text
+    first = text.lstrip(" \u3000")[:1]
+    if (text.startswith(FORMULA_STARTS) or first in ("=", "+", "-", "@")) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def rows_text(df: pd.DataFrame) -> list[list[str]]:
+    """Every row of ``df`` as the texts :func:`cell_text` writes."""
     cols = list(df.columns)
     return [[cell_text(c, v) for c, v in zip(cols, rec)] for rec in df.itertuples(index=False, name=None)]
 
@@ -65,11 +109,20 @@ def headers(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> list[s
 
 
 def to_csv_bytes(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> bytes:
-    """CSV, UTF-8 with BOM (opens cleanly in Excel); English snake_case headers unless ``labels``."""
+    """CSV, UTF-8 with BOM (opens cleanly in Excel); English snake_case headers unless ``labels``.
+
+    Every cell goes through :func:`csv_safe`: no text comes out as a live formula.
+    """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers(df, labels))
-    w.writerows(rows_text(df))
+    # the csv module quotes a cell holding any character of the line terminator: with "\r\n" a
+    # carriage return inside a cell is quoted too (with "\n" alone it would end the row in Excel);
+    # each row then ends with a plain "\n" as before
+    w = csv.writer(buf, lineterminator="\r\n")
+    for row in [headers(df, labels), *rows_text(df)]:
+        w.writerow([csv_safe(x) for x in row])
+        buf.seek(buf.tell() - 2)
+        buf.truncate()
+        buf.write("\n")
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -101,10 +154,23 @@ def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (ESC, NUL, a line break inside a cell …) shown as ``\\xNN``,
+    so that a stored value can never move the cursor or recolour a terminal.
+
+    Examples
+    --------
+    >>> print(terminal_safe("a" + chr(27) + "[2Jb"))
+    a\\x1b[2Jb
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def to_table_text(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
-    """A plain aligned table for the terminal (wide characters counted as two columns)."""
-    hs = headers(df, labels)
-    body = rows_text(df)
+    """A plain aligned table for the terminal (wide characters counted as two columns; control
+    characters shown, not sent: :func:`terminal_safe`)."""
+    hs = [terminal_safe(h) for h in headers(df, labels)]
+    body = [[terminal_safe(x) for x in row] for row in rows_text(df)]
     widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(hs)]
 
     def line(cells: list[str]) -> str:

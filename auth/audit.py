@@ -2,7 +2,7 @@
 
 Actions written by the app: ``import``, ``visit_add``, ``visit_edit``, ``visit_delete``,
 ``petition_status``, ``rule_change``, ``user_add``, ``user_passwd``, ``user_disable``,
-``user_enable``, ``export``, ``login``, ``login_failed``. Nothing here updates or deletes an entry.
+``user_enable``, ``user_unlock``, ``export``, ``login``, ``login_failed``. Nothing here updates or deletes an entry.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from store import db
 
 ACTIONS: tuple[str, ...] = (
     "import", "visit_add", "visit_edit", "visit_delete", "petition_status", "rule_change",
-    "user_add", "user_passwd", "user_disable", "user_enable", "export", "login", "login_failed",
+    "user_add", "user_passwd", "user_disable", "user_enable", "user_unlock", "export", "login", "login_failed",
 )
 
 

@@ -1,4 +1,4 @@
-"""Local accounts: roles scoped to areas, argon2 password hashing, login throttling.
+"""Local accounts: roles scoped to areas, argon2 password hashing, password strength, logins.
 
 Roles
 -----
@@ -6,14 +6,17 @@ Roles
 ``member`` 网格员. ``admin`` and ``leader`` may have no areas (the whole county); every other
 role needs at least one existing area code.
 
-Every change to an account is written to the audit log in the same transaction.
-Errors a person can fix are raised as :class:`AuthError` with a Chinese sentence.
+Every change to an account is written to the audit log in the same transaction, and only an
+administrator may make one (a :class:`User` of another role as ``actor`` is refused). Errors a
+person can fix are raised as :class:`AuthError` with a Chinese sentence (and an i18n key).
+Failed logins are throttled by auth/throttle.py.
 """
 from __future__ import annotations
 
 import getpass
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -26,7 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from store import db
 
-from . import audit
+from . import audit, throttle
 
 ROLES: tuple[str, ...] = ("admin", "leader", "office", "grid_leader", "member")
 ROLE_NAMES_ZH: dict[str, str] = {
@@ -40,9 +43,15 @@ ROLE_NAMES_ZH: dict[str, str] = {
 COUNTY_WIDE_ROLES: frozenset[str] = frozenset({"admin", "leader"})
 
 MIN_PASSWORD_LENGTH = 8
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+MAX_PASSWORD_LENGTH = 128
+#: the least zxcvbn score (0–4) a real account's password needs: 3 is "safely unguessable:
+#: moderate protection from an offline slow-hash scenario" (zxcvbn's own scale)
+MIN_PASSWORD_SCORE = 3
+#: words an attacker of this system would try first, given to zxcvbn besides the account name
+PASSWORD_CONTEXT = ("lianxin", "lianxin-demo", "demo", "连心", "连心网格", "wangge", "admin")
 DEMO_PASSWORD = "lianxin-demo"
+#: who an unknown name's failed login is written under in the audit log (never the text typed)
+UNKNOWN_USER = "?"
 PASSWORD_ENV = "LIANXIN_PASSWORD"
 #: set to 1 (tests only) for cheap argon2 parameters
 FAST_HASH_ENV = "LIANXIN_FAST_HASH"
@@ -52,20 +61,29 @@ _AREA_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
 class AuthError(ValueError):
-    """A problem with an account a person can fix; ``str(e)`` is a Chinese sentence."""
+    """A problem with an account a person can fix; ``str(e)`` is a Chinese sentence.
+
+    ``key`` and ``params``, when set, name the catalog entry that says it in the user's language.
+    """
+
+    def __init__(self, message: str, key: str | None = None, **params: Any):
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class LoginRefused(AuthError):
-    """A refused login. ``reason`` is one of ``bad_credentials``, ``locked``, ``disabled``.
+    """A refused login. ``reason`` is one of ``bad_credentials``, ``throttled``, ``disabled``.
 
-    ``locked_until`` is set when ``reason == "locked"``. The i18n keys
-    ``login.error.<reason>`` hold the sentence to show.
+    ``retry_at`` is set when ``reason == "throttled"`` (and ``params["seconds"]``, the wait).
+    The i18n keys ``login.error.<reason>`` hold the sentence to show. Known and unknown names
+    get the same answers.
     """
 
-    def __init__(self, reason: str, message: str, locked_until: datetime | None = None):
-        super().__init__(message)
+    def __init__(self, reason: str, message: str, retry_at: datetime | None = None, **params: Any):
+        super().__init__(message, f"login.error.{reason}", **params)
         self.reason = reason
-        self.locked_until = locked_until
+        self.retry_at = retry_at
 
 
 @dataclass
@@ -157,12 +175,60 @@ def _check_role(role: str | None) -> str:
     return role
 
 
-def check_password(password: str | None) -> str:
-    """Raise :class:`AuthError` unless ``password`` is acceptable (at least 8 characters)."""
+_ZXCVBN_LOCK = threading.Lock()      # zxcvbn keeps the user inputs in a module-level dictionary
+
+
+def password_score(password: str, user_inputs: Iterable[str] = ()) -> int:
+    """zxcvbn's strength score of ``password``: 0 (guessed at once) … 4 (very unguessable).
+
+    Dictionary words, common passwords, names, dates, keyboard patterns and ``user_inputs``
+    (e.g. the account name) count as easy to guess. zxcvbn's own lists ship in the package:
+    nothing is fetched. Only the first 72 characters are judged (zxcvbn's limit).
+
+    Examples
+    --------
+    >>> password_score("12345678"), password_score("lianxin-demo", ["lianxin"])
+    (0, 2)
+    """
+    from zxcvbn import zxcvbn
+
+    with _ZXCVBN_LOCK:
+        return int(zxcvbn(password[:72], user_inputs=[*PASSWORD_CONTEXT, *user_inputs])["score"])
+
+
+def check_password(password: str | None, name: str | None = None, demo: bool = False) -> str:
+    """Raise :class:`AuthError` unless ``password`` is acceptable for account ``name``.
+
+    Parameters
+    ----------
+    password : the new password.
+    name : the account's name (a password built from it is weak).
+    demo : a demo account (they all have :data:`DEMO_PASSWORD`; only the length is checked).
+
+    Raises
+    ------
+    AuthError
+        shorter than :data:`MIN_PASSWORD_LENGTH` or longer than :data:`MAX_PASSWORD_LENGTH`;
+        all spaces; for a real account, the demo password or a zxcvbn score below
+        :data:`MIN_PASSWORD_SCORE` (common passwords such as ``12345678``, words, names, dates).
+    """
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符，请换一个更长的密码")
+        raise AuthError(f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符，请换一个更长的密码",
+                        "password.too_short", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AuthError(f"密码太长：最多 {MAX_PASSWORD_LENGTH} 个字符，请换一个短一些的密码",
+                        "password.too_long", n=MAX_PASSWORD_LENGTH)
     if not password.strip():
-        raise AuthError("密码不能全是空格，请换一个密码")
+        raise AuthError("密码不能全是空格，请换一个密码", "password.blank")
+    if demo:
+        return password
+    if password.strip().lower() == DEMO_PASSWORD:
+        raise AuthError(f"{DEMO_PASSWORD} 是演示账号的公开密码，真实账号不能用它，请换一个密码",
+                        "password.demo", demo=DEMO_PASSWORD)
+    if password_score(password, [name] if name else []) < MIN_PASSWORD_SCORE:
+        raise AuthError("密码太容易被猜到（常见密码、单词、姓名、日期或键盘顺序），"
+                        "请换一个更长、不常见的密码，例如三四个不相关的词加数字",
+                        "password.weak")
     return password
 
 
@@ -186,7 +252,7 @@ def _check_areas(con: duckdb.DuckDBPyConnection, role: str, areas: list[str]) ->
 
 
 def _row_user(row: tuple) -> User:
-    name, _hash, role, areas, staff_id, disabled, _failed, _locked, is_demo = row
+    name, _hash, role, areas, staff_id, disabled, is_demo = row
     return User(name=name, role=role, areas=list(areas or []), staff_id=staff_id, is_demo=bool(is_demo),
                 disabled=bool(disabled))
 
@@ -200,6 +266,21 @@ def _actor_name(actor: Any) -> str:
     return getattr(actor, "name", None) or str(actor)
 
 
+def require_admin(actor: Any, what: str = "管理账号") -> None:
+    """Refuse unless ``actor`` may manage accounts: an administrator (a :class:`User` with role
+    admin) or a trusted local caller named by a string (the command line without ``--as``, the demo
+    builder).
+
+    Raises
+    ------
+    AuthError
+        ``actor`` is a :class:`User` of another role.
+    """
+    if isinstance(actor, User) and actor.role != "admin":
+        raise AuthError(f"用户 {actor.name}（{actor.role_name}）不能{what}：只有县级管理员可以",
+                        "permission.admin_only", name=actor.name, role=actor.role)
+
+
 # ----------------------------------------------------------------------------- accounts
 
 def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str,
@@ -210,7 +291,7 @@ def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str
     Parameters
     ----------
     name : the login name (1–64 characters, no spaces).
-    password : at least 8 characters.
+    password : at least 8 characters, and for a real account not guessable (:func:`check_password`).
     role : one of :data:`ROLES`.
     areas : area codes (must exist in ``areas``); may be empty only for admin and leader.
     staff_id : the staff member this account belongs to (must exist in ``staff``).
@@ -224,11 +305,13 @@ def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str
     Raises
     ------
     AuthError
-        unknown role, weak password, existing user, unknown area or staff member.
+        ``actor`` not an administrator, unknown role, weak password (:func:`check_password`),
+        existing user, unknown area or staff member.
     """
+    require_admin(actor)
     name = _check_name(name)
     role = _check_role(role)
-    check_password(password)
+    check_password(password, name, demo=is_demo)
     codes = _check_areas(con, role, parse_areas(areas))
     if staff_id is not None:
         staff_id = str(staff_id).strip() or None
@@ -265,13 +348,17 @@ def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
     """The active account ``name`` (e.g. for ``manage.py --as NAME``); AuthError otherwise."""
     r = _existing_row(con, name)
     if r[5]:
-        raise AuthError(f"用户 {name} 已被停用，请联系县级管理员")
+        raise AuthError(f"用户 {name} 已被停用，请联系县级管理员", "permission.disabled", name=name)
     return _row_user(r)
 
 
-def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every account (no hashes): name, role, areas, staff_id, disabled, failed_logins, locked_until, is_demo, created_at."""
-    return db.df(con, "auth_users_all")
+def list_users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pd.DataFrame:
+    """Every account (no hashes): name, role, areas, staff_id, disabled, is_demo, created_at, and
+    wait_until (when the account's next login attempt may come after failed ones, else NaT)."""
+    out = db.df(con, "auth_users_all")
+    waits = throttle.account_waits(con, out["name"].tolist(), _naive(now))
+    out["wait_until"] = pd.to_datetime(out["name"].map(waits))
+    return out
 
 
 def has_demo_accounts(con: duckdb.DuckDBPyConnection) -> bool:
@@ -280,14 +367,32 @@ def has_demo_accounts(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: Any = "admin") -> None:
-    """Set a new password (audited as ``user_passwd``); also clears a lock."""
+    """Set a new password (audited as ``user_passwd``); also clears the account's login delay.
+
+    Raises
+    ------
+    AuthError
+        ``actor`` not an administrator, no such account, weak password (:func:`check_password`).
+    """
+    require_admin(actor)
     name = (name or "").strip()
-    _existing_row(con, name)
-    check_password(password)
+    row = _existing_row(con, name)
+    check_password(password, name, demo=bool(row[6]))
     pw_hash = hash_password(password)
     with audit.atomic(con):
         db.execute(con, "auth_user_set_password", user_name=name, password_hash=pw_hash)
+        throttle.clear_account(con, name)
         audit.record(con, _actor_name(actor), "user_passwd", detail=name)
+
+
+def unlock_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin") -> None:
+    """Clear the login delay that failed attempts put on account ``name`` (audited as ``user_unlock``)."""
+    require_admin(actor)
+    name = (name or "").strip()
+    _existing_row(con, name)
+    with audit.atomic(con):
+        throttle.clear_account(con, name)
+        audit.record(con, _actor_name(actor), "user_unlock", detail=name)
 
 
 def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin") -> None:
@@ -301,6 +406,7 @@ def enable_user(con: duckdb.DuckDBPyConnection, name: str, actor: Any = "admin")
 
 
 def _set_disabled(con: duckdb.DuckDBPyConnection, name: str, disabled: bool, actor: Any) -> None:
+    require_admin(actor)
     name = (name or "").strip()
     _existing_row(con, name)
     with audit.atomic(con):
@@ -311,50 +417,50 @@ def _set_disabled(con: duckdb.DuckDBPyConnection, name: str, disabled: bool, act
 # ----------------------------------------------------------------------------- login
 
 def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
-          now: datetime | None = None) -> User:
+          now: datetime | None = None, client: str | None = None) -> User:
     """Check a login and return the user, or raise :class:`LoginRefused` with the reason.
 
-    After :data:`MAX_FAILURES` wrong passwords in a row the account is locked for
-    :data:`LOCK_MINUTES` minutes (even the right password is refused meanwhile); a successful
-    login resets the count. A disabled account is refused (told so only with the right password).
-    Hashes made with older parameters are rehashed. Failures are audited as ``login_failed``.
+    Known and unknown names get the same answers, the same work (an unknown name's password is
+    checked against a dummy hash) and the same throttling: failed attempts are counted under the
+    name and under ``client`` (auth/throttle.py), and while either must wait no attempt is checked
+    (``throttled``, with the seconds left). A disabled account is told so only with the right
+    password. Hashes made with older parameters are rehashed.
+
+    Audited: ``login``; ``login_failed`` under the account's name, or under :data:`UNKNOWN_USER`
+    for a name that is no account (what a stranger types is never written to the log); attempts
+    refused while waiting are not written (a stranger could fill the log with them).
+
+    Parameters
+    ----------
+    name, password : as typed.
+    now : the moment of the attempt (default now, Asia/Shanghai).
+    client : the client's address (:func:`auth.throttle.client_address`); None when unknown
+        (then only the name is throttled).
     """
     t = _naive(now)
     name = (name or "").strip()
-    row = _get_row(con, name) if name else None
-    if row is None:
-        verify_password(_dummy_hash(os.environ.get(FAST_HASH_ENV, "") == "1"), password or "")
-        audit.record(con, name or "?", "login_failed", detail="unknown user", now=t)
-        raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
-    _, pw_hash, _role, _areas, _staff, disabled, failed, locked_until, _demo = row
-    if locked_until is not None and t < locked_until:
-        audit.record(con, name, "login_failed", detail="locked", now=t)
-        raise LoginRefused("locked", f"连续输错密码 {MAX_FAILURES} 次，账号已锁定到 "
-                           f"{locked_until:%Y-%m-%d %H:%M}，请稍后再试或请管理员重设密码",
-                           locked_until=locked_until)
-    if not verify_password(pw_hash, password or ""):
-        failed = int(failed or 0) + 1
-        until = None
-        if failed >= MAX_FAILURES:
-            until, failed = t + timedelta(minutes=LOCK_MINUTES), 0
+    until = throttle.waiting_until(con, name, client, t)
+    if until is not None:
+        secs = throttle.seconds_left(until, t)
+        raise LoginRefused("throttled", f"登录尝试太多，请 {secs} 秒后再试", retry_at=until, seconds=secs)
+    row = _get_row(con, name) if _NAME_RE.match(name) else None
+    fast = os.environ.get(FAST_HASH_ENV, "") == "1"
+    ok = verify_password(row[1] if row is not None else _dummy_hash(fast), password or "")
+    where = f" from {client}" if client else ""
+    if row is None or not ok:
         with audit.atomic(con):
-            db.execute(con, "auth_login_failed", user_name=name, failed_logins=failed, locked_until=until)
-            audit.record(con, name, "login_failed",
-                         detail="wrong password" + (f", locked until {until:%Y-%m-%d %H:%M}" if until else ""),
-                         now=t)
-        if until is not None:
-            raise LoginRefused("locked", f"连续输错密码 {MAX_FAILURES} 次，账号已锁定到 "
-                               f"{until:%Y-%m-%d %H:%M}，请稍后再试或请管理员重设密码",
-                               locked_until=until)
+            throttle.count_failure(con, name, client, t)
+            audit.record(con, name if row is not None else UNKNOWN_USER, "login_failed",
+                         detail=("wrong password" if row is not None else "unknown user name") + where, now=t)
         raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
-    if disabled:
-        audit.record(con, name, "login_failed", detail="disabled", now=t)
+    if row[5]:
+        audit.record(con, name, "login_failed", detail="disabled" + where, now=t)
         raise LoginRefused("disabled", "这个账号已被停用，请联系县级管理员")
     with audit.atomic(con):
-        db.execute(con, "auth_login_ok", user_name=name)
-        if hasher().check_needs_rehash(pw_hash):
+        throttle.clear_account(con, name)
+        if hasher().check_needs_rehash(row[1]):
             db.execute(con, "auth_user_set_hash", user_name=name, password_hash=hash_password(password))
-        audit.record(con, name, "login", now=t)
+        audit.record(con, name, "login", detail=("from " + client) if client else None, now=t)
     return _row_user(row)
 
 
@@ -432,11 +538,13 @@ def read_password(prompt: str = "新密码：", confirm: str = "再输入一次�
 def users_command(con: duckdb.DuckDBPyConnection, action: str, name: str, role: str | None = None,
                   areas: str | Iterable[str] | None = None, password: str | None = None,
                   actor: Any = "admin", staff_id: str | None = None) -> str:
-    """``manage.py users add|passwd|disable|enable NAME [--role R] [--areas CODE,…]``.
+    """``manage.py users add|passwd|disable|enable|unlock NAME [--role R] [--areas CODE,…]``.
 
-    The password is read with :func:`read_password` when not given. Returns the one line
-    to print; raises :class:`AuthError` with a sentence for anything wrong.
+    Only an administrator may run it (``actor``: see :func:`require_admin`). The password is
+    read with :func:`read_password` when not given. Returns the one line to print; raises
+    :class:`AuthError` with a sentence for anything wrong.
     """
+    require_admin(actor)
     if action == "add":
         if not role:
             raise AuthError("请用 --role 指定角色：admin、leader、office、grid_leader、member")
@@ -460,4 +568,7 @@ def users_command(con: duckdb.DuckDBPyConnection, action: str, name: str, role: 
     if action == "enable":
         enable_user(con, name, actor=actor)
         return f"已启用用户 {name.strip()}"
-    raise AuthError(f"不认识的操作“{action}”，请用 add、passwd 或 disable")
+    if action == "unlock":
+        unlock_user(con, name, actor=actor)
+        return f"已解除用户 {name.strip()} 的登录等待"
+    raise AuthError(f"不认识的操作“{action}”，请用 add、passwd、disable、enable 或 unlock")

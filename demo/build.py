@@ -80,18 +80,79 @@ def store_world(con, world, progress: Progress | None = None) -> None:
     db.execute(con, "meta_set", key="demo_built_at", value=dt.datetime.now().isoformat(timespec="seconds"))
 
 
+class DemoRefused(Exception):
+    """A database the demo must not replace; ``str(e)`` is one sentence saying what to do."""
+
+
+def check_replaceable(target: str | Path) -> None:
+    """Refuse to let a demo build replace ``target`` unless nothing can be lost.
+
+    A missing file, an empty database (no accounts, areas or households: e.g. just after
+    ``init``) and a demo database that is not open elsewhere may be replaced.
+
+    Raises
+    ------
+    DemoRefused
+        the file is in use (a running app or another command holds it), is not a database, has
+        no demo marker (``meta.demo``), or has an account that is not a demo account.
+    """
+    target = Path(target)
+    if not target.exists():
+        return
+    other = "请用 --db 指定另一个路径来生成演示库"
+    try:
+        con = db.connect(target, read_only=True)
+    except db.StoreError as e:
+        cause = str(e.__cause__ or e).lower()
+        if "lock" in cause or "configuration" in cause:
+            raise DemoRefused(f"数据库 {target} 正在被运行中的应用或另一个命令使用，不能替换它；"
+                              f"请先停止应用，或{other} / the database is in use") from None
+        raise DemoRefused(f"{target} 不是可以替换的演示数据库（无法打开），{other} / not a demo database") from None
+    try:
+        demo, real, rows = db.execute(con, "demo_database_state").fetchone()
+    except db.duckdb.Error:
+        demo, real, rows = None, 0, 1          # not this application's database
+    finally:
+        con.close()
+    if real:
+        raise DemoRefused(f"数据库 {target} 有 {real} 个真实账号，不是演示数据库，manage.py demo 不会替换它；"
+                          f"{other} / not a demo database: it has real accounts")
+    if demo != "true" and rows:
+        raise DemoRefused(f"数据库 {target} 不是演示数据库（没有演示标记），manage.py demo 不会替换它；"
+                          f"{other} / not a demo database")
+
+
 def build_demo(path: str | Path | None = None, households: int = 60_000, seed: int = 0,
-               progress: Progress | None = None, today: dt.date | None = None) -> str:
+               progress: Progress | None = None, today: dt.date | None = None,
+               replace: bool = True) -> str:
     """Generate and store the demo county; returns a one-line summary.
 
     The database is built in a temporary file and moved into place at the end, so an
     interrupted build never leaves a half-filled demo behind.
+
+    Parameters
+    ----------
+    path : the database file (default :func:`store.db.default_path`).
+    households, seed : the size and the random seed of the generated county.
+    progress : called with (fraction done, what is being done).
+    today : the generated data's "today".
+    replace : whether an existing database may be replaced — only a demo database not in use
+        (:func:`check_replaceable`), checked before generating and again before the swap. With
+        ``replace=False`` (the app's first start) a database that appeared meanwhile is kept and
+        this build is dropped.
+
+    Raises
+    ------
+    DemoRefused
+        ``path`` holds a database that must not be replaced.
     """
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
 
     target = Path(path) if path else db.default_path()
+    if replace:
+        check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     step(0.0, "读取梁平区县界（GCJ-02 → WGS-84）")
@@ -105,6 +166,10 @@ def build_demo(path: str | Path | None = None, households: int = 60_000, seed: i
         store_world(con, world, progress=lambda f, m: step(0.6 + 0.4 * f, m))
         con.execute("CHECKPOINT")
         con.close()
+        if not replace and target.exists():
+            return f"demo database {target}: already there (built meanwhile), kept"
+        if replace:
+            check_replaceable(target)     # the app may have opened it while this one was built
         for suffix in ("", ".wal"):
             old = Path(str(target) + suffix)
             if old.exists():

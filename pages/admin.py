@@ -70,6 +70,11 @@ def _actor() -> Any:
     return C.user()
 
 
+def _error_text(e: users.AuthError) -> str:
+    """An account error in the page's language (its catalog entry when it names one)."""
+    return t(e.key, **e.params) if getattr(e, "key", None) and _known(e.key) else str(e)
+
+
 @st.cache_data(show_spinner=False, ttl=600)
 def _area_options(db_path: str, version: tuple) -> tuple[list[str], dict[str, str]]:
     """Every area code (county first, then by level and code) and a label for each: 甲村 › 第一网格（code）."""
@@ -189,9 +194,9 @@ def _status(row: pd.Series) -> str:
         parts.append(t(f"{KEY}.status.disabled"))
     else:
         parts.append(t(f"{KEY}.status.active"))
-    locked = row.get("locked_until")
-    if locked is not None and not pd.isna(locked) and pd.Timestamp(locked) > pd.Timestamp(audit.now_local()):
-        parts.append(t(f"{KEY}.status.locked", until=pd.Timestamp(locked).strftime("%Y-%m-%d %H:%M")))
+    waiting = row.get("wait_until")
+    if waiting is not None and not pd.isna(waiting):
+        parts.append(t(f"{KEY}.status.waiting", until=pd.Timestamp(waiting).strftime("%Y-%m-%d %H:%M:%S")))
     if bool(row.get("is_demo")):
         parts.append(t(f"{KEY}.status.demo"))
     return " · ".join(parts)
@@ -210,7 +215,7 @@ def _add_user() -> None:
     try:
         u = users.add_user(C.con(), name, pw, role, areas, staff_id=staff, actor=_actor())
     except users.AuthError as e:
-        _flash("add", "error", str(e))
+        _flash("add", "error", _error_text(e))
         return
     for k in ("add_name", "add_password", "add_confirm", "add_staff"):
         s[f"{KEY}.{k}"] = ""
@@ -233,7 +238,7 @@ def _reset_password() -> None:
     try:
         users.set_password(C.con(), name, pw, actor=_actor())
     except users.AuthError as e:
-        _flash("manage", "error", str(e))
+        _flash("manage", "error", _error_text(e))
         return
     s[f"{KEY}.new_password"] = ""
     s[f"{KEY}.new_confirm"] = ""
@@ -251,7 +256,7 @@ def _set_disabled(name: str, disable: bool) -> None:
         else:
             users.enable_user(C.con(), name, actor=me)
     except users.AuthError as e:
-        _flash("manage", "error", str(e))
+        _flash("manage", "error", _error_text(e))
         return
     _flash("manage", "success", t(f"{KEY}.disabled_done" if disable else f"{KEY}.enabled_done", name=name))
 
@@ -287,6 +292,7 @@ def users_section() -> None:
             st.text_input(t(f"{KEY}.add_staff"), key=f"{KEY}.add_staff", help=t(f"{KEY}.add_staff_help"))
             st.text_input(t(f"{KEY}.add_password"), type="password", key=f"{KEY}.add_password")
             st.text_input(t(f"{KEY}.add_confirm"), type="password", key=f"{KEY}.add_confirm")
+            st.caption(t("password.rule"))
             st.form_submit_button(t(f"{KEY}.add_submit"), type="primary", on_click=_add_user)
 
     with right:
@@ -299,6 +305,7 @@ def users_section() -> None:
         with st.form(f"{KEY}.passwd_form"):
             st.text_input(t(f"{KEY}.new_password"), type="password", key=f"{KEY}.new_password")
             st.text_input(t(f"{KEY}.new_confirm"), type="password", key=f"{KEY}.new_confirm")
+            st.caption(t("password.rule"))
             st.form_submit_button(t(f"{KEY}.passwd_submit"), on_click=_reset_password)
         if name:
             if bool(status.get(name)):

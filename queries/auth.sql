@@ -3,8 +3,8 @@
 -- an area is in scope when one of its ancestors (itself included, table area_ancestors) is in $scope.
 
 -- name: auth_user_get
--- One account, with its hash and throttling state.
-SELECT name, password_hash, role, areas, staff_id, disabled, failed_logins, locked_until, is_demo
+-- One account, with its hash.
+SELECT name, password_hash, role, areas, staff_id, disabled, is_demo
 FROM users
 WHERE name = $user_name;
 
@@ -18,28 +18,23 @@ VALUES ($user_name, $password_hash, $role, CAST($areas AS VARCHAR[]), $staff_id,
 UPDATE users SET password_hash = $password_hash WHERE name = $user_name;
 
 -- name: auth_user_set_password!
--- A new password also clears the lock and the failure count.
-UPDATE users SET password_hash = $password_hash, failed_logins = 0, locked_until = NULL
+-- A new password (the login delay of the account is cleared beside it, auth/throttle.py).
+UPDATE users SET password_hash = $password_hash
 WHERE name = $user_name;
 
 -- name: auth_user_set_disabled!
 -- Disable (or enable again) an account.
 UPDATE users SET disabled = $disabled WHERE name = $user_name;
 
--- name: auth_login_failed!
--- Count a failed login; locked_until is set once the limit is reached.
-UPDATE users SET failed_logins = $failed_logins, locked_until = CAST($locked_until AS TIMESTAMP)
-WHERE name = $user_name;
-
--- name: auth_login_ok!
--- A successful login resets the throttling state.
-UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = $user_name;
-
 -- name: auth_users_all
 -- Every account for the administrator's page (never the hash).
-SELECT name, role, areas, staff_id, disabled, failed_logins, locked_until, is_demo, created_at
+SELECT name, role, areas, staff_id, disabled, is_demo, created_at
 FROM users
 ORDER BY name;
+
+-- name: auth_real_account_count
+-- Accounts that are not demo accounts (a database with any is not a demo database).
+SELECT count(*) FROM users WHERE NOT is_demo;
 
 -- name: auth_demo_account_count
 -- How many demo accounts exist (the login page then shows the demo password notice).
@@ -79,3 +74,40 @@ WHERE a.level = $level
              AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)
        ))
 ORDER BY a.code;
+
+-- ----------------------------------------------------------------------------- login throttling
+
+-- name: throttle_wait_until
+-- The latest moment before which one of $keys may not try again (NULL: no wait).
+SELECT max(wait_until)
+FROM login_throttle
+WHERE key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+  AND wait_until > CAST($now AS TIMESTAMP);
+
+-- name: throttle_rows
+-- The throttling state of some keys (the administrator's list of accounts).
+SELECT key, failures, last_failed_at, wait_until
+FROM login_throttle
+WHERE key IN (SELECT unnest(CAST($keys AS VARCHAR[])));
+
+-- name: throttle_count_failure
+-- One more failure for $key; failures older than $forget_before are forgotten first. Returns the count.
+INSERT INTO login_throttle (key, failures, last_failed_at, wait_until)
+VALUES ($key, 1, CAST($now AS TIMESTAMP), NULL)
+ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN login_throttle.last_failed_at < CAST($forget_before AS TIMESTAMP) THEN 1
+                    ELSE login_throttle.failures + 1 END,
+    last_failed_at = excluded.last_failed_at
+RETURNING failures;
+
+-- name: throttle_set_wait!
+-- No attempt for $key is checked before $wait_until.
+UPDATE login_throttle SET wait_until = CAST($wait_until AS TIMESTAMP) WHERE key = $key;
+
+-- name: throttle_clear!
+-- Forget the failures of $key (a successful login, or an administrator's unlock).
+DELETE FROM login_throttle WHERE key = $key;
+
+-- name: throttle_prune!
+-- Forget every key whose last failure is older than $forget_before.
+DELETE FROM login_throttle WHERE last_failed_at < CAST($forget_before AS TIMESTAMP);

@@ -38,3 +38,10 @@ INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE 
 
 -- name: meta_get
 SELECT value FROM meta WHERE key = $key;
+
+-- name: demo_database_state
+-- What `manage.py demo` must know before replacing a database: its demo marker, how many accounts
+-- are not demo accounts, and whether it holds anything at all (accounts, areas, households).
+SELECT (SELECT value FROM meta WHERE key = 'demo') AS demo,
+       (SELECT count(*) FROM users WHERE NOT is_demo) AS real_accounts,
+       (SELECT count(*) FROM users) + (SELECT count(*) FROM areas) + (SELECT count(*) FROM households) AS rows;

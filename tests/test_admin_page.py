@@ -65,16 +65,26 @@ def test_unknown_user_gets_the_same_sentence(app_db):
     assert texts(at.error) == ["用户名或密码不对，请重新输入"]
 
 
-def test_five_wrong_passwords_lock_the_account(app_db):
-    at = F.new_app()
-    for _ in range(users.MAX_FAILURES - 1):
-        F.submit_login(at, "office", "wrong-password")
+def test_wrong_passwords_make_the_next_attempt_wait_for_any_name(app_db, monkeypatch):
+    """Failed logins slow the next attempt down (auth/throttle.py) — known and unknown names alike."""
+    from auth import throttle
+
+    # an account name waits 10 minutes after its second failure (the client address never does here)
+    monkeypatch.setattr(throttle, "wait_seconds",
+                        lambda failures, free, cap: 600 if failures >= 2 and cap == throttle.ACCOUNT_MAX_WAIT else 0)
+    for name in ("office", "nobody"):
+        at = F.new_app()
+        F.submit_login(at, name, "wrong-password")
         assert texts(at.error) == ["用户名或密码不对，请重新输入"]
-    F.submit_login(at, "office", "wrong-password")
-    assert not at.exception
-    assert len(at.error) == 1 and "锁定" in at.error[0].value
-    F.submit_login(at, "office", F.PASSWORD)  # the right password is refused while locked
-    assert "锁定" in at.error[0].value and "user" not in at.session_state
+        F.submit_login(at, name, "wrong-password")
+        assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+        F.submit_login(at, name, F.PASSWORD)       # even the right one waits
+        assert not at.exception
+        assert len(at.error) == 1 and "秒后再试" in at.error[0].value and "锁定" not in at.error[0].value
+        assert "user" not in at.session_state
+    c = read_db(app_db)
+    log = audit.search(c, action="login_failed")
+    assert set(log["user_name"]) == {"office", users.UNKNOWN_USER}      # never the name a stranger typed
 
 
 # ----------------------------------------------------------------------------- who sees the page

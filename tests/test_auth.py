@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from auth import audit, scope, users
+from auth import audit, scope, throttle, users
 from auth.audit import RuleError, set_rule
 from auth.scope import can_see_personal, in_scope, mask_frame, mask_name, mask_phone, visible_areas
 from auth.users import AuthError, LoginRefused, User
@@ -170,56 +170,206 @@ def test_set_password(con):
 
 # ----------------------------------------------------------------------------- throttling
 
-def test_five_failures_lock_for_fifteen_minutes(con):
+def refused(con, name, password, now, client=None) -> LoginRefused:
+    with pytest.raises(LoginRefused) as e:
+        users.login(con, name, password, now=now, client=client)
+    return e.value
+
+
+def test_a_stranger_cannot_lock_an_account(con):
+    """Before: five wrong passwords from anyone locked an account for 15 minutes."""
+    users.add_user(con, "boss", PW, "admin", [])
+    t = T0
+    for _ in range(40):                       # a stranger keeps trying, as fast as allowed
+        e = refused(con, "boss", "bad-password", t, client="6.6.6.6")
+        t = e.retry_at if e.reason == "throttled" else t + timedelta(milliseconds=100)
+    # the real administrator, elsewhere, waits at most ACCOUNT_MAX_WAIT after the stranger's last try
+    later = t + timedelta(seconds=throttle.ACCOUNT_MAX_WAIT)
+    assert users.login(con, "boss", PW, now=later, client="10.0.0.5").name == "boss"
+
+
+def test_growing_delays_for_an_account(con):
     users.add_user(con, "gl", PW, "grid_leader", ["G111"], staff_id="S1")
-    for i in range(4):
-        with pytest.raises(LoginRefused) as e:
-            users.login(con, "gl", "bad-password", now=T0 + timedelta(seconds=i))
-        assert e.value.reason == "bad_credentials"
-    with pytest.raises(LoginRefused) as e:
-        users.login(con, "gl", "bad-password", now=T0 + timedelta(seconds=4))
-    assert e.value.reason == "locked"
-    assert e.value.locked_until == T0 + timedelta(seconds=4, minutes=15)
-    # the right password is refused while locked
-    with pytest.raises(LoginRefused) as e:
-        users.login(con, "gl", PW, now=T0 + timedelta(minutes=10))
-    assert e.value.reason == "locked" and "锁定" in str(e.value)
-    assert users.authenticate(con, "gl", PW, now=T0 + timedelta(minutes=15)) is None
-    # after the lock expires the right password works and resets the count
-    u = users.authenticate(con, "gl", PW, now=T0 + timedelta(minutes=15, seconds=5))
+    for i in range(throttle.ACCOUNT_FREE_FAILURES):
+        assert refused(con, "gl", "bad-password", T0 + timedelta(seconds=i)).reason == "bad_credentials"
+    last = T0 + timedelta(seconds=throttle.ACCOUNT_FREE_FAILURES - 1)
+    e = refused(con, "gl", PW, last + timedelta(milliseconds=500))        # even the right password
+    assert e.reason == "throttled" and e.retry_at == last + timedelta(seconds=1)
+    assert e.params["seconds"] == 1 and "1 秒后再试" in str(e)
+    n = len(actions(con, "login_failed"))
+    refused(con, "gl", PW, last + timedelta(milliseconds=900))             # a refused wait is not logged
+    assert len(actions(con, "login_failed")) == n
+    # the next failure doubles the wait
+    e = refused(con, "gl", "bad-password", last + timedelta(seconds=1))
+    assert e.reason == "bad_credentials"
+    assert refused(con, "gl", PW, last + timedelta(seconds=2)).retry_at == last + timedelta(seconds=3)
+    # after the wait the right password works and clears the account's failures
+    u = users.authenticate(con, "gl", PW, now=last + timedelta(seconds=3))
     assert u is not None and u.staff_id == "S1"
-    row = con.execute("SELECT failed_logins, locked_until FROM users WHERE name = 'gl'").fetchone()
-    assert row == (0, None)
-    assert len(actions(con, "login_failed")) == 7
+    assert users.list_users(con, now=last + timedelta(seconds=3))["wait_until"].isna().all()
 
 
-def test_success_resets_failure_count(con):
+def test_unknown_names_get_the_same_answers(con):
+    """Before: only real accounts locked, so the lock message told which names exist."""
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    answers = {}
+    for name in ("gl", "nobody"):
+        seen = []
+        t = T0
+        for _ in range(6):
+            e = refused(con, name, "bad-password", t)
+            seen.append((e.reason, str(e), e.key, e.params, None if e.retry_at is None else e.retry_at - t))
+            t += timedelta(seconds=1)
+        answers[name] = seen
+    assert answers["gl"] == answers["nobody"]
+    assert {r for r, *_ in answers["gl"]} == {"bad_credentials", "throttled"}
+
+
+def test_unknown_names_cost_one_password_check_too(con, monkeypatch):
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    calls = []
+    real = users.verify_password
+    monkeypatch.setattr(users, "verify_password", lambda h, p: calls.append(h) or real(h, p))
+    refused(con, "gl", "bad-password", T0)
+    refused(con, "nobody", "bad-password", T0)
+    refused(con, "x" * 500, "bad-password", T0)
+    assert len(calls) == 3 and all(h.startswith("$argon2id$") for h in calls)
+
+
+def test_an_unknown_name_is_not_written_to_the_audit_log(con):
+    refused(con, "=HYPERLINK(\"http://evil\",\"x\")", "bad-password", T0, client="6.6.6.6")
+    log = actions(con, "login_failed")
+    assert log["user_name"].tolist() == [users.UNKNOWN_USER]
+    assert "HYPERLINK" not in repr(log.to_dict()) and "6.6.6.6" in log["detail"].iloc[0]
+    # nor kept in clear text in the throttling table
+    assert "HYPERLINK" not in repr(con.execute("SELECT * FROM login_throttle").fetchall())
+
+
+def test_throttle_per_client_address(con):
+    """Before: no limit per client — one address could try any number of names."""
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    t = T0
+    for i in range(throttle.CLIENT_FREE_FAILURES):        # a different name each time: no name waits
+        assert refused(con, f"guess{i}", "bad-password", t, client="6.6.6.6").reason == "bad_credentials"
+        t += timedelta(milliseconds=10)
+    e = refused(con, "gl", PW, t, client="6.6.6.6")         # that address now waits, whatever the name
+    assert e.reason == "throttled"
+    assert users.login(con, "gl", PW, now=t, client="10.0.0.5").name == "gl"   # another address does not
+    # an IPv6 client counts by its /64: changing the last bits does not escape
+    for i in range(throttle.CLIENT_FREE_FAILURES):
+        refused(con, f"v6guess{i}", "bad-password", t, client=f"2001:db8::{i + 1}")
+    assert refused(con, "gl", PW, t, client="2001:db8::ffff").reason == "throttled"
+
+
+def test_failures_are_forgotten(con):
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    for i in range(8):
+        e = refused(con, "gl", "bad-password", T0)
+    assert e.reason == "throttled"
+    later = T0 + throttle.FORGET_AFTER + timedelta(minutes=1)
+    assert refused(con, "gl", "bad-password", later).reason == "bad_credentials"
+    assert con.execute("SELECT failures FROM login_throttle WHERE key = ?",
+                       [throttle.account_key("gl")]).fetchone()[0] == 1
+
+
+def test_unlock_and_new_password_clear_the_wait(con):
     users.add_user(con, "gl", PW, "grid_leader", ["G111"])
     for _ in range(4):
-        assert users.authenticate(con, "gl", "bad-password", now=T0) is None
-    assert users.authenticate(con, "gl", PW, now=T0) is not None
-    for _ in range(4):
-        assert users.authenticate(con, "gl", "bad-password", now=T0) is None
-    assert users.authenticate(con, "gl", PW, now=T0) is not None  # not locked: count was reset
-
-
-def test_set_password_clears_lock(con):
-    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
-    for _ in range(5):
         users.authenticate(con, "gl", "bad-password", now=T0)
-    assert users.authenticate(con, "gl", PW, now=T0) is None
-    users.set_password(con, "gl", "another-pass", actor="admin")
-    assert users.authenticate(con, "gl", "another-pass", now=T0) is not None
+    assert refused(con, "gl", PW, T0).reason == "throttled"
+    assert not users.list_users(con, now=T0)["wait_until"].isna().all()
+    users.unlock_user(con, "gl", actor="admin")
+    assert users.authenticate(con, "gl", PW, now=T0) is not None
+    assert actions(con, "user_unlock")["detail"].tolist() == ["gl"]
+    for _ in range(4):
+        users.authenticate(con, "gl", "bad-password", now=T0)
+    users.set_password(con, "gl", "another-long-password", actor="admin")
+    assert users.authenticate(con, "gl", "another-long-password", now=T0) is not None
 
 
 def test_timezone_aware_now_is_accepted(con):
     from zoneinfo import ZoneInfo
     users.add_user(con, "gl", PW, "grid_leader", ["G111"])
     aware = datetime(2026, 11, 24, 1, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 in Shanghai
-    for _ in range(5):
+    for _ in range(throttle.ACCOUNT_FREE_FAILURES):
         users.authenticate(con, "gl", "bad-password", now=aware)
-    locked = con.execute("SELECT locked_until FROM users").fetchone()[0]
-    assert locked == datetime(2026, 11, 24, 9, 15)
+    waits = con.execute("SELECT wait_until FROM login_throttle").fetchall()
+    assert waits == [(datetime(2026, 11, 24, 9, 0, 1),)]
+
+
+@pytest.mark.parametrize("peer,forwarded,trusted,expected", [
+    ("10.0.0.5", "1.2.3.4", None, "10.0.0.5"),                       # not a proxy: the header is a lie
+    (None, "1.2.3.4", None, "1.2.3.4"),                              # nginx on this host
+    (None, "6.6.6.6, 1.2.3.4", None, "1.2.3.4"),                     # the client's own header is not believed
+    (None, None, None, "127.0.0.1"),
+    ("10.0.0.2", "1.2.3.4, 10.0.0.3", "10.0.0.0/24", "1.2.3.4"),    # two proxies of ours
+    ("10.0.0.2", "1.2.3.4", "", "10.0.0.2"),                         # no proxy trusted at all
+    (None, "not-an-address", None, "127.0.0.1"),
+    ("::ffff:10.0.0.9", None, None, "10.0.0.9"),
+])
+def test_client_address(peer, forwarded, trusted, expected, monkeypatch):
+    monkeypatch.delenv(throttle.TRUSTED_PROXIES_ENV, raising=False)
+    assert throttle.client_address(peer, forwarded, trusted) == expected
+
+
+def test_trusted_proxies_from_the_environment(monkeypatch):
+    monkeypatch.setenv(throttle.TRUSTED_PROXIES_ENV, "10.1.0.0/16, junk")
+    assert throttle.client_address("10.1.2.3", "1.2.3.4") == "1.2.3.4"
+    assert throttle.client_address(None, "1.2.3.4") == "127.0.0.1"    # loopback no longer trusted
+
+
+# ----------------------------------------------------------------------------- passwords
+
+@pytest.mark.parametrize("password,key", [
+    ("12345678", "password.weak"),
+    ("password", "password.weak"),
+    ("qwertyuiop", "password.weak"),
+    ("lianxin-demo", "password.demo"),
+    ("Lianxin-Demo", "password.demo"),
+    ("zhangwei1", "password.weak"),
+    ("short", "password.too_short"),
+    ("x" * 129, "password.too_long"),
+    ("         ", "password.blank"),
+])
+def test_weak_passwords_are_refused_for_real_accounts(con, password, key):
+    with pytest.raises(AuthError) as e:
+        users.add_user(con, "zhangwei", password, "admin", [])
+    assert e.value.key == key
+    from i18n import t
+    assert t(key, "zh", **e.value.params) == str(e.value)      # the CLI's sentence is the page's
+    assert t(key, "en", **e.value.params) != key
+    users.add_user(con, "zhangwei", PW, "admin", [])
+    with pytest.raises(AuthError) as e:
+        users.set_password(con, "zhangwei", password, actor="admin")
+    assert e.value.key == key
+
+
+def test_a_password_made_of_the_name_is_weak(con):
+    with pytest.raises(AuthError, match="太容易被猜到"):
+        users.add_user(con, "liangshan2026", "liangshan2026!", "office", ["T1"])
+
+
+def test_demo_accounts_keep_the_demo_password(con):
+    made = users.create_demo_accounts(con, "C", "T1", "G111", "S1", "S2")
+    assert all(u.is_demo for u in made)
+    users.set_password(con, "admin", users.DEMO_PASSWORD, actor="admin")
+    assert users.authenticate(con, "admin", users.DEMO_PASSWORD, now=T0) is not None
+
+
+def test_only_an_administrator_manages_accounts(con):
+    users.add_user(con, "root", PW, "admin", [])
+    gl = users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    for call in (lambda: users.add_user(con, "evil", PW, "admin", [], actor=gl),
+                 lambda: users.set_password(con, "root", "my-own-new-password", actor=gl),
+                 lambda: users.disable_user(con, "root", actor=gl),
+                 lambda: users.unlock_user(con, "root", actor=gl),
+                 lambda: users.users_command(con, "add", "evil", role="admin", password=PW, actor=gl)):
+        with pytest.raises(AuthError) as e:
+            call()
+        assert e.value.key == "permission.admin_only" and "网格长" in str(e.value)
+    assert users.get_user(con, "evil") is None
+    assert users.authenticate(con, "root", PW, now=T0) is not None
+    users.add_user(con, "office9", PW, "office", ["T1"], actor=users.get_user(con, "root"))
 
 
 def test_session_valid():
@@ -255,10 +405,12 @@ def test_users_command(con, monkeypatch):
     msg = users.users_command(con, "add", "office9", role="office", areas="T1,T2", actor="admin")
     assert "office9" in msg and "乡镇/街道" in msg
     assert users.authenticate(con, "office9", "from-the-env", now=T0).areas == ["T1", "T2"]
-    users.users_command(con, "passwd", "office9", password="explicit-pw", actor="admin")
-    assert users.authenticate(con, "office9", "explicit-pw", now=T0) is not None
+    users.users_command(con, "passwd", "office9", password="explicit-pass-word", actor="admin")
+    assert users.authenticate(con, "office9", "explicit-pass-word", now=T0) is not None
     assert "停用" in users.users_command(con, "disable", "office9", actor="admin")
-    assert users.authenticate(con, "office9", "explicit-pw", now=T0) is None
+    assert users.authenticate(con, "office9", "explicit-pass-word", now=T0) is None
+    assert "启用" in users.users_command(con, "enable", "office9", actor="admin")
+    assert "解除" in users.users_command(con, "unlock", "office9", actor="admin")
     with pytest.raises(AuthError, match="--role"):
         users.users_command(con, "add", "x", actor="admin")
     with pytest.raises(AuthError, match="不认识的操作"):
@@ -378,15 +530,44 @@ def test_mask_frame(con):
     import pandas as pd
     frame = pd.DataFrame({"household_code": ["H1", "H2", "H3"], "head_name": ["王小二", "李四", "赵五六"],
                           "phone": ["13812341234", "13900001111", None],
+                          "address": ["梁山街道东村3组12号", "礼让镇南村1组2号", "幸福路18号"],
+                          "tags": [["低保", "残疾"], ["特困"], []],
+                          "lon": [107.05, 107.25, 108.5], "lat": [30.05, 30.05, 31.5],
                           "grid_code": ["G111", "G211", None]})
     office = mask_frame(frame, User("o", "office", ["T1"]), con)
     assert office["head_name"].tolist() == ["王小二", "李*", "赵*六"]
     assert office["phone"].tolist()[:2] == ["13812341234", "139****1111"]
-    leader = mask_frame(frame, User("l", "leader"), con)
-    assert leader["head_name"].tolist() == ["王*二", "李*", "赵*六"]
+    assert office["address"].tolist() == ["梁山街道东村3组12号", "礼让镇南村***", "幸福***"]
+    assert office["tags"].tolist() == [["低保", "残疾"], None, None]
+    assert office["lon"].tolist()[0] == 107.05 and office["lon"].isna().tolist() == [False, True, True]
     admin = mask_frame(frame, User("a", "admin"), con)
     assert admin.equals(frame)
     assert frame["head_name"].tolist() == ["王小二", "李四", "赵五六"]  # input untouched
+
+
+def test_a_leader_sees_no_address_tags_or_points(con):
+    """Before: a leader's lists masked names and phones but showed addresses and 低保/残疾 in full."""
+    import pandas as pd
+    frame = pd.DataFrame({"household_code": ["H1"], "head_name": ["王小二"], "phone": ["13812341234"],
+                          "address": ["梁山街道东村3组12号"], "tags": ["低保、残疾"], "lon": [107.05],
+                          "lat": [30.05], "grid_code": ["G111"]})
+    leader = mask_frame(frame, User("l", "leader"), con).iloc[0]
+    assert (leader["head_name"], leader["phone"], leader["address"]) == ("王*二", "138****1234", "梁山街道东村***")
+    assert leader["tags"] is None and pd.isna(leader["lon"]) and pd.isna(leader["lat"])
+    assert leader["household_code"] == "H1" and leader["grid_code"] == "G111"
+
+
+@pytest.mark.parametrize("raw,masked", [
+    ("梁山街道东村3组12号", "梁山街道东村***"),
+    ("礼让镇川西村", "礼让镇***"),
+    ("仁贤镇金竹社区5栋2单元", "仁贤镇金竹社区***"),
+    ("幸福路18号", "幸福***"),
+    ("", ""),
+    (None, None),
+])
+def test_mask_address(raw, masked):
+    from auth.masking import mask_address
+    assert mask_address(raw) == masked
 
 
 # ----------------------------------------------------------------------------- audit

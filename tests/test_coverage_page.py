@@ -129,7 +129,8 @@ def test_due_households_masked_per_role(tiny_ro):
     b = leader.set_index("household_code")
     assert a.loc["H01", "phone"] == "13812341234" and a.loc["H01", "tags"] == "低保、空巢老人"
     assert b.loc["H01", "phone"] == "138****1234" and b.loc["H01", "head_name"] == "张*"
-    assert b.loc["H04", "tags"] == "留守儿童"
+    assert a.loc["H04", "tags"] == "留守儿童" and b.loc["H04", "tags"] is None   # sensitive: withheld (auth/masking.py)
+    assert b[["lon", "lat"]].isna().all().all() and not a[["lon", "lat"]].isna().any().any()
     office = CP.due_households(con, None, early, days=182, scope=[F.T1], user=User("office", "office", [F.T1]))
     assert set(office["grid_code"]) <= {F.G111, F.G112, F.G121}
     assert office.set_index("household_code").loc["H01", "phone"] == "13812341234"

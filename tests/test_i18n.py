@@ -33,7 +33,7 @@ def test_placeholders_match():
 
 @pytest.mark.parametrize("key", [
     "app.title", "login.username", "login.password", "login.submit", "login.error.bad_credentials",
-    "login.error.locked", "login.error.disabled", "login.demo_notice", "nav.overview", "nav.coverage",
+    "login.error.throttled", "login.error.disabled", "login.demo_notice", "nav.overview", "nav.coverage",
     "nav.weekly", "nav.hotspots", "nav.import", "nav.admin", "sidebar.area", "sidebar.period",
     "sidebar.language", "period.week", "period.month", "period.quarter", "period.year",
     "period.last_days", "period.custom", "metric.households", "metric.grids", "metric.coverage_year",

@@ -38,6 +38,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.action.user_passwd": ("重设密码", "Password reset"),
     "admin_page.action.user_disable": ("停用用户", "User disabled"),
     "admin_page.action.user_enable": ("启用用户", "User enabled"),
+    "admin_page.action.user_unlock": ("解除登录等待", "Login delay cleared"),
     "admin_page.action.export": ("导出", "Export"),
     "admin_page.action.login": ("登录", "Login"),
     "admin_page.action.login_failed": ("登录失败", "Failed login"),
@@ -89,7 +90,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.col.created_at": ("创建时间", "Created"),
     "admin_page.status.active": ("正常", "Active"),
     "admin_page.status.disabled": ("已停用", "Disabled"),
-    "admin_page.status.locked": ("锁定到 {until}", "Locked until {until}"),
+    "admin_page.status.waiting": ("输错密码，登录需等到 {until}", "Failed logins: the next attempt waits until {until}"),
     "admin_page.status.demo": ("演示账号", "demo account"),
     "admin_page.areas_all": ("全县", "Whole county"),
 

@@ -1,0 +1,242 @@
+"""Login throttling: growing delays per account name and per client address, kept in the database.
+
+Failed logins are counted under two keys: the name typed (whether or not it is an account, so
+that known and unknown names behave alike) and the client's address. A key's first failures are
+free; after them every failure makes the next attempt under that key wait longer — 1, 2, 4 …
+seconds, up to a cap — and no attempt is checked (nor its password hashed) before then. There is
+no lock a stranger can set at will: the longest an account can be held up is
+:data:`ACCOUNT_MAX_WAIT` after the stranger's last counted attempt, and an administrator clears it
+with ``manage.py users unlock NAME``. A key's failures are forgotten :data:`FORGET_AFTER` after
+its last one; a successful login clears the account's key (not the address's).
+
+The state lives in the table ``login_throttle`` (migration 0007), so that several app processes
+on one database share it. Names are kept only as a SHA-256 digest: a password typed into the name
+field by mistake is never stored.
+
+The client's address is the TCP peer (``st.context.ip_address``), or — when the peer is a
+trusted reverse proxy (``$LIANXIN_TRUSTED_PROXIES``, default the loopback addresses) — the last
+address in ``X-Forwarded-For`` that is not itself a trusted proxy (:func:`client_address`).
+"""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import math
+import os
+from datetime import datetime, timedelta
+from typing import Iterable
+
+import duckdb
+
+from store import db
+
+#: failures of one account name that cost nothing; each further one doubles the wait
+ACCOUNT_FREE_FAILURES = 3
+#: the longest wait (seconds) failures of one account name can impose
+ACCOUNT_MAX_WAIT = 60
+#: failures from one client address that cost nothing (an office may sit behind one address)
+CLIENT_FREE_FAILURES = 10
+#: the longest wait (seconds) failures from one client address can impose
+CLIENT_MAX_WAIT = 300
+#: a key's failures are forgotten this long after its last one
+FORGET_AFTER = timedelta(hours=1)
+#: comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For is believed
+TRUSTED_PROXIES_ENV = "LIANXIN_TRUSTED_PROXIES"
+DEFAULT_TRUSTED_PROXIES = "127.0.0.1/8,::1"
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def wait_seconds(failures: int, free: int, cap: int) -> int:
+    """How long (seconds) the next attempt waits after ``failures`` failures in a row.
+
+    Parameters
+    ----------
+    failures : counted failures of one key.
+    free : failures that cost nothing.
+    cap : the longest wait, seconds.
+
+    Returns
+    -------
+    int: 0 for the free failures, then 1, 2, 4 … seconds, never more than ``cap``.
+
+    Examples
+    --------
+    >>> [wait_seconds(n, 3, 60) for n in range(1, 11)]
+    [0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+    """
+    if failures < free:
+        return 0
+    return int(min(cap, 2 ** min(failures - free, 62)))
+
+
+def account_key(name: str) -> str:
+    """The throttling key of an account name (a digest: the name itself is never stored).
+
+    Examples
+    --------
+    >>> account_key("admin")[:13]
+    'user:8c6976e5'
+    """
+    return "user:" + hashlib.sha256((name or "").strip().encode("utf-8")).hexdigest()
+
+
+def client_key(address: str | None) -> str | None:
+    """The throttling key of a client address; an IPv6 client counts by its /64 network (one host's share).
+
+    Examples
+    --------
+    >>> client_key("10.0.0.7"), client_key("2001:db8::1:2:3:4"), client_key(None)
+    ('client:10.0.0.7', 'client:2001:db8::/64', None)
+    """
+    ip = _parse(address)
+    if ip is None:
+        return None
+    if ip.version == 6:
+        return f"client:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"client:{ip}"
+
+
+def _parse(text: str | None) -> Address | None:
+    if not text:
+        return None
+    s = str(text).strip()
+    if s.startswith("[") and "]" in s:          # [v6]:port
+        s = s[1:s.index("]")]
+    elif s.count(":") == 1:                      # v4:port
+        s = s.split(":", 1)[0]
+    try:
+        ip = ipaddress.ip_address(s)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def trusted_proxies(spec: str | None = None) -> list[Network]:
+    """The trusted reverse proxies: ``spec``, else ``$LIANXIN_TRUSTED_PROXIES``, else the loopback addresses.
+
+    Entries that are not an address or a network are ignored.
+    """
+    if spec is None:
+        spec = os.environ.get(TRUSTED_PROXIES_ENV) or DEFAULT_TRUSTED_PROXIES
+    out: list[Network] = []
+    for part in spec.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            continue
+    return out
+
+
+def client_address(peer: str | None, forwarded_for: str | None = None,
+                   trusted: str | Iterable[Network] | None = None) -> str:
+    """The address of the client behind a login attempt.
+
+    Parameters
+    ----------
+    peer : the TCP peer (``st.context.ip_address``; ``None`` means localhost there).
+    forwarded_for : the ``X-Forwarded-For`` header, believed only when ``peer`` is a trusted proxy.
+    trusted : the trusted proxies (a spec string or networks); default :func:`trusted_proxies`.
+
+    Returns
+    -------
+    str: the nearest address, walking ``X-Forwarded-For`` from the right, that is not a trusted
+    proxy (a client cannot choose it by sending its own header); the peer itself otherwise.
+
+    Examples
+    --------
+    >>> client_address("10.0.0.5", "1.2.3.4")                 # not a proxy: its header is ignored
+    '10.0.0.5'
+    >>> client_address(None, "6.6.6.6, 1.2.3.4")              # nginx on this host: the last hop counts
+    '1.2.3.4'
+    >>> client_address("10.0.0.2", "1.2.3.4, 10.0.0.3", "10.0.0.0/24")
+    '1.2.3.4'
+    """
+    nets = trusted_proxies(trusted) if trusted is None or isinstance(trusted, str) else list(trusted)
+    ip = _parse(peer) if peer is not None else ipaddress.ip_address("127.0.0.1")
+    if ip is None:
+        return str(peer)
+
+    def is_trusted(a: Address) -> bool:
+        return any(a in n for n in nets if n.version == a.version)
+
+    if forwarded_for and is_trusted(ip):
+        for part in reversed(forwarded_for.split(",")):
+            hop = _parse(part)
+            if hop is None:
+                break
+            ip = hop
+            if not is_trusted(hop):
+                break
+    return str(ip)
+
+
+def keys(name: str, client: str | None) -> list[str]:
+    """The throttling keys of an attempt: its name's and, when known, its client's."""
+    out = [account_key(name)]
+    ck = client_key(client)
+    if ck:
+        out.append(ck)
+    return out
+
+
+def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
+                  now: datetime) -> datetime | None:
+    """The moment before which an attempt with ``name`` from ``client`` is not checked, or None."""
+    return db.one(con, "throttle_wait_until", keys=keys(name, client), now=now)
+
+
+def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
+    """Count a failed login under its name and its client; returns when the next attempt may come (or None).
+
+    Keys not failed for :data:`FORGET_AFTER` are removed on the way. Run it inside the caller's
+    transaction (it joins it).
+    """
+    forget_before = now - FORGET_AFTER
+    latest = None
+    with db.transaction(con):
+        db.execute(con, "throttle_prune", forget_before=forget_before)
+        for key in keys(name, client):
+            failures = int(db.one(con, "throttle_count_failure", key=key, now=now, forget_before=forget_before))
+            free, cap = ((ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT) if key.startswith("user:")
+                         else (CLIENT_FREE_FAILURES, CLIENT_MAX_WAIT))
+            wait = wait_seconds(failures, free, cap)
+            until = now + timedelta(seconds=wait) if wait else None
+            db.execute(con, "throttle_set_wait", key=key, wait_until=until)
+            if until is not None and (latest is None or until > latest):
+                latest = until
+    return latest
+
+
+def clear_account(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Forget the failed logins of ``name`` (after a successful login, or ``users unlock``)."""
+    db.execute(con, "throttle_clear", key=account_key(name))
+
+
+def account_waits(con: duckdb.DuckDBPyConnection, names: Iterable[str], now: datetime) -> dict[str, datetime]:
+    """``{name: wait_until}`` for the names whose next login attempt must still wait at ``now``."""
+    by_key = {account_key(n): n for n in names}
+    if not by_key:
+        return {}
+    out = {}
+    for key, _failures, _last, until in db.rows(con, "throttle_rows", keys=list(by_key)):
+        if until is not None and until > now:
+            out[by_key[key]] = until
+    return out
+
+
+def seconds_left(until: datetime, now: datetime) -> int:
+    """Whole seconds from ``now`` to ``until``, at least 1.
+
+    Examples
+    --------
+    >>> seconds_left(datetime(2026, 1, 1, 9, 0, 2, 500000), datetime(2026, 1, 1, 9, 0, 0))
+    3
+    """
+    return max(1, math.ceil((until - now).total_seconds()))
