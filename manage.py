@@ -122,6 +122,20 @@ def build_parser() -> Parser:
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
     out_opts(g)
 
+    sv = sub.add_parser("survey", help="the 民意调查 of the 三维考核: draw the sample, import answers, results")
+    ssub = sv.add_subparsers(dest="what", required=True, parser_class=Parser)
+    sd = ssub.add_parser("draw", help="draw the month's sample and write the call sheets")
+    sd.add_argument("--month", required=True)
+    sd.add_argument("--output", metavar="FILE.xlsx", required=True)
+    sd.add_argument("--seed", type=int, default=None, help="default: the month itself, e.g. 202612")
+    si = ssub.add_parser("import", help="import the answers of a returned call sheet")
+    si.add_argument("file")
+    si.add_argument("--month", required=True)
+    si.add_argument("--errors", metavar="PATH")
+    sr = ssub.add_parser("results", help="satisfaction and response rate per township")
+    sr.add_argument("--month", required=True)
+    out_opts(sr)
+
     be = sub.add_parser("bench", help="generate a data set and time the core operations (BENCHMARKS.md)")
     be.add_argument("--scale", choices=("small", "county", "city"), default="small")
     be.add_argument("--runs", type=int, default=5)
@@ -414,6 +428,46 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    """``survey draw|import|results`` — the survey page's functions (analytics/survey.py)."""
+    from analytics import survey
+    from analytics.monthly import report_day
+    from auth.scope import scope_codes
+
+    con = _connect(args)
+    user = _permitted(con, args)
+    actor = user if user is not None else "admin"
+    if args.what == "draw":
+        d = survey.draw(con, args.month, seed=args.seed, actor=actor)
+        data = survey.call_sheets(con, d.month, user, scope_codes(user))
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_bytes(data)
+        except OSError as e:
+            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+        from analytics import export
+
+        sys.stdout.buffer.write(export.to_table_text(d.strata).encode("utf-8"))
+        print(f"survey {d.month:%Y-%m}: {len(d.sample):,} households drawn in "
+              f"{int((d.strata['sample_size'] > 0).sum())} townships (seed {d.seed}), call sheets written to {args.output}")
+        return EXIT_OK
+    if args.what == "import":
+        from ingest.errors import write_errors_csv
+
+        res = survey.import_sheet(con, args.file, args.month, actor=actor, today=report_day())
+        for e in res.errors:
+            err(e.line())
+        if args.errors and res.errors:
+            write_errors_csv(res.errors, args.errors)
+        print(res.summary())
+        return EXIT_OK
+    df = survey.results(con, args.month, scope_codes(user))
+    if df.empty:
+        raise BadInput(f"{survey.month_start(args.month):%Y-%m} 还没有抽样 / the month has not been drawn")
+    _write_report(df, args, "survey")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.runs < 1:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
@@ -428,7 +482,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
-            "users": cmd_users, "bench": cmd_bench}
+            "users": cmd_users, "bench": cmd_bench, "survey": cmd_survey}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

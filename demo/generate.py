@@ -66,6 +66,8 @@ class DemoWorld:
         ``staff_id, household_code, since``.
     visits : pandas.DataFrame
         ``household_code, staff_id, visited_on, kind, note, needs_action``.
+    today : date
+        The day the world was generated up to.
     petitions : pandas.DataFrame
         ``id, received_on, household_code, lon, lat, village_code, category, channel, people,
         status, replied_on, closed_on, satisfaction, level_reached, escalated_on``.
@@ -81,6 +83,7 @@ class DemoWorld:
     pairings: pd.DataFrame
     visits: pd.DataFrame
     petitions: pd.DataFrame
+    today: date | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -505,7 +508,7 @@ def generate(
     say(1.0, "演示数据生成完成")
     return DemoWorld(county=county, townships=town_df, villages=vil_df, grids=grid_df,
                      households=hh_df, staff=staff, staff_grids=staff_grids, pairings=pairings,
-                     visits=visits, petitions=petitions)
+                     visits=visits, petitions=petitions, today=today)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1130,3 +1133,42 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     ids = [f"XF{y}-{s:06d}" for y, s in zip(year, seq)]
     df.insert(0, "id", np.array(ids, dtype=object))
     return df.drop(columns="off")
+
+
+# --------------------------------------------------------------------------------------------
+# 民意调查 answers
+# --------------------------------------------------------------------------------------------
+
+
+def survey_answers(sample: pd.DataFrame, question_ids: list[int], month: date, last_day: date,
+                   rng: np.random.Generator) -> pd.DataFrame:
+    """Answers to a month's survey sample (``township_code, household_code``), as a caller records them.
+
+    Each township has its own satisfaction (mostly 88–99 %, a few lower); about 9 in 10 households are
+    reached; households are called on the month's days up to ``last_day`` — a month still running has
+    only the households called so far.
+
+    Returns
+    -------
+    DataFrame ``month, household_code, question_id, answer, method, answered_on``.
+    """
+    towns = sorted(sample["township_code"].unique())
+    level = dict(zip(towns, np.clip(rng.beta(30, 1.6, len(towns)), 0.6, 0.995)))
+    n_days = (min(last_day, (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)) - month).days + 1
+    month_days = ((month + timedelta(days=31)).replace(day=1) - month).days
+    rows = []
+    for code, town in zip(sample["household_code"], sample["township_code"]):
+        day = int(rng.integers(0, month_days))
+        if day >= n_days:
+            continue                                   # not called yet
+        method = rng.choice(["phone", "home", "meeting"], p=[0.8, 0.15, 0.05])
+        reached = rng.random() < 0.91
+        p = level[town]
+        for q in question_ids:
+            if not reached:
+                answer = "not_reached"
+            else:
+                r = rng.random()
+                answer = "satisfied" if r < p else ("partly" if r < p + (1 - p) * 0.7 else "unsatisfied")
+            rows.append((month, code, int(q), answer, str(method), month + timedelta(days=day)))
+    return pd.DataFrame(rows, columns=["month", "household_code", "question_id", "answer", "method", "answered_on"])

@@ -45,3 +45,7 @@ SELECT value FROM meta WHERE key = $key;
 SELECT (SELECT value FROM meta WHERE key = 'demo') AS demo,
        (SELECT count(*) FROM users WHERE NOT is_demo) AS real_accounts,
        (SELECT count(*) FROM users) + (SELECT count(*) FROM areas) + (SELECT count(*) FROM households) AS rows;
+
+-- name: demo_survey_responses!
+INSERT INTO survey_responses (month, household_code, question_id, answer, method, answered_on, recorded_by)
+SELECT month, household_code, question_id, answer, method, answered_on, 'demo' FROM demo_survey_responses;

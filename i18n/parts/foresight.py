@@ -130,4 +130,89 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "col.watch.kind": ("类型", "Kind"),
     "col.watch.id": ("编号/编码", "ID / code"),
     "col.watch.name": ("村（社区）", "Village"),
+
+    # ------------------------------------------------------------------ 民意调查 (survey page)
+    "nav.survey": ("民意调查", "Satisfaction survey"),
+    "col.sampled": ("抽样户数", "Sampled"),
+    "col.recorded": ("已录入户数", "Recorded"),
+    "col.reached": ("联系上户数", "Reached"),
+    "col.response_rate": ("应答率", "Response rate"),
+    "col.answered": ("总体题作答户数", "Answered (overall question)"),
+    "col.satisfied": ("满意户数", "Satisfied"),
+    "col.ci_low": ("95 % 区间下限", "95 % interval, low"),
+    "col.ci_high": ("95 % 区间上限", "95 % interval, high"),
+    "col.residents": ("常住人口", "Residents"),
+    "col.eligible": ("可抽户数", "Households that may be drawn"),
+    "col.sample_size": ("样本户数", "Sample size"),
+    "col.survey_satisfaction": ("民意调查满意率", "Survey satisfaction"),
+    "survey.title": ("民意调查", "Satisfaction survey"),
+    "survey.question": ("三维考核的群众满意度：每月按乡镇（街道）分层随机抽取不少于常住人口 2 % 的群众（不足 20 人的抽 20 人），"
+                        "电话、入户或座谈询问；满意率在乡镇考核得分中占 23 %。",
+                        "The public's satisfaction for the 三维考核: each month a random sample of at least 2 % of each "
+                        "township's residents (at least 20), asked by phone, at home or in a meeting; it weighs 23 % "
+                        "of a township's score."),
+    "survey.month": ("调查月份", "Survey month"),
+    "survey.results_title": ("{month} 调查结果", "Results for {month}"),
+    "survey.not_drawn": ("{month} 还没有抽样", "{month} has not been drawn yet"),
+    "survey.metric.sampled": ("抽样户数", "Households sampled"),
+    "survey.metric.response_rate": ("应答率", "Response rate"),
+    "survey.metric.response_help": ("联系上 {reached} 户 / 抽样 {sampled} 户（未联系上和尚未录入的不算应答）",
+                                    "{reached} reached of {sampled} sampled (not reached and not yet recorded "
+                                    "do not count)"),
+    "survey.metric.satisfaction": ("全县满意率", "County satisfaction"),
+    "survey.metric.satisfaction_help": ("总体题答“满意”的户 / 作答的 {n} 户；95 % Wilson 区间 {low} – {high}（基本满意算作答，不算满意）",
+                                        "Households answering 满意 to the overall question / the {n} that answered "
+                                        "it; 95 % Wilson interval {low} – {high} (基本满意 is an answer, not "
+                                        "satisfied)"),
+    "survey.metric.benchmark": ("满意率基准", "Benchmark"),
+    "survey.metric.benchmark_help": ("重庆 2008–2011 年群众满意率 96.5 %，可在「管理 › 规则」中修改",
+                                     "Chongqing 2008–2011 satisfaction, 96.5 %; editable under Administration › Rules"),
+    "survey.results_caption": ("满意率按第 1 题（总体满意度）计算；区间是 95 % Wilson 区间，样本少时区间宽，排名请看区间是否重叠",
+                               "Satisfaction is read from question 1 (overall); the interval is the 95 % Wilson "
+                               "interval — wide for small samples: compare townships by whether their intervals "
+                               "overlap"),
+    "survey.tab.draw": ("抽样与调查表", "Sample and call sheets"),
+    "survey.tab.answers": ("录入回答", "Record answers"),
+    "survey.tab.import": ("导入调查表", "Import a call sheet"),
+    "survey.tab.questions": ("问卷", "Questionnaire"),
+    "survey.draw_caption": ("各乡镇样本 = 常住人口 × 2 %（不少于 20 人，不超过可抽户数）；近 6 个月抽中过的户不再抽取；"
+                            "同一月份、同一随机种子抽出同一样本", "Each township's sample = residents × 2 % (at least "
+                            "20, at most the households that may be drawn); households drawn in the last 6 months are "
+                            "left out; the same month and seed give the same sample"),
+    "survey.plan": ("{month} 还没有抽样；按现在的台账将抽取 {n} 户", "{month} has not been drawn; the register now "
+                    "gives a sample of {n} households"),
+    "survey.already_drawn": ("{month} 已抽样：{n} 户，随机种子 {seed}", "{month} is drawn: {n} households, seed {seed}"),
+    "survey.seed": ("随机种子", "Random seed"),
+    "survey.seed_help": ("默认是月份本身（如 202612）；记下种子，任何人都能重抽出同一样本",
+                         "By default the month itself (e.g. 202612); with the seed anyone can draw the same sample "
+                         "again"),
+    "survey.draw": ("抽样", "Draw the sample"),
+    "survey.draw_again": ("重新抽样", "Draw again"),
+    "survey.drawn": ("{month} 已抽样：{n} 户（随机种子 {seed}）", "{month} drawn: {n} households (seed {seed})"),
+    "survey.download": ("下载电话调查表 XLSX", "Download the call sheets (XLSX)"),
+    "survey.township": ("乡镇/街道", "Township"),
+    "survey.col.position": ("序号", "No."),
+    "survey.col.method": ("调查方式", "Asked by"),
+    "survey.col.answered_on": ("调查日期", "Asked on"),
+    "survey.col.problem": ("问题", "Problem"),
+    "survey.col.question_id": ("编号", "ID"),
+    "survey.col.question": ("问题", "Question"),
+    "survey.col.active": ("启用", "Active"),
+    "survey.answers_caption": ("每题从下拉框选择：满意、基本满意、不满意、未联系上；填好后点“保存”。每次保存都记入审计日志",
+                               "Choose each answer: 满意, 基本满意, 不满意 or 未联系上, then Save. Every save is "
+                               "audited"),
+    "survey.save": ("保存", "Save"),
+    "survey.saved": ("已保存：{households} 户，{answers} 个回答有变化", "Saved: {households} households, {answers} "
+                     "answers changed"),
+    "survey.import_caption": ("导入填好的电话调查表（下载的 XLSX），回答记入 {month}；有问题的行会列出行号和列，其余照常导入",
+                              "Import a filled call sheet (the downloaded XLSX) into {month}; rows with problems are "
+                              "listed by row and column, the others are imported"),
+    "survey.upload": ("选择填好的调查表", "Choose the filled call sheet"),
+    "survey.import": ("导入", "Import"),
+    "survey.questions_caption": ("第 1 个启用的问题是总体满意度，乡镇满意率按它计算；已有回答的问题删除后会改为停用",
+                                 "The first active question is the overall one the townships' satisfaction is read "
+                                 "from; a question with answers is deactivated instead of deleted"),
+    "survey.questions_save": ("保存问卷", "Save the questionnaire"),
+    "survey.questions_saved": ("问卷已保存", "Questionnaire saved"),
+    "survey.draw_locked": ("这个月已经录入了回答，样本不能再改", "This month already has answers: its sample can no longer change"),
 }
