@@ -253,10 +253,13 @@ def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None 
                           f"the {m:%Y-%m} sample already has answers; it cannot be drawn again")
     qs = questions(con)
     strata = plan(con, m)
-    if not len(strata) or int(strata["sample_size"].sum()) == 0:
+    exclude = int(db.rule(con, "survey_exclude_months"))
+    if not len(strata) or int(strata["households"].sum()) == 0:
         raise SurveyError("没有可抽取的住户：请先导入乡镇边界和住户 / no households to draw from: import "
                           "townships and households first")
-    exclude = int(db.rule(con, "survey_exclude_months"))
+    if int(strata["sample_size"].sum()) == 0:
+        raise SurveyError(f"所有住户在前 {exclude} 个月都已抽中过，本月无户可抽（可在规则 survey_exclude_months 中缩短）"
+                          f" / every household was drawn in the {exclude} months before")
     frame = db.df(con, "survey_eligible", month=m, since=months_before(m, exclude))
     sample = draw_sample(frame, dict(zip(strata["township_code"], strata["sample_size"])), seed)
     from auth.audit import now_local, record

@@ -115,12 +115,16 @@ def test_redraw_refused_once_answered(county):
         S.draw(con, DEC, seed=2)
 
 
-def test_nothing_to_draw(tmp_path):
+def test_nothing_to_draw(tmp_path, tiny):
     from store import db
 
     con = db.connect(tmp_path / "empty.duckdb")
     with pytest.raises(S.SurveyError, match="没有可抽取的住户"):
         S.draw(con, DEC)
+    small, _ = tiny                                   # 8 households: December takes them all
+    assert len(S.draw(small, DEC).sample) == 8
+    with pytest.raises(S.SurveyError, match="所有住户在前 6 个月都已抽中过"):
+        S.draw(small, D(2027, 1, 1))
 
 
 # ----------------------------------------------------------------------------- the interval and the results
