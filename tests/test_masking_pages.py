@@ -39,11 +39,12 @@ def test_leader_coverage_page_masks_addresses_tags_and_points(addressed, monkeyp
     assert due.loc["H01", "head_name"] == "张*" and due.loc["H01", "phone"] == "138****1234"
     assert due.loc["H01", "address"] == "一镇甲村***"
     assert due["tags"].isna().all() or set(due["tags"].dropna()) <= {""}
+    from i18n import t
+
+    assert t("app.masked_notice") in [c.value for c in at.caption]
     text = " ".join(str(m.value) for m in at.markdown) + " ".join(str(v) for v in due.to_numpy().ravel())
     for address in ADDRESS.values():
         assert address not in text
-    from i18n import t
-
     base = t("coverage_page.file_due")
     data = F.download_bytes(downloads, base, ".csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data)))
@@ -59,6 +60,9 @@ def test_office_coverage_page_shows_its_households_in_full(addressed, monkeypatc
     due = _due_table(at).set_index("household_code")
     assert due.loc["H01", "head_name"] == "张三" and due.loc["H01", "address"] == ADDRESS["H01"]
     assert due.loc["H01", "tags"] == "低保、空巢老人"
+    from i18n import t
+
+    assert t("app.masked_notice") not in [c.value for c in at.caption]
 
 
 def test_leader_search_on_the_responsibility_page_masks_the_address(addressed, monkeypatch):
