@@ -121,6 +121,7 @@ PAGES = [
     ("pages/hotspots.py", "nav.hotspots", ":material/local_fire_department:", ("admin", "leader", "office")),
     ("pages/petitions.py", "nav.petitions", ":material/assignment:", None),
     ("pages/responsibility.py", "nav.responsibility", ":material/groups:", None),
+    ("pages/household.py", "nav.household", ":material/folder_shared:", None),
     ("pages/import_data.py", "nav.import", ":material/upload_file:", ("admin", "office")),
     ("pages/survey.py", "nav.survey", ":material/how_to_vote:", ("admin", "leader")),
     ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ("admin",)),

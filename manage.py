@@ -122,6 +122,9 @@ def build_parser() -> Parser:
     g.add_argument("--area", required=True)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
     out_opts(g)
+    hh = rsub.add_parser("household", help="one household's whole record (民情档案)")
+    hh.add_argument("--code", required=True, help="the household code (户编号)")
+    out_opts(hh)
 
     sv = sub.add_parser("survey", help="the 民意调查 of the 三维考核: draw the sample, import answers, results")
     ssub = sv.add_subparsers(dest="what", required=True, parser_class=Parser)
@@ -371,6 +374,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         from analytics import grids
 
         df = grids.grid_directory(con, args.area, scope, on=args.on)[grids.GRID_COLUMNS]
+    elif args.report == "household":
+        from analytics import household
+
+        df = household.open_record(con, args.code, user).rows()     # masked and audited for the --as user
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
     _write_report(mask_frame(df, user, con), args, args.report)   # masked exactly as the app masks

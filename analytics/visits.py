@@ -181,13 +181,15 @@ def staff_grids(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date) -
 
 
 def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date,
-                   scope: Sequence[str] | None = None, days: int | None = None) -> pd.DataFrame:
+                   scope: Sequence[str] | None = None, days: int | None = None,
+                   grids: Sequence[str] | None = None) -> pd.DataFrame:
     """Households of the staff member's grids due for a home visit as of ``as_of``, in visiting order.
 
     The due households of each grid come from :func:`analytics.reports.unvisited` (``extra=True``);
     the order is: never visited first, then the oldest last visit; within equal last visits the
     vulnerable (低保、空巢老人、留守儿童、残疾、特困) first, then those paired with the staff member
-    (结穷亲), then by household code.
+    (结穷亲), then by household code. ``grids`` (default: those the staff member answers for on
+    ``as_of``) are the grids looked in.
 
     Returns
     -------
@@ -201,7 +203,7 @@ def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date
     True
     """
     parts = [reports.unvisited(con, g, as_of, days=days, scope=scope, extra=True)
-             for g in staff_grids(con, staff_id, as_of)]
+             for g in (staff_grids(con, staff_id, as_of) if grids is None else grids)]
     cols = reports.UNVISITED_COLUMNS + ["tags", "phone", "address", "lon", "lat", "vulnerable", "paired"]
     parts = [p for p in parts if len(p)]
     if not parts:

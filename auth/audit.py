@@ -2,7 +2,9 @@
 
 Actions written by the app: ``import``, ``visit_add``, ``visit_edit``, ``visit_delete``,
 ``petition_status``, ``rule_change``, ``user_add``, ``user_passwd``, ``user_disable``,
-``user_enable``, ``user_unlock``, ``export``, ``login``, ``login_failed``. Nothing here updates or deletes an entry.
+``user_enable``, ``user_unlock``, ``export``, ``login``, ``login_failed``, ``household_view`` (who
+opened whose 民情档案, on the page or with ``manage.py report household``). Nothing here updates or
+deletes an entry.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from store import db
 ACTIONS: tuple[str, ...] = (
     "import", "visit_add", "visit_edit", "visit_delete", "petition_status", "rule_change",
     "user_add", "user_passwd", "user_disable", "user_enable", "user_unlock", "export", "login", "login_failed",
+    "household_view",
 )
 
 
@@ -150,6 +153,7 @@ RULE_RANGES: dict[str, tuple[float, float, bool, str]] = {
     "pairing_quota_rank4": (0, 50, True, "结穷亲户数（四级）"),
     "pairing_quota_rank5": (0, 50, True, "结穷亲户数（五级）"),
     "households_per_staff_max": (1, 10000, True, "每人负责户数上限"),
+    "walk_stops": (1, 100, True, "每日走访计划户数"),
     "pace_weeks": (1, 52, True, "覆盖进度按最近几周推算"),
     "watch_min_score": (0, 100, False, "列入观察名单的最低风险分"),
     "watch_w_repeat": (0, 100, False, "风险分：重复信访"),

@@ -74,6 +74,7 @@ __all__ = [
     "simplify_for_map",
     "static_url_prefix",
     "use_local_assets",
+    "walk_layer",
 ]
 
 #: Folder that Streamlit serves at ``/app/static`` (next to app.py).
@@ -942,3 +943,69 @@ def render(
         returned_objects=list(returned_objects),
     )
     return dict(out or {})
+
+
+# --------------------------------------------------------------------------
+# a walk: numbered stops and the path between them
+
+
+def walk_layer(
+    m: folium.Map,
+    stops: Any,
+    start: tuple[float, float] | None = None,
+    current: int | None = None,
+    tooltip: Sequence[str] | None = None,
+    lon: str = "lon",
+    lat: str = "lat",
+    stop: str = "stop",
+    done: str = "done",
+) -> folium.FeatureGroup:
+    """Add a walk: the path from ``start`` through the stops, and each stop numbered.
+
+    Parameters
+    ----------
+    m : folium.Map
+    stops : DataFrame
+        In walking order, with WGS-84 ``lon``/``lat``, the ``stop`` number and ``done`` (visited
+        today: drawn grey with a tick, and left out of the path).
+    start : (lon, lat), optional
+        Where the walk starts (drawn as a small dark dot).
+    current : int, optional
+        The stop to go to next, drawn larger in red.
+    tooltip : list of str, optional
+        One text per stop (e.g. name and code), HTML-escaped here.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Already added to ``m``. The numbers are Leaflet ``divIcon`` labels (no image, nothing
+        fetched); the path is one polyline.
+    """
+    df = shift_for_tiles(stops, getattr(m, "lianxin_tiles", "none"), lon=lon, lat=lat)
+    group = folium.FeatureGroup(name="walk")
+    pts = [(round(float(y), 6), round(float(x), 6)) for x, y in zip(df[lon], df[lat])]
+    todo = [p for p, d in zip(pts, df[done]) if not bool(d)]
+    if start is not None:
+        s = shift_for_tiles(pd.DataFrame({"lon": [start[0]], "lat": [start[1]]}),
+                            getattr(m, "lianxin_tiles", "none"))
+        sp = (round(float(s["lat"].iloc[0]), 6), round(float(s["lon"].iloc[0]), 6))
+        folium.CircleMarker(location=list(sp), radius=6, color="#ffffff", weight=2, fill_color="#222222",
+                            fill_opacity=1.0).add_to(group)
+        todo = [sp] + todo
+    if len(todo) > 1:
+        folium.PolyLine(todo, color="#2166ac", weight=3, opacity=0.8, dash_array="6 4").add_to(group)
+    texts = list(tooltip) if tooltip is not None else [None] * len(pts)
+    for (y, x), n, d, tip in zip(pts, df[stop], df[done], texts):
+        is_next = current is not None and int(n) == int(current)
+        bg = "#9e9e9e" if bool(d) else ("#b2182b" if is_next else "#2166ac")
+        size = 30 if is_next else 24
+        label = "✓" if bool(d) else str(int(n))
+        icon = folium.DivIcon(
+            icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="lx-stop",
+            html=(f'<div style="width:{size}px;height:{size}px;border-radius:50%;background:{bg};color:#fff;'
+                  f'border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.5);text-align:center;'
+                  f'line-height:{size - 4}px;font:600 {13 if is_next else 12}px sans-serif">{label}</div>'))
+        folium.Marker(location=[y, x], icon=icon,
+                      tooltip=html.escape(str(tip)) if tip else None).add_to(group)
+    group.add_to(m)
+    return group

@@ -6,6 +6,7 @@ Re-importing a level replaces it; children are re-parented and households re-ass
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import shutil
 import struct
 import tempfile
@@ -445,6 +446,8 @@ def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         if len(assign):
             con.register("incoming_assign", assign)
             try:
+                # the grid changes are kept (store/migrations/0009)
+                db.execute(con, "household_changes_from_assign", today=dt.date.today(), actor=None)
                 db.execute(con, "households_set_grid")
             finally:
                 con.unregister("incoming_assign")

@@ -224,6 +224,8 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
                 db.execute(con, "visits_upsert", actor=actor)
                 db.execute(con, "last_home_from_incoming")
             else:
+                if kind == "households":  # status and grid changes are kept (store/migrations/0009)
+                    db.execute(con, "household_changes_from_import", today=today, actor=actor)
                 db.execute(con, f"{kind}_upsert")
             if kind == "staff":
                 db.execute(con, "staff_grids_close", today=today)

@@ -232,7 +232,7 @@ def main() -> None:
         st.caption(t("coverage_page.list_capped", n=fmt_int(CP.MAX_LIST_ROWS, lang)))
         shown = shown.head(CP.MAX_LIST_ROWS)
     dh = column_labels(shown.columns, lang)
-    st.dataframe(
+    due_event = st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="—",
         column_config={
             "household_code": st.column_config.TextColumn(dh["household_code"]),
@@ -244,8 +244,12 @@ def main() -> None:
             "phone": st.column_config.TextColumn(dh["phone"]),
             "address": st.column_config.TextColumn(dh["address"]),
         },
-        key=f"{KEY}.due.{suffix}",
+        key=f"{KEY}.due.{suffix}", on_select="rerun", selection_mode="single-row",
     )
+    st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
+    from ui.household import open_selected
+
+    open_selected(shown["household_code"].tolist(), due_event)
     _exports("due", out, t("coverage_page.file_due"), t("coverage_page.sheet_due"),
              f"{area.code or 'all'}-{as_of.isoformat()}", area.code,
              lambda fmt: CP.export_detail("due", fmt, area.level, as_of - dt.timedelta(days=days - 1), as_of,

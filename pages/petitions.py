@@ -75,10 +75,16 @@ else:
     table["overdue"] = [t("value.true") if v else "" for v in table["overdue"]]
     labels = {k: col_label(k) for k in cols}
     labels["overdue"] = t("petitions_page.col.overdue_flag")
-    st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch",
-                 column_config={labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-                                labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-                                labels["close_due"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
+    event = st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch",
+                         column_config={labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                        labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                        labels["close_due"]: st.column_config.DateColumn(format="YYYY-MM-DD")},
+                         key="pet_worklist", on_select="rerun", selection_mode="single-row")
+    # a row of a household opens its record (民情档案, issue 20)
+    st.caption(t("household.select_hint"))
+    from ui.household import open_selected
+
+    open_selected(shown["household_code"].tolist(), event)
 
 # ----------------------------------------------------------------------------- progress entry
 open_items = work[work["status"] != "closed"]

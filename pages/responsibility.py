@@ -163,10 +163,15 @@ def search_box(con, sc, on, lang: str) -> None:
     cols = ["household_code", "head_name", "address", "village_name", "grid_name", "leader_name", "leader_phone",
             "member_contacts", "last_visit", "last_visit_by"]
     heads = labels(cols, lang)
-    st.dataframe(shown[cols], hide_index=True, width="stretch", key=f"{KEY}.found",
-                 column_config={c: (st.column_config.DateColumn(heads[c], format="YYYY-MM-DD")
-                                    if c == "last_visit" else st.column_config.TextColumn(heads[c]))
-                                for c in cols})
+    event = st.dataframe(shown[cols], hide_index=True, width="stretch", key=f"{KEY}.found",
+                         column_config={c: (st.column_config.DateColumn(heads[c], format="YYYY-MM-DD")
+                                            if c == "last_visit" else st.column_config.TextColumn(heads[c]))
+                                        for c in cols},
+                         on_select="rerun", selection_mode="single-row")
+    st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
+    from ui.household import open_selected
+
+    open_selected(shown["household_code"].tolist(), event)
 
 
 # ----------------------------------------------------------------------------- directory and gaps

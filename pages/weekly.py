@@ -179,7 +179,12 @@ def show_due(con, u, today: dt.date) -> None:
         t("weekly_page.col.last"): [last_text(r) for _, r in part.iterrows()],
         t("weekly_page.col.flags"): [flags_text(r) for _, r in part.iterrows()],
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    event = st.dataframe(table, hide_index=True, width="stretch", key="weekly_due_table", on_select="rerun",
+                         selection_mode="single-row")
+    st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
+    from ui.household import open_selected
+
+    open_selected(part["household_code"].tolist(), event)
     if pages > 1:
         st.caption(t("weekly_page.due_showing", start=(page - 1) * PAGE_SIZE + 1,
                      end=min(page * PAGE_SIZE, n), n=fmt_int(n, lang())))
@@ -300,11 +305,16 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
     # The week and the list are drawn after the forms are handled, into containers placed above
     # them, so a visit saved in this run shows in the numbers at once.
     top = st.container()
+    walk_box = st.container()
     due_box = st.container()
     visit_form(con, u, today)
     recent_visits(con, u, today)
     with top:
         show_week(con, u, week, today)
+    with walk_box:
+        from ui.walk import show_walk  # 今天走哪几户 (issue 20)
+
+        show_walk(con, u, today)
     with due_box:
         show_due(con, u, today)
 

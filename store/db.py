@@ -93,15 +93,21 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the database, each in its own transaction.
+    """Apply every migration the database has not had yet, in number order, each in its own transaction.
+
+    Numbers are handed out to branches in advance, so a database may already have a later one
+    (0010) when an earlier one (0009) lands: every version missing from ``schema_version`` is
+    applied, not only those above the highest.
 
     Returns the schema version after migrating.
     """
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
-    current = start = schema_version(con)
+    current = schema_version(con)
+    applied = {int(r[0]) for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    changed = False
     for version, path in migrations():
-        if version <= current:
+        if version in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -111,8 +117,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
-        current = version
-    if current != start:
+        current, changed = max(current, version), True
+    if changed:
         # DuckDB 1.5 cannot replay some ALTER TABLEs (on tables with a nextval() default) from its
         # write-ahead log: write the migrated schema into the file now (duckdb/duckdb#18259).
         con.execute("CHECKPOINT")

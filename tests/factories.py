@@ -229,3 +229,40 @@ def download_bytes(downloads: dict, start: str = "", end: str = "") -> bytes:
     assert len(found) == 1, sorted(n for n in downloads if n)
     data = found[0]()
     return data.encode("utf-8") if isinstance(data, str) else data
+
+
+# ----------------------------------------------------------------------------- today's walk (issue 20)
+
+WALK_GRID = G212          # 107.3–107.4 E, 30.0–30.2 N: no household in the tiny world
+# code, head, lon, lat (all on the parallel 30.1 N, so the shortest order from the west end is by longitude)
+WALK_HOUSEHOLDS = [
+    ("W0", "起点户", 107.30, 30.1),     # visited by S5 on 2026-11-20: not due, where the walk starts
+    ("W1", "一号户", 107.31, 30.1),
+    ("W2", "二号户", 107.35, 30.1),
+    ("W3", "三号户", 107.33, 30.1),
+    ("W4", "四号户", 107.39, 30.1),
+    ("W5", "五号户", 107.37, 30.1),
+    ("W6", "无坐标户", None, None),     # no point: listed after the walk
+]
+#: the shortest walk from W0 (by longitude) and the due list's order (never visited: by code)
+WALK_SHORTEST = ["W1", "W3", "W2", "W5", "W4"]
+WALK_BY_DATE = ["W1", "W2", "W3", "W4", "W5"]
+
+
+def add_walk_world(con, folder: str | Path, users: bool = True) -> None:
+    """Add to the tiny world a grid leader S5 (account ``walker``) of grid V21-W02 with households
+    W0…W6 (:data:`WALK_HOUSEHOLDS`): W0 visited on 2026-11-20, W1…W6 never visited (due on
+    2026-11-22), W6 without a point."""
+    folder = Path(folder)
+    rows = [(c, n, "" if x is None else x, "" if y is None else y, WALK_GRID) for c, n, x, y in WALK_HOUSEHOLDS]
+    load(con, "households", write_csv(folder / "walk_households.csv", ["户编号", "户主", "经度", "纬度", "网格编码"],
+                                        rows))
+    load(con, "staff", write_csv(folder / "walk_staff.csv", ["工号", "姓名", "职务", "负责网格"],
+                                 [("S5", "网格长戊", "网格长", WALK_GRID)]), today=dt.date(2026, 1, 1))
+    load(con, "visits", write_csv(folder / "walk_visits.csv", ["户编号", "工号", "走访日期", "走访方式"],
+                                  [("W0", "S5", "2026-11-20", "入户走访")]))
+    con.execute("UPDATE households SET created_on = DATE '2025-01-01'")
+    if users:
+        from auth import users as U
+
+        U.add_user(con, "walker", PASSWORD, "grid_leader", [WALK_GRID], staff_id="S5")

@@ -4,6 +4,7 @@ Screenshots go to test-output/e2e/ (git-ignored); look at them.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -28,17 +29,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Start `streamlit run app.py` on a tiny world; yields its base URL."""
-    from tests import factories
-
-    folder = tmp_path_factory.mktemp("e2e")
-    dbp = folder / "tiny.duckdb"
-    con = factories.build(dbp)
-    con.close()
+@contextlib.contextmanager
+def serve(dbp: Path, folder: Path, today: str = "2026-11-22"):
+    """`streamlit run app.py` on the database ``dbp`` (``LIANXIN_TODAY`` = ``today``); yields its base URL."""
     port = _free_port()
-    env = dict(os.environ, LIANXIN_DB=str(dbp), LIANXIN_TODAY="2026-11-22", LIANXIN_FAST_HASH="1")
+    env = dict(os.environ, LIANXIN_DB=str(dbp), LIANXIN_TODAY=today, LIANXIN_FAST_HASH="1")
     log = open(folder / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -56,12 +51,27 @@ def server(tmp_path_factory):
     else:
         proc.terminate()
         pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text()[-2000:])
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Start `streamlit run app.py` on a tiny world; yields its base URL."""
+    from tests import factories
+
+    folder = tmp_path_factory.mktemp("e2e")
+    dbp = folder / "tiny.duckdb"
+    con = factories.build(dbp)
+    con.close()
+    with serve(dbp, folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +91,16 @@ def page(browser, server):
     """A fresh page that refuses every request leaving this machine (proves: no CDN)."""
     OUT.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    outside = refuse_outside(ctx)
+    pg = ctx.new_page()
+    pg.outside_requests = outside
+    yield pg
+    ctx.close()
+
+
+def refuse_outside(ctx) -> list[str]:
+    """Make a browser context refuse every request leaving this machine; returns the list of the
+    refused URLs (empty when the page fetched nothing from outside)."""
     outside: list[str] = []
 
     def guard(route):
@@ -91,10 +111,7 @@ def page(browser, server):
         return route.abort()
 
     ctx.route("**/*", guard)
-    pg = ctx.new_page()
-    pg.outside_requests = outside
-    yield pg
-    ctx.close()
+    return outside
 
 
 def login(page, server: str, name: str, password: str) -> None:

@@ -1,0 +1,112 @@
+"""Today's walk on a phone (390×844) in a real browser, no network (issue 20).
+
+The walk world (tests/factories.py add_walk_world): the grid leader ``walker`` allows the phone's
+position, standing at the east end of the row of households; the walk then starts there (W4 first),
+the map draws the numbered stops, and a tap on "已入户走访" records the visit, ticks the stop and
+moves the highlight to the next one. Screenshots: test-output/e2e/walk-*.png.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as F
+from tests.e2e.conftest import OUT, refuse_outside, serve
+from tests.e2e.test_journeys_browser import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def walk_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e-walk")
+    dbp = folder / "walk.duckdb"
+    con = F.build(dbp)
+    F.add_walk_world(con, folder)
+    con.close()
+    with serve(dbp, folder) as url:
+        yield url
+
+
+def wait_text(page, *texts: str, timeout: float = 30) -> str:
+    """The page's text once it holds every one of ``texts`` and Streamlit is idle (a run in
+    progress shows the elements it has not reached yet only after it reaches them)."""
+    import time
+
+    deadline = time.time() + timeout
+    body = ""
+    while time.time() < deadline:
+        wait_idle(page)
+        body = page.inner_text("body")
+        if all(x in body for x in texts):
+            return body
+    (OUT / "walk-last-body.txt").write_text(body)
+    raise AssertionError(f"the page never showed all of {texts}")
+
+
+def stop_markers(page, expect: str | None = None, timeout: float = 30) -> list[str]:
+    """The labels of the numbered stops drawn by Leaflet inside the map's iframe (once one of them
+    is ``expect``, when given: after a rerun the new map may not be drawn yet)."""
+    import time
+
+    deadline = time.time() + timeout
+    got: list[str] = []
+    while time.time() < deadline:
+        for frame in page.frames:
+            try:
+                got = frame.evaluate("() => Array.from(document.querySelectorAll('.lx-stop')).map(e => e.innerText)")
+            except Exception:
+                continue
+            if got and (expect is None or expect in got):
+                return got
+        page.wait_for_timeout(500)
+    return got
+
+
+def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, walk_server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                              geolocation={"longitude": 107.40, "latitude": 30.1}, permissions=["geolocation"])
+    outside = refuse_outside(ctx)
+    page = ctx.new_page()
+    try:
+        page.goto(walk_server)
+        page.get_by_label("用户名").fill("walker")
+        page.get_by_label("密码").fill(F.PASSWORD)
+        page.get_by_label("密码").press("Enter")
+        body = wait_text(page, "今天走哪几户", "没有坐标的户", "下一户走访谁")   # the walk, then the due list
+        assert "从您上次走访的户 W0 出发" in body and "未使用道路数据" in body
+        assert "没有坐标的户（1 户，不在地图上）" in body and "无坐标户" in body
+        page.get_by_text("从我现在的位置出发").click()
+        wait_text(page, "从您现在的位置出发", "没有坐标的户", "下一户走访谁")
+        page.get_by_text("今天走哪几户").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "walk-phone-planned.png"))
+        page.locator("iframe[title*='folium']").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(OUT / "walk-phone-map.png"))
+        page.get_by_text("无坐标户").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "walk-phone-list.png"))
+        assert sorted(stop_markers(page)) == ["1", "2", "3", "4", "5"]
+        buttons = page.get_by_role("button", name="已入户走访")
+        assert buttons.count() == 6                           # five stops and the household without a point
+        first_row = page.locator("[data-testid='stMarkdownContainer']", has_text="四号户").first
+        assert "下一户" in first_row.inner_text()           # from the east end W4 is first
+        buttons.first.click()
+        body = wait_text(page, "今天已走访 ✓", "没有坐标的户", "下一户走访谁")
+        assert "四号户" in body and "今天已走访 ✓" in body
+        assert page.get_by_role("button", name="已入户走访").count() == 5
+        nxt = page.locator("[data-testid='stMarkdownContainer']", has_text="下一户").first.inner_text()
+        assert "五号户" in nxt                                 # the highlight moved to the next stop
+        markers = stop_markers(page, expect="✓")
+        assert "✓" in markers and len(markers) == 5
+        page.get_by_text("今天走哪几户").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUT / "walk-phone-recorded.png"))
+        assert "Traceback" not in body
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
+        # the record of the household just visited (the first stop), one tap away, with that visit
+        page.get_by_role("button", name="档案").first.click()
+        body = wait_text(page, "查看档案会记入操作日志", "四号户 · W4", "网格长戊 S5")
+        page.screenshot(path=str(OUT / "walk-phone-record.png"))
+        assert "上次入户：2026-11-22" in body and "走访 1" in body
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
+        assert not outside
+    finally:
+        ctx.close()

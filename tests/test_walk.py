@@ -1,0 +1,177 @@
+"""Today's walk (analytics/walk.py, ui/walk.py on the weekly page), issue 20.
+
+The walk world (tests/factories.py add_walk_world): grid leader S5 with W0 visited on 2026-11-20
+(where the walk starts) and W1…W5 on one parallel, never visited, so the shortest walk from W0 goes
+by longitude: W1 W3 W2 W5 W4; W6 has no point.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import numpy as np
+import pytest
+
+from analytics import visits as V
+from analytics import walk as W
+from auth import audit, users
+from tests import factories as F
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture()
+def world(tmp_path):
+    con = F.build(tmp_path / "walk.duckdb")
+    F.add_walk_world(con, tmp_path)
+    yield con, tmp_path / "walk.duckdb"
+    con.close()
+
+
+def codes(frame) -> list[str]:
+    return frame["household_code"].tolist()
+
+
+def test_the_walk_is_the_known_shortest_order_from_the_household_visited_last(world):
+    con, _ = world
+    w = W.plan(con, "S5", TODAY)
+    assert codes(w.stops) == F.WALK_SHORTEST
+    assert w.stops["stop"].tolist() == [1, 2, 3, 4, 5]
+    assert (w.start_source, w.start_ref) == ("last_visit", "W0")
+    assert w.start == (107.30, 30.1)
+    # the lengths: W0 → W4 is 0.09° of longitude at 30.1 N; in date order W1 W2 W3 W4 W5 it is longer
+    pts = {c: (x, y) for c, _, x, y in F.WALK_HOUSEHOLDS if x is not None}
+    d = W.distance_matrix([pts[c][0] for c in ["W0", "W4"]], [pts[c][1] for c in ["W0", "W4"]])
+    assert w.length_m == pytest.approx(d[0, 1], rel=1e-6)
+    assert w.date_order_m == pytest.approx(d[0, 1] * (1 + 4 + 2 + 6 + 2) / 9, rel=1e-6)
+    # distance to the next stop, and from the previous point
+    assert w.stops["leg_m"].iloc[0] == pytest.approx(d[0, 1] / 9, rel=1e-6)
+    assert w.stops["to_next_m"].iloc[0] == pytest.approx(2 * d[0, 1] / 9, rel=1e-6)
+    assert np.isnan(w.stops["to_next_m"].iloc[-1])
+    assert w.next_stop == 1
+    assert w.due == 6 and w.plan_size == 12 and w.households == 6
+
+
+def test_households_without_a_point_are_listed_after_the_walk(world):
+    con, _ = world
+    w = W.plan(con, "S5", TODAY)
+    assert codes(w.unplaced) == ["W6"]
+    assert "W6" not in codes(w.stops)
+    assert w.unplaced["leg_m"].isna().all()
+
+
+def test_the_phones_position_starts_the_walk_when_allowed(world):
+    con, _ = world
+    east = W.Position(lon=107.40, lat=30.1, at=dt.datetime(2026, 11, 22, 9, 0))
+    w = W.plan(con, "S5", TODAY, position=east)
+    assert w.start_source == "position" and w.start == (107.40, 30.1)
+    assert codes(w.stops) == list(reversed(F.WALK_SHORTEST))
+
+
+def test_geolocation_refused_falls_back_to_the_last_visit_then_the_grid_centre(world):
+    from ui.walk import position_from
+
+    con, _ = world
+    pos, refusal = position_from({"error": {"code": 1, "message": "User denied Geolocation"}},
+                                 dt.datetime(2026, 11, 22, 9, 0))
+    assert pos is None and refusal == "User denied Geolocation"
+    w = W.plan(con, "S5", TODAY, position=pos)
+    assert (w.start_source, w.start_ref) == ("last_visit", "W0")
+    # a position that is no point on the globe is no start either
+    w = W.plan(con, "S5", TODAY, position=W.Position(lon=float("nan"), lat=30.1, at=dt.datetime(2026, 11, 22)))
+    assert w.start_source == "last_visit"
+    # nobody visited yet: the centre of the grid (107.3–107.4, 30.0–30.2)
+    F.delete_visits(con, "W0")
+    w = W.plan(con, "S5", TODAY)
+    assert (w.start_source, w.start_ref) == ("grid_centre", F.WALK_GRID)
+    assert w.start == pytest.approx((107.35, 30.1))
+    assert codes(w.stops)[0] in ("W2",)            # the nearest to the centre
+
+
+def test_recording_a_visit_ticks_the_stop_and_the_next_is_the_following_one(world):
+    con, _ = world
+    walker = users.get_user(con, "walker")
+    created, _ = V.record_visit(con, walker, "W1", TODAY, "home", None, False, today=TODAY)
+    assert created
+    w = W.plan(con, "S5", TODAY)
+    assert codes(w.stops) == F.WALK_SHORTEST          # W1 stays in the plan, ticked, first
+    assert w.stops["done"].tolist() == [True, False, False, False, False]
+    assert w.next_stop == 2
+    assert (w.start_source, w.start_ref) == ("last_visit", "W1")
+    assert w.due == 6                                 # the plan is the one of the start of the day
+    # a position taken after the visit was recorded moves the start there
+    later = W.Position(lon=107.40, lat=30.1, at=audit.now_local() + dt.timedelta(minutes=1))
+    w = W.plan(con, "S5", TODAY, position=later)
+    assert codes(w.stops) == ["W1", "W4", "W5", "W2", "W3"]
+
+
+def test_the_day_plan_is_the_rule_walk_stops(world):
+    con, _ = world
+    audit.set_rule(con, "walk_stops", 3)
+    w = W.plan(con, "S5", TODAY)
+    assert w.households == 3 and w.plan_size == 3
+    assert sorted(codes(w.stops)) == ["W1", "W2", "W3"]   # the first three due, by priority
+    assert codes(w.stops) == ["W1", "W3", "W2"]
+
+
+def test_a_vulnerable_household_enters_the_plan_first(world):
+    con, _ = world
+    con.execute("UPDATE households SET tags = ['低保'] WHERE code = 'W5'")
+    w = W.plan(con, "S5", TODAY, size=1)
+    assert codes(w.stops) == ["W5"]
+
+
+def test_shortest_path_is_the_exact_optimum_on_small_random_worlds():
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        lon = 107.0 + rng.random(7) * 0.02
+        lat = 30.0 + rng.random(7) * 0.02
+        d = W.distance_matrix(lon, lat)
+        best = min(W.path_length(d, p, 0) for p in itertools.permutations(range(1, 7)))
+        got = W.shortest_path(d, start=0)
+        assert sorted(got) == list(range(1, 7))
+        assert W.path_length(d, got, 0) == pytest.approx(best, abs=1.0)   # metres rounded in the solver
+    assert W.shortest_path(np.zeros((0, 0))) == []
+    assert W.shortest_path(np.zeros((1, 1)), start=0) == []
+    assert W.shortest_path(np.zeros((1, 1))) == [0]
+
+
+def test_nothing_due_is_an_empty_walk(tiny):
+    con, _ = tiny
+    w = W.plan(con, "S1", TODAY)
+    assert w.households == 0 and w.next_stop is None and w.length_m == 0
+
+
+# ----------------------------------------------------------------------------- the weekly page
+
+def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(world, monkeypatch):
+    _, path = world
+    at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY)
+    assert "今天走哪几户" in [s.value for s in at.subheader]
+    text = " ".join(m.value for m in at.markdown)
+    assert "一号户" in text and "无坐标户" in text
+    assert any("未使用道路数据" in c.value for c in at.caption)
+    at.button(key="walk.record.W1").click().run()
+    assert not at.exception
+    assert any("一号户" in s.value for s in at.success)
+    assert any("今天已走访" in c.value for c in at.caption)
+    assert at.button(key="walk.record.W3").proto.type == "primary"    # the next stop is highlighted
+    assert not [b for b in at.button if b.key == "walk.record.W1"]
+
+
+def test_weekly_page_walk_in_english(world, monkeypatch):
+    _, path = world
+    at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY, lang="en")
+    assert "Today's walk" in [s.value for s in at.subheader]
+    assert any("no road data" in c.value for c in at.caption)
+
+
+def test_the_walk_benchmark_runs_on_the_tiny_world(world):
+    from bench import walk as B
+
+    con, _ = world
+    rows = B.run(con, sizes=(3,), areas=1, runs=1, reference_s=0.2, as_of=TODAY, log=lambda *_: None)
+    assert rows[0]["stops"] == 3 and rows[0]["areas"] == 1
+    assert rows[0]["ratio_median"] <= 1.0 + 1e-9                # never longer than the date order here
+    assert rows[0]["gap_median"] == pytest.approx(1.0, abs=1e-3)   # 3 stops: the optimum
+    assert "| 3 | 1 |" in B.markdown(rows, 0.2)

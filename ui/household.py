@@ -1,0 +1,41 @@
+"""Opening a household's record (民情档案, pages/household.py) from any list that names a household."""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ui.common import t
+
+PAGE = "pages/household.py"
+SESSION_KEY = "household_code"
+
+
+def open_household(code: str) -> None:
+    """Go to the record of household ``code`` (the page checks scope and writes the audit entry)."""
+    st.session_state[SESSION_KEY] = str(code)
+    st.switch_page(PAGE)
+
+
+def open_button(code: str, key: str, label: str | None = None) -> None:
+    """A small button "档案" that opens the household's record."""
+    if st.button(label or t("household.open"), key=key, icon=":material/folder_shared:"):
+        open_household(code)
+
+
+def open_selected(codes: list, event) -> None:
+    """Open the record of the row selected in an ``st.dataframe(on_select="rerun")`` whose rows are
+    the households ``codes`` (a row without a household, e.g. an unlocated petition, opens nothing)."""
+    rows = getattr(getattr(event, "selection", None), "rows", None)
+    if rows and 0 <= rows[0] < len(codes):
+        code = codes[rows[0]]
+        if isinstance(code, str) and code.strip():
+            open_household(code)
+
+
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text: object) -> str:
+    """``text`` with Markdown's special characters escaped (names such as ``王*二`` or ``<script>``)."""
+    return _MD.sub(r"\\\1", str(text))

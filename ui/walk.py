@@ -1,0 +1,195 @@
+"""今天走哪几户 — today's walk on the weekly page (issue 20), drawn for a 390 px phone.
+
+The plan comes from :func:`analytics.walk.plan`; this module only asks the phone for its position
+(``streamlit-js-eval``: its JavaScript ships inside the wheel and fetches nothing; the browser asks
+the user first, and a refusal — or a page served over plain HTTP, where browsers give no position —
+falls back to the household visited last), draws the numbered stops and the path, and lists the
+stops with the distance to the next one and a button that records the home visit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analytics import visits as V
+from analytics import walk as W
+from auth.masking import mask_frame
+from i18n import fmt_int
+from ui import common as C
+from ui.common import t
+
+KEY = "walk"
+MAP_HEIGHT = 300
+
+
+def position_from(value: Any, now: dt.datetime) -> tuple[W.Position | None, str | None]:
+    """Read what ``streamlit_js_eval.get_geolocation`` returned.
+
+    Returns
+    -------
+    (position, refusal): the position (taken ``now``) when the browser gave one; otherwise None and,
+    when the browser answered with an error (the user refused, no signal, plain HTTP), its message.
+    ``(None, None)`` while the browser has not answered yet.
+
+    Examples
+    --------
+    >>> now = dt.datetime(2026, 11, 22, 9, 0)
+    >>> position_from({"coords": {"longitude": 107.3, "latitude": 30.1}}, now)[0].lon
+    107.3
+    >>> position_from({"error": {"code": 1, "message": "User denied Geolocation"}}, now)
+    (None, 'User denied Geolocation')
+    >>> position_from(None, now)
+    (None, None)
+    """
+    if not isinstance(value, dict):
+        return None, None
+    if "error" in value:
+        err = value.get("error") or {}
+        return None, str(err.get("message") or err.get("code") or "?")
+    coords = value.get("coords") or {}
+    try:
+        pos = W.Position(lon=float(coords["longitude"]), lat=float(coords["latitude"]), at=now)
+    except (KeyError, TypeError, ValueError):
+        return None, "?"
+    return (pos, None) if pos.valid() else (None, "?")
+
+
+def _position() -> W.Position | None:
+    """The phone's position when the user switched "start from where I am" on and allowed it."""
+    if not st.toggle(t("walk.use_position"), key=f"{KEY}.use_position", help=t("walk.use_position_help")):
+        return None
+    n = st.session_state.get(f"{KEY}.locate_n", 0)
+    held = st.session_state.get(f"{KEY}.position.{n}")
+    if held is None:
+        from streamlit_js_eval import get_geolocation
+
+        from auth.audit import now_local
+
+        value = get_geolocation(component_key=f"{KEY}.geo.{n}")
+        held, refusal = position_from(value, now_local())
+        if refusal is not None:
+            st.caption(t("walk.position_refused", message=refusal))
+            return None
+        if held is None:
+            st.caption(t("walk.position_waiting"))
+            return None
+        st.session_state[f"{KEY}.position.{n}"] = held
+    if st.button(t("walk.relocate"), key=f"{KEY}.relocate", icon=":material/my_location:"):
+        st.session_state[f"{KEY}.locate_n"] = n + 1
+        st.rerun()
+    return held
+
+
+def km(m: float) -> str:
+    """``350 m`` below a kilometre, else ``1.2 km``."""
+    if m is None or pd.isna(m):
+        return "—"
+    return f"{m:,.0f} m" if m < 1000 else f"{m / 1000:,.1f} km"
+
+
+def _start_text(w: W.Walk) -> str:
+    if w.start_source == "position":
+        return t("walk.start.position")
+    if w.start_source == "last_visit":
+        return t("walk.start.last_visit", code=w.start_ref)
+    if w.start_source == "grid_centre":
+        return t("walk.start.grid_centre", code=w.start_ref)
+    return t("walk.start.none")
+
+
+def _last_text(r: pd.Series) -> str:
+    if r["last_visit"] is None or pd.isna(r["last_visit"]):
+        return t("weekly_page.never")
+    return t("weekly_page.days_ago", n=int(r["days_since"]))
+
+
+def _flags(r: pd.Series) -> str:
+    tags = [str(x) for x in (r["tags"] if r["tags"] is not None else [])]
+    if r["paired"]:
+        tags.append(t("weekly_page.paired"))
+    return "、".join(tags)
+
+
+def _record(con, u, code: str, today: dt.date) -> None:
+    try:
+        created, msg = V.record_visit(con, u, code, today, "home", None, False, today=today, lang=C.lang())
+    except V.VisitError as e:
+        st.session_state[f"{KEY}.flash"] = ("error", e.text(C.lang()))
+    else:
+        st.session_state[f"{KEY}.flash"] = ("success" if created else "warning", msg)
+
+
+def _stop_row(con, u, r: pd.Series, today: dt.date, next_stop: int | None, placed: bool) -> None:
+    from ui.household import md, open_button
+
+    is_next = placed and next_stop is not None and int(r["stop"]) == next_stop
+    with st.container(border=is_next, key=f"{KEY}.row.{r['household_code']}"):
+        if placed:
+            mark = "✅" if r["done"] else ("➡️" if is_next else f"**{int(r['stop'])}**")
+        else:
+            mark = "✅" if r["done"] else "•"
+        line = f"{mark} {md(r['head_name'])} · {md(r['household_code'])}"
+        bits = [_last_text(r)]
+        flags = _flags(r)
+        if flags:
+            bits.append(md(flags))
+        if placed and not r["done"]:
+            bits.append(t("walk.to_next", d=km(r["to_next_m"])) if not pd.isna(r["to_next_m"]) else t("walk.last_stop"))
+        st.markdown(line + ("  \n" + t("walk.next_label") if is_next else ""))
+        st.caption(" · ".join(bits))
+        with st.container(horizontal=True, gap="small"):
+            if r["done"]:
+                st.caption(t("walk.done"))
+            elif st.button(t("walk.record"), key=f"{KEY}.record.{r['household_code']}",
+                           type="primary" if is_next else "secondary", icon=":material/check:"):
+                _record(con, u, str(r["household_code"]), today)
+                st.rerun()
+            open_button(str(r["household_code"]), key=f"{KEY}.open.{r['household_code']}")
+
+
+def show_walk(con, u, today: dt.date) -> None:
+    """The section "今天走哪几户" for a grid worker (``u.staff_id``)."""
+    st.subheader(t("walk.title"))
+    msg = st.session_state.pop(f"{KEY}.flash", None)
+    if msg:
+        getattr(st, msg[0])(msg[1])
+    position = _position()
+    w = W.plan(con, u.staff_id, today, scope=u.scope, position=position)
+    if w.households == 0:
+        st.success(t("walk.nothing"))
+        return
+    stops = mask_frame(w.stops, u, con)
+    unplaced = mask_frame(w.unplaced, u, con)
+    left = int((~w.stops["done"]).sum()) + int((~w.unplaced["done"]).sum())
+    lang = C.lang()
+    with st.container(horizontal=True, gap="small"):
+        st.metric(t("walk.metric.plan"), t("walk.metric.plan_value", n=fmt_int(w.households, lang), left=left),
+                  border=True, help=t("walk.metric.plan_help", size=w.plan_size, due=fmt_int(w.due, lang)))
+        ratio = (w.length_m / w.date_order_m) if w.date_order_m > 0 else None
+        st.metric(t("walk.metric.length"), km(w.length_m), border=True,
+                  delta=t("walk.metric.vs_date", d=km(w.date_order_m)) if ratio is not None and ratio < 0.999 else None,
+                  delta_color="off", delta_arrow="off")
+    st.caption(_start_text(w) + " · " + t("walk.straight_lines"))
+    if stops[["lon", "lat"]].notna().all(axis=1).any():
+        from gis import maps
+
+        pts = stops.dropna(subset=["lon", "lat"])       # a point withheld by masking is not drawn
+        lons = pts["lon"].astype(float).tolist() + ([w.start[0]] if w.start else [])
+        lats = pts["lat"].astype(float).tolist() + ([w.start[1]] if w.start else [])
+        pad = 0.001
+        m = maps.base_map(bounds=(min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad))
+        tips = [f"{int(r['stop'])}. {r['head_name']} {r['household_code']}" for _, r in pts.iterrows()]
+        maps.walk_layer(m, pts, start=w.start, current=w.next_stop, tooltip=tips)
+        maps.render(m, key=f"{KEY}.map", height=MAP_HEIGHT, returned_objects=[])
+    for _, r in stops.iterrows():
+        _stop_row(con, u, r, today, w.next_stop, placed=True)
+    if len(stops):
+        st.caption(t("walk.total", d=km(w.length_m)))
+    if len(unplaced):
+        st.markdown(f"**{t('walk.unplaced_title', n=len(unplaced))}**")
+        st.caption(t("walk.unplaced_help"))
+        for _, r in unplaced.iterrows():
+            _stop_row(con, u, r, today, None, placed=False)
