@@ -473,6 +473,63 @@ def answers(con: duckdb.DuckDBPyConnection, month: str | dt.date) -> pd.DataFram
     return db.df(con, "survey_responses_of", month=month_start(month))
 
 
+def answer_table(con: duckdb.DuckDBPyConnection, month: str | dt.date, township: str, user: Any = None) -> pd.DataFrame:
+    """One township's drawn households in calling order with their answers so far, as the survey page's
+    answer table shows them: ``position, household_code, head_name, phone, village_name``, one column
+    ``Q<id>`` per active question (the answer word, 满意 …, empty when not recorded), ``method`` (电话 …)
+    and ``answered_on``."""
+    m = month_start(month)
+    s = sample(con, m, user)
+    s = s[s["township_code"] == township].reset_index(drop=True)
+    a = answers(con, m)
+    out = s[["position", "household_code", "head_name", "phone", "village_name"]].copy()
+    for qid in questions(con)["id"]:
+        got = dict(zip(a.loc[a["question_id"] == qid, "household_code"], a.loc[a["question_id"] == qid, "answer"]))
+        out[f"Q{int(qid)}"] = [ANSWER_ZH.get(got.get(h)) for h in out["household_code"]]
+    first = a.drop_duplicates("household_code").set_index("household_code")
+    out["method"] = [METHOD_ZH.get(first["method"].get(h)) if h in first.index else None for h in out["household_code"]]
+    when = [first["answered_on"].get(h) if h in first.index else None for h in out["household_code"]]
+    out["answered_on"] = pd.to_datetime(pd.Series(when, dtype=object)).dt.date
+    return out
+
+
+def record_edits(con: duckdb.DuckDBPyConnection, month: str | dt.date, before: pd.DataFrame,
+                 edited_rows: Mapping[Any, Mapping[str, Any]], actor: Any = "admin",
+                 today: dt.date | None = None) -> tuple[int, int]:
+    """Record the cells changed in the survey page's answer table.
+
+    Parameters
+    ----------
+    before : :func:`answer_table` as it was shown.
+    edited_rows : Streamlit's data editor state, row position → {column: new value} (dates as ISO text).
+
+    Returns
+    -------
+    (households with an answer changed, answers changed). Each household is :func:`record`-ed (and
+    audited); the first refused one raises :class:`SurveyError` (those before it stay recorded).
+    """
+    households = changed = 0
+    for i, patch in sorted(edited_rows.items(), key=lambda kv: int(kv[0])):
+        row = before.iloc[int(i)].to_dict()
+        row.update(patch)
+        given = {int(k[1:]): v for k, v in row.items() if k.startswith("Q") and k[1:].isdigit()}
+        when = row.get("answered_on")
+        if isinstance(when, str):
+            try:
+                when = dt.date.fromisoformat(when[:10]) if when.strip() else None
+            except ValueError:
+                raise SurveyError(f"调查日期 {when} 无法识别，应为 2026-12-05 / the date must look like 2026-12-05") from None
+        elif when is None or pd.isna(when):        # None, NaN, NaT: no date
+            when = None
+        elif isinstance(when, (pd.Timestamp, dt.datetime)):
+            when = when.date()
+        n = record(con, month, str(row["household_code"]), given, method=row.get("method"), answered_on=when,
+                   actor=actor, today=today)
+        changed += n
+        households += 1 if n else 0
+    return households, changed
+
+
 @dataclass
 class ImportResult:
     """What an import of a returned call sheet did."""

@@ -140,44 +140,15 @@ def draw_section(month: dt.date) -> None:
 
 # ----------------------------------------------------------------------------- answers (admin)
 
-def _answers_frame(month: dt.date, town: str) -> pd.DataFrame:
-    con = C.con()
-    s = S.sample(con, month, C.user())
-    s = s[s["township_code"] == town].reset_index(drop=True)
-    qs = S.questions(con)
-    a = S.answers(con, month)
-    out = s[["position", "household_code", "head_name", "phone", "village_name"]].copy()
-    for qid in qs["id"]:
-        got = a[a["question_id"] == qid].set_index("household_code")["answer"]
-        out[f"Q{int(qid)}"] = [S.ANSWER_ZH.get(got.get(h)) if h in got.index else None for h in out["household_code"]]
-    meth = a.drop_duplicates("household_code").set_index("household_code")
-    out["method"] = [S.METHOD_ZH.get(meth["method"].get(h)) if h in meth.index else None for h in out["household_code"]]
-    out["answered_on"] = [meth["answered_on"].get(h) if h in meth.index else None for h in out["household_code"]]
-    out["answered_on"] = pd.to_datetime(out["answered_on"]).dt.date
-    return out
-
-
 def _save_answers(month: dt.date, town: str) -> None:
-    before = _answers_frame(month, town)
     state = st.session_state.get(f"{KEY}.editor.{month:%Y%m}.{town}") or {}
-    edits = state.get("edited_rows", {})
-    changed = total = 0
     try:
-        for i, patch in edits.items():
-            row = before.iloc[int(i)].to_dict()
-            row.update(patch)
-            answers = {int(k[1:]): row[k] for k in row if k.startswith("Q") and k[1:].isdigit()}
-            when = row.get("answered_on")
-            if isinstance(when, str) and when:
-                when = dt.date.fromisoformat(when[:10])
-            n = S.record(C.con(), month, row["household_code"], answers, method=row.get("method"),
-                         answered_on=when or None, actor=C.user(), today=C.today())
-            changed += n
-            total += 1 if n else 0
+        households, answers = S.record_edits(C.con(), month, S.answer_table(C.con(), month, town, C.user()),
+                                             state.get("edited_rows", {}), actor=C.user(), today=C.today())
     except S.SurveyError as e:
         _flash("error", str(e))
         return
-    _flash("success", t("survey.saved", households=fmt_int(total, C.lang()), answers=fmt_int(changed, C.lang())))
+    _flash("success", t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
 
 
 def answers_section(month: dt.date) -> None:
@@ -189,7 +160,7 @@ def answers_section(month: dt.date) -> None:
     towns = d.strata[d.strata["sample_size"] > 0]
     names = dict(zip(towns["township_code"], towns["name"]))
     town = st.selectbox(t("survey.township"), list(names), format_func=lambda c: names[c], key=f"{KEY}.town")
-    frame = _answers_frame(month, town)
+    frame = S.answer_table(con, month, town, C.user())
     qs = S.questions(con)
     words = [S.ANSWER_ZH[a] for a in S.ANSWERS]
     heads = _labels(["position", "household_code", "head_name", "phone", "village_name"])

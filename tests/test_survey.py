@@ -379,3 +379,27 @@ def test_survey_page_for_the_leader_shows_results_only(county, monkeypatch):
     with pytest.raises(ValueError) as e:
         office.switch_page("pages/survey.py")
     assert "survey.py'" not in str(e.value).split("Known pages:")[-1]
+
+
+def test_the_answer_table_and_its_edits(county):
+    con, _ = county
+    S.draw(con, DEC, seed=5)
+    before = S.answer_table(con, DEC, F.T2)
+    assert len(before) == 20 and before["position"].tolist() == list(range(1, 21))
+    assert before.columns.tolist() == ["position", "household_code", "head_name", "phone", "village_name",
+                                       "Q1", "Q2", "Q3", "method", "answered_on"]
+    assert before["Q1"].isna().all()
+    # what Streamlit's data editor hands back: row position → changed cells, dates as ISO text
+    edits = {0: {"Q1": "满意", "Q2": "基本满意", "method": "电话", "answered_on": "2026-12-05"},
+             "3": {"Q1": "未联系上", "Q2": "未联系上", "Q3": "未联系上"}}
+    assert S.record_edits(con, DEC, before, edits, today=TODAY) == (2, 5)
+    after = S.answer_table(con, DEC, F.T2)
+    assert after.loc[0, ["Q1", "Q2", "method"]].tolist() == ["满意", "基本满意", "电话"]
+    assert after.loc[0, "answered_on"] == D(2026, 12, 5)
+    assert after.loc[3, "Q3"] == "未联系上" and pd.isna(after.loc[3, "method"])
+    # the same edits again change nothing; a bad one stops with a sentence
+    assert S.record_edits(con, DEC, after, edits, today=TODAY) == (0, 0)
+    with pytest.raises(S.SurveyError, match="不是可用的答案"):
+        S.record_edits(con, DEC, after, {1: {"Q1": "一般"}}, today=TODAY)
+    leader = S.answer_table(con, DEC, F.T2, User("leader", "leader", [F.COUNTY]))
+    assert all("****" in p for p in leader["phone"].dropna())
