@@ -163,9 +163,12 @@ def err(line: str) -> None:
 
 
 def _connect(args: argparse.Namespace):
+    from gis.areas import refresh_stale_neighbors
     from store import db
 
-    return db.connect(args.db) if args.db else db.connect()
+    con = db.connect(args.db) if args.db else db.connect()
+    refresh_stale_neighbors(con)        # neighbours a migration marked stale (0006)
+    return con
 
 
 def _user(con, args: argparse.Namespace):
@@ -293,9 +296,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ingest.errors import write_errors_csv
+    from ingest.tables import check_may_import
 
     con = _connect(args)
-    actor = _actor_name(_permitted(con, args))
+    user = _permitted(con, args)
+    actor = _actor_name(user)
+    scope = user.scope if user is not None else None
+    if user is not None:         # --as: that user's role decides what may be imported, their areas which rows
+        check_may_import(user.role, actor, args.what)
     if args.what == "boundaries":
         from ingest.boundaries import import_boundaries
 
@@ -310,7 +318,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from ingest.tables import load
 
         res = load(con, args.what, args.file, coords=args.coords, strict=args.strict, sheet=args.sheet,
-                   audit=_audit(con, actor, "import", None), actor=actor)
+                   audit=_audit(con, actor, "import", None), actor=actor, scope=scope)
         errors = res.errors
         written = res.ok and not (args.strict and errors)
         summary = res.summary()

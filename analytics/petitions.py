@@ -24,6 +24,7 @@ import pandas as pd
 
 from analytics import calendar
 from analytics.reports import ReportError, Scope, _check_level, _check_range
+from ingest.normalize import normalize_value
 from store import db
 
 STATUSES = ("received", "in_progress", "replied", "closed")
@@ -372,7 +373,7 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
     pid = row[0]
     hh, plon, plat, pv, pg, vc = None, None, None, None, None, None
     if given[0]:
-        hh = str(household_code).strip()
+        hh = normalize_value(household_code)         # Ｈ０１, pasted zero-width spaces
         if not db.one(con, "household_exists", household_code=hh):
             raise PetitionError(f"没有户编号为 {hh} 的住户 / no household {hh}")
     elif given[1]:
@@ -387,7 +388,7 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
         pv = A.locate_points(np.array([plon]), np.array([plat]), A.load_level(con, "village"))[0]
         pg = A.locate_points(np.array([plon]), np.array([plat]), A.load_level(con, "grid"))[0]
     else:
-        vc = str(village_code).strip()
+        vc = normalize_value(village_code)
         if not db.one(con, "village_exists", village_code=vc):
             raise PetitionError(f"没有编码为 {vc} 的村/社区 / no village {vc}")
     from auth.audit import record

@@ -158,6 +158,9 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.ndarray) -> np.ndarray:
     """Analytical z-scores of Getis-Ord Gi* for the areas of a level, with the queen neighbours
     stored at boundary import (see :func:`gi_star_from_pairs`)."""
+    from gis.areas import refresh_stale_neighbors
+
+    refresh_stale_neighbors(con)           # a database migrated to 0006 recomputes them once
     return gi_star_from_pairs(codes, y, db.df(con, "neighbors_of_level", level=level))
 
 

@@ -22,6 +22,7 @@ from analytics import reports
 from analytics.reports import VISIT_KINDS, parse_week
 from auth import audit
 from i18n import t
+from ingest.normalize import clean_text, normalize_value
 from store import db
 
 #: tags that put a household first among equals in the list of households due (困难群体)
@@ -239,7 +240,7 @@ def _as_date(v: Any, field: str = "visited_on") -> dt.date:
         return v
     if isinstance(v, str):
         try:
-            return dt.date.fromisoformat(v.strip())
+            return dt.date.fromisoformat(normalize_value(v))      # ２０２６－１１－０３ typed in IME mode
         except ValueError:
             pass
     raise VisitError("weekly_page.err.bad_date", value=str(v))
@@ -254,7 +255,7 @@ def _check_kind(kind: str) -> str:
 def _check_note(note: str | None) -> str | None:
     if note is None:
         return None
-    note = str(note).strip()
+    note = clean_text(note)            # invisible characters pasted from chat apps, spaces of any kind
     if len(note) > NOTE_MAX:
         raise VisitError("weekly_page.err.note_too_long", n=NOTE_MAX)
     return note or None
@@ -341,7 +342,7 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
     if day > today:
         raise VisitError("weekly_page.err.future", date=day.isoformat(), today=today.isoformat())
     note = _check_note(note)
-    row = _check_household(con, user, staff_id, household_code, day)
+    row = _check_household(con, user, staff_id, normalize_value(household_code), day)
     hcode, head_name, grid = row[0], row[1], row[2]
 
     def write() -> int | None:

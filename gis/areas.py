@@ -83,23 +83,74 @@ def largest_overlap_parent(children: gpd.GeoDataFrame, parents: gpd.GeoDataFrame
     return out
 
 
-def queen_pairs(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+#: Two areas closer than this (degrees, ~1 cm) share a boundary point: digitised edges that meet at a
+#: T-junction are equal only up to floating-point rounding.
+TOUCH_TOLERANCE_DEG = 1e-7
+
+
+def queen_pairs(gdf: gpd.GeoDataFrame, tolerance: float = TOUCH_TOLERANCE_DEG) -> pd.DataFrame:
     """Queen-contiguity neighbour pairs (both directions) of the areas, by code.
 
-    Uses libpysal's Queen weights (areas sharing at least one vertex are neighbours).
+    Two areas are neighbours when their boundaries share any point — a common vertex, a common
+    edge, or one area's corner lying in the middle of the other's edge (a T-junction, where
+    vertex-based Queen weights such as libpysal's ``Queen`` miss the pair). Computed with a
+    spatial predicate (``dwithin`` ``tolerance`` on an STRtree), like libpysal's fuzzy contiguity
+    without buffering.
+
+    Parameters
+    ----------
+    gdf : areas with a ``code`` column, in lon/lat (EPSG:4326).
+    tolerance : the gap (in the CRS's units) still counted as touching.
+
+    Returns
+    -------
+    DataFrame(code, neighbor), both directions, no self pairs.
+
+    Examples
+    --------
+    >>> t = gpd.GeoDataFrame({"code": ["W", "E1", "E2"]}, geometry=[shapely.box(0, 0, 1, 2),
+    ...     shapely.box(1, 0, 2, 1), shapely.box(1, 1, 2, 2)], crs=4326)
+    >>> sorted(map(tuple, queen_pairs(t).values.tolist()))[:2]
+    [('E1', 'E2'), ('E1', 'W')]
     """
-    from libpysal.weights import Queen
-
+    empty = pd.DataFrame({"code": pd.Series([], dtype=str), "neighbor": pd.Series([], dtype=str)})
     if len(gdf) < 2:
-        return pd.DataFrame({"code": pd.Series([], dtype=str), "neighbor": pd.Series([], dtype=str)})
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")          # islands are fine: they just have no neighbours
-        w = Queen.from_dataframe(gdf.reset_index(drop=True), use_index=False, silence_warnings=True)
+        return empty
+    geoms = gdf.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    a, b = tree.query(geoms, predicate="dwithin", distance=tolerance)
+    keep = a != b
     codes = gdf["code"].to_numpy()
-    rows = [(codes[i], codes[j]) for i, nbrs in w.neighbors.items() for j in nbrs]
-    return pd.DataFrame(rows, columns=["code", "neighbor"]).drop_duplicates()
+    out = pd.DataFrame({"code": codes[a[keep]], "neighbor": codes[b[keep]]}).drop_duplicates()
+    return out.sort_values(["code", "neighbor"]).reset_index(drop=True) if len(out) else empty
+
+
+def rebuild_neighbors(con: duckdb.DuckDBPyConnection, level: str) -> None:
+    """Recompute and store the queen neighbours of one level (inside the caller's transaction)."""
+    pairs = queen_pairs(load_level(con, level))
+    db.execute(con, "neighbors_delete_level", level=level)
+    con.register("incoming_neighbors", pairs)
+    try:
+        db.execute(con, "neighbors_insert")
+    finally:
+        con.unregister("incoming_neighbors")
+    db.execute(con, "neighbors_fresh", level=level)
+
+
+def refresh_stale_neighbors(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild the neighbours of the levels migration 0006 marked stale (older vertex-only rule).
+
+    Called when the app or the command line opens a database, and before hotspots read neighbours.
+
+    Returns
+    -------
+    The levels rebuilt (usually none).
+    """
+    levels = [r[0] for r in db.rows(con, "neighbors_stale_levels")]
+    for level in levels:
+        with db.transaction(con):
+            rebuild_neighbors(con, level)
+    return levels
 
 
 def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,

@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 import struct
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,16 +23,17 @@ import pandas as pd
 import shapely
 
 from gis import areas as A
-from gis.datum import geoseries_to_wgs84
+from gis.datum import geoseries_to_wgs84, to_wgs84
 from store import db
 
+from . import crs_check
 from .errors import ImportFailed, RowError
+from .limits import MAX_ZIP_RATIO, check_zip
 from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, LEVELS, child_level, parent_level
 
 VECTOR_SUFFIXES = (".geojson", ".json", ".shp", ".zip", ".gpkg")
 ZIP_MAX_FILES = 200
-ZIP_MAX_BYTES = 1 << 30            # 1 GiB unpacked
-ZIP_MAX_RATIO = 200                # a zip bomb packs far tighter than any boundary file
+ZIP_MAX_RATIO = MAX_ZIP_RATIO      # a zip bomb packs far tighter than any boundary file (ingest/limits.py)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class BoundaryResult:
     errors: list[RowError] = field(default_factory=list)
     crs: str = ""
     encoding: str = ""
+    encoding_note: str = ""          # the .cpg declared another encoding than the text has
 
     def summary(self) -> str:
         s = (f"{self.source}: {self.level} imported {self.imported}, updated {self.replaced}, skipped 0, "
@@ -61,7 +64,7 @@ class BoundaryResult:
 
     def notes(self) -> list[str]:
         """Warnings worth a person's attention (repairs, overlaps, gaps, orphans)."""
-        out = []
+        out = [self.encoding_note] if self.encoding_note else []
         if self.repaired:
             out.append(f"修复了 {len(self.repaired)} 个无效多边形：{'、'.join(self.repaired[:10])}"
                        f" / repaired {len(self.repaired)} invalid polygons")
@@ -90,10 +93,7 @@ def _safe_extract(path: Path, into: Path) -> None:
         infos = zf.infolist()
         if len(infos) > ZIP_MAX_FILES:
             raise ImportFailed(f"{path.name}: zip 中文件过多（{len(infos)} 个）/ too many files in the zip")
-        total = sum(i.file_size for i in infos)
-        packed = max(1, sum(i.compress_size for i in infos))
-        if total > ZIP_MAX_BYTES or total / packed > ZIP_MAX_RATIO and total > 10 << 20:
-            raise ImportFailed(f"{path.name}: zip 解压后过大，拒绝处理 / the zip unpacks too large (zip bomb?)")
+        check_zip(path)          # inflated for real, not as the zip declares
         root = into.resolve()
         for info in infos:
             name = info.filename
@@ -121,28 +121,112 @@ def _find_dataset(folder: Path, source: str) -> Path:
     return (shp or found)[0]
 
 
-def detect_dbf_encoding(dbf: Path) -> str:
-    """Guess the text encoding of a DBF without .cpg: UTF-8 if its text decodes as UTF-8, else GB18030.
-
-    Field names and character fields are checked; numbers are ASCII and never decide.
-    """
+def _dbf_text(dbf: Path) -> tuple[list[bytes], bytes]:
+    """The field names and the records of a DBF, as bytes."""
     raw = dbf.read_bytes()
     if len(raw) < 32:
-        return "UTF-8"
+        return [], b""
     header_len = struct.unpack("<H", raw[8:10])[0]
-    texts = []
+    names = []
     pos = 32
     while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
-        texts.append(raw[pos:pos + 11].split(b"\x00", 1)[0])
+        names.append(raw[pos:pos + 11].split(b"\x00", 1)[0])
         pos += 32
+    return names, raw[header_len:]
+
+
+def _decodes(names: list[bytes], records: bytes, codec: str) -> bool:
     try:
-        # a UTF-8 field name cut at 11 bytes may end in half a character: that alone is no evidence
-        for name in texts:
-            codecs.getincrementaldecoder("utf-8")().decode(name, final=False)
-        raw[header_len:].decode("utf-8")
-        return "UTF-8"
+        # a field name cut at 11 bytes may end in half a character: that alone is no evidence
+        for name in names:
+            codecs.getincrementaldecoder(codec)().decode(name, final=False)
+        records.decode(codec)
+        return True
     except UnicodeDecodeError:
-        return "GB18030"
+        return False
+
+
+def detect_dbf_encoding(dbf: Path) -> str | None:
+    """Guess the text encoding of a DBF from its bytes: UTF-8 if its text decodes as UTF-8, else
+    GB18030 (a superset of GBK and GB2312) if it decodes as that, else None.
+
+    Field names and character fields are checked; numbers are ASCII and never decide. Chinese text
+    in GBK is almost never valid UTF-8, and UTF-8 read as GBK gives mojibake (鍩庡崡…), so UTF-8 wins
+    whenever it fits.
+    """
+    names, records = _dbf_text(dbf)
+    for codec, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030")):
+        if _decodes(names, records, codec):
+            return label
+    return None
+
+
+#: .cpg values that are code page numbers (ESRI writes these) rather than codec names
+_CODE_PAGES = {"65001": "UTF-8", "936": "GBK", "54936": "GB18030", "950": "BIG5", "1252": "CP1252",
+               "ansi": None, "system": None, "": None}
+
+
+def declared_encoding(cpg: Path) -> str | None:
+    """The encoding a .cpg declares, as a Python codec name, or None when it names none we know."""
+    try:
+        text = cpg.read_bytes()[:64].decode("ascii", "ignore").strip()
+    except OSError:
+        return None
+    label = _CODE_PAGES.get(text.lower(), text)
+    if not label:
+        return None
+    try:
+        codecs.lookup(label)
+    except LookupError:
+        return None
+    return label
+
+
+def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str]:
+    """Which encoding to read a Shapefile's attributes with, and a note when the .cpg was wrong.
+
+    ``explicit`` (``--encoding``) wins when its codec decodes the text. Otherwise the bytes decide
+    (:func:`detect_dbf_encoding`), whatever a .cpg declares: a .cpg saying UTF-8 on a GBK file, or
+    GBK on a UTF-8 one, is common.
+
+    Raises
+    ------
+    ImportFailed with a sentence when the explicit encoding is unknown or does not decode the text,
+    or when nothing decodes it.
+    """
+    dbf = next((d for d in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if d.exists()), None)
+    cpg = next((c for c in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")) if c.exists()), None)
+    if explicit:
+        try:
+            codecs.lookup(explicit)
+        except LookupError as e:
+            raise ImportFailed(f"{shp.name}: 未知编码 {explicit}（可用 GBK、GB18030、UTF-8）/ unknown encoding") from e
+        if dbf is None or _decodes(*_dbf_text(dbf), explicit):
+            return explicit, ""
+        other = "UTF-8" if "gb" in explicit.lower() else "GBK"
+        raise ImportFailed(f"{shp.name}: 属性表不是 {explicit} 编码，请试 --encoding {other} / "
+                           f"the attribute text is not {explicit}: try --encoding {other}")
+    if dbf is None:
+        return None, ""
+    declared = declared_encoding(cpg) if cpg else None
+    found = detect_dbf_encoding(dbf)
+    if found is None:
+        if declared and _decodes(*_dbf_text(dbf), declared):
+            return declared, ""
+        said = f"（.cpg 写的是 {declared}）" if declared else ""
+        raise ImportFailed(f"{shp.name}: 属性表既不是 UTF-8 也不是 GBK 编码{said}，请用 --encoding 指定编码 / "
+                           "the attribute text is neither UTF-8 nor GBK: give --encoding")
+    if declared is None:
+        return found, ""
+    names, records = _dbf_text(dbf)
+    declared_name = codecs.lookup(declared).name
+    agrees = (declared_name == codecs.lookup(found).name
+              or (found == "GB18030" and declared_name in ("gbk", "gb2312", "gb18030"))
+              or (found == "UTF-8" and (b"".join(names) + records).isascii()))
+    if agrees:
+        return declared, ""
+    return found, (f".cpg 声明 {declared}，但属性表实为 {found}，已按 {found} 读取"
+                   f" / the .cpg says {declared} but the text is {found}: read as {found}")
 
 
 def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoDataFrame, str, str]:
@@ -168,20 +252,22 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
             _safe_extract(p, tmp)
             p = _find_dataset(tmp, p.name)
             suffix = p.suffix.lower()
-        enc = encoding
-        if suffix == ".shp" and enc is None:
-            cpg = [c for c in (p.with_suffix(".cpg"), p.with_suffix(".CPG")) if c.exists()]
-            dbf = [d for d in (p.with_suffix(".dbf"), p.with_suffix(".DBF")) if d.exists()]
-            if not cpg and dbf:
-                enc = detect_dbf_encoding(dbf[0])
+        enc, note = shapefile_encoding(p, encoding) if suffix == ".shp" else (encoding, "")
         try:
             kwargs: dict[str, Any] = {"encoding": enc} if enc else {}
-            gdf = pyogrio.read_dataframe(p, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")        # library warnings never reach a user
+                gdf = pyogrio.read_dataframe(p, **kwargs)
         except LookupError as e:
             raise ImportFailed(f"{p.name}: 未知编码 {encoding} / unknown encoding") from e
+        except UnicodeDecodeError as e:
+            raise ImportFailed(f"{p.name}: 属性表不是 {enc or 'UTF-8'} 编码，请试 --encoding GBK / "
+                               f"the attribute text is not {enc or 'UTF-8'}: try --encoding GBK") from e
         except Exception as e:  # GDAL's own errors: unreadable or broken file
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise ImportFailed(f"{p.name}: 无法读取边界文件（{first}）/ cannot read the boundary file") from e
+        if note:
+            gdf.attrs["encoding_note"] = note
         return gdf, (gdf.crs.to_string() if gdf.crs else ""), (enc or "UTF-8")
     finally:
         if tmp is not None:
@@ -221,13 +307,52 @@ def _polygonal(geom: Any) -> Any:
     return None
 
 
+def _possible(geom: Any) -> bool:
+    """Whether every coordinate is a finite lon/lat."""
+    xy = shapely.get_coordinates(geom)
+    return bool(np.isfinite(xy).all() and (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all())
+
+
+def reference_extent(con: duckdb.DuckDBPyConnection, level: str) -> tuple[tuple[float, float, float, float] | None, str]:
+    """Where a new boundary level must lie: the extent of the nearest stored level above it (else below).
+
+    Returns
+    -------
+    ((minx, miny, maxx, maxy) in lon/lat, that level), or (None, "") when no other level is stored.
+    """
+    ext = {r[0]: tuple(float(v) for v in r[1:5]) for r in db.rows(con, "areas_extent_by_level") if r[5]}
+    i = LEVELS.index(level)
+    for other in list(reversed(LEVELS[:i])) + list(LEVELS[i + 1:]):
+        if other in ext:
+            return ext[other], other
+    return None, ""
+
+
 # ----------------------------------------------------------------------------- the import
 
-def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84"
+def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84",
+            reference: tuple[float, float, float, float] | None = None, reference_name: str = ""
             ) -> tuple[gpd.GeoDataFrame, list[RowError], list[str]]:
-    """Map attributes, convert to WGS-84, repair geometry and reject bad features.
+    """Map attributes, check the CRS is plausible, convert to WGS-84, repair geometry and reject bad features.
 
-    Returns (clean frame with code, name, parent_code, geometry; errors; codes repaired).
+    Parameters
+    ----------
+    gdf : the file as read, in its own CRS.
+    level : county, township, village or grid.
+    source : the file name in messages.
+    coords : the datum of the lon/lat after the CRS transform (wgs84, gcj02, bd09).
+    reference : the lon/lat extent of the stored areas the level must lie in (:func:`reference_extent`),
+        None when nothing is stored.
+    reference_name : the level of ``reference``.
+
+    Returns
+    -------
+    (clean frame with code, name, parent_code, geometry; errors; codes repaired).
+
+    Raises
+    ------
+    ImportFailed with one sentence when the coordinates cannot be right for the CRS or the county
+    (ingest/crs_check.py): nothing is written.
     """
     if level not in LEVELS:
         raise ImportFailed(f"未知层级 {level}（county、township、village、grid）/ unknown level")
@@ -240,18 +365,34 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
                            f"{'、'.join(map(str, cols))} / no code attribute")
     if name_col is None:
         raise ImportFailed(f"{source}: 找不到名称字段（{'、'.join(BOUNDARY_NAME[level][1:])}）/ no name attribute")
+    raw = gdf.geometry.to_numpy()
+    has = ~(shapely.is_missing(raw) | shapely.is_empty(raw))
+    boxes = shapely.bounds(raw[has]) if has.any() else np.zeros((0, 4))
+    b = (np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
+         if len(boxes) else np.array([0.0, 0.0, 0.0, 0.0]))
     if gdf.crs is None:
-        b = gdf.total_bounds if len(gdf) else np.array([0, 0, 0, 0])
         if np.all(np.abs(b[[0, 2]]) <= 180) and np.all(np.abs(b[[1, 3]]) <= 90):
             gdf = gdf.set_crs("EPSG:4326")
         else:
-            raise ImportFailed(f"{source}: 文件没有坐标系定义（.prj），请补上 .prj 文件 / no CRS (.prj) in the file")
-    try:
-        geo = gdf.geometry.to_crs("EPSG:4326")
-    except Exception as e:
-        raise ImportFailed(f"{source}: 无法从坐标系 {gdf.crs} 转换到 WGS-84 / cannot transform the CRS") from e
-    geo = geo.force_2d() if hasattr(geo, "force_2d") else geo
-    geo = geoseries_to_wgs84(geo, coords)
+            raise ImportFailed(f"{source}: 文件没有坐标系定义（.prj），坐标也不是经纬度，请补上 .prj 文件"
+                               " / no CRS (.prj) in the file and the coordinates are not lon/lat")
+    crs_check.check_raw(b, gdf.crs, source)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")            # library warnings never reach a user
+        try:
+            geo = gdf.geometry.to_crs("EPSG:4326")
+            centres = np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
+            lonlat = (np.column_stack(shapely.get_coordinates(
+                gpd.GeoSeries(shapely.points(centres), crs=gdf.crs).to_crs("EPSG:4326").to_numpy()).T)
+                if len(centres) else np.zeros((0, 2)))
+        except Exception as e:
+            raise ImportFailed(f"{source}: 无法从坐标系 {gdf.crs} 转换到 WGS-84 / cannot transform the CRS") from e
+        if len(lonlat):
+            lon, lat = to_wgs84(lonlat[:, 0], lonlat[:, 1], coords)
+            lonlat = np.column_stack([lon, lat])
+        crs_check.check_location(centres, lonlat, gdf.crs, reference, reference_name, source)
+        geo = geo.force_2d() if hasattr(geo, "force_2d") else geo
+        geo = geoseries_to_wgs84(geo, coords)
 
     errors: list[RowError] = []
     repaired: list[str] = []
@@ -272,8 +413,14 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
             errors.append(RowError(source, i, code_col, code, f"编码与第 {seen[code]} 个要素重复 / repeats feature {seen[code]}"))
             continue
         seen[code] = i
+        if geom is not None and not geom.is_empty and not _possible(geom):
+            errors.append(RowError(source, i, "geometry", "", "换算到经纬度后坐标不存在（超出范围），请检查 .prj"
+                                   " / impossible coordinates after the CRS conversion: check the .prj"))
+            continue
         if geom is not None and not geom.is_empty and not geom.is_valid:
-            geom = shapely.make_valid(geom)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                geom = shapely.make_valid(geom)
             repaired.append(code)
         geom = _polygonal(geom)
         if geom is None:
@@ -318,11 +465,14 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         gdf, crs, enc = read_vector(path, encoding)
         source = Path(path).name
     else:
-        gdf, crs, enc = frame, (frame.crs.to_string() if frame.crs else ""), "UTF-8"
+        gdf, crs, enc = frame, (frame.crs.to_string() if frame.crs else ""), frame.attrs.get("encoding") or "UTF-8"
         source = source or "frame"
-    clean, errors, repaired = prepare(gdf, level, source, coords)
+    if level not in LEVELS:
+        raise ImportFailed(f"未知层级 {level}（county、township、village、grid）/ unknown level")
+    reference, reference_name = reference_extent(con, level)
+    clean, errors, repaired = prepare(gdf, level, source, coords, reference, reference_name)
     res = BoundaryResult(level=level, source=source, errors=errors, repaired=repaired, crs=crs, encoding=enc,
-                         rejected=len({e.row for e in errors}))
+                         rejected=len({e.row for e in errors}), encoding_note=gdf.attrs.get("encoding_note", ""))
     if clean.empty or (strict and errors):
         return res
 
@@ -369,7 +519,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
                 _derive_parents(con, below)
             db.execute(con, "ancestors_rebuild")
             step(0.7, "计算相邻关系")
-            _rebuild_neighbors(con, level)
+            A.rebuild_neighbors(con, level)
             step(0.8, "重新分配住户到网格")
             moved, unassigned = reassign_points(con)
             if level == "grid":
@@ -414,17 +564,6 @@ def _derive_parents(con: duckdb.DuckDBPyConnection, level: str) -> tuple[int, li
     finally:
         con.unregister("incoming_parents")
     return len(assign), orphans
-
-
-def _rebuild_neighbors(con: duckdb.DuckDBPyConnection, level: str) -> None:
-    gdf = A.load_level(con, level)
-    pairs = A.queen_pairs(gdf)
-    db.execute(con, "neighbors_delete_level", level=level)
-    con.register("incoming_neighbors", pairs)
-    try:
-        db.execute(con, "neighbors_insert")
-    finally:
-        con.unregister("incoming_neighbors")
 
 
 def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

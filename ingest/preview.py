@@ -19,9 +19,11 @@ import pandas as pd
 
 from .boundaries import VECTOR_SUFFIXES, BoundaryResult, import_boundaries, read_vector
 from .errors import ImportFailed, RowError, write_errors_csv
-from .reader import TABULAR_SUFFIXES, read_table
+from .isolated import Read
+from .reader import TABULAR_SUFFIXES, Table, read_table
 from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, KINDS, LEVELS, SPECS
-from .tables import ImportResult, load
+from .tables import ImportResult, check_may_import, load
+from .values import text as cell_text
 
 MAX_UPLOAD_MB = 200                      # keep equal to server.maxUploadSize in .streamlit/config.toml
 PREVIEW_ROWS = 10
@@ -83,9 +85,11 @@ def sheet_names(path: str | Path) -> list[str]:
     if p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
         return []
     try:
-        from python_calamine import CalamineWorkbook
+        from .limits import check_zip
+        from .reader import excel_sheets
 
-        return list(CalamineWorkbook.from_path(str(p)).sheet_names)
+        check_zip(p)                      # a zip bomb is refused before the workbook is opened
+        return [name for name, _ in excel_sheets(p)]
     except Exception:
         return []
 
@@ -107,10 +111,12 @@ class Preview:
     crs: str = ""                                       # boundaries only
 
 
-def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int = PREVIEW_ROWS) -> Preview:
-    """Read a households/staff/visits/petitions file and show how its header was understood."""
+def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int = PREVIEW_ROWS,
+                  table: Table | None = None) -> Preview:
+    """Read a households/staff/visits/petitions file (or take ``table``, read already) and show how
+    its header was understood."""
     spec = SPECS[kind]
-    table = read_table(path, spec, sheet)
+    table = table if table is not None else read_table(path, spec, sheet)
     width = len(table.header)
     head = [list(cells[:width]) + [""] * (width - len(cells)) for _, cells in table.rows[:n]]
     cols = _unique([h or f"({i + 1})" for i, h in enumerate(table.header)])
@@ -125,9 +131,13 @@ def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int 
 
 
 def preview_boundaries(path: str | Path, level: str, encoding: str | None = None,
-                       n: int = PREVIEW_ROWS) -> Preview:
-    """Read a boundary file: its CRS, the text encoding used, its attribute columns and how they map."""
-    gdf, crs, enc = read_vector(path, encoding or None)
+                       n: int = PREVIEW_ROWS, read: Read | None = None) -> Preview:
+    """Read a boundary file (or take ``read``): its CRS, the text encoding used, its attribute columns
+    and how they map."""
+    if read is not None:
+        gdf, crs, enc = read.frame, read.crs, read.encoding
+    else:
+        gdf, crs, enc = read_vector(path, encoding or None)
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     norm = {str(c).strip().lower(): c for c in cols}
     mapping: list[tuple[str, str]] = []
@@ -156,7 +166,7 @@ def _show(v: Any) -> str:
         return v.isoformat()[:10]
     if isinstance(v, float) and v != v:
         return ""
-    return str(v)
+    return cell_text(v) if isinstance(v, (int, float)) else str(v)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -172,14 +182,30 @@ def _unique(names: list[str]) -> list[str]:
 def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, level: str = "grid",
                coords: str = "wgs84", encoding: str | None = None, sheet: str | None = None,
                strict: bool = False, dry_run: bool = False, actor: Any = "admin",
-               progress: Progress | None = None) -> ImportResult | BoundaryResult:
+               progress: Progress | None = None, read: Read | None = None) -> ImportResult | BoundaryResult:
     """Dry-run or import one file as the page does; a real import is audited under ``actor``.
 
-    Returns an ImportResult (tables) or a BoundaryResult (boundaries).
+    Parameters
+    ----------
+    actor : the signed-in user (auth.users.User): their role decides whether they may import this
+        kind at all, their areas which rows (ingest.tables.check_may_import, ``scope``); a plain
+        name is the local administrator.
+    read : the file as read by :func:`ingest.isolated.read_file` (the page reads uploads in a
+        separate process); without it the file is read here.
+
+    Returns
+    -------
+    An ImportResult (tables) or a BoundaryResult (boundaries).
+
+    Raises
+    ------
+    ImportFailed when the file cannot be read or the user may not import it.
     """
     if kind not in ALL_KINDS:
         raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")
     name = getattr(actor, "name", None) or str(actor)
+    check_may_import(getattr(actor, "role", None), name, kind)
+    scope = getattr(actor, "scope", None)
 
     def audit(c: duckdb.DuckDBPyConnection, counts: dict) -> None:
         from auth import audit as A
@@ -189,10 +215,16 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
     if kind == "boundaries":
         if level not in LEVELS:
             raise ImportFailed(f"未知层级 {level} / unknown level")
+        frame = None
+        if read is not None:
+            frame = read.frame
+            frame.attrs.update(encoding_note=read.encoding_note, encoding=read.encoding)
         return import_boundaries(con, path, level, coords=coords, encoding=encoding or None, strict=strict,
-                                 progress=progress, audit=audit, dry_run=dry_run)
+                                 progress=progress, audit=audit, dry_run=dry_run, frame=frame,
+                                 source=Path(path).name)
     return load(con, kind, path, coords=coords, strict=strict, sheet=sheet or None, dry_run=dry_run,
-                progress=progress, audit=audit, actor=name)
+                progress=progress, audit=audit, actor=name, scope=scope,
+                table=read.table if read is not None else None)
 
 
 def counts(res: ImportResult | BoundaryResult) -> dict[str, int]:
@@ -229,6 +261,6 @@ def has_writes(res: ImportResult | BoundaryResult) -> bool:
     return c["imported"] + c["updated"] > 0
 
 
-__all__ = ["MAX_UPLOAD_MB", "ALL_KINDS", "UploadRefused", "Preview", "accepted_suffixes", "safe_name",
+__all__ = ["MAX_UPLOAD_MB", "ALL_KINDS", "UploadRefused", "Preview", "Read", "accepted_suffixes", "safe_name",
            "private_copy", "sheet_names", "preview_table", "preview_boundaries", "run_import", "counts",
            "errors_frame", "errors_csv_bytes", "has_writes", "io"]

@@ -5,6 +5,7 @@ counted), the line number in a CSV (a record spanning several lines: its first l
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -15,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ImportFailed
+from .limits import MAX_CELLS, MAX_FIELD_CHARS, bounded_lines, check_xlsx_sheet, check_zip, xlsx_sheet_parts
+from .normalize import normalize_value
 from .spec import FileSpec
 
 HEADER_SEARCH_ROWS = 10
-TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
 @dataclass
@@ -27,7 +30,7 @@ class Table:
 
     source: str                          # the file name shown in messages
     header: list[str]                    # the header row as in the file
-    header_row: int                      # its row number (1-based)
+    header_row: int                      # its (last) row number (1-based)
     mapping: dict[str, int]              # canonical column -> index in each row
     rows: list[tuple[int, list[Any]]]    # (row number, values)
     encoding: str = ""
@@ -41,19 +44,24 @@ class Table:
 
 
 def _norm_header(h: Any) -> str:
-    s = "" if h is None else str(h)
-    s = s.replace("\ufeff", "").strip().strip("*＊").strip()
-    s = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]$", "", s).strip()   # 户主姓名（必填）, 人口数(人)
-    s = s.replace(" ", "").replace("\u3000", "")
+    s = normalize_value("" if h is None else h)
+    s = s.strip("*").strip()
+    s = re.sub(r"[(【\[][^)】\]]*[)】\]]$", "", s).strip()   # 户主姓名（必填）, 人口数(人)
+    s = s.replace(" ", "")
     return s.lower()
 
 
-def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
-    """Map canonical names to column indexes for one candidate header row."""
+def _lookup(spec: FileSpec) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for col in spec.columns:
         for n in col.names():
             lookup.setdefault(_norm_header(n), col.name)
+    return lookup
+
+
+def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
+    """Map canonical names to column indexes for one candidate header row."""
+    lookup = _lookup(spec)
     out: dict[str, int] = {}
     for i, c in enumerate(cells):
         name = lookup.get(_norm_header(c))
@@ -76,34 +84,77 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
     raise ImportFailed(f"{source}: 无法识别文件编码（应为 UTF-8 或 GBK）/ cannot decode the file (UTF-8 or GBK expected)")
 
 
+def _decodes(path: Path, codec: str, skip: int) -> bool:
+    """Whether the whole file decodes with ``codec``, read in bounded chunks."""
+    dec = codecs.getincrementaldecoder(codec)()
+    with open(path, "rb") as f:
+        f.seek(skip)
+        try:
+            while True:
+                block = f.read(1 << 20)
+                if not block:
+                    dec.decode(b"", final=True)
+                    return True
+                dec.decode(block)
+        except UnicodeDecodeError:
+            return False
+
+
+def csv_encoding(path: Path) -> tuple[str, str, int]:
+    """How to open a CSV: (codec, name to report, bytes to skip): UTF-8 (with or without BOM), else GB18030.
+
+    Raises
+    ------
+    ImportFailed when neither decodes the file.
+    """
+    with open(path, "rb") as f:
+        skip = 3 if f.read(3) == b"\xef\xbb\xbf" else 0
+    for codec, label in (("utf-8", "utf-8-sig" if skip else "utf-8"), ("gb18030", "gb18030")):
+        if _decodes(path, codec, skip):
+            return codec, label, skip
+    raise ImportFailed(f"{path.name}: 无法识别文件编码（应为 UTF-8 或 GBK）/ cannot decode the file (UTF-8 or GBK expected)")
+
+
 def _csv_rows(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
-    text, enc = decode_text(path.read_bytes(), path.name)
-    sample = text[:4096]
-    delim = ","
-    if sample.count("\t") > sample.count(",") and sample.count("\t") > sample.count(";"):
-        delim = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    out = []
-    prev = 0
-    for rec in reader:
-        start = prev + 1
-        prev = reader.line_num
-        out.append((start, rec))
+    codec, enc, skip = csv_encoding(path)
+    with open(path, "rb") as raw:
+        raw.seek(skip)
+        f = io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="")
+        begin = f.tell()
+        sample = f.read(4096)
+        f.seek(begin)
+        delim = ","
+        if sample.count("\t") > sample.count(",") and sample.count("\t") > sample.count(";"):
+            delim = "\t"
+        reader = csv.reader(bounded_lines(f, path.name), delimiter=delim)
+        out = []
+        prev = cells = 0
+        try:
+            for rec in reader:
+                start = prev + 1
+                prev = reader.line_num
+                cells += len(rec)
+                if cells > MAX_CELLS:
+                    raise ImportFailed(f"{path.name}: 超过 {MAX_CELLS:,} 个单元格，请拆分成几个文件"
+                                       f" / more than {MAX_CELLS:,} cells: split the file")
+                if any(len(x) > MAX_FIELD_CHARS for x in rec):
+                    raise csv.Error("field larger than field limit")
+                out.append((start, rec))
+        except csv.Error as e:
+            raise ImportFailed(f"{path.name} row {prev + 1}: 无法读取（{e}）；单元格最长 {MAX_FIELD_CHARS:,} 个字符，"
+                               f"引号要成对 / cannot read the CSV record ({e})") from e
     return out, enc
 
 
 def _cell(v: Any) -> Any:
-    """Excel cell → Python value: integral floats become integer text, dates stay dates."""
+    """Excel cell → Python value: numbers stay numbers (their column decides what they mean:
+    ingest.values.cell), dates stay dates."""
     if isinstance(v, float):
-        if math.isnan(v):
-            return ""
-        if v.is_integer() and abs(v) < 1e16:
-            return str(int(v))
-        return repr(v)
+        return "" if math.isnan(v) else v
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, int):
-        return str(v)
+        return v
     if isinstance(v, (dt.datetime, dt.date)):
         return v
     if isinstance(v, dt.time):
@@ -111,36 +162,118 @@ def _cell(v: Any) -> Any:
     return "" if v is None else str(v)
 
 
-def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str]:
+def _visible(meta: Any) -> bool:
+    """SheetVisibleEnum.Visible (not Hidden, not VeryHidden)."""
+    return str(meta.visible).rsplit(".", 1)[-1].lower() == "visible"
+
+
+def excel_sheets(path: Path) -> list[tuple[str, bool]]:
+    """The sheets of a workbook in order, each with whether the clerk can see it (not hidden or very hidden)."""
     from python_calamine import CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for broken files
         raise ImportFailed(f"{path.name}: 无法读取 Excel 文件（{type(e).__name__}）/ not a readable Excel file") from e
-    names = list(wb.sheet_names)
+    try:
+        return [(m.name, _visible(m)) for m in wb.sheets_metadata
+                if "work" in str(m.typ).lower()]
+    finally:
+        wb.close()
+
+
+def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str]:
+    from python_calamine import CalamineWorkbook
+
+    check_zip(path)
+    sheets = excel_sheets(path)
+    names = [n for n, _ in sheets]
     if sheet is not None:
         if sheet not in names:
             raise ImportFailed(f"{path.name}: 没有名为「{sheet}」的工作表（有：{'、'.join(names)}）/ no sheet {sheet!r}")
         candidates = [sheet]
-    else:
-        candidates = names
+    else:   # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
+        candidates = [n for n, v in sheets if v] + [n for n, v in sheets if not v]
+    parts = xlsx_sheet_parts(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as e:
+        raise ImportFailed(f"{path.name}: 无法读取 Excel 文件（{type(e).__name__}）/ not a readable Excel file") from e
     first = None
-    for name in candidates:
-        data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        rows = [(i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
-        if first is None:
-            first = (rows, name)
-        if _find_header(rows, spec) is not None:
-            return rows, name
+    try:
+        for name in candidates:
+            if name in parts:
+                check_xlsx_sheet(path, parts[name], name, path.name)
+            try:
+                sh = wb.get_sheet_by_name(name)
+                top = sh.start[0] if sh.start else 0
+                data = sh.to_python(skip_empty_area=True)
+            except Exception as e:
+                raise ImportFailed(f"{path.name}: 无法读取工作表「{name}」（{type(e).__name__}）"
+                                   " / cannot read the sheet") from e
+            rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
+            if first is None:
+                first = (rows, name)
+            if _find_header(rows, spec) is not None:
+                return rows, name
+    finally:
+        wb.close()
     return first if first else ([], "")
 
 
-def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int, dict[str, int]] | None:
+def _known_names(cells: list[Any], lookup: dict[str, str]) -> int:
+    return sum(1 for c in cells if _norm_header(c) in lookup)
+
+
+def _blank(c: Any) -> bool:
+    return c is None or (isinstance(c, str) and normalize_value(c) == "")
+
+
+def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> list[Any] | None:
+    """The header of two rows (a group cell over named columns, single cells merged down), or None.
+
+    Each column is named by its lower cell when it has one (联系电话 under 联系方式), else by its
+    upper cell (户编号 merged down over both rows). The pair is a header only when the lower row
+    names at least one known column and every filled cell of the lower row is a known column name
+    or lies under a cell that is not one (a group) — a data row always puts values under the
+    known columns of the row above.
+    """
+    width = max(len(upper), len(lower))
+    up = list(upper) + [""] * (width - len(upper))
+    lo = list(lower) + [""] * (width - len(lower))
+    named_below = False
+    for u, l in zip(up, lo):
+        if _blank(l):
+            continue
+        if _norm_header(l) in lookup:
+            named_below = True
+        elif _norm_header(u) in lookup:
+            return None             # a value under a known column: a data row
+    if not named_below:
+        return None
+    return [u if _blank(l) else l for u, l in zip(up, lo)]
+
+
+def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int, int, list[Any]] | None:
+    """The header: (index of its first row, of its last row, the column names).
+
+    The first row among the first :data:`HEADER_SEARCH_ROWS` that names at least two known columns;
+    with the row below (or above) it when together they name more (a header over two rows).
+    """
+    lookup = _lookup(spec)
     for idx, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        m = match_header(cells, spec)
-        if len(m) >= 2:
-            return idx, m
+        if len(match_header(cells, spec)) < 2:
+            continue
+        alone = len(match_header(cells, spec))
+        if idx + 1 < len(rows):
+            both = _two_row(cells, rows[idx + 1][1], lookup)
+            if both is not None and len(match_header(both, spec)) > alone:
+                return idx, idx + 1, both
+        if idx > 0:
+            both = _two_row(rows[idx - 1][1], cells, lookup)
+            if both is not None and len(match_header(both, spec)) > alone:
+                return idx - 1, idx, both
+        return idx, idx, cells
     return None
 
 
@@ -168,7 +301,8 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         raise ImportFailed(f"{p}: 不是文件 / not a file")
     suffix = p.suffix.lower()
     if suffix not in TABULAR_SUFFIXES:
-        raise ImportFailed(f"{p.name}: 不支持的文件类型 {suffix}（请用 .csv 或 .xlsx）/ unsupported file type")
+        raise ImportFailed(f"{p.name}: 不支持的文件类型 {suffix}（请用 .csv 或 .xlsx；.xls/.ods 请在 Excel 中另存为 .xlsx）"
+                           " / unsupported file type (save .xls/.ods as .xlsx)")
     sheet_name = ""
     try:
         if suffix in (".csv", ".txt"):
@@ -183,10 +317,11 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         want = "、".join(c.label for c in spec.columns if c.required)
         raise ImportFailed(f"{p.name}: 前 {HEADER_SEARCH_ROWS} 行中找不到表头（至少需要两个已知列名，如 {want}）"
                            f" / no header row with two known column names in the first {HEADER_SEARCH_ROWS} rows")
-    idx, mapping = found
-    header_row, header = rows[idx]
-    header = ["" if h is None else str(h).replace("\ufeff", "").strip() for h in header]
-    body = [(n, cells) for n, cells in rows[idx + 1:]
+    first, last, names = found
+    mapping = match_header(names, spec)
+    header_row = rows[last][0]
+    header = [normalize_value(h) if h is not None else "" for h in names]
+    body = [(n, cells) for n, cells in rows[last + 1:]
             if any((c if not isinstance(c, str) else c.strip()) for c in cells)]
     known = set(mapping.values())
     ignored = [h for i, h in enumerate(header) if i not in known and h]

@@ -18,7 +18,7 @@ from . import values as V
 from .errors import ImportFailed, RowError
 from .reader import Table, read_table
 from .spec import GRID_SEPARATORS, KINDS, SPECS
-from .validate import Checked, Known, check
+from .validate import Bounds, Checked, Known, check
 
 Progress = Callable[[float, str], None]
 Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
@@ -40,7 +40,9 @@ class ImportResult:
     table: Table | None = None
 
     def summary(self) -> str:
-        s = (f"{self.source}: {self.kind} imported {self.imported}, updated {self.updated}, "
+        """One line: the file (and the sheet read), imported, updated, skipped, rejected (, unassigned)."""
+        sheet = f" (sheet {self.table.sheet})" if self.table is not None and self.table.sheet else ""
+        s = (f"{self.source}{sheet}: {self.kind} imported {self.imported}, updated {self.updated}, "
              f"skipped {self.skipped}, rejected {self.rejected}")
         if self.kind == "households":
             s += f", unassigned {self.unassigned}"
@@ -54,11 +56,19 @@ class ImportResult:
 
 def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
     """Look up only the codes the file mentions."""
+    spec = SPECS[kind]
     def col(name: str, split: bool = False) -> list[str]:
         i = table.mapping.get(name)
         if i is None:
             return []
-        vals = (V.text(c[i]) if i < len(c) else "" for _, c in table.rows)
+        kind_ = spec.column(name).kind
+
+        def clean(c: list[Any]) -> str:
+            try:
+                return V.text(V.cell(c[i], kind_)) if i < len(c) else ""
+            except ValueError:
+                return ""          # the row is rejected by check()
+        vals = (clean(c) for _, c in table.rows)
         if split:
             return sorted({p for v in vals for p in V.split_list(v, GRID_SEPARATORS)})
         return sorted({v for v in vals if v})
@@ -75,6 +85,18 @@ def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
     if kind == "petitions":
         k.villages = {r[0] for r in db.rows(con, "existing_areas", level="village", codes=col("village_code"))}
     return k
+
+
+def bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> Bounds:
+    """The plausible ranges of values, from the rules table (migration 0006) and today."""
+    def rule(key: str, default: float) -> float:
+        v = db.one(con, "rule_value", key=key)
+        return float(v) if v is not None else default
+
+    year = int(rule("earliest_record_year", 2000))
+    return Bounds(today=today, earliest=dt.date(min(max(year, 1), today.year), 1, 1),
+                  members_max=min(int(rule("household_members_max", 50)), 2**31 - 1),
+                  people_max=min(int(rule("petition_people_max", 1000)), 2**31 - 1))
 
 
 def _lonlat(records: list[dict[str, Any]], coords: str) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +181,8 @@ def _frame_petitions(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]],
 def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: str = "wgs84",
          strict: bool = False, sheet: str | None = None, dry_run: bool = False,
          progress: Progress | None = None, audit: Audit | None = None,
-         today: dt.date | None = None, actor: str = "admin") -> ImportResult:
+         today: dt.date | None = None, actor: str = "admin", table: Table | None = None,
+         scope: list[str] | None = None) -> ImportResult:
     """Import one tabular file.
 
     Parameters
@@ -172,6 +195,12 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
     sheet : Excel sheet name.
     dry_run : validate and count, write nothing (the import page's preview).
     audit : called inside the transaction with the counts, to write the audit entry.
+    today : the day dates may not be later than (default today in Asia/Shanghai, ``LIANXIN_TODAY``).
+    table : the file already read by :func:`ingest.reader.read_table` (the import page reads it in
+        a separate process: ingest/isolated.py); ``path`` is then only its name.
+    scope : the importing user's areas (None: everything). A row whose area — the grid or village
+        it names or is located in, and for a stored record the one it has now — lies outside is
+        rejected with a sentence; a row in no area at all too.
 
     Returns
     -------
@@ -188,11 +217,15 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         if progress:
             progress(f, msg)
 
-    today = today or dt.date.today()
+    if today is None:
+        from analytics.grids import today as today_in_shanghai
+
+        today = today_in_shanghai()
     step(0.05, "读取文件")
-    table = read_table(path, SPECS[kind], sheet)
+    if table is None:
+        table = read_table(path, SPECS[kind], sheet)
     step(0.3, "校验数据")
-    checked: Checked = check(table, kind, _known(con, table, kind))
+    checked: Checked = check(table, kind, _known(con, table, kind), bounds(con, today))
     res = ImportResult(kind=kind, source=table.source, rows=checked.rows, errors=checked.errors,
                        rejected=checked.rejected_rows, skipped=checked.duplicates, table=table)
     recs = checked.records
@@ -209,6 +242,18 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         frame = _frame_visits(recs)
     else:
         frame = _frame_petitions(con, recs, coords)
+
+    if scope is not None and len(frame):
+        drop, outside = _outside_scope(con, kind, frame, recs, list(scope), table, actor)
+        if drop.any():
+            frame = frame.loc[~drop].reset_index(drop=True)
+            res.errors = sorted(res.errors + outside, key=lambda e: e.row)
+            res.rejected = len({e.row for e in res.errors})
+            if kind == "households":
+                res.unassigned_codes = frame.loc[frame["grid_code"].isna(), "code"].tolist()
+                res.unassigned = len(res.unassigned_codes)
+            if frame.empty or strict:
+                return res
 
     step(0.7, "写入数据库")
     name = f"incoming_{kind}"
@@ -241,6 +286,74 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         con.unregister(name)
     step(1.0, "完成")
     return res
+
+
+#: who may import at all, and who may import boundaries (the import page and ``manage.py --as``)
+IMPORT_ROLES = ("admin", "office")
+BOUNDARY_ROLES = ("admin",)
+
+
+def check_may_import(role: str | None, name: str, kind: str) -> None:
+    """Refuse an import by a role that may not make it, with one sentence.
+
+    ``role`` None is the local administrator (the command line without ``--as``).
+
+    Raises
+    ------
+    ImportFailed naming the user and what they may not do.
+    """
+    if role is None or role in BOUNDARY_ROLES:
+        return
+    if kind == "boundaries":
+        raise ImportFailed(f"只有县级管理员可以导入边界，用户 {name}（{role}）不能 / only an administrator may import "
+                           f"boundaries; {name} is {role}")
+    if role not in IMPORT_ROLES:
+        raise ImportFailed(f"用户 {name}（{role}）没有导入数据的权限 / {name} ({role}) may not import data")
+
+
+def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, recs: list[dict[str, Any]],
+                   scope: list[str], table: Table, actor: str) -> tuple[np.ndarray, list[RowError]]:
+    """Rows a scoped user may not write: their area (new or stored) lies outside the user's areas.
+
+    Returns (a boolean mask of the rows to drop, one RowError per dropped row).
+    """
+    grids = set(db.df(con, "scope_visible_areas", scope=scope, level="grid")["code"])
+    villages = set(db.df(con, "scope_visible_areas", scope=scope, level="village")["code"])
+    inside = grids | villages
+    n = len(frame)
+    where: list[list[Any]] = [[] for _ in range(n)]        # the areas each row touches (None: none)
+    if kind == "households":
+        stored = dict(db.rows(con, "households_grid_of", codes=frame["code"].tolist()))
+        for i, (code, grid) in enumerate(zip(frame["code"], frame["grid_code"])):
+            where[i] = [grid] + ([stored[code]] if code in stored else [])
+        column = "grid_code"
+    elif kind == "visits":
+        stored = dict(db.rows(con, "households_grid_of", codes=sorted(set(frame["household_code"]))))
+        where = [[stored.get(h)] for h in frame["household_code"]]
+        column = "household_code"
+    elif kind == "petitions":
+        hh = dict(db.rows(con, "households_grid_of", codes=sorted({h for h in frame["household_code"] if h})))
+        stored = dict(db.rows(con, "petitions_loc_of", codes=frame["id"].tolist()))
+        for i, r in enumerate(frame.itertuples(index=False)):
+            loc = (hh.get(r.household_code) if r.household_code else None) or r.point_grid_code \
+                or r.point_village_code or r.village_code
+            where[i] = [loc] + ([stored[r.id]] if r.id in stored else [])
+        column = "id"
+    else:  # staff
+        stored_pairs = db.rows(con, "staff_grids_of", codes=frame["id"].tolist())
+        old: dict[str, list[str]] = {}
+        for sid, g in stored_pairs:
+            old.setdefault(sid, []).append(g)
+        where = [list(g) + old.get(sid, []) or [None] for sid, g in zip(frame["id"], frame["grids"])]
+        column = "grid_code"
+    drop = np.array([any(a is None or a not in inside for a in w) for w in where], dtype=bool)
+    errors = []
+    label = table.label(column)
+    for i in np.flatnonzero(drop):
+        shown = "、".join(str(a) for a in where[i] if a is not None and a not in inside) or "无 none"
+        errors.append(RowError(table.source, int(recs[i]["_row"]), label, shown,
+                               f"不在用户 {actor} 的负责范围内（{shown}），不能导入 / outside {actor}'s areas"))
+    return drop, errors
 
 
 class _DryRun(Exception):

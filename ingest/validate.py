@@ -6,6 +6,7 @@ errors: they are skipped and counted.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -26,6 +27,17 @@ class Known:
     villages: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """What a plausible value is (rules table, ``earliest_record_year``, ``household_members_max``,
+    ``petition_people_max``) and today, for the dates."""
+
+    today: dt.date
+    earliest: dt.date = dt.date(2000, 1, 1)
+    members_max: int = 50
+    people_max: int = 1000
+
+
 @dataclass
 class Checked:
     records: list[dict[str, Any]]
@@ -38,10 +50,10 @@ class Checked:
         return len({e.row for e in self.errors})
 
 
-def _parsers(kind: str, known: Known) -> dict[str, Callable[[Any], Any]]:
+def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any], Any]]:
     def exists(pool: set[str], what: str) -> Callable[[Any], str]:
         def f(v: Any) -> str:
-            s = V.text(v)
+            s = v
             if s not in pool:
                 raise ValueError(f"{what} {s} 不存在，请先导入 / unknown {what}, import it first")
             return s
@@ -54,10 +66,13 @@ def _parsers(kind: str, known: Known) -> dict[str, Callable[[Any], Any]]:
             raise ValueError(f"网格 {'、'.join(unknown)} 不存在，请先导入网格边界 / unknown grid")
         return codes
 
+    def date(label: str) -> Callable[[Any], Any]:
+        return lambda v: V.check_date(V.parse_date(v), bounds.earliest, bounds.today, label)
+
     common = {"tags": lambda v: V.split_list(v, TAG_SEPARATORS)}
     table: dict[str, dict[str, Callable[[Any], Any]]] = {
         "households": {
-            "phone": V.parse_phone, "members": lambda v: V.parse_int(v, 1),
+            "phone": V.parse_phone, "members": lambda v: V.parse_int(v, 1, bounds.members_max),
             "lon": V.parse_lon, "lat": V.parse_lat,
             "grid_code": exists(known.grids, "网格"),
             "status": lambda v: V.parse_choice(v, HOUSEHOLD_STATUS, "户状态"),
@@ -70,15 +85,15 @@ def _parsers(kind: str, known: Known) -> dict[str, Callable[[Any], Any]]:
         "visits": {
             "household_code": exists(known.households, "户编号"),
             "staff_id": exists(known.staff, "工号"),
-            "visited_on": V.parse_date,
+            "visited_on": date("走访日期"),
             "kind": lambda v: V.parse_choice(v, VISIT_KIND, "走访方式"),
         },
         "petitions": {
-            "received_on": V.parse_date, "replied_on": V.parse_date, "closed_on": V.parse_date,
+            "received_on": date("受理日期"), "replied_on": date("答复日期"), "closed_on": date("办结日期"),
             "household_code": exists(known.households, "户编号"),
             "lon": V.parse_lon, "lat": V.parse_lat,
             "village_code": exists(known.villages, "村编码"),
-            "people": lambda v: V.parse_int(v, 1),
+            "people": lambda v: V.parse_int(v, 1, bounds.people_max),
             "status": lambda v: V.parse_choice(v, PETITION_STATUS, "状态"),
             "satisfaction": lambda v: V.parse_choice(v, SATISFACTION, "满意度"),
             "level_reached": lambda v: V.parse_choice(v, LEVEL_REACHED, "到达层级"),
@@ -118,27 +133,34 @@ def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[st
     return out
 
 
-def check(table: Table, kind: str, known: Known) -> Checked:
+def check(table: Table, kind: str, known: Known, bounds: Bounds | None = None) -> Checked:
     """Validate every row of a table.
+
+    Each cell is first cleaned by its column's kind (:func:`ingest.values.cell`: NFKC for codes,
+    numbers, dates and phones, format characters removed, exact digits for codes from number
+    cells), then parsed and checked against a plausible range (``bounds``).
 
     Parameters
     ----------
     table : the rows read by :func:`ingest.reader.read_table`.
     kind : households, staff, visits or petitions.
     known : the codes already stored that rows may refer to.
+    bounds : dates no later than today and not before the rule's year; members and people at most
+        the rules' maxima (default: :class:`Bounds` for the real today).
 
     Returns
     -------
     Checked: the valid records (canonical names, parsed values, ``_row``), one RowError per problem.
     """
     spec = SPECS[kind]
-    parsers = _parsers(kind, known)
+    parsers = _parsers(kind, known, bounds or Bounds(today=dt.date.today()))
     defaults = DEFAULTS[kind]
     errors: list[RowError] = []
     records: list[dict[str, Any]] = []
     seen: dict[tuple, tuple[int, tuple]] = {}
     duplicates = 0
-    cols = [(c.name, c.required, table.mapping[c.name]) for c in spec.columns if c.name in table.mapping]
+    cols = [(c.name, c.required, table.mapping[c.name], c.kind, c.label)
+            for c in spec.columns if c.name in table.mapping]
     missing_required = [c for c in spec.columns if c.required and c.name not in table.mapping]
     if missing_required:
         # the header itself lacks a required column: every row is bad for the same reason
@@ -152,9 +174,14 @@ def check(table: Table, kind: str, known: Known) -> Checked:
         rec: dict[str, Any] = {"_row": n}
         row_errors: list[RowError] = []
         raw_values: list[str] = []
-        for name, required, idx in cols:
+        for name, required, idx, vkind, vlabel in cols:
             raw = cells[idx] if idx < len(cells) else ""
-            s = V.text(raw)
+            try:
+                value = V.cell(raw, vkind, table.label(name))
+            except ValueError as e:
+                row_errors.append(RowError(table.source, n, table.label(name), V.text(raw), str(e)))
+                continue
+            s = V.text(value)
             raw_values.append(s)
             if s == "":
                 if required:
@@ -164,7 +191,7 @@ def check(table: Table, kind: str, known: Known) -> Checked:
                 continue
             parse = parsers.get(name)
             try:
-                rec[name] = parse(raw) if parse else s
+                rec[name] = parse(value) if parse else s
             except ValueError as e:
                 row_errors.append(RowError(table.source, n, table.label(name), s, str(e)))
         for name, value in defaults.items():

@@ -1,9 +1,18 @@
-"""Parsing single cell values. Each parser returns the value or raises ValueError with a sentence."""
+"""Parsing single cell values. Each parser returns the value or raises ValueError with a sentence.
+
+:func:`cell` first cleans a raw cell by its column's kind (ingest/spec.py ``VALUE_KINDS``): text is
+normalised (ingest/normalize.py), and a number cell read from Excel is kept a number until its
+column says what it is — a code or phone keeps its exact digits (no ``.0``), or is refused when
+Excel may have rounded it.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
+
+from .normalize import check_key, clean_text, control_characters, normalize_value
 
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -11,19 +20,107 @@ _DATE = re.compile(
 )
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_LAST_SERIAL = 2958465             # 9999-12-31, the last day Excel has
+#: Excel keeps 15 significant digits of a number: a longer code typed into a number cell is rounded
+EXACT_DIGITS = 15
+_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+_INTEGRAL_TEXT = re.compile(r"^(\d+)\.0+$")
+_TEXT_CONTROLS_ALLOWED = {"U+0009", "U+000A", "U+000D"}   # tabs and line breaks inside free text
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 
 
 def text(v: Any) -> str:
-    """Cell text, stripped of surrounding whitespace ("" when empty)."""
+    """Cell text, stripped of surrounding whitespace ("" when empty); an integral number without ``.0``."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 10 ** EXACT_DIGITS:
+        return str(int(v))
+    return clean_text(v)
+
+
+def _number_as_code(v: float | int, label: str) -> str:
+    """The exact digits of a code or phone that was typed into a number cell.
+
+    Raises
+    ------
+    ValueError when the number is not whole, or has 16 or more digits (Excel kept only 15).
+    """
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or not v.is_integer()):
+        raise ValueError(f"{label} {v!r} 是小数，不能作为{label} / a {label} cannot be a decimal number")
+    n = int(v)
+    if abs(n) >= 10 ** EXACT_DIGITS:
+        raise ValueError(
+            f"{label} {n} 有 {len(str(abs(n)))} 位，Excel 的数字单元格只保留 15 位有效数字，后几位可能已变；"
+            f"请把该列设置为「文本」格式后重新输入 / a {label} of 16 or more digits in a number cell cannot be "
+            "trusted (Excel keeps 15 significant digits): format the column as text and type it again")
+    return str(n)
+
+
+def cell(v: Any, kind: str, label: str = "") -> Any:
+    """Clean one raw cell for a column of ``kind`` (ingest/spec.py ``VALUE_KINDS``).
+
+    Parameters
+    ----------
+    v : the cell as read: str (CSV, text cells), float/int (Excel number cells), date/datetime, None.
+    kind : the column's kind.
+    label : the column's name in messages.
+
+    Returns
+    -------
+    "" for an empty cell; a number or date cell of an ``int``/``lon``/``lat``/``date`` column as it is;
+    otherwise the cleaned text (NFKC for codes, numbers, dates, phones and vocabularies; names and
+    free text keep their characters).
+
+    Raises
+    ------
+    ValueError with a sentence: a code in scientific notation, a code or phone from a number cell
+    that Excel may have rounded, control characters in a code, a name or a text.
+    """
     if v is None:
         return ""
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v).strip()
+    if isinstance(v, bool):
+        v = str(v)
+    if isinstance(v, (int, float)):
+        if kind in ("int", "lon", "lat", "date"):
+            return v
+        if kind in ("code", "codes", "phone"):
+            return _number_as_code(v, label or kind)
+        return text(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v if kind == "date" else text(v)
+    if kind in ("name", "text"):
+        s = clean_text(v)
+        bad = [c for c in control_characters(s) if kind == "name" or c not in _TEXT_CONTROLS_ALLOWED]
+        if bad:
+            raise ValueError(f"{label}中含有控制字符 {'、'.join(dict.fromkeys(bad))}，请删除 / "
+                             f"control characters {', '.join(dict.fromkeys(bad))} in the {label or kind}")
+        return s
+    s = normalize_value(v)
+    if kind in ("code", "codes", "phone") and s:
+        if _SCIENTIFIC.match(s):
+            raise ValueError(
+                f"{label}「{s}」是科学计数法显示的数字，不是{label}：请在 Excel 中把该列设置为「文本」格式、"
+                f"重新输入后再保存 / a number in scientific notation is not a {label or kind}: format the "
+                "column as text in Excel and type the values again")
+        m = _INTEGRAL_TEXT.match(s)
+        if m:                                   # 500155001.0 written out by a program from a number
+            s = _number_as_code(int(m.group(1)), label or kind)
+        if kind != "phone":
+            check_key(s, label or "编码")
+    return s
+
+
+def excel_serial_date(n: float | int) -> dt.date:
+    """The date of an Excel serial number (1900 date system, as Excel and LibreOffice count).
+
+    Raises
+    ------
+    ValueError when the number is not a whole day between 1 (1899-12-31) and 2958465 (9999-12-31).
+    """
+    if isinstance(n, float) and (math.isnan(n) or math.isinf(n) or not n.is_integer()):
+        raise ValueError(f"{n!r} 不是日期 / not a date")
+    if not 1 <= n <= _EXCEL_LAST_SERIAL:
+        raise ValueError(f"{n:g} 不是 Excel 日期序号（1–{_EXCEL_LAST_SERIAL}）/ not an Excel date serial number")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(n))
 
 
 def parse_date(v: Any) -> dt.date:
@@ -32,7 +129,9 @@ def parse_date(v: Any) -> dt.date:
         return v.date()
     if isinstance(v, dt.date):
         return v
-    s = text(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return excel_serial_date(v)
+    s = normalize_value(v)
     m = _DATE.match(s) or _COMPACT_DATE.match(s)
     if m:
         y, mo, d = (int(x) for x in m.groups()[:3])
@@ -41,29 +140,44 @@ def parse_date(v: Any) -> dt.date:
         except ValueError:
             raise ValueError(f"日期 {s} 不存在 / no such date") from None
     if re.fullmatch(r"\d{5}(?:\.0+)?", s):          # an Excel serial number that lost its format
-        n = int(float(s))
-        if 20000 <= n <= 80000:
-            return _EXCEL_EPOCH + dt.timedelta(days=n)
+        return excel_serial_date(int(float(s)))
     raise ValueError(f"无法识别的日期 {s}（应为 2026-11-03、2026/11/3 或 2026年11月3日）/ unrecognised date")
 
 
-def parse_int(v: Any, minimum: int | None = None) -> int:
-    s = text(v)
-    s = re.sub(r"\s*[人口户]$", "", s)          # 3人, 4口
-    try:
-        f = float(s)
-    except ValueError:
-        raise ValueError(f"{s} 不是整数 / not a whole number") from None
+def check_date(d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str = "日期") -> dt.date:
+    """Refuse a date outside [earliest, latest] (the rule's lower bound, today) with a sentence."""
+    if latest is not None and d > latest:
+        raise ValueError(f"{label} {d.isoformat()} 晚于今天（{latest.isoformat()}），请检查年份 / "
+                         f"{d.isoformat()} is after today ({latest.isoformat()})")
+    if earliest is not None and d < earliest:
+        raise ValueError(f"{label} {d.isoformat()} 早于 {earliest.isoformat()}（规则 earliest_record_year），请检查年份 / "
+                         f"{d.isoformat()} is before {earliest.isoformat()}, the earliest date accepted")
+    return d
+
+
+def parse_int(v: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole number (3, 3.0, 3人), within [minimum, maximum] when given."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        f, s = float(v), text(v)
+    else:
+        s = normalize_value(v)
+        s = re.sub(r"\s*[人口户]$", "", s)          # 3人, 4口
+        try:
+            f = float(s)
+        except ValueError:
+            raise ValueError(f"{s} 不是整数 / not a whole number") from None
     if not f.is_integer():
         raise ValueError(f"{s} 不是整数 / not a whole number")
-    n = int(f)
-    if minimum is not None and n < minimum:
+    if minimum is not None and f < minimum:
         raise ValueError(f"{s} 应不小于 {minimum} / must be at least {minimum}")
-    return n
+    if maximum is not None and f > maximum:
+        raise ValueError(f"{s} 超出合理范围（应在 {minimum if minimum is not None else ''}–{maximum} 之间）"
+                         f" / {s} is out of range (at most {maximum})")
+    return int(f)
 
 
 def parse_float(v: Any) -> float:
-    s = text(v)
+    s = text(v) if isinstance(v, (int, float)) else normalize_value(v)
     try:
         f = float(s)
     except ValueError:
@@ -89,7 +203,7 @@ def parse_lat(v: Any) -> float:
 
 def parse_phone(v: Any) -> str:
     """An 11-digit mobile (13812345678) or a landline (023-12345678); spaces removed."""
-    s = re.sub(r"[\s\u3000]", "", text(v))
+    s = re.sub(r"\s", "", normalize_value(v))
     if s.startswith("+86"):
         s = s[3:]
     if _MOBILE.match(s) or _LANDLINE.match(s):
@@ -101,7 +215,7 @@ def parse_phone(v: Any) -> str:
 
 
 def parse_choice(v: Any, vocabulary: dict[str, str], what: str) -> str:
-    s = text(v)
+    s = normalize_value(v)
     key = s if s in vocabulary else s.lower()
     if key in vocabulary:
         return vocabulary[key]
@@ -111,7 +225,7 @@ def parse_choice(v: Any, vocabulary: dict[str, str], what: str) -> str:
 
 def split_list(v: Any, separators: str) -> list[str]:
     """Split on any of the separators, dropping empty parts and repeats (order kept)."""
-    s = text(v)
+    s = normalize_value(v)
     if not s:
         return []
     parts = re.split("[" + re.escape(separators) + "]", s)

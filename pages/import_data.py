@@ -2,7 +2,9 @@
 
 The work is done by ingest/preview.py (tested without Streamlit); this page draws widgets only.
 Uploads are written to a private temporary folder and deleted at the end of each run; zips are
-unpacked by the importer's safe extraction. Every import is audited under the signed-in user.
+unpacked by the importer's safe extraction. Every upload is read in a separate process with a memory
+limit (ingest/isolated.py), so no file can take the server down; rows are checked and written here.
+Every import is audited under the signed-in user.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from i18n import fmt_int
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
+from ingest.isolated import read_file
+from ingest.tables import BOUNDARY_ROLES
 from ingest.spec import LEVELS
 from ui import common as C
 from ui.common import t
@@ -30,7 +34,8 @@ st.caption(t("import_page.intro"))
 # ----------------------------------------------------------------------------- options
 
 c1, c2, c3 = st.columns(3)
-kind = c1.selectbox(t("import_page.kind"), P.ALL_KINDS, format_func=lambda k: t(f"import_page.kind.{k}"),
+kinds = P.ALL_KINDS if u.role in BOUNDARY_ROLES else tuple(k for k in P.ALL_KINDS if k != "boundaries")
+kind = c1.selectbox(t("import_page.kind"), kinds, format_func=lambda k: t(f"import_page.kind.{k}"),
                     key=f"{KEY}.kind")
 level = encoding = None
 if kind == "boundaries":
@@ -72,19 +77,41 @@ def _progress_bar():
 
 
 data = upload.getvalue()
+
+
+def _read(path, sheet):
+    """The upload read and parsed in a separate process (ingest/isolated.py): a file that would crash
+    the reader or exhaust memory takes only that process down. Kept for the reruns of this upload."""
+    key = hashlib.sha256(data).hexdigest() + repr((kind, encoding, sheet))
+    cached = st.session_state.get(f"{KEY}.read")
+    if cached and cached[0] == key:
+        return cached[1]
+    bar, progress = _progress_bar()
+    try:
+        got = read_file(kind, path, sheet=sheet, encoding=encoding, progress=progress)
+    finally:
+        bar.empty()
+    st.session_state[f"{KEY}.read"] = (key, got)
+    return got
+
+
 try:
     with P.private_copy(upload.name, data, kind) as path:
-        sheets = P.sheet_names(path)
+        read = _read(path, None)
         sheet = None
-        if len(sheets) > 1:
-            sheet = st.selectbox(t("import_page.sheet"), sheets, key=f"{KEY}.sheet")
+        if len(read.sheets) > 1:
+            chosen = read.table.sheet if read.table is not None and read.table.sheet in read.sheets else read.sheets[0]
+            sheet = st.selectbox(t("import_page.sheet"), read.sheets, index=read.sheets.index(chosen),
+                                 key=f"{KEY}.sheet.{hashlib.sha256(data).hexdigest()[:12]}")
+            if sheet != chosen:
+                read = _read(path, sheet)
         # what the dry run was for: the same bytes and the same options
         signature = hashlib.sha256(data).hexdigest() + repr((kind, level, encoding, coords, sheet, strict))
 
         # ------------------------------------------------------------------- preview
         st.subheader(t("import_page.preview"))
-        pv = (P.preview_boundaries(path, level, encoding) if kind == "boundaries"
-              else P.preview_table(path, kind, sheet))
+        pv = (P.preview_boundaries(path, level, encoding, read=read) if kind == "boundaries"
+              else P.preview_table(path, kind, table=read.table))
         facts = []
         if kind == "boundaries":
             facts.append(t("import_page.crs_used", crs=pv.crs or t("import_page.no_crs")))
@@ -97,6 +124,8 @@ try:
             if pv.encoding and pv.encoding != "xlsx":
                 facts.append(t("import_page.encoding_used", encoding=pv.encoding))
         st.caption(" · ".join(facts))
+        if read.encoding_note:
+            st.info(read.encoding_note)
         left, right = st.columns([1, 3])
         with left:
             st.markdown(f"**{t('import_page.mapping')}**")
@@ -114,7 +143,7 @@ try:
         if st.button(t("import_page.dry_run"), key=f"{KEY}.dry_run"):
             bar, progress = _progress_bar()
             res = P.run_import(C.con(), kind, path, level=level or "grid", coords=coords, encoding=encoding,
-                               sheet=sheet, strict=strict, dry_run=True, actor=u, progress=progress)
+                               sheet=sheet, strict=strict, dry_run=True, actor=u, progress=progress, read=read)
             bar.empty()
             st.session_state[f"{KEY}.dry"] = {
                 "signature": signature, "counts": P.counts(res), "errors": P.errors_frame(res.errors),
@@ -147,7 +176,8 @@ try:
             elif st.button(t("import_page.commit"), type="primary", key=f"{KEY}.commit"):
                 bar, progress = _progress_bar()
                 res = P.run_import(C.con(), kind, path, level=level or "grid", coords=coords, encoding=encoding,
-                                   sheet=sheet, strict=strict, dry_run=False, actor=u, progress=progress)
+                                   sheet=sheet, strict=strict, dry_run=False, actor=u, progress=progress, read=read)
+                st.session_state.pop(f"{KEY}.read", None)
                 bar.empty()
                 st.session_state.pop(f"{KEY}.dry", None)
                 st.cache_data.clear()              # maps and tables read the new data

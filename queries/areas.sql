@@ -114,3 +114,16 @@ SELECT count(*), max(imported_at) FROM areas;
 SELECT EXISTS (SELECT 1 FROM area_ancestors x
                WHERE (x.code = $code AND list_contains($scope::VARCHAR[], x.ancestor_code))
                   OR (x.ancestor_code = $code AND list_contains($scope::VARCHAR[], x.code)));
+
+-- name: neighbors_stale_levels
+-- Levels whose stored queen neighbours were computed by an older rule (migration 0006).
+SELECT level FROM neighbors_stale ORDER BY level;
+
+-- name: neighbors_fresh!
+-- The level's neighbours were just rebuilt.
+DELETE FROM neighbors_stale WHERE level = $level;
+
+-- name: areas_extent_by_level
+-- The lon/lat extent of each stored level (where a new boundary file is expected to lie).
+SELECT level, min(minx) AS minx, min(miny) AS miny, max(maxx) AS maxx, max(maxy) AS maxy, count(*) AS n
+FROM areas GROUP BY level;

@@ -148,3 +148,16 @@ ON CONFLICT (id) DO UPDATE SET
     closed_on = excluded.closed_on, satisfaction = excluded.satisfaction,
     level_reached = coalesce(excluded.level_reached, petitions.level_reached),
     escalated_on = coalesce(excluded.escalated_on, petitions.escalated_on), updated_at = now();
+
+-- name: households_grid_of
+-- The stored grid of the given households (an import as a scoped user may not touch others').
+SELECT code, grid_code FROM households WHERE code IN (SELECT unnest($codes));
+
+-- name: petitions_loc_of
+-- Where the given stored petitions are located (the petitions_located rule of migration 0003).
+SELECT id, loc FROM petitions_located WHERE id IN (SELECT unnest($codes));
+
+-- name: staff_grids_of
+-- The grids the given staff answer for now.
+SELECT staff_id, grid_code FROM staff_grids
+WHERE valid_to IS NULL AND staff_id IN (SELECT unnest($codes));

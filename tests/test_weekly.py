@@ -286,3 +286,29 @@ def test_user_without_staff_member_is_told_what_to_do(world, monkeypatch):
     users.add_user(con, "member2", PASSWORD, "member", [G211])
     at = open_page(path, monkeypatch, "member2")
     assert any("没有对应的网格工作人员" in w.value for w in at.warning)
+
+
+def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(world, monkeypatch):
+    """Issue 17 kind 7: the page's form goes through ingest.normalize like every import."""
+    con, path = world
+    at = open_page(path, monkeypatch, "grid_leader")
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(D(2026, 11, 20))
+    at.text_area(key="weekly_note").input("\u3000\u200b路灯１盏坏了\ufeff\u3000")
+    submit(at)
+    assert any("已登记" in s.value for s in at.success)
+    assert con.execute("SELECT note FROM visits WHERE household_code = 'H02' AND staff_id = 'S1' "
+                       "AND visited_on = DATE '2026-11-20'"
+                       ).fetchone() == ("路灯１盏坏了",)         # a note keeps its characters, only trimmed
+
+
+def test_record_visit_folds_a_full_width_code_and_date(world):
+    from analytics.visits import record_visit
+    from auth.users import get_user
+
+    con, _ = world
+    created, _ = record_visit(con, get_user(con, "grid_leader"), "\u200bＨ０２", "２０２６－１１－１９",
+                              today=D(2026, 11, 22))
+    assert created
+    assert con.execute("SELECT count(*) FROM visits WHERE household_code = 'H02' AND visited_on = DATE '2026-11-19'"
+                       ).fetchone() == (1,)

@@ -35,7 +35,11 @@ def db_path() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def _base_connection(path: str):
-    return db.connect(path)
+    from gis.areas import refresh_stale_neighbors
+
+    con = db.connect(path)
+    refresh_stale_neighbors(con)        # neighbours a migration marked stale (0006)
+    return con
 
 
 def con():

@@ -1,0 +1,218 @@
+"""Is a boundary file's CRS plausible for its coordinates and for the county? Name the likely mistake.
+
+County GIS offices send CGCS2000 Gauss-Krüger files (EPSG:4513–4554) whose .prj does not match the
+coordinates: eastings with the zone number in front (36 512 345) under a ".prj without zone number"
+(CM 108E, false easting 500 000), or the reverse; coordinates of one central meridian labelled with
+another (a 3° shift moves everything ~290 km); metres under a degree .prj (EPSG:4490/4326).
+Transforming such a file gives polygons far away, or not-a-number coordinates that "repair" into
+nothing. These checks run before anything is stored and refuse the file with one sentence that
+names the likely problem and the EPSG code that fits.
+
+Gauss-Krüger conventions (GB/T 17798, and the EPSG registry's CGCS2000 entries): 3° zone n has
+its central meridian at 3n°E (zones 25–45 cover China, EPSG:4513–4533 with the zone number in the
+false easting n·10⁶ + 500 000, EPSG:4534–4554 without it); 6° zone n at (6n − 3)°E (zones 13–23,
+EPSG:4491–4501 and 4502–4512).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from pyproj import CRS, Transformer
+
+from .errors import ImportFailed
+
+#: China's extent (lon/lat), for a Chinese CRS when nothing is stored yet to compare with
+CHINA = (73.0, 3.0, 136.0, 54.0)
+#: how far (degrees, ~10 km) outside the stored areas a new level may still start
+MARGIN_DEG = 0.1
+
+
+@dataclass(frozen=True)
+class GaussKruger:
+    """The Transverse Mercator parameters of a CRS: central meridian (°E), false easting (m), zone."""
+
+    cm: float
+    false_easting: float
+
+    @property
+    def zone(self) -> int:
+        """The zone number carried in the false easting (0: none)."""
+        return int(self.false_easting // 1_000_000)
+
+
+def gauss_kruger(crs: CRS | None) -> GaussKruger | None:
+    """The TM parameters of a projected CRS, or None when it is not Transverse Mercator."""
+    if crs is None or not crs.is_projected:
+        return None
+    op = crs.coordinate_operation
+    if op is None or "transverse mercator" not in op.method_name.lower():
+        return None
+    params = {p.name.lower(): p.value for p in op.params}
+    cm = params.get("longitude of natural origin")
+    fe = params.get("false easting")
+    if cm is None or fe is None:
+        return None
+    return GaussKruger(float(cm), float(fe))
+
+
+def _epsg_for(cm: float, zone_in_easting: bool) -> str:
+    """The CGCS2000 EPSG code of a 3° (or 6°) Gauss-Krüger CRS with this central meridian."""
+    if cm % 3 == 0 and 75 <= cm <= 135:
+        n = int(cm // 3)
+        return f"EPSG:{4513 + n - 25}" if zone_in_easting else f"EPSG:{4534 + n - 25}"
+    if (cm + 3) % 6 == 0 and 75 <= cm <= 135:
+        n = int((cm + 3) // 6)
+        return f"EPSG:{4491 + n - 13}" if zone_in_easting else f"EPSG:{4502 + n - 13}"
+    return "a Gauss-Krüger CRS"
+
+
+def _zone_cm(zone: int) -> float | None:
+    """The central meridian of a zone number as it appears in eastings (25–45: 3°, 13–23: 6°)."""
+    if 25 <= zone <= 45:
+        return 3.0 * zone
+    if 13 <= zone <= 23:
+        return 6.0 * zone - 3
+    return None
+
+
+def _fail(source: str, zh: str, en: str) -> ImportFailed:
+    return ImportFailed(f"{source}: {zh} / {en}")
+
+
+def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
+    """Checks on the coordinates as written in the file, against the CRS's own conventions.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy) of the file's coordinates, in its CRS.
+    crs : the file's CRS (None: no .prj).
+    source : the file name in messages.
+
+    Raises
+    ------
+    ImportFailed naming the likely problem: coordinates that are not numbers, metres under a degree
+    CRS, a Gauss-Krüger zone number in the eastings that the CRS does not expect (or the reverse).
+    """
+    if not np.all(np.isfinite(bounds)):
+        raise _fail(source, "坐标中有非数字（NaN/无穷大），文件已损坏", "the coordinates are not all numbers")
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    name = crs.name if crs is not None else ""
+    if crs is not None and crs.is_geographic:
+        if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+            zone = int(minx // 1_000_000) if minx >= 1_000_000 else 0
+            cm = _zone_cm(zone) if zone else None
+            hint = (f"东坐标带有带号 {zone}，应为 {_epsg_for(cm, True)}" if cm else
+                    "应为高斯-克吕格投影（如 EPSG:4534–4554 中中央经线与该县相符的一个）")
+            hint_en = (f"the eastings carry zone number {zone}: use {_epsg_for(cm, True)}" if cm else
+                       "use the Gauss-Krüger CRS of the right central meridian (EPSG:4534–4554)")
+            raise _fail(source, f"坐标是以米为单位的投影坐标（如 {minx:,.0f}, {miny:,.0f}），.prj 却是经纬度坐标系 {name}；{hint}",
+                        f"the coordinates are metres ({minx:,.0f}, {miny:,.0f}) but the .prj is geographic "
+                        f"(degrees, {name}): {hint_en}")
+        return
+    gk = gauss_kruger(crs)
+    if gk is None:
+        return
+    x_zone = int(minx // 1_000_000) if minx >= 1_000_000 else 0
+    x_zone_max = int(maxx // 1_000_000) if maxx >= 1_000_000 else 0
+    cm_txt = f"{gk.cm:g}°E"
+    if x_zone and gk.zone == 0:
+        cm = _zone_cm(x_zone)
+        fits = f"，应为带号 {x_zone} 的坐标系 {_epsg_for(cm, True)}" if cm else ""
+        fits_en = f": use the zone-{x_zone} CRS {_epsg_for(cm, True)}" if cm else ""
+        raise _fail(source, f"东坐标带有带号 {x_zone}（如 {minx:,.0f}），.prj 却是不带带号的中央经线 {cm_txt} 坐标系（{name}）{fits}",
+                    f"eastings carry zone number {x_zone} ({minx:,.0f}) but the .prj is CM {cm_txt} "
+                    f"without a zone number ({name}){fits_en}")
+    if gk.zone and not x_zone and maxx < 1_000_000:
+        raise _fail(source, f"东坐标不带带号（如 {minx:,.0f}），.prj 却是带号 {gk.zone} 的坐标系（{name}，东坐标应为 "
+                    f"{gk.zone}xxxxxx）；应为不带带号的 {_epsg_for(gk.cm, False)}",
+                    f"eastings carry no zone number ({minx:,.0f}) but the .prj is zone {gk.zone} ({name}, eastings "
+                    f"{gk.zone} xxx xxx): use {_epsg_for(gk.cm, False)}")
+    if gk.zone and x_zone and (x_zone != gk.zone or x_zone_max != gk.zone):
+        cm = _zone_cm(x_zone)
+        fits = f"，应为 {_epsg_for(cm, True)}" if cm else ""
+        raise _fail(source, f"东坐标的带号是 {x_zone}，.prj 却是第 {gk.zone} 带（{name}）{fits}",
+                    f"eastings carry zone number {x_zone} but the .prj is zone {gk.zone} ({name})"
+                    + (f": use {_epsg_for(cm, True)}" if cm else ""))
+
+
+def _inside(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    return (lon >= box[0]) & (lon <= box[2]) & (lat >= box[1]) & (lat <= box[3])
+
+
+def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, reference: tuple | None,
+                   reference_name: str, source: str) -> None:
+    """After the transform: are the coordinates possible, and does the level lie where the county is?
+
+    Parameters
+    ----------
+    points_xy : (n, 2) a representative point of each feature, in the file's CRS.
+    lonlat : (n, 2) the same points in WGS-84.
+    crs : the file's CRS.
+    reference : (minx, miny, maxx, maxy) in lon/lat of the areas already stored at the levels above
+        (or below), or None when nothing is stored.
+    reference_name : what the reference is, for messages (e.g. "village").
+
+    Raises
+    ------
+    ImportFailed when no feature lies within :data:`MARGIN_DEG` of the reference (or, for a Chinese
+    Gauss-Krüger CRS with nothing stored, in China), naming the central meridian that would fit.
+    """
+    if len(lonlat) == 0:
+        return
+    lon, lat = lonlat[:, 0], lonlat[:, 1]
+    bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    name = crs.name if crs is not None else "WGS-84"
+    if bad.all():
+        raise _fail(source, f"按 .prj（{name}）换算后坐标不存在（超出经纬度范围）：.prj 与坐标不符",
+                    f"after converting from {name} the coordinates are impossible: the .prj does not match them")
+    gk = gauss_kruger(crs)
+    if reference is not None:
+        box = (reference[0] - MARGIN_DEG, reference[1] - MARGIN_DEG, reference[2] + MARGIN_DEG, reference[3] + MARGIN_DEG)
+        where = f"已导入的{_LEVEL_ZH.get(reference_name, reference_name)}"
+        where_en = f"the {reference_name} areas already stored"
+    elif gk is not None:
+        box, where, where_en = CHINA, "中国境内", "China"
+    else:
+        return
+    if _inside(lon[~bad], lat[~bad], box).any():
+        return
+    c_lon, c_lat = float(np.nanmedian(lon[~bad])), float(np.nanmedian(lat[~bad]))
+    r_lon, r_lat = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    km = _km(c_lon, c_lat, r_lon, r_lat)
+    if gk is not None:
+        fit = _fitting_cm(points_xy, gk, box)
+        if fit is not None and fit != gk.cm:
+            epsg = _epsg_for(fit, gk.zone != 0)
+            raise _fail(source, f"坐标按中央经线 {fit:g}°E 才落在{where}，.prj 却是中央经线 {gk.cm:g}°E（{name}）；"
+                        f"应为 {epsg}", f"the coordinates fit central meridian {fit:g}°E but the .prj is CM "
+                        f"{gk.cm:g}°E ({name}): use {epsg}")
+    raise _fail(source, f"按 .prj（{name}）换算后边界位于 {c_lon:.2f}°E {c_lat:.2f}°N，距{where}约 {km:,.0f} 公里："
+                f".prj 可能不属于这个文件（或 --coords 选错）", f"after converting from {name} the boundaries lie at "
+                f"{c_lon:.2f}E {c_lat:.2f}N, about {km:,.0f} km from {where_en}: the .prj probably does not belong "
+                "to this file (or --coords is wrong)")
+
+
+_LEVEL_ZH = {"county": "县级边界", "township": "乡镇边界", "village": "村边界", "grid": "网格边界"}
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _fitting_cm(points_xy: np.ndarray, gk: GaussKruger, box: tuple) -> float | None:
+    """The central meridian (3° or 6° zones over China) under which the points land inside ``box``."""
+    x, y = points_xy[:, 0], points_xy[:, 1]
+    for cm in sorted({3.0 * n for n in range(25, 46)} | {6.0 * n - 3 for n in range(13, 24)},
+                     key=lambda c: abs(c - gk.cm)):
+        t = Transformer.from_crs(
+            CRS.from_proj4(f"+proj=tmerc +lat_0=0 +lon_0={cm:g} +k=1 +x_0={gk.false_easting:.0f} +y_0=0 "
+                           "+ellps=GRS80 +units=m +no_defs"), "EPSG:4326", always_xy=True)
+        lon, lat = t.transform(x, y)
+        if _inside(np.asarray(lon), np.asarray(lat), box).any():
+            return cm
+    return None

@@ -1,0 +1,176 @@
+"""Reading an uploaded file in a separate process with a memory limit, so no file can take the server down.
+
+The import page (pages/import_data.py) reads every upload here: a child Python process reads and
+parses the file (ingest.reader / ingest.boundaries.read_vector) under ``resource.setrlimit``
+limits on its address space and CPU time, reports progress on its standard output, and hands
+the parsed rows back through a private temporary file. If the reader crashes (a native library
+aborting) or runs out of memory, only the child dies and the page says so in a sentence; the
+Streamlit server and every other session go on. Validation and writing then run in the server
+process on the parsed rows, with the store's own transaction (DuckDB allows one writing
+process per database file, so the child never opens the store).
+
+Settings: ``LIANXIN_IMPORT_MEMORY_MB`` (default :data:`MEMORY_MB`), ``LIANXIN_IMPORT_SECONDS``
+(CPU seconds, default :data:`CPU_SECONDS`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ImportFailed
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_MB = 3072
+CPU_SECONDS = 300
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Read:
+    """What the child read: a table (households …) or a boundary frame, and the sheets of a workbook."""
+
+    kind: str
+    table: Any = None                     # ingest.reader.Table
+    frame: Any = None                     # geopandas.GeoDataFrame in the file's CRS
+    crs: str = ""
+    encoding: str = ""
+    encoding_note: str = ""
+    sheets: list[str] = field(default_factory=list)
+
+
+def _limits() -> tuple[int, int]:
+    mb = int(os.environ.get("LIANXIN_IMPORT_MEMORY_MB") or MEMORY_MB)
+    sec = int(os.environ.get("LIANXIN_IMPORT_SECONDS") or CPU_SECONDS)
+    return mb, sec
+
+
+def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
+              progress: Progress | None = None) -> Read:
+    """Read and parse one file in a child process with a memory and CPU limit.
+
+    Parameters
+    ----------
+    kind : boundaries, households, staff, visits or petitions.
+    path : the file (a private copy of the upload).
+    sheet : the Excel sheet (default: the first visible one with a header).
+    encoding : a Shapefile's attribute encoding (default: detected).
+    progress : called with (fraction, message) while the child works.
+
+    Returns
+    -------
+    Read with the parsed table (or boundary frame) and, for a workbook, its sheet names.
+
+    Raises
+    ------
+    ImportFailed with the reader's own sentence (too large, not a spreadsheet …), or one saying
+    the file needed more memory or time than allowed, or crashed the reader; nothing is written.
+    """
+    mb, sec = _limits()
+    folder = Path(tempfile.mkdtemp(prefix="lianxin-read-"))
+    try:
+        os.chmod(folder, 0o700)
+        job, out = folder / "job.pickle", folder / "result.pickle"
+        with open(job, "wb") as f:
+            pickle.dump({"kind": kind, "path": str(path), "sheet": sheet, "encoding": encoding,
+                         "memory_mb": mb, "cpu_seconds": sec, "result": str(out)}, f)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        proc = subprocess.Popen([sys.executable, "-m", "ingest.isolated", str(job)], cwd=str(ROOT), env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                f_, msg = json.loads(line)
+            except (ValueError, TypeError):
+                continue
+            if progress:
+                progress(float(f_), str(msg))
+        _, err = proc.communicate()
+        name = Path(path).name
+        if out.exists():
+            with open(out, "rb") as f:
+                result = pickle.load(f)
+            if "error" in result:
+                raise ImportFailed(result["error"])
+            return result["read"]
+        if proc.returncode == -signal.SIGXCPU or proc.returncode == -signal.SIGKILL:
+            raise ImportFailed(f"{name}: 读取超过 {sec} 秒仍未完成，已停止；请拆分文件后再导入 / reading took longer "
+                               f"than {sec} s and was stopped: split the file")
+        tail = (err or b"").decode("utf-8", "replace").lower()
+        if "memoryerror" in tail or "memory allocation" in tail or "out of memory" in tail \
+                or "cannot allocate" in tail or proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV):
+            raise ImportFailed(f"{name}: 读取这个文件需要超过 {mb} MB 内存（或读取程序崩溃），已停止，未写入任何数据；"
+                               f"请检查文件或拆分后再导入 / reading the file needed more than {mb} MB of memory "
+                               "(or crashed the reader) and was stopped; nothing was written")
+        raise ImportFailed(f"{name}: 读取文件时出错（代码 {proc.returncode}），未写入任何数据 / the reader failed "
+                           f"(exit {proc.returncode}); nothing was written")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- the child
+
+def _child(job_path: str) -> int:
+    import gc
+    import resource
+    import warnings
+
+    # Reading makes no reference cycles; near the memory limit the cycle collector would otherwise run
+    # again and again over millions of rows instead of letting the MemoryError come.
+    gc.disable()
+    with open(job_path, "rb") as f:
+        job = pickle.load(f)
+    limit = job["memory_mb"] << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (job["cpu_seconds"], job["cpu_seconds"] + 5))
+    warnings.simplefilter("ignore")
+
+    def progress(f: float, msg: str) -> None:
+        print(json.dumps([f, msg], ensure_ascii=False), flush=True)
+
+    kind, path = job["kind"], Path(job["path"])
+    try:
+        progress(0.05, "读取文件")
+        if kind == "boundaries":
+            from .boundaries import read_vector
+
+            frame, crs, enc = read_vector(path, job["encoding"])
+            read = Read(kind=kind, frame=frame, crs=crs, encoding=enc,
+                        encoding_note=frame.attrs.get("encoding_note", ""))
+        else:
+            from .reader import excel_sheets, read_table
+            from .spec import SPECS
+
+            table = read_table(path, SPECS[kind], job["sheet"])
+            sheets = [n for n, _ in excel_sheets(path)] if table.sheet else []
+            read = Read(kind=kind, table=table, sheets=sheets, encoding=table.encoding)
+        progress(0.25, "读取完成")
+        result: dict[str, Any] = {"read": read}
+    except ImportFailed as e:
+        result = {"error": str(e)}
+    except MemoryError:
+        result = {"error": f"{path.name}: 读取这个文件需要超过 {job['memory_mb']} MB 内存，已停止，未写入任何数据 / "
+                           f"reading the file needed more than {job['memory_mb']} MB of memory; nothing was written"}
+    except Exception as e:  # any other reader failure: one sentence, never a traceback
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        result = {"error": f"{path.name}: 无法读取文件（{type(e).__name__}: {first[:200]}）/ cannot read the file"}
+    tmp = job["result"] + ".part"
+    with open(tmp, "wb") as f:
+        pickle.dump(result, f)
+    os.replace(tmp, job["result"])
+    return 0
+
+
+if __name__ == "__main__":
+    from ingest.isolated import _child as run    # the module by its name, so Read pickles as ingest.isolated.Read
+
+    sys.exit(run(sys.argv[1]))

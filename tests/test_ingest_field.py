@@ -1,0 +1,250 @@
+"""The six field cases of ../shared/field (issue 17), each with the answer its README gives, run through
+the command line as a clerk runs it; and a variant of each kind, built here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import openpyxl
+import pytest
+import shapely
+
+from tests.test_cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELD = ROOT.parent / "shared" / "field"
+pytestmark = pytest.mark.skipif(not FIELD.exists(), reason=f"the field cases are not beside the repository ({FIELD})")
+WARNINGS = ("Warning", "warning:", "Traceback")
+
+
+def q(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory) -> Path:
+    """The README's tiny world: county 500155 → township → village → grids G00, G01, G10, G11."""
+    db = tmp_path_factory.mktemp("field") / "base.duckdb"
+    for level in ("county", "township", "village", "grid"):
+        p = run("import", "boundaries", str(FIELD / "base" / f"{level}.geojson"), "--level", level, db=db)
+        assert p.returncode == 0, p.stderr
+    return db
+
+
+@pytest.fixture()
+def db(base_db, tmp_path) -> Path:
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(base_db, copy)
+    return copy
+
+
+def grids(db: Path) -> list[tuple]:
+    return q(db, "SELECT code, name, parent_code, round(minx, 4), round(miny, 4) FROM areas "
+                 "WHERE level = 'grid' ORDER BY code")
+
+
+def single_line(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, stderr
+    assert not any(w in stderr for w in WARNINGS), stderr
+    return lines[0]
+
+
+# ----------------------------------------------------------------------------- 01 Gauss-Krüger zone prefix
+
+@pytest.mark.parametrize("stem,says", [
+    ("grid_cm108e_label_zone_coords", "eastings carry zone number 36"),
+    ("grid_zone36_label_plain_coords", "eastings carry no zone number"),
+    ("grid_cm105e_label_cm108e_coords", "fit central meridian 108°E but the .prj is CM 105°E"),
+])
+def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says):
+    before = grids(db)
+    p = run("import", "boundaries", str(FIELD / "01-gk-zone-prefix" / f"{stem}.shp"), "--level", "grid", db=db)
+    assert p.returncode == 1
+    line = single_line(p.stderr)
+    assert says in line and "invalid polygon" not in line
+    assert grids(db) == before
+
+
+def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int, prj_epsg: int,
+             shift_x: float = 0.0) -> Path:
+    """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``), labelled ``prj_epsg``."""
+    g = gpd.GeoDataFrame({"code": list(boxes), "name": [f"网格{c}" for c in boxes]},
+                         geometry=[shapely.box(*b) for b in boxes.values()], crs="EPSG:4326").to_crs(epsg_coords)
+    g["geometry"] = g.geometry.translate(xoff=shift_x)
+    g = g.set_crs(prj_epsg, allow_override=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.shp"
+    g.to_file(path, encoding="UTF-8")
+    return path
+
+
+# another county (Heilongjiang, 127°E: 3° zone 42, CM 126E), the tests' tiny world at 107°E
+@pytest.mark.parametrize("coords_epsg,prj_epsg,shift,says", [
+    (4551, 4551, 42_000_000, "eastings carry zone number 42"),             # CM 126E coords with the zone typed in
+    (4530, 4530, -42_000_000, "eastings carry no zone number"),            # zone-42 .prj, plain eastings
+    (4551, 4552, 0, "fit central meridian 126°E but the .prj is CM 129°E"),
+    (4551, 4490, 0, "the coordinates are metres"),                          # metres under CGCS2000 degrees
+    (4551, 4326, 0, "the coordinates are metres"),
+])
+def test_01_variants_other_zone_other_county(tmp_path, coords_epsg, prj_epsg, shift, says):
+    db = tmp_path / "hlj.duckdb"
+    village = gpd.GeoDataFrame({"村编码": ["230101001001"], "村名": ["一村"]},
+                               geometry=[shapely.box(127.00, 45.70, 127.04, 45.74)], crs="EPSG:4326")
+    village.to_file(tmp_path / "village.geojson", driver="GeoJSON")
+    assert run("import", "boundaries", str(tmp_path / "village.geojson"), "--level", "village", db=db).returncode == 0
+    shp = write_gk(tmp_path / "g", "grids", {"A": (127.00, 45.70, 127.02, 45.72), "B": (127.02, 45.70, 127.04, 45.72)},
+                   coords_epsg, prj_epsg, shift)
+    p = run("import", "boundaries", str(shp), "--level", "grid", db=db)
+    assert p.returncode == 1
+    assert says in single_line(p.stderr)
+    assert q(db, "SELECT count(*) FROM areas WHERE level = 'grid'") == [(0,)]
+
+
+def test_01_a_right_gk_file_of_another_county_imports(tmp_path):
+    db = tmp_path / "hlj.duckdb"
+    shp = write_gk(tmp_path / "g", "grids", {"A": (127.00, 45.70, 127.02, 45.72)}, 4551, 4551)
+    p = run("import", "boundaries", str(shp), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert q(db, "SELECT round(minx, 4), round(miny, 4) FROM areas") == [(127.0, 45.7)]
+
+
+# ----------------------------------------------------------------------------- 03 .cpg that lies
+
+def test_03_cpg_utf8_on_gbk_reads_the_names(db):
+    p = run("import", "boundaries", str(FIELD / "03-cpg-utf8-but-gbk" / "grids_gbk.shp"), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert [r[1] for r in grids(db)] == ["城南第一网格", "城南第二网格", "城北第一网格", "城北第二网格"]
+    assert "GB18030" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_03_variant_cpg_gbk_on_utf8_and_cpg_utf8_on_gb18030(db, tmp_path):
+    g = gpd.read_file(FIELD / "base" / "grid.geojson")
+    g = g.rename(columns={c: c for c in g.columns})
+    code = next(c for c in g.columns if c != "geometry" and g[c].astype(str).str.startswith("G").all())
+    frame = gpd.GeoDataFrame({"code": g[code], "name": ["㐀甲网格", "乙网格", "丙网格", "丁网格"]},
+                             geometry=g.geometry, crs=g.crs)
+    # UTF-8 text under a .cpg saying GBK: read as GBK it would be mojibake (鍩…)
+    a = tmp_path / "a" / "grids.shp"
+    a.parent.mkdir()
+    frame.to_file(a, encoding="UTF-8")
+    a.with_suffix(".cpg").write_text("GBK")
+    p = run("import", "boundaries", str(a), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert sorted(r[1] for r in grids(db))[0] == "㐀甲网格"
+    # GB18030 text (㐀 is outside GBK) under a .cpg saying UTF-8 (code page 65001)
+    b = tmp_path / "b" / "grids.shp"
+    b.parent.mkdir()
+    frame.to_file(b, encoding="GB18030")
+    b.with_suffix(".cpg").write_text("65001")
+    p = run("import", "boundaries", str(b), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert sorted(r[1] for r in grids(db))[0] == "㐀甲网格"
+    # an explicit wrong --encoding is a sentence naming the one to try
+    p = run("import", "boundaries", str(b), "--level", "grid", "--encoding", "UTF-8", db=db)
+    assert p.returncode == 1 and "--encoding GBK" in single_line(p.stderr)
+
+
+# ----------------------------------------------------------------------------- 05 hidden sheet
+
+def test_05_the_visible_sheet_is_read_and_named(db):
+    p = run("import", "households", str(FIELD / "05-hidden-sheet" / "households_hidden_first.xlsx"), db=db)
+    assert p.returncode == 0, p.stderr
+    assert "2026年台账" in p.stdout
+    assert q(db, "SELECT code FROM households WHERE status = 'active' ORDER BY 1") == [
+        ("H001",), ("H003",), ("H004",), ("H005",)]
+    assert q(db, "SELECT status FROM households WHERE code = 'H002'") == [("moved",)]
+    assert q(db, "SELECT phone FROM households WHERE code = 'H001'") == [("13800000011",)]
+
+
+def test_05_variant_very_hidden_first_and_sheet_overrides(db, tmp_path):
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "旧表"
+    old.append(["户编号", "户主", "网格编码"])
+    old.append(["V1", "旧", "G00"])
+    old.sheet_state = "veryHidden"
+    new = wb.create_sheet("新表")
+    new.append(["户编号", "户主", "网格编码"])
+    new.append(["V2", "新", "G01"])
+    path = tmp_path / "vh.xlsx"
+    wb.save(path)
+    p = run("import", "households", str(path), db=db)
+    assert p.returncode == 0 and "(sheet 新表)" in p.stdout
+    assert q(db, "SELECT code FROM households WHERE code LIKE 'V%'") == [("V2",)]
+    p = run("import", "households", str(path), "--sheet", "旧表", db=db)
+    assert p.returncode == 0 and "(sheet 旧表)" in p.stdout
+    assert q(db, "SELECT code FROM households WHERE code LIKE 'V%' ORDER BY 1") == [("V1",), ("V2",)]
+
+
+# ----------------------------------------------------------------------------- 06 two-row header
+
+def test_06_two_row_merged_header(db):
+    p = run("import", "households", str(FIELD / "06-two-row-merged-header" / "households_two_row_header.xlsx"), db=db)
+    assert p.returncode == 0, p.stderr
+    assert q(db, "SELECT code, grid_code, phone, address FROM households ORDER BY 1") == [
+        ("H101", "G00", "13800000001", "一组1号"), ("H102", "G01", "13800000002", "一组2号"),
+        ("H103", "G10", "13800000003", "二组1号"), ("H104", "G11", "13800000004", "二组2号")]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_06_variant_rows_keep_the_spreadsheet_numbers(db, tmp_path, suffix):
+    rows = [["某村户籍台账", "", "", "", ""],
+            ["户编号", "户主", "联系方式", "", "人口数"],
+            ["", "", "联系电话", "家庭住址", ""],
+            ["K1", "甲", "13800000001", "一组", 3],
+            ["K2", "乙", "12345", "二组", 2]]            # a bad phone on spreadsheet row 5
+    path = tmp_path / f"k{suffix}"
+    if suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.active.merge_cells("C2:D2")
+        wb.active.merge_cells("A2:A3")
+        wb.save(path)
+    else:
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    # no grid and no lon/lat: both rows are rejected; the phone is named on row 5
+    p = run("import", "households", str(path), db=db)
+    assert "row 5 column 联系电话" in p.stderr, p.stderr
+    assert "row 4 column 联系电话" not in p.stderr and "row 3 " not in p.stderr
+
+
+# ----------------------------------------------------------------------------- 09 queen T-junctions
+
+def test_09_t_junction_neighbours_and_hotspots(db):
+    case = FIELD / "09-queen-t-junction"
+    for args in (("boundaries", str(case / "grids_tjunction.geojson"), "--level", "grid"),
+                 ("households", str(case / "households.csv")), ("petitions", str(case / "petitions.csv"))):
+        p = run("import", *args, db=db)
+        assert p.returncode == 0, p.stderr
+    assert q(db, "SELECT count(*) FROM area_neighbors WHERE code = 'M2'") == [(5,)]
+    p = run("report", "hotspots", "--level", "grid", "--from", "2026-01-01", "--to", "2026-12-31",
+            "--format", "json", db=db)
+    assert p.returncode == 0, p.stderr
+    z = {r["code"]: r["gi_z"] for r in json.loads(p.stdout)}
+    assert z == {"E1": -0.1619, "E2": -0.1619, "F": 0.3941, "M1": 0.9853, "M2": 1.1148, "M3": 0.9853, "W": -0.3941}
+
+
+# ----------------------------------------------------------------------------- 10 full-width digits
+
+def test_10_full_width_values_are_folded(db):
+    case = FIELD / "10-fullwidth-digits"
+    for kind, name in (("households", "households_fullwidth.csv"), ("staff", "staff.csv"),
+                       ("visits", "visits_halfwidth.csv"), ("households", "households_fullwidth_code.csv")):
+        p = run("import", kind, str(case / name), db=db, env={"LIANXIN_TODAY": "2026-11-26"})
+        assert p.returncode == 0, p.stderr
+        assert "rejected 0" in p.stdout, p.stdout
+    assert q(db, "SELECT code, grid_code FROM households ORDER BY 1") == [
+        ("H301", "G00"), ("H302", "G00"), ("H303", "G01")]
+    assert q(db, "SELECT phone, members FROM households WHERE code = 'H301'") == [("13800000031", 3)]
+    assert q(db, "SELECT household_code, visited_on FROM visits") == [("H303", dt.date(2026, 11, 3))]
