@@ -12,8 +12,9 @@ from .users import ROLES, AuthError, User
 ADMIN_ONLY: frozenset[str] = frozenset({"admin"})
 EVERY_ROLE: frozenset[str] = frozenset(ROLES)
 
-#: command → the roles that may run it. Which roles may import, and which rows of an import a
-#: scoped user may write, is decided by the import itself (ingest/), so ``import`` is open here.
+#: command → the roles that may run it. Which roles may import what, and which rows of an import a
+#: scoped user may write, is the import's own rule (ingest.tables.check_may_import: boundaries by an
+#: administrator, tables by an administrator or an office), so ``import`` is open here.
 COMMAND_ROLES: dict[str, frozenset[str]] = {
     "init": ADMIN_ONLY,
     "demo": ADMIN_ONLY,

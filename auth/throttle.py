@@ -1,13 +1,20 @@
 """Login throttling: growing delays per account name and per client address, kept in the database.
 
-Failed logins are counted under two keys: the name typed (whether or not it is an account, so
-that known and unknown names behave alike) and the client's address. A key's first failures are
-free; after them every failure makes the next attempt under that key wait longer — 1, 2, 4 …
-seconds, up to a cap — and no attempt is checked (nor its password hashed) before then. There is
-no lock a stranger can set at will: the longest an account can be held up is
-:data:`ACCOUNT_MAX_WAIT` after the stranger's last counted attempt, and an administrator clears it
-with ``manage.py users unlock NAME``. A key's failures are forgotten :data:`FORGET_AFTER` after
-its last one; a successful login clears the account's key (not the address's).
+Failed logins are counted under three keys, for any name typed (whether or not it is an account,
+so that known and unknown names behave alike):
+
+- the name *from this client* — one stranger guessing one account: 3 free failures, then every
+  failure makes this client's next attempt at this name wait 1, 2, 4 … seconds, at most 60 s;
+- the client address — one stranger trying many names: 10 free, then up to 300 s;
+- the name *from any client*, counting each client once — many addresses guessing one account
+  (a distributed attack): 5 clients free, then up to 60 s for everybody.
+
+No attempt is checked (nor its password hashed) before its waits are over. There is no lock a
+stranger can set at will: a stranger's failures slow down that stranger; only failures from
+several addresses slow an account down for everyone, and then by at most :data:`ACCOUNT_MAX_WAIT`
+at a time. An administrator clears an account's delays with ``manage.py users unlock NAME``;
+a key's failures are forgotten :data:`FORGET_AFTER` after its last one; a successful login clears
+the account's keys (not the address's).
 
 The state lives in the table ``login_throttle`` (migration 0007), so that several app processes
 on one database share it. Names are kept only as a SHA-256 digest: a password typed into the name
@@ -31,9 +38,11 @@ import duckdb
 
 from store import db
 
-#: failures of one account name that cost nothing; each further one doubles the wait
+#: failures of one name from one client that cost nothing; each further one doubles the wait
 ACCOUNT_FREE_FAILURES = 3
-#: the longest wait (seconds) failures of one account name can impose
+#: clients whose failures with one name cost nothing; each further client doubles everybody's wait
+ACCOUNT_FREE_CLIENTS = 5
+#: the longest wait (seconds) failures with one account name can impose
 ACCOUNT_MAX_WAIT = 60
 #: failures from one client address that cost nothing (an office may sit behind one address)
 CLIENT_FREE_FAILURES = 10
@@ -73,15 +82,31 @@ def wait_seconds(failures: int, free: int, cap: int) -> int:
     return int(min(cap, 2 ** min(failures - free, 62)))
 
 
+def _digest(name: str) -> str:
+    return hashlib.sha256((name or "").strip().encode("utf-8")).hexdigest()
+
+
 def account_key(name: str) -> str:
-    """The throttling key of an account name (a digest: the name itself is never stored).
+    """The throttling key of an account name from any client (a digest: the name is never stored).
 
     Examples
     --------
     >>> account_key("admin")[:13]
     'user:8c6976e5'
     """
-    return "user:" + hashlib.sha256((name or "").strip().encode("utf-8")).hexdigest()
+    return "user:" + _digest(name)
+
+
+def pair_key(name: str, client: str | None) -> str:
+    """The throttling key of an account name from one client (``-`` when the client is unknown).
+
+    Examples
+    --------
+    >>> pair_key("admin", "10.0.0.7")[-9:], pair_key("admin", None)[-2:]
+    (':10.0.0.7', ':-')
+    """
+    ck = client_key(client)
+    return f"pair:{_digest(name)}:{ck.removeprefix('client:') if ck else '-'}"
 
 
 def client_key(address: str | None) -> str | None:
@@ -180,8 +205,8 @@ def client_address(peer: str | None, forwarded_for: str | None = None,
 
 
 def keys(name: str, client: str | None) -> list[str]:
-    """The throttling keys of an attempt: its name's and, when known, its client's."""
-    out = [account_key(name)]
+    """The throttling keys an attempt must wait for: its name's from its client, its name's, its client's."""
+    out = [pair_key(name, client), account_key(name)]
     ck = client_key(client)
     if ck:
         out.append(ck)
@@ -194,25 +219,32 @@ def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
     return db.one(con, "throttle_wait_until", keys=keys(name, client), now=now)
 
 
-def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
-    """Count a failed login under its name and its client; returns when the next attempt may come (or None).
+def _count(con: duckdb.DuckDBPyConnection, key: str, now: datetime, free: int, cap: int) -> tuple[int, datetime | None]:
+    failures = int(db.one(con, "throttle_count_failure", key=key, now=now, forget_before=now - FORGET_AFTER))
+    wait = wait_seconds(failures, free, cap)
+    until = now + timedelta(seconds=wait) if wait else None
+    db.execute(con, "throttle_set_wait", key=key, wait_until=until)
+    return failures, until
 
-    Run it inside the caller's transaction (it joins it), and run that again when it loses a race
-    with a concurrent login (:func:`retrying`): every failure must count.
+
+def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
+    """Count a failed login; returns when its client's next attempt with this name may come (or None).
+
+    The name from this client and the client count every failure; the name from any client counts
+    a client's first failure only (see the module's description). Run it inside the caller's
+    transaction (it joins it), and run that again when it loses a race with a concurrent login
+    (:func:`retrying`): every failure must count.
     """
-    forget_before = now - FORGET_AFTER
-    latest = None
+    waits = []
     with db.transaction(con):
-        for key in keys(name, client):
-            failures = int(db.one(con, "throttle_count_failure", key=key, now=now, forget_before=forget_before))
-            free, cap = ((ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT) if key.startswith("user:")
-                         else (CLIENT_FREE_FAILURES, CLIENT_MAX_WAIT))
-            wait = wait_seconds(failures, free, cap)
-            until = now + timedelta(seconds=wait) if wait else None
-            db.execute(con, "throttle_set_wait", key=key, wait_until=until)
-            if until is not None and (latest is None or until > latest):
-                latest = until
-    return latest
+        failures, until = _count(con, pair_key(name, client), now, ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT)
+        waits.append(until)
+        if failures == 1:                      # a client not seen failing with this name lately
+            waits.append(_count(con, account_key(name), now, ACCOUNT_FREE_CLIENTS, ACCOUNT_MAX_WAIT)[1])
+        ck = client_key(client)
+        if ck:
+            waits.append(_count(con, ck, now, CLIENT_FREE_FAILURES, CLIENT_MAX_WAIT)[1])
+    return max((w for w in waits if w is not None), default=None)
 
 
 def forget_old(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
@@ -243,12 +275,21 @@ def retrying(work: Callable[[], T]) -> T:
 
 
 def clear_account(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Forget the failed logins of ``name`` (after a successful login, or ``users unlock``)."""
+    """Forget the failed logins with ``name`` from every client (after ``users unlock`` or a new
+    password; a successful login clears the name and its client's pair, :func:`clear_success`)."""
     db.execute(con, "throttle_clear", key=account_key(name))
+    db.execute(con, "throttle_clear_prefix", prefix=f"pair:{_digest(name)}:")
+
+
+def clear_success(con: duckdb.DuckDBPyConnection, name: str, client: str | None) -> None:
+    """Forget the failures with ``name`` after a successful login from ``client`` (not the client's own)."""
+    db.execute(con, "throttle_clear", key=account_key(name))
+    db.execute(con, "throttle_clear", key=pair_key(name, client))
 
 
 def account_waits(con: duckdb.DuckDBPyConnection, names: Iterable[str], now: datetime) -> dict[str, datetime]:
-    """``{name: wait_until}`` for the names whose next login attempt must still wait at ``now``."""
+    """``{name: wait_until}`` for the names that every client must still wait for at ``now``
+    (failures from several addresses); a single client's wait is its own."""
     by_key = {account_key(n): n for n in names}
     if not by_key:
         return {}

@@ -187,8 +187,8 @@ def password_score(password: str, user_inputs: Iterable[str] = ()) -> int:
 
     Examples
     --------
-    >>> password_score("12345678"), password_score("lianxin-demo", ["lianxin"])
-    (0, 2)
+    >>> password_score("12345678"), password_score("lianxin-demo"), password_score("tiny-world-harbor-42")
+    (0, 0, 4)
     """
     from zxcvbn import zxcvbn
 
@@ -464,7 +464,7 @@ def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
 
     def succeeded() -> None:
         with audit.atomic(con):
-            throttle.clear_account(con, name)
+            throttle.clear_success(con, name, client)
             if new_hash is not None:
                 db.execute(con, "auth_user_set_hash", user_name=name, password_hash=new_hash)
             audit.record(con, name, "login", detail=("from " + client) if client else None, now=t)

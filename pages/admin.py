@@ -261,6 +261,15 @@ def _set_disabled(name: str, disable: bool) -> None:
     _flash("manage", "success", t(f"{KEY}.disabled_done" if disable else f"{KEY}.enabled_done", name=name))
 
 
+def _unlock(name: str) -> None:
+    try:
+        users.unlock_user(C.con(), name, actor=_actor())
+    except users.AuthError as e:
+        _flash("manage", "error", _error_text(e))
+        return
+    _flash("manage", "success", t(f"{KEY}.unlocked", name=name))
+
+
 def users_section() -> None:
     lang = C.lang()
     codes, labels = _area_options(str(C.db_path()), _areas_version())
@@ -312,6 +321,8 @@ def users_section() -> None:
                 st.button(t(f"{KEY}.enable"), key=f"{KEY}.enable", on_click=_set_disabled, args=(name, False))
             else:
                 st.button(t(f"{KEY}.disable"), key=f"{KEY}.disable", on_click=_set_disabled, args=(name, True))
+            st.button(t(f"{KEY}.unlock"), key=f"{KEY}.unlock", on_click=_unlock, args=(name,),
+                      help=t(f"{KEY}.unlock_help"))
 
 
 # ----------------------------------------------------------------------------- the page

@@ -108,6 +108,10 @@ UPDATE login_throttle SET wait_until = CAST($wait_until AS TIMESTAMP) WHERE key 
 -- Forget the failures of $key (a successful login, or an administrator's unlock).
 DELETE FROM login_throttle WHERE key = $key;
 
+-- name: throttle_clear_prefix!
+-- Forget the failures of every key starting with $prefix (an account's name from each client).
+DELETE FROM login_throttle WHERE substr(key, 1, length($prefix)) = $prefix;
+
 -- name: throttle_prune!
 -- Forget every key whose last failure is older than $forget_before.
 DELETE FROM login_throttle WHERE last_failed_at < CAST($forget_before AS TIMESTAMP);

@@ -233,6 +233,30 @@ def test_admin_resets_a_password_disables_and_enables(app_db):
         assert a in actions
 
 
+def test_admin_clears_a_login_delay(app_db):
+    from auth import throttle
+
+    import datetime as dt
+
+    c = read_db(app_db)
+    later = audit.now_local() + dt.timedelta(minutes=10)  # their wait outlasts this test
+    for i in range(throttle.ACCOUNT_FREE_CLIENTS):        # failures from several addresses
+        with pytest.raises(users.LoginRefused):
+            users.login(c, "office", "wrong-password", now=later, client=f"6.6.6.{i}")
+    with pytest.raises(users.LoginRefused) as e:
+        users.login(c, "office", F.PASSWORD, client="10.0.0.1")
+    assert e.value.reason == "throttled"
+    at = open_admin(logged_in("admin"))
+    status = frame(at, "users").set_index("用户名").loc["office", "状态"]
+    assert "登录需等到" in status
+    at.selectbox(key="admin_page.manage_user").select("office").run()
+    at.button(key="admin_page.unlock").click().run()
+    assert not at.exception
+    assert any("已解除用户 office 的登录等待" in s.value for s in at.success), texts(at.error)
+    assert users.login(c, "office", F.PASSWORD, client="10.0.0.1").name == "office"
+    assert audit.search(c, action="user_unlock").iloc[0]["user_name"] == "admin"
+
+
 def test_admin_cannot_disable_itself(app_db):
     at = open_admin(logged_in("admin"))
     at.selectbox(key="admin_page.manage_user").select("admin").run()

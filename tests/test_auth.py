@@ -183,9 +183,27 @@ def test_a_stranger_cannot_lock_an_account(con):
     for _ in range(40):                       # a stranger keeps trying, as fast as allowed
         e = refused(con, "boss", "bad-password", t, client="6.6.6.6")
         t = e.retry_at if e.reason == "throttled" else t + timedelta(milliseconds=100)
-    # the real administrator, elsewhere, waits at most ACCOUNT_MAX_WAIT after the stranger's last try
-    later = t + timedelta(seconds=throttle.ACCOUNT_MAX_WAIT)
-    assert users.login(con, "boss", PW, now=later, client="10.0.0.5").name == "boss"
+    # the real administrator, elsewhere, is not held up at all: a stranger's failures slow the stranger
+    assert users.login(con, "boss", PW, now=t - timedelta(seconds=1), client="10.0.0.5").name == "boss"
+    assert refused(con, "boss", PW, t - timedelta(seconds=1), client="6.6.6.6").reason == "throttled"
+
+
+def test_many_addresses_slow_an_account_down_for_everybody(con):
+    """A distributed attack (each address guessing a little) makes every client wait — at most a minute."""
+    users.add_user(con, "boss", PW, "admin", [])
+    for i in range(throttle.ACCOUNT_FREE_CLIENTS):
+        assert refused(con, "boss", "bad-password", T0, client=f"6.6.6.{i}").reason == "bad_credentials"
+    e = refused(con, "boss", PW, T0, client="10.0.0.5")          # a fresh address waits too
+    assert e.reason == "throttled" and e.retry_at == T0 + timedelta(seconds=1)
+    assert users.list_users(con, now=T0).set_index("name").loc["boss", "wait_until"] == T0 + timedelta(seconds=1)
+    assert users.login(con, "boss", PW, now=T0 + timedelta(seconds=1), client="10.0.0.5").name == "boss"
+    t = T0 + timedelta(seconds=1)
+    for i in range(40):                                            # however many addresses keep trying
+        e = refused(con, "boss", "bad-password", t, client=f"7.7.{i}.1")
+        t = e.retry_at or t
+    assert (e.retry_at or t) - t <= timedelta(seconds=throttle.ACCOUNT_MAX_WAIT)
+    assert users.login(con, "boss", PW, now=t + timedelta(seconds=throttle.ACCOUNT_MAX_WAIT),
+                       client="10.0.0.5").name == "boss"
 
 
 def test_growing_delays_for_an_account(con):
@@ -290,22 +308,34 @@ def test_failures_are_forgotten(con):
     later = T0 + throttle.FORGET_AFTER + timedelta(minutes=1)
     assert refused(con, "gl", "bad-password", later).reason == "bad_credentials"
     assert con.execute("SELECT failures FROM login_throttle WHERE key = ?",
-                       [throttle.account_key("gl")]).fetchone()[0] == 1
+                       [throttle.pair_key("gl", None)]).fetchone()[0] == 1
 
 
 def test_unlock_and_new_password_clear_the_wait(con):
     users.add_user(con, "gl", PW, "grid_leader", ["G111"])
-    for _ in range(4):
-        users.authenticate(con, "gl", "bad-password", now=T0)
-    assert refused(con, "gl", PW, T0).reason == "throttled"
+
+    def attack():
+        for i in range(throttle.ACCOUNT_FREE_CLIENTS + 1):
+            for _ in range(throttle.ACCOUNT_FREE_FAILURES + 1):
+                users.authenticate(con, "gl", "bad-password", now=T0)                      # one client
+            try:
+                users.login(con, "gl", "bad-password", now=T0, client=f"6.6.6.{i}")     # many
+            except LoginRefused:
+                pass
+        assert refused(con, "gl", PW, T0).reason == "throttled"
+        assert refused(con, "gl", PW, T0, client="10.0.0.5").reason == "throttled"
+
+    attack()
     assert not users.list_users(con, now=T0)["wait_until"].isna().all()
     users.unlock_user(con, "gl", actor="admin")
-    assert users.authenticate(con, "gl", PW, now=T0) is not None
+    assert users.authenticate(con, "gl", PW, now=T0) is not None          # the same client as the failures
+    assert users.list_users(con, now=T0)["wait_until"].isna().all()
     assert actions(con, "user_unlock")["detail"].tolist() == ["gl"]
-    for _ in range(4):
-        users.authenticate(con, "gl", "bad-password", now=T0)
+    attack()
     users.set_password(con, "gl", "another-long-password", actor="admin")
     assert users.authenticate(con, "gl", "another-long-password", now=T0) is not None
+    # the addresses' own delays stay: they tried many names' worth of passwords
+    assert con.execute("SELECT count(*) FROM login_throttle WHERE key LIKE 'client:%'").fetchone()[0] > 0
 
 
 def test_timezone_aware_now_is_accepted(con):
@@ -314,7 +344,7 @@ def test_timezone_aware_now_is_accepted(con):
     aware = datetime(2026, 11, 24, 1, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 in Shanghai
     for _ in range(throttle.ACCOUNT_FREE_FAILURES):
         users.authenticate(con, "gl", "bad-password", now=aware)
-    waits = con.execute("SELECT wait_until FROM login_throttle").fetchall()
+    waits = con.execute("SELECT wait_until FROM login_throttle WHERE wait_until IS NOT NULL").fetchall()
     assert waits == [(datetime(2026, 11, 24, 9, 0, 1),)]
 
 

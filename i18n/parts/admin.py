@@ -120,6 +120,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.enable": ("启用这个账号", "Enable this account"),
     "admin_page.disabled_done": ("已停用用户 {name}：它不能再登录", "{name} is disabled and can no longer log in"),
     "admin_page.enabled_done": ("已启用用户 {name}", "{name} is enabled again"),
+    "admin_page.unlock": ("解除登录等待", "Clear the login delay"),
+    "admin_page.unlock_help": ("输错密码后，下一次登录要等一会儿；这里立即解除（命令行：manage.py users unlock 用户名）",
+                               "After failed logins the next attempt must wait; this clears it now "
+                               "(command line: manage.py users unlock NAME)"),
+    "admin_page.unlocked": ("已解除用户 {name} 的登录等待", "The login delay of {name} is cleared"),
     "admin_page.no_self_disable": ("不能停用您正在使用的账号；请用另一个管理员账号操作",
                                    "You cannot disable the account you are using; do it from another administrator account"),
     "admin_page.password_mismatch": ("两次输入的密码不一致，请重新输入", "The two passwords differ; type them again"),
