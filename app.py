@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ui import common as C  # noqa: E402
+from ui import phone, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
 
 log = logging.getLogger("lianxin")
@@ -72,6 +73,7 @@ def login_page() -> None:
             st.error(t(e.key, **e.params))
             return
         start_session(u)
+        session.started(c, u)          # a signed token, kept by the browser: a reload stays signed in
         st.rerun()
 
 
@@ -99,7 +101,7 @@ def session_alive() -> bool:
         return False
     now = dt.datetime.now()
     if not session_valid(last, now, C.SESSION_IDLE_MINUTES):
-        for k in ("user", "login_at", "last_seen", "area"):
+        for k in ("user", "login_at", "last_seen", "area", "session_token"):
             st.session_state.pop(k, None)
         st.warning(t("app.session_expired"))
         return False
@@ -136,32 +138,40 @@ def main() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh"
     language_switch()
+    session.send_cookie()
     if not C.db_path().exists():
         # first start: one page that builds the demo (st.navigation also hides the raw pages/ list)
         st.navigation([st.Page(ensure_database, title=t("app.title"), icon=":material/hourglass_top:")]).run()
         if not C.db_path().exists():
             return
         st.rerun()
+    warm.hotspots_in_background()      # once per process: the first 信访热点 does not wait for its statistics
     u = C.user()
-    if u is None or not session_alive():
-        nav = st.navigation([st.Page(login_page, title=t("login.title"), icon=":material/login:")])
-        nav.run()
+    if u is None and (u := session.restore(C.con())) is not None:     # a reload within the idle window
+        start_session(u)
+    if u is None or not session_alive() or not session.still_valid(C.con()):
+        login = st.Page(login_page, title=t("login.title"), icon=":material/login:")
+        st.navigation([login, *session.stand_ins({""}, login_page, t("login.title"))]).run()
         return
     home = HOME_PAGE.get(u.role, "pages/overview.py")
     pages = [st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem, default=(f == home))
              for f, key, icon, roles in PAGES
              if (ROOT / f).exists() and (roles is None or u.role in roles)]
-    nav = st.navigation(pages)
+    known = {p.url_path for p in pages} | {""}
+    all_pages = {Path(f).stem: key for f, key, _, _ in PAGES}
+    nav = st.navigation(pages + session.stand_ins(known, session.unknown_page(all_pages), t("app.title")))
     with st.sidebar:
         st.caption(t("app.logged_in_as", name=u.name, role=t(f"role.{u.role}")))
         if st.button(t("app.logout"), key="logout"):
-            for k in ("user", "login_at", "last_seen", "area", "period"):
+            session.ended(C.con())
+            for k in ("user", "login_at", "last_seen", "area", "period", "link_read"):
                 st.session_state.pop(k, None)
             from ui import sso
 
             sso.logout()
             st.rerun()
     C.sidebar()
+    phone.close_sidebar_after_navigation(nav.url_path)
     if u.is_demo:
         st.caption("ℹ️ " + t("app.generated_notice"))
     nav.run()

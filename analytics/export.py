@@ -189,7 +189,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], labels: Mapping[str, str] 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1})
-    pct = wb.add_format({"num_format": "0.0%"})
+    pct = wb.add_format({"num_format": "0.0 %"})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     for name, df in sheets.items():
         ws = wb.add_worksheet(name[:31])

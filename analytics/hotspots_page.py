@@ -324,12 +324,7 @@ def petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.da
     return out
 
 
-def county_wide(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
-    """True when the scope sees the whole county (None, or it lists a county)."""
-    if scope is None:
-        return True
-    counties = set(db.df(con, "areas_in_scope", level="county", scope=None)["code"])
-    return bool(counties & set(scope))
+county_wide = reports.county_wide
 
 
 def repeat_petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date,

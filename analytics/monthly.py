@@ -183,12 +183,25 @@ def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = No
 
 # ----------------------------------------------------------------------------- the workbook
 
+#: Columns that are a figure shown on the pages too: their header is the figure's one name (``figure.*``).
+FIGURE_OF_COLUMN = {"households": "households", "visited": "visited", "coverage": "coverage",
+                    "received": "petitions_received", "closed": "petitions_closed",
+                    "overdue": "petitions_overdue", "resolution_rate": "resolution_rate",
+                    "on_time_rate": "on_time_rate", "satisfaction_rate": "satisfaction_rate",
+                    "repeat": "petitions_repeat", "group": "petitions_group", "issues": "issues",
+                    "issues_closed": "issues_closed", "issues_overdue": "issues_overdue",
+                    "solved_rate": "solved_rate"}
+
+
 def label(column: str, lang: str = "zh") -> str:
-    """The header of a 通报 column (i18n ``petitions_page.col.*``, else the shared ``col.*``)."""
+    """The header of a 通报 column: the figure's name when it is one (``figure.*``), else
+    ``petitions_page.col.*``, else the shared ``col.*``."""
     from i18n import CATALOG, normalize_lang
 
     table = CATALOG[normalize_lang(lang)]
-    return table.get(f"petitions_page.col.{column}") or table.get(f"col.{column}") or column
+    fig = FIGURE_OF_COLUMN.get(column)
+    return ((fig and table.get(f"figure.{fig}")) or table.get(f"petitions_page.col.{column}")
+            or table.get(f"col.{column}") or column)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -255,7 +268,7 @@ def _write_sheet(wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle:
 
 def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = None,
                      as_of: dt.date | None = None, lang: str = "zh") -> bytes:
-    """The 通报 as XLSX bytes: 乡镇排名, one sheet per township (its villages), 逾期事项, 说明.
+    """The 通报 as XLSX bytes: 乡镇排名, one sheet per township (its villages), 逾期信访件, 逾期走访问题, 说明.
 
     Rows 1–2 are a title and "as of" line, row 3 the headers (frozen); numbers are numbers
     (rates as 0.0 %), dates are dates.
@@ -277,7 +290,7 @@ def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = 
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "sub": wb.add_format({"italic": True, "font_color": "#555555"}),
         "head": wb.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True}),
-        "pct": wb.add_format({"num_format": "0.0%"}),
+        "pct": wb.add_format({"num_format": "0.0 %"}),
         "dec2": wb.add_format({"num_format": "0.00"}),
         "dec1": wb.add_format({"num_format": "0.0"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
@@ -293,9 +306,11 @@ def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = 
         _write_sheet(wb, fmts, _sheet_name(names.get(code, code), used),
                      t("petitions_page.report.title_villages", lang, month=m, township=names.get(code, code)),
                      sub, _values(frame, lang), lang)
-    _write_sheet(wb, fmts, _sheet_name(t("petitions_page.report.sheet_overdue", lang), used),
-                 t("petitions_page.report.title_overdue", lang, month=m), sub,
-                 _values(data["overdue"], lang), lang)
+    over = data["overdue"]
+    for kind in ("petition", "visit_issue"):   # petitions and visit follow-ups apart, each labelled
+        _write_sheet(wb, fmts, _sheet_name(t(f"petitions_page.report.sheet_overdue.{kind}", lang), used),
+                     t(f"petitions_page.report.title_overdue.{kind}", lang, month=m, date=as_of.isoformat()), sub,
+                     _values(over[over["kind"] == kind].drop(columns="kind"), lang), lang)
     weight = float(db.rule(con, "survey_weight"))
     notes = pd.DataFrame({"definition": [t(f"petitions_page.report.note{i}", lang, weight=f"{weight:.0%}",
                                            rest=f"{1 - weight:.0%}") for i in range(1, 6)]})

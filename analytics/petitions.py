@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import calendar
-from analytics.reports import ReportError, Scope, _check_level, _check_range
+from analytics.reports import ReportError, Scope, _check_level, _check_range, county_wide
 from ingest.normalize import normalize_value
 from store import db
 
@@ -68,11 +68,12 @@ def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
     """Every petition and visit issue received up to ``today`` (in ``[date_from, date_to]`` when given),
     in ``scope``, as of ``today``: :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline.
 
-    Unlocated petitions are in scope only when ``scope`` is None (the whole county).
+    Unlocated petitions are in scope only when ``scope`` sees the whole county (None, or it lists
+    the county: :func:`analytics.reports.county_wide`) — they belong to no township.
     """
     _ensure_calendar_for_items(con, today)
     out = db.df(con, "petition_items", today=today, date_from=date_from, date_to=date_to,
-                scope=None if scope is None else list(scope),
+                scope=None if scope is None else list(scope), with_unlocated=county_wide(con, scope),
                 reply_days=int(db.rule(con, "reply_working_days")),
                 close_days=int(db.rule(con, "close_days")),
                 repeat_days=int(db.rule(con, "repeat_days")))

@@ -46,6 +46,18 @@ def _scope(scope: Scope) -> list[str] | None:
     return None if scope is None else list(scope)
 
 
+def county_wide(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
+    """True when ``scope`` sees the whole county: None, or it lists a county.
+
+    Such a scope also sees what belongs to no township (unlocated petitions), so a county-wide
+    figure is the same for the administrator and for a leader whose scope is the county.
+    """
+    if scope is None:
+        return True
+    counties = set(db.df(con, "areas_in_scope", level="county", scope=None)["code"])
+    return bool(counties & set(scope))
+
+
 def _check_level(level: str, allowed: Sequence[str]) -> None:
     if level not in allowed:
         raise ReportError(f"层级 {level} 无效，可用：{'、'.join(allowed)} / level must be one of {', '.join(allowed)}")

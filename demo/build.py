@@ -56,6 +56,8 @@ def store_world(con, world, progress: Progress | None = None) -> None:
             con.register(name, frame)
             try:
                 db.execute(con, name)
+                if name == "demo_visits":
+                    db.execute(con, "demo_visit_issues")
             finally:
                 con.unregister(name)
         db.execute(con, "last_home_rebuild")

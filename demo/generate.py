@@ -65,7 +65,9 @@ class DemoWorld:
     pairings : pandas.DataFrame
         ``staff_id, household_code, since``.
     visits : pandas.DataFrame
-        ``household_code, staff_id, visited_on, kind, note, needs_action``.
+        ``household_code, staff_id, visited_on, kind, note, needs_action, issue_status,
+        issue_resolved_on, issue_note`` (the last three: how a follow-up was handled, empty when
+        the visit raised none).
     today : date
         The day the world was generated up to.
     petitions : pandas.DataFrame
@@ -498,6 +500,9 @@ def generate(
     visits = _visits(areas, hh, st, pair_arr, today, rng)
     say(0.85, "正在生成信访件（含聚集区）…")
     petitions = _petitions(areas, hh, vil_ll, today, rng)
+    # how the visits' follow-ups were handled: a generator of its own, so that adding it left the
+    # rest of the world as it was
+    visits = _follow_ups(visits, today, np.random.default_rng([seed, 18]))
 
     hh_df = pd.DataFrame({
         "code": hh["code"], "head_name": hh["head_name"], "phone": hh["phone"],
@@ -954,6 +959,36 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
         "note": pd.Series(df["note"].to_numpy(dtype=object), dtype=object),
         "needs_action": df["needs_action"].to_numpy(dtype=bool),
     })
+
+
+def _follow_ups(visits: pd.DataFrame, today: date, rng) -> pd.DataFrame:
+    """How the issues raised in visits (``needs_action``) were handled, at a believable rate.
+
+    Most are taken up within days and closed well within the 60-day deadline (3–45 days, most in
+    the first two weeks); 3.5 % are closed late (61–120 days); 1.5 % are never closed (half of
+    them never even taken up). Those not closed by ``today`` are in progress, or just received
+    when raised in the last two days. Chongqing solved 84 % of the issues raised (2008–2011).
+    """
+    flagged = visits["needs_action"].to_numpy(dtype=bool)
+    n = int(flagged.sum())
+    raised = pd.to_datetime(visits.loc[flagged, "visited_on"]).to_numpy(dtype="datetime64[D]")
+    age = (np.datetime64(today, "D") - raised).astype(int)
+    r = rng.random(n)
+    days = np.where(r < 0.95, np.minimum(3 + rng.exponential(9.0, n), 45),
+                    rng.integers(61, 121, n)).astype(int)
+    never = r >= 0.985
+    closed = ~never & (days <= age)
+    stuck = never & (rng.random(n) < 0.5)
+    status = np.where(closed, "closed", np.where(stuck | (age < 2), "received", "in_progress")).astype(object)
+    resolved = np.where(closed, _to_dates(date(1970, 1, 1), (raised + days).astype(int)), None).astype(object)
+    notes = np.array(N.FOLLOW_UP_RESULTS, dtype=object)
+    note = np.where(closed, notes[rng.integers(0, len(notes), n)], None).astype(object)
+    out = visits.copy()
+    for col, vals in (("issue_status", status), ("issue_resolved_on", resolved), ("issue_note", note)):
+        full = np.full(len(out), None, dtype=object)
+        full[flagged] = vals
+        out[col] = pd.Series(full, dtype=object, index=out.index)
+    return out
 
 
 # --------------------------------------------------------------------------------------------

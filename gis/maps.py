@@ -130,7 +130,7 @@ _MAP_CSS = """<style>
 .leaflet-container { background: #f5f5f2; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .lx-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: #222; }
-.lx-legend .lx-title { font-weight: 600; margin-bottom: 2px; }
+.lx-legend .lx-title { font-weight: 600; margin-bottom: 2px; cursor: pointer; }
 .lx-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #999; }
 </style>"""
@@ -326,6 +326,9 @@ def base_map(
         control_scale=True,
         attribution_control=True,
         height=height,
+        # Leaflet's keyboard handler focuses the map on the first press, and the browser then scrolls
+        # a half-visible map into view between press and release: the first click was lost.
+        keyboard=False,
     )
     # folium gives max_zoom to its default tile layer only; without tiles the
     # map has no maxZoom and MarkerCluster throws "Map has no maxZoom specified".
@@ -851,7 +854,12 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
         f'<div><i style="background:{html.escape(str(c))}"></i>{html.escape(str(label))}</div>'
         for c, label in items
     )
-    return f'<div class="lx-legend"><div class="lx-title">{html.escape(str(title))}</div>{rows}</div>'
+    return (f'<details class="lx-legend" open><summary class="lx-title">{html.escape(str(title))}</summary>'
+            f'{rows}</details>')
+
+
+#: Maps narrower than this (px) open with the legend folded to its title (a phone: it covered the map).
+LEGEND_FOLD_BELOW = 420
 
 
 class Legend(MacroElement):
@@ -862,12 +870,18 @@ class Legend(MacroElement):
         """{% macro script(this, kwargs) %}
         (function() {
             var legend = L.control({position: {{ this.position|tojson }}});
+            var map = {{ this._parent.get_name() }};
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "lx-legend-wrap");
                 div.innerHTML = {{ this.html|tojson }};
+                // a small map (a phone) starts with the legend folded to its title: tap to open it
+                if (map.getSize().x < {{ this.fold_below }}) {
+                    div.firstChild.removeAttribute("open");
+                }
+                L.DomEvent.disableClickPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
         })();
         {% endmacro %}"""
     )
@@ -877,6 +891,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.html = legend_html(title, items)
         self.position = position
+        self.fold_below = LEGEND_FOLD_BELOW
 
 
 def add_legend(

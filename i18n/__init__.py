@@ -8,6 +8,8 @@ Examples
 '12,345 households'
 >>> fmt_pct(0.978), fmt_int(12345), fmt_week(2026, 47), fmt_week(2026, 47, "en")
 ('97.8 %', '12,345', '2026年第47周', '2026-W47')
+>>> fmt_pct(0.932, "en"), fmt_points(-0.803), fmt_points(0.012, "en")
+('93.2 %', '-80.3 个百分点', '+1.2 pt')
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from .catalog import CATALOG, EN, LANGUAGES, ZH
 DEFAULT_LANG = "zh"
 
 __all__ = ["CATALOG", "LANGUAGES", "DEFAULT_LANG", "ZH", "EN", "t", "normalize_lang", "fmt_pct",
-           "fmt_int", "fmt_num", "fmt_week", "fmt_month", "fmt_date", "column_labels",
+           "fmt_int", "fmt_num", "fmt_points", "PCT_FORMAT", "fmt_week", "fmt_month", "fmt_date", "column_labels",
            "gi_bin_label", "role_label", "bool_label"]
 
 
@@ -67,11 +69,23 @@ EMPTY = "—"
 
 
 def fmt_pct(ratio: Any, lang: str | None = DEFAULT_LANG, digits: int = 1) -> str:
-    """A ratio as a percentage: ``0.978`` → ``"97.8 %"`` (English: ``"97.8%"``); empty → ``"—"``."""
+    """A ratio as a percentage, one way everywhere: ``0.978`` → ``"97.8 %"`` (both languages, as in
+    the tables: :data:`PCT_FORMAT`); empty → ``"—"``."""
     if _missing(ratio):
         return EMPTY
-    s = f"{float(ratio) * 100:,.{digits}f}"
-    return f"{s} %" if normalize_lang(lang) == "zh" else f"{s}%"
+    return f"{float(ratio) * 100:,.{digits}f} %"
+
+
+#: The printf format of a percentage column (values × 100) in st.column_config, matching :func:`fmt_pct`.
+PCT_FORMAT = "%.1f %%"
+
+
+def fmt_points(delta: Any, lang: str | None = DEFAULT_LANG) -> str | None:
+    """A difference of two ratios in percentage points: ``-0.0123`` → ``"-1.2 个百分点"`` (``"-1.2 pt"``);
+    None when empty (st.metric then shows no delta)."""
+    if _missing(delta):
+        return None
+    return t("figure.points", lang, delta=f"{float(delta) * 100:+.1f}")
 
 
 def fmt_int(n: Any, lang: str | None = DEFAULT_LANG) -> str:
@@ -122,7 +136,7 @@ def column_labels(columns: Iterable[str], lang: str | None = DEFAULT_LANG) -> di
 
 
 def gi_bin_label(gi_bin: Any, lang: str | None = DEFAULT_LANG) -> str:
-    """The Gi* class name: ``3`` → ``"热点（99% 置信度）"`` … ``-3``; empty → ``"无数据"``."""
+    """The Gi* class name: ``3`` → ``"热点（99 % 置信度）"`` … ``-3``; empty → ``"无数据"``."""
     if _missing(gi_bin):
         return t("gi_bin.none", lang)
     b = max(-3, min(3, int(gi_bin)))

@@ -17,6 +17,7 @@ from analytics import export
 from auth import audit, scope, users
 from i18n import CATALOG, fmt_date, role_label
 from ui import common as C
+from ui import downloads
 from ui.common import t
 
 KEY = "admin_page"
@@ -126,12 +127,12 @@ def audit_section() -> None:
     shown = log.drop(columns=["id"]).copy()
     shown["action"] = [_action_label(a) for a in shown["action"]]
     labels = {c: t(f"{KEY}.col.{c}") for c in shown.columns}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch",
+    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch", placeholder="—",
                  key=f"{KEY}.audit_table",
                  column_config={labels["logged_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
-    st.download_button(t(f"{KEY}.audit_export"), data=lambda: export.to_csv_bytes(log.drop(columns=["id"])),
-                       file_name="audit-log.csv", mime="text/csv", key=f"{KEY}.audit_csv",
-                       icon=":material/download:")
+    downloads.button(t(f"{KEY}.audit_export"), lambda: export.to_csv_bytes(log.drop(columns=["id"])),
+                     file_name="audit-log.csv", mime="text/csv", key=f"{KEY}.audit_csv",
+                     audit=(None, "audit log csv"))
 
 
 # ----------------------------------------------------------------------------- rules

@@ -19,9 +19,11 @@ from analytics import pace as P
 from analytics.reports import VISIT_KINDS
 from auth.masking import can_see_personal
 from gis import maps
-from i18n import column_labels, fmt_int, fmt_pct
+from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
 from store import db
 from ui import common as C
+from ui import downloads
+from ui import figures as F
 from ui.common import t
 from ui import pace as UP
 from ui.geo import level_geometry
@@ -61,17 +63,12 @@ def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None
 
 # ----------------------------------------------------------------------------- exports
 
-def _record_export(area: str | None, detail: str) -> None:
-    from auth import audit
-
-    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
-
-
 def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, area: str | None,
              detail: Callable[[str], str], lang: str, cols: Sequence[Any]) -> None:
     """CSV (the contract's columns and headers, as ``manage.py report … --format csv``) and XLSX
     (headers in the page's language) download buttons; each download is written to the audit log.
-    The files are made only when a button is clicked."""
+    The files are made only when a button is clicked, and a click never reruns the page
+    (ui/downloads.py: every download works, however many in a row)."""
     labels = column_labels(frame.columns, lang)
     specs = (
         ("csv", "text/csv", lambda: export.to_csv_bytes(frame)),
@@ -79,10 +76,8 @@ def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, 
     )
     for col, (fmt, mime, data) in zip(cols, specs):
         with col:
-            st.download_button(t(f"coverage_page.export_{what}_{fmt}"), data=data,
-                               file_name=f"{base}-{stamp}.{fmt}", mime=mime, key=f"{KEY}.dl.{what}.{fmt}",
-                               on_click=_record_export, args=(area, detail(fmt)),
-                               icon=":material/download:")
+            downloads.button(t(f"coverage_page.export_{what}_{fmt}"), data, file_name=f"{base}-{stamp}.{fmt}",
+                             mime=mime, key=f"{KEY}.dl.{what}.{fmt}", audit=(area, detail(fmt)))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -116,31 +111,32 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
-    head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
-    due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
-    pace_rows = P.pace(con, level, date_from, date_to, as_of, kinds, sc, parent=area.code)
-    pace_head = P.headline(con, area.code, area.level, date_from, date_to, as_of, kinds, sc, rows=pace_rows)
+    with st.spinner(t("progress.working"), show_time=True):
+        level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
+        head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
+        due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
+        pace_end = max(C.period_end(), date_to)       # the pace projects to the period's end, even a future one
+        pace_rows = P.pace(con, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
+        pace_head = P.headline(con, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows)
     pace_weeks = int(db.rule(con, "pace_weeks"))
 
     st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
                  end=date_to.isoformat(), kinds="、".join(t(f"kind.{k}") for k in kinds)))
 
-    # --- headline numbers, the benchmark beside them
+    # --- headline numbers, the benchmark beside them (under the figures' one names: ui/figures.py;
+    # counting other visit kinds than home visits is another figure, with another name)
+    home_only = list(kinds) == ["home"]
+    kinds_text = "、".join(t(f"kind.{k}") for k in kinds)
     m1, m2, m3, m4, m5 = st.columns(5)
-    m1.metric(t("coverage_page.metric_households"), fmt_int(head.households, lang))
-    m2.metric(t("coverage_page.metric_visited"), fmt_int(head.visited, lang))
-    delta = None
-    if head.coverage is not None:
-        delta = t("coverage_page.delta_points", delta=f"{(head.coverage - benchmark) * 100:+.1f}")
-    m3.metric(t("coverage_page.metric_coverage"), fmt_pct(head.coverage, lang), delta=delta,
-              help=t("metric.benchmark", value=fmt_pct(benchmark, lang)) + " · " + t("metric.benchmark_source"))
+    F.metric(m1, "households", head.households)
+    F.metric(m2, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
+    F.metric(m3, "coverage", head.coverage, benchmark=benchmark,
+             name=None if home_only else F.label("coverage_kinds", kinds=kinds_text))
     m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang),
               help=t("coverage_page.benchmark_help"))
-    m5.metric(t("coverage_page.metric_due"), fmt_int(len(due), lang),
-              help=t("coverage_page.due_help", date=as_of.isoformat(), days=days))
+    F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
 
-    pace_line = UP.sentence(pace_head, date_to, benchmark, pace_weeks, lang)
+    pace_line = UP.sentence(pace_head, pace_end, benchmark, pace_weeks, lang)
     if pace_line:
         st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:
@@ -185,20 +181,21 @@ def main() -> None:
         st.subheader(t("coverage_page.table_title", level=level_name))
         trend_end = as_of
         start, _ = CP.trend_months(trend_end)
-        trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
+        with st.spinner(t("progress.working"), show_time=True):
+            trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
         table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)   # worst projected shortfall first
         heads = column_labels(table.columns, lang)
         event = st.dataframe(
-            table, hide_index=True, width="stretch", placeholder="—",
+            UP.as_shown(table), hide_index=True, width="stretch", placeholder="—",
             column_order=UP.table_order(),
             column_config={**UP.column_config(heads, pace_weeks),
                 "name": st.column_config.TextColumn(heads["name"], pinned=True),
                 "code": st.column_config.TextColumn(heads["code"]),
                 "households": st.column_config.NumberColumn(heads["households"], format="localized"),
                 "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
-                "coverage": st.column_config.NumberColumn(heads["coverage"], format="percent"),
+                "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
                 "trend": st.column_config.LineChartColumn(
-                    t("coverage_page.col_trend"), y_min=0, y_max=100,
+                    t("coverage_page.col_trend"), y_min=0, y_max=100, width="medium",
                     help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat())),
             },
             key=f"{KEY}.table.{suffix}",

@@ -23,31 +23,17 @@ from gis import maps
 from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
 from store import db
 from ui import common as C
+from ui import downloads
+from ui import figures as F
+from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
 
 KEY = "hotspots_page"
+#: The confidence of a Gi* bin (CONTRACT §4: ±3/±2/±1 for |z| ≥ 2.576/1.960/1.645).
+CONFIDENCE = {1: 90, 2: 95, 3: 99}
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# ----------------------------------------------------------------------------- cached work
-
-def _stamp() -> str:
-    return str(db.one(C.con(), "hotspots_page_stamp"))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _emerging(db_path: str, stamp: str, level: str, end: dt.date, fdr: bool,
-              categories: tuple, channels: tuple, group_only: bool, unresolved_only: bool) -> H.Emerging:
-    return H.emerging(C.con(), level, end, months=12, fdr=fdr, categories=list(categories) or None,
-                      channels=list(channels) or None, group_only=group_only, unresolved_only=unresolved_only)
-
-
-def _record_export(area: str | None, detail: str) -> None:
-    from auth import audit
-
-    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
 
 
 # ----------------------------------------------------------------------------- labels
@@ -109,25 +95,30 @@ def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
 
 
 def _metrics(pets: pd.DataFrame, view: pd.DataFrame, level: str, overdue_n: int, repeats_n: int,
-             escalated_n: int, show_unlocated: bool) -> None:
+             escalated_n: int, show_unlocated: bool, filtered: bool) -> None:
+    """The headline: the figures shared with the other pages under their one name (ui/figures.py;
+    another name while a filter is on), then the hotspot page's own."""
     lang = C.lang()
     total = len(pets)
     located = int(pets["village_code"].notna().sum()) if total else 0
     hot_n = int((view["gi_bin"] > 0).sum())
     cold_n = int((view["gi_bin"] < 0).sum())
     c = st.columns(4)
-    c[0].metric(t("hotspots_page.metric.petitions"), t("unit.petitions", n=fmt_int(total, lang)))
+    F.metric(c[0], "petitions_received", total,
+             name=F.label("petitions_received_filtered") if filtered else None)
     c[1].metric(t("hotspots_page.metric.located"), fmt_int(located, lang),
                 delta=t("hotspots_page.metric.located_share", pct=fmt_pct(located / total if total else None, lang)),
-                delta_color="off")
-    c[2].metric(t("hotspots_page.metric.unlocated"), fmt_int(total - located, lang) if show_unlocated else "—",
-                help=t("hotspots_page.metric.unlocated_help"))
+                delta_color="off", delta_arrow="off")
+    if show_unlocated:         # unlocated petitions belong to no township: shown county-wide only
+        F.metric(c[2], "petitions_unlocated", total - located,
+                 name=t("hotspots_page.metric.unlocated_filtered") if filtered else None)
     c[3].metric(t("hotspots_page.metric.hot_areas", level=t(f"level.{level}")), fmt_int(hot_n, lang),
-                delta=t("hotspots_page.metric.cold_delta", n=cold_n), delta_color="off",
+                delta=t("hotspots_page.metric.cold_delta", n=cold_n), delta_color="off", delta_arrow="off",
                 help=t("hotspots_page.metric.hot_help"))
     d = st.columns(4)
-    d[0].metric(t("hotspots_page.metric.overdue"), fmt_int(overdue_n, lang), help=t("hotspots_page.metric.overdue_help"))
-    d[1].metric(t("hotspots_page.metric.repeats"), fmt_int(repeats_n, lang))
+    F.metric(d[0], "petitions_overdue", overdue_n,
+             name=F.label("petitions_overdue_filtered") if filtered else None)
+    F.metric(d[1], "petitions_repeat", repeats_n, days=H.repeat_days(C.con()))
     d[2].metric(t("hotspots_page.metric.escalated"), fmt_int(escalated_n, lang))
 
 
@@ -139,7 +130,7 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
     c1, c2 = st.columns([3, 2])
     mode = c1.radio(t("hotspots_page.map_mode"), modes, horizontal=True, key=f"{KEY}.mode",
                     format_func=lambda m: t(f"hotspots_page.mode.{m}"))
-    heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat")
+    heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat", help=t("hotspots_page.heat_help"))
     g = gdf.merge(view, on=["code"], how="inner", suffixes=("_geo", ""))
     if g.empty:
         st.info(t("hotspots_page.map.no_geometry"))
@@ -203,17 +194,23 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
         st.info(t("hotspots_page.hottest.empty"))
         return None
     show = hot_list.copy()
-    show["gi_label"] = [gi_bin_label(b, lang) for b in show["gi_bin"]]
+    # the confidence alone ("99 %"): the whole class name did not fit beside the map
+    show["gi_confidence"] = [f"{CONFIDENCE[int(b)]} %" if b > 0 else gi_bin_label(b, lang) for b in show["gi_bin"]]
     show["count_trend"] = [_trend_label(v) for v in show["count_trend"]]
     show["pattern"] = [_pattern_label(p) for p in show["pattern"]]
-    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_label", "count_trend", "pattern", "overdue_count"]
+    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_confidence", "count_trend", "pattern",
+            "overdue_count"]
     show = show[cols]
+    heads = _labels(cols)
+    small = {c: st.column_config.NumberColumn(heads[c], width="small") for c in ("rank", "petitions", "overdue_count")}
     ev = st.dataframe(
-        show.rename(columns=_labels(cols)), hide_index=True, width="stretch",
+        show.rename(columns=heads), hide_index=True, width="stretch",
         on_select="rerun", selection_mode="single-row", key=f"{KEY}.hottest.{level}",
-        column_config={_labels(["per_1000"])["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
-                       _labels(["gi_z"])["gi_z"]: st.column_config.NumberColumn(format="%.2f")},
+        column_config={heads["per_1000"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+                       heads["gi_z"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+                       **{heads[c]: v for c, v in small.items()}},
     )
+    st.caption(t("hotspots_page.hottest.patterns_why"))
     rows = []
     try:
         rows = list(ev.selection.rows)  # type: ignore[union-attr]
@@ -261,7 +258,7 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
     chart = pd.DataFrame({t("col.petitions"): total.to_numpy()},
                          index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months],
                                         name=t("col.month")))
-    st.bar_chart(chart, height=220)
+    st.bar_chart(chart, height=220, sort=False)      # the months in the order of time, not of their names
     st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'level.{level}'))}**")
     cls = em.classes.reindex(view_codes)
     table = pd.DataFrame({
@@ -304,7 +301,8 @@ def main() -> None:
         level = "grid"
     flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
 
-    hot = reports.hotspots(con, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
+    with st.spinner(t("progress.working"), show_time=True):
+        hot = reports.hotspots(con, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
     area_code = area.code if area.code is not None and area.level != "county" else None
     if area_code is not None:
         inside = set(db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"])
@@ -315,20 +313,22 @@ def main() -> None:
         st.info(t("hotspots_page.empty.no_areas", level=t(f"level.{level}")))
         return
 
-    pets = H.petitions(con, date_from, date_to, scope=sc, area=area_code, **flt)
-    od = H.overdue(con, pets, today)
-    level_col = "village_code" if level == "village" else "grid_code"
-    overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
-    rdays = H.repeat_days(con)
-    repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
+    with st.spinner(t("progress.working"), show_time=True):
+        pets = H.petitions(con, date_from, date_to, scope=sc, area=area_code, **flt)
+        od = H.overdue(con, pets, today)
+        level_col = "village_code" if level == "village" else "grid_code"
+        overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
+        rdays = H.repeat_days(con)
+        repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
     esc = H.escalated(pets)
     show_unlocated = area_code is None and H.county_wide(con, sc)
-    _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated)
+    filtered = bool(f["categories"] or f["channels"] or f["group_only"] or f["unresolved_only"])
+    _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated, filtered)
 
-    stamp = _stamp()
     end = min(date_to, today)
-    em = _emerging(str(C.db_path()), stamp, level, end, f["fdr"], tuple(f["categories"]), tuple(f["channels"]),
-                   f["group_only"], f["unresolved_only"])
+    with st.spinner(t("hotspots_page.working_emerging"), show_time=True):    # warmed at start for the defaults
+        em = warm.emerging(str(C.db_path()), warm.stamp(con), level, end, f["fdr"], tuple(f["categories"]),
+                           tuple(f["channels"]), f["group_only"], f["unresolved_only"])
     min_count = int(db.rule(con, "hotspot_min_count"))
     hot_list = H.hottest_list(view, min_count, em.classes, overdue_counts, n=10)
 
@@ -369,18 +369,18 @@ def main() -> None:
     with tabs[0]:
         _trend_tab(em, view["code"].tolist(), names, level, end)
     with tabs[1]:
-        st.caption(t("hotspots_page.table.caption"))
+        st.caption(t("hotspots_page.table.caption", level=t(f"level.{level}")))
         labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
         st.dataframe(view.rename(columns=labels), hide_index=True, width="stretch",
                      key=f"{KEY}.table.{level}",
                      column_config={labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
                                     labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
                                     labels["gi_p"]: st.column_config.NumberColumn(format="%.4f")})
-        st.download_button(t("export.xlsx"), data=export.to_xlsx_bytes({t("nav.hotspots"): view}, labels),
-                           file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
-                           mime=XLSX_MIME, key=f"{KEY}.xlsx", on_click=_record_export,
-                           args=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"),
-                           icon=":material/download:")
+        sheet = t("nav.hotspots")
+        downloads.button(t("export.xlsx"), lambda: export.to_xlsx_bytes({sheet: view}, labels),
+                         file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
+                         mime=XLSX_MIME, key=f"{KEY}.xlsx",
+                         audit=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"))
     with tabs[2]:
         st.caption(t("hotspots_page.repeats.caption", days=rdays))
         if repeats.empty:
@@ -400,11 +400,13 @@ def main() -> None:
         if esc.empty:
             st.info(t("hotspots_page.escalated.empty"))
         else:
-            _petition_table(esc, H.overdue(con, esc, today), key=f"{KEY}.escalated")
+            late = pd.Series(od.to_numpy(bool), index=pets["id"].to_numpy())   # the same flags as above
+            _petition_table(esc, pd.Series(esc["id"].map(late).fillna(False).to_numpy(bool), index=esc.index),
+                            key=f"{KEY}.escalated")
     with tabs[4]:
         from ui import watch
 
-        watch.tab(stamp, C.area_scope(area), today)
+        watch.tab(warm.stamp(con), C.area_scope(area), today)
 
 
 main()

@@ -8,9 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import calendar, monthly, petitions
-from i18n import fmt_int, fmt_month, fmt_pct
+from analytics.reports import county_wide
+from i18n import PCT_FORMAT, fmt_int, fmt_month, fmt_pct
 from store import db
 from ui import common as C
+from ui import downloads
+from ui import figures as F
 from ui.common import t
 
 c = C.con()
@@ -19,11 +22,8 @@ u = C.user()
 today = C.today()
 area = C.selected_area()
 date_from, date_to = C.selected_period()
-date_to = min(date_to, today)
-if date_from > date_to:
-    date_from = date_to
-# the whole county for a county-wide user: unlocated petitions are listed too ("never dropped")
-scope = C.scope() if (area.code is None or (area.level == "county" and C.scope() is None)) else [area.code]
+# the selected area; at the top of a county-wide scope the whole county, unlocated petitions included
+scope = C.area_scope(area)
 
 
 def col_label(column: str) -> str:
@@ -34,25 +34,30 @@ st.title(t("petitions_page.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
-s = petitions.summary(c, date_from, date_to, scope, today)
+with st.spinner(t("progress.working"), show_time=True):
+    s = petitions.summary(c, date_from, date_to, scope, today)
+st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric(t("metric.petitions_received"), fmt_int(s["received"], lang))
-m2.metric(t("metric.petitions_overdue"), fmt_int(s["overdue"], lang))
-m3.metric(t("petitions_page.metric.on_time"), fmt_pct(s["on_time_rate"], lang))
-m4.metric(t("metric.satisfaction"), fmt_pct(s["satisfaction_rate"], lang),
-          delta=None if s["satisfaction_rate"] is None
-          else f"{(s['satisfaction_rate'] - s['benchmark_satisfaction']) * 100:+.1f} pt",
-          help=t("metric.benchmark", value=fmt_pct(s["benchmark_satisfaction"], lang)) + " · " + t("metric.benchmark_source"))
-m5.metric(t("petitions_page.metric.solved"), fmt_pct(s["solved_rate"], lang),
-          delta=None if s["solved_rate"] is None else f"{(s['solved_rate'] - s['benchmark_solved']) * 100:+.1f} pt",
-          help=t("metric.benchmark", value=fmt_pct(s["benchmark_solved"], lang)) + " · " + t("metric.benchmark_source"))
-st.caption(t("period.range", start=date_from.isoformat(), end=date_to.isoformat()) + " · "
-           + t("petitions_page.metric.group_repeat", group=fmt_int(s["group"], lang),
-               repeat=fmt_int(s["repeat"], lang), unlocated=fmt_int(s["unlocated"], lang)))
+F.metric(m1, "petitions_received", s["received"])
+F.metric(m2, "resolution_rate", s["resolution_rate"])
+F.metric(m3, "on_time_rate", s["on_time_rate"])
+F.metric(m4, "satisfaction_rate", s["satisfaction_rate"], benchmark=s["benchmark_satisfaction"])
+F.metric(m5, "petitions_overdue", s["overdue"])
+n1, n2, n3, n4, _ = st.columns(5)
+F.metric(n1, "issues", s["issues"])
+F.metric(n2, "issues_closed", s["issues_closed"])
+F.metric(n3, "issues_overdue", s["issues_overdue"])
+F.metric(n4, "solved_rate", s["solved_rate"], benchmark=s["benchmark_solved"])
+extra = [f"{F.label('petitions_group')} {fmt_int(s['group'], lang)}",
+         f"{F.label('petitions_repeat')} {fmt_int(s['repeat'], lang)}"]
+if county_wide(c, scope):     # unlocated petitions belong to no township: shown county-wide only
+    extra.append(f"{F.label('petitions_unlocated')} {fmt_int(s['unlocated'], lang)}")
+st.caption(" · ".join(extra))
 
 # ----------------------------------------------------------------------------- the work list
 st.subheader(t("petitions_page.worklist"))
-work = petitions.worklist(c, scope, today)
+with st.spinner(t("progress.working"), show_time=True):
+    work = petitions.worklist(c, scope, today)
 notice = petitions.deadline_notice(c, work, lang)
 if notice:
     st.warning(notice)
@@ -66,7 +71,10 @@ shown = work[work["status"].isin(statuses) & work["kind"].isin(kinds)]
 if shown.empty:
     st.info(t("petitions_page.empty_worklist"))
 else:
-    st.caption(t("petitions_page.overdue_count", n=fmt_int(int(shown["overdue"].sum()), lang)))
+    late = shown[shown["overdue"]]
+    st.caption(t("petitions_page.overdue_count",
+                 petitions=fmt_int(int((late["kind"] == "petition").sum()), lang),
+                 issues=fmt_int(int((late["kind"] == "visit_issue").sum()), lang)))
     cols = ["kind", "id", "received_on", "township_name", "village_name", "category", "people", "status",
             "reply_due", "close_due", "overdue", "days_overdue", "text"]
     table = shown[cols].copy()
@@ -75,7 +83,7 @@ else:
     table["overdue"] = [t("value.true") if v else "" for v in table["overdue"]]
     labels = {k: col_label(k) for k in cols}
     labels["overdue"] = t("petitions_page.col.overdue_flag")
-    event = st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch",
+    event = st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch", placeholder="—",
                          column_config={labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
                                         labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
                                         labels["close_due"]: st.column_config.DateColumn(format="YYYY-MM-DD")},
@@ -102,7 +110,7 @@ with left:
             item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
             new_status = st.selectbox(t("petitions_page.new_status"), ["in_progress", "replied", "closed"],
                                       format_func=lambda x: t(f"status.{x}"), key="pet_new_status")
-            when = st.date_input(t("petitions_page.date"), today, max_value=today, key="pet_date")
+            when = st.date_input(t("petitions_page.date"), today, key="pet_date")   # a future date: refused
             text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
             sat = st.selectbox(t("petitions_page.satisfaction"), [None, *petitions.SATISFACTION],
                                format_func=lambda x: t("petitions_page.satisfaction_none") if x is None
@@ -166,18 +174,28 @@ with right:
 
 # ----------------------------------------------------------------------------- figures by area
 st.subheader(t("petitions_page.figures"))
-level = st.radio(t("petitions_page.figures_level"), ["township", "village"], horizontal=True,
-                 format_func=lambda x: t(f"petitions_page.level.{x}"), key="pet_level")
-figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today)
+# the levels with areas in the user's scope (a grid leader's: their grid)
+levels = [lv for lv in ("township", "village", "grid")
+          if len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope)))][:2] or ["township"]
+level_names = {lv: t(f"level.{lv}") for lv in levels}
+level = st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get,
+                 key="pet_level") if len(levels) > 1 else levels[0]
+with st.spinner(t("progress.working"), show_time=True):
+    figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today)
 st.caption(t("petitions_page.benchmarks", solved=fmt_pct(s["benchmark_solved"], lang),
              satisfaction=fmt_pct(s["benchmark_satisfaction"], lang)))
 fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed_on_time", "on_time_rate",
          "overdue", "rated", "satisfaction_rate", "benchmark_satisfaction", "repeat", "group", "issues",
          "issues_closed", "solved_rate", "benchmark_solved"]
 flabels = {k: col_label(k) for k in fcols}
-pct = {flabels[k]: st.column_config.NumberColumn(flabels[k], format="percent")
-       for k in ("on_time_rate", "satisfaction_rate", "benchmark_satisfaction", "solved_rate", "benchmark_solved")}
-st.dataframe(figs[fcols].rename(columns=flabels), hide_index=True, width="stretch", column_config=pct)
+rates = ("on_time_rate", "satisfaction_rate", "benchmark_satisfaction", "solved_rate", "benchmark_solved")
+pct = {flabels[k]: st.column_config.NumberColumn(flabels[k], format=PCT_FORMAT) for k in rates}
+pct.update({flabels[k]: st.column_config.NumberColumn(flabels[k], format="localized")
+            for k in ("households", "received", "closed", "closed_on_time", "overdue", "rated", "repeat", "group",
+                      "issues", "issues_closed")})
+shown_figs = figs[fcols].assign(**{k: figs[k] * 100 for k in rates})
+st.dataframe(shown_figs.rename(columns=flabels), hide_index=True, width="stretch", column_config=pct,
+             placeholder="—")
 with st.expander(t("petitions_page.definitions")):
     st.write(t("petitions_page.definitions_text", reply=int(db.rule(c, "reply_working_days")),
                close=int(db.rule(c, "close_days"))))
@@ -193,12 +211,15 @@ mc1, mc2 = st.columns([2, 3])
 month = mc1.selectbox(t("petitions_page.monthly_month"), months, index=1 if today.day < 10 else 0,
                       format_func=lambda x: fmt_month(x.year, x.month, lang), key="pet_month")
 if mc1.button(t("petitions_page.monthly_build"), key="pet_month_build"):
-    with st.spinner(t("progress.working")):
+    with st.spinner(t("petitions_page.monthly_working"), show_time=True):
         st.session_state["pet_month_xlsx"] = (month, monthly.monthly_workbook(c, f"{month:%Y-%m}", scope, today, "zh"))
 built = st.session_state.get("pet_month_xlsx")
 if built and built[0] == month:
-    mc2.download_button(t("petitions_page.monthly_download"), built[1], file_name=f"通报-{month:%Y-%m}.xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pet_month_dl")
+    with mc2:
+        xlsx = built[1]
+        downloads.button(t("petitions_page.monthly_download"), lambda: xlsx, file_name=f"通报-{month:%Y-%m}.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pet_month_dl",
+                         audit=(None, f"monthly {month:%Y-%m} xlsx"))
 
 # ----------------------------------------------------------------------------- 放假安排 (administrator)
 if u is not None and u.role == "admin":

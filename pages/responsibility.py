@@ -20,6 +20,8 @@ from gis import maps
 from i18n import CATALOG, column_labels, fmt_int
 from store import db
 from ui import common as C
+from ui import downloads
+from ui import figures as F
 from ui.common import t
 from ui.geo import boundaries_version, simplified_level
 
@@ -176,12 +178,6 @@ def search_box(con, sc, on, lang: str) -> None:
 
 # ----------------------------------------------------------------------------- directory and gaps
 
-def _record_export(area: str | None, detail: str) -> None:
-    from auth import audit
-
-    audit.record(C.con(), C.user(), "export", area=area, detail=detail)
-
-
 def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFrame]:
     d = directory[DIRECTORY_EXPORT].copy()
     d["status"] = d["status"].map(status_label)
@@ -205,7 +201,7 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
     for c in ("households", "staff_count", "paired_households", "households_per_staff"):
         config[c] = st.column_config.NumberColumn(heads[c], format="localized")
     config["name"] = st.column_config.TextColumn(heads["name"], pinned=True)
-    st.dataframe(shown[cols], hide_index=True, width="stretch", column_config=config,
+    st.dataframe(shown[cols], hide_index=True, width="stretch", column_config=config, placeholder="—",
                  key=f"{KEY}.directory.{area.code}")
     several = int(directory["multiple_leaders"].sum())
     if several:
@@ -213,12 +209,11 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
 
     sheets = export_sheets(directory, gaps)
     all_cols = [c for f in sheets.values() for c in f.columns]
-    data = export.to_xlsx_bytes(sheets, labels(all_cols, lang))
-    st.download_button(t("resp_page.export_xlsx"), data=data,
-                       file_name=f"{t('resp_page.file')}-{area.code or 'all'}-{on.isoformat()}.xlsx",
-                       mime=XLSX_MIME, key=f"{KEY}.dl.xlsx", icon=":material/download:",
-                       on_click=_record_export,
-                       args=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"))
+    heads_all = labels(all_cols, lang)
+    downloads.button(t("resp_page.export_xlsx"), lambda: export.to_xlsx_bytes(sheets, heads_all),
+                     file_name=f"{t('resp_page.file')}-{area.code or 'all'}-{on.isoformat()}.xlsx",
+                     mime=XLSX_MIME, key=f"{KEY}.dl.xlsx",
+                     audit=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"))
 
     st.subheader(t("resp_page.gaps_title"))
     if gaps.total() == 0 and gaps.overloaded.empty:
@@ -296,17 +291,19 @@ def main() -> None:
     if flash:
         st.success(flash)
 
-    directory = G.grid_directory(con, area.code, sc, on=on)
+    with st.spinner(t("progress.working"), show_time=True):
+        directory = G.grid_directory(con, area.code, sc, on=on)
     if directory.empty:
         st.info(t("resp_page.no_grids"))
         search_box(con, sc, on, lang)
         return
-    gaps = G.gaps(con, area.code, sc, on=on, directory=directory)
+    with st.spinner(t("progress.working"), show_time=True):
+        gaps = G.gaps(con, area.code, sc, on=on, directory=directory)
     counts = G.status_counts(directory)
     max_per_staff = int(db.rule(con, "households_per_staff_max"))
 
     cols = st.columns(7)
-    cols[0].metric(t("resp_page.metric_grids"), fmt_int(len(directory), lang))
+    F.metric(cols[0], "grids", len(directory))
     for c, s in zip(cols[1:5], G.STATUSES[::-1]):
         c.metric(status_label(s), fmt_int(counts[s], lang),
                  help=t("resp_page.max_help", n=max_per_staff) if s == "overloaded" else None)

@@ -23,6 +23,7 @@ from auth.scope import mask_frame
 from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
 from store import db
 from ui import common as C
+from ui import downloads
 from ui.common import t
 
 PAGE_SIZE = 10
@@ -58,11 +59,20 @@ def week_label(week: str) -> str:
     return fmt_week(int(y), int(w), lang())
 
 
-def week_picker(today: dt.date) -> str:
+def week_picker(today: dt.date, office: bool = False) -> str:
+    """The week shown: a grid worker's own current week; an office's or leader's last complete week
+    (a week that has not ended is judged before its days are over — on a Monday nobody has met the
+    quota yet). The current week is a click away, marked "in progress"."""
     weeks = V.weeks_back(today, 26)
-    week = st.selectbox(t("weekly_page.week"), weeks, index=0, key="weekly_week", format_func=week_label)
+    current = weeks[0]
+    # the labels are made now, in the page's language (a format function reading the session's
+    # language later, outside the page's run, would answer in the default one)
+    labels = {w: week_label(w) + (t("weekly_page.in_progress") if w == current else "") for w in weeks}
+    week = st.selectbox(t("weekly_page.week"), weeks, index=1 if office else 0, key="weekly_week",
+                        format_func=labels.get)
     start, end = parse_week(week)
-    st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat()))
+    st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat())
+               + (" · " + t("weekly_page.in_progress_note", today=today.isoformat()) if week == current else ""))
     return week
 
 
@@ -169,10 +179,8 @@ def show_due(con, u, today: dt.date) -> None:
     n = len(due)
     st.caption(t("weekly_page.due_count", n=fmt_int(n, lang()), days=days))
     pages = (n + PAGE_SIZE - 1) // PAGE_SIZE
-    page = 1
-    if pages > 1:
-        page = st.selectbox(t("weekly_page.due_page"), list(range(1, pages + 1)), index=0, key="weekly_due_page",
-                            format_func=lambda p: f"{p} / {pages}")
+    # the page picker goes below the table: above it, the table's toolbar covered it on a phone
+    page = min(max(int(st.session_state.get("weekly_due_page", 1)), 1), pages)
     part = due.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     table = pd.DataFrame({
         t("weekly_page.col.household"): [f"{r['head_name']} {r['household_code']}" for _, r in part.iterrows()],
@@ -186,6 +194,8 @@ def show_due(con, u, today: dt.date) -> None:
 
     open_selected(part["household_code"].tolist(), event)
     if pages > 1:
+        st.selectbox(t("weekly_page.due_page"), list(range(1, pages + 1)), key="weekly_due_page",
+                     format_func=lambda p: f"{p} / {pages}")
         st.caption(t("weekly_page.due_showing", start=(page - 1) * PAGE_SIZE + 1,
                      end=min(page * PAGE_SIZE, n), n=fmt_int(n, lang())))
     show_map(due)
@@ -227,24 +237,33 @@ def visit_form(con, u, today: dt.date) -> None:
     with st.form("weekly_visit_form", clear_on_submit=True):
         code = st.selectbox(t("weekly_page.household"), list(labels), index=None, key="weekly_household",
                             format_func=lambda c: labels.get(c, c), placeholder=t("weekly_page.household_placeholder"))
-        kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind",
-                            format_func=lambda k: t(f"kind.{k}"))
-        day = st.date_input(t("weekly_page.date"), value=today, max_value=today,
-                            min_value=today - dt.timedelta(days=366), key="weekly_date", format="YYYY-MM-DD")
+        kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
+        kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind", format_func=kinds.get)
+        # no limits: a date typed in beyond them was silently replaced (a future date by today);
+        # record_visit refuses a wrong date with a sentence instead
+        day = st.date_input(t("weekly_page.date"), value=today, key="weekly_date", format="YYYY-MM-DD")
         note = st.text_area(t("weekly_page.note"), key="weekly_note", max_chars=V.NOTE_MAX, height=80,
                             placeholder=t("weekly_page.note_help"))
         action = st.checkbox(t("weekly_page.needs_action"), key="weekly_needs_action")
         ok = st.form_submit_button(t("weekly_page.submit"), type="primary", width="stretch")
     if ok:
         if not code:
-            st.error(t("weekly_page.pick_household"))
+            say("error", t("weekly_page.pick_household"))
             return
         try:
             created, msg = V.record_visit(con, u, code, day, kind, note, bool(action), today=today, lang=lang())
         except V.VisitError as e:
-            st.error(e.text(lang()))
+            say("error", e.text(lang()))
             return
-        (st.success if created else st.warning)(msg)
+        say("success" if created else "warning", msg)
+
+
+def say(kind: str, msg: str) -> None:
+    """A message below the form, and the same where the phone's screen is, whatever its scroll (the
+    one below the form lands below the fold when the save button was at the bottom of the screen)."""
+    getattr(st, kind)(msg)
+    icons = {"success": ":material/check_circle:", "warning": ":material/info:", "error": ":material/error:"}
+    st.toast(msg, icon=icons[kind])
 
 
 def recent_visits(con, u, today: dt.date) -> None:
@@ -256,20 +275,18 @@ def recent_visits(con, u, today: dt.date) -> None:
         rec = mask_frame(rec, u, con)
         rows = {int(r["id"]): r for _, r in rec.iterrows()}
 
-        def label(i: int) -> str:
-            r = rows[i]
-            d = pd.Timestamp(r["visited_on"]).date().isoformat()
-            return f"{d} · {t('kind.' + r['kind'])} · {r['head_name']} {r['household_code']}"
-
-        vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=label)
+        labels = {i: f"{pd.Timestamp(r['visited_on']).date().isoformat()} · {t('kind.' + r['kind'])} · "
+                     f"{r['head_name']} {r['household_code']}" for i, r in rows.items()}
+        vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=labels.get)
         st.caption(t("weekly_page.recent_shown", n=len(rows)))
         r = rows[vid]
         old_day = pd.Timestamp(r["visited_on"]).date()
         with st.form(f"weekly_edit_form_{vid}"):
+            kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
             kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=VISIT_KINDS.index(r["kind"]),
-                                format_func=lambda k: t(f"kind.{k}"), key=f"weekly_edit_kind_{vid}")
-            day = st.date_input(t("weekly_page.date"), value=old_day, max_value=max(today, old_day),
-                                key=f"weekly_edit_date_{vid}", format="YYYY-MM-DD")
+                                format_func=kinds.get, key=f"weekly_edit_kind_{vid}")
+            day = st.date_input(t("weekly_page.date"), value=old_day, key=f"weekly_edit_date_{vid}",
+                                format="YYYY-MM-DD")
             note = st.text_area(t("weekly_page.note"), value=r["note"] or "", max_chars=V.NOTE_MAX, height=80,
                                 key=f"weekly_edit_note_{vid}")
             action = st.checkbox(t("weekly_page.needs_action"), value=bool(r["needs_action"]),
@@ -322,7 +339,8 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
 # ----------------------------------------------------------------------------- township office
 
 def office_view(con, u, week: str, today: dt.date) -> None:
-    q, ranked, inactive = V.office_week(con, week, u.scope, today)
+    with st.spinner(t("progress.working"), show_time=True):
+        q, ranked, inactive = V.office_week(con, week, u.scope, today)
     if q.empty:
         st.info(t("weekly_page.office.no_staff"))
         return
@@ -352,10 +370,11 @@ def office_view(con, u, week: str, today: dt.date) -> None:
         st.dataframe(full, hide_index=True, width="stretch")
         from analytics.export import to_xlsx_bytes
 
-        st.download_button(t("weekly_page.export"), data=to_xlsx_bytes({week: q[QUOTA_COLUMNS]},
-                                                                         labels=column_labels(QUOTA_COLUMNS, lang())),
-                           file_name=f"quotas-{week}.xlsx", key="weekly_export",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        heads = column_labels(QUOTA_COLUMNS, lang())
+        downloads.button(t("weekly_page.export"), lambda: to_xlsx_bytes({week: q[QUOTA_COLUMNS]}, labels=heads),
+                         file_name=f"quotas-{week}.xlsx", key="weekly_export",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         audit=(None, f"quotas {week} xlsx"))
 
 
 BELOW_TARGET_BG = "background-color: #fdeeee"
@@ -413,7 +432,7 @@ def main() -> None:
     flash()
     con = C.con()
     today = C.today()
-    week = week_picker(today)
+    week = week_picker(today, office)
     if office:
         office_view(con, u, week, today)
     else:

@@ -19,6 +19,15 @@ INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_acti
 SELECT d.household_code, d.staff_id, d.visited_on, d.kind, d.note, d.needs_action, 'demo', h.hid
 FROM demo_visits d LEFT JOIN households h ON h.code = d.household_code;
 
+-- name: demo_visit_issues!
+-- How the generated visits' follow-ups were handled (the visit found by its dedupe key).
+INSERT INTO visit_issues (visit_id, status, resolved_on, note)
+SELECT v.id, d.issue_status, d.issue_resolved_on, d.issue_note
+FROM demo_visits d
+JOIN visits v ON v.household_code = d.household_code AND v.staff_id = d.staff_id
+             AND v.visited_on = d.visited_on AND v.kind = d.kind
+WHERE d.needs_action AND d.issue_status IS NOT NULL;
+
 -- name: last_home_rebuild!
 -- Every household's last home visit, counted again from the visits (after a bulk load).
 UPDATE households SET last_home_on = m.last_on

@@ -100,3 +100,7 @@ ORDER BY kind, n DESC, value;
 SELECT (SELECT count(*) FROM petitions) || '/' || coalesce((SELECT max(updated_at) FROM petitions)::VARCHAR, '')
        || '/' || (SELECT count(*) FROM households) || '/' || coalesce((SELECT max(updated_at) FROM households)::VARCHAR, '')
        || '/' || (SELECT count(*) FROM areas) || '/' || coalesce((SELECT max(imported_at) FROM areas)::VARCHAR, '') AS stamp;
+
+-- name: petitions_count
+-- Whether there is any petition at all (the background warm-up has nothing to do without one).
+SELECT count(*) FROM petitions;

@@ -7,7 +7,8 @@
 -- located, with its deadlines and its state as of $today (from the reply/close dates, so a report for a
 -- past day is the same whenever it is run).
 --   located: a petition by its household's grid, else its point (grid, else village), else its village_code
---   (as hotspot_counts); a visit issue by its household's grid. Unlocated items are in scope only when $scope IS NULL.
+--   (as hotspot_counts); a visit issue by its household's grid. Unlocated items are in scope when $scope IS NULL
+--   or $with_unlocated (a scope that sees the whole county: analytics.reports.county_wide).
 --   reply_due: $reply_days working days after received_on (calendar_days.workday_no); close_due: + $close_days days.
 --   replied (as of $today): a reply dated on or before $today, or status replied/closed without a date;
 --     a visit issue counts as taken up ("replied") once in progress or closed.
@@ -50,7 +51,9 @@ located AS (
     LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
     WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
       AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
-      AND (CAST($scope AS VARCHAR[]) IS NULL OR EXISTS (
+      AND (CAST($scope AS VARCHAR[]) IS NULL
+           OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL)
+           OR EXISTS (
             SELECT 1 FROM area_ancestors x
             WHERE x.code = it.loc AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)))
 ),

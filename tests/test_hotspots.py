@@ -334,8 +334,8 @@ def test_page_shows_the_report(tiny, monkeypatch):
     expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["时段内信访件"] == "4 件"
-    assert metrics["已定位"] == "3" and metrics["无法定位"] == "1"
+    assert metrics["信访受理"] == "4"
+    assert metrics["已定位"] == "3" and metrics["无法定位的信访件"] == "1"
 
     # filters: FDR and unresolved only give the same numbers as reports.hotspots with them
     at.toggle(key="hotspots_page.fdr").set_value(True).run()
@@ -344,7 +344,9 @@ def test_page_shows_the_report(tiny, monkeypatch):
     expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY],
                                 unresolved_only=True)
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
-    assert {m.label: m.value for m in at.metric}["时段内信访件"] == "2 件"
+    # filtered: another figure than the other pages' 信访受理, so another name
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["信访受理（筛选后）"] == "2" and "信访受理" not in metrics
 
     # grid level on demand
     at.radio(key="hotspots_page.level").set_value("grid").run()

@@ -36,9 +36,10 @@ def test_placeholders_match():
     "login.error.throttled", "login.error.disabled", "login.demo_notice", "nav.overview", "nav.coverage",
     "nav.weekly", "nav.hotspots", "nav.import", "nav.admin", "sidebar.area", "sidebar.period",
     "sidebar.language", "period.week", "period.month", "period.quarter", "period.year",
-    "period.last_days", "period.custom", "metric.households", "metric.grids", "metric.coverage_year",
-    "metric.benchmark", "metric.petitions_received", "metric.petitions_closed",
-    "metric.petitions_overdue", "metric.satisfaction", "metric.solved", "app.generated_notice",
+    "period.last_days", "period.custom", "figure.households", "figure.grids", "figure.coverage",
+    "metric.benchmark", "figure.petitions_received", "figure.petitions_closed",
+    "figure.petitions_overdue", "figure.satisfaction_rate", "figure.solved_rate", "figure.issues",
+    "figure.issues_overdue", "app.generated_notice",
     "empty.no_boundaries", "legend.coverage", "legend.no_data",
 ])
 def test_required_keys(key):
@@ -63,9 +64,9 @@ def test_unknown_key_and_language():
 
 
 @pytest.mark.parametrize("value,zh,en", [
-    (0.978, "97.8 %", "97.8%"),
-    (0.84, "84.0 %", "84.0%"),
-    (1, "100.0 %", "100.0%"),
+    (0.978, "97.8 %", "97.8 %"),     # one format in both languages, as in the tables
+    (0.84, "84.0 %", "84.0 %"),
+    (1, "100.0 %", "100.0 %"),
     (None, "—", "—"),
     (float("nan"), "—", "—"),
 ])
@@ -89,7 +90,7 @@ def test_fmt_int_week_month_date():
 def test_column_labels():
     cols = ["code", "name", "households", "visited", "coverage", "gi_bin", "whatever"]
     zh = column_labels(cols, "zh")
-    assert zh == {"code": "编码", "name": "名称", "households": "户数", "visited": "已走访户数",
+    assert zh == {"code": "编码", "name": "名称", "households": "在册户数", "visited": "已走访户数",
                   "coverage": "覆盖率", "gi_bin": "冷热点等级", "whatever": "whatever"}
     assert column_labels(["staff_id", "met"], "en") == {"staff_id": "Staff ID", "met": "Met"}
 
@@ -106,9 +107,9 @@ def test_every_contract_report_column_has_a_chinese_header(columns):
 
 
 def test_gi_bin_labels():
-    assert gi_bin_label(3) == "热点（99% 置信度）"
+    assert gi_bin_label(3) == "热点（99 % 置信度）"
     assert gi_bin_label(0) == "不显著"
-    assert gi_bin_label(-2, "en") == "Cold spot (95% confidence)"
+    assert gi_bin_label(-2, "en") == "Cold spot (95 % confidence)"
     assert gi_bin_label(None) == "无数据"
 
 

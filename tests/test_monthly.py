@@ -36,15 +36,15 @@ def book(tiny_ro):
 
 
 def test_sheets_and_layout(book):
-    assert book.sheetnames == ["乡镇排名", "一镇", "二镇", "逾期事项", "口径说明"]
+    assert book.sheetnames == ["乡镇排名", "一镇", "二镇", "逾期信访件", "逾期走访问题", "口径说明"]
     ws = book["乡镇排名"]
     assert ws["A1"].value == "2026年11月 网格化管理工作通报 · 乡镇排名"
     assert ws["A2"].value.startswith("统计截至 2026-11-26")
     assert ws.freeze_panes == "A4"
     heads, _ = _sheet_rows(ws)
-    assert heads[:6] == ["排名", "编码", "名称", "户数", "已走访户数", "入户覆盖率"]
+    assert heads[:6] == ["排名", "编码", "名称", "在册户数", "已入户走访户数", "入户覆盖率"]
     assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width > 4 for c in "ABCDEF")
-    assert ws["F4"].number_format == "0.0%" and isinstance(ws["F4"].value, float)
+    assert ws["F4"].number_format == "0.0 %" and isinstance(ws["F4"].value, float)
 
 
 def test_township_rankings_equal_the_pages(tiny_ro, book):
@@ -58,12 +58,12 @@ def test_township_rankings_equal_the_pages(tiny_ro, book):
     for code in (T1, T2):
         r = by_code[code]
         assert r["名称"] == cov.loc[code, "name"]
-        assert r["户数"] == cov.loc[code, "households"] and r["已走访户数"] == cov.loc[code, "visited"]
+        assert r["在册户数"] == cov.loc[code, "households"] and r["已入户走访户数"] == cov.loc[code, "visited"]
         assert _same(cov.loc[code, "coverage"], r["入户覆盖率"])
-        for col, head in [("received", "受理件数"), ("closed", "办结件数"), ("closed_on_time", "按期办结件数"),
-                          ("rated", "参评件数"), ("satisfied", "满意件数"), ("overdue", "逾期件数"),
+        for col, head in [("received", "信访受理"), ("closed", "信访办结"), ("closed_on_time", "按期办结件数"),
+                          ("rated", "参评件数"), ("satisfied", "满意件数"), ("overdue", "信访逾期"),
                           ("per_1000", "每千户信访"), ("on_time_rate", "按期办结率"),
-                          ("satisfaction_rate", "满意率"), ("repeat", "重复信访"), ("group", "集访")]:
+                          ("satisfaction_rate", "信访满意率"), ("repeat", "重复信访"), ("group", "集访")]:
             assert _same(figs.loc[code, col], r[head]), (code, col)
     # quota attainment: staff-weeks from reports.quotas over the ended weeks whose Thursday is in November
     weeks = M.month_weeks(start, end, TODAY)
@@ -94,18 +94,22 @@ def test_village_sheets(tiny_ro, book):
     assert sorted(r["编码"] for r in one) == [V11, V12] and [r["编码"] for r in two] == [V21]
     for r in one + two:
         assert _same(cov.loc[r["编码"], "coverage"], r["入户覆盖率"])
-        assert r["受理件数"] == figs.loc[r["编码"], "received"]
+        assert r["信访受理"] == figs.loc[r["编码"], "received"]
     assert book["一镇"]["A1"].value == "2026年11月 网格化管理工作通报 · 一镇 各村（社区）"
 
 
-def test_overdue_sheet(tiny_ro, book):
+def test_overdue_sheets(tiny_ro, book):
+    """Petitions and visit follow-ups overdue on the report day, whenever received, on two sheets."""
     con, _ = tiny_ro
-    heads, rows = _sheet_rows(book["逾期事项"])
+    heads, rows = _sheet_rows(book["逾期信访件"])
     work = P.worklist(con, None, TODAY)
-    over = work[work["overdue"]]
+    over = work[work["overdue"] & (work["kind"] == "petition")]
     assert [r["编号"] for r in rows] == over["id"].tolist() == ["P2", "P4"]
     assert rows[0]["答复期限"].date() == D(2026, 10, 19) and rows[0]["逾期天数"] == 38
-    assert rows[0]["类型"] == "信访件" and rows[0]["状态"] == "受理" and rows[0]["村/社区"] == "乙村"
+    assert rows[0]["状态"] == "受理" and rows[0]["村/社区"] == "乙村" and "类型" not in heads
+    assert "不论何时受理" in book["逾期信访件"]["A1"].value
+    _, issues = _sheet_rows(book["逾期走访问题"])
+    assert issues == []                      # the tiny world's visits raise no follow-up
 
 
 def test_october_and_scope(tiny_ro):
@@ -149,7 +153,7 @@ def test_cli(tiny, tmp_path, monkeypatch, capsys):
     assert "Traceback" not in err and "--output" in err
     assert manage.main(["--db", str(path), "--as", "office", "report", "monthly", "--month", "2026-11",
                         "--output", str(out)]) == 0
-    assert openpyxl.load_workbook(out).sheetnames == ["乡镇排名", "一镇", "逾期事项", "口径说明"]
+    assert openpyxl.load_workbook(out).sheetnames == ["乡镇排名", "一镇", "逾期信访件", "逾期走访问题", "口径说明"]
 
 
 def test_doctests():

@@ -36,12 +36,12 @@ def test_overview_page_for_admin_and_office(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _login(path, monkeypatch, "admin")
     m = {x.label: x.value for x in at.metric}
-    assert m["户数"] == "8" and m["网格"] == "5" and m["本年入户覆盖率"] == "87.5 %"
+    assert m["在册户数"] == "8" and m["网格数"] == "5" and m["入户覆盖率"] == "87.5 %"
     assert m["信访受理"] == "4"
     assert not at.error
     at = _login(path, monkeypatch, "office")
     m = {x.label: x.value for x in at.metric}
-    assert m["户数"] == "6" and m["网格"] == "3"
+    assert m["在册户数"] == "6" and m["网格数"] == "3"
     text = " ".join(str(x.value) for x in at.markdown) + " ".join(str(x.value) for x in at.caption)
     assert "二镇" not in text
 
@@ -50,7 +50,7 @@ def test_overview_in_english(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _login(path, monkeypatch, "admin", lang="en")
     labels = [x.label for x in at.metric]
-    assert "Households" in labels and not any("户" in label for label in labels)
+    assert "Active households" in labels and not any("户" in label for label in labels)
 
 
 def test_language_switch_keeps_the_sidebar_working(tiny_ro, monkeypatch):
@@ -60,4 +60,4 @@ def test_language_switch_keeps_the_sidebar_working(tiny_ro, monkeypatch):
     at.radio(key="lang").set_value("en")
     at.run()
     assert not at.exception and not at.error
-    assert "Households" in [x.label for x in at.metric]
+    assert "Active households" in [x.label for x in at.metric]

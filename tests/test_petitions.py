@@ -222,7 +222,7 @@ def test_page_worklist_and_figures(tiny, monkeypatch):
     assert work["编号"].tolist() == ["P2", "P4", "P3"]                  # open items, overdue first
     assert work["答复期限"].tolist()[0] == D(2026, 10, 19)
     figs = at.dataframe[1].value
-    assert figs["编码"].tolist() == [T1, T2] and figs["受理件数"].tolist() == [2, 1]
+    assert figs["编码"].tolist() == [T1, T2] and figs["信访受理"].tolist() == [2, 1]
 
 
 def test_page_change_status(tiny, monkeypatch):

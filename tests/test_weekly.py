@@ -163,7 +163,7 @@ def test_grid_leader_sees_the_week_and_records_a_visit(world, monkeypatch):
     m = metrics(at)
     assert m["走访天数"] == "3 / 3 天" and m["本周任务"] == "已达标" and m["走访户数"] == "2"
     assert day_cells(at) == [1, 0, 1, 0, 0, 0, 1]
-    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周"
+    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周（本周，进行中）"   # today is its Sunday
     # nothing of G111 is due as of 2026-11-22
     assert any("做得好" in s.value for s in at.success)
 
@@ -248,7 +248,8 @@ def test_office_table_equals_manage_py_report_quotas(world, monkeypatch, tmp_pat
     import manage
 
     con, path = world
-    at = open_page(path, monkeypatch, "office")
+    at = open_page(path, monkeypatch, "office", today="2026-11-23")    # a Monday: W47 is the last complete week
+    assert at.selectbox(key="weekly_week").value == "2026-W47"
     labels = column_labels(reports.QUOTA_COLUMNS, "zh")
     tables = [d.value for d in at.dataframe if list(d.value.columns) == list(labels.values())]
     assert len(tables) == 1
@@ -263,7 +264,7 @@ def test_office_table_equals_manage_py_report_quotas(world, monkeypatch, tmp_pat
     pd.testing.assert_frame_equal(page_text.reset_index(drop=True), cli)
     # the headline numbers and the ranking
     m = metrics(at)
-    assert m["网格工作人员"] == "2" and m["达标人数"] == "1 / 2" and m["本周无走访"] == "0"
+    assert m["应达标人数"] == "2" and m["达标人数"] == "1 / 2" and m["当周无走访"] == "0"
     ranking = at.dataframe[0].value
     assert ranking["姓名"].tolist() == ["网格长甲", "网格长乙"]
     assert ranking["状态"].tolist() == ["达标", "⚠ 未达标"]
@@ -273,10 +274,31 @@ def test_office_table_equals_manage_py_report_quotas(world, monkeypatch, tmp_pat
 
 def test_admin_sees_no_activity_separately_in_english(world, monkeypatch):
     _, path = world
-    at = open_page(path, monkeypatch, "admin", lang="en")
-    assert metrics(at)["No activity this week"] == "1"
+    at = open_page(path, monkeypatch, "admin", lang="en", today="2026-11-24")
+    assert metrics(at)["No home visits that week"] == "1"
     inactive = [d.value for d in at.dataframe if "Rank" not in d.value.columns and "Status" in d.value.columns]
     assert inactive and inactive[0]["Staff name"].tolist() == ["网格员丙"]
+
+
+@pytest.mark.parametrize("name", ["office", "leader", "admin"])
+def test_offices_and_leaders_open_on_the_last_complete_week(world, monkeypatch, name):
+    """On a Monday the current week has barely begun: the office and the leader see last week (the
+    current one a click away, marked in progress), not 0 met with every row below target."""
+    _, path = world
+    at = open_page(path, monkeypatch, name, today="2026-11-23")
+    picker = at.selectbox(key="weekly_week")
+    assert picker.value == "2026-W47" and picker.options[0] == "2026年第48周（本周，进行中）"
+    assert picker.format_func("2026-W47") == "2026年第47周"
+    assert metrics(at)["达标人数"] != "0 / 2" and not any("进行中" in c.value for c in at.caption)
+    picker.set_value("2026-W48").run()
+    assert any("本周还没有结束，数字截至 2026-11-23" in c.value for c in at.caption)
+
+
+def test_grid_workers_open_on_their_current_week_in_progress(world, monkeypatch):
+    _, path = world
+    at = open_page(path, monkeypatch, "grid_leader", today="2026-11-23")
+    assert at.selectbox(key="weekly_week").value == "2026-W48"
+    assert any("本周还没有结束" in c.value for c in at.caption)
 
 
 def test_user_without_staff_member_is_told_what_to_do(world, monkeypatch):

@@ -175,16 +175,31 @@ def period_range(kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None
 
 
 def selected_period() -> tuple[dt.date, dt.date]:
-    p = st.session_state.get("period")
-    if p:
-        return p
-    return period_range("year", today())
+    """The period chosen in the sidebar, ending today at the latest: every figure is "as of today",
+    so every page counts over the same days (a range wholly in the future is today alone)."""
+    start, end = st.session_state.get("period") or period_range("year", today())
+    return clamp_period(start, end, today())
+
+
+def period_end() -> dt.date:
+    """The last day of the chosen period even when it is still to come (a projection to the period's
+    end); the figures count up to :func:`selected_period`'s end, today at the latest."""
+    return (st.session_state.get("period") or period_range("year", today()))[1]
+
+
+def clamp_period(start: dt.date, end: dt.date, ref: dt.date) -> tuple[dt.date, dt.date]:
+    """``(start, end)`` cut at ``ref``: ``end`` no later than ``ref``, ``start`` no later than ``end``."""
+    end = min(end, ref)
+    return min(start, end), end
 
 
 # ----------------------------------------------------------------------------- sidebar
 
 def sidebar() -> None:
     """The one shared sidebar: area breadcrumb and period. Pages read :func:`selected_area`/`selected_period`."""
+    from ui import session as link
+
+    link.read_link(con(), user())          # a reload or a bookmark: the URL's area and period
     with st.sidebar:
         area = selected_area()
         st.markdown(f"**{t('sidebar.area')}**")
@@ -209,7 +224,7 @@ def sidebar() -> None:
 
         st.markdown(f"**{t('sidebar.period')}**")
         labels = {k: (t("period.last_days", days=182) if k == "last_days" else t(f"period.{k}")) for k in PERIODS}
-        current = st.session_state.get("period_kind")
+        current = st.session_state.get("period_kind") or st.session_state.get("link_period_kind")
         kind = st.selectbox(t("sidebar.period"), PERIODS,
                             index=PERIODS.index(current) if current in PERIODS else PERIODS.index("year"),
                             format_func=lambda k: labels[k], label_visibility="collapsed", key="period_kind")
@@ -227,4 +242,7 @@ def sidebar() -> None:
         else:
             rng = period_range(kind, ref)
         st.session_state["period"] = rng
-        st.caption(t("period.range", start=rng[0].isoformat(), end=rng[1].isoformat()))
+        shown = clamp_period(*rng, ref)
+        st.caption(t("period.range", start=shown[0].isoformat(), end=shown[1].isoformat()))
+    link.write_link(selected_area(), _top_area(), kind, rng)
+    link.refused_notice()

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import pace as P
-from i18n import fmt_int, fmt_num, fmt_pct
+from i18n import PCT_FORMAT, fmt_int, fmt_num, fmt_pct
 from ui.common import t
 
 #: The map colours: coverage (the page's own scale) or projected shortfall.
@@ -99,13 +99,24 @@ def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
     return {
         "pace_per_week": st.column_config.NumberColumn(heads["pace_per_week"], format="%.1f",
                                                        help=t("pace.help.pace", weeks=weeks)),
-        "projected": st.column_config.NumberColumn(heads["projected"], format="percent",
+        "projected": st.column_config.NumberColumn(heads["projected"], format=PCT_FORMAT,
                                                    help=t("pace.help.projected")),
-        "shortfall": st.column_config.NumberColumn(heads["shortfall"], format="percent",
+        # a difference of two percentages: percentage points, as every page writes them
+        "shortfall": st.column_config.NumberColumn(heads["shortfall"], format=t("figure.points", delta="%.1f"),
                                                    help=t("pace.help.shortfall")),
         "needed_per_week": st.column_config.NumberColumn(heads["needed_per_week"], format="localized",
                                                          help=t("pace.help.needed")),
     }
+
+
+def as_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The coverage table as drawn: shares × 100 (written "93.2 %", the shortfall in percentage points,
+    by :func:`column_config` and the page), so every page writes percentages one way."""
+    out = table.copy()
+    for c in ("coverage", "projected", "shortfall"):
+        if c in out.columns:
+            out[c] = out[c].astype(float) * 100
+    return out
 
 
 def table_order() -> list[str]:

@@ -1,14 +1,8 @@
 """Strings of the coverage page (pages/coverage.py): "Which grids are behind on visits, and who lives there?"."""
 ENTRIES: dict[str, tuple[str, str]] = {
-    "coverage_page.metric_households": ("户数", "Households"),
-    "coverage_page.metric_visited": ("已走访户数", "Households visited"),
-    "coverage_page.metric_coverage": ("覆盖率", "Coverage"),
     "coverage_page.metric_benchmark": ("基准覆盖率", "Benchmark"),
-    "coverage_page.metric_due": ("待走访户", "Households due"),
-    "coverage_page.delta_points": ("{delta} 个百分点", "{delta} pts"),
     "coverage_page.benchmark_help": ("重庆 2008–2011 年入户覆盖率，可在「管理 › 规则」中修改",
                                      "Chongqing 2008–2011 home-visit coverage; editable under Administration › Rules"),
-    "coverage_page.due_help": ("截至 {date}，{days} 天内没有入户走访的户", "Households with no home visit in the {days} days up to {date}"),
     "coverage_page.kinds_empty": ("至少选一种走访方式；现按入户走访计算", "Choose at least one visit kind; counting home visits for now"),
     "coverage_page.period_caption": ("{area} · {start} 至 {end} · 计入：{kinds}", "{area} · {start} to {end} · counting: {kinds}"),
     "coverage_page.map_title": ("各{level}覆盖率地图", "Coverage map by {level}"),

@@ -12,28 +12,25 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.fdr": ("FDR 校正（减少误报）", "FDR correction (fewer false alarms)"),
     "hotspots_page.fdr_help": ("同时检验很多区域时，按错误发现率校正显著性阈值",
                                "Corrects the significance thresholds for testing many areas at once (false discovery rate)"),
-    "hotspots_page.heat": ("显示信访点密度（热力图）", "Show petition density (heat map)"),
+    "hotspots_page.heat": ("信访点密度", "Petition density"),
+    "hotspots_page.heat_help": ("在地图上叠加信访件所在位置的热力图", "Draws a heat map of where the petitions are"),
     "hotspots_page.map_mode": ("地图显示", "Map shows"),
     "hotspots_page.mode.gi": ("冷热点（Gi*）", "Hot/cold spots (Gi*)"),
     "hotspots_page.mode.rate": ("每千户信访件数", "Petitions per 1,000 households"),
     "hotspots_page.mode.emerging": ("时空热点模式（近12个月）", "Emerging patterns (last 12 months)"),
+    "hotspots_page.working_emerging": ("正在计算近12个月的时空热点（每月每个区域的 Gi*）…",
+                                       "Computing the last 12 months' emerging hot spots (Gi* per month and area)…"),
     "hotspots_page.period": ("时段：{start} 至 {end}", "Period: {start} to {end}"),
     "hotspots_page.scope_area": ("范围：{name}", "Area: {name}"),
 
     # metrics
-    "hotspots_page.metric.petitions": ("时段内信访件", "Petitions in period"),
     "hotspots_page.metric.located": ("已定位", "Located"),
-    "hotspots_page.metric.unlocated": ("无法定位", "Unlocated"),
     "hotspots_page.metric.hot_areas": ("热点区域（{level}）", "Hot spots ({level})"),
-    "hotspots_page.metric.hot_help": ("Gi* 热点（90% 及以上置信度）的区域数", "Areas that are Gi* hot spots at 90 % confidence or more"),
+    "hotspots_page.metric.hot_help": ("Gi* 热点（90 % 及以上置信度）的区域数", "Areas that are Gi* hot spots at 90 % confidence or more"),
     "hotspots_page.metric.cold_delta": ("冷点 {n} 个", "{n} cold spots"),
     "hotspots_page.metric.located_share": ("占 {pct}", "{pct} of all"),
-    "hotspots_page.metric.unlocated_help": ("没有户编号、坐标或村编码，无法落到村的信访件：计数但不上图",
-                                            "No household, point or village code: counted, not mapped"),
-    "hotspots_page.metric.repeats": ("90天内重复信访", "Repeat petitions (90 days)"),
+    "hotspots_page.metric.unlocated_filtered": ("无法定位（筛选后）", "Unlocated (filtered)"),
     "hotspots_page.metric.escalated": ("越级到市/省/京", "Escalated to city/province/Beijing"),
-    "hotspots_page.metric.overdue": ("逾期件", "Overdue"),
-    "hotspots_page.metric.overdue_help": ("未按期答复（7个工作日）或未按期办结（60天）的信访件", "Petitions past their reply (7 working days) or closing (60 days) deadline"),
 
     # map
     "hotspots_page.map.title": ("地图", "Map"),
@@ -52,6 +49,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.col.count_trend": ("月度趋势", "Monthly trend"),
     "hotspots_page.col.pattern": ("时空模式", "Pattern"),
     "hotspots_page.col.gi_label": ("冷热点", "Hot/cold spot"),
+    "hotspots_page.col.gi_confidence": ("热点置信度", "Hot spot at"),
     "hotspots_page.col.village_name": ("所在村", "Village"),
     "hotspots_page.col.grid_name": ("所在网格", "Grid"),
     "hotspots_page.col.level_reached": ("到达层级", "Level reached"),
@@ -75,13 +73,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.tab.table": ("全部区域", "All areas"),
     "hotspots_page.tab.repeats": ("重复信访", "Repeat petitions"),
     "hotspots_page.tab.escalated": ("越级信访", "Escalated petitions"),
-    "hotspots_page.table.caption": ("与 manage.py report hotspots 相同的数字（Gi* 在全县计算）",
-                                    "The same numbers as manage.py report hotspots (Gi* over the whole county)"),
+    "hotspots_page.table.caption": ("Gi* 在全县所有{level}上计算，这里列出您负责范围内的；可按任一列排序",
+                                    "Gi* is computed over every {level} of the county; your areas are listed; sort by any column"),
     "hotspots_page.trend.chart": ("每月信访件数（已定位）", "Located petitions per month"),
-    "hotspots_page.trend.window": ("近12个月：{start} 至 {end}（最后一个月截至 {end}）；每月按 Gi* 95% 置信度判定冷热点，再对 z 值序列做 Mann–Kendall 趋势检验",
+    "hotspots_page.trend.window": ("近12个月：{start} 至 {end}（最后一个月截至 {end}）；每月按 Gi* 95 % 置信度判定冷热点，再对 z 值序列做 Mann–Kendall 趋势检验",
                                    "Last 12 months: {start} to {end} (the last month up to {end}); each month's hot/cold spots at 95 % Gi* confidence, then a Mann–Kendall test on the z-series"),
     "hotspots_page.trend.county": ("全县月度趋势：{trend}", "County monthly trend: {trend}"),
     "hotspots_page.trend.patterns_title": ("各{level}的时空热点模式", "Emerging pattern of each {level}"),
+    "hotspots_page.hottest.patterns_why": (
+        "“冷热点”看所选时段内全部信访，“时空模式”看近12个月里每个月单独的冷热点。所以：一个村全年累计很热（z 值高），"
+        "但每个月件数都不多、没有哪个月单独达到显著，或者最近一个月不热、热的月份又不到九成，就是“无模式”；"
+        "一个过去从不热的村，哪怕只有一件信访，只要它和周边村在最近一个月都偏多、这个月达到显著，就是“新热点”。",
+        "“Hot/cold spot” looks at all petitions of the period, the “pattern” at each of the last 12 months on its own. "
+        "So a village that is hot over the whole period (a high z) but had too few petitions in every single month to be "
+        "significant, or was not hot in the last month and hot in fewer than nine months in ten, has “no pattern”; a "
+        "village never hot before becomes a “new hot spot” with even one petition when it and its neighbours were high "
+        "enough in the last month to be significant."),
     "hotspots_page.trend.legend_title": ("模式说明", "What the patterns mean"),
     "hotspots_page.trend.no_patterns": ("近12个月没有区域形成冷热点模式", "No area shows a hot or cold spot pattern in the last 12 months"),
     "hotspots_page.repeats.caption": ("同一户在上次信访后 {days} 天内再次信访", "The same household petitioning again within {days} days of its previous petition"),

@@ -6,14 +6,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.title": ("信访办理", "Petitions"),
     "petitions_page.question": ("哪些信访件和走访问题快到期或已逾期？答复、办结得怎么样？",
                                 "Which petitions and visit issues are due or overdue, and how well are they handled?"),
-    "petitions_page.metric.on_time": ("按期办结率", "Closed on time"),
-    "petitions_page.metric.solved": ("问题解决率（含走访问题）", "Issues solved (visit issues included)"),
-    "petitions_page.metric.group_repeat": ("集访 {group} 件 · 重复信访 {repeat} 件 · 无法定位 {unlocated} 件",
-                                           "{group} group · {repeat} repeat · {unlocated} unlocated"),
+    "petitions_page.period": ("{start} 至 {end} 受理的信访件和走访问题，状态截至今天",
+                              "Petitions and visit follow-ups received {start} to {end}, in their state today"),
     "petitions_page.worklist": ("待办清单（逾期在前）", "Work list (overdue first)"),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
-    "petitions_page.overdue_count": ("{n} 件已逾期", "{n} overdue"),
+    "petitions_page.overdue_count": ("清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，截至今天）",
+                                     "Overdue in this list: {petitions} petitions and {issues} visit follow-ups "
+                                     "(whenever received, as of today)"),
     "petitions_page.empty_worklist": ("没有符合条件的待办事项", "Nothing to do for this selection"),
     "petitions_page.change": ("办理登记", "Record progress"),
     "petitions_page.change_item": ("事项", "Item"),
@@ -45,6 +45,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.monthly": ("月度通报", "Monthly report"),
     "petitions_page.monthly_month": ("月份", "Month"),
     "petitions_page.monthly_build": ("生成月度通报", "Build the monthly report"),
+    "petitions_page.monthly_working": ("正在生成月度通报（各乡镇、各村的覆盖率、走访达标、信访）…",
+                                       "Building the monthly report (coverage, quotas and petitions of every township and village)…"),
     "petitions_page.monthly_download": ("下载月度通报（XLSX）", "Download the monthly report (XLSX)"),
     "petitions_page.holidays": ("放假安排（管理员）", "Official holidays (administrator)"),
     "petitions_page.holiday_day": ("日期", "Date"),
@@ -54,18 +56,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.definitions": ("口径说明", "Definitions"),
     "petitions_page.definitions_text": (
         "答复期限：受理后第 {reply} 个工作日（含法定节假日和调休）；办结期限：受理后 {close} 天。"
-        "统计对象为所选时段内受理的信访件，状态截至今天。满意率 = 满意 / 已评价；按期办结率 = 按期办结 / 办结；"
-        "问题解决率 = （办结信访 + 办结走访问题）/（信访 + 走访问题）。",
+        "各项数字统计所选时段内受理的信访件（走访问题另计），状态截至今天：信访办结率 = 办结 / 受理；"
+        "信访满意率 = 满意 / 已评价；按期办结率 = 按期办结 / 办结；信访逾期 = 超过答复或办结期限仍未答复、未办结的。"
+        "走访问题是走访时登记“需要跟进办理”的事项，单独统计；只有问题解决率（合计）= "
+        "（信访办结 + 走访问题办结）/（信访受理 + 走访问题）把两者合在一起，与重庆 84 % 对比。"
+        "待办清单列出今天仍未办完的全部事项，不论何时受理。",
         "Reply due {reply} working days after receipt (official holidays and make-up days counted); close due "
-        "{close} days after. Figures cover petitions received in the period, in their state today. Satisfaction = "
-        "satisfied / rated; on time = closed on time / closed; solved = (closed petitions + closed visit issues) / "
-        "(petitions + visit issues)."),
+        "{close} days after. Figures cover the petitions received in the period (visit follow-ups apart), in their "
+        "state today: closed = closed / received; satisfaction = satisfied / rated; on time = closed on time / "
+        "closed; overdue = past the reply or close deadline and not replied or closed. Visit follow-ups are the "
+        "matters marked “needs follow-up” during visits, counted on their own; only issues solved (combined) = "
+        "(closed petitions + closed follow-ups) / (petitions + follow-ups) puts them together, beside Chongqing's "
+        "84 %. The work list holds everything still open today, whenever received."),
 
     # ------------------------------------------------------------------ values
     "petitions_page.kind.petition": ("信访件", "Petition"),
     "petitions_page.kind.visit_issue": ("走访问题", "Visit issue"),
-    "petitions_page.level.township": ("乡镇/街道", "Township"),
-    "petitions_page.level.village": ("村/社区", "Village"),
 
     # ------------------------------------------------------------------ columns
     "petitions_page.col.kind": ("类型", "Kind"),
@@ -114,14 +120,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
 
     # ------------------------------------------------------------------ the monthly report
     "petitions_page.report.sheet_townships": ("乡镇排名", "Townships"),
-    "petitions_page.report.sheet_overdue": ("逾期事项", "Overdue"),
+    "petitions_page.report.sheet_overdue.petition": ("逾期信访件", "Overdue petitions"),
+    "petitions_page.report.sheet_overdue.visit_issue": ("逾期走访问题", "Overdue follow-ups"),
     "petitions_page.report.sheet_notes": ("口径说明", "Definitions"),
     "petitions_page.report.title_townships": ("{month} 网格化管理工作通报 · 乡镇排名",
                                               "Grid management report {month} · township ranking"),
     "petitions_page.report.title_villages": ("{month} 网格化管理工作通报 · {township} 各村（社区）",
                                              "Grid management report {month} · villages of {township}"),
-    "petitions_page.report.title_overdue": ("{month} 网格化管理工作通报 · 逾期未答复/未办结事项",
-                                            "Grid management report {month} · overdue items"),
+    "petitions_page.report.title_overdue.petition": (
+        "{month} 网格化管理工作通报 · 截至 {date} 逾期未答复/未办结的信访件（不论何时受理）",
+        "Grid management report {month} · petitions overdue on {date} (whenever received)"),
+    "petitions_page.report.title_overdue.visit_issue": (
+        "{month} 网格化管理工作通报 · 截至 {date} 逾期未办理/未办结的走访问题（不论何时登记）",
+        "Grid management report {month} · visit follow-ups overdue on {date} (whenever raised)"),
     "petitions_page.report.as_of": ("统计截至 {date}；走访达标按 {weeks} 计", "As of {date}; visit quotas over {weeks}"),
     "petitions_page.report.note1": ("入户覆盖率：本月有入户走访的在册户 / 在册户（与「走访覆盖」页相同）",
                                     "Coverage: active households with a home visit in the month / active households (as on the coverage page)"),

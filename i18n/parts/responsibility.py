@@ -15,7 +15,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.title": ("网格责任", "Grid responsibility"),
     "resp_page.question": ("每个网格、每户群众由谁负责？", "Who answers for every grid and every household?"),
     "resp_page.as_of": ("{area} · 截至 {date}", "{area} · as of {date}"),
-    "resp_page.metric_grids": ("网格数", "Grids"),
     "resp_page.metric_idle": ("无网格人员", "Staff without a grid"),
     "resp_page.metric_pairing": ("结对未达标", "Pairing short"),
     "resp_page.max_help": ("每名网格工作人员负责不超过 {n} 户（可在「管理 › 规则」中修改）",

@@ -3,10 +3,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ header and week
     "weekly_page.title": ("本周走访", "This week's visits"),
     "weekly_page.question": ("本周任务完成了吗？下一户该去谁家？", "Have I met this week's quota, and whom must I visit next?"),
-    "weekly_page.office_question": ("本周各网格工作人员走访达标了吗？",
-                                    "Has every grid worker met this week's visit quota?"),
+    "weekly_page.office_question": ("各网格工作人员每周走访达标了吗？（默认显示上一个完整的周）",
+                                    "Has every grid worker met the weekly visit quota? (the last complete week first)"),
     "weekly_page.week": ("周", "Week"),
     "weekly_page.week_range": ("{start} 至 {end}", "{start} to {end}"),
+    "weekly_page.in_progress": ("（本周，进行中）", " (this week, in progress)"),
+    "weekly_page.in_progress_note": ("本周还没有结束，数字截至 {today}", "This week has not ended: figures up to {today}"),
     "weekly_page.no_staff": ("您的账号还没有对应的网格工作人员，请联系县级管理员在「管理」中设置",
                              "Your account is not linked to a grid worker; ask the county administrator to link it"),
     "weekly_page.not_responsible": ("本周您没有负责的网格，以下按您本人的入户走访统计",
@@ -85,21 +87,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "weekly_page.delete_needs_confirm": ("请先勾选「确认删除这条走访」", "Tick “Yes, delete this visit” first"),
     "weekly_page.recent_shown": ("显示最近 {n} 条", "Showing the latest {n}"),
     # ------------------------------------------------------------------ township office
-    "weekly_page.office.staff": ("网格工作人员", "Grid workers"),
+    "weekly_page.office.staff": ("应达标人数", "Staff with a quota"),
     "weekly_page.office.met": ("达标人数", "Met the quota"),
-    "weekly_page.office.inactive": ("本周无走访", "No activity this week"),
+    "weekly_page.office.inactive": ("当周无走访", "No home visits that week"),
     "weekly_page.office.ranking": ("走访排名", "Ranking"),
-    "weekly_page.office.ranking_note": ("按走访天数、走访户数、网格覆盖率排名；本周至少入户 {n} 次才参加排名；"
+    "weekly_page.office.ranking_note": ("按走访天数、走访户数、网格覆盖率排名；当周至少入户 {n} 次才参加排名；"
                                         "⚠ 为未达标（少于 {target} 天）；网格覆盖率为所负责网格近 {days} 天的入户覆盖率",
                                         "Ranked by visit days, households visited, coverage of their grids; only workers with "
-                                        "at least {n} home visit(s) this week are ranked; ⚠ below target (fewer than {target} "
+                                        "at least {n} home visit(s) in the week are ranked; ⚠ below target (fewer than {target} "
                                         "days); coverage is their grids' home-visit coverage over {days} days"),
-    "weekly_page.office.inactive_title": ("本周没有入户走访（不参加排名）", "No home visits this week (not ranked)"),
-    "weekly_page.office.inactive_none": ("每个人本周都有入户走访", "Everyone made home visits this week"),
+    "weekly_page.office.inactive_title": ("当周没有入户走访（不参加排名）", "No home visits that week (not ranked)"),
+    "weekly_page.office.inactive_none": ("每个人当周都有入户走访", "Everyone made home visits that week"),
     "weekly_page.office.no_staff": ("您负责的区域里还没有网格工作人员 — 去「数据导入」导入人员",
                                     "No grid workers in your areas yet — import staff in “Import data”"),
-    "weekly_page.office.full_table": ("完整走访任务表（与 manage.py report quotas 一致）",
-                                      "Full quota table (same as manage.py report quotas)"),
+    "weekly_page.office.full_table": ("完整走访任务表（每人一行，可导出）",
+                                      "Full quota table (one row per person, for export)"),
     "weekly_page.office.status": ("状态", "Status"),
     "weekly_page.office.status_met": ("达标", "Met"),
     "weekly_page.office.status_below": ("⚠ 未达标", "⚠ Below target"),
@@ -109,8 +111,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                    "A village secretary receives the public at least once a week (visits recorded as “reception”)"),
     "weekly_page.secretary.none": ("您负责的区域里没有登记村书记", "No village secretaries are registered in your areas"),
     "weekly_page.secretary.receptions": ("接访次数", "Receptions"),
-    "weekly_page.secretary.met_count": ("{met} / {n} 位书记本周已接访", "{met} of {n} secretaries received the public this week"),
-    "weekly_page.export": ("导出本周任务表（XLSX）", "Export this week's quota table (XLSX)"),
+    "weekly_page.secretary.met_count": ("{met} / {n} 位书记当周已接访", "{met} of {n} secretaries received the public that week"),
+    "weekly_page.export": ("导出该周任务表（XLSX）", "Export the week's quota table (XLSX)"),
     # ------------------------------------------------------------------ errors (analytics/visits.py)
     "weekly_page.err.no_staff": ("您的账号没有对应的网格工作人员，不能登记走访，请联系管理员",
                                  "Your account is not linked to a grid worker, so it cannot record visits; contact your administrator"),

@@ -1,0 +1,205 @@
+"""Pages that behave as people expect, in a real browser (issue 18): downloads one after another,
+the first click on the coverage map, a reload that keeps the session, the phone at 390×844.
+Screenshots: test-output/e2e/trust-*.png."""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as F
+from tests.e2e.conftest import OUT, login
+from tests.e2e.test_journeys_browser import open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_download_gives_a_file_however_many_in_a_row(page, server):
+    """导出覆盖率 CSV right after 导出待走访户 XLSX once gave no file ("Deferred file … not found")."""
+    login(page, server, "admin", F.PASSWORD)
+    open_page(page, "coverage")
+    page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+    names = ["导出待走访户 XLSX", "导出覆盖率 CSV", "导出覆盖率 XLSX", "导出待走访户 CSV", "导出待走访户 XLSX"]
+    got = []
+    for name in names:                       # one click after another, no waiting for the page in between
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_role("button", name=name).click()
+        d = info.value
+        assert d.failure() is None, (name, d.failure())
+        got.append((d.suggested_filename, len(open(d.path(), "rb").read())))
+    page.screenshot(path=str(OUT / "trust-downloads.png"))
+    assert [n.rsplit(".", 1)[1] for n, _ in got] == ["xlsx", "csv", "xlsx", "csv", "xlsx"]
+    assert all(size > 20 for _, size in got), got
+    assert "Traceback" not in page.inner_text("body")
+
+
+def _sidebar_select(page, label: str, option: str) -> None:
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+    wait_idle(page)
+
+
+def test_a_reload_keeps_the_user_signed_in_on_the_same_page_area_and_period(browser, server):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        login(page, server, "office", F.PASSWORD)
+        open_page(page, "coverage")
+        _sidebar_select(page, "村/社区", "甲村")
+        _sidebar_select(page, "时段", "本月")
+        page.wait_for_url(lambda u: "period=month" in u, timeout=30_000)
+        assert "/coverage?" in page.url and f"area={F.V11}" in page.url
+        cookie = [c for c in ctx.cookies() if c["name"] == "lianxin_session"]
+        assert cookie and cookie[0]["sameSite"] == "Strict" and F.PASSWORD not in cookie[0]["value"]
+
+        page.reload()
+        page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+        page.get_by_text("在册户数").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        page.screenshot(path=str(OUT / "trust-reload.png"))
+        sidebar = page.inner_text("[data-testid='stSidebar']")
+        assert "一镇 › 甲村" in sidebar and "2026-11-01 至 2026-11-22" in sidebar and "退出登录" in sidebar
+        assert page.get_by_label("密码").count() == 0                    # no login form
+
+        # a bookmark to a page that does not exist, and to an area outside the office's township
+        page.goto(server + "/nosuchpage")
+        page.get_by_text("没有“nosuchpage”这个页面").wait_for(timeout=30_000)
+        assert "Page not found" not in page.inner_text("body")
+        page.screenshot(path=str(OUT / "trust-unknown-page.png"))
+        page.goto(server + f"/coverage?area={F.T2}")
+        page.get_by_text("这个区域不在您的负责范围内").wait_for(timeout=30_000)
+        assert "一镇" in page.inner_text("[data-testid='stSidebar']")
+
+        # logout: the login form, also after a reload, and the old token opens nothing any more
+        old = [c for c in ctx.cookies() if c["name"] == "lianxin_session"]
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_label("密码").wait_for(timeout=30_000)
+        page.reload()
+        page.get_by_label("密码").wait_for(timeout=30_000)
+        other = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        try:
+            other.add_cookies(old)
+            p2 = other.new_page()
+            p2.goto(server + "/coverage")
+            p2.get_by_label("密码").wait_for(timeout=30_000)
+            assert "Page not found" not in p2.inner_text("body")
+        finally:
+            other.close()
+    finally:
+        ctx.close()
+
+
+def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server):
+    """A map half below the fold: the first click once made the page jump (Leaflet focused the map
+    and the browser scrolled it into view between press and release), so the click was lost."""
+    login(page, server, "admin", F.PASSWORD)
+    open_page(page, "coverage")
+    page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+    frame = None
+    for _ in range(60):
+        frame = next((f for f in page.frames if f.evaluate("() => !!(window.map && window.map.eachLayer)")
+                      if f != page.main_frame), None)
+        if frame:
+            break
+        page.wait_for_timeout(500)
+    assert frame is not None
+    element = frame.frame_element()
+    # put the map's top 220 px above the bottom of the window: most of it below the fold
+    top = element.bounding_box()["y"]
+    page.evaluate("dy => document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, dy)", top - (900 - 220))
+    page.wait_for_timeout(500)
+    box = element.bounding_box()
+    assert 600 < box["y"] < 720, box
+    xy = frame.evaluate("""() => { const m = window.map; const p = m.latLngToContainerPoint([30.19, 107.05]);
+                                  const r = m._container.getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""")
+    x, y = box["x"] + xy[0], box["y"] + xy[1]
+    assert y < 890, (x, y)                                   # the point clicked is on screen
+    page.mouse.click(x, y)
+    wait_idle(page)
+    page.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']", has_text="一镇").first.wait_for(
+        timeout=15_000)
+    page.screenshot(path=str(OUT / "trust-first-click.png"))
+
+
+def test_the_grid_leaders_phone(browser, server):
+    """390×844: the sidebar closes after choosing a page, the map's legend starts folded, a saved
+    visit's "已登记" is on screen without scrolling, and a future date is refused, not saved as today."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server)
+        page.get_by_label("用户名").fill("grid_leader")
+        page.get_by_label("密码").fill(F.PASSWORD)
+        page.get_by_label("密码").press("Enter")
+        page.get_by_text("走访天数").first.wait_for(timeout=30_000)
+        wait_idle(page)
+
+        # the sidebar: open it, choose a page, and it is out of the way
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
+                               ".getAttribute('data-collapsed') === 'false'", timeout=10_000)
+        page.locator("[data-testid='stSidebarNav'] a[href$='/coverage']").click()
+        page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
+                               ".getAttribute('data-collapsed') === 'true'", timeout=15_000)
+        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
+                               ".getBoundingClientRect().right <= 1", timeout=15_000)   # slid away
+
+        # the legend of the grid's map: folded to its title, the map free
+        folded = None
+        for _ in range(60):
+            for f in page.frames:
+                try:
+                    folded = f.evaluate("() => { const d = document.querySelector('.lx-legend');"
+                                        " return d ? !d.open : null; }")
+                except Exception:
+                    continue
+                if folded is not None:
+                    break
+            if folded is not None:
+                break
+            page.wait_for_timeout(500)
+        assert folded is True
+        page.screenshot(path=str(OUT / "trust-phone-coverage.png"))
+
+        # back to the week, record a visit with the save button at the bottom of the screen
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.locator("[data-testid='stSidebarNav'] a", has_text="本周走访").click()    # their home page
+        page.get_by_text("走访天数").first.wait_for(timeout=30_000)
+        wait_idle(page)
+        save = page.get_by_role("button", name="保存走访")
+        save.scroll_into_view_if_needed()
+        main = "document.querySelector('[data-testid=\"stMain\"]')"
+        dy = save.bounding_box()["y"] - (844 - 70)
+        page.evaluate(f"dy => {main}.scrollBy(0, dy)", dy)
+        page.wait_for_timeout(300)
+        picker = page.locator("[data-testid='stSelectbox']").filter(has_text="走访户")
+        picker.click()
+        page.get_by_role("option", name="李四", exact=False).first.click()
+        page.wait_for_timeout(300)
+        page.evaluate(f"dy => {main}.scrollBy(0, dy)", save.bounding_box()["y"] - (844 - 70))
+        assert 700 < save.bounding_box()["y"] < 844
+        save.click()
+        done = page.get_by_text("已登记").first
+        done.wait_for(timeout=30_000)
+        wait_idle(page)
+        shown = [b for b in (page.get_by_text("已登记").nth(i).bounding_box()
+                             for i in range(page.get_by_text("已登记").count())) if b]
+        page.screenshot(path=str(OUT / "trust-phone-saved.png"))
+        assert any(0 <= b["y"] and b["y"] + b["height"] <= 844 for b in shown), shown
+
+        # a future date: refused with a sentence, nothing saved as today
+        save.scroll_into_view_if_needed()
+        picker.click()
+        page.get_by_role("option", name="张三", exact=False).first.click()
+        date = page.locator("[data-testid='stDateInput'] input").first
+        date.fill("2026-11-25")
+        date.press("Enter")
+        save.click()
+        page.get_by_text("不能登记将来的走访").first.wait_for(timeout=30_000)
+        shown = [b for b in (page.get_by_text("不能登记将来的走访").nth(i).bounding_box()
+                             for i in range(page.get_by_text("不能登记将来的走访").count())) if b]
+        assert any(0 <= b["y"] and b["y"] + b["height"] <= 844 for b in shown), shown
+        page.screenshot(path=str(OUT / "trust-phone-future.png"))
+        assert "Traceback" not in page.inner_text("body")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
+    finally:
+        ctx.close()

@@ -1,0 +1,205 @@
+"""Signed-in across reloads, and links that open the same page, area and period.
+
+- **The session**: at sign-in the browser gets a signed, expiring token (auth/session.py) in a
+  cookie (``lianxin_session``: ``SameSite=Strict``, ``Secure`` over HTTPS, the app's path, at most
+  :data:`auth.session.LIFETIME_HOURS`). A reload opens a new Streamlit session; its first run reads
+  the cookie (``st.context.cookies``) and, if the token is still good, signs the same user in
+  again. The token is never in the URL (a link or a screenshot does not carry it). Logout ends
+  the token in the database, for every process, and removes the cookie.
+- **The link**: the page is the URL's path; the area and the period are query parameters
+  (``?area=500155001000&period=month``, or ``period=custom&from=…&to=…``), written on every run
+  and read once when a browser session starts — checked against the user's scope first.
+- **Unknown pages** get a page of their own with a sentence in the user's language instead of
+  Streamlit's English "Page not found" dialog (a page the role may not open says so).
+
+Streamlit can read cookies but not set them; the cookie is written by a two-line script in an
+``st.html`` element (no component, nothing fetched from the network).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from typing import Any, Callable
+
+import streamlit as st
+
+from auth import session as S
+from ui import common as C
+from ui.common import t
+
+log = logging.getLogger("lianxin")
+
+COOKIE = "lianxin_session"
+#: How often a page run records that the session is in use (its idle window starts again).
+TOUCH_SECONDS = 60
+_URL_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+
+# ----------------------------------------------------------------------------- the token
+
+def browser_token() -> str | None:
+    """The token the browser sent when this Streamlit session began (None without one)."""
+    try:
+        return st.context.cookies.get(COOKIE)
+    except Exception:  # no browser (AppTest, bare mode)
+        return None
+
+
+def restore(con: Any) -> Any:
+    """The user of the browser's token, signed in again (a reload), or None."""
+    token = browser_token()
+    if not token or token == st.session_state.get("session_ended"):
+        return None
+    user = S.verify(con, token)
+    if user is None:
+        return None
+    S.touch(con, token)
+    st.session_state["session_token"] = token
+    st.session_state["session_touched"] = dt.datetime.now()
+    return user
+
+
+def started(con: Any, user: Any) -> None:
+    """After a sign-in with a password: a new token, sent to the browser on this run's way out."""
+    token = S.issue(con, user.name)
+    st.session_state["session_token"] = token
+    st.session_state["session_touched"] = dt.datetime.now()
+    st.session_state["cookie_pending"] = token
+
+
+def still_valid(con: Any) -> bool:
+    """Once a minute: record the use, and check the token still holds (a logout in another tab,
+    a disabled account). False when it does not — the user is then signed out."""
+    token = st.session_state.get("session_token")
+    if token is None:
+        return True                      # signed in another way (single sign-on, tests)
+    last = st.session_state.get("session_touched")
+    now = dt.datetime.now()
+    if last is not None and (now - last).total_seconds() < TOUCH_SECONDS:
+        return True
+    st.session_state["session_touched"] = now
+    if S.verify(con, token) is None:
+        for k in ("user", "session_token", "login_at", "last_seen", "area", "link_read"):
+            st.session_state.pop(k, None)
+        return False
+    S.touch(con, token)
+    return True
+
+
+def ended(con: Any) -> None:
+    """Logout: the token is refused from now on and the browser forgets it."""
+    token = st.session_state.pop("session_token", None)
+    if token:
+        S.end(con, token)
+        st.session_state["session_ended"] = token      # the cookie read at page load is stale now
+    st.session_state["cookie_pending"] = ""
+
+
+def send_cookie() -> None:
+    """Write (or, after a logout, remove) the cookie in the browser, once."""
+    token = st.session_state.pop("cookie_pending", None)
+    if token is None:
+        return
+    base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
+    age = int(S.LIFETIME_HOURS * 3600) if token else 0
+    value = json.dumps(f"{COOKIE}={token}; Path={base}; Max-Age={age}; SameSite=Strict")
+    n = st.session_state["cookie_writes"] = st.session_state.get("cookie_writes", 0) + 1   # never the same element twice
+    script = (f"<script>/* {n} */ document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');"
+              f"</script>")
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True)
+
+
+# ----------------------------------------------------------------------------- pages by URL
+
+def requested_page() -> str | None:
+    """The page name the browser asked for (the URL's path), if any."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        name = get_script_run_ctx().pages_manager.intended_page_name
+    except Exception:
+        return None
+    return name if name and _URL_PATH.match(name) else None
+
+
+def stand_ins(known: set[str], render: Callable[[], None], title: str) -> list:
+    """A hidden page at the requested URL when no page of ``known`` has it: it runs ``render``
+    (the login form, or a sentence) instead of Streamlit's English "Page not found" dialog.
+    A page and its stand-in share their URL, so once signed in the same link opens the real page."""
+    name = requested_page()
+    if name is None or name in known:
+        return []
+    return [st.Page(render, title=title, url_path=name, visibility="hidden")]
+
+
+def unknown_page(all_pages: dict[str, str]) -> Callable[[], None]:
+    """The body of the stand-in page for a signed-in user: which page it was and what to do."""
+    def render() -> None:
+        name = requested_page() or ""
+        st.title(t("app.title"))
+        if name in all_pages:
+            st.warning(t("app.no_permission_page", page=t(all_pages[name])))
+        else:
+            st.warning(t("app.page_not_found", page=name))
+    return render
+
+
+# ----------------------------------------------------------------------------- area and period in the URL
+
+def read_link(con: Any, user: Any) -> None:
+    """Once per browser session: the area and period of the URL (a reload, a bookmark), the area
+    only when it lies in the user's scope; otherwise the page says it is outside their areas."""
+    if st.session_state.get("link_read"):
+        return
+    st.session_state["link_read"] = True
+    q = st.query_params
+    code = q.get("area")
+    if code:
+        from auth.scope import in_scope
+
+        if in_scope(con, user, code) and _exists(con, code):
+            C.set_area(code)
+        else:
+            st.session_state["link_refused"] = code
+    kind = q.get("period")
+    if kind in C.PERIODS:
+        rng = None
+        if kind == "custom":
+            try:
+                rng = (dt.date.fromisoformat(q.get("from", "")), dt.date.fromisoformat(q.get("to", "")))
+            except ValueError:
+                kind, rng = None, None
+            if rng is not None and rng[0] > rng[1]:
+                kind, rng = None, None
+        if kind:     # the sidebar's widgets start from these (their own keys are theirs to set)
+            st.session_state["link_period_kind"] = kind
+            if rng is not None:
+                st.session_state["period"] = rng
+
+
+def _exists(con: Any, code: str) -> bool:
+    from store import db
+
+    return db.execute(con, "area_get", code=code).fetchone() is not None
+
+
+def refused_notice() -> None:
+    """The usual sentence when a link pointed at an area outside the user's scope (once)."""
+    if st.session_state.pop("link_refused", None):
+        st.error(t("empty.out_of_scope"))
+
+
+def write_link(area: Any, top: Any, kind: str, rng: tuple[dt.date, dt.date]) -> None:
+    """Put the selected area and period into the URL (only what differs from the defaults)."""
+    want: dict[str, str] = {}
+    if area.code is not None and area != top:
+        want["area"] = area.code
+    if kind != "year":
+        want["period"] = kind
+    if kind == "custom":
+        want["from"], want["to"] = rng[0].isoformat(), rng[1].isoformat()
+    if {k: st.query_params.get(k) for k in st.query_params} != want:
+        st.query_params.from_dict(want)
