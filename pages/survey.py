@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import survey as S
-from i18n import column_labels, fmt_int, fmt_pct
+from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct, fmt_points
 from ingest import preview
 from ingest.errors import ImportFailed
 from ui import common as C
@@ -64,22 +64,21 @@ def results_section(month: dt.date) -> None:
     m2.metric(t("survey.metric.response_rate"), fmt_pct(reached / sampled if sampled else None, lang),
               help=t("survey.metric.response_help", reached=fmt_int(reached, lang), sampled=fmt_int(sampled, lang)))
     m3.metric(t("survey.metric.satisfaction"), fmt_pct(satisfied / answered if answered else None, lang),
-              delta=None if not answered else t("coverage_page.delta_points",
-                                                 delta=f"{(satisfied / answered - bench) * 100:+.1f}"),
+              delta=fmt_points(satisfied / answered - bench, lang) if answered else None, delta_arrow="off",
               help=t("survey.metric.satisfaction_help", low=fmt_pct(lo, lang), high=fmt_pct(hi, lang),
                      n=fmt_int(answered, lang)))
     m4.metric(t("survey.metric.benchmark"), fmt_pct(bench, lang), help=t("survey.metric.benchmark_help"))
     cols = ["name", "sampled", "recorded", "reached", "response_rate", "answered", "satisfied", "satisfaction",
             "ci_low", "ci_high", "benchmark", "code"]
     heads = _labels(cols)
-    st.dataframe(res[cols], hide_index=True, width="stretch", key=f"{KEY}.results",
+    shares = ("response_rate", "satisfaction", "ci_low", "ci_high", "benchmark")
+    shown = res[cols].copy()
+    for c in shares:                        # written "93.2 %" as on every page (i18n.PCT_FORMAT)
+        shown[c] = shown[c].astype(float) * 100
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{KEY}.results",
                  column_config={
                      "name": st.column_config.TextColumn(heads["name"], pinned=True),
-                     "response_rate": st.column_config.NumberColumn(heads["response_rate"], format="percent"),
-                     "satisfaction": st.column_config.NumberColumn(heads["satisfaction"], format="percent"),
-                     "ci_low": st.column_config.NumberColumn(heads["ci_low"], format="percent"),
-                     "ci_high": st.column_config.NumberColumn(heads["ci_high"], format="percent"),
-                     "benchmark": st.column_config.NumberColumn(heads["benchmark"], format="percent"),
+                     **{c: st.column_config.NumberColumn(heads[c], format=PCT_FORMAT) for c in shares},
                      **{c: st.column_config.NumberColumn(heads[c], format="localized")
                         for c in ("sampled", "recorded", "reached", "answered", "satisfied")},
                      "code": st.column_config.TextColumn(heads["code"]),

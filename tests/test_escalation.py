@@ -89,7 +89,7 @@ def test_reason_text_in_both_languages(history):
     wl = E.watch_list(con, TODAY)
     reasons = wl.petitions.set_index("id").loc["QD", "reasons"]
     assert E.reason_text(reasons, "zh") == "办结不满意 +3；集体访 6 人 +2；土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1"
-    assert E.reason_text(reasons, "en").startswith("closed unsatisfied +3; group of 6 +2; 土地征收: 66.7% escalated")
+    assert E.reason_text(reasons, "en").startswith("closed unsatisfied +3; group of 6 +2; 土地征收: 66.7 % escalated")
 
 
 def test_weights_are_rules(history):

@@ -366,7 +366,7 @@ def test_survey_page_for_the_administrator(county, monkeypatch):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["全县满意率"] == "50.0 %" and metrics["应答率"] == "2.5 %"
     res = at.dataframe[0].value.set_index("code")
-    assert res.loc[F.T2, "satisfaction"] == 0.5
+    assert res.loc[F.T2, "satisfaction"] == 50.0                             # shares shown × 100, "50.0 %"
 
 
 def test_survey_page_for_the_leader_shows_results_only(county, monkeypatch):
