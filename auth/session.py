@@ -130,3 +130,10 @@ def end(con: Any, token: str | None, now: dt.datetime | None = None) -> None:
     parts = _parts(token)
     if parts is not None:
         db.execute(con, "session_end", token_hash=_hash(parts[0]), now=now or utc_now())
+
+
+def end_all(con: Any, user_name: str, now: dt.datetime | None = None) -> None:
+    """End every session of ``user_name`` (its password changed): each app process signs that user
+    out at its next check (``ui.session.still_valid``, at most a minute later), a reload asks for
+    the new password."""
+    db.execute(con, "session_end_user", user_name=user_name, now=now or utc_now())

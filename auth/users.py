@@ -367,7 +367,8 @@ def has_demo_accounts(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: Any = "admin") -> None:
-    """Set a new password (audited as ``user_passwd``); also clears the account's login delay.
+    """Set a new password (audited as ``user_passwd``); also clears the account's login delay and
+    ends every session signed in with the old one (:func:`auth.session.end_all`).
 
     Raises
     ------
@@ -382,6 +383,9 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor
     with audit.atomic(con):
         db.execute(con, "auth_user_set_password", user_name=name, password_hash=pw_hash)
         throttle.clear_account(con, name)
+        from auth import session   # sessions import users: imported here, not at the top
+
+        session.end_all(con, name)
         audit.record(con, _actor_name(actor), "user_passwd", detail=name)
 
 

@@ -24,3 +24,7 @@ UPDATE sessions SET ended_at = $now WHERE token_hash = $token_hash AND ended_at 
 -- name: session_prune!
 -- Sessions that can no longer be used and ended or expired before $before.
 DELETE FROM sessions WHERE expires_at < $before OR ended_at < $before;
+
+-- name: session_end_user!
+-- Every open session of an account (its password was changed): each process refuses them on its next check.
+UPDATE sessions SET ended_at = $now WHERE user_name = $user_name AND ended_at IS NULL;

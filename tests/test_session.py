@@ -59,6 +59,15 @@ def test_a_disabled_user_is_refused(con):
     assert S.verify(con, token, now=T0) is None
 
 
+def test_a_new_password_ends_every_session_of_that_account(con):
+    token = S.issue(con, "office")
+    other_user = S.issue(con, "leader")
+    users.set_password(con, "office", "another-harbor-lamp-77")
+    assert S.verify(con, token) is None
+    assert S.verify(con, other_user).name == "leader"          # nobody else is signed out
+    assert S.verify(con, S.issue(con, "office")).name == "office"   # signing in again works
+
+
 def test_any_process_on_the_same_database_accepts_the_token(tiny):
     """The secret is in the database, nothing in the process: another connection checks the token."""
     con, path = tiny
