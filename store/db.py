@@ -27,6 +27,8 @@ import aiosql
 import duckdb
 import pandas as pd
 
+from store import version as data_version
+
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 QUERIES = ROOT / "queries"
@@ -246,7 +248,11 @@ def migrate(con: Any) -> int:
     Returns the schema version after migrating.
     """
     if store_of(con) == POSTGRES:
-        return con.migrate(migrations(POSTGRES))
+        before = con.schema_version(), len(con.applied())
+        current = con.migrate(migrations(POSTGRES))
+        if (current, len(con.applied())) != before:
+            data_version.bump(con)      # a migration may change what the figures read
+        return current
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
     current = schema_version(con)
@@ -265,6 +271,7 @@ def migrate(con: Any) -> int:
             raise
         current, changed = max(current, version), True
     if changed:
+        data_version.bump(con)      # a migration may change what the figures read
         # DuckDB 1.5 cannot replay some ALTER TABLEs (on tables with a nextval() default) from its
         # write-ahead log: write the migrated schema into the file now (duckdb/duckdb#18259).
         con.execute("CHECKPOINT")
@@ -283,8 +290,16 @@ def transaction(con: Any) -> Iterator[Any]:
     connection keeps one server connection for the whole transaction.
     """
     if store_of(con) == POSTGRES:
-        with con.transaction():
-            yield con
+        outermost = not con.in_transaction
+        try:
+            with con.transaction():
+                yield con
+        except BaseException:
+            if outermost:
+                data_version.rolled_back(con)
+            raise
+        if outermost:
+            data_version.committed(con)     # after the COMMIT: store/version.py
         return
     key = id(con)
     if key in _OPEN:
@@ -297,10 +312,12 @@ def transaction(con: Any) -> Iterator[Any]:
     except BaseException:
         _OPEN.discard(key)
         con.execute("ROLLBACK")
+        data_version.rolled_back(con)
         raise
     else:
         _OPEN.discard(key)
         con.execute("COMMIT")
+        data_version.committed(con)     # after the COMMIT: store/version.py
 
 
 @contextmanager
@@ -384,8 +401,13 @@ def execute(con: Any, name: str, **params: Any) -> Any:
     store = store_of(con)
     text, p = _params(name, params, store)
     if store == POSTGRES:
-        return con.run_named(name, text, p, retry=not is_write(name))
-    return con.execute(text, p) if p else con.execute(text)
+        cur = con.run_named(name, text, p, retry=not is_write(name))
+        in_transaction = con.in_transaction
+    else:
+        cur = con.execute(text, p) if p else con.execute(text)
+        in_transaction = id(con) in _OPEN
+    data_version.wrote(con, name, in_transaction=in_transaction)    # a write moves the data's version
+    return cur
 
 
 def df(con: Any, name: str, **params: Any) -> pd.DataFrame:

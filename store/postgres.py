@@ -673,6 +673,11 @@ class PgConnection:
         """Another handle on the same database and pool."""
         return PgConnection(self._pg, root=False, reader=self._reader)
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this handle is inside a transaction (its statements commit together)."""
+        return self._in_tx
+
     def for_reports(self) -> "PgConnection":
         """A handle whose named reads outside a transaction go to the streaming replica of
         ``$LIANXIN_DB_REPLICA`` (this same handle when none is set); writes and transactions
@@ -834,7 +839,7 @@ class PgConnection:
         each in a transaction holding an advisory lock, so that several processes starting at once
         migrate once."""
         current = self.schema_version()
-        applied = self._applied()
+        applied = self.applied()
         for version, path in migrations:
             if version in applied:
                 continue
@@ -854,7 +859,8 @@ class PgConnection:
             current = max(current, version)
         return current
 
-    def _applied(self) -> set[int]:
+    def applied(self) -> set[int]:
+        """The migrations this database has had."""
         if not self.schema_version():
             return set()
         return {int(r[0]) for r in self._run("SELECT version FROM schema_version", None).fetchall()}
