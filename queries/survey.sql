@@ -42,7 +42,7 @@ SELECT a.code AS township_code, a.name,
        coalesce(p.eligible, 0) AS eligible,
        CAST(round(coalesce(p.known_members, 0)
             + (coalesce(p.households, 0) - coalesce(p.known, 0))
-              * CASE WHEN coalesce(p.known, 0) > 0 THEN CAST(p.known_members AS DOUBLE) / p.known ELSE 1 END)
+              * CASE WHEN coalesce(p.known, 0) > 0 THEN CAST(p.known_members AS FLOAT8) / p.known ELSE 1 END)
             AS INTEGER) AS residents
 FROM areas a
 LEFT JOIN per p ON p.township_code = a.code

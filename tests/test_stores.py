@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,12 +97,20 @@ def _frames(tmp_path: Path) -> dict[str, list[pd.DataFrame]]:
         con = connect(spec)
         try:
             _reimport(con)
+            from analytics import survey      # the month's sample and strata (survey_new_*)
+
+            survey.draw(con, "2026-11", actor="test")
         finally:
             con.close()
     finally:
         mp.undo()
     world = generate(load_outline(OUTLINE), households=200, seed=1, today=dt.date(2026, 11, 22),
                      townships=2, villages_per_township=2, grids_per_village=2)
+    from demo.generate import survey_answers
+
+    sample = pd.DataFrame({"township_code": ["T"], "household_code": ["H"], "position": [1]})
+    seen["demo_survey_responses"] = [survey_answers(sample, [1], dt.date(2026, 11, 1), dt.date(2026, 11, 22),
+                                                    np.random.default_rng(0))]
     for name, frame in (("demo_households", world.households), ("demo_staff", world.staff),
                         ("demo_staff_grids", world.staff_grids), ("demo_pairings", world.pairings),
                         ("demo_visits", world.visits), ("demo_petitions", world.petitions)):

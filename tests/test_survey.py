@@ -32,10 +32,10 @@ TODAY = D(2026, 12, 20)
 def grow(con) -> None:
     con.execute(f"""INSERT INTO households (code, head_name, phone, grid_code, status, members)
                     SELECT 'N' || lpad(CAST(i AS VARCHAR), 4, '0'), '住户' || i, '139' || lpad(CAST(i AS VARCHAR), 8, '0'),
-                           '{F.G111}', 'active', 2 FROM range(1500) t(i)""")
+                           '{F.G111}', 'active', 2 FROM generate_series(0, 1499) t(i)""")
     con.execute(f"""INSERT INTO households (code, head_name, phone, grid_code, status, members)
                     SELECT 'M' || lpad(CAST(i AS VARCHAR), 4, '0'), '住户' || i, '137' || lpad(CAST(i AS VARCHAR), 8, '0'),
-                           '{F.G211}', 'active', 3 FROM range(30) t(i)""")
+                           '{F.G211}', 'active', 3 FROM generate_series(0, 29) t(i)""")
     con.execute("UPDATE households SET members = 3 WHERE code IN ('H08', 'H09')")
 
 
