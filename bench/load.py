@@ -355,8 +355,10 @@ def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
     (its postmaster and backends): the database's work is part of a page view's cost, as it is
     inside the one process with DuckDB.
     """
-    from store.cluster import Cluster, Unavailable
-
+    try:
+        from store.cluster import Cluster, Unavailable
+    except ImportError:
+        raise LoadError("这个版本没有 PostgreSQL 存储 / this version has no PostgreSQL store (store/cluster.py)") from None
     try:
         cluster = Cluster(settings={"shared_buffers": "1GB"})
     except Unavailable as e:
