@@ -125,6 +125,7 @@ PAGES = [
     ("pages/responsibility.py", "nav.responsibility", ":material/groups:", None),
     ("pages/household.py", "nav.household", ":material/folder_shared:", None),
     ("pages/import_data.py", "nav.import", ":material/upload_file:", ("admin", "office")),
+    ("pages/survey.py", "nav.survey", ":material/how_to_vote:", ("admin", "leader")),
     ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ("admin",)),
 ]
 
