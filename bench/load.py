@@ -622,7 +622,7 @@ async def _session(browser, base: str, plan: SessionPlan, rec: Record, t_start: 
     try:
         t0 = time.perf_counter()
         try:
-            await page.goto(base, timeout=timeout_ms)
+            await page.goto(base, timeout=timeout_ms, wait_until="commit")   # then wait for the form itself
             await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
             await _idle(page, timeout_ms)      # typed into a form still being drawn, a name can get lost
             rec.add(plan, "login form", t0)
