@@ -820,6 +820,25 @@ def _newest_visit(path: Path) -> dt.date:
     return d or dt.date.today()
 
 
+def _in_own_thread(work: Callable[[], Any]) -> Any:
+    """Run ``work`` in a thread of its own (its own event loop: the caller may be inside one, e.g.
+    Playwright's sync API in a test session) and return its result or raise its error."""
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["value"] = work()
+        except BaseException as e:  # handed to the caller
+            out["error"] = e
+
+    th = threading.Thread(target=run)
+    th.start()
+    th.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
 def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
              duration: float, think: float, rounds: int, seed: int, timeout_s: float,
              log: Callable[[str], None], **about: Any) -> dict[str, Any]:
@@ -831,7 +850,8 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
         cpu0, client0 = cpu_seconds(server.roots), client_cpu_seconds(server.roots)
         t0 = time.monotonic()
         with PeakMemory(server.roots) as mem:
-            asyncio.run(_drive(server.url, plans, rec, duration, rounds, think, seed, timeout_s * 1000, log))
+            _in_own_thread(lambda: asyncio.run(_drive(server.url, plans, rec, duration, rounds, think, seed,
+                                                      timeout_s * 1000, log)))
         wall = time.monotonic() - t0
         cpu = cpu_seconds(server.roots) - cpu0
         client = client_cpu_seconds(server.roots) - client0
