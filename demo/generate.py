@@ -104,7 +104,9 @@ def load_outline(path: str | Path) -> shapely.Geometry:
 
     Examples
     --------
-    >>> outline = load_outline("data/boundaries/500155-liangping-gcj02.geojson")  # doctest: +SKIP
+    >>> outline = load_outline("data/boundaries/500155-liangping-gcj02.geojson")
+    >>> outline.geom_type, [round(v, 1) for v in outline.bounds]
+    ('Polygon', [107.4, 30.4, 108.1, 30.9])
     """
     from gis.datum import geometry_to_wgs84
 
@@ -477,7 +479,9 @@ def generate(
     --------
     >>> world = generate(load_outline("data/boundaries/500155-liangping-gcj02.geojson"),
     ...                  households=3000, townships=4, villages_per_township=3,
-    ...                  grids_per_village=3)  # doctest: +SKIP
+    ...                  grids_per_village=3)
+    >>> len(world.households), len(world.townships), len(world.villages)
+    (3000, 4, 12)
     """
     rng = np.random.default_rng(seed)
     say = progress or (lambda f, m: None)

@@ -112,7 +112,3 @@ def test_gi_bin_labels():
     assert gi_bin_label(-2, "en") == "Cold spot (95 % confidence)"
     assert gi_bin_label(None) == "无数据"
 
-
-def test_doctests():
-    import doctest
-    assert doctest.testmod(i18n).failed == 0

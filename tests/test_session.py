@@ -81,8 +81,3 @@ def test_any_process_on_the_same_database_accepts_the_token(tiny):
     finally:
         other.close()
 
-
-def test_doctests():
-    import doctest
-
-    assert doctest.testmod(S).failed == 0
