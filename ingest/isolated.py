@@ -17,11 +17,14 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -31,6 +34,8 @@ from .errors import ImportFailed
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_MB = 3072
 CPU_SECONDS = 300
+#: How long the child may sit at its memory limit before it is stopped (it did not die by itself).
+STUCK_SECONDS = 3
 
 Progress = Callable[[float, str], None]
 
@@ -87,22 +92,20 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
         proc = subprocess.Popen([sys.executable, "-m", "ingest.isolated", str(job)], cwd=str(ROOT), env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert proc.stdout is not None
-        for line in proc.stdout:
-            try:
-                f_, msg = json.loads(line)
-            except (ValueError, TypeError):
-                continue
-            if progress:
-                progress(float(f_), str(msg))
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
+        stuck = _watch(proc, mb << 20, lines, progress)
         _, err = proc.communicate()
         name = Path(path).name
+        if stuck:
+            err = b"MemoryError"               # stopped at its memory limit without dying by itself
         if out.exists():
             with open(out, "rb") as f:
                 result = pickle.load(f)
             if "error" in result:
                 raise ImportFailed(result["error"])
             return result["read"]
-        if proc.returncode == -signal.SIGXCPU or proc.returncode == -signal.SIGKILL:
+        if proc.returncode == -signal.SIGXCPU or (proc.returncode == -signal.SIGKILL and not stuck):
             raise ImportFailed(f"{name}: 读取超过 {sec} 秒仍未完成，已停止；请拆分文件后再导入 / reading took longer "
                                f"than {sec} s and was stopped: split the file")
         tail = (err or b"").decode("utf-8", "replace").lower()
@@ -115,6 +118,44 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
                            f"(exit {proc.returncode}); nothing was written")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _watch(proc: subprocess.Popen, limit: int, lines: "queue.Queue[bytes]", progress: Progress | None) -> bool:
+    """Pass the child's progress on until it ends. Returns True when it was killed because it sat at
+    its memory limit for :data:`STUCK_SECONDS` — CPython can spin instead of raising MemoryError
+    when the address space is exhausted while an exception is being handled."""
+    at_limit_since = None
+    while True:
+        try:
+            line = lines.get(timeout=0.25)
+        except queue.Empty:
+            line = None
+        if line is not None:
+            try:
+                f_, msg = json.loads(line)
+                if progress:
+                    progress(float(f_), str(msg))
+            except (ValueError, TypeError):
+                pass
+            continue
+        if proc.poll() is not None:
+            return False
+        if _address_space(proc.pid) >= limit * 0.98:
+            at_limit_since = at_limit_since or time.monotonic()
+            if time.monotonic() - at_limit_since > STUCK_SECONDS:
+                proc.kill()
+                return True
+        else:
+            at_limit_since = None
+
+
+def _address_space(pid: int) -> int:
+    """The child's virtual memory size in bytes (Linux /proc; 0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 # ----------------------------------------------------------------------------- the child

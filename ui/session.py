@@ -66,7 +66,7 @@ def started(con: Any, user: Any) -> None:
     token = S.issue(con, user.name)
     st.session_state["session_token"] = token
     st.session_state["session_touched"] = dt.datetime.now()
-    st.session_state["cookie_pending"] = token
+    st.session_state["cookie_value"] = token
 
 
 def still_valid(con: Any) -> bool:
@@ -94,19 +94,22 @@ def ended(con: Any) -> None:
     if token:
         S.end(con, token)
         st.session_state["session_ended"] = token      # the cookie read at page load is stale now
-    st.session_state["cookie_pending"] = ""
+    st.session_state["cookie_value"] = ""
 
 
 def send_cookie() -> None:
-    """Write (or, after a logout, remove) the cookie in the browser, once."""
-    token = st.session_state.pop("cookie_pending", None)
+    """Write (or, after a logout, remove) the cookie in the browser.
+
+    The script is part of every run from the sign-in (or logout) on, with the same text for the
+    same token: a run interrupted by the next click (a busy server) cannot lose it, and an
+    unchanged element is not run again by the browser."""
+    token = st.session_state.get("cookie_value")
     if token is None:
         return
     base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
     age = int(S.LIFETIME_HOURS * 3600) if token else 0
     value = json.dumps(f"{COOKIE}={token}; Path={base}; Max-Age={age}; SameSite=Strict")
-    n = st.session_state["cookie_writes"] = st.session_state.get("cookie_writes", 0) + 1   # never the same element twice
-    script = (f"<script>/* {n} */ document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');"
+    script = (f"<script>document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');"
               f"</script>")
     with st.sidebar:
         st.html(script, unsafe_allow_javascript=True)
