@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 import duckdb
 import geopandas as gpd
@@ -20,6 +20,9 @@ import shapely
 
 from analytics import reports
 from store import db
+
+if TYPE_CHECKING:  # gis.maps draws (it imports streamlit): imported where a map is built
+    from gis import maps
 
 LEVELS = ("county", "township", "village", "grid")
 #: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
@@ -31,10 +34,6 @@ MAX_POINTS = 500
 MAX_LIST_ROWS = 5000
 TREND_MONTHS = 12
 
-#: Colours of the coverage scale (ColorBrewer YlGn, 7 classes; the darkest is "benchmark reached").
-COVERAGE_COLORS = ["#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32"]
-#: Breaks below the benchmark.
-LOWER_BREAKS = (0.0, 0.5, 0.7, 0.85, 0.9, 0.95)
 NO_DATA_COLOR = "#bdbdbd"
 
 DUE_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since", "tags", "phone", "address"]
@@ -233,34 +232,7 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     return g.reset_index(drop=True)
 
 
-class CoverageClasses(NamedTuple):
-    bins: list[float]
-    colors: list[str]
-
-
-def coverage_classes(benchmark: float = 0.978) -> CoverageClasses:
-    """Sequential classes with the benchmark as a break; the darkest class is "benchmark reached".
-
-    Examples
-    --------
-    >>> c = coverage_classes(0.978)
-    >>> c.bins
-    [0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 0.978, 1.0]
-    >>> len(c.colors), c.colors[-1]
-    (7, '#005a32')
-    >>> coverage_classes(0.9).bins
-    [0.0, 0.5, 0.7, 0.85, 0.9, 1.0]
-    """
-    b = float(benchmark)
-    if not (0.0 < b <= 1.0):
-        b = 0.978
-    lower = [x for x in LOWER_BREAKS if x < b]
-    top = 1.0 if b < 1.0 else 1.0 + 1e-9
-    bins = lower + [b, top]
-    return CoverageClasses(bins, COVERAGE_COLORS[-(len(bins) - 1):])
-
-
-def legend_items(classes: CoverageClasses, lang: str = "zh") -> list[tuple[str, str]]:
+def legend_items(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, str]]:
     """(colour, label) pairs for the legend, in the page's language, grey "no households" last."""
     from i18n import t
 
@@ -284,7 +256,7 @@ def legend_items(classes: CoverageClasses, lang: str = "zh") -> list[tuple[str, 
     return items
 
 
-def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping[str, str],
+def build_map(frame: gpd.GeoDataFrame, classes: maps.Classes, labels: Mapping[str, str],
               due: pd.DataFrame | None = None, lang: str = "zh", tiles: str | None = None,
               legend_title: str = "入户覆盖率", points_name: str | None = None):
     """The folium map: the choropleth of ``frame`` (from :func:`map_frame`) and the due households' points.

@@ -352,34 +352,33 @@ def escalated(petitions_df: pd.DataFrame) -> pd.DataFrame:
 def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date) -> pd.Series:
     """Which petitions are overdue as of ``today`` (past a due date and not replied / not closed).
 
-    The deadlines are those of :func:`analytics.petitions.items` (working days from the official
-    calendar), so the counts match the other pages; without that module, a first approximation:
-    ``reply_working_days`` (rule, 7) Monday–Friday working days after ``received_on``.
+    The deadlines are those of :func:`analytics.petitions.items` (working days counted in
+    :mod:`analytics.calendar`), so the counts match the other pages.
+
+    Returns
+    -------
+    Series of bool aligned with ``petitions_df`` (False for a petition the work list does not hold).
     """
+    from analytics import petitions as P
+
     if petitions_df.empty:
         return pd.Series([], dtype=bool, index=petitions_df.index)
     received = pd.to_datetime(petitions_df["received_on"])
-    try:
-        from analytics import petitions as P
-
-        its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
-        its = its[its["kind"] == "petition"]
-        flags = dict(zip(its["id"], its["overdue"].astype(bool)))
-        return petitions_df["id"].map(flags).fillna(False).astype(bool)
-    except (ImportError, AttributeError, KeyError):
-        pass
-    days = int(db.rule(con, "reply_working_days"))
-    due = np.busday_offset(received.to_numpy(dtype="datetime64[D]"), days, roll="backward")
-    open_ = petitions_df["status"].isin(["received", "in_progress"]).to_numpy(bool)
-    return pd.Series(open_ & (np.datetime64(today, "D") > due), index=petitions_df.index)
+    its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+    its = its[its["kind"] == "petition"]
+    flags = dict(zip(its["id"], its["overdue"].astype(bool)))
+    return petitions_df["id"].map(flags).fillna(False).astype(bool)
 
 
 def repeat_days(con: duckdb.DuckDBPyConnection) -> int:
-    """The repeat-petition window (rule ``repeat_days``, 90 when the rule is missing)."""
-    try:
-        return int(db.rule(con, "repeat_days"))
-    except KeyError:
-        return 90
+    """The repeat-petition window in days (rule ``repeat_days``).
+
+    Raises
+    ------
+    KeyError
+        When the rules table has no ``repeat_days`` (a database older than migration 0002).
+    """
+    return int(db.rule(con, "repeat_days"))
 
 
 # ----------------------------------------------------------------------------- the hottest list

@@ -89,14 +89,10 @@ def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
 
 def bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> Bounds:
     """The plausible ranges of values, from the rules table (migration 0006) and today."""
-    def rule(key: str, default: float) -> float:
-        v = db.one(con, "rule_value", key=key)
-        return float(v) if v is not None else default
-
-    year = int(rule("earliest_record_year", 2000))
+    year = int(db.rule(con, "earliest_record_year"))
     return Bounds(today=today, earliest=dt.date(min(max(year, 1), today.year), 1, 1),
-                  members_max=min(int(rule("household_members_max", 50)), 2**31 - 1),
-                  people_max=min(int(rule("petition_people_max", 1000)), 2**31 - 1))
+                  members_max=min(int(db.rule(con, "household_members_max")), 2**31 - 1),
+                  people_max=min(int(db.rule(con, "petition_people_max")), 2**31 - 1))
 
 
 def _lonlat(records: list[dict[str, Any]], coords: str) -> tuple[np.ndarray, np.ndarray]:

@@ -84,7 +84,7 @@ def test_trend_months():
 
 
 def test_classes_have_the_benchmark_break_and_grey_no_data():
-    c = CP.coverage_classes(0.978)
+    c = maps.coverage_classes(0.978)
     assert 0.978 in c.bins and len(c.colors) <= 7
     assert maps.classify([0.99, 0.977, None], c.bins, c.colors, CP.NO_DATA_COLOR) == [
         c.colors[-1], c.colors[-2], CP.NO_DATA_COLOR]
@@ -92,7 +92,7 @@ def test_classes_have_the_benchmark_break_and_grey_no_data():
     assert items[0] == (c.colors[-1], "达到基准 97.8 %")
     assert items[-1] == (CP.NO_DATA_COLOR, "无数据（没有户）")
     assert "低于 50 %" in [label for _, label in items]
-    assert 0.9 in CP.coverage_classes(0.9).bins and CP.coverage_classes(0.9).bins[-1] == 1.0
+    assert 0.9 in maps.coverage_classes(0.9).bins and maps.coverage_classes(0.9).bins[-1] == 1.0
 
 
 def test_clicked_code():
@@ -145,7 +145,7 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
     assert XSS in due["head_name"].tolist()
     labels = {k: k for k in ["name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "tags"]}
-    m = CP.build_map(frame, CP.coverage_classes(), labels, due=due)
+    m = CP.build_map(frame, maps.coverage_classes(0.978), labels, due=due)
     page = m.get_root().render()
     size = maps.payload_size(m)
     assert size < 40_000, size

@@ -533,7 +533,7 @@ def test_script_name_is_escaped_in_map_tooltips():
                            geometry=[shapely.box(107.0, 30.0, 107.1, 30.1), shapely.box(107.1, 30.0, 107.2, 30.1)],
                            crs="EPSG:4326")
     m = maps.base_map(bounds=gdf.total_bounds)
-    classes = maps.coverage_classes()
+    classes = maps.coverage_classes(0.978)
     bins, colors = getattr(classes, "bins"), getattr(classes, "colors")
     maps.choropleth_layer(m, gdf, "coverage", bins, colors, fields=["name", "coverage"],
                           aliases=["名称", "覆盖率"])
