@@ -20,11 +20,11 @@ import shapely
 
 from analytics import reports
 from store import db
+from vocabulary.areas import child_level
 
 if TYPE_CHECKING:  # gis.maps draws (it imports streamlit): imported where a map is built
     from gis import maps
 
-LEVELS = ("county", "township", "village", "grid")
 #: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
 #: Never send more polygons than this to the browser.
 MAX_POLYGONS = 3000
@@ -37,18 +37,6 @@ TREND_MONTHS = 12
 NO_DATA_COLOR = "#bdbdbd"
 
 DUE_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since", "tags", "phone", "address"]
-
-
-def child_level(level: str) -> str | None:
-    """The level below ``level`` (None below a grid).
-
-    Examples
-    --------
-    >>> child_level("township"), child_level("grid")
-    ('village', None)
-    """
-    i = LEVELS.index(level)
-    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
 
 
 # ----------------------------------------------------------------------------- the numbers

@@ -22,6 +22,7 @@ from scipy.stats import norm
 
 from analytics import reports
 from store import db
+from vocabulary.petitions import ESCALATED_LEVELS  # noqa: F401  (re-exported)
 
 Scope = Sequence[str] | None
 
@@ -42,7 +43,6 @@ PATTERN_COLORS: dict[str, str] = {
 }
 
 #: Levels a petition can reach above the county: escalated petitions.
-ESCALATED_LEVELS = ("city", "province", "national")
 
 #: Sequential colours (ColorBrewer YlOrRd) for petitions per 1,000 households.
 RATE_COLORS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]

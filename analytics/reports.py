@@ -15,13 +15,14 @@ import pandas as pd
 from scipy.stats import norm
 
 from store import db
+from vocabulary.areas import LEVELS
+from vocabulary.visits import VISIT_KINDS
 
 COVERAGE_COLUMNS = ["code", "name", "households", "visited", "coverage"]
 QUOTA_COLUMNS = ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
                  "target_days", "met"]
 UNVISITED_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since"]
 HOTSPOT_COLUMNS = ["code", "name", "households", "petitions", "per_1000", "gi_z", "gi_p", "gi_bin"]
-VISIT_KINDS = ("home", "phone", "meeting", "reception")
 Scope = Sequence[str] | None
 
 
@@ -91,7 +92,7 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     >>> coverage(db.connect(":memory:"), "grid", dt.date(2026, 1, 1), dt.date(2026, 1, 31)).columns.tolist()
     ['code', 'name', 'households', 'visited', 'coverage']
     """
-    _check_level(level, ("county", "township", "village", "grid"))
+    _check_level(level, LEVELS)
     _check_range(date_from, date_to)
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
@@ -145,7 +146,7 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     -------
     DataFrame ``code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin``.
     """
-    _check_level(level, ("township", "village", "grid"))
+    _check_level(level, LEVELS[1:])
     _check_range(date_from, date_to)
     counts = db.df(con, "hotspot_counts", level=level, date_from=date_from, date_to=date_to, scope=None,
                    categories=list(categories) if categories else None,

@@ -25,9 +25,8 @@ from auth import audit
 from i18n import t
 from ingest.normalize import clean_text, normalize_value
 from store import db
+from vocabulary.households import VULNERABLE_TAGS
 
-#: tags that put a household first among equals in the list of households due (困难群体)
-VULNERABLE_TAGS: tuple[str, ...] = ("低保", "空巢老人", "留守儿童", "残疾", "特困")
 #: a worker may edit or delete their own visits dated this many days back (and not older)
 EDIT_DAYS = 14
 #: the longest 民情 note accepted

@@ -18,8 +18,9 @@ from scipy.stats import norm
 
 from analytics.reports import (COVERAGE_COLUMNS, HOTSPOT_COLUMNS, QUOTA_COLUMNS, UNVISITED_COLUMNS,
                                gi_bins, gi_star_from_pairs, parse_week)
+from vocabulary.areas import LEVELS
+from vocabulary.visits import VISIT_KINDS
 
-LEVELS = ("county", "township", "village", "grid")
 
 
 @dataclass
@@ -53,7 +54,7 @@ def load(con) -> Frames:
     # Codes are turned into category positions inside DuckDB: reading tens of millions of visits
     # as Python strings first would need many GB (a cached app would also keep them categorical).
     staff_ids = con.execute("SELECT DISTINCT staff_id FROM visits ORDER BY 1").df()["staff_id"].to_numpy()
-    kinds = np.array(["home", "phone", "meeting", "reception"], dtype=object)
+    kinds = np.array(VISIT_KINDS, dtype=object)
     v = con.execute("""
         WITH hp AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS pos FROM households),
              sp AS (SELECT staff_id, (row_number() OVER (ORDER BY staff_id) - 1)::INTEGER AS pos

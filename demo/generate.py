@@ -30,6 +30,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from demo import names as N
+from vocabulary.households import VULNERABLE_TAGS
+from vocabulary.visits import VISIT_KINDS
 
 METRIC_CRS = "EPSG:4545"  # CGCS2000 / 3-degree Gauss-Kruger CM 108E (梁平 is at 107.5–108.1 E)
 COUNTY_CODE = "500155"
@@ -37,7 +39,7 @@ COUNTY_NAME = "梁平区"
 # The county seat (梁平城区), WGS-84; the two 街道 are placed around it and it is the densest area.
 COUNTY_SEAT_WGS84 = (107.7965, 30.6735)
 
-TAGS = ["低保", "空巢老人", "留守儿童", "残疾", "特困"]
+TAGS = list(VULNERABLE_TAGS)
 TAG_PROBS = [0.055, 0.09, 0.045, 0.035, 0.012]
 PAIR_TAG = "结对帮扶"
 CATEGORIES = ["土地征收", "环境", "劳资", "邻里纠纷", "医保社保", "住房", "村务公开"]
@@ -948,7 +950,7 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     note[info] = info_notes[rng.integers(0, len(info_notes), info.sum())]
 
     df = pd.DataFrame({"h": hh_i, "s": staff_i, "d": day_i, "kind": kind, "note": note, "needs_action": needs})
-    kcode = pd.Categorical(df["kind"], categories=["home", "phone", "meeting", "reception"]).codes
+    kcode = pd.Categorical(df["kind"], categories=list(VISIT_KINDS)).codes
     df["k"] = kcode
     df = df.drop_duplicates(["h", "s", "d", "k"], keep="first")
     df = df.sort_values(["d", "s", "h", "k"], kind="stable").reset_index(drop=True)
@@ -997,7 +999,7 @@ def _follow_ups(visits: pd.DataFrame, today: date, rng) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _village_neighbours(vil_geoms) -> list[np.ndarray]:
+def _village_neighbors(vil_geoms) -> list[np.ndarray]:
     """Queen neighbours (shared vertex) of each village."""
     tree = shapely.STRtree(vil_geoms)
     a, b = tree.query(vil_geoms, predicate="touches")
@@ -1018,7 +1020,7 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     h_v = np.bincount(hh_vil[active], minlength=n_v)
 
     # Clusters: 2–3 groups of adjacent villages with elevated rates.
-    nbrs = _village_neighbours(vil_ll)
+    nbrs = _village_neighbors(vil_ll)
     n_clusters = 3 if n_v >= 60 else (2 if n_v >= 12 else 1)
     cent = shapely.get_coordinates(shapely.centroid(vil_ll))
     cluster_of = np.full(n_v, -1)

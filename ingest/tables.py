@@ -19,6 +19,7 @@ from .errors import ImportFailed, RowError
 from .reader import Table, read_table
 from .spec import GRID_SEPARATORS, KINDS, SPECS
 from .validate import Bounds, Checked, Known, check
+from vocabulary.roles import BOUNDARY_ROLES, IMPORT_ROLES  # noqa: F401  (re-exported)
 
 Progress = Callable[[float, str], None]
 Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
@@ -283,8 +284,6 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
 
 
 #: who may import at all, and who may import boundaries (the import page and ``manage.py --as``)
-IMPORT_ROLES = ("admin", "office")
-BOUNDARY_ROLES = ("admin",)
 
 
 def check_may_import(role: str | None, name: str, kind: str) -> None:

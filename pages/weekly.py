@@ -25,10 +25,10 @@ from store import db
 from ui import common as C
 from ui import downloads
 from ui.common import t
+from vocabulary.roles import OFFICE_ROLES
 
 PAGE_SIZE = 10
 MAP_MAX_POINTS = 500
-OFFICE_ROLES = ("office", "admin", "leader")
 
 _CSS = """
 <style>

@@ -118,7 +118,7 @@ def test_nesting_grid_village_township_county(world):
     assert (world.townships.geom_type == "Polygon").mean() >= 0.9
 
 
-def _queen_neighbours(frame) -> dict[str, set[str]]:
+def _queen_neighbors(frame) -> dict[str, set[str]]:
     """Neighbours by shared vertex (exact coordinates), without libpysal."""
     owners: dict[tuple[float, float], set[int]] = defaultdict(set)
     codes = list(frame.code)
@@ -136,7 +136,7 @@ def _queen_neighbours(frame) -> dict[str, set[str]]:
 @pytest.mark.parametrize("level", ["grids", "villages", "townships"])
 def test_queen_adjacency_by_shared_vertices(world, level):
     frame = getattr(world, level)
-    nb = _queen_neighbours(frame)
+    nb = _queen_neighbors(frame)
     counts = np.array([len(v) for v in nb.values()])
     assert (counts >= 2).mean() >= 0.9
     # vertex sharing agrees with geometric touching (no near-miss vertices)
@@ -330,7 +330,7 @@ def test_petitions_have_spatial_clusters(outline):
     hh = active.grid_code.str[:12].value_counts()
     vg = w.villages.reset_index(drop=True)
     rate = (1000 * counts.reindex(vg.code).fillna(0) / hh.reindex(vg.code)).fillna(0).to_numpy()
-    nbd = _queen_neighbours(vg)
+    nbd = _queen_neighbors(vg)
     pos = {c: i for i, c in enumerate(vg.code)}
     nb = [{pos[c] for c in nbd[code]} for code in vg.code]
     z = _gi_star(rate, nb)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "store", "ui"]
+PACKAGES = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "store", "ui", "vocabulary"]
 
 
 def _modules() -> list[str]:

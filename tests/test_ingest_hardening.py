@@ -270,7 +270,7 @@ def test_roles_that_may_not_import_are_refused_with_one_sentence(tiny, tmp_path,
 
 # ----------------------------------------------------------------------------- neighbours after migration 0006
 
-def test_a_schema_5_database_gets_t_junction_neighbours_after_migrating(tmp_path):
+def test_a_schema_5_database_gets_t_junction_neighbors_after_migrating(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")

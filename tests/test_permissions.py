@@ -26,12 +26,12 @@ from analytics import reports
 from auth import audit, users
 from store import db
 from tests import factories as F
+from vocabulary.areas import LEVELS
 
 ROOT = Path(__file__).resolve().parents[1]
 #: with days=1 every active household is due on this day (the last visits are on 11-22 and 11-23)
 AS_OF = dt.date(2026, 11, 24)
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-LEVELS = ("county", "township", "village", "grid")
 XSS = "<script>alert(1)</script>"
 
 # ----------------------------------------------------------------------------- the expected world
