@@ -276,8 +276,9 @@ class Emerging:
     counts: pd.DataFrame          # code × month
     z: pd.DataFrame
     bins: pd.DataFrame
-    classes: pd.DataFrame         # code: pattern, trend (of z), trend_p, tau, hot_steps, cold_steps,
-                                  #       count_trend, count_trend_p, count_slope
+    # classes, by code: pattern, trend (of z), trend_p, tau, hot_steps, cold_steps, count_trend,
+    # count_trend_p, count_slope
+    classes: pd.DataFrame
 
 
 def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: int = 12,

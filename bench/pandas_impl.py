@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
@@ -20,7 +21,6 @@ from analytics.reports import (COVERAGE_COLUMNS, HOTSPOT_COLUMNS, QUOTA_COLUMNS,
                                gi_bins, gi_star_from_pairs, parse_week)
 from vocabulary.areas import LEVELS
 from vocabulary.visits import VISIT_KINDS
-
 
 
 @dataclass
@@ -42,7 +42,7 @@ def round4(x: np.ndarray) -> np.ndarray:
     return np.floor(np.asarray(x, dtype=float) * 1e4 + 0.5) / 1e4
 
 
-def load(con) -> Frames:
+def load(con: duckdb.DuckDBPyConnection) -> Frames:
     """Read every table the reports need into memory (the ``st.cache_data`` step)."""
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY code").df()
     a = con.execute("SELECT code, ancestor_code, ancestor_level FROM area_ancestors").df()

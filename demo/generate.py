@@ -999,7 +999,7 @@ def _follow_ups(visits: pd.DataFrame, today: date, rng) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _village_neighbors(vil_geoms) -> list[np.ndarray]:
+def _village_neighbours(vil_geoms) -> list[np.ndarray]:
     """Queen neighbours (shared vertex) of each village."""
     tree = shapely.STRtree(vil_geoms)
     a, b = tree.query(vil_geoms, predicate="touches")
@@ -1020,7 +1020,7 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     h_v = np.bincount(hh_vil[active], minlength=n_v)
 
     # Clusters: 2–3 groups of adjacent villages with elevated rates.
-    nbrs = _village_neighbors(vil_ll)
+    nbrs = _village_neighbours(vil_ll)
     n_clusters = 3 if n_v >= 60 else (2 if n_v >= 12 else 1)
     cent = shapely.get_coordinates(shapely.centroid(vil_ll))
     cluster_of = np.full(n_v, -1)

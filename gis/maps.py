@@ -32,7 +32,6 @@ Typical page::
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 import re

@@ -20,7 +20,7 @@ import pandas as pd
 from .boundaries import VECTOR_SUFFIXES, BoundaryResult, import_boundaries, read_vector
 from .errors import ImportFailed, RowError, write_errors_csv
 from .isolated import Read
-from .reader import TABULAR_SUFFIXES, Table, read_table
+from .reader import Table, read_table
 from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, KINDS, LEVELS, SPECS
 from .tables import ImportResult, check_may_import, load
 from .values import text as cell_text
@@ -263,4 +263,4 @@ def has_writes(res: ImportResult | BoundaryResult) -> bool:
 
 __all__ = ["MAX_UPLOAD_MB", "ALL_KINDS", "UploadRefused", "Preview", "Read", "accepted_suffixes", "safe_name",
            "private_copy", "sheet_names", "preview_table", "preview_boundaries", "run_import", "counts",
-           "errors_frame", "errors_csv_bytes", "has_writes", "io"]
+           "errors_frame", "errors_csv_bytes", "has_writes"]

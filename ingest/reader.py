@@ -242,16 +242,16 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> list
     up = list(upper) + [""] * (width - len(upper))
     lo = list(lower) + [""] * (width - len(lower))
     named_below = False
-    for u, l in zip(up, lo):
-        if _blank(l):
+    for u, below in zip(up, lo):
+        if _blank(below):
             continue
-        if _norm_header(l) in lookup:
+        if _norm_header(below) in lookup:
             named_below = True
         elif _norm_header(u) in lookup:
             return None             # a value under a known column: a data row
     if not named_below:
         return None
-    return [u if _blank(l) else l for u, l in zip(up, lo)]
+    return [u if _blank(below) else below for u, below in zip(up, lo)]
 
 
 def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int, int, list[Any]] | None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import zipfile
-from pathlib import Path
 
 import duckdb
 import geopandas as gpd
@@ -18,13 +16,12 @@ import shapely
 
 from gis import areas as A
 from ingest import limits, normalize as N
-from ingest import values as V
 from ingest.errors import ImportFailed
 from ingest.reader import read_table
 from ingest.spec import SPECS
 from ingest.tables import load
 from store import db
-from tests.factories import G111, G112, G211, T1, build, write_csv
+from tests.factories import G111, G211, write_csv
 from tests.test_cli import run
 
 TODAY = dt.date(2026, 11, 22)

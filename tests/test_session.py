@@ -80,4 +80,3 @@ def test_any_process_on_the_same_database_accepts_the_token(tiny):
         assert all(token.split(".")[0] not in h for (h,) in stored)           # the id itself is not stored
     finally:
         other.close()
-

@@ -341,7 +341,6 @@ def test_secretary_reception(world):
     assert V.secretary_receptions(con, "2026-W47", ["500100002000"]).empty
 
 
-
 def test_every_query_exists():
     for name in ("visit_staff_grids", "visit_households", "visit_insert", "visit_update", "visit_delete",
                  "visit_week_days", "visit_week_totals", "staff_grid_coverage", "secretary_receptions"):

@@ -69,6 +69,7 @@ def click_map_at(page, lat: float, lon: float, timeout_ms: int = 30_000) -> None
         page.wait_for_timeout(500)
     raise AssertionError("no drawn Leaflet map found on the page")
 
+
 def test_office_drills_from_county_to_grid_and_sees_due_households(page, server):
     login(page, server, "admin", F.PASSWORD)
     open_page(page, "coverage")
