@@ -167,7 +167,8 @@ def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to
 
     Raises
     ------
-    ReportError when the range is reversed or a level or kind is unknown.
+    ReportError
+        When the range is reversed or a level or kind is unknown.
     """
     reports._check_range(date_from, date_to)
     weeks = int(db.rule(con, "pace_weeks")) if weeks is None else int(weeks)

@@ -56,7 +56,8 @@ def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB)
 
     Raises
     ------
-    UploadRefused with a sentence when the file is empty, too large or of the wrong type.
+    UploadRefused
+        With a sentence when the file is empty, too large or of the wrong type.
     """
     fname = safe_name(name)
     suffix = Path(fname).suffix.lower()
@@ -199,7 +200,8 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
 
     Raises
     ------
-    ImportFailed when the file cannot be read or the user may not import it.
+    ImportFailed
+        When the file cannot be read or the user may not import it.
     """
     if kind not in ALL_KINDS:
         raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")

@@ -105,7 +105,8 @@ def csv_encoding(path: Path) -> tuple[str, str, int]:
 
     Raises
     ------
-    ImportFailed when neither decodes the file.
+    ImportFailed
+        When neither decodes the file.
     """
     with open(path, "rb") as f:
         skip = 3 if f.read(3) == b"\xef\xbb\xbf" else 0
@@ -292,7 +293,8 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
 
     Raises
     ------
-    ImportFailed with a sentence when the file is missing, unreadable or has no known header.
+    ImportFailed
+        With a sentence when the file is missing, unreadable or has no known header.
     """
     p = Path(path)
     if not p.exists():
