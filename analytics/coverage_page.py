@@ -220,6 +220,21 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     return g.reset_index(drop=True)
 
 
+def coverage_classes(benchmark: float) -> maps.Classes:
+    """The coverage classes for ``benchmark`` (rule ``benchmark_coverage``): :func:`gis.maps.coverage_classes`.
+
+    The one definition is in gis.maps (every map shares it); the coverage page asks for it here.
+
+    Raises
+    ------
+    ValueError
+        When ``benchmark`` is not in (0, 1].
+    """
+    from gis import maps
+
+    return maps.coverage_classes(benchmark)
+
+
 def legend_items(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, str]]:
     """(colour, label) pairs for the legend, in the page's language, grey "no households" last."""
     from i18n import t

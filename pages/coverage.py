@@ -166,7 +166,7 @@ def main() -> None:
             if colour == "shortfall":
                 m = UP.shortfall_map(frame, labels, lang)
             else:
-                m = CP.build_map(frame, maps.coverage_classes(benchmark), labels, due=due, lang=lang,
+                m = CP.build_map(frame, CP.coverage_classes(benchmark), labels, due=due, lang=lang,
                                  legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
             result = maps.render(m, key=f"{KEY}.map.{colour}.{suffix}", height=MAP_HEIGHT,
                                  returned_objects=["last_active_drawing"] if drill else [])
