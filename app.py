@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 from ui import common as C  # noqa: E402
 from ui import phone, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
-from vocabulary.roles import ADMIN_ROLES, IMPORT_ROLES, OFFICE_ROLES  # noqa: E402
+from vocabulary.roles import ADMIN_ROLES, IMPORT_ROLES, OFFICE_ROLES, SURVEY_ROLES  # noqa: E402
 
 log = logging.getLogger("lianxin")
 
@@ -126,6 +126,7 @@ PAGES = [
     ("pages/responsibility.py", "nav.responsibility", ":material/groups:", None),
     ("pages/household.py", "nav.household", ":material/folder_shared:", None),
     ("pages/import_data.py", "nav.import", ":material/upload_file:", IMPORT_ROLES),
+    ("pages/survey.py", "nav.survey", ":material/how_to_vote:", SURVEY_ROLES),
     ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ADMIN_ROLES),
 ]
 

@@ -118,6 +118,8 @@ def build_parser() -> Parser:
     pa.add_argument("--kinds", default="home")
     pa.add_argument("--backtest", action="store_true", help="compare with the coverage reached by --to")
     out_opts(pa)
+    wa = rsub.add_parser("watch", help="petitions and villages at risk of escalating, with reasons")
+    out_opts(wa)
     g = rsub.add_parser("grids", help="who is responsible for each grid")
     g.add_argument("--area", required=True)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
@@ -125,6 +127,20 @@ def build_parser() -> Parser:
     hh = rsub.add_parser("household", help="one household's whole record (民情档案)")
     hh.add_argument("--code", required=True, help="the household code (户编号)")
     out_opts(hh)
+
+    sv = sub.add_parser("survey", help="the 民意调查 of the 三维考核: draw the sample, import answers, results")
+    ssub = sv.add_subparsers(dest="what", required=True, parser_class=Parser)
+    sd = ssub.add_parser("draw", help="draw the month's sample and write the call sheets")
+    sd.add_argument("--month", required=True)
+    sd.add_argument("--output", metavar="FILE.xlsx", required=True)
+    sd.add_argument("--seed", type=int, default=None, help="default: the month itself, e.g. 202612")
+    si = ssub.add_parser("import", help="import the answers of a returned call sheet")
+    si.add_argument("file")
+    si.add_argument("--month", required=True)
+    si.add_argument("--errors", metavar="PATH")
+    sr = ssub.add_parser("results", help="satisfaction and response rate per township")
+    sr.add_argument("--month", required=True)
+    out_opts(sr)
 
     be = sub.add_parser("bench", help="generate a data set and time the core operations (BENCHMARKS.md)")
     be.add_argument("--scale", choices=("small", "county", "city"), default="small")
@@ -362,6 +378,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         df = reports.hotspots(con, args.level, args.date_from, args.date_to, fdr=args.fdr, scope=scope)
     elif args.report == "pace":
         df = _pace(con, args, scope)
+    elif args.report == "watch":
+        df = _watch(con, args, scope)
     elif args.report == "grids":
         from analytics import grids
 
@@ -396,6 +414,26 @@ def _pace(con, args: argparse.Namespace, scope):
     return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
 
 
+def _watch(con, args: argparse.Namespace, scope):
+    """``report watch``: the hotspots page's watch-list (petitions, then villages, reasons in words);
+    how the list did on the history goes to stderr."""
+    from analytics import escalation
+    from analytics.monthly import report_day
+
+    today = report_day()
+    f = escalation.facts(con, today, scope)
+    wl = escalation.watch_list(con, today, scope, f=f)
+    hr = escalation.hit_rate(con, today, scope, f=f)
+    if hr.share is None:
+        print("hit rate: no dated escalation in the last 12 months", file=sys.stderr)
+    else:
+        print(f"hit rate: {hr.hits} of {hr.escalated} petitions that escalated in the last 12 months "
+              f"({hr.share:.0%}) were on the list {hr.lead_days} days before ({hr.via_petition} themselves, "
+              f"the others through their village); the list then held {hr.mean_petitions:g} petitions and "
+              f"{hr.mean_villages:g} villages on average, of {hr.mean_watched:g} watched", file=sys.stderr)
+    return escalation.report(wl, args.lang)
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from auth import users
 
@@ -405,6 +443,46 @@ def cmd_users(args: argparse.Namespace) -> int:
     msg = users.users_command(con, args.action, args.name, role=args.role, areas=areas,
                               staff_id=args.staff_id, actor=user if user is not None else "admin")
     print(msg)
+    return EXIT_OK
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    """``survey draw|import|results`` — the survey page's functions (analytics/survey.py)."""
+    from analytics import survey
+    from analytics.monthly import report_day
+    from auth.scope import scope_codes
+
+    con = _connect(args)
+    user = _permitted(con, args)
+    actor = user if user is not None else "admin"
+    if args.what == "draw":
+        d = survey.draw(con, args.month, seed=args.seed, actor=actor)
+        data = survey.call_sheets(con, d.month, user, scope_codes(user))
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_bytes(data)
+        except OSError as e:
+            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+        from analytics import export
+
+        sys.stdout.buffer.write(export.to_table_text(d.strata).encode("utf-8"))
+        print(f"survey {d.month:%Y-%m}: {len(d.sample):,} households drawn in "
+              f"{int((d.strata['sample_size'] > 0).sum())} townships (seed {d.seed}), call sheets written to {args.output}")
+        return EXIT_OK
+    if args.what == "import":
+        from ingest.errors import write_errors_csv
+
+        res = survey.import_sheet(con, args.file, args.month, actor=actor, today=report_day())
+        for e in res.errors:
+            err(e.line())
+        if args.errors and res.errors:
+            write_errors_csv(res.errors, args.errors)
+        print(res.summary())
+        return EXIT_OK
+    df = survey.results(con, args.month, scope_codes(user))
+    if df.empty:
+        raise BadInput(f"{survey.month_start(args.month):%Y-%m} 还没有抽样 / the month has not been drawn")
+    _write_report(df, args, "survey")
     return EXIT_OK
 
 
@@ -422,7 +500,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
-            "users": cmd_users, "bench": cmd_bench}
+            "users": cmd_users, "bench": cmd_bench, "survey": cmd_survey}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

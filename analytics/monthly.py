@@ -10,8 +10,11 @@ cannot differ:
   responsible for a grid;
 - petitions: :func:`analytics.petitions.figures_by_area` for petitions received in the month, as of the
   report day (per 1,000 households, on-time rate = closed on time / closed, satisfaction = satisfied / rated);
-- score = the mean of the rates available among coverage, quota attainment, on-time rate and
-  satisfaction, × 100. The number of petitions is shown but not scored (ranking places by petition
+- survey satisfaction (townships only): :func:`analytics.survey.township_satisfaction` of the month's
+  民意调查 (satisfied / answered on the overall question);
+- score = ``survey_weight`` (rule, 23 %) × survey satisfaction + (1 − ``survey_weight``) × the mean of
+  the rates available among coverage, quota attainment, on-time rate and petition satisfaction, × 100;
+  without a survey result (a village, or a township nobody answered) the mean alone. The number of petitions is shown but not scored (ranking places by petition
   counts is not done since 2014; it rewards suppressing petitions). Rank 1 is the best; ties share a rank.
   The bottom three are marked (三维考核), when more than three places are ranked; otherwise the last one.
 """
@@ -33,10 +36,11 @@ from store import db
 
 RANK_COLUMNS = ["rank", "code", "name", "households", "visited", "coverage", "staff_weeks", "staff_weeks_met",
                 "quota_rate", "received", "per_1000", "closed", "closed_on_time", "on_time_rate", "rated",
-                "satisfied", "satisfaction_rate", "overdue", "repeat", "group", "score", "mark"]
+                "satisfied", "satisfaction_rate", "overdue", "repeat", "group", "survey_satisfaction", "score", "mark"]
 OVERDUE_COLUMNS = ["kind", "id", "received_on", "township_name", "village_name", "category", "people",
                    "status", "reply_due", "close_due", "days_overdue"]
-PERCENT = {"coverage", "quota_rate", "on_time_rate", "satisfaction_rate", "resolution_rate", "solved_rate"}
+PERCENT = {"coverage", "quota_rate", "on_time_rate", "satisfaction_rate", "resolution_rate", "solved_rate",
+           "survey_satisfaction"}
 SCORED = ("coverage", "quota_rate", "on_time_rate", "satisfaction_rate")
 
 
@@ -107,9 +111,12 @@ def quota_attainment(con: duckdb.DuckDBPyConnection, level: str, quotas: pd.Data
             .reset_index())
 
 
-def _rank(table: pd.DataFrame) -> pd.DataFrame:
+def _rank(table: pd.DataFrame, survey_weight: float = 0.0) -> pd.DataFrame:
     rates = table[list(SCORED)].astype(float)
     score = rates.mean(axis=1, skipna=True) * 100
+    if "survey_satisfaction" in table.columns:    # the 民意调查's share of the score (rule survey_weight)
+        survey = table["survey_satisfaction"].astype(float) * 100
+        score = score.where(survey.isna(), survey_weight * survey + (1 - survey_weight) * score.fillna(survey))
     table = table.assign(score=score.round(1))
     table["rank"] = table["score"].rank(method="min", ascending=False, na_option="bottom").astype(int)
     table = table.sort_values(["rank", "code"]).reset_index(drop=True)
@@ -122,7 +129,8 @@ def _rank(table: pd.DataFrame) -> pd.DataFrame:
 
 def area_table(con: duckdb.DuckDBPyConnection, level: str, start: dt.date, end: dt.date, scope: Scope,
                as_of: dt.date, quotas: pd.DataFrame) -> pd.DataFrame:
-    """The ranking columns (:data:`RANK_COLUMNS`) for every area of ``level`` in ``scope``, ranked."""
+    """The ranking columns (:data:`RANK_COLUMNS`) for every area of ``level`` in ``scope``, ranked
+    (``survey_satisfaction`` empty below townships)."""
     cov = reports.coverage(con, level, start, end, scope=scope)
     figs = petitions.figures_by_area(con, level, start, end, scope, as_of)
     quota = quota_attainment(con, level, quotas)
@@ -133,7 +141,13 @@ def area_table(con: duckdb.DuckDBPyConnection, level: str, start: dt.date, end: 
         t["quota_rate"] = np.where(t["staff_weeks"] > 0,
                                    np.round(t["staff_weeks_met"] / t["staff_weeks"].replace(0, np.nan), 4), np.nan)
     t["coverage"] = t["coverage"].astype(float)
-    return _rank(t)[RANK_COLUMNS]
+    if level == "township":
+        from analytics.survey import township_satisfaction
+
+        t["survey_satisfaction"] = t["code"].map(township_satisfaction(con, start, scope)).astype(float)
+    else:
+        t["survey_satisfaction"] = np.nan
+    return _rank(t, float(db.rule(con, "survey_weight")))[RANK_COLUMNS]
 
 
 def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = None,
@@ -159,7 +173,7 @@ def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = No
     villages = {}
     for code in towns.sort_values("code")["code"]:
         part = villages_all[villages_all["code"].map(parent_of) == code].drop(columns=["rank", "score", "mark"])
-        villages[code] = _rank(part)[RANK_COLUMNS]
+        villages[code] = _rank(part)[RANK_COLUMNS].drop(columns=["survey_satisfaction"])
     work = petitions.worklist(con, scope, as_of)
     overdue = work[work["overdue"]].reset_index(drop=True)[OVERDUE_COLUMNS]
     notice = petitions.deadline_notice(con, work, "zh")
@@ -297,7 +311,9 @@ def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = 
         _write_sheet(wb, fmts, _sheet_name(t(f"petitions_page.report.sheet_overdue.{kind}", lang), used),
                      t(f"petitions_page.report.title_overdue.{kind}", lang, month=m, date=as_of.isoformat()), sub,
                      _values(over[over["kind"] == kind].drop(columns="kind"), lang), lang)
-    notes = pd.DataFrame({"definition": [t(f"petitions_page.report.note{i}", lang) for i in range(1, 6)]})
+    weight = float(db.rule(con, "survey_weight"))
+    notes = pd.DataFrame({"definition": [t(f"petitions_page.report.note{i}", lang, weight=f"{weight:.0%}",
+                                           rest=f"{1 - weight:.0%}") for i in range(1, 6)]})
     _write_sheet(wb, fmts, _sheet_name(t("petitions_page.report.sheet_notes", lang), used),
                  t("petitions_page.report.sheet_notes", lang), sub, notes, lang)
     wb.close()

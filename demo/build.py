@@ -33,7 +33,8 @@ def _today() -> dt.date:
 
 
 def store_world(con, world, progress: Progress | None = None) -> None:
-    """Write every table of a DemoWorld; boundaries go through the real boundary import."""
+    """Write every table of a DemoWorld; boundaries go through the real boundary import; the last
+    months' 民意调查 are drawn and answered."""
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
@@ -78,6 +79,8 @@ def store_world(con, world, progress: Progress | None = None) -> None:
     users.create_demo_accounts(con, world.county["code"].iloc[0], t0, grid,
                                grid_leader_staff_id=leader_id,
                                member_staff_id=member_ids.min() if len(member_ids) else None)
+    step(0.97, "生成民意调查")
+    _surveys(con, getattr(world, "today", None) or _today())
     db.execute(con, "meta_set", key="demo", value="true")
     db.execute(con, "meta_set", key="demo_built_at", value=dt.datetime.now().isoformat(timespec="seconds"))
 
@@ -122,6 +125,31 @@ def check_replaceable(target: str | Path) -> None:
     if demo != "true" and rows:
         raise DemoRefused(f"数据库 {target} 不是演示数据库（没有演示标记），manage.py demo 不会替换它；"
                           f"{other} / not a demo database")
+
+
+def _surveys(con, today: dt.date, months: int = 3) -> None:
+    """The 民意调查 of the ``months`` months before ``today``'s and of ``today``'s own month so far: drawn
+    by the survey's own draw, answered by the generator, stored in bulk."""
+    import numpy as np
+
+    from analytics import survey
+
+    from .generate import survey_answers
+
+    first = today.replace(day=1)
+    qids = [int(q) for q in survey.questions(con)["id"]]
+    for k in range(months, -1, -1):
+        month = survey.months_before(first, k)
+        try:
+            d = survey.draw(con, month, actor="demo")
+        except survey.SurveyError:       # a tiny demo: every household drawn in the months before
+            continue
+        answers = survey_answers(d.sample, qids, month, today, np.random.default_rng(d.seed))
+        con.register("demo_survey_responses", answers)
+        try:
+            db.execute(con, "demo_survey_responses")
+        finally:
+            con.unregister("demo_survey_responses")
 
 
 def build_demo(path: str | Path | None = None, households: int = 60_000, seed: int = 0,

@@ -70,9 +70,11 @@ class DemoWorld:
         ``household_code, staff_id, visited_on, kind, note, needs_action, issue_status,
         issue_resolved_on, issue_note`` (the last three: how a follow-up was handled, empty when
         the visit raised none).
+    today : date
+        The day the world was generated up to.
     petitions : pandas.DataFrame
         ``id, received_on, household_code, lon, lat, village_code, category, channel, people,
-        status, replied_on, closed_on, satisfaction, level_reached``.
+        status, replied_on, closed_on, satisfaction, level_reached, escalated_on``.
     """
 
     county: gpd.GeoDataFrame
@@ -85,6 +87,7 @@ class DemoWorld:
     pairings: pd.DataFrame
     visits: pd.DataFrame
     petitions: pd.DataFrame
+    today: date | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,7 +519,7 @@ def generate(
     say(1.0, "演示数据生成完成")
     return DemoWorld(county=county, townships=town_df, villages=vil_df, grids=grid_df,
                      households=hh_df, staff=staff, staff_grids=staff_grids, pairings=pairings,
-                     visits=visits, petitions=petitions)
+                     visits=visits, petitions=petitions, today=today)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1010,6 +1013,29 @@ def _village_neighbours(vil_geoms) -> list[np.ndarray]:
     return [np.array(sorted(set(x)), dtype=int) for x in out]
 
 
+def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndarray, rng,
+                   days: int = 90, share: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Give ``share`` of the household petitions to a household of the same village that petitioned in
+    the ``days`` days before; returns the household codes and which petitions repeat (the household
+    petitioned within ``days`` days before)."""
+    codes = household_code.copy()
+    u = rng.random(len(off))
+    recent: dict[int, list[tuple[int, str]]] = {}
+    last: dict[str, int] = {}
+    repeat = np.zeros(len(off), bool)
+    for i in np.argsort(off, kind="stable"):
+        if codes[i] is None:
+            continue
+        mine = [(o, c) for o, c in recent.get(int(village[i]), []) if off[i] - o <= days]
+        if mine and u[i] < share:
+            codes[i] = mine[min(int(u[i] / share * len(mine)), len(mine) - 1)][1]
+        c = codes[i]
+        repeat[i] = c in last and off[i] - last[c] <= days
+        last[c] = int(off[i])
+        recent[int(village[i])] = mine + [(int(off[i]), c)]
+    return codes, repeat
+
+
 def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     start = hh["start"]
     n_days = (today - start).days + 1
@@ -1113,10 +1139,24 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     satisfaction = np.where(r3 < sat_p, "satisfied",
                             np.where(r3 < sat_p + (1 - sat_p) * 0.6, "partly", "unsatisfied")).astype(object)
     satisfaction[~closed_done] = None
-    r4 = rng.random(n_p)
-    esc = np.where((clu >= 0) | (satisfaction == "unsatisfied"), 3.0, 1.0)
-    level = np.where(r4 < 0.003 * esc, "national", np.where(r4 < 0.015 * esc, "province",
-                     np.where(r4 < 0.05 * esc, "city", "county"))).astype(object)
+    # Some households petition again within 90 days (重复信访), in their own village.
+    household_code, repeat = _plant_repeats(household_code, off, v_of, rng)
+    # Escalation (越级到市/省/京) is likelier after an unsatisfied or partly satisfied close, an overdue
+    # reply, for a group or a repeat petition, in a cluster and in some categories; it comes some weeks
+    # after what set it off, and only when that day has come.
+    reply_due_off = work_off[np.minimum(recv_pos + 7, len(work_off) - 1)]
+    late = ((reply_wd > 7) | stuck) & (reply_due_off < today_off)
+    hazard = 0.02 * np.select([satisfaction == "unsatisfied", satisfaction == "partly"], [6.0, 2.5], 1.0)
+    hazard = hazard * np.where(late, 2.5, 1.0) * np.where(people >= 5, 3.0, 1.0) * np.where(repeat, 3.0, 1.0)
+    hazard = hazard * np.where(clu >= 0, 1.5, 1.0) * np.select([cat == "土地征收", cat == "劳资"], [3.0, 2.0], 1.0)
+    escalates = rng.random(n_p) < np.minimum(hazard, 0.6)
+    after_close = np.isin(satisfaction, ["unsatisfied", "partly"])
+    esc_off = np.where(after_close, close_off + rng.integers(7, 91, n_p),
+                       np.where(late, reply_due_off + rng.integers(10, 91, n_p), off + rng.integers(20, 151, n_p)))
+    escalates &= esc_off <= today_off
+    to = rng.choice(np.array(["city", "province", "national"], dtype=object), size=n_p, p=[0.75, 0.2, 0.05])
+    level = np.where(escalates, to, "county").astype(object)
+    escalated_on = np.where(escalates, _to_dates(start, esc_off), None).astype(object)
 
     def obj(a):  # keep None as None (not NaN) in nullable text/date columns
         return pd.Series(a, dtype=object)
@@ -1126,6 +1166,7 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
         "lon": lon, "lat": lat, "village_code": obj(village_code), "category": cat, "channel": channel,
         "people": people.astype(np.int64), "status": status, "replied_on": obj(replied_on),
         "closed_on": obj(closed_on), "satisfaction": obj(satisfaction), "level_reached": level,
+        "escalated_on": obj(escalated_on),
     })
     df = df.sort_values("off", kind="stable").reset_index(drop=True)
     year = np.array([d.year for d in df["received_on"]])
@@ -1133,3 +1174,42 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     ids = [f"XF{y}-{s:06d}" for y, s in zip(year, seq)]
     df.insert(0, "id", np.array(ids, dtype=object))
     return df.drop(columns="off")
+
+
+# --------------------------------------------------------------------------------------------
+# 民意调查 answers
+# --------------------------------------------------------------------------------------------
+
+
+def survey_answers(sample: pd.DataFrame, question_ids: list[int], month: date, last_day: date,
+                   rng: np.random.Generator) -> pd.DataFrame:
+    """Answers to a month's survey sample (``township_code, household_code``), as a caller records them.
+
+    Each township has its own satisfaction (mostly 88–99 %, a few lower); about 9 in 10 households are
+    reached; households are called on the month's days up to ``last_day`` — a month still running has
+    only the households called so far.
+
+    Returns
+    -------
+    DataFrame ``month, household_code, question_id, answer, method, answered_on``.
+    """
+    towns = sorted(sample["township_code"].unique())
+    level = dict(zip(towns, np.clip(rng.beta(30, 1.6, len(towns)), 0.6, 0.995)))
+    n_days = (min(last_day, (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)) - month).days + 1
+    month_days = ((month + timedelta(days=31)).replace(day=1) - month).days
+    rows = []
+    for code, town in zip(sample["household_code"], sample["township_code"]):
+        day = int(rng.integers(0, month_days))
+        if day >= n_days:
+            continue                                   # not called yet
+        method = rng.choice(["phone", "home", "meeting"], p=[0.8, 0.15, 0.05])
+        reached = rng.random() < 0.91
+        p = level[town]
+        for q in question_ids:
+            if not reached:
+                answer = "not_reached"
+            else:
+                r = rng.random()
+                answer = "satisfied" if r < p else ("partly" if r < p + (1 - p) * 0.7 else "unsatisfied")
+            rows.append((month, code, int(q), answer, str(method), month + timedelta(days=day)))
+    return pd.DataFrame(rows, columns=["month", "household_code", "question_id", "answer", "method", "answered_on"])

@@ -89,6 +89,8 @@ SPECS: dict[str, FileSpec] = {
         Column("replied_on", ("答复日期",), False, "答复日期", "date"),
         Column("closed_on", ("办结日期",), False, "办结日期", "date"),
         Column("satisfaction", ("满意度",), False, "满意度", "choice"),
+        Column("level_reached", ("到达层级", "越级层级", "信访层级"), False, "到达层级", "choice"),
+        Column("escalated_on", ("越级日期",), False, "越级日期", "date"),
     ]),
 }
 
@@ -102,6 +104,10 @@ VISIT_KIND = {"入户": "home", "入户走访": "home", "电话": "phone", "院�
 PETITION_STATUS = {"受理": "received", "办理中": "in_progress", "已答复": "replied", "办结": "closed",
                    "received": "received", "in_progress": "in_progress", "replied": "replied",
                    "closed": "closed"}
+#: How far a petition went (越级到市/省/京: city, province, national; county: it stayed in the county).
+LEVEL_REACHED = {"县": "county", "区": "county", "县级": "county", "市": "city", "市级": "city", "省": "province",
+                 "省级": "province", "京": "national", "进京": "national", "国家": "national", "中央": "national",
+                 "county": "county", "city": "city", "province": "province", "national": "national"}
 SATISFACTION = {"满意": "satisfied", "基本满意": "partly", "不满意": "unsatisfied",
                 "satisfied": "satisfied", "partly": "partly", "unsatisfied": "unsatisfied"}
 

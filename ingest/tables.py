@@ -170,6 +170,8 @@ def _frame_petitions(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]],
         "replied_on": pd.Series([r.get("replied_on") for r in recs], dtype="object"),
         "closed_on": pd.Series([r.get("closed_on") for r in recs], dtype="object"),
         "satisfaction": [r.get("satisfaction") or None for r in recs],
+        "level_reached": [r.get("level_reached") or None for r in recs],
+        "escalated_on": pd.Series([r.get("escalated_on") for r in recs], dtype="object"),
     })
 
 

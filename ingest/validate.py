@@ -13,7 +13,7 @@ from typing import Any, Callable
 from . import values as V
 from .errors import RowError
 from .reader import Table
-from .spec import (GRID_SEPARATORS, HOUSEHOLD_STATUS, PETITION_STATUS, SATISFACTION, SPECS, STAFF_ROLE,
+from .spec import (GRID_SEPARATORS, HOUSEHOLD_STATUS, LEVEL_REACHED, PETITION_STATUS, SATISFACTION, SPECS, STAFF_ROLE,
                    TAG_SEPARATORS, VISIT_KIND)
 
 
@@ -96,6 +96,8 @@ def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any
             "people": lambda v: V.parse_int(v, 1, bounds.people_max),
             "status": lambda v: V.parse_choice(v, PETITION_STATUS, "状态"),
             "satisfaction": lambda v: V.parse_choice(v, SATISFACTION, "满意度"),
+            "level_reached": lambda v: V.parse_choice(v, LEVEL_REACHED, "到达层级"),
+            "escalated_on": V.parse_date,
         },
     }
     return table[kind]
@@ -121,10 +123,13 @@ def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[st
             out.append(("lon", "没有经纬度也没有网格编码，无法确定所属网格 / give lon/lat or a grid code"))
     if kind == "petitions":
         rec_on = rec.get("received_on")
-        for col in ("replied_on", "closed_on"):
+        for col in ("replied_on", "closed_on", "escalated_on"):
             d = rec.get(col)
             if d is not None and rec_on is not None and d < rec_on:
                 out.append((col, f"{d.isoformat()} 早于受理日期 {rec_on.isoformat()} / before the date received"))
+        if rec.get("escalated_on") is not None and rec.get("level_reached") in (None, "county"):
+            out.append(("escalated_on", "有越级日期时，到达层级应为市、省或京 / an escalation date needs the level "
+                                        "reached: city, province or national"))
     return out
 
 

@@ -365,7 +365,7 @@ def main() -> None:
 
     names = view.set_index("code")["name"]
     tabs = st.tabs([t("hotspots_page.tab.trend"), t("hotspots_page.tab.table"),
-                    t("hotspots_page.tab.repeats"), t("hotspots_page.tab.escalated")])
+                    t("hotspots_page.tab.repeats"), t("hotspots_page.tab.escalated"), t("watch.tab")])
     with tabs[0]:
         _trend_tab(em, view["code"].tolist(), names, level, end)
     with tabs[1]:
@@ -403,6 +403,10 @@ def main() -> None:
             late = pd.Series(od.to_numpy(bool), index=pets["id"].to_numpy())   # the same flags as above
             _petition_table(esc, pd.Series(esc["id"].map(late).fillna(False).to_numpy(bool), index=esc.index),
                             key=f"{KEY}.escalated")
+    with tabs[4]:
+        from ui import watch
+
+        watch.tab(warm.stamp(con), C.area_scope(area), today)
 
 
 main()

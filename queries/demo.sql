@@ -37,9 +37,9 @@ WHERE m.hid = households.hid AND m.last_on IS DISTINCT FROM households.last_home
 
 -- name: demo_petitions!
 INSERT INTO petitions (id, received_on, household_code, lon, lat, village_code, category, channel, people,
-                       status, replied_on, closed_on, satisfaction, level_reached)
+                       status, replied_on, closed_on, satisfaction, level_reached, escalated_on)
 SELECT id, received_on, household_code, lon, lat, village_code, category, channel, people,
-       status, replied_on, closed_on, satisfaction, level_reached
+       status, replied_on, closed_on, satisfaction, level_reached, escalated_on
 FROM demo_petitions;
 
 -- name: meta_set!
@@ -54,3 +54,7 @@ SELECT value FROM meta WHERE key = $key;
 SELECT (SELECT value FROM meta WHERE key = 'demo') AS demo,
        (SELECT count(*) FROM users WHERE NOT is_demo) AS real_accounts,
        (SELECT count(*) FROM users) + (SELECT count(*) FROM areas) + (SELECT count(*) FROM households) AS rows;
+
+-- name: demo_survey_responses!
+INSERT INTO survey_responses (month, household_code, question_id, answer, method, answered_on, recorded_by)
+SELECT month, household_code, question_id, answer, method, answered_on, 'demo' FROM demo_survey_responses;

@@ -112,14 +112,20 @@ SELECT count(*) FILTER (WHERE p.id IS NULL) AS new,
          OR p.category IS DISTINCT FROM i.category OR p.channel IS DISTINCT FROM i.channel
          OR p.people IS DISTINCT FROM i.people OR p.status IS DISTINCT FROM i.status
          OR p.replied_on IS DISTINCT FROM i.replied_on OR p.closed_on IS DISTINCT FROM i.closed_on
-         OR p.satisfaction IS DISTINCT FROM i.satisfaction)) AS changed
+         OR p.satisfaction IS DISTINCT FROM i.satisfaction
+         OR (i.level_reached IS NOT NULL AND p.level_reached IS DISTINCT FROM i.level_reached)
+         OR (i.escalated_on IS NOT NULL AND p.escalated_on IS DISTINCT FROM i.escalated_on))) AS changed
 FROM incoming_petitions i LEFT JOIN petitions p ON p.id = i.id;
 
 -- name: petitions_upsert!
+-- level_reached and escalated_on (migration 0010) are optional columns: a file without them keeps
+-- what is stored (a file may add or change an escalation, never erase one).
 INSERT INTO petitions (id, received_on, household_code, lon, lat, village_code, point_village_code,
-                       point_grid_code, category, channel, people, status, replied_on, closed_on, satisfaction)
+                       point_grid_code, category, channel, people, status, replied_on, closed_on, satisfaction,
+                       level_reached, escalated_on)
 SELECT i.id, i.received_on, i.household_code, i.lon, i.lat, i.village_code, i.point_village_code,
-       i.point_grid_code, i.category, i.channel, i.people, i.status, i.replied_on, i.closed_on, i.satisfaction
+       i.point_grid_code, i.category, i.channel, i.people, i.status, i.replied_on, i.closed_on, i.satisfaction,
+       i.level_reached, i.escalated_on
 FROM incoming_petitions i
 WHERE NOT EXISTS (
     SELECT 1 FROM petitions p WHERE p.id = i.id
@@ -131,13 +137,17 @@ WHERE NOT EXISTS (
       AND p.category IS NOT DISTINCT FROM i.category AND p.channel IS NOT DISTINCT FROM i.channel
       AND p.people IS NOT DISTINCT FROM i.people AND p.status IS NOT DISTINCT FROM i.status
       AND p.replied_on IS NOT DISTINCT FROM i.replied_on AND p.closed_on IS NOT DISTINCT FROM i.closed_on
-      AND p.satisfaction IS NOT DISTINCT FROM i.satisfaction)
+      AND p.satisfaction IS NOT DISTINCT FROM i.satisfaction
+      AND (i.level_reached IS NULL OR p.level_reached IS NOT DISTINCT FROM i.level_reached)
+      AND (i.escalated_on IS NULL OR p.escalated_on IS NOT DISTINCT FROM i.escalated_on))
 ON CONFLICT (id) DO UPDATE SET
     received_on = excluded.received_on, household_code = excluded.household_code, lon = excluded.lon,
     lat = excluded.lat, village_code = excluded.village_code, point_village_code = excluded.point_village_code,
     point_grid_code = excluded.point_grid_code, category = excluded.category, channel = excluded.channel,
     people = excluded.people, status = excluded.status, replied_on = excluded.replied_on,
-    closed_on = excluded.closed_on, satisfaction = excluded.satisfaction, updated_at = now();
+    closed_on = excluded.closed_on, satisfaction = excluded.satisfaction,
+    level_reached = coalesce(excluded.level_reached, petitions.level_reached),
+    escalated_on = coalesce(excluded.escalated_on, petitions.escalated_on), updated_at = now();
 
 -- name: households_grid_of
 -- The stored grid of the given households (an import as a scoped user may not touch others').

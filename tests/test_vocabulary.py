@@ -73,7 +73,7 @@ def test_the_import_accepts_exactly_the_visit_kinds():
 def test_role_subsets_are_roles():
     every = set(roles.ROLES)
     for subset in (roles.COUNTY_WIDE_ROLES, roles.OFFICE_ROLES, roles.IMPORT_ROLES, roles.BOUNDARY_ROLES,
-                   roles.REASSIGN_ROLES, roles.ADMIN_ROLES):
+                   roles.REASSIGN_ROLES, roles.ADMIN_ROLES, roles.SURVEY_ROLES):
         assert subset and set(subset) <= every
 
 

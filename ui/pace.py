@@ -46,8 +46,8 @@ def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, l
 
 def colour_choice(key: str) -> str:
     """The map's colouring: coverage (default) or projected shortfall."""
-    mode = st.radio(t("pace.colour_by"), MODES, horizontal=True, key=key,
-                    format_func=lambda m: t(f"pace.mode.{m}"))
+    labels = {m: t(f"pace.mode.{m}") for m in MODES}     # worded now: format_func may run outside the script
+    mode = st.radio(t("pace.colour_by"), MODES, horizontal=True, key=key, format_func=labels.__getitem__)
     return mode if mode in MODES else "coverage"
 
 

@@ -17,5 +17,7 @@ IMPORT_ROLES: tuple[str, ...] = ("admin", "office")
 BOUNDARY_ROLES: tuple[str, ...] = ("admin",)
 #: roles that may move a grid's households or staff to another grid
 REASSIGN_ROLES: tuple[str, ...] = ("admin", "office")
+#: roles that see the county's opinion survey (民意调查) page
+SURVEY_ROLES: tuple[str, ...] = ("admin", "leader")
 #: roles that may administer accounts, rules and the 放假安排
 ADMIN_ROLES: tuple[str, ...] = ("admin",)

@@ -140,8 +140,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "Quota attainment: staff-weeks met / staff-weeks, over the ended ISO weeks whose Thursday is in the month"),
     "petitions_page.report.note3": ("信访：本月受理的信访件，状态截至统计日；按期办结率 = 按期办结 / 办结；满意率 = 满意 / 参评（基本满意不计为满意）",
                                     "Petitions received in the month, as of the report day; on time = closed on time / closed; satisfaction = satisfied / rated"),
-    "petitions_page.report.note4": ("综合得分：覆盖率、走访达标率、按期办结率、满意率中有数据者的平均值 × 100；信访件数只列示不计分",
-                                    "Score: the mean of the available rates among coverage, quota attainment, on-time rate and satisfaction × 100; petition counts are shown, not scored"),
+    "petitions_page.report.note4": ("综合得分：民意调查满意率占 {weight}，覆盖率、走访达标率、按期办结率、满意率中有数据者的平均值占 {rest}，× 100；"
+                                    "没有民意调查结果的（村、无人作答的乡镇）只按平均值；信访件数只列示不计分",
+                                    "Score: survey satisfaction weighs {weight}, the mean of the available rates among coverage, quota "
+                                    "attainment, on-time rate and petition satisfaction {rest}, × 100; without a survey result (villages, "
+                                    "townships nobody answered) the mean alone; petition counts are shown, not scored"),
     "petitions_page.report.note5": ("排名按综合得分从高到低，并列同名次；超过三个单位时标记末三位，否则标记末位",
                                     "Ranked by score, ties share a rank; the bottom three are marked when more than three are ranked, else the last"),
 }

@@ -26,7 +26,7 @@ CREATE TABLE survey_draws (
     month            DATE PRIMARY KEY,        -- the first day of the month
     seed             BIGINT NOT NULL,
     overall_question INTEGER NOT NULL,
-    share          DOUBLE NOT NULL,           -- rule survey_share at the draw
+    share          DOUBLE PRECISION NOT NULL, -- rule survey_share at the draw
     minimum        INTEGER NOT NULL,          -- rule survey_min
     exclude_months INTEGER NOT NULL,          -- rule survey_exclude_months
     drawn_at       TIMESTAMP NOT NULL DEFAULT current_timestamp,
