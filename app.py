@@ -185,7 +185,8 @@ def run_safely() -> None:
         main()
     except Exception as e:
         log.exception("page error")
-        st.error(t("app.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))
+        said = e.text(C.lang()) if callable(getattr(e, "text", None)) else str(e)   # worded by the catalog
+        st.error(t("app.error", message=said.splitlines()[0] if said else type(e).__name__))
         st.caption(t("app.error_hint"))
 
 
