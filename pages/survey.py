@@ -31,14 +31,18 @@ def _months(today: dt.date) -> list[dt.date]:
     return [S.months_before(this, k) for k in range(-1, 12)]
 
 
-def _flash(kind: str, text: str) -> None:
-    st.session_state[FLASH] = (kind, text)
+def _flash(section: str, kind: str, text: str) -> None:
+    st.session_state[FLASH] = (section, kind, text)
 
 
-def _show_flash() -> None:
-    f = st.session_state.pop(FLASH, None)
-    if f:
-        (st.success if f[0] == "success" else st.error)(f[1])
+def _show_flash(section: str) -> None:
+    """The outcome of the last action, in the tab where it was done: a message above the tabs would
+    move them down and Streamlit would open the first tab again (and the message would be out of sight)."""
+    f = st.session_state.get(FLASH)
+    if not f or f[0] != section:
+        return
+    st.session_state.pop(FLASH, None)
+    (st.success if f[1] == "success" else st.error)(f[2])
 
 
 def _labels(cols) -> dict[str, str]:
@@ -99,9 +103,9 @@ def _draw(month: dt.date) -> None:
     try:
         d = S.draw(C.con(), month, seed=int(seed) if seed is not None else None, actor=C.user())
     except S.SurveyError as e:
-        _flash("error", str(e))
+        _flash("draw", "error", str(e))
         return
-    _flash("success", t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed))
+    _flash("draw", "success", t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed))
 
 
 def draw_section(month: dt.date) -> None:
@@ -130,6 +134,7 @@ def draw_section(month: dt.date) -> None:
     c2.button(t("survey.draw_again") if d is not None else t("survey.draw"), key=f"{KEY}.draw", on_click=_draw,
               args=(month,), type="primary", icon=":material/casino:", disabled=answered,
               help=t("survey.draw_locked") if answered else None)
+    _show_flash("draw")
     if d is not None:
         data = S.call_sheets(con, month, C.user())
         st.download_button(t("survey.download"), data=data, file_name=f"民意调查-{month:%Y-%m}.xlsx", mime=XLSX_MIME,
@@ -145,9 +150,9 @@ def _save_answers(month: dt.date, town: str) -> None:
         households, answers = S.record_edits(C.con(), month, S.answer_table(C.con(), month, town, C.user()),
                                              state.get("edited_rows", {}), actor=C.user(), today=C.today())
     except S.SurveyError as e:
-        _flash("error", str(e))
+        _flash("answers", "error", str(e))
         return
-    _flash("success", t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
+    _flash("answers", "success", t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
 
 
 def answers_section(month: dt.date) -> None:
@@ -180,6 +185,7 @@ def answers_section(month: dt.date) -> None:
                    key=f"{KEY}.editor.{month:%Y%m}.{town}")
     st.button(t("survey.save"), key=f"{KEY}.save", on_click=_save_answers, args=(month, town), type="primary",
               icon=":material/save:")
+    _show_flash("answers")
 
 
 def import_section(month: dt.date) -> None:
@@ -216,9 +222,9 @@ def _save_questions() -> None:
     try:
         S.save_questions(C.con(), pd.DataFrame(rows, columns=["id", "text", "active"]), actor=C.user())
     except S.SurveyError as e:
-        _flash("error", str(e))
+        _flash("questions", "error", str(e))
         return
-    _flash("success", t("survey.questions_saved"))
+    _flash("questions", "success", t("survey.questions_saved"))
 
 
 def questions_section() -> None:
@@ -232,6 +238,7 @@ def questions_section() -> None:
                    })
     st.button(t("survey.questions_save"), key=f"{KEY}.questions_save", on_click=_save_questions, type="primary",
               icon=":material/save:")
+    _show_flash("questions")
 
 
 # ----------------------------------------------------------------------------- the page
@@ -239,7 +246,6 @@ def questions_section() -> None:
 def main() -> None:
     st.title(t("survey.title"))
     st.caption(t("survey.question"))
-    _show_flash()
     months = _months(C.today())
     month = st.selectbox(t("survey.month"), months, index=1, format_func=lambda m: f"{m:%Y-%m}", key=f"{KEY}.month")
     results_section(month)

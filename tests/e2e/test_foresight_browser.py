@@ -1,0 +1,123 @@
+"""Issue 21 in a real browser, no network: the hotspots page's 越级风险观察 tab and the 民意调查 page,
+including an answer typed into the survey's data editor and saved (AppTest cannot edit a data editor).
+
+The world: the tiny world (tests/factories.py) with test_escalation's planted history (its village
+rule raised to 3 as in its page test), seen on 2026-11-26; November's survey drawn over every
+household (seed 1: 6 in 一镇, 2 in 二镇), the first of 二镇's two answered 满意 before the page opens.
+Screenshots: test-output/e2e/foresight-*.png.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories as F
+from tests.e2e.conftest import OUT, login, serve
+from tests.e2e.test_journeys_browser import open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+TODAY = "2026-11-26"
+MONTH = "2026-11"
+
+
+@pytest.fixture(scope="module")
+def foresight_server(tmp_path_factory):
+    from analytics import survey as S
+    from auth.audit import set_rule
+    from tests.test_escalation import plant
+
+    folder = tmp_path_factory.mktemp("e2e-foresight")
+    dbp = folder / "foresight.duckdb"
+    con = F.build(dbp)
+    plant(con)
+    set_rule(con, "watch_w_village_listed", 3, actor="admin")
+    S.draw(con, MONTH, seed=1)
+    sample = S.sample(con, MONTH)
+    first = sample[sample["township_code"] == F.T2].sort_values("position")["household_code"].iloc[0]
+    S.record(con, MONTH, first, {1: "满意"}, today=TODAY)
+    con.close()
+    with serve(dbp, folder, today=TODAY) as url:
+        yield url
+
+
+def metrics(page) -> dict[str, str]:
+    """Label → value of every st.metric on the page."""
+    out = {}
+    for m in page.locator("[data-testid='stMetric']").all():
+        label = m.locator("[data-testid='stMetricLabel']").inner_text().strip()
+        out[label] = m.locator("[data-testid='stMetricValue']").inner_text().strip()
+    return out
+
+
+def wait_metric(page, label: str, value: str, timeout: float = 30) -> dict[str, str]:
+    """The page's metrics once ``label`` shows ``value`` (a rerun redraws them)."""
+    import time
+
+    deadline = time.time() + timeout
+    got: dict[str, str] = {}
+    while time.time() < deadline:
+        wait_idle(page)
+        got = metrics(page)
+        if got.get(label) == value:
+            return got
+    raise AssertionError(f"{label} never showed {value}: {got}")
+
+
+def test_leader_reads_the_escalation_watch_list(page, foresight_server):
+    login(page, foresight_server, "leader", F.PASSWORD)
+    open_page(page, "hotspots")
+    page.get_by_role("heading", name="信访热点").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="越级风险观察").click()
+    page.get_by_text("命中率（近12个月）").wait_for(timeout=60_000)
+    got = wait_metric(page, "命中率（近12个月）", "66.7 %", timeout=60)
+    assert got["名单上的信访件"] == "2" and got["名单上的村（社区）"] == "2"    # 乙村 (P2), 丙村 (QD)
+    assert got["当时名单平均长度"] == "1 件 · 1 村"
+    page.get_by_role("tab", name="越级风险观察").scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "foresight-watch.png"), full_page=True)
+    # the list's cells are in the DOM for screen readers: QD (unsatisfied, a group) before P2
+    listed = page.locator("[data-testid='stDataFrame']").filter(has_text="QD").first
+    text = listed.text_content()
+    assert "P2" in text and text.index("QD") < text.index("P2")
+    assert "办结不满意 +3" in text
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert not page.outside_requests
+
+
+def test_administrator_records_a_survey_answer_and_the_results_follow(page, foresight_server):
+    login(page, foresight_server, "admin", F.PASSWORD)
+    open_page(page, "survey")
+    page.get_by_role("heading", name="民意调查").wait_for(timeout=30_000)
+    got = wait_metric(page, "应答率", "12.5 %")                          # 1 of 8 reached
+    assert got["抽样户数"] == "8" and got["全县满意率"] == "100.0 %"
+    page.screenshot(path=str(OUT / "foresight-survey-results.png"), full_page=True)
+
+    page.get_by_role("tab", name="录入回答").click()
+    box = page.locator("[data-testid='stTabs'] [data-testid='stSelectbox']").filter(has_text="乡镇/街道")
+    box.click()
+    page.get_by_role("option", name="二镇").click()
+    wait_idle(page)
+    editor = page.locator("[data-testid='stDataFrame']").filter(has_text="户编号").last
+    editor.scroll_into_view_if_needed()
+    # the second household's first question: click its first cell, walk right to Q1, type the answer
+    b = editor.bounding_box()
+    page.mouse.click(b["x"] + 20, b["y"] + 35 + 35 + 17)
+    for _ in range(5):                 # position, household, name, phone, village → Q1
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")                                    # opens the cell's drop-down
+    page.get_by_role("option", name="不满意", exact=True).click()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(OUT / "foresight-survey-editing.png"), full_page=True)
+    page.get_by_role("button", name="保存", exact=True).click()
+    got = wait_metric(page, "应答率", "25.0 %")                           # 2 of 8
+    assert got["全县满意率"] == "50.0 %"
+    # the outcome beside the button, and the answers tab still open on 二镇
+    saved = page.get_by_text("已保存：1 户，1 个回答有变化")
+    saved.wait_for(timeout=30_000)
+    assert page.get_by_role("tab", name="录入回答").get_attribute("aria-selected") == "true"
+    assert "H08" in editor.text_content() and "不满意" in editor.text_content()
+    saved.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "foresight-survey-saved.png"), full_page=True)
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert not page.outside_requests
