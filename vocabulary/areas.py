@@ -11,6 +11,16 @@ LEVELS: tuple[str, ...] = ("county", "township", "village", "grid")
 def parent_level(level: str) -> str | None:
     """The level above ``level`` (None for the county).
 
+    Parameters
+    ----------
+    level : str
+        One of :data:`LEVELS`.
+
+    Returns
+    -------
+    str or None
+        The parent level; None above the county.
+
     Raises
     ------
     ValueError
@@ -21,12 +31,24 @@ def parent_level(level: str) -> str | None:
     >>> parent_level("village"), parent_level("county")
     ('township', None)
     """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
     i = LEVELS.index(level)
     return LEVELS[i - 1] if i > 0 else None
 
 
 def child_level(level: str) -> str | None:
     """The level below ``level`` (None below a grid).
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`LEVELS`.
+
+    Returns
+    -------
+    str or None
+        The child level; None below a grid.
 
     Raises
     ------
@@ -38,5 +60,7 @@ def child_level(level: str) -> str | None:
     >>> child_level("county"), child_level("grid")
     ('township', None)
     """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
     i = LEVELS.index(level)
     return LEVELS[i + 1] if i + 1 < len(LEVELS) else None

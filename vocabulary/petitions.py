@@ -14,6 +14,16 @@ ESCALATED_LEVELS: tuple[str, ...] = ("city", "province", "national")
 def is_group(people: int | None) -> bool:
     """Whether a petition of ``people`` people is a group petition.
 
+    Parameters
+    ----------
+    people : int or None
+        The petition's headcount (None when the file did not say).
+
+    Returns
+    -------
+    bool
+        True from :data:`GROUP_PETITION_PEOPLE` people on.
+
     Examples
     --------
     >>> is_group(5), is_group(4), is_group(None)
