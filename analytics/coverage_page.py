@@ -9,14 +9,12 @@ Nothing here imports Streamlit: the page caches and draws, this module computes.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from analytics import reports
 from store import db
@@ -297,39 +295,6 @@ def _pct(v: float, lang: str) -> str:
     from i18n import fmt_pct
 
     return fmt_pct(v, lang)
-
-
-def clicked_code(result: Mapping[str, Any] | None, frame: gpd.GeoDataFrame | None = None) -> str | None:
-    """The area code a streamlit-folium click points at, or None.
-
-    Reads ``last_active_drawing`` (the clicked GeoJSON feature with its ``code`` property);
-    failing that, ``last_object_clicked`` (a lat/lng) located in ``frame``'s polygons.
-
-    Examples
-    --------
-    >>> clicked_code({"last_active_drawing": {"properties": {"code": "500100001000"}}})
-    '500100001000'
-    >>> clicked_code({"last_active_drawing": None}) is None
-    True
-    """
-    if not result:
-        return None
-    feat = result.get("last_active_drawing")
-    if isinstance(feat, Mapping):
-        props = feat.get("properties") or {}
-        code = props.get("code")
-        if code:
-            return html.unescape(str(code))
-    pt = result.get("last_object_clicked")
-    if isinstance(pt, Mapping) and frame is not None and len(frame):
-        try:
-            lat, lng = float(pt["lat"]), float(pt["lng"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        hit = frame[frame.geometry.intersects(shapely.Point(lng, lat))]
-        if len(hit):
-            return str(sorted(hit["code"])[0])
-    return None
 
 
 def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date,

@@ -8,8 +8,7 @@ The numbers are those of ``manage.py report grids`` (analytics.grids).
 """
 from __future__ import annotations
 
-import html
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +22,7 @@ from ui import common as C
 from ui import downloads
 from ui import figures as F
 from ui.common import t
+from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
 
 KEY = "resp_page"
@@ -88,16 +88,6 @@ def village_map_frame(directory: pd.DataFrame):
     frame = geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
     frame["status_index"] = frame["status_index"].astype(float)
     return frame
-
-
-def clicked_code(result: Mapping[str, Any] | None) -> str | None:
-    """The ``code`` of the feature a streamlit-folium click returned, or None."""
-    feat = (result or {}).get("last_active_drawing")
-    if isinstance(feat, Mapping):
-        code = (feat.get("properties") or {}).get("code")
-        if code:
-            return html.unescape(str(code))
-    return None
 
 
 def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:

@@ -96,17 +96,19 @@ def test_classes_have_the_benchmark_break_and_grey_no_data():
 
 
 def test_clicked_code():
-    assert CP.clicked_code(None) is None
-    assert CP.clicked_code({"last_active_drawing": None}) is None
-    assert CP.clicked_code({"last_active_drawing": {"properties": {"code": F.T1}}}) == F.T1
-    assert CP.clicked_code({"last_active_drawing": {"properties": {"code": "a&amp;b"}}}) == "a&b"
+    from ui.map_clicks import clicked_code
+
+    assert clicked_code(None) is None
+    assert clicked_code({"last_active_drawing": None}) is None
+    assert clicked_code({"last_active_drawing": {"properties": {"code": F.T1}}}) == F.T1
+    assert clicked_code({"last_active_drawing": {"properties": {"code": "a&amp;b"}}}) == "a&b"
     import geopandas as gpd
     import shapely
 
     frame = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
                              crs=4326)
-    assert CP.clicked_code({"last_object_clicked": {"lat": 0.5, "lng": 1.5}}, frame) == "B"
-    assert CP.clicked_code({"last_object_clicked": {"lat": 5, "lng": 5}}, frame) is None
+    assert clicked_code({"last_object_clicked": {"lat": 0.5, "lng": 1.5}}, frame) == "B"
+    assert clicked_code({"last_object_clicked": {"lat": 5, "lng": 5}}, frame) is None
 
 
 def test_due_households_oldest_first_with_tags(tiny_ro):
