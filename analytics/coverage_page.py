@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import reports
+from gis.palette import NO_DATA_COLOR, POINT_ATTENTION_COLOR
 from store import db
 from vocabulary.areas import child_level
 
@@ -32,7 +33,6 @@ MAX_POINTS = 500
 MAX_LIST_ROWS = 5000
 TREND_MONTHS = 12
 
-NO_DATA_COLOR = "#bdbdbd"
 
 DUE_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since", "tags", "phone", "address"]
 
@@ -286,7 +286,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: maps.Classes, labels: Mapping[st
             fields = ["head_name", "household_code", "last_visit_text", "tags"]
             aliases = [labels["head_name"], labels["household_code"], labels["last_visit"], labels["tags"]]
             maps.point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,
-                             cluster=False, color="#b2182b", radius=4, name=points_name)
+                             cluster=False, color=POINT_ATTENTION_COLOR, radius=4, name=points_name)
     maps.add_legend(m, legend_title, legend_items(classes, lang))
     return m
 

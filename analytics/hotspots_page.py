@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from analytics import reports
+from gis.palette import PATTERN_COLORS, RATE_COLORS  # noqa: F401  (re-exported: H.PATTERN_COLORS)
 from store import db
 from vocabulary.petitions import ESCALATED_LEVELS  # noqa: F401  (re-exported)
 
@@ -31,21 +32,9 @@ PATTERN_NAMES = ("new", "consecutive", "intensifying", "persistent", "diminishin
                  "sporadic", "oscillating", "historical")
 PATTERNS = tuple(f"{p}_hot" for p in PATTERN_NAMES) + tuple(f"{p}_cold" for p in PATTERN_NAMES) + ("none",)
 
-#: Colours of the patterns: reds for hot, blues for cold, near-white for none.
-PATTERN_COLORS: dict[str, str] = {
-    "new_hot": "#e31a1c", "consecutive_hot": "#fd8d3c", "intensifying_hot": "#67000d",
-    "persistent_hot": "#a50f15", "diminishing_hot": "#fc9272", "sporadic_hot": "#fed976",
-    "oscillating_hot": "#c994c7", "historical_hot": "#d6b8a8",
-    "new_cold": "#1f78b4", "consecutive_cold": "#6baed6", "intensifying_cold": "#08306b",
-    "persistent_cold": "#08519c", "diminishing_cold": "#9ecae1", "sporadic_cold": "#a6dba0",
-    "oscillating_cold": "#8c96c6", "historical_cold": "#c6dbef",
-    "none": "#f7f7f7",
-}
-
 #: Levels a petition can reach above the county: escalated petitions.
 
 #: Sequential colours (ColorBrewer YlOrRd) for petitions per 1,000 households.
-RATE_COLORS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 
 
 def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,

@@ -48,6 +48,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from gis import datum
+from gis.palette import COVERAGE_COLORS, GI_COLORS, NO_DATA_COLOR  # the colours (re-exported)
 
 __all__ = [
     "GI_COLORS",
@@ -82,23 +83,6 @@ STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
 #: Tile choices understood by :func:`base_map`.
 TILES: tuple[str, ...] = ("none", "osm", "tianditu", "amap")
 
-#: Fill for areas without data — never a colour that reads as zero.
-NO_DATA_COLOR = "#bdbdbd"
-
-#: Gi* bins (ArcGIS Gi_Bin: -3 = cold spot at 99 % … 3 = hot spot at 99 %).
-GI_COLORS: dict[int, str] = {
-    -3: "#2166ac",
-    -2: "#67a9cf",
-    -1: "#d1e5f0",
-    0: "#f7f7f7",
-    1: "#fddbc7",
-    2: "#ef8a62",
-    3: "#b2182b",
-}
-
-# 7-class ColorBrewer YlGn: light = few households visited, dark green = at or
-# above the coverage benchmark (rule ``benchmark_coverage``, 97.8 % by default).
-COVERAGE_COLORS = ["#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32"]
 #: the fixed breaks below the benchmark; the benchmark itself comes from the rules table
 COVERAGE_LOWER_BREAKS = (0.0, 0.5, 0.7, 0.85, 0.9, 0.95)
 

@@ -16,6 +16,7 @@ import streamlit as st
 from analytics import export
 from analytics import grids as G
 from gis import maps
+from gis.palette import STATUS_COLORS
 from i18n import CATALOG, column_labels, fmt_int
 from store import db
 from ui import common as C
@@ -28,7 +29,6 @@ from ui.geo import boundaries_version, simplified_level
 KEY = "resp_page"
 MAP_HEIGHT = 500
 MAX_GRID_POLYGONS = 1500          # more grids than this: the map shows villages (worst status)
-STATUS_COLORS = {"no_staff": "#d73027", "leader_vacant": "#fc8d59", "overloaded": "#fee08b", "ok": "#1a9850"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_EXPORT = G.GRID_COLUMNS + ["village_name", "status", "leader_phone", "leaders", "member_contacts",
                                      "other_staff", "staff_count", "households_per_staff", "pairing_leaders",

@@ -282,3 +282,21 @@ def test_tile_setting_from_environment_and_amap_shift(monkeypatch):
     assert abs(shifted[0] - 107.7) > 0.001                   # several hundred metres
     html = m.get_root().render()
     assert f"{shifted[0]:.5f}"[:8] in html and "[107.7, 30.6]" not in html
+
+
+def test_map_colours_come_from_the_palette():
+    """analytics/, ui/ and pages/ name no colour of their own (spreadsheet cell formats aside): gis/palette.py does."""
+    import re
+    from pathlib import Path
+
+    from gis import palette
+
+    root = Path(__file__).resolve().parent.parent
+    files = [p for d in ("analytics", "ui", "pages") for p in sorted((root / d).rglob("*.py"))]
+    assert len(files) > 30
+    hex_colour = re.compile(r"[\"']#[0-9a-fA-F]{6}[\"']")
+    found = [f"{p.relative_to(root)}:{i}" for p in files
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if hex_colour.search(line) and "add_format" not in line]
+    assert found == []
+    assert palette.NO_DATA_COLOR not in palette.COVERAGE_COLORS + list(palette.GI_COLORS.values())
