@@ -8,6 +8,7 @@ drills down; the sidebar breadcrumb goes back up. The numbers are those of
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -22,7 +23,7 @@ from gis import maps
 from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
 from store import db
 from ui import common as C
-from ui import downloads
+from ui import downloads, shared
 from ui import figures as F
 from ui.common import t
 from ui import pace as UP
@@ -113,12 +114,14 @@ def main() -> None:
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
     with st.spinner(t("progress.working"), show_time=True):
-        level, rows = CP.area_rows(con, area.code, area.level, date_from, date_to, kinds, sc)
-        head = CP.headline(con, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
-        due = CP.due_households(con, area.code, as_of, days=days, scope=sc, user=C.user())
+        # every figure shared between sessions until the next write (ui/shared.py)
+        level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
+        head = shared.call(con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
+        due = shared.call(con, CP.due_households, area.code, as_of, days=days, scope=sc, user=C.user())
         pace_end = max(C.period_end(), date_to)       # the pace projects to the period's end, even a future one
-        pace_rows = P.pace(con, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
-        pace_head = P.headline(con, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows)
+        pace_rows = shared.call(con, P.pace, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
+        pace_head = shared.call(con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc,
+                                rows=pace_rows)
     pace_weeks = int(db.rule(con, "pace_weeks"))
 
     st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
@@ -145,91 +148,131 @@ def main() -> None:
 
     level_name = t(f"level.{level}")
     nonce = st.session_state.get(f"{KEY}.nonce", 0)
-    suffix = f"{area.code}.{level}.{nonce}"
-    drill = level != area.level          # the map shows children that can be opened
+    view = View(area=area, level=level, level_name=level_name, suffix=f"{area.code}.{level}.{nonce}",
+                drill=level != area.level, date_from=date_from, date_to=date_to, as_of=as_of, kinds=kinds,
+                benchmark=benchmark, days=days, pace_weeks=pace_weeks, lang=lang)
 
     map_col, table_col = st.columns([3, 2], gap="medium")
-
-    # --- the map
     with map_col:
-        st.subheader(t("coverage_page.map_title", level=level_name))
-        colour = UP.colour_choice(f"{KEY}.colour")
-        frame = CP.map_frame(level_geometry(level), UP.with_pace(rows, pace_rows), lang)
-        labels = column_labels(["name", "households", "visited", "coverage", "household_code",
-                                "head_name", "last_visit", "tags", "projected", "shortfall", "needed_per_week"], lang)
-        if not len(rows):
-            st.info(t("coverage_page.no_rows"))
-        elif not len(frame):
-            st.info(t("coverage_page.no_geometry"))
-        else:
-            if drill:
-                st.caption(t("coverage.drill_hint"))
-            if colour == "shortfall":
-                m = UP.shortfall_map(frame, labels, lang)
-            else:
-                m = CP.build_map(frame, CP.coverage_classes(benchmark), labels, due=due, lang=lang,
-                                 legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
-            result = maps.render(m, key=f"{KEY}.map.{colour}.{suffix}", height=MAP_HEIGHT,
-                                 returned_objects=["last_active_drawing"] if drill else [])
-            if drill and handle_click(result, allowed=frame["code"].tolist(), frame=frame):
-                st.session_state[f"{KEY}.nonce"] = nonce + 1
-                st.rerun()
-            if colour == "coverage" and len(due) > CP.MAX_POINTS:
-                st.caption(t("coverage_page.points_capped", n=fmt_int(CP.MAX_POINTS, lang)))
-
-    # --- the table, with a 12-month trend per area
+        map_part(view, rows, pace_rows, due)
     with table_col:
-        st.subheader(t("coverage_page.table_title", level=level_name))
-        trend_end = as_of
-        start, _ = CP.trend_months(trend_end)
-        with st.spinner(t("progress.working"), show_time=True):
-            trend = CP.monthly_trend(con, level, area.code, trend_end, kinds, sc)
-        table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)   # worst projected shortfall first
-        heads = column_labels(table.columns, lang)
-        event = st.dataframe(
-            UP.as_shown(table), hide_index=True, width="stretch", placeholder="—",
-            column_order=UP.table_order(),
-            column_config={**UP.column_config(heads, pace_weeks),
-                "name": st.column_config.TextColumn(heads["name"], pinned=True),
-                "code": st.column_config.TextColumn(heads["code"]),
-                "households": st.column_config.NumberColumn(heads["households"], format="localized"),
-                "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
-                "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
-                "trend": st.column_config.LineChartColumn(
-                    t("coverage_page.col_trend"), y_min=0, y_max=100, width="medium",
-                    help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat())),
-            },
-            key=f"{KEY}.table.{suffix}",
-            on_select="rerun" if drill else "ignore",
-            selection_mode="single-row",
-        )
-        st.caption(t("coverage_page.table_hint") if drill else t("coverage_page.grid_hint"))
-        sel = getattr(getattr(event, "selection", None), "rows", None) if drill else None
-        if sel:
-            code = str(table["code"].iloc[sel[0]])
-            if code != area.code:
-                C.set_area(code)
-                st.session_state[f"{KEY}.nonce"] = nonce + 1
-                st.rerun()
-        _exports("table", rows, t("coverage_page.file_coverage"), t("coverage_page.sheet_coverage"),
-                 f"{area.code or 'all'}-{date_from.isoformat()}-{date_to.isoformat()}", area.code,
-                 lambda fmt: CP.export_detail("coverage", fmt, level, date_from, date_to, kinds, len(rows)),
-                 lang, st.columns(2))
+        table_part(view, rows, pace_rows, sc)
+    due_part(view, due)
 
-    # --- the households due
-    st.subheader(t("coverage_page.due_title", date=as_of.isoformat(), days=days))
+
+@dataclass(frozen=True)
+class View:
+    """What the parts of the page share: the area, level and period shown, and their settings."""
+    area: C.Area
+    level: str                 # the level of the rows (the area's children, or the grid itself)
+    level_name: str
+    suffix: str                # widget keys: new ones after a drill-down (a stale selection never sticks)
+    drill: bool                # the map and table show children that can be opened
+    date_from: dt.date
+    date_to: dt.date
+    as_of: dt.date
+    kinds: list
+    benchmark: float
+    days: int
+    pace_weeks: int
+    lang: str
+
+
+def drilled() -> None:
+    """After a click selected another area: new widget keys and the whole page again (st.rerun from a
+    fragment reruns the app: the area changed, so every figure does)."""
+    st.session_state[f"{KEY}.nonce"] = st.session_state.get(f"{KEY}.nonce", 0) + 1
+    st.rerun()
+
+
+@st.fragment
+def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
+    """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
+    nothing, reruns the map alone."""
+    st.subheader(t("coverage_page.map_title", level=v.level_name))
+    colour = UP.colour_choice(f"{KEY}.colour")
+    frame = CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
+    labels = column_labels(["name", "households", "visited", "coverage", "household_code",
+                            "head_name", "last_visit", "tags", "projected", "shortfall", "needed_per_week"], v.lang)
+    if not len(rows):
+        st.info(t("coverage_page.no_rows"))
+        return
+    if not len(frame):
+        st.info(t("coverage_page.no_geometry"))
+        return
+    if v.drill:
+        st.caption(t("coverage.drill_hint"))
+    if colour == "shortfall":
+        m = UP.shortfall_map(frame, labels, v.lang)
+    else:
+        m = CP.build_map(frame, CP.coverage_classes(v.benchmark), labels, due=due, lang=v.lang,
+                         legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
+    result = maps.render(m, key=f"{KEY}.map.{colour}.{v.suffix}", height=MAP_HEIGHT,
+                         returned_objects=["last_active_drawing"] if v.drill else [])
+    if v.drill:
+        if handle_click(result, allowed=frame["code"].tolist(), frame=frame):
+            drilled()
+    if colour == "coverage" and len(due) > CP.MAX_POINTS:
+        st.caption(t("coverage_page.points_capped", n=fmt_int(CP.MAX_POINTS, v.lang)))
+
+
+@st.fragment
+def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | None) -> None:
+    """The table of the area's children with a 12-month trend each; a fragment: a row click that
+    opens nothing reruns the table alone."""
+    st.subheader(t("coverage_page.table_title", level=v.level_name))
+    trend_end = v.as_of
+    start, _ = CP.trend_months(trend_end)
+    with st.spinner(t("progress.working"), show_time=True):
+        trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
+    table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)   # worst projected shortfall first
+    heads = column_labels(table.columns, v.lang)
+    event = st.dataframe(
+        UP.as_shown(table), hide_index=True, width="stretch", placeholder="—",
+        column_order=UP.table_order(),
+        column_config={**UP.column_config(heads, v.pace_weeks),
+            "name": st.column_config.TextColumn(heads["name"], pinned=True),
+            "code": st.column_config.TextColumn(heads["code"]),
+            "households": st.column_config.NumberColumn(heads["households"], format="localized"),
+            "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
+            "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
+            "trend": st.column_config.LineChartColumn(
+                t("coverage_page.col_trend"), y_min=0, y_max=100, width="medium",
+                help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat())),
+        },
+        key=f"{KEY}.table.{v.suffix}",
+        on_select="rerun" if v.drill else "ignore",
+        selection_mode="single-row",
+    )
+    st.caption(t("coverage_page.table_hint") if v.drill else t("coverage_page.grid_hint"))
+    sel = getattr(getattr(event, "selection", None), "rows", None) if v.drill else None
+    if sel:
+        code = str(table["code"].iloc[sel[0]])
+        if code != v.area.code:
+            C.set_area(code)
+            drilled()
+    _exports("table", rows, t("coverage_page.file_coverage"), t("coverage_page.sheet_coverage"),
+             f"{v.area.code or 'all'}-{v.date_from.isoformat()}-{v.date_to.isoformat()}", v.area.code,
+             lambda fmt: CP.export_detail("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
+             v.lang, st.columns(2))
+
+
+@st.fragment
+def due_part(v: View, due: pd.DataFrame) -> None:
+    """The households due for a visit; a fragment: a row opens that household's record."""
+    st.subheader(t("coverage_page.due_title", date=v.as_of.isoformat(), days=v.days))
     if not len(due):
         st.success(t("empty.nothing_due"))
         return
-    st.caption(t("coverage_page.due_caption") + " · " + t("coverage_page.due_count", n=fmt_int(len(due), lang)))
+    st.caption(t("coverage_page.due_caption") + " · " + t("coverage_page.due_count", n=fmt_int(len(due), v.lang)))
     if not can_see_personal(C.user()):
         st.caption(t("app.masked_notice"))
     out = due[CP.DUE_COLUMNS]
     shown = out
     if len(shown) > CP.MAX_LIST_ROWS:
-        st.caption(t("coverage_page.list_capped", n=fmt_int(CP.MAX_LIST_ROWS, lang)))
+        st.caption(t("coverage_page.list_capped", n=fmt_int(CP.MAX_LIST_ROWS, v.lang)))
         shown = shown.head(CP.MAX_LIST_ROWS)
-    dh = column_labels(shown.columns, lang)
+    dh = column_labels(shown.columns, v.lang)
     due_event = st.dataframe(
         shown, hide_index=True, width="stretch", placeholder="—",
         column_config={
@@ -242,17 +285,17 @@ def main() -> None:
             "phone": st.column_config.TextColumn(dh["phone"]),
             "address": st.column_config.TextColumn(dh["address"]),
         },
-        key=f"{KEY}.due.{suffix}", on_select="rerun", selection_mode="single-row",
+        key=f"{KEY}.due.{v.suffix}", on_select="rerun", selection_mode="single-row",
     )
     st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
     from ui.household import open_selected
 
     open_selected(shown["household_code"].tolist(), due_event)
     _exports("due", out, t("coverage_page.file_due"), t("coverage_page.sheet_due"),
-             f"{area.code or 'all'}-{as_of.isoformat()}", area.code,
-             lambda fmt: CP.export_detail("due", fmt, area.level, as_of - dt.timedelta(days=days - 1), as_of,
+             f"{v.area.code or 'all'}-{v.as_of.isoformat()}", v.area.code,
+             lambda fmt: CP.export_detail("due", fmt, v.area.level, v.as_of - dt.timedelta(days=v.days - 1), v.as_of,
                                           ["home"], len(out)),
-             lang, st.columns([1, 1, 2])[:2])
+             v.lang, st.columns([1, 1, 2])[:2])
 
 
 if __name__ == "__main__":

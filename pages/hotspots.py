@@ -24,6 +24,7 @@ from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_labe
 from store import db
 from ui import common as C
 from ui import downloads
+from ui import shared
 from ui import figures as F
 from ui import warm
 from ui.common import t
@@ -301,7 +302,7 @@ def main() -> None:
     flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
 
     with st.spinner(t("progress.working"), show_time=True):
-        hot = reports.hotspots(con, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
+        hot = shared.call(con, reports.hotspots, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
     area_code = area.code if area.code is not None and area.level != "county" else None
     if area_code is not None:
         inside = set(db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"])
@@ -313,12 +314,12 @@ def main() -> None:
         return
 
     with st.spinner(t("progress.working"), show_time=True):
-        pets = H.petitions(con, date_from, date_to, scope=sc, area=area_code, **flt)
+        pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
         od = H.overdue(con, pets, today)
         level_col = "village_code" if level == "village" else "grid_code"
         overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
         rdays = H.repeat_days(con)
-        repeats = H.repeat_petitions(con, date_from, date_to, rdays, scope=sc, area=area_code)
+        repeats = shared.call(con, H.repeat_petitions, date_from, date_to, rdays, scope=sc, area=area_code)
     esc = H.escalated(pets)
     show_unlocated = area_code is None and H.county_wide(con, sc)
     filtered = bool(f["categories"] or f["channels"] or f["group_only"] or f["unresolved_only"])

@@ -14,6 +14,7 @@ from gis import maps
 from i18n import PCT_FORMAT, fmt_pct
 from ui import common as C
 from ui import figures as F
+from ui import shared
 from ui.common import t
 from ui.geo import boundaries_version, simplified_level
 
@@ -26,7 +27,7 @@ scope = C.area_scope(area)
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("overview.period", start=date_from.isoformat(), end=date_to.isoformat()))
 with st.spinner(t("progress.working"), show_time=True):
-    figures = overview.headline(c, date_from, date_to, scope, C.today())
+    figures = shared.call(c, overview.headline, date_from, date_to, scope, C.today())
 if figures["grids"] == 0:
     st.info(t("empty.no_boundaries"))
     st.stop()
@@ -54,7 +55,7 @@ if figures["unassigned"]:
 
 # the map: the selected area's children (townships for the county), coloured by the period's coverage
 level = area.child_level or "grid"
-table = reports.coverage(c, level, date_from, date_to, scope=scope)
+table = shared.call(c, reports.coverage, level, date_from, date_to, scope=scope)
 geo = simplified_level(str(C.db_path()), level, boundaries_version())
 geo = geo[geo["code"].isin(table["code"])].merge(table, on=["code", "name"])
 if len(geo):

@@ -14,6 +14,7 @@ from store import db
 from ui import common as C
 from ui import downloads
 from ui import figures as F
+from ui import shared
 from ui.common import t
 
 c = C.con()
@@ -35,7 +36,7 @@ st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
 with st.spinner(t("progress.working"), show_time=True):
-    s = petitions.summary(c, date_from, date_to, scope, today)
+    s = shared.call(c, petitions.summary, date_from, date_to, scope, today)
 st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)
 F.metric(m1, "petitions_received", s["received"])
@@ -57,7 +58,7 @@ st.caption(" · ".join(extra))
 # ----------------------------------------------------------------------------- the work list
 st.subheader(t("petitions_page.worklist"))
 with st.spinner(t("progress.working"), show_time=True):
-    work = petitions.worklist(c, scope, today)
+    work = shared.call(c, petitions.worklist, scope, today)
 notice = petitions.deadline_notice(c, work, lang)
 if notice:
     st.warning(notice)
@@ -181,7 +182,7 @@ level_names = {lv: t(f"level.{lv}") for lv in levels}
 level = st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get,
                  key="pet_level") if len(levels) > 1 else levels[0]
 with st.spinner(t("progress.working"), show_time=True):
-    figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today)
+    figs = shared.call(c, petitions.figures_by_area, level, date_from, date_to, scope, today)
 st.caption(t("petitions_page.benchmarks", solved=fmt_pct(s["benchmark_solved"], lang),
              satisfaction=fmt_pct(s["benchmark_satisfaction"], lang)))
 fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed_on_time", "on_time_rate",

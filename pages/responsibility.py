@@ -20,6 +20,7 @@ from gis.palette import STATUS_COLORS
 from i18n import CATALOG, column_labels, fmt_int
 from store import db
 from ui import common as C
+from ui import shared
 from ui import downloads
 from ui import figures as F
 from ui.common import t
@@ -282,13 +283,13 @@ def main() -> None:
         st.success(flash)
 
     with st.spinner(t("progress.working"), show_time=True):
-        directory = G.grid_directory(con, area.code, sc, on=on)
+        directory = shared.call(con, G.grid_directory, area.code, sc, on=on)
     if directory.empty:
         st.info(t("resp_page.no_grids"))
         search_box(con, sc, on, lang)
         return
     with st.spinner(t("progress.working"), show_time=True):
-        gaps = G.gaps(con, area.code, sc, on=on, directory=directory)
+        gaps = shared.call(con, G.gaps, area.code, sc, on=on, directory=directory)
     counts = G.status_counts(directory)
     max_per_staff = int(db.rule(con, "households_per_staff_max"))
 

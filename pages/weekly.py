@@ -25,6 +25,7 @@ from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
 from store import db
 from ui import common as C
 from ui import downloads
+from ui import shared
 from ui.common import t
 from vocabulary.roles import OFFICE_ROLES
 
@@ -78,11 +79,19 @@ def week_picker(today: dt.date, office: bool = False) -> str:
 
 
 def flash() -> None:
-    """A message left by the previous run (after an edit or a deletion)."""
+    """A message left by the previous run (after a visit was recorded, edited or deleted)."""
     msg = st.session_state.pop("weekly_flash", None)
     if msg:
         kind, text = msg
-        getattr(st, kind)(text)
+        say(kind, text)
+
+
+def saved(kind: str, msg: str) -> None:
+    """A visit was written: the whole page again (the week, the due list and the walk change), the
+    message shown at its top (:func:`flash`). The forms are fragments: anything else they do — a
+    refused save, picking another recent visit — reruns the form alone."""
+    st.session_state["weekly_flash"] = (kind, msg)
+    st.rerun()
 
 
 # ----------------------------------------------------------------------------- the seven days
@@ -140,13 +149,13 @@ def worker_metrics(q: dict) -> None:
 
 
 def show_week(con, u, week: str, today: dt.date) -> None:
-    q = V.staff_quota(con, u.staff_id, week)
+    q = shared.call(con, V.staff_quota, u.staff_id, week)
     if not q["responsible"]:
         st.info(t("weekly_page.not_responsible"))
     worker_metrics(q)
     st.caption(t("weekly_page.target_rule", target=q["target_days"]))
-    show_days(V.week_days(con, [u.staff_id], week), today)
-    others = V.other_kinds(con, [u.staff_id], week)
+    show_days(shared.call(con, V.week_days, [u.staff_id], week), today)
+    others = shared.call(con, V.other_kinds, [u.staff_id], week)
     if others:
         text = "、".join(f"{t(f'kind.{k}')} {n}" for k, n in others.items())
         st.caption(t("weekly_page.other_kinds", text=text))
@@ -171,7 +180,7 @@ def show_due(con, u, today: dt.date) -> None:
     if not grids:
         st.info(t("weekly_page.no_grids"))
         return
-    due = V.due_households(con, u.staff_id, today, scope=u.scope)
+    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope)
     days = int(db.rule(con, "revisit_days"))
     if due.empty:
         st.success(t("weekly_page.nothing_due"))
@@ -227,9 +236,11 @@ def show_map(due: pd.DataFrame) -> None:
         maps.render(m, key="weekly_due_map", height=280, returned_objects=[])
 
 
-def visit_form(con, u, today: dt.date) -> None:
+@st.fragment
+def visit_form(u, today: dt.date) -> None:
+    con = C.con()
     st.subheader(t("weekly_page.form_title"))
-    hh = V.staff_households(con, u.staff_id, today, scope=u.scope)
+    hh = shared.call(con, V.staff_households, u.staff_id, today, scope=u.scope)
     if hh.empty:
         st.info(t("weekly_page.no_households"))
         return
@@ -256,7 +267,7 @@ def visit_form(con, u, today: dt.date) -> None:
         except V.VisitError as e:
             say("error", e.text(lang()))
             return
-        say("success" if created else "warning", msg)
+        saved("success" if created else "warning", msg)
 
 
 def say(kind: str, msg: str) -> None:
@@ -267,7 +278,9 @@ def say(kind: str, msg: str) -> None:
     st.toast(msg, icon=icons[kind])
 
 
-def recent_visits(con, u, today: dt.date) -> None:
+@st.fragment
+def recent_visits(u, today: dt.date) -> None:
+    con = C.con()
     with st.expander(t("weekly_page.recent_title", days=V.EDIT_DAYS)):
         rec = V.recent_visits(con, u.staff_id, today, limit=20)
         if rec.empty:
@@ -300,8 +313,7 @@ def recent_visits(con, u, today: dt.date) -> None:
             except V.VisitError as e:
                 st.error(e.text(lang()))
             else:
-                st.session_state["weekly_flash"] = ("success", msg)
-                st.rerun()
+                saved("success", msg)
         sure = st.checkbox(t("weekly_page.delete_confirm"), key=f"weekly_delete_sure_{vid}")
         if st.button(t("weekly_page.delete"), key=f"weekly_delete_{vid}", width="stretch"):
             if not sure:
@@ -312,21 +324,20 @@ def recent_visits(con, u, today: dt.date) -> None:
                 except V.VisitError as e:
                     st.error(e.text(lang()))
                 else:
-                    st.session_state["weekly_flash"] = ("success", msg)
-                    st.rerun()
+                    saved("success", msg)
 
 
 def worker_view(con, u, week: str, today: dt.date) -> None:
     if not u.staff_id:
         st.warning(t("weekly_page.no_staff"))
         return
-    # The week and the list are drawn after the forms are handled, into containers placed above
-    # them, so a visit saved in this run shows in the numbers at once.
+    # The week and the lists are drawn into containers placed above the forms; the forms are
+    # fragments, and a saved visit reruns the whole page (saved()), so it shows in the numbers at once.
     top = st.container()
     walk_box = st.container()
     due_box = st.container()
-    visit_form(con, u, today)
-    recent_visits(con, u, today)
+    visit_form(u, today)
+    recent_visits(u, today)
     with top:
         show_week(con, u, week, today)
     with walk_box:
@@ -341,7 +352,7 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
 
 def office_view(con, u, week: str, today: dt.date) -> None:
     with st.spinner(t("progress.working"), show_time=True):
-        q, ranked, inactive = V.office_week(con, week, u.scope, today)
+        q, ranked, inactive = shared.call(con, V.office_week, week, u.scope, today)
     if q.empty:
         st.info(t("weekly_page.office.no_staff"))
         return

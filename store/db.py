@@ -16,6 +16,8 @@ import aiosql
 import duckdb
 import pandas as pd
 
+from store import version as data_version
+
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 QUERIES = ROOT / "queries"
@@ -119,6 +121,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             raise
         current, changed = max(current, version), True
     if changed:
+        data_version.bump(con)      # a migration may change what the figures read
         # DuckDB 1.5 cannot replay some ALTER TABLEs (on tables with a nextval() default) from its
         # write-ahead log: write the migrated schema into the file now (duckdb/duckdb#18259).
         con.execute("CHECKPOINT")
@@ -146,10 +149,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         _OPEN.discard(key)
         con.execute("ROLLBACK")
+        data_version.rolled_back(con)
         raise
     else:
         _OPEN.discard(key)
         con.execute("COMMIT")
+        data_version.committed(con)     # after the COMMIT: store/version.py
 
 
 # ----------------------------------------------------------------------------- named queries
@@ -187,7 +192,9 @@ def _params(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
     """Run a named query; returns the cursor (``.fetchall()``, ``.df()``…)."""
     text, p = _params(name, params)
-    return con.execute(text, p) if p else con.execute(text)
+    cur = con.execute(text, p) if p else con.execute(text)
+    data_version.wrote(con, name, in_transaction=id(con) in _OPEN)    # a write moves the data's version
+    return cur
 
 
 def df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

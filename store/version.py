@@ -1,0 +1,115 @@
+"""The data's version: one number for the whole store that every write moves forward.
+
+Results that depend only on (area, period, filters, the data) are shared between sessions under
+this version (ui/shared.py): twenty office users on the same township cost one query, and the next
+view after any write sees it, in every app process, because the number lives in the database (the
+sequence ``data_version`` of migration 0011) and is read once per page view.
+
+Who moves it: :func:`store.db.execute` calls :func:`wrote` after every named statement that writes
+(INSERT, UPDATE, DELETE… found in its SQL, whatever its name says). Outside a transaction the
+version moves at once, after the statement; inside :func:`store.db.transaction` it moves once,
+after the COMMIT (a rollback moves nothing). Always *after* the data is committed: a page view that
+reads the new version can only see the new data, never cache the old under the new number (a view
+running at the same moment as a write may show the data just before it, as without a cache).
+A migration that changes anything moves it too. Every write in this code base is a named statement
+(SQL lives in queries/), so there is no other way round it; tests/test_data_version.py checks each
+kind of writer.
+
+Writes to the bookkeeping tables of :data:`BOOKKEEPING` (sign-in sessions, the login throttle, the
+audit log) change no figure a page shows and move nothing: a sign-in or a download does not empty
+everybody's cache.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+BOOKKEEPING = frozenset({"sessions", "login_throttle", "audit_log"})
+
+_COMMENT = re.compile(r"--[^\n]*")
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_WRITE = re.compile(
+    r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO|"
+    r"(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|SEQUENCE|INDEX|VIEW)"
+    r"(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)\s+([A-Za-z_][\w.]*)", re.I)
+
+_PENDING: set[int] = set()   # connections (by id) with a versioned write in their open transaction
+
+
+def written_tables(text: str) -> frozenset[str]:
+    """The tables an SQL text writes to (lower case; ``ON CONFLICT … DO UPDATE SET`` is its INSERT's).
+
+    Parameters
+    ----------
+    text : SQL, possibly several statements, with comments and string literals.
+
+    Returns
+    -------
+    frozenset of table names; empty for a statement that only reads.
+
+    Examples
+    --------
+    >>> sorted(written_tables("INSERT INTO visits SELECT 1 ON CONFLICT DO UPDATE SET x = 1"))
+    ['visits']
+    """
+    bare = _STRING.sub("''", _COMMENT.sub("", text))
+    names = {m.group(1).lower().split(".")[-1] for m in _WRITE.finditer(bare)}
+    return frozenset(names - {"set"})
+
+
+@lru_cache(maxsize=None)
+def moves(name: str) -> bool:
+    """Whether the named query writes to a table that some figure reads (not only :data:`BOOKKEEPING`)."""
+    from store import db
+
+    return bool(written_tables(db.sql(name)[0]) - BOOKKEEPING)
+
+
+def wrote(con: Any, name: str, in_transaction: bool) -> None:
+    """After the named statement ``name`` ran on ``con``: move the version now, or at the COMMIT of
+    the transaction it is part of (:func:`committed`)."""
+    if not moves(name):
+        return
+    if in_transaction:
+        _PENDING.add(id(con))
+    else:
+        bump(con)
+
+
+def committed(con: Any) -> None:
+    """The transaction of ``con`` committed: move the version if it wrote anything that counts."""
+    if id(con) in _PENDING:
+        _PENDING.discard(id(con))
+        bump(con)
+
+
+def rolled_back(con: Any) -> None:
+    """The transaction of ``con`` rolled back: nothing was written, nothing moves."""
+    _PENDING.discard(id(con))
+
+
+def bump(con: Any) -> int:
+    """Move the version one step forward (on a cursor of its own, so that a statement's pending
+    result on ``con`` — ``INSERT … RETURNING`` — is not lost). Returns the new version."""
+    from store import db
+
+    cur = con.cursor()
+    try:
+        return int(db.one(cur, "data_version_bump"))
+    finally:
+        cur.close()
+
+
+def current(con: Any) -> tuple[str, int]:
+    """The data's version: (the database's random id, the sequence's value).
+
+    Returns
+    -------
+    tuple (str, int): equal for two reads exactly when no write committed in between (in any
+    process); a replaced database (a rebuilt demo) has another id.
+    """
+    from store import db
+
+    row = db.execute(con, "data_version").fetchone()
+    return str(row[0]), int(row[1] or 0)
