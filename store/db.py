@@ -120,8 +120,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("ROLLBACK")
             raise
         current, changed = max(current, version), True
+    # A migration may change what the figures read; and DuckDB's sequence shows the value it will
+    # hand out next until it has handed out one in this process (store/version.py): every opening moves it.
+    data_version.bump(con)
     if changed:
-        data_version.bump(con)      # a migration may change what the figures read
         # DuckDB 1.5 cannot replay some ALTER TABLEs (on tables with a nextval() default) from its
         # write-ahead log: write the migrated schema into the file now (duckdb/duckdb#18259).
         con.execute("CHECKPOINT")

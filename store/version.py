@@ -11,7 +11,10 @@ version moves at once, after the statement; inside :func:`store.db.transaction` 
 after the COMMIT (a rollback moves nothing). Always *after* the data is committed: a page view that
 reads the new version can only see the new data, never cache the old under the new number (a view
 running at the same moment as a write may show the data just before it, as without a cache).
-A migration that changes anything moves it too. Every write in this code base is a named statement
+A migration that changes anything moves it too, and on DuckDB so does every opening of the
+database for writing: after a reopening, ``duckdb_sequences().last_value`` shows the value the
+sequence will hand out next, and keeps showing it after handing it out — only from the second
+``nextval`` on does it follow (DuckDB 1.5.5) — so :func:`store.db.migrate` draws one at once. Every write in this code base is a named statement
 (SQL lives in queries/), so there is no other way round it; tests/test_data_version.py checks each
 kind of writer.
 

@@ -8,6 +8,7 @@ moves the highlight to the next one. Screenshots: test-output/e2e/walk-*.png.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories as F
 from tests.e2e.conftest import OUT, refuse_outside, serve
@@ -92,7 +93,8 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         buttons.first.click()
         body = wait_text(page, "今天已走访 ✓", "没有坐标的户", "下一户走访谁")
         assert "四号户" in body and "今天已走访 ✓" in body
-        assert page.get_by_role("button", name="已入户走访").count() == 5
+        # the new list may be drawn while the old one's buttons are still there: wait for the count
+        expect(page.get_by_role("button", name="已入户走访")).to_have_count(5, timeout=30_000)
         nxt = page.locator("[data-testid='stMarkdownContainer']", has_text="下一户").first.inner_text()
         assert "五号户" in nxt                                 # the highlight moved to the next stop
         markers = stop_markers(page, expect="✓")
