@@ -148,6 +148,16 @@ def build_parser() -> Parser:
     be.add_argument("--output", default=None, help="write the results (Markdown), e.g. BENCHMARKS.md")
     be.add_argument("--no-postgres", dest="postgres", action="store_false",
                     help="skip the PostgreSQL/PostGIS comparison")
+    # the load benchmark (issue 16 §4, bench/load.py): browser sessions against a server it starts
+    be.add_argument("--load", action="store_true", help="browser sessions doing the three journeys (bench/load.py)")
+    be.add_argument("--sessions", type=int, default=20, help="--load: browser sessions (default 20)")
+    be.add_argument("--duration", type=float, default=120.0, help="--load: seconds per session (default 120)")
+    be.add_argument("--think", type=float, default=5.0, help="--load: mean seconds between clicks (default 5)")
+    be.add_argument("--stagger", type=float, default=1.5, help="--load: seconds between session starts (default 1.5)")
+    be.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
+                    help="--load: N app processes on a throwaway PostgreSQL with a copy of the data (0: DuckDB)")
+    be.add_argument("--label", default="", help="--load: a name for the run")
+    be.add_argument("--json", dest="json_path", help="--load: also write the report as JSON")
 
     us = sub.add_parser("users", help="manage accounts")
     us.add_argument("action", choices=("add", "passwd", "disable", "enable", "unlock"))
@@ -490,6 +500,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.runs < 1:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
     _permitted_before_open(args)
+    if args.load:
+        from bench import load
+        try:
+            return load.run_cli(args)
+        except load.LoadError as e:
+            raise BadInput(str(e)) from None
     from bench.run import bench
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 path=Path(args.db) if args.db else None,
