@@ -70,6 +70,7 @@ def click_map_at(page, lat: float, lon: float, timeout_ms: int = 30_000) -> None
         page.wait_for_timeout(500)
     raise AssertionError("no drawn Leaflet map found on the page")
 
+
 def drill(page, lat: float, lon: float, name: str) -> None:
     """Click the map at a point until the breadcrumb shows ``name``: under load the click can land on
     the previous level's map while it is being replaced (then it drills nowhere new); a click on the
