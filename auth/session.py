@@ -18,6 +18,8 @@ import hmac
 import secrets
 from typing import Any
 
+import duckdb
+
 from store import db
 
 #: How long a token lives at most, in hours, however active its user (a working day).
@@ -34,7 +36,10 @@ def utc_now() -> dt.datetime:
 def _secret(con: Any) -> bytes:
     value = db.one(con, "session_secret")
     if value is None:
-        db.execute(con, "session_secret_init", value=secrets.token_hex(32))
+        try:
+            db.execute(con, "session_secret_init", value=secrets.token_hex(32))
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            pass            # another session's first sign-in stored it a moment earlier: use theirs
         value = db.one(con, "session_secret")
     return bytes.fromhex(value)
 
