@@ -20,6 +20,8 @@ from ui import common as C
 from ui import downloads
 from ui.common import t
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "admin_page"
 FLASH = f"{KEY}.flash"
 LEVEL_ORDER = ("county", "township", "village", "grid")

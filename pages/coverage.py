@@ -29,6 +29,8 @@ from ui.common import t
 from ui import pace as UP
 from ui.geo import level_geometry
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "coverage_page"
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -20,6 +20,8 @@ from ingest.errors import ImportFailed
 from ui import common as C
 from ui.common import t
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "survey_page"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLASH = f"{KEY}.flash"

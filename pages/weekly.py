@@ -27,6 +27,8 @@ from ui import downloads
 from ui import shared
 from ui.common import t
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 PAGE_SIZE = 10
 MAP_MAX_POINTS = 500
 OFFICE_ROLES = ("office", "admin", "leader")
