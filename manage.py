@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from vocabulary.areas import LEVELS  # noqa: E402  (tiny modules: --help stays fast)
+from vocabulary.roles import ROLES  # noqa: E402
+
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 COORDS = ("wgs84", "gcj02", "bd09")
-ROLES = ("admin", "leader", "office", "grid_leader", "member")   # auth.users.ROLES (not imported: a fast --help)
 
 
 class UsageError(Exception):
@@ -64,7 +66,7 @@ def build_parser() -> Parser:
     isub = imp.add_subparsers(dest="what", required=True, parser_class=Parser)
     b = isub.add_parser("boundaries")
     b.add_argument("file")
-    b.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    b.add_argument("--level", required=True, choices=LEVELS)
     b.add_argument("--encoding")
     b.add_argument("--coords", choices=COORDS, default="wgs84")
     b.add_argument("--strict", action="store_true")
@@ -86,7 +88,7 @@ def build_parser() -> Parser:
         x.add_argument("--lang", choices=("en", "zh"), default="en")
 
     c = rsub.add_parser("coverage")
-    c.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    c.add_argument("--level", required=True, choices=LEVELS)
     c.add_argument("--from", dest="date_from", required=True, type=_date)
     c.add_argument("--to", dest="date_to", required=True, type=_date)
     c.add_argument("--kinds", default="home")
@@ -109,7 +111,7 @@ def build_parser() -> Parser:
     mo.add_argument("--month", required=True)
     mo.add_argument("--output", metavar="FILE.xlsx")
     pa = rsub.add_parser("pace", help="coverage projected to --to at the recent pace")
-    pa.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    pa.add_argument("--level", required=True, choices=LEVELS)
     pa.add_argument("--to", dest="date_to", required=True, type=_date, help="the period's end (projected to)")
     pa.add_argument("--from", dest="date_from", type=_date, default=None, help="the period's start (default 1 January)")
     pa.add_argument("--as-of", dest="as_of", type=_date, default=None, help="the day of the forecast (default today)")

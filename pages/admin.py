@@ -19,10 +19,10 @@ from i18n import CATALOG, fmt_date, role_label
 from ui import common as C
 from ui import downloads
 from ui.common import t
+from vocabulary.areas import LEVELS
 
 KEY = "admin_page"
 FLASH = f"{KEY}.flash"
-LEVEL_ORDER = ("county", "township", "village", "grid")
 AUDIT_LIMIT = 500
 
 
@@ -80,7 +80,7 @@ def _error_text(e: users.AuthError) -> str:
 def _area_options(db_path: str, version: tuple) -> tuple[list[str], dict[str, str]]:
     """Every area code (county first, then by level and code) and a label for each: 甲村 › 第一网格（code）."""
     con = C.con()
-    frames = {lvl: scope.visible_areas(con, None, lvl) for lvl in LEVEL_ORDER}
+    frames = {lvl: scope.visible_areas(con, None, lvl) for lvl in LEVELS}
     names: dict[str, str] = {}
     parents: dict[str, Any] = {}
     for f in frames.values():
@@ -88,7 +88,7 @@ def _area_options(db_path: str, version: tuple) -> tuple[list[str], dict[str, st
         parents.update(zip(f["code"], f["parent_code"]))
     codes: list[str] = []
     labels: dict[str, str] = {}
-    for lvl in LEVEL_ORDER:
+    for lvl in LEVELS:
         for code, name in zip(frames[lvl]["code"], frames[lvl]["name"]):
             p = parents.get(code)
             prefix = f"{names[p]} › " if lvl in ("village", "grid") and p in names else ""

@@ -28,6 +28,7 @@ from ui import figures as F
 from ui.common import t
 from ui import pace as UP
 from ui.geo import level_geometry
+from ui.map_clicks import clicked_code
 
 KEY = "coverage_page"
 MAP_HEIGHT = 520
@@ -51,7 +52,7 @@ def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None
     -------
     The code selected with :func:`ui.common.set_area`, or None when nothing changed.
     """
-    code = CP.clicked_code(result, frame)
+    code = clicked_code(result, frame)
     if code is None:
         return None
     if allowed is not None and code not in set(allowed):

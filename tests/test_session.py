@@ -83,12 +83,6 @@ def test_any_process_on_the_same_database_accepts_the_token(tiny):
         other.close()
 
 
-def test_doctests():
-    import doctest
-
-    assert doctest.testmod(S).failed == 0
-
-
 def test_concurrent_first_sign_ins_share_one_secret(tmp_path):
     """Sessions signing in at once on a database that has no secret yet (the load benchmark's
     first second) all get the same one; none gets a duplicate-key error."""
