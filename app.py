@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
 from ui import common as C  # noqa: E402
 from ui import phone, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
+from vocabulary.roles import ADMIN_ROLES, IMPORT_ROLES, OFFICE_ROLES, SURVEY_ROLES  # noqa: E402
 
 log = logging.getLogger("lianxin")
 
@@ -120,13 +121,13 @@ PAGES = [
     ("pages/overview.py", "nav.overview", ":material/dashboard:", None),
     ("pages/coverage.py", "nav.coverage", ":material/map:", None),
     ("pages/weekly.py", "nav.weekly", ":material/event_available:", None),
-    ("pages/hotspots.py", "nav.hotspots", ":material/local_fire_department:", ("admin", "leader", "office")),
+    ("pages/hotspots.py", "nav.hotspots", ":material/local_fire_department:", OFFICE_ROLES),
     ("pages/petitions.py", "nav.petitions", ":material/assignment:", None),
     ("pages/responsibility.py", "nav.responsibility", ":material/groups:", None),
     ("pages/household.py", "nav.household", ":material/folder_shared:", None),
-    ("pages/import_data.py", "nav.import", ":material/upload_file:", ("admin", "office")),
-    ("pages/survey.py", "nav.survey", ":material/how_to_vote:", ("admin", "leader")),
-    ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ("admin",)),
+    ("pages/import_data.py", "nav.import", ":material/upload_file:", IMPORT_ROLES),
+    ("pages/survey.py", "nav.survey", ":material/how_to_vote:", SURVEY_ROLES),
+    ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", ADMIN_ROLES),
 ]
 
 
@@ -184,7 +185,8 @@ def run_safely() -> None:
         main()
     except Exception as e:
         log.exception("page error")
-        st.error(t("app.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))
+        said = e.text(C.lang()) if callable(getattr(e, "text", None)) else str(e)   # worded by the catalog
+        st.error(t("app.error", message=said.splitlines()[0] if said else type(e).__name__))
         st.caption(t("app.error_hint"))
 
 

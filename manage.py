@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from vocabulary.areas import LEVELS  # noqa: E402  (tiny modules: --help stays fast)
+from vocabulary.roles import ROLES  # noqa: E402
+
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 COORDS = ("wgs84", "gcj02", "bd09")
-ROLES = ("admin", "leader", "office", "grid_leader", "member")   # auth.users.ROLES (not imported: a fast --help)
 
 
 class UsageError(Exception):
@@ -64,7 +66,7 @@ def build_parser() -> Parser:
     isub = imp.add_subparsers(dest="what", required=True, parser_class=Parser)
     b = isub.add_parser("boundaries")
     b.add_argument("file")
-    b.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    b.add_argument("--level", required=True, choices=LEVELS)
     b.add_argument("--encoding")
     b.add_argument("--coords", choices=COORDS, default="wgs84")
     b.add_argument("--strict", action="store_true")
@@ -86,7 +88,7 @@ def build_parser() -> Parser:
         x.add_argument("--lang", choices=("en", "zh"), default="en")
 
     c = rsub.add_parser("coverage")
-    c.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    c.add_argument("--level", required=True, choices=LEVELS)
     c.add_argument("--from", dest="date_from", required=True, type=_date)
     c.add_argument("--to", dest="date_to", required=True, type=_date)
     c.add_argument("--kinds", default="home")
@@ -109,7 +111,7 @@ def build_parser() -> Parser:
     mo.add_argument("--month", required=True)
     mo.add_argument("--output", metavar="FILE.xlsx")
     pa = rsub.add_parser("pace", help="coverage projected to --to at the recent pace")
-    pa.add_argument("--level", required=True, choices=("county", "township", "village", "grid"))
+    pa.add_argument("--level", required=True, choices=LEVELS)
     pa.add_argument("--to", dest="date_to", required=True, type=_date, help="the period's end (projected to)")
     pa.add_argument("--from", dest="date_from", type=_date, default=None, help="the period's start (default 1 January)")
     pa.add_argument("--as-of", dest="as_of", type=_date, default=None, help="the day of the forecast (default today)")
@@ -146,6 +148,16 @@ def build_parser() -> Parser:
     be.add_argument("--output", default=None, help="write the results (Markdown), e.g. BENCHMARKS.md")
     be.add_argument("--no-postgres", dest="postgres", action="store_false",
                     help="skip the PostgreSQL/PostGIS comparison")
+    # the load benchmark (issue 16 §4, bench/load.py): browser sessions against a server it starts
+    be.add_argument("--load", action="store_true", help="browser sessions doing the three journeys (bench/load.py)")
+    be.add_argument("--sessions", type=int, default=20, help="--load: browser sessions (default 20)")
+    be.add_argument("--duration", type=float, default=120.0, help="--load: seconds per session (default 120)")
+    be.add_argument("--think", type=float, default=5.0, help="--load: mean seconds between clicks (default 5)")
+    be.add_argument("--stagger", type=float, default=1.5, help="--load: seconds between session starts (default 1.5)")
+    be.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
+                    help="--load: N app processes on a throwaway PostgreSQL with a copy of the data (0: DuckDB)")
+    be.add_argument("--label", default="", help="--load: a name for the run")
+    be.add_argument("--json", dest="json_path", help="--load: also write the report as JSON")
 
     us = sub.add_parser("users", help="manage accounts")
     us.add_argument("action", choices=("add", "passwd", "disable", "enable", "unlock"))
@@ -488,6 +500,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.runs < 1:
         raise BadInput("--runs 至少为 1 / --runs must be at least 1")
     _permitted_before_open(args)
+    if args.load:
+        from bench import load
+        try:
+            return load.run_cli(args)
+        except load.LoadError as e:
+            raise BadInput(str(e)) from None
     from bench.run import bench
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 path=Path(args.db) if args.db else None,

@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any, Iterable
 
 import duckdb
+import pandas as pd
 
 from store import db
 
@@ -45,6 +46,34 @@ def official_workday(day: dt.date) -> bool | None:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return None
+
+
+def official_holiday_name(day: dt.date) -> str | None:
+    """The Chinese name of the official holiday ``day`` belongs to (国庆节…), or None.
+
+    None on a working day, an ordinary weekend, or in a year the package does not know.
+
+    Examples
+    --------
+    >>> official_holiday_name(dt.date(2026, 10, 1)), official_holiday_name(dt.date(2026, 9, 30))
+    ('国庆节', None)
+    >>> official_holiday_name(dt.date(2999, 1, 1)) is None
+    True
+    """
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - the package is a requirement
+        return None
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    if not on_holiday or not name:
+        return None
+    for h in chinese_calendar.Holiday:
+        if h.value == name:
+            return h.chinese
+    return str(name)  # pragma: no cover - a holiday the package does not name in Chinese
 
 
 def year_known(year: int) -> bool:
@@ -173,6 +202,62 @@ def is_workday(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
     ensure_calendar(con, [day.year])
     r = db.rows(con, "calendar_range", date_from=day, date_to=day)
     return bool(r[0][1])
+
+
+def days_between(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Every day from ``date_from`` to ``date_to`` as the stored calendar counts it (filled on demand).
+
+    The one answer to "is this a working day, and why": the official calendar, overridden by the
+    administrator's 放假安排 (:func:`set_custom_day`), weekends-only for a year nobody announced —
+    the same table the petition deadlines count in.
+
+    Parameters
+    ----------
+    date_from, date_to : datetime.date
+        Both included; ``date_to`` before ``date_from`` gives no rows.
+
+    Returns
+    -------
+    DataFrame, one row per day: ``day`` (date), ``workday`` (bool), ``holiday`` (a day off that is not
+    an ordinary weekend: an official holiday or one the administrator entered), ``holiday_name``
+    (e.g. 国庆节, or the administrator's name; None on working days), ``makeup`` (a weekend made a
+    working day, 调休), ``known`` (False in a weekends-only year) and ``source`` (:data:`SOURCES`).
+
+    Examples
+    --------
+    >>> con = db.connect(":memory:")
+    >>> d = days_between(con, dt.date(2026, 10, 1), dt.date(2026, 10, 10))
+    >>> d.loc[0, "holiday_name"], bool(d.loc[9, "makeup"]), int(d["workday"].sum())
+    ('国庆节', True, 3)
+    >>> set_custom_day(con, "admin", dt.date(2027, 2, 10), False, "春节")
+    >>> days_between(con, dt.date(2027, 2, 10), dt.date(2027, 2, 11))[["holiday", "holiday_name", "known"]].values.tolist()
+    [[True, '春节', True], [False, None, True]]
+    """
+    columns = ["day", "workday", "holiday", "holiday_name", "makeup", "known", "source"]
+    if date_to < date_from:
+        return pd.DataFrame(columns=columns)
+    years = list(range(date_from.year, date_to.year + 1))
+    ensure_calendar(con, years)
+    names = {_as_date(r[0]): r[2] for r in db.rows(con, "holidays_custom_of_years", years=years)}
+    rows = []
+    for day, workday, source, _ in db.rows(con, "calendar_range", date_from=date_from, date_to=date_to):
+        day, workday = _as_date(day), bool(workday)
+        weekend = day.weekday() >= 5
+        name = None
+        if not workday:
+            name = names.get(day) if source == "custom" else official_holiday_name(day)
+        rows.append({"day": day, "workday": workday,
+                     "holiday": (not workday) and (name is not None or source == "custom" or not weekend),
+                     "holiday_name": name, "makeup": workday and weekend,
+                     "known": source != "weekends-only", "source": source})
+    out = pd.DataFrame(rows, columns=columns)
+    # None, not NaN, where a day has no name (pandas would infer a string column and write NaN)
+    out["holiday_name"] = pd.Series([r["holiday_name"] for r in rows], dtype=object, index=out.index)
+    return out
+
+
+def _as_date(v: Any) -> dt.date:
+    return v.date() if isinstance(v, dt.datetime) else v
 
 
 def weekends_only_years(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> list[int]:

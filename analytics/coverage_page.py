@@ -9,19 +9,21 @@ Nothing here imports Streamlit: the page caches and draws, this module computes.
 from __future__ import annotations
 
 import datetime as dt
-import html
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from analytics import reports
+from gis.palette import NO_DATA_COLOR, POINT_ATTENTION_COLOR
 from store import db
+from vocabulary.areas import child_level
 
-LEVELS = ("county", "township", "village", "grid")
+if TYPE_CHECKING:  # gis.maps draws (it imports streamlit): imported where a map is built
+    from gis import maps
+
 #: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
 #: Never send more polygons than this to the browser.
 MAX_POLYGONS = 3000
@@ -31,25 +33,8 @@ MAX_POINTS = 500
 MAX_LIST_ROWS = 5000
 TREND_MONTHS = 12
 
-#: Colours of the coverage scale (ColorBrewer YlGn, 7 classes; the darkest is "benchmark reached").
-COVERAGE_COLORS = ["#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32"]
-#: Breaks below the benchmark.
-LOWER_BREAKS = (0.0, 0.5, 0.7, 0.85, 0.9, 0.95)
-NO_DATA_COLOR = "#bdbdbd"
 
 DUE_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since", "tags", "phone", "address"]
-
-
-def child_level(level: str) -> str | None:
-    """The level below ``level`` (None below a grid).
-
-    Examples
-    --------
-    >>> child_level("township"), child_level("grid")
-    ('village', None)
-    """
-    i = LEVELS.index(level)
-    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
 
 
 # ----------------------------------------------------------------------------- the numbers
@@ -233,34 +218,22 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     return g.reset_index(drop=True)
 
 
-class CoverageClasses(NamedTuple):
-    bins: list[float]
-    colors: list[str]
+def coverage_classes(benchmark: float) -> maps.Classes:
+    """The coverage classes for ``benchmark`` (rule ``benchmark_coverage``): :func:`gis.maps.coverage_classes`.
 
+    The one definition is in gis.maps (every map shares it); the coverage page asks for it here.
 
-def coverage_classes(benchmark: float = 0.978) -> CoverageClasses:
-    """Sequential classes with the benchmark as a break; the darkest class is "benchmark reached".
-
-    Examples
-    --------
-    >>> c = coverage_classes(0.978)
-    >>> c.bins
-    [0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 0.978, 1.0]
-    >>> len(c.colors), c.colors[-1]
-    (7, '#005a32')
-    >>> coverage_classes(0.9).bins
-    [0.0, 0.5, 0.7, 0.85, 0.9, 1.0]
+    Raises
+    ------
+    ValueError
+        When ``benchmark`` is not in (0, 1].
     """
-    b = float(benchmark)
-    if not (0.0 < b <= 1.0):
-        b = 0.978
-    lower = [x for x in LOWER_BREAKS if x < b]
-    top = 1.0 if b < 1.0 else 1.0 + 1e-9
-    bins = lower + [b, top]
-    return CoverageClasses(bins, COVERAGE_COLORS[-(len(bins) - 1):])
+    from gis import maps
+
+    return maps.coverage_classes(benchmark)
 
 
-def legend_items(classes: CoverageClasses, lang: str = "zh") -> list[tuple[str, str]]:
+def legend_items(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, str]]:
     """(colour, label) pairs for the legend, in the page's language, grey "no households" last."""
     from i18n import t
 
@@ -284,7 +257,7 @@ def legend_items(classes: CoverageClasses, lang: str = "zh") -> list[tuple[str, 
     return items
 
 
-def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping[str, str],
+def build_map(frame: gpd.GeoDataFrame, classes: maps.Classes, labels: Mapping[str, str],
               due: pd.DataFrame | None = None, lang: str = "zh", tiles: str | None = None,
               legend_title: str = "入户覆盖率", points_name: str | None = None):
     """The folium map: the choropleth of ``frame`` (from :func:`map_frame`) and the due households' points.
@@ -313,7 +286,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: CoverageClasses, labels: Mapping
             fields = ["head_name", "household_code", "last_visit_text", "tags"]
             aliases = [labels["head_name"], labels["household_code"], labels["last_visit"], labels["tags"]]
             maps.point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,
-                             cluster=False, color="#b2182b", radius=4, name=points_name)
+                             cluster=False, color=POINT_ATTENTION_COLOR, radius=4, name=points_name)
     maps.add_legend(m, legend_title, legend_items(classes, lang))
     return m
 
@@ -322,39 +295,6 @@ def _pct(v: float, lang: str) -> str:
     from i18n import fmt_pct
 
     return fmt_pct(v, lang)
-
-
-def clicked_code(result: Mapping[str, Any] | None, frame: gpd.GeoDataFrame | None = None) -> str | None:
-    """The area code a streamlit-folium click points at, or None.
-
-    Reads ``last_active_drawing`` (the clicked GeoJSON feature with its ``code`` property);
-    failing that, ``last_object_clicked`` (a lat/lng) located in ``frame``'s polygons.
-
-    Examples
-    --------
-    >>> clicked_code({"last_active_drawing": {"properties": {"code": "500100001000"}}})
-    '500100001000'
-    >>> clicked_code({"last_active_drawing": None}) is None
-    True
-    """
-    if not result:
-        return None
-    feat = result.get("last_active_drawing")
-    if isinstance(feat, Mapping):
-        props = feat.get("properties") or {}
-        code = props.get("code")
-        if code:
-            return html.unescape(str(code))
-    pt = result.get("last_object_clicked")
-    if isinstance(pt, Mapping) and frame is not None and len(frame):
-        try:
-            lat, lng = float(pt["lat"]), float(pt["lng"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        hit = frame[frame.geometry.intersects(shapely.Point(lng, lat))]
-        if len(hit):
-            return str(sorted(hit["code"])[0])
-    return None
 
 
 def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date,

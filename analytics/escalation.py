@@ -52,6 +52,7 @@ from analytics import hotspots_page as H
 from analytics import petitions as P
 from analytics.reports import Scope
 from store import db
+from vocabulary.petitions import GROUP_PETITION_PEOPLE
 
 FACTORS = ("repeat", "overdue", "unsatisfied", "partly", "group", "category", "hotspot")
 #: Emerging hot spot patterns of a village "rising": a new, consecutive or intensifying hot spot.
@@ -243,7 +244,7 @@ def score(f: pd.DataFrame, day: dt.date, r: Rules, today: dt.date, patterns: pd.
     g["satisfaction"] = sat[w]
     g["f_unsatisfied"] = (sat[w] == "unsatisfied").to_numpy(bool)
     g["f_partly"] = (sat[w] == "partly").to_numpy(bool)
-    g["f_group"] = g["people"].fillna(1).astype(int).to_numpy() >= 5
+    g["f_group"] = g["people"].fillna(1).astype(int).to_numpy() >= GROUP_PETITION_PEOPLE
     rates = category_rates(f, day, today)
     county = rates.attrs.get("county_rate", 0.0)
     often = rates[(rates["escalated"] >= r.category_min) & (county > 0) & (rates["rate"] >= r.category_lift * county)]

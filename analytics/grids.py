@@ -23,13 +23,13 @@ import pandas as pd
 from analytics.reports import ReportError
 from auth.scope import mask_phone
 from store import db
+from vocabulary.roles import REASSIGN_ROLES  # noqa: F401  (re-exported)
 
 #: CONTRACT.md §3 ``report grids`` columns, in order.
 GRID_COLUMNS = ["code", "name", "village_code", "households", "leader_id", "leader_name", "members"]
 #: Staffing status of a grid, worst first (the map's classes).
 STATUSES = ("no_staff", "leader_vacant", "overloaded", "ok")
 #: Who may reassign grids.
-REASSIGN_ROLES = ("admin", "office")
 LIST_SEP = "、"
 Scope = Sequence[str] | None
 

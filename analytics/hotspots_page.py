@@ -21,7 +21,9 @@ import pandas as pd
 from scipy.stats import norm
 
 from analytics import reports
+from gis.palette import PATTERN_COLORS, RATE_COLORS  # noqa: F401  (re-exported: H.PATTERN_COLORS)
 from store import db
+from vocabulary.petitions import ESCALATED_LEVELS  # noqa: F401  (re-exported)
 
 Scope = Sequence[str] | None
 
@@ -30,22 +32,9 @@ PATTERN_NAMES = ("new", "consecutive", "intensifying", "persistent", "diminishin
                  "sporadic", "oscillating", "historical")
 PATTERNS = tuple(f"{p}_hot" for p in PATTERN_NAMES) + tuple(f"{p}_cold" for p in PATTERN_NAMES) + ("none",)
 
-#: Colours of the patterns: reds for hot, blues for cold, near-white for none.
-PATTERN_COLORS: dict[str, str] = {
-    "new_hot": "#e31a1c", "consecutive_hot": "#fd8d3c", "intensifying_hot": "#67000d",
-    "persistent_hot": "#a50f15", "diminishing_hot": "#fc9272", "sporadic_hot": "#fed976",
-    "oscillating_hot": "#c994c7", "historical_hot": "#d6b8a8",
-    "new_cold": "#1f78b4", "consecutive_cold": "#6baed6", "intensifying_cold": "#08306b",
-    "persistent_cold": "#08519c", "diminishing_cold": "#9ecae1", "sporadic_cold": "#a6dba0",
-    "oscillating_cold": "#8c96c6", "historical_cold": "#c6dbef",
-    "none": "#f7f7f7",
-}
-
 #: Levels a petition can reach above the county: escalated petitions.
-ESCALATED_LEVELS = ("city", "province", "national")
 
 #: Sequential colours (ColorBrewer YlOrRd) for petitions per 1,000 households.
-RATE_COLORS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 
 
 def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,
@@ -276,8 +265,9 @@ class Emerging:
     counts: pd.DataFrame          # code × month
     z: pd.DataFrame
     bins: pd.DataFrame
-    classes: pd.DataFrame         # code: pattern, trend (of z), trend_p, tau, hot_steps, cold_steps,
-                                  #       count_trend, count_trend_p, count_slope
+    # classes, by code: pattern, trend (of z), trend_p, tau, hot_steps, cold_steps, count_trend,
+    # count_trend_p, count_slope
+    classes: pd.DataFrame
 
 
 def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: int = 12,
@@ -352,34 +342,33 @@ def escalated(petitions_df: pd.DataFrame) -> pd.DataFrame:
 def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date) -> pd.Series:
     """Which petitions are overdue as of ``today`` (past a due date and not replied / not closed).
 
-    The deadlines are those of :func:`analytics.petitions.items` (working days from the official
-    calendar), so the counts match the other pages; without that module, a first approximation:
-    ``reply_working_days`` (rule, 7) Monday–Friday working days after ``received_on``.
+    The deadlines are those of :func:`analytics.petitions.items` (working days counted in
+    :mod:`analytics.calendar`), so the counts match the other pages.
+
+    Returns
+    -------
+    Series of bool aligned with ``petitions_df`` (False for a petition the work list does not hold).
     """
+    from analytics import petitions as P
+
     if petitions_df.empty:
         return pd.Series([], dtype=bool, index=petitions_df.index)
     received = pd.to_datetime(petitions_df["received_on"])
-    try:
-        from analytics import petitions as P
-
-        its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
-        its = its[its["kind"] == "petition"]
-        flags = dict(zip(its["id"], its["overdue"].astype(bool)))
-        return petitions_df["id"].map(flags).fillna(False).astype(bool)
-    except (ImportError, AttributeError, KeyError):
-        pass
-    days = int(db.rule(con, "reply_working_days"))
-    due = np.busday_offset(received.to_numpy(dtype="datetime64[D]"), days, roll="backward")
-    open_ = petitions_df["status"].isin(["received", "in_progress"]).to_numpy(bool)
-    return pd.Series(open_ & (np.datetime64(today, "D") > due), index=petitions_df.index)
+    its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+    its = its[its["kind"] == "petition"]
+    flags = dict(zip(its["id"], its["overdue"].astype(bool)))
+    return petitions_df["id"].map(flags).fillna(False).astype(bool)
 
 
 def repeat_days(con: duckdb.DuckDBPyConnection) -> int:
-    """The repeat-petition window (rule ``repeat_days``, 90 when the rule is missing)."""
-    try:
-        return int(db.rule(con, "repeat_days"))
-    except KeyError:
-        return 90
+    """The repeat-petition window in days (rule ``repeat_days``).
+
+    Raises
+    ------
+    KeyError
+        When the rules table has no ``repeat_days`` (a database older than migration 0002).
+    """
+    return int(db.rule(con, "repeat_days"))
 
 
 # ----------------------------------------------------------------------------- the hottest list

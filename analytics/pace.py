@@ -35,6 +35,7 @@ import pandas as pd
 
 from analytics import reports
 from analytics.reports import ReportError, Scope
+from gis.palette import SHORTFALL_COLORS
 from store import db
 
 PACE_COLUMNS = ["code", "name", "households", "visited", "coverage", "pace_per_week", "projected_visited",
@@ -167,7 +168,8 @@ def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to
 
     Raises
     ------
-    ReportError when the range is reversed or a level or kind is unknown.
+    ReportError
+        When the range is reversed or a level or kind is unknown.
     """
     reports._check_range(date_from, date_to)
     weeks = int(db.rule(con, "pace_weeks")) if weeks is None else int(weeks)
@@ -291,7 +293,6 @@ def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, mad
 #: Projected shortfall classes (coverage points below the benchmark): on track, then ColorBrewer
 #: YlOrRd for growing shortfalls. Upper breaks in points: 2, 5, 10, 20, beyond.
 SHORTFALL_BINS = [0.0, 1e-9, 0.02, 0.05, 0.10, 0.20, 1.0 + 1e-9]
-SHORTFALL_COLORS = ["#1a9850", "#fed976", "#feb24c", "#fd8d3c", "#e31a1c", "#800026"]
 
 
 def shortfall_classes() -> tuple[list[float], list[str]]:
@@ -300,7 +301,7 @@ def shortfall_classes() -> tuple[list[float], list[str]]:
     Examples
     --------
     >>> bins, colors = shortfall_classes()
-    >>> len(bins) == len(colors) + 1, colors[0]
-    (True, '#1a9850')
+    >>> len(bins) == len(colors) + 1, colors == SHORTFALL_COLORS    # green first (gis.palette)
+    (True, True)
     """
     return list(SHORTFALL_BINS), list(SHORTFALL_COLORS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from typing import Sequence
+from typing import Any, Sequence
 
 import duckdb
 import numpy as np
@@ -15,30 +15,54 @@ import pandas as pd
 from scipy.stats import norm
 
 from store import db
+from vocabulary.areas import LEVELS
+from vocabulary.visits import VISIT_KINDS
 
 COVERAGE_COLUMNS = ["code", "name", "households", "visited", "coverage"]
 QUOTA_COLUMNS = ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
                  "target_days", "met"]
 UNVISITED_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since"]
 HOTSPOT_COLUMNS = ["code", "name", "households", "petitions", "per_1000", "gi_z", "gi_p", "gi_bin"]
-VISIT_KINDS = ("home", "phone", "meeting", "reception")
 Scope = Sequence[str] | None
 
 
 class ReportError(ValueError):
-    """A report asked for something that does not exist or makes no sense; the message says what to fix."""
+    """A report asked for something that does not exist or makes no sense; the message says what to fix.
+
+    Raised with a catalog ``key`` and its ``params`` (``ReportError(key="report.error.range", …)``),
+    :meth:`text` words it in the page's language; ``str(e)`` is the command line's sentence, Chinese
+    and English, from the key's ``.cli`` variant when there is one (it names the flag to fix).
+    Subclasses raised with a plain sentence keep it as their text.
+    """
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        if key is not None:
+            message = f"{self._worded('zh', cli=True)} / {self._worded('en', cli=True)}"
+        super().__init__(message)
+
+    def _worded(self, lang: str, cli: bool = False) -> str:
+        from i18n import CATALOG, t
+
+        key = f"{self.key}.cli" if cli and f"{self.key}.cli" in CATALOG["zh"] else self.key
+        return t(key, lang, **self.params)
+
+    def text(self, lang: str = "zh") -> str:
+        """The sentence in ``lang`` (a page's wording: no command-line flags)."""
+        return self._worded(lang) if self.key is not None else str(self)
 
 
 def parse_week(week: str) -> tuple[dt.date, dt.date]:
     """``2026-W47`` (or ``2026W47``, ``2026-47``) → (Monday, Sunday) of that ISO week."""
     m = re.fullmatch(r"\s*(\d{4})-?W?(\d{1,2})\s*", week or "", flags=re.IGNORECASE)
     if not m:
-        raise ReportError(f"周 {week!r} 的格式应为 2026-W47 / week must look like 2026-W47")
+        raise ReportError(key="report.error.week_format", week=repr(week))
     year, wk = int(m.group(1)), int(m.group(2))
     try:
         monday = dt.date.fromisocalendar(year, wk, 1)
     except ValueError:
-        raise ReportError(f"{year} 年没有第 {wk} 周 / no week {wk} in {year}") from None
+        raise ReportError(key="report.error.no_such_week", year=year, week=wk) from None
     return monday, monday + dt.timedelta(days=6)
 
 
@@ -60,12 +84,12 @@ def county_wide(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
 
 def _check_level(level: str, allowed: Sequence[str]) -> None:
     if level not in allowed:
-        raise ReportError(f"层级 {level} 无效，可用：{'、'.join(allowed)} / level must be one of {', '.join(allowed)}")
+        raise ReportError(key="report.error.level", level=level, allowed=", ".join(allowed))
 
 
 def _check_range(date_from: dt.date, date_to: dt.date) -> None:
     if date_from > date_to:
-        raise ReportError(f"起始日期 {date_from} 晚于结束日期 {date_to} / --from is after --to")
+        raise ReportError(key="report.error.range", date_from=date_from, date_to=date_to)
 
 
 def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
@@ -91,7 +115,7 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     >>> coverage(db.connect(":memory:"), "grid", dt.date(2026, 1, 1), dt.date(2026, 1, 31)).columns.tolist()
     ['code', 'name', 'households', 'visited', 'coverage']
     """
-    _check_level(level, ("county", "township", "village", "grid"))
+    _check_level(level, LEVELS)
     _check_range(date_from, date_to)
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
@@ -124,10 +148,10 @@ def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: i
     if days is None:
         days = int(db.rule(con, "revisit_days"))
     if days < 1:
-        raise ReportError("--days 应为正整数 / --days must be a positive number")
+        raise ReportError(key="report.error.days")
     out = db.df(con, "unvisited", area=area, as_of=as_of, days=int(days), scope=_scope(scope))
     if out.empty and db.one(con, "area_get", code=area) is None:  # asked only when nothing came back
-        raise ReportError(f"没有编码为 {area} 的区域 / no area with code {area}")
+        raise ReportError(key="report.error.no_area", area=area)
     out["days_since"] = out["days_since"].astype("Int64")
     return out if extra else out[UNVISITED_COLUMNS]
 
@@ -145,7 +169,7 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     -------
     DataFrame ``code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin``.
     """
-    _check_level(level, ("township", "village", "grid"))
+    _check_level(level, LEVELS[1:])
     _check_range(date_from, date_to)
     counts = db.df(con, "hotspot_counts", level=level, date_from=date_from, date_to=date_to, scope=None,
                    categories=list(categories) if categories else None,

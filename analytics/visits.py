@@ -3,8 +3,9 @@ and whom must I visit next?").
 
 The quota numbers themselves come from :func:`analytics.reports.quotas` (CONTRACT.md §4), the
 same function ``manage.py report quotas`` calls; this module adds what the weekly page needs
-around them: the seven days with the official calendar, the households due next, recording /
-editing / deleting a visit (each audited), and the township's ranking.
+around them: the seven days with the working-day calendar (:mod:`analytics.calendar`), the
+households due next, recording / editing / deleting a visit (each audited), and the township's
+ranking.
 
 Errors a person can fix are raised as :class:`VisitError` with a sentence (``str(e)`` in Chinese;
 ``e.key``/``e.params`` to show it in another language with :func:`i18n.t`).
@@ -18,15 +19,14 @@ from typing import Any, Iterable, Sequence
 import duckdb
 import pandas as pd
 
-from analytics import reports
+from analytics import calendar, reports
 from analytics.reports import VISIT_KINDS, parse_week
 from auth import audit
 from i18n import t
 from ingest.normalize import clean_text, normalize_value
 from store import db
+from vocabulary.households import VULNERABLE_TAGS
 
-#: tags that put a household first among equals in the list of households due (困难群体)
-VULNERABLE_TAGS: tuple[str, ...] = ("低保", "空巢老人", "留守儿童", "残疾", "特困")
 #: a worker may edit or delete their own visits dated this many days back (and not older)
 EDIT_DAYS = 14
 #: the longest 民情 note accepted
@@ -50,53 +50,6 @@ class VisitError(ValueError):
         return t(self.key, lang, **self.params)
 
 
-# ----------------------------------------------------------------------------- calendar
-
-def day_calendar(day: dt.date) -> dict[str, Any]:
-    """Whether ``day`` is a working day by the official calendar (holidays and 调休 included).
-
-    Returns
-    -------
-    dict with ``workday`` (bool), ``holiday`` (an official holiday, not just a weekend),
-    ``holiday_name`` (Chinese, e.g. 国庆节, or None), ``makeup`` (a weekend made a working day, 调休)
-    and ``known`` (False when the calendar does not know the year: weekends-only then).
-
-    Examples
-    --------
-    >>> day_calendar(dt.date(2026, 10, 1))["holiday_name"]
-    '国庆节'
-    >>> day_calendar(dt.date(2030, 6, 1))["known"], day_calendar(dt.date(2030, 6, 1))["workday"]
-    (False, False)
-    """
-    weekend = day.weekday() >= 5
-    try:
-        import chinese_calendar as cc
-
-        on_holiday, name = cc.get_holiday_detail(day)
-    except (NotImplementedError, ImportError):
-        return {"workday": not weekend, "holiday": False, "holiday_name": None, "makeup": False, "known": False}
-    zh = _holiday_zh(name) if name else None
-    return {
-        "workday": not on_holiday,
-        "holiday": bool(on_holiday and name),
-        "holiday_name": zh if on_holiday else None,
-        "makeup": bool(not on_holiday and name and weekend),
-        "known": True,
-    }
-
-
-def _holiday_zh(name: str) -> str:
-    try:
-        from chinese_calendar import Holiday
-
-        for h in Holiday:
-            if h.value == name:
-                return h.chinese
-    except Exception:  # pragma: no cover - defensive
-        pass
-    return name
-
-
 def week_of(day: dt.date) -> str:
     """The ISO week of ``day`` as ``2026-W47`` (what :func:`analytics.reports.parse_week` reads)."""
     y, w, _ = day.isocalendar()
@@ -115,19 +68,19 @@ def week_days(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: st
     -------
     DataFrame, 7 rows: ``day`` (date), ``weekday`` (0 = Monday), ``visits`` (home visits),
     ``households`` (distinct households visited at home), then the calendar of
-    :func:`day_calendar`: ``workday, holiday, holiday_name, makeup, known``.
+    :func:`analytics.calendar.days_between` (the official calendar with the administrator's
+    放假安排): ``workday, holiday, holiday_name, makeup, known``.
     The days with ``visits > 0`` are the week's ``visit_days`` of :func:`analytics.reports.quotas`.
     """
     start, end = parse_week(week)
     got = db.df(con, "visit_week_days", week_start=start, week_end=end, staff=list(staff_ids))
     by_day = {pd.Timestamp(d).date(): (int(v), int(h)) for d, v, h in
               zip(got["visited_on"], got["visits"], got["households"])}
-    rows = []
-    for i in range(7):
-        day = start + dt.timedelta(days=i)
-        v, h = by_day.get(day, (0, 0))
-        rows.append({"day": day, "weekday": i, "visits": v, "households": h, **day_calendar(day)})
-    return pd.DataFrame(rows)
+    cal = calendar.days_between(con, start, start + dt.timedelta(days=6))
+    counts = [by_day.get(day, (0, 0)) for day in cal["day"]]
+    out = pd.DataFrame({"day": cal["day"], "weekday": range(len(cal)),
+                        "visits": [v for v, _ in counts], "households": [h for _, h in counts]})
+    return pd.concat([out, cal.drop(columns=["day", "source"])], axis=1)
 
 
 def other_kinds(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: str) -> dict[str, int]:

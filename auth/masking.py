@@ -220,4 +220,3 @@ def mask_frame(frame: pd.DataFrame, user: User | None, con: duckdb.DuckDBPyConne
                     out[c] = out[c].astype(object)
                 out.loc[hide, c] = masked
     return out
-

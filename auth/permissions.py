@@ -7,9 +7,11 @@ README.md ("The command line by role") shows the same table.
 """
 from __future__ import annotations
 
+from vocabulary.roles import ADMIN_ROLES
+
 from .users import ROLES, AuthError, User
 
-ADMIN_ONLY: frozenset[str] = frozenset({"admin"})
+ADMIN_ONLY: frozenset[str] = frozenset(ADMIN_ROLES)
 EVERY_ROLE: frozenset[str] = frozenset(ROLES)
 
 #: command → the roles that may run it. Which roles may import what, and which rows of an import a

@@ -28,10 +28,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from store import db
+from vocabulary.roles import COUNTY_WIDE_ROLES, ROLES  # noqa: F401  (re-exported)
 
 from . import audit, throttle
 
-ROLES: tuple[str, ...] = ("admin", "leader", "office", "grid_leader", "member")
 ROLE_NAMES_ZH: dict[str, str] = {
     "admin": "县级管理员",
     "leader": "县领导",
@@ -39,8 +39,6 @@ ROLE_NAMES_ZH: dict[str, str] = {
     "grid_leader": "网格长",
     "member": "网格员",
 }
-#: roles that may have an empty area list, meaning the whole county
-COUNTY_WIDE_ROLES: frozenset[str] = frozenset({"admin", "leader"})
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 import shapely
 
+if TYPE_CHECKING:  # bench.data imports this module
+    from bench.data import Scale
+
 VISITS_PER_HOUSEHOLD = 6
 
 
-def build(con, sc, seed: int, today: dt.date, log: Callable[[str], None] = print) -> None:
+def build(con: duckdb.DuckDBPyConnection, sc: Scale, seed: int, today: dt.date,
+          log: Callable[[str], None] = print) -> None:
     """Fill an empty, migrated store ``con`` with the data set of scale ``sc`` (bench.data.Scale)."""
     from demo.build import OUTLINE
     from demo.generate import generate_areas, load_outline

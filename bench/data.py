@@ -10,7 +10,9 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -42,7 +44,7 @@ def db_path(scale: str) -> Path:
     return ROOT / "data" / f"bench-{scale}.duckdb"
 
 
-def _top_up_visits(con, n_missing: int, rng: np.random.Generator) -> int:
+def _top_up_visits(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.random.Generator) -> int:
     """Add ``n_missing`` synthetic visits: random active households, their grid's staff, dates in the year."""
     if n_missing <= 0:
         return 0
@@ -75,7 +77,7 @@ def _top_up_visits(con, n_missing: int, rng: np.random.Generator) -> int:
     return done
 
 
-def _top_up_petitions(con, n_missing: int, rng: np.random.Generator) -> int:
+def _top_up_petitions(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.random.Generator) -> int:
     """Add synthetic petitions located by household (84 %) or by village code."""
     if n_missing <= 0:
         return 0
@@ -102,7 +104,7 @@ def _top_up_petitions(con, n_missing: int, rng: np.random.Generator) -> int:
     return n
 
 
-def build(scale: str, path: Path | None = None, log=print) -> Path:
+def build(scale: str, path: Path | None = None, log: Callable[[str], None] = print) -> Path:
     """Generate and store the data set of ``scale`` (reused when the file already holds it)."""
     from demo.build import OUTLINE, store_world
     from demo.generate import generate, load_outline
@@ -150,7 +152,7 @@ def build(scale: str, path: Path | None = None, log=print) -> Path:
     return path
 
 
-def _build_city(sc: Scale, path: Path, log) -> Path:
+def _build_city(sc: Scale, path: Path, log: Callable[[str], None]) -> Path:
     """The city scale: areas from the demo generator, everything else in SQL (bench/city.py)."""
     from bench import city
     from store import db

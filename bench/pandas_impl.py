@@ -12,14 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 from analytics.reports import (COVERAGE_COLUMNS, HOTSPOT_COLUMNS, QUOTA_COLUMNS, UNVISITED_COLUMNS,
                                gi_bins, gi_star_from_pairs, parse_week)
-
-LEVELS = ("county", "township", "village", "grid")
+from vocabulary.areas import LEVELS
+from vocabulary.visits import VISIT_KINDS
 
 
 @dataclass
@@ -41,7 +42,7 @@ def round4(x: np.ndarray) -> np.ndarray:
     return np.floor(np.asarray(x, dtype=float) * 1e4 + 0.5) / 1e4
 
 
-def load(con) -> Frames:
+def load(con: duckdb.DuckDBPyConnection) -> Frames:
     """Read every table the reports need into memory (the ``st.cache_data`` step)."""
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY code").df()
     a = con.execute("SELECT code, ancestor_code, ancestor_level FROM area_ancestors").df()
@@ -53,7 +54,7 @@ def load(con) -> Frames:
     # Codes are turned into category positions inside DuckDB: reading tens of millions of visits
     # as Python strings first would need many GB (a cached app would also keep them categorical).
     staff_ids = con.execute("SELECT DISTINCT staff_id FROM visits ORDER BY 1").df()["staff_id"].to_numpy()
-    kinds = np.array(["home", "phone", "meeting", "reception"], dtype=object)
+    kinds = np.array(VISIT_KINDS, dtype=object)
     v = con.execute("""
         WITH hp AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS pos FROM households),
              sp AS (SELECT staff_id, (row_number() OVER (ORDER BY staff_id) - 1)::INTEGER AS pos

@@ -153,6 +153,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
     rows + headline + 12-month trend + due list + the folium map and its HTML. Returns (polygons, bytes)."""
     from analytics import coverage_page as CP
     from gis import maps
+    from store import db
 
     level, rows = CP.area_rows(con, area_code, area_level, d0, d1)
     CP.headline(con, area_code, area_level, d0, d1, rows=rows)
@@ -163,7 +164,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
     frame = CP.map_frame(geoms[level], rows)
     labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "days_since", "tags")}
-    m = CP.build_map(frame, CP.coverage_classes(), labels, due=due)
+    m = CP.build_map(frame, maps.coverage_classes(db.rule(con, "benchmark_coverage")), labels, due=due)
     return len(frame), maps.payload_size(m)
 
 

@@ -21,7 +21,9 @@ import argparse
 import datetime as dt
 import statistics
 import time
+from typing import Callable, Sequence
 
+import duckdb
 import numpy as np
 
 from analytics import reports
@@ -57,7 +59,7 @@ def best_known(dist: np.ndarray, start: int, seconds: float = 3.0) -> float:
     return W.path_length(dist, order, start)
 
 
-def cases(con, size: int, areas: int, as_of: dt.date) -> list[tuple[str, list[float], list[float], tuple[float, float]]]:
+def cases(con: duckdb.DuckDBPyConnection, size: int, areas: int, as_of: dt.date) -> list[tuple[str, list[float], list[float], tuple[float, float]]]:
     """Up to ``areas`` (code, lon, lat, start) of villages, then townships, with ``size`` due households with a point."""
     out = []
     for level in ("village", "township"):
@@ -74,8 +76,9 @@ def cases(con, size: int, areas: int, as_of: dt.date) -> list[tuple[str, list[fl
     return out
 
 
-def run(con, sizes=(12, 30, 100), areas: int = 10, runs: int = 3, reference_s: float = 3.0,
-        as_of: dt.date | None = None, log=print) -> list[dict]:
+def run(con: duckdb.DuckDBPyConnection, sizes: Sequence[int] = (12, 30, 100), areas: int = 10, runs: int = 3,
+        reference_s: float = 3.0, as_of: dt.date | None = None,
+        log: Callable[[str], None] = print) -> list[dict]:
     """One row per size: areas, plan time (median and max, ms), ratio to date order, gap to the reference."""
     as_of = as_of or db.execute(con, "households_max_hid").fetchone()[1] or dt.date.today()
     rows = []
@@ -130,7 +133,7 @@ list's order. The last column compares the app's deterministic local search with
 guided local search finds in 3 seconds (1.000 = as short). Straight lines: no road data is used."""
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.walk", description=__doc__.splitlines()[0])
     p.add_argument("--db", required=True)
     p.add_argument("--areas", type=int, default=10)

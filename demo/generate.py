@@ -30,6 +30,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from demo import names as N
+from vocabulary.households import VULNERABLE_TAGS
+from vocabulary.visits import VISIT_KINDS
 
 METRIC_CRS = "EPSG:4545"  # CGCS2000 / 3-degree Gauss-Kruger CM 108E (梁平 is at 107.5–108.1 E)
 COUNTY_CODE = "500155"
@@ -37,7 +39,7 @@ COUNTY_NAME = "梁平区"
 # The county seat (梁平城区), WGS-84; the two 街道 are placed around it and it is the densest area.
 COUNTY_SEAT_WGS84 = (107.7965, 30.6735)
 
-TAGS = ["低保", "空巢老人", "留守儿童", "残疾", "特困"]
+TAGS = list(VULNERABLE_TAGS)
 TAG_PROBS = [0.055, 0.09, 0.045, 0.035, 0.012]
 PAIR_TAG = "结对帮扶"
 CATEGORIES = ["土地征收", "环境", "劳资", "邻里纠纷", "医保社保", "住房", "村务公开"]
@@ -107,7 +109,9 @@ def load_outline(path: str | Path) -> shapely.Geometry:
 
     Examples
     --------
-    >>> outline = load_outline("data/boundaries/500155-liangping-gcj02.geojson")  # doctest: +SKIP
+    >>> outline = load_outline("data/boundaries/500155-liangping-gcj02.geojson")
+    >>> outline.geom_type, [round(v, 1) for v in outline.bounds]
+    ('Polygon', [107.4, 30.4, 108.1, 30.9])
     """
     from gis.datum import geometry_to_wgs84
 
@@ -480,7 +484,9 @@ def generate(
     --------
     >>> world = generate(load_outline("data/boundaries/500155-liangping-gcj02.geojson"),
     ...                  households=3000, townships=4, villages_per_township=3,
-    ...                  grids_per_village=3)  # doctest: +SKIP
+    ...                  grids_per_village=3)
+    >>> len(world.households), len(world.townships), len(world.villages)
+    (3000, 4, 12)
     """
     rng = np.random.default_rng(seed)
     say = progress or (lambda f, m: None)
@@ -947,7 +953,7 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     note[info] = info_notes[rng.integers(0, len(info_notes), info.sum())]
 
     df = pd.DataFrame({"h": hh_i, "s": staff_i, "d": day_i, "kind": kind, "note": note, "needs_action": needs})
-    kcode = pd.Categorical(df["kind"], categories=["home", "phone", "meeting", "reception"]).codes
+    kcode = pd.Categorical(df["kind"], categories=list(VISIT_KINDS)).codes
     df["k"] = kcode
     df = df.drop_duplicates(["h", "s", "d", "k"], keep="first")
     df = df.sort_values(["d", "s", "h", "k"], kind="stable").reset_index(drop=True)

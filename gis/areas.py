@@ -7,6 +7,7 @@ import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from store import db
@@ -54,7 +55,7 @@ def locate_points(lon: np.ndarray, lat: np.ndarray, areas: gpd.GeoDataFrame) -> 
     return out
 
 
-def metric_crs(gdf: gpd.GeoDataFrame):
+def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS | str:
     """A UTM CRS around the data, for areas and lengths in metres."""
     try:
         crs = gdf.estimate_utm_crs()
@@ -153,8 +154,9 @@ def refresh_stale_neighbors(con: duckdb.DuckDBPyConnection) -> list[str]:
     return levels
 
 
-def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
-                      min_m2: float = 1.0, metric=None) -> tuple[list[tuple[str, str, float]], float]:
+def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom: shapely.Geometry | None = None,
+                      min_m2: float = 1.0, metric: pyproj.CRS | str | None = None
+                      ) -> tuple[list[tuple[str, str, float]], float]:
     """Overlaps between sibling polygons and the gap they leave inside their parent, in m².
 
     Parameters
@@ -175,7 +177,7 @@ def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom=None,
     codes = children["code"].to_numpy()
     geographic = children.crs is not None and children.crs.is_geographic
 
-    def m2(geoms) -> np.ndarray:
+    def m2(geoms: Iterable[shapely.Geometry]) -> np.ndarray:
         geoms = np.asarray(geoms, dtype=object)
         if not geographic:
             return shapely.area(geoms)

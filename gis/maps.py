@@ -11,8 +11,8 @@ goes into GeoJSON properties, tooltips or popups: folium writes tooltip values
 into ``innerHTML`` unescaped.
 
 Colours are fixed here so they mean the same everywhere: coverage on a
-sequential scale with the 97.8 % benchmark as a class break
-(:func:`coverage_classes`), Gi* hot/cold spots on the customary red-blue
+sequential scale with the benchmark (rule ``benchmark_coverage``) as a class
+break (:func:`coverage_classes`), Gi* hot/cold spots on the customary red-blue
 diverging scale (:func:`gi_classes`), and grey (:data:`NO_DATA_COLOR`) for
 "no data".  Legends are Chinese because callers pass their labels in.
 
@@ -21,7 +21,7 @@ Typical page::
     from gis import maps
 
     m = maps.base_map(bounds=gdf.total_bounds, tiles="none")
-    cls = maps.coverage_classes()
+    cls = maps.coverage_classes(db.rule(con, "benchmark_coverage"))
     maps.choropleth_layer(m, gdf, "coverage", cls.bins, cls.colors,
                           fields=["name", "coverage"], aliases=["网格", "覆盖率"],
                           label_fn=lambda v: f"{v:.1%}")
@@ -32,7 +32,6 @@ Typical page::
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 import re
@@ -49,6 +48,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from gis import datum
+from gis.palette import COVERAGE_COLORS, GI_COLORS, NO_DATA_COLOR  # the colours (re-exported)
 
 __all__ = [
     "GI_COLORS",
@@ -83,24 +83,8 @@ STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
 #: Tile choices understood by :func:`base_map`.
 TILES: tuple[str, ...] = ("none", "osm", "tianditu", "amap")
 
-#: Fill for areas without data — never a colour that reads as zero.
-NO_DATA_COLOR = "#bdbdbd"
-
-#: Gi* bins (ArcGIS Gi_Bin: -3 = cold spot at 99 % … 3 = hot spot at 99 %).
-GI_COLORS: dict[int, str] = {
-    -3: "#2166ac",
-    -2: "#67a9cf",
-    -1: "#d1e5f0",
-    0: "#f7f7f7",
-    1: "#fddbc7",
-    2: "#ef8a62",
-    3: "#b2182b",
-}
-
-# 7-class ColorBrewer YlGn: light = few households visited, dark green = at or
-# above the 97.8 % benchmark.
-_COVERAGE_COLORS = ["#ffffcc", "#d9f0a3", "#addd8e", "#78c679", "#41ab5d", "#238443", "#005a32"]
-_COVERAGE_BINS = [0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 0.978, 1.0]
+#: the fixed breaks below the benchmark; the benchmark itself comes from the rules table
+COVERAGE_LOWER_BREAKS = (0.0, 0.5, 0.7, 0.85, 0.9, 0.95)
 
 # Files under static/vendor/, relative to the static root.
 _JS_FILES: dict[str, str] = {
@@ -410,25 +394,42 @@ def _pct(v: float) -> str:
     return f"{v * 100:.1f}".rstrip("0").rstrip(".") + " %"
 
 
-def coverage_classes() -> Classes:
-    """Coverage classes: sequential YlGn, 97.8 % benchmark as a break.
+def coverage_classes(benchmark: float) -> Classes:
+    """Coverage classes: sequential YlGn with the benchmark as the last break.
+
+    Parameters
+    ----------
+    benchmark : float
+        Rule ``benchmark_coverage`` (a ratio in (0, 1]; 0.978 by default). The map's darkest class
+        is "at or above the benchmark", so every map and legend moves with the rule.
 
     Returns
     -------
     Classes
-        7 classes over ``[0, .5, .7, .85, .9, .95, .978, 1.0]``; the darkest
-        class is "at or above 97.8 %".
+        Up to 7 classes: the fixed breaks ``0, .5, .7, .85, .9, .95`` below the benchmark, then
+        ``[benchmark, 1]``; the darkest class is "at or above the benchmark".
+
+    Raises
+    ------
+    ValueError
+        When ``benchmark`` is not in (0, 1] (the rules table refuses such a value).
 
     Examples
     --------
-    >>> c = coverage_classes()
-    >>> len(c.colors), 0.978 in c.bins
-    (7, True)
+    >>> c = coverage_classes(0.978)
+    >>> c.bins, len(c.colors), c.colors[-1], c.labels[-1]
+    ([0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 0.978, 1.0], 7, '#005a32', '≥ 97.8 %')
+    >>> coverage_classes(0.9).bins
+    [0.0, 0.5, 0.7, 0.85, 0.9, 1.0]
     """
-    bins = list(_COVERAGE_BINS)
-    labels = [f"{_pct(a)} – {_pct(b)}" for a, b in zip(bins[:-2], bins[1:-1])]
-    labels.append(f"≥ {_pct(bins[-2])}")
-    return Classes(bins, list(_COVERAGE_COLORS), labels)
+    b = float(benchmark)
+    if not 0.0 < b <= 1.0:
+        raise ValueError(f"benchmark_coverage must be a ratio in (0, 1], got {benchmark!r}")
+    top = 1.0 if b < 1.0 else 1.0 + 1e-9  # a 100 % benchmark still needs a class of its own
+    bins = [x for x in COVERAGE_LOWER_BREAKS if x < b] + [b, top]
+    labels = [f"{_pct(lo)} – {_pct(hi)}" for lo, hi in zip(bins[:-2], bins[1:-1])]
+    labels.append(f"≥ {_pct(b)}")
+    return Classes(bins, COVERAGE_COLORS[-(len(bins) - 1):], labels)
 
 
 def gi_classes() -> Classes:

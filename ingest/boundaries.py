@@ -191,8 +191,9 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
 
     Raises
     ------
-    ImportFailed with a sentence when the explicit encoding is unknown or does not decode the text,
-    or when nothing decodes it.
+    ImportFailed
+        With a sentence when the explicit encoding is unknown or does not decode the text,
+        or when nothing decodes it.
     """
     dbf = next((d for d in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if d.exists()), None)
     cpg = next((c for c in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")) if c.exists()), None)
@@ -351,8 +352,9 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
 
     Raises
     ------
-    ImportFailed with one sentence when the coordinates cannot be right for the CRS or the county
-    (ingest/crs_check.py): nothing is written.
+    ImportFailed
+        With one sentence when the coordinates cannot be right for the CRS or the county
+        (ingest/crs_check.py): nothing is written.
     """
     if level not in LEVELS:
         raise ImportFailed(f"未知层级 {level}（county、township、village、grid）/ unknown level")

@@ -92,8 +92,9 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
 
     Raises
     ------
-    ImportFailed naming the likely problem: coordinates that are not numbers, metres under a degree
-    CRS, a Gauss-Krüger zone number in the eastings that the CRS does not expect (or the reverse).
+    ImportFailed
+        Naming the likely problem: coordinates that are not numbers, metres under a degree
+        CRS, a Gauss-Krüger zone number in the eastings that the CRS does not expect (or the reverse).
     """
     if not np.all(np.isfinite(bounds)):
         raise _fail(source, "坐标中有非数字（NaN/无穷大），文件已损坏", "the coordinates are not all numbers")
@@ -156,8 +157,9 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
 
     Raises
     ------
-    ImportFailed when no feature lies within :data:`MARGIN_DEG` of the reference (or, for a Chinese
-    Gauss-Krüger CRS with nothing stored, in China), naming the central meridian that would fit.
+    ImportFailed
+        When no feature lies within :data:`MARGIN_DEG` of the reference (or, for a Chinese
+        Gauss-Krüger CRS with nothing stored, in China), naming the central meridian that would fit.
     """
     if len(lonlat) == 0:
         return

@@ -77,8 +77,9 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
 
     Raises
     ------
-    ImportFailed with the reader's own sentence (too large, not a spreadsheet …), or one saying
-    the file needed more memory or time than allowed, or crashed the reader; nothing is written.
+    ImportFailed
+        With the reader's own sentence (too large, not a spreadsheet …), or one saying
+        the file needed more memory or time than allowed, or crashed the reader; nothing is written.
     """
     mb, sec = _limits()
     folder = Path(tempfile.mkdtemp(prefix="lianxin-read-"))

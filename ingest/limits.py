@@ -54,8 +54,9 @@ def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACK
 
     Raises
     ------
-    ImportFailed with a sentence: not a zip, too many members, inflates beyond ``max_bytes`` or far
-    tighter than any real file packs, or a member damaged (its checksum does not match).
+    ImportFailed
+        With a sentence: not a zip, too many members, inflates beyond ``max_bytes`` or far
+        tighter than any real file packs, or a member damaged (its checksum does not match).
     """
     source = source or path.name
     try:
@@ -160,8 +161,9 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
 
     Raises
     ------
-    ImportFailed when the grid from A1 to the last cell exceeds :data:`MAX_CELLS`, or is more than
-    :data:`SPARSE_FACTOR` times the real cells (beyond :data:`SPARSE_FREE_CELLS`).
+    ImportFailed
+        When the grid from A1 to the last cell exceeds :data:`MAX_CELLS`, or is more than
+        :data:`SPARSE_FACTOR` times the real cells (beyond :data:`SPARSE_FREE_CELLS`).
     """
     cells = max_row = max_col = 0
     tail = b""
@@ -210,7 +212,8 @@ def bounded_lines(f: IO[str], source: str, max_chars: int = MAX_LINE_CHARS) -> I
 
     Raises
     ------
-    ImportFailed naming the line that is longer than ``max_chars``.
+    ImportFailed
+        Naming the line that is longer than ``max_chars``.
     """
     n = 0
     while True:

@@ -99,7 +99,8 @@ def check_key(s: str, what: str = "编码") -> str:
 
     Raises
     ------
-    ValueError with a sentence naming the characters.
+    ValueError
+        With a sentence naming the characters.
 
     Examples
     --------
@@ -118,6 +119,7 @@ def normalize_code(v: Any, what: str = "编码") -> str:
 
     Raises
     ------
-    ValueError when the code holds control characters.
+    ValueError
+        When the code holds control characters.
     """
     return check_key(normalize_value(v), what)

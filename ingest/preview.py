@@ -20,7 +20,7 @@ import pandas as pd
 from .boundaries import VECTOR_SUFFIXES, BoundaryResult, import_boundaries, read_vector
 from .errors import ImportFailed, RowError, write_errors_csv
 from .isolated import Read
-from .reader import TABULAR_SUFFIXES, Table, read_table
+from .reader import Table, read_table
 from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, KINDS, LEVELS, SPECS
 from .tables import ImportResult, check_may_import, load
 from .values import text as cell_text
@@ -56,7 +56,8 @@ def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB)
 
     Raises
     ------
-    UploadRefused with a sentence when the file is empty, too large or of the wrong type.
+    UploadRefused
+        With a sentence when the file is empty, too large or of the wrong type.
     """
     fname = safe_name(name)
     suffix = Path(fname).suffix.lower()
@@ -199,7 +200,8 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
 
     Raises
     ------
-    ImportFailed when the file cannot be read or the user may not import it.
+    ImportFailed
+        When the file cannot be read or the user may not import it.
     """
     if kind not in ALL_KINDS:
         raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")
@@ -263,4 +265,4 @@ def has_writes(res: ImportResult | BoundaryResult) -> bool:
 
 __all__ = ["MAX_UPLOAD_MB", "ALL_KINDS", "UploadRefused", "Preview", "Read", "accepted_suffixes", "safe_name",
            "private_copy", "sheet_names", "preview_table", "preview_boundaries", "run_import", "counts",
-           "errors_frame", "errors_csv_bytes", "has_writes", "io"]
+           "errors_frame", "errors_csv_bytes", "has_writes"]

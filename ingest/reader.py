@@ -105,7 +105,8 @@ def csv_encoding(path: Path) -> tuple[str, str, int]:
 
     Raises
     ------
-    ImportFailed when neither decodes the file.
+    ImportFailed
+        When neither decodes the file.
     """
     with open(path, "rb") as f:
         skip = 3 if f.read(3) == b"\xef\xbb\xbf" else 0
@@ -242,16 +243,16 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> list
     up = list(upper) + [""] * (width - len(upper))
     lo = list(lower) + [""] * (width - len(lower))
     named_below = False
-    for u, l in zip(up, lo):
-        if _blank(l):
+    for u, below in zip(up, lo):
+        if _blank(below):
             continue
-        if _norm_header(l) in lookup:
+        if _norm_header(below) in lookup:
             named_below = True
         elif _norm_header(u) in lookup:
             return None             # a value under a known column: a data row
     if not named_below:
         return None
-    return [u if _blank(l) else l for u, l in zip(up, lo)]
+    return [u if _blank(below) else below for u, below in zip(up, lo)]
 
 
 def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int, int, list[Any]] | None:
@@ -292,7 +293,8 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
 
     Raises
     ------
-    ImportFailed with a sentence when the file is missing, unreadable or has no known header.
+    ImportFailed
+        With a sentence when the file is missing, unreadable or has no known header.
     """
     p = Path(path)
     if not p.exists():

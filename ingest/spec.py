@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vocabulary.areas import LEVELS, child_level, parent_level  # noqa: F401  (re-exported)
+
 KINDS = ("households", "staff", "visits", "petitions")
 
 
@@ -131,14 +133,3 @@ BOUNDARY_PARENT = {
     "village": ("parent_code", "上级编码", "所属乡镇编码", "乡镇编码"),
     "grid": ("parent_code", "上级编码", "所属村编码", "村编码"),
 }
-LEVELS = ("county", "township", "village", "grid")
-
-
-def parent_level(level: str) -> str | None:
-    i = LEVELS.index(level)
-    return LEVELS[i - 1] if i > 0 else None
-
-
-def child_level(level: str) -> str | None:
-    i = LEVELS.index(level)
-    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None

@@ -19,6 +19,7 @@ from .errors import ImportFailed, RowError
 from .reader import Table, read_table
 from .spec import GRID_SEPARATORS, KINDS, SPECS
 from .validate import Bounds, Checked, Known, check
+from vocabulary.roles import BOUNDARY_ROLES, IMPORT_ROLES  # noqa: F401  (re-exported)
 
 Progress = Callable[[float, str], None]
 Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
@@ -89,14 +90,10 @@ def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
 
 def bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> Bounds:
     """The plausible ranges of values, from the rules table (migration 0006) and today."""
-    def rule(key: str, default: float) -> float:
-        v = db.one(con, "rule_value", key=key)
-        return float(v) if v is not None else default
-
-    year = int(rule("earliest_record_year", 2000))
+    year = int(db.rule(con, "earliest_record_year"))
     return Bounds(today=today, earliest=dt.date(min(max(year, 1), today.year), 1, 1),
-                  members_max=min(int(rule("household_members_max", 50)), 2**31 - 1),
-                  people_max=min(int(rule("petition_people_max", 1000)), 2**31 - 1))
+                  members_max=min(int(db.rule(con, "household_members_max")), 2**31 - 1),
+                  people_max=min(int(db.rule(con, "petition_people_max")), 2**31 - 1))
 
 
 def _lonlat(records: list[dict[str, Any]], coords: str) -> tuple[np.ndarray, np.ndarray]:
@@ -289,8 +286,6 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
 
 
 #: who may import at all, and who may import boundaries (the import page and ``manage.py --as``)
-IMPORT_ROLES = ("admin", "office")
-BOUNDARY_ROLES = ("admin",)
 
 
 def check_may_import(role: str | None, name: str, kind: str) -> None:

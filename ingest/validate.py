@@ -33,9 +33,9 @@ class Bounds:
     ``petition_people_max``) and today, for the dates."""
 
     today: dt.date
-    earliest: dt.date = dt.date(2000, 1, 1)
-    members_max: int = 50
-    people_max: int = 1000
+    earliest: dt.date
+    members_max: int
+    people_max: int
 
 
 @dataclass
@@ -133,7 +133,7 @@ def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[st
     return out
 
 
-def check(table: Table, kind: str, known: Known, bounds: Bounds | None = None) -> Checked:
+def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
     """Validate every row of a table.
 
     Each cell is first cleaned by its column's kind (:func:`ingest.values.cell`: NFKC for codes,
@@ -146,14 +146,14 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds | None = None) -
     kind : households, staff, visits or petitions.
     known : the codes already stored that rows may refer to.
     bounds : dates no later than today and not before the rule's year; members and people at most
-        the rules' maxima (default: :class:`Bounds` for the real today).
+        the rules' maxima (:func:`ingest.tables.bounds` reads them from the rules table).
 
     Returns
     -------
     Checked: the valid records (canonical names, parsed values, ``_row``), one RowError per problem.
     """
     spec = SPECS[kind]
-    parsers = _parsers(kind, known, bounds or Bounds(today=dt.date.today()))
+    parsers = _parsers(kind, known, bounds)
     defaults = DEFAULTS[kind]
     errors: list[RowError] = []
     records: list[dict[str, Any]] = []

@@ -42,7 +42,8 @@ def _number_as_code(v: float | int, label: str) -> str:
 
     Raises
     ------
-    ValueError when the number is not whole, or has 16 or more digits (Excel kept only 15).
+    ValueError
+        When the number is not whole, or has 16 or more digits (Excel kept only 15).
     """
     if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or not v.is_integer()):
         raise ValueError(f"{label} {v!r} 是小数，不能作为{label} / a {label} cannot be a decimal number")
@@ -72,8 +73,9 @@ def cell(v: Any, kind: str, label: str = "") -> Any:
 
     Raises
     ------
-    ValueError with a sentence: a code in scientific notation, a code or phone from a number cell
-    that Excel may have rounded, control characters in a code, a name or a text.
+    ValueError
+        With a sentence: a code in scientific notation, a code or phone from a number cell
+        that Excel may have rounded, control characters in a code, a name or a text.
     """
     if v is None:
         return ""
@@ -114,7 +116,8 @@ def excel_serial_date(n: float | int) -> dt.date:
 
     Raises
     ------
-    ValueError when the number is not a whole day between 1 (1899-12-31) and 2958465 (9999-12-31).
+    ValueError
+        When the number is not a whole day between 1 (1899-12-31) and 2958465 (9999-12-31).
     """
     if isinstance(n, float) and (math.isnan(n) or math.isinf(n) or not n.is_integer()):
         raise ValueError(f"{n!r} 不是日期 / not a date")

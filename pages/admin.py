@@ -19,12 +19,12 @@ from i18n import CATALOG, fmt_date, role_label
 from ui import common as C
 from ui import downloads
 from ui.common import t
+from vocabulary.areas import LEVELS
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "admin_page"
 FLASH = f"{KEY}.flash"
-LEVEL_ORDER = ("county", "township", "village", "grid")
 AUDIT_LIMIT = 500
 
 
@@ -82,7 +82,7 @@ def _error_text(e: users.AuthError) -> str:
 def _area_options(db_path: str, version: tuple) -> tuple[list[str], dict[str, str]]:
     """Every area code (county first, then by level and code) and a label for each: 甲村 › 第一网格（code）."""
     con = C.con()
-    frames = {lvl: scope.visible_areas(con, None, lvl) for lvl in LEVEL_ORDER}
+    frames = {lvl: scope.visible_areas(con, None, lvl) for lvl in LEVELS}
     names: dict[str, str] = {}
     parents: dict[str, Any] = {}
     for f in frames.values():
@@ -90,7 +90,7 @@ def _area_options(db_path: str, version: tuple) -> tuple[list[str], dict[str, st
         parents.update(zip(f["code"], f["parent_code"]))
     codes: list[str] = []
     labels: dict[str, str] = {}
-    for lvl in LEVEL_ORDER:
+    for lvl in LEVELS:
         for code, name in zip(frames[lvl]["code"], frames[lvl]["name"]):
             p = parents.get(code)
             prefix = f"{names[p]} › " if lvl in ("village", "grid") and p in names else ""

@@ -28,6 +28,7 @@ from ui import figures as F
 from ui.common import t
 from ui import pace as UP
 from ui.geo import level_geometry
+from ui.map_clicks import clicked_code
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -53,7 +54,7 @@ def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None
     -------
     The code selected with :func:`ui.common.set_area`, or None when nothing changed.
     """
-    code = CP.clicked_code(result, frame)
+    code = clicked_code(result, frame)
     if code is None:
         return None
     if allowed is not None and code not in set(allowed):

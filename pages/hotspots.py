@@ -29,6 +29,7 @@ from ui import figures as F
 from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
+from ui.map_clicks import clicked_code
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -183,9 +184,7 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
     out = maps.render(m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT,
                       returned_objects=["last_active_drawing"])
     st.caption(t("hotspots_page.map.click_hint"))
-    feat = (out or {}).get("last_active_drawing") or {}
-    code = (feat.get("properties") or {}).get("code") if isinstance(feat, dict) else None
-    return str(code) if code else None
+    return clicked_code(out)
 
 
 def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:

@@ -21,6 +21,7 @@ from ingest.isolated import read_file
 from ingest.tables import BOUNDARY_ROLES
 from ingest.spec import LEVELS
 from ui import common as C
+from ui import downloads
 from ui.common import t
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -168,9 +169,11 @@ try:
                 st.markdown(f"**{t('import_page.rejected_rows')}**")
                 shown = dry["errors"].rename(columns={c: t(f"import_page.col.{c}") for c in dry["errors"].columns})
                 st.dataframe(shown, hide_index=True, width="stretch")
-                st.download_button(t("import_page.download_errors"), dry["errors_csv"],
-                                   file_name=f"{P.safe_name(upload.name)}.errors.csv", mime="text/csv",
-                                   key=f"{KEY}.download")
+                errors_csv = dry["errors_csv"]
+                downloads.button(t("import_page.download_errors"), lambda: errors_csv,
+                                 file_name=f"{P.safe_name(upload.name)}.errors.csv", mime="text/csv",
+                                 key=f"{KEY}.download", icon=None,
+                                 audit=(None, f"import errors csv {P.safe_name(upload.name)}"))
             if strict and dry["bad"]:
                 st.warning(t("import_page.strict_blocked"))
             elif not dry["writes"]:

@@ -61,7 +61,7 @@ table = shared.call(c, reports.coverage, level, date_from, date_to, scope=scope)
 geo = simplified_level(str(C.db_path()), level, boundaries_version())
 geo = geo[geo["code"].isin(table["code"])].merge(table, on=["code", "name"])
 if len(geo):
-    classes = maps.coverage_classes()
+    classes = maps.coverage_classes(figures["benchmark_coverage"])
     geo["coverage_text"] = [fmt_pct(v, lang) for v in geo["coverage"]]
     m = maps.base_map(bounds=geo.total_bounds)
     maps.choropleth_layer(m, geo, "coverage", classes.bins, classes.colors,

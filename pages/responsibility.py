@@ -8,8 +8,7 @@ The numbers are those of ``manage.py report grids`` (analytics.grids).
 """
 from __future__ import annotations
 
-import html
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +16,7 @@ import streamlit as st
 from analytics import export
 from analytics import grids as G
 from gis import maps
+from gis.palette import STATUS_COLORS
 from i18n import CATALOG, column_labels, fmt_int
 from store import db
 from ui import common as C
@@ -24,6 +24,7 @@ from ui import shared
 from ui import downloads
 from ui import figures as F
 from ui.common import t
+from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -31,7 +32,6 @@ C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/c
 KEY = "resp_page"
 MAP_HEIGHT = 500
 MAX_GRID_POLYGONS = 1500          # more grids than this: the map shows villages (worst status)
-STATUS_COLORS = {"no_staff": "#d73027", "leader_vacant": "#fc8d59", "overloaded": "#fee08b", "ok": "#1a9850"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_EXPORT = G.GRID_COLUMNS + ["village_name", "status", "leader_phone", "leaders", "member_contacts",
                                      "other_staff", "staff_count", "households_per_staff", "pairing_leaders",
@@ -91,16 +91,6 @@ def village_map_frame(directory: pd.DataFrame):
     frame = geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
     frame["status_index"] = frame["status_index"].astype(float)
     return frame
-
-
-def clicked_code(result: Mapping[str, Any] | None) -> str | None:
-    """The ``code`` of the feature a streamlit-folium click returned, or None."""
-    feat = (result or {}).get("last_active_drawing")
-    if isinstance(feat, Mapping):
-        code = (feat.get("properties") or {}).get("code")
-        if code:
-            return html.unescape(str(code))
-    return None
 
 
 def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:

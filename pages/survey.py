@@ -18,6 +18,7 @@ from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct, fmt_points
 from ingest import preview
 from ingest.errors import ImportFailed
 from ui import common as C
+from ui import downloads
 from ui.common import t
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -94,12 +95,6 @@ def results_section(month: dt.date) -> None:
 
 # ----------------------------------------------------------------------------- the draw (admin)
 
-def _record_export(month: dt.date) -> None:
-    from auth import audit
-
-    audit.record(C.con(), C.user(), "export", detail=f"survey call sheets {month:%Y-%m}")
-
-
 def _draw(month: dt.date) -> None:
     seed = st.session_state.get(f"{KEY}.seed")
     try:
@@ -139,9 +134,8 @@ def draw_section(month: dt.date) -> None:
     _show_flash("draw")
     if d is not None:
         data = S.call_sheets(con, month, C.user())
-        st.download_button(t("survey.download"), data=data, file_name=f"民意调查-{month:%Y-%m}.xlsx", mime=XLSX_MIME,
-                           key=f"{KEY}.download", on_click=_record_export, args=(month,),
-                           icon=":material/download:")
+        downloads.button(t("survey.download"), lambda: data, file_name=f"民意调查-{month:%Y-%m}.xlsx", mime=XLSX_MIME,
+                         key=f"{KEY}.download", audit=(None, f"survey call sheets {month:%Y-%m}"))
 
 
 # ----------------------------------------------------------------------------- answers (admin)

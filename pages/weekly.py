@@ -20,18 +20,19 @@ import streamlit as st
 from analytics import visits as V
 from analytics.reports import QUOTA_COLUMNS, VISIT_KINDS, parse_week
 from auth.scope import mask_frame
+from gis.palette import POINT_ATTENTION_COLOR, POINT_COLOR
 from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
 from store import db
 from ui import common as C
 from ui import downloads
 from ui import shared
 from ui.common import t
+from vocabulary.roles import OFFICE_ROLES
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 PAGE_SIZE = 10
 MAP_MAX_POINTS = 500
-OFFICE_ROLES = ("office", "admin", "leader")
 
 _CSS = """
 <style>
@@ -231,9 +232,9 @@ def show_map(due: pd.DataFrame) -> None:
         aliases = [t("col.head_name"), t("col.household_code"), t("weekly_page.col.last")]
         vul = pts["vulnerable"].astype(bool)
         if (~vul).any():
-            maps.point_layer(m, pts[~vul], tooltip_fields=fields, tooltip_aliases=aliases, color="#2166ac", radius=6)
+            maps.point_layer(m, pts[~vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_COLOR, radius=6)
         if vul.any():
-            maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases, color="#b2182b", radius=7)
+            maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_ATTENTION_COLOR, radius=7)
         maps.render(m, key="weekly_due_map", height=280, returned_objects=[])
 
 

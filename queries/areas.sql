@@ -4,9 +4,6 @@
 -- Every area of one level with its geometry.
 SELECT code, name, level, parent_code, geom FROM areas WHERE level = $level ORDER BY code;
 
--- name: area_count_by_level
-SELECT level, count(*) AS n FROM areas GROUP BY level;
-
 -- name: area_get
 SELECT code, name, level, parent_code, minx, miny, maxx, maxy FROM areas WHERE code = $code;
 
@@ -76,10 +73,6 @@ SELECT id, lon, lat FROM petitions WHERE lon IS NOT NULL AND lat IS NOT NULL;
 -- incoming_assign: id, point_village_code, point_grid_code.
 UPDATE petitions SET point_village_code = a.point_village_code, point_grid_code = a.point_grid_code
 FROM incoming_assign a WHERE petitions.id = a.id;
-
--- name: households_unassigned
--- Households in no grid (outside every grid, or before grids were imported).
-SELECT code, head_name, lon, lat FROM households WHERE grid_code IS NULL ORDER BY code;
 
 -- name: areas_in_scope
 -- Areas of a level the scope may see ($scope NULL: all).

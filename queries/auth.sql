@@ -32,10 +32,6 @@ SELECT name, role, areas, staff_id, disabled, is_demo, created_at
 FROM users
 ORDER BY name;
 
--- name: auth_real_account_count
--- Accounts that are not demo accounts (a database with any is not a demo database).
-SELECT count(*) FROM users WHERE NOT is_demo;
-
 -- name: auth_demo_account_count
 -- How many demo accounts exist (the login page then shows the demo password notice).
 SELECT count(*) FROM users WHERE is_demo;

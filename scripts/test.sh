@@ -30,6 +30,9 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -r requirements-dev.txt
 
+# The house rules (pyproject.toml [tool.ruff]): lint only, never a reformat.
+.venv/bin/ruff check . || { echo "ruff check . found problems (see above)" >&2; exit 1; }
+
 export TZ=Asia/Shanghai LIANXIN_FAST_HASH=1
 unset LIANXIN_DB LIANXIN_TODAY
 # The practice county: every import and report through manage.py against independent answers.

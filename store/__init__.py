@@ -1,0 +1,1 @@
+"""The store: connections, versioned migrations, named queries from queries/*.sql, transactions."""

@@ -100,8 +100,3 @@ def test_a_custom_entry_corrects_a_known_year(con):
 def test_negative_days_are_refused(con):
     with pytest.raises(cal.CalendarError):
         cal.add_working_days(con, D(2026, 1, 5), -1)
-
-
-def test_doctests():
-    import doctest
-    assert doctest.testmod(cal).failed == 0

@@ -84,7 +84,7 @@ def test_trend_months():
 
 
 def test_classes_have_the_benchmark_break_and_grey_no_data():
-    c = CP.coverage_classes(0.978)
+    c = maps.coverage_classes(0.978)
     assert 0.978 in c.bins and len(c.colors) <= 7
     assert maps.classify([0.99, 0.977, None], c.bins, c.colors, CP.NO_DATA_COLOR) == [
         c.colors[-1], c.colors[-2], CP.NO_DATA_COLOR]
@@ -92,21 +92,23 @@ def test_classes_have_the_benchmark_break_and_grey_no_data():
     assert items[0] == (c.colors[-1], "达到基准 97.8 %")
     assert items[-1] == (CP.NO_DATA_COLOR, "无数据（没有户）")
     assert "低于 50 %" in [label for _, label in items]
-    assert 0.9 in CP.coverage_classes(0.9).bins and CP.coverage_classes(0.9).bins[-1] == 1.0
+    assert 0.9 in maps.coverage_classes(0.9).bins and maps.coverage_classes(0.9).bins[-1] == 1.0
 
 
 def test_clicked_code():
-    assert CP.clicked_code(None) is None
-    assert CP.clicked_code({"last_active_drawing": None}) is None
-    assert CP.clicked_code({"last_active_drawing": {"properties": {"code": F.T1}}}) == F.T1
-    assert CP.clicked_code({"last_active_drawing": {"properties": {"code": "a&amp;b"}}}) == "a&b"
+    from ui.map_clicks import clicked_code
+
+    assert clicked_code(None) is None
+    assert clicked_code({"last_active_drawing": None}) is None
+    assert clicked_code({"last_active_drawing": {"properties": {"code": F.T1}}}) == F.T1
+    assert clicked_code({"last_active_drawing": {"properties": {"code": "a&amp;b"}}}) == "a&b"
     import geopandas as gpd
     import shapely
 
     frame = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
                              crs=4326)
-    assert CP.clicked_code({"last_object_clicked": {"lat": 0.5, "lng": 1.5}}, frame) == "B"
-    assert CP.clicked_code({"last_object_clicked": {"lat": 5, "lng": 5}}, frame) is None
+    assert clicked_code({"last_object_clicked": {"lat": 0.5, "lng": 1.5}}, frame) == "B"
+    assert clicked_code({"last_object_clicked": {"lat": 5, "lng": 5}}, frame) is None
 
 
 def test_due_households_oldest_first_with_tags(tiny_ro):
@@ -145,7 +147,7 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
     assert XSS in due["head_name"].tolist()
     labels = {k: k for k in ["name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "tags"]}
-    m = CP.build_map(frame, CP.coverage_classes(), labels, due=due)
+    m = CP.build_map(frame, maps.coverage_classes(0.978), labels, due=due)
     page = m.get_root().render()
     size = maps.payload_size(m)
     assert size < 40_000, size

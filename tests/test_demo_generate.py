@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,59 +11,11 @@ import pandas as pd
 import pytest
 import shapely
 
+from demo.generate import DemoWorld, generate, load_outline
+
 ROOT = Path(__file__).resolve().parents[1]
 OUTLINE = ROOT / "data" / "boundaries" / "500155-liangping-gcj02.geojson"
 TODAY = date(2026, 11, 26)
-
-
-def _ensure_datum() -> None:
-    """Use gis.datum when it exists; otherwise a minimal local GCJ-02 → WGS-84 stand-in."""
-    try:
-        import gis.datum  # noqa: F401
-        return
-    except ImportError:
-        pass
-    a, ee = 6378245.0, 0.00669342162296594323
-
-    def delta(lon, lat):
-        x, y = lon - 105.0, lat - 35.0
-        t_lat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-                 + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-                 + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-                 + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0)
-        t_lon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-                 + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-                 + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-                 + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0)
-        rad = lat / 180.0 * np.pi
-        magic = 1 - ee * np.sin(rad) ** 2
-        sq = np.sqrt(magic)
-        dlat = (t_lat * 180.0) / ((a * (1 - ee)) / (magic * sq) * np.pi)
-        dlon = (t_lon * 180.0) / (a / sq * np.cos(rad) * np.pi)
-        return dlon, dlat
-
-    def gcj02_to_wgs84(lon, lat):
-        lon, lat = np.asarray(lon, float), np.asarray(lat, float)
-        wl, wt = lon.copy(), lat.copy()
-        for _ in range(10):
-            dl, dt = delta(wl, wt)
-            wl, wt = lon - dl, lat - dt
-        return wl, wt
-
-    def geometry_to_wgs84(geom, coords):
-        assert coords == "gcj02"
-        return shapely.transform(geom, lambda c: np.column_stack(gcj02_to_wgs84(c[:, 0], c[:, 1])))
-
-    mod = types.ModuleType("gis.datum")
-    mod.gcj02_to_wgs84 = gcj02_to_wgs84
-    mod.geometry_to_wgs84 = geometry_to_wgs84
-    sys.modules["gis.datum"] = mod
-
-
-_ensure_datum()
-
-from demo.generate import DemoWorld, generate, load_outline  # noqa: E402
-
 SMALL = dict(households=3000, seed=7, today=TODAY, townships=6, villages_per_township=5,
              grids_per_village=3)
 
@@ -168,7 +118,7 @@ def test_nesting_grid_village_township_county(world):
     assert (world.townships.geom_type == "Polygon").mean() >= 0.9
 
 
-def _queen_neighbours(frame) -> dict[str, set[str]]:
+def _queen_neighbors(frame) -> dict[str, set[str]]:
     """Neighbours by shared vertex (exact coordinates), without libpysal."""
     owners: dict[tuple[float, float], set[int]] = defaultdict(set)
     codes = list(frame.code)
@@ -186,7 +136,7 @@ def _queen_neighbours(frame) -> dict[str, set[str]]:
 @pytest.mark.parametrize("level", ["grids", "villages", "townships"])
 def test_queen_adjacency_by_shared_vertices(world, level):
     frame = getattr(world, level)
-    nb = _queen_neighbours(frame)
+    nb = _queen_neighbors(frame)
     counts = np.array([len(v) for v in nb.values()])
     assert (counts >= 2).mean() >= 0.9
     # vertex sharing agrees with geometric touching (no near-miss vertices)
@@ -380,7 +330,7 @@ def test_petitions_have_spatial_clusters(outline):
     hh = active.grid_code.str[:12].value_counts()
     vg = w.villages.reset_index(drop=True)
     rate = (1000 * counts.reindex(vg.code).fillna(0) / hh.reindex(vg.code)).fillna(0).to_numpy()
-    nbd = _queen_neighbours(vg)
+    nbd = _queen_neighbors(vg)
     pos = {c: i for i, c in enumerate(vg.code)}
     nb = [{pos[c] for c in nbd[code]} for code in vg.code]
     z = _gi_star(rate, nb)

@@ -26,3 +26,18 @@ def test_a_click_makes_the_file_audits_it_and_never_reruns(tiny, monkeypatch):
     assert seen["data"]() == b"a,b\n" and made == [1]
     log = audit.search(con, action="export")
     assert (log["user_name"].iloc[0], log["area"].iloc[0], log["detail"].iloc[0]) == ("office", F.T1, "coverage csv")
+
+
+def test_every_download_goes_through_the_audited_button():
+    """No page makes a download button of its own: ui/downloads.button writes every file to the audit log."""
+    import inspect
+    from pathlib import Path
+
+    from ui import downloads
+
+    root = Path(__file__).resolve().parent.parent
+    pages = sorted((root / "pages").glob("*.py")) + [root / "app.py"]
+    assert len(pages) > 5
+    own = [p.name for p in pages if "st.download_button" in p.read_text(encoding="utf-8")]
+    assert own == []
+    assert inspect.signature(downloads.button).parameters["audit"].default is inspect.Parameter.empty

@@ -117,7 +117,7 @@ def lattice_neighbors(codes: list[str]) -> list[set[int]]:
     return out          # the island has no neighbours
 
 
-def test_queen_neighbours_imported(lattice):
+def test_queen_neighbors_imported(lattice):
     con, codes, _ = lattice
     pairs = db.df(con, "neighbors_of_level", level="village")
     got = {c: set(pairs.loc[pairs["code"] == c, "neighbor"]) for c in codes}

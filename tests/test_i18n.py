@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-import i18n
 from i18n import CATALOG, column_labels, fmt_date, fmt_int, fmt_month, fmt_pct, fmt_week, gi_bin_label, t
 
 
@@ -111,8 +110,3 @@ def test_gi_bin_labels():
     assert gi_bin_label(0) == "不显著"
     assert gi_bin_label(-2, "en") == "Cold spot (95 % confidence)"
     assert gi_bin_label(None) == "无数据"
-
-
-def test_doctests():
-    import doctest
-    assert doctest.testmod(i18n).failed == 0

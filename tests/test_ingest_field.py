@@ -221,7 +221,7 @@ def test_06_variant_rows_keep_the_spreadsheet_numbers(db, tmp_path, suffix):
 
 # ----------------------------------------------------------------------------- 09 queen T-junctions
 
-def test_09_t_junction_neighbours_and_hotspots(db):
+def test_09_t_junction_neighbors_and_hotspots(db):
     case = FIELD / "09-queen-t-junction"
     for args in (("boundaries", str(case / "grids_tjunction.geojson"), "--level", "grid"),
                  ("households", str(case / "households.csv")), ("petitions", str(case / "petitions.csv"))):

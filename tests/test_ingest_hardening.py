@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import zipfile
-from pathlib import Path
 
 import duckdb
 import geopandas as gpd
@@ -18,13 +16,12 @@ import shapely
 
 from gis import areas as A
 from ingest import limits, normalize as N
-from ingest import values as V
 from ingest.errors import ImportFailed
 from ingest.reader import read_table
 from ingest.spec import SPECS
 from ingest.tables import load
 from store import db
-from tests.factories import G111, G112, G211, T1, build, write_csv
+from tests.factories import G111, G211, write_csv
 from tests.test_cli import run
 
 TODAY = dt.date(2026, 11, 22)
@@ -270,7 +267,7 @@ def test_roles_that_may_not_import_are_refused_with_one_sentence(tiny, tmp_path,
 
 # ----------------------------------------------------------------------------- neighbours after migration 0006
 
-def test_a_schema_5_database_gets_t_junction_neighbours_after_migrating(tmp_path):
+def test_a_schema_5_database_gets_t_junction_neighbors_after_migrating(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")

@@ -232,11 +232,11 @@ def test_vocabularies(tiny_ro, tmp_path, kind, header, given, stored, column):
     con, _ = tiny_ro
     base_header, base_row, _ = BASE[kind]
     path = write_csv(tmp_path / "f.csv", base_header + [header], [base_row + [given]])
-    from ingest.tables import _known
+    from ingest.tables import _known, bounds
     from ingest.validate import check
 
     table = read_table(path, SPECS[kind])
-    checked = check(table, kind, _known(con, table, kind))
+    checked = check(table, kind, _known(con, table, kind), bounds(con, dt.date.today()))
     assert checked.errors == []
     assert checked.records[0][column] == stored
 

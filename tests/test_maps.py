@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Polygon, box
 
 from gis import datum, maps
 
@@ -45,7 +45,7 @@ def _sources(page: str) -> list[str]:
 
 def _full_map(gdf: gpd.GeoDataFrame, tiles: str = "none", **kw) -> tuple[object, str]:
     m = maps.base_map(bounds=gdf.total_bounds, tiles=tiles, **kw)
-    c = maps.coverage_classes()
+    c = maps.coverage_classes(0.978)
     maps.choropleth_layer(
         m, maps.simplify_for_map(maps.shift_for_tiles(gdf, tiles)), "coverage", c.bins, c.colors,
         fields=["name", "coverage"], aliases=["网格名称", "覆盖率"], label_fn=lambda v: f"{v:.1%}",
@@ -166,7 +166,7 @@ def test_shift_for_tiles(grids: gpd.GeoDataFrame) -> None:
 
 
 def test_coverage_classes() -> None:
-    c = maps.coverage_classes()
+    c = maps.coverage_classes(0.978)
     assert len(c.colors) <= 7 and len(c.bins) == len(c.colors) + 1 and len(c.labels) == len(c.colors)
     assert 0.978 in c.bins and c.bins[0] == 0 and c.bins[-1] == 1
     assert maps.NO_DATA_COLOR not in c.colors
@@ -175,6 +175,16 @@ def test_coverage_classes() -> None:
     assert fills[0] == c.colors[-1] and fills[1] == c.colors[-2] and fills[2] == c.colors[-1]
     assert fills[3] == c.colors[0] and fills[4] == fills[5] == maps.NO_DATA_COLOR
     assert fills[6] == c.colors[-1]
+
+
+def test_coverage_classes_follow_the_benchmark_rule() -> None:
+    c = maps.coverage_classes(0.9)
+    assert c.bins == [0.0, 0.5, 0.7, 0.85, 0.9, 1.0] and c.labels[-1] == "≥ 90 %"
+    assert len(c.colors) == 5 and c.colors[-1] == maps.COVERAGE_COLORS[-1]
+    assert maps.coverage_classes(1.0).bins[-2] == 1.0           # a 100 % benchmark keeps its own class
+    for bad in (0, -0.5, 1.5):
+        with pytest.raises(ValueError):
+            maps.coverage_classes(bad)
 
 
 def test_gi_classes() -> None:
@@ -272,3 +282,21 @@ def test_tile_setting_from_environment_and_amap_shift(monkeypatch):
     assert abs(shifted[0] - 107.7) > 0.001                   # several hundred metres
     html = m.get_root().render()
     assert f"{shifted[0]:.5f}"[:8] in html and "[107.7, 30.6]" not in html
+
+
+def test_map_colours_come_from_the_palette():
+    """analytics/, ui/ and pages/ name no colour of their own (spreadsheet cell formats aside): gis/palette.py does."""
+    import re
+    from pathlib import Path
+
+    from gis import palette
+
+    root = Path(__file__).resolve().parent.parent
+    files = [p for d in ("analytics", "ui", "pages") for p in sorted((root / d).rglob("*.py"))]
+    assert len(files) > 30
+    hex_colour = re.compile(r"[\"']#[0-9a-fA-F]{6}[\"']")
+    found = [f"{p.relative_to(root)}:{i}" for p in files
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if hex_colour.search(line) and "add_format" not in line]
+    assert found == []
+    assert palette.NO_DATA_COLOR not in palette.COVERAGE_COLORS + list(palette.GI_COLORS.values())

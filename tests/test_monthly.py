@@ -154,8 +154,3 @@ def test_cli(tiny, tmp_path, monkeypatch, capsys):
     assert manage.main(["--db", str(path), "--as", "office", "report", "monthly", "--month", "2026-11",
                         "--output", str(out)]) == 0
     assert openpyxl.load_workbook(out).sheetnames == ["乡镇排名", "一镇", "逾期信访件", "逾期走访问题", "口径说明"]
-
-
-def test_doctests():
-    import doctest
-    assert doctest.testmod(M).failed == 0

@@ -26,12 +26,12 @@ from analytics import reports
 from auth import audit, users
 from store import db
 from tests import factories as F
+from vocabulary.areas import LEVELS
 
 ROOT = Path(__file__).resolve().parents[1]
 #: with days=1 every active household is due on this day (the last visits are on 11-22 and 11-23)
 AS_OF = dt.date(2026, 11, 24)
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-LEVELS = ("county", "township", "village", "grid")
 XSS = "<script>alert(1)</script>"
 
 # ----------------------------------------------------------------------------- the expected world
@@ -533,7 +533,7 @@ def test_script_name_is_escaped_in_map_tooltips():
                            geometry=[shapely.box(107.0, 30.0, 107.1, 30.1), shapely.box(107.1, 30.0, 107.2, 30.1)],
                            crs="EPSG:4326")
     m = maps.base_map(bounds=gdf.total_bounds)
-    classes = maps.coverage_classes()
+    classes = maps.coverage_classes(0.978)
     bins, colors = getattr(classes, "bins"), getattr(classes, "colors")
     maps.choropleth_layer(m, gdf, "coverage", bins, colors, fields=["name", "coverage"],
                           aliases=["名称", "覆盖率"])

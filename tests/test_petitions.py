@@ -251,8 +251,3 @@ def test_page_for_an_office_user(tiny, monkeypatch):
     con.close()
     at = _page(monkeypatch, path, user="office")
     assert at.dataframe[0].value["编号"].tolist() == ["P2"]
-
-
-def test_doctests():
-    import doctest
-    assert doctest.testmod(P).failed == 0

@@ -113,3 +113,21 @@ def test_hotspots_location_rules(tiny_ro):
     assert (r[V11]["petitions"], r[V12]["petitions"], r[V21]["petitions"]) == (1, 1, 1)
     assert r[V11]["per_1000"] == pytest.approx(1000 / 4, abs=0.01)
     assert set(df["gi_bin"]) <= {-3, -2, -1, 0, 1, 2, 3}
+
+
+def test_report_errors_are_worded_by_the_catalog():
+    """A page says the error in its language without command-line flags; the command line keeps its sentence."""
+    from analytics.reports import ReportError, _check_range, parse_week, unvisited
+
+    with pytest.raises(ReportError) as e:
+        _check_range(dt.date(2026, 2, 1), dt.date(2026, 1, 1))
+    assert e.value.key == "report.error.range"
+    assert e.value.text("en") == "the start date 2026-02-01 is after the end date 2026-01-01"
+    assert e.value.text("zh") == "起始日期 2026-02-01 晚于结束日期 2026-01-01"
+    assert "--from is after --to" in str(e.value) and "--" not in e.value.text("en")
+    with pytest.raises(ReportError) as e:
+        parse_week("2026-W60")
+    assert e.value.text("en") == "no week 60 in 2026" and e.value.text("zh") == "2026 年没有第 60 周"
+    with pytest.raises(ReportError) as e:
+        unvisited(None, "X", dt.date(2026, 1, 1), days=0)
+    assert e.value.text("en").startswith("the number of days") and "--days" in str(e.value)

@@ -3,6 +3,7 @@ database, ended by logout or by the idle window, refused when tampered with or f
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
@@ -82,7 +83,29 @@ def test_any_process_on_the_same_database_accepts_the_token(tiny):
         other.close()
 
 
-def test_doctests():
-    import doctest
+def test_concurrent_first_sign_ins_share_one_secret(tmp_path):
+    """Sessions signing in at once on a database that has no secret yet (the load benchmark's
+    first second) all get the same one; none gets a duplicate-key error."""
+    for round_ in range(5):
+        con = db.connect(tmp_path / f"s{round_}.duckdb")
+        start = threading.Barrier(8)
+        got, errors = [], []
 
-    assert doctest.testmod(S).failed == 0
+        def sign_in():
+            cur = con.cursor()
+            try:
+                start.wait()
+                got.append(S._secret(cur))
+            except Exception as e:
+                errors.append(repr(e))
+            finally:
+                cur.close()
+
+        threads = [threading.Thread(target=sign_in) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
+        assert len(got) == 8 and len(set(got)) == 1
+        con.close()

@@ -256,8 +256,12 @@ def test_due_households_follow_the_grid_history(world):
 
 # ----------------------------------------------------------------------------- calendar
 
-def test_national_day_week_is_marked():
-    cal = {d: V.day_calendar(d) for d in (D(2026, 10, 1), D(2026, 10, 7), D(2026, 10, 10), D(2026, 9, 30))}
+def test_national_day_week_is_marked(world):
+    from analytics import calendar
+
+    got = calendar.days_between(world, D(2026, 9, 30), D(2026, 10, 10)).set_index("day")
+    cal = {d: got.loc[d].drop("source").to_dict() for d in (D(2026, 10, 1), D(2026, 10, 7), D(2026, 10, 10),
+                                                           D(2026, 9, 30))}
     assert cal[D(2026, 10, 1)]["holiday"] and cal[D(2026, 10, 1)]["holiday_name"] == "国庆节"
     assert not cal[D(2026, 10, 7)]["workday"]
     assert cal[D(2026, 10, 10)]["makeup"] and cal[D(2026, 10, 10)]["workday"]      # 调休: Saturday at work
@@ -270,6 +274,19 @@ def test_unknown_year_is_weekends_only_never_an_error(world):
     assert not days["known"].any()
     assert days["workday"].tolist() == [True] * 5 + [False] * 2
     assert not days["holiday"].any() and not days["makeup"].any()
+
+
+def test_the_administrators_holidays_reach_the_week(world):
+    """Once 2027's 放假安排 is entered, the week strip shows it (it once read the package only)."""
+    from analytics import calendar
+
+    calendar.set_custom_day(world, "admin", D(2027, 2, 3), False, "春节")      # a Wednesday off
+    calendar.set_custom_day(world, "admin", D(2027, 2, 6), True, "春节调休")   # Saturday at work
+    days = V.week_days(world, ["S1"], "2027-W05")
+    assert days["known"].all()
+    assert days["workday"].tolist() == [True, True, False, True, True, True, False]
+    assert days["holiday"].tolist() == [False, False, True, False, False, False, False]
+    assert days.loc[2, "holiday_name"] == "春节" and bool(days.loc[5, "makeup"])
 
 
 def test_week_helpers():
@@ -322,12 +339,6 @@ def test_secretary_reception(world):
     assert not V.secretary_receptions(con, "2026-W48")["met"].any()
     assert V.secretary_receptions(con, "2026-W47", [T1])["staff_id"].tolist() == ["S4"]   # received in 甲村
     assert V.secretary_receptions(con, "2026-W47", ["500100002000"]).empty
-
-
-def test_doctests():
-    import doctest
-
-    assert doctest.testmod(V).failed == 0
 
 
 def test_every_query_exists():

@@ -1,0 +1,1 @@
+"""What the pages share: connection, signed-in user, language, sidebar, figures, downloads, maps."""

@@ -15,9 +15,9 @@ import streamlit as st
 
 from i18n import t as _t
 from store import db
+from vocabulary.areas import LEVELS
 
 SESSION_IDLE_MINUTES = 30
-LEVELS = ("county", "township", "village", "grid")
 
 
 def page_guard() -> None:

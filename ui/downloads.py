@@ -20,8 +20,10 @@ log = logging.getLogger("lianxin")
 
 
 def button(label: str, make: Callable[[], bytes], file_name: str, mime: str, key: str,
-           audit: tuple[str | None, str] | None = None, **kwargs: Any) -> None:
-    """A download button whose file is made when it is clicked (and only then).
+           audit: tuple[str | None, str], **kwargs: Any) -> None:
+    """A download button whose file is made when it is clicked (and only then), and always audited.
+
+    Every download of the app goes through here, so every file that leaves is in the audit log.
 
     Parameters
     ----------
@@ -29,8 +31,8 @@ def button(label: str, make: Callable[[], bytes], file_name: str, mime: str, key
     make : returns the file's bytes; called in a server thread when the browser asks for the file.
     file_name, mime : what the browser saves.
     key : the widget key.
-    audit : ``(area code, detail)`` written to the audit log as an ``export`` by the signed-in user
-        when the file is made; None for no entry.
+    audit : ``(area code or None, detail)`` written to the audit log as an ``export`` by the
+        signed-in user when the file is made.
     kwargs : passed to ``st.download_button`` (``icon``, ``type``, ``width`` …).
     """
     base = C._base_connection(str(C.db_path()))   # captured now: the click runs outside the script
@@ -38,16 +40,15 @@ def button(label: str, make: Callable[[], bytes], file_name: str, mime: str, key
 
     def data() -> bytes:
         out = make()
-        if audit is not None:
-            from auth import audit as A
+        from auth import audit as A
 
-            cur = base.cursor()
-            try:
-                A.record(cur, user, "export", area=audit[0], detail=audit[1])
-            except Exception:   # the file still goes out; the failure is in the server log
-                log.exception("audit of a download failed")
-            finally:
-                cur.close()
+        cur = base.cursor()
+        try:
+            A.record(cur, user, "export", area=audit[0], detail=audit[1])
+        except Exception:   # the file still goes out; the failure is in the server log
+            log.exception("audit of a download failed")
+        finally:
+            cur.close()
         return out
 
     kwargs.setdefault("icon", ":material/download:")

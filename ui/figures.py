@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import streamlit as st
-
 from i18n import CATALOG, fmt_int, fmt_pct, fmt_points
 from ui import common as C
 from ui.common import t

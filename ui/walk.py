@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from analytics import visits as V
 from analytics import walk as W
 from auth.masking import mask_frame
+from auth.users import User
 from i18n import fmt_int
 from ui import common as C
 from ui.common import t
@@ -113,7 +115,7 @@ def _flags(r: pd.Series) -> str:
     return "、".join(tags)
 
 
-def _record(con, u, code: str, today: dt.date) -> None:
+def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) -> None:
     try:
         created, msg = V.record_visit(con, u, code, today, "home", None, False, today=today, lang=C.lang())
     except V.VisitError as e:
@@ -122,7 +124,8 @@ def _record(con, u, code: str, today: dt.date) -> None:
         st.session_state[f"{KEY}.flash"] = ("success" if created else "warning", msg)
 
 
-def _stop_row(con, u, r: pd.Series, today: dt.date, next_stop: int | None, placed: bool) -> None:
+def _stop_row(con: duckdb.DuckDBPyConnection, u: User, r: pd.Series, today: dt.date, next_stop: int | None,
+              placed: bool) -> None:
     from ui.household import md, open_button
 
     is_next = placed and next_stop is not None and int(r["stop"]) == next_stop
@@ -150,7 +153,7 @@ def _stop_row(con, u, r: pd.Series, today: dt.date, next_stop: int | None, place
             open_button(str(r["household_code"]), key=f"{KEY}.open.{r['household_code']}")
 
 
-def show_walk(con, u, today: dt.date) -> None:
+def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date) -> None:
     """The section "今天走哪几户" for a grid worker (``u.staff_id``)."""
     st.subheader(t("walk.title"))
     msg = st.session_state.pop(f"{KEY}.flash", None)

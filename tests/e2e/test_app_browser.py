@@ -23,12 +23,20 @@ def test_overview_map_draws_polygons_without_network(page, server):
 
 
 def test_login_refuses_wrong_password(page, server):
+    from i18n import t
+
     page.goto(server)
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill("wrong-password")
-    page.get_by_role("button", name="登录").click()
-    page.get_by_text("用户名或密码不对").wait_for(timeout=15_000)
+    page.get_by_label(t("login.username")).fill("admin")
+    page.get_by_label(t("login.password")).fill("wrong-password")
+    page.get_by_role("button", name=t("login.title")).click()
+    refusal = page.get_by_text(t("login.error.bad_credentials"))
+    refusal.wait_for(timeout=15_000)
     page.screenshot(path=str(OUT / "login-refused.png"))
+    assert refusal.is_visible()
+    # still on the login form: no page navigation, the password field is still asked for
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0
+    assert page.get_by_label(t("login.password")).is_visible()
+    assert "Traceback" not in page.inner_text("body")
 
 
 def test_switching_to_english_after_login(page, server):

@@ -1,0 +1,944 @@
+"""The load benchmark (issue 16 §4): K headless Chromium sessions doing the three journeys on the
+real pages of a running server, which the benchmark starts and stops itself.
+
+    python -m bench.load --scale county --sessions 20 --duration 120 [--processes 2] [--json FILE]
+    python manage.py bench --load …     (the same)
+
+The journeys, assigned in turn (session 1 an office user, 2 a grid leader, 3 a leader, 4 an office
+user, …), each on its own account created for the run:
+
+- **office** (乡镇/街道, one township): opens 走访覆盖, clicks a village on the map, then one of its
+  grids, then 返回 (the sidebar's way back up), and again — every view a "coverage" page view;
+- **grid leader** (网格长, their grids): the weekly page is their home; records home visits dated
+  today, one household after another (longest unvisited first), each a "visit saved" view that
+  ends when the page says 已登记 for that household;
+- **leader** (县领导): opens 信访热点, then 信访办理, and again.
+
+Sessions start staggered (``stagger`` seconds apart) and think ``think`` seconds (±50 %, seeded)
+between clicks. Every wait is for the page's content (the heading, the breadcrumb, the message of
+the saved visit) and for Streamlit's own "script not running" mark (``data-test-script-state`` on
+the app's root), never a fixed sleep. A view is timed from the click (or ``goto``) to then.
+
+Measured: per page the views, median and p95 (ms); sessions that signed in; the server's CPU time
+(user + system, ``/proc/PID/stat``, of every process of the server — its children and, for
+PostgreSQL, the database server's processes too — before and after the sessions) divided by the
+page views; the peak of the server's memory (the sum of the processes' PSS, sampled every 0.5 s;
+for one process that is its RSS less shared libraries' pages counted once); and the visits lost:
+the visits a session saw confirmed that are not stored (read after the server stopped).
+
+The data set is copied first (the run adds accounts and visits; the original stays as it was).
+The browsers run on the same machine as the server: their CPU is not in the server's figure but
+they compete with it for the cores, so the times are those of a busier machine than the server's
+own load makes.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("LIANXIN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+#: the accounts' password (the benchmark's own accounts, on its own copy of the data set)
+PASSWORD = "lianxin-load-bench-ridge-73"
+JOURNEYS = ("office", "grid_leader", "leader")
+#: a county's evening rush, for the cores estimate: sessions, and seconds between one person's clicks
+RUSH_SESSIONS, RUSH_CLICK_EVERY_S = 300, 20
+#: the order of the pages in the table
+PAGE_ORDER = ("login form", "sign-in", "coverage", "hotspots", "petitions", "visit saved")
+
+_IDLE_JS = """() => { const a = document.querySelector('[data-testid="stApp"]');
+    return !!a && a.getAttribute('data-test-script-state') === 'notRunning'; }"""
+
+
+class LoadError(RuntimeError):
+    """The benchmark cannot run (the sentence says why: no chromium, the server did not start…)."""
+
+
+# ----------------------------------------------------------------------------- plan
+
+@dataclass
+class SessionPlan:
+    """One browser session: its journey, account and what it clicks on."""
+
+    index: int
+    journey: str
+    user: str
+    start_delay: float
+    # office: (township name, [(code, name, lat, lon) of the village, then of the grid])
+    township: str | None = None
+    drill: list[tuple[str, str, float, float]] = field(default_factory=list)
+    # grid leader: the households to record visits for, in order
+    households: list[str] = field(default_factory=list)
+
+
+def _inside(geom_wkb: bytes) -> tuple[float, float]:
+    """(lat, lon) of a point certainly inside an area's polygon (shapely's representative point)."""
+    import shapely
+
+    p = shapely.from_wkb(bytes(geom_wkb)).representative_point()
+    return float(p.y), float(p.x)
+
+
+def prepare(db_path: Path, sessions: int, today: dt.date, stagger: float) -> list[SessionPlan]:
+    """Create one account per session in the DuckDB file ``db_path`` and plan what each clicks on.
+
+    Parameters
+    ----------
+    db_path : the benchmark's copy of the data set (the server must not be running on it).
+    sessions : K, the number of browser sessions; journeys are assigned in turn (:data:`JOURNEYS`).
+    today : the server's today (visits are recorded on it).
+    stagger : seconds between two sessions' starts.
+
+    Returns
+    -------
+    list of SessionPlan, one per session.
+
+    Raises
+    ------
+    LoadError : the data set has no township to drill into or no grid leader with households.
+    """
+    from analytics import visits as V
+    from auth import users
+    from store import db
+
+    con = db.connect(db_path)
+    try:
+        paths = db.df(con, "load_drill_paths")
+        leaders = db.df(con, "load_grid_leaders", day=today)
+        if paths.empty or leaders.empty:
+            raise LoadError(f"{db_path}: 没有可下钻的乡镇或有住户的网格长 / the data set has no township "
+                            "with drawn villages and grids, or no grid leader with households")
+        plans = []
+        n = {j: 0 for j in JOURNEYS}
+        for i in range(sessions):
+            journey = JOURNEYS[i % len(JOURNEYS)]
+            k = n[journey]
+            n[journey] += 1
+            plan = SessionPlan(index=i + 1, journey=journey, user=f"load_{journey}_{i + 1:03d}",
+                               start_delay=i * stagger)
+            if journey == "office":
+                p = paths.iloc[k % len(paths)]
+                plan.township = p["township_name"]
+                plan.drill = [(p["village_code"], p["village_name"], *_inside(p["village_geom"])),
+                              (p["grid_code"], p["grid_name"], *_inside(p["grid_geom"]))]
+                users.add_user(con, plan.user, PASSWORD, "office", areas=[p["township_code"]])
+            elif journey == "grid_leader":
+                if k >= len(leaders):
+                    raise LoadError(f"{db_path}: 网格长不够 {n['grid_leader']} 个 / fewer grid leaders with "
+                                    f"households than grid-leader sessions ({len(leaders)})")
+                r = leaders.iloc[k]
+                grids = r["grids"].split(",")
+                hh = V.staff_households(con, r["staff_id"], today, scope=grids)
+                fresh = hh[hh["last_visit"].isna() | (hh["last_visit"] < np.datetime64(today))]
+                plan.households = fresh["household_code"].tolist()
+                users.add_user(con, plan.user, PASSWORD, "grid_leader", areas=grids, staff_id=r["staff_id"])
+            else:
+                users.add_user(con, plan.user, PASSWORD, "leader")
+            plans.append(plan)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return plans
+
+
+# ----------------------------------------------------------------------------- the server's processes
+
+def _proc_table() -> dict[int, tuple[int, int]]:
+    """pid → (parent pid, CPU ticks: user + system of the process and of its waited-for children)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                s = f.read()
+        except OSError:
+            continue
+        rest = s[s.rindex(")") + 2:].split()
+        out[int(d)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))
+    return out
+
+
+def process_tree(roots: list[int], table: dict[int, tuple[int, int]] | None = None) -> list[int]:
+    """The processes ``roots`` and all their descendants (those alive now).
+
+    Parameters
+    ----------
+    roots : process ids.
+    table : :func:`_proc_table` (read now when not given).
+
+    Returns
+    -------
+    list of pids.
+    """
+    table = table if table is not None else _proc_table()
+    kids: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        kids.setdefault(ppid, []).append(pid)
+    out, todo = [], [r for r in roots if r in table]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time (s, user + system) spent so far by the process trees of ``roots``.
+
+    Each live process counts its own time and that of its children it has waited for
+    (``utime + stime + cutime + cstime`` of ``/proc/PID/stat``), so a process that ended during the
+    run (a PostgreSQL backend) still counts, in its parent.
+    """
+    table = _proc_table()
+    ticks = sum(table[p][1] for p in process_tree(roots, table))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu_seconds(server_roots: list[int]) -> float:
+    """CPU time (s) spent so far by this process and its descendants other than the server's: the
+    benchmark itself, Playwright's driver and Chromium (the browsers, which share the machine)."""
+    table = _proc_table()
+    server = set(process_tree(server_roots, table))
+    mine = [p for p in process_tree([os.getpid()], table) if p not in server]
+    return sum(table[p][1] for p in mine) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mb(roots: list[int]) -> float:
+    """The server's memory now: the sum of the PSS of its processes (MB; RSS where PSS is unreadable)."""
+    total_kb = 0
+    for pid in process_tree(roots):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total_kb += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            try:
+                with open(f"/proc/{pid}/statm") as f:
+                    total_kb += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            except OSError:
+                pass
+    return total_kb / 1024
+
+
+class PeakMemory:
+    """Samples :func:`memory_mb` of ``roots`` every ``every`` seconds in a thread; ``peak`` in MB."""
+
+    def __init__(self, roots: list[int], every: float = 0.5) -> None:
+        self.roots, self.every, self.peak = roots, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, memory_mb(self.roots))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, memory_mb(self.roots))
+
+
+@dataclass
+class Server:
+    """A running server: its base URL, the processes whose CPU and memory count, how to stop the app,
+    where to count the stored visits once it stopped, and how to remove everything after that."""
+
+    url: str
+    roots: list[int]
+    stop: Callable[[], None]
+    describe: str
+    store: str
+    database: str
+    close: Callable[[], None] = lambda: None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    """Until ``url``/_stcore/health answers 200; LoadError when the process ends or time runs out."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise LoadError(f"the server ended (exit {proc.returncode}): {log.read_text(errors='replace')[-1500:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise LoadError(f"the server did not answer within {timeout:.0f} s: {log.read_text(errors='replace')[-1500:]}")
+
+
+def _stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def start_streamlit(db_path: Path, folder: Path, today: dt.date) -> Server:
+    """`streamlit run app.py` on the DuckDB file ``db_path`` (one process, as tests/e2e/conftest.py does)."""
+    port = free_port()
+    env = dict(os.environ, LIANXIN_DB=str(db_path), LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none")
+    log = folder / "streamlit.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+    except BaseException:
+        _stop_process(proc)
+        raise
+    return Server(url=url, roots=[proc.pid], stop=lambda: _stop_process(proc),
+                  describe="DuckDB, 1 Streamlit process", store="duckdb", database=str(db_path))
+
+
+def _free_ports(n: int) -> int:
+    """The first of ``n`` consecutive TCP ports on 127.0.0.1 that nobody listens on now."""
+    for _ in range(50):
+        first = free_port()
+        try:
+            for p in range(first, first + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return first
+        except OSError:
+            continue
+    raise LoadError(f"no {n} consecutive free ports on 127.0.0.1")
+
+
+def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
+                   log: Callable[[str], None] = print) -> Server:
+    """A throwaway PostgreSQL cluster (store.cluster) holding a copy of the DuckDB file ``db_path``
+    (``manage.py copy-to``), and ``scripts/serve.sh --processes N`` on it (nginx in front when N > 1).
+
+    The server's processes are serve.sh's tree (the app processes, nginx) and the PostgreSQL server's
+    (its postmaster and backends): the database's work is part of a page view's cost, as it is
+    inside the one process with DuckDB.
+    """
+    try:
+        from store.cluster import Cluster, Unavailable
+    except ImportError:
+        raise LoadError("这个版本没有 PostgreSQL 存储 / this version has no PostgreSQL store (store/cluster.py)") from None
+    try:
+        cluster = Cluster(settings={"shared_buffers": "1GB"})
+    except Unavailable as e:
+        raise LoadError(f"PostgreSQL: {e}") from None
+    try:
+        url = cluster.url("lianxin_load")
+        t0 = time.perf_counter()
+        r = subprocess.run([sys.executable, "manage.py", "--db", str(db_path), "copy-to", url], cwd=ROOT,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise LoadError(f"copy-to {url} failed: {(r.stderr or r.stdout).strip()[-800:]}")
+        log(f"load: copied into {url} ({time.perf_counter() - t0:.0f} s)")
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        port = free_port()
+        env = dict(os.environ, LIANXIN_DB=url, LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none")
+        out = folder / "serve.log"
+        with open(out, "w") as f:
+            proc = subprocess.Popen(["bash", "scripts/serve.sh", "--processes", str(processes), "--port", str(port),
+                                     "--first-port", str(_free_ports(processes))],
+                                    cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(base, proc, out)
+        except BaseException:
+            _stop_process(proc)
+            raise
+    except BaseException:
+        cluster.close()
+        raise
+    return Server(url=base, roots=[proc.pid, postmaster], stop=lambda: _stop_process(proc),
+                  describe=f"PostgreSQL, {processes} Streamlit process{'es' if processes > 1 else ''}"
+                           + (" behind nginx" if processes > 1 else ""),
+                  store="postgres", database=url, close=cluster.close)
+
+
+# ----------------------------------------------------------------------------- the sessions
+
+@dataclass
+class View:
+    page: str
+    ms: float
+    ok: bool
+    session: int
+
+
+@dataclass
+class Record:
+    """What the sessions saw."""
+
+    views: list[View] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    signed_in: set[int] = field(default_factory=set)
+    confirmed: dict[str, set[str]] = field(default_factory=dict)      # user → household codes 已登记
+    duplicates: int = 0
+
+    def add(self, plan: SessionPlan, page: str, t0: float, ok: bool = True) -> None:
+        self.views.append(View(page, (time.perf_counter() - t0) * 1000, ok, plan.index))
+
+    def error(self, plan: SessionPlan, page: str, t0: float, e: BaseException) -> None:
+        self.add(plan, page, t0, ok=False)
+        first = (str(e).splitlines() or [type(e).__name__])[0]
+        self.errors.append(f"session {plan.index} ({plan.journey}) {page}: {type(e).__name__}: {first[:200]}")
+
+
+async def _shot(page, plan: SessionPlan, what: str) -> None:
+    """A screenshot of a failed view into ``$LIANXIN_LOAD_SHOTS`` when set (to see why)."""
+    folder = os.environ.get("LIANXIN_LOAD_SHOTS")
+    if folder:
+        try:
+            await page.screenshot(path=str(Path(folder) / f"load-{plan.index:03d}-{what}-{time.time():.0f}.png"))
+        except Exception:
+            pass
+
+
+async def _idle(page, timeout_ms: float) -> None:
+    await page.wait_for_function(_IDLE_JS, timeout=timeout_ms, polling=100)
+
+
+async def _crumb(page, chain: str, timeout_ms: float) -> None:
+    """Until the sidebar's breadcrumb reads ``chain`` (e.g. ``一镇 › 甲村``) and the script is done."""
+    await page.wait_for_function(
+        """(chain) => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]')]
+                        .some(e => e.innerText.trim() === chain)""", arg=chain, timeout=timeout_ms, polling=100)
+    await _idle(page, timeout_ms)
+
+
+async def _nav(page, path: str, heading: str, timeout_ms: float) -> None:
+    """Open a page through the sidebar (a new URL would be a new, signed-out session)."""
+    await page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click(timeout=timeout_ms)
+    await page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_ms)
+    await _idle(page, timeout_ms)
+
+
+async def _click_area(page, code: str, lat: float, lon: float, timeout_ms: float) -> None:
+    """Click the coverage map (in streamlit-folium's iframe) on the area ``code``, once a map drawing
+    it is there (the previous view's map may still be on its way out).
+
+    The maps draw on a canvas, with the households due as dots over the polygons: a click on a dot
+    opens its tooltip instead of drilling down. So the click goes to a point inside the area's
+    polygon and no other (Leaflet's own hit test, ``_containsPoint``, which has a tolerance at the
+    borders) at least 6 px clear of every dot, where
+    nothing (legend, zoom buttons) covers the map; (lat, lon), a point inside the area, is tried
+    first, then a grid of points over the area's bounds.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    spot = """([code, lat, lon]) => {
+        const m = window.map; if (!m || !m.eachLayer || m._animatingZoom || m._panAnim && m._panAnim._inProgress) return null;
+        let target = null; const dots = [], others = [];
+        m.eachLayer(l => {
+            if (l.feature && l.feature.properties && l.feature.properties.code === code) target = l;
+            else if (l.getLatLng && l._radius !== undefined) dots.push(l);
+            else if (l._containsPoint) others.push(l);
+        });
+        if (!target || !target._containsPoint) return null;
+        const r = m._container.getBoundingClientRect(), b = target.getBounds(), tries = [[lat, lon]];
+        for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++)
+            tries.push([b.getSouth() + (b.getNorth() - b.getSouth()) * i / 16, b.getWest() + (b.getEast() - b.getWest()) * j / 16]);
+        for (const [la, lo] of tries) {
+            const lp = m.latLngToLayerPoint([la, lo]);
+            if (!target._containsPoint(lp) || others.some(o => o._containsPoint(lp))) continue;   // not on a border
+            if (dots.some(d => d._point && d._point.distanceTo(lp) < d._radius + 6)) continue;
+            const cp = m.latLngToContainerPoint([la, lo]), x = cp.x + r.left, y = cp.y + r.top;
+            const el = document.elementFromPoint(x, y);
+            if (!el || !(el.tagName === 'CANVAS' || el === target._path)) continue;
+            return [x, y];
+        }
+        return null; }"""
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                xy = await frame.evaluate(spot, [code, lat, lon])
+                if not xy:
+                    continue
+                el = await frame.frame_element()
+                await el.scroll_into_view_if_needed()
+                # where it is after the scroll, once the map stands still (it zooms to fit after drawing),
+                # and the page around it too (elements above it still being drawn move it down)
+                xy, box = await frame.evaluate(spot, [code, lat, lon]), await el.bounding_box()
+                await page.wait_for_timeout(250)
+                again, box2 = await frame.evaluate(spot, [code, lat, lon]), await el.bounding_box()
+            except Exception:           # the frame went away while we looked: look again
+                continue
+            if xy and box and again == xy and box2 == box:
+                await page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+                return
+        await page.wait_for_timeout(200)
+    raise TimeoutError(f"no map drawing {code} within {timeout_ms / 1000:.0f} s")
+
+
+async def _think(rng: random.Random, think: float) -> None:
+    if think > 0:
+        await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+
+
+async def _office(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+                  rng: random.Random, timeout_ms: float) -> None:
+    top = plan.township
+    t0 = time.perf_counter()
+    try:
+        await _nav(page, "coverage", "走访覆盖", timeout_ms)
+        await _crumb(page, top, timeout_ms)
+        rec.add(plan, "coverage", t0)
+    except Exception as e:
+        rec.error(plan, "coverage", t0, e)
+    done = 0
+    while done < rounds or time.monotonic() < until:
+        try:
+            chain = top
+            for code, name, lat, lon in plan.drill:
+                await _think(rng, think)
+                await _idle(page, timeout_ms)
+                await _click_area(page, code, lat, lon, timeout_ms)   # the map drawn: not part of the view
+                t0 = time.perf_counter()
+                chain = f"{chain} › {name}"
+                await _crumb(page, chain, timeout_ms)
+                rec.add(plan, "coverage", t0)
+            await _think(rng, think)
+            t0 = time.perf_counter()
+            await page.locator("[data-testid='stSidebar']").get_by_role(
+                "button", name=f"返回 {top}").click(timeout=timeout_ms)
+            await _crumb(page, top, timeout_ms)
+            rec.add(plan, "coverage", t0)
+        except Exception as e:
+            rec.error(plan, "coverage", t0, e)
+            await _shot(page, plan, "coverage")
+            t0 = time.perf_counter()
+            try:                                  # start again from the page's top
+                await _nav(page, "overview", "总览", timeout_ms)
+                await _nav(page, "coverage", "走访覆盖", timeout_ms)
+                await _crumb(page, top, timeout_ms)
+            except Exception as e2:
+                rec.error(plan, "coverage", t0, e2)
+        done += 1
+
+
+async def _leader(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+                  rng: random.Random, timeout_ms: float) -> None:
+    done = 0
+    while done < rounds or time.monotonic() < until:
+        for path, heading, name in (("hotspots", "信访热点", "hotspots"), ("petitions", "信访办理", "petitions")):
+            await _think(rng, think)
+            t0 = time.perf_counter()
+            try:
+                await _nav(page, path, heading, timeout_ms)
+                rec.add(plan, name, t0)
+            except Exception as e:
+                rec.error(plan, name, t0, e)
+                await _shot(page, plan, name)
+        done += 1
+
+
+async def _grid_leader(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+                       rng: random.Random, timeout_ms: float) -> None:
+    mine = rec.confirmed.setdefault(plan.user, set())
+    todo = list(plan.households)
+    done = 0
+    while todo and (done < rounds or time.monotonic() < until):
+        code = todo.pop(0)
+        await _think(rng, think)
+        t0 = time.perf_counter()
+        try:
+            await _idle(page, timeout_ms)
+            picker = page.locator("[data-testid='stSelectbox']").filter(has_text="走访户")
+            await picker.click(timeout=timeout_ms)
+            await page.keyboard.type(code)
+            await page.get_by_role("option").filter(has_text=code).first.click(timeout=timeout_ms)
+            t0 = time.perf_counter()                                  # the view: from the click on 保存走访
+            await page.get_by_role("button", name="保存走访").click(timeout=timeout_ms)
+            said = await page.wait_for_function(
+                """(code) => { for (const e of document.querySelectorAll('[data-testid="stAlert"], [data-testid="stToast"]')) {
+                      const s = e.innerText; if (s.includes('（' + code + '）')) return s; } return null; }""",
+                arg=code, timeout=timeout_ms, polling=100)
+            text = await said.json_value()
+            await _idle(page, timeout_ms)
+            rec.add(plan, "visit saved", t0)
+            if "已登记：" in text:
+                mine.add(code)
+            else:
+                rec.duplicates += 1
+        except Exception as e:
+            rec.error(plan, "visit saved", t0, e)
+            await _shot(page, plan, "visit")
+            try:
+                await page.keyboard.press("Escape")
+            except Exception:
+                pass
+        done += 1
+
+
+JOURNEY_RUNNERS = {"office": _office, "leader": _leader, "grid_leader": _grid_leader}
+HOME_MARK = {"office": "总览", "leader": "总览", "grid_leader": "走访天数"}
+
+
+async def _session(browser, base: str, plan: SessionPlan, rec: Record, t_start: float, duration: float,
+                   rounds: int, think: float, seed: int, timeout_ms: float) -> None:
+    rng = random.Random(seed * 1000 + plan.index)
+    await asyncio.sleep(plan.start_delay)
+    until = t_start + plan.start_delay + duration
+    ctx = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = await ctx.new_page()
+    try:
+        t0 = time.perf_counter()
+        try:
+            await page.goto(base, timeout=timeout_ms, wait_until="commit")   # then wait for the form itself
+            await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
+            await _idle(page, timeout_ms)      # typed into a form still being drawn, a name can get lost
+            rec.add(plan, "login form", t0)
+        except Exception as e:
+            rec.error(plan, "login form", t0, e)
+            await _shot(page, plan, "login-form")
+            return
+        t0 = time.perf_counter()
+        try:
+            await page.get_by_label("用户名").fill(plan.user)
+            await page.get_by_label("密码").fill(PASSWORD)
+            await page.get_by_role("button", name="登录").click()
+            await page.get_by_text(HOME_MARK[plan.journey]).first.wait_for(timeout=timeout_ms)
+            await _idle(page, timeout_ms)
+            rec.add(plan, "sign-in", t0)
+            rec.signed_in.add(plan.index)
+        except Exception as e:
+            rec.error(plan, "sign-in", t0, e)
+            await _shot(page, plan, "sign-in")
+            return
+        await JOURNEY_RUNNERS[plan.journey](page, plan, rec, until, rounds, think, rng, timeout_ms)
+    finally:
+        await ctx.close()
+
+
+async def _drive(base: str, plans: list[SessionPlan], rec: Record, duration: float, rounds: int,
+                 think: float, seed: int, timeout_ms: float, log: Callable[[str], None] = print) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            t_start = time.monotonic()
+            progress = asyncio.create_task(_progress(rec, len(plans), t_start, log))
+            await asyncio.gather(*(_session(browser, base, plan, rec, t_start, duration, rounds, think, seed,
+                                            timeout_ms) for plan in plans))
+            progress.cancel()
+        finally:
+            await browser.close()
+
+
+async def _progress(rec: Record, sessions: int, t_start: float, log: Callable[[str], None],
+                    every: float = 30.0) -> None:
+    """A line every ``every`` seconds: how far the sessions got."""
+    while True:
+        await asyncio.sleep(every)
+        failed = sum(1 for v in rec.views if not v.ok)
+        log(f"load: {time.monotonic() - t_start:.0f} s: {len(rec.signed_in)} of {sessions} signed in, "
+            f"{len(rec.views)} views ({failed} failed), "
+            f"{sum(len(c) for c in rec.confirmed.values())} visits confirmed")
+
+
+# ----------------------------------------------------------------------------- the run
+
+def _machine() -> str:
+    model = ""
+    try:
+        model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.platform()}; {os.cpu_count()} CPU(s) {model}; {mem:.0f} GB RAM; Python {platform.python_version()}"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
+
+
+def summarize(rec: Record, plans: list[SessionPlan], cpu_s: float, peak_mb: float, stored: dict[str, set[str]],
+              **about: Any) -> dict[str, Any]:
+    """The report: per page views, failures, median and p95; sessions; CPU per view; memory; visits.
+
+    Parameters
+    ----------
+    rec : what the sessions saw.
+    plans : the sessions.
+    cpu_s : the server's CPU time over the run (s).
+    peak_mb : the server's peak memory (MB).
+    stored : per grid-leader account, the household codes of today's home visits stored.
+    about : anything else to carry (label, store, machine, load averages…).
+
+    Returns
+    -------
+    dict (JSON-ready).
+    """
+    pages: dict[str, dict[str, Any]] = {}
+    names = [p for p in PAGE_ORDER if any(v.page == p for v in rec.views)]
+    names += sorted({v.page for v in rec.views} - set(names))
+    for name in names:
+        ok = [v.ms for v in rec.views if v.page == name and v.ok]
+        pages[name] = {"views": len(ok), "failed": sum(1 for v in rec.views if v.page == name and not v.ok),
+                       "median_ms": round(statistics.median(ok), 1) if ok else None,
+                       "p95_ms": round(_percentile(ok, 95), 1) if ok else None,
+                       "max_ms": round(max(ok), 1) if ok else None}
+    views = sum(p["views"] + p["failed"] for p in pages.values())
+    confirmed = sum(len(c) for c in rec.confirmed.values())
+    lost = sum(len(c - stored.get(u, set())) for u, c in rec.confirmed.items())
+    per_view = cpu_s * 1000 / views if views else None
+    rush_views_per_s = RUSH_SESSIONS / RUSH_CLICK_EVERY_S
+    return {
+        **about,
+        "sessions": len(plans),
+        "journeys": {j: sum(1 for p in plans if p.journey == j) for j in JOURNEYS},
+        "signed_in": len(rec.signed_in),
+        "pages": pages,
+        "page_views": views,
+        "server_cpu_s": round(cpu_s, 2),
+        "server_cpu_ms_per_view": round(per_view, 1) if per_view is not None else None,
+        "peak_memory_mb": round(peak_mb, 1),
+        "visits": {"confirmed": confirmed, "stored": sum(len(s) for s in stored.values()), "lost": lost,
+                   "already_recorded": rec.duplicates},
+        "rush": {"sessions": RUSH_SESSIONS, "click_every_s": RUSH_CLICK_EVERY_S,
+                 "views_per_s": rush_views_per_s,
+                 "cores": round(per_view / 1000 * rush_views_per_s, 2) if per_view is not None else None},
+        "errors": rec.errors[:30],
+        "error_count": len(rec.errors),
+    }
+
+
+def _stored_visits(target: str, plans: list[SessionPlan], today: dt.date) -> dict[str, set[str]]:
+    from store import db
+
+    con = db.connect(target)
+    try:
+        return {p.user: {r[0] for r in db.rows(con, "load_visits_stored", user_name=p.user, day=today)}
+                for p in plans if p.journey == "grid_leader"}
+    finally:
+        con.close()
+
+
+def run_load(db_path: str | Path, sessions: int = 20, duration: float = 120.0, think: float = 5.0,
+             stagger: float = 1.5, rounds: int = 1, today: dt.date | None = None, seed: int = 0,
+             timeout_s: float = 90.0, label: str = "", pg_processes: int = 0,
+             log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run the load benchmark on a copy of the DuckDB file ``db_path``: one Streamlit process on it,
+    or ``pg_processes`` processes on PostgreSQL (:func:`start_postgres`).
+
+    Parameters
+    ----------
+    db_path : the data set (a DuckDB file; copied first, never changed).
+    sessions : K browser sessions (journeys in turn: office, grid leader, leader).
+    duration : seconds each session keeps going after it started (it finishes its round).
+    think : mean seconds between a session's clicks (each wait drawn from 0.5–1.5 × think).
+    stagger : seconds between two sessions' starts.
+    rounds : at least this many rounds of its journey per session, however short ``duration``.
+    today : the server's today (``$LIANXIN_TODAY``); default the newest visit in the data set.
+    seed : for the think times.
+    timeout_s : the longest wait for one view before it counts as failed.
+    label : a name for the run (e.g. "DuckDB, before §1").
+    pg_processes : 0 for DuckDB; N for a throwaway PostgreSQL holding a copy of the data set and
+        ``scripts/serve.sh --processes N`` on it.
+
+    Returns
+    -------
+    dict: :func:`summarize`'s report.
+
+    Raises
+    ------
+    LoadError : chromium missing, the server did not start, the data set cannot be used.
+    """
+    if not Path(CHROMIUM).exists():
+        raise LoadError(f"{CHROMIUM} 不存在 / missing: install Debian's chromium (apt-get install chromium)")
+    src = Path(db_path)
+    if not src.exists():
+        raise LoadError(f"{src} 不存在 / does not exist: build it first (manage.py demo or bench --scale county)")
+    with tempfile.TemporaryDirectory(prefix="lianxin-load-") as tmp:
+        folder = Path(tmp)
+        copy = folder / "load.duckdb"
+        shutil.copyfile(src, copy)
+        if Path(str(src) + ".wal").exists():
+            shutil.copyfile(str(src) + ".wal", str(copy) + ".wal")
+        today = today or _newest_visit(copy)
+        log(f"load: {sessions} sessions on a copy of {src} (today {today})")
+        plans = prepare(copy, sessions, today, stagger)
+        if pg_processes:
+            server = start_postgres(copy, folder, today, pg_processes, log=log)
+        else:
+            server = start_streamlit(copy, folder, today)
+        try:
+            return _measure(server, plans, today, duration=duration, think=think, rounds=rounds, seed=seed,
+                            timeout_s=timeout_s, log=log, label=label, store=server.store,
+                            processes=max(pg_processes, 1), data_set=str(src))
+        finally:
+            server.close()
+
+
+def _newest_visit(path: Path) -> dt.date:
+    from store import db
+
+    con = db.connect(path, read_only=True)
+    try:
+        d = con.execute("SELECT max(visited_on) FROM visits").fetchone()[0]
+    finally:
+        con.close()
+    return d or dt.date.today()
+
+
+def _in_own_thread(work: Callable[[], Any]) -> Any:
+    """Run ``work`` in a thread of its own (its own event loop: the caller may be inside one, e.g.
+    Playwright's sync API in a test session) and return its result or raise its error."""
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["value"] = work()
+        except BaseException as e:  # handed to the caller
+            out["error"] = e
+
+    th = threading.Thread(target=run)
+    th.start()
+    th.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
+             duration: float, think: float, rounds: int, seed: int, timeout_s: float,
+             log: Callable[[str], None], **about: Any) -> dict[str, Any]:
+    rec = Record()
+    load_start = os.getloadavg()
+    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        log(f"load: server up at {server.url} ({server.describe}); sessions start")
+        cpu0, client0 = cpu_seconds(server.roots), client_cpu_seconds(server.roots)
+        t0 = time.monotonic()
+        with PeakMemory(server.roots) as mem:
+            _in_own_thread(lambda: asyncio.run(_drive(server.url, plans, rec, duration, rounds, think, seed,
+                                                      timeout_s * 1000, log)))
+        wall = time.monotonic() - t0
+        cpu = cpu_seconds(server.roots) - cpu0
+        client = client_cpu_seconds(server.roots) - client0
+    finally:
+        server.stop()
+    load_end = os.getloadavg()
+    stored = _stored_visits(server.database, plans, today)
+    return summarize(rec, plans, cpu, mem.peak, stored, started=started, machine=_machine(),
+                     server=server.describe, wall_s=round(wall, 1), client_cpu_s=round(client, 1), duration_s=duration, think_s=think,
+                     load_average_start=[round(x, 2) for x in load_start],
+                     load_average_end=[round(x, 2) for x in load_end], today=today.isoformat(), **about)
+
+
+def table(report: dict[str, Any]) -> str:
+    """The report as Markdown: a line about the run, the pages' table, and the totals."""
+    r = report
+    la = lambda xs: "/".join(f"{x:.1f}" for x in xs)  # noqa: E731
+    lines = [f"**{r.get('label') or r['server']}** — {r['server']}; {r['sessions']} sessions "
+             f"({', '.join(f'{n} {j}' for j, n in r['journeys'].items())}), {r['duration_s']:.0f} s each, "
+             f"think {r['think_s']:g} s; started {r['started']}, load average {la(r['load_average_start'])} "
+             f"at the start, {la(r['load_average_end'])} at the end (1/5/15 min)",
+             "",
+             "| page | views | failed | median ms | p95 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|"]
+    fmt = lambda v: "—" if v is None else f"{v:,.0f}"  # noqa: E731
+    for name, p in r["pages"].items():
+        lines.append(f"| {name} | {p['views']} | {p['failed']} | {fmt(p['median_ms'])} | {fmt(p['p95_ms'])} "
+                     f"| {fmt(p['max_ms'])} |")
+    v = r["visits"]
+    rush = r["rush"]
+    lines += ["",
+              f"- sessions signed in: {r['signed_in']} of {r['sessions']}",
+              f"- server CPU: {r['server_cpu_s']:,.1f} s for {r['page_views']} page views = "
+              f"{fmt(r['server_cpu_ms_per_view'])} ms per page view"
+              + (f"; a rush of {rush['sessions']} sessions clicking every {rush['click_every_s']} s "
+                 f"({rush['views_per_s']:g} views/s) needs {rush['cores']:.1f} cores of this machine"
+                 if rush["cores"] is not None else ""),
+              f"- the server's CPU was busy {r['server_cpu_s'] / r['wall_s']:.0%} of one core over the "
+              f"{r['wall_s']:,.0f} s of the run; the browsers and the benchmark (same machine) used "
+              f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)",
+              f"- peak server memory (PSS): {r['peak_memory_mb']:,.0f} MB",
+              f"- visits: {v['confirmed']} confirmed, {v['stored']} stored, **{v['lost']} lost**"
+              + (f" ({v['already_recorded']} answered 已经登记过)" if v["already_recorded"] else ""),
+              f"- errors: {r['error_count']}" + ("".join(f"\n  - {e}" for e in r["errors"][:5]))]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", help="the data set (DuckDB file); default: --scale's benchmark data set")
+    ap.add_argument("--scale", choices=("small", "county", "city"), default="county")
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--duration", type=float, default=120.0, help="seconds per session (default 120)")
+    ap.add_argument("--think", type=float, default=5.0, help="mean seconds between clicks (default 5)")
+    ap.add_argument("--stagger", type=float, default=1.5, help="seconds between session starts (default 1.5)")
+    ap.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
+                    help="N app processes (scripts/serve.sh) on a throwaway PostgreSQL holding a copy of the "
+                         "data set; 0 (default): one process on the DuckDB file")
+    ap.add_argument("--label", default="")
+    ap.add_argument("--json", dest="json_path", help="also write the report as JSON")
+    args = ap.parse_args(argv)
+    return run_cli(args)
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """`python -m bench.load` and `manage.py bench --load`: run, print the table, write the JSON."""
+    if args.sessions < 1 or args.duration < 0 or args.think < 0 or args.stagger < 0 or args.pg_processes < 0:
+        print("--sessions 至少为 1，--duration/--think/--stagger 不能为负 / --sessions must be at least 1 and "
+              "--duration, --think, --stagger not negative", file=sys.stderr)
+        return 2
+    if args.db:
+        path = Path(args.db)
+    else:
+        from bench.data import build
+        path = build(args.scale, log=lambda line: print(line, file=sys.stderr, flush=True))
+    report = run_load(path, sessions=args.sessions, duration=args.duration, think=args.think,
+                      stagger=args.stagger, label=args.label, pg_processes=args.pg_processes,
+                      log=lambda line: print(line, file=sys.stderr, flush=True))
+    print(table(report))
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except LoadError as e:
+        print(str(e), file=sys.stderr)
+        sys.exit(1)

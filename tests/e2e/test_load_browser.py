@@ -1,0 +1,47 @@
+"""The load benchmark (bench/load.py) on the tiny world: 2 browser sessions (an office user drilling
+the coverage map, a grid leader recording a visit) against a server it starts itself. Its report's
+structure, every session signed in, and no confirmed visit lost — never its timings."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bench import load
+from tests import factories as F
+from tests.e2e.conftest import CHROMIUM
+
+pytestmark = pytest.mark.e2e
+
+
+def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (apt-get install chromium)")
+    dbp = tmp_path / "tiny.duckdb"
+    F.build(dbp).close()
+    before = dbp.read_bytes()
+
+    r = load.run_load(dbp, sessions=2, duration=0, think=0, stagger=0.5, rounds=1,
+                      today=dt.date(2026, 11, 22), label="tiny", log=lambda line: None)
+
+    assert r["sessions"] == 2 and r["journeys"] == {"office": 1, "grid_leader": 1, "leader": 0}
+    assert r["signed_in"] == 2
+    assert r["visits"]["confirmed"] >= 1                  # the grid leader saw 已登记 …
+    assert r["visits"]["lost"] == 0                       # … and every confirmed visit is stored
+    assert r["visits"]["stored"] >= r["visits"]["confirmed"]
+    assert {"login form", "sign-in", "coverage", "visit saved"} <= set(r["pages"])
+    # the office user: the page, a village, its grid, back up — four coverage views
+    assert r["pages"]["coverage"]["views"] + r["pages"]["coverage"]["failed"] == 4
+    for p in r["pages"].values():
+        assert set(p) == {"views", "failed", "median_ms", "p95_ms", "max_ms"}
+    assert r["page_views"] == sum(p["views"] + p["failed"] for p in r["pages"].values())
+    assert r["server_cpu_s"] > 0 and r["server_cpu_ms_per_view"] > 0 and r["peak_memory_mb"] > 0
+    assert r["rush"]["cores"] == pytest.approx(r["server_cpu_ms_per_view"] / 1000 * 15, abs=0.01)
+    assert len(r["load_average_start"]) == 3 and r["server"].startswith("DuckDB")
+    text = load.table(r)
+    assert "| coverage |" in text and "sessions signed in: 2 of 2" in text and "0 lost" in text
+    json.dumps(r)                                         # JSON-ready
+    assert dbp.read_bytes() == before                     # the benchmark ran on a copy

@@ -1,0 +1,51 @@
+"""Every named query in queries/*.sql is used, and every name the code asks for exists."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.spec import KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_DIRS = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "pages", "store", "ui", "tests"]
+#: names the code builds (ingest/tables.py: ``f"{kind}_diff"``, ``f"{kind}_upsert"``)
+BUILT = {f"{k}_diff" for k in KINDS} | {f"{k}_upsert" for k in KINDS}
+#: left for after the PostgreSQL store landed (its variant sits beside it): remove then
+KNOWN_UNUSED = {"quota_days"}
+
+
+def _named() -> dict[str, str]:
+    out = {}
+    for f in sorted((ROOT / "queries").glob("*.sql")):
+        for name in re.findall(r"^-- name: ([A-Za-z0-9_]+)[!<>*#$]*", f.read_text(encoding="utf-8"), re.M):
+            out[name] = f.name
+    return out
+
+
+def _code() -> str:
+    files = [ROOT / "app.py", ROOT / "manage.py"] + [p for d in CODE_DIRS for p in (ROOT / d).rglob("*.py")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files if p.name != "test_queries.py")
+
+
+def test_every_named_query_is_used():
+    named = _named()
+    assert len(named) > 100
+    code = _code()
+    bases = {n.split("__")[0] for n in named}
+    unused = sorted(n for n in bases if n not in BUILT and not re.search(rf"[\"']{n}[\"']", code))
+    assert unused == sorted(KNOWN_UNUSED), f"named queries nobody runs: {unused}"
+
+
+def test_every_variant_has_its_query():
+    named = _named()
+    orphans = [n for n in named if "__" in n and n.split("__")[0] not in named]
+    assert orphans == []
+
+
+def test_every_name_asked_for_exists():
+    named = set(_named())
+    code = _code()
+    asked = set(re.findall(r"db\.(?:df|rows|one|execute)\(\s*[\w.]+,\s*[\"']([A-Za-z0-9_]+)[\"']", code))
+    assert len(asked) > 100
+    assert sorted(asked - named) == []
+    assert BUILT <= named
