@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
 from typing import Any
 
 import duckdb
@@ -34,14 +35,16 @@ def utc_now() -> dt.datetime:
 
 
 def _secret(con: Any) -> bytes:
-    value = db.one(con, "session_secret")
-    if value is None:
+    for attempt in range(100):
+        value = db.one(con, "session_secret")
+        if value is not None:
+            return bytes.fromhex(value)
         try:
             db.execute(con, "session_secret_init", value=secrets.token_hex(32))
         except (duckdb.ConstraintException, duckdb.TransactionException):
-            pass            # another session's first sign-in stored it a moment earlier: use theirs
-        value = db.one(con, "session_secret")
-    return bytes.fromhex(value)
+            # another session's first sign-in is storing it at this moment: read theirs once committed
+            time.sleep(0.01 * (attempt + 1))
+    raise RuntimeError("the session secret could not be stored")
 
 
 def _sign(secret: bytes, sid: str, expires: int) -> str:
