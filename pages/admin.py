@@ -21,6 +21,8 @@ from ui import downloads
 from ui.common import t
 from vocabulary.areas import LEVELS
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "admin_page"
 FLASH = f"{KEY}.flash"
 AUDIT_LIMIT = 500

@@ -30,6 +30,8 @@ from ui import pace as UP
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "coverage_page"
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -31,6 +31,8 @@ from ui.common import t
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "hotspots_page"
 #: The confidence of a Gi* bin (CONTRACT §4: ±3/±2/±1 for |z| ≥ 2.576/1.960/1.645).
 CONFIDENCE = {1: 90, 2: 95, 3: 99}

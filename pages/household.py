@@ -17,6 +17,8 @@ from ui import common as C
 from ui.common import t
 from ui.household import SESSION_KEY, md
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "household_page"
 AUDITED_KEY = "household_page.audited"
 

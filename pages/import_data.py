@@ -24,6 +24,8 @@ from ui import common as C
 from ui import downloads
 from ui.common import t
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "import_page"
 COORDS = ("wgs84", "gcj02", "bd09")
 

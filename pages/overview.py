@@ -18,6 +18,8 @@ from ui import shared
 from ui.common import t
 from ui.geo import boundaries_version, simplified_level
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 c = C.con()
 lang = C.lang()
 area = C.selected_area()

@@ -17,6 +17,8 @@ from ui import figures as F
 from ui import shared
 from ui.common import t
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 c = C.con()
 lang = C.lang()
 u = C.user()

@@ -27,6 +27,8 @@ from ui.common import t
 from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "resp_page"
 MAP_HEIGHT = 500
 MAX_GRID_POLYGONS = 1500          # more grids than this: the map shows villages (worst status)

@@ -21,6 +21,8 @@ from ui import common as C
 from ui import downloads
 from ui.common import t
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 KEY = "survey_page"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLASH = f"{KEY}.flash"

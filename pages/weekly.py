@@ -29,6 +29,8 @@ from ui import shared
 from ui.common import t
 from vocabulary.roles import OFFICE_ROLES
 
+C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+
 PAGE_SIZE = 10
 MAP_MAX_POINTS = 500
 

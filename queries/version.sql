@@ -7,8 +7,9 @@ SELECT (SELECT value FROM meta WHERE key = 'database_id') AS database_id,
        (SELECT last_value FROM duckdb_sequences() WHERE sequence_name = 'data_version') AS version;
 
 -- name: data_version__postgres
+-- (a sequence nobody has drawn from yet shows its start value as last_value, with is_called false)
 SELECT (SELECT value FROM meta WHERE key = 'database_id') AS database_id,
-       (SELECT last_value FROM data_version) AS version;
+       (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM data_version) AS version;
 
 -- name: data_version_bump
 -- One step forward, after a write has committed (never rolled back, never waits for another writer).

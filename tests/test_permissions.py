@@ -548,3 +548,20 @@ def test_script_name_is_escaped_in_point_tooltips():
     maps.point_layer(m, df, tooltip_fields=["head_name"], tooltip_aliases=["户主"],
                      popup_fields=["household_code", "head_name"], popup_aliases=["户编号", "户主"])
     assert_escaped(m.get_root().render())
+
+
+@pytest.mark.parametrize("page", ["pages/coverage.py", "pages/overview.py", "pages/petitions.py", "pages/admin.py"])
+def test_a_page_url_as_a_fresh_servers_first_request_asks_for_the_login(tiny_ro, monkeypatch, page):
+    """Streamlit runs a file of pages/ by itself (its older multipage mode) for the first request of
+    a freshly started server, until app.py's st.navigation has run once: AppTest starts every run
+    that way. The page hands over to app.py, which asks for the login; no figure is drawn."""
+    from streamlit.testing.v1 import AppTest
+
+    _, path = tiny_ro
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
+    at = AppTest.from_file(str(F.APP), default_timeout=60)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="login_name") is not None and at.text_input(key="login_password") is not None
+    assert not at.metric and not at.dataframe

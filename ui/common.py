@@ -20,6 +20,19 @@ from vocabulary.areas import LEVELS
 SESSION_IDLE_MINUTES = 30
 
 
+def page_guard() -> None:
+    """Every page's first statement: a page runs only inside app.py (its login and navigation).
+
+    Streamlit runs a file of ``pages/`` by itself — without app.py, so without its login — when it
+    is the first request of a freshly started server for that page's URL: its older multipage mode,
+    which lasts in a process until ``st.navigation`` has run once. app.py lets a page run only for a
+    signed-in user, so a page finding nobody signed in was started that way: it hands over to
+    app.py, which asks for the login (and from then on the process uses app.py's navigation).
+    """
+    if user() is None:
+        st.switch_page("app.py")
+
+
 def lang() -> str:
     return st.session_state.get("lang", "zh")
 
