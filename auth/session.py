@@ -16,10 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-import time
 from typing import Any
-
-import duckdb
 
 from store import db
 
@@ -35,16 +32,14 @@ def utc_now() -> dt.datetime:
 
 
 def _secret(con: Any) -> bytes:
-    for attempt in range(100):
+    def read_or_store() -> str:
         value = db.one(con, "session_secret")
-        if value is not None:
-            return bytes.fromhex(value)
-        try:
+        if value is None:          # the first sign-in ever; a concurrent one's conflict is retried
             db.execute(con, "session_secret_init", value=secrets.token_hex(32))
-        except (duckdb.ConstraintException, duckdb.TransactionException):
-            # another session's first sign-in is storing it at this moment: read theirs once committed
-            time.sleep(0.01 * (attempt + 1))
-    raise RuntimeError("the session secret could not be stored")
+            value = db.one(con, "session_secret")
+        return value
+
+    return bytes.fromhex(db.retrying(read_or_store, attempts=20))
 
 
 def _sign(secret: bytes, sid: str, expires: int) -> str:
