@@ -3,12 +3,11 @@
 The convention for every query in ``queries/``: a ``$scope`` parameter that is NULL for
 everything, otherwise a VARCHAR[] of area codes; an area X is in scope when any of X's
 ancestors (table ``area_ancestors``, which lists each area with all its ancestors including
-itself) is in ``$scope``::
+itself) is in ``$scope``. Queries say so with the one definition of it, the SQL function
+``in_scope`` (store/migrations/0012_shared_predicates.sql, a DuckDB macro and a PostgreSQL
+function of the same meaning)::
 
-    AND (CAST($scope AS VARCHAR[]) IS NULL
-         OR EXISTS (SELECT 1 FROM area_ancestors x
-                    WHERE x.code = h.grid_code
-                      AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)))
+    AND in_scope(h.grid_code, $scope::VARCHAR[])
 
 Pass ``scope=scope_codes(user)``.
 """

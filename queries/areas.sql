@@ -78,8 +78,7 @@ FROM incoming_assign a WHERE petitions.id = a.id;
 -- Areas of a level the scope may see ($scope NULL: all).
 SELECT a.code, a.name, a.parent_code FROM areas a
 WHERE a.level = $level
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+  AND in_scope(a.code, $scope::VARCHAR[])
 ORDER BY a.code;
 
 -- name: area_chain
@@ -94,8 +93,7 @@ SELECT a.code, a.name FROM areas a
 WHERE a.level = $level
   AND ($parent::VARCHAR IS NULL OR EXISTS (
         SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+  AND in_scope(a.code, $scope::VARCHAR[])
 ORDER BY a.code;
 
 -- name: areas_version
@@ -103,10 +101,10 @@ ORDER BY a.code;
 SELECT count(*), max(imported_at) FROM areas;
 
 -- name: area_overlaps_scope
--- Whether the area lies inside the scope, or holds one of the scope's areas.
+-- Whether the area lies inside the scope, or holds one of the scope's areas: whether the area or
+-- one of the areas under it is in scope ($scope is a list here, never NULL).
 SELECT EXISTS (SELECT 1 FROM area_ancestors x
-               WHERE (x.code = $code AND list_contains($scope::VARCHAR[], x.ancestor_code))
-                  OR (x.ancestor_code = $code AND list_contains($scope::VARCHAR[], x.code)));
+               WHERE x.ancestor_code = $code AND in_scope(x.code, $scope::VARCHAR[]));
 
 -- name: neighbors_stale_levels
 -- Levels whose stored queen neighbours were computed by an older rule (migration 0006).

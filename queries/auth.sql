@@ -49,26 +49,14 @@ SELECT count(*) FROM staff WHERE id = $staff_id;
 
 -- name: scope_contains
 -- Whether area $code is inside $scope.
-SELECT CAST($scope AS VARCHAR[]) IS NULL
-    OR list_contains(CAST($scope AS VARCHAR[]), $code)
-    OR EXISTS (
-        SELECT 1 FROM area_ancestors x
-        WHERE x.code = $code
-          AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)
-    );
+SELECT in_scope($code, CAST($scope AS VARCHAR[]));
 
 -- name: scope_visible_areas
 -- The areas of one level inside $scope, for the sidebar's area picker.
 SELECT a.code, a.name, a.parent_code
 FROM areas a
 WHERE a.level = $level
-  AND (CAST($scope AS VARCHAR[]) IS NULL
-       OR list_contains(CAST($scope AS VARCHAR[]), a.code)
-       OR EXISTS (
-           SELECT 1 FROM area_ancestors x
-           WHERE x.code = a.code
-             AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)
-       ))
+  AND in_scope(a.code, CAST($scope AS VARCHAR[]))
 ORDER BY a.code;
 
 -- ----------------------------------------------------------------------------- login throttling

@@ -11,8 +11,7 @@ WITH lvl AS (
     WHERE a.level = $level
       AND ($parent::VARCHAR IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 months AS (
     SELECT CAST(m AS DATE) AS month
@@ -65,8 +64,7 @@ WITH lvl AS (
     WHERE a.level = $level
       AND ($parent::VARCHAR IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 months AS (
     SELECT CAST(m AS DATE) AS month

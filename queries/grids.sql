@@ -14,8 +14,7 @@ WITH g AS (
       AND ($area::VARCHAR IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $area::VARCHAR))
       AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], a.code))
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 resp AS (
     SELECT DISTINCT sg.grid_code, s.id, s.name, s.role, s.phone
@@ -111,8 +110,7 @@ WHERE s.active AND s.role IN ('grid_leader', 'grid_member') AND s.id NOT IN (SEL
   AND ($unrestricted::BOOLEAN OR (past.last_grid IS NOT NULL
        AND ($area::VARCHAR IS NULL OR EXISTS (
              SELECT 1 FROM area_ancestors p WHERE p.code = past.last_grid AND p.ancestor_code = $area::VARCHAR))
-       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-             SELECT 1 FROM area_ancestors x WHERE x.code = past.last_grid AND list_contains($scope::VARCHAR[], x.ancestor_code)))))
+       AND in_scope(past.last_grid, $scope::VARCHAR[])))
 ORDER BY s.id;
 
 -- name: grids_pairing_gaps
@@ -143,8 +141,7 @@ WHERE coalesce(p.paired, 0) < q.quota
         SELECT 1 FROM places pl WHERE pl.staff_id = q.id
           AND ($area::VARCHAR IS NULL OR EXISTS (
                 SELECT 1 FROM area_ancestors a WHERE a.code = pl.grid_code AND a.ancestor_code = $area::VARCHAR))
-          AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-                SELECT 1 FROM area_ancestors x WHERE x.code = pl.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))))
+          AND in_scope(pl.grid_code, $scope::VARCHAR[])))
 ORDER BY q.rank, q.id;
 
 -- name: grids_find_households
@@ -161,8 +158,7 @@ WITH hit AS (
     WHERE h.status = 'active'
       AND (h.code ILIKE $like ESCAPE '\' OR h.head_name ILIKE $like ESCAPE '\'
            OR coalesce(h.address, '') ILIKE $like ESCAPE '\')
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+      AND in_scope(h.grid_code, $scope::VARCHAR[])
     ORDER BY hit_rank, h.code
     LIMIT $limit
 ),

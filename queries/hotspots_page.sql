@@ -48,8 +48,7 @@ LEFT JOIN areas g ON g.code = ag.ancestor_code
 WHERE ($area::VARCHAR IS NULL OR EXISTS (
         SELECT 1 FROM area_ancestors x WHERE x.code = p.loc AND x.ancestor_code = $area::VARCHAR))
   AND (
-        (v.code IS NOT NULL AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = p.loc AND list_contains($scope::VARCHAR[], s.ancestor_code))))
+        (v.code IS NOT NULL AND in_scope(p.loc, $scope::VARCHAR[]))
      OR (v.code IS NULL AND $area::VARCHAR IS NULL AND $with_unlocated::BOOLEAN)
   )
 ORDER BY p.received_on DESC, p.id;
@@ -82,8 +81,7 @@ LEFT JOIN area_ancestors av ON av.code = r.loc AND av.ancestor_level = 'village'
 LEFT JOIN areas v ON v.code = av.ancestor_code
 WHERE ($area::VARCHAR IS NULL OR EXISTS (
         SELECT 1 FROM area_ancestors x WHERE x.code = r.loc AND x.ancestor_code = $area::VARCHAR))
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors s WHERE s.code = r.loc AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+  AND in_scope(r.loc, $scope::VARCHAR[])
 ORDER BY r.received_on DESC, r.id;
 
 -- name: hotspots_page_options

@@ -18,9 +18,7 @@ WHERE h.code = $code;
 -- name: household_visible
 -- Whether the household may be seen with $scope (NULL: everything): its grid lies in scope, or the
 -- user's staff member ($staff_id, may be NULL) is paired with it (结穷亲), as on the weekly page.
-SELECT $scope::VARCHAR[] IS NULL
-    OR EXISTS (SELECT 1 FROM households h JOIN area_ancestors x ON x.code = h.grid_code
-               WHERE h.code = $code AND list_contains($scope::VARCHAR[], x.ancestor_code))
+SELECT in_scope((SELECT h.grid_code FROM households h WHERE h.code = $code), $scope::VARCHAR[])
     OR EXISTS (SELECT 1 FROM pairings p WHERE p.household_code = $code AND p.staff_id = $staff_id::VARCHAR);
 
 -- name: household_visits
@@ -68,8 +66,7 @@ SELECT h.code AS household_code, h.head_name, h.address, h.grid_code, h.status
 FROM households h
 WHERE (h.code ILIKE $like ESCAPE '\' OR h.head_name ILIKE $like ESCAPE '\'
        OR coalesce(h.address, '') ILIKE $like ESCAPE '\')
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+  AND in_scope(h.grid_code, $scope::VARCHAR[])
 ORDER BY CASE WHEN lower(h.code) = lower($query) THEN 0 WHEN h.head_name = $query THEN 1 ELSE 2 END, h.code
 LIMIT $limit;
 

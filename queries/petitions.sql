@@ -51,11 +51,8 @@ located AS (
     LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
     WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
       AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
-      AND (CAST($scope AS VARCHAR[]) IS NULL
-           OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL)
-           OR EXISTS (
-            SELECT 1 FROM area_ancestors x
-            WHERE x.code = it.loc AND list_contains(CAST($scope AS VARCHAR[]), x.ancestor_code)))
+      AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
+           OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL))
 ),
 staged AS (
     SELECT l.*,
@@ -173,8 +170,7 @@ SELECT a.code, a.name, a.parent_code,
         WHERE anc.ancestor_code = a.code AND h.status = 'active') AS households
 FROM areas a
 WHERE a.level = $level
-  AND (CAST($scope AS VARCHAR[]) IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains(CAST($scope AS VARCHAR[]), s.ancestor_code)))
+  AND in_scope(a.code, $scope::VARCHAR[])
 ORDER BY a.code;
 
 -- name: grid_areas

@@ -16,8 +16,7 @@ WITH lvl AS (
     WHERE a.level = $level
       AND ($parent::VARCHAR IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 hh AS (
     SELECT h.hid, h.last_home_on, anc.ancestor_code AS area_code
@@ -61,8 +60,7 @@ WITH lvl AS (
     WHERE a.level = $level
       AND ($parent::VARCHAR IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 grids AS (   -- every area under the areas shown (grids among them), with the area it counts for
     SELECT anc.code AS grid_code, anc.ancestor_code AS area_code
@@ -202,8 +200,7 @@ WITH hh AS (
     FROM households h
     JOIN area_ancestors a ON a.code = h.grid_code AND a.ancestor_code = $area
     WHERE h.status = 'active'
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+      AND in_scope(h.grid_code, $scope::VARCHAR[])
 ),
 earlier AS (
     SELECT v.hid, max(v.visited_on) AS last_on FROM visits v
@@ -228,8 +225,7 @@ ORDER BY last_visit ASC NULLS FIRST, code;
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 hh AS (
     SELECT anc.ancestor_code AS area_code, count(*) AS n
@@ -259,8 +255,7 @@ ORDER BY l.code;
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
-      AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+      AND in_scope(a.code, $scope::VARCHAR[])
 ),
 by_grid AS (
     SELECT grid_code, count(*) AS n FROM households

@@ -47,8 +47,7 @@ SELECT a.code AS township_code, a.name,
 FROM areas a
 LEFT JOIN per p ON p.township_code = a.code
 WHERE a.level = 'township'
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
+  AND in_scope(a.code, $scope::VARCHAR[])
 ORDER BY a.code;
 
 -- name: survey_eligible
@@ -97,8 +96,7 @@ SELECT $month, household_code, township_code, position FROM survey_new_sample;
 SELECT s.township_code, a.name, s.residents, s.households, s.eligible, s.sample_size
 FROM survey_strata s LEFT JOIN areas a ON a.code = s.township_code
 WHERE s.month = $month
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = s.township_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+  AND in_scope(s.township_code, $scope::VARCHAR[])
 ORDER BY s.township_code;
 
 -- name: survey_sample_of
@@ -111,8 +109,7 @@ LEFT JOIN areas t ON t.code = s.township_code
 LEFT JOIN area_ancestors va ON va.code = h.grid_code AND va.ancestor_level = 'village'
 LEFT JOIN areas v ON v.code = va.ancestor_code
 WHERE s.month = $month
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = s.township_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+  AND in_scope(s.township_code, $scope::VARCHAR[])
 ORDER BY s.township_code, s.position;
 
 -- name: survey_responses_of
@@ -156,8 +153,7 @@ FROM survey_samples s
 LEFT JOIN r ON r.household_code = s.household_code
 LEFT JOIN areas a ON a.code = s.township_code
 WHERE s.month = $month
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = s.township_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+  AND in_scope(s.township_code, $scope::VARCHAR[])
 GROUP BY s.township_code, a.name
 ORDER BY s.township_code;
 
@@ -171,7 +167,6 @@ SELECT s.township_code AS code, r.question_id,
 FROM survey_responses r
 JOIN survey_samples s ON s.month = r.month AND s.household_code = r.household_code
 WHERE r.month = $month
-  AND ($scope::VARCHAR[] IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = s.township_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+  AND in_scope(s.township_code, $scope::VARCHAR[])
 GROUP BY s.township_code, r.question_id
 ORDER BY s.township_code, r.question_id;

@@ -30,8 +30,7 @@ hh AS (
     FROM households h
     WHERE h.status = 'active'
       AND (h.grid_code IN (SELECT grid_code FROM mine) OR h.code IN (SELECT household_code FROM paired))
-      AND ($scope::VARCHAR[] IS NULL OR h.code IN (SELECT household_code FROM paired) OR EXISTS (
-            SELECT 1 FROM area_ancestors x WHERE x.code = h.grid_code AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+      AND (in_scope(h.grid_code, $scope::VARCHAR[]) OR h.code IN (SELECT household_code FROM paired))
 ),
 last AS (
     SELECT v.household_code, max(v.visited_on) AS last_visit
@@ -158,11 +157,10 @@ LEFT JOIN visits v ON v.staff_id = s.id AND v.kind = 'reception'
                   AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
 WHERE s.role = 'secretary' AND s.active
   AND ($scope::VARCHAR[] IS NULL
-       OR EXISTS (SELECT 1 FROM staff_grids sg JOIN area_ancestors x ON x.code = sg.grid_code
-                  WHERE sg.staff_id = s.id AND list_contains($scope::VARCHAR[], x.ancestor_code))
+       OR EXISTS (SELECT 1 FROM staff_grids sg
+                  WHERE sg.staff_id = s.id AND in_scope(sg.grid_code, $scope::VARCHAR[]))
        OR EXISTS (SELECT 1 FROM visits w JOIN households h ON h.code = w.household_code
-                  JOIN area_ancestors x ON x.code = h.grid_code
-                  WHERE w.staff_id = s.id AND list_contains($scope::VARCHAR[], x.ancestor_code)))
+                  WHERE w.staff_id = s.id AND in_scope(h.grid_code, $scope::VARCHAR[])))
 GROUP BY s.id, s.name
 ORDER BY s.id;
 

@@ -12,6 +12,10 @@ CODE_DIRS = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "pag
 BUILT = {f"{k}_diff" for k in KINDS} | {f"{k}_upsert" for k in KINDS}
 #: left for after the PostgreSQL store landed (its variant sits beside it): remove then
 KNOWN_UNUSED = {"quota_days"}
+#: the scope predicate's own words — a scope list searched for an area's ancestors (or the area):
+#: written once, in ``in_scope`` (store/migrations/0012_shared_predicates*.sql)
+SCOPE_WORDS = re.compile(r"(?:list_contains\(|=\s*ANY\()\s*(?:CAST\(\s*)?\$scope\b", re.I)
+SHARED = "0012_shared_predicates"
 
 
 def _named() -> dict[str, str]:
@@ -49,3 +53,24 @@ def test_every_name_asked_for_exists():
     assert len(asked) > 100
     assert sorted(asked - named) == []
     assert BUILT <= named
+
+
+def _sql_and_code() -> dict[str, str]:
+    """Every file that may hold SQL, by path: named queries, migrations, and Python (SQL in strings)."""
+    files = sorted((ROOT / "queries").glob("*.sql")) + sorted((ROOT / "store" / "migrations").glob("*.sql"))
+    files += [ROOT / "app.py", ROOT / "manage.py"] + [p for d in CODE_DIRS for p in sorted((ROOT / d).rglob("*.py"))]
+    return {str(f.relative_to(ROOT)): f.read_text(encoding="utf-8") for f in files if f.name != "test_queries.py"}
+
+
+def test_the_scope_predicate_is_written_once():
+    """``in_scope`` is the one definition of the $scope convention: no query spells it out again."""
+    old = ("AND ($scope::VARCHAR[] IS NULL OR EXISTS (SELECT 1 FROM area_ancestors s WHERE s.code = a.code "
+           "AND list_contains($scope::VARCHAR[], s.ancestor_code)))")
+    assert SCOPE_WORDS.search(old) and SCOPE_WORDS.search("x.ancestor_code = ANY(CAST($scope AS VARCHAR[]))")
+    files = _sql_and_code()
+    spelled = sorted(f for f, text in files.items() if SCOPE_WORDS.search(text))
+    assert spelled == [], f"the scope predicate written out again (use in_scope(code, $scope::VARCHAR[])): {spelled}"
+    users = [f for f, text in files.items() if f.startswith("queries/") and "in_scope(" in text]
+    assert len(users) >= 9
+    defined = [f for f, text in files.items() if re.search(r"CREATE (?:MACRO|FUNCTION) in_scope\b", text)]
+    assert sorted(defined) == [f"store/migrations/{SHARED}.postgres.sql", f"store/migrations/{SHARED}.sql"]
