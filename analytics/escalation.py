@@ -179,7 +179,8 @@ def village_patterns(con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.dat
     if counts.empty:
         return {e: pd.Series(dtype=object) for e in ends}
     base = db.df(con, "hotspot_counts", level="village", date_from=last, date_to=last, scope=None,
-                 categories=None, channels=None, group_only=False, unresolved_only=False)
+                 categories=None, channels=None, group_only=False, group_people=GROUP_PETITION_PEOPLE,
+                 unresolved_only=False)
     z, _, bins = H.monthly_gi(con, "village", counts, base.set_index("code")["households"])
     out = {}
     for e in ends:

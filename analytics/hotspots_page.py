@@ -24,6 +24,7 @@ from analytics import reports
 from gis.palette import PATTERN_COLORS, RATE_COLORS  # noqa: F401  (re-exported: H.PATTERN_COLORS)
 from store import db
 from vocabulary.petitions import ESCALATED_LEVELS  # noqa: F401  (re-exported)
+from vocabulary.petitions import GROUP_PETITION_PEOPLE
 
 Scope = Sequence[str] | None
 
@@ -41,7 +42,8 @@ def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,
              group_only: bool, unresolved_only: bool) -> dict[str, Any]:
     return {"categories": list(categories) if categories else None,
             "channels": list(channels) if channels else None,
-            "group_only": bool(group_only), "unresolved_only": bool(unresolved_only)}
+            "group_only": bool(group_only), "group_people": GROUP_PETITION_PEOPLE,
+            "unresolved_only": bool(unresolved_only)}
 
 
 # ----------------------------------------------------------------------------- months

@@ -26,6 +26,7 @@ from analytics import calendar
 from analytics.reports import ReportError, Scope, _check_level, _check_range, county_wide
 from ingest.normalize import normalize_value
 from store import db
+from vocabulary.petitions import GROUP_PETITION_PEOPLE
 
 STATUSES = ("received", "in_progress", "replied", "closed")
 ISSUE_STATUSES = ("received", "in_progress", "closed")
@@ -76,7 +77,7 @@ def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
                 scope=None if scope is None else list(scope), with_unlocated=county_wide(con, scope),
                 reply_days=int(db.rule(con, "reply_working_days")),
                 close_days=int(db.rule(con, "close_days")),
-                repeat_days=int(db.rule(con, "repeat_days")))
+                repeat_days=int(db.rule(con, "repeat_days")), group_people=GROUP_PETITION_PEOPLE)
     for c in ("received_on", "replied_on", "closed_on", "reply_due", "close_due"):
         out[c] = pd.to_datetime(out[c]).dt.date
     out["days_overdue"] = out["days_overdue"].astype("Int64")

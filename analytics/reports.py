@@ -17,6 +17,7 @@ from scipy.stats import norm
 
 from store import db
 from vocabulary.areas import LEVELS
+from vocabulary.petitions import GROUP_PETITION_PEOPLE
 from vocabulary.visits import VISIT_KINDS
 
 COVERAGE_COLUMNS = ["code", "name", "households", "visited", "coverage"]
@@ -179,7 +180,8 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     counts = db.df(con, "hotspot_counts", level=level, date_from=date_from, date_to=date_to, scope=None,
                    categories=list(categories) if categories else None,
                    channels=list(channels) if channels else None,
-                   group_only=bool(group_only), unresolved_only=bool(unresolved_only))
+                   group_only=bool(group_only), group_people=GROUP_PETITION_PEOPLE,
+                   unresolved_only=bool(unresolved_only))
     hh = counts["households"].to_numpy(dtype=float)
     pet = counts["petitions"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 
 from demo import names as N
 from vocabulary.households import VULNERABLE_TAGS
+from vocabulary.petitions import GROUP_PETITION_PEOPLE
 from vocabulary.visits import VISIT_KINDS
 
 METRIC_CRS = "EPSG:4545"  # CGCS2000 / 3-degree Gauss-Kruger CM 108E (梁平 is at 107.5–108.1 E)
@@ -1147,7 +1148,8 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     reply_due_off = work_off[np.minimum(recv_pos + 7, len(work_off) - 1)]
     late = ((reply_wd > 7) | stuck) & (reply_due_off < today_off)
     hazard = 0.02 * np.select([satisfaction == "unsatisfied", satisfaction == "partly"], [6.0, 2.5], 1.0)
-    hazard = hazard * np.where(late, 2.5, 1.0) * np.where(people >= 5, 3.0, 1.0) * np.where(repeat, 3.0, 1.0)
+    hazard = hazard * np.where(late, 2.5, 1.0) * np.where(people >= GROUP_PETITION_PEOPLE, 3.0, 1.0)
+    hazard = hazard * np.where(repeat, 3.0, 1.0)
     hazard = hazard * np.where(clu >= 0, 1.5, 1.0) * np.select([cat == "土地征收", cat == "劳资"], [3.0, 2.0], 1.0)
     escalates = rng.random(n_p) < np.minimum(hazard, 0.6)
     after_close = np.isin(satisfaction, ["unsatisfied", "partly"])

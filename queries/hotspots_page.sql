@@ -13,10 +13,8 @@ SELECT anc.ancestor_code AS code,
 FROM petitions_located p
 JOIN area_ancestors anc ON anc.code = p.loc AND anc.ancestor_level = $level
 WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
-  AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
-  AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
-  AND (NOT $group_only::BOOLEAN OR p.people >= 5)
-  AND (NOT $unresolved_only::BOOLEAN OR p.status IN ('received', 'in_progress'))
+  AND petition_matches(p.category, p.channel, p.people, p.status, $categories::VARCHAR[], $channels::VARCHAR[],
+                       $group_only::BOOLEAN, $group_people::INTEGER, $unresolved_only::BOOLEAN)
 GROUP BY 1, 2
 ORDER BY 1, 2;
 
@@ -30,10 +28,8 @@ WITH p AS (
     SELECT p.*, p.household_head AS head_name
     FROM petitions_located p
     WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
-      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
-      AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
-      AND (NOT $group_only::BOOLEAN OR p.people >= 5)
-      AND (NOT $unresolved_only::BOOLEAN OR p.status IN ('received', 'in_progress'))
+      AND petition_matches(p.category, p.channel, p.people, p.status, $categories::VARCHAR[], $channels::VARCHAR[],
+                           $group_only::BOOLEAN, $group_people::INTEGER, $unresolved_only::BOOLEAN)
 )
 SELECT p.id, p.received_on, p.category, p.channel, p.people, p.status, p.replied_on, p.closed_on,
        p.level_reached, p.satisfaction, p.household_code, p.head_name,

@@ -90,7 +90,7 @@ SELECT f.kind, f.item_id AS id, f.received_on, f.category, f.channel, f.people,
        f.closed_asof AS closed,
        (f.closed_asof AND f.closed_on IS NOT NULL AND f.closed_on <= f.close_due) AS closed_on_time,
        CASE WHEN f.closed_asof THEN f.satisfaction END AS satisfaction,
-       (f.kind = 'petition' AND f.people >= 5) AS is_group,
+       (f.kind = 'petition' AND f.people >= $group_people::INTEGER) AS is_group,
        f.is_repeat,
        f.text
 FROM flagged f

@@ -238,10 +238,8 @@ pet AS (
     FROM petitions_located p
     JOIN area_ancestors anc ON anc.code = p.loc AND anc.ancestor_level = $level
     WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
-      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
-      AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
-      AND (NOT $group_only::BOOLEAN OR p.people >= 5)
-      AND (NOT $unresolved_only::BOOLEAN OR p.status IN ('received', 'in_progress'))
+      AND petition_matches(p.category, p.channel, p.people, p.status, $categories::VARCHAR[], $channels::VARCHAR[],
+                           $group_only::BOOLEAN, $group_people::INTEGER, $unresolved_only::BOOLEAN)
     GROUP BY 1
 )
 SELECT l.code, l.name, coalesce(hh.n, 0) AS households, coalesce(pet.n, 0) AS petitions
@@ -272,10 +270,8 @@ pet AS (
     FROM petitions_located p
     JOIN area_ancestors anc ON anc.code = p.loc AND anc.ancestor_level = $level
     WHERE p.received_on BETWEEN $date_from::DATE AND $date_to::DATE
-      AND ($categories::VARCHAR[] IS NULL OR list_contains($categories::VARCHAR[], p.category))
-      AND ($channels::VARCHAR[] IS NULL OR list_contains($channels::VARCHAR[], p.channel))
-      AND (NOT $group_only::BOOLEAN OR p.people >= 5)
-      AND (NOT $unresolved_only::BOOLEAN OR p.status IN ('received', 'in_progress'))
+      AND petition_matches(p.category, p.channel, p.people, p.status, $categories::VARCHAR[], $channels::VARCHAR[],
+                           $group_only::BOOLEAN, $group_people::INTEGER, $unresolved_only::BOOLEAN)
     GROUP BY 1
 )
 SELECT l.code, l.name, coalesce(hh.n, 0) AS households, coalesce(pet.n, 0) AS petitions

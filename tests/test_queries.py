@@ -74,3 +74,19 @@ def test_the_scope_predicate_is_written_once():
     assert len(users) >= 9
     defined = [f for f, text in files.items() if re.search(r"CREATE (?:MACRO|FUNCTION) in_scope\b", text)]
     assert sorted(defined) == [f"store/migrations/{SHARED}.postgres.sql", f"store/migrations/{SHARED}.sql"]
+
+
+def test_the_petition_filter_and_the_group_threshold_are_written_once():
+    """The hotspot reports' petition filter is ``petition_matches`` (0012); the group-petition
+    threshold is a parameter (vocabulary/petitions.GROUP_PETITION_PEOPLE), never a number in SQL."""
+    filter_words = re.compile(r"list_contains\(\s*(?:CAST\(\s*)?\$(?:categories|channels)\b", re.I)
+    threshold = re.compile(r"people\s*(?:>=|>|<|<=)\s*\d", re.I)
+    assert filter_words.search("AND list_contains($categories::VARCHAR[], p.category)")
+    assert threshold.search("AND (NOT $group_only::BOOLEAN OR p.people >= 5)")
+    files = _sql_and_code()
+    queries = {f: text for f, text in files.items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if filter_words.search(text)) == []
+    assert sorted(f for f, text in queries.items() if threshold.search(text)) == []
+    assert sum(text.count("petition_matches(") for text in queries.values()) >= 3
+    defined = [f for f, text in files.items() if re.search(r"CREATE (?:MACRO|FUNCTION) petition_matches\b", text)]
+    assert sorted(defined) == [f"store/migrations/{SHARED}.postgres.sql", f"store/migrations/{SHARED}.sql"]

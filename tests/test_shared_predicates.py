@@ -1,0 +1,102 @@
+"""The predicates the named queries share (store/migrations/0012_shared_predicates*.sql), on the
+store under test, and the group-petition threshold, which the queries take from
+vocabulary/petitions.GROUP_PETITION_PEOPLE as a parameter."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analytics import hotspots_page as H
+from analytics import petitions as P
+from analytics import reports
+from tests.factories import G111, G211, T1, T2, V11, V12, V21
+
+D = dt.date
+TODAY = D(2026, 11, 26)
+
+
+def _in_scope(con, code, scope) -> bool:
+    return con.execute("SELECT in_scope(CAST($code AS VARCHAR), CAST($scope AS VARCHAR[]))",
+                       {"code": code, "scope": scope}).fetchone()[0]
+
+
+@pytest.mark.parametrize("code,scope,inside", [
+    (G111, None, True),              # NULL scope: everything …
+    (None, None, True),              # … even what lies in no area (an unassigned household)
+    ("X-unknown", None, True),
+    (G111, [T1], True),              # an ancestor is listed
+    (G111, [T2, V11], True),
+    (G111, [G111], True),            # the area itself is listed
+    (G111, [T2], False),
+    (G111, [G211], False),
+    (T1, [G111], False),             # an area above the scope is not in it
+    (None, [T1], False),             # no area: in no list
+    ("X-unknown", [T1, "X-unknown"], False),   # not an area (area_ancestors does not list it)
+    (G111, [], False),
+])
+def test_in_scope(tiny_ro, code, scope, inside):
+    con, _ = tiny_ro
+    assert _in_scope(con, code, scope) is inside
+
+
+@pytest.mark.parametrize("row,filters,matches", [
+    (("环境", "网上", 6, "received"), (None, None, False, 5, False), True),
+    (("环境", "网上", 6, "received"), (["环境"], ["网上"], True, 5, True), True),
+    (("环境", "网上", 6, "received"), (["劳资"], None, False, 5, False), False),
+    (("环境", "网上", 6, "received"), (None, ["来信"], False, 5, False), False),
+    (("环境", "网上", 4, "received"), (None, None, True, 5, False), False),
+    (("环境", "网上", 5, "received"), (None, None, True, 5, False), True),
+    (("环境", "网上", 5, "received"), (None, None, True, 6, False), False),
+    (("环境", "网上", 6, "replied"), (None, None, False, 5, True), False),
+    (("环境", "网上", 6, "in_progress"), (None, None, False, 5, True), True),
+    ((None, None, 1, "closed"), (None, None, False, 5, False), True),
+    ((None, None, 1, "closed"), (["环境"], None, False, 5, False), False),
+])
+def test_petition_matches(tiny_ro, row, filters, matches):
+    con, _ = tiny_ro
+    got = con.execute(
+        "SELECT coalesce(petition_matches(CAST($category AS VARCHAR), CAST($channel AS VARCHAR), "
+        "CAST($people AS INTEGER), CAST($status AS VARCHAR), CAST($categories AS VARCHAR[]), "
+        "CAST($channels AS VARCHAR[]), CAST($group_only AS BOOLEAN), CAST($group_people AS INTEGER), "
+        "CAST($unresolved_only AS BOOLEAN)), FALSE)",
+        dict(zip(["category", "channel", "people", "status"], row))
+        | dict(zip(["categories", "channels", "group_only", "group_people", "unresolved_only"], filters)),
+    ).fetchone()[0]
+    assert got is matches
+
+
+def _group_world(con):
+    """The tiny world with P1 brought by 4 people and P3 by 5 (P2: 6, P4: 1)."""
+    con.execute("UPDATE petitions SET people = 4 WHERE id = 'P1'")
+    con.execute("UPDATE petitions SET people = 5 WHERE id = 'P3'")
+
+
+def _group_answers(con):
+    year = (D(2026, 1, 1), D(2026, 12, 31))
+    listed = set(H.petitions(con, *year, group_only=True)["id"])
+    per_village = reports.hotspots(con, "village", *year, group_only=True).set_index("code")["petitions"]
+    flagged = P.worklist(con, None, TODAY).set_index("id")["is_group"]
+    return listed, per_village.to_dict(), {i: bool(flagged[i]) for i in ("P1", "P2", "P3", "P4")}
+
+
+def test_group_petitions_from_five_people_on(tiny):
+    con, _ = tiny
+    _group_world(con)
+    listed, per_village, flagged = _group_answers(con)
+    # 4 people (P1, in V11) is not a group petition; 5 (P3, V21) and 6 (P2, V12) are
+    assert listed == {"P2", "P3"}
+    assert per_village == {V11: 0, V12: 1, V21: 1}
+    assert flagged == {"P1": False, "P2": True, "P3": True, "P4": False}
+
+
+def test_the_threshold_is_the_vocabulary_s(tiny, monkeypatch):
+    """The SQL holds no threshold of its own: the one of vocabulary/petitions decides."""
+    con, _ = tiny
+    _group_world(con)
+    for module in (H, P, reports):
+        monkeypatch.setattr(module, "GROUP_PETITION_PEOPLE", 6)
+    listed, per_village, flagged = _group_answers(con)
+    assert listed == {"P2"}
+    assert per_village == {V11: 0, V12: 1, V21: 0}
+    assert flagged == {"P1": False, "P2": True, "P3": False, "P4": False}
