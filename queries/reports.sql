@@ -181,16 +181,6 @@ LEFT JOIN days ON days.staff_id = r.staff_id
 LEFT JOIN reached ON reached.staff_id = r.staff_id
 ORDER BY r.staff_id;
 
--- name: quota_days
--- Home visits per day of the week for some staff (the weekly page's seven days).
-SELECT v.staff_id, v.visited_on, count(*) AS visits, count(DISTINCT v.hid) AS households
-FROM visits v
-WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
-  AND list_contains($staff::VARCHAR[], v.staff_id)
-  AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
-GROUP BY v.staff_id, v.visited_on
-ORDER BY v.staff_id, v.visited_on;
-
 -- name: unvisited
 -- Active households of $area with no home visit in the $days days up to $as_of (visits after it ignored).
 -- The last home visit is households.last_home_on (store/migrations/0004); only for a household

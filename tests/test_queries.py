@@ -10,8 +10,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "pages", "store", "ui", "tests"]
 #: names the code builds (ingest/tables.py: ``f"{kind}_diff"``, ``f"{kind}_upsert"``)
 BUILT = {f"{k}_diff" for k in KINDS} | {f"{k}_upsert" for k in KINDS}
-#: left for after the PostgreSQL store landed (its variant sits beside it): remove then
-KNOWN_UNUSED = {"quota_days"}
 #: the scope predicate's own words — a scope list searched for an area's ancestors (or the area):
 #: written once, in ``in_scope`` (store/migrations/0012_shared_predicates*.sql)
 SCOPE_WORDS = re.compile(r"(?:list_contains\(|=\s*ANY\()\s*(?:CAST\(\s*)?\$scope\b", re.I)
@@ -37,7 +35,7 @@ def test_every_named_query_is_used():
     code = _code()
     bases = {n.split("__")[0] for n in named}
     unused = sorted(n for n in bases if n not in BUILT and not re.search(rf"[\"']{n}[\"']", code))
-    assert unused == sorted(KNOWN_UNUSED), f"named queries nobody runs: {unused}"
+    assert unused == [], f"named queries nobody runs: {unused}"
 
 
 def test_every_variant_has_its_query():
