@@ -42,8 +42,7 @@ def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,
              group_only: bool, unresolved_only: bool) -> dict[str, Any]:
     return {"categories": list(categories) if categories else None,
             "channels": list(channels) if channels else None,
-            "group_only": bool(group_only), "group_people": GROUP_PETITION_PEOPLE,
-            "unresolved_only": bool(unresolved_only)}
+            "group_only": bool(group_only), "unresolved_only": bool(unresolved_only)}
 
 
 # ----------------------------------------------------------------------------- months
@@ -83,7 +82,7 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, mon
     window = month_window(end, months)
     codes = db.df(con, "areas_in_scope", level=level, scope=None)["code"].tolist()
     long = db.df(con, "hotspots_page_monthly", level=level, date_from=window[0], date_to=end,
-                 **_filters(categories, channels, group_only, unresolved_only))
+                 group_people=GROUP_PETITION_PEOPLE, **_filters(categories, channels, group_only, unresolved_only))
     if len(long):
         long["month"] = pd.to_datetime(long["month"]).dt.date
         wide = long.pivot_table(index="code", columns="month", values="petitions", aggfunc="sum")
@@ -283,7 +282,8 @@ def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: i
     """
     flt = _filters(categories, channels, group_only, unresolved_only)
     counts = monthly_counts(con, level, end, months, **flt)
-    base = db.df(con, "hotspot_counts", level=level, date_from=end, date_to=end, scope=None, **flt)
+    base = db.df(con, "hotspot_counts", level=level, date_from=end, date_to=end, scope=None,
+                 group_people=GROUP_PETITION_PEOPLE, **flt)
     households = base.set_index("code")["households"]
     z, p, bins = monthly_gi(con, level, counts, households, fdr=fdr)
     sig = bins.where(bins.abs() >= min_bin, 0)
@@ -310,7 +310,7 @@ def petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.da
         with_unlocated = area is None and county_wide(con, scope)
     out = db.df(con, "hotspots_page_petitions", date_from=date_from, date_to=date_to,
                 scope=None if scope is None else list(scope), area=area, with_unlocated=bool(with_unlocated),
-                **_filters(categories, channels, group_only, unresolved_only))
+                group_people=GROUP_PETITION_PEOPLE, **_filters(categories, channels, group_only, unresolved_only))
     for c in ("received_on", "replied_on", "closed_on"):
         out[c] = pd.to_datetime(out[c]).dt.date
     return out

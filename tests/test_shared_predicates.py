@@ -40,6 +40,17 @@ def test_in_scope(tiny_ro, code, scope, inside):
     assert _in_scope(con, code, scope) is inside
 
 
+def test_in_scope_of_a_column_named_like_its_own(tiny_ro):
+    """An argument read from a table aliased as the definition's own alias still means the caller's
+    (a macro is pasted into the query: its alias must not capture the caller's)."""
+    con, _ = tiny_ro
+    q = ("SELECT count(*) FROM area_ancestors {a} WHERE {a}.ancestor_code = $code "
+         "AND in_scope({a}.code, CAST($scope AS VARCHAR[]))")
+    for alias in ("x", "s", "a", "anc"):
+        assert con.execute(q.format(a=alias), {"code": T2, "scope": [G111]}).fetchone()[0] == 0
+        assert con.execute(q.format(a=alias), {"code": T1, "scope": [G111]}).fetchone()[0] == 1
+
+
 @pytest.mark.parametrize("row,filters,matches", [
     (("环境", "网上", 6, "received"), (None, None, False, 5, False), True),
     (("环境", "网上", 6, "received"), (["环境"], ["网上"], True, 5, True), True),

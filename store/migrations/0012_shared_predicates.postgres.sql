@@ -18,11 +18,12 @@ $$;
 
 -- in_scope(area, scope): whether the area lies in scope (NULL: everything; else it or one of its
 -- ancestors is listed; a NULL or unknown area is in no list). See 0012_shared_predicates.sql.
--- Inlined, it becomes `area = ANY('{…the scope's areas…}')`, which PostgreSQL checks with a hash
--- table, or nothing at all for a NULL scope.
+-- Inlined, it becomes `area IS NOT NULL AND area = ANY('{…the scope's areas…}')`, which
+-- PostgreSQL checks with a hash table (and can estimate, unlike a coalesce(…)), or nothing at all
+-- for a NULL scope.
 CREATE FUNCTION in_scope(area varchar, scope varchar[]) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT scope IS NULL OR coalesce(area = ANY(scope_areas(scope)), FALSE)
+    SELECT scope IS NULL OR (area IS NOT NULL AND area = ANY(scope_areas(scope)))
 $$;
 
 -- petition_matches(…): whether a petition passes the hotspot reports' filters. See

@@ -5,10 +5,12 @@
 -- convention of every query (auth/scope.py): NULL is everything; otherwise a list of area codes,
 -- and an area is in scope when it or one of its ancestors is listed (area_ancestors lists each
 -- area with all its ancestors, itself included). A NULL or unknown `area` is in no list.
--- Call it as `in_scope(h.grid_code, $scope::VARCHAR[])`.
+-- Call it as `in_scope(h.grid_code, $scope::VARCHAR[])`. A macro is pasted into the query: its
+-- table alias is one no query uses, so that an argument such as `x.code` keeps meaning the caller's x.
 CREATE MACRO in_scope(area, scope) AS
     scope IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = area AND list_contains(scope, x.ancestor_code));
+        SELECT 1 FROM area_ancestors in_scope_of
+        WHERE in_scope_of.code = area AND list_contains(scope, in_scope_of.ancestor_code));
 
 -- petition_matches(category, channel, people, status, categories, channels, group_only,
 -- group_people, unresolved_only): whether a petition passes the filters of the hotspot reports
