@@ -65,6 +65,8 @@ PASSWORD = "lianxin-load-bench-ridge-73"
 JOURNEYS = ("office", "grid_leader", "leader")
 #: a county's evening rush, for the cores estimate: sessions, and seconds between one person's clicks
 RUSH_SESSIONS, RUSH_CLICK_EVERY_S = 300, 20
+#: the app's own log of its script runs (ui/runlog.py), in the run's folder
+RUN_LOG = "runs.jsonl"
 #: the order of the pages in the table
 PAGE_ORDER = ("login form", "sign-in", "coverage", "hotspots", "petitions", "visit saved")
 
@@ -226,6 +228,35 @@ def client_cpu_seconds(server_roots: list[int]) -> float:
     return sum(table[p][1] for p in mine) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine so far, every core (``/proc/stat``'s first line;
+    idle and iowait are not busy)."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    tck = os.sysconf("SC_CLK_TCK")
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return (sum(ticks[:8]) - idle) / tck, sum(ticks[:8]) / tck
+
+
+def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, Any]]:
+    """Per page, the server's own script runs between ``since`` and ``until`` (unix times) from the
+    app's run log (ui/runlog.py): runs, median and p95 of their wall ms, mean CPU ms of the script's
+    thread. Empty when the app wrote none (an older tree)."""
+    runs: dict[str, list[tuple[float, float]]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            if since <= r["at"] <= until:
+                runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"]))
+    return {page: {"runs": len(xs), "median_ms": round(statistics.median(m for m, _ in xs), 1),
+                   "p95_ms": round(_percentile([m for m, _ in xs], 95), 1),
+                   "cpu_ms_mean": round(statistics.fmean(c for _, c in xs), 1)}
+            for page, xs in sorted(runs.items())}
+
+
 def memory_mb(roots: list[int]) -> float:
     """The server's memory now: the sum of the PSS of its processes (MB; RSS where PSS is unreadable)."""
     total_kb = 0
@@ -315,7 +346,8 @@ def _stop_process(proc: subprocess.Popen) -> None:
 def start_streamlit(db_path: Path, folder: Path, today: dt.date) -> Server:
     """`streamlit run app.py` on the DuckDB file ``db_path`` (one process, as tests/e2e/conftest.py does)."""
     port = free_port()
-    env = dict(os.environ, LIANXIN_DB=str(db_path), LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none")
+    env = dict(os.environ, LIANXIN_DB=str(db_path), LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none",
+               LIANXIN_RUN_LOG=str(folder / RUN_LOG))
     log = folder / "streamlit.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
@@ -374,7 +406,8 @@ def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
         log(f"load: copied into {url} ({time.perf_counter() - t0:.0f} s)")
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
         port = free_port()
-        env = dict(os.environ, LIANXIN_DB=url, LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none")
+        env = dict(os.environ, LIANXIN_DB=url, LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none",
+                   LIANXIN_RUN_LOG=str(folder / RUN_LOG))
         out = folder / "serve.log"
         with open(out, "w") as f:
             first = _free_ports(processes)
@@ -948,6 +981,8 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
         load_start = os.getloadavg()
         started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         cpu0, client0 = cpu_seconds(server.roots), client_cpu_seconds(server.roots)
+        busy0, all0 = machine_cpu()
+        unix0 = time.time()
         t0 = time.monotonic()
         t_perf = time.perf_counter()
         with PeakMemory(server.roots) as mem:
@@ -956,6 +991,8 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
         wall = time.monotonic() - t0
         cpu = cpu_seconds(server.roots) - cpu0
         client = client_cpu_seconds(server.roots) - client0
+        busy1, all1 = machine_cpu()
+        unix1 = time.time()
     finally:
         server.stop()
     load_end = os.getloadavg()
@@ -964,6 +1001,8 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
                      server=server.describe, wall_s=round(wall, 1), client_cpu_s=round(client, 1), duration_s=duration, think_s=think,
                      load_average_start=[round(x, 2) for x in load_start],
                      load_average_end=[round(x, 2) for x in load_end], today=today.isoformat(),
+                     machine_busy_share=round((busy1 - busy0) / (all1 - all0), 3) if all1 > all0 else None,
+                     server_runs=server_runs(folder / RUN_LOG, unix0, unix1),
                      client_nice=client_nice if browser_path != CHROMIUM else 0, warm_up_s=round(warm_s, 1),
                      settle_s=round(settled_s, 1),
                      timeline=[{"page": v.page, "session": v.session, "ok": v.ok, "ms": round(v.ms),
@@ -998,6 +1037,8 @@ def table(report: dict[str, Any]) -> str:
               f"- the server's CPU was busy {r['server_cpu_s'] / r['wall_s']:.0%} of one core over the "
               f"{r['wall_s']:,.0f} s of the run; the browsers and the benchmark (same machine) used "
               f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)",
+              (f"- the machine's {os.cpu_count()} cores were busy {r['machine_busy_share']:.0%} of the run "
+               f"(everything: server, browsers, anything else running)" if r.get("machine_busy_share") is not None else None),
               f"- peak server memory (PSS): {r['peak_memory_mb']:,.0f} MB",
               (f"- before the run: every app process warmed up by one session of each journey "
                f"({r['warm_up_s']:,.0f} s) and idle after {r['settle_s']:,.0f} s more (not counted)"
@@ -1007,7 +1048,14 @@ def table(report: dict[str, Any]) -> str:
               f"- visits: {v['confirmed']} confirmed, {v['stored']} stored, **{v['lost']} lost**"
               + (f" ({v['already_recorded']} answered 已经登记过)" if v["already_recorded"] else ""),
               f"- errors: {r['error_count']}" + ("".join(f"\n  - {e}" for e in r["errors"][:5]))]
-    return "\n".join(lines)
+    runs = r.get("server_runs") or {}
+    if runs:
+        lines += ["", "The server's own time per script run (app.py start to end, from its run log; a map click "
+                      "that reruns a fragment alone is not in it; CPU: the script's thread only):", "",
+                  "| page (server side) | runs | median ms | p95 ms | mean CPU ms |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} |"
+                  for page, x in runs.items()]
+    return "\n".join(line for line in lines if line is not None)
 
 
 def main(argv: list[str] | None = None) -> int:
