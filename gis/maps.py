@@ -455,8 +455,9 @@ def rate_classes(breaks: Sequence[float]) -> Classes:
     Parameters
     ----------
     breaks : sequence of float
-        Increasing breaks, 3 to 8 of them, from ``analytics.hotspots_page.rate_breaks`` (class 0
-        is "no petitions").
+        Increasing breaks, one more than the classes (at most 5, the colours of
+        :data:`gis.palette.RATE_COLORS`), from ``analytics.hotspots_page.rate_breaks``; class 0
+        is "no petitions".
 
     Returns
     -------
@@ -467,7 +468,7 @@ def rate_classes(breaks: Sequence[float]) -> Classes:
     Raises
     ------
     ValueError
-        When there are more classes than colours.
+        When there are more classes than colours, or none.
 
     Examples
     --------
