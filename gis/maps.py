@@ -646,7 +646,8 @@ def load_simplified(con: Any, level: str) -> Any:
     ----------
     con : store connection
         DuckDB or PostgreSQL (``store.db``).
-    level : {"county", "township", "village", "grid"}
+    level : str
+        An area level (``vocabulary.areas.LEVELS``).
 
     Returns
     -------

@@ -104,9 +104,10 @@ def coverage_legend(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, 
 
     Examples
     --------
+    >>> from gis.palette import COVERAGE_COLORS
     >>> rows = coverage_legend(maps.coverage_classes(0.978), "zh")
-    >>> rows[0], rows[-2][1], rows[-1][1]
-    (('#005a32', '达到基准 97.8 %'), '低于 50 %', '无数据（没有户）')
+    >>> rows[0] == (COVERAGE_COLORS[-1], "达到基准 97.8 %"), rows[-2][1], rows[-1][1]
+    (True, '低于 50 %', '无数据（没有户）')
     >>> coverage_legend(maps.coverage_classes(0.9), "en")[1][1]
     '85% – 90%'
     """
