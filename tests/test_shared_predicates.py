@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from analytics import hotspots_page as H
+from analytics import hotspots as H
 from analytics import petitions as P
 from analytics import reports
 from tests.factories import G111, G211, T1, T2, V11, V12, V21
