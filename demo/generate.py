@@ -883,6 +883,16 @@ def generate(
 
 
 def _name_areas(geo: Partition, seat: np.ndarray, rng: np.random.Generator) -> Areas:
+    """Codes and names of the areas.
+
+    The townships nearest the county seat become 街道; villages are numbered from their township's
+    seat outwards, grids north to south.
+
+    Returns
+    -------
+    Areas
+        Only the grids that have a polygon, in code order.
+    """
     alive = geo.alive
     grid_geom = geo.grid_geom
     gids = np.nonzero(alive)[0]
@@ -986,6 +996,13 @@ def _name_areas(geo: Partition, seat: np.ndarray, rng: np.random.Generator) -> A
 
 def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: int, seat: np.ndarray,
                 today: date, rng: np.random.Generator, to_ll: Transformer) -> Households:
+    """``n_hh`` households, denser near township seats and the county seat, in hamlets of each grid.
+
+    Returns
+    -------
+    Households
+        Grouped by grid; every point strictly inside its grid's WGS-84 polygon.
+    """
     n_g = len(grids_m)
     area_km2 = shapely.area(grids_m) / 1e6
     cen = shapely.get_coordinates(shapely.centroid(grids_m))
@@ -1083,6 +1100,12 @@ def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: in
 
 
 def _staff(areas: Areas, hh: Households, rng: np.random.Generator) -> Staff:
+    """A secretary per village, a leader per grid (a few vacant), 0–2 members per grid, and cadres.
+
+    Returns
+    -------
+    Staff
+    """
     n_g = len(areas.grid_code)
     n_v = len(areas.vil_code)
     grid_vil = areas.grid_vil
@@ -1148,6 +1171,12 @@ def _staff(areas: Areas, hh: Households, rng: np.random.Generator) -> Staff:
 
 
 def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
+    """Cadres paired with households (结对帮扶), 85 % of them 低保 or 特困 households.
+
+    Returns
+    -------
+    Pairings
+    """
     quota = 6 - st.cadre_rank  # rank 1..5 → 5..1 households
     n_pair = int(quota.sum())
     poor = (hh.tag_mat[:, 0] | hh.tag_mat[:, 4]) & (hh.status == "active")
@@ -1185,6 +1214,13 @@ def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
 
 def _visits(areas: Areas, hh: Households, st: Staff, pairs: Pairings, today: date,
             rng: np.random.Generator) -> pd.DataFrame:
+    """A year of visits: grid workers' visit days, secretaries' weekly reception, cadres' monthly visits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``household_code, staff_id, visited_on, kind, note, needs_action``, by day.
+    """
     start = hh.start
     monday0 = start - timedelta(days=start.weekday())
     sunday1 = today + timedelta(days=6 - today.weekday())
@@ -1433,6 +1469,13 @@ def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndar
 
 def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
                rng: np.random.Generator) -> pd.DataFrame:
+    """A year of petitions, with 1–3 clusters of neighbouring villages, repeats and escalations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The petitions table (:class:`DemoWorld`), by day received.
+    """
     start = hh.start
     n_days = (today - start).days + 1
     n_v = len(areas.vil_code)
