@@ -1171,7 +1171,7 @@ def _staff(areas: Areas, hh: Households, rng: np.random.Generator) -> Staff:
 
 
 def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
-    """Cadres paired with households (结对帮扶), 85 % of them 低保 or 特困 households.
+    """Cadres paired with households (结对帮扶), up to 85 % of them 低保 or 特困 households.
 
     Returns
     -------
