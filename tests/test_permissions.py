@@ -97,7 +97,7 @@ def con(tiny_db_ro):
 
 @pytest.fixture(scope="module")
 def cli_db(tiny_db_ro, tmp_path_factory):
-    """A copy of the tiny tiny_db_ro for the command line (a second process cannot open a file in use)."""
+    """A copy of the tiny world for the command line (a second process cannot open a file in use)."""
     return F.copy_db(tiny_db_ro, tmp_path_factory.mktemp("cli"))
 
 
