@@ -14,7 +14,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "the filters above, or download the whole list"),
     "petitions_page.worklist_download": ("下载完整待办清单（CSV）", "Download the whole work list (CSV)"),
     "picker.find": ("按编号查找", "Find by number"),
-    "picker.cut": ("共 {n} 项，列出前 {k} 项；输入编号查找其他", "{n} items, the first {k} listed; type a number to find another"),
+    "picker.cut": ("共 {n} 项，列出前 {k} 项；输入编号查找其他",
+                   "{n} items, the first {k} listed; type a number to find another"),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
     "petitions_page.overdue_count": ("清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，"
