@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bench import data
-from ui.geo import load_simplified
+from gis.maps import load_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,7 +167,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
               ) -> tuple[int, int]:
     """What the coverage page computes for one selected area (function level, no Streamlit):
     rows + headline + 12-month trend + due list + the folium map and its HTML. Returns (polygons, bytes)."""
-    from analytics import coverage_page as CP
+    from analytics import coverage as CP
     from gis import maps
     from store import db
 
@@ -180,7 +180,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
     frame = CP.map_frame(geoms[level], rows)
     labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "days_since", "tags")}
-    m = CP.build_map(frame, maps.coverage_classes(db.rule(con, "benchmark_coverage")), labels, due=due)
+    m = maps.coverage_map(frame, maps.coverage_classes(db.rule(con, "benchmark_coverage")), labels, due=due)
     return len(frame), maps.payload_size(m)
 
 
@@ -383,7 +383,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             cluster.close()
 
     # --- the coverage page, function level, at each level of detail
-    from analytics import coverage_page as CP
+    from analytics import coverage as CP
 
     county = con.execute("SELECT code FROM areas WHERE level = 'county' ORDER BY code LIMIT 1").fetchone()[0]
     town = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
