@@ -20,8 +20,8 @@ from analytics import visits as V
 from auth.users import User
 from ingest.tables import load
 from store import db
-from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, new_db, on_postgres,
-                             run_concurrently, write_csv)
+from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, assert_tallies_recount, new_db,
+                             on_postgres, run_concurrently, write_csv)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -62,6 +62,7 @@ def assert_last_home_consistent(con) -> None:
     expected = con.execute("SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' "
                            "GROUP BY hid ORDER BY hid").fetchall()
     assert stored == expected
+    assert_tallies_recount(con)     # PostgreSQL: the grids' tallies follow (migration 0013)
 
 
 def snapshot(con) -> tuple:
@@ -395,12 +396,12 @@ def test_migrated_database_survives_a_crash(tmp_path, start):
 # ----------------------------------------------------------------------------- 6. the reports
 
 @pytest.fixture(scope="module")
-def reports_world(tmp_path_factory):
+def reports_world(tiny_template, tmp_path_factory):
     """The tiny world plus visits around the new year (every kind), read by the report tests."""
-    from tests import factories
+    from tests import stores
 
-    path = new_db(tmp_path_factory.mktemp("keys"))
-    con = factories.build(path)
+    path = stores.copy_db(tiny_template, tmp_path_factory.mktemp("keys"), "keys")
+    con = db.connect(path)
     for code, staff, day, kind in [
         ("H01", "S1", D(2025, 12, 20), "home"),       # H01's last home visit is 2026-11-22
         ("H04", "S2", D(2025, 12, 31), "home"),
@@ -415,6 +416,7 @@ def reports_world(tmp_path_factory):
     assert_last_home_consistent(con)
     yield con
     con.close()
+    stores.drop_db(path)
 
 
 RANGES = [
@@ -424,6 +426,8 @@ RANGES = [
     (D(2025, 12, 31), D(2026, 1, 1)),
     (D(2026, 11, 23), D(2026, 11, 23)),           # a single day
     (D(2024, 1, 1), D(2024, 12, 31)),             # no visits at all
+    (D(2026, 3, 1), D(2026, 12, 31)),             # from H09's last home visit on (PostgreSQL: whole month tallies)
+    (D(2026, 3, 2), D(2026, 12, 31)),             # from the day after it: its month's tally less H09
 ]
 KINDS = [("home",), ("home", "phone"), ("phone", "meeting", "reception"), ("home", "phone", "meeting", "reception")]
 
