@@ -19,6 +19,7 @@ from analytics import grids as G
 from analytics import household as HH
 from analytics import visits as V
 from auth import audit, users
+from i18n import t
 from ingest.tables import load
 from tests import factories as F
 
@@ -126,7 +127,8 @@ def test_scope_refusal_and_masking(world):
     member = users.get_user(con, "member")           # grid V21-W01
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "H01", member, today=TODAY)
-    assert e.value.reason == "outside" and "不在用户 member 的负责范围内" in str(e.value)
+    assert e.value.reason == "outside" and e.value.key == "household.error.outside_user"
+    assert e.value.text("en") == t("household.error.outside_user", "en", code="H01", name="member")
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "NOPE", member, today=TODAY)
     assert e.value.reason == "missing"
