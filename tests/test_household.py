@@ -19,7 +19,7 @@ from analytics import grids as G
 from analytics import household as HH
 from analytics import visits as V
 from auth import audit, users
-from i18n import t
+from i18n import Message, t
 from ingest.tables import load
 from tests import factories as F
 
@@ -177,9 +177,9 @@ def test_cli_prints_the_same_record_and_refuses_outside_scope(world, monkeypatch
     code, out, _ = run_cli("--db", str(path), "report", "household", "--code", "H01", "--format", "csv")
     assert code == 0 and out.startswith("\ufeffsection,date,item,detail,status,until,overdue,by")
     code, _, err = run_cli("--db", str(path), "--as", "member", "report", "household", "--code", "H01")
-    assert code == 1 and "household H01 is outside member's areas" in err
+    assert code == 1 and err.strip() == Message("household.error.outside_user", code="H01", name="member")
     code, _, err = run_cli("--db", str(path), "report", "household", "--code", "NOPE")
-    assert code == 1 and "no household with code NOPE" in err
+    assert code == 1 and err.strip() == Message("household.error.no_household", code="NOPE")
 
 
 # ----------------------------------------------------------------------------- the page

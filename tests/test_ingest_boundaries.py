@@ -159,8 +159,9 @@ def test_zip_bomb_refused(tiny, tmp_path):
             for _ in range(200):                       # 200 MB of zeros, about 200 kB packed
                 f.write(chunk)
     assert z.stat().st_size * ZIP_MAX_RATIO < 200 << 20
-    with pytest.raises(ImportFailed, match="zip bomb"):
+    with pytest.raises(ImportFailed) as e:
         import_boundaries(con, z, "grid")
+    assert e.value.key in ("ingest.error.zip_inflates", "ingest.error.zip_ratio")
 
 
 def test_not_a_zip_and_empty_zip(tiny, tmp_path):

@@ -52,8 +52,9 @@ def test_a_5kb_workbook_with_a_cell_at_xfd1048576_is_refused_before_reading(tmp_
     path = tmp_path / "far.xlsx"
     path.write_bytes(xlsx_bytes({"台账": [["户编号", "户主"], ["H1", "甲"]]}, far_cell="XFD1048576"))
     assert path.stat().st_size < 5 * 1024
-    with pytest.raises(ImportFailed, match="XFD1048576") as e:
+    with pytest.raises(ImportFailed) as e:
         read_table(path, SPECS["households"])
+    assert e.value.key == "ingest.error.sheet_range" and e.value.params["last"] == "XFD1048576"
     assert "\n" not in str(e.value)
 
 
@@ -84,8 +85,9 @@ def test_an_xlsx_whose_xml_inflates_hugely_is_refused(tmp_path):
             else:
                 dst.writestr(info, data)
     assert path.stat().st_size < 2 << 20
-    with pytest.raises(ImportFailed, match="512 MB|zip bomb"):
+    with pytest.raises(ImportFailed) as e:
         read_table(path, SPECS["households"])
+    assert e.value.key in ("ingest.error.zip_inflates", "ingest.error.zip_ratio")
 
 
 def test_a_zip_whose_members_lie_about_their_size_is_measured_for_real(tmp_path):
@@ -99,7 +101,7 @@ def test_a_zip_whose_members_lie_about_their_size_is_measured_for_real(tmp_path)
     path.write_bytes(bytes(raw))
     with pytest.raises(ImportFailed) as e:
         limits.check_zip(path, max_bytes=10 << 20)
-    assert "zip bomb" in str(e.value) or "damaged" in str(e.value)
+    assert e.value.key in ("ingest.error.zip_inflates", "ingest.error.zip_ratio", "ingest.error.zip_member")
 
 
 def test_a_csv_with_an_enormous_line_is_refused_without_reading_it_whole(tmp_path):
