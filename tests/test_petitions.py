@@ -258,17 +258,6 @@ def test_page_change_status(tiny, monkeypatch):
         c.close()
 
 
-def test_page_says_a_refusal_in_its_language(tiny, monkeypatch):
-    con, path = tiny
-    con.close()
-    at = signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/petitions.py", lang="en")
-    at.selectbox(key="pet_item").set_value("petition|P2")
-    at.selectbox(key="pet_new_status").set_value("closed")
-    at.date_input(key="pet_date").set_value(D(2026, 11, 20))
-    at.button(key=f"FormSubmitter:pet_change-{t('petitions_page.save', 'en')}").click().run()
-    assert [e.value for e in at.error] == [t("petition.error.close_without_reply", "en")]
-
-
 def test_page_for_an_office_user(tiny, monkeypatch):
     con, path = tiny
     con.close()
