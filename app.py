@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ui import common as C  # noqa: E402
-from ui import phone, session, warm  # noqa: E402
+from ui import phone, runlog, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
 from vocabulary.roles import ADMIN_ROLES, IMPORT_ROLES, OFFICE_ROLES, SURVEY_ROLES  # noqa: E402
 
@@ -151,6 +151,7 @@ def main() -> None:
     if u is None and (u := session.restore(C.con())) is not None:     # a reload within the idle window
         start_session(u)
     if u is None or not session_alive() or not session.still_valid(C.con()):
+        runlog.page("login")
         login = st.Page(login_page, title=t("login.title"), icon=":material/login:")
         st.navigation([login, *session.stand_ins({""}, login_page, t("login.title"))]).run()
         return
@@ -161,6 +162,7 @@ def main() -> None:
     known = {p.url_path for p in pages} | {""}
     all_pages = {Path(f).stem: key for f, key, _, _ in PAGES}
     nav = st.navigation(pages + session.stand_ins(known, session.unknown_page(all_pages), t("app.title")))
+    runlog.page(nav.url_path or Path(home).stem)
     with st.sidebar:
         st.caption(t("app.logged_in_as", name=u.name, role=t(f"role.{u.role}")))
         if st.button(t("app.logout"), key="logout"):
@@ -182,7 +184,8 @@ def run_safely() -> None:
     """The one error boundary, around everything (sidebar and login included): a sentence, never
     a traceback. Streamlit's own control flow (rerun, stop) passes through: it is not an Exception."""
     try:
-        main()
+        with runlog.timed():           # $LIANXIN_RUN_LOG: the load benchmark's server-side times
+            main()
     except C.db.StoreError as e:     # the database cannot be used: what to check, never a traceback
         log.warning("store error: %s", e)
         st.error(t("app.store_error", message=str(e)))

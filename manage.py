@@ -161,6 +161,10 @@ def build_parser() -> Parser:
     be.add_argument("--stagger", type=float, default=1.5, help="--load: seconds between session starts (default 1.5)")
     be.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
                     help="--load: N app processes on a throwaway PostgreSQL with a copy of the data (0: DuckDB)")
+    be.add_argument("--client-nice", dest="client_nice", type=int, default=19,
+                    help="--load: the browsers' niceness, so they use what the server leaves (default 19; 0: as they come)")
+    be.add_argument("--no-warm-up", dest="warm", action="store_false",
+                    help="--load: measure from the server's start (default: warm every process up first)")
     be.add_argument("--label", default="", help="--load: a name for the run")
     be.add_argument("--json", dest="json_path", help="--load: also write the report as JSON")
 

@@ -229,7 +229,7 @@ def deadline_notice(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lang: s
     """The calendar notice for a work list whose deadlines run into a weekends-only year, else None."""
     years: set[int] = set()
     for c in ("received_on", "reply_due"):
-        years |= {d.year for d in frame[c] if isinstance(d, dt.date)}
+        years |= {int(y) for y in pd.to_datetime(frame[c], errors="coerce").dt.year.dropna().unique()}
     return calendar.calendar_notice(con, years, lang) if years else None
 
 

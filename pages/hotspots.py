@@ -228,7 +228,7 @@ def _petition_table(df: pd.DataFrame, overdue_mask: pd.Series | None = None, key
     show["level_reached"] = [_level_reached_label(v) for v in show["level_reached"]]
     cols = ["id", "received_on", "category", "channel", "people", "status", "replied_on", "closed_on"]
     if overdue_mask is not None:
-        show["overdue"] = [t("value.true") if v else t("value.false") for v in overdue_mask.reindex(show.index).fillna(False)]
+        show["overdue"] = C.t_each("value.{}", overdue_mask.reindex(show.index).fillna(False).astype(bool))
         cols.append("overdue")
     cols += ["level_reached", "village_name", "grid_name", "household_code"]
     show = show[cols].copy()
@@ -317,7 +317,7 @@ def main() -> None:
 
     with st.spinner(t("progress.working"), show_time=True):
         pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
-        od = H.overdue(con, pets, today)
+        od = shared.call(con, H.overdue, pets, today)
         level_col = "village_code" if level == "village" else "grid_code"
         overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
         rdays = H.repeat_days(con)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics import calendar, monthly, petitions
+from analytics.export import to_csv_bytes
 from analytics.reports import county_wide
 from i18n import PCT_FORMAT, fmt_int, fmt_month, fmt_pct
 from store import db
@@ -71,6 +73,21 @@ statuses = f1.multiselect(t("petitions_page.filter_status"), list(petitions.STAT
 kinds = f2.multiselect(t("petitions_page.filter_kind"), ["petition", "visit_issue"], default=["petition", "visit_issue"],
                        format_func=lambda x: t(f"petitions_page.kind.{x}"), key="pet_kind")
 shown = work[work["status"].isin(statuses) & work["kind"].isin(kinds)]
+cols = ["kind", "id", "received_on", "township_name", "village_name", "category", "people", "status",
+        "reply_due", "close_due", "overdue", "days_overdue", "text"]
+labels = {k: col_label(k) for k in cols}
+labels["overdue"] = t("petitions_page.col.overdue_flag")
+
+
+def _worded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The work list's columns as the table and its download show them."""
+    out = frame[cols].copy()
+    out["kind"] = C.t_each("petitions_page.kind.{}", out["kind"])
+    out["status"] = C.t_each("status.{}", out["status"])
+    out["overdue"] = np.where(out["overdue"].to_numpy(bool), t("value.true"), "")
+    return out
+
+
 if shown.empty:
     st.info(t("petitions_page.empty_worklist"))
 else:
@@ -78,14 +95,16 @@ else:
     st.caption(t("petitions_page.overdue_count",
                  petitions=fmt_int(int((late["kind"] == "petition").sum()), lang),
                  issues=fmt_int(int((late["kind"] == "visit_issue").sum()), lang)))
-    cols = ["kind", "id", "received_on", "township_name", "village_name", "category", "people", "status",
-            "reply_due", "close_due", "overdue", "days_overdue", "text"]
-    table = shown[cols].copy()
-    table["kind"] = [t(f"petitions_page.kind.{k}") for k in table["kind"]]
-    table["status"] = [t(f"status.{x}") for x in table["status"]]
-    table["overdue"] = [t("value.true") if v else "" for v in table["overdue"]]
-    labels = {k: col_label(k) for k in cols}
-    labels["overdue"] = t("petitions_page.col.overdue_flag")
+    if len(shown) > C.TABLE_ROWS:
+        # a county's list holds tens of thousands of items: the table shows the most urgent (the list is
+        # ordered overdue first), the whole selection is one download away
+        st.caption(t("petitions_page.worklist_cut", n=fmt_int(len(shown), lang), k=fmt_int(C.TABLE_ROWS, lang)))
+        downloads.button(t("petitions_page.worklist_download"),
+                         lambda full=shown: to_csv_bytes(_worded(full), labels), file_name=f"待办清单-{today:%Y%m%d}.csv",
+                         mime="text/csv", key="pet_worklist_download",
+                         audit=(area.code, f"petitions worklist ({len(shown)} rows)"))
+        shown = shown.head(C.TABLE_ROWS)
+    table = _worded(shown)
     event = st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch", placeholder="—",
                          column_config={labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
                                         labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -105,10 +124,12 @@ with left:
     if open_items.empty:
         st.info(t("petitions_page.nothing_open"))
     else:
+        open_items = C.few(open_items, "id", "pet_item_find")
         keys = [f"{k}|{i}" for k, i in zip(open_items["kind"], open_items["id"])]
-        names = {f"{k}|{i}": f"{t(f'petitions_page.kind.{k}')} {i} · {st_}"
-                 for k, i, st_ in zip(open_items["kind"], open_items["id"],
-                                      [t(f"status.{x}") for x in open_items["status"]])}
+        names = {f"{k}|{i}": f"{kind_} {i} · {st_}"
+                 for k, i, kind_, st_ in zip(open_items["kind"], open_items["id"],
+                                             C.t_each("petitions_page.kind.{}", open_items["kind"]),
+                                             C.t_each("status.{}", open_items["status"]))}
         with st.form("pet_change"):
             item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
             new_status = st.selectbox(t("petitions_page.new_status"), ["in_progress", "replied", "closed"],
@@ -139,13 +160,14 @@ with right:
     st.subheader(t("petitions_page.attach"))
     st.caption(t("petitions_page.attach_hint"))
     pets = work[(work["kind"] == "petition")]
-    pets = pd.concat([pets[~pets["located"]], pets[pets["located"]]])
+    pets = pets.iloc[np.argsort(pets["located"].to_numpy(bool), kind="stable")]     # unlocated first
     if pets.empty:
         st.info(t("petitions_page.no_petitions"))
     else:
         how = st.radio(t("petitions_page.attach_how"), ["household", "point", "village"], horizontal=True,
                        format_func=lambda x: t(f"petitions_page.attach.{x}"), key="pet_attach_how")
         villages = db.df(c, "area_households", level="village", scope=scope)
+        pets = C.few(pets, "id", "pet_attach_find")
         with st.form("pet_attach"):
             located = dict(zip(pets["id"], pets["located"]))
             pid = st.selectbox(t("petitions_page.attach_petition"), pets["id"].tolist(), key="pet_attach_id",

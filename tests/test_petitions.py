@@ -237,6 +237,34 @@ def test_page_worklist_and_figures(tiny, monkeypatch):
     assert figs["编码"].tolist() == [T1, T2] and figs["信访受理"].tolist() == [2, 1]
 
 
+def test_page_lists_the_most_urgent_rows_and_finds_the_others(tiny, monkeypatch):
+    """A county's list holds tens of thousands of items: the table and the pickers show the first
+    TABLE_ROWS (overdue first), the whole list is a download, and any item is found by its number."""
+    from ui import common as C
+
+    con, path = tiny
+    con.close()
+    monkeypatch.setattr(C, "TABLE_ROWS", 2)
+    at = _page(monkeypatch, path)
+    assert not at.exception
+    assert at.dataframe[0].value["编号"].tolist() == ["P2", "P4"]          # the 2 most urgent of 3
+    assert any("清单共 3 条" in c.value for c in at.caption)
+    assert at.get("download_button")                                      # the whole list
+    assert [o.split(" ")[1] for o in at.selectbox(key="pet_item").options] == ["P2", "P4"]
+    at.text_input(key="pet_item_find").input("P3").run()
+    assert [o.split(" ")[1] for o in at.selectbox(key="pet_item").options] == ["P3"]
+    at.selectbox(key="pet_item").set_value("petition|P3")                # P3 is replied: close it
+    at.selectbox(key="pet_new_status").set_value("closed")
+    at.date_input(key="pet_date").set_value(D(2026, 11, 20))
+    at.button(key="FormSubmitter:pet_change-保存").click().run()
+    assert not at.error and not at.exception, [e.value for e in at.error]
+    c = db.connect(path)
+    try:
+        assert c.execute("SELECT status FROM petitions WHERE id='P3'").fetchone() == ("closed",)
+    finally:
+        c.close()
+
+
 def test_page_change_status(tiny, monkeypatch):
     con, path = tiny
     con.close()

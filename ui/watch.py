@@ -68,7 +68,7 @@ def tab(stamp: str, scope: list[str] | None, today: dt.date) -> None:
     else:
         p = wl.petitions.copy()
         p["received_on"] = [fmt_date(d, lang) for d in p["received_on"]]
-        p["status"] = [t(f"status.{s}") for s in p["status"]]
+        p["status"] = C.t_each("status.{}", p["status"])
         p["reasons"] = [E.reason_text(x, lang) for x in p["reasons"]]
         cols = ["score", "id", "received_on", "village_name", "township_name", "category", "people", "status", "reasons"]
         st.dataframe(p[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.petitions",
@@ -79,7 +79,7 @@ def tab(stamp: str, scope: list[str] | None, today: dt.date) -> None:
         st.success(t("watch.empty_villages"))
     else:
         v = wl.villages.copy()
-        v["pattern"] = [t(f"hotspots_page.pattern.{x}") for x in v["pattern"]]
+        v["pattern"] = C.t_each("hotspots_page.pattern.{}", v["pattern"])
         v["reasons"] = [E.reason_text(x, lang) for x in v["reasons"]]
         cols = ["score", "name", "township_name", "pattern", "petitions_listed", "reasons"]
         st.dataframe(v[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.villages",
@@ -97,9 +97,9 @@ def tab(stamp: str, scope: list[str] | None, today: dt.date) -> None:
             h = hr.rows.copy()
             for c in ("escalated_on", "checked_on"):
                 h[c] = [fmt_date(d, lang) for d in h[c]]
-            h["level_reached"] = [t(f"hotspots_page.level_reached.{x}") for x in h["level_reached"]]
+            h["level_reached"] = C.t_each("hotspots_page.level_reached.{}", h["level_reached"])
             for c in ("listed", "village_listed", "hit"):
-                h[c] = [t("value.true") if x else t("value.false") for x in h[c]]
+                h[c] = C.t_each("value.{}", h[c].astype(bool))
             cols = ["id", "escalated_on", "level_reached", "checked_on", "village_name", "score", "listed",
                     "village_listed", "hit"]
             st.dataframe(h[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.hits")

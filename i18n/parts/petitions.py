@@ -9,6 +9,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.period": ("{start} 至 {end} 受理的信访件和走访问题，状态截至今天",
                               "Petitions and visit follow-ups received {start} to {end}, in their state today"),
     "petitions_page.worklist": ("待办清单（逾期在前）", "Work list (overdue first)"),
+    "petitions_page.worklist_cut": ("清单共 {n} 条，表中列出最紧急的 {k} 条；用上面的筛选缩小范围，或下载完整清单",
+                                    "The list holds {n} items; the table shows the {k} most urgent. Narrow it with "
+                                    "the filters above, or download the whole list"),
+    "petitions_page.worklist_download": ("下载完整待办清单（CSV）", "Download the whole work list (CSV)"),
+    "picker.find": ("按编号查找", "Find by number"),
+    "picker.cut": ("共 {n} 项，列出前 {k} 项；输入编号查找其他", "{n} items, the first {k} listed; type a number to find another"),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
     "petitions_page.overdue_count": ("清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，截至今天）",

@@ -43,5 +43,14 @@ def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
     assert len(r["load_average_start"]) == 3 and r["server"].startswith("DuckDB")
     text = load.table(r)
     assert "| coverage |" in text and "sessions signed in: 2 of 2" in text and "0 lost" in text
+    # warmed up before the run (not counted), browsers below the server's priority
+    assert r["warm_up_s"] > 0 and r["client_nice"] == 19 and "warmed up" in text
+    # the server's own run log (ui/runlog.py): the sign-in's login run, the pages the sessions opened
+    runs = r["server_runs"]
+    assert {"login", "coverage", "weekly"} <= set(runs), runs
+    assert all(x["runs"] >= 1 and x["p95_ms"] >= x["median_ms"] > 0 for x in runs.values())
+    assert "| coverage |" in text.split("server side")[1]
+    assert 0 < r["machine_busy_share"] <= 1
+    assert [v["page"] for v in r["timeline"]].count("coverage") == 4
     json.dumps(r)                                         # JSON-ready
     assert dbp.read_bytes() == before                     # the benchmark ran on a copy

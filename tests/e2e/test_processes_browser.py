@@ -5,11 +5,13 @@ command line imports while they run. Screenshots: test-output/e2e/processes-*.pn
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -52,7 +54,8 @@ def served(tmp_path_factory):
         if "http://" not in (folder / "serve.log").read_text():
             os.killpg(proc.pid, signal.SIGTERM)
             pytest.fail("serve.sh did not start: " + (folder / "serve.log").read_text()[-2000:])
-    yield (f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"], url)
+    yield (f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"], url,
+           folder / "serve.log")
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(30)
@@ -78,7 +81,7 @@ def _member_week(browser, base: str, shot: str) -> str:
 
 
 def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served, tmp_path):
-    nginx, processes, url = served
+    nginx, processes, url, _ = served
     OUT.mkdir(parents=True, exist_ok=True)
     # S3 (member, grid 丙村 W01) has no home visit in 2026-W47 yet
     for i, base in enumerate(processes):
@@ -113,3 +116,37 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
         body = _member_week(browser, base, f"processes-after-{i}.png")
         assert "2 / 3 天" in body, body[:2000]
         assert "Traceback" not in body
+
+
+def _answered_by(serve_log: Path, path: str) -> list[str]:
+    """The app processes (host:port) nginx sent the requests for ``path`` to, in order (its access log)."""
+    run = re.search(r"logs in (\S+);", serve_log.read_text()).group(1)
+    lines = (Path(run) / "access.log").read_text().splitlines()
+    return [line.rsplit(" ", 1)[-1] for line in lines if f"GET {path}" in line]
+
+
+def test_browsers_behind_one_address_spread_over_the_processes_and_each_keeps_its_own(served):
+    """Sticky by a cookie nginx sets, not by address: 24 new browsers from one address (an office
+    behind one NAT) use both processes; a browser that has its cookie always comes back to one."""
+    nginx, processes, _, serve_log = served
+    ports = {p.rsplit(":", 1)[1] for p in processes}
+    cookies = []
+    for i in range(24):
+        with urllib.request.urlopen(f"{nginx}/_stcore/health?new={i}", timeout=30) as r:
+            assert r.status == 200
+            cookie = [c for c in r.headers.get_all("Set-Cookie") or [] if c.startswith("lianxin_backend=")]
+        assert len(cookie) == 1 and "HttpOnly" in cookie[0]
+        cookies.append(cookie[0].split(";", 1)[0])
+    deadline = time.time() + 30
+    while len(firsts := _answered_by(serve_log, "/_stcore/health?new=")) < 24 and time.time() < deadline:
+        time.sleep(0.2)
+    assert {a.rsplit(":", 1)[1] for a in firsts} == ports          # 2^-23 to fail by chance
+    for j in range(6):
+        req = urllib.request.Request(f"{nginx}/_stcore/health?again={j}", headers={"Cookie": cookies[0]})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert r.status == 200                                    # the browser keeps its id
+            assert not any(c.startswith("lianxin_backend=") for c in r.headers.get_all("Set-Cookie") or [])
+    deadline = time.time() + 30           # nginx writes a request's log line once it has answered it
+    while len(again := _answered_by(serve_log, "/_stcore/health?again=")) < 6 and time.time() < deadline:
+        time.sleep(0.2)
+    assert len(again) == 6 and set(again) == {firsts[0]}

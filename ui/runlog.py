@@ -1,0 +1,42 @@
+"""Each script run's page and duration, written by the app when ``$LIANXIN_RUN_LOG`` names a file.
+
+The load benchmark (bench/load.py) sets it on the server it starts: the browser-side times it
+measures include the browsers' own work (on one machine with the server), these are the server's
+alone — from the start of app.py's run to its end, per page. A fragment's rerun (a map click on
+the coverage page) does not run app.py and is not written. Unset (the default), nothing is written.
+Lines are JSON: ``{"at": unix time, "page": url path, "ms": wall ms, "cpu_ms": the script thread's
+CPU ms}`` (DuckDB's own worker threads are not in ``cpu_ms``: read it as a lower bound).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+_lock = threading.Lock()
+_page = threading.local()
+
+
+def page(name: str) -> None:
+    """Name the page this run draws (``login``, ``coverage``…); called once the navigation knows it."""
+    _page.name = name
+
+
+@contextmanager
+def timed() -> Iterator[None]:
+    """Around one script run: write its page and duration to ``$LIANXIN_RUN_LOG`` when set."""
+    path = os.environ.get("LIANXIN_RUN_LOG")
+    _page.name = "?"
+    wall, cpu = time.perf_counter(), time.thread_time()
+    try:
+        yield
+    finally:
+        if path:
+            line = json.dumps({"at": round(time.time(), 3), "page": _page.name,
+                               "ms": round((time.perf_counter() - wall) * 1000, 1),
+                               "cpu_ms": round((time.thread_time() - cpu) * 1000, 1)})
+            with _lock, open(path, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
