@@ -9,7 +9,7 @@ Nothing here imports Streamlit: the page caches and draws, this module computes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import duckdb
 import geopandas as gpd
@@ -17,18 +17,12 @@ import numpy as np
 import pandas as pd
 
 from analytics import reports
-from gis.palette import NO_DATA_COLOR, POINT_ATTENTION_COLOR
 from store import db
 from vocabulary.areas import child_level
-
-if TYPE_CHECKING:  # gis.maps draws (it imports streamlit): imported where a map is built
-    from gis import maps
 
 #: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
 #: Never send more polygons than this to the browser.
 MAX_POLYGONS = 3000
-#: Household points drawn on the map (the oldest-due first); the list and exports hold all.
-MAX_POINTS = 500
 #: Rows of the due list shown on the page (exports hold all).
 MAX_LIST_ROWS = 5000
 TREND_MONTHS = 12
@@ -216,85 +210,6 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     g["visited_text"] = [fmt_int(v, lang) for v in g["visited"]]
     g["coverage_text"] = [fmt_pct(v, lang) for v in g["coverage"]]
     return g.reset_index(drop=True)
-
-
-def coverage_classes(benchmark: float) -> maps.Classes:
-    """The coverage classes for ``benchmark`` (rule ``benchmark_coverage``): :func:`gis.maps.coverage_classes`.
-
-    The one definition is in gis.maps (every map shares it); the coverage page asks for it here.
-
-    Raises
-    ------
-    ValueError
-        When ``benchmark`` is not in (0, 1].
-    """
-    from gis import maps
-
-    return maps.coverage_classes(benchmark)
-
-
-def legend_items(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, str]]:
-    """(colour, label) pairs for the legend, in the page's language, grey "no households" last."""
-    from i18n import t
-
-    def fmt_pct(v: float, lang: str) -> str:  # legend breaks: "97.8 %", "50 %"
-        s = f"{v * 100:.1f}".removesuffix(".0")
-        return f"{s} %" if lang == "zh" else f"{s}%"
-
-    items: list[tuple[str, str]] = []
-    n = len(classes.colors)
-    for i, color in enumerate(classes.colors):
-        lo, hi = classes.bins[i], classes.bins[i + 1]
-        if i == n - 1:
-            label = t("legend.benchmark", lang, value=fmt_pct(lo, lang))
-        elif i == 0:
-            label = t("legend.below", lang, value=fmt_pct(hi, lang))
-        else:
-            label = t("legend.range", lang, low=fmt_pct(lo, lang), high=fmt_pct(hi, lang))
-        items.append((color, label))
-    items.reverse()  # best on top, as people read a legend
-    items.append((NO_DATA_COLOR, t("legend.no_data", lang)))
-    return items
-
-
-def build_map(frame: gpd.GeoDataFrame, classes: maps.Classes, labels: Mapping[str, str],
-              due: pd.DataFrame | None = None, lang: str = "zh", tiles: str | None = None,
-              legend_title: str = "入户覆盖率", points_name: str | None = None):
-    """The folium map: the choropleth of ``frame`` (from :func:`map_frame`) and the due households' points.
-
-    ``labels`` maps ``name, households, visited, coverage, household_code, head_name, last_visit,
-    days_since, tags`` to the tooltip captions. Every text is HTML-escaped by gis.maps.
-    """
-    from gis import maps
-    from i18n import fmt_date, t
-
-    bounds = frame.total_bounds if len(frame) else None
-    m = maps.base_map(bounds=bounds, tiles=tiles)
-    if len(frame):
-        maps.choropleth_layer(
-            m, frame, "coverage", classes.bins, classes.colors,
-            fields=["name", "households_text", "visited_text", "coverage"],
-            aliases=[labels["name"], labels["households"], labels["visited"], labels["coverage"]],
-            label_fn=lambda v: _pct(v, lang), key="code", no_data_color=NO_DATA_COLOR,
-            no_data_label=t("legend.no_data", lang), name=legend_title,
-        )
-    if due is not None and len(due):
-        pts = due.dropna(subset=["lon", "lat"]).head(MAX_POINTS).copy()
-        if len(pts):
-            pts["last_visit_text"] = [t("value.never", lang) if pd.isna(d) else fmt_date(pd.Timestamp(d).date())
-                                      for d in pts["last_visit"]]
-            fields = ["head_name", "household_code", "last_visit_text", "tags"]
-            aliases = [labels["head_name"], labels["household_code"], labels["last_visit"], labels["tags"]]
-            maps.point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,
-                             cluster=False, color=POINT_ATTENTION_COLOR, radius=4, name=points_name)
-    maps.add_legend(m, legend_title, legend_items(classes, lang))
-    return m
-
-
-def _pct(v: float, lang: str) -> str:
-    from i18n import fmt_pct
-
-    return fmt_pct(v, lang)
 
 
 def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date,

@@ -21,7 +21,6 @@ import pandas as pd
 from scipy.stats import norm
 
 from analytics import reports
-from gis.palette import PATTERN_COLORS, RATE_COLORS  # noqa: F401  (re-exported: H.PATTERN_COLORS)
 from store import db
 from vocabulary.petitions import ESCALATED_LEVELS  # noqa: F401  (re-exported)
 
@@ -33,8 +32,6 @@ PATTERN_NAMES = ("new", "consecutive", "intensifying", "persistent", "diminishin
 PATTERNS = tuple(f"{p}_hot" for p in PATTERN_NAMES) + tuple(f"{p}_cold" for p in PATTERN_NAMES) + ("none",)
 
 #: Levels a petition can reach above the county: escalated petitions.
-
-#: Sequential colours (ColorBrewer YlOrRd) for petitions per 1,000 households.
 
 
 def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,
@@ -408,26 +405,37 @@ def hottest_list(hot: pd.DataFrame, min_count: int, classes: pd.DataFrame | None
     return df
 
 
-def rate_classes(values: Sequence[float], k: int = 5) -> tuple[list[float], list[str]]:
+def rate_breaks(values: Sequence[float], k: int = 5) -> list[float]:
     """Class breaks for petitions per 1,000 households: 0 on its own, the rest by quantiles.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Petitions per 1,000 households of the areas on the map; NaN and None are left out.
+    k : int, default 5
+        At most this many classes.
 
     Returns
     -------
-    (bins, colors) for ``gis.maps.choropleth_layer`` — at most ``k`` classes, increasing breaks.
+    list of float
+        Increasing breaks, one more than the classes (at most ``k``): ``[0, 1e-9, …, top + 1e-9]``,
+        so class 0 holds the areas without petitions. The map colours them
+        (:func:`gis.maps.rate_classes`).
 
     Examples
     --------
-    >>> rate_classes([0, 0, 10, 20, 30, 40])[0][0]
-    0.0
+    >>> rate_breaks([0, 0, 10, 20, 30, 40])
+    [0.0, 1e-09, 17.5, 25.0, 32.5, 40.000000001]
+    >>> rate_breaks([0, 0])
+    [0.0, 1e-09, 1.0]
     """
     v = np.asarray(pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"), dtype=float)
     v = v[np.isfinite(v)]
     pos = v[v > 0]
-    top = float(pos.max()) if len(pos) else 1.0
     if len(pos) == 0:
-        return [0.0, 1e-9, 1.0], RATE_COLORS[:2]
+        return [0.0, 1e-9, 1.0]
+    top = float(pos.max())
     qs = np.unique(np.round(np.quantile(pos, np.linspace(0, 1, k))[1:-1], 2))
     breaks = sorted({0.0, 1e-9} | {float(q) for q in qs if 1e-9 < q < top})
     breaks.append(top + 1e-9)
-    colors = RATE_COLORS[: len(breaks) - 1]
-    return breaks, colors
+    return breaks

@@ -35,7 +35,6 @@ import pandas as pd
 
 from analytics import reports
 from analytics.reports import ReportError, Scope
-from gis.palette import SHORTFALL_COLORS
 from store import db
 
 PACE_COLUMNS = ["code", "name", "households", "visited", "coverage", "pace_per_week", "projected_visited",
@@ -288,20 +287,9 @@ def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, mad
                     round(float((rows["forecast_reaches"] == rows["actual_reaches"]).mean()), 4))
 
 
-# ----------------------------------------------------------------------------- map classes
+# ----------------------------------------------------------------------------- shortfall classes
 
-#: Projected shortfall classes (coverage points below the benchmark): on track, then ColorBrewer
-#: YlOrRd for growing shortfalls. Upper breaks in points: 2, 5, 10, 20, beyond.
-SHORTFALL_BINS = [0.0, 1e-9, 0.02, 0.05, 0.10, 0.20, 1.0 + 1e-9]
-
-
-def shortfall_classes() -> tuple[list[float], list[str]]:
-    """(bins, colours) of the projected-shortfall map: class 0 is "reaches the benchmark".
-
-    Examples
-    --------
-    >>> bins, colors = shortfall_classes()
-    >>> len(bins) == len(colors) + 1, colors == SHORTFALL_COLORS    # green first (gis.palette)
-    (True, True)
-    """
-    return list(SHORTFALL_BINS), list(SHORTFALL_COLORS)
+#: Projected shortfall classes (coverage ratio points below the benchmark), for the map: class 0
+#: "reaches the benchmark" (a shortfall of 0), then upper breaks of 2, 5, 10 and 20 points, then
+#: beyond. The map colours them (gis.maps.shortfall_classes, gis.palette.SHORTFALL_COLORS).
+SHORTFALL_BINS = (0.0, 1e-9, 0.02, 0.05, 0.10, 0.20, 1.0 + 1e-9)

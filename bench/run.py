@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bench import data
-from ui.geo import load_simplified
+from gis.maps import load_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -179,7 +179,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
     frame = CP.map_frame(geoms[level], rows)
     labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "days_since", "tags")}
-    m = CP.build_map(frame, maps.coverage_classes(db.rule(con, "benchmark_coverage")), labels, due=due)
+    m = maps.coverage_map(frame, maps.coverage_classes(db.rule(con, "benchmark_coverage")), labels, due=due)
     return len(frame), maps.payload_size(m)
 
 

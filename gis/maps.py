@@ -10,15 +10,18 @@ Everything user-supplied (names, addresses, notes) is HTML-escaped before it
 goes into GeoJSON properties, tooltips or popups: folium writes tooltip values
 into ``innerHTML`` unescaped.
 
-Colours are fixed here so they mean the same everywhere: coverage on a
+Colours come from :mod:`gis.palette` so they mean the same everywhere: coverage on a
 sequential scale with the benchmark (rule ``benchmark_coverage``) as a class
 break (:func:`coverage_classes`), Gi* hot/cold spots on the customary red-blue
 diverging scale (:func:`gi_classes`), and grey (:data:`NO_DATA_COLOR`) for
-"no data".  Legends are Chinese because callers pass their labels in.
+"no data".  Every word on a map (tooltip captions, legend labels) is the caller's:
+this module builds the map's HTML and knows no screen — ``ui.maps`` words the legends
+and draws the map in Streamlit (``ui.maps.render``).
 
 Typical page::
 
     from gis import maps
+    from ui.maps import render
 
     m = maps.base_map(bounds=gdf.total_bounds, tiles="none")
     cls = maps.coverage_classes(db.rule(con, "benchmark_coverage"))
@@ -26,7 +29,7 @@ Typical page::
                           fields=["name", "coverage"], aliases=["网格", "覆盖率"],
                           label_fn=lambda v: f"{v:.1%}")
     maps.add_legend(m, "入户覆盖率", list(zip(cls.colors, cls.labels)))
-    clicked = maps.render(m, key="coverage_map", returned_objects=["last_active_drawing"])
+    clicked = render(m, key="coverage_map", returned_objects=["last_active_drawing"])
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import html
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -48,12 +51,17 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from gis import datum
-from gis.palette import COVERAGE_COLORS, GI_COLORS, NO_DATA_COLOR  # the colours (re-exported)
+from gis.palette import (  # GI_COLORS and NO_DATA_COLOR are re-exported
+    COVERAGE_COLORS, GI_COLORS, NO_DATA_COLOR, POINT_ATTENTION_COLOR, RATE_COLORS, SHORTFALL_COLORS,
+)
 
 __all__ = [
     "GI_COLORS",
     "NO_DATA_COLOR",
+    "MAP_TOLERANCE",
+    "MAX_POINTS",
     "STATIC_DIR",
+    "STATIC_URL",
     "TILES",
     "Classes",
     "Legend",
@@ -63,22 +71,28 @@ __all__ = [
     "choropleth_layer",
     "classify",
     "coverage_classes",
+    "coverage_map",
     "escape_value",
     "gi_classes",
     "heat_layer",
     "legend_html",
+    "load_simplified",
     "payload_size",
     "point_layer",
-    "render",
+    "rate_classes",
     "shift_for_tiles",
+    "shortfall_classes",
     "simplify_for_map",
-    "static_url_prefix",
     "use_local_assets",
     "walk_layer",
 ]
 
 #: Folder that Streamlit serves at ``/app/static`` (next to app.py).
 STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+
+#: URL of :data:`STATIC_DIR` when the app runs at the server's root (``ui.maps`` passes another
+#: one when Streamlit runs under ``server.baseUrlPath``).
+STATIC_URL = "/app/static"
 
 #: Tile choices understood by :func:`base_map`.
 TILES: tuple[str, ...] = ("none", "osm", "tianditu", "amap")
@@ -137,40 +151,21 @@ class Classes(NamedTuple):
 # assets
 
 
-def static_url_prefix() -> str:
-    """URL under which ``static/`` is served, honouring ``server.baseUrlPath``.
-
-    Returns
-    -------
-    str
-        ``"/app/static"``, or ``"/<base>/app/static"`` when Streamlit runs
-        under a base URL path.  Absolute, so it also resolves inside the
-        streamlit-folium component iframe (same origin, different path).
-    """
-    base = ""
-    try:  # streamlit may not be importable/configured (CLI, tests)
-        from streamlit import config as st_config
-
-        base = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
-    except Exception:  # pragma: no cover - defensive
-        base = ""
-    return f"/{base}/app/static" if base else "/app/static"
-
-
 def asset_urls(prefix: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Local URLs of the vendored JS and CSS files.
 
     Parameters
     ----------
     prefix : str, optional
-        URL of the static root; default :func:`static_url_prefix`.
+        URL of the static root; default :data:`STATIC_URL` (the page passes its own when
+        Streamlit runs under a base URL path: ``ui.maps.static_url_prefix``).
 
     Returns
     -------
     tuple of dict
         ``(js, css)``: name -> URL.
     """
-    p = (prefix if prefix is not None else static_url_prefix()).rstrip("/")
+    p = (prefix if prefix is not None else STATIC_URL).rstrip("/")
     return (
         {k: f"{p}/{v}" for k, v in _JS_FILES.items()},
         {k: f"{p}/{v}" for k, v in _CSS_FILES.items()},
@@ -193,21 +188,26 @@ def _map_assets(prefix: str | None = None) -> tuple[list[tuple[str, str]], list[
     return map_js, map_css
 
 
-def use_local_assets(prefix: str | None = None) -> None:
+def use_local_assets(prefix: str | None = None, m: folium.Map | None = None) -> None:
     """Point folium's Map and plugins at the vendored files, never a CDN.
 
     Sets the class attributes ``default_js`` / ``default_css`` of
     :class:`folium.Map`, :class:`folium.plugins.HeatMap` and
-    :class:`folium.plugins.MarkerCluster`.  Idempotent and offline; called by
-    :func:`base_map` and :func:`render`.
+    :class:`folium.plugins.MarkerCluster`, and those of the map ``m``.  Idempotent
+    and offline; called by :func:`base_map` and, with the server's prefix, by
+    ``ui.maps.render`` just before a map is drawn.
 
     Parameters
     ----------
     prefix : str, optional
-        URL of the static root; default :func:`static_url_prefix`.
+        URL of the static root; default :data:`STATIC_URL`.
+    m : folium.Map, optional
+        A map already built, whose own asset list is set too.
     """
     js, css = asset_urls(prefix)
     map_js, map_css = _map_assets(prefix)
+    if m is not None:
+        m.default_js, m.default_css = map_js, map_css
     folium.Map.default_js = map_js
     folium.Map.default_css = map_css
     folium.plugins.HeatMap.default_js = [("leaflet-heat.js", js["leaflet_heat"])]
@@ -449,6 +449,71 @@ def gi_classes() -> Classes:
     )
 
 
+def rate_classes(breaks: Sequence[float]) -> Classes:
+    """Classes of petitions per 1,000 households on the sequential YlOrRd scale.
+
+    Parameters
+    ----------
+    breaks : sequence of float
+        Increasing breaks, one more than the classes (at most 5, the colours of
+        :data:`gis.palette.RATE_COLORS`), from ``analytics.hotspots_page.rate_breaks``; class 0
+        is "no petitions".
+
+    Returns
+    -------
+    Classes
+        ``colors`` the first ``len(breaks) - 1`` of :data:`gis.palette.RATE_COLORS` (light = few);
+        ``labels`` "0", then "lo – hi" with one decimal.
+
+    Raises
+    ------
+    ValueError
+        When there are more classes than colours, or none.
+
+    Examples
+    --------
+    >>> rate_classes([0.0, 1e-9, 17.5, 40.0]).labels
+    ['0', '0.0 – 17.5', '17.5 – 40.0']
+    """
+    bins = [float(b) for b in breaks]
+    if not 2 <= len(bins) <= len(RATE_COLORS) + 1:
+        raise ValueError(f"Give 2 to {len(RATE_COLORS) + 1} rate breaks, not {len(bins)}.")
+    labels = ["0"] + [f"{max(lo, 0.0):.1f} – {hi:.1f}" for lo, hi in zip(bins[1:-1], bins[2:])]
+    return Classes(bins, RATE_COLORS[: len(bins) - 1], labels[: len(bins) - 1])
+
+
+def shortfall_classes(breaks: Sequence[float]) -> Classes:
+    """Classes of the projected coverage shortfall: green for "on course", then ever redder.
+
+    Parameters
+    ----------
+    breaks : sequence of float
+        ``analytics.pace.SHORTFALL_BINS`` (ratio points below the benchmark; class 0 is "reaches
+        the benchmark").
+
+    Returns
+    -------
+    Classes
+        ``colors`` :data:`gis.palette.SHORTFALL_COLORS` (one per class); ``labels`` in percentage
+        points: "0", "0 – 2", … "≥ 20".
+
+    Raises
+    ------
+    ValueError
+        When the breaks do not make one class per colour.
+
+    Examples
+    --------
+    >>> shortfall_classes([0.0, 1e-9, 0.02, 0.05, 0.10, 0.20, 1.0 + 1e-9]).labels
+    ['0', '0 – 2', '2 – 5', '5 – 10', '10 – 20', '≥ 20']
+    """
+    bins = [float(b) for b in breaks]
+    if len(bins) != len(SHORTFALL_COLORS) + 1:
+        raise ValueError(f"Give {len(SHORTFALL_COLORS) + 1} shortfall breaks, not {len(bins)}.")
+    inner = [f"{max(lo, 0.0) * 100:.0f} – {hi * 100:.0f}" for lo, hi in zip(bins[1:-2], bins[2:-1])]
+    return Classes(bins, list(SHORTFALL_COLORS), ["0"] + inner + [f"≥ {bins[-2] * 100:.0f}"])
+
+
 def classify(values: Any, bins: Sequence[float], colors: Sequence[str], no_data_color: str = NO_DATA_COLOR) -> list[str]:
     """Colour for each value: class *i* is ``[bins[i], bins[i+1])``.
 
@@ -567,6 +632,35 @@ def simplify_for_map(gdf: Any, tolerance_deg: float = 0.0001, decimals: int = 5)
     if res.crs is None:
         res = res.set_crs(4326)
     return res
+
+
+#: Simplification tolerance of a level's polygons on a map, in degrees (~1 m is 0.00001°):
+#: coarse for big areas, fine for grids.
+MAP_TOLERANCE: dict[str, float] = {"county": 0.001, "township": 0.0005, "village": 0.0002, "grid": 0.0001}
+
+
+def load_simplified(con: Any, level: str) -> Any:
+    """Every area of a level, simplified for a map (:data:`MAP_TOLERANCE`, 5 decimals).
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    level : str
+        An area level (``vocabulary.areas.LEVELS``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code, name, parent_code, geometry`` (EPSG:4326), neighbours still sharing their edges;
+        empty when the level has no areas. The pages cache it per database (``ui.geo``).
+    """
+    from gis import areas
+
+    gdf = areas.load_level(con, level)[["code", "name", "parent_code", "geometry"]]
+    if gdf.empty:
+        return gdf
+    return simplify_for_map(gdf, tolerance_deg=MAP_TOLERANCE.get(level, 0.0001), decimals=5)
 
 
 def payload_size(m: folium.Map) -> int:
@@ -917,48 +1011,89 @@ def add_legend(
 
 
 # --------------------------------------------------------------------------
-# streamlit
+# the coverage map
+
+#: Household points drawn on the coverage map (the oldest-due first); the list and exports hold all.
+MAX_POINTS = 500
 
 
-def render(
-    m: folium.Map,
-    key: str,
-    height: int = 480,
-    returned_objects: Sequence[str] = ("last_object_clicked",),
-    width: int | None = None,
-) -> dict[str, Any]:
-    """Draw the map in Streamlit with streamlit-folium.
+def coverage_map(
+    frame: Any,
+    classes: Classes,
+    captions: Mapping[str, str],
+    due: Any = None,
+    *,
+    legend: Iterable[tuple[str, str]] | None = None,
+    legend_title: str = "入户覆盖率",
+    value_label: Callable[[float], str] | None = None,
+    no_data_label: str = "—",
+    never: str = "—",
+    points_name: str | None = None,
+    tiles: str | None = None,
+) -> folium.Map:
+    """The coverage map: a choropleth of the areas' coverage and the households due as points.
+
+    Every word is the caller's (``ui.maps.coverage_map`` words them in the page's language).
 
     Parameters
     ----------
-    m : folium.Map
-    key : str
-        Widget key (stable per page).
-    height : int, default 480
-    returned_objects : sequence of str
-        Only what the page reads (every returned value reruns the script on
-        change): e.g. ["last_object_clicked"], ["last_active_drawing"] (the
-        clicked feature with its properties, including ``code``), or [].
-    width : int, optional
-        Pixels; default the container's width.
+    frame : geopandas.GeoDataFrame
+        ``code, name, households_text, visited_text, coverage, geometry`` (EPSG:4326), as
+        ``analytics.coverage_page.map_frame`` makes it; ``coverage`` a ratio in [0, 1], NaN for an
+        area without households.
+    classes : Classes
+        :func:`coverage_classes` of the benchmark.
+    captions : mapping of str to str
+        Tooltip captions of ``name, households, visited, coverage`` and, for the points,
+        ``head_name, household_code, last_visit, tags``.
+    due : DataFrame, optional
+        Households due for a visit, oldest first: ``household_code, head_name, last_visit, tags,
+        lon, lat`` (WGS-84 degrees). The first :data:`MAX_POINTS` with coordinates are drawn.
+    legend : iterable of (colour, label), optional
+        The legend's rows, worded by the caller; default the classes' own labels, best first, then
+        "no data".
+    legend_title : str
+        Title of the legend and name of the choropleth layer.
+    value_label : callable, optional
+        Writes a coverage ratio in the tooltip (e.g. ``i18n.fmt_pct``); default the ratio itself.
+    no_data_label : str
+        Tooltip text of an area without households.
+    never : str
+        A household's last visit when it was never visited (a visit date is written ISO 8601).
+    points_name : str, optional
+        Layer name of the points.
+    tiles : str, optional
+        See :func:`base_map`.
 
     Returns
     -------
-    dict
-        What st_folium returns ({} if nothing).
+    folium.Map
+        Every text HTML-escaped; areas carry their ``code`` (a click tells which area it was).
     """
-    from streamlit_folium import st_folium
-
-    use_local_assets()
-    out = st_folium(
-        m,
-        key=key,
-        height=height,
-        width=width,
-        use_container_width=width is None,
-        returned_objects=list(returned_objects),
-    )
-    return dict(out or {})
+    bounds = frame.total_bounds if len(frame) else None
+    m = base_map(bounds=bounds, tiles=tiles)
+    if len(frame):
+        choropleth_layer(
+            m, frame, "coverage", classes.bins, classes.colors,
+            fields=["name", "households_text", "visited_text", "coverage"],
+            aliases=[captions["name"], captions["households"], captions["visited"], captions["coverage"]],
+            label_fn=value_label, key="code", no_data_color=NO_DATA_COLOR,
+            no_data_label=no_data_label, name=legend_title,
+        )
+    if due is not None and len(due):
+        pts = due.dropna(subset=["lon", "lat"]).head(MAX_POINTS).copy()
+        if len(pts):
+            pts["last_visit_text"] = [never if pd.isna(d) else pd.Timestamp(d).date().isoformat()
+                                      for d in pts["last_visit"]]
+            fields = ["head_name", "household_code", "last_visit_text", "tags"]
+            aliases = [captions["head_name"], captions["household_code"], captions["last_visit"],
+                       captions["tags"]]
+            point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,
+                        cluster=False, color=POINT_ATTENTION_COLOR, radius=4, name=points_name)
+    if legend is None:
+        legend = list(zip(classes.colors, classes.labels))[::-1] + [(NO_DATA_COLOR, no_data_label)]
+    add_legend(m, legend_title, legend)
+    return m
 
 
 # --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from ui import common as C
 from ui import downloads, shared
 from ui import figures as F
 from ui.common import t
+from ui import maps as UM
 from ui import pace as UP
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
@@ -207,15 +208,15 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     if colour == "shortfall":
         m = UP.shortfall_map(frame, labels, v.lang)
     else:
-        m = CP.build_map(frame, CP.coverage_classes(v.benchmark), labels, due=due, lang=v.lang,
-                         legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
-    result = maps.render(m, key=f"{KEY}.map.{colour}.{v.suffix}", height=MAP_HEIGHT,
-                         returned_objects=["last_active_drawing"] if v.drill else [])
+        m = UM.coverage_map(frame, maps.coverage_classes(v.benchmark), labels, due=due, lang=v.lang,
+                            legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
+    result = UM.render(m, key=f"{KEY}.map.{colour}.{v.suffix}", height=MAP_HEIGHT,
+                       returned_objects=["last_active_drawing"] if v.drill else [])
     if v.drill:
         if handle_click(result, allowed=frame["code"].tolist(), frame=frame):
             drilled()
-    if colour == "coverage" and len(due) > CP.MAX_POINTS:
-        st.caption(t("coverage_page.points_capped", n=fmt_int(CP.MAX_POINTS, v.lang)))
+    if colour == "coverage" and len(due) > maps.MAX_POINTS:
+        st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
 
 
 @st.fragment

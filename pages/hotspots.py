@@ -20,6 +20,7 @@ import streamlit as st
 from analytics import export, reports
 from analytics import hotspots_page as H
 from gis import maps
+from gis.palette import PATTERN_COLORS
 from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
 from store import db
 from ui import common as C
@@ -30,6 +31,7 @@ from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
+from ui.maps import render
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -155,7 +157,7 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
         items = [(maps.GI_COLORS[b], gi_bin_label(b, lang)) for b in range(3, -4, -1)]
         maps.add_legend(m, t("legend.hotspots"), items)
     elif mode == "rate":
-        bins, colors = H.rate_classes(g["per_1000"])
+        bins, colors, _ = maps.rate_classes(H.rate_breaks(g["per_1000"]))
         maps.choropleth_layer(m, g, "per_1000", bins, colors, fields=fields, aliases=aliases,
                               name=t("hotspots_page.mode.rate"))
         items = [(colors[0], t("hotspots_page.legend.rate_zero"))]
@@ -173,16 +175,16 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
             present = [p for p in H.PATTERNS if p in set(g["pattern"])]
         g["pattern_i"] = [present.index(p) for p in g["pattern"]]
         bins = [i - 0.5 for i in range(len(present) + 1)]
-        colors = [H.PATTERN_COLORS[p] for p in present]
+        colors = [PATTERN_COLORS[p] for p in present]
         maps.choropleth_layer(m, g, "pattern_i", bins, colors, fields=fields, aliases=aliases,
                               name=t("hotspots_page.mode.emerging"))
-        maps.add_legend(m, t("hotspots_page.legend.emerging"), [(H.PATTERN_COLORS[p], _pattern_label(p)) for p in present])
+        maps.add_legend(m, t("hotspots_page.legend.emerging"), [(PATTERN_COLORS[p], _pattern_label(p)) for p in present])
     if heat:
         pts = pets[pets["village_code"].notna() & pets["lon"].notna() & pets["lat"].notna()]
         if len(pts):
             maps.heat_layer(m, pts, radius=12, blur=12, name=t("hotspots_page.map.heat_layer"))
-    out = maps.render(m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT,
-                      returned_objects=["last_active_drawing"])
+    out = render(m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT,
+                 returned_objects=["last_active_drawing"])
     st.caption(t("hotspots_page.map.click_hint"))
     return clicked_code(out)
 
@@ -244,7 +246,7 @@ def _pattern_legend() -> None:
     for p in H.PATTERNS:
         rows.append(
             f"<tr><td><span style='display:inline-block;width:14px;height:14px;border:1px solid #999;"
-            f"background:{H.PATTERN_COLORS[p]}'></span></td><td style='padding:0 8px'><b>{html.escape(_pattern_label(p))}</b></td>"
+            f"background:{PATTERN_COLORS[p]}'></span></td><td style='padding:0 8px'><b>{html.escape(_pattern_label(p))}</b></td>"
             f"<td>{html.escape(t(f'hotspots_page.meaning.{p}'))}</td></tr>")
     st.markdown(f"<table style='font-size:0.85rem'>{''.join(rows)}</table>", unsafe_allow_html=True)
 

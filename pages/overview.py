@@ -17,6 +17,7 @@ from ui import figures as F
 from ui import shared
 from ui.common import t
 from ui.geo import boundaries_version, simplified_level
+from ui.maps import render
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -70,7 +71,7 @@ if len(geo):
     maps.add_legend(m, F.label("coverage"), list(zip(classes.colors, classes.labels)))
     left, right = st.columns([5, 4])
     with left:
-        maps.render(m, key="overview_map", height=460, returned_objects=[])
+        render(m, key="overview_map", height=460, returned_objects=[])
     with right:
         shown = table.drop(columns=["code"]).assign(coverage=table["coverage"] * 100)
         st.dataframe(shown, hide_index=True, width="stretch", placeholder="—",

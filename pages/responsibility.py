@@ -26,6 +26,7 @@ from ui import figures as F
 from ui.common import t
 from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
+from ui.maps import render
 
 C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -123,8 +124,8 @@ def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     maps.add_legend(m, t("resp_page.legend_title"), [(STATUS_COLORS[s], status_label(s)) for s in G.STATUSES])
     drill = area.level != "grid"
     nonce = st.session_state.get(f"{KEY}.nonce", 0)
-    result = maps.render(m, key=f"{KEY}.map.{area.code}.{nonce}", height=MAP_HEIGHT,
-                         returned_objects=["last_active_drawing"] if drill else [])
+    result = render(m, key=f"{KEY}.map.{area.code}.{nonce}", height=MAP_HEIGHT,
+                    returned_objects=["last_active_drawing"] if drill else [])
     code = clicked_code(result) if drill else None
     if code is None or code not in set(frame["code"]):
         return

@@ -216,6 +216,7 @@ def show_due(con, u, today: dt.date) -> None:
 def show_map(due: pd.DataFrame) -> None:
     try:
         from gis import maps
+        from ui.maps import render
     except Exception:  # pragma: no cover - the map module is optional for this page
         st.caption(t("weekly_page.map_missing"))
         return
@@ -235,7 +236,7 @@ def show_map(due: pd.DataFrame) -> None:
             maps.point_layer(m, pts[~vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_COLOR, radius=6)
         if vul.any():
             maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_ATTENTION_COLOR, radius=7)
-        maps.render(m, key="weekly_due_map", height=280, returned_objects=[])
+        render(m, key="weekly_due_map", height=280, returned_objects=[])
 
 
 @st.fragment

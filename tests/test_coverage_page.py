@@ -14,8 +14,10 @@ from analytics import coverage_page as CP
 from analytics import reports
 from auth.users import User
 from gis import maps
+from gis.maps import load_simplified
+from gis.palette import NO_DATA_COLOR
 from tests import factories as F
-from ui.geo import load_simplified
+from ui import maps as UM
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
@@ -86,11 +88,11 @@ def test_trend_months():
 def test_classes_have_the_benchmark_break_and_grey_no_data():
     c = maps.coverage_classes(0.978)
     assert 0.978 in c.bins and len(c.colors) <= 7
-    assert maps.classify([0.99, 0.977, None], c.bins, c.colors, CP.NO_DATA_COLOR) == [
-        c.colors[-1], c.colors[-2], CP.NO_DATA_COLOR]
-    items = CP.legend_items(c, "zh")
+    assert maps.classify([0.99, 0.977, None], c.bins, c.colors, NO_DATA_COLOR) == [
+        c.colors[-1], c.colors[-2], NO_DATA_COLOR]
+    items = UM.coverage_legend(c, "zh")
     assert items[0] == (c.colors[-1], "达到基准 97.8 %")
-    assert items[-1] == (CP.NO_DATA_COLOR, "无数据（没有户）")
+    assert items[-1] == (NO_DATA_COLOR, "无数据（没有户）")
     assert "低于 50 %" in [label for _, label in items]
     assert 0.9 in maps.coverage_classes(0.9).bins and maps.coverage_classes(0.9).bins[-1] == 1.0
 
@@ -147,7 +149,7 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
     assert XSS in due["head_name"].tolist()
     labels = {k: k for k in ["name", "households", "visited", "coverage", "household_code", "head_name",
                              "last_visit", "tags"]}
-    m = CP.build_map(frame, maps.coverage_classes(0.978), labels, due=due)
+    m = UM.coverage_map(frame, maps.coverage_classes(0.978), labels, due=due)
     page = m.get_root().render()
     size = maps.payload_size(m)
     assert size < 40_000, size
@@ -221,7 +223,7 @@ def test_map_click_drills_down(tiny_ro, monkeypatch):
             return {"last_active_drawing": {"type": "Feature", "properties": {"code": F.T1}}}
         return {"last_active_drawing": None}
 
-    monkeypatch.setattr(maps, "render", fake_render)
+    monkeypatch.setattr(UM, "render", fake_render)
     at = _app(monkeypatch, path)
     assert clicks
     m = _metrics(at)
@@ -233,7 +235,7 @@ def test_map_click_drills_down(tiny_ro, monkeypatch):
 
 def test_click_outside_the_drawn_areas_is_ignored(tiny_ro, monkeypatch):
     _, path = tiny_ro
-    monkeypatch.setattr(maps, "render", lambda *a, **k: {"last_active_drawing": {"properties": {"code": "nope"}}})
+    monkeypatch.setattr(UM, "render", lambda *a, **k: {"last_active_drawing": {"properties": {"code": "nope"}}})
     at = _app(monkeypatch, path)
     assert _metrics(at)["在册户数"] == "8"
     assert not at.exception
@@ -281,13 +283,13 @@ def test_hostile_name_is_text(tiny_ro, monkeypatch):
     from ui.common import Area
 
     seen: list[str] = []
-    real = maps.render
+    real = UM.render
 
     def spy(m, *a, **k):
         seen.append(m.get_root().render())
         return {}
 
-    monkeypatch.setattr(maps, "render", spy)
+    monkeypatch.setattr(UM, "render", spy)
     at = _app(monkeypatch, path, today=dt.date(2026, 11, 1))
     at.session_state["area"] = Area(code=F.G112, level="grid", name="第二网格")
     at.run()

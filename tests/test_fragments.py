@@ -38,7 +38,7 @@ def test_coverage_parts_are_fragments(tiny_ro, monkeypatch, counted):
 
 
 def test_switching_the_map_colouring_reruns_the_map_alone(tiny_ro, monkeypatch, counted):
-    from gis import maps
+    from ui import maps
 
     _, path = tiny_ro
     keys: list[str] = []
@@ -55,7 +55,7 @@ def test_switching_the_map_colouring_reruns_the_map_alone(tiny_ro, monkeypatch, 
 
 def test_a_map_click_on_an_area_drills_the_whole_page(tiny_ro, monkeypatch, counted):
     """A click on a village: the map's fragment runs, sees another area, and reruns the app for it."""
-    from gis import maps
+    from ui import maps
 
     _, path = tiny_ro
     click: dict = {}

@@ -12,6 +12,7 @@ import shapely
 
 from analytics import hotspots_page as H
 from analytics import reports
+from gis import maps, palette
 from i18n import column_labels
 from ingest.boundaries import import_boundaries
 from ingest.tables import load
@@ -243,7 +244,7 @@ def test_every_pattern_has_a_label_and_a_meaning():
         for p in H.PATTERNS:
             assert f"hotspots_page.pattern.{p}" in CATALOG[lang]
             assert f"hotspots_page.meaning.{p}" in CATALOG[lang]
-    assert set(H.PATTERN_COLORS) == set(H.PATTERNS)
+    assert set(palette.PATTERN_COLORS) == set(H.PATTERNS)
 
 
 # ----------------------------------------------------------------------------- lists on the tiny world
@@ -308,11 +309,14 @@ def test_monthly_counts_add_up_to_hotspots(tiny):
 
 
 def test_rate_classes():
-    bins, colors = H.rate_classes([0, 0, 10, 20, 30, 40, 50, 60, float("nan")])
-    assert bins[0] == 0 and len(bins) == len(colors) + 1 and len(colors) <= 7
+    bins = H.rate_breaks([0, 0, 10, 20, 30, 40, 50, 60, float("nan")])
+    assert bins[0] == 0 and bins[1] < 1e-6 and bins[-1] > 60 and len(bins) == 6    # "none" + 4 quantile classes
     assert all(a < b for a, b in zip(bins, bins[1:]))
-    bins, colors = H.rate_classes([0, 0])
-    assert len(bins) == len(colors) + 1
+    bins, colors, _ = maps.rate_classes(bins)
+    assert len(bins) == len(colors) + 1 and colors == palette.RATE_COLORS
+    assert maps.classify([0, 5, 60, None], bins, colors) == [colors[0], colors[1], colors[-1], palette.NO_DATA_COLOR]
+    bins = H.rate_breaks([0, 0])
+    assert bins == [0.0, 1e-9, 1.0] and maps.rate_classes(bins).colors == palette.RATE_COLORS[:2]
 
 
 # ----------------------------------------------------------------------------- the page

@@ -175,16 +175,17 @@ def test_shortfall_map_classes_and_legend(tiny_ro):
     from analytics import coverage_page as CP
     from gis import maps
     from ui import pace as UP
-    from ui.geo import load_simplified
+    from gis.maps import load_simplified
+    from gis.palette import NO_DATA_COLOR
 
     rows = reports.coverage(con, "grid", *YEAR)
     frame = CP.map_frame(load_simplified(con, "grid"), UP.with_pace(rows, P.pace(con, "grid", *YEAR, TODAY)))
     m = UP.shortfall_map(frame, {"name": "名称", "coverage": "覆盖率", "projected": "预计", "shortfall": "差距",
                                  "needed_per_week": "每周"}, "zh")
     page = m.get_root().render()
-    bins, colors = P.shortfall_classes()
+    bins, colors, _ = maps.shortfall_classes(P.SHORTFALL_BINS)
     fills = dict(zip(frame["code"], maps.classify(frame["shortfall"], bins, colors)))
-    assert fills[F.G212] == CP.NO_DATA_COLOR                     # no households: grey
+    assert fills[F.G212] == NO_DATA_COLOR                        # no households: grey
     assert fills[F.G111] == colors[0]                            # both households reached: on track
     assert fills[F.G121] != colors[0]
     assert "legend" in page

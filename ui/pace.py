@@ -14,6 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import pace as P
+from gis import maps
+from gis.palette import NO_DATA_COLOR
 from i18n import PCT_FORMAT, fmt_int, fmt_num, fmt_pct
 from ui.common import t
 
@@ -53,9 +55,7 @@ def colour_choice(key: str) -> str:
 
 def legend_items(lang: str) -> list[tuple[str, str]]:
     """(colour, label) of the shortfall map, on-track first, grey "no households" last."""
-    from analytics.coverage_page import NO_DATA_COLOR
-
-    bins, colors = P.shortfall_classes()
+    bins, colors, _ = maps.shortfall_classes(P.SHORTFALL_BINS)
     items = [(colors[0], t("pace.legend.on_track"))]
     for i in range(1, len(colors)):
         lo, hi = bins[i], bins[i + 1]
@@ -74,13 +74,10 @@ def _pts(v: float) -> str:
 def shortfall_map(frame: gpd.GeoDataFrame, labels: Mapping[str, str], lang: str, tiles: str | None = None):
     """The folium map of ``frame`` (:func:`analytics.coverage_page.map_frame` of the pace rows)
     coloured by projected shortfall; the tooltip gives coverage, projection and what is needed."""
-    from analytics.coverage_page import NO_DATA_COLOR
-    from gis import maps
-
     g = frame.copy()
     g["projected_text"] = [fmt_pct(v, lang) for v in g["projected"]]
     g["needed_text"] = [fmt_int(v, lang) for v in g["needed_per_week"]]
-    bins, colors = P.shortfall_classes()
+    bins, colors, _ = maps.shortfall_classes(P.SHORTFALL_BINS)
     m = maps.base_map(bounds=g.total_bounds if len(g) else None, tiles=tiles)
     if len(g):
         maps.choropleth_layer(

@@ -178,6 +178,7 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date) -> None:
     st.caption(_start_text(w) + " · " + t("walk.straight_lines"))
     if stops[["lon", "lat"]].notna().all(axis=1).any():
         from gis import maps
+        from ui.maps import render
 
         pts = stops.dropna(subset=["lon", "lat"])       # a point withheld by masking is not drawn
         lons = pts["lon"].astype(float).tolist() + ([w.start[0]] if w.start else [])
@@ -186,7 +187,7 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date) -> None:
         m = maps.base_map(bounds=(min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad))
         tips = [f"{int(r['stop'])}. {r['head_name']} {r['household_code']}" for _, r in pts.iterrows()]
         maps.walk_layer(m, pts, start=w.start, current=w.next_stop, tooltip=tips)
-        maps.render(m, key=f"{KEY}.map", height=MAP_HEIGHT, returned_objects=[])
+        render(m, key=f"{KEY}.map", height=MAP_HEIGHT, returned_objects=[])
     for _, r in stops.iterrows():
         _stop_row(con, u, r, today, w.next_stop, placed=True)
     if len(stops):
