@@ -3,7 +3,7 @@ city, the province or Beijing, each with the reasons for its score — and how o
 escalation coming, measured on the database's own history.
 
 A petition has *escalated* when its ``level_reached`` is city, province or national
-(:data:`analytics.hotspots_page.ESCALATED_LEVELS`); it escalated on ``escalated_on`` (migration 0010).
+(:data:`analytics.hotspots.ESCALATED_LEVELS`); it escalated on ``escalated_on`` (migration 0010).
 
 **Watched** on a day D: petitions received by D that had not escalated by D and were either not
 closed by D, or closed 基本满意 / 不满意 within the ``watch_recent_days`` (rule, 90) days before D.
@@ -26,7 +26,7 @@ category      its category escalated often in the 365 days to D: at least       
               (1.5) times the county's share of escalated petitions
 hotspot       its village is a new, consecutive or intensifying hot spot over     1
               the 12 full months before D's month (Esri's emerging hot spot
-              patterns, :func:`analytics.hotspots_page.emerging_classes`)
+              patterns, :func:`analytics.hotspots.emerging_classes`)
 ============  ==================================================================  ======
 
 A petition is on the list when its score reaches ``watch_min_score`` (rule, 3). A **village** scores
@@ -48,7 +48,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import hotspots_page as H
+from analytics import hotspots as H
 from analytics import petitions as P
 from analytics.reports import Scope
 from store import db
@@ -166,8 +166,8 @@ def village_patterns(con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.dat
     """Each village's emerging hot spot pattern over the 12 months ending with each month end
     (the hot patterns; a village never hot in those months is ``none``).
 
-    The monthly Gi* is computed once over all the months needed (:func:`analytics.hotspots_page.
-    monthly_gi`) and each 12-month slice classified as :func:`analytics.hotspots_page.emerging` does
+    The monthly Gi* is computed once over all the months needed (:func:`analytics.hotspots.
+    monthly_gi`) and each 12-month slice classified as :func:`analytics.hotspots.emerging` does
     (a month is hot at the 95 % bin), so a pattern is the hotspots page's for the same 12 months.
     """
     ends = sorted(set(month_ends))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -29,8 +30,20 @@ class RuleError(ValueError):
     """A rule value out of range; ``str(e)`` is a Chinese sentence saying what is allowed."""
 
 
-def atomic(con: duckdb.DuckDBPyConnection):
-    """A transaction that joins the caller's when one is open (see :func:`store.db.transaction`)."""
+def atomic(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[Any]:
+    """A transaction that joins the caller's when one is open (see :func:`store.db.transaction`).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    context manager
+        Commits on leaving (or leaves the commit to the caller's transaction), rolls back on an
+        exception.
+    """
     return db.transaction(con)
 
 
@@ -43,12 +56,29 @@ except Exception:  # pragma: no cover - no tz database
 
 
 def now_local() -> datetime:
-    """The current time in Asia/Shanghai as a naive datetime (how TIMESTAMP columns store it)."""
+    """The current time in Asia/Shanghai.
+
+    Returns
+    -------
+    datetime.datetime
+        Naive (no tzinfo), in China's time: how TIMESTAMP columns store it.
+    """
     return datetime.now(_TZ).replace(tzinfo=None)
 
 
 def naive_local(t: datetime | None) -> datetime:
-    """``t`` as a naive Asia/Shanghai datetime; ``None`` means now."""
+    """``t`` as a naive Asia/Shanghai datetime.
+
+    Parameters
+    ----------
+    t : datetime.datetime or None
+        An aware time (converted), a naive one (taken as China's time already) or None (now).
+
+    Returns
+    -------
+    datetime.datetime
+        Naive, in China's time.
+    """
     if t is None:
         return now_local()
     if t.tzinfo is not None:
@@ -77,6 +107,11 @@ def record(con: duckdb.DuckDBPyConnection, user: Any, action: str, area: str | N
     counts : numbers worth keeping (e.g. ``{"imported": 10, "rejected": 2}``), stored as JSON.
     detail : free text (file name, rule change, account name …).
     now : the time to log (default: now in Asia/Shanghai).
+
+    Raises
+    ------
+    ValueError
+        ``action`` is empty.
 
     Examples
     --------
@@ -180,7 +215,27 @@ def _fmt(v: float) -> str:
 
 
 def validate_rule(key: str, value: Any) -> float:
-    """The value as a float when allowed for ``key``; :class:`RuleError` with a sentence otherwise."""
+    """Check a rule's new value.
+
+    Parameters
+    ----------
+    key : str
+        The rule (rules table).
+    value : str or number
+        What was entered; a string may carry thousands separators (``,`` or ``，``).
+
+    Returns
+    -------
+    float
+        The value, when allowed for ``key`` (RULE_RANGES; a rule without a range only must not be
+        negative).
+
+    Raises
+    ------
+    RuleError
+        Not a number, not finite, not an integer where one is needed, or out of range; the
+        message says what is allowed.
+    """
     try:
         v = float(str(value).strip().replace("，", "").replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
@@ -209,7 +264,26 @@ def validate_rule(key: str, value: Any) -> float:
 def set_rule(con: duckdb.DuckDBPyConnection, key: str, value: Any, actor: Any = "admin") -> float:
     """Change a rule (audited as ``rule_change`` in the same transaction).
 
-    Returns the new value. Raises :class:`RuleError` for an unknown rule or a value out of range.
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    key : str
+        The rule.
+    value : str or number
+        The new value (see :func:`validate_rule`).
+    actor : str or User, default "admin"
+        Who changes it (for the audit log).
+
+    Returns
+    -------
+    float
+        The new value.
+
+    Raises
+    ------
+    RuleError
+        An unknown rule, or a value :func:`validate_rule` refuses.
 
     Examples
     --------

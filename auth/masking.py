@@ -57,6 +57,16 @@ def mask_phone(phone: Any) -> Any:
     (10 digits or more), 3 (8–9 digits) or 2 (fewer) digits. A ``+86`` prefix is kept as is.
     Empty values are returned unchanged.
 
+    Parameters
+    ----------
+    phone : str or None
+        A phone number as stored (digits with any separators, an optional ``+86``).
+
+    Returns
+    -------
+    str or the input
+        The masked number, same length and separators; an empty value unchanged.
+
     Examples
     --------
     >>> mask_phone("13812341234")
@@ -93,6 +103,16 @@ def mask_phone(phone: Any) -> Any:
 def mask_name(name: Any) -> Any:
     """Hide a name's middle: "王小二" → "王*二", "欧阳小明" → "欧**明", "王二" → "王*", "王" unchanged.
 
+    Parameters
+    ----------
+    name : str or None
+        A person's name.
+
+    Returns
+    -------
+    str or the input
+        The first and last character with ``*`` between; an empty value unchanged.
+
     Examples
     --------
     >>> mask_name("王小二"), mask_name("王二"), mask_name("王")
@@ -113,6 +133,16 @@ def mask_address(address: Any) -> Any:
 
     The address is cut after its last 街道/镇/乡/村/社区/居委会 that is not its end; without one,
     its first third (at most 6 characters) is kept. What is hidden becomes ``***``.
+
+    Parameters
+    ----------
+    address : str or None
+        An address as stored.
+
+    Returns
+    -------
+    str or the input
+        The kept place followed by ``***``; an empty value unchanged.
 
     Examples
     --------
@@ -145,6 +175,20 @@ def can_see_personal(user: User | None, area_code: str | None = None,
     office, grid_leader, member: for areas in their scope — checked through ``area_ancestors``
     when ``con`` is given, else by the code being one of the user's own areas. Without
     ``area_code`` the answer is for rows already filtered to the user's scope.
+
+    Parameters
+    ----------
+    user : User or None
+        The signed-in user (None: the command line's local administrator).
+    area_code : str, optional
+        The area (any level) the data belongs to.
+    con : duckdb.DuckDBPyConnection, optional
+        The store, to place ``area_code`` under the user's areas.
+
+    Returns
+    -------
+    bool
+        True when names, phone numbers and addresses are shown unmasked.
     """
     if user is None or user.role in FULL_EVERYWHERE:
         return True

@@ -30,6 +30,17 @@ COMMAND_ROLES: dict[str, frozenset[str]] = {
 def may_run(user: User | None, command: str) -> bool:
     """Whether ``user`` (``None``: the local administrator) may run ``manage.py COMMAND``.
 
+    Parameters
+    ----------
+    user : User or None
+        Who runs it (``--as``); None: the local administrator.
+    command : str
+        The manage.py command (``report``, ``users``, …); one not listed is for admins only.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> may_run(User("gl", "grid_leader", ["G1"]), "users"), may_run(User("gl", "grid_leader", ["G1"]), "report")

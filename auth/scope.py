@@ -27,6 +27,16 @@ def scope_codes(user: User | None) -> list[str] | None:
 
     ``None`` as the user (the command line without ``--as``) is the local administrator.
 
+    Parameters
+    ----------
+    user : User or None
+        The signed-in user.
+
+    Returns
+    -------
+    list of str or None
+        The user's area codes; None: no restriction.
+
     Examples
     --------
     >>> scope_codes(User("office", "office", ["T1"]))
@@ -43,6 +53,19 @@ def in_scope(con: duckdb.DuckDBPyConnection, user: User | None, area_code: str |
     """Whether ``area_code`` (of any level) lies inside the user's areas.
 
     An area above the user's areas (e.g. the county for a township office) is not in scope.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store (its area tree).
+    user : User or None
+        The signed-in user (None: everything is in scope).
+    area_code : str or None
+        The area; an empty one is in nobody's restricted scope.
+
+    Returns
+    -------
+    bool
     """
     scope = scope_codes(user)
     if scope is None:
@@ -53,7 +76,22 @@ def in_scope(con: duckdb.DuckDBPyConnection, user: User | None, area_code: str |
 
 
 def visible_areas(con: duckdb.DuckDBPyConnection, user: User | None, level: str) -> pd.DataFrame:
-    """The areas of ``level`` the user may see: DataFrame(code, name, parent_code), by code."""
+    """The areas of ``level`` the user may see.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    user : User or None
+        The signed-in user (None: every area).
+    level : str
+        An area level (vocabulary.areas.LEVELS).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, parent_code``, ordered by code.
+    """
     return db.df(con, "scope_visible_areas", scope=scope_codes(user), level=level)
 
 

@@ -27,7 +27,13 @@ IDLE_MINUTES = 30
 
 
 def utc_now() -> dt.datetime:
-    """Now in UTC, without a time zone (how the sessions table stores times)."""
+    """Now in UTC, without a time zone (how the sessions table stores times).
+
+    Returns
+    -------
+    datetime.datetime
+        Naive, UTC.
+    """
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
@@ -97,6 +103,21 @@ def verify(con: Any, token: str | None, now: dt.datetime | None = None,
     None when the token is missing, malformed or wrongly signed, has expired, its session has ended
     (logout) or was unused for more than ``idle_minutes``, or its user is gone or disabled.
     Checking does not count as a use: call :func:`touch` for that.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store (its sessions and accounts).
+    token : str or None
+        The signed token from the browser.
+    now : datetime.datetime, optional
+        Naive UTC (default: now).
+    idle_minutes : float, default IDLE_MINUTES
+        How long a session may go unused, minutes.
+
+    Returns
+    -------
+    User or None
     """
     from auth.users import get_user
 
@@ -136,7 +157,18 @@ def end(con: Any, token: str | None, now: dt.datetime | None = None) -> None:
 
 
 def end_all(con: Any, user_name: str, now: dt.datetime | None = None) -> None:
-    """End every session of ``user_name`` (its password changed): each app process signs that user
-    out at its next check (``ui.session.still_valid``, at most a minute later), a reload asks for
-    the new password."""
+    """End every session of ``user_name`` (its password changed).
+
+    Each app process signs that user out at its next check (``ui.session.still_valid``, at most a
+    minute later), a reload asks for the new password.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    user_name : str
+        The account.
+    now : datetime.datetime, optional
+        When they end, naive UTC (default: now).
+    """
     db.execute(con, "session_end_user", user_name=user_name, now=now or utc_now())

@@ -88,6 +88,16 @@ def _digest(name: str) -> str:
 def account_key(name: str) -> str:
     """The throttling key of an account name from any client (a digest: the name is never stored).
 
+    Parameters
+    ----------
+    name : str
+        The account name typed.
+
+    Returns
+    -------
+    str
+        ``user:`` and a hex digest of the name.
+
     Examples
     --------
     >>> account_key("admin")[:13]
@@ -98,6 +108,18 @@ def account_key(name: str) -> str:
 
 def pair_key(name: str, client: str | None) -> str:
     """The throttling key of an account name from one client (``-`` when the client is unknown).
+
+    Parameters
+    ----------
+    name : str
+        The account name typed.
+    client : str or None
+        The client's address.
+
+    Returns
+    -------
+    str
+        ``pair:<digest of the name>:<client>``.
 
     Examples
     --------
@@ -110,6 +132,17 @@ def pair_key(name: str, client: str | None) -> str:
 
 def client_key(address: str | None) -> str | None:
     """The throttling key of a client address; an IPv6 client counts by its /64 network (one host's share).
+
+    Parameters
+    ----------
+    address : str or None
+        The client's IP address.
+
+    Returns
+    -------
+    str or None
+        ``client:<address>`` (IPv6: ``client:<network>/64``); None when the address is missing or
+        not an IP address.
 
     Examples
     --------
@@ -145,6 +178,16 @@ def trusted_proxies(spec: str | None = None) -> list[Network]:
     """The trusted reverse proxies: ``spec``, else ``$LIANXIN_TRUSTED_PROXIES``, else the loopback addresses.
 
     Entries that are not an address or a network are ignored.
+
+    Parameters
+    ----------
+    spec : str, optional
+        Addresses and networks (CIDR), separated by ``,`` or ``;``.
+
+    Returns
+    -------
+    list of ipaddress.IPv4Network or IPv6Network
+        A single address is a /32 (/128) network.
     """
     if spec is None:
         spec = os.environ.get(TRUSTED_PROXIES_ENV) or DEFAULT_TRUSTED_PROXIES
@@ -204,7 +247,21 @@ def client_address(peer: str | None, forwarded_for: str | None = None,
 
 
 def keys(name: str, client: str | None) -> list[str]:
-    """The throttling keys an attempt must wait for: its name's from its client, its name's, its client's."""
+    """The throttling keys an attempt must wait for.
+
+    Parameters
+    ----------
+    name : str
+        The account name typed.
+    client : str or None
+        The client's address (None: unknown).
+
+    Returns
+    -------
+    list of str
+        Its name's from its client (:func:`pair_key`), its name's (:func:`account_key`) and, when
+        the client is known, its client's (:func:`client_key`).
+    """
     out = [pair_key(name, client), account_key(name)]
     ck = client_key(client)
     if ck:
@@ -214,7 +271,24 @@ def keys(name: str, client: str | None) -> list[str]:
 
 def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
                   now: datetime) -> datetime | None:
-    """The moment before which an attempt with ``name`` from ``client`` is not checked, or None."""
+    """The moment before which an attempt with ``name`` from ``client`` is not checked.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store (its throttle table).
+    name : str
+        The account name typed.
+    client : str or None
+        The client's address.
+    now : datetime.datetime
+        The attempt's time, naive UTC.
+
+    Returns
+    -------
+    datetime.datetime or None
+        The latest wait of the attempt's keys (:func:`keys`) still running; None: no wait.
+    """
     return db.one(con, "throttle_wait_until", keys=keys(name, client), now=now)
 
 
@@ -227,12 +301,28 @@ def _count(con: duckdb.DuckDBPyConnection, key: str, now: datetime, free: int, c
 
 
 def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
-    """Count a failed login; returns when its client's next attempt with this name may come (or None).
+    """Count a failed login.
 
     The name from this client and the client count every failure; the name from any client counts
     a client's first failure only (see the module's description). Run it inside the caller's
     transaction (it joins it), and run that again when it loses a race with a concurrent login
     (:func:`retrying`): every failure must count.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    name : str
+        The account name typed.
+    client : str or None
+        The client's address.
+    now : datetime.datetime
+        The failure's time, naive UTC.
+
+    Returns
+    -------
+    datetime.datetime or None
+        When this client's next attempt with this name may come; None: at once.
     """
     waits = []
     with db.transaction(con):
@@ -247,8 +337,18 @@ def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
 
 
 def forget_old(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
-    """Remove the keys not failed for :data:`FORGET_AFTER` — housekeeping, run on its own (not inside
-    a transaction) after a failure; when a concurrent login collides with it, that one does it."""
+    """Remove the keys not failed for :data:`FORGET_AFTER`.
+
+    Housekeeping, run on its own (not inside a transaction) after a failure; when a concurrent
+    login collides with it, that one does it. Any other error of the store is raised.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    now : datetime.datetime
+        Naive UTC.
+    """
     try:
         db.execute(con, "throttle_prune", forget_before=now - FORGET_AFTER)
     except Exception as e:
@@ -261,14 +361,37 @@ ATTEMPTS = 8
 
 
 def retrying(work: Callable[[], T]) -> T:
-    """Run ``work`` (one transaction) again when a concurrent writer made the store abort it (a
-    write-write conflict: store.db.retrying), so that simultaneous failed logins are all counted."""
+    """Run ``work`` (one transaction), again when a concurrent writer made the store abort it.
+
+    A write-write conflict (:func:`store.db.retrying`, up to :data:`ATTEMPTS` times), so that
+    simultaneous failed logins are all counted.
+
+    Parameters
+    ----------
+    work : callable()
+        One transaction.
+
+    Returns
+    -------
+    object
+        What ``work`` returned.
+    """
     return db.retrying(work, attempts=ATTEMPTS)
 
 
 def clear_account(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Forget the failed logins with ``name`` from every client (after ``users unlock`` or a new
-    password; a successful login clears the name and its client's pair, :func:`clear_success`)."""
+    """Forget the failed logins with ``name`` from every client.
+
+    After ``users unlock`` or a new password; a successful login clears the name and its client's
+    pair only (:func:`clear_success`).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    name : str
+        The account name.
+    """
     db.execute(con, "throttle_clear", key=account_key(name))
     db.execute(con, "throttle_clear_prefix", prefix=f"pair:{_digest(name)}:")
 
@@ -280,8 +403,24 @@ def clear_success(con: duckdb.DuckDBPyConnection, name: str, client: str | None)
 
 
 def account_waits(con: duckdb.DuckDBPyConnection, names: Iterable[str], now: datetime) -> dict[str, datetime]:
-    """``{name: wait_until}`` for the names that every client must still wait for at ``now``
-    (failures from several addresses); a single client's wait is its own."""
+    """The names that every client must still wait for at ``now``.
+
+    Such a wait comes from failures from several addresses; a single client's wait is its own.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    names : iterable of str
+        Account names.
+    now : datetime.datetime
+        Naive UTC.
+
+    Returns
+    -------
+    dict of str to datetime.datetime
+        ``{name: wait_until}`` for the names still waiting.
+    """
     by_key = {account_key(n): n for n in names}
     if not by_key:
         return {}
@@ -294,6 +433,16 @@ def account_waits(con: duckdb.DuckDBPyConnection, names: Iterable[str], now: dat
 
 def seconds_left(until: datetime, now: datetime) -> int:
     """Whole seconds from ``now`` to ``until``, at least 1.
+
+    Parameters
+    ----------
+    until, now : datetime.datetime
+        Both naive, in the same time zone.
+
+    Returns
+    -------
+    int
+        Rounded up; at least 1 even when ``until`` has passed.
 
     Examples
     --------

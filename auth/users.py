@@ -113,6 +113,7 @@ class User:
 
     @property
     def is_admin(self) -> bool:
+        """Whether the account is a county administrator (role ``admin``)."""
         return self.role == "admin"
 
     @property
@@ -135,17 +136,45 @@ def _hasher_for(fast: bool) -> PasswordHasher:
 
 
 def hasher() -> PasswordHasher:
-    """The password hasher: secure defaults, cheap ones only when ``$LIANXIN_FAST_HASH=1`` (tests)."""
+    """The password hasher: secure defaults, cheap ones only when ``$LIANXIN_FAST_HASH=1`` (tests).
+
+    Returns
+    -------
+    argon2.PasswordHasher
+    """
     return _hasher_for(os.environ.get(FAST_HASH_ENV, "") == "1")
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of ``password`` (never equal to it)."""
+    """An argon2id hash of ``password`` (never equal to it).
+
+    Parameters
+    ----------
+    password : str
+        The password.
+
+    Returns
+    -------
+    str
+        The encoded argon2id hash (parameters and salt included).
+    """
     return hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """Whether ``password`` matches ``password_hash``; a malformed hash never matches."""
+    """Whether ``password`` matches ``password_hash``; a malformed hash never matches.
+
+    Parameters
+    ----------
+    password_hash : str
+        A stored hash.
+    password : str
+        As typed.
+
+    Returns
+    -------
+    bool
+    """
     try:
         return hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -177,11 +206,23 @@ _ZXCVBN_LOCK = threading.Lock()      # zxcvbn keeps the user inputs in a module-
 
 
 def password_score(password: str, user_inputs: Iterable[str] = ()) -> int:
-    """zxcvbn's strength score of ``password``: 0 (guessed at once) … 4 (very unguessable).
+    """The zxcvbn strength score of ``password``: 0 (guessed at once) … 4 (very unguessable).
 
     Dictionary words, common passwords, names, dates, keyboard patterns and ``user_inputs``
     (e.g. the account name) count as easy to guess. zxcvbn's own lists ship in the package:
     nothing is fetched. Only the first 72 characters are judged (zxcvbn's limit).
+
+    Parameters
+    ----------
+    password : str
+        The password.
+    user_inputs : iterable of str
+        Words that make a password easy to guess here (the account name …).
+
+    Returns
+    -------
+    int
+        0 to 4.
 
     Examples
     --------
@@ -202,6 +243,11 @@ def check_password(password: str | None, name: str | None = None, demo: bool = F
     password : the new password.
     name : the account's name (a password built from it is weak).
     demo : a demo account (they all have :data:`DEMO_PASSWORD`; only the length is checked).
+
+    Returns
+    -------
+    str
+        ``password``, unchanged.
 
     Raises
     ------
@@ -231,7 +277,18 @@ def check_password(password: str | None, name: str | None = None, demo: bool = F
 
 
 def parse_areas(areas: str | Iterable[str] | None) -> list[str]:
-    """Area codes from a list or a string such as ``"T1,T2"`` / ``"T1、T2"``; order kept, duplicates dropped."""
+    """Area codes from a list or a string such as ``"T1,T2"`` / ``"T1、T2"``; order kept, duplicates dropped.
+
+    Parameters
+    ----------
+    areas : str or iterable of str or None
+        Codes separated by ``,``, ``，``, ``、``, ``;``, ``；`` or spaces, or a list of codes.
+
+    Returns
+    -------
+    list of str
+        Stripped codes, empty ones dropped.
+    """
     if areas is None:
         return []
     items = _AREA_SPLIT.split(areas) if isinstance(areas, str) else [str(a) for a in areas]
@@ -265,9 +322,10 @@ def _actor_name(actor: Any) -> str:
 
 
 def require_admin(actor: Any, what: str = "管理账号") -> None:
-    """Refuse unless ``actor`` may manage accounts: an administrator (a :class:`User` with role
-    admin) or a trusted local caller named by a string (the command line without ``--as``, the demo
-    builder).
+    """Refuse unless ``actor`` may manage accounts.
+
+    Allowed: an administrator (a :class:`User` with role admin) or a trusted local caller named by
+    a string (the command line without ``--as``, the demo builder).
 
     Raises
     ------
@@ -329,13 +387,43 @@ def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str
 
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
-    """The account ``name`` (disabled ones too), or None."""
+    """The account ``name`` (disabled ones too), or None.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    name : str
+        The account name (surrounding spaces ignored).
+
+    Returns
+    -------
+    User or None
+    """
     r = _get_row(con, (name or "").strip())
     return _row_user(r) if r else None
 
 
 def _existing_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple:
-    """The stored row of account ``name``; AuthError with a sentence when there is none."""
+    """The stored row of account ``name``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    name : str
+        The account name (surrounding spaces ignored).
+
+    Returns
+    -------
+    tuple
+        The ``auth_user_get`` row.
+
+    Raises
+    ------
+    AuthError
+        There is no such account (the message says to check the name).
+    """
     r = _get_row(con, (name or "").strip())
     if r is None:
         raise AuthError(f"用户 {name} 不存在，请检查用户名")
@@ -343,7 +431,24 @@ def _existing_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple:
 
 
 def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
-    """The active account ``name`` (e.g. for ``manage.py --as NAME``); AuthError otherwise."""
+    """The active account ``name`` (e.g. for ``manage.py --as NAME``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    name : str
+        The account name.
+
+    Returns
+    -------
+    User
+
+    Raises
+    ------
+    AuthError
+        No such account, or it is disabled.
+    """  # noqa: DOC502 — "no such account" is raised by _existing_row
     r = _existing_row(con, name)
     if r[5]:
         raise AuthError(f"用户 {name} 已被停用，请联系县级管理员", "permission.disabled", name=name)
@@ -351,8 +456,21 @@ def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
 
 
 def list_users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pd.DataFrame:
-    """Every account (no hashes): name, role, areas, staff_id, disabled, is_demo, created_at, and
-    wait_until (when the account's next login attempt may come after failed ones, else NaT)."""
+    """Every account, without password hashes.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    now : datetime.datetime, optional
+        The time the login waits are judged at (default now, Asia/Shanghai).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name, role, areas, staff_id, disabled, is_demo, created_at, wait_until`` — the last:
+        when the account's next login attempt may come after failed ones, else NaT.
+    """
     out = db.df(con, "auth_users_all")
     waits = throttle.account_waits(con, out["name"].tolist(), _naive(now))
     out["wait_until"] = pd.to_datetime(out["name"].map(waits))
@@ -360,19 +478,31 @@ def list_users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> p
 
 
 def has_demo_accounts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the database has demo accounts (the login page then shows the demo password)."""
+    """Whether the database has demo accounts (the login page then shows the demo password).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    bool
+    """
     return bool(db.one(con, "auth_demo_account_count"))
 
 
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: Any = "admin") -> None:
-    """Set a new password (audited as ``user_passwd``); also clears the account's login delay and
-    ends every session signed in with the old one (:func:`auth.session.end_all`).
+    """Set a new password (audited as ``user_passwd``).
+
+    Also clears the account's login delay and ends every session signed in with the old one
+    (:func:`auth.session.end_all`).
 
     Raises
     ------
     AuthError
         ``actor`` not an administrator, no such account, weak password (:func:`check_password`).
-    """
+    """  # noqa: DOC502 — raised by require_admin, _existing_row and check_password
     require_admin(actor)
     name = (name or "").strip()
     row = _existing_row(con, name)
@@ -438,6 +568,16 @@ def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
     now : the moment of the attempt (default now, Asia/Shanghai).
     client : the client's address (:func:`auth.throttle.client_address`); None when unknown
         (then only the name is throttled).
+
+    Returns
+    -------
+    User
+        The account signed in.
+
+    Raises
+    ------
+    LoginRefused
+        ``reason`` ``throttled`` (with the seconds left), ``bad_credentials`` or ``disabled``.
     """
     t = _naive(now)
     name = (name or "").strip()
@@ -477,7 +617,21 @@ def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
 
 def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str,
                  now: datetime | None = None) -> User | None:
-    """The user when ``name``/``password`` may log in now, else None (see :func:`login` for why)."""
+    """The user when ``name``/``password`` may log in now, else None (see :func:`login` for why).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    name, password : str
+        As typed.
+    now : datetime.datetime, optional
+        The moment of the attempt (default now, Asia/Shanghai).
+
+    Returns
+    -------
+    User or None
+    """
     try:
         return login(con, name, password, now=now)
     except LoginRefused:
@@ -489,6 +643,19 @@ def session_valid(login_time: datetime | None, now: datetime | None = None,
     """Whether a session last active at ``login_time`` is still valid at ``now``.
 
     Pass the time of the last activity to get an idle timeout (refresh it on every page run).
+
+    Parameters
+    ----------
+    login_time : datetime.datetime or None
+        The last activity (None: no session).
+    now : datetime.datetime, optional
+        Default now, Asia/Shanghai.
+    max_idle_minutes : float, default 30
+        The idle timeout, minutes.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -512,6 +679,20 @@ def create_demo_accounts(con: duckdb.DuckDBPyConnection, county_code: str, towns
     All have the password ``lianxin-demo`` and ``is_demo=True``. ``admin`` has the whole
     county (no areas), ``leader`` the county code, ``office`` the township, ``grid_leader``
     and ``member`` the grid. Existing accounts with these names are left as they are.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    county_code, township_code, grid_code : str
+        The areas of ``leader``, ``office`` and the two grid accounts.
+    grid_leader_staff_id, member_staff_id : str, optional
+        The staff members the grid accounts are.
+
+    Returns
+    -------
+    list of User
+        The five accounts, in the order above (an existing one as it was).
     """
     specs = [
         ("admin", "admin", [], None),
@@ -532,7 +713,23 @@ def create_demo_accounts(con: duckdb.DuckDBPyConnection, county_code: str, towns
 
 
 def read_password(prompt: str = "新密码：", confirm: str = "再输入一次：") -> str:
-    """The password for ``manage.py users``: ``$LIANXIN_PASSWORD`` if set, else asked twice."""
+    """The password for ``manage.py users``: ``$LIANXIN_PASSWORD`` if set, else asked twice.
+
+    Parameters
+    ----------
+    prompt, confirm : str
+        The two questions asked in the terminal.
+
+    Returns
+    -------
+    str
+        The password (not checked here: :func:`check_password`).
+
+    Raises
+    ------
+    AuthError
+        Nothing could be read (no terminal), or the two answers differ.
+    """
     env = os.environ.get(PASSWORD_ENV)
     if env is not None:
         return env
@@ -552,8 +749,36 @@ def users_command(con: duckdb.DuckDBPyConnection, action: str, name: str, role: 
     """``manage.py users add|passwd|disable|enable|unlock NAME [--role R] [--areas CODE,…]``.
 
     Only an administrator may run it (``actor``: see :func:`require_admin`). The password is
-    read with :func:`read_password` when not given. Returns the one line to print; raises
-    :class:`AuthError` with a sentence for anything wrong.
+    read with :func:`read_password` when not given.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    action : {"add", "passwd", "disable", "enable", "unlock"}
+        What to do.
+    name : str
+        The account.
+    role : str, optional
+        The new account's role (``add`` only; vocabulary.roles.ROLES).
+    areas : str or iterable of str, optional
+        The new account's area codes (``add``; see :func:`parse_areas`).
+    password : str, optional
+        The new password (``add``, ``passwd``); asked for when not given.
+    actor : str or User, default "admin"
+        Who runs it.
+    staff_id : str, optional
+        The staff member the new account is (``add``).
+
+    Returns
+    -------
+    str
+        The one line to print.
+
+    Raises
+    ------
+    AuthError
+        Anything wrong, with a sentence saying what to fix.
     """
     require_admin(actor)
     if action == "add":

@@ -36,9 +36,9 @@ def build(con: duckdb.DuckDBPyConnection, sc: Scale, seed: int, today: dt.date,
     rng = np.random.default_rng(seed)
     w = generate_areas(load_outline(OUTLINE), rng, lambda f, m: None, townships=sc.townships,
                        villages_per_township=sc.villages_per_township, grids_per_village=sc.grids_per_village)
-    log(f"areas drawn: {len(w['grids']):,} grids ({time.perf_counter() - t0:.0f} s)")
+    log(f"areas drawn: {len(w.grids):,} grids ({time.perf_counter() - t0:.0f} s)")
     for level in ("county", "townships", "villages", "grids"):
-        f = w[level].copy()
+        f = getattr(w, level).copy()
         if "parent_code" not in f.columns:
             f["parent_code"] = None
         lvl = {"county": "county", "townships": "township", "villages": "village", "grids": "grid"}[level]

@@ -166,7 +166,7 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
               ) -> tuple[int, int]:
     """What the coverage page computes for one selected area (function level, no Streamlit):
     rows + headline + 12-month trend + due list + the folium map and its HTML. Returns (polygons, bytes)."""
-    from analytics import coverage_page as CP
+    from analytics import coverage as CP
     from gis import maps
     from store import db
 
@@ -373,7 +373,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             cluster.close()
 
     # --- the coverage page, function level, at each level of detail
-    from analytics import coverage_page as CP
+    from analytics import coverage as CP
 
     county = con.execute("SELECT code FROM areas WHERE level = 'county' ORDER BY code LIMIT 1").fetchone()[0]
     town = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g

@@ -13,10 +13,12 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import duckdb
+
 from ingest.boundaries import import_boundaries, reassign_points
 from store import db
 
-from .generate import generate, load_outline
+from .generate import DemoWorld, generate, load_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "data" / "boundaries" / "500155-liangping-gcj02.geojson"
@@ -32,16 +34,30 @@ def _today() -> dt.date:
     return now_local().date()
 
 
-def store_world(con, world, progress: Progress | None = None) -> None:
-    """Write every table of a DemoWorld; boundaries go through the real boundary import; the last
-    months' 民意调查 are drawn and answered."""
+def store_world(con: duckdb.DuckDBPyConnection, world: DemoWorld, progress: Progress | None = None) -> None:
+    """Write every table of a generated world into a migrated, empty store.
+
+    Boundaries go through the real boundary import, the other tables through the ``demo_*``
+    named queries; the demo accounts are created and the last months' 民意调查 are drawn and
+    answered; the store is marked as a demo (``meta.demo``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store (DuckDB, or the PostgreSQL connection shaped like one), migrated and empty.
+    world : DemoWorld
+        What :func:`demo.generate.generate` returned.
+    progress : callable(fraction, message), optional
+        Told at each step, with a fraction in [0, 1] and a Chinese message.
+    """
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
 
     for i, (level, frame) in enumerate((("county", world.county), ("township", world.townships),
                                         ("village", world.villages), ("grid", world.grids))):
-        step(0.05 + 0.1 * i, f"写入{ {'county': '县界', 'township': '乡镇', 'village': '村', 'grid': '网格'}[level] }边界")
+        shown = {"county": "县界", "township": "乡镇", "village": "村", "grid": "网格"}[level]
+        step(0.05 + 0.1 * i, f"写入{shown}边界")
         f = frame.copy()
         if "parent_code" not in f.columns:
             f["parent_code"] = None
@@ -141,13 +157,37 @@ def _pg_exists(url: str) -> bool:
 
 
 def _shown(spec: str) -> str:
-    """A database as named in messages: a file path, or a URL's host and database (no user or password)."""
+    """A database as named in messages.
+
+    Parameters
+    ----------
+    spec : str
+        A database file path or a PostgreSQL URL.
+
+    Returns
+    -------
+    str
+        The file path, or the URL's host and database (no user or password).
+    """
     return spec.split("@")[-1] if db.kind(spec) == db.POSTGRES else spec
 
 
-def _surveys(con, today: dt.date, months: int = 3) -> None:
-    """The 民意调查 of the ``months`` months before ``today``'s and of ``today``'s own month so far: drawn
-    by the survey's own draw, answered by the generator, stored in bulk."""
+def _surveys(con: duckdb.DuckDBPyConnection, today: dt.date, months: int = 3) -> None:
+    """Store the 民意调查 of the ``months`` months before ``today``'s and of ``today``'s own month so far.
+
+    Each month's sample is drawn by the survey's own draw, answered by
+    :func:`demo.generate.survey_answers` and stored in bulk; a month whose draw finds no household
+    left (a tiny demo) is skipped.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The demo store, its households and survey questions stored.
+    today : datetime.date
+        The demo's today.
+    months : int, default 3
+        Full months before ``today``'s month.
+    """
     import numpy as np
 
     from analytics import survey
@@ -173,27 +213,40 @@ def _surveys(con, today: dt.date, months: int = 3) -> None:
 def build_demo(path: str | Path | None = None, households: int = 60_000, seed: int = 0,
                progress: Progress | None = None, today: dt.date | None = None,
                replace: bool = True) -> str:
-    """Generate and store the demo county; returns a one-line summary.
+    """Generate and store the demo county.
 
     The database is built in a temporary file (on PostgreSQL: a scratch database beside it) and
     moved into place at the end, so an interrupted build never leaves a half-filled demo behind.
 
     Parameters
     ----------
-    path : the database file or PostgreSQL URL (default :func:`store.db.target`).
-    households, seed : the size and the random seed of the generated county.
-    progress : called with (fraction done, what is being done).
-    today : the generated data's "today".
-    replace : whether an existing database may be replaced — only a demo database not in use
+    path : str or Path, optional
+        The database file or PostgreSQL URL (default :func:`store.db.target`).
+    households : int, default 60_000
+        Number of households of the generated county.
+    seed : int, default 0
+        The random seed: same seed, same county.
+    progress : callable(fraction, message), optional
+        Called with the fraction done (0–1) and what is being done (Chinese).
+    today : datetime.date, optional
+        The generated data's "today" (default: ``$LIANXIN_TODAY`` or today in China).
+    replace : bool, default True
+        Whether an existing database may be replaced — only a demo database not in use
         (:func:`check_replaceable`), checked before generating and again before the swap. With
         ``replace=False`` (the app's first start) a database that appeared meanwhile is kept and
         this build is dropped.
 
+    Returns
+    -------
+    str
+        A one-line summary: what was built (counts of each table, seconds), or that the database
+        already there was kept.
+
     Raises
     ------
     DemoRefused
-        ``path`` holds a database that must not be replaced.
-    """
+        ``path`` holds a database that must not be replaced (raised by :func:`check_replaceable`).
+    """  # noqa: DOC502 — raised by check_replaceable
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
@@ -219,8 +272,25 @@ def build_demo(path: str | Path | None = None, households: int = 60_000, seed: i
             f"({time.perf_counter() - t0:.1f} s)")
 
 
-def _store_file(spec: str, world, progress: Progress, replace: bool) -> bool:
-    """Build in a temporary file beside the target, then move it into place (True: kept the one there)."""
+def _store_file(spec: str, world: DemoWorld, progress: Progress, replace: bool) -> bool:
+    """Build in a temporary file beside the target, then move it into place.
+
+    Parameters
+    ----------
+    spec : str
+        The target DuckDB file.
+    world : DemoWorld
+        The generated world.
+    progress : callable(fraction, message)
+        Told at each step.
+    replace : bool
+        Whether a database already at ``spec`` may be replaced (see :func:`build_demo`).
+
+    Returns
+    -------
+    bool
+        True when a database appeared at ``spec`` meanwhile and was kept (``replace=False``).
+    """
     target = Path(spec)
     tmpdir = Path(tempfile.mkdtemp(prefix="lianxin-demo-", dir=target.parent))
     tmp = tmpdir / "demo.duckdb"
@@ -243,8 +313,25 @@ def _store_file(spec: str, world, progress: Progress, replace: bool) -> bool:
     return False
 
 
-def _store_postgres(url: str, world, progress: Progress, replace: bool) -> bool:
-    """Build in a scratch database beside the target, then rename it into the target's place."""
+def _store_postgres(url: str, world: DemoWorld, progress: Progress, replace: bool) -> bool:
+    """Build in a scratch database beside the target, then rename it into the target's place.
+
+    Parameters
+    ----------
+    url : str
+        The target PostgreSQL database.
+    world : DemoWorld
+        The generated world.
+    progress : callable(fraction, message)
+        Told at each step.
+    replace : bool
+        Whether a database already at ``url`` may be replaced (see :func:`build_demo`).
+
+    Returns
+    -------
+    bool
+        True when the database appeared meanwhile and was kept (``replace=False``).
+    """
     from store import postgres
 
     scratch = postgres.sibling(url, "_demo_build")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from demo import names as N
@@ -91,6 +91,209 @@ class DemoWorld:
 
 
 # --------------------------------------------------------------------------------------------
+# The generator's stages: what each one hands to the next
+# --------------------------------------------------------------------------------------------
+# Arrays are indexed by township (``t``), village (``v``), grid (``g``), household or staff member
+# in the order the stage drew them; coordinates ending in ``_m`` are metres in METRIC_CRS.
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The county cut into grid faces and grouped into villages and townships (before naming).
+
+    Attributes
+    ----------
+    t_seeds : numpy.ndarray, shape (townships, 2)
+        Township seed points, metres (METRIC_CRS).
+    v_xy : numpy.ndarray, shape (villages, 2)
+        Village seed points, metres.
+    grid_geom : numpy.ndarray of shapely geometries or None, shape (grids,)
+        Grid polygons, metres; None where the grid's seed face vanished.
+    alive : numpy.ndarray of bool, shape (grids,)
+        Whether the grid has a polygon.
+    grid_town, grid_vil : numpy.ndarray of int, shape (grids,)
+        The township and village (seed index) each grid belongs to.
+    """
+
+    t_seeds: np.ndarray
+    v_xy: np.ndarray
+    grid_geom: np.ndarray
+    alive: np.ndarray
+    grid_town: np.ndarray
+    grid_vil: np.ndarray
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Townships, villages and grids with their codes and names, in code order.
+
+    Attributes
+    ----------
+    town_code, town_name, town_kind : numpy.ndarray of str, shape (townships,)
+        Code (``500155NNN000``), name and kind (``street``, ``town`` or ``xiang``).
+    town_geom_m : numpy.ndarray of shapely geometries, shape (townships,)
+        Township polygons, metres (METRIC_CRS).
+    town_seat : numpy.ndarray, shape (townships, 2)
+        The township seat (its seed point), metres.
+    vil_code, vil_name : numpy.ndarray of str, shape (villages,)
+        Village (社区/村) code and name.
+    vil_town : numpy.ndarray of int, shape (villages,)
+        Index of the village's township.
+    vil_geom_m : numpy.ndarray of shapely geometries, shape (villages,)
+        Village polygons, metres.
+    grid_code, grid_name : numpy.ndarray of str, shape (grids,)
+        Grid code (``<village code>-WNN``) and name.
+    grid_vil, grid_town : numpy.ndarray of int, shape (grids,)
+        Index of the grid's village and township.
+    grid_geom_m : numpy.ndarray of shapely geometries, shape (grids,)
+        Grid polygons, metres.
+    """
+
+    town_code: np.ndarray
+    town_name: np.ndarray
+    town_kind: np.ndarray
+    town_geom_m: np.ndarray
+    town_seat: np.ndarray
+    vil_code: np.ndarray
+    vil_name: np.ndarray
+    vil_town: np.ndarray
+    vil_geom_m: np.ndarray
+    grid_code: np.ndarray
+    grid_name: np.ndarray
+    grid_vil: np.ndarray
+    grid_town: np.ndarray
+    grid_geom_m: np.ndarray
+
+
+@dataclass(frozen=True)
+class CountyAreas:
+    """The county's subdivision as :func:`generate_areas` gives it.
+
+    Attributes
+    ----------
+    county, townships, villages, grids : geopandas.GeoDataFrame
+        ``code, name, geometry`` (county) / ``code, name, parent_code, geometry``, EPSG:4326.
+    areas : Areas
+        The same areas as arrays (codes, names, metric polygons, who contains whom).
+    grids_m, grid_ll, vil_ll : numpy.ndarray of shapely geometries
+        Grid polygons in metres and in WGS-84 (lon/lat), village polygons in WGS-84.
+    seat : numpy.ndarray, shape (2,)
+        The county seat, metres.
+    to_ll : pyproj.Transformer
+        METRIC_CRS → WGS-84 (lon/lat order).
+    """
+
+    county: gpd.GeoDataFrame
+    townships: gpd.GeoDataFrame
+    villages: gpd.GeoDataFrame
+    grids: gpd.GeoDataFrame
+    areas: Areas
+    grids_m: np.ndarray
+    grid_ll: np.ndarray
+    vil_ll: np.ndarray
+    seat: np.ndarray
+    to_ll: Transformer
+
+
+@dataclass(frozen=True)
+class Households:
+    """The drawn households, in code order (grouped by grid).
+
+    Attributes
+    ----------
+    code, head_name, phone, address : numpy.ndarray of str, shape (households,)
+        ``LPNNNNNNN``, the head of household, a mobile number, ``<township><village>X组Y号``.
+    members : numpy.ndarray of int, shape (households,)
+        People in the household, 1–6.
+    lon, lat : numpy.ndarray of float, shape (households,)
+        Position, WGS-84 degrees rounded to 6 decimals, strictly inside the grid.
+    grid : numpy.ndarray of int, shape (households,)
+        Index of the household's grid (into :class:`Areas`).
+    tag_mat : numpy.ndarray of bool, shape (households, len(TAGS))
+        Which vulnerable tags (TAGS) the household has.
+    status : numpy.ndarray of str, shape (households,)
+        ``active``, ``moved`` or ``closed``.
+    created_off : numpy.ndarray of int, shape (households,)
+        Day registered, days after ``start`` (negative: before the demo year).
+    created_on : numpy.ndarray of datetime.date, shape (households,)
+        The same day as a date.
+    starts : numpy.ndarray of int, shape (grids + 1,)
+        Households of grid ``g`` are ``starts[g]:starts[g + 1]``.
+    start : datetime.date
+        First day of the demo year (``today`` − 364 days).
+    """
+
+    code: np.ndarray
+    head_name: np.ndarray
+    phone: np.ndarray
+    address: np.ndarray
+    members: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    grid: np.ndarray
+    tag_mat: np.ndarray
+    status: np.ndarray
+    created_off: np.ndarray
+    created_on: np.ndarray
+    starts: np.ndarray
+    start: date
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The drawn staff: the tables, and who works where (indexes into the households).
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        ``id, name, role, phone, rank`` (the staff table).
+    grids : pandas.DataFrame
+        ``staff_id, grid_code`` (the staff_grids table).
+    ids, role : numpy.ndarray of str, shape (staff,)
+        Staff id (``LPSNNNNN``) and role.
+    lo, hi : numpy.ndarray of int, shape (staff,)
+        The households a field worker visits: ``lo:hi`` (the village for a secretary, one or two
+        grids for a grid worker, none for a cadre).
+    cadres : numpy.ndarray of int, shape (cadres,)
+        Staff index of every cadre (结对帮扶 pairs them with households).
+    cadre_rank : numpy.ndarray of int, shape (cadres,)
+        Cadre rank 1–5 (rank 1 pairs with five households, rank 5 with one).
+    sec_of_vil : numpy.ndarray of int, shape (villages,)
+        Staff index of each village's secretary.
+    """
+
+    frame: pd.DataFrame
+    grids: pd.DataFrame
+    ids: np.ndarray
+    role: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    cadres: np.ndarray
+    cadre_rank: np.ndarray
+    sec_of_vil: np.ndarray
+
+
+@dataclass(frozen=True)
+class Pairings:
+    """Cadres paired with households (结对帮扶) and every household's tags that follow from it.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        ``staff_id, household_code, since`` (the pairings table).
+    staff, household : numpy.ndarray of int, shape (pairings,)
+        Staff index and household index of each pairing.
+    tags : list of list of str, length households
+        Each household's vulnerable tags, with 结对帮扶 for the paired ones.
+    """
+
+    frame: pd.DataFrame
+    staff: np.ndarray
+    household: np.ndarray
+    tags: list[list[str]]
+
+
+# --------------------------------------------------------------------------------------------
 # Outline
 # --------------------------------------------------------------------------------------------
 
@@ -128,8 +331,24 @@ def load_outline(path: str | Path) -> shapely.Geometry:
 # --------------------------------------------------------------------------------------------
 
 
-def _sample_in(geom, n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` uniform random points (x, y) strictly inside ``geom``."""
+def _sample_in(geom: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` uniform random points strictly inside ``geom``.
+
+    Parameters
+    ----------
+    geom : shapely Polygon or MultiPolygon
+        The area to sample, in a planar CRS (metres).
+    n : int
+        How many points.
+    rng : numpy.random.Generator
+        The generator's random stream.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, 2)
+        ``x, y`` in the CRS of ``geom``; in a degenerate sliver the leftover points are its
+        representative point.
+    """
     shapely.prepare(geom)
     x0, y0, x1, y1 = geom.bounds
     out = np.empty((0, 2))
@@ -148,8 +367,24 @@ def _sample_in(geom, n: int, rng: np.random.Generator) -> np.ndarray:
     return out[:n]
 
 
-def _lloyd(points: np.ndarray, clip, iterations: int) -> np.ndarray:
-    """Lloyd-relax ``points`` inside ``clip`` (Voronoi cell centroids, kept inside)."""
+def _lloyd(points: np.ndarray, clip: shapely.Geometry, iterations: int) -> np.ndarray:
+    """Lloyd-relax ``points`` inside ``clip``: move each point to its Voronoi cell's centroid.
+
+    Parameters
+    ----------
+    points : numpy.ndarray, shape (n, 2)
+        Seed points, metres.
+    clip : shapely Polygon or MultiPolygon
+        The area the cells are clipped to.
+    iterations : int
+        Rounds of relaxation.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, 2)
+        The relaxed points, same order; a centroid outside ``clip`` is replaced by a point on
+        the cell's surface, an empty cell keeps its point.
+    """
     if len(points) < 2:
         return points
     for _ in range(iterations):
@@ -164,8 +399,21 @@ def _lloyd(points: np.ndarray, clip, iterations: int) -> np.ndarray:
     return points
 
 
-def _cells(points: np.ndarray, clip) -> np.ndarray:
-    """Voronoi cells of ``points`` (in input order) clipped to ``clip``."""
+def _cells(points: np.ndarray, clip: shapely.Geometry) -> np.ndarray:
+    """Voronoi cells of ``points`` clipped to ``clip``.
+
+    Parameters
+    ----------
+    points : numpy.ndarray, shape (n, 2)
+        Seed points, metres.
+    clip : shapely Polygon or MultiPolygon
+        The area the cells are clipped to.
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometries, shape (n,)
+        The cell of each point, in input order (``clip`` itself for a single point).
+    """
     if len(points) == 1:
         return np.array([clip], dtype=object)
     vor = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=clip, ordered=True)
@@ -174,7 +422,21 @@ def _cells(points: np.ndarray, clip) -> np.ndarray:
 
 
 def _shared_edges(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i, j, length) of polygons sharing boundary segments with identical vertices."""
+    """Polygons that share boundary segments with identical vertices, and how much they share.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely Polygons, shape (n,)
+        A planar partition (neighbours share vertices exactly).
+
+    Returns
+    -------
+    i, j : numpy.ndarray of int
+        Indexes into ``geoms`` of the two polygons on either side of a shared segment (one row
+        per segment).
+    length : numpy.ndarray of float
+        The segment's length, in the CRS's unit.
+    """
     rings, gidx = shapely.get_rings(geoms, return_index=True)
     coords, ridx = shapely.get_coordinates(rings, return_index=True)
     same = ridx[1:] == ridx[:-1]
@@ -197,6 +459,20 @@ def _calendar(first: date, last: date) -> tuple[list[date], np.ndarray, np.ndarr
 
     Uses ``chinese_calendar``; for years it does not know (it raises NotImplementedError),
     weekdays are workdays and there are no festival days.
+
+    Parameters
+    ----------
+    first, last : datetime.date
+        The first and last day, both included.
+
+    Returns
+    -------
+    days : list of datetime.date
+        Every day from ``first`` to ``last``.
+    work : numpy.ndarray of bool, shape (len(days),)
+        Whether the day is a working day (调休 included).
+    fest : numpy.ndarray of bool, shape (len(days),)
+        Whether the day is an official holiday (节假日).
     """
     import chinese_calendar
 
@@ -214,16 +490,42 @@ def _calendar(first: date, last: date) -> tuple[list[date], np.ndarray, np.ndarr
 
 
 def _to_dates(base: date, offsets: np.ndarray) -> np.ndarray:
-    """Object array of ``datetime.date`` for integer day offsets from ``base``."""
+    """Dates ``offsets`` days after ``base``.
+
+    Parameters
+    ----------
+    base : datetime.date
+        Day 0.
+    offsets : numpy.ndarray of int
+        Days after ``base`` (negative: before).
+
+    Returns
+    -------
+    numpy.ndarray of datetime.date (object dtype), same shape as ``offsets``
+    """
     arr = np.datetime64(base, "D") + np.asarray(offsets, dtype="int64").astype("timedelta64[D]")
     return arr.astype(object)
 
 
-def _pick_weighted(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
-    """For each range [lo, hi) of items, pick one item with probability ∝ weight.
+def _pick_weighted(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """For each range ``lo:hi`` of items, pick one item with probability ∝ its weight.
 
-    ``cum`` is the cumulative weight with a leading 0 (len = items + 1).  Returns the picked
-    indices and a mask of ranges that had any weight at all.
+    Parameters
+    ----------
+    cum : numpy.ndarray of float, shape (items + 1,)
+        Cumulative weight with a leading 0.
+    lo, hi : numpy.ndarray of int, shape (ranges,)
+        The ranges, ``hi`` excluded.
+    rng : numpy.random.Generator
+        The generator's random stream.
+
+    Returns
+    -------
+    idx : numpy.ndarray of int, shape (ranges,)
+        The picked item of each range (meaningless where ``ok`` is False).
+    ok : numpy.ndarray of bool, shape (ranges,)
+        Whether the range had any weight at all.
     """
     a = cum[lo]
     b = cum[hi]
@@ -239,8 +541,28 @@ def _pick_weighted(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, rng) -> tupl
 # --------------------------------------------------------------------------------------------
 
 
-def _build_areas(outline_m, n_town: int, vpt: float, gpv: float, seat_xy, rng, progress):
-    """Seeds → grid faces → grids → villages → townships, all in the metric CRS."""
+def _build_areas(outline_m: shapely.Geometry, n_town: int, vpt: float, gpv: float, rng: np.random.Generator,
+                 progress: Progress | None) -> Partition:
+    """Seeds → grid faces → grids → villages → townships, all in the metric CRS.
+
+    Parameters
+    ----------
+    outline_m : shapely Polygon or MultiPolygon
+        The county outline, metres (METRIC_CRS).
+    n_town : int
+        Number of townships.
+    vpt, gpv : float
+        Mean villages per township and grids per village (each drawn from a normal around it).
+    rng : numpy.random.Generator
+        The generator's random stream.
+    progress : callable(fraction, message), optional
+        Told when the partition and the merging start.
+
+    Returns
+    -------
+    Partition
+        Every grid's polygon and its township and village (each one connected piece).
+    """
     # 1. Township seeds (Lloyd-relaxed: roughly equal areas).
     t_seeds = _lloyd(_sample_in(outline_m, n_town, rng), outline_m, 6)
     t_cells = _cells(t_seeds, outline_m)
@@ -343,12 +665,30 @@ def _build_areas(outline_m, n_town: int, vpt: float, gpv: float, seat_xy, rng, p
         else:
             grid_geom[g] = shapely.coverage_union_all(parts)
     alive = np.array([gg is not None for gg in grid_geom])
-    return dict(t_seeds=t_seeds, v_xy=np.array(v_xy), grid_geom=grid_geom, alive=alive,
-                grid_town=grid_town, grid_vil=grid_vil, adj=adj, grid_area=grid_area)
+    return Partition(t_seeds=t_seeds, v_xy=np.array(v_xy), grid_geom=grid_geom, alive=alive,
+                     grid_town=grid_town, grid_vil=grid_vil)
 
 
-def _repair(level: str, adj, area, grid_town, grid_vil) -> bool:
-    """Move disconnected pieces of a township/village to the neighbour they share most border with."""
+def _repair(level: str, adj: csr_matrix, area: np.ndarray, grid_town: np.ndarray, grid_vil: np.ndarray) -> bool:
+    """Move disconnected pieces of a township/village to the neighbour they share most border with.
+
+    Parameters
+    ----------
+    level : {"town", "village"}
+        Which grouping to repair.
+    adj : scipy.sparse.csr_matrix, shape (grids, grids)
+        Border length shared by two grids, metres.
+    area : numpy.ndarray of float, shape (grids,)
+        Grid areas, m².
+    grid_town, grid_vil : numpy.ndarray of int, shape (grids,)
+        Each grid's township and village; changed in place (a piece moved to another township
+        joins that township's village it shares most border with).
+
+    Returns
+    -------
+    bool
+        Whether any piece moved (then another round may be needed).
+    """
     key = grid_town if level == "town" else grid_vil
     moved = False
     coo = adj.tocoo()
@@ -397,14 +737,31 @@ def _repair(level: str, adj, area, grid_town, grid_vil) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def generate_areas(outline_wgs84, rng: np.random.Generator, say: Progress, *, townships: int,
-                   villages_per_township: float, grids_per_village: float) -> dict:
+def generate_areas(outline_wgs84: shapely.Geometry, rng: np.random.Generator, say: Progress, *, townships: int,
+                   villages_per_township: float, grids_per_village: float) -> CountyAreas:
     """The county's subdivision (townships, villages, grids) inside the outline, with codes and names.
 
-    Returns a dict with the four GeoDataFrames ``county``, ``townships``, ``villages``, ``grids``
-    (WGS-84) and what the rest of the generator needs (``areas``, ``grids_m``, ``grid_ll``,
-    ``vil_ll``, ``seat``, ``to_ll``). Used by :func:`generate` and by the city-scale benchmark
-    data set (bench/city.py), which draws everything else in SQL.
+    Used by :func:`generate` and by the city-scale benchmark data set (bench/city.py), which draws
+    everything else in SQL.
+
+    Parameters
+    ----------
+    outline_wgs84 : shapely Polygon or MultiPolygon
+        The county outline in WGS-84 (see :func:`load_outline`).
+    rng : numpy.random.Generator
+        The generator's random stream (the areas are its first draws).
+    say : callable(fraction, message)
+        Told at each stage, with a fraction in [0, 1] and a Chinese message.
+    townships : int
+        Number of townships.
+    villages_per_township, grids_per_village : float
+        Mean number of villages per township and of grids per village.
+
+    Returns
+    -------
+    CountyAreas
+        The four levels as GeoDataFrames (WGS-84) and, for the rest of the generator, the same
+        areas as arrays in metres.
     """
     to_m = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
     to_ll = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
@@ -417,17 +774,17 @@ def generate_areas(outline_wgs84, rng: np.random.Generator, say: Progress, *, to
         seat = np.array([p.x, p.y])
 
     say(0.02, "正在生成乡镇、村、网格…")
-    geo = _build_areas(outline_m, townships, villages_per_township, grids_per_village, seat, rng, say)
+    geo = _build_areas(outline_m, townships, villages_per_township, grids_per_village, rng, say)
     areas = _name_areas(geo, seat, rng)
 
-    def to_wgs(geoms):
+    def to_wgs(geoms: np.ndarray) -> np.ndarray:
         return shapely.transform(geoms, lambda c: np.column_stack(to_ll.transform(c[:, 0], c[:, 1])))
 
-    grids_m = areas["grid_geom_m"]
+    grids_m = areas.grid_geom_m
     grid_ll = to_wgs(grids_m)
-    vil_ll = to_wgs(areas["vil_geom_m"])
-    town_ll = to_wgs(areas["town_geom_m"])
-    county_ll = to_wgs(shapely.coverage_union_all(areas["town_geom_m"]))
+    vil_ll = to_wgs(areas.vil_geom_m)
+    town_ll = to_wgs(areas.town_geom_m)
+    county_ll = to_wgs(shapely.coverage_union_all(areas.town_geom_m))
     for arr in (grid_ll, vil_ll, town_ll):
         bad = ~shapely.is_valid(arr)
         if bad.any():
@@ -435,21 +792,21 @@ def generate_areas(outline_wgs84, rng: np.random.Generator, say: Progress, *, to
 
     county = gpd.GeoDataFrame({"code": [COUNTY_CODE], "name": [COUNTY_NAME]},
                               geometry=[county_ll], crs="EPSG:4326")
-    town_df = gpd.GeoDataFrame({"code": areas["town_code"], "name": areas["town_name"],
+    town_df = gpd.GeoDataFrame({"code": areas.town_code, "name": areas.town_name,
                                 "parent_code": COUNTY_CODE}, geometry=town_ll, crs="EPSG:4326")
-    vil_df = gpd.GeoDataFrame({"code": areas["vil_code"], "name": areas["vil_name"],
-                               "parent_code": areas["town_code"][areas["vil_town"]]},
+    vil_df = gpd.GeoDataFrame({"code": areas.vil_code, "name": areas.vil_name,
+                               "parent_code": areas.town_code[areas.vil_town]},
                               geometry=vil_ll, crs="EPSG:4326")
-    grid_df = gpd.GeoDataFrame({"code": areas["grid_code"], "name": areas["grid_name"],
-                                "parent_code": areas["vil_code"][areas["grid_vil"]]},
+    grid_df = gpd.GeoDataFrame({"code": areas.grid_code, "name": areas.grid_name,
+                                "parent_code": areas.vil_code[areas.grid_vil]},
                                geometry=grid_ll, crs="EPSG:4326")
 
-    return dict(county=county, townships=town_df, villages=vil_df, grids=grid_df, areas=areas,
-                grids_m=grids_m, grid_ll=grid_ll, vil_ll=vil_ll, seat=seat, to_ll=to_ll)
+    return CountyAreas(county=county, townships=town_df, villages=vil_df, grids=grid_df, areas=areas,
+                       grids_m=grids_m, grid_ll=grid_ll, vil_ll=vil_ll, seat=seat, to_ll=to_ll)
 
 
 def generate(
-    outline_wgs84,
+    outline_wgs84: shapely.Geometry,
     households: int = 60_000,
     seed: int = 0,
     today: date = date(2026, 11, 26),
@@ -494,31 +851,29 @@ def generate(
 
     w = generate_areas(outline_wgs84, rng, say, townships=townships,
                        villages_per_township=villages_per_township, grids_per_village=grids_per_village)
-    county, town_df, vil_df, grid_df = w["county"], w["townships"], w["villages"], w["grids"]
-    areas, grids_m, grid_ll, vil_ll, seat, to_ll = (w["areas"], w["grids_m"], w["grid_ll"], w["vil_ll"],
-                                                    w["seat"], w["to_ll"])
+    areas = w.areas
     say(0.3, "正在生成农户…")
-    hh = _households(areas, grids_m, grid_ll, households, seat, today, rng, to_ll)
+    hh = _households(areas, w.grids_m, w.grid_ll, households, w.seat, today, rng, w.to_ll)
     say(0.5, "正在生成网格员、结对帮扶…")
-    staff, staff_grids, st = _staff(areas, hh, rng)
-    pairings, pair_arr = _pairings(st, hh, today, rng)
+    st = _staff(areas, hh, rng)
+    pairs = _pairings(st, hh, rng)
     say(0.6, "正在生成一年的走访记录…")
-    visits = _visits(areas, hh, st, pair_arr, today, rng)
+    visits = _visits(areas, hh, st, pairs, today, rng)
     say(0.85, "正在生成信访件（含聚集区）…")
-    petitions = _petitions(areas, hh, vil_ll, today, rng)
+    petitions = _petitions(areas, hh, w.vil_ll, today, rng)
     # how the visits' follow-ups were handled: a generator of its own, so that adding it left the
     # rest of the world as it was
     visits = _follow_ups(visits, today, np.random.default_rng([seed, 18]))
 
     hh_df = pd.DataFrame({
-        "code": hh["code"], "head_name": hh["head_name"], "phone": hh["phone"],
-        "address": hh["address"], "members": hh["members"], "lon": hh["lon"], "lat": hh["lat"],
-        "grid_code": areas["grid_code"][hh["grid"]], "tags": hh["tags"], "status": hh["status"],
-        "created_on": hh["created_on"],
+        "code": hh.code, "head_name": hh.head_name, "phone": hh.phone,
+        "address": hh.address, "members": hh.members, "lon": hh.lon, "lat": hh.lat,
+        "grid_code": areas.grid_code[hh.grid], "tags": pairs.tags, "status": hh.status,
+        "created_on": hh.created_on,
     })
     say(1.0, "演示数据生成完成")
-    return DemoWorld(county=county, townships=town_df, villages=vil_df, grids=grid_df,
-                     households=hh_df, staff=staff, staff_grids=staff_grids, pairings=pairings,
+    return DemoWorld(county=w.county, townships=w.townships, villages=w.villages, grids=w.grids,
+                     households=hh_df, staff=st.frame, staff_grids=st.grids, pairings=pairs.frame,
                      visits=visits, petitions=petitions, today=today)
 
 
@@ -527,13 +882,23 @@ def generate(
 # --------------------------------------------------------------------------------------------
 
 
-def _name_areas(geo, seat, rng) -> dict:
-    alive = geo["alive"]
-    grid_geom = geo["grid_geom"]
+def _name_areas(geo: Partition, seat: np.ndarray, rng: np.random.Generator) -> Areas:
+    """Codes and names of the areas.
+
+    The townships nearest the county seat become 街道; villages are numbered from their township's
+    seat outwards, grids north to south.
+
+    Returns
+    -------
+    Areas
+        Only the grids that have a polygon, in code order.
+    """
+    alive = geo.alive
+    grid_geom = geo.grid_geom
     gids = np.nonzero(alive)[0]
-    g_town = geo["grid_town"][gids]
-    g_vil = geo["grid_vil"][gids]
-    t_seeds = geo["t_seeds"]
+    g_town = geo.grid_town[gids]
+    g_vil = geo.grid_vil[gids]
+    t_seeds = geo.t_seeds
 
     towns = np.unique(g_town)
     n_t = len(towns)
@@ -572,7 +937,7 @@ def _name_areas(geo, seat, rng) -> dict:
         t = int(towns[i])
         in_t = g_town == t
         vils = np.unique(g_vil[in_t])
-        vcent = np.array([geo["v_xy"][v] for v in vils])
+        vcent = np.array([geo.v_xy[v] for v in vils])
         tseat = t_seeds[t]
         dv = np.hypot(*(vcent - tseat).T)
         vorder = vils[np.argsort(dv, kind="stable")]
@@ -612,7 +977,7 @@ def _name_areas(geo, seat, rng) -> dict:
         town_geom.append(shapely.coverage_union_all(np.array(t_parts, dtype=object))
                          if len(t_parts) > 1 else t_parts[0])
 
-    return dict(
+    return Areas(
         town_code=np.array(town_code, dtype=object), town_name=np.array(town_name, dtype=object),
         town_kind=np.array(town_kind, dtype=object), town_geom_m=np.array(town_geom, dtype=object),
         town_seat=np.array([t_seeds[int(towns[i])] for i in town_order]),
@@ -629,11 +994,19 @@ def _name_areas(geo, seat, rng) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def _households(areas, grids_m, grid_ll, n_hh: int, seat, today: date, rng, to_ll) -> dict:
+def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: int, seat: np.ndarray,
+                today: date, rng: np.random.Generator, to_ll: Transformer) -> Households:
+    """``n_hh`` households, denser near township seats and the county seat, in hamlets of each grid.
+
+    Returns
+    -------
+    Households
+        Grouped by grid; every point strictly inside its grid's WGS-84 polygon.
+    """
     n_g = len(grids_m)
     area_km2 = shapely.area(grids_m) / 1e6
     cen = shapely.get_coordinates(shapely.centroid(grids_m))
-    tseat = areas["town_seat"][areas["grid_town"]]
+    tseat = areas.town_seat[areas.grid_town]
     d_t = np.hypot(*(cen - tseat).T)
     d_c = np.hypot(*(cen - seat).T)
     density = 1.0 + 12.0 * np.exp(-d_t / 1500.0) + 35.0 * np.exp(-d_c / 3000.0)
@@ -696,10 +1069,10 @@ def _households(areas, grids_m, grid_ll, n_hh: int, seat, today: date, rng, to_l
     head = N.person_names(rng, n_hh)
     phone = N.mobile_phones(rng, n_hh)
     # Address: <township><village>X组Y号 — 组 = grid number within the village.
-    gnum = np.array([int(c.rsplit("-W", 1)[1]) for c in areas["grid_code"]])
+    gnum = np.array([int(c.rsplit("-W", 1)[1]) for c in areas.grid_code])
     within = np.arange(n_hh) - starts[grid_of] + 1
-    vil = areas["grid_vil"][grid_of]
-    prefix = (areas["town_name"][areas["vil_town"]] + areas["vil_name"]).astype(object)
+    vil = areas.grid_vil[grid_of]
+    prefix = (areas.town_name[areas.vil_town] + areas.vil_name).astype(object)
     address = (prefix[vil] + pd.Series(gnum[grid_of]).astype(str).to_numpy(dtype=object) + "组"
                + pd.Series(within).astype(str).to_numpy(dtype=object) + "号")
     members = np.clip(rng.choice([1, 2, 3, 4, 5, 6], size=n_hh, p=[0.17, 0.27, 0.23, 0.19, 0.09, 0.05]), 1, 6)
@@ -716,10 +1089,9 @@ def _households(areas, grids_m, grid_ll, n_hh: int, seat, today: date, rng, to_l
     off = np.where(r < 0.9, rng.integers(old_lo, old_hi, n_hh),
                    np.where(r < 0.98, rng.integers(mid_lo, max(mid_hi, mid_lo + 1), n_hh),
                             rng.integers(0, 300, n_hh)))
-    return dict(code=code, head_name=head, phone=phone, address=address, members=members,
-                lon=lon, lat=lat, grid=grid_of, tag_mat=tag_mat, status=status,
-                created_off=off, created_on=_to_dates(start, off), starts=starts, counts=counts,
-                start=start, tags=None)
+    return Households(code=code, head_name=head, phone=phone, address=address, members=members,
+                      lon=lon, lat=lat, grid=grid_of, tag_mat=tag_mat, status=status,
+                      created_off=off, created_on=_to_dates(start, off), starts=starts, start=start)
 
 
 # --------------------------------------------------------------------------------------------
@@ -727,18 +1099,23 @@ def _households(areas, grids_m, grid_ll, n_hh: int, seat, today: date, rng, to_l
 # --------------------------------------------------------------------------------------------
 
 
-def _staff(areas, hh, rng):
-    n_g = len(areas["grid_code"])
-    n_v = len(areas["vil_code"])
-    grid_vil = areas["grid_vil"]
+def _staff(areas: Areas, hh: Households, rng: np.random.Generator) -> Staff:
+    """A secretary per village, a leader per grid (a few vacant), 0–2 members per grid, and cadres.
+
+    Returns
+    -------
+    Staff
+    """
+    n_g = len(areas.grid_code)
+    n_v = len(areas.vil_code)
+    grid_vil = areas.grid_vil
     role, staff_grid_s, staff_grid_g, rank = [], [], [], []
-    field_lo, field_hi, field_kind = [], [], []  # household ranges per field staff
+    field_lo, field_hi = [], []  # the households each staff member visits: field_lo[i]:field_hi[i]
     sec_of_vil = np.full(n_v, -1)
-    leader_of_grid = np.full(n_g, -1)
     vacant = rng.random(n_g) < 0.006
     n_members = rng.choice([0, 1, 2], size=n_g, p=[0.25, 0.5, 0.25])
     double = rng.random(n_g) < 0.12
-    starts = hh["starts"]
+    starts = hh.starts
     g_first = np.r_[0, np.nonzero(np.diff(grid_vil))[0] + 1]
     g_last = np.r_[g_first[1:], n_g]
     for v in range(n_v):
@@ -748,18 +1125,15 @@ def _staff(areas, hh, rng):
         sec_of_vil[v] = sid
         field_lo.append(starts[g_first[v]])
         field_hi.append(starts[g_last[v]])
-        field_kind.append("secretary")
         for g in range(g_first[v], g_last[v]):
             if not vacant[g]:
                 sid = len(role)
                 role.append("grid_leader")
                 rank.append(pd.NA)
-                leader_of_grid[g] = sid
                 staff_grid_s.append(sid)
                 staff_grid_g.append(g)
                 field_lo.append(starts[g])
                 field_hi.append(starts[g + 1])
-                field_kind.append("grid_leader")
             for _ in range(n_members[g]):
                 sid = len(role)
                 role.append("grid_member")
@@ -773,8 +1147,7 @@ def _staff(areas, hh, rng):
                     hi = g + 2
                 field_lo.append(starts[g])
                 field_hi.append(starts[hi])
-                field_kind.append("grid_member")
-    n_hh = len(hh["code"])
+    n_hh = len(hh.code)
     n_cadre = int(min(100, max(5, n_hh // 300)))
     cadre_rank = rng.choice([1, 2, 3, 4, 5], size=n_cadre, p=[0.34, 0.26, 0.2, 0.12, 0.08])
     cadre_ids = []
@@ -784,7 +1157,6 @@ def _staff(areas, hh, rng):
         rank.append(int(cadre_rank[k]))
         field_lo.append(0)
         field_hi.append(0)
-        field_kind.append("cadre")
     n_s = len(role)
     ids = np.char.add("LPS", np.char.zfill(np.arange(1, n_s + 1).astype(str), 5)).astype(object)
     staff = pd.DataFrame({
@@ -792,32 +1164,37 @@ def _staff(areas, hh, rng):
         "phone": N.mobile_phones(rng, n_s), "rank": pd.array(rank, dtype="Int64"),
     })
     staff_grids = pd.DataFrame({"staff_id": ids[np.array(staff_grid_s, dtype=int)],
-                                "grid_code": areas["grid_code"][np.array(staff_grid_g, dtype=int)]})
-    st = dict(ids=ids, role=np.array(role, dtype=object), lo=np.array(field_lo), hi=np.array(field_hi),
-              cadres=np.array(cadre_ids), cadre_rank=cadre_rank, sec_of_vil=sec_of_vil,
-              leader_of_grid=leader_of_grid)
-    return staff, staff_grids, st
+                                "grid_code": areas.grid_code[np.array(staff_grid_g, dtype=int)]})
+    return Staff(frame=staff, grids=staff_grids, ids=ids, role=np.array(role, dtype=object),
+                 lo=np.array(field_lo), hi=np.array(field_hi), cadres=np.array(cadre_ids),
+                 cadre_rank=cadre_rank, sec_of_vil=sec_of_vil)
 
 
-def _pairings(st, hh, today, rng):
-    quota = 6 - st["cadre_rank"]  # rank 1..5 → 5..1 households
+def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
+    """Cadres paired with households (结对帮扶), up to 85 % of them 低保 or 特困 households.
+
+    Returns
+    -------
+    Pairings
+    """
+    quota = 6 - st.cadre_rank  # rank 1..5 → 5..1 households
     n_pair = int(quota.sum())
-    poor = (hh["tag_mat"][:, 0] | hh["tag_mat"][:, 4]) & (hh["status"] == "active")
-    active = hh["status"] == "active"
+    poor = (hh.tag_mat[:, 0] | hh.tag_mat[:, 4]) & (hh.status == "active")
+    active = hh.status == "active"
     pool_poor = np.nonzero(poor)[0]
     pool_other = np.nonzero(active & ~poor)[0]
     n_poor = min(len(pool_poor), int(round(n_pair * 0.85)))
     chosen = np.r_[rng.choice(pool_poor, n_poor, replace=False),
                    rng.choice(pool_other, min(len(pool_other), n_pair - n_poor), replace=False)]
     chosen = chosen[rng.permutation(len(chosen))]
-    staff_idx = np.repeat(st["cadres"], quota)[:len(chosen)]
-    since_off = rng.integers((date(2019, 1, 1) - hh["start"]).days, -30, len(chosen))
-    pairings = pd.DataFrame({"staff_id": st["ids"][staff_idx], "household_code": hh["code"][chosen],
-                             "since": _to_dates(hh["start"], since_off)})
+    staff_idx = np.repeat(st.cadres, quota)[:len(chosen)]
+    since_off = rng.integers((date(2019, 1, 1) - hh.start).days, -30, len(chosen))
+    pairings = pd.DataFrame({"staff_id": st.ids[staff_idx], "household_code": hh.code[chosen],
+                             "since": _to_dates(hh.start, since_off)})
     # tags: list[str], with 结对帮扶 for paired households
-    paired = np.zeros(len(hh["code"]), bool)
+    paired = np.zeros(len(hh.code), bool)
     paired[chosen] = True
-    tm = hh["tag_mat"]
+    tm = hh.tag_mat
     combos = {}
     keys = (tm.astype(np.int64) * (1 << np.arange(len(TAGS)))).sum(1) + paired * (1 << len(TAGS))
     uniq = np.unique(keys)
@@ -827,8 +1204,7 @@ def _pairings(st, hh, today, rng):
             lst.append(PAIR_TAG)
         combos[int(k)] = lst
     tags = [list(combos[int(k)]) for k in keys]
-    hh["tags"] = tags
-    return pairings, (staff_idx, chosen)
+    return Pairings(frame=pairings, staff=staff_idx, household=chosen, tags=tags)
 
 
 # --------------------------------------------------------------------------------------------
@@ -836,8 +1212,16 @@ def _pairings(st, hh, today, rng):
 # --------------------------------------------------------------------------------------------
 
 
-def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
-    start = hh["start"]
+def _visits(areas: Areas, hh: Households, st: Staff, pairs: Pairings, today: date,
+            rng: np.random.Generator) -> pd.DataFrame:
+    """A year of visits: grid workers' visit days, secretaries' weekly reception, cadres' monthly visits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``household_code, staff_id, visited_on, kind, note, needs_action``, by day.
+    """
+    start = hh.start
     monday0 = start - timedelta(days=start.weekday())
     sunday1 = today + timedelta(days=6 - today.weekday())
     days, work, fest = _calendar(monday0, sunday1)
@@ -847,23 +1231,23 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     day_off = np.arange(n_days) + off0
     in_range = (day_off >= 0) & (day_off <= (today - start).days)
     weekend = np.array([d.weekday() >= 5 for d in days])
-    n_hh = len(hh["code"])
-    grid = hh["grid"]
+    n_hh = len(hh.code)
+    grid = hh.grid
 
     # Household reach: per township coverage target 0.85–0.99 (a few townships behind).
-    n_t = len(areas["town_code"])
+    n_t = len(areas.town_code)
     t_cov = rng.uniform(0.9, 0.995, n_t)
     behind = rng.choice(n_t, size=max(1, n_t // 10), replace=False)
     t_cov[behind] = rng.uniform(0.8, 0.88, len(behind))
-    g_cov = np.clip(t_cov[areas["grid_town"]] + rng.normal(0, 0.02, len(areas["grid_code"])), 0.6, 1.0)
+    g_cov = np.clip(t_cov[areas.grid_town] + rng.normal(0, 0.02, len(areas.grid_code)), 0.6, 1.0)
     reached = rng.random(n_hh) < g_cov[grid]
-    active = hh["status"] == "active"
-    tagged = hh["tag_mat"].any(1)
+    active = hh.status == "active"
+    tagged = hh.tag_mat.any(1)
     wt = reached * np.where(active, 1.0, 0.1) * np.where(tagged, 2.5, 1.0)
     cum = np.r_[0.0, np.cumsum(wt)]
     cum_all = np.r_[0.0, np.cumsum(np.where(active, 1.0, 0.05))]
 
-    role = st["role"]
+    role = st.role
     field = np.nonzero((role == "grid_leader") | (role == "grid_member"))[0]
     is_leader = role[field] == "grid_leader"
     n_f = len(field)
@@ -887,8 +1271,8 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     fs_i, w_i, k_i = np.nonzero(chosen)
     day_cell = w_i * 7 + k_i
 
-    lo = st["lo"][field][fs_i]
-    hi = st["hi"][field][fs_i]
+    lo = st.lo[field][fs_i]
+    hi = st.hi[field][fs_i]
     n_hh_range = (hi - lo).astype(float)
     # households per visit day so that the year totals ≈ 6–9 visits per household
     lam = np.where(is_leader[fs_i], 0.65, 0.25) * 7.0 * n_hh_range / 145.0
@@ -907,7 +1291,7 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     v_day = day_off[v_cell]
 
     # Weekly reception (接访) by each village secretary on a fixed weekday.
-    secs = st["sec_of_vil"]
+    secs = st.sec_of_vil
     n_v = len(secs)
     wd = rng.integers(0, 5, n_v)
     cells = (np.arange(n_w)[None, :] * 7 + wd[:, None])  # (n_v, n_w)
@@ -917,11 +1301,11 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     rep = np.repeat(np.arange(len(vv)), cnt)
     r_staff = secs[vv[rep]]
     r_day = day_off[cells[vv[rep], ww[rep]]]
-    r_hh, okr = _pick_weighted(cum_all, st["lo"][r_staff], st["hi"][r_staff], rng)
+    r_hh, okr = _pick_weighted(cum_all, st.lo[r_staff], st.hi[r_staff], rng)
     r_staff, r_day, r_hh = r_staff[okr], r_day[okr], r_hh[okr]
 
     # Pairing cadres visit their households about monthly.
-    p_staff, p_hh = pair_arr
+    p_staff, p_hh = pairs.staff, pairs.household
     work_days = day_off[work & in_range]
     months = (np.datetime64(start, "D") + work_days.astype("timedelta64[D]")).astype("datetime64[M]")
     mu, m_first = np.unique(months, return_index=True)
@@ -938,7 +1322,7 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     day_i = np.r_[v_day, r_day, c_day].astype(np.int64)
     kind = np.r_[v_kind, np.full(len(r_hh), "reception", dtype=object), c_kind]
     # no visits before the household existed
-    keep = day_i >= hh["created_off"][hh_i]
+    keep = day_i >= hh.created_off[hh_i]
     hh_i, staff_i, day_i, kind = hh_i[keep], staff_i[keep], day_i[keep], kind[keep]
 
     n = len(hh_i)
@@ -958,8 +1342,8 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     df = df.drop_duplicates(["h", "s", "d", "k"], keep="first")
     df = df.sort_values(["d", "s", "h", "k"], kind="stable").reset_index(drop=True)
     return pd.DataFrame({
-        "household_code": hh["code"][df["h"].to_numpy()],
-        "staff_id": st["ids"][df["s"].to_numpy()],
+        "household_code": hh.code[df["h"].to_numpy()],
+        "staff_id": st.ids[df["s"].to_numpy()],
         "visited_on": _to_dates(start, df["d"].to_numpy()),
         "kind": df["kind"].to_numpy(dtype=object),
         "note": pd.Series(df["note"].to_numpy(dtype=object), dtype=object),
@@ -967,13 +1351,28 @@ def _visits(areas, hh, st, pair_arr, today: date, rng) -> pd.DataFrame:
     })
 
 
-def _follow_ups(visits: pd.DataFrame, today: date, rng) -> pd.DataFrame:
+def _follow_ups(visits: pd.DataFrame, today: date, rng: np.random.Generator) -> pd.DataFrame:
     """How the issues raised in visits (``needs_action``) were handled, at a believable rate.
 
     Most are taken up within days and closed well within the 60-day deadline (3–45 days, most in
     the first two weeks); 3.5 % are closed late (61–120 days); 1.5 % are never closed (half of
     them never even taken up). Those not closed by ``today`` are in progress, or just received
     when raised in the last two days. Chongqing solved 84 % of the issues raised (2008–2011).
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        The visits (:func:`_visits`), with ``visited_on`` and ``needs_action``.
+    today : datetime.date
+        The day the world is generated up to.
+    rng : numpy.random.Generator
+        A random stream of its own (so that adding this stage left the rest of the world as it was).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``visits`` with ``issue_status`` (received / in_progress / closed), ``issue_resolved_on``
+        and ``issue_note``; all three None for a visit that raised no issue.
     """
     flagged = visits["needs_action"].to_numpy(dtype=bool)
     n = int(flagged.sum())
@@ -1002,8 +1401,19 @@ def _follow_ups(visits: pd.DataFrame, today: date, rng) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _village_neighbours(vil_geoms) -> list[np.ndarray]:
-    """Queen neighbours (shared vertex) of each village."""
+def _village_neighbours(vil_geoms: np.ndarray) -> list[np.ndarray]:
+    """Queen neighbours (a shared vertex is enough) of each village.
+
+    Parameters
+    ----------
+    vil_geoms : numpy.ndarray of shapely geometries, shape (villages,)
+        Village polygons (a planar partition).
+
+    Returns
+    -------
+    list of numpy.ndarray of int, length villages
+        The neighbours' indexes of each village, ascending.
+    """
     tree = shapely.STRtree(vil_geoms)
     a, b = tree.query(vil_geoms, predicate="touches")
     out = [[] for _ in range(len(vil_geoms))]
@@ -1013,11 +1423,32 @@ def _village_neighbours(vil_geoms) -> list[np.ndarray]:
     return [np.array(sorted(set(x)), dtype=int) for x in out]
 
 
-def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndarray, rng,
+def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndarray, rng: np.random.Generator,
                    days: int = 90, share: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
-    """Give ``share`` of the household petitions to a household of the same village that petitioned in
-    the ``days`` days before; returns the household codes and which petitions repeat (the household
-    petitioned within ``days`` days before)."""
+    """Give ``share`` of the household petitions to a household of the same village that petitioned before.
+
+    Parameters
+    ----------
+    household_code : numpy.ndarray of str or None, shape (petitions,)
+        The petitioning household (None: a petition without one, left alone).
+    off : numpy.ndarray of int, shape (petitions,)
+        Day received, days after the demo year's first day.
+    village : numpy.ndarray of int, shape (petitions,)
+        The petition's village (index).
+    rng : numpy.random.Generator
+        The generator's random stream.
+    days : int, default 90
+        How recent the earlier petition must be, days (the 重复信访 window).
+    share : float, default 0.15
+        Fraction of household petitions given to an earlier petitioner of the village.
+
+    Returns
+    -------
+    codes : numpy.ndarray of str or None, shape (petitions,)
+        The household codes after the change.
+    repeat : numpy.ndarray of bool, shape (petitions,)
+        Whether the household petitioned within ``days`` days before.
+    """
     codes = household_code.copy()
     u = rng.random(len(off))
     recent: dict[int, list[tuple[int, str]]] = {}
@@ -1036,13 +1467,21 @@ def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndar
     return codes, repeat
 
 
-def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
-    start = hh["start"]
+def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
+               rng: np.random.Generator) -> pd.DataFrame:
+    """A year of petitions, with 1–3 clusters of neighbouring villages, repeats and escalations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The petitions table (:class:`DemoWorld`), by day received.
+    """
+    start = hh.start
     n_days = (today - start).days + 1
-    n_v = len(areas["vil_code"])
-    grid_vil = areas["grid_vil"]
-    hh_vil = grid_vil[hh["grid"]]
-    active = hh["status"] == "active"
+    n_v = len(areas.vil_code)
+    grid_vil = areas.grid_vil
+    hh_vil = grid_vil[hh.grid]
+    active = hh.status == "active"
     h_v = np.bincount(hh_vil[active], minlength=n_v)
 
     # Clusters: 2–3 groups of adjacent villages with elevated rates.
@@ -1111,10 +1550,10 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     vstart = np.searchsorted(act_vil[order], np.arange(n_v + 1))
     k = vstart[v_of] + (rng.random(n_p) * (vstart[v_of + 1] - vstart[v_of])).astype(int)
     hh_pick = act_sorted[np.minimum(k, len(act_sorted) - 1)]
-    household_code = np.where(loc == 0, hh["code"][hh_pick], None).astype(object)
-    lon = np.where(loc == 1, hh["lon"][hh_pick], np.nan)
-    lat = np.where(loc == 1, hh["lat"][hh_pick], np.nan)
-    village_code = np.where(loc == 2, areas["vil_code"][v_of], None).astype(object)
+    household_code = np.where(loc == 0, hh.code[hh_pick], None).astype(object)
+    lon = np.where(loc == 1, hh.lon[hh_pick], np.nan)
+    lat = np.where(loc == 1, hh.lat[hh_pick], np.nan)
+    village_code = np.where(loc == 2, areas.vil_code[v_of], None).astype(object)
 
     # Handling: reply within 7 working days mostly; close within 60 days mostly.
     recv_pos = np.searchsorted(work_off, off)  # index of first working day ≥ received
@@ -1158,7 +1597,7 @@ def _petitions(areas, hh, vil_ll, today: date, rng) -> pd.DataFrame:
     level = np.where(escalates, to, "county").astype(object)
     escalated_on = np.where(escalates, _to_dates(start, esc_off), None).astype(object)
 
-    def obj(a):  # keep None as None (not NaN) in nullable text/date columns
+    def obj(a: np.ndarray) -> pd.Series:  # keep None as None (not NaN) in nullable text/date columns
         return pd.Series(a, dtype=object)
 
     df = pd.DataFrame({

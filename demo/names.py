@@ -53,7 +53,23 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """Return ``n`` (1..999) in Chinese numerals, e.g. 12 → 十二, 21 → 二十一."""
+    """``n`` in Chinese numerals.
+
+    Parameters
+    ----------
+    n : int
+        0 to 999.
+
+    Returns
+    -------
+    str
+        The number as written in names (十二, 二十一, 一百零五, 一百一十二).
+
+    Examples
+    --------
+    >>> chinese_number(12), chinese_number(21), chinese_number(105), chinese_number(112)
+    ('十二', '二十一', '一百零五', '一百一十二')
+    """
     if n < 10:
         return _DIGITS[n]
     if n < 20:
@@ -72,14 +88,40 @@ def chinese_number(n: int) -> str:
 
 
 def grid_name(i: int) -> str:
-    """Name of the ``i``-th (1-based) grid of a village: 第一网格, 第二网格, …"""
+    """Name of the ``i``-th grid of a village.
+
+    Parameters
+    ----------
+    i : int
+        The grid's number in its village, from 1.
+
+    Returns
+    -------
+    str
+        第一网格, 第二网格, …
+
+    Examples
+    --------
+    >>> grid_name(3)
+    '第三网格'
+    """
     return f"第{chinese_number(i)}网格"
 
 
 def township_names(n: int) -> list[tuple[str, str]]:
-    """``n`` township names with their kind ('street' | 'town' | 'xiang').
+    """``n`` township names with their kind.
 
     Uses the real names of 梁平区 first (streets, towns, 乡), then made-up ``XX镇`` names.
+
+    Parameters
+    ----------
+    n : int
+        How many townships.
+
+    Returns
+    -------
+    list of (name, kind), length n
+        ``kind`` is ``street`` (街道), ``town`` (镇) or ``xiang`` (乡); streets first.
     """
     real = [(s, "street") for s in STREETS] + [(t, "town") for t in TOWNS] + [(x, "xiang") for x in XIANG]
     if n <= len(real):
@@ -103,7 +145,20 @@ def township_names(n: int) -> list[tuple[str, str]]:
 
 
 def place_names(rng: np.random.Generator, n: int) -> list[str]:
-    """``n`` distinct two-character place names (龙滩, 石桥, …) without suffix."""
+    """``n`` distinct place names without suffix.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator's random stream.
+    n : int
+        How many names.
+
+    Returns
+    -------
+    list of str, length n
+        Two-character names (龙滩, 石桥, …); three characters once two-character ones run out.
+    """
     combos = [a + b for a in PLACE_FIRST for b in PLACE_SECOND]
     if n > len(combos):
         combos += [a + b + c for a in PLACE_FIRST for b in PLACE_FIRST for c in PLACE_SECOND if a != b]
@@ -112,7 +167,20 @@ def place_names(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def person_names(rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` Chinese personal names: surname + 1 or 2 given characters (vectorized)."""
+    """``n`` Chinese personal names.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator's random stream.
+    n : int
+        How many names.
+
+    Returns
+    -------
+    numpy.ndarray of str (object dtype), shape (n,)
+        Surname (weighted by frequency) and one or two given characters.
+    """
     sur = np.array(SURNAMES)[rng.choice(len(SURNAMES), size=n, p=SURNAME_WEIGHTS)]
     male = rng.random(n) < 0.55
     pool_m = np.array(GIVEN_MALE)
@@ -125,7 +193,20 @@ def person_names(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def mobile_phones(rng: np.random.Generator, n: int) -> np.ndarray:
-    """``n`` distinct-looking 11-digit mobile numbers starting 13x/15x/18x."""
+    """``n`` made-up mobile numbers.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator's random stream.
+    n : int
+        How many numbers.
+
+    Returns
+    -------
+    numpy.ndarray of str (object dtype), shape (n,)
+        11 digits starting 13x, 15x or 18x (not checked to be distinct).
+    """
     prefix = np.array(["13", "15", "18"])[rng.choice(3, size=n, p=[0.45, 0.3, 0.25])]
     third = rng.integers(0, 10, n).astype(str)
     rest = np.char.zfill(rng.integers(0, 100_000_000, n).astype(str), 8)

@@ -83,7 +83,18 @@ def in_china(lon: Any, lat: Any) -> Any:
 
 
 def _gcj_delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The GCJ-02 offset (dlon, dlat) in degrees at WGS-84 points (no box test)."""
+    """The GCJ-02 offset at WGS-84 points (no box test).
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray of float
+        WGS-84 longitude and latitude, degrees.
+
+    Returns
+    -------
+    dlon, dlat : numpy.ndarray of float, same shape
+        GCJ-02 minus WGS-84, degrees.
+    """
     x = lon - 105.0
     y = lat - 35.0
     sqrt_abs_x = np.sqrt(np.abs(x))
@@ -296,7 +307,7 @@ def to_wgs84(lon: Any, lat: Any, coords: str) -> tuple[Any, Any]:
     --------
     >>> to_wgs84(116.397, 39.909, "wgs84")
     (116.397, 39.909)
-    """
+    """  # noqa: DOC502 — raised by _check_coords
     return _TO_WGS84[_check_coords(coords)](lon, lat)
 
 

@@ -456,7 +456,7 @@ def rate_classes(breaks: Sequence[float]) -> Classes:
     ----------
     breaks : sequence of float
         Increasing breaks, one more than the classes (at most 5, the colours of
-        :data:`gis.palette.RATE_COLORS`), from ``analytics.hotspots_page.rate_breaks``; class 0
+        :data:`gis.palette.RATE_COLORS`), from ``analytics.hotspots.rate_breaks``; class 0
         is "no petitions".
 
     Returns
@@ -1039,7 +1039,7 @@ def coverage_map(
     ----------
     frame : geopandas.GeoDataFrame
         ``code, name, households_text, visited_text, coverage, geometry`` (EPSG:4326), as
-        ``analytics.coverage_page.map_frame`` makes it; ``coverage`` a ratio in [0, 1], NaN for an
+        ``analytics.coverage.map_frame`` makes it; ``coverage`` a ratio in [0, 1], NaN for an
         area without households.
     classes : Classes
         :func:`coverage_classes` of the benchmark.

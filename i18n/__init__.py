@@ -29,7 +29,18 @@ __all__ = ["CATALOG", "LANGUAGES", "DEFAULT_LANG", "ZH", "EN", "t", "normalize_l
 
 
 def normalize_lang(lang: str | None) -> str:
-    """``"zh"`` or ``"en"``; anything else (``None``, ``"zh-CN"``, ``"EN"``) mapped sensibly."""
+    """``"zh"`` or ``"en"``; anything else (``None``, ``"zh-CN"``, ``"EN"``) mapped sensibly.
+
+    Parameters
+    ----------
+    lang : str or None
+        A language tag.
+
+    Returns
+    -------
+    str
+        ``en`` for any English tag, else ``zh``.
+    """
     if not lang:
         return DEFAULT_LANG
     low = str(lang).lower()
@@ -42,6 +53,20 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: Any) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``.
 
     An unknown key is returned as itself (with a warning) so a page never breaks on it.
+
+    Parameters
+    ----------
+    key : str
+        A catalog key.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+    **fmt
+        Values of the text's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The text; a text whose placeholders are not all given is returned unfilled.
     """
     table = CATALOG[normalize_lang(lang)]
     text = table.get(key)
@@ -70,8 +95,23 @@ EMPTY = "—"
 
 
 def fmt_pct(ratio: Any, lang: str | None = DEFAULT_LANG, digits: int = 1) -> str:
-    """A ratio as a percentage, one way everywhere: ``0.978`` → ``"97.8 %"`` (both languages, as in
-    the tables: :data:`PCT_FORMAT`); empty → ``"—"``."""
+    """A ratio as a percentage, one way everywhere: ``0.978`` → ``"97.8 %"``; empty → ``"—"``.
+
+    The same in both languages, as in the tables (:data:`PCT_FORMAT`).
+
+    Parameters
+    ----------
+    ratio : float or None
+        A ratio (1.0 = 100 %); None or NaN is empty.
+    lang : str, optional
+        Unused: the format is the same in both languages.
+    digits : int, default 1
+        Decimals of the percentage.
+
+    Returns
+    -------
+    str
+    """
     if _missing(ratio):
         return EMPTY
     return f"{float(ratio) * 100:,.{digits}f} %"
@@ -82,39 +122,113 @@ PCT_FORMAT = "%.1f %%"
 
 
 def fmt_points(delta: Any, lang: str | None = DEFAULT_LANG) -> str | None:
-    """A difference of two ratios in percentage points: ``-0.0123`` → ``"-1.2 个百分点"`` (``"-1.2 pt"``);
-    None when empty (st.metric then shows no delta)."""
+    """A difference of two ratios in percentage points: ``-0.0123`` → ``"-1.2 个百分点"`` (``"-1.2 pt"``).
+
+    Parameters
+    ----------
+    delta : float or None
+        The difference of two ratios (0.01 = one point).
+    lang : str, optional
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str or None
+        None when empty (st.metric then shows no delta).
+    """
     if _missing(delta):
         return None
     return t("figure.points", lang, delta=f"{float(delta) * 100:+.1f}")
 
 
 def fmt_int(n: Any, lang: str | None = DEFAULT_LANG) -> str:
-    """An integer with thousands separators: ``12345`` → ``"12,345"``; empty → ``"—"``."""
+    """An integer with thousands separators: ``12345`` → ``"12,345"``; empty → ``"—"``.
+
+    Parameters
+    ----------
+    n : number or None
+        Rounded to an integer.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     if _missing(n):
         return EMPTY
     return f"{int(round(float(n))):,}"
 
 
 def fmt_num(x: Any, digits: int = 2, lang: str | None = DEFAULT_LANG) -> str:
-    """A number with ``digits`` decimals and thousands separators; empty → ``"—"``."""
+    """A number with ``digits`` decimals and thousands separators; empty → ``"—"``.
+
+    Parameters
+    ----------
+    x : number or None
+        The number.
+    digits : int, default 2
+        Decimals.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     if _missing(x):
         return EMPTY
     return f"{float(x):,.{digits}f}"
 
 
 def fmt_week(year: int, week: int, lang: str | None = DEFAULT_LANG) -> str:
-    """An ISO week: ``"2026年第47周"`` (zh) or ``"2026-W47"`` (en)."""
+    """An ISO week: ``"2026年第47周"`` (zh) or ``"2026-W47"`` (en).
+
+    Parameters
+    ----------
+    year, week : int
+        ISO year and week.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     return t("format.week", lang, year=int(year), week=int(week))
 
 
 def fmt_month(year: int, month: int, lang: str | None = DEFAULT_LANG) -> str:
-    """A month: ``"2026年11月"`` (zh) or ``"2026-11"`` (en)."""
+    """A month: ``"2026年11月"`` (zh) or ``"2026-11"`` (en).
+
+    Parameters
+    ----------
+    year, month : int
+        The month.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     return t("format.month", lang, year=int(year), month=int(month))
 
 
 def fmt_date(d: date | datetime | None, lang: str | None = DEFAULT_LANG) -> str:
-    """A date as ``2026-11-24`` in both languages; empty → ``"—"``."""
+    """A date as ``2026-11-24`` in both languages; empty → ``"—"``.
+
+    Parameters
+    ----------
+    d : datetime.date or datetime.datetime or None
+        A datetime shows its date only.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     if d is None or _missing(d):
         return EMPTY
     if isinstance(d, datetime):
@@ -127,6 +241,17 @@ def column_labels(columns: Iterable[str], lang: str | None = DEFAULT_LANG) -> di
 
     Columns without a label keep their name.
 
+    Parameters
+    ----------
+    columns : iterable of str
+        Report column names.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    dict of str to str
+
     Examples
     --------
     >>> column_labels(["code", "coverage", "extra"], "zh")
@@ -137,7 +262,19 @@ def column_labels(columns: Iterable[str], lang: str | None = DEFAULT_LANG) -> di
 
 
 def gi_bin_label(gi_bin: Any, lang: str | None = DEFAULT_LANG) -> str:
-    """The Gi* class name: ``3`` → ``"热点（99 % 置信度）"`` … ``-3``; empty → ``"无数据"``."""
+    """The Gi* class name: ``3`` → ``"热点（99 % 置信度）"`` … ``-3``; empty → ``"无数据"``.
+
+    Parameters
+    ----------
+    gi_bin : int or None
+        The Gi* confidence class, −3 … 3 (values beyond are clipped).
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     if _missing(gi_bin):
         return t("gi_bin.none", lang)
     b = max(-3, min(3, int(gi_bin)))
@@ -145,13 +282,37 @@ def gi_bin_label(gi_bin: Any, lang: str | None = DEFAULT_LANG) -> str:
 
 
 def role_label(role: str, lang: str | None = DEFAULT_LANG) -> str:
-    """A role's name: ``"grid_leader"`` → ``"网格长"``."""
+    """A role's name: ``"grid_leader"`` → ``"网格长"``.
+
+    Parameters
+    ----------
+    role : str
+        A role (vocabulary.roles.ROLES); an unknown one is returned as itself.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     key = f"role.{role}"
     return CATALOG[normalize_lang(lang)].get(key, role)
 
 
 def bool_label(v: Any, lang: str | None = DEFAULT_LANG) -> str:
-    """``True`` → ``"是"``, ``False`` → ``"否"`` (``Yes``/``No``); empty → ``"—"``."""
+    """``True`` → ``"是"``, ``False`` → ``"否"`` (``Yes``/``No``); empty → ``"—"``.
+
+    Parameters
+    ----------
+    v : bool or None
+        The value.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+    """
     if _missing(v):
         return EMPTY
     return t("value.true" if bool(v) else "value.false", lang)

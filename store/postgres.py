@@ -90,27 +90,29 @@ def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
     low = msg.lower()
     if "password authentication failed" in low or "no password supplied" in low \
             or "authentication failed" in low:
-        text = (f"PostgreSQL {where} 拒绝了用户 {user} 的登录：请检查地址中的密码（或 ~/.pgpass、$PGPASSWORD）和服务器的 "
-                f"pg_hba.conf / PostgreSQL at {where} refused user {user}: check the password (in the URL, "
+        text = (f"PostgreSQL {where} 拒绝了用户 {user} 的登录：请检查地址中的密码（或 ~/.pgpass、$PGPASSWORD）"
+                f"和服务器的 pg_hba.conf / PostgreSQL at {where} refused user {user}: check the password (in the URL, "
                 f"~/.pgpass or $PGPASSWORD) and the server's pg_hba.conf")
     elif re.search(r'role ".*" does not exist', low):
         text = (f"PostgreSQL {where} 上没有用户 {user}：请先创建（createuser）或在地址中换一个用户 / "
-                f"there is no PostgreSQL user {user} at {where}: create it (createuser) or put another user in the URL")
+                f"there is no PostgreSQL user {user} at {where}: create it (createuser) or put another user "
+                f"in the URL")
     elif "no pg_hba.conf entry" in low:
-        text = (f"PostgreSQL {where} 的 pg_hba.conf 不允许本机以用户 {user} 连接库 {name}：请在服务器上添加一行并重新加载 / "
-                f"PostgreSQL at {where} does not let this machine connect as {user} to {name}: add a pg_hba.conf "
-                f"line on the server and reload it")
+        text = (f"PostgreSQL {where} 的 pg_hba.conf 不允许本机以用户 {user} 连接库 {name}："
+                f"请在服务器上添加一行并重新加载 / PostgreSQL at {where} does not let this machine connect as {user} "
+                f"to {name}: add a pg_hba.conf line on the server and reload it")
     elif "permission denied to create database" in low:
         text = (f"用户 {user} 无权在 PostgreSQL {where} 上创建数据库 {name}：请管理员先创建（createdb -O {user} -l C "
                 f"-T template0 {name}）或授予 CREATEDB / user {user} may not create database {name} at {where}: "
                 f"have an administrator create it (createdb -O {user} -l C -T template0 {name}) or grant CREATEDB")
     elif "postgis" in low and ("control file" in low or "not available" in low or "could not open" in low):
         text = (f"PostgreSQL {where} 上没有安装 PostGIS：请在数据库服务器上安装 postgresql-15-postgis-3 / "
-                f"PostGIS is not installed on the PostgreSQL server at {where}: install postgresql-15-postgis-3 there")
+                f"PostGIS is not installed on the PostgreSQL server at {where}: "
+                f"install postgresql-15-postgis-3 there")
     elif "postgis" in low and "permission denied" in low:
-        text = (f"用户 {user} 无权在 {where} 的库 {name} 中启用 PostGIS：请管理员在该库执行一次 CREATE EXTENSION postgis / "
-                f"user {user} may not enable PostGIS in {name} at {where}: have a superuser run CREATE EXTENSION postgis "
-                f"in that database once")
+        text = (f"用户 {user} 无权在 {where} 的库 {name} 中启用 PostGIS："
+                f"请管理员在该库执行一次 CREATE EXTENSION postgis / user {user} may not enable PostGIS in {name} "
+                f"at {where}: have a superuser run CREATE EXTENSION postgis in that database once")
     elif "terminating connection" in low or "server closed the connection" in low \
             or "connection is closed" in low or "consuming input failed" in low or "connection is lost" in low \
             or "ssl connection has been closed" in low or "could not receive data" in low:
@@ -121,8 +123,9 @@ def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
             or "could not translate host name" in low or "name or service not known" in low \
             or "no route to host" in low or "network is unreachable" in low or "connection failed" in low:
         text = (f"无法连接 PostgreSQL {where}：请检查服务器是否在运行、主机和端口是否正确、是否接受本机连接"
-                f"（listen_addresses、pg_hba.conf、防火墙） / cannot reach PostgreSQL at {where}: check that the server "
-                f"is running, the host and port are right, and that it accepts connections from this machine "
+                f"（listen_addresses、pg_hba.conf、防火墙） / cannot reach PostgreSQL at {where}: "
+                f"check that the server is running, the host and port are right, and that it accepts connections "
+                f"from this machine "
                 f"(listen_addresses, pg_hba.conf, firewall)")
     elif "the database system is starting up" in low or "shutting down" in low or "in recovery mode" in low:
         text = (f"PostgreSQL {where} 正在启动或关闭，请稍后重试 / PostgreSQL at {where} is starting up or shutting "
@@ -146,8 +149,20 @@ def _pool_timeout() -> tuple[type[BaseException], ...]:
 
 
 def _lost(e: BaseException) -> bool:
-    """Whether an error means the server connection is gone or unusable (not a bad statement, and
-    not a lost race such as a deadlock or a serialization failure, which the caller may answer)."""
+    """Whether an error means the server connection is gone or unusable.
+
+    Not a bad statement, and not a lost race such as a deadlock or a serialization failure, which
+    the caller may answer.
+
+    Parameters
+    ----------
+    e : BaseException
+        What psycopg (or its pool) raised.
+
+    Returns
+    -------
+    bool
+    """
     if isinstance(e, _pool_timeout() + (psycopg.InterfaceError,)):
         return True
     if isinstance(e, psycopg.OperationalError):
@@ -175,9 +190,20 @@ def _configure(conn: psycopg.Connection) -> None:
 def parse(url: str) -> dict[str, Any]:
     """The connection parameters of a ``postgresql://`` URL (libpq's rules).
 
+    Parameters
+    ----------
+    url : str
+        ``postgresql://USER@HOST:PORT/NAME`` (libpq's options allowed).
+
+    Returns
+    -------
+    dict
+        ``psycopg.conninfo.conninfo_to_dict`` of it.
+
     Raises
     ------
-    store.db.BadTarget when libpq cannot read the URL.
+    BadTarget
+        libpq cannot read the URL, or it names no database.
     """
     from psycopg.conninfo import conninfo_to_dict
 
@@ -201,7 +227,8 @@ def _kwargs(info: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
     kw.setdefault("application_name", APPLICATION)
     # custom plans always: a prepared query (psycopg prepares after five runs) is planned for the
     # parameters of each call — one grid or the whole county — not once for all of them
-    kw["options"] = (kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan").strip()
+    kw["options"] = (kw.get("options", "")
+                     + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan").strip()
     return kw
 
 
@@ -212,7 +239,18 @@ def _open(info: dict[str, Any], dbname: str | None = None) -> psycopg.Connection
 
 
 def _create_database(info: dict[str, Any]) -> None:
-    """CREATE DATABASE through a maintenance database (UTF-8, C collation, from template0)."""
+    """CREATE DATABASE through a maintenance database (UTF-8, C collation, from template0).
+
+    Parameters
+    ----------
+    info : dict
+        The new database's connection parameters (:func:`parse`).
+
+    Raises
+    ------
+    StoreError
+        No maintenance database could be reached, or the server refused (one sentence).
+    """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
     last: BaseException | None = None
     for maint in MAINTENANCE_DBS:
         try:
@@ -234,7 +272,25 @@ def _create_database(info: dict[str, Any]) -> None:
 
 
 def open_checked(info: dict[str, Any], create: bool) -> psycopg.Connection:
-    """A first connection, creating the database when it does not exist (``create``); a sentence on failure."""
+    """A first connection, creating the database when it does not exist (``create``).
+
+    Parameters
+    ----------
+    info : dict
+        Connection parameters (:func:`parse`).
+    create : bool
+        Whether a missing database is created.
+
+    Returns
+    -------
+    psycopg.Connection
+        Autocommit, configured for the store.
+
+    Raises
+    ------
+    StoreError
+        One sentence: what to check on the server (:func:`explain`).
+    """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
     try:
         return _open(info)
     except psycopg.OperationalError as e:
@@ -260,23 +316,44 @@ def _check_server(conn: psycopg.Connection, info: dict[str, Any]) -> None:
         name = info.get("dbname")
         raise StoreError(
             f"库 {name}（{where}）按 {coll} 排序，列表的顺序会与约定不同：请用 C 排序规则新建它（init 会这样建："
-            f"createdb -l C -T template0 {name}） / database {name} at {where} sorts by {coll}, so lists would be ordered "
-            f"differently from the contract: create it with the C collation (as init does: createdb -l C -T template0 {name})")
+            f"createdb -l C -T template0 {name}） / database {name} at {where} sorts by {coll}, so lists would be "
+            f"ordered differently from the contract: create it with the C collation "
+            f"(as init does: createdb -l C -T template0 {name})")
 
 
 _STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
 
 def same_database(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two sets of connection parameters name the same database of the same server."""
+    """Whether two sets of connection parameters name the same database of the same server.
+
+    Parameters
+    ----------
+    a, b : dict
+        Connection parameters (:func:`parse`).
+
+    Returns
+    -------
+    bool
+    """
     return all(str(a.get(k) or "") == str(b.get(k) or "") for k in ("host", "port", "dbname"))
 
 
 def release(url: str) -> int:
-    """Close the server connections this process holds on the database of ``url`` (before it is
-    copied, dropped or renamed, which needs it unused); a handle that is used again reconnects.
+    """Close the server connections this process holds on the database of ``url``.
 
-    Returns the number of pools closed.
+    Before it is copied, dropped or renamed, which needs it unused; a handle that is used again
+    reconnects.
+
+    Parameters
+    ----------
+    url : str
+        The database.
+
+    Returns
+    -------
+    int
+        The number of pools closed.
     """
     info = parse(url)
     n = 0
@@ -327,6 +404,18 @@ class Store:
             return self.pool
 
     def getconn(self) -> psycopg.Connection:
+        """A server connection from the pool (opened on first use).
+
+        Returns
+        -------
+        psycopg.Connection
+            Give it back with :meth:`putconn`.
+
+        Raises
+        ------
+        StoreError
+            The store was closed, or the server cannot be reached (one sentence).
+        """  # noqa: DOC501 — explain() builds the StoreError raised
         if self.closed:
             raise StoreError(f"与 PostgreSQL {self.where} 的连接已关闭 / the connection to PostgreSQL at {self.where} "
                              f"was closed")
@@ -338,6 +427,7 @@ class Store:
             raise
 
     def putconn(self, conn: psycopg.Connection) -> None:
+        """Give a connection of :meth:`getconn` back (closed when its pool is gone meanwhile)."""
         pool = self.pool
         if pool is not None and getattr(conn, "_pool", None) is pool:
             pool.putconn(conn)
@@ -345,7 +435,12 @@ class Store:
             conn.close()
 
     def replica(self) -> "Store | None":
-        """The streaming replica of ``$LIANXIN_DB_REPLICA`` (one pool per process), or None."""
+        """The streaming replica of ``$LIANXIN_DB_REPLICA`` (one pool per process), or None.
+
+        Returns
+        -------
+        Store or None
+        """
         url = os.environ.get("LIANXIN_DB_REPLICA")
         if not url:
             return None
@@ -362,6 +457,7 @@ class Store:
             pool.close(timeout=2)
 
     def close(self) -> None:
+        """Close the pool for good (and the replica's)."""
         self.closed = True
         self.suspend()
         if self._replica is not None:
@@ -382,12 +478,14 @@ def connect(url: str, read_only: bool = False, pool_size: int | None = None,
 
     Returns
     -------
-    PgConnection, migrated to the newest schema unless ``read_only``.
+    PgConnection
+        Migrated to the newest schema unless ``read_only``.
 
     Raises
     ------
-    StoreError with one sentence naming the server and what to check.
-    """
+    StoreError
+        One sentence naming the server and what to check (raised while opening and migrating).
+    """  # noqa: DOC502 — raised by open_checked, _check_server and the migrations
     from store import db
 
     info = parse(url)
@@ -403,6 +501,17 @@ def connect(url: str, read_only: bool = False, pool_size: int | None = None,
 
 def sibling(url: str, suffix: str) -> str:
     """The URL of another database on the same server: the name with ``suffix`` appended.
+
+    Parameters
+    ----------
+    url : str
+        A database.
+    suffix : str
+        Appended to its name (which is cut to PostgreSQL's 63 characters).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -429,14 +538,35 @@ def _maintenance(info: dict[str, Any]) -> psycopg.Connection:
 
 
 def database_exists(url: str) -> bool:
-    """Whether the database of ``url`` exists on its server."""
+    """Whether the database of ``url`` exists on its server.
+
+    Parameters
+    ----------
+    url : str
+        The database.
+
+    Returns
+    -------
+    bool
+    """
     info = parse(url)
     with _maintenance(info) as c:
         return c.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (info["dbname"],)).fetchone()[0] > 0
 
 
 def drop_database(url: str) -> None:
-    """Drop the database of ``url`` if it exists (this process's pools on it are closed first)."""
+    """Drop the database of ``url`` if it exists (this process's pools on it are closed first).
+
+    Parameters
+    ----------
+    url : str
+        The database.
+
+    Raises
+    ------
+    StoreError
+        Other programs are connected to it, or the server refused (one sentence).
+    """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
     info = parse(url)
     release(url)
     with _maintenance(info) as c:
@@ -451,7 +581,18 @@ def drop_database(url: str) -> None:
 
 
 def rename_database(src: str, dst: str) -> None:
-    """Rename the database of ``src`` to the name in ``dst`` (same server; nobody connected to ``src``)."""
+    """Rename the database of ``src`` to the name in ``dst`` (same server; nobody connected to ``src``).
+
+    Parameters
+    ----------
+    src, dst : str
+        URLs of the database and of its new name.
+
+    Raises
+    ------
+    StoreError
+        The server refused (one sentence).
+    """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
     si, di = parse(src), parse(dst)
     release(src)
     with _maintenance(si) as c:
@@ -479,6 +620,16 @@ _TOKEN = re.compile(r"""
 @lru_cache(maxsize=2048)
 def placeholders(text: str) -> str:
     """DuckDB's ``$name`` and ``?`` parameters as psycopg's ``%(name)s`` and ``%s`` (``%`` doubled).
+
+    Parameters
+    ----------
+    text : str
+        SQL in DuckDB's style.
+
+    Returns
+    -------
+    str
+        The same SQL for psycopg; literals, quoted names and comments untouched but for ``%``.
 
     Examples
     --------
@@ -520,22 +671,46 @@ class Result:
 
     @property
     def description(self) -> list[tuple] | None:
+        """DB-API column descriptions ``(name, type_code, …)``; None for a statement without rows."""
         if self._description is None:
             return None
         return [(d.name, d.type_code, None, None, None, None, None) for d in self._description]
 
     def fetchone(self) -> tuple | None:
+        """The next row, or None after the last one.
+
+        Returns
+        -------
+        tuple or None
+        """
         if self._i >= len(self._rows):
             return None
         self._i += 1
         return self._rows[self._i - 1]
 
     def fetchmany(self, size: int = 1) -> list[tuple]:
+        """The next ``size`` rows (fewer at the end).
+
+        Parameters
+        ----------
+        size : int, default 1
+            How many rows.
+
+        Returns
+        -------
+        list of tuple
+        """
         out = self._rows[self._i:self._i + size]
         self._i += len(out)
         return out
 
     def fetchall(self) -> list[tuple]:
+        """The rows not fetched yet.
+
+        Returns
+        -------
+        list of tuple
+        """
         out = self._rows[self._i:]
         self._i = len(self._rows)
         return out
@@ -544,9 +719,15 @@ class Result:
         return iter(self.fetchall())
 
     def df(self) -> pd.DataFrame:
-        """The rows as a DataFrame typed as DuckDB's ``.df()`` types them: dates and timestamps as
-        ``datetime64``, integers as int64 (``Int64`` with NULLs), numeric as float, booleans as
-        bool (``boolean`` with NULLs), arrays as numpy arrays."""
+        """The rows as a DataFrame typed as DuckDB's ``.df()`` types them.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Dates and timestamps as ``datetime64``, integers as int64 (``Int64`` with NULLs),
+            numeric as float, booleans as bool (``boolean`` with NULLs), arrays as numpy arrays;
+            for a statement without rows one column ``Count``.
+        """
         rows = self.fetchall()
         if self._description is None:
             return pd.DataFrame({"Count": [self.rowcount]})
@@ -558,6 +739,7 @@ class Result:
     fetchdf = df
 
     def close(self) -> None:
+        """Nothing to do: the rows were read at once."""
         pass
 
 
@@ -587,7 +769,19 @@ def _column(values: list[Any], oid: int) -> Any:
 # ----------------------------------------------------------------------------- frames in statements
 
 def _pg_type(col: pd.Series) -> str | None:
-    """The PostgreSQL type of a DataFrame column (None when every value is missing)."""
+    """The PostgreSQL type of a DataFrame column.
+
+    Parameters
+    ----------
+    col : pandas.Series
+        A column of a frame to register.
+
+    Returns
+    -------
+    str or None
+        ``boolean``, ``bigint``, ``double precision``, ``timestamp``, ``date``, ``text``, ``text[]``,
+        ``bytea`` …; None when every value is missing.
+    """
     dt_ = col.dtype
     if pd.api.types.is_bool_dtype(dt_):
         return "boolean"
@@ -626,7 +820,19 @@ def _value_type(v: Any, col: pd.Series) -> str:
 
 
 def _python(col: pd.Series) -> list[Any]:
-    """A column's values as plain Python objects, None for every kind of missing."""
+    """A column's values as plain Python objects, None for every kind of missing.
+
+    Parameters
+    ----------
+    col : pandas.Series
+        A column of a frame to register.
+
+    Returns
+    -------
+    list
+        numpy arrays as lists, numpy scalars as Python ones, Timestamps as datetimes, buffers as
+        bytes.
+    """
     out = []
     for v in col.tolist():
         if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
@@ -667,10 +873,16 @@ class PgConnection:
     # --- what the rest of the code calls
     @property
     def url(self) -> str:
+        """The database's URL."""
         return self._pg.url
 
     def cursor(self) -> "PgConnection":
-        """Another handle on the same database and pool."""
+        """Another handle on the same database and pool.
+
+        Returns
+        -------
+        PgConnection
+        """
         return PgConnection(self._pg, root=False, reader=self._reader)
 
     @property
@@ -679,27 +891,71 @@ class PgConnection:
         return self._in_tx
 
     def for_reports(self) -> "PgConnection":
-        """A handle whose named reads outside a transaction go to the streaming replica of
-        ``$LIANXIN_DB_REPLICA`` (this same handle when none is set); writes and transactions
-        stay on the primary."""
+        """A handle whose named reads outside a transaction go to the streaming replica.
+
+        Returns
+        -------
+        PgConnection
+            Reading from ``$LIANXIN_DB_REPLICA`` (this same handle when none is set); writes and
+            transactions stay on the primary.
+        """
         replica = self._pg.replica()
         return self if replica is None else PgConnection(self._pg, root=False, reader=replica)
 
     def execute(self, query: str, parameters: Any = None) -> Result:
-        """Run SQL written for DuckDB's parameter style: ``$name`` with a dict, ``?`` with a list."""
+        """Run SQL written for DuckDB's parameter style: ``$name`` with a dict, ``?`` with a list.
+
+        Parameters
+        ----------
+        query : str
+            The SQL.
+        parameters : dict or list, optional
+            Its parameters.
+
+        Returns
+        -------
+        Result
+        """
         if parameters is None or (isinstance(parameters, (dict, list, tuple)) and len(parameters) == 0):
             return self._run(query, None)
         return self._run(placeholders(query), parameters)
 
     def run_named(self, name: str, text: str, params: dict[str, Any], retry: bool) -> Result:
-        """Run a named query's text (store.db.execute); reads are tried once more on a dead connection."""
+        """Run a named query's text (store.db.execute); reads are tried once more on a dead connection.
+
+        Parameters
+        ----------
+        name : str
+            The query's name.
+        text : str
+            Its SQL (``$name`` parameters).
+        params : dict
+            Its parameters.
+        retry : bool
+            Whether it may run again on a fresh connection (reads only).
+
+        Returns
+        -------
+        Result
+        """
         if not params:
             return self._run(text, None, retry=retry)
         return self._run(placeholders(text), params, retry=retry)
 
     @contextmanager
     def transaction(self) -> Iterator["PgConnection"]:
-        """BEGIN … COMMIT on one server connection (ROLLBACK on any exception); joins an open one."""
+        """BEGIN … COMMIT on one server connection (ROLLBACK on any exception); joins an open one.
+
+        Yields
+        ------
+        PgConnection
+            This handle, inside the transaction.
+
+        Raises
+        ------
+        StoreError
+            The server connection was lost (one sentence); other errors propagate as they are.
+        """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         if self._in_tx:
             yield self
             return
@@ -718,8 +974,20 @@ class PgConnection:
 
     @contextmanager
     def snapshot(self) -> Iterator["PgConnection"]:
-        """Several reads that see one state of the database (REPEATABLE READ, READ ONLY), on the
-        replica of :meth:`for_reports` when there is one; inside an open transaction, that one."""
+        """Several reads that see one state of the database (REPEATABLE READ, READ ONLY).
+
+        On the replica of :meth:`for_reports` when there is one; inside an open transaction, that one.
+
+        Yields
+        ------
+        PgConnection
+            This handle, inside the snapshot.
+
+        Raises
+        ------
+        StoreError
+            The server connection was lost (one sentence); other errors propagate as they are.
+        """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         if self._conn is not None:
             yield self
             return
@@ -757,7 +1025,19 @@ class PgConnection:
 
         Column types come from the values; a column with no value at all takes the type of a stored
         column of the same name (e.g. ``replied_on`` → date), else text.
-        """
+
+        Parameters
+        ----------
+        name : str
+            The temporary table's name.
+        frame : pandas.DataFrame
+            Its rows.
+
+        Raises
+        ------
+        StoreError
+            The server connection was lost (one sentence); other errors propagate as they are.
+        """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         self._hold()
         conn = self._conn
         assert conn is not None
@@ -783,7 +1063,20 @@ class PgConnection:
             raise
 
     def copy_csv(self, statement: str, path: Path) -> None:
-        """Run ``COPY … FROM STDIN`` fed with a file (store/transfer.py)."""
+        """Run ``COPY … FROM STDIN`` fed with a file (store/transfer.py).
+
+        Parameters
+        ----------
+        statement : str
+            The COPY statement.
+        path : pathlib.Path
+            The file (in the statement's format).
+
+        Raises
+        ------
+        StoreError
+            The server connection was lost (one sentence); other errors propagate as they are.
+        """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         self._hold()
         try:
             with self._conn.cursor().copy(statement) as cp, open(path, "rb") as fh:   # type: ignore[union-attr]
@@ -822,22 +1115,53 @@ class PgConnection:
             self._pg.close()
 
     def others_connected(self) -> int:
-        """How many clients other than this process are connected to the database."""
+        """How many clients other than this process are connected to the database.
+
+        Returns
+        -------
+        int
+        """
         return int(self._run("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                              "AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM %s",
                              (APPLICATION,)).fetchone()[0])
 
     # --- migrations (store.db.migrate)
     def schema_version(self) -> int:
+        """The newest migration applied (store.db.schema_version).
+
+        Returns
+        -------
+        int
+            0 when none was.
+        """
         has = self._run("SELECT to_regclass('schema_version') IS NOT NULL", None).fetchone()[0]
         if not has:
             return 0
         return int(self._run("SELECT coalesce(max(version), 0) FROM schema_version", None).fetchone()[0])
 
     def migrate(self, migrations: list[tuple[int, Path]]) -> int:
-        """Apply every migration the database has not had yet, in number order (store.db.migrate),
-        each in a transaction holding an advisory lock, so that several processes starting at once
-        migrate once."""
+        """Apply every migration the database has not had yet, in number order (store.db.migrate).
+
+        Each in a transaction holding an advisory lock, so that several processes starting at once
+        migrate once.
+
+        Parameters
+        ----------
+        migrations : list of (int, pathlib.Path)
+            Every migration (:func:`store.db.migrations`).
+
+        Returns
+        -------
+        int
+            The schema version after migrating.
+
+        Raises
+        ------
+        StoreError
+            PostGIS missing, no privilege, or the connection lost (one sentence).
+        psycopg.Error
+            Any other error of a migration.
+        """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         current = self.schema_version()
         applied = self.applied()
         for version, path in migrations:
@@ -848,7 +1172,8 @@ class PgConnection:
                     self._run("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
                     self._run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                               "applied_at TIMESTAMP DEFAULT current_timestamp)", None)
-                    done = self._run("SELECT count(*) FROM schema_version WHERE version = %s", (version,)).fetchone()[0]
+                    done = self._run("SELECT count(*) FROM schema_version WHERE version = %s",
+                                     (version,)).fetchone()[0]
                     if not done:
                         self._run(path.read_text(encoding="utf-8"), None)
                         self._run("INSERT INTO schema_version (version) VALUES (%s)", (version,))
@@ -860,7 +1185,12 @@ class PgConnection:
         return current
 
     def applied(self) -> set[int]:
-        """The migrations this database has had."""
+        """The migrations this database has had.
+
+        Returns
+        -------
+        set of int
+        """
         if not self.schema_version():
             return set()
         return {int(r[0]) for r in self._run("SELECT version FROM schema_version", None).fetchall()}

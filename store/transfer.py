@@ -1,5 +1,7 @@
-"""Copy a DuckDB file's store into a PostgreSQL store: every table, as it is (the benchmark loads its
-data sets this way, and a county moving from the file to a server does the same).
+"""Copy a DuckDB file's store into a PostgreSQL store: every table, as it is.
+
+The benchmark loads its data sets this way, and a county moving from the file to a server does the
+same.
 
 Both databases must be at the same schema version; the PostgreSQL one should be empty. The tables
 go through CSV files that DuckDB writes and PostgreSQL's ``COPY`` reads (lists and WKB blobs
@@ -13,23 +15,38 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import duckdb
+
 from store import db
 
 
-def _columns(duck, table: str) -> list[tuple[str, str]]:
+def _columns(duck: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in duck.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
         "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()]
 
 
-def _tables(duck) -> list[str]:
+def _tables(duck: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in duck.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
         "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name").fetchall()]
 
 
 def _expr(column: str, dtype: str) -> str:
-    """A DuckDB expression giving the column in PostgreSQL's text form (CSV)."""
+    r"""A DuckDB expression giving the column in PostgreSQL's text form (CSV).
+
+    Parameters
+    ----------
+    column : str
+        The column's name.
+    dtype : str
+        Its DuckDB type (``BLOB``, ``VARCHAR[]``, …).
+
+    Returns
+    -------
+    str
+        SQL for DuckDB: BLOBs as bytea hex (``\x…``), lists as ``{"a","b"}``, anything else as it is.
+    """
     q = '"' + column.replace('"', '""') + '"'
     if dtype == "BLOB":
         return f"CASE WHEN {q} IS NULL THEN NULL ELSE '\\x' || lower(hex({q})) END"
@@ -40,7 +57,7 @@ def _expr(column: str, dtype: str) -> str:
     return q
 
 
-def copy_store(duck, pg, log: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
     """Copy every table of the DuckDB store ``duck`` into the PostgreSQL store ``pg``.
 
     Parameters
@@ -55,13 +72,17 @@ def copy_store(duck, pg, log: Callable[[str], None] = lambda s: None) -> dict[st
 
     Raises
     ------
-    store.db.StoreError when the schema versions differ.
+    ValueError
+        ``duck`` is not a DuckDB store or ``pg`` not a PostgreSQL one.
+    store.db.StoreError
+        The schema versions differ.
     """
     if db.store_of(duck) != db.DUCKDB or db.store_of(pg) != db.POSTGRES:
         raise ValueError("copy_store copies a DuckDB store into a PostgreSQL store")
     v_from, v_to = db.schema_version(duck), db.schema_version(pg)
     if v_from != v_to:
-        raise db.StoreError(f"两个数据库的结构版本不同（{v_from} 与 {v_to}）/ the schema versions differ ({v_from} vs {v_to})")
+        raise db.StoreError(f"两个数据库的结构版本不同（{v_from} 与 {v_to}）"
+                            f"/ the schema versions differ ({v_from} vs {v_to})")
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="lianxin-copy-") as tmp, db.transaction(pg):

@@ -14,9 +14,9 @@ running at the same moment as a write may show the data just before it, as witho
 A migration that changes anything moves it too, and on DuckDB so does every opening of the
 database for writing: after a reopening, ``duckdb_sequences().last_value`` shows the value the
 sequence will hand out next, and keeps showing it after handing it out — only from the second
-``nextval`` on does it follow (DuckDB 1.5.5) — so :func:`store.db.migrate` draws one at once. Every write in this code base is a named statement
-(SQL lives in queries/), so there is no other way round it; tests/test_data_version.py checks each
-kind of writer.
+``nextval`` on does it follow (DuckDB 1.5.5) — so :func:`store.db.migrate` draws one at once.
+Every write in this code base is a named statement (SQL lives in queries/), so there is no other
+way round it; tests/test_data_version.py checks each kind of writer.
 
 Writes to the bookkeeping tables of :data:`BOOKKEEPING` (sign-in sessions, the login throttle, the
 audit log) change no figure a page shows and move nothing: a sign-in or a download does not empty
@@ -63,15 +63,37 @@ def written_tables(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def moves(name: str) -> bool:
-    """Whether the named query writes to a table that some figure reads (not only :data:`BOOKKEEPING`)."""
+    """Whether the named query writes to a table that some figure reads (not only :data:`BOOKKEEPING`).
+
+    Parameters
+    ----------
+    name : str
+        A named query (queries/*.sql).
+
+    Returns
+    -------
+    bool
+    """
     from store import db
 
     return bool(written_tables(db.sql(name)[0]) - BOOKKEEPING)
 
 
 def wrote(con: Any, name: str, in_transaction: bool) -> None:
-    """After the named statement ``name`` ran on ``con``: move the version now, or at the COMMIT of
-    the transaction it is part of (:func:`committed`)."""
+    """Note that the named statement ``name`` ran on ``con``.
+
+    Moves the version now, or at the COMMIT of the transaction it is part of (:func:`committed`);
+    a statement that writes no figure's table (:func:`moves`) moves nothing.
+
+    Parameters
+    ----------
+    con : connection
+        The store it ran on.
+    name : str
+        The named query.
+    in_transaction : bool
+        Whether it ran inside an open transaction.
+    """
     if not moves(name):
         return
     if in_transaction:
@@ -93,8 +115,21 @@ def rolled_back(con: Any) -> None:
 
 
 def bump(con: Any) -> int:
-    """Move the version one step forward (on a cursor of its own, so that a statement's pending
-    result on ``con`` — ``INSERT … RETURNING`` — is not lost). Returns the new version."""
+    """Move the version one step forward.
+
+    On a cursor of its own, so that a statement's pending result on ``con`` (``INSERT …
+    RETURNING``) is not lost.
+
+    Parameters
+    ----------
+    con : connection
+        The store.
+
+    Returns
+    -------
+    int
+        The new version.
+    """
     from store import db
 
     cur = con.cursor()

@@ -87,6 +87,83 @@ def tiny_ro(tiny_template, tmp_path_factory):
 
 
 @pytest.fixture()
+def tiny_db(tiny_template, tmp_path):
+    """A fresh tiny world, closed: its database path or URL, for what opens it itself (the command
+    line, AppTest, a server); its source CSVs are in tmp_path."""
+    from tests import factories, stores
+
+    spec = stores.copy_db(tiny_template, tmp_path, "tiny")
+    factories.write_sources(tmp_path)
+    return spec
+
+
+@pytest.fixture(scope="module")
+def tiny_db_ro(tiny_template, tmp_path_factory):
+    """A tiny world shared by a module's tests that only read, closed: its database path or URL."""
+    from tests import stores
+
+    spec = stores.copy_db(tiny_template, tmp_path_factory.mktemp("tiny"), "tiny")
+    yield spec
+    stores.drop_db(spec)
+
+
+def _derived_template(tiny_template, folder, name: str, change) -> object:
+    """A copy of the tiny world changed once by ``change(con, folder)``, closed so it can be copied."""
+    from store import db
+    from tests import stores
+
+    spec = stores.copy_db(tiny_template, folder, name)
+    con = db.connect(spec)
+    try:
+        change(con, folder)
+    finally:
+        con.close()
+    return spec
+
+
+@pytest.fixture(scope="session")
+def registered_template(tiny_template, tmp_path_factory):
+    """The tiny world with every household registered on 2026-01-01, built once for the session."""
+    return _derived_template(tiny_template, tmp_path_factory.mktemp("registered_template"), "registeredtpl",
+                             lambda con, folder: con.execute("UPDATE households SET created_on = DATE '2026-01-01'"))
+
+
+@pytest.fixture()
+def tiny_registered(registered_template, tmp_path):
+    """A fresh tiny world whose households were all registered on 2026-01-01 (the visit and weekly
+    tests' world; the plain tiny world registers them on 2025-01-01): (connection, database path or URL)."""
+    from store import db
+    from tests import stores
+
+    spec = stores.copy_db(registered_template, tmp_path, "registered")
+    con = db.connect(spec)
+    yield con, spec
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def walk_template(tiny_template, tmp_path_factory):
+    """The tiny world plus the walk world (tests/factories.py add_walk_world), built once for the session."""
+    from tests import factories
+
+    return _derived_template(tiny_template, tmp_path_factory.mktemp("walk_template"), "walktpl",
+                             factories.add_walk_world)
+
+
+@pytest.fixture()
+def walk_world(walk_template, tmp_path):
+    """A fresh tiny world with the walk world (grid leader S5 ``walker`` of V21-W02, households
+    W0…W6): (connection, database path or URL)."""
+    from store import db
+    from tests import stores
+
+    spec = stores.copy_db(walk_template, tmp_path, "walk")
+    con = db.connect(spec)
+    yield con, spec
+    con.close()
+
+
+@pytest.fixture()
 def downloads(monkeypatch):
     """Every download an AppTest page offers: {file name: a function giving its bytes} (AppTest
     cannot click a download button; read one with tests.factories.download_bytes)."""

@@ -17,9 +17,9 @@ XSS = "<script>alert(1)</script>"
 
 
 @pytest.fixture()
-def app_db(tmp_path, monkeypatch):
-    path = F.new_db(tmp_path)
-    F.build(path).close()
+def app_db(tiny_db, monkeypatch):
+    """A fresh tiny world the app opens ($LIANXIN_DB), on 2026-11-22."""
+    path = tiny_db
     monkeypatch.setenv("LIANXIN_DB", str(path))
     monkeypatch.setenv("LIANXIN_TODAY", "2026-11-22")
     monkeypatch.setenv("LIANXIN_FAST_HASH", "1")

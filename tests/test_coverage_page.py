@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import coverage_page as CP
+from analytics import coverage as CP
 from analytics import reports
 from auth.users import User
 from gis import maps

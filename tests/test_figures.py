@@ -36,12 +36,13 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def tiny_with_follow_ups(tiny_template, tmp_path_factory):
     """The tiny world with visit follow-ups: three raised in the year, one closed, one taken up."""
     from auth.users import User
+    from store import db
 
-    path = tmp_path_factory.mktemp("figures") / "tiny.duckdb"
-    con = F.build(path)
+    path = F.copy_db(tiny_template, tmp_path_factory.mktemp("figures"), "figures")
+    con = db.connect(path)
     s1 = User("grid_leader", "grid_leader", [F.G111], staff_id="S1")
     ids = []
     for hh, day in (("H01", "2026-10-12"), ("H02", "2026-11-03"), ("H02", "2026-11-20")):
@@ -53,6 +54,7 @@ def world(tmp_path_factory):
     petitions.change_issue_status(con, s1, ids[1], "in_progress", dt.date(2026, 11, 4), today=TODAY)
     yield con, path
     con.close()
+    F.drop_db(path)
 
 
 def _period(at, period) -> tuple[dt.date, dt.date]:
@@ -95,8 +97,8 @@ def _expected(con, user, area: str | None, start: dt.date, end: dt.date) -> dict
 
 @pytest.mark.parametrize("role,drill,period", CASES, ids=[f"{r}-{a or 'top'}-{p if isinstance(p, str) else p[0]}"
                                                           for r, a, p in CASES])
-def test_every_figure_has_one_value_on_every_page(world, monkeypatch, role, drill, period):
-    con, path = world
+def test_every_figure_has_one_value_on_every_page(tiny_with_follow_ups, monkeypatch, role, drill, period):
+    con, path = tiny_with_follow_ups
     at = F.signed_in_app(monkeypatch, path, role, today=TODAY)
     start, end = _period(at, period)
     user = at.session_state["user"]
@@ -125,10 +127,10 @@ def test_every_figure_has_one_value_on_every_page(world, monkeypatch, role, dril
     assert expected["信访受理"] in shown["petitions"]["信访受理"]
 
 
-def test_the_grid_workers_due_list_is_the_same_on_both_pages(world, monkeypatch):
+def test_the_grid_workers_due_list_is_the_same_on_both_pages(tiny_with_follow_ups, monkeypatch):
     """待走访户 on the coverage page and the number on the weekly page's due list (网格员 of 丙村 W01:
     H09 last visited 2026-03-01)."""
-    con, path = world
+    con, path = tiny_with_follow_ups
     at = F.signed_in_app(monkeypatch, path, "member", today=TODAY, page="pages/coverage.py")
     due = _metrics(at)["待走访户"]
     assert due == str(len(reports.unvisited(con, F.G211, TODAY))) == "1"
@@ -137,9 +139,9 @@ def test_the_grid_workers_due_list_is_the_same_on_both_pages(world, monkeypatch)
     assert re.search(rf"共 {due} 户需要入户", text), text
 
 
-def test_the_monthly_report_row_equals_the_township_pages(world, monkeypatch):
+def test_the_monthly_report_row_equals_the_township_pages(tiny_with_follow_ups, monkeypatch):
     """The 通报's row of 一镇 for November is what the township office's pages show for this month."""
-    con, path = world
+    con, path = tiny_with_follow_ups
     at = F.signed_in_app(monkeypatch, path, "office", today=TODAY)
     _period(at, "month")
     pages = {}
@@ -158,8 +160,8 @@ def test_the_monthly_report_row_equals_the_township_pages(world, monkeypatch):
         assert fmt_pct(row[name]) == pages[name], name
 
 
-def test_visit_follow_ups_are_counted_apart_from_petitions(world):
-    con, _ = world
+def test_visit_follow_ups_are_counted_apart_from_petitions(tiny_with_follow_ups):
+    con, _ = tiny_with_follow_ups
     s = petitions.summary(con, dt.date(2026, 1, 1), TODAY, None, TODAY)
     assert (s["received"], s["closed"], s["overdue"]) == (4, 1, 2)
     # three follow-ups: one closed, one taken up (not yet due to close), one raised 2026-11-20 (not yet due)

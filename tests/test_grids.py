@@ -20,30 +20,14 @@ ON = dt.date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
-def _world(tmp_path_factory):
-    """The tiny world built once for the module (closed, so its file can be copied)."""
-    path = F.new_db(tmp_path_factory.mktemp("grids"), "world")
-    F.build(path).close()
-    return path
-
-
-@pytest.fixture()
-def tiny(_world, tmp_path):
-    """A fresh copy of the tiny world per test (building it takes seconds; copying it, milliseconds)."""
-    path = F.copy_db(_world, tmp_path)
-    con = db.connect(path)
-    yield con, path
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def tiny_ro(_world, tmp_path_factory):
-    """A copy shared by the tests that only read."""
-    path = F.copy_db(_world, tmp_path_factory.mktemp("grids_ro"))
+def tiny_ro(tiny_template, tmp_path_factory):
+    """conftest's tiny_ro with H04's address on a street (一镇幸福路12号), for the search by address."""
+    path = F.copy_db(tiny_template, tmp_path_factory.mktemp("grids_ro"))
     con = db.connect(path)
     con.execute("UPDATE households SET address = '一镇幸福路12号' WHERE code = 'H04'")
     yield con, path
     con.close()
+    F.drop_db(path)
 
 
 def _row(d: pd.DataFrame, code: str) -> pd.Series:

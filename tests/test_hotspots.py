@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from analytics import hotspots_page as H
+from analytics import hotspots as H
 from analytics import reports
 from gis import maps, palette
 from i18n import column_labels

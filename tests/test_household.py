@@ -21,6 +21,7 @@ from analytics import visits as V
 from auth import audit, users
 from i18n import Message, t
 from ingest.tables import load
+from store import db
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 22)
@@ -36,21 +37,23 @@ def build_record_world(con, folder) -> None:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def record_world(tiny_template, tmp_path_factory):
+    """The tiny world plus what H01's record must show (the module's docstring): (connection, path or URL)."""
     folder = tmp_path_factory.mktemp("record")
-    path = F.new_db(folder, "record")
-    con = F.build(path, folder=folder)
+    path = F.copy_db(tiny_template, folder, "record")
+    con = db.connect(path)
     build_record_world(con, folder)
     yield con, path
     con.close()
+    F.drop_db(path)
 
 
 def section(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows[rows["section"] == name].reset_index(drop=True)
 
 
-def test_the_record_holds_everything_newest_first(world):
-    con, _ = world
+def test_the_record_holds_everything_newest_first(record_world):
+    con, _ = record_world
     rows = HH.open_record(con, "H01", None, today=TODAY, audited=False).rows()
     assert list(rows.columns) == HH.RECORD_COLUMNS
     head = dict(zip(section(rows, "household")["item"], section(rows, "household")["detail"]))
@@ -113,8 +116,8 @@ def test_a_boundary_reassignment_of_a_household_is_recorded(tiny):
     assert ch == [("grid_code", F.G112, F.G121, "boundaries")]
 
 
-def test_opening_a_record_is_audited(world):
-    con, _ = world
+def test_opening_a_record_is_audited(record_world):
+    con, _ = record_world
     office = users.get_user(con, "office")
     HH.open_record(con, "H01", office, today=TODAY)
     log = audit.search(con, user="office", action="household_view")
@@ -122,8 +125,8 @@ def test_opening_a_record_is_audited(world):
     assert (log["detail"].iloc[0], log["area"].iloc[0]) == ("H01", F.G111)
 
 
-def test_scope_refusal_and_masking(world):
-    con, _ = world
+def test_scope_refusal_and_masking(record_world):
+    con, _ = record_world
     member = users.get_user(con, "member")           # grid V21-W01
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "H01", member, today=TODAY)
@@ -165,8 +168,8 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_cli_prints_the_same_record_and_refuses_outside_scope(world, monkeypatch):
-    con, path = world
+def test_cli_prints_the_same_record_and_refuses_outside_scope(record_world, monkeypatch):
+    con, path = record_world
     monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
     expected = HH.open_record(con, "H01", None, today=TODAY, audited=False).rows()
     from analytics import export
@@ -190,8 +193,8 @@ def open_page(monkeypatch, path, name: str, code: str, lang: str | None = None):
     return at.run()
 
 
-def test_page_shows_the_same_record_as_the_cli(world, monkeypatch):
-    con, path = world
+def test_page_shows_the_same_record_as_the_cli(record_world, monkeypatch):
+    con, path = record_world
     at = open_page(monkeypatch, path, "office", "H01")
     assert not at.exception
     assert "张三 · H01" in at.markdown[0].value or any("张三 · H01" in m.value for m in at.markdown)
@@ -210,8 +213,8 @@ def test_page_shows_the_same_record_as_the_cli(world, monkeypatch):
     assert any("记入操作日志" in c.value for c in at.caption)
 
 
-def test_page_audits_once_per_opening(world, monkeypatch):
-    con, path = world
+def test_page_audits_once_per_opening(record_world, monkeypatch):
+    con, path = record_world
     before = len(audit.search(con, user="office", action="household_view"))
     at = open_page(monkeypatch, path, "office", "H04")
     at.run()                                         # a rerun of the same record
@@ -219,16 +222,16 @@ def test_page_audits_once_per_opening(world, monkeypatch):
     assert len(after) == before + 1 and after["detail"].iloc[0] == "H04"
 
 
-def test_page_refuses_outside_scope_with_a_sentence(world, monkeypatch):
-    _, path = world
+def test_page_refuses_outside_scope_with_a_sentence(record_world, monkeypatch):
+    _, path = record_world
     at = open_page(monkeypatch, path, "member", "H01")
     assert not at.exception
     assert [e.value for e in at.error] == ["户 H01 不在您的负责范围内，不能查看它的档案"]
     assert not at.dataframe
 
 
-def test_page_search_and_english(world, monkeypatch):
-    _, path = world
+def test_page_search_and_english(record_world, monkeypatch):
+    _, path = record_world
     at = F.signed_in_app(monkeypatch, path, "office", today=TODAY, lang="en", page="pages/household.py")
     at.text_input(key="household_page.query").input("张三").run()
     at.selectbox(key="household_page.pick").select("H01").run()

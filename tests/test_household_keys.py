@@ -395,12 +395,12 @@ def test_migrated_database_survives_a_crash(tmp_path, start):
 # ----------------------------------------------------------------------------- 6. the reports
 
 @pytest.fixture(scope="module")
-def reports_world(tmp_path_factory):
+def reports_world(tiny_template, tmp_path_factory):
     """The tiny world plus visits around the new year (every kind), read by the report tests."""
-    from tests import factories
+    from tests import stores
 
-    path = new_db(tmp_path_factory.mktemp("keys"))
-    con = factories.build(path)
+    path = stores.copy_db(tiny_template, tmp_path_factory.mktemp("keys"), "keys")
+    con = db.connect(path)
     for code, staff, day, kind in [
         ("H01", "S1", D(2025, 12, 20), "home"),       # H01's last home visit is 2026-11-22
         ("H04", "S2", D(2025, 12, 31), "home"),
@@ -415,6 +415,7 @@ def reports_world(tmp_path_factory):
     assert_last_home_consistent(con)
     yield con
     con.close()
+    stores.drop_db(path)
 
 
 RANGES = [

@@ -123,17 +123,12 @@ def test_preview_boundaries_zip_gbk(tmp_path):
 
 # ----------------------------------------------------------------------------- dry run and import
 
-@pytest.fixture()
-def world(tiny):
-    return tiny[0]
-
-
 def _audit_count(con) -> int:
     return con.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0]
 
 
-def test_dry_run_then_commit_households(world, tmp_path):
-    con = world
+def test_dry_run_then_commit_households(tiny, tmp_path):
+    con, _ = tiny
     path = tmp_path / "hh.csv"
     path.write_bytes(csv_bytes(["户编号", "户主", "网格编码", "人口数"],
                                [["N1", "甲", F.G111, "2"], ["N2", "乙", F.G111, "abc"], ["H01", "张三", F.G111, ""]]))
@@ -158,8 +153,8 @@ def test_dry_run_then_commit_households(world, tmp_path):
     assert not P.has_writes(P.run_import(con, "households", path, dry_run=True))
 
 
-def test_dry_run_boundaries(world, tmp_path):
-    con = world
+def test_dry_run_boundaries(tiny, tmp_path):
+    con, _ = tiny
     gdf = gpd.GeoDataFrame({"code": [F.G211, F.G212], "name": ["西", "东"], "parent_code": [F.V21, F.V21]},
                            geometry=[shapely.box(107.2, 30.0, 107.32, 30.2), shapely.box(107.3, 30.0, 107.4, 30.2)],
                            crs="EPSG:4326")
@@ -175,9 +170,10 @@ def test_dry_run_boundaries(world, tmp_path):
     assert _audit_count(con) >= 1
 
 
-def test_run_import_unknown_kind(world, tmp_path):
+def test_run_import_unknown_kind(tiny, tmp_path):
+    con, _ = tiny
     with pytest.raises(ImportFailed):
-        P.run_import(world, "cats", tmp_path / "x.csv")
+        P.run_import(con, "cats", tmp_path / "x.csv")
 
 
 # ----------------------------------------------------------------------------- the page
@@ -187,9 +183,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 
 @pytest.fixture()
-def app_db(tmp_path, monkeypatch):
-    path = F.new_db(tmp_path)
-    F.build(path).close()
+def app_db(tiny_db, monkeypatch):
+    """A fresh tiny world the app opens ($LIANXIN_DB), on 2026-11-22."""
+    path = tiny_db
     monkeypatch.setenv("LIANXIN_DB", str(path))
     monkeypatch.setenv("LIANXIN_TODAY", "2026-11-22")
     return path

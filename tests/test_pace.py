@@ -172,7 +172,7 @@ def test_coverage_page_shows_the_pace(tiny_ro, monkeypatch):
 
 def test_shortfall_map_classes_and_legend(tiny_ro):
     con, _ = tiny_ro
-    from analytics import coverage_page as CP
+    from analytics import coverage as CP
     from gis import maps
     from ui import pace as UP
     from gis.maps import load_simplified

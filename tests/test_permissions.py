@@ -89,24 +89,16 @@ def test_the_expectations_match_the_brief():
 # ----------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """The tiny world (closed after building, so the command line can open it too): its path."""
-    path = F.new_db(tmp_path_factory.mktemp("perm"))
-    F.build(path).close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def con(world):
-    c = db.connect(world)
+def con(tiny_db_ro):
+    c = db.connect(tiny_db_ro)
     yield c
     c.close()
 
 
 @pytest.fixture(scope="module")
-def cli_db(world, tmp_path_factory):
+def cli_db(tiny_db_ro, tmp_path_factory):
     """A copy of the tiny world for the command line (a second process cannot open a file in use)."""
-    return F.copy_db(world, tmp_path_factory.mktemp("cli"))
+    return F.copy_db(tiny_db_ro, tmp_path_factory.mktemp("cli"))
 
 
 @pytest.fixture(scope="module")
@@ -239,9 +231,9 @@ def run_main(capfd, db_path: Path, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def inproc_db(world, tmp_path_factory):
+def inproc_db(tiny_db_ro, tmp_path_factory):
     """Another copy for in-process runs (that connection stays open; the subprocess copy must not be it)."""
-    return F.copy_db(world, tmp_path_factory.mktemp("inproc"))
+    return F.copy_db(tiny_db_ro, tmp_path_factory.mktemp("inproc"))
 
 
 def csv_rows(out: str) -> pd.DataFrame:
@@ -299,9 +291,8 @@ def test_cli_unknown_user_is_one_sentence(capfd, inproc_db):
     assert "Traceback" not in err and "internal error" not in err
 
 
-def test_cli_disabled_user_is_refused(capfd, tmp_path):
-    path = F.new_db(tmp_path)
-    c = F.build(path)
+def test_cli_disabled_user_is_refused(capfd, tiny):
+    c, path = tiny
     users.disable_user(c, "office", actor="admin")
     c.close()
     capfd.readouterr()
@@ -342,9 +333,8 @@ def test_cli_only_an_administrator_manages_accounts(capfd, inproc_db, monkeypatc
     assert len(audit.search(c)) == before_log
 
 
-def test_cli_an_administrator_named_with_as_manages_accounts(capfd, tmp_path, monkeypatch):
-    path = F.new_db(tmp_path)
-    F.build(path).close()
+def test_cli_an_administrator_named_with_as_manages_accounts(capfd, tiny_db, monkeypatch):
+    path = tiny_db
     monkeypatch.setenv("LIANXIN_PASSWORD", "a-strong-new-password-7")
     code, out, err = run_main(capfd, path, "--as", "admin", "users", "add", "clerk", "--role", "office",
                               "--areas", F.T1)

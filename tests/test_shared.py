@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analytics import coverage_page as CP
+from analytics import coverage as CP
 from analytics import overview
 from tests import factories as F
 

@@ -50,7 +50,7 @@ def test_slow_work_on_every_page_shows_a_spinner():
 
 
 def test_the_hotspot_statistics_are_warmed_in_the_background(tiny, monkeypatch):
-    from analytics import hotspots_page as H
+    from analytics import hotspots as H
     from ui import warm
 
     con, path = tiny

@@ -19,30 +19,6 @@ LEADER = User("grid_leader", "grid_leader", [G111], staff_id="S1")
 MEMBER = User("member", "member", [G211], staff_id="S3")
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """The tiny world, built once, with every household registered on 2026-01-01 (the factory
-    stamps the import date, which is later than the week these tests look at)."""
-    from tests import factories
-
-    path = factories.new_db(tmp_path_factory.mktemp("tiny_template"))
-    con = factories.build(path)
-    con.execute("UPDATE households SET created_on = DATE '2026-01-01'")
-    con.close()
-    return path
-
-
-@pytest.fixture()
-def world(template, tmp_path):
-    """A fresh copy of the template for one test."""
-    from tests import factories
-
-    path = factories.copy_db(template, tmp_path)
-    con = db.connect(path)
-    yield con
-    con.close()
-
-
 def n_visits(con, **where) -> int:
     sql = "SELECT count(*) FROM visits WHERE " + " AND ".join(f"{k} = ?" for k in where) if where else \
         "SELECT count(*) FROM visits"
@@ -55,8 +31,8 @@ def n_audit(con, action: str) -> int:
 
 # ----------------------------------------------------------------------------- record_visit
 
-def test_record_visit_creates_one_visit_and_audits(world):
-    con = world
+def test_record_visit_creates_one_visit_and_audits(tiny_registered):
+    con, _ = tiny_registered
     created, msg = V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "漏水 ", True, today=TODAY)
     assert created and "李四" in msg and "2026-11-21" in msg
     row = con.execute("SELECT staff_id, kind, note, needs_action, created_by FROM visits "
@@ -67,8 +43,8 @@ def test_record_visit_creates_one_visit_and_audits(world):
     assert "H02 2026-11-21 home" in log["detail"].iloc[0]
 
 
-def test_double_submit_makes_one_visit(world):
-    con = world
+def test_double_submit_makes_one_visit(tiny_registered):
+    con, _ = tiny_registered
     before = n_visits(con)
     first = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "home", "a", False, today=TODAY)
     second = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "home", "a", False, today=TODAY)
@@ -81,15 +57,16 @@ def test_double_submit_makes_one_visit(world):
     assert V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "phone", today=TODAY)[0] is True
 
 
-def test_future_date_refused(world):
+def test_future_date_refused(tiny_registered):
+    con, _ = tiny_registered
     with pytest.raises(V.VisitError, match="晚于今天") as e:
-        V.record_visit(world, LEADER, "H02", D(2026, 11, 23), today=TODAY)
+        V.record_visit(con, LEADER, "H02", D(2026, 11, 23), today=TODAY)
     assert "future" in e.value.text("en")
-    assert n_audit(world, "visit_add") == 0
+    assert n_audit(con, "visit_add") == 0
 
 
-def test_date_before_household_created_refused(world):
-    con = world
+def test_date_before_household_created_refused(tiny_registered):
+    con, _ = tiny_registered
     con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")
     with pytest.raises(V.VisitError, match="2026-11-20 才登记在册"):
         V.record_visit(con, LEADER, "H02", D(2026, 11, 19), today=TODAY)
@@ -103,21 +80,23 @@ def test_date_before_household_created_refused(world):
     (LEADER, "H02", "visit", "走访方式“visit”无效"),   # unknown kind
     (User("office", "office", [T1]), "H02", "home", "没有对应的网格工作人员"),  # no staff member
 ])
-def test_refusals_are_sentences(world, user, code, kind, match):
+def test_refusals_are_sentences(tiny_registered, user, code, kind, match):
+    con, _ = tiny_registered
     with pytest.raises(V.VisitError, match=match):
-        V.record_visit(world, user, code, D(2026, 11, 21), kind, today=TODAY)
+        V.record_visit(con, user, code, D(2026, 11, 21), kind, today=TODAY)
 
 
-def test_note_too_long_and_bad_date(world):
+def test_note_too_long_and_bad_date(tiny_registered):
+    con, _ = tiny_registered
     with pytest.raises(V.VisitError, match="太长"):
-        V.record_visit(world, LEADER, "H02", D(2026, 11, 21), note="字" * (V.NOTE_MAX + 1), today=TODAY)
+        V.record_visit(con, LEADER, "H02", D(2026, 11, 21), note="字" * (V.NOTE_MAX + 1), today=TODAY)
     with pytest.raises(V.VisitError, match="无法识别"):
-        V.record_visit(world, LEADER, "H02", "21/11/2026", today=TODAY)
-    assert V.record_visit(world, LEADER, "H02", "2026-11-21", today=TODAY)[0] is True
+        V.record_visit(con, LEADER, "H02", "21/11/2026", today=TODAY)
+    assert V.record_visit(con, LEADER, "H02", "2026-11-21", today=TODAY)[0] is True
 
 
-def test_paired_household_outside_the_grid_may_be_visited(world):
-    con = world
+def test_paired_household_outside_the_grid_may_be_visited(tiny_registered):
+    con, _ = tiny_registered
     con.execute("INSERT INTO pairings VALUES ('S1', 'H06', DATE '2026-01-01')")
     assert V.record_visit(con, LEADER, "H06", D(2026, 11, 21), today=TODAY)[0] is True
     hh = V.staff_households(con, "S1", TODAY, scope=LEADER.scope)
@@ -125,8 +104,8 @@ def test_paired_household_outside_the_grid_may_be_visited(world):
     assert hh.set_index("household_code").loc["H06", "paired"]
 
 
-def test_concurrent_entry_loses_nothing(world):
-    con = world
+def test_concurrent_entry_loses_nothing(tiny_registered):
+    con, _ = tiny_registered
     before = n_visits(con)
     jobs = [(h, D(2026, 11, 22) - dt.timedelta(days=d), k)
             for h in ("H01", "H02") for d in range(25) for k in ("phone", "meeting")]
@@ -143,8 +122,8 @@ def test_concurrent_entry_loses_nothing(world):
     assert n_audit(con, "visit_add") == 100
 
 
-def test_concurrent_double_submit_makes_one_visit(world):
-    con = world
+def test_concurrent_double_submit_makes_one_visit(tiny_registered):
+    con, _ = tiny_registered
     results = []
 
     def work():
@@ -171,8 +150,8 @@ def _id(con, household, day, kind="home"):
                        [household, day, kind]).fetchone()[0]
 
 
-def test_edit_own_recent_visit_is_audited(world):
-    con = world
+def test_edit_own_recent_visit_is_audited(tiny_registered):
+    con, _ = tiny_registered
     V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "旧", False, today=TODAY)
     vid = _id(con, "H02", D(2026, 11, 21))
     msg = V.edit_visit(con, LEADER, vid, today=TODAY, note="新", needs_action=True, kind="meeting")
@@ -185,8 +164,8 @@ def test_edit_own_recent_visit_is_audited(world):
     assert len(audit.search(con, action="visit_edit")) == 1
 
 
-def test_edit_refusals(world):
-    con = world
+def test_edit_refusals(tiny_registered):
+    con, _ = tiny_registered
     s2 = _id(con, "H04", D(2026, 11, 17))
     with pytest.raises(V.VisitError, match="只能修改或删除您自己"):
         V.edit_visit(con, LEADER, s2, today=TODAY, note="x")
@@ -203,8 +182,8 @@ def test_edit_refusals(world):
     assert n_audit(con, "visit_edit") == 0
 
 
-def test_delete_own_visit_is_audited(world):
-    con = world
+def test_delete_own_visit_is_audited(tiny_registered):
+    con, _ = tiny_registered
     vid = _id(con, "H02", D(2026, 11, 18))
     before = n_visits(con)
     assert "已删除" in V.delete_visit(con, LEADER, vid, today=TODAY)
@@ -215,15 +194,16 @@ def test_delete_own_visit_is_audited(world):
         V.delete_visit(con, LEADER, vid, today=TODAY)
 
 
-def test_recent_visits(world):
-    rec = V.recent_visits(world, "S1", TODAY)
+def test_recent_visits(tiny_registered):
+    con, _ = tiny_registered
+    rec = V.recent_visits(con, "S1", TODAY)
     assert list(rec["visited_on"].astype(str)) == ["2026-11-22", "2026-11-18", "2026-11-16", "2026-11-16"]
 
 
 # ----------------------------------------------------------------------------- whom next
 
-def test_due_households_order(world):
-    con = world
+def test_due_households_order(tiny_registered):
+    con, _ = tiny_registered
     con.execute("""
         INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
         ('H11', '甲', 107.01, 30.01, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
@@ -243,8 +223,8 @@ def test_due_households_order(world):
     assert V.due_households(con, "S1", TODAY)["household_code"].tolist() == ["H12", "H13", "H11"]
 
 
-def test_due_households_follow_the_grid_history(world):
-    con = world
+def test_due_households_follow_the_grid_history(tiny_registered):
+    con, _ = tiny_registered
     # S2 answers for two grids; H07 (phone only) is due; S4 answers for none
     assert V.due_households(con, "S2", TODAY)["household_code"].tolist() == ["H07"]
     assert V.due_households(con, "S4", TODAY).empty
@@ -256,10 +236,11 @@ def test_due_households_follow_the_grid_history(world):
 
 # ----------------------------------------------------------------------------- calendar
 
-def test_national_day_week_is_marked(world):
+def test_national_day_week_is_marked(tiny_registered):
+    con, _ = tiny_registered
     from analytics import calendar
 
-    got = calendar.days_between(world, D(2026, 9, 30), D(2026, 10, 10)).set_index("day")
+    got = calendar.days_between(con, D(2026, 9, 30), D(2026, 10, 10)).set_index("day")
     cal = {d: got.loc[d].drop("source").to_dict() for d in (D(2026, 10, 1), D(2026, 10, 7), D(2026, 10, 10),
                                                            D(2026, 9, 30))}
     assert cal[D(2026, 10, 1)]["holiday"] and cal[D(2026, 10, 1)]["holiday_name"] == "国庆节"
@@ -269,20 +250,22 @@ def test_national_day_week_is_marked(world):
                                    "known": True}
 
 
-def test_unknown_year_is_weekends_only_never_an_error(world):
-    days = V.week_days(world, ["S1"], "2027-W05")
+def test_unknown_year_is_weekends_only_never_an_error(tiny_registered):
+    con, _ = tiny_registered
+    days = V.week_days(con, ["S1"], "2027-W05")
     assert not days["known"].any()
     assert days["workday"].tolist() == [True] * 5 + [False] * 2
     assert not days["holiday"].any() and not days["makeup"].any()
 
 
-def test_the_administrators_holidays_reach_the_week(world):
+def test_the_administrators_holidays_reach_the_week(tiny_registered):
     """Once 2027's 放假安排 is entered, the week strip shows it (it once read the package only)."""
+    con, _ = tiny_registered
     from analytics import calendar
 
-    calendar.set_custom_day(world, "admin", D(2027, 2, 3), False, "春节")      # a Wednesday off
-    calendar.set_custom_day(world, "admin", D(2027, 2, 6), True, "春节调休")   # Saturday at work
-    days = V.week_days(world, ["S1"], "2027-W05")
+    calendar.set_custom_day(con, "admin", D(2027, 2, 3), False, "春节")      # a Wednesday off
+    calendar.set_custom_day(con, "admin", D(2027, 2, 6), True, "春节调休")   # Saturday at work
+    days = V.week_days(con, ["S1"], "2027-W05")
     assert days["known"].all()
     assert days["workday"].tolist() == [True, True, False, True, True, True, False]
     assert days["holiday"].tolist() == [False, False, True, False, False, False, False]
@@ -300,8 +283,8 @@ def test_week_helpers():
 
 # ----------------------------------------------------------------------------- township office
 
-def test_office_week_ranking_and_no_activity(world):
-    con = world
+def test_office_week_ranking_and_no_activity(tiny_registered):
+    con, _ = tiny_registered
     q, ranked, inactive = V.office_week(con, "2026-W47", None, TODAY)
     assert ranked["staff_id"].tolist() == ["S1", "S2"]
     assert ranked["rank"].tolist() == [1, 2]
@@ -317,8 +300,8 @@ def test_office_week_ranking_and_no_activity(world):
     assert q1["staff_id"].tolist() == ["S1", "S2"] and inactive1.empty
 
 
-def test_office_week_ties_share_a_rank(world):
-    con = world
+def test_office_week_ties_share_a_rank(tiny_registered):
+    con, _ = tiny_registered
     for d in (16, 17, 18):      # S2 now: 3 days, 3 households; S1: 3 days, 2 households
         add_visit(con, "H07", "S2", D(2026, 11, d))
     _, ranked, _ = V.office_week(con, "2026-W47", [T1], TODAY)
@@ -332,8 +315,8 @@ def test_office_week_ties_share_a_rank(world):
     assert ranked["staff_id"].tolist() == ["S1", "S2"] and ranked["rank"].tolist() == [1, 2]
 
 
-def test_secretary_reception(world):
-    con = world
+def test_secretary_reception(tiny_registered):
+    con, _ = tiny_registered
     sec = V.secretary_receptions(con, "2026-W47")
     assert sec[["staff_id", "receptions", "met"]].values.tolist() == [["S4", 1, True]]
     assert not V.secretary_receptions(con, "2026-W48")["met"].any()

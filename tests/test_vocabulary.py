@@ -39,7 +39,7 @@ def test_each_term_is_defined_once(term):
 
 
 def test_the_old_names_are_the_vocabulary():
-    from analytics import grids, hotspots_page, reports
+    from analytics import grids, hotspots, reports
     from analytics import visits as V
     from auth import users
     from ingest import spec, tables
@@ -49,7 +49,7 @@ def test_the_old_names_are_the_vocabulary():
     assert spec.LEVELS is common.LEVELS is areas.LEVELS
     assert reports.VISIT_KINDS is visits.VISIT_KINDS
     assert V.VULNERABLE_TAGS is households.VULNERABLE_TAGS
-    assert hotspots_page.ESCALATED_LEVELS is petitions.ESCALATED_LEVELS
+    assert hotspots.ESCALATED_LEVELS is petitions.ESCALATED_LEVELS
     assert tables.IMPORT_ROLES is roles.IMPORT_ROLES and grids.REASSIGN_ROLES is roles.REASSIGN_ROLES
 
 

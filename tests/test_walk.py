@@ -20,21 +20,12 @@ from tests import factories as F
 TODAY = dt.date(2026, 11, 22)
 
 
-@pytest.fixture()
-def world(tmp_path):
-    path = F.new_db(tmp_path, "walk")
-    con = F.build(path)
-    F.add_walk_world(con, tmp_path)
-    yield con, path
-    con.close()
-
-
 def codes(frame) -> list[str]:
     return frame["household_code"].tolist()
 
 
-def test_the_walk_is_the_known_shortest_order_from_the_household_visited_last(world):
-    con, _ = world
+def test_the_walk_is_the_known_shortest_order_from_the_household_visited_last(walk_world):
+    con, _ = walk_world
     w = W.plan(con, "S5", TODAY)
     assert codes(w.stops) == F.WALK_SHORTEST
     assert w.stops["stop"].tolist() == [1, 2, 3, 4, 5]
@@ -53,26 +44,26 @@ def test_the_walk_is_the_known_shortest_order_from_the_household_visited_last(wo
     assert w.due == 6 and w.plan_size == 12 and w.households == 6
 
 
-def test_households_without_a_point_are_listed_after_the_walk(world):
-    con, _ = world
+def test_households_without_a_point_are_listed_after_the_walk(walk_world):
+    con, _ = walk_world
     w = W.plan(con, "S5", TODAY)
     assert codes(w.unplaced) == ["W6"]
     assert "W6" not in codes(w.stops)
     assert w.unplaced["leg_m"].isna().all()
 
 
-def test_the_phones_position_starts_the_walk_when_allowed(world):
-    con, _ = world
+def test_the_phones_position_starts_the_walk_when_allowed(walk_world):
+    con, _ = walk_world
     east = W.Position(lon=107.40, lat=30.1, at=dt.datetime(2026, 11, 22, 9, 0))
     w = W.plan(con, "S5", TODAY, position=east)
     assert w.start_source == "position" and w.start == (107.40, 30.1)
     assert codes(w.stops) == list(reversed(F.WALK_SHORTEST))
 
 
-def test_geolocation_refused_falls_back_to_the_last_visit_then_the_grid_centre(world):
+def test_geolocation_refused_falls_back_to_the_last_visit_then_the_grid_centre(walk_world):
     from ui.walk import position_from
 
-    con, _ = world
+    con, _ = walk_world
     pos, refusal = position_from({"error": {"code": 1, "message": "User denied Geolocation"}},
                                  dt.datetime(2026, 11, 22, 9, 0))
     assert pos is None and refusal == "User denied Geolocation"
@@ -89,8 +80,8 @@ def test_geolocation_refused_falls_back_to_the_last_visit_then_the_grid_centre(w
     assert codes(w.stops)[0] in ("W2",)            # the nearest to the centre
 
 
-def test_recording_a_visit_ticks_the_stop_and_the_next_is_the_following_one(world):
-    con, _ = world
+def test_recording_a_visit_ticks_the_stop_and_the_next_is_the_following_one(walk_world):
+    con, _ = walk_world
     walker = users.get_user(con, "walker")
     created, _ = V.record_visit(con, walker, "W1", TODAY, "home", None, False, today=TODAY)
     assert created
@@ -106,8 +97,8 @@ def test_recording_a_visit_ticks_the_stop_and_the_next_is_the_following_one(worl
     assert codes(w.stops) == ["W1", "W4", "W5", "W2", "W3"]
 
 
-def test_the_day_plan_is_the_rule_walk_stops(world):
-    con, _ = world
+def test_the_day_plan_is_the_rule_walk_stops(walk_world):
+    con, _ = walk_world
     audit.set_rule(con, "walk_stops", 3)
     w = W.plan(con, "S5", TODAY)
     assert w.households == 3 and w.plan_size == 3
@@ -115,8 +106,8 @@ def test_the_day_plan_is_the_rule_walk_stops(world):
     assert codes(w.stops) == ["W1", "W3", "W2"]
 
 
-def test_a_vulnerable_household_enters_the_plan_first(world):
-    con, _ = world
+def test_a_vulnerable_household_enters_the_plan_first(walk_world):
+    con, _ = walk_world
     con.execute("UPDATE households SET tags = ARRAY['低保'] WHERE code = 'W5'")
     w = W.plan(con, "S5", TODAY, size=1)
     assert codes(w.stops) == ["W5"]
@@ -145,8 +136,8 @@ def test_nothing_due_is_an_empty_walk(tiny):
 
 # ----------------------------------------------------------------------------- the weekly page
 
-def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(world, monkeypatch):
-    _, path = world
+def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(walk_world, monkeypatch):
+    _, path = walk_world
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY)
     assert "今天走哪几户" in [s.value for s in at.subheader]
     text = " ".join(m.value for m in at.markdown)
@@ -160,17 +151,17 @@ def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(world, monkeypat
     assert not [b for b in at.button if b.key == "walk.record.W1"]
 
 
-def test_weekly_page_walk_in_english(world, monkeypatch):
-    _, path = world
+def test_weekly_page_walk_in_english(walk_world, monkeypatch):
+    _, path = walk_world
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY, lang="en")
     assert "Today's walk" in [s.value for s in at.subheader]
     assert any("no road data" in c.value for c in at.caption)
 
 
-def test_the_walk_benchmark_runs_on_the_tiny_world(world):
+def test_the_walk_benchmark_runs_on_the_tiny_world(walk_world):
     from bench import walk as B
 
-    con, _ = world
+    con, _ = walk_world
     rows = B.run(con, sizes=(3,), areas=1, runs=1, reference_s=0.2, as_of=TODAY, log=lambda *_: None)
     assert rows[0]["stops"] == 3 and rows[0]["areas"] == 1
     assert rows[0]["ratio_median"] <= 1.0 + 1e-9                # never longer than the date order here

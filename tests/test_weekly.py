@@ -13,36 +13,12 @@ from analytics import reports
 from analytics import visits as V
 from auth.users import User
 from i18n import column_labels
-from store import db
 from tests.factories import G111, G211, PASSWORD, T1, signed_in_app
 
 D = dt.date
 TODAY = D(2026, 11, 22)
 LEADER = User("grid_leader", "grid_leader", [G111], staff_id="S1")
 MEMBER = User("member", "member", [G211], staff_id="S3")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """The tiny world, built once, every household registered on 2026-01-01 (the factory stamps
-    the real import date, which is later than the weeks looked at here)."""
-    from tests import factories
-
-    path = factories.new_db(tmp_path_factory.mktemp("tiny_weekly"))
-    con = factories.build(path)
-    con.execute("UPDATE households SET created_on = DATE '2026-01-01'")
-    con.close()
-    return path
-
-
-@pytest.fixture()
-def world(template, tmp_path):
-    from tests import factories
-
-    path = factories.copy_db(template, tmp_path)
-    con = db.connect(path)
-    yield con, path
-    con.close()
 
 
 def quota(con, staff_id: str, week: str) -> dict:
@@ -56,24 +32,24 @@ def days_with_visits(con, staff_id: str, week: str) -> int:
 
 # ----------------------------------------------------------------------------- quota boundaries
 
-def test_exactly_three_days_is_met(world):
-    con, _ = world
+def test_exactly_three_days_is_met(tiny_registered):
+    con, _ = tiny_registered
     q = quota(con, "S1", "2026-W47")
     assert (q["visits"], q["visit_days"], q["households_visited"], q["target_days"], q["met"]) == (3, 3, 2, 3, True)
     assert days_with_visits(con, "S1", "2026-W47") == 3
     assert V.staff_quota(con, "S1", "2026-W47")["met"] is True
 
 
-def test_three_visits_on_one_day_is_one_day(world):
-    con, _ = world
+def test_three_visits_on_one_day_is_one_day(tiny_registered):
+    con, _ = tiny_registered
     q = quota(con, "S2", "2026-W47")
     assert (q["visits"], q["visit_days"], q["households_visited"], q["met"]) == (3, 1, 3, False)
     days = V.week_days(con, ["S2"], "2026-W47").set_index("day")
     assert days.loc[D(2026, 11, 17), "visits"] == 3 and days.loc[D(2026, 11, 17), "households"] == 3
 
 
-def test_phone_visits_do_not_count(world):
-    con, _ = world
+def test_phone_visits_do_not_count(tiny_registered):
+    con, _ = tiny_registered
     # S2's phone call to H07 on Thursday is not a visit day; more phone/meeting days change nothing
     for d, kind in ((18, "phone"), (19, "meeting"), (20, "reception")):
         V.record_visit(con, User("x", "grid_leader", [T1], staff_id="S2"), "H07", D(2026, 11, d), kind, today=TODAY)
@@ -83,8 +59,8 @@ def test_phone_visits_do_not_count(world):
     assert V.other_kinds(con, ["S2"], "2026-W47") == {"phone": 2, "meeting": 1, "reception": 1}
 
 
-def test_sunday_night_and_monday_belong_to_different_weeks(world):
-    con, _ = world
+def test_sunday_night_and_monday_belong_to_different_weeks(tiny_registered):
+    con, _ = tiny_registered
     # S3 visited H08 on Sunday 2026-11-15 (W46) and Monday 2026-11-23 (W48): none in W47
     assert quota(con, "S3", "2026-W47")["visit_days"] == 0
     assert quota(con, "S3", "2026-W46")["visit_days"] == 1
@@ -94,8 +70,8 @@ def test_sunday_night_and_monday_belong_to_different_weeks(world):
     assert V.week_days(con, ["S3"], "2026-W48")["visits"].iloc[0] == 1
 
 
-def test_a_holiday_week_counts_visit_days_and_marks_the_holidays(world):
-    con, _ = world
+def test_a_holiday_week_counts_visit_days_and_marks_the_holidays(tiny_registered):
+    con, _ = tiny_registered
     for d in (D(2026, 9, 30), D(2026, 10, 1), D(2026, 10, 3)):
         assert V.record_visit(con, MEMBER, "H09", d, "home", today=TODAY)[0]
     q = quota(con, "S3", "2026-W40")
@@ -111,8 +87,8 @@ def test_a_holiday_week_counts_visit_days_and_marks_the_holidays(world):
 
 
 @pytest.mark.parametrize("week", ["2026-W46", "2026-W47", "2026-W48", "2026-W10"])
-def test_seven_days_agree_with_the_quota_report(world, week):
-    con, _ = world
+def test_seven_days_agree_with_the_quota_report(tiny_registered, week):
+    con, _ = tiny_registered
     rows = reports.quotas(con, week)
     assert len(rows) > 0, "no staff in the quota report: the loop below would check nothing"
     assert rows["visits"].sum() > 0 or week == "2026-W10"
@@ -123,8 +99,8 @@ def test_seven_days_agree_with_the_quota_report(world, week):
         assert V.staff_quota(con, r.staff_id, week)["visit_days"] == r.visit_days
 
 
-def test_recording_updates_the_quota(world):
-    con, _ = world
+def test_recording_updates_the_quota(tiny_registered):
+    con, _ = tiny_registered
     assert quota(con, "S3", "2026-W47")["visit_days"] == 0
     for d in (17, 18, 19):
         V.record_visit(con, MEMBER, "H08", D(2026, 11, d), "home", today=TODAY)
@@ -159,8 +135,8 @@ def submit(at, label: str = "保存走访"):
     assert not at.exception, at.exception
 
 
-def test_grid_leader_sees_the_week_and_records_a_visit(world, monkeypatch):
-    con, path = world
+def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypatch):
+    con, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader")
     assert at.selectbox(key="weekly_week").value == "2026-W47"
     m = metrics(at)
@@ -195,8 +171,8 @@ def test_grid_leader_sees_the_week_and_records_a_visit(world, monkeypatch):
     assert metrics(at)["走访户数"] == str(q["households_visited"])
 
 
-def test_form_refuses_without_household_and_with_an_early_date(world, monkeypatch):
-    con, path = world
+def test_form_refuses_without_household_and_with_an_early_date(tiny_registered, monkeypatch):
+    con, path = tiny_registered
     con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")
     at = open_page(path, monkeypatch, "grid_leader")
     submit(at)
@@ -208,8 +184,8 @@ def test_form_refuses_without_household_and_with_an_early_date(world, monkeypatc
     assert metrics(at)["走访天数"] == "3 / 3 天"
 
 
-def test_member_week_due_list_and_edit(world, monkeypatch):
-    con, path = world
+def test_member_week_due_list_and_edit(tiny_registered, monkeypatch):
+    con, path = tiny_registered
     at = open_page(path, monkeypatch, "member")
     m = metrics(at)
     assert m["走访天数"] == "0 / 3 天" and m["本周任务"] == "未达标，还差 3 天"
@@ -228,8 +204,8 @@ def test_member_week_due_list_and_edit(world, monkeypatch):
                        ).fetchone()[0] == 1
 
 
-def test_holiday_week_on_the_page(world, monkeypatch):
-    con, path = world
+def test_holiday_week_on_the_page(tiny_registered, monkeypatch):
+    con, path = tiny_registered
     V.record_visit(con, MEMBER, "H09", D(2026, 10, 1), "home", today=TODAY)
     at = open_page(path, monkeypatch, "member")
     at.selectbox(key="weekly_week").set_value("2026-W40")
@@ -240,17 +216,17 @@ def test_holiday_week_on_the_page(world, monkeypatch):
     assert metrics(at)["走访天数"] == "1 / 3 天"
 
 
-def test_page_in_an_unknown_year_warns_not_fails(world, monkeypatch):
-    _, path = world
+def test_page_in_an_unknown_year_warns_not_fails(tiny_registered, monkeypatch):
+    _, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader", today="2027-03-03")
     assert any("2027 年的放假安排" in w.value for w in at.warning)
     assert metrics(at)["走访天数"] == "0 / 3 天"
 
 
-def test_office_table_equals_manage_py_report_quotas(world, monkeypatch, tmp_path):
+def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatch, tmp_path):
     import manage
 
-    con, path = world
+    con, path = tiny_registered
     at = open_page(path, monkeypatch, "office", today="2026-11-23")    # a Monday: W47 is the last complete week
     assert at.selectbox(key="weekly_week").value == "2026-W47"
     labels = column_labels(reports.QUOTA_COLUMNS, "zh")
@@ -275,8 +251,8 @@ def test_office_table_equals_manage_py_report_quotas(world, monkeypatch, tmp_pat
     assert secretaries.values.tolist() == [["书记丁", 1, "是"]]
 
 
-def test_admin_sees_no_activity_separately_in_english(world, monkeypatch):
-    _, path = world
+def test_admin_sees_no_activity_separately_in_english(tiny_registered, monkeypatch):
+    _, path = tiny_registered
     at = open_page(path, monkeypatch, "admin", lang="en", today="2026-11-24")
     assert metrics(at)["No home visits that week"] == "1"
     inactive = [d.value for d in at.dataframe if "Rank" not in d.value.columns and "Status" in d.value.columns]
@@ -284,10 +260,10 @@ def test_admin_sees_no_activity_separately_in_english(world, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["office", "leader", "admin"])
-def test_offices_and_leaders_open_on_the_last_complete_week(world, monkeypatch, name):
+def test_offices_and_leaders_open_on_the_last_complete_week(tiny_registered, monkeypatch, name):
     """On a Monday the current week has barely begun: the office and the leader see last week (the
     current one a click away, marked in progress), not 0 met with every row below target."""
-    _, path = world
+    _, path = tiny_registered
     at = open_page(path, monkeypatch, name, today="2026-11-23")
     picker = at.selectbox(key="weekly_week")
     assert picker.value == "2026-W47" and picker.options[0] == "2026年第48周（本周，进行中）"
@@ -297,25 +273,25 @@ def test_offices_and_leaders_open_on_the_last_complete_week(world, monkeypatch, 
     assert any("本周还没有结束，数字截至 2026-11-23" in c.value for c in at.caption)
 
 
-def test_grid_workers_open_on_their_current_week_in_progress(world, monkeypatch):
-    _, path = world
+def test_grid_workers_open_on_their_current_week_in_progress(tiny_registered, monkeypatch):
+    _, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader", today="2026-11-23")
     assert at.selectbox(key="weekly_week").value == "2026-W48"
     assert any("本周还没有结束" in c.value for c in at.caption)
 
 
-def test_user_without_staff_member_is_told_what_to_do(world, monkeypatch):
+def test_user_without_staff_member_is_told_what_to_do(tiny_registered, monkeypatch):
     from auth import users
 
-    con, path = world
+    con, path = tiny_registered
     users.add_user(con, "member2", PASSWORD, "member", [G211])
     at = open_page(path, monkeypatch, "member2")
     assert any("没有对应的网格工作人员" in w.value for w in at.warning)
 
 
-def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(world, monkeypatch):
+def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(tiny_registered, monkeypatch):
     """Issue 17 kind 7: the page's form goes through ingest.normalize like every import."""
-    con, path = world
+    con, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader")
     at.selectbox(key="weekly_household").set_value("H02")
     at.date_input(key="weekly_date").set_value(D(2026, 11, 20))
@@ -327,11 +303,11 @@ def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(world, 
                        ).fetchone() == ("路灯１盏坏了",)         # a note keeps its characters, only trimmed
 
 
-def test_record_visit_folds_a_full_width_code_and_date(world):
+def test_record_visit_folds_a_full_width_code_and_date(tiny_registered):
     from analytics.visits import record_visit
     from auth.users import get_user
 
-    con, _ = world
+    con, _ = tiny_registered
     created, _ = record_visit(con, get_user(con, "grid_leader"), "\u200bＨ０２", "２０２６－１１－１９",
                               today=D(2026, 11, 22))
     assert created

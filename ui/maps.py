@@ -135,14 +135,14 @@ def coverage_map(frame: Any, classes: maps.Classes, labels: Mapping[str, str], d
     Parameters
     ----------
     frame : geopandas.GeoDataFrame
-        ``analytics.coverage_page.map_frame`` of the rows shown.
+        ``analytics.coverage.map_frame`` of the rows shown.
     classes : gis.maps.Classes
         :func:`gis.maps.coverage_classes` of the benchmark.
     labels : mapping of str to str
         Column captions (``i18n.column_labels``) of ``name, households, visited, coverage,
         household_code, head_name, last_visit, tags``.
     due : DataFrame, optional
-        The households due for a visit (``analytics.coverage_page.due_households``).
+        The households due for a visit (``analytics.coverage.due_households``).
     lang : {"zh", "en"}
     tiles : str, optional
         See :func:`gis.maps.base_map`.

@@ -72,7 +72,7 @@ def _pts(v: float) -> str:
 
 
 def shortfall_map(frame: gpd.GeoDataFrame, labels: Mapping[str, str], lang: str, tiles: str | None = None):
-    """The folium map of ``frame`` (:func:`analytics.coverage_page.map_frame` of the pace rows)
+    """The folium map of ``frame`` (:func:`analytics.coverage.map_frame` of the pace rows)
     coloured by projected shortfall; the tooltip gives coverage, projection and what is needed."""
     g = frame.copy()
     g["projected_text"] = [fmt_pct(v, lang) for v in g["projected"]]

@@ -15,7 +15,7 @@ import threading
 
 import streamlit as st
 
-from analytics import hotspots_page as H
+from analytics import hotspots as H
 from store import db
 from ui import common as C
 
@@ -31,7 +31,7 @@ def stamp(con) -> str:
 def emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool = False,
              categories: tuple = (), channels: tuple = (), group_only: bool = False,
              unresolved_only: bool = False) -> H.Emerging:
-    """:func:`analytics.hotspots_page.emerging` of the 12 months ending with ``end``, cached per data
+    """:func:`analytics.hotspots.emerging` of the 12 months ending with ``end``, cached per data
     version and filters (``db_path`` and ``version`` are only the cache's key). Every argument is
     passed on by position: the cache tells calls apart by the arguments given, defaults left out."""
     return _emerging(db_path, version, level, end, bool(fdr), tuple(categories), tuple(channels),

@@ -1,5 +1,8 @@
-"""Strings of issue 21: the coverage pace (coverage page), the escalation watch-list (hotspots page)
-and the 民意调查 (survey page)."""
+"""Strings of issue 21.
+
+The coverage pace (coverage page), the escalation watch-list (hotspots page) and the 民意调查
+(survey page).
+"""
 ENTRIES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ report columns
     "col.pace_per_week": ("近期每周新走访户", "New households a week"),
@@ -52,25 +55,39 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.unit.points": ("分", "points"),
     "admin_page.unit.people": ("人", "people"),
     "admin_page.unit.months": ("个月", "months"),
-    "admin_page.rule.pace_weeks": ("覆盖进度按最近几周的新走访户推算", "Weeks of recent visits the coverage pace is taken from"),
-    "admin_page.rule.watch_min_score": ("风险分达到多少列入越级风险观察名单", "Score that puts an item on the escalation watch-list"),
+    "admin_page.rule.pace_weeks": ("覆盖进度按最近几周的新走访户推算",
+                                   "Weeks of recent visits the coverage pace is taken from"),
+    "admin_page.rule.watch_min_score": ("风险分达到多少列入越级风险观察名单",
+                                        "Score that puts an item on the escalation watch-list"),
     "admin_page.rule.watch_w_repeat": ("风险分：重复信访（同一户在重复信访期限内再次信访）",
                                        "Score: repeat petition (same household within the repeat window)"),
     "admin_page.rule.watch_w_overdue": ("风险分：逾期未答复或未办结", "Score: reply or closing overdue"),
     "admin_page.rule.watch_w_unsatisfied": ("风险分：办结时不满意", "Score: closed unsatisfied"),
     "admin_page.rule.watch_w_partly": ("风险分：办结时基本满意", "Score: closed partly satisfied"),
     "admin_page.rule.watch_w_group": ("风险分：5人及以上集体访", "Score: group petition (5 people or more)"),
-    "admin_page.rule.watch_w_category": ("风险分：所属类别近12个月越级多", "Score: a category that escalated often in the last 12 months"),
-    "admin_page.rule.watch_category_lift": ("类别越级率达到全县的几倍算“越级多”", "How many times the county's escalation rate makes a category escalate often"),
-    "admin_page.rule.watch_category_min": ("类别近12个月至少越级几件才算“越级多”", "Fewest escalations in 12 months for a category to escalate often"),
-    "admin_page.rule.watch_w_hotspot": ("风险分：所在村是新出现、连续或加剧的热点", "Score: the village is a new, consecutive or intensifying hot spot"),
-    "admin_page.rule.watch_w_village_listed": ("村的风险分：村内每有一件信访在观察名单上", "Village score: per petition of the village on the watch-list"),
-    "admin_page.rule.watch_recent_days": ("办结时不满意或基本满意的信访，办结后继续观察几天", "Days a petition closed unsatisfied or partly satisfied stays watched"),
-    "admin_page.rule.watch_lead_days": ("命中率：越级前多少天已在观察名单上", "Hit rate: days before escalating an item must have been listed"),
-    "admin_page.rule.survey_share": ("民意调查每个乡镇抽样不少于常住人口的比例", "Survey sample: share of each township's resident population"),
+    "admin_page.rule.watch_w_category": ("风险分：所属类别近12个月越级多",
+                                         "Score: a category that escalated often in the last 12 months"),
+    "admin_page.rule.watch_category_lift": (
+        "类别越级率达到全县的几倍算“越级多”",
+        "How many times the county's escalation rate makes a category escalate often",
+    ),
+    "admin_page.rule.watch_category_min": ("类别近12个月至少越级几件才算“越级多”",
+                                           "Fewest escalations in 12 months for a category to escalate often"),
+    "admin_page.rule.watch_w_hotspot": ("风险分：所在村是新出现、连续或加剧的热点",
+                                        "Score: the village is a new, consecutive or intensifying hot spot"),
+    "admin_page.rule.watch_w_village_listed": ("村的风险分：村内每有一件信访在观察名单上",
+                                               "Village score: per petition of the village on the watch-list"),
+    "admin_page.rule.watch_recent_days": ("办结时不满意或基本满意的信访，办结后继续观察几天",
+                                          "Days a petition closed unsatisfied or partly satisfied stays watched"),
+    "admin_page.rule.watch_lead_days": ("命中率：越级前多少天已在观察名单上",
+                                        "Hit rate: days before escalating an item must have been listed"),
+    "admin_page.rule.survey_share": ("民意调查每个乡镇抽样不少于常住人口的比例",
+                                     "Survey sample: share of each township's resident population"),
     "admin_page.rule.survey_min": ("民意调查每个乡镇至少抽几人", "Survey sample: fewest people per township"),
-    "admin_page.rule.survey_exclude_months": ("近几个月已抽中调查的户不再抽取", "Months a surveyed household is left out of new samples"),
-    "admin_page.rule.survey_weight": ("民意调查满意率在乡镇考核得分中的权重（三维考核）", "Weight of survey satisfaction in the township score"),
+    "admin_page.rule.survey_exclude_months": ("近几个月已抽中调查的户不再抽取",
+                                              "Months a surveyed household is left out of new samples"),
+    "admin_page.rule.survey_weight": ("民意调查满意率在乡镇考核得分中的权重（三维考核）",
+                                      "Weight of survey satisfaction in the township score"),
 
     # ------------------------------------------------------------------ escalation watch-list
     "col.score": ("风险分", "Score"),
@@ -90,24 +107,29 @@ ENTRIES: dict[str, tuple[str, str]] = {
                       "Petitions and villages at risk of escalating to the city, the province or Beijing, listed by a "
                       "weighted score with the reasons and points beside each — no black box. The weights and the "
                       "threshold are rules an administrator can change under Administration › Rules."),
-    "watch.as_of": ("截至 {date}，分数达到 {min_score} 分列入名单", "As of {date}; a score of {min_score} or more is listed"),
+    "watch.as_of": ("截至 {date}，分数达到 {min_score} 分列入名单",
+                    "As of {date}; a score of {min_score} or more is listed"),
     "watch.metric.petitions": ("名单上的信访件", "Petitions on the list"),
     "watch.metric.petitions_help": ("在观察中的信访共 {watched} 件（未办结，或办结时不满意、基本满意不久）",
                                     "{watched} petitions are watched at all (open, or closed unsatisfied or partly "
                                     "satisfied lately)"),
     "watch.metric.villages": ("名单上的村（社区）", "Villages on the list"),
     "watch.metric.hit_rate": ("命中率（近12个月）", "Hit rate (last 12 months)"),
-    "watch.metric.hit_help": ("近12个月越级的 {n} 件信访中，{hits} 件在越级前 {days} 天已在名单上：{direct} 件本身在名单上，"
-                              "其余通过所在村", "Of the {n} petitions that escalated in the last 12 months, {hits} were on "
+    "watch.metric.hit_help": ("近12个月越级的 {n} 件信访中，{hits} 件在越级前 {days} 天已在名单上：{direct} "
+                              "件本身在名单上，"
+                              "其余通过所在村", "Of the {n} petitions that escalated in the last 12 months, {hits} "
+                                                "were on "
                               "the list {days} days before: {direct} themselves, the others through their village"),
     "watch.metric.length": ("当时名单平均长度", "Mean list length then"),
     "watch.metric.length_value": ("{petitions} 件 · {villages} 村", "{petitions} petitions · {villages} villages"),
-    "watch.metric.length_help": ("核对那些日子，名单上平均 {petitions} 件信访、{villages} 个村；当时在观察中的信访平均 {watched} 件",
+    "watch.metric.length_help": ("核对那些日子，名单上平均 {petitions} 件信访、{villages} 个村；当时在观察中的信访平"
+                                 "均 {watched} 件",
                                  "On the days checked the list held {petitions} petitions and {villages} villages on "
                                  "average, of {watched} petitions watched"),
     "watch.hit_none": ("近12个月没有注明越级日期的越级信访，命中率无从计算",
                        "No dated escalation in the last 12 months: there is no hit rate to measure"),
-    "watch.undated": ("另有 {n} 件越级信访没有越级日期，未计入命中率", "{n} more escalated petitions have no date and are "
+    "watch.undated": ("另有 {n} 件越级信访没有越级日期，未计入命中率",
+    "{n} more escalated petitions have no date and are "
                       "not in the hit rate"),
     "watch.petitions_title": ("信访件", "Petitions"),
     "watch.villages_title": ("村（社区）", "Villages"),
@@ -146,9 +168,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "col.sample_size": ("样本户数", "Sample size"),
     "col.survey_satisfaction": ("民意调查满意率", "Survey satisfaction"),
     "survey.title": ("民意调查", "Satisfaction survey"),
-    "survey.question": ("三维考核的群众满意度：每月按乡镇（街道）分层随机抽取不少于常住人口 2 % 的群众（不足 20 人的抽 20 人），"
+    "survey.question": ("三维考核的群众满意度：每月按乡镇（街道）分层随机抽取不少于常住人口 2 % 的群众（不足 20 人的抽 "
+                        "20 人），"
                         "电话、入户或座谈询问；满意率在乡镇考核得分中占 23 %。",
-                        "The public's satisfaction for the 三维考核: each month a random sample of at least 2 % of each "
+                        "The public's satisfaction for the 三维考核: each month a random sample of at least 2 % of "
+                        "each "
                         "township's residents (at least 20), asked by phone, at home or in a meeting; it weighs 23 % "
                         "of a township's score."),
     "survey.month": ("调查月份", "Survey month"),
@@ -160,14 +184,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "{reached} reached of {sampled} sampled (not reached and not yet recorded "
                                     "do not count)"),
     "survey.metric.satisfaction": ("全县满意率", "County satisfaction"),
-    "survey.metric.satisfaction_help": ("总体题答“满意”的户 / 作答的 {n} 户；95 % Wilson 区间 {low} – {high}（基本满意算作答，不算满意）",
+    "survey.metric.satisfaction_help": ("总体题答“满意”的户 / 作答的 {n} 户；95 % Wilson 区间 {low} – {high}（基本满意"
+                                        "算作答，不算满意）",
                                         "Households answering 满意 to the overall question / the {n} that answered "
                                         "it; 95 % Wilson interval {low} – {high} (基本满意 is an answer, not "
                                         "satisfied)"),
     "survey.metric.benchmark": ("满意率基准", "Benchmark"),
     "survey.metric.benchmark_help": ("重庆 2008–2011 年群众满意率 96.5 %，可在「管理 › 规则」中修改",
                                      "Chongqing 2008–2011 satisfaction, 96.5 %; editable under Administration › Rules"),
-    "survey.results_caption": ("满意率按第 1 题（总体满意度）计算；区间是 95 % Wilson 区间，样本少时区间宽，排名请看区间是否重叠",
+    "survey.results_caption": ("满意率按第 1 题（总体满意度）计算；区间是 95 % Wilson 区间，样本少时区间宽，"
+                               "排名请看区间是否重叠",
                                "Satisfaction is read from question 1 (overall); the interval is the 95 % Wilson "
                                "interval — wide for small samples: compare townships by whether their intervals "
                                "overlap"),
@@ -181,7 +207,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "left out; the same month and seed give the same sample"),
     "survey.plan": ("{month} 还没有抽样；按现在的台账将抽取 {n} 户", "{month} has not been drawn; the register now "
                     "gives a sample of {n} households"),
-    "survey.already_drawn": ("{month} 已抽样：{n} 户，随机种子 {seed}", "{month} is drawn: {n} households, seed {seed}"),
+    "survey.already_drawn": ("{month} 已抽样：{n} 户，随机种子 {seed}",
+                             "{month} is drawn: {n} households, seed {seed}"),
     "survey.seed": ("随机种子", "Random seed"),
     "survey.seed_help": ("默认是月份本身（如 202612）；记下种子，任何人都能重抽出同一样本",
                          "By default the month itself (e.g. 202612); with the seed anyone can draw the same sample "
@@ -198,13 +225,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "survey.col.question_id": ("编号", "ID"),
     "survey.col.question": ("问题", "Question"),
     "survey.col.active": ("启用", "Active"),
-    "survey.answers_caption": ("每题从下拉框选择：满意、基本满意、不满意、未联系上；填好后点“保存”。每次保存都记入审计日志",
+    "survey.answers_caption": ("每题从下拉框选择：满意、基本满意、不满意、未联系上；填好后点“保存”。每次保存都记入"
+                               "审计日志",
                                "Choose each answer: 满意, 基本满意, 不满意 or 未联系上, then Save. Every save is "
                                "audited"),
     "survey.save": ("保存", "Save"),
     "survey.saved": ("已保存：{households} 户，{answers} 个回答有变化", "Saved: {households} households, {answers} "
                      "answers changed"),
-    "survey.import_caption": ("导入填好的电话调查表（下载的 XLSX），回答记入 {month}；有问题的行会列出行号和列，其余照常导入",
+    "survey.import_caption": ("导入填好的电话调查表（下载的 XLSX），回答记入 {month}；有问题的行会列出行号和列，"
+                              "其余照常导入",
                               "Import a filled call sheet (the downloaded XLSX) into {month}; rows with problems are "
                               "listed by row and column, the others are imported"),
     "survey.upload": ("选择填好的调查表", "Choose the filled call sheet"),
@@ -214,5 +243,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "from; a question with answers is deactivated instead of deleted"),
     "survey.questions_save": ("保存问卷", "Save the questionnaire"),
     "survey.questions_saved": ("问卷已保存", "Questionnaire saved"),
-    "survey.draw_locked": ("这个月已经录入了回答，样本不能再改", "This month already has answers: its sample can no longer change"),
+    "survey.draw_locked": ("这个月已经录入了回答，样本不能再改",
+                           "This month already has answers: its sample can no longer change"),
 }

@@ -14,10 +14,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "the filters above, or download the whole list"),
     "petitions_page.worklist_download": ("下载完整待办清单（CSV）", "Download the whole work list (CSV)"),
     "picker.find": ("按编号查找", "Find by number"),
-    "picker.cut": ("共 {n} 项，列出前 {k} 项；输入编号查找其他", "{n} items, the first {k} listed; type a number to find another"),
+    "picker.cut": ("共 {n} 项，列出前 {k} 项；输入编号查找其他",
+                   "{n} items, the first {k} listed; type a number to find another"),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
-    "petitions_page.overdue_count": ("清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，截至今天）",
+    "petitions_page.overdue_count": ("清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，"
+                                     "截至今天）",
                                      "Overdue in this list: {petitions} petitions and {issues} visit follow-ups "
                                      "(whenever received, as of today)"),
     "petitions_page.empty_worklist": ("没有符合条件的待办事项", "Nothing to do for this selection"),
@@ -42,17 +44,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.lon": ("经度", "Longitude"),
     "petitions_page.lat": ("纬度", "Latitude"),
     "petitions_page.attached": ("已定位：{id} → {area}", "Located: {id} → {area}"),
-    "petitions_page.attached_outside": ("已保存 {id}，但该坐标不在任何村内", "Saved {id}, but the point lies in no village"),
+    "petitions_page.attached_outside": ("已保存 {id}，但该坐标不在任何村内",
+                                        "Saved {id}, but the point lies in no village"),
     "petitions_page.no_petitions": ("没有可定位的信访件", "No petition to locate"),
     "petitions_page.figures": ("分区域情况（与基准对比）", "Figures by area (beside the benchmarks)"),
     "petitions_page.figures_level": ("层级", "Level"),
     "petitions_page.benchmarks": ("基准：问题解决率 {solved}，群众满意率 {satisfaction}（重庆 2008–2011 年）",
-                                  "Benchmarks: issues solved {solved}, satisfaction {satisfaction} (Chongqing 2008–2011)"),
+                                  "Benchmarks: issues solved {solved}, satisfaction {satisfaction} (Chongqing "
+                                  "2008–2011)"),
     "petitions_page.monthly": ("月度通报", "Monthly report"),
     "petitions_page.monthly_month": ("月份", "Month"),
     "petitions_page.monthly_build": ("生成月度通报", "Build the monthly report"),
     "petitions_page.monthly_working": ("正在生成月度通报（各乡镇、各村的覆盖率、走访达标、信访）…",
-                                       "Building the monthly report (coverage, quotas and petitions of every township and village)…"),
+                                       "Building the monthly report (coverage, quotas and petitions of every township "
+                                       "and village)…"),
     "petitions_page.monthly_download": ("下载月度通报（XLSX）", "Download the monthly report (XLSX)"),
     "petitions_page.holidays": ("放假安排（管理员）", "Official holidays (administrator)"),
     "petitions_page.holiday_day": ("日期", "Date"),
@@ -139,18 +144,28 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.report.title_overdue.visit_issue": (
         "{month} 网格化管理工作通报 · 截至 {date} 逾期未办理/未办结的走访问题（不论何时登记）",
         "Grid management report {month} · visit follow-ups overdue on {date} (whenever raised)"),
-    "petitions_page.report.as_of": ("统计截至 {date}；走访达标按 {weeks} 计", "As of {date}; visit quotas over {weeks}"),
+    "petitions_page.report.as_of": ("统计截至 {date}；走访达标按 {weeks} 计",
+                                    "As of {date}; visit quotas over {weeks}"),
     "petitions_page.report.note1": ("入户覆盖率：本月有入户走访的在册户 / 在册户（与「走访覆盖」页相同）",
-                                    "Coverage: active households with a home visit in the month / active households (as on the coverage page)"),
-    "petitions_page.report.note2": ("走访达标率：达标人周 / 应达标人周，按周四落在本月且已结束的 ISO 周计，每周走访不少于规定天数为达标",
-                                    "Quota attainment: staff-weeks met / staff-weeks, over the ended ISO weeks whose Thursday is in the month"),
-    "petitions_page.report.note3": ("信访：本月受理的信访件，状态截至统计日；按期办结率 = 按期办结 / 办结；满意率 = 满意 / 参评（基本满意不计为满意）",
-                                    "Petitions received in the month, as of the report day; on time = closed on time / closed; satisfaction = satisfied / rated"),
-    "petitions_page.report.note4": ("综合得分：民意调查满意率占 {weight}，覆盖率、走访达标率、按期办结率、满意率中有数据者的平均值占 {rest}，× 100；"
+                                    "Coverage: active households with a home visit in the month / active households "
+                                    "(as on the coverage page)"),
+    "petitions_page.report.note2": ("走访达标率：达标人周 / 应达标人周，按周四落在本月且已结束的 ISO 周计，"
+                                    "每周走访不少于规定天数为达标",
+                                    "Quota attainment: staff-weeks met / staff-weeks, over the ended ISO weeks whose "
+                                    "Thursday is in the month"),
+    "petitions_page.report.note3": ("信访：本月受理的信访件，状态截至统计日；按期办结率 = 按期办结 / 办结；满意率 = "
+                                    "满意 / 参评（基本满意不计为满意）",
+                                    "Petitions received in the month, as of the report day; on time = closed on time / "
+                                    "closed; satisfaction = satisfied / rated"),
+    "petitions_page.report.note4": ("综合得分：民意调查满意率占 {weight}，覆盖率、走访达标率、按期办结率、"
+                                    "满意率中有数据者的平均值占 {rest}，× 100；"
                                     "没有民意调查结果的（村、无人作答的乡镇）只按平均值；信访件数只列示不计分",
-                                    "Score: survey satisfaction weighs {weight}, the mean of the available rates among coverage, quota "
-                                    "attainment, on-time rate and petition satisfaction {rest}, × 100; without a survey result (villages, "
+                                    "Score: survey satisfaction weighs {weight}, the mean of the available rates among "
+                                    "coverage, quota "
+                                    "attainment, on-time rate and petition satisfaction {rest}, × 100; without a "
+                                    "survey result (villages, "
                                     "townships nobody answered) the mean alone; petition counts are shown, not scored"),
     "petitions_page.report.note5": ("排名按综合得分从高到低，并列同名次；超过三个单位时标记末三位，否则标记末位",
-                                    "Ranked by score, ties share a rank; the bottom three are marked when more than three are ranked, else the last"),
+                                    "Ranked by score, ties share a rank; the bottom three are marked when more than "
+                                    "three are ranked, else the last"),
 }

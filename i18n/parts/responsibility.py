@@ -30,7 +30,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.drill_village": ("点击网格进入所在村/社区", "Click a grid to open its village"),
     "resp_page.drill_grid": ("点击网格只看这个网格", "Click a grid to open it"),
     "resp_page.drill_villages": ("网格较多（{n} 个），地图按村显示最差的配备情况；点击一个村查看其网格",
-                                 "Many grids ({n}): the map shows each village's worst staffing; click a village to see its grids"),
+                                 "Many grids ({n}): the map shows each village's worst staffing; click a village to "
+                                 "see its grids"),
     "resp_page.no_geometry": ("这些网格没有边界，无法画在地图上", "These grids have no boundaries to draw"),
     "resp_page.no_grids": ("这个区域下面还没有网格 — 去「数据导入」导入网格边界",
                            "There are no grids in this area — import grid boundaries under “Import data”"),
@@ -51,7 +52,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.search_none": ("没有找到“{query}”，请换个关键词（姓名、户编号或地址的一部分）",
                               "Nothing found for “{query}”; try part of a name, household code or address"),
     "resp_page.search_count": ("找到 {n} 户", "{n} households found"),
-    "resp_page.search_capped": ("只显示前 {n} 户，请输入更具体的关键词", "Only the first {n} are shown; be more specific"),
+    "resp_page.search_capped": ("只显示前 {n} 户，请输入更具体的关键词",
+                                "Only the first {n} are shown; be more specific"),
     "resp_page.directory_title": ("{area} · 网格责任表", "{area} · grid directory"),
     "resp_page.multiple_leaders": ("{n} 个网格有不止一名网格长（表中列出工号最小的一位），请核实",
                                    "{n} grids have more than one grid leader (the lowest ID is listed); please check"),
@@ -69,11 +71,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.sheet_idle": ("未分配网格的人员", "Staff without a grid"),
     "resp_page.sheet_pairing": ("结穷亲未达标", "Pairing quotas not met"),
     "resp_page.reassign_title": ("调整网格责任人", "Reassign a grid"),
-    "resp_page.reassign_help": ("原责任人的记录到生效日期前一天结束，新责任人从生效日期开始；历史保留，已过去的周仍算原责任人",
-                                "The old assignment ends the day before the effective date and the new one starts on it; "
+    "resp_page.reassign_help": ("原责任人的记录到生效日期前一天结束，新责任人从生效日期开始；历史保留，已过去的周仍算"
+                                "原责任人",
+                                "The old assignment ends the day before the effective date and the new one starts on "
+                                "it; "
                                 "history is kept, so past weeks stay with the old staff"),
     "resp_page.reassign_grid": ("网格", "Grid"),
-    "resp_page.reassign_current": ("现任网格长：{leader}；网格员：{members}", "Current leader: {leader}; members: {members}"),
+    "resp_page.reassign_current": ("现任网格长：{leader}；网格员：{members}",
+                                   "Current leader: {leader}; members: {members}"),
     "resp_page.reassign_leader": ("网格长", "Grid leader"),
     "resp_page.reassign_keep": ("（不变）", "(unchanged)"),
     "resp_page.reassign_add": ("增加网格员", "Add members"),

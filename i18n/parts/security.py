@@ -12,10 +12,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                       "The password is too easy to guess (a common password, a word, a name, a date or a keyboard "
                       "pattern); choose a longer, uncommon one, e.g. three or four unrelated words and a number"),
     "password.rule": ("密码至少 8 个字符，不能是常见密码或演示密码（用 zxcvbn 检查强度）",
-                      "At least 8 characters, not a common password nor the demo password (strength checked with zxcvbn)"),
+                      "At least 8 characters, not a common password nor the demo password (strength checked with "
+                      "zxcvbn)"),
     "permission.admin_only": ("用户 {name} 不能管理账号：只有县级管理员可以",
                               "User {name} may not manage accounts: only a county administrator may"),
     "permission.command": ("用户 {name} 不能在命令行运行 {command}：只有 {roles} 可以",
                            "User {name} may not run {command} on the command line: only {roles} may"),
-    "permission.disabled": ("用户 {name} 已被停用，请联系县级管理员", "User {name} is disabled; contact the county administrator"),
+    "permission.disabled": ("用户 {name} 已被停用，请联系县级管理员",
+                            "User {name} is disabled; contact the county administrator"),
 }

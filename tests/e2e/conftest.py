@@ -62,14 +62,13 @@ def serve(dbp: Path, folder: Path, today: str = "2026-11-22"):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(tiny_template, tmp_path_factory):
     """Start `streamlit run app.py` on a tiny world; yields its base URL."""
-    from tests import factories
+    from tests import factories, stores
 
     folder = tmp_path_factory.mktemp("e2e")
-    dbp = factories.new_db(folder)
-    con = factories.build(dbp)
-    con.close()
+    dbp = stores.copy_db(tiny_template, folder, "tiny")
+    factories.write_sources(folder)
     with serve(dbp, folder) as url:
         yield url
 

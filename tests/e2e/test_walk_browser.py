@@ -18,12 +18,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def walk_server(tmp_path_factory):
+def walk_server(walk_template, tmp_path_factory):
+    """Start the app on a tiny world with the walk world; yields its base URL."""
     folder = tmp_path_factory.mktemp("e2e-walk")
-    dbp = F.new_db(folder, "walk")
-    con = F.build(dbp, folder=folder)
-    F.add_walk_world(con, folder)
-    con.close()
+    dbp = F.copy_db(walk_template, folder, "walk")
     with serve(dbp, folder) as url:
         yield url
 

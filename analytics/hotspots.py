@@ -1,4 +1,5 @@
-"""The petition hotspot page: monthly counts, emerging hot spots, repeats, escalations, the hottest list.
+"""Petition hotspots over time: monthly counts, emerging hot spots, repeats, escalations, the hottest
+list, and the class breaks of petitions per 1,000 households (what the hotspot page and the watch-list ask).
 
 The hot/cold spots of a period are :func:`analytics.reports.hotspots` (the same numbers as
 ``manage.py report hotspots``); the monthly Gi* uses :func:`analytics.reports.gi_star` and

@@ -1,10 +1,11 @@
-"""What the coverage page needs beyond :mod:`analytics.reports`: the rows it shows, a monthly
-trend per area, map geometry per level, colour classes with the benchmark as a break, and the
-list of households due for a visit as people may see it.
+"""Home-visit coverage of an area beyond :mod:`analytics.reports`: the rows of its children, its own
+headline, a monthly trend per area, the rows on their polygons for a map, and the households due for
+a visit as people may see them (the coverage page and the benchmark ask for these).
 
 The numbers come from :func:`analytics.reports.coverage` and :func:`analytics.reports.unvisited`
 (the functions ``manage.py report`` calls), so the page and the command line cannot differ.
-Nothing here imports Streamlit: the page caches and draws, this module computes.
+Nothing here draws or picks a colour: gis.maps builds the map (colours from gis.palette), ui.maps
+words it and draws it on the page.
 """
 from __future__ import annotations
 
