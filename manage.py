@@ -153,6 +153,9 @@ def build_parser() -> Parser:
     be.add_argument("--on-postgres", metavar="URL", default=None,
                     help="also run the app's functions on this PostgreSQL store (postgresql://…, or 'throwaway' "
                          "for a temporary cluster), loaded from the data set")
+    be.add_argument("--stores-only", action="store_true",
+                    help="with --on-postgres: time only the app's functions on the DuckDB file and the PostgreSQL "
+                         "store (no pandas, PostGIS, DuckDB over PostgreSQL, import or coverage page)")
     # the load benchmark (issue 16 §4, bench/load.py): browser sessions against a server it starts
     be.add_argument("--load", action="store_true", help="browser sessions doing the three journeys (bench/load.py)")
     be.add_argument("--sessions", type=int, default=20, help="--load: browser sessions (default 20)")
@@ -530,6 +533,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         except load.LoadError as e:
             raise BadInput(str(e)) from None
     from bench.run import bench
+    if args.stores_only and not args.on_postgres:
+        raise UsageError("--stores-only 需要 --on-postgres / --stores-only needs --on-postgres URL (or throwaway)")
     if args.on_postgres not in (None, "throwaway"):
         from store.db import POSTGRES, BadTarget, kind
 
@@ -537,6 +542,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise BadTarget(Message("cli.error.on_postgres", given=repr(args.on_postgres)))
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 on_postgres=args.on_postgres, path=Path(args.db) if args.db else None,
+                stores_only=args.stores_only,
                 log=lambda line: print(line, file=sys.stderr, flush=True))
     print(f"bench {args.scale}: {len(res.checks)} checks passed (all implementations agree), "
           f"peak RSS {res.peak_rss_mb:,.0f} MB" + (f", written to {args.output}" if args.output else ""))

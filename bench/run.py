@@ -116,6 +116,7 @@ class Result:
     postgres: str = ""
     postgres_store: str = ""       # where the app's functions ran on PostgreSQL (--on-postgres)
     checks: list[str] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)   # 1-minute load average at the start and at the end
 
 
 # ----------------------------------------------------------------------------- the operations
@@ -184,18 +185,22 @@ def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: d
 
 
 def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres: bool = True,
-          log: Callable[[str], None] = print, path: Path | None = None, on_postgres: str | None = None) -> Result:
+          log: Callable[[str], None] = print, path: Path | None = None, on_postgres: str | None = None,
+          stores_only: bool = False) -> Result:
     """Build (or reuse) the data set of ``scale``, time everything, assert the implementations agree.
 
     ``on_postgres`` (a ``postgresql://`` URL, or ``throwaway``) also times the app's own functions on
     the PostgreSQL store and the same DuckDB SQL run by DuckDB over PostgreSQL (bench/app_stores.py).
+    ``stores_only`` (with ``on_postgres``) times the app's functions on the two stores and nothing
+    else — the city scale, where the baselines take most of an hour — and writes the section
+    ``bench:SCALE-stores`` instead of ``bench:SCALE``.
     """
     from analytics import reports
     from bench import pandas_impl as P
     from ingest.tables import load as ingest_load
     from store import db
 
-    res = Result(scale=scale, runs=runs)
+    res = Result(scale=scale, runs=runs, load=[os.getloadavg()[0]])
     t0 = time.perf_counter()
     path = data.build(scale, path, log=log)
     res.setup["data set (generate+store, or reuse)"] = time.perf_counter() - t0
@@ -256,6 +261,8 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             res.checks.append(f"{name}: DuckDB = the PostgreSQL store")
             log(f"  {name}: PostgreSQL store {min(tm)*1000:.1f} ms")
         try:
+            if stores_only:
+                raise RuntimeError("--stores-only")
             over = app_stores.duckdb_over_postgres(pg_store.url)
         except RuntimeError as e:
             res.checks.append(f"DuckDB over PostgreSQL not timed: {e}")
@@ -267,6 +274,9 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
                 res.checks.append(f"{name}: DuckDB = DuckDB over PostgreSQL")
                 log(f"  {name}: DuckDB over PostgreSQL {min(tm)*1000:.1f} ms")
             over.close()
+
+    if stores_only:
+        return _finish_stores_only(res, con, pg_store, pg_cluster, output)
 
     t = time.perf_counter()
     F = P.load(con)
@@ -410,9 +420,24 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
     return res
 
 
+def _finish_stores_only(res: Result, con: Any, pg_store: Any, pg_cluster: Any,
+                        output: str | Path | None) -> Result:
+    """Close both stores (and the throwaway cluster) and write the two stores' section."""
+    res.postgres = "not timed (--stores-only)"
+    con.close()
+    pg_store.close()
+    if pg_cluster is not None:
+        pg_cluster.close()
+    res.peak_rss_mb = rss_mb()
+    if output:
+        write_section(Path(output), f"{res.scale}-stores", report(res))
+    return res
+
+
 # ----------------------------------------------------------------------------- the report
 
 def machine() -> str:
+    """The platform, CPU, memory and library versions, for the report."""
     def sh(cmd: str) -> str:
         try:
             return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
@@ -427,17 +452,22 @@ def machine() -> str:
 
 
 def report(res: Result) -> str:
+    """The Markdown section of one run: the machine and its load, the data, the timings, the checks."""
+    load = " → ".join(f"{x:.1f}" for x in res.load + [os.getloadavg()[0]])
     lines = [f"### Scale: {res.scale}", "",
-             f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}.",
+             f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}; "
+             f"load average (1 min) {load} from the start to the end of the run.",
              f"Each figure: one warm-up, then {res.runs} runs; min / median in ms. The machine was shared "
              "with other jobs, so the medians are noisy; read the min.", "",
              "Data: " + ", ".join(f"{k} {v:,}" for k, v in res.counts.items()) + ".",
              f"PostgreSQL: {res.postgres}.", ""]
     stores = any(r.impl == "PostgreSQL store" for r in res.rows)
     if stores:
-        lines += [f"The app's functions also ran on the PostgreSQL store ({res.postgres_store}), and the same "
-                  "DuckDB SQL through DuckDB's postgres extension (DuckDB over PostgreSQL); the PostGIS column "
-                  "is the hand-written baseline of bench/postgis.py.", "",
+        over = any(r.impl == "DuckDB over PostgreSQL" for r in res.rows)
+        lines += [f"The app's functions also ran on the PostgreSQL store ({res.postgres_store})"
+                  + (", and the same DuckDB SQL through DuckDB's postgres extension (DuckDB over PostgreSQL); "
+                     "the PostGIS column is the hand-written baseline of bench/postgis.py." if over else
+                     " (--stores-only: no other column was timed)."), "",
                   "| operation | DuckDB (app) | PostgreSQL store (app) | ×DuckDB | DuckDB over PostgreSQL "
                   "| pandas, cached frames | PostGIS | rows |",
                   "|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -463,13 +493,14 @@ def report(res: Result) -> str:
         else:
             lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('pandas', '—')} | "
                          f"{cells.get('PostGIS', '—')} | {note} |")
-    lines += ["", "Coverage page (function level: rows, headline, 12-month trend, due list, folium map and its HTML; "
-              "geometry already cached):", ""]
+    if res.pages:
+        lines += ["", "Coverage page (function level: rows, headline, 12-month trend, due list, folium map and its "
+                  "HTML; geometry already cached):", ""]
     pg_pages = any("pg_min_ms" in p for p in res.pages)
     if pg_pages:
         lines += ["| view | min ms | median ms | PostgreSQL store min / median ms | polygons | map payload |",
                   "|---|---:|---:|---:|---:|---:|"]
-    else:
+    elif res.pages:
         lines += ["| view | min ms | median ms | polygons | map payload |", "|---|---:|---:|---:|---:|"]
     for p in res.pages:
         pg_cell = (f" {p['pg_min_ms']:,.0f} / {p['pg_median_ms']:,.0f} |" if "pg_min_ms" in p else " — |") \

@@ -339,6 +339,7 @@ def _store_postgres(url: str, world: DemoWorld, progress: Progress, replace: boo
     con = db.connect(scratch)
     try:
         store_world(con, world, progress=progress)
+        con.execute("VACUUM ANALYZE")      # statistics and the visibility map, as copy-to leaves them
     finally:
         con.close()
     if not replace and postgres.database_exists(url):

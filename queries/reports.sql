@@ -76,10 +76,22 @@ seen AS (
       AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
 ),
 by_grid AS (
-    SELECT h.grid_code, count(*) AS households,
-           count(*) FILTER (WHERE h.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE) AS visited
+    -- Home visits in a range ending on or after every last home visit ($from_last_home): added up
+    -- from the tallies of the grids (household_tallies, store/migrations/0013_household_tallies.postgres.sql)
+    -- — all active households of a grid, and those whose last home visit is in the month of
+    -- $date_from or later — less those of that month last visited before $date_from (an index range).
+    SELECT t.grid_code, CAST(sum(t.households) AS BIGINT) AS households,
+           CAST(coalesce(sum(t.households) FILTER (WHERE t.month >= CAST(date_trunc('month', CAST($date_from::DATE AS TIMESTAMP)) AS DATE)), 0) AS BIGINT) AS visited
+    FROM household_tallies t
+    WHERE $from_last_home::BOOLEAN AND t.grid_code IN (SELECT grid_code FROM grids)
+    GROUP BY t.grid_code
+    UNION ALL
+    SELECT h.grid_code, 0, -count(*)
     FROM households h
-    WHERE $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
+    WHERE $from_last_home::BOOLEAN AND h.status = 'active'
+      AND h.last_home_on >= CAST(date_trunc('month', CAST($date_from::DATE AS TIMESTAMP)) AS DATE)
+      AND h.last_home_on < $date_from::DATE
+      AND h.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY h.grid_code
     UNION ALL
     SELECT h.grid_code, count(*), count(s.hid)
@@ -262,10 +274,8 @@ WITH lvl AS (
       AND ($scope::VARCHAR[] IS NULL OR EXISTS (
             SELECT 1 FROM area_ancestors s WHERE s.code = a.code AND list_contains($scope::VARCHAR[], s.ancestor_code)))
 ),
-by_grid AS (
-    SELECT grid_code, count(*) AS n FROM households
-    WHERE status = 'active' AND grid_code IS NOT NULL
-    GROUP BY grid_code
+by_grid AS (   -- active households per grid: the tallies of the grids (store/migrations/0013_household_tallies.postgres.sql)
+    SELECT grid_code, sum(households) AS n FROM household_tallies GROUP BY grid_code
 ),
 hh AS (
     SELECT anc.ancestor_code AS area_code, CAST(sum(b.n) AS BIGINT) AS n

@@ -86,6 +86,10 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="lianxin-copy-") as tmp, db.transaction(pg):
+        # the COMMIT waits for its WAL to be on disk even where synchronous_commit is off (the
+        # throwaway clusters): until then VACUUM may not mark the copied rows visible to all, and
+        # the reports' index-only scans would read the table itself (relallvisible 0)
+        pg.execute("SET LOCAL synchronous_commit = on")
         for table in _tables(duck):
             cols = _columns(duck, table)
             f = Path(tmp) / f"{table}.csv"

@@ -20,8 +20,8 @@ from analytics import visits as V
 from auth.users import User
 from ingest.tables import load
 from store import db
-from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, new_db, on_postgres,
-                             run_concurrently, write_csv)
+from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, assert_tallies_recount, new_db,
+                             on_postgres, run_concurrently, write_csv)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -62,6 +62,7 @@ def assert_last_home_consistent(con) -> None:
     expected = con.execute("SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' "
                            "GROUP BY hid ORDER BY hid").fetchall()
     assert stored == expected
+    assert_tallies_recount(con)     # PostgreSQL: the grids' tallies follow (migration 0013)
 
 
 def snapshot(con) -> tuple:
@@ -425,6 +426,8 @@ RANGES = [
     (D(2025, 12, 31), D(2026, 1, 1)),
     (D(2026, 11, 23), D(2026, 11, 23)),           # a single day
     (D(2024, 1, 1), D(2024, 12, 31)),             # no visits at all
+    (D(2026, 3, 1), D(2026, 12, 31)),             # from H09's last home visit on (PostgreSQL: whole month tallies)
+    (D(2026, 3, 2), D(2026, 12, 31)),             # from the day after it: its month's tally less H09
 ]
 KINDS = [("home",), ("home", "phone"), ("phone", "meeting", "reception"), ("home", "phone", "meeting", "reception")]
 

@@ -312,6 +312,7 @@ def test_visits_from_several_processes_lose_nothing(tiny):
                                       WHERE kind = 'home' GROUP BY household_code) m ON m.household_code = h.code
                            WHERE h.last_home_on IS DISTINCT FROM m.last_on""").fetchall()
     assert wrong == []
+    F.assert_tallies_recount(con)       # and the grids' tallies of those last home visits (migration 0013)
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'visit_add'").fetchone()[0] >= len(made)
 
 

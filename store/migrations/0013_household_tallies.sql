@@ -1,0 +1,4 @@
+-- 0013: PostgreSQL only (0013_household_tallies.postgres.sql: active households per grid and month
+-- of their last home visit, kept by triggers, which the PostgreSQL forms of coverage and hotspots
+-- add up). A DuckDB file reads the households' columns fast enough to count them for every
+-- report: nothing changes here.
