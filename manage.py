@@ -534,7 +534,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise BadInput(str(e)) from None
     from bench.run import bench
     if args.stores_only and not args.on_postgres:
-        raise UsageError("--stores-only 需要 --on-postgres / --stores-only needs --on-postgres URL (or throwaway)")
+        raise UsageError(key="cli.error.stores_only")
     if args.on_postgres not in (None, "throwaway"):
         from store.db import POSTGRES, BadTarget, kind
 

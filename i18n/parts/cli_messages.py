@@ -17,6 +17,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.error.runs": ("--runs 至少为 1", "--runs must be at least 1"),
     "cli.error.on_postgres": ("--on-postgres 需要 postgresql:// 地址或 throwaway，不是 {given}",
                               "--on-postgres takes a postgresql:// URL or 'throwaway', not {given}"),
+    "cli.error.stores_only": ("--stores-only 需要 --on-postgres",
+                              "--stores-only needs --on-postgres URL (or throwaway)"),
     "cli.error.copy_from": ("--db 应是 DuckDB 文件", "copy-to copies a DuckDB file (--db FILE) into PostgreSQL"),
     "cli.error.copy_to": ("需要 postgresql:// 地址，不是 {given}", "copy-to needs a postgresql:// URL, not {given}"),
     "cli.error.no_db_file": ("没有数据库文件 {path}", "there is no database file {path}"),
