@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from i18n import Message, WordedError  # noqa: E402  (the catalog: a few dicts)
 from vocabulary.areas import LEVELS  # noqa: E402  (tiny modules: --help stays fast)
 from vocabulary.roles import ROLES  # noqa: E402
 
@@ -25,12 +26,12 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 COORDS = ("wgs84", "gcj02", "bd09")
 
 
-class UsageError(Exception):
-    pass
+class UsageError(WordedError):
+    """Bad usage (exit 2): the sentence says how the command is written."""
 
 
-class BadInput(Exception):
-    pass
+class BadInput(WordedError):
+    """Bad input (exit 1, nothing written): the sentence says what to fix."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -216,9 +217,9 @@ def _user(con, args: argparse.Namespace):
 
     u = users.get_user(con, args.as_user)
     if u is None:
-        raise BadInput(f"没有用户 {args.as_user} / no such user: {args.as_user}")
+        raise BadInput(key="cli.error.no_user", user=args.as_user)
     if u.disabled:
-        raise BadInput(f"用户 {args.as_user} 已停用 / user {args.as_user} is disabled")
+        raise BadInput(key="cli.error.user_disabled", user=args.as_user)
     return u
 
 
@@ -241,7 +242,7 @@ def _permitted_before_open(args: argparse.Namespace) -> None:
 
     spec = db.target(args.db)
     if not db.exists(spec):
-        raise BadInput(f"没有用户 {args.as_user}（数据库 {spec} 不存在） / no such user: {args.as_user}")
+        raise BadInput(key="cli.error.no_user_no_db", user=args.as_user, db=spec)
     con = db.connect(spec, read_only=True)
     try:
         _permitted(con, args)
@@ -294,7 +295,7 @@ def _write_report(df, args: argparse.Namespace, kind: str) -> None:
             Path(args.output).parent.mkdir(parents=True, exist_ok=True)
             Path(args.output).write_bytes(data)
         except OSError as e:
-            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+            raise BadInput(key="cli.error.write", path=args.output, error=e.strerror) from e
         print(f"{kind}: {len(df)} rows written to {args.output}")
     else:
         sys.stdout.buffer.write(data)
@@ -316,7 +317,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from demo.build import DemoRefused, build_demo
 
     if args.households < 100:
-        raise BadInput("--households 至少为 100 / --households must be at least 100")
+        raise BadInput(key="cli.error.households")
     _permitted_before_open(args)
 
     def progress(f: float, msg: str) -> None:
@@ -368,11 +369,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.errors and errors:
         write_errors_csv(errors, args.errors)
     if args.strict and errors:
-        err(f"--strict: {len({e.row for e in errors})} 行有错误，未写入任何数据 / rows rejected, nothing written")
+        err(Message("cli.error.strict", rows=len({e.row for e in errors})))
         return EXIT_BAD_INPUT
     print(summary)
     if errors and not written:
-        err("所有行都被拒绝，未写入任何数据 / every row was rejected, nothing written")
+        err(Message("cli.error.all_rejected"))
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -390,7 +391,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     actor, scope = _actor_name(user), scope_codes(user)
     area = getattr(args, "area", None)
     if scope is not None and area and not _overlaps_scope(con, area, scope):
-        raise BadInput(f"区域 {area} 不在用户 {actor} 的负责范围内 / area {area} is outside {actor}'s areas")
+        raise BadInput(key="cli.error.area_outside", area=area, user=actor)
     if args.report == "monthly":
         from analytics.monthly import monthly_workbook
 
@@ -399,7 +400,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             Path(args.output).parent.mkdir(parents=True, exist_ok=True)
             Path(args.output).write_bytes(data)
         except OSError as e:
-            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+            raise BadInput(key="cli.error.write", path=args.output, error=e.strerror) from e
         print(f"monthly: {args.month} written to {args.output}")
         return EXIT_OK
     if args.report == "coverage":
@@ -497,7 +498,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
             Path(args.output).parent.mkdir(parents=True, exist_ok=True)
             Path(args.output).write_bytes(data)
         except OSError as e:
-            raise BadInput(f"无法写入 {args.output}：{e.strerror} / cannot write the output file") from e
+            raise BadInput(key="cli.error.write", path=args.output, error=e.strerror) from e
         from analytics import export
 
         sys.stdout.buffer.write(export.to_table_text(d.strata).encode("utf-8"))
@@ -516,14 +517,14 @@ def cmd_survey(args: argparse.Namespace) -> int:
         return EXIT_OK
     df = survey.results(con, args.month, scope_codes(user))
     if df.empty:
-        raise BadInput(f"{survey.month_start(args.month):%Y-%m} 还没有抽样 / the month has not been drawn")
+        raise BadInput(key="cli.error.not_drawn", month=f"{survey.month_start(args.month):%Y-%m}")
     _write_report(df, args, "survey")
     return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.runs < 1:
-        raise BadInput("--runs 至少为 1 / --runs must be at least 1")
+        raise BadInput(key="cli.error.runs")
     _permitted_before_open(args)
     if args.load:
         from bench import load
@@ -533,13 +534,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise BadInput(str(e)) from None
     from bench.run import bench
     if args.stores_only and not args.on_postgres:
-        raise UsageError("--stores-only 需要 --on-postgres / --stores-only needs --on-postgres URL (or throwaway)")
+        raise UsageError(key="cli.error.stores_only")
     if args.on_postgres not in (None, "throwaway"):
         from store.db import POSTGRES, BadTarget, kind
 
         if kind(args.on_postgres) != POSTGRES:
-            raise BadTarget(f"--on-postgres 需要 postgresql:// 地址或 throwaway / --on-postgres takes a postgresql:// "
-                            f"URL or 'throwaway', not {args.on_postgres!r}")
+            raise BadTarget(Message("cli.error.on_postgres", given=repr(args.on_postgres)))
     res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
                 on_postgres=args.on_postgres, path=Path(args.db) if args.db else None,
                 stores_only=args.stores_only,
@@ -556,11 +556,11 @@ def cmd_copy_to(args: argparse.Namespace) -> int:
 
     source = db.target(args.db)
     if db.kind(source) != db.DUCKDB:
-        raise UsageError("copy-to: --db 应是 DuckDB 文件 / copy-to copies a DuckDB file (--db FILE) into PostgreSQL")
+        raise UsageError(key="cli.error.copy_from", at="copy-to: ")
     if db.kind(args.url) != db.POSTGRES:
-        raise UsageError(f"copy-to: 需要 postgresql:// 地址 / copy-to needs a postgresql:// URL, not {args.url!r}")
+        raise UsageError(key="cli.error.copy_to", at="copy-to: ", given=repr(args.url))
     if not db.exists(source):
-        raise BadInput(f"没有数据库文件 {source} / there is no database file {source}")
+        raise BadInput(key="cli.error.no_db_file", path=source)
     duck = _connect(args)
     _permitted(duck, args)
     pg = db.connect(args.url)
@@ -568,8 +568,7 @@ def cmd_copy_to(args: argparse.Namespace) -> int:
     _demo, _real, rows = db.execute(pg, "demo_database_state").fetchone()
     stored = sum(pg.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("visits", "petitions", "staff"))
     if rows or stored:
-        raise BadInput(f"{_shown(args.url)} 已有数据，不会覆盖：请指定一个新库名 / the PostgreSQL database already "
-                       f"holds data and is never overwritten: name a new database")
+        raise BadInput(key="cli.error.copy_not_empty", db=_shown(args.url))
     out = copy_store(duck, pg)
     tables = {k: v for k, v in out.items() if k != "seconds"}
     print(f"copied {source} to {_shown(args.url)}: {len(tables)} tables, "
@@ -617,7 +616,7 @@ def run(args: argparse.Namespace) -> int:
         err(str(e))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        err("已中断，数据库保持原样 / interrupted; the database is unchanged")
+        err(Message("cli.error.interrupted"))
         return 130
     except Exception as e:  # the last line of defence: one sentence, never a traceback
         if os.environ.get("LIANXIN_DEBUG"):

@@ -19,13 +19,14 @@ from typing import Any, Iterable
 import duckdb
 import pandas as pd
 
+from i18n import WordedError
 from store import db
 
 SOURCES = ("official", "custom", "weekends", "weekends-only")
 
 
-class CalendarError(ValueError):
-    """A calendar entry that makes no sense; the message says what to fix."""
+class CalendarError(WordedError, ValueError):
+    """A calendar entry that makes no sense; the message says what to fix (worded by the catalog)."""
 
 
 def official_workday(day: dt.date) -> bool | None:
@@ -185,7 +186,7 @@ def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, n: int) -> 
     datetime.date(2027, 1, 6)
     """
     if n < 0:
-        raise CalendarError(f"工作日数不能为负数（{n}） / the number of working days must not be negative")
+        raise CalendarError(key="calendar.error.negative", n=n)
     years = list(range(start.year, start.year + 2))
     while True:
         ensure_calendar(con, years)
@@ -194,7 +195,7 @@ def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, n: int) -> 
             return r.date() if isinstance(r, dt.datetime) else r
         years.append(years[-1] + 1)
         if years[-1] > start.year + 1 + n // 200 + 2:  # pragma: no cover - a calendar without workdays
-            raise CalendarError("日历中没有足够的工作日 / the calendar has no working days that far")
+            raise CalendarError(key="calendar.error.too_far")
 
 
 def is_workday(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
@@ -301,7 +302,7 @@ def set_custom_day(con: duckdb.DuckDBPyConnection, user: Any, day: dt.date, work
     from auth.audit import record
 
     if not isinstance(day, dt.date):
-        raise CalendarError("请填写日期 / enter a date")
+        raise CalendarError(key="calendar.error.no_date")
     with db.transaction(con):
         db.execute(con, "holidays_custom_upsert", day=day, workday=bool(workday), holiday_name=(name or None))
         record(con, user, "rule_change",

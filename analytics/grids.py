@@ -57,7 +57,7 @@ def _check_area(con: duckdb.DuckDBPyConnection, area: str | None) -> str | None:
         return None
     level = db.one(con, "grids_area_level", code=str(area))
     if level is None:
-        raise GridError(f"没有编码为 {area} 的区域，请检查区域编码 / no area with code {area}")
+        raise GridError(key="grid.error.no_area", area=area)
     return level
 
 
@@ -317,11 +317,11 @@ def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_i
         effective = effective.date()
     grid_code = str(grid_code or "").strip()
     if role is not None and role not in REASSIGN_ROLES:
-        raise GridError("只有县级管理员和乡镇/街道账号可以调整网格责任人 / only admin and office accounts may reassign grids")
+        raise GridError(key="grid.error.role")
     if db.one(con, "grids_area_level", code=grid_code) != "grid":
-        raise GridError(f"没有编码为 {grid_code} 的网格，请检查网格编码 / no grid with code {grid_code}")
+        raise GridError(key="grid.error.no_grid", grid=grid_code)
     if scope is not None and not db.one(con, "scope_contains", scope=list(scope), code=grid_code):
-        raise GridError(f"网格 {grid_code} 不在您的负责范围内 / grid {grid_code} is outside your areas")
+        raise GridError(key="grid.error.outside", grid=grid_code)
 
     add = [str(s).strip() for s in add_members if str(s).strip()]
     remove = [str(s).strip() for s in remove_members if str(s).strip()]
@@ -330,23 +330,22 @@ def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_i
     def staff(sid: str) -> tuple:
         row = db.execute(con, "grids_staff_get", id=sid).fetchone()
         if row is None:
-            raise GridError(f"没有工号为 {sid} 的人员，请先导入网格人员 / no staff with id {sid}")
+            raise GridError(key="grid.error.no_staff", staff_id=sid)
         if not row[3]:
-            raise GridError(f"{row[1]}（{sid}）已停用，不能安排负责网格 / staff {sid} is inactive")
+            raise GridError(key="grid.error.inactive", name=row[1], staff_id=sid)
         return row
 
     if leader:
         row = staff(leader)
         if row[2] != "grid_leader":
-            raise GridError(f"{row[1]}（{leader}）的职务不是网格长，不能任网格长；请先在人员表中改职务 "
-                            f"/ {leader} is not a grid leader")
+            raise GridError(key="grid.error.not_leader", name=row[1], staff_id=leader)
     for sid in add:
         row = staff(sid)
         if row[2] == "grid_leader":
-            raise GridError(f"{row[1]}（{sid}）是网格长，请在“网格长”一栏选择 / {sid} is a grid leader: choose them as leader")
+            raise GridError(key="grid.error.is_leader", name=row[1], staff_id=sid)
     overlap = (set(add) | ({leader} if leader else set())) & set(remove)
     if overlap:
-        raise GridError(f"{'、'.join(sorted(overlap))} 既要加入又要移出，请只选一项 / staff both added and removed")
+        raise GridError(key="grid.error.add_and_remove", staff="、".join(sorted(overlap)))
 
     def change() -> Reassignment:
         # the grid's row is held from here to the commit: its history is read and changed under it
@@ -363,22 +362,21 @@ def _reassign(con: Any, user: Any, name: str, grid_code: str, leader: str | None
 
     last = db.one(con, "grids_last_change", grid=grid_code)
     if last is not None and effective < last:
-        raise GridError(f"生效日期 {effective.isoformat()} 早于网格 {grid_code} 最近一次调整的日期 "
-                        f"{last.isoformat()}，请选择 {last.isoformat()} 或之后的日期 "
-                        f"/ the effective date is before the grid's last change ({last.isoformat()})")
+        raise GridError(key="grid.error.before_last_change", effective=effective.isoformat(), grid=grid_code,
+                        last=last.isoformat())
 
     rows = db.df(con, "grids_current_rows", grid=grid_code, effective=effective)
     current = rows[rows["valid_to"].isna()]
     current_ids = set(current["staff_id"])
     missing = [s for s in remove if s not in current_ids]
     if missing:
-        raise GridError(f"{'、'.join(missing)} 现在不负责网格 {grid_code}，无需移出 / not responsible for this grid now")
+        raise GridError(key="grid.error.not_responsible", staff="、".join(missing), grid=grid_code)
 
     to_close = current[current["staff_id"].isin(remove)
                        | ((current["role"] == "grid_leader") & (current["staff_id"] != leader) & bool(leader))]
     to_open = [s for s in dict.fromkeys(([leader] if leader else []) + add) if s not in current_ids]
     if to_close.empty and not to_open:
-        raise GridError(f"网格 {grid_code} 的责任人没有变化，无需调整 / nothing to change")
+        raise GridError(key="grid.error.no_change", grid=grid_code)
 
     before = effective - dt.timedelta(days=1)
     for rid, vfrom in zip(to_close["id"], to_close["valid_from"]):

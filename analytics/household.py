@@ -42,8 +42,8 @@ class HouseholdError(ReportError):
     """A record that cannot be shown (a sentence); ``reason`` is ``missing`` (no such household) or
     ``outside`` (not in the user's areas)."""
 
-    def __init__(self, message: str, reason: str):
-        super().__init__(message)
+    def __init__(self, message: str = "", reason: str = "", **keyed: Any):
+        super().__init__(message, **keyed)
         self.reason = reason
 
 
@@ -186,10 +186,10 @@ def open_record(con: Any, code: str, user: Any = None, today: dt.date | None = N
     today = today or audit.now_local().date()
     head = db.df(con, "household_head", code=code)
     if head.empty:
-        raise HouseholdError(f"没有户编号为 {code} 的户，请检查户编号 / no household with code {code}", "missing")
+        raise HouseholdError(reason="missing", key="household.error.no_household", code=code)
     name = getattr(user, "name", None) or "admin"
     if not visible(con, code, user):
-        raise HouseholdError(f"户 {code} 不在用户 {name} 的负责范围内 / household {code} is outside {name}'s areas", "outside")
+        raise HouseholdError(reason="outside", key="household.error.outside_user", code=code, name=name)
     head = mask_frame(head, user, con)
     h = head.iloc[0].to_dict()
     grid = h.get("grid_code") if isinstance(h.get("grid_code"), str) else None

@@ -54,7 +54,7 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
     """
     m = re.fullmatch(r"\s*(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?\s*", month or "")
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ReportError(f"月份 {month!r} 的格式应为 2026-10 / --month must look like 2026-10")
+        raise ReportError(key="monthly.error.month_format", month=repr(month))
     start = dt.date(int(m.group(1)), int(m.group(2)), 1)
     nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     return start, nxt - dt.timedelta(days=1)
@@ -163,7 +163,7 @@ def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = No
     start, end = parse_month(month)
     as_of = as_of or report_day()
     if start > as_of:
-        raise ReportError(f"{start:%Y-%m} 还没有开始（今天是 {as_of}） / the month has not started yet")
+        raise ReportError(key="monthly.error.not_started", month=f"{start:%Y-%m}", today=as_of)
     weeks = month_weeks(start, end, as_of)
     quotas = week_quotas(con, weeks, scope)
     towns = area_table(con, "township", start, end, scope, as_of, quotas)

@@ -173,7 +173,7 @@ def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to
     reports._check_range(date_from, date_to)
     weeks = int(db.rule(con, "pace_weeks")) if weeks is None else int(weeks)
     if weeks < 1:
-        raise ReportError("进度周数应为正整数 / the pace window must be at least one week")
+        raise ReportError(key="pace.error.weeks")
     benchmark = float(db.rule(con, "benchmark_coverage"))
     as_of = min(max(as_of, date_from - dt.timedelta(days=1)), date_to)
     if as_of < date_from:   # the period has not begun: nothing visited, no pace yet
@@ -269,7 +269,7 @@ def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, mad
     :class:`Backtest` with the per-area rows and the summary errors (None when no area qualifies).
     """
     if not date_from <= made_on < target_on:
-        raise ReportError("回测要求 起始日 ≤ 预测日 < 目标日 / the backtest needs from ≤ made_on < target")
+        raise ReportError(key="pace.error.backtest_dates")
     fc = pace(con, level, date_from, target_on, made_on, kinds=kinds, scope=scope, method=method)
     actual = reports.coverage(con, level, date_from, target_on, kinds=kinds, scope=scope)
     t = fc[["code", "name", "households", "projected", "benchmark"]].merge(

@@ -24,6 +24,7 @@ import pandas as pd
 
 from analytics import calendar
 from analytics.reports import ReportError, Scope, _check_level, _check_range, county_wide
+from i18n import WordedError
 from ingest.normalize import normalize_value
 from store import db
 from vocabulary.petitions import GROUP_PETITION_PEOPLE
@@ -50,8 +51,12 @@ FIGURE_COLUMNS = ["code", "name", "households", "received", "per_1000", "closed"
                   "benchmark_satisfaction"]
 
 
-class PetitionError(ValueError):
-    """A status change or attachment the rules do not allow; the message says what to fix."""
+class PetitionError(WordedError, ValueError):
+    """A status change or attachment the rules do not allow; the message says what to fix.
+
+    Raised with a catalog key (i18n/parts/analytics_messages.py): ``str(e)`` is the command line's
+    sentence, ``e.text(lang)`` the page's.
+    """
 
 
 # ----------------------------------------------------------------------------- the items
@@ -111,7 +116,7 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date,
     if statuses is not None:
         bad = [s for s in statuses if s not in STATUSES]
         if bad:
-            raise ReportError(f"状态 {','.join(bad)} 无效，可用：{','.join(STATUSES)} / unknown status")
+            raise ReportError(key="petition.error.status", status=",".join(bad), allowed=",".join(STATUSES))
         out = out[out["status"].isin(list(statuses))].reset_index(drop=True)
     return out
 
@@ -251,14 +256,14 @@ def _as_date(d: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(d)[:10])
 
 
-def _check_date(date: Any, received_on: dt.date, today: dt.date, what: str) -> dt.date:
+def _check_date(date: Any, received_on: dt.date, today: dt.date) -> dt.date:
     d = _as_date(date)
     if d is None:
-        raise PetitionError(f"请填写{what}日期 / enter the date")
+        raise PetitionError(key="petition.error.no_date")
     if d < received_on:
-        raise PetitionError(f"{what}日期 {d} 早于受理日期 {received_on}，请改正 / the date is before the petition was received")
+        raise PetitionError(key="petition.error.date_before_received", date=d, received=received_on)
     if d > today:
-        raise PetitionError(f"{what}日期 {d} 晚于今天 {today}，不能填写将来的日期 / the date is in the future")
+        raise PetitionError(key="petition.error.date_future", date=d, today=today)
     return d
 
 
@@ -281,11 +286,11 @@ def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, n
     """
     today = _today(today)
     if new_status not in STATUSES:
-        raise PetitionError(f"状态 {new_status} 无效，可用：{'、'.join(STATUSES)} / unknown status")
+        raise PetitionError(key="petition.error.status", status=new_status, allowed="、".join(STATUSES))
     if satisfaction is not None and satisfaction not in SATISFACTION:
-        raise PetitionError(f"满意度 {satisfaction} 无效，可用：满意、基本满意、不满意 / unknown satisfaction")
+        raise PetitionError(key="petition.error.satisfaction", satisfaction=satisfaction)
     if satisfaction is not None and new_status != "closed":
-        raise PetitionError("满意度在办结时记录 / satisfaction is recorded when closing")
+        raise PetitionError(key="petition.error.satisfaction_not_closing")
 
     def change() -> dict[str, Any]:
         # the petition's row is held from here to the commit: its state is read and checked under it
@@ -300,28 +305,28 @@ def _change_status(con: Any, user: Any, petition_id: str, new_status: str, date:
                    reply_text: str | None, satisfaction: str | None, today: dt.date) -> dict[str, Any]:
     row = db.execute(con, "petition_get", petition_id=petition_id).fetchone()
     if row is None:
-        raise PetitionError(f"没有编号为 {petition_id} 的信访件 / no petition {petition_id}")
+        raise PetitionError(key="petition.error.no_petition", id=petition_id)
     pid, received_on, status, replied_on, closed_on, sat_now, text_now = row[:7]
     received_on, replied_on, closed_on = _as_date(received_on), _as_date(replied_on), _as_date(closed_on)
     if STATUSES.index(new_status) <= STATUSES.index(status):
-        raise PetitionError(f"信访件 {pid} 已是“{status}”状态，不能改为“{new_status}” / the status can only move forward")
-    d = _check_date(date, received_on, today, "办理")
+        raise PetitionError(key="petition.error.backwards", id=pid, status=status, new_status=new_status)
+    d = _check_date(date, received_on, today)
     text = (reply_text or "").strip() or None
     new_replied, new_closed, new_text, new_sat = replied_on, closed_on, text_now, sat_now
     if new_status == "replied":
         if not text:
-            raise PetitionError("答复时请填写答复内容 / enter the reply")
+            raise PetitionError(key="petition.error.no_reply_text")
         new_replied, new_text = d, text
     elif new_status == "closed":
         has_reply = replied_on is not None or bool(text_now) or status == "replied"
         if not has_reply and not text:
-            raise PetitionError("还没有答复，不能办结：请先答复或同时填写答复内容 / a petition cannot be closed without a reply")
+            raise PetitionError(key="petition.error.close_without_reply")
         if text:
             new_text = text
             if replied_on is None:
                 new_replied = d
         if new_replied is not None and d < new_replied:
-            raise PetitionError(f"办结日期 {d} 早于答复日期 {new_replied}，请改正 / closing date before the reply")
+            raise PetitionError(key="petition.error.closed_before_reply", date=d, replied=new_replied)
         new_closed, new_sat = d, satisfaction
     from auth.audit import record
 
@@ -344,9 +349,9 @@ def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int
     try:
         vid = int(visit_id)
     except (TypeError, ValueError):
-        raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}") from None
+        raise PetitionError(key="petition.error.no_issue", id=visit_id) from None
     if new_status not in ISSUE_STATUSES:
-        raise PetitionError(f"状态 {new_status} 无效，可用：{'、'.join(ISSUE_STATUSES)} / unknown status")
+        raise PetitionError(key="petition.error.status", status=new_status, allowed="、".join(ISSUE_STATUSES))
     from auth.audit import record
 
     def change() -> dict[str, Any]:
@@ -355,15 +360,15 @@ def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int
             db.execute(con, "visit_issue_lock", visit_id=vid)
             row = db.execute(con, "visit_issue_get", visit_id=vid).fetchone()
             if row is None:
-                raise PetitionError(f"没有编号为 {visit_id} 的走访问题 / no visit issue {visit_id}")
+                raise PetitionError(key="petition.error.no_issue", id=visit_id)
             _, visited_on, status, _, note_now, grid = row
             if ISSUE_STATUSES.index(new_status) <= ISSUE_STATUSES.index(status):
-                raise PetitionError(f"走访问题 {vid} 已是“{status}”状态，不能改为“{new_status}” "
-                                    f"/ the status can only move forward")
-            d = _check_date(date, _as_date(visited_on), today, "办理")
+                raise PetitionError(key="petition.error.issue_backwards", id=vid, status=status,
+                                    new_status=new_status)
+            d = _check_date(date, _as_date(visited_on), today)
             text = (note or "").strip() or note_now
             if new_status == "closed" and not text:
-                raise PetitionError("办结时请写明处理结果 / enter what was done")
+                raise PetitionError(key="petition.error.no_outcome")
             db.execute(con, "visit_issue_upsert", visit_id=vid, status=new_status,
                        resolved_on=d if new_status == "closed" else None, note=text)
             record(con, user, "petition_status", area=grid,
@@ -386,23 +391,23 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
     """
     given = [household_code not in (None, ""), lon is not None or lat is not None, village_code not in (None, "")]
     if sum(given) != 1:
-        raise PetitionError("请只选择一种定位方式：户编号、坐标或所属村 / give exactly one of household, point or village")
+        raise PetitionError(key="petition.error.one_location")
     row = db.execute(con, "petition_get", petition_id=str(petition_id)).fetchone()
     if row is None:
-        raise PetitionError(f"没有编号为 {petition_id} 的信访件 / no petition {petition_id}")
+        raise PetitionError(key="petition.error.no_petition", id=petition_id)
     pid = row[0]
     hh, plon, plat, pv, pg, vc = None, None, None, None, None, None
     if given[0]:
         hh = normalize_value(household_code)         # Ｈ０１, pasted zero-width spaces
         if not db.one(con, "household_exists", household_code=hh):
-            raise PetitionError(f"没有户编号为 {hh} 的住户 / no household {hh}")
+            raise PetitionError(key="petition.error.no_household", code=hh)
     elif given[1]:
         try:
             plon, plat = float(lon), float(lat)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise PetitionError("请填写经度和纬度 / enter both longitude and latitude") from None
+            raise PetitionError(key="petition.error.no_point") from None
         if not (-180 <= plon <= 180 and -90 <= plat <= 90):
-            raise PetitionError(f"坐标 {plon}, {plat} 超出范围，请检查经纬度 / the coordinates are out of range")
+            raise PetitionError(key="petition.error.point_range", lon=plon, lat=plat)
         from gis import areas as A
 
         pv = A.locate_points(np.array([plon]), np.array([plat]), A.load_level(con, "village"))[0]
@@ -410,7 +415,7 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
     else:
         vc = normalize_value(village_code)
         if not db.one(con, "village_exists", village_code=vc):
-            raise PetitionError(f"没有编码为 {vc} 的村/社区 / no village {vc}")
+            raise PetitionError(key="petition.error.no_village", code=vc)
     from auth.audit import record
 
     with db.transaction(con):

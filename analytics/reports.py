@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from typing import Any, Sequence
+from typing import Sequence
 
 import duckdb
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from i18n import Message, WordedError
 from store import db
 from vocabulary.areas import LEVELS
 from vocabulary.petitions import GROUP_PETITION_PEOPLE
@@ -28,31 +29,14 @@ HOTSPOT_COLUMNS = ["code", "name", "households", "petitions", "per_1000", "gi_z"
 Scope = Sequence[str] | None
 
 
-class ReportError(ValueError):
+class ReportError(WordedError, ValueError):
     """A report asked for something that does not exist or makes no sense; the message says what to fix.
 
     Raised with a catalog ``key`` and its ``params`` (``ReportError(key="report.error.range", …)``),
     :meth:`text` words it in the page's language; ``str(e)`` is the command line's sentence, Chinese
-    and English, from the key's ``.cli`` variant when there is one (it names the flag to fix).
-    Subclasses raised with a plain sentence keep it as their text.
+    and English, from the key's ``.cli`` variant when there is one (it names the flag to fix)
+    (i18n/message.py). Subclasses raised with a plain sentence keep it as their text.
     """
-
-    def __init__(self, message: str = "", *, key: str | None = None, **params: Any) -> None:
-        self.key = key
-        self.params = params
-        if key is not None:
-            message = f"{self._worded('zh', cli=True)} / {self._worded('en', cli=True)}"
-        super().__init__(message)
-
-    def _worded(self, lang: str, cli: bool = False) -> str:
-        from i18n import CATALOG, t
-
-        key = f"{self.key}.cli" if cli and f"{self.key}.cli" in CATALOG["zh"] else self.key
-        return t(key, lang, **self.params)
-
-    def text(self, lang: str = "zh") -> str:
-        """The sentence in ``lang`` (a page's wording: no command-line flags)."""
-        return self._worded(lang) if self.key is not None else str(self)
 
 
 def parse_week(week: str) -> tuple[dt.date, dt.date]:
@@ -121,7 +105,8 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     _check_range(date_from, date_to)
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
-        raise ReportError(f"走访方式 {','.join(bad) or '（空）'} 无效，可用：{','.join(VISIT_KINDS)} / unknown visit kind")
+        raise ReportError(key="report.error.kinds", kinds=",".join(bad) or Message("message.empty"),
+                          allowed=",".join(VISIT_KINDS))
     con = db.for_reports(con)
     with db.snapshot(con):  # one snapshot: the household keys, last home visits and visits agree
         max_hid, latest = db.execute(con, "households_max_hid").fetchone()

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.reports import ReportError, Scope
+from i18n import Message, message_of
 from store import db
 
 ANSWERS = ("satisfied", "partly", "unsatisfied", "not_reached")
@@ -152,13 +153,13 @@ def save_questions(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, actor: A
         if not text:
             if qid is None:
                 continue                     # an empty new row: ignored
-            raise SurveyError(f"第 {i} 个问题没有内容，请填写或删除这一行 / question {i} has no text")
+            raise SurveyError(key="survey.error.question_empty", n=i)
         if len(text) > 200:
-            raise SurveyError(f"第 {i} 个问题超过 200 字，请缩短 / question {i} is longer than 200 characters")
+            raise SurveyError(key="survey.error.question_long", n=i)
         active = rec.get("active")
         rows.append((qid, text, True if active is None or active is pd.NA else bool(active)))
     if not any(a for _, _, a in rows):
-        raise SurveyError("问卷至少要有一个启用的问题 / the questionnaire needs at least one active question")
+        raise SurveyError(key="survey.error.no_active_question")
     old = questions(con, active_only=False)
     answered = dict(db.rows(con, "survey_question_answers"))
     next_id = int(old["id"].max()) + 1 if len(old) else 1
@@ -246,20 +247,17 @@ def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None 
     m = month_start(month)
     seed = default_seed(m) if seed is None else int(seed)
     if seed < 0:
-        raise SurveyError("随机种子应为非负整数 / --seed must be a non-negative whole number")
+        raise SurveyError(key="survey.error.seed")
     answers = int(db.one(con, "survey_answers_count", month=m) or 0)
     if answers:
-        raise SurveyError(f"{m:%Y-%m} 的样本已经录入了 {answers} 条回答，不能重新抽样 / "
-                          f"the {m:%Y-%m} sample already has answers; it cannot be drawn again")
+        raise SurveyError(key="survey.error.has_answers", month=f"{m:%Y-%m}", answers=answers)
     qs = questions(con)
     strata = plan(con, m)
     exclude = int(db.rule(con, "survey_exclude_months"))
     if not len(strata) or int(strata["households"].sum()) == 0:
-        raise SurveyError("没有可抽取的住户：请先导入乡镇边界和住户 / no households to draw from: import "
-                          "townships and households first")
+        raise SurveyError(key="survey.error.no_households")
     if int(strata["sample_size"].sum()) == 0:
-        raise SurveyError(f"所有住户在前 {exclude} 个月都已抽中过，本月无户可抽（可在规则 survey_exclude_months 中缩短）"
-                          f" / every household was drawn in the {exclude} months before")
+        raise SurveyError(key="survey.error.all_drawn", months=exclude)
     frame = db.df(con, "survey_eligible", month=m, since=months_before(m, exclude))
     sample = draw_sample(frame, dict(zip(strata["township_code"], strata["sample_size"])), seed)
     from auth.audit import now_local, record
@@ -320,7 +318,7 @@ def call_sheets(con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any 
     m = month_start(month)
     d = drawn(con, m, scope)
     if d is None:
-        raise SurveyError(f"{m:%Y-%m} 还没有抽样：请先抽样 / {m:%Y-%m} has not been drawn yet")
+        raise SurveyError(key="survey.error.not_drawn", month=f"{m:%Y-%m}")
     qs = questions(con)
     s = sample(con, m, user, scope)
     buf = io.BytesIO()
@@ -392,7 +390,7 @@ def _answer(v: Any) -> str | None:
         return None
     a = ANSWER_WORDS.get(s) or ANSWER_WORDS.get(s.lower())
     if a is None:
-        raise ValueError(f"“{s}”不是可用的答案（满意、基本满意、不满意、未联系上）/ unknown answer")
+        raise ValueError(Message("survey.error.answer", value=s))
     return a
 
 
@@ -404,7 +402,7 @@ def _method(v: Any) -> str | None:
         return None
     m = METHOD_WORDS.get(s) or METHOD_WORDS.get(s.lower())
     if m is None:
-        raise ValueError(f"“{s}”不是可用的调查方式（电话、入户、座谈）/ unknown way of asking")
+        raise ValueError(Message("survey.error.method", value=s))
     return m
 
 
@@ -423,25 +421,25 @@ def record(con: duckdb.DuckDBPyConnection, month: str | dt.date, household_code:
     m = month_start(month)
     code = str(household_code).strip()
     if not db.one(con, "survey_in_sample", month=m, household_code=code):
-        raise SurveyError(f"户 {code} 不在 {m:%Y-%m} 的样本中 / household {code} is not in the {m:%Y-%m} sample")
+        raise SurveyError(key="survey.error.not_in_sample", code=code, month=f"{m:%Y-%m}")
     known = set(int(x) for x in questions(con, active_only=False)["id"])
     try:
         meth = _method(method)
         parsed = {}
         for qid, v in answers.items():
             if int(qid) not in known:
-                raise ValueError(f"没有第 Q{qid} 题 / no question Q{qid}")
+                raise ValueError(Message("survey.error.no_question_number", q=qid))
             a = _answer(v)
             if a is not None:
                 parsed[int(qid)] = a
     except ValueError as e:
-        raise SurveyError(str(e)) from None
+        raise SurveyError(message_of(e)) from None
     if answered_on is not None:
         from auth.audit import now_local
 
         limit = today or now_local().date()
         if answered_on < m or answered_on > limit:
-            raise SurveyError(f"调查日期 {answered_on} 应在 {m} 到 {limit} 之间 / the date is outside the survey month")
+            raise SurveyError(key="survey.error.date_range", date=answered_on, start=m, end=limit)
     changed = _write(con, m, code, parsed, meth, answered_on, actor)
     if changed:
         from auth.audit import record as audit
@@ -518,7 +516,7 @@ def record_edits(con: duckdb.DuckDBPyConnection, month: str | dt.date, before: p
             try:
                 when = dt.date.fromisoformat(when[:10]) if when.strip() else None
             except ValueError:
-                raise SurveyError(f"调查日期 {when} 无法识别，应为 2026-12-05 / the date must look like 2026-12-05") from None
+                raise SurveyError(key="survey.error.date_format", date=when) from None
         elif when is None or pd.isna(when):        # None, NaN, NaT: no date
             when = None
         elif isinstance(when, (pd.Timestamp, dt.datetime)):
@@ -565,18 +563,18 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
     p = Path(path)
     name = source or p.name
     if not p.is_file():
-        raise ImportFailed(f"{p}: 文件不存在 / file not found")
+        raise ImportFailed(key="ingest.error.no_file", at=f"{p}: ")
     if p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
-        raise ImportFailed(f"{name}: 请导入调查表 .xlsx 文件 / the returned call sheet must be an .xlsx file")
+        raise ImportFailed(key="survey.error.not_xlsx", at=f"{name}: ")
     from python_calamine import CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(p))
     except Exception as e:   # calamine's own error types for broken files
-        raise ImportFailed(f"{name}: 无法读取 Excel 文件（{type(e).__name__}）/ not a readable Excel file") from e
+        raise ImportFailed(key="ingest.error.excel", at=f"{name}: ", error=type(e).__name__) from e
     m = month_start(month)
     if drawn(con, m) is None:
-        raise ImportFailed(f"{m:%Y-%m} 还没有抽样，无法导入回答 / {m:%Y-%m} has not been drawn")
+        raise ImportFailed(key="survey.error.not_drawn_import", month=f"{m:%Y-%m}")
     in_sample = set(db.df(con, "survey_sample_of", month=m, scope=None)["household_code"])
     known = set(int(x) for x in questions(con, active_only=False)["id"])
     res = ImportResult(name)
@@ -608,12 +606,13 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
                 try:
                     a = _answer(v)
                 except ValueError as e:
-                    res.errors.append(RowError(src, n, f"Q{q}", _text(v), str(e)))
+                    res.errors.append(RowError(src, n, f"Q{q}", _text(v), message_of(e)))
                     bad = True
                     continue
                 if a is not None:
                     if q not in known:
-                        res.errors.append(RowError(src, n, f"Q{q}", _text(v), f"问卷中没有 Q{q} / no question Q{q}"))
+                        res.errors.append(RowError(src, n, f"Q{q}", _text(v),
+                                                   Message("survey.error.no_question", q=q)))
                         bad = True
                     ans[q] = a
             if not ans and not bad:
@@ -621,12 +620,13 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
                 continue
             if code not in in_sample:
                 res.errors.append(RowError(src, n, "户编号", code or "",
-                                           f"户 {code or '（空）'} 不在 {m:%Y-%m} 的样本中 / not in the month's sample"))
+                                           Message("survey.error.not_in_sample",
+                                                   code=code or Message("message.empty"), month=f"{m:%Y-%m}")))
                 continue
             try:
                 meth = _method(cell(cols.get("method")))
             except ValueError as e:
-                res.errors.append(RowError(src, n, "调查方式", _text(cell(cols.get("method"))), str(e)))
+                res.errors.append(RowError(src, n, "调查方式", _text(cell(cols.get("method"))), message_of(e)))
                 continue
             when = None
             raw = cell(cols.get("date"))
@@ -634,15 +634,15 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
                 try:
                     when = parse_date(raw if isinstance(raw, (dt.date, dt.datetime)) else _text(raw))
                     if when < m or when > limit:
-                        raise ValueError(f"调查日期 {when} 应在 {m} 到 {limit} 之间 / the date is outside the survey month")
+                        raise ValueError(Message("survey.error.date_range", date=when, start=m, end=limit))
                 except ValueError as e:
-                    res.errors.append(RowError(src, n, "调查日期", _text(raw), str(e)))
+                    res.errors.append(RowError(src, n, "调查日期", _text(raw), message_of(e)))
                     continue
             if bad:
                 continue
             parsed_rows.append((code, ans, meth, when))
     if not sheets_found:
-        raise ImportFailed(f"{name}: 找不到调查表（表头应有“户编号”和 Q1 等问题列）/ no call sheet in the file")
+        raise ImportFailed(key="survey.error.no_call_sheet", at=f"{name}: ")
     from auth.audit import record as audit
 
     with db.transaction(con):

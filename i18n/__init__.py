@@ -19,12 +19,13 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from .catalog import CATALOG, EN, LANGUAGES, ZH
+from .message import Message, WordedError, message_of, worded
 
 DEFAULT_LANG = "zh"
 
 __all__ = ["CATALOG", "LANGUAGES", "DEFAULT_LANG", "ZH", "EN", "t", "normalize_lang", "fmt_pct",
            "fmt_int", "fmt_num", "fmt_points", "PCT_FORMAT", "fmt_week", "fmt_month", "fmt_date", "column_labels",
-           "gi_bin_label", "role_label", "bool_label"]
+           "gi_bin_label", "role_label", "bool_label", "Message", "WordedError", "message_of", "worded"]
 
 
 def normalize_lang(lang: str | None) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from gis import areas as A
+from i18n import Message
 from gis.datum import geoseries_to_wgs84, to_wgs84
 from store import db
 
@@ -63,21 +64,25 @@ class BoundaryResult:
         return s
 
     def notes(self) -> list[str]:
-        """Warnings worth a person's attention (repairs, overlaps, gaps, orphans)."""
+        """Warnings worth a person's attention (repairs, overlaps, gaps, orphans).
+
+        Returns
+        -------
+        list of i18n.Message (each a ``str``, the command line's sentence; ``.text(lang)`` for a page)
+        """
         out = [self.encoding_note] if self.encoding_note else []
         if self.repaired:
-            out.append(f"修复了 {len(self.repaired)} 个无效多边形：{'、'.join(self.repaired[:10])}"
-                       f" / repaired {len(self.repaired)} invalid polygons")
+            out.append(Message("ingest.note.repaired", n=len(self.repaired), codes="、".join(self.repaired[:10])))
         if self.parents_derived:
-            out.append(f"{self.parents_derived} 个区域的上级按空间位置确定 / parents derived spatially")
+            out.append(Message("ingest.note.parents_derived", n=self.parents_derived))
         for a, b, m2 in self.overlaps[:20]:
-            out.append(f"重叠 overlap: {a} 与 {b} 重叠 {m2:,.0f} m²")
+            out.append(Message("ingest.note.overlap", a=a, b=b, m2=m2))
         if len(self.overlaps) > 20:
-            out.append(f"…另有 {len(self.overlaps) - 20} 处重叠 / more overlaps")
+            out.append(Message("ingest.note.more_overlaps", n=len(self.overlaps) - 20))
         for parent, m2 in self.gaps[:20]:
-            out.append(f"空隙 gap: {parent} 内有 {m2:,.0f} m² 未被下级区域覆盖")
+            out.append(Message("ingest.note.gap", parent=parent, m2=m2))
         if self.orphans:
-            out.append(f"{len(self.orphans)} 个区域找不到上级：{'、'.join(self.orphans[:10])} / no parent found")
+            out.append(Message("ingest.note.orphans", n=len(self.orphans), codes="、".join(self.orphans[:10])))
         return out
 
 
@@ -88,21 +93,21 @@ def _safe_extract(path: Path, into: Path) -> None:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as e:
-        raise ImportFailed(f"{path.name}: 不是有效的 zip 文件 / not a valid zip file") from e
+        raise ImportFailed(key="ingest.error.bad_zip", at=f"{path.name}: ") from e
     with zf:
         infos = zf.infolist()
         if len(infos) > ZIP_MAX_FILES:
-            raise ImportFailed(f"{path.name}: zip 中文件过多（{len(infos)} 个）/ too many files in the zip")
+            raise ImportFailed(key="ingest.error.zip_files", at=f"{path.name}: ", n=len(infos))
         check_zip(path)          # inflated for real, not as the zip declares
         root = into.resolve()
         for info in infos:
             name = info.filename
             p = PurePosixPath(name.replace("\\", "/"))
             if p.is_absolute() or ".." in p.parts or (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise ImportFailed(f"{path.name}: zip 中含有不安全的路径 {name} / unsafe path in the zip")
+                raise ImportFailed(key="ingest.error.zip_path", at=f"{path.name}: ", name=name)
             target = (into / p).resolve()
             if not str(target).startswith(str(root)):
-                raise ImportFailed(f"{path.name}: zip 中含有不安全的路径 {name} / unsafe path in the zip")
+                raise ImportFailed(key="ingest.error.zip_path", at=f"{path.name}: ", name=name)
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
@@ -116,7 +121,7 @@ def _find_dataset(folder: Path, source: str) -> Path:
              if p.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json") and not p.name.startswith("._")
              and "__MACOSX" not in p.parts]
     if not found:
-        raise ImportFailed(f"{source}: zip 中没有 .shp/.gpkg/.geojson 文件 / no boundary file in the zip")
+        raise ImportFailed(key="ingest.error.zip_empty", at=f"{source}: ")
     shp = [p for p in found if p.suffix.lower() == ".shp"]
     return (shp or found)[0]
 
@@ -201,12 +206,11 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
         try:
             codecs.lookup(explicit)
         except LookupError as e:
-            raise ImportFailed(f"{shp.name}: 未知编码 {explicit}（可用 GBK、GB18030、UTF-8）/ unknown encoding") from e
+            raise ImportFailed(key="ingest.error.encoding_unknown", at=f"{shp.name}: ", encoding=explicit) from e
         if dbf is None or _decodes(*_dbf_text(dbf), explicit):
             return explicit, ""
         other = "UTF-8" if "gb" in explicit.lower() else "GBK"
-        raise ImportFailed(f"{shp.name}: 属性表不是 {explicit} 编码，请试 --encoding {other} / "
-                           f"the attribute text is not {explicit}: try --encoding {other}")
+        raise ImportFailed(key="ingest.error.encoding_wrong", at=f"{shp.name}: ", encoding=explicit, other=other)
     if dbf is None:
         return None, ""
     declared = declared_encoding(cpg) if cpg else None
@@ -214,9 +218,9 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
     if found is None:
         if declared and _decodes(*_dbf_text(dbf), declared):
             return declared, ""
-        said = f"（.cpg 写的是 {declared}）" if declared else ""
-        raise ImportFailed(f"{shp.name}: 属性表既不是 UTF-8 也不是 GBK 编码{said}，请用 --encoding 指定编码 / "
-                           "the attribute text is neither UTF-8 nor GBK: give --encoding")
+        if declared:
+            raise ImportFailed(key="ingest.error.encoding_none_cpg", at=f"{shp.name}: ", declared=declared)
+        raise ImportFailed(key="ingest.error.encoding_none", at=f"{shp.name}: ")
     if declared is None:
         return found, ""
     names, records = _dbf_text(dbf)
@@ -226,8 +230,7 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
               or (found == "UTF-8" and (b"".join(names) + records).isascii()))
     if agrees:
         return declared, ""
-    return found, (f".cpg 声明 {declared}，但属性表实为 {found}，已按 {found} 读取"
-                   f" / the .cpg says {declared} but the text is {found}: read as {found}")
+    return found, Message("ingest.note.cpg", declared=declared, found=found)
 
 
 def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoDataFrame, str, str]:
@@ -241,11 +244,10 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
 
     p = Path(path)
     if not p.exists():
-        raise ImportFailed(f"{p}: 文件不存在 / file not found")
+        raise ImportFailed(key="ingest.error.no_file", at=f"{p}: ")
     suffix = p.suffix.lower()
     if suffix not in VECTOR_SUFFIXES:
-        raise ImportFailed(f"{p.name}: 不支持的边界文件类型 {suffix}（GeoJSON、Shapefile、zip、GeoPackage）"
-                           " / unsupported boundary file type")
+        raise ImportFailed(key="ingest.error.boundary_type", at=f"{p.name}: ", suffix=suffix)
     tmp = None
     try:
         if suffix == ".zip":
@@ -260,13 +262,13 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
                 warnings.simplefilter("ignore")        # library warnings never reach a user
                 gdf = pyogrio.read_dataframe(p, **kwargs)
         except LookupError as e:
-            raise ImportFailed(f"{p.name}: 未知编码 {encoding} / unknown encoding") from e
+            raise ImportFailed(key="ingest.error.encoding_lookup", at=f"{p.name}: ", encoding=encoding) from e
         except UnicodeDecodeError as e:
-            raise ImportFailed(f"{p.name}: 属性表不是 {enc or 'UTF-8'} 编码，请试 --encoding GBK / "
-                               f"the attribute text is not {enc or 'UTF-8'}: try --encoding GBK") from e
+            raise ImportFailed(key="ingest.error.encoding_wrong", at=f"{p.name}: ", encoding=enc or "UTF-8",
+                               other="GBK") from e
         except Exception as e:  # GDAL's own errors: unreadable or broken file
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise ImportFailed(f"{p.name}: 无法读取边界文件（{first}）/ cannot read the boundary file") from e
+            raise ImportFailed(key="ingest.error.boundary_unreadable", at=f"{p.name}: ", error=first) from e
         if note:
             gdf.attrs["encoding_note"] = note
         return gdf, (gdf.crs.to_string() if gdf.crs else ""), (enc or "UTF-8")
@@ -357,16 +359,17 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
         (ingest/crs_check.py): nothing is written.
     """
     if level not in LEVELS:
-        raise ImportFailed(f"未知层级 {level}（county、township、village、grid）/ unknown level")
+        raise ImportFailed(key="ingest.error.level_of", level=level, levels="、".join(LEVELS))
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     code_col = _pick(cols, BOUNDARY_CODE[level], set())
     name_col = _pick(cols, BOUNDARY_NAME[level], {code_col} if code_col else set())
     parent_col = _pick(cols, BOUNDARY_PARENT[level], {c for c in (code_col, name_col) if c})
     if code_col is None:
-        raise ImportFailed(f"{source}: 找不到编码字段（{'、'.join(BOUNDARY_CODE[level][1:])}），现有字段："
-                           f"{'、'.join(map(str, cols))} / no code attribute")
+        raise ImportFailed(key="ingest.error.no_code_field", at=f"{source}: ",
+                           wanted="、".join(BOUNDARY_CODE[level][1:]), fields="、".join(map(str, cols)))
     if name_col is None:
-        raise ImportFailed(f"{source}: 找不到名称字段（{'、'.join(BOUNDARY_NAME[level][1:])}）/ no name attribute")
+        raise ImportFailed(key="ingest.error.no_name_field", at=f"{source}: ",
+                           wanted="、".join(BOUNDARY_NAME[level][1:]))
     raw = gdf.geometry.to_numpy()
     has = ~(shapely.is_missing(raw) | shapely.is_empty(raw))
     boxes = shapely.bounds(raw[has]) if has.any() else np.zeros((0, 4))
@@ -376,8 +379,7 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
         if np.all(np.abs(b[[0, 2]]) <= 180) and np.all(np.abs(b[[1, 3]]) <= 90):
             gdf = gdf.set_crs("EPSG:4326")
         else:
-            raise ImportFailed(f"{source}: 文件没有坐标系定义（.prj），坐标也不是经纬度，请补上 .prj 文件"
-                               " / no CRS (.prj) in the file and the coordinates are not lon/lat")
+            raise ImportFailed(key="ingest.error.no_crs", at=f"{source}: ")
     crs_check.check_raw(b, gdf.crs, source)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")            # library warnings never reach a user
@@ -388,7 +390,7 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
                 gpd.GeoSeries(shapely.points(centres), crs=gdf.crs).to_crs("EPSG:4326").to_numpy()).T)
                 if len(centres) else np.zeros((0, 2)))
         except Exception as e:
-            raise ImportFailed(f"{source}: 无法从坐标系 {gdf.crs} 转换到 WGS-84 / cannot transform the CRS") from e
+            raise ImportFailed(key="ingest.error.crs_transform", at=f"{source}: ", crs=gdf.crs) from e
         if len(lonlat):
             lon, lat = to_wgs84(lonlat[:, 0], lonlat[:, 1], coords)
             lonlat = np.column_stack([lon, lat])
@@ -406,18 +408,17 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
         name = _code_text(rec[1])
         parent = _code_text(rec[2]) if parent_col else ""
         if not code:
-            errors.append(RowError(source, i, code_col, "", "编码为空 / code missing"))
+            errors.append(RowError(source, i, code_col, "", Message("ingest.error.code_missing")))
             continue
         if not name:
-            errors.append(RowError(source, i, name_col, "", "名称为空 / name missing"))
+            errors.append(RowError(source, i, name_col, "", Message("ingest.error.name_missing")))
             continue
         if code in seen:
-            errors.append(RowError(source, i, code_col, code, f"编码与第 {seen[code]} 个要素重复 / repeats feature {seen[code]}"))
+            errors.append(RowError(source, i, code_col, code, Message("ingest.error.feature_repeats", first=seen[code])))
             continue
         seen[code] = i
         if geom is not None and not geom.is_empty and not _possible(geom):
-            errors.append(RowError(source, i, "geometry", "", "换算到经纬度后坐标不存在（超出范围），请检查 .prj"
-                                   " / impossible coordinates after the CRS conversion: check the .prj"))
+            errors.append(RowError(source, i, "geometry", "", Message("ingest.error.impossible_coordinates")))
             continue
         if geom is not None and not geom.is_empty and not geom.is_valid:
             with warnings.catch_warnings():
@@ -426,7 +427,7 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
             repaired.append(code)
         geom = _polygonal(geom)
         if geom is None:
-            errors.append(RowError(source, i, "geometry", "", "没有有效的面状几何 / no polygon geometry"))
+            errors.append(RowError(source, i, "geometry", "", Message("ingest.error.no_polygon")))
             continue
         out.append({"code": code, "name": name, "parent_code": parent or None, "geometry": geom, "_row": i})
     clean = gpd.GeoDataFrame(out, columns=["code", "name", "parent_code", "geometry", "_row"],
@@ -462,7 +463,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         if progress:
             progress(f, msg)
 
-    step(0.05, "读取边界文件")
+    step(0.05, "ingest.step.read_boundaries")
     if frame is None:
         gdf, crs, enc = read_vector(path, encoding)
         source = Path(path).name
@@ -470,7 +471,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         gdf, crs, enc = frame, (frame.crs.to_string() if frame.crs else ""), frame.attrs.get("encoding") or "UTF-8"
         source = source or "frame"
     if level not in LEVELS:
-        raise ImportFailed(f"未知层级 {level}（county、township、village、grid）/ unknown level")
+        raise ImportFailed(key="ingest.error.level_of", level=level, levels="、".join(LEVELS))
     reference, reference_name = reference_extent(con, level)
     clean, errors, repaired = prepare(gdf, level, source, coords, reference, reference_name)
     res = BoundaryResult(level=level, source=source, errors=errors, repaired=repaired, crs=crs, encoding=enc,
@@ -485,13 +486,13 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         for code, row in zip(clean["code"], clean["_row"]):
             if code in bad:
                 res.errors.append(RowError(source, int(row), "code", code,
-                                           f"编码已被{bad[code]}级区域使用 / code already used at level {bad[code]}"))
+                                           Message("ingest.error.code_other_level", level=bad[code])))
         clean = clean[~clean["code"].isin(bad)]
         res.rejected = len({e.row for e in res.errors})
         if strict or clean.empty:
             return res
 
-    step(0.3, "计算面积和上级区域")
+    step(0.3, "ingest.step.areas")
     metric = A.metric_crs(clean)
     areas_m2 = clean.to_crs(metric).area.to_numpy()
     bounds = shapely.bounds(clean.geometry.to_numpy())
@@ -506,7 +507,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
     res.replaced = len(before & set(incoming["code"]))
     res.imported = len(incoming) - res.replaced
 
-    step(0.5, "写入数据库")
+    step(0.5, "ingest.step.write")
     try:
         with db.transaction(con):
             db.execute(con, "areas_delete_level", level=level)
@@ -520,13 +521,13 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
             if below:
                 _derive_parents(con, below)
             db.execute(con, "ancestors_rebuild")
-            step(0.7, "计算相邻关系")
+            step(0.7, "ingest.step.neighbors")
             A.rebuild_neighbors(con, level)
-            step(0.8, "重新分配住户到网格")
+            step(0.8, "ingest.step.reassign")
             moved, unassigned = reassign_points(con)
             if level == "grid":
                 res.households_moved, res.households_unassigned = moved, unassigned
-            step(0.9, "检查重叠和空隙")
+            step(0.9, "ingest.step.overlaps")
             _siblings_report(con, level, clean, res)       # read inside: a dry run sees the new level
             if dry_run:
                 raise _DryRun()
@@ -535,7 +536,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
                             "rejected": res.rejected, "households_moved": moved})
     except _DryRun:
         pass
-    step(1.0, "完成")
+    step(1.0, "ingest.step.done")
     return res
 
 

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 from pyproj import CRS, Transformer
 
+from i18n import Message
+from vocabulary.areas import LEVELS
+
 from .errors import ImportFailed
 
 #: China's extent (lon/lat), for a Chinese CRS when nothing is stored yet to compare with
@@ -77,8 +80,8 @@ def _zone_cm(zone: int) -> float | None:
     return None
 
 
-def _fail(source: str, zh: str, en: str) -> ImportFailed:
-    return ImportFailed(f"{source}: {zh} / {en}")
+def _fail(source: str, key: str, **params: object) -> ImportFailed:
+    return ImportFailed(key=key, at=f"{source}: ", **params)
 
 
 def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
@@ -97,20 +100,16 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
         CRS, a Gauss-Krüger zone number in the eastings that the CRS does not expect (or the reverse).
     """
     if not np.all(np.isfinite(bounds)):
-        raise _fail(source, "坐标中有非数字（NaN/无穷大），文件已损坏", "the coordinates are not all numbers")
+        raise _fail(source, "ingest.crs.not_numbers")
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     name = crs.name if crs is not None else ""
     if crs is not None and crs.is_geographic:
         if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
             zone = int(minx // 1_000_000) if minx >= 1_000_000 else 0
             cm = _zone_cm(zone) if zone else None
-            hint = (f"东坐标带有带号 {zone}，应为 {_epsg_for(cm, True)}" if cm else
-                    "应为高斯-克吕格投影（如 EPSG:4534–4554 中中央经线与该县相符的一个）")
-            hint_en = (f"the eastings carry zone number {zone}: use {_epsg_for(cm, True)}" if cm else
-                       "use the Gauss-Krüger CRS of the right central meridian (EPSG:4534–4554)")
-            raise _fail(source, f"坐标是以米为单位的投影坐标（如 {minx:,.0f}, {miny:,.0f}），.prj 却是经纬度坐标系 {name}；{hint}",
-                        f"the coordinates are metres ({minx:,.0f}, {miny:,.0f}) but the .prj is geographic "
-                        f"(degrees, {name}): {hint_en}")
+            hint = (Message("ingest.crs.hint_zone", zone=zone, epsg=_epsg_for(cm, True)) if cm else
+                    Message("ingest.crs.hint_gauss_kruger"))
+            raise _fail(source, "ingest.crs.metres_as_degrees", x=minx, y=miny, name=name, hint=hint)
         return
     gk = gauss_kruger(crs)
     if gk is None:
@@ -120,22 +119,14 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
     cm_txt = f"{gk.cm:g}°E"
     if x_zone and gk.zone == 0:
         cm = _zone_cm(x_zone)
-        fits = f"，应为带号 {x_zone} 的坐标系 {_epsg_for(cm, True)}" if cm else ""
-        fits_en = f": use the zone-{x_zone} CRS {_epsg_for(cm, True)}" if cm else ""
-        raise _fail(source, f"东坐标带有带号 {x_zone}（如 {minx:,.0f}），.prj 却是不带带号的中央经线 {cm_txt} 坐标系（{name}）{fits}",
-                    f"eastings carry zone number {x_zone} ({minx:,.0f}) but the .prj is CM {cm_txt} "
-                    f"without a zone number ({name}){fits_en}")
+        fits = Message("ingest.crs.fits_zone", zone=x_zone, epsg=_epsg_for(cm, True)) if cm else ""
+        raise _fail(source, "ingest.crs.zone_unexpected", zone=x_zone, x=minx, cm=cm_txt, name=name, fits=fits)
     if gk.zone and not x_zone and maxx < 1_000_000:
-        raise _fail(source, f"东坐标不带带号（如 {minx:,.0f}），.prj 却是带号 {gk.zone} 的坐标系（{name}，东坐标应为 "
-                    f"{gk.zone}xxxxxx）；应为不带带号的 {_epsg_for(gk.cm, False)}",
-                    f"eastings carry no zone number ({minx:,.0f}) but the .prj is zone {gk.zone} ({name}, eastings "
-                    f"{gk.zone} xxx xxx): use {_epsg_for(gk.cm, False)}")
+        raise _fail(source, "ingest.crs.zone_missing", x=minx, zone=gk.zone, name=name, epsg=_epsg_for(gk.cm, False))
     if gk.zone and x_zone and (x_zone != gk.zone or x_zone_max != gk.zone):
         cm = _zone_cm(x_zone)
-        fits = f"，应为 {_epsg_for(cm, True)}" if cm else ""
-        raise _fail(source, f"东坐标的带号是 {x_zone}，.prj 却是第 {gk.zone} 带（{name}）{fits}",
-                    f"eastings carry zone number {x_zone} but the .prj is zone {gk.zone} ({name})"
-                    + (f": use {_epsg_for(cm, True)}" if cm else ""))
+        fits = Message("ingest.crs.fits", epsg=_epsg_for(cm, True)) if cm else ""
+        raise _fail(source, "ingest.crs.zone_mismatch", zone=x_zone, prj_zone=gk.zone, name=name, fits=fits)
 
 
 def _inside(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
@@ -167,15 +158,14 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
     bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lon) > 180) | (np.abs(lat) > 90)
     name = crs.name if crs is not None else "WGS-84"
     if bad.all():
-        raise _fail(source, f"按 .prj（{name}）换算后坐标不存在（超出经纬度范围）：.prj 与坐标不符",
-                    f"after converting from {name} the coordinates are impossible: the .prj does not match them")
+        raise _fail(source, "ingest.crs.impossible", name=name)
     gk = gauss_kruger(crs)
     if reference is not None:
         box = (reference[0] - MARGIN_DEG, reference[1] - MARGIN_DEG, reference[2] + MARGIN_DEG, reference[3] + MARGIN_DEG)
-        where = f"已导入的{_LEVEL_ZH.get(reference_name, reference_name)}"
-        where_en = f"the {reference_name} areas already stored"
+        level = Message(f"ingest.crs.level.{reference_name}") if reference_name in LEVELS else reference_name
+        where: Message = Message("ingest.crs.where_stored", level=level)
     elif gk is not None:
-        box, where, where_en = CHINA, "中国境内", "China"
+        box, where = CHINA, Message("ingest.crs.where_china")
     else:
         return
     if _inside(lon[~bad], lat[~bad], box).any():
@@ -187,16 +177,9 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
         fit = _fitting_cm(points_xy, gk, box)
         if fit is not None and fit != gk.cm:
             epsg = _epsg_for(fit, gk.zone != 0)
-            raise _fail(source, f"坐标按中央经线 {fit:g}°E 才落在{where}，.prj 却是中央经线 {gk.cm:g}°E（{name}）；"
-                        f"应为 {epsg}", f"the coordinates fit central meridian {fit:g}°E but the .prj is CM "
-                        f"{gk.cm:g}°E ({name}): use {epsg}")
-    raise _fail(source, f"按 .prj（{name}）换算后边界位于 {c_lon:.2f}°E {c_lat:.2f}°N，距{where}约 {km:,.0f} 公里："
-                f".prj 可能不属于这个文件（或 --coords 选错）", f"after converting from {name} the boundaries lie at "
-                f"{c_lon:.2f}E {c_lat:.2f}N, about {km:,.0f} km from {where_en}: the .prj probably does not belong "
-                "to this file (or --coords is wrong)")
-
-
-_LEVEL_ZH = {"county": "县级边界", "township": "乡镇边界", "village": "村边界", "grid": "网格边界"}
+            raise _fail(source, "ingest.crs.wrong_meridian", fit=f"{fit:g}", where=where, cm=f"{gk.cm:g}", name=name,
+                        epsg=epsg)
+    raise _fail(source, "ingest.crs.far", name=name, lon=c_lon, lat=c_lat, where=where, km=km)
 
 
 def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

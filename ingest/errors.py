@@ -5,14 +5,24 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n import WordedError, t, worded
 
-class ImportFailed(Exception):
-    """The whole file cannot be imported (missing, unreadable, no header …): nothing was written."""
+
+class ImportFailed(WordedError):
+    """The whole file cannot be imported (missing, unreadable, no header …): nothing was written.
+
+    Raised with a catalog key (``ImportFailed(key="ingest.error.no_file", at=f"{name}: ")``):
+    ``str(e)`` is the command line's sentence, ``e.text(lang)`` the page's (i18n/message.py).
+    """
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One rejected row: ``FILE row N column C: message``."""
+    """One rejected row: ``FILE row N column C: message``.
+
+    ``message`` is an :class:`i18n.Message` (a ``str``: the command line's ``中文 / English``
+    sentence) whose :meth:`~i18n.Message.text` gives a page its own language.
+    """
 
     source: str
     row: int
@@ -21,7 +31,23 @@ class RowError:
     message: str
 
     def line(self) -> str:
+        """The command line's line: ``FILE row N column C: message`` (CONTRACT §2).
+
+        Returns
+        -------
+        str
+        """
         return f"{self.source} row {self.row} column {self.column}: {self.message}"
+
+    def text(self, lang: str = "zh") -> str:
+        """The same line for a page, in ``lang``.
+
+        Returns
+        -------
+        str
+        """
+        return t("ingest.row_line", lang, source=self.source, row=self.row, column=self.column,
+                 message=worded(self.message, lang))
 
 
 def write_errors_csv(errors: list[RowError], path: str | Path) -> None:

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from i18n import Message, message_of
+
 from .errors import ImportFailed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ CPU_SECONDS = 300
 #: How long the child may sit at its memory limit before it is stopped (it did not die by itself).
 STUCK_SECONDS = 3
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], None]        # (fraction done, catalog key of the step: ingest.step.*)
 
 
 @dataclass
@@ -104,19 +106,15 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
             with open(out, "rb") as f:
                 result = pickle.load(f)
             if "error" in result:
-                raise ImportFailed(result["error"])
+                raise ImportFailed(result["error"])          # the child's Message, pickled whole
             return result["read"]
         if proc.returncode == -signal.SIGXCPU or (proc.returncode == -signal.SIGKILL and not stuck):
-            raise ImportFailed(f"{name}: 读取超过 {sec} 秒仍未完成，已停止；请拆分文件后再导入 / reading took longer "
-                               f"than {sec} s and was stopped: split the file")
+            raise ImportFailed(key="ingest.error.read_time", at=f"{name}: ", seconds=sec)
         tail = (err or b"").decode("utf-8", "replace").lower()
         if "memoryerror" in tail or "memory allocation" in tail or "out of memory" in tail \
                 or "cannot allocate" in tail or proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV):
-            raise ImportFailed(f"{name}: 读取这个文件需要超过 {mb} MB 内存（或读取程序崩溃），已停止，未写入任何数据；"
-                               f"请检查文件或拆分后再导入 / reading the file needed more than {mb} MB of memory "
-                               "(or crashed the reader) and was stopped; nothing was written")
-        raise ImportFailed(f"{name}: 读取文件时出错（代码 {proc.returncode}），未写入任何数据 / the reader failed "
-                           f"(exit {proc.returncode}); nothing was written")
+            raise ImportFailed(key="ingest.error.read_memory_or_crash", at=f"{name}: ", mb=mb)
+        raise ImportFailed(key="ingest.error.reader_failed", at=f"{name}: ", code=proc.returncode)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -181,7 +179,7 @@ def _child(job_path: str) -> int:
 
     kind, path = job["kind"], Path(job["path"])
     try:
-        progress(0.05, "读取文件")
+        progress(0.05, "ingest.step.read")
         if kind == "boundaries":
             from .boundaries import read_vector
 
@@ -195,16 +193,16 @@ def _child(job_path: str) -> int:
             table = read_table(path, SPECS[kind], job["sheet"])
             sheets = [n for n, _ in excel_sheets(path)] if table.sheet else []
             read = Read(kind=kind, table=table, sheets=sheets, encoding=table.encoding)
-        progress(0.25, "读取完成")
+        progress(0.25, "ingest.step.read_done")
         result: dict[str, Any] = {"read": read}
     except ImportFailed as e:
-        result = {"error": str(e)}
+        result = {"error": message_of(e)}
     except MemoryError:
-        result = {"error": f"{path.name}: 读取这个文件需要超过 {job['memory_mb']} MB 内存，已停止，未写入任何数据 / "
-                           f"reading the file needed more than {job['memory_mb']} MB of memory; nothing was written"}
+        result = {"error": Message("ingest.error.read_memory", at=f"{path.name}: ", mb=job["memory_mb"])}
     except Exception as e:  # any other reader failure: one sentence, never a traceback
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        result = {"error": f"{path.name}: 无法读取文件（{type(e).__name__}: {first[:200]}）/ cannot read the file"}
+        result = {"error": Message("ingest.error.unreadable", at=f"{path.name}: ",
+                                   error=f"{type(e).__name__}: {first[:200]}")}
     tmp = job["result"] + ".part"
     with open(tmp, "wb") as f:
         pickle.dump(result, f)

@@ -35,8 +35,8 @@ MAX_FIELD_CHARS = 128 << 10         # one CSV field (Python's csv default; a not
 _CHUNK = 1 << 20
 
 
-def _refuse(source: str, zh: str, en: str) -> ImportFailed:
-    return ImportFailed(f"{source}: {zh} / {en}")
+def _refuse(source: str, key: str, **params: object) -> ImportFailed:
+    return ImportFailed(key=key, at=f"{source}: ", **params)
 
 
 def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACKED_BYTES) -> int:
@@ -62,12 +62,11 @@ def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACK
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        raise _refuse(source, "不是有效的 Excel (.xlsx) 或 zip 文件（可能已损坏）", "not a readable Excel (.xlsx) or zip file") from e
+        raise _refuse(source, "ingest.error.not_zip") from e
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise _refuse(source, f"压缩包中文件过多（{len(infos)} 个，最多 {MAX_ZIP_MEMBERS}）",
-                          f"too many members ({len(infos)})")
+            raise _refuse(source, "ingest.error.zip_members", n=len(infos), most=MAX_ZIP_MEMBERS)
         packed = max(1, sum(i.compress_size for i in infos))
         total = 0
         for info in infos:
@@ -83,18 +82,16 @@ def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACK
                             break
                         total += len(block)
                         if total > max_bytes:
-                            raise _refuse(source, f"解压后超过 {max_bytes >> 20} MB，拒绝处理（可能是压缩炸弹）；"
-                                          "请拆分文件", f"it inflates beyond {max_bytes >> 20} MB (a zip bomb?)")
+                            raise _refuse(source, "ingest.error.zip_inflates", mb=max_bytes >> 20)
                         if total > RATIO_FREE_BYTES and total / packed > MAX_ZIP_RATIO:
-                            raise _refuse(source, f"压缩比异常（超过 {MAX_ZIP_RATIO} 倍），拒绝处理（可能是压缩炸弹）",
-                                          f"it inflates more than {MAX_ZIP_RATIO} times its size (a zip bomb?)")
+                            raise _refuse(source, "ingest.error.zip_ratio", ratio=MAX_ZIP_RATIO)
             except ImportFailed:
                 raise
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
                 # zlib.error is a subclass of Exception only: caught below
-                raise _refuse(source, f"压缩包中的 {info.filename} 已损坏", f"member {info.filename} is damaged") from e
+                raise _refuse(source, "ingest.error.zip_member", name=info.filename) from e
             except Exception as e:  # zlib.error and the like: a damaged stream
-                raise _refuse(source, f"压缩包中的 {info.filename} 已损坏", f"member {info.filename} is damaged") from e
+                raise _refuse(source, "ingest.error.zip_member", name=info.filename) from e
         return total
 
 
@@ -195,13 +192,9 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
     grid = max_row * max_col
     last = f"{column_letters(max_col)}{max_row}" if grid else "A1"
     if cells > MAX_CELLS:
-        raise _refuse(source, f"工作表「{sheet}」有 {cells:,} 个单元格，超过上限 {MAX_CELLS:,}；请拆分成几个文件",
-                      f"sheet {sheet!r} has {cells:,} cells, more than {MAX_CELLS:,}: split the file")
+        raise _refuse(source, "ingest.error.sheet_cells", sheet=sheet, cells=cells, most=MAX_CELLS)
     if grid > MAX_CELLS or (grid > SPARSE_FREE_CELLS and grid > SPARSE_FACTOR * max(cells, 1)):
-        raise _refuse(source, f"工作表「{sheet}」只有 {cells:,} 个单元格，使用范围却延伸到 {last}；"
-                      f"请删除远处多余的单元格（或把数据复制到新工作表）后再导入",
-                      f"sheet {sheet!r} holds {cells:,} cells but its used range reaches {last}: delete the "
-                      "stray cells (or copy the data to a new sheet)")
+        raise _refuse(source, "ingest.error.sheet_range", sheet=sheet, cells=cells, last=last)
     return cells
 
 
@@ -222,6 +215,5 @@ def bounded_lines(f: IO[str], source: str, max_chars: int = MAX_LINE_CHARS) -> I
             return
         n += 1
         if len(line) > max_chars:
-            raise _refuse(source, f"第 {n} 行超过 {max_chars:,} 个字符，不是正常的表格行；请检查文件",
-                          f"line {n} is longer than {max_chars:,} characters")
+            raise _refuse(source, "ingest.error.long_line", n=n, chars=max_chars)
         yield line

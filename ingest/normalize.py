@@ -23,6 +23,8 @@ import sys
 import unicodedata
 from typing import Any
 
+from i18n import Message
+
 
 def _format_characters() -> dict[int, None]:
     """A ``str.translate`` table deleting every Cf character (planes 0, 1 and 14 hold them all)."""
@@ -94,7 +96,7 @@ def control_characters(s: str) -> list[str]:
     return [f"U+{ord(c):04X}" for c in s if unicodedata.category(c) == "Cc"]
 
 
-def check_key(s: str, what: str = "编码") -> str:
+def check_key(s: str, what: str | None = None) -> str:
     """Refuse a key (code, id) that holds control characters.
 
     Raises
@@ -109,12 +111,12 @@ def check_key(s: str, what: str = "编码") -> str:
     """
     bad = control_characters(s)
     if bad:
-        raise ValueError(f"{what}中含有控制字符 {'、'.join(dict.fromkeys(bad))}，请删除后再导入"
-                         f" / the {'code' if what == '编码' else what} contains control characters {', '.join(dict.fromkeys(bad))}")
+        raise ValueError(Message("ingest.error.key_controls", what=what or Message("ingest.what.code"),
+                                 chars="、".join(dict.fromkeys(bad))))
     return s
 
 
-def normalize_code(v: Any, what: str = "编码") -> str:
+def normalize_code(v: Any, what: str | None = None) -> str:
     """A typed code (户编号, 工号, 网格编码 …): :func:`normalize_value`, then :func:`check_key`.
 
     Raises

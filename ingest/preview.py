@@ -17,6 +17,8 @@ from typing import Any, Callable, Iterator
 import duckdb
 import pandas as pd
 
+from i18n import Message, worded
+
 from .boundaries import VECTOR_SUFFIXES, BoundaryResult, import_boundaries, read_vector
 from .errors import ImportFailed, RowError, write_errors_csv
 from .isolated import Read
@@ -29,7 +31,7 @@ MAX_UPLOAD_MB = 200                      # keep equal to server.maxUploadSize in
 PREVIEW_ROWS = 10
 ALL_KINDS = ("boundaries",) + KINDS
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], None]        # (fraction done, catalog key of the step: ingest.step.*)
 
 
 class UploadRefused(ImportFailed):
@@ -62,13 +64,13 @@ def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB)
     fname = safe_name(name)
     suffix = Path(fname).suffix.lower()
     if not data:
-        raise UploadRefused(f"{fname}: 文件是空的 / the file is empty")
+        raise UploadRefused(key="ingest.error.empty_file", at=f"{fname}: ")
     if len(data) > max_mb * 1024 * 1024:
-        raise UploadRefused(f"{fname}: 文件超过 {max_mb} MB，请拆分后再导入 / the file is larger than {max_mb} MB")
+        raise UploadRefused(key="ingest.error.upload_size", at=f"{fname}: ", mb=max_mb)
     if suffix.lstrip(".") not in accepted_suffixes(kind):
         allowed = "、".join("." + s for s in accepted_suffixes(kind))
-        raise UploadRefused(f"{fname}: 不支持的文件类型 {suffix or '（无扩展名）'}（可用：{allowed}）"
-                            " / unsupported file type")
+        raise UploadRefused(key="ingest.error.upload_type", at=f"{fname}: ",
+                            suffix=suffix or Message("ingest.what.no_suffix"), allowed=allowed)
     folder = Path(tempfile.mkdtemp(prefix="lianxin-upload-"))
     try:
         os.chmod(folder, 0o700)
@@ -204,7 +206,7 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
         When the file cannot be read or the user may not import it.
     """
     if kind not in ALL_KINDS:
-        raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")
+        raise ImportFailed(key="ingest.error.kind", kind=kind)
     name = getattr(actor, "name", None) or str(actor)
     check_may_import(getattr(actor, "role", None), name, kind)
     scope = getattr(actor, "scope", None)
@@ -216,7 +218,7 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
 
     if kind == "boundaries":
         if level not in LEVELS:
-            raise ImportFailed(f"未知层级 {level} / unknown level")
+            raise ImportFailed(key="ingest.error.level", level=level)
         frame = None
         if read is not None:
             frame = read.frame
@@ -243,9 +245,14 @@ def counts(res: ImportResult | BoundaryResult) -> dict[str, int]:
     return out
 
 
-def errors_frame(errors: list[RowError]) -> pd.DataFrame:
-    """The rejected rows as a table (row, column, value, message)."""
-    return pd.DataFrame([(e.row, e.column, e.value, e.message) for e in errors],
+def errors_frame(errors: list[RowError], lang: str = "zh") -> pd.DataFrame:
+    """The rejected rows as a table (row, column, value, message), each message in ``lang``.
+
+    Returns
+    -------
+    DataFrame
+    """
+    return pd.DataFrame([(e.row, e.column, e.value, worded(e.message, lang)) for e in errors],
                         columns=["row", "column", "value", "message"])
 
 

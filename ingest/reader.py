@@ -81,7 +81,7 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
             return data.decode(codec), label if codec == "utf-8" else "gb18030"
         except UnicodeDecodeError:
             continue
-    raise ImportFailed(f"{source}: 无法识别文件编码（应为 UTF-8 或 GBK）/ cannot decode the file (UTF-8 or GBK expected)")
+    raise ImportFailed(key="ingest.error.undecodable", at=f"{source}: ")
 
 
 def _decodes(path: Path, codec: str, skip: int) -> bool:
@@ -113,7 +113,7 @@ def csv_encoding(path: Path) -> tuple[str, str, int]:
     for codec, label in (("utf-8", "utf-8-sig" if skip else "utf-8"), ("gb18030", "gb18030")):
         if _decodes(path, codec, skip):
             return codec, label, skip
-    raise ImportFailed(f"{path.name}: 无法识别文件编码（应为 UTF-8 或 GBK）/ cannot decode the file (UTF-8 or GBK expected)")
+    raise ImportFailed(key="ingest.error.undecodable", at=f"{path.name}: ")
 
 
 def _csv_rows(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
@@ -136,14 +136,13 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
                 prev = reader.line_num
                 cells += len(rec)
                 if cells > MAX_CELLS:
-                    raise ImportFailed(f"{path.name}: 超过 {MAX_CELLS:,} 个单元格，请拆分成几个文件"
-                                       f" / more than {MAX_CELLS:,} cells: split the file")
+                    raise ImportFailed(key="ingest.error.too_many_cells", at=f"{path.name}: ", cells=MAX_CELLS)
                 if any(len(x) > MAX_FIELD_CHARS for x in rec):
                     raise csv.Error("field larger than field limit")
                 out.append((start, rec))
         except csv.Error as e:
-            raise ImportFailed(f"{path.name} row {prev + 1}: 无法读取（{e}）；单元格最长 {MAX_FIELD_CHARS:,} 个字符，"
-                               f"引号要成对 / cannot read the CSV record ({e})") from e
+            raise ImportFailed(key="ingest.error.csv_record", at=f"{path.name} row {prev + 1}: ", error=e,
+                               chars=MAX_FIELD_CHARS) from e
     return out, enc
 
 
@@ -175,7 +174,7 @@ def excel_sheets(path: Path) -> list[tuple[str, bool]]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for broken files
-        raise ImportFailed(f"{path.name}: 无法读取 Excel 文件（{type(e).__name__}）/ not a readable Excel file") from e
+        raise ImportFailed(key="ingest.error.excel", at=f"{path.name}: ", error=type(e).__name__) from e
     try:
         return [(m.name, _visible(m)) for m in wb.sheets_metadata
                 if "work" in str(m.typ).lower()]
@@ -191,7 +190,7 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
     names = [n for n, _ in sheets]
     if sheet is not None:
         if sheet not in names:
-            raise ImportFailed(f"{path.name}: 没有名为「{sheet}」的工作表（有：{'、'.join(names)}）/ no sheet {sheet!r}")
+            raise ImportFailed(key="ingest.error.no_sheet", at=f"{path.name}: ", sheet=sheet, sheets="、".join(names))
         candidates = [sheet]
     else:   # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
         candidates = [n for n, v in sheets if v] + [n for n, v in sheets if not v]
@@ -199,7 +198,7 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:
-        raise ImportFailed(f"{path.name}: 无法读取 Excel 文件（{type(e).__name__}）/ not a readable Excel file") from e
+        raise ImportFailed(key="ingest.error.excel", at=f"{path.name}: ", error=type(e).__name__) from e
     first = None
     try:
         for name in candidates:
@@ -210,8 +209,8 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
                 top = sh.start[0] if sh.start else 0
                 data = sh.to_python(skip_empty_area=True)
             except Exception as e:
-                raise ImportFailed(f"{path.name}: 无法读取工作表「{name}」（{type(e).__name__}）"
-                                   " / cannot read the sheet") from e
+                raise ImportFailed(key="ingest.error.sheet", at=f"{path.name}: ", sheet=name,
+                                   error=type(e).__name__) from e
             rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
             if first is None:
                 first = (rows, name)
@@ -298,13 +297,12 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     """
     p = Path(path)
     if not p.exists():
-        raise ImportFailed(f"{p}: 文件不存在 / file not found")
+        raise ImportFailed(key="ingest.error.no_file", at=f"{p}: ")
     if not p.is_file():
-        raise ImportFailed(f"{p}: 不是文件 / not a file")
+        raise ImportFailed(key="ingest.error.not_a_file", at=f"{p}: ")
     suffix = p.suffix.lower()
     if suffix not in TABULAR_SUFFIXES:
-        raise ImportFailed(f"{p.name}: 不支持的文件类型 {suffix}（请用 .csv 或 .xlsx；.xls/.ods 请在 Excel 中另存为 .xlsx）"
-                           " / unsupported file type (save .xls/.ods as .xlsx)")
+        raise ImportFailed(key="ingest.error.table_type", at=f"{p.name}: ", suffix=suffix)
     sheet_name = ""
     try:
         if suffix in (".csv", ".txt"):
@@ -313,12 +311,11 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
             rows, sheet_name = _excel_rows(p, sheet, spec)
             enc = "xlsx"
     except OSError as e:
-        raise ImportFailed(f"{p}: 无法读取文件（{e.strerror}）/ cannot read the file") from e
+        raise ImportFailed(key="ingest.error.unreadable", at=f"{p}: ", error=e.strerror) from e
     found = _find_header(rows, spec)
     if found is None:
         want = "、".join(c.label for c in spec.columns if c.required)
-        raise ImportFailed(f"{p.name}: 前 {HEADER_SEARCH_ROWS} 行中找不到表头（至少需要两个已知列名，如 {want}）"
-                           f" / no header row with two known column names in the first {HEADER_SEARCH_ROWS} rows")
+        raise ImportFailed(key="ingest.error.no_header", at=f"{p.name}: ", rows=HEADER_SEARCH_ROWS, want=want)
     first, last, names = found
     mapping = match_header(names, spec)
     header_row = rows[last][0]

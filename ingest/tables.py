@@ -12,6 +12,7 @@ import pandas as pd
 
 from gis import areas as A
 from gis.datum import to_wgs84
+from i18n import Message
 from store import db
 
 from . import values as V
@@ -21,7 +22,7 @@ from .spec import GRID_SEPARATORS, KINDS, SPECS
 from .validate import Bounds, Checked, Known, check
 from vocabulary.roles import BOUNDARY_ROLES, IMPORT_ROLES  # noqa: F401  (re-exported)
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], None]        # (fraction done, catalog key of the step: ingest.step.*)
 Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
 
 
@@ -208,7 +209,7 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
     ImportFailed when the file cannot be read at all.
     """
     if kind not in KINDS:
-        raise ImportFailed(f"未知的导入类型 {kind} / unknown import kind")
+        raise ImportFailed(key="ingest.error.kind", kind=kind)
 
     def step(f: float, msg: str) -> None:
         if progress:
@@ -218,17 +219,17 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         from analytics.grids import today as today_in_shanghai
 
         today = today_in_shanghai()
-    step(0.05, "读取文件")
+    step(0.05, "ingest.step.read")
     if table is None:
         table = read_table(path, SPECS[kind], sheet)
-    step(0.3, "校验数据")
+    step(0.3, "ingest.step.check")
     checked: Checked = check(table, kind, _known(con, table, kind), bounds(con, today))
     res = ImportResult(kind=kind, source=table.source, rows=checked.rows, errors=checked.errors,
                        rejected=checked.rejected_rows, skipped=checked.duplicates, table=table)
     recs = checked.records
     if not recs or (strict and checked.errors):
         return res
-    step(0.5, "坐标转换和网格分配")
+    step(0.5, "ingest.step.locate")
     if kind == "households":
         frame = _frame_households(con, recs, coords)
         res.unassigned_codes = frame.loc[frame["grid_code"].isna(), "code"].tolist()
@@ -252,7 +253,7 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
             if frame.empty or strict:
                 return res
 
-    step(0.7, "写入数据库")
+    step(0.7, "ingest.step.write")
     name = f"incoming_{kind}"
     con.register(name, frame)
     try:
@@ -281,7 +282,7 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         pass
     finally:
         con.unregister(name)
-    step(1.0, "完成")
+    step(1.0, "ingest.step.done")
     return res
 
 
@@ -300,10 +301,9 @@ def check_may_import(role: str | None, name: str, kind: str) -> None:
     if role is None or role in BOUNDARY_ROLES:
         return
     if kind == "boundaries":
-        raise ImportFailed(f"只有县级管理员可以导入边界，用户 {name}（{role}）不能 / only an administrator may import "
-                           f"boundaries; {name} is {role}")
+        raise ImportFailed(key="ingest.error.boundaries_role", name=name, role=role)
     if role not in IMPORT_ROLES:
-        raise ImportFailed(f"用户 {name}（{role}）没有导入数据的权限 / {name} ({role}) may not import data")
+        raise ImportFailed(key="ingest.error.import_role", name=name, role=role)
 
 
 def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, recs: list[dict[str, Any]],
@@ -347,7 +347,7 @@ def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFram
     for i in np.flatnonzero(drop):
         shown = "、".join(str(a) for a in where[i] if a is not None and a not in inside) or "无 none"
         errors.append(RowError(table.source, int(recs[i]["_row"]), label, shown,
-                               f"不在用户 {actor} 的负责范围内（{shown}），不能导入 / outside {actor}'s areas"))
+                               Message("ingest.error.outside", actor=actor, areas=shown)))
     return drop, errors
 
 

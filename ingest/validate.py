@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from i18n import Message, message_of
+
 from . import values as V
 from .errors import RowError
 from .reader import Table
@@ -55,7 +57,7 @@ def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any
         def f(v: Any) -> str:
             s = v
             if s not in pool:
-                raise ValueError(f"{what} {s} 不存在，请先导入 / unknown {what}, import it first")
+                raise ValueError(Message("ingest.error.unknown_code", what=Message(f"ingest.what.{what}"), code=s))
             return s
         return f
 
@@ -63,40 +65,43 @@ def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any
         codes = V.split_list(v, GRID_SEPARATORS)
         unknown = [c for c in codes if c not in known.grids]
         if unknown:
-            raise ValueError(f"网格 {'、'.join(unknown)} 不存在，请先导入网格边界 / unknown grid")
+            raise ValueError(Message("ingest.error.unknown_grids", codes="、".join(unknown)))
         return codes
 
     def date(label: str) -> Callable[[Any], Any]:
-        return lambda v: V.check_date(V.parse_date(v), bounds.earliest, bounds.today, label)
+        return lambda v: V.check_date(V.parse_date(v), bounds.earliest, bounds.today, Message(f"ingest.what.{label}"))
+
+    def choice(vocabulary: dict[str, str], what: str) -> Callable[[Any], str]:
+        return lambda v: V.parse_choice(v, vocabulary, Message(f"ingest.what.{what}"))
 
     common = {"tags": lambda v: V.split_list(v, TAG_SEPARATORS)}
     table: dict[str, dict[str, Callable[[Any], Any]]] = {
         "households": {
             "phone": V.parse_phone, "members": lambda v: V.parse_int(v, 1, bounds.members_max),
             "lon": V.parse_lon, "lat": V.parse_lat,
-            "grid_code": exists(known.grids, "网格"),
-            "status": lambda v: V.parse_choice(v, HOUSEHOLD_STATUS, "户状态"),
+            "grid_code": exists(known.grids, "grid"),
+            "status": choice(HOUSEHOLD_STATUS, "household_status"),
             **common,
         },
         "staff": {
-            "role": lambda v: V.parse_choice(v, STAFF_ROLE, "职务"),
+            "role": choice(STAFF_ROLE, "role"),
             "grid_code": grids, "phone": V.parse_phone,
         },
         "visits": {
-            "household_code": exists(known.households, "户编号"),
-            "staff_id": exists(known.staff, "工号"),
-            "visited_on": date("走访日期"),
-            "kind": lambda v: V.parse_choice(v, VISIT_KIND, "走访方式"),
+            "household_code": exists(known.households, "household_code"),
+            "staff_id": exists(known.staff, "staff_id"),
+            "visited_on": date("visited_on"),
+            "kind": choice(VISIT_KIND, "kind"),
         },
         "petitions": {
-            "received_on": date("受理日期"), "replied_on": date("答复日期"), "closed_on": date("办结日期"),
-            "household_code": exists(known.households, "户编号"),
+            "received_on": date("received_on"), "replied_on": date("replied_on"), "closed_on": date("closed_on"),
+            "household_code": exists(known.households, "household_code"),
             "lon": V.parse_lon, "lat": V.parse_lat,
-            "village_code": exists(known.villages, "村编码"),
+            "village_code": exists(known.villages, "village_code"),
             "people": lambda v: V.parse_int(v, 1, bounds.people_max),
-            "status": lambda v: V.parse_choice(v, PETITION_STATUS, "状态"),
-            "satisfaction": lambda v: V.parse_choice(v, SATISFACTION, "满意度"),
-            "level_reached": lambda v: V.parse_choice(v, LEVEL_REACHED, "到达层级"),
+            "status": choice(PETITION_STATUS, "status"),
+            "satisfaction": choice(SATISFACTION, "satisfaction"),
+            "level_reached": choice(LEVEL_REACHED, "level_reached"),
             "escalated_on": V.parse_date,
         },
     }
@@ -118,18 +123,18 @@ def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[st
         has_lon, has_lat = rec.get("lon") is not None, rec.get("lat") is not None
         if has_lon != has_lat:
             missing = "lat" if has_lon else "lon"
-            out.append((missing, "经度和纬度要同时填写 / give both longitude and latitude"))
+            out.append((missing, Message("ingest.error.lon_lat_pair")))
         elif kind == "households" and not has_lon and not rec.get("grid_code"):
-            out.append(("lon", "没有经纬度也没有网格编码，无法确定所属网格 / give lon/lat or a grid code"))
+            out.append(("lon", Message("ingest.error.no_location")))
     if kind == "petitions":
         rec_on = rec.get("received_on")
         for col in ("replied_on", "closed_on", "escalated_on"):
             d = rec.get(col)
             if d is not None and rec_on is not None and d < rec_on:
-                out.append((col, f"{d.isoformat()} 早于受理日期 {rec_on.isoformat()} / before the date received"))
+                out.append((col, Message("ingest.error.before_received", date=d.isoformat(),
+                                         received=rec_on.isoformat())))
         if rec.get("escalated_on") is not None and rec.get("level_reached") in (None, "county"):
-            out.append(("escalated_on", "有越级日期时，到达层级应为市、省或京 / an escalation date needs the level "
-                                        "reached: city, province or national"))
+            out.append(("escalated_on", Message("ingest.error.escalation_level")))
     return out
 
 
@@ -167,7 +172,7 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
         c = missing_required[0]
         for n, _ in table.rows:
             errors.append(RowError(table.source, n, c.label, "",
-                                   f"缺少必填列「{c.label}」/ the file has no {c.name} column"))
+                                   Message("ingest.error.no_column", label=c.label)))
         return Checked([], errors, len(table.rows))
 
     for n, cells in table.rows:
@@ -179,21 +184,21 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
             try:
                 value = V.cell(raw, vkind, table.label(name))
             except ValueError as e:
-                row_errors.append(RowError(table.source, n, table.label(name), V.text(raw), str(e)))
+                row_errors.append(RowError(table.source, n, table.label(name), V.text(raw), message_of(e)))
                 continue
             s = V.text(value)
             raw_values.append(s)
             if s == "":
                 if required:
                     row_errors.append(RowError(table.source, n, table.label(name), "",
-                                               f"{table.label(name)}为必填项，不能为空 / required value missing"))
+                                               Message("ingest.error.required", label=table.label(name))))
                 rec[name] = defaults.get(name)
                 continue
             parse = parsers.get(name)
             try:
                 rec[name] = parse(value) if parse else s
             except ValueError as e:
-                row_errors.append(RowError(table.source, n, table.label(name), s, str(e)))
+                row_errors.append(RowError(table.source, n, table.label(name), s, message_of(e)))
         for name, value in defaults.items():
             if rec.get(name) is None:
                 rec[name] = value if not isinstance(value, list) else []
@@ -211,7 +216,7 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
                 same = "、".join(table.label(k) for k in spec.key)
                 row_errors.append(RowError(
                     table.source, n, label, V.text(rec.get(spec.key[0])),
-                    f"与第 {first_row} 行重复（{same}相同），保留第一次出现的行 / repeats row {first_row}"))
+                    Message("ingest.error.repeats_row", first=first_row, same=same)))
             else:
                 seen[key] = (n, _comparable(rec))
         if row_errors:

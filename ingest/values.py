@@ -12,6 +12,8 @@ import math
 import re
 from typing import Any
 
+from i18n import Message
+
 from .normalize import check_key, clean_text, control_characters, normalize_value
 
 _DATE = re.compile(
@@ -46,13 +48,10 @@ def _number_as_code(v: float | int, label: str) -> str:
         When the number is not whole, or has 16 or more digits (Excel kept only 15).
     """
     if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or not v.is_integer()):
-        raise ValueError(f"{label} {v!r} 是小数，不能作为{label} / a {label} cannot be a decimal number")
+        raise ValueError(Message("ingest.error.code_decimal", label=label, value=repr(v)))
     n = int(v)
     if abs(n) >= 10 ** EXACT_DIGITS:
-        raise ValueError(
-            f"{label} {n} 有 {len(str(abs(n)))} 位，Excel 的数字单元格只保留 15 位有效数字，后几位可能已变；"
-            f"请把该列设置为「文本」格式后重新输入 / a {label} of 16 or more digits in a number cell cannot be "
-            "trusted (Excel keeps 15 significant digits): format the column as text and type it again")
+        raise ValueError(Message("ingest.error.code_digits", label=label, value=n, digits=len(str(abs(n)))))
     return str(n)
 
 
@@ -93,21 +92,18 @@ def cell(v: Any, kind: str, label: str = "") -> Any:
         s = clean_text(v)
         bad = [c for c in control_characters(s) if kind == "name" or c not in _TEXT_CONTROLS_ALLOWED]
         if bad:
-            raise ValueError(f"{label}中含有控制字符 {'、'.join(dict.fromkeys(bad))}，请删除 / "
-                             f"control characters {', '.join(dict.fromkeys(bad))} in the {label or kind}")
+            raise ValueError(Message("ingest.error.text_controls", label=label or kind,
+                                     chars="、".join(dict.fromkeys(bad))))
         return s
     s = normalize_value(v)
     if kind in ("code", "codes", "phone") and s:
         if _SCIENTIFIC.match(s):
-            raise ValueError(
-                f"{label}「{s}」是科学计数法显示的数字，不是{label}：请在 Excel 中把该列设置为「文本」格式、"
-                f"重新输入后再保存 / a number in scientific notation is not a {label or kind}: format the "
-                "column as text in Excel and type the values again")
+            raise ValueError(Message("ingest.error.scientific", label=label or kind, value=s))
         m = _INTEGRAL_TEXT.match(s)
         if m:                                   # 500155001.0 written out by a program from a number
             s = _number_as_code(int(m.group(1)), label or kind)
         if kind != "phone":
-            check_key(s, label or "编码")
+            check_key(s, label or None)
     return s
 
 
@@ -120,9 +116,9 @@ def excel_serial_date(n: float | int) -> dt.date:
         When the number is not a whole day between 1 (1899-12-31) and 2958465 (9999-12-31).
     """
     if isinstance(n, float) and (math.isnan(n) or math.isinf(n) or not n.is_integer()):
-        raise ValueError(f"{n!r} 不是日期 / not a date")
+        raise ValueError(Message("ingest.error.not_a_date", value=repr(n)))
     if not 1 <= n <= _EXCEL_LAST_SERIAL:
-        raise ValueError(f"{n:g} 不是 Excel 日期序号（1–{_EXCEL_LAST_SERIAL}）/ not an Excel date serial number")
+        raise ValueError(Message("ingest.error.excel_serial", value=f"{n:g}", last=_EXCEL_LAST_SERIAL))
     return _EXCEL_EPOCH + dt.timedelta(days=int(n))
 
 
@@ -141,20 +137,20 @@ def parse_date(v: Any) -> dt.date:
         try:
             return dt.date(y, mo, d)
         except ValueError:
-            raise ValueError(f"日期 {s} 不存在 / no such date") from None
+            raise ValueError(Message("ingest.error.no_such_date", value=s)) from None
     if re.fullmatch(r"\d{5}(?:\.0+)?", s):          # an Excel serial number that lost its format
         return excel_serial_date(int(float(s)))
-    raise ValueError(f"无法识别的日期 {s}（应为 2026-11-03、2026/11/3 或 2026年11月3日）/ unrecognised date")
+    raise ValueError(Message("ingest.error.date_format", value=s))
 
 
-def check_date(d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str = "日期") -> dt.date:
+def check_date(d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str | None = None) -> dt.date:
     """Refuse a date outside [earliest, latest] (the rule's lower bound, today) with a sentence."""
     if latest is not None and d > latest:
-        raise ValueError(f"{label} {d.isoformat()} 晚于今天（{latest.isoformat()}），请检查年份 / "
-                         f"{d.isoformat()} is after today ({latest.isoformat()})")
+        raise ValueError(Message("ingest.error.date_future", label=label or Message("ingest.what.date"),
+                                 date=d.isoformat(), today=latest.isoformat()))
     if earliest is not None and d < earliest:
-        raise ValueError(f"{label} {d.isoformat()} 早于 {earliest.isoformat()}（规则 earliest_record_year），请检查年份 / "
-                         f"{d.isoformat()} is before {earliest.isoformat()}, the earliest date accepted")
+        raise ValueError(Message("ingest.error.date_early", label=label or Message("ingest.what.date"),
+                                 date=d.isoformat(), earliest=earliest.isoformat()))
     return d
 
 
@@ -168,14 +164,14 @@ def parse_int(v: Any, minimum: int | None = None, maximum: int | None = None) ->
         try:
             f = float(s)
         except ValueError:
-            raise ValueError(f"{s} 不是整数 / not a whole number") from None
+            raise ValueError(Message("ingest.error.not_whole", value=s)) from None
     if not f.is_integer():
-        raise ValueError(f"{s} 不是整数 / not a whole number")
+        raise ValueError(Message("ingest.error.not_whole", value=s))
     if minimum is not None and f < minimum:
-        raise ValueError(f"{s} 应不小于 {minimum} / must be at least {minimum}")
+        raise ValueError(Message("ingest.error.at_least", value=s, minimum=minimum))
     if maximum is not None and f > maximum:
-        raise ValueError(f"{s} 超出合理范围（应在 {minimum if minimum is not None else ''}–{maximum} 之间）"
-                         f" / {s} is out of range (at most {maximum})")
+        raise ValueError(Message("ingest.error.at_most", value=s, minimum="" if minimum is None else minimum,
+                                 maximum=maximum))
     return int(f)
 
 
@@ -184,23 +180,23 @@ def parse_float(v: Any) -> float:
     try:
         f = float(s)
     except ValueError:
-        raise ValueError(f"{s} 不是数字 / not a number") from None
+        raise ValueError(Message("ingest.error.not_a_number", value=s)) from None
     if f != f or f in (float("inf"), float("-inf")):
-        raise ValueError(f"{s} 不是数字 / not a number")
+        raise ValueError(Message("ingest.error.not_a_number", value=s))
     return f
 
 
 def parse_lon(v: Any) -> float:
     f = parse_float(v)
     if not -180 <= f <= 180:
-        raise ValueError(f"经度 {text(v)} 超出范围（-180 到 180）/ longitude out of range")
+        raise ValueError(Message("ingest.error.lon_range", value=text(v)))
     return f
 
 
 def parse_lat(v: Any) -> float:
     f = parse_float(v)
     if not -90 <= f <= 90:
-        raise ValueError(f"纬度 {text(v)} 超出范围（-90 到 90）/ latitude out of range")
+        raise ValueError(Message("ingest.error.lat_range", value=text(v)))
     return f
 
 
@@ -214,16 +210,17 @@ def parse_phone(v: Any) -> str:
     digits = s.replace("-", "")
     if _MOBILE.match(digits):              # 138-1234-5678
         return digits
-    raise ValueError(f"电话 {text(v)} 既不是11位手机号也不是固定电话 / not a mobile or landline number")
+    raise ValueError(Message("ingest.error.phone", value=text(v)))
 
 
 def parse_choice(v: Any, vocabulary: dict[str, str], what: str) -> str:
+    """The vocabulary's value for a cell (its Chinese or English word), or ValueError naming ``what``."""
     s = normalize_value(v)
     key = s if s in vocabulary else s.lower()
     if key in vocabulary:
         return vocabulary[key]
     allowed = "、".join(k for k in vocabulary if not k.isascii())
-    raise ValueError(f"{what}「{s}」无法识别（可用：{allowed}）/ unknown value")
+    raise ValueError(Message("ingest.error.choice", what=what, value=s, allowed=allowed))
 
 
 def split_list(v: Any, separators: str) -> list[str]:

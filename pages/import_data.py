@@ -13,7 +13,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from i18n import fmt_int
+from i18n import fmt_int, worded
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
@@ -62,7 +62,8 @@ if upload.size > P.MAX_UPLOAD_MB * 1024 * 1024:
 
 
 def _error(e: Exception) -> None:
-    st.error(t("import_page.error", message=str(e).splitlines()[0] if str(e) else type(e).__name__))
+    said = worded(e, lang)
+    st.error(t("import_page.error", message=said.splitlines()[0] if said else type(e).__name__))
 
 
 def _metrics(counts: dict[str, int]) -> None:
@@ -74,8 +75,8 @@ def _metrics(counts: dict[str, int]) -> None:
 def _progress_bar():
     bar = st.progress(0.0, text=t("import_page.progress"))
 
-    def progress(f: float, msg: str) -> None:
-        bar.progress(min(max(float(f), 0.0), 1.0), text=msg)
+    def progress(f: float, step: str) -> None:          # step: a catalog key (ingest.step.*)
+        bar.progress(min(max(float(f), 0.0), 1.0), text=t(step))
     return bar, progress
 
 
@@ -128,7 +129,7 @@ try:
                 facts.append(t("import_page.encoding_used", encoding=pv.encoding))
         st.caption(" · ".join(facts))
         if read.encoding_note:
-            st.info(read.encoding_note)
+            st.info(worded(read.encoding_note, lang))
         left, right = st.columns([1, 3])
         with left:
             st.markdown(f"**{t('import_page.mapping')}**")
@@ -149,9 +150,9 @@ try:
                                sheet=sheet, strict=strict, dry_run=True, actor=u, progress=progress, read=read)
             bar.empty()
             st.session_state[f"{KEY}.dry"] = {
-                "signature": signature, "counts": P.counts(res), "errors": P.errors_frame(res.errors),
+                "signature": signature, "counts": P.counts(res), "errors": P.errors_frame(res.errors, lang),
                 "errors_csv": P.errors_csv_bytes(res.errors) if res.errors else b"",
-                "notes": res.notes() if isinstance(res, BoundaryResult) else [],
+                "notes": [worded(n, lang) for n in res.notes()] if isinstance(res, BoundaryResult) else [],
                 "unassigned": getattr(res, "unassigned_codes", []),
                 "writes": P.has_writes(res), "bad": bool(res.errors),
             }

@@ -150,7 +150,7 @@ with left:
                     res = petitions.change_issue_status(c, u, item_id, new_status, when, note=text or None,
                                                         today=today)
             except petitions.PetitionError as e:
-                st.error(str(e).split(" / ")[0] if lang == "zh" else str(e).split(" / ")[-1])
+                st.error(e.text(lang))
             else:
                 st.success(t("petitions_page.saved", id=res["id"], status=t(f"status.{res['status']}")))
                 st.rerun()
@@ -190,7 +190,7 @@ with right:
                                          lon=lon if how == "point" else None, lat=lat if how == "point" else None,
                                          village_code=vc or None)
             except petitions.PetitionError as e:
-                st.error(str(e).split(" / ")[0] if lang == "zh" else str(e).split(" / ")[-1])
+                st.error(e.text(lang))
             else:
                 if where:
                     st.success(t("petitions_page.attached", id=pid, area=where))

@@ -265,7 +265,7 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
                 res = G.reassign(con, u, grid, leader_id=leader, add_members=add, remove_members=remove,
                                  effective=effective)
             except G.GridError as e:
-                st.error(str(e))
+                st.error(e.text(C.lang()))
             else:
                 st.session_state[f"{KEY}.flash"] = t("resp_page.reassign_done", summary=res.sentence())
                 st.rerun()

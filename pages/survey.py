@@ -100,7 +100,7 @@ def _draw(month: dt.date) -> None:
     try:
         d = S.draw(C.con(), month, seed=int(seed) if seed is not None else None, actor=C.user())
     except S.SurveyError as e:
-        _flash("draw", "error", str(e))
+        _flash("draw", "error", e.text(C.lang()))
         return
     _flash("draw", "success", t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed))
 
@@ -146,7 +146,7 @@ def _save_answers(month: dt.date, town: str) -> None:
         households, answers = S.record_edits(C.con(), month, S.answer_table(C.con(), month, town, C.user()),
                                              state.get("edited_rows", {}), actor=C.user(), today=C.today())
     except S.SurveyError as e:
-        _flash("answers", "error", str(e))
+        _flash("answers", "error", e.text(C.lang()))
         return
     _flash("answers", "success", t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
 
@@ -195,11 +195,11 @@ def import_section(month: dt.date) -> None:
         with preview.private_copy(up.name, up.getvalue(), "survey") as path:
             res = S.import_sheet(C.con(), path, month, actor=C.user(), today=C.today(), source=up.name)
     except (ImportFailed, preview.UploadRefused, S.SurveyError) as e:
-        st.error(str(e))
+        st.error(e.text(C.lang()))
         return
     st.success(res.summary())
     if res.errors:
-        st.dataframe(pd.DataFrame({t("survey.col.problem"): [e.line() for e in res.errors]}), hide_index=True,
+        st.dataframe(pd.DataFrame({t("survey.col.problem"): [e.text(C.lang()) for e in res.errors]}), hide_index=True,
                      width="stretch", key=f"{KEY}.import_errors")
 
 
@@ -218,7 +218,7 @@ def _save_questions() -> None:
     try:
         S.save_questions(C.con(), pd.DataFrame(rows, columns=["id", "text", "active"]), actor=C.user())
     except S.SurveyError as e:
-        _flash("questions", "error", str(e))
+        _flash("questions", "error", e.text(C.lang()))
         return
     _flash("questions", "success", t("survey.questions_saved"))
 

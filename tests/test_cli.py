@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n import Message
 from tests.factories import G111, G211, PASSWORD, T1, new_db, on_postgres, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +43,12 @@ def test_import_success_exit_0_with_summary(tiny_db, tmp_path):
     p = run("import", "households", str(f), "--errors", str(tmp_path / "err.csv"), db=tiny_db)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "hh.csv: households imported 1, updated 0, skipped 0, rejected 1, unassigned 0"
-    assert "hh.csv row 3 column 网格编码: " in p.stderr
+    said = Message("ingest.error.unknown_code", what=Message("ingest.what.grid"), code="NOPE")   # 中文 / English
+    assert f"hh.csv row 3 column 网格编码: {said}\n" in p.stderr
     raw = (tmp_path / "err.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["row", "column", "value", "message"] and rows[1][:3] == ["3", "网格编码", "NOPE"]
+    assert rows[0] == ["row", "column", "value", "message"] and rows[1] == ["3", "网格编码", "NOPE", said]
 
 
 def test_rejected_rows_csv_carries_no_formula(tiny_db, tmp_path):
@@ -62,13 +64,13 @@ def test_rejected_rows_csv_carries_no_formula(tiny_db, tmp_path):
 def test_missing_file_is_one_line_exit_1(tiny_db, tmp_path):
     p = run("import", "households", str(tmp_path / "nope.csv"), db=tiny_db)
     assert p.returncode == 1
-    assert "文件不存在" in one_line(p.stderr)
+    assert one_line(p.stderr) == Message("ingest.error.no_file", at=f"{tmp_path / 'nope.csv'}: ")
 
 
 def test_missing_boundary_file_is_one_line_exit_1(tiny_db, tmp_path):
     p = run("import", "boundaries", str(tmp_path / "nope.shp"), "--level", "grid", db=tiny_db)
     assert p.returncode == 1
-    assert "文件不存在" in one_line(p.stderr)
+    assert one_line(p.stderr) == Message("ingest.error.no_file", at=f"{tmp_path / 'nope.shp'}: ")
 
 
 def test_all_rows_rejected_exit_1(tiny_db, tmp_path):
@@ -82,7 +84,7 @@ def test_all_rows_rejected_exit_1(tiny_db, tmp_path):
 def test_strict_with_bad_rows_exit_1_nothing_written(tiny_db, tmp_path):
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "人口数"], [["N1", "甲", G111, "2"], ["N2", "乙", G111, "abc"]])
     p = run("import", "households", str(f), "--strict", db=tiny_db)
-    assert p.returncode == 1 and "--strict" in p.stderr
+    assert p.returncode == 1 and p.stderr.endswith(f"{Message('cli.error.strict', rows=1)}\n")
     from store import db
 
     con = db.connect(tiny_db)
@@ -186,7 +188,7 @@ def test_as_user_filters_reports(tiny_db):
 def test_as_unknown_user_exit_1(tiny_db):
     p = run("--as", "nobody", *COVERAGE, db=tiny_db)
     assert p.returncode == 1
-    assert "nobody" in one_line(p.stderr)
+    assert one_line(p.stderr) == Message("cli.error.no_user", user="nobody")
 
 
 def test_import_as_user_is_audited_under_their_name(tiny_db, tmp_path):

@@ -190,12 +190,13 @@ def test_petition_import_carries_escalations(tiny, tmp_path):
                      ["P8", "2026-10-08", "H01", "省", "2026-10-01"],
                      ["P7", "2026-10-08", "H01", "京城", ""]])
     res = load(con, "petitions", f)
-    assert [e.line() for e in res.errors] == [
-        "p.csv row 3 column 越级日期: 有越级日期时，到达层级应为市、省或京 / an escalation date needs the level reached: "
-        "city, province or national",
-        "p.csv row 4 column 越级日期: 2026-10-01 早于受理日期 2026-10-08 / before the date received",
-        "p.csv row 5 column 到达层级: 到达层级「京城」无法识别（可用：县、区、县级、市、市级、省、省级、京、进京、国家、中央）/ unknown value",
-    ]
+    assert [(e.row, e.column, e.message.key) for e in res.errors] == [
+        (3, "越级日期", "ingest.error.escalation_level"), (4, "越级日期", "ingest.error.before_received"),
+        (5, "到达层级", "ingest.error.choice")]
+    assert res.errors[1].message.params == {"date": "2026-10-01", "received": "2026-10-08"}
+    assert res.errors[2].text("zh") == ("p.csv 第 5 行「到达层级」列：到达层级「京城」无法识别"
+                                        "（可用：县、区、县级、市、市级、省、省级、京、进京、国家、中央）")
+    assert res.errors[2].line().startswith("p.csv row 5 column 到达层级: 到达层级「京城」无法识别")
     assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == \
         ("city", D(2026, 11, 1))
     # a file without the columns keeps the stored escalation

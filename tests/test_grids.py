@@ -12,6 +12,7 @@ from analytics import grids as G
 from analytics import reports
 from auth import audit
 from auth.users import get_user
+from i18n import t
 from store import db
 from tests import factories as F
 
@@ -76,8 +77,10 @@ def test_directory_area_levels_and_scope(tiny_ro):
 
 def test_directory_unknown_area(tiny_ro):
     con, _ = tiny_ro
-    with pytest.raises(G.GridError, match="没有编码为 NOPE 的区域"):
+    with pytest.raises(G.GridError) as e:
         G.grid_directory(con, "NOPE")
+    assert (e.value.key, e.value.params) == ("grid.error.no_area", {"area": "NOPE"})
+    assert e.value.text("en") == t("grid.error.no_area", "en", area="NOPE")
 
 
 def test_overload_with_a_low_rule(tiny):
@@ -222,22 +225,23 @@ def test_reassign_twice_on_the_same_day_leaves_no_empty_interval(tiny):
     assert F.G111 not in ",".join(w47.loc[w47["staff_id"] == "S2", "grid_code"])
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(grid_code="NOPE", leader_id="S2"), "没有编码为 NOPE 的网格"),
-    (dict(grid_code=F.V11, leader_id="S2"), "的网格"),
-    (dict(grid_code=F.G111, leader_id="S9"), "没有工号为 S9 的人员"),
-    (dict(grid_code=F.G111, leader_id="S3"), "职务不是网格长"),
-    (dict(grid_code=F.G111, add_members=["S2"]), "是网格长"),
-    (dict(grid_code=F.G111, remove_members=["S3"]), "现在不负责网格"),
-    (dict(grid_code=F.G111, leader_id="S1"), "没有变化"),
-    (dict(grid_code=F.G111), "没有变化"),
-    (dict(grid_code=F.G111, add_members=["S3"], remove_members=["S3"]), "既要加入又要移出"),
+@pytest.mark.parametrize("kwargs,key", [
+    (dict(grid_code="NOPE", leader_id="S2"), "grid.error.no_grid"),
+    (dict(grid_code=F.V11, leader_id="S2"), "grid.error.no_grid"),
+    (dict(grid_code=F.G111, leader_id="S9"), "grid.error.no_staff"),
+    (dict(grid_code=F.G111, leader_id="S3"), "grid.error.not_leader"),
+    (dict(grid_code=F.G111, add_members=["S2"]), "grid.error.is_leader"),
+    (dict(grid_code=F.G111, remove_members=["S3"]), "grid.error.not_responsible"),
+    (dict(grid_code=F.G111, leader_id="S1"), "grid.error.no_change"),
+    (dict(grid_code=F.G111), "grid.error.no_change"),
+    (dict(grid_code=F.G111, add_members=["S3"], remove_members=["S3"]), "grid.error.add_and_remove"),
 ])
-def test_reassign_refusals(tiny, kwargs, message):
+def test_reassign_refusals(tiny, kwargs, key):
     con, _ = tiny
     before = con.execute("SELECT * FROM staff_grids ORDER BY id").fetchall()
-    with pytest.raises(G.GridError, match=message):
+    with pytest.raises(G.GridError) as e:
         G.reassign(con, "admin", effective=dt.date(2026, 11, 23), **kwargs)
+    assert e.value.key == key
     assert con.execute("SELECT * FROM staff_grids ORDER BY id").fetchall() == before
     assert audit.search(con, action="grid_reassign").empty
 
@@ -245,18 +249,22 @@ def test_reassign_refusals(tiny, kwargs, message):
 def test_reassign_refuses_a_date_before_the_last_change(tiny):
     con, _ = tiny
     G.reassign(con, "admin", F.G111, leader_id="S2", effective=dt.date(2026, 11, 23))
-    with pytest.raises(G.GridError, match="早于网格 .* 最近一次调整的日期 2026-11-23"):
+    with pytest.raises(G.GridError) as e:
         G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 20))
+    assert e.value.key == "grid.error.before_last_change"
+    assert e.value.params == {"effective": "2026-11-20", "grid": F.G111, "last": "2026-11-23"}
     G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 23))   # the same day is fine
 
 
 def test_reassign_by_role_and_scope(tiny):
     con, _ = tiny
     office = get_user(con, "office")                       # scope: township T1
-    with pytest.raises(G.GridError, match="不在您的负责范围内"):
+    with pytest.raises(G.GridError) as e:
         G.reassign(con, office, F.G211, add_members=["S4"], effective=dt.date(2026, 11, 23))
-    with pytest.raises(G.GridError, match="只有县级管理员和乡镇/街道账号"):
+    assert e.value.key == "grid.error.outside"
+    with pytest.raises(G.GridError) as e:
         G.reassign(con, get_user(con, "grid_leader"), F.G111, add_members=["S4"], effective=dt.date(2026, 11, 23))
+    assert e.value.key == "grid.error.role"
     G.reassign(con, office, F.G121, add_members=["S4"], effective=dt.date(2026, 11, 23))
     assert audit.search(con, action="grid_reassign")["user_name"].tolist() == ["office"]
 
@@ -347,7 +355,7 @@ def test_cli_report_grids_formats_and_scope(tiny_ro, tmp_path, capsys):
     capsys.readouterr()
     assert _cli(path, "report", "grids", "--area", "NOPE") == 1
     err = capsys.readouterr().err
-    assert "没有编码为 NOPE 的区域" in err and "Traceback" not in err
+    assert err.strip() == str(G.GridError(key="grid.error.no_area", area="NOPE")) and "Traceback" not in err
     assert _cli(path, "report", "grids") == 2
 
 

@@ -19,6 +19,7 @@ from analytics import grids as G
 from analytics import household as HH
 from analytics import visits as V
 from auth import audit, users
+from i18n import Message, t
 from ingest.tables import load
 from store import db
 from tests import factories as F
@@ -129,7 +130,8 @@ def test_scope_refusal_and_masking(record_world):
     member = users.get_user(con, "member")           # grid V21-W01
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "H01", member, today=TODAY)
-    assert e.value.reason == "outside" and "不在用户 member 的负责范围内" in str(e.value)
+    assert e.value.reason == "outside" and e.value.key == "household.error.outside_user"
+    assert e.value.text("en") == t("household.error.outside_user", "en", code="H01", name="member")
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "NOPE", member, today=TODAY)
     assert e.value.reason == "missing"
@@ -178,9 +180,9 @@ def test_cli_prints_the_same_record_and_refuses_outside_scope(record_world, monk
     code, out, _ = run_cli("--db", str(path), "report", "household", "--code", "H01", "--format", "csv")
     assert code == 0 and out.startswith("\ufeffsection,date,item,detail,status,until,overdue,by")
     code, _, err = run_cli("--db", str(path), "--as", "member", "report", "household", "--code", "H01")
-    assert code == 1 and "household H01 is outside member's areas" in err
+    assert code == 1 and err.strip() == Message("household.error.outside_user", code="H01", name="member")
     code, _, err = run_cli("--db", str(path), "report", "household", "--code", "NOPE")
-    assert code == 1 and "no household with code NOPE" in err
+    assert code == 1 and err.strip() == Message("household.error.no_household", code="NOPE")
 
 
 # ----------------------------------------------------------------------------- the page

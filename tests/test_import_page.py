@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 import shapely
 
+from i18n import t
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
@@ -45,16 +46,18 @@ def test_private_copy_deleted_after_an_error():
     assert not folder.exists()
 
 
-@pytest.mark.parametrize("name,data,kind,match", [
-    ("x.csv", b"", "households", "空"),
-    ("x.exe", b"MZ", "households", "不支持"),
-    ("x.shp", b"shp", "boundaries", "不支持"),          # a Shapefile is uploaded zipped
-    ("x.csv", b"0" * (2 * 1024 * 1024 + 1), "households", "2 MB"),
+@pytest.mark.parametrize("name,data,kind,key", [
+    ("x.csv", b"", "households", "ingest.error.empty_file"),
+    ("x.exe", b"MZ", "households", "ingest.error.upload_type"),
+    ("x.shp", b"shp", "boundaries", "ingest.error.upload_type"),          # a Shapefile is uploaded zipped
+    ("x.csv", b"0" * (2 * 1024 * 1024 + 1), "households", "ingest.error.upload_size"),
 ])
-def test_upload_refused_with_a_sentence(name, data, kind, match):
-    with pytest.raises(P.UploadRefused, match=match):
+def test_upload_refused_with_a_sentence(name, data, kind, key):
+    with pytest.raises(P.UploadRefused) as e:
         with P.private_copy(name, data, kind, max_mb=2):
             pass
+    assert e.value.key == key
+    assert e.value.text("en") == f"{name}: " + t(key, "en", **e.value.params)
 
 
 def test_accepted_suffixes():
@@ -135,7 +138,9 @@ def test_dry_run_then_commit_households(tiny, tmp_path):
     assert P.has_writes(dry) and _audit_count(con) == n0
     assert con.execute("SELECT count(*) FROM households WHERE code = 'N1'").fetchone()[0] == 0
     frame = P.errors_frame(dry.errors)
-    assert frame.to_dict("records") == [{"row": 3, "column": "人口数", "value": "abc", "message": dry.errors[0].message}]
+    assert frame.to_dict("records") == [{"row": 3, "column": "人口数", "value": "abc",
+                                         "message": t("ingest.error.not_whole", "zh", value="abc")}]
+    assert P.errors_frame(dry.errors, "en")["message"].tolist() == [t("ingest.error.not_whole", "en", value="abc")]
     raw = P.errors_csv_bytes(dry.errors)
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").splitlines()[0] == "row,column,value,message"
 

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 import shapely
 
+from i18n import Message
 from store import db as store_db
 from tests import factories as F
 from tests.test_cli import run
@@ -149,7 +150,9 @@ def test_03_variant_cpg_gbk_on_utf8_and_cpg_utf8_on_gb18030(db, tmp_path):
     assert sorted(r[1] for r in grids(db))[0] == "㐀甲网格"
     # an explicit wrong --encoding is a sentence naming the one to try
     p = run("import", "boundaries", str(b), "--level", "grid", "--encoding", "UTF-8", db=db)
-    assert p.returncode == 1 and "--encoding GBK" in single_line(p.stderr)
+    said = Message("ingest.error.encoding_wrong", at="grids.shp: ", encoding="UTF-8", other="GBK")
+    assert p.returncode == 1 and single_line(p.stderr) == said and "--encoding GBK" in said
+    assert "--encoding" not in said.text("zh") + said.text("en")          # the page names its own field
 
 
 # ----------------------------------------------------------------------------- 05 hidden sheet

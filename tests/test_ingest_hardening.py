@@ -15,6 +15,7 @@ import pytest
 import shapely
 
 from gis import areas as A
+from i18n import Message
 from ingest import limits, normalize as N
 from ingest.errors import ImportFailed
 from ingest.reader import read_table
@@ -51,8 +52,9 @@ def test_a_5kb_workbook_with_a_cell_at_xfd1048576_is_refused_before_reading(tmp_
     path = tmp_path / "far.xlsx"
     path.write_bytes(xlsx_bytes({"台账": [["户编号", "户主"], ["H1", "甲"]]}, far_cell="XFD1048576"))
     assert path.stat().st_size < 5 * 1024
-    with pytest.raises(ImportFailed, match="XFD1048576") as e:
+    with pytest.raises(ImportFailed) as e:
         read_table(path, SPECS["households"])
+    assert e.value.key == "ingest.error.sheet_range" and e.value.params["last"] == "XFD1048576"
     assert "\n" not in str(e.value)
 
 
@@ -83,8 +85,9 @@ def test_an_xlsx_whose_xml_inflates_hugely_is_refused(tmp_path):
             else:
                 dst.writestr(info, data)
     assert path.stat().st_size < 2 << 20
-    with pytest.raises(ImportFailed, match="512 MB|zip bomb"):
+    with pytest.raises(ImportFailed) as e:
         read_table(path, SPECS["households"])
+    assert e.value.key in ("ingest.error.zip_inflates", "ingest.error.zip_ratio")
 
 
 def test_a_zip_whose_members_lie_about_their_size_is_measured_for_real(tmp_path):
@@ -98,7 +101,7 @@ def test_a_zip_whose_members_lie_about_their_size_is_measured_for_real(tmp_path)
     path.write_bytes(bytes(raw))
     with pytest.raises(ImportFailed) as e:
         limits.check_zip(path, max_bytes=10 << 20)
-    assert "zip bomb" in str(e.value) or "damaged" in str(e.value)
+    assert e.value.key in ("ingest.error.zip_inflates", "ingest.error.zip_ratio", "ingest.error.zip_member")
 
 
 def test_a_csv_with_an_enormous_line_is_refused_without_reading_it_whole(tmp_path):
@@ -113,14 +116,16 @@ def test_a_csv_with_an_enormous_line_is_refused_without_reading_it_whole(tmp_pat
 def test_a_csv_field_over_the_cap_is_a_sentence_with_its_row(tmp_path):
     path = tmp_path / "field.csv"
     path.write_text("户编号,户主\nH1,\"" + "y\n" * (limits.MAX_FIELD_CHARS // 2 + 10) + "\"\n", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="row 2"):
+    with pytest.raises(ImportFailed) as e:
         read_table(path, SPECS["households"])
+    assert e.value.key == "ingest.error.csv_record" and e.value.message.at == "field.csv row 2: "
 
 
 def test_xls_and_ods_are_asked_to_be_saved_as_xlsx(tmp_path):
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(ImportFailed, match="xlsx"):
+    with pytest.raises(ImportFailed) as e:
         read_table(tmp_path / "old.xls", SPECS["households"])
+    assert e.value.key == "ingest.error.table_type" and ".xlsx" in e.value.text("en")
 
 
 # ----------------------------------------------------------------------------- plausible values
@@ -133,19 +138,19 @@ def test_out_of_range_values_rejected_row_by_row(tiny, tmp_path):
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 1 and res.rejected == 3
     assert [e.row for e in res.errors] == [2, 3, 4]
-    assert all(e.column == "人口数" and "out of range" in e.message for e in res.errors)
+    assert all(e.column == "人口数" and e.message.key == "ingest.error.at_most" for e in res.errors)
     assert all("internal error" not in e.line() for e in res.errors)
 
 
-@pytest.mark.parametrize("day,why", [("0001-01-01", "before"), ("1899-12-31", "before"), ("2099-01-01", "after today"),
-                                     ("9999-12-31", "after today"), ("80000", "after today"),
-                                     ("2026-11-23", "after today")])
+@pytest.mark.parametrize("day,why", [("0001-01-01", "ingest.error.date_early"), ("1899-12-31", "ingest.error.date_early"),
+                                     ("2099-01-01", "ingest.error.date_future"), ("9999-12-31", "ingest.error.date_future"),
+                                     ("80000", "ingest.error.date_future"), ("2026-11-23", "ingest.error.date_future")])
 def test_implausible_visit_dates_rejected(tiny, tmp_path, day, why):
     con, _ = tiny
     path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H01", "S1", day], ["H01", "S1", "2026-11-02"]])
     res = load(con, "visits", path, today=TODAY)
     assert res.imported == 1 and res.rejected == 1
-    assert res.errors[0].row == 2 and res.errors[0].column == "走访日期" and why in res.errors[0].message
+    assert res.errors[0].row == 2 and res.errors[0].column == "走访日期" and res.errors[0].message.key == why
 
 
 def test_excel_serial_out_of_range_and_a_rule_moves_the_lower_bound(tiny, tmp_path):
@@ -182,8 +187,7 @@ def test_codes_from_number_cells_keep_exact_digits_or_are_refused(tiny, tmp_path
     assert res.imported == 1
     assert rows_of(con, "SELECT code, phone FROM households WHERE code LIKE '5001%'") == [("500155001001", "13800000001")]
     assert [(e.row, e.column) for e in res.errors] == [(3, "户编号"), (4, "户编号")]
-    assert all("format the column as text" in e.message for e in res.errors)
-    assert not any("repeats" in e.message for e in res.errors)
+    assert [e.message.key for e in res.errors] == ["ingest.error.code_digits"] * 2       # not "repeats row 3"
 
 
 @pytest.mark.parametrize("code", ["5.00155E+17", "5.00155001001e+17", "1E5"])
@@ -194,7 +198,7 @@ def test_scientific_notation_is_never_a_code(tiny, tmp_path, code):
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 0
     assert [(e.row, e.column) for e in res.errors] == [(2, "户编号"), (3, "联系电话")]
-    assert all("scientific notation" in e.message for e in res.errors)
+    assert [e.message.key for e in res.errors] == ["ingest.error.scientific"] * 2
 
 
 # ----------------------------------------------------------------------------- control characters, full-width
@@ -208,7 +212,7 @@ def test_control_characters_in_keys_rejected(tiny, tmp_path, code):
     assert res.imported == 1
     row_c2 = 4 if "\n" in code else 3                 # a quoted line break: the record spans two lines
     assert [(e.row, e.column) for e in res.errors] == [(2, "户编号"), (row_c2, "户主")]
-    assert all("control characters" in e.message for e in res.errors)
+    assert [e.message.key for e in res.errors] == ["ingest.error.key_controls", "ingest.error.text_controls"]
 
 
 def test_normalising_function():
@@ -239,7 +243,7 @@ def test_import_as_office_rejects_rows_outside_its_township(tiny, tmp_path):
     f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"], [["O1", "甲", G111], ["O2", "乙", G211]])
     p = run("--as", "office", "import", "households", str(f), db=world)
     assert p.returncode == 0, p.stderr
-    assert "row 3 column 网格编码" in p.stderr and "outside office's areas" in p.stderr
+    assert f"row 3 column 网格编码: {Message('ingest.error.outside', actor='office', areas=G211)}" in p.stderr
     c = db.connect(world)
     assert c.execute("SELECT code FROM households WHERE code IN ('O1', 'O2')").fetchall() == [("O1",)]
     c.close()
@@ -262,7 +266,9 @@ def test_roles_that_may_not_import_are_refused_with_one_sentence(tiny, tmp_path,
     args = ["import", kind, str(f)] + (["--level", "grid"] if kind == "boundaries" else [])
     p = run("--as", user, *args, db=world)
     assert p.returncode == 1
-    assert len(p.stderr.strip().splitlines()) == 1 and ("may not import" in p.stderr or "only an administrator" in p.stderr)
+    said = Message("ingest.error.boundaries_role" if kind == "boundaries" else "ingest.error.import_role",
+                   name=user, role=user)
+    assert p.stderr.strip() == said
 
 
 # ----------------------------------------------------------------------------- neighbours after migration 0006

@@ -7,6 +7,7 @@ import pytest
 
 from analytics import petitions as P
 from analytics import reports
+from i18n import t
 from store import db
 from tests.factories import G111, T1, T2, V11, V12, V21, signed_in_app
 
@@ -111,33 +112,39 @@ def test_repeat_petitions(tiny):
 
 def test_no_closing_without_a_reply(tiny):
     con, _ = tiny
-    with pytest.raises(P.PetitionError, match="没有答复"):
+    with pytest.raises(P.PetitionError) as e:
         P.change_status(con, "admin", "P2", "closed", D(2026, 11, 20), today=TODAY)
+    assert e.value.key == "petition.error.close_without_reply"
+    assert e.value.text("en") == t("petition.error.close_without_reply", "en")
     assert db.one(con, "petition_get", petition_id="P2") == "P2"
     assert con.execute("SELECT status FROM petitions WHERE id = 'P2'").fetchone()[0] == "received"
 
 
-@pytest.mark.parametrize("status,day,text,sat,msg", [
-    ("replied", D(2026, 10, 8), "已答复", None, "早于受理日期"),     # before receipt (10-09)
-    ("replied", D(2026, 11, 27), "已答复", None, "将来"),            # after today
-    ("replied", D(2026, 11, 20), "", None, "答复内容"),              # a reply needs its text
-    ("replied", D(2026, 11, 20), "已答复", "satisfied", "办结时"),   # satisfaction only on closing
-    ("received", D(2026, 11, 20), None, None, "只能|不能改为"),       # not backwards / same
-    ("closed", D(2026, 11, 20), "答复", "very", "满意度"),
-    ("archived", D(2026, 11, 20), None, None, "无效"),
+@pytest.mark.parametrize("status,day,text,sat,key", [
+    ("replied", D(2026, 10, 8), "已答复", None, "petition.error.date_before_received"),   # before receipt (10-09)
+    ("replied", D(2026, 11, 27), "已答复", None, "petition.error.date_future"),          # after today
+    ("replied", D(2026, 11, 20), "", None, "petition.error.no_reply_text"),             # a reply needs its text
+    ("replied", D(2026, 11, 20), "已答复", "satisfied", "petition.error.satisfaction_not_closing"),
+    ("received", D(2026, 11, 20), None, None, "petition.error.backwards"),               # not backwards / same
+    ("closed", D(2026, 11, 20), "答复", "very", "petition.error.satisfaction"),
+    ("archived", D(2026, 11, 20), None, None, "petition.error.status"),
 ])
-def test_lifecycle_rules(tiny, status, day, text, sat, msg):
+def test_lifecycle_rules(tiny, status, day, text, sat, key):
     con, _ = tiny
-    with pytest.raises(P.PetitionError, match=msg):
+    with pytest.raises(P.PetitionError) as e:
         P.change_status(con, "admin", "P2", status, day, reply_text=text, satisfaction=sat, today=TODAY)
+    assert e.value.key == key
+    assert str(e.value) == f"{t(key, 'zh', **e.value.params)} / {t(key, 'en', **e.value.params)}"
 
 
 def test_reply_then_close_with_satisfaction_is_audited(tiny):
     con, _ = tiny
     P.change_status(con, "office", "P2", "in_progress", D(2026, 10, 12), today=TODAY)
     P.change_status(con, "office", "P2", "replied", D(2026, 10, 15), reply_text="已协调环保部门处理", today=TODAY)
-    with pytest.raises(P.PetitionError, match="早于答复日期"):
+    with pytest.raises(P.PetitionError) as e:
         P.change_status(con, "office", "P2", "closed", D(2026, 10, 14), today=TODAY)
+    assert e.value.key == "petition.error.closed_before_reply"
+    assert e.value.params == {"date": D(2026, 10, 14), "replied": D(2026, 10, 15)}
     res = P.change_status(con, "office", "P2", "closed", D(2026, 11, 20), satisfaction="partly", today=TODAY)
     assert res == {"id": "P2", "status": "closed", "replied_on": D(2026, 10, 15), "closed_on": D(2026, 11, 20),
                    "satisfaction": "partly"}
@@ -174,10 +181,12 @@ def test_visit_issues_join_the_worklist(tiny):
     assert P.worklist(con, None, D(2026, 11, 27)).set_index("id").loc[str(vid), "overdue"]
     s = P.summary(con, D(2026, 11, 1), D(2026, 11, 30), None, TODAY)
     assert (s["issues"], s["issues_closed"], s["solved_rate"]) == (1, 0, 0.0)
-    with pytest.raises(P.PetitionError, match="处理结果"):
+    with pytest.raises(P.PetitionError) as e:
         P.change_issue_status(con, "admin", vid, "closed", D(2026, 11, 20), note="", today=TODAY)
-    with pytest.raises(P.PetitionError, match="早于"):
+    assert e.value.key == "petition.error.no_outcome"
+    with pytest.raises(P.PetitionError) as e:
         P.change_issue_status(con, "admin", vid, "closed", D(2026, 11, 16), note="已修", today=TODAY)
+    assert e.value.key == "petition.error.date_before_received"
     P.change_issue_status(con, "admin", vid, "closed", D(2026, 11, 20), note="已修好路灯", today=TODAY)
     s = P.summary(con, D(2026, 11, 1), D(2026, 11, 30), None, TODAY)
     assert (s["issues"], s["issues_closed"], s["solved_rate"]) == (1, 1, 0.3333)     # (0 + 1) / (2 + 1)
@@ -195,11 +204,14 @@ def test_attach(tiny):
     assert P.attach(con, "admin", "P4", household_code="H01") == G111
     assert P.worklist(con, [V11], TODAY).set_index("id").loc["P4", "located"]
     assert P.attach(con, "admin", "P4", lon=110.0, lat=35.0) is None           # outside every area
-    for kwargs, msg in [({}, "只选择一种"), ({"household_code": "H01", "village_code": V21}, "只选择一种"),
-                        ({"household_code": "NOPE"}, "没有户编号"), ({"village_code": T1}, "没有编码"),
-                        ({"lon": 200.0, "lat": 30.0}, "超出范围")]:
-        with pytest.raises(P.PetitionError, match=msg):
+    for kwargs, key in [({}, "petition.error.one_location"),
+                        ({"household_code": "H01", "village_code": V21}, "petition.error.one_location"),
+                        ({"household_code": "NOPE"}, "petition.error.no_household"),
+                        ({"village_code": T1}, "petition.error.no_village"),
+                        ({"lon": 200.0, "lat": 30.0}, "petition.error.point_range")]:
+        with pytest.raises(P.PetitionError) as e:
             P.attach(con, "admin", "P4", **kwargs)
+        assert e.value.key == key, kwargs
     with pytest.raises(P.PetitionError):
         P.attach(con, "admin", "NOPE", village_code=V21)
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'petition_status'").fetchone()[0] == 4
@@ -261,7 +273,7 @@ def test_page_change_status(tiny, monkeypatch):
     at.selectbox(key="pet_new_status").set_value("closed")
     at.date_input(key="pet_date").set_value(D(2026, 11, 20))
     at.button(key="FormSubmitter:pet_change-保存").click().run()
-    assert [e.value for e in at.error] == ["还没有答复，不能办结：请先答复或同时填写答复内容"]
+    assert [e.value for e in at.error] == [t("petition.error.close_without_reply", "zh")]
     at.text_area(key="pet_text").input("已处理")
     at.selectbox(key="pet_sat").set_value("satisfied")
     at.button(key="FormSubmitter:pet_change-保存").click().run()

@@ -131,3 +131,12 @@ def test_report_errors_are_worded_by_the_catalog():
     with pytest.raises(ReportError) as e:
         unvisited(None, "X", dt.date(2026, 1, 1), days=0)
     assert e.value.text("en").startswith("the number of days") and "--days" in str(e.value)
+    from analytics.reports import coverage
+    from i18n import t
+    from store import db
+
+    for kinds, shown in [(["home", "walk"], "walk"), ([], t("message.empty", "en"))]:
+        with pytest.raises(ReportError) as e:
+            coverage(db.connect(":memory:"), "grid", dt.date(2026, 1, 1), dt.date(2026, 1, 31), kinds=kinds)
+        assert e.value.key == "report.error.kinds"
+        assert e.value.text("en") == t("report.error.kinds", "en", kinds=shown, allowed="home,phone,meeting,reception")

@@ -21,6 +21,7 @@ import pytest
 from analytics import survey as S
 from auth import audit
 from auth.users import User
+from i18n import Message, t
 from tests import factories as F
 from tests.test_cli import run
 
@@ -111,20 +112,23 @@ def test_redraw_refused_once_answered(county):
     d = S.draw(con, DEC, seed=1)
     code = d.sample["household_code"].iloc[0]
     S.record(con, DEC, code, {1: "满意"}, method="电话", answered_on=D(2026, 12, 3), today=TODAY)
-    with pytest.raises(S.SurveyError, match="不能重新抽样"):
+    with pytest.raises(S.SurveyError) as e:
         S.draw(con, DEC, seed=2)
+    assert (e.value.key, e.value.params) == ("survey.error.has_answers", {"month": "2026-12", "answers": 1})
 
 
 def test_nothing_to_draw(tmp_path, tiny):
     from store import db
 
     con = db.connect(tmp_path / "empty.duckdb")
-    with pytest.raises(S.SurveyError, match="没有可抽取的住户"):
+    with pytest.raises(S.SurveyError) as e:
         S.draw(con, DEC)
+    assert e.value.key == "survey.error.no_households"
     small, _ = tiny                                   # 8 households: December takes them all
     assert len(S.draw(small, DEC).sample) == 8
-    with pytest.raises(S.SurveyError, match="所有住户在前 6 个月都已抽中过"):
+    with pytest.raises(S.SurveyError) as e:
         S.draw(small, D(2027, 1, 1))
+    assert (e.value.key, e.value.params) == ("survey.error.all_drawn", {"months": 6})
 
 
 # ----------------------------------------------------------------------------- the interval and the results
@@ -164,12 +168,16 @@ def test_record_refuses_what_does_not_fit(county):
     con, _ = county
     S.draw(con, DEC, seed=5)
     inside = S.sample(con, DEC)["household_code"].iloc[0]
-    with pytest.raises(S.SurveyError, match="不在 2026-12 的样本中"):
+    with pytest.raises(S.SurveyError) as e:
         S.record(con, DEC, "H03", {1: "满意"}, today=TODAY)
-    with pytest.raises(S.SurveyError, match="不是可用的答案"):
+    assert (e.value.key, e.value.params) == ("survey.error.not_in_sample", {"code": "H03", "month": "2026-12"})
+    with pytest.raises(S.SurveyError) as e:
         S.record(con, DEC, inside, {1: "还行"}, today=TODAY)
-    with pytest.raises(S.SurveyError, match="应在 2026-12-01 到 2026-12-20 之间"):
+    assert (e.value.key, e.value.params) == ("survey.error.answer", {"value": "还行"})
+    with pytest.raises(S.SurveyError) as e:
         S.record(con, DEC, inside, {1: "满意"}, answered_on=D(2026, 11, 30), today=TODAY)
+    assert (e.value.key, e.value.params) == ("survey.error.date_range",
+                                             {"date": D(2026, 11, 30), "start": DEC, "end": TODAY})
     assert S.record(con, DEC, inside, {1: "满意", 2: ""}, method="入户", today=TODAY) == 1
     assert S.record(con, DEC, inside, {1: "满意"}, method="入户", today=TODAY) == 0     # nothing changed
 
@@ -220,12 +228,15 @@ def test_import_of_a_returned_call_sheet(county, tmp_path):
     wb.save(f)
     res = S.import_sheet(con, f, DEC, today=TODAY)
     assert (res.households, res.answers) == (2, 3)
-    assert [e.line() for e in res.errors] == [
-        f"returned.xlsx[二镇] row {row_of[t2[2]]} column Q1: “还行”不是可用的答案（满意、基本满意、不满意、未联系上）/ unknown answer",
-        f"returned.xlsx[二镇] row {row_of[t2[3]]} column 调查日期: 调查日期 2027-01-05 应在 2026-12-01 到 2026-12-20 之间"
-        " / the date is outside the survey month",
-        f"returned.xlsx[二镇] row {row_of[t2[4]]} column 户编号: 户 H03 不在 2026-12 的样本中 / not in the month's sample",
+    assert [(e.row, e.column, e.message.key, e.message.params) for e in res.errors] == [
+        (row_of[t2[2]], "Q1", "survey.error.answer", {"value": "还行"}),
+        (row_of[t2[3]], "调查日期", "survey.error.date_range", {"date": D(2027, 1, 5), "start": DEC, "end": TODAY}),
+        (row_of[t2[4]], "户编号", "survey.error.not_in_sample", {"code": "H03", "month": "2026-12"}),
     ]
+    first = res.errors[0]
+    assert first.line() == f"returned.xlsx[二镇] row {row_of[t2[2]]} column Q1: {Message('survey.error.answer', value='还行')}"
+    assert first.text("en") == t("ingest.row_line", "en", source="returned.xlsx[二镇]", row=row_of[t2[2]], column="Q1",
+                                 message=t("survey.error.answer", "en", value="还行"))
     a = S.answers(con, DEC).set_index(["household_code", "question_id"])
     assert a.loc[(t2[0], 1), "answer"] == "satisfied" and a.loc[(t2[0], 2), "answer"] == "partly"
     assert a.loc[(t2[0], 1), "method"] == "phone" and a.loc[(t2[0], 1), "answered_on"] == pd.Timestamp(2026, 12, 4)
@@ -242,16 +253,19 @@ def test_import_refuses_a_file_that_is_no_call_sheet(county, tmp_path):
     con, _ = county
     S.draw(con, DEC, seed=5)
     f = F.write_csv(tmp_path / "x.csv", ["户编号"], [["H01"]])
-    with pytest.raises(ImportFailed, match="请导入调查表 .xlsx 文件"):
+    with pytest.raises(ImportFailed) as e:
         S.import_sheet(con, f, DEC)
+    assert e.value.key == "survey.error.not_xlsx"
     wb = openpyxl.Workbook()
     wb.active.append(["a", "b"])
     wb.save(tmp_path / "other.xlsx")
-    with pytest.raises(ImportFailed, match="找不到调查表"):
+    with pytest.raises(ImportFailed) as e:
         S.import_sheet(con, tmp_path / "other.xlsx", DEC)
+    assert e.value.key == "survey.error.no_call_sheet"
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
-    with pytest.raises(ImportFailed, match="无法读取 Excel 文件"):
+    with pytest.raises(ImportFailed) as e:
         S.import_sheet(con, tmp_path / "broken.xlsx", DEC)
+    assert e.value.key == "ingest.error.excel"
 
 
 # ----------------------------------------------------------------------------- the questionnaire
@@ -271,10 +285,12 @@ def test_questionnaire_edits(county):
     assert len(audit.search(con, action="survey_questions")) == 1
     # the month keeps the overall question it was drawn with
     assert S.drawn(con, DEC).overall_question == 1
-    with pytest.raises(S.SurveyError, match="至少要有一个启用的问题"):
+    with pytest.raises(S.SurveyError) as e:
         S.save_questions(con, pd.DataFrame({"id": [1], "text": ["x"], "active": [False]}))
-    with pytest.raises(S.SurveyError, match="没有内容"):
+    assert e.value.key == "survey.error.no_active_question"
+    with pytest.raises(S.SurveyError) as e:
         S.save_questions(con, pd.DataFrame({"id": [1], "text": [" "], "active": [True]}))
+    assert (e.value.key, e.value.params) == ("survey.error.question_empty", {"n": 1})
 
 
 # ----------------------------------------------------------------------------- the monthly 通报
@@ -327,7 +343,7 @@ def test_cli_draw_import_results(county, tmp_path):
     p = run("survey", "import", str(out), "--month", "2026-12", "--errors", str(tmp_path / "err.csv"), db=path, env=env)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "calls.xlsx: survey answers recorded for 2 households (2 answers), unchanged 0, blank 78, rejected 1"
-    assert "calls.xlsx[二镇] row 6 column Q1: “很好”不是可用的答案" in p.stderr
+    assert f"calls.xlsx[二镇] row 6 column Q1: {Message('survey.error.answer', value='很好')}\n" in p.stderr
     assert (tmp_path / "err.csv").exists()
     p = run("survey", "results", "--month", "2026-12", "--format", "csv", db=path, env=env)
     got = pd.read_csv(io.StringIO(p.stdout.lstrip("\ufeff")), dtype={"code": str}).set_index("code")
@@ -342,7 +358,7 @@ def test_cli_draw_import_results(county, tmp_path):
     refused = run("--as", "leader", "survey", "results", "--month", "2026-12", db=path, env=env)
     assert refused.returncode == 1 and "leader may not run survey" in refused.stderr
     none = run("survey", "results", "--month", "2027-03", db=path, env=env)
-    assert none.returncode == 1 and "还没有抽样" in none.stderr and "Traceback" not in none.stderr
+    assert none.returncode == 1 and none.stderr.strip() == Message("cli.error.not_drawn", month="2027-03")
 
 
 def test_survey_page_for_the_administrator(county, monkeypatch):
@@ -399,7 +415,8 @@ def test_the_answer_table_and_its_edits(county):
     assert after.loc[3, "Q3"] == "未联系上" and pd.isna(after.loc[3, "method"])
     # the same edits again change nothing; a bad one stops with a sentence
     assert S.record_edits(con, DEC, after, edits, today=TODAY) == (0, 0)
-    with pytest.raises(S.SurveyError, match="不是可用的答案"):
+    with pytest.raises(S.SurveyError) as e:
         S.record_edits(con, DEC, after, {1: {"Q1": "一般"}}, today=TODAY)
+    assert (e.value.key, e.value.params) == ("survey.error.answer", {"value": "一般"})
     leader = S.answer_table(con, DEC, F.T2, User("leader", "leader", [F.COUNTY]))
     assert all("****" in p for p in leader["phone"].dropna())

@@ -1,0 +1,149 @@
+"""Messages: every sentence ingest/, analytics/ and manage.py say to a person is a catalog key with
+parameters (i18n/message.py), worded in the reader's language; none is written inline as
+"中文 / English" beside the catalog, and none a page shows names a command-line flag."""
+from __future__ import annotations
+
+import ast
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from i18n import CATALOG, Message, WordedError, message_of, t, worded
+
+ROOT = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_HALF = re.compile(r"/ (?=[A-Za-z{(\-'\"])")
+
+
+def _sources() -> list[Path]:
+    return [ROOT / "manage.py"] + sorted((ROOT / "ingest").rglob("*.py")) + sorted((ROOT / "analytics").rglob("*.py"))
+
+
+def _literal_text(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    return None
+
+
+def inline_bilingual(source: str) -> list[tuple[int, str]]:
+    """The string literals (docstrings aside) written as ``中文 / English``: (line, text)."""
+    tree = ast.parse(source)
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and n.body and isinstance(n.body[0], ast.Expr)}
+    inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in docstrings or id(node) in inner:
+            continue
+        text = _literal_text(node)
+        halves = list(ENGLISH_HALF.finditer(text or ""))
+        if not halves:
+            continue
+        zh, en = text[:halves[-1].start()], text[halves[-1].end():]
+        if CJK.search(zh) and not CJK.search(en):
+            found.append((node.lineno, text))
+    return found
+
+
+def test_the_check_finds_an_inline_sentence():
+    """The scan itself can fail: it finds both forms of an inline sentence, and leaves keys, docstrings
+    and Chinese-only words alone."""
+    code = '''
+def f(name):
+    """中文 / English in a docstring is documentation."""
+    a = "文件不存在 / file not found"
+    b = f"{name}: 无法读取（{name}）/ cannot read the file"
+    c = Message("ingest.error.no_file")
+    d = "乡镇/街道"
+'''
+    assert [line for line, _ in inline_bilingual(code)] == [4, 5]
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_inline_bilingual_sentence(path):
+    found = inline_bilingual(path.read_text(encoding="utf-8"))
+    assert found == [], (f"{path.relative_to(ROOT)}: a sentence written inline — give it a catalog key "
+                         f"(i18n/parts/*_messages.py) and raise it with key=… / Message(…): {found}")
+
+
+# a key raised (key="…"), a Message("…"), or an import step reported to the progress bar (step(0.5, "…"))
+KEY_USE = re.compile(r"""(?:\bkey=|\bMessage\(|\b(?:step|progress)\([0-9.]+,)\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def _keys_used(paths: list[Path]) -> set[str]:
+    return {k for p in paths for k in KEY_USE.findall(p.read_text(encoding="utf-8"))}
+
+
+def test_every_key_used_is_worded_in_both_languages():
+    used = _keys_used(_sources())
+    assert len(used) > 100          # the scan finds the keys (it would pass on nothing)
+    for lang in ("zh", "en"):
+        missing = sorted(k for k in used if k not in CATALOG[lang])
+        assert missing == [], (lang, missing)
+
+
+def test_no_page_wording_names_a_flag():
+    """A page shows ``e.text(lang)``: the key's own wording, never its ``.cli`` variant, so only the
+    ``.cli`` variants (and manage.py's own keys) may name ``--from`` and the like."""
+    page_keys = {k for k in _keys_used(_sources()) if not k.startswith("cli.")}
+    page_keys |= {k for k in CATALOG["zh"]
+                  if k.startswith(("report.error.", "ingest.error.", "ingest.crs.")) and not k.endswith(".cli")}
+    flagged = {(k, lang): CATALOG[lang][k] for k in page_keys for lang in ("zh", "en")
+               if re.search(r"(?<![\w-])--[a-z]", CATALOG[lang][k])}
+    assert flagged == {}
+
+
+def test_a_message_is_the_command_lines_sentence_and_words_itself_for_a_page():
+    m = Message("ingest.error.no_file", at="户籍.xlsx: ")
+    assert m == f"户籍.xlsx: {t('ingest.error.no_file', 'zh')} / {t('ingest.error.no_file', 'en')}"
+    assert m.text("zh") == "户籍.xlsx: " + t("ingest.error.no_file", "zh")
+    assert m.text("en") == "户籍.xlsx: " + t("ingest.error.no_file", "en")
+    # the command line keeps the flag, the page does not
+    e = Message("monthly.error.month_format", month="'2026/13'")
+    assert "--month" in e and "--month" not in e.text("en") and "--month" not in e.text("zh")
+
+
+def test_a_term_inside_a_sentence_is_worded_in_the_same_language():
+    m = Message("ingest.error.unknown_code", what=Message("ingest.what.household_code"), code="H9")
+    assert m.text("zh") == t("ingest.error.unknown_code", "zh", what=t("ingest.what.household_code", "zh"), code="H9")
+    assert m.text("en") == t("ingest.error.unknown_code", "en", what=t("ingest.what.household_code", "en"), code="H9")
+    assert "户编号" not in m.text("en")
+
+
+def test_an_error_keeps_its_message_across_a_process_boundary():
+    """The import reads files in a child process: its errors come back pickled, still worded by key."""
+    from ingest.errors import ImportFailed, RowError
+
+    e = pickle.loads(pickle.dumps(ImportFailed(key="ingest.error.excel", at="a.xlsx: ", error="Boom")))
+    assert isinstance(e, ImportFailed) and e.key == "ingest.error.excel" and e.params == {"error": "Boom"}
+    assert e.text("en") == "a.xlsx: " + t("ingest.error.excel", "en", error="Boom")
+    row = pickle.loads(pickle.dumps(RowError("v.csv", 3, "户编号", "", Message("ingest.error.code_missing"))))
+    assert row.line() == f"v.csv row 3 column 户编号: {Message('ingest.error.code_missing')}"
+    assert row.text("en") == t("ingest.row_line", "en", source="v.csv", row=3, column="户编号",
+                               message=t("ingest.error.code_missing", "en"))
+
+
+def test_plain_sentences_and_other_errors_are_shown_as_they_are():
+    class Refused(WordedError):
+        pass
+
+    e = Refused("原样 as given")
+    assert str(e) == e.text("en") == "原样 as given" and e.key is None and e.params == {}
+    assert worded(ValueError("x"), "en") == "x" and message_of(ValueError("x")) == "x"
+    assert worded(Message("ingest.error.no_file"), "en") == t("ingest.error.no_file", "en")
+
+
+@pytest.mark.parametrize("cls", ["analytics.reports.ReportError", "analytics.petitions.PetitionError",
+                                 "analytics.calendar.CalendarError", "analytics.grids.GridError",
+                                 "analytics.survey.SurveyError", "analytics.household.HouseholdError",
+                                 "ingest.errors.ImportFailed", "ingest.preview.UploadRefused"])
+def test_the_errors_a_person_can_fix_are_worded(cls):
+    import importlib
+
+    module, name = cls.rsplit(".", 1)
+    assert issubclass(getattr(importlib.import_module(module), name), WordedError)
