@@ -53,7 +53,7 @@ def open_store(url: str, duck, scale: str, log: Log) -> tuple[Any, Any, float]:
 def duckdb_over_postgres(url: str) -> Any:
     """A DuckDB connection that reads the PostgreSQL store's tables through DuckDB's ``postgres``
     extension (PyPI ``duckdb-extension-postgres-scanner``, loaded by file path; DuckDB 1.5.5 only),
-    with the app's DuckDB table macro: the app's DuckDB SQL runs on it unchanged.
+    with the app's DuckDB macros: the app's DuckDB SQL runs on it unchanged.
 
     Raises
     ------
@@ -74,7 +74,8 @@ def duckdb_over_postgres(url: str) -> Any:
     quoted = url.replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")     # ATTACH takes no parameters
     con.execute("USE pg")
-    # the table macro of migration 0005, made in DuckDB's temporary catalog (bound to pg's tables)
-    macro = (db.MIGRATIONS / "0005_responsible_for.sql").read_text(encoding="utf-8")
-    con.execute(macro[macro.index("CREATE MACRO"):].replace("CREATE MACRO", "CREATE TEMP MACRO", 1))
+    # the macros of migrations 0005 and 0012, made in DuckDB's temporary catalog (bound to pg's tables)
+    for name in ("0005_responsible_for.sql", "0012_shared_predicates.sql"):
+        text = (db.MIGRATIONS / name).read_text(encoding="utf-8")
+        con.execute(text[text.index("CREATE MACRO"):].replace("CREATE MACRO", "CREATE TEMP MACRO"))
     return con
