@@ -21,7 +21,7 @@ from analytics import export, reports
 from analytics import hotspots as H
 from gis import maps
 from gis.palette import PATTERN_COLORS
-from i18n import column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
+from i18n import bool_label, column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
 from store import db
 from ui import common as C
 from ui import downloads
@@ -230,7 +230,7 @@ def _petition_table(df: pd.DataFrame, overdue_mask: pd.Series | None = None, key
     show["level_reached"] = [_level_reached_label(v) for v in show["level_reached"]]
     cols = ["id", "received_on", "category", "channel", "people", "status", "replied_on", "closed_on"]
     if overdue_mask is not None:
-        show["overdue"] = C.t_each("value.{}", overdue_mask.reindex(show.index).fillna(False).astype(bool))
+        show["overdue"] = [bool_label(v, lang) for v in overdue_mask.reindex(show.index).fillna(False).astype(bool)]
         cols.append("overdue")
     cols += ["level_reached", "village_name", "grid_name", "household_code"]
     show = show[cols].copy()

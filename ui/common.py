@@ -59,11 +59,11 @@ def t_each(key: str, values: Any) -> list[str]:
 
     Examples
     --------
-    >>> t_each("value.{}", [True, True, False]) == [t("value.true")] * 2 + [t("value.false")]
+    >>> t_each("status.{}", ["closed", "closed", "received"]) == [t("status.closed")] * 2 + [t("status.received")]
     True
     """
     values = list(values)
-    words = {v: t(key.format(str(v).lower() if isinstance(v, bool) else v)) for v in set(values)}
+    words = {v: t(key.format(v)) for v in set(values)}
     return [words[v] for v in values]
 
 

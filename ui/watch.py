@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import escalation as E
-from i18n import CATALOG, column_labels, fmt_date, fmt_int, fmt_num, fmt_pct
+from i18n import CATALOG, bool_label, column_labels, fmt_date, fmt_int, fmt_num, fmt_pct
 from store import db
 from ui import common as C
 from ui.common import t
@@ -99,7 +99,7 @@ def tab(stamp: str, scope: list[str] | None, today: dt.date) -> None:
                 h[c] = [fmt_date(d, lang) for d in h[c]]
             h["level_reached"] = C.t_each("hotspots_page.level_reached.{}", h["level_reached"])
             for c in ("listed", "village_listed", "hit"):
-                h[c] = C.t_each("value.{}", h[c].astype(bool))
+                h[c] = [bool_label(x, lang) for x in h[c].astype(bool)]
             cols = ["id", "escalated_on", "level_reached", "checked_on", "village_name", "score", "listed",
                     "village_listed", "hit"]
             st.dataframe(h[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.hits")
