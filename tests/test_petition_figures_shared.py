@@ -37,3 +37,17 @@ def test_figures_by_area_from_the_shared_list_are_the_same(tiny_ro, level):
         own = P.figures_by_area(con, level, date_from, date_to, None, TODAY)
         pd.testing.assert_frame_equal(P.figures_by_area(con, level, date_from, date_to, None, TODAY, every=every), own)
     assert P.figures_by_area(con, level, *PERIODS[0], None, TODAY)["received"].sum() > 0
+
+
+def test_hotspot_overdue_flags_from_the_shared_list_are_the_same(tiny_ro):
+    from analytics import hotspots as H
+
+    con = tiny_ro[0]
+    every = P.worklist(con, None, TODAY)
+    flagged, shown = 0, 0
+    for date_from, date_to in PERIODS[:3]:
+        pets = H.petitions(con, date_from, date_to)
+        own = H.overdue(con, pets, TODAY)
+        pd.testing.assert_series_equal(H.overdue(con, pets, TODAY, every=every), own)
+        flagged, shown = flagged + int(own.sum()), shown + len(own)
+    assert 0 < flagged < shown          # some overdue, some not
