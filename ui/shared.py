@@ -43,19 +43,21 @@ READS_NO_VISITS = frozenset({
 
 
 def key(con: Any, visits: bool = True) -> tuple[str, str, str, int]:
-    """The cache key of the data: (database, its random id, which version, the version).
+    """The data's part of the cache key: (database, its random id, which version, the version).
 
     Parameters
     ----------
-    con : connection
-        The page's cursor.
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
     visits : bool, default True
         Whether the result reads visits: then the whole version (it changes with every committed
         write), otherwise the version without visits (it changes with every write but a visit's).
 
     Returns
     -------
-    tuple (str, str, str, int)
+    tuple of (str, str, str, int)
+        The database (:func:`ui.common.db_path`), its random id, ``"whole"`` or ``"no visits"``, and that
+        version (:func:`store.version.current`).
     """
     database_id, whole, no_visits = data_version.current(con)
     if visits:
@@ -64,7 +66,13 @@ def key(con: Any, visits: bool = True) -> tuple[str, str, str, int]:
 
 
 def user_scope() -> tuple[str, ...] | None:
-    """The signed-in user's scope as a key (None: the whole county)."""
+    """The signed-in user's scope as a key.
+
+    Returns
+    -------
+    tuple of str or None
+        The user's area codes, sorted; None for the whole county (or nobody signed in).
+    """
     sc = C.scope()
     return None if sc is None else tuple(sorted(sc))
 
