@@ -10,7 +10,7 @@ import pytest
 from analytics import hotspots as H
 from analytics import petitions as P
 from analytics import reports
-from tests.factories import G111, G211, T1, T2, V11, V12, V21
+from tests.factories import G111, G112, G121, G211, T1, T2, V11, V12, V21
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -111,3 +111,22 @@ def test_the_threshold_is_the_vocabulary_s(tiny, monkeypatch):
     assert listed == {"P2"}
     assert per_village == {V11: 0, V12: 1, V21: 0}
     assert flagged == {"P1": False, "P2": True, "P3": False, "P4": False}
+
+
+@pytest.mark.parametrize("scope,pairs", [
+    (None, {("S1", G111), ("S2", G112), ("S2", G121), ("S3", G211)}),
+    ([T1], {("S1", G111), ("S2", G112), ("S2", G121)}),
+    ([V11], {("S1", G111), ("S2", G112)}),
+    ([G121], {("S2", G121)}),
+    ([T2, G111], {("S1", G111), ("S3", G211)}),
+    ([], set()),
+    (["X-unknown"], set()),
+])
+def test_responsible_for_reads_the_scope_as_in_scope(tiny_ro, scope, pairs):
+    """Who answers for which grid in week 2026-W47 (0014: responsible_for's scope test is in_scope)."""
+    con, _ = tiny_ro
+    rows = con.execute("SELECT staff_id, grid_code FROM responsible_for(CAST($start AS DATE), CAST($end AS DATE), "
+                       "CAST($scope AS VARCHAR[]))",
+                       {"start": D(2026, 11, 16), "end": D(2026, 11, 22), "scope": scope}).fetchall()
+    assert set(rows) == pairs
+    assert len(rows) == len(pairs)
