@@ -1,6 +1,6 @@
 """连心网格 — the Streamlit entry: page config, first-start demo build, login, navigation, one error boundary.
 
-    streamlit run app.py
+Run it with ``streamlit run app.py``.
 """
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -19,6 +20,9 @@ from ui import common as C  # noqa: E402
 from ui import phone, runlog, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
 from vocabulary.roles import ADMIN_ROLES, IMPORT_ROLES, OFFICE_ROLES, SURVEY_ROLES  # noqa: E402
+
+if TYPE_CHECKING:
+    from auth.users import User
 
 log = logging.getLogger("lianxin")
 
@@ -47,6 +51,7 @@ def ensure_database() -> None:
 
 
 def login_page() -> None:
+    """The sign-in page: single sign-on when configured, else name and password; a refusal is a sentence."""
     from auth import users
 
     st.title(t("app.title"))
@@ -79,15 +84,30 @@ def login_page() -> None:
 
 
 def client_address() -> str:
-    """The signing-in client's address: the TCP peer, or behind a trusted reverse proxy
-    ($LIANXIN_TRUSTED_PROXIES) the address it forwards (auth.throttle.client_address)."""
+    """The signing-in client's address.
+
+    The TCP peer, or behind a trusted reverse proxy ($LIANXIN_TRUSTED_PROXIES) the address it
+    forwards (auth.throttle.client_address).
+
+    Returns
+    -------
+    str
+        The client's IP address as text.
+    """
     from auth.throttle import client_address as resolve
 
     headers = st.context.headers or {}
     return resolve(st.context.ip_address, headers.get("X-Forwarded-For"))
 
 
-def start_session(u) -> None:
+def start_session(u: User) -> None:
+    """Keep a signed-in user in the session state, with the sign-in and last-seen times (local time).
+
+    Parameters
+    ----------
+    u : auth.users.User
+        The user who has just signed in (password, single sign-on or a restored session token).
+    """
     st.session_state["user"] = u
     st.session_state["login_at"] = dt.datetime.now()
     st.session_state["last_seen"] = dt.datetime.now()
@@ -95,6 +115,16 @@ def start_session(u) -> None:
 
 
 def session_alive() -> bool:
+    """Whether the signed-in session is still within the idle window (C.SESSION_IDLE_MINUTES).
+
+    An expired session is cleared from the session state with a warning on the page; a live one has
+    its last-seen time moved to now.
+
+    Returns
+    -------
+    bool
+        True when the session may continue, False when there is none or it has expired.
+    """
     from auth.users import session_valid
 
     last = st.session_state.get("last_seen")
@@ -111,6 +141,7 @@ def session_alive() -> bool:
 
 
 def language_switch() -> None:
+    """The 中文/English switch in the sidebar (session state ``lang``)."""
     with st.sidebar:
         st.radio(t("sidebar.language"), ("zh", "en"), horizontal=True, key="lang",
                  format_func=lambda x: t(f"lang.{x}"))
@@ -136,6 +167,7 @@ HOME_PAGE = {"grid_leader": "pages/weekly.py", "member": "pages/weekly.py"}
 
 
 def main() -> None:
+    """One run of the app: the first-start build, sign-in, then the navigation of the user's role."""
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh"
     language_switch()
@@ -181,8 +213,10 @@ def main() -> None:
 
 
 def run_safely() -> None:
-    """The one error boundary, around everything (sidebar and login included): a sentence, never
-    a traceback. Streamlit's own control flow (rerun, stop) passes through: it is not an Exception."""
+    """The one error boundary, around everything (sidebar and login included): a sentence, never a traceback.
+
+    Streamlit's own control flow (rerun, stop) passes through: it is not an Exception.
+    """
     try:
         with runlog.timed():           # $LIANXIN_RUN_LOG: the load benchmark's server-side times
             main()

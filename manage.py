@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
@@ -21,6 +21,11 @@ if str(ROOT) not in sys.path:
 from i18n import Message, WordedError  # noqa: E402  (the catalog: a few dicts)
 from vocabulary.areas import LEVELS  # noqa: E402  (tiny modules: --help stays fast)
 from vocabulary.roles import ROLES  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from auth.users import User
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 COORDS = ("wgs84", "gcj02", "bd09")
@@ -38,6 +43,18 @@ class Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing usage and exiting, so errors stay one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        """Refuse the command line.
+
+        Parameters
+        ----------
+        message : str
+            argparse's sentence (it is English: argparse words it).
+
+        Raises
+        ------
+        UsageError
+            Always: ``manage.py: <message>``, printed as one line by :func:`main` (exit 2).
+        """
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -51,6 +68,13 @@ def _date(s: str) -> dt.date:
 
 
 def build_parser() -> Parser:
+    """The command line of CONTRACT.md §3: every command, its options and their help.
+
+    Returns
+    -------
+    Parser
+        The parser; ``parse_args`` raises :class:`UsageError` instead of exiting.
+    """
     p = Parser(prog="manage.py", description="连心网格 command line")
     p.add_argument("--db", help="database file or postgresql://USER@HOST:PORT/NAME "
                                 "(default $LIANXIN_DB, then data/demo.duckdb)")
@@ -165,7 +189,8 @@ def build_parser() -> Parser:
     be.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
                     help="--load: N app processes on a throwaway PostgreSQL with a copy of the data (0: DuckDB)")
     be.add_argument("--client-nice", dest="client_nice", type=int, default=19,
-                    help="--load: the browsers' niceness, so they use what the server leaves (default 19; 0: as they come)")
+                    help="--load: the browsers' niceness, so they use what the server leaves "
+                         "(default 19; 0: as they come)")
     be.add_argument("--no-warm-up", dest="warm", action="store_false",
                     help="--load: measure from the server's start (default: warm every process up first)")
     be.add_argument("--label", default="", help="--load: a name for the run")
@@ -186,13 +211,20 @@ def build_parser() -> Parser:
 # ----------------------------------------------------------------------------- helpers
 
 def err(line: str) -> None:
+    """Print an error on stderr as one line (a multi-line text is joined with spaces).
+
+    Parameters
+    ----------
+    line : str
+        The sentence, or a :class:`i18n.Message` (written with ``str``).
+    """
     print(" ".join(str(line).split()) if "\n" in str(line) else line, file=sys.stderr)
 
 
 _OPENED: list = []      # connections of this command, closed when it ends (manage.run)
 
 
-def _connect(args: argparse.Namespace):
+def _connect(args: argparse.Namespace) -> Any:
     from gis.areas import refresh_stale_neighbors
     from store import db
 
@@ -203,14 +235,48 @@ def _connect(args: argparse.Namespace):
 
 
 def _shown(target: str) -> str:
-    """The database as printed: a URL without its password."""
+    """The database as printed: a URL without its password.
+
+    Parameters
+    ----------
+    target : str
+        A file path or a ``postgresql://`` URL.
+
+    Returns
+    -------
+    str
+        ``target`` with a URL's password replaced by ``***``.
+
+    Examples
+    --------
+    >>> _shown("postgresql://grid:secret@db.example:5432/lianxin")
+    'postgresql://grid:***@db.example:5432/lianxin'
+    """
     import re
 
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", target)
 
 
-def _user(con, args: argparse.Namespace):
-    """The user the command acts as (auth.users.User): --as USER, else None — the local administrator."""
+def _user(con: Any, args: argparse.Namespace) -> User | None:
+    """The user the command acts as.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    args : argparse.Namespace
+        The parsed command line (its ``as_user``).
+
+    Returns
+    -------
+    auth.users.User or None
+        The ``--as USER`` account; None without ``--as`` — the local administrator.
+
+    Raises
+    ------
+    BadInput
+        When the ``--as`` account does not exist or is disabled.
+    """
     if not args.as_user:
         return None
     from auth import users
@@ -223,9 +289,24 @@ def _user(con, args: argparse.Namespace):
     return u
 
 
-def _permitted(con, args: argparse.Namespace):
-    """The acting user, refused (one sentence, exit 1) when their role may not run this command
-    (auth.permissions: the command line by role)."""
+def _permitted(con: Any, args: argparse.Namespace) -> User | None:
+    """The acting user, checked: their role may run this command (auth.permissions).
+
+    A refusal is an ``AuthError`` from :func:`auth.permissions.require_command` (one sentence,
+    exit 1); an unknown or disabled ``--as`` account a :class:`BadInput` from :func:`_user`.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    args : argparse.Namespace
+        The parsed command line (``as_user``, ``command``).
+
+    Returns
+    -------
+    auth.users.User or None
+        As :func:`_user`.
+    """
     from auth.permissions import require_command
 
     u = _user(con, args)
@@ -234,8 +315,21 @@ def _permitted(con, args: argparse.Namespace):
 
 
 def _permitted_before_open(args: argparse.Namespace) -> None:
-    """The same check for commands that must not open (create, migrate or lock) their database
-    first — demo and bench: --as is looked up read-only, in a database that already exists."""
+    """The check of :func:`_permitted` for commands that must not open their database first.
+
+    demo and bench must not create, migrate or lock it: ``--as`` is looked up read-only, in a
+    database that already exists. Nothing is checked without ``--as``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``db``, ``as_user``, ``command``).
+
+    Raises
+    ------
+    BadInput
+        When ``--as`` is given but the database does not exist (there is no account to look up).
+    """
     if not args.as_user:
         return
     from store import db
@@ -250,13 +344,40 @@ def _permitted_before_open(args: argparse.Namespace) -> None:
         con.close()
 
 
-def _actor_name(user) -> str:
-    """Whom the audit log names: the --as user, else the local administrator."""
+def _actor_name(user: User | None) -> str:
+    """Whom the audit log names.
+
+    Parameters
+    ----------
+    user : auth.users.User or None
+        The acting user (None: the local administrator).
+
+    Returns
+    -------
+    str
+        The ``--as`` user's name, else ``"admin"``.
+    """
     return user.name if user is not None else "admin"
 
 
-def _overlaps_scope(con, area: str, scope) -> bool:
-    """Whether an area and a user's scope share anything (one inside the other)."""
+def _overlaps_scope(con: Any, area: str, scope: Sequence[str]) -> bool:
+    """Whether an area and a user's scope share anything (one inside the other).
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    area : str
+        The area code of ``--area``.
+    scope : sequence of str
+        The user's area codes.
+
+    Returns
+    -------
+    bool
+        True when the area lies in the scope or holds one of its areas; also True for an unknown code
+        (the report itself says so).
+    """
     from store import db
 
     if db.one(con, "area_get", code=area) is None:
@@ -264,15 +385,15 @@ def _overlaps_scope(con, area: str, scope) -> bool:
     return bool(db.one(con, "area_overlaps_scope", code=area, scope=list(scope)))
 
 
-def _audit(con, actor: str, action: str, area: str | None = None):
+def _audit(con: Any, actor: str, action: str, area: str | None = None) -> Callable[[Any, dict], None]:
     from auth import audit
 
-    def write(c, counts: dict) -> None:
+    def write(c: Any, counts: dict) -> None:
         audit.record(c, actor, action, area=area, counts=counts)
     return write
 
 
-def _write_report(df, args: argparse.Namespace, kind: str) -> None:
+def _write_report(df: pd.DataFrame, args: argparse.Namespace, kind: str) -> None:
     from analytics import export
 
     labels = None
@@ -305,6 +426,18 @@ def _write_report(df, args: argparse.Namespace, kind: str) -> None:
 # ----------------------------------------------------------------------------- commands
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """``init``: create (or migrate) the database and print where it is and its schema version.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`.
+    """
     from store import db
 
     con = _connect(args)
@@ -314,6 +447,24 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """``demo``: build the demo database (real county outline, generated data), progress on stderr.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``households``, ``seed``, ``db``).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`.
+
+    Raises
+    ------
+    BadInput
+        When ``--households`` is below 100, or the build refuses to replace the target (in use, or not
+        a demo database).
+    """
     from demo.build import DemoRefused, build_demo
 
     if args.households < 100:
@@ -333,6 +484,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """``import boundaries|households|staff|visits|petitions FILE``: check and store a file.
+
+    Every rejected row is printed on stderr (``FILE row N column C: …``) and, with ``--errors``,
+    written to a CSV file.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK` when rows were stored (some may have been rejected); :data:`EXIT_BAD_INPUT`
+        when ``--strict`` found an error (nothing stored) or every row was rejected.
+    """
     from ingest.errors import write_errors_csv
     from ingest.tables import check_may_import
 
@@ -379,6 +546,25 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """``report …``: print or write a report, scoped and masked for the ``--as`` user as the app does.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``report`` and its options).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`.
+
+    Raises
+    ------
+    UsageError
+        ``report monthly`` without ``--output``.
+    BadInput
+        When ``--area`` lies outside the ``--as`` user's scope, or the output file cannot be written.
+    """
     from analytics import reports
 
     if args.report == "monthly" and not args.output:
@@ -430,9 +616,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _pace(con, args: argparse.Namespace, scope):
-    """``report pace``: the coverage page's pace rows, worst projected shortfall first; with
-    ``--backtest`` the forecast made on --as-of against the coverage reached by --to."""
+def _pace(con: Any, args: argparse.Namespace, scope: list[str] | None) -> pd.DataFrame:
+    """``report pace``: the coverage page's pace rows, worst projected shortfall first.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    args : argparse.Namespace
+        The parsed command line (``level``, ``date_from``, ``date_to``, ``as_of``, ``kinds``,
+        ``backtest``).
+    scope : list of str or None
+        The user's scope (None: everything).
+
+    Returns
+    -------
+    DataFrame
+        :func:`analytics.pace.pace` by shortfall; with ``--backtest`` the rows of
+        :func:`analytics.pace.backtest` (the forecast made on ``--as-of`` against the coverage
+        reached by ``--to``), its summary printed on stderr.
+    """
     from analytics import pace
     from analytics.monthly import report_day
 
@@ -450,9 +653,23 @@ def _pace(con, args: argparse.Namespace, scope):
     return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
 
 
-def _watch(con, args: argparse.Namespace, scope):
-    """``report watch``: the hotspots page's watch-list (petitions, then villages, reasons in words);
-    how the list did on the history goes to stderr."""
+def _watch(con: Any, args: argparse.Namespace, scope: list[str] | None) -> pd.DataFrame:
+    """``report watch``: the hotspots page's watch-list; how the list did on the history goes to stderr.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    args : argparse.Namespace
+        The parsed command line (``lang``).
+    scope : list of str or None
+        The user's scope (None: everything).
+
+    Returns
+    -------
+    DataFrame
+        :func:`analytics.escalation.report`: petitions, then villages, reasons in words.
+    """
     from analytics import escalation
     from analytics.monthly import report_day
 
@@ -471,6 +688,18 @@ def _watch(con, args: argparse.Namespace, scope):
 
 
 def cmd_users(args: argparse.Namespace) -> int:
+    """``users add|passwd|disable|enable|unlock NAME``: manage accounts (:func:`auth.users.users_command`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`.
+    """
     from auth import users
 
     con = _connect(args)
@@ -483,7 +712,23 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    """``survey draw|import|results`` — the survey page's functions (analytics/survey.py)."""
+    """``survey draw|import|results`` — the survey page's functions (analytics/survey.py).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``what`` and its options).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`; rejected rows of an import are printed on stderr.
+
+    Raises
+    ------
+    BadInput
+        When the call sheets cannot be written, or ``results`` asks for a month with no sample drawn.
+    """
     from analytics import survey
     from analytics.monthly import report_day
     from auth.scope import scope_codes
@@ -503,7 +748,8 @@ def cmd_survey(args: argparse.Namespace) -> int:
 
         sys.stdout.buffer.write(export.to_table_text(d.strata).encode("utf-8"))
         print(f"survey {d.month:%Y-%m}: {len(d.sample):,} households drawn in "
-              f"{int((d.strata['sample_size'] > 0).sum())} townships (seed {d.seed}), call sheets written to {args.output}")
+              f"{int((d.strata['sample_size'] > 0).sum())} townships (seed {d.seed}), "
+              f"call sheets written to {args.output}")
         return EXIT_OK
     if args.what == "import":
         from ingest.errors import write_errors_csv
@@ -523,6 +769,27 @@ def cmd_survey(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    """``bench``: generate a data set and time the core operations, or (``--load``) the load benchmark.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`, or the load benchmark's exit status (:func:`bench.load.run_cli`).
+
+    Raises
+    ------
+    BadInput
+        When ``--runs`` is below 1, or the load benchmark cannot run.
+    UsageError
+        ``--stores-only`` without ``--on-postgres``.
+    store.db.BadTarget
+        When ``--on-postgres`` is neither a ``postgresql://`` URL nor ``throwaway``.
+    """
     if args.runs < 1:
         raise BadInput(key="cli.error.runs")
     _permitted_before_open(args)
@@ -550,7 +817,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_copy_to(args: argparse.Namespace) -> int:
-    """Copy every table of the DuckDB file (--db) into a PostgreSQL database that holds nothing yet."""
+    """``copy-to URL``: copy every table of the DuckDB file (``--db``) into an empty PostgreSQL database.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``db``, ``url``).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_OK`.
+
+    Raises
+    ------
+    UsageError
+        When ``--db`` is not a DuckDB file or the URL not a PostgreSQL one.
+    BadInput
+        When the DuckDB file does not exist or the PostgreSQL database already holds data.
+    """
     from store import db
     from store.transfer import copy_store
 
@@ -582,6 +867,19 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        :data:`EXIT_USAGE` when the command line is malformed, else the exit status of :func:`run`;
+        errors are printed on stderr, one line each.
+    """
     try:
         args = build_parser().parse_args(argv)
     except UsageError as e:
@@ -591,6 +889,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run a parsed command, turning every error into one line on stderr and an exit status.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser`.
+
+    Returns
+    -------
+    int
+        The command's exit status; :data:`EXIT_USAGE` for bad usage or a bad ``--db``,
+        :data:`EXIT_BAD_INPUT` for bad input and any other error (a sentence, never a traceback,
+        unless ``$LIANXIN_DEBUG`` is set), 130 when interrupted. The connections the command opened
+        are closed.
+    """
     from analytics.reports import ReportError
     from ingest.errors import ImportFailed
     from store.db import BadTarget, StoreError, kind, target

@@ -14,12 +14,37 @@ from store import db
 
 
 def from_wkb(blobs: Iterable[bytes | bytearray]) -> np.ndarray:
-    """Shapely geometries from stored WKB (DuckDB returns BLOBs as bytearray)."""
+    """Shapely geometries from stored WKB (DuckDB returns BLOBs as bytearray).
+
+    Parameters
+    ----------
+    blobs : iterable of bytes or bytearray
+        Well-known-binary geometries, n of them.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of shape (n,) holding shapely geometries, in the order given.
+    """
     return shapely.from_wkb(np.array([bytes(b) for b in blobs], dtype=object))
 
 
 def load_level(con: duckdb.DuckDBPyConnection, level: str) -> gpd.GeoDataFrame:
-    """All areas of one level as a GeoDataFrame (EPSG:4326), ordered by code."""
+    """All areas of one level as a GeoDataFrame (EPSG:4326), ordered by code.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    level : str
+        An area level of vocabulary.levels (e.g. ``"grid"``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per area with the columns of the named query ``areas_of_level`` and the polygon as
+        geometry, longitude/latitude in degrees (EPSG:4326).
+    """
     frame = db.df(con, "areas_of_level", level=level)
     geoms = from_wkb(frame["geom"])
     return gpd.GeoDataFrame(frame.drop(columns="geom"), geometry=geoms, crs="EPSG:4326")
@@ -29,6 +54,18 @@ def locate_points(lon: np.ndarray, lat: np.ndarray, areas: gpd.GeoDataFrame) -> 
     """The code of the area holding each point, or None (outside every area).
 
     A point on a shared edge goes to the area with the smallest code, so the answer is stable.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Longitudes and latitudes in degrees (EPSG:4326), shape (n,); NaN is outside every area.
+    areas : geopandas.GeoDataFrame
+        Polygons in the same CRS with a ``code`` column.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of shape (n,): an area code, or None.
 
     Examples
     --------
@@ -56,7 +93,18 @@ def locate_points(lon: np.ndarray, lat: np.ndarray, areas: gpd.GeoDataFrame) -> 
 
 
 def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS | str:
-    """A UTM CRS around the data, for areas and lengths in metres."""
+    """A UTM CRS around the data, for areas and lengths in metres.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Geometries with a geographic CRS.
+
+    Returns
+    -------
+    pyproj.CRS or str
+        The UTM zone's CRS, or ``"EPSG:3857"`` when the extent is empty or degenerate.
+    """
     try:
         crs = gdf.estimate_utm_crs()
     except Exception:  # empty or degenerate extent
@@ -65,7 +113,20 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS | str:
 
 
 def largest_overlap_parent(children: gpd.GeoDataFrame, parents: gpd.GeoDataFrame) -> np.ndarray:
-    """For each child polygon, the code of the parent holding most of it (None when none touches)."""
+    """For each child polygon, the code of the parent holding most of it (None when none touches).
+
+    Overlaps are measured in square metres in a UTM CRS around the parents (metric_crs).
+
+    Parameters
+    ----------
+    children, parents : geopandas.GeoDataFrame
+        Polygons in one CRS; ``parents`` has a ``code`` column.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of shape (len(children),): a parent code, or None.
+    """
     out = np.full(len(children), None, dtype=object)
     if len(children) == 0 or len(parents) == 0:
         return out
@@ -207,4 +268,21 @@ def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom: shapely.Geometry 
 
 
 def codes_in(values: Iterable[str]) -> list[str]:
+    """The distinct non-empty codes among ``values``, sorted.
+
+    Parameters
+    ----------
+    values : iterable of str
+        Area codes; empty strings and None are dropped.
+
+    Returns
+    -------
+    list of str
+        Each code once, in ascending order.
+
+    Examples
+    --------
+    >>> codes_in(["B", "", "A", "B", None])
+    ['A', 'B']
+    """
     return sorted({v for v in values if v})

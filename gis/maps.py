@@ -236,9 +236,18 @@ class _AttributionPrefix(MacroElement):
 
 
 def tile_settings() -> tuple[str, str | None]:
-    """The county's tile choice: ``$LIANXIN_TILES`` (none, osm, tianditu, amap; default none — the
-    intranet-safe plain background) and ``$LIANXIN_TIANDITU_KEY``. An unknown value, or 天地图 without
-    a key, falls back to none so that a map always draws."""
+    """The county's tile choice from ``$LIANXIN_TILES`` and ``$LIANXIN_TIANDITU_KEY``.
+
+    ``$LIANXIN_TILES`` is one of none, osm, tianditu, amap (default none — the intranet-safe plain
+    background). An unknown value, or 天地图 without a well-formed key, falls back to none so that a
+    map always draws.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        The tile source (a key of ``TILES``) and the 天地图 key (None unless the source is tianditu
+        and a key is set).
+    """
     tiles = (os.environ.get("LIANXIN_TILES") or "none").strip().lower()
     key = (os.environ.get("LIANXIN_TIANDITU_KEY") or "").strip() or None
     if tiles not in TILES or (tiles == "tianditu" and not (key and re.fullmatch(r"[0-9A-Za-z]+", key))):
@@ -514,7 +523,9 @@ def shortfall_classes(breaks: Sequence[float]) -> Classes:
     return Classes(bins, list(SHORTFALL_COLORS), ["0"] + inner + [f"≥ {bins[-2] * 100:.0f}"])
 
 
-def classify(values: Any, bins: Sequence[float], colors: Sequence[str], no_data_color: str = NO_DATA_COLOR) -> list[str]:
+def classify(
+    values: Any, bins: Sequence[float], colors: Sequence[str], no_data_color: str = NO_DATA_COLOR
+) -> list[str]:
     """Colour for each value: class *i* is ``[bins[i], bins[i+1])``.
 
     Values below the first or above the last break go to the end classes;
@@ -530,9 +541,17 @@ def classify(values: Any, bins: Sequence[float], colors: Sequence[str], no_data_
     Returns
     -------
     list of str
+        One colour per value, in the order given.
+
+    Raises
+    ------
+    ValueError
+        When ``bins`` is not one longer than ``colors``, or there are more than 7 colours.
     """
     if len(bins) != len(colors) + 1:
-        raise ValueError(f"Need one more class break than colours: got {len(bins)} breaks and {len(colors)} colours.")
+        raise ValueError(
+            f"Need one more class break than colours: got {len(bins)} breaks and {len(colors)} colours."
+        )
     if len(colors) > 7:
         raise ValueError(f"Use at most 7 classes, not {len(colors)}.")
     v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
@@ -766,7 +785,9 @@ def choropleth_layer(
         if c == value_col:
             raw = pd.to_numeric(gdf[c], errors="coerce").to_numpy(float)
             if label_fn is not None:
-                props[c] = [html.escape(no_data_label) if np.isnan(v) else escape_value(label_fn(float(v))) for v in raw]
+                props[c] = [
+                    html.escape(no_data_label) if np.isnan(v) else escape_value(label_fn(float(v))) for v in raw
+                ]
             else:
                 props[c] = [html.escape(no_data_label) if np.isnan(v) else float(v) for v in raw]
         else:
@@ -851,7 +872,8 @@ def point_layer(
 
         def _table(fs: list[str], als: list[str], i: int) -> str:
             rows = "".join(
-                f"<tr><th style='text-align:left;padding-right:6px'>{a}</th><td>{'' if values[f][i] is None else values[f][i]}</td></tr>"
+                f"<tr><th style='text-align:left;padding-right:6px'>{a}</th>"
+                f"<td>{'' if values[f][i] is None else values[f][i]}</td></tr>"
                 for f, a in zip(fs, als)
             )
             return f"<table>{rows}</table>"
@@ -958,8 +980,10 @@ LEGEND_FOLD_BELOW = 420
 
 
 class Legend(MacroElement):
-    """A Leaflet control holding :func:`legend_html` (part of the map script,
-    so it shows both in plain folium HTML and inside st_folium)."""
+    """A Leaflet control holding :func:`legend_html`.
+
+    It is part of the map script, so it shows both in plain folium HTML and inside st_folium.
+    """
 
     _template = Template(
         """{% macro script(this, kwargs) %}

@@ -278,7 +278,8 @@ def users_section() -> None:
     codes, labels = _area_options(str(C.db_path()), _areas_version())
     accounts = users.list_users(C.con())
     st.subheader(t(f"{KEY}.users_title"))
-    st.caption(t(f"{KEY}.users_count", n=len(accounts), disabled=int(accounts["disabled"].sum()) if len(accounts) else 0))
+    st.caption(t(f"{KEY}.users_count", n=len(accounts),
+                 disabled=int(accounts["disabled"].sum()) if len(accounts) else 0))
     table = pd.DataFrame({
         t(f"{KEY}.col.name"): accounts["name"],
         t(f"{KEY}.col.role"): [role_label(r, lang) for r in accounts["role"]],

@@ -178,7 +178,8 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
         colors = [PATTERN_COLORS[p] for p in present]
         maps.choropleth_layer(m, g, "pattern_i", bins, colors, fields=fields, aliases=aliases,
                               name=t("hotspots_page.mode.emerging"))
-        maps.add_legend(m, t("hotspots_page.legend.emerging"), [(PATTERN_COLORS[p], _pattern_label(p)) for p in present])
+        maps.add_legend(m, t("hotspots_page.legend.emerging"),
+                        [(PATTERN_COLORS[p], _pattern_label(p)) for p in present])
     if heat:
         pts = pets[pets["village_code"].notna() & pets["lon"].notna() & pets["lat"].notna()]
         if len(pts):
@@ -246,7 +247,8 @@ def _pattern_legend() -> None:
     for p in H.PATTERNS:
         rows.append(
             f"<tr><td><span style='display:inline-block;width:14px;height:14px;border:1px solid #999;"
-            f"background:{PATTERN_COLORS[p]}'></span></td><td style='padding:0 8px'><b>{html.escape(_pattern_label(p))}</b></td>"
+            f"background:{PATTERN_COLORS[p]}'></span></td>"
+            f"<td style='padding:0 8px'><b>{html.escape(_pattern_label(p))}</b></td>"
             f"<td>{html.escape(t(f'hotspots_page.meaning.{p}'))}</td></tr>")
     st.markdown(f"<table style='font-size:0.85rem'>{''.join(rows)}</table>", unsafe_allow_html=True)
 

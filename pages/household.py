@@ -102,7 +102,8 @@ def table(rows: pd.DataFrame, section: str, columns: dict[str, str]) -> None:
     if part.empty:
         st.caption(t(f"household.none.{section}"))
         return
-    out = pd.DataFrame({t(label): [_cell(section, col, v) + _late(col, r) for v, (_, r) in zip(part[col], part.iterrows())]
+    out = pd.DataFrame({t(label): [_cell(section, col, v) + _late(col, r)
+                                   for v, (_, r) in zip(part[col], part.iterrows())]
                         for col, label in columns.items()})
     st.dataframe(out, hide_index=True, width="stretch", key=f"{KEY}.{section}")
 

@@ -70,7 +70,8 @@ f1, f2 = st.columns(2)
 statuses = f1.multiselect(t("petitions_page.filter_status"), list(petitions.STATUSES),
                           default=list(petitions.OPEN_STATUSES), format_func=lambda x: t(f"status.{x}"),
                           key="pet_status")
-kinds = f2.multiselect(t("petitions_page.filter_kind"), ["petition", "visit_issue"], default=["petition", "visit_issue"],
+kinds = f2.multiselect(t("petitions_page.filter_kind"), ["petition", "visit_issue"],
+                       default=["petition", "visit_issue"],
                        format_func=lambda x: t(f"petitions_page.kind.{x}"), key="pet_kind")
 shown = work[work["status"].isin(statuses) & work["kind"].isin(kinds)]
 cols = ["kind", "id", "received_on", "township_name", "village_name", "category", "people", "status",
@@ -100,8 +101,8 @@ else:
         # ordered overdue first), the whole selection is one download away
         st.caption(t("petitions_page.worklist_cut", n=fmt_int(len(shown), lang), k=fmt_int(C.TABLE_ROWS, lang)))
         downloads.button(t("petitions_page.worklist_download"),
-                         lambda full=shown: to_csv_bytes(_worded(full), labels), file_name=f"待办清单-{today:%Y%m%d}.csv",
-                         mime="text/csv", key="pet_worklist_download",
+                         lambda full=shown: to_csv_bytes(_worded(full), labels),
+                         file_name=f"待办清单-{today:%Y%m%d}.csv", mime="text/csv", key="pet_worklist_download",
                          audit=(area.code, f"petitions worklist ({len(shown)} rows)"))
         shown = shown.head(C.TABLE_ROWS)
     table = _worded(shown)
@@ -201,7 +202,8 @@ with right:
 st.subheader(t("petitions_page.figures"))
 # the levels with areas in the user's scope (a grid leader's: their grid)
 levels = [lv for lv in ("township", "village", "grid")
-          if len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope)))][:2] or ["township"]
+          if len(db.df(c, "areas_in_scope", level=lv,
+                       scope=None if u.scope is None else list(u.scope)))][:2] or ["township"]
 level_names = {lv: t(f"level.{lv}") for lv in levels}
 level = st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get,
                  key="pet_level") if len(levels) > 1 else levels[0]

@@ -102,7 +102,8 @@ def _draw(month: dt.date) -> None:
     except S.SurveyError as e:
         _flash("draw", "error", e.text(C.lang()))
         return
-    _flash("draw", "success", t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed))
+    _flash("draw", "success",
+           t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed))
 
 
 def draw_section(month: dt.date) -> None:
@@ -148,7 +149,8 @@ def _save_answers(month: dt.date, town: str) -> None:
     except S.SurveyError as e:
         _flash("answers", "error", e.text(C.lang()))
         return
-    _flash("answers", "success", t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
+    _flash("answers", "success",
+           t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
 
 
 def answers_section(month: dt.date) -> None:

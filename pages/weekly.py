@@ -109,7 +109,8 @@ def days_html(days: pd.DataFrame, today: dt.date) -> str:
         if r.day == today:
             classes.append("today")
         if r.holiday:
-            tag = f'<span class="tag h" title="{html.escape(str(r.holiday_name or ""))}">{t("weekly_page.holiday")}</span>'
+            title = html.escape(str(r.holiday_name or ""))
+            tag = f'<span class="tag h" title="{title}">{t("weekly_page.holiday")}</span>'
         elif r.makeup:
             tag = f'<span class="tag m">{t("weekly_page.makeup")}</span>'
         else:
@@ -235,7 +236,8 @@ def show_map(due: pd.DataFrame) -> None:
         if (~vul).any():
             maps.point_layer(m, pts[~vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_COLOR, radius=6)
         if vul.any():
-            maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_ATTENTION_COLOR, radius=7)
+            maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases,
+                             color=POINT_ATTENTION_COLOR, radius=7)
         render(m, key="weekly_due_map", height=280, returned_objects=[])
 
 

@@ -8,13 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from i18n import t as _t
 from store import db
 from vocabulary.areas import LEVELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from auth.users import User
 
 SESSION_IDLE_MINUTES = 30
 
@@ -33,11 +38,31 @@ def page_guard() -> None:
 
 
 def lang() -> str:
+    """The session's UI language.
+
+    Returns
+    -------
+    str
+        ``"zh"`` (the default) or ``"en"``, as switched in the sidebar.
+    """
     return st.session_state.get("lang", "zh")
 
 
 def t(key: str, **fmt: Any) -> str:
-    """The UI string in the session's language."""
+    """The UI string in the session's language.
+
+    Parameters
+    ----------
+    key : str
+        A key of the i18n catalog.
+    **fmt : Any
+        The values of the string's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The catalog's wording of ``key`` in :func:`lang`, formatted with ``fmt``.
+    """
     return _t(key, lang(), **fmt)
 
 
@@ -101,13 +126,19 @@ def few(frame: Any, id_column: str, key: str) -> Any:
 
 
 def db_path() -> str:
-    """The database of this app: ``$LIANXIN_DB`` (a file path or a ``postgresql://`` URL), else
-    ``data/demo.duckdb`` (see store.db.target)."""
+    """The database of this app.
+
+    Returns
+    -------
+    str
+        ``$LIANXIN_DB`` (a file path or a ``postgresql://`` URL), else ``data/demo.duckdb``
+        (see store.db.target).
+    """
     return db.target()
 
 
 @st.cache_resource(show_spinner=False)
-def _base_connection(path: str):
+def _base_connection(path: str) -> Any:
     from gis.areas import refresh_stale_neighbors
 
     con = db.connect(path)
@@ -115,14 +146,27 @@ def _base_connection(path: str):
     return con
 
 
-def con():
-    """A cursor on the process-wide connection (one per use; cheap): a DuckDB cursor, or on
-    PostgreSQL a handle that borrows a pooled server connection per statement."""
+def con() -> Any:
+    """A cursor on the process-wide connection (one per use; cheap).
+
+    Returns
+    -------
+    Any
+        A DuckDB cursor, or on PostgreSQL a handle that borrows a pooled server connection per
+        statement; either is what store.db's functions take.
+    """
     return _base_connection(db_path()).cursor()
 
 
 def today() -> dt.date:
-    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it for tests and demos)."""
+    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it for tests and demos).
+
+    Returns
+    -------
+    datetime.date
+        ``$LIANXIN_TODAY`` (ISO ``YYYY-MM-DD``; anything else makes ``date.fromisoformat`` raise
+        ValueError) if set, else the local date in Asia/Shanghai.
+    """
     fixed = os.environ.get("LIANXIN_TODAY")
     if fixed:
         return dt.date.fromisoformat(fixed)
@@ -131,12 +175,25 @@ def today() -> dt.date:
     return now_local().date()
 
 
-def user():
-    """The signed-in user (auth.users.User) or None."""
+def user() -> User | None:
+    """The signed-in user.
+
+    Returns
+    -------
+    auth.users.User or None
+        The session's user, None before login.
+    """
     return st.session_state.get("user")
 
 
-def scope():
+def scope() -> list[str] | None:
+    """The signed-in user's scope (see auth.users.User.scope).
+
+    Returns
+    -------
+    list of str or None
+        The area codes the user may see; None for everything (a county-wide role, or nobody signed in).
+    """
     u = user()
     return None if u is None else u.scope
 
@@ -145,18 +202,27 @@ def scope():
 
 @dataclass(frozen=True)
 class Area:
+    """An area chosen in the sidebar: one county, township, village or grid, or the whole scope."""
+
     code: str | None          # None: the whole county/scope
     level: str                # the level of `code` ("county" for the whole scope)
     name: str
 
     @property
     def child_level(self) -> str | None:
+        """The level one below this area's (vocabulary.areas.LEVELS), None below a grid."""
         i = LEVELS.index(self.level)
         return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
 
 
 def selected_area() -> Area:
-    """The area chosen in the sidebar breadcrumb (default: the top of the user's scope)."""
+    """The area chosen in the sidebar breadcrumb.
+
+    Returns
+    -------
+    Area
+        The session's choice; by default the top of the user's scope.
+    """
     a = st.session_state.get("area")
     return a if isinstance(a, Area) else _top_area()
 
@@ -185,9 +251,19 @@ def _top_area() -> Area:
 
 
 def area_scope(area: Area | None = None) -> list[str] | None:
-    """The scope for queries about the selected area: the user's whole scope at the top
-    (so that county-wide figures keep what belongs to no township, e.g. unlocated petitions),
-    else just that area."""
+    """The scope for queries about the selected area.
+
+    Parameters
+    ----------
+    area : Area, optional
+        The area asked about; by default :func:`selected_area`.
+
+    Returns
+    -------
+    list of str or None
+        The user's whole scope (None: everything) at the top of it, so that county-wide figures keep
+        what belongs to no township (e.g. unlocated petitions); else ``[area.code]``.
+    """
     area = area or selected_area()
     if area.code is None or area == _top_area():
         return scope()
@@ -195,7 +271,18 @@ def area_scope(area: Area | None = None) -> list[str] | None:
 
 
 def breadcrumb(area: Area) -> list[Area]:
-    """The chain county › township › village › grid down to ``area`` (within the user's scope)."""
+    """The chain county › township › village › grid down to ``area`` (within the user's scope).
+
+    Parameters
+    ----------
+    area : Area
+        The last link of the chain.
+
+    Returns
+    -------
+    list of Area
+        From the top of the user's scope down to ``area``; ``[area]`` when there is no chain to show.
+    """
     if area.code is None:
         return [area]
     chain = db.df(con(), "area_chain", code=area.code)
@@ -210,8 +297,20 @@ def breadcrumb(area: Area) -> list[Area]:
     return out or [area]
 
 
-def children(area: Area):
-    """The areas one level below ``area`` that the user may see (code, name)."""
+def children(area: Area) -> pd.DataFrame | None:
+    """The areas one level below ``area`` that the user may see.
+
+    Parameters
+    ----------
+    area : Area
+        The parent area.
+
+    Returns
+    -------
+    DataFrame or None
+        One row per child area (columns ``code``, ``name``, as query ``area_children`` gives them);
+        None when ``area`` is a grid (nothing below it).
+    """
     lvl = area.child_level
     if lvl is None:
         return None
@@ -225,7 +324,26 @@ PERIODS = ("week", "month", "quarter", "year", "last_days", "custom")
 
 def period_range(kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None = None,
                  days: int = 182) -> tuple[dt.date, dt.date]:
-    """The date range of a period preset, ending at ``ref`` (today)."""
+    """The date range of a period preset around ``ref`` (today).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`PERIODS`.
+    ref : datetime.date
+        The reference day (today).
+    custom : tuple of (datetime.date, datetime.date), optional
+        The range of ``kind == "custom"``.
+    days : int, default 182
+        The length of ``"last_days"``, in days.
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        First and last day, both included: the calendar week (Monday–Sunday), month, quarter or year
+        holding ``ref``; the ``days`` days ending at ``ref``; else ``custom``, or 1 January to ``ref``
+        when no custom range is given.
+    """
     if kind == "week":
         start = ref - dt.timedelta(days=ref.weekday())
         return start, start + dt.timedelta(days=6)
@@ -249,20 +367,49 @@ def period_range(kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None
 
 
 def selected_period() -> tuple[dt.date, dt.date]:
-    """The period chosen in the sidebar, ending today at the latest: every figure is "as of today",
-    so every page counts over the same days (a range wholly in the future is today alone)."""
+    """The period chosen in the sidebar, ending today at the latest.
+
+    Every figure is "as of today", so every page counts over the same days.
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        First and last day, both included, cut at today (a range wholly in the future is today alone);
+        by default this year so far.
+    """
     start, end = st.session_state.get("period") or period_range("year", today())
     return clamp_period(start, end, today())
 
 
 def period_end() -> dt.date:
-    """The last day of the chosen period even when it is still to come (a projection to the period's
-    end); the figures count up to :func:`selected_period`'s end, today at the latest."""
+    """The last day of the chosen period even when it is still to come.
+
+    For a projection to the period's end; the figures count up to :func:`selected_period`'s end,
+    today at the latest.
+
+    Returns
+    -------
+    datetime.date
+        The chosen period's last day, uncut (by default 31 December of this year).
+    """
     return (st.session_state.get("period") or period_range("year", today()))[1]
 
 
 def clamp_period(start: dt.date, end: dt.date, ref: dt.date) -> tuple[dt.date, dt.date]:
-    """``(start, end)`` cut at ``ref``: ``end`` no later than ``ref``, ``start`` no later than ``end``."""
+    """``(start, end)`` cut at ``ref``.
+
+    Parameters
+    ----------
+    start, end : datetime.date
+        The range's first and last day.
+    ref : datetime.date
+        The latest day allowed (today).
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        ``end`` no later than ``ref``, ``start`` no later than that ``end``.
+    """
     end = min(end, ref)
     return min(start, end), end
 

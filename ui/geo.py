@@ -15,8 +15,21 @@ from gis.maps import load_simplified
 def simplified_level(db_path: str, level: str, version: str) -> gpd.GeoDataFrame:
     """:func:`gis.maps.load_simplified`, cached per database and level.
 
-    ``version`` (:func:`boundaries_version`) changes whenever boundaries are imported, which
-    invalidates the cache.
+    Parameters
+    ----------
+    db_path : str
+        The database (:func:`ui.common.db_path`): the cache key, the connection is the session's.
+    level : str
+        An area level (``vocabulary.areas.LEVELS``).
+    version : str
+        :func:`boundaries_version`: it changes whenever boundaries are imported, which invalidates the
+        cache.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code, name, parent_code, geometry`` (EPSG:4326), simplified; empty when the level has no
+        areas.
     """
     from ui.common import con
 
@@ -24,7 +37,13 @@ def simplified_level(db_path: str, level: str, version: str) -> gpd.GeoDataFrame
 
 
 def boundaries_version() -> str:
-    """Changes when any boundary level is re-imported (the newest import time and the count)."""
+    """A token that changes when any boundary level is re-imported.
+
+    Returns
+    -------
+    str
+        ``"<number of areas>:<newest import time>"`` (query ``areas_version``).
+    """
     from store import db
     from ui.common import con
 
@@ -33,7 +52,18 @@ def boundaries_version() -> str:
 
 
 def level_geometry(level: str) -> gpd.GeoDataFrame:
-    """The simplified polygons of a level for the signed-in session's database (cached)."""
+    """The simplified polygons of a level for the signed-in session's database (cached).
+
+    Parameters
+    ----------
+    level : str
+        An area level (``vocabulary.areas.LEVELS``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`simplified_level`.
+    """
     from ui.common import db_path
 
     return simplified_level(str(db_path()), level, boundaries_version())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import streamlit as st
 
@@ -23,9 +24,18 @@ def open_button(code: str, key: str, label: str | None = None) -> None:
         open_household(code)
 
 
-def open_selected(codes: list, event) -> None:
-    """Open the record of the row selected in an ``st.dataframe(on_select="rerun")`` whose rows are
-    the households ``codes`` (a row without a household, e.g. an unlocated petition, opens nothing)."""
+def open_selected(codes: list, event: Any) -> None:
+    """Open the record of the household in the row selected in an ``st.dataframe``.
+
+    Parameters
+    ----------
+    codes : list
+        The household code of each row of the table, in the table's order (None or blank for a row
+        without a household, e.g. an unlocated petition: it opens nothing).
+    event : Any
+        What ``st.dataframe(on_select="rerun")`` returned: its ``selection.rows`` are read; anything
+        else (no selection) opens nothing.
+    """
     rows = getattr(getattr(event, "selection", None), "rows", None)
     if rows and 0 <= rows[0] < len(codes):
         code = codes[rows[0]]
@@ -37,5 +47,21 @@ _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 def md(text: object) -> str:
-    """``text`` with Markdown's special characters escaped (names such as ``王*二`` or ``<script>``)."""
+    r"""``text`` with Markdown's special characters escaped (names such as ``王*二`` or ``<script>``).
+
+    Parameters
+    ----------
+    text : object
+        Anything; it is written with ``str``.
+
+    Returns
+    -------
+    str
+        ``str(text)`` with a backslash before each of ``\`*_{}[]()#+-.!|<>~$``.
+
+    Examples
+    --------
+    >>> print(md("王*二 <b>"))
+    王\*二 \<b\>
+    """
     return _MD.sub(r"\\\1", str(text))

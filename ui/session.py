@@ -40,7 +40,13 @@ _URL_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 # ----------------------------------------------------------------------------- the token
 
 def browser_token() -> str | None:
-    """The token the browser sent when this Streamlit session began (None without one)."""
+    """The token the browser sent when this Streamlit session began.
+
+    Returns
+    -------
+    str or None
+        The ``lianxin_session`` cookie's value; None without one, or without a browser (AppTest).
+    """
     try:
         return st.context.cookies.get(COOKIE)
     except Exception:  # no browser (AppTest, bare mode)
@@ -48,7 +54,20 @@ def browser_token() -> str | None:
 
 
 def restore(con: Any) -> Any:
-    """The user of the browser's token, signed in again (a reload), or None."""
+    """The user of the browser's token, signed in again (a reload).
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+
+    Returns
+    -------
+    auth.users.User or None
+        The token's user, its use recorded; None without a token, for the token this browser session
+        logged out, or when :func:`auth.session.verify` refuses it (expired, ended, idle too long, its
+        user gone or disabled).
+    """
     token = browser_token()
     if not token or token == st.session_state.get("session_ended"):
         return None
@@ -70,8 +89,22 @@ def started(con: Any, user: Any) -> None:
 
 
 def still_valid(con: Any) -> bool:
-    """Once a minute: record the use, and check the token still holds (a logout in another tab,
-    a disabled account). False when it does not — the user is then signed out."""
+    """Once a minute: record the use, and check the token still holds.
+
+    A logout in another tab or a disabled account ends a token.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+
+    Returns
+    -------
+    bool
+        False when the token no longer holds — the user is then signed out of this session; True
+        otherwise, also when checked less than :data:`TOUCH_SECONDS` ago or signed in without a token
+        (single sign-on, tests).
+    """
     token = st.session_state.get("session_token")
     if token is None:
         return True                      # signed in another way (single sign-on, tests)
@@ -102,7 +135,8 @@ def send_cookie() -> None:
 
     The script is part of every run from the sign-in (or logout) on, with the same text for the
     same token: a run interrupted by the next click (a busy server) cannot lose it, and an
-    unchanged element is not run again by the browser."""
+    unchanged element is not run again by the browser.
+    """
     token = st.session_state.get("cookie_value")
     if token is None:
         return
@@ -118,7 +152,14 @@ def send_cookie() -> None:
 # ----------------------------------------------------------------------------- pages by URL
 
 def requested_page() -> str | None:
-    """The page name the browser asked for (the URL's path), if any."""
+    """The page name the browser asked for (the URL's path), if any.
+
+    Returns
+    -------
+    str or None
+        The URL path when it is a plausible page name (letters, digits, ``_`` and ``-``, at most 64);
+        None otherwise or outside a script run.
+    """
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -129,9 +170,26 @@ def requested_page() -> str | None:
 
 
 def stand_ins(known: set[str], render: Callable[[], None], title: str) -> list:
-    """A hidden page at the requested URL when no page of ``known`` has it: it runs ``render``
-    (the login form, or a sentence) instead of Streamlit's English "Page not found" dialog.
-    A page and its stand-in share their URL, so once signed in the same link opens the real page."""
+    """A hidden page at the requested URL when no page of ``known`` has it.
+
+    It runs ``render`` (the login form, or a sentence) instead of Streamlit's English "Page not found"
+    dialog. A page and its stand-in share their URL, so once signed in the same link opens the real
+    page.
+
+    Parameters
+    ----------
+    known : set of str
+        The URL paths of the pages the session may open.
+    render : callable
+        The stand-in page's body.
+    title : str
+        The stand-in page's title.
+
+    Returns
+    -------
+    list of streamlit.navigation.page.StreamlitPage
+        One hidden page at the requested URL; empty when no page was asked for or it is known.
+    """
     name = requested_page()
     if name is None or name in known:
         return []
@@ -139,7 +197,19 @@ def stand_ins(known: set[str], render: Callable[[], None], title: str) -> list:
 
 
 def unknown_page(all_pages: dict[str, str]) -> Callable[[], None]:
-    """The body of the stand-in page for a signed-in user: which page it was and what to do."""
+    """The body of the stand-in page for a signed-in user: which page it was and what to do.
+
+    Parameters
+    ----------
+    all_pages : dict of str to str
+        Every page's URL path and the catalog key of its title.
+
+    Returns
+    -------
+    callable
+        A function drawing the title and a warning: the role may not open that page, or there is no
+        such page.
+    """
     def render() -> None:
         name = requested_page() or ""
         st.title(t("app.title"))
@@ -153,8 +223,19 @@ def unknown_page(all_pages: dict[str, str]) -> Callable[[], None]:
 # ----------------------------------------------------------------------------- area and period in the URL
 
 def read_link(con: Any, user: Any) -> None:
-    """Once per browser session: the area and period of the URL (a reload, a bookmark), the area
-    only when it lies in the user's scope; otherwise the page says it is outside their areas."""
+    """Once per browser session: the area and period of the URL (a reload, a bookmark).
+
+    The area is taken only when it exists and lies in the user's scope; otherwise the page says it
+    is outside their areas (:func:`refused_notice`). A custom period with a malformed or reversed
+    range is ignored.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    user : auth.users.User
+        The signed-in user.
+    """
     if st.session_state.get("link_read"):
         return
     st.session_state["link_read"] = True

@@ -35,7 +35,13 @@ class SSORefused(AuthError):
 
 
 def _secrets() -> Mapping[str, Any] | None:
-    """``st.secrets``, or None when there is no (readable) secrets file. Never raises, never draws."""
+    """``st.secrets``, or None when there is no (readable) secrets file. Never raises, never draws.
+
+    Returns
+    -------
+    Mapping or None
+        The app's secrets; None without a readable ``.streamlit/secrets.toml``.
+    """
     try:
         if not st.secrets.load_if_toml_exists():
             return None
@@ -45,7 +51,19 @@ def _secrets() -> Mapping[str, Any] | None:
 
 
 def _provider(auth: Mapping[str, Any]) -> str | None:
-    """``""`` for a provider configured directly in ``[auth]``, its name for ``[auth.NAME]``, else None."""
+    """The OIDC provider configured in an ``[auth]`` section.
+
+    Parameters
+    ----------
+    auth : Mapping
+        The ``[auth]`` section of the secrets.
+
+    Returns
+    -------
+    str or None
+        ``""`` for a provider configured directly in ``[auth]``, its name for ``[auth.NAME]``, None
+        when no provider has all of ``client_id``, ``client_secret`` and ``server_metadata_url``.
+    """
     if all(auth.get(k) for k in _PROVIDER_KEYS):
         return ""
     for name, sub in auth.items():
@@ -66,8 +84,13 @@ def _auth_section() -> Mapping[str, Any] | None:
 
 
 def sso_configured() -> bool:
-    """Whether single sign-on is set up: an ``[auth]`` section with ``redirect_uri``,
-    ``cookie_secret`` and one complete provider. False when there is no secrets file.
+    """Whether single sign-on is set up.
+
+    Returns
+    -------
+    bool
+        True for an ``[auth]`` section with ``redirect_uri``, ``cookie_secret`` and one complete
+        provider; False otherwise, also when there is no (readable) secrets file.
 
     Examples
     --------
@@ -84,14 +107,26 @@ def sso_configured() -> bool:
 
 
 def provider_name() -> str | None:
-    """The provider to pass to ``st.login`` (None for the one in ``[auth]`` itself)."""
+    """The provider to pass to ``st.login``.
+
+    Returns
+    -------
+    str or None
+        The name of ``[auth.NAME]``; None for the one in ``[auth]`` itself, or when none is configured.
+    """
     auth = _auth_section()
     p = _provider(auth) if auth else None
     return p or None
 
 
 def _identity() -> Mapping[str, Any] | None:
-    """The identity-provider claims of this browser session, or None when not signed on."""
+    """The identity-provider claims of this browser session.
+
+    Returns
+    -------
+    Mapping or None
+        ``st.user`` as a dict; None when not signed on (or outside a browser session).
+    """
     try:
         info = st.user
         if not info.get("is_logged_in"):
@@ -141,9 +176,22 @@ def sso_user(con: duckdb.DuckDBPyConnection, claims: Mapping[str, Any] | None = 
 
 
 def login_section(con: duckdb.DuckDBPyConnection) -> User | None:
-    """For the login page: when SSO is configured, the "使用单位账号登录" button, and the local
-    user once the provider has signed the person on (refusals shown as a sentence, with a way
-    to sign out of the provider). Draws nothing and returns None when SSO is not configured."""
+    """The login page's single sign-on: the "使用单位账号登录" button, or the account it signed on.
+
+    Draws nothing when SSO is not configured. A refusal is shown as a sentence, with a way to sign
+    out of the provider.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database (its accounts and audit log).
+
+    Returns
+    -------
+    User or None
+        The local account once the provider has signed the person on (see :func:`sso_user`); None when
+        SSO is not configured, nobody is signed on yet (the button is drawn) or the sign-on was refused.
+    """
     if not sso_configured():
         return None
     from ui.common import t

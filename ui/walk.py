@@ -60,7 +60,17 @@ def position_from(value: Any, now: dt.datetime) -> tuple[W.Position | None, str 
 
 
 def _position() -> W.Position | None:
-    """The phone's position when the user switched "start from where I am" on and allowed it."""
+    """The phone's position when the user switched "start from where I am" on and allowed it.
+
+    Draws the switch, a sentence while the browser has not answered or when it refused, and a
+    button to locate again.
+
+    Returns
+    -------
+    analytics.walk.Position or None
+        The position held for this session (until "locate again"); None when the switch is off, the
+        browser has not answered yet or refused.
+    """
     if not st.toggle(t("walk.use_position"), key=f"{KEY}.use_position", help=t("walk.use_position_help")):
         return None
     n = st.session_state.get(f"{KEY}.locate_n", 0)
@@ -85,8 +95,24 @@ def _position() -> W.Position | None:
     return held
 
 
-def km(m: float) -> str:
-    """``350 m`` below a kilometre, else ``1.2 km``."""
+def km(m: float | None) -> str:
+    """A distance as the walk list writes it.
+
+    Parameters
+    ----------
+    m : float or None
+        Metres; None or NaN when unknown.
+
+    Returns
+    -------
+    str
+        ``350 m`` below a kilometre, else ``1.2 km``; ``—`` when unknown.
+
+    Examples
+    --------
+    >>> km(350), km(1234), km(float("nan"))
+    ('350 m', '1.2 km', '—')
+    """
     if m is None or pd.isna(m):
         return "—"
     return f"{m:,.0f} m" if m < 1000 else f"{m / 1000:,.1f} km"

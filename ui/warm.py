@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from typing import Any
 
 import streamlit as st
 
@@ -23,17 +24,56 @@ log = logging.getLogger("lianxin")
 _started = threading.Event()
 
 
-def stamp(con) -> str:
-    """The data's version the hotspot results depend on."""
+def stamp(con: Any) -> str:
+    """The data's version the hotspot results depend on.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+
+    Returns
+    -------
+    str
+        Query ``hotspots_page_stamp``: the counts and newest changes of petitions, households and
+        areas; it changes whenever any of them does.
+    """
     return str(db.one(con, "hotspots_page_stamp"))
 
 
 def emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool = False,
              categories: tuple = (), channels: tuple = (), group_only: bool = False,
              unresolved_only: bool = False) -> H.Emerging:
-    """:func:`analytics.hotspots.emerging` of the 12 months ending with ``end``, cached per data
-    version and filters (``db_path`` and ``version`` are only the cache's key). Every argument is
-    passed on by position: the cache tells calls apart by the arguments given, defaults left out."""
+    """:func:`analytics.hotspots.emerging` of the 12 months ending with ``end``, cached.
+
+    Cached per data version and filters (``db_path`` and ``version`` are only the cache's key). Every
+    argument is passed on by position: the cache tells calls apart by the arguments given, defaults
+    left out.
+
+    Parameters
+    ----------
+    db_path : str
+        The database (:func:`ui.common.db_path`).
+    version : str
+        :func:`stamp` of that database.
+    level : str
+        The area level (``village`` or ``grid``).
+    end : datetime.date
+        The last day of the 12 months.
+    fdr : bool, default False
+        Whether the Gi* bins are corrected for the false discovery rate (``reports.gi_bins``).
+    categories, channels : tuple of str, default ()
+        Only petitions of these categories and channels (empty: all).
+    group_only : bool, default False
+        Only group petitions.
+    unresolved_only : bool, default False
+        Only petitions not yet resolved.
+
+    Returns
+    -------
+    analytics.hotspots.Emerging
+        The monthly counts, their Gi* and each area's pattern and count trend.
+    """
     return _emerging(db_path, version, level, end, bool(fdr), tuple(categories), tuple(channels),
                      bool(group_only), bool(unresolved_only))
 
@@ -51,8 +91,11 @@ def _emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool, c
 
 
 def hotspots_in_background() -> None:
-    """Once per process: compute the hotspot page's defaults (villages, then grids; the period ending
-    today, no filter) in a daemon thread. Does nothing while there is no database or no petition."""
+    """Once per process: compute the hotspot page's defaults in a daemon thread.
+
+    The defaults are villages, then grids, the 12 months ending today, no filter. Does nothing while
+    there is no database or no petition, nor in page tests (no server).
+    """
     if _started.is_set() or not db.exists(C.db_path()) or st.get_option("global.appTest"):
         return                         # (page tests run without a server: nothing to warm for)
     _started.set()

@@ -1,5 +1,7 @@
-"""The escalation watch-list tab of the hotspots page: the listed petitions and villages with their
-reasons, the scoring rules, and how the list did on the database's own history.
+"""The escalation watch-list tab of the hotspots page.
+
+It shows the listed petitions and villages with their reasons, the scoring rules, and how the list
+did on the database's own history.
 
 The numbers are :func:`analytics.escalation.watch_list` and :func:`analytics.escalation.hit_rate`
 (what ``manage.py report watch`` prints); this module words and draws them.
@@ -23,7 +25,26 @@ KEY = "watch"
 @st.cache_data(show_spinner=False, max_entries=16)
 def _computed(db_path: str, stamp: str, rules: tuple, today: dt.date,
               scope: tuple | None) -> tuple[E.WatchList, E.HitRate]:
-    """Today's list and the hit rate, once per data version, rule values, day and scope."""
+    """Today's list and the hit rate, once per data version, rule values, day and scope.
+
+    Parameters
+    ----------
+    db_path : str
+        The database (:func:`ui.common.db_path`); with ``stamp`` and ``rules`` only the cache's key.
+    stamp : str
+        The data's version (:func:`ui.warm.stamp`).
+    rules : tuple of float
+        The values of the rules table.
+    today : datetime.date
+        The day the list is made for.
+    scope : tuple of str or None
+        The user's scope (None: everything).
+
+    Returns
+    -------
+    tuple of (analytics.escalation.WatchList, analytics.escalation.HitRate)
+        :func:`analytics.escalation.watch_list` and :func:`analytics.escalation.hit_rate`.
+    """
     con = C.con()
     sc = None if scope is None else list(scope)
     f = E.facts(con, today, sc)
@@ -55,8 +76,9 @@ def tab(stamp: str, scope: list[str] | None, today: dt.date) -> None:
         m3.metric(t("watch.metric.hit_rate"), fmt_pct(hr.share, lang),
                   help=t("watch.metric.hit_help", n=fmt_int(hr.escalated, lang), hits=fmt_int(hr.hits, lang),
                          days=hr.lead_days, direct=fmt_int(hr.via_petition, lang)))
-        m4.metric(t("watch.metric.length"), t("watch.metric.length_value", petitions=fmt_num(hr.mean_petitions, 0, lang),
-                                              villages=fmt_num(hr.mean_villages, 0, lang)),
+        m4.metric(t("watch.metric.length"),
+                  t("watch.metric.length_value", petitions=fmt_num(hr.mean_petitions, 0, lang),
+                    villages=fmt_num(hr.mean_villages, 0, lang)),
                   help=t("watch.metric.length_help", petitions=fmt_num(hr.mean_petitions, 1, lang),
                          villages=fmt_num(hr.mean_villages, 1, lang), watched=fmt_num(hr.mean_watched, 0, lang)))
     if hr.undated:
@@ -70,7 +92,8 @@ def tab(stamp: str, scope: list[str] | None, today: dt.date) -> None:
         p["received_on"] = [fmt_date(d, lang) for d in p["received_on"]]
         p["status"] = C.t_each("status.{}", p["status"])
         p["reasons"] = [E.reason_text(x, lang) for x in p["reasons"]]
-        cols = ["score", "id", "received_on", "village_name", "township_name", "category", "people", "status", "reasons"]
+        cols = ["score", "id", "received_on", "village_name", "township_name", "category", "people", "status",
+                "reasons"]
         st.dataframe(p[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.petitions",
                      column_config={_labels(["score"])["score"]: st.column_config.NumberColumn(format="%g"),
                                     _labels(["reasons"])["reasons"]: st.column_config.TextColumn(width="large")})
