@@ -77,7 +77,7 @@ def duckdb_over_postgres(url: str) -> Any:
     con.execute("USE pg")
     # the macros the migrations leave (0012's shared predicates, responsible_for as 0014 has it),
     # made in DuckDB's temporary catalog (bound to pg's tables)
-    for name in ("0012_shared_predicates.sql", "0014_responsible_for_in_scope.sql"):
+    for name in ("0012_shared_predicates.sql", "0014_shared_rules.sql"):
         text = (db.MIGRATIONS / name).read_text(encoding="utf-8")
         con.execute(re.sub(r"CREATE (OR REPLACE )?MACRO", r"CREATE \1TEMP MACRO", text))
     return con

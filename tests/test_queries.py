@@ -105,6 +105,22 @@ def test_no_macro_or_function_spells_the_scope_predicate_again(store):
     assert "in_scope(sg.grid_code, scope)" in defs["responsible_for"][1]
 
 
+@pytest.mark.parametrize("store", [db.DUCKDB, db.POSTGRES])
+def test_the_assignment_period_is_written_once(store):
+    """Whether a staff_grids assignment holds during a period is ``assigned_during`` (0014): no
+    named query, macro or function spells ``valid_from IS NULL OR …`` again."""
+    # the start of an assignment against the end of a period (grids_current_rows, which asks only
+    # whether an assignment lasts until a day, is another question)
+    period_words = re.compile(r"valid_from\s+IS\s+NULL\s+OR\s+\w*\.?valid_from\s*<=", re.I)
+    assert period_words.search("AND (sg.valid_from IS NULL OR sg.valid_from <= $on::DATE)")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if period_words.search(text)) == []
+    assert sum(text.count("assigned_during(") for text in queries.values()) >= 6
+    defs = _current_definitions(store)
+    assert sorted(n for n, (_f, text) in defs.items() if n != "assigned_during" and period_words.search(text)) == []
+    assert defs["assigned_during"][0].startswith("0014_")
+
+
 def test_the_petition_filter_and_the_group_threshold_are_written_once():
     """The hotspot reports' petition filter is ``petition_matches`` (0012); the group-petition
     threshold is a parameter (vocabulary/petitions.GROUP_PETITION_PEOPLE), never a number in SQL."""

@@ -130,3 +130,20 @@ def test_responsible_for_reads_the_scope_as_in_scope(tiny_ro, scope, pairs):
                        {"start": D(2026, 11, 16), "end": D(2026, 11, 22), "scope": scope}).fetchall()
     assert set(rows) == pairs
     assert len(rows) == len(pairs)
+
+
+@pytest.mark.parametrize("valid,period,holds", [
+    ((None, None), (D(2026, 11, 16), D(2026, 11, 22)), True),               # open on both sides
+    ((D(2026, 11, 22), None), (D(2026, 11, 16), D(2026, 11, 22)), True),    # starts on the last day
+    ((D(2026, 11, 23), None), (D(2026, 11, 16), D(2026, 11, 22)), False),   # starts after
+    ((None, D(2026, 11, 16)), (D(2026, 11, 16), D(2026, 11, 22)), True),    # ends on the first day
+    ((None, D(2026, 11, 15)), (D(2026, 11, 16), D(2026, 11, 22)), False),   # ended before
+    ((D(2026, 11, 18), D(2026, 11, 19)), (D(2026, 11, 16), D(2026, 11, 22)), True),
+    ((D(2026, 11, 1), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), True),   # one day
+    ((D(2026, 11, 19), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), False),
+])
+def test_assigned_during(tiny_ro, valid, period, holds):
+    con, _ = tiny_ro
+    got = con.execute("SELECT assigned_during(CAST($f AS DATE), CAST($t AS DATE), CAST($s AS DATE), CAST($e AS DATE))",
+                      {"f": valid[0], "t": valid[1], "s": period[0], "e": period[1]}).fetchone()[0]
+    assert got is holds
