@@ -28,12 +28,30 @@ T = TypeVar("T")
 
 
 def key(con: Any) -> tuple[str, str, int]:
-    """(database, its random id, its data version): changes with every committed write."""
+    """The data's part of the cache key: it changes with every committed write.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+
+    Returns
+    -------
+    tuple of (str, str, int)
+        The database (:func:`ui.common.db_path`), its random id and its data version
+        (:func:`store.version.current`).
+    """
     return (str(C.db_path()), *data_version.current(con))
 
 
 def user_scope() -> tuple[str, ...] | None:
-    """The signed-in user's scope as a key (None: the whole county)."""
+    """The signed-in user's scope as a key.
+
+    Returns
+    -------
+    tuple of str or None
+        The user's area codes, sorted; None for the whole county (or nobody signed in).
+    """
     sc = C.scope()
     return None if sc is None else tuple(sorted(sc))
 
