@@ -222,7 +222,7 @@ def run_safely() -> None:
             main()
     except C.db.StoreError as e:     # the database cannot be used: what to check, never a traceback
         log.warning("store error: %s", e)
-        st.error(t("app.store_error", message=str(e)))
+        st.error(t("app.store_error", message=e.text(C.lang())))
     except Exception as e:
         log.exception("page error")
         said = e.text(C.lang()) if callable(getattr(e, "text", None)) else str(e)   # worded by the catalog

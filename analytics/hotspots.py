@@ -380,11 +380,14 @@ def escalated(petitions_df: pd.DataFrame) -> pd.DataFrame:
     return petitions_df[lvl.isin(ESCALATED_LEVELS).fillna(False).to_numpy(bool)].reset_index(drop=True)
 
 
-def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date) -> pd.Series:
+def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date,
+            every: pd.DataFrame | None = None) -> pd.Series:
     """Which petitions are overdue as of ``today`` (past a due date and not replied / not closed).
 
     The deadlines are those of :func:`analytics.petitions.items` (working days counted in
-    :mod:`analytics.calendar`), so the counts match the other pages.
+    :mod:`analytics.calendar`), so the counts match the other pages. ``every``, when given, is the
+    county's work list of ``today`` (:func:`analytics.petitions.worklist` with no scope), which the pages
+    share between sessions: the flags are read from it instead of queried again (the same flags).
 
     Returns
     -------
@@ -394,8 +397,11 @@ def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: d
 
     if petitions_df.empty:
         return pd.Series([], dtype=bool, index=petitions_df.index)
-    received = pd.to_datetime(petitions_df["received_on"])
-    its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+    if every is None:
+        received = pd.to_datetime(petitions_df["received_on"])
+        its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+    else:
+        its = every
     its = its[its["kind"] == "petition"]
     flags = dict(zip(its["id"], its["overdue"].astype(bool)))
     return petitions_df["id"].map(flags).fillna(False).astype(bool)

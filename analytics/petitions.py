@@ -185,8 +185,27 @@ def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
     return c
 
 
+def _received_in(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope, date_from: dt.date,
+                 date_to: dt.date, every: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`items` received in ``[date_from, date_to]``: queried, or taken from ``every``.
+
+    ``every`` is the items of (``today``, ``scope``) of every date, when the caller holds them already
+    (the same rows: the query filters on the received date after computing every item's deadlines and
+    repeat flag).
+
+    Returns
+    -------
+    DataFrame
+        :data:`WORKLIST_COLUMNS`, the items received in the period.
+    """
+    if every is None:
+        return items(con, today, scope, date_from, date_to)
+    received = every["received_on"]
+    return every[((received >= date_from) & (received <= date_to)).to_numpy(bool)]
+
+
 def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Scope,
-            today: dt.date) -> dict[str, Any]:
+            today: dt.date, every: pd.DataFrame | None = None) -> dict[str, Any]:
     """The headline petition figures of a period, as of ``today``.
 
     Counts are over the petitions **received** in ``[date_from, date_to]`` (and ≤ ``today``), in scope:
@@ -206,6 +225,10 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
 
     Rates have 4 decimals and are None when their denominator is 0.
 
+    ``every``, when given, is :func:`items` of (``today``, ``scope``) of every date (the petitions page's
+    work list, shared between sessions): the period's items are taken from it instead of queried again;
+    the figures are the same.
+
     Returns
     -------
     dict of str to Any
@@ -219,7 +242,7 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
     (0, None, 0.84)
     """
     _check_range(date_from, date_to)
-    counts = _indicators(items(con, today, scope, date_from, date_to)).sum().to_frame().T
+    counts = _indicators(_received_in(con, today, scope, date_from, date_to, every)).sum().to_frame().T
     row = _with_rates(counts).iloc[0]
     out: dict[str, Any] = {k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v)
                            for k, v in row.items()}
@@ -229,12 +252,13 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
 
 
 def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
-                    scope: Scope, today: dt.date) -> pd.DataFrame:
+                    scope: Scope, today: dt.date, every: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`summary`'s figures per area of ``level`` (township, village or grid), benchmarks beside them.
 
     Every area of the level in scope is listed (zeros when nothing was received); ``households`` are
     active households (as in the coverage report) and ``per_1000 = 1000 · received / households``
     (2 decimals, empty when no households). Petitions located only to a village have no grid.
+    ``every``: as in :func:`summary`.
 
     Returns
     -------
@@ -243,7 +267,7 @@ def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.da
     _check_level(level, ("township", "village", "grid"))
     _check_range(date_from, date_to)
     areas = db.df(con, "area_households", level=level, scope=None if scope is None else list(scope))
-    frame = items(con, today, scope, date_from, date_to)
+    frame = _received_in(con, today, scope, date_from, date_to, every)
     counts = _indicators(frame).groupby(frame[f"{level}_code"]).sum()
     counts = counts.reindex(areas["code"].tolist(), fill_value=0).reset_index(drop=True)
     out = pd.concat([areas[["code", "name", "households"]].reset_index(drop=True), _with_rates(counts)], axis=1)

@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from i18n.message import Message, WordedError
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -31,8 +33,8 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PACKAGE = "postgresql-15-postgis-3"
 
 
-class Unavailable(RuntimeError):
-    """PostgreSQL/PostGIS cannot be started here (the message says why)."""
+class Unavailable(WordedError, RuntimeError):
+    """PostgreSQL/PostGIS cannot be started here (the message says why, by catalog key: store.cluster.*)."""
 
 
 def available() -> str | None:
@@ -41,18 +43,19 @@ def available() -> str | None:
     Returns
     -------
     str or None
-        What is missing (initdb, PostGIS, runuser, psycopg) and how to install it.
+        What is missing (initdb, PostGIS, runuser, psycopg) and how to install it: an
+        :class:`i18n.Message` (the ``中文 / English`` sentence).
     """
     if not (PG_BIN / "initdb").exists():
-        return f"{PG_BIN}/initdb not found (apt-get install {PACKAGE})"
+        return Message("store.cluster.no_initdb", path=f"{PG_BIN}/initdb", package=PACKAGE)
     if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
-        return f"PostGIS for PostgreSQL 15 not installed (apt-get install {PACKAGE})"
+        return Message("store.cluster.no_postgis", package=PACKAGE)
     if os.geteuid() == 0 and shutil.which("runuser") is None:
-        return "runuser not found (needed to run PostgreSQL as the postgres user)"
+        return Message("store.cluster.no_runuser")
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "psycopg not installed (pip install -r requirements.txt)"
+        return Message("store.cluster.no_psycopg")
     return None
 
 
@@ -125,7 +128,7 @@ class Cluster:
             cmd = ["runuser", "-u", "postgres", "--"] + cmd
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
-            raise Unavailable(f"{name} failed: {(r.stderr or r.stdout).strip()[:500]}")
+            raise Unavailable(key="store.cluster.failed", program=name, output=(r.stderr or r.stdout).strip()[:500])
 
     def start(self) -> None:
         """Start the server (again, after :meth:`stop`)."""

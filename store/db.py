@@ -27,6 +27,7 @@ import aiosql
 import duckdb
 import pandas as pd
 
+from i18n.message import WordedError
 from store import version as data_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,12 +40,19 @@ T = TypeVar("T")
 VARIANT = "__postgres"          # suffix of a named query's PostgreSQL form
 
 
-class StoreError(Exception):
-    """A problem with the database a person can fix (wrong path, locked file, unreachable server…)."""
+class StoreError(WordedError):
+    """A problem with the database a person can fix (wrong path, locked file, unreachable server…).
+
+    Raised with a catalog key (``StoreError(key="store.error.…", **params)``, i18n/parts/store_messages.py):
+    ``str(e)`` is the command line's ``中文 / English`` sentence, ``e.text(lang)`` a page's.
+    """
 
 
-class BadTarget(ValueError):
-    """``--db``/``$LIANXIN_DB`` is neither a file path nor a URL of a known kind (bad usage)."""
+class BadTarget(WordedError, ValueError):
+    """``--db``/``$LIANXIN_DB`` is neither a file path nor a URL of a known kind (bad usage).
+
+    Worded like :class:`StoreError`.
+    """
 
 
 def is_conflict(e: BaseException) -> bool:
@@ -157,11 +165,9 @@ def kind(spec: str | Path) -> str:
 
             parse(s)            # libpq must be able to read it (BadTarget otherwise)
             return POSTGRES
-        raise BadTarget(f"不支持的数据库地址 {s!r}：只能是文件路径或 postgresql://用户@主机:端口/库名 / "
-                        f"--db must be a file path or a postgresql:// URL, not {m.group(1)}://")
+        raise BadTarget(key="store.error.unsupported_target", target=repr(s))
     if s.strip() == "" or "\x00" in s or "://" in s:
-        raise BadTarget(f"数据库地址 {s!r} 既不是文件路径也不是 postgresql:// 地址 / "
-                        f"--db {s!r} is neither a file path nor a postgresql:// URL")
+        raise BadTarget(key="store.error.not_a_target", target=repr(s))
     return DUCKDB
 
 
@@ -270,7 +276,7 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
         if not parent.exists():
             parent.mkdir(parents=True, exist_ok=True)
         if Path(p).is_dir():
-            raise StoreError(f"{p} 是一个文件夹，不是数据库文件 / {p} is a folder, not a database file")
+            raise StoreError(key="store.error.folder", path=p)
     try:
         con = duckdb.connect(p, read_only=read_only, config={
             "autoinstall_known_extensions": False,
@@ -279,14 +285,10 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
     except duckdb.IOException as e:
         msg = str(e).splitlines()[0]
         if "lock" in msg.lower():
-            raise StoreError(
-                f"数据库文件 {p} 正被另一个程序使用（多半是正在运行的网页应用）：请在应用的「数据导入」页导入，"
-                f"或改用 PostgreSQL 让命令行与应用同时工作 / the database file {p} is in use by another process "
-                f"(probably the running app): import on the app's import page, or use PostgreSQL "
-                f"(--db postgresql://…) so that the command line works while the app is up") from e
-        raise StoreError(f"无法打开数据库 {p}：{msg}") from e
+            raise StoreError(key="store.error.file_in_use", path=p) from e
+        raise StoreError(key="store.error.cannot_open", path=p, error=msg) from e
     except duckdb.Error as e:
-        raise StoreError(f"无法打开数据库 {p}：{str(e).splitlines()[0]}") from e
+        raise StoreError(key="store.error.cannot_open", path=p, error=str(e).splitlines()[0]) from e
     con.execute("SET enable_progress_bar = false")  # DuckDB would draw one on the terminal
     if not read_only:
         migrate(con)

@@ -45,6 +45,7 @@ from psycopg import sql as pgsql
 from psycopg.adapt import Loader
 from psycopg.postgres import types as pgtypes
 
+from i18n.message import Message
 from store.db import POSTGRES, SQL_TOKENS, StoreError
 
 log = logging.getLogger("lianxin.store")
@@ -72,7 +73,7 @@ def _where(info: dict[str, Any]) -> str:
 
 
 def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
-    """One sentence (Chinese / English) for a psycopg error met while connecting or working.
+    """One sentence for a psycopg error met while connecting or working, by catalog key (store.error.*).
 
     Parameters
     ----------
@@ -81,62 +82,39 @@ def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
 
     Returns
     -------
-    StoreError whose message names the server and what to check.
+    StoreError whose message names the server and what to check (``str(e)``: ``中文 / English``).
     """
     where = _where(info)
-    user = info.get("user") or "(当前系统用户 / the system user)"
+    user = info.get("user") or Message("store.term.system_user")
     name = info.get("dbname") or "?"
     msg = " ".join(str(e).split())
     low = msg.lower()
     if "password authentication failed" in low or "no password supplied" in low \
             or "authentication failed" in low:
-        text = (f"PostgreSQL {where} 拒绝了用户 {user} 的登录：请检查地址中的密码（或 ~/.pgpass、$PGPASSWORD）"
-                f"和服务器的 pg_hba.conf / PostgreSQL at {where} refused user {user}: check the password (in the URL, "
-                f"~/.pgpass or $PGPASSWORD) and the server's pg_hba.conf")
-    elif re.search(r'role ".*" does not exist', low):
-        text = (f"PostgreSQL {where} 上没有用户 {user}：请先创建（createuser）或在地址中换一个用户 / "
-                f"there is no PostgreSQL user {user} at {where}: create it (createuser) or put another user "
-                f"in the URL")
-    elif "no pg_hba.conf entry" in low:
-        text = (f"PostgreSQL {where} 的 pg_hba.conf 不允许本机以用户 {user} 连接库 {name}："
-                f"请在服务器上添加一行并重新加载 / PostgreSQL at {where} does not let this machine connect as {user} "
-                f"to {name}: add a pg_hba.conf line on the server and reload it")
-    elif "permission denied to create database" in low:
-        text = (f"用户 {user} 无权在 PostgreSQL {where} 上创建数据库 {name}：请管理员先创建（createdb -O {user} -l C "
-                f"-T template0 {name}）或授予 CREATEDB / user {user} may not create database {name} at {where}: "
-                f"have an administrator create it (createdb -O {user} -l C -T template0 {name}) or grant CREATEDB")
-    elif "postgis" in low and ("control file" in low or "not available" in low or "could not open" in low):
-        text = (f"PostgreSQL {where} 上没有安装 PostGIS：请在数据库服务器上安装 postgresql-15-postgis-3 / "
-                f"PostGIS is not installed on the PostgreSQL server at {where}: "
-                f"install postgresql-15-postgis-3 there")
-    elif "postgis" in low and "permission denied" in low:
-        text = (f"用户 {user} 无权在 {where} 的库 {name} 中启用 PostGIS："
-                f"请管理员在该库执行一次 CREATE EXTENSION postgis / user {user} may not enable PostGIS in {name} "
-                f"at {where}: have a superuser run CREATE EXTENSION postgis in that database once")
-    elif "terminating connection" in low or "server closed the connection" in low \
+        return StoreError(key="store.error.password", where=where, user=user)
+    if re.search(r'role ".*" does not exist', low):
+        return StoreError(key="store.error.no_role", where=where, user=user)
+    if "no pg_hba.conf entry" in low:
+        return StoreError(key="store.error.hba", where=where, user=user, name=name)
+    if "permission denied to create database" in low:
+        return StoreError(key="store.error.create_denied", where=where, user=user, name=name)
+    if "postgis" in low and ("control file" in low or "not available" in low or "could not open" in low):
+        return StoreError(key="store.error.no_postgis", where=where)
+    if "postgis" in low and "permission denied" in low:
+        return StoreError(key="store.error.postgis_denied", where=where, user=user, name=name)
+    if "terminating connection" in low or "server closed the connection" in low \
             or "connection is closed" in low or "consuming input failed" in low or "connection is lost" in low \
             or "ssl connection has been closed" in low or "could not receive data" in low:
-        text = (f"与 PostgreSQL {where} 的连接中断了，这次操作未写入任何数据：请确认服务器在运行后重试 / "
-                f"the connection to PostgreSQL at {where} was lost; nothing of this operation was stored: "
-                f"check that the server is running and try again")
-    elif "timeout" in low or "connection refused" in low or "could not connect" in low \
+        return StoreError(key="store.error.lost", where=where)
+    if "timeout" in low or "connection refused" in low or "could not connect" in low \
             or "could not translate host name" in low or "name or service not known" in low \
             or "no route to host" in low or "network is unreachable" in low or "connection failed" in low:
-        text = (f"无法连接 PostgreSQL {where}：请检查服务器是否在运行、主机和端口是否正确、是否接受本机连接"
-                f"（listen_addresses、pg_hba.conf、防火墙） / cannot reach PostgreSQL at {where}: "
-                f"check that the server is running, the host and port are right, and that it accepts connections "
-                f"from this machine "
-                f"(listen_addresses, pg_hba.conf, firewall)")
-    elif "the database system is starting up" in low or "shutting down" in low or "in recovery mode" in low:
-        text = (f"PostgreSQL {where} 正在启动或关闭，请稍后重试 / PostgreSQL at {where} is starting up or shutting "
-                f"down: try again in a moment")
-    elif isinstance(e, _pool_timeout()):
-        text = (f"PostgreSQL {where} 在 {POOL_WAIT_S} 秒内没有空闲连接（服务器停止了，或同时的请求太多）：请稍后重试 / "
-                f"no connection to PostgreSQL at {where} became free within {POOL_WAIT_S} s (the server stopped, "
-                f"or too many requests at once): try again shortly")
-    else:
-        text = f"PostgreSQL {where} 库 {name}：{msg} / PostgreSQL at {where}, database {name}: {msg}"
-    return StoreError(text)
+        return StoreError(key="store.error.unreachable", where=where)
+    if "the database system is starting up" in low or "shutting down" in low or "in recovery mode" in low:
+        return StoreError(key="store.error.starting", where=where)
+    if isinstance(e, _pool_timeout()):
+        return StoreError(key="store.error.pool_timeout", where=where, seconds=POOL_WAIT_S)
+    return StoreError(key="store.error.server", where=where, name=name, error=msg)
 
 
 def _pool_timeout() -> tuple[type[BaseException], ...]:
@@ -212,10 +190,9 @@ def parse(url: str) -> dict[str, Any]:
     try:
         info = conninfo_to_dict(url)
     except psycopg.ProgrammingError as e:
-        raise BadTarget(f"无法识别的 PostgreSQL 地址 {url!r}：{e} / not a valid PostgreSQL URL: {e}") from None
+        raise BadTarget(key="store.error.bad_url", target=repr(url), error=str(e)) from None
     if not info.get("dbname"):
-        raise BadTarget(f"PostgreSQL 地址 {url!r} 缺少库名（…/NAME） / the PostgreSQL URL {url!r} names no database "
-                        f"(postgresql://USER@HOST:PORT/NAME)")
+        raise BadTarget(key="store.error.url_no_database", target=repr(url))
     return info
 
 
@@ -309,16 +286,11 @@ def _check_server(conn: psycopg.Connection, info: dict[str, Any]) -> None:
     where = _where(info)
     if conn.info.server_version < 150000:
         v = conn.info.server_version
-        raise StoreError(f"PostgreSQL {where} 的版本是 {v // 10000}，需要 15 或更新 / PostgreSQL at {where} is "
-                         f"version {v // 10000}; version 15 or newer is needed")
+        raise StoreError(key="store.error.old_server", where=where, version=v // 10000)
     coll = conn.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()").fetchone()[0]
     if coll not in C_COLLATIONS:
         name = info.get("dbname")
-        raise StoreError(
-            f"库 {name}（{where}）按 {coll} 排序，列表的顺序会与约定不同：请用 C 排序规则新建它（init 会这样建："
-            f"createdb -l C -T template0 {name}） / database {name} at {where} sorts by {coll}, so lists would be "
-            f"ordered differently from the contract: create it with the C collation "
-            f"(as init does: createdb -l C -T template0 {name})")
+        raise StoreError(key="store.error.collation", name=name, where=where, collation=coll)
 
 
 _STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
@@ -417,8 +389,7 @@ class Store:
             The store was closed, or the server cannot be reached (one sentence).
         """  # noqa: DOC501 — explain() builds the StoreError raised
         if self.closed:
-            raise StoreError(f"与 PostgreSQL {self.where} 的连接已关闭 / the connection to PostgreSQL at {self.where} "
-                             f"was closed")
+            raise StoreError(key="store.error.closed", where=self.where)
         try:
             return self._pool().getconn()
         except Exception as e:
@@ -573,9 +544,7 @@ def drop_database(url: str) -> None:
         try:
             c.execute(pgsql.SQL("DROP DATABASE IF EXISTS {}").format(pgsql.Identifier(info["dbname"])))
         except psycopg.errors.ObjectInUse:
-            raise StoreError(f"库 {info['dbname']}（{_where(info)}）正被其他程序使用，请先关闭它们（例如网页应用） / "
-                             f"database {info['dbname']} at {_where(info)} is in use by other programs: "
-                             f"close them first (the app, for one)") from None
+            raise StoreError(key="store.error.database_in_use", name=info["dbname"], where=_where(info)) from None
         except psycopg.Error as e:
             raise explain(e, info) from None
 

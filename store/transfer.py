@@ -81,8 +81,7 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
         raise ValueError("copy_store copies a DuckDB store into a PostgreSQL store")
     v_from, v_to = db.schema_version(duck), db.schema_version(pg)
     if v_from != v_to:
-        raise db.StoreError(f"两个数据库的结构版本不同（{v_from} 与 {v_to}）"
-                            f"/ the schema versions differ ({v_from} vs {v_to})")
+        raise db.StoreError(key="store.error.schema_versions", source=v_from, target=v_to)
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="lianxin-copy-") as tmp, db.transaction(pg):

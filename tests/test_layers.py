@@ -80,3 +80,16 @@ def test_the_check_can_fail(tmp_path):
                    "    from gis.palette import RATE_COLORS\n", encoding="utf-8")
     assert [x.split(" ", 1)[1] for x in offending(bad, SCREEN)] == ["streamlit", "ui", "ui.maps"]
     assert [x.split(" ", 1)[1] for x in offending(bad, DRAWING)] == ["gis.palette", "gis.palette.RATE_COLORS"]
+
+
+def test_the_store_imports_only_the_store_and_the_catalog():
+    """store/ sits under everything: of the project it imports only itself and i18n/ (its errors are
+    worded by catalog key, i18n/parts/store_messages.py), and i18n/ imports nothing of the project."""
+    project = ("analytics", "app", "auth", "bench", "demo", "gis", "ingest", "manage", "pages", "queries",
+               "ui", "vocabulary")
+    store = _files("store")
+    assert len(store) >= 5
+    assert [x for p in store for x in offending(p, project)] == []
+    i18n = _files("i18n")
+    assert len(i18n) > 10
+    assert [x for p in i18n for x in offending(p, project + ("store",))] == []

@@ -1,4 +1,4 @@
-"""Messages: every sentence ingest/, analytics/ and manage.py say to a person is a catalog key with
+"""Messages: every sentence ingest/, analytics/, store/ and manage.py say to a person is a catalog key with
 parameters (i18n/message.py), worded in the reader's language; none is written inline as
 "中文 / English" beside the catalog, and none a page shows names a command-line flag."""
 from __future__ import annotations
@@ -18,7 +18,8 @@ ENGLISH_HALF = re.compile(r"/ (?=[A-Za-z{(\-'\"])")
 
 
 def _sources() -> list[Path]:
-    return [ROOT / "manage.py"] + sorted((ROOT / "ingest").rglob("*.py")) + sorted((ROOT / "analytics").rglob("*.py"))
+    folders = ("ingest", "analytics", "store")
+    return [ROOT / "manage.py"] + [p for d in folders for p in sorted((ROOT / d).rglob("*.py"))]
 
 
 def _literal_text(node: ast.AST) -> str | None:
@@ -141,9 +142,29 @@ def test_plain_sentences_and_other_errors_are_shown_as_they_are():
 @pytest.mark.parametrize("cls", ["analytics.reports.ReportError", "analytics.petitions.PetitionError",
                                  "analytics.calendar.CalendarError", "analytics.grids.GridError",
                                  "analytics.survey.SurveyError", "analytics.household.HouseholdError",
-                                 "ingest.errors.ImportFailed", "ingest.preview.UploadRefused"])
+                                 "ingest.errors.ImportFailed", "ingest.preview.UploadRefused",
+                                 "store.db.StoreError", "store.db.BadTarget", "store.cluster.Unavailable"])
 def test_the_errors_a_person_can_fix_are_worded(cls):
     import importlib
 
     module, name = cls.rsplit(".", 1)
     assert issubclass(getattr(importlib.import_module(module), name), WordedError)
+
+
+def test_a_store_error_is_the_command_lines_sentence_and_a_pages_in_its_language():
+    """store/ words its errors by key too: the command line keeps ``中文 / English`` (naming ``--db``),
+    a page gets the user's language; a term inside (the system user) follows the language."""
+    from store import db, postgres
+
+    with pytest.raises(db.BadTarget) as bad:
+        db.kind("mysql://h/x")
+    assert str(bad.value) == (t("store.error.unsupported_target.cli", "zh", target="'mysql://h/x'") + " / "
+                              + t("store.error.unsupported_target.cli", "en", target="'mysql://h/x'"))
+    assert "--db" in str(bad.value) and "--db" not in bad.value.text("en")
+    assert isinstance(bad.value, ValueError)          # still bad usage to manage.py
+
+    e = postgres.explain(Exception("password authentication failed"), {"host": "h", "dbname": "d"})
+    assert e.key == "store.error.password" and e.params["where"] == "h:5432"
+    assert e.text("en") == t("store.error.password", "en", where="h:5432", user=t("store.term.system_user", "en"))
+    assert e.text("zh") == t("store.error.password", "zh", where="h:5432", user=t("store.term.system_user", "zh"))
+    assert pickle.loads(pickle.dumps(e)).text("en") == e.text("en")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n import Message
 from tests.stores import on_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def test_manage_py_cannot_open_the_database_while_the_app_holds_it(tiny):
         assert holder.stdout.readline().strip() == "open"
         out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", str(path), "report", "quotas",
                               "--week", "2026-W47"], capture_output=True, text=True, timeout=120)
-        assert out.returncode == 1 and "正被另一个程序使用" in out.stderr and "Traceback" not in out.stderr
+        assert out.returncode == 1 and out.stderr.strip() == Message("store.error.file_in_use", path=str(path))
         assert "cannot open the same database file" in README
     finally:
         holder.kill()
