@@ -851,7 +851,7 @@ def cmd_copy_to(args: argparse.Namespace) -> int:
     pg = db.connect(args.url)
     _OPENED.append(pg)
     _demo, _real, rows = db.execute(pg, "demo_database_state").fetchone()
-    stored = sum(pg.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("visits", "petitions", "staff"))
+    stored = db.execute(pg, "copy_target_rows").fetchone()[0]
     if rows or stored:
         raise BadInput(key="cli.error.copy_not_empty", db=_shown(args.url))
     out = copy_store(duck, pg)
