@@ -53,8 +53,9 @@ ORDER BY l.code;
 -- name: coverage__postgres
 -- coverage on PostgreSQL (no bitstring_agg): households counted grid by grid first (an index-only
 -- scan of households_active_grid, store/migrations/0004_household_keys.postgres.sql), then the
--- grids' counts added up to the areas; the households with a counted visit in the range, when the
--- last home visit cannot say it, as a hash of household keys read from the index on visits.
+-- grids' counts added up to the areas; when the last home visit cannot say for every household
+-- whether it was visited in the range, it says it for most, and the others are looked up one by
+-- one in the index visits_hid (see by_grid).
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -66,12 +67,6 @@ grids AS (   -- every area under the areas shown (grids among them), with the ar
     SELECT anc.code AS grid_code, anc.ancestor_code AS area_code
     FROM area_ancestors anc JOIN lvl ON lvl.code = anc.ancestor_code
     WHERE anc.ancestor_level = $level
-),
-seen AS (
-    SELECT DISTINCT hid FROM visits
-    WHERE NOT $from_last_home::BOOLEAN
-      AND visited_on BETWEEN $date_from::DATE AND $date_to::DATE
-      AND list_contains($kinds::VARCHAR[], kind) AND hid IS NOT NULL
 ),
 by_grid AS (
     -- Home visits in a range ending on or after every last home visit ($from_last_home): added up
@@ -92,9 +87,27 @@ by_grid AS (
       AND h.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY h.grid_code
     UNION ALL
-    SELECT h.grid_code, count(*), count(s.hid)
-    FROM households h LEFT JOIN seen s ON s.hid = h.hid
+    -- Other kinds of visit, or a range ending before some last home visit: a household was visited
+    -- in the range when home visits count and its last home visit falls in the range; it was not
+    -- when only home visits count and its last home visit is before the range (or there is none);
+    -- for the others the visits say it, each looked up in visits_hid (hid, kind, visited_on) or all
+    -- the range's visits hashed, whichever the planner finds cheaper (a short range: the hash).
+    SELECT h.grid_code, count(*),
+           count(*) FILTER (WHERE list_contains($kinds::VARCHAR[], 'home')
+                              AND h.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
+    FROM households h
     WHERE NOT $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
+    GROUP BY h.grid_code
+    UNION ALL
+    SELECT h.grid_code, 0, count(*)
+    FROM households h
+    WHERE NOT $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
+      AND NOT coalesce(list_contains($kinds::VARCHAR[], 'home')
+                       AND h.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE, FALSE)
+      AND NOT ($kinds::VARCHAR[] <@ ARRAY['home']::VARCHAR[] AND coalesce(h.last_home_on < $date_from::DATE, TRUE))
+      AND EXISTS (SELECT 1 FROM visits v
+                  WHERE v.hid = h.hid AND list_contains($kinds::VARCHAR[], v.kind)
+                    AND v.visited_on BETWEEN $date_from::DATE AND $date_to::DATE)
     GROUP BY h.grid_code
 ),
 agg AS (
