@@ -194,6 +194,18 @@ def run_concurrently(con, jobs: list, work_one, threads: int = 4) -> list[str]:
     return errors
 
 
+# ----------------------------------------------------------------------------- UI text through the catalog
+
+def phrase(key: str, lang: str = "zh") -> str:
+    """The longest fixed part of a catalog text (between its ``{placeholders}``), to find a sentence on a
+    page whose values a test does not spell out: ``phrase("weekly_page.err.future")`` → ``"，不能登记将来的走访，…"``."""
+    import string
+
+    from i18n import CATALOG
+
+    return max((lit for lit, *_ in string.Formatter().parse(CATALOG[lang][key])), key=len)
+
+
 # ----------------------------------------------------------------------------- the app through AppTest
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

@@ -25,6 +25,7 @@ import pytest
 
 from analytics import escalation as E
 from auth.audit import set_rule
+from i18n import t
 from tests import factories as F
 from tests.test_cli import run
 
@@ -168,9 +169,9 @@ def test_hotspots_page_tab(history, monkeypatch):
     set_rule(con, "watch_w_village_listed", 3, actor="admin")
     at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/hotspots.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["名单上的信访件"] == "2" and metrics["名单上的村（社区）"] == "2"   # 乙村 (P2), 丙村 (QD)
-    assert metrics["命中率（近12个月）"] == "66.7 %"
-    assert metrics["当时名单平均长度"] == "1 件 · 1 村"
+    assert metrics[t("watch.metric.petitions")] == "2" and metrics[t("watch.metric.villages")] == "2"   # 乙村, 丙村
+    assert metrics[t("watch.metric.hit_rate")] == "66.7 %"
+    assert metrics[t("watch.metric.length")] == t("watch.metric.length_value", petitions=1, villages=1)
     frames = [d.value for d in at.dataframe]
     listed = next(df for df in frames if "原因（分值）" in df.columns and "受理日期" in df.columns)
     assert listed["编号"].tolist() == ["QD", "P2"]

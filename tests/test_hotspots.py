@@ -13,7 +13,7 @@ import shapely
 from analytics import hotspots as H
 from analytics import reports
 from gis import maps, palette
-from i18n import column_labels
+from i18n import column_labels, t
 from ingest.boundaries import import_boundaries
 from ingest.tables import load
 from store import db
@@ -340,8 +340,8 @@ def test_page_shows_the_report(tiny, monkeypatch):
     expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["信访受理"] == "4"
-    assert metrics["已定位"] == "3" and metrics["无法定位的信访件"] == "1"
+    assert metrics[t("figure.petitions_received")] == "4"
+    assert metrics[t("hotspots_page.metric.located")] == "3" and metrics[t("figure.petitions_unlocated")] == "1"
 
     # filters: FDR and unresolved only give the same numbers as reports.hotspots with them
     at.toggle(key="hotspots_page.fdr").set_value(True).run()
