@@ -93,7 +93,7 @@ def test_classes_have_the_benchmark_break_and_grey_no_data():
         c.colors[-1], c.colors[-2], NO_DATA_COLOR]
     items = UM.coverage_legend(c, "zh")
     assert items[0] == (c.colors[-1], "达到基准 97.8 %")
-    assert items[-1] == (NO_DATA_COLOR, "无数据（没有户）")
+    assert items[-1] == (NO_DATA_COLOR, t("legend.no_data"))
     assert "低于 50 %" in [label for _, label in items]
     assert 0.9 in maps.coverage_classes(0.9).bins and maps.coverage_classes(0.9).bins[-1] == 1.0
 

@@ -352,7 +352,7 @@ def test_page_shows_the_report(tiny, monkeypatch):
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     # filtered: another figure than the other pages' 信访受理, so another name
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["信访受理（筛选后）"] == "2" and "信访受理" not in metrics
+    assert metrics[t("figure.petitions_received_filtered")] == "2" and t("figure.petitions_received") not in metrics
 
     # grid level on demand
     at.radio(key="hotspots_page.level").set_value("grid").run()

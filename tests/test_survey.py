@@ -316,7 +316,7 @@ def test_monthly_report_weighs_the_survey(county):
     assert again.loc[F.T2, "score"] == round((0.5 * 0.75 + 0.5 * rates.mean()) * 100, 1)
     book = openpyxl.load_workbook(io.BytesIO(monthly.monthly_workbook(con, "2026-12", as_of=TODAY)))
     head = [c.value for c in book.worksheets[0][3]]
-    assert "民意调查满意率" in head
+    assert t("col.survey_satisfaction") in head
     notes = [c.value for c in book.worksheets[-1]["A"] if c.value]
     assert any("民意调查满意率占 50%" in n for n in notes)
 
