@@ -3,7 +3,6 @@ scope, masking, escaping, map payload — on the tiny world (tests/factories.py)
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 from pathlib import Path
 

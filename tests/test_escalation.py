@@ -89,7 +89,8 @@ def test_reason_text_in_both_languages(history):
     con, _ = history
     wl = E.watch_list(con, TODAY)
     reasons = wl.petitions.set_index("id").loc["QD", "reasons"]
-    assert E.reason_text(reasons, "zh") == "办结不满意 +3；集体访 6 人 +2；土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1"
+    assert E.reason_text(reasons, "zh") == ("办结不满意 +3；集体访 6 人 +2；"
+                                            "土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1")
     assert E.reason_text(reasons, "en").startswith("closed unsatisfied +3; group of 6 +2; 土地征收: 66.7 % escalated")
 
 
@@ -109,7 +110,8 @@ def test_hotspot_factor_from_the_village_pattern(history):
     r = E.rules(con)
     f = E.facts(con, TODAY)
     plain = E.score(f, TODAY, r, TODAY).frame.set_index("id")
-    rising = E.score(f, TODAY, r, TODAY, pd.Series({F.V12: "intensifying_hot", F.V21: "sporadic_hot"})).frame.set_index("id")
+    patterns = pd.Series({F.V12: "intensifying_hot", F.V21: "sporadic_hot"})
+    rising = E.score(f, TODAY, r, TODAY, patterns).frame.set_index("id")
     assert not plain.loc["P3", "f_hotspot"]
     assert rising.loc["P2", "f_hotspot"] and rising.loc["P2", "score"] == plain.loc["P2", "score"] + 1
     assert not rising.loc["QD", "f_hotspot"]                    # sporadic is not "rising"

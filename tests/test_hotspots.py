@@ -85,7 +85,8 @@ def lattice(tmp_path_factory):
         for k in range(HOUSEHOLDS_PER_VILLAGE):
             hh_rows.append((f"{code}H{k:02d}", f"户主{k}", minx + 0.001 + 0.0008 * k, miny + 0.005))
         for k in range(counts[code]):
-            pet_rows.append((f"{code}P{k:02d}", "2026-06-15", f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}", "环境", "来访", "1", "受理"))
+            pet_rows.append((f"{code}P{k:02d}", "2026-06-15", f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}",
+                             "环境", "来访", "1", "受理"))
     load(con, "households", _write_csv(folder / "households.csv", ["户编号", "户主", "经度", "纬度"], hh_rows))
     load(con, "petitions", _write_csv(folder / "petitions.csv",
                                       ["编号", "受理日期", "户编号", "类别", "来源", "人数", "状态"], pet_rows))
@@ -285,7 +286,8 @@ def test_petitions_location_and_overdue(tiny):
 
 def test_repeat_and_escalated(tiny):
     con, _ = tiny
-    con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status, level_reached)
+    con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status,
+                                          level_reached)
         VALUES ('P5', DATE '2026-11-20', 'H01', '土地征收', '来访', 1, 'received', 'province'),
                ('P6', DATE '2026-01-05', 'H06', '环境', '来信', 1, 'closed', 'city'),
                ('P7', DATE '2026-06-01', 'H06', '环境', '来信', 1, 'received', 'county')""")

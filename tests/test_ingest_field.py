@@ -76,7 +76,8 @@ def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says
 
 def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int, prj_epsg: int,
              shift_x: float = 0.0) -> Path:
-    """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``), labelled ``prj_epsg``."""
+    """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``),
+    labelled ``prj_epsg``."""
     g = gpd.GeoDataFrame({"code": list(boxes), "name": [f"网格{c}" for c in boxes]},
                          geometry=[shapely.box(*b) for b in boxes.values()], crs="EPSG:4326").to_crs(epsg_coords)
     g["geometry"] = g.geometry.translate(xoff=shift_x)

@@ -150,7 +150,8 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     m = metrics(at)
     assert m[DAYS] == days(3) and m[QUOTA] == t("weekly_page.met") and m[VISITED] == "2"
     assert day_cells(at) == [1, 0, 1, 0, 0, 0, 1]
-    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周（本周，进行中）"   # today is its Sunday
+    # today is its Sunday
+    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周（本周，进行中）"
     # nothing of G111 is due as of 2026-11-22
     assert any("做得好" in s.value for s in at.success)
 

@@ -120,7 +120,8 @@ def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server
     box = element.bounding_box()
     assert 600 < box["y"] < 720, box
     xy = frame.evaluate("""() => { const m = window.map; const p = m.latLngToContainerPoint([30.19, 107.05]);
-                                  const r = m._container.getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""")
+                                  const r = m._container.getBoundingClientRect();
+                                  return [p.x + r.left, p.y + r.top]; }""")
     x, y = box["x"] + xy[0], box["y"] + xy[1]
     assert y < 890, (x, y)                                   # the point clicked is on screen
     page.mouse.click(x, y)
