@@ -32,6 +32,16 @@ class CalendarError(WordedError, ValueError):
 def official_workday(day: dt.date) -> bool | None:
     """The package's answer for ``day``, or None when it does not know the year.
 
+    Parameters
+    ----------
+    day : datetime.date
+        Any day.
+
+    Returns
+    -------
+    bool or None
+        Whether chinese-calendar counts it a working day (holidays and 调休 included), or None.
+
     Examples
     --------
     >>> official_workday(dt.date(2026, 10, 1)), official_workday(dt.date(2026, 10, 10))
@@ -53,6 +63,16 @@ def official_holiday_name(day: dt.date) -> str | None:
     """The Chinese name of the official holiday ``day`` belongs to (国庆节…), or None.
 
     None on a working day, an ordinary weekend, or in a year the package does not know.
+
+    Parameters
+    ----------
+    day : datetime.date
+        Any day.
+
+    Returns
+    -------
+    str or None
+        The holiday's Chinese name, or None.
 
     Examples
     --------
@@ -78,7 +98,18 @@ def official_holiday_name(day: dt.date) -> str | None:
 
 
 def year_known(year: int) -> bool:
-    """Whether the package knows the official holidays of ``year``."""
+    """Whether the package knows the official holidays of ``year``.
+
+    Parameters
+    ----------
+    year : int
+        A calendar year.
+
+    Returns
+    -------
+    bool
+        True when chinese-calendar answers for 1 January of that year.
+    """
     return official_workday(dt.date(year, 1, 1)) is not None
 
 
@@ -120,7 +151,14 @@ def _fill(con: duckdb.DuckDBPyConnection, years: list[int]) -> None:
 
 
 def _years_todo(con: duckdb.DuckDBPyConnection, want: set[int], force: set[int] = frozenset()) -> list[int]:
-    """The years to fill so that the calendar covers ``want`` contiguously (``force``: fill again anyway)."""
+    """The years to fill so that the calendar covers ``want`` contiguously (``force``: fill again anyway).
+
+    Returns
+    -------
+    list of int
+        Ascending: years missing or incomplete between the earliest and latest wanted or stored, forced
+        ones, and weekends-only years the package has learnt since.
+    """
     have = {int(r[0]): (int(r[1]), bool(r[2])) for r in db.rows(con, "calendar_years")}
     allyears = want | set(have)
     if not allyears:
@@ -139,6 +177,14 @@ def ensure_calendar(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> Non
 
     Years already present are left alone, except a weekends-only year the package has learnt
     since (a newer chinesecalendar), which is filled again. Runs in a transaction of its own.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    years : iterable of int
+        The years wanted. A store error while filling is raised as it came, unless it was a write
+        conflict with another session that filled the same years meanwhile.
 
     Examples
     --------
@@ -177,7 +223,14 @@ def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, n: int) -> 
 
     Returns
     -------
-    datetime.date. Years the package does not know are counted weekends-only; see :func:`calendar_notice`.
+    datetime.date
+        The working day reached. Years the package does not know are counted weekends-only; see
+        :func:`calendar_notice`.
+
+    Raises
+    ------
+    CalendarError
+        When ``n`` is negative, or (a calendar without working days) no working day is found.
 
     Examples
     --------
@@ -199,7 +252,20 @@ def add_working_days(con: duckdb.DuckDBPyConnection, start: dt.date, n: int) -> 
 
 
 def is_workday(con: duckdb.DuckDBPyConnection, day: dt.date) -> bool:
-    """Whether ``day`` is a working day in the stored calendar (filled on demand)."""
+    """Whether ``day`` is a working day in the stored calendar (filled on demand).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    day : datetime.date
+        Any day.
+
+    Returns
+    -------
+    bool
+        True on a working day (official, the administrator's entries, or weekends-only).
+    """
     ensure_calendar(con, [day.year])
     r = db.rows(con, "calendar_range", date_from=day, date_to=day)
     return bool(r[0][1])
@@ -219,10 +285,11 @@ def days_between(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt
 
     Returns
     -------
-    DataFrame, one row per day: ``day`` (date), ``workday`` (bool), ``holiday`` (a day off that is not
-    an ordinary weekend: an official holiday or one the administrator entered), ``holiday_name``
-    (e.g. 国庆节, or the administrator's name; None on working days), ``makeup`` (a weekend made a
-    working day, 调休), ``known`` (False in a weekends-only year) and ``source`` (:data:`SOURCES`).
+    pandas.DataFrame
+        One row per day: ``day`` (date), ``workday`` (bool), ``holiday`` (a day off that is not an
+        ordinary weekend: an official holiday or one the administrator entered), ``holiday_name``
+        (e.g. 国庆节, or the administrator's name; None on working days), ``makeup`` (a weekend made a
+        working day, 调休), ``known`` (False in a weekends-only year) and ``source`` (:data:`SOURCES`).
 
     Examples
     --------
@@ -231,7 +298,8 @@ def days_between(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt
     >>> d.loc[0, "holiday_name"], bool(d.loc[9, "makeup"]), int(d["workday"].sum())
     ('国庆节', True, 3)
     >>> set_custom_day(con, "admin", dt.date(2027, 2, 10), False, "春节")
-    >>> days_between(con, dt.date(2027, 2, 10), dt.date(2027, 2, 11))[["holiday", "holiday_name", "known"]].values.tolist()
+    >>> feb = days_between(con, dt.date(2027, 2, 10), dt.date(2027, 2, 11))
+    >>> feb[["holiday", "holiday_name", "known"]].values.tolist()
     [[True, '春节', True], [False, None, True]]
     """
     columns = ["day", "workday", "holiday", "holiday_name", "makeup", "known", "source"]
@@ -262,7 +330,20 @@ def _as_date(v: Any) -> dt.date:
 
 
 def weekends_only_years(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> list[int]:
-    """Those of ``years`` that are counted weekends-only (nobody has announced their holidays)."""
+    """Those of ``years`` that are counted weekends-only (nobody has announced their holidays).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    years : iterable of int
+        Calendar years.
+
+    Returns
+    -------
+    list of int
+        Ascending, each once.
+    """
     ys = sorted({int(y) for y in years})
     if not ys:
         return []
@@ -272,6 +353,20 @@ def weekends_only_years(con: duckdb.DuckDBPyConnection, years: Iterable[int]) ->
 
 def calendar_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int], lang: str = "zh") -> str | None:
     """A sentence for the page when any of ``years`` is counted weekends-only, else None.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    years : iterable of int
+        The years a page shows.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str or None
+        The catalog's ``admin.holidays_missing`` naming those years, or None.
 
     Examples
     --------
@@ -291,14 +386,46 @@ def calendar_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int], lang: 
 
 # ----------------------------------------------------------------------------- administrator's entries
 
-def custom_days(con: duckdb.DuckDBPyConnection):
-    """The administrator's 放假安排 entries: DataFrame(day, workday, name)."""
+def custom_days(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The administrator's 放假安排 entries.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The named query ``holidays_custom_all``: one row per entered day (day, workday, name).
+    """
     return db.df(con, "holidays_custom_all")
 
 
 def set_custom_day(con: duckdb.DuckDBPyConnection, user: Any, day: dt.date, workday: bool,
                    name: str | None = None) -> None:
-    """Enter one day of a year's 放假安排 (a holiday, or a 调休 working day); audited as ``rule_change``."""
+    """Enter one day of a year's 放假安排 (a holiday, or a 调休 working day); audited as ``rule_change``.
+
+    The year is filled again at once, in the same transaction.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    user : auth.users.User or str
+        Who enters it (the audit's actor).
+    day : datetime.date
+        The day.
+    workday : bool
+        True for a 调休 working day, False for a day off.
+    name : str, optional
+        The holiday's name (春节 …).
+
+    Raises
+    ------
+    CalendarError
+        When ``day`` is not a date.
+    """
     from auth.audit import record
 
     if not isinstance(day, dt.date):

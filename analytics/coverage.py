@@ -1,6 +1,8 @@
-"""Home-visit coverage of an area beyond :mod:`analytics.reports`: the rows of its children, its own
-headline, a monthly trend per area, the rows on their polygons for a map, and the households due for
-a visit as people may see them (the coverage page and the benchmark ask for these).
+"""Home-visit coverage of an area beyond :mod:`analytics.reports`.
+
+The rows of its children, its own headline, a monthly trend per area, the rows on their polygons
+for a map, and the households due for a visit as people may see them (the coverage page and the
+benchmark ask for these).
 
 The numbers come from :func:`analytics.reports.coverage` and :func:`analytics.reports.unvisited`
 (the functions ``manage.py report`` calls), so the page and the command line cannot differ.
@@ -40,6 +42,22 @@ def shown_level(con: duckdb.DuckDBPyConnection, area_code: str | None, area_leve
 
     For "everything in my scope" (``area_code`` None) the first level below ``area_level`` with
     an area the user may see.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    area_code : str or None
+        The selected area, or None for everything in the scope.
+    area_level : str
+        The selected area's level (vocabulary/areas.py).
+    scope : sequence of str, optional
+        The user's areas (None: everything).
+
+    Returns
+    -------
+    str
+        An area level.
     """
     if area_code is not None:
         return child_level(area_level) or area_level
@@ -53,7 +71,24 @@ def shown_level(con: duckdb.DuckDBPyConnection, area_code: str | None, area_leve
 
 def area_codes(con: duckdb.DuckDBPyConnection, level: str, area_code: str | None,
                scope: Sequence[str] | None = None) -> list[str]:
-    """Codes of the areas of ``level`` inside ``area_code`` (itself at its own level) the scope may see."""
+    """Codes of the areas of ``level`` inside ``area_code`` (itself at its own level) the scope may see.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    level : str
+        The level of the codes wanted.
+    area_code : str or None
+        The enclosing area, or None for every area of ``level`` in the scope.
+    scope : sequence of str, optional
+        The user's areas (None: everything).
+
+    Returns
+    -------
+    list of str
+        Area codes, in the named query's order.
+    """
     sc = None if scope is None else list(scope)
     if area_code is None:
         return db.df(con, "areas_in_scope", level=level, scope=sc)["code"].tolist()
@@ -63,13 +98,15 @@ def area_codes(con: duckdb.DuckDBPyConnection, level: str, area_code: str | None
 def area_rows(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
               date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",),
               scope: Sequence[str] | None = None) -> tuple[str, pd.DataFrame]:
-    """The coverage rows of the map and table: :func:`analytics.reports.coverage` of the shown level,
-    limited to the selected area.
+    """The coverage rows of the map and table: the shown level's report, limited to the selected area.
+
+    The rows are :func:`analytics.reports.coverage` of :func:`shown_level`.
 
     Returns
     -------
-    (level, DataFrame ``code,name,households,visited,coverage``) — the rows are exactly those
-    ``manage.py report coverage --level LEVEL`` prints for these areas.
+    tuple of (str, pandas.DataFrame)
+        The level shown and its rows ``code,name,households,visited,coverage`` (coverage a fraction
+        0–1) — exactly those ``manage.py report coverage --level LEVEL`` prints for these areas.
     """
     level = shown_level(con, area_code, area_level, scope)
     # parent + scope give exactly the areas of area_codes() (the same filter as `area_children`)
@@ -78,6 +115,8 @@ def area_rows(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level:
 
 
 class Headline(NamedTuple):
+    """The selected area's own numbers: households, households visited, coverage (fraction 0–1, None: no households)."""
+
     households: int
     visited: int
     coverage: float | None
@@ -86,8 +125,15 @@ class Headline(NamedTuple):
 def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
              date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",),
              scope: Sequence[str] | None = None, rows: pd.DataFrame | None = None) -> Headline:
-    """Households, visited and coverage of the selected area (its own row of ``reports.coverage``;
-    for "everything in my scope", the sum of ``rows``)."""
+    """Households, visited and coverage of the selected area.
+
+    Its own row of ``reports.coverage``; for "everything in my scope", the sum of ``rows``.
+
+    Returns
+    -------
+    Headline
+        The numbers; coverage rounded to 4 decimals when summed, None without households.
+    """
     if area_code is not None:
         cov = reports.coverage(con, area_level, date_from, date_to, kinds=kinds, scope=scope, parent=area_code)
         mine = cov[cov["code"] == area_code]
@@ -103,6 +149,18 @@ def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: 
 
 def trend_months(end: dt.date, months: int = TREND_MONTHS) -> tuple[dt.date, dt.date]:
     """First day of the first month and ``end`` for a trend of ``months`` calendar months ending at ``end``.
+
+    Parameters
+    ----------
+    end : datetime.date
+        The trend's last day.
+    months : int
+        Calendar months, ``end``'s included.
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        The first month's first day, and ``end``.
 
     Examples
     --------
@@ -121,8 +179,12 @@ def monthly_trend(con: duckdb.DuckDBPyConnection, level: str, parent: str | None
                   months: int = TREND_MONTHS) -> pd.DataFrame:
     """Coverage per area of ``level`` under ``parent`` in each of the ``months`` calendar months up to ``end``.
 
-    Computed in DuckDB (query ``coverage_monthly``): one row per area and month,
-    ``code,month,households,visited,coverage``.
+    Computed in the store (query ``coverage_monthly``), in one snapshot.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and month, ``code,month,households,visited,coverage`` (coverage a fraction 0–1).
     """
     start, end = trend_months(end, months)
     with db.transaction(con):  # one snapshot: the largest household key and the visits agree
@@ -133,7 +195,19 @@ def monthly_trend(con: duckdb.DuckDBPyConnection, level: str, parent: str | None
 
 
 def trend_lists(trend: pd.DataFrame) -> dict[str, list[float]]:
-    """``code → [coverage in % per month]`` for a LineChartColumn (empty list: no households)."""
+    """``code → [coverage in % per month]`` for a LineChartColumn (empty list: no households).
+
+    Parameters
+    ----------
+    trend : pandas.DataFrame
+        :func:`monthly_trend`'s rows.
+
+    Returns
+    -------
+    dict of str to list of float
+        Per area, its months' coverage in percent (1 decimal, a month without households as 0), or
+        [] when no month has households.
+    """
     out: dict[str, list[float]] = {}
     for code, g in trend.groupby("code", sort=False):
         vals = g["coverage"].to_numpy(dtype=float)
@@ -142,7 +216,20 @@ def trend_lists(trend: pd.DataFrame) -> dict[str, list[float]]:
 
 
 def table_frame(rows: pd.DataFrame, trend: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The table beside the map: the report's columns plus ``trend`` (coverage % by month)."""
+    """The table beside the map: the report's columns plus ``trend`` (coverage % by month).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`area_rows`' rows.
+    trend : pandas.DataFrame, optional
+        :func:`monthly_trend`'s rows; without it no ``trend`` column is added.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``rows``, with ``trend`` (a list per row, :func:`trend_lists`).
+    """
     out = rows.copy()
     if trend is not None:
         lists = trend_lists(trend)
@@ -155,12 +242,17 @@ def table_frame(rows: pd.DataFrame, trend: pd.DataFrame | None = None) -> pd.Dat
 def due_households(con: duckdb.DuckDBPyConnection, area_code: str | None, as_of: dt.date,
                    days: int | None = None, scope: Sequence[str] | None = None,
                    user: Any = None) -> pd.DataFrame:
-    """Households of the area due for a home visit (:func:`analytics.reports.unvisited` with ``extra``),
-    never-visited first then oldest, names and phones masked for ``user`` (auth.scope.mask_frame),
-    tags joined with 、.
+    """Households of the area due for a home visit, as ``user`` may see them.
 
-    For "everything in my scope" (``area_code`` None) the lists of each scope area (or each
-    county) are joined and sorted the same way.
+    :func:`analytics.reports.unvisited` with ``extra``: never-visited first then oldest, names and
+    phones masked for ``user`` (auth.scope.mask_frame), tags joined with 、. For "everything in my
+    scope" (``area_code`` None) the lists of each scope area (or each county) are joined and sorted
+    the same way.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DUE_COLUMNS` plus ``lon, lat``; each household once.
     """
     from auth.scope import mask_frame
 
@@ -183,7 +275,23 @@ def due_households(con: duckdb.DuckDBPyConnection, area_code: str | None, as_of:
 
 
 def tags_text(v: Any) -> str:
-    """Tags as one string joined with 、 (``["低保", "空巢老人"]`` → ``"低保、空巢老人"``)."""
+    """Tags as one string joined with 、.
+
+    Parameters
+    ----------
+    v : list of str, str or None
+        The stored tags.
+
+    Returns
+    -------
+    str
+        The tags joined ("" for None; a string as it is).
+
+    Examples
+    --------
+    >>> tags_text(["低保", "空巢老人"]), tags_text(None)
+    ('低保、空巢老人', '')
+    """
     if v is None:
         return ""
     if isinstance(v, str):
@@ -200,6 +308,12 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     """The choropleth's features: the rows' numbers on their polygons, with tooltip texts.
 
     At most :data:`MAX_POLYGONS` areas (the rows with the lowest coverage first when cut).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The areas found in both (EPSG:4326), with ``households_text``, ``visited_text`` and
+        ``coverage_text`` worded in ``lang``.
     """
     from i18n import fmt_int, fmt_pct
 
@@ -215,6 +329,12 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
 
 def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date,
                   kinds: Iterable[str], rows: int) -> str:
-    """The audit log's detail line for an export."""
+    """The audit log's detail line for an export.
+
+    Returns
+    -------
+    str
+        ``coverage_page WHAT FMT: level=… FROM..TO kinds=… rows=N``.
+    """
     return (f"coverage_page {what} {fmt}: level={level} {date_from.isoformat()}..{date_to.isoformat()} "
             f"kinds={','.join(kinds)} rows={rows}")

@@ -1,6 +1,8 @@
-"""The escalation watch-list (越级风险观察名单): petitions and villages at risk of escalating to the
-city, the province or Beijing, each with the reasons for its score — and how often the list saw an
-escalation coming, measured on the database's own history.
+"""The escalation watch-list (越级风险观察名单): petitions and villages at risk of escalating.
+
+Petitions and villages at risk of escalating to the city, the province or Beijing, each with the
+reasons for its score — and how often the list saw an escalation coming, measured on the
+database's own history.
 
 A petition has *escalated* when its ``level_reached`` is city, province or national
 (:data:`analytics.hotspots.ESCALATED_LEVELS`); it escalated on ``escalated_on`` (migration 0010).
@@ -80,7 +82,18 @@ class Rules:
 
 
 def rules(con: duckdb.DuckDBPyConnection) -> Rules:
-    """The current watch-list rules."""
+    """The current watch-list rules.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    Rules
+        The weights and thresholds as the rules table holds them now.
+    """
     w = {f: float(db.rule(con, f"watch_w_{f}")) for f in FACTORS}
     return Rules(weights=w, min_score=float(db.rule(con, "watch_min_score")),
                  village_listed=float(db.rule(con, "watch_w_village_listed")),
@@ -98,11 +111,12 @@ def facts(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None) -
 
     Returns
     -------
-    DataFrame: the petition columns of :func:`analytics.petitions.items` (state as of ``today``,
-    deadlines) plus ``level_reached``, ``escalated`` (bool), ``escalated_on``, and ``previous_on`` /
-    ``next_on``: the receipt days of the same household's petitions just before and after it. Each
-    date of :data:`DAY_COLUMNS` is also there as a day number ``_<column>`` (float, NaN when empty)
-    for the day-by-day arithmetic of :func:`score`.
+    pandas.DataFrame
+        The petition columns of :func:`analytics.petitions.items` (state as of ``today``, deadlines)
+        plus ``level_reached``, ``escalated`` (bool), ``escalated_on``, and ``previous_on`` /
+        ``next_on``: the receipt days of the same household's petitions just before and after it.
+        Each date of :data:`DAY_COLUMNS` is also there as a day number ``_<column>`` (float, NaN
+        when empty) for the day-by-day arithmetic of :func:`score`.
     """
     its = P.items(con, today, scope)
     its = its[its["kind"] == "petition"].drop(columns=["kind"]).reset_index(drop=True)
@@ -128,7 +142,13 @@ DAY_COLUMNS = ("received_on", "replied_on", "closed_on", "reply_due", "close_due
 
 
 def _day_numbers(s: pd.Series) -> np.ndarray:
-    """Dates as days since 1970-01-01 (floats, NaN when empty)."""
+    """Dates as days since 1970-01-01 (floats, NaN when empty).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape (len(s),), in days.
+    """
     t = pd.to_datetime(s, errors="coerce")
     return ((t - pd.Timestamp(1970, 1, 1)) / pd.Timedelta(days=1)).to_numpy(dtype=float)
 
@@ -138,13 +158,15 @@ def _day(d: dt.date) -> float:
 
 
 def category_rates(f: pd.DataFrame, day: dt.date, today: dt.date) -> pd.DataFrame:
-    """Escalated share per category over the petitions received in the 365 days up to ``day``,
-    escalated by ``day`` (an undated escalation counts only from ``today``).
+    """Escalated share per category over the petitions received in the 365 days up to ``day``.
+
+    Escalated means escalated by ``day`` (an undated escalation counts only from ``today``).
 
     Returns
     -------
-    DataFrame indexed by category: ``received, escalated, rate``; ``attrs["county_rate"]`` is the
-    share over all categories.
+    pandas.DataFrame
+        Indexed by category (``—`` for none): ``received, escalated, rate`` (a fraction 0–1);
+        ``attrs["county_rate"]`` is the share over all categories.
     """
     rec = f["_received_on"].to_numpy() - _day(day)
     recent = f[(rec <= 0) & (rec > -365)]
@@ -162,13 +184,21 @@ def _escalated_by(f: pd.DataFrame, day: dt.date, today: dt.date) -> np.ndarray:
     return escalated & ((on <= _day(day)) | (np.isnan(on) & (day >= today)))
 
 
-def village_patterns(con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.date]) -> dict[dt.date, pd.Series]:
-    """Each village's emerging hot spot pattern over the 12 months ending with each month end
-    (the hot patterns; a village never hot in those months is ``none``).
+def village_patterns(
+    con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.date]
+) -> dict[dt.date, pd.Series]:
+    """Each village's emerging hot spot pattern over the 12 months ending with each month end.
+
+    Only the hot patterns are classified; a village never hot in those months is ``none``.
 
     The monthly Gi* is computed once over all the months needed (:func:`analytics.hotspots.
     monthly_gi`) and each 12-month slice classified as :func:`analytics.hotspots.emerging` does
     (a month is hot at the 95 % bin), so a pattern is the hotspots page's for the same 12 months.
+
+    Returns
+    -------
+    dict of datetime.date to pandas.Series
+        Month end → village code → pattern name.
     """
     ends = sorted(set(month_ends))
     if not ends:
@@ -199,6 +229,16 @@ def village_patterns(con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.dat
 def month_before(day: dt.date) -> dt.date:
     """The last day of the month before ``day``'s month (the end of the hot spot window on ``day``).
 
+    Parameters
+    ----------
+    day : datetime.date
+        Any day.
+
+    Returns
+    -------
+    datetime.date
+        The previous month's last day.
+
     Examples
     --------
     >>> month_before(dt.date(2026, 11, 26))
@@ -219,9 +259,27 @@ class Scored:
 
 
 def score(f: pd.DataFrame, day: dt.date, r: Rules, today: dt.date, patterns: pd.Series | None = None) -> Scored:
-    """The watched petitions of ``f`` (:func:`facts`) on ``day`` with a boolean column ``f_<factor>``
-    per factor, ``score`` and ``listed`` (score ≥ ``min_score``), as the module says.
-    ``patterns``: village code → emerging hot spot pattern on ``day``."""
+    """The watched petitions of ``f`` (:func:`facts`) on ``day``, scored as the module says.
+
+    Parameters
+    ----------
+    f : pandas.DataFrame
+        :func:`facts`' rows.
+    day : datetime.date
+        The day the list is made for.
+    r : Rules
+        The weights and thresholds.
+    today : datetime.date
+        The real today (an undated escalation counts only from it).
+    patterns : pandas.Series, optional
+        Village code → emerging hot spot pattern on ``day``.
+
+    Returns
+    -------
+    Scored
+        The watched petitions with a boolean column ``f_<factor>`` per factor, ``score`` and
+        ``listed`` (score ≥ ``min_score``), and the category rates used.
+    """
     d = _day(day)
     col = {c: f[f"_{c}"].to_numpy() for c in DAY_COLUMNS}
     received = col["received_on"] <= d
@@ -258,16 +316,25 @@ def score(f: pd.DataFrame, day: dt.date, r: Rules, today: dt.date, patterns: pd.
     return Scored(day, g.reset_index(drop=True), rates)
 
 
-def villages_on(scored: Scored, r: Rules, villages: pd.DataFrame, patterns: pd.Series | None) -> pd.DataFrame:
-    """The villages' scores on the day of ``scored``: ``code, name, township_name, pattern,
-    petitions_listed, score, listed`` for every village of ``villages`` (code, name, township_name)."""
+def villages_on(
+    scored: Scored, r: Rules, villages: pd.DataFrame, patterns: pd.Series | None
+) -> pd.DataFrame:
+    """The villages' scores on the day of ``scored``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, township_name, pattern, petitions_listed, score, listed`` for every village of
+        ``villages`` (code, name, township_name).
+    """
     v = villages.copy()
     pat = patterns if patterns is not None else pd.Series(dtype=object)
     v["pattern"] = v["code"].map(pat).fillna("none")
     listed = scored.frame[scored.frame["listed"]] if len(scored.frame) else scored.frame
     n = listed.groupby("village_code").size() if len(listed) else pd.Series(dtype=int)
     v["petitions_listed"] = v["code"].map(n).fillna(0).astype(int)
-    v["score"] = v["pattern"].isin(RISING).astype(float) * r.weights["hotspot"] + v["petitions_listed"] * r.village_listed
+    v["score"] = (v["pattern"].isin(RISING).astype(float) * r.weights["hotspot"]
+                  + v["petitions_listed"] * r.village_listed)
     v["listed"] = v["score"] >= r.min_score
     return v
 
@@ -276,8 +343,10 @@ def villages_on(scored: Scored, r: Rules, villages: pd.DataFrame, patterns: pd.S
 
 @dataclass
 class WatchList:
-    """Today's list: petitions and villages (each with ``reasons``: (factor, details) pairs), the
-    rules it used and how many petitions were watched at all."""
+    """Today's list: petitions and villages, the rules it used and how many petitions were watched at all.
+
+    Each petition and village has ``reasons``: (factor, details) pairs.
+    """
 
     day: dt.date
     petitions: pd.DataFrame
@@ -324,9 +393,10 @@ def watch_list(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = No
 
     Returns
     -------
-    :class:`WatchList` — ``petitions`` with :data:`PETITION_COLUMNS`, ``villages`` with
-    :data:`VILLAGE_COLUMNS`; ``reasons`` is a list of (factor, details) pairs, the details holding
-    the factor's ``weight`` and what it saw (days overdue, the category's rate …).
+    WatchList
+        ``petitions`` with :data:`PETITION_COLUMNS`, ``villages`` with :data:`VILLAGE_COLUMNS`;
+        ``reasons`` is a list of (factor, details) pairs, the details holding the factor's
+        ``weight`` and what it saw (days overdue, the category's rate …).
     """
     r = rules(con)
     f = facts(con, today, scope) if f is None else f
@@ -365,8 +435,17 @@ class HitRate:
 
 def hit_rate(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
              f: pd.DataFrame | None = None) -> HitRate:
-    """Of the petitions that escalated (dated) in the 365 days up to ``today``, the share on the list
-    ``watch_lead_days`` before — the petition, or its village — and the list's mean length then."""
+    """How the list did: the share of the year's escalations it had listed ``watch_lead_days`` before.
+
+    Of the petitions that escalated (dated) in the 365 days up to ``today``, the share on the list
+    ``watch_lead_days`` before — the petition, or its village — and the list's mean length then.
+
+    Returns
+    -------
+    HitRate
+        The counts, the share (a fraction 0–1, 4 decimals; None when nothing escalated), the mean
+        lengths and one row per escalation (:data:`HIT_COLUMNS`).
+    """
     r = rules(con)
     f = facts(con, today, scope) if f is None else f
     start = today - dt.timedelta(days=364)
@@ -406,7 +485,20 @@ def hit_rate(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None
 # ----------------------------------------------------------------------------- words
 
 def reason_text(reasons: Sequence[tuple[str, dict[str, Any]]], lang: str = "zh") -> str:
-    """The reasons of one item in words, each with its weight: "逾期 12 天 +2；集体访 8 人 +2"."""
+    """The reasons of one item in words, each with its weight: "逾期 12 天 +2；集体访 8 人 +2".
+
+    Parameters
+    ----------
+    reasons : sequence of (str, dict)
+        (factor, details) pairs as :func:`watch_list` gives them.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        The catalog's ``watch.reason.<factor>`` sentences joined by ``watch.reason_sep``.
+    """
     from i18n import fmt_pct, t
 
     parts = []
@@ -422,7 +514,20 @@ def reason_text(reasons: Sequence[tuple[str, dict[str, Any]]], lang: str = "zh")
 
 
 def report(wl: WatchList, lang: str = "en") -> pd.DataFrame:
-    """``manage.py report watch``: the list's petitions then villages, reasons in words (:data:`REPORT_COLUMNS`)."""
+    """``manage.py report watch``: the list's petitions then villages, reasons in words.
+
+    Parameters
+    ----------
+    wl : WatchList
+        Today's list.
+    lang : str
+        The language of statuses and reasons.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REPORT_COLUMNS`, petitions first.
+    """
     from i18n import t
 
     p = wl.petitions

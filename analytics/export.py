@@ -1,4 +1,4 @@
-"""Writing report frames for people: CSV (UTF-8 with BOM), JSON, a plain-text table, XLSX.
+r"""Writing report frames for people: CSV (UTF-8 with BOM), JSON, a plain-text table, XLSX.
 
 Numbers keep the contract's form in CSV/JSON: coverage with 4 decimals, per_1000 with 2, empty
 for "no value", booleans as true/false, dates as 2026-11-24, times of day (the audit log's
@@ -7,7 +7,7 @@ for "no value", booleans as true/false, dates as 2026-11-24, times of day (the a
 No text ever reaches a spreadsheet as a formula: a CSV cell that starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a leading ``'`` (OWASP, "CSV Injection"), unless it is a
 plain number (``-12.5`` stays a number); XLSX cells are written with ``write_string``, never as
-formulas or links. The terminal table shows control characters as ``\\xNN`` instead of sending them.
+formulas or links. The terminal table shows control characters as ``\xNN`` instead of sending them.
 """
 from __future__ import annotations
 
@@ -40,7 +40,27 @@ def _is_missing(v: Any) -> bool:
 
 
 def cell_text(column: str, v: Any) -> str:
-    """One value as the contract writes it."""
+    """One value as the contract writes it.
+
+    Parameters
+    ----------
+    column : str
+        The column's name (decides decimals, :data:`DECIMALS`, and times of day,
+        :data:`TIMESTAMP_COLUMNS`).
+    v : Any
+        The value.
+
+    Returns
+    -------
+    str
+        "" when missing; true/false; a date as 2026-11-24 (with the time in a timestamp column); a list
+        joined with 、; a number with the column's decimals, a whole float without ``.0``.
+
+    Examples
+    --------
+    >>> cell_text("coverage", 0.5), cell_text("n", 3.0), cell_text("tags", ["低保", "独居"])
+    ('0.5000', '3', '低保、独居')
+    """
     if _is_missing(v):
         return ""
     if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
@@ -99,19 +119,56 @@ def csv_safe(text: str) -> str:
 
 
 def rows_text(df: pd.DataFrame) -> list[list[str]]:
-    """Every row of ``df`` as the texts :func:`cell_text` writes."""
+    """Every row of ``df`` as the texts :func:`cell_text` writes.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The report frame.
+
+    Returns
+    -------
+    list of list of str
+        One list per row, one text per column.
+    """
     cols = list(df.columns)
     return [[cell_text(c, v) for c, v in zip(cols, rec)] for rec in df.itertuples(index=False, name=None)]
 
 
 def headers(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> list[str]:
+    """The header row: each column's label when ``labels`` names it, else its own name.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The report frame.
+    labels : mapping of str to str, optional
+        Column → header (e.g. Chinese headers).
+
+    Returns
+    -------
+    list of str
+        One header per column.
+    """
     return [labels.get(c, c) if labels else c for c in df.columns]
 
 
 def to_csv_bytes(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> bytes:
-    """CSV, UTF-8 with BOM (opens cleanly in Excel); English snake_case headers unless ``labels``.
+    r"""CSV, UTF-8 with BOM (opens cleanly in Excel); English snake_case headers unless ``labels``.
 
     Every cell goes through :func:`csv_safe`: no text comes out as a live formula.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The report frame.
+    labels : mapping of str to str, optional
+        Column → header.
+
+    Returns
+    -------
+    bytes
+        The file's content: a BOM, then rows ending in ``\n``.
     """
     buf = io.StringIO()
     # the csv module quotes a cell holding any character of the line terminator: with "\r\n" a
@@ -127,6 +184,23 @@ def to_csv_bytes(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> b
 
 
 def to_json_bytes(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> bytes:
+    """JSON: a list of objects, one per row, keyed by header; UTF-8 without escaping Chinese.
+
+    Missing values are null, booleans true/false, dates as :func:`cell_text` writes them, numbers
+    of :data:`DECIMALS` columns rounded.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The report frame.
+    labels : mapping of str to str, optional
+        Column → key.
+
+    Returns
+    -------
+    bytes
+        The file's content, ending in a line break.
+    """
     hs = headers(df, labels)
     recs = []
     for rec in df.itertuples(index=False, name=None):
@@ -155,20 +229,40 @@ def _width(s: str) -> int:
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` with control characters (ESC, NUL, a line break inside a cell …) shown as ``\\xNN``,
-    so that a stored value can never move the cursor or recolour a terminal.
+    r"""``text`` with control characters (ESC, NUL, a line break inside a cell …) shown as ``\xNN``.
+
+    So a stored value can never move the cursor or recolour a terminal; a line break shows as
+    ``\n``, a tab as ``\t``.
+
+    Parameters
+    ----------
+    text : str
+        One cell.
+
+    Returns
+    -------
+    str
+        The cell with no control character left.
 
     Examples
     --------
     >>> print(terminal_safe("a" + chr(27) + "[2Jb"))
-    a\\x1b[2Jb
+    a\x1b[2Jb
     """
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def to_table_text(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
-    """A plain aligned table for the terminal (wide characters counted as two columns; control
-    characters shown, not sent: :func:`terminal_safe`)."""
+    """A plain aligned table for the terminal.
+
+    Wide characters count as two columns; control characters are shown, not sent
+    (:func:`terminal_safe`).
+
+    Returns
+    -------
+    str
+        The header, a rule, one line per row and ``(N rows)``, each ending in a line break.
+    """
     hs = [terminal_safe(h) for h in headers(df, labels)]
     body = [[terminal_safe(x) for x in row] for row in rows_text(df)]
     widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(hs)]
@@ -182,8 +276,17 @@ def to_table_text(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> 
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], labels: Mapping[str, str] | None = None) -> bytes:
-    """An XLSX workbook: one sheet per frame, Chinese headers when ``labels`` given, frozen header row,
-    numbers as numbers, column widths set."""
+    """An XLSX workbook: one sheet per frame, Chinese headers when ``labels`` given.
+
+    The header row is frozen and filtered, numbers stay numbers (coverage formatted as a
+    percentage), dates dates, every text a string (never a formula or link); widths fit the first
+    200 rows (at most 40).
+
+    Returns
+    -------
+    bytes
+        The workbook's content.
+    """
     import xlsxwriter
 
     buf = io.BytesIO()

@@ -39,7 +39,13 @@ class GridError(ReportError):
 
 
 def today() -> dt.date:
-    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as in ui.common.today)."""
+    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as in ui.common.today).
+
+    Returns
+    -------
+    datetime.date
+        ``LIANXIN_TODAY`` (ISO date) when set, else today's date in Asia/Shanghai.
+    """
     fixed = os.environ.get("LIANXIN_TODAY")
     if fixed:
         return dt.date.fromisoformat(fixed)
@@ -72,7 +78,13 @@ def _join(values: Any) -> str:
 
 
 def _with_phones(names: Any, phones: Any) -> str:
-    """``网格长甲 138****1234、网格员乙`` — names with their masked phones."""
+    """``网格长甲 138****1234、网格员乙`` — names with their masked phones.
+
+    Returns
+    -------
+    str
+        Each name with its masked phone (the name alone without one), joined with 、.
+    """
     out = []
     for n, p in zip(list(names if names is not None else []), list(phones if phones is not None else [])):
         masked = mask_phone(p)
@@ -138,7 +150,18 @@ def grid_directory(con: duckdb.DuckDBPyConnection, area: str | None = None, scop
 
 
 def status_counts(directory: pd.DataFrame) -> dict[str, int]:
-    """How many grids have each staffing status (every status present, 0 when none)."""
+    """How many grids have each staffing status (every status present, 0 when none).
+
+    Parameters
+    ----------
+    directory : pandas.DataFrame
+        :func:`grid_directory`'s rows (a ``status`` column).
+
+    Returns
+    -------
+    dict of str to int
+        Status (:data:`STATUSES`, in that order) → number of grids.
+    """
     counts = directory["status"].value_counts().to_dict() if len(directory) else {}
     return {s: int(counts.get(s, 0)) for s in STATUSES}
 
@@ -155,6 +178,13 @@ class Gaps:
     overloaded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def total(self) -> int:
+        """Vacant grids, idle staff and short pairings together (the overloaded grids not counted).
+
+        Returns
+        -------
+        int
+            The number of rows of ``vacant``, ``idle_staff`` and ``pairing``.
+        """
         return len(self.vacant) + len(self.idle_staff) + len(self.pairing)
 
 
@@ -264,6 +294,13 @@ class Reassignment:
     opened: list[str]
 
     def sentence(self) -> str:
+        """The change in one Chinese sentence: the grid, the date, who was added and whose duty ended.
+
+        Returns
+        -------
+        str
+            E.g. ``网格 G001 自 2026-12-01 起：新增 S01；结束 S02``.
+        """
         parts = []
         if self.opened:
             parts.append("新增 " + "、".join(self.opened))
@@ -273,7 +310,13 @@ class Reassignment:
 
 
 def _user_parts(user: Any) -> tuple[str, str | None, list[str] | None]:
-    """(name, role, scope) of a User, or of a plain name (the local administrator)."""
+    """(name, role, scope) of a User, or of a plain name (the local administrator).
+
+    Returns
+    -------
+    tuple of (str, str or None, list of str or None)
+        A plain name (``"admin"`` for None) has no role and no scope.
+    """
     if user is None or isinstance(user, str):
         return (user or "admin"), None, None
     return getattr(user, "name", "?"), getattr(user, "role", None), getattr(user, "scope", None)
@@ -396,7 +439,18 @@ def _reassign(con: Any, user: Any, name: str, grid_code: str, leader: str | None
 
 
 def staff_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Active staff (id, name, role, phone masked) for the reassignment form."""
+    """Active staff (id, name, role, phone masked) for the reassignment form.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The named query ``grids_staff_options``, phones masked (auth.scope.mask_phone).
+    """
     out = db.df(con, "grids_staff_options")
     out["phone"] = out["phone"].map(mask_phone)
     return out

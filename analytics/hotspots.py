@@ -1,6 +1,6 @@
-"""Petition hotspots over time: monthly counts, emerging hot spots, repeats, escalations, the hottest
-list, and the class breaks of petitions per 1,000 households (what the hotspot page and the watch-list ask).
+"""Petition hotspots over time: monthly counts, emerging hot spots, repeats, escalations, the hottest list.
 
+Also the class breaks of petitions per 1,000 households (what the hotspot page and the watch-list ask).
 The hot/cold spots of a period are :func:`analytics.reports.hotspots` (the same numbers as
 ``manage.py report hotspots``); the monthly Gi* uses :func:`analytics.reports.gi_star` and
 :func:`analytics.reports.gi_bins`, so nothing here re-implements Getis-Ord Gi*.
@@ -47,6 +47,18 @@ def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,
 
 def month_window(end: dt.date, months: int = 12) -> list[dt.date]:
     """The first days of the ``months`` calendar months ending with the month of ``end``.
+
+    Parameters
+    ----------
+    end : datetime.date
+        A day of the last month.
+    months : int
+        How many months.
+
+    Returns
+    -------
+    list of datetime.date
+        The months' first days, oldest first.
 
     Examples
     --------
@@ -167,7 +179,13 @@ def _trailing_run(x: np.ndarray) -> int:
 
 
 def _pattern(hot: np.ndarray, cold: np.ndarray, trend: int) -> str | None:
-    """One side (hot, or cold with the arrays swapped and the trend negated) of Esri's patterns."""
+    """One side (hot, or cold with the arrays swapped and the trend negated) of Esri's patterns.
+
+    Returns
+    -------
+    str or None
+        A name of :data:`PATTERN_NAMES` without its side, or None when no pattern fits.
+    """
     n = len(hot)
     n_hot = int(hot.sum())
     if n == 0 or n_hot == 0:
@@ -277,6 +295,12 @@ def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: i
 
     A month counts as hot (cold) for an area when its Gi* bin is at least ``min_bin`` (at most
     ``-min_bin``): 2 is 95 % confidence, as in Esri's tool.
+
+    Returns
+    -------
+    Emerging
+        The months, the counts, Gi* z-scores and bins (area code × month) and each area's classes
+        (:func:`emerging_classes` plus ``count_trend, count_trend_p, count_slope``).
     """
     flt = _filters(categories, channels, group_only, unresolved_only)
     counts = monthly_counts(con, level, end, months, **flt)
@@ -303,6 +327,12 @@ def petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.da
 
     ``with_unlocated`` defaults to True only for a county-wide view (no ``area``, scope None or
     a county): unlocated petitions belong to no township or village.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The named query ``hotspots_page_petitions``' rows, ``received_on``, ``replied_on`` and
+        ``closed_on`` as dates.
     """
     if with_unlocated is None:
         with_unlocated = area is None and county_wide(con, scope)
@@ -334,16 +364,30 @@ def repeat_petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to
 
 
 def escalated(petitions_df: pd.DataFrame) -> pd.DataFrame:
-    """The petitions that reached the city, the province or Beijing (``level_reached``)."""
+    """The petitions that reached the city, the province or Beijing (``level_reached``).
+
+    Parameters
+    ----------
+    petitions_df : pandas.DataFrame
+        Petitions with a ``level_reached`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those whose level is one of ``ESCALATED_LEVELS`` (case and spaces ignored), index renumbered.
+    """
     lvl = petitions_df["level_reached"].astype("string").str.strip().str.lower()
     return petitions_df[lvl.isin(ESCALATED_LEVELS).fillna(False).to_numpy(bool)].reset_index(drop=True)
 
 
-def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date) -> pd.Series:
+def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date,
+            every: pd.DataFrame | None = None) -> pd.Series:
     """Which petitions are overdue as of ``today`` (past a due date and not replied / not closed).
 
     The deadlines are those of :func:`analytics.petitions.items` (working days counted in
-    :mod:`analytics.calendar`), so the counts match the other pages.
+    :mod:`analytics.calendar`), so the counts match the other pages. ``every``, when given, is the
+    county's work list of ``today`` (:func:`analytics.petitions.worklist` with no scope), which the pages
+    share between sessions: the flags are read from it instead of queried again (the same flags).
 
     Returns
     -------
@@ -353,8 +397,11 @@ def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: d
 
     if petitions_df.empty:
         return pd.Series([], dtype=bool, index=petitions_df.index)
-    received = pd.to_datetime(petitions_df["received_on"])
-    its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+    if every is None:
+        received = pd.to_datetime(petitions_df["received_on"])
+        its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+    else:
+        its = every
     its = its[its["kind"] == "petition"]
     flags = dict(zip(its["id"], its["overdue"].astype(bool)))
     return petitions_df["id"].map(flags).fillna(False).astype(bool)
@@ -363,11 +410,21 @@ def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: d
 def repeat_days(con: duckdb.DuckDBPyConnection) -> int:
     """The repeat-petition window in days (rule ``repeat_days``).
 
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    int
+        Days.
+
     Raises
     ------
     KeyError
         When the rules table has no ``repeat_days`` (a database older than migration 0002).
-    """
+    """  # noqa: DOC502 — raised by store.db.rule
     return int(db.rule(con, "repeat_days"))
 
 
@@ -375,8 +432,10 @@ def repeat_days(con: duckdb.DuckDBPyConnection) -> int:
 
 def hottest_list(hot: pd.DataFrame, min_count: int, classes: pd.DataFrame | None = None,
                  overdue_counts: pd.Series | None = None, n: int | None = 10) -> pd.DataFrame:
-    """The hottest areas: ranked by ``gi_z`` (then petitions), areas with fewer than ``min_count``
-    petitions left out (they keep their z-score in the full table).
+    """The hottest areas: ranked by ``gi_z`` (then petitions), areas with few petitions left out.
+
+    Areas with fewer than ``min_count`` petitions are left out (they keep their z-score in the full
+    table).
 
     Parameters
     ----------

@@ -11,9 +11,9 @@ from store/migrations/0009 on; before that day only the current state is known).
 The page (pages/household.py) and ``manage.py report household --code CODE`` both show
 :meth:`Record.rows`, so they cannot differ. Scope and masking are those of every list: a household
 is visible when its grid lies in the user's areas (or the user's staff member is paired with it);
-names, phones, addresses, tags and points are masked with :func:`auth.masking.mask_frame`. Opening a record is written to the
-audit log (``household_view``: who looked at whose record, when), as the PIPL expects for
-sensitive personal information.
+names, phones, addresses, tags and points are masked with :func:`auth.masking.mask_frame`. Opening
+a record is written to the audit log (``household_view``: who looked at whose record, when), as the
+PIPL expects for sensitive personal information.
 """
 from __future__ import annotations
 
@@ -39,8 +39,10 @@ HEAD_FIELDS = ("household_code", "head_name", "members", "phone", "address", "ta
 
 
 class HouseholdError(ReportError):
-    """A record that cannot be shown (a sentence); ``reason`` is ``missing`` (no such household) or
-    ``outside`` (not in the user's areas)."""
+    """A record that cannot be shown (a sentence).
+
+    ``reason`` is ``missing`` (no such household) or ``outside`` (not in the user's areas).
+    """
 
     def __init__(self, message: str = "", reason: str = "", **keyed: Any):
         super().__init__(message, **keyed)
@@ -75,9 +77,14 @@ class Record:
     changes_since: dt.date | None
 
     def rows(self) -> pd.DataFrame:
-        """The whole record as one table with :data:`RECORD_COLUMNS`, section by section
-        (:data:`SECTIONS`), newest first within each; values are codes (``home``, ``closed``,
-        ``grid_leader``), dates ``datetime.date``."""
+        """The whole record as one table with :data:`RECORD_COLUMNS`, section by section.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Sections in the order of :data:`SECTIONS`, newest first within each; values are codes
+            (``home``, ``closed``, ``grid_leader``), dates ``datetime.date``.
+        """
         return record_rows(self)
 
 
@@ -100,8 +107,15 @@ def _text(v: Any) -> str | None:
 
 
 def _grid_periods(current: str | None, changes: pd.DataFrame) -> list[tuple[str, dt.date | None, dt.date | None]]:
-    """The grids the household was in, with the first and last day (None: open) — from its grid
-    changes (newest first) back from the current grid."""
+    """The grids the household was in, with the first and last day (None: open).
+
+    Read from its grid changes (newest first) back from the current grid.
+
+    Returns
+    -------
+    list of (str, datetime.date or None, datetime.date or None)
+        (grid code, first day, last day), the current grid first.
+    """
     out: list[tuple[str, dt.date | None, dt.date | None]] = []
     grid_changes = changes[changes["field"] == "grid_code"]
     end: dt.date | None = None
@@ -118,9 +132,16 @@ def _grid_periods(current: str | None, changes: pd.DataFrame) -> list[tuple[str,
 
 
 def _responsible(con: Any, current: str | None, changes: pd.DataFrame) -> pd.DataFrame:
-    """Who answered for the household: the assignments (``staff_grids``) of each grid it was in,
-    cut to the time it was there (``valid_from``/``valid_to`` are those of the overlap; None: open),
-    the latest first."""
+    """Who answered for the household: the assignments (``staff_grids``) of each grid it was in.
+
+    Each is cut to the time the household was there (``valid_from``/``valid_to`` are those of the
+    overlap; None: open).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``grid_code, grid_name, staff_id, staff_name, role, valid_from, valid_to``, the latest first.
+    """
     periods = _grid_periods(current, changes)
     cols = ["grid_code", "grid_name", "staff_id", "staff_name", "role", "valid_from", "valid_to"]
     if not periods:
@@ -147,8 +168,16 @@ def _responsible(con: Any, current: str | None, changes: pd.DataFrame) -> pd.Dat
 
 
 def visible(con: Any, code: str, user: Any = None) -> bool:
-    """Whether ``user`` (None: the local administrator) may open the household's record: its grid
-    lies in their areas, or their staff member is paired with it (结穷亲)."""
+    """Whether ``user`` (None: the local administrator) may open the household's record.
+
+    It may when the household's grid lies in their areas, or their staff member is paired with it
+    (结穷亲).
+
+    Returns
+    -------
+    bool
+        True when the record may be opened.
+    """
     scope = getattr(user, "scope", None) if user is not None else None
     return bool(db.one(con, "household_visible", scope=None if scope is None else list(scope), code=code,
                        staff_id=getattr(user, "staff_id", None)))
@@ -213,17 +242,40 @@ def open_record(con: Any, code: str, user: Any = None, today: dt.date | None = N
 
 
 def _next_due(r: pd.Series) -> dt.date | None:
-    """The deadline an open item works to: the reply until replied (taken up), then the close."""
+    """The deadline an open item works to: the reply until replied (taken up), then the close.
+
+    Returns
+    -------
+    datetime.date or None
+        The due date, or None when it has none.
+    """
     return _date(r["close_due"] if r["replied"] else r["reply_due"])
 
 
 def _who(name: Any, code: Any) -> str | None:
-    """``网格长甲 S1`` — a person by name and id."""
+    """``网格长甲 S1`` — a person by name and id.
+
+    Returns
+    -------
+    str or None
+        Name and id joined by a space (either alone when the other is empty), None when both are.
+    """
     return " ".join(x for x in (_text(name), _text(code)) if x) or None
 
 
 def record_rows(rec: Record) -> pd.DataFrame:
-    """:meth:`Record.rows` (see there)."""
+    """:meth:`Record.rows` (see there).
+
+    Parameters
+    ----------
+    rec : Record
+        An opened record.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The record's rows, columns :data:`RECORD_COLUMNS`.
+    """
     out: list[dict[str, Any]] = []
 
     def add(section: str, date: Any = None, item: Any = None, detail: Any = None, status: Any = None,

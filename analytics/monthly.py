@@ -14,8 +14,9 @@ cannot differ:
   民意调查 (satisfied / answered on the overall question);
 - score = ``survey_weight`` (rule, 23 %) × survey satisfaction + (1 − ``survey_weight``) × the mean of
   the rates available among coverage, quota attainment, on-time rate and petition satisfaction, × 100;
-  without a survey result (a village, or a township nobody answered) the mean alone. The number of petitions is shown but not scored (ranking places by petition
-  counts is not done since 2014; it rewards suppressing petitions). Rank 1 is the best; ties share a rank.
+  without a survey result (a village, or a township nobody answered) the mean alone. The number of
+  petitions is shown but not scored (ranking places by petition counts is not done since 2014; it
+  rewards suppressing petitions). Rank 1 is the best; ties share a rank.
   The bottom three are marked (三维考核), when more than three places are ranked; otherwise the last one.
 """
 from __future__ import annotations
@@ -47,6 +48,21 @@ SCORED = ("coverage", "quota_rate", "on_time_rate", "satisfaction_rate")
 def parse_month(month: str) -> tuple[dt.date, dt.date]:
     """``2026-10`` (or ``2026/10``, ``202610``, ``2026年10月``) → (first day, last day).
 
+    Parameters
+    ----------
+    month : str
+        The month as typed.
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        The month's first and last day.
+
+    Raises
+    ------
+    ReportError
+        When the text is no month of these forms.
+
     Examples
     --------
     >>> parse_month("2026-10")
@@ -61,7 +77,19 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
 
 
 def month_weeks(start: dt.date, end: dt.date, as_of: dt.date) -> list[str]:
-    """The ISO weeks of a month (Thursday in the month) that have ended by ``as_of``: ``['2026-W40', …]``.
+    """The ISO weeks of a month (Thursday in the month) that have ended by ``as_of``.
+
+    Parameters
+    ----------
+    start, end : datetime.date
+        The month's first and last day.
+    as_of : datetime.date
+        The report day: a week counts once its Sunday is on or before it.
+
+    Returns
+    -------
+    list of str
+        ISO weeks ``['2026-W40', …]``, in order.
 
     Examples
     --------
@@ -79,7 +107,13 @@ def month_weeks(start: dt.date, end: dt.date, as_of: dt.date) -> list[str]:
 
 
 def report_day() -> dt.date:
-    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as for the pages)."""
+    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as for the pages).
+
+    Returns
+    -------
+    datetime.date
+        ``LIANXIN_TODAY`` (ISO date) when set, else today's date in Asia/Shanghai.
+    """
     fixed = os.environ.get("LIANXIN_TODAY")
     if fixed:
         return dt.date.fromisoformat(fixed)
@@ -89,7 +123,13 @@ def report_day() -> dt.date:
 
 
 def week_quotas(con: duckdb.DuckDBPyConnection, weeks: list[str], scope: Scope) -> pd.DataFrame:
-    """:func:`analytics.reports.quotas` of each week, one row per (week, staff member, grid): week, staff_id, grid, met."""
+    """:func:`analytics.reports.quotas` of each week, one row per (week, staff member, grid).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``week, staff_id, grid, met``.
+    """
     parts = []
     for week in weeks:
         q = reports.quotas(con, week, scope=scope)
@@ -101,8 +141,15 @@ def week_quotas(con: duckdb.DuckDBPyConnection, weeks: list[str], scope: Scope) 
 
 
 def quota_attainment(con: duckdb.DuckDBPyConnection, level: str, quotas: pd.DataFrame) -> pd.DataFrame:
-    """Staff-weeks and staff-weeks met per area of ``level`` (township or village) from :func:`week_quotas`:
-    code, staff_weeks, staff_weeks_met. A staff member counts once per week in each area where they hold a grid."""
+    """Staff-weeks and staff-weeks met per area of ``level`` (township or village) from :func:`week_quotas`.
+
+    A staff member counts once per week in each area where they hold a grid.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code, staff_weeks, staff_weeks_met``; areas without staff-weeks left out.
+    """
     grids = db.df(con, "grid_areas").set_index("grid_code")[f"{level}_code"]
     q = quotas.assign(code=quotas["grid"].map(grids)).dropna(subset=["code"])
     q = q[["code", "week", "staff_id", "met"]].drop_duplicates(["code", "week", "staff_id"])
@@ -129,8 +176,15 @@ def _rank(table: pd.DataFrame, survey_weight: float = 0.0) -> pd.DataFrame:
 
 def area_table(con: duckdb.DuckDBPyConnection, level: str, start: dt.date, end: dt.date, scope: Scope,
                as_of: dt.date, quotas: pd.DataFrame) -> pd.DataFrame:
-    """The ranking columns (:data:`RANK_COLUMNS`) for every area of ``level`` in ``scope``, ranked
-    (``survey_satisfaction`` empty below townships)."""
+    """The ranking columns (:data:`RANK_COLUMNS`) for every area of ``level`` in ``scope``, ranked.
+
+    ``survey_satisfaction`` is empty below townships.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, best rank first; rates are fractions 0–1, ``score`` 0–100.
+    """
     cov = reports.coverage(con, level, start, end, scope=scope)
     figs = petitions.figures_by_area(con, level, start, end, scope, as_of)
     quota = quota_attainment(con, level, quotas)
@@ -156,9 +210,15 @@ def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = No
 
     Returns
     -------
-    dict: ``month`` (first day), ``end``, ``as_of``, ``weeks``, ``townships`` (ranked DataFrame),
-    ``villages`` ({township code: ranked DataFrame}), ``overdue`` (DataFrame, :data:`OVERDUE_COLUMNS`),
-    ``notice`` (the calendar notice or None).
+    dict
+        ``month`` (first day), ``end``, ``as_of``, ``weeks``, ``townships`` (ranked DataFrame),
+        ``villages`` ({township code: ranked DataFrame}), ``overdue`` (DataFrame,
+        :data:`OVERDUE_COLUMNS`), ``notice`` (the calendar notice or None).
+
+    Raises
+    ------
+    ReportError
+        When the month is no month, or has not begun by ``as_of``.
     """
     start, end = parse_month(month)
     as_of = as_of or report_day()
@@ -194,8 +254,14 @@ FIGURE_OF_COLUMN = {"households": "households", "visited": "visited", "coverage"
 
 
 def label(column: str, lang: str = "zh") -> str:
-    """The header of a 通报 column: the figure's name when it is one (``figure.*``), else
-    ``petitions_page.col.*``, else the shared ``col.*``."""
+    """The header of a 通报 column, in ``lang``.
+
+    Returns
+    -------
+    str
+        The figure's name when it is one (``figure.*``), else ``petitions_page.col.*``, else the
+        shared ``col.*``, else ``column`` itself.
+    """
     from i18n import CATALOG, normalize_lang
 
     table = CATALOG[normalize_lang(lang)]
@@ -215,7 +281,13 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Codes as words where a person reads them (kind, status)."""
+    """Codes as words where a person reads them (kind, status).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with ``kind`` and ``status`` worded in ``lang``.
+    """
     from i18n import t
 
     out = frame.copy()
@@ -254,7 +326,8 @@ def _write_sheet(wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle:
             elif isinstance(v, (bool, np.bool_)):
                 ws.write_boolean(i, j, bool(v))
             elif isinstance(v, (int, float, np.integer, np.floating)):
-                f = fmts["pct"] if c in PERCENT else fmts["dec2"] if c == "per_1000" else fmts["dec1"] if c == "score" else None
+                f = (fmts["pct"] if c in PERCENT else fmts["dec2"] if c == "per_1000"
+                     else fmts["dec1"] if c == "score" else None)
                 ws.write_number(i, j, float(v), f)
             else:
                 ws.write_string(i, j, cell_text(c, v), fmts["name_mark"] if marked and c == "name" else None)
@@ -272,6 +345,11 @@ def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = 
 
     Rows 1–2 are a title and "as of" line, row 3 the headers (frozen); numbers are numbers
     (rates as 0.0 %), dates are dates.
+
+    Returns
+    -------
+    bytes
+        The workbook's content.
     """
     import xlsxwriter
 

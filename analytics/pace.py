@@ -1,4 +1,4 @@
-"""Coverage pace: will each area reach the coverage benchmark by the end of the period?
+"""Coverage pace: whether each area will reach the coverage benchmark by the end of the period.
 
 For every area of a level, over a period ``[date_from, date_to]`` seen on ``as_of``:
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import duckdb
 import numpy as np
@@ -46,6 +46,16 @@ BACKTEST_COLUMNS = ["code", "name", "households", "projected", "actual", "error"
 def default_start(date_to: dt.date) -> dt.date:
     """The period a pace is about when only its end is given: the calendar year of ``date_to``.
 
+    Parameters
+    ----------
+    date_to : datetime.date
+        The period's last day.
+
+    Returns
+    -------
+    datetime.date
+        1 January of that year.
+
     Examples
     --------
     >>> default_start(dt.date(2026, 12, 31))
@@ -56,6 +66,20 @@ def default_start(date_to: dt.date) -> dt.date:
 
 def window_start(date_from: dt.date, as_of: dt.date, weeks: int) -> dt.date:
     """The first day of the pace window: ``7 · weeks`` days ending ``as_of``, not before ``date_from``.
+
+    Parameters
+    ----------
+    date_from : datetime.date
+        The period's first day.
+    as_of : datetime.date
+        The day the pace is seen on.
+    weeks : int
+        The window's length in weeks (rule ``pace_weeks``).
+
+    Returns
+    -------
+    datetime.date
+        The window's first day.
 
     Examples
     --------
@@ -69,6 +93,18 @@ def window_start(date_from: dt.date, as_of: dt.date, weeks: int) -> dt.date:
 
 def households_needed(benchmark: float, households: int) -> int:
     """The fewest visited households for ``visited / households ≥ benchmark``.
+
+    Parameters
+    ----------
+    benchmark : float
+        The coverage benchmark, a fraction 0–1.
+    households : int
+        Active households.
+
+    Returns
+    -------
+    int
+        ⌈benchmark · households⌉ (the product rounded to 6 decimals first, so 0.978 · 1000 is 978).
 
     Examples
     --------
@@ -97,6 +133,11 @@ def project(households: np.ndarray, visited: np.ndarray, visited_before: np.ndar
     -------
     DataFrame ``pace_per_week, projected_visited, projected, benchmark, shortfall, needed_per_week,
     weeks_left`` (rows in the order of the arrays); ratios with 4 decimals, empty without households.
+
+    Raises
+    ------
+    ValueError
+        When ``method`` is neither ``"share"`` nor ``"linear"``.
 
     Examples
     --------
@@ -199,12 +240,29 @@ def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to
 
 
 def by_shortfall(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pace rows worst first: the largest projected shortfall, then the lowest projection, then code."""
+    """Pace rows worst first: the largest projected shortfall, then the lowest projection, then code.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`pace`'s rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, sorted (areas without a shortfall last), index renumbered.
+    """
     return frame.sort_values(["shortfall", "projected", "code"], ascending=[False, True, True],
                              na_position="last", kind="mergesort").reset_index(drop=True)
 
 
 class Headline(NamedTuple):
+    """The selected area's pace; None where it cannot be computed.
+
+    Households, visited, new households a week, projected coverage (0–1), households needed a
+    week, projected shortfall (0–1).
+    """
+
     households: int
     visited: int
     pace_per_week: float | None
@@ -216,8 +274,15 @@ class Headline(NamedTuple):
 def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str, date_from: dt.date,
              date_to: dt.date, as_of: dt.date, kinds: Sequence[str] = ("home",), scope: Scope = None,
              rows: pd.DataFrame | None = None) -> Headline:
-    """The pace of the selected area (its own row of :func:`pace`; for "everything in my scope",
-    the pace of the sum of ``rows``)."""
+    """The pace of the selected area.
+
+    Its own row of :func:`pace`; for "everything in my scope", the pace of the sum of ``rows``.
+
+    Returns
+    -------
+    Headline
+        The area's numbers; zeros and None without households.
+    """
     if area_code is not None:
         own = pace(con, area_level, date_from, date_to, as_of, kinds=kinds, scope=scope, parent=area_code)
         own = own[own["code"] == area_code]
@@ -241,13 +306,15 @@ def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: 
                     None if pd.isna(r["needed_per_week"]) else int(r["needed_per_week"]), _num(r["shortfall"]))
 
 
-def _num(v) -> float | None:
+def _num(v: Any) -> float | None:
     return None if pd.isna(v) else float(v)
 
 
 # ----------------------------------------------------------------------------- is it any good?
 
 class Backtest(NamedTuple):
+    """How a past pace forecast did: per-area rows and summary errors (None when no area qualifies)."""
+
     rows: pd.DataFrame        # BACKTEST_COLUMNS, one row per area with households
     mae: float | None         # mean absolute error, in coverage (0.05 = 5 percentage points)
     bias: float | None        # mean of projected − actual
@@ -266,7 +333,13 @@ def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, mad
 
     Returns
     -------
-    :class:`Backtest` with the per-area rows and the summary errors (None when no area qualifies).
+    Backtest
+        The per-area rows and the summary errors (None when no area qualifies).
+
+    Raises
+    ------
+    ReportError
+        Unless ``date_from ≤ made_on < target_on``.
     """
     if not date_from <= made_on < target_on:
         raise ReportError(key="pace.error.backtest_dates")

@@ -71,11 +71,16 @@ def _ensure_calendar_for_items(con: duckdb.DuckDBPyConnection, today: dt.date) -
 
 def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
           date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
-    """Every petition and visit issue received up to ``today`` (in ``[date_from, date_to]`` when given),
-    in ``scope``, as of ``today``: :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline.
+    """Every petition and visit issue received up to ``today`` in ``scope``, as of ``today``.
 
-    Unlocated petitions are in scope only when ``scope`` sees the whole county (None, or it lists
-    the county: :func:`analytics.reports.county_wide`) — they belong to no township.
+    Only those received in ``[date_from, date_to]`` when given. Unlocated petitions are in scope only
+    when ``scope`` sees the whole county (None, or it lists the county:
+    :func:`analytics.reports.county_wide`) — they belong to no township.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline.
     """
     _ensure_calendar_for_items(con, today)
     out = db.df(con, "petition_items", today=today, date_from=date_from, date_to=date_to,
@@ -106,6 +111,11 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date,
     DataFrame with :data:`WORKLIST_COLUMNS`: ``kind`` is ``petition`` or ``visit_issue``; ``reply_due``,
     ``close_due`` dates; ``overdue`` and ``days_overdue``.
 
+    Raises
+    ------
+    ReportError
+        When ``statuses`` names a state that does not exist.
+
     Examples
     --------
     >>> con = db.connect(":memory:")
@@ -126,7 +136,13 @@ COUNT_COLUMNS = ["received", "closed", "overdue", "closed_on_time", "repeat", "g
 
 
 def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
-    """One 0/1 column per count of :data:`COUNT_COLUMNS`, per item (summed per area or overall)."""
+    """One 0/1 column per count of :data:`COUNT_COLUMNS`, per item (summed per area or overall).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer columns :data:`COUNT_COLUMNS`, indexed like ``frame``.
+    """
     pet = (frame["kind"] == "petition").to_numpy()
     iss = ~pet
     closed = frame["closed"].to_numpy(dtype=bool)
@@ -153,7 +169,14 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 
 def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
-    """Counts (:data:`COUNT_COLUMNS`) with the rates beside them (NaN when the denominator is 0)."""
+    """Counts (:data:`COUNT_COLUMNS`) with the rates beside them (NaN when the denominator is 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``c`` with ``resolution_rate, satisfaction_rate, on_time_rate, solved_rate``
+        (fractions 0–1, 4 decimals).
+    """
     c = c.copy()
     c["resolution_rate"] = _ratio(c["closed"], c["received"])
     c["satisfaction_rate"] = _ratio(c["satisfied"], c["rated"])
@@ -162,8 +185,27 @@ def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
     return c
 
 
+def _received_in(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope, date_from: dt.date,
+                 date_to: dt.date, every: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`items` received in ``[date_from, date_to]``: queried, or taken from ``every``.
+
+    ``every`` is the items of (``today``, ``scope``) of every date, when the caller holds them already
+    (the same rows: the query filters on the received date after computing every item's deadlines and
+    repeat flag).
+
+    Returns
+    -------
+    DataFrame
+        :data:`WORKLIST_COLUMNS`, the items received in the period.
+    """
+    if every is None:
+        return items(con, today, scope, date_from, date_to)
+    received = every["received_on"]
+    return every[((received >= date_from) & (received <= date_to)).to_numpy(bool)]
+
+
 def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Scope,
-            today: dt.date) -> dict[str, Any]:
+            today: dt.date, every: pd.DataFrame | None = None) -> dict[str, Any]:
     """The headline petition figures of a period, as of ``today``.
 
     Counts are over the petitions **received** in ``[date_from, date_to]`` (and ≤ ``today``), in scope:
@@ -183,6 +225,16 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
 
     Rates have 4 decimals and are None when their denominator is 0.
 
+    ``every``, when given, is :func:`items` of (``today``, ``scope``) of every date (the petitions page's
+    work list, shared between sessions): the period's items are taken from it instead of queried again;
+    the figures are the same.
+
+    Returns
+    -------
+    dict of str to Any
+        The figures above by name: counts as int, rates as float or None, the benchmarks as the
+        rules hold them.
+
     Examples
     --------
     >>> s = summary(db.connect(":memory:"), dt.date(2026, 1, 1), dt.date(2026, 12, 31), None, dt.date(2026, 11, 26))
@@ -190,7 +242,7 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
     (0, None, 0.84)
     """
     _check_range(date_from, date_to)
-    counts = _indicators(items(con, today, scope, date_from, date_to)).sum().to_frame().T
+    counts = _indicators(_received_in(con, today, scope, date_from, date_to, every)).sum().to_frame().T
     row = _with_rates(counts).iloc[0]
     out: dict[str, Any] = {k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v)
                            for k, v in row.items()}
@@ -200,12 +252,13 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
 
 
 def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
-                    scope: Scope, today: dt.date) -> pd.DataFrame:
+                    scope: Scope, today: dt.date, every: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`summary`'s figures per area of ``level`` (township, village or grid), benchmarks beside them.
 
     Every area of the level in scope is listed (zeros when nothing was received); ``households`` are
     active households (as in the coverage report) and ``per_1000 = 1000 · received / households``
     (2 decimals, empty when no households). Petitions located only to a village have no grid.
+    ``every``: as in :func:`summary`.
 
     Returns
     -------
@@ -214,7 +267,7 @@ def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.da
     _check_level(level, ("township", "village", "grid"))
     _check_range(date_from, date_to)
     areas = db.df(con, "area_households", level=level, scope=None if scope is None else list(scope))
-    frame = items(con, today, scope, date_from, date_to)
+    frame = _received_in(con, today, scope, date_from, date_to, every)
     counts = _indicators(frame).groupby(frame[f"{level}_code"]).sum()
     counts = counts.reindex(areas["code"].tolist(), fill_value=0).reset_index(drop=True)
     out = pd.concat([areas[["code", "name", "households"]].reset_index(drop=True), _with_rates(counts)], axis=1)
@@ -227,7 +280,13 @@ def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.da
 
 
 def deadline_notice(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lang: str = "zh") -> str | None:
-    """The calendar notice for a work list whose deadlines run into a weekends-only year, else None."""
+    """The calendar notice for a work list whose deadlines run into a weekends-only year, else None.
+
+    Returns
+    -------
+    str or None
+        :func:`analytics.calendar.calendar_notice` of the years of ``received_on`` and ``reply_due``.
+    """
     years: set[int] = set()
     for c in ("received_on", "reply_due"):
         years |= {int(y) for y in pd.to_datetime(frame[c], errors="coerce").dt.year.dropna().unique()}
@@ -278,11 +337,13 @@ def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, n
 
     Returns
     -------
-    dict: id, status, replied_on, closed_on, satisfaction.
+    dict of str to Any
+        id, status, replied_on, closed_on, satisfaction.
 
     Raises
     ------
-    PetitionError with a sentence saying what to fix.
+    PetitionError
+        With a sentence saying what to fix.
     """
     today = _today(today)
     if new_status not in STATUSES:
@@ -344,6 +405,17 @@ def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int
     """Move a visit issue along received → in_progress → closed (audited as ``petition_status``).
 
     Closing needs a note saying what was done; dates as for :func:`change_status`.
+
+    Returns
+    -------
+    dict of str to Any
+        id, status, closed_on (None unless closed).
+
+    Raises
+    ------
+    PetitionError
+        With a sentence saying what to fix: no such issue, a step backwards, a date out of range,
+        closing without a note, an unknown status.
     """
     today = _today(today)
     try:
@@ -387,7 +459,14 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
 
     Returns
     -------
-    The grid or village code the petition is now located in (None: the point lies outside every area).
+    str or None
+        The grid or village code the petition is now located in (None: the point lies outside every area).
+
+    Raises
+    ------
+    PetitionError
+        When not exactly one location is given, the petition, household or village does not exist,
+        or the point is no number or lies outside the globe.
     """
     given = [household_code not in (None, ""), lon is not None or lat is not None, village_code not in (None, "")]
     if sum(given) != 1:

@@ -40,7 +40,28 @@ class ReportError(WordedError, ValueError):
 
 
 def parse_week(week: str) -> tuple[dt.date, dt.date]:
-    """``2026-W47`` (or ``2026W47``, ``2026-47``) → (Monday, Sunday) of that ISO week."""
+    """``2026-W47`` (or ``2026W47``, ``2026-47``) → (Monday, Sunday) of that ISO week.
+
+    Parameters
+    ----------
+    week : str
+        The week as typed.
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        The week's Monday and Sunday.
+
+    Raises
+    ------
+    ReportError
+        When the text is no week of these forms, or the year has no such week.
+
+    Examples
+    --------
+    >>> parse_week("2026-W47")
+    (datetime.date(2026, 11, 16), datetime.date(2026, 11, 22))
+    """
     m = re.fullmatch(r"\s*(\d{4})-?W?(\d{1,2})\s*", week or "", flags=re.IGNORECASE)
     if not m:
         raise ReportError(key="report.error.week_format", week=repr(week))
@@ -61,6 +82,11 @@ def county_wide(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
 
     Such a scope also sees what belongs to no township (unlocated petitions), so a county-wide
     figure is the same for the administrator and for a leader whose scope is the county.
+
+    Returns
+    -------
+    bool
+        Whether the scope is county-wide.
     """
     if scope is None:
         return True
@@ -93,7 +119,14 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 
     Returns
     -------
-    DataFrame ``code,name,households,visited,coverage`` (coverage empty when households = 0).
+    pandas.DataFrame
+        ``code,name,households,visited,coverage`` (coverage a fraction 0–1, empty when households = 0).
+
+    Raises
+    ------
+    ReportError
+        When the level is unknown, ``date_from`` is after ``date_to``, or ``kinds`` is empty or names
+        an unknown visit kind.
 
     Examples
     --------
@@ -120,7 +153,22 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 
 
 def quotas(con: duckdb.DuckDBPyConnection, week: str, scope: Scope = None) -> pd.DataFrame:
-    """Weekly quota per staff member responsible for a grid (``visit_days ≥ target_days`` is met)."""
+    """Weekly quota per staff member responsible for a grid (``visit_days ≥ target_days`` is met).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    week : str
+        An ISO week (:func:`parse_week`).
+    scope : sequence of str, optional
+        The user's areas (None: everything).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``QUOTA_COLUMNS``, one row per staff member.
+    """
     start, end = parse_week(week)
     con = db.for_reports(con)
     target = int(db.rule(con, "visit_target_days"))
@@ -133,6 +181,16 @@ def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: i
     """Households of an area due for a home visit as of a date: never visited first, then oldest.
 
     ``extra=True`` adds tags, phone, address, lon, lat for the pages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``UNVISITED_COLUMNS`` (and the extra ones), ``days_since`` as nullable integers.
+
+    Raises
+    ------
+    ReportError
+        When ``days`` is below 1, or nothing came back because the area does not exist.
     """
     con = db.for_reports(con)
     if days is None:
@@ -157,7 +215,8 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 
     Returns
     -------
-    DataFrame ``code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin``.
+    pandas.DataFrame
+        ``code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin``.
     """
     _check_level(level, LEVELS[1:])
     _check_range(date_from, date_to)
@@ -184,8 +243,15 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
 
 
 def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.ndarray) -> np.ndarray:
-    """Analytical z-scores of Getis-Ord Gi* for the areas of a level, with the queen neighbours
-    stored at boundary import (see :func:`gi_star_from_pairs`)."""
+    """Analytical z-scores of Getis-Ord Gi* for the areas of a level.
+
+    The neighbours are the queen neighbours stored at boundary import (see :func:`gi_star_from_pairs`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape (len(codes),), in the order of ``codes``.
+    """
     from gis.areas import refresh_stale_neighbors
 
     refresh_stale_neighbors(con)           # a database migrated to 0006 recomputes them once
@@ -202,6 +268,11 @@ def gi_star_from_pairs(codes: list[str], y: np.ndarray, pairs: pd.DataFrame) -> 
     pairs : neighbour pairs (columns ``code``, ``neighbor``); pairs outside ``codes`` are ignored.
 
     Areas with no neighbours (islands) get z from their own value only; a constant ``y`` gives 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape (len(codes),): the z-scores (0 with fewer than 3 areas).
     """
     n = len(codes)
     if n < 3 or np.allclose(y, y[0] if n else 0):
@@ -233,7 +304,18 @@ THRESHOLDS = ((2.576, 3), (1.960, 2), (1.645, 1))
 
 
 def gi_bins(z: np.ndarray, p: np.ndarray, fdr: bool = False) -> np.ndarray:
-    """±3/±2/±1/0 for |z| ≥ 2.576/1.960/1.645/below; with ``fdr`` the p cut-offs are FDR-corrected."""
+    """±3/±2/±1/0 for |z| ≥ 2.576/1.960/1.645/below; with ``fdr`` the p cut-offs are FDR-corrected.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer array of shape (len(z),), the sign of z times the confidence bin.
+
+    Examples
+    --------
+    >>> gi_bins([3.0, -2.0, 1.7, 0.5], [0.0027, 0.0455, 0.089, 0.617]).tolist()
+    [3, -2, 1, 0]
+    """
     z = np.asarray(z, dtype=float)
     out = np.zeros(len(z), dtype=int)
     if not fdr:

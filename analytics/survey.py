@@ -1,5 +1,6 @@
-"""民意调查: the monthly satisfaction survey of the 三维考核 — the sample, the call sheets, the answers
-and the results per township.
+"""民意调查: the monthly satisfaction survey of the 三维考核.
+
+The sample, the call sheets, the answers and the results per township.
 
 **Sample** of a month: stratified by township. Each township's size is
 ``max(⌈survey_share · residents⌉, survey_min)`` (rules, 2 % and 20 people: "at least 2 % of the resident
@@ -29,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import duckdb
 import numpy as np
@@ -70,7 +71,13 @@ class SurveyError(ReportError):
 
 
 def month_start(month: str | dt.date) -> dt.date:
-    """``2026-12`` (or any form :func:`analytics.monthly.parse_month` reads, or a date) → 2026-12-01."""
+    """``2026-12`` (or any form :func:`analytics.monthly.parse_month` reads, or a date) → 2026-12-01.
+
+    Returns
+    -------
+    datetime.date
+        The month's first day.
+    """
     if isinstance(month, dt.date):
         return month.replace(day=1)
     from analytics.monthly import parse_month
@@ -80,6 +87,11 @@ def month_start(month: str | dt.date) -> dt.date:
 
 def months_before(month: dt.date, n: int) -> dt.date:
     """The first day of the month ``n`` months before ``month``.
+
+    Returns
+    -------
+    datetime.date
+        That month's first day.
 
     Examples
     --------
@@ -91,12 +103,23 @@ def months_before(month: dt.date, n: int) -> dt.date:
 
 
 def default_seed(month: dt.date) -> int:
-    """The seed of a month's draw when none is given: the month as a number (2026-12 → 202612)."""
+    """The seed of a month's draw when none is given: the month as a number (2026-12 → 202612).
+
+    Returns
+    -------
+    int
+        ``year · 100 + month``.
+    """
     return month.year * 100 + month.month
 
 
 def sample_size(residents: int, eligible: int, share: float, minimum: int) -> int:
     """How many households a township's sample holds.
+
+    Returns
+    -------
+    int
+        ``max(⌈share · residents⌉, minimum)``, at most ``eligible``.
 
     Examples
     --------
@@ -109,6 +132,11 @@ def sample_size(residents: int, eligible: int, share: float, minimum: int) -> in
 
 def wilson(satisfied: int, answered: int, confidence: float = 0.95) -> tuple[float | None, float | None]:
     """The Wilson score interval of ``satisfied / answered`` (scipy's ``binomtest(...).proportion_ci``).
+
+    Returns
+    -------
+    tuple of (float or None, float or None)
+        The interval's low and high ends (fractions 0–1), or (None, None) when nothing was answered.
 
     Examples
     --------
@@ -128,21 +156,34 @@ def wilson(satisfied: int, answered: int, confidence: float = 0.95) -> tuple[flo
 # ----------------------------------------------------------------------------- the questionnaire
 
 def questions(con: duckdb.DuckDBPyConnection, active_only: bool = True) -> pd.DataFrame:
-    """The questionnaire: ``id, position, text, active`` in order (the first is the overall question)."""
+    """The questionnaire: ``id, position, text, active`` in order (the first is the overall question).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The questions, only the active ones unless ``active_only`` is False.
+    """
     q = db.df(con, "survey_questions_all")
     return q[q["active"]].reset_index(drop=True) if active_only else q
 
 
 def save_questions(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, actor: Any = "admin") -> pd.DataFrame:
-    """Replace the questionnaire with ``frame`` (``id`` — empty for a new question —, ``text``,
-    ``active``), in its order; audited as ``survey_questions``.
+    """Replace the questionnaire with ``frame``, in its order; audited as ``survey_questions``.
+
+    ``frame`` has ``id`` (empty for a new question), ``text`` and ``active``.
 
     A question that has answers is never deleted: left out of ``frame`` it becomes inactive. At least
     one active question must remain, each with a text of at most 200 characters.
 
     Returns
     -------
-    The questionnaire as stored (:func:`questions` with inactive ones).
+    pandas.DataFrame
+        The questionnaire as stored (:func:`questions` with inactive ones).
+
+    Raises
+    ------
+    SurveyError
+        When a question's text is empty or longer than 200 characters, or no question is active.
     """
     rows = []
     for i, rec in enumerate(frame.to_dict("records"), start=1):
@@ -191,8 +232,10 @@ def save_questions(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, actor: A
 
 @dataclass
 class Draw:
-    """A month's draw: the strata (:data:`STRATA_COLUMNS`) and the seed; ``sample`` is the households
-    drawn (township_code, household_code, position)."""
+    """A month's draw: the strata (:data:`STRATA_COLUMNS`) and the seed.
+
+    ``sample`` is the households drawn (township_code, household_code, position).
+    """
 
     month: dt.date
     seed: int
@@ -202,7 +245,13 @@ class Draw:
 
 
 def plan(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = None) -> pd.DataFrame:
-    """The strata a draw for ``month`` would have now: :data:`STRATA_COLUMNS`, every township in scope."""
+    """The strata a draw for ``month`` would have now.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`STRATA_COLUMNS`, every township in scope.
+    """
     m = month_start(month)
     share, minimum = float(db.rule(con, "survey_share")), int(db.rule(con, "survey_min"))
     since = months_before(m, int(db.rule(con, "survey_exclude_months")))
@@ -212,13 +261,15 @@ def plan(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = No
 
 
 def draw_sample(frame: pd.DataFrame, sizes: Mapping[str, int], seed: int) -> pd.DataFrame:
-    """The seeded stratified draw (no database): from ``frame`` (``household_code, township_code``,
-    sorted by township and code) take ``sizes[township]`` households of each township, without
-    replacement, townships in code order.
+    """The seeded stratified draw (no database).
+
+    From ``frame`` (``household_code, township_code``, sorted by township and code) take
+    ``sizes[township]`` households of each township, without replacement, townships in code order.
 
     Returns
     -------
-    DataFrame ``township_code, household_code, position`` (1 = first drawn, the calling order).
+    pandas.DataFrame
+        ``township_code, household_code, position`` (1 = first drawn, the calling order).
     """
     rng = np.random.default_rng(int(seed))
     parts = []
@@ -236,13 +287,18 @@ def draw_sample(frame: pd.DataFrame, sizes: Mapping[str, int], seed: int) -> pd.
 
 def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None = None,
          actor: Any = "admin") -> Draw:
-    """Draw (or draw again) the sample of ``month`` over the whole county and store it; audited as
-    ``survey_draw``.
+    """Draw (or draw again) the sample of ``month`` over the whole county and store it; audited as ``survey_draw``.
+
+    Returns
+    -------
+    Draw
+        The month, seed, overall question, strata and the households drawn.
 
     Raises
     ------
-    SurveyError when the month already has answers (its sample can no longer change) or nothing can
-    be drawn (no township with active households).
+    SurveyError
+        When the seed is negative, the month already has answers (its sample can no longer change),
+        or nothing can be drawn (no township with active households, or all drawn recently).
     """
     m = month_start(month)
     seed = default_seed(m) if seed is None else int(seed)
@@ -284,7 +340,13 @@ def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None 
 
 
 def drawn(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = None) -> Draw | None:
-    """The stored draw of ``month`` (strata in scope), or None when the month has not been drawn."""
+    """The stored draw of ``month`` (strata in scope), or None when the month has not been drawn.
+
+    Returns
+    -------
+    Draw or None
+        The draw without its ``sample`` (an empty frame), or None.
+    """
     m = month_start(month)
     row = db.execute(con, "survey_draw_get", month=m).fetchone()
     if row is None:
@@ -293,9 +355,18 @@ def drawn(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = N
     return Draw(m, int(row[1]), int(row[2]), strata[STRATA_COLUMNS])
 
 
-def sample(con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None) -> pd.DataFrame:
-    """The month's sample in calling order (:data:`SAMPLE_COLUMNS`), names and phones masked for
-    ``user`` by :func:`auth.scope.mask_frame` (the administrator — and the command line — sees them)."""
+def sample(
+    con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None
+) -> pd.DataFrame:
+    """The month's sample in calling order, names and phones masked for ``user``.
+
+    Masked by :func:`auth.scope.mask_frame` (the administrator — and the command line — sees them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SAMPLE_COLUMNS`.
+    """
     from auth.scope import mask_frame
 
     s = db.df(con, "survey_sample_of", month=month_start(month), scope=None if scope is None else list(scope))
@@ -304,14 +375,24 @@ def sample(con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = Non
 
 # ----------------------------------------------------------------------------- call sheets
 
-def call_sheets(con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None) -> bytes:
-    """The call sheets of the month's sample as XLSX: a 说明 sheet (the questionnaire and the answer
-    words), then one sheet per township — households in calling order, one column per question with a
-    drop-down of the answers, how and when they were asked. Phones as :func:`sample` shows them.
+def call_sheets(
+    con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None
+) -> bytes:
+    """The call sheets of the month's sample as XLSX.
+
+    A 说明 sheet (the questionnaire and the answer words), then one sheet per township — households
+    in calling order, one column per question with a drop-down of the answers, how and when they
+    were asked. Phones as :func:`sample` shows them.
+
+    Returns
+    -------
+    bytes
+        The workbook's content.
 
     Raises
     ------
-    SurveyError when the month has not been drawn.
+    SurveyError
+        When the month has not been drawn.
     """
     import xlsxwriter
 
@@ -411,13 +492,19 @@ def record(con: duckdb.DuckDBPyConnection, month: str | dt.date, household_code:
            today: dt.date | None = None) -> int:
     """Record one household's answers (question id → answer word or code); audited as ``survey_response``.
 
-    Blank answers are left as they were. Returns how many answers changed.
+    Blank answers are left as they were.
+
+    Returns
+    -------
+    int
+        How many answers changed.
 
     Raises
     ------
-    SurveyError when the household is not in the month's sample, a question or answer is unknown,
-    or the date lies outside the month's reach (before the month, after today).
-    """
+    SurveyError
+        When the household is not in the month's sample, a question, answer or way of asking is
+        unknown, or the date lies outside the month's reach (before the month, after today).
+    """  # noqa: DOC501 — the ValueError of an unknown question is caught inside and raised as SurveyError
     m = month_start(month)
     code = str(household_code).strip()
     if not db.one(con, "survey_in_sample", month=m, household_code=code):
@@ -467,15 +554,28 @@ def _write(con: duckdb.DuckDBPyConnection, m: dt.date, code: str, parsed: Mappin
 
 
 def answers(con: duckdb.DuckDBPyConnection, month: str | dt.date) -> pd.DataFrame:
-    """The month's answers, one row per household and question."""
+    """The month's answers, one row per household and question.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The named query ``survey_responses_of``.
+    """
     return db.df(con, "survey_responses_of", month=month_start(month))
 
 
 def answer_table(con: duckdb.DuckDBPyConnection, month: str | dt.date, township: str, user: Any = None) -> pd.DataFrame:
-    """One township's drawn households in calling order with their answers so far, as the survey page's
-    answer table shows them: ``position, household_code, head_name, phone, village_name``, one column
-    ``Q<id>`` per active question (the answer word, 满意 …, empty when not recorded), ``method`` (电话 …)
-    and ``answered_on``."""
+    """One township's drawn households in calling order with their answers so far.
+
+    As the survey page's answer table shows them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``position, household_code, head_name, phone, village_name``, one column ``Q<id>`` per
+        active question (the answer word, 满意 …, empty when not recorded), ``method`` (电话 …) and
+        ``answered_on``.
+    """
     m = month_start(month)
     s = sample(con, m, user)
     s = s[s["township_code"] == township].reset_index(drop=True)
@@ -503,8 +603,15 @@ def record_edits(con: duckdb.DuckDBPyConnection, month: str | dt.date, before: p
 
     Returns
     -------
-    (households with an answer changed, answers changed). Each household is :func:`record`-ed (and
-    audited); the first refused one raises :class:`SurveyError` (those before it stay recorded).
+    tuple of (int, int)
+        Households with an answer changed, answers changed. Each household is :func:`record`-ed
+        (and audited).
+
+    Raises
+    ------
+    SurveyError
+        For a date that is no ISO date, or the first household :func:`record` refuses (those before
+        it stay recorded).
     """
     households = changed = 0
     for i, patch in sorted(edited_rows.items(), key=lambda kv: int(kv[0])):
@@ -540,6 +647,13 @@ class ImportResult:
     errors: list = field(default_factory=list)   # ingest.errors.RowError
 
     def summary(self) -> str:
+        """One line: the file, households and answers recorded, unchanged, blank and rejected rows.
+
+        Returns
+        -------
+        str
+            The command line's summary of the import.
+        """
         return (f"{self.source}: survey answers recorded for {self.households} households ({self.answers} answers), "
                 f"unchanged {self.unchanged}, blank {self.blank}, rejected {len({e.row for e in self.errors})}")
 
@@ -553,10 +667,17 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
     reported as ``FILE row N column C: …`` and skipped; the good rows are written in one transaction
     and audited as ``import``. Importing the same sheet again changes nothing.
 
+    Returns
+    -------
+    ImportResult
+        The counts and the rejected rows.
+
     Raises
     ------
-    ingest.errors.ImportFailed when the file is missing, not a workbook, or has no call sheet in it.
-    """
+    ImportFailed
+        (ingest.errors) When the file is missing, not a workbook, the month has not been drawn, or it
+        has no call sheet in it.
+    """  # noqa: DOC501 — a bad date's ValueError is caught inside and reported as that row's error
     from ingest.errors import ImportFailed, RowError
     from ingest.values import parse_date
 
@@ -677,7 +798,14 @@ _Q = re.compile(r"^\s*Q\s*(\d+)\b", re.IGNORECASE)
 
 
 def _call_sheet_header(rows: list[list[Any]]) -> tuple[int, dict[str, Any]] | None:
-    """The header row of a call sheet (户编号 and at least one ``Q<id>`` column) and its columns."""
+    """The header row of a call sheet (户编号 and at least one ``Q<id>`` column) and its columns.
+
+    Returns
+    -------
+    tuple of (int, dict) or None
+        The row's index among the first 10 and the column indexes (``code``, ``questions`` by id,
+        ``method`` and ``date`` when present), or None.
+    """
     for i, cells in enumerate(rows[:10]):
         texts = [_text(c) for c in cells]
         if "户编号" not in texts:
@@ -697,8 +825,15 @@ def _call_sheet_header(rows: list[list[Any]]) -> tuple[int, dict[str, Any]] | No
 # ----------------------------------------------------------------------------- results
 
 def results(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = None) -> pd.DataFrame:
-    """Per township of the month's draw: :data:`RESULT_COLUMNS` — response rate, and satisfaction on
-    the overall question with its 95 % Wilson interval, beside the benchmark. Empty when not drawn."""
+    """Per township of the month's draw: response rate, and satisfaction on the overall question.
+
+    The satisfaction comes with its 95 % Wilson interval, beside the benchmark.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`RESULT_COLUMNS` (rates fractions 0–1, 4 decimals); empty when not drawn.
+    """
     m = month_start(month)
     d = drawn(con, m, scope)
     if d is None:
@@ -718,7 +853,14 @@ def results(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope =
 
 
 def question_results(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = None) -> pd.DataFrame:
-    """Per township and question: ``code, question_id, answered, satisfied, partly, unsatisfied, satisfaction``."""
+    """Per township and question, the answers and the share satisfied.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, question_id, answered, satisfied, partly, unsatisfied, satisfaction`` (a fraction,
+        NaN when nobody answered).
+    """
     r = db.df(con, "survey_question_results", month=month_start(month), scope=None if scope is None else list(scope))
     with np.errstate(divide="ignore", invalid="ignore"):
         r["satisfaction"] = np.round(np.where(r["answered"] > 0, r["satisfied"] / r["answered"], np.nan), 4)
@@ -726,7 +868,13 @@ def question_results(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope
 
 
 def township_satisfaction(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = None) -> pd.Series:
-    """Survey satisfaction per township code for the monthly 通报 (NaN where nobody answered; empty
-    when the month was not drawn)."""
+    """Survey satisfaction per township code for the monthly 通报.
+
+    Returns
+    -------
+    pandas.Series
+        Township code → satisfaction (a fraction; NaN where nobody answered); empty when the month
+        was not drawn.
+    """
     r = results(con, month, scope)
     return r.set_index("code")["satisfaction"].astype(float) if len(r) else pd.Series(dtype=float)

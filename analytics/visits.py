@@ -1,5 +1,6 @@
-"""Visits entered in the app, and the week of a grid worker (issue 7: "Have I met this week's quota,
-and whom must I visit next?").
+"""Visits entered in the app, and the week of a grid worker.
+
+Issue 7: "Have I met this week's quota, and whom must I visit next?"
 
 The quota numbers themselves come from :func:`analytics.reports.quotas` (CONTRACT.md §4), the
 same function ``manage.py report quotas`` calls; this module adds what the weekly page needs
@@ -13,7 +14,7 @@ Errors a person can fix are raised as :class:`VisitError` with a sentence (``str
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -46,11 +47,29 @@ class VisitError(ValueError):
         super().__init__(t(key, "zh", **params))
 
     def text(self, lang: str = "zh") -> str:
+        """The sentence in ``lang``.
+
+        Returns
+        -------
+        str
+            The catalog's wording of ``key`` with ``params``.
+        """
         return t(self.key, lang, **self.params)
 
 
 def week_of(day: dt.date) -> str:
-    """The ISO week of ``day`` as ``2026-W47`` (what :func:`analytics.reports.parse_week` reads)."""
+    """The ISO week of ``day`` as ``2026-W47`` (what :func:`analytics.reports.parse_week` reads).
+
+    Returns
+    -------
+    str
+        ``YYYY-Www`` of the ISO year.
+
+    Examples
+    --------
+    >>> week_of(dt.date(2026, 11, 22)), week_of(dt.date(2027, 1, 1))
+    ('2026-W47', '2026-W53')
+    """
     y, w, _ = day.isocalendar()
     return f"{y}-W{w:02d}"
 
@@ -65,11 +84,12 @@ def week_days(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: st
 
     Returns
     -------
-    DataFrame, 7 rows: ``day`` (date), ``weekday`` (0 = Monday), ``visits`` (home visits),
-    ``households`` (distinct households visited at home), then the calendar of
-    :func:`analytics.calendar.days_between` (the official calendar with the administrator's
-    放假安排): ``workday, holiday, holiday_name, makeup, known``.
-    The days with ``visits > 0`` are the week's ``visit_days`` of :func:`analytics.reports.quotas`.
+    pandas.DataFrame
+        7 rows: ``day`` (date), ``weekday`` (0 = Monday), ``visits`` (home visits), ``households``
+        (distinct households visited at home), then the calendar of
+        :func:`analytics.calendar.days_between` (the official calendar with the administrator's
+        放假安排): ``workday, holiday, holiday_name, makeup, known``. The days with ``visits > 0``
+        are the week's ``visit_days`` of :func:`analytics.reports.quotas`.
     """
     start, end = parse_week(week)
     got = db.df(con, "visit_week_days", week_start=start, week_end=end, staff=list(staff_ids))
@@ -83,7 +103,13 @@ def week_days(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: st
 
 
 def other_kinds(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: str) -> dict[str, int]:
-    """Visits of the kinds that do not count for the quota (phone, meeting, reception) in the week."""
+    """Visits of the kinds that do not count for the quota (phone, meeting, reception) in the week.
+
+    Returns
+    -------
+    dict of str to int
+        Visit kind → visits (kinds without visits left out).
+    """
     start, end = parse_week(week)
     got = db.df(con, "visit_week_other_kinds", week_start=start, week_end=end, staff=list(staff_ids))
     return {k: int(n) for k, n in zip(got["kind"], got["visits"])}
@@ -94,6 +120,12 @@ def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dic
 
     Someone responsible for no grid that week has no row in the report; their counts are then
     worked out the same way (home visits of active households) with ``responsible`` False.
+
+    Returns
+    -------
+    dict of str to Any
+        The report's columns (``visits, visit_days, households_visited, target_days`` as int,
+        ``met`` as bool) and ``responsible``.
     """
     q = reports.quotas(con, week)
     row = q[q["staff_id"] == staff_id]
@@ -129,7 +161,13 @@ def _is_vulnerable(tags: Any) -> bool:
 
 
 def staff_grids(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date) -> list[str]:
-    """The grids ``staff_id`` answers for on ``as_of``."""
+    """The grids ``staff_id`` answers for on ``as_of``.
+
+    Returns
+    -------
+    list of str
+        Grid codes (the named query ``visit_staff_grids``).
+    """
     return db.df(con, "visit_staff_grids", staff_id=staff_id, as_of=as_of)["grid_code"].tolist()
 
 
@@ -146,8 +184,10 @@ def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date
 
     Returns
     -------
-    DataFrame with the columns of ``unvisited(extra=True)`` (``household_code, head_name, grid_code,
-    last_visit, days_since, tags, phone, address, lon, lat``) plus ``vulnerable`` and ``paired`` (bool).
+    pandas.DataFrame
+        The columns of ``unvisited(extra=True)`` (``household_code, head_name, grid_code,
+        last_visit, days_since, tags, phone, address, lon, lat``) plus ``vulnerable`` and ``paired``
+        (bool).
 
     Examples
     --------
@@ -174,10 +214,14 @@ def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date
 
 def staff_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date,
                      scope: Sequence[str] | None = None) -> pd.DataFrame:
-    """The active households ``staff_id`` may record visits for on ``as_of``: their grids' and their
-    结穷亲 households (within ``scope``), longest unvisited first.
+    """The active households ``staff_id`` may record visits for on ``as_of``, longest unvisited first.
 
-    Columns ``household_code, head_name, address, grid_code, tags, created_on, lon, lat, last_visit, paired``.
+    Their grids' and their 结穷亲 households (within ``scope``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``household_code, head_name, address, grid_code, tags, created_on, lon, lat, last_visit, paired``.
     """
     return db.df(con, "visit_households", staff_id=staff_id, as_of=as_of,
                  scope=None if scope is None else list(scope))
@@ -240,8 +284,14 @@ def _check_household(con: duckdb.DuckDBPyConnection, user: Any, staff_id: str, c
     return row
 
 
-def _retrying(fn):
-    """Run ``fn`` (one transaction), again when it lost a race with a concurrent writer."""
+def _retrying(fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` (one transaction), again when it lost a race with a concurrent writer.
+
+    Returns
+    -------
+    Any
+        What ``fn`` returned (store.db.retrying, :data:`_RETRIES` attempts).
+    """
     return db.retrying(fn, attempts=_RETRIES)
 
 
@@ -262,12 +312,14 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
 
     Returns
     -------
-    (created, message): ``(True, "已登记…")``, or ``(False, "已经登记过…")`` when the same household,
-    person, day and kind is already recorded (a double submit never makes two visits).
+    tuple of (bool, str)
+        (created, message): ``(True, "已登记…")``, or ``(False, "已经登记过…")`` when the same
+        household, person, day and kind is already recorded (a double submit never makes two visits).
 
     Raises
     ------
-    VisitError : the sentence saying what to fix (future date, unknown household, …).
+    VisitError
+        The sentence saying what to fix (future date, unknown household, …).
 
     Examples
     --------
@@ -313,7 +365,8 @@ def recount_last_home(con: duckdb.DuckDBPyConnection, household_code: str) -> No
     """Keep ``households.last_home_on`` right after a home visit of it changed (store/migrations/0004).
 
     With other writers at work, take ``household_lock`` first in the same transaction (the recount
-    reads the visits committed when it runs)."""
+    reads the visits committed when it runs).
+    """
     db.execute(con, "last_home_recount", household_code=household_code)
 
 
@@ -332,11 +385,20 @@ def _own_recent(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, today:
 def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, today: dt.date,
                visited_on: dt.date | str | None = None, kind: str | None = None,
                note: str | None = None, needs_action: bool | None = None, lang: str = "zh") -> str:
-    """Change one of the user's own recent visits (dated within :data:`EDIT_DAYS` days), audited
-    as ``visit_edit`` with the old and new values. Arguments left ``None`` keep their value.
+    """Change one of the user's own recent visits (dated within :data:`EDIT_DAYS` days).
 
-    Returns the message to show; raises :class:`VisitError` when the change is not allowed or
-    would duplicate another visit of the same household, day and kind.
+    Audited as ``visit_edit`` with the old and new values. Arguments left ``None`` keep their value.
+
+    Returns
+    -------
+    str
+        The message to show, in ``lang``.
+
+    Raises
+    ------
+    VisitError
+        When the change is not allowed (not the user's, too old, a future date …) or would
+        duplicate another visit of the same household, day and kind.
     """
     row = _own_recent(con, user, visit_id, today)
     vid, hcode, staff_id, old_day, old_kind, old_note, old_action = row[:7]
@@ -380,8 +442,16 @@ def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, toda
 
 def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, today: dt.date,
                  lang: str = "zh") -> str:
-    """Delete one of the user's own recent visits, audited as ``visit_delete`` (what was deleted is
-    kept in the audit entry). Returns the message to show; raises :class:`VisitError` otherwise."""
+    """Delete one of the user's own recent visits, audited as ``visit_delete``.
+
+    What was deleted is kept in the audit entry. A visit that is not the user's own or is older
+    than :data:`EDIT_DAYS` days raises :class:`VisitError` (from ``_own_recent``).
+
+    Returns
+    -------
+    str
+        The message to show, in ``lang``.
+    """
     row = _own_recent(con, user, visit_id, today)
     vid, hcode, _sid, day, kind, note, action = row[:7]
     head_name, grid = row[8], row[9]
@@ -402,8 +472,16 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
 
 def recent_visits(con: duckdb.DuckDBPyConnection, staff_id: str, today: dt.date,
                   days: int = EDIT_DAYS, limit: int = 50) -> pd.DataFrame:
-    """The staff member's visits (every kind) dated in the last ``days`` days (the ones they may
-    still edit), newest first: ``id, visited_on, kind, household_code, head_name, grid_code, note, needs_action``."""
+    """The staff member's visits (every kind) dated in the last ``days`` days, newest first.
+
+    These are the ones they may still edit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, visited_on, kind, household_code, head_name, grid_code, note, needs_action``, at most
+        ``limit`` rows.
+    """
     return db.df(con, "visits_recent_of_staff", staff_id=staff_id,
                  since=today - dt.timedelta(days=days), limit=int(limit))
 
@@ -420,13 +498,13 @@ def office_week(con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] 
 
     Returns
     -------
-    (quotas, ranked, inactive):
-    ``quotas`` is exactly :func:`analytics.reports.quotas` (what ``manage.py report quotas`` prints);
-    ``ranked`` the staff with at least ``min_visits`` home visits, ranked by visit days, then
-    households visited, then ``coverage`` of their grids (share of the grids' active households with
-    a home visit in the revisit period up to the end of the week, or today if earlier), with
-    :data:`RANKING_COLUMNS`; ``inactive`` the others ("no activity", never ranked), same columns
-    with ``rank`` empty.
+    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
+        (quotas, ranked, inactive): ``quotas`` is exactly :func:`analytics.reports.quotas` (what
+        ``manage.py report quotas`` prints); ``ranked`` the staff with at least ``min_visits`` home
+        visits, ranked by visit days, then households visited, then ``coverage`` of their grids
+        (share of the grids' active households with a home visit in the revisit period up to the end
+        of the week, or today if earlier, a fraction 0–1), with :data:`RANKING_COLUMNS`;
+        ``inactive`` the others ("no activity", never ranked), same columns with ``rank`` empty.
     """
     start, end = parse_week(week)
     q = reports.quotas(con, week, scope=scope)
@@ -457,8 +535,15 @@ def office_week(con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] 
 
 def secretary_receptions(con: duckdb.DuckDBPyConnection, week: str,
                          scope: Sequence[str] | None = None) -> pd.DataFrame:
-    """书记每周一次接待群众: per village secretary in scope, the receptions (kind ``reception``) in the
-    week and whether there was at least one. Columns ``staff_id, name, receptions, reception_days, met``."""
+    """书记每周一次接待群众: per village secretary in scope, the receptions in the week.
+
+    Receptions are visits of kind ``reception``; ``met`` says whether there was at least one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``staff_id, name, receptions, reception_days, met``.
+    """
     start, end = parse_week(week)
     out = db.df(con, "secretary_receptions", week_start=start, week_end=end,
                 scope=None if scope is None else list(scope))
@@ -467,12 +552,29 @@ def secretary_receptions(con: duckdb.DuckDBPyConnection, week: str,
 
 
 def weeks_back(today: dt.date, n: int = 26) -> list[str]:
-    """The ISO weeks from ``today``'s back ``n - 1`` weeks, newest first (the page's week picker)."""
+    """The ISO weeks from ``today``'s back ``n - 1`` weeks, newest first (the page's week picker).
+
+    Returns
+    -------
+    list of str
+        ``n`` ISO weeks (:func:`week_of`).
+
+    Examples
+    --------
+    >>> weeks_back(dt.date(2026, 11, 25), 3)
+    ['2026-W48', '2026-W47', '2026-W46']
+    """
     monday = today - dt.timedelta(days=today.weekday())
     return [week_of(monday - dt.timedelta(weeks=i)) for i in range(n)]
 
 
 def household_label(row: dict | pd.Series, lang: str = "zh") -> str:
-    """``张三 · H01 · 地址`` — how a household is shown in the type-ahead picker."""
+    """``张三 · H01 · 地址`` — how a household is shown in the type-ahead picker.
+
+    Returns
+    -------
+    str
+        Head name, code and address joined by `` · ``, empty parts left out.
+    """
     parts: Iterable[Any] = (row.get("head_name"), row.get("household_code"), row.get("address"))
     return " · ".join(str(p) for p in parts if p is not None and p == p and str(p).strip())

@@ -1,5 +1,6 @@
-"""Today's walk (今天走哪几户, issue 20): the households a grid worker should visit today, in
-walking order from where they stand.
+"""Today's walk (今天走哪几户, issue 20): the households a grid worker should visit today, in walking order.
+
+The walk starts from where the worker stands.
 
 - **Which households.** The households of the worker's grids due for a home visit (CONTRACT.md §4,
   the same rule and order as the weekly page's due list: never visited first, then the oldest last
@@ -49,7 +50,13 @@ class Position:
     at: dt.datetime
 
     def valid(self) -> bool:
-        """A finite point on the globe."""
+        """A finite point on the globe.
+
+        Returns
+        -------
+        bool
+            True when lon is within [-180, 180] and lat within [-90, 90], both finite.
+        """
         return (math.isfinite(self.lon) and math.isfinite(self.lat)
                 and -180 <= self.lon <= 180 and -90 <= self.lat <= 90)
 
@@ -130,7 +137,27 @@ def distance_matrix(lon: Sequence[float], lat: Sequence[float]) -> np.ndarray:
 
 
 def path_length(dist: np.ndarray, order: Sequence[int], start: int | None = None) -> float:
-    """Metres walked visiting ``order`` (indices into ``dist``), from ``start`` when given."""
+    """Metres walked visiting ``order`` (indices into ``dist``), from ``start`` when given.
+
+    Parameters
+    ----------
+    dist : numpy.ndarray
+        (k, k) metres between the points.
+    order : sequence of int
+        The stops in walking order.
+    start : int, optional
+        Where the walk starts (not a stop itself).
+
+    Returns
+    -------
+    float
+        The sum of the legs, in metres.
+
+    Examples
+    --------
+    >>> path_length(np.array([[0, 5, 9], [5, 0, 4], [9, 4, 0]]), [1, 2], start=0)
+    9.0
+    """
     seq = ([start] if start is not None else []) + list(order)
     return float(sum(dist[a, b] for a, b in zip(seq, seq[1:])))
 
@@ -146,7 +173,8 @@ def shortest_path(dist: np.ndarray, start: int | None = None) -> list[int]:
 
     Returns
     -------
-    The indices of the stops (every index but ``start``) in walking order.
+    list of int
+        The indices of the stops (every index but ``start``) in walking order.
 
     Notes
     -----
@@ -198,7 +226,18 @@ def shortest_path(dist: np.ndarray, start: int | None = None) -> list[int]:
 # ----------------------------------------------------------------------------- the day's plan
 
 def plan_size(con: Any) -> int:
-    """Households in a day's plan: the rule ``walk_stops`` (default 12)."""
+    """Households in a day's plan: the rule ``walk_stops`` (default 12).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+
+    Returns
+    -------
+    int
+        The rule's value.
+    """
     return int(db.rule(con, "walk_stops"))
 
 
@@ -209,6 +248,11 @@ def day_households(con: Any, staff_id: str, today: dt.date, scope: Sequence[str]
     home or ``today − last_visit ≥ revisit_days`` — which is :func:`analytics.visits.due_households`
     as of yesterday with one day less (a visit after ``as_of`` is ignored there). ``days_since``
     counts to today. With ``revisit_days`` 1 the list is the one of today (today's visits drop out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`analytics.visits.due_households`' columns, ``days_since`` counted to today.
     """
     days = int(db.rule(con, "revisit_days"))
     grids = V.staff_grids(con, staff_id, today)
@@ -233,7 +277,13 @@ def _grid_centre(con: Any, grids: Sequence[str]) -> tuple[tuple[float, float], s
 
 
 def _moment(visited_on: Any, created_at: Any, today: dt.date) -> dt.datetime:
-    """When a visit happened as well as we know: its recording time when dated today, else its day."""
+    """When a visit happened as well as we know: its recording time when dated today, else its day.
+
+    Returns
+    -------
+    datetime.datetime
+        ``created_at`` for a visit dated ``today``, else midnight of ``visited_on``.
+    """
     day = pd.Timestamp(visited_on).date()
     if day == today and created_at is not None and not pd.isna(created_at):
         return pd.Timestamp(created_at).to_pydatetime()

@@ -39,6 +39,37 @@ ZIP_MAX_RATIO = MAX_ZIP_RATIO      # a zip bomb packs far tighter than any bound
 
 @dataclass
 class BoundaryResult:
+    """What importing (or dry-running) one level of boundaries did.
+
+    Attributes
+    ----------
+    level : str
+        The area level (vocabulary/areas.py).
+    source : str
+        The file name shown in messages.
+    imported, replaced, rejected : int
+        Areas new to the level, areas that replaced a stored one with the same code, features
+        rejected with a sentence.
+    repaired : list of str
+        Codes whose invalid geometry was repaired (shapely.make_valid).
+    overlaps : list of (str, str, float)
+        Sibling pairs that overlap, with the overlap in m².
+    gaps : list of (str, float)
+        Parents their children leave partly uncovered, with the gap in m².
+    parents_derived : int
+        Areas given the parent holding most of them.
+    orphans : list of str
+        Areas no parent holds.
+    households_moved, households_unassigned : int
+        Grids only: households whose grid changed, households now in no grid.
+    errors : list of RowError
+        The rejected features' sentences.
+    crs, encoding : str
+        The file's CRS and attribute encoding.
+    encoding_note : str
+        Set when the .cpg declared another encoding than the text has.
+    """
+
     level: str
     source: str
     imported: int = 0
@@ -57,6 +88,14 @@ class BoundaryResult:
     encoding_note: str = ""          # the .cpg declared another encoding than the text has
 
     def summary(self) -> str:
+        """One line: the file, the level, imported, updated, skipped, rejected (grids: households moved).
+
+        Returns
+        -------
+        str
+            E.g. ``grids.geojson: grid imported 4, updated 0, skipped 0, rejected 0, households moved 0,
+            unassigned 2``.
+        """
         s = (f"{self.source}: {self.level} imported {self.imported}, updated {self.replaced}, skipped 0, "
              f"rejected {self.rejected}")
         if self.level == "grid":
@@ -89,7 +128,21 @@ class BoundaryResult:
 # ----------------------------------------------------------------------------- reading files
 
 def _safe_extract(path: Path, into: Path) -> None:
-    """Unpack a zip refusing path traversal, links, too many files and zip bombs."""
+    """Unpack a zip refusing path traversal, links, too many files and zip bombs.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The zip file.
+    into : pathlib.Path
+        The folder to unpack into.
+
+    Raises
+    ------
+    ImportFailed
+        When the file is no zip, holds more than :data:`ZIP_MAX_FILES` members, inflates like a
+        bomb (ingest.limits.check_zip) or names a path outside ``into`` or a symbolic link.
+    """
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as e:
@@ -127,7 +180,14 @@ def _find_dataset(folder: Path, source: str) -> Path:
 
 
 def _dbf_text(dbf: Path) -> tuple[list[bytes], bytes]:
-    """The field names and the records of a DBF, as bytes."""
+    """The field names and the records of a DBF, as bytes.
+
+    Returns
+    -------
+    tuple of (list of bytes, bytes)
+        The field names (at most 11 bytes each) and everything after the header; ([], b"") for a
+        file shorter than a DBF header.
+    """
     raw = dbf.read_bytes()
     if len(raw) < 32:
         return [], b""
@@ -152,12 +212,22 @@ def _decodes(names: list[bytes], records: bytes, codec: str) -> bool:
 
 
 def detect_dbf_encoding(dbf: Path) -> str | None:
-    """Guess the text encoding of a DBF from its bytes: UTF-8 if its text decodes as UTF-8, else
-    GB18030 (a superset of GBK and GB2312) if it decodes as that, else None.
+    """Guess the text encoding of a DBF from its bytes.
 
-    Field names and character fields are checked; numbers are ASCII and never decide. Chinese text
+    UTF-8 if its text decodes as UTF-8, else GB18030 (a superset of GBK and GB2312) if it decodes as
+    that, else None. Field names and character fields are checked; numbers are ASCII and never decide. Chinese text
     in GBK is almost never valid UTF-8, and UTF-8 read as GBK gives mojibake (鍩庡崡…), so UTF-8 wins
     whenever it fits.
+
+    Parameters
+    ----------
+    dbf : pathlib.Path
+        The Shapefile's .dbf.
+
+    Returns
+    -------
+    str or None
+        ``"UTF-8"``, ``"GB18030"`` or None.
     """
     names, records = _dbf_text(dbf)
     for codec, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030")):
@@ -172,7 +242,19 @@ _CODE_PAGES = {"65001": "UTF-8", "936": "GBK", "54936": "GB18030", "950": "BIG5"
 
 
 def declared_encoding(cpg: Path) -> str | None:
-    """The encoding a .cpg declares, as a Python codec name, or None when it names none we know."""
+    """The encoding a .cpg declares, as a Python codec name, or None when it names none we know.
+
+    Parameters
+    ----------
+    cpg : pathlib.Path
+        The Shapefile's .cpg.
+
+    Returns
+    -------
+    str or None
+        A name :func:`codecs.lookup` knows (ESRI code pages 65001, 936 … translated), or None for
+        ANSI/system, an empty or unreadable file, or an unknown name.
+    """
     try:
         text = cpg.read_bytes()[:64].decode("ascii", "ignore").strip()
     except OSError:
@@ -193,6 +275,19 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
     ``explicit`` (``--encoding``) wins when its codec decodes the text. Otherwise the bytes decide
     (:func:`detect_dbf_encoding`), whatever a .cpg declares: a .cpg saying UTF-8 on a GBK file, or
     GBK on a UTF-8 one, is common.
+
+    Parameters
+    ----------
+    shp : pathlib.Path
+        The .shp file (its .dbf and .cpg lie beside it).
+    explicit : str or None
+        The encoding the user named.
+
+    Returns
+    -------
+    tuple of (str or None, str)
+        The encoding (None when there is no .dbf) and a note for the user ("" unless the .cpg
+        declared another encoding than the text has).
 
     Raises
     ------
@@ -236,9 +331,24 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
 def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoDataFrame, str, str]:
     """Read a boundary file into a GeoDataFrame in its own CRS.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        GeoJSON, Shapefile, zipped Shapefile or GeoPackage.
+    encoding : str, optional
+        A Shapefile's attribute encoding (default: detected).
+
     Returns
     -------
-    (frame, CRS description, encoding used)
+    tuple of (geopandas.GeoDataFrame, str, str)
+        The features in the file's CRS, that CRS as text ("" when the file has none) and the
+        encoding used (default ``"UTF-8"``).
+
+    Raises
+    ------
+    ImportFailed
+        When the file is missing, of another type, a bad zip, in an unknown or wrong encoding, or
+        unreadable by GDAL (its first line of error in the sentence).
     """
     import pyogrio
 
@@ -298,7 +408,13 @@ def _code_text(v: Any) -> str:
 
 
 def _polygonal(geom: Any) -> Any:
-    """The polygonal part of a geometry (after repair), or None."""
+    """The polygonal part of a geometry (after repair), or None.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon or None
+        The geometry itself, the union of a collection's polygons, or None when it holds none.
+    """
     if geom is None or geom.is_empty:
         return None
     if isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)):
@@ -311,17 +427,34 @@ def _polygonal(geom: Any) -> Any:
 
 
 def _possible(geom: Any) -> bool:
-    """Whether every coordinate is a finite lon/lat."""
+    """Whether every coordinate is a finite lon/lat.
+
+    Returns
+    -------
+    bool
+        True when every x is within [-180, 180] and every y within [-90, 90].
+    """
     xy = shapely.get_coordinates(geom)
     return bool(np.isfinite(xy).all() and (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all())
 
 
-def reference_extent(con: duckdb.DuckDBPyConnection, level: str) -> tuple[tuple[float, float, float, float] | None, str]:
+def reference_extent(
+    con: duckdb.DuckDBPyConnection, level: str
+) -> tuple[tuple[float, float, float, float] | None, str]:
     """Where a new boundary level must lie: the extent of the nearest stored level above it (else below).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    level : str
+        The level being imported.
 
     Returns
     -------
-    ((minx, miny, maxx, maxy) in lon/lat, that level), or (None, "") when no other level is stored.
+    tuple of (tuple of 4 float or None, str)
+        ((minx, miny, maxx, maxy) in degrees lon/lat, that level), or (None, "") when no other level
+        is stored.
     """
     ext = {r[0]: tuple(float(v) for v in r[1:5]) for r in db.rows(con, "areas_extent_by_level") if r[5]}
     i = LEVELS.index(level)
@@ -414,7 +547,8 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
             errors.append(RowError(source, i, name_col, "", Message("ingest.error.name_missing")))
             continue
         if code in seen:
-            errors.append(RowError(source, i, code_col, code, Message("ingest.error.feature_repeats", first=seen[code])))
+            errors.append(RowError(source, i, code_col, code,
+                                   Message("ingest.error.feature_repeats", first=seen[code])))
             continue
         seen[code] = i
         if geom is not None and not geom.is_empty and not _possible(geom):
@@ -457,8 +591,14 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
 
     Returns
     -------
-    BoundaryResult with counts, repairs, overlaps and gaps.
-    """
+    BoundaryResult
+        The counts, repairs, overlaps and gaps.
+
+    Raises
+    ------
+    ImportFailed
+        When the level is unknown, or the file cannot be read (nothing is written).
+    """  # noqa: DOC501 — _DryRun is raised and caught inside (it rolls the dry run's transaction back)
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
@@ -545,7 +685,13 @@ class _DryRun(Exception):
 
 
 def _derive_parents(con: duckdb.DuckDBPyConnection, level: str) -> tuple[int, list[str]]:
-    """Give every area of ``level`` lacking a (valid) parent the parent holding most of it."""
+    """Give every area of ``level`` lacking a (valid) parent the parent holding most of it.
+
+    Returns
+    -------
+    tuple of (int, list of str)
+        How many areas were given a parent, and the codes of those no parent holds.
+    """
     up = parent_level(level)
     if up is None:
         return 0, []
@@ -572,7 +718,15 @@ def _derive_parents(con: duckdb.DuckDBPyConnection, level: str) -> tuple[int, li
 def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Put households (whose grid is not given) and petition points into the areas holding them.
 
-    Returns (households whose grid changed, households now unassigned).
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store, inside the import's transaction.
+
+    Returns
+    -------
+    tuple of (int, int)
+        Households whose grid changed (from a grid to another or none), households now in no grid.
     """
     grids = A.load_level(con, "grid")
     villages = A.load_level(con, "village")

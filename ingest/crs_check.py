@@ -46,7 +46,19 @@ class GaussKruger:
 
 
 def gauss_kruger(crs: CRS | None) -> GaussKruger | None:
-    """The TM parameters of a projected CRS, or None when it is not Transverse Mercator."""
+    """The TM parameters of a projected CRS, or None when it is not Transverse Mercator.
+
+    Parameters
+    ----------
+    crs : pyproj.CRS or None
+        The file's CRS.
+
+    Returns
+    -------
+    GaussKruger or None
+        Central meridian (°E) and false easting (m), or None for no CRS, a geographic CRS or
+        another projection.
+    """
     if crs is None or not crs.is_projected:
         return None
     op = crs.coordinate_operation
@@ -61,7 +73,14 @@ def gauss_kruger(crs: CRS | None) -> GaussKruger | None:
 
 
 def _epsg_for(cm: float, zone_in_easting: bool) -> str:
-    """The CGCS2000 EPSG code of a 3° (or 6°) Gauss-Krüger CRS with this central meridian."""
+    """The CGCS2000 EPSG code of a 3° (or 6°) Gauss-Krüger CRS with this central meridian.
+
+    Returns
+    -------
+    str
+        ``"EPSG:n"`` (zone number in the false easting or not), or the words "a Gauss-Krüger CRS"
+        when the meridian is no zone's over China.
+    """
     if cm % 3 == 0 and 75 <= cm <= 135:
         n = int(cm // 3)
         return f"EPSG:{4513 + n - 25}" if zone_in_easting else f"EPSG:{4534 + n - 25}"
@@ -72,16 +91,18 @@ def _epsg_for(cm: float, zone_in_easting: bool) -> str:
 
 
 def _zone_cm(zone: int) -> float | None:
-    """The central meridian of a zone number as it appears in eastings (25–45: 3°, 13–23: 6°)."""
+    """The central meridian of a zone number as it appears in eastings (25–45: 3°, 13–23: 6°).
+
+    Returns
+    -------
+    float or None
+        Degrees east, or None for any other number.
+    """
     if 25 <= zone <= 45:
         return 3.0 * zone
     if 13 <= zone <= 23:
         return 6.0 * zone - 3
     return None
-
-
-def _fail(source: str, key: str, **params: object) -> ImportFailed:
-    return ImportFailed(key=key, at=f"{source}: ", **params)
 
 
 def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
@@ -99,8 +120,9 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
         Naming the likely problem: coordinates that are not numbers, metres under a degree
         CRS, a Gauss-Krüger zone number in the eastings that the CRS does not expect (or the reverse).
     """
+    at = f"{source}: "
     if not np.all(np.isfinite(bounds)):
-        raise _fail(source, "ingest.crs.not_numbers")
+        raise ImportFailed(key="ingest.crs.not_numbers", at=at)
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     name = crs.name if crs is not None else ""
     if crs is not None and crs.is_geographic:
@@ -109,7 +131,7 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
             cm = _zone_cm(zone) if zone else None
             hint = (Message("ingest.crs.hint_zone", zone=zone, epsg=_epsg_for(cm, True)) if cm else
                     Message("ingest.crs.hint_gauss_kruger"))
-            raise _fail(source, "ingest.crs.metres_as_degrees", x=minx, y=miny, name=name, hint=hint)
+            raise ImportFailed(key="ingest.crs.metres_as_degrees", at=at, x=minx, y=miny, name=name, hint=hint)
         return
     gk = gauss_kruger(crs)
     if gk is None:
@@ -120,13 +142,15 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
     if x_zone and gk.zone == 0:
         cm = _zone_cm(x_zone)
         fits = Message("ingest.crs.fits_zone", zone=x_zone, epsg=_epsg_for(cm, True)) if cm else ""
-        raise _fail(source, "ingest.crs.zone_unexpected", zone=x_zone, x=minx, cm=cm_txt, name=name, fits=fits)
+        raise ImportFailed(key="ingest.crs.zone_unexpected", at=at, zone=x_zone, x=minx, cm=cm_txt, name=name,
+                           fits=fits)
     if gk.zone and not x_zone and maxx < 1_000_000:
-        raise _fail(source, "ingest.crs.zone_missing", x=minx, zone=gk.zone, name=name, epsg=_epsg_for(gk.cm, False))
+        raise ImportFailed(key="ingest.crs.zone_missing", at=at, x=minx, zone=gk.zone, name=name,
+                           epsg=_epsg_for(gk.cm, False))
     if gk.zone and x_zone and (x_zone != gk.zone or x_zone_max != gk.zone):
         cm = _zone_cm(x_zone)
         fits = Message("ingest.crs.fits", epsg=_epsg_for(cm, True)) if cm else ""
-        raise _fail(source, "ingest.crs.zone_mismatch", zone=x_zone, prj_zone=gk.zone, name=name, fits=fits)
+        raise ImportFailed(key="ingest.crs.zone_mismatch", at=at, zone=x_zone, prj_zone=gk.zone, name=name, fits=fits)
 
 
 def _inside(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
@@ -135,7 +159,7 @@ def _inside(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, fl
 
 def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, reference: tuple | None,
                    reference_name: str, source: str) -> None:
-    """After the transform: are the coordinates possible, and does the level lie where the county is?
+    """After the transform: check the coordinates are possible and the level lies where the county is.
 
     Parameters
     ----------
@@ -154,14 +178,16 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
     """
     if len(lonlat) == 0:
         return
+    at = f"{source}: "
     lon, lat = lonlat[:, 0], lonlat[:, 1]
     bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lon) > 180) | (np.abs(lat) > 90)
     name = crs.name if crs is not None else "WGS-84"
     if bad.all():
-        raise _fail(source, "ingest.crs.impossible", name=name)
+        raise ImportFailed(key="ingest.crs.impossible", at=at, name=name)
     gk = gauss_kruger(crs)
     if reference is not None:
-        box = (reference[0] - MARGIN_DEG, reference[1] - MARGIN_DEG, reference[2] + MARGIN_DEG, reference[3] + MARGIN_DEG)
+        box = (reference[0] - MARGIN_DEG, reference[1] - MARGIN_DEG,
+               reference[2] + MARGIN_DEG, reference[3] + MARGIN_DEG)
         level = Message(f"ingest.crs.level.{reference_name}") if reference_name in LEVELS else reference_name
         where: Message = Message("ingest.crs.where_stored", level=level)
     elif gk is not None:
@@ -177,20 +203,34 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
         fit = _fitting_cm(points_xy, gk, box)
         if fit is not None and fit != gk.cm:
             epsg = _epsg_for(fit, gk.zone != 0)
-            raise _fail(source, "ingest.crs.wrong_meridian", fit=f"{fit:g}", where=where, cm=f"{gk.cm:g}", name=name,
-                        epsg=epsg)
-    raise _fail(source, "ingest.crs.far", name=name, lon=c_lon, lat=c_lat, where=where, km=km)
+            raise ImportFailed(key="ingest.crs.wrong_meridian", at=at, fit=f"{fit:g}", where=where, cm=f"{gk.cm:g}",
+                               name=name, epsg=epsg)
+    raise ImportFailed(key="ingest.crs.far", at=at, name=name, lon=c_lon, lat=c_lat, where=where, km=km)
 
 
 def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    """Great-circle distance (haversine, mean Earth radius 6371 km).
+
+    Returns
+    -------
+    float
+        Kilometres between (lon1, lat1) and (lon2, lat2), given in degrees.
+    """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _fitting_cm(points_xy: np.ndarray, gk: GaussKruger, box: tuple) -> float | None:
-    """The central meridian (3° or 6° zones over China) under which the points land inside ``box``."""
+    """The central meridian (3° or 6° zones over China) under which the points land inside ``box``.
+
+    Meridians are tried nearest to the file's own first.
+
+    Returns
+    -------
+    float or None
+        Degrees east, or None when no zone's meridian puts any point inside ``box``.
+    """
     x, y = points_xy[:, 0], points_xy[:, 1]
     for cm in sorted({3.0 * n for n in range(25, 46)} | {6.0 * n - 3 for n in range(13, 24)},
                      key=lambda c: abs(c - gk.cm)):

@@ -120,9 +120,15 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
 
 
 def _watch(proc: subprocess.Popen, limit: int, lines: "queue.Queue[bytes]", progress: Progress | None) -> bool:
-    """Pass the child's progress on until it ends. Returns True when it was killed because it sat at
-    its memory limit for :data:`STUCK_SECONDS` — CPython can spin instead of raising MemoryError
-    when the address space is exhausted while an exception is being handled."""
+    """Pass the child's progress on until it ends.
+
+    Returns
+    -------
+    bool
+        True when it was killed because it sat at its memory limit (``limit`` bytes) for
+        :data:`STUCK_SECONDS` — CPython can spin instead of raising MemoryError when the address
+        space is exhausted while an exception is being handled; False when it ended by itself.
+    """
     at_limit_since = None
     while True:
         try:
@@ -149,7 +155,13 @@ def _watch(proc: subprocess.Popen, limit: int, lines: "queue.Queue[bytes]", prog
 
 
 def _address_space(pid: int) -> int:
-    """The child's virtual memory size in bytes (Linux /proc; 0 when it cannot be read)."""
+    """The child's virtual memory size (Linux /proc).
+
+    Returns
+    -------
+    int
+        Bytes; 0 when it cannot be read.
+    """
     try:
         with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

@@ -35,10 +35,6 @@ MAX_FIELD_CHARS = 128 << 10         # one CSV field (Python's csv default; a not
 _CHUNK = 1 << 20
 
 
-def _refuse(source: str, key: str, **params: object) -> ImportFailed:
-    return ImportFailed(key=key, at=f"{source}: ", **params)
-
-
 def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACKED_BYTES) -> int:
     """Inflate every member of a zip (xlsx, zipped Shapefile) without keeping it; refuse a bomb.
 
@@ -59,14 +55,15 @@ def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACK
         tighter than any real file packs, or a member damaged (its checksum does not match).
     """
     source = source or path.name
+    at = f"{source}: "
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        raise _refuse(source, "ingest.error.not_zip") from e
+        raise ImportFailed(key="ingest.error.not_zip", at=at) from e
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise _refuse(source, "ingest.error.zip_members", n=len(infos), most=MAX_ZIP_MEMBERS)
+            raise ImportFailed(key="ingest.error.zip_members", at=at, n=len(infos), most=MAX_ZIP_MEMBERS)
         packed = max(1, sum(i.compress_size for i in infos))
         total = 0
         for info in infos:
@@ -82,16 +79,16 @@ def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACK
                             break
                         total += len(block)
                         if total > max_bytes:
-                            raise _refuse(source, "ingest.error.zip_inflates", mb=max_bytes >> 20)
+                            raise ImportFailed(key="ingest.error.zip_inflates", at=at, mb=max_bytes >> 20)
                         if total > RATIO_FREE_BYTES and total / packed > MAX_ZIP_RATIO:
-                            raise _refuse(source, "ingest.error.zip_ratio", ratio=MAX_ZIP_RATIO)
+                            raise ImportFailed(key="ingest.error.zip_ratio", at=at, ratio=MAX_ZIP_RATIO)
             except ImportFailed:
                 raise
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
                 # zlib.error is a subclass of Exception only: caught below
-                raise _refuse(source, "ingest.error.zip_member", name=info.filename) from e
+                raise ImportFailed(key="ingest.error.zip_member", at=at, name=info.filename) from e
             except Exception as e:  # zlib.error and the like: a damaged stream
-                raise _refuse(source, "ingest.error.zip_member", name=info.filename) from e
+                raise ImportFailed(key="ingest.error.zip_member", at=at, name=info.filename) from e
         return total
 
 
@@ -113,7 +110,23 @@ def _column_number(letters: bytes) -> int:
 
 
 def column_letters(n: int) -> str:
-    """1 → A, 16384 → XFD."""
+    """A spreadsheet column's letters from its number: 1 → A, 16384 → XFD.
+
+    Parameters
+    ----------
+    n : int
+        The column number, from 1.
+
+    Returns
+    -------
+    str
+        Its letters ("" for 0 or less).
+
+    Examples
+    --------
+    >>> column_letters(1), column_letters(28), column_letters(16384)
+    ('A', 'AB', 'XFD')
+    """
     s = ""
     while n > 0:
         n, r = divmod(n - 1, 26)
@@ -125,6 +138,16 @@ def xlsx_sheet_parts(path: Path) -> dict[str, str]:
     """Each sheet's name → its worksheet part inside the xlsx (``xl/worksheets/sheet1.xml``).
 
     Reads the workbook and its relationships (small XML parts, already size-checked by check_zip).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The xlsx file.
+
+    Returns
+    -------
+    dict of str to str
+        Sheet name → part name, in the workbook's order; empty when the file is no readable xlsx.
     """
     out: dict[str, str] = {}
     try:
@@ -162,6 +185,7 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
         When the grid from A1 to the last cell exceeds :data:`MAX_CELLS`, or is more than
         :data:`SPARSE_FACTOR` times the real cells (beyond :data:`SPARSE_FREE_CELLS`).
     """
+    at = f"{source}: "
     cells = max_row = max_col = 0
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(part) as f:
@@ -192,9 +216,9 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
     grid = max_row * max_col
     last = f"{column_letters(max_col)}{max_row}" if grid else "A1"
     if cells > MAX_CELLS:
-        raise _refuse(source, "ingest.error.sheet_cells", sheet=sheet, cells=cells, most=MAX_CELLS)
+        raise ImportFailed(key="ingest.error.sheet_cells", at=at, sheet=sheet, cells=cells, most=MAX_CELLS)
     if grid > MAX_CELLS or (grid > SPARSE_FREE_CELLS and grid > SPARSE_FACTOR * max(cells, 1)):
-        raise _refuse(source, "ingest.error.sheet_range", sheet=sheet, cells=cells, last=last)
+        raise ImportFailed(key="ingest.error.sheet_range", at=at, sheet=sheet, cells=cells, last=last)
     return cells
 
 
@@ -203,11 +227,26 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
 def bounded_lines(f: IO[str], source: str, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
     """The lines of a text file, each read with at most ``max_chars`` characters in memory.
 
+    Parameters
+    ----------
+    f : file object
+        A text file open for reading.
+    source : str
+        The file name in messages.
+    max_chars : int
+        The longest line allowed, in characters (line end included).
+
+    Yields
+    ------
+    str
+        Each line as read, with its line end.
+
     Raises
     ------
     ImportFailed
         Naming the line that is longer than ``max_chars``.
     """
+    at = f"{source}: "
     n = 0
     while True:
         line = f.readline(max_chars + 1)
@@ -215,5 +254,5 @@ def bounded_lines(f: IO[str], source: str, max_chars: int = MAX_LINE_CHARS) -> I
             return
         n += 1
         if len(line) > max_chars:
-            raise _refuse(source, "ingest.error.long_line", n=n, chars=max_chars)
+            raise ImportFailed(key="ingest.error.long_line", at=at, n=n, chars=max_chars)
         yield line

@@ -27,7 +27,13 @@ from i18n import Message
 
 
 def _format_characters() -> dict[int, None]:
-    """A ``str.translate`` table deleting every Cf character (planes 0, 1 and 14 hold them all)."""
+    """A ``str.translate`` table deleting every Cf character (planes 0, 1 and 14 hold them all).
+
+    Returns
+    -------
+    dict of int to None
+        Code point → None for each character of General_Category Cf.
+    """
     table: dict[int, None] = {}
     for lo, hi in ((0, 0x20000), (0xE0000, 0xE0080)):
         for cp in range(lo, min(hi, sys.maxunicode + 1)):
@@ -40,7 +46,7 @@ _FORMAT = _format_characters()
 
 
 def clean_text(v: Any) -> str:
-    """Text as a person meant it: format characters removed, surrounding spaces of any kind trimmed.
+    r"""Text as a person meant it: format characters removed, surrounding spaces of any kind trimmed.
 
     Parameters
     ----------
@@ -52,7 +58,7 @@ def clean_text(v: Any) -> str:
 
     Examples
     --------
-    >>> clean_text("\\u3000王\\u200b五 ")
+    >>> clean_text("\u3000王\u200b五 ")
     '王五'
     >>> clean_text("（备注）")
     '（备注）'
@@ -70,7 +76,7 @@ def clean_text(v: Any) -> str:
 
 
 def normalize_value(v: Any) -> str:
-    """A code, number, date, phone or vocabulary value folded to ordinary characters (NFKC).
+    r"""A code, number, date, phone or vocabulary value folded to ordinary characters (NFKC).
 
     Parameters
     ----------
@@ -82,8 +88,10 @@ def normalize_value(v: Any) -> str:
 
     Examples
     --------
-    >>> normalize_value("Ｈ３０３"), normalize_value("２０２６－１１－０３"), normalize_value("\\ufeffG00\\u200b")
-    ('H303', '2026-11-03', 'G00')
+    >>> normalize_value("Ｈ３０３"), normalize_value("２０２６－１１－０３")
+    ('H303', '2026-11-03')
+    >>> normalize_value("\ufeffG00\u200b")
+    'G00'
     """
     s = clean_text(v)
     if s.isascii():
@@ -92,12 +100,40 @@ def normalize_value(v: Any) -> str:
 
 
 def control_characters(s: str) -> list[str]:
-    """The control characters (Unicode Cc: NUL, tab, line breaks, DEL, C1) in ``s``, as U+XXXX."""
+    r"""The control characters (Unicode Cc: NUL, tab, line breaks, DEL, C1) in ``s``, as U+XXXX.
+
+    Parameters
+    ----------
+    s : str
+        The text.
+
+    Returns
+    -------
+    list of str
+        ``"U+0009"`` … for each control character, in order, repeats kept.
+
+    Examples
+    --------
+    >>> control_characters("A\tB\x00")
+    ['U+0009', 'U+0000']
+    """
     return [f"U+{ord(c):04X}" for c in s if unicodedata.category(c) == "Cc"]
 
 
 def check_key(s: str, what: str | None = None) -> str:
     """Refuse a key (code, id) that holds control characters.
+
+    Parameters
+    ----------
+    s : str
+        The key, already normalised.
+    what : str, optional
+        What the key is, in the message (default: "code" worded by the catalog).
+
+    Returns
+    -------
+    str
+        ``s`` itself.
 
     Raises
     ------
@@ -119,9 +155,21 @@ def check_key(s: str, what: str | None = None) -> str:
 def normalize_code(v: Any, what: str | None = None) -> str:
     """A typed code (户编号, 工号, 网格编码 …): :func:`normalize_value`, then :func:`check_key`.
 
+    Parameters
+    ----------
+    v : Any
+        The cell or form value.
+    what : str, optional
+        What the code is, in the message.
+
+    Returns
+    -------
+    str
+        The normalised code.
+
     Raises
     ------
     ValueError
         When the code holds control characters.
-    """
+    """  # noqa: DOC502 — raised by check_key
     return check_key(normalize_value(v), what)

@@ -1,6 +1,6 @@
-"""What the import page does with an uploaded file, without Streamlit: save it privately, preview it,
-dry-run it, import it (audited), and give the rejected rows as CSV.
+"""What the import page does with an uploaded file, without Streamlit.
 
+Save it privately, preview it, dry-run it, import it (audited), and give the rejected rows as CSV.
 The page (pages/import_data.py) only draws widgets and calls these, so they are tested directly.
 """
 from __future__ import annotations
@@ -39,14 +39,41 @@ class UploadRefused(ImportFailed):
 
 
 def accepted_suffixes(kind: str) -> tuple[str, ...]:
-    """File name endings accepted for a kind (without the dot, for st.file_uploader)."""
+    """File name endings accepted for a kind (without the dot, for st.file_uploader).
+
+    Parameters
+    ----------
+    kind : str
+        One of ``ALL_KINDS``.
+
+    Returns
+    -------
+    tuple of str
+        E.g. ``("csv", "xlsx", "xlsm")``; boundaries take the vector formats, a Shapefile zipped.
+    """
     # a Shapefile is several files: it is uploaded zipped
     sfx = tuple(s for s in VECTOR_SUFFIXES if s != ".shp") if kind == "boundaries" else (".csv", ".xlsx", ".xlsm")
     return tuple(s.lstrip(".") for s in sfx)
 
 
 def safe_name(name: str) -> str:
-    """The uploaded file's own name, reduced to a plain file name (no folders, no control characters)."""
+    r"""The uploaded file's own name, reduced to a plain file name (no folders, no control characters).
+
+    Parameters
+    ----------
+    name : str
+        The name the browser sent.
+
+    Returns
+    -------
+    str
+        At most 120 characters, no leading dots; ``"upload"`` when nothing is left.
+
+    Examples
+    --------
+    >>> safe_name("C:\\Users\\王\\..台账.xlsx"), safe_name("../../")
+    ('台账.xlsx', 'upload')
+    """
     base = re.split(r"[\\/]", str(name or ""))[-1]
     base = re.sub(r"[\x00-\x1f]", "", base).strip().lstrip(".")
     return base[:120] or "upload"
@@ -55,6 +82,22 @@ def safe_name(name: str) -> str:
 @contextmanager
 def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB) -> Iterator[Path]:
     """Write an upload to a private temporary folder (mode 0700) and delete it afterwards.
+
+    Parameters
+    ----------
+    name : str
+        The uploaded file's name (reduced by :func:`safe_name`).
+    data : bytes
+        Its content.
+    kind : str
+        One of ``ALL_KINDS``: decides the endings accepted.
+    max_mb : int
+        The largest upload accepted, in MiB.
+
+    Yields
+    ------
+    pathlib.Path
+        The private copy, deleted with its folder when the block ends.
 
     Raises
     ------
@@ -83,7 +126,18 @@ def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB)
 
 
 def sheet_names(path: str | Path) -> list[str]:
-    """The sheets of an Excel file ([] for CSV or an unreadable file)."""
+    """The sheets of an Excel file ([] for CSV or an unreadable file).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+
+    Returns
+    -------
+    list of str
+        Sheet names in the workbook's order (ingest.reader.excel_sheets); a zip bomb gives [].
+    """
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
         return []
@@ -116,8 +170,27 @@ class Preview:
 
 def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int = PREVIEW_ROWS,
                   table: Table | None = None) -> Preview:
-    """Read a households/staff/visits/petitions file (or take ``table``, read already) and show how
-    its header was understood."""
+    """Read a households/staff/visits/petitions file (or take ``table``, read already): how its header was understood.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file (not read when ``table`` is given).
+    kind : str
+        households, staff, visits or petitions.
+    sheet : str, optional
+        The Excel sheet (default: the reader's choice).
+    n : int
+        How many rows to show.
+    table : ingest.reader.Table, optional
+        The file as read already.
+
+    Returns
+    -------
+    Preview
+        The first ``n`` rows as in the file (a ``row`` column first), the header mapping, required
+        columns missing and columns ignored.
+    """
     spec = SPECS[kind]
     table = table if table is not None else read_table(path, spec, sheet)
     width = len(table.header)
@@ -135,8 +208,27 @@ def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int 
 
 def preview_boundaries(path: str | Path, level: str, encoding: str | None = None,
                        n: int = PREVIEW_ROWS, read: Read | None = None) -> Preview:
-    """Read a boundary file (or take ``read``): its CRS, the text encoding used, its attribute columns
-    and how they map."""
+    """Read a boundary file (or take ``read``): its CRS, text encoding, attribute columns and how they map.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file (not read when ``read`` is given).
+    level : str
+        The area level the file is for (decides the code/name/parent column aliases).
+    encoding : str, optional
+        The attribute encoding (default: detected).
+    n : int
+        How many features to show.
+    read : ingest.isolated.Read, optional
+        The file as read already.
+
+    Returns
+    -------
+    Preview
+        The first ``n`` features' attributes and geometry type, the mapping of code, name and
+        parent_code, which of code and name are missing, the CRS and encoding.
+    """
     if read is not None:
         gdf, crs, enc = read.frame, read.crs, read.encoding
     else:
@@ -198,7 +290,8 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
 
     Returns
     -------
-    An ImportResult (tables) or a BoundaryResult (boundaries).
+    ImportResult or BoundaryResult
+        An ImportResult (tables) or a BoundaryResult (boundaries).
 
     Raises
     ------
@@ -232,7 +325,19 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
 
 
 def counts(res: ImportResult | BoundaryResult) -> dict[str, int]:
-    """The summary numbers of a result, for st.metric."""
+    """The summary numbers of a result, for st.metric.
+
+    Parameters
+    ----------
+    res : ImportResult or BoundaryResult
+        A dry-run's or an import's result.
+
+    Returns
+    -------
+    dict of str to int
+        imported, updated, skipped, rejected; for grids also households_moved and unassigned, for
+        households unassigned.
+    """
     if isinstance(res, BoundaryResult):
         out = {"imported": res.imported, "updated": res.replaced, "skipped": 0, "rejected": res.rejected}
         if res.level == "grid":
@@ -250,14 +355,26 @@ def errors_frame(errors: list[RowError], lang: str = "zh") -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
+        One row per error, columns ``row, column, value, message``.
     """
     return pd.DataFrame([(e.row, e.column, e.value, worded(e.message, lang)) for e in errors],
                         columns=["row", "column", "value", "message"])
 
 
 def errors_csv_bytes(errors: list[RowError]) -> bytes:
-    """The rejected rows as the CLI's ``--errors`` CSV (UTF-8 with BOM), for a download button."""
+    """The rejected rows as the CLI's ``--errors`` CSV (UTF-8 with BOM), for a download button.
+
+    Parameters
+    ----------
+    errors : list of RowError
+        The rejected rows.
+
+    Returns
+    -------
+    bytes
+        The CSV file's content (ingest.errors.write_errors_csv).
+    """
     with tempfile.TemporaryDirectory(prefix="lianxin-errors-") as d:
         p = Path(d) / "errors.csv"
         write_errors_csv(errors, p)
@@ -265,7 +382,18 @@ def errors_csv_bytes(errors: list[RowError]) -> bytes:
 
 
 def has_writes(res: ImportResult | BoundaryResult) -> bool:
-    """Whether committing the dry-run would change anything."""
+    """Whether committing the dry-run would change anything.
+
+    Parameters
+    ----------
+    res : ImportResult or BoundaryResult
+        A dry-run's result.
+
+    Returns
+    -------
+    bool
+        True when it would import or update at least one row.
+    """
     c = counts(res)
     return c["imported"] + c["updated"] > 0
 

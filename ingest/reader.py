@@ -38,7 +38,18 @@ class Table:
     ignored: list[str] = field(default_factory=list)   # unknown columns, ignored
 
     def label(self, column: str) -> str:
-        """The header a person sees for a canonical column."""
+        """The header a person sees for a canonical column.
+
+        Parameters
+        ----------
+        column : str
+            A canonical column name (ingest/spec.py).
+
+        Returns
+        -------
+        str
+            The file's header cell for it, or ``column`` itself when the file has no such column.
+        """
         i = self.mapping.get(column)
         return self.header[i] if i is not None else column
 
@@ -60,7 +71,23 @@ def _lookup(spec: FileSpec) -> dict[str, str]:
 
 
 def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
-    """Map canonical names to column indexes for one candidate header row."""
+    """Map canonical names to column indexes for one candidate header row.
+
+    Headers are compared after NFKC, without ``*``, a trailing bracketed note (户主姓名（必填）),
+    spaces and case; the first cell naming a column wins.
+
+    Parameters
+    ----------
+    cells : list
+        The row's cells.
+    spec : FileSpec
+        The kind of file.
+
+    Returns
+    -------
+    dict of str to int
+        Canonical column name → 0-based index into the row.
+    """
     lookup = _lookup(spec)
     out: dict[str, int] = {}
     for i, c in enumerate(cells):
@@ -71,7 +98,26 @@ def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
 
 
 def decode_text(raw: bytes, source: str) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK and GB2312)."""
+    """Decode CSV bytes: UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK and GB2312).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    source : str
+        The file name in messages.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The text (BOM removed) and the encoding's name to report: ``utf-8-sig``, ``utf-8`` or
+        ``gb18030``.
+
+    Raises
+    ------
+    ImportFailed
+        When neither UTF-8 nor GB18030 decodes the bytes.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         candidates = [("utf-8-sig", raw[3:], "utf-8"), ("utf-8-sig", raw[3:], "gb18030")]
     else:
@@ -85,7 +131,13 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
 
 
 def _decodes(path: Path, codec: str, skip: int) -> bool:
-    """Whether the whole file decodes with ``codec``, read in bounded chunks."""
+    """Whether the whole file decodes with ``codec``, read in bounded chunks.
+
+    Returns
+    -------
+    bool
+        True when every byte after the first ``skip`` decodes.
+    """
     dec = codecs.getincrementaldecoder(codec)()
     with open(path, "rb") as f:
         f.seek(skip)
@@ -101,7 +153,18 @@ def _decodes(path: Path, codec: str, skip: int) -> bool:
 
 
 def csv_encoding(path: Path) -> tuple[str, str, int]:
-    """How to open a CSV: (codec, name to report, bytes to skip): UTF-8 (with or without BOM), else GB18030.
+    """How to open a CSV: UTF-8 (with or without BOM), else GB18030.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    tuple of (str, str, int)
+        The codec, the encoding's name to report (``utf-8-sig`` with a BOM) and the bytes to skip
+        (3 for a BOM, else 0).
 
     Raises
     ------
@@ -147,8 +210,16 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
 
 
 def _cell(v: Any) -> Any:
-    """Excel cell → Python value: numbers stay numbers (their column decides what they mean:
-    ingest.values.cell), dates stay dates."""
+    """Excel cell → Python value: numbers stay numbers, dates stay dates.
+
+    A number's column decides what it means (ingest.values.cell).
+
+    Returns
+    -------
+    Any
+        "" for NaN, None and a time of day; a bool as its text; int, float, date and datetime as
+        they are; anything else as str.
+    """
     if isinstance(v, float):
         return "" if math.isnan(v) else v
     if isinstance(v, bool):
@@ -163,12 +234,35 @@ def _cell(v: Any) -> Any:
 
 
 def _visible(meta: Any) -> bool:
-    """SheetVisibleEnum.Visible (not Hidden, not VeryHidden)."""
+    """SheetVisibleEnum.Visible (not Hidden, not VeryHidden).
+
+    Returns
+    -------
+    bool
+        Whether the sheet's metadata says it is visible.
+    """
     return str(meta.visible).rsplit(".", 1)[-1].lower() == "visible"
 
 
 def excel_sheets(path: Path) -> list[tuple[str, bool]]:
-    """The sheets of a workbook in order, each with whether the clerk can see it (not hidden or very hidden)."""
+    """The sheets of a workbook in order, each with whether the clerk can see it (not hidden or very hidden).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+
+    Returns
+    -------
+    list of (str, bool)
+        Worksheet name and visibility, in the workbook's order (only worksheets: chart, dialog and macro
+        sheets left out).
+
+    Raises
+    ------
+    ImportFailed
+        When python-calamine cannot open the file.
+    """
     from python_calamine import CalamineWorkbook
 
     try:
@@ -237,6 +331,11 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> list
     names at least one known column and every filled cell of the lower row is a known column name
     or lies under a cell that is not one (a group) — a data row always puts values under the
     known columns of the row above.
+
+    Returns
+    -------
+    list or None
+        The merged header cells (as wide as the wider row), or None when the pair is no header.
     """
     width = max(len(upper), len(lower))
     up = list(upper) + [""] * (width - len(upper))
@@ -259,6 +358,11 @@ def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int
 
     The first row among the first :data:`HEADER_SEARCH_ROWS` that names at least two known columns;
     with the row below (or above) it when together they name more (a header over two rows).
+
+    Returns
+    -------
+    tuple of (int, int, list) or None
+        Indexes into ``rows`` (0-based) and the header's cells, or None when no row qualifies.
     """
     lookup = _lookup(spec)
     for idx, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):

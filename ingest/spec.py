@@ -19,6 +19,22 @@ FOLDED_KINDS = frozenset({"code", "codes", "phone", "int", "lon", "lat", "date",
 
 @dataclass(frozen=True)
 class Column:
+    """One column of an import file.
+
+    Attributes
+    ----------
+    name : str
+        The stored column's name (English, as in CONTRACT.md §2).
+    aliases : tuple of str
+        Headers that also mean this column (Chinese names used by counties).
+    required : bool
+        Whether every file of the kind must have it.
+    label : str
+        The Chinese name used in messages.
+    kind : str
+        What the value is, one of ``VALUE_KINDS``.
+    """
+
     name: str
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -26,11 +42,34 @@ class Column:
     kind: str = "text"       # what the value is: see VALUE_KINDS
 
     def names(self) -> tuple[str, ...]:
+        """The headers that mean this column.
+
+        Returns
+        -------
+        tuple of str
+            The name first, then the aliases.
+        """
         return (self.name,) + self.aliases
 
 
 @dataclass(frozen=True)
 class FileSpec:
+    """What one kind of import file may contain.
+
+    Attributes
+    ----------
+    kind : str
+        One of ``KINDS``.
+    columns : tuple of Column
+        Its columns, in the order of the template.
+    key : tuple of str
+        The columns that identify a row (the stored table's key).
+    label : str
+        The file's Chinese name in messages (户籍台账 …).
+    by_name : dict
+        Not compared or hashed; nothing in the project fills it today (always empty).
+    """
+
     kind: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
@@ -38,6 +77,23 @@ class FileSpec:
     by_name: dict = field(default_factory=dict, compare=False, hash=False)
 
     def column(self, name: str) -> Column:
+        """The column called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A column's stored name (not an alias).
+
+        Returns
+        -------
+        Column
+            That column.
+
+        Raises
+        ------
+        KeyError
+            When the file has no column of that name.
+        """
         for c in self.columns:
             if c.name == name:
                 return c

@@ -28,6 +28,31 @@ Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
 
 @dataclass
 class ImportResult:
+    """What importing (or dry-running) one tabular file did.
+
+    Attributes
+    ----------
+    kind : str
+        households, staff, visits or petitions.
+    source : str
+        The file name shown in messages.
+    rows : int
+        Data rows read.
+    imported, updated, skipped, rejected : int
+        Rows new to the store, rows that changed a stored record, rows unchanged or repeated in the
+        file, rows rejected with a sentence.
+    unassigned : int
+        Households in no grid (households only).
+    written : bool
+        Whether the transaction committed (False for a dry run, ``strict`` with errors, or nothing to write).
+    errors : list of RowError
+        The rejected rows' sentences, by row.
+    unassigned_codes : list of str
+        The codes of the unassigned households.
+    table : Table or None
+        The file as read.
+    """
+
     kind: str
     source: str
     rows: int = 0
@@ -42,7 +67,13 @@ class ImportResult:
     table: Table | None = None
 
     def summary(self) -> str:
-        """One line: the file (and the sheet read), imported, updated, skipped, rejected (, unassigned)."""
+        """One line: the file (and the sheet read), imported, updated, skipped, rejected (, unassigned).
+
+        Returns
+        -------
+        str
+            E.g. ``households.csv: households imported 3, updated 0, skipped 0, rejected 1, unassigned 0``.
+        """
         sheet = f" (sheet {self.table.sheet})" if self.table is not None and self.table.sheet else ""
         s = (f"{self.source}{sheet}: {self.kind} imported {self.imported}, updated {self.updated}, "
              f"skipped {self.skipped}, rejected {self.rejected}")
@@ -57,8 +88,15 @@ class ImportResult:
 
 
 def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
-    """Look up only the codes the file mentions."""
+    """Look up only the codes the file mentions.
+
+    Returns
+    -------
+    Known
+        The stored households, staff, grids or villages among the codes the file names.
+    """
     spec = SPECS[kind]
+
     def col(name: str, split: bool = False) -> list[str]:
         i = table.mapping.get(name)
         if i is None:
@@ -90,7 +128,21 @@ def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
 
 
 def bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> Bounds:
-    """The plausible ranges of values, from the rules table (migration 0006) and today."""
+    """The plausible ranges of values, from the rules table (migration 0006) and today.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store (rules earliest_record_year, household_members_max, petition_people_max).
+    today : datetime.date
+        The latest date a record may carry.
+
+    Returns
+    -------
+    Bounds
+        Dates from 1 January of the earliest record year (at most this year) to ``today``; members
+        and people capped at the rules (and at 2³¹ − 1).
+    """
     year = int(db.rule(con, "earliest_record_year"))
     return Bounds(today=today, earliest=dt.date(min(max(year, 1), today.year), 1, 1),
                   members_max=min(int(db.rule(con, "household_members_max")), 2**31 - 1),
@@ -202,12 +254,14 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
 
     Returns
     -------
-    ImportResult with counts and the rejected rows.
+    ImportResult
+        The counts and the rejected rows.
 
     Raises
     ------
-    ImportFailed when the file cannot be read at all.
-    """
+    ImportFailed
+        When ``kind`` is unknown or the file cannot be read at all (nothing is written).
+    """  # noqa: DOC501 — _DryRun is raised and caught inside (it rolls the dry run's transaction back)
     if kind not in KINDS:
         raise ImportFailed(key="ingest.error.kind", kind=kind)
 
@@ -294,9 +348,20 @@ def check_may_import(role: str | None, name: str, kind: str) -> None:
 
     ``role`` None is the local administrator (the command line without ``--as``).
 
+    Parameters
+    ----------
+    role : str or None
+        The user's role (vocabulary/roles.py).
+    name : str
+        The user's name, in the sentence.
+    kind : str
+        boundaries, households, staff, visits or petitions.
+
     Raises
     ------
-    ImportFailed naming the user and what they may not do.
+    ImportFailed
+        Naming the user and what they may not do: boundaries need a role of ``BOUNDARY_ROLES``,
+        other files one of ``IMPORT_ROLES``.
     """
     if role is None or role in BOUNDARY_ROLES:
         return
@@ -310,7 +375,10 @@ def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFram
                    scope: list[str], table: Table, actor: str) -> tuple[np.ndarray, list[RowError]]:
     """Rows a scoped user may not write: their area (new or stored) lies outside the user's areas.
 
-    Returns (a boolean mask of the rows to drop, one RowError per dropped row).
+    Returns
+    -------
+    tuple of (numpy.ndarray, list of RowError)
+        A boolean mask of shape (len(frame),) of the rows to drop, and one RowError per dropped row.
     """
     grids = set(db.df(con, "scope_visible_areas", scope=scope, level="grid")["code"])
     villages = set(db.df(con, "scope_visible_areas", scope=scope, level="village")["code"])

@@ -31,8 +31,11 @@ class Known:
 
 @dataclass(frozen=True)
 class Bounds:
-    """What a plausible value is (rules table, ``earliest_record_year``, ``household_members_max``,
-    ``petition_people_max``) and today, for the dates."""
+    """What a plausible value is, and today, for the dates.
+
+    From the rules table: ``earliest_record_year``, ``household_members_max``, ``petition_people_max``
+    (ingest.tables.bounds).
+    """
 
     today: dt.date
     earliest: dt.date
@@ -42,6 +45,20 @@ class Bounds:
 
 @dataclass
 class Checked:
+    """The rows of a file after checking.
+
+    Attributes
+    ----------
+    records : list of dict
+        The accepted rows, one dict of canonical column → parsed value each.
+    errors : list of RowError
+        One sentence per rejected cell or row rule.
+    rows : int
+        Data rows read.
+    duplicates : int
+        Exact duplicate lines, skipped (visits).
+    """
+
     records: list[dict[str, Any]]
     errors: list[RowError]
     rows: int
@@ -49,6 +66,7 @@ class Checked:
 
     @property
     def rejected_rows(self) -> int:
+        """The number of distinct rows with at least one error."""
         return len({e.row for e in self.errors})
 
 
@@ -117,7 +135,15 @@ DEFAULTS = {
 
 
 def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[str, str]]:
-    """Rules between columns of one row: (column, message)."""
+    """Rules between columns of one row.
+
+    Returns
+    -------
+    list of (str, str)
+        (column, message) for each rule the row breaks: lon without lat (or the reverse), a household
+        with neither coordinates nor a grid, a petition's dates before its received date, an escalation
+        date without a level reached above the county.
+    """
     out: list[tuple[str, str]] = []
     if kind in ("households", "petitions"):
         has_lon, has_lat = rec.get("lon") is not None, rec.get("lat") is not None

@@ -33,7 +33,23 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 
 
 def text(v: Any) -> str:
-    """Cell text, stripped of surrounding whitespace ("" when empty); an integral number without ``.0``."""
+    """Cell text, stripped of surrounding whitespace ("" when empty); an integral number without ``.0``.
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read (str, number, date or None).
+
+    Returns
+    -------
+    str
+        The cleaned text (ingest/normalize.py ``clean_text``).
+
+    Examples
+    --------
+    >>> text(500155001.0), text("  甲 "), text(None)
+    ('500155001', '甲', '')
+    """
     if isinstance(v, float) and v.is_integer() and abs(v) < 10 ** EXACT_DIGITS:
         return str(int(v))
     return clean_text(v)
@@ -41,6 +57,11 @@ def text(v: Any) -> str:
 
 def _number_as_code(v: float | int, label: str) -> str:
     """The exact digits of a code or phone that was typed into a number cell.
+
+    Returns
+    -------
+    str
+        The whole number's decimal digits.
 
     Raises
     ------
@@ -110,6 +131,16 @@ def cell(v: Any, kind: str, label: str = "") -> Any:
 def excel_serial_date(n: float | int) -> dt.date:
     """The date of an Excel serial number (1900 date system, as Excel and LibreOffice count).
 
+    Parameters
+    ----------
+    n : float or int
+        Days since 1899-12-30.
+
+    Returns
+    -------
+    datetime.date
+        The day.
+
     Raises
     ------
     ValueError
@@ -123,7 +154,31 @@ def excel_serial_date(n: float | int) -> dt.date:
 
 
 def parse_date(v: Any) -> dt.date:
-    """2026-11-03, 2026/11/3, 2026年11月3日, 20261103, an Excel date cell or serial number."""
+    """A date cell: 2026-11-03, 2026/11/3, 2026年11月3日, 20261103, an Excel date cell or serial number.
+
+    A time of day after the date is dropped.
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+
+    Returns
+    -------
+    datetime.date
+        The day.
+
+    Raises
+    ------
+    ValueError
+        With a sentence when the text is no date of these forms, names no such day (2026-02-30),
+        or is an Excel serial number out of range.
+
+    Examples
+    --------
+    >>> parse_date("2026年11月3日"), parse_date("20261103")
+    (datetime.date(2026, 11, 3), datetime.date(2026, 11, 3))
+    """
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
@@ -143,8 +198,30 @@ def parse_date(v: Any) -> dt.date:
     raise ValueError(Message("ingest.error.date_format", value=s))
 
 
-def check_date(d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str | None = None) -> dt.date:
-    """Refuse a date outside [earliest, latest] (the rule's lower bound, today) with a sentence."""
+def check_date(
+    d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str | None = None
+) -> dt.date:
+    """Refuse a date outside [earliest, latest] (the rule's lower bound, today) with a sentence.
+
+    Parameters
+    ----------
+    d : datetime.date
+        The date to check.
+    earliest, latest : datetime.date or None
+        The inclusive bounds; None leaves that side open.
+    label : str, optional
+        The column's name in the message (default: "date" worded by the catalog).
+
+    Returns
+    -------
+    datetime.date
+        ``d`` itself.
+
+    Raises
+    ------
+    ValueError
+        When ``d`` is after ``latest`` or before ``earliest``.
+    """
     if latest is not None and d > latest:
         raise ValueError(Message("ingest.error.date_future", label=label or Message("ingest.what.date"),
                                  date=d.isoformat(), today=latest.isoformat()))
@@ -155,7 +232,30 @@ def check_date(d: dt.date, earliest: dt.date | None, latest: dt.date | None, lab
 
 
 def parse_int(v: Any, minimum: int | None = None, maximum: int | None = None) -> int:
-    """A whole number (3, 3.0, 3人), within [minimum, maximum] when given."""
+    """A whole number (3, 3.0, 3人), within [minimum, maximum] when given.
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+    minimum, maximum : int, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    int
+        The number.
+
+    Raises
+    ------
+    ValueError
+        When the cell is not a whole number or lies outside the bounds.
+
+    Examples
+    --------
+    >>> parse_int("3人"), parse_int(4.0)
+    (3, 4)
+    """
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         f, s = float(v), text(v)
     else:
@@ -176,6 +276,23 @@ def parse_int(v: Any, minimum: int | None = None, maximum: int | None = None) ->
 
 
 def parse_float(v: Any) -> float:
+    """A finite decimal number.
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+
+    Returns
+    -------
+    float
+        The number.
+
+    Raises
+    ------
+    ValueError
+        When the cell is no number, or is NaN or infinite.
+    """
     s = text(v) if isinstance(v, (int, float)) else normalize_value(v)
     try:
         f = float(s)
@@ -187,6 +304,23 @@ def parse_float(v: Any) -> float:
 
 
 def parse_lon(v: Any) -> float:
+    """A longitude in degrees, within [-180, 180].
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+
+    Returns
+    -------
+    float
+        Degrees east.
+
+    Raises
+    ------
+    ValueError
+        When the cell is no number or lies outside [-180, 180].
+    """
     f = parse_float(v)
     if not -180 <= f <= 180:
         raise ValueError(Message("ingest.error.lon_range", value=text(v)))
@@ -194,6 +328,23 @@ def parse_lon(v: Any) -> float:
 
 
 def parse_lat(v: Any) -> float:
+    """A latitude in degrees, within [-90, 90].
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+
+    Returns
+    -------
+    float
+        Degrees north.
+
+    Raises
+    ------
+    ValueError
+        When the cell is no number or lies outside [-90, 90].
+    """
     f = parse_float(v)
     if not -90 <= f <= 90:
         raise ValueError(Message("ingest.error.lat_range", value=text(v)))
@@ -201,7 +352,29 @@ def parse_lat(v: Any) -> float:
 
 
 def parse_phone(v: Any) -> str:
-    """An 11-digit mobile (13812345678) or a landline (023-12345678); spaces removed."""
+    """An 11-digit mobile (13812345678) or a landline (023-12345678); spaces removed.
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+
+    Returns
+    -------
+    str
+        The number without spaces and without a leading +86; a mobile written 138-1234-5678 loses
+        its hyphens, a landline keeps them.
+
+    Raises
+    ------
+    ValueError
+        When the cell is neither a mobile nor a landline number.
+
+    Examples
+    --------
+    >>> parse_phone("+86 138-1234-5678"), parse_phone("023-12345678")
+    ('13812345678', '023-12345678')
+    """
     s = re.sub(r"\s", "", normalize_value(v))
     if s.startswith("+86"):
         s = s[3:]
@@ -214,7 +387,27 @@ def parse_phone(v: Any) -> str:
 
 
 def parse_choice(v: Any, vocabulary: dict[str, str], what: str) -> str:
-    """The vocabulary's value for a cell (its Chinese or English word), or ValueError naming ``what``."""
+    """The vocabulary's value for a cell (its Chinese or English word), or ValueError naming ``what``.
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+    vocabulary : dict of str to str
+        Word (Chinese, or lower-case English) → stored value.
+    what : str
+        The column's name in the message.
+
+    Returns
+    -------
+    str
+        The stored value.
+
+    Raises
+    ------
+    ValueError
+        When the word is not in the vocabulary; the message lists the Chinese words allowed.
+    """
     s = normalize_value(v)
     key = s if s in vocabulary else s.lower()
     if key in vocabulary:
@@ -224,7 +417,25 @@ def parse_choice(v: Any, vocabulary: dict[str, str], what: str) -> str:
 
 
 def split_list(v: Any, separators: str) -> list[str]:
-    """Split on any of the separators, dropping empty parts and repeats (order kept)."""
+    """Split on any of the separators, dropping empty parts and repeats (order kept).
+
+    Parameters
+    ----------
+    v : Any
+        The cell as read.
+    separators : str
+        Each character is a separator.
+
+    Returns
+    -------
+    list of str
+        The stripped parts, each once, in order of appearance.
+
+    Examples
+    --------
+    >>> split_list("老人、低保,老人", "、,")
+    ['老人', '低保']
+    """
     s = normalize_value(v)
     if not s:
         return []

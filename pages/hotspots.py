@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from analytics import export, reports
+from analytics import export, petitions, reports
 from analytics import hotspots as H
 from gis import maps
 from gis.palette import PATTERN_COLORS
@@ -321,7 +321,8 @@ def main() -> None:
 
     with st.spinner(t("progress.working"), show_time=True):
         pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
-        od = shared.call(con, H.overdue, pets, today)
+        # the overdue flags from the county's work list, shared with the petitions page
+        od = H.overdue(con, pets, today, every=shared.call(con, petitions.worklist, None, today))
         level_col = "village_code" if level == "village" else "grid_code"
         overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
         rdays = H.repeat_days(con)

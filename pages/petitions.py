@@ -40,7 +40,11 @@ st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
 with st.spinner(t("progress.working"), show_time=True):
-    s = shared.call(c, petitions.summary, date_from, date_to, scope, today)
+    # every item of the scope, all dates, with its deadlines: computed once per data version and shared by
+    # every session (the costly part at a county's size); the headline, the work list and the figures by
+    # area are taken from it
+    work = shared.call(c, petitions.worklist, scope, today)
+    s = petitions.summary(c, date_from, date_to, scope, today, every=work)
 st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)
 F.metric(m1, "petitions_received", s["received"])
@@ -61,8 +65,6 @@ st.caption(" · ".join(extra))
 
 # ----------------------------------------------------------------------------- the work list
 st.subheader(t("petitions_page.worklist"))
-with st.spinner(t("progress.working"), show_time=True):
-    work = shared.call(c, petitions.worklist, scope, today)
 notice = petitions.deadline_notice(c, work, lang)
 if notice:
     st.warning(notice)
@@ -208,7 +210,7 @@ level_names = {lv: t(f"level.{lv}") for lv in levels}
 level = st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get,
                  key="pet_level") if len(levels) > 1 else levels[0]
 with st.spinner(t("progress.working"), show_time=True):
-    figs = shared.call(c, petitions.figures_by_area, level, date_from, date_to, scope, today)
+    figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today, every=work)
 st.caption(t("petitions_page.benchmarks", solved=fmt_pct(s["benchmark_solved"], lang),
              satisfaction=fmt_pct(s["benchmark_satisfaction"], lang)))
 fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed_on_time", "on_time_rate",

@@ -21,6 +21,14 @@ way round it; tests/test_data_version.py checks each kind of writer.
 Writes to the bookkeeping tables of :data:`BOOKKEEPING` (sign-in sessions, the login throttle, the
 audit log) change no figure a page shows and move nothing: a sign-in or a download does not empty
 everybody's cache.
+
+Two parts (migration 0016). The version is two sequences: ``data_version`` moves on every write,
+``data_version_no_visits`` on every write but a write of visits only — one that changes nothing but
+:data:`VISIT_TABLES` and, by the statements of :data:`LAST_HOME_STATEMENTS`, households' last home
+visit. In the evening rush grid leaders save a visit every few seconds; a result that reads no visit
+(a petition hot spot, the watch list, the grid directory) is shared under the second part
+(ui/shared.py ``READS_NO_VISITS``) and so is not computed again after every saved visit.
+tests/test_data_version_parts.py checks both lists against the SQL they stand for.
 """
 from __future__ import annotations
 
@@ -30,6 +38,18 @@ from typing import Any
 
 BOOKKEEPING = frozenset({"sessions", "login_throttle", "audit_log"})
 
+#: Tables that hold visits and nothing else a figure without visits reads: the visits themselves and
+#: the per-grid tallies of last home visits that triggers keep (migration 0013).
+VISIT_TABLES = frozenset({"visits", "household_tallies"})
+
+#: Named statements that write households but only their last home visit (``SET last_home_on = …``,
+#: one column): a write of visits too.
+LAST_HOME_STATEMENTS = frozenset({"household_lock", "last_home_forward", "last_home_recount",
+                                  "last_home_from_incoming"})
+
+#: The parts a write moves: every part, or the whole version only (a write of visits only).
+ALL, VISITS = "all", "visits"
+
 _COMMENT = re.compile(r"--[^\n]*")
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _WRITE = re.compile(
@@ -37,7 +57,7 @@ _WRITE = re.compile(
     r"(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|SEQUENCE|INDEX|VIEW)"
     r"(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)\s+([A-Za-z_][\w.]*)", re.I)
 
-_PENDING: set[int] = set()   # connections (by id) with a versioned write in their open transaction
+_PENDING: dict[int, str] = {}   # connections (by id) with a versioned write in their open transaction: its part
 
 
 def written_tables(text: str) -> frozenset[str]:
@@ -74,9 +94,31 @@ def moves(name: str) -> bool:
     -------
     bool
     """
+    return part(name) is not None
+
+
+@lru_cache(maxsize=None)
+def part(name: str) -> str | None:
+    """Which parts of the version the named query moves.
+
+    Parameters
+    ----------
+    name : str
+        A named query (queries/*.sql).
+
+    Returns
+    -------
+    str or None
+        :data:`ALL` (both sequences), :data:`VISITS` (a write of visits only: the whole version, not
+        the version without visits) or None (a read, or a write of bookkeeping only).
+    """
     from store import db
 
-    return bool(written_tables(db.sql(name)[0]) - BOOKKEEPING)
+    tables = written_tables(db.sql(name)[0]) - BOOKKEEPING
+    if not tables:
+        return None
+    visit_tables = VISIT_TABLES | ({"households"} if name in LAST_HOME_STATEMENTS else set())
+    return VISITS if tables <= visit_tables else ALL
 
 
 def wrote(con: Any, name: str, in_transaction: bool) -> None:
@@ -94,28 +136,30 @@ def wrote(con: Any, name: str, in_transaction: bool) -> None:
     in_transaction : bool
         Whether it ran inside an open transaction.
     """
-    if not moves(name):
+    moved = part(name)
+    if moved is None:
         return
     if in_transaction:
-        _PENDING.add(id(con))
+        if _PENDING.get(id(con)) != ALL:        # one write of anything but visits: both parts
+            _PENDING[id(con)] = moved
     else:
-        bump(con)
+        bump(con, moved)
 
 
 def committed(con: Any) -> None:
     """The transaction of ``con`` committed: move the version if it wrote anything that counts."""
-    if id(con) in _PENDING:
-        _PENDING.discard(id(con))
-        bump(con)
+    moved = _PENDING.pop(id(con), None)
+    if moved is not None:
+        bump(con, moved)
 
 
 def rolled_back(con: Any) -> None:
     """The transaction of ``con`` rolled back: nothing was written, nothing moves."""
-    _PENDING.discard(id(con))
+    _PENDING.pop(id(con), None)
 
 
-def bump(con: Any) -> int:
-    """Move the version one step forward.
+def bump(con: Any, moved: str = ALL) -> int:
+    """Move the version one step forward: both parts, or the whole version only.
 
     On a cursor of its own, so that a statement's pending result on ``con`` (``INSERT …
     RETURNING``) is not lost.
@@ -124,30 +168,39 @@ def bump(con: Any) -> int:
     ----------
     con : connection
         The store.
+    moved : str, default ALL
+        :data:`ALL` or :data:`VISITS` (see :func:`part`).
 
     Returns
     -------
     int
-        The new version.
+        The new version (of the whole).
     """
     from store import db
 
     cur = con.cursor()
     try:
-        return int(db.one(cur, "data_version_bump"))
+        return int(db.one(cur, "data_version_bump_visits" if moved == VISITS else "data_version_bump"))
     finally:
         cur.close()
 
 
-def current(con: Any) -> tuple[str, int]:
-    """The data's version: (the database's random id, the sequence's value).
+def current(con: Any) -> tuple[str, int, int]:
+    """The data's version: (the database's random id, the whole version, the version without visits).
+
+    Parameters
+    ----------
+    con : connection
+        The store.
 
     Returns
     -------
-    tuple (str, int): equal for two reads exactly when no write committed in between (in any
-    process); a replaced database (a rebuilt demo) has another id.
+    tuple (str, int, int)
+        The first two are equal for two reads exactly when no write committed in between (in any
+        process), the first and the third when nothing but visits was written; a replaced database (a
+        rebuilt demo) has another id.
     """
     from store import db
 
     row = db.execute(con, "data_version").fetchone()
-    return str(row[0]), int(row[1] or 0)
+    return str(row[0]), int(row[1] or 0), int(row[2] or 0)

@@ -131,6 +131,14 @@ def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server
     page.screenshot(path=str(OUT / "trust-first-click.png"))
 
 
+def _one_save_button(page) -> None:
+    """Until the weekly page's run has replaced the last one's elements: on a loaded machine the status
+    widget may not show "Running" yet when wait_idle looks, and the old form's button is still drawn
+    beside the new one for a moment (two 「保存走访」)."""
+    page.wait_for_function("() => [...document.querySelectorAll('button')]"
+                           ".filter(b => b.innerText.trim() === '保存走访').length === 1", timeout=30_000)
+
+
 def test_the_grid_leaders_phone(browser, server):
     """390×844: the sidebar closes after choosing a page, the map's legend starts folded, a saved
     visit's "已登记" is on screen without scrolling, and a future date is refused, not saved as today."""
@@ -177,6 +185,7 @@ def test_the_grid_leaders_phone(browser, server):
         page.locator("[data-testid='stSidebarNav'] a", has_text="本周走访").click()    # their home page
         page.get_by_text("走访天数").first.wait_for(timeout=30_000)
         wait_idle(page)
+        _one_save_button(page)
         save = page.get_by_role("button", name="保存走访")
         save.scroll_into_view_if_needed()
         main = "document.querySelector('[data-testid=\"stMain\"]')"
@@ -199,6 +208,7 @@ def test_the_grid_leaders_phone(browser, server):
         assert any(0 <= b["y"] and b["y"] + b["height"] <= 844 for b in shown), shown
 
         # a future date: refused with a sentence, nothing saved as today
+        _one_save_button(page)
         save.scroll_into_view_if_needed()
         picker.click()
         page.get_by_role("option", name="张三", exact=False).first.click()
