@@ -23,7 +23,6 @@ from analytics import reports
 from store import db
 from vocabulary.areas import child_level
 
-#: Simplification tolerance per level, in degrees (~100 m for a county outline, ~10 m for a grid).
 #: Never send more polygons than this to the browser.
 MAX_POLYGONS = 3000
 #: Rows of the due list shown on the page (exports hold all).

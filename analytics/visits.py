@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from analytics import calendar, reports
+from analytics.grids import today as today_in_shanghai
 from analytics.reports import VISIT_KINDS, parse_week
 from auth import audit
 from i18n import t
@@ -307,7 +308,8 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
     visited_on : not after ``today``, not before the household was registered (``created_on``).
     kind : ``home`` (入户走访, the default), ``phone``, ``meeting`` (院坝会) or ``reception`` (接访).
     note : the 民情 note; needs_action : the note needs follow-up.
-    today : today's date (Asia/Shanghai; ``ui.common.today()`` on the page).
+    today : today's date (default :func:`analytics.grids.today`, i.e. today in Asia/Shanghai or
+        ``$LIANXIN_TODAY``; ``ui.common.today()`` on the page).
     lang : language of the returned message.
 
     Returns
@@ -330,7 +332,7 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
     ...
     analytics.visits.VisitError: 您的账号没有对应的网格工作人员，不能登记走访，请联系管理员
     """
-    today = today or dt.date.today()
+    today = today or today_in_shanghai()
     staff_id = _staff_of(user)
     kind = _check_kind(kind)
     day = _as_date(visited_on)

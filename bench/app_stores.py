@@ -1,7 +1,7 @@
-"""``manage.py bench --on-postgres URL``: the app's own functions on the PostgreSQL store, and the
-road not taken — the same DuckDB SQL run by DuckDB over PostgreSQL (DuckDB's ``postgres`` extension).
+"""``manage.py bench --on-postgres URL``: the app's own functions on the PostgreSQL store.
 
-The data set (bench/data.py, a DuckDB file) is copied into the PostgreSQL database once
+And the road not taken — the same DuckDB SQL run by DuckDB over PostgreSQL (DuckDB's ``postgres``
+extension). The data set (bench/data.py, a DuckDB file) is copied into the PostgreSQL database once
 (store/transfer.py; a database already holding that data set is reused); then the calls timed on
 the DuckDB file — analytics.reports and the coverage page's work — are timed again with the
 PostgreSQL store's connection, and their results asserted identical. ``URL`` may be ``throwaway``:
@@ -9,27 +9,57 @@ a cluster started in a temporary directory for the run (store/cluster.py) and re
 """
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from store import db
+
+if TYPE_CHECKING:
+    import duckdb
 
 Log = Callable[[str], None]
 
 
-def open_store(url: str, duck, scale: str, log: Log) -> tuple[Any, Any, float]:
-    """The PostgreSQL store holding the data set of ``duck``: (connection, cluster or None, seconds to load).
+def open_store(url: str, duck: duckdb.DuckDBPyConnection, scale: str, log: Log) -> tuple[Any, Any, float]:
+    """The PostgreSQL store holding the data set of ``duck``, copied in unless it is there already.
+
+    Parameters
+    ----------
+    url : str
+        A ``postgresql://`` URL, or ``throwaway`` (a cluster started for the run, removed by its
+        ``close()``; with wal_level minimal, the settings of PostgreSQL's manual for a bulk load).
+    duck : duckdb.DuckDBPyConnection
+        The benchmark's DuckDB file (bench/data.py).
+    scale : str
+        The data set's scale (``small``, ``county``, ``city``): the database's name on a throwaway
+        cluster, and the marker of a database that may be reused.
+    log : callable
+        Progress lines.
+
+    Returns
+    -------
+    store : store.postgres.PgConnection
+        The PostgreSQL store.
+    cluster : store.cluster.Cluster or None
+        The throwaway cluster (the caller closes it), or None for a given URL.
+    seconds : float
+        Time taken to copy the data set in (0 when reused).
 
     Raises
     ------
-    store.db.StoreError when the database holds something else (it is never overwritten).
+    store.db.StoreError
+        The database holds something else (it is never overwritten).
     """
     cluster = None
     if url == "throwaway":
         from store.cluster import Cluster
 
-        cluster = Cluster(settings={"shared_buffers": "1GB", "work_mem": "64MB"})
+        # a bulk load as PostgreSQL's manual advises (§14.4): no WAL for the tables the copy empties
+        # (wal_level minimal, no WAL senders), room to sort for the index builds
+        cluster = Cluster(settings={"shared_buffers": "1GB", "work_mem": "64MB", "maintenance_work_mem": "1GB",
+                                    "wal_level": "minimal", "max_wal_senders": "0"})
         url = cluster.url(f"bench_{scale}")
     pg = db.connect(url)
     want = {t: duck.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("households", "visits", "petitions")}
@@ -51,13 +81,26 @@ def open_store(url: str, duck, scale: str, log: Log) -> tuple[Any, Any, float]:
 
 
 def duckdb_over_postgres(url: str) -> Any:
-    """A DuckDB connection that reads the PostgreSQL store's tables through DuckDB's ``postgres``
-    extension (PyPI ``duckdb-extension-postgres-scanner``, loaded by file path; DuckDB 1.5.5 only),
-    with the app's DuckDB macros: the app's DuckDB SQL runs on it unchanged.
+    """A DuckDB connection that reads the PostgreSQL store's tables through DuckDB's ``postgres`` extension.
+
+    The extension comes from PyPI's ``duckdb-extension-postgres-scanner``, loaded by file path
+    (DuckDB 1.5.5 only); the app's DuckDB macros are made in the connection's temporary catalog,
+    so the app's DuckDB SQL runs on it unchanged.
+
+    Parameters
+    ----------
+    url : str
+        The PostgreSQL store's ``postgresql://`` URL.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        Attached to the database read-only, as its default catalog.
 
     Raises
     ------
-    RuntimeError (with the reason) when the extension is not installed or does not load.
+    RuntimeError
+        The extension is not installed, or has no build for this DuckDB (the reason in the message).
     """
     import duckdb
 
@@ -74,8 +117,9 @@ def duckdb_over_postgres(url: str) -> Any:
     quoted = url.replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")     # ATTACH takes no parameters
     con.execute("USE pg")
-    # the macros of migrations 0005 and 0012, made in DuckDB's temporary catalog (bound to pg's tables)
-    for name in ("0005_responsible_for.sql", "0012_shared_predicates.sql"):
+    # the macros the migrations leave (0012's shared predicates, responsible_for as 0014 has it),
+    # made in DuckDB's temporary catalog (bound to pg's tables)
+    for name in ("0012_shared_predicates.sql", "0014_shared_rules.sql"):
         text = (db.MIGRATIONS / name).read_text(encoding="utf-8")
-        con.execute(text[text.index("CREATE MACRO"):].replace("CREATE MACRO", "CREATE TEMP MACRO"))
+        con.execute(re.sub(r"CREATE (OR REPLACE )?MACRO", r"CREATE \1TEMP MACRO", text))
     return con

@@ -23,6 +23,8 @@ SEED = 10
 
 @dataclass(frozen=True)
 class Scale:
+    """The size of a benchmark data set (:data:`SCALES`): what the generator is asked for."""
+
     name: str
     households: int
     townships: int
@@ -41,11 +43,30 @@ SCALES = {
 
 
 def db_path(scale: str) -> Path:
+    """The default file of a scale's data set.
+
+    Parameters
+    ----------
+    scale : str
+        A key of :data:`SCALES`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/bench-SCALE.duckdb`` in the repository (gitignored).
+    """
     return ROOT / "data" / f"bench-{scale}.duckdb"
 
 
 def _top_up_visits(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.random.Generator) -> int:
-    """Add ``n_missing`` synthetic visits: random active households, their grid's staff, dates in the year."""
+    """Add ``n_missing`` synthetic visits: random active households, their grid's staff, dates in the year.
+
+    Returns
+    -------
+    int
+        The visits drawn (``n_missing``, or 0); duplicates of stored visits are dropped, so fewer
+        may be stored.
+    """
     if n_missing <= 0:
         return 0
     hh = con.execute("""
@@ -78,7 +99,13 @@ def _top_up_visits(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.rando
 
 
 def _top_up_petitions(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.random.Generator) -> int:
-    """Add synthetic petitions located by household (84 %) or by village code."""
+    """Add synthetic petitions located by household (84 %) or by village code.
+
+    Returns
+    -------
+    int
+        The petitions added (``n_missing``, or 0).
+    """
     if n_missing <= 0:
         return 0
     hh = con.execute("SELECT code FROM households ORDER BY code").df()["code"].to_numpy()
@@ -105,7 +132,22 @@ def _top_up_petitions(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.ra
 
 
 def build(scale: str, path: Path | None = None, log: Callable[[str], None] = print) -> Path:
-    """Generate and store the data set of ``scale`` (reused when the file already holds it)."""
+    """Generate and store the data set of ``scale`` (reused when the file already holds it).
+
+    Parameters
+    ----------
+    scale : str
+        A key of :data:`SCALES`.
+    path : pathlib.Path, optional
+        The DuckDB file (default :func:`db_path`); a file holding another data set is rebuilt.
+    log : callable
+        Progress lines.
+
+    Returns
+    -------
+    pathlib.Path
+        The file holding the data set.
+    """
     from demo.build import OUTLINE, store_world
     from demo.generate import generate, load_outline
     from store import db
@@ -153,7 +195,13 @@ def build(scale: str, path: Path | None = None, log: Callable[[str], None] = pri
 
 
 def _build_city(sc: Scale, path: Path, log: Callable[[str], None]) -> Path:
-    """The city scale: areas from the demo generator, everything else in SQL (bench/city.py)."""
+    """The city scale: areas from the demo generator, everything else in SQL (bench/city.py).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, now holding the data set (built beside it and renamed when complete).
+    """
     from bench import city
     from store import db
 

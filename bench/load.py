@@ -1,5 +1,6 @@
-"""The load benchmark (issue 16 §4): K headless Chromium sessions doing the three journeys on the
-real pages of a running server, which the benchmark starts and stops itself.
+"""The load benchmark (issue 16 §4): K headless Chromium sessions doing the three journeys.
+
+They run on the real pages of a running server, which the benchmark starts and stops itself.
 
     python -m bench.load --scale county --sessions 20 --duration 120 [--processes 2] [--json FILE]
     python manage.py bench --load …     (the same)
@@ -52,9 +53,12 @@ import time
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LIANXIN_CHROMIUM", "/usr/bin/chromium")
@@ -96,7 +100,13 @@ class SessionPlan:
 
 
 def _inside(geom_wkb: bytes) -> tuple[float, float]:
-    """(lat, lon) of a point certainly inside an area's polygon (shapely's representative point)."""
+    """A point certainly inside an area's polygon (shapely's representative point).
+
+    Returns
+    -------
+    lat, lon : float
+        Degrees WGS-84.
+    """
     import shapely
 
     p = shapely.from_wkb(bytes(geom_wkb)).representative_point()
@@ -119,7 +129,8 @@ def prepare(db_path: Path, sessions: int, today: dt.date, stagger: float) -> lis
 
     Raises
     ------
-    LoadError : the data set has no township to drill into or no grid leader with households.
+    LoadError
+        The data set has no township to drill into or no grid leader with households.
     """
     from analytics import visits as V
     from auth import users
@@ -168,7 +179,13 @@ def prepare(db_path: Path, sessions: int, today: dt.date, stagger: float) -> lis
 # ----------------------------------------------------------------------------- the server's processes
 
 def _proc_table() -> dict[int, tuple[int, int]]:
-    """pid → (parent pid, CPU ticks: user + system of the process and of its waited-for children)."""
+    """Every process now, from ``/proc``.
+
+    Returns
+    -------
+    dict
+        pid → (parent pid, CPU ticks: user + system of the process and of its waited-for children).
+    """
     out = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -213,6 +230,11 @@ def cpu_seconds(roots: list[int]) -> float:
     Each live process counts its own time and that of its children it has waited for
     (``utime + stime + cutime + cstime`` of ``/proc/PID/stat``), so a process that ended during the
     run (a PostgreSQL backend) still counts, in its parent.
+
+    Returns
+    -------
+    float
+        Seconds.
     """
     table = _proc_table()
     ticks = sum(table[p][1] for p in process_tree(roots, table))
@@ -220,8 +242,15 @@ def cpu_seconds(roots: list[int]) -> float:
 
 
 def client_cpu_seconds(server_roots: list[int]) -> float:
-    """CPU time (s) spent so far by this process and its descendants other than the server's: the
-    benchmark itself, Playwright's driver and Chromium (the browsers, which share the machine)."""
+    """CPU time spent so far by this process and its descendants other than the server's.
+
+    That is the benchmark itself, Playwright's driver and Chromium (the browsers, which share the machine).
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
     table = _proc_table()
     server = set(process_tree(server_roots, table))
     mine = [p for p in process_tree([os.getpid()], table) if p not in server]
@@ -229,8 +258,15 @@ def client_cpu_seconds(server_roots: list[int]) -> float:
 
 
 def machine_cpu() -> tuple[float, float]:
-    """(busy, all) CPU seconds of the whole machine so far, every core (``/proc/stat``'s first line;
-    idle and iowait are not busy)."""
+    """CPU seconds of the whole machine so far, every core (``/proc/stat``'s first line).
+
+    Returns
+    -------
+    busy : float
+        Seconds not idle (idle and iowait are not busy).
+    all : float
+        All seconds.
+    """
     with open("/proc/stat") as f:
         ticks = [int(x) for x in f.readline().split()[1:]]
     tck = os.sysconf("SC_CLK_TCK")
@@ -239,9 +275,16 @@ def machine_cpu() -> tuple[float, float]:
 
 
 def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, Any]]:
-    """Per page, the server's own script runs between ``since`` and ``until`` (unix times) from the
-    app's run log (ui/runlog.py): runs, median and p95 of their wall ms, mean CPU ms of the script's
-    thread. Empty when the app wrote none (an older tree)."""
+    """Per page, the server's own script runs between ``since`` and ``until`` (unix times).
+
+    Read from the app's run log (ui/runlog.py).
+
+    Returns
+    -------
+    dict
+        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread. Empty
+        when the app wrote none (an older tree).
+    """
     runs: dict[str, list[tuple[float, float]]] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -258,7 +301,13 @@ def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, A
 
 
 def memory_mb(roots: list[int]) -> float:
-    """The server's memory now: the sum of the PSS of its processes (MB; RSS where PSS is unreadable)."""
+    """The server's memory now: the sum of the PSS of its processes (RSS where PSS is unreadable).
+
+    Returns
+    -------
+    float
+        MB.
+    """
     total_kb = 0
     for pid in process_tree(roots):
         try:
@@ -298,8 +347,11 @@ class PeakMemory:
 
 @dataclass
 class Server:
-    """A running server: its base URL, the processes whose CPU and memory count, how to stop the app,
-    where to count the stored visits once it stopped, and how to remove everything after that."""
+    """A running server.
+
+    Its base URL, the processes whose CPU and memory count, how to stop the app, where to count the
+    stored visits once it stopped, and how to remove everything after that.
+    """
 
     url: str
     roots: list[int]
@@ -312,13 +364,26 @@ class Server:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on now.
+
+    Returns
+    -------
+    int
+        The port.
+    """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
-    """Until ``url``/_stcore/health answers 200; LoadError when the process ends or time runs out."""
+    """Wait until ``url``/_stcore/health answers 200.
+
+    Raises
+    ------
+    LoadError
+        The process ended, or ``timeout`` seconds passed (with the end of its log).
+    """
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -344,7 +409,13 @@ def _stop_process(proc: subprocess.Popen) -> None:
 
 
 def start_streamlit(db_path: Path, folder: Path, today: dt.date) -> Server:
-    """`streamlit run app.py` on the DuckDB file ``db_path`` (one process, as tests/e2e/conftest.py does)."""
+    """`streamlit run app.py` on the DuckDB file ``db_path`` (one process, as tests/e2e/conftest.py does).
+
+    Returns
+    -------
+    Server
+        Healthy.
+    """
     port = free_port()
     env = dict(os.environ, LIANXIN_DB=str(db_path), LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none",
                LIANXIN_RUN_LOG=str(folder / RUN_LOG))
@@ -366,7 +437,18 @@ def start_streamlit(db_path: Path, folder: Path, today: dt.date) -> Server:
 
 
 def _free_ports(n: int) -> int:
-    """The first of ``n`` consecutive TCP ports on 127.0.0.1 that nobody listens on now."""
+    """Consecutive TCP ports on 127.0.0.1 that nobody listens on now.
+
+    Returns
+    -------
+    int
+        The first of ``n``.
+
+    Raises
+    ------
+    LoadError
+        No such ports found in 50 tries.
+    """
     for _ in range(50):
         first = free_port()
         try:
@@ -381,17 +463,28 @@ def _free_ports(n: int) -> int:
 
 def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
                    log: Callable[[str], None] = print) -> Server:
-    """A throwaway PostgreSQL cluster (store.cluster) holding a copy of the DuckDB file ``db_path``
-    (``manage.py copy-to``), and ``scripts/serve.sh --processes N`` on it (nginx in front when N > 1).
+    """A throwaway PostgreSQL cluster (store.cluster) holding a copy of the DuckDB file, and the app on it.
 
-    The server's processes are serve.sh's tree (the app processes, nginx) and the PostgreSQL server's
-    (its postmaster and backends): the database's work is part of a page view's cost, as it is
-    inside the one process with DuckDB.
+    The copy is ``manage.py copy-to``'s; the app ``scripts/serve.sh --processes N`` (nginx in front
+    when N > 1). The server's processes are serve.sh's tree (the app processes, nginx) and the
+    PostgreSQL server's (its postmaster and backends): the database's work is part of a page view's
+    cost, as it is inside the one process with DuckDB.
+
+    Returns
+    -------
+    Server
+        Healthy; its ``close`` removes the cluster.
+
+    Raises
+    ------
+    LoadError
+        No PostgreSQL store or cluster here, or the copy failed.
     """
     try:
         from store.cluster import Cluster, Unavailable
     except ImportError:
-        raise LoadError("这个版本没有 PostgreSQL 存储 / this version has no PostgreSQL store (store/cluster.py)") from None
+        raise LoadError("这个版本没有 PostgreSQL 存储 / this version has no PostgreSQL store "
+                        "(store/cluster.py)") from None
     try:
         cluster = Cluster(settings={"shared_buffers": "1GB"})
     except Unavailable as e:
@@ -434,6 +527,8 @@ def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
 
 @dataclass
 class View:
+    """One timed page view of one session."""
+
     page: str
     ms: float
     ok: bool
@@ -452,16 +547,18 @@ class Record:
     duplicates: int = 0
 
     def add(self, plan: SessionPlan, page: str, t0: float, ok: bool = True) -> None:
+        """A view of ``page`` that started at ``t0`` (``time.perf_counter()``) ends now."""
         now = time.perf_counter()
         self.views.append(View(page, (now - t0) * 1000, ok, plan.index, now))
 
     def error(self, plan: SessionPlan, page: str, t0: float, e: BaseException) -> None:
+        """A view of ``page`` failed now with ``e``: counted as failed, its first line kept."""
         self.add(plan, page, t0, ok=False)
         first = (str(e).splitlines() or [type(e).__name__])[0]
         self.errors.append(f"session {plan.index} ({plan.journey}) {page}: {type(e).__name__}: {first[:200]}")
 
 
-async def _shot(page, plan: SessionPlan, what: str) -> None:
+async def _shot(page: Page, plan: SessionPlan, what: str) -> None:
     """A screenshot of a failed view into ``$LIANXIN_LOAD_SHOTS`` when set (to see why)."""
     folder = os.environ.get("LIANXIN_LOAD_SHOTS")
     if folder:
@@ -471,11 +568,11 @@ async def _shot(page, plan: SessionPlan, what: str) -> None:
             pass
 
 
-async def _idle(page, timeout_ms: float) -> None:
+async def _idle(page: Page, timeout_ms: float) -> None:
     await page.wait_for_function(_IDLE_JS, timeout=timeout_ms, polling=100)
 
 
-async def _crumb(page, chain: str, timeout_ms: float) -> None:
+async def _crumb(page: Page, chain: str, timeout_ms: float) -> None:
     """Until the sidebar's breadcrumb reads ``chain`` (e.g. ``一镇 › 甲村``) and the script is done."""
     await page.wait_for_function(
         """(chain) => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]')]
@@ -483,16 +580,17 @@ async def _crumb(page, chain: str, timeout_ms: float) -> None:
     await _idle(page, timeout_ms)
 
 
-async def _nav(page, path: str, heading: str, timeout_ms: float) -> None:
+async def _nav(page: Page, path: str, heading: str, timeout_ms: float) -> None:
     """Open a page through the sidebar (a new URL would be a new, signed-out session)."""
     await page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click(timeout=timeout_ms)
     await page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout_ms)
     await _idle(page, timeout_ms)
 
 
-async def _click_area(page, code: str, lat: float, lon: float, timeout_ms: float) -> None:
-    """Click the coverage map (in streamlit-folium's iframe) on the area ``code``, once a map drawing
-    it is there (the previous view's map may still be on its way out).
+async def _click_area(page: Page, code: str, lat: float, lon: float, timeout_ms: float) -> None:
+    """Click the coverage map (in streamlit-folium's iframe) on the area ``code``.
+
+    Once a map drawing it is there (the previous view's map may still be on its way out).
 
     The maps draw on a canvas, with the households due as dots over the polygons: a click on a dot
     opens its tooltip instead of drilling down. So the click goes to a point inside the area's
@@ -500,10 +598,16 @@ async def _click_area(page, code: str, lat: float, lon: float, timeout_ms: float
     borders) at least 6 px clear of every dot, where
     nothing (legend, zoom buttons) covers the map; (lat, lon), a point inside the area, is tried
     first, then a grid of points over the area's bounds.
+
+    Raises
+    ------
+    TimeoutError
+        No map drawing the area within ``timeout_ms``.
     """
     deadline = time.monotonic() + timeout_ms / 1000
     spot = """([code, lat, lon]) => {
-        const m = window.map; if (!m || !m.eachLayer || m._animatingZoom || m._panAnim && m._panAnim._inProgress) return null;
+        const m = window.map;
+        if (!m || !m.eachLayer || m._animatingZoom || m._panAnim && m._panAnim._inProgress) return null;
         let target = null; const dots = [], others = [];
         m.eachLayer(l => {
             if (l.feature && l.feature.properties && l.feature.properties.code === code) target = l;
@@ -513,7 +617,8 @@ async def _click_area(page, code: str, lat: float, lon: float, timeout_ms: float
         if (!target || !target._containsPoint) return null;
         const r = m._container.getBoundingClientRect(), b = target.getBounds(), tries = [[lat, lon]];
         for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++)
-            tries.push([b.getSouth() + (b.getNorth() - b.getSouth()) * i / 16, b.getWest() + (b.getEast() - b.getWest()) * j / 16]);
+            tries.push([b.getSouth() + (b.getNorth() - b.getSouth()) * i / 16,
+                        b.getWest() + (b.getEast() - b.getWest()) * j / 16]);
         for (const [la, lo] of tries) {
             const lp = m.latLngToLayerPoint([la, lo]);
             if (!target._containsPoint(lp) || others.some(o => o._containsPoint(lp))) continue;   // not on a border
@@ -551,7 +656,7 @@ async def _think(rng: random.Random, think: float) -> None:
         await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
 
-async def _office(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+async def _office(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
                   rng: random.Random, timeout_ms: float) -> None:
     top = plan.township
     t0 = time.perf_counter()
@@ -592,7 +697,7 @@ async def _office(page, plan: SessionPlan, rec: Record, until: float, rounds: in
         done += 1
 
 
-async def _leader(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+async def _leader(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
                   rng: random.Random, timeout_ms: float) -> None:
     done = 0
     while done < rounds or time.monotonic() < until:
@@ -608,7 +713,7 @@ async def _leader(page, plan: SessionPlan, rec: Record, until: float, rounds: in
         done += 1
 
 
-async def _grid_leader(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+async def _grid_leader(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
                        rng: random.Random, timeout_ms: float) -> None:
     mine = rec.confirmed.setdefault(plan.user, set())
     todo = list(plan.households)
@@ -626,7 +731,8 @@ async def _grid_leader(page, plan: SessionPlan, rec: Record, until: float, round
             t0 = time.perf_counter()                                  # the view: from the click on 保存走访
             await page.get_by_role("button", name="保存走访").click(timeout=timeout_ms)
             said = await page.wait_for_function(
-                """(code) => { for (const e of document.querySelectorAll('[data-testid="stAlert"], [data-testid="stToast"]')) {
+                """(code) => {
+                    for (const e of document.querySelectorAll('[data-testid="stAlert"], [data-testid="stToast"]')) {
                       const s = e.innerText; if (s.includes('（' + code + '）')) return s; } return null; }""",
                 arg=code, timeout=timeout_ms, polling=100)
             text = await said.json_value()
@@ -646,10 +752,13 @@ async def _grid_leader(page, plan: SessionPlan, rec: Record, until: float, round
         done += 1
 
 
-async def _prime(page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
+async def _prime(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
                  rng: random.Random, timeout_ms: float) -> None:
-    """The warm-up's journey: an office user opens the coverage page and drills once, a leader opens
-    信访热点 and 信访办理, a grid leader only signs in (no visit is recorded before the run)."""
+    """The warm-up's journey.
+
+    An office user opens the coverage page and drills once, a leader opens 信访热点 and 信访办理,
+    a grid leader only signs in (no visit is recorded before the run).
+    """
     if plan.journey == "office":
         await _nav(page, "coverage", "走访覆盖", timeout_ms)
         await _crumb(page, plan.township, timeout_ms)
@@ -665,7 +774,7 @@ JOURNEY_RUNNERS = {"office": _office, "leader": _leader, "grid_leader": _grid_le
 HOME_MARK = {"office": "总览", "leader": "总览", "grid_leader": "走访天数"}
 
 
-async def _session(browser, base: str, plan: SessionPlan, rec: Record, t_start: float, duration: float,
+async def _session(browser: Browser, base: str, plan: SessionPlan, rec: Record, t_start: float, duration: float,
                    rounds: int, think: float, seed: int, timeout_ms: float, runner: Callable | None = None) -> None:
     rng = random.Random(seed * 1000 + plan.index)
     await asyncio.sleep(plan.start_delay)
@@ -702,8 +811,10 @@ async def _session(browser, base: str, plan: SessionPlan, rec: Record, t_start: 
 
 
 def client_executable(folder: Path, nice: int) -> str:
-    """The browser the sessions run in: Debian's chromium, or — with ``nice`` > 0 — a wrapper that starts
-    it at that niceness and without the right to raise its own priority.
+    """The browser the sessions run in: Debian's chromium, or a wrapper that lowers its priority.
+
+    With ``nice`` > 0 the wrapper starts it at that niceness and without the right to raise its own
+    priority.
 
     The users' browsers run on their own phones and desks; here they share the server's two cores.
     Run as root, chromium raises its display threads to nice −8 and so takes the CPU from the server it
@@ -719,7 +830,8 @@ def client_executable(folder: Path, nice: int) -> str:
 
     Returns
     -------
-    str: the executable's path for Playwright.
+    str
+        The executable's path for Playwright.
     """
     setpriv, chrt = shutil.which("setpriv"), shutil.which("chrt")
     if nice <= 0 or setpriv is None:
@@ -750,9 +862,16 @@ async def _drive(base: str, plans: list[SessionPlan], rec: Record, duration: flo
 
 
 async def _warm_up(urls: list[str], plans: list[SessionPlan], timeout_ms: float, browser_path: str) -> Record:
-    """Before the run: in every app process, one session of each journey (:func:`_prime`) in turn, so
-    the run measures a server in service, not its start (the geometry read, the hotspot statistics
-    computed once per process). What it saw is returned, not counted."""
+    """Before the run: in every app process, one session of each journey (:func:`_prime`) in turn.
+
+    So the run measures a server in service, not its start (the geometry read, the hotspot
+    statistics computed once per process).
+
+    Returns
+    -------
+    Record
+        What the warm-up saw (not counted).
+    """
     from playwright.async_api import async_playwright
 
     rec = Record()
@@ -770,8 +889,15 @@ async def _warm_up(urls: list[str], plans: list[SessionPlan], timeout_ms: float,
 
 
 def settle(roots: list[int], quiet_s: float = 0.1, window_s: float = 3.0, timeout_s: float = 600.0) -> float:
-    """Wait until the server's processes used less than ``quiet_s`` CPU seconds in ``window_s`` seconds
-    (its background warm-up, e.g. the hotspot statistics at grid level, is done); the seconds waited."""
+    """Wait until the server's processes used less than ``quiet_s`` CPU seconds in ``window_s`` seconds.
+
+    Then its background warm-up (e.g. the hotspot statistics at grid level) is done.
+
+    Returns
+    -------
+    float
+        The seconds waited.
+    """
     t0 = time.monotonic()
     before = cpu_seconds(roots)
     while time.monotonic() - t0 < timeout_s:
@@ -799,11 +925,13 @@ async def _progress(rec: Record, sessions: int, t_start: float, log: Callable[[s
 def _machine() -> str:
     model = ""
     try:
-        model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
+        model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                      if line.startswith("model name")), "")
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.platform()}; {os.cpu_count()} CPU(s) {model}; {mem:.0f} GB RAM; Python {platform.python_version()}"
+    return (f"{platform.platform()}; {os.cpu_count()} CPU(s) {model}; {mem:.0f} GB RAM; "
+            f"Python {platform.python_version()}")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -876,8 +1004,9 @@ def run_load(db_path: str | Path, sessions: int = 20, duration: float = 120.0, t
              stagger: float = 1.5, rounds: int = 1, today: dt.date | None = None, seed: int = 0,
              timeout_s: float = 90.0, label: str = "", pg_processes: int = 0, client_nice: int = 19,
              warm: bool = True, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run the load benchmark on a copy of the DuckDB file ``db_path``: one Streamlit process on it,
-    or ``pg_processes`` processes on PostgreSQL (:func:`start_postgres`).
+    """Run the load benchmark on a copy of the DuckDB file ``db_path``.
+
+    One Streamlit process on it, or ``pg_processes`` processes on PostgreSQL (:func:`start_postgres`).
 
     Parameters
     ----------
@@ -899,11 +1028,13 @@ def run_load(db_path: str | Path, sessions: int = 20, duration: float = 120.0, t
 
     Returns
     -------
-    dict: :func:`summarize`'s report.
+    dict
+        :func:`summarize`'s report.
 
     Raises
     ------
-    LoadError : chromium missing, the server did not start, the data set cannot be used.
+    LoadError
+        Chromium missing, the server did not start, the data set cannot be used.
     """
     if not Path(CHROMIUM).exists():
         raise LoadError(f"{CHROMIUM} 不存在 / missing: install Debian's chromium (apt-get install chromium)")
@@ -944,8 +1075,15 @@ def _newest_visit(path: Path) -> dt.date:
 
 
 def _in_own_thread(work: Callable[[], Any]) -> Any:
-    """Run ``work`` in a thread of its own (its own event loop: the caller may be inside one, e.g.
-    Playwright's sync API in a test session) and return its result or raise its error."""
+    """Run ``work`` in a thread of its own and return its result or raise its error.
+
+    Its own event loop: the caller may be inside one, e.g. Playwright's sync API in a test session.
+
+    Returns
+    -------
+    Any
+        What ``work`` returned.
+    """
     out: dict[str, Any] = {}
 
     def run() -> None:
@@ -1000,7 +1138,8 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
     load_end = os.getloadavg()
     stored = _stored_visits(server.database, plans, today)
     return summarize(rec, plans, cpu, mem.peak, stored, started=started, machine=_machine(),
-                     server=server.describe, wall_s=round(wall, 1), client_cpu_s=round(client, 1), duration_s=duration, think_s=think,
+                     server=server.describe, wall_s=round(wall, 1), client_cpu_s=round(client, 1),
+                     duration_s=duration, think_s=think,
                      load_average_start=[round(x, 2) for x in load_start],
                      load_average_end=[round(x, 2) for x in load_end], today=today.isoformat(),
                      machine_busy_share=round((busy1 - busy0) / (all1 - all0), 3) if all1 > all0 else None,
@@ -1013,7 +1152,13 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
 
 
 def table(report: dict[str, Any]) -> str:
-    """The report as Markdown: a line about the run, the pages' table, and the totals."""
+    """The report as Markdown: a line about the run, the pages' table, and the totals.
+
+    Returns
+    -------
+    str
+        The Markdown.
+    """
     r = report
     la = lambda xs: "/".join(f"{x:.1f}" for x in xs)  # noqa: E731
     lines = [f"**{r.get('label') or r['server']}** — {r['server']}; {r['sessions']} sessions "
@@ -1040,7 +1185,8 @@ def table(report: dict[str, Any]) -> str:
               f"{r['wall_s']:,.0f} s of the run; the browsers and the benchmark (same machine) used "
               f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)",
               (f"- the machine's {os.cpu_count()} cores were busy {r['machine_busy_share']:.0%} of the run "
-               f"(everything: server, browsers, anything else running)" if r.get("machine_busy_share") is not None else None),
+               f"(everything: server, browsers, anything else running)"
+               if r.get("machine_busy_share") is not None else None),
               f"- peak server memory (PSS): {r['peak_memory_mb']:,.0f} MB",
               (f"- before the run: every app process warmed up by one session of each journey "
                f"({r['warm_up_s']:,.0f} s) and idle after {r['settle_s']:,.0f} s more (not counted)"
@@ -1062,6 +1208,13 @@ def table(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.load``: parse the arguments and run (:func:`run_cli`).
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
     ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", help="the data set (DuckDB file); default: --scale's benchmark data set")
     ap.add_argument("--scale", choices=("small", "county", "city"), default="county")
@@ -1083,7 +1236,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    """`python -m bench.load` and `manage.py bench --load`: run, print the table, write the JSON."""
+    """`python -m bench.load` and `manage.py bench --load`: run, print the table, write the JSON.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 2 for arguments out of range.
+    """
     if args.sessions < 1 or args.duration < 0 or args.think < 0 or args.stagger < 0 or args.pg_processes < 0:
         print("--sessions 至少为 1，--duration/--think/--stagger 不能为负 / --sessions must be at least 1 and "
               "--duration, --think, --stagger not negative", file=sys.stderr)

@@ -27,6 +27,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+    from auth.users import User
 
 ROOT = Path.cwd()
 if str(ROOT) not in sys.path:
@@ -49,7 +55,7 @@ CLICKS = {
 }
 
 
-def _session(user):
+def _session(user: User) -> AppTest:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -61,8 +67,14 @@ def _session(user):
     return at
 
 
-def fragment_ids(at) -> dict[str, str]:
-    """{name of the page's function: its fragment id} of the fragments of the last run."""
+def fragment_ids(at: AppTest) -> dict[str, str]:
+    """The fragments of the last run.
+
+    Returns
+    -------
+    dict
+        {name of the page's function: its fragment id}.
+    """
     out = {}
     for fid, wrapped in at._fragment_storage._fragments.items():
         for cell in wrapped.__closure__ or ():
@@ -77,19 +89,25 @@ def fragment_ids(at) -> dict[str, str]:
     return out
 
 
-def fragment_run(at, name: str):
+def fragment_run(at: AppTest, name: str) -> AppTest:
     """Run the page as the browser does after a widget of fragment ``name`` changed.
 
     AppTest forgets between runs that app.py uses st.navigation (it resets
     ``PagesManager.uses_pages_directory``, and a run of a fragment alone never calls st.navigation),
     so a whole-app rerun asked for by the fragment would start the page file by itself; a server
-    remembers it from the session's first run, and so does this run."""
+    remembers it from the session's first run, and so does this run.
+
+    Returns
+    -------
+    AppTest
+        ``at``, after the run.
+    """
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import app_test as A
     from streamlit.testing.v1 import local_script_runner as L
 
     class Remembering(PagesManager):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             PagesManager.uses_pages_directory = False
 
@@ -102,23 +120,39 @@ def fragment_run(at, name: str):
         L.RerunData, A.PagesManager = real_data, real_pages
 
 
-def _cpu(run) -> tuple[float, float]:
-    """(CPU ms of the process, wall ms) of ``run()``."""
+def _cpu(run: Callable[[], Any]) -> tuple[float, float]:
+    """The time ``run()`` takes.
+
+    Returns
+    -------
+    cpu_ms : float
+        CPU time of the process (every thread).
+    wall_ms : float
+        Wall-clock time.
+    """
     c0, w0 = time.process_time(), time.perf_counter()
     run()
     return (time.process_time() - c0) * 1e3, (time.perf_counter() - w0) * 1e3
 
 
-def _view(at, page: str):
+def _view(at: AppTest, page: str) -> AppTest:
     at.switch_page(page).run()
     if at.exception:
         raise SystemExit(f"{page}: {at.exception[0].message}")
     return at
 
 
-def _click(at, kind: str, key: str, value, fragment: str):
-    """Change one widget as a person would: the page's fragment around it reruns alone when the page
-    has one (a tree without fragments reruns the whole page, as the browser then asks)."""
+def _click(at: AppTest, kind: str, key: str, value: Any, fragment: str) -> None:
+    """Change one widget as a person would.
+
+    The page's fragment around it reruns alone when the page has one (a tree without fragments
+    reruns the whole page, as the browser then asks).
+
+    Raises
+    ------
+    SystemExit
+        The page raised (its message).
+    """
     getattr(at, kind)(key=key).set_value(value)
     if fragment in fragment_ids(at):
         fragment_run(at, fragment)
@@ -129,7 +163,13 @@ def _click(at, kind: str, key: str, value, fragment: str):
 
 
 def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
-    """Run every view ``rounds`` times; returns one dict per view with the CPU and wall ms lists."""
+    """Run every view ``rounds`` times.
+
+    Returns
+    -------
+    list of dict
+        One per view: its label and, per kind of view, the (CPU ms, wall ms) of each round.
+    """
     os.environ["LIANXIN_DB"] = db_path
     if today:
         os.environ["LIANXIN_TODAY"] = today
@@ -161,8 +201,14 @@ def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
 
 
 def table(results: list[dict]) -> str:
-    """The results as a Markdown table: CPU ms min / median per kind of view, and the wall ms."""
-    def cell(xs, i):
+    """The results as a Markdown table.
+
+    Returns
+    -------
+    str
+        CPU ms min / median per kind of view, and the wall ms of the first view.
+    """
+    def cell(xs: list[tuple[float, float]], i: int) -> str:
         v = [x[i] for x in xs]
         return f"{min(v):,.0f} / {statistics.median(v):,.0f}"
 
@@ -177,12 +223,26 @@ def table(results: list[dict]) -> str:
 
 
 def machine() -> str:
+    """The platform, CPU count and load average, for the report.
+
+    Returns
+    -------
+    str
+        One line.
+    """
     load = os.getloadavg()
     return (f"{platform.platform()}, {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / "
             f"{load[2]:.1f} (1/5/15 min) when it ended")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python bench/pageviews.py``: measure and print the table.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--db", required=True, help="the database file (e.g. a demo built by manage.py demo)")
     p.add_argument("--rounds", type=int, default=3)

@@ -25,6 +25,8 @@ from vocabulary.visits import VISIT_KINDS
 
 @dataclass
 class Frames:
+    """The tables the four reports need, in memory as a cached Streamlit app would hold them."""
+
     areas: pd.DataFrame           # code, name, level (ordered by code)
     anc: dict[str, dict[str, str]]  # level → {area code → ancestor code at that level}
     households: pd.DataFrame      # code, head_name, grid_code, active, county…grid ancestor columns
@@ -38,16 +40,29 @@ class Frames:
 
 
 def round4(x: np.ndarray) -> np.ndarray:
-    """DuckDB's round(x, 4) for non-negative x (half away from zero)."""
+    """DuckDB's round(x, 4) for non-negative x (half away from zero).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` rounded to 4 decimals, as float.
+    """
     return np.floor(np.asarray(x, dtype=float) * 1e4 + 0.5) / 1e4
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Frames:
-    """Read every table the reports need into memory (the ``st.cache_data`` step)."""
+    """Read every table the reports need into memory (the ``st.cache_data`` step).
+
+    Returns
+    -------
+    Frames
+        The tables, codes categorical and ancestors per level as columns.
+    """
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY code").df()
     a = con.execute("SELECT code, ancestor_code, ancestor_level FROM area_ancestors").df()
     anc = {lvl: dict(zip(g["code"], g["ancestor_code"])) for lvl, g in a.groupby("ancestor_level")}
-    hh = con.execute("SELECT code, head_name, grid_code, status = 'active' AS active FROM households ORDER BY code").df()
+    hh = con.execute("SELECT code, head_name, grid_code, status = 'active' AS active "
+                     "FROM households ORDER BY code").df()
     for lvl in LEVELS:
         hh[lvl] = hh["grid_code"].map(anc.get(lvl, {}))
     cats = pd.CategoricalDtype(hh["code"].to_numpy(), ordered=False)
@@ -85,6 +100,13 @@ def _ts(d: dt.date) -> pd.Timestamp:
 
 def coverage(F: Frames, level: str, date_from: dt.date, date_to: dt.date,
              kinds: Sequence[str] = ("home",)) -> pd.DataFrame:
+    """Coverage per area of ``level``: ``analytics.reports.coverage`` in pandas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.COVERAGE_COLUMNS`, one row per area of the level, by code.
+    """
     v = F.visits
     m = v["kind"].isin(list(kinds)) & v["visited_on"].between(_ts(date_from), _ts(date_to))
     seen = np.zeros(len(F.households), dtype=bool)
@@ -103,6 +125,14 @@ def coverage(F: Frames, level: str, date_from: dt.date, date_to: dt.date,
 
 
 def quotas(F: Frames, week: str) -> pd.DataFrame:
+    """The weekly quota of every active staff member: ``analytics.reports.quotas`` in pandas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.QUOTA_COLUMNS`, one row per staff member responsible for a grid
+        that week, by id.
+    """
     start, end = parse_week(week)
     s0, s1 = _ts(start), _ts(end)
     sg = F.staff_grids
@@ -130,6 +160,13 @@ def quotas(F: Frames, week: str) -> pd.DataFrame:
 
 
 def unvisited(F: Frames, area: str, as_of: dt.date, days: int | None = None) -> pd.DataFrame:
+    """Households of ``area`` not visited at home for ``days``: ``analytics.reports.unvisited`` in pandas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.UNVISITED_COLUMNS`, never visited first, then the longest ago.
+    """
     days = F.revisit_days if days is None else days
     lvl = F.areas.loc[F.areas["code"] == area, "level"].iloc[0]
     hh = F.households
@@ -149,6 +186,13 @@ def unvisited(F: Frames, area: str, as_of: dt.date, days: int | None = None) -> 
 
 
 def hotspots(F: Frames, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Petitions per 1,000 households and Getis-Ord Gi*: ``analytics.reports.hotspots`` in pandas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.HOTSPOT_COLUMNS`, one row per area of the level.
+    """
     lvl = F.areas.loc[F.areas["level"] == level, ["code", "name"]].reset_index(drop=True)
     hh = F.households
     n_hh = hh.loc[hh["active"], level].value_counts()

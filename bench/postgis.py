@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,12 +23,22 @@ from analytics.reports import COVERAGE_COLUMNS, QUOTA_COLUMNS, UNVISITED_COLUMNS
 from store.cluster import PACKAGE, PG_BIN, Unavailable, available  # noqa: F401  (bench.run uses them)
 from store.cluster import Cluster as _Cluster
 
+if TYPE_CHECKING:
+    import duckdb
+    import psycopg
+
 # the benchmark's cluster holds a county or a city: more memory than the tests' throwaway one
 BENCH_SETTINGS = {"shared_buffers": "1GB", "work_mem": "64MB", "maintenance_work_mem": "512MB"}
 
 
 def Cluster() -> _Cluster:
-    """A throwaway cluster (store/cluster.py) sized for the benchmark's data sets."""
+    """A throwaway cluster (store/cluster.py) sized for the benchmark's data sets.
+
+    Returns
+    -------
+    store.cluster.Cluster
+        Started; ``close()`` stops and removes it.
+    """
     return _Cluster(settings=BENCH_SETTINGS)
 
 
@@ -81,10 +91,22 @@ EXPORTS = {
 }
 
 
-def load(pg, duck, tmpdir: Path) -> dict[str, float]:
+def load(pg: psycopg.Connection, duck: duckdb.DuckDBPyConnection, tmpdir: Path) -> dict[str, float]:
     """Copy the DuckDB tables into PostgreSQL with COPY, then build geometry and indexes.
 
-    Returns seconds per step.
+    Parameters
+    ----------
+    pg : psycopg.Connection
+        An empty database of the throwaway cluster.
+    duck : duckdb.DuckDBPyConnection
+        The benchmark's data set.
+    tmpdir : pathlib.Path
+        Where the CSV files go on their way.
+
+    Returns
+    -------
+    dict
+        Seconds per step: ``copy`` (the tables) and ``index`` (geometry, indexes, ANALYZE).
     """
     times: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -191,32 +213,81 @@ NEIGHBORS = """SELECT n.code, n.neighbor FROM area_neighbors n JOIN areas a ON a
 WHERE a.level = %(level)s ORDER BY n.code, n.neighbor"""
 
 
-def _df(pg, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+def _df(pg: psycopg.Connection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
     with pg.cursor() as cur:
         cur.execute(sql, params)
         cols = [d.name for d in cur.description]
         return pd.DataFrame(cur.fetchall(), columns=cols)
 
 
-def coverage(pg, level: str, date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",)) -> pd.DataFrame:
+def coverage(pg: psycopg.Connection, level: str, date_from: dt.date, date_to: dt.date,
+             kinds: Sequence[str] = ("home",)) -> pd.DataFrame:
+    """Coverage per area of ``level`` in PostGIS's SQL (queries/reports.sql's definition).
+
+    Parameters
+    ----------
+    pg : psycopg.Connection
+        The benchmark's PostGIS database, loaded by :func:`load`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.COVERAGE_COLUMNS`, one row per area of the level.
+    """
     out = _df(pg, COVERAGE, dict(level=level, date_from=date_from, date_to=date_to, kinds=list(kinds)))
     out["coverage"] = out["coverage"].astype(float)
     return out[COVERAGE_COLUMNS]
 
 
-def quotas(pg, week: str, target: int) -> pd.DataFrame:
+def quotas(pg: psycopg.Connection, week: str, target: int) -> pd.DataFrame:
+    """The weekly quota of every active staff member in PostGIS's SQL.
+
+    Parameters
+    ----------
+    pg : psycopg.Connection
+        The benchmark's PostGIS database, loaded by :func:`load`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.QUOTA_COLUMNS`, by staff id.
+    """
     start, end = parse_week(week)
     return _df(pg, QUOTAS, dict(week_start=start, week_end=end, target=target))[QUOTA_COLUMNS]
 
 
-def unvisited(pg, area: str, as_of: dt.date, days: int) -> pd.DataFrame:
+def unvisited(pg: psycopg.Connection, area: str, as_of: dt.date, days: int) -> pd.DataFrame:
+    """Households of ``area`` not visited at home for ``days`` days, in PostGIS's SQL.
+
+    Parameters
+    ----------
+    pg : psycopg.Connection
+        The benchmark's PostGIS database, loaded by :func:`load`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.UNVISITED_COLUMNS`, never visited first, then the longest ago.
+    """
     out = _df(pg, UNVISITED, dict(area=area, as_of=as_of, days=days))
     out["last_visit"] = pd.to_datetime(out["last_visit"])
     out["days_since"] = out["days_since"].astype("Int64")
     return out[UNVISITED_COLUMNS]
 
 
-def hotspots(pg, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+def hotspots(pg: psycopg.Connection, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFrame:
+    """Petitions per 1,000 households and Getis-Ord Gi* per area of ``level``, counted in PostGIS's SQL.
+
+    Parameters
+    ----------
+    pg : psycopg.Connection
+        The benchmark's PostGIS database, loaded by :func:`load`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`analytics.reports.HOTSPOT_COLUMNS`, one row per area of the level.
+    """
     from scipy.stats import norm
 
     from analytics.reports import HOTSPOT_COLUMNS, gi_bins
@@ -228,7 +299,8 @@ def hotspots(pg, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFra
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(hh > 0, 1000.0 * pet / hh, np.nan)
     counts["per_1000"] = np.round(rate, 2)
-    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0), _df(pg, NEIGHBORS, dict(level=level)))
+    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0),
+                           _df(pg, NEIGHBORS, dict(level=level)))
     p = 2.0 * norm.sf(np.abs(z))
     counts["gi_z"] = np.round(z, 4)
     counts["gi_p"] = np.round(p, 4)
@@ -236,9 +308,24 @@ def hotspots(pg, level: str, date_from: dt.date, date_to: dt.date) -> pd.DataFra
     return counts[HOTSPOT_COLUMNS]
 
 
-def import_households(pg, frame: pd.DataFrame) -> pd.DataFrame:
-    """Household import: COPY the (already WGS-84) rows into a staging table, assign grids with
-    a GIST-indexed point-in-polygon join (smallest code on a shared edge), upsert. Returns code, grid_code."""
+def import_households(pg: psycopg.Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Household import in PostGIS: staging table, point-in-polygon grid assignment, upsert.
+
+    The (already WGS-84) rows are COPYed into a staging table, their grids assigned with a
+    GIST-indexed point-in-polygon join (the smallest code on a shared edge), then upserted.
+
+    Parameters
+    ----------
+    pg : psycopg.Connection
+        The benchmark's PostGIS database.
+    frame : pandas.DataFrame
+        ``code``, ``head_name``, ``lon``, ``lat`` (degrees WGS-84).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``grid_code`` of the imported households, by code.
+    """
     pg.execute("CREATE TEMP TABLE IF NOT EXISTS hh_in (code text, head_name text, lon float8, lat float8)")
     pg.execute("TRUNCATE hh_in")
     with pg.cursor() as cur, cur.copy("COPY hh_in (code, head_name, lon, lat) FROM STDIN") as cp:

@@ -17,13 +17,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from bench import data
 from gis.maps import load_simplified
+
+if TYPE_CHECKING:
+    import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,12 +38,26 @@ class Mismatch(AssertionError):
 # ----------------------------------------------------------------------------- helpers
 
 def rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB."""
+    """Peak resident set size of this process so far.
+
+    Returns
+    -------
+    float
+        In MB (Linux reports ``ru_maxrss`` in KiB).
+    """
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    """Warm-up once, then ``runs`` timed calls; returns the times (s) and the last result."""
+    """Warm-up once, then ``runs`` timed calls.
+
+    Returns
+    -------
+    times : list of float
+        Seconds per timed call.
+    result : Any
+        What the last call returned.
+    """
     out = fn()
     times = []
     for _ in range(max(runs, 1)):
@@ -70,7 +87,13 @@ def _norm(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same(name: str, a: pd.DataFrame, b: pd.DataFrame, who: str) -> None:
-    """Identical rows in the same order; floats equal up to 1e-9 (they are rounded to 4 places)."""
+    """Identical rows in the same order; floats equal up to 1e-9 (they are rounded to 4 places).
+
+    Raises
+    ------
+    Mismatch
+        The columns, the number of rows or a value differ (the first difference, with ``who``).
+    """
     x, y = _norm(a), _norm(b)
     if list(x.columns) != list(y.columns):
         raise Mismatch(f"{name}: columns differ ({who}): {list(x.columns)} vs {list(y.columns)}")
@@ -84,11 +107,14 @@ def assert_same(name: str, a: pd.DataFrame, b: pd.DataFrame, who: str) -> None:
                   == y[c].astype(object).where(y[c].notna(), None).to_numpy())
         if not np.all(ok):
             i = int(np.flatnonzero(~np.asarray(ok))[0])
-            raise Mismatch(f"{name}: column {c} differs ({who}) at row {i}: {x.iloc[i].to_dict()} vs {y.iloc[i].to_dict()}")
+            raise Mismatch(f"{name}: column {c} differs ({who}) at row {i}: "
+                           f"{x.iloc[i].to_dict()} vs {y.iloc[i].to_dict()}")
 
 
 @dataclass
 class Row:
+    """The timings of one operation by one implementation."""
+
     op: str
     impl: str
     times: list[float]
@@ -96,15 +122,19 @@ class Row:
 
     @property
     def min_ms(self) -> float:
+        """The fastest run, in ms."""
         return min(self.times) * 1000
 
     @property
     def median_ms(self) -> float:
+        """The median run, in ms."""
         return statistics.median(self.times) * 1000
 
 
 @dataclass
 class Result:
+    """Everything one benchmark run measured, for :func:`report`."""
+
     scale: str
     runs: int
     counts: dict[str, int] = field(default_factory=dict)
@@ -121,7 +151,7 @@ class Result:
 
 # ----------------------------------------------------------------------------- the operations
 
-def _params(con) -> dict[str, Any]:
+def _params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     today = data.TODAY
     last_week = today - dt.timedelta(days=7)
     y, w, _ = last_week.isocalendar()
@@ -131,8 +161,16 @@ def _params(con) -> dict[str, Any]:
                 as_of=today)
 
 
-def _import_file(con, n: int, run: int, tmp: Path) -> tuple[Path, pd.DataFrame]:
-    """A household file of ``n`` new households (GCJ-02 coordinates near existing households)."""
+def _import_file(con: duckdb.DuckDBPyConnection, n: int, run: int, tmp: Path) -> tuple[Path, pd.DataFrame]:
+    """A household file of ``n`` new households (GCJ-02 coordinates near existing households).
+
+    Returns
+    -------
+    path : pathlib.Path
+        The CSV file in ``tmp``.
+    frame : pandas.DataFrame
+        Its rows (code, head_name, lon, lat).
+    """
     from gis.datum import wgs84_to_gcj02
 
     rng = np.random.default_rng(1000 + run)
@@ -150,7 +188,13 @@ def _import_file(con, n: int, run: int, tmp: Path) -> tuple[Path, pd.DataFrame]:
 
 
 def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame]]]:
-    """The app's functions the benchmark times, as calls on a connection (either store)."""
+    """The app's functions the benchmark times, as calls on a connection (either store).
+
+    Returns
+    -------
+    list of (str, callable)
+        The operation's name, and the call taking a connection.
+    """
     from analytics import reports
 
     return [
@@ -163,10 +207,19 @@ def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str,
     ]
 
 
-def page_work(con, geoms: dict[str, Any], area_code: str, area_level: str, d0: dt.date, d1: dt.date
+def page_work(con: Any, geoms: dict[str, Any], area_code: str, area_level: str, d0: dt.date, d1: dt.date
               ) -> tuple[int, int]:
-    """What the coverage page computes for one selected area (function level, no Streamlit):
-    rows + headline + 12-month trend + due list + the folium map and its HTML. Returns (polygons, bytes)."""
+    """What the coverage page computes for one selected area (function level, no Streamlit).
+
+    Rows + headline + 12-month trend + due list + the folium map and its HTML.
+
+    Returns
+    -------
+    polygons : int
+        Areas on the map.
+    bytes : int
+        The map's HTML payload.
+    """
     from analytics import coverage as CP
     from gis import maps
     from store import db
@@ -189,11 +242,32 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
           stores_only: bool = False) -> Result:
     """Build (or reuse) the data set of ``scale``, time everything, assert the implementations agree.
 
-    ``on_postgres`` (a ``postgresql://`` URL, or ``throwaway``) also times the app's own functions on
-    the PostgreSQL store and the same DuckDB SQL run by DuckDB over PostgreSQL (bench/app_stores.py).
-    ``stores_only`` (with ``on_postgres``) times the app's functions on the two stores and nothing
-    else — the city scale, where the baselines take most of an hour — and writes the section
-    ``bench:SCALE-stores`` instead of ``bench:SCALE``.
+    Parameters
+    ----------
+    scale : str
+        ``small``, ``county`` or ``city`` (bench/data.py).
+    runs : int
+        Timed runs per operation, after one warm-up.
+    output : str or pathlib.Path, optional
+        A Markdown file (BENCHMARKS.md) whose section ``bench:SCALE`` gets the report.
+    postgres : bool
+        Also time the hand-written PostGIS baseline (bench/postgis.py) in a throwaway cluster.
+    log : callable
+        Progress lines.
+    path : pathlib.Path, optional
+        The data set's DuckDB file (default ``data/bench-SCALE.duckdb``).
+    on_postgres : str, optional
+        A ``postgresql://`` URL, or ``throwaway``: also time the app's own functions on the
+        PostgreSQL store and the same DuckDB SQL run by DuckDB over PostgreSQL (bench/app_stores.py).
+    stores_only : bool
+        With ``on_postgres``: time the app's functions on the two stores and nothing else — the city
+        scale, where the baselines take most of an hour — and write the section
+        ``bench:SCALE-stores`` instead of ``bench:SCALE``.
+
+    Returns
+    -------
+    Result
+        Every timing, count and check of the run.
     """
     from analytics import reports
     from bench import pandas_impl as P
@@ -241,7 +315,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
         tm, out = timed(duck_fn, runs)
         res.rows.append(Row(name, "DuckDB", tm, f"{len(out):,} rows"))
         results[name] = out
-        log(f"  {name}: DuckDB {min(tm)*1000:.1f} ms")
+        log(f"  {name}: DuckDB {min(tm) * 1000:.1f} ms")
     res.app_rss_mb = rss_mb()
 
     # --- the app's functions on the PostgreSQL store, and DuckDB over PostgreSQL
@@ -259,20 +333,22 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             res.rows.append(Row(name, "PostgreSQL store", tm))
             assert_same(name, results[name], out, "DuckDB vs the PostgreSQL store")
             res.checks.append(f"{name}: DuckDB = the PostgreSQL store")
-            log(f"  {name}: PostgreSQL store {min(tm)*1000:.1f} ms")
-        try:
-            if stores_only:
-                raise RuntimeError("--stores-only")
-            over = app_stores.duckdb_over_postgres(pg_store.url)
-        except RuntimeError as e:
-            res.checks.append(f"DuckDB over PostgreSQL not timed: {e}")
+            log(f"  {name}: PostgreSQL store {min(tm) * 1000:.1f} ms")
+        over, why = None, "--stores-only"
+        if not stores_only:
+            try:
+                over = app_stores.duckdb_over_postgres(pg_store.url)
+            except RuntimeError as e:
+                why = str(e)
+        if over is None:
+            res.checks.append(f"DuckDB over PostgreSQL not timed: {why}")
         else:
             for name, fn in app:
                 tm, out = timed(lambda: fn(over), runs)
                 res.rows.append(Row(name, "DuckDB over PostgreSQL", tm))
                 assert_same(name, results[name], out, "DuckDB vs DuckDB over PostgreSQL")
                 res.checks.append(f"{name}: DuckDB = DuckDB over PostgreSQL")
-                log(f"  {name}: DuckDB over PostgreSQL {min(tm)*1000:.1f} ms")
+                log(f"  {name}: DuckDB over PostgreSQL {min(tm) * 1000:.1f} ms")
             over.close()
 
     if stores_only:
@@ -287,7 +363,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
         res.rows.append(Row(name, "pandas", tm))
         assert_same(name, results[name], out2, "DuckDB vs pandas")
         res.checks.append(f"{name}: DuckDB = pandas ({len(out2):,} rows)")
-        log(f"  {name}: pandas {min(tm)*1000:.1f} ms")
+        log(f"  {name}: pandas {min(tm) * 1000:.1f} ms")
 
     # --- PostGIS
     PG = None
@@ -322,7 +398,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
                 res.rows.append(Row(name, "PostGIS", tm))
                 assert_same(name, results[name], out, "DuckDB vs PostGIS")
                 res.checks.append(f"{name}: DuckDB = PostGIS")
-                log(f"  {name}: PostGIS {min(tm)*1000:.1f} ms")
+                log(f"  {name}: PostGIS {min(tm) * 1000:.1f} ms")
 
         # --- household import with datum conversion and grid assignment (new codes each run)
         from gis import areas as A
@@ -369,8 +445,9 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
                         results[f"import{r}"] = got
                     else:
                         assert_same("import", results[f"import{r}"], got, f"DuckDB vs {impl}")
-                res.rows.append(Row(name, impl, times, f"{assigned['grid_code'].notna().sum():,} of {n_imp:,} assigned"))
-                log(f"  import: {impl} {min(times)*1000:.0f} ms")
+                res.rows.append(Row(name, impl, times,
+                                    f"{assigned['grid_code'].notna().sum():,} of {n_imp:,} assigned"))
+                log(f"  import: {impl} {min(times) * 1000:.0f} ms")
             res.checks.append("household import: DuckDB = pandas" + (" = PostGIS" if pg is not None else "")
                               + " (grid of every imported household)")
         con.execute("DELETE FROM households WHERE code LIKE 'BI%'")
@@ -383,7 +460,6 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             cluster.close()
 
     # --- the coverage page, function level, at each level of detail
-    from analytics import coverage as CP
 
     county = con.execute("SELECT code FROM areas WHERE level = 'county' ORDER BY code LIMIT 1").fetchone()[0]
     town = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
@@ -406,7 +482,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             tm_pg, _ = timed(lambda: page_work(pg_store, geoms, code, level, d0, d1), runs)
             page.update(pg_min_ms=min(tm_pg) * 1000, pg_median_ms=statistics.median(tm_pg) * 1000)
         res.pages.append(page)
-        log(f"  page {label}: {min(tm)*1000:.0f} ms, {npoly} polygons, {size/1e6:.2f} MB"
+        log(f"  page {label}: {min(tm) * 1000:.0f} ms, {npoly} polygons, {size / 1e6:.2f} MB"
             + (f"; PostgreSQL store {page['pg_min_ms']:.0f} ms" if pg_store is not None else ""))
     con.close()
     if pg_store is not None:
@@ -422,7 +498,13 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
 
 def _finish_stores_only(res: Result, con: Any, pg_store: Any, pg_cluster: Any,
                         output: str | Path | None) -> Result:
-    """Close both stores (and the throwaway cluster) and write the two stores' section."""
+    """Close both stores (and the throwaway cluster) and write the two stores' section.
+
+    Returns
+    -------
+    Result
+        ``res``, its peak memory filled in.
+    """
     res.postgres = "not timed (--stores-only)"
     con.close()
     pg_store.close()
@@ -437,7 +519,13 @@ def _finish_stores_only(res: Result, con: Any, pg_store: Any, pg_cluster: Any,
 # ----------------------------------------------------------------------------- the report
 
 def machine() -> str:
-    """The platform, CPU, memory and library versions, for the report."""
+    """The platform, CPU, memory and library versions, for the report.
+
+    Returns
+    -------
+    str
+        One line.
+    """
     def sh(cmd: str) -> str:
         try:
             return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
@@ -452,7 +540,13 @@ def machine() -> str:
 
 
 def report(res: Result) -> str:
-    """The Markdown section of one run: the machine and its load, the data, the timings, the checks."""
+    """The Markdown section of one run: the machine and its load, the data, the timings, the checks.
+
+    Returns
+    -------
+    str
+        The section's text, without its markers.
+    """
     load = " → ".join(f"{x:.1f}" for x in res.load + [os.getloadavg()[0]])
     lines = [f"### Scale: {res.scale}", "",
              f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}; "

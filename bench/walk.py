@@ -32,7 +32,13 @@ from store import db
 
 
 def best_known(dist: np.ndarray, start: int, seconds: float = 3.0) -> float:
-    """The shortest open path OR-Tools finds in ``seconds`` of guided local search (the reference)."""
+    """The shortest open path OR-Tools finds in ``seconds`` of guided local search (the reference).
+
+    Returns
+    -------
+    float
+        Its length in metres (``dist``'s unit), from ``start`` through every other stop.
+    """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     k = dist.shape[0]
@@ -59,8 +65,16 @@ def best_known(dist: np.ndarray, start: int, seconds: float = 3.0) -> float:
     return W.path_length(dist, order, start)
 
 
-def cases(con: duckdb.DuckDBPyConnection, size: int, areas: int, as_of: dt.date) -> list[tuple[str, list[float], list[float], tuple[float, float]]]:
-    """Up to ``areas`` (code, lon, lat, start) of villages, then townships, with ``size`` due households with a point."""
+def cases(con: duckdb.DuckDBPyConnection, size: int, areas: int,
+          as_of: dt.date) -> list[tuple[str, list[float], list[float], tuple[float, float]]]:
+    """Villages, then townships, with at least ``size`` due households that have a point.
+
+    Returns
+    -------
+    list of tuple
+        Up to ``areas`` of (area code, the first ``size`` due households' longitudes, latitudes,
+        the start: the household visited last in the area, else their centroid), in degrees WGS-84.
+    """
     out = []
     for level in ("village", "township"):
         for code in db.df(con, "areas_in_scope", level=level, scope=None)["code"]:
@@ -79,7 +93,13 @@ def cases(con: duckdb.DuckDBPyConnection, size: int, areas: int, as_of: dt.date)
 def run(con: duckdb.DuckDBPyConnection, sizes: Sequence[int] = (12, 30, 100), areas: int = 10, runs: int = 3,
         reference_s: float = 3.0, as_of: dt.date | None = None,
         log: Callable[[str], None] = print) -> list[dict]:
-    """One row per size: areas, plan time (median and max, ms), ratio to date order, gap to the reference."""
+    """Plan the walks of each size and compare them with date order and with the reference.
+
+    Returns
+    -------
+    list of dict
+        One row per size: areas, plan time (median and max, ms), ratio to date order, gap to the reference.
+    """
     as_of = as_of or db.execute(con, "households_max_hid").fetchone()[1] or dt.date.today()
     rows = []
     for size in sizes:
@@ -109,7 +129,13 @@ def run(con: duckdb.DuckDBPyConnection, sizes: Sequence[int] = (12, 30, 100), ar
 
 
 def markdown(rows: list[dict], reference_s: float) -> str:
-    """The rows as a Markdown table."""
+    """The rows as a Markdown table.
+
+    Returns
+    -------
+    str
+        The table, its header included.
+    """
     head = ("| stops | areas | plan time, median / max | walk ÷ order by date, median (min–max) "
             f"| walk ÷ best of a {reference_s:g}-s guided local search, median / max |\n|---|---|---|---|---|\n")
     body = "".join(
@@ -134,6 +160,13 @@ guided local search finds in 3 seconds (1.000 = as short). Straight lines: no ro
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench.walk``: the walk benchmark, printed and optionally written to BENCHMARKS.md.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
     p = argparse.ArgumentParser(prog="python -m bench.walk", description=__doc__.splitlines()[0])
     p.add_argument("--db", required=True)
     p.add_argument("--areas", type=int, default=10)

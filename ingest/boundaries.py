@@ -6,7 +6,6 @@ Re-importing a level replaces it; children are re-parented and households re-ass
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import shutil
 import struct
 import tempfile
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analytics.grids import today as today_in_shanghai
 from gis import areas as A
 from i18n import Message
 from gis.datum import geoseries_to_wgs84, to_wgs84
@@ -743,7 +743,7 @@ def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
             con.register("incoming_assign", assign)
             try:
                 # the grid changes are kept (store/migrations/0009)
-                db.execute(con, "household_changes_from_assign", today=dt.date.today(), actor=None)
+                db.execute(con, "household_changes_from_assign", today=today_in_shanghai(), actor=None)
                 db.execute(con, "households_set_grid")
             finally:
                 con.unregister("incoming_assign")

@@ -1,7 +1,7 @@
 """What each import file may contain: columns, their Chinese aliases and value vocabularies (CONTRACT.md §2)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from vocabulary.areas import LEVELS, child_level, parent_level  # noqa: F401  (re-exported)
 
@@ -66,15 +66,12 @@ class FileSpec:
         The columns that identify a row (the stored table's key).
     label : str
         The file's Chinese name in messages (户籍台账 …).
-    by_name : dict
-        Not compared or hashed; nothing in the project fills it today (always empty).
     """
 
     kind: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     label: str = ""
-    by_name: dict = field(default_factory=dict, compare=False, hash=False)
 
     def column(self, name: str) -> Column:
         """The column called ``name``.

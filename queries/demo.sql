@@ -55,6 +55,11 @@ SELECT (SELECT value FROM meta WHERE key = 'demo') AS demo,
        (SELECT count(*) FROM users WHERE NOT is_demo) AS real_accounts,
        (SELECT count(*) FROM users) + (SELECT count(*) FROM areas) + (SELECT count(*) FROM households) AS rows;
 
+-- name: copy_target_rows
+-- What `manage.py copy-to` must know beyond demo_database_state before copying into a database:
+-- whether it holds visits, petitions or staff (together with demo_database_state: is it empty).
+SELECT (SELECT count(*) FROM visits) + (SELECT count(*) FROM petitions) + (SELECT count(*) FROM staff) AS rows;
+
 -- name: demo_survey_responses!
 INSERT INTO survey_responses (month, household_code, question_id, answer, method, answered_on, recorded_by)
 SELECT month, household_code, question_id, answer, method, answered_on, 'demo' FROM demo_survey_responses;

@@ -311,3 +311,16 @@ def assert_tallies_recount(con) -> None:
                                     count(*) FROM households WHERE status = 'active' AND grid_code IS NOT NULL
                              GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
     assert kept == recount
+
+
+def assert_petition_grids_follow(con) -> None:
+    """On PostgreSQL, every petition's kept household grid (migration 0015:
+    ``petitions.household_grid_code``, kept by triggers) is the grid of the household it names
+    (NULL when none is stored); on DuckDB the view petitions_located joins the households (nothing
+    to check)."""
+    if not on_postgres():
+        return
+    wrong = con.execute("""SELECT p.id, p.household_grid_code, h.grid_code FROM petitions p
+                           LEFT JOIN households h ON h.code = p.household_code
+                           WHERE p.household_grid_code IS DISTINCT FROM h.grid_code""").fetchall()
+    assert wrong == []

@@ -16,10 +16,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "store", "ui", "vocabulary"]
+#: Modules at the repository's root, outside any package.
+TOP_MODULES = ["manage"]
 
 
 def _modules() -> list[str]:
-    names = []
+    names = list(TOP_MODULES)
     for package in PACKAGES:
         names.append(package)
         for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
@@ -32,7 +34,8 @@ MODULES = _modules()
 
 def test_every_package_is_found():
     """The walk itself can fail: it must find the modules that are known to carry examples."""
-    for name in ("analytics.calendar", "analytics.visits", "gis.maps", "auth.session", "demo.generate"):
+    for name in ("analytics.calendar", "analytics.visits", "gis.maps", "auth.session", "demo.generate",
+                 "manage"):
         assert name in MODULES
 
 

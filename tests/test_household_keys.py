@@ -20,7 +20,7 @@ from auth.users import User
 from ingest.tables import load
 from store import db
 from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, assert_tallies_recount, new_db,
-                             on_postgres, run_concurrently, write_csv)
+                             assert_petition_grids_follow, on_postgres, run_concurrently, write_csv)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -62,6 +62,7 @@ def assert_last_home_consistent(con) -> None:
                            "GROUP BY hid ORDER BY hid").fetchall()
     assert stored == expected
     assert_tallies_recount(con)     # PostgreSQL: the grids' tallies follow (migration 0013)
+    assert_petition_grids_follow(con)   # and the petitions' household grids (migration 0015)
 
 
 def snapshot(con) -> tuple:
