@@ -330,9 +330,11 @@ def test_sso_user_maps_the_email_to_the_local_account(tiny):
 
 
 @pytest.mark.parametrize("claims,words", [
-    ({"is_logged_in": True, "email": "stranger@example.com"}, "还没有连心网格账号"),
-    ({"is_logged_in": True}, "没有提供邮箱"),
-    ({"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False}, "尚未验证"),
+    ({"is_logged_in": True, "email": "stranger@example.com"},
+     t("admin_page.sso.error.no_account", email="stranger@example.com")),
+    ({"is_logged_in": True}, t("admin_page.sso.error.no_email")),
+    ({"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False},
+     t("admin_page.sso.error.unverified", email="wang@lp.gov.cn")),
 ])
 def test_sso_refuses_unknown_emails_with_a_sentence(tiny, claims, words):
     from ui import sso
