@@ -9,6 +9,7 @@ a cluster started in a temporary directory for the run (store/cluster.py) and re
 """
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -116,8 +117,9 @@ def duckdb_over_postgres(url: str) -> Any:
     quoted = url.replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")     # ATTACH takes no parameters
     con.execute("USE pg")
-    # the macros of migrations 0005 and 0012, made in DuckDB's temporary catalog (bound to pg's tables)
-    for name in ("0005_responsible_for.sql", "0012_shared_predicates.sql"):
+    # the macros the migrations leave (0012's shared predicates, responsible_for as 0014 has it),
+    # made in DuckDB's temporary catalog (bound to pg's tables)
+    for name in ("0012_shared_predicates.sql", "0014_shared_rules.sql"):
         text = (db.MIGRATIONS / name).read_text(encoding="utf-8")
-        con.execute(text[text.index("CREATE MACRO"):].replace("CREATE MACRO", "CREATE TEMP MACRO"))
+        con.execute(re.sub(r"CREATE (OR REPLACE )?MACRO", r"CREATE \1TEMP MACRO", text))
     return con

@@ -31,8 +31,7 @@ WITH mine AS (
     SELECT DISTINCT sg.staff_id, sg.grid_code
     FROM staff_grids sg JOIN staff s ON s.id = sg.staff_id
     WHERE s.role = 'grid_leader' AND s.active
-      AND (sg.valid_from IS NULL OR sg.valid_from <= $day::DATE)
-      AND (sg.valid_to IS NULL OR sg.valid_to >= $day::DATE)
+      AND assigned_during(sg.valid_from, sg.valid_to, $day::DATE, $day::DATE)
       AND EXISTS (SELECT 1 FROM households h WHERE h.grid_code = sg.grid_code AND h.status = 'active')
 )
 SELECT staff_id, string_agg(grid_code, ',' ORDER BY grid_code) AS grids

@@ -1,6 +1,6 @@
 -- Grid responsibility (issue 11): who answers for every grid and every household.
 -- "Currently responsible" on $on: an active staff member with a staff_grids row whose
--- [valid_from, valid_to] (NULL = open) holds $on.
+-- [valid_from, valid_to] (NULL = open) holds $on (assigned_during, store/migrations/0014).
 -- $scope is NULL (everything) or a list of area codes (see auth/scope.py).
 
 -- name: grids_directory
@@ -20,8 +20,7 @@ resp AS (
     SELECT DISTINCT sg.grid_code, s.id, s.name, s.role, s.phone
     FROM staff_grids sg
     JOIN staff s ON s.id = sg.staff_id AND s.active
-    WHERE (sg.valid_from IS NULL OR sg.valid_from <= $on::DATE)
-      AND (sg.valid_to IS NULL OR sg.valid_to >= $on::DATE)
+    WHERE assigned_during(sg.valid_from, sg.valid_to, $on::DATE, $on::DATE)
       AND sg.grid_code IN (SELECT code FROM g)
 ),
 r AS (
@@ -93,7 +92,7 @@ ORDER BY g.code;
 -- earlier grids lay in $area/$scope.
 WITH cur AS (
     SELECT DISTINCT staff_id FROM staff_grids
-    WHERE (valid_from IS NULL OR valid_from <= $on::DATE) AND (valid_to IS NULL OR valid_to >= $on::DATE)
+    WHERE assigned_during(valid_from, valid_to, $on::DATE, $on::DATE)
 ),
 past AS (
     SELECT staff_id, (array_agg(grid_code ORDER BY valid_to DESC, grid_code))[1] AS last_grid,
@@ -131,7 +130,7 @@ places AS (
     WHERE h.status = 'active' AND h.grid_code IS NOT NULL
     UNION
     SELECT staff_id, grid_code FROM staff_grids
-    WHERE (valid_from IS NULL OR valid_from <= $on::DATE) AND (valid_to IS NULL OR valid_to >= $on::DATE)
+    WHERE assigned_during(valid_from, valid_to, $on::DATE, $on::DATE)
 )
 SELECT q.id AS staff_id, q.name, q.role, q.rank, q.quota, coalesce(p.paired, 0) AS paired,
        q.quota - coalesce(p.paired, 0) AS missing

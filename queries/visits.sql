@@ -7,8 +7,7 @@
 SELECT DISTINCT sg.grid_code
 FROM staff_grids sg JOIN areas a ON a.code = sg.grid_code
 WHERE sg.staff_id = $staff_id
-  AND (sg.valid_from IS NULL OR sg.valid_from <= $as_of::DATE)
-  AND (sg.valid_to IS NULL OR sg.valid_to >= $as_of::DATE)
+  AND assigned_during(sg.valid_from, sg.valid_to, $as_of::DATE, $as_of::DATE)
 ORDER BY sg.grid_code;
 
 -- name: visit_staff_pairings
@@ -21,8 +20,7 @@ SELECT household_code FROM pairings WHERE staff_id = $staff_id ORDER BY househol
 WITH mine AS (
     SELECT DISTINCT sg.grid_code FROM staff_grids sg
     WHERE sg.staff_id = $staff_id
-      AND (sg.valid_from IS NULL OR sg.valid_from <= $as_of::DATE)
-      AND (sg.valid_to IS NULL OR sg.valid_to >= $as_of::DATE)
+      AND assigned_during(sg.valid_from, sg.valid_to, $as_of::DATE, $as_of::DATE)
 ),
 paired AS (SELECT household_code FROM pairings WHERE staff_id = $staff_id),
 hh AS (

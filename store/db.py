@@ -505,7 +505,45 @@ def query_names() -> list[str]:
     return sorted(n for n in names if not n.endswith(("_cursor",)))
 
 
-_PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
+#: SQL text as the tokens that matter for parameters: what hides a ``$name`` (a string literal, a
+#: quoted name, a ``--`` or ``/* */`` comment, a dollar-quoted body — each read from where it starts,
+#: so an apostrophe inside a comment opens no literal, and ``--`` inside a literal starts no
+#: comment), a ``$name`` parameter, a ``?`` parameter, a ``%``. store/postgres.placeholders
+#: rewrites the parameters with it; :func:`parameters` lists them.
+SQL_TOKENS = re.compile(r"""
+      (?P<skip>'(?:[^']|'')*'            # a string literal
+              | "(?:[^"]|"")*"           # a quoted identifier
+              | --[^\n]*                 # a comment
+              | /\*.*?\*/
+              | \$(?P<tag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=tag)\$)   # a dollar-quoted body ($$…$$, $f$…$f$)
+    | (?<![\w$])\$(?P<name>[A-Za-z_]\w*)  # a $name parameter
+    | (?P<q>\?)                           # a ? parameter
+    | (?P<pct>%)
+""", re.S | re.X)
+
+
+def parameters(text: str) -> tuple[str, ...]:
+    r"""The ``$name`` parameters of SQL text, in order of first use.
+
+    A ``$name`` inside a string literal, a quoted name, a comment or a dollar-quoted body is none
+    (:data:`SQL_TOKENS`).
+
+    Parameters
+    ----------
+    text : str
+        SQL in DuckDB's style (``$name`` parameters).
+
+    Returns
+    -------
+    tuple of str
+        The parameters' names, each once.
+
+    Examples
+    --------
+    >>> parameters("SELECT $a, '$b' -- the grid's $c\n, $d, $a")
+    ('a', 'd')
+    """
+    return tuple(dict.fromkeys(m.group("name") for m in SQL_TOKENS.finditer(text) if m.group("name")))
 
 
 def _text_of(name: str) -> str:
@@ -544,10 +582,7 @@ def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
             raise KeyError(f"query {name} is for DuckDB only (its file says -- store: duckdb)")
         if hasattr(_queries(), name + VARIANT):
             text = _text_of(name + VARIANT)
-    # strip string literals before looking for parameters
-    bare = re.sub(r"'(?:[^']|'')*'", "''", text)
-    names = tuple(dict.fromkeys(_PARAM.findall(bare)))
-    return text, names
+    return text, parameters(text)
 
 
 def is_write(name: str) -> bool:

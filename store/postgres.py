@@ -46,7 +46,7 @@ from psycopg.adapt import Loader
 from psycopg.postgres import types as pgtypes
 
 from i18n.message import Message
-from store.db import POSTGRES, StoreError
+from store.db import POSTGRES, SQL_TOKENS, StoreError
 
 log = logging.getLogger("lianxin.store")
 # psycopg and its pool log a lost connection as warnings: the caller says it in one sentence, so
@@ -574,18 +574,6 @@ def rename_database(src: str, dst: str) -> None:
 
 # ----------------------------------------------------------------------------- SQL text
 
-_TOKEN = re.compile(r"""
-      (?P<skip>'(?:[^']|'')*'            # a string literal
-              | "(?:[^"]|"")*"           # a quoted identifier
-              | --[^\n]*                 # a comment
-              | /\*.*?\*/
-              | \$(?P<tag>[A-Za-z_]\w*)?\$.*?\$(?P=tag)\$)   # a dollar-quoted body
-    | (?<![\w$])\$(?P<name>[A-Za-z_]\w*)  # a $name parameter
-    | (?P<q>\?)                           # a ? parameter
-    | (?P<pct>%)
-""", re.S | re.X)
-
-
 @lru_cache(maxsize=2048)
 def placeholders(text: str) -> str:
     """DuckDB's ``$name`` and ``?`` parameters as psycopg's ``%(name)s`` and ``%s`` (``%`` doubled).
@@ -613,7 +601,7 @@ def placeholders(text: str) -> str:
         if m.group("q"):
             return "%s"
         return "%%"
-    return _TOKEN.sub(sub, text)
+    return SQL_TOKENS.sub(sub, text)
 
 
 # ----------------------------------------------------------------------------- results

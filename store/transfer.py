@@ -139,22 +139,23 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
         # throwaway clusters): until then VACUUM may not mark the copied rows visible to all, and
         # the reports' index-only scans would read the table itself (relallvisible 0)
         pg.execute("SET LOCAL synchronous_commit = on")
-        rebuild: list[str] = []
         for table in _tables(duck):
             cols = _columns(duck, table)
             f = Path(tmp) / f"{table}.csv"
             select = ", ".join(_expr(c, t) for c, t in cols)
             duck.execute(f"COPY (SELECT {select} FROM \"{table}\") TO '{f}' (FORMAT csv, HEADER false, NULL '')")
             names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
-            rebuild += _drop_indexes(pg, table)
+            rebuild = _drop_indexes(pg, table)
             pg.execute(f'TRUNCATE "{table}"')     # FREEZE needs the table emptied in this transaction
             pg.copy_csv(f"COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv, NULL '', FREEZE)", f)
             f.unlink()
+            # built again right after the table's COPY (a duplicate key fails here, and rolls
+            # everything back), before the next table: its row triggers may look this one up
+            # (0015: each copied petition reads its household's grid by the households' key)
+            for statement in rebuild:
+                pg.execute(statement)
             out[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-            log(f"  {table}: {out[table]:,} rows ({time.perf_counter() - t0:.0f} s)")
-        for statement in rebuild:       # a duplicate key fails here, and rolls everything back
-            pg.execute(statement)
-        log(f"  indexes and keys built ({time.perf_counter() - t0:.0f} s)")
+            log(f"  {table}: {out[table]:,} rows, indexes and keys built ({time.perf_counter() - t0:.0f} s)")
         for seq, table, col in (("visits_seq", "visits", "id"), ("staff_grids_seq", "staff_grids", "id"),
                                 ("audit_seq", "audit_log", "id"), ("households_hid_seq", "households", "hid")):
             pg.execute(f"SELECT setval('{seq}', coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")

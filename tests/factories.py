@@ -87,7 +87,8 @@ VISITS = [
     ("H02", "S4", "2026-11-20", "接访"),
 ]
 
-# id, received_on, household, lon, lat, village_code, category, channel, people, status, replied_on, closed_on, satisfaction
+# id, received_on, household, lon, lat, village_code, category, channel, people, status, replied_on, closed_on,
+# satisfaction
 PETITIONS = [
     ("P1", "2026-10-08", "H01", "", "", "", "土地征收", "来访", "1", "办结", "2026-10-10", "2026-10-20", "满意"),
     ("P2", "2026-10-09", "", "107.15", "30.10", "", "环境", "网上", "6", "受理", "", "", ""),
@@ -194,6 +195,21 @@ def run_concurrently(con, jobs: list, work_one, threads: int = 4) -> list[str]:
     return errors
 
 
+# ----------------------------------------------------------------------------- UI text through the catalog
+
+def phrase(key: str, lang: str = "zh") -> str:
+    """The longest fixed part of a catalog text (between its ``{placeholders}``), to find a sentence on a
+    page whose values a test does not spell out.
+
+    ``phrase("weekly_page.err.future")`` → ``"），不能登记将来的走访，请改成今天或更早的日期"``.
+    """
+    import string
+
+    from i18n import CATALOG
+
+    return max((lit for lit, *_ in string.Formatter().parse(CATALOG[lang][key])), key=len)
+
+
 # ----------------------------------------------------------------------------- the app through AppTest
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -295,3 +311,16 @@ def assert_tallies_recount(con) -> None:
                                     count(*) FROM households WHERE status = 'active' AND grid_code IS NOT NULL
                              GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
     assert kept == recount
+
+
+def assert_petition_grids_follow(con) -> None:
+    """On PostgreSQL, every petition's kept household grid (migration 0015:
+    ``petitions.household_grid_code``, kept by triggers) is the grid of the household it names
+    (NULL when none is stored); on DuckDB the view petitions_located joins the households (nothing
+    to check)."""
+    if not on_postgres():
+        return
+    wrong = con.execute("""SELECT p.id, p.household_grid_code, h.grid_code FROM petitions p
+                           LEFT JOIN households h ON h.code = p.household_code
+                           WHERE p.household_grid_code IS DISTINCT FROM h.grid_code""").fetchall()
+    assert wrong == []

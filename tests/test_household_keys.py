@@ -9,7 +9,6 @@ computed on household codes.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -21,7 +20,7 @@ from auth.users import User
 from ingest.tables import load
 from store import db
 from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, assert_tallies_recount, new_db,
-                             on_postgres, run_concurrently, write_csv)
+                             assert_petition_grids_follow, on_postgres, run_concurrently, write_csv)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -32,7 +31,6 @@ HOUSEHOLD_HEADER = ["户编号", "户主", "联系电话", "经度", "纬度", "
 
 
 # ----------------------------------------------------------------------------- helpers
-
 
 
 def last_home(con) -> dict[str, dt.date]:
@@ -58,11 +56,13 @@ def assert_last_home_consistent(con) -> None:
         WHERE v.hid IS DISTINCT FROM h.hid""").fetchall()
     assert wrong == [], f"visits with a wrong hid: {wrong}"
     # the last home visit of each household, nothing more, nothing less
-    stored = con.execute("SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL ORDER BY hid").fetchall()
+    stored = con.execute("SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL "
+                         "ORDER BY hid").fetchall()
     expected = con.execute("SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' "
                            "GROUP BY hid ORDER BY hid").fetchall()
     assert stored == expected
     assert_tallies_recount(con)     # PostgreSQL: the grids' tallies follow (migration 0013)
+    assert_petition_grids_follow(con)   # and the petitions' household grids (migration 0015)
 
 
 def snapshot(con) -> tuple:

@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from ingest.spec import KINDS
+from store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ["analytics", "auth", "bench", "demo", "gis", "i18n", "ingest", "pages", "store", "ui", "tests"]
@@ -72,6 +75,50 @@ def test_the_scope_predicate_is_written_once():
     assert len(users) >= 9
     defined = [f for f, text in files.items() if re.search(r"CREATE (?:MACRO|FUNCTION) in_scope\b", text)]
     assert sorted(defined) == [f"store/migrations/{SHARED}.postgres.sql", f"store/migrations/{SHARED}.sql"]
+
+
+def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
+    """Every macro or function of the migrations as the database has it after the last one:
+    name -> (file, text of its newest CREATE [OR REPLACE] … up to the next CREATE)."""
+    out = {}
+    for _version, path in db.migrations(store):
+        text = path.read_text(encoding="utf-8")
+        starts = list(re.finditer(r"^CREATE (?:OR REPLACE )?(?:TEMP )?(?:MACRO|FUNCTION) (\w+)", text, re.M))
+        ends = [m.start() for m in starts[1:]] + [len(text)]
+        for m, end in zip(starts, ends):
+            out[m.group(1)] = (path.name, text[m.start():end])
+    return out
+
+
+@pytest.mark.parametrize("store", [db.DUCKDB, db.POSTGRES])
+def test_no_macro_or_function_spells_the_scope_predicate_again(store):
+    """The macros and functions the database has after the last migration (0005's responsible_for
+    is redefined by 0014) test a scope through in_scope, never by searching the list themselves —
+    only in_scope and its helper scope_areas (0012) do that."""
+    own_words = re.compile(r"(?:list_contains\(|=\s*ANY\()\s*(?:CAST\(\s*)?\$?scope\b", re.I)
+    assert own_words.search("AND list_contains(scope, x.ancestor_code)")
+    defs = _current_definitions(store)
+    spelled = sorted(f"{name} ({file})" for name, (file, text) in defs.items()
+                     if name not in ("in_scope", "scope_areas") and own_words.search(text))
+    assert spelled == [], f"the scope predicate written out again (call in_scope(code, scope)): {spelled}"
+    assert defs["responsible_for"][0].startswith("0014_")
+    assert "in_scope(sg.grid_code, scope)" in defs["responsible_for"][1]
+
+
+@pytest.mark.parametrize("store", [db.DUCKDB, db.POSTGRES])
+def test_the_assignment_period_is_written_once(store):
+    """Whether a staff_grids assignment holds during a period is ``assigned_during`` (0014): no
+    named query, macro or function spells ``valid_from IS NULL OR …`` again."""
+    # the start of an assignment against the end of a period (grids_current_rows, which asks only
+    # whether an assignment lasts until a day, is another question)
+    period_words = re.compile(r"valid_from\s+IS\s+NULL\s+OR\s+\w*\.?valid_from\s*<=", re.I)
+    assert period_words.search("AND (sg.valid_from IS NULL OR sg.valid_from <= $on::DATE)")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if period_words.search(text)) == []
+    assert sum(text.count("assigned_during(") for text in queries.values()) >= 6
+    defs = _current_definitions(store)
+    assert sorted(n for n, (_f, text) in defs.items() if n != "assigned_during" and period_words.search(text)) == []
+    assert defs["assigned_during"][0].startswith("0014_")
 
 
 def test_the_petition_filter_and_the_group_threshold_are_written_once():

@@ -10,7 +10,7 @@ import pytest
 from analytics import hotspots as H
 from analytics import petitions as P
 from analytics import reports
-from tests.factories import G111, G211, T1, T2, V11, V12, V21
+from tests.factories import G111, G112, G121, G211, T1, T2, V11, V12, V21
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -111,3 +111,39 @@ def test_the_threshold_is_the_vocabulary_s(tiny, monkeypatch):
     assert listed == {"P2"}
     assert per_village == {V11: 0, V12: 1, V21: 0}
     assert flagged == {"P1": False, "P2": True, "P3": False, "P4": False}
+
+
+@pytest.mark.parametrize("scope,pairs", [
+    (None, {("S1", G111), ("S2", G112), ("S2", G121), ("S3", G211)}),
+    ([T1], {("S1", G111), ("S2", G112), ("S2", G121)}),
+    ([V11], {("S1", G111), ("S2", G112)}),
+    ([G121], {("S2", G121)}),
+    ([T2, G111], {("S1", G111), ("S3", G211)}),
+    ([], set()),
+    (["X-unknown"], set()),
+])
+def test_responsible_for_reads_the_scope_as_in_scope(tiny_ro, scope, pairs):
+    """Who answers for which grid in week 2026-W47 (0014: responsible_for's scope test is in_scope)."""
+    con, _ = tiny_ro
+    rows = con.execute("SELECT staff_id, grid_code FROM responsible_for(CAST($start AS DATE), CAST($end AS DATE), "
+                       "CAST($scope AS VARCHAR[]))",
+                       {"start": D(2026, 11, 16), "end": D(2026, 11, 22), "scope": scope}).fetchall()
+    assert set(rows) == pairs
+    assert len(rows) == len(pairs)
+
+
+@pytest.mark.parametrize("valid,period,holds", [
+    ((None, None), (D(2026, 11, 16), D(2026, 11, 22)), True),               # open on both sides
+    ((D(2026, 11, 22), None), (D(2026, 11, 16), D(2026, 11, 22)), True),    # starts on the last day
+    ((D(2026, 11, 23), None), (D(2026, 11, 16), D(2026, 11, 22)), False),   # starts after
+    ((None, D(2026, 11, 16)), (D(2026, 11, 16), D(2026, 11, 22)), True),    # ends on the first day
+    ((None, D(2026, 11, 15)), (D(2026, 11, 16), D(2026, 11, 22)), False),   # ended before
+    ((D(2026, 11, 18), D(2026, 11, 19)), (D(2026, 11, 16), D(2026, 11, 22)), True),
+    ((D(2026, 11, 1), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), True),   # one day
+    ((D(2026, 11, 19), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), False),
+])
+def test_assigned_during(tiny_ro, valid, period, holds):
+    con, _ = tiny_ro
+    got = con.execute("SELECT assigned_during(CAST($f AS DATE), CAST($t AS DATE), CAST($s AS DATE), CAST($e AS DATE))",
+                      {"f": valid[0], "t": valid[1], "s": period[0], "e": period[1]}).fetchone()[0]
+    assert got is holds

@@ -148,14 +148,16 @@ RUN_WITH_VALUES = {
 
 def _statements(text: str) -> list[str]:
     """The statements of a named query (a few hold two, e.g. DELETE then INSERT)."""
-    bare = re.sub(r"'(?:[^']|'')*'", lambda m: "\x00" * len(m.group(0)), text)
+    # literals and comments read as the store reads them (store/db.SQL_TOKENS): a ; or ' inside them is none
+    bare = db.SQL_TOKENS.sub(lambda m: "\x00" * len(m.group(0)) if m.group("skip") else m.group(0), text)
     out, start = [], 0
     for i, ch in enumerate(bare):
         if ch == ";":
             out.append(text[start:i])
             start = i + 1
     out.append(text[start:])
-    return [s for s in (re.sub(r"--[^\n]*", "", x).strip() for x in out) if s]
+    uncommented = (db.SQL_TOKENS.sub(lambda m: "" if m.group(0).startswith("--") else m.group(0), x) for x in out)
+    return [s for s in (x.strip() for x in uncommented) if s]
 
 
 def _prepare(con, store: str, text: str) -> None:
@@ -164,10 +166,12 @@ def _prepare(con, store: str, text: str) -> None:
             names: list[str] = []
 
             def number(m: re.Match) -> str:
-                if m.group(1) not in names:
-                    names.append(m.group(1))
-                return f"${names.index(m.group(1)) + 1}"
-            stmt = re.sub(r"(?<![\w$])\$([A-Za-z_]\w*)", number, stmt)
+                if not m.group("name"):
+                    return m.group(0)
+                if m.group("name") not in names:
+                    names.append(m.group("name"))
+                return f"${names.index(m.group('name')) + 1}"
+            stmt = db.SQL_TOKENS.sub(number, stmt)
         con.execute(f"PREPARE lianxin_check AS {stmt}")
         con.execute("DEALLOCATE lianxin_check")
 

@@ -1,0 +1,4 @@
+-- 0015: PostgreSQL only (0015_petition_household_grid.postgres.sql: the grid of each petition's
+-- household kept on the petition by triggers, so that locating petitions reads no household). A
+-- DuckDB file joins the petitions to the households fast enough for every report: nothing changes
+-- here, and the view petitions_located stays that of 0003.
