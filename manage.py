@@ -530,7 +530,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if res.unassigned_codes:
             shown = "、".join(res.unassigned_codes[:20])
             more = f" …(+{len(res.unassigned_codes) - 20})" if len(res.unassigned_codes) > 20 else ""
-            print(f"不在任何网格内的住户 unassigned households: {shown}{more}", file=sys.stderr)
+            print(Message("cli.note.unassigned", households=f"{shown}{more}"), file=sys.stderr)
     for e in errors:
         err(e.line())
     if args.errors and errors:
@@ -568,7 +568,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from analytics import reports
 
     if args.report == "monthly" and not args.output:
-        raise UsageError("report monthly: --output FILE.xlsx is required (the 通报 is a workbook)")
+        raise UsageError(key="cli.error.monthly_output", at="report monthly: ")
     from auth.masking import mask_frame
     from auth.scope import scope_codes
 
@@ -645,10 +645,9 @@ def _pace(con: Any, args: argparse.Namespace, scope: list[str] | None) -> pd.Dat
     if args.backtest:
         bt = pace.backtest(con, args.level, date_from, as_of, args.date_to, kinds=kinds, scope=scope)
         if bt.mae is not None:
-            print(f"backtest {args.level} {date_from}..{args.date_to} forecast on {as_of}: {len(bt.rows)} areas, "
-                  f"mean absolute error {bt.mae * 100:.1f} points, bias {bt.bias * 100:+.1f} points, "
-                  f"within 5 points {bt.within_5pts:.0%}, reach-the-benchmark verdict right {bt.verdict_right:.0%}",
-                  file=sys.stderr)
+            print(Message("cli.note.backtest", level=args.level, start=date_from, end=args.date_to, made_on=as_of,
+                          areas=len(bt.rows), mae=f"{bt.mae * 100:.1f}", bias=f"{bt.bias * 100:+.1f}",
+                          within=f"{bt.within_5pts:.0%}", right=f"{bt.verdict_right:.0%}"), file=sys.stderr)
         return bt.rows
     return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
 
@@ -678,12 +677,11 @@ def _watch(con: Any, args: argparse.Namespace, scope: list[str] | None) -> pd.Da
     wl = escalation.watch_list(con, today, scope, f=f)
     hr = escalation.hit_rate(con, today, scope, f=f)
     if hr.share is None:
-        print("hit rate: no dated escalation in the last 12 months", file=sys.stderr)
+        print(Message("cli.note.hit_rate_none"), file=sys.stderr)
     else:
-        print(f"hit rate: {hr.hits} of {hr.escalated} petitions that escalated in the last 12 months "
-              f"({hr.share:.0%}) were on the list {hr.lead_days} days before ({hr.via_petition} themselves, "
-              f"the others through their village); the list then held {hr.mean_petitions:g} petitions and "
-              f"{hr.mean_villages:g} villages on average, of {hr.mean_watched:g} watched", file=sys.stderr)
+        print(Message("cli.note.hit_rate", hits=hr.hits, escalated=hr.escalated, share=f"{hr.share:.0%}",
+                      lead_days=hr.lead_days, via_petition=hr.via_petition, petitions=f"{hr.mean_petitions:g}",
+                      villages=f"{hr.mean_villages:g}", watched=f"{hr.mean_watched:g}"), file=sys.stderr)
     return escalation.report(wl, args.lang)
 
 
@@ -935,7 +933,7 @@ def run(args: argparse.Namespace) -> int:
         if os.environ.get("LIANXIN_DEBUG"):
             raise
         first = str(e).splitlines()[0] if str(e) else ""
-        err(f"内部错误 internal error: {type(e).__name__}: {first} (set LIANXIN_DEBUG=1 for details)")
+        err(Message("cli.error.internal", error=type(e).__name__, first=first))
         return EXIT_BAD_INPUT
     finally:
         while _OPENED:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analytics.reports import ReportError
 from auth.scope import mask_phone
+from i18n import t
 from store import db
 from vocabulary.roles import REASSIGN_ROLES  # noqa: F401  (re-exported)
 
@@ -293,20 +294,34 @@ class Reassignment:
     closed: list[str]
     opened: list[str]
 
-    def sentence(self) -> str:
-        """The change in one Chinese sentence: the grid, the date, who was added and whose duty ended.
+    def sentence(self, lang: str = "zh") -> str:
+        """The change in one sentence: the grid, the date, who was added and whose duty ended.
+
+        Parameters
+        ----------
+        lang : ``zh`` (default) or ``en``; worded by the catalog (``grid.reassigned*`` keys).
 
         Returns
         -------
         str
             E.g. ``网格 G001 自 2026-12-01 起：新增 S01；结束 S02``.
+
+        Examples
+        --------
+        >>> r = Reassignment("G001", dt.date(2026, 12, 1), closed=["S02"], opened=["S01", "S03"])
+        >>> r.sentence()
+        '网格 G001 自 2026-12-01 起：新增 S01、S03；结束 S02'
+        >>> r.sentence("en")
+        'grid G001 from 2026-12-01: added S01, S03; ended S02'
         """
+        sep = t("grid.reassigned.list_sep", lang)
         parts = []
         if self.opened:
-            parts.append("新增 " + "、".join(self.opened))
+            parts.append(t("grid.reassigned.added", lang, staff=sep.join(self.opened)))
         if self.closed:
-            parts.append("结束 " + "、".join(self.closed))
-        return f"网格 {self.grid_code} 自 {self.effective.isoformat()} 起：" + "；".join(parts)
+            parts.append(t("grid.reassigned.ended", lang, staff=sep.join(self.closed)))
+        return t("grid.reassigned", lang, grid=self.grid_code, date=self.effective.isoformat(),
+                 changes=t("grid.reassigned.part_sep", lang).join(parts))
 
 
 def _user_parts(user: Any) -> tuple[str, str | None, list[str] | None]:

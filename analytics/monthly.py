@@ -169,8 +169,8 @@ def _rank(table: pd.DataFrame, survey_weight: float = 0.0) -> pd.DataFrame:
     table = table.sort_values(["rank", "code"]).reset_index(drop=True)
     n = len(table)
     cut = n - 3 if n > 3 else n - 1
-    word = "末三位" if n > 3 else "末位"
-    table["mark"] = [word if n > 1 and i >= cut else "" for i in range(n)]
+    mark = "last_three" if n > 3 else "last"     # worded by _values (petitions_page.report.mark.*)
+    table["mark"] = [mark if n > 1 and i >= cut else "" for i in range(n)]
     return table
 
 
@@ -281,12 +281,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Codes as words where a person reads them (kind, status).
+    """Codes as words where a person reads them (kind, status, mark).
 
     Returns
     -------
     pandas.DataFrame
-        A copy of ``frame`` with ``kind`` and ``status`` worded in ``lang``.
+        A copy of ``frame`` with ``kind``, ``status`` and ``mark`` worded in ``lang``.
     """
     from i18n import t
 
@@ -295,6 +295,8 @@ def _values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         out["kind"] = [t(f"petitions_page.kind.{k}", lang) for k in out["kind"]]
     if "status" in out.columns:
         out["status"] = [t(f"status.{s}", lang) for s in out["status"]]
+    if "mark" in out.columns:
+        out["mark"] = [t(f"petitions_page.report.mark.{m}", lang) if m else "" for m in out["mark"]]
     return out
 
 

@@ -267,7 +267,7 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
             except G.GridError as e:
                 st.error(e.text(C.lang()))
             else:
-                st.session_state[f"{KEY}.flash"] = t("resp_page.reassign_done", summary=res.sentence())
+                st.session_state[f"{KEY}.flash"] = t("resp_page.reassign_done", summary=res.sentence(C.lang()))
                 st.rerun()
 
 

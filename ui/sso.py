@@ -31,7 +31,16 @@ _PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 
 
 class SSORefused(AuthError):
-    """A single sign-on that may not enter; ``str(e)`` is a Chinese sentence saying what to do."""
+    """A single sign-on that may not enter, raised with its catalog key (``admin_page.sso.error.*``).
+
+    ``str(e)`` is the Chinese sentence saying what to do; ``e.key`` and ``e.params`` word it in the
+    page's language.
+    """
+
+    def __init__(self, key: str, **params: Any) -> None:
+        from i18n import t
+
+        super().__init__(t(key, "zh", **params), key, **params)
 
 
 def _secrets() -> Mapping[str, Any] | None:
@@ -160,17 +169,17 @@ def sso_user(con: duckdb.DuckDBPyConnection, claims: Mapping[str, Any] | None = 
     email = str(claims.get("email") or "").strip()
     if not email:
         audit.record(con, "?", "login_failed", detail="sso: no e-mail")
-        raise SSORefused("单位账号没有提供邮箱地址，无法对应到连心网格的账号，请联系县级管理员")
+        raise SSORefused("admin_page.sso.error.no_email")
     if claims.get("email_verified") is False:
         audit.record(con, email, "login_failed", detail="sso: e-mail not verified")
-        raise SSORefused(f"单位账号的邮箱 {email} 尚未验证，请先在单位账号系统中验证邮箱")
+        raise SSORefused("admin_page.sso.error.unverified", email=email)
     user = get_user(con, email) or (get_user(con, email.lower()) if email.lower() != email else None)
     if user is None:
         audit.record(con, email, "login_failed", detail="sso: no local account")
-        raise SSORefused(f"{email} 还没有连心网格账号，请联系县级管理员用这个邮箱作用户名添加账号并分配区域")
+        raise SSORefused("admin_page.sso.error.no_account", email=email)
     if user.disabled:
         audit.record(con, user.name, "login_failed", detail="sso: disabled")
-        raise SSORefused(f"账号 {user.name} 已被停用，请联系县级管理员")
+        raise SSORefused("admin_page.sso.error.disabled", name=user.name)
     audit.record(con, user.name, "login", detail="sso")
     return user
 
@@ -199,7 +208,7 @@ def login_section(con: duckdb.DuckDBPyConnection) -> User | None:
     try:
         u = sso_user(con)
     except AuthError as e:
-        st.error(str(e))
+        st.error(t(e.key, **e.params) if e.key else str(e))
         st.button(t("admin_page.sso.logout"), key="sso_logout", on_click=st.logout)
         return None
     if u is not None:

@@ -144,4 +144,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # single sign-on (ui/sso.py, shown on the login page when [auth] is configured)
     "admin_page.sso.login": ("使用单位账号登录", "Sign in with your organisation account"),
     "admin_page.sso.logout": ("退出单位账号", "Sign out of the organisation account"),
+    "admin_page.sso.error.no_email": ("单位账号没有提供邮箱地址，无法对应到连心网格的账号，请联系县级管理员",
+                                      "your organisation account gave no e-mail address, so it matches no Lianxin "
+                                      "Grid account: ask the county administrator"),
+    "admin_page.sso.error.unverified": ("单位账号的邮箱 {email} 尚未验证，请先在单位账号系统中验证邮箱",
+                                        "the e-mail {email} of your organisation account is not verified: verify it "
+                                        "in the organisation's account system first"),
+    "admin_page.sso.error.no_account": ("{email} 还没有连心网格账号，"
+                                        "请联系县级管理员用这个邮箱作用户名添加账号并分配区域",
+                                        "{email} has no Lianxin Grid account yet: ask the county administrator to add "
+                                        "one with this e-mail as the user name and give it its areas"),
+    "admin_page.sso.error.disabled": ("账号 {name} 已被停用，请联系县级管理员",
+                                      "the account {name} is disabled: ask the county administrator"),
 }

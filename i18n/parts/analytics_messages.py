@@ -12,6 +12,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "unknown visit kind {kinds} (accepted: {allowed})"),
 
     # ------------------------------------------------------------------ who is responsible for a grid
+    "grid.reassigned": ("网格 {grid} 自 {date} 起：{changes}", "grid {grid} from {date}: {changes}"),
+    "grid.reassigned.added": ("新增 {staff}", "added {staff}"),
+    "grid.reassigned.ended": ("结束 {staff}", "ended {staff}"),
+    "grid.reassigned.list_sep": ("、", ", "),
+    "grid.reassigned.part_sep": ("；", "; "),
     "grid.error.no_area": ("没有编码为 {area} 的区域，请检查区域编码", "no area with code {area}: check the code"),
     "grid.error.role": ("只有县级管理员和乡镇/街道账号可以调整网格责任人",
                         "only admin and office accounts may reassign grids"),

@@ -26,4 +26,25 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "{db}: the PostgreSQL database already holds data and is never overwritten: "
                                  "name a new database"),
     "cli.error.interrupted": ("已中断，数据库保持原样", "interrupted; the database is unchanged"),
+    "cli.error.monthly_output": ("需要 --output FILE.xlsx（通报是一个工作簿）",
+                                 "--output FILE.xlsx is required (the 通报 is a workbook)"),
+    "cli.error.internal": ("内部错误: {error}: {first}（设置 LIANXIN_DEBUG=1 可看详情）",
+                           "internal error: {error}: {first} (set LIANXIN_DEBUG=1 for details)"),
+    # notes on stderr beside a command's output
+    "cli.note.unassigned": ("不在任何网格内的住户: {households}", "unassigned households: {households}"),
+    "cli.note.backtest": ("回测 {level} {start}..{end}，{made_on} 所作预测：{areas} 个区域，"
+                          "平均绝对误差 {mae} 个百分点，偏差 {bias} 个百分点，"
+                          "误差在 5 个百分点以内 {within}，能否达到基准的判断正确 {right}",
+                          "backtest {level} {start}..{end} forecast on {made_on}: {areas} areas, mean absolute error "
+                          "{mae} points, bias {bias} points, within 5 points {within}, reach-the-benchmark verdict "
+                          "right {right}"),
+    "cli.note.hit_rate_none": ("命中率：近12个月没有注明越级日期的越级信访",
+                               "hit rate: no dated escalation in the last 12 months"),
+    "cli.note.hit_rate": ("命中率：近12个月越级的 {escalated} 件信访中有 {hits} 件（{share}）在越级前 {lead_days} 天"
+                          "已在观察名单上（{via_petition} 件本身在名单上，其余通过所在村）；名单当时平均有 {petitions} "
+                          "件信访、{villages} 个村，共观察 {watched} 项",
+                          "hit rate: {hits} of {escalated} petitions that escalated in the last 12 months ({share}) "
+                          "were on the list {lead_days} days before ({via_petition} themselves, the others through "
+                          "their village); the list then held {petitions} petitions and {villages} villages on "
+                          "average, of {watched} watched"),
 }

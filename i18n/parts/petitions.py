@@ -165,6 +165,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "attainment, on-time rate and petition satisfaction {rest}, × 100; without a "
                                     "survey result (villages, "
                                     "townships nobody answered) the mean alone; petition counts are shown, not scored"),
+    "petitions_page.report.mark.last_three": ("末三位", "bottom three"),
+    "petitions_page.report.mark.last": ("末位", "last"),
     "petitions_page.report.note5": ("排名按综合得分从高到低，并列同名次；超过三个单位时标记末三位，否则标记末位",
                                     "Ranked by score, ties share a rank; the bottom three are marked when more than "
                                     "three are ranked, else the last"),
