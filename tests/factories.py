@@ -87,7 +87,8 @@ VISITS = [
     ("H02", "S4", "2026-11-20", "接访"),
 ]
 
-# id, received_on, household, lon, lat, village_code, category, channel, people, status, replied_on, closed_on, satisfaction
+# id, received_on, household, lon, lat, village_code, category, channel, people, status, replied_on, closed_on,
+# satisfaction
 PETITIONS = [
     ("P1", "2026-10-08", "H01", "", "", "", "土地征收", "来访", "1", "办结", "2026-10-10", "2026-10-20", "满意"),
     ("P2", "2026-10-09", "", "107.15", "30.10", "", "环境", "网上", "6", "受理", "", "", ""),
@@ -192,6 +193,21 @@ def run_concurrently(con, jobs: list, work_one, threads: int = 4) -> list[str]:
     for th in pool:
         th.join()
     return errors
+
+
+# ----------------------------------------------------------------------------- UI text through the catalog
+
+def phrase(key: str, lang: str = "zh") -> str:
+    """The longest fixed part of a catalog text (between its ``{placeholders}``), to find a sentence on a
+    page whose values a test does not spell out.
+
+    ``phrase("weekly_page.err.future")`` → ``"），不能登记将来的走访，请改成今天或更早的日期"``.
+    """
+    import string
+
+    from i18n import CATALOG
+
+    return max((lit for lit, *_ in string.Formatter().parse(CATALOG[lang][key])), key=len)
 
 
 # ----------------------------------------------------------------------------- the app through AppTest

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from auth import audit, users
+from i18n import t
 from store import db
 from tests import factories as F
 
@@ -55,14 +56,14 @@ def read_db(path):
 def test_wrong_password_shows_the_chinese_sentence_and_no_traceback(app_db):
     at = F.submit_login(F.new_app(), "office", "wrong-password")
     assert not at.exception
-    assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+    assert texts(at.error) == [t("login.error.bad_credentials")]
     assert "user" not in at.session_state
     assert not any("Traceback" in m.value for m in at.markdown)
 
 
 def test_unknown_user_gets_the_same_sentence(app_db):
     at = F.submit_login(F.new_app(), "nobody", "whatever-password")
-    assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+    assert texts(at.error) == [t("login.error.bad_credentials")]
 
 
 def test_wrong_passwords_make_the_next_attempt_wait_for_any_name(app_db, monkeypatch):
@@ -75,9 +76,9 @@ def test_wrong_passwords_make_the_next_attempt_wait_for_any_name(app_db, monkeyp
     for name in ("office", "nobody"):
         at = F.new_app()
         F.submit_login(at, name, "wrong-password")
-        assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+        assert texts(at.error) == [t("login.error.bad_credentials")]
         F.submit_login(at, name, "wrong-password")
-        assert texts(at.error) == ["用户名或密码不对，请重新输入"]
+        assert texts(at.error) == [t("login.error.bad_credentials")]
         F.submit_login(at, name, F.PASSWORD)       # even the right one waits
         assert not at.exception
         assert len(at.error) == 1 and "秒后再试" in at.error[0].value and "锁定" not in at.error[0].value
@@ -188,7 +189,7 @@ def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
 
 @pytest.mark.parametrize("name,role,areas,pw,again,words", [
     ("x1", "office", [], "a-long-password", None, "必须指定负责的区域"),
-    ("x3", "office", [F.T1], "a-long-password", "another-password", "两次输入的密码不一致"),
+    ("x3", "office", [F.T1], "a-long-password", "another-password", t("admin_page.password_mismatch")),
     ("office", "office", [F.T1], "a-long-password", None, "已经存在"),
 ])
 def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, words):
@@ -262,7 +263,7 @@ def test_admin_cannot_disable_itself(app_db):
     at.selectbox(key="admin_page.manage_user").select("admin").run()
     at.button(key="admin_page.disable").click().run()
     assert not at.exception
-    assert any("不能停用您正在使用的账号" in e.value for e in at.error)
+    assert t("admin_page.no_self_disable") in texts(at.error)
     assert users.get_user(read_db(app_db), "admin").disabled is False
 
 
@@ -329,9 +330,11 @@ def test_sso_user_maps_the_email_to_the_local_account(tiny):
 
 
 @pytest.mark.parametrize("claims,words", [
-    ({"is_logged_in": True, "email": "stranger@example.com"}, "还没有连心网格账号"),
-    ({"is_logged_in": True}, "没有提供邮箱"),
-    ({"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False}, "尚未验证"),
+    ({"is_logged_in": True, "email": "stranger@example.com"},
+     t("admin_page.sso.error.no_account", email="stranger@example.com")),
+    ({"is_logged_in": True}, t("admin_page.sso.error.no_email")),
+    ({"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False},
+     t("admin_page.sso.error.unverified", email="wang@lp.gov.cn")),
 ])
 def test_sso_refuses_unknown_emails_with_a_sentence(tiny, claims, words):
     from ui import sso

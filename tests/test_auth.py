@@ -525,7 +525,10 @@ def test_scope_filter_in_a_query(con):
     con.execute("INSERT INTO households (code, head_name, grid_code) VALUES "
                 "('H1', '甲', 'G111'), ('H2', '乙', 'G121'), ('H3', '丙', 'G211'), ('H4', '丁', NULL)")
     q = "SELECT h.code FROM households h WHERE in_scope(h.grid_code, CAST($scope AS VARCHAR[])) ORDER BY h.code"
-    run = lambda u: [r[0] for r in con.execute(q, {"scope": scope.scope_codes(u)}).fetchall()]
+
+    def run(u):
+        return [r[0] for r in con.execute(q, {"scope": scope.scope_codes(u)}).fetchall()]
+
     assert run(User("a", "admin")) == ["H1", "H2", "H3", "H4"]
     assert run(User("o", "office", ["T1"])) == ["H1", "H2"]
     assert run(User("g", "grid_leader", ["G211"])) == ["H3"]

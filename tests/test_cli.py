@@ -34,8 +34,6 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
-
-
 # ----------------------------------------------------------------------------- exit status
 
 def test_import_success_exit_0_with_summary(tiny_db, tmp_path):
@@ -74,7 +72,8 @@ def test_missing_boundary_file_is_one_line_exit_1(tiny_db, tmp_path):
 
 
 def test_all_rows_rejected_exit_1(tiny_db, tmp_path):
-    f = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H99", "S1", "2026-01-05"], ["H01", "S9", "2026-01-05"]])
+    f = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"],
+                  [["H99", "S1", "2026-01-05"], ["H01", "S9", "2026-01-05"]])
     p = run("import", "visits", str(f), db=tiny_db)
     assert p.returncode == 1
     assert "v.csv row 2 column 户编号" in p.stderr and "v.csv row 3 column 工号" in p.stderr
@@ -82,7 +81,8 @@ def test_all_rows_rejected_exit_1(tiny_db, tmp_path):
 
 
 def test_strict_with_bad_rows_exit_1_nothing_written(tiny_db, tmp_path):
-    f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "人口数"], [["N1", "甲", G111, "2"], ["N2", "乙", G111, "abc"]])
+    f = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "人口数"],
+                  [["N1", "甲", G111, "2"], ["N2", "乙", G111, "abc"]])
     p = run("import", "households", str(f), "--strict", db=tiny_db)
     assert p.returncode == 1 and p.stderr.endswith(f"{Message('cli.error.strict', rows=1)}\n")
     from store import db
@@ -120,10 +120,10 @@ def test_bad_usage_exit_2_one_line(tmp_path, args):
 # ----------------------------------------------------------------------------- databases
 
 def test_every_command_creates_a_missing_database(tmp_path):
+    households = write_csv(tmp_path / "h.csv", ["户编号", "户主", "经度", "纬度"], [["A", "甲", "107", "30"]])
     for i, args in enumerate([["init"],
                               ["report", "coverage", "--level", "grid", "--from", "2026-01-01", "--to", "2026-12-31"],
-                              ["import", "households", str(write_csv(tmp_path / "h.csv", ["户编号", "户主", "经度", "纬度"],
-                                                                     [["A", "甲", "107", "30"]]))]]):
+                              ["import", "households", str(households)]]):
         path = new_db(tmp_path / f"sub{i}", "new")      # a file in a folder that is not there yet
         p = run(*args, db=path)
         assert p.returncode == 0, p.stderr

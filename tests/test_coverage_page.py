@@ -3,7 +3,6 @@ scope, masking, escaping, map payload — on the tiny world (tests/factories.py)
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from auth.users import User
 from gis import maps
 from gis.maps import load_simplified
 from gis.palette import NO_DATA_COLOR
+from i18n import t
 from tests import factories as F
 from ui import maps as UM
 
@@ -92,7 +92,7 @@ def test_classes_have_the_benchmark_break_and_grey_no_data():
         c.colors[-1], c.colors[-2], NO_DATA_COLOR]
     items = UM.coverage_legend(c, "zh")
     assert items[0] == (c.colors[-1], "达到基准 97.8 %")
-    assert items[-1] == (NO_DATA_COLOR, "无数据（没有户）")
+    assert items[-1] == (NO_DATA_COLOR, t("legend.no_data"))
     assert "低于 50 %" in [label for _, label in items]
     assert 0.9 in maps.coverage_classes(0.9).bins and maps.coverage_classes(0.9).bins[-1] == 1.0
 
@@ -199,7 +199,7 @@ def test_page_numbers_equal_reports(tiny_ro, monkeypatch):
     con, path = tiny_ro
     at = _app(monkeypatch, path)
     m = _metrics(at)
-    assert m["在册户数"] == "8" and m["已入户走访户数"] == "7" and m["入户覆盖率"] == "87.5 %"
+    assert m[t("figure.households")] == "8" and m[t("figure.visited")] == "7" and m[t("figure.coverage")] == "87.5 %"
     assert m["基准覆盖率"] == "97.8 %" and m["待走访户"] == "2"
     table = _area_table(at)
     expected = reports.coverage(con, "township", *YEAR)
@@ -264,7 +264,7 @@ def test_kinds_filter(tiny_ro, monkeypatch):
     assert _metrics(at)["已走访户数（入户走访、电话）"] == "8"
     assert "入户覆盖率" not in _metrics(at) and _metrics(at)["走访覆盖率（入户走访、电话）"] == "100.0 %"
     at.multiselect(key="coverage_page.kinds").set_value([]).run()
-    assert at.warning and _metrics(at)["已入户走访户数"] == "7"
+    assert at.warning and _metrics(at)[t("figure.visited")] == "7"
 
 
 def test_office_never_sees_other_township(tiny_ro, monkeypatch):
@@ -307,7 +307,7 @@ def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
     con = db.connect(path)
     U.add_user(con, "admin", F.PASSWORD, "admin", [])
     at = _app(monkeypatch, path)
-    assert any("还没有导入网格边界" in i.value for i in at.info)
+    assert t("empty.no_boundaries") in [i.value for i in at.info]
     con.close()
 
 

@@ -67,12 +67,14 @@ def test_fresh_database_has_a_version_and_an_id(tmp_path):
 
 def test_import_moves(world):
     con, folder = world
-    csv = F.write_csv(folder / "v.csv", ["户编号", "工号", "走访日期", "走访方式"], [("H02", "S1", "2026-11-20", "入户")])
+    csv = F.write_csv(folder / "v.csv", ["户编号", "工号", "走访日期", "走访方式"],
+                      [("H02", "S1", "2026-11-20", "入户")])
     from ingest.tables import load
 
     assert _moved(con, lambda: load(con, "visits", csv, today=TODAY)) > 0
     # a dry run (the import page's preview) writes nothing and moves nothing
-    csv2 = F.write_csv(folder / "v2.csv", ["户编号", "工号", "走访日期", "走访方式"], [("H04", "S1", "2026-11-21", "入户")])
+    csv2 = F.write_csv(folder / "v2.csv", ["户编号", "工号", "走访日期", "走访方式"],
+                       [("H04", "S1", "2026-11-21", "入户")])
     assert _moved(con, lambda: load(con, "visits", csv2, today=TODAY, dry_run=True)) == 0
 
 

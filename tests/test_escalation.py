@@ -25,6 +25,7 @@ import pytest
 
 from analytics import escalation as E
 from auth.audit import set_rule
+from i18n import t
 from tests import factories as F
 from tests.test_cli import run
 
@@ -88,7 +89,8 @@ def test_reason_text_in_both_languages(history):
     con, _ = history
     wl = E.watch_list(con, TODAY)
     reasons = wl.petitions.set_index("id").loc["QD", "reasons"]
-    assert E.reason_text(reasons, "zh") == "办结不满意 +3；集体访 6 人 +2；土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1"
+    assert E.reason_text(reasons, "zh") == ("办结不满意 +3；集体访 6 人 +2；"
+                                            "土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1")
     assert E.reason_text(reasons, "en").startswith("closed unsatisfied +3; group of 6 +2; 土地征收: 66.7 % escalated")
 
 
@@ -108,7 +110,8 @@ def test_hotspot_factor_from_the_village_pattern(history):
     r = E.rules(con)
     f = E.facts(con, TODAY)
     plain = E.score(f, TODAY, r, TODAY).frame.set_index("id")
-    rising = E.score(f, TODAY, r, TODAY, pd.Series({F.V12: "intensifying_hot", F.V21: "sporadic_hot"})).frame.set_index("id")
+    patterns = pd.Series({F.V12: "intensifying_hot", F.V21: "sporadic_hot"})
+    rising = E.score(f, TODAY, r, TODAY, patterns).frame.set_index("id")
     assert not plain.loc["P3", "f_hotspot"]
     assert rising.loc["P2", "f_hotspot"] and rising.loc["P2", "score"] == plain.loc["P2", "score"] + 1
     assert not rising.loc["QD", "f_hotspot"]                    # sporadic is not "rising"
@@ -168,9 +171,9 @@ def test_hotspots_page_tab(history, monkeypatch):
     set_rule(con, "watch_w_village_listed", 3, actor="admin")
     at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/hotspots.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["名单上的信访件"] == "2" and metrics["名单上的村（社区）"] == "2"   # 乙村 (P2), 丙村 (QD)
-    assert metrics["命中率（近12个月）"] == "66.7 %"
-    assert metrics["当时名单平均长度"] == "1 件 · 1 村"
+    assert metrics[t("watch.metric.petitions")] == "2" and metrics[t("watch.metric.villages")] == "2"   # 乙村, 丙村
+    assert metrics[t("watch.metric.hit_rate")] == "66.7 %"
+    assert metrics[t("watch.metric.length")] == t("watch.metric.length_value", petitions=1, villages=1)
     frames = [d.value for d in at.dataframe]
     listed = next(df for df in frames if "原因（分值）" in df.columns and "受理日期" in df.columns)
     assert listed["编号"].tolist() == ["QD", "P2"]

@@ -13,7 +13,7 @@ import shapely
 from analytics import hotspots as H
 from analytics import reports
 from gis import maps, palette
-from i18n import column_labels
+from i18n import column_labels, t
 from ingest.boundaries import import_boundaries
 from ingest.tables import load
 from store import db
@@ -85,7 +85,8 @@ def lattice(tmp_path_factory):
         for k in range(HOUSEHOLDS_PER_VILLAGE):
             hh_rows.append((f"{code}H{k:02d}", f"户主{k}", minx + 0.001 + 0.0008 * k, miny + 0.005))
         for k in range(counts[code]):
-            pet_rows.append((f"{code}P{k:02d}", "2026-06-15", f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}", "环境", "来访", "1", "受理"))
+            pet_rows.append((f"{code}P{k:02d}", "2026-06-15", f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}",
+                             "环境", "来访", "1", "受理"))
     load(con, "households", _write_csv(folder / "households.csv", ["户编号", "户主", "经度", "纬度"], hh_rows))
     load(con, "petitions", _write_csv(folder / "petitions.csv",
                                       ["编号", "受理日期", "户编号", "类别", "来源", "人数", "状态"], pet_rows))
@@ -285,7 +286,8 @@ def test_petitions_location_and_overdue(tiny):
 
 def test_repeat_and_escalated(tiny):
     con, _ = tiny
-    con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status, level_reached)
+    con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status,
+                                          level_reached)
         VALUES ('P5', DATE '2026-11-20', 'H01', '土地征收', '来访', 1, 'received', 'province'),
                ('P6', DATE '2026-01-05', 'H06', '环境', '来信', 1, 'closed', 'city'),
                ('P7', DATE '2026-06-01', 'H06', '环境', '来信', 1, 'received', 'county')""")
@@ -340,8 +342,8 @@ def test_page_shows_the_report(tiny, monkeypatch):
     expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["信访受理"] == "4"
-    assert metrics["已定位"] == "3" and metrics["无法定位的信访件"] == "1"
+    assert metrics[t("figure.petitions_received")] == "4"
+    assert metrics[t("hotspots_page.metric.located")] == "3" and metrics[t("figure.petitions_unlocated")] == "1"
 
     # filters: FDR and unresolved only give the same numbers as reports.hotspots with them
     at.toggle(key="hotspots_page.fdr").set_value(True).run()
@@ -352,7 +354,7 @@ def test_page_shows_the_report(tiny, monkeypatch):
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     # filtered: another figure than the other pages' 信访受理, so another name
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["信访受理（筛选后）"] == "2" and "信访受理" not in metrics
+    assert metrics[t("figure.petitions_received_filtered")] == "2" and t("figure.petitions_received") not in metrics
 
     # grid level on demand
     at.radio(key="hotspots_page.level").set_value("grid").run()

@@ -9,7 +9,6 @@ computed on household codes.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -32,7 +31,6 @@ HOUSEHOLD_HEADER = ["户编号", "户主", "联系电话", "经度", "纬度", "
 
 
 # ----------------------------------------------------------------------------- helpers
-
 
 
 def last_home(con) -> dict[str, dt.date]:
@@ -58,7 +56,8 @@ def assert_last_home_consistent(con) -> None:
         WHERE v.hid IS DISTINCT FROM h.hid""").fetchall()
     assert wrong == [], f"visits with a wrong hid: {wrong}"
     # the last home visit of each household, nothing more, nothing less
-    stored = con.execute("SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL ORDER BY hid").fetchall()
+    stored = con.execute("SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL "
+                         "ORDER BY hid").fetchall()
     expected = con.execute("SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' "
                            "GROUP BY hid ORDER BY hid").fetchall()
     assert stored == expected

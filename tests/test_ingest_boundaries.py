@@ -279,7 +279,8 @@ def test_reimporting_grids_reassigns_households(tiny, tmp_path):
     con, _ = tiny
     # the line between W01 and W02 of 甲村 moves south from 30.10 to 30.055: H02 (30.06) and the
     # moved-out H03 (30.07) now lie in W02; H01 (30.05) stays
-    rows = [(G111, "一", V11, (107.0, 30.0, 107.1, 30.055)), (G112, "二", V11, (107.0, 30.055, 107.1, 30.2))] + GRIDS[2:]
+    rows = [(G111, "一", V11, (107.0, 30.0, 107.1, 30.055)),
+            (G112, "二", V11, (107.0, 30.055, 107.1, 30.2))] + GRIDS[2:]
     path = tmp_path / "g.geojson"
     grid_frame(rows).to_file(path, driver="GeoJSON")
     res = import_boundaries(con, path, "grid")

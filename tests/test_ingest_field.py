@@ -62,7 +62,7 @@ def single_line(stderr: str) -> str:
 
 @pytest.mark.parametrize("stem,says", [
     ("grid_cm108e_label_zone_coords", "eastings carry zone number 36"),
-    ("grid_zone36_label_plain_coords", "eastings carry no zone number"),
+    ("grid_zone36_label_plain_coords", F.phrase("ingest.crs.zone_missing", "en")),
     ("grid_cm105e_label_cm108e_coords", "fit central meridian 108°E but the .prj is CM 105°E"),
 ])
 def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says):
@@ -76,7 +76,8 @@ def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says
 
 def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int, prj_epsg: int,
              shift_x: float = 0.0) -> Path:
-    """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``), labelled ``prj_epsg``."""
+    """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``),
+    labelled ``prj_epsg``."""
     g = gpd.GeoDataFrame({"code": list(boxes), "name": [f"网格{c}" for c in boxes]},
                          geometry=[shapely.box(*b) for b in boxes.values()], crs="EPSG:4326").to_crs(epsg_coords)
     g["geometry"] = g.geometry.translate(xoff=shift_x)
@@ -90,10 +91,10 @@ def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int,
 # another county (Heilongjiang, 127°E: 3° zone 42, CM 126E), the tests' tiny world at 107°E
 @pytest.mark.parametrize("coords_epsg,prj_epsg,shift,says", [
     (4551, 4551, 42_000_000, "eastings carry zone number 42"),             # CM 126E coords with the zone typed in
-    (4530, 4530, -42_000_000, "eastings carry no zone number"),            # zone-42 .prj, plain eastings
+    (4530, 4530, -42_000_000, F.phrase("ingest.crs.zone_missing", "en")),  # zone-42 .prj, plain eastings
     (4551, 4552, 0, "fit central meridian 126°E but the .prj is CM 129°E"),
-    (4551, 4490, 0, "the coordinates are metres"),                          # metres under CGCS2000 degrees
-    (4551, 4326, 0, "the coordinates are metres"),
+    (4551, 4490, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),        # metres under CGCS2000 degrees
+    (4551, 4326, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),
 ])
 def test_01_variants_other_zone_other_county(tmp_path, coords_epsg, prj_epsg, shift, says):
     db = F.new_db(tmp_path, "hlj")

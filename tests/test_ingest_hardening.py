@@ -142,12 +142,15 @@ def test_out_of_range_values_rejected_row_by_row(tiny, tmp_path):
     assert all("internal error" not in e.line() for e in res.errors)
 
 
-@pytest.mark.parametrize("day,why", [("0001-01-01", "ingest.error.date_early"), ("1899-12-31", "ingest.error.date_early"),
-                                     ("2099-01-01", "ingest.error.date_future"), ("9999-12-31", "ingest.error.date_future"),
+@pytest.mark.parametrize("day,why", [("0001-01-01", "ingest.error.date_early"),
+                                     ("1899-12-31", "ingest.error.date_early"),
+                                     ("2099-01-01", "ingest.error.date_future"),
+                                     ("9999-12-31", "ingest.error.date_future"),
                                      ("80000", "ingest.error.date_future"), ("2026-11-23", "ingest.error.date_future")])
 def test_implausible_visit_dates_rejected(tiny, tmp_path, day, why):
     con, _ = tiny
-    path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H01", "S1", day], ["H01", "S1", "2026-11-02"]])
+    path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"],
+                     [["H01", "S1", day], ["H01", "S1", "2026-11-02"]])
     res = load(con, "visits", path, today=TODAY)
     assert res.imported == 1 and res.rejected == 1
     assert res.errors[0].row == 2 and res.errors[0].column == "走访日期" and res.errors[0].message.key == why
@@ -185,7 +188,8 @@ def test_codes_from_number_cells_keep_exact_digits_or_are_refused(tiny, tmp_path
                                           [500155001001000002, "丙", G111, None]]}))
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 1
-    assert rows_of(con, "SELECT code, phone FROM households WHERE code LIKE '5001%'") == [("500155001001", "13800000001")]
+    assert rows_of(con, "SELECT code, phone FROM households WHERE code LIKE '5001%'") == [
+        ("500155001001", "13800000001")]
     assert [(e.row, e.column) for e in res.errors] == [(3, "户编号"), (4, "户编号")]
     assert [e.message.key for e in res.errors] == ["ingest.error.code_digits"] * 2       # not "repeats row 3"
 
@@ -276,7 +280,8 @@ def test_roles_that_may_not_import_are_refused_with_one_sentence(tiny, tmp_path,
 def test_a_schema_5_database_gets_t_junction_neighbors_after_migrating(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                "applied_at TIMESTAMP DEFAULT current_timestamp)")
     for version, sql in db.migrations():
         if version <= 5:
             con.execute(sql.read_text(encoding="utf-8"))

@@ -133,7 +133,8 @@ def test_xlsx_several_sheets_choose_with_sheet(tiny, tmp_path):
     })
     res = load(con, "households", path, sheet="二组")
     assert res.imported == 2 and res.table.sheet == "二组"
-    assert table_rows(con, "SELECT code FROM households WHERE code IN ('A1','B1','B2') ORDER BY 1") == [("B1",), ("B2",)]
+    assert table_rows(con, "SELECT code FROM households WHERE code IN ('A1','B1','B2') ORDER BY 1") == [
+        ("B1",), ("B2",)]
     # default: the first sheet whose header matches
     res = load(con, "households", path)
     assert res.table.sheet == "一组" and res.imported == 1
@@ -278,7 +279,8 @@ REJECTIONS = [
     ("no-location", "households", HH_HEADER,
      [GOOD_HH, ["G2", "乙", "", "", "", "", "", "", "", ""]], 3, "经度"),
     ("repeated-key", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "", "107.05", "30.05", "", "", ""], ["G1", "又一户", "", "", "", "107.05", "30.05", "", "", ""]],
+     [GOOD_HH, ["G2", "乙", "", "", "", "107.05", "30.05", "", "", ""],
+      ["G1", "又一户", "", "", "", "107.05", "30.05", "", "", ""]],
      4, "户编号"),
     ("staff-repeated", "staff", ["工号", "姓名", "职务", "负责网格"],
      [["SX", "甲", "网格员", G111], ["SX", "乙", "网格员", G112]], 3, "工号"),
@@ -381,7 +383,8 @@ def test_strict_writes_nothing(tiny, tmp_path):
 def test_dry_run_writes_nothing_but_counts(tiny, tmp_path):
     con, _ = tiny
     before = snapshot(con)
-    path = write_csv(tmp_path / "hh.csv", HH_HEADER, [GOOD_HH, ["H01", "张三改", "", "", "", "107.05", "30.05", "", "", ""]])
+    path = write_csv(tmp_path / "hh.csv", HH_HEADER,
+                     [GOOD_HH, ["H01", "张三改", "", "", "", "107.05", "30.05", "", "", ""]])
     res = load(con, "households", path, dry_run=True)
     assert (res.imported, res.updated, res.written) == (1, 1, False)
     assert snapshot(con) == before
@@ -404,7 +407,8 @@ def test_reimport_updates_changed_rows(tiny, tmp_path):
                      [["P2", "2026-10-09", "已答复", "2026-10-12"]])
     res = load(con, "petitions", path)
     assert (res.imported, res.updated) == (0, 1)
-    assert table_rows(con, "SELECT status, replied_on FROM petitions WHERE id='P2'") == [("replied", dt.date(2026, 10, 12))]
+    assert table_rows(con, "SELECT status, replied_on FROM petitions WHERE id='P2'") == [
+        ("replied", dt.date(2026, 10, 12))]
 
 
 HOSTILE = ["<script>alert('x')</script>", "'; DROP TABLE staff;--", 'say "hi" and \'bye\'',
@@ -426,7 +430,8 @@ def test_hostile_text_stored_byte_identical(tiny, tmp_path, name):
 def test_households_outside_every_grid_kept_and_listed(tiny, tmp_path):
     con, _ = tiny
     path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "经度", "纬度"],
-                     [["O1", "界外一", "110.0", "35.0"], ["O2", "界内", "107.25", "30.15"], ["O3", "界外二", "106.9", "30.1"]])
+                     [["O1", "界外一", "110.0", "35.0"], ["O2", "界内", "107.25", "30.15"],
+                      ["O3", "界外二", "106.9", "30.1"]])
     res = load(con, "households", path)
     assert res.imported == 3 and res.unassigned == 2 and res.unassigned_codes == ["O1", "O3"]
     assert "unassigned 2" in res.summary()
@@ -439,7 +444,8 @@ def test_coordinates_gcj02_converted(tiny, tmp_path):
 
     con, _ = tiny
     glon, glat = wgs84_to_gcj02(107.05, 30.05)
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "经度", "纬度"], [["C1", "甲", repr(float(glon)), repr(float(glat))]])
+    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "经度", "纬度"],
+                     [["C1", "甲", repr(float(glon)), repr(float(glat))]])
     load(con, "households", path, coords="gcj02")
     lon, lat = table_rows(con, "SELECT lon, lat FROM households WHERE code='C1'")[0]
     assert abs(lon - 107.05) < 1e-5 and abs(lat - 30.05) < 1e-5

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from auth import session as S
+from i18n import t
 from tests import factories as F
 
 TODAY = "2026-11-26"
@@ -72,7 +73,7 @@ def test_the_link_brings_back_the_area_and_the_period(app):
 def test_a_link_to_an_area_outside_the_scope_says_so(app):
     con, start = app
     at = start(S.issue(con, "office"), {"area": F.T2, "period": "month"})     # 二镇: not the office's
-    assert "这个区域不在您的负责范围内" in [e.value for e in at.error]
+    assert t("empty.out_of_scope") in [e.value for e in at.error]
     assert "area" not in at.session_state                                      # their own township, the top
     assert at.query_params.get("area") is None
     assert at.selectbox(key="period_kind").value == "month"

@@ -51,9 +51,11 @@ def _full_map(gdf: gpd.GeoDataFrame, tiles: str = "none", **kw) -> tuple[object,
         fields=["name", "coverage"], aliases=["网格名称", "覆盖率"], label_fn=lambda v: f"{v:.1%}",
         no_data_label="无数据",
     )
-    maps.add_legend(m, "入户覆盖率", [(col, f"{lab}（类）") for col, lab in zip(c.colors, c.labels)] + [(maps.NO_DATA_COLOR, "无数据")])
+    maps.add_legend(m, "入户覆盖率", [(col, f"{lab}（类）") for col, lab in zip(c.colors, c.labels)]
+                    + [(maps.NO_DATA_COLOR, "无数据")])
     pts = pd.DataFrame({"lon": [107.805, 107.815, None], "lat": [30.675, 30.675, 30.0], "who": [XSS, "张三", "x"]})
-    maps.point_layer(m, pts, tooltip_fields=["who"], tooltip_aliases=["户主"], popup_fields=["who"], popup_aliases=["户主"])
+    maps.point_layer(m, pts, tooltip_fields=["who"], tooltip_aliases=["户主"], popup_fields=["who"],
+                     popup_aliases=["户主"])
     maps.point_layer(m, pts, tooltip_fields=["who"], tooltip_aliases=["户主"], cluster=True)
     maps.heat_layer(m, pts, weight=None)
     return m, m.get_root().render()
@@ -201,7 +203,8 @@ def test_classify_rejects_bad_classes() -> None:
 
 
 def test_simplify_for_map_rounds_and_stays_valid() -> None:
-    ring = [(107.8 + 0.01 * np.cos(t), 30.67 + 0.01 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 400, endpoint=False)]
+    ring = [(107.8 + 0.01 * np.cos(t), 30.67 + 0.01 * np.sin(t))
+            for t in np.linspace(0, 2 * np.pi, 400, endpoint=False)]
     left = Polygon([(107.7, 30.6), (107.75, 30.6), (107.75123456789, 30.65), (107.7, 30.65)])
     right = Polygon([(107.75, 30.6), (107.8, 30.6), (107.8, 30.65), (107.75123456789, 30.65)])
     gdf = gpd.GeoDataFrame(

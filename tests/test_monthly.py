@@ -11,6 +11,7 @@ import pytest
 from analytics import monthly as M
 from analytics import petitions as P
 from analytics import reports
+from i18n import t
 from tests.factories import T1, T2, V11, V12, V21
 
 D = dt.date
@@ -42,7 +43,8 @@ def test_sheets_and_layout(book):
     assert ws["A2"].value.startswith("统计截至 2026-11-26")
     assert ws.freeze_panes == "A4"
     heads, _ = _sheet_rows(ws)
-    assert heads[:6] == ["排名", "编码", "名称", "在册户数", "已入户走访户数", "入户覆盖率"]
+    assert heads[:6] == [t(k) for k in ("col.rank", "col.code", "col.name", "figure.households", "figure.visited",
+                                        "figure.coverage")]
     assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width > 4 for c in "ABCDEF")
     assert ws["F4"].number_format == "0.0 %" and isinstance(ws["F4"].value, float)
 
@@ -58,7 +60,8 @@ def test_township_rankings_equal_the_pages(tiny_ro, book):
     for code in (T1, T2):
         r = by_code[code]
         assert r["名称"] == cov.loc[code, "name"]
-        assert r["在册户数"] == cov.loc[code, "households"] and r["已入户走访户数"] == cov.loc[code, "visited"]
+        assert r[t("figure.households")] == cov.loc[code, "households"]
+        assert r[t("figure.visited")] == cov.loc[code, "visited"]
         assert _same(cov.loc[code, "coverage"], r["入户覆盖率"])
         for col, head in [("received", "信访受理"), ("closed", "信访办结"), ("closed_on_time", "按期办结件数"),
                           ("rated", "参评件数"), ("satisfied", "满意件数"), ("overdue", "信访逾期"),

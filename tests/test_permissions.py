@@ -426,7 +426,6 @@ def test_disabled_account_cannot_log_in(tiny):
 # ----------------------------------------------------------------------------- every write is audited
 
 
-
 def test_every_kind_of_write_is_audited(tiny, tmp_path):
     import manage
     from ingest.tables import load

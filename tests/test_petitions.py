@@ -59,7 +59,8 @@ def test_worklist_scope_and_statuses(tiny_ro):
 
 def test_deadline_into_2027_is_weekends_only_with_a_notice(tiny):
     con, _ = tiny
-    con.execute("INSERT INTO petitions (id, received_on, village_code) VALUES ('P9', DATE '2026-12-28', $v)", {"v": V11})
+    con.execute("INSERT INTO petitions (id, received_on, village_code) VALUES ('P9', DATE '2026-12-28', $v)",
+                {"v": V11})
     w = P.worklist(con, None, D(2026, 12, 30)).set_index("id")
     assert w.loc["P9", "reply_due"] == D(2027, 1, 6)
     assert P.deadline_notice(con, w.reset_index()) == "2027 年的放假安排尚未录入，暂按周末计算工作日"
@@ -148,9 +149,11 @@ def test_reply_then_close_with_satisfaction_is_audited(tiny):
     res = P.change_status(con, "office", "P2", "closed", D(2026, 11, 20), satisfaction="partly", today=TODAY)
     assert res == {"id": "P2", "status": "closed", "replied_on": D(2026, 10, 15), "closed_on": D(2026, 11, 20),
                    "satisfaction": "partly"}
-    row = con.execute("SELECT status, replied_on, closed_on, satisfaction, reply_text FROM petitions WHERE id='P2'").fetchone()
+    row = con.execute("SELECT status, replied_on, closed_on, satisfaction, reply_text FROM petitions "
+                      "WHERE id='P2'").fetchone()
     assert row == ("closed", D(2026, 10, 15), D(2026, 11, 20), "partly", "已协调环保部门处理")
-    log = con.execute("SELECT user_name, area, detail FROM audit_log WHERE action = 'petition_status' ORDER BY id").fetchall()
+    log = con.execute("SELECT user_name, area, detail FROM audit_log WHERE action = 'petition_status' "
+                      "ORDER BY id").fetchall()
     assert len(log) == 3 and log[0][0] == "office" and log[2][1] is not None and "closed" in log[2][2]
     w = P.worklist(con, None, TODAY).set_index("id")
     assert not w.loc["P2", "overdue"] and w.loc["P2", "replied_on_time"] and w.loc["P2", "closed_on_time"]

@@ -24,7 +24,7 @@ import pytest
 from i18n import Message, t
 from store import db, postgres
 from tests import factories as F
-from tests.factories import G111, G211, PASSWORD
+from tests.factories import G111, G211
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -250,7 +250,8 @@ def _visit_worker(url: str, staff_id: str, seed: int, n: int) -> dict:
             elif made and r < 0.3:
                 vid = rng.choice(made)
                 try:
-                    V.edit_visit(con, user, vid, today=today, visited_on=today - dt.timedelta(days=rng.randrange(0, 14)))
+                    V.edit_visit(con, user, vid, today=today,
+                                 visited_on=today - dt.timedelta(days=rng.randrange(0, 14)))
                 except V.VisitError:
                     pass        # the new day is taken by another of this worker's visits: refused, fine
     finally:
@@ -345,7 +346,8 @@ def test_one_grid_reassigned_by_several_processes_at_once(tiny):
     never overlaps and the grid ends with exactly one leader."""
     con, url = tiny
     con.execute("INSERT INTO staff (id, name, role) VALUES ('L8', '网格长八', 'grid_leader'), "
-                "('L9', '网格长九', 'grid_leader'), ('M8', '网格员八', 'grid_member'), ('M9', '网格员九', 'grid_member')")
+                "('L9', '网格长九', 'grid_leader'), ('M8', '网格员八', 'grid_member'), "
+                "('M9', '网格员九', 'grid_member')")
     jobs = [(str(url), "L8", True), (str(url), "M8", False), (str(url), "L9", True), (str(url), "M9", False)]
     with _pool(WORKERS) as pool:
         out = pool.starmap(_grid_worker, jobs)
@@ -443,8 +445,11 @@ def test_reports_read_the_replica_and_the_rest_the_primary(tmp_path, monkeypatch
                 while r.execute("SELECT count(*) FROM users").fetchone()[0] < 5 and time.monotonic() < deadline:
                     time.sleep(0.1)
                 r.execute("SELECT pg_wal_replay_pause()")
-                g121 = lambda: reports.coverage(con, "grid", D(2026, 11, 1), D(2026, 11, 30)).set_index("code").loc[
-                    F.G121, "visited"]
+
+                def g121():
+                    return reports.coverage(con, "grid", D(2026, 11, 1), D(2026, 11, 30)).set_index("code").loc[
+                        F.G121, "visited"]
+
                 assert g121() == 1
                 V.record_visit(con, User("gl", "admin", [], staff_id="S2"), "H07", D(2026, 11, 24),
                                today=D(2026, 11, 26))

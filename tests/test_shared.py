@@ -6,7 +6,10 @@ import datetime as dt
 
 from analytics import coverage as CP
 from analytics import overview
+from i18n import t
 from tests import factories as F
+
+VISITED = t("figure.visited")
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -35,13 +38,13 @@ def test_twenty_sessions_one_computation_and_a_write_shows_at_once(tiny, monkeyp
     sessions = [F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py")
                 for _ in range(3)]
     assert len(calls) == 1                                   # three office users, one computation
-    assert all(_metrics(at)["已入户走访户数"] == "5" for at in sessions)
+    assert all(_metrics(at)[VISITED] == "5" for at in sessions)
     # a grid leader records a visit (another connection, as another page view would)
     F.add_visit(con.cursor(), "H07", "S2", dt.date(2026, 11, 25))   # H07: only a phone call so far
     sessions[0].run()
-    assert len(calls) == 2 and _metrics(sessions[0])["已入户走访户数"] == "6"     # the next view sees it
+    assert len(calls) == 2 and _metrics(sessions[0])[VISITED] == "6"     # the next view sees it
     sessions[1].run()
-    assert len(calls) == 2 and _metrics(sessions[1])["已入户走访户数"] == "6"     # …and shares it again
+    assert len(calls) == 2 and _metrics(sessions[1])[VISITED] == "6"     # …and shares it again
 
 
 def test_rerun_without_a_write_computes_nothing(tiny, monkeypatch):

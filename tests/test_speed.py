@@ -8,7 +8,6 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -32,10 +32,12 @@ TODAY = D(2026, 12, 20)
 
 def grow(con) -> None:
     con.execute(f"""INSERT INTO households (code, head_name, phone, grid_code, status, members)
-                    SELECT 'N' || lpad(CAST(i AS VARCHAR), 4, '0'), '住户' || i, '139' || lpad(CAST(i AS VARCHAR), 8, '0'),
+                    SELECT 'N' || lpad(CAST(i AS VARCHAR), 4, '0'), '住户' || i,
+                           '139' || lpad(CAST(i AS VARCHAR), 8, '0'),
                            '{F.G111}', 'active', 2 FROM generate_series(0, 1499) t(i)""")
     con.execute(f"""INSERT INTO households (code, head_name, phone, grid_code, status, members)
-                    SELECT 'M' || lpad(CAST(i AS VARCHAR), 4, '0'), '住户' || i, '137' || lpad(CAST(i AS VARCHAR), 8, '0'),
+                    SELECT 'M' || lpad(CAST(i AS VARCHAR), 4, '0'), '住户' || i,
+                           '137' || lpad(CAST(i AS VARCHAR), 8, '0'),
                            '{F.G211}', 'active', 3 FROM generate_series(0, 29) t(i)""")
     con.execute("UPDATE households SET members = 3 WHERE code IN ('H08', 'H09')")
 
@@ -234,7 +236,8 @@ def test_import_of_a_returned_call_sheet(county, tmp_path):
         (row_of[t2[4]], "户编号", "survey.error.not_in_sample", {"code": "H03", "month": "2026-12"}),
     ]
     first = res.errors[0]
-    assert first.line() == f"returned.xlsx[二镇] row {row_of[t2[2]]} column Q1: {Message('survey.error.answer', value='还行')}"
+    refusal = Message("survey.error.answer", value="还行")
+    assert first.line() == f"returned.xlsx[二镇] row {row_of[t2[2]]} column Q1: {refusal}"
     assert first.text("en") == t("ingest.row_line", "en", source="returned.xlsx[二镇]", row=row_of[t2[2]], column="Q1",
                                  message=t("survey.error.answer", "en", value="还行"))
     a = S.answers(con, DEC).set_index(["household_code", "question_id"])
@@ -316,7 +319,7 @@ def test_monthly_report_weighs_the_survey(county):
     assert again.loc[F.T2, "score"] == round((0.5 * 0.75 + 0.5 * rates.mean()) * 100, 1)
     book = openpyxl.load_workbook(io.BytesIO(monthly.monthly_workbook(con, "2026-12", as_of=TODAY)))
     head = [c.value for c in book.worksheets[0][3]]
-    assert "民意调查满意率" in head
+    assert t("col.survey_satisfaction") in head
     notes = [c.value for c in book.worksheets[-1]["A"] if c.value]
     assert any("民意调查满意率占 50%" in n for n in notes)
 
@@ -334,7 +337,8 @@ def test_cli_draw_import_results(county, tmp_path):
     first = out.read_bytes()
     p = run("survey", "draw", "--month", "2026-12", "--output", str(out), db=path, env=env)
     wb1, wb2 = _sheet(first), _sheet(out.read_bytes())
-    assert [[c.value for c in r] for r in wb1["一镇"].iter_rows()] == [[c.value for c in r] for r in wb2["一镇"].iter_rows()]
+    assert ([[c.value for c in r] for r in wb1["一镇"].iter_rows()]
+            == [[c.value for c in r] for r in wb2["一镇"].iter_rows()])
     ws = wb2["二镇"]
     ws.cell(4, 8).value = "满意"
     ws.cell(5, 8).value = "不满意"
@@ -342,7 +346,8 @@ def test_cli_draw_import_results(county, tmp_path):
     wb2.save(out)
     p = run("survey", "import", str(out), "--month", "2026-12", "--errors", str(tmp_path / "err.csv"), db=path, env=env)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == "calls.xlsx: survey answers recorded for 2 households (2 answers), unchanged 0, blank 78, rejected 1"
+    assert p.stdout.strip() == ("calls.xlsx: survey answers recorded for 2 households (2 answers), "
+                                "unchanged 0, blank 78, rejected 1")
     assert f"calls.xlsx[二镇] row 6 column Q1: {Message('survey.error.answer', value='很好')}\n" in p.stderr
     assert (tmp_path / "err.csv").exists()
     p = run("survey", "results", "--month", "2026-12", "--format", "csv", db=path, env=env)

@@ -10,8 +10,9 @@ import pytest
 from analytics import visits as V
 from auth import audit
 from auth.users import User
+from i18n import t
 from store import db
-from tests.factories import G111, G121, G211, T1, add_visit, delete_visits, run_concurrently
+from tests.factories import G111, G121, G211, T1, add_visit, delete_visits, phrase, run_concurrently
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -49,8 +50,9 @@ def test_double_submit_makes_one_visit(tiny_registered):
     first = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "home", "a", False, today=TODAY)
     second = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "home", "a", False, today=TODAY)
     assert first[0] is True and second[0] is False
-    assert "已经登记过" in second[1]
-    assert "Already recorded" in V.record_visit(con, LEADER, "H02", D(2026, 11, 20), today=TODAY, lang="en")[1]
+    assert phrase("weekly_page.already_recorded") in second[1]
+    again = V.record_visit(con, LEADER, "H02", D(2026, 11, 20), today=TODAY, lang="en")[1]
+    assert phrase("weekly_page.already_recorded", "en") in again
     assert n_visits(con) == before + 1
     assert n_audit(con, "visit_add") == 1
     # another kind the same day is another visit
@@ -59,39 +61,45 @@ def test_double_submit_makes_one_visit(tiny_registered):
 
 def test_future_date_refused(tiny_registered):
     con, _ = tiny_registered
-    with pytest.raises(V.VisitError, match="晚于今天") as e:
+    with pytest.raises(V.VisitError) as e:
         V.record_visit(con, LEADER, "H02", D(2026, 11, 23), today=TODAY)
-    assert "future" in e.value.text("en")
+    assert e.value.key == "weekly_page.err.future"
+    assert e.value.text("en") == t("weekly_page.err.future", "en", date="2026-11-23", today=TODAY.isoformat())
     assert n_audit(con, "visit_add") == 0
 
 
 def test_date_before_household_created_refused(tiny_registered):
     con, _ = tiny_registered
     con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")
-    with pytest.raises(V.VisitError, match="2026-11-20 才登记在册"):
+    with pytest.raises(V.VisitError) as e:
         V.record_visit(con, LEADER, "H02", D(2026, 11, 19), today=TODAY)
+    assert (e.value.key, e.value.params["created"]) == ("weekly_page.err.before_created", "2026-11-20")
     assert V.record_visit(con, LEADER, "H02", D(2026, 11, 20), today=TODAY)[0] is True
 
 
-@pytest.mark.parametrize("user,code,kind,match", [
-    (LEADER, "H03", "home", "已迁出或注销"),           # moved household
-    (LEADER, "H99", "home", "没有户编号为 H99"),        # unknown household
-    (LEADER, "H08", "home", "不在您负责的网格里"),       # another township's household
-    (LEADER, "H02", "visit", "走访方式“visit”无效"),   # unknown kind
-    (User("office", "office", [T1]), "H02", "home", "没有对应的网格工作人员"),  # no staff member
+@pytest.mark.parametrize("user,code,kind,key,params", [
+    (LEADER, "H03", "home", "weekly_page.err.inactive", {"code": "H03"}),           # moved household
+    (LEADER, "H99", "home", "weekly_page.err.no_household", {"code": "H99"}),       # unknown household
+    (LEADER, "H08", "home", "weekly_page.err.out_of_scope", {"code": "H08"}),       # another township's household
+    (LEADER, "H02", "visit", "weekly_page.err.bad_kind", {"value": "visit"}),       # unknown kind
+    (User("office", "office", [T1]), "H02", "home", "weekly_page.err.no_staff", {}),  # no staff member
 ])
-def test_refusals_are_sentences(tiny_registered, user, code, kind, match):
+def test_refusals_are_sentences(tiny_registered, user, code, kind, key, params):
     con, _ = tiny_registered
-    with pytest.raises(V.VisitError, match=match):
+    with pytest.raises(V.VisitError) as e:
         V.record_visit(con, user, code, D(2026, 11, 21), kind, today=TODAY)
+    assert (e.value.key, e.value.params) == (key, params)
+    assert str(e.value) == t(key, "zh", **params)
 
 
 def test_note_too_long_and_bad_date(tiny_registered):
     con, _ = tiny_registered
-    with pytest.raises(V.VisitError, match="太长"):
+    with pytest.raises(V.VisitError) as e:
         V.record_visit(con, LEADER, "H02", D(2026, 11, 21), note="字" * (V.NOTE_MAX + 1), today=TODAY)
-    with pytest.raises(V.VisitError, match="无法识别"):
+    assert e.value.key == "weekly_page.err.note_too_long"
+    with pytest.raises(V.VisitError) as e:
         V.record_visit(con, LEADER, "H02", "21/11/2026", today=TODAY)
+    assert (e.value.key, e.value.params) == ("weekly_page.err.bad_date", {"value": "21/11/2026"})
     assert V.record_visit(con, LEADER, "H02", "2026-11-21", today=TODAY)[0] is True
 
 
@@ -155,30 +163,34 @@ def test_edit_own_recent_visit_is_audited(tiny_registered):
     V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "旧", False, today=TODAY)
     vid = _id(con, "H02", D(2026, 11, 21))
     msg = V.edit_visit(con, LEADER, vid, today=TODAY, note="新", needs_action=True, kind="meeting")
-    assert "已修改" in msg
+    assert msg == t("weekly_page.edited", household="李四 H02", date="2026-11-21")
     assert con.execute("SELECT kind, note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == \
         ("meeting", "新", True)
     log = audit.search(con, action="visit_edit")
     assert len(log) == 1 and "kind home → meeting" in log["detail"].iloc[0]
-    assert V.edit_visit(con, LEADER, vid, today=TODAY, note="新") == "没有改动"
+    assert V.edit_visit(con, LEADER, vid, today=TODAY, note="新") == t("weekly_page.unchanged")
     assert len(audit.search(con, action="visit_edit")) == 1
 
 
 def test_edit_refusals(tiny_registered):
     con, _ = tiny_registered
     s2 = _id(con, "H04", D(2026, 11, 17))
-    with pytest.raises(V.VisitError, match="只能修改或删除您自己"):
-        V.edit_visit(con, LEADER, s2, today=TODAY, note="x")
-    old = _id(con, "H09", D(2026, 3, 1))
-    with pytest.raises(V.VisitError, match="14 天内"):
-        V.delete_visit(con, MEMBER, old, today=TODAY)
+    refusals = [
+        (lambda: V.edit_visit(con, LEADER, s2, today=TODAY, note="x"), "weekly_page.err.not_own", {}),
+        (lambda: V.delete_visit(con, MEMBER, _id(con, "H09", D(2026, 3, 1)), today=TODAY),
+         "weekly_page.err.too_old", {"days": 14}),
+        # H01 also has a home visit on 11-22
+        (lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22)),
+         "weekly_page.err.duplicate", {"date": "2026-11-22", "kind": t("kind.home")}),
+        (lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30)),
+         "weekly_page.err.future", {"date": "2026-11-30", "today": TODAY.isoformat()}),
+        (lambda: V.edit_visit(con, LEADER, 999999, today=TODAY, note="x"), "weekly_page.err.no_visit", {"id": 999999}),
+    ]
     mine = _id(con, "H01", D(2026, 11, 16))
-    with pytest.raises(V.VisitError, match="已经登记过"):   # H01 also has a home visit on 11-22
-        V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22))
-    with pytest.raises(V.VisitError, match="晚于今天"):
-        V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30))
-    with pytest.raises(V.VisitError, match="没有编号为 999999"):
-        V.edit_visit(con, LEADER, 999999, today=TODAY, note="x")
+    for refused, key, params in refusals:
+        with pytest.raises(V.VisitError) as e:
+            refused()
+        assert (e.value.key, e.value.params) == (key, params)
     assert n_audit(con, "visit_edit") == 0
 
 
@@ -186,7 +198,8 @@ def test_delete_own_visit_is_audited(tiny_registered):
     con, _ = tiny_registered
     vid = _id(con, "H02", D(2026, 11, 18))
     before = n_visits(con)
-    assert "已删除" in V.delete_visit(con, LEADER, vid, today=TODAY)
+    assert V.delete_visit(con, LEADER, vid, today=TODAY) == t("weekly_page.deleted", household="李四 H02",
+                                                              date="2026-11-18")
     assert n_visits(con) == before - 1
     log = audit.search(con, action="visit_delete")
     assert len(log) == 1 and "H02 2026-11-18 home" in log["detail"].iloc[0]

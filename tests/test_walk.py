@@ -15,6 +15,7 @@ import pytest
 from analytics import visits as V
 from analytics import walk as W
 from auth import audit, users
+from i18n import t
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 22)
@@ -139,14 +140,14 @@ def test_nothing_due_is_an_empty_walk(tiny):
 def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(walk_world, monkeypatch):
     _, path = walk_world
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY)
-    assert "今天走哪几户" in [s.value for s in at.subheader]
+    assert t("walk.title") in [s.value for s in at.subheader]
     text = " ".join(m.value for m in at.markdown)
     assert "一号户" in text and "无坐标户" in text
-    assert any("未使用道路数据" in c.value for c in at.caption)
+    assert any(t("walk.straight_lines") in c.value for c in at.caption)
     at.button(key="walk.record.W1").click().run()
     assert not at.exception
     assert any("一号户" in s.value for s in at.success)
-    assert any("今天已走访" in c.value for c in at.caption)
+    assert any(t("walk.done") in c.value for c in at.caption)
     assert at.button(key="walk.record.W3").proto.type == "primary"    # the next stop is highlighted
     assert not [b for b in at.button if b.key == "walk.record.W1"]
 
@@ -154,8 +155,8 @@ def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(walk_world, monk
 def test_weekly_page_walk_in_english(walk_world, monkeypatch):
     _, path = walk_world
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY, lang="en")
-    assert "Today's walk" in [s.value for s in at.subheader]
-    assert any("no road data" in c.value for c in at.caption)
+    assert t("walk.title", "en") in [s.value for s in at.subheader]
+    assert any(t("walk.straight_lines", "en") in c.value for c in at.caption)
 
 
 def test_the_walk_benchmark_runs_on_the_tiny_world(walk_world):

@@ -12,8 +12,8 @@ import pytest
 from analytics import reports
 from analytics import visits as V
 from auth.users import User
-from i18n import column_labels
-from tests.factories import G111, G211, PASSWORD, T1, signed_in_app
+from i18n import column_labels, t
+from tests.factories import G111, G211, PASSWORD, T1, phrase, signed_in_app
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -117,11 +117,19 @@ def open_page(path, monkeypatch, name: str, today: str = "2026-11-22", lang: str
     return at
 
 
+DAYS, QUOTA, VISITED = t("weekly_page.metric.days"), t("weekly_page.metric.quota"), t("weekly_page.metric.households")
+
+
 def metrics(at) -> dict[str, str]:
     out = {m.label: m.value for m in at.metric}
-    if "走访天数" in out:   # whether the quota is met is the visit-days metric's delta
-        out["本周任务"] = [m.delta for m in at.metric if m.label == "走访天数"][0]
+    if DAYS in out:   # whether the quota is met is the visit-days metric's delta
+        out[QUOTA] = [m.delta for m in at.metric if m.label == DAYS][0]
     return out
+
+
+def days(n: int, target: int = 3) -> str:
+    """The visit-days metric's value: ``3 / 3 天``."""
+    return t("weekly_page.metric.days_value", days=n, target=target)
 
 
 def day_cells(at) -> list[int]:
@@ -129,7 +137,7 @@ def day_cells(at) -> list[int]:
     return [int(n) for n in re.findall(r'<div class="n">(\d+)</div>', page)]
 
 
-def submit(at, label: str = "保存走访"):
+def submit(at, label: str = t("weekly_page.submit")):
     [b for b in at.get("form_submit_button") if b.label == label][0].click()
     at.run()
     assert not at.exception, at.exception
@@ -140,9 +148,10 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     at = open_page(path, monkeypatch, "grid_leader")
     assert at.selectbox(key="weekly_week").value == "2026-W47"
     m = metrics(at)
-    assert m["走访天数"] == "3 / 3 天" and m["本周任务"] == "已达标" and m["走访户数"] == "2"
+    assert m[DAYS] == days(3) and m[QUOTA] == t("weekly_page.met") and m[VISITED] == "2"
     assert day_cells(at) == [1, 0, 1, 0, 0, 0, 1]
-    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周（本周，进行中）"   # today is its Sunday
+    # today is its Sunday
+    assert at.selectbox(key="weekly_week").format_func("2026-W47") == "2026年第47周（本周，进行中）"
     # nothing of G111 is due as of 2026-11-22
     assert any("做得好" in s.value for s in at.success)
 
@@ -151,8 +160,9 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     at.text_area(key="weekly_note").input("门前路灯坏了")
     at.checkbox(key="weekly_needs_action").check()
     submit(at)
-    assert any("已登记" in s.value and "李四" in s.value for s in at.success)
-    assert metrics(at)["走访天数"] == "4 / 3 天"                  # updated in the same run
+    saved = t("weekly_page.saved", household="李四（H02）", date="2026-11-21", kind=t("kind.home"))
+    assert saved in [s.value for s in at.success]
+    assert metrics(at)[DAYS] == days(4)                  # updated in the same run
     assert day_cells(at) == [1, 0, 1, 0, 0, 1, 1]
     row = con.execute("SELECT staff_id, note, needs_action FROM visits WHERE household_code = 'H02' "
                       "AND visited_on = DATE '2026-11-21'").fetchone()
@@ -162,13 +172,13 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     at.selectbox(key="weekly_household").set_value("H02")
     at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
     submit(at)
-    assert any("已经登记过" in w.value for w in at.warning)
+    assert any(phrase("weekly_page.already_recorded") in w.value for w in at.warning)
     assert con.execute("SELECT count(*) FROM visits WHERE household_code = 'H02' "
                        "AND visited_on = DATE '2026-11-21'").fetchone()[0] == 1
     # the page's numbers are reports.quotas
     q = quota(con, "S1", "2026-W47")
-    assert metrics(at)["走访天数"] == f"{q['visit_days']} / {q['target_days']} 天"
-    assert metrics(at)["走访户数"] == str(q["households_visited"])
+    assert metrics(at)[DAYS] == days(q["visit_days"], q["target_days"])
+    assert metrics(at)[VISITED] == str(q["households_visited"])
 
 
 def test_form_refuses_without_household_and_with_an_early_date(tiny_registered, monkeypatch):
@@ -176,19 +186,20 @@ def test_form_refuses_without_household_and_with_an_early_date(tiny_registered, 
     con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")
     at = open_page(path, monkeypatch, "grid_leader")
     submit(at)
-    assert any("请先选择" in e.value for e in at.error)
+    assert t("weekly_page.pick_household") in [e.value for e in at.error]
     at.selectbox(key="weekly_household").set_value("H02")
     at.date_input(key="weekly_date").set_value(D(2026, 11, 19))
     submit(at)
-    assert any("才登记在册" in e.value for e in at.error)
-    assert metrics(at)["走访天数"] == "3 / 3 天"
+    refusal = t("weekly_page.err.before_created", code="H02", created="2026-11-20")
+    assert refusal in [e.value for e in at.error]
+    assert metrics(at)[DAYS] == days(3)
 
 
 def test_member_week_due_list_and_edit(tiny_registered, monkeypatch):
     con, path = tiny_registered
     at = open_page(path, monkeypatch, "member")
     m = metrics(at)
-    assert m["走访天数"] == "0 / 3 天" and m["本周任务"] == "未达标，还差 3 天"
+    assert m[DAYS] == days(0) and m[QUOTA] == t("weekly_page.days_short", n=3)
     assert day_cells(at) == [0] * 7
     # H09 last visited 2026-03-01 (266 days): due; H08 visited 2026-11-15: not
     due = at.dataframe[0].value
@@ -199,7 +210,7 @@ def test_member_week_due_list_and_edit(tiny_registered, monkeypatch):
     [b for b in at.button if b.key and b.key.startswith("weekly_delete_")][0].click()
     at.run()
     assert not at.exception
-    assert any("已删除" in s.value for s in at.success)
+    assert any(phrase("weekly_page.deleted") in s.value for s in at.success)
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'visit_delete' AND user_name = 'member'"
                        ).fetchone()[0] == 1
 
@@ -213,14 +224,14 @@ def test_holiday_week_on_the_page(tiny_registered, monkeypatch):
     page = "".join(m.value for m in at.markdown)
     assert page.count('class="tag h"') == 4 and 'title="国庆节"' in page
     assert any("国庆节" in c.value for c in at.caption)
-    assert metrics(at)["走访天数"] == "1 / 3 天"
+    assert metrics(at)[DAYS] == days(1)
 
 
 def test_page_in_an_unknown_year_warns_not_fails(tiny_registered, monkeypatch):
     _, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader", today="2027-03-03")
     assert any("2027 年的放假安排" in w.value for w in at.warning)
-    assert metrics(at)["走访天数"] == "0 / 3 天"
+    assert metrics(at)[DAYS] == days(0)
 
 
 def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatch, tmp_path):
@@ -243,18 +254,20 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     pd.testing.assert_frame_equal(page_text.reset_index(drop=True), cli)
     # the headline numbers and the ranking
     m = metrics(at)
-    assert m["应达标人数"] == "2" and m["达标人数"] == "1 / 2" and m["当周无走访"] == "0"
+    staff, met, inactive = (t(f"weekly_page.office.{k}") for k in ("staff", "met", "inactive"))
+    assert m[staff] == "2" and m[met] == "1 / 2" and m[inactive] == "0"
     ranking = at.dataframe[0].value
     assert ranking["姓名"].tolist() == ["网格长甲", "网格长乙"]
-    assert ranking["状态"].tolist() == ["达标", "⚠ 未达标"]
-    secretaries = [d.value for d in at.dataframe if "接访次数" in d.value.columns][0]
+    assert ranking[t("weekly_page.office.status")].tolist() == [t("weekly_page.office.status_met"),
+                                                                t("weekly_page.office.status_below")]
+    secretaries = [d.value for d in at.dataframe if t("weekly_page.secretary.receptions") in d.value.columns][0]
     assert secretaries.values.tolist() == [["书记丁", 1, "是"]]
 
 
 def test_admin_sees_no_activity_separately_in_english(tiny_registered, monkeypatch):
     _, path = tiny_registered
     at = open_page(path, monkeypatch, "admin", lang="en", today="2026-11-24")
-    assert metrics(at)["No home visits that week"] == "1"
+    assert metrics(at)[t("weekly_page.office.inactive", "en")] == "1"
     inactive = [d.value for d in at.dataframe if "Rank" not in d.value.columns and "Status" in d.value.columns]
     assert inactive and inactive[0]["Staff name"].tolist() == ["网格员丙"]
 
@@ -268,16 +281,18 @@ def test_offices_and_leaders_open_on_the_last_complete_week(tiny_registered, mon
     picker = at.selectbox(key="weekly_week")
     assert picker.value == "2026-W47" and picker.options[0] == "2026年第48周（本周，进行中）"
     assert picker.format_func("2026-W47") == "2026年第47周"
-    assert metrics(at)["达标人数"] != "0 / 2" and not any("进行中" in c.value for c in at.caption)
+    note = t("weekly_page.in_progress_note", today="2026-11-23")
+    assert metrics(at)[t("weekly_page.office.met")] != "0 / 2" and not any("进行中" in c.value for c in at.caption)
+    assert not any(note in c.value for c in at.caption)
     picker.set_value("2026-W48").run()
-    assert any("本周还没有结束，数字截至 2026-11-23" in c.value for c in at.caption)
+    assert any(note in c.value for c in at.caption)
 
 
 def test_grid_workers_open_on_their_current_week_in_progress(tiny_registered, monkeypatch):
     _, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader", today="2026-11-23")
     assert at.selectbox(key="weekly_week").value == "2026-W48"
-    assert any("本周还没有结束" in c.value for c in at.caption)
+    assert any(t("weekly_page.in_progress_note", today="2026-11-23") in c.value for c in at.caption)
 
 
 def test_user_without_staff_member_is_told_what_to_do(tiny_registered, monkeypatch):
@@ -286,7 +301,7 @@ def test_user_without_staff_member_is_told_what_to_do(tiny_registered, monkeypat
     con, path = tiny_registered
     users.add_user(con, "member2", PASSWORD, "member", [G211])
     at = open_page(path, monkeypatch, "member2")
-    assert any("没有对应的网格工作人员" in w.value for w in at.warning)
+    assert t("weekly_page.no_staff") in [w.value for w in at.warning]
 
 
 def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(tiny_registered, monkeypatch):
@@ -297,7 +312,7 @@ def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(tiny_re
     at.date_input(key="weekly_date").set_value(D(2026, 11, 20))
     at.text_area(key="weekly_note").input("\u3000\u200b路灯１盏坏了\ufeff\u3000")
     submit(at)
-    assert any("已登记" in s.value for s in at.success)
+    assert any(phrase("weekly_page.saved") in s.value for s in at.success)
     assert con.execute("SELECT note FROM visits WHERE household_code = 'H02' AND staff_id = 'S1' "
                        "AND visited_on = DATE '2026-11-20'"
                        ).fetchone() == ("路灯１盏坏了",)         # a note keeps its characters, only trimmed

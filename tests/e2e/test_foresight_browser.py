@@ -11,6 +11,7 @@ from __future__ import annotations
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 import pytest
 
+from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, login, serve
 from tests.e2e.test_journeys_browser import open_page, wait_idle
@@ -67,13 +68,13 @@ def wait_metric(page, label: str, value: str, timeout: float = 30) -> dict[str, 
 def test_leader_reads_the_escalation_watch_list(page, foresight_server):
     login(page, foresight_server, "leader", F.PASSWORD)
     open_page(page, "hotspots")
-    page.get_by_role("heading", name="信访热点").wait_for(timeout=30_000)
-    page.get_by_role("tab", name="越级风险观察").click()
-    page.get_by_text("命中率（近12个月）").wait_for(timeout=60_000)
-    got = wait_metric(page, "命中率（近12个月）", "66.7 %", timeout=60)
-    assert got["名单上的信访件"] == "2" and got["名单上的村（社区）"] == "2"    # 乙村 (P2), 丙村 (QD)
-    assert got["当时名单平均长度"] == "1 件 · 1 村"
-    page.get_by_role("tab", name="越级风险观察").scroll_into_view_if_needed()
+    page.get_by_role("heading", name=t("hotspots_page.title")).wait_for(timeout=30_000)
+    page.get_by_role("tab", name=t("watch.tab")).click()
+    page.get_by_text(t("watch.metric.hit_rate")).wait_for(timeout=60_000)
+    got = wait_metric(page, t("watch.metric.hit_rate"), "66.7 %", timeout=60)
+    assert got[t("watch.metric.petitions")] == "2" and got[t("watch.metric.villages")] == "2"   # 乙村 (P2), 丙村 (QD)
+    assert got[t("watch.metric.length")] == t("watch.metric.length_value", petitions=1, villages=1)
+    page.get_by_role("tab", name=t("watch.tab")).scroll_into_view_if_needed()
     page.screenshot(path=str(OUT / "foresight-watch.png"), full_page=True)
     # the list's cells are in the DOM for screen readers: QD (unsatisfied, a group) before P2
     listed = page.locator("[data-testid='stDataFrame']").filter(has_text="QD").first

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, ROOT
 from tests.e2e.test_journeys_browser import wait_idle
@@ -96,7 +97,7 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
         page.get_by_label("密码").press("Enter")
         page.get_by_text("登记走访").first.wait_for(timeout=60_000)
         wait_idle(page)
-        page.get_by_label("走访户（可输入户主、户号或地址查找）").click()
+        page.get_by_label(t("weekly_page.household")).click()
         page.keyboard.type("H09")
         page.keyboard.press("Enter")
         page.get_by_role("button", name="保存走访").click()

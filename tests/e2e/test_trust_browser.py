@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, login
 from tests.e2e.test_journeys_browser import open_page, wait_idle
@@ -18,7 +19,7 @@ def test_every_download_gives_a_file_however_many_in_a_row(page, server):
     login(page, server, "admin", F.PASSWORD)
     open_page(page, "coverage")
     page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
-    names = ["导出待走访户 XLSX", "导出覆盖率 CSV", "导出覆盖率 XLSX", "导出待走访户 CSV", "导出待走访户 XLSX"]
+    names = [t(f"coverage_page.export_{k}") for k in ("due_xlsx", "table_csv", "table_xlsx", "due_csv", "due_xlsx")]
     page.get_by_role("button", name=names[-1]).wait_for(timeout=30_000)
     wait_idle(page)                          # the page has drawn its buttons (its fragments included)
     got = []
@@ -75,7 +76,7 @@ def test_a_reload_keeps_the_user_signed_in_on_the_same_page_area_and_period(brow
         assert "Page not found" not in page.inner_text("body")
         page.screenshot(path=str(OUT / "trust-unknown-page.png"))
         page.goto(server + f"/coverage?area={F.T2}")
-        page.get_by_text("这个区域不在您的负责范围内").wait_for(timeout=30_000)
+        page.get_by_text(t("empty.out_of_scope")).wait_for(timeout=30_000)
         assert "一镇" in page.inner_text("[data-testid='stSidebar']")
 
         # logout: the login form, also after a reload, and the old token opens nothing any more
@@ -119,7 +120,8 @@ def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server
     box = element.bounding_box()
     assert 600 < box["y"] < 720, box
     xy = frame.evaluate("""() => { const m = window.map; const p = m.latLngToContainerPoint([30.19, 107.05]);
-                                  const r = m._container.getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""")
+                                  const r = m._container.getBoundingClientRect();
+                                  return [p.x + r.left, p.y + r.top]; }""")
     x, y = box["x"] + xy[0], box["y"] + xy[1]
     assert y < 890, (x, y)                                   # the point clicked is on screen
     page.mouse.click(x, y)
@@ -214,9 +216,9 @@ def test_the_grid_leaders_phone(browser, server):
         date.fill("2026-11-25")
         date.press("Enter")
         save.click()
-        page.get_by_text("不能登记将来的走访").first.wait_for(timeout=30_000)
-        shown = [b for b in (page.get_by_text("不能登记将来的走访").nth(i).bounding_box()
-                             for i in range(page.get_by_text("不能登记将来的走访").count())) if b]
+        refusal = page.get_by_text(F.phrase("weekly_page.err.future"))
+        refusal.first.wait_for(timeout=30_000)
+        shown = [b for b in (refusal.nth(i).bounding_box() for i in range(refusal.count())) if b]
         assert any(0 <= b["y"] and b["y"] + b["height"] <= 844 for b in shown), shown
         page.screenshot(path=str(OUT / "trust-phone-future.png"))
         assert "Traceback" not in page.inner_text("body")

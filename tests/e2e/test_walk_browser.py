@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, refuse_outside, serve
 from tests.e2e.test_journeys_browser import wait_idle
@@ -68,15 +69,16 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
     page = ctx.new_page()
     try:
         page.goto(walk_server)
-        page.get_by_label("用户名").fill("walker")
-        page.get_by_label("密码").fill(F.PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        body = wait_text(page, "今天走哪几户", "没有坐标的户", "下一户走访谁")   # the walk, then the due list
-        assert "从您上次走访的户 W0 出发" in body and "未使用道路数据" in body
-        assert "没有坐标的户（1 户，不在地图上）" in body and "无坐标户" in body
-        page.get_by_text("从我现在的位置出发").click()
-        wait_text(page, "从您现在的位置出发", "没有坐标的户", "下一户走访谁")
-        page.get_by_text("今天走哪几户").first.scroll_into_view_if_needed()
+        page.get_by_label(t("login.username")).fill("walker")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        unplaced, due = t("walk.unplaced_title", n=1), t("weekly_page.due_title")
+        body = wait_text(page, t("walk.title"), unplaced, due)   # the walk, then the due list
+        assert t("walk.start.last_visit", code="W0") in body and t("walk.straight_lines") in body
+        assert "无坐标户" in body                                 # the household's name (data)
+        page.get_by_text(t("walk.use_position")).click()
+        wait_text(page, t("walk.start.position"), unplaced, due)
+        page.get_by_text(t("walk.title")).first.scroll_into_view_if_needed()
         page.screenshot(path=str(OUT / "walk-phone-planned.png"))
         page.locator("iframe[title*='folium']").first.scroll_into_view_if_needed()
         page.wait_for_timeout(800)
@@ -84,28 +86,29 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         page.get_by_text("无坐标户").first.scroll_into_view_if_needed()
         page.screenshot(path=str(OUT / "walk-phone-list.png"))
         assert sorted(stop_markers(page)) == ["1", "2", "3", "4", "5"]
-        buttons = page.get_by_role("button", name="已入户走访")
+        buttons = page.get_by_role("button", name=t("walk.record"))
         assert buttons.count() == 6                           # five stops and the household without a point
         first_row = page.locator("[data-testid='stMarkdownContainer']", has_text="四号户").first
-        assert "下一户" in first_row.inner_text()           # from the east end W4 is first
+        assert t("walk.next_label").strip("*") in first_row.inner_text()      # from the east end W4 is first
         buttons.first.click()
-        body = wait_text(page, "今天已走访 ✓", "没有坐标的户", "下一户走访谁")
-        assert "四号户" in body and "今天已走访 ✓" in body
+        body = wait_text(page, t("walk.done"), unplaced, due)
+        assert "四号户" in body
         # the new list may be drawn while the old one's buttons are still there: wait for the count
-        expect(page.get_by_role("button", name="已入户走访")).to_have_count(5, timeout=30_000)
-        nxt = page.locator("[data-testid='stMarkdownContainer']", has_text="下一户").first.inner_text()
+        expect(page.get_by_role("button", name=t("walk.record"))).to_have_count(5, timeout=30_000)
+        nxt = page.locator("[data-testid='stMarkdownContainer']", has_text=t("walk.next_label").strip("*"))
+        nxt = nxt.first.inner_text()
         assert "五号户" in nxt                                 # the highlight moved to the next stop
         markers = stop_markers(page, expect="✓")
         assert "✓" in markers and len(markers) == 5
-        page.get_by_text("今天走哪几户").first.scroll_into_view_if_needed()
+        page.get_by_text(t("walk.title")).first.scroll_into_view_if_needed()
         page.screenshot(path=str(OUT / "walk-phone-recorded.png"))
         assert "Traceback" not in body
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
         # the record of the household just visited (the first stop), one tap away, with that visit
-        page.get_by_role("button", name="档案").first.click()
-        body = wait_text(page, "查看档案会记入操作日志", "四号户 · W4", "网格长戊 S5")
+        page.get_by_role("button", name=t("household.open")).first.click()
+        body = wait_text(page, t("household.audit_notice"), "四号户 · W4", "网格长戊 S5")
         page.screenshot(path=str(OUT / "walk-phone-record.png"))
-        assert "上次入户：2026-11-22" in body and "走访 1" in body
+        assert f"{t('household.field.last_home_visit')}：2026-11-22" in body and t("household.tab.visit", n=1) in body
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
         assert not outside
     finally:

@@ -100,7 +100,8 @@ def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
     page.screenshot(path=str(OUT / "xss-admin-users.png"), full_page=True)
     assert dialogs == []
     assert page.evaluate("() => document.querySelectorAll('script').length") >= 1  # the page's own
-    injected = page.evaluate("() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length")
+    injected = page.evaluate("() => [...document.querySelectorAll('script')]"
+                             ".filter(s => s.textContent.includes('alert(1)')).length")
     assert injected == 0
     assert page.outside_requests == []
 
