@@ -2,6 +2,7 @@
 
 Run it with ``streamlit run app.py``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,7 +47,7 @@ def ensure_database() -> None:
     def progress(f: float, msg: str) -> None:
         bar.progress(min(max(f, 0.0), 1.0), text=msg)
 
-    build_demo(str(path), progress=progress, replace=False)   # never replaces a database that appeared meanwhile
+    build_demo(str(path), progress=progress, replace=False)  # never replaces a database that appeared meanwhile
     bar.empty()
 
 
@@ -79,7 +80,7 @@ def login_page() -> None:
             st.error(t(e.key, **e.params))
             return
         start_session(u)
-        session.started(c, u)          # a signed token, kept by the browser: a reload stays signed in
+        session.started(c, u)  # a signed token, kept by the browser: a reload stays signed in
         st.rerun()
 
 
@@ -143,8 +144,7 @@ def session_alive() -> bool:
 def language_switch() -> None:
     """The 中文/English switch in the sidebar (session state ``lang``)."""
     with st.sidebar:
-        st.radio(t("sidebar.language"), ("zh", "en"), horizontal=True, key="lang",
-                 format_func=lambda x: t(f"lang.{x}"))
+        st.radio(t("sidebar.language"), ("zh", "en"), horizontal=True, key="lang", format_func=lambda x: t(f"lang.{x}"))
 
 
 PAGES = [
@@ -178,9 +178,9 @@ def main() -> None:
         if not C.db.exists(C.db_path()):
             return
         st.rerun()
-    warm.hotspots_in_background()      # once per process: the first 信访热点 does not wait for its statistics
+    warm.hotspots_in_background()  # once per process: the first 信访热点 does not wait for its statistics
     u = C.user()
-    if u is None and (u := session.restore(C.con())) is not None:     # a reload within the idle window
+    if u is None and (u := session.restore(C.con())) is not None:  # a reload within the idle window
         start_session(u)
     if u is None or not session_alive() or not session.still_valid(C.con()):
         runlog.page("login")
@@ -188,9 +188,11 @@ def main() -> None:
         st.navigation([login, *session.stand_ins({""}, login_page, t("login.title"))]).run()
         return
     home = HOME_PAGE.get(u.role, "pages/overview.py")
-    pages = [st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem, default=(f == home))
-             for f, key, icon, roles in PAGES
-             if (ROOT / f).exists() and (roles is None or u.role in roles)]
+    pages = [
+        st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem, default=(f == home))
+        for f, key, icon, roles in PAGES
+        if (ROOT / f).exists() and (roles is None or u.role in roles)
+    ]
     known = {p.url_path for p in pages} | {""}
     all_pages = {Path(f).stem: key for f, key, _, _ in PAGES}
     nav = st.navigation(pages + session.stand_ins(known, session.unknown_page(all_pages), t("app.title")))
@@ -218,14 +220,14 @@ def run_safely() -> None:
     Streamlit's own control flow (rerun, stop) passes through: it is not an Exception.
     """
     try:
-        with runlog.timed():           # $LIANXIN_RUN_LOG: the load benchmark's server-side times
+        with runlog.timed():  # $LIANXIN_RUN_LOG: the load benchmark's server-side times
             main()
-    except C.db.StoreError as e:     # the database cannot be used: what to check, never a traceback
+    except C.db.StoreError as e:  # the database cannot be used: what to check, never a traceback
         log.warning("store error: %s", e)
         st.error(t("app.store_error", message=e.text(C.lang())))
     except Exception as e:
         log.exception("page error")
-        said = e.text(C.lang()) if callable(getattr(e, "text", None)) else str(e)   # worded by the catalog
+        said = e.text(C.lang()) if callable(getattr(e, "text", None)) else str(e)  # worded by the catalog
         st.error(t("app.error", message=said.splitlines()[0] if said else type(e).__name__))
         st.caption(t("app.error_hint"))
 

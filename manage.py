@@ -5,6 +5,7 @@
 
 Exit status: 0 success, 1 bad input (nothing written), 2 bad usage. Errors are one line each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,10 +77,15 @@ def build_parser() -> Parser:
         The parser; ``parse_args`` raises :class:`UsageError` instead of exiting.
     """
     p = Parser(prog="manage.py", description="连心网格 command line")
-    p.add_argument("--db", help="database file or postgresql://USER@HOST:PORT/NAME "
-                                "(default $LIANXIN_DB, then data/demo.duckdb)")
-    p.add_argument("--as", dest="as_user", metavar="USER",
-                   help="run as this user: their role (what they may run), scope and masking")
+    p.add_argument(
+        "--db", help="database file or postgresql://USER@HOST:PORT/NAME (default $LIANXIN_DB, then data/demo.duckdb)"
+    )
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="run as this user: their role (what they may run), scope and masking",
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     sub.add_parser("init", help="create an empty database")
@@ -172,27 +178,48 @@ def build_parser() -> Parser:
     be.add_argument("--scale", choices=("small", "county", "city"), default="small")
     be.add_argument("--runs", type=int, default=5)
     be.add_argument("--output", default=None, help="write the results (Markdown), e.g. BENCHMARKS.md")
-    be.add_argument("--no-postgres", dest="postgres", action="store_false",
-                    help="skip the PostgreSQL/PostGIS comparison")
-    be.add_argument("--on-postgres", metavar="URL", default=None,
-                    help="also run the app's functions on this PostgreSQL store (postgresql://…, or 'throwaway' "
-                         "for a temporary cluster), loaded from the data set")
-    be.add_argument("--stores-only", action="store_true",
-                    help="with --on-postgres: time only the app's functions on the DuckDB file and the PostgreSQL "
-                         "store (no pandas, PostGIS, DuckDB over PostgreSQL, import or coverage page)")
+    be.add_argument(
+        "--no-postgres", dest="postgres", action="store_false", help="skip the PostgreSQL/PostGIS comparison"
+    )
+    be.add_argument(
+        "--on-postgres",
+        metavar="URL",
+        default=None,
+        help="also run the app's functions on this PostgreSQL store (postgresql://…, or 'throwaway' "
+        "for a temporary cluster), loaded from the data set",
+    )
+    be.add_argument(
+        "--stores-only",
+        action="store_true",
+        help="with --on-postgres: time only the app's functions on the DuckDB file and the PostgreSQL "
+        "store (no pandas, PostGIS, DuckDB over PostgreSQL, import or coverage page)",
+    )
     # the load benchmark (issue 16 §4, bench/load.py): browser sessions against a server it starts
     be.add_argument("--load", action="store_true", help="browser sessions doing the three journeys (bench/load.py)")
     be.add_argument("--sessions", type=int, default=20, help="--load: browser sessions (default 20)")
     be.add_argument("--duration", type=float, default=120.0, help="--load: seconds per session (default 120)")
     be.add_argument("--think", type=float, default=5.0, help="--load: mean seconds between clicks (default 5)")
     be.add_argument("--stagger", type=float, default=1.5, help="--load: seconds between session starts (default 1.5)")
-    be.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
-                    help="--load: N app processes on a throwaway PostgreSQL with a copy of the data (0: DuckDB)")
-    be.add_argument("--client-nice", dest="client_nice", type=int, default=19,
-                    help="--load: the browsers' niceness, so they use what the server leaves "
-                         "(default 19; 0: as they come)")
-    be.add_argument("--no-warm-up", dest="warm", action="store_false",
-                    help="--load: measure from the server's start (default: warm every process up first)")
+    be.add_argument(
+        "--pg-processes",
+        dest="pg_processes",
+        type=int,
+        default=0,
+        help="--load: N app processes on a throwaway PostgreSQL with a copy of the data (0: DuckDB)",
+    )
+    be.add_argument(
+        "--client-nice",
+        dest="client_nice",
+        type=int,
+        default=19,
+        help="--load: the browsers' niceness, so they use what the server leaves (default 19; 0: as they come)",
+    )
+    be.add_argument(
+        "--no-warm-up",
+        dest="warm",
+        action="store_false",
+        help="--load: measure from the server's start (default: warm every process up first)",
+    )
     be.add_argument("--label", default="", help="--load: a name for the run")
     be.add_argument("--json", dest="json_path", help="--load: also write the report as JSON")
 
@@ -210,6 +237,7 @@ def build_parser() -> Parser:
 
 # ----------------------------------------------------------------------------- helpers
 
+
 def err(line: str) -> None:
     """Print an error on stderr as one line (a multi-line text is joined with spaces).
 
@@ -221,7 +249,7 @@ def err(line: str) -> None:
     print(" ".join(str(line).split()) if "\n" in str(line) else line, file=sys.stderr)
 
 
-_OPENED: list = []      # connections of this command, closed when it ends (manage.run)
+_OPENED: list = []  # connections of this command, closed when it ends (manage.run)
 
 
 def _connect(args: argparse.Namespace) -> Any:
@@ -230,7 +258,7 @@ def _connect(args: argparse.Namespace) -> Any:
 
     con = db.connect(args.db) if args.db else db.connect()
     _OPENED.append(con)
-    refresh_stale_neighbors(con)        # neighbours a migration marked stale (0006)
+    refresh_stale_neighbors(con)  # neighbours a migration marked stale (0006)
     return con
 
 
@@ -381,7 +409,7 @@ def _overlaps_scope(con: Any, area: str, scope: Sequence[str]) -> bool:
     from store import db
 
     if db.one(con, "area_get", code=area) is None:
-        return True          # an unknown code: the report itself says so
+        return True  # an unknown code: the report itself says so
     return bool(db.one(con, "area_overlaps_scope", code=area, scope=list(scope)))
 
 
@@ -390,6 +418,7 @@ def _audit(con: Any, actor: str, action: str, area: str | None = None) -> Callab
 
     def write(c: Any, counts: dict) -> None:
         audit.record(c, actor, action, area=area, counts=counts)
+
     return write
 
 
@@ -402,9 +431,15 @@ def _write_report(df: pd.DataFrame, args: argparse.Namespace, kind: str) -> None
 
         labels = column_labels(list(df.columns), "zh")
         from i18n import CATALOG  # a report may name a column its own way: col.<report>.<column>
+
         labels.update({c: CATALOG["zh"][f"col.{kind}.{c}"] for c in df.columns if f"col.{kind}.{c}" in CATALOG["zh"]})
-    fmt = args.format or ("csv" if args.output and args.output.lower().endswith(".csv") else
-                          "json" if args.output and args.output.lower().endswith(".json") else "table")
+    fmt = args.format or (
+        "csv"
+        if args.output and args.output.lower().endswith(".csv")
+        else "json"
+        if args.output and args.output.lower().endswith(".json")
+        else "table"
+    )
     if fmt == "csv":
         data = export.to_csv_bytes(df, labels)
     elif fmt == "json":
@@ -424,6 +459,7 @@ def _write_report(df: pd.DataFrame, args: argparse.Namespace, kind: str) -> None
 
 
 # ----------------------------------------------------------------------------- commands
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     """``init``: create (or migrate) the database and print where it is and its schema version.
@@ -507,13 +543,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     user = _permitted(con, args)
     actor = _actor_name(user)
     scope = user.scope if user is not None else None
-    if user is not None:         # --as: that user's role decides what may be imported, their areas which rows
+    if user is not None:  # --as: that user's role decides what may be imported, their areas which rows
         check_may_import(user.role, actor, args.what)
     if args.what == "boundaries":
         from ingest.boundaries import import_boundaries
 
-        res = import_boundaries(con, args.file, args.level, coords=args.coords, encoding=args.encoding,
-                                strict=args.strict, audit=_audit(con, actor, "import", None))
+        res = import_boundaries(
+            con,
+            args.file,
+            args.level,
+            coords=args.coords,
+            encoding=args.encoding,
+            strict=args.strict,
+            audit=_audit(con, actor, "import", None),
+        )
         errors = res.errors
         for line in res.notes():
             print(line, file=sys.stderr)
@@ -522,8 +565,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         from ingest.tables import load
 
-        res = load(con, args.what, args.file, coords=args.coords, strict=args.strict, sheet=args.sheet,
-                   audit=_audit(con, actor, "import", None), actor=actor, scope=scope)
+        res = load(
+            con,
+            args.what,
+            args.file,
+            coords=args.coords,
+            strict=args.strict,
+            sheet=args.sheet,
+            audit=_audit(con, actor, "import", None),
+            actor=actor,
+            scope=scope,
+        )
         errors = res.errors
         written = res.ok and not (args.strict and errors)
         summary = res.summary()
@@ -609,10 +661,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     elif args.report == "household":
         from analytics import household
 
-        df = household.open_record(con, args.code, user).rows()     # masked and audited for the --as user
+        df = household.open_record(con, args.code, user).rows()  # masked and audited for the --as user
     else:  # pragma: no cover - argparse limits the choices
         raise UsageError(f"unknown report {args.report}")
-    _write_report(mask_frame(df, user, con), args, args.report)   # masked exactly as the app masks
+    _write_report(mask_frame(df, user, con), args, args.report)  # masked exactly as the app masks
     return EXIT_OK
 
 
@@ -645,9 +697,21 @@ def _pace(con: Any, args: argparse.Namespace, scope: list[str] | None) -> pd.Dat
     if args.backtest:
         bt = pace.backtest(con, args.level, date_from, as_of, args.date_to, kinds=kinds, scope=scope)
         if bt.mae is not None:
-            print(Message("cli.note.backtest", level=args.level, start=date_from, end=args.date_to, made_on=as_of,
-                          areas=len(bt.rows), mae=f"{bt.mae * 100:.1f}", bias=f"{bt.bias * 100:+.1f}",
-                          within=f"{bt.within_5pts:.0%}", right=f"{bt.verdict_right:.0%}"), file=sys.stderr)
+            print(
+                Message(
+                    "cli.note.backtest",
+                    level=args.level,
+                    start=date_from,
+                    end=args.date_to,
+                    made_on=as_of,
+                    areas=len(bt.rows),
+                    mae=f"{bt.mae * 100:.1f}",
+                    bias=f"{bt.bias * 100:+.1f}",
+                    within=f"{bt.within_5pts:.0%}",
+                    right=f"{bt.verdict_right:.0%}",
+                ),
+                file=sys.stderr,
+            )
         return bt.rows
     return pace.by_shortfall(pace.pace(con, args.level, date_from, args.date_to, as_of, kinds=kinds, scope=scope))
 
@@ -679,9 +743,20 @@ def _watch(con: Any, args: argparse.Namespace, scope: list[str] | None) -> pd.Da
     if hr.share is None:
         print(Message("cli.note.hit_rate_none"), file=sys.stderr)
     else:
-        print(Message("cli.note.hit_rate", hits=hr.hits, escalated=hr.escalated, share=f"{hr.share:.0%}",
-                      lead_days=hr.lead_days, via_petition=hr.via_petition, petitions=f"{hr.mean_petitions:g}",
-                      villages=f"{hr.mean_villages:g}", watched=f"{hr.mean_watched:g}"), file=sys.stderr)
+        print(
+            Message(
+                "cli.note.hit_rate",
+                hits=hr.hits,
+                escalated=hr.escalated,
+                share=f"{hr.share:.0%}",
+                lead_days=hr.lead_days,
+                via_petition=hr.via_petition,
+                petitions=f"{hr.mean_petitions:g}",
+                villages=f"{hr.mean_villages:g}",
+                watched=f"{hr.mean_watched:g}",
+            ),
+            file=sys.stderr,
+        )
     return escalation.report(wl, args.lang)
 
 
@@ -703,8 +778,15 @@ def cmd_users(args: argparse.Namespace) -> int:
     con = _connect(args)
     user = _permitted(con, args)
     areas = [a.strip() for a in args.areas.split(",") if a.strip()]
-    msg = users.users_command(con, args.action, args.name, role=args.role, areas=areas,
-                              staff_id=args.staff_id, actor=user if user is not None else "admin")
+    msg = users.users_command(
+        con,
+        args.action,
+        args.name,
+        role=args.role,
+        areas=areas,
+        staff_id=args.staff_id,
+        actor=user if user is not None else "admin",
+    )
     print(msg)
     return EXIT_OK
 
@@ -745,9 +827,11 @@ def cmd_survey(args: argparse.Namespace) -> int:
         from analytics import export
 
         sys.stdout.buffer.write(export.to_table_text(d.strata).encode("utf-8"))
-        print(f"survey {d.month:%Y-%m}: {len(d.sample):,} households drawn in "
-              f"{int((d.strata['sample_size'] > 0).sum())} townships (seed {d.seed}), "
-              f"call sheets written to {args.output}")
+        print(
+            f"survey {d.month:%Y-%m}: {len(d.sample):,} households drawn in "
+            f"{int((d.strata['sample_size'] > 0).sum())} townships (seed {d.seed}), "
+            f"call sheets written to {args.output}"
+        )
         return EXIT_OK
     if args.what == "import":
         from ingest.errors import write_errors_csv
@@ -793,11 +877,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     _permitted_before_open(args)
     if args.load:
         from bench import load
+
         try:
             return load.run_cli(args)
         except load.LoadError as e:
             raise BadInput(str(e)) from None
     from bench.run import bench
+
     if args.stores_only and not args.on_postgres:
         raise UsageError(key="cli.error.stores_only")
     if args.on_postgres not in (None, "throwaway"):
@@ -805,12 +891,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         if kind(args.on_postgres) != POSTGRES:
             raise BadTarget(Message("cli.error.on_postgres", given=repr(args.on_postgres)))
-    res = bench(args.scale, runs=args.runs, output=args.output, postgres=args.postgres,
-                on_postgres=args.on_postgres, path=Path(args.db) if args.db else None,
-                stores_only=args.stores_only,
-                log=lambda line: print(line, file=sys.stderr, flush=True))
-    print(f"bench {args.scale}: {len(res.checks)} checks passed (all implementations agree), "
-          f"peak RSS {res.peak_rss_mb:,.0f} MB" + (f", written to {args.output}" if args.output else ""))
+    res = bench(
+        args.scale,
+        runs=args.runs,
+        output=args.output,
+        postgres=args.postgres,
+        on_postgres=args.on_postgres,
+        path=Path(args.db) if args.db else None,
+        stores_only=args.stores_only,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    print(
+        f"bench {args.scale}: {len(res.checks)} checks passed (all implementations agree), "
+        f"peak RSS {res.peak_rss_mb:,.0f} MB" + (f", written to {args.output}" if args.output else "")
+    )
     return EXIT_OK
 
 
@@ -854,14 +948,24 @@ def cmd_copy_to(args: argparse.Namespace) -> int:
         raise BadInput(key="cli.error.copy_not_empty", db=_shown(args.url))
     out = copy_store(duck, pg)
     tables = {k: v for k, v in out.items() if k != "seconds"}
-    print(f"copied {source} to {_shown(args.url)}: {len(tables)} tables, "
-          f"{tables.get('households', 0):,} households, {tables.get('visits', 0):,} visits, "
-          f"{tables.get('petitions', 0):,} petitions ({out['seconds']:.1f} s)")
+    print(
+        f"copied {source} to {_shown(args.url)}: {len(tables)} tables, "
+        f"{tables.get('households', 0):,} households, {tables.get('visits', 0):,} visits, "
+        f"{tables.get('petitions', 0):,} petitions ({out['seconds']:.1f} s)"
+    )
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "import": cmd_import, "report": cmd_report,
-            "users": cmd_users, "bench": cmd_bench, "copy-to": cmd_copy_to, "survey": cmd_survey}
+COMMANDS = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "report": cmd_report,
+    "users": cmd_users,
+    "bench": cmd_bench,
+    "copy-to": cmd_copy_to,
+    "survey": cmd_survey,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -906,7 +1010,7 @@ def run(args: argparse.Namespace) -> int:
     from ingest.errors import ImportFailed
     from store.db import BadTarget, StoreError, kind, target
 
-    try:    # --db / $LIANXIN_DB: a file path or a postgresql:// URL, anything else is bad usage
+    try:  # --db / $LIANXIN_DB: a file path or a postgresql:// URL, anything else is bad usage
         kind(target(args.db))
     except BadTarget as e:
         err(str(e))
@@ -915,6 +1019,7 @@ def run(args: argparse.Namespace) -> int:
     known: tuple[type[BaseException], ...] = (BadInput, ImportFailed, ReportError, StoreError)
     try:
         from auth.users import AuthError
+
         known += (AuthError,)
     except ImportError:  # pragma: no cover
         pass

@@ -11,6 +11,7 @@ year nobody has announced is counted weekends-only (``source = 'weekends-only'``
     JOIN calendar_days s ON s.day = D
     JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + N
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -166,8 +167,7 @@ def _years_todo(con: duckdb.DuckDBPyConnection, want: set[int], force: set[int] 
     todo = []
     for y in range(min(allyears), max(allyears) + 1):
         full = dt.date(y, 12, 31).timetuple().tm_yday
-        if (y in force or y not in have or have[y][0] != full
-                or (have[y][1] and year_known(y))):
+        if y in force or y not in have or have[y][0] != full or (have[y][1] and year_known(y)):
             todo.append(y)
     return todo
 
@@ -207,8 +207,7 @@ def ensure_calendar(con: duckdb.DuckDBPyConnection, years: Iterable[int]) -> Non
 
 def refresh_calendar(con: duckdb.DuckDBPyConnection, years: Iterable[int] | None = None) -> None:
     """Fill ``years`` (default: every year present) again, e.g. after the administrator's entries changed."""
-    ys = ({int(y) for y in years} if years is not None
-          else {int(r[0]) for r in db.rows(con, "calendar_years")})
+    ys = {int(y) for y in years} if years is not None else {int(r[0]) for r in db.rows(con, "calendar_years")}
     with db.transaction(con):
         _fill(con, _years_todo(con, ys, force=ys))
 
@@ -315,10 +314,17 @@ def days_between(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt
         name = None
         if not workday:
             name = names.get(day) if source == "custom" else official_holiday_name(day)
-        rows.append({"day": day, "workday": workday,
-                     "holiday": (not workday) and (name is not None or source == "custom" or not weekend),
-                     "holiday_name": name, "makeup": workday and weekend,
-                     "known": source != "weekends-only", "source": source})
+        rows.append(
+            {
+                "day": day,
+                "workday": workday,
+                "holiday": (not workday) and (name is not None or source == "custom" or not weekend),
+                "holiday_name": name,
+                "makeup": workday and weekend,
+                "known": source != "weekends-only",
+                "source": source,
+            }
+        )
     out = pd.DataFrame(rows, columns=columns)
     # None, not NaN, where a day has no name (pandas would infer a string column and write NaN)
     out["holiday_name"] = pd.Series([r["holiday_name"] for r in rows], dtype=object, index=out.index)
@@ -386,6 +392,7 @@ def calendar_notice(con: duckdb.DuckDBPyConnection, years: Iterable[int], lang: 
 
 # ----------------------------------------------------------------------------- administrator's entries
 
+
 def custom_days(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The administrator's 放假安排 entries.
 
@@ -402,8 +409,9 @@ def custom_days(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return db.df(con, "holidays_custom_all")
 
 
-def set_custom_day(con: duckdb.DuckDBPyConnection, user: Any, day: dt.date, workday: bool,
-                   name: str | None = None) -> None:
+def set_custom_day(
+    con: duckdb.DuckDBPyConnection, user: Any, day: dt.date, workday: bool, name: str | None = None
+) -> None:
     """Enter one day of a year's 放假安排 (a holiday, or a 调休 working day); audited as ``rule_change``.
 
     The year is filled again at once, in the same transaction.
@@ -432,8 +440,12 @@ def set_custom_day(con: duckdb.DuckDBPyConnection, user: Any, day: dt.date, work
         raise CalendarError(key="calendar.error.no_date")
     with db.transaction(con):
         db.execute(con, "holidays_custom_upsert", day=day, workday=bool(workday), holiday_name=(name or None))
-        record(con, user, "rule_change",
-               detail=f"放假安排 {day.isoformat()} {'上班' if workday else '放假'} {name or ''}".strip())
+        record(
+            con,
+            user,
+            "rule_change",
+            detail=f"放假安排 {day.isoformat()} {'上班' if workday else '放假'} {name or ''}".strip(),
+        )
         _fill(con, _years_todo(con, {day.year}, force={day.year}))
 
 

@@ -9,6 +9,7 @@ The numbers come from :func:`analytics.reports.coverage` and :func:`analytics.re
 Nothing here draws or picks a colour: gis.maps builds the map (colours from gis.palette), ui.maps
 words it and draws it on the page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,10 @@ DUE_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_s
 
 # ----------------------------------------------------------------------------- the numbers
 
-def shown_level(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
-                scope: Sequence[str] | None = None) -> str:
+
+def shown_level(
+    con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str, scope: Sequence[str] | None = None
+) -> str:
     """The level the map and table show for a selected area: its children, the grid itself at grid level.
 
     For "everything in my scope" (``area_code`` None) the first level below ``area_level`` with
@@ -68,8 +71,9 @@ def shown_level(con: duckdb.DuckDBPyConnection, area_code: str | None, area_leve
     return child_level(area_level) or area_level
 
 
-def area_codes(con: duckdb.DuckDBPyConnection, level: str, area_code: str | None,
-               scope: Sequence[str] | None = None) -> list[str]:
+def area_codes(
+    con: duckdb.DuckDBPyConnection, level: str, area_code: str | None, scope: Sequence[str] | None = None
+) -> list[str]:
     """Codes of the areas of ``level`` inside ``area_code`` (itself at its own level) the scope may see.
 
     Parameters
@@ -94,9 +98,15 @@ def area_codes(con: duckdb.DuckDBPyConnection, level: str, area_code: str | None
     return db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"].tolist()
 
 
-def area_rows(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
-              date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",),
-              scope: Sequence[str] | None = None) -> tuple[str, pd.DataFrame]:
+def area_rows(
+    con: duckdb.DuckDBPyConnection,
+    area_code: str | None,
+    area_level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Sequence[str] | None = None,
+) -> tuple[str, pd.DataFrame]:
     """The coverage rows of the map and table: the shown level's report, limited to the selected area.
 
     The rows are :func:`analytics.reports.coverage` of :func:`shown_level`.
@@ -121,9 +131,16 @@ class Headline(NamedTuple):
     coverage: float | None
 
 
-def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str,
-             date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",),
-             scope: Sequence[str] | None = None, rows: pd.DataFrame | None = None) -> Headline:
+def headline(
+    con: duckdb.DuckDBPyConnection,
+    area_code: str | None,
+    area_level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Sequence[str] | None = None,
+    rows: pd.DataFrame | None = None,
+) -> Headline:
     """Households, visited and coverage of the selected area.
 
     Its own row of ``reports.coverage``; for "everything in my scope", the sum of ``rows``.
@@ -173,9 +190,15 @@ def trend_months(end: dt.date, months: int = TREND_MONTHS) -> tuple[dt.date, dt.
     return dt.date(y, m, 1), end
 
 
-def monthly_trend(con: duckdb.DuckDBPyConnection, level: str, parent: str | None, end: dt.date,
-                  kinds: Sequence[str] = ("home",), scope: Sequence[str] | None = None,
-                  months: int = TREND_MONTHS) -> pd.DataFrame:
+def monthly_trend(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    parent: str | None,
+    end: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Sequence[str] | None = None,
+    months: int = TREND_MONTHS,
+) -> pd.DataFrame:
     """Coverage per area of ``level`` under ``parent`` in each of the ``months`` calendar months up to ``end``.
 
     Computed in the store (query ``coverage_monthly``), in one snapshot.
@@ -188,9 +211,17 @@ def monthly_trend(con: duckdb.DuckDBPyConnection, level: str, parent: str | None
     start, end = trend_months(end, months)
     with db.transaction(con):  # one snapshot: the largest household key and the visits agree
         max_hid = db.execute(con, "households_max_hid").fetchone()[0] or 1
-        return db.df(con, "coverage_monthly", level=level, parent=parent, kinds=list(kinds),
-                     scope=None if scope is None else list(scope), month_from=start, month_to=end,
-                     max_hid=int(max_hid))
+        return db.df(
+            con,
+            "coverage_monthly",
+            level=level,
+            parent=parent,
+            kinds=list(kinds),
+            scope=None if scope is None else list(scope),
+            month_from=start,
+            month_to=end,
+            max_hid=int(max_hid),
+        )
 
 
 def trend_lists(trend: pd.DataFrame) -> dict[str, list[float]]:
@@ -238,9 +269,15 @@ def table_frame(rows: pd.DataFrame, trend: pd.DataFrame | None = None) -> pd.Dat
 
 # ----------------------------------------------------------------------------- households due
 
-def due_households(con: duckdb.DuckDBPyConnection, area_code: str | None, as_of: dt.date,
-                   days: int | None = None, scope: Sequence[str] | None = None,
-                   user: Any = None) -> pd.DataFrame:
+
+def due_households(
+    con: duckdb.DuckDBPyConnection,
+    area_code: str | None,
+    as_of: dt.date,
+    days: int | None = None,
+    scope: Sequence[str] | None = None,
+    user: Any = None,
+) -> pd.DataFrame:
     """Households of the area due for a home visit, as ``user`` may see them.
 
     :func:`analytics.reports.unvisited` with ``extra``: never-visited first then oldest, names and
@@ -303,6 +340,7 @@ def tags_text(v: Any) -> str:
 
 # ----------------------------------------------------------------------------- map
 
+
 def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> gpd.GeoDataFrame:
     """The choropleth's features: the rows' numbers on their polygons, with tooltip texts.
 
@@ -326,8 +364,9 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     return g.reset_index(drop=True)
 
 
-def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date,
-                  kinds: Iterable[str], rows: int) -> str:
+def export_detail(
+    what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str], rows: int
+) -> str:
     """The audit log's detail line for an export.
 
     Returns
@@ -335,5 +374,7 @@ def export_detail(what: str, fmt: str, level: str, date_from: dt.date, date_to: 
     str
         ``coverage_page WHAT FMT: level=… FROM..TO kinds=… rows=N``.
     """
-    return (f"coverage_page {what} {fmt}: level={level} {date_from.isoformat()}..{date_to.isoformat()} "
-            f"kinds={','.join(kinds)} rows={rows}")
+    return (
+        f"coverage_page {what} {fmt}: level={level} {date_from.isoformat()}..{date_to.isoformat()} "
+        f"kinds={','.join(kinds)} rows={rows}"
+    )

@@ -40,6 +40,7 @@ that were on the list ``watch_lead_days`` (rule, 30) days before they escalated 
 through their village. Beside it, the list's mean length on those days: a list that catches
 everything by listing everything is not worth reading.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,12 +60,32 @@ from vocabulary.petitions import GROUP_PETITION_PEOPLE
 FACTORS = ("repeat", "overdue", "unsatisfied", "partly", "group", "category", "hotspot")
 #: Emerging hot spot patterns of a village "rising": a new, consecutive or intensifying hot spot.
 RISING = ("new_hot", "consecutive_hot", "intensifying_hot")
-PETITION_COLUMNS = ["id", "received_on", "category", "people", "status", "household_code", "village_code",
-                    "village_name", "township_name", "score", "reasons"]
+PETITION_COLUMNS = [
+    "id",
+    "received_on",
+    "category",
+    "people",
+    "status",
+    "household_code",
+    "village_code",
+    "village_name",
+    "township_name",
+    "score",
+    "reasons",
+]
 VILLAGE_COLUMNS = ["code", "name", "township_name", "pattern", "petitions_listed", "score", "reasons"]
 REPORT_COLUMNS = ["kind", "id", "name", "received_on", "category", "people", "status", "score", "reasons"]
-HIT_COLUMNS = ["id", "escalated_on", "level_reached", "checked_on", "village_name", "listed", "village_listed",
-               "score", "hit"]
+HIT_COLUMNS = [
+    "id",
+    "escalated_on",
+    "level_reached",
+    "checked_on",
+    "village_name",
+    "listed",
+    "village_listed",
+    "score",
+    "hit",
+]
 
 
 @dataclass(frozen=True)
@@ -95,16 +116,20 @@ def rules(con: duckdb.DuckDBPyConnection) -> Rules:
         The weights and thresholds as the rules table holds them now.
     """
     w = {f: float(db.rule(con, f"watch_w_{f}")) for f in FACTORS}
-    return Rules(weights=w, min_score=float(db.rule(con, "watch_min_score")),
-                 village_listed=float(db.rule(con, "watch_w_village_listed")),
-                 category_lift=float(db.rule(con, "watch_category_lift")),
-                 category_min=int(db.rule(con, "watch_category_min")),
-                 recent_days=int(db.rule(con, "watch_recent_days")),
-                 lead_days=int(db.rule(con, "watch_lead_days")),
-                 repeat_days=H.repeat_days(con))
+    return Rules(
+        weights=w,
+        min_score=float(db.rule(con, "watch_min_score")),
+        village_listed=float(db.rule(con, "watch_w_village_listed")),
+        category_lift=float(db.rule(con, "watch_category_lift")),
+        category_min=int(db.rule(con, "watch_category_min")),
+        recent_days=int(db.rule(con, "watch_recent_days")),
+        lead_days=int(db.rule(con, "watch_lead_days")),
+        repeat_days=H.repeat_days(con),
+    )
 
 
 # ----------------------------------------------------------------------------- the history
+
 
 def facts(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None) -> pd.DataFrame:
     """Every petition received by ``today`` in ``scope`` with what the watch-list reads.
@@ -137,8 +162,16 @@ def facts(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None) -
 
 
 #: The dates :func:`score` compares day by day (kept as day numbers in :func:`facts`).
-DAY_COLUMNS = ("received_on", "replied_on", "closed_on", "reply_due", "close_due", "escalated_on",
-               "previous_on", "next_on")
+DAY_COLUMNS = (
+    "received_on",
+    "replied_on",
+    "closed_on",
+    "reply_due",
+    "close_due",
+    "escalated_on",
+    "previous_on",
+    "next_on",
+)
 
 
 def _day_numbers(s: pd.Series) -> np.ndarray:
@@ -184,9 +217,7 @@ def _escalated_by(f: pd.DataFrame, day: dt.date, today: dt.date) -> np.ndarray:
     return escalated & ((on <= _day(day)) | (np.isnan(on) & (day >= today)))
 
 
-def village_patterns(
-    con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.date]
-) -> dict[dt.date, pd.Series]:
+def village_patterns(con: duckdb.DuckDBPyConnection, month_ends: Iterable[dt.date]) -> dict[dt.date, pd.Series]:
     """Each village's emerging hot spot pattern over the 12 months ending with each month end.
 
     Only the hot patterns are classified; a village never hot in those months is ``none``.
@@ -208,9 +239,19 @@ def village_patterns(
     counts = H.monthly_counts(con, "village", last, span)
     if counts.empty:
         return {e: pd.Series(dtype=object) for e in ends}
-    base = db.df(con, "hotspot_counts", level="village", date_from=last, date_to=last, scope=None,
-                 categories=None, channels=None, group_only=False, group_people=GROUP_PETITION_PEOPLE,
-                 unresolved_only=False)
+    base = db.df(
+        con,
+        "hotspot_counts",
+        level="village",
+        date_from=last,
+        date_to=last,
+        scope=None,
+        categories=None,
+        channels=None,
+        group_only=False,
+        group_people=GROUP_PETITION_PEOPLE,
+        unresolved_only=False,
+    )
     z, _, bins = H.monthly_gi(con, "village", counts, base.set_index("code")["households"])
     out = {}
     for e in ends:
@@ -248,6 +289,7 @@ def month_before(day: dt.date) -> dt.date:
 
 
 # ----------------------------------------------------------------------------- one day's list
+
 
 @dataclass
 class Scored:
@@ -293,13 +335,15 @@ def score(f: pd.DataFrame, day: dt.date, r: Rules, today: dt.date, patterns: pd.
     if g.empty:
         return Scored(day, g.assign(score=pd.Series(dtype=float), listed=pd.Series(dtype=bool)))
     rec = col["received_on"][w]
-    g["f_repeat"] = ((rec - col["previous_on"][w] <= r.repeat_days)
-                     | ((col["next_on"][w] <= d) & (col["next_on"][w] - rec <= r.repeat_days)))
-    late_reply = ~replied[w] & (col["reply_due"][w] < d)      # due before the day, not replied by it
+    g["f_repeat"] = (rec - col["previous_on"][w] <= r.repeat_days) | (
+        (col["next_on"][w] <= d) & (col["next_on"][w] - rec <= r.repeat_days)
+    )
+    late_reply = ~replied[w] & (col["reply_due"][w] < d)  # due before the day, not replied by it
     late_close = ~closed[w] & (col["close_due"][w] < d)
     g["f_overdue"] = late_reply | late_close
-    g["overdue_days"] = np.fmax(np.where(late_reply, d - col["reply_due"][w], np.nan),
-                                np.where(late_close, d - col["close_due"][w], np.nan))
+    g["overdue_days"] = np.fmax(
+        np.where(late_reply, d - col["reply_due"][w], np.nan), np.where(late_close, d - col["close_due"][w], np.nan)
+    )
     g["satisfaction"] = sat[w]
     g["f_unsatisfied"] = (sat[w] == "unsatisfied").to_numpy(bool)
     g["f_partly"] = (sat[w] == "partly").to_numpy(bool)
@@ -308,7 +352,7 @@ def score(f: pd.DataFrame, day: dt.date, r: Rules, today: dt.date, patterns: pd.
     county = rates.attrs.get("county_rate", 0.0)
     often = rates[(rates["escalated"] >= r.category_min) & (county > 0) & (rates["rate"] >= r.category_lift * county)]
     g["f_category"] = g["category"].isin(often.index).to_numpy(bool)
-    pat = (patterns if patterns is not None else pd.Series(dtype=object))
+    pat = patterns if patterns is not None else pd.Series(dtype=object)
     g["pattern"] = g["village_code"].map(pat)
     g["f_hotspot"] = g["pattern"].isin(RISING).to_numpy(bool)
     g["score"] = sum(g[f"f_{c}"].astype(float) * r.weights[c] for c in FACTORS)
@@ -316,9 +360,7 @@ def score(f: pd.DataFrame, day: dt.date, r: Rules, today: dt.date, patterns: pd.
     return Scored(day, g.reset_index(drop=True), rates)
 
 
-def villages_on(
-    scored: Scored, r: Rules, villages: pd.DataFrame, patterns: pd.Series | None
-) -> pd.DataFrame:
+def villages_on(scored: Scored, r: Rules, villages: pd.DataFrame, patterns: pd.Series | None) -> pd.DataFrame:
     """The villages' scores on the day of ``scored``.
 
     Returns
@@ -333,13 +375,15 @@ def villages_on(
     listed = scored.frame[scored.frame["listed"]] if len(scored.frame) else scored.frame
     n = listed.groupby("village_code").size() if len(listed) else pd.Series(dtype=int)
     v["petitions_listed"] = v["code"].map(n).fillna(0).astype(int)
-    v["score"] = (v["pattern"].isin(RISING).astype(float) * r.weights["hotspot"]
-                  + v["petitions_listed"] * r.village_listed)
+    v["score"] = (
+        v["pattern"].isin(RISING).astype(float) * r.weights["hotspot"] + v["petitions_listed"] * r.village_listed
+    )
     v["listed"] = v["score"] >= r.min_score
     return v
 
 
 # ----------------------------------------------------------------------------- today's list
+
 
 @dataclass
 class WatchList:
@@ -359,8 +403,9 @@ def _villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     v = db.df(con, "area_households", level="village", scope=None if scope is None else list(scope))
     towns = db.df(con, "areas_in_scope", level="township", scope=None)
     names = dict(zip(towns["code"], towns["name"]))
-    return pd.DataFrame({"code": v["code"], "name": v["name"],
-                         "township_name": v["parent_code"].map(names)}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"code": v["code"], "name": v["name"], "township_name": v["parent_code"].map(names)}
+    ).reset_index(drop=True)
 
 
 def _petition_reasons(g: pd.DataFrame, r: Rules, rates: pd.DataFrame) -> list[list[tuple[str, dict]]]:
@@ -387,8 +432,9 @@ def _petition_reasons(g: pd.DataFrame, r: Rules, rates: pd.DataFrame) -> list[li
     return out
 
 
-def watch_list(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
-               f: pd.DataFrame | None = None) -> WatchList:
+def watch_list(
+    con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None, f: pd.DataFrame | None = None
+) -> WatchList:
     """Today's watch-list: the listed petitions (highest score first, then the oldest) and villages.
 
     Returns
@@ -411,30 +457,33 @@ def watch_list(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = No
     v["reasons"] = [
         ([("hotspot", {"pattern": p, "weight": r.weights["hotspot"]})] if p in RISING else [])
         + ([("listed", {"n": int(n), "weight": r.village_listed})] if n else [])
-        for p, n in zip(v["pattern"], v["petitions_listed"])]
+        for p, n in zip(v["pattern"], v["petitions_listed"])
+    ]
     return WatchList(today, pets, v[VILLAGE_COLUMNS].reset_index(drop=True), int(len(s.frame)), r)
 
 
 # ----------------------------------------------------------------------------- is it worth reading?
 
+
 @dataclass
 class HitRate:
     """How the list did on the history: see the module. Shares are None when nothing escalated."""
 
-    escalated: int            # escalations dated in the 365 days to today
-    undated: int              # escalations in scope with no date (not measurable)
+    escalated: int  # escalations dated in the 365 days to today
+    undated: int  # escalations in scope with no date (not measurable)
     hits: int
-    via_petition: int         # of the hits, the petition itself was listed
+    via_petition: int  # of the hits, the petition itself was listed
     share: float | None
-    mean_petitions: float | None   # petitions on the list, mean over the days checked
+    mean_petitions: float | None  # petitions on the list, mean over the days checked
     mean_villages: float | None
-    mean_watched: float | None     # petitions watched at all on those days
+    mean_watched: float | None  # petitions watched at all on those days
     lead_days: int
-    rows: pd.DataFrame        # HIT_COLUMNS, one row per escalation
+    rows: pd.DataFrame  # HIT_COLUMNS, one row per escalation
 
 
-def hit_rate(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
-             f: pd.DataFrame | None = None) -> HitRate:
+def hit_rate(
+    con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None, f: pd.DataFrame | None = None
+) -> HitRate:
     """How the list did: the share of the year's escalations it had listed ``watch_lead_days`` before.
 
     Of the petitions that escalated (dated) in the 365 days up to ``today``, the share on the list
@@ -450,8 +499,12 @@ def hit_rate(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None
     f = facts(con, today, scope) if f is None else f
     start = today - dt.timedelta(days=364)
     esc_on = pd.to_datetime(f["escalated_on"], errors="coerce")
-    mine = f[f["escalated"] & esc_on.notna().to_numpy() & (esc_on >= pd.Timestamp(start)).to_numpy()
-             & (esc_on <= pd.Timestamp(today)).to_numpy()].copy()
+    mine = f[
+        f["escalated"]
+        & esc_on.notna().to_numpy()
+        & (esc_on >= pd.Timestamp(start)).to_numpy()
+        & (esc_on <= pd.Timestamp(today)).to_numpy()
+    ].copy()
     undated = int((f["escalated"] & esc_on.isna().to_numpy()).sum())
     empty = pd.DataFrame(columns=HIT_COLUMNS)
     if mine.empty:
@@ -472,17 +525,38 @@ def hit_rate(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None
         for rec in mine[mine["checked_on"] == day].itertuples(index=False):
             on_list = rec.id in listed_ids
             via_village = pd.notna(rec.village_code) and rec.village_code in listed_villages
-            rows.append((rec.id, rec.escalated_on, rec.level_reached, day, rec.village_name, on_list, via_village,
-                         scores.get(rec.id), on_list or via_village))
+            rows.append(
+                (
+                    rec.id,
+                    rec.escalated_on,
+                    rec.level_reached,
+                    day,
+                    rec.village_name,
+                    on_list,
+                    via_village,
+                    scores.get(rec.id),
+                    on_list or via_village,
+                )
+            )
     out = pd.DataFrame(rows, columns=HIT_COLUMNS).sort_values(["escalated_on", "id"]).reset_index(drop=True)
     hits = int(out["hit"].sum())
     ln = np.array(lengths, dtype=float)
-    return HitRate(len(out), undated, hits, int(out["listed"].sum()), round(hits / len(out), 4),
-                   round(float(ln[:, 0].mean()), 1), round(float(ln[:, 1].mean()), 1),
-                   round(float(ln[:, 2].mean()), 1), r.lead_days, out)
+    return HitRate(
+        len(out),
+        undated,
+        hits,
+        int(out["listed"].sum()),
+        round(hits / len(out), 4),
+        round(float(ln[:, 0].mean()), 1),
+        round(float(ln[:, 1].mean()), 1),
+        round(float(ln[:, 2].mean()), 1),
+        r.lead_days,
+        out,
+    )
 
 
 # ----------------------------------------------------------------------------- words
+
 
 def reason_text(reasons: Sequence[tuple[str, dict[str, Any]]], lang: str = "zh") -> str:
     """The reasons of one item in words, each with its weight: "逾期 12 天 +2；集体访 8 人 +2".
@@ -531,16 +605,33 @@ def report(wl: WatchList, lang: str = "en") -> pd.DataFrame:
     from i18n import t
 
     p = wl.petitions
-    pets = pd.DataFrame({
-        "kind": "petition", "id": p["id"], "name": p["village_name"], "received_on": p["received_on"],
-        "category": p["category"], "people": p["people"].astype("Int64"),
-        "status": [t(f"status.{s}", lang) for s in p["status"]], "score": p["score"],
-        "reasons": [reason_text(x, lang) for x in p["reasons"]]})
+    pets = pd.DataFrame(
+        {
+            "kind": "petition",
+            "id": p["id"],
+            "name": p["village_name"],
+            "received_on": p["received_on"],
+            "category": p["category"],
+            "people": p["people"].astype("Int64"),
+            "status": [t(f"status.{s}", lang) for s in p["status"]],
+            "score": p["score"],
+            "reasons": [reason_text(x, lang) for x in p["reasons"]],
+        }
+    )
     v = wl.villages
-    vil = pd.DataFrame({
-        "kind": "village", "id": v["code"], "name": v["name"], "received_on": None, "category": None,
-        "people": pd.array([None] * len(v), dtype="Int64"), "status": None, "score": v["score"],
-        "reasons": [reason_text(x, lang) for x in v["reasons"]]})
+    vil = pd.DataFrame(
+        {
+            "kind": "village",
+            "id": v["code"],
+            "name": v["name"],
+            "received_on": None,
+            "category": None,
+            "people": pd.array([None] * len(v), dtype="Int64"),
+            "status": None,
+            "score": v["score"],
+            "reasons": [reason_text(x, lang) for x in v["reasons"]],
+        }
+    )
     frames = [x for x in (pets, vil) if len(x)]
     if not frames:
         return pd.DataFrame(columns=REPORT_COLUMNS)

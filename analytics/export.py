@@ -9,6 +9,7 @@ No text ever reaches a spreadsheet as a formula: a CSV cell that starts with ``=
 plain number (``-12.5`` stays a number); XLSX cells are written with ``write_string``, never as
 formulas or links. The terminal table shows control characters as ``\xNN`` instead of sending them.
 """
+
 from __future__ import annotations
 
 import csv

@@ -10,6 +10,7 @@ overrides it): an active staff member with a ``staff_grids`` row whose ``valid_f
 holds that date. History is kept: a reassignment closes rows (``valid_to = effective − 1 day``)
 and opens new ones (``valid_from = effective``), so last week's quota stays with the old leader.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -95,8 +96,14 @@ def _with_phones(names: Any, phones: Any) -> str:
 
 # ----------------------------------------------------------------------------- the directory
 
-def grid_directory(con: duckdb.DuckDBPyConnection, area: str | None = None, scope: Scope = None,
-                   on: dt.date | None = None, grids: Sequence[str] | None = None) -> pd.DataFrame:
+
+def grid_directory(
+    con: duckdb.DuckDBPyConnection,
+    area: str | None = None,
+    scope: Scope = None,
+    on: dt.date | None = None,
+    grids: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Every grid of an area with the people responsible for it on a date.
 
     Parameters
@@ -127,8 +134,15 @@ def grid_directory(con: duckdb.DuckDBPyConnection, area: str | None = None, scop
     _check_area(con, area)
     on = on or today()
     max_per_staff = db.rule(con, "households_per_staff_max")
-    raw = db.df(con, "grids_directory", area=area or None, scope=_scope(scope), on=on,
-                grids=None if grids is None else list(grids), max_per_staff=max_per_staff)
+    raw = db.df(
+        con,
+        "grids_directory",
+        area=area or None,
+        scope=_scope(scope),
+        on=on,
+        grids=None if grids is None else list(grids),
+        max_per_staff=max_per_staff,
+    )
     out = raw[GRID_COLUMNS + ["village_name"]].copy()
     out["households"] = out["households"].astype("int64")
     out["members"] = out["members"].astype("int64")
@@ -169,6 +183,7 @@ def status_counts(directory: pd.DataFrame) -> dict[str, int]:
 
 # ----------------------------------------------------------------------------- gaps
 
+
 @dataclass
 class Gaps:
     """What is missing: grids without a leader or any staff, staff without a grid, pairings short."""
@@ -195,8 +210,13 @@ PAIRING_COLUMNS = ["staff_id", "name", "role", "rank", "quota", "paired", "missi
 OVERLOAD_COLUMNS = ["code", "name", "village_name", "households", "staff_count", "households_per_staff"]
 
 
-def gaps(con: duckdb.DuckDBPyConnection, area: str | None = None, scope: Scope = None,
-         on: dt.date | None = None, directory: pd.DataFrame | None = None) -> Gaps:
+def gaps(
+    con: duckdb.DuckDBPyConnection,
+    area: str | None = None,
+    scope: Scope = None,
+    on: dt.date | None = None,
+    directory: pd.DataFrame | None = None,
+) -> Gaps:
     """The gaps in responsibility under an area.
 
     Parameters
@@ -223,23 +243,38 @@ def gaps(con: duckdb.DuckDBPyConnection, area: str | None = None, scope: Scope =
     vacant = directory[directory["status"].isin(["no_staff", "leader_vacant"])][VACANT_COLUMNS]
     over = directory[directory["overloaded"]][OVERLOAD_COLUMNS]
     unrestricted = scope is None and (area is None or level == "county")
-    idle = db.df(con, "grids_idle_staff", on=on, area=area or None, scope=_scope(scope),
-                 unrestricted=unrestricted)
+    idle = db.df(con, "grids_idle_staff", on=on, area=area or None, scope=_scope(scope), unrestricted=unrestricted)
     idle["phone"] = idle["phone"].map(mask_phone)
     idle["rank"] = idle["rank"].astype("Int64")
-    pairing = db.df(con, "grids_pairing_gaps", on=on, area=area or None, scope=_scope(scope),
-                    unrestricted=unrestricted)
+    pairing = db.df(con, "grids_pairing_gaps", on=on, area=area or None, scope=_scope(scope), unrestricted=unrestricted)
     for c in ("rank", "quota", "paired", "missing"):
         pairing[c] = pairing[c].astype("int64")
-    return Gaps(vacant=vacant.reset_index(drop=True), idle_staff=idle[IDLE_COLUMNS],
-                pairing=pairing[PAIRING_COLUMNS], overloaded=over.reset_index(drop=True))
+    return Gaps(
+        vacant=vacant.reset_index(drop=True),
+        idle_staff=idle[IDLE_COLUMNS],
+        pairing=pairing[PAIRING_COLUMNS],
+        overloaded=over.reset_index(drop=True),
+    )
 
 
 # ----------------------------------------------------------------------------- search
 
-FIND_COLUMNS = ["household_code", "head_name", "address", "phone", "grid_code", "grid_name", "village_name",
-                "leader_id", "leader_name", "leader_phone", "member_names", "member_contacts",
-                "last_visit", "last_visit_by"]
+FIND_COLUMNS = [
+    "household_code",
+    "head_name",
+    "address",
+    "phone",
+    "grid_code",
+    "grid_name",
+    "village_name",
+    "leader_id",
+    "leader_name",
+    "leader_phone",
+    "member_names",
+    "member_contacts",
+    "last_visit",
+    "last_visit_by",
+]
 
 
 def _like(query: str) -> str:
@@ -247,8 +282,9 @@ def _like(query: str) -> str:
     return f"%{esc}%"
 
 
-def find_responsible(con: duckdb.DuckDBPyConnection, query: str, scope: Scope = None,
-                     on: dt.date | None = None, limit: int = 50) -> pd.DataFrame:
+def find_responsible(
+    con: duckdb.DuckDBPyConnection, query: str, scope: Scope = None, on: dt.date | None = None, limit: int = 50
+) -> pd.DataFrame:
     """Find active households by code, head's name or address, and who answers for each.
 
     Parameters
@@ -269,8 +305,7 @@ def find_responsible(con: duckdb.DuckDBPyConnection, query: str, scope: Scope = 
     if not q:
         return pd.DataFrame(columns=FIND_COLUMNS)
     on = on or today()
-    hits = db.df(con, "grids_find_households", query=q, like=_like(q), scope=_scope(scope), on=on,
-                 limit=int(limit))
+    hits = db.df(con, "grids_find_households", query=q, like=_like(q), scope=_scope(scope), on=on, limit=int(limit))
     codes = sorted({c for c in hits["grid_code"].dropna()})
     if codes:
         d = grid_directory(con, None, None, on, grids=codes)
@@ -284,6 +319,7 @@ def find_responsible(con: duckdb.DuckDBPyConnection, query: str, scope: Scope = 
 
 
 # ----------------------------------------------------------------------------- reassignment
+
 
 @dataclass
 class Reassignment:
@@ -320,8 +356,13 @@ class Reassignment:
             parts.append(t("grid.reassigned.added", lang, staff=sep.join(self.opened)))
         if self.closed:
             parts.append(t("grid.reassigned.ended", lang, staff=sep.join(self.closed)))
-        return t("grid.reassigned", lang, grid=self.grid_code, date=self.effective.isoformat(),
-                 changes=t("grid.reassigned.part_sep", lang).join(parts))
+        return t(
+            "grid.reassigned",
+            lang,
+            grid=self.grid_code,
+            date=self.effective.isoformat(),
+            changes=t("grid.reassigned.part_sep", lang).join(parts),
+        )
 
 
 def _user_parts(user: Any) -> tuple[str, str | None, list[str] | None]:
@@ -337,9 +378,15 @@ def _user_parts(user: Any) -> tuple[str, str | None, list[str] | None]:
     return getattr(user, "name", "?"), getattr(user, "role", None), getattr(user, "scope", None)
 
 
-def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_id: str | None = None,
-             add_members: Iterable[str] = (), remove_members: Iterable[str] = (),
-             effective: dt.date | None = None) -> Reassignment:
+def reassign(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    grid_code: str,
+    leader_id: str | None = None,
+    add_members: Iterable[str] = (),
+    remove_members: Iterable[str] = (),
+    effective: dt.date | None = None,
+) -> Reassignment:
     """Change who answers for a grid from a date on, keeping the history.
 
     Rows ending are closed with ``valid_to = effective − 1 day`` (a row that would end before it
@@ -414,14 +461,23 @@ def reassign(con: duckdb.DuckDBPyConnection, user: Any, grid_code: str, leader_i
     return db.retrying(change)
 
 
-def _reassign(con: Any, user: Any, name: str, grid_code: str, leader: str | None, add: list[str],
-              remove: list[str], effective: dt.date) -> Reassignment:
+def _reassign(
+    con: Any,
+    user: Any,
+    name: str,
+    grid_code: str,
+    leader: str | None,
+    add: list[str],
+    remove: list[str],
+    effective: dt.date,
+) -> Reassignment:
     from auth import audit
 
     last = db.one(con, "grids_last_change", grid=grid_code)
     if last is not None and effective < last:
-        raise GridError(key="grid.error.before_last_change", effective=effective.isoformat(), grid=grid_code,
-                        last=last.isoformat())
+        raise GridError(
+            key="grid.error.before_last_change", effective=effective.isoformat(), grid=grid_code, last=last.isoformat()
+        )
 
     rows = db.df(con, "grids_current_rows", grid=grid_code, effective=effective)
     current = rows[rows["valid_to"].isna()]
@@ -430,8 +486,10 @@ def _reassign(con: Any, user: Any, name: str, grid_code: str, leader: str | None
     if missing:
         raise GridError(key="grid.error.not_responsible", staff="、".join(missing), grid=grid_code)
 
-    to_close = current[current["staff_id"].isin(remove)
-                       | ((current["role"] == "grid_leader") & (current["staff_id"] != leader) & bool(leader))]
+    to_close = current[
+        current["staff_id"].isin(remove)
+        | ((current["role"] == "grid_leader") & (current["staff_id"] != leader) & bool(leader))
+    ]
     to_open = [s for s in dict.fromkeys(([leader] if leader else []) + add) if s not in current_ids]
     if to_close.empty and not to_open:
         raise GridError(key="grid.error.no_change", grid=grid_code)
@@ -446,10 +504,17 @@ def _reassign(con: Any, user: Any, name: str, grid_code: str, leader: str | None
     for sid in to_open:
         db.execute(con, "grids_open_row", staff_id=sid, grid=grid_code, valid_from=effective)
     closed = sorted(set(to_close["staff_id"]))
-    audit.record(con, user if not isinstance(user, str) else name, "grid_reassign", area=grid_code,
-                 counts={"closed": len(closed), "opened": len(to_open)},
-                 detail=(f"effective {effective.isoformat()}; leader={leader or '-'}; "
-                         f"opened={','.join(to_open) or '-'}; closed={','.join(closed) or '-'}"))
+    audit.record(
+        con,
+        user if not isinstance(user, str) else name,
+        "grid_reassign",
+        area=grid_code,
+        counts={"closed": len(closed), "opened": len(to_open)},
+        detail=(
+            f"effective {effective.isoformat()}; leader={leader or '-'}; "
+            f"opened={','.join(to_open) or '-'}; closed={','.join(closed) or '-'}"
+        ),
+    )
     return Reassignment(grid_code=grid_code, effective=effective, closed=closed, opened=to_open)
 
 

@@ -9,6 +9,7 @@ Emerging hot spots follow the published definitions of Esri's *Emerging Hot Spot
 Gi* per time step (a calendar month), a Mann–Kendall test on each area's Gi* z-series, and
 eight hot patterns with their cold mirrors (see :func:`emerging_classes`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,21 +30,34 @@ from vocabulary.petitions import GROUP_PETITION_PEOPLE
 Scope = Sequence[str] | None
 
 #: The hot patterns in Esri's order; each has a cold mirror ``<name>_cold``.
-PATTERN_NAMES = ("new", "consecutive", "intensifying", "persistent", "diminishing",
-                 "sporadic", "oscillating", "historical")
+PATTERN_NAMES = (
+    "new",
+    "consecutive",
+    "intensifying",
+    "persistent",
+    "diminishing",
+    "sporadic",
+    "oscillating",
+    "historical",
+)
 PATTERNS = tuple(f"{p}_hot" for p in PATTERN_NAMES) + tuple(f"{p}_cold" for p in PATTERN_NAMES) + ("none",)
 
 #: Levels a petition can reach above the county: escalated petitions.
 
 
-def _filters(categories: Sequence[str] | None, channels: Sequence[str] | None,
-             group_only: bool, unresolved_only: bool) -> dict[str, Any]:
-    return {"categories": list(categories) if categories else None,
-            "channels": list(channels) if channels else None,
-            "group_only": bool(group_only), "unresolved_only": bool(unresolved_only)}
+def _filters(
+    categories: Sequence[str] | None, channels: Sequence[str] | None, group_only: bool, unresolved_only: bool
+) -> dict[str, Any]:
+    return {
+        "categories": list(categories) if categories else None,
+        "channels": list(channels) if channels else None,
+        "group_only": bool(group_only),
+        "unresolved_only": bool(unresolved_only),
+    }
 
 
 # ----------------------------------------------------------------------------- months
+
 
 def month_window(end: dt.date, months: int = 12) -> list[dt.date]:
     """The first days of the ``months`` calendar months ending with the month of ``end``.
@@ -73,9 +87,16 @@ def month_window(end: dt.date, months: int = 12) -> list[dt.date]:
     return out[::-1]
 
 
-def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: int = 12,
-                   categories: Sequence[str] | None = None, channels: Sequence[str] | None = None,
-                   group_only: bool = False, unresolved_only: bool = False) -> pd.DataFrame:
+def monthly_counts(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    end: dt.date,
+    months: int = 12,
+    categories: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    group_only: bool = False,
+    unresolved_only: bool = False,
+) -> pd.DataFrame:
     """Located petitions per area and calendar month, for the ``months`` months ending with ``end``.
 
     Parameters
@@ -91,8 +112,15 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, mon
     """
     window = month_window(end, months)
     codes = db.df(con, "areas_in_scope", level=level, scope=None)["code"].tolist()
-    long = db.df(con, "hotspots_page_monthly", level=level, date_from=window[0], date_to=end,
-                 group_people=GROUP_PETITION_PEOPLE, **_filters(categories, channels, group_only, unresolved_only))
+    long = db.df(
+        con,
+        "hotspots_page_monthly",
+        level=level,
+        date_from=window[0],
+        date_to=end,
+        group_people=GROUP_PETITION_PEOPLE,
+        **_filters(categories, channels, group_only, unresolved_only),
+    )
     if len(long):
         long["month"] = pd.to_datetime(long["month"]).dt.date
         wide = long.pivot_table(index="code", columns="month", values="petitions", aggfunc="sum")
@@ -104,8 +132,9 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, mon
     return wide
 
 
-def monthly_gi(con: duckdb.DuckDBPyConnection, level: str, counts: pd.DataFrame,
-               households: pd.Series, fdr: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def monthly_gi(
+    con: duckdb.DuckDBPyConnection, level: str, counts: pd.DataFrame, households: pd.Series, fdr: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Gi* of petitions per 1,000 households for every month (``reports.gi_star`` per column).
 
     Parameters
@@ -128,13 +157,17 @@ def monthly_gi(con: duckdb.DuckDBPyConnection, level: str, counts: pd.DataFrame,
             rate = np.where(hh > 0, 1000.0 * n / hh, 0.0)
         z[:, j] = reports.gi_star(con, level, codes, rate)
     p = 2.0 * norm.sf(np.abs(z))
-    bins = np.column_stack([reports.gi_bins(z[:, j], p[:, j], fdr=fdr) for j in range(z.shape[1])]) \
-        if z.shape[1] else np.zeros(z.shape, dtype=int)
+    bins = (
+        np.column_stack([reports.gi_bins(z[:, j], p[:, j], fdr=fdr) for j in range(z.shape[1])])
+        if z.shape[1]
+        else np.zeros(z.shape, dtype=int)
+    )
     mk = lambda a: pd.DataFrame(a, index=counts.index, columns=counts.columns)  # noqa: E731
     return mk(z), mk(p), mk(bins.astype(int))
 
 
 # ----------------------------------------------------------------------------- trends
+
 
 def mann_kendall(series: Sequence[float], alpha: float = 0.05) -> tuple[str, float, float, float]:
     """Mann–Kendall trend test (pymannkendall.original_test).
@@ -165,8 +198,10 @@ def count_trends(counts: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     DataFrame indexed like ``counts``: ``trend, trend_p, slope``.
     """
     rows = [mann_kendall(r, alpha) for r in counts.to_numpy(dtype=float)]
-    return pd.DataFrame({"trend": [r[0] for r in rows], "trend_p": [r[1] for r in rows],
-                         "slope": [r[3] for r in rows]}, index=counts.index)
+    return pd.DataFrame(
+        {"trend": [r[0] for r in rows], "trend_p": [r[1] for r in rows], "slope": [r[3] for r in rows]},
+        index=counts.index,
+    )
 
 
 def _trailing_run(x: np.ndarray) -> int:
@@ -210,8 +245,9 @@ def _pattern(hot: np.ndarray, cold: np.ndarray, trend: int) -> str | None:
     return "sporadic"
 
 
-def emerging_classes(z: Any, p: Any = None, bins: Any = None, alpha: float = 0.05,
-                     trend_alpha: float = 0.05) -> pd.DataFrame:
+def emerging_classes(
+    z: Any, p: Any = None, bins: Any = None, alpha: float = 0.05, trend_alpha: float = 0.05
+) -> pd.DataFrame:
     """Esri's emerging hot spot pattern of each area from its Gi* time series.
 
     Parameters
@@ -270,8 +306,7 @@ def emerging_classes(z: Any, p: Any = None, bins: Any = None, alpha: float = 0.0
         else:
             pat = "none"
         out.append((pat, trend, tp, tau, int(h.sum()), int(c.sum())))
-    return pd.DataFrame(out, columns=["pattern", "trend", "trend_p", "tau", "hot_steps", "cold_steps"],
-                        index=index)
+    return pd.DataFrame(out, columns=["pattern", "trend", "trend_p", "tau", "hot_steps", "cold_steps"], index=index)
 
 
 @dataclass
@@ -279,7 +314,7 @@ class Emerging:
     """Monthly counts, their Gi* and each area's pattern and count trend."""
 
     months: list[dt.date]
-    counts: pd.DataFrame          # code × month
+    counts: pd.DataFrame  # code × month
     z: pd.DataFrame
     bins: pd.DataFrame
     # classes, by code: pattern, trend (of z), trend_p, tau, hot_steps, cold_steps, count_trend,
@@ -287,10 +322,18 @@ class Emerging:
     classes: pd.DataFrame
 
 
-def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: int = 12,
-             fdr: bool = False, min_bin: int = 2, categories: Sequence[str] | None = None,
-             channels: Sequence[str] | None = None, group_only: bool = False,
-             unresolved_only: bool = False) -> Emerging:
+def emerging(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    end: dt.date,
+    months: int = 12,
+    fdr: bool = False,
+    min_bin: int = 2,
+    categories: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    group_only: bool = False,
+    unresolved_only: bool = False,
+) -> Emerging:
     """Emerging hot spots of the ``months`` months ending with ``end`` over every area of the level.
 
     A month counts as hot (cold) for an area when its Gi* bin is at least ``min_bin`` (at most
@@ -304,8 +347,16 @@ def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: i
     """
     flt = _filters(categories, channels, group_only, unresolved_only)
     counts = monthly_counts(con, level, end, months, **flt)
-    base = db.df(con, "hotspot_counts", level=level, date_from=end, date_to=end, scope=None,
-                 group_people=GROUP_PETITION_PEOPLE, **flt)
+    base = db.df(
+        con,
+        "hotspot_counts",
+        level=level,
+        date_from=end,
+        date_to=end,
+        scope=None,
+        group_people=GROUP_PETITION_PEOPLE,
+        **flt,
+    )
     households = base.set_index("code")["households"]
     z, p, bins = monthly_gi(con, level, counts, households, fdr=fdr)
     sig = bins.where(bins.abs() >= min_bin, 0)
@@ -319,10 +370,19 @@ def emerging(con: duckdb.DuckDBPyConnection, level: str, end: dt.date, months: i
 
 # ----------------------------------------------------------------------------- petitions
 
-def petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Scope = None,
-              area: str | None = None, with_unlocated: bool | None = None,
-              categories: Sequence[str] | None = None, channels: Sequence[str] | None = None,
-              group_only: bool = False, unresolved_only: bool = False) -> pd.DataFrame:
+
+def petitions(
+    con: duckdb.DuckDBPyConnection,
+    date_from: dt.date,
+    date_to: dt.date,
+    scope: Scope = None,
+    area: str | None = None,
+    with_unlocated: bool | None = None,
+    categories: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    group_only: bool = False,
+    unresolved_only: bool = False,
+) -> pd.DataFrame:
     """Petitions received in the range with where they are located (``village_code`` empty: unlocated).
 
     ``with_unlocated`` defaults to True only for a county-wide view (no ``area``, scope None or
@@ -336,9 +396,17 @@ def petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.da
     """
     if with_unlocated is None:
         with_unlocated = area is None and county_wide(con, scope)
-    out = db.df(con, "hotspots_page_petitions", date_from=date_from, date_to=date_to,
-                scope=None if scope is None else list(scope), area=area, with_unlocated=bool(with_unlocated),
-                group_people=GROUP_PETITION_PEOPLE, **_filters(categories, channels, group_only, unresolved_only))
+    out = db.df(
+        con,
+        "hotspots_page_petitions",
+        date_from=date_from,
+        date_to=date_to,
+        scope=None if scope is None else list(scope),
+        area=area,
+        with_unlocated=bool(with_unlocated),
+        group_people=GROUP_PETITION_PEOPLE,
+        **_filters(categories, channels, group_only, unresolved_only),
+    )
     for c in ("received_on", "replied_on", "closed_on"):
         out[c] = pd.to_datetime(out[c]).dt.date
     return out
@@ -347,8 +415,14 @@ def petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.da
 county_wide = reports.county_wide
 
 
-def repeat_petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date,
-                     days: int = 90, scope: Scope = None, area: str | None = None) -> pd.DataFrame:
+def repeat_petitions(
+    con: duckdb.DuckDBPyConnection,
+    date_from: dt.date,
+    date_to: dt.date,
+    days: int = 90,
+    scope: Scope = None,
+    area: str | None = None,
+) -> pd.DataFrame:
     """Petitions of a household that petitioned before within ``days`` days (SQL window function).
 
     Returns
@@ -356,8 +430,15 @@ def repeat_petitions(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to
     DataFrame ``id, received_on, household_code, head_name, category, status, previous_id,
     previous_on, previous_category, days_between, village_code, village_name``.
     """
-    out = db.df(con, "hotspots_page_repeats", date_from=date_from, date_to=date_to, days=int(days),
-                scope=None if scope is None else list(scope), area=area)
+    out = db.df(
+        con,
+        "hotspots_page_repeats",
+        date_from=date_from,
+        date_to=date_to,
+        days=int(days),
+        scope=None if scope is None else list(scope),
+        area=area,
+    )
     for c in ("received_on", "previous_on"):
         out[c] = pd.to_datetime(out[c]).dt.date
     return out
@@ -380,8 +461,9 @@ def escalated(petitions_df: pd.DataFrame) -> pd.DataFrame:
     return petitions_df[lvl.isin(ESCALATED_LEVELS).fillna(False).to_numpy(bool)].reset_index(drop=True)
 
 
-def overdue(con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date,
-            every: pd.DataFrame | None = None) -> pd.Series:
+def overdue(
+    con: duckdb.DuckDBPyConnection, petitions_df: pd.DataFrame, today: dt.date, every: pd.DataFrame | None = None
+) -> pd.Series:
     """Which petitions are overdue as of ``today`` (past a due date and not replied / not closed).
 
     The deadlines are those of :func:`analytics.petitions.items` (working days counted in
@@ -430,8 +512,14 @@ def repeat_days(con: duckdb.DuckDBPyConnection) -> int:
 
 # ----------------------------------------------------------------------------- the hottest list
 
-def hottest_list(hot: pd.DataFrame, min_count: int, classes: pd.DataFrame | None = None,
-                 overdue_counts: pd.Series | None = None, n: int | None = 10) -> pd.DataFrame:
+
+def hottest_list(
+    hot: pd.DataFrame,
+    min_count: int,
+    classes: pd.DataFrame | None = None,
+    overdue_counts: pd.Series | None = None,
+    n: int | None = 10,
+) -> pd.DataFrame:
     """The hottest areas: ranked by ``gi_z`` (then petitions), areas with few petitions left out.
 
     Areas with fewer than ``min_count`` petitions are left out (they keep their z-score in the full

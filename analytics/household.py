@@ -15,6 +15,7 @@ names, phones, addresses, tags and points are masked with :func:`auth.masking.ma
 a record is written to the audit log (``household_view``: who looked at whose record, when), as the
 PIPL expects for sensitive personal information.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,20 @@ RECORD_COLUMNS = ["section", "date", "item", "detail", "status", "until", "overd
 #: the sections of a record, in the order shown
 SECTIONS = ("household", "follow_up", "visit", "petition", "pairing", "responsible", "change")
 #: the fields of the ``household`` section, in order
-HEAD_FIELDS = ("household_code", "head_name", "members", "phone", "address", "tags", "status", "grid",
-               "village", "township", "point", "last_home_visit")
+HEAD_FIELDS = (
+    "household_code",
+    "head_name",
+    "members",
+    "phone",
+    "address",
+    "tags",
+    "status",
+    "grid",
+    "village",
+    "township",
+    "point",
+    "last_home_visit",
+)
 
 
 class HouseholdError(ReportError):
@@ -120,7 +133,7 @@ def _grid_periods(current: str | None, changes: pd.DataFrame) -> list[tuple[str,
     grid_changes = changes[changes["field"] == "grid_code"]
     end: dt.date | None = None
     grid = current
-    for _, c in grid_changes.iterrows():          # newest first
+    for _, c in grid_changes.iterrows():  # newest first
         day = _date(c["changed_on"])
         if grid:
             out.append((grid, day, end))
@@ -179,12 +192,18 @@ def visible(con: Any, code: str, user: Any = None) -> bool:
         True when the record may be opened.
     """
     scope = getattr(user, "scope", None) if user is not None else None
-    return bool(db.one(con, "household_visible", scope=None if scope is None else list(scope), code=code,
-                       staff_id=getattr(user, "staff_id", None)))
+    return bool(
+        db.one(
+            con,
+            "household_visible",
+            scope=None if scope is None else list(scope),
+            code=code,
+            staff_id=getattr(user, "staff_id", None),
+        )
+    )
 
 
-def open_record(con: Any, code: str, user: Any = None, today: dt.date | None = None,
-                audited: bool = True) -> Record:
+def open_record(con: Any, code: str, user: Any = None, today: dt.date | None = None, audited: bool = True) -> Record:
     """A household's record as ``user`` may see it, written to the audit log.
 
     Parameters
@@ -227,15 +246,21 @@ def open_record(con: Any, code: str, user: Any = None, today: dt.date | None = N
     items = petitions.items(con, today, scope=[grid] if grid else None)
     mine = items[items["household_code"] == code]
     pets = mine[mine["kind"] == "petition"].sort_values(["received_on", "id"], ascending=False, kind="mergesort")
-    open_items = mine[mine["status"] != "closed"].sort_values(["received_on", "id"], ascending=False,
-                                                              kind="mergesort")
+    open_items = mine[mine["status"] != "closed"].sort_values(["received_on", "id"], ascending=False, kind="mergesort")
     pairings = db.df(con, "household_pairings", code=code)
     changes = db.df(con, "household_changes", code=code)
     since = db.one(con, "household_changes_since")
-    record = Record(code=code, head=h, visits=visits, petitions=pets.reset_index(drop=True),
-                    open_items=open_items.reset_index(drop=True), pairings=pairings,
-                    responsible=_responsible(con, grid, changes), changes=changes,
-                    changes_since=dt.date.fromisoformat(since) if since else None)
+    record = Record(
+        code=code,
+        head=h,
+        visits=visits,
+        petitions=pets.reset_index(drop=True),
+        open_items=open_items.reset_index(drop=True),
+        pairings=pairings,
+        responsible=_responsible(con, grid, changes),
+        changes=changes,
+        changes_since=dt.date.fromisoformat(since) if since else None,
+    )
     if audited:
         audit.record(con, user if user is not None else "admin", "household_view", area=grid, detail=code)
     return record
@@ -278,22 +303,53 @@ def record_rows(rec: Record) -> pd.DataFrame:
     """
     out: list[dict[str, Any]] = []
 
-    def add(section: str, date: Any = None, item: Any = None, detail: Any = None, status: Any = None,
-            until: Any = None, overdue: Any = None, by: Any = None) -> None:
-        out.append({"section": section, "date": _date(date), "item": _text(item), "detail": _text(detail),
-                    "status": _text(status), "until": _date(until), "overdue": overdue, "by": _text(by)})
+    def add(
+        section: str,
+        date: Any = None,
+        item: Any = None,
+        detail: Any = None,
+        status: Any = None,
+        until: Any = None,
+        overdue: Any = None,
+        by: Any = None,
+    ) -> None:
+        out.append(
+            {
+                "section": section,
+                "date": _date(date),
+                "item": _text(item),
+                "detail": _text(detail),
+                "status": _text(status),
+                "until": _date(until),
+                "overdue": overdue,
+                "by": _text(by),
+            }
+        )
 
     h = rec.head
-    point = (f"{float(h['lon']):.6f},{float(h['lat']):.6f}"
-             if h.get("lon") is not None and not pd.isna(h.get("lon")) and not pd.isna(h.get("lat")) else None)
+    point = (
+        f"{float(h['lon']):.6f},{float(h['lat']):.6f}"
+        if h.get("lon") is not None and not pd.isna(h.get("lon")) and not pd.isna(h.get("lat"))
+        else None
+    )
     grid = " ".join(x for x in (_text(h.get("grid_code")), _text(h.get("grid_name"))) if x) or None
     village = " ".join(x for x in (_text(h.get("village_code")), _text(h.get("village_name"))) if x) or None
     township = " ".join(x for x in (_text(h.get("township_code")), _text(h.get("township_name"))) if x) or None
     members = None if h.get("members") is None or pd.isna(h.get("members")) else int(h["members"])
-    values = {"household_code": rec.code, "head_name": h.get("head_name"), "members": members,
-              "phone": h.get("phone"), "address": h.get("address"), "tags": h.get("tags"),
-              "status": h.get("status"), "grid": grid, "village": village, "township": township,
-              "point": point, "last_home_visit": None}
+    values = {
+        "household_code": rec.code,
+        "head_name": h.get("head_name"),
+        "members": members,
+        "phone": h.get("phone"),
+        "address": h.get("address"),
+        "tags": h.get("tags"),
+        "status": h.get("status"),
+        "grid": grid,
+        "village": village,
+        "township": township,
+        "point": point,
+        "last_home_visit": None,
+    }
     for f in HEAD_FIELDS:
         if f == "last_home_visit":
             add("household", date=h.get("last_home_on"), item=f)
@@ -301,23 +357,60 @@ def record_rows(rec: Record) -> pd.DataFrame:
             add("household", item=f, detail=values[f])
 
     for _, r in rec.open_items.iterrows():
-        add("follow_up", r["received_on"], f"{r['kind']} {r['id']}", r["category"] if r["kind"] == "petition"
-            else r["text"], r["status"], _next_due(r), bool(r["overdue"]))
+        add(
+            "follow_up",
+            r["received_on"],
+            f"{r['kind']} {r['id']}",
+            r["category"] if r["kind"] == "petition" else r["text"],
+            r["status"],
+            _next_due(r),
+            bool(r["overdue"]),
+        )
     for _, r in rec.visits.iterrows():
         add("visit", r["visited_on"], r["kind"], r["note"], r["issue_status"], by=_who(r["staff_name"], r["staff_id"]))
     for _, r in rec.petitions.iterrows():
-        detail = " · ".join(x for x in (_text(r["category"]), _text(r["channel"]),
-                                        f"{int(r['people'])}" if not pd.isna(r["people"]) else None) if x)
-        add("petition", r["received_on"], r["id"], detail, r["status"],
-            None if r["status"] == "closed" else _next_due(r), bool(r["overdue"]))
+        detail = " · ".join(
+            x
+            for x in (
+                _text(r["category"]),
+                _text(r["channel"]),
+                f"{int(r['people'])}" if not pd.isna(r["people"]) else None,
+            )
+            if x
+        )
+        add(
+            "petition",
+            r["received_on"],
+            r["id"],
+            detail,
+            r["status"],
+            None if r["status"] == "closed" else _next_due(r),
+            bool(r["overdue"]),
+        )
     for _, r in rec.pairings.iterrows():
-        add("pairing", r["since"], _who(r["staff_name"], r["staff_id"]),
-            None if pd.isna(r["rank"]) else int(r["rank"]), r["role"])
+        add(
+            "pairing",
+            r["since"],
+            _who(r["staff_name"], r["staff_id"]),
+            None if pd.isna(r["rank"]) else int(r["rank"]),
+            r["role"],
+        )
     for _, r in rec.responsible.iterrows():
-        add("responsible", r["valid_from"], _who(r["grid_name"], r["grid_code"]),
-            _who(r["staff_name"], r["staff_id"]), r["role"], r["valid_to"])
+        add(
+            "responsible",
+            r["valid_from"],
+            _who(r["grid_name"], r["grid_code"]),
+            _who(r["staff_name"], r["staff_id"]),
+            r["role"],
+            r["valid_to"],
+        )
     for _, r in rec.changes.iterrows():
-        add("change", r["changed_on"], r["field"], f"{_text(r['old_value']) or '—'} → {_text(r['new_value']) or '—'}",
-            by=" ".join(x for x in (_text(r["source"]), _text(r["changed_by"])) if x))
+        add(
+            "change",
+            r["changed_on"],
+            r["field"],
+            f"{_text(r['old_value']) or '—'} → {_text(r['new_value']) or '—'}",
+            by=" ".join(x for x in (_text(r["source"]), _text(r["changed_by"])) if x),
+        )
     add("change", rec.changes_since, "recorded_since")
     return pd.DataFrame(out, columns=RECORD_COLUMNS)

@@ -19,6 +19,7 @@ cannot differ:
   rewards suppressing petitions). Rank 1 is the best; ties share a rank.
   The bottom three are marked (三维考核), when more than three places are ranked; otherwise the last one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,13 +36,53 @@ from analytics import petitions, reports
 from analytics.reports import ReportError, Scope
 from store import db
 
-RANK_COLUMNS = ["rank", "code", "name", "households", "visited", "coverage", "staff_weeks", "staff_weeks_met",
-                "quota_rate", "received", "per_1000", "closed", "closed_on_time", "on_time_rate", "rated",
-                "satisfied", "satisfaction_rate", "overdue", "repeat", "group", "survey_satisfaction", "score", "mark"]
-OVERDUE_COLUMNS = ["kind", "id", "received_on", "township_name", "village_name", "category", "people",
-                   "status", "reply_due", "close_due", "days_overdue"]
-PERCENT = {"coverage", "quota_rate", "on_time_rate", "satisfaction_rate", "resolution_rate", "solved_rate",
-           "survey_satisfaction"}
+RANK_COLUMNS = [
+    "rank",
+    "code",
+    "name",
+    "households",
+    "visited",
+    "coverage",
+    "staff_weeks",
+    "staff_weeks_met",
+    "quota_rate",
+    "received",
+    "per_1000",
+    "closed",
+    "closed_on_time",
+    "on_time_rate",
+    "rated",
+    "satisfied",
+    "satisfaction_rate",
+    "overdue",
+    "repeat",
+    "group",
+    "survey_satisfaction",
+    "score",
+    "mark",
+]
+OVERDUE_COLUMNS = [
+    "kind",
+    "id",
+    "received_on",
+    "township_name",
+    "village_name",
+    "category",
+    "people",
+    "status",
+    "reply_due",
+    "close_due",
+    "days_overdue",
+]
+PERCENT = {
+    "coverage",
+    "quota_rate",
+    "on_time_rate",
+    "satisfaction_rate",
+    "resolution_rate",
+    "solved_rate",
+    "survey_satisfaction",
+}
 SCORED = ("coverage", "quota_rate", "on_time_rate", "satisfaction_rate")
 
 
@@ -154,14 +195,13 @@ def quota_attainment(con: duckdb.DuckDBPyConnection, level: str, quotas: pd.Data
     q = quotas.assign(code=quotas["grid"].map(grids)).dropna(subset=["code"])
     q = q[["code", "week", "staff_id", "met"]].drop_duplicates(["code", "week", "staff_id"])
     q["met"] = q["met"].astype(bool)
-    return (q.groupby("code").agg(staff_weeks=("staff_id", "size"), staff_weeks_met=("met", "sum"))
-            .reset_index())
+    return q.groupby("code").agg(staff_weeks=("staff_id", "size"), staff_weeks_met=("met", "sum")).reset_index()
 
 
 def _rank(table: pd.DataFrame, survey_weight: float = 0.0) -> pd.DataFrame:
     rates = table[list(SCORED)].astype(float)
     score = rates.mean(axis=1, skipna=True) * 100
-    if "survey_satisfaction" in table.columns:    # the 民意调查's share of the score (rule survey_weight)
+    if "survey_satisfaction" in table.columns:  # the 民意调查's share of the score (rule survey_weight)
         survey = table["survey_satisfaction"].astype(float) * 100
         score = score.where(survey.isna(), survey_weight * survey + (1 - survey_weight) * score.fillna(survey))
     table = table.assign(score=score.round(1))
@@ -169,13 +209,20 @@ def _rank(table: pd.DataFrame, survey_weight: float = 0.0) -> pd.DataFrame:
     table = table.sort_values(["rank", "code"]).reset_index(drop=True)
     n = len(table)
     cut = n - 3 if n > 3 else n - 1
-    mark = "last_three" if n > 3 else "last"     # worded by _values (petitions_page.report.mark.*)
+    mark = "last_three" if n > 3 else "last"  # worded by _values (petitions_page.report.mark.*)
     table["mark"] = [mark if n > 1 and i >= cut else "" for i in range(n)]
     return table
 
 
-def area_table(con: duckdb.DuckDBPyConnection, level: str, start: dt.date, end: dt.date, scope: Scope,
-               as_of: dt.date, quotas: pd.DataFrame) -> pd.DataFrame:
+def area_table(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope,
+    as_of: dt.date,
+    quotas: pd.DataFrame,
+) -> pd.DataFrame:
     """The ranking columns (:data:`RANK_COLUMNS`) for every area of ``level`` in ``scope``, ranked.
 
     ``survey_satisfaction`` is empty below townships.
@@ -192,8 +239,9 @@ def area_table(con: duckdb.DuckDBPyConnection, level: str, start: dt.date, end: 
     t["staff_weeks"] = t["staff_weeks"].fillna(0).astype(int)
     t["staff_weeks_met"] = t["staff_weeks_met"].fillna(0).astype(int)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t["quota_rate"] = np.where(t["staff_weeks"] > 0,
-                                   np.round(t["staff_weeks_met"] / t["staff_weeks"].replace(0, np.nan), 4), np.nan)
+        t["quota_rate"] = np.where(
+            t["staff_weeks"] > 0, np.round(t["staff_weeks_met"] / t["staff_weeks"].replace(0, np.nan), 4), np.nan
+        )
     t["coverage"] = t["coverage"].astype(float)
     if level == "township":
         from analytics.survey import township_satisfaction
@@ -204,8 +252,9 @@ def area_table(con: duckdb.DuckDBPyConnection, level: str, start: dt.date, end: 
     return _rank(t, float(db.rule(con, "survey_weight")))[RANK_COLUMNS]
 
 
-def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = None,
-                   as_of: dt.date | None = None) -> dict[str, Any]:
+def monthly_tables(
+    con: duckdb.DuckDBPyConnection, month: str, scope: Scope = None, as_of: dt.date | None = None
+) -> dict[str, Any]:
     """The numbers of the 通报.
 
     Returns
@@ -237,20 +286,38 @@ def monthly_tables(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = No
     work = petitions.worklist(con, scope, as_of)
     overdue = work[work["overdue"]].reset_index(drop=True)[OVERDUE_COLUMNS]
     notice = petitions.deadline_notice(con, work, "zh")
-    return {"month": start, "end": end, "as_of": as_of, "weeks": weeks, "townships": towns,
-            "villages": villages, "overdue": overdue, "notice": notice}
+    return {
+        "month": start,
+        "end": end,
+        "as_of": as_of,
+        "weeks": weeks,
+        "townships": towns,
+        "villages": villages,
+        "overdue": overdue,
+        "notice": notice,
+    }
 
 
 # ----------------------------------------------------------------------------- the workbook
 
 #: Columns that are a figure shown on the pages too: their header is the figure's one name (``figure.*``).
-FIGURE_OF_COLUMN = {"households": "households", "visited": "visited", "coverage": "coverage",
-                    "received": "petitions_received", "closed": "petitions_closed",
-                    "overdue": "petitions_overdue", "resolution_rate": "resolution_rate",
-                    "on_time_rate": "on_time_rate", "satisfaction_rate": "satisfaction_rate",
-                    "repeat": "petitions_repeat", "group": "petitions_group", "issues": "issues",
-                    "issues_closed": "issues_closed", "issues_overdue": "issues_overdue",
-                    "solved_rate": "solved_rate"}
+FIGURE_OF_COLUMN = {
+    "households": "households",
+    "visited": "visited",
+    "coverage": "coverage",
+    "received": "petitions_received",
+    "closed": "petitions_closed",
+    "overdue": "petitions_overdue",
+    "resolution_rate": "resolution_rate",
+    "on_time_rate": "on_time_rate",
+    "satisfaction_rate": "satisfaction_rate",
+    "repeat": "petitions_repeat",
+    "group": "petitions_group",
+    "issues": "issues",
+    "issues_closed": "issues_closed",
+    "issues_overdue": "issues_overdue",
+    "solved_rate": "solved_rate",
+}
 
 
 def label(column: str, lang: str = "zh") -> str:
@@ -266,8 +333,12 @@ def label(column: str, lang: str = "zh") -> str:
 
     table = CATALOG[normalize_lang(lang)]
     fig = FIGURE_OF_COLUMN.get(column)
-    return ((fig and table.get(f"figure.{fig}")) or table.get(f"petitions_page.col.{column}")
-            or table.get(f"col.{column}") or column)
+    return (
+        (fig and table.get(f"figure.{fig}"))
+        or table.get(f"petitions_page.col.{column}")
+        or table.get(f"col.{column}")
+        or column
+    )
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -300,8 +371,9 @@ def _values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _write_sheet(wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle: str,
-                 frame: pd.DataFrame, lang: str) -> None:
+def _write_sheet(
+    wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle: str, frame: pd.DataFrame, lang: str
+) -> None:
     from analytics.export import _is_missing, _width, cell_text
 
     ws = wb.add_worksheet(name)
@@ -328,8 +400,15 @@ def _write_sheet(wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle:
             elif isinstance(v, (bool, np.bool_)):
                 ws.write_boolean(i, j, bool(v))
             elif isinstance(v, (int, float, np.integer, np.floating)):
-                f = (fmts["pct"] if c in PERCENT else fmts["dec2"] if c == "per_1000"
-                     else fmts["dec1"] if c == "score" else None)
+                f = (
+                    fmts["pct"]
+                    if c in PERCENT
+                    else fmts["dec2"]
+                    if c == "per_1000"
+                    else fmts["dec1"]
+                    if c == "score"
+                    else None
+                )
                 ws.write_number(i, j, float(v), f)
             else:
                 ws.write_string(i, j, cell_text(c, v), fmts["name_mark"] if marked and c == "name" else None)
@@ -341,8 +420,9 @@ def _write_sheet(wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle:
         ws.autofilter(2, 0, 2 + len(frame), last)
 
 
-def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = None,
-                     as_of: dt.date | None = None, lang: str = "zh") -> bytes:
+def monthly_workbook(
+    con: duckdb.DuckDBPyConnection, month: str, scope: Scope = None, as_of: dt.date | None = None, lang: str = "zh"
+) -> bytes:
     """The 通报 as XLSX bytes: 乡镇排名, one sheet per township (its villages), 逾期信访件, 逾期走访问题, 说明.
 
     Rows 1–2 are a title and "as of" line, row 3 the headers (frozen); numbers are numbers
@@ -360,8 +440,7 @@ def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = 
     data = monthly_tables(con, month, scope, as_of)
     start, as_of = data["month"], data["as_of"]
     m = fmt_month(start.year, start.month, lang)
-    sub = t("petitions_page.report.as_of", lang, date=as_of.isoformat(),
-            weeks=("、".join(data["weeks"]) or "—"))
+    sub = t("petitions_page.report.as_of", lang, date=as_of.isoformat(), weeks=("、".join(data["weeks"]) or "—"))
     if data["notice"]:
         sub += " " + data["notice"]
     buf = io.BytesIO()
@@ -379,22 +458,54 @@ def monthly_workbook(con: duckdb.DuckDBPyConnection, month: str, scope: Scope = 
     }
     used: set[str] = set()
     towns = data["townships"]
-    _write_sheet(wb, fmts, _sheet_name(t("petitions_page.report.sheet_townships", lang), used),
-                 t("petitions_page.report.title_townships", lang, month=m), sub, _values(towns, lang), lang)
+    _write_sheet(
+        wb,
+        fmts,
+        _sheet_name(t("petitions_page.report.sheet_townships", lang), used),
+        t("petitions_page.report.title_townships", lang, month=m),
+        sub,
+        _values(towns, lang),
+        lang,
+    )
     names = dict(zip(towns["code"], towns["name"]))
     for code, frame in data["villages"].items():
-        _write_sheet(wb, fmts, _sheet_name(names.get(code, code), used),
-                     t("petitions_page.report.title_villages", lang, month=m, township=names.get(code, code)),
-                     sub, _values(frame, lang), lang)
+        _write_sheet(
+            wb,
+            fmts,
+            _sheet_name(names.get(code, code), used),
+            t("petitions_page.report.title_villages", lang, month=m, township=names.get(code, code)),
+            sub,
+            _values(frame, lang),
+            lang,
+        )
     over = data["overdue"]
-    for kind in ("petition", "visit_issue"):   # petitions and visit follow-ups apart, each labelled
-        _write_sheet(wb, fmts, _sheet_name(t(f"petitions_page.report.sheet_overdue.{kind}", lang), used),
-                     t(f"petitions_page.report.title_overdue.{kind}", lang, month=m, date=as_of.isoformat()), sub,
-                     _values(over[over["kind"] == kind].drop(columns="kind"), lang), lang)
+    for kind in ("petition", "visit_issue"):  # petitions and visit follow-ups apart, each labelled
+        _write_sheet(
+            wb,
+            fmts,
+            _sheet_name(t(f"petitions_page.report.sheet_overdue.{kind}", lang), used),
+            t(f"petitions_page.report.title_overdue.{kind}", lang, month=m, date=as_of.isoformat()),
+            sub,
+            _values(over[over["kind"] == kind].drop(columns="kind"), lang),
+            lang,
+        )
     weight = float(db.rule(con, "survey_weight"))
-    notes = pd.DataFrame({"definition": [t(f"petitions_page.report.note{i}", lang, weight=f"{weight:.0%}",
-                                           rest=f"{1 - weight:.0%}") for i in range(1, 6)]})
-    _write_sheet(wb, fmts, _sheet_name(t("petitions_page.report.sheet_notes", lang), used),
-                 t("petitions_page.report.sheet_notes", lang), sub, notes, lang)
+    notes = pd.DataFrame(
+        {
+            "definition": [
+                t(f"petitions_page.report.note{i}", lang, weight=f"{weight:.0%}", rest=f"{1 - weight:.0%}")
+                for i in range(1, 6)
+            ]
+        }
+    )
+    _write_sheet(
+        wb,
+        fmts,
+        _sheet_name(t("petitions_page.report.sheet_notes", lang), used),
+        t("petitions_page.report.sheet_notes", lang),
+        sub,
+        notes,
+        lang,
+    )
     wb.close()
     return buf.getvalue()

@@ -1,4 +1,5 @@
 """The overview page's headline figures, each beside its benchmark (CONTRACT.md §4)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,9 @@ from store import db
 from . import reports
 
 
-def headline(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date,
-             scope: Sequence[str] | None, today: dt.date) -> dict[str, Any]:
+def headline(
+    con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Sequence[str] | None, today: dt.date
+) -> dict[str, Any]:
     """Households, grids, staff, visit coverage and petition figures for the scope and period.
 
     Returns
@@ -27,8 +29,12 @@ def headline(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.dat
     hh = int(cov["households"].sum())
     visited = int(cov["visited"].sum())
     out: dict[str, Any] = {
-        "households": households, "unassigned": unassigned, "grids": grids, "staff": staff,
-        "visited": visited, "coverage": (round(visited / hh, 4) if hh else None),
+        "households": households,
+        "unassigned": unassigned,
+        "grids": grids,
+        "staff": staff,
+        "visited": visited,
+        "coverage": (round(visited / hh, 4) if hh else None),
         "benchmark_coverage": db.rule(con, "benchmark_coverage"),
         "benchmark_solved": db.rule(con, "benchmark_solved"),
         "benchmark_satisfaction": db.rule(con, "benchmark_satisfaction"),

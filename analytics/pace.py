@@ -23,6 +23,7 @@ For every area of a level, over a period ``[date_from, date_to]`` seen on ``as_o
 Both counts come from :func:`analytics.reports.coverage` (the coverage page's and ``manage.py report
 coverage``'s function), so "visited" here is the coverage page's "visited".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,10 +38,21 @@ from analytics import reports
 from analytics.reports import ReportError, Scope
 from store import db
 
-PACE_COLUMNS = ["code", "name", "households", "visited", "coverage", "pace_per_week", "projected_visited",
-                "projected", "benchmark", "shortfall", "needed_per_week", "weeks_left"]
-BACKTEST_COLUMNS = ["code", "name", "households", "projected", "actual", "error", "forecast_reaches",
-                    "actual_reaches"]
+PACE_COLUMNS = [
+    "code",
+    "name",
+    "households",
+    "visited",
+    "coverage",
+    "pace_per_week",
+    "projected_visited",
+    "projected",
+    "benchmark",
+    "shortfall",
+    "needed_per_week",
+    "weeks_left",
+]
+BACKTEST_COLUMNS = ["code", "name", "households", "projected", "actual", "error", "forecast_reaches", "actual_reaches"]
 
 
 def default_start(date_to: dt.date) -> dt.date:
@@ -114,8 +126,15 @@ def households_needed(benchmark: float, households: int) -> int:
     return int(math.ceil(round(benchmark * households, 6)))
 
 
-def project(households: np.ndarray, visited: np.ndarray, visited_before: np.ndarray, window_days: int,
-            days_left: int, benchmark: float, method: str = "share") -> pd.DataFrame:
+def project(
+    households: np.ndarray,
+    visited: np.ndarray,
+    visited_before: np.ndarray,
+    window_days: int,
+    days_left: int,
+    benchmark: float,
+    method: str = "share",
+) -> pd.DataFrame:
     """The pace arithmetic for arrays of areas (no database).
 
     Parameters
@@ -165,7 +184,7 @@ def project(households: np.ndarray, visited: np.ndarray, visited_before: np.ndar
         else:
             unreached_then, unreached_now = hh - before, hh - vis
             kept = np.where(unreached_then > 0, unreached_now / unreached_then, 1.0) ** (1.0 / weeks_window)
-            proj_visited = hh - unreached_now * kept ** weeks_left
+            proj_visited = hh - unreached_now * kept**weeks_left
         projected = np.where(hh > 0, proj_visited / hh, np.nan)
     need = np.array([households_needed(benchmark, int(n)) for n in hh], dtype=float)
     gap = need - vis
@@ -175,20 +194,31 @@ def project(households: np.ndarray, visited: np.ndarray, visited_before: np.ndar
         per_week = np.where(gap > 0, np.nan, 0.0)
     per_week = np.where(hh > 0, per_week, np.nan)
     shortfall = np.where(hh > 0, np.maximum(benchmark - np.round(projected, 4), 0.0), np.nan)
-    return pd.DataFrame({
-        "pace_per_week": np.round(pace, 2),
-        "projected_visited": np.round(proj_visited, 1),
-        "projected": np.round(projected, 4),
-        "benchmark": benchmark,
-        "shortfall": np.round(shortfall, 4),
-        "needed_per_week": pd.array(np.where(np.isnan(per_week), None, per_week), dtype="Int64"),
-        "weeks_left": round(weeks_left, 1),
-    })
+    return pd.DataFrame(
+        {
+            "pace_per_week": np.round(pace, 2),
+            "projected_visited": np.round(proj_visited, 1),
+            "projected": np.round(projected, 4),
+            "benchmark": benchmark,
+            "shortfall": np.round(shortfall, 4),
+            "needed_per_week": pd.array(np.where(np.isnan(per_week), None, per_week), dtype="Int64"),
+            "weeks_left": round(weeks_left, 1),
+        }
+    )
 
 
-def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date, as_of: dt.date,
-         kinds: Sequence[str] = ("home",), scope: Scope = None, parent: str | None = None,
-         weeks: int | None = None, method: str = "share") -> pd.DataFrame:
+def pace(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Scope = None,
+    parent: str | None = None,
+    weeks: int | None = None,
+    method: str = "share",
+) -> pd.DataFrame:
     """Coverage projected to the period's end at the recent pace, for every area of a level.
 
     Parameters
@@ -217,7 +247,7 @@ def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to
         raise ReportError(key="pace.error.weeks")
     benchmark = float(db.rule(con, "benchmark_coverage"))
     as_of = min(max(as_of, date_from - dt.timedelta(days=1)), date_to)
-    if as_of < date_from:   # the period has not begun: nothing visited, no pace yet
+    if as_of < date_from:  # the period has not begun: nothing visited, no pace yet
         now = reports.coverage(con, level, date_from, date_from, kinds=kinds, scope=scope, parent=parent)
         now["visited"] = 0
         now["coverage"] = np.where(now["households"] > 0, 0.0, np.nan)
@@ -227,14 +257,22 @@ def pace(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to
         start = window_start(date_from, as_of, weeks)
         window_days = (as_of - start).days + 1
         if start > date_from:
-            earlier = reports.coverage(con, level, date_from, start - dt.timedelta(days=1), kinds=kinds,
-                                       scope=scope, parent=parent)
+            earlier = reports.coverage(
+                con, level, date_from, start - dt.timedelta(days=1), kinds=kinds, scope=scope, parent=parent
+            )
             before = now[["code"]].merge(earlier[["code", "visited"]], on="code", how="left")["visited"].fillna(0)
         else:
             before = pd.Series(0, index=now.index)
     days_left = (date_to - as_of).days if as_of >= date_from else (date_to - date_from).days + 1
-    proj = project(now["households"].to_numpy(), now["visited"].to_numpy(), before.to_numpy(), window_days,
-                   days_left, benchmark, method)
+    proj = project(
+        now["households"].to_numpy(),
+        now["visited"].to_numpy(),
+        before.to_numpy(),
+        window_days,
+        days_left,
+        benchmark,
+        method,
+    )
     out = pd.concat([now.reset_index(drop=True), proj], axis=1)
     return out[PACE_COLUMNS]
 
@@ -252,8 +290,9 @@ def by_shortfall(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The same rows, sorted (areas without a shortfall last), index renumbered.
     """
-    return frame.sort_values(["shortfall", "projected", "code"], ascending=[False, True, True],
-                             na_position="last", kind="mergesort").reset_index(drop=True)
+    return frame.sort_values(
+        ["shortfall", "projected", "code"], ascending=[False, True, True], na_position="last", kind="mergesort"
+    ).reset_index(drop=True)
 
 
 class Headline(NamedTuple):
@@ -271,9 +310,17 @@ class Headline(NamedTuple):
     shortfall: float | None
 
 
-def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: str, date_from: dt.date,
-             date_to: dt.date, as_of: dt.date, kinds: Sequence[str] = ("home",), scope: Scope = None,
-             rows: pd.DataFrame | None = None) -> Headline:
+def headline(
+    con: duckdb.DuckDBPyConnection,
+    area_code: str | None,
+    area_level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    as_of: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Scope = None,
+    rows: pd.DataFrame | None = None,
+) -> Headline:
     """The pace of the selected area.
 
     Its own row of :func:`pace`; for "everything in my scope", the pace of the sum of ``rows``.
@@ -288,9 +335,14 @@ def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: 
         own = own[own["code"] == area_code]
         if len(own):
             r = own.iloc[0]
-            return Headline(int(r["households"]), int(r["visited"]), _num(r["pace_per_week"]),
-                            _num(r["projected"]), None if pd.isna(r["needed_per_week"]) else int(r["needed_per_week"]),
-                            _num(r["shortfall"]))
+            return Headline(
+                int(r["households"]),
+                int(r["visited"]),
+                _num(r["pace_per_week"]),
+                _num(r["projected"]),
+                None if pd.isna(r["needed_per_week"]) else int(r["needed_per_week"]),
+                _num(r["shortfall"]),
+            )
     if rows is None or not len(rows):
         return Headline(0, 0, None, None, None, None)
     weeks = int(db.rule(con, "pace_weeks"))
@@ -300,10 +352,17 @@ def headline(con: duckdb.DuckDBPyConnection, area_code: str | None, area_level: 
     as_of = min(max(as_of, date_from), date_to)
     window_days = (as_of - window_start(date_from, as_of, weeks)).days + 1
     before = v - (p * window_days / 7.0 if pd.notna(p) else 0.0)
-    r = project(np.array([n]), np.array([v]), np.array([before]), window_days, (date_to - as_of).days,
-                benchmark).iloc[0]
-    return Headline(n, v, _num(r["pace_per_week"]), _num(r["projected"]),
-                    None if pd.isna(r["needed_per_week"]) else int(r["needed_per_week"]), _num(r["shortfall"]))
+    r = project(np.array([n]), np.array([v]), np.array([before]), window_days, (date_to - as_of).days, benchmark).iloc[
+        0
+    ]
+    return Headline(
+        n,
+        v,
+        _num(r["pace_per_week"]),
+        _num(r["projected"]),
+        None if pd.isna(r["needed_per_week"]) else int(r["needed_per_week"]),
+        _num(r["shortfall"]),
+    )
 
 
 def _num(v: Any) -> float | None:
@@ -312,19 +371,27 @@ def _num(v: Any) -> float | None:
 
 # ----------------------------------------------------------------------------- is it any good?
 
+
 class Backtest(NamedTuple):
     """How a past pace forecast did: per-area rows and summary errors (None when no area qualifies)."""
 
-    rows: pd.DataFrame        # BACKTEST_COLUMNS, one row per area with households
-    mae: float | None         # mean absolute error, in coverage (0.05 = 5 percentage points)
-    bias: float | None        # mean of projected − actual
+    rows: pd.DataFrame  # BACKTEST_COLUMNS, one row per area with households
+    mae: float | None  # mean absolute error, in coverage (0.05 = 5 percentage points)
+    bias: float | None  # mean of projected − actual
     within_5pts: float | None  # share of areas projected within 5 points of the actual
     verdict_right: float | None  # share whose "reaches the benchmark" forecast came true
 
 
-def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, made_on: dt.date,
-             target_on: dt.date, kinds: Sequence[str] = ("home",), scope: Scope = None,
-             method: str = "share") -> Backtest:
+def backtest(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    date_from: dt.date,
+    made_on: dt.date,
+    target_on: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Scope = None,
+    method: str = "share",
+) -> Backtest:
     """The pace forecast made on ``made_on`` for ``target_on`` against the coverage actually reached.
 
     The forecast is :func:`pace` of ``[date_from, target_on]`` as of ``made_on`` (only the visits up
@@ -346,7 +413,8 @@ def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, mad
     fc = pace(con, level, date_from, target_on, made_on, kinds=kinds, scope=scope, method=method)
     actual = reports.coverage(con, level, date_from, target_on, kinds=kinds, scope=scope)
     t = fc[["code", "name", "households", "projected", "benchmark"]].merge(
-        actual[["code", "coverage"]].rename(columns={"coverage": "actual"}), on="code")
+        actual[["code", "coverage"]].rename(columns={"coverage": "actual"}), on="code"
+    )
     t = t[t["households"] > 0].reset_index(drop=True)
     t["error"] = (t["projected"] - t["actual"]).round(4)
     t["forecast_reaches"] = t["projected"] >= t["benchmark"]
@@ -355,9 +423,13 @@ def backtest(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, mad
     if not len(rows):
         return Backtest(rows, None, None, None, None)
     err = rows["error"].to_numpy(dtype=float)
-    return Backtest(rows, round(float(np.abs(err).mean()), 4), round(float(err.mean()), 4),
-                    round(float((np.abs(err) <= 0.05).mean()), 4),
-                    round(float((rows["forecast_reaches"] == rows["actual_reaches"]).mean()), 4))
+    return Backtest(
+        rows,
+        round(float(np.abs(err).mean()), 4),
+        round(float(err.mean()), 4),
+        round(float((np.abs(err) <= 0.05).mean()), 4),
+        round(float((rows["forecast_reaches"] == rows["actual_reaches"]).mean()), 4),
+    )
 
 
 # ----------------------------------------------------------------------------- shortfall classes

@@ -12,6 +12,7 @@ deadlines ("replied" for them means taken up: in progress or closed); their stat
 Every figure is about the items **received in the period**, in the state they were in on ``today``
 (reconstructed from the reply and close dates), so a report for a past day never changes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,21 +35,83 @@ ISSUE_STATUSES = ("received", "in_progress", "closed")
 SATISFACTION = ("satisfied", "partly", "unsatisfied")
 OPEN_STATUSES = ("received", "in_progress", "replied")
 
-WORKLIST_COLUMNS = ["kind", "id", "received_on", "category", "channel", "people", "household_code",
-                    "head_name", "grid_code", "village_code", "village_name", "township_code",
-                    "township_name", "located", "status", "replied_on", "closed_on", "reply_due",
-                    "close_due", "overdue", "days_overdue", "replied", "replied_on_time", "closed",
-                    "closed_on_time", "satisfaction", "is_group", "is_repeat", "text"]
+WORKLIST_COLUMNS = [
+    "kind",
+    "id",
+    "received_on",
+    "category",
+    "channel",
+    "people",
+    "household_code",
+    "head_name",
+    "grid_code",
+    "village_code",
+    "village_name",
+    "township_code",
+    "township_name",
+    "located",
+    "status",
+    "replied_on",
+    "closed_on",
+    "reply_due",
+    "close_due",
+    "overdue",
+    "days_overdue",
+    "replied",
+    "replied_on_time",
+    "closed",
+    "closed_on_time",
+    "satisfaction",
+    "is_group",
+    "is_repeat",
+    "text",
+]
 
-SUMMARY_KEYS = ("received", "closed", "overdue", "closed_on_time", "resolution_rate", "satisfaction_rate",
-                "repeat", "group", "unlocated", "replied", "replied_on_time", "on_time_rate", "rated",
-                "satisfied", "issues", "issues_closed", "issues_overdue", "solved_rate",
-                "benchmark_solved", "benchmark_satisfaction")
+SUMMARY_KEYS = (
+    "received",
+    "closed",
+    "overdue",
+    "closed_on_time",
+    "resolution_rate",
+    "satisfaction_rate",
+    "repeat",
+    "group",
+    "unlocated",
+    "replied",
+    "replied_on_time",
+    "on_time_rate",
+    "rated",
+    "satisfied",
+    "issues",
+    "issues_closed",
+    "issues_overdue",
+    "solved_rate",
+    "benchmark_solved",
+    "benchmark_satisfaction",
+)
 
-FIGURE_COLUMNS = ["code", "name", "households", "received", "per_1000", "closed", "resolution_rate",
-                  "closed_on_time", "on_time_rate", "overdue", "rated", "satisfied", "satisfaction_rate",
-                  "repeat", "group", "issues", "issues_closed", "solved_rate", "benchmark_solved",
-                  "benchmark_satisfaction"]
+FIGURE_COLUMNS = [
+    "code",
+    "name",
+    "households",
+    "received",
+    "per_1000",
+    "closed",
+    "resolution_rate",
+    "closed_on_time",
+    "on_time_rate",
+    "overdue",
+    "rated",
+    "satisfied",
+    "satisfaction_rate",
+    "repeat",
+    "group",
+    "issues",
+    "issues_closed",
+    "solved_rate",
+    "benchmark_solved",
+    "benchmark_satisfaction",
+]
 
 
 class PetitionError(WordedError, ValueError):
@@ -61,6 +124,7 @@ class PetitionError(WordedError, ValueError):
 
 # ----------------------------------------------------------------------------- the items
 
+
 def _ensure_calendar_for_items(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
     lo, hi = db.execute(con, "petition_received_years").fetchone()
     years = {today.year}
@@ -69,8 +133,13 @@ def _ensure_calendar_for_items(con: duckdb.DuckDBPyConnection, today: dt.date) -
     calendar.ensure_calendar(con, years)
 
 
-def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
-          date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+def items(
+    con: duckdb.DuckDBPyConnection,
+    today: dt.date,
+    scope: Scope = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> pd.DataFrame:
     """Every petition and visit issue received up to ``today`` in ``scope``, as of ``today``.
 
     Only those received in ``[date_from, date_to]`` when given. Unlocated petitions are in scope only
@@ -83,11 +152,19 @@ def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
         Columns :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline.
     """
     _ensure_calendar_for_items(con, today)
-    out = db.df(con, "petition_items", today=today, date_from=date_from, date_to=date_to,
-                scope=None if scope is None else list(scope), with_unlocated=county_wide(con, scope),
-                reply_days=int(db.rule(con, "reply_working_days")),
-                close_days=int(db.rule(con, "close_days")),
-                repeat_days=int(db.rule(con, "repeat_days")), group_people=GROUP_PETITION_PEOPLE)
+    out = db.df(
+        con,
+        "petition_items",
+        today=today,
+        date_from=date_from,
+        date_to=date_to,
+        scope=None if scope is None else list(scope),
+        with_unlocated=county_wide(con, scope),
+        reply_days=int(db.rule(con, "reply_working_days")),
+        close_days=int(db.rule(con, "close_days")),
+        repeat_days=int(db.rule(con, "repeat_days")),
+        group_people=GROUP_PETITION_PEOPLE,
+    )
     for c in ("received_on", "replied_on", "closed_on", "reply_due", "close_due"):
         out[c] = pd.to_datetime(out[c]).dt.date
     out["days_overdue"] = out["days_overdue"].astype("Int64")
@@ -96,8 +173,9 @@ def items(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None,
     return out[WORKLIST_COLUMNS]
 
 
-def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date,
-             statuses: Sequence[str] | None = None) -> pd.DataFrame:
+def worklist(
+    con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date, statuses: Sequence[str] | None = None
+) -> pd.DataFrame:
     """The work list of a scope: petitions and visit issues with their due dates, overdue first.
 
     Parameters
@@ -131,8 +209,22 @@ def worklist(con: duckdb.DuckDBPyConnection, scope: Scope, today: dt.date,
     return out
 
 
-COUNT_COLUMNS = ["received", "closed", "overdue", "closed_on_time", "repeat", "group", "unlocated", "replied",
-                 "replied_on_time", "rated", "satisfied", "issues", "issues_closed", "issues_overdue"]
+COUNT_COLUMNS = [
+    "received",
+    "closed",
+    "overdue",
+    "closed_on_time",
+    "repeat",
+    "group",
+    "unlocated",
+    "replied",
+    "replied_on_time",
+    "rated",
+    "satisfied",
+    "issues",
+    "issues_closed",
+    "issues_overdue",
+]
 
 
 def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
@@ -149,15 +241,20 @@ def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
     overdue = frame["overdue"].to_numpy(dtype=bool)
     sat = frame["satisfaction"]
     cols = {
-        "received": pet, "closed": pet & closed, "overdue": pet & overdue,
+        "received": pet,
+        "closed": pet & closed,
+        "overdue": pet & overdue,
         "closed_on_time": pet & frame["closed_on_time"].to_numpy(dtype=bool),
         "repeat": pet & frame["is_repeat"].to_numpy(dtype=bool),
         "group": pet & frame["is_group"].to_numpy(dtype=bool),
         "unlocated": pet & ~frame["located"].to_numpy(dtype=bool),
         "replied": pet & frame["replied"].to_numpy(dtype=bool),
         "replied_on_time": pet & frame["replied_on_time"].to_numpy(dtype=bool),
-        "rated": pet & sat.notna().to_numpy(), "satisfied": pet & (sat == "satisfied").to_numpy(),
-        "issues": iss, "issues_closed": iss & closed, "issues_overdue": iss & overdue,
+        "rated": pet & sat.notna().to_numpy(),
+        "satisfied": pet & (sat == "satisfied").to_numpy(),
+        "issues": iss,
+        "issues_closed": iss & closed,
+        "issues_overdue": iss & overdue,
     }
     return pd.DataFrame({k: v.astype(int) for k, v in cols.items()}, index=frame.index)
 
@@ -185,8 +282,14 @@ def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
     return c
 
 
-def _received_in(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope, date_from: dt.date,
-                 date_to: dt.date, every: pd.DataFrame | None) -> pd.DataFrame:
+def _received_in(
+    con: duckdb.DuckDBPyConnection,
+    today: dt.date,
+    scope: Scope,
+    date_from: dt.date,
+    date_to: dt.date,
+    every: pd.DataFrame | None,
+) -> pd.DataFrame:
     """:func:`items` received in ``[date_from, date_to]``: queried, or taken from ``every``.
 
     ``every`` is the items of (``today``, ``scope``) of every date, when the caller holds them already
@@ -204,8 +307,14 @@ def _received_in(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope, d
     return every[((received >= date_from) & (received <= date_to)).to_numpy(bool)]
 
 
-def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Scope,
-            today: dt.date, every: pd.DataFrame | None = None) -> dict[str, Any]:
+def summary(
+    con: duckdb.DuckDBPyConnection,
+    date_from: dt.date,
+    date_to: dt.date,
+    scope: Scope,
+    today: dt.date,
+    every: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """The headline petition figures of a period, as of ``today``.
 
     Counts are over the petitions **received** in ``[date_from, date_to]`` (and ≤ ``today``), in scope:
@@ -244,15 +353,23 @@ def summary(con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date
     _check_range(date_from, date_to)
     counts = _indicators(_received_in(con, today, scope, date_from, date_to, every)).sum().to_frame().T
     row = _with_rates(counts).iloc[0]
-    out: dict[str, Any] = {k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v)
-                           for k, v in row.items()}
+    out: dict[str, Any] = {
+        k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v) for k, v in row.items()
+    }
     out["benchmark_solved"] = db.rule(con, "benchmark_solved")
     out["benchmark_satisfaction"] = db.rule(con, "benchmark_satisfaction")
     return out
 
 
-def figures_by_area(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
-                    scope: Scope, today: dt.date, every: pd.DataFrame | None = None) -> pd.DataFrame:
+def figures_by_area(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    scope: Scope,
+    today: dt.date,
+    every: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """:func:`summary`'s figures per area of ``level`` (township, village or grid), benchmarks beside them.
 
     Every area of the level in scope is listed (zeros when nothing was received); ``households`` are
@@ -295,6 +412,7 @@ def deadline_notice(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lang: s
 
 # ----------------------------------------------------------------------------- the lifecycle
 
+
 def _today(today: dt.date | None) -> dt.date:
     if today is not None:
         return today
@@ -326,9 +444,16 @@ def _check_date(date: Any, received_on: dt.date, today: dt.date) -> dt.date:
     return d
 
 
-def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, new_status: str,
-                  date: dt.date, reply_text: str | None = None, satisfaction: str | None = None,
-                  today: dt.date | None = None) -> dict[str, Any]:
+def change_status(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    petition_id: str,
+    new_status: str,
+    date: dt.date,
+    reply_text: str | None = None,
+    satisfaction: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
     """Move a petition along received → in_progress → replied → closed (audited as ``petition_status``).
 
     Rules: only forward; replying needs a reply text; closing needs a reply (given now, or earlier —
@@ -362,8 +487,16 @@ def change_status(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, n
     return db.retrying(change)
 
 
-def _change_status(con: Any, user: Any, petition_id: str, new_status: str, date: dt.date,
-                   reply_text: str | None, satisfaction: str | None, today: dt.date) -> dict[str, Any]:
+def _change_status(
+    con: Any,
+    user: Any,
+    petition_id: str,
+    new_status: str,
+    date: dt.date,
+    reply_text: str | None,
+    satisfaction: str | None,
+    today: dt.date,
+) -> dict[str, Any]:
     row = db.execute(con, "petition_get", petition_id=petition_id).fetchone()
     if row is None:
         raise PetitionError(key="petition.error.no_petition", id=petition_id)
@@ -391,17 +524,42 @@ def _change_status(con: Any, user: Any, petition_id: str, new_status: str, date:
         new_closed, new_sat = d, satisfaction
     from auth.audit import record
 
-    db.execute(con, "petition_set_status", petition_id=pid, status=new_status, replied_on=new_replied,
-               closed_on=new_closed, reply_text=new_text, satisfaction=new_sat)
-    record(con, user, "petition_status", area=db.one(con, "petition_area_code", petition_id=pid),
-           detail=f"{pid}: {status} → {new_status} {d.isoformat()}"
-                  + (f" 满意度 {new_sat}" if new_status == "closed" and new_sat else ""))
-    return {"id": pid, "status": new_status, "replied_on": new_replied, "closed_on": new_closed,
-            "satisfaction": new_sat}
+    db.execute(
+        con,
+        "petition_set_status",
+        petition_id=pid,
+        status=new_status,
+        replied_on=new_replied,
+        closed_on=new_closed,
+        reply_text=new_text,
+        satisfaction=new_sat,
+    )
+    record(
+        con,
+        user,
+        "petition_status",
+        area=db.one(con, "petition_area_code", petition_id=pid),
+        detail=f"{pid}: {status} → {new_status} {d.isoformat()}"
+        + (f" 满意度 {new_sat}" if new_status == "closed" and new_sat else ""),
+    )
+    return {
+        "id": pid,
+        "status": new_status,
+        "replied_on": new_replied,
+        "closed_on": new_closed,
+        "satisfaction": new_sat,
+    }
 
 
-def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, new_status: str,
-                        date: dt.date, note: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
+def change_issue_status(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    visit_id: int,
+    new_status: str,
+    date: dt.date,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
     """Move a visit issue along received → in_progress → closed (audited as ``petition_status``).
 
     Closing needs a note saying what was done; dates as for :func:`change_status`.
@@ -435,23 +593,36 @@ def change_issue_status(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int
                 raise PetitionError(key="petition.error.no_issue", id=visit_id)
             _, visited_on, status, _, note_now, grid = row
             if ISSUE_STATUSES.index(new_status) <= ISSUE_STATUSES.index(status):
-                raise PetitionError(key="petition.error.issue_backwards", id=vid, status=status,
-                                    new_status=new_status)
+                raise PetitionError(key="petition.error.issue_backwards", id=vid, status=status, new_status=new_status)
             d = _check_date(date, _as_date(visited_on), today)
             text = (note or "").strip() or note_now
             if new_status == "closed" and not text:
                 raise PetitionError(key="petition.error.no_outcome")
-            db.execute(con, "visit_issue_upsert", visit_id=vid, status=new_status,
-                       resolved_on=d if new_status == "closed" else None, note=text)
-            record(con, user, "petition_status", area=grid,
-                   detail=f"visit {vid}: {status} → {new_status} {d.isoformat()}")
+            db.execute(
+                con,
+                "visit_issue_upsert",
+                visit_id=vid,
+                status=new_status,
+                resolved_on=d if new_status == "closed" else None,
+                note=text,
+            )
+            record(
+                con, user, "petition_status", area=grid, detail=f"visit {vid}: {status} → {new_status} {d.isoformat()}"
+            )
             return {"id": str(vid), "status": new_status, "closed_on": d if new_status == "closed" else None}
 
     return db.retrying(change)
 
 
-def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, household_code: str | None = None,
-           lon: float | None = None, lat: float | None = None, village_code: str | None = None) -> str | None:
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    petition_id: str,
+    household_code: str | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    village_code: str | None = None,
+) -> str | None:
     """Locate a petition: to a household, or a point (WGS-84 lon/lat), or a village — exactly one of them.
 
     The petition is then located as CONTRACT.md §2 says (household, else point, else village); the other
@@ -477,7 +648,7 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
     pid = row[0]
     hh, plon, plat, pv, pg, vc = None, None, None, None, None, None
     if given[0]:
-        hh = normalize_value(household_code)         # Ｈ０１, pasted zero-width spaces
+        hh = normalize_value(household_code)  # Ｈ０１, pasted zero-width spaces
         if not db.one(con, "household_exists", household_code=hh):
             raise PetitionError(key="petition.error.no_household", code=hh)
     elif given[1]:
@@ -498,9 +669,23 @@ def attach(con: duckdb.DuckDBPyConnection, user: Any, petition_id: str, househol
     from auth.audit import record
 
     with db.transaction(con):
-        db.execute(con, "petition_set_location", petition_id=pid, household_code=hh, lon=plon, lat=plat,
-                   point_village_code=pv, point_grid_code=pg, village_code=vc)
+        db.execute(
+            con,
+            "petition_set_location",
+            petition_id=pid,
+            household_code=hh,
+            lon=plon,
+            lat=plat,
+            point_village_code=pv,
+            point_grid_code=pg,
+            village_code=vc,
+        )
         where = db.one(con, "petition_area_code", petition_id=pid)
-        record(con, user, "petition_status", area=where,
-               detail=f"{pid}: 定位 " + (f"户 {hh}" if hh else f"点 {plon},{plat}" if given[1] else f"村 {vc}"))
+        record(
+            con,
+            user,
+            "petition_status",
+            area=where,
+            detail=f"{pid}: 定位 " + (f"户 {hh}" if hh else f"点 {plon},{plat}" if given[1] else f"村 {vc}"),
+        )
     return where

@@ -3,6 +3,7 @@
 The pages and ``manage.py report`` call these same functions, so their numbers cannot differ.
 On PostgreSQL with ``$LIANXIN_DB_REPLICA`` they read a streaming replica (store.db.for_reports).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,7 @@ from vocabulary.petitions import GROUP_PETITION_PEOPLE
 from vocabulary.visits import VISIT_KINDS
 
 COVERAGE_COLUMNS = ["code", "name", "households", "visited", "coverage"]
-QUOTA_COLUMNS = ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
-                 "target_days", "met"]
+QUOTA_COLUMNS = ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited", "target_days", "met"]
 UNVISITED_COLUMNS = ["household_code", "head_name", "grid_code", "last_visit", "days_since"]
 HOTSPOT_COLUMNS = ["code", "name", "households", "petitions", "per_1000", "gi_z", "gi_p", "gi_bin"]
 Scope = Sequence[str] | None
@@ -104,9 +104,15 @@ def _check_range(date_from: dt.date, date_to: dt.date) -> None:
         raise ReportError(key="report.error.range", date_from=date_from, date_to=date_to)
 
 
-def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
-             kinds: Sequence[str] = ("home",), scope: Scope = None,
-             parent: str | None = None) -> pd.DataFrame:
+def coverage(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: Sequence[str] = ("home",),
+    scope: Scope = None,
+    parent: str | None = None,
+) -> pd.DataFrame:
     """Visit coverage of every area of a level.
 
     Parameters
@@ -138,17 +144,27 @@ def coverage(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     _check_range(date_from, date_to)
     bad = [k for k in kinds if k not in VISIT_KINDS]
     if bad or not kinds:
-        raise ReportError(key="report.error.kinds", kinds=",".join(bad) or Message("message.empty"),
-                          allowed=",".join(VISIT_KINDS))
+        raise ReportError(
+            key="report.error.kinds", kinds=",".join(bad) or Message("message.empty"), allowed=",".join(VISIT_KINDS)
+        )
     con = db.for_reports(con)
     with db.snapshot(con):  # one snapshot: the household keys, last home visits and visits agree
         max_hid, latest = db.execute(con, "households_max_hid").fetchone()
         # Home visits only, and no household's last home visit after the range: the last home visit
         # alone says whether a household was visited in the range; no visit needs reading.
         from_last_home = list(kinds) == ["home"] and (latest is None or latest <= date_to)
-        out = db.df(con, "coverage", level=level, date_from=date_from, date_to=date_to, kinds=list(kinds),
-                    scope=_scope(scope), parent=parent, max_hid=int(max_hid or 1),
-                    from_last_home=from_last_home)
+        out = db.df(
+            con,
+            "coverage",
+            level=level,
+            date_from=date_from,
+            date_to=date_to,
+            kinds=list(kinds),
+            scope=_scope(scope),
+            parent=parent,
+            max_hid=int(max_hid or 1),
+            from_last_home=from_last_home,
+        )
     return out[COVERAGE_COLUMNS]
 
 
@@ -176,8 +192,14 @@ def quotas(con: duckdb.DuckDBPyConnection, week: str, scope: Scope = None) -> pd
     return out[QUOTA_COLUMNS]
 
 
-def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: int | None = None,
-              scope: Scope = None, extra: bool = False) -> pd.DataFrame:
+def unvisited(
+    con: duckdb.DuckDBPyConnection,
+    area: str,
+    as_of: dt.date,
+    days: int | None = None,
+    scope: Scope = None,
+    extra: bool = False,
+) -> pd.DataFrame:
     """Households of an area due for a home visit as of a date: never visited first, then oldest.
 
     ``extra=True`` adds tags, phone, address, lon, lat for the pages.
@@ -204,10 +226,18 @@ def unvisited(con: duckdb.DuckDBPyConnection, area: str, as_of: dt.date, days: i
     return out if extra else out[UNVISITED_COLUMNS]
 
 
-def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, date_to: dt.date,
-             fdr: bool = False, scope: Scope = None, categories: Sequence[str] | None = None,
-             channels: Sequence[str] | None = None, group_only: bool = False,
-             unresolved_only: bool = False) -> pd.DataFrame:
+def hotspots(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    fdr: bool = False,
+    scope: Scope = None,
+    categories: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    group_only: bool = False,
+    unresolved_only: bool = False,
+) -> pd.DataFrame:
     """Petitions per 1,000 households and Getis-Ord Gi* per area (queen contiguity, binary, self included).
 
     The Gi* is computed over all areas of the level in the county (the neighbourhood of an area
@@ -221,11 +251,19 @@ def hotspots(con: duckdb.DuckDBPyConnection, level: str, date_from: dt.date, dat
     _check_level(level, LEVELS[1:])
     _check_range(date_from, date_to)
     con = db.for_reports(con)
-    counts = db.df(con, "hotspot_counts", level=level, date_from=date_from, date_to=date_to, scope=None,
-                   categories=list(categories) if categories else None,
-                   channels=list(channels) if channels else None,
-                   group_only=bool(group_only), group_people=GROUP_PETITION_PEOPLE,
-                   unresolved_only=bool(unresolved_only))
+    counts = db.df(
+        con,
+        "hotspot_counts",
+        level=level,
+        date_from=date_from,
+        date_to=date_to,
+        scope=None,
+        categories=list(categories) if categories else None,
+        channels=list(channels) if channels else None,
+        group_only=bool(group_only),
+        group_people=GROUP_PETITION_PEOPLE,
+        unresolved_only=bool(unresolved_only),
+    )
     hh = counts["households"].to_numpy(dtype=float)
     pet = counts["petitions"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -254,7 +292,7 @@ def gi_star(con: duckdb.DuckDBPyConnection, level: str, codes: list[str], y: np.
     """
     from gis.areas import refresh_stale_neighbors
 
-    refresh_stale_neighbors(con)           # a database migrated to 0006 recomputes them once
+    refresh_stale_neighbors(con)  # a database migrated to 0006 recomputes them once
     return gi_star_from_pairs(codes, y, db.df(con, "neighbors_of_level", level=level))
 
 

@@ -22,6 +22,7 @@ question at the draw; 基本满意 is answered, not satisfied — as for petitio
 score interval of :func:`scipy.stats.binomtest` (``proportion_ci(method="wilson")``), beside the
 benchmark (rule ``benchmark_satisfaction``, 96.5 %).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,23 +45,66 @@ ANSWERS = ("satisfied", "partly", "unsatisfied", "not_reached")
 METHODS = ("phone", "home", "meeting")
 #: The words a call sheet may carry for an answer (the sheet offers the first of each).
 ANSWER_WORDS: dict[str, str] = {
-    "满意": "satisfied", "基本满意": "partly", "不满意": "unsatisfied", "未联系上": "not_reached",
-    "比较满意": "partly", "很满意": "satisfied", "非常满意": "satisfied", "不太满意": "unsatisfied",
-    "联系不上": "not_reached", "未接通": "not_reached", "无人接听": "not_reached", "空号": "not_reached",
-    "拒访": "not_reached", "satisfied": "satisfied", "partly": "partly", "unsatisfied": "unsatisfied",
-    "not_reached": "not_reached", "not reached": "not_reached",
+    "满意": "satisfied",
+    "基本满意": "partly",
+    "不满意": "unsatisfied",
+    "未联系上": "not_reached",
+    "比较满意": "partly",
+    "很满意": "satisfied",
+    "非常满意": "satisfied",
+    "不太满意": "unsatisfied",
+    "联系不上": "not_reached",
+    "未接通": "not_reached",
+    "无人接听": "not_reached",
+    "空号": "not_reached",
+    "拒访": "not_reached",
+    "satisfied": "satisfied",
+    "partly": "partly",
+    "unsatisfied": "unsatisfied",
+    "not_reached": "not_reached",
+    "not reached": "not_reached",
 }
 METHOD_WORDS: dict[str, str] = {
-    "电话": "phone", "电话访问": "phone", "入户": "home", "入户走访": "home", "上门": "home",
-    "座谈": "meeting", "座谈会": "meeting", "院坝会": "meeting", "phone": "phone", "home": "home", "meeting": "meeting",
+    "电话": "phone",
+    "电话访问": "phone",
+    "入户": "home",
+    "入户走访": "home",
+    "上门": "home",
+    "座谈": "meeting",
+    "座谈会": "meeting",
+    "院坝会": "meeting",
+    "phone": "phone",
+    "home": "home",
+    "meeting": "meeting",
 }
 ANSWER_ZH = {"satisfied": "满意", "partly": "基本满意", "unsatisfied": "不满意", "not_reached": "未联系上"}
 METHOD_ZH = {"phone": "电话", "home": "入户", "meeting": "座谈"}
-RESULT_COLUMNS = ["code", "name", "sampled", "recorded", "reached", "response_rate", "answered", "satisfied",
-                  "satisfaction", "ci_low", "ci_high", "benchmark"]
+RESULT_COLUMNS = [
+    "code",
+    "name",
+    "sampled",
+    "recorded",
+    "reached",
+    "response_rate",
+    "answered",
+    "satisfied",
+    "satisfaction",
+    "ci_low",
+    "ci_high",
+    "benchmark",
+]
 STRATA_COLUMNS = ["township_code", "name", "residents", "households", "eligible", "sample_size"]
-SAMPLE_COLUMNS = ["township_code", "township_name", "position", "household_code", "head_name", "phone", "address",
-                  "village_name", "grid_code"]
+SAMPLE_COLUMNS = [
+    "township_code",
+    "township_name",
+    "position",
+    "household_code",
+    "head_name",
+    "phone",
+    "address",
+    "village_name",
+    "grid_code",
+]
 #: Columns of a call sheet before the questions, and after them.
 SHEET_HEAD = ["序号", "户编号", "户主", "联系电话", "地址", "村（社区）", "网格"]
 SHEET_TAIL = ["调查方式", "调查日期", "备注"]
@@ -155,6 +199,7 @@ def wilson(satisfied: int, answered: int, confidence: float = 0.95) -> tuple[flo
 
 # ----------------------------------------------------------------------------- the questionnaire
 
+
 def questions(con: duckdb.DuckDBPyConnection, active_only: bool = True) -> pd.DataFrame:
     """The questionnaire: ``id, position, text, active`` in order (the first is the overall question).
 
@@ -187,13 +232,16 @@ def save_questions(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, actor: A
     """
     rows = []
     for i, rec in enumerate(frame.to_dict("records"), start=1):
-        text = "" if rec.get("text") is None or (isinstance(rec.get("text"), float) and math.isnan(rec["text"])) \
+        text = (
+            ""
+            if rec.get("text") is None or (isinstance(rec.get("text"), float) and math.isnan(rec["text"]))
             else str(rec["text"]).strip()
+        )
         qid = rec.get("id")
         qid = None if qid is None or (isinstance(qid, float) and math.isnan(qid)) or qid is pd.NA else int(qid)
         if not text:
             if qid is None:
-                continue                     # an empty new row: ignored
+                continue  # an empty new row: ignored
             raise SurveyError(key="survey.error.question_empty", n=i)
         if len(text) > 200:
             raise SurveyError(key="survey.error.question_long", n=i)
@@ -215,20 +263,28 @@ def save_questions(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, actor: A
             if int(qid) in kept:
                 continue
             if answered.get(int(qid)):
-                db.execute(con, "survey_question_upsert", id=int(qid), position=len(rows) + int(pos), text=text,
-                           active=False)
+                db.execute(
+                    con, "survey_question_upsert", id=int(qid), position=len(rows) + int(pos), text=text, active=False
+                )
             else:
                 db.execute(con, "survey_question_delete", id=int(qid))
         from auth.audit import record
 
         now = questions(con, active_only=False)
-        record(con, actor, "survey_questions", counts={"questions": len(rows)},
-               detail="；".join(f"Q{int(i)} {t}" + ("" if a else "（停用）")
-                               for i, t, a in zip(now["id"], now["text"], now["active"])))
+        record(
+            con,
+            actor,
+            "survey_questions",
+            counts={"questions": len(rows)},
+            detail="；".join(
+                f"Q{int(i)} {t}" + ("" if a else "（停用）") for i, t, a in zip(now["id"], now["text"], now["active"])
+            ),
+        )
     return questions(con, active_only=False)
 
 
 # ----------------------------------------------------------------------------- the draw
+
 
 @dataclass
 class Draw:
@@ -278,15 +334,21 @@ def draw_sample(frame: pd.DataFrame, sizes: Mapping[str, int], seed: int) -> pd.
         if k <= 0:
             continue
         pick = rng.choice(len(g), size=min(k, len(g)), replace=False)
-        parts.append(pd.DataFrame({"township_code": town, "household_code": g["household_code"].to_numpy()[pick],
-                                   "position": np.arange(1, len(pick) + 1)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "township_code": town,
+                    "household_code": g["household_code"].to_numpy()[pick],
+                    "position": np.arange(1, len(pick) + 1),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame({"township_code": [], "household_code": [], "position": []})
     return pd.concat(parts, ignore_index=True)
 
 
-def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None = None,
-         actor: Any = "admin") -> Draw:
+def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None = None, actor: Any = "admin") -> Draw:
     """Draw (or draw again) the sample of ``month`` over the whole county and store it; audited as ``survey_draw``.
 
     Returns
@@ -322,9 +384,18 @@ def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None 
     with db.transaction(con):
         for q in ("survey_samples_clear", "survey_strata_clear", "survey_draw_clear"):
             db.execute(con, q, month=m)
-        db.execute(con, "survey_draw_insert", month=m, seed=seed, overall_question=int(qs["id"].iloc[0]),
-                   share=float(db.rule(con, "survey_share")), minimum=int(db.rule(con, "survey_min")),
-                   exclude_months=exclude, drawn_at=now_local(), drawn_by=name)
+        db.execute(
+            con,
+            "survey_draw_insert",
+            month=m,
+            seed=seed,
+            overall_question=int(qs["id"].iloc[0]),
+            share=float(db.rule(con, "survey_share")),
+            minimum=int(db.rule(con, "survey_min")),
+            exclude_months=exclude,
+            drawn_at=now_local(),
+            drawn_by=name,
+        )
         con.register("survey_new_strata", strata)
         con.register("survey_new_sample", sample)
         try:
@@ -333,9 +404,13 @@ def draw(con: duckdb.DuckDBPyConnection, month: str | dt.date, seed: int | None 
         finally:
             con.unregister("survey_new_strata")
             con.unregister("survey_new_sample")
-        record(con, actor, "survey_draw", counts={"townships": int((strata["sample_size"] > 0).sum()),
-                                                 "households": len(sample), "seed": seed},
-               detail=f"{m:%Y-%m} seed={seed}")
+        record(
+            con,
+            actor,
+            "survey_draw",
+            counts={"townships": int((strata["sample_size"] > 0).sum()), "households": len(sample), "seed": seed},
+            detail=f"{m:%Y-%m} seed={seed}",
+        )
     return Draw(m, seed, int(qs["id"].iloc[0]), strata.reset_index(drop=True), sample)
 
 
@@ -355,9 +430,7 @@ def drawn(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = N
     return Draw(m, int(row[1]), int(row[2]), strata[STRATA_COLUMNS])
 
 
-def sample(
-    con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None
-) -> pd.DataFrame:
+def sample(con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None) -> pd.DataFrame:
     """The month's sample in calling order, names and phones masked for ``user``.
 
     Masked by :func:`auth.scope.mask_frame` (the administrator — and the command line — sees them).
@@ -375,9 +448,8 @@ def sample(
 
 # ----------------------------------------------------------------------------- call sheets
 
-def call_sheets(
-    con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None
-) -> bytes:
+
+def call_sheets(con: duckdb.DuckDBPyConnection, month: str | dt.date, user: Any = None, scope: Scope = None) -> bytes:
     """The call sheets of the month's sample as XLSX.
 
     A 说明 sheet (the questionnaire and the answer words), then one sheet per township — households
@@ -411,13 +483,14 @@ def call_sheets(
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     info = wb.add_worksheet("说明")
     info.write_string(0, 0, f"民意调查（三维考核）{m.year}年{m.month}月 — 电话调查表", bold)
-    lines = [f"抽样：各乡镇（街道）常住人口的 {float(db.rule(con, 'survey_share')):.0%}，不少于 "
-             f"{int(db.rule(con, 'survey_min'))} 人；随机种子 {d.seed}（同一月份、同一种子抽出同一样本）。",
-             "每户询问一人。答案请从下拉框选择：" + "、".join(ANSWER_ZH[a] for a in ANSWERS) + "；"
-             "调查方式：" + "、".join(METHOD_ZH[x] for x in METHODS) + "。",
-             f"第 1 题（Q{int(qs['id'].iloc[0])}）为总体满意度，乡镇满意率按此题计算。",
-             "填好后在「民意调查」页面导入本文件，或用 python manage.py survey import 文件 --month "
-             f"{m:%Y-%m}。"]
+    lines = [
+        f"抽样：各乡镇（街道）常住人口的 {float(db.rule(con, 'survey_share')):.0%}，不少于 "
+        f"{int(db.rule(con, 'survey_min'))} 人；随机种子 {d.seed}（同一月份、同一种子抽出同一样本）。",
+        "每户询问一人。答案请从下拉框选择：" + "、".join(ANSWER_ZH[a] for a in ANSWERS) + "；"
+        "调查方式：" + "、".join(METHOD_ZH[x] for x in METHODS) + "。",
+        f"第 1 题（Q{int(qs['id'].iloc[0])}）为总体满意度，乡镇满意率按此题计算。",
+        f"填好后在「民意调查」页面导入本文件，或用 python manage.py survey import 文件 --month {m:%Y-%m}。",
+    ]
     for i, ln in enumerate(lines, start=2):
         info.write_string(i, 0, ln)
     for i, (qid, qt) in enumerate(zip(qs["id"], qs["text"]), start=2 + len(lines) + 1):
@@ -437,8 +510,15 @@ def call_sheets(
         for j, h in enumerate(heads):
             ws.write_string(2, j, h, head)
         for i, rec in enumerate(g.itertuples(index=False), start=3):
-            vals = [rec.position, rec.household_code, rec.head_name, rec.phone, rec.address, rec.village_name,
-                    rec.grid_code]
+            vals = [
+                rec.position,
+                rec.household_code,
+                rec.head_name,
+                rec.phone,
+                rec.address,
+                rec.village_name,
+                rec.grid_code,
+            ]
             for j, v in enumerate(vals):
                 if j == 0:
                     ws.write_number(i, j, int(v))
@@ -462,6 +542,7 @@ def call_sheets(
 
 
 # ----------------------------------------------------------------------------- answers
+
 
 def _answer(v: Any) -> str | None:
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -487,9 +568,16 @@ def _method(v: Any) -> str | None:
     return m
 
 
-def record(con: duckdb.DuckDBPyConnection, month: str | dt.date, household_code: str, answers: Mapping[int, Any],
-           method: Any = None, answered_on: dt.date | None = None, actor: Any = "admin",
-           today: dt.date | None = None) -> int:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    month: str | dt.date,
+    household_code: str,
+    answers: Mapping[int, Any],
+    method: Any = None,
+    answered_on: dt.date | None = None,
+    actor: Any = "admin",
+    today: dt.date | None = None,
+) -> int:
     """Record one household's answers (question id → answer word or code); audited as ``survey_response``.
 
     Blank answers are left as they were.
@@ -531,13 +619,26 @@ def record(con: duckdb.DuckDBPyConnection, month: str | dt.date, household_code:
     if changed:
         from auth.audit import record as audit
 
-        audit(con, actor, "survey_response", area=None, counts={"answers": changed},
-              detail=f"{m:%Y-%m} {code}: " + "、".join(f"Q{q}={a}" for q, a in sorted(parsed.items())))
+        audit(
+            con,
+            actor,
+            "survey_response",
+            area=None,
+            counts={"answers": changed},
+            detail=f"{m:%Y-%m} {code}: " + "、".join(f"Q{q}={a}" for q, a in sorted(parsed.items())),
+        )
     return changed
 
 
-def _write(con: duckdb.DuckDBPyConnection, m: dt.date, code: str, parsed: Mapping[int, str], method: str | None,
-           answered_on: dt.date | None, actor: Any) -> int:
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    m: dt.date,
+    code: str,
+    parsed: Mapping[int, str],
+    method: str | None,
+    answered_on: dt.date | None,
+    actor: Any,
+) -> int:
     from auth.audit import now_local
 
     name = getattr(actor, "name", None) or str(actor)
@@ -547,8 +648,18 @@ def _write(con: duckdb.DuckDBPyConnection, m: dt.date, code: str, parsed: Mappin
             old = db.execute(con, "survey_response_get", month=m, household_code=code, question_id=qid).fetchone()
             if old is not None and (old[0], old[1], old[2]) == (a, method, answered_on):
                 continue
-            db.execute(con, "survey_response_upsert", month=m, household_code=code, question_id=qid, answer=a,
-                       method=method, answered_on=answered_on, recorded_at=now_local(), recorded_by=name)
+            db.execute(
+                con,
+                "survey_response_upsert",
+                month=m,
+                household_code=code,
+                question_id=qid,
+                answer=a,
+                method=method,
+                answered_on=answered_on,
+                recorded_at=now_local(),
+                recorded_by=name,
+            )
             changed += 1
     return changed
 
@@ -591,9 +702,14 @@ def answer_table(con: duckdb.DuckDBPyConnection, month: str | dt.date, township:
     return out
 
 
-def record_edits(con: duckdb.DuckDBPyConnection, month: str | dt.date, before: pd.DataFrame,
-                 edited_rows: Mapping[Any, Mapping[str, Any]], actor: Any = "admin",
-                 today: dt.date | None = None) -> tuple[int, int]:
+def record_edits(
+    con: duckdb.DuckDBPyConnection,
+    month: str | dt.date,
+    before: pd.DataFrame,
+    edited_rows: Mapping[Any, Mapping[str, Any]],
+    actor: Any = "admin",
+    today: dt.date | None = None,
+) -> tuple[int, int]:
     """Record the cells changed in the survey page's answer table.
 
     Parameters
@@ -624,12 +740,20 @@ def record_edits(con: duckdb.DuckDBPyConnection, month: str | dt.date, before: p
                 when = dt.date.fromisoformat(when[:10]) if when.strip() else None
             except ValueError:
                 raise SurveyError(key="survey.error.date_format", date=when) from None
-        elif when is None or pd.isna(when):        # None, NaN, NaT: no date
+        elif when is None or pd.isna(when):  # None, NaN, NaT: no date
             when = None
         elif isinstance(when, (pd.Timestamp, dt.datetime)):
             when = when.date()
-        n = record(con, month, str(row["household_code"]), given, method=row.get("method"), answered_on=when,
-                   actor=actor, today=today)
+        n = record(
+            con,
+            month,
+            str(row["household_code"]),
+            given,
+            method=row.get("method"),
+            answered_on=when,
+            actor=actor,
+            today=today,
+        )
         changed += n
         households += 1 if n else 0
     return households, changed
@@ -640,11 +764,11 @@ class ImportResult:
     """What an import of a returned call sheet did."""
 
     source: str
-    households: int = 0          # households with at least one answer changed
-    answers: int = 0             # answers written
-    unchanged: int = 0           # rows already recorded exactly so
-    blank: int = 0               # rows with no answer (not called yet)
-    errors: list = field(default_factory=list)   # ingest.errors.RowError
+    households: int = 0  # households with at least one answer changed
+    answers: int = 0  # answers written
+    unchanged: int = 0  # rows already recorded exactly so
+    blank: int = 0  # rows with no answer (not called yet)
+    errors: list = field(default_factory=list)  # ingest.errors.RowError
 
     def summary(self) -> str:
         """One line: the file, households and answers recorded, unchanged, blank and rejected rows.
@@ -654,12 +778,20 @@ class ImportResult:
         str
             The command line's summary of the import.
         """
-        return (f"{self.source}: survey answers recorded for {self.households} households ({self.answers} answers), "
-                f"unchanged {self.unchanged}, blank {self.blank}, rejected {len({e.row for e in self.errors})}")
+        return (
+            f"{self.source}: survey answers recorded for {self.households} households ({self.answers} answers), "
+            f"unchanged {self.unchanged}, blank {self.blank}, rejected {len({e.row for e in self.errors})}"
+        )
 
 
-def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | dt.date, actor: Any = "admin",
-                 today: dt.date | None = None, source: str | None = None) -> ImportResult:
+def import_sheet(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    month: str | dt.date,
+    actor: Any = "admin",
+    today: dt.date | None = None,
+    source: str | None = None,
+) -> ImportResult:
     """Import the answers of a returned call sheet (every township sheet of the workbook).
 
     The header row is found among the first 10 rows of each sheet (户编号 and at least one ``Q<id>``
@@ -691,7 +823,7 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
 
     try:
         wb = CalamineWorkbook.from_path(str(p))
-    except Exception as e:   # calamine's own error types for broken files
+    except Exception as e:  # calamine's own error types for broken files
         raise ImportFailed(key="ingest.error.excel", at=f"{name}: ", error=type(e).__name__) from e
     m = month_start(month)
     if drawn(con, m) is None:
@@ -732,17 +864,24 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
                     continue
                 if a is not None:
                     if q not in known:
-                        res.errors.append(RowError(src, n, f"Q{q}", _text(v),
-                                                   Message("survey.error.no_question", q=q)))
+                        res.errors.append(RowError(src, n, f"Q{q}", _text(v), Message("survey.error.no_question", q=q)))
                         bad = True
                     ans[q] = a
             if not ans and not bad:
                 res.blank += 1
                 continue
             if code not in in_sample:
-                res.errors.append(RowError(src, n, "户编号", code or "",
-                                           Message("survey.error.not_in_sample",
-                                                   code=code or Message("message.empty"), month=f"{m:%Y-%m}")))
+                res.errors.append(
+                    RowError(
+                        src,
+                        n,
+                        "户编号",
+                        code or "",
+                        Message(
+                            "survey.error.not_in_sample", code=code or Message("message.empty"), month=f"{m:%Y-%m}"
+                        ),
+                    )
+                )
                 continue
             try:
                 meth = _method(cell(cols.get("method")))
@@ -774,9 +913,18 @@ def import_sheet(con: duckdb.DuckDBPyConnection, path: str | Path, month: str | 
                 res.answers += k
             else:
                 res.unchanged += 1
-        audit(con, actor, "import", counts={"households": res.households, "answers": res.answers,
-                                            "unchanged": res.unchanged, "rejected": len({e.row for e in res.errors})},
-              detail=f"survey {m:%Y-%m} {name}")
+        audit(
+            con,
+            actor,
+            "import",
+            counts={
+                "households": res.households,
+                "answers": res.answers,
+                "unchanged": res.unchanged,
+                "rejected": len({e.row for e in res.errors}),
+            },
+            detail=f"survey {m:%Y-%m} {name}",
+        )
     return res
 
 
@@ -824,6 +972,7 @@ def _call_sheet_header(rows: list[list[Any]]) -> tuple[int, dict[str, Any]] | No
 
 # ----------------------------------------------------------------------------- results
 
+
 def results(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope = None) -> pd.DataFrame:
     """Per township of the month's draw: response rate, and satisfaction on the overall question.
 
@@ -838,8 +987,7 @@ def results(con: duckdb.DuckDBPyConnection, month: str | dt.date, scope: Scope =
     d = drawn(con, m, scope)
     if d is None:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    r = db.df(con, "survey_results", month=m, question=d.overall_question,
-              scope=None if scope is None else list(scope))
+    r = db.df(con, "survey_results", month=m, question=d.overall_question, scope=None if scope is None else list(scope))
     with np.errstate(divide="ignore", invalid="ignore"):
         r["response_rate"] = np.round(np.where(r["sampled"] > 0, r["reached"] / r["sampled"], np.nan), 4)
         r["satisfaction"] = np.round(np.where(r["answered"] > 0, r["satisfied"] / r["answered"], np.nan), 4)

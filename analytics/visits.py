@@ -11,6 +11,7 @@ ranking.
 Errors a person can fix are raised as :class:`VisitError` with a sentence (``str(e)`` in Chinese;
 ``e.key``/``e.params`` to show it in another language with :func:`i18n.t`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,12 +95,19 @@ def week_days(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: st
     """
     start, end = parse_week(week)
     got = db.df(con, "visit_week_days", week_start=start, week_end=end, staff=list(staff_ids))
-    by_day = {pd.Timestamp(d).date(): (int(v), int(h)) for d, v, h in
-              zip(got["visited_on"], got["visits"], got["households"])}
+    by_day = {
+        pd.Timestamp(d).date(): (int(v), int(h)) for d, v, h in zip(got["visited_on"], got["visits"], got["households"])
+    }
     cal = calendar.days_between(con, start, start + dt.timedelta(days=6))
     counts = [by_day.get(day, (0, 0)) for day in cal["day"]]
-    out = pd.DataFrame({"day": cal["day"], "weekday": range(len(cal)),
-                        "visits": [v for v, _ in counts], "households": [h for _, h in counts]})
+    out = pd.DataFrame(
+        {
+            "day": cal["day"],
+            "weekday": range(len(cal)),
+            "visits": [v for v, _ in counts],
+            "households": [h for _, h in counts],
+        }
+    )
     return pd.concat([out, cal.drop(columns=["day", "source"])], axis=1)
 
 
@@ -137,9 +145,17 @@ def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dic
         start, end = parse_week(week)
         r = db.execute(con, "visit_week_totals", staff=[staff_id], week_start=start, week_end=end).fetchone()
         target = int(db.rule(con, "visit_target_days"))
-        out = {"staff_id": staff_id, "name": staff_id, "grid_code": "", "visits": r[0], "visit_days": r[1],
-               "households_visited": r[2], "target_days": target, "met": int(r[1]) >= target,
-               "responsible": False}
+        out = {
+            "staff_id": staff_id,
+            "name": staff_id,
+            "grid_code": "",
+            "visits": r[0],
+            "visit_days": r[1],
+            "households_visited": r[2],
+            "target_days": target,
+            "met": int(r[1]) >= target,
+            "responsible": False,
+        }
     for k in ("visits", "visit_days", "households_visited", "target_days"):
         out[k] = int(out[k])
     out["met"] = bool(out["met"])
@@ -147,6 +163,7 @@ def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dic
 
 
 # ----------------------------------------------------------------------------- whom next
+
 
 def _tags(v: Any) -> list[str]:
     if v is None:
@@ -172,9 +189,14 @@ def staff_grids(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date) -
     return db.df(con, "visit_staff_grids", staff_id=staff_id, as_of=as_of)["grid_code"].tolist()
 
 
-def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date,
-                   scope: Sequence[str] | None = None, days: int | None = None,
-                   grids: Sequence[str] | None = None) -> pd.DataFrame:
+def due_households(
+    con: duckdb.DuckDBPyConnection,
+    staff_id: str,
+    as_of: dt.date,
+    scope: Sequence[str] | None = None,
+    days: int | None = None,
+    grids: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Households of the staff member's grids due for a home visit as of ``as_of``, in visiting order.
 
     The due households of each grid come from :func:`analytics.reports.unvisited` (``extra=True``);
@@ -196,8 +218,10 @@ def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date
     >>> due_households(db.connect(":memory:"), "S1", dt.date(2026, 11, 22)).empty
     True
     """
-    parts = [reports.unvisited(con, g, as_of, days=days, scope=scope, extra=True)
-             for g in (staff_grids(con, staff_id, as_of) if grids is None else grids)]
+    parts = [
+        reports.unvisited(con, g, as_of, days=days, scope=scope, extra=True)
+        for g in (staff_grids(con, staff_id, as_of) if grids is None else grids)
+    ]
     cols = reports.UNVISITED_COLUMNS + ["tags", "phone", "address", "lon", "lat", "vulnerable", "paired"]
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -208,13 +232,18 @@ def due_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date
     out["paired"] = out["household_code"].isin(paired).astype(bool)
     out["_never"] = out["last_visit"].isna()
     out["_last"] = pd.to_datetime(out["last_visit"])
-    out = out.sort_values(["_never", "_last", "vulnerable", "paired", "household_code"],
-                          ascending=[False, True, False, False, True], na_position="first", kind="mergesort")
+    out = out.sort_values(
+        ["_never", "_last", "vulnerable", "paired", "household_code"],
+        ascending=[False, True, False, False, True],
+        na_position="first",
+        kind="mergesort",
+    )
     return out.drop(columns=["_never", "_last"]).reset_index(drop=True)[cols]
 
 
-def staff_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date,
-                     scope: Sequence[str] | None = None) -> pd.DataFrame:
+def staff_households(
+    con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.date, scope: Sequence[str] | None = None
+) -> pd.DataFrame:
     """The active households ``staff_id`` may record visits for on ``as_of``, longest unvisited first.
 
     Their grids' and their 结穷亲 households (within ``scope``).
@@ -224,11 +253,11 @@ def staff_households(con: duckdb.DuckDBPyConnection, staff_id: str, as_of: dt.da
     pandas.DataFrame
         ``household_code, head_name, address, grid_code, tags, created_on, lon, lat, last_visit, paired``.
     """
-    return db.df(con, "visit_households", staff_id=staff_id, as_of=as_of,
-                 scope=None if scope is None else list(scope))
+    return db.df(con, "visit_households", staff_id=staff_id, as_of=as_of, scope=None if scope is None else list(scope))
 
 
 # ----------------------------------------------------------------------------- record / edit / delete
+
 
 def _as_date(v: Any, field: str = "visited_on") -> dt.date:
     if isinstance(v, dt.datetime):
@@ -237,7 +266,7 @@ def _as_date(v: Any, field: str = "visited_on") -> dt.date:
         return v
     if isinstance(v, str):
         try:
-            return dt.date.fromisoformat(normalize_value(v))      # ２０２６－１１－０３ typed in IME mode
+            return dt.date.fromisoformat(normalize_value(v))  # ２０２６－１１－０３ typed in IME mode
         except ValueError:
             pass
     raise VisitError("weekly_page.err.bad_date", value=str(v))
@@ -252,7 +281,7 @@ def _check_kind(kind: str) -> str:
 def _check_note(note: str | None) -> str | None:
     if note is None:
         return None
-    note = clean_text(note)            # invisible characters pasted from chat apps, spaces of any kind
+    note = clean_text(note)  # invisible characters pasted from chat apps, spaces of any kind
     if len(note) > NOTE_MAX:
         raise VisitError("weekly_page.err.note_too_long", n=NOTE_MAX)
     return note or None
@@ -265,8 +294,7 @@ def _staff_of(user: Any) -> str:
     return str(sid)
 
 
-def _check_household(con: duckdb.DuckDBPyConnection, user: Any, staff_id: str, code: str,
-                     visited_on: dt.date) -> tuple:
+def _check_household(con: duckdb.DuckDBPyConnection, user: Any, staff_id: str, code: str, visited_on: dt.date) -> tuple:
     row = db.execute(con, "visit_household_get", code=str(code)).fetchone()
     if row is None:
         raise VisitError("weekly_page.err.no_household", code=str(code))
@@ -278,7 +306,8 @@ def _check_household(con: duckdb.DuckDBPyConnection, user: Any, staff_id: str, c
         from auth.scope import in_scope
 
         if not (grid and in_scope(con, user, grid)) and not db.one(
-                con, "visit_is_paired", staff_id=staff_id, household_code=hcode):
+            con, "visit_is_paired", staff_id=staff_id, household_code=hcode
+        ):
             raise VisitError("weekly_page.err.out_of_scope", code=hcode)
     if created_on is not None and visited_on < created_on:
         raise VisitError("weekly_page.err.before_created", code=hcode, created=created_on.isoformat())
@@ -296,9 +325,17 @@ def _retrying(fn: Callable[[], Any]) -> Any:
     return db.retrying(fn, attempts=_RETRIES)
 
 
-def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str, visited_on: dt.date | str,
-                 kind: str = "home", note: str | None = None, needs_action: bool = False,
-                 today: dt.date | None = None, lang: str = "zh") -> tuple[bool, str]:
+def record_visit(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    household_code: str,
+    visited_on: dt.date | str,
+    kind: str = "home",
+    note: str | None = None,
+    needs_action: bool = False,
+    today: dt.date | None = None,
+    lang: str = "zh",
+) -> tuple[bool, str]:
     """Record a visit by the signed-in grid worker, audited as ``visit_add``.
 
     Parameters
@@ -344,20 +381,37 @@ def record_visit(con: duckdb.DuckDBPyConnection, user: Any, household_code: str,
 
     def write() -> int | None:
         with audit.atomic(con):
-            got = db.execute(con, "visit_insert", household_code=hcode, staff_id=staff_id, visited_on=day,
-                             kind=kind, note=note, needs_action=bool(needs_action),
-                             created_by=getattr(user, "name", None)).fetchone()
+            got = db.execute(
+                con,
+                "visit_insert",
+                household_code=hcode,
+                staff_id=staff_id,
+                visited_on=day,
+                kind=kind,
+                note=note,
+                needs_action=bool(needs_action),
+                created_by=getattr(user, "name", None),
+            ).fetchone()
             if got is None:
                 return None
             if kind == "home":  # only a home visit can move the last home visit, and only forward
                 db.execute(con, "last_home_forward", household_code=hcode, visited_on=day)
-            audit.record(con, user, "visit_add", area=grid, counts={"visit_id": int(got[0])},
-                         detail=f"{hcode} {day.isoformat()} {kind}")
+            audit.record(
+                con,
+                user,
+                "visit_add",
+                area=grid,
+                counts={"visit_id": int(got[0])},
+                detail=f"{hcode} {day.isoformat()} {kind}",
+            )
             return int(got[0])
 
     new_id = _retrying(write)
-    params = {"household": f"{head_name}（{hcode}）" if lang == "zh" else f"{head_name} ({hcode})",
-              "date": day.isoformat(), "kind": t(f"kind.{kind}", lang)}
+    params = {
+        "household": f"{head_name}（{hcode}）" if lang == "zh" else f"{head_name} ({hcode})",
+        "date": day.isoformat(),
+        "kind": t(f"kind.{kind}", lang),
+    }
     if new_id is None:
         return False, t("weekly_page.already_recorded", lang, **params)
     return True, t("weekly_page.saved", lang, **params)
@@ -384,9 +438,18 @@ def _own_recent(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, today:
     return row
 
 
-def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, today: dt.date,
-               visited_on: dt.date | str | None = None, kind: str | None = None,
-               note: str | None = None, needs_action: bool | None = None, lang: str = "zh") -> str:
+def edit_visit(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    visit_id: int,
+    *,
+    today: dt.date,
+    visited_on: dt.date | str | None = None,
+    kind: str | None = None,
+    note: str | None = None,
+    needs_action: bool | None = None,
+    lang: str = "zh",
+) -> str:
     """Change one of the user's own recent visits (dated within :data:`EDIT_DAYS` days).
 
     Audited as ``visit_edit`` with the old and new values. Arguments left ``None`` keep their value.
@@ -415,8 +478,7 @@ def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, toda
         _check_household(con, user, staff_id, hcode, day)
     if (day, new_kind, new_note, new_action) == (old_day, old_kind, old_note, bool(old_action)):
         return t("weekly_page.unchanged", lang)
-    if db.one(con, "visit_key_taken", household_code=hcode, staff_id=staff_id, visited_on=day,
-              kind=new_kind, id=vid):
+    if db.one(con, "visit_key_taken", household_code=hcode, staff_id=staff_id, visited_on=day, kind=new_kind, id=vid):
         raise VisitError("weekly_page.err.duplicate", date=day.isoformat(), kind=t(f"kind.{new_kind}", "zh"))
     changes = []
     if day != old_day:
@@ -430,20 +492,26 @@ def edit_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, toda
 
     def write() -> None:
         with audit.atomic(con):
-            db.execute(con, "household_lock", household_code=hcode)   # before the recount below
-            db.execute(con, "visit_update", id=vid, visited_on=day, kind=new_kind, note=new_note,
-                       needs_action=new_action)
+            db.execute(con, "household_lock", household_code=hcode)  # before the recount below
+            db.execute(
+                con, "visit_update", id=vid, visited_on=day, kind=new_kind, note=new_note, needs_action=new_action
+            )
             if "home" in (old_kind, new_kind):
                 recount_last_home(con, hcode)
-            audit.record(con, user, "visit_edit", area=grid, counts={"visit_id": int(vid)},
-                         detail=f"{hcode}: " + "; ".join(changes))
+            audit.record(
+                con,
+                user,
+                "visit_edit",
+                area=grid,
+                counts={"visit_id": int(vid)},
+                detail=f"{hcode}: " + "; ".join(changes),
+            )
 
     _retrying(write)
     return t("weekly_page.edited", lang, household=f"{head_name} {hcode}", date=day.isoformat())
 
 
-def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, today: dt.date,
-                 lang: str = "zh") -> str:
+def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, today: dt.date, lang: str = "zh") -> str:
     """Delete one of the user's own recent visits, audited as ``visit_delete``.
 
     What was deleted is kept in the audit entry. A visit that is not the user's own or is older
@@ -460,20 +528,26 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
 
     def write() -> None:
         with audit.atomic(con):
-            db.execute(con, "household_lock", household_code=hcode)   # before the recount below
+            db.execute(con, "household_lock", household_code=hcode)  # before the recount below
             db.execute(con, "visit_delete", id=vid)
             if kind == "home":
                 recount_last_home(con, hcode)
-            audit.record(con, user, "visit_delete", area=grid,
-                         counts={"visit_id": int(vid), "needs_action": bool(action)},
-                         detail=f"{hcode} {day.isoformat()} {kind}" + (f": {note}" if note else ""))
+            audit.record(
+                con,
+                user,
+                "visit_delete",
+                area=grid,
+                counts={"visit_id": int(vid), "needs_action": bool(action)},
+                detail=f"{hcode} {day.isoformat()} {kind}" + (f": {note}" if note else ""),
+            )
 
     _retrying(write)
     return t("weekly_page.deleted", lang, household=f"{head_name} {hcode}", date=day.isoformat())
 
 
-def recent_visits(con: duckdb.DuckDBPyConnection, staff_id: str, today: dt.date,
-                  days: int = EDIT_DAYS, limit: int = 50) -> pd.DataFrame:
+def recent_visits(
+    con: duckdb.DuckDBPyConnection, staff_id: str, today: dt.date, days: int = EDIT_DAYS, limit: int = 50
+) -> pd.DataFrame:
     """The staff member's visits (every kind) dated in the last ``days`` days, newest first.
 
     These are the ones they may still edit.
@@ -484,18 +558,32 @@ def recent_visits(con: duckdb.DuckDBPyConnection, staff_id: str, today: dt.date,
         ``id, visited_on, kind, household_code, head_name, grid_code, note, needs_action``, at most
         ``limit`` rows.
     """
-    return db.df(con, "visits_recent_of_staff", staff_id=staff_id,
-                 since=today - dt.timedelta(days=days), limit=int(limit))
+    return db.df(
+        con, "visits_recent_of_staff", staff_id=staff_id, since=today - dt.timedelta(days=days), limit=int(limit)
+    )
 
 
 # ----------------------------------------------------------------------------- township office
 
-RANKING_COLUMNS = ["rank", "staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
-                   "target_days", "met", "grid_households", "grid_visited", "coverage"]
+RANKING_COLUMNS = [
+    "rank",
+    "staff_id",
+    "name",
+    "grid_code",
+    "visits",
+    "visit_days",
+    "households_visited",
+    "target_days",
+    "met",
+    "grid_households",
+    "grid_visited",
+    "coverage",
+]
 
 
-def office_week(con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] | None,
-                today: dt.date, min_visits: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def office_week(
+    con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] | None, today: dt.date, min_visits: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The week across all grid staff in ``scope``.
 
     Returns
@@ -512,17 +600,31 @@ def office_week(con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] 
     q = reports.quotas(con, week, scope=scope)
     as_of = min(end, today)
     days = int(db.rule(con, "revisit_days"))
-    cov = db.df(con, "staff_grid_coverage", week_start=start, week_end=end, as_of=as_of, days=days,
-                scope=None if scope is None else list(scope))
+    cov = db.df(
+        con,
+        "staff_grid_coverage",
+        week_start=start,
+        week_end=end,
+        as_of=as_of,
+        days=days,
+        scope=None if scope is None else list(scope),
+    )
     full = q.merge(cov, on="staff_id", how="left")
     full["grid_households"] = full["grid_households"].fillna(0).astype(int)
     full["grid_visited"] = full["grid_visited"].fillna(0).astype(int)
     hh = full["grid_households"].where(full["grid_households"] > 0)
     full["coverage"] = (full["grid_visited"] / hh).round(4)
     active = full["visits"] >= min_visits
-    ranked = full[active].sort_values(
-        ["visit_days", "households_visited", "coverage", "staff_id"],
-        ascending=[False, False, False, True], na_position="last", kind="mergesort").reset_index(drop=True)
+    ranked = (
+        full[active]
+        .sort_values(
+            ["visit_days", "households_visited", "coverage", "staff_id"],
+            ascending=[False, False, False, True],
+            na_position="last",
+            kind="mergesort",
+        )
+        .reset_index(drop=True)
+    )
     # equal numbers share a rank (1, 2, 2, 4 …)
     key = list(zip(ranked["visit_days"], ranked["households_visited"], ranked["coverage"].fillna(-1)))
     ranks, prev = [], None
@@ -535,8 +637,7 @@ def office_week(con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] 
     return q, ranked[RANKING_COLUMNS], inactive[RANKING_COLUMNS]
 
 
-def secretary_receptions(con: duckdb.DuckDBPyConnection, week: str,
-                         scope: Sequence[str] | None = None) -> pd.DataFrame:
+def secretary_receptions(con: duckdb.DuckDBPyConnection, week: str, scope: Sequence[str] | None = None) -> pd.DataFrame:
     """书记每周一次接待群众: per village secretary in scope, the receptions in the week.
 
     Receptions are visits of kind ``reception``; ``met`` says whether there was at least one.
@@ -547,8 +648,9 @@ def secretary_receptions(con: duckdb.DuckDBPyConnection, week: str,
         ``staff_id, name, receptions, reception_days, met``.
     """
     start, end = parse_week(week)
-    out = db.df(con, "secretary_receptions", week_start=start, week_end=end,
-                scope=None if scope is None else list(scope))
+    out = db.df(
+        con, "secretary_receptions", week_start=start, week_end=end, scope=None if scope is None else list(scope)
+    )
     out["met"] = out["met"].astype(bool)
     return out
 

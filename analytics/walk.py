@@ -20,6 +20,7 @@ The walk starts from where the worker stands.
 
 No streamlit here: ``ui/walk.py`` draws it, ``manage.py`` could print it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,24 @@ from store import db
 START_SOURCES = ("position", "last_visit", "grid_centre", "none")
 
 #: the columns of :attr:`Walk.stops`
-STOP_COLUMNS = ["stop", "household_code", "head_name", "grid_code", "last_visit", "days_since", "tags",
-                "vulnerable", "paired", "phone", "address", "lon", "lat", "done", "leg_m", "to_next_m"]
+STOP_COLUMNS = [
+    "stop",
+    "household_code",
+    "head_name",
+    "grid_code",
+    "last_visit",
+    "days_since",
+    "tags",
+    "vulnerable",
+    "paired",
+    "phone",
+    "address",
+    "lon",
+    "lat",
+    "done",
+    "leg_m",
+    "to_next_m",
+]
 
 
 @dataclass
@@ -57,8 +74,7 @@ class Position:
         bool
             True when lon is within [-180, 180] and lat within [-90, 90], both finite.
         """
-        return (math.isfinite(self.lon) and math.isfinite(self.lat)
-                and -180 <= self.lon <= 180 and -90 <= self.lat <= 90)
+        return math.isfinite(self.lon) and math.isfinite(self.lat) and -180 <= self.lon <= 180 and -90 <= self.lat <= 90
 
 
 @dataclass
@@ -102,6 +118,7 @@ class Walk:
 
 
 # ----------------------------------------------------------------------------- distances and order
+
 
 def distance_matrix(lon: Sequence[float], lat: Sequence[float]) -> np.ndarray:
     """Geodesic distances between every pair of points on the WGS-84 ellipsoid.
@@ -201,9 +218,9 @@ def shortest_path(dist: np.ndarray, start: int | None = None) -> list[int]:
     # nodes: 0 = the start (or a free start), 1…n = the stops, n + 1 = a free end
     cost = np.zeros((n + 2, n + 2), dtype=np.int64)
     idx = np.asarray(stops)
-    cost[1:n + 1, 1:n + 1] = np.rint(dist[np.ix_(idx, idx)]).astype(np.int64)
+    cost[1 : n + 1, 1 : n + 1] = np.rint(dist[np.ix_(idx, idx)]).astype(np.int64)
     if start is not None:
-        cost[0, 1:n + 1] = np.rint(dist[start, idx]).astype(np.int64)
+        cost[0, 1 : n + 1] = np.rint(dist[start, idx]).astype(np.int64)
     manager = pywrapcp.RoutingIndexManager(n + 2, 1, [0], [n + 1])
     routing = pywrapcp.RoutingModel(manager)
     transit = routing.RegisterTransitMatrix(cost.tolist())
@@ -224,6 +241,7 @@ def shortest_path(dist: np.ndarray, start: int | None = None) -> list[int]:
 
 
 # ----------------------------------------------------------------------------- the day's plan
+
 
 def plan_size(con: Any) -> int:
     """Households in a day's plan: the rule ``walk_stops`` (default 12).
@@ -290,8 +308,14 @@ def _moment(visited_on: Any, created_at: Any, today: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min)
 
 
-def plan(con: Any, staff_id: str, today: dt.date, scope: Sequence[str] | None = None,
-         position: Position | None = None, size: int | None = None) -> Walk:
+def plan(
+    con: Any,
+    staff_id: str,
+    today: dt.date,
+    scope: Sequence[str] | None = None,
+    position: Position | None = None,
+    size: int | None = None,
+) -> Walk:
     """Today's walk of a grid worker.
 
     Parameters
@@ -349,7 +373,7 @@ def plan(con: Any, staff_id: str, today: dt.date, scope: Sequence[str] | None = 
     dist = distance_matrix(lon, lat)
     s = 0 if start else None
     order = shortest_path(dist, start=s)
-    by_date = [i for i in range(len(lon)) if i != s]            # the due list's order
+    by_date = [i for i in range(len(lon)) if i != s]  # the due list's order
     length = path_length(dist, order, s)
     date_length = path_length(dist, by_date, s)
     off = 1 if start else 0
@@ -367,6 +391,14 @@ def plan(con: Any, staff_id: str, today: dt.date, scope: Sequence[str] | None = 
     stops = pd.concat([done_part, walk], ignore_index=True) if len(done_part) else walk
     stops.insert(0, "stop", range(1, len(stops) + 1))
     unplaced = unplaced.assign(stop=pd.NA, leg_m=np.nan, to_next_m=np.nan)
-    return Walk(stops=stops[STOP_COLUMNS].reset_index(drop=True), unplaced=unplaced[STOP_COLUMNS],
-                start=start, start_source=source, start_ref=ref, length_m=length,
-                date_order_m=date_length, due=len(due), plan_size=size)
+    return Walk(
+        stops=stops[STOP_COLUMNS].reset_index(drop=True),
+        unplaced=unplaced[STOP_COLUMNS],
+        start=start,
+        start_source=source,
+        start_ref=ref,
+        length_m=length,
+        date_order_m=date_length,
+        due=len(due),
+        plan_size=size,
+    )

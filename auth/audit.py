@@ -6,6 +6,7 @@ Actions written by the app: ``import``, ``visit_add``, ``visit_edit``, ``visit_d
 opened whose 民情档案, on the page or with ``manage.py report household``). Nothing here updates or
 deletes an entry.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,20 @@ import pandas as pd
 from store import db
 
 ACTIONS: tuple[str, ...] = (
-    "import", "visit_add", "visit_edit", "visit_delete", "petition_status", "rule_change",
-    "user_add", "user_passwd", "user_disable", "user_enable", "user_unlock", "export", "login", "login_failed",
+    "import",
+    "visit_add",
+    "visit_edit",
+    "visit_delete",
+    "petition_status",
+    "rule_change",
+    "user_add",
+    "user_passwd",
+    "user_disable",
+    "user_enable",
+    "user_unlock",
+    "export",
+    "login",
+    "login_failed",
     "household_view",
 )
 
@@ -94,9 +107,15 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
-def record(con: duckdb.DuckDBPyConnection, user: Any, action: str, area: str | None = None,
-           counts: dict | None = None, detail: str | None = None,
-           now: datetime | None = None) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    user: Any,
+    action: str,
+    area: str | None = None,
+    counts: dict | None = None,
+    detail: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Append one audit entry.
 
     Parameters
@@ -126,11 +145,13 @@ def record(con: duckdb.DuckDBPyConnection, user: Any, action: str, area: str | N
         name = "?"
     if not action:
         raise ValueError("audit action must not be empty")
-    payload = (json.dumps(counts, ensure_ascii=False, sort_keys=True, default=_json_default)
-               if counts is not None else None)
+    payload = (
+        json.dumps(counts, ensure_ascii=False, sort_keys=True, default=_json_default) if counts is not None else None
+    )
     t = naive_local(now)
-    db.execute(con, "audit_insert", logged_at=t, user_name=name, action=action,
-               area=area, counts=payload, detail=detail)
+    db.execute(
+        con, "audit_insert", logged_at=t, user_name=name, action=action, area=area, counts=payload, detail=detail
+    )
 
 
 def _start(d: date | datetime | None) -> datetime | None:
@@ -149,9 +170,14 @@ def _end_exclusive(d: date | datetime | None) -> datetime | None:
     return datetime.combine(d + timedelta(days=1), time.min)
 
 
-def search(con: duckdb.DuckDBPyConnection, user: Any = None, action: str | None = None,
-           since: date | datetime | None = None, until: date | datetime | None = None,
-           limit: int = 500) -> pd.DataFrame:
+def search(
+    con: duckdb.DuckDBPyConnection,
+    user: Any = None,
+    action: str | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
     """Audit entries, newest first.
 
     Parameters
@@ -166,8 +192,15 @@ def search(con: duckdb.DuckDBPyConnection, user: Any = None, action: str | None 
     DataFrame with columns id, logged_at, user_name, action, area, counts (JSON text), detail.
     """
     name = getattr(user, "name", None) or (str(user) if user is not None else None)
-    return db.df(con, "audit_search", user_name=name, action=action,
-                 since=_start(since), until=_end_exclusive(until), limit=int(limit))
+    return db.df(
+        con,
+        "audit_search",
+        user_name=name,
+        action=action,
+        since=_start(since),
+        until=_end_exclusive(until),
+        limit=int(limit),
+    )
 
 
 # ----------------------------------------------------------------------------- rules
@@ -252,8 +285,7 @@ def validate_rule(key: str, value: Any) -> float:
         raise RuleError(f"{label}（{key}）必须是整数，请输入 {_fmt(lo)} 到 {_fmt(hi)} 之间的整数")
     if not lo <= v <= hi:
         if integer:
-            raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，"
-                            f"“{_fmt(v)}”超出范围，请改正")
+            raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，“{_fmt(v)}”超出范围，请改正")
         if hi != 1:
             raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，“{_fmt(v)}”超出范围，请改正")
         hint = "，例如 97.8 % 写作 0.978" if v > 1 else ""
@@ -299,6 +331,11 @@ def set_rule(con: duckdb.DuckDBPyConnection, key: str, value: Any, actor: Any = 
     v = validate_rule(key, value)
     with atomic(con):
         db.execute(con, "rule_set", key=key, value=v)
-        record(con, actor, "rule_change", counts={"old": float(old), "new": v},
-               detail=f"{key}: {_fmt(float(old))} → {_fmt(v)}")
+        record(
+            con,
+            actor,
+            "rule_change",
+            counts={"old": float(old), "new": v},
+            detail=f"{key}: {_fmt(float(old))} → {_fmt(v)}",
+        )
     return v

@@ -19,6 +19,7 @@ Outside their areas a scoped role sees the leader's form (queries filter such ro
 a household in no grid is shown in full only to the administrator. The command line without
 ``--as`` is the local administrator (``user=None``).
 """
+
 from __future__ import annotations
 
 import math
@@ -84,7 +85,7 @@ def mask_phone(phone: Any) -> Any:
     prefix = ""
     m = re.match(r"^(\+?86[\s-]+|\+86)", s)
     if m:
-        prefix, s = m.group(0), s[m.end():]
+        prefix, s = m.group(0), s[m.end() :]
     digits = [i for i, c in enumerate(s) if c.isdigit()]
     n = len(digits)
     if n == 0:
@@ -96,7 +97,7 @@ def mask_phone(phone: Any) -> Any:
     else:
         keep_tail = 2
     keep_head = 3 if n > keep_tail + 3 else max(0, n - keep_tail - 1)
-    hide = set(digits[keep_head:n - keep_tail]) if n > keep_tail else set(digits[:-1])
+    hide = set(digits[keep_head : n - keep_tail]) if n > keep_tail else set(digits[:-1])
     return prefix + "".join("*" if i in hide else c for i, c in enumerate(s))
 
 
@@ -167,8 +168,9 @@ def mask_address(address: Any) -> Any:
     return s[:cut] + "***"
 
 
-def can_see_personal(user: User | None, area_code: str | None = None,
-                     con: duckdb.DuckDBPyConnection | None = None) -> bool:
+def can_see_personal(
+    user: User | None, area_code: str | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> bool:
     """Whether ``user`` sees households' personal data in full for ``area_code``.
 
     admin (and the command line without ``--as``, ``user=None``): always. leader: never.
@@ -207,13 +209,17 @@ def _withheld(v: Any) -> Any:
     return None
 
 
-def mask_frame(frame: pd.DataFrame, user: User | None, con: duckdb.DuckDBPyConnection | None = None,
-               area_column: str | None = "grid_code",
-               name_columns: Iterable[str] = NAME_COLUMNS,
-               phone_columns: Iterable[str] = PHONE_COLUMNS,
-               address_columns: Iterable[str] = ADDRESS_COLUMNS,
-               tag_columns: Iterable[str] = TAG_COLUMNS,
-               location_columns: Iterable[str] = LOCATION_COLUMNS) -> pd.DataFrame:
+def mask_frame(
+    frame: pd.DataFrame,
+    user: User | None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    area_column: str | None = "grid_code",
+    name_columns: Iterable[str] = NAME_COLUMNS,
+    phone_columns: Iterable[str] = PHONE_COLUMNS,
+    address_columns: Iterable[str] = ADDRESS_COLUMNS,
+    tag_columns: Iterable[str] = TAG_COLUMNS,
+    location_columns: Iterable[str] = LOCATION_COLUMNS,
+) -> pd.DataFrame:
     """A copy of ``frame`` with households' personal data masked where ``user`` may not see it in full.
 
     Parameters
@@ -232,9 +238,16 @@ def mask_frame(frame: pd.DataFrame, user: User | None, con: duckdb.DuckDBPyConne
     DataFrame, the same rows and columns; only the cells of the hidden rows change.
     """
     out = frame.copy()
-    how = [(list(cols), fn) for cols, fn in ((name_columns, mask_name), (phone_columns, mask_phone),
-                                             (address_columns, mask_address), (tag_columns, _withheld),
-                                             (location_columns, _withheld))]
+    how = [
+        (list(cols), fn)
+        for cols, fn in (
+            (name_columns, mask_name),
+            (phone_columns, mask_phone),
+            (address_columns, mask_address),
+            (tag_columns, _withheld),
+            (location_columns, _withheld),
+        )
+    ]
     how = [([c for c in cols if c in out.columns], fn) for cols, fn in how]
     if not any(cols for cols, _ in how) or not len(out):
         return out

@@ -5,6 +5,7 @@ user's areas and masked as the app masks them (auth/masking.py), and commands th
 run are refused with one sentence. Without ``--as`` the command line is the local administrator.
 README.md ("The command line by role") shows the same table.
 """
+
 from __future__ import annotations
 
 from vocabulary.roles import ADMIN_ROLES
@@ -64,6 +65,11 @@ def require_command(user: User | None, command: str) -> None:
     if may_run(user, command):
         return
     allowed = "、".join(sorted(COMMAND_ROLES.get(command, ADMIN_ONLY)))
-    raise AuthError(f"用户 {user.name}（{user.role_name}）不能在命令行运行 {command}：只有 {allowed} 可以 / "
-                    f"{user.role} may not run {command}", "permission.command", name=user.name,
-                    command=command, roles=allowed)
+    raise AuthError(
+        f"用户 {user.name}（{user.role_name}）不能在命令行运行 {command}：只有 {allowed} 可以 / "
+        f"{user.role} may not run {command}",
+        "permission.command",
+        name=user.name,
+        command=command,
+        roles=allowed,
+    )

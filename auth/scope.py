@@ -11,6 +11,7 @@ function of the same meaning)::
 
 Pass ``scope=scope_codes(user)``.
 """
+
 from __future__ import annotations
 
 import duckdb

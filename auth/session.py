@@ -10,6 +10,7 @@ A token is accepted when its signature is right, it has not expired, its session
 (logout), the session was used within the idle window, and its user still exists and is not
 disabled. Each use moves the idle window on (:func:`touch`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,7 @@ def utc_now() -> dt.datetime:
 def _secret(con: Any) -> bytes:
     def read_or_store() -> str:
         value = db.one(con, "session_secret")
-        if value is None:          # the first sign-in ever; a concurrent one's conflict is retried
+        if value is None:  # the first sign-in ever; a concurrent one's conflict is retried
             db.execute(con, "session_secret_init", value=secrets.token_hex(32))
             value = db.one(con, "session_secret")
         return value
@@ -56,8 +57,7 @@ def _hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
 
-def issue(con: Any, user_name: str, now: dt.datetime | None = None,
-          lifetime_hours: float = LIFETIME_HOURS) -> str:
+def issue(con: Any, user_name: str, now: dt.datetime | None = None, lifetime_hours: float = LIFETIME_HOURS) -> str:
     """A new session for ``user_name`` (already authenticated) and its token for the browser.
 
     Parameters
@@ -82,8 +82,7 @@ def issue(con: Any, user_name: str, now: dt.datetime | None = None,
     expires_at = now + dt.timedelta(hours=lifetime_hours)
     expires = int(expires_at.replace(tzinfo=dt.timezone.utc).timestamp())
     db.execute(con, "session_prune", before=now - dt.timedelta(days=7))
-    db.execute(con, "session_insert", token_hash=_hash(sid), user_name=user_name, now=now,
-               expires_at=expires_at)
+    db.execute(con, "session_insert", token_hash=_hash(sid), user_name=user_name, now=now, expires_at=expires_at)
     return f"{sid}.{expires}.{_sign(_secret(con), sid, expires)}"
 
 
@@ -96,8 +95,7 @@ def _parts(token: str | None) -> tuple[str, int, str] | None:
     return sid, int(expires), sig
 
 
-def verify(con: Any, token: str | None, now: dt.datetime | None = None,
-           idle_minutes: float = IDLE_MINUTES) -> Any:
+def verify(con: Any, token: str | None, now: dt.datetime | None = None, idle_minutes: float = IDLE_MINUTES) -> Any:
     """The user (:class:`auth.users.User`) a token is good for, or None.
 
     None when the token is missing, malformed or wrongly signed, has expired, its session has ended

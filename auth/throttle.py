@@ -24,6 +24,7 @@ The client's address is the TCP peer (``st.context.ip_address``), or — when th
 trusted reverse proxy (``$LIANXIN_TRUSTED_PROXIES``, default the loopback addresses) — the last
 address in ``X-Forwarded-For`` that is not itself a trusted proxy (:func:`client_address`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -161,9 +162,9 @@ def _parse(text: str | None) -> Address | None:
     if not text:
         return None
     s = str(text).strip()
-    if s.startswith("[") and "]" in s:          # [v6]:port
-        s = s[1:s.index("]")]
-    elif s.count(":") == 1:                      # v4:port
+    if s.startswith("[") and "]" in s:  # [v6]:port
+        s = s[1 : s.index("]")]
+    elif s.count(":") == 1:  # v4:port
         s = s.split(":", 1)[0]
     try:
         ip = ipaddress.ip_address(s)
@@ -203,8 +204,9 @@ def trusted_proxies(spec: str | None = None) -> list[Network]:
     return out
 
 
-def client_address(peer: str | None, forwarded_for: str | None = None,
-                   trusted: str | Iterable[Network] | None = None) -> str:
+def client_address(
+    peer: str | None, forwarded_for: str | None = None, trusted: str | Iterable[Network] | None = None
+) -> str:
     """The address of the client behind a login attempt.
 
     Parameters
@@ -269,8 +271,7 @@ def keys(name: str, client: str | None) -> list[str]:
     return out
 
 
-def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
-                  now: datetime) -> datetime | None:
+def waiting_until(con: duckdb.DuckDBPyConnection, name: str, client: str | None, now: datetime) -> datetime | None:
     """The moment before which an attempt with ``name`` from ``client`` is not checked.
 
     Parameters
@@ -328,7 +329,7 @@ def count_failure(con: duckdb.DuckDBPyConnection, name: str, client: str | None,
     with db.transaction(con):
         failures, until = _count(con, pair_key(name, client), now, ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_WAIT)
         waits.append(until)
-        if failures == 1:                      # a client not seen failing with this name lately
+        if failures == 1:  # a client not seen failing with this name lately
             waits.append(_count(con, account_key(name), now, ACCOUNT_FREE_CLIENTS, ACCOUNT_MAX_WAIT)[1])
         ck = client_key(client)
         if ck:

@@ -11,6 +11,7 @@ administrator may make one (a :class:`User` of another role as ``actor`` is refu
 person can fix are raised as :class:`AuthError` with a Chinese sentence (and an i18n key).
 Failed logins are throttled by auth/throttle.py.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -188,6 +189,7 @@ def _dummy_hash(fast: bool) -> str:
 
 # ----------------------------------------------------------------------------- validation
 
+
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME_RE.match(name):
@@ -202,7 +204,7 @@ def _check_role(role: str | None) -> str:
     return role
 
 
-_ZXCVBN_LOCK = threading.Lock()      # zxcvbn keeps the user inputs in a module-level dictionary
+_ZXCVBN_LOCK = threading.Lock()  # zxcvbn keeps the user inputs in a module-level dictionary
 
 
 def password_score(password: str, user_inputs: Iterable[str] = ()) -> int:
@@ -257,22 +259,31 @@ def check_password(password: str | None, name: str | None = None, demo: bool = F
         :data:`MIN_PASSWORD_SCORE` (common passwords such as ``12345678``, words, names, dates).
     """
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符，请换一个更长的密码",
-                        "password.too_short", n=MIN_PASSWORD_LENGTH)
+        raise AuthError(
+            f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符，请换一个更长的密码",
+            "password.too_short",
+            n=MIN_PASSWORD_LENGTH,
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AuthError(f"密码太长：最多 {MAX_PASSWORD_LENGTH} 个字符，请换一个短一些的密码",
-                        "password.too_long", n=MAX_PASSWORD_LENGTH)
+        raise AuthError(
+            f"密码太长：最多 {MAX_PASSWORD_LENGTH} 个字符，请换一个短一些的密码",
+            "password.too_long",
+            n=MAX_PASSWORD_LENGTH,
+        )
     if not password.strip():
         raise AuthError("密码不能全是空格，请换一个密码", "password.blank")
     if demo:
         return password
     if password.strip().lower() == DEMO_PASSWORD:
-        raise AuthError(f"{DEMO_PASSWORD} 是演示账号的公开密码，真实账号不能用它，请换一个密码",
-                        "password.demo", demo=DEMO_PASSWORD)
+        raise AuthError(
+            f"{DEMO_PASSWORD} 是演示账号的公开密码，真实账号不能用它，请换一个密码", "password.demo", demo=DEMO_PASSWORD
+        )
     if password_score(password, [name] if name else []) < MIN_PASSWORD_SCORE:
-        raise AuthError("密码太容易被猜到（常见密码、单词、姓名、日期或键盘顺序），"
-                        "请换一个更长、不常见的密码，例如三四个不相关的词加数字",
-                        "password.weak")
+        raise AuthError(
+            "密码太容易被猜到（常见密码、单词、姓名、日期或键盘顺序），"
+            "请换一个更长、不常见的密码，例如三四个不相关的词加数字",
+            "password.weak",
+        )
     return password
 
 
@@ -308,8 +319,9 @@ def _check_areas(con: duckdb.DuckDBPyConnection, role: str, areas: list[str]) ->
 
 def _row_user(row: tuple) -> User:
     name, _hash, role, areas, staff_id, disabled, is_demo = row
-    return User(name=name, role=role, areas=list(areas or []), staff_id=staff_id, is_demo=bool(is_demo),
-                disabled=bool(disabled))
+    return User(
+        name=name, role=role, areas=list(areas or []), staff_id=staff_id, is_demo=bool(is_demo), disabled=bool(disabled)
+    )
 
 
 def _get_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple | None:
@@ -333,15 +345,27 @@ def require_admin(actor: Any, what: str = "管理账号") -> None:
         ``actor`` is a :class:`User` of another role.
     """
     if isinstance(actor, User) and actor.role != "admin":
-        raise AuthError(f"用户 {actor.name}（{actor.role_name}）不能{what}：只有县级管理员可以",
-                        "permission.admin_only", name=actor.name, role=actor.role)
+        raise AuthError(
+            f"用户 {actor.name}（{actor.role_name}）不能{what}：只有县级管理员可以",
+            "permission.admin_only",
+            name=actor.name,
+            role=actor.role,
+        )
 
 
 # ----------------------------------------------------------------------------- accounts
 
-def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str,
-             areas: Iterable[str] | str | None = None, staff_id: str | None = None,
-             actor: Any = "admin", is_demo: bool = False) -> User:
+
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    password: str,
+    role: str,
+    areas: Iterable[str] | str | None = None,
+    staff_id: str | None = None,
+    actor: Any = "admin",
+    is_demo: bool = False,
+) -> User:
     """Create an account (audited as ``user_add``).
 
     Parameters
@@ -377,12 +401,25 @@ def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str
         raise AuthError(f"用户 {name} 已经存在，请换一个用户名，或用 passwd 修改它的密码")
     pw_hash = hash_password(password)
     with audit.atomic(con):
-        db.execute(con, "auth_user_insert", user_name=name, password_hash=pw_hash, role=role,
-                   areas=codes, staff_id=staff_id, is_demo=bool(is_demo), created_at=now_local())
-        audit.record(con, _actor_name(actor), "user_add",
-                     detail=f"{name} role={role} areas={','.join(codes) or '*'}"
-                            + (f" staff_id={staff_id}" if staff_id else "")
-                            + (" demo" if is_demo else ""))
+        db.execute(
+            con,
+            "auth_user_insert",
+            user_name=name,
+            password_hash=pw_hash,
+            role=role,
+            areas=codes,
+            staff_id=staff_id,
+            is_demo=bool(is_demo),
+            created_at=now_local(),
+        )
+        audit.record(
+            con,
+            _actor_name(actor),
+            "user_add",
+            detail=f"{name} role={role} areas={','.join(codes) or '*'}"
+            + (f" staff_id={staff_id}" if staff_id else "")
+            + (" demo" if is_demo else ""),
+        )
     return User(name=name, role=role, areas=codes, staff_id=staff_id, is_demo=bool(is_demo))
 
 
@@ -511,7 +548,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor
     with audit.atomic(con):
         db.execute(con, "auth_user_set_password", user_name=name, password_hash=pw_hash)
         throttle.clear_account(con, name)
-        from auth import session   # sessions import users: imported here, not at the top
+        from auth import session  # sessions import users: imported here, not at the top
 
         session.end_all(con, name)
         audit.record(con, _actor_name(actor), "user_passwd", detail=name)
@@ -548,8 +585,10 @@ def _set_disabled(con: duckdb.DuckDBPyConnection, name: str, disabled: bool, act
 
 # ----------------------------------------------------------------------------- login
 
-def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
-          now: datetime | None = None, client: str | None = None) -> User:
+
+def login(
+    con: duckdb.DuckDBPyConnection, name: str, password: str, now: datetime | None = None, client: str | None = None
+) -> User:
     """Check a login and return the user, or raise :class:`LoginRefused` with the reason.
 
     Known and unknown names get the same answers, the same work (an unknown name's password is
@@ -590,13 +629,19 @@ def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
     ok = verify_password(row[1] if row is not None else _dummy_hash(fast), password or "")
     where = f" from {client}" if client else ""
     if row is None or not ok:
+
         def failed() -> None:
             with audit.atomic(con):
                 throttle.count_failure(con, name, client, t)
-                audit.record(con, name if row is not None else UNKNOWN_USER, "login_failed",
-                             detail=("wrong password" if row is not None else "unknown user name") + where, now=t)
+                audit.record(
+                    con,
+                    name if row is not None else UNKNOWN_USER,
+                    "login_failed",
+                    detail=("wrong password" if row is not None else "unknown user name") + where,
+                    now=t,
+                )
 
-        throttle.retrying(failed)          # simultaneous failures all count
+        throttle.retrying(failed)  # simultaneous failures all count
         throttle.forget_old(con, t)
         raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
     if row[5]:
@@ -615,8 +660,7 @@ def login(con: duckdb.DuckDBPyConnection, name: str, password: str,
     return _row_user(row)
 
 
-def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str,
-                 now: datetime | None = None) -> User | None:
+def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: datetime | None = None) -> User | None:
     """The user when ``name``/``password`` may log in now, else None (see :func:`login` for why).
 
     Parameters
@@ -638,8 +682,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str,
         return None
 
 
-def session_valid(login_time: datetime | None, now: datetime | None = None,
-                  max_idle_minutes: float = 30) -> bool:
+def session_valid(login_time: datetime | None, now: datetime | None = None, max_idle_minutes: float = 30) -> bool:
     """Whether a session last active at ``login_time`` is still valid at ``now``.
 
     Pass the time of the last activity to get an idle timeout (refresh it on every page run).
@@ -671,9 +714,15 @@ def session_valid(login_time: datetime | None, now: datetime | None = None,
 
 # ----------------------------------------------------------------------------- demo and CLI
 
-def create_demo_accounts(con: duckdb.DuckDBPyConnection, county_code: str, township_code: str,
-                         grid_code: str, grid_leader_staff_id: str | None = None,
-                         member_staff_id: str | None = None) -> list[User]:
+
+def create_demo_accounts(
+    con: duckdb.DuckDBPyConnection,
+    county_code: str,
+    township_code: str,
+    grid_code: str,
+    grid_leader_staff_id: str | None = None,
+    member_staff_id: str | None = None,
+) -> list[User]:
     """The demo accounts ``admin``, ``leader``, ``office``, ``grid_leader``, ``member``.
 
     All have the password ``lianxin-demo`` and ``is_demo=True``. ``admin`` has the whole
@@ -707,8 +756,7 @@ def create_demo_accounts(con: duckdb.DuckDBPyConnection, county_code: str, towns
         if existing is not None:
             out.append(existing)
             continue
-        out.append(add_user(con, name, DEMO_PASSWORD, role, areas, staff_id=staff,
-                            actor="demo", is_demo=True))
+        out.append(add_user(con, name, DEMO_PASSWORD, role, areas, staff_id=staff, actor="demo", is_demo=True))
     return out
 
 
@@ -743,9 +791,16 @@ def read_password(prompt: str = "新密码：", confirm: str = "再输入一次�
     return first
 
 
-def users_command(con: duckdb.DuckDBPyConnection, action: str, name: str, role: str | None = None,
-                  areas: str | Iterable[str] | None = None, password: str | None = None,
-                  actor: Any = "admin", staff_id: str | None = None) -> str:
+def users_command(
+    con: duckdb.DuckDBPyConnection,
+    action: str,
+    name: str,
+    role: str | None = None,
+    areas: str | Iterable[str] | None = None,
+    password: str | None = None,
+    actor: Any = "admin",
+    staff_id: str | None = None,
+) -> str:
     """``manage.py users add|passwd|disable|enable|unlock NAME [--role R] [--areas CODE,…]``.
 
     Only an administrator may run it (``actor``: see :func:`require_admin`). The password is

@@ -7,6 +7,7 @@ the DuckDB file — analytics.reports and the coverage page's work — are timed
 PostgreSQL store's connection, and their results asserted identical. ``URL`` may be ``throwaway``:
 a cluster started in a temporary directory for the run (store/cluster.py) and removed after it.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,15 @@ def open_store(url: str, duck: duckdb.DuckDBPyConnection, scale: str, log: Log) 
 
         # a bulk load as PostgreSQL's manual advises (§14.4): no WAL for the tables the copy empties
         # (wal_level minimal, no WAL senders), room to sort for the index builds
-        cluster = Cluster(settings={"shared_buffers": "1GB", "work_mem": "64MB", "maintenance_work_mem": "1GB",
-                                    "wal_level": "minimal", "max_wal_senders": "0"})
+        cluster = Cluster(
+            settings={
+                "shared_buffers": "1GB",
+                "work_mem": "64MB",
+                "maintenance_work_mem": "1GB",
+                "wal_level": "minimal",
+                "max_wal_senders": "0",
+            }
+        )
         url = cluster.url(f"bench_{scale}")
     pg = db.connect(url)
     want = {t: duck.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("households", "visits", "petitions")}
@@ -71,8 +79,10 @@ def open_store(url: str, duck: duckdb.DuckDBPyConnection, scale: str, log: Log) 
         return pg, cluster, 0.0
     _demo, _real, rows = db.execute(pg, "demo_database_state").fetchone()
     if any(have.values()) or rows:
-        raise db.StoreError(f"{url.split('@')[-1]} 已有其他数据，基准测试不会覆盖它 / the PostgreSQL database already "
-                            f"holds other data; name an empty one (or a bench database of this scale)")
+        raise db.StoreError(
+            f"{url.split('@')[-1]} 已有其他数据，基准测试不会覆盖它 / the PostgreSQL database already "
+            f"holds other data; name an empty one (or a bench database of this scale)"
+        )
     from store.transfer import copy_store
 
     log(f"copying the {scale} data set into PostgreSQL {url.split('@')[-1]}")
@@ -107,15 +117,16 @@ def duckdb_over_postgres(url: str) -> Any:
     try:
         import duckdb_extension_postgres_scanner as ext_pkg
     except ImportError:
-        raise RuntimeError("duckdb-extension-postgres-scanner not installed (pip install -r requirements-dev.txt)") \
-            from None
+        raise RuntimeError(
+            "duckdb-extension-postgres-scanner not installed (pip install -r requirements-dev.txt)"
+        ) from None
     ext = Path(ext_pkg.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "postgres_scanner.duckdb_extension"
     if not ext.exists():
         raise RuntimeError(f"no postgres extension for DuckDB {duckdb.__version__} (the PyPI package has 1.5.5's)")
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     con.execute(f"LOAD '{ext}'")
     quoted = url.replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")     # ATTACH takes no parameters
+    con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")  # ATTACH takes no parameters
     con.execute("USE pg")
     # the macros the migrations leave (0012's shared predicates, responsible_for as 0014 has it),
     # made in DuckDB's temporary catalog (bound to pg's tables)

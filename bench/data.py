@@ -4,6 +4,7 @@ The generator (demo.generate) gives the areas, households, staff and a year of v
 petitions; petitions are topped up synthetically (deterministically) to the issue's volume,
 and visits too when the generator gives fewer than asked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +31,9 @@ class Scale:
     townships: int
     villages_per_township: float
     grids_per_village: float
-    visits: int        # at least this many visits (topped up when the generator gives fewer)
-    petitions: int     # at least this many petitions
-    import_rows: int   # households in the import file
+    visits: int  # at least this many visits (topped up when the generator gives fewer)
+    petitions: int  # at least this many petitions
+    import_rows: int  # households in the import file
 
 
 SCALES = {
@@ -81,9 +82,14 @@ def _top_up_visits(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.rando
         i = rng.integers(0, len(hh), n)
         day = np.datetime64(start, "D") + rng.integers(0, 365, n).astype("timedelta64[D]")
         kind = rng.choice(np.array(["home", "phone", "meeting"], dtype=object), n, p=[0.8, 0.14, 0.06])
-        frame = pd.DataFrame({"household_code": hh["code"].to_numpy()[i],
-                              "staff_id": hh["staff_id"].to_numpy()[i],
-                              "visited_on": day, "kind": kind})
+        frame = pd.DataFrame(
+            {
+                "household_code": hh["code"].to_numpy()[i],
+                "staff_id": hh["staff_id"].to_numpy()[i],
+                "visited_on": day,
+                "kind": kind,
+            }
+        )
         frame = frame.drop_duplicates(["household_code", "staff_id", "visited_on", "kind"])
         con.register("bench_visits", frame)
         # an anti-join, not ON CONFLICT DO NOTHING (which is very slow on a large unique index)
@@ -113,16 +119,18 @@ def _top_up_petitions(con: duckdb.DuckDBPyConnection, n_missing: int, rng: np.ra
     start = TODAY - dt.timedelta(days=364)
     n = n_missing
     by_hh = rng.random(n) < 0.9
-    frame = pd.DataFrame({
-        "id": [f"BX-{k:08d}" for k in range(n)],
-        "received_on": np.datetime64(start, "D") + rng.integers(0, 365, n).astype("timedelta64[D]"),
-        "household_code": pd.Series(np.where(by_hh, hh[rng.integers(0, len(hh), n)], None), dtype=object),
-        "village_code": pd.Series(np.where(by_hh, None, vil[rng.integers(0, len(vil), n)]), dtype=object),
-        "category": rng.choice(np.array(["土地征收", "环境", "劳资", "邻里纠纷"], dtype=object), n),
-        "channel": rng.choice(np.array(["来访", "网上", "12345"], dtype=object), n),
-        "people": rng.choice([1, 1, 1, 2, 5], n).astype(np.int64),
-        "status": rng.choice(np.array(["received", "in_progress", "replied", "closed"], dtype=object), n),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"BX-{k:08d}" for k in range(n)],
+            "received_on": np.datetime64(start, "D") + rng.integers(0, 365, n).astype("timedelta64[D]"),
+            "household_code": pd.Series(np.where(by_hh, hh[rng.integers(0, len(hh), n)], None), dtype=object),
+            "village_code": pd.Series(np.where(by_hh, None, vil[rng.integers(0, len(vil), n)]), dtype=object),
+            "category": rng.choice(np.array(["土地征收", "环境", "劳资", "邻里纠纷"], dtype=object), n),
+            "channel": rng.choice(np.array(["来访", "网上", "12345"], dtype=object), n),
+            "people": rng.choice([1, 1, 1, 2, 5], n).astype(np.int64),
+            "status": rng.choice(np.array(["received", "in_progress", "replied", "closed"], dtype=object), n),
+        }
+    )
     con.register("bench_petitions", frame)
     con.execute("""
         INSERT INTO petitions (id, received_on, household_code, village_code, category, channel, people, status)
@@ -168,11 +176,19 @@ def build(scale: str, path: Path | None = None, log: Callable[[str], None] = pri
     if scale == "city":
         return _build_city(sc, path, log)
     outline = load_outline(OUTLINE)
-    world = generate(outline, households=sc.households, seed=SEED, today=TODAY,
-                     townships=sc.townships, villages_per_township=sc.villages_per_township,
-                     grids_per_village=sc.grids_per_village)
-    log(f"generated {len(world.grids):,} grids, {len(world.households):,} households, "
-        f"{len(world.visits):,} visits, {len(world.petitions):,} petitions ({time.perf_counter() - t0:.0f} s)")
+    world = generate(
+        outline,
+        households=sc.households,
+        seed=SEED,
+        today=TODAY,
+        townships=sc.townships,
+        villages_per_township=sc.villages_per_township,
+        grids_per_village=sc.grids_per_village,
+    )
+    log(
+        f"generated {len(world.grids):,} grids, {len(world.households):,} households, "
+        f"{len(world.visits):,} visits, {len(world.petitions):,} petitions ({time.perf_counter() - t0:.0f} s)"
+    )
     tmp = path.with_suffix(".building")
     tmp.unlink(missing_ok=True)
     con = db.connect(tmp)
@@ -189,8 +205,10 @@ def build(scale: str, path: Path | None = None, log: Callable[[str], None] = pri
     con.execute("CHECKPOINT")
     con.close()
     tmp.rename(path)
-    log(f"stored {path} (+{added_v:,} synthetic visits, +{added_p:,} synthetic petitions; "
-        f"{time.perf_counter() - t0:.0f} s)")
+    log(
+        f"stored {path} (+{added_v:,} synthetic visits, +{added_p:,} synthetic petitions; "
+        f"{time.perf_counter() - t0:.0f} s)"
+    )
     return path
 
 

@@ -32,6 +32,7 @@ The browsers run on the same machine as the server: their CPU is not in the serv
 they compete with it for the cores, so the times are those of a busier machine than the server's
 own load makes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,16 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LIANXIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 #: the accounts' password (the benchmark's own accounts, on its own copy of the data set)
 PASSWORD = "lianxin-load-bench-ridge-73"
 JOURNEYS = ("office", "grid_leader", "leader")
@@ -83,6 +92,7 @@ class LoadError(RuntimeError):
 
 
 # ----------------------------------------------------------------------------- plan
+
 
 @dataclass
 class SessionPlan:
@@ -141,26 +151,33 @@ def prepare(db_path: Path, sessions: int, today: dt.date, stagger: float) -> lis
         paths = db.df(con, "load_drill_paths")
         leaders = db.df(con, "load_grid_leaders", day=today)
         if paths.empty or leaders.empty:
-            raise LoadError(f"{db_path}: 没有可下钻的乡镇或有住户的网格长 / the data set has no township "
-                            "with drawn villages and grids, or no grid leader with households")
+            raise LoadError(
+                f"{db_path}: 没有可下钻的乡镇或有住户的网格长 / the data set has no township "
+                "with drawn villages and grids, or no grid leader with households"
+            )
         plans = []
         n = {j: 0 for j in JOURNEYS}
         for i in range(sessions):
             journey = JOURNEYS[i % len(JOURNEYS)]
             k = n[journey]
             n[journey] += 1
-            plan = SessionPlan(index=i + 1, journey=journey, user=f"load_{journey}_{i + 1:03d}",
-                               start_delay=i * stagger)
+            plan = SessionPlan(
+                index=i + 1, journey=journey, user=f"load_{journey}_{i + 1:03d}", start_delay=i * stagger
+            )
             if journey == "office":
                 p = paths.iloc[k % len(paths)]
                 plan.township = p["township_name"]
-                plan.drill = [(p["village_code"], p["village_name"], *_inside(p["village_geom"])),
-                              (p["grid_code"], p["grid_name"], *_inside(p["grid_geom"]))]
+                plan.drill = [
+                    (p["village_code"], p["village_name"], *_inside(p["village_geom"])),
+                    (p["grid_code"], p["grid_name"], *_inside(p["grid_geom"])),
+                ]
                 users.add_user(con, plan.user, PASSWORD, "office", areas=[p["township_code"]])
             elif journey == "grid_leader":
                 if k >= len(leaders):
-                    raise LoadError(f"{db_path}: 网格长不够 {n['grid_leader']} 个 / fewer grid leaders with "
-                                    f"households than grid-leader sessions ({len(leaders)})")
+                    raise LoadError(
+                        f"{db_path}: 网格长不够 {n['grid_leader']} 个 / fewer grid leaders with "
+                        f"households than grid-leader sessions ({len(leaders)})"
+                    )
                 r = leaders.iloc[k]
                 grids = r["grids"].split(",")
                 hh = V.staff_households(con, r["staff_id"], today, scope=grids)
@@ -177,6 +194,7 @@ def prepare(db_path: Path, sessions: int, today: dt.date, stagger: float) -> lis
 
 
 # ----------------------------------------------------------------------------- the server's processes
+
 
 def _proc_table() -> dict[int, tuple[int, int]]:
     """Every process now, from ``/proc``.
@@ -195,7 +213,7 @@ def _proc_table() -> dict[int, tuple[int, int]]:
                 s = f.read()
         except OSError:
             continue
-        rest = s[s.rindex(")") + 2:].split()
+        rest = s[s.rindex(")") + 2 :].split()
         out[int(d)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))
     return out
 
@@ -294,10 +312,15 @@ def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, A
                 continue
             if since <= r["at"] <= until:
                 runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"]))
-    return {page: {"runs": len(xs), "median_ms": round(statistics.median(m for m, _ in xs), 1),
-                   "p95_ms": round(_percentile([m for m, _ in xs], 95), 1),
-                   "cpu_ms_mean": round(statistics.fmean(c for _, c in xs), 1)}
-            for page, xs in sorted(runs.items())}
+    return {
+        page: {
+            "runs": len(xs),
+            "median_ms": round(statistics.median(m for m, _ in xs), 1),
+            "p95_ms": round(_percentile([m for m, _ in xs], 95), 1),
+            "cpu_ms_mean": round(statistics.fmean(c for _, c in xs), 1),
+        }
+        for page, xs in sorted(runs.items())
+    }
 
 
 def memory_mb(roots: list[int]) -> float:
@@ -360,7 +383,7 @@ class Server:
     store: str
     database: str
     close: Callable[[], None] = lambda: None
-    processes: list[str] = field(default_factory=list)   # each app process's own URL (to warm each one up)
+    processes: list[str] = field(default_factory=list)  # each app process's own URL (to warm each one up)
 
 
 def free_port() -> int:
@@ -417,23 +440,51 @@ def start_streamlit(db_path: Path, folder: Path, today: dt.date) -> Server:
         Healthy.
     """
     port = free_port()
-    env = dict(os.environ, LIANXIN_DB=str(db_path), LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none",
-               LIANXIN_RUN_LOG=str(folder / RUN_LOG))
+    env = dict(
+        os.environ,
+        LIANXIN_DB=str(db_path),
+        LIANXIN_TODAY=today.isoformat(),
+        LIANXIN_TILES="none",
+        LIANXIN_RUN_LOG=str(folder / RUN_LOG),
+    )
     log = folder / "streamlit.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc, log)
     except BaseException:
         _stop_process(proc)
         raise
-    return Server(url=url, roots=[proc.pid], stop=lambda: _stop_process(proc),
-                  describe="DuckDB, 1 Streamlit process", store="duckdb", database=str(db_path), processes=[url])
+    return Server(
+        url=url,
+        roots=[proc.pid],
+        stop=lambda: _stop_process(proc),
+        describe="DuckDB, 1 Streamlit process",
+        store="duckdb",
+        database=str(db_path),
+        processes=[url],
+    )
 
 
 def _free_ports(n: int) -> int:
@@ -461,8 +512,9 @@ def _free_ports(n: int) -> int:
     raise LoadError(f"no {n} consecutive free ports on 127.0.0.1")
 
 
-def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
-                   log: Callable[[str], None] = print) -> Server:
+def start_postgres(
+    db_path: Path, folder: Path, today: dt.date, processes: int, log: Callable[[str], None] = print
+) -> Server:
     """A throwaway PostgreSQL cluster (store.cluster) holding a copy of the DuckDB file, and the app on it.
 
     The copy is ``manage.py copy-to``'s; the app ``scripts/serve.sh --processes N`` (nginx in front
@@ -483,8 +535,9 @@ def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
     try:
         from store.cluster import Cluster, Unavailable
     except ImportError:
-        raise LoadError("这个版本没有 PostgreSQL 存储 / this version has no PostgreSQL store "
-                        "(store/cluster.py)") from None
+        raise LoadError(
+            "这个版本没有 PostgreSQL 存储 / this version has no PostgreSQL store (store/cluster.py)"
+        ) from None
     try:
         cluster = Cluster(settings={"shared_buffers": "1GB"})
     except Unavailable as e:
@@ -492,21 +545,43 @@ def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
     try:
         url = cluster.url("lianxin_load")
         t0 = time.perf_counter()
-        r = subprocess.run([sys.executable, "manage.py", "--db", str(db_path), "copy-to", url], cwd=ROOT,
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "manage.py", "--db", str(db_path), "copy-to", url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if r.returncode != 0:
             raise LoadError(f"copy-to {url} failed: {(r.stderr or r.stdout).strip()[-800:]}")
         log(f"load: copied into {url} ({time.perf_counter() - t0:.0f} s)")
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
         port = free_port()
-        env = dict(os.environ, LIANXIN_DB=url, LIANXIN_TODAY=today.isoformat(), LIANXIN_TILES="none",
-                   LIANXIN_RUN_LOG=str(folder / RUN_LOG))
+        env = dict(
+            os.environ,
+            LIANXIN_DB=url,
+            LIANXIN_TODAY=today.isoformat(),
+            LIANXIN_TILES="none",
+            LIANXIN_RUN_LOG=str(folder / RUN_LOG),
+        )
         out = folder / "serve.log"
         with open(out, "w") as f:
             first = _free_ports(processes)
-            proc = subprocess.Popen(["bash", "scripts/serve.sh", "--processes", str(processes), "--port", str(port),
-                                     "--first-port", str(first)],
-                                    cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [
+                    "bash",
+                    "scripts/serve.sh",
+                    "--processes",
+                    str(processes),
+                    "--port",
+                    str(port),
+                    "--first-port",
+                    str(first),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=f,
+                stderr=subprocess.STDOUT,
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(base, proc, out)
@@ -516,14 +591,21 @@ def start_postgres(db_path: Path, folder: Path, today: dt.date, processes: int,
     except BaseException:
         cluster.close()
         raise
-    return Server(url=base, roots=[proc.pid, postmaster], stop=lambda: _stop_process(proc),
-                  describe=f"PostgreSQL, {processes} Streamlit process{'es' if processes > 1 else ''}"
-                           + (" behind nginx" if processes > 1 else ""),
-                  store="postgres", database=url, close=cluster.close,
-                  processes=[f"http://127.0.0.1:{first + i}" for i in range(processes)])
+    return Server(
+        url=base,
+        roots=[proc.pid, postmaster],
+        stop=lambda: _stop_process(proc),
+        describe=f"PostgreSQL, {processes} Streamlit process{'es' if processes > 1 else ''}"
+        + (" behind nginx" if processes > 1 else ""),
+        store="postgres",
+        database=url,
+        close=cluster.close,
+        processes=[f"http://127.0.0.1:{first + i}" for i in range(processes)],
+    )
 
 
 # ----------------------------------------------------------------------------- the sessions
+
 
 @dataclass
 class View:
@@ -533,7 +615,7 @@ class View:
     ms: float
     ok: bool
     session: int
-    end: float = 0.0          # time.perf_counter() when the view ended (for the timeline in the JSON)
+    end: float = 0.0  # time.perf_counter() when the view ended (for the timeline in the JSON)
 
 
 @dataclass
@@ -543,7 +625,7 @@ class Record:
     views: list[View] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     signed_in: set[int] = field(default_factory=set)
-    confirmed: dict[str, set[str]] = field(default_factory=dict)      # user → household codes 已登记
+    confirmed: dict[str, set[str]] = field(default_factory=dict)  # user → household codes 已登记
     duplicates: int = 0
 
     def add(self, plan: SessionPlan, page: str, t0: float, ok: bool = True) -> None:
@@ -576,7 +658,11 @@ async def _crumb(page: Page, chain: str, timeout_ms: float) -> None:
     """Until the sidebar's breadcrumb reads ``chain`` (e.g. ``一镇 › 甲村``) and the script is done."""
     await page.wait_for_function(
         """(chain) => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]')]
-                        .some(e => e.innerText.trim() === chain)""", arg=chain, timeout=timeout_ms, polling=100)
+                        .some(e => e.innerText.trim() === chain)""",
+        arg=chain,
+        timeout=timeout_ms,
+        polling=100,
+    )
     await _idle(page, timeout_ms)
 
 
@@ -642,7 +728,7 @@ async def _click_area(page: Page, code: str, lat: float, lon: float, timeout_ms:
                 xy, box = await frame.evaluate(spot, [code, lat, lon]), await el.bounding_box()
                 await page.wait_for_timeout(250)
                 again, box2 = await frame.evaluate(spot, [code, lat, lon]), await el.bounding_box()
-            except Exception:           # the frame went away while we looked: look again
+            except Exception:  # the frame went away while we looked: look again
                 continue
             if xy and box and again == xy and box2 == box:
                 await page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
@@ -656,8 +742,16 @@ async def _think(rng: random.Random, think: float) -> None:
         await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
 
-async def _office(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
-                  rng: random.Random, timeout_ms: float) -> None:
+async def _office(
+    page: Page,
+    plan: SessionPlan,
+    rec: Record,
+    until: float,
+    rounds: int,
+    think: float,
+    rng: random.Random,
+    timeout_ms: float,
+) -> None:
     top = plan.township
     t0 = time.perf_counter()
     try:
@@ -673,22 +767,25 @@ async def _office(page: Page, plan: SessionPlan, rec: Record, until: float, roun
             for code, name, lat, lon in plan.drill:
                 await _think(rng, think)
                 await _idle(page, timeout_ms)
-                await _click_area(page, code, lat, lon, timeout_ms)   # the map drawn: not part of the view
+                await _click_area(page, code, lat, lon, timeout_ms)  # the map drawn: not part of the view
                 t0 = time.perf_counter()
                 chain = f"{chain} › {name}"
                 await _crumb(page, chain, timeout_ms)
                 rec.add(plan, "coverage", t0)
             await _think(rng, think)
             t0 = time.perf_counter()
-            await page.locator("[data-testid='stSidebar']").get_by_role(
-                "button", name=f"返回 {top}").click(timeout=timeout_ms)
+            await (
+                page.locator("[data-testid='stSidebar']")
+                .get_by_role("button", name=f"返回 {top}")
+                .click(timeout=timeout_ms)
+            )
             await _crumb(page, top, timeout_ms)
             rec.add(plan, "coverage", t0)
         except Exception as e:
             rec.error(plan, "coverage", t0, e)
             await _shot(page, plan, "coverage")
             t0 = time.perf_counter()
-            try:                                  # start again from the page's top
+            try:  # start again from the page's top
                 await _nav(page, "overview", "总览", timeout_ms)
                 await _nav(page, "coverage", "走访覆盖", timeout_ms)
                 await _crumb(page, top, timeout_ms)
@@ -697,8 +794,16 @@ async def _office(page: Page, plan: SessionPlan, rec: Record, until: float, roun
         done += 1
 
 
-async def _leader(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
-                  rng: random.Random, timeout_ms: float) -> None:
+async def _leader(
+    page: Page,
+    plan: SessionPlan,
+    rec: Record,
+    until: float,
+    rounds: int,
+    think: float,
+    rng: random.Random,
+    timeout_ms: float,
+) -> None:
     done = 0
     while done < rounds or time.monotonic() < until:
         for path, heading, name in (("hotspots", "信访热点", "hotspots"), ("petitions", "信访办理", "petitions")):
@@ -713,8 +818,16 @@ async def _leader(page: Page, plan: SessionPlan, rec: Record, until: float, roun
         done += 1
 
 
-async def _grid_leader(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
-                       rng: random.Random, timeout_ms: float) -> None:
+async def _grid_leader(
+    page: Page,
+    plan: SessionPlan,
+    rec: Record,
+    until: float,
+    rounds: int,
+    think: float,
+    rng: random.Random,
+    timeout_ms: float,
+) -> None:
     mine = rec.confirmed.setdefault(plan.user, set())
     todo = list(plan.households)
     done = 0
@@ -728,13 +841,16 @@ async def _grid_leader(page: Page, plan: SessionPlan, rec: Record, until: float,
             await picker.click(timeout=timeout_ms)
             await page.keyboard.type(code)
             await page.get_by_role("option").filter(has_text=code).first.click(timeout=timeout_ms)
-            t0 = time.perf_counter()                                  # the view: from the click on 保存走访
+            t0 = time.perf_counter()  # the view: from the click on 保存走访
             await page.get_by_role("button", name="保存走访").click(timeout=timeout_ms)
             said = await page.wait_for_function(
                 """(code) => {
                     for (const e of document.querySelectorAll('[data-testid="stAlert"], [data-testid="stToast"]')) {
                       const s = e.innerText; if (s.includes('（' + code + '）')) return s; } return null; }""",
-                arg=code, timeout=timeout_ms, polling=100)
+                arg=code,
+                timeout=timeout_ms,
+                polling=100,
+            )
             text = await said.json_value()
             await _idle(page, timeout_ms)
             rec.add(plan, "visit saved", t0)
@@ -752,8 +868,16 @@ async def _grid_leader(page: Page, plan: SessionPlan, rec: Record, until: float,
         done += 1
 
 
-async def _prime(page: Page, plan: SessionPlan, rec: Record, until: float, rounds: int, think: float,
-                 rng: random.Random, timeout_ms: float) -> None:
+async def _prime(
+    page: Page,
+    plan: SessionPlan,
+    rec: Record,
+    until: float,
+    rounds: int,
+    think: float,
+    rng: random.Random,
+    timeout_ms: float,
+) -> None:
     """The warm-up's journey.
 
     An office user opens the coverage page and drills once, a leader opens 信访热点 and 信访办理,
@@ -774,8 +898,19 @@ JOURNEY_RUNNERS = {"office": _office, "leader": _leader, "grid_leader": _grid_le
 HOME_MARK = {"office": "总览", "leader": "总览", "grid_leader": "走访天数"}
 
 
-async def _session(browser: Browser, base: str, plan: SessionPlan, rec: Record, t_start: float, duration: float,
-                   rounds: int, think: float, seed: int, timeout_ms: float, runner: Callable | None = None) -> None:
+async def _session(
+    browser: Browser,
+    base: str,
+    plan: SessionPlan,
+    rec: Record,
+    t_start: float,
+    duration: float,
+    rounds: int,
+    think: float,
+    seed: int,
+    timeout_ms: float,
+    runner: Callable | None = None,
+) -> None:
     rng = random.Random(seed * 1000 + plan.index)
     await asyncio.sleep(plan.start_delay)
     until = t_start + plan.start_delay + duration
@@ -784,9 +919,9 @@ async def _session(browser: Browser, base: str, plan: SessionPlan, rec: Record, 
     try:
         t0 = time.perf_counter()
         try:
-            await page.goto(base, timeout=timeout_ms, wait_until="commit")   # then wait for the form itself
+            await page.goto(base, timeout=timeout_ms, wait_until="commit")  # then wait for the form itself
             await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
-            await _idle(page, timeout_ms)      # typed into a form still being drawn, a name can get lost
+            await _idle(page, timeout_ms)  # typed into a form still being drawn, a name can get lost
             rec.add(plan, "login form", t0)
         except Exception as e:
             rec.error(plan, "login form", t0, e)
@@ -836,17 +971,28 @@ def client_executable(folder: Path, nice: int) -> str:
     setpriv, chrt = shutil.which("setpriv"), shutil.which("chrt")
     if nice <= 0 or setpriv is None:
         return CHROMIUM
-    idle = f"{chrt} --idle 0 " if chrt and nice >= 19 else ""     # SCHED_IDLE: only what nobody else wants
+    idle = f"{chrt} --idle 0 " if chrt and nice >= 19 else ""  # SCHED_IDLE: only what nobody else wants
     wrapper = folder / "chromium-low-priority"
-    wrapper.write_text(f'#!/bin/sh\nexec {idle}{setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice '
-                       f'nice -n {int(nice)} {CHROMIUM} "$@"\n')
+    wrapper.write_text(
+        f'#!/bin/sh\nexec {idle}{setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice '
+        f'nice -n {int(nice)} {CHROMIUM} "$@"\n'
+    )
     wrapper.chmod(0o755)
     return str(wrapper)
 
 
-async def _drive(base: str, plans: list[SessionPlan], rec: Record, duration: float, rounds: int,
-                 think: float, seed: int, timeout_ms: float, log: Callable[[str], None] = print,
-                 browser_path: str = CHROMIUM) -> None:
+async def _drive(
+    base: str,
+    plans: list[SessionPlan],
+    rec: Record,
+    duration: float,
+    rounds: int,
+    think: float,
+    seed: int,
+    timeout_ms: float,
+    log: Callable[[str], None] = print,
+    browser_path: str = CHROMIUM,
+) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -854,8 +1000,12 @@ async def _drive(base: str, plans: list[SessionPlan], rec: Record, duration: flo
         try:
             t_start = time.monotonic()
             progress = asyncio.create_task(_progress(rec, len(plans), t_start, log))
-            await asyncio.gather(*(_session(browser, base, plan, rec, t_start, duration, rounds, think, seed,
-                                            timeout_ms) for plan in plans))
+            await asyncio.gather(
+                *(
+                    _session(browser, base, plan, rec, t_start, duration, rounds, think, seed, timeout_ms)
+                    for plan in plans
+                )
+            )
             progress.cancel()
         finally:
             await browser.close()
@@ -881,8 +1031,19 @@ async def _warm_up(urls: list[str], plans: list[SessionPlan], timeout_ms: float,
         try:
             for url in urls:
                 for plan in firsts:
-                    await _session(browser, url, replace(plan, start_delay=0.0), rec, time.monotonic(), 0.0, 1,
-                                   0.0, 0, timeout_ms, runner=_prime)
+                    await _session(
+                        browser,
+                        url,
+                        replace(plan, start_delay=0.0),
+                        rec,
+                        time.monotonic(),
+                        0.0,
+                        1,
+                        0.0,
+                        0,
+                        timeout_ms,
+                        runner=_prime,
+                    )
         finally:
             await browser.close()
     return rec
@@ -909,37 +1070,44 @@ def settle(roots: list[int], quiet_s: float = 0.1, window_s: float = 3.0, timeou
     return time.monotonic() - t0
 
 
-async def _progress(rec: Record, sessions: int, t_start: float, log: Callable[[str], None],
-                    every: float = 30.0) -> None:
+async def _progress(
+    rec: Record, sessions: int, t_start: float, log: Callable[[str], None], every: float = 30.0
+) -> None:
     """A line every ``every`` seconds: how far the sessions got."""
     while True:
         await asyncio.sleep(every)
         failed = sum(1 for v in rec.views if not v.ok)
-        log(f"load: {time.monotonic() - t_start:.0f} s: {len(rec.signed_in)} of {sessions} signed in, "
+        log(
+            f"load: {time.monotonic() - t_start:.0f} s: {len(rec.signed_in)} of {sessions} signed in, "
             f"{len(rec.views)} views ({failed} failed), "
-            f"{sum(len(c) for c in rec.confirmed.values())} visits confirmed")
+            f"{sum(len(c) for c in rec.confirmed.values())} visits confirmed"
+        )
 
 
 # ----------------------------------------------------------------------------- the run
 
+
 def _machine() -> str:
     model = ""
     try:
-        model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                      if line.startswith("model name")), "")
+        model = next(
+            (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), ""
+        )
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{platform.platform()}; {os.cpu_count()} CPU(s) {model}; {mem:.0f} GB RAM; "
-            f"Python {platform.python_version()}")
+    return (
+        f"{platform.platform()}; {os.cpu_count()} CPU(s) {model}; {mem:.0f} GB RAM; Python {platform.python_version()}"
+    )
 
 
 def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
 
 
-def summarize(rec: Record, plans: list[SessionPlan], cpu_s: float, peak_mb: float, stored: dict[str, set[str]],
-              **about: Any) -> dict[str, Any]:
+def summarize(
+    rec: Record, plans: list[SessionPlan], cpu_s: float, peak_mb: float, stored: dict[str, set[str]], **about: Any
+) -> dict[str, Any]:
     """The report: per page views, failures, median and p95; sessions; CPU per view; memory; visits.
 
     Parameters
@@ -960,10 +1128,13 @@ def summarize(rec: Record, plans: list[SessionPlan], cpu_s: float, peak_mb: floa
     names += sorted({v.page for v in rec.views} - set(names))
     for name in names:
         ok = [v.ms for v in rec.views if v.page == name and v.ok]
-        pages[name] = {"views": len(ok), "failed": sum(1 for v in rec.views if v.page == name and not v.ok),
-                       "median_ms": round(statistics.median(ok), 1) if ok else None,
-                       "p95_ms": round(_percentile(ok, 95), 1) if ok else None,
-                       "max_ms": round(max(ok), 1) if ok else None}
+        pages[name] = {
+            "views": len(ok),
+            "failed": sum(1 for v in rec.views if v.page == name and not v.ok),
+            "median_ms": round(statistics.median(ok), 1) if ok else None,
+            "p95_ms": round(_percentile(ok, 95), 1) if ok else None,
+            "max_ms": round(max(ok), 1) if ok else None,
+        }
     views = sum(p["views"] + p["failed"] for p in pages.values())
     confirmed = sum(len(c) for c in rec.confirmed.values())
     lost = sum(len(c - stored.get(u, set())) for u, c in rec.confirmed.items())
@@ -979,11 +1150,18 @@ def summarize(rec: Record, plans: list[SessionPlan], cpu_s: float, peak_mb: floa
         "server_cpu_s": round(cpu_s, 2),
         "server_cpu_ms_per_view": round(per_view, 1) if per_view is not None else None,
         "peak_memory_mb": round(peak_mb, 1),
-        "visits": {"confirmed": confirmed, "stored": sum(len(s) for s in stored.values()), "lost": lost,
-                   "already_recorded": rec.duplicates},
-        "rush": {"sessions": RUSH_SESSIONS, "click_every_s": RUSH_CLICK_EVERY_S,
-                 "views_per_s": rush_views_per_s,
-                 "cores": round(per_view / 1000 * rush_views_per_s, 2) if per_view is not None else None},
+        "visits": {
+            "confirmed": confirmed,
+            "stored": sum(len(s) for s in stored.values()),
+            "lost": lost,
+            "already_recorded": rec.duplicates,
+        },
+        "rush": {
+            "sessions": RUSH_SESSIONS,
+            "click_every_s": RUSH_CLICK_EVERY_S,
+            "views_per_s": rush_views_per_s,
+            "cores": round(per_view / 1000 * rush_views_per_s, 2) if per_view is not None else None,
+        },
         "errors": rec.errors[:30],
         "error_count": len(rec.errors),
     }
@@ -994,16 +1172,31 @@ def _stored_visits(target: str, plans: list[SessionPlan], today: dt.date) -> dic
 
     con = db.connect(target)
     try:
-        return {p.user: {r[0] for r in db.rows(con, "load_visits_stored", user_name=p.user, day=today)}
-                for p in plans if p.journey == "grid_leader"}
+        return {
+            p.user: {r[0] for r in db.rows(con, "load_visits_stored", user_name=p.user, day=today)}
+            for p in plans
+            if p.journey == "grid_leader"
+        }
     finally:
         con.close()
 
 
-def run_load(db_path: str | Path, sessions: int = 20, duration: float = 120.0, think: float = 5.0,
-             stagger: float = 1.5, rounds: int = 1, today: dt.date | None = None, seed: int = 0,
-             timeout_s: float = 90.0, label: str = "", pg_processes: int = 0, client_nice: int = 19,
-             warm: bool = True, log: Callable[[str], None] = print) -> dict[str, Any]:
+def run_load(
+    db_path: str | Path,
+    sessions: int = 20,
+    duration: float = 120.0,
+    think: float = 5.0,
+    stagger: float = 1.5,
+    rounds: int = 1,
+    today: dt.date | None = None,
+    seed: int = 0,
+    timeout_s: float = 90.0,
+    label: str = "",
+    pg_processes: int = 0,
+    client_nice: int = 19,
+    warm: bool = True,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Run the load benchmark on a copy of the DuckDB file ``db_path``.
 
     One Streamlit process on it, or ``pg_processes`` processes on PostgreSQL (:func:`start_postgres`).
@@ -1055,10 +1248,24 @@ def run_load(db_path: str | Path, sessions: int = 20, duration: float = 120.0, t
         else:
             server = start_streamlit(copy, folder, today)
         try:
-            return _measure(server, plans, today, duration=duration, think=think, rounds=rounds, seed=seed,
-                            timeout_s=timeout_s, log=log, label=label, store=server.store, folder=folder,
-                            client_nice=client_nice, warm=warm,
-                            processes=max(pg_processes, 1), data_set=str(src))
+            return _measure(
+                server,
+                plans,
+                today,
+                duration=duration,
+                think=think,
+                rounds=rounds,
+                seed=seed,
+                timeout_s=timeout_s,
+                log=log,
+                label=label,
+                store=server.store,
+                folder=folder,
+                client_nice=client_nice,
+                warm=warm,
+                processes=max(pg_processes, 1),
+                data_set=str(src),
+            )
         finally:
             server.close()
 
@@ -1100,10 +1307,22 @@ def _in_own_thread(work: Callable[[], Any]) -> Any:
     return out.get("value")
 
 
-def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
-             duration: float, think: float, rounds: int, seed: int, timeout_s: float,
-             log: Callable[[str], None], folder: Path, client_nice: int = 19, warm: bool = True,
-             **about: Any) -> dict[str, Any]:
+def _measure(
+    server: Server,
+    plans: list[SessionPlan],
+    today: dt.date,
+    *,
+    duration: float,
+    think: float,
+    rounds: int,
+    seed: int,
+    timeout_s: float,
+    log: Callable[[str], None],
+    folder: Path,
+    client_nice: int = 19,
+    warm: bool = True,
+    **about: Any,
+) -> dict[str, Any]:
     rec = Record()
     browser_path = client_executable(folder, client_nice)
     warm_s = settled_s = 0.0
@@ -1111,8 +1330,9 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
         log(f"load: server up at {server.url} ({server.describe})")
         if warm:
             t0 = time.monotonic()
-            primed = _in_own_thread(lambda: asyncio.run(_warm_up(server.processes or [server.url], plans,
-                                                                 600_000, browser_path)))
+            primed = _in_own_thread(
+                lambda: asyncio.run(_warm_up(server.processes or [server.url], plans, 600_000, browser_path))
+            )
             warm_s = time.monotonic() - t0
             if primed.errors:
                 raise LoadError("the warm-up failed: " + "; ".join(primed.errors[:3]))
@@ -1126,8 +1346,11 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
         t0 = time.monotonic()
         t_perf = time.perf_counter()
         with PeakMemory(server.roots) as mem:
-            _in_own_thread(lambda: asyncio.run(_drive(server.url, plans, rec, duration, rounds, think, seed,
-                                                      timeout_s * 1000, log, browser_path)))
+            _in_own_thread(
+                lambda: asyncio.run(
+                    _drive(server.url, plans, rec, duration, rounds, think, seed, timeout_s * 1000, log, browser_path)
+                )
+            )
         wall = time.monotonic() - t0
         cpu = cpu_seconds(server.roots) - cpu0
         client = client_cpu_seconds(server.roots) - client0
@@ -1137,18 +1360,33 @@ def _measure(server: Server, plans: list[SessionPlan], today: dt.date, *,
         server.stop()
     load_end = os.getloadavg()
     stored = _stored_visits(server.database, plans, today)
-    return summarize(rec, plans, cpu, mem.peak, stored, started=started, machine=_machine(),
-                     server=server.describe, wall_s=round(wall, 1), client_cpu_s=round(client, 1),
-                     duration_s=duration, think_s=think,
-                     load_average_start=[round(x, 2) for x in load_start],
-                     load_average_end=[round(x, 2) for x in load_end], today=today.isoformat(),
-                     machine_busy_share=round((busy1 - busy0) / (all1 - all0), 3) if all1 > all0 else None,
-                     server_runs=server_runs(folder / RUN_LOG, unix0, unix1),
-                     client_nice=client_nice if browser_path != CHROMIUM else 0, warm_up_s=round(warm_s, 1),
-                     settle_s=round(settled_s, 1),
-                     timeline=[{"page": v.page, "session": v.session, "ok": v.ok, "ms": round(v.ms),
-                                "end_s": round(v.end - t_perf, 2)} for v in rec.views],
-                     **about)
+    return summarize(
+        rec,
+        plans,
+        cpu,
+        mem.peak,
+        stored,
+        started=started,
+        machine=_machine(),
+        server=server.describe,
+        wall_s=round(wall, 1),
+        client_cpu_s=round(client, 1),
+        duration_s=duration,
+        think_s=think,
+        load_average_start=[round(x, 2) for x in load_start],
+        load_average_end=[round(x, 2) for x in load_end],
+        today=today.isoformat(),
+        machine_busy_share=round((busy1 - busy0) / (all1 - all0), 3) if all1 > all0 else None,
+        server_runs=server_runs(folder / RUN_LOG, unix0, unix1),
+        client_nice=client_nice if browser_path != CHROMIUM else 0,
+        warm_up_s=round(warm_s, 1),
+        settle_s=round(settled_s, 1),
+        timeline=[
+            {"page": v.page, "session": v.session, "ok": v.ok, "ms": round(v.ms), "end_s": round(v.end - t_perf, 2)}
+            for v in rec.views
+        ],
+        **about,
+    )
 
 
 def table(report: dict[str, Any]) -> str:
@@ -1161,49 +1399,74 @@ def table(report: dict[str, Any]) -> str:
     """
     r = report
     la = lambda xs: "/".join(f"{x:.1f}" for x in xs)  # noqa: E731
-    lines = [f"**{r.get('label') or r['server']}** — {r['server']}; {r['sessions']} sessions "
-             f"({', '.join(f'{n} {j}' for j, n in r['journeys'].items())}), {r['duration_s']:.0f} s each, "
-             f"think {r['think_s']:g} s; started {r['started']}, load average {la(r['load_average_start'])} "
-             f"at the start, {la(r['load_average_end'])} at the end (1/5/15 min)",
-             "",
-             "| page | views | failed | median ms | p95 ms | max ms |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"**{r.get('label') or r['server']}** — {r['server']}; {r['sessions']} sessions "
+        f"({', '.join(f'{n} {j}' for j, n in r['journeys'].items())}), {r['duration_s']:.0f} s each, "
+        f"think {r['think_s']:g} s; started {r['started']}, load average {la(r['load_average_start'])} "
+        f"at the start, {la(r['load_average_end'])} at the end (1/5/15 min)",
+        "",
+        "| page | views | failed | median ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     fmt = lambda v: "—" if v is None else f"{v:,.0f}"  # noqa: E731
     for name, p in r["pages"].items():
-        lines.append(f"| {name} | {p['views']} | {p['failed']} | {fmt(p['median_ms'])} | {fmt(p['p95_ms'])} "
-                     f"| {fmt(p['max_ms'])} |")
+        lines.append(
+            f"| {name} | {p['views']} | {p['failed']} | {fmt(p['median_ms'])} | {fmt(p['p95_ms'])} "
+            f"| {fmt(p['max_ms'])} |"
+        )
     v = r["visits"]
     rush = r["rush"]
-    lines += ["",
-              f"- sessions signed in: {r['signed_in']} of {r['sessions']}",
-              f"- server CPU: {r['server_cpu_s']:,.1f} s for {r['page_views']} page views = "
-              f"{fmt(r['server_cpu_ms_per_view'])} ms per page view"
-              + (f"; a rush of {rush['sessions']} sessions clicking every {rush['click_every_s']} s "
-                 f"({rush['views_per_s']:g} views/s) needs {rush['cores']:.1f} cores of this machine"
-                 if rush["cores"] is not None else ""),
-              f"- the server's CPU was busy {r['server_cpu_s'] / r['wall_s']:.0%} of one core over the "
-              f"{r['wall_s']:,.0f} s of the run; the browsers and the benchmark (same machine) used "
-              f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)",
-              (f"- the machine's {os.cpu_count()} cores were busy {r['machine_busy_share']:.0%} of the run "
-               f"(everything: server, browsers, anything else running)"
-               if r.get("machine_busy_share") is not None else None),
-              f"- peak server memory (PSS): {r['peak_memory_mb']:,.0f} MB",
-              (f"- before the run: every app process warmed up by one session of each journey "
-               f"({r['warm_up_s']:,.0f} s) and idle after {r['settle_s']:,.0f} s more (not counted)"
-               if r.get("warm_up_s") else "- measured from the server's start (no warm-up)")
-              + (f"; the browsers ran at nice {r['client_nice']} without the right to raise their priority"
-                 + (" (SCHED_IDLE)" if r.get("client_nice") == 19 and shutil.which("chrt") else "")
-                 if r.get("client_nice") else "; the browsers ran at the server's priority"),
-              f"- visits: {v['confirmed']} confirmed, {v['stored']} stored, **{v['lost']} lost**"
-              + (f" ({v['already_recorded']} answered 已经登记过)" if v["already_recorded"] else ""),
-              f"- errors: {r['error_count']}" + ("".join(f"\n  - {e}" for e in r["errors"][:5]))]
+    lines += [
+        "",
+        f"- sessions signed in: {r['signed_in']} of {r['sessions']}",
+        f"- server CPU: {r['server_cpu_s']:,.1f} s for {r['page_views']} page views = "
+        f"{fmt(r['server_cpu_ms_per_view'])} ms per page view"
+        + (
+            f"; a rush of {rush['sessions']} sessions clicking every {rush['click_every_s']} s "
+            f"({rush['views_per_s']:g} views/s) needs {rush['cores']:.1f} cores of this machine"
+            if rush["cores"] is not None
+            else ""
+        ),
+        f"- the server's CPU was busy {r['server_cpu_s'] / r['wall_s']:.0%} of one core over the "
+        f"{r['wall_s']:,.0f} s of the run; the browsers and the benchmark (same machine) used "
+        f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)",
+        (
+            f"- the machine's {os.cpu_count()} cores were busy {r['machine_busy_share']:.0%} of the run "
+            f"(everything: server, browsers, anything else running)"
+            if r.get("machine_busy_share") is not None
+            else None
+        ),
+        f"- peak server memory (PSS): {r['peak_memory_mb']:,.0f} MB",
+        (
+            f"- before the run: every app process warmed up by one session of each journey "
+            f"({r['warm_up_s']:,.0f} s) and idle after {r['settle_s']:,.0f} s more (not counted)"
+            if r.get("warm_up_s")
+            else "- measured from the server's start (no warm-up)"
+        )
+        + (
+            f"; the browsers ran at nice {r['client_nice']} without the right to raise their priority"
+            + (" (SCHED_IDLE)" if r.get("client_nice") == 19 and shutil.which("chrt") else "")
+            if r.get("client_nice")
+            else "; the browsers ran at the server's priority"
+        ),
+        f"- visits: {v['confirmed']} confirmed, {v['stored']} stored, **{v['lost']} lost**"
+        + (f" ({v['already_recorded']} answered 已经登记过)" if v["already_recorded"] else ""),
+        f"- errors: {r['error_count']}" + ("".join(f"\n  - {e}" for e in r["errors"][:5])),
+    ]
     runs = r.get("server_runs") or {}
     if runs:
-        lines += ["", "The server's own time per script run (app.py start to end, from its run log; a map click "
-                      "that reruns a fragment alone is not in it; CPU: the script's thread only):", "",
-                  "| page (server side) | runs | median ms | p95 ms | mean CPU ms |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} |"
-                  for page, x in runs.items()]
+        lines += [
+            "",
+            "The server's own time per script run (app.py start to end, from its run log; a map click "
+            "that reruns a fragment alone is not in it; CPU: the script's thread only):",
+            "",
+            "| page (server side) | runs | median ms | p95 ms | mean CPU ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} |"
+            for page, x in runs.items()
+        ]
     return "\n".join(line for line in lines if line is not None)
 
 
@@ -1222,13 +1485,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=120.0, help="seconds per session (default 120)")
     ap.add_argument("--think", type=float, default=5.0, help="mean seconds between clicks (default 5)")
     ap.add_argument("--stagger", type=float, default=1.5, help="seconds between session starts (default 1.5)")
-    ap.add_argument("--pg-processes", dest="pg_processes", type=int, default=0,
-                    help="N app processes (scripts/serve.sh) on a throwaway PostgreSQL holding a copy of the "
-                         "data set; 0 (default): one process on the DuckDB file")
-    ap.add_argument("--client-nice", dest="client_nice", type=int, default=19,
-                    help="the browsers' niceness, so they use what the server leaves (default 19; 0: as they come)")
-    ap.add_argument("--no-warm-up", dest="warm", action="store_false",
-                    help="measure from the server's start (default: warm every process up first, not counted)")
+    ap.add_argument(
+        "--pg-processes",
+        dest="pg_processes",
+        type=int,
+        default=0,
+        help="N app processes (scripts/serve.sh) on a throwaway PostgreSQL holding a copy of the "
+        "data set; 0 (default): one process on the DuckDB file",
+    )
+    ap.add_argument(
+        "--client-nice",
+        dest="client_nice",
+        type=int,
+        default=19,
+        help="the browsers' niceness, so they use what the server leaves (default 19; 0: as they come)",
+    )
+    ap.add_argument(
+        "--no-warm-up",
+        dest="warm",
+        action="store_false",
+        help="measure from the server's start (default: warm every process up first, not counted)",
+    )
     ap.add_argument("--label", default="")
     ap.add_argument("--json", dest="json_path", help="also write the report as JSON")
     args = ap.parse_args(argv)
@@ -1244,18 +1521,30 @@ def run_cli(args: argparse.Namespace) -> int:
         The exit status: 0, or 2 for arguments out of range.
     """
     if args.sessions < 1 or args.duration < 0 or args.think < 0 or args.stagger < 0 or args.pg_processes < 0:
-        print("--sessions 至少为 1，--duration/--think/--stagger 不能为负 / --sessions must be at least 1 and "
-              "--duration, --think, --stagger not negative", file=sys.stderr)
+        print(
+            "--sessions 至少为 1，--duration/--think/--stagger 不能为负 / --sessions must be at least 1 and "
+            "--duration, --think, --stagger not negative",
+            file=sys.stderr,
+        )
         return 2
     if args.db:
         path = Path(args.db)
     else:
         from bench.data import build
+
         path = build(args.scale, log=lambda line: print(line, file=sys.stderr, flush=True))
-    report = run_load(path, sessions=args.sessions, duration=args.duration, think=args.think,
-                      stagger=args.stagger, label=args.label, pg_processes=args.pg_processes,
-                      client_nice=min(max(getattr(args, "client_nice", 19), 0), 19), warm=getattr(args, "warm", True),
-                      log=lambda line: print(line, file=sys.stderr, flush=True))
+    report = run_load(
+        path,
+        sessions=args.sessions,
+        duration=args.duration,
+        think=args.think,
+        stagger=args.stagger,
+        label=args.label,
+        pg_processes=args.pg_processes,
+        client_nice=min(max(getattr(args, "client_nice", 19), 0), 19),
+        warm=getattr(args, "warm", True),
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     print(table(report))
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

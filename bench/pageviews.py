@@ -16,6 +16,7 @@ Run it from the root of the tree to measure (``cd /work/main && python /path/to/
 measures that tree's app with this script): the tree's own modules are imported from the current
 directory. Rough figures: the machine is shared, so read the minimum of ``--rounds``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -181,7 +182,7 @@ def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
     con = db.connect(db_path, read_only=True)
     accounts = {name: U.get_user(con, name) for _, name, _ in VIEWS}
     con.close()
-    _view(_session(accounts["leader"]), VIEWS[0][0])            # warm-up: imports, connection
+    _view(_session(accounts["leader"]), VIEWS[0][0])  # warm-up: imports, connection
     out = []
     for page, name, label in VIEWS:
         first, other, rerun, click = [], [], [], []
@@ -195,8 +196,12 @@ def measure(db_path: str, rounds: int, today: str | None) -> list[dict]:
             if page in CLICKS:
                 click.append(_cpu(lambda: _click(b, *CLICKS[page])))
         out.append({"label": label, "first": first, "other": other, "rerun": rerun, "click": click})
-        print(f"{label}: first {min(c for c, _ in first):.0f} ms, another session {min(c for c, _ in other):.0f} ms, "
-              f"rerun {min(c for c, _ in rerun):.0f} ms (CPU, min of {rounds})", file=sys.stderr, flush=True)
+        print(
+            f"{label}: first {min(c for c, _ in first):.0f} ms, another session {min(c for c, _ in other):.0f} ms, "
+            f"rerun {min(c for c, _ in rerun):.0f} ms (CPU, min of {rounds})",
+            file=sys.stderr,
+            flush=True,
+        )
     return out
 
 
@@ -208,17 +213,22 @@ def table(results: list[dict]) -> str:
     str
         CPU ms min / median per kind of view, and the wall ms of the first view.
     """
+
     def cell(xs: list[tuple[float, float]], i: int) -> str:
         v = [x[i] for x in xs]
         return f"{min(v):,.0f} / {statistics.median(v):,.0f}"
 
-    lines = ["| page (user) | first view CPU ms | another session CPU ms | rerun CPU ms | a click CPU ms "
-             "| first view wall ms |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| page (user) | first view CPU ms | another session CPU ms | rerun CPU ms | a click CPU ms "
+        "| first view wall ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         clicked = cell(r["click"], 0) if r["click"] else "—"
-        lines.append(f"| {r['label']} | {cell(r['first'], 0)} | {cell(r['other'], 0)} | {cell(r['rerun'], 0)} "
-                     f"| {clicked} | {cell(r['first'], 1)} |")
+        lines.append(
+            f"| {r['label']} | {cell(r['first'], 0)} | {cell(r['other'], 0)} | {cell(r['rerun'], 0)} "
+            f"| {clicked} | {cell(r['first'], 1)} |"
+        )
     return "\n".join(lines)
 
 
@@ -231,8 +241,10 @@ def machine() -> str:
         One line.
     """
     load = os.getloadavg()
-    return (f"{platform.platform()}, {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / "
-            f"{load[2]:.1f} (1/5/15 min) when it ended")
+    return (
+        f"{platform.platform()}, {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f} (1/5/15 min) when it ended"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,10 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     import logging
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)      # AppTest's "no runtime" notices
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "no runtime" notices
     results = measure(args.db, args.rounds, args.today)
-    print(f"Measured {dt.datetime.now():%Y-%m-%dT%H:%M} in {ROOT} on {machine()}; "
-          f"min / median of {args.rounds} rounds.\n")
+    print(
+        f"Measured {dt.datetime.now():%Y-%m-%dT%H:%M} in {ROOT} on {machine()}; min / median of {args.rounds} rounds.\n"
+    )
     print(table(results))
     return 0
 

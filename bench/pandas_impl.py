@@ -6,6 +6,7 @@ table (so a visit knows its household's row), the visit kind categorical, dates 
 and each household's ancestors per level as columns; then every report is a few vectorised
 pandas/numpy operations. Definitions are exactly those of queries/reports.sql.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from analytics.reports import (COVERAGE_COLUMNS, HOTSPOT_COLUMNS, QUOTA_COLUMNS, UNVISITED_COLUMNS,
-                               gi_bins, gi_star_from_pairs, parse_week)
+from analytics.reports import (
+    COVERAGE_COLUMNS,
+    HOTSPOT_COLUMNS,
+    QUOTA_COLUMNS,
+    UNVISITED_COLUMNS,
+    gi_bins,
+    gi_star_from_pairs,
+    parse_week,
+)
 from vocabulary.areas import LEVELS
 from vocabulary.visits import VISIT_KINDS
 
@@ -27,14 +35,14 @@ from vocabulary.visits import VISIT_KINDS
 class Frames:
     """The tables the four reports need, in memory as a cached Streamlit app would hold them."""
 
-    areas: pd.DataFrame           # code, name, level (ordered by code)
+    areas: pd.DataFrame  # code, name, level (ordered by code)
     anc: dict[str, dict[str, str]]  # level → {area code → ancestor code at that level}
-    households: pd.DataFrame      # code, head_name, grid_code, active, county…grid ancestor columns
-    visits: pd.DataFrame          # household_code (categorical over households.code), staff_id, visited_on, kind
-    petitions: pd.DataFrame       # received_on, household_code, point_grid_code, point_village_code, village_code, …
+    households: pd.DataFrame  # code, head_name, grid_code, active, county…grid ancestor columns
+    visits: pd.DataFrame  # household_code (categorical over households.code), staff_id, visited_on, kind
+    petitions: pd.DataFrame  # received_on, household_code, point_grid_code, point_village_code, village_code, …
     staff: pd.DataFrame
     staff_grids: pd.DataFrame
-    neighbors: pd.DataFrame       # code, neighbor, level
+    neighbors: pd.DataFrame  # code, neighbor, level
     target_days: int
     revisit_days: int
 
@@ -61,8 +69,9 @@ def load(con: duckdb.DuckDBPyConnection) -> Frames:
     areas = con.execute("SELECT code, name, level FROM areas ORDER BY code").df()
     a = con.execute("SELECT code, ancestor_code, ancestor_level FROM area_ancestors").df()
     anc = {lvl: dict(zip(g["code"], g["ancestor_code"])) for lvl, g in a.groupby("ancestor_level")}
-    hh = con.execute("SELECT code, head_name, grid_code, status = 'active' AS active "
-                     "FROM households ORDER BY code").df()
+    hh = con.execute(
+        "SELECT code, head_name, grid_code, status = 'active' AS active FROM households ORDER BY code"
+    ).df()
     for lvl in LEVELS:
         hh[lvl] = hh["grid_code"].map(anc.get(lvl, {}))
     cats = pd.CategoricalDtype(hh["code"].to_numpy(), ordered=False)
@@ -70,20 +79,25 @@ def load(con: duckdb.DuckDBPyConnection) -> Frames:
     # as Python strings first would need many GB (a cached app would also keep them categorical).
     staff_ids = con.execute("SELECT DISTINCT staff_id FROM visits ORDER BY 1").df()["staff_id"].to_numpy()
     kinds = np.array(VISIT_KINDS, dtype=object)
-    v = con.execute("""
+    v = con.execute(
+        """
         WITH hp AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS pos FROM households),
              sp AS (SELECT staff_id, (row_number() OVER (ORDER BY staff_id) - 1)::INTEGER AS pos
                     FROM (SELECT DISTINCT staff_id FROM visits))
         SELECT coalesce(hp.pos, -1) AS h, sp.pos AS s, v.visited_on,
                (list_position($kinds::VARCHAR[], v.kind) - 1)::TINYINT AS k
         FROM visits v LEFT JOIN hp ON hp.code = v.household_code JOIN sp ON sp.staff_id = v.staff_id
-        """, {"kinds": list(kinds)}).df()
-    v = pd.DataFrame({
-        "household_code": pd.Categorical.from_codes(v["h"].to_numpy(), dtype=cats),
-        "staff_id": pd.Categorical.from_codes(v["s"].to_numpy(), categories=staff_ids),
-        "visited_on": v["visited_on"].to_numpy(),
-        "kind": pd.Categorical.from_codes(v["k"].to_numpy(), categories=kinds),
-    })
+        """,
+        {"kinds": list(kinds)},
+    ).df()
+    v = pd.DataFrame(
+        {
+            "household_code": pd.Categorical.from_codes(v["h"].to_numpy(), dtype=cats),
+            "staff_id": pd.Categorical.from_codes(v["s"].to_numpy(), categories=staff_ids),
+            "visited_on": v["visited_on"].to_numpy(),
+            "kind": pd.Categorical.from_codes(v["k"].to_numpy(), categories=kinds),
+        }
+    )
     p = con.execute("""SELECT received_on, household_code, point_grid_code, point_village_code, village_code,
                               category, channel, people, status FROM petitions""").df()
     p["household_code"] = p["household_code"].astype(cats)
@@ -98,8 +112,9 @@ def _ts(d: dt.date) -> pd.Timestamp:
     return pd.Timestamp(d)
 
 
-def coverage(F: Frames, level: str, date_from: dt.date, date_to: dt.date,
-             kinds: Sequence[str] = ("home",)) -> pd.DataFrame:
+def coverage(
+    F: Frames, level: str, date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",)
+) -> pd.DataFrame:
     """Coverage per area of ``level``: ``analytics.reports.coverage`` in pandas.
 
     Returns
@@ -120,8 +135,9 @@ def coverage(F: Frames, level: str, date_from: dt.date, date_to: dt.date,
     k = out["sum"].fillna(0).astype("int64").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         cov = np.where(n > 0, round4(k / np.maximum(n, 1)), np.nan)
-    return pd.DataFrame({"code": out["code"].to_numpy(), "name": out["name"].to_numpy(),
-                         "households": n, "visited": k, "coverage": cov})[COVERAGE_COLUMNS]
+    return pd.DataFrame(
+        {"code": out["code"].to_numpy(), "name": out["name"].to_numpy(), "households": n, "visited": k, "coverage": cov}
+    )[COVERAGE_COLUMNS]
 
 
 def quotas(F: Frames, week: str) -> pd.DataFrame:
@@ -145,9 +161,11 @@ def quotas(F: Frames, week: str) -> pd.DataFrame:
     m = (v["kind"] == "home") & v["visited_on"].between(s0, s1)
     w = v.loc[m]
     w = w.loc[act[w["household_code"].cat.codes.to_numpy()]]
-    agg = w.groupby("staff_id", observed=True).agg(visits=("visited_on", "size"),
-                                                    visit_days=("visited_on", "nunique"),
-                                                    households_visited=("household_code", "nunique"))
+    agg = w.groupby("staff_id", observed=True).agg(
+        visits=("visited_on", "size"),
+        visit_days=("visited_on", "nunique"),
+        households_visited=("household_code", "nunique"),
+    )
     agg.index = agg.index.astype(object)
     out = pd.DataFrame({"staff_id": resp.index.to_numpy(), "grid_code": resp.to_numpy()})
     out = out.merge(live.rename(columns={"id": "staff_id"}), on="staff_id", how="left")
@@ -204,16 +222,22 @@ def hotspots(F: Frames, level: str, date_from: dt.date, date_to: dt.date) -> pd.
     for c in ("point_grid_code", "point_village_code", "village_code"):
         loc = loc.fillna(pd.Series(p[c].to_numpy(), dtype=object))
     n_pet = loc.map(F.anc.get(level, {})).value_counts()
-    counts = pd.DataFrame({"code": lvl["code"], "name": lvl["name"],
-                           "households": lvl["code"].map(n_hh).fillna(0).astype("int64"),
-                           "petitions": lvl["code"].map(n_pet).fillna(0).astype("int64")})
+    counts = pd.DataFrame(
+        {
+            "code": lvl["code"],
+            "name": lvl["name"],
+            "households": lvl["code"].map(n_hh).fillna(0).astype("int64"),
+            "petitions": lvl["code"].map(n_pet).fillna(0).astype("int64"),
+        }
+    )
     h = counts["households"].to_numpy(dtype=float)
     k = counts["petitions"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(h > 0, 1000.0 * k / h, np.nan)
     counts["per_1000"] = np.round(rate, 2)
-    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0),
-                           F.neighbors[F.neighbors["level"] == level])
+    z = gi_star_from_pairs(
+        counts["code"].tolist(), np.nan_to_num(rate, nan=0.0), F.neighbors[F.neighbors["level"] == level]
+    )
     pv = 2.0 * norm.sf(np.abs(z))
     counts["gi_z"] = np.round(z, 4)
     counts["gi_p"] = np.round(pv, 4)

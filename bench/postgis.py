@@ -8,6 +8,7 @@ The tables get the indexes a PostGIS user would create: primary keys, btree inde
 join and filter columns, GIST indexes on the area polygons and the household points, then ANALYZE.
 The queries are those of queries/reports.sql in PostgreSQL's dialect, with the same semantics.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,7 +88,7 @@ EXPORTS = {
     "staff_grids": "SELECT staff_id, grid_code, valid_from, valid_to FROM staff_grids",
     "visits": "SELECT id, household_code, staff_id, visited_on, kind FROM visits",
     "petitions": "SELECT id, received_on, household_code, point_grid_code, point_village_code, village_code, "
-                 "category, channel, people, status FROM petitions",
+    "category, channel, people, status FROM petitions",
 }
 
 
@@ -124,8 +125,10 @@ def load(pg: psycopg.Connection, duck: duckdb.DuckDBPyConnection, tmpdir: Path) 
             while block := fh.read(1 << 20):
                 cp.write(block)
         f.unlink()
-    pg.execute("INSERT INTO areas SELECT code, name, level, parent_code, "
-               "ST_GeomFromWKB(decode(geom, 'hex'), 4326) FROM areas_in")
+    pg.execute(
+        "INSERT INTO areas SELECT code, name, level, parent_code, "
+        "ST_GeomFromWKB(decode(geom, 'hex'), 4326) FROM areas_in"
+    )
     pg.execute("UPDATE households SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) WHERE lon IS NOT NULL")
     times["copy"] = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -220,8 +223,9 @@ def _df(pg: psycopg.Connection, sql: str, params: dict[str, Any]) -> pd.DataFram
         return pd.DataFrame(cur.fetchall(), columns=cols)
 
 
-def coverage(pg: psycopg.Connection, level: str, date_from: dt.date, date_to: dt.date,
-             kinds: Sequence[str] = ("home",)) -> pd.DataFrame:
+def coverage(
+    pg: psycopg.Connection, level: str, date_from: dt.date, date_to: dt.date, kinds: Sequence[str] = ("home",)
+) -> pd.DataFrame:
     """Coverage per area of ``level`` in PostGIS's SQL (queries/reports.sql's definition).
 
     Parameters
@@ -299,8 +303,7 @@ def hotspots(pg: psycopg.Connection, level: str, date_from: dt.date, date_to: dt
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(hh > 0, 1000.0 * pet / hh, np.nan)
     counts["per_1000"] = np.round(rate, 2)
-    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0),
-                           _df(pg, NEIGHBORS, dict(level=level)))
+    z = gi_star_from_pairs(counts["code"].tolist(), np.nan_to_num(rate, nan=0.0), _df(pg, NEIGHBORS, dict(level=level)))
     p = 2.0 * norm.sf(np.abs(z))
     counts["gi_z"] = np.round(z, 4)
     counts["gi_p"] = np.round(p, 4)

@@ -5,6 +5,7 @@ machine is shared, so the median is noisy and the min is the better estimate of 
 The results of DuckDB (the app's code path: analytics.reports), pandas on cached frames
 (bench.pandas_impl) and PostgreSQL/PostGIS (bench.postgis) are asserted identical.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,6 +37,7 @@ class Mismatch(AssertionError):
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def rss_mb() -> float:
     """Peak resident set size of this process so far.
@@ -103,12 +105,15 @@ def assert_same(name: str, a: pd.DataFrame, b: pd.DataFrame, who: str) -> None:
         if pd.api.types.is_float_dtype(x[c]):
             ok = np.isclose(x[c].to_numpy(), y[c].to_numpy(), rtol=0, atol=1e-9, equal_nan=True)
         else:
-            ok = (x[c].astype(object).where(x[c].notna(), None).to_numpy()
-                  == y[c].astype(object).where(y[c].notna(), None).to_numpy())
+            ok = (
+                x[c].astype(object).where(x[c].notna(), None).to_numpy()
+                == y[c].astype(object).where(y[c].notna(), None).to_numpy()
+            )
         if not np.all(ok):
             i = int(np.flatnonzero(~np.asarray(ok))[0])
-            raise Mismatch(f"{name}: column {c} differs ({who}) at row {i}: "
-                           f"{x.iloc[i].to_dict()} vs {y.iloc[i].to_dict()}")
+            raise Mismatch(
+                f"{name}: column {c} differs ({who}) at row {i}: {x.iloc[i].to_dict()} vs {y.iloc[i].to_dict()}"
+            )
 
 
 @dataclass
@@ -142,14 +147,15 @@ class Result:
     setup: dict[str, float] = field(default_factory=dict)
     pages: list[dict[str, Any]] = field(default_factory=list)
     peak_rss_mb: float = 0.0
-    app_rss_mb: float = 0.0        # peak RSS after the DuckDB operations, before anything else
+    app_rss_mb: float = 0.0  # peak RSS after the DuckDB operations, before anything else
     postgres: str = ""
-    postgres_store: str = ""       # where the app's functions ran on PostgreSQL (--on-postgres)
+    postgres_store: str = ""  # where the app's functions ran on PostgreSQL (--on-postgres)
     checks: list[str] = field(default_factory=list)
-    load: list[float] = field(default_factory=list)   # 1-minute load average at the start and at the end
+    load: list[float] = field(default_factory=list)  # 1-minute load average at the start and at the end
 
 
 # ----------------------------------------------------------------------------- the operations
+
 
 def _params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     today = data.TODAY
@@ -157,8 +163,7 @@ def _params(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     y, w, _ = last_week.isocalendar()
     grid = con.execute("""SELECT grid_code FROM households WHERE status = 'active' AND grid_code IS NOT NULL
                           GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""").fetchone()[0]
-    return dict(date_from=today - dt.timedelta(days=364), date_to=today, week=f"{y}-W{w:02d}", grid=grid,
-                as_of=today)
+    return dict(date_from=today - dt.timedelta(days=364), date_to=today, week=f"{y}-W{w:02d}", grid=grid, as_of=today)
 
 
 def _import_file(con: duckdb.DuckDBPyConnection, n: int, run: int, tmp: Path) -> tuple[Path, pd.DataFrame]:
@@ -179,9 +184,14 @@ def _import_file(con: duckdb.DuckDBPyConnection, n: int, run: int, tmp: Path) ->
     lon = pts["lon"].to_numpy()[i] + rng.normal(0, 0.0003, n)
     lat = pts["lat"].to_numpy()[i] + rng.normal(0, 0.0003, n)
     glon, glat = wgs84_to_gcj02(lon, lat)
-    frame = pd.DataFrame({"code": [f"BI{run:02d}{k:07d}" for k in range(n)],
-                          "head_name": [f"测试户{k}" for k in range(n)],
-                          "lon": np.round(glon, 6), "lat": np.round(glat, 6)})
+    frame = pd.DataFrame(
+        {
+            "code": [f"BI{run:02d}{k:07d}" for k in range(n)],
+            "head_name": [f"测试户{k}" for k in range(n)],
+            "lon": np.round(glon, 6),
+            "lat": np.round(glat, 6),
+        }
+    )
     path = tmp / f"import-{run}.csv"
     frame.to_csv(path, index=False)
     return path, frame
@@ -207,8 +217,9 @@ def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str,
     ]
 
 
-def page_work(con: Any, geoms: dict[str, Any], area_code: str, area_level: str, d0: dt.date, d1: dt.date
-              ) -> tuple[int, int]:
+def page_work(
+    con: Any, geoms: dict[str, Any], area_code: str, area_level: str, d0: dt.date, d1: dt.date
+) -> tuple[int, int]:
     """What the coverage page computes for one selected area (function level, no Streamlit).
 
     Rows + headline + 12-month trend + due list + the folium map and its HTML.
@@ -231,15 +242,34 @@ def page_work(con: Any, geoms: dict[str, Any], area_code: str, area_level: str, 
     if level not in geoms:
         geoms[level] = load_simplified(con, level)
     frame = CP.map_frame(geoms[level], rows)
-    labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name",
-                             "last_visit", "days_since", "tags")}
+    labels = {
+        k: k
+        for k in (
+            "name",
+            "households",
+            "visited",
+            "coverage",
+            "household_code",
+            "head_name",
+            "last_visit",
+            "days_since",
+            "tags",
+        )
+    }
     m = maps.coverage_map(frame, maps.coverage_classes(db.rule(con, "benchmark_coverage")), labels, due=due)
     return len(frame), maps.payload_size(m)
 
 
-def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres: bool = True,
-          log: Callable[[str], None] = print, path: Path | None = None, on_postgres: str | None = None,
-          stores_only: bool = False) -> Result:
+def bench(
+    scale: str,
+    runs: int = 5,
+    output: str | Path | None = None,
+    postgres: bool = True,
+    log: Callable[[str], None] = print,
+    path: Path | None = None,
+    on_postgres: str | None = None,
+    stores_only: bool = False,
+) -> Result:
     """Build (or reuse) the data set of ``scale``, time everything, assert the implementations agree.
 
     Parameters
@@ -291,27 +321,45 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
     days = int(db.rule(con, "revisit_days"))
 
     ops: list[tuple[str, Callable[[], pd.DataFrame], Callable[[], pd.DataFrame], Callable[[Any], pd.DataFrame]]] = [
-        ("coverage, grid level, one year",
-         lambda: reports.coverage(con, "grid", d0, d1), lambda: P.coverage(F, "grid", d0, d1),
-         lambda pg: PG.coverage(pg, "grid", d0, d1)),
-        ("coverage, township level, one year",
-         lambda: reports.coverage(con, "township", d0, d1), lambda: P.coverage(F, "township", d0, d1),
-         lambda pg: PG.coverage(pg, "township", d0, d1)),
-        (f"weekly quota, all staff ({prm['week']})",
-         lambda: reports.quotas(con, prm["week"]), lambda: P.quotas(F, prm["week"]),
-         lambda pg: PG.quotas(pg, prm["week"], target)),
-        ("unvisited households, one grid",
-         lambda: reports.unvisited(con, prm["grid"], prm["as_of"]), lambda: P.unvisited(F, prm["grid"], prm["as_of"]),
-         lambda pg: PG.unvisited(pg, prm["grid"], prm["as_of"], days)),
-        ("hotspots (counts + Gi*), village level",
-         lambda: reports.hotspots(con, "village", d0, d1), lambda: P.hotspots(F, "village", d0, d1),
-         lambda pg: PG.hotspots(pg, "village", d0, d1)),
-        ("hotspots (counts + Gi*), grid level",
-         lambda: reports.hotspots(con, "grid", d0, d1), lambda: P.hotspots(F, "grid", d0, d1),
-         lambda pg: PG.hotspots(pg, "grid", d0, d1)),
+        (
+            "coverage, grid level, one year",
+            lambda: reports.coverage(con, "grid", d0, d1),
+            lambda: P.coverage(F, "grid", d0, d1),
+            lambda pg: PG.coverage(pg, "grid", d0, d1),
+        ),
+        (
+            "coverage, township level, one year",
+            lambda: reports.coverage(con, "township", d0, d1),
+            lambda: P.coverage(F, "township", d0, d1),
+            lambda pg: PG.coverage(pg, "township", d0, d1),
+        ),
+        (
+            f"weekly quota, all staff ({prm['week']})",
+            lambda: reports.quotas(con, prm["week"]),
+            lambda: P.quotas(F, prm["week"]),
+            lambda pg: PG.quotas(pg, prm["week"], target),
+        ),
+        (
+            "unvisited households, one grid",
+            lambda: reports.unvisited(con, prm["grid"], prm["as_of"]),
+            lambda: P.unvisited(F, prm["grid"], prm["as_of"]),
+            lambda pg: PG.unvisited(pg, prm["grid"], prm["as_of"], days),
+        ),
+        (
+            "hotspots (counts + Gi*), village level",
+            lambda: reports.hotspots(con, "village", d0, d1),
+            lambda: P.hotspots(F, "village", d0, d1),
+            lambda pg: PG.hotspots(pg, "village", d0, d1),
+        ),
+        (
+            "hotspots (counts + Gi*), grid level",
+            lambda: reports.hotspots(con, "grid", d0, d1),
+            lambda: P.hotspots(F, "grid", d0, d1),
+            lambda pg: PG.hotspots(pg, "grid", d0, d1),
+        ),
     ]
     results: dict[str, pd.DataFrame] = {}
-    for name, duck_fn, _, _ in ops:   # the app's path first, so its memory is measured alone
+    for name, duck_fn, _, _ in ops:  # the app's path first, so its memory is measured alone
         tm, out = timed(duck_fn, runs)
         res.rows.append(Row(name, "DuckDB", tm, f"{len(out):,} rows"))
         results[name] = out
@@ -381,8 +429,11 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
             res.setup["PostgreSQL: initdb + start"] = cluster.startup_s
             pg = cluster.connect()
             pg.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-            res.postgres = (pg.execute("SELECT version()").fetchone()[0].split(" on ")[0] + ", PostGIS "
-                            + pg.execute("SELECT postgis_lib_version()").fetchone()[0])
+            res.postgres = (
+                pg.execute("SELECT version()").fetchone()[0].split(" on ")[0]
+                + ", PostGIS "
+                + pg.execute("SELECT postgis_lib_version()").fetchone()[0]
+            )
             with tempfile.TemporaryDirectory(prefix="lianxin-bench-") as tmp:
                 os.chmod(tmp, 0o755)
                 steps = PG.load(pg, con, Path(tmp))
@@ -419,8 +470,10 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
                     if impl == "DuckDB":
                         ir = ingest_load(con, "households", fpath, coords="gcj02")
                         assert ir.written, ir.summary()
-                        got = con.execute("SELECT code, grid_code FROM households WHERE code LIKE $p ORDER BY code",
-                                          {"p": f"BI{r:02d}%"}).df()
+                        got = con.execute(
+                            "SELECT code, grid_code FROM households WHERE code LIKE $p ORDER BY code",
+                            {"p": f"BI{r:02d}%"},
+                        ).df()
                     elif impl == "pandas":
                         f = pd.read_csv(fpath, dtype={"code": str, "head_name": str})
                         lon, lat = to_wgs84(f["lon"].to_numpy(), f["lat"].to_numpy(), "gcj02")
@@ -445,11 +498,15 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
                         results[f"import{r}"] = got
                     else:
                         assert_same("import", results[f"import{r}"], got, f"DuckDB vs {impl}")
-                res.rows.append(Row(name, impl, times,
-                                    f"{assigned['grid_code'].notna().sum():,} of {n_imp:,} assigned"))
+                res.rows.append(
+                    Row(name, impl, times, f"{assigned['grid_code'].notna().sum():,} of {n_imp:,} assigned")
+                )
                 log(f"  import: {impl} {min(times) * 1000:.0f} ms")
-            res.checks.append("household import: DuckDB = pandas" + (" = PostGIS" if pg is not None else "")
-                              + " (grid of every imported household)")
+            res.checks.append(
+                "household import: DuckDB = pandas"
+                + (" = PostGIS" if pg is not None else "")
+                + " (grid of every imported household)"
+            )
         con.execute("DELETE FROM households WHERE code LIKE 'BI%'")
         if pg is not None:
             pg.execute("DELETE FROM households WHERE code LIKE 'BI%'")
@@ -462,28 +519,41 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
     # --- the coverage page, function level, at each level of detail
 
     county = con.execute("SELECT code FROM areas WHERE level = 'county' ORDER BY code LIMIT 1").fetchone()[0]
-    town = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
-                          AND anc.ancestor_level = 'township'""", {"g": prm["grid"]}).fetchone()[0]
-    village = con.execute("""SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
-                          AND anc.ancestor_level = 'village'""", {"g": prm["grid"]}).fetchone()[0]
+    town = con.execute(
+        """SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
+                          AND anc.ancestor_level = 'township'""",
+        {"g": prm["grid"]},
+    ).fetchone()[0]
+    village = con.execute(
+        """SELECT anc.ancestor_code FROM area_ancestors anc WHERE anc.code = $g
+                          AND anc.ancestor_level = 'village'""",
+        {"g": prm["grid"]},
+    ).fetchone()[0]
     geoms: dict[str, Any] = {}
     for lvl in ("township", "village", "grid"):
         t = time.perf_counter()
         geoms[lvl] = load_simplified(con, lvl)
         res.setup[f"map geometry, {lvl} level: load + simplify (cached per database)"] = time.perf_counter() - t
-    views = [("county → townships", county, "county"), ("township → villages", town, "township"),
-             ("village → grids", village, "village"), ("one grid", prm["grid"], "grid"),
-             ("all grids of the county (grid level)", None, "village")]
+    views = [
+        ("county → townships", county, "county"),
+        ("township → villages", town, "township"),
+        ("village → grids", village, "village"),
+        ("one grid", prm["grid"], "grid"),
+        ("all grids of the county (grid level)", None, "village"),
+    ]
     for label, code, level in views:
         tm, (npoly, size) = timed(lambda: page_work(con, geoms, code, level, d0, d1), runs)
-        page = dict(view=label, polygons=npoly, bytes=size, min_ms=min(tm) * 1000,
-                    median_ms=statistics.median(tm) * 1000)
+        page = dict(
+            view=label, polygons=npoly, bytes=size, min_ms=min(tm) * 1000, median_ms=statistics.median(tm) * 1000
+        )
         if pg_store is not None:
             tm_pg, _ = timed(lambda: page_work(pg_store, geoms, code, level, d0, d1), runs)
             page.update(pg_min_ms=min(tm_pg) * 1000, pg_median_ms=statistics.median(tm_pg) * 1000)
         res.pages.append(page)
-        log(f"  page {label}: {min(tm) * 1000:.0f} ms, {npoly} polygons, {size / 1e6:.2f} MB"
-            + (f"; PostgreSQL store {page['pg_min_ms']:.0f} ms" if pg_store is not None else ""))
+        log(
+            f"  page {label}: {min(tm) * 1000:.0f} ms, {npoly} polygons, {size / 1e6:.2f} MB"
+            + (f"; PostgreSQL store {page['pg_min_ms']:.0f} ms" if pg_store is not None else "")
+        )
     con.close()
     if pg_store is not None:
         pg_store.close()
@@ -496,8 +566,7 @@ def bench(scale: str, runs: int = 5, output: str | Path | None = None, postgres:
     return res
 
 
-def _finish_stores_only(res: Result, con: Any, pg_store: Any, pg_cluster: Any,
-                        output: str | Path | None) -> Result:
+def _finish_stores_only(res: Result, con: Any, pg_store: Any, pg_cluster: Any, output: str | Path | None) -> Result:
     """Close both stores (and the throwaway cluster) and write the two stores' section.
 
     Returns
@@ -518,6 +587,7 @@ def _finish_stores_only(res: Result, con: Any, pg_store: Any, pg_cluster: Any,
 
 # ----------------------------------------------------------------------------- the report
 
+
 def machine() -> str:
     """The platform, CPU, memory and library versions, for the report.
 
@@ -526,17 +596,21 @@ def machine() -> str:
     str
         One line.
     """
+
     def sh(cmd: str) -> str:
         try:
             return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
         except Exception:
             return ""
+
     cpu = sh("lscpu | grep -E 'Model name|^CPU\\(s\\)' | sed 's/  */ /g'").replace("\n", "; ")
     mem = sh("free -g | awk '/Mem:/ {print $2 \" GB RAM\"}'")
     import duckdb
 
-    return (f"{platform.platform()}; {cpu}; {mem}; Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
-            f"pandas {pd.__version__}, numpy {np.__version__}")
+    return (
+        f"{platform.platform()}; {cpu}; {mem}; Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+        f"pandas {pd.__version__}, numpy {np.__version__}"
+    )
 
 
 def report(res: Result) -> str:
@@ -548,26 +622,36 @@ def report(res: Result) -> str:
         The section's text, without its markers.
     """
     load = " → ".join(f"{x:.1f}" for x in res.load + [os.getloadavg()[0]])
-    lines = [f"### Scale: {res.scale}", "",
-             f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}; "
-             f"load average (1 min) {load} from the start to the end of the run.",
-             f"Each figure: one warm-up, then {res.runs} runs; min / median in ms. The machine was shared "
-             "with other jobs, so the medians are noisy; read the min.", "",
-             "Data: " + ", ".join(f"{k} {v:,}" for k, v in res.counts.items()) + ".",
-             f"PostgreSQL: {res.postgres}.", ""]
+    lines = [
+        f"### Scale: {res.scale}",
+        "",
+        f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {machine()}; "
+        f"load average (1 min) {load} from the start to the end of the run.",
+        f"Each figure: one warm-up, then {res.runs} runs; min / median in ms. The machine was shared "
+        "with other jobs, so the medians are noisy; read the min.",
+        "",
+        "Data: " + ", ".join(f"{k} {v:,}" for k, v in res.counts.items()) + ".",
+        f"PostgreSQL: {res.postgres}.",
+        "",
+    ]
     stores = any(r.impl == "PostgreSQL store" for r in res.rows)
     if stores:
         over = any(r.impl == "DuckDB over PostgreSQL" for r in res.rows)
-        lines += [f"The app's functions also ran on the PostgreSQL store ({res.postgres_store})"
-                  + (", and the same DuckDB SQL through DuckDB's postgres extension (DuckDB over PostgreSQL); "
-                     "the PostGIS column is the hand-written baseline of bench/postgis.py." if over else
-                     " (--stores-only: no other column was timed)."), "",
-                  "| operation | DuckDB (app) | PostgreSQL store (app) | ×DuckDB | DuckDB over PostgreSQL "
-                  "| pandas, cached frames | PostGIS | rows |",
-                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+        lines += [
+            f"The app's functions also ran on the PostgreSQL store ({res.postgres_store})"
+            + (
+                ", and the same DuckDB SQL through DuckDB's postgres extension (DuckDB over PostgreSQL); "
+                "the PostGIS column is the hand-written baseline of bench/postgis.py."
+                if over
+                else " (--stores-only: no other column was timed)."
+            ),
+            "",
+            "| operation | DuckDB (app) | PostgreSQL store (app) | ×DuckDB | DuckDB over PostgreSQL "
+            "| pandas, cached frames | PostGIS | rows |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
     else:
-        lines += ["| operation | DuckDB (app) | pandas, cached frames | PostGIS | rows |",
-                  "|---|---:|---:|---:|---|"]
+        lines += ["| operation | DuckDB (app) | pandas, cached frames | PostGIS | rows |", "|---|---:|---:|---:|---|"]
     ops = list(dict.fromkeys(r.op for r in res.rows))
     for op in ops:
         cells = {}
@@ -579,35 +663,60 @@ def report(res: Result) -> str:
                 mins[r.impl] = r.min_ms
                 note = note or r.note
         if stores:
-            ratio = (f"{mins['PostgreSQL store'] / mins['DuckDB']:.1f}"
-                     if "PostgreSQL store" in mins and mins.get("DuckDB") else "—")
-            lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('PostgreSQL store', '—')} | {ratio} | "
-                         f"{cells.get('DuckDB over PostgreSQL', '—')} | {cells.get('pandas', '—')} | "
-                         f"{cells.get('PostGIS', '—')} | {note} |")
+            ratio = (
+                f"{mins['PostgreSQL store'] / mins['DuckDB']:.1f}"
+                if "PostgreSQL store" in mins and mins.get("DuckDB")
+                else "—"
+            )
+            lines.append(
+                f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('PostgreSQL store', '—')} | {ratio} | "
+                f"{cells.get('DuckDB over PostgreSQL', '—')} | {cells.get('pandas', '—')} | "
+                f"{cells.get('PostGIS', '—')} | {note} |"
+            )
         else:
-            lines.append(f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('pandas', '—')} | "
-                         f"{cells.get('PostGIS', '—')} | {note} |")
+            lines.append(
+                f"| {op} | {cells.get('DuckDB', '—')} | {cells.get('pandas', '—')} | "
+                f"{cells.get('PostGIS', '—')} | {note} |"
+            )
     if res.pages:
-        lines += ["", "Coverage page (function level: rows, headline, 12-month trend, due list, folium map and its "
-                  "HTML; geometry already cached):", ""]
+        lines += [
+            "",
+            "Coverage page (function level: rows, headline, 12-month trend, due list, folium map and its "
+            "HTML; geometry already cached):",
+            "",
+        ]
     pg_pages = any("pg_min_ms" in p for p in res.pages)
     if pg_pages:
-        lines += ["| view | min ms | median ms | PostgreSQL store min / median ms | polygons | map payload |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "| view | min ms | median ms | PostgreSQL store min / median ms | polygons | map payload |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
     elif res.pages:
         lines += ["| view | min ms | median ms | polygons | map payload |", "|---|---:|---:|---:|---:|"]
     for p in res.pages:
-        pg_cell = (f" {p['pg_min_ms']:,.0f} / {p['pg_median_ms']:,.0f} |" if "pg_min_ms" in p else " — |") \
-            if pg_pages else ""
-        lines.append(f"| {p['view']} | {p['min_ms']:,.0f} | {p['median_ms']:,.0f} |{pg_cell} {p['polygons']:,} | "
-                     f"{p['bytes'] / 1e6:.2f} MB |")
+        pg_cell = (
+            (f" {p['pg_min_ms']:,.0f} / {p['pg_median_ms']:,.0f} |" if "pg_min_ms" in p else " — |") if pg_pages else ""
+        )
+        lines.append(
+            f"| {p['view']} | {p['min_ms']:,.0f} | {p['median_ms']:,.0f} |{pg_cell} {p['polygons']:,} | "
+            f"{p['bytes'] / 1e6:.2f} MB |"
+        )
     lines += ["", "One-off costs (s):", ""]
     lines += [f"- {k}: {v:.2f}" for k, v in res.setup.items()]
-    lines += ["", f"Peak RSS of the benchmark process after the DuckDB operations (the app's path, measured "
-              f"before anything else is loaded): {res.app_rss_mb:,.0f} MB; at the end: {res.peak_rss_mb:,.0f} MB "
-              "(adds the pandas frames, the coverage page's geometry and maps, and the generator when the data "
-              "set was built in this run; the PostgreSQL server's memory is not included).", "",
-              "Checks (identical results):", ""] + [f"- {c}" for c in res.checks] + [""]
+    lines += (
+        [
+            "",
+            f"Peak RSS of the benchmark process after the DuckDB operations (the app's path, measured "
+            f"before anything else is loaded): {res.app_rss_mb:,.0f} MB; at the end: {res.peak_rss_mb:,.0f} MB "
+            "(adds the pandas frames, the coverage page's geometry and maps, and the generator when the data "
+            "set was built in this run; the PostgreSQL server's memory is not included).",
+            "",
+            "Checks (identical results):",
+            "",
+        ]
+        + [f"- {c}" for c in res.checks]
+        + [""]
+    )
     return "\n".join(lines)
 
 
@@ -617,7 +726,7 @@ def write_section(path: Path, scale: str, text: str) -> None:
     block = f"{start}\n{text}\n{end}"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
     if start in old and end in old:
-        new = old[:old.index(start)] + block + old[old.index(end) + len(end):]
+        new = old[: old.index(start)] + block + old[old.index(end) + len(end) :]
     else:
         new = old.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(new, encoding="utf-8")

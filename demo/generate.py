@@ -508,8 +508,9 @@ def _to_dates(base: date, offsets: np.ndarray) -> np.ndarray:
     return arr.astype(object)
 
 
-def _pick_weighted(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _pick_weighted(
+    cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """For each range ``lo:hi`` of items, pick one item with probability ∝ its weight.
 
     Parameters
@@ -542,8 +543,14 @@ def _pick_weighted(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 # --------------------------------------------------------------------------------------------
 
 
-def _build_areas(outline_m: shapely.Geometry, n_town: int, vpt: float, gpv: float, rng: np.random.Generator,
-                 progress: Progress | None) -> Partition:
+def _build_areas(
+    outline_m: shapely.Geometry,
+    n_town: int,
+    vpt: float,
+    gpv: float,
+    rng: np.random.Generator,
+    progress: Progress | None,
+) -> Partition:
     """Seeds → grid faces → grids → villages → townships, all in the metric CRS.
 
     Parameters
@@ -635,8 +642,9 @@ def _build_areas(outline_m: shapely.Geometry, n_town: int, vpt: float, gpv: floa
     # Grid adjacency (shared length) aggregated from faces.
     ga, gb = face_grid[fa], face_grid[fb]
     m = ga != gb
-    adj = coo_matrix((np.r_[flen[m], flen[m]], (np.r_[ga[m], gb[m]], np.r_[gb[m], ga[m]])),
-                     shape=(n_grid, n_grid)).tocsr()
+    adj = coo_matrix(
+        (np.r_[flen[m], flen[m]], (np.r_[ga[m], gb[m]], np.r_[gb[m], ga[m]])), shape=(n_grid, n_grid)
+    ).tocsr()
     adj.sum_duplicates()
     face_area = shapely.area(faces)
     grid_area = np.bincount(face_grid, weights=face_area, minlength=n_grid)
@@ -658,7 +666,7 @@ def _build_areas(outline_m: shapely.Geometry, n_town: int, vpt: float, gpv: floa
     bounds = np.searchsorted(fg, np.arange(n_grid + 1))
     grid_geom = np.empty(n_grid, dtype=object)
     for g in range(n_grid):
-        parts = faces[order[bounds[g]:bounds[g + 1]]]
+        parts = faces[order[bounds[g] : bounds[g + 1]]]
         if len(parts) == 0:
             grid_geom[g] = None
         elif len(parts) == 1:
@@ -666,8 +674,9 @@ def _build_areas(outline_m: shapely.Geometry, n_town: int, vpt: float, gpv: floa
         else:
             grid_geom[g] = shapely.coverage_union_all(parts)
     alive = np.array([gg is not None for gg in grid_geom])
-    return Partition(t_seeds=t_seeds, v_xy=np.array(v_xy), grid_geom=grid_geom, alive=alive,
-                     grid_town=grid_town, grid_vil=grid_vil)
+    return Partition(
+        t_seeds=t_seeds, v_xy=np.array(v_xy), grid_geom=grid_geom, alive=alive, grid_town=grid_town, grid_vil=grid_vil
+    )
 
 
 def _repair(level: str, adj: csr_matrix, area: np.ndarray, grid_town: np.ndarray, grid_vil: np.ndarray) -> bool:
@@ -738,8 +747,15 @@ def _repair(level: str, adj: csr_matrix, area: np.ndarray, grid_town: np.ndarray
 # --------------------------------------------------------------------------------------------
 
 
-def generate_areas(outline_wgs84: shapely.Geometry, rng: np.random.Generator, say: Progress, *, townships: int,
-                   villages_per_township: float, grids_per_village: float) -> CountyAreas:
+def generate_areas(
+    outline_wgs84: shapely.Geometry,
+    rng: np.random.Generator,
+    say: Progress,
+    *,
+    townships: int,
+    villages_per_township: float,
+    grids_per_village: float,
+) -> CountyAreas:
     """The county's subdivision (townships, villages, grids) inside the outline, with codes and names.
 
     Used by :func:`generate` and by the city-scale benchmark data set (bench/city.py), which draws
@@ -791,19 +807,35 @@ def generate_areas(outline_wgs84: shapely.Geometry, rng: np.random.Generator, sa
         if bad.any():
             arr[bad] = shapely.make_valid(arr[bad])
 
-    county = gpd.GeoDataFrame({"code": [COUNTY_CODE], "name": [COUNTY_NAME]},
-                              geometry=[county_ll], crs="EPSG:4326")
-    town_df = gpd.GeoDataFrame({"code": areas.town_code, "name": areas.town_name,
-                                "parent_code": COUNTY_CODE}, geometry=town_ll, crs="EPSG:4326")
-    vil_df = gpd.GeoDataFrame({"code": areas.vil_code, "name": areas.vil_name,
-                               "parent_code": areas.town_code[areas.vil_town]},
-                              geometry=vil_ll, crs="EPSG:4326")
-    grid_df = gpd.GeoDataFrame({"code": areas.grid_code, "name": areas.grid_name,
-                                "parent_code": areas.vil_code[areas.grid_vil]},
-                               geometry=grid_ll, crs="EPSG:4326")
+    county = gpd.GeoDataFrame({"code": [COUNTY_CODE], "name": [COUNTY_NAME]}, geometry=[county_ll], crs="EPSG:4326")
+    town_df = gpd.GeoDataFrame(
+        {"code": areas.town_code, "name": areas.town_name, "parent_code": COUNTY_CODE},
+        geometry=town_ll,
+        crs="EPSG:4326",
+    )
+    vil_df = gpd.GeoDataFrame(
+        {"code": areas.vil_code, "name": areas.vil_name, "parent_code": areas.town_code[areas.vil_town]},
+        geometry=vil_ll,
+        crs="EPSG:4326",
+    )
+    grid_df = gpd.GeoDataFrame(
+        {"code": areas.grid_code, "name": areas.grid_name, "parent_code": areas.vil_code[areas.grid_vil]},
+        geometry=grid_ll,
+        crs="EPSG:4326",
+    )
 
-    return CountyAreas(county=county, townships=town_df, villages=vil_df, grids=grid_df, areas=areas,
-                       grids_m=grids_m, grid_ll=grid_ll, vil_ll=vil_ll, seat=seat, to_ll=to_ll)
+    return CountyAreas(
+        county=county,
+        townships=town_df,
+        villages=vil_df,
+        grids=grid_df,
+        areas=areas,
+        grids_m=grids_m,
+        grid_ll=grid_ll,
+        vil_ll=vil_ll,
+        seat=seat,
+        to_ll=to_ll,
+    )
 
 
 def generate(
@@ -850,8 +882,14 @@ def generate(
     say = progress or (lambda f, m: None)
     say(0.0, "正在准备县域轮廓…")
 
-    w = generate_areas(outline_wgs84, rng, say, townships=townships,
-                       villages_per_township=villages_per_township, grids_per_village=grids_per_village)
+    w = generate_areas(
+        outline_wgs84,
+        rng,
+        say,
+        townships=townships,
+        villages_per_township=villages_per_township,
+        grids_per_village=grids_per_village,
+    )
     areas = w.areas
     say(0.3, "正在生成农户…")
     hh = _households(areas, w.grids_m, w.grid_ll, households, w.seat, today, rng, w.to_ll)
@@ -866,16 +904,35 @@ def generate(
     # rest of the world as it was
     visits = _follow_ups(visits, today, np.random.default_rng([seed, 18]))
 
-    hh_df = pd.DataFrame({
-        "code": hh.code, "head_name": hh.head_name, "phone": hh.phone,
-        "address": hh.address, "members": hh.members, "lon": hh.lon, "lat": hh.lat,
-        "grid_code": areas.grid_code[hh.grid], "tags": pairs.tags, "status": hh.status,
-        "created_on": hh.created_on,
-    })
+    hh_df = pd.DataFrame(
+        {
+            "code": hh.code,
+            "head_name": hh.head_name,
+            "phone": hh.phone,
+            "address": hh.address,
+            "members": hh.members,
+            "lon": hh.lon,
+            "lat": hh.lat,
+            "grid_code": areas.grid_code[hh.grid],
+            "tags": pairs.tags,
+            "status": hh.status,
+            "created_on": hh.created_on,
+        }
+    )
     say(1.0, "演示数据生成完成")
-    return DemoWorld(county=w.county, townships=w.townships, villages=w.villages, grids=w.grids,
-                     households=hh_df, staff=st.frame, staff_grids=st.grids, pairings=pairs.frame,
-                     visits=visits, petitions=petitions, today=today)
+    return DemoWorld(
+        county=w.county,
+        townships=w.townships,
+        villages=w.villages,
+        grids=w.grids,
+        households=hh_df,
+        staff=st.frame,
+        staff_grids=st.grids,
+        pairings=pairs.frame,
+        visits=visits,
+        petitions=petitions,
+        today=today,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -943,8 +1000,9 @@ def _name_areas(geo: Partition, seat: np.ndarray, rng: np.random.Generator) -> A
         dv = np.hypot(*(vcent - tseat).T)
         vorder = vils[np.argsort(dv, kind="stable")]
         kind = town_kind[rank]
-        n_comm = {"street": max(1, int(round(len(vorder) * 0.7))), "town": 1,
-                  "xiang": 1 if len(vorder) > 6 else 0}[kind]
+        n_comm = {"street": max(1, int(round(len(vorder) * 0.7))), "town": 1, "xiang": 1 if len(vorder) > 6 else 0}[
+            kind
+        ]
         pnames = N.place_names(rng, len(vorder))
         n_c = n_v = 0
         t_parts = []
@@ -975,17 +1033,24 @@ def _name_areas(geo: Partition, seat: np.ndarray, rng: np.random.Generator) -> A
             vg = shapely.coverage_union_all(np.array(geoms)) if len(geoms) > 1 else geoms[0]
             vil_geom.append(vg)
             t_parts.append(vg)
-        town_geom.append(shapely.coverage_union_all(np.array(t_parts, dtype=object))
-                         if len(t_parts) > 1 else t_parts[0])
+        town_geom.append(
+            shapely.coverage_union_all(np.array(t_parts, dtype=object)) if len(t_parts) > 1 else t_parts[0]
+        )
 
     return Areas(
-        town_code=np.array(town_code, dtype=object), town_name=np.array(town_name, dtype=object),
-        town_kind=np.array(town_kind, dtype=object), town_geom_m=np.array(town_geom, dtype=object),
+        town_code=np.array(town_code, dtype=object),
+        town_name=np.array(town_name, dtype=object),
+        town_kind=np.array(town_kind, dtype=object),
+        town_geom_m=np.array(town_geom, dtype=object),
         town_seat=np.array([t_seeds[int(towns[i])] for i in town_order]),
-        vil_code=np.array(vil_code, dtype=object), vil_name=np.array(vil_name, dtype=object),
-        vil_town=np.array(vil_town), vil_geom_m=np.array(vil_geom, dtype=object),
-        grid_code=np.array(grid_code, dtype=object), grid_name=np.array(grid_name, dtype=object),
-        grid_vil=np.array(grid_vil), grid_town=np.array(grid_town),
+        vil_code=np.array(vil_code, dtype=object),
+        vil_name=np.array(vil_name, dtype=object),
+        vil_town=np.array(vil_town),
+        vil_geom_m=np.array(vil_geom, dtype=object),
+        grid_code=np.array(grid_code, dtype=object),
+        grid_name=np.array(grid_name, dtype=object),
+        grid_vil=np.array(grid_vil),
+        grid_town=np.array(grid_town),
         grid_geom_m=np.array(grid_geom_out, dtype=object),
     )
 
@@ -995,8 +1060,16 @@ def _name_areas(geo: Partition, seat: np.ndarray, rng: np.random.Generator) -> A
 # --------------------------------------------------------------------------------------------
 
 
-def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: int, seat: np.ndarray,
-                today: date, rng: np.random.Generator, to_ll: Transformer) -> Households:
+def _households(
+    areas: Areas,
+    grids_m: np.ndarray,
+    grid_ll: np.ndarray,
+    n_hh: int,
+    seat: np.ndarray,
+    today: date,
+    rng: np.random.Generator,
+    to_ll: Transformer,
+) -> Households:
     """``n_hh`` households, denser near township seats and the county seat, in hamlets of each grid.
 
     Returns
@@ -1040,7 +1113,7 @@ def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: in
             pts = np.vstack([pts, cand[ok]])
         if len(pts) < k:
             pts = np.vstack([pts, _sample_in(poly, k - len(pts), rng)])
-        xy[starts[g]:starts[g + 1]] = pts[:k]
+        xy[starts[g] : starts[g + 1]] = pts[:k]
     lon, lat = to_ll.transform(xy[:, 0], xy[:, 1])
     lon = np.round(lon, 6)
     lat = np.round(lat, 6)
@@ -1074,8 +1147,13 @@ def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: in
     within = np.arange(n_hh) - starts[grid_of] + 1
     vil = areas.grid_vil[grid_of]
     prefix = (areas.town_name[areas.vil_town] + areas.vil_name).astype(object)
-    address = (prefix[vil] + pd.Series(gnum[grid_of]).astype(str).to_numpy(dtype=object) + "组"
-               + pd.Series(within).astype(str).to_numpy(dtype=object) + "号")
+    address = (
+        prefix[vil]
+        + pd.Series(gnum[grid_of]).astype(str).to_numpy(dtype=object)
+        + "组"
+        + pd.Series(within).astype(str).to_numpy(dtype=object)
+        + "号"
+    )
     members = np.clip(rng.choice([1, 2, 3, 4, 5, 6], size=n_hh, p=[0.17, 0.27, 0.23, 0.19, 0.09, 0.05]), 1, 6)
     tag_mat = rng.random((n_hh, len(TAGS))) < np.array(TAG_PROBS)
     # elderly alone are usually 1–2 person households
@@ -1087,12 +1165,27 @@ def _households(areas: Areas, grids_m: np.ndarray, grid_ll: np.ndarray, n_hh: in
     r = rng.random(n_hh)
     old_lo, old_hi = (date(2016, 1, 1) - start).days, (date(2024, 12, 31) - start).days
     mid_lo, mid_hi = (date(2025, 1, 1) - start).days, -1
-    off = np.where(r < 0.9, rng.integers(old_lo, old_hi, n_hh),
-                   np.where(r < 0.98, rng.integers(mid_lo, max(mid_hi, mid_lo + 1), n_hh),
-                            rng.integers(0, 300, n_hh)))
-    return Households(code=code, head_name=head, phone=phone, address=address, members=members,
-                      lon=lon, lat=lat, grid=grid_of, tag_mat=tag_mat, status=status,
-                      created_off=off, created_on=_to_dates(start, off), starts=starts, start=start)
+    off = np.where(
+        r < 0.9,
+        rng.integers(old_lo, old_hi, n_hh),
+        np.where(r < 0.98, rng.integers(mid_lo, max(mid_hi, mid_lo + 1), n_hh), rng.integers(0, 300, n_hh)),
+    )
+    return Households(
+        code=code,
+        head_name=head,
+        phone=phone,
+        address=address,
+        members=members,
+        lon=lon,
+        lat=lat,
+        grid=grid_of,
+        tag_mat=tag_mat,
+        status=status,
+        created_off=off,
+        created_on=_to_dates(start, off),
+        starts=starts,
+        start=start,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1160,15 +1253,32 @@ def _staff(areas: Areas, hh: Households, rng: np.random.Generator) -> Staff:
         field_hi.append(0)
     n_s = len(role)
     ids = np.char.add("LPS", np.char.zfill(np.arange(1, n_s + 1).astype(str), 5)).astype(object)
-    staff = pd.DataFrame({
-        "id": ids, "name": N.person_names(rng, n_s), "role": np.array(role, dtype=object),
-        "phone": N.mobile_phones(rng, n_s), "rank": pd.array(rank, dtype="Int64"),
-    })
-    staff_grids = pd.DataFrame({"staff_id": ids[np.array(staff_grid_s, dtype=int)],
-                                "grid_code": areas.grid_code[np.array(staff_grid_g, dtype=int)]})
-    return Staff(frame=staff, grids=staff_grids, ids=ids, role=np.array(role, dtype=object),
-                 lo=np.array(field_lo), hi=np.array(field_hi), cadres=np.array(cadre_ids),
-                 cadre_rank=cadre_rank, sec_of_vil=sec_of_vil)
+    staff = pd.DataFrame(
+        {
+            "id": ids,
+            "name": N.person_names(rng, n_s),
+            "role": np.array(role, dtype=object),
+            "phone": N.mobile_phones(rng, n_s),
+            "rank": pd.array(rank, dtype="Int64"),
+        }
+    )
+    staff_grids = pd.DataFrame(
+        {
+            "staff_id": ids[np.array(staff_grid_s, dtype=int)],
+            "grid_code": areas.grid_code[np.array(staff_grid_g, dtype=int)],
+        }
+    )
+    return Staff(
+        frame=staff,
+        grids=staff_grids,
+        ids=ids,
+        role=np.array(role, dtype=object),
+        lo=np.array(field_lo),
+        hi=np.array(field_hi),
+        cadres=np.array(cadre_ids),
+        cadre_rank=cadre_rank,
+        sec_of_vil=sec_of_vil,
+    )
 
 
 def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
@@ -1185,13 +1295,16 @@ def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
     pool_poor = np.nonzero(poor)[0]
     pool_other = np.nonzero(active & ~poor)[0]
     n_poor = min(len(pool_poor), int(round(n_pair * 0.85)))
-    chosen = np.r_[rng.choice(pool_poor, n_poor, replace=False),
-                   rng.choice(pool_other, min(len(pool_other), n_pair - n_poor), replace=False)]
+    chosen = np.r_[
+        rng.choice(pool_poor, n_poor, replace=False),
+        rng.choice(pool_other, min(len(pool_other), n_pair - n_poor), replace=False),
+    ]
     chosen = chosen[rng.permutation(len(chosen))]
-    staff_idx = np.repeat(st.cadres, quota)[:len(chosen)]
+    staff_idx = np.repeat(st.cadres, quota)[: len(chosen)]
     since_off = rng.integers((date(2019, 1, 1) - hh.start).days, -30, len(chosen))
-    pairings = pd.DataFrame({"staff_id": st.ids[staff_idx], "household_code": hh.code[chosen],
-                             "since": _to_dates(hh.start, since_off)})
+    pairings = pd.DataFrame(
+        {"staff_id": st.ids[staff_idx], "household_code": hh.code[chosen], "since": _to_dates(hh.start, since_off)}
+    )
     # tags: list[str], with 结对帮扶 for paired households
     paired = np.zeros(len(hh.code), bool)
     paired[chosen] = True
@@ -1213,8 +1326,9 @@ def _pairings(st: Staff, hh: Households, rng: np.random.Generator) -> Pairings:
 # --------------------------------------------------------------------------------------------
 
 
-def _visits(areas: Areas, hh: Households, st: Staff, pairs: Pairings, today: date,
-            rng: np.random.Generator) -> pd.DataFrame:
+def _visits(
+    areas: Areas, hh: Households, st: Staff, pairs: Pairings, today: date, rng: np.random.Generator
+) -> pd.DataFrame:
     """A year of visits: grid workers' visit days, secretaries' weekly reception, cadres' monthly visits.
 
     Returns
@@ -1295,7 +1409,7 @@ def _visits(areas: Areas, hh: Households, st: Staff, pairs: Pairings, today: dat
     secs = st.sec_of_vil
     n_v = len(secs)
     wd = rng.integers(0, 5, n_v)
-    cells = (np.arange(n_w)[None, :] * 7 + wd[:, None])  # (n_v, n_w)
+    cells = np.arange(n_w)[None, :] * 7 + wd[:, None]  # (n_v, n_w)
     cell_ok = work[cells] & in_range[cells]
     vv, ww = np.nonzero(cell_ok)
     cnt = rng.poisson(1.1, len(vv))
@@ -1342,14 +1456,16 @@ def _visits(areas: Areas, hh: Households, st: Staff, pairs: Pairings, today: dat
     df["k"] = kcode
     df = df.drop_duplicates(["h", "s", "d", "k"], keep="first")
     df = df.sort_values(["d", "s", "h", "k"], kind="stable").reset_index(drop=True)
-    return pd.DataFrame({
-        "household_code": hh.code[df["h"].to_numpy()],
-        "staff_id": st.ids[df["s"].to_numpy()],
-        "visited_on": _to_dates(start, df["d"].to_numpy()),
-        "kind": df["kind"].to_numpy(dtype=object),
-        "note": pd.Series(df["note"].to_numpy(dtype=object), dtype=object),
-        "needs_action": df["needs_action"].to_numpy(dtype=bool),
-    })
+    return pd.DataFrame(
+        {
+            "household_code": hh.code[df["h"].to_numpy()],
+            "staff_id": st.ids[df["s"].to_numpy()],
+            "visited_on": _to_dates(start, df["d"].to_numpy()),
+            "kind": df["kind"].to_numpy(dtype=object),
+            "note": pd.Series(df["note"].to_numpy(dtype=object), dtype=object),
+            "needs_action": df["needs_action"].to_numpy(dtype=bool),
+        }
+    )
 
 
 def _follow_ups(visits: pd.DataFrame, today: date, rng: np.random.Generator) -> pd.DataFrame:
@@ -1380,8 +1496,7 @@ def _follow_ups(visits: pd.DataFrame, today: date, rng: np.random.Generator) -> 
     raised = pd.to_datetime(visits.loc[flagged, "visited_on"]).to_numpy(dtype="datetime64[D]")
     age = (np.datetime64(today, "D") - raised).astype(int)
     r = rng.random(n)
-    days = np.where(r < 0.95, np.minimum(3 + rng.exponential(9.0, n), 45),
-                    rng.integers(61, 121, n)).astype(int)
+    days = np.where(r < 0.95, np.minimum(3 + rng.exponential(9.0, n), 45), rng.integers(61, 121, n)).astype(int)
     never = r >= 0.985
     closed = ~never & (days <= age)
     stuck = never & (rng.random(n) < 0.5)
@@ -1424,8 +1539,14 @@ def _village_neighbours(vil_geoms: np.ndarray) -> list[np.ndarray]:
     return [np.array(sorted(set(x)), dtype=int) for x in out]
 
 
-def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndarray, rng: np.random.Generator,
-                   days: int = 90, share: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+def _plant_repeats(
+    household_code: np.ndarray,
+    off: np.ndarray,
+    village: np.ndarray,
+    rng: np.random.Generator,
+    days: int = 90,
+    share: float = 0.15,
+) -> tuple[np.ndarray, np.ndarray]:
     """Give ``share`` of the household petitions to a household of the same village that petitioned before.
 
     Parameters
@@ -1468,8 +1589,7 @@ def _plant_repeats(household_code: np.ndarray, off: np.ndarray, village: np.ndar
     return codes, repeat
 
 
-def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
-               rng: np.random.Generator) -> pd.DataFrame:
+def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date, rng: np.random.Generator) -> pd.DataFrame:
     """A year of petitions, with 1–3 clusters of neighbouring villages, repeats and escalations.
 
     Returns
@@ -1569,15 +1689,19 @@ def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
     today_off = n_days - 1
     replied_done = (reply_off <= today_off) & ~stuck
     closed_done = (close_off <= today_off) & ~never_close & replied_done
-    status = np.where(closed_done, "closed", np.where(replied_done, "replied",
-                      np.where(off < today_off - 1, "in_progress", "received"))).astype(object)
+    status = np.where(
+        closed_done,
+        "closed",
+        np.where(replied_done, "replied", np.where(off < today_off - 1, "in_progress", "received")),
+    ).astype(object)
     status[stuck & (rng.random(n_p) < 0.4)] = "received"
     replied_on = np.where(replied_done, _to_dates(start, reply_off), None).astype(object)
     closed_on = np.where(closed_done, _to_dates(start, close_off), None).astype(object)
     sat_p = np.where(clu >= 0, 0.86, 0.95)
     r3 = rng.random(n_p)
-    satisfaction = np.where(r3 < sat_p, "satisfied",
-                            np.where(r3 < sat_p + (1 - sat_p) * 0.6, "partly", "unsatisfied")).astype(object)
+    satisfaction = np.where(
+        r3 < sat_p, "satisfied", np.where(r3 < sat_p + (1 - sat_p) * 0.6, "partly", "unsatisfied")
+    ).astype(object)
     satisfaction[~closed_done] = None
     # Some households petition again within 90 days (重复信访), in their own village.
     household_code, repeat = _plant_repeats(household_code, off, v_of, rng)
@@ -1592,8 +1716,11 @@ def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
     hazard = hazard * np.where(clu >= 0, 1.5, 1.0) * np.select([cat == "土地征收", cat == "劳资"], [3.0, 2.0], 1.0)
     escalates = rng.random(n_p) < np.minimum(hazard, 0.6)
     after_close = np.isin(satisfaction, ["unsatisfied", "partly"])
-    esc_off = np.where(after_close, close_off + rng.integers(7, 91, n_p),
-                       np.where(late, reply_due_off + rng.integers(10, 91, n_p), off + rng.integers(20, 151, n_p)))
+    esc_off = np.where(
+        after_close,
+        close_off + rng.integers(7, 91, n_p),
+        np.where(late, reply_due_off + rng.integers(10, 91, n_p), off + rng.integers(20, 151, n_p)),
+    )
     escalates &= esc_off <= today_off
     to = rng.choice(np.array(["city", "province", "national"], dtype=object), size=n_p, p=[0.75, 0.2, 0.05])
     level = np.where(escalates, to, "county").astype(object)
@@ -1602,13 +1729,25 @@ def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
     def obj(a: np.ndarray) -> pd.Series:  # keep None as None (not NaN) in nullable text/date columns
         return pd.Series(a, dtype=object)
 
-    df = pd.DataFrame({
-        "off": off, "received_on": obj(_to_dates(start, off)), "household_code": obj(household_code),
-        "lon": lon, "lat": lat, "village_code": obj(village_code), "category": cat, "channel": channel,
-        "people": people.astype(np.int64), "status": status, "replied_on": obj(replied_on),
-        "closed_on": obj(closed_on), "satisfaction": obj(satisfaction), "level_reached": level,
-        "escalated_on": obj(escalated_on),
-    })
+    df = pd.DataFrame(
+        {
+            "off": off,
+            "received_on": obj(_to_dates(start, off)),
+            "household_code": obj(household_code),
+            "lon": lon,
+            "lat": lat,
+            "village_code": obj(village_code),
+            "category": cat,
+            "channel": channel,
+            "people": people.astype(np.int64),
+            "status": status,
+            "replied_on": obj(replied_on),
+            "closed_on": obj(closed_on),
+            "satisfaction": obj(satisfaction),
+            "level_reached": level,
+            "escalated_on": obj(escalated_on),
+        }
+    )
     df = df.sort_values("off", kind="stable").reset_index(drop=True)
     year = np.array([d.year for d in df["received_on"]])
     seq = pd.Series(year).groupby(year).cumcount().to_numpy() + 1
@@ -1622,8 +1761,9 @@ def _petitions(areas: Areas, hh: Households, vil_ll: np.ndarray, today: date,
 # --------------------------------------------------------------------------------------------
 
 
-def survey_answers(sample: pd.DataFrame, question_ids: list[int], month: date, last_day: date,
-                   rng: np.random.Generator) -> pd.DataFrame:
+def survey_answers(
+    sample: pd.DataFrame, question_ids: list[int], month: date, last_day: date, rng: np.random.Generator
+) -> pd.DataFrame:
     """Answers to a month's survey sample (``township_code, household_code``), as a caller records them.
 
     Each township has its own satisfaction (mostly 88–99 %, a few lower); about 9 in 10 households are
@@ -1642,7 +1782,7 @@ def survey_answers(sample: pd.DataFrame, question_ids: list[int], month: date, l
     for code, town in zip(sample["household_code"], sample["township_code"]):
         day = int(rng.integers(0, month_days))
         if day >= n_days:
-            continue                                   # not called yet
+            continue  # not called yet
         method = rng.choice(["phone", "home", "meeting"], p=[0.8, 0.15, 0.05])
         reached = rng.random() < 0.91
         p = level[town]

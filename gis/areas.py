@@ -1,4 +1,5 @@
 """Areas as geometry: loading them from the store, point-in-polygon, parents, neighbours."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -215,9 +216,12 @@ def refresh_stale_neighbors(con: duckdb.DuckDBPyConnection) -> list[str]:
     return levels
 
 
-def overlaps_and_gaps(children: gpd.GeoDataFrame, parent_geom: shapely.Geometry | None = None,
-                      min_m2: float = 1.0, metric: pyproj.CRS | str | None = None
-                      ) -> tuple[list[tuple[str, str, float]], float]:
+def overlaps_and_gaps(
+    children: gpd.GeoDataFrame,
+    parent_geom: shapely.Geometry | None = None,
+    min_m2: float = 1.0,
+    metric: pyproj.CRS | str | None = None,
+) -> tuple[list[tuple[str, str, float]], float]:
     """Overlaps between sibling polygons and the gap they leave inside their parent, in m².
 
     Parameters

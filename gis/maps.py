@@ -52,7 +52,12 @@ from jinja2 import Template
 
 from gis import datum
 from gis.palette import (  # GI_COLORS and NO_DATA_COLOR are re-exported
-    COVERAGE_COLORS, GI_COLORS, NO_DATA_COLOR, POINT_ATTENTION_COLOR, RATE_COLORS, SHORTFALL_COLORS,
+    COVERAGE_COLORS,
+    GI_COLORS,
+    NO_DATA_COLOR,
+    POINT_ATTENTION_COLOR,
+    RATE_COLORS,
+    SHORTFALL_COLORS,
 )
 
 __all__ = [
@@ -326,7 +331,7 @@ def base_map(
     # folium gives max_zoom to its default tile layer only; without tiles the
     # map has no maxZoom and MarkerCluster throws "Map has no maxZoom specified".
     m.options["max_zoom"] = 18
-    m.lianxin_tiles = tiles          # the layer functions shift overlays for GCJ-02 tiles
+    m.lianxin_tiles = tiles  # the layer functions shift overlays for GCJ-02 tiles
     m.default_js, m.default_css = _map_assets()  # per instance too, in case a class is reset
     m.get_root().header.add_child(Element(_MAP_CSS), name="lianxin_map_css")
     m.add_child(_AttributionPrefix("Leaflet"))
@@ -344,9 +349,7 @@ def base_map(
                 control=False,
             ).add_to(m)
     elif tiles == "amap":
-        folium.TileLayer(
-            tiles=_AMAP, attr="&copy; 高德地图", name="高德地图", subdomains="1234", max_zoom=18
-        ).add_to(m)
+        folium.TileLayer(tiles=_AMAP, attr="&copy; 高德地图", name="高德地图", subdomains="1234", max_zoom=18).add_to(m)
     if bounds is not None:
         minx, miny, maxx, maxy = (float(b) for b in bounds)
         if tiles == "amap":
@@ -383,7 +386,9 @@ def shift_for_tiles(data: Any, tiles: str, lon: str = "lon", lat: str = "lat") -
     if isinstance(data, gpd.GeoSeries):
         return gpd.GeoSeries(
             datum.transform_geometry(np.asarray(data.values, dtype=object), datum.wgs84_to_gcj02),
-            index=data.index, crs=data.crs, name=data.name,
+            index=data.index,
+            crs=data.crs,
+            name=data.name,
         )
     out = data.copy()
     if isinstance(data, gpd.GeoDataFrame):
@@ -438,7 +443,7 @@ def coverage_classes(benchmark: float) -> Classes:
     bins = [x for x in COVERAGE_LOWER_BREAKS if x < b] + [b, top]
     labels = [f"{_pct(lo)} – {_pct(hi)}" for lo, hi in zip(bins[:-2], bins[1:-1])]
     labels.append(f"≥ {_pct(b)}")
-    return Classes(bins, COVERAGE_COLORS[-(len(bins) - 1):], labels)
+    return Classes(bins, COVERAGE_COLORS[-(len(bins) - 1) :], labels)
 
 
 def gi_classes() -> Classes:
@@ -549,9 +554,7 @@ def classify(
         When ``bins`` is not one longer than ``colors``, or there are more than 7 colours.
     """
     if len(bins) != len(colors) + 1:
-        raise ValueError(
-            f"Need one more class break than colours: got {len(bins)} breaks and {len(colors)} colours."
-        )
+        raise ValueError(f"Need one more class break than colours: got {len(bins)} breaks and {len(colors)} colours.")
     if len(colors) > 7:
         raise ValueError(f"Use at most 7 classes, not {len(colors)}.")
     v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
@@ -637,7 +640,7 @@ def simplify_for_map(gdf: Any, tolerance_deg: float = 0.0001, decimals: int = 5)
         else:
             simple[:] = shapely.simplify(g, tolerance_deg, preserve_topology=True)
         out[present] = simple
-    grid = 10.0 ** -decimals
+    grid = 10.0**-decimals
     snapped = out.copy()
     snapped[present] = shapely.set_precision(out[present], grid)
     # fall back where simplifying + snapping made a geometry empty or invalid
@@ -696,9 +699,7 @@ def payload_size(m: folium.Map) -> int:
     return len(m.get_root().render().encode("utf-8"))
 
 
-def _feature_collection(
-    gdf: Any, props: dict[str, list[Any]]
-) -> dict[str, Any]:
+def _feature_collection(gdf: Any, props: dict[str, list[Any]]) -> dict[str, Any]:
     geoms = gdf.geometry.values
     feats = []
     for i, g in enumerate(geoms):
@@ -968,11 +969,11 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
     str
     """
     rows = "".join(
-        f'<div><i style="background:{html.escape(str(c))}"></i>{html.escape(str(label))}</div>'
-        for c, label in items
+        f'<div><i style="background:{html.escape(str(c))}"></i>{html.escape(str(label))}</div>' for c, label in items
     )
-    return (f'<details class="lx-legend" open><summary class="lx-title">{html.escape(str(title))}</summary>'
-            f'{rows}</details>')
+    return (
+        f'<details class="lx-legend" open><summary class="lx-title">{html.escape(str(title))}</summary>{rows}</details>'
+    )
 
 
 #: Maps narrower than this (px) open with the legend folded to its title (a phone: it covered the map).
@@ -1013,9 +1014,7 @@ class Legend(MacroElement):
         self.fold_below = LEGEND_FOLD_BELOW
 
 
-def add_legend(
-    m: folium.Map, title: str, items: Iterable[tuple[str, str]], position: str = "bottomright"
-) -> Legend:
+def add_legend(m: folium.Map, title: str, items: Iterable[tuple[str, str]], position: str = "bottomright") -> Legend:
     """Add a legend control to the map.
 
     Parameters
@@ -1098,22 +1097,37 @@ def coverage_map(
     m = base_map(bounds=bounds, tiles=tiles)
     if len(frame):
         choropleth_layer(
-            m, frame, "coverage", classes.bins, classes.colors,
+            m,
+            frame,
+            "coverage",
+            classes.bins,
+            classes.colors,
             fields=["name", "households_text", "visited_text", "coverage"],
             aliases=[captions["name"], captions["households"], captions["visited"], captions["coverage"]],
-            label_fn=value_label, key="code", no_data_color=NO_DATA_COLOR,
-            no_data_label=no_data_label, name=legend_title,
+            label_fn=value_label,
+            key="code",
+            no_data_color=NO_DATA_COLOR,
+            no_data_label=no_data_label,
+            name=legend_title,
         )
     if due is not None and len(due):
         pts = due.dropna(subset=["lon", "lat"]).head(MAX_POINTS).copy()
         if len(pts):
-            pts["last_visit_text"] = [never if pd.isna(d) else pd.Timestamp(d).date().isoformat()
-                                      for d in pts["last_visit"]]
+            pts["last_visit_text"] = [
+                never if pd.isna(d) else pd.Timestamp(d).date().isoformat() for d in pts["last_visit"]
+            ]
             fields = ["head_name", "household_code", "last_visit_text", "tags"]
-            aliases = [captions["head_name"], captions["household_code"], captions["last_visit"],
-                       captions["tags"]]
-            point_layer(m, pts, tooltip_fields=fields, tooltip_aliases=aliases,
-                        cluster=False, color=POINT_ATTENTION_COLOR, radius=4, name=points_name)
+            aliases = [captions["head_name"], captions["household_code"], captions["last_visit"], captions["tags"]]
+            point_layer(
+                m,
+                pts,
+                tooltip_fields=fields,
+                tooltip_aliases=aliases,
+                cluster=False,
+                color=POINT_ATTENTION_COLOR,
+                radius=4,
+                name=points_name,
+            )
     if legend is None:
         legend = list(zip(classes.colors, classes.labels))[::-1] + [(NO_DATA_COLOR, no_data_label)]
     add_legend(m, legend_title, legend)
@@ -1161,11 +1175,11 @@ def walk_layer(
     pts = [(round(float(y), 6), round(float(x), 6)) for x, y in zip(df[lon], df[lat])]
     todo = [p for p, d in zip(pts, df[done]) if not bool(d)]
     if start is not None:
-        s = shift_for_tiles(pd.DataFrame({"lon": [start[0]], "lat": [start[1]]}),
-                            getattr(m, "lianxin_tiles", "none"))
+        s = shift_for_tiles(pd.DataFrame({"lon": [start[0]], "lat": [start[1]]}), getattr(m, "lianxin_tiles", "none"))
         sp = (round(float(s["lat"].iloc[0]), 6), round(float(s["lon"].iloc[0]), 6))
-        folium.CircleMarker(location=list(sp), radius=6, color="#ffffff", weight=2, fill_color="#222222",
-                            fill_opacity=1.0).add_to(group)
+        folium.CircleMarker(
+            location=list(sp), radius=6, color="#ffffff", weight=2, fill_color="#222222", fill_opacity=1.0
+        ).add_to(group)
         todo = [sp] + todo
     if len(todo) > 1:
         folium.PolyLine(todo, color="#2166ac", weight=3, opacity=0.8, dash_array="6 4").add_to(group)
@@ -1176,11 +1190,15 @@ def walk_layer(
         size = 30 if is_next else 24
         label = "✓" if bool(d) else str(int(n))
         icon = folium.DivIcon(
-            icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="lx-stop",
-            html=(f'<div style="width:{size}px;height:{size}px;border-radius:50%;background:{bg};color:#fff;'
-                  f'border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.5);text-align:center;'
-                  f'line-height:{size - 4}px;font:600 {13 if is_next else 12}px sans-serif">{label}</div>'))
-        folium.Marker(location=[y, x], icon=icon,
-                      tooltip=html.escape(str(tip)) if tip else None).add_to(group)
+            icon_size=(size, size),
+            icon_anchor=(size // 2, size // 2),
+            class_name="lx-stop",
+            html=(
+                f'<div style="width:{size}px;height:{size}px;border-radius:50%;background:{bg};color:#fff;'
+                f'border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.5);text-align:center;'
+                f'line-height:{size - 4}px;font:600 {13 if is_next else 12}px sans-serif">{label}</div>'
+            ),
+        )
+        folium.Marker(location=[y, x], icon=icon, tooltip=html.escape(str(tip)) if tip else None).add_to(group)
     group.add_to(m)
     return group

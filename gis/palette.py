@@ -5,6 +5,7 @@ University, colorbrewer2.org): YlGn for coverage, RdBu for Gi* hot and cold spot
 RdYlGn for shortfalls and grid status. Grey is "no data" and never a colour that reads as zero.
 Nothing here draws: gis/maps.py and the pages take their colours from this module.
 """
+
 from __future__ import annotations
 
 #: Fill for areas without data — never a colour that reads as zero.
@@ -26,12 +27,22 @@ GI_COLORS: dict[int, str] = {
 
 #: Emerging hot-spot patterns: reds for hot, blues for cold, near-white for none.
 PATTERN_COLORS: dict[str, str] = {
-    "new_hot": "#e31a1c", "consecutive_hot": "#fd8d3c", "intensifying_hot": "#67000d",
-    "persistent_hot": "#a50f15", "diminishing_hot": "#fc9272", "sporadic_hot": "#fed976",
-    "oscillating_hot": "#c994c7", "historical_hot": "#d6b8a8",
-    "new_cold": "#1f78b4", "consecutive_cold": "#6baed6", "intensifying_cold": "#08306b",
-    "persistent_cold": "#08519c", "diminishing_cold": "#9ecae1", "sporadic_cold": "#a6dba0",
-    "oscillating_cold": "#8c96c6", "historical_cold": "#c6dbef",
+    "new_hot": "#e31a1c",
+    "consecutive_hot": "#fd8d3c",
+    "intensifying_hot": "#67000d",
+    "persistent_hot": "#a50f15",
+    "diminishing_hot": "#fc9272",
+    "sporadic_hot": "#fed976",
+    "oscillating_hot": "#c994c7",
+    "historical_hot": "#d6b8a8",
+    "new_cold": "#1f78b4",
+    "consecutive_cold": "#6baed6",
+    "intensifying_cold": "#08306b",
+    "persistent_cold": "#08519c",
+    "diminishing_cold": "#9ecae1",
+    "sporadic_cold": "#a6dba0",
+    "oscillating_cold": "#8c96c6",
+    "historical_cold": "#c6dbef",
     "none": "#f7f7f7",
 }
 
@@ -42,8 +53,12 @@ RATE_COLORS: list[str] = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 SHORTFALL_COLORS: list[str] = ["#1a9850", "#fed976", "#feb24c", "#fd8d3c", "#e31a1c", "#800026"]
 
 #: A grid's staffing status on the responsibility map.
-STATUS_COLORS: dict[str, str] = {"no_staff": "#d73027", "leader_vacant": "#fc8d59", "overloaded": "#fee08b",
-                                 "ok": "#1a9850"}
+STATUS_COLORS: dict[str, str] = {
+    "no_staff": "#d73027",
+    "leader_vacant": "#fc8d59",
+    "overloaded": "#fee08b",
+    "ok": "#1a9850",
+}
 
 #: Household points: an ordinary household, and one that needs attention (due, vulnerable, the next stop).
 POINT_COLOR = "#2166ac"

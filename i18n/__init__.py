@@ -11,6 +11,7 @@ Examples
 >>> fmt_pct(0.932, "en"), fmt_points(-0.803), fmt_points(0.012, "en")
 ('93.2 %', '-80.3 个百分点', '+1.2 pt')
 """
+
 from __future__ import annotations
 
 import math
@@ -23,9 +24,31 @@ from .message import Message, WordedError, message_of, worded
 
 DEFAULT_LANG = "zh"
 
-__all__ = ["CATALOG", "LANGUAGES", "DEFAULT_LANG", "ZH", "EN", "t", "normalize_lang", "fmt_pct",
-           "fmt_int", "fmt_num", "fmt_points", "PCT_FORMAT", "fmt_week", "fmt_month", "fmt_date", "column_labels",
-           "gi_bin_label", "role_label", "bool_label", "Message", "WordedError", "message_of", "worded"]
+__all__ = [
+    "CATALOG",
+    "LANGUAGES",
+    "DEFAULT_LANG",
+    "ZH",
+    "EN",
+    "t",
+    "normalize_lang",
+    "fmt_pct",
+    "fmt_int",
+    "fmt_num",
+    "fmt_points",
+    "PCT_FORMAT",
+    "fmt_week",
+    "fmt_month",
+    "fmt_date",
+    "column_labels",
+    "gi_bin_label",
+    "role_label",
+    "bool_label",
+    "Message",
+    "WordedError",
+    "message_of",
+    "worded",
+]
 
 
 def normalize_lang(lang: str | None) -> str:

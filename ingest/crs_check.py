@@ -13,6 +13,7 @@ its central meridian at 3n°E (zones 25–45 cover China, EPSG:4513–4533 with 
 false easting n·10⁶ + 500 000, EPSG:4534–4554 without it); 6° zone n at (6n − 3)°E (zones 13–23,
 EPSG:4491–4501 and 4502–4512).
 """
+
 from __future__ import annotations
 
 import math
@@ -129,8 +130,11 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
         if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
             zone = int(minx // 1_000_000) if minx >= 1_000_000 else 0
             cm = _zone_cm(zone) if zone else None
-            hint = (Message("ingest.crs.hint_zone", zone=zone, epsg=_epsg_for(cm, True)) if cm else
-                    Message("ingest.crs.hint_gauss_kruger"))
+            hint = (
+                Message("ingest.crs.hint_zone", zone=zone, epsg=_epsg_for(cm, True))
+                if cm
+                else Message("ingest.crs.hint_gauss_kruger")
+            )
             raise ImportFailed(key="ingest.crs.metres_as_degrees", at=at, x=minx, y=miny, name=name, hint=hint)
         return
     gk = gauss_kruger(crs)
@@ -142,11 +146,13 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
     if x_zone and gk.zone == 0:
         cm = _zone_cm(x_zone)
         fits = Message("ingest.crs.fits_zone", zone=x_zone, epsg=_epsg_for(cm, True)) if cm else ""
-        raise ImportFailed(key="ingest.crs.zone_unexpected", at=at, zone=x_zone, x=minx, cm=cm_txt, name=name,
-                           fits=fits)
+        raise ImportFailed(
+            key="ingest.crs.zone_unexpected", at=at, zone=x_zone, x=minx, cm=cm_txt, name=name, fits=fits
+        )
     if gk.zone and not x_zone and maxx < 1_000_000:
-        raise ImportFailed(key="ingest.crs.zone_missing", at=at, x=minx, zone=gk.zone, name=name,
-                           epsg=_epsg_for(gk.cm, False))
+        raise ImportFailed(
+            key="ingest.crs.zone_missing", at=at, x=minx, zone=gk.zone, name=name, epsg=_epsg_for(gk.cm, False)
+        )
     if gk.zone and x_zone and (x_zone != gk.zone or x_zone_max != gk.zone):
         cm = _zone_cm(x_zone)
         fits = Message("ingest.crs.fits", epsg=_epsg_for(cm, True)) if cm else ""
@@ -157,8 +163,14 @@ def _inside(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, fl
     return (lon >= box[0]) & (lon <= box[2]) & (lat >= box[1]) & (lat <= box[3])
 
 
-def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, reference: tuple | None,
-                   reference_name: str, source: str) -> None:
+def check_location(
+    points_xy: np.ndarray,
+    lonlat: np.ndarray,
+    crs: CRS | None,
+    reference: tuple | None,
+    reference_name: str,
+    source: str,
+) -> None:
     """After the transform: check the coordinates are possible and the level lies where the county is.
 
     Parameters
@@ -186,8 +198,12 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
         raise ImportFailed(key="ingest.crs.impossible", at=at, name=name)
     gk = gauss_kruger(crs)
     if reference is not None:
-        box = (reference[0] - MARGIN_DEG, reference[1] - MARGIN_DEG,
-               reference[2] + MARGIN_DEG, reference[3] + MARGIN_DEG)
+        box = (
+            reference[0] - MARGIN_DEG,
+            reference[1] - MARGIN_DEG,
+            reference[2] + MARGIN_DEG,
+            reference[3] + MARGIN_DEG,
+        )
         level = Message(f"ingest.crs.level.{reference_name}") if reference_name in LEVELS else reference_name
         where: Message = Message("ingest.crs.where_stored", level=level)
     elif gk is not None:
@@ -203,8 +219,15 @@ def check_location(points_xy: np.ndarray, lonlat: np.ndarray, crs: CRS | None, r
         fit = _fitting_cm(points_xy, gk, box)
         if fit is not None and fit != gk.cm:
             epsg = _epsg_for(fit, gk.zone != 0)
-            raise ImportFailed(key="ingest.crs.wrong_meridian", at=at, fit=f"{fit:g}", where=where, cm=f"{gk.cm:g}",
-                               name=name, epsg=epsg)
+            raise ImportFailed(
+                key="ingest.crs.wrong_meridian",
+                at=at,
+                fit=f"{fit:g}",
+                where=where,
+                cm=f"{gk.cm:g}",
+                name=name,
+                epsg=epsg,
+            )
     raise ImportFailed(key="ingest.crs.far", at=at, name=name, lon=c_lon, lat=c_lat, where=where, km=km)
 
 
@@ -232,11 +255,17 @@ def _fitting_cm(points_xy: np.ndarray, gk: GaussKruger, box: tuple) -> float | N
         Degrees east, or None when no zone's meridian puts any point inside ``box``.
     """
     x, y = points_xy[:, 0], points_xy[:, 1]
-    for cm in sorted({3.0 * n for n in range(25, 46)} | {6.0 * n - 3 for n in range(13, 24)},
-                     key=lambda c: abs(c - gk.cm)):
+    for cm in sorted(
+        {3.0 * n for n in range(25, 46)} | {6.0 * n - 3 for n in range(13, 24)}, key=lambda c: abs(c - gk.cm)
+    ):
         t = Transformer.from_crs(
-            CRS.from_proj4(f"+proj=tmerc +lat_0=0 +lon_0={cm:g} +k=1 +x_0={gk.false_easting:.0f} +y_0=0 "
-                           "+ellps=GRS80 +units=m +no_defs"), "EPSG:4326", always_xy=True)
+            CRS.from_proj4(
+                f"+proj=tmerc +lat_0=0 +lon_0={cm:g} +k=1 +x_0={gk.false_easting:.0f} +y_0=0 "
+                "+ellps=GRS80 +units=m +no_defs"
+            ),
+            "EPSG:4326",
+            always_xy=True,
+        )
         lon, lat = t.transform(x, y)
         if _inside(np.asarray(lon), np.asarray(lat), box).any():
             return cm

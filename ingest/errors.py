@@ -1,4 +1,5 @@
 """Errors of an import that a person can fix."""
+
 from __future__ import annotations
 
 import csv
@@ -46,8 +47,14 @@ class RowError:
         -------
         str
         """
-        return t("ingest.row_line", lang, source=self.source, row=self.row, column=self.column,
-                 message=worded(self.message, lang))
+        return t(
+            "ingest.row_line",
+            lang,
+            source=self.source,
+            row=self.row,
+            column=self.column,
+            message=worded(self.message, lang),
+        )
 
 
 def write_errors_csv(errors: list[RowError], path: str | Path) -> None:

@@ -12,6 +12,7 @@ process per database file, so the child never opens the store).
 Settings: ``LIANXIN_IMPORT_MEMORY_MB`` (default :data:`MEMORY_MB`), ``LIANXIN_IMPORT_SECONDS``
 (CPU seconds, default :data:`CPU_SECONDS`).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,7 @@ CPU_SECONDS = 300
 #: How long the child may sit at its memory limit before it is stopped (it did not die by itself).
 STUCK_SECONDS = 3
 
-Progress = Callable[[float, str], None]        # (fraction done, catalog key of the step: ingest.step.*)
+Progress = Callable[[float, str], None]  # (fraction done, catalog key of the step: ingest.step.*)
 
 
 @dataclass
@@ -47,8 +48,8 @@ class Read:
     """What the child read: a table (households …) or a boundary frame, and the sheets of a workbook."""
 
     kind: str
-    table: Any = None                     # ingest.reader.Table
-    frame: Any = None                     # geopandas.GeoDataFrame in the file's CRS
+    table: Any = None  # ingest.reader.Table
+    frame: Any = None  # geopandas.GeoDataFrame in the file's CRS
     crs: str = ""
     encoding: str = ""
     encoding_note: str = ""
@@ -61,8 +62,14 @@ def _limits() -> tuple[int, int]:
     return mb, sec
 
 
-def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding: str | None = None,
-              progress: Progress | None = None) -> Read:
+def read_file(
+    kind: str,
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> Read:
     """Read and parse one file in a child process with a memory and CPU limit.
 
     Parameters
@@ -89,11 +96,27 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
         os.chmod(folder, 0o700)
         job, out = folder / "job.pickle", folder / "result.pickle"
         with open(job, "wb") as f:
-            pickle.dump({"kind": kind, "path": str(path), "sheet": sheet, "encoding": encoding,
-                         "memory_mb": mb, "cpu_seconds": sec, "result": str(out)}, f)
+            pickle.dump(
+                {
+                    "kind": kind,
+                    "path": str(path),
+                    "sheet": sheet,
+                    "encoding": encoding,
+                    "memory_mb": mb,
+                    "cpu_seconds": sec,
+                    "result": str(out),
+                },
+                f,
+            )
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        proc = subprocess.Popen([sys.executable, "-m", "ingest.isolated", str(job)], cwd=str(ROOT), env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.isolated", str(job)],
+            cwd=str(ROOT),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         assert proc.stdout is not None
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout], daemon=True).start()
@@ -101,18 +124,23 @@ def read_file(kind: str, path: str | Path, *, sheet: str | None = None, encoding
         _, err = proc.communicate()
         name = Path(path).name
         if stuck:
-            err = b"MemoryError"               # stopped at its memory limit without dying by itself
+            err = b"MemoryError"  # stopped at its memory limit without dying by itself
         if out.exists():
             with open(out, "rb") as f:
                 result = pickle.load(f)
             if "error" in result:
-                raise ImportFailed(result["error"])          # the child's Message, pickled whole
+                raise ImportFailed(result["error"])  # the child's Message, pickled whole
             return result["read"]
         if proc.returncode == -signal.SIGXCPU or (proc.returncode == -signal.SIGKILL and not stuck):
             raise ImportFailed(key="ingest.error.read_time", at=f"{name}: ", seconds=sec)
         tail = (err or b"").decode("utf-8", "replace").lower()
-        if "memoryerror" in tail or "memory allocation" in tail or "out of memory" in tail \
-                or "cannot allocate" in tail or proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV):
+        if (
+            "memoryerror" in tail
+            or "memory allocation" in tail
+            or "out of memory" in tail
+            or "cannot allocate" in tail
+            or proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV)
+        ):
             raise ImportFailed(key="ingest.error.read_memory_or_crash", at=f"{name}: ", mb=mb)
         raise ImportFailed(key="ingest.error.reader_failed", at=f"{name}: ", code=proc.returncode)
     finally:
@@ -171,6 +199,7 @@ def _address_space(pid: int) -> int:
 
 # ----------------------------------------------------------------------------- the child
 
+
 def _child(job_path: str) -> int:
     import gc
     import resource
@@ -196,8 +225,9 @@ def _child(job_path: str) -> int:
             from .boundaries import read_vector
 
             frame, crs, enc = read_vector(path, job["encoding"])
-            read = Read(kind=kind, frame=frame, crs=crs, encoding=enc,
-                        encoding_note=frame.attrs.get("encoding_note", ""))
+            read = Read(
+                kind=kind, frame=frame, crs=crs, encoding=enc, encoding_note=frame.attrs.get("encoding_note", "")
+            )
         else:
             from .reader import excel_sheets, read_table
             from .spec import SPECS
@@ -213,8 +243,9 @@ def _child(job_path: str) -> int:
         result = {"error": Message("ingest.error.read_memory", at=f"{path.name}: ", mb=job["memory_mb"])}
     except Exception as e:  # any other reader failure: one sentence, never a traceback
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        result = {"error": Message("ingest.error.unreadable", at=f"{path.name}: ",
-                                   error=f"{type(e).__name__}: {first[:200]}")}
+        result = {
+            "error": Message("ingest.error.unreadable", at=f"{path.name}: ", error=f"{type(e).__name__}: {first[:200]}")
+        }
     tmp = job["result"] + ".part"
     with open(tmp, "wb") as f:
         pickle.dump(result, f)
@@ -223,6 +254,6 @@ def _child(job_path: str) -> int:
 
 
 if __name__ == "__main__":
-    from ingest.isolated import _child as run    # the module by its name, so Read pickles as ingest.isolated.Read
+    from ingest.isolated import _child as run  # the module by its name, so Read pickles as ingest.isolated.Read
 
     sys.exit(run(sys.argv[1]))

@@ -12,6 +12,7 @@ sentence when it is beyond the caps below (README "Choices": the numbers and why
   content, or larger than :data:`MAX_CELLS`, is refused before the reader allocates it.
 - :func:`bounded_lines`: a text file's lines, refusing any longer than :data:`MAX_LINE_CHARS`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,15 +24,15 @@ from xml.etree import ElementTree
 
 from .errors import ImportFailed
 
-MAX_UNPACKED_BYTES = 512 << 20      # a spreadsheet or zipped boundary file, all members inflated
+MAX_UNPACKED_BYTES = 512 << 20  # a spreadsheet or zipped boundary file, all members inflated
 MAX_ZIP_MEMBERS = 2000
-MAX_ZIP_RATIO = 100                 # inflated / packed, checked once past RATIO_FREE_BYTES
+MAX_ZIP_RATIO = 100  # inflated / packed, checked once past RATIO_FREE_BYTES
 RATIO_FREE_BYTES = 32 << 20
-MAX_CELLS = 20_000_000              # cells of one sheet or CSV (a county's 2M visits × 5 columns is 10M)
-SPARSE_FACTOR = 20                  # a used range this many times its real cells (and > SPARSE_FREE_CELLS)
+MAX_CELLS = 20_000_000  # cells of one sheet or CSV (a county's 2M visits × 5 columns is 10M)
+SPARSE_FACTOR = 20  # a used range this many times its real cells (and > SPARSE_FREE_CELLS)
 SPARSE_FREE_CELLS = 1_000_000
-MAX_LINE_CHARS = 1 << 20            # one line of a CSV
-MAX_FIELD_CHARS = 128 << 10         # one CSV field (Python's csv default; a note is at most a few KB)
+MAX_LINE_CHARS = 1 << 20  # one line of a CSV
+MAX_FIELD_CHARS = 128 << 10  # one CSV field (Python's csv default; a note is at most a few KB)
 _CHUNK = 1 << 20
 
 
@@ -70,7 +71,7 @@ def check_zip(path: Path, source: str | None = None, max_bytes: int = MAX_UNPACK
             if info.is_dir():
                 continue
             probe = copy.copy(info)
-            probe.file_size = max_bytes - total + 1       # read what the member really holds, not its claim
+            probe.file_size = max_bytes - total + 1  # read what the member really holds, not its claim
             try:
                 with zf.open(probe) as member:
                     while True:
@@ -223,6 +224,7 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
 
 
 # ----------------------------------------------------------------------------- text lines
+
 
 def bounded_lines(f: IO[str], source: str, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
     """The lines of a text file, each read with at most ``max_chars`` characters in memory.

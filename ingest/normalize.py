@@ -16,6 +16,7 @@ Keys (codes, ids) must not contain control characters (NUL, tab, line breaks …
 :func:`check_key` says so in a sentence. Sources: Unicode Standard Annex #15 (normalisation
 forms), the Unicode Character Database's General_Category (Cf, Cc).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -147,8 +148,13 @@ def check_key(s: str, what: str | None = None) -> str:
     """
     bad = control_characters(s)
     if bad:
-        raise ValueError(Message("ingest.error.key_controls", what=what or Message("ingest.what.code"),
-                                 chars="、".join(dict.fromkeys(bad))))
+        raise ValueError(
+            Message(
+                "ingest.error.key_controls",
+                what=what or Message("ingest.what.code"),
+                chars="、".join(dict.fromkeys(bad)),
+            )
+        )
     return s
 
 

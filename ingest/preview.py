@@ -3,6 +3,7 @@
 Save it privately, preview it, dry-run it, import it (audited), and give the rejected rows as CSV.
 The page (pages/import_data.py) only draws widgets and calls these, so they are tested directly.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,11 +28,11 @@ from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, KINDS, LEVELS, 
 from .tables import ImportResult, check_may_import, load
 from .values import text as cell_text
 
-MAX_UPLOAD_MB = 200                      # keep equal to server.maxUploadSize in .streamlit/config.toml
+MAX_UPLOAD_MB = 200  # keep equal to server.maxUploadSize in .streamlit/config.toml
 PREVIEW_ROWS = 10
 ALL_KINDS = ("boundaries",) + KINDS
 
-Progress = Callable[[float, str], None]        # (fraction done, catalog key of the step: ingest.step.*)
+Progress = Callable[[float, str], None]  # (fraction done, catalog key of the step: ingest.step.*)
 
 
 class UploadRefused(ImportFailed):
@@ -112,8 +113,12 @@ def private_copy(name: str, data: bytes, kind: str, max_mb: int = MAX_UPLOAD_MB)
         raise UploadRefused(key="ingest.error.upload_size", at=f"{fname}: ", mb=max_mb)
     if suffix.lstrip(".") not in accepted_suffixes(kind):
         allowed = "、".join("." + s for s in accepted_suffixes(kind))
-        raise UploadRefused(key="ingest.error.upload_type", at=f"{fname}: ",
-                            suffix=suffix or Message("ingest.what.no_suffix"), allowed=allowed)
+        raise UploadRefused(
+            key="ingest.error.upload_type",
+            at=f"{fname}: ",
+            suffix=suffix or Message("ingest.what.no_suffix"),
+            allowed=allowed,
+        )
     folder = Path(tempfile.mkdtemp(prefix="lianxin-upload-"))
     try:
         os.chmod(folder, 0o700)
@@ -145,7 +150,7 @@ def sheet_names(path: str | Path) -> list[str]:
         from .limits import check_zip
         from .reader import excel_sheets
 
-        check_zip(p)                      # a zip bomb is refused before the workbook is opened
+        check_zip(p)  # a zip bomb is refused before the workbook is opened
         return [name for name, _ in excel_sheets(p)]
     except Exception:
         return []
@@ -157,19 +162,20 @@ class Preview:
 
     kind: str
     source: str
-    rows: pd.DataFrame                                  # the first rows, as in the file
-    mapping: list[tuple[str, str]] = field(default_factory=list)   # (column in the file, canonical name)
+    rows: pd.DataFrame  # the first rows, as in the file
+    mapping: list[tuple[str, str]] = field(default_factory=list)  # (column in the file, canonical name)
     missing_required: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     header_row: int = 0
     total_rows: int = 0
     encoding: str = ""
     sheet: str = ""
-    crs: str = ""                                       # boundaries only
+    crs: str = ""  # boundaries only
 
 
-def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int = PREVIEW_ROWS,
-                  table: Table | None = None) -> Preview:
+def preview_table(
+    path: str | Path, kind: str, sheet: str | None = None, n: int = PREVIEW_ROWS, table: Table | None = None
+) -> Preview:
     """Read a households/staff/visits/petitions file (or take ``table``, read already): how its header was understood.
 
     Parameters
@@ -199,15 +205,23 @@ def preview_table(path: str | Path, kind: str, sheet: str | None = None, n: int 
     frame = pd.DataFrame([[_show(v) for v in r] for r in head], columns=cols)
     frame.insert(0, "row", [r for r, _ in table.rows[:n]])
     order = sorted(table.mapping.items(), key=lambda kv: kv[1])
-    return Preview(kind=kind, source=table.source, rows=frame,
-                   mapping=[(table.header[i], name) for name, i in order],
-                   missing_required=[c.label for c in spec.columns if c.required and c.name not in table.mapping],
-                   ignored=table.ignored, header_row=table.header_row, total_rows=len(table.rows),
-                   encoding=table.encoding, sheet=table.sheet)
+    return Preview(
+        kind=kind,
+        source=table.source,
+        rows=frame,
+        mapping=[(table.header[i], name) for name, i in order],
+        missing_required=[c.label for c in spec.columns if c.required and c.name not in table.mapping],
+        ignored=table.ignored,
+        header_row=table.header_row,
+        total_rows=len(table.rows),
+        encoding=table.encoding,
+        sheet=table.sheet,
+    )
 
 
-def preview_boundaries(path: str | Path, level: str, encoding: str | None = None,
-                       n: int = PREVIEW_ROWS, read: Read | None = None) -> Preview:
+def preview_boundaries(
+    path: str | Path, level: str, encoding: str | None = None, n: int = PREVIEW_ROWS, read: Read | None = None
+) -> Preview:
     """Read a boundary file (or take ``read``): its CRS, text encoding, attribute columns and how they map.
 
     Parameters
@@ -237,8 +251,11 @@ def preview_boundaries(path: str | Path, level: str, encoding: str | None = None
     norm = {str(c).strip().lower(): c for c in cols}
     mapping: list[tuple[str, str]] = []
     taken: set[str] = set()
-    for canonical, aliases in (("code", BOUNDARY_CODE[level]), ("name", BOUNDARY_NAME[level]),
-                               ("parent_code", BOUNDARY_PARENT[level])):
+    for canonical, aliases in (
+        ("code", BOUNDARY_CODE[level]),
+        ("name", BOUNDARY_NAME[level]),
+        ("parent_code", BOUNDARY_PARENT[level]),
+    ):
         for a in aliases:
             c = norm.get(a.lower())
             if c is not None and c not in taken:
@@ -249,9 +266,17 @@ def preview_boundaries(path: str | Path, level: str, encoding: str | None = None
     frame = pd.DataFrame(gdf[cols].head(n)).astype(object).map(_show) if cols else pd.DataFrame()
     frame.insert(0, "row", list(range(1, len(frame) + 1)))
     frame["geometry"] = [g.geom_type if g is not None else "" for g in gdf.geometry.head(n)]
-    return Preview(kind="boundaries", source=Path(path).name, rows=frame, mapping=mapping,
-                   missing_required=missing, ignored=[str(c) for c in cols if c not in taken],
-                   total_rows=len(gdf), encoding=enc, crs=crs)
+    return Preview(
+        kind="boundaries",
+        source=Path(path).name,
+        rows=frame,
+        mapping=mapping,
+        missing_required=missing,
+        ignored=[str(c) for c in cols if c not in taken],
+        total_rows=len(gdf),
+        encoding=enc,
+        crs=crs,
+    )
 
 
 def _show(v: Any) -> str:
@@ -274,10 +299,21 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, level: str = "grid",
-               coords: str = "wgs84", encoding: str | None = None, sheet: str | None = None,
-               strict: bool = False, dry_run: bool = False, actor: Any = "admin",
-               progress: Progress | None = None, read: Read | None = None) -> ImportResult | BoundaryResult:
+def run_import(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    path: str | Path,
+    *,
+    level: str = "grid",
+    coords: str = "wgs84",
+    encoding: str | None = None,
+    sheet: str | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    actor: Any = "admin",
+    progress: Progress | None = None,
+    read: Read | None = None,
+) -> ImportResult | BoundaryResult:
     """Dry-run or import one file as the page does; a real import is audited under ``actor``.
 
     Parameters
@@ -316,12 +352,33 @@ def run_import(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, *, l
         if read is not None:
             frame = read.frame
             frame.attrs.update(encoding_note=read.encoding_note, encoding=read.encoding)
-        return import_boundaries(con, path, level, coords=coords, encoding=encoding or None, strict=strict,
-                                 progress=progress, audit=audit, dry_run=dry_run, frame=frame,
-                                 source=Path(path).name)
-    return load(con, kind, path, coords=coords, strict=strict, sheet=sheet or None, dry_run=dry_run,
-                progress=progress, audit=audit, actor=name, scope=scope,
-                table=read.table if read is not None else None)
+        return import_boundaries(
+            con,
+            path,
+            level,
+            coords=coords,
+            encoding=encoding or None,
+            strict=strict,
+            progress=progress,
+            audit=audit,
+            dry_run=dry_run,
+            frame=frame,
+            source=Path(path).name,
+        )
+    return load(
+        con,
+        kind,
+        path,
+        coords=coords,
+        strict=strict,
+        sheet=sheet or None,
+        dry_run=dry_run,
+        progress=progress,
+        audit=audit,
+        actor=name,
+        scope=scope,
+        table=read.table if read is not None else None,
+    )
 
 
 def counts(res: ImportResult | BoundaryResult) -> dict[str, int]:
@@ -358,8 +415,10 @@ def errors_frame(errors: list[RowError], lang: str = "zh") -> pd.DataFrame:
     pandas.DataFrame
         One row per error, columns ``row, column, value, message``.
     """
-    return pd.DataFrame([(e.row, e.column, e.value, worded(e.message, lang)) for e in errors],
-                        columns=["row", "column", "value", "message"])
+    return pd.DataFrame(
+        [(e.row, e.column, e.value, worded(e.message, lang)) for e in errors],
+        columns=["row", "column", "value", "message"],
+    )
 
 
 def errors_csv_bytes(errors: list[RowError]) -> bytes:
@@ -398,6 +457,21 @@ def has_writes(res: ImportResult | BoundaryResult) -> bool:
     return c["imported"] + c["updated"] > 0
 
 
-__all__ = ["MAX_UPLOAD_MB", "ALL_KINDS", "UploadRefused", "Preview", "Read", "accepted_suffixes", "safe_name",
-           "private_copy", "sheet_names", "preview_table", "preview_boundaries", "run_import", "counts",
-           "errors_frame", "errors_csv_bytes", "has_writes"]
+__all__ = [
+    "MAX_UPLOAD_MB",
+    "ALL_KINDS",
+    "UploadRefused",
+    "Preview",
+    "Read",
+    "accepted_suffixes",
+    "safe_name",
+    "private_copy",
+    "sheet_names",
+    "preview_table",
+    "preview_boundaries",
+    "run_import",
+    "counts",
+    "errors_frame",
+    "errors_csv_bytes",
+    "has_writes",
+]

@@ -3,6 +3,7 @@
 Row numbers are the ones a person sees: the spreadsheet row in Excel (title and header rows
 counted), the line number in a CSV (a record spanning several lines: its first line).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -28,14 +29,14 @@ TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 class Table:
     """A file's rows, with the header found and mapped to canonical column names."""
 
-    source: str                          # the file name shown in messages
-    header: list[str]                    # the header row as in the file
-    header_row: int                      # its (last) row number (1-based)
-    mapping: dict[str, int]              # canonical column -> index in each row
-    rows: list[tuple[int, list[Any]]]    # (row number, values)
+    source: str  # the file name shown in messages
+    header: list[str]  # the header row as in the file
+    header_row: int  # its (last) row number (1-based)
+    mapping: dict[str, int]  # canonical column -> index in each row
+    rows: list[tuple[int, list[Any]]]  # (row number, values)
     encoding: str = ""
     sheet: str = ""
-    ignored: list[str] = field(default_factory=list)   # unknown columns, ignored
+    ignored: list[str] = field(default_factory=list)  # unknown columns, ignored
 
     def label(self, column: str) -> str:
         """The header a person sees for a canonical column.
@@ -57,7 +58,7 @@ class Table:
 def _norm_header(h: Any) -> str:
     s = normalize_value("" if h is None else h)
     s = s.strip("*").strip()
-    s = re.sub(r"[(【\[][^)】\]]*[)】\]]$", "", s).strip()   # 户主姓名（必填）, 人口数(人)
+    s = re.sub(r"[(【\[][^)】\]]*[)】\]]$", "", s).strip()  # 户主姓名（必填）, 人口数(人)
     s = s.replace(" ", "")
     return s.lower()
 
@@ -204,8 +205,9 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
                     raise csv.Error("field larger than field limit")
                 out.append((start, rec))
         except csv.Error as e:
-            raise ImportFailed(key="ingest.error.csv_record", at=f"{path.name} row {prev + 1}: ", error=e,
-                               chars=MAX_FIELD_CHARS) from e
+            raise ImportFailed(
+                key="ingest.error.csv_record", at=f"{path.name} row {prev + 1}: ", error=e, chars=MAX_FIELD_CHARS
+            ) from e
     return out, enc
 
 
@@ -270,8 +272,7 @@ def excel_sheets(path: Path) -> list[tuple[str, bool]]:
     except Exception as e:  # calamine raises its own error types for broken files
         raise ImportFailed(key="ingest.error.excel", at=f"{path.name}: ", error=type(e).__name__) from e
     try:
-        return [(m.name, _visible(m)) for m in wb.sheets_metadata
-                if "work" in str(m.typ).lower()]
+        return [(m.name, _visible(m)) for m in wb.sheets_metadata if "work" in str(m.typ).lower()]
     finally:
         wb.close()
 
@@ -286,7 +287,7 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
         if sheet not in names:
             raise ImportFailed(key="ingest.error.no_sheet", at=f"{path.name}: ", sheet=sheet, sheets="、".join(names))
         candidates = [sheet]
-    else:   # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
+    else:  # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
         candidates = [n for n, v in sheets if v] + [n for n, v in sheets if not v]
     parts = xlsx_sheet_parts(path)
     try:
@@ -303,8 +304,9 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
                 top = sh.start[0] if sh.start else 0
                 data = sh.to_python(skip_empty_area=True)
             except Exception as e:
-                raise ImportFailed(key="ingest.error.sheet", at=f"{path.name}: ", sheet=name,
-                                   error=type(e).__name__) from e
+                raise ImportFailed(
+                    key="ingest.error.sheet", at=f"{path.name}: ", sheet=name, error=type(e).__name__
+                ) from e
             rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
             if first is None:
                 first = (rows, name)
@@ -347,7 +349,7 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> list
         if _norm_header(below) in lookup:
             named_below = True
         elif _norm_header(u) in lookup:
-            return None             # a value under a known column: a data row
+            return None  # a value under a known column: a data row
     if not named_below:
         return None
     return [u if _blank(below) else below for u, below in zip(up, lo)]
@@ -424,9 +426,18 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     mapping = match_header(names, spec)
     header_row = rows[last][0]
     header = [normalize_value(h) if h is not None else "" for h in names]
-    body = [(n, cells) for n, cells in rows[last + 1:]
-            if any((c if not isinstance(c, str) else c.strip()) for c in cells)]
+    body = [
+        (n, cells) for n, cells in rows[last + 1 :] if any((c if not isinstance(c, str) else c.strip()) for c in cells)
+    ]
     known = set(mapping.values())
     ignored = [h for i, h in enumerate(header) if i not in known and h]
-    return Table(source=p.name, header=header, header_row=header_row, mapping=mapping, rows=body,
-                 encoding=enc, sheet=sheet_name, ignored=ignored)
+    return Table(
+        source=p.name,
+        header=header,
+        header_row=header_row,
+        mapping=mapping,
+        rows=body,
+        encoding=enc,
+        sheet=sheet_name,
+        ignored=ignored,
+    )

@@ -1,4 +1,5 @@
 """Importing households, staff, visits and petitions (CONTRACT.md §2) — one transaction per file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ from .spec import GRID_SEPARATORS, KINDS, SPECS
 from .validate import Bounds, Checked, Known, check
 from vocabulary.roles import BOUNDARY_ROLES, IMPORT_ROLES  # noqa: F401  (re-exported)
 
-Progress = Callable[[float, str], None]        # (fraction done, catalog key of the step: ingest.step.*)
+Progress = Callable[[float, str], None]  # (fraction done, catalog key of the step: ingest.step.*)
 Audit = Callable[[duckdb.DuckDBPyConnection, dict], None]
 
 
@@ -75,8 +76,10 @@ class ImportResult:
             E.g. ``households.csv: households imported 3, updated 0, skipped 0, rejected 1, unassigned 0``.
         """
         sheet = f" (sheet {self.table.sheet})" if self.table is not None and self.table.sheet else ""
-        s = (f"{self.source}{sheet}: {self.kind} imported {self.imported}, updated {self.updated}, "
-             f"skipped {self.skipped}, rejected {self.rejected}")
+        s = (
+            f"{self.source}{sheet}: {self.kind} imported {self.imported}, updated {self.updated}, "
+            f"skipped {self.skipped}, rejected {self.rejected}"
+        )
         if self.kind == "households":
             s += f", unassigned {self.unassigned}"
         return s
@@ -107,7 +110,8 @@ def _known(con: duckdb.DuckDBPyConnection, table: Table, kind: str) -> Known:
             try:
                 return V.text(V.cell(c[i], kind_)) if i < len(c) else ""
             except ValueError:
-                return ""          # the row is rejected by check()
+                return ""  # the row is rejected by check()
+
         vals = (clean(c) for _, c in table.rows)
         if split:
             return sorted({p for v in vals for p in V.split_list(v, GRID_SEPARATORS)})
@@ -144,9 +148,12 @@ def bounds(con: duckdb.DuckDBPyConnection, today: dt.date) -> Bounds:
         and people capped at the rules (and at 2³¹ − 1).
     """
     year = int(db.rule(con, "earliest_record_year"))
-    return Bounds(today=today, earliest=dt.date(min(max(year, 1), today.year), 1, 1),
-                  members_max=min(int(db.rule(con, "household_members_max")), 2**31 - 1),
-                  people_max=min(int(db.rule(con, "petition_people_max")), 2**31 - 1))
+    return Bounds(
+        today=today,
+        earliest=dt.date(min(max(year, 1), today.year), 1, 1),
+        members_max=min(int(db.rule(con, "household_members_max")), 2**31 - 1),
+        people_max=min(int(db.rule(con, "petition_people_max")), 2**31 - 1),
+    )
 
 
 def _lonlat(records: list[dict[str, Any]], coords: str) -> tuple[np.ndarray, np.ndarray]:
@@ -163,8 +170,7 @@ def _none_if_nan(a: np.ndarray) -> list[Any]:
     return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in a]
 
 
-def _frame_households(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]], coords: str
-                      ) -> pd.DataFrame:
+def _frame_households(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]], coords: str) -> pd.DataFrame:
     lon, lat = _lonlat(recs, coords)
     given = np.array([bool(r.get("grid_code")) for r in recs], dtype=bool)
     grid = np.array([r.get("grid_code") or None for r in recs], dtype=object)
@@ -172,33 +178,45 @@ def _frame_households(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]]
     if need.any():
         grids = A.load_level(con, "grid")
         grid[need] = A.locate_points(lon[need], lat[need], grids)
-    return pd.DataFrame({
-        "code": [r["code"] for r in recs],
-        "head_name": [r["head_name"] for r in recs],
-        "phone": [r.get("phone") for r in recs],
-        "address": [r.get("address") for r in recs],
-        "members": pd.array([r.get("members") for r in recs], dtype="Int32"),
-        "lon": _none_if_nan(lon), "lat": _none_if_nan(lat),
-        "grid_code": list(grid), "grid_given": given,
-        "tags": [list(r.get("tags") or []) for r in recs],
-        "status": [r.get("status") or "active" for r in recs],
-    })
+    return pd.DataFrame(
+        {
+            "code": [r["code"] for r in recs],
+            "head_name": [r["head_name"] for r in recs],
+            "phone": [r.get("phone") for r in recs],
+            "address": [r.get("address") for r in recs],
+            "members": pd.array([r.get("members") for r in recs], dtype="Int32"),
+            "lon": _none_if_nan(lon),
+            "lat": _none_if_nan(lat),
+            "grid_code": list(grid),
+            "grid_given": given,
+            "tags": [list(r.get("tags") or []) for r in recs],
+            "status": [r.get("status") or "active" for r in recs],
+        }
+    )
 
 
 def _frame_staff(recs: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": [r["id"] for r in recs], "name": [r["name"] for r in recs],
-        "role": [r.get("role") or "grid_member" for r in recs], "phone": [r.get("phone") for r in recs],
-        "grids": [sorted(r.get("grid_code") or []) for r in recs],
-    })
+    return pd.DataFrame(
+        {
+            "id": [r["id"] for r in recs],
+            "name": [r["name"] for r in recs],
+            "role": [r.get("role") or "grid_member" for r in recs],
+            "phone": [r.get("phone") for r in recs],
+            "grids": [sorted(r.get("grid_code") or []) for r in recs],
+        }
+    )
 
 
 def _frame_visits(recs: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "household_code": [r["household_code"] for r in recs], "staff_id": [r["staff_id"] for r in recs],
-        "visited_on": pd.Series([r["visited_on"] for r in recs], dtype="object"),
-        "kind": [r.get("kind") or "home" for r in recs], "note": [r.get("note") or None for r in recs],
-    })
+    return pd.DataFrame(
+        {
+            "household_code": [r["household_code"] for r in recs],
+            "staff_id": [r["staff_id"] for r in recs],
+            "visited_on": pd.Series([r["visited_on"] for r in recs], dtype="object"),
+            "kind": [r.get("kind") or "home" for r in recs],
+            "note": [r.get("note") or None for r in recs],
+        }
+    )
 
 
 def _frame_petitions(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]], coords: str) -> pd.DataFrame:
@@ -209,30 +227,44 @@ def _frame_petitions(con: duckdb.DuckDBPyConnection, recs: list[dict[str, Any]],
     if has.any():
         pv[has] = A.locate_points(lon[has], lat[has], A.load_level(con, "village"))
         pg[has] = A.locate_points(lon[has], lat[has], A.load_level(con, "grid"))
-    return pd.DataFrame({
-        "id": [r["id"] for r in recs],
-        "received_on": pd.Series([r["received_on"] for r in recs], dtype="object"),
-        "household_code": [r.get("household_code") or None for r in recs],
-        "lon": _none_if_nan(lon), "lat": _none_if_nan(lat),
-        "village_code": [r.get("village_code") or None for r in recs],
-        "point_village_code": list(pv), "point_grid_code": list(pg),
-        "category": [r.get("category") or None for r in recs],
-        "channel": [r.get("channel") or None for r in recs],
-        "people": [int(r.get("people") or 1) for r in recs],
-        "status": [r.get("status") or "received" for r in recs],
-        "replied_on": pd.Series([r.get("replied_on") for r in recs], dtype="object"),
-        "closed_on": pd.Series([r.get("closed_on") for r in recs], dtype="object"),
-        "satisfaction": [r.get("satisfaction") or None for r in recs],
-        "level_reached": [r.get("level_reached") or None for r in recs],
-        "escalated_on": pd.Series([r.get("escalated_on") for r in recs], dtype="object"),
-    })
+    return pd.DataFrame(
+        {
+            "id": [r["id"] for r in recs],
+            "received_on": pd.Series([r["received_on"] for r in recs], dtype="object"),
+            "household_code": [r.get("household_code") or None for r in recs],
+            "lon": _none_if_nan(lon),
+            "lat": _none_if_nan(lat),
+            "village_code": [r.get("village_code") or None for r in recs],
+            "point_village_code": list(pv),
+            "point_grid_code": list(pg),
+            "category": [r.get("category") or None for r in recs],
+            "channel": [r.get("channel") or None for r in recs],
+            "people": [int(r.get("people") or 1) for r in recs],
+            "status": [r.get("status") or "received" for r in recs],
+            "replied_on": pd.Series([r.get("replied_on") for r in recs], dtype="object"),
+            "closed_on": pd.Series([r.get("closed_on") for r in recs], dtype="object"),
+            "satisfaction": [r.get("satisfaction") or None for r in recs],
+            "level_reached": [r.get("level_reached") or None for r in recs],
+            "escalated_on": pd.Series([r.get("escalated_on") for r in recs], dtype="object"),
+        }
+    )
 
 
-def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: str = "wgs84",
-         strict: bool = False, sheet: str | None = None, dry_run: bool = False,
-         progress: Progress | None = None, audit: Audit | None = None,
-         today: dt.date | None = None, actor: str = "admin", table: Table | None = None,
-         scope: list[str] | None = None) -> ImportResult:
+def load(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    path: str | Path,
+    coords: str = "wgs84",
+    strict: bool = False,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    audit: Audit | None = None,
+    today: dt.date | None = None,
+    actor: str = "admin",
+    table: Table | None = None,
+    scope: list[str] | None = None,
+) -> ImportResult:
     """Import one tabular file.
 
     Parameters
@@ -278,8 +310,15 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
         table = read_table(path, SPECS[kind], sheet)
     step(0.3, "ingest.step.check")
     checked: Checked = check(table, kind, _known(con, table, kind), bounds(con, today))
-    res = ImportResult(kind=kind, source=table.source, rows=checked.rows, errors=checked.errors,
-                       rejected=checked.rejected_rows, skipped=checked.duplicates, table=table)
+    res = ImportResult(
+        kind=kind,
+        source=table.source,
+        rows=checked.rows,
+        errors=checked.errors,
+        rejected=checked.rejected_rows,
+        skipped=checked.duplicates,
+        table=table,
+    )
     recs = checked.records
     if not recs or (strict and checked.errors):
         return res
@@ -328,9 +367,18 @@ def load(con: duckdb.DuckDBPyConnection, kind: str, path: str | Path, coords: st
                 db.execute(con, "staff_grids_close", today=today)
                 db.execute(con, "staff_grids_open", today=today)
             if audit:
-                audit(con, {"kind": kind, "file": table.source, "imported": res.imported,
-                            "updated": res.updated, "skipped": res.skipped, "rejected": res.rejected,
-                            "unassigned": res.unassigned})
+                audit(
+                    con,
+                    {
+                        "kind": kind,
+                        "file": table.source,
+                        "imported": res.imported,
+                        "updated": res.updated,
+                        "skipped": res.skipped,
+                        "rejected": res.rejected,
+                        "unassigned": res.unassigned,
+                    },
+                )
             res.written = True
     except _DryRun:
         pass
@@ -371,8 +419,15 @@ def check_may_import(role: str | None, name: str, kind: str) -> None:
         raise ImportFailed(key="ingest.error.import_role", name=name, role=role)
 
 
-def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame, recs: list[dict[str, Any]],
-                   scope: list[str], table: Table, actor: str) -> tuple[np.ndarray, list[RowError]]:
+def _outside_scope(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    frame: pd.DataFrame,
+    recs: list[dict[str, Any]],
+    scope: list[str],
+    table: Table,
+    actor: str,
+) -> tuple[np.ndarray, list[RowError]]:
     """Rows a scoped user may not write: their area (new or stored) lies outside the user's areas.
 
     Returns
@@ -384,7 +439,7 @@ def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFram
     villages = set(db.df(con, "scope_visible_areas", scope=scope, level="village")["code"])
     inside = grids | villages
     n = len(frame)
-    where: list[list[Any]] = [[] for _ in range(n)]        # the areas each row touches (None: none)
+    where: list[list[Any]] = [[] for _ in range(n)]  # the areas each row touches (None: none)
     if kind == "households":
         stored = dict(db.rows(con, "households_grid_of", codes=frame["code"].tolist()))
         for i, (code, grid) in enumerate(zip(frame["code"], frame["grid_code"])):
@@ -398,8 +453,12 @@ def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFram
         hh = dict(db.rows(con, "households_grid_of", codes=sorted({h for h in frame["household_code"] if h})))
         stored = dict(db.rows(con, "petitions_loc_of", codes=frame["id"].tolist()))
         for i, r in enumerate(frame.itertuples(index=False)):
-            loc = (hh.get(r.household_code) if r.household_code else None) or r.point_grid_code \
-                or r.point_village_code or r.village_code
+            loc = (
+                (hh.get(r.household_code) if r.household_code else None)
+                or r.point_grid_code
+                or r.point_village_code
+                or r.village_code
+            )
             where[i] = [loc] + ([stored[r.id]] if r.id in stored else [])
         column = "id"
     else:  # staff
@@ -414,8 +473,15 @@ def _outside_scope(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFram
     label = table.label(column)
     for i in np.flatnonzero(drop):
         shown = "、".join(str(a) for a in where[i] if a is not None and a not in inside) or "无 none"
-        errors.append(RowError(table.source, int(recs[i]["_row"]), label, shown,
-                               Message("ingest.error.outside", actor=actor, areas=shown)))
+        errors.append(
+            RowError(
+                table.source,
+                int(recs[i]["_row"]),
+                label,
+                shown,
+                Message("ingest.error.outside", actor=actor, areas=shown),
+            )
+        )
     return drop, errors
 
 

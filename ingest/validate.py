@@ -4,6 +4,7 @@ A row is bad when a required value is missing, any given value is invalid, or it
 one earlier in the same file (the later one is rejected). Exact duplicate visit lines are not
 errors: they are skipped and counted.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,17 @@ from i18n import Message, message_of
 from . import values as V
 from .errors import RowError
 from .reader import Table
-from .spec import (GRID_SEPARATORS, HOUSEHOLD_STATUS, LEVEL_REACHED, PETITION_STATUS, SATISFACTION, SPECS, STAFF_ROLE,
-                   TAG_SEPARATORS, VISIT_KIND)
+from .spec import (
+    GRID_SEPARATORS,
+    HOUSEHOLD_STATUS,
+    LEVEL_REACHED,
+    PETITION_STATUS,
+    SATISFACTION,
+    SPECS,
+    STAFF_ROLE,
+    TAG_SEPARATORS,
+    VISIT_KIND,
+)
 
 
 @dataclass
@@ -62,7 +72,7 @@ class Checked:
     records: list[dict[str, Any]]
     errors: list[RowError]
     rows: int
-    duplicates: int = 0          # exact duplicate lines, skipped (visits)
+    duplicates: int = 0  # exact duplicate lines, skipped (visits)
 
     @property
     def rejected_rows(self) -> int:
@@ -77,6 +87,7 @@ def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any
             if s not in pool:
                 raise ValueError(Message("ingest.error.unknown_code", what=Message(f"ingest.what.{what}"), code=s))
             return s
+
         return f
 
     def grids(v: Any) -> list[str]:
@@ -95,15 +106,18 @@ def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any
     common = {"tags": lambda v: V.split_list(v, TAG_SEPARATORS)}
     table: dict[str, dict[str, Callable[[Any], Any]]] = {
         "households": {
-            "phone": V.parse_phone, "members": lambda v: V.parse_int(v, 1, bounds.members_max),
-            "lon": V.parse_lon, "lat": V.parse_lat,
+            "phone": V.parse_phone,
+            "members": lambda v: V.parse_int(v, 1, bounds.members_max),
+            "lon": V.parse_lon,
+            "lat": V.parse_lat,
             "grid_code": exists(known.grids, "grid"),
             "status": choice(HOUSEHOLD_STATUS, "household_status"),
             **common,
         },
         "staff": {
             "role": choice(STAFF_ROLE, "role"),
-            "grid_code": grids, "phone": V.parse_phone,
+            "grid_code": grids,
+            "phone": V.parse_phone,
         },
         "visits": {
             "household_code": exists(known.households, "household_code"),
@@ -112,9 +126,12 @@ def _parsers(kind: str, known: Known, bounds: Bounds) -> dict[str, Callable[[Any
             "kind": choice(VISIT_KIND, "kind"),
         },
         "petitions": {
-            "received_on": date("received_on"), "replied_on": date("replied_on"), "closed_on": date("closed_on"),
+            "received_on": date("received_on"),
+            "replied_on": date("replied_on"),
+            "closed_on": date("closed_on"),
             "household_code": exists(known.households, "household_code"),
-            "lon": V.parse_lon, "lat": V.parse_lat,
+            "lon": V.parse_lon,
+            "lat": V.parse_lat,
             "village_code": exists(known.villages, "village_code"),
             "people": lambda v: V.parse_int(v, 1, bounds.people_max),
             "status": choice(PETITION_STATUS, "status"),
@@ -157,8 +174,9 @@ def _cross_checks(kind: str, rec: dict[str, Any], table: Table) -> list[tuple[st
         for col in ("replied_on", "closed_on", "escalated_on"):
             d = rec.get(col)
             if d is not None and rec_on is not None and d < rec_on:
-                out.append((col, Message("ingest.error.before_received", date=d.isoformat(),
-                                         received=rec_on.isoformat())))
+                out.append(
+                    (col, Message("ingest.error.before_received", date=d.isoformat(), received=rec_on.isoformat()))
+                )
         if rec.get("escalated_on") is not None and rec.get("level_reached") in (None, "county"):
             out.append(("escalated_on", Message("ingest.error.escalation_level")))
     return out
@@ -190,15 +208,15 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
     records: list[dict[str, Any]] = []
     seen: dict[tuple, tuple[int, tuple]] = {}
     duplicates = 0
-    cols = [(c.name, c.required, table.mapping[c.name], c.kind, c.label)
-            for c in spec.columns if c.name in table.mapping]
+    cols = [
+        (c.name, c.required, table.mapping[c.name], c.kind, c.label) for c in spec.columns if c.name in table.mapping
+    ]
     missing_required = [c for c in spec.columns if c.required and c.name not in table.mapping]
     if missing_required:
         # the header itself lacks a required column: every row is bad for the same reason
         c = missing_required[0]
         for n, _ in table.rows:
-            errors.append(RowError(table.source, n, c.label, "",
-                                   Message("ingest.error.no_column", label=c.label)))
+            errors.append(RowError(table.source, n, c.label, "", Message("ingest.error.no_column", label=c.label)))
         return Checked([], errors, len(table.rows))
 
     for n, cells in table.rows:
@@ -216,8 +234,15 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
             raw_values.append(s)
             if s == "":
                 if required:
-                    row_errors.append(RowError(table.source, n, table.label(name), "",
-                                               Message("ingest.error.required", label=table.label(name))))
+                    row_errors.append(
+                        RowError(
+                            table.source,
+                            n,
+                            table.label(name),
+                            "",
+                            Message("ingest.error.required", label=table.label(name)),
+                        )
+                    )
                 rec[name] = defaults.get(name)
                 continue
             parse = parsers.get(name)
@@ -236,13 +261,19 @@ def check(table: Table, kind: str, known: Known, bounds: Bounds) -> Checked:
             if key in seen:
                 first_row, first_values = seen[key]
                 if kind == "visits" and not row_errors and first_values == _comparable(rec):
-                    duplicates += 1          # the same visit written twice: skipped, counted
+                    duplicates += 1  # the same visit written twice: skipped, counted
                     continue
                 label = table.label(spec.key[0])
                 same = "、".join(table.label(k) for k in spec.key)
-                row_errors.append(RowError(
-                    table.source, n, label, V.text(rec.get(spec.key[0])),
-                    Message("ingest.error.repeats_row", first=first_row, same=same)))
+                row_errors.append(
+                    RowError(
+                        table.source,
+                        n,
+                        label,
+                        V.text(rec.get(spec.key[0])),
+                        Message("ingest.error.repeats_row", first=first_row, same=same),
+                    )
+                )
             else:
                 seen[key] = (n, _comparable(rec))
         if row_errors:

@@ -5,6 +5,7 @@ normalised (ingest/normalize.py), and a number cell read from Excel is kept a nu
 column says what it is — a code or phone keeps its exact digits (no ``.0``), or is refused when
 Excel may have rounded it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,12 +23,12 @@ _DATE = re.compile(
 )
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_EXCEL_LAST_SERIAL = 2958465             # 9999-12-31, the last day Excel has
+_EXCEL_LAST_SERIAL = 2958465  # 9999-12-31, the last day Excel has
 #: Excel keeps 15 significant digits of a number: a longer code typed into a number cell is rounded
 EXACT_DIGITS = 15
 _SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 _INTEGRAL_TEXT = re.compile(r"^(\d+)\.0+$")
-_TEXT_CONTROLS_ALLOWED = {"U+0009", "U+000A", "U+000D"}   # tabs and line breaks inside free text
+_TEXT_CONTROLS_ALLOWED = {"U+0009", "U+000A", "U+000D"}  # tabs and line breaks inside free text
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 
@@ -50,7 +51,7 @@ def text(v: Any) -> str:
     >>> text(500155001.0), text("  甲 "), text(None)
     ('500155001', '甲', '')
     """
-    if isinstance(v, float) and v.is_integer() and abs(v) < 10 ** EXACT_DIGITS:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 10**EXACT_DIGITS:
         return str(int(v))
     return clean_text(v)
 
@@ -71,7 +72,7 @@ def _number_as_code(v: float | int, label: str) -> str:
     if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or not v.is_integer()):
         raise ValueError(Message("ingest.error.code_decimal", label=label, value=repr(v)))
     n = int(v)
-    if abs(n) >= 10 ** EXACT_DIGITS:
+    if abs(n) >= 10**EXACT_DIGITS:
         raise ValueError(Message("ingest.error.code_digits", label=label, value=n, digits=len(str(abs(n)))))
     return str(n)
 
@@ -113,15 +114,16 @@ def cell(v: Any, kind: str, label: str = "") -> Any:
         s = clean_text(v)
         bad = [c for c in control_characters(s) if kind == "name" or c not in _TEXT_CONTROLS_ALLOWED]
         if bad:
-            raise ValueError(Message("ingest.error.text_controls", label=label or kind,
-                                     chars="、".join(dict.fromkeys(bad))))
+            raise ValueError(
+                Message("ingest.error.text_controls", label=label or kind, chars="、".join(dict.fromkeys(bad)))
+            )
         return s
     s = normalize_value(v)
     if kind in ("code", "codes", "phone") and s:
         if _SCIENTIFIC.match(s):
             raise ValueError(Message("ingest.error.scientific", label=label or kind, value=s))
         m = _INTEGRAL_TEXT.match(s)
-        if m:                                   # 500155001.0 written out by a program from a number
+        if m:  # 500155001.0 written out by a program from a number
             s = _number_as_code(int(m.group(1)), label or kind)
         if kind != "phone":
             check_key(s, label or None)
@@ -193,14 +195,12 @@ def parse_date(v: Any) -> dt.date:
             return dt.date(y, mo, d)
         except ValueError:
             raise ValueError(Message("ingest.error.no_such_date", value=s)) from None
-    if re.fullmatch(r"\d{5}(?:\.0+)?", s):          # an Excel serial number that lost its format
+    if re.fullmatch(r"\d{5}(?:\.0+)?", s):  # an Excel serial number that lost its format
         return excel_serial_date(int(float(s)))
     raise ValueError(Message("ingest.error.date_format", value=s))
 
 
-def check_date(
-    d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str | None = None
-) -> dt.date:
+def check_date(d: dt.date, earliest: dt.date | None, latest: dt.date | None, label: str | None = None) -> dt.date:
     """Refuse a date outside [earliest, latest] (the rule's lower bound, today) with a sentence.
 
     Parameters
@@ -223,11 +223,23 @@ def check_date(
         When ``d`` is after ``latest`` or before ``earliest``.
     """
     if latest is not None and d > latest:
-        raise ValueError(Message("ingest.error.date_future", label=label or Message("ingest.what.date"),
-                                 date=d.isoformat(), today=latest.isoformat()))
+        raise ValueError(
+            Message(
+                "ingest.error.date_future",
+                label=label or Message("ingest.what.date"),
+                date=d.isoformat(),
+                today=latest.isoformat(),
+            )
+        )
     if earliest is not None and d < earliest:
-        raise ValueError(Message("ingest.error.date_early", label=label or Message("ingest.what.date"),
-                                 date=d.isoformat(), earliest=earliest.isoformat()))
+        raise ValueError(
+            Message(
+                "ingest.error.date_early",
+                label=label or Message("ingest.what.date"),
+                date=d.isoformat(),
+                earliest=earliest.isoformat(),
+            )
+        )
     return d
 
 
@@ -260,7 +272,7 @@ def parse_int(v: Any, minimum: int | None = None, maximum: int | None = None) ->
         f, s = float(v), text(v)
     else:
         s = normalize_value(v)
-        s = re.sub(r"\s*[人口户]$", "", s)          # 3人, 4口
+        s = re.sub(r"\s*[人口户]$", "", s)  # 3人, 4口
         try:
             f = float(s)
         except ValueError:
@@ -270,8 +282,9 @@ def parse_int(v: Any, minimum: int | None = None, maximum: int | None = None) ->
     if minimum is not None and f < minimum:
         raise ValueError(Message("ingest.error.at_least", value=s, minimum=minimum))
     if maximum is not None and f > maximum:
-        raise ValueError(Message("ingest.error.at_most", value=s, minimum="" if minimum is None else minimum,
-                                 maximum=maximum))
+        raise ValueError(
+            Message("ingest.error.at_most", value=s, minimum="" if minimum is None else minimum, maximum=maximum)
+        )
     return int(f)
 
 
@@ -381,7 +394,7 @@ def parse_phone(v: Any) -> str:
     if _MOBILE.match(s) or _LANDLINE.match(s):
         return s
     digits = s.replace("-", "")
-    if _MOBILE.match(digits):              # 138-1234-5678
+    if _MOBILE.match(digits):  # 138-1234-5678
         return digits
     raise ValueError(Message("ingest.error.phone", value=text(v)))
 

@@ -5,6 +5,7 @@ Every write goes through ``auth`` (``audit.set_rule``, ``users.add_user`` / ``se
 Writes run in widget callbacks, so the tables drawn afterwards in the same run are already fresh;
 their outcome is kept as a one-time message (a sentence, never a traceback).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ from ui import downloads
 from ui.common import t
 from vocabulary.areas import LEVELS
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "admin_page"
 FLASH = f"{KEY}.flash"
@@ -29,6 +30,7 @@ AUDIT_LIMIT = 500
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def _flash(section: str, kind: str, text: str) -> None:
     st.session_state[FLASH] = {"section": section, "kind": kind, "text": text}
@@ -108,18 +110,24 @@ def _areas_version() -> tuple:
 
 # ----------------------------------------------------------------------------- audit log
 
+
 def audit_section() -> None:
     c1, c2, c3, c4 = st.columns([2, 2, 1.5, 1.5])
     who = c1.text_input(t(f"{KEY}.audit_user"), key=f"{KEY}.audit_user", help=t(f"{KEY}.audit_user_help"))
-    action = c2.selectbox(t(f"{KEY}.audit_action"), [None, *audit.ACTIONS], key=f"{KEY}.audit_action",
-                          format_func=lambda a: t(f"{KEY}.audit_any") if a is None else _action_label(a))
+    action = c2.selectbox(
+        t(f"{KEY}.audit_action"),
+        [None, *audit.ACTIONS],
+        key=f"{KEY}.audit_action",
+        format_func=lambda a: t(f"{KEY}.audit_any") if a is None else _action_label(a),
+    )
     since = c3.date_input(t(f"{KEY}.audit_since"), value=None, key=f"{KEY}.audit_since")
     until = c4.date_input(t(f"{KEY}.audit_until"), value=None, key=f"{KEY}.audit_until")
     if since and until and since > until:
         st.error(t(f"{KEY}.audit_order", since=fmt_date(since), until=fmt_date(until)))
         return
-    log = audit.search(C.con(), user=(who or "").strip() or None, action=action, since=since, until=until,
-                       limit=AUDIT_LIMIT)
+    log = audit.search(
+        C.con(), user=(who or "").strip() or None, action=action, since=since, until=until, limit=AUDIT_LIMIT
+    )
     if not len(log):
         st.info(t(f"{KEY}.audit_empty"))
         return
@@ -129,15 +137,26 @@ def audit_section() -> None:
     shown = log.drop(columns=["id"]).copy()
     shown["action"] = [_action_label(a) for a in shown["action"]]
     labels = {c: t(f"{KEY}.col.{c}") for c in shown.columns}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, width="stretch", placeholder="—",
-                 key=f"{KEY}.audit_table",
-                 column_config={labels["logged_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
-    downloads.button(t(f"{KEY}.audit_export"), lambda: export.to_csv_bytes(log.drop(columns=["id"])),
-                     file_name="audit-log.csv", mime="text/csv", key=f"{KEY}.audit_csv",
-                     audit=(None, "audit log csv"))
+    st.dataframe(
+        shown.rename(columns=labels),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        key=f"{KEY}.audit_table",
+        column_config={labels["logged_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+    )
+    downloads.button(
+        t(f"{KEY}.audit_export"),
+        lambda: export.to_csv_bytes(log.drop(columns=["id"])),
+        file_name="audit-log.csv",
+        mime="text/csv",
+        key=f"{KEY}.audit_csv",
+        audit=(None, "audit log csv"),
+    )
 
 
 # ----------------------------------------------------------------------------- rules
+
 
 def _save_rule(key: str, old: float) -> None:
     raw = st.session_state.get(f"{KEY}.rule_value.{key}", "")
@@ -160,12 +179,14 @@ def rules_section() -> None:
     st.caption(t(f"{KEY}.rules_caption"))
     _show_flash("rules")
     rules = db.df(C.con(), "rules_all")
-    table = pd.DataFrame({
-        t(f"{KEY}.col.key"): rules["key"],
-        t(f"{KEY}.col.description"): [_rule_label(k, d) for k, d in zip(rules["key"], rules["description"])],
-        t(f"{KEY}.col.value"): [_num(v) for v in rules["value"]],
-        t(f"{KEY}.col.unit"): [_unit(u) for u in rules["unit"]],
-    })
+    table = pd.DataFrame(
+        {
+            t(f"{KEY}.col.key"): rules["key"],
+            t(f"{KEY}.col.description"): [_rule_label(k, d) for k, d in zip(rules["key"], rules["description"])],
+            t(f"{KEY}.col.value"): [_num(v) for v in rules["value"]],
+            t(f"{KEY}.col.unit"): [_unit(u) for u in rules["unit"]],
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch", key=f"{KEY}.rules_table")
     if not len(rules):
         return
@@ -173,16 +194,30 @@ def rules_section() -> None:
     units = dict(zip(rules["key"], rules["unit"]))
     descriptions = dict(zip(rules["key"], rules["description"]))
     c1, c2 = st.columns([3, 2])
-    key = c1.selectbox(t(f"{KEY}.rule_pick"), rules["key"].tolist(), key=f"{KEY}.rule_key",
-                       format_func=lambda k: f"{_rule_label(k, descriptions.get(k))}（{k}）")
-    c2.text_input(t(f"{KEY}.rule_value"), value=_num(values[key]), key=f"{KEY}.rule_value.{key}",
-                  help=t(f"{KEY}.rule_value_help") if units.get(key) == "ratio" else None)
+    key = c1.selectbox(
+        t(f"{KEY}.rule_pick"),
+        rules["key"].tolist(),
+        key=f"{KEY}.rule_key",
+        format_func=lambda k: f"{_rule_label(k, descriptions.get(k))}（{k}）",
+    )
+    c2.text_input(
+        t(f"{KEY}.rule_value"),
+        value=_num(values[key]),
+        key=f"{KEY}.rule_value.{key}",
+        help=t(f"{KEY}.rule_value_help") if units.get(key) == "ratio" else None,
+    )
     st.caption(t(f"{KEY}.rule_current", value=_num(values[key]), unit=_unit(units.get(key))))
-    st.button(t(f"{KEY}.rule_save"), key=f"{KEY}.rule_save", type="primary",
-              on_click=_save_rule, args=(key, float(values[key])))
+    st.button(
+        t(f"{KEY}.rule_save"),
+        key=f"{KEY}.rule_save",
+        type="primary",
+        on_click=_save_rule,
+        args=(key, float(values[key])),
+    )
 
 
 # ----------------------------------------------------------------------------- users
+
 
 def _areas_text(areas: Any, labels: dict[str, str]) -> str:
     codes = list(areas) if areas is not None and not isinstance(areas, float) else []
@@ -224,8 +259,11 @@ def _add_user() -> None:
         s[f"{KEY}.{k}"] = ""
     s[f"{KEY}.add_areas"] = []
     _, labels = _area_options(str(C.db_path()), _areas_version())
-    _flash("add", "success", t(f"{KEY}.added", name=u.name, role=role_label(u.role, C.lang()),
-                               areas=_areas_text(u.areas, labels)))
+    _flash(
+        "add",
+        "success",
+        t(f"{KEY}.added", name=u.name, role=role_label(u.role, C.lang()), areas=_areas_text(u.areas, labels)),
+    )
 
 
 def _reset_password() -> None:
@@ -278,17 +316,21 @@ def users_section() -> None:
     codes, labels = _area_options(str(C.db_path()), _areas_version())
     accounts = users.list_users(C.con())
     st.subheader(t(f"{KEY}.users_title"))
-    st.caption(t(f"{KEY}.users_count", n=len(accounts),
-                 disabled=int(accounts["disabled"].sum()) if len(accounts) else 0))
-    table = pd.DataFrame({
-        t(f"{KEY}.col.name"): accounts["name"],
-        t(f"{KEY}.col.role"): [role_label(r, lang) for r in accounts["role"]],
-        t(f"{KEY}.col.areas"): [_areas_text(a, labels) for a in accounts["areas"]],
-        t(f"{KEY}.col.staff_id"): accounts["staff_id"].fillna(""),
-        t(f"{KEY}.col.status"): [_status(r) for _, r in accounts.iterrows()],
-        t(f"{KEY}.col.created_at"): [fmt_date(pd.Timestamp(x)) if x is not None and not pd.isna(x) else ""
-                                     for x in accounts["created_at"]],
-    })
+    st.caption(
+        t(f"{KEY}.users_count", n=len(accounts), disabled=int(accounts["disabled"].sum()) if len(accounts) else 0)
+    )
+    table = pd.DataFrame(
+        {
+            t(f"{KEY}.col.name"): accounts["name"],
+            t(f"{KEY}.col.role"): [role_label(r, lang) for r in accounts["role"]],
+            t(f"{KEY}.col.areas"): [_areas_text(a, labels) for a in accounts["areas"]],
+            t(f"{KEY}.col.staff_id"): accounts["staff_id"].fillna(""),
+            t(f"{KEY}.col.status"): [_status(r) for _, r in accounts.iterrows()],
+            t(f"{KEY}.col.created_at"): [
+                fmt_date(pd.Timestamp(x)) if x is not None and not pd.isna(x) else "" for x in accounts["created_at"]
+            ],
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch", key=f"{KEY}.users_table")
 
     left, right = st.columns(2)
@@ -297,11 +339,21 @@ def users_section() -> None:
         _show_flash("add")
         with st.form(f"{KEY}.add_form"):
             st.text_input(t(f"{KEY}.add_name"), key=f"{KEY}.add_name", help=t(f"{KEY}.add_name_help"))
-            st.selectbox(t(f"{KEY}.add_role"), list(users.ROLES), index=2, key=f"{KEY}.add_role",
-                         format_func=lambda r: role_label(r, lang))
-            st.multiselect(t(f"{KEY}.add_areas"), codes, key=f"{KEY}.add_areas",
-                           format_func=lambda c: labels.get(c, c), help=t(f"{KEY}.add_areas_help"),
-                           placeholder=t(f"{KEY}.add_areas_placeholder"))
+            st.selectbox(
+                t(f"{KEY}.add_role"),
+                list(users.ROLES),
+                index=2,
+                key=f"{KEY}.add_role",
+                format_func=lambda r: role_label(r, lang),
+            )
+            st.multiselect(
+                t(f"{KEY}.add_areas"),
+                codes,
+                key=f"{KEY}.add_areas",
+                format_func=lambda c: labels.get(c, c),
+                help=t(f"{KEY}.add_areas_help"),
+                placeholder=t(f"{KEY}.add_areas_placeholder"),
+            )
             st.text_input(t(f"{KEY}.add_staff"), key=f"{KEY}.add_staff", help=t(f"{KEY}.add_staff_help"))
             st.text_input(t(f"{KEY}.add_password"), type="password", key=f"{KEY}.add_password")
             st.text_input(t(f"{KEY}.add_confirm"), type="password", key=f"{KEY}.add_confirm")
@@ -313,8 +365,13 @@ def users_section() -> None:
         _show_flash("manage")
         names = accounts["name"].tolist()
         status = dict(zip(accounts["name"], accounts["disabled"]))
-        name = st.selectbox(t(f"{KEY}.manage_user"), names, index=None, key=f"{KEY}.manage_user",
-                            format_func=lambda n: n + (f"（{t(f'{KEY}.status.disabled')}）" if status.get(n) else ""))
+        name = st.selectbox(
+            t(f"{KEY}.manage_user"),
+            names,
+            index=None,
+            key=f"{KEY}.manage_user",
+            format_func=lambda n: n + (f"（{t(f'{KEY}.status.disabled')}）" if status.get(n) else ""),
+        )
         with st.form(f"{KEY}.passwd_form"):
             st.text_input(t(f"{KEY}.new_password"), type="password", key=f"{KEY}.new_password")
             st.text_input(t(f"{KEY}.new_confirm"), type="password", key=f"{KEY}.new_confirm")
@@ -325,11 +382,13 @@ def users_section() -> None:
                 st.button(t(f"{KEY}.enable"), key=f"{KEY}.enable", on_click=_set_disabled, args=(name, False))
             else:
                 st.button(t(f"{KEY}.disable"), key=f"{KEY}.disable", on_click=_set_disabled, args=(name, True))
-            st.button(t(f"{KEY}.unlock"), key=f"{KEY}.unlock", on_click=_unlock, args=(name,),
-                      help=t(f"{KEY}.unlock_help"))
+            st.button(
+                t(f"{KEY}.unlock"), key=f"{KEY}.unlock", on_click=_unlock, args=(name,), help=t(f"{KEY}.unlock_help")
+            )
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 def main() -> None:
     u = C.user()

@@ -5,6 +5,7 @@ with a table beside it, then the households due for a visit. A click on the map 
 drills down; the sidebar breadcrumb goes back up. The numbers are those of
 ``manage.py report coverage`` / ``report unvisited`` (analytics.reports).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,7 @@ from ui import pace as UP
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "coverage_page"
 MAP_HEIGHT = 520
@@ -40,8 +41,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # ----------------------------------------------------------------------------- drill down
 
-def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None = None,
-                 frame: Any = None) -> str | None:
+
+def handle_click(
+    result: Mapping[str, Any] | None, allowed: Iterable[str] | None = None, frame: Any = None
+) -> str | None:
     """Drill down to the area a map click points at.
 
     Parameters
@@ -68,8 +71,18 @@ def handle_click(result: Mapping[str, Any] | None, allowed: Iterable[str] | None
 
 # ----------------------------------------------------------------------------- exports
 
-def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, area: str | None,
-             detail: Callable[[str], str], lang: str, cols: Sequence[Any]) -> None:
+
+def _exports(
+    what: str,
+    frame: pd.DataFrame,
+    base: str,
+    sheet: str,
+    stamp: str,
+    area: str | None,
+    detail: Callable[[str], str],
+    lang: str,
+    cols: Sequence[Any],
+) -> None:
     """CSV (the contract's columns and headers, as ``manage.py report … --format csv``) and XLSX
     (headers in the page's language) download buttons; each download is written to the audit log.
     The files are made only when a button is clicked, and a click never reruns the page
@@ -81,15 +94,27 @@ def _exports(what: str, frame: pd.DataFrame, base: str, sheet: str, stamp: str, 
     )
     for col, (fmt, mime, data) in zip(cols, specs):
         with col:
-            downloads.button(t(f"coverage_page.export_{what}_{fmt}"), data, file_name=f"{base}-{stamp}.{fmt}",
-                             mime=mime, key=f"{KEY}.dl.{what}.{fmt}", audit=(area, detail(fmt)))
+            downloads.button(
+                t(f"coverage_page.export_{what}_{fmt}"),
+                data,
+                file_name=f"{base}-{stamp}.{fmt}",
+                mime=mime,
+                key=f"{KEY}.dl.{what}.{fmt}",
+                audit=(area, detail(fmt)),
+            )
 
 
 # ----------------------------------------------------------------------------- the page
 
+
 def _kinds() -> list[str]:
-    kinds = st.multiselect(t("coverage.kinds"), list(VISIT_KINDS), default=["home"],
-                           format_func=lambda k: t(f"kind.{k}"), key=f"{KEY}.kinds")
+    kinds = st.multiselect(
+        t("coverage.kinds"),
+        list(VISIT_KINDS),
+        default=["home"],
+        format_func=lambda k: t(f"kind.{k}"),
+        key=f"{KEY}.kinds",
+    )
     if not kinds:
         st.warning(t("coverage_page.kinds_empty"))
         kinds = ["home"]
@@ -121,14 +146,22 @@ def main() -> None:
         level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
         head = shared.call(con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
         due = shared.call(con, CP.due_households, area.code, as_of, days=days, scope=sc, user=C.user())
-        pace_end = max(C.period_end(), date_to)       # the pace projects to the period's end, even a future one
+        pace_end = max(C.period_end(), date_to)  # the pace projects to the period's end, even a future one
         pace_rows = shared.call(con, P.pace, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
-        pace_head = shared.call(con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc,
-                                rows=pace_rows)
+        pace_head = shared.call(
+            con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows
+        )
     pace_weeks = int(db.rule(con, "pace_weeks"))
 
-    st.caption(t("coverage_page.period_caption", area=area.name, start=date_from.isoformat(),
-                 end=date_to.isoformat(), kinds="、".join(t(f"kind.{k}") for k in kinds)))
+    st.caption(
+        t(
+            "coverage_page.period_caption",
+            area=area.name,
+            start=date_from.isoformat(),
+            end=date_to.isoformat(),
+            kinds="、".join(t(f"kind.{k}") for k in kinds),
+        )
+    )
 
     # --- headline numbers, the benchmark beside them (under the figures' one names: ui/figures.py;
     # counting other visit kinds than home visits is another figure, with another name)
@@ -137,10 +170,14 @@ def main() -> None:
     m1, m2, m3, m4, m5 = st.columns(5)
     F.metric(m1, "households", head.households)
     F.metric(m2, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
-    F.metric(m3, "coverage", head.coverage, benchmark=benchmark,
-             name=None if home_only else F.label("coverage_kinds", kinds=kinds_text))
-    m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang),
-              help=t("coverage_page.benchmark_help"))
+    F.metric(
+        m3,
+        "coverage",
+        head.coverage,
+        benchmark=benchmark,
+        name=None if home_only else F.label("coverage_kinds", kinds=kinds_text),
+    )
+    m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
     F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
 
     pace_line = UP.sentence(pace_head, pace_end, benchmark, pace_weeks, lang)
@@ -151,9 +188,21 @@ def main() -> None:
 
     level_name = t(f"level.{level}")
     nonce = st.session_state.get(f"{KEY}.nonce", 0)
-    view = View(area=area, level=level, level_name=level_name, suffix=f"{area.code}.{level}.{nonce}",
-                drill=level != area.level, date_from=date_from, date_to=date_to, as_of=as_of, kinds=kinds,
-                benchmark=benchmark, days=days, pace_weeks=pace_weeks, lang=lang)
+    view = View(
+        area=area,
+        level=level,
+        level_name=level_name,
+        suffix=f"{area.code}.{level}.{nonce}",
+        drill=level != area.level,
+        date_from=date_from,
+        date_to=date_to,
+        as_of=as_of,
+        kinds=kinds,
+        benchmark=benchmark,
+        days=days,
+        pace_weeks=pace_weeks,
+        lang=lang,
+    )
 
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:
@@ -166,11 +215,12 @@ def main() -> None:
 @dataclass(frozen=True)
 class View:
     """What the parts of the page share: the area, level and period shown, and their settings."""
+
     area: C.Area
-    level: str                 # the level of the rows (the area's children, or the grid itself)
+    level: str  # the level of the rows (the area's children, or the grid itself)
     level_name: str
-    suffix: str                # widget keys: new ones after a drill-down (a stale selection never sticks)
-    drill: bool                # the map and table show children that can be opened
+    suffix: str  # widget keys: new ones after a drill-down (a stale selection never sticks)
+    drill: bool  # the map and table show children that can be opened
     date_from: dt.date
     date_to: dt.date
     as_of: dt.date
@@ -195,8 +245,22 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     st.subheader(t("coverage_page.map_title", level=v.level_name))
     colour = UP.colour_choice(f"{KEY}.colour")
     frame = CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
-    labels = column_labels(["name", "households", "visited", "coverage", "household_code",
-                            "head_name", "last_visit", "tags", "projected", "shortfall", "needed_per_week"], v.lang)
+    labels = column_labels(
+        [
+            "name",
+            "households",
+            "visited",
+            "coverage",
+            "household_code",
+            "head_name",
+            "last_visit",
+            "tags",
+            "projected",
+            "shortfall",
+            "needed_per_week",
+        ],
+        v.lang,
+    )
     if not len(rows):
         st.info(t("coverage_page.no_rows"))
         return
@@ -208,10 +272,21 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     if colour == "shortfall":
         m = UP.shortfall_map(frame, labels, v.lang)
     else:
-        m = UM.coverage_map(frame, maps.coverage_classes(v.benchmark), labels, due=due, lang=v.lang,
-                            legend_title=t("legend.coverage"), points_name=t("coverage_page.points_layer"))
-    result = UM.render(m, key=f"{KEY}.map.{colour}.{v.suffix}", height=MAP_HEIGHT,
-                       returned_objects=["last_active_drawing"] if v.drill else [])
+        m = UM.coverage_map(
+            frame,
+            maps.coverage_classes(v.benchmark),
+            labels,
+            due=due,
+            lang=v.lang,
+            legend_title=t("legend.coverage"),
+            points_name=t("coverage_page.points_layer"),
+        )
+    result = UM.render(
+        m,
+        key=f"{KEY}.map.{colour}.{v.suffix}",
+        height=MAP_HEIGHT,
+        returned_objects=["last_active_drawing"] if v.drill else [],
+    )
     if v.drill:
         if handle_click(result, allowed=frame["code"].tolist(), frame=frame):
             drilled()
@@ -228,20 +303,28 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
     start, _ = CP.trend_months(trend_end)
     with st.spinner(t("progress.working"), show_time=True):
         trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
-    table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)   # worst projected shortfall first
+    table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)  # worst projected shortfall first
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
-        UP.as_shown(table), hide_index=True, width="stretch", placeholder="—",
+        UP.as_shown(table),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
         column_order=UP.table_order(),
-        column_config={**UP.column_config(heads, v.pace_weeks),
+        column_config={
+            **UP.column_config(heads, v.pace_weeks),
             "name": st.column_config.TextColumn(heads["name"], pinned=True),
             "code": st.column_config.TextColumn(heads["code"]),
             "households": st.column_config.NumberColumn(heads["households"], format="localized"),
             "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
             "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
             "trend": st.column_config.LineChartColumn(
-                t("coverage_page.col_trend"), y_min=0, y_max=100, width="medium",
-                help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat())),
+                t("coverage_page.col_trend"),
+                y_min=0,
+                y_max=100,
+                width="medium",
+                help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat()),
+            ),
         },
         key=f"{KEY}.table.{v.suffix}",
         on_select="rerun" if v.drill else "ignore",
@@ -254,10 +337,17 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
         if code != v.area.code:
             C.set_area(code)
             drilled()
-    _exports("table", rows, t("coverage_page.file_coverage"), t("coverage_page.sheet_coverage"),
-             f"{v.area.code or 'all'}-{v.date_from.isoformat()}-{v.date_to.isoformat()}", v.area.code,
-             lambda fmt: CP.export_detail("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
-             v.lang, st.columns(2))
+    _exports(
+        "table",
+        rows,
+        t("coverage_page.file_coverage"),
+        t("coverage_page.sheet_coverage"),
+        f"{v.area.code or 'all'}-{v.date_from.isoformat()}-{v.date_to.isoformat()}",
+        v.area.code,
+        lambda fmt: CP.export_detail("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
+        v.lang,
+        st.columns(2),
+    )
 
 
 @st.fragment
@@ -277,7 +367,10 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         shown = shown.head(CP.MAX_LIST_ROWS)
     dh = column_labels(shown.columns, v.lang)
     due_event = st.dataframe(
-        shown, hide_index=True, width="stretch", placeholder="—",
+        shown,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
         column_config={
             "household_code": st.column_config.TextColumn(dh["household_code"]),
             "head_name": st.column_config.TextColumn(dh["head_name"]),
@@ -288,17 +381,27 @@ def due_part(v: View, due: pd.DataFrame) -> None:
             "phone": st.column_config.TextColumn(dh["phone"]),
             "address": st.column_config.TextColumn(dh["address"]),
         },
-        key=f"{KEY}.due.{v.suffix}", on_select="rerun", selection_mode="single-row",
+        key=f"{KEY}.due.{v.suffix}",
+        on_select="rerun",
+        selection_mode="single-row",
     )
-    st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
+    st.caption(t("household.select_hint"))  # a row opens the household's record (issue 20)
     from ui.household import open_selected
 
     open_selected(shown["household_code"].tolist(), due_event)
-    _exports("due", out, t("coverage_page.file_due"), t("coverage_page.sheet_due"),
-             f"{v.area.code or 'all'}-{v.as_of.isoformat()}", v.area.code,
-             lambda fmt: CP.export_detail("due", fmt, v.area.level, v.as_of - dt.timedelta(days=v.days - 1), v.as_of,
-                                          ["home"], len(out)),
-             v.lang, st.columns([1, 1, 2])[:2])
+    _exports(
+        "due",
+        out,
+        t("coverage_page.file_due"),
+        t("coverage_page.sheet_due"),
+        f"{v.area.code or 'all'}-{v.as_of.isoformat()}",
+        v.area.code,
+        lambda fmt: CP.export_detail(
+            "due", fmt, v.area.level, v.as_of - dt.timedelta(days=v.days - 1), v.as_of, ["home"], len(out)
+        ),
+        v.lang,
+        st.columns([1, 1, 2])[:2],
+    )
 
 
 if __name__ == "__main__":

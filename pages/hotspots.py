@@ -7,6 +7,7 @@ the monthly trend with Esri's emerging hot spot patterns, the full table (the nu
 ``manage.py report hotspots`` — the same function, analytics.reports.hotspots), repeat and
 escalated petitions.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,7 @@ from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
 from ui.maps import render
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "hotspots_page"
 #: The confidence of a Gi* bin (CONTRACT §4: ±3/±2/±1 for |z| ≥ 2.576/1.960/1.645).
@@ -43,6 +44,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ----------------------------------------------------------------------------- labels
+
 
 def _trend_label(v: Any) -> str:
     return t(f"hotspots_page.trend.{v if v in ('increasing', 'decreasing') else 'no trend'}")
@@ -80,6 +82,7 @@ def _catalog() -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- sections
 
+
 def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
     cats = options.loc[options["kind"] == "category", "value"].tolist()
     chans = options.loc[options["kind"] == "channel", "value"].tolist()
@@ -87,21 +90,43 @@ def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
         c1, c2, c3, c4 = st.columns([1.1, 2, 2, 2])
         levels = ("village", "grid")
         default = 1 if area.level in ("village", "grid") else 0
-        level = c1.radio(t("hotspots_page.level"), levels, index=default, horizontal=True,
-                         format_func=lambda lv: t(f"level.{lv}"), key=f"{KEY}.level")
-        categories = c2.multiselect(t("hotspots_page.categories"), cats, key=f"{KEY}.categories",
-                                    placeholder=t("hotspots_page.all"))
-        channels = c3.multiselect(t("hotspots_page.channels"), chans, key=f"{KEY}.channels",
-                                  placeholder=t("hotspots_page.all"))
+        level = c1.radio(
+            t("hotspots_page.level"),
+            levels,
+            index=default,
+            horizontal=True,
+            format_func=lambda lv: t(f"level.{lv}"),
+            key=f"{KEY}.level",
+        )
+        categories = c2.multiselect(
+            t("hotspots_page.categories"), cats, key=f"{KEY}.categories", placeholder=t("hotspots_page.all")
+        )
+        channels = c3.multiselect(
+            t("hotspots_page.channels"), chans, key=f"{KEY}.channels", placeholder=t("hotspots_page.all")
+        )
         group_only = c4.checkbox(t("hotspots_page.group_only"), key=f"{KEY}.group_only")
         unresolved_only = c4.checkbox(t("hotspots_page.unresolved_only"), key=f"{KEY}.unresolved_only")
         fdr = c4.toggle(t("hotspots_page.fdr"), key=f"{KEY}.fdr", help=t("hotspots_page.fdr_help"))
-    return {"level": level, "categories": list(categories), "channels": list(channels),
-            "group_only": bool(group_only), "unresolved_only": bool(unresolved_only), "fdr": bool(fdr)}
+    return {
+        "level": level,
+        "categories": list(categories),
+        "channels": list(channels),
+        "group_only": bool(group_only),
+        "unresolved_only": bool(unresolved_only),
+        "fdr": bool(fdr),
+    }
 
 
-def _metrics(pets: pd.DataFrame, view: pd.DataFrame, level: str, overdue_n: int, repeats_n: int,
-             escalated_n: int, show_unlocated: bool, filtered: bool) -> None:
+def _metrics(
+    pets: pd.DataFrame,
+    view: pd.DataFrame,
+    level: str,
+    overdue_n: int,
+    repeats_n: int,
+    escalated_n: int,
+    show_unlocated: bool,
+    filtered: bool,
+) -> None:
     """The headline: the figures shared with the other pages under their one name (ui/figures.py;
     another name while a filter is on), then the hotspot page's own."""
     lang = C.lang()
@@ -110,32 +135,49 @@ def _metrics(pets: pd.DataFrame, view: pd.DataFrame, level: str, overdue_n: int,
     hot_n = int((view["gi_bin"] > 0).sum())
     cold_n = int((view["gi_bin"] < 0).sum())
     c = st.columns(4)
-    F.metric(c[0], "petitions_received", total,
-             name=F.label("petitions_received_filtered") if filtered else None)
-    c[1].metric(t("hotspots_page.metric.located"), fmt_int(located, lang),
-                delta=t("hotspots_page.metric.located_share", pct=fmt_pct(located / total if total else None, lang)),
-                delta_color="off", delta_arrow="off")
-    if show_unlocated:         # unlocated petitions belong to no township: shown county-wide only
-        F.metric(c[2], "petitions_unlocated", total - located,
-                 name=t("hotspots_page.metric.unlocated_filtered") if filtered else None)
-    c[3].metric(t("hotspots_page.metric.hot_areas", level=t(f"level.{level}")), fmt_int(hot_n, lang),
-                delta=t("hotspots_page.metric.cold_delta", n=cold_n), delta_color="off", delta_arrow="off",
-                help=t("hotspots_page.metric.hot_help"))
+    F.metric(c[0], "petitions_received", total, name=F.label("petitions_received_filtered") if filtered else None)
+    c[1].metric(
+        t("hotspots_page.metric.located"),
+        fmt_int(located, lang),
+        delta=t("hotspots_page.metric.located_share", pct=fmt_pct(located / total if total else None, lang)),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    if show_unlocated:  # unlocated petitions belong to no township: shown county-wide only
+        F.metric(
+            c[2],
+            "petitions_unlocated",
+            total - located,
+            name=t("hotspots_page.metric.unlocated_filtered") if filtered else None,
+        )
+    c[3].metric(
+        t("hotspots_page.metric.hot_areas", level=t(f"level.{level}")),
+        fmt_int(hot_n, lang),
+        delta=t("hotspots_page.metric.cold_delta", n=cold_n),
+        delta_color="off",
+        delta_arrow="off",
+        help=t("hotspots_page.metric.hot_help"),
+    )
     d = st.columns(4)
-    F.metric(d[0], "petitions_overdue", overdue_n,
-             name=F.label("petitions_overdue_filtered") if filtered else None)
+    F.metric(d[0], "petitions_overdue", overdue_n, name=F.label("petitions_overdue_filtered") if filtered else None)
     F.metric(d[1], "petitions_repeat", repeats_n, days=H.repeat_days(C.con()))
     d[2].metric(t("hotspots_page.metric.escalated"), fmt_int(escalated_n, lang))
 
 
-def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets: pd.DataFrame,
-         level: str) -> str | None:
+def _map(
+    gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets: pd.DataFrame, level: str
+) -> str | None:
     """Draw the map; returns the code of a clicked area (or None)."""
     lang = C.lang()
     modes = ("gi", "rate", "emerging")
     c1, c2 = st.columns([3, 2])
-    mode = c1.radio(t("hotspots_page.map_mode"), modes, horizontal=True, key=f"{KEY}.mode",
-                    format_func=lambda m: t(f"hotspots_page.mode.{m}"))
+    mode = c1.radio(
+        t("hotspots_page.map_mode"),
+        modes,
+        horizontal=True,
+        key=f"{KEY}.mode",
+        format_func=lambda m: t(f"hotspots_page.mode.{m}"),
+    )
     heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat", help=t("hotspots_page.heat_help"))
     g = gdf.merge(view, on=["code"], how="inner", suffixes=("_geo", ""))
     if g.empty:
@@ -147,19 +189,27 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
     g["pattern_label"] = [_pattern_label(p) for p in g["pattern"]]
     g["per_1000_text"] = [fmt_num(v, 2, lang) for v in g["per_1000"]]
     fields = ["name", "petitions", "per_1000_text", "gi_z", "gi_label", "pattern_label"]
-    aliases = [t("col.name"), t("col.petitions"), t("col.per_1000"), t("col.gi_z"),
-               t("hotspots_page.col.gi_label"), t("hotspots_page.col.pattern")]
+    aliases = [
+        t("col.name"),
+        t("col.petitions"),
+        t("col.per_1000"),
+        t("col.gi_z"),
+        t("hotspots_page.col.gi_label"),
+        t("hotspots_page.col.pattern"),
+    ]
     m = maps.base_map(bounds=g.total_bounds)
     if mode == "gi":
         cls = maps.gi_classes()
-        maps.choropleth_layer(m, g, "gi_bin", cls.bins, cls.colors, fields=fields, aliases=aliases,
-                              name=t("hotspots_page.mode.gi"))
+        maps.choropleth_layer(
+            m, g, "gi_bin", cls.bins, cls.colors, fields=fields, aliases=aliases, name=t("hotspots_page.mode.gi")
+        )
         items = [(maps.GI_COLORS[b], gi_bin_label(b, lang)) for b in range(3, -4, -1)]
         maps.add_legend(m, t("legend.hotspots"), items)
     elif mode == "rate":
         bins, colors, _ = maps.rate_classes(H.rate_breaks(g["per_1000"]))
-        maps.choropleth_layer(m, g, "per_1000", bins, colors, fields=fields, aliases=aliases,
-                              name=t("hotspots_page.mode.rate"))
+        maps.choropleth_layer(
+            m, g, "per_1000", bins, colors, fields=fields, aliases=aliases, name=t("hotspots_page.mode.rate")
+        )
         items = [(colors[0], t("hotspots_page.legend.rate_zero"))]
         for i in range(1, len(colors)):
             lo, hi = bins[i], bins[i + 1]
@@ -168,7 +218,7 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
         maps.add_legend(m, t("legend.per_1000"), items)
     else:
         present = [p for p in H.PATTERNS if p in set(g["pattern"])]
-        if len(present) > 7:   # at most seven classes: the rarest patterns are drawn as "none"
+        if len(present) > 7:  # at most seven classes: the rarest patterns are drawn as "none"
             counts = g["pattern"].value_counts()
             keep = [p for p in counts.index if p != "none"][:6]
             g.loc[~g["pattern"].isin(keep), "pattern"] = "none"
@@ -176,16 +226,19 @@ def _map(gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets:
         g["pattern_i"] = [present.index(p) for p in g["pattern"]]
         bins = [i - 0.5 for i in range(len(present) + 1)]
         colors = [PATTERN_COLORS[p] for p in present]
-        maps.choropleth_layer(m, g, "pattern_i", bins, colors, fields=fields, aliases=aliases,
-                              name=t("hotspots_page.mode.emerging"))
-        maps.add_legend(m, t("hotspots_page.legend.emerging"),
-                        [(PATTERN_COLORS[p], _pattern_label(p)) for p in present])
+        maps.choropleth_layer(
+            m, g, "pattern_i", bins, colors, fields=fields, aliases=aliases, name=t("hotspots_page.mode.emerging")
+        )
+        maps.add_legend(
+            m, t("hotspots_page.legend.emerging"), [(PATTERN_COLORS[p], _pattern_label(p)) for p in present]
+        )
     if heat:
         pts = pets[pets["village_code"].notna() & pets["lon"].notna() & pets["lat"].notna()]
         if len(pts):
             maps.heat_layer(m, pts, radius=12, blur=12, name=t("hotspots_page.map.heat_layer"))
-    out = render(m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT,
-                 returned_objects=["last_active_drawing"])
+    out = render(
+        m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT, returned_objects=["last_active_drawing"]
+    )
     st.caption(t("hotspots_page.map.click_hint"))
     return clicked_code(out)
 
@@ -203,17 +256,22 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
     show["gi_confidence"] = [f"{CONFIDENCE[int(b)]} %" if b > 0 else gi_bin_label(b, lang) for b in show["gi_bin"]]
     show["count_trend"] = [_trend_label(v) for v in show["count_trend"]]
     show["pattern"] = [_pattern_label(p) for p in show["pattern"]]
-    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_confidence", "count_trend", "pattern",
-            "overdue_count"]
+    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_confidence", "count_trend", "pattern", "overdue_count"]
     show = show[cols]
     heads = _labels(cols)
     small = {c: st.column_config.NumberColumn(heads[c], width="small") for c in ("rank", "petitions", "overdue_count")}
     ev = st.dataframe(
-        show.rename(columns=heads), hide_index=True, width="stretch",
-        on_select="rerun", selection_mode="single-row", key=f"{KEY}.hottest.{level}",
-        column_config={heads["per_1000"]: st.column_config.NumberColumn(format="%.2f", width="small"),
-                       heads["gi_z"]: st.column_config.NumberColumn(format="%.2f", width="small"),
-                       **{heads[c]: v for c, v in small.items()}},
+        show.rename(columns=heads),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"{KEY}.hottest.{level}",
+        column_config={
+            heads["per_1000"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+            heads["gi_z"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+            **{heads[c]: v for c, v in small.items()},
+        },
     )
     st.caption(t("hotspots_page.hottest.patterns_why"))
     rows = []
@@ -249,7 +307,8 @@ def _pattern_legend() -> None:
             f"<tr><td><span style='display:inline-block;width:14px;height:14px;border:1px solid #999;"
             f"background:{PATTERN_COLORS[p]}'></span></td>"
             f"<td style='padding:0 8px'><b>{html.escape(_pattern_label(p))}</b></td>"
-            f"<td>{html.escape(t(f'hotspots_page.meaning.{p}'))}</td></tr>")
+            f"<td>{html.escape(t(f'hotspots_page.meaning.{p}'))}</td></tr>"
+        )
     st.markdown(f"<table style='font-size:0.85rem'>{''.join(rows)}</table>", unsafe_allow_html=True)
 
 
@@ -261,33 +320,43 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
     total = counts.sum(axis=0)
     trend = H.mann_kendall(total.to_numpy(dtype=float))[0]
     st.markdown(f"**{t('hotspots_page.trend.chart')}** · {t('hotspots_page.trend.county', trend=_trend_label(trend))}")
-    chart = pd.DataFrame({t("col.petitions"): total.to_numpy()},
-                         index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months],
-                                        name=t("col.month")))
-    st.bar_chart(chart, height=220, sort=False)      # the months in the order of time, not of their names
+    chart = pd.DataFrame(
+        {t("col.petitions"): total.to_numpy()},
+        index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months], name=t("col.month")),
+    )
+    st.bar_chart(chart, height=220, sort=False)  # the months in the order of time, not of their names
     st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'level.{level}'))}**")
     cls = em.classes.reindex(view_codes)
-    table = pd.DataFrame({
-        "name": names.reindex(view_codes).to_numpy(),
-        "pattern": [_pattern_label(p) for p in cls["pattern"].fillna("none")],
-        "count_trend": [_trend_label(v) for v in cls["count_trend"]],
-        "monthly": [list(map(int, r)) for r in counts.to_numpy()],
-        "petitions": counts.sum(axis=1).to_numpy(),
-        "_order": [H.PATTERNS.index(p) if p in H.PATTERNS else len(H.PATTERNS) for p in cls["pattern"].fillna("none")],
-    })
+    table = pd.DataFrame(
+        {
+            "name": names.reindex(view_codes).to_numpy(),
+            "pattern": [_pattern_label(p) for p in cls["pattern"].fillna("none")],
+            "count_trend": [_trend_label(v) for v in cls["count_trend"]],
+            "monthly": [list(map(int, r)) for r in counts.to_numpy()],
+            "petitions": counts.sum(axis=1).to_numpy(),
+            "_order": [
+                H.PATTERNS.index(p) if p in H.PATTERNS else len(H.PATTERNS) for p in cls["pattern"].fillna("none")
+            ],
+        }
+    )
     table = table.sort_values(["_order", "petitions"], ascending=[True, False]).drop(columns="_order")
     if (cls["pattern"].fillna("none") == "none").all():
         st.info(t("hotspots_page.trend.no_patterns"))
     labels = _labels(list(table.columns))
-    st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch",
-                 column_config={labels["monthly"]: st.column_config.BarChartColumn(y_min=0)},
-                 key=f"{KEY}.patterns.{level}")
+    st.dataframe(
+        table.rename(columns=labels),
+        hide_index=True,
+        width="stretch",
+        column_config={labels["monthly"]: st.column_config.BarChartColumn(y_min=0)},
+        key=f"{KEY}.patterns.{level}",
+    )
     with st.expander(t("hotspots_page.trend.legend_title"), expanded=True):
         _pattern_legend()
     _ = lang
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 def main() -> None:
     lang = C.lang()
@@ -298,8 +367,11 @@ def main() -> None:
     today = C.today()
 
     st.title(t("hotspots_page.title"))
-    st.caption(t("hotspots_page.question") + " · " + t("hotspots_page.period", start=date_from.isoformat(),
-                                                        end=date_to.isoformat()))
+    st.caption(
+        t("hotspots_page.question")
+        + " · "
+        + t("hotspots_page.period", start=date_from.isoformat(), end=date_to.isoformat())
+    )
     options = db.df(con, "hotspots_page_options")
     f = _filters(options, area)
     level = f["level"]
@@ -333,9 +405,18 @@ def main() -> None:
     _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated, filtered)
 
     end = min(date_to, today)
-    with st.spinner(t("hotspots_page.working_emerging"), show_time=True):    # warmed at start for the defaults
-        em = warm.emerging(str(C.db_path()), warm.stamp(con), level, end, f["fdr"], tuple(f["categories"]),
-                           tuple(f["channels"]), f["group_only"], f["unresolved_only"])
+    with st.spinner(t("hotspots_page.working_emerging"), show_time=True):  # warmed at start for the defaults
+        em = warm.emerging(
+            str(C.db_path()),
+            warm.stamp(con),
+            level,
+            end,
+            f["fdr"],
+            tuple(f["categories"]),
+            tuple(f["channels"]),
+            f["group_only"],
+            f["unresolved_only"],
+        )
     min_count = int(db.rule(con, "hotspot_min_count"))
     hot_list = H.hottest_list(view, min_count, em.classes, overdue_counts, n=10)
 
@@ -371,23 +452,40 @@ def main() -> None:
         _petition_table(mine, od, key=f"{KEY}.selected_table")
 
     names = view.set_index("code")["name"]
-    tabs = st.tabs([t("hotspots_page.tab.trend"), t("hotspots_page.tab.table"),
-                    t("hotspots_page.tab.repeats"), t("hotspots_page.tab.escalated"), t("watch.tab")])
+    tabs = st.tabs(
+        [
+            t("hotspots_page.tab.trend"),
+            t("hotspots_page.tab.table"),
+            t("hotspots_page.tab.repeats"),
+            t("hotspots_page.tab.escalated"),
+            t("watch.tab"),
+        ]
+    )
     with tabs[0]:
         _trend_tab(em, view["code"].tolist(), names, level, end)
     with tabs[1]:
         st.caption(t("hotspots_page.table.caption", level=t(f"level.{level}")))
         labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
-        st.dataframe(view.rename(columns=labels), hide_index=True, width="stretch",
-                     key=f"{KEY}.table.{level}",
-                     column_config={labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
-                                    labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
-                                    labels["gi_p"]: st.column_config.NumberColumn(format="%.4f")})
+        st.dataframe(
+            view.rename(columns=labels),
+            hide_index=True,
+            width="stretch",
+            key=f"{KEY}.table.{level}",
+            column_config={
+                labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
+                labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
+                labels["gi_p"]: st.column_config.NumberColumn(format="%.4f"),
+            },
+        )
         sheet = t("nav.hotspots")
-        downloads.button(t("export.xlsx"), lambda: export.to_xlsx_bytes({sheet: view}, labels),
-                         file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
-                         mime=XLSX_MIME, key=f"{KEY}.xlsx",
-                         audit=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"))
+        downloads.button(
+            t("export.xlsx"),
+            lambda: export.to_xlsx_bytes({sheet: view}, labels),
+            file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{KEY}.xlsx",
+            audit=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"),
+        )
     with tabs[2]:
         st.caption(t("hotspots_page.repeats.caption", days=rdays))
         if repeats.empty:
@@ -398,18 +496,32 @@ def main() -> None:
             for c in ("received_on", "previous_on"):
                 show[c] = [fmt_date(v, lang) for v in show[c]]
             show["village_name"] = show["village_name"].astype(object).where(show["village_name"].notna(), "—")
-            cols = ["id", "received_on", "household_code", "category", "status", "previous_id", "previous_on",
-                    "previous_category", "days_between", "village_name"]
-            st.dataframe(show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch",
-                         key=f"{KEY}.repeats")
+            cols = [
+                "id",
+                "received_on",
+                "household_code",
+                "category",
+                "status",
+                "previous_id",
+                "previous_on",
+                "previous_category",
+                "days_between",
+                "village_name",
+            ]
+            st.dataframe(
+                show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.repeats"
+            )
     with tabs[3]:
         st.caption(t("hotspots_page.escalated.caption"))
         if esc.empty:
             st.info(t("hotspots_page.escalated.empty"))
         else:
-            late = pd.Series(od.to_numpy(bool), index=pets["id"].to_numpy())   # the same flags as above
-            _petition_table(esc, pd.Series(esc["id"].map(late).fillna(False).to_numpy(bool), index=esc.index),
-                            key=f"{KEY}.escalated")
+            late = pd.Series(od.to_numpy(bool), index=pets["id"].to_numpy())  # the same flags as above
+            _petition_table(
+                esc,
+                pd.Series(esc["id"].map(late).fillna(False).to_numpy(bool), index=esc.index),
+                key=f"{KEY}.escalated",
+            )
     with tabs[4]:
         from ui import watch
 

@@ -5,6 +5,7 @@ then the visits, petitions, who answered for it, pairings and changes, newest fi
 list that names a household (ui/household.py) or found with the search box here. Exactly
 ``manage.py report household --code CODE`` (analytics.household); opening a record is audited.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,7 +18,7 @@ from ui import common as C
 from ui.common import t
 from ui.household import SESSION_KEY, md
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "household_page"
 AUDITED_KEY = "household_page.audited"
@@ -35,17 +36,31 @@ def search(con, u) -> None:
         return
     from auth.masking import mask_frame
 
-    hits = db.df(con, "household_search", query=q.strip(), like=_like(q.strip()),
-                 scope=None if u.scope is None else list(u.scope), limit=20)
+    hits = db.df(
+        con,
+        "household_search",
+        query=q.strip(),
+        like=_like(q.strip()),
+        scope=None if u.scope is None else list(u.scope),
+        limit=20,
+    )
     if hits.empty:
         st.caption(t("household.search_none"))
         return
     hits = mask_frame(hits, u, con)
-    labels = {r["household_code"]: " · ".join(str(x) for x in (r["head_name"], r["household_code"], r["address"])
-                                              if x is not None and not pd.isna(x))
-              for _, r in hits.iterrows()}
-    pick = st.selectbox(t("household.search_pick", n=len(hits)), list(labels), index=None,
-                        format_func=lambda c: labels[c], key=f"{KEY}.pick")
+    labels = {
+        r["household_code"]: " · ".join(
+            str(x) for x in (r["head_name"], r["household_code"], r["address"]) if x is not None and not pd.isna(x)
+        )
+        for _, r in hits.iterrows()
+    }
+    pick = st.selectbox(
+        t("household.search_pick", n=len(hits)),
+        list(labels),
+        index=None,
+        format_func=lambda c: labels[c],
+        key=f"{KEY}.pick",
+    )
     if pick and pick != st.session_state.get(SESSION_KEY):
         st.session_state[SESSION_KEY] = pick
         st.rerun()
@@ -56,8 +71,13 @@ def _label(section: str, value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     v = str(value)
-    keys = {"visit": f"kind.{v}", "status": f"status.{v}", "role": f"household.role.{v}",
-            "field": f"household.field.{v}", "hh_status": f"household.hh_status.{v}"}
+    keys = {
+        "visit": f"kind.{v}",
+        "status": f"status.{v}",
+        "role": f"household.role.{v}",
+        "field": f"household.field.{v}",
+        "hh_status": f"household.hh_status.{v}",
+    }
     key = keys.get(section)
     return t(key) if key and key in CATALOG[C.lang()] else v
 
@@ -68,9 +88,12 @@ def _date(v) -> str:
 
 def head(rows: pd.DataFrame, rec: HH.Record) -> None:
     """Name, code, tags, status and where it lives — the first lines on the phone."""
-    h = {k: ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-         for k, v in zip(rows.loc[rows["section"] == "household", "item"],
-                         rows.loc[rows["section"] == "household", "detail"])}
+    h = {
+        k: ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+        for k, v in zip(
+            rows.loc[rows["section"] == "household", "item"], rows.loc[rows["section"] == "household", "detail"]
+        )
+    }
     name = h.get("head_name") or ""
     st.markdown(f"### {md(name)} · {md(rec.code)}")
     status = h.get("status")
@@ -92,8 +115,12 @@ def head(rows: pd.DataFrame, rec: HH.Record) -> None:
     ]
     now = rows[(rows["section"] == "responsible") & rows["until"].isna()]
     if len(now):
-        lines.append((t("household.responsible_now"),
-                      "、".join(f"{d}（{_label('role', r)}）" for d, r in zip(now["detail"], now["status"]))))
+        lines.append(
+            (
+                t("household.responsible_now"),
+                "、".join(f"{d}（{_label('role', r)}）" for d, r in zip(now["detail"], now["status"])),
+            )
+        )
     st.markdown("  \n".join(f"**{md(k)}**：{md(v)}" for k, v in lines if v))
 
 
@@ -102,9 +129,12 @@ def table(rows: pd.DataFrame, section: str, columns: dict[str, str]) -> None:
     if part.empty:
         st.caption(t(f"household.none.{section}"))
         return
-    out = pd.DataFrame({t(label): [_cell(section, col, v) + _late(col, r)
-                                   for v, (_, r) in zip(part[col], part.iterrows())]
-                        for col, label in columns.items()})
+    out = pd.DataFrame(
+        {
+            t(label): [_cell(section, col, v) + _late(col, r) for v, (_, r) in zip(part[col], part.iterrows())]
+            for col, label in columns.items()
+        }
+    )
     st.dataframe(out, hide_index=True, width="stretch", key=f"{KEY}.{section}")
 
 
@@ -139,34 +169,87 @@ def show(rec: HH.Record) -> None:
     follow = rows[rows["section"] == "follow_up"]
     if len(follow):
         st.markdown(f"**{t('household.follow_up_title', n=len(follow))}**")
-        table(rows, "follow_up", {"date": "household.col.date", "item": "household.col.item",
-                                  "status": "household.col.status", "until": "household.col.until"})
+        table(
+            rows,
+            "follow_up",
+            {
+                "date": "household.col.date",
+                "item": "household.col.item",
+                "status": "household.col.status",
+                "until": "household.col.until",
+            },
+        )
     n = {s: int((rows["section"] == s).sum()) for s in HH.SECTIONS}
-    tabs = st.tabs([t("household.tab.visit", n=fmt_int(n["visit"], C.lang())),
-                    t("household.tab.petition", n=fmt_int(n["petition"], C.lang())),
-                    t("household.tab.responsible"), t("household.tab.pairing", n=n["pairing"]),
-                    t("household.tab.change")])
+    tabs = st.tabs(
+        [
+            t("household.tab.visit", n=fmt_int(n["visit"], C.lang())),
+            t("household.tab.petition", n=fmt_int(n["petition"], C.lang())),
+            t("household.tab.responsible"),
+            t("household.tab.pairing", n=n["pairing"]),
+            t("household.tab.change"),
+        ]
+    )
     with tabs[0]:
-        table(rows, "visit", {"date": "household.col.date", "item": "household.col.kind",
-                              "by": "household.col.by", "detail": "household.col.note",
-                              "status": "household.col.issue"})
+        table(
+            rows,
+            "visit",
+            {
+                "date": "household.col.date",
+                "item": "household.col.kind",
+                "by": "household.col.by",
+                "detail": "household.col.note",
+                "status": "household.col.issue",
+            },
+        )
     with tabs[1]:
-        table(rows, "petition", {"date": "household.col.received", "item": "household.col.petition",
-                                 "status": "household.col.status", "until": "household.col.until",
-                                 "detail": "household.col.what"})
+        table(
+            rows,
+            "petition",
+            {
+                "date": "household.col.received",
+                "item": "household.col.petition",
+                "status": "household.col.status",
+                "until": "household.col.until",
+                "detail": "household.col.what",
+            },
+        )
     with tabs[2]:
-        table(rows, "responsible", {"date": "household.col.from", "until": "household.col.to",
-                                    "item": "household.col.grid", "detail": "household.col.person",
-                                    "status": "household.col.role"})
+        table(
+            rows,
+            "responsible",
+            {
+                "date": "household.col.from",
+                "until": "household.col.to",
+                "item": "household.col.grid",
+                "detail": "household.col.person",
+                "status": "household.col.role",
+            },
+        )
         st.caption(t("household.responsible_help"))
     with tabs[3]:
-        table(rows, "pairing", {"date": "household.col.since", "item": "household.col.person",
-                                "status": "household.col.role", "detail": "household.col.rank"})
+        table(
+            rows,
+            "pairing",
+            {
+                "date": "household.col.since",
+                "item": "household.col.person",
+                "status": "household.col.role",
+                "detail": "household.col.rank",
+            },
+        )
     with tabs[4]:
         changes = rows[(rows["section"] == "change") & (rows["item"] != "recorded_since")]
         if len(changes):
-            table(changes, "change", {"date": "household.col.date", "item": "household.col.field",
-                                      "detail": "household.col.change", "by": "household.col.source"})
+            table(
+                changes,
+                "change",
+                {
+                    "date": "household.col.date",
+                    "item": "household.col.field",
+                    "detail": "household.col.change",
+                    "by": "household.col.source",
+                },
+            )
         else:
             st.caption(t("household.none.change"))
         st.caption(t("household.changes_since", date=_date(rec.changes_since) or "—"))

@@ -6,6 +6,7 @@ unpacked by the importer's safe extraction. Every upload is read in a separate p
 limit (ingest/isolated.py), so no file can take the server down; rows are checked and written here.
 Every import is audited under the signed-in user.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +25,7 @@ from ui import common as C
 from ui import downloads
 from ui.common import t
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "import_page"
 COORDS = ("wgs84", "gcj02", "bd09")
@@ -38,20 +39,35 @@ st.caption(t("import_page.intro"))
 
 c1, c2, c3 = st.columns(3)
 kinds = P.ALL_KINDS if u.role in BOUNDARY_ROLES else tuple(k for k in P.ALL_KINDS if k != "boundaries")
-kind = c1.selectbox(t("import_page.kind"), kinds, format_func=lambda k: t(f"import_page.kind.{k}"),
-                    key=f"{KEY}.kind")
+kind = c1.selectbox(t("import_page.kind"), kinds, format_func=lambda k: t(f"import_page.kind.{k}"), key=f"{KEY}.kind")
 level = encoding = None
 if kind == "boundaries":
-    level = c2.selectbox(t("import_page.level"), LEVELS, index=LEVELS.index("grid"),
-                         format_func=lambda x: t(f"level.{x}"), key=f"{KEY}.level")
-    encoding = c3.text_input(t("import_page.encoding"), key=f"{KEY}.encoding",
-                             help=t("import_page.encoding_help")).strip() or None
-coords = c2.selectbox(t("import_page.coords"), COORDS, format_func=lambda x: t(f"import_page.coords.{x}"),
-                      key=f"{KEY}.coords") if kind != "staff" and kind != "visits" else "wgs84"
+    level = c2.selectbox(
+        t("import_page.level"),
+        LEVELS,
+        index=LEVELS.index("grid"),
+        format_func=lambda x: t(f"level.{x}"),
+        key=f"{KEY}.level",
+    )
+    encoding = (
+        c3.text_input(t("import_page.encoding"), key=f"{KEY}.encoding", help=t("import_page.encoding_help")).strip()
+        or None
+    )
+coords = (
+    c2.selectbox(
+        t("import_page.coords"), COORDS, format_func=lambda x: t(f"import_page.coords.{x}"), key=f"{KEY}.coords"
+    )
+    if kind != "staff" and kind != "visits"
+    else "wgs84"
+)
 strict = st.checkbox(t("import_page.strict"), key=f"{KEY}.strict")
 
-upload = st.file_uploader(t("import_page.upload"), type=list(P.accepted_suffixes(kind)),
-                          help=t("import_page.upload_help", mb=P.MAX_UPLOAD_MB), key=f"{KEY}.file.{kind}")
+upload = st.file_uploader(
+    t("import_page.upload"),
+    type=list(P.accepted_suffixes(kind)),
+    help=t("import_page.upload_help", mb=P.MAX_UPLOAD_MB),
+    key=f"{KEY}.file.{kind}",
+)
 if upload is None:
     st.info(t("import_page.waiting"))
     st.stop()
@@ -75,8 +91,9 @@ def _metrics(counts: dict[str, int]) -> None:
 def _progress_bar():
     bar = st.progress(0.0, text=t("import_page.progress"))
 
-    def progress(f: float, step: str) -> None:          # step: a catalog key (ingest.step.*)
+    def progress(f: float, step: str) -> None:  # step: a catalog key (ingest.step.*)
         bar.progress(min(max(float(f), 0.0), 1.0), text=t(step))
+
     return bar, progress
 
 
@@ -105,8 +122,12 @@ try:
         sheet = None
         if len(read.sheets) > 1:
             chosen = read.table.sheet if read.table is not None and read.table.sheet in read.sheets else read.sheets[0]
-            sheet = st.selectbox(t("import_page.sheet"), read.sheets, index=read.sheets.index(chosen),
-                                 key=f"{KEY}.sheet.{hashlib.sha256(data).hexdigest()[:12]}")
+            sheet = st.selectbox(
+                t("import_page.sheet"),
+                read.sheets,
+                index=read.sheets.index(chosen),
+                key=f"{KEY}.sheet.{hashlib.sha256(data).hexdigest()[:12]}",
+            )
             if sheet != chosen:
                 read = _read(path, sheet)
         # what the dry run was for: the same bytes and the same options
@@ -114,8 +135,11 @@ try:
 
         # ------------------------------------------------------------------- preview
         st.subheader(t("import_page.preview"))
-        pv = (P.preview_boundaries(path, level, encoding, read=read) if kind == "boundaries"
-              else P.preview_table(path, kind, table=read.table))
+        pv = (
+            P.preview_boundaries(path, level, encoding, read=read)
+            if kind == "boundaries"
+            else P.preview_table(path, kind, table=read.table)
+        )
         facts = []
         if kind == "boundaries":
             facts.append(t("import_page.crs_used", crs=pv.crs or t("import_page.no_crs")))
@@ -133,9 +157,11 @@ try:
         left, right = st.columns([1, 3])
         with left:
             st.markdown(f"**{t('import_page.mapping')}**")
-            st.dataframe(pd.DataFrame(pv.mapping, columns=[t("import_page.mapping.file"),
-                                                           t("import_page.mapping.field")]),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(pv.mapping, columns=[t("import_page.mapping.file"), t("import_page.mapping.field")]),
+                hide_index=True,
+                width="stretch",
+            )
         with right:
             st.dataframe(pv.rows, hide_index=True, width="stretch")
         if pv.ignored:
@@ -146,15 +172,30 @@ try:
         # ------------------------------------------------------------------- dry run
         if st.button(t("import_page.dry_run"), key=f"{KEY}.dry_run"):
             bar, progress = _progress_bar()
-            res = P.run_import(C.con(), kind, path, level=level or "grid", coords=coords, encoding=encoding,
-                               sheet=sheet, strict=strict, dry_run=True, actor=u, progress=progress, read=read)
+            res = P.run_import(
+                C.con(),
+                kind,
+                path,
+                level=level or "grid",
+                coords=coords,
+                encoding=encoding,
+                sheet=sheet,
+                strict=strict,
+                dry_run=True,
+                actor=u,
+                progress=progress,
+                read=read,
+            )
             bar.empty()
             st.session_state[f"{KEY}.dry"] = {
-                "signature": signature, "counts": P.counts(res), "errors": P.errors_frame(res.errors, lang),
+                "signature": signature,
+                "counts": P.counts(res),
+                "errors": P.errors_frame(res.errors, lang),
                 "errors_csv": P.errors_csv_bytes(res.errors) if res.errors else b"",
                 "notes": [worded(n, lang) for n in res.notes()] if isinstance(res, BoundaryResult) else [],
                 "unassigned": getattr(res, "unassigned_codes", []),
-                "writes": P.has_writes(res), "bad": bool(res.errors),
+                "writes": P.has_writes(res),
+                "bad": bool(res.errors),
             }
 
         dry = st.session_state.get(f"{KEY}.dry")
@@ -171,22 +212,39 @@ try:
                 shown = dry["errors"].rename(columns={c: t(f"import_page.col.{c}") for c in dry["errors"].columns})
                 st.dataframe(shown, hide_index=True, width="stretch")
                 errors_csv = dry["errors_csv"]
-                downloads.button(t("import_page.download_errors"), lambda: errors_csv,
-                                 file_name=f"{P.safe_name(upload.name)}.errors.csv", mime="text/csv",
-                                 key=f"{KEY}.download", icon=None,
-                                 audit=(None, f"import errors csv {P.safe_name(upload.name)}"))
+                downloads.button(
+                    t("import_page.download_errors"),
+                    lambda: errors_csv,
+                    file_name=f"{P.safe_name(upload.name)}.errors.csv",
+                    mime="text/csv",
+                    key=f"{KEY}.download",
+                    icon=None,
+                    audit=(None, f"import errors csv {P.safe_name(upload.name)}"),
+                )
             if strict and dry["bad"]:
                 st.warning(t("import_page.strict_blocked"))
             elif not dry["writes"]:
                 st.info(t("import_page.nothing_to_write"))
             elif st.button(t("import_page.commit"), type="primary", key=f"{KEY}.commit"):
                 bar, progress = _progress_bar()
-                res = P.run_import(C.con(), kind, path, level=level or "grid", coords=coords, encoding=encoding,
-                                   sheet=sheet, strict=strict, dry_run=False, actor=u, progress=progress, read=read)
+                res = P.run_import(
+                    C.con(),
+                    kind,
+                    path,
+                    level=level or "grid",
+                    coords=coords,
+                    encoding=encoding,
+                    sheet=sheet,
+                    strict=strict,
+                    dry_run=False,
+                    actor=u,
+                    progress=progress,
+                    read=read,
+                )
                 st.session_state.pop(f"{KEY}.read", None)
                 bar.empty()
                 st.session_state.pop(f"{KEY}.dry", None)
-                st.cache_data.clear()              # maps and tables read the new data
+                st.cache_data.clear()  # maps and tables read the new data
                 st.success(t("import_page.committed", summary=res.summary()))
 except ImportFailed as e:
     _error(e)

@@ -5,6 +5,7 @@ Every figure is shown under its one name (ui/figures.py) and comes from analytic
 which the other pages' figures come from too (coverage: analytics.reports.coverage; petitions and
 visit follow-ups: analytics.petitions.summary).
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -19,7 +20,7 @@ from ui.common import t
 from ui.geo import boundaries_version, simplified_level
 from ui.maps import render
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 c = C.con()
 lang = C.lang()
@@ -65,22 +66,32 @@ if len(geo):
     classes = maps.coverage_classes(figures["benchmark_coverage"])
     geo["coverage_text"] = [fmt_pct(v, lang) for v in geo["coverage"]]
     m = maps.base_map(bounds=geo.total_bounds)
-    maps.choropleth_layer(m, geo, "coverage", classes.bins, classes.colors,
-                          fields=["name", "households", "visited", "coverage_text"],
-                          aliases=[t("col.name"), F.label("households"), F.label("visited"), F.label("coverage")])
+    maps.choropleth_layer(
+        m,
+        geo,
+        "coverage",
+        classes.bins,
+        classes.colors,
+        fields=["name", "households", "visited", "coverage_text"],
+        aliases=[t("col.name"), F.label("households"), F.label("visited"), F.label("coverage")],
+    )
     maps.add_legend(m, F.label("coverage"), list(zip(classes.colors, classes.labels)))
     left, right = st.columns([5, 4])
     with left:
         render(m, key="overview_map", height=460, returned_objects=[])
     with right:
         shown = table.drop(columns=["code"]).assign(coverage=table["coverage"] * 100)
-        st.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
-                     column_config={
-                         "name": st.column_config.TextColumn(t("col.name")),
-                         "households": st.column_config.NumberColumn(F.label("households"), format="localized",
-                                                                     width="small"),
-                         "visited": st.column_config.NumberColumn(F.label("visited"), format="localized",
-                                                                  width="small"),
-                         "coverage": st.column_config.ProgressColumn(F.label("coverage"), min_value=0.0,
-                                                                     max_value=100.0, format=PCT_FORMAT,
-                                                                     width="medium")})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            placeholder="—",
+            column_config={
+                "name": st.column_config.TextColumn(t("col.name")),
+                "households": st.column_config.NumberColumn(F.label("households"), format="localized", width="small"),
+                "visited": st.column_config.NumberColumn(F.label("visited"), format="localized", width="small"),
+                "coverage": st.column_config.ProgressColumn(
+                    F.label("coverage"), min_value=0.0, max_value=100.0, format=PCT_FORMAT, width="medium"
+                ),
+            },
+        )

@@ -1,5 +1,6 @@
 """Petitions (信访办理): the work list with due dates (overdue first), progress entry, locating a
 petition, figures per township/village beside the benchmarks, and the monthly 通报 for download."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ from ui import figures as F
 from ui import shared
 from ui.common import t
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 c = C.con()
 lang = C.lang()
@@ -57,9 +58,11 @@ F.metric(n1, "issues", s["issues"])
 F.metric(n2, "issues_closed", s["issues_closed"])
 F.metric(n3, "issues_overdue", s["issues_overdue"])
 F.metric(n4, "solved_rate", s["solved_rate"], benchmark=s["benchmark_solved"])
-extra = [f"{F.label('petitions_group')} {fmt_int(s['group'], lang)}",
-         f"{F.label('petitions_repeat')} {fmt_int(s['repeat'], lang)}"]
-if county_wide(c, scope):     # unlocated petitions belong to no township: shown county-wide only
+extra = [
+    f"{F.label('petitions_group')} {fmt_int(s['group'], lang)}",
+    f"{F.label('petitions_repeat')} {fmt_int(s['repeat'], lang)}",
+]
+if county_wide(c, scope):  # unlocated petitions belong to no township: shown county-wide only
     extra.append(f"{F.label('petitions_unlocated')} {fmt_int(s['unlocated'], lang)}")
 st.caption(" · ".join(extra))
 
@@ -69,15 +72,36 @@ notice = petitions.deadline_notice(c, work, lang)
 if notice:
     st.warning(notice)
 f1, f2 = st.columns(2)
-statuses = f1.multiselect(t("petitions_page.filter_status"), list(petitions.STATUSES),
-                          default=list(petitions.OPEN_STATUSES), format_func=lambda x: t(f"status.{x}"),
-                          key="pet_status")
-kinds = f2.multiselect(t("petitions_page.filter_kind"), ["petition", "visit_issue"],
-                       default=["petition", "visit_issue"],
-                       format_func=lambda x: t(f"petitions_page.kind.{x}"), key="pet_kind")
+statuses = f1.multiselect(
+    t("petitions_page.filter_status"),
+    list(petitions.STATUSES),
+    default=list(petitions.OPEN_STATUSES),
+    format_func=lambda x: t(f"status.{x}"),
+    key="pet_status",
+)
+kinds = f2.multiselect(
+    t("petitions_page.filter_kind"),
+    ["petition", "visit_issue"],
+    default=["petition", "visit_issue"],
+    format_func=lambda x: t(f"petitions_page.kind.{x}"),
+    key="pet_kind",
+)
 shown = work[work["status"].isin(statuses) & work["kind"].isin(kinds)]
-cols = ["kind", "id", "received_on", "township_name", "village_name", "category", "people", "status",
-        "reply_due", "close_due", "overdue", "days_overdue", "text"]
+cols = [
+    "kind",
+    "id",
+    "received_on",
+    "township_name",
+    "village_name",
+    "category",
+    "people",
+    "status",
+    "reply_due",
+    "close_due",
+    "overdue",
+    "days_overdue",
+    "text",
+]
 labels = {k: col_label(k) for k in cols}
 labels["overdue"] = t("petitions_page.col.overdue_flag")
 
@@ -95,24 +119,41 @@ if shown.empty:
     st.info(t("petitions_page.empty_worklist"))
 else:
     late = shown[shown["overdue"]]
-    st.caption(t("petitions_page.overdue_count",
-                 petitions=fmt_int(int((late["kind"] == "petition").sum()), lang),
-                 issues=fmt_int(int((late["kind"] == "visit_issue").sum()), lang)))
+    st.caption(
+        t(
+            "petitions_page.overdue_count",
+            petitions=fmt_int(int((late["kind"] == "petition").sum()), lang),
+            issues=fmt_int(int((late["kind"] == "visit_issue").sum()), lang),
+        )
+    )
     if len(shown) > C.TABLE_ROWS:
         # a county's list holds tens of thousands of items: the table shows the most urgent (the list is
         # ordered overdue first), the whole selection is one download away
         st.caption(t("petitions_page.worklist_cut", n=fmt_int(len(shown), lang), k=fmt_int(C.TABLE_ROWS, lang)))
-        downloads.button(t("petitions_page.worklist_download"),
-                         lambda full=shown: to_csv_bytes(_worded(full), labels),
-                         file_name=f"待办清单-{today:%Y%m%d}.csv", mime="text/csv", key="pet_worklist_download",
-                         audit=(area.code, f"petitions worklist ({len(shown)} rows)"))
+        downloads.button(
+            t("petitions_page.worklist_download"),
+            lambda full=shown: to_csv_bytes(_worded(full), labels),
+            file_name=f"待办清单-{today:%Y%m%d}.csv",
+            mime="text/csv",
+            key="pet_worklist_download",
+            audit=(area.code, f"petitions worklist ({len(shown)} rows)"),
+        )
         shown = shown.head(C.TABLE_ROWS)
     table = _worded(shown)
-    event = st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch", placeholder="—",
-                         column_config={labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-                                        labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-                                        labels["close_due"]: st.column_config.DateColumn(format="YYYY-MM-DD")},
-                         key="pet_worklist", on_select="rerun", selection_mode="single-row")
+    event = st.dataframe(
+        table.rename(columns=labels),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config={
+            labels["received_on"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+            labels["reply_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+            labels["close_due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+        },
+        key="pet_worklist",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
     # a row of a household opens its record (民情档案, issue 20)
     st.caption(t("household.select_hint"))
     from ui.household import open_selected
@@ -129,29 +170,48 @@ with left:
     else:
         open_items = C.few(open_items, "id", "pet_item_find")
         keys = [f"{k}|{i}" for k, i in zip(open_items["kind"], open_items["id"])]
-        names = {f"{k}|{i}": f"{kind_} {i} · {st_}"
-                 for k, i, kind_, st_ in zip(open_items["kind"], open_items["id"],
-                                             C.t_each("petitions_page.kind.{}", open_items["kind"]),
-                                             C.t_each("status.{}", open_items["status"]))}
+        names = {
+            f"{k}|{i}": f"{kind_} {i} · {st_}"
+            for k, i, kind_, st_ in zip(
+                open_items["kind"],
+                open_items["id"],
+                C.t_each("petitions_page.kind.{}", open_items["kind"]),
+                C.t_each("status.{}", open_items["status"]),
+            )
+        }
         with st.form("pet_change"):
             item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
-            new_status = st.selectbox(t("petitions_page.new_status"), ["in_progress", "replied", "closed"],
-                                      format_func=lambda x: t(f"status.{x}"), key="pet_new_status")
-            when = st.date_input(t("petitions_page.date"), today, key="pet_date")   # a future date: refused
+            new_status = st.selectbox(
+                t("petitions_page.new_status"),
+                ["in_progress", "replied", "closed"],
+                format_func=lambda x: t(f"status.{x}"),
+                key="pet_new_status",
+            )
+            when = st.date_input(t("petitions_page.date"), today, key="pet_date")  # a future date: refused
             text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
-            sat = st.selectbox(t("petitions_page.satisfaction"), [None, *petitions.SATISFACTION],
-                               format_func=lambda x: t("petitions_page.satisfaction_none") if x is None
-                               else t(f"satisfaction.{x}"), key="pet_sat")
+            sat = st.selectbox(
+                t("petitions_page.satisfaction"),
+                [None, *petitions.SATISFACTION],
+                format_func=lambda x: t("petitions_page.satisfaction_none") if x is None else t(f"satisfaction.{x}"),
+                key="pet_sat",
+            )
             go = st.form_submit_button(t("petitions_page.save"), type="primary")
         if go:
             kind, item_id = item.split("|", 1)
             try:
                 if kind == "petition":
-                    res = petitions.change_status(c, u, item_id, new_status, when, reply_text=text or None,
-                                                  satisfaction=sat if new_status == "closed" else None, today=today)
+                    res = petitions.change_status(
+                        c,
+                        u,
+                        item_id,
+                        new_status,
+                        when,
+                        reply_text=text or None,
+                        satisfaction=sat if new_status == "closed" else None,
+                        today=today,
+                    )
                 else:
-                    res = petitions.change_issue_status(c, u, item_id, new_status, when, note=text or None,
-                                                        today=today)
+                    res = petitions.change_issue_status(c, u, item_id, new_status, when, note=text or None, today=today)
             except petitions.PetitionError as e:
                 st.error(e.text(lang))
             else:
@@ -163,18 +223,27 @@ with right:
     st.subheader(t("petitions_page.attach"))
     st.caption(t("petitions_page.attach_hint"))
     pets = work[(work["kind"] == "petition")]
-    pets = pets.iloc[np.argsort(pets["located"].to_numpy(bool), kind="stable")]     # unlocated first
+    pets = pets.iloc[np.argsort(pets["located"].to_numpy(bool), kind="stable")]  # unlocated first
     if pets.empty:
         st.info(t("petitions_page.no_petitions"))
     else:
-        how = st.radio(t("petitions_page.attach_how"), ["household", "point", "village"], horizontal=True,
-                       format_func=lambda x: t(f"petitions_page.attach.{x}"), key="pet_attach_how")
+        how = st.radio(
+            t("petitions_page.attach_how"),
+            ["household", "point", "village"],
+            horizontal=True,
+            format_func=lambda x: t(f"petitions_page.attach.{x}"),
+            key="pet_attach_how",
+        )
         villages = db.df(c, "area_households", level="village", scope=scope)
         pets = C.few(pets, "id", "pet_attach_find")
         with st.form("pet_attach"):
             located = dict(zip(pets["id"], pets["located"]))
-            pid = st.selectbox(t("petitions_page.attach_petition"), pets["id"].tolist(), key="pet_attach_id",
-                               format_func=lambda i: i if located[i] else f"{i} · {t('value.unlocated')}")
+            pid = st.selectbox(
+                t("petitions_page.attach_petition"),
+                pets["id"].tolist(),
+                key="pet_attach_id",
+                format_func=lambda i: i if located[i] else f"{i} · {t('value.unlocated')}",
+            )
             hh = lon = lat = vc = None
             if how == "household":
                 hh = st.text_input(t("petitions_page.attach.household"), key="pet_attach_hh")
@@ -184,14 +253,24 @@ with right:
                 lat = b.number_input(t("petitions_page.lat"), value=None, format="%.6f", key="pet_attach_lat")
             else:
                 vnames = dict(zip(villages["code"], villages["name"]))
-                vc = st.selectbox(t("petitions_page.attach.village"), villages["code"].tolist(),
-                                  format_func=lambda x: f"{vnames[x]}（{x}）", key="pet_attach_village")
+                vc = st.selectbox(
+                    t("petitions_page.attach.village"),
+                    villages["code"].tolist(),
+                    format_func=lambda x: f"{vnames[x]}（{x}）",
+                    key="pet_attach_village",
+                )
             go2 = st.form_submit_button(t("petitions_page.save"))
         if go2:
             try:
-                where = petitions.attach(c, u, pid, household_code=hh or None,
-                                         lon=lon if how == "point" else None, lat=lat if how == "point" else None,
-                                         village_code=vc or None)
+                where = petitions.attach(
+                    c,
+                    u,
+                    pid,
+                    household_code=hh or None,
+                    lon=lon if how == "point" else None,
+                    lat=lat if how == "point" else None,
+                    village_code=vc or None,
+                )
             except petitions.PetitionError as e:
                 st.error(e.text(lang))
             else:
@@ -203,31 +282,76 @@ with right:
 # ----------------------------------------------------------------------------- figures by area
 st.subheader(t("petitions_page.figures"))
 # the levels with areas in the user's scope (a grid leader's: their grid)
-levels = [lv for lv in ("township", "village", "grid")
-          if len(db.df(c, "areas_in_scope", level=lv,
-                       scope=None if u.scope is None else list(u.scope)))][:2] or ["township"]
+levels = [
+    lv
+    for lv in ("township", "village", "grid")
+    if len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope)))
+][:2] or ["township"]
 level_names = {lv: t(f"level.{lv}") for lv in levels}
-level = st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get,
-                 key="pet_level") if len(levels) > 1 else levels[0]
+level = (
+    st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get, key="pet_level")
+    if len(levels) > 1
+    else levels[0]
+)
 with st.spinner(t("progress.working"), show_time=True):
     figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today, every=work)
-st.caption(t("petitions_page.benchmarks", solved=fmt_pct(s["benchmark_solved"], lang),
-             satisfaction=fmt_pct(s["benchmark_satisfaction"], lang)))
-fcols = ["code", "name", "households", "received", "per_1000", "closed", "closed_on_time", "on_time_rate",
-         "overdue", "rated", "satisfaction_rate", "benchmark_satisfaction", "repeat", "group", "issues",
-         "issues_closed", "solved_rate", "benchmark_solved"]
+st.caption(
+    t(
+        "petitions_page.benchmarks",
+        solved=fmt_pct(s["benchmark_solved"], lang),
+        satisfaction=fmt_pct(s["benchmark_satisfaction"], lang),
+    )
+)
+fcols = [
+    "code",
+    "name",
+    "households",
+    "received",
+    "per_1000",
+    "closed",
+    "closed_on_time",
+    "on_time_rate",
+    "overdue",
+    "rated",
+    "satisfaction_rate",
+    "benchmark_satisfaction",
+    "repeat",
+    "group",
+    "issues",
+    "issues_closed",
+    "solved_rate",
+    "benchmark_solved",
+]
 flabels = {k: col_label(k) for k in fcols}
 rates = ("on_time_rate", "satisfaction_rate", "benchmark_satisfaction", "solved_rate", "benchmark_solved")
 pct = {flabels[k]: st.column_config.NumberColumn(flabels[k], format=PCT_FORMAT) for k in rates}
-pct.update({flabels[k]: st.column_config.NumberColumn(flabels[k], format="localized")
-            for k in ("households", "received", "closed", "closed_on_time", "overdue", "rated", "repeat", "group",
-                      "issues", "issues_closed")})
+pct.update(
+    {
+        flabels[k]: st.column_config.NumberColumn(flabels[k], format="localized")
+        for k in (
+            "households",
+            "received",
+            "closed",
+            "closed_on_time",
+            "overdue",
+            "rated",
+            "repeat",
+            "group",
+            "issues",
+            "issues_closed",
+        )
+    }
+)
 shown_figs = figs[fcols].assign(**{k: figs[k] * 100 for k in rates})
-st.dataframe(shown_figs.rename(columns=flabels), hide_index=True, width="stretch", column_config=pct,
-             placeholder="—")
+st.dataframe(shown_figs.rename(columns=flabels), hide_index=True, width="stretch", column_config=pct, placeholder="—")
 with st.expander(t("petitions_page.definitions")):
-    st.write(t("petitions_page.definitions_text", reply=int(db.rule(c, "reply_working_days")),
-               close=int(db.rule(c, "close_days"))))
+    st.write(
+        t(
+            "petitions_page.definitions_text",
+            reply=int(db.rule(c, "reply_working_days")),
+            close=int(db.rule(c, "close_days")),
+        )
+    )
 
 # ----------------------------------------------------------------------------- the monthly 通报
 st.subheader(t("petitions_page.monthly"))
@@ -237,8 +361,13 @@ for _ in range(12):
     months.append(d)
     d = (d - dt.timedelta(days=1)).replace(day=1)
 mc1, mc2 = st.columns([2, 3])
-month = mc1.selectbox(t("petitions_page.monthly_month"), months, index=1 if today.day < 10 else 0,
-                      format_func=lambda x: fmt_month(x.year, x.month, lang), key="pet_month")
+month = mc1.selectbox(
+    t("petitions_page.monthly_month"),
+    months,
+    index=1 if today.day < 10 else 0,
+    format_func=lambda x: fmt_month(x.year, x.month, lang),
+    key="pet_month",
+)
 if mc1.button(t("petitions_page.monthly_build"), key="pet_month_build"):
     with st.spinner(t("petitions_page.monthly_working"), show_time=True):
         st.session_state["pet_month_xlsx"] = (month, monthly.monthly_workbook(c, f"{month:%Y-%m}", scope, today, "zh"))
@@ -246,9 +375,14 @@ built = st.session_state.get("pet_month_xlsx")
 if built and built[0] == month:
     with mc2:
         xlsx = built[1]
-        downloads.button(t("petitions_page.monthly_download"), lambda: xlsx, file_name=f"通报-{month:%Y-%m}.xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pet_month_dl",
-                         audit=(None, f"monthly {month:%Y-%m} xlsx"))
+        downloads.button(
+            t("petitions_page.monthly_download"),
+            lambda: xlsx,
+            file_name=f"通报-{month:%Y-%m}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="pet_month_dl",
+            audit=(None, f"monthly {month:%Y-%m} xlsx"),
+        )
 
 # ----------------------------------------------------------------------------- 放假安排 (administrator)
 if u is not None and u.role == "admin":

@@ -6,6 +6,7 @@ selected area's grids coloured by staffing (a click drills down to the village, 
 XLSX), and — for county administrators and township offices — reassignment with history.
 The numbers are those of ``manage.py report grids`` (analytics.grids).
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -28,15 +29,25 @@ from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
 from ui.maps import render
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "resp_page"
 MAP_HEIGHT = 500
-MAX_GRID_POLYGONS = 1500          # more grids than this: the map shows villages (worst status)
+MAX_GRID_POLYGONS = 1500  # more grids than this: the map shows villages (worst status)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DIRECTORY_EXPORT = G.GRID_COLUMNS + ["village_name", "status", "leader_phone", "leaders", "member_contacts",
-                                     "other_staff", "staff_count", "households_per_staff", "pairing_leaders",
-                                     "paired_households", "multiple_leaders"]
+DIRECTORY_EXPORT = G.GRID_COLUMNS + [
+    "village_name",
+    "status",
+    "leader_phone",
+    "leaders",
+    "member_contacts",
+    "other_staff",
+    "staff_count",
+    "households_per_staff",
+    "pairing_leaders",
+    "paired_households",
+    "multiple_leaders",
+]
 
 
 def labels(columns: Iterable[str], lang: str) -> dict[str, str]:
@@ -62,6 +73,7 @@ def _or_none(v: Any) -> str:
 
 # ----------------------------------------------------------------------------- the map
 
+
 def grid_map_frame(directory: pd.DataFrame):
     """The directory's grids with their simplified polygons and tooltip texts."""
     geo = simplified_level(str(C.db_path()), "grid", boundaries_version())
@@ -82,11 +94,16 @@ def village_map_frame(directory: pd.DataFrame):
     if geo is None or geo.empty:
         return None
     d = directory.assign(status_index=directory["status"].map({s: i for i, s in enumerate(G.STATUSES)}))
-    agg = d.groupby("village_code").agg(status_index=("status_index", "min"), grids=("code", "size"),
-                                        households=("households", "sum")).reset_index()
-    problems = (d[d["status"] != "ok"].groupby(["village_code", "status"]).size().rename("n").reset_index())
-    text = {v: "、".join(f"{status_label(s)} {n}" for s, n in zip(g["status"], g["n"]))
-            for v, g in problems.groupby("village_code")}
+    agg = (
+        d.groupby("village_code")
+        .agg(status_index=("status_index", "min"), grids=("code", "size"), households=("households", "sum"))
+        .reset_index()
+    )
+    problems = d[d["status"] != "ok"].groupby(["village_code", "status"]).size().rename("n").reset_index()
+    text = {
+        v: "、".join(f"{status_label(s)} {n}" for s, n in zip(g["status"], g["n"]))
+        for v, g in problems.groupby("village_code")
+    }
     agg["problems_text"] = agg["village_code"].map(text).fillna(t("resp_page.none"))
     agg["status_text"] = agg["status_index"].map(lambda i: status_label(G.STATUSES[int(i)]))
     frame = geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
@@ -106,31 +123,57 @@ def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     m = maps.base_map(bounds=frame.total_bounds)
     if by_village:
         st.caption(t("resp_page.drill_villages", n=fmt_int(len(directory), lang)))
-        maps.choropleth_layer(m, frame, "status_index", bins, colors,
-                              fields=["name", "status_text", "grids", "households", "problems_text"],
-                              aliases=[heads["name"], t("resp_page.tt_status"), t("resp_page.tt_grids"),
-                                       heads["households"], t("resp_page.tt_problems")])
+        maps.choropleth_layer(
+            m,
+            frame,
+            "status_index",
+            bins,
+            colors,
+            fields=["name", "status_text", "grids", "households", "problems_text"],
+            aliases=[
+                heads["name"],
+                t("resp_page.tt_status"),
+                t("resp_page.tt_grids"),
+                heads["households"],
+                t("resp_page.tt_problems"),
+            ],
+        )
     else:
         if area.level in ("county", "township"):
             st.caption(t("resp_page.drill_village"))
         elif area.level == "village":
             st.caption(t("resp_page.drill_grid"))
-        maps.choropleth_layer(m, frame, "status_index", bins, colors,
-                              fields=["name", "village_name", "status_text", "leader_text", "members_text",
-                                      "households", "pairing_text"],
-                              aliases=[heads["name"], t("col.village_name"), t("resp_page.tt_status"),
-                                       t("resp_page.tt_leader"), t("resp_page.tt_members"), heads["households"],
-                                       t("resp_page.tt_pairing")])
+        maps.choropleth_layer(
+            m,
+            frame,
+            "status_index",
+            bins,
+            colors,
+            fields=["name", "village_name", "status_text", "leader_text", "members_text", "households", "pairing_text"],
+            aliases=[
+                heads["name"],
+                t("col.village_name"),
+                t("resp_page.tt_status"),
+                t("resp_page.tt_leader"),
+                t("resp_page.tt_members"),
+                heads["households"],
+                t("resp_page.tt_pairing"),
+            ],
+        )
     maps.add_legend(m, t("resp_page.legend_title"), [(STATUS_COLORS[s], status_label(s)) for s in G.STATUSES])
     drill = area.level != "grid"
     nonce = st.session_state.get(f"{KEY}.nonce", 0)
-    result = render(m, key=f"{KEY}.map.{area.code}.{nonce}", height=MAP_HEIGHT,
-                    returned_objects=["last_active_drawing"] if drill else [])
+    result = render(
+        m,
+        key=f"{KEY}.map.{area.code}.{nonce}",
+        height=MAP_HEIGHT,
+        returned_objects=["last_active_drawing"] if drill else [],
+    )
     code = clicked_code(result) if drill else None
     if code is None or code not in set(frame["code"]):
         return
     if not by_village and area.level in ("county", "township"):
-        code = str(frame.loc[frame["code"] == code, "village_code"].iloc[0])   # a grid → its village
+        code = str(frame.loc[frame["code"] == code, "village_code"].iloc[0])  # a grid → its village
     if code and code != area.code:
         C.set_area(code)
         st.session_state[f"{KEY}.nonce"] = nonce + 1
@@ -139,12 +182,14 @@ def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
 
 # ----------------------------------------------------------------------------- search
 
+
 def search_box(con, sc, on, lang: str) -> None:
     from auth.scope import mask_frame
 
     st.subheader(t("resp_page.search_title"))
-    query = st.text_input(t("resp_page.search_label"), key=f"{KEY}.search",
-                          placeholder=t("resp_page.search_placeholder"))
+    query = st.text_input(
+        t("resp_page.search_label"), key=f"{KEY}.search", placeholder=t("resp_page.search_placeholder")
+    )
     if not query or not query.strip():
         return
     limit = 50
@@ -152,25 +197,50 @@ def search_box(con, sc, on, lang: str) -> None:
     if found.empty:
         st.warning(t("resp_page.search_none", query=query.strip()))
         return
-    shown = mask_frame(found, C.user(), con, area_column="grid_code", name_columns=("head_name",),
-                       phone_columns=("phone",))
-    st.caption(t("resp_page.search_count", n=fmt_int(len(shown), lang))
-               + (" · " + t("resp_page.search_capped", n=limit) if len(shown) >= limit else ""))
-    cols = ["household_code", "head_name", "address", "village_name", "grid_name", "leader_name", "leader_phone",
-            "member_contacts", "last_visit", "last_visit_by"]
+    shown = mask_frame(
+        found, C.user(), con, area_column="grid_code", name_columns=("head_name",), phone_columns=("phone",)
+    )
+    st.caption(
+        t("resp_page.search_count", n=fmt_int(len(shown), lang))
+        + (" · " + t("resp_page.search_capped", n=limit) if len(shown) >= limit else "")
+    )
+    cols = [
+        "household_code",
+        "head_name",
+        "address",
+        "village_name",
+        "grid_name",
+        "leader_name",
+        "leader_phone",
+        "member_contacts",
+        "last_visit",
+        "last_visit_by",
+    ]
     heads = labels(cols, lang)
-    event = st.dataframe(shown[cols], hide_index=True, width="stretch", key=f"{KEY}.found",
-                         column_config={c: (st.column_config.DateColumn(heads[c], format="YYYY-MM-DD")
-                                            if c == "last_visit" else st.column_config.TextColumn(heads[c]))
-                                        for c in cols},
-                         on_select="rerun", selection_mode="single-row")
-    st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
+    event = st.dataframe(
+        shown[cols],
+        hide_index=True,
+        width="stretch",
+        key=f"{KEY}.found",
+        column_config={
+            c: (
+                st.column_config.DateColumn(heads[c], format="YYYY-MM-DD")
+                if c == "last_visit"
+                else st.column_config.TextColumn(heads[c])
+            )
+            for c in cols
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    st.caption(t("household.select_hint"))  # a row opens the household's record (issue 20)
     from ui.household import open_selected
 
     open_selected(shown["household_code"].tolist(), event)
 
 
 # ----------------------------------------------------------------------------- directory and gaps
+
 
 def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFrame]:
     d = directory[DIRECTORY_EXPORT].copy()
@@ -179,24 +249,45 @@ def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFra
     vacant["status"] = vacant["status"].map(status_label)
     idle = gaps.idle_staff.assign(role=gaps.idle_staff["role"].map(staff_role)).rename(columns={"name": "staff_name"})
     pairing = gaps.pairing.assign(role=gaps.pairing["role"].map(staff_role)).rename(columns={"name": "staff_name"})
-    return {t("resp_page.sheet_directory"): d, t("resp_page.sheet_vacant"): vacant,
-            t("resp_page.sheet_overloaded"): gaps.overloaded, t("resp_page.sheet_idle"): idle,
-            t("resp_page.sheet_pairing"): pairing}
+    return {
+        t("resp_page.sheet_directory"): d,
+        t("resp_page.sheet_vacant"): vacant,
+        t("resp_page.sheet_overloaded"): gaps.overloaded,
+        t("resp_page.sheet_idle"): idle,
+        t("resp_page.sheet_pairing"): pairing,
+    }
 
 
 def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lang: str) -> None:
     st.subheader(t("resp_page.directory_title", area=area.name))
     shown = directory.copy()
     shown["status"] = shown["status"].map(status_label)
-    cols = ["code", "name", "village_name", "households", "status", "leaders", "member_contacts", "staff_count",
-            "households_per_staff", "pairing_leaders", "paired_households"]
+    cols = [
+        "code",
+        "name",
+        "village_name",
+        "households",
+        "status",
+        "leaders",
+        "member_contacts",
+        "staff_count",
+        "households_per_staff",
+        "pairing_leaders",
+        "paired_households",
+    ]
     heads = labels(cols, lang)
     config = {c: st.column_config.TextColumn(heads[c]) for c in cols}
     for c in ("households", "staff_count", "paired_households", "households_per_staff"):
         config[c] = st.column_config.NumberColumn(heads[c], format="localized")
     config["name"] = st.column_config.TextColumn(heads["name"], pinned=True)
-    st.dataframe(shown[cols], hide_index=True, width="stretch", column_config=config, placeholder="—",
-                 key=f"{KEY}.directory.{area.code}")
+    st.dataframe(
+        shown[cols],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        placeholder="—",
+        key=f"{KEY}.directory.{area.code}",
+    )
     several = int(directory["multiple_leaders"].sum())
     if several:
         st.warning(t("resp_page.multiple_leaders", n=several))
@@ -204,19 +295,25 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
     sheets = export_sheets(directory, gaps)
     all_cols = [c for f in sheets.values() for c in f.columns]
     heads_all = labels(all_cols, lang)
-    downloads.button(t("resp_page.export_xlsx"), lambda: export.to_xlsx_bytes(sheets, heads_all),
-                     file_name=f"{t('resp_page.file')}-{area.code or 'all'}-{on.isoformat()}.xlsx",
-                     mime=XLSX_MIME, key=f"{KEY}.dl.xlsx",
-                     audit=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"))
+    downloads.button(
+        t("resp_page.export_xlsx"),
+        lambda: export.to_xlsx_bytes(sheets, heads_all),
+        file_name=f"{t('resp_page.file')}-{area.code or 'all'}-{on.isoformat()}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{KEY}.dl.xlsx",
+        audit=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"),
+    )
 
     st.subheader(t("resp_page.gaps_title"))
     if gaps.total() == 0 and gaps.overloaded.empty:
         st.success(t("resp_page.gaps_none"))
         return
-    parts = [("gaps_vacant", gaps.vacant.assign(status=gaps.vacant["status"].map(status_label))),
-             ("gaps_overloaded", gaps.overloaded),
-             ("gaps_idle", gaps.idle_staff.assign(role=gaps.idle_staff["role"].map(staff_role))),
-             ("gaps_pairing", gaps.pairing.assign(role=gaps.pairing["role"].map(staff_role)))]
+    parts = [
+        ("gaps_vacant", gaps.vacant.assign(status=gaps.vacant["status"].map(status_label))),
+        ("gaps_overloaded", gaps.overloaded),
+        ("gaps_idle", gaps.idle_staff.assign(role=gaps.idle_staff["role"].map(staff_role))),
+        ("gaps_pairing", gaps.pairing.assign(role=gaps.pairing["role"].map(staff_role))),
+    ]
     tabs = st.tabs([t(f"resp_page.{k}", n=len(f)) for k, f in parts])
     for tab, (k, f) in zip(tabs, parts):
         with tab:
@@ -233,6 +330,7 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
 
 # ----------------------------------------------------------------------------- reassignment
 
+
 def reassign_form(con, directory: pd.DataFrame, on) -> None:
     u = C.user()
     if u is None or u.role not in G.REASSIGN_ROLES or directory.empty:
@@ -240,30 +338,44 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
     with st.expander(t("resp_page.reassign_title"), icon=":material/swap_horiz:"):
         st.caption(t("resp_page.reassign_help"))
         names = dict(zip(directory["code"], directory["village_name"].fillna("") + " " + directory["name"]))
-        grid = st.selectbox(t("resp_page.reassign_grid"), directory["code"].tolist(), key=f"{KEY}.re.grid",
-                            format_func=lambda c: f"{names.get(c, '')} · {c}")
+        grid = st.selectbox(
+            t("resp_page.reassign_grid"),
+            directory["code"].tolist(),
+            key=f"{KEY}.re.grid",
+            format_func=lambda c: f"{names.get(c, '')} · {c}",
+        )
         row = directory[directory["code"] == grid].iloc[0]
-        st.caption(t("resp_page.reassign_current", leader=_or_none(row["leaders"]),
-                     members=_or_none(row["member_contacts"])))
+        st.caption(
+            t("resp_page.reassign_current", leader=_or_none(row["leaders"]), members=_or_none(row["member_contacts"]))
+        )
         staff = G.staff_options(con)
-        who = {i: f"{n}（{i} · {staff_role(r)}）"
-               for i, n, r in zip(staff["id"], staff["name"], staff["role"])}
+        who = {i: f"{n}（{i} · {staff_role(r)}）" for i, n, r in zip(staff["id"], staff["name"], staff["role"])}
         current = [s for s in str(row["staff_ids"] or "").split(G.LIST_SEP) if s]
         leaders = [i for i, r in zip(staff["id"], staff["role"]) if r == "grid_leader"]
         addable = [i for i, r in zip(staff["id"], staff["role"]) if r != "grid_leader" and i not in current]
         with st.form(f"{KEY}.re.form.{grid}"):
-            leader = st.selectbox(t("resp_page.reassign_leader"), [None] + leaders, key=f"{KEY}.re.leader.{grid}",
-                                  format_func=lambda i: t("resp_page.reassign_keep") if i is None else who.get(i, i))
-            add = st.multiselect(t("resp_page.reassign_add"), addable, key=f"{KEY}.re.add.{grid}",
-                                 format_func=lambda i: who.get(i, i))
-            remove = st.multiselect(t("resp_page.reassign_remove"), current, key=f"{KEY}.re.remove.{grid}",
-                                    format_func=lambda i: who.get(i, i))
+            leader = st.selectbox(
+                t("resp_page.reassign_leader"),
+                [None] + leaders,
+                key=f"{KEY}.re.leader.{grid}",
+                format_func=lambda i: t("resp_page.reassign_keep") if i is None else who.get(i, i),
+            )
+            add = st.multiselect(
+                t("resp_page.reassign_add"), addable, key=f"{KEY}.re.add.{grid}", format_func=lambda i: who.get(i, i)
+            )
+            remove = st.multiselect(
+                t("resp_page.reassign_remove"),
+                current,
+                key=f"{KEY}.re.remove.{grid}",
+                format_func=lambda i: who.get(i, i),
+            )
             effective = st.date_input(t("resp_page.reassign_effective"), value=on, key=f"{KEY}.re.effective.{grid}")
             ok = st.form_submit_button(t("resp_page.reassign_submit"), type="primary")
         if ok:
             try:
-                res = G.reassign(con, u, grid, leader_id=leader, add_members=add, remove_members=remove,
-                                 effective=effective)
+                res = G.reassign(
+                    con, u, grid, leader_id=leader, add_members=add, remove_members=remove, effective=effective
+                )
             except G.GridError as e:
                 st.error(e.text(C.lang()))
             else:
@@ -272,6 +384,7 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 def main() -> None:
     lang = C.lang()
@@ -299,11 +412,13 @@ def main() -> None:
     cols = st.columns(7)
     F.metric(cols[0], "grids", len(directory))
     for c, s in zip(cols[1:5], G.STATUSES[::-1]):
-        c.metric(status_label(s), fmt_int(counts[s], lang),
-                 help=t("resp_page.max_help", n=max_per_staff) if s == "overloaded" else None)
+        c.metric(
+            status_label(s),
+            fmt_int(counts[s], lang),
+            help=t("resp_page.max_help", n=max_per_staff) if s == "overloaded" else None,
+        )
     cols[5].metric(t("resp_page.metric_idle"), fmt_int(len(gaps.idle_staff), lang))
-    cols[6].metric(t("resp_page.metric_pairing"), fmt_int(len(gaps.pairing), lang),
-                   help=t("resp_page.pairing_help"))
+    cols[6].metric(t("resp_page.metric_pairing"), fmt_int(len(gaps.pairing), lang), help=t("resp_page.pairing_help"))
 
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:

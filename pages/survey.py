@@ -6,6 +6,7 @@ beside them) first; then, for the administrator, the draw (sample sizes per town
 the call sheets), recording answers, importing a returned call sheet, and the questionnaire. The
 numbers are analytics/survey.py's, the same as ``manage.py survey …``; every write is audited.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ from ui import common as C
 from ui import downloads
 from ui.common import t
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "survey_page"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +55,7 @@ def _labels(cols) -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- results
 
+
 def results_section(month: dt.date) -> None:
     lang = C.lang()
     con = C.con()
@@ -68,32 +70,60 @@ def results_section(month: dt.date) -> None:
     bench = float(res["benchmark"].iloc[0])
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("survey.metric.sampled"), fmt_int(sampled, lang))
-    m2.metric(t("survey.metric.response_rate"), fmt_pct(reached / sampled if sampled else None, lang),
-              help=t("survey.metric.response_help", reached=fmt_int(reached, lang), sampled=fmt_int(sampled, lang)))
-    m3.metric(t("survey.metric.satisfaction"), fmt_pct(satisfied / answered if answered else None, lang),
-              delta=fmt_points(satisfied / answered - bench, lang) if answered else None, delta_arrow="off",
-              help=t("survey.metric.satisfaction_help", low=fmt_pct(lo, lang), high=fmt_pct(hi, lang),
-                     n=fmt_int(answered, lang)))
+    m2.metric(
+        t("survey.metric.response_rate"),
+        fmt_pct(reached / sampled if sampled else None, lang),
+        help=t("survey.metric.response_help", reached=fmt_int(reached, lang), sampled=fmt_int(sampled, lang)),
+    )
+    m3.metric(
+        t("survey.metric.satisfaction"),
+        fmt_pct(satisfied / answered if answered else None, lang),
+        delta=fmt_points(satisfied / answered - bench, lang) if answered else None,
+        delta_arrow="off",
+        help=t(
+            "survey.metric.satisfaction_help", low=fmt_pct(lo, lang), high=fmt_pct(hi, lang), n=fmt_int(answered, lang)
+        ),
+    )
     m4.metric(t("survey.metric.benchmark"), fmt_pct(bench, lang), help=t("survey.metric.benchmark_help"))
-    cols = ["name", "sampled", "recorded", "reached", "response_rate", "answered", "satisfied", "satisfaction",
-            "ci_low", "ci_high", "benchmark", "code"]
+    cols = [
+        "name",
+        "sampled",
+        "recorded",
+        "reached",
+        "response_rate",
+        "answered",
+        "satisfied",
+        "satisfaction",
+        "ci_low",
+        "ci_high",
+        "benchmark",
+        "code",
+    ]
     heads = _labels(cols)
     shares = ("response_rate", "satisfaction", "ci_low", "ci_high", "benchmark")
     shown = res[cols].copy()
-    for c in shares:                        # written "93.2 %" as on every page (i18n.PCT_FORMAT)
+    for c in shares:  # written "93.2 %" as on every page (i18n.PCT_FORMAT)
         shown[c] = shown[c].astype(float) * 100
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"{KEY}.results",
-                 column_config={
-                     "name": st.column_config.TextColumn(heads["name"], pinned=True),
-                     **{c: st.column_config.NumberColumn(heads[c], format=PCT_FORMAT) for c in shares},
-                     **{c: st.column_config.NumberColumn(heads[c], format="localized")
-                        for c in ("sampled", "recorded", "reached", "answered", "satisfied")},
-                     "code": st.column_config.TextColumn(heads["code"]),
-                 })
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=f"{KEY}.results",
+        column_config={
+            "name": st.column_config.TextColumn(heads["name"], pinned=True),
+            **{c: st.column_config.NumberColumn(heads[c], format=PCT_FORMAT) for c in shares},
+            **{
+                c: st.column_config.NumberColumn(heads[c], format="localized")
+                for c in ("sampled", "recorded", "reached", "answered", "satisfied")
+            },
+            "code": st.column_config.TextColumn(heads["code"]),
+        },
+    )
     st.caption(t("survey.results_caption"))
 
 
 # ----------------------------------------------------------------------------- the draw (admin)
+
 
 def _draw(month: dt.date) -> None:
     seed = st.session_state.get(f"{KEY}.seed")
@@ -102,8 +132,9 @@ def _draw(month: dt.date) -> None:
     except S.SurveyError as e:
         _flash("draw", "error", e.text(C.lang()))
         return
-    _flash("draw", "success",
-           t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed))
+    _flash(
+        "draw", "success", t("survey.drawn", month=f"{month:%Y-%m}", n=fmt_int(len(d.sample), C.lang()), seed=d.seed)
+    )
 
 
 def draw_section(month: dt.date) -> None:
@@ -113,44 +144,88 @@ def draw_section(month: dt.date) -> None:
     d = S.drawn(con, month)
     strata = d.strata if d is not None else S.plan(con, month)
     if d is not None:
-        st.success(t("survey.already_drawn", month=f"{month:%Y-%m}", seed=d.seed,
-                     n=fmt_int(int(strata["sample_size"].sum()), lang)))
+        st.success(
+            t(
+                "survey.already_drawn",
+                month=f"{month:%Y-%m}",
+                seed=d.seed,
+                n=fmt_int(int(strata["sample_size"].sum()), lang),
+            )
+        )
     else:
         st.info(t("survey.plan", month=f"{month:%Y-%m}", n=fmt_int(int(strata["sample_size"].sum()), lang)))
     cols = ["name", "residents", "households", "eligible", "sample_size", "township_code"]
     heads = _labels(cols)
-    st.dataframe(strata[cols], hide_index=True, width="stretch", key=f"{KEY}.strata",
-                 column_config={"name": st.column_config.TextColumn(heads["name"], pinned=True),
-                                "township_code": st.column_config.TextColumn(t("col.township_code")),
-                                **{c: st.column_config.NumberColumn(heads[c], format="localized")
-                                   for c in ("residents", "households", "eligible", "sample_size")}})
+    st.dataframe(
+        strata[cols],
+        hide_index=True,
+        width="stretch",
+        key=f"{KEY}.strata",
+        column_config={
+            "name": st.column_config.TextColumn(heads["name"], pinned=True),
+            "township_code": st.column_config.TextColumn(t("col.township_code")),
+            **{
+                c: st.column_config.NumberColumn(heads[c], format="localized")
+                for c in ("residents", "households", "eligible", "sample_size")
+            },
+        },
+    )
     c1, c2 = st.columns([1, 2])
-    c1.number_input(t("survey.seed"), min_value=0, step=1, value=d.seed if d is not None else S.default_seed(month),
-                    key=f"{KEY}.seed", help=t("survey.seed_help"))
+    c1.number_input(
+        t("survey.seed"),
+        min_value=0,
+        step=1,
+        value=d.seed if d is not None else S.default_seed(month),
+        key=f"{KEY}.seed",
+        help=t("survey.seed_help"),
+    )
     c2.write("")
-    answered = d is not None and not S.answers(con, month).empty     # a sample with answers stays as it is
-    c2.button(t("survey.draw_again") if d is not None else t("survey.draw"), key=f"{KEY}.draw", on_click=_draw,
-              args=(month,), type="primary", icon=":material/casino:", disabled=answered,
-              help=t("survey.draw_locked") if answered else None)
+    answered = d is not None and not S.answers(con, month).empty  # a sample with answers stays as it is
+    c2.button(
+        t("survey.draw_again") if d is not None else t("survey.draw"),
+        key=f"{KEY}.draw",
+        on_click=_draw,
+        args=(month,),
+        type="primary",
+        icon=":material/casino:",
+        disabled=answered,
+        help=t("survey.draw_locked") if answered else None,
+    )
     _show_flash("draw")
     if d is not None:
         data = S.call_sheets(con, month, C.user())
-        downloads.button(t("survey.download"), lambda: data, file_name=f"民意调查-{month:%Y-%m}.xlsx", mime=XLSX_MIME,
-                         key=f"{KEY}.download", audit=(None, f"survey call sheets {month:%Y-%m}"))
+        downloads.button(
+            t("survey.download"),
+            lambda: data,
+            file_name=f"民意调查-{month:%Y-%m}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{KEY}.download",
+            audit=(None, f"survey call sheets {month:%Y-%m}"),
+        )
 
 
 # ----------------------------------------------------------------------------- answers (admin)
 
+
 def _save_answers(month: dt.date, town: str) -> None:
     state = st.session_state.get(f"{KEY}.editor.{month:%Y%m}.{town}") or {}
     try:
-        households, answers = S.record_edits(C.con(), month, S.answer_table(C.con(), month, town, C.user()),
-                                             state.get("edited_rows", {}), actor=C.user(), today=C.today())
+        households, answers = S.record_edits(
+            C.con(),
+            month,
+            S.answer_table(C.con(), month, town, C.user()),
+            state.get("edited_rows", {}),
+            actor=C.user(),
+            today=C.today(),
+        )
     except S.SurveyError as e:
         _flash("answers", "error", e.text(C.lang()))
         return
-    _flash("answers", "success",
-           t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())))
+    _flash(
+        "answers",
+        "success",
+        t("survey.saved", households=fmt_int(households, C.lang()), answers=fmt_int(answers, C.lang())),
+    )
 
 
 def answers_section(month: dt.date) -> None:
@@ -173,16 +248,29 @@ def answers_section(month: dt.date) -> None:
         "phone": st.column_config.TextColumn(heads["phone"], disabled=True),
         "village_name": st.column_config.TextColumn(heads["village_name"], disabled=True),
         "method": st.column_config.SelectboxColumn(t("survey.col.method"), options=[S.METHOD_ZH[m] for m in S.METHODS]),
-        "answered_on": st.column_config.DateColumn(t("survey.col.answered_on"), format="YYYY-MM-DD",
-                                                   min_value=month, max_value=C.today()),
+        "answered_on": st.column_config.DateColumn(
+            t("survey.col.answered_on"), format="YYYY-MM-DD", min_value=month, max_value=C.today()
+        ),
     }
     for qid, text in zip(qs["id"], qs["text"]):
         config[f"Q{int(qid)}"] = st.column_config.SelectboxColumn(f"Q{int(qid)}", options=words, help=text)
     st.caption(t("survey.answers_caption"))
-    st.data_editor(frame, hide_index=True, width="stretch", num_rows="fixed", column_config=config,
-                   key=f"{KEY}.editor.{month:%Y%m}.{town}")
-    st.button(t("survey.save"), key=f"{KEY}.save", on_click=_save_answers, args=(month, town), type="primary",
-              icon=":material/save:")
+    st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        column_config=config,
+        key=f"{KEY}.editor.{month:%Y%m}.{town}",
+    )
+    st.button(
+        t("survey.save"),
+        key=f"{KEY}.save",
+        on_click=_save_answers,
+        args=(month, town),
+        type="primary",
+        icon=":material/save:",
+    )
     _show_flash("answers")
 
 
@@ -201,11 +289,16 @@ def import_section(month: dt.date) -> None:
         return
     st.success(res.summary())
     if res.errors:
-        st.dataframe(pd.DataFrame({t("survey.col.problem"): [e.text(C.lang()) for e in res.errors]}), hide_index=True,
-                     width="stretch", key=f"{KEY}.import_errors")
+        st.dataframe(
+            pd.DataFrame({t("survey.col.problem"): [e.text(C.lang()) for e in res.errors]}),
+            hide_index=True,
+            width="stretch",
+            key=f"{KEY}.import_errors",
+        )
 
 
 # ----------------------------------------------------------------------------- questionnaire (admin)
+
 
 def _save_questions() -> None:
     state = st.session_state.get(f"{KEY}.questions") or {}
@@ -228,18 +321,30 @@ def _save_questions() -> None:
 def questions_section() -> None:
     st.caption(t("survey.questions_caption"))
     q = S.questions(C.con(), active_only=False)[["id", "text", "active"]]
-    st.data_editor(q, hide_index=True, width="stretch", num_rows="dynamic", key=f"{KEY}.questions",
-                   column_config={
-                       "id": st.column_config.NumberColumn(t("survey.col.question_id"), disabled=True),
-                       "text": st.column_config.TextColumn(t("survey.col.question"), max_chars=200, width="large"),
-                       "active": st.column_config.CheckboxColumn(t("survey.col.active"), default=True),
-                   })
-    st.button(t("survey.questions_save"), key=f"{KEY}.questions_save", on_click=_save_questions, type="primary",
-              icon=":material/save:")
+    st.data_editor(
+        q,
+        hide_index=True,
+        width="stretch",
+        num_rows="dynamic",
+        key=f"{KEY}.questions",
+        column_config={
+            "id": st.column_config.NumberColumn(t("survey.col.question_id"), disabled=True),
+            "text": st.column_config.TextColumn(t("survey.col.question"), max_chars=200, width="large"),
+            "active": st.column_config.CheckboxColumn(t("survey.col.active"), default=True),
+        },
+    )
+    st.button(
+        t("survey.questions_save"),
+        key=f"{KEY}.questions_save",
+        on_click=_save_questions,
+        type="primary",
+        icon=":material/save:",
+    )
     _show_flash("questions")
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 def main() -> None:
     st.title(t("survey.title"))

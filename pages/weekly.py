@@ -9,6 +9,7 @@ secretaries' weekly reception.
 Thin: every number comes from analytics.visits / analytics.reports (the quota numbers are
 exactly ``manage.py report quotas``). Laid out for a 390 px phone: one column, few widgets.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,7 @@ from ui import shared
 from ui.common import t
 from vocabulary.roles import OFFICE_ROLES
 
-C.page_guard()      # a page runs only inside app.py, for a signed-in user (ui/common.py)
+C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 PAGE_SIZE = 10
 MAP_MAX_POINTS = 500
@@ -72,11 +73,14 @@ def week_picker(today: dt.date, office: bool = False) -> str:
     # the labels are made now, in the page's language (a format function reading the session's
     # language later, outside the page's run, would answer in the default one)
     labels = {w: week_label(w) + (t("weekly_page.in_progress") if w == current else "") for w in weeks}
-    week = st.selectbox(t("weekly_page.week"), weeks, index=1 if office else 0, key="weekly_week",
-                        format_func=labels.get)
+    week = st.selectbox(
+        t("weekly_page.week"), weeks, index=1 if office else 0, key="weekly_week", format_func=labels.get
+    )
     start, end = parse_week(week)
-    st.caption(t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat())
-               + (" · " + t("weekly_page.in_progress_note", today=today.isoformat()) if week == current else ""))
+    st.caption(
+        t("weekly_page.week_range", start=start.isoformat(), end=end.isoformat())
+        + (" · " + t("weekly_page.in_progress_note", today=today.isoformat()) if week == current else "")
+    )
     return week
 
 
@@ -98,6 +102,7 @@ def saved(kind: str, msg: str) -> None:
 
 # ----------------------------------------------------------------------------- the seven days
 
+
 def days_html(days: pd.DataFrame, today: dt.date) -> str:
     cells = []
     for r in days.itertuples():
@@ -117,7 +122,8 @@ def days_html(days: pd.DataFrame, today: dt.date) -> str:
             tag = '<span class="tag e">·</span>'
         cells.append(
             f'<div class="{" ".join(classes)}"><div class="wd">{t(f"weekly_page.wd.{r.weekday}")}</div>'
-            f'<div class="dn">{r.day.month}/{r.day.day}</div><div class="n">{int(r.visits)}</div>{tag}</div>')
+            f'<div class="dn">{r.day.month}/{r.day.day}</div><div class="n">{int(r.visits)}</div>{tag}</div>'
+        )
     return '<div class="lx-week">' + "".join(cells) + "</div>"
 
 
@@ -138,17 +144,27 @@ def show_days(days: pd.DataFrame, today: dt.date) -> None:
 
 # ----------------------------------------------------------------------------- grid worker
 
+
 def worker_metrics(q: dict) -> None:
     """Two small metrics side by side (they wrap only when the screen is too narrow)."""
     short = max(0, q["target_days"] - q["visit_days"])
     with st.container(horizontal=True, gap="small"):
-        st.metric(t("weekly_page.metric.days"),
-                  t("weekly_page.metric.days_value", days=q["visit_days"], target=q["target_days"]),
-                  delta=t("weekly_page.met") if q["met"] else t("weekly_page.days_short", n=short),
-                  delta_color="normal" if q["met"] else "inverse", delta_arrow="off", border=True)
-        st.metric(t("weekly_page.metric.households"), fmt_int(q["households_visited"], lang()),
-                  delta=t("weekly_page.metric.visits", n=q["visits"]), delta_color="off", delta_arrow="off",
-                  border=True)
+        st.metric(
+            t("weekly_page.metric.days"),
+            t("weekly_page.metric.days_value", days=q["visit_days"], target=q["target_days"]),
+            delta=t("weekly_page.met") if q["met"] else t("weekly_page.days_short", n=short),
+            delta_color="normal" if q["met"] else "inverse",
+            delta_arrow="off",
+            border=True,
+        )
+        st.metric(
+            t("weekly_page.metric.households"),
+            fmt_int(q["households_visited"], lang()),
+            delta=t("weekly_page.metric.visits", n=q["visits"]),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
 
 
 def show_week(con, u, week: str, today: dt.date) -> None:
@@ -194,23 +210,36 @@ def show_due(con, u, today: dt.date) -> None:
     pages = (n + PAGE_SIZE - 1) // PAGE_SIZE
     # the page picker goes below the table: above it, the table's toolbar covered it on a phone
     page = min(max(int(st.session_state.get("weekly_due_page", 1)), 1), pages)
-    part = due.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    table = pd.DataFrame({
-        t("weekly_page.col.household"): [f"{r['head_name']} {r['household_code']}" for _, r in part.iterrows()],
-        t("weekly_page.col.last"): [last_text(r) for _, r in part.iterrows()],
-        t("weekly_page.col.flags"): [flags_text(r) for _, r in part.iterrows()],
-    })
-    event = st.dataframe(table, hide_index=True, width="stretch", key="weekly_due_table", on_select="rerun",
-                         selection_mode="single-row")
-    st.caption(t("household.select_hint"))        # a row opens the household's record (issue 20)
+    part = due.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    table = pd.DataFrame(
+        {
+            t("weekly_page.col.household"): [f"{r['head_name']} {r['household_code']}" for _, r in part.iterrows()],
+            t("weekly_page.col.last"): [last_text(r) for _, r in part.iterrows()],
+            t("weekly_page.col.flags"): [flags_text(r) for _, r in part.iterrows()],
+        }
+    )
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", key="weekly_due_table", on_select="rerun", selection_mode="single-row"
+    )
+    st.caption(t("household.select_hint"))  # a row opens the household's record (issue 20)
     from ui.household import open_selected
 
     open_selected(part["household_code"].tolist(), event)
     if pages > 1:
-        st.selectbox(t("weekly_page.due_page"), list(range(1, pages + 1)), key="weekly_due_page",
-                     format_func=lambda p: f"{p} / {pages}")
-        st.caption(t("weekly_page.due_showing", start=(page - 1) * PAGE_SIZE + 1,
-                     end=min(page * PAGE_SIZE, n), n=fmt_int(n, lang())))
+        st.selectbox(
+            t("weekly_page.due_page"),
+            list(range(1, pages + 1)),
+            key="weekly_due_page",
+            format_func=lambda p: f"{p} / {pages}",
+        )
+        st.caption(
+            t(
+                "weekly_page.due_showing",
+                start=(page - 1) * PAGE_SIZE + 1,
+                end=min(page * PAGE_SIZE, n),
+                n=fmt_int(n, lang()),
+            )
+        )
     show_map(due)
 
 
@@ -236,8 +265,9 @@ def show_map(due: pd.DataFrame) -> None:
         if (~vul).any():
             maps.point_layer(m, pts[~vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_COLOR, radius=6)
         if vul.any():
-            maps.point_layer(m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases,
-                             color=POINT_ATTENTION_COLOR, radius=7)
+            maps.point_layer(
+                m, pts[vul], tooltip_fields=fields, tooltip_aliases=aliases, color=POINT_ATTENTION_COLOR, radius=7
+            )
         render(m, key="weekly_due_map", height=280, returned_objects=[])
 
 
@@ -252,15 +282,26 @@ def visit_form(u, today: dt.date) -> None:
     hh = mask_frame(hh, u, con)
     labels = {r["household_code"]: V.household_label(r) for _, r in hh.iterrows()}
     with st.form("weekly_visit_form", clear_on_submit=True):
-        code = st.selectbox(t("weekly_page.household"), list(labels), index=None, key="weekly_household",
-                            format_func=lambda c: labels.get(c, c), placeholder=t("weekly_page.household_placeholder"))
+        code = st.selectbox(
+            t("weekly_page.household"),
+            list(labels),
+            index=None,
+            key="weekly_household",
+            format_func=lambda c: labels.get(c, c),
+            placeholder=t("weekly_page.household_placeholder"),
+        )
         kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
         kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind", format_func=kinds.get)
         # no limits: a date typed in beyond them was silently replaced (a future date by today);
         # record_visit refuses a wrong date with a sentence instead
         day = st.date_input(t("weekly_page.date"), value=today, key="weekly_date", format="YYYY-MM-DD")
-        note = st.text_area(t("weekly_page.note"), key="weekly_note", max_chars=V.NOTE_MAX, height=80,
-                            placeholder=t("weekly_page.note_help"))
+        note = st.text_area(
+            t("weekly_page.note"),
+            key="weekly_note",
+            max_chars=V.NOTE_MAX,
+            height=80,
+            placeholder=t("weekly_page.note_help"),
+        )
         action = st.checkbox(t("weekly_page.needs_action"), key="weekly_needs_action")
         ok = st.form_submit_button(t("weekly_page.submit"), type="primary", width="stretch")
     if ok:
@@ -294,27 +335,43 @@ def recent_visits(u, today: dt.date) -> None:
         rec = mask_frame(rec, u, con)
         rows = {int(r["id"]): r for _, r in rec.iterrows()}
 
-        labels = {i: f"{pd.Timestamp(r['visited_on']).date().isoformat()} · {t('kind.' + r['kind'])} · "
-                     f"{r['head_name']} {r['household_code']}" for i, r in rows.items()}
+        labels = {
+            i: f"{pd.Timestamp(r['visited_on']).date().isoformat()} · {t('kind.' + r['kind'])} · "
+            f"{r['head_name']} {r['household_code']}"
+            for i, r in rows.items()
+        }
         vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=labels.get)
         st.caption(t("weekly_page.recent_shown", n=len(rows)))
         r = rows[vid]
         old_day = pd.Timestamp(r["visited_on"]).date()
         with st.form(f"weekly_edit_form_{vid}"):
             kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
-            kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=VISIT_KINDS.index(r["kind"]),
-                                format_func=kinds.get, key=f"weekly_edit_kind_{vid}")
-            day = st.date_input(t("weekly_page.date"), value=old_day, key=f"weekly_edit_date_{vid}",
-                                format="YYYY-MM-DD")
-            note = st.text_area(t("weekly_page.note"), value=r["note"] or "", max_chars=V.NOTE_MAX, height=80,
-                                key=f"weekly_edit_note_{vid}")
-            action = st.checkbox(t("weekly_page.needs_action"), value=bool(r["needs_action"]),
-                                 key=f"weekly_edit_action_{vid}")
+            kind = st.selectbox(
+                t("weekly_page.kind"),
+                VISIT_KINDS,
+                index=VISIT_KINDS.index(r["kind"]),
+                format_func=kinds.get,
+                key=f"weekly_edit_kind_{vid}",
+            )
+            day = st.date_input(
+                t("weekly_page.date"), value=old_day, key=f"weekly_edit_date_{vid}", format="YYYY-MM-DD"
+            )
+            note = st.text_area(
+                t("weekly_page.note"),
+                value=r["note"] or "",
+                max_chars=V.NOTE_MAX,
+                height=80,
+                key=f"weekly_edit_note_{vid}",
+            )
+            action = st.checkbox(
+                t("weekly_page.needs_action"), value=bool(r["needs_action"]), key=f"weekly_edit_action_{vid}"
+            )
             save = st.form_submit_button(t("weekly_page.edit_submit"), width="stretch")
         if save:
             try:
-                msg = V.edit_visit(con, u, vid, today=today, visited_on=day, kind=kind, note=note,
-                                   needs_action=action, lang=lang())
+                msg = V.edit_visit(
+                    con, u, vid, today=today, visited_on=day, kind=kind, note=note, needs_action=action, lang=lang()
+                )
             except V.VisitError as e:
                 st.error(e.text(lang()))
             else:
@@ -355,6 +412,7 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
 
 # ----------------------------------------------------------------------------- township office
 
+
 def office_view(con, u, week: str, today: dt.date) -> None:
     with st.spinner(t("progress.working"), show_time=True):
         q, ranked, inactive = shared.call(con, V.office_week, week, u.scope, today)
@@ -364,16 +422,18 @@ def office_view(con, u, week: str, today: dt.date) -> None:
     target = int(q["target_days"].iloc[0])
     with st.container(horizontal=True, gap="small"):
         st.metric(t("weekly_page.office.staff"), fmt_int(len(q), lang()), border=True)
-        st.metric(t("weekly_page.office.met"), f"{fmt_int(int(q['met'].sum()), lang())} / {fmt_int(len(q), lang())}",
-                  border=True)
+        st.metric(
+            t("weekly_page.office.met"),
+            f"{fmt_int(int(q['met'].sum()), lang())} / {fmt_int(len(q), lang())}",
+            border=True,
+        )
         st.metric(t("weekly_page.office.inactive"), fmt_int(len(inactive), lang()), border=True)
 
     st.subheader(t("weekly_page.office.ranking"))
     st.caption(t("weekly_page.office.ranking_note", n=1, target=target, days=int(db.rule(con, "revisit_days"))))
     if len(ranked):
         table = ranking_table(ranked)
-        st.dataframe(table.style.apply(_highlight(ranked["met"].tolist()), axis=None), hide_index=True,
-                     width="stretch")
+        st.dataframe(table.style.apply(_highlight(ranked["met"].tolist()), axis=None), hide_index=True, width="stretch")
     st.markdown(f"**{t('weekly_page.office.inactive_title')}**")
     if len(inactive):
         st.dataframe(ranking_table(inactive, ranked=False), hide_index=True, width="stretch")
@@ -388,10 +448,14 @@ def office_view(con, u, week: str, today: dt.date) -> None:
         from analytics.export import to_xlsx_bytes
 
         heads = column_labels(QUOTA_COLUMNS, lang())
-        downloads.button(t("weekly_page.export"), lambda: to_xlsx_bytes({week: q[QUOTA_COLUMNS]}, labels=heads),
-                         file_name=f"quotas-{week}.xlsx", key="weekly_export",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         audit=(None, f"quotas {week} xlsx"))
+        downloads.button(
+            t("weekly_page.export"),
+            lambda: to_xlsx_bytes({week: q[QUOTA_COLUMNS]}, labels=heads),
+            file_name=f"quotas-{week}.xlsx",
+            key="weekly_export",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            audit=(None, f"quotas {week} xlsx"),
+        )
 
 
 BELOW_TARGET_BG = "background-color: #fdeeee"
@@ -399,12 +463,14 @@ BELOW_TARGET_BG = "background-color: #fdeeee"
 
 def _highlight(met: list[bool]):
     """A Styler function colouring the rows below target (``met`` False) light red."""
+
     def style(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
         for i, ok in enumerate(met):
             if not ok:
                 out.iloc[i, :] = BELOW_TARGET_BG
         return out
+
     return style
 
 
@@ -430,14 +496,21 @@ def secretaries(con, u, week: str) -> None:
         st.caption(t("weekly_page.secretary.none"))
         return
     st.caption(t("weekly_page.secretary.met_count", met=int(sec["met"].sum()), n=len(sec)))
-    st.dataframe(pd.DataFrame({
-        t("col.staff_name"): sec["name"].tolist(),
-        t("weekly_page.secretary.receptions"): sec["receptions"].astype(int).tolist(),
-        t("col.met"): [bool_label(m, lang()) if m else "⚠ " + bool_label(m, lang()) for m in sec["met"]],
-    }).style.apply(_highlight(sec["met"].tolist()), axis=None), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.staff_name"): sec["name"].tolist(),
+                t("weekly_page.secretary.receptions"): sec["receptions"].astype(int).tolist(),
+                t("col.met"): [bool_label(m, lang()) if m else "⚠ " + bool_label(m, lang()) for m in sec["met"]],
+            }
+        ).style.apply(_highlight(sec["met"].tolist()), axis=None),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 # ----------------------------------------------------------------------------- page
+
 
 def main() -> None:
     u = C.user()

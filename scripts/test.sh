@@ -46,8 +46,9 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -r requirements-dev.txt
 
-# The house rules (pyproject.toml [tool.ruff]): lint only, never a reformat.
+# The house rules (pyproject.toml [tool.ruff]): the linter, then the formatter's check.
 .venv/bin/ruff check . || { echo "ruff check . found problems (see above)" >&2; exit 1; }
+.venv/bin/ruff format --check . || { echo "ruff format --check . would reformat files: run ruff format ." >&2; exit 1; }
 
 export TZ=Asia/Shanghai LIANXIN_FAST_HASH=1
 unset LIANXIN_DB LIANXIN_TODAY LIANXIN_TEST_STORE LIANXIN_TEST_PG LIANXIN_KIT_DB LIANXIN_DB_REPLICA

@@ -12,6 +12,7 @@ Command line (scripts/test.sh uses it)::
     python -m store.cluster start [DIR]     # prints the URL of the maintenance database, keeps running
     python -m store.cluster stop DIR
 """
+
 from __future__ import annotations
 
 import os
@@ -72,9 +73,16 @@ def free_port() -> int:
 
 
 # Fast and unsafe: a throwaway cluster never needs to survive a power cut.
-THROWAWAY = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-             "shared_buffers": "256MB", "work_mem": "64MB", "maintenance_work_mem": "256MB",
-             "max_wal_size": "4GB", "max_connections": "200"}
+THROWAWAY = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "shared_buffers": "256MB",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "256MB",
+    "max_wal_size": "4GB",
+    "max_connections": "200",
+}
 
 
 class Cluster:
@@ -89,8 +97,13 @@ class Cluster:
         Unix socket stays ``trust``, so :meth:`connect` can set one).
     """
 
-    def __init__(self, settings: dict[str, str] | None = None, directory: str | Path | None = None,
-                 primary: "Cluster | None" = None, host_auth: str = "trust") -> None:
+    def __init__(
+        self,
+        settings: dict[str, str] | None = None,
+        directory: str | Path | None = None,
+        primary: "Cluster | None" = None,
+        host_auth: str = "trust",
+    ) -> None:
         why = available()
         if why:
             raise Unavailable(why)
@@ -111,11 +124,39 @@ class Cluster:
         t0 = time.perf_counter()
         try:
             if primary is None:
-                self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "--auth-local=trust",
-                           f"--auth-host={host_auth}", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
-            else:   # a copy of the primary that follows it (-R writes primary_conninfo and standby.signal)
-                self._run([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-                           "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "--no-sync"])
+                self._run(
+                    [
+                        str(PG_BIN / "initdb"),
+                        "-D",
+                        str(self.data),
+                        "--auth-local=trust",
+                        f"--auth-host={host_auth}",
+                        "-U",
+                        "postgres",
+                        "-E",
+                        "UTF8",
+                        "--locale=C",
+                        "--no-sync",
+                    ]
+                )
+            else:  # a copy of the primary that follows it (-R writes primary_conninfo and standby.signal)
+                self._run(
+                    [
+                        str(PG_BIN / "pg_basebackup"),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(primary.port),
+                        "-U",
+                        "postgres",
+                        "-D",
+                        str(self.data),
+                        "-R",
+                        "-X",
+                        "stream",
+                        "--no-sync",
+                    ]
+                )
             self.start()
         except Exception:
             self.close()
@@ -133,8 +174,9 @@ class Cluster:
     def start(self) -> None:
         """Start the server (again, after :meth:`stop`)."""
         opts = f"-k {self.sock} -p {self.port} " + " ".join(f"-c {k}={v}" for k, v in self.settings.items())
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"),
-                   "-w", "start"])
+        self._run(
+            [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"]
+        )
         self.started = True
 
     def stop(self, mode: str = "fast") -> None:
@@ -175,8 +217,9 @@ class Cluster:
         import psycopg
 
         # host= explicitly: the client's and the server's default socket directories differ
-        return psycopg.connect(host=str(self.sock), port=self.port, user="postgres", dbname=dbname,
-                               autocommit=True, **kwargs)
+        return psycopg.connect(
+            host=str(self.sock), port=self.port, user="postgres", dbname=dbname, autocommit=True, **kwargs
+        )
 
     def replica(self) -> "Cluster":
         """Start a streaming replica of this cluster (``pg_basebackup -R``), closed with it.

@@ -13,6 +13,7 @@ else is written once, in SQL both understand (store/migrations/0001_initial.post
 PostgreSQL the few DuckDB functions the queries use: list_contains, date_diff, year, round of a
 double…). A file whose first line is ``-- store: duckdb`` holds statements for DuckDB only.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,7 @@ DEFAULT_DB = ROOT / "data" / "demo.duckdb"
 
 DUCKDB, POSTGRES = "duckdb", "postgres"
 T = TypeVar("T")
-VARIANT = "__postgres"          # suffix of a named query's PostgreSQL form
+VARIANT = "__postgres"  # suffix of a named query's PostgreSQL form
 
 
 class StoreError(WordedError):
@@ -105,7 +106,7 @@ def retrying(work: Callable[[], T], attempts: int = 5) -> T:
             if not is_conflict(e):
                 raise
             time.sleep(0.01 * (attempt + 1))
-    return work()                   # the last attempt: whatever it raises propagates
+    return work()  # the last attempt: whatever it raises propagates
 
 
 # ----------------------------------------------------------------------------- which database
@@ -163,7 +164,7 @@ def kind(spec: str | Path) -> str:
         if m.group(1).lower() in POSTGRES_SCHEMES:
             from store.postgres import parse
 
-            parse(s)            # libpq must be able to read it (BadTarget otherwise)
+            parse(s)  # libpq must be able to read it (BadTarget otherwise)
             return POSTGRES
         raise BadTarget(key="store.error.unsupported_target", target=repr(s))
     if s.strip() == "" or "\x00" in s or "://" in s:
@@ -278,10 +279,14 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
         if Path(p).is_dir():
             raise StoreError(key="store.error.folder", path=p)
     try:
-        con = duckdb.connect(p, read_only=read_only, config={
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        })
+        con = duckdb.connect(
+            p,
+            read_only=read_only,
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
     except duckdb.IOException as e:
         msg = str(e).splitlines()[0]
         if "lock" in msg.lower():
@@ -296,6 +301,7 @@ def connect(path: str | Path | None = None, read_only: bool = False, **options: 
 
 
 # ----------------------------------------------------------------------------- migrations
+
 
 def migrations(store: str = DUCKDB) -> list[tuple[int, Path]]:
     """The migrations in order: (version, file), the ``.postgres.sql`` variant where one exists.
@@ -315,7 +321,7 @@ def migrations(store: str = DUCKDB) -> list[tuple[int, Path]]:
             continue
         m = re.match(r"(\d+)_", f.name)
         if m:
-            variant = f.with_name(f.name[:-len(".sql")] + ".postgres.sql")
+            variant = f.with_name(f.name[: -len(".sql")] + ".postgres.sql")
             out.append((int(m.group(1)), variant if store == POSTGRES and variant.exists() else f))
     return out
 
@@ -334,9 +340,9 @@ def schema_version(con: Any) -> int:
     """
     if store_of(con) == POSTGRES:
         return con.schema_version()
-    has = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchone()[
+        0
+    ]
     if not has:
         return 0
     v = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
@@ -364,10 +370,12 @@ def migrate(con: Any) -> int:
         before = con.schema_version(), len(con.applied())
         current = con.migrate(migrations(POSTGRES))
         if (current, len(con.applied())) != before:
-            data_version.bump(con)      # a migration may change what the figures read
+            data_version.bump(con)  # a migration may change what the figures read
         return current
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+        "applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
     current = schema_version(con)
     applied = {int(r[0]) for r in con.execute("SELECT version FROM schema_version").fetchall()}
     changed = False
@@ -393,7 +401,7 @@ def migrate(con: Any) -> int:
     return current
 
 
-_OPEN: set[int] = set()      # connections (by id) inside a transaction opened by transaction()
+_OPEN: set[int] = set()  # connections (by id) inside a transaction opened by transaction()
 
 
 @contextmanager
@@ -424,7 +432,7 @@ def transaction(con: Any) -> Iterator[Any]:
                 data_version.rolled_back(con)
             raise
         if outermost:
-            data_version.committed(con)     # after the COMMIT: store/version.py
+            data_version.committed(con)  # after the COMMIT: store/version.py
         return
     key = id(con)
     if key in _OPEN:
@@ -442,7 +450,7 @@ def transaction(con: Any) -> Iterator[Any]:
     else:
         _OPEN.discard(key)
         con.execute("COMMIT")
-        data_version.committed(con)     # after the COMMIT: store/version.py
+        data_version.committed(con)  # after the COMMIT: store/version.py
 
 
 @contextmanager
@@ -471,6 +479,7 @@ def snapshot(con: Any) -> Iterator[Any]:
 
 
 # ----------------------------------------------------------------------------- named queries
+
 
 @lru_cache(maxsize=1)
 def _queries() -> Any:
@@ -510,7 +519,8 @@ def query_names() -> list[str]:
 #: so an apostrophe inside a comment opens no literal, and ``--`` inside a literal starts no
 #: comment), a ``$name`` parameter, a ``?`` parameter, a ``%``. store/postgres.placeholders
 #: rewrites the parameters with it; :func:`parameters` lists them.
-SQL_TOKENS = re.compile(r"""
+SQL_TOKENS = re.compile(
+    r"""
       (?P<skip>'(?:[^']|'')*'            # a string literal
               | "(?:[^"]|"")*"           # a quoted identifier
               | --[^\n]*                 # a comment
@@ -519,7 +529,9 @@ SQL_TOKENS = re.compile(r"""
     | (?<![\w$])\$(?P<name>[A-Za-z_]\w*)  # a $name parameter
     | (?P<q>\?)                           # a ? parameter
     | (?P<pct>%)
-""", re.S | re.X)
+""",
+    re.S | re.X,
+)
 
 
 def parameters(text: str) -> tuple[str, ...]:
@@ -634,7 +646,7 @@ def execute(con: Any, name: str, **params: Any) -> Any:
     else:
         cur = con.execute(text, p) if p else con.execute(text)
         in_transaction = id(con) in _OPEN
-    data_version.wrote(con, name, in_transaction=in_transaction)    # a write moves the data's version
+    data_version.wrote(con, name, in_transaction=in_transaction)  # a write moves the data's version
     return cur
 
 

@@ -22,6 +22,7 @@ How a :class:`PgConnection` uses the server:
 Every session runs with ``TimeZone = Asia/Shanghai`` (CONTRACT: dates are calendar dates there),
 and databases are created with the C collation, so that text sorts byte by byte as in DuckDB.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -55,17 +56,18 @@ for _name in ("psycopg", "lianxin.store"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 
 SESSION_TIMEZONE = "Asia/Shanghai"
-CONNECT_TIMEOUT_S = 5           # a server that does not answer: a sentence after 5 s, not a hang
-POOL_WAIT_S = 15                # a page waits at most this long for a free pooled connection
-REPLICA_WAIT_S = 3              # … for a connection to the replica (then the primary answers)
-REPLICA_RETRY_S = 30            # a replica that failed is tried again after this long
-MIGRATION_LOCK = 16_2026        # pg_advisory_xact_lock key: one process migrates at a time
+CONNECT_TIMEOUT_S = 5  # a server that does not answer: a sentence after 5 s, not a hang
+POOL_WAIT_S = 15  # a page waits at most this long for a free pooled connection
+REPLICA_WAIT_S = 3  # … for a connection to the replica (then the primary answers)
+REPLICA_RETRY_S = 30  # a replica that failed is tried again after this long
+MIGRATION_LOCK = 16_2026  # pg_advisory_xact_lock key: one process migrates at a time
 MAINTENANCE_DBS = ("postgres", "template1")
-APPLICATION = f"lianxin pid {os.getpid()}"     # pg_stat_activity shows which app process holds a connection
+APPLICATION = f"lianxin pid {os.getpid()}"  # pg_stat_activity shows which app process holds a connection
 C_COLLATIONS = ("C", "POSIX", "C.UTF-8", "C.utf8")
 
 
 # ----------------------------------------------------------------------------- errors as sentences
+
 
 def _where(info: dict[str, Any]) -> str:
     host = info.get("host") or info.get("hostaddr") or "localhost"
@@ -89,8 +91,7 @@ def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
     name = info.get("dbname") or "?"
     msg = " ".join(str(e).split())
     low = msg.lower()
-    if "password authentication failed" in low or "no password supplied" in low \
-            or "authentication failed" in low:
+    if "password authentication failed" in low or "no password supplied" in low or "authentication failed" in low:
         return StoreError(key="store.error.password", where=where, user=user)
     if re.search(r'role ".*" does not exist', low):
         return StoreError(key="store.error.no_role", where=where, user=user)
@@ -102,13 +103,26 @@ def explain(e: BaseException, info: dict[str, Any]) -> StoreError:
         return StoreError(key="store.error.no_postgis", where=where)
     if "postgis" in low and "permission denied" in low:
         return StoreError(key="store.error.postgis_denied", where=where, user=user, name=name)
-    if "terminating connection" in low or "server closed the connection" in low \
-            or "connection is closed" in low or "consuming input failed" in low or "connection is lost" in low \
-            or "ssl connection has been closed" in low or "could not receive data" in low:
+    if (
+        "terminating connection" in low
+        or "server closed the connection" in low
+        or "connection is closed" in low
+        or "consuming input failed" in low
+        or "connection is lost" in low
+        or "ssl connection has been closed" in low
+        or "could not receive data" in low
+    ):
         return StoreError(key="store.error.lost", where=where)
-    if "timeout" in low or "connection refused" in low or "could not connect" in low \
-            or "could not translate host name" in low or "name or service not known" in low \
-            or "no route to host" in low or "network is unreachable" in low or "connection failed" in low:
+    if (
+        "timeout" in low
+        or "connection refused" in low
+        or "could not connect" in low
+        or "could not translate host name" in low
+        or "name or service not known" in low
+        or "no route to host" in low
+        or "network is unreachable" in low
+        or "connection failed" in low
+    ):
         return StoreError(key="store.error.unreachable", where=where)
     if "the database system is starting up" in low or "shutting down" in low or "in recovery mode" in low:
         return StoreError(key="store.error.starting", where=where)
@@ -150,6 +164,7 @@ def _lost(e: BaseException) -> bool:
 
 
 # ----------------------------------------------------------------------------- connecting
+
 
 class _Numeric(Loader):
     """numeric as int when whole, else float (DuckDB gives int for sum() of integers, float for avg())."""
@@ -204,8 +219,9 @@ def _kwargs(info: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
     kw.setdefault("application_name", APPLICATION)
     # custom plans always: a prepared query (psycopg prepares after five runs) is planned for the
     # parameters of each call — one grid or the whole county — not once for all of them
-    kw["options"] = (kw.get("options", "")
-                     + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan").strip()
+    kw["options"] = (
+        kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan"
+    ).strip()
     return kw
 
 
@@ -233,10 +249,13 @@ def _create_database(info: dict[str, Any]) -> None:
         try:
             with _open(info, maint) as conn:
                 try:
-                    conn.execute(pgsql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                                           "LC_COLLATE 'C' LC_CTYPE 'C'").format(pgsql.Identifier(info["dbname"])))
+                    conn.execute(
+                        pgsql.SQL(
+                            "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+                        ).format(pgsql.Identifier(info["dbname"]))
+                    )
                 except psycopg.errors.DuplicateDatabase:
-                    pass        # another process created it a moment ago
+                    pass  # another process created it a moment ago
                 return
         except psycopg.OperationalError as e:
             last = e
@@ -353,7 +372,7 @@ class Store:
     def __init__(self, url: str, pool_size: int, wait_s: float = POOL_WAIT_S) -> None:
         self.url = url
         self.wait_s = wait_s
-        self.down_until = 0.0          # a replica that failed is left alone until then (time.monotonic)
+        self.down_until = 0.0  # a replica that failed is left alone until then (time.monotonic)
         self.info = parse(url)
         self.where = _where(self.info)
         self.pool_size = max(1, pool_size)
@@ -369,9 +388,16 @@ class Store:
 
         with self._lock:
             if self.pool is None:
-                self.pool = ConnectionPool(make_conninfo(**_kwargs(self.info)), min_size=1, max_size=self.pool_size,
-                                           kwargs={"autocommit": True}, configure=_configure,
-                                           timeout=self.wait_s, name=f"lianxin {self.where}", open=False)
+                self.pool = ConnectionPool(
+                    make_conninfo(**_kwargs(self.info)),
+                    min_size=1,
+                    max_size=self.pool_size,
+                    kwargs={"autocommit": True},
+                    configure=_configure,
+                    timeout=self.wait_s,
+                    name=f"lianxin {self.where}",
+                    open=False,
+                )
                 self.pool.open(wait=False)
             return self.pool
 
@@ -402,7 +428,7 @@ class Store:
         pool = self.pool
         if pool is not None and getattr(conn, "_pool", None) is pool:
             pool.putconn(conn)
-        else:                       # the pool was suspended or closed meanwhile
+        else:  # the pool was suspended or closed meanwhile
             conn.close()
 
     def replica(self) -> "Store | None":
@@ -435,8 +461,9 @@ class Store:
             self._replica.close()
 
 
-def connect(url: str, read_only: bool = False, pool_size: int | None = None,
-            create: bool | None = None) -> "PgConnection":
+def connect(
+    url: str, read_only: bool = False, pool_size: int | None = None, create: bool | None = None
+) -> "PgConnection":
     """Open a PostgreSQL database as the store (see the module docstring).
 
     Parameters
@@ -469,6 +496,7 @@ def connect(url: str, read_only: bool = False, pool_size: int | None = None,
 
 
 # ----------------------------------------------------------------------------- whole databases
+
 
 def sibling(url: str, suffix: str) -> str:
     """The URL of another database on the same server: the name with ``suffix`` appended.
@@ -566,13 +594,17 @@ def rename_database(src: str, dst: str) -> None:
     release(src)
     with _maintenance(si) as c:
         try:
-            c.execute(pgsql.SQL("ALTER DATABASE {} RENAME TO {}").format(pgsql.Identifier(si["dbname"]),
-                                                                         pgsql.Identifier(di["dbname"])))
+            c.execute(
+                pgsql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    pgsql.Identifier(si["dbname"]), pgsql.Identifier(di["dbname"])
+                )
+            )
         except psycopg.Error as e:
             raise explain(e, si) from None
 
 
 # ----------------------------------------------------------------------------- SQL text
+
 
 @lru_cache(maxsize=2048)
 def placeholders(text: str) -> str:
@@ -593,24 +625,44 @@ def placeholders(text: str) -> str:
     >>> placeholders("SELECT '$x %', $x::DATE, ? -- $y")
     "SELECT '$x %%', %(x)s::DATE, %s -- $y"
     """
+
     def sub(m: re.Match) -> str:
-        if m.group("skip"):         # no parameter in a literal or a comment, but psycopg reads every %
+        if m.group("skip"):  # no parameter in a literal or a comment, but psycopg reads every %
             return m.group(0).replace("%", "%%")
         if m.group("name"):
             return f"%({m.group('name')})s"
         if m.group("q"):
             return "%s"
         return "%%"
+
     return SQL_TOKENS.sub(sub, text)
 
 
 # ----------------------------------------------------------------------------- results
 
-_SCALAR = {n: pgtypes.get(n).oid for n in ("date", "timestamp", "timestamptz", "int2", "int4", "int8",
-                                            "float4", "float8", "numeric", "bool")}
-_ARRAYS = frozenset(pgtypes.get(n).array_oid for n in ("text", "varchar", "bpchar", "name", "int2", "int4",
-                                                       "int8", "float4", "float8", "numeric", "bool", "date",
-                                                       "timestamp", "bytea"))
+_SCALAR = {
+    n: pgtypes.get(n).oid
+    for n in ("date", "timestamp", "timestamptz", "int2", "int4", "int8", "float4", "float8", "numeric", "bool")
+}
+_ARRAYS = frozenset(
+    pgtypes.get(n).array_oid
+    for n in (
+        "text",
+        "varchar",
+        "bpchar",
+        "name",
+        "int2",
+        "int4",
+        "int8",
+        "float4",
+        "float8",
+        "numeric",
+        "bool",
+        "date",
+        "timestamp",
+        "bytea",
+    )
+)
 
 
 class Result:
@@ -657,7 +709,7 @@ class Result:
         -------
         list of tuple
         """
-        out = self._rows[self._i:self._i + size]
+        out = self._rows[self._i : self._i + size]
         self._i += len(out)
         return out
 
@@ -668,7 +720,7 @@ class Result:
         -------
         list of tuple
         """
-        out = self._rows[self._i:]
+        out = self._rows[self._i :]
         self._i = len(self._rows)
         return out
 
@@ -725,6 +777,7 @@ def _column(values: list[Any], oid: int) -> Any:
 
 # ----------------------------------------------------------------------------- frames in statements
 
+
 def _pg_type(col: pd.Series) -> str | None:
     """The PostgreSQL type of a DataFrame column.
 
@@ -773,7 +826,7 @@ def _value_type(v: Any, col: pd.Series) -> str:
             if isinstance(lst, (list, tuple, np.ndarray)) and len(lst):
                 return _value_type(lst[0], pd.Series([], dtype=object)) + "[]"
         return "varchar[]"
-    return "varchar"            # as every text column of the schema (arrays of varchar compare with them)
+    return "varchar"  # as every text column of the schema (arrays of varchar compare with them)
 
 
 def _python(col: pd.Series) -> list[Any]:
@@ -809,6 +862,7 @@ def _python(col: pd.Series) -> list[Any]:
 
 # ----------------------------------------------------------------------------- the connection
 
+
 class PgConnection:
     """A handle on the PostgreSQL store shaped like a DuckDB connection (see the module docstring).
 
@@ -820,9 +874,9 @@ class PgConnection:
 
     def __init__(self, pg: Store, root: bool = True, reader: "Store | None" = None) -> None:
         self._pg = pg
-        self._reader = reader      # a streaming replica for this handle's reads (for_reports)
+        self._reader = reader  # a streaming replica for this handle's reads (for_reports)
         self._root = root
-        self._conn: psycopg.Connection | None = None    # kept for a transaction or registered frames
+        self._conn: psycopg.Connection | None = None  # kept for a transaction or registered frames
         self._in_tx = False
         self._registered: set[str] = set()
         self._columns: dict[str, str] | None = None
@@ -919,7 +973,7 @@ class PgConnection:
         self._hold()
         self._in_tx = True
         try:
-            with self._conn.transaction():          # type: ignore[union-attr]
+            with self._conn.transaction():  # type: ignore[union-attr]
                 yield self
         except Exception as e:
             if _lost(e):
@@ -1002,14 +1056,21 @@ class PgConnection:
             cols = list(frame.columns)
             types = [_pg_type(frame[c]) or self._stored_type(c) for c in cols]
             conn.execute(pgsql.SQL("DROP TABLE IF EXISTS {}").format(pgsql.Identifier(name)))
-            conn.execute(pgsql.SQL("CREATE TEMP TABLE {} ({})").format(
-                pgsql.Identifier(name),
-                pgsql.SQL(", ").join(pgsql.SQL("{} {}").format(pgsql.Identifier(c), pgsql.SQL(t))
-                                     for c, t in zip(cols, types))))
+            conn.execute(
+                pgsql.SQL("CREATE TEMP TABLE {} ({})").format(
+                    pgsql.Identifier(name),
+                    pgsql.SQL(", ").join(
+                        pgsql.SQL("{} {}").format(pgsql.Identifier(c), pgsql.SQL(t)) for c, t in zip(cols, types)
+                    ),
+                )
+            )
             self._registered.add(name)
             data = [_python(frame[c]) for c in cols]
-            with conn.cursor().copy(pgsql.SQL("COPY {} ({}) FROM STDIN").format(
-                    pgsql.Identifier(name), pgsql.SQL(", ").join(pgsql.Identifier(c) for c in cols))) as cp:
+            with conn.cursor().copy(
+                pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+                    pgsql.Identifier(name), pgsql.SQL(", ").join(pgsql.Identifier(c) for c in cols)
+                )
+            ) as cp:
                 for row in zip(*data):
                     cp.write_row(row)
         except Exception as e:
@@ -1036,7 +1097,7 @@ class PgConnection:
         """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         self._hold()
         try:
-            with self._conn.cursor().copy(statement) as cp, open(path, "rb") as fh:   # type: ignore[union-attr]
+            with self._conn.cursor().copy(statement) as cp, open(path, "rb") as fh:  # type: ignore[union-attr]
                 while block := fh.read(1 << 20):
                     cp.write(block)
         except Exception as e:
@@ -1055,11 +1116,11 @@ class PgConnection:
         try:
             if conn is not None and not conn.broken and not conn.closed:
                 if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
-                    pass        # the transaction rolls back, and the table with it when made inside it
+                    pass  # the transaction rolls back, and the table with it when made inside it
                 else:
                     conn.execute(pgsql.SQL("DROP TABLE IF EXISTS {}").format(pgsql.Identifier(name)))
         except psycopg.Error:
-            pass                # a lost connection: its temporary tables are gone with it
+            pass  # a lost connection: its temporary tables are gone with it
         finally:
             self._release_if_free()
 
@@ -1078,9 +1139,13 @@ class PgConnection:
         -------
         int
         """
-        return int(self._run("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                             "AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM %s",
-                             (APPLICATION,)).fetchone()[0])
+        return int(
+            self._run(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM %s",
+                (APPLICATION,),
+            ).fetchone()[0]
+        )
 
     # --- migrations (store.db.migrate)
     def schema_version(self) -> int:
@@ -1127,10 +1192,12 @@ class PgConnection:
             try:
                 with self.transaction():
                     self._run("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                    self._run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                              "applied_at TIMESTAMP DEFAULT current_timestamp)", None)
-                    done = self._run("SELECT count(*) FROM schema_version WHERE version = %s",
-                                     (version,)).fetchone()[0]
+                    self._run(
+                        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                        "applied_at TIMESTAMP DEFAULT current_timestamp)",
+                        None,
+                    )
+                    done = self._run("SELECT count(*) FROM schema_version WHERE version = %s", (version,)).fetchone()[0]
                     if not done:
                         self._run(path.read_text(encoding="utf-8"), None)
                         self._run("INSERT INTO schema_version (version) VALUES (%s)", (version,))
@@ -1169,11 +1236,14 @@ class PgConnection:
 
     def _stored_type(self, column: str) -> str:
         if self._columns is None:
-            rows = self._run("""SELECT a.attname, min(format_type(a.atttypid, a.atttypmod)), count(DISTINCT a.atttypid)
+            rows = self._run(
+                """SELECT a.attname, min(format_type(a.atttypid, a.atttypmod)), count(DISTINCT a.atttypid)
                                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                                 JOIN pg_namespace n ON n.oid = c.relnamespace
                                 WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-                                GROUP BY a.attname""", None).fetchall()
+                                GROUP BY a.attname""",
+                None,
+            ).fetchall()
             self._columns = {r[0]: r[1] for r in rows if r[2] == 1}
         return self._columns.get(column, "varchar")
 
@@ -1195,16 +1265,16 @@ class PgConnection:
                 return self._exec(conn, text, params)
             except StoreError:
                 if retry and attempt == 0 and (conn.broken or conn.closed):
-                    continue        # a pooled connection the server dropped (a restart): once more
+                    continue  # a pooled connection the server dropped (a restart): once more
                 raise
             finally:
                 self._pg.putconn(conn)
-        raise AssertionError("unreachable")   # pragma: no cover
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _exec(self, conn: psycopg.Connection, text: str, params: Any) -> Result:
         try:
             cur = conn.execute(text, params)
-            while cur.nextset():     # several statements: DuckDB answers with the last one
+            while cur.nextset():  # several statements: DuckDB answers with the last one
                 pass
             rows = cur.fetchall() if cur.description is not None else []
             return Result(rows, cur.description, cur.rowcount)

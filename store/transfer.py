@@ -19,6 +19,7 @@ tallies of all the copied households in one grouped insert — the tallies the t
 give, not a second definition of them. (``TRUNCATE`` fires no delete trigger; the tables it
 empties hold only what the migrations wrote, and no households.)
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -32,15 +33,24 @@ from store import db
 
 
 def _columns(duck: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in duck.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-        "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()]
+    return [
+        (r[0], r[1])
+        for r in duck.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = 'main' ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    ]
 
 
 def _tables(duck: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in duck.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name").fetchall()]
+    return [
+        r[0]
+        for r in duck.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name"
+        ).fetchall()
+    ]
 
 
 def _expr(column: str, dtype: str) -> str:
@@ -61,10 +71,12 @@ def _expr(column: str, dtype: str) -> str:
     q = '"' + column.replace('"', '""') + '"'
     if dtype == "BLOB":
         return f"CASE WHEN {q} IS NULL THEN NULL ELSE '\\x' || lower(hex({q})) END"
-    if dtype.endswith("[]"):     # {"a","b"}: every element quoted, \ and " escaped
-        return (f"CASE WHEN {q} IS NULL THEN NULL ELSE '{{' || coalesce(array_to_string(list_transform({q}, "
-                f"x -> CASE WHEN x IS NULL THEN 'NULL' ELSE '\"' || replace(replace(CAST(x AS VARCHAR), '\\', '\\\\'), "
-                f"'\"', '\\\"') || '\"' END), ','), '') || '}}' END")
+    if dtype.endswith("[]"):  # {"a","b"}: every element quoted, \ and " escaped
+        return (
+            f"CASE WHEN {q} IS NULL THEN NULL ELSE '{{' || coalesce(array_to_string(list_transform({q}, "
+            f"x -> CASE WHEN x IS NULL THEN 'NULL' ELSE '\"' || replace(replace(CAST(x AS VARCHAR), '\\', '\\\\'), "
+            f"'\"', '\\\"') || '\"' END), ','), '') || '}}' END"
+        )
     return q
 
 
@@ -102,7 +114,7 @@ def _drop_indexes(pg: Any, table: str) -> list[str]:
             pg.execute(f"ALTER TABLE {q} DROP CONSTRAINT {name}")
             rebuild.append(f"ALTER TABLE {q} ADD CONSTRAINT {name} {constraint_def}")
         else:
-            pg.execute(f"DROP INDEX {index_name}")      # regclass text: already quoted where needed
+            pg.execute(f"DROP INDEX {index_name}")  # regclass text: already quoted where needed
             rebuild.append(index_def)
     return rebuild
 
@@ -146,7 +158,7 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             duck.execute(f"COPY (SELECT {select} FROM \"{table}\") TO '{f}' (FORMAT csv, HEADER false, NULL '')")
             names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
             rebuild = _drop_indexes(pg, table)
-            pg.execute(f'TRUNCATE "{table}"')     # FREEZE needs the table emptied in this transaction
+            pg.execute(f'TRUNCATE "{table}"')  # FREEZE needs the table emptied in this transaction
             pg.copy_csv(f"COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv, NULL '', FREEZE)", f)
             f.unlink()
             # built again right after the table's COPY (a duplicate key fails here, and rolls
@@ -156,10 +168,14 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
                 pg.execute(statement)
             out[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             log(f"  {table}: {out[table]:,} rows, indexes and keys built ({time.perf_counter() - t0:.0f} s)")
-        for seq, table, col in (("visits_seq", "visits", "id"), ("staff_grids_seq", "staff_grids", "id"),
-                                ("audit_seq", "audit_log", "id"), ("households_hid_seq", "households", "hid")):
+        for seq, table, col in (
+            ("visits_seq", "visits", "id"),
+            ("staff_grids_seq", "staff_grids", "id"),
+            ("audit_seq", "audit_log", "id"),
+            ("households_hid_seq", "households", "hid"),
+        ):
             pg.execute(f"SELECT setval('{seq}', coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")
-    pg.execute("VACUUM ANALYZE")      # statistics, and the visibility map index-only scans need
+    pg.execute("VACUUM ANALYZE")  # statistics, and the visibility map index-only scans need
     log(f"  analysed ({time.perf_counter() - t0:.0f} s)")
     out["seconds"] = time.perf_counter() - t0
     return out

@@ -30,6 +30,7 @@ visit. In the evening rush grid leaders save a visit every few seconds; a result
 (ui/shared.py ``READS_NO_VISITS``) and so is not computed again after every saved visit.
 tests/test_data_version_parts.py checks both lists against the SQL they stand for.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ VISIT_TABLES = frozenset({"visits", "household_tallies"})
 
 #: Named statements that write households but only their last home visit (``SET last_home_on = …``,
 #: one column): a write of visits too.
-LAST_HOME_STATEMENTS = frozenset({"household_lock", "last_home_forward", "last_home_recount",
-                                  "last_home_from_incoming"})
+LAST_HOME_STATEMENTS = frozenset(
+    {"household_lock", "last_home_forward", "last_home_recount", "last_home_from_incoming"}
+)
 
 #: The parts a write moves: every part, or the whole version only (a write of visits only).
 ALL, VISITS = "all", "visits"
@@ -55,9 +57,11 @@ _STRING = re.compile(r"'(?:[^']|'')*'")
 _WRITE = re.compile(
     r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO|"
     r"(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|SEQUENCE|INDEX|VIEW)"
-    r"(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)\s+([A-Za-z_][\w.]*)", re.I)
+    r"(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)\s+([A-Za-z_][\w.]*)",
+    re.I,
+)
 
-_PENDING: dict[int, str] = {}   # connections (by id) with a versioned write in their open transaction: its part
+_PENDING: dict[int, str] = {}  # connections (by id) with a versioned write in their open transaction: its part
 
 
 def written_tables(text: str) -> frozenset[str]:
@@ -140,7 +144,7 @@ def wrote(con: Any, name: str, in_transaction: bool) -> None:
     if moved is None:
         return
     if in_transaction:
-        if _PENDING.get(id(con)) != ALL:        # one write of anything but visits: both parts
+        if _PENDING.get(id(con)) != ALL:  # one write of anything but visits: both parts
             _PENDING[id(con)] = moved
     else:
         bump(con, moved)

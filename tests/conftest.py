@@ -3,6 +3,7 @@
 The tiny world is built once per session and copied for each test (tests/stores.py): a file copy
 on DuckDB, ``CREATE DATABASE … TEMPLATE`` with ``LIANXIN_TEST_STORE=postgres``.
 """
+
 from __future__ import annotations
 
 import os
@@ -124,8 +125,12 @@ def _derived_template(tiny_template, folder, name: str, change) -> object:
 @pytest.fixture(scope="session")
 def registered_template(tiny_template, tmp_path_factory):
     """The tiny world with every household registered on 2026-01-01, built once for the session."""
-    return _derived_template(tiny_template, tmp_path_factory.mktemp("registered_template"), "registeredtpl",
-                             lambda con, folder: con.execute("UPDATE households SET created_on = DATE '2026-01-01'"))
+    return _derived_template(
+        tiny_template,
+        tmp_path_factory.mktemp("registered_template"),
+        "registeredtpl",
+        lambda con, folder: con.execute("UPDATE households SET created_on = DATE '2026-01-01'"),
+    )
 
 
 @pytest.fixture()
@@ -146,8 +151,9 @@ def walk_template(tiny_template, tmp_path_factory):
     """The tiny world plus the walk world (tests/factories.py add_walk_world), built once for the session."""
     from tests import factories
 
-    return _derived_template(tiny_template, tmp_path_factory.mktemp("walk_template"), "walktpl",
-                             factories.add_walk_world)
+    return _derived_template(
+        tiny_template, tmp_path_factory.mktemp("walk_template"), "walktpl", factories.add_walk_world
+    )
 
 
 @pytest.fixture()

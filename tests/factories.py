@@ -16,6 +16,7 @@
 Staff: S1 网格长 of V11-W01; S2 网格长 of V11-W02 and V12-W01; S3 网格员 of V21-W01; S4 书记 (no grid).
 Visits (home unless said): see VISITS. Week 2026-W47 is 2026-11-16 (Mon) … 2026-11-22 (Sun).
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,16 +38,23 @@ T1, T2 = "500100001000", "500100002000"
 V11, V12, V21 = "500100001201", "500100001202", "500100002201"
 G111, G112, G121 = f"{V11}-W01", f"{V11}-W02", f"{V12}-W01"
 G211, G212 = f"{V21}-W01", f"{V21}-W02"
-PASSWORD = "tiny-world-harbor-42"   # strong enough for zxcvbn (real accounts refuse weak ones)
+PASSWORD = "tiny-world-harbor-42"  # strong enough for zxcvbn (real accounts refuse weak ones)
 
 AREAS = {
     "county": [(COUNTY, "测试县", None, (107.0, 30.0, 107.4, 30.2))],
     "township": [(T1, "一镇", COUNTY, (107.0, 30.0, 107.2, 30.2)), (T2, "二镇", COUNTY, (107.2, 30.0, 107.4, 30.2))],
-    "village": [(V11, "甲村", T1, (107.0, 30.0, 107.1, 30.2)), (V12, "乙村", T1, (107.1, 30.0, 107.2, 30.2)),
-                (V21, "丙村", T2, (107.2, 30.0, 107.4, 30.2))],
-    "grid": [(G111, "第一网格", V11, (107.0, 30.0, 107.1, 30.1)), (G112, "第二网格", V11, (107.0, 30.1, 107.1, 30.2)),
-             (G121, "第一网格", V12, (107.1, 30.0, 107.2, 30.2)), (G211, "第一网格", V21, (107.2, 30.0, 107.3, 30.2)),
-             (G212, "第二网格", V21, (107.3, 30.0, 107.4, 30.2))],
+    "village": [
+        (V11, "甲村", T1, (107.0, 30.0, 107.1, 30.2)),
+        (V12, "乙村", T1, (107.1, 30.0, 107.2, 30.2)),
+        (V21, "丙村", T2, (107.2, 30.0, 107.4, 30.2)),
+    ],
+    "grid": [
+        (G111, "第一网格", V11, (107.0, 30.0, 107.1, 30.1)),
+        (G112, "第二网格", V11, (107.0, 30.1, 107.1, 30.2)),
+        (G121, "第一网格", V12, (107.1, 30.0, 107.2, 30.2)),
+        (G211, "第一网格", V21, (107.2, 30.0, 107.3, 30.2)),
+        (G212, "第二网格", V21, (107.3, 30.0, 107.4, 30.2)),
+    ],
 }
 
 # code, head_name, phone, lon, lat, tags, status
@@ -73,16 +81,20 @@ STAFF = [
 # household, staff, date, kind
 VISITS = [
     # S1 in W47: 3 distinct days (Mon, Wed, Sun) -> met
-    ("H01", "S1", "2026-11-16", "入户走访"), ("H02", "S1", "2026-11-18", "入户走访"),
+    ("H01", "S1", "2026-11-16", "入户走访"),
+    ("H02", "S1", "2026-11-18", "入户走访"),
     ("H01", "S1", "2026-11-22", "入户走访"),
     # S2 in W47: 3 home visits on one day + a phone visit -> 1 day, not met
-    ("H04", "S2", "2026-11-17", "入户走访"), ("H05", "S2", "2026-11-17", "入户走访"),
-    ("H06", "S2", "2026-11-17", "入户走访"), ("H07", "S2", "2026-11-19", "电话"),
+    ("H04", "S2", "2026-11-17", "入户走访"),
+    ("H05", "S2", "2026-11-17", "入户走访"),
+    ("H06", "S2", "2026-11-17", "入户走访"),
+    ("H07", "S2", "2026-11-19", "电话"),
     # S3: one visit the Sunday before W47 and one the Monday after -> 0 days in W47
-    ("H08", "S3", "2026-11-15", "入户走访"), ("H08", "S3", "2026-11-23", "入户走访"),
+    ("H08", "S3", "2026-11-15", "入户走访"),
+    ("H08", "S3", "2026-11-23", "入户走访"),
     # older visits
     ("H09", "S3", "2026-03-01", "入户走访"),
-    ("H03", "S1", "2026-11-16", "入户走访"),     # a moved household: never counts
+    ("H03", "S1", "2026-11-16", "入户走访"),  # a moved household: never counts
     # the secretary's reception
     ("H02", "S4", "2026-11-20", "接访"),
 ]
@@ -110,13 +122,30 @@ def write_sources(folder: Path) -> dict[str, Path]:
     """The four CSV files the tiny world is imported from, written into ``folder``."""
     folder = Path(folder)
     return {
-        "households": write_csv(folder / "households.csv",
-                                ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS),
+        "households": write_csv(
+            folder / "households.csv", ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS
+        ),
         "staff": write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
         "visits": write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS),
-        "petitions": write_csv(folder / "petitions.csv",
-                               ["编号", "受理日期", "户编号", "经度", "纬度", "村编码", "类别", "来源", "人数",
-                                "状态", "答复日期", "办结日期", "满意度"], PETITIONS),
+        "petitions": write_csv(
+            folder / "petitions.csv",
+            [
+                "编号",
+                "受理日期",
+                "户编号",
+                "经度",
+                "纬度",
+                "村编码",
+                "类别",
+                "来源",
+                "人数",
+                "状态",
+                "答复日期",
+                "办结日期",
+                "满意度",
+            ],
+            PETITIONS,
+        ),
     }
 
 
@@ -130,9 +159,10 @@ def build(path: str | Path, users: bool = True, folder: Path | None = None):
     con = db.connect(path)
     for level, rows in AREAS.items():
         gdf = gpd.GeoDataFrame(
-            {"code": [r[0] for r in rows], "name": [r[1] for r in rows],
-             "parent_code": [r[2] for r in rows]},
-            geometry=[shapely.box(*r[3]) for r in rows], crs="EPSG:4326")
+            {"code": [r[0] for r in rows], "name": [r[1] for r in rows], "parent_code": [r[2] for r in rows]},
+            geometry=[shapely.box(*r[3]) for r in rows],
+            crs="EPSG:4326",
+        )
         import_boundaries(con, None, level, frame=gdf, source=f"{level}.geojson")
     src = write_sources(folder)
     load(con, "households", src["households"])
@@ -157,8 +187,17 @@ def add_visit(con, household_code: str, staff_id: str, day: dt.date, kind: str =
     last home visit kept (store/migrations/0004) — a plain INSERT would leave both behind."""
     from analytics.visits import recount_last_home
 
-    db.execute(con, "visit_insert", household_code=household_code, staff_id=staff_id, visited_on=day,
-               kind=kind, note=None, needs_action=False, created_by="test")
+    db.execute(
+        con,
+        "visit_insert",
+        household_code=household_code,
+        staff_id=staff_id,
+        visited_on=day,
+        kind=kind,
+        note=None,
+        needs_action=False,
+        created_by="test",
+    )
     recount_last_home(con, household_code)
 
 
@@ -197,6 +236,7 @@ def run_concurrently(con, jobs: list, work_one, threads: int = 4) -> list[str]:
 
 # ----------------------------------------------------------------------------- UI text through the catalog
 
+
 def phrase(key: str, lang: str = "zh") -> str:
     """The longest fixed part of a catalog text (between its ``{placeholders}``), to find a sentence on a
     page whose values a test does not spell out.
@@ -217,7 +257,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 def new_app(lang: str | None = None, timeout: float = 60):
     """AppTest of app.py, run once (the login form); lang ("en") is put in the session first."""
-    from streamlit.testing.v1 import AppTest   # lazily: most tests never start the app
+    from streamlit.testing.v1 import AppTest  # lazily: most tests never start the app
 
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if lang:
@@ -232,9 +272,17 @@ def submit_login(at, name: str, password: str = PASSWORD):
     return at.get("form_submit_button")[0].click().run()
 
 
-def signed_in_app(monkeypatch=None, db_path=None, name: str = "admin", password: str = PASSWORD, *,
-                  today: str | dt.date | None = None, lang: str | None = None, page: str | None = None,
-                  timeout: float = 60):
+def signed_in_app(
+    monkeypatch=None,
+    db_path=None,
+    name: str = "admin",
+    password: str = PASSWORD,
+    *,
+    today: str | dt.date | None = None,
+    lang: str | None = None,
+    page: str | None = None,
+    timeout: float = 60,
+):
     """AppTest of app.py on db_path ($LIANXIN_DB), signed in as name, without exceptions.
 
     today sets $LIANXIN_TODAY; db_path and today need monkeypatch (left as they are when None, e.g.
@@ -264,16 +312,16 @@ def download_bytes(downloads: dict, start: str = "", end: str = "") -> bytes:
 
 # ----------------------------------------------------------------------------- today's walk (issue 20)
 
-WALK_GRID = G212          # 107.3–107.4 E, 30.0–30.2 N: no household in the tiny world
+WALK_GRID = G212  # 107.3–107.4 E, 30.0–30.2 N: no household in the tiny world
 # code, head, lon, lat (all on the parallel 30.1 N, so the shortest order from the west end is by longitude)
 WALK_HOUSEHOLDS = [
-    ("W0", "起点户", 107.30, 30.1),     # visited by S5 on 2026-11-20: not due, where the walk starts
+    ("W0", "起点户", 107.30, 30.1),  # visited by S5 on 2026-11-20: not due, where the walk starts
     ("W1", "一号户", 107.31, 30.1),
     ("W2", "二号户", 107.35, 30.1),
     ("W3", "三号户", 107.33, 30.1),
     ("W4", "四号户", 107.39, 30.1),
     ("W5", "五号户", 107.37, 30.1),
-    ("W6", "无坐标户", None, None),     # no point: listed after the walk
+    ("W6", "无坐标户", None, None),  # no point: listed after the walk
 ]
 #: the shortest walk from W0 (by longitude) and the due list's order (never visited: by code)
 WALK_SHORTEST = ["W1", "W3", "W2", "W5", "W4"]
@@ -286,12 +334,28 @@ def add_walk_world(con, folder: str | Path, users: bool = True) -> None:
     2026-11-22), W6 without a point."""
     folder = Path(folder)
     rows = [(c, n, "" if x is None else x, "" if y is None else y, WALK_GRID) for c, n, x, y in WALK_HOUSEHOLDS]
-    load(con, "households", write_csv(folder / "walk_households.csv", ["户编号", "户主", "经度", "纬度", "网格编码"],
-                                        rows))
-    load(con, "staff", write_csv(folder / "walk_staff.csv", ["工号", "姓名", "职务", "负责网格"],
-                                 [("S5", "网格长戊", "网格长", WALK_GRID)]), today=dt.date(2026, 1, 1))
-    load(con, "visits", write_csv(folder / "walk_visits.csv", ["户编号", "工号", "走访日期", "走访方式"],
-                                  [("W0", "S5", "2026-11-20", "入户走访")]))
+    load(
+        con,
+        "households",
+        write_csv(folder / "walk_households.csv", ["户编号", "户主", "经度", "纬度", "网格编码"], rows),
+    )
+    load(
+        con,
+        "staff",
+        write_csv(
+            folder / "walk_staff.csv", ["工号", "姓名", "职务", "负责网格"], [("S5", "网格长戊", "网格长", WALK_GRID)]
+        ),
+        today=dt.date(2026, 1, 1),
+    )
+    load(
+        con,
+        "visits",
+        write_csv(
+            folder / "walk_visits.csv",
+            ["户编号", "工号", "走访日期", "走访方式"],
+            [("W0", "S5", "2026-11-20", "入户走访")],
+        ),
+    )
     con.execute("UPDATE households SET created_on = DATE '2025-01-01'")
     if users:
         from auth import users as U
@@ -305,8 +369,9 @@ def assert_tallies_recount(con) -> None:
     on DuckDB there are none (nothing to check)."""
     if not on_postgres():
         return
-    kept = con.execute("SELECT grid_code, month, households FROM household_tallies WHERE households <> 0 "
-                       "ORDER BY 1, 2").fetchall()
+    kept = con.execute(
+        "SELECT grid_code, month, households FROM household_tallies WHERE households <> 0 ORDER BY 1, 2"
+    ).fetchall()
     recount = con.execute("""SELECT grid_code, CAST(date_trunc('month', CAST(last_home_on AS timestamp)) AS DATE) AS m,
                                     count(*) FROM households WHERE status = 'active' AND grid_code IS NOT NULL
                              GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()

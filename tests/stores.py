@@ -6,6 +6,7 @@ throwaway cluster; without the variable conftest.py starts one for the session).
 ``CREATE DATABASE … TEMPLATE``, so a tiny world is built once and copied per test on both stores.
 A database made while a test runs is dropped after it (conftest.py), the others at the end.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -15,7 +16,7 @@ from pathlib import Path
 
 STORE = os.environ.get("LIANXIN_TEST_STORE", "duckdb")
 _COUNTER = itertools.count()
-CREATED: list[str] = []          # PostgreSQL databases made in this process, in order
+CREATED: list[str] = []  # PostgreSQL databases made in this process, in order
 
 
 def on_postgres() -> bool:
@@ -37,7 +38,7 @@ def url_of(dbname: str) -> str:
 
 
 def _name(url: str) -> str:
-    return url[url.rindex("/") + 1:].split("?")[0]
+    return url[url.rindex("/") + 1 :].split("?")[0]
 
 
 def _admin():
@@ -69,8 +70,11 @@ def copy_db(src: Path | str, folder: Path, name: str = "tiny") -> Path | str:
     postgres.release(str(src))
     dst = new_db(folder, name)
     with _admin() as c:
-        c.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(_name(str(dst))),
-                                                                   sql.Identifier(_name(str(src)))))
+        c.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(_name(str(dst))), sql.Identifier(_name(str(src)))
+            )
+        )
     return dst
 
 

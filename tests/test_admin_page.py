@@ -2,6 +2,7 @@
 
 Each test builds its own tiny world (the app caches one connection per database path).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,7 @@ def app_db(tiny_db, monkeypatch):
 
 
 def logged_in(name: str, password: str = F.PASSWORD) -> AppTest:
-    return F.signed_in_app(name=name, password=password)     # $LIANXIN_DB, $LIANXIN_TODAY: app_db
+    return F.signed_in_app(name=name, password=password)  # $LIANXIN_DB, $LIANXIN_TODAY: app_db
 
 
 def open_admin(at: AppTest) -> AppTest:
@@ -53,6 +54,7 @@ def read_db(path):
 
 # ----------------------------------------------------------------------------- login form
 
+
 def test_wrong_password_shows_the_chinese_sentence_and_no_traceback(app_db):
     at = F.submit_login(F.new_app(), "office", "wrong-password")
     assert not at.exception
@@ -71,24 +73,28 @@ def test_wrong_passwords_make_the_next_attempt_wait_for_any_name(app_db, monkeyp
     from auth import throttle
 
     # an account name waits 10 minutes after its second failure (the client address never does here)
-    monkeypatch.setattr(throttle, "wait_seconds",
-                        lambda failures, free, cap: 600 if failures >= 2 and cap == throttle.ACCOUNT_MAX_WAIT else 0)
+    monkeypatch.setattr(
+        throttle,
+        "wait_seconds",
+        lambda failures, free, cap: 600 if failures >= 2 and cap == throttle.ACCOUNT_MAX_WAIT else 0,
+    )
     for name in ("office", "nobody"):
         at = F.new_app()
         F.submit_login(at, name, "wrong-password")
         assert texts(at.error) == [t("login.error.bad_credentials")]
         F.submit_login(at, name, "wrong-password")
         assert texts(at.error) == [t("login.error.bad_credentials")]
-        F.submit_login(at, name, F.PASSWORD)       # even the right one waits
+        F.submit_login(at, name, F.PASSWORD)  # even the right one waits
         assert not at.exception
         assert len(at.error) == 1 and "秒后再试" in at.error[0].value and "锁定" not in at.error[0].value
         assert "user" not in at.session_state
     c = read_db(app_db)
     log = audit.search(c, action="login_failed")
-    assert set(log["user_name"]) == {"office", users.UNKNOWN_USER}      # never the name a stranger typed
+    assert set(log["user_name"]) == {"office", users.UNKNOWN_USER}  # never the name a stranger typed
 
 
 # ----------------------------------------------------------------------------- who sees the page
+
 
 @pytest.mark.parametrize("name", ["leader", "office", "grid_leader", "member"])
 def test_the_admin_page_is_not_in_a_non_admins_navigation(app_db, name):
@@ -122,6 +128,7 @@ def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
 
 
 # ----------------------------------------------------------------------------- rules
+
 
 def test_admin_changes_a_rule_and_it_is_audited(app_db):
     at = open_admin(logged_in("admin"))
@@ -157,8 +164,10 @@ def test_a_bad_rule_value_is_a_sentence(app_db, value, words):
 
 # ----------------------------------------------------------------------------- users
 
-def _add(at: AppTest, name: str, role: str, areas: list[str], pw: str = "a-long-password",
-         again: str | None = None) -> AppTest:
+
+def _add(
+    at: AppTest, name: str, role: str, areas: list[str], pw: str = "a-long-password", again: str | None = None
+) -> AppTest:
     at.text_input(key="admin_page.add_name").input(name)
     at.selectbox(key="admin_page.add_role").select(role)
     ms = at.multiselect(key="admin_page.add_areas")
@@ -187,11 +196,14 @@ def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
     assert users.login(c, "new_office", "a-long-password").scope == [F.T1, F.V21]
 
 
-@pytest.mark.parametrize("name,role,areas,pw,again,words", [
-    ("x1", "office", [], "a-long-password", None, "必须指定负责的区域"),
-    ("x3", "office", [F.T1], "a-long-password", "another-password", t("admin_page.password_mismatch")),
-    ("office", "office", [F.T1], "a-long-password", None, "已经存在"),
-])
+@pytest.mark.parametrize(
+    "name,role,areas,pw,again,words",
+    [
+        ("x1", "office", [], "a-long-password", None, "必须指定负责的区域"),
+        ("x3", "office", [F.T1], "a-long-password", "another-password", t("admin_page.password_mismatch")),
+        ("office", "office", [F.T1], "a-long-password", None, "已经存在"),
+    ],
+)
 def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, words):
     at = open_admin(logged_in("admin"))
     _add(at, name, role, areas, pw, again)
@@ -241,7 +253,7 @@ def test_admin_clears_a_login_delay(app_db):
 
     c = read_db(app_db)
     later = audit.now_local() + dt.timedelta(minutes=10)  # their wait outlasts this test
-    for i in range(throttle.ACCOUNT_FREE_CLIENTS):        # failures from several addresses
+    for i in range(throttle.ACCOUNT_FREE_CLIENTS):  # failures from several addresses
         with pytest.raises(users.LoginRefused):
             users.login(c, "office", "wrong-password", now=later, client=f"6.6.6.{i}")
     with pytest.raises(users.LoginRefused) as e:
@@ -277,6 +289,7 @@ def test_the_page_in_english(app_db):
 
 # ----------------------------------------------------------------------------- single sign-on (ui/sso.py)
 
+
 def test_sso_is_off_without_a_secrets_file():
     import streamlit as st
 
@@ -287,16 +300,36 @@ def test_sso_is_off_without_a_secrets_file():
     assert sso.sso_configured() is False
 
 
-@pytest.mark.parametrize("auth,expected", [
-    (None, False),
-    ({}, False),
-    ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s"}, False),
-    ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s", "client_id": "c",
-      "client_secret": "k", "server_metadata_url": "https://sso/.well-known/openid-configuration"}, True),
-    ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s",
-      "unit": {"client_id": "c", "client_secret": "k",
-               "server_metadata_url": "https://sso/.well-known/openid-configuration"}}, True),
-])
+@pytest.mark.parametrize(
+    "auth,expected",
+    [
+        (None, False),
+        ({}, False),
+        ({"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s"}, False),
+        (
+            {
+                "redirect_uri": "https://x/oauth2callback",
+                "cookie_secret": "s",
+                "client_id": "c",
+                "client_secret": "k",
+                "server_metadata_url": "https://sso/.well-known/openid-configuration",
+            },
+            True,
+        ),
+        (
+            {
+                "redirect_uri": "https://x/oauth2callback",
+                "cookie_secret": "s",
+                "unit": {
+                    "client_id": "c",
+                    "client_secret": "k",
+                    "server_metadata_url": "https://sso/.well-known/openid-configuration",
+                },
+            },
+            True,
+        ),
+    ],
+)
 def test_sso_configured_reads_the_auth_section(monkeypatch, auth, expected):
     from ui import sso
 
@@ -329,13 +362,20 @@ def test_sso_user_maps_the_email_to_the_local_account(tiny):
     assert entry["user_name"] == "wang@lp.gov.cn" and entry["detail"] == "sso"
 
 
-@pytest.mark.parametrize("claims,words", [
-    ({"is_logged_in": True, "email": "stranger@example.com"},
-     t("admin_page.sso.error.no_account", email="stranger@example.com")),
-    ({"is_logged_in": True}, t("admin_page.sso.error.no_email")),
-    ({"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False},
-     t("admin_page.sso.error.unverified", email="wang@lp.gov.cn")),
-])
+@pytest.mark.parametrize(
+    "claims,words",
+    [
+        (
+            {"is_logged_in": True, "email": "stranger@example.com"},
+            t("admin_page.sso.error.no_account", email="stranger@example.com"),
+        ),
+        ({"is_logged_in": True}, t("admin_page.sso.error.no_email")),
+        (
+            {"is_logged_in": True, "email": "wang@lp.gov.cn", "email_verified": False},
+            t("admin_page.sso.error.unverified", email="wang@lp.gov.cn"),
+        ),
+    ],
+)
 def test_sso_refuses_unknown_emails_with_a_sentence(tiny, claims, words):
     from ui import sso
 

@@ -1,4 +1,5 @@
 """Accounts, login throttling, scopes, masking, the audit log and rule changes."""
+
 from __future__ import annotations
 
 import json
@@ -45,14 +46,14 @@ def con(tmp_path):
     parent = {code: p for code, _, _, p in AREAS}
     level = {code: lv for code, _, lv, _ in AREAS}
     for code, name, lv, p in AREAS:
-        c.execute("INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
-                  [code, name, lv, p])
+        c.execute("INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?)", [code, name, lv, p])
         a = code
         while a is not None:
             c.execute("INSERT INTO area_ancestors VALUES (?, ?, ?)", [code, a, level[a]])
             a = parent[a]
-    c.execute("INSERT INTO staff (id, name, role) VALUES ('S1', '张网格', 'grid_leader'), "
-              "('S2', '李网格', 'grid_member')")
+    c.execute(
+        "INSERT INTO staff (id, name, role) VALUES ('S1', '张网格', 'grid_leader'), ('S2', '李网格', 'grid_member')"
+    )
     yield c
     c.close()
 
@@ -62,6 +63,7 @@ def actions(con, name=None):
 
 
 # ----------------------------------------------------------------------------- hashing
+
 
 def test_hash_is_not_the_password_and_verifies():
     h = users.hash_password(PW)
@@ -85,9 +87,10 @@ def test_stored_hash_is_argon2(con):
 
 
 def test_rehash_on_login_when_parameters_change(con, monkeypatch):
-    users.add_user(con, "office1", PW, "office", ["T1"])          # fast parameters
+    users.add_user(con, "office1", PW, "office", ["T1"])  # fast parameters
     before = con.execute("SELECT password_hash FROM users").fetchone()[0]
     from argon2 import PasswordHasher
+
     newer = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
     monkeypatch.setattr(users, "hasher", lambda: newer)
     assert users.authenticate(con, "office1", PW, now=T0) is not None
@@ -98,6 +101,7 @@ def test_rehash_on_login_when_parameters_change(con, monkeypatch):
 
 # ----------------------------------------------------------------------------- accounts
 
+
 def test_add_and_authenticate(con):
     u = users.add_user(con, "office1", PW, "office", ["T1"], actor="admin")
     assert u == User("office1", "office", ["T1"], None, False)
@@ -107,15 +111,18 @@ def test_add_and_authenticate(con):
     assert users.authenticate(con, "nobody", PW, now=T0) is None
 
 
-@pytest.mark.parametrize("kwargs,fragment", [
-    (dict(name="x1", password=PW, role="boss", areas=["T1"]), "角色“boss”不存在"),
-    (dict(name="x1", password="short", role="office", areas=["T1"]), "至少需要 8 个字符"),
-    (dict(name="x1", password=PW, role="office", areas=["NOPE", "T1"]), "区域编码 NOPE 不存在"),
-    (dict(name="x1", password=PW, role="office", areas=[]), "必须指定负责的区域"),
-    (dict(name="x1", password=PW, role="member", areas=["G111"], staff_id="S9"), "工号 S9"),
-    (dict(name="has space", password=PW, role="admin", areas=[]), "用户名"),
-    (dict(name="", password=PW, role="admin", areas=[]), "用户名"),
-])
+@pytest.mark.parametrize(
+    "kwargs,fragment",
+    [
+        (dict(name="x1", password=PW, role="boss", areas=["T1"]), "角色“boss”不存在"),
+        (dict(name="x1", password="short", role="office", areas=["T1"]), "至少需要 8 个字符"),
+        (dict(name="x1", password=PW, role="office", areas=["NOPE", "T1"]), "区域编码 NOPE 不存在"),
+        (dict(name="x1", password=PW, role="office", areas=[]), "必须指定负责的区域"),
+        (dict(name="x1", password=PW, role="member", areas=["G111"], staff_id="S9"), "工号 S9"),
+        (dict(name="has space", password=PW, role="admin", areas=[]), "用户名"),
+        (dict(name="", password=PW, role="admin", areas=[]), "用户名"),
+    ],
+)
 def test_add_user_errors_are_sentences(con, kwargs, fragment):
     with pytest.raises(AuthError) as e:
         users.add_user(con, **kwargs)
@@ -172,6 +179,7 @@ def test_set_password(con):
 
 # ----------------------------------------------------------------------------- throttling
 
+
 def refused(con, name, password, now, client=None) -> LoginRefused:
     with pytest.raises(LoginRefused) as e:
         users.login(con, name, password, now=now, client=client)
@@ -182,7 +190,7 @@ def test_a_stranger_cannot_lock_an_account(con):
     """Before: five wrong passwords from anyone locked an account for 15 minutes."""
     users.add_user(con, "boss", PW, "admin", [])
     t = T0
-    for _ in range(40):                       # a stranger keeps trying, as fast as allowed
+    for _ in range(40):  # a stranger keeps trying, as fast as allowed
         e = refused(con, "boss", "bad-password", t, client="6.6.6.6")
         t = e.retry_at if e.reason == "throttled" else t + timedelta(milliseconds=100)
     # the real administrator, elsewhere, is not held up at all: a stranger's failures slow the stranger
@@ -195,17 +203,19 @@ def test_many_addresses_slow_an_account_down_for_everybody(con):
     users.add_user(con, "boss", PW, "admin", [])
     for i in range(throttle.ACCOUNT_FREE_CLIENTS):
         assert refused(con, "boss", "bad-password", T0, client=f"6.6.6.{i}").reason == "bad_credentials"
-    e = refused(con, "boss", PW, T0, client="10.0.0.5")          # a fresh address waits too
+    e = refused(con, "boss", PW, T0, client="10.0.0.5")  # a fresh address waits too
     assert e.reason == "throttled" and e.retry_at == T0 + timedelta(seconds=1)
     assert users.list_users(con, now=T0).set_index("name").loc["boss", "wait_until"] == T0 + timedelta(seconds=1)
     assert users.login(con, "boss", PW, now=T0 + timedelta(seconds=1), client="10.0.0.5").name == "boss"
     t = T0 + timedelta(seconds=1)
-    for i in range(40):                                            # however many addresses keep trying
+    for i in range(40):  # however many addresses keep trying
         e = refused(con, "boss", "bad-password", t, client=f"7.7.{i}.1")
         t = e.retry_at or t
     assert (e.retry_at or t) - t <= timedelta(seconds=throttle.ACCOUNT_MAX_WAIT)
-    assert users.login(con, "boss", PW, now=t + timedelta(seconds=throttle.ACCOUNT_MAX_WAIT),
-                       client="10.0.0.5").name == "boss"
+    assert (
+        users.login(con, "boss", PW, now=t + timedelta(seconds=throttle.ACCOUNT_MAX_WAIT), client="10.0.0.5").name
+        == "boss"
+    )
 
 
 def test_growing_delays_for_an_account(con):
@@ -213,11 +223,11 @@ def test_growing_delays_for_an_account(con):
     for i in range(throttle.ACCOUNT_FREE_FAILURES):
         assert refused(con, "gl", "bad-password", T0 + timedelta(seconds=i)).reason == "bad_credentials"
     last = T0 + timedelta(seconds=throttle.ACCOUNT_FREE_FAILURES - 1)
-    e = refused(con, "gl", PW, last + timedelta(milliseconds=500))        # even the right password
+    e = refused(con, "gl", PW, last + timedelta(milliseconds=500))  # even the right password
     assert e.reason == "throttled" and e.retry_at == last + timedelta(seconds=1)
     assert e.params["seconds"] == 1 and "1 秒后再试" in str(e)
     n = len(actions(con, "login_failed"))
-    refused(con, "gl", PW, last + timedelta(milliseconds=900))             # a refused wait is not logged
+    refused(con, "gl", PW, last + timedelta(milliseconds=900))  # a refused wait is not logged
     assert len(actions(con, "login_failed")) == n
     # the next failure doubles the wait
     e = refused(con, "gl", "bad-password", last + timedelta(seconds=1))
@@ -269,12 +279,12 @@ def test_throttle_per_client_address(con):
     """Before: no limit per client — one address could try any number of names."""
     users.add_user(con, "gl", PW, "grid_leader", ["G111"])
     t = T0
-    for i in range(throttle.CLIENT_FREE_FAILURES):        # a different name each time: no name waits
+    for i in range(throttle.CLIENT_FREE_FAILURES):  # a different name each time: no name waits
         assert refused(con, f"guess{i}", "bad-password", t, client="6.6.6.6").reason == "bad_credentials"
         t += timedelta(milliseconds=10)
-    e = refused(con, "gl", PW, t, client="6.6.6.6")         # that address now waits, whatever the name
+    e = refused(con, "gl", PW, t, client="6.6.6.6")  # that address now waits, whatever the name
     assert e.reason == "throttled"
-    assert users.login(con, "gl", PW, now=t, client="10.0.0.5").name == "gl"   # another address does not
+    assert users.login(con, "gl", PW, now=t, client="10.0.0.5").name == "gl"  # another address does not
     # an IPv6 client counts by its /64: changing the last bits does not escape
     for i in range(throttle.CLIENT_FREE_FAILURES):
         refused(con, f"v6guess{i}", "bad-password", t, client=f"2001:db8::{i + 1}")
@@ -309,8 +319,10 @@ def test_failures_are_forgotten(con):
     assert e.reason == "throttled"
     later = T0 + throttle.FORGET_AFTER + timedelta(minutes=1)
     assert refused(con, "gl", "bad-password", later).reason == "bad_credentials"
-    assert con.execute("SELECT failures FROM login_throttle WHERE key = ?",
-                       [throttle.pair_key("gl", None)]).fetchone()[0] == 1
+    assert (
+        con.execute("SELECT failures FROM login_throttle WHERE key = ?", [throttle.pair_key("gl", None)]).fetchone()[0]
+        == 1
+    )
 
 
 def test_unlock_and_new_password_clear_the_wait(con):
@@ -319,9 +331,9 @@ def test_unlock_and_new_password_clear_the_wait(con):
     def attack():
         for i in range(throttle.ACCOUNT_FREE_CLIENTS + 1):
             for _ in range(throttle.ACCOUNT_FREE_FAILURES + 1):
-                users.authenticate(con, "gl", "bad-password", now=T0)                      # one client
+                users.authenticate(con, "gl", "bad-password", now=T0)  # one client
             try:
-                users.login(con, "gl", "bad-password", now=T0, client=f"6.6.6.{i}")     # many
+                users.login(con, "gl", "bad-password", now=T0, client=f"6.6.6.{i}")  # many
             except LoginRefused:
                 pass
         assert refused(con, "gl", PW, T0).reason == "throttled"
@@ -330,7 +342,7 @@ def test_unlock_and_new_password_clear_the_wait(con):
     attack()
     assert not users.list_users(con, now=T0)["wait_until"].isna().all()
     users.unlock_user(con, "gl", actor="admin")
-    assert users.authenticate(con, "gl", PW, now=T0) is not None          # the same client as the failures
+    assert users.authenticate(con, "gl", PW, now=T0) is not None  # the same client as the failures
     assert users.list_users(con, now=T0)["wait_until"].isna().all()
     assert actions(con, "user_unlock")["detail"].tolist() == ["gl"]
     attack()
@@ -342,6 +354,7 @@ def test_unlock_and_new_password_clear_the_wait(con):
 
 def test_timezone_aware_now_is_accepted(con):
     from zoneinfo import ZoneInfo
+
     users.add_user(con, "gl", PW, "grid_leader", ["G111"])
     aware = datetime(2026, 11, 24, 1, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 in Shanghai
     for _ in range(throttle.ACCOUNT_FREE_FAILURES):
@@ -350,16 +363,19 @@ def test_timezone_aware_now_is_accepted(con):
     assert waits == [(datetime(2026, 11, 24, 9, 0, 1),)]
 
 
-@pytest.mark.parametrize("peer,forwarded,trusted,expected", [
-    ("10.0.0.5", "1.2.3.4", None, "10.0.0.5"),                       # not a proxy: the header is a lie
-    (None, "1.2.3.4", None, "1.2.3.4"),                              # nginx on this host
-    (None, "6.6.6.6, 1.2.3.4", None, "1.2.3.4"),                     # the client's own header is not believed
-    (None, None, None, "127.0.0.1"),
-    ("10.0.0.2", "1.2.3.4, 10.0.0.3", "10.0.0.0/24", "1.2.3.4"),    # two proxies of ours
-    ("10.0.0.2", "1.2.3.4", "", "10.0.0.2"),                         # no proxy trusted at all
-    (None, "not-an-address", None, "127.0.0.1"),
-    ("::ffff:10.0.0.9", None, None, "10.0.0.9"),
-])
+@pytest.mark.parametrize(
+    "peer,forwarded,trusted,expected",
+    [
+        ("10.0.0.5", "1.2.3.4", None, "10.0.0.5"),  # not a proxy: the header is a lie
+        (None, "1.2.3.4", None, "1.2.3.4"),  # nginx on this host
+        (None, "6.6.6.6, 1.2.3.4", None, "1.2.3.4"),  # the client's own header is not believed
+        (None, None, None, "127.0.0.1"),
+        ("10.0.0.2", "1.2.3.4, 10.0.0.3", "10.0.0.0/24", "1.2.3.4"),  # two proxies of ours
+        ("10.0.0.2", "1.2.3.4", "", "10.0.0.2"),  # no proxy trusted at all
+        (None, "not-an-address", None, "127.0.0.1"),
+        ("::ffff:10.0.0.9", None, None, "10.0.0.9"),
+    ],
+)
 def test_client_address(peer, forwarded, trusted, expected, monkeypatch):
     monkeypatch.delenv(throttle.TRUSTED_PROXIES_ENV, raising=False)
     assert throttle.client_address(peer, forwarded, trusted) == expected
@@ -368,28 +384,33 @@ def test_client_address(peer, forwarded, trusted, expected, monkeypatch):
 def test_trusted_proxies_from_the_environment(monkeypatch):
     monkeypatch.setenv(throttle.TRUSTED_PROXIES_ENV, "10.1.0.0/16, junk")
     assert throttle.client_address("10.1.2.3", "1.2.3.4") == "1.2.3.4"
-    assert throttle.client_address(None, "1.2.3.4") == "127.0.0.1"    # loopback no longer trusted
+    assert throttle.client_address(None, "1.2.3.4") == "127.0.0.1"  # loopback no longer trusted
 
 
 # ----------------------------------------------------------------------------- passwords
 
-@pytest.mark.parametrize("password,key", [
-    ("12345678", "password.weak"),
-    ("password", "password.weak"),
-    ("qwertyuiop", "password.weak"),
-    ("lianxin-demo", "password.demo"),
-    ("Lianxin-Demo", "password.demo"),
-    ("zhangwei1", "password.weak"),
-    ("short", "password.too_short"),
-    ("x" * 129, "password.too_long"),
-    ("         ", "password.blank"),
-])
+
+@pytest.mark.parametrize(
+    "password,key",
+    [
+        ("12345678", "password.weak"),
+        ("password", "password.weak"),
+        ("qwertyuiop", "password.weak"),
+        ("lianxin-demo", "password.demo"),
+        ("Lianxin-Demo", "password.demo"),
+        ("zhangwei1", "password.weak"),
+        ("short", "password.too_short"),
+        ("x" * 129, "password.too_long"),
+        ("         ", "password.blank"),
+    ],
+)
 def test_weak_passwords_are_refused_for_real_accounts(con, password, key):
     with pytest.raises(AuthError) as e:
         users.add_user(con, "zhangwei", password, "admin", [])
     assert e.value.key == key
     from i18n import t
-    assert t(key, "zh", **e.value.params) == str(e.value)      # the CLI's sentence is the page's
+
+    assert t(key, "zh", **e.value.params) == str(e.value)  # the CLI's sentence is the page's
     assert t(key, "en", **e.value.params) != key
     users.add_user(con, "zhangwei", PW, "admin", [])
     with pytest.raises(AuthError) as e:
@@ -412,11 +433,13 @@ def test_demo_accounts_keep_the_demo_password(con):
 def test_only_an_administrator_manages_accounts(con):
     users.add_user(con, "root", PW, "admin", [])
     gl = users.add_user(con, "gl", PW, "grid_leader", ["G111"])
-    for call in (lambda: users.add_user(con, "evil", PW, "admin", [], actor=gl),
-                 lambda: users.set_password(con, "root", "my-own-new-password", actor=gl),
-                 lambda: users.disable_user(con, "root", actor=gl),
-                 lambda: users.unlock_user(con, "root", actor=gl),
-                 lambda: users.users_command(con, "add", "evil", role="admin", password=PW, actor=gl)):
+    for call in (
+        lambda: users.add_user(con, "evil", PW, "admin", [], actor=gl),
+        lambda: users.set_password(con, "root", "my-own-new-password", actor=gl),
+        lambda: users.disable_user(con, "root", actor=gl),
+        lambda: users.unlock_user(con, "root", actor=gl),
+        lambda: users.users_command(con, "add", "evil", role="admin", password=PW, actor=gl),
+    ):
         with pytest.raises(AuthError) as e:
             call()
         assert e.value.key == "permission.admin_only" and "网格长" in str(e.value)
@@ -435,6 +458,7 @@ def test_session_valid():
 
 
 # ----------------------------------------------------------------------------- demo and CLI
+
 
 def test_demo_accounts(con):
     assert not users.has_demo_accounts(con)
@@ -486,20 +510,24 @@ def test_read_password(monkeypatch):
 
 # ----------------------------------------------------------------------------- scope
 
+
 def test_scope_codes():
     assert scope.scope_codes(None) is None
     assert scope.scope_codes(User("a", "admin")) is None
     assert scope.scope_codes(User("o", "office", ["T1"])) == ["T1"]
 
 
-@pytest.mark.parametrize("areas,role,inside,outside", [
-    (["T1"], "office", ["T1", "V11", "V12", "G111", "G112", "G121"], ["C", "T2", "V21", "G211", "ZZ"]),
-    (["V11"], "grid_leader", ["V11", "G111", "G112"], ["T1", "V12", "G121"]),
-    (["G111"], "member", ["G111"], ["G112", "V11", "T1"]),
-    (["G111", "V21"], "grid_leader", ["G111", "V21", "G211"], ["G112", "T2"]),
-    ([], "admin", ["C", "T1", "G211", "ZZ"], []),
-    (["C"], "leader", ["C", "T1", "T2", "G211"], ["ZZ"]),
-])
+@pytest.mark.parametrize(
+    "areas,role,inside,outside",
+    [
+        (["T1"], "office", ["T1", "V11", "V12", "G111", "G112", "G121"], ["C", "T2", "V21", "G211", "ZZ"]),
+        (["V11"], "grid_leader", ["V11", "G111", "G112"], ["T1", "V12", "G121"]),
+        (["G111"], "member", ["G111"], ["G112", "V11", "T1"]),
+        (["G111", "V21"], "grid_leader", ["G111", "V21", "G211"], ["G112", "T2"]),
+        ([], "admin", ["C", "T1", "G211", "ZZ"], []),
+        (["C"], "leader", ["C", "T1", "T2", "G211"], ["ZZ"]),
+    ],
+)
 def test_in_scope(con, areas, role, inside, outside):
     u = User("u", role, areas)
     for code in inside:
@@ -522,8 +550,10 @@ def test_visible_areas(con):
 
 def test_scope_filter_in_a_query(con):
     """The $scope convention, applied to households, as every report query does."""
-    con.execute("INSERT INTO households (code, head_name, grid_code) VALUES "
-                "('H1', '甲', 'G111'), ('H2', '乙', 'G121'), ('H3', '丙', 'G211'), ('H4', '丁', NULL)")
+    con.execute(
+        "INSERT INTO households (code, head_name, grid_code) VALUES "
+        "('H1', '甲', 'G111'), ('H2', '乙', 'G121'), ('H3', '丙', 'G211'), ('H4', '丁', NULL)"
+    )
     q = "SELECT h.code FROM households h WHERE in_scope(h.grid_code, CAST($scope AS VARCHAR[])) ORDER BY h.code"
 
     def run(u):
@@ -536,30 +566,37 @@ def test_scope_filter_in_a_query(con):
 
 # ----------------------------------------------------------------------------- masking
 
-@pytest.mark.parametrize("raw,masked", [
-    ("13812341234", "138****1234"),
-    ("138 1234 1234", "138 **** 1234"),
-    ("+86 13812341234", "+86 138****1234"),
-    ("023-53221234", "023-****1234"),
-    ("02353221234", "023****1234"),
-    ("53221234", "532**234"),
-    ("5322123", "532**23"),
-    ("12345", "12*45"),
-    ("", ""),
-    (None, None),
-])
+
+@pytest.mark.parametrize(
+    "raw,masked",
+    [
+        ("13812341234", "138****1234"),
+        ("138 1234 1234", "138 **** 1234"),
+        ("+86 13812341234", "+86 138****1234"),
+        ("023-53221234", "023-****1234"),
+        ("02353221234", "023****1234"),
+        ("53221234", "532**234"),
+        ("5322123", "532**23"),
+        ("12345", "12*45"),
+        ("", ""),
+        (None, None),
+    ],
+)
 def test_mask_phone(raw, masked):
     assert mask_phone(raw) == masked
 
 
-@pytest.mark.parametrize("raw,masked", [
-    ("王小二", "王*二"),
-    ("王二", "王*"),
-    ("王", "王"),
-    ("欧阳小明", "欧**明"),
-    ("", ""),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "raw,masked",
+    [
+        ("王小二", "王*二"),
+        ("王二", "王*"),
+        ("王", "王"),
+        ("欧阳小明", "欧**明"),
+        ("", ""),
+        (None, None),
+    ],
+)
 def test_mask_name(raw, masked):
     assert mask_name(raw) == masked
 
@@ -572,22 +609,29 @@ def test_can_see_personal(con):
     assert can_see_personal(admin, "G211", con) and can_see_personal(None, "G211", con)
     assert not can_see_personal(leader, "G111", con)
     assert not can_see_personal(leader)
-    assert can_see_personal(office, "G121", con)          # a grid in its township
-    assert not can_see_personal(office, "G211", con)      # another township
+    assert can_see_personal(office, "G121", con)  # a grid in its township
+    assert not can_see_personal(office, "G211", con)  # another township
     assert can_see_personal(gl, "G111", con) and can_see_personal(member, "G111", con)
     assert not can_see_personal(gl, "G112", con)
     assert can_see_personal(gl, "G111") and not can_see_personal(gl, "G112")  # without a connection
-    assert can_see_personal(office)                        # rows already filtered to scope
+    assert can_see_personal(office)  # rows already filtered to scope
 
 
 def test_mask_frame(con):
     import pandas as pd
-    frame = pd.DataFrame({"household_code": ["H1", "H2", "H3"], "head_name": ["王小二", "李四", "赵五六"],
-                          "phone": ["13812341234", "13900001111", None],
-                          "address": ["梁山街道东村3组12号", "礼让镇南村1组2号", "幸福路18号"],
-                          "tags": [["低保", "残疾"], ["特困"], []],
-                          "lon": [107.05, 107.25, 108.5], "lat": [30.05, 30.05, 31.5],
-                          "grid_code": ["G111", "G211", None]})
+
+    frame = pd.DataFrame(
+        {
+            "household_code": ["H1", "H2", "H3"],
+            "head_name": ["王小二", "李四", "赵五六"],
+            "phone": ["13812341234", "13900001111", None],
+            "address": ["梁山街道东村3组12号", "礼让镇南村1组2号", "幸福路18号"],
+            "tags": [["低保", "残疾"], ["特困"], []],
+            "lon": [107.05, 107.25, 108.5],
+            "lat": [30.05, 30.05, 31.5],
+            "grid_code": ["G111", "G211", None],
+        }
+    )
     office = mask_frame(frame, User("o", "office", ["T1"]), con)
     assert office["head_name"].tolist() == ["王小二", "李*", "赵*六"]
     assert office["phone"].tolist()[:2] == ["13812341234", "139****1111"]
@@ -602,29 +646,44 @@ def test_mask_frame(con):
 def test_a_leader_sees_no_address_tags_or_points(con):
     """Before: a leader's lists masked names and phones but showed addresses and 低保/残疾 in full."""
     import pandas as pd
-    frame = pd.DataFrame({"household_code": ["H1"], "head_name": ["王小二"], "phone": ["13812341234"],
-                          "address": ["梁山街道东村3组12号"], "tags": ["低保、残疾"], "lon": [107.05],
-                          "lat": [30.05], "grid_code": ["G111"]})
+
+    frame = pd.DataFrame(
+        {
+            "household_code": ["H1"],
+            "head_name": ["王小二"],
+            "phone": ["13812341234"],
+            "address": ["梁山街道东村3组12号"],
+            "tags": ["低保、残疾"],
+            "lon": [107.05],
+            "lat": [30.05],
+            "grid_code": ["G111"],
+        }
+    )
     leader = mask_frame(frame, User("l", "leader"), con).iloc[0]
     assert (leader["head_name"], leader["phone"], leader["address"]) == ("王*二", "138****1234", "梁山街道东村***")
     assert leader["tags"] is None and pd.isna(leader["lon"]) and pd.isna(leader["lat"])
     assert leader["household_code"] == "H1" and leader["grid_code"] == "G111"
 
 
-@pytest.mark.parametrize("raw,masked", [
-    ("梁山街道东村3组12号", "梁山街道东村***"),
-    ("礼让镇川西村", "礼让镇***"),
-    ("仁贤镇金竹社区5栋2单元", "仁贤镇金竹社区***"),
-    ("幸福路18号", "幸福***"),
-    ("", ""),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "raw,masked",
+    [
+        ("梁山街道东村3组12号", "梁山街道东村***"),
+        ("礼让镇川西村", "礼让镇***"),
+        ("仁贤镇金竹社区5栋2单元", "仁贤镇金竹社区***"),
+        ("幸福路18号", "幸福***"),
+        ("", ""),
+        (None, None),
+    ],
+)
 def test_mask_address(raw, masked):
     from auth.masking import mask_address
+
     assert mask_address(raw) == masked
 
 
 # ----------------------------------------------------------------------------- audit
+
 
 def test_audit_written_for_account_changes(con):
     users.add_user(con, "m1", PW, "member", ["G111"], actor="root")
@@ -638,10 +697,16 @@ def test_audit_written_for_account_changes(con):
 
 
 def test_audit_record_and_search(con):
-    audit.record(con, "office", "import", area="T1", counts={"imported": 10, "rejected": 2},
-                 detail="households.csv", now=datetime(2026, 11, 1, 8, 0))
-    audit.record(con, User("gl", "grid_leader", ["G111"]), "visit_add", area="G111",
-                 now=datetime(2026, 11, 20, 8, 0))
+    audit.record(
+        con,
+        "office",
+        "import",
+        area="T1",
+        counts={"imported": 10, "rejected": 2},
+        detail="households.csv",
+        now=datetime(2026, 11, 1, 8, 0),
+    )
+    audit.record(con, User("gl", "grid_leader", ["G111"]), "visit_add", area="G111", now=datetime(2026, 11, 20, 8, 0))
     audit.record(con, "office", "export", now=datetime(2026, 11, 24, 23, 59))
     assert len(audit.search(con)) == 3
     imp = audit.search(con, action="import")
@@ -677,16 +742,19 @@ def test_set_rule_audited(con):
     assert json.loads(log["counts"].iloc[1]) == {"old": 3.0, "new": 4.0}
 
 
-@pytest.mark.parametrize("key,value,fragment", [
-    ("visit_target_days", 8, "必须在 1 到 7 之间"),
-    ("visit_target_days", 0, "必须在 1 到 7 之间"),
-    ("visit_target_days", 2.5, "必须是整数"),
-    ("visit_target_days", "三", "不是数字"),
-    ("benchmark_coverage", 97.8, "0.978"),
-    ("revisit_days", -1, "之间"),
-    ("close_days", float("inf"), "不是有效数字"),
-    ("no_such_rule", 1, "没有名为 no_such_rule 的规则"),
-])
+@pytest.mark.parametrize(
+    "key,value,fragment",
+    [
+        ("visit_target_days", 8, "必须在 1 到 7 之间"),
+        ("visit_target_days", 0, "必须在 1 到 7 之间"),
+        ("visit_target_days", 2.5, "必须是整数"),
+        ("visit_target_days", "三", "不是数字"),
+        ("benchmark_coverage", 97.8, "0.978"),
+        ("revisit_days", -1, "之间"),
+        ("close_days", float("inf"), "不是有效数字"),
+        ("no_such_rule", 1, "没有名为 no_such_rule 的规则"),
+    ],
+)
 def test_rule_validation(con, key, value, fragment):
     with pytest.raises(RuleError) as e:
         set_rule(con, key, value, actor="root")

@@ -1,4 +1,5 @@
 """manage.py bench at the small scale: every implementation gives the same answers (no timing asserted)."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,14 @@ def small(tmp_path_factory):
     """One small-scale run for the whole module (with PostGIS when this machine has it)."""
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "BENCHMARKS.md"
-    res = run.bench("small", runs=1, output=out, postgres=_postgis_unavailable() is None,
-                    log=lambda line: None, path=tmp / "bench-small.duckdb")
+    res = run.bench(
+        "small",
+        runs=1,
+        output=out,
+        postgres=_postgis_unavailable() is None,
+        log=lambda line: None,
+        path=tmp / "bench-small.duckdb",
+    )
     return res, out
 
 
@@ -34,8 +41,12 @@ def test_small_scale_all_implementations_agree(small):
     impls = {r.impl for r in res.rows}
     assert {"DuckDB", "pandas"} <= impls
     assert len(res.checks) >= 7
-    assert [p["view"] for p in res.pages][:4] == ["county → townships", "township → villages",
-                                                  "village → grids", "one grid"]
+    assert [p["view"] for p in res.pages][:4] == [
+        "county → townships",
+        "township → villages",
+        "village → grids",
+        "one grid",
+    ]
     text = out.read_text(encoding="utf-8")
     assert "<!-- bench:small -->" in text and "| operation |" in text
 
@@ -65,16 +76,25 @@ def test_scales_are_defined():
     assert data.SCALES["city"].households == 10_000_000
 
 
-@pytest.mark.skipif(not __import__("tests.stores", fromlist=["x"]).on_postgres(),
-                    reason="the PostgreSQL store's round (LIANXIN_TEST_STORE=postgres)")
+@pytest.mark.skipif(
+    not __import__("tests.stores", fromlist=["x"]).on_postgres(),
+    reason="the PostgreSQL store's round (LIANXIN_TEST_STORE=postgres)",
+)
 def test_small_scale_on_the_postgresql_store_agrees(tmp_path):
     """manage.py bench --on-postgres: the app's functions on the PostgreSQL store and DuckDB over
     PostgreSQL give the DuckDB file's answers (the data set copied in by store/transfer.py)."""
     from tests.stores import new_db
 
     out = tmp_path / "BENCHMARKS.md"
-    res = run.bench("small", runs=1, output=out, postgres=False, on_postgres=str(new_db(tmp_path, "bench")),
-                    log=lambda line: None, path=tmp_path / "bench-small.duckdb")
+    res = run.bench(
+        "small",
+        runs=1,
+        output=out,
+        postgres=False,
+        on_postgres=str(new_db(tmp_path, "bench")),
+        log=lambda line: None,
+        path=tmp_path / "bench-small.duckdb",
+    )
     impls = {r.impl for r in res.rows}
     assert {"DuckDB", "PostgreSQL store", "DuckDB over PostgreSQL"} <= impls
     assert sum("= the PostgreSQL store" in c for c in res.checks) == 6

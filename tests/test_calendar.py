@@ -1,4 +1,5 @@
 """The working-day calendar: official holidays and 调休 from chinesecalendar, custom 放假安排, weekends-only years."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,21 +24,24 @@ def con(tmp_path):
 def test_the_package_knows_2026_and_not_2027():
     # facts this module relies on, checked against chinesecalendar itself
     assert [cal.official_workday(D(2026, 10, d)) for d in range(1, 9)] == [False] * 7 + [True]
-    assert D(2026, 10, 10).weekday() == 5 and cal.official_workday(D(2026, 10, 10)) is True   # 调休 Saturday
+    assert D(2026, 10, 10).weekday() == 5 and cal.official_workday(D(2026, 10, 10)) is True  # 调休 Saturday
     assert cal.official_workday(D(2026, 10, 11)) is False
     assert cal.year_known(2026) and not cal.year_known(2027)
 
 
-@pytest.mark.parametrize("start,n,due", [
-    (D(2026, 9, 30), 1, D(2026, 10, 8)),     # National Day: 10-01 … 10-07 off
-    (D(2026, 9, 30), 3, D(2026, 10, 10)),    # the make-up Saturday counts
-    (D(2026, 9, 30), 7, D(2026, 10, 15)),
-    (D(2026, 10, 3), 1, D(2026, 10, 8)),     # received on a holiday: counting starts at the next workday
-    (D(2026, 10, 9), 7, D(2026, 10, 19)),
-    (D(2026, 11, 3), 7, D(2026, 11, 12)),
-    (D(2026, 11, 3), 0, D(2026, 11, 3)),
-    (D(2026, 12, 28), 7, D(2027, 1, 6)),     # into 2027: weekends-only, no error
-])
+@pytest.mark.parametrize(
+    "start,n,due",
+    [
+        (D(2026, 9, 30), 1, D(2026, 10, 8)),  # National Day: 10-01 … 10-07 off
+        (D(2026, 9, 30), 3, D(2026, 10, 10)),  # the make-up Saturday counts
+        (D(2026, 9, 30), 7, D(2026, 10, 15)),
+        (D(2026, 10, 3), 1, D(2026, 10, 8)),  # received on a holiday: counting starts at the next workday
+        (D(2026, 10, 9), 7, D(2026, 10, 19)),
+        (D(2026, 11, 3), 7, D(2026, 11, 12)),
+        (D(2026, 11, 3), 0, D(2026, 11, 3)),
+        (D(2026, 12, 28), 7, D(2027, 1, 6)),  # into 2027: weekends-only, no error
+    ],
+)
 def test_add_working_days(con, start, n, due):
     assert cal.add_working_days(con, start, n) == due
 
@@ -80,9 +84,9 @@ def test_custom_entries_override_and_are_audited(con):
     assert cal.add_working_days(con, D(2026, 12, 31), 1) == D(2027, 1, 1)
     cal.set_custom_day(con, "admin", D(2027, 1, 1), False, "元旦")
     assert cal.add_working_days(con, D(2026, 12, 31), 1) == D(2027, 1, 4)
-    assert cal.calendar_notice(con, [2027]) is None            # the administrator has announced 2027
+    assert cal.calendar_notice(con, [2027]) is None  # the administrator has announced 2027
     assert not cal.is_workday(con, D(2027, 1, 1))
-    cal.set_custom_day(con, "admin", D(2027, 1, 2), True, "调休")   # a make-up Saturday
+    cal.set_custom_day(con, "admin", D(2027, 1, 2), True, "调休")  # a make-up Saturday
     assert cal.add_working_days(con, D(2026, 12, 31), 1) == D(2027, 1, 2)
     log = con.execute("SELECT user_name, action, detail FROM audit_log ORDER BY id").fetchall()
     assert [r[1] for r in log] == ["rule_change", "rule_change"] and "2027-01-01" in log[0][2]

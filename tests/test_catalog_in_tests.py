@@ -12,6 +12,7 @@ shared/CONTRACT.md (the CLI's formats, example cells), and tests/test_i18n.py, w
 catalog's wording itself. Shorter literals (a column header, ``已达标``) are not checked: they are as
 often data (the county files' headers, a satisfaction value) as UI.
 """
+
 from __future__ import annotations
 
 import ast
@@ -40,7 +41,7 @@ def _fixed_parts() -> set[str]:
         for text in CATALOG[lang].values():
             try:
                 out.update(lit for lit, *_ in string.Formatter().parse(text) if lit)
-            except ValueError:          # a text with a lone brace is all fixed
+            except ValueError:  # a text with a lone brace is all fixed
                 out.add(text)
     return out
 
@@ -48,11 +49,18 @@ def _fixed_parts() -> set[str]:
 def _literals(source: str) -> list[tuple[int, str]]:
     """String constants of a module, docstrings aside: (line, text)."""
     tree = ast.parse(source)
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
-    return [(n.lineno, n.value) for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+    }
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
 
 
 def _sentence_sized(text: str) -> bool:
@@ -67,8 +75,12 @@ def catalog_sentences(source: str, fixed: set[str], own: str, contract: str) -> 
     found = []
     for line, text in _literals(source):
         words = text.strip()
-        if (_sentence_sized(words) and any(words in part for part in fixed)
-                and words not in own and words not in contract):
+        if (
+            _sentence_sized(words)
+            and any(words in part for part in fixed)
+            and words not in own
+            and words not in contract
+        ):
             found.append((line, words))
     return found
 
@@ -83,8 +95,11 @@ def _tests() -> list[Path]:
 
 
 def test_the_check_finds_a_catalog_sentence_and_nothing_else():
-    fixed = {"用户名或密码不对，请重新输入", "Wrong user name or password; please try again",
-             "，不能登记将来的走访，请改"}
+    fixed = {
+        "用户名或密码不对，请重新输入",
+        "Wrong user name or password; please try again",
+        "，不能登记将来的走访，请改",
+    }
     code = '''
 def test_x(at):
     """用户名或密码不对，请重新输入 — a docstring may quote the page."""
@@ -97,20 +112,33 @@ def test_x(at):
 '''
     own = "数据库文件 x 正被另一个程序使用（多半是正在运行的网页应用）"
     assert catalog_sentences(code, fixed, own, contract="") == [
-        (4, "用户名或密码不对，请重新输入"), (5, "user name or password; please"), (6, "不能登记将来的走访"),
-        (7, "用户名或密码不对")]
+        (4, "用户名或密码不对，请重新输入"),
+        (5, "user name or password; please"),
+        (6, "不能登记将来的走访"),
+        (7, "用户名或密码不对"),
+    ]
     assert catalog_sentences(code, fixed, own, contract="“不能登记将来的走访”") == [
-        (4, "用户名或密码不对，请重新输入"), (5, "user name or password; please"), (7, "用户名或密码不对")]
+        (4, "用户名或密码不对，请重新输入"),
+        (5, "user name or password; please"),
+        (7, "用户名或密码不对"),
+    ]
 
 
 def test_no_test_spells_out_a_catalog_sentence():
     if not CONTRACT.exists():
-        pytest.skip(f"{CONTRACT} is not here (a clean clone has shared/ beside it): the CONTRACT's own "
-                    f"formats could not be told from the catalog's sentences")
+        pytest.skip(
+            f"{CONTRACT} is not here (a clean clone has shared/ beside it): the CONTRACT's own "
+            f"formats could not be told from the catalog's sentences"
+        )
     fixed, own, contract = _fixed_parts(), _own_text(), CONTRACT.read_text(encoding="utf-8")
     files = _tests()
     assert len(files) > 50 and len(fixed) > 1000 and len(own) > 10_000
-    found = {p.relative_to(ROOT).as_posix(): hits for p in files
-             if (hits := catalog_sentences(p.read_text(encoding="utf-8"), fixed, own, contract))}
-    assert found == {}, ("a test spells out catalog wording: read it with t(key, lang, …) / Message(key, …) / "
-                         f"the error's key / factories.phrase(key) instead: {found}")
+    found = {
+        p.relative_to(ROOT).as_posix(): hits
+        for p in files
+        if (hits := catalog_sentences(p.read_text(encoding="utf-8"), fixed, own, contract))
+    }
+    assert found == {}, (
+        "a test spells out catalog wording: read it with t(key, lang, …) / Message(key, …) / "
+        f"the error's key / factories.phrase(key) instead: {found}"
+    )

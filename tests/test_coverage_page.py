@@ -1,5 +1,6 @@
 """The coverage page (issue 6): page numbers = analytics.reports numbers, drill-down, due list,
 scope, masking, escaping, map payload — on the tiny world (tests/factories.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,11 +33,17 @@ def _escaped(page: str) -> bool:
 
 # ----------------------------------------------------------------------------- pure functions
 
+
 @pytest.mark.parametrize("kinds", [("home",), ("home", "phone"), ("reception",)])
-@pytest.mark.parametrize("area,level,shown", [
-    (F.COUNTY, "county", "township"), (F.T1, "township", "village"), (F.V11, "village", "grid"),
-    (F.G121, "grid", "grid"),
-])
+@pytest.mark.parametrize(
+    "area,level,shown",
+    [
+        (F.COUNTY, "county", "township"),
+        (F.T1, "township", "village"),
+        (F.V11, "village", "grid"),
+        (F.G121, "grid", "grid"),
+    ],
+)
 def test_rows_are_the_report_rows(tiny_ro, area, level, shown, kinds):
     con, _ = tiny_ro
     lvl, rows = CP.area_rows(con, area, level, *YEAR, kinds=kinds)
@@ -51,7 +58,7 @@ def test_headline_matches_the_factory(tiny_ro):
     con, _ = tiny_ro
     assert CP.headline(con, F.T1, "township", *YEAR) == (6, 5, 0.8333)
     assert CP.headline(con, F.COUNTY, "county", *YEAR) == (8, 7, 0.875)
-    assert CP.headline(con, F.G212, "grid", *YEAR).coverage is None          # no households: empty, not 0
+    assert CP.headline(con, F.G212, "grid", *YEAR).coverage is None  # no households: empty, not 0
     with_phone = CP.headline(con, F.T1, "township", *YEAR, kinds=("home", "phone"))
     assert with_phone == (6, 6, 1.0)
 
@@ -74,10 +81,10 @@ def test_monthly_trend_in_duckdb(tiny_ro):
     assert t1.loc[pd.Timestamp("2026-11-01"), "visited"] == 5
     assert t1.loc[pd.Timestamp("2026-11-01"), "coverage"] == pytest.approx(0.8333)
     t2 = trend[trend["code"] == F.T2].set_index("month")
-    assert t2.loc[pd.Timestamp("2026-03-01"), "visited"] == 1                 # H09 in March
+    assert t2.loc[pd.Timestamp("2026-03-01"), "visited"] == 1  # H09 in March
     grid = CP.monthly_trend(con, "grid", F.V21, TODAY)
     lists = CP.trend_lists(grid)
-    assert lists[F.G212] == []                                                  # no households: no line
+    assert lists[F.G212] == []  # no households: no line
     assert len(lists[F.G211]) == 12 and lists[F.G211][-1] == 50.0
 
 
@@ -89,7 +96,10 @@ def test_classes_have_the_benchmark_break_and_grey_no_data():
     c = maps.coverage_classes(0.978)
     assert 0.978 in c.bins and len(c.colors) <= 7
     assert maps.classify([0.99, 0.977, None], c.bins, c.colors, NO_DATA_COLOR) == [
-        c.colors[-1], c.colors[-2], NO_DATA_COLOR]
+        c.colors[-1],
+        c.colors[-2],
+        NO_DATA_COLOR,
+    ]
     items = UM.coverage_legend(c, "zh")
     assert items[0] == (c.colors[-1], "达到基准 97.8 %")
     assert items[-1] == (NO_DATA_COLOR, t("legend.no_data"))
@@ -107,8 +117,9 @@ def test_clicked_code():
     import geopandas as gpd
     import shapely
 
-    frame = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
-                             crs=4326)
+    frame = gpd.GeoDataFrame(
+        {"code": ["A", "B"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=4326
+    )
     assert clicked_code({"last_object_clicked": {"lat": 0.5, "lng": 1.5}}, frame) == "B"
     assert clicked_code({"last_object_clicked": {"lat": 5, "lng": 5}}, frame) is None
 
@@ -116,7 +127,7 @@ def test_clicked_code():
 def test_due_households_oldest_first_with_tags(tiny_ro):
     con, _ = tiny_ro
     due = CP.due_households(con, F.COUNTY, TODAY, days=182)
-    assert due["household_code"].tolist() == ["H07", "H09"]                   # never visited, then March
+    assert due["household_code"].tolist() == ["H07", "H09"]  # never visited, then March
     assert due.loc[1, "tags"] == "特困"
     same = reports.unvisited(con, F.COUNTY, TODAY, days=182)
     assert due["household_code"].tolist() == same["household_code"].tolist()
@@ -133,7 +144,7 @@ def test_due_households_masked_per_role(tiny_ro):
     b = leader.set_index("household_code")
     assert a.loc["H01", "phone"] == "13812341234" and a.loc["H01", "tags"] == "低保、空巢老人"
     assert b.loc["H01", "phone"] == "138****1234" and b.loc["H01", "head_name"] == "张*"
-    assert a.loc["H04", "tags"] == "留守儿童" and b.loc["H04", "tags"] is None   # sensitive: withheld (auth/masking.py)
+    assert a.loc["H04", "tags"] == "留守儿童" and b.loc["H04", "tags"] is None  # sensitive: withheld (auth/masking.py)
     assert b[["lon", "lat"]].isna().all().all() and not a[["lon", "lat"]].isna().any().any()
     office = CP.due_households(con, None, early, days=182, scope=[F.T1], user=User("office", "office", [F.T1]))
     assert set(office["grid_code"]) <= {F.G111, F.G112, F.G121}
@@ -147,8 +158,9 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
     frame = CP.map_frame(geoms, rows)
     due = CP.due_households(con, F.COUNTY, dt.date(2026, 11, 1), days=182)
     assert XSS in due["head_name"].tolist()
-    labels = {k: k for k in ["name", "households", "visited", "coverage", "household_code", "head_name",
-                             "last_visit", "tags"]}
+    labels = {
+        k: k for k in ["name", "households", "visited", "coverage", "household_code", "head_name", "last_visit", "tags"]
+    }
     m = UM.coverage_map(frame, maps.coverage_classes(0.978), labels, due=due)
     page = m.get_root().render()
     size = maps.payload_size(m)
@@ -164,6 +176,7 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
 
 
 # ----------------------------------------------------------------------------- the page (AppTest)
+
 
 def _app(monkeypatch, path, user="admin", today=TODAY):
     return F.signed_in_app(monkeypatch, path, user, today=today, page="pages/coverage.py")
@@ -203,7 +216,7 @@ def test_page_numbers_equal_reports(tiny_ro, monkeypatch):
     assert m["基准覆盖率"] == "97.8 %" and m["待走访户"] == "2"
     table = _area_table(at)
     expected = reports.coverage(con, "township", *YEAR)
-    expected["coverage"] = expected["coverage"] * 100               # shown as "83.3 %" (× 100)
+    expected["coverage"] = expected["coverage"] * 100  # shown as "83.3 %" (× 100)
     got = table[list(expected.columns)].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     assert all(len(x) == 12 for x in table["trend"])
@@ -217,7 +230,7 @@ def test_map_click_drills_down(tiny_ro, monkeypatch):
     clicks: list[str] = []
 
     def fake_render(m, key, height=480, returned_objects=("last_object_clicked",), width=None):
-        assert list(returned_objects) in (["last_active_drawing"], [])       # only the clicked object
+        assert list(returned_objects) in (["last_active_drawing"], [])  # only the clicked object
         if key.startswith("coverage_page.map") and not clicks:
             clicks.append(key)
             return {"last_active_drawing": {"type": "Feature", "properties": {"code": F.T1}}}
@@ -227,8 +240,8 @@ def test_map_click_drills_down(tiny_ro, monkeypatch):
     at = _app(monkeypatch, path)
     assert clicks
     m = _metrics(at)
-    assert m["在册户数"] == "6" and m["入户覆盖率"] == "83.3 %"                      # township T1 一镇
-    assert _area_table(at)["code"].tolist() == [F.V12, F.V11]                 # worst projected shortfall first
+    assert m["在册户数"] == "6" and m["入户覆盖率"] == "83.3 %"  # township T1 一镇
+    assert _area_table(at)["code"].tolist() == [F.V12, F.V11]  # worst projected shortfall first
     assert at.session_state["area"].code == F.T1
     assert not at.exception
 
@@ -274,7 +287,7 @@ def test_office_never_sees_other_township(tiny_ro, monkeypatch):
     text = _texts(at)
     for code in (F.T2, F.V21, F.G211, F.G212, "H08", "H09", "二镇", "丙村"):
         assert code not in text, code
-    assert _area_table(at)["code"].tolist() == [F.V12, F.V11]                 # worst projected shortfall first
+    assert _area_table(at)["code"].tolist() == [F.V12, F.V11]  # worst projected shortfall first
     assert not at.exception
 
 
@@ -294,8 +307,8 @@ def test_hostile_name_is_text(tiny_ro, monkeypatch):
     at.session_state["area"] = Area(code=F.G112, level="grid", name="第二网格")
     at.run()
     assert not at.exception, at.exception
-    assert XSS in at.dataframe[1].value["head_name"].tolist()                  # shown as text in the table
-    assert seen and XSS not in seen[-1] and _escaped(seen[-1])                # escaped on the map
+    assert XSS in at.dataframe[1].value["head_name"].tolist()  # shown as text in the table
+    assert seen and XSS not in seen[-1] and _escaped(seen[-1])  # escaped on the map
     assert real is not spy
 
 

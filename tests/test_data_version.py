@@ -1,5 +1,6 @@
 """The data's version (store/version.py, migration 0011): every kind of writer moves it forward,
 reads, rollbacks and bookkeeping (sign-in, audit) do not, and it is one number for the whole store."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,21 +29,25 @@ def _moved(con, work) -> int:
     before = V.current(con)
     work()
     after = V.current(con)
-    assert after[0] == before[0]                 # the same database
+    assert after[0] == before[0]  # the same database
     return after[1] - before[1]
 
 
 # ----------------------------------------------------------------------------- what counts as a write
 
-@pytest.mark.parametrize("text, tables", [
-    ("SELECT 1", set()),
-    ("SELECT updated_at, deleted FROM visits -- INSERT INTO nothing", set()),
-    ("SELECT 'UPDATE visits SET x = 1'", set()),
-    ("INSERT INTO visits SELECT 1 ON CONFLICT (id) DO UPDATE SET note = 'x'", {"visits"}),
-    ("UPDATE households SET grid_code = NULL; DELETE FROM household_changes", {"households", "household_changes"}),
-    ("CREATE TEMP TABLE IF NOT EXISTS t AS SELECT 1", {"t"}),
-    ("INSERT INTO audit_log (x) VALUES (1)", {"audit_log"}),
-])
+
+@pytest.mark.parametrize(
+    "text, tables",
+    [
+        ("SELECT 1", set()),
+        ("SELECT updated_at, deleted FROM visits -- INSERT INTO nothing", set()),
+        ("SELECT 'UPDATE visits SET x = 1'", set()),
+        ("INSERT INTO visits SELECT 1 ON CONFLICT (id) DO UPDATE SET note = 'x'", {"visits"}),
+        ("UPDATE households SET grid_code = NULL; DELETE FROM household_changes", {"households", "household_changes"}),
+        ("CREATE TEMP TABLE IF NOT EXISTS t AS SELECT 1", {"t"}),
+        ("INSERT INTO audit_log (x) VALUES (1)", {"audit_log"}),
+    ],
+)
 def test_written_tables(text, tables):
     assert V.written_tables(text) == tables
 
@@ -58,23 +63,26 @@ def test_every_write_query_moves_but_bookkeeping():
 
 # ----------------------------------------------------------------------------- one test per writer kind
 
+
 def test_fresh_database_has_a_version_and_an_id(tmp_path):
     a = db.connect(stores.new_db(tmp_path, "a"))
     b = db.connect(stores.new_db(tmp_path, "b"))
-    assert V.current(a)[1] >= 1 and V.current(a)[0] != V.current(b)[0]    # two databases, two ids
+    assert V.current(a)[1] >= 1 and V.current(a)[0] != V.current(b)[0]  # two databases, two ids
     a.close(), b.close()
 
 
 def test_import_moves(world):
     con, folder = world
-    csv = F.write_csv(folder / "v.csv", ["户编号", "工号", "走访日期", "走访方式"],
-                      [("H02", "S1", "2026-11-20", "入户")])
+    csv = F.write_csv(
+        folder / "v.csv", ["户编号", "工号", "走访日期", "走访方式"], [("H02", "S1", "2026-11-20", "入户")]
+    )
     from ingest.tables import load
 
     assert _moved(con, lambda: load(con, "visits", csv, today=TODAY)) > 0
     # a dry run (the import page's preview) writes nothing and moves nothing
-    csv2 = F.write_csv(folder / "v2.csv", ["户编号", "工号", "走访日期", "走访方式"],
-                       [("H04", "S1", "2026-11-21", "入户")])
+    csv2 = F.write_csv(
+        folder / "v2.csv", ["户编号", "工号", "走访日期", "走访方式"], [("H04", "S1", "2026-11-21", "入户")]
+    )
     assert _moved(con, lambda: load(con, "visits", csv2, today=TODAY, dry_run=True)) == 0
 
 
@@ -82,8 +90,11 @@ def test_boundary_import_moves(world):
     con, _ = world
     from ingest.boundaries import import_boundaries
 
-    gdf = gpd.GeoDataFrame({"code": [F.G212], "name": ["改名网格"], "parent_code": [F.V21]},
-                           geometry=[shapely.box(107.3, 30.0, 107.4, 30.2)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": [F.G212], "name": ["改名网格"], "parent_code": [F.V21]},
+        geometry=[shapely.box(107.3, 30.0, 107.4, 30.2)],
+        crs="EPSG:4326",
+    )
     assert _moved(con, lambda: import_boundaries(con, None, "grid", frame=gdf, source="g.geojson")) > 0
 
 
@@ -153,6 +164,7 @@ def test_migration_moves(tmp_path, monkeypatch):
 
 # ----------------------------------------------------------------------------- what does not move it
 
+
 def test_reads_rollbacks_and_bookkeeping_do_not_move(world):
     con, _ = world
     from auth import users
@@ -166,14 +178,14 @@ def test_reads_rollbacks_and_bookkeeping_do_not_move(world):
                 raise RuntimeError("abandoned")
 
     assert _moved(con, failing) == 0
-    assert db.rule(con, "benchmark_coverage") != 0.5                     # rolled back
-    assert _moved(con, lambda: users.login(con, "admin", F.PASSWORD)) == 0    # a sign-in: bookkeeping only
+    assert db.rule(con, "benchmark_coverage") != 0.5  # rolled back
+    assert _moved(con, lambda: users.login(con, "admin", F.PASSWORD)) == 0  # a sign-in: bookkeeping only
 
     def refused():
         with pytest.raises(users.LoginRefused):
             users.login(con, "admin", "not-the-password", client="10.0.0.9")
 
-    assert _moved(con, refused) == 0                                        # the throttle counts it, no more
+    assert _moved(con, refused) == 0  # the throttle counts it, no more
 
 
 def test_one_move_per_transaction(world):
@@ -186,7 +198,7 @@ def test_one_move_per_transaction(world):
             db.execute(con, "rule_set", key="benchmark_coverage", value=0.95)
             with db.transaction(con):
                 db.execute(con, "rule_set", key="revisit_days", value=100)
-            seen.append(V.current(con.cursor()))        # another session, inside: not yet moved
+            seen.append(V.current(con.cursor()))  # another session, inside: not yet moved
 
     before = V.current(con)
     assert _moved(con, work) == 1
@@ -196,8 +208,17 @@ def test_one_move_per_transaction(world):
 def test_a_write_returning_rows_keeps_them(world):
     """Moving the version after INSERT … RETURNING leaves the statement's rows to its caller."""
     con, _ = world
-    cur = db.execute(con, "visit_insert", household_code="H02", staff_id="S1", visited_on=D(2026, 11, 21),
-                     kind="home", note=None, needs_action=False, created_by="test")
+    cur = db.execute(
+        con,
+        "visit_insert",
+        household_code="H02",
+        staff_id="S1",
+        visited_on=D(2026, 11, 21),
+        kind="home",
+        note=None,
+        needs_action=False,
+        created_by="test",
+    )
     assert cur.fetchone() is not None
 
 
@@ -233,8 +254,10 @@ def test_a_write_in_another_process_moves_it(tiny, tmp_path):
     before = V.current(con)
     if not stores.on_postgres():
         con.close()
-    code = ("import datetime as dt, sys; from store import db; from tests import factories as F; "
-            "con = db.connect(sys.argv[1]); F.add_visit(con, 'H02', 'S1', dt.date(2026, 11, 21)); con.close()")
+    code = (
+        "import datetime as dt, sys; from store import db; from tests import factories as F; "
+        "con = db.connect(sys.argv[1]); F.add_visit(con, 'H02', 'S1', dt.date(2026, 11, 21)); con.close()"
+    )
     subprocess.run([sys.executable, "-c", code, str(spec)], check=True, cwd=str(F.APP.parent), timeout=120)
     other = db.connect(spec)
     assert V.current(other)[0] == before[0] and V.current(other)[1] > before[1]

@@ -1,6 +1,7 @@
 """The data's version in two parts (store/version.py, migration 0016): a write of visits only moves the
 whole version and not the version without visits; every other write moves both; the results shared
 under the version without visits (ui/shared.py READS_NO_VISITS) read no visit."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,13 +29,25 @@ def _moves(con, work) -> tuple[int, int]:
 
 # ----------------------------------------------------------------------------- which statements are visits only
 
-@pytest.mark.parametrize("name, part", [
-    ("visit_insert", V.VISITS), ("visit_update", V.VISITS), ("visit_delete", V.VISITS),
-    ("last_home_forward", V.VISITS), ("last_home_recount", V.VISITS), ("household_lock", V.VISITS),
-    ("visits_upsert", V.VISITS),
-    ("petition_set_status", V.ALL), ("households_upsert", V.ALL), ("rule_set", V.ALL), ("areas_insert", V.ALL),
-    ("audit_insert", None), ("coverage_page_counts", None),
-])
+
+@pytest.mark.parametrize(
+    "name, part",
+    [
+        ("visit_insert", V.VISITS),
+        ("visit_update", V.VISITS),
+        ("visit_delete", V.VISITS),
+        ("last_home_forward", V.VISITS),
+        ("last_home_recount", V.VISITS),
+        ("household_lock", V.VISITS),
+        ("visits_upsert", V.VISITS),
+        ("petition_set_status", V.ALL),
+        ("households_upsert", V.ALL),
+        ("rule_set", V.ALL),
+        ("areas_insert", V.ALL),
+        ("audit_insert", None),
+        ("coverage_page_counts", None),
+    ],
+)
 def test_part_of_a_statement(name, part):
     assert V.part(name) == part
 
@@ -63,7 +76,7 @@ def test_last_home_statements_write_that_column_only(name):
         text = db.sql(name, store)[0]
         assert V.written_tables(text) == {"households"}
         assert re.match(r"\s*UPDATE\s+households\s+SET\s+last_home_on\s*=", re.sub(r"--[^\n]*", "", text), re.I)
-        assert "," not in _set_clause(text), text            # one column at the top level of SET
+        assert "," not in _set_clause(text), text  # one column at the top level of SET
 
 
 def test_set_clause_sees_a_second_column():
@@ -73,6 +86,7 @@ def test_set_clause_sees_a_second_column():
 
 
 # ----------------------------------------------------------------------------- what moves, on a store
+
 
 @pytest.fixture()
 def con(tiny):
@@ -95,8 +109,10 @@ def test_any_other_write_moves_both(con):
     from analytics import petitions as P
     from auth import audit
 
-    assert _moves(con, lambda: P.change_status(con, "admin", "P2", "in_progress", D(2026, 10, 12), today=TODAY)) \
-        == (1, 1)
+    assert _moves(con, lambda: P.change_status(con, "admin", "P2", "in_progress", D(2026, 10, 12), today=TODAY)) == (
+        1,
+        1,
+    )
     assert _moves(con, lambda: audit.set_rule(con, "benchmark_coverage", 0.9)) == (1, 1)
 
 
@@ -108,8 +124,10 @@ def test_a_transaction_with_a_visit_and_more_moves_both_once(con):
             db.execute(con, "last_home_forward", household_code="H08", visited_on=D(2026, 11, 21))
 
     assert _moves(con, work) == (1, 1)
-    visits_only = lambda: db.execute(con, "last_home_forward", household_code="H07",  # noqa: E731
-                                     visited_on=D(2026, 11, 21))
+
+    def visits_only():
+        db.execute(con, "last_home_forward", household_code="H07", visited_on=D(2026, 11, 21))
+
     assert _moves(con, visits_only) == (1, 0)
 
 
@@ -165,7 +183,8 @@ def _tainted(store: str) -> frozenset[str]:
 # the households per grid summed over the months are the same before and after any visit.
 _HOUSEHOLDS_PER_GRID = re.compile(
     r"SELECT\s+grid_code\s*,\s*sum\(\s*households\s*\)\s+AS\s+\w+\s+FROM\s+household_tallies\s+GROUP\s+BY\s+grid_code",
-    re.I)
+    re.I,
+)
 
 
 def _reads(text: str, pattern: re.Pattern) -> list[str]:
@@ -176,17 +195,23 @@ def _reads(text: str, pattern: re.Pattern) -> list[str]:
 
 def test_households_per_grid_is_the_only_allowance():
     pattern = re.compile(r"\b(household_tallies|visits)\b")
-    assert not _reads("WITH g AS (SELECT grid_code, sum(households) AS n FROM household_tallies GROUP BY grid_code)"
-                      " SELECT 1", pattern)
+    assert not _reads(
+        "WITH g AS (SELECT grid_code, sum(households) AS n FROM household_tallies GROUP BY grid_code) SELECT 1", pattern
+    )
     assert _reads("SELECT grid_code, month, sum(households) AS n FROM household_tallies GROUP BY 1, 2", pattern)
-    assert _reads("SELECT grid_code, sum(households) AS n FROM household_tallies WHERE month >= $m "
-                  "GROUP BY grid_code", pattern)
+    assert _reads(
+        "SELECT grid_code, sum(households) AS n FROM household_tallies WHERE month >= $m GROUP BY grid_code", pattern
+    )
 
 
 def test_the_closure_follows_views_and_macros():
     """(so the check below can fail: a view on visits, a macro on that view, are visits too)"""
-    defs = _definitions(["CREATE VIEW a AS SELECT * FROM visits;\nCREATE MACRO b(x) AS (SELECT 1 FROM a);\n"
-                         "CREATE VIEW c AS SELECT 1 FROM petitions;\n"])
+    defs = _definitions(
+        [
+            "CREATE VIEW a AS SELECT * FROM visits;\nCREATE MACRO b(x) AS (SELECT 1 FROM a);\n"
+            "CREATE VIEW c AS SELECT 1 FROM petitions;\n"
+        ]
+    )
     assert _closure(defs) == {*VISIT_PART, "a", "b"}
     assert "petitions_located" in _definitions([p.read_text(encoding="utf-8") for _, p in db.migrations(db.DUCKDB)])
 
@@ -199,8 +224,7 @@ def _calls(con):
     return {
         "analytics.reports.hotspots": lambda: reports.hotspots(con, "village", START, TODAY, fdr=False, scope=None),
         "analytics.hotspots.petitions": lambda: H.petitions(con, START, TODAY, scope=None, area=None),
-        "analytics.hotspots.repeat_petitions": lambda: H.repeat_petitions(con, START, TODAY, 90, scope=None,
-                                                                         area=None),
+        "analytics.hotspots.repeat_petitions": lambda: H.repeat_petitions(con, START, TODAY, 90, scope=None, area=None),
         "analytics.grids.grid_directory": lambda: G.grid_directory(con, None, None, on=TODAY),
         "analytics.grids.gaps": lambda: G.gaps(con, None, None, on=TODAY),
     }
@@ -241,8 +265,10 @@ def test_a_function_reading_visits_is_caught(tiny_ro, monkeypatch):
     real = db._params
     monkeypatch.setattr(db, "_params", lambda name, params, s: (ran.append(name), real(name, params, s))[1])
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(_tainted(store)))) + r")\b", re.I)
-    for call in (lambda: reports.coverage(con, "township", START, TODAY, scope=None),
-                 lambda: H.overdue(con, H.petitions(con, START, TODAY), TODAY)):
+    for call in (
+        lambda: reports.coverage(con, "township", START, TODAY, scope=None),
+        lambda: H.overdue(con, H.petitions(con, START, TODAY), TODAY),
+    ):
         ran.clear()
         call()
         assert any(_reads(db.sql(q, store)[0], pattern) for q in set(ran))

@@ -16,8 +16,7 @@ from demo.generate import DemoWorld, generate, load_outline
 ROOT = Path(__file__).resolve().parents[1]
 OUTLINE = ROOT / "data" / "boundaries" / "500155-liangping-gcj02.geojson"
 TODAY = date(2026, 11, 26)
-SMALL = dict(households=3000, seed=7, today=TODAY, townships=6, villages_per_township=5,
-             grids_per_village=3)
+SMALL = dict(households=3000, seed=7, today=TODAY, townships=6, villages_per_township=5, grids_per_village=3)
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +46,18 @@ def test_outline_is_wgs84_and_shifted(outline):
 
 def test_deterministic(outline, world):
     again = generate(outline, **SMALL)
-    for name in ["county", "townships", "villages", "grids", "households", "staff", "staff_grids",
-                 "pairings", "visits", "petitions"]:
+    for name in [
+        "county",
+        "townships",
+        "villages",
+        "grids",
+        "households",
+        "staff",
+        "staff_grids",
+        "pairings",
+        "visits",
+        "petitions",
+    ]:
         pd.testing.assert_frame_equal(getattr(world, name), getattr(again, name), obj=name)
     other = generate(outline, **{**SMALL, "seed": 8})
     assert not world.households[["lon", "lat"]].equals(other.households[["lon", "lat"]])
@@ -56,8 +65,15 @@ def test_deterministic(outline, world):
 
 def test_progress_called_with_chinese_messages(outline):
     calls = []
-    generate(outline, households=300, seed=1, townships=3, villages_per_township=2,
-             grids_per_village=2, progress=lambda f, m: calls.append((f, m)))
+    generate(
+        outline,
+        households=300,
+        seed=1,
+        townships=3,
+        villages_per_township=2,
+        grids_per_village=2,
+        progress=lambda f, m: calls.append((f, m)),
+    )
     fractions = [f for f, _ in calls]
     assert len(calls) >= 5 and fractions == sorted(fractions)
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
@@ -141,8 +157,11 @@ def test_queen_adjacency_by_shared_vertices(world, level):
     assert (counts >= 2).mean() >= 0.9
     # vertex sharing agrees with geometric touching (no near-miss vertices)
     g = frame.geometry.values
-    touching = sum(1 for i in range(len(g)) for j in range(i + 1, len(g))
-                   if shapely.intersects(g[i], g[j])) if len(g) <= 200 else None
+    touching = (
+        sum(1 for i in range(len(g)) for j in range(i + 1, len(g)) if shapely.intersects(g[i], g[j]))
+        if len(g) <= 200
+        else None
+    )
     if touching is not None:
         assert touching == counts.sum() // 2
 
@@ -238,8 +257,11 @@ def test_visits_avoid_official_holidays(world):
 
     v = world.visits
     daily = v.groupby("visited_on").size()
-    fest = [d for d in daily.index if chinese_calendar.get_holiday_detail(d)[1] is not None
-            and chinese_calendar.is_holiday(d)]
+    fest = [
+        d
+        for d in daily.index
+        if chinese_calendar.get_holiday_detail(d)[1] is not None and chinese_calendar.is_holiday(d)
+    ]
     work = [d for d in daily.index if chinese_calendar.is_workday(d)]
     assert daily.reindex(fest).mean() < 0.1 * daily.reindex(work).mean()
 
@@ -310,7 +332,7 @@ def _gi_star(values: np.ndarray, nb: list[set[int]]) -> np.ndarray:
     """Analytical Getis-Ord Gi* z (binary queen weights including self)."""
     n = len(values)
     xbar = values.mean()
-    s = np.sqrt((values ** 2).mean() - xbar ** 2)
+    s = np.sqrt((values**2).mean() - xbar**2)
     z = np.zeros(n)
     for i in range(n):
         idx = list(nb[i] | {i})
@@ -322,8 +344,9 @@ def _gi_star(values: np.ndarray, nb: list[set[int]]) -> np.ndarray:
 
 
 def test_petitions_have_spatial_clusters(outline):
-    w = generate(outline, households=20000, seed=3, today=TODAY, townships=10,
-                 villages_per_township=8, grids_per_village=2)
+    w = generate(
+        outline, households=20000, seed=3, today=TODAY, townships=10, villages_per_township=8, grids_per_village=2
+    )
     village = _village_of_petitions(w)
     counts = village.value_counts()
     active = w.households[w.households.status == "active"]

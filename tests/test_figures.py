@@ -6,6 +6,7 @@ and that value must be what the one function computes (analytics.overview.headli
 analytics.petitions.summary; the due list of analytics.reports.unvisited). The monthly 通报's row of
 a township equals the township office's pages for that month.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,10 +29,15 @@ PAGES = {
 }
 # (role, drill-down from the top of the role's scope, period): a few areas and periods per role
 CASES = [
-    ("admin", None, "year"), ("admin", F.T1, "month"), ("admin", F.V11, ("2026-10-01", "2026-10-31")),
-    ("leader", None, "year"), ("leader", F.T2, ("2026-10-01", "2026-11-15")),
-    ("office", None, "year"), ("office", None, "month"),
-    ("grid_leader", None, "year"), ("member", None, ("2026-01-01", "2026-10-31")),
+    ("admin", None, "year"),
+    ("admin", F.T1, "month"),
+    ("admin", F.V11, ("2026-10-01", "2026-10-31")),
+    ("leader", None, "year"),
+    ("leader", F.T2, ("2026-10-01", "2026-11-15")),
+    ("office", None, "year"),
+    ("office", None, "month"),
+    ("grid_leader", None, "year"),
+    ("member", None, ("2026-01-01", "2026-10-31")),
 ]
 
 
@@ -46,9 +52,12 @@ def tiny_with_follow_ups(tiny_template, tmp_path_factory):
     s1 = User("grid_leader", "grid_leader", [F.G111], staff_id="S1")
     ids = []
     for hh, day in (("H01", "2026-10-12"), ("H02", "2026-11-03"), ("H02", "2026-11-20")):
-        row = con.execute("INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action,"
-                          " created_by, hid) SELECT ?, 'S1', ?::DATE, 'phone', '反映道路破损', TRUE, 'test',"
-                          " (SELECT hid FROM households WHERE code = ?) RETURNING id", [hh, day, hh]).fetchone()
+        row = con.execute(
+            "INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action,"
+            " created_by, hid) SELECT ?, 'S1', ?::DATE, 'phone', '反映道路破损', TRUE, 'test',"
+            " (SELECT hid FROM households WHERE code = ?) RETURNING id",
+            [hh, day, hh],
+        ).fetchone()
         ids.append(row[0])
     petitions.change_issue_status(con, s1, ids[0], "closed", dt.date(2026, 10, 20), note="已维修", today=TODAY)
     petitions.change_issue_status(con, s1, ids[1], "in_progress", dt.date(2026, 11, 4), today=TODAY)
@@ -81,13 +90,24 @@ def _expected(con, user, area: str | None, start: dt.date, end: dt.date) -> dict
     scope = [area] if area else user.scope or None
     h = overview.headline(con, start, end, scope, TODAY)
     p = h["petitions"]
-    counts = {"households": h["households"], "grids": h["grids"], "staff": h["staff"],
-              "petitions_received": p["received"], "petitions_overdue": p["overdue"],
-              "issues": p["issues"], "issues_closed": p["issues_closed"], "issues_overdue": p["issues_overdue"],
-              "petitions_repeat": p["repeat"]}
-    rates = {"coverage": h["coverage"], "resolution_rate": p["resolution_rate"],
-             "on_time_rate": p["on_time_rate"], "satisfaction_rate": p["satisfaction_rate"],
-             "solved_rate": p["solved_rate"]}
+    counts = {
+        "households": h["households"],
+        "grids": h["grids"],
+        "staff": h["staff"],
+        "petitions_received": p["received"],
+        "petitions_overdue": p["overdue"],
+        "issues": p["issues"],
+        "issues_closed": p["issues_closed"],
+        "issues_overdue": p["issues_overdue"],
+        "petitions_repeat": p["repeat"],
+    }
+    rates = {
+        "coverage": h["coverage"],
+        "resolution_rate": p["resolution_rate"],
+        "on_time_rate": p["on_time_rate"],
+        "satisfaction_rate": p["satisfaction_rate"],
+        "solved_rate": p["solved_rate"],
+    }
     out = {t(f"figure.{k}"): fmt_int(v) for k, v in counts.items()}
     out.update({t(f"figure.{k}"): fmt_pct(v) for k, v in rates.items()})
     if reports.county_wide(con, scope):
@@ -95,8 +115,9 @@ def _expected(con, user, area: str | None, start: dt.date, end: dt.date) -> dict
     return out
 
 
-@pytest.mark.parametrize("role,drill,period", CASES, ids=[f"{r}-{a or 'top'}-{p if isinstance(p, str) else p[0]}"
-                                                          for r, a, p in CASES])
+@pytest.mark.parametrize(
+    "role,drill,period", CASES, ids=[f"{r}-{a or 'top'}-{p if isinstance(p, str) else p[0]}" for r, a, p in CASES]
+)
 def test_every_figure_has_one_value_on_every_page(tiny_with_follow_ups, monkeypatch, role, drill, period):
     con, path = tiny_with_follow_ups
     at = F.signed_in_app(monkeypatch, path, role, today=TODAY)
@@ -123,7 +144,7 @@ def test_every_figure_has_one_value_on_every_page(tiny_with_follow_ups, monkeypa
             assert len(set(where.values())) == 1, (label, where)
         if label in expected:
             assert set(where.values()) == {expected[label]}, (label, where, expected[label])
-    assert shared >= 3                      # households, petitions received … are on several pages
+    assert shared >= 3  # households, petitions received … are on several pages
     assert expected["信访受理"] in shown["petitions"]["信访受理"]
 
 

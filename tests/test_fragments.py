@@ -5,6 +5,7 @@ AppTest (Streamlit 1.67) always reruns the whole script; the browser sends a wid
 back with that fragment's id, and the server then runs the fragment alone.
 :func:`bench.pageviews.fragment_run` does the same here (the benchmark measures such clicks with it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,8 @@ def test_switching_the_map_colouring_reruns_the_map_alone(tiny_ro, monkeypatch, 
     at.radio(key="coverage_page.colour").set_value("shortfall")
     fragment_run(at, "map_part")
     assert not at.exception, at.exception
-    assert counted == []                                   # no figure asked for, no sidebar drawn
-    assert keys and keys[-1].startswith("coverage_page.map.shortfall")     # the map redrawn, recoloured
+    assert counted == []  # no figure asked for, no sidebar drawn
+    assert keys and keys[-1].startswith("coverage_page.map.shortfall")  # the map redrawn, recoloured
 
 
 def test_a_map_click_on_an_area_drills_the_whole_page(tiny_ro, monkeypatch, counted):
@@ -67,7 +68,7 @@ def test_a_map_click_on_an_area_drills_the_whole_page(tiny_ro, monkeypatch, coun
     click.clear()
     assert not at.exception, at.exception
     assert at.session_state["area"].code == F.V11
-    assert "sidebar" in counted and "area_rows" in counted, counted      # the whole page again, for 甲村
+    assert "sidebar" in counted and "area_rows" in counted, counted  # the whole page again, for 甲村
 
 
 def test_a_refused_visit_reruns_the_form_alone(tiny, monkeypatch, counted):
@@ -75,7 +76,7 @@ def test_a_refused_visit_reruns_the_form_alone(tiny, monkeypatch, counted):
     at = F.signed_in_app(monkeypatch, path, "grid_leader", today=dt.date(2026, 11, 22), page="pages/weekly.py")
     assert {"visit_form", "recent_visits"} <= set(fragment_ids(at))
     counted.clear()
-    at.get("form_submit_button")[0].click()                # no household picked
+    at.get("form_submit_button")[0].click()  # no household picked
     fragment_run(at, "visit_form")
     assert not at.exception, at.exception
     assert any("户" in e.value for e in at.error)
@@ -92,5 +93,5 @@ def test_a_saved_visit_reruns_the_whole_weekly_page(tiny, monkeypatch, counted):
     fragment_run(at, "visit_form")
     assert not at.exception, at.exception
     assert any("已登记" in s.value for s in at.success)
-    assert "sidebar" in counted and "staff_quota" in counted    # the week's numbers again, with the visit
+    assert "sidebar" in counted and "staff_quota" in counted  # the week's numbers again, with the visit
     assert {m.label: m.value for m in at.metric}["走访天数"] == "4 / 3 天"

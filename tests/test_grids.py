@@ -1,4 +1,5 @@
 """Grid responsibility (issue 11): directory, gaps, search, reassignment with history, CLI, page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,6 +41,7 @@ def _blank(v) -> bool:
 
 # ----------------------------------------------------------------------------- directory
 
+
 def test_directory_contract_columns_first(tiny_ro):
     con, _ = tiny_ro
     d = G.grid_directory(con, F.COUNTY, None, on=ON)
@@ -52,15 +54,25 @@ def test_directory_tiny_world(tiny_ro):
     d = G.grid_directory(con, F.COUNTY, None, on=ON)
     # H03 moved away: only active households count
     assert dict(zip(d["code"], d["households"])) == {F.G111: 2, F.G112: 2, F.G121: 2, F.G211: 2, F.G212: 0}
-    assert dict(zip(d["code"], d["village_code"])) == {F.G111: F.V11, F.G112: F.V11, F.G121: F.V12,
-                                                       F.G211: F.V21, F.G212: F.V21}
+    assert dict(zip(d["code"], d["village_code"])) == {
+        F.G111: F.V11,
+        F.G112: F.V11,
+        F.G121: F.V12,
+        F.G211: F.V21,
+        F.G212: F.V21,
+    }
     g111, g121, g211, g212 = (_row(d, c) for c in (F.G111, F.G121, F.G211, F.G212))
     assert (g111["leader_id"], g111["leader_name"], g111["members"]) == ("S1", "网格长甲", 0)
     assert (g121["leader_id"], g121["leader_name"]) == ("S2", "网格长乙")
     assert _blank(g211["leader_id"]) and g211["members"] == 1 and g211["member_names"] == "网格员丙"
     assert _blank(g212["leader_id"]) and g212["members"] == 0 and g212["staff_count"] == 0
-    assert dict(zip(d["code"], d["status"])) == {F.G111: "ok", F.G112: "ok", F.G121: "ok",
-                                                 F.G211: "leader_vacant", F.G212: "no_staff"}
+    assert dict(zip(d["code"], d["status"])) == {
+        F.G111: "ok",
+        F.G112: "ok",
+        F.G121: "ok",
+        F.G211: "leader_vacant",
+        F.G212: "no_staff",
+    }
     assert not d["multiple_leaders"].any()
 
 
@@ -88,12 +100,21 @@ def test_overload_with_a_low_rule(tiny):
     assert G.grid_directory(con, F.COUNTY, on=ON)["overloaded"].sum() == 0
     audit.set_rule(con, "households_per_staff_max", 1, actor="admin")
     d = G.grid_directory(con, F.COUNTY, on=ON)
-    assert dict(zip(d["code"], d["status"])) == {F.G111: "overloaded", F.G112: "overloaded",
-                                                 F.G121: "overloaded", F.G211: "leader_vacant",
-                                                 F.G212: "no_staff"}
+    assert dict(zip(d["code"], d["status"])) == {
+        F.G111: "overloaded",
+        F.G112: "overloaded",
+        F.G121: "overloaded",
+        F.G211: "leader_vacant",
+        F.G212: "no_staff",
+    }
     # G211 is overloaded too (2 households, 1 member) but a vacant leader is the worse problem
-    assert dict(zip(d["code"], d["overloaded"])) == {F.G111: True, F.G112: True, F.G121: True,
-                                                     F.G211: True, F.G212: False}
+    assert dict(zip(d["code"], d["overloaded"])) == {
+        F.G111: True,
+        F.G112: True,
+        F.G121: True,
+        F.G211: True,
+        F.G212: False,
+    }
     assert _row(d, F.G111)["households_per_staff"] == 2.0
     assert G.status_counts(d) == {"no_staff": 1, "leader_vacant": 1, "overloaded": 3, "ok": 0}
     assert len(G.gaps(con, F.COUNTY, on=ON).overloaded) == 4
@@ -133,12 +154,13 @@ def test_phones_are_masked_and_pairings_listed(tiny):
 
 # ----------------------------------------------------------------------------- gaps
 
+
 def test_gaps_tiny_world(tiny_ro):
     con, _ = tiny_ro
     gp = G.gaps(con, F.COUNTY, None, on=ON)
     assert gp.vacant[["code", "status"]].values.tolist() == [[F.G211, "leader_vacant"], [F.G212, "no_staff"]]
-    assert gp.idle_staff.empty         # S4 is a secretary: secretaries and cadres need no grid
-    assert gp.pairing.empty            # nobody has a rank in the tiny world
+    assert gp.idle_staff.empty  # S4 is a secretary: secretaries and cadres need no grid
+    assert gp.pairing.empty  # nobody has a rank in the tiny world
     # a township office: its grids are all staffed, and the secretary never had a grid there
     t1 = G.gaps(con, F.T1, [F.T1], on=ON)
     assert t1.vacant.empty and t1.idle_staff.empty
@@ -146,14 +168,17 @@ def test_gaps_tiny_world(tiny_ro):
 
 def test_gaps_pairing_quotas_by_rank(tiny):
     con, _ = tiny
-    con.execute("UPDATE staff SET rank = 2 WHERE id = 'S4'")         # needs 4
-    con.execute("UPDATE staff SET rank = 5 WHERE id = 'S1'")         # needs 1
-    con.execute("UPDATE staff SET rank = 1 WHERE id = 'S3'")         # needs 5
-    con.execute("INSERT INTO pairings VALUES ('S4', 'H01', NULL), ('S4', 'H03', NULL), ('S1', 'H06', NULL),"
-                " ('S3', 'H08', NULL)")
+    con.execute("UPDATE staff SET rank = 2 WHERE id = 'S4'")  # needs 4
+    con.execute("UPDATE staff SET rank = 5 WHERE id = 'S1'")  # needs 1
+    con.execute("UPDATE staff SET rank = 1 WHERE id = 'S3'")  # needs 5
+    con.execute(
+        "INSERT INTO pairings VALUES ('S4', 'H01', NULL), ('S4', 'H03', NULL), ('S1', 'H06', NULL), ('S3', 'H08', NULL)"
+    )
     p = G.gaps(con, F.COUNTY, on=ON).pairing
     assert p[["staff_id", "rank", "quota", "paired", "missing"]].values.tolist() == [
-        ["S3", 1, 5, 1, 4], ["S4", 2, 4, 1, 3]]
+        ["S3", 1, 5, 1, 4],
+        ["S4", 2, 4, 1, 3],
+    ]
     audit.set_rule(con, "pairing_quota_rank2", 1, actor="admin")
     assert G.gaps(con, F.COUNTY, on=ON).pairing["staff_id"].tolist() == ["S3"]
     # restricted to township T2: only cadres paired with or responsible for grids there
@@ -165,7 +190,7 @@ def test_grid_staff_without_a_grid_are_idle(tiny):
     con.execute("INSERT INTO staff (id, name, role, phone) VALUES ('S5', '网格员戊', 'grid_member', '13700001234')")
     idle = G.gaps(con, F.COUNTY, on=ON).idle_staff
     assert idle[["staff_id", "role", "phone"]].values.tolist() == [["S5", "grid_member", "137****1234"]]
-    assert G.gaps(con, F.T1, [F.T1], on=ON).idle_staff.empty   # never had a grid: not placed in a township
+    assert G.gaps(con, F.T1, [F.T1], on=ON).idle_staff.empty  # never had a grid: not placed in a township
 
 
 def test_staff_whose_grid_ended_are_idle(tiny):
@@ -180,6 +205,7 @@ def test_staff_whose_grid_ended_are_idle(tiny):
 
 # ----------------------------------------------------------------------------- reassignment
 
+
 def test_reassign_keeps_history_for_quotas(tiny):
     con, _ = tiny
     res = G.reassign(con, "admin", F.G111, leader_id="S2", effective=dt.date(2026, 11, 23))
@@ -193,8 +219,9 @@ def test_reassign_keeps_history_for_quotas(tiny):
     # the directory answers for any date
     assert _row(G.grid_directory(con, F.COUNTY, on=dt.date(2026, 11, 22)), F.G111)["leader_id"] == "S1"
     assert _row(G.grid_directory(con, F.COUNTY, on=dt.date(2026, 11, 23)), F.G111)["leader_id"] == "S2"
-    rows = con.execute("SELECT staff_id, valid_from, valid_to FROM staff_grids WHERE grid_code = ? "
-                       "ORDER BY staff_id", [F.G111]).fetchall()
+    rows = con.execute(
+        "SELECT staff_id, valid_from, valid_to FROM staff_grids WHERE grid_code = ? ORDER BY staff_id", [F.G111]
+    ).fetchall()
     assert rows == [("S1", None, dt.date(2026, 11, 22)), ("S2", dt.date(2026, 11, 23), None)]
     log = audit.search(con, action="grid_reassign")
     assert len(log) == 1 and log["area"].iloc[0] == F.G111 and log["user_name"].iloc[0] == "admin"
@@ -217,25 +244,29 @@ def test_reassign_twice_on_the_same_day_leaves_no_empty_interval(tiny):
     con, _ = tiny
     eff = dt.date(2026, 11, 23)
     G.reassign(con, "admin", F.G111, leader_id="S2", effective=eff)
-    G.reassign(con, "admin", F.G111, remove_members=["S2"], effective=eff)   # changed their mind
-    rows = con.execute("SELECT staff_id, valid_from, valid_to FROM staff_grids WHERE grid_code = ?",
-                       [F.G111]).fetchall()
+    G.reassign(con, "admin", F.G111, remove_members=["S2"], effective=eff)  # changed their mind
+    rows = con.execute(
+        "SELECT staff_id, valid_from, valid_to FROM staff_grids WHERE grid_code = ?", [F.G111]
+    ).fetchall()
     assert rows == [("S1", None, dt.date(2026, 11, 22))]
     w47 = reports.quotas(con, "2026-W47")
     assert F.G111 not in ",".join(w47.loc[w47["staff_id"] == "S2", "grid_code"])
 
 
-@pytest.mark.parametrize("kwargs,key", [
-    (dict(grid_code="NOPE", leader_id="S2"), "grid.error.no_grid"),
-    (dict(grid_code=F.V11, leader_id="S2"), "grid.error.no_grid"),
-    (dict(grid_code=F.G111, leader_id="S9"), "grid.error.no_staff"),
-    (dict(grid_code=F.G111, leader_id="S3"), "grid.error.not_leader"),
-    (dict(grid_code=F.G111, add_members=["S2"]), "grid.error.is_leader"),
-    (dict(grid_code=F.G111, remove_members=["S3"]), "grid.error.not_responsible"),
-    (dict(grid_code=F.G111, leader_id="S1"), "grid.error.no_change"),
-    (dict(grid_code=F.G111), "grid.error.no_change"),
-    (dict(grid_code=F.G111, add_members=["S3"], remove_members=["S3"]), "grid.error.add_and_remove"),
-])
+@pytest.mark.parametrize(
+    "kwargs,key",
+    [
+        (dict(grid_code="NOPE", leader_id="S2"), "grid.error.no_grid"),
+        (dict(grid_code=F.V11, leader_id="S2"), "grid.error.no_grid"),
+        (dict(grid_code=F.G111, leader_id="S9"), "grid.error.no_staff"),
+        (dict(grid_code=F.G111, leader_id="S3"), "grid.error.not_leader"),
+        (dict(grid_code=F.G111, add_members=["S2"]), "grid.error.is_leader"),
+        (dict(grid_code=F.G111, remove_members=["S3"]), "grid.error.not_responsible"),
+        (dict(grid_code=F.G111, leader_id="S1"), "grid.error.no_change"),
+        (dict(grid_code=F.G111), "grid.error.no_change"),
+        (dict(grid_code=F.G111, add_members=["S3"], remove_members=["S3"]), "grid.error.add_and_remove"),
+    ],
+)
 def test_reassign_refusals(tiny, kwargs, key):
     con, _ = tiny
     before = con.execute("SELECT * FROM staff_grids ORDER BY id").fetchall()
@@ -253,12 +284,12 @@ def test_reassign_refuses_a_date_before_the_last_change(tiny):
         G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 20))
     assert e.value.key == "grid.error.before_last_change"
     assert e.value.params == {"effective": "2026-11-20", "grid": F.G111, "last": "2026-11-23"}
-    G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 23))   # the same day is fine
+    G.reassign(con, "admin", F.G111, add_members=["S3"], effective=dt.date(2026, 11, 23))  # the same day is fine
 
 
 def test_reassign_by_role_and_scope(tiny):
     con, _ = tiny
-    office = get_user(con, "office")                       # scope: township T1
+    office = get_user(con, "office")  # scope: township T1
     with pytest.raises(G.GridError) as e:
         G.reassign(con, office, F.G211, add_members=["S4"], effective=dt.date(2026, 11, 23))
     assert e.value.key == "grid.error.outside"
@@ -271,9 +302,17 @@ def test_reassign_by_role_and_scope(tiny):
 
 # ----------------------------------------------------------------------------- search
 
-@pytest.mark.parametrize("query,first", [
-    ("张三", "H01"), ("H01", "H01"), ("h01", "H01"), ("幸福路", "H04"), ("赵", "H04"),
-])
+
+@pytest.mark.parametrize(
+    "query,first",
+    [
+        ("张三", "H01"),
+        ("H01", "H01"),
+        ("h01", "H01"),
+        ("幸福路", "H04"),
+        ("赵", "H04"),
+    ],
+)
 def test_find_responsible(tiny_ro, query, first):
     con, _ = tiny_ro
     found = G.find_responsible(con, query, None, on=dt.date(2026, 11, 26))
@@ -298,17 +337,24 @@ def test_find_responsible_answers(tiny_ro):
 def test_find_responsible_limits(tiny_ro):
     con, _ = tiny_ro
     assert G.find_responsible(con, "  ").empty
-    assert G.find_responsible(con, "%").empty                     # wildcards are literal
-    assert G.find_responsible(con, "王五").empty                   # moved away
-    assert G.find_responsible(con, "吴九", [F.T1]).empty           # outside the office's township
-    assert G.find_responsible(con, "H0", [F.T1])["household_code"].tolist() == ["H01", "H02", "H04", "H05",
-                                                                               "H06", "H07"]
-    out = G.find_responsible(con, "县外户")                          # unassigned: listed for the county
+    assert G.find_responsible(con, "%").empty  # wildcards are literal
+    assert G.find_responsible(con, "王五").empty  # moved away
+    assert G.find_responsible(con, "吴九", [F.T1]).empty  # outside the office's township
+    assert G.find_responsible(con, "H0", [F.T1])["household_code"].tolist() == [
+        "H01",
+        "H02",
+        "H04",
+        "H05",
+        "H06",
+        "H07",
+    ]
+    out = G.find_responsible(con, "县外户")  # unassigned: listed for the county
     assert out["household_code"].tolist() == ["H10"] and _blank(out["grid_code"].iloc[0])
     assert len(G.find_responsible(con, "H", limit=3)) == 3
 
 
 # ----------------------------------------------------------------------------- command line
+
 
 def _cli(path, *args) -> int:
     return manage.main(["--db", str(path), *args])
@@ -360,6 +406,7 @@ def test_cli_report_grids_formats_and_scope(tiny_ro, tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 @pytest.fixture()
 def page(tiny, monkeypatch):

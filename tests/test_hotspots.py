@@ -1,4 +1,5 @@
 """The petition hotspot page: Gi* against a hand calculation, emerging patterns, repeats, escalations, the page."""
+
 from __future__ import annotations
 
 import csv
@@ -28,13 +29,15 @@ SIZE = 0.01
 X0, Y0 = 107.0, 30.0
 ISLAND = "500199001299"
 # petitions per village (row r from the south, column c from the west): a planted cluster in the NE corner
-COUNTS = np.array([
-    [0, 1, 0, 1, 0],
-    [1, 0, 2, 1, 1],
-    [0, 1, 1, 4, 5],
-    [1, 0, 3, 8, 9],
-    [0, 1, 4, 9, 10],
-])
+COUNTS = np.array(
+    [
+        [0, 1, 0, 1, 0],
+        [1, 0, 2, 1, 1],
+        [0, 1, 1, 4, 5],
+        [1, 0, 3, 8, 9],
+        [0, 1, 4, 9, 10],
+    ]
+)
 HOUSEHOLDS_PER_VILLAGE = 10
 ISLAND_COUNT = 2
 
@@ -58,8 +61,11 @@ def lattice(tmp_path_factory):
     from tests.factories import new_db
 
     con = db.connect(new_db(folder, "lattice"))
-    twp = gpd.GeoDataFrame({"code": [TOWNSHIP], "name": ["格子镇"], "parent_code": [None]},
-                           geometry=[shapely.box(X0, Y0, X0 + 0.2, Y0 + 0.05)], crs="EPSG:4326")
+    twp = gpd.GeoDataFrame(
+        {"code": [TOWNSHIP], "name": ["格子镇"], "parent_code": [None]},
+        geometry=[shapely.box(X0, Y0, X0 + 0.2, Y0 + 0.05)],
+        crs="EPSG:4326",
+    )
     import_boundaries(con, None, "township", frame=twp, source="township.geojson")
     codes, geoms, names = [], [], []
     for r in range(5):
@@ -71,11 +77,15 @@ def lattice(tmp_path_factory):
     names.append("岛村")
     island_box = (X0 + 0.15, Y0 + 0.02, X0 + 0.16, Y0 + 0.03)
     geoms.append(shapely.box(*island_box))
-    villages = gpd.GeoDataFrame({"code": codes, "name": names, "parent_code": [TOWNSHIP] * len(codes)},
-                                geometry=geoms, crs="EPSG:4326")
+    villages = gpd.GeoDataFrame(
+        {"code": codes, "name": names, "parent_code": [TOWNSHIP] * len(codes)}, geometry=geoms, crs="EPSG:4326"
+    )
     import_boundaries(con, None, "village", frame=villages, source="villages.geojson")
-    grids = gpd.GeoDataFrame({"code": [f"{c}-W01" for c in codes], "name": ["网格"] * len(codes),
-                              "parent_code": codes}, geometry=geoms, crs="EPSG:4326")
+    grids = gpd.GeoDataFrame(
+        {"code": [f"{c}-W01" for c in codes], "name": ["网格"] * len(codes), "parent_code": codes},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
     import_boundaries(con, None, "grid", frame=grids, source="grids.geojson")
     hh_rows, pet_rows = [], []
     counts = {vcode(r, c): int(COUNTS[r, c]) for r in range(5) for c in range(5)}
@@ -85,11 +95,23 @@ def lattice(tmp_path_factory):
         for k in range(HOUSEHOLDS_PER_VILLAGE):
             hh_rows.append((f"{code}H{k:02d}", f"户主{k}", minx + 0.001 + 0.0008 * k, miny + 0.005))
         for k in range(counts[code]):
-            pet_rows.append((f"{code}P{k:02d}", "2026-06-15", f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}",
-                             "环境", "来访", "1", "受理"))
+            pet_rows.append(
+                (
+                    f"{code}P{k:02d}",
+                    "2026-06-15",
+                    f"{code}H{k % HOUSEHOLDS_PER_VILLAGE:02d}",
+                    "环境",
+                    "来访",
+                    "1",
+                    "受理",
+                )
+            )
     load(con, "households", _write_csv(folder / "households.csv", ["户编号", "户主", "经度", "纬度"], hh_rows))
-    load(con, "petitions", _write_csv(folder / "petitions.csv",
-                                      ["编号", "受理日期", "户编号", "类别", "来源", "人数", "状态"], pet_rows))
+    load(
+        con,
+        "petitions",
+        _write_csv(folder / "petitions.csv", ["编号", "受理日期", "户编号", "类别", "来源", "人数", "状态"], pet_rows),
+    )
     yield con, codes, counts
     con.close()
 
@@ -98,7 +120,7 @@ def hand_gi_star(x: np.ndarray, neighbors: list[set[int]]) -> np.ndarray:
     """Getis-Ord Gi* by hand: binary weights with self, z = (Σ w x − W x̄) / (s √((n W − W²)/(n−1)))."""
     n = len(x)
     xbar = x.mean()
-    s = np.sqrt((x ** 2).mean() - xbar ** 2)          # population standard deviation
+    s = np.sqrt((x**2).mean() - xbar**2)  # population standard deviation
     z = np.zeros(n)
     for i in range(n):
         js = neighbors[i] | {i}
@@ -118,7 +140,7 @@ def lattice_neighbors(codes: list[str]) -> list[set[int]]:
                 for dc in (-1, 0, 1):
                     if (dr or dc) and 0 <= r + dr < 5 and 0 <= c + dc < 5:
                         out[idx[vcode(r, c)]].add(idx[vcode(r + dr, c + dc)])
-    return out          # the island has no neighbours
+    return out  # the island has no neighbours
 
 
 def test_queen_neighbors_imported(lattice):
@@ -163,7 +185,7 @@ def test_island_does_not_crash(lattice):
     # an island's neighbourhood is itself: z = (x_i − x̄) / s
     assert z[i] == pytest.approx((x[i] - x.mean()) / x.std(), abs=1e-9)
     # the island alone, or with one other area, is not an error either
-    assert reports.gi_star(con, "village", [ISLAND], x[i:i + 1]).tolist() == [0.0]
+    assert reports.gi_star(con, "village", [ISLAND], x[i : i + 1]).tolist() == [0.0]
     assert np.isfinite(reports.gi_star(con, "village", [ISLAND, codes[0], codes[1]], x[[i, 0, 1]])).all()
 
 
@@ -250,10 +272,20 @@ def test_every_pattern_has_a_label_and_a_meaning():
 
 # ----------------------------------------------------------------------------- lists on the tiny world
 
+
 def test_hottest_list_min_count():
-    hot = pd.DataFrame({"code": list("abcd"), "name": list("ABCD"), "households": [10] * 4,
-                        "petitions": [2, 5, 9, 3], "per_1000": [200.0, 500.0, 900.0, 300.0],
-                        "gi_z": [4.0, 1.0, 2.5, -1.0], "gi_p": [0.0] * 4, "gi_bin": [3, 0, 2, 0]})
+    hot = pd.DataFrame(
+        {
+            "code": list("abcd"),
+            "name": list("ABCD"),
+            "households": [10] * 4,
+            "petitions": [2, 5, 9, 3],
+            "per_1000": [200.0, 500.0, 900.0, 300.0],
+            "gi_z": [4.0, 1.0, 2.5, -1.0],
+            "gi_p": [0.0] * 4,
+            "gi_bin": [3, 0, 2, 0],
+        }
+    )
     classes = pd.DataFrame({"pattern": ["new_hot"] * 4, "count_trend": ["increasing"] * 4}, index=list("abcd"))
     out = H.hottest_list(hot, 3, classes, pd.Series({"c": 2}))
     # "a" has the highest z but fewer than 3 petitions: never ranked, keeps its z in the table
@@ -312,7 +344,7 @@ def test_monthly_counts_add_up_to_hotspots(tiny):
 
 def test_rate_classes():
     bins = H.rate_breaks([0, 0, 10, 20, 30, 40, 50, 60, float("nan")])
-    assert bins[0] == 0 and bins[1] < 1e-6 and bins[-1] > 60 and len(bins) == 6    # "none" + 4 quantile classes
+    assert bins[0] == 0 and bins[1] < 1e-6 and bins[-1] > 60 and len(bins) == 6  # "none" + 4 quantile classes
     assert all(a < b for a, b in zip(bins, bins[1:]))
     bins, colors, _ = maps.rate_classes(bins)
     assert len(bins) == len(colors) + 1 and colors == palette.RATE_COLORS
@@ -322,6 +354,7 @@ def test_rate_classes():
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 def _login(monkeypatch, path):
     return signed_in_app(monkeypatch, path, "leader", today="2026-11-26", page="pages/hotspots.py")
@@ -349,8 +382,9 @@ def test_page_shows_the_report(tiny, monkeypatch):
     at.toggle(key="hotspots_page.fdr").set_value(True).run()
     at.checkbox(key="hotspots_page.unresolved_only").check().run()
     assert not at.exception
-    expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY],
-                                unresolved_only=True)
+    expected = reports.hotspots(
+        con, "village", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY], unresolved_only=True
+    )
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     # filtered: another figure than the other pages' 信访受理, so another name
     metrics = {m.label: m.value for m in at.metric}
@@ -359,8 +393,9 @@ def test_page_shows_the_report(tiny, monkeypatch):
     # grid level on demand
     at.radio(key="hotspots_page.level").set_value("grid").run()
     assert not at.exception
-    expected = reports.hotspots(con, "grid", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY],
-                                unresolved_only=True)
+    expected = reports.hotspots(
+        con, "grid", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY], unresolved_only=True
+    )
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
 
     # every map mode draws without an error

@@ -5,6 +5,7 @@ H01 (张三, grid V11-W01): home visits on 2026-11-16 and 11-22 by S1, a phone v
 issue (open), petition P1 (closed) and P5 (received 11-10, open and overdue), paired with S2 since
 2026-03-01, and its grid's leader changed from S1 to S2 on 2026-06-01.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,15 @@ TODAY = dt.date(2026, 11, 22)
 def build_record_world(con, folder) -> None:
     s1 = users.get_user(con, "grid_leader")
     V.record_visit(con, s1, "H01", dt.date(2026, 11, 20), "phone", "屋顶漏雨，需要维修", True, today=TODAY)
-    load(con, "petitions", F.write_csv(folder / "p5.csv", ["编号", "受理日期", "户编号", "类别", "来源", "状态"],
-                                       [("P5", "2026-11-10", "H01", "低保", "来访", "受理")]))
+    load(
+        con,
+        "petitions",
+        F.write_csv(
+            folder / "p5.csv",
+            ["编号", "受理日期", "户编号", "类别", "来源", "状态"],
+            [("P5", "2026-11-10", "H01", "低保", "来访", "受理")],
+        ),
+    )
     con.execute("INSERT INTO pairings VALUES ('S2', 'H01', DATE '2026-03-01')")
     G.reassign(con, "admin", F.G111, leader_id="S2", effective=dt.date(2026, 6, 1))
 
@@ -68,7 +76,7 @@ def test_the_record_holds_everything_newest_first(record_world):
     pets = section(rows, "petition")
     assert pets["item"].tolist() == ["P5", "P1"]
     assert pets["status"].tolist() == ["received", "closed"]
-    assert pets["until"].iloc[0] == dt.date(2026, 11, 19)          # 7 working days after 11-10
+    assert pets["until"].iloc[0] == dt.date(2026, 11, 19)  # 7 working days after 11-10
     assert pets["overdue"].tolist() == [True, False]
     follow = section(rows, "follow_up")
     assert follow["date"].tolist() == [dt.date(2026, 11, 20), dt.date(2026, 11, 10)]
@@ -76,7 +84,7 @@ def test_the_record_holds_everything_newest_first(record_world):
     pairing = section(rows, "pairing")
     assert pairing["item"].tolist() == ["网格长乙 S2"] and pairing["date"].tolist() == [dt.date(2026, 3, 1)]
     resp = section(rows, "responsible")
-    assert resp["detail"].tolist() == ["网格长乙 S2", "网格长甲 S1"]      # the new leader first
+    assert resp["detail"].tolist() == ["网格长乙 S2", "网格长甲 S1"]  # the new leader first
     assert resp["date"].iloc[0] == dt.date(2026, 6, 1) and pd.isna(resp["until"].iloc[0])
     assert resp["until"].iloc[1] == dt.date(2026, 5, 31)
     assert section(rows, "change")["item"].tolist() == ["recorded_since"]
@@ -84,9 +92,17 @@ def test_the_record_holds_everything_newest_first(record_world):
 
 def test_a_moved_household_keeps_its_record_with_status_and_grid_changes(tiny, tmp_path):
     con, _ = tiny
-    load(con, "households", F.write_csv(tmp_path / "h02.csv", ["户编号", "户主", "经度", "纬度", "网格编码", "状态"],
-                                        [("H02", "李四", 107.06, 30.06, F.G112, "迁出")]),
-         today=dt.date(2026, 11, 21), actor="office")
+    load(
+        con,
+        "households",
+        F.write_csv(
+            tmp_path / "h02.csv",
+            ["户编号", "户主", "经度", "纬度", "网格编码", "状态"],
+            [("H02", "李四", 107.06, 30.06, F.G112, "迁出")],
+        ),
+        today=dt.date(2026, 11, 21),
+        actor="office",
+    )
     rows = HH.open_record(con, "H02", None, today=TODAY, audited=False).rows()
     changes = section(rows, "change")
     got = set(zip(changes["item"], changes["detail"], changes["date"]))
@@ -99,8 +115,16 @@ def test_a_moved_household_keeps_its_record_with_status_and_grid_changes(tiny, t
     assert [x.split(" ")[-1] for x in resp["item"]] == [F.G112, F.G111]
     # a re-import that changes nothing records nothing
     before = len(changes)
-    load(con, "households", F.write_csv(tmp_path / "h02b.csv", ["户编号", "户主", "经度", "纬度", "网格编码", "状态"],
-                                        [("H02", "李四", 107.06, 30.06, F.G112, "迁出")]), today=dt.date(2026, 11, 22))
+    load(
+        con,
+        "households",
+        F.write_csv(
+            tmp_path / "h02b.csv",
+            ["户编号", "户主", "经度", "纬度", "网格编码", "状态"],
+            [("H02", "李四", 107.06, 30.06, F.G112, "迁出")],
+        ),
+        today=dt.date(2026, 11, 22),
+    )
     again = section(HH.open_record(con, "H02", None, today=TODAY, audited=False).rows(), "change")
     assert len(again) == before
 
@@ -109,10 +133,11 @@ def test_a_boundary_reassignment_of_a_household_is_recorded(tiny):
     con, _ = tiny
     from ingest.boundaries import reassign_points
 
-    con.execute(f"UPDATE households SET grid_code = '{F.G112}' WHERE code = 'H06'")   # wrong; its point says V12
+    con.execute(f"UPDATE households SET grid_code = '{F.G112}' WHERE code = 'H06'")  # wrong; its point says V12
     reassign_points(con)
-    ch = con.execute("SELECT field, old_value, new_value, source FROM household_changes "
-                     "WHERE household_code = 'H06'").fetchall()
+    ch = con.execute(
+        "SELECT field, old_value, new_value, source FROM household_changes WHERE household_code = 'H06'"
+    ).fetchall()
     assert ch == [("grid_code", F.G112, F.G121, "boundaries")]
 
 
@@ -127,7 +152,7 @@ def test_opening_a_record_is_audited(record_world):
 
 def test_scope_refusal_and_masking(record_world):
     con, _ = record_world
-    member = users.get_user(con, "member")           # grid V21-W01
+    member = users.get_user(con, "member")  # grid V21-W01
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "H01", member, today=TODAY)
     assert e.value.reason == "outside" and e.value.key == "household.error.outside_user"
@@ -135,11 +160,11 @@ def test_scope_refusal_and_masking(record_world):
     with pytest.raises(HH.HouseholdError) as e:
         HH.open_record(con, "NOPE", member, today=TODAY)
     assert e.value.reason == "missing"
-    leader = users.get_user(con, "leader")           # the whole county, names masked
+    leader = users.get_user(con, "leader")  # the whole county, names masked
     head = section(HH.open_record(con, "H01", leader, today=TODAY, audited=False).rows(), "household")
     got = dict(zip(head["item"], head["detail"]))
     assert got["head_name"] == "张*" and got["phone"] == "138****1234"
-    assert pd.isna(got["tags"]) and pd.isna(got["point"])      # sensitive: withheld from the leader
+    assert pd.isna(got["tags"]) and pd.isna(got["point"])  # sensitive: withheld from the leader
 
 
 def test_a_paired_leader_sees_the_record_outside_their_grids(tiny):
@@ -147,7 +172,7 @@ def test_a_paired_leader_sees_the_record_outside_their_grids(tiny):
     con.execute("INSERT INTO pairings VALUES ('S3', 'H01', DATE '2026-01-01')")
     member = users.get_user(con, "member")
     rec = HH.open_record(con, "H01", member, today=TODAY, audited=False)
-    assert rec.head["head_name"] == "张*"            # outside their areas: masked like everywhere
+    assert rec.head["head_name"] == "张*"  # outside their areas: masked like everywhere
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
@@ -187,6 +212,7 @@ def test_cli_prints_the_same_record_and_refuses_outside_scope(record_world, monk
 
 # ----------------------------------------------------------------------------- the page
 
+
 def open_page(monkeypatch, path, name: str, code: str, lang: str | None = None):
     at = F.signed_in_app(monkeypatch, path, name, today=TODAY, lang=lang, page="pages/household.py")
     at.session_state["household_code"] = code
@@ -217,7 +243,7 @@ def test_page_audits_once_per_opening(record_world, monkeypatch):
     con, path = record_world
     before = len(audit.search(con, user="office", action="household_view"))
     at = open_page(monkeypatch, path, "office", "H04")
-    at.run()                                         # a rerun of the same record
+    at.run()  # a rerun of the same record
     after = audit.search(con, user="office", action="household_view")
     assert len(after) == before + 1 and after["detail"].iloc[0] == "H04"
 
@@ -246,9 +272,11 @@ def test_migration_0009_lands_on_a_database_that_already_has_a_later_one(tmp_pat
     path = F.new_db(tmp_path, "later")
     con = db.connect(path)
     # as if the database had been migrated by a branch with 0010 before 0009 was written
-    con.execute("DROP TABLE household_changes; DROP SEQUENCE household_changes_seq; "
-                "DELETE FROM rules WHERE key = 'walk_stops'; DELETE FROM meta WHERE key = 'household_changes_since'; "
-                "DELETE FROM schema_version WHERE version = 9")
+    con.execute(
+        "DROP TABLE household_changes; DROP SEQUENCE household_changes_seq; "
+        "DELETE FROM rules WHERE key = 'walk_stops'; DELETE FROM meta WHERE key = 'household_changes_since'; "
+        "DELETE FROM schema_version WHERE version = 9"
+    )
     con.close()
     con = db.connect(path)
     assert db.rule(con, "walk_stops") == 12

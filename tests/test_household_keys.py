@@ -6,6 +6,7 @@ delete) must leave ``households.last_home_on`` equal to a plain recount, and the
 the keys (coverage's bitmap, unvisited's last home visit) must agree with a plain-SQL reference
 computed on household codes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,23 @@ from analytics import visits as V
 from auth.users import User
 from ingest.tables import load
 from store import db
-from tests.factories import (COUNTY, G111, G211, G212, T1, T2, V11, V21, add_visit, assert_tallies_recount, new_db,
-                             assert_petition_grids_follow, on_postgres, run_concurrently, write_csv)
+from tests.factories import (
+    COUNTY,
+    G111,
+    G211,
+    G212,
+    T1,
+    T2,
+    V11,
+    V21,
+    add_visit,
+    assert_tallies_recount,
+    new_db,
+    assert_petition_grids_follow,
+    on_postgres,
+    run_concurrently,
+    write_csv,
+)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -35,8 +51,7 @@ HOUSEHOLD_HEADER = ["户编号", "户主", "联系电话", "经度", "纬度", "
 
 def last_home(con) -> dict[str, dt.date]:
     """``households.last_home_on`` by household code."""
-    return dict(con.execute("SELECT code, last_home_on FROM households "
-                            "WHERE last_home_on IS NOT NULL").fetchall())
+    return dict(con.execute("SELECT code, last_home_on FROM households WHERE last_home_on IS NOT NULL").fetchall())
 
 
 def hids(con) -> dict[str, int]:
@@ -46,8 +61,7 @@ def hids(con) -> dict[str, int]:
 def assert_last_home_consistent(con) -> None:
     """The stored keys and last home visits are exactly what a recount from scratch gives."""
     # every household has a key, and keys are unique
-    n, n_hid, n_distinct = con.execute(
-        "SELECT count(*), count(hid), count(DISTINCT hid) FROM households").fetchone()
+    n, n_hid, n_distinct = con.execute("SELECT count(*), count(hid), count(DISTINCT hid) FROM households").fetchone()
     assert n == n_hid == n_distinct, "households.hid must be non-NULL and unique"
     # every visit of a stored household carries that household's key
     wrong = con.execute("""
@@ -56,36 +70,43 @@ def assert_last_home_consistent(con) -> None:
         WHERE v.hid IS DISTINCT FROM h.hid""").fetchall()
     assert wrong == [], f"visits with a wrong hid: {wrong}"
     # the last home visit of each household, nothing more, nothing less
-    stored = con.execute("SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL "
-                         "ORDER BY hid").fetchall()
-    expected = con.execute("SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' "
-                           "GROUP BY hid ORDER BY hid").fetchall()
+    stored = con.execute(
+        "SELECT hid, last_home_on FROM households WHERE last_home_on IS NOT NULL ORDER BY hid"
+    ).fetchall()
+    expected = con.execute(
+        "SELECT hid, max(visited_on) FROM visits WHERE kind = 'home' GROUP BY hid ORDER BY hid"
+    ).fetchall()
     assert stored == expected
-    assert_tallies_recount(con)     # PostgreSQL: the grids' tallies follow (migration 0013)
-    assert_petition_grids_follow(con)   # and the petitions' household grids (migration 0015)
+    assert_tallies_recount(con)  # PostgreSQL: the grids' tallies follow (migration 0013)
+    assert_petition_grids_follow(con)  # and the petitions' household grids (migration 0015)
 
 
 def snapshot(con) -> tuple:
     """Everything an import may touch for visits (ids left out: equal rows are equal)."""
     return (
-        con.execute("SELECT household_code, staff_id, visited_on, kind, note, hid FROM visits "
-                    "ORDER BY 1, 2, 3, 4, 5, 6").fetchall(),
+        con.execute(
+            "SELECT household_code, staff_id, visited_on, kind, note, hid FROM visits ORDER BY 1, 2, 3, 4, 5, 6"
+        ).fetchall(),
         con.execute("SELECT hid, last_home_on FROM households ORDER BY 1, 2").fetchall(),
         con.execute("SELECT code, hid FROM households ORDER BY 1, 2").fetchall(),
     )
 
 
 def visit_id(con, household: str, staff: str, day: dt.date, kind: str) -> int:
-    return con.execute("SELECT id FROM visits WHERE household_code = ? AND staff_id = ? AND visited_on = ? "
-                       "AND kind = ?", [household, staff, day, kind]).fetchone()[0]
+    return con.execute(
+        "SELECT id FROM visits WHERE household_code = ? AND staff_id = ? AND visited_on = ? AND kind = ?",
+        [household, staff, day, kind],
+    ).fetchone()[0]
 
 
 # ----------------------------------------------------------------------------- plain-SQL references
 
+
 def ref_coverage(con, level: str, date_from: dt.date, date_to: dt.date, kinds=("home",)) -> list[tuple]:
     """Coverage by household code: active households under each area of the level, and those with a
     visit of the kinds in the range."""
-    return con.execute("""
+    return con.execute(
+        """
         WITH hh AS (
             SELECT anc.ancestor_code AS area, h.code FROM households h
             JOIN area_ancestors anc ON anc.code = h.grid_code
@@ -101,12 +122,13 @@ def ref_coverage(con, level: str, date_from: dt.date, date_to: dt.date, kinds=("
         LEFT JOIN seen ON seen.household_code = hh.code
         WHERE a.level = $level
         GROUP BY a.code ORDER BY a.code""",
-        {"level": level, "a": date_from, "b": date_to, "kinds": list(kinds)}).fetchall()
+        {"level": level, "a": date_from, "b": date_to, "kinds": list(kinds)},
+    ).fetchall()
 
 
 def got_coverage(con, level: str, date_from: dt.date, date_to: dt.date, kinds=("home",)) -> list[tuple]:
     out = reports.coverage(con, level, date_from, date_to, kinds=kinds)
-    for _, r in out.iterrows():      # the ratio follows the counts
+    for _, r in out.iterrows():  # the ratio follows the counts
         if r["households"]:
             assert r["coverage"] == pytest.approx(round(r["visited"] / r["households"], 4))
     return [(r["code"], int(r["households"]), int(r["visited"])) for _, r in out.iterrows()]
@@ -114,7 +136,8 @@ def got_coverage(con, level: str, date_from: dt.date, date_to: dt.date, kinds=("
 
 def ref_unvisited(con, area: str, as_of: dt.date, days: int) -> list[tuple]:
     """Due households by household code: active under the area, no home visit in the days up to as_of."""
-    return con.execute("""
+    return con.execute(
+        """
         WITH hh AS (
             SELECT h.code FROM households h
             JOIN area_ancestors a ON a.code = h.grid_code AND a.ancestor_code = $area
@@ -128,16 +151,20 @@ def ref_unvisited(con, area: str, as_of: dt.date, days: int) -> list[tuple]:
         FROM hh LEFT JOIN last ON last.household_code = hh.code
         WHERE last.last_visit IS NULL OR date_diff('day', last.last_visit, $as_of) >= $days
         ORDER BY last.last_visit ASC NULLS FIRST, hh.code""",
-        {"area": area, "as_of": as_of, "days": days}).fetchall()
+        {"area": area, "as_of": as_of, "days": days},
+    ).fetchall()
 
 
 def got_unvisited(con, area: str, as_of: dt.date, days: int) -> list[tuple]:
     out = reports.unvisited(con, area, as_of, days=days)
-    return [(code, None if pd.isna(last) else pd.Timestamp(last).date(), None if pd.isna(since) else int(since))
-            for code, last, since in zip(out["household_code"], out["last_visit"], out["days_since"])]
+    return [
+        (code, None if pd.isna(last) else pd.Timestamp(last).date(), None if pd.isna(since) else int(since))
+        for code, last, since in zip(out["household_code"], out["last_visit"], out["days_since"])
+    ]
 
 
 # ----------------------------------------------------------------------------- 1. the factory build
+
 
 def test_factory_build_fills_keys_and_last_home(tiny_ro):
     """The import path used by every test world fills households.hid, visits.hid and households.last_home_on."""
@@ -146,23 +173,35 @@ def test_factory_build_fills_keys_and_last_home(tiny_ro):
     assert con.execute("SELECT count(*) FROM visits WHERE hid IS NULL").fetchone()[0] == 0
     # the known last home visits of the tiny world (H07 only had a phone visit, H10 none)
     assert last_home(con) == {
-        "H01": D(2026, 11, 22), "H02": D(2026, 11, 18), "H03": D(2026, 11, 16), "H04": D(2026, 11, 17),
-        "H05": D(2026, 11, 17), "H06": D(2026, 11, 17), "H08": D(2026, 11, 23), "H09": D(2026, 3, 1)}
+        "H01": D(2026, 11, 22),
+        "H02": D(2026, 11, 18),
+        "H03": D(2026, 11, 16),
+        "H04": D(2026, 11, 17),
+        "H05": D(2026, 11, 17),
+        "H06": D(2026, 11, 17),
+        "H08": D(2026, 11, 23),
+        "H09": D(2026, 3, 1),
+    }
 
 
 # ----------------------------------------------------------------------------- 2. a visits import
+
 
 def test_visits_import_moves_last_home_forward_only(tiny, tmp_path):
     """An imported later home visit moves a household's last home visit forward; an earlier one or
     a phone visit does not; a first home visit adds a row; re-importing the file changes nothing."""
     con, _ = tiny
     before = last_home(con)
-    f = write_csv(tmp_path / "more_visits.csv", VISIT_HEADER, [
-        ("H02", "S1", "2026-11-25", "入户走访"),    # later than 11-18: taken
-        ("H01", "S1", "2026-10-01", "入户走访"),    # earlier than 11-22: ignored
-        ("H07", "S2", "2026-11-24", "电话"),        # phone: H07 still has no home visit
-        ("H10", "S2", "2026-11-21", "入户走访"),    # H10's first home visit (an unassigned household)
-    ])
+    f = write_csv(
+        tmp_path / "more_visits.csv",
+        VISIT_HEADER,
+        [
+            ("H02", "S1", "2026-11-25", "入户走访"),  # later than 11-18: taken
+            ("H01", "S1", "2026-10-01", "入户走访"),  # earlier than 11-22: ignored
+            ("H07", "S2", "2026-11-24", "电话"),  # phone: H07 still has no home visit
+            ("H10", "S2", "2026-11-21", "入户走访"),  # H10's first home visit (an unassigned household)
+        ],
+    )
     res = load(con, "visits", f)
     assert res.written and res.imported == 4 and res.rejected == 0
     assert_last_home_consistent(con)
@@ -192,6 +231,7 @@ def test_visits_import_dry_run_writes_nothing(tiny, tmp_path):
 
 
 # ----------------------------------------------------------------------------- 3. the weekly page
+
 
 def test_add_edit_delete_keep_last_home(tiny):
     """Recording, moving earlier, turning home→phone and deleting visits through analytics.visits
@@ -249,10 +289,14 @@ def test_concurrent_visits_keep_last_home(tiny):
     visit and leave households.last_home_on a recount."""
     con, _ = tiny
     before = con.execute("SELECT count(*) FROM visits").fetchone()[0]
-    jobs = [(h, TODAY - dt.timedelta(days=d), k) for h in ("H01", "H02") for d in range(1, 31)
-            for k in ("home", "phone", "meeting", "reception")]
+    jobs = [
+        (h, TODAY - dt.timedelta(days=d), k)
+        for h in ("H01", "H02")
+        for d in range(1, 31)
+        for k in ("home", "phone", "meeting", "reception")
+    ]
     known = set(con.execute("SELECT household_code, visited_on, kind FROM visits WHERE staff_id = 'S1'").fetchall())
-    new = [j for j in jobs if j not in known]       # H01 11-16 and H02 11-18 (home) were imported
+    new = [j for j in jobs if j not in known]  # H01 11-16 and H02 11-18 (home) were imported
     assert len(new) == len(jobs) - 2
     errors = run_concurrently(con, jobs, lambda cur, j: V.record_visit(cur, LEADER, *j, today=TODAY))
     assert errors == []
@@ -263,15 +307,20 @@ def test_concurrent_visits_keep_last_home(tiny):
 
 # ----------------------------------------------------------------------------- 4. households re-import
 
+
 def test_household_reimport_keeps_key_new_household_gets_larger_one(tiny, tmp_path):
     """A household imported again (renamed) keeps its hid, so its visits and last home visit still
     belong to it; a new household gets a new key larger than every existing one."""
     con, _ = tiny
     before = hids(con)
-    f = write_csv(tmp_path / "hh.csv", HOUSEHOLD_HEADER, [
-        ("H01", "张三丰", "13812341234", 107.05, 30.05, "低保、空巢老人", "在册"),   # renamed
-        ("H11", "新户", "", 107.06, 30.07, "", "在册"),                              # new, in G111
-    ])
+    f = write_csv(
+        tmp_path / "hh.csv",
+        HOUSEHOLD_HEADER,
+        [
+            ("H01", "张三丰", "13812341234", 107.05, 30.05, "低保、空巢老人", "在册"),  # renamed
+            ("H11", "新户", "", 107.06, 30.07, "", "在册"),  # new, in G111
+        ],
+    )
     res = load(con, "households", f)
     assert res.imported == 1 and res.updated == 1
     after = hids(con)
@@ -290,6 +339,7 @@ def test_household_reimport_keeps_key_new_household_gets_larger_one(tiny, tmp_pa
 
 # ----------------------------------------------------------------------------- 5. the migration
 
+
 def _schema_3(tmp_path):
     """A database as it was before 0004: migrations 0001–0003 applied the way store.db.migrate does."""
     if on_postgres():
@@ -299,8 +349,10 @@ def _schema_3(tmp_path):
         assert con.migrate(db.migrations(db.POSTGRES)[:3]) == 3
         return con
     con = duckdb.connect(":memory:")
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+        "applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
     for version, path in db.migrations():
         if version > 3:
             break
@@ -326,9 +378,15 @@ def test_migration_0004_keys_existing_data(tmp_path):
     keys = hids(con)
     assert sorted(keys.values()) == [1, 2]
     assert con.execute("SELECT household_code, hid FROM visits ORDER BY visited_on").fetchall() == [
-        ("A1", keys["A1"]), ("A1", keys["A1"]), ("A2", keys["A2"]), ("ZZ", None)]
+        ("A1", keys["A1"]),
+        ("A1", keys["A1"]),
+        ("A2", keys["A2"]),
+        ("ZZ", None),
+    ]
     assert con.execute("SELECT hid, last_home_on FROM households ORDER BY hid").fetchall() == [
-        (keys["A1"], D(2026, 1, 5)), (keys["A2"], None)]
+        (keys["A1"], D(2026, 1, 5)),
+        (keys["A2"], None),
+    ]
     # a household inserted after the migration draws the next key
     con.execute("INSERT INTO households (code, head_name) VALUES ('A3', '丙')")
     assert hids(con)["A3"] == 3
@@ -364,8 +422,11 @@ def test_keys_survive_reopening(tiny):
         con.close()
 
 
-@pytest.mark.skipif(on_postgres(), reason="DuckDB's write-ahead log replay (duckdb/duckdb#18259); PostgreSQL "
-                    "replays its own WAL and its DDL is transactional")
+@pytest.mark.skipif(
+    on_postgres(),
+    reason="DuckDB's write-ahead log replay (duckdb/duckdb#18259); PostgreSQL "
+    "replays its own WAL and its DDL is transactional",
+)
 @pytest.mark.parametrize("start", ["fresh", "schema 3"])
 def test_migrated_database_survives_a_crash(tmp_path, start):
     """A database migrated to 0004 opens again even if the process died before a checkpoint
@@ -373,16 +434,17 @@ def test_migrated_database_survives_a_crash(tmp_path, start):
     path = tmp_path / "crash.duckdb"
     if start == "schema 3":
         old = duckdb.connect(str(path))
-        old.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
-                    "applied_at TIMESTAMP DEFAULT current_timestamp)")
+        old.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
         for version, f in db.migrations():
             if version <= 3:
                 old.execute(f.read_text(encoding="utf-8"))
                 old.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
         old.execute("INSERT INTO households (code, head_name) VALUES ('A1', '甲')")
         old.execute("INSERT INTO visits (household_code, staff_id, visited_on) VALUES ('A1', 'S1', DATE '2026-01-05')")
-        old.close()                                     # a clean close: checkpointed
-    con = db.connect(path)                              # migrates
+        old.close()  # a clean close: checkpointed
+    con = db.connect(path)  # migrates
     con.execute("PRAGMA disable_checkpoint_on_shutdown")  # as if the process were killed now
     con.close()
     con = db.connect(path)
@@ -395,6 +457,7 @@ def test_migrated_database_survives_a_crash(tmp_path, start):
 
 # ----------------------------------------------------------------------------- 6. the reports
 
+
 @pytest.fixture(scope="module")
 def reports_world(tiny_template, tmp_path_factory):
     """The tiny world plus visits around the new year (every kind), read by the report tests."""
@@ -403,14 +466,14 @@ def reports_world(tiny_template, tmp_path_factory):
     path = stores.copy_db(tiny_template, tmp_path_factory.mktemp("keys"), "keys")
     con = db.connect(path)
     for code, staff, day, kind in [
-        ("H01", "S1", D(2025, 12, 20), "home"),       # H01's last home visit is 2026-11-22
+        ("H01", "S1", D(2025, 12, 20), "home"),  # H01's last home visit is 2026-11-22
         ("H04", "S2", D(2025, 12, 31), "home"),
         ("H06", "S2", D(2026, 1, 2), "home"),
         ("H08", "S3", D(2025, 12, 15), "phone"),
         ("H09", "S3", D(2026, 1, 31), "home"),
         ("H05", "S2", D(2026, 1, 15), "meeting"),
-        ("H03", "S1", D(2026, 1, 3), "home"),         # moved: never counted
-        ("H10", "S2", D(2026, 1, 4), "home"),         # unassigned: in no area
+        ("H03", "S1", D(2026, 1, 3), "home"),  # moved: never counted
+        ("H10", "S2", D(2026, 1, 4), "home"),  # unassigned: in no area
     ]:
         add_visit(con, code, staff, day, kind)
     assert_last_home_consistent(con)
@@ -421,13 +484,13 @@ def reports_world(tiny_template, tmp_path_factory):
 
 RANGES = [
     (D(2026, 1, 1), D(2026, 12, 31)),
-    (D(2026, 11, 16), D(2026, 11, 22)),           # week 47
-    (D(2025, 12, 1), D(2026, 1, 31)),             # across the new year
+    (D(2026, 11, 16), D(2026, 11, 22)),  # week 47
+    (D(2025, 12, 1), D(2026, 1, 31)),  # across the new year
     (D(2025, 12, 31), D(2026, 1, 1)),
-    (D(2026, 11, 23), D(2026, 11, 23)),           # a single day
-    (D(2024, 1, 1), D(2024, 12, 31)),             # no visits at all
-    (D(2026, 3, 1), D(2026, 12, 31)),             # from H09's last home visit on (PostgreSQL: whole month tallies)
-    (D(2026, 3, 2), D(2026, 12, 31)),             # from the day after it: its month's tally less H09
+    (D(2026, 11, 23), D(2026, 11, 23)),  # a single day
+    (D(2024, 1, 1), D(2024, 12, 31)),  # no visits at all
+    (D(2026, 3, 1), D(2026, 12, 31)),  # from H09's last home visit on (PostgreSQL: whole month tallies)
+    (D(2026, 3, 2), D(2026, 12, 31)),  # from the day after it: its month's tally less H09
 ]
 KINDS = [("home",), ("home", "phone"), ("phone", "meeting", "reception"), ("home", "phone", "meeting", "reception")]
 
@@ -438,8 +501,9 @@ def test_coverage_matches_reference(reports_world, level):
     con = reports_world
     for date_from, date_to in RANGES:
         for kinds in KINDS:
-            assert got_coverage(con, level, date_from, date_to, kinds) == \
-                ref_coverage(con, level, date_from, date_to, kinds), (date_from, date_to, kinds)
+            assert got_coverage(con, level, date_from, date_to, kinds) == ref_coverage(
+                con, level, date_from, date_to, kinds
+            ), (date_from, date_to, kinds)
 
 
 def test_coverage_known_answers(reports_world):
@@ -448,20 +512,19 @@ def test_coverage_known_answers(reports_world):
     grid = {r[0]: r[1:] for r in got_coverage(con, "grid", D(2025, 12, 1), D(2026, 1, 31))}
     # G111: H01 (2025-12-20) of H01, H02 (H03 moved); G112: H04 of H04, H05 (H05 only a meeting);
     # G121: H06 of H06, H07; G211: H09 (2026-01-31) of H08, H09 (H08 only a phone visit); G212 empty
-    assert grid == {G111: (2, 1), "500100001201-W02": (2, 1), "500100001202-W01": (2, 1),
-                    G211: (2, 1), G212: (0, 0)}
+    assert grid == {G111: (2, 1), "500100001201-W02": (2, 1), "500100001202-W01": (2, 1), G211: (2, 1), G212: (0, 0)}
     county = got_coverage(con, "county", D(2026, 11, 16), D(2026, 11, 22))
-    assert county == [(COUNTY, 8, 5)]    # H01 H02 H04 H05 H06 home; H07 phone, H08 outside, H09 before
+    assert county == [(COUNTY, 8, 5)]  # H01 H02 H04 H05 H06 home; H07 phone, H08 outside, H09 before
 
 
 AS_OFS = [
-    D(2026, 11, 22),       # today: H08's last home visit (11-23) is after it
-    D(2026, 11, 17),       # before H01's, H02's and H08's last visits
-    D(2026, 3, 1),         # H09's last home visit day
-    D(2026, 1, 1),         # across the new year: H01 re-read back to 2025-12-20
+    D(2026, 11, 22),  # today: H08's last home visit (11-23) is after it
+    D(2026, 11, 17),  # before H01's, H02's and H08's last visits
+    D(2026, 3, 1),  # H09's last home visit day
+    D(2026, 1, 1),  # across the new year: H01 re-read back to 2025-12-20
     D(2025, 12, 31),
-    D(2025, 6, 1),         # before every visit
-    D(2027, 6, 1),         # after every visit
+    D(2025, 6, 1),  # before every visit
+    D(2027, 6, 1),  # after every visit
 ]
 
 
@@ -472,8 +535,7 @@ def test_unvisited_matches_reference(reports_world, area):
     con = reports_world
     for as_of in AS_OFS:
         for days in (1, 2, 5, 30, 182, 400):
-            assert got_unvisited(con, area, as_of, days) == ref_unvisited(con, area, as_of, days), \
-                (as_of, days)
+            assert got_unvisited(con, area, as_of, days) == ref_unvisited(con, area, as_of, days), (as_of, days)
 
 
 def test_unvisited_known_answers(reports_world):
@@ -484,7 +546,7 @@ def test_unvisited_known_answers(reports_world):
     assert got["H01"] == (D(2025, 12, 20), 21)
     assert got["H04"] == (D(2025, 12, 31), 10)
     assert got["H02"] == (None, None) and got["H05"] == (None, None)
-    assert "H03" not in got     # moved
+    assert "H03" not in got  # moved
     # as of today H01 was visited today: not due even for days = 1
     assert "H01" not in {r[0] for r in got_unvisited(con, V11, TODAY, 1)}
 
@@ -495,12 +557,15 @@ def test_coverage_with_gaps_in_keys(tiny, tmp_path):
     con, _ = tiny
     from tests.factories import HOUSEHOLDS
 
-    for i in range(3):      # every household renamed and re-imported, three times
+    for i in range(3):  # every household renamed and re-imported, three times
         rows = [(c, f"{n}{i}", p, lon, lat, tags, st) for c, n, p, lon, lat, tags, st in HOUSEHOLDS]
         assert load(con, "households", write_csv(tmp_path / f"hh{i}.csv", HOUSEHOLD_HEADER, rows)).updated == 10
-    con.execute("SELECT nextval('households_hid_seq') FROM generate_series(1, 5)").fetchall()    # gaps for sure
-    load(con, "households", write_csv(tmp_path / "new.csv", HOUSEHOLD_HEADER,
-                                      [("H11", "东户", "", 107.35, 30.1, "", "在册")]))   # in G212
+    con.execute("SELECT nextval('households_hid_seq') FROM generate_series(1, 5)").fetchall()  # gaps for sure
+    load(
+        con,
+        "households",
+        write_csv(tmp_path / "new.csv", HOUSEHOLD_HEADER, [("H11", "东户", "", 107.35, 30.1, "", "在册")]),
+    )  # in G212
     keys = hids(con)
     assert keys["H11"] == max(keys.values()) > len(keys) + 4
     assert_last_home_consistent(con)

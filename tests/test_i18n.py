@@ -1,4 +1,5 @@
 """The UI catalog: every key in both languages, same placeholders, and the formatters."""
+
 from __future__ import annotations
 
 import string
@@ -25,22 +26,57 @@ def test_no_empty_values(lang):
 
 
 def test_placeholders_match():
-    diff = {k: (_fields(CATALOG["zh"][k]), _fields(CATALOG["en"][k]))
-            for k in CATALOG["zh"] if _fields(CATALOG["zh"][k]) != _fields(CATALOG["en"][k])}
+    diff = {
+        k: (_fields(CATALOG["zh"][k]), _fields(CATALOG["en"][k]))
+        for k in CATALOG["zh"]
+        if _fields(CATALOG["zh"][k]) != _fields(CATALOG["en"][k])
+    }
     assert diff == {}
 
 
-@pytest.mark.parametrize("key", [
-    "app.title", "login.username", "login.password", "login.submit", "login.error.bad_credentials",
-    "login.error.throttled", "login.error.disabled", "login.demo_notice", "nav.overview", "nav.coverage",
-    "nav.weekly", "nav.hotspots", "nav.import", "nav.admin", "sidebar.area", "sidebar.period",
-    "sidebar.language", "period.week", "period.month", "period.quarter", "period.year",
-    "period.last_days", "period.custom", "figure.households", "figure.grids", "figure.coverage",
-    "metric.benchmark", "figure.petitions_received", "figure.petitions_closed",
-    "figure.petitions_overdue", "figure.satisfaction_rate", "figure.solved_rate", "figure.issues",
-    "figure.issues_overdue", "app.generated_notice",
-    "empty.no_boundaries", "legend.coverage", "legend.no_data",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "app.title",
+        "login.username",
+        "login.password",
+        "login.submit",
+        "login.error.bad_credentials",
+        "login.error.throttled",
+        "login.error.disabled",
+        "login.demo_notice",
+        "nav.overview",
+        "nav.coverage",
+        "nav.weekly",
+        "nav.hotspots",
+        "nav.import",
+        "nav.admin",
+        "sidebar.area",
+        "sidebar.period",
+        "sidebar.language",
+        "period.week",
+        "period.month",
+        "period.quarter",
+        "period.year",
+        "period.last_days",
+        "period.custom",
+        "figure.households",
+        "figure.grids",
+        "figure.coverage",
+        "metric.benchmark",
+        "figure.petitions_received",
+        "figure.petitions_closed",
+        "figure.petitions_overdue",
+        "figure.satisfaction_rate",
+        "figure.solved_rate",
+        "figure.issues",
+        "figure.issues_overdue",
+        "app.generated_notice",
+        "empty.no_boundaries",
+        "legend.coverage",
+        "legend.no_data",
+    ],
+)
 def test_required_keys(key):
     assert key in CATALOG["zh"]
 
@@ -62,13 +98,16 @@ def test_unknown_key_and_language():
     assert t("app.title", None) == "连心网格"
 
 
-@pytest.mark.parametrize("value,zh,en", [
-    (0.978, "97.8 %", "97.8 %"),     # one format in both languages, as in the tables
-    (0.84, "84.0 %", "84.0 %"),
-    (1, "100.0 %", "100.0 %"),
-    (None, "—", "—"),
-    (float("nan"), "—", "—"),
-])
+@pytest.mark.parametrize(
+    "value,zh,en",
+    [
+        (0.978, "97.8 %", "97.8 %"),  # one format in both languages, as in the tables
+        (0.84, "84.0 %", "84.0 %"),
+        (1, "100.0 %", "100.0 %"),
+        (None, "—", "—"),
+        (float("nan"), "—", "—"),
+    ],
+)
 def test_fmt_pct(value, zh, en):
     assert fmt_pct(value) == zh
     assert fmt_pct(value, "en") == en
@@ -89,17 +128,27 @@ def test_fmt_int_week_month_date():
 def test_column_labels():
     cols = ["code", "name", "households", "visited", "coverage", "gi_bin", "whatever"]
     zh = column_labels(cols, "zh")
-    assert zh == {"code": "编码", "name": "名称", "households": "在册户数", "visited": "已走访户数",
-                  "coverage": "覆盖率", "gi_bin": "冷热点等级", "whatever": "whatever"}
+    assert zh == {
+        "code": "编码",
+        "name": "名称",
+        "households": "在册户数",
+        "visited": "已走访户数",
+        "coverage": "覆盖率",
+        "gi_bin": "冷热点等级",
+        "whatever": "whatever",
+    }
     assert column_labels(["staff_id", "met"], "en") == {"staff_id": "Staff ID", "met": "Met"}
 
 
-@pytest.mark.parametrize("columns", [
-    "code,name,households,visited,coverage",
-    "staff_id,name,grid_code,visits,visit_days,households_visited,target_days,met",
-    "household_code,head_name,grid_code,last_visit,days_since",
-    "code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin",
-])
+@pytest.mark.parametrize(
+    "columns",
+    [
+        "code,name,households,visited,coverage",
+        "staff_id,name,grid_code,visits,visit_days,households_visited,target_days,met",
+        "household_code,head_name,grid_code,last_visit,days_since",
+        "code,name,households,petitions,per_1000,gi_z,gi_p,gi_bin",
+    ],
+)
 def test_every_contract_report_column_has_a_chinese_header(columns):
     labels = column_labels(columns.split(","), "zh")
     assert all(k != v for k, v in labels.items()), labels

@@ -2,6 +2,7 @@
 
 AppTest cannot upload files, so the page's steps are tested as the functions it calls.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,6 +31,7 @@ def csv_bytes(header, rows, encoding="utf-8") -> bytes:
 
 # ----------------------------------------------------------------------------- uploads
 
+
 def test_private_copy_written_and_deleted():
     with P.private_copy("../../etc/户籍.csv", b"a,b\n", "households") as path:
         assert path.name == "户籍.csv" and path.read_bytes() == b"a,b\n"
@@ -46,12 +48,15 @@ def test_private_copy_deleted_after_an_error():
     assert not folder.exists()
 
 
-@pytest.mark.parametrize("name,data,kind,key", [
-    ("x.csv", b"", "households", "ingest.error.empty_file"),
-    ("x.exe", b"MZ", "households", "ingest.error.upload_type"),
-    ("x.shp", b"shp", "boundaries", "ingest.error.upload_type"),          # a Shapefile is uploaded zipped
-    ("x.csv", b"0" * (2 * 1024 * 1024 + 1), "households", "ingest.error.upload_size"),
-])
+@pytest.mark.parametrize(
+    "name,data,kind,key",
+    [
+        ("x.csv", b"", "households", "ingest.error.empty_file"),
+        ("x.exe", b"MZ", "households", "ingest.error.upload_type"),
+        ("x.shp", b"shp", "boundaries", "ingest.error.upload_type"),  # a Shapefile is uploaded zipped
+        ("x.csv", b"0" * (2 * 1024 * 1024 + 1), "households", "ingest.error.upload_size"),
+    ],
+)
 def test_upload_refused_with_a_sentence(name, data, kind, key):
     with pytest.raises(P.UploadRefused) as e:
         with P.private_copy(name, data, kind, max_mb=2):
@@ -67,10 +72,13 @@ def test_accepted_suffixes():
 
 # ----------------------------------------------------------------------------- preview
 
+
 def test_preview_table_csv_gbk_mapping(tmp_path):
     path = tmp_path / "hh.csv"
-    path.write_bytes(b"\xc4\xb3\xb4\xe5\xbb\xa7\xbc\xae\xcc\xa8\xd5\xcb,,\n"      # a GBK title line
-                     + csv_bytes(["户编号", "户主姓名", "备用", "纬度"], [["A1", "甲", "x", "30.1"]], "gbk"))
+    path.write_bytes(
+        b"\xc4\xb3\xb4\xe5\xbb\xa7\xbc\xae\xcc\xa8\xd5\xcb,,\n"  # a GBK title line
+        + csv_bytes(["户编号", "户主姓名", "备用", "纬度"], [["A1", "甲", "x", "30.1"]], "gbk")
+    )
     pv = P.preview_table(path, "households")
     assert pv.header_row == 2 and pv.total_rows == 1 and pv.encoding == "gb18030"
     assert pv.mapping == [("户编号", "code"), ("户主姓名", "head_name"), ("纬度", "lat")]
@@ -87,6 +95,7 @@ def test_sheet_names_and_preview_of_a_chosen_sheet(tmp_path):
     ws.merge_cells("A1:C1")
     ws.append(["户编号", "工号", "走访日期"])
     import datetime as dt
+
     ws.append(["H01", "S1", dt.datetime(2026, 11, 3)])
     path = tmp_path / "v.xlsx"
     wb.save(path)
@@ -104,8 +113,11 @@ def test_preview_table_missing_required(tmp_path):
 
 
 def test_preview_boundaries_zip_gbk(tmp_path):
-    gdf = gpd.GeoDataFrame({"网格编码": ["G1"], "网格名称": ["连心网格"], "备注": ["x"]},
-                           geometry=[shapely.box(107.0, 30.0, 107.1, 30.1)], crs="EPSG:4326").to_crs("EPSG:4545")
+    gdf = gpd.GeoDataFrame(
+        {"网格编码": ["G1"], "网格名称": ["连心网格"], "备注": ["x"]},
+        geometry=[shapely.box(107.0, 30.0, 107.1, 30.1)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:4545")
     folder = tmp_path / "shp"
     folder.mkdir()
     gdf.to_file(folder / "g.shp", encoding="GBK")
@@ -123,6 +135,7 @@ def test_preview_boundaries_zip_gbk(tmp_path):
 
 # ----------------------------------------------------------------------------- dry run and import
 
+
 def _audit_count(con) -> int:
     return con.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0]
 
@@ -130,16 +143,21 @@ def _audit_count(con) -> int:
 def test_dry_run_then_commit_households(tiny, tmp_path):
     con, _ = tiny
     path = tmp_path / "hh.csv"
-    path.write_bytes(csv_bytes(["户编号", "户主", "网格编码", "人口数"],
-                               [["N1", "甲", F.G111, "2"], ["N2", "乙", F.G111, "abc"], ["H01", "张三", F.G111, ""]]))
+    path.write_bytes(
+        csv_bytes(
+            ["户编号", "户主", "网格编码", "人口数"],
+            [["N1", "甲", F.G111, "2"], ["N2", "乙", F.G111, "abc"], ["H01", "张三", F.G111, ""]],
+        )
+    )
     n0 = _audit_count(con)
     dry = P.run_import(con, "households", path, dry_run=True, actor="office")
     assert P.counts(dry) == {"imported": 1, "updated": 1, "skipped": 0, "rejected": 1, "unassigned": 0}
     assert P.has_writes(dry) and _audit_count(con) == n0
     assert con.execute("SELECT count(*) FROM households WHERE code = 'N1'").fetchone()[0] == 0
     frame = P.errors_frame(dry.errors)
-    assert frame.to_dict("records") == [{"row": 3, "column": "人口数", "value": "abc",
-                                         "message": t("ingest.error.not_whole", "zh", value="abc")}]
+    assert frame.to_dict("records") == [
+        {"row": 3, "column": "人口数", "value": "abc", "message": t("ingest.error.not_whole", "zh", value="abc")}
+    ]
     assert P.errors_frame(dry.errors, "en")["message"].tolist() == [t("ingest.error.not_whole", "en", value="abc")]
     raw = P.errors_csv_bytes(dry.errors)
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig").splitlines()[0] == "row,column,value,message"
@@ -147,17 +165,20 @@ def test_dry_run_then_commit_households(tiny, tmp_path):
     res = P.run_import(con, "households", path, actor="office")
     assert P.counts(res) == P.counts(dry) and res.written
     assert _audit_count(con) == n0 + 1
-    who, detail = con.execute("SELECT user_name, detail FROM audit_log WHERE action = 'import' "
-                              "ORDER BY id DESC LIMIT 1").fetchone()
+    who, detail = con.execute(
+        "SELECT user_name, detail FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     assert (who, detail) == ("office", "hh.csv")
     assert not P.has_writes(P.run_import(con, "households", path, dry_run=True))
 
 
 def test_dry_run_boundaries(tiny, tmp_path):
     con, _ = tiny
-    gdf = gpd.GeoDataFrame({"code": [F.G211, F.G212], "name": ["西", "东"], "parent_code": [F.V21, F.V21]},
-                           geometry=[shapely.box(107.2, 30.0, 107.32, 30.2), shapely.box(107.3, 30.0, 107.4, 30.2)],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": [F.G211, F.G212], "name": ["西", "东"], "parent_code": [F.V21, F.V21]},
+        geometry=[shapely.box(107.2, 30.0, 107.32, 30.2), shapely.box(107.3, 30.0, 107.4, 30.2)],
+        crs="EPSG:4326",
+    )
     path = tmp_path / "g.geojson"
     gdf.to_file(path, driver="GeoJSON")
     before = con.execute("SELECT code, geom FROM areas WHERE level = 'grid' ORDER BY code").fetchall()
@@ -192,7 +213,7 @@ def app_db(tiny_db, monkeypatch):
 
 
 def logged_in(name: str) -> AppTest:
-    return F.signed_in_app(name=name)     # $LIANXIN_DB, $LIANXIN_TODAY: app_db
+    return F.signed_in_app(name=name)  # $LIANXIN_DB, $LIANXIN_TODAY: app_db
 
 
 @pytest.mark.parametrize("user", ["admin", "office"])
@@ -204,10 +225,10 @@ def test_page_renders_for_admin_and_office(app_db, user):
     assert any("请先选择" in i.value for i in at.info)
     assert not at.error
     if user == "admin":
-        assert at.selectbox(key="import_page.kind").value == "boundaries"     # boundaries come first
+        assert at.selectbox(key="import_page.kind").value == "boundaries"  # boundaries come first
         assert at.selectbox(key="import_page.level").value == "grid"
         assert at.text_input(key="import_page.encoding") is not None
-    else:                                   # only an administrator imports boundaries
+    else:  # only an administrator imports boundaries
         assert "boundaries" not in at.selectbox(key="import_page.kind").options
     # a register: no level, no encoding
     at.selectbox(key="import_page.kind").set_value("households").run()
@@ -232,6 +253,7 @@ def test_grid_leader_does_not_get_the_page(app_db):
 
 
 # ----------------------------------------------------------------------------- uploads read in a separate process
+
 
 def far_cell_xlsx() -> bytes:
     """A ~2 KB workbook whose sheet has a header, one row, and one cell at XFD1048576 (issue 15)."""
@@ -278,8 +300,9 @@ def test_a_file_that_exhausts_the_readers_memory_is_a_sentence_not_a_dead_server
     upload(at, "big.csv", data)
     assert any("120 MB" in e.value for e in at.error), [e.value for e in at.error]
     monkeypatch.setenv("LIANXIN_IMPORT_MEMORY_MB", "3072")
-    at.file_uploader[0].set_value(("ok.csv", csv_bytes(["户编号", "户主", "网格编码"], [["Z3", "丙", F.G111]]),
-                                   "text/csv")).run()
+    at.file_uploader[0].set_value(
+        ("ok.csv", csv_bytes(["户编号", "户主", "网格编码"], [["Z3", "丙", F.G111]]), "text/csv")
+    ).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.dataframe, "the preview of the next file is drawn"
 
@@ -287,7 +310,7 @@ def test_a_file_that_exhausts_the_readers_memory_is_a_sentence_not_a_dead_server
 def test_office_cannot_import_outside_its_township(app_db):
     at = logged_in("office")
     at.switch_page("pages/import_data.py").run()
-    other = F.AREAS["grid"][-1][0]            # a grid of the other township
+    other = F.AREAS["grid"][-1][0]  # a grid of the other township
     upload(at, "hh.csv", csv_bytes(["户编号", "户主", "网格编码"], [["Q1", "甲", F.G111], ["Q2", "乙", other]]))
     at.button(key="import_page.dry_run").click().run()
     assert not at.exception, at.exception

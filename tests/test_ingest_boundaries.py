@@ -3,6 +3,7 @@ in GCJ-02/BD-09, repairs, spatial parents, overlaps and gaps, re-assignment of h
 
 Every fixture file is written here, in tmp_path.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -19,11 +20,12 @@ from i18n import Message, t
 from ingest.errors import ImportFailed
 from tests.factories import AREAS, G111, G112, G121, G211, G212, V11, V12
 
-GRIDS = AREAS["grid"]               # (code, name, parent, box) of the tiny world
+GRIDS = AREAS["grid"]  # (code, name, parent, box) of the tiny world
 
 
-def grid_frame(rows=GRIDS, names: dict[str, str] | None = None, parent: bool = True,
-               fields=("网格编码", "网格名称", "所属村编码")) -> gpd.GeoDataFrame:
+def grid_frame(
+    rows=GRIDS, names: dict[str, str] | None = None, parent: bool = True, fields=("网格编码", "网格名称", "所属村编码")
+) -> gpd.GeoDataFrame:
     """The tiny world's grids (or ``rows``) with Chinese field names, in WGS-84."""
     names = names or {}
     data = {fields[0]: [r[0] for r in rows], fields[1]: [names.get(r[0], r[1]) for r in rows]}
@@ -64,9 +66,10 @@ NAMES = {G111: "连心一网格", G112: "连心二网格", G121: "乙村网格",
 
 # ----------------------------------------------------------------------------- Shapefile, GBK, EPSG:4545
 
+
 @pytest.fixture()
 def gbk_shp(tmp_path):
-    gdf = grid_frame(names=NAMES).to_crs("EPSG:4545")      # CGCS2000 / 3-degree Gauss-Kruger CM 108E
+    gdf = grid_frame(names=NAMES).to_crs("EPSG:4545")  # CGCS2000 / 3-degree Gauss-Kruger CM 108E
     shp = write_gbk_shapefile(gdf, tmp_path / "shp")
     assert not shp.with_suffix(".cpg").exists()
     assert shp.with_suffix(".dbf").read_bytes()[29] == 0
@@ -77,7 +80,7 @@ def gbk_shp(tmp_path):
 def _check_grids(con, res):
     got = stored(con, "grid").set_index("code")
     assert sorted(got.index) == sorted(NAMES)
-    assert dict(got["name"]) == NAMES                   # no mojibake
+    assert dict(got["name"]) == NAMES  # no mojibake
     for code, _, parent, box in GRIDS:
         assert got.loc[code, "parent_code"] == parent
         assert hausdorff_m(got.loc[code].geometry, shapely.box(*box)) < 1.0
@@ -156,7 +159,7 @@ def test_zip_bomb_refused(tiny, tmp_path):
     chunk = bytes(1 << 20)
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
         with zf.open("zeros.shp", "w") as f:
-            for _ in range(200):                       # 200 MB of zeros, about 200 kB packed
+            for _ in range(200):  # 200 MB of zeros, about 200 kB packed
                 f.write(chunk)
     assert z.stat().st_size * ZIP_MAX_RATIO < 200 << 20
     with pytest.raises(ImportFailed) as e:
@@ -178,6 +181,7 @@ def test_not_a_zip_and_empty_zip(tiny, tmp_path):
 
 
 # ----------------------------------------------------------------------------- other formats and datums
+
 
 def test_geopackage_in_cgcs2000_geographic(tiny, tmp_path):
     con, _ = tiny
@@ -205,8 +209,11 @@ def test_geojson_in_gcj02_and_bd09(tiny, tmp_path, coords, func):
 
 def test_missing_file_and_unsupported_type(tiny, tmp_path):
     con, _ = tiny
-    for name, key in [("nope.shp", "ingest.error.no_file"), ("x.kml", "ingest.error.boundary_type"),
-                      ("broken.geojson", "ingest.error.boundary_unreadable")]:
+    for name, key in [
+        ("nope.shp", "ingest.error.no_file"),
+        ("x.kml", "ingest.error.boundary_type"),
+        ("broken.geojson", "ingest.error.boundary_unreadable"),
+    ]:
         if name != "nope.shp":
             (tmp_path / name).write_text("<kml/>" if name == "x.kml" else "{not json")
         with pytest.raises(ImportFailed) as e:
@@ -226,6 +233,7 @@ def test_no_code_attribute_is_a_sentence(tiny, tmp_path):
 
 # ----------------------------------------------------------------------------- geometry rules
 
+
 def test_bow_tie_repaired_and_reported(tiny, tmp_path):
     con, _ = tiny
     x0, y0, x1, y1 = GRIDS[4][3]
@@ -236,7 +244,7 @@ def test_bow_tie_repaired_and_reported(tiny, tmp_path):
     grid_frame(rows).to_file(path, driver="GeoJSON")
     res = import_boundaries(con, path, "grid")
     assert res.repaired == [G212] and res.rejected == 0
-    assert res.notes()[0] == Message("ingest.note.repaired", n=1, codes=G212)          # then a gap it leaves
+    assert res.notes()[0] == Message("ingest.note.repaired", n=1, codes=G212)  # then a gap it leaves
     g = stored(con, "grid").set_index("code").loc[G212].geometry
     assert g.is_valid and abs(g.area - bow.buffer(0).area) < 1e-9 or g.area > 0
 
@@ -271,21 +279,23 @@ def test_overlaps_and_gaps_reported_in_m2(tiny, tmp_path):
     assert res.gaps[0][1] == pytest.approx(expect_gap, rel=0.01)
     assert [(n.key, n.params) for n in res.notes()] == [
         ("ingest.note.overlap", {"a": G111, "b": G112, "m2": res.overlaps[0][2]}),
-        ("ingest.note.gap", {"parent": V11, "m2": res.gaps[0][1]})]
-    assert expect_overlap > 1_000_000          # the numbers are real areas, not degrees
+        ("ingest.note.gap", {"parent": V11, "m2": res.gaps[0][1]}),
+    ]
+    assert expect_overlap > 1_000_000  # the numbers are real areas, not degrees
 
 
 def test_reimporting_grids_reassigns_households(tiny, tmp_path):
     con, _ = tiny
     # the line between W01 and W02 of 甲村 moves south from 30.10 to 30.055: H02 (30.06) and the
     # moved-out H03 (30.07) now lie in W02; H01 (30.05) stays
-    rows = [(G111, "一", V11, (107.0, 30.0, 107.1, 30.055)),
-            (G112, "二", V11, (107.0, 30.055, 107.1, 30.2))] + GRIDS[2:]
+    rows = [(G111, "一", V11, (107.0, 30.0, 107.1, 30.055)), (G112, "二", V11, (107.0, 30.055, 107.1, 30.2))] + GRIDS[
+        2:
+    ]
     path = tmp_path / "g.geojson"
     grid_frame(rows).to_file(path, driver="GeoJSON")
     res = import_boundaries(con, path, "grid")
     assert res.households_moved == 2
-    assert res.households_unassigned == 1          # H10 stays outside the county
+    assert res.households_unassigned == 1  # H10 stays outside the county
     assert "households moved 2" in res.summary()
     got = dict(con.execute("SELECT code, grid_code FROM households").fetchall())
     assert (got["H01"], got["H02"], got["H03"], got["H04"]) == (G111, G112, G112, G112)
@@ -324,6 +334,5 @@ def test_import_is_audited_inside_the_transaction(tiny, gbk_shp):
     from auth import audit
 
     n0 = con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    import_boundaries(con, gbk_shp, "grid",
-                      audit=lambda c, counts: audit.record(c, "admin", "import", counts=counts))
+    import_boundaries(con, gbk_shp, "grid", audit=lambda c, counts: audit.record(c, "admin", "import", counts=counts))
     assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == n0 + 1

@@ -1,6 +1,7 @@
 """The six field cases of ../shared/field (issue 17), each with the answer its README gives, run through
 the command line as a clerk runs it; and a variant of each kind, built here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,10 @@ def db(base_db, tmp_path) -> Path:
 
 
 def grids(db: Path) -> list[tuple]:
-    return q(db, "SELECT code, name, parent_code, round(minx, 4), round(miny, 4) FROM areas "
-                 "WHERE level = 'grid' ORDER BY code")
+    return q(
+        db,
+        "SELECT code, name, parent_code, round(minx, 4), round(miny, 4) FROM areas WHERE level = 'grid' ORDER BY code",
+    )
 
 
 def single_line(stderr: str) -> str:
@@ -60,11 +63,15 @@ def single_line(stderr: str) -> str:
 
 # ----------------------------------------------------------------------------- 01 Gauss-Krüger zone prefix
 
-@pytest.mark.parametrize("stem,says", [
-    ("grid_cm108e_label_zone_coords", "eastings carry zone number 36"),
-    ("grid_zone36_label_plain_coords", F.phrase("ingest.crs.zone_missing", "en")),
-    ("grid_cm105e_label_cm108e_coords", "fit central meridian 108°E but the .prj is CM 105°E"),
-])
+
+@pytest.mark.parametrize(
+    "stem,says",
+    [
+        ("grid_cm108e_label_zone_coords", "eastings carry zone number 36"),
+        ("grid_zone36_label_plain_coords", F.phrase("ingest.crs.zone_missing", "en")),
+        ("grid_cm105e_label_cm108e_coords", "fit central meridian 108°E but the .prj is CM 105°E"),
+    ],
+)
 def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says):
     before = grids(db)
     p = run("import", "boundaries", str(FIELD / "01-gk-zone-prefix" / f"{stem}.shp"), "--level", "grid", db=db)
@@ -74,12 +81,16 @@ def test_01_gk_mismatch_refused_with_one_line_and_nothing_changes(db, stem, says
     assert grids(db) == before
 
 
-def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int, prj_epsg: int,
-             shift_x: float = 0.0) -> Path:
+def write_gk(
+    folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int, prj_epsg: int, shift_x: float = 0.0
+) -> Path:
     """Grids in lon/lat boxes projected with ``epsg_coords`` (eastings shifted by ``shift_x``),
     labelled ``prj_epsg``."""
-    g = gpd.GeoDataFrame({"code": list(boxes), "name": [f"网格{c}" for c in boxes]},
-                         geometry=[shapely.box(*b) for b in boxes.values()], crs="EPSG:4326").to_crs(epsg_coords)
+    g = gpd.GeoDataFrame(
+        {"code": list(boxes), "name": [f"网格{c}" for c in boxes]},
+        geometry=[shapely.box(*b) for b in boxes.values()],
+        crs="EPSG:4326",
+    ).to_crs(epsg_coords)
     g["geometry"] = g.geometry.translate(xoff=shift_x)
     g = g.set_crs(prj_epsg, allow_override=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -89,21 +100,33 @@ def write_gk(folder: Path, stem: str, boxes: dict[str, tuple], epsg_coords: int,
 
 
 # another county (Heilongjiang, 127°E: 3° zone 42, CM 126E), the tests' tiny world at 107°E
-@pytest.mark.parametrize("coords_epsg,prj_epsg,shift,says", [
-    (4551, 4551, 42_000_000, "eastings carry zone number 42"),             # CM 126E coords with the zone typed in
-    (4530, 4530, -42_000_000, F.phrase("ingest.crs.zone_missing", "en")),  # zone-42 .prj, plain eastings
-    (4551, 4552, 0, "fit central meridian 126°E but the .prj is CM 129°E"),
-    (4551, 4490, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),        # metres under CGCS2000 degrees
-    (4551, 4326, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),
-])
+@pytest.mark.parametrize(
+    "coords_epsg,prj_epsg,shift,says",
+    [
+        (4551, 4551, 42_000_000, "eastings carry zone number 42"),  # CM 126E coords with the zone typed in
+        (4530, 4530, -42_000_000, F.phrase("ingest.crs.zone_missing", "en")),  # zone-42 .prj, plain eastings
+        (4551, 4552, 0, "fit central meridian 126°E but the .prj is CM 129°E"),
+        (4551, 4490, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),  # metres under CGCS2000 degrees
+        (4551, 4326, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),
+    ],
+)
 def test_01_variants_other_zone_other_county(tmp_path, coords_epsg, prj_epsg, shift, says):
     db = F.new_db(tmp_path, "hlj")
-    village = gpd.GeoDataFrame({"村编码": ["230101001001"], "村名": ["一村"]},
-                               geometry=[shapely.box(127.00, 45.70, 127.04, 45.74)], crs="EPSG:4326")
+    village = gpd.GeoDataFrame(
+        {"村编码": ["230101001001"], "村名": ["一村"]},
+        geometry=[shapely.box(127.00, 45.70, 127.04, 45.74)],
+        crs="EPSG:4326",
+    )
     village.to_file(tmp_path / "village.geojson", driver="GeoJSON")
     assert run("import", "boundaries", str(tmp_path / "village.geojson"), "--level", "village", db=db).returncode == 0
-    shp = write_gk(tmp_path / "g", "grids", {"A": (127.00, 45.70, 127.02, 45.72), "B": (127.02, 45.70, 127.04, 45.72)},
-                   coords_epsg, prj_epsg, shift)
+    shp = write_gk(
+        tmp_path / "g",
+        "grids",
+        {"A": (127.00, 45.70, 127.02, 45.72), "B": (127.02, 45.70, 127.04, 45.72)},
+        coords_epsg,
+        prj_epsg,
+        shift,
+    )
     p = run("import", "boundaries", str(shp), "--level", "grid", db=db)
     assert p.returncode == 1
     assert says in single_line(p.stderr)
@@ -120,6 +143,7 @@ def test_01_a_right_gk_file_of_another_county_imports(tmp_path):
 
 # ----------------------------------------------------------------------------- 03 .cpg that lies
 
+
 def test_03_cpg_utf8_on_gbk_reads_the_names(db):
     p = run("import", "boundaries", str(FIELD / "03-cpg-utf8-but-gbk" / "grids_gbk.shp"), "--level", "grid", db=db)
     assert p.returncode == 0, p.stderr
@@ -131,8 +155,9 @@ def test_03_variant_cpg_gbk_on_utf8_and_cpg_utf8_on_gb18030(db, tmp_path):
     g = gpd.read_file(FIELD / "base" / "grid.geojson")
     g = g.rename(columns={c: c for c in g.columns})
     code = next(c for c in g.columns if c != "geometry" and g[c].astype(str).str.startswith("G").all())
-    frame = gpd.GeoDataFrame({"code": g[code], "name": ["㐀甲网格", "乙网格", "丙网格", "丁网格"]},
-                             geometry=g.geometry, crs=g.crs)
+    frame = gpd.GeoDataFrame(
+        {"code": g[code], "name": ["㐀甲网格", "乙网格", "丙网格", "丁网格"]}, geometry=g.geometry, crs=g.crs
+    )
     # UTF-8 text under a .cpg saying GBK: read as GBK it would be mojibake (鍩…)
     a = tmp_path / "a" / "grids.shp"
     a.parent.mkdir()
@@ -153,17 +178,22 @@ def test_03_variant_cpg_gbk_on_utf8_and_cpg_utf8_on_gb18030(db, tmp_path):
     p = run("import", "boundaries", str(b), "--level", "grid", "--encoding", "UTF-8", db=db)
     said = Message("ingest.error.encoding_wrong", at="grids.shp: ", encoding="UTF-8", other="GBK")
     assert p.returncode == 1 and single_line(p.stderr) == said and "--encoding GBK" in said
-    assert "--encoding" not in said.text("zh") + said.text("en")          # the page names its own field
+    assert "--encoding" not in said.text("zh") + said.text("en")  # the page names its own field
 
 
 # ----------------------------------------------------------------------------- 05 hidden sheet
+
 
 def test_05_the_visible_sheet_is_read_and_named(db):
     p = run("import", "households", str(FIELD / "05-hidden-sheet" / "households_hidden_first.xlsx"), db=db)
     assert p.returncode == 0, p.stderr
     assert "2026年台账" in p.stdout
     assert q(db, "SELECT code FROM households WHERE status = 'active' ORDER BY 1") == [
-        ("H001",), ("H003",), ("H004",), ("H005",)]
+        ("H001",),
+        ("H003",),
+        ("H004",),
+        ("H005",),
+    ]
     assert q(db, "SELECT status FROM households WHERE code = 'H002'") == [("moved",)]
     assert q(db, "SELECT phone FROM households WHERE code = 'H001'") == [("13800000011",)]
 
@@ -190,21 +220,27 @@ def test_05_variant_very_hidden_first_and_sheet_overrides(db, tmp_path):
 
 # ----------------------------------------------------------------------------- 06 two-row header
 
+
 def test_06_two_row_merged_header(db):
     p = run("import", "households", str(FIELD / "06-two-row-merged-header" / "households_two_row_header.xlsx"), db=db)
     assert p.returncode == 0, p.stderr
     assert q(db, "SELECT code, grid_code, phone, address FROM households ORDER BY 1") == [
-        ("H101", "G00", "13800000001", "一组1号"), ("H102", "G01", "13800000002", "一组2号"),
-        ("H103", "G10", "13800000003", "二组1号"), ("H104", "G11", "13800000004", "二组2号")]
+        ("H101", "G00", "13800000001", "一组1号"),
+        ("H102", "G01", "13800000002", "一组2号"),
+        ("H103", "G10", "13800000003", "二组1号"),
+        ("H104", "G11", "13800000004", "二组2号"),
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_06_variant_rows_keep_the_spreadsheet_numbers(db, tmp_path, suffix):
-    rows = [["某村户籍台账", "", "", "", ""],
-            ["户编号", "户主", "联系方式", "", "人口数"],
-            ["", "", "联系电话", "家庭住址", ""],
-            ["K1", "甲", "13800000001", "一组", 3],
-            ["K2", "乙", "12345", "二组", 2]]            # a bad phone on spreadsheet row 5
+    rows = [
+        ["某村户籍台账", "", "", "", ""],
+        ["户编号", "户主", "联系方式", "", "人口数"],
+        ["", "", "联系电话", "家庭住址", ""],
+        ["K1", "甲", "13800000001", "一组", 3],
+        ["K2", "乙", "12345", "二组", 2],
+    ]  # a bad phone on spreadsheet row 5
     path = tmp_path / f"k{suffix}"
     if suffix == ".xlsx":
         wb = openpyxl.Workbook()
@@ -223,15 +259,20 @@ def test_06_variant_rows_keep_the_spreadsheet_numbers(db, tmp_path, suffix):
 
 # ----------------------------------------------------------------------------- 09 queen T-junctions
 
+
 def test_09_t_junction_neighbors_and_hotspots(db):
     case = FIELD / "09-queen-t-junction"
-    for args in (("boundaries", str(case / "grids_tjunction.geojson"), "--level", "grid"),
-                 ("households", str(case / "households.csv")), ("petitions", str(case / "petitions.csv"))):
+    for args in (
+        ("boundaries", str(case / "grids_tjunction.geojson"), "--level", "grid"),
+        ("households", str(case / "households.csv")),
+        ("petitions", str(case / "petitions.csv")),
+    ):
         p = run("import", *args, db=db)
         assert p.returncode == 0, p.stderr
     assert q(db, "SELECT count(*) FROM area_neighbors WHERE code = 'M2'") == [(5,)]
-    p = run("report", "hotspots", "--level", "grid", "--from", "2026-01-01", "--to", "2026-12-31",
-            "--format", "json", db=db)
+    p = run(
+        "report", "hotspots", "--level", "grid", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "json", db=db
+    )
     assert p.returncode == 0, p.stderr
     z = {r["code"]: r["gi_z"] for r in json.loads(p.stdout)}
     assert z == {"E1": -0.1619, "E2": -0.1619, "F": 0.3941, "M1": 0.9853, "M2": 1.1148, "M3": 0.9853, "W": -0.3941}
@@ -239,14 +280,22 @@ def test_09_t_junction_neighbors_and_hotspots(db):
 
 # ----------------------------------------------------------------------------- 10 full-width digits
 
+
 def test_10_full_width_values_are_folded(db):
     case = FIELD / "10-fullwidth-digits"
-    for kind, name in (("households", "households_fullwidth.csv"), ("staff", "staff.csv"),
-                       ("visits", "visits_halfwidth.csv"), ("households", "households_fullwidth_code.csv")):
+    for kind, name in (
+        ("households", "households_fullwidth.csv"),
+        ("staff", "staff.csv"),
+        ("visits", "visits_halfwidth.csv"),
+        ("households", "households_fullwidth_code.csv"),
+    ):
         p = run("import", kind, str(case / name), db=db, env={"LIANXIN_TODAY": "2026-11-26"})
         assert p.returncode == 0, p.stderr
         assert "rejected 0" in p.stdout, p.stdout
     assert q(db, "SELECT code, grid_code FROM households ORDER BY 1") == [
-        ("H301", "G00"), ("H302", "G00"), ("H303", "G01")]
+        ("H301", "G00"),
+        ("H302", "G00"),
+        ("H303", "G01"),
+    ]
     assert q(db, "SELECT phone, members FROM households WHERE code = 'H301'") == [("13800000031", 3)]
     assert q(db, "SELECT household_code, visited_on FROM visits") == [("H303", dt.date(2026, 11, 3))]

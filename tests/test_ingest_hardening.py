@@ -2,6 +2,7 @@
 user's scope) and issue 17's kinds 5–7 (numbers used as codes, queen neighbours after migration,
 characters that look alike), each on a file built here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,6 +49,7 @@ def xlsx_bytes(sheets: dict[str, list[list]], far_cell: str | None = None) -> by
 
 # ----------------------------------------------------------------------------- file bombs
 
+
 def test_a_5kb_workbook_with_a_cell_at_xfd1048576_is_refused_before_reading(tmp_path):
     path = tmp_path / "far.xlsx"
     path.write_bytes(xlsx_bytes({"台账": [["户编号", "户主"], ["H1", "甲"]]}, far_cell="XFD1048576"))
@@ -74,7 +76,7 @@ def test_an_xlsx_whose_xml_inflates_hugely_is_refused(tmp_path):
     with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":   # 600 MB of blanks inside the sheet XML
+            if info.filename == "xl/worksheets/sheet1.xml":  # 600 MB of blanks inside the sheet XML
                 head, tail = data.split(b"<sheetData>")
                 with dst.open(info.filename, "w", force_zip64=True) as f:
                     f.write(head + b"<sheetData>")
@@ -130,11 +132,19 @@ def test_xls_and_ods_are_asked_to_be_saved_as_xlsx(tmp_path):
 
 # ----------------------------------------------------------------------------- plausible values
 
+
 def test_out_of_range_values_rejected_row_by_row(tiny, tmp_path):
     con, _ = tiny
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "人口数"], [
-        ["R1", "甲", G111, "99999999999"], ["R2", "乙", G111, "1e300"], ["R3", "丙", G111, "100000"],
-        ["R4", "丁", G111, "3"]])
+    path = write_csv(
+        tmp_path / "hh.csv",
+        ["户编号", "户主", "网格编码", "人口数"],
+        [
+            ["R1", "甲", G111, "99999999999"],
+            ["R2", "乙", G111, "1e300"],
+            ["R3", "丙", G111, "100000"],
+            ["R4", "丁", G111, "3"],
+        ],
+    )
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 1 and res.rejected == 3
     assert [e.row for e in res.errors] == [2, 3, 4]
@@ -142,15 +152,22 @@ def test_out_of_range_values_rejected_row_by_row(tiny, tmp_path):
     assert all("internal error" not in e.line() for e in res.errors)
 
 
-@pytest.mark.parametrize("day,why", [("0001-01-01", "ingest.error.date_early"),
-                                     ("1899-12-31", "ingest.error.date_early"),
-                                     ("2099-01-01", "ingest.error.date_future"),
-                                     ("9999-12-31", "ingest.error.date_future"),
-                                     ("80000", "ingest.error.date_future"), ("2026-11-23", "ingest.error.date_future")])
+@pytest.mark.parametrize(
+    "day,why",
+    [
+        ("0001-01-01", "ingest.error.date_early"),
+        ("1899-12-31", "ingest.error.date_early"),
+        ("2099-01-01", "ingest.error.date_future"),
+        ("9999-12-31", "ingest.error.date_future"),
+        ("80000", "ingest.error.date_future"),
+        ("2026-11-23", "ingest.error.date_future"),
+    ],
+)
 def test_implausible_visit_dates_rejected(tiny, tmp_path, day, why):
     con, _ = tiny
-    path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"],
-                     [["H01", "S1", day], ["H01", "S1", "2026-11-02"]])
+    path = write_csv(
+        tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H01", "S1", day], ["H01", "S1", "2026-11-02"]]
+    )
     res = load(con, "visits", path, today=TODAY)
     assert res.imported == 1 and res.rejected == 1
     assert res.errors[0].row == 2 and res.errors[0].column == "走访日期" and res.errors[0].message.key == why
@@ -159,10 +176,20 @@ def test_implausible_visit_dates_rejected(tiny, tmp_path, day, why):
 def test_excel_serial_out_of_range_and_a_rule_moves_the_lower_bound(tiny, tmp_path):
     con, _ = tiny
     path = tmp_path / "p.xlsx"
-    path.write_bytes(xlsx_bytes({"信访": [["信访编号", "受理日期", "人数"], ["PA", 80000, 2], ["PB", 36600, 2],
-                                          ["PC", dt.datetime(2026, 10, 1), 5000]]}))
+    path.write_bytes(
+        xlsx_bytes(
+            {
+                "信访": [
+                    ["信访编号", "受理日期", "人数"],
+                    ["PA", 80000, 2],
+                    ["PB", 36600, 2],
+                    ["PC", dt.datetime(2026, 10, 1), 5000],
+                ]
+            }
+        )
+    )
     res = load(con, "petitions", path, today=TODAY)
-    assert res.imported == 1                           # PB: 2000-03-15
+    assert res.imported == 1  # PB: 2000-03-15
     assert [(e.row, e.column) for e in res.errors] == [(2, "受理日期"), (4, "人数")]
     db.execute(con, "rule_set", key="earliest_record_year", value=2010)
     res = load(con, "petitions", path, today=TODAY)
@@ -171,34 +198,50 @@ def test_excel_serial_out_of_range_and_a_rule_moves_the_lower_bound(tiny, tmp_pa
 
 def test_replied_before_received_rejected(tiny, tmp_path):
     con, _ = tiny
-    path = write_csv(tmp_path / "p.csv", ["信访编号", "受理日期", "答复日期", "办结日期"],
-                     [["PR1", "2026-10-05", "2026-10-01", ""], ["PR2", "2026-10-05", "", "2026-10-04"]])
+    path = write_csv(
+        tmp_path / "p.csv",
+        ["信访编号", "受理日期", "答复日期", "办结日期"],
+        [["PR1", "2026-10-05", "2026-10-01", ""], ["PR2", "2026-10-05", "", "2026-10-04"]],
+    )
     res = load(con, "petitions", path, today=TODAY)
     assert [(e.row, e.column) for e in res.errors] == [(2, "答复日期"), (3, "办结日期")]
 
 
 # ----------------------------------------------------------------------------- numbers used as codes
 
+
 def test_codes_from_number_cells_keep_exact_digits_or_are_refused(tiny, tmp_path):
     con, _ = tiny
     path = tmp_path / "hh.xlsx"
-    path.write_bytes(xlsx_bytes({"台账": [["户编号", "户主", "网格编码", "联系电话"],
-                                          [500155001001, "甲", G111, 13800000001],
-                                          [500155001001000001, "乙", G111, None],
-                                          [500155001001000002, "丙", G111, None]]}))
+    path.write_bytes(
+        xlsx_bytes(
+            {
+                "台账": [
+                    ["户编号", "户主", "网格编码", "联系电话"],
+                    [500155001001, "甲", G111, 13800000001],
+                    [500155001001000001, "乙", G111, None],
+                    [500155001001000002, "丙", G111, None],
+                ]
+            }
+        )
+    )
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 1
     assert rows_of(con, "SELECT code, phone FROM households WHERE code LIKE '5001%'") == [
-        ("500155001001", "13800000001")]
+        ("500155001001", "13800000001")
+    ]
     assert [(e.row, e.column) for e in res.errors] == [(3, "户编号"), (4, "户编号")]
-    assert [e.message.key for e in res.errors] == ["ingest.error.code_digits"] * 2       # not "repeats row 3"
+    assert [e.message.key for e in res.errors] == ["ingest.error.code_digits"] * 2  # not "repeats row 3"
 
 
 @pytest.mark.parametrize("code", ["5.00155E+17", "5.00155001001e+17", "1E5"])
 def test_scientific_notation_is_never_a_code(tiny, tmp_path, code):
     con, _ = tiny
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "联系电话"],
-                     [[code, "甲", G111, ""], ["OK1", "乙", G111, "1.38E+10"]])
+    path = write_csv(
+        tmp_path / "hh.csv",
+        ["户编号", "户主", "网格编码", "联系电话"],
+        [[code, "甲", G111, ""], ["OK1", "乙", G111, "1.38E+10"]],
+    )
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 0
     assert [(e.row, e.column) for e in res.errors] == [(2, "户编号"), (3, "联系电话")]
@@ -207,14 +250,18 @@ def test_scientific_notation_is_never_a_code(tiny, tmp_path, code):
 
 # ----------------------------------------------------------------------------- control characters, full-width
 
+
 @pytest.mark.parametrize("code", ["H\x0001", "H\t02", "H0\n3", "H\x7f4"])
 def test_control_characters_in_keys_rejected(tiny, tmp_path, code):
     con, _ = tiny
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"],
-                     [[code, "甲", G111], ["C2", "乙\x00", G111], ["C3", "丙", G111]])
+    path = write_csv(
+        tmp_path / "hh.csv",
+        ["户编号", "户主", "网格编码"],
+        [[code, "甲", G111], ["C2", "乙\x00", G111], ["C3", "丙", G111]],
+    )
     res = load(con, "households", path, today=TODAY)
     assert res.imported == 1
-    row_c2 = 4 if "\n" in code else 3                 # a quoted line break: the record spans two lines
+    row_c2 = 4 if "\n" in code else 3  # a quoted line break: the record spans two lines
     assert [(e.row, e.column) for e in res.errors] == [(2, "户编号"), (row_c2, "户主")]
     assert [e.message.key for e in res.errors] == ["ingest.error.key_controls", "ingest.error.text_controls"]
 
@@ -224,22 +271,29 @@ def test_normalising_function():
     assert N.normalize_value("２０２６－１１－０３") == "2026-11-03"
     assert N.normalize_value("023－12345678") == "023-12345678"
     assert N.clean_text("\ufeff欧阳\u200d修\u00a0") == "欧阳修"
-    assert N.clean_text("（社区）①") == "（社区）①"          # names and text keep their characters
+    assert N.clean_text("（社区）①") == "（社区）①"  # names and text keep their characters
     with pytest.raises(ValueError, match="U\\+0000"):
         N.normalize_code("H\x00")
 
 
 def test_full_width_visit_date_and_invisible_characters_in_codes(tiny, tmp_path):
     con, _ = tiny
-    path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期", "走访方式"],
-                     [["\u200bH01", "Ｓ１", "２０２６年１１月３日", "入户"]])
+    path = write_csv(
+        tmp_path / "v.csv",
+        ["户编号", "工号", "走访日期", "走访方式"],
+        [["\u200bH01", "Ｓ１", "２０２６年１１月３日", "入户"]],
+    )
     res = load(con, "visits", path, today=TODAY)
     assert res.imported == 1, res.errors
-    assert rows_of(con, "SELECT household_code, staff_id, visited_on FROM visits WHERE visited_on = '2026-11-03' "
-                        "AND staff_id = 'S1' AND household_code = 'H01'") == [("H01", "S1", dt.date(2026, 11, 3))]
+    assert rows_of(
+        con,
+        "SELECT household_code, staff_id, visited_on FROM visits WHERE visited_on = '2026-11-03' "
+        "AND staff_id = 'S1' AND household_code = 'H01'",
+    ) == [("H01", "S1", dt.date(2026, 11, 3))]
 
 
 # ----------------------------------------------------------------------------- imports within the user's scope
+
 
 def test_import_as_office_rejects_rows_outside_its_township(tiny, tmp_path):
     con, world = tiny
@@ -270,18 +324,21 @@ def test_roles_that_may_not_import_are_refused_with_one_sentence(tiny, tmp_path,
     args = ["import", kind, str(f)] + (["--level", "grid"] if kind == "boundaries" else [])
     p = run("--as", user, *args, db=world)
     assert p.returncode == 1
-    said = Message("ingest.error.boundaries_role" if kind == "boundaries" else "ingest.error.import_role",
-                   name=user, role=user)
+    said = Message(
+        "ingest.error.boundaries_role" if kind == "boundaries" else "ingest.error.import_role", name=user, role=user
+    )
     assert p.stderr.strip() == said
 
 
 # ----------------------------------------------------------------------------- neighbours after migration 0006
 
+
 def test_a_schema_5_database_gets_t_junction_neighbors_after_migrating(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
-                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
     for version, sql in db.migrations():
         if version <= 5:
             con.execute(sql.read_text(encoding="utf-8"))
@@ -289,25 +346,36 @@ def test_a_schema_5_database_gets_t_junction_neighbors_after_migrating(tmp_path)
     # W is one tall square; E1 and E2 meet it along its edge without sharing a vertex (a T-junction)
     areas = {"W": shapely.box(0, 0, 1, 2), "E1": shapely.box(1, 0, 2, 1), "E2": shapely.box(1, 1, 2, 2)}
     for code, g in areas.items():
-        con.execute("INSERT INTO areas (code, name, level, geom, minx, miny, maxx, maxy) "
-                    "VALUES ($c, $c, 'grid', $g, 0, 0, 2, 2)", {"c": code, "g": shapely.to_wkb(g)})
-    con.execute("INSERT INTO area_neighbors VALUES ('E1', 'E2'), ('E2', 'E1')")   # what vertex Queen gave
+        con.execute(
+            "INSERT INTO areas (code, name, level, geom, minx, miny, maxx, maxy) "
+            "VALUES ($c, $c, 'grid', $g, 0, 0, 2, 2)",
+            {"c": code, "g": shapely.to_wkb(g)},
+        )
+    con.execute("INSERT INTO area_neighbors VALUES ('E1', 'E2'), ('E2', 'E1')")  # what vertex Queen gave
     con.execute("CHECKPOINT")
     con.close()
     p = run("init", db=path)
     assert p.returncode == 0, p.stderr
     c = duckdb.connect(str(path), read_only=True)
     assert c.execute("SELECT code, neighbor FROM area_neighbors ORDER BY 1, 2").fetchall() == [
-        ("E1", "E2"), ("E1", "W"), ("E2", "E1"), ("E2", "W"), ("W", "E1"), ("W", "E2")]
+        ("E1", "E2"),
+        ("E1", "W"),
+        ("E2", "E1"),
+        ("E2", "W"),
+        ("W", "E1"),
+        ("W", "E2"),
+    ]
     assert c.execute("SELECT count(*) FROM neighbors_stale").fetchone() == (0,)
     assert c.execute("SELECT value FROM rules WHERE key = 'household_members_max'").fetchone() == (50.0,)
     c.close()
 
 
 def test_queen_pairs_from_any_shared_boundary_point():
-    g = gpd.GeoDataFrame({"code": ["W", "E1", "E2", "far"]},
-                         geometry=[shapely.box(0, 0, 1, 2), shapely.box(1, 0, 2, 1), shapely.box(1, 1, 2, 2),
-                                   shapely.box(5, 5, 6, 6)], crs="EPSG:4326")
+    g = gpd.GeoDataFrame(
+        {"code": ["W", "E1", "E2", "far"]},
+        geometry=[shapely.box(0, 0, 1, 2), shapely.box(1, 0, 2, 1), shapely.box(1, 1, 2, 2), shapely.box(5, 5, 6, 6)],
+        crs="EPSG:4326",
+    )
     pairs = {tuple(r) for r in A.queen_pairs(g).values.tolist()}
     assert pairs == {("W", "E1"), ("E1", "W"), ("W", "E2"), ("E2", "W"), ("E1", "E2"), ("E2", "E1")}
 
@@ -318,8 +386,9 @@ def test_a_database_past_0006_that_never_had_it_gets_it(tmp_path):
     con = db.connect(path)
     con.execute("DELETE FROM schema_version WHERE version = 6")
     con.execute("DROP TABLE neighbors_stale")
-    con.execute("DELETE FROM rules WHERE key IN ('earliest_record_year', 'household_members_max', "
-                "'petition_people_max')")
+    con.execute(
+        "DELETE FROM rules WHERE key IN ('earliest_record_year', 'household_members_max', 'petition_people_max')"
+    )
     con.execute("CHECKPOINT")
     con.close()
     con = db.connect(path)

@@ -2,6 +2,7 @@
 
 Every fixture file is written here, in tmp_path, so each test shows the exact bytes it feeds in.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,7 @@ import pytest
 from ingest import values as V
 from ingest.errors import ImportFailed
 from ingest.reader import read_table
-from ingest.spec import (HOUSEHOLD_STATUS, PETITION_STATUS, SATISFACTION, SPECS, STAFF_ROLE, TAG_SEPARATORS,
-                         VISIT_KIND)
+from ingest.spec import HOUSEHOLD_STATUS, PETITION_STATUS, SATISFACTION, SPECS, STAFF_ROLE, TAG_SEPARATORS, VISIT_KIND
 from ingest.tables import load
 from store import db
 from tests.factories import G111, G112, G121, G211, V21, on_postgres
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def write_csv(path: Path, header: list[str], rows: list[list], encoding: str = "utf-8") -> Path:
     with open(path, "w", encoding=encoding, newline="") as f:
@@ -62,17 +63,25 @@ def table_rows(con, sql: str) -> list[tuple]:
 
 def snapshot(con) -> dict[str, list[tuple]]:
     return {
-        "households": table_rows(con, "SELECT code, head_name, phone, address, members, lon, lat, grid_code, "
-                                      "grid_given, tags, status FROM households ORDER BY code"),
+        "households": table_rows(
+            con,
+            "SELECT code, head_name, phone, address, members, lon, lat, grid_code, "
+            "grid_given, tags, status FROM households ORDER BY code",
+        ),
         "staff": table_rows(con, "SELECT id, name, role, phone FROM staff ORDER BY id"),
-        "staff_grids": table_rows(con, "SELECT staff_id, grid_code, valid_from, valid_to FROM staff_grids "
-                                       "ORDER BY 1, 2, 3, 4"),
-        "visits": table_rows(con, "SELECT household_code, staff_id, visited_on, kind, note FROM visits "
-                                  "ORDER BY 1, 2, 3, 4, 5"),
-        "petitions": table_rows(con, "SELECT id, received_on, household_code, lon, lat, village_code, "
-                                     "point_village_code, point_grid_code, category, channel, people, status, "
-                                     "replied_on, closed_on, satisfaction, reply_text, level_reached "
-                                     "FROM petitions ORDER BY id"),
+        "staff_grids": table_rows(
+            con, "SELECT staff_id, grid_code, valid_from, valid_to FROM staff_grids ORDER BY 1, 2, 3, 4"
+        ),
+        "visits": table_rows(
+            con, "SELECT household_code, staff_id, visited_on, kind, note FROM visits ORDER BY 1, 2, 3, 4, 5"
+        ),
+        "petitions": table_rows(
+            con,
+            "SELECT id, received_on, household_code, lon, lat, village_code, "
+            "point_village_code, point_grid_code, category, channel, people, status, "
+            "replied_on, closed_on, satisfaction, reply_text, level_reached "
+            "FROM petitions ORDER BY id",
+        ),
     }
 
 
@@ -81,16 +90,18 @@ HH_HEADER = ["户编号", "户主", "联系电话", "地址", "人口数", "经�
 
 # ----------------------------------------------------------------------------- Excel
 
+
 @pytest.mark.parametrize("title_rows", [1, 2])
 def test_xlsx_merged_title_dates_and_numeric_phones(tiny, tmp_path, title_rows):
     con, _ = tiny
     header = ["户编号", "户主", "联系电话", "人口数", "经度", "纬度"]
-    rows = [header,
-            ["X01", "陈一", 13912345678, 3, 107.05, 30.05],           # numeric phone cell
-            ["X02", "陈二", 13912345679, 2.0, 107.15, 30.15],
-            ["X03", "陈三", None, "abc", 107.25, 30.05]]              # bad members
-    path = write_xlsx(tmp_path / "hh.xlsx", {"台账": rows}, title="某镇某村户籍台账（2026年）",
-                      title_rows=title_rows)
+    rows = [
+        header,
+        ["X01", "陈一", 13912345678, 3, 107.05, 30.05],  # numeric phone cell
+        ["X02", "陈二", 13912345679, 2.0, 107.15, 30.15],
+        ["X03", "陈三", None, "abc", 107.25, 30.05],
+    ]  # bad members
+    path = write_xlsx(tmp_path / "hh.xlsx", {"台账": rows}, title="某镇某村户籍台账（2026年）", title_rows=title_rows)
     res = load(con, "households", path)
     assert (res.imported, res.rejected) == (2, 1)
     # the spreadsheet row: title rows + header row + 3rd data row
@@ -102,39 +113,67 @@ def test_xlsx_merged_title_dates_and_numeric_phones(tiny, tmp_path, title_rows):
 
 def test_xlsx_real_date_cells_in_visits_and_petitions(tiny, tmp_path):
     con, _ = tiny
-    visits = write_xlsx(tmp_path / "v.xlsx", {"走访": [
-        ["户编号", "工号", "走访日期", "走访方式"],
-        ["H02", "S2", dt.datetime(2026, 11, 3), "电话"],
-        ["H04", "S2", dt.date(2026, 11, 4), "院坝会"],
-    ]}, title="走访记录")
+    visits = write_xlsx(
+        tmp_path / "v.xlsx",
+        {
+            "走访": [
+                ["户编号", "工号", "走访日期", "走访方式"],
+                ["H02", "S2", dt.datetime(2026, 11, 3), "电话"],
+                ["H04", "S2", dt.date(2026, 11, 4), "院坝会"],
+            ]
+        },
+        title="走访记录",
+    )
     res = load(con, "visits", visits)
     assert (res.imported, res.rejected) == (2, 0)
-    got = table_rows(con, "SELECT household_code, visited_on, kind FROM visits WHERE staff_id = 'S2' "
-                          "AND visited_on BETWEEN '2026-11-03' AND '2026-11-04' ORDER BY 1")
+    got = table_rows(
+        con,
+        "SELECT household_code, visited_on, kind FROM visits WHERE staff_id = 'S2' "
+        "AND visited_on BETWEEN '2026-11-03' AND '2026-11-04' ORDER BY 1",
+    )
     assert got == [("H02", dt.date(2026, 11, 3), "phone"), ("H04", dt.date(2026, 11, 4), "meeting")]
 
-    pet = write_xlsx(tmp_path / "p.xlsx", {"信访": [
-        ["信访编号", "登记日期", "答复日期", "办结日期", "状态", "满意度", "人数"],
-        ["PX1", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 9), "办结", "基本满意", 7],
-    ]})
+    pet = write_xlsx(
+        tmp_path / "p.xlsx",
+        {
+            "信访": [
+                ["信访编号", "登记日期", "答复日期", "办结日期", "状态", "满意度", "人数"],
+                [
+                    "PX1",
+                    dt.datetime(2026, 10, 1),
+                    dt.datetime(2026, 10, 5),
+                    dt.datetime(2026, 10, 9),
+                    "办结",
+                    "基本满意",
+                    7,
+                ],
+            ]
+        },
+    )
     res = load(con, "petitions", pet)
     assert res.imported == 1
-    got = table_rows(con, "SELECT received_on, replied_on, closed_on, status, satisfaction, people "
-                          "FROM petitions WHERE id = 'PX1'")
+    got = table_rows(
+        con, "SELECT received_on, replied_on, closed_on, status, satisfaction, people FROM petitions WHERE id = 'PX1'"
+    )
     assert got == [(dt.date(2026, 10, 1), dt.date(2026, 10, 5), dt.date(2026, 10, 9), "closed", "partly", 7)]
 
 
 def test_xlsx_several_sheets_choose_with_sheet(tiny, tmp_path):
     con, _ = tiny
-    path = write_xlsx(tmp_path / "book.xlsx", {
-        "说明": [["本表说明"], ["请勿修改表头"]],
-        "一组": [["户编号", "户主", "网格编码"], ["A1", "甲一", G111]],
-        "二组": [["户编号", "户主", "网格编码"], ["B1", "乙一", G211], ["B2", "乙二", G211]],
-    })
+    path = write_xlsx(
+        tmp_path / "book.xlsx",
+        {
+            "说明": [["本表说明"], ["请勿修改表头"]],
+            "一组": [["户编号", "户主", "网格编码"], ["A1", "甲一", G111]],
+            "二组": [["户编号", "户主", "网格编码"], ["B1", "乙一", G211], ["B2", "乙二", G211]],
+        },
+    )
     res = load(con, "households", path, sheet="二组")
     assert res.imported == 2 and res.table.sheet == "二组"
     assert table_rows(con, "SELECT code FROM households WHERE code IN ('A1','B1','B2') ORDER BY 1") == [
-        ("B1",), ("B2",)]
+        ("B1",),
+        ("B2",),
+    ]
     # default: the first sheet whose header matches
     res = load(con, "households", path)
     assert res.table.sheet == "一组" and res.imported == 1
@@ -145,20 +184,24 @@ def test_xlsx_several_sheets_choose_with_sheet(tiny, tmp_path):
 
 # ----------------------------------------------------------------------------- CSV encodings and headers
 
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
 def test_csv_encodings(tiny, tmp_path, encoding):
     con, _ = tiny
-    path = write_csv(tmp_path / "hh.csv", HH_HEADER,
-                     [["E01", "欧阳修", "", "重庆市梁平区双桂街道", "4", "107.05", "30.05", "", "低保、残疾", "在册"]],
-                     encoding=encoding)
+    path = write_csv(
+        tmp_path / "hh.csv",
+        HH_HEADER,
+        [["E01", "欧阳修", "", "重庆市梁平区双桂街道", "4", "107.05", "30.05", "", "低保、残疾", "在册"]],
+        encoding=encoding,
+    )
     res = load(con, "households", path)
     assert res.imported == 1, res.errors
     assert table_rows(con, "SELECT head_name, address, tags FROM households WHERE code = 'E01'") == [
-        ("欧阳修", "重庆市梁平区双桂街道", ["低保", "残疾"])]
+        ("欧阳修", "重庆市梁平区双桂街道", ["低保", "残疾"])
+    ]
 
 
-ALIASES = [(kind, col.name, alias) for kind, spec in SPECS.items() for col in spec.columns
-           for alias in col.names()]
+ALIASES = [(kind, col.name, alias) for kind, spec in SPECS.items() for col in spec.columns for alias in col.names()]
 
 
 @pytest.mark.parametrize("kind,column,alias", ALIASES, ids=[f"{k}-{c}-{a}" for k, c, a in ALIASES])
@@ -188,8 +231,20 @@ def test_no_header_is_a_sentence(tmp_path):
 
 # ----------------------------------------------------------------------------- values
 
-@pytest.mark.parametrize("raw", ["2026-11-03", "2026/11/3", "2026年11月3日", "2026-11-3", "2026.11.03",
-                                 dt.datetime(2026, 11, 3, 9, 30), dt.date(2026, 11, 3), "46329"])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-11-03",
+        "2026/11/3",
+        "2026年11月3日",
+        "2026-11-3",
+        "2026.11.03",
+        dt.datetime(2026, 11, 3, 9, 30),
+        dt.date(2026, 11, 3),
+        "46329",
+    ],
+)
 def test_dates(raw):
     assert V.parse_date(raw) == dt.date(2026, 11, 3)
 
@@ -205,36 +260,46 @@ def test_visit_dates_in_csv(tiny, tmp_path, text):
     con, _ = tiny
     path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H09", "S3", text]])
     assert load(con, "visits", path).imported == 1
-    assert table_rows(con, "SELECT count(*) FROM visits WHERE household_code = 'H09' "
-                           "AND visited_on = DATE '2026-11-03'") == [(1,)]
+    assert table_rows(
+        con, "SELECT count(*) FROM visits WHERE household_code = 'H09' AND visited_on = DATE '2026-11-03'"
+    ) == [(1,)]
 
 
 @pytest.mark.parametrize("sep", list(TAG_SEPARATORS))
 def test_tags_split_on_every_separator(tiny, tmp_path, sep):
     con, _ = tiny
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码", "户类别"],
-                     [["T1", "甲", G111, f"低保{sep}空巢老人{sep} 留守儿童{sep}"]])
+    path = write_csv(
+        tmp_path / "hh.csv",
+        ["户编号", "户主", "网格编码", "户类别"],
+        [["T1", "甲", G111, f"低保{sep}空巢老人{sep} 留守儿童{sep}"]],
+    )
     assert load(con, "households", path).imported == 1
     assert table_rows(con, "SELECT tags FROM households WHERE code = 'T1'") == [(["低保", "空巢老人", "留守儿童"],)]
 
 
-VOCABULARIES = ([("households", "状态", k, v, "status") for k, v in HOUSEHOLD_STATUS.items()]
-                + [("staff", "职务", k, v, "role") for k, v in STAFF_ROLE.items()]
-                + [("visits", "走访方式", k, v, "kind") for k, v in VISIT_KIND.items()]
-                + [("petitions", "状态", k, v, "status") for k, v in PETITION_STATUS.items()]
-                + [("petitions", "满意度", k, v, "satisfaction") for k, v in SATISFACTION.items()])
+VOCABULARIES = (
+    [("households", "状态", k, v, "status") for k, v in HOUSEHOLD_STATUS.items()]
+    + [("staff", "职务", k, v, "role") for k, v in STAFF_ROLE.items()]
+    + [("visits", "走访方式", k, v, "kind") for k, v in VISIT_KIND.items()]
+    + [("petitions", "状态", k, v, "status") for k, v in PETITION_STATUS.items()]
+    + [("petitions", "满意度", k, v, "satisfaction") for k, v in SATISFACTION.items()]
+)
 
 BASE = {
     "households": (["户编号", "户主", "网格编码"], ["VOC", "甲", G111], "SELECT {c} FROM households WHERE code='VOC'"),
     "staff": (["工号", "姓名"], ["SVOC", "甲"], "SELECT {c} FROM staff WHERE id='SVOC'"),
-    "visits": (["户编号", "工号", "走访日期"], ["H09", "S3", "2026-01-05"],
-               "SELECT {c} FROM visits WHERE household_code='H09' AND visited_on='2026-01-05'"),
+    "visits": (
+        ["户编号", "工号", "走访日期"],
+        ["H09", "S3", "2026-01-05"],
+        "SELECT {c} FROM visits WHERE household_code='H09' AND visited_on='2026-01-05'",
+    ),
     "petitions": (["编号", "受理日期"], ["PVOC", "2026-01-05"], "SELECT {c} FROM petitions WHERE id='PVOC'"),
 }
 
 
-@pytest.mark.parametrize("kind,header,given,stored,column", VOCABULARIES,
-                         ids=[f"{k}-{h}-{g}" for k, h, g, _, _ in VOCABULARIES])
+@pytest.mark.parametrize(
+    "kind,header,given,stored,column", VOCABULARIES, ids=[f"{k}-{h}-{g}" for k, h, g, _, _ in VOCABULARIES]
+)
 def test_vocabularies(tiny_ro, tmp_path, kind, header, given, stored, column):
     con, _ = tiny_ro
     base_header, base_row, _ = BASE[kind]
@@ -248,8 +313,15 @@ def test_vocabularies(tiny_ro, tmp_path, kind, header, given, stored, column):
     assert checked.records[0][column] == stored
 
 
-@pytest.mark.parametrize("kind,header,value", [("households", "状态", "死亡"), ("staff", "职务", "村长"),
-                                               ("visits", "走访方式", "微信"), ("petitions", "满意度", "一般")])
+@pytest.mark.parametrize(
+    "kind,header,value",
+    [
+        ("households", "状态", "死亡"),
+        ("staff", "职务", "村长"),
+        ("visits", "走访方式", "微信"),
+        ("petitions", "满意度", "一般"),
+    ],
+)
 def test_unknown_vocabulary_rejected(tiny_ro, tmp_path, kind, header, value):
     con, _ = tiny_ro
     base_header, base_row, _ = BASE[kind]
@@ -264,51 +336,154 @@ def test_unknown_vocabulary_rejected(tiny_ro, tmp_path, kind, header, value):
 GOOD_HH = ["G1", "好户", "", "", "3", "107.05", "30.05", "", "", ""]
 REJECTIONS = [
     # id, kind, header, rows, bad CSV line, column
-    ("required-missing", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "", "", "", "", "107.05", "30.05", "", "", ""]], 3, "户主"),
-    ("members-abc", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "abc", "107.05", "30.05", "", "", ""]], 3, "人口数"),
-    ("members-zero", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "0", "107.05", "30.05", "", "", ""]], 3, "人口数"),
-    ("latitude-200", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "", "107.05", "200", "", "", ""]], 3, "纬度"),
-    ("bad-phone", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "12345", "", "", "107.05", "30.05", "", "", ""]], 3, "联系电话"),
-    ("unknown-grid", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "", "", "", "NO-SUCH-GRID", "", ""]], 3, "网格编码"),
-    ("no-location", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "", "", "", "", "", ""]], 3, "经度"),
-    ("repeated-key", "households", HH_HEADER,
-     [GOOD_HH, ["G2", "乙", "", "", "", "107.05", "30.05", "", "", ""],
-      ["G1", "又一户", "", "", "", "107.05", "30.05", "", "", ""]],
-     4, "户编号"),
-    ("staff-repeated", "staff", ["工号", "姓名", "职务", "负责网格"],
-     [["SX", "甲", "网格员", G111], ["SX", "乙", "网格员", G112]], 3, "工号"),
-    ("staff-unknown-grid", "staff", ["工号", "姓名", "职务", "负责网格"],
-     [["SX", "甲", "网格员", G111], ["SY", "乙", "网格员", f"{G112}、NOPE"]], 3, "负责网格"),
-    ("visit-unknown-household", "visits", ["户编号", "工号", "走访日期"],
-     [["H01", "S1", "2026-01-05"], ["H99", "S1", "2026-01-05"]], 3, "户编号"),
-    ("visit-unknown-staff", "visits", ["户编号", "工号", "走访日期"],
-     [["H01", "S1", "2026-01-05"], ["H01", "S99", "2026-01-06"]], 3, "工号"),
-    ("visit-bad-date", "visits", ["户编号", "工号", "走访日期"],
-     [["H01", "S1", "2026-01-05"], ["H01", "S1", "2026-13-45"]], 3, "走访日期"),
-    ("petition-unknown-household", "petitions", ["编号", "受理日期", "户编号"],
-     [["PA", "2026-01-05", "H01"], ["PB", "2026-01-05", "H99"]], 3, "户编号"),
-    ("petition-unknown-village", "petitions", ["编号", "受理日期", "村编码"],
-     [["PA", "2026-01-05", V21], ["PB", "2026-01-05", "999"]], 3, "村编码"),
-    ("petition-people-abc", "petitions", ["编号", "受理日期", "人数"],
-     [["PA", "2026-01-05", "2"], ["PB", "2026-01-05", "许多"]], 3, "人数"),
-    ("petition-longitude", "petitions", ["编号", "受理日期", "经度", "纬度"],
-     [["PA", "2026-01-05", "", ""], ["PB", "2026-01-05", "181", "30"]], 3, "经度"),
-    ("petition-repeated", "petitions", ["编号", "受理日期"],
-     [["PA", "2026-01-05"], ["PA", "2026-01-06"]], 3, "编号"),
-    ("petition-replied-before-received", "petitions", ["编号", "受理日期", "答复日期"],
-     [["PA", "2026-01-05", ""], ["PB", "2026-01-05", "2026-01-01"]], 3, "答复日期"),
+    (
+        "required-missing",
+        "households",
+        HH_HEADER,
+        [GOOD_HH, ["G2", "", "", "", "", "107.05", "30.05", "", "", ""]],
+        3,
+        "户主",
+    ),
+    (
+        "members-abc",
+        "households",
+        HH_HEADER,
+        [GOOD_HH, ["G2", "乙", "", "", "abc", "107.05", "30.05", "", "", ""]],
+        3,
+        "人口数",
+    ),
+    (
+        "members-zero",
+        "households",
+        HH_HEADER,
+        [GOOD_HH, ["G2", "乙", "", "", "0", "107.05", "30.05", "", "", ""]],
+        3,
+        "人口数",
+    ),
+    (
+        "latitude-200",
+        "households",
+        HH_HEADER,
+        [GOOD_HH, ["G2", "乙", "", "", "", "107.05", "200", "", "", ""]],
+        3,
+        "纬度",
+    ),
+    (
+        "bad-phone",
+        "households",
+        HH_HEADER,
+        [GOOD_HH, ["G2", "乙", "12345", "", "", "107.05", "30.05", "", "", ""]],
+        3,
+        "联系电话",
+    ),
+    (
+        "unknown-grid",
+        "households",
+        HH_HEADER,
+        [GOOD_HH, ["G2", "乙", "", "", "", "", "", "NO-SUCH-GRID", "", ""]],
+        3,
+        "网格编码",
+    ),
+    ("no-location", "households", HH_HEADER, [GOOD_HH, ["G2", "乙", "", "", "", "", "", "", "", ""]], 3, "经度"),
+    (
+        "repeated-key",
+        "households",
+        HH_HEADER,
+        [
+            GOOD_HH,
+            ["G2", "乙", "", "", "", "107.05", "30.05", "", "", ""],
+            ["G1", "又一户", "", "", "", "107.05", "30.05", "", "", ""],
+        ],
+        4,
+        "户编号",
+    ),
+    (
+        "staff-repeated",
+        "staff",
+        ["工号", "姓名", "职务", "负责网格"],
+        [["SX", "甲", "网格员", G111], ["SX", "乙", "网格员", G112]],
+        3,
+        "工号",
+    ),
+    (
+        "staff-unknown-grid",
+        "staff",
+        ["工号", "姓名", "职务", "负责网格"],
+        [["SX", "甲", "网格员", G111], ["SY", "乙", "网格员", f"{G112}、NOPE"]],
+        3,
+        "负责网格",
+    ),
+    (
+        "visit-unknown-household",
+        "visits",
+        ["户编号", "工号", "走访日期"],
+        [["H01", "S1", "2026-01-05"], ["H99", "S1", "2026-01-05"]],
+        3,
+        "户编号",
+    ),
+    (
+        "visit-unknown-staff",
+        "visits",
+        ["户编号", "工号", "走访日期"],
+        [["H01", "S1", "2026-01-05"], ["H01", "S99", "2026-01-06"]],
+        3,
+        "工号",
+    ),
+    (
+        "visit-bad-date",
+        "visits",
+        ["户编号", "工号", "走访日期"],
+        [["H01", "S1", "2026-01-05"], ["H01", "S1", "2026-13-45"]],
+        3,
+        "走访日期",
+    ),
+    (
+        "petition-unknown-household",
+        "petitions",
+        ["编号", "受理日期", "户编号"],
+        [["PA", "2026-01-05", "H01"], ["PB", "2026-01-05", "H99"]],
+        3,
+        "户编号",
+    ),
+    (
+        "petition-unknown-village",
+        "petitions",
+        ["编号", "受理日期", "村编码"],
+        [["PA", "2026-01-05", V21], ["PB", "2026-01-05", "999"]],
+        3,
+        "村编码",
+    ),
+    (
+        "petition-people-abc",
+        "petitions",
+        ["编号", "受理日期", "人数"],
+        [["PA", "2026-01-05", "2"], ["PB", "2026-01-05", "许多"]],
+        3,
+        "人数",
+    ),
+    (
+        "petition-longitude",
+        "petitions",
+        ["编号", "受理日期", "经度", "纬度"],
+        [["PA", "2026-01-05", "", ""], ["PB", "2026-01-05", "181", "30"]],
+        3,
+        "经度",
+    ),
+    ("petition-repeated", "petitions", ["编号", "受理日期"], [["PA", "2026-01-05"], ["PA", "2026-01-06"]], 3, "编号"),
+    (
+        "petition-replied-before-received",
+        "petitions",
+        ["编号", "受理日期", "答复日期"],
+        [["PA", "2026-01-05", ""], ["PB", "2026-01-05", "2026-01-01"]],
+        3,
+        "答复日期",
+    ),
 ]
 
 
-@pytest.mark.parametrize("kind,header,rows,bad_line,column", [r[1:] for r in REJECTIONS],
-                         ids=[r[0] for r in REJECTIONS])
+@pytest.mark.parametrize(
+    "kind,header,rows,bad_line,column", [r[1:] for r in REJECTIONS], ids=[r[0] for r in REJECTIONS]
+)
 def test_rejection_rules_report_the_csv_line(tiny_ro, tmp_path, kind, header, rows, bad_line, column):
     con, _ = tiny_ro
     path = write_csv(tmp_path / "f.csv", header, rows)
@@ -316,7 +491,7 @@ def test_rejection_rules_report_the_csv_line(tiny_ro, tmp_path, kind, header, ro
     assert res.rejected == 1
     assert [(e.row, e.column) for e in res.errors] == [(bad_line, column)]
     assert res.errors[0].line().startswith(f"f.csv row {bad_line} column {column}: ")
-    assert res.imported + res.updated + res.skipped == len(rows) - 1      # a bad row never stops the good ones
+    assert res.imported + res.updated + res.skipped == len(rows) - 1  # a bad row never stops the good ones
 
 
 def test_multiline_record_reported_at_its_first_line(tiny_ro, tmp_path):
@@ -324,10 +499,11 @@ def test_multiline_record_reported_at_its_first_line(tiny_ro, tmp_path):
     path = tmp_path / "hh.csv"
     path.write_text(
         "户编号,户主,地址,人口数,网格编码\n"
-        f'M1,甲,"第一行\n第二行\n第三行",2,{G111}\n'          # lines 2-4
-        f'M2,乙,"又是\n两行",abc,{G111}\n'                    # lines 5-6, bad
-        f"M3,丙,,xyz,{G111}\n",                              # line 7, bad
-        encoding="utf-8")
+        f'M1,甲,"第一行\n第二行\n第三行",2,{G111}\n'  # lines 2-4
+        f'M2,乙,"又是\n两行",abc,{G111}\n'  # lines 5-6, bad
+        f"M3,丙,,xyz,{G111}\n",  # line 7, bad
+        encoding="utf-8",
+    )
     res = load(con, "households", path, dry_run=True)
     assert [e.row for e in res.errors] == [5, 7]
     assert res.imported == 1
@@ -335,12 +511,19 @@ def test_multiline_record_reported_at_its_first_line(tiny_ro, tmp_path):
 
 def test_xlsx_rows_are_spreadsheet_rows(tiny_ro, tmp_path):
     con, _ = tiny_ro
-    path = write_xlsx(tmp_path / "v.xlsx", {"s": [
-        ["户编号", "工号", "走访日期"],
-        ["H01", "S1", "2026-01-05"],
-        [None, None, None],                       # a blank row still counts in Excel
-        ["H99", "S1", "2026-01-06"],
-    ]}, title="走访", title_rows=2)
+    path = write_xlsx(
+        tmp_path / "v.xlsx",
+        {
+            "s": [
+                ["户编号", "工号", "走访日期"],
+                ["H01", "S1", "2026-01-05"],
+                [None, None, None],  # a blank row still counts in Excel
+                ["H99", "S1", "2026-01-06"],
+            ]
+        },
+        title="走访",
+        title_rows=2,
+    )
     res = load(con, "visits", path, dry_run=True)
     assert [(e.row, e.column) for e in res.errors] == [(6, "户编号")]
 
@@ -356,25 +539,33 @@ def test_exact_duplicate_visit_lines_skipped_and_counted(tiny, tmp_path):
     con, _ = tiny
     before = snapshot(con)["visits"]
     row = ["H02", "S1", "2026-02-02", "入户走访", "门口聊了聊"]
-    path = write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期", "走访方式", "民情记录"],
-                     [row, row, ["H02", "S1", "2026-02-03", "入户走访", ""], row])
+    path = write_csv(
+        tmp_path / "v.csv",
+        ["户编号", "工号", "走访日期", "走访方式", "民情记录"],
+        [row, row, ["H02", "S1", "2026-02-03", "入户走访", ""], row],
+    )
     res = load(con, "visits", path)
     assert (res.imported, res.skipped, res.rejected, res.errors) == (2, 2, 0, [])
     assert len(snapshot(con)["visits"]) == len(before) + 2
     # same key, different note: not an exact duplicate -> the later line is rejected
-    path2 = write_csv(tmp_path / "v2.csv", ["户编号", "工号", "走访日期", "民情记录"],
-                      [["H02", "S1", "2026-03-03", "a"], ["H02", "S1", "2026-03-03", "b"]])
+    path2 = write_csv(
+        tmp_path / "v2.csv",
+        ["户编号", "工号", "走访日期", "民情记录"],
+        [["H02", "S1", "2026-03-03", "a"], ["H02", "S1", "2026-03-03", "b"]],
+    )
     res = load(con, "visits", path2)
     assert (res.imported, res.rejected) == (1, 1) and res.errors[0].row == 3
 
 
 # ----------------------------------------------------------------------------- writing
 
+
 def test_strict_writes_nothing(tiny, tmp_path):
     con, _ = tiny
     before = snapshot(con)
-    path = write_csv(tmp_path / "hh.csv", HH_HEADER,
-                     [GOOD_HH, ["G2", "乙", "", "", "abc", "107.05", "30.05", "", "", ""]])
+    path = write_csv(
+        tmp_path / "hh.csv", HH_HEADER, [GOOD_HH, ["G2", "乙", "", "", "abc", "107.05", "30.05", "", "", ""]]
+    )
     res = load(con, "households", path, strict=True)
     assert res.rejected == 1 and not res.written
     assert snapshot(con) == before
@@ -383,8 +574,9 @@ def test_strict_writes_nothing(tiny, tmp_path):
 def test_dry_run_writes_nothing_but_counts(tiny, tmp_path):
     con, _ = tiny
     before = snapshot(con)
-    path = write_csv(tmp_path / "hh.csv", HH_HEADER,
-                     [GOOD_HH, ["H01", "张三改", "", "", "", "107.05", "30.05", "", "", ""]])
+    path = write_csv(
+        tmp_path / "hh.csv", HH_HEADER, [GOOD_HH, ["H01", "张三改", "", "", "", "107.05", "30.05", "", "", ""]]
+    )
     res = load(con, "households", path, dry_run=True)
     assert (res.imported, res.updated, res.written) == (1, 1, False)
     assert snapshot(con) == before
@@ -393,7 +585,7 @@ def test_dry_run_writes_nothing_but_counts(tiny, tmp_path):
 @pytest.mark.parametrize("kind", ["households", "staff", "visits", "petitions"])
 def test_reimporting_the_same_file_changes_nothing(tiny, tmp_path, kind):
     con, _ = tiny
-    source = tmp_path / f"{kind}.csv"             # the file the tiny world was built from
+    source = tmp_path / f"{kind}.csv"  # the file the tiny world was built from
     before = snapshot(con)
     res = load(con, kind, source, today=dt.date(2026, 11, 26))
     assert (res.imported, res.updated, res.rejected) == (0, 0, 0)
@@ -403,16 +595,25 @@ def test_reimporting_the_same_file_changes_nothing(tiny, tmp_path, kind):
 
 def test_reimport_updates_changed_rows(tiny, tmp_path):
     con, _ = tiny
-    path = write_csv(tmp_path / "p.csv", ["编号", "受理日期", "状态", "答复日期"],
-                     [["P2", "2026-10-09", "已答复", "2026-10-12"]])
+    path = write_csv(
+        tmp_path / "p.csv", ["编号", "受理日期", "状态", "答复日期"], [["P2", "2026-10-09", "已答复", "2026-10-12"]]
+    )
     res = load(con, "petitions", path)
     assert (res.imported, res.updated) == (0, 1)
     assert table_rows(con, "SELECT status, replied_on FROM petitions WHERE id='P2'") == [
-        ("replied", dt.date(2026, 10, 12))]
+        ("replied", dt.date(2026, 10, 12))
+    ]
 
 
-HOSTILE = ["<script>alert('x')</script>", "'; DROP TABLE staff;--", 'say "hi" and \'bye\'',
-           "名" * 40, "Robert'); DELETE FROM households; --", "  前后空格  ".strip(), "a,b;c、d"]
+HOSTILE = [
+    "<script>alert('x')</script>",
+    "'; DROP TABLE staff;--",
+    'say "hi" and \'bye\'',
+    "名" * 40,
+    "Robert'); DELETE FROM households; --",
+    "  前后空格  ".strip(),
+    "a,b;c、d",
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -429,14 +630,19 @@ def test_hostile_text_stored_byte_identical(tiny, tmp_path, name):
 
 def test_households_outside_every_grid_kept_and_listed(tiny, tmp_path):
     con, _ = tiny
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "经度", "纬度"],
-                     [["O1", "界外一", "110.0", "35.0"], ["O2", "界内", "107.25", "30.15"],
-                      ["O3", "界外二", "106.9", "30.1"]])
+    path = write_csv(
+        tmp_path / "hh.csv",
+        ["户编号", "户主", "经度", "纬度"],
+        [["O1", "界外一", "110.0", "35.0"], ["O2", "界内", "107.25", "30.15"], ["O3", "界外二", "106.9", "30.1"]],
+    )
     res = load(con, "households", path)
     assert res.imported == 3 and res.unassigned == 2 and res.unassigned_codes == ["O1", "O3"]
     assert "unassigned 2" in res.summary()
     assert table_rows(con, "SELECT code, grid_code FROM households WHERE code LIKE 'O%' ORDER BY 1") == [
-        ("O1", None), ("O2", G211), ("O3", None)]
+        ("O1", None),
+        ("O2", G211),
+        ("O3", None),
+    ]
 
 
 def test_coordinates_gcj02_converted(tiny, tmp_path):
@@ -444,8 +650,9 @@ def test_coordinates_gcj02_converted(tiny, tmp_path):
 
     con, _ = tiny
     glon, glat = wgs84_to_gcj02(107.05, 30.05)
-    path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "经度", "纬度"],
-                     [["C1", "甲", repr(float(glon)), repr(float(glat))]])
+    path = write_csv(
+        tmp_path / "hh.csv", ["户编号", "户主", "经度", "纬度"], [["C1", "甲", repr(float(glon)), repr(float(glat))]]
+    )
     load(con, "households", path, coords="gcj02")
     lon, lat = table_rows(con, "SELECT lon, lat FROM households WHERE code='C1'")[0]
     assert abs(lon - 107.05) < 1e-5 and abs(lat - 30.05) < 1e-5
@@ -487,11 +694,21 @@ def test_progress_and_audit_called(tiny, tmp_path):
     path = write_csv(tmp_path / "hh.csv", ["户编号", "户主", "网格编码"], [["PR1", "甲", G111]])
     load(con, "households", path, progress=lambda f, m: steps.append(f), audit=lambda c, counts: audited.append(counts))
     assert steps[-1] == 1.0 and steps == sorted(steps)
-    assert audited == [{"kind": "households", "file": "hh.csv", "imported": 1, "updated": 0, "skipped": 0,
-                        "rejected": 0, "unassigned": 0}]
+    assert audited == [
+        {
+            "kind": "households",
+            "file": "hh.csv",
+            "imported": 1,
+            "updated": 0,
+            "skipped": 0,
+            "rejected": 0,
+            "unassigned": 0,
+        }
+    ]
 
 
 # ----------------------------------------------------------------------------- one transaction per import
+
 
 def _big_visits(path: Path, n: int) -> Path:
     hh = [f"H0{i}" for i in range(1, 10)]
@@ -538,19 +755,28 @@ def test_crash_inside_the_transaction_leaves_the_database_as_before(tiny, tmp_pa
         con2.close()
 
 
-@pytest.mark.skipif(on_postgres(), reason="watches the DuckDB file grow; on PostgreSQL "
-                    "tests/test_postgres.py cuts the server connection in the middle of an import instead")
+@pytest.mark.skipif(
+    on_postgres(),
+    reason="watches the DuckDB file grow; on PostgreSQL "
+    "tests/test_postgres.py cuts the server connection in the middle of an import instead",
+)
 def test_sigkill_of_the_cli_during_a_large_import(tiny, tmp_path):
     con, path = tiny
     before = snapshot(con)
     con.close()
     big = _big_visits(tmp_path / "BIG.csv", 150_000)
     env = {**os.environ, "LIANXIN_DB": str(path)}
-    proc = subprocess.Popen([sys.executable, "manage.py", "import", "visits", str(big)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "import", "visits", str(big)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     # poll until the process is well into its run: the database file starts to grow (DuckDB writes
     # the new row groups of a large insert before COMMIT), then kill it there
     import time
+
     db_file, wal = Path(path), Path(str(path) + ".wal")
     size0 = db_file.stat().st_size
     t0 = time.monotonic()
@@ -576,8 +802,11 @@ def test_sigkill_of_the_cli_during_a_large_import(tiny, tmp_path):
 
 # --------------------------------------------------------------------------- forms clerks write
 
-@pytest.mark.parametrize("raw,expected", [("138-1234-5678", "13812345678"), ("+86 138 1234 5678", "13812345678"),
-                                          ("023-12345678", "023-12345678")])
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [("138-1234-5678", "13812345678"), ("+86 138 1234 5678", "13812345678"), ("023-12345678", "023-12345678")],
+)
 def test_phone_forms_accepted(raw, expected):
     from ingest import values as V
 

@@ -1,4 +1,5 @@
 """The page's reader process: a child that sits at its memory limit is stopped and said so."""
+
 from __future__ import annotations
 
 import queue
@@ -15,12 +16,11 @@ def test_a_child_spinning_at_its_memory_limit_is_stopped(monkeypatch):
     """CPython can spin instead of raising MemoryError when the address space runs out while an
     exception is handled; the parent stops such a child instead of waiting for its CPU limit."""
     monkeypatch.setattr(isolated, "STUCK_SECONDS", 0.5)
-    child = subprocess.Popen([sys.executable, "-c",
-                              "import time; ballast = bytearray(64 << 20); time.sleep(120)"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; ballast = bytearray(64 << 20); time.sleep(120)"])
     try:
-        stuck = isolated._watch(child, 32 << 20, queue.Queue(), None)   # "limit" below what it holds
+        stuck = isolated._watch(child, 32 << 20, queue.Queue(), None)  # "limit" below what it holds
         assert stuck is True
-        assert child.wait(timeout=10) < 0                                # killed, not finished
+        assert child.wait(timeout=10) < 0  # killed, not finished
     finally:
         child.kill()
 
@@ -39,6 +39,6 @@ def test_a_csv_past_the_memory_limit_is_a_sentence_every_time(tmp_path, monkeypa
     monkeypatch.setenv("LIANXIN_IMPORT_MEMORY_MB", "120")
     big = tmp_path / "big.csv"
     big.write_text("户编号,户主,网格编码\n" + "".join(f"H{i},名{i},G1\n" for i in range(400_000)), "utf-8")
-    for _ in range(3):                                # the child dies or spins at random: both are a sentence
+    for _ in range(3):  # the child dies or spins at random: both are a sentence
         with pytest.raises(ImportFailed, match="120 MB"):
             isolated.read_file("households", big)

@@ -5,6 +5,7 @@ imports the screen could not run from ``manage.py`` or the benchmark. analytics/
 and picks no colour (gis.maps builds maps, gis.palette holds every colour), and the benchmark
 (bench/run.py) times the computations without the screen.
 """
+
 from __future__ import annotations
 
 import ast
@@ -39,8 +40,13 @@ def imports(source: str) -> list[tuple[int, str]]:
 def offending(path: Path, banned: tuple[str, ...]) -> list[str]:
     """``file:line module`` for each import of a ``banned`` module (or one inside it)."""
     rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-    return sorted({f"{rel}:{line} {mod}" for line, mod in imports(path.read_text(encoding="utf-8"))
-                   if any(mod == b or mod.startswith(b + ".") for b in banned)})
+    return sorted(
+        {
+            f"{rel}:{line} {mod}"
+            for line, mod in imports(path.read_text(encoding="utf-8"))
+            if any(mod == b or mod.startswith(b + ".") for b in banned)
+        }
+    )
 
 
 def _files(*folders: str) -> list[Path]:
@@ -65,10 +71,15 @@ def test_the_benchmark_times_without_the_screen():
 
 def test_the_lower_layers_load_without_streamlit():
     """What the modules pull in through others (auth, ingest, i18n …) counts too."""
-    modules = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-                     for p in _files("analytics", "gis"))
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
-            + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {SCREEN!r}))")
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in _files("analytics", "gis")
+    )
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {SCREEN!r}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
@@ -76,8 +87,11 @@ def test_the_lower_layers_load_without_streamlit():
 
 def test_the_check_can_fail(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("import os\n\ndef f():\n    import streamlit as st\n    from ui import maps\n"
-                   "    from gis.palette import RATE_COLORS\n", encoding="utf-8")
+    bad.write_text(
+        "import os\n\ndef f():\n    import streamlit as st\n    from ui import maps\n"
+        "    from gis.palette import RATE_COLORS\n",
+        encoding="utf-8",
+    )
     assert [x.split(" ", 1)[1] for x in offending(bad, SCREEN)] == ["streamlit", "ui", "ui.maps"]
     assert [x.split(" ", 1)[1] for x in offending(bad, DRAWING)] == ["gis.palette", "gis.palette.RATE_COLORS"]
 
@@ -85,8 +99,20 @@ def test_the_check_can_fail(tmp_path):
 def test_the_store_imports_only_the_store_and_the_catalog():
     """store/ sits under everything: of the project it imports only itself and i18n/ (its errors are
     worded by catalog key, i18n/parts/store_messages.py), and i18n/ imports nothing of the project."""
-    project = ("analytics", "app", "auth", "bench", "demo", "gis", "ingest", "manage", "pages", "queries",
-               "ui", "vocabulary")
+    project = (
+        "analytics",
+        "app",
+        "auth",
+        "bench",
+        "demo",
+        "gis",
+        "ingest",
+        "manage",
+        "pages",
+        "queries",
+        "ui",
+        "vocabulary",
+    )
     store = _files("store")
     assert len(store) >= 5
     assert [x for p in store for x in offending(p, project)] == []

@@ -3,6 +3,7 @@ again within the idle window, and the URL's area and period are restored — che
 user's scope. Unknown pages get a sentence, not Streamlit's English dialog. (AppTest cannot send a
 cookie, and reruns only the page after the first run, so the sidebar's clicks and the logout button are
 tested in tests/e2e/test_trust_browser.py, with a real cookie.)"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +34,7 @@ def app(tiny, monkeypatch):
         for k, v in (query or {}).items():
             at.query_params[k] = v
         return at.run()
+
     return con, start
 
 
@@ -40,7 +42,7 @@ def test_a_reload_with_a_good_token_keeps_the_user_signed_in(app):
     con, start = app
     at = start(S.issue(con, "office"))
     assert not at.exception and at.session_state["user"].name == "office"
-    assert not at.get("form_submit_button")                         # no login form
+    assert not at.get("form_submit_button")  # no login form
     assert "在册户数" in [m.label for m in at.metric]
 
 
@@ -67,14 +69,14 @@ def test_the_link_brings_back_the_area_and_the_period(app):
     assert at.session_state["area"].code == F.V11
     assert at.session_state["period"] == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert at.selectbox(key="period_kind").value == "custom"
-    assert at.query_params["area"] == F.V11 and at.query_params["period"] == "custom"   # and stay in the URL
+    assert at.query_params["area"] == F.V11 and at.query_params["period"] == "custom"  # and stay in the URL
 
 
 def test_a_link_to_an_area_outside_the_scope_says_so(app):
     con, start = app
-    at = start(S.issue(con, "office"), {"area": F.T2, "period": "month"})     # 二镇: not the office's
+    at = start(S.issue(con, "office"), {"area": F.T2, "period": "month"})  # 二镇: not the office's
     assert t("empty.out_of_scope") in [e.value for e in at.error]
-    assert "area" not in at.session_state                                      # their own township, the top
+    assert "area" not in at.session_state  # their own township, the top
     assert at.query_params.get("area") is None
     assert at.selectbox(key="period_kind").value == "month"
 

@@ -38,24 +38,32 @@ def grids() -> gpd.GeoDataFrame:
 
 def _sources(page: str) -> list[str]:
     """Every src= of a <script> and href= of a <link>."""
-    return re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", page) + re.findall(
-        r"<link[^>]*\bhref=\"([^\"]+)\"", page
-    )
+    return re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", page) + re.findall(r"<link[^>]*\bhref=\"([^\"]+)\"", page)
 
 
 def _full_map(gdf: gpd.GeoDataFrame, tiles: str = "none", **kw) -> tuple[object, str]:
     m = maps.base_map(bounds=gdf.total_bounds, tiles=tiles, **kw)
     c = maps.coverage_classes(0.978)
     maps.choropleth_layer(
-        m, maps.simplify_for_map(maps.shift_for_tiles(gdf, tiles)), "coverage", c.bins, c.colors,
-        fields=["name", "coverage"], aliases=["网格名称", "覆盖率"], label_fn=lambda v: f"{v:.1%}",
+        m,
+        maps.simplify_for_map(maps.shift_for_tiles(gdf, tiles)),
+        "coverage",
+        c.bins,
+        c.colors,
+        fields=["name", "coverage"],
+        aliases=["网格名称", "覆盖率"],
+        label_fn=lambda v: f"{v:.1%}",
         no_data_label="无数据",
     )
-    maps.add_legend(m, "入户覆盖率", [(col, f"{lab}（类）") for col, lab in zip(c.colors, c.labels)]
-                    + [(maps.NO_DATA_COLOR, "无数据")])
+    maps.add_legend(
+        m,
+        "入户覆盖率",
+        [(col, f"{lab}（类）") for col, lab in zip(c.colors, c.labels)] + [(maps.NO_DATA_COLOR, "无数据")],
+    )
     pts = pd.DataFrame({"lon": [107.805, 107.815, None], "lat": [30.675, 30.675, 30.0], "who": [XSS, "张三", "x"]})
-    maps.point_layer(m, pts, tooltip_fields=["who"], tooltip_aliases=["户主"], popup_fields=["who"],
-                     popup_aliases=["户主"])
+    maps.point_layer(
+        m, pts, tooltip_fields=["who"], tooltip_aliases=["户主"], popup_fields=["who"], popup_aliases=["户主"]
+    )
     maps.point_layer(m, pts, tooltip_fields=["who"], tooltip_aliases=["户主"], cluster=True)
     maps.heat_layer(m, pts, weight=None)
     return m, m.get_root().render()
@@ -183,7 +191,7 @@ def test_coverage_classes_follow_the_benchmark_rule() -> None:
     c = maps.coverage_classes(0.9)
     assert c.bins == [0.0, 0.5, 0.7, 0.85, 0.9, 1.0] and c.labels[-1] == "≥ 90 %"
     assert len(c.colors) == 5 and c.colors[-1] == maps.COVERAGE_COLORS[-1]
-    assert maps.coverage_classes(1.0).bins[-2] == 1.0           # a 100 % benchmark keeps its own class
+    assert maps.coverage_classes(1.0).bins[-2] == 1.0  # a 100 % benchmark keeps its own class
     for bad in (0, -0.5, 1.5):
         with pytest.raises(ValueError):
             maps.coverage_classes(bad)
@@ -203,8 +211,9 @@ def test_classify_rejects_bad_classes() -> None:
 
 
 def test_simplify_for_map_rounds_and_stays_valid() -> None:
-    ring = [(107.8 + 0.01 * np.cos(t), 30.67 + 0.01 * np.sin(t))
-            for t in np.linspace(0, 2 * np.pi, 400, endpoint=False)]
+    ring = [
+        (107.8 + 0.01 * np.cos(t), 30.67 + 0.01 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 400, endpoint=False)
+    ]
     left = Polygon([(107.7, 30.6), (107.75, 30.6), (107.75123456789, 30.65), (107.7, 30.65)])
     right = Polygon([(107.75, 30.6), (107.8, 30.6), (107.8, 30.65), (107.75123456789, 30.65)])
     gdf = gpd.GeoDataFrame(
@@ -271,18 +280,19 @@ def test_tile_setting_from_environment_and_amap_shift(monkeypatch):
 
     monkeypatch.delenv("LIANXIN_TILES", raising=False)
     assert maps.tile_settings() == ("none", None)
-    monkeypatch.setenv("LIANXIN_TILES", "tianditu")          # no key: falls back to none
+    monkeypatch.setenv("LIANXIN_TILES", "tianditu")  # no key: falls back to none
     assert maps.tile_settings() == ("none", None)
     monkeypatch.setenv("LIANXIN_TIANDITU_KEY", "abc123")
     assert maps.tile_settings() == ("tianditu", "abc123")
     monkeypatch.setenv("LIANXIN_TILES", "amap")
-    gdf = gpd.GeoDataFrame({"code": ["A"], "name": ["甲"], "v": [0.5]},
-                           geometry=[shapely.box(107.7, 30.6, 107.8, 30.7)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": ["A"], "name": ["甲"], "v": [0.5]}, geometry=[shapely.box(107.7, 30.6, 107.8, 30.7)], crs="EPSG:4326"
+    )
     m = maps.base_map(bounds=gdf.total_bounds)
     assert m.lianxin_tiles == "amap"
     maps.choropleth_layer(m, gdf, "v", [0, 1], ["#ffffff"])
     shifted = maps.shift_for_tiles(gdf, "amap").geometry.iloc[0].bounds
-    assert abs(shifted[0] - 107.7) > 0.001                   # several hundred metres
+    assert abs(shifted[0] - 107.7) > 0.001  # several hundred metres
     html = m.get_root().render()
     assert f"{shifted[0]:.5f}"[:8] in html and "[107.7, 30.6]" not in html
 
@@ -298,8 +308,11 @@ def test_map_colours_come_from_the_palette():
     files = [p for d in ("analytics", "ui", "pages") for p in sorted((root / d).rglob("*.py"))]
     assert len(files) > 30
     hex_colour = re.compile(r"[\"']#[0-9a-fA-F]{6}[\"']")
-    found = [f"{p.relative_to(root)}:{i}" for p in files
-             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-             if hex_colour.search(line) and "add_format" not in line]
+    found = [
+        f"{p.relative_to(root)}:{i}"
+        for p in files
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if hex_colour.search(line) and "add_format" not in line
+    ]
     assert found == []
     assert palette.NO_DATA_COLOR not in palette.COVERAGE_COLORS + list(palette.GI_COLORS.values())

@@ -1,6 +1,7 @@
 """A county leader's pages and exports mask addresses, sensitive tags and map points as well as
 names and phones (issue 15 item 8); an office sees its own households in full. One masking module
 (auth/masking.py) serves every page, export and report."""
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ def addressed(tiny):
     from auth import audit
 
     con, path = tiny
-    audit.set_rule(con, "revisit_days", 1)          # every household is due on 2026-11-24
+    audit.set_rule(con, "revisit_days", 1)  # every household is due on 2026-11-24
     for code, address in ADDRESS.items():
         con.execute("UPDATE households SET address = ? WHERE code = ?", [address, code])
     return con, path

@@ -1,6 +1,7 @@
 """Messages: every sentence ingest/, analytics/, store/ and manage.py say to a person is a catalog key with
 parameters (i18n/message.py), worded in the reader's language; none is written inline as
 "中文 / English" beside the catalog, and none a page shows names a command-line flag."""
+
 from __future__ import annotations
 
 import ast
@@ -33,9 +34,13 @@ def _literal_text(node: ast.AST) -> str | None:
 def inline_bilingual(source: str) -> list[tuple[int, str]]:
     """The string literals (docstrings aside) written as ``中文 / English``: (line, text)."""
     tree = ast.parse(source)
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+    }
     inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     found = []
     for node in ast.walk(tree):
@@ -45,7 +50,7 @@ def inline_bilingual(source: str) -> list[tuple[int, str]]:
         halves = list(ENGLISH_HALF.finditer(text or ""))
         if not halves:
             continue
-        zh, en = text[:halves[-1].start()], text[halves[-1].end():]
+        zh, en = text[: halves[-1].start()], text[halves[-1].end() :]
         if CJK.search(zh) and not CJK.search(en):
             found.append((node.lineno, text))
     return found
@@ -68,8 +73,10 @@ def f(name):
 @pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_inline_bilingual_sentence(path):
     found = inline_bilingual(path.read_text(encoding="utf-8"))
-    assert found == [], (f"{path.relative_to(ROOT)}: a sentence written inline — give it a catalog key "
-                         f"(i18n/parts/*_messages.py) and raise it with key=… / Message(…): {found}")
+    assert found == [], (
+        f"{path.relative_to(ROOT)}: a sentence written inline — give it a catalog key "
+        f"(i18n/parts/*_messages.py) and raise it with key=… / Message(…): {found}"
+    )
 
 
 # a key raised (key="…"), a Message("…"), or an import step reported to the progress bar (step(0.5, "…"))
@@ -82,7 +89,7 @@ def _keys_used(paths: list[Path]) -> set[str]:
 
 def test_every_key_used_is_worded_in_both_languages():
     used = _keys_used(_sources())
-    assert len(used) > 100          # the scan finds the keys (it would pass on nothing)
+    assert len(used) > 100  # the scan finds the keys (it would pass on nothing)
     for lang in ("zh", "en"):
         missing = sorted(k for k in used if k not in CATALOG[lang])
         assert missing == [], (lang, missing)
@@ -92,10 +99,17 @@ def test_no_page_wording_names_a_flag():
     """A page shows ``e.text(lang)``: the key's own wording, never its ``.cli`` variant, so only the
     ``.cli`` variants (and manage.py's own keys) may name ``--from`` and the like."""
     page_keys = {k for k in _keys_used(_sources()) if not k.startswith("cli.")}
-    page_keys |= {k for k in CATALOG["zh"]
-                  if k.startswith(("report.error.", "ingest.error.", "ingest.crs.")) and not k.endswith(".cli")}
-    flagged = {(k, lang): CATALOG[lang][k] for k in page_keys for lang in ("zh", "en")
-               if re.search(r"(?<![\w-])--[a-z]", CATALOG[lang][k])}
+    page_keys |= {
+        k
+        for k in CATALOG["zh"]
+        if k.startswith(("report.error.", "ingest.error.", "ingest.crs.")) and not k.endswith(".cli")
+    }
+    flagged = {
+        (k, lang): CATALOG[lang][k]
+        for k in page_keys
+        for lang in ("zh", "en")
+        if re.search(r"(?<![\w-])--[a-z]", CATALOG[lang][k])
+    }
     assert flagged == {}
 
 
@@ -125,8 +139,9 @@ def test_an_error_keeps_its_message_across_a_process_boundary():
     assert e.text("en") == "a.xlsx: " + t("ingest.error.excel", "en", error="Boom")
     row = pickle.loads(pickle.dumps(RowError("v.csv", 3, "户编号", "", Message("ingest.error.code_missing"))))
     assert row.line() == f"v.csv row 3 column 户编号: {Message('ingest.error.code_missing')}"
-    assert row.text("en") == t("ingest.row_line", "en", source="v.csv", row=3, column="户编号",
-                               message=t("ingest.error.code_missing", "en"))
+    assert row.text("en") == t(
+        "ingest.row_line", "en", source="v.csv", row=3, column="户编号", message=t("ingest.error.code_missing", "en")
+    )
 
 
 def test_plain_sentences_and_other_errors_are_shown_as_they_are():
@@ -139,11 +154,22 @@ def test_plain_sentences_and_other_errors_are_shown_as_they_are():
     assert worded(Message("ingest.error.no_file"), "en") == t("ingest.error.no_file", "en")
 
 
-@pytest.mark.parametrize("cls", ["analytics.reports.ReportError", "analytics.petitions.PetitionError",
-                                 "analytics.calendar.CalendarError", "analytics.grids.GridError",
-                                 "analytics.survey.SurveyError", "analytics.household.HouseholdError",
-                                 "ingest.errors.ImportFailed", "ingest.preview.UploadRefused",
-                                 "store.db.StoreError", "store.db.BadTarget", "store.cluster.Unavailable"])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        "analytics.reports.ReportError",
+        "analytics.petitions.PetitionError",
+        "analytics.calendar.CalendarError",
+        "analytics.grids.GridError",
+        "analytics.survey.SurveyError",
+        "analytics.household.HouseholdError",
+        "ingest.errors.ImportFailed",
+        "ingest.preview.UploadRefused",
+        "store.db.StoreError",
+        "store.db.BadTarget",
+        "store.cluster.Unavailable",
+    ],
+)
 def test_the_errors_a_person_can_fix_are_worded(cls):
     import importlib
 
@@ -158,10 +184,13 @@ def test_a_store_error_is_the_command_lines_sentence_and_a_pages_in_its_language
 
     with pytest.raises(db.BadTarget) as bad:
         db.kind("mysql://h/x")
-    assert str(bad.value) == (t("store.error.unsupported_target.cli", "zh", target="'mysql://h/x'") + " / "
-                              + t("store.error.unsupported_target.cli", "en", target="'mysql://h/x'"))
+    assert str(bad.value) == (
+        t("store.error.unsupported_target.cli", "zh", target="'mysql://h/x'")
+        + " / "
+        + t("store.error.unsupported_target.cli", "en", target="'mysql://h/x'")
+    )
     assert "--db" in str(bad.value) and "--db" not in bad.value.text("en")
-    assert isinstance(bad.value, ValueError)          # still bad usage to manage.py
+    assert isinstance(bad.value, ValueError)  # still bad usage to manage.py
 
     e = postgres.explain(Exception("password authentication failed"), {"host": "h", "dbname": "d"})
     assert e.key == "store.error.password" and e.params["where"] == "h:5432"

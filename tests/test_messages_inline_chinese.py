@@ -3,6 +3,7 @@ the grid reassignment's sentence, the monthly 通报's 末三位/末位 marks, t
 manage.py's notes. tests/test_messages.py finds ``中文 / English`` written inline; this file finds the two
 other forms these were written in: a Chinese-only literal, and ``中文 English: …`` without the slash.
 """
+
 from __future__ import annotations
 
 import ast
@@ -28,11 +29,18 @@ WORDED_BY_CATALOG = ["analytics/grids.py", "analytics/monthly.py", "ui/sso.py"]
 def _literals(source: str) -> list[tuple[int, str]]:
     """The string literals of ``source``, docstrings aside (f-strings as their constant parts)."""
     tree = ast.parse(source)
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr)}
-    return [(n.lineno, n.value) for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+    }
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
 
 
 def chinese_words(source: str) -> list[tuple[int, str]]:
@@ -65,8 +73,11 @@ def test_no_chinese_word_is_written_in_code(name):
     assert found == [], f"{name}: Chinese written inline — give it a catalog key (i18n/parts/): {found}"
 
 
-@pytest.mark.parametrize("name", ["manage.py", "ui/sso.py"] + [
-    str(p.relative_to(ROOT)) for d in ("analytics", "ingest", "store") for p in sorted((ROOT / d).rglob("*.py"))])
+@pytest.mark.parametrize(
+    "name",
+    ["manage.py", "ui/sso.py"]
+    + [str(p.relative_to(ROOT)) for d in ("analytics", "ingest", "store") for p in sorted((ROOT / d).rglob("*.py"))],
+)
 def test_no_chinese_then_english_line_is_written_in_code(name):
     found = chinese_then_english((ROOT / name).read_text(encoding="utf-8"))
     assert found == [], f"{name}: a '中文 English:' line written inline — use Message(key, …): {found}"
@@ -76,8 +87,9 @@ def test_a_reassignment_is_worded_in_the_readers_language():
     r = G.Reassignment("G001", dt.date(2026, 12, 1), closed=["S02"], opened=["S01"])
     assert r.sentence() == "网格 G001 自 2026-12-01 起：新增 S01；结束 S02"
     assert r.sentence("en") == "grid G001 from 2026-12-01: added S01; ended S02"
-    assert G.Reassignment("G001", dt.date(2026, 12, 1), closed=["S02"], opened=[]).sentence("en").endswith(
-        ": ended S02")
+    assert (
+        G.Reassignment("G001", dt.date(2026, 12, 1), closed=["S02"], opened=[]).sentence("en").endswith(": ended S02")
+    )
 
 
 @pytest.mark.parametrize("n,marked", [(2, ["", "last"]), (5, ["", "", "last_three", "last_three", "last_three"])])
@@ -93,10 +105,15 @@ def test_the_monthly_marks_are_codes_worded_by_the_catalog(n, marked):
     assert not any(CJK.search(w) for w in worded["en"])
 
 
-@pytest.mark.parametrize("key,params", [("admin_page.sso.error.no_email", {}),
-                                        ("admin_page.sso.error.unverified", {"email": "a@b.cn"}),
-                                        ("admin_page.sso.error.no_account", {"email": "a@b.cn"}),
-                                        ("admin_page.sso.error.disabled", {"name": "li"})])
+@pytest.mark.parametrize(
+    "key,params",
+    [
+        ("admin_page.sso.error.no_email", {}),
+        ("admin_page.sso.error.unverified", {"email": "a@b.cn"}),
+        ("admin_page.sso.error.no_account", {"email": "a@b.cn"}),
+        ("admin_page.sso.error.disabled", {"name": "li"}),
+    ],
+)
 def test_a_single_sign_on_refusal_is_chinese_and_knows_its_key(key, params):
     from ui.sso import SSORefused
 
@@ -108,7 +125,9 @@ def test_a_single_sign_on_refusal_is_chinese_and_knows_its_key(key, params):
 def test_the_command_lines_notes_keep_their_wording():
     """manage.py's notes: the Chinese half as the command line said it, the English half unchanged."""
     assert Message("cli.note.unassigned", households="H01、H02") == (
-        "不在任何网格内的住户: H01、H02 / unassigned households: H01、H02")
+        "不在任何网格内的住户: H01、H02 / unassigned households: H01、H02"
+    )
     assert str(Message("cli.error.internal", error="KeyError", first="'x'")).endswith(
-        " / internal error: KeyError: 'x' (set LIANXIN_DEBUG=1 for details)")
+        " / internal error: KeyError: 'x' (set LIANXIN_DEBUG=1 for details)"
+    )
     assert str(Message("cli.note.hit_rate_none")).endswith(" / hit rate: no dated escalation in the last 12 months")

@@ -1,4 +1,5 @@
 """The monthly 通报: the workbook, checked cell by cell against the functions the pages call."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,9 @@ def test_sheets_and_layout(book):
     assert ws["A2"].value.startswith("统计截至 2026-11-26")
     assert ws.freeze_panes == "A4"
     heads, _ = _sheet_rows(ws)
-    assert heads[:6] == [t(k) for k in ("col.rank", "col.code", "col.name", "figure.households", "figure.visited",
-                                        "figure.coverage")]
+    assert heads[:6] == [
+        t(k) for k in ("col.rank", "col.code", "col.name", "figure.households", "figure.visited", "figure.coverage")
+    ]
     assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width > 4 for c in "ABCDEF")
     assert ws["F4"].number_format == "0.0 %" and isinstance(ws["F4"].value, float)
 
@@ -63,10 +65,19 @@ def test_township_rankings_equal_the_pages(tiny_ro, book):
         assert r[t("figure.households")] == cov.loc[code, "households"]
         assert r[t("figure.visited")] == cov.loc[code, "visited"]
         assert _same(cov.loc[code, "coverage"], r["入户覆盖率"])
-        for col, head in [("received", "信访受理"), ("closed", "信访办结"), ("closed_on_time", "按期办结件数"),
-                          ("rated", "参评件数"), ("satisfied", "满意件数"), ("overdue", "信访逾期"),
-                          ("per_1000", "每千户信访"), ("on_time_rate", "按期办结率"),
-                          ("satisfaction_rate", "信访满意率"), ("repeat", "重复信访"), ("group", "集访")]:
+        for col, head in [
+            ("received", "信访受理"),
+            ("closed", "信访办结"),
+            ("closed_on_time", "按期办结件数"),
+            ("rated", "参评件数"),
+            ("satisfied", "满意件数"),
+            ("overdue", "信访逾期"),
+            ("per_1000", "每千户信访"),
+            ("on_time_rate", "按期办结率"),
+            ("satisfaction_rate", "信访满意率"),
+            ("repeat", "重复信访"),
+            ("group", "集访"),
+        ]:
             assert _same(figs.loc[code, col], r[head]), (code, col)
     # quota attainment: staff-weeks from reports.quotas over the ended weeks whose Thursday is in November
     weeks = M.month_weeks(start, end, TODAY)
@@ -80,7 +91,7 @@ def test_township_rankings_equal_the_pages(tiny_ro, book):
     for code, (n, met) in per_town.items():
         assert (by_code[code]["应达标人周"], by_code[code]["达标人周"]) == (n, met)
         assert _same(round(met / n, 4), by_code[code]["走访达标率"])
-    assert (by_code[T1]["应达标人周"], by_code[T1]["达标人周"]) == (6, 1)      # S1 met W47
+    assert (by_code[T1]["应达标人周"], by_code[T1]["达标人周"]) == (6, 1)  # S1 met W47
     # ranking: T1 first; with two townships only the last one is marked
     assert [r["编码"] for r in rows] == [T1, T2] and [r["排名"] for r in rows] == [1, 2]
     assert [r["标记"] for r in rows] == [None, "末位"]
@@ -112,7 +123,7 @@ def test_overdue_sheets(tiny_ro, book):
     assert rows[0]["状态"] == "受理" and rows[0]["村/社区"] == "乙村" and "类型" not in heads
     assert "不论何时受理" in book["逾期信访件"]["A1"].value
     _, issues = _sheet_rows(book["逾期走访问题"])
-    assert issues == []                      # the tiny world's visits raise no follow-up
+    assert issues == []  # the tiny world's visits raise no follow-up
 
 
 def test_october_and_scope(tiny_ro):
@@ -125,10 +136,15 @@ def test_october_and_scope(tiny_ro):
     assert data["overdue"]["id"].tolist() == ["P2"]
 
 
-@pytest.mark.parametrize("text,first,last", [
-    ("2026-10", D(2026, 10, 1), D(2026, 10, 31)), ("2026/2", D(2026, 2, 1), D(2026, 2, 28)),
-    ("2026年12月", D(2026, 12, 1), D(2026, 12, 31)), ("202611", D(2026, 11, 1), D(2026, 11, 30)),
-])
+@pytest.mark.parametrize(
+    "text,first,last",
+    [
+        ("2026-10", D(2026, 10, 1), D(2026, 10, 31)),
+        ("2026/2", D(2026, 2, 1), D(2026, 2, 28)),
+        ("2026年12月", D(2026, 12, 1), D(2026, 12, 31)),
+        ("202611", D(2026, 11, 1), D(2026, 11, 30)),
+    ],
+)
 def test_parse_month(text, first, last):
     assert M.parse_month(text) == (first, last)
 
@@ -154,6 +170,10 @@ def test_cli(tiny, tmp_path, monkeypatch, capsys):
     assert manage.main(["--db", str(path), "report", "monthly", "--month", "2027-01", "--output", str(out)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "--output" in err
-    assert manage.main(["--db", str(path), "--as", "office", "report", "monthly", "--month", "2026-11",
-                        "--output", str(out)]) == 0
+    assert (
+        manage.main(
+            ["--db", str(path), "--as", "office", "report", "monthly", "--month", "2026-11", "--output", str(out)]
+        )
+        == 0
+    )
     assert openpyxl.load_workbook(out).sheetnames == ["乡镇排名", "一镇", "逾期信访件", "逾期走访问题", "口径说明"]

@@ -1,4 +1,5 @@
 """The overview: headline figures beside their benchmarks, for the tiny world (tests/factories.py)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -9,6 +9,7 @@ On the tiny world, as of 2026-11-26 for the year 2026 (home visits; the 8-week w
   97.8 % of 6 is 5.87 → 6 households, 1 more in 5 weeks → 1 a week.
 - T2 二镇: 2 households, both reached (H09 in March, before the window): 1/8 a week, 100 %.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,6 +32,7 @@ TODAY = D(2026, 11, 26)
 
 # ----------------------------------------------------------------------------- the arithmetic
 
+
 def test_project_share_and_linear():
     hh, vis, before = np.array([100]), np.array([60]), np.array([44])
     share = P.project(hh, vis, before, 56, 70, 0.978).iloc[0]
@@ -38,27 +40,28 @@ def test_project_share_and_linear():
     # unreached 56 → 40 in 8 weeks; 10 more weeks keep (40/56)^(10/8) of the 40
     assert share["projected_visited"] == pytest.approx(100 - 40 * (40 / 56) ** 1.25, abs=0.05)
     assert share["projected"] == pytest.approx(0.7373)
-    assert share["needed_per_week"] == 4                          # ⌈(98 − 60) / 10⌉
+    assert share["needed_per_week"] == 4  # ⌈(98 − 60) / 10⌉
     assert share["shortfall"] == pytest.approx(0.978 - 0.7373)
     linear = P.project(hh, vis, before, 56, 70, 0.978, method="linear").iloc[0]
-    assert linear["projected"] == pytest.approx(0.8)             # 60 + 2 · 10
+    assert linear["projected"] == pytest.approx(0.8)  # 60 + 2 · 10
     capped = P.project(hh, vis, before, 56, 700, 0.978, method="linear").iloc[0]
     assert capped["projected"] == 1.0 and capped["shortfall"] == 0.0
 
 
 def test_project_edges():
     out = P.project(np.array([10, 10, 0, 10]), np.array([10, 5, 0, 5]), np.array([5, 5, 0, 5]), 56, 0, 0.978)
-    assert out["needed_per_week"].iloc[0] == 0                    # reached: nothing needed
-    assert pd.isna(out["needed_per_week"].iloc[1])                # over and not reached: no weekly figure
-    assert out["projected"].iloc[1] == 0.5                        # nothing left to project
-    assert pd.isna(out["projected"].iloc[2]) and pd.isna(out["shortfall"].iloc[2])   # no households: empty
+    assert out["needed_per_week"].iloc[0] == 0  # reached: nothing needed
+    assert pd.isna(out["needed_per_week"].iloc[1])  # over and not reached: no weekly figure
+    assert out["projected"].iloc[1] == 0.5  # nothing left to project
+    assert pd.isna(out["projected"].iloc[2]) and pd.isna(out["shortfall"].iloc[2])  # no households: empty
     assert out["pace_per_week"].iloc[3] == 0.0
     never = P.project(np.array([10]), np.array([0]), np.array([0]), 0, 70, 0.978).iloc[0]
     assert pd.isna(never["pace_per_week"]) and never["projected"] == 0.0 and never["needed_per_week"] == 1
 
 
-@pytest.mark.parametrize("benchmark,households,needed", [(0.978, 1000, 978), (0.978, 6, 6), (0.5, 3, 2),
-                                                          (0.978, 0, 0), (1.0, 7, 7)])
+@pytest.mark.parametrize(
+    "benchmark,households,needed", [(0.978, 1000, 978), (0.978, 6, 6), (0.5, 3, 2), (0.978, 0, 0), (1.0, 7, 7)]
+)
 def test_households_needed(benchmark, households, needed):
     assert P.households_needed(benchmark, households) == needed
 
@@ -70,18 +73,24 @@ def test_window_start():
 
 # ----------------------------------------------------------------------------- the tiny world
 
+
 def test_pace_by_township(tiny_ro):
     con, _ = tiny_ro
     out = P.pace(con, "township", *YEAR, TODAY).set_index("code")
     assert list(out.reset_index().columns) == P.PACE_COLUMNS
     t1, t2 = out.loc[F.T1], out.loc[F.T2]
-    assert (t1["households"], t1["visited"], t1["pace_per_week"]) == (6, 5, 0.62)   # 0.625 shown to 2 decimals
+    assert (t1["households"], t1["visited"], t1["pace_per_week"]) == (6, 5, 0.62)  # 0.625 shown to 2 decimals
     assert t1["projected_visited"] == pytest.approx(6 - (1 / 6) ** 0.625, abs=0.05)
     assert t1["projected"] == pytest.approx(0.9456, abs=1e-4)
     assert t1["shortfall"] == pytest.approx(0.0324, abs=1e-4)
     assert t1["needed_per_week"] == 1 and t1["weeks_left"] == 5.0
-    assert (t2["visited"], t2["pace_per_week"], t2["projected"], t2["shortfall"], t2["needed_per_week"]) == \
-        (2, 0.12, 1.0, 0.0, 0)
+    assert (t2["visited"], t2["pace_per_week"], t2["projected"], t2["shortfall"], t2["needed_per_week"]) == (
+        2,
+        0.12,
+        1.0,
+        0.0,
+        0,
+    )
     # visited and coverage are the coverage report's
     cov = reports.coverage(con, "township", *YEAR).set_index("code")
     assert out["visited"].tolist() == cov["visited"].tolist()
@@ -91,8 +100,8 @@ def test_pace_by_township(tiny_ro):
 def test_pace_sorted_by_shortfall_and_empty_areas(tiny_ro):
     con, _ = tiny_ro
     grids = P.by_shortfall(P.pace(con, "grid", *YEAR, TODAY))
-    assert grids["code"].iloc[0] == F.G121                       # 1 of 2 visited: the worst
-    assert grids["code"].iloc[-1] == F.G212                      # no households: last, empty
+    assert grids["code"].iloc[0] == F.G121  # 1 of 2 visited: the worst
+    assert grids["code"].iloc[-1] == F.G212  # no households: last, empty
     assert pd.isna(grids["shortfall"].iloc[-1]) and pd.isna(grids["projected"].iloc[-1])
 
 
@@ -103,14 +112,14 @@ def test_period_over_and_not_begun(tiny_ro):
     assert over["projected"] == pytest.approx(0.8333) and pd.isna(over["needed_per_week"])
     ahead = P.pace(con, "township", D(2027, 1, 1), D(2027, 12, 31), TODAY).set_index("code").loc[F.T1]
     assert ahead["visited"] == 0 and pd.isna(ahead["pace_per_week"])
-    assert ahead["projected"] == 0.0 and ahead["needed_per_week"] == 1   # 6 households over 52 weeks
+    assert ahead["projected"] == 0.0 and ahead["needed_per_week"] == 1  # 6 households over 52 weeks
 
 
 def test_pace_window_is_a_rule(tiny):
     con, _ = tiny
     from auth.audit import set_rule
 
-    set_rule(con, "pace_weeks", 40, actor="admin")              # the window now starts in February: H09 inside
+    set_rule(con, "pace_weeks", 40, actor="admin")  # the window now starts in February: H09 inside
     t2 = P.pace(con, "township", *YEAR, TODAY).set_index("code").loc[F.T2]
     assert t2["pace_per_week"] == pytest.approx(2 / ((TODAY - D(2026, 2, 20)).days + 1) * 7, abs=0.01)
 
@@ -125,32 +134,56 @@ def test_backtest_on_the_tiny_world(tiny_ro):
     assert rows.loc[F.T2, "error"] == -0.5
     assert bt.mae == pytest.approx((0.8333 + 0.5) / 2, abs=1e-4)
     assert bt.bias == pytest.approx(-bt.mae)
-    assert bt.within_5pts == 0.0 and bt.verdict_right == 0.5     # T1: "not reaching" was right
+    assert bt.within_5pts == 0.0 and bt.verdict_right == 0.5  # T1: "not reaching" was right
     with pytest.raises(reports.ReportError):
         P.backtest(con, "township", D(2026, 1, 1), TODAY, D(2026, 10, 31))
 
 
 # ----------------------------------------------------------------------------- command line = page
 
+
 def test_cli_equals_the_function(tiny):
     con, path = tiny
     expected = P.by_shortfall(P.pace(con, "village", *YEAR, TODAY))
     con.close()
-    p = run("report", "pace", "--level", "village", "--to", "2026-12-31", "--format", "csv", db=path,
-            env={"LIANXIN_TODAY": TODAY.isoformat()})
+    p = run(
+        "report",
+        "pace",
+        "--level",
+        "village",
+        "--to",
+        "2026-12-31",
+        "--format",
+        "csv",
+        db=path,
+        env={"LIANXIN_TODAY": TODAY.isoformat()},
+    )
     assert p.returncode == 0, p.stderr
     got = pd.read_csv(io.StringIO(p.stdout.lstrip("\ufeff")), dtype={"code": str})
     assert got.columns.tolist() == P.PACE_COLUMNS
     assert got["code"].tolist() == expected["code"].tolist()
     for c in ("visited", "projected", "shortfall"):
         assert np.allclose(got[c].to_numpy(float), expected[c].to_numpy(float), equal_nan=True), c
-    bt = run("report", "pace", "--level", "township", "--from", "2026-01-01", "--as-of", "2026-10-31",
-             "--to", "2026-11-26", "--backtest", db=path)
+    bt = run(
+        "report",
+        "pace",
+        "--level",
+        "township",
+        "--from",
+        "2026-01-01",
+        "--as-of",
+        "2026-10-31",
+        "--to",
+        "2026-11-26",
+        "--backtest",
+        db=path,
+    )
     assert bt.returncode == 0, bt.stderr
     assert "mean absolute error 66.7 points" in bt.stderr and F.T1 in bt.stdout
     bad = run("report", "pace", "--level", "grid", "--to", "2026-12-31", "--from", "2027-01-01", db=path)
-    assert bad.returncode == 1 and bad.stderr.strip() == Message("report.error.range", date_from="2027-01-01",
-                                                                 date_to="2026-12-31")
+    assert bad.returncode == 1 and bad.stderr.strip() == Message(
+        "report.error.range", date_from="2027-01-01", date_to="2026-12-31"
+    )
 
 
 def test_coverage_page_shows_the_pace(tiny_ro, monkeypatch):
@@ -160,8 +193,10 @@ def test_coverage_page_shows_the_pace(tiny_ro, monkeypatch):
     assert (head.households, head.visited, head.needed_per_week) == (8, 7, 1)
     assert head.projected == pytest.approx(1 - (1 / 7) ** 0.625 / 8, abs=1e-4)
     info = [i.value for i in at.info if "预计覆盖率" in i.value]
-    assert info == ["按近8周的进度（每周新走访 0.8 户），到 2026-12-31 预计覆盖率 96.3 %；要达到基准 97.8 %，"
-                    "每周需新走访 1 户，比现在多 0.2 户。"]
+    assert info == [
+        "按近8周的进度（每周新走访 0.8 户），到 2026-12-31 预计覆盖率 96.3 %；要达到基准 97.8 %，"
+        "每周需新走访 1 户，比现在多 0.2 户。"
+    ]
     table = at.dataframe[0].value
     expected = P.by_shortfall(P.pace(con, "township", *YEAR, TODAY))
     assert table["code"].tolist() == expected["code"].tolist()
@@ -182,13 +217,16 @@ def test_shortfall_map_classes_and_legend(tiny_ro):
 
     rows = reports.coverage(con, "grid", *YEAR)
     frame = CP.map_frame(load_simplified(con, "grid"), UP.with_pace(rows, P.pace(con, "grid", *YEAR, TODAY)))
-    m = UP.shortfall_map(frame, {"name": "名称", "coverage": "覆盖率", "projected": "预计", "shortfall": "差距",
-                                 "needed_per_week": "每周"}, "zh")
+    m = UP.shortfall_map(
+        frame,
+        {"name": "名称", "coverage": "覆盖率", "projected": "预计", "shortfall": "差距", "needed_per_week": "每周"},
+        "zh",
+    )
     page = m.get_root().render()
     bins, colors, _ = maps.shortfall_classes(P.SHORTFALL_BINS)
     fills = dict(zip(frame["code"], maps.classify(frame["shortfall"], bins, colors)))
-    assert fills[F.G212] == NO_DATA_COLOR                        # no households: grey
-    assert fills[F.G111] == colors[0]                            # both households reached: on track
+    assert fills[F.G212] == NO_DATA_COLOR  # no households: grey
+    assert fills[F.G111] == colors[0]  # both households reached: on track
     assert fills[F.G121] != colors[0]
     assert "legend" in page
     labels = [label for _, label in UP.legend_items("zh")]

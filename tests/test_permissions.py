@@ -10,6 +10,7 @@ The expected scopes are derived here from tests/factories.py (not from the code 
     grid_leader  grid G111: H01 H02
     member       grid G211: H08 H09
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,12 +40,19 @@ PARENT = {code: parent for rows in F.AREAS.values() for code, _n, parent, _b in 
 LEVEL_OF = {code: level for level, rows in F.AREAS.items() for code, *_ in rows}
 NAME_OF = {code: name for rows in F.AREAS.values() for code, name, *_ in rows}
 #: grid of each active household inside the county (by its point; H03 moved, H10 outside)
-HOUSEHOLD_GRID = {"H01": F.G111, "H02": F.G111, "H04": F.G112, "H05": F.G112, "H06": F.G121,
-                  "H07": F.G121, "H08": F.G211, "H09": F.G211}
+HOUSEHOLD_GRID = {
+    "H01": F.G111,
+    "H02": F.G111,
+    "H04": F.G112,
+    "H05": F.G112,
+    "H06": F.G121,
+    "H07": F.G121,
+    "H08": F.G211,
+    "H09": F.G211,
+}
 HOUSEHOLD_NAME = {h[0]: h[1] for h in F.HOUSEHOLDS}
 STAFF_GRIDS = {"S1": {F.G111}, "S2": {F.G112, F.G121}, "S3": {F.G211}}
-USER_AREAS = {"admin": None, "leader": [F.COUNTY], "office": [F.T1], "grid_leader": [F.G111],
-              "member": [F.G211]}
+USER_AREAS = {"admin": None, "leader": [F.COUNTY], "office": [F.T1], "grid_leader": [F.G111], "member": [F.G211]}
 USERS = list(USER_AREAS)
 
 
@@ -88,6 +96,7 @@ def test_the_expectations_match_the_brief():
 
 # ----------------------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="module")
 def con(tiny_db_ro):
     c = db.connect(tiny_db_ro)
@@ -118,12 +127,14 @@ def assert_no_leak(frame: pd.DataFrame, user: str) -> None:
 
 # ----------------------------------------------------------------------------- scopes of the accounts
 
+
 @pytest.mark.parametrize("user", USERS)
 def test_account_scope_is_its_areas(accounts, user):
     assert accounts[user].scope == USER_AREAS[user]
 
 
 # ----------------------------------------------------------------------------- reports × role × level
+
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("user", USERS)
@@ -173,9 +184,20 @@ def test_unvisited_shows_only_households_in_scope(con, accounts, user, area):
     assert_no_leak(df, user)
 
 
-@pytest.mark.parametrize("user,area", [("office", F.T2), ("office", F.V21), ("office", F.G211),
-                                       ("office", F.G212), ("grid_leader", F.G112), ("grid_leader", F.V12),
-                                       ("grid_leader", F.T2), ("member", F.T1), ("member", F.G111)])
+@pytest.mark.parametrize(
+    "user,area",
+    [
+        ("office", F.T2),
+        ("office", F.V21),
+        ("office", F.G211),
+        ("office", F.G212),
+        ("grid_leader", F.G112),
+        ("grid_leader", F.V12),
+        ("grid_leader", F.T2),
+        ("member", F.T1),
+        ("member", F.G111),
+    ],
+)
 def test_unvisited_of_an_area_outside_scope_is_empty(con, accounts, user, area):
     df = reports.unvisited(con, area, AS_OF, days=1, scope=accounts[user].scope)
     assert df.empty
@@ -215,10 +237,16 @@ def test_unassigned_household_is_seen_only_without_scope(con, accounts):
 
 # ----------------------------------------------------------------------------- the command line
 
+
 def cli(db_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", "--db", str(db_path), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "LIANXIN_FAST_HASH": "1", "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "manage.py", "--db", str(db_path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "LIANXIN_FAST_HASH": "1", "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def run_main(capfd, db_path: Path, *args: str) -> tuple[int, str, str]:
@@ -243,8 +271,21 @@ def csv_rows(out: str) -> pd.DataFrame:
 
 
 def test_cli_office_coverage_by_village_lists_v11_and_v12(cli_db):
-    r = cli(cli_db, "--as", "office", "report", "coverage", "--level", "village",
-            "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+    r = cli(
+        cli_db,
+        "--as",
+        "office",
+        "report",
+        "coverage",
+        "--level",
+        "village",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--format",
+        "csv",
+    )
     assert r.returncode == 0, r.stderr
     df = csv_rows(r.stdout)
     assert df["code"].tolist() == [F.V11, F.V12]
@@ -253,20 +294,39 @@ def test_cli_office_coverage_by_village_lists_v11_and_v12(cli_db):
 
 def test_cli_grid_leader_unvisited_outside_scope_is_refused(cli_db):
     """An area outside the user's scope: exit 1 with one sentence, no rows, no traceback."""
-    r = cli(cli_db, "--as", "grid_leader", "report", "unvisited", "--area", F.T2, "--as-of", "2026-11-24",
-            "--days", "1", "--format", "csv")
+    r = cli(
+        cli_db,
+        "--as",
+        "grid_leader",
+        "report",
+        "unvisited",
+        "--area",
+        F.T2,
+        "--as-of",
+        "2026-11-24",
+        "--days",
+        "1",
+        "--format",
+        "csv",
+    )
     assert "Traceback" not in r.stderr
     assert r.returncode == 1
     assert len(r.stderr.strip().splitlines()) == 1 and r.stdout.strip() == ""
     assert F.T2 in r.stderr
 
 
-@pytest.mark.parametrize("user,args,expected", [
-    ("grid_leader", ["unvisited", "--area", F.G111, "--as-of", "2026-11-24", "--days", "1"], {"H01", "H02"}),
-    ("member", ["unvisited", "--area", F.V21, "--as-of", "2026-11-24", "--days", "1"], {"H08", "H09"}),
-    ("office", ["unvisited", "--area", F.COUNTY, "--as-of", "2026-11-24", "--days", "1"],
-     {"H01", "H02", "H04", "H05", "H06", "H07"}),
-])
+@pytest.mark.parametrize(
+    "user,args,expected",
+    [
+        ("grid_leader", ["unvisited", "--area", F.G111, "--as-of", "2026-11-24", "--days", "1"], {"H01", "H02"}),
+        ("member", ["unvisited", "--area", F.V21, "--as-of", "2026-11-24", "--days", "1"], {"H08", "H09"}),
+        (
+            "office",
+            ["unvisited", "--area", F.COUNTY, "--as-of", "2026-11-24", "--days", "1"],
+            {"H01", "H02", "H04", "H05", "H06", "H07"},
+        ),
+    ],
+)
 def test_cli_unvisited_in_scope(capfd, inproc_db, user, args, expected):
     code, out, err = run_main(capfd, inproc_db, "--as", user, "report", *args, "--format", "csv")
     assert code == 0, err
@@ -274,12 +334,27 @@ def test_cli_unvisited_in_scope(capfd, inproc_db, user, args, expected):
 
 
 def test_cli_member_quotas_and_hotspots(capfd, inproc_db):
-    code, out, err = run_main(capfd, inproc_db, "--as", "member", "report", "quotas", "--week", "2026-W47",
-                              "--format", "json")
+    code, out, err = run_main(
+        capfd, inproc_db, "--as", "member", "report", "quotas", "--week", "2026-W47", "--format", "json"
+    )
     assert code == 0, err
     assert {row["staff_id"] for row in json.loads(out.lstrip("\ufeff"))} == {"S3"}
-    code, out, err = run_main(capfd, inproc_db, "--as", "member", "report", "hotspots", "--level", "grid",
-                              "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+    code, out, err = run_main(
+        capfd,
+        inproc_db,
+        "--as",
+        "member",
+        "report",
+        "hotspots",
+        "--level",
+        "grid",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--format",
+        "csv",
+    )
     assert code == 0, err
     assert csv_rows(out)["code"].tolist() == [F.G211]
 
@@ -303,6 +378,7 @@ def test_cli_disabled_user_is_refused(capfd, tiny):
 
 # ----------------------------------------------------------------------------- --as carries the role into every command
 
+
 def _one_sentence(err: str) -> str:
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1, err
@@ -310,20 +386,25 @@ def _one_sentence(err: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("args", [
-    ["users", "add", "evil", "--role", "admin"],
-    ["users", "passwd", "admin"],
-    ["users", "disable", "admin"],
-    ["users", "enable", "office"],
-    ["users", "unlock", "admin"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "add", "evil", "--role", "admin"],
+        ["users", "passwd", "admin"],
+        ["users", "disable", "admin"],
+        ["users", "enable", "office"],
+        ["users", "unlock", "admin"],
+    ],
+)
 @pytest.mark.parametrize("user", ["leader", "office", "grid_leader", "member"])
 def test_cli_only_an_administrator_manages_accounts(capfd, inproc_db, monkeypatch, user, args):
     """Before: `--as grid_leader users add evil --role admin` created an administrator (exit 0)."""
     monkeypatch.setenv("LIANXIN_PASSWORD", "evil-but-strong-password-9")
     c = db.connect(inproc_db)
-    before_log, before_hash = len(audit.search(c)), c.execute(
-        "SELECT password_hash FROM users WHERE name = 'admin'").fetchone()[0]
+    before_log, before_hash = (
+        len(audit.search(c)),
+        c.execute("SELECT password_hash FROM users WHERE name = 'admin'").fetchone()[0],
+    )
     code, out, err = run_main(capfd, inproc_db, "--as", user, *args)
     assert code == 1 and out == ""
     line = _one_sentence(err)
@@ -336,8 +417,9 @@ def test_cli_only_an_administrator_manages_accounts(capfd, inproc_db, monkeypatc
 def test_cli_an_administrator_named_with_as_manages_accounts(capfd, tiny_db, monkeypatch):
     path = tiny_db
     monkeypatch.setenv("LIANXIN_PASSWORD", "a-strong-new-password-7")
-    code, out, err = run_main(capfd, path, "--as", "admin", "users", "add", "clerk", "--role", "office",
-                              "--areas", F.T1)
+    code, out, err = run_main(
+        capfd, path, "--as", "admin", "users", "add", "clerk", "--role", "office", "--areas", F.T1
+    )
     assert code == 0, err
     c = db.connect(path)
     try:
@@ -354,7 +436,7 @@ def test_cli_init_demo_and_bench_are_refused_for_other_roles(cli_db, args):
     line = _one_sentence(r.stderr)
     assert "office" in line and args[0] in line
     c = db.connect(cli_db, read_only=True)
-    try:                                      # the database is the tiny world still, not a demo
+    try:  # the database is the tiny world still, not a demo
         assert c.execute("SELECT count(*) FROM households").fetchone()[0] == len(F.HOUSEHOLDS)
     finally:
         c.close()
@@ -364,8 +446,22 @@ def test_cli_leader_reports_are_masked_like_the_app(capfd, inproc_db):
     """Before: `--as leader report unvisited` showed full names that the app masks for leaders."""
     from auth.masking import mask_name
 
-    code, out, err = run_main(capfd, inproc_db, "--as", "leader", "report", "unvisited", "--area", F.COUNTY,
-                              "--as-of", "2026-11-24", "--days", "1", "--format", "csv")
+    code, out, err = run_main(
+        capfd,
+        inproc_db,
+        "--as",
+        "leader",
+        "report",
+        "unvisited",
+        "--area",
+        F.COUNTY,
+        "--as-of",
+        "2026-11-24",
+        "--days",
+        "1",
+        "--format",
+        "csv",
+    )
     assert code == 0, err
     rows = csv_rows(out)
     assert set(rows["household_code"]) == set(HOUSEHOLD_GRID)
@@ -373,16 +469,43 @@ def test_cli_leader_reports_are_masked_like_the_app(capfd, inproc_db):
     for h in HOUSEHOLD_GRID:
         assert HOUSEHOLD_NAME[h] not in out
     # the office sees its own households in full; the local administrator everything
-    code, out, err = run_main(capfd, inproc_db, "--as", "office", "report", "unvisited", "--area", F.T1,
-                              "--as-of", "2026-11-24", "--days", "1", "--format", "csv")
+    code, out, err = run_main(
+        capfd,
+        inproc_db,
+        "--as",
+        "office",
+        "report",
+        "unvisited",
+        "--area",
+        F.T1,
+        "--as-of",
+        "2026-11-24",
+        "--days",
+        "1",
+        "--format",
+        "csv",
+    )
     rows = csv_rows(out)
     assert rows["head_name"].tolist() == [HOUSEHOLD_NAME[h] for h in rows["household_code"]]
-    code, out, err = run_main(capfd, inproc_db, "report", "unvisited", "--area", F.COUNTY,
-                              "--as-of", "2026-11-24", "--days", "1", "--format", "json")
+    code, out, err = run_main(
+        capfd,
+        inproc_db,
+        "report",
+        "unvisited",
+        "--area",
+        F.COUNTY,
+        "--as-of",
+        "2026-11-24",
+        "--days",
+        "1",
+        "--format",
+        "json",
+    )
     assert {r["head_name"] for r in json.loads(out)} == {HOUSEHOLD_NAME[h] for h in HOUSEHOLD_GRID}
 
 
 # ----------------------------------------------------------------------------- passwords and throttling
+
 
 @pytest.mark.parametrize("user", USERS)
 def test_passwords_are_stored_as_argon2_hashes(con, user):
@@ -398,13 +521,13 @@ def test_wrong_passwords_slow_the_account_down_but_never_lock_it(tiny):
     c, _ = tiny
     t0 = dt.datetime(2026, 11, 22, 9, 0)
     reasons = []
-    for i in range(20):                                  # twenty wrong passwords within 20 seconds
+    for i in range(20):  # twenty wrong passwords within 20 seconds
         with pytest.raises(users.LoginRefused) as e:
             users.login(c, "office", "wrong-password", now=t0 + dt.timedelta(seconds=i), client="6.6.6.6")
         reasons.append(e.value.reason)
-    assert reasons[:throttle.ACCOUNT_FREE_FAILURES] == ["bad_credentials"] * throttle.ACCOUNT_FREE_FAILURES
+    assert reasons[: throttle.ACCOUNT_FREE_FAILURES] == ["bad_credentials"] * throttle.ACCOUNT_FREE_FAILURES
     assert "throttled" in reasons and "locked" not in reasons
-    with pytest.raises(users.LoginRefused) as e:     # from that address even the right password waits
+    with pytest.raises(users.LoginRefused) as e:  # from that address even the right password waits
         users.login(c, "office", F.PASSWORD, now=t0 + dt.timedelta(seconds=20), client="6.6.6.6")
     assert e.value.reason == "throttled"
     # the real user at another address is not held up by one stranger
@@ -434,8 +557,11 @@ def test_every_kind_of_write_is_audited(tiny, tmp_path):
     before = int(c.execute("SELECT max(id) FROM audit_log").fetchone()[0])
 
     # an import, audited the way manage.py does it
-    f = F.write_csv(tmp_path / "visits2.csv", ["户编号", "工号", "走访日期", "走访方式"],
-                   [("H06", "S2", "2026-11-20", "入户走访"), ("H99", "S2", "2026-11-20", "入户走访")])
+    f = F.write_csv(
+        tmp_path / "visits2.csv",
+        ["户编号", "工号", "走访日期", "走访方式"],
+        [("H06", "S2", "2026-11-20", "入户走访"), ("H99", "S2", "2026-11-20", "入户走访")],
+    )
     res = load(c, "visits", f, audit=manage._audit(c, "office", "import"), actor="office")
     assert res.ok
     # a rule change
@@ -447,17 +573,18 @@ def test_every_kind_of_write_is_audited(tiny, tmp_path):
     users.enable_user(c, "newbie", actor="admin")
     users.users_command(c, "passwd", "newbie", password="third-long-password", actor="admin")
 
-    log = c.execute("SELECT user_name, action, counts, detail FROM audit_log WHERE id > ? ORDER BY id",
-                    [before]).fetchall()
+    log = c.execute(
+        "SELECT user_name, action, counts, detail FROM audit_log WHERE id > ? ORDER BY id", [before]
+    ).fetchall()
     by_action = {}
     for user, action, counts, detail in log:
         by_action.setdefault(action, []).append((user, counts, detail))
     assert set(by_action) == {"import", "rule_change", "user_add", "user_passwd", "user_disable", "user_enable"}
-    (imp_user, imp_counts, _), = by_action["import"]
+    ((imp_user, imp_counts, _),) = by_action["import"]
     assert imp_user == "office"
     counts = json.loads(imp_counts)
     assert counts.get("imported") == 1 and counts.get("rejected") == 1
-    (rule_user, rule_counts, rule_detail), = by_action["rule_change"]
+    ((rule_user, rule_counts, rule_detail),) = by_action["rule_change"]
     assert rule_user == "admin" and json.loads(rule_counts) == {"old": 3.0, "new": 4.0}
     assert rule_detail == "visit_target_days: 3 → 4"
     assert by_action["user_add"][0][0] == "admin" and by_action["user_add"][0][2].startswith("newbie role=grid_leader")
@@ -484,6 +611,7 @@ def test_a_refused_write_writes_no_audit_entry(tiny):
 
 # ----------------------------------------------------------------------------- names are data, escaped on maps
 
+
 def test_script_name_comes_back_byte_identical_from_reports(con):
     df = reports.unvisited(con, F.V11, AS_OF, days=1)
     names = dict(zip(df["household_code"], df["head_name"]))
@@ -492,9 +620,28 @@ def test_script_name_comes_back_byte_identical_from_reports(con):
 
 
 def test_script_name_comes_back_byte_identical_from_the_cli(cli_db):
-    r = subprocess.run([sys.executable, "manage.py", "--db", str(cli_db), "report", "unvisited", "--area", F.V11,
-                        "--as-of", "2026-11-24", "--days", "1", "--format", "csv"], cwd=ROOT, capture_output=True,
-                       timeout=120, env={"PATH": "/usr/bin:/bin", "LIANXIN_FAST_HASH": "1"})
+    r = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "--db",
+            str(cli_db),
+            "report",
+            "unvisited",
+            "--area",
+            F.V11,
+            "--as-of",
+            "2026-11-24",
+            "--days",
+            "1",
+            "--format",
+            "csv",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "LIANXIN_FAST_HASH": "1"},
+    )
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     assert b"H05," + XSS.encode("utf-8") + b"," in r.stdout
 
@@ -513,14 +660,15 @@ def test_script_name_is_escaped_in_map_tooltips():
 
     from gis import maps
 
-    gdf = gpd.GeoDataFrame({"code": ["A1", "A2"], "name": [XSS, "甲村"], "coverage": [0.5, None]},
-                           geometry=[shapely.box(107.0, 30.0, 107.1, 30.1), shapely.box(107.1, 30.0, 107.2, 30.1)],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": ["A1", "A2"], "name": [XSS, "甲村"], "coverage": [0.5, None]},
+        geometry=[shapely.box(107.0, 30.0, 107.1, 30.1), shapely.box(107.1, 30.0, 107.2, 30.1)],
+        crs="EPSG:4326",
+    )
     m = maps.base_map(bounds=gdf.total_bounds)
     classes = maps.coverage_classes(0.978)
     bins, colors = getattr(classes, "bins"), getattr(classes, "colors")
-    maps.choropleth_layer(m, gdf, "coverage", bins, colors, fields=["name", "coverage"],
-                          aliases=["名称", "覆盖率"])
+    maps.choropleth_layer(m, gdf, "coverage", bins, colors, fields=["name", "coverage"], aliases=["名称", "覆盖率"])
     assert_escaped(m.get_root().render())
 
 
@@ -529,8 +677,14 @@ def test_script_name_is_escaped_in_point_tooltips():
 
     df = pd.DataFrame({"household_code": ["H05"], "head_name": [XSS], "lon": [107.06], "lat": [30.16]})
     m = maps.base_map(bounds=(107.0, 30.0, 107.2, 30.2))
-    maps.point_layer(m, df, tooltip_fields=["head_name"], tooltip_aliases=["户主"],
-                     popup_fields=["household_code", "head_name"], popup_aliases=["户编号", "户主"])
+    maps.point_layer(
+        m,
+        df,
+        tooltip_fields=["head_name"],
+        tooltip_aliases=["户主"],
+        popup_fields=["household_code", "head_name"],
+        popup_aliases=["户编号", "户主"],
+    )
     assert_escaped(m.get_root().render())
 
 

@@ -1,5 +1,6 @@
 """The petitions page takes its headline and its figures by area from the work list it shares between
 sessions (``every=``): the same figures as when each queries its own period (analytics/petitions.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,12 @@ from tests import factories as F
 
 D = dt.date
 TODAY = D(2026, 11, 22)
-PERIODS = [(D(2026, 1, 1), TODAY), (D(2026, 10, 1), D(2026, 10, 31)), (D(2026, 10, 9), D(2026, 10, 9)),
-           (D(2025, 1, 1), D(2025, 12, 31))]
+PERIODS = [
+    (D(2026, 1, 1), TODAY),
+    (D(2026, 10, 1), D(2026, 10, 31)),
+    (D(2026, 10, 9), D(2026, 10, 9)),
+    (D(2025, 1, 1), D(2025, 12, 31)),
+]
 
 
 @pytest.mark.parametrize("scope", [None, [F.T1], [F.T2]])
@@ -26,7 +31,7 @@ def test_summary_from_the_shared_list_is_the_same(tiny_ro, scope):
         own = P.summary(con, date_from, date_to, scope, TODAY)
         assert P.summary(con, date_from, date_to, scope, TODAY, every=every) == own
         received.append(own["received"])
-    assert max(received) > 0 and min(received) == 0        # periods with petitions and one without
+    assert max(received) > 0 and min(received) == 0  # periods with petitions and one without
 
 
 @pytest.mark.parametrize("level", ["township", "village", "grid"])
@@ -50,4 +55,4 @@ def test_hotspot_overdue_flags_from_the_shared_list_are_the_same(tiny_ro):
         own = H.overdue(con, pets, TODAY)
         pd.testing.assert_series_equal(H.overdue(con, pets, TODAY, every=every), own)
         flagged, shown = flagged + int(own.sum()), shown + len(own)
-    assert 0 < flagged < shown          # some overdue, some not
+    assert 0 < flagged < shown  # some overdue, some not

@@ -9,6 +9,7 @@ On PostgreSQL the household's grid is kept on the petition by triggers (migratio
 joins the households. Both stores must give the same, known answers; on PostgreSQL every petition's
 kept grid is also checked against its household (:func:`tests.factories.assert_petition_grids_follow`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,21 @@ from tests.factories import G111, G112, G121, G211, G212, V21
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
-PETITION_HEADER = ["编号", "受理日期", "户编号", "经度", "纬度", "村编码", "类别", "来源", "人数", "状态",
-                   "答复日期", "办结日期", "满意度"]
+PETITION_HEADER = [
+    "编号",
+    "受理日期",
+    "户编号",
+    "经度",
+    "纬度",
+    "村编码",
+    "类别",
+    "来源",
+    "人数",
+    "状态",
+    "答复日期",
+    "办结日期",
+    "满意度",
+]
 HOUSEHOLD_HEADER = ["户编号", "户主", "网格编码"]
 
 
@@ -55,19 +69,24 @@ def petitions_per_grid(con) -> dict[str, int]:
 
 def test_every_writer_keeps_the_petitions_located(tiny, tmp_path):
     con, _ = tiny
-    assert located(con, "P1") == {"P1": G111}                    # H01 lies in G111
+    assert located(con, "P1") == {"P1": G111}  # H01 lies in G111
     # a petition import (of H04, in G112); a petition written by any other statement, naming a
     # household not stored yet (the import refuses that) and its village
     assert load(con, "petitions", F.write_csv(tmp_path / "p.csv", PETITION_HEADER, [petition("P5", "H04")])).written
-    con.execute("INSERT INTO petitions (id, received_on, household_code, village_code) VALUES ('P6', ?, 'N1', ?)",
-                [D(2026, 11, 10), V21])
+    con.execute(
+        "INSERT INTO petitions (id, received_on, household_code, village_code) VALUES ('P6', ?, 'N1', ?)",
+        [D(2026, 11, 10), V21],
+    )
     assert located(con, "P5", "P6") == {"P5": G112, "P6": V21}
     F.assert_petition_grids_follow(con)
     # a household import: N1 arrives in G212, H01 moves to G112
-    assert load(con, "households", F.write_csv(tmp_path / "h.csv", HOUSEHOLD_HEADER, [
-        ("N1", "新户", G212), ("H01", "张三", G112)])).written
+    assert load(
+        con,
+        "households",
+        F.write_csv(tmp_path / "h.csv", HOUSEHOLD_HEADER, [("N1", "新户", G212), ("H01", "张三", G112)]),
+    ).written
     assert located(con, "P1", "P5", "P6") == {"P1": G112, "P5": G112, "P6": G212}
-    assert petitions_per_grid(con) == {G112: 2, G121: 1, G212: 1}      # P2: its point
+    assert petitions_per_grid(con) == {G112: 2, G121: 1, G212: 1}  # P2: its point
     F.assert_petition_grids_follow(con)
     # a petition re-imported naming another household, and any other statement on households
     assert load(con, "petitions", F.write_csv(tmp_path / "p2.csv", PETITION_HEADER, [petition("P5", "H08")])).written
@@ -81,14 +100,19 @@ def test_every_writer_keeps_the_petitions_located(tiny, tmp_path):
 def test_a_boundary_import_moves_the_petitions_with_their_households(tiny, tmp_path):
     """G212 grows west over H08 (107.25) and H09 (107.26): their petitions move with them."""
     con, _ = tiny
-    assert load(con, "petitions", F.write_csv(tmp_path / "p.csv", PETITION_HEADER, [
-        petition("P5", "H08"), petition("P6", "H09")])).written
+    assert load(
+        con,
+        "petitions",
+        F.write_csv(tmp_path / "p.csv", PETITION_HEADER, [petition("P5", "H08"), petition("P6", "H09")]),
+    ).written
     assert located(con, "P5", "P6") == {"P5": G211, "P6": G211}
     boxes = {G211: (107.2, 30.0, 107.24, 30.2), G212: (107.24, 30.0, 107.4, 30.2)}
     rows = F.AREAS["grid"]
-    gdf = gpd.GeoDataFrame({"code": [r[0] for r in rows], "name": [r[1] for r in rows],
-                            "parent_code": [r[2] for r in rows]},
-                           geometry=[shapely.box(*boxes.get(r[0], r[3])) for r in rows], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"code": [r[0] for r in rows], "name": [r[1] for r in rows], "parent_code": [r[2] for r in rows]},
+        geometry=[shapely.box(*boxes.get(r[0], r[3])) for r in rows],
+        crs="EPSG:4326",
+    )
     import_boundaries(con, None, "grid", frame=gdf, source="grid.geojson")
     assert located(con, "P1", "P5", "P6") == {"P1": G111, "P5": G212, "P6": G212}
     assert petitions_per_grid(con) == {G111: 1, G121: 1, G212: 2}
@@ -100,7 +124,7 @@ def test_a_rolled_back_move_leaves_them(tiny):
     with pytest.raises(RuntimeError):
         with db.transaction(con):
             con.execute("UPDATE households SET grid_code = ? WHERE code = 'H01'", [G212])
-            assert located(con, "P1") == {"P1": G212}        # inside: the petition moved with it
+            assert located(con, "P1") == {"P1": G212}  # inside: the petition moved with it
             raise RuntimeError("abandoned")
     assert located(con, "P1") == {"P1": G111}
     F.assert_petition_grids_follow(con)
@@ -108,8 +132,14 @@ def test_a_rolled_back_move_leaves_them(tiny):
 
 def cli(spec, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", str(spec), *args], cwd=ROOT,
-                          env={**env, "LIANXIN_FAST_HASH": "1"}, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "--db", str(spec), *args],
+        cwd=ROOT,
+        env={**env, "LIANXIN_FAST_HASH": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_command_line_imports_keep_them(tiny_db, tmp_path):
@@ -148,8 +178,11 @@ def test_the_import_page_keeps_them(tiny_db, monkeypatch):
 
 # ----------------------------------------------------------------------------- several processes at once
 
-PG_ONLY = pytest.mark.skipif(not F.on_postgres(), reason="two writers at once on one database only on PostgreSQL "
-                             "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)")
+PG_ONLY = pytest.mark.skipif(
+    not F.on_postgres(),
+    reason="two writers at once on one database only on PostgreSQL "
+    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
+)
 HOUSEHOLD_WRITES = {
     "a household moved": ("UPDATE households SET grid_code = ? WHERE code = 'H01'", "H01"),
     "a household added": ("INSERT INTO households (code, head_name, grid_code) VALUES ('N1', '新户', ?)", "N1"),
@@ -161,8 +194,12 @@ def _blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
     finished without waiting (then the test shows whether that was right)."""
     deadline = time.monotonic() + 120
     while worker.is_alive() and time.monotonic() < deadline:
-        if pid and con.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?",
-                               [pid[0]]).fetchone()[0]:
+        if (
+            pid
+            and con.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?", [pid[0]]).fetchone()[
+                0
+            ]
+        ):
             return
         time.sleep(0.02)
 
@@ -183,8 +220,9 @@ def test_a_petition_written_while_its_household_changes(tiny, write, household_f
         c.execute(sql, [G212])
 
     def petition_insert(c):
-        c.execute("INSERT INTO petitions (id, received_on, household_code) VALUES ('P9', ?, ?)",
-                  [D(2026, 11, 10), household])
+        c.execute(
+            "INSERT INTO petitions (id, received_on, household_code) VALUES ('P9', ?, ?)", [D(2026, 11, 10), household]
+        )
 
     def later(work):
         try:
@@ -240,16 +278,21 @@ def _petition_worker(url: str, seed: int, tmp: str, n: int) -> int:
         for k in range(n):
             rows = [petition(f"Q{seed}{i}", rng.choice(STORED)) for i in range(4)]
             load(con, "petitions", F.write_csv(Path(tmp) / f"p{seed}-{k}.csv", PETITION_HEADER, rows))
-            con.execute("INSERT INTO petitions (id, received_on, household_code) VALUES (?, ?, ?) ON CONFLICT (id) "
-                        "DO UPDATE SET household_code = excluded.household_code",
-                        [f"R{seed}", D(2026, 11, 10), f"N{rng.choice([1, 3])}-{k}"])
+            con.execute(
+                "INSERT INTO petitions (id, received_on, household_code) VALUES (?, ?, ?) ON CONFLICT (id) "
+                "DO UPDATE SET household_code = excluded.household_code",
+                [f"R{seed}", D(2026, 11, 10), f"N{rng.choice([1, 3])}-{k}"],
+            )
     finally:
         con.close()
     return n
 
 
-@pytest.mark.skipif(not F.on_postgres(), reason="several processes write one database only on PostgreSQL "
-                    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)")
+@pytest.mark.skipif(
+    not F.on_postgres(),
+    reason="several processes write one database only on PostgreSQL "
+    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
+)
 def test_households_and_petitions_written_by_several_processes_at_once(tiny, tmp_path):
     """Two processes move households between grids and add new ones while two import petitions of
     those households and write petitions naming the new ones: afterwards every petition is located

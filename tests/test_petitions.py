@@ -1,4 +1,5 @@
 """Petitions and visit issues: deadlines, the work list, the figures, the lifecycle, locating, the page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,11 @@ def _ids(frame):
 
 # ----------------------------------------------------------------------------- work list
 
+
 def test_worklist_deadlines_and_order(tiny_ro):
     con, _ = tiny_ro
     w = P.worklist(con, None, TODAY).set_index("id")
-    assert _ids(P.worklist(con, None, TODAY)) == ["P2", "P4", "P3", "P1"]       # overdue first
+    assert _ids(P.worklist(con, None, TODAY)) == ["P2", "P4", "P3", "P1"]  # overdue first
     # P1 2026-10-08: +7 working days counts the 调休 Saturday 10-10
     assert w.loc["P1", "reply_due"] == D(2026, 10, 16)
     assert w.loc["P2", "reply_due"] == D(2026, 10, 19)
@@ -42,8 +44,8 @@ def test_worklist_deadlines_and_order(tiny_ro):
 def test_worklist_as_of_an_earlier_day(tiny_ro):
     con, _ = tiny_ro
     w = P.worklist(con, None, D(2026, 10, 15)).set_index("id")
-    assert _ids(w.reset_index()) == ["P2", "P1"]                 # P3, P4 not received yet
-    assert w.loc["P1", "status"] == "replied"                     # closed only on 10-20
+    assert _ids(w.reset_index()) == ["P2", "P1"]  # P3, P4 not received yet
+    assert w.loc["P1", "status"] == "replied"  # closed only on 10-20
     assert not w["overdue"].any()
 
 
@@ -59,8 +61,9 @@ def test_worklist_scope_and_statuses(tiny_ro):
 
 def test_deadline_into_2027_is_weekends_only_with_a_notice(tiny):
     con, _ = tiny
-    con.execute("INSERT INTO petitions (id, received_on, village_code) VALUES ('P9', DATE '2026-12-28', $v)",
-                {"v": V11})
+    con.execute(
+        "INSERT INTO petitions (id, received_on, village_code) VALUES ('P9', DATE '2026-12-28', $v)", {"v": V11}
+    )
     w = P.worklist(con, None, D(2026, 12, 30)).set_index("id")
     assert w.loc["P9", "reply_due"] == D(2027, 1, 6)
     assert P.deadline_notice(con, w.reset_index()) == "2027 年的放假安排尚未录入，暂按周末计算工作日"
@@ -69,14 +72,35 @@ def test_deadline_into_2027_is_weekends_only_with_a_notice(tiny):
 
 # ----------------------------------------------------------------------------- figures
 
+
 def test_summary(tiny_ro):
     con, _ = tiny_ro
     s = P.summary(con, D(2026, 10, 1), D(2026, 11, 30), None, TODAY)
     assert set(P.SUMMARY_KEYS) <= set(s)
-    assert {k: s[k] for k in ("received", "closed", "overdue", "closed_on_time", "resolution_rate",
-                              "satisfaction_rate", "repeat", "group", "unlocated")} == {
-        "received": 4, "closed": 1, "overdue": 2, "closed_on_time": 1, "resolution_rate": 0.25,
-        "satisfaction_rate": 1.0, "repeat": 0, "group": 1, "unlocated": 1}
+    assert {
+        k: s[k]
+        for k in (
+            "received",
+            "closed",
+            "overdue",
+            "closed_on_time",
+            "resolution_rate",
+            "satisfaction_rate",
+            "repeat",
+            "group",
+            "unlocated",
+        )
+    } == {
+        "received": 4,
+        "closed": 1,
+        "overdue": 2,
+        "closed_on_time": 1,
+        "resolution_rate": 0.25,
+        "satisfaction_rate": 1.0,
+        "repeat": 0,
+        "group": 1,
+        "unlocated": 1,
+    }
     assert s["benchmark_solved"] == 0.84 and s["benchmark_satisfaction"] == 0.965
     october = P.summary(con, D(2026, 10, 1), D(2026, 10, 31), [T1], TODAY)
     assert (october["received"], october["closed"], october["overdue"], october["unlocated"]) == (2, 1, 1, 0)
@@ -101,15 +125,18 @@ def test_figures_by_area(tiny_ro):
 
 def test_repeat_petitions(tiny):
     con, _ = tiny
-    con.execute("INSERT INTO petitions (id, received_on, household_code) VALUES "
-                "('P5', DATE '2026-11-10', 'H01'), ('P6', DATE '2026-11-11', 'H02')")
+    con.execute(
+        "INSERT INTO petitions (id, received_on, household_code) VALUES "
+        "('P5', DATE '2026-11-10', 'H01'), ('P6', DATE '2026-11-11', 'H02')"
+    )
     s = P.summary(con, D(2026, 11, 1), D(2026, 11, 30), None, TODAY)
-    assert s["repeat"] == 1                 # H01 again within 90 days of P1; H02 for the first time
+    assert s["repeat"] == 1  # H01 again within 90 days of P1; H02 for the first time
     w = P.worklist(con, None, TODAY).set_index("id")
     assert w.loc["P5", "is_repeat"] and not w.loc["P6", "is_repeat"] and not w.loc["P1", "is_repeat"]
 
 
 # ----------------------------------------------------------------------------- lifecycle
+
 
 def test_no_closing_without_a_reply(tiny):
     con, _ = tiny
@@ -121,15 +148,18 @@ def test_no_closing_without_a_reply(tiny):
     assert con.execute("SELECT status FROM petitions WHERE id = 'P2'").fetchone()[0] == "received"
 
 
-@pytest.mark.parametrize("status,day,text,sat,key", [
-    ("replied", D(2026, 10, 8), "已答复", None, "petition.error.date_before_received"),   # before receipt (10-09)
-    ("replied", D(2026, 11, 27), "已答复", None, "petition.error.date_future"),          # after today
-    ("replied", D(2026, 11, 20), "", None, "petition.error.no_reply_text"),             # a reply needs its text
-    ("replied", D(2026, 11, 20), "已答复", "satisfied", "petition.error.satisfaction_not_closing"),
-    ("received", D(2026, 11, 20), None, None, "petition.error.backwards"),               # not backwards / same
-    ("closed", D(2026, 11, 20), "答复", "very", "petition.error.satisfaction"),
-    ("archived", D(2026, 11, 20), None, None, "petition.error.status"),
-])
+@pytest.mark.parametrize(
+    "status,day,text,sat,key",
+    [
+        ("replied", D(2026, 10, 8), "已答复", None, "petition.error.date_before_received"),  # before receipt (10-09)
+        ("replied", D(2026, 11, 27), "已答复", None, "petition.error.date_future"),  # after today
+        ("replied", D(2026, 11, 20), "", None, "petition.error.no_reply_text"),  # a reply needs its text
+        ("replied", D(2026, 11, 20), "已答复", "satisfied", "petition.error.satisfaction_not_closing"),
+        ("received", D(2026, 11, 20), None, None, "petition.error.backwards"),  # not backwards / same
+        ("closed", D(2026, 11, 20), "答复", "very", "petition.error.satisfaction"),
+        ("archived", D(2026, 11, 20), None, None, "petition.error.status"),
+    ],
+)
 def test_lifecycle_rules(tiny, status, day, text, sat, key):
     con, _ = tiny
     with pytest.raises(P.PetitionError) as e:
@@ -147,13 +177,20 @@ def test_reply_then_close_with_satisfaction_is_audited(tiny):
     assert e.value.key == "petition.error.closed_before_reply"
     assert e.value.params == {"date": D(2026, 10, 14), "replied": D(2026, 10, 15)}
     res = P.change_status(con, "office", "P2", "closed", D(2026, 11, 20), satisfaction="partly", today=TODAY)
-    assert res == {"id": "P2", "status": "closed", "replied_on": D(2026, 10, 15), "closed_on": D(2026, 11, 20),
-                   "satisfaction": "partly"}
-    row = con.execute("SELECT status, replied_on, closed_on, satisfaction, reply_text FROM petitions "
-                      "WHERE id='P2'").fetchone()
+    assert res == {
+        "id": "P2",
+        "status": "closed",
+        "replied_on": D(2026, 10, 15),
+        "closed_on": D(2026, 11, 20),
+        "satisfaction": "partly",
+    }
+    row = con.execute(
+        "SELECT status, replied_on, closed_on, satisfaction, reply_text FROM petitions WHERE id='P2'"
+    ).fetchone()
     assert row == ("closed", D(2026, 10, 15), D(2026, 11, 20), "partly", "已协调环保部门处理")
-    log = con.execute("SELECT user_name, area, detail FROM audit_log WHERE action = 'petition_status' "
-                      "ORDER BY id").fetchall()
+    log = con.execute(
+        "SELECT user_name, area, detail FROM audit_log WHERE action = 'petition_status' ORDER BY id"
+    ).fetchall()
     assert len(log) == 3 and log[0][0] == "office" and log[2][1] is not None and "closed" in log[2][2]
     w = P.worklist(con, None, TODAY).set_index("id")
     assert not w.loc["P2", "overdue"] and w.loc["P2", "replied_on_time"] and w.loc["P2", "closed_on_time"]
@@ -163,15 +200,19 @@ def test_reply_then_close_with_satisfaction_is_audited(tiny):
 
 def test_closing_with_the_reply_at_once(tiny):
     con, _ = tiny
-    P.change_status(con, "admin", "P4", "closed", D(2026, 11, 25), reply_text="已调解", satisfaction="satisfied",
-                    today=TODAY)
+    P.change_status(
+        con, "admin", "P4", "closed", D(2026, 11, 25), reply_text="已调解", satisfaction="satisfied", today=TODAY
+    )
     assert con.execute("SELECT replied_on, closed_on FROM petitions WHERE id='P4'").fetchone() == (
-        D(2026, 11, 25), D(2026, 11, 25))
+        D(2026, 11, 25),
+        D(2026, 11, 25),
+    )
     with pytest.raises(P.PetitionError):
         P.change_status(con, "admin", "P4", "closed", D(2026, 11, 25), reply_text="x", today=TODAY)
 
 
 # ----------------------------------------------------------------------------- visit issues
+
 
 def test_visit_issues_join_the_worklist(tiny):
     con, _ = tiny
@@ -180,7 +221,7 @@ def test_visit_issues_join_the_worklist(tiny):
     w = P.worklist(con, None, TODAY).set_index("id")
     item = w.loc[str(vid)]
     assert item["kind"] == "visit_issue" and item["village_code"] == V12 and item["status"] == "received"
-    assert item["reply_due"] == D(2026, 11, 26) and not item["overdue"]          # visited 11-17
+    assert item["reply_due"] == D(2026, 11, 26) and not item["overdue"]  # visited 11-17
     assert P.worklist(con, None, D(2026, 11, 27)).set_index("id").loc[str(vid), "overdue"]
     s = P.summary(con, D(2026, 11, 1), D(2026, 11, 30), None, TODAY)
     assert (s["issues"], s["issues_closed"], s["solved_rate"]) == (1, 0, 0.0)
@@ -192,12 +233,13 @@ def test_visit_issues_join_the_worklist(tiny):
     assert e.value.key == "petition.error.date_before_received"
     P.change_issue_status(con, "admin", vid, "closed", D(2026, 11, 20), note="已修好路灯", today=TODAY)
     s = P.summary(con, D(2026, 11, 1), D(2026, 11, 30), None, TODAY)
-    assert (s["issues"], s["issues_closed"], s["solved_rate"]) == (1, 1, 0.3333)     # (0 + 1) / (2 + 1)
+    assert (s["issues"], s["issues_closed"], s["solved_rate"]) == (1, 1, 0.3333)  # (0 + 1) / (2 + 1)
     f = P.figures_by_area(con, "village", D(2026, 11, 1), D(2026, 11, 30), None, TODAY).set_index("code")
     assert f.loc[V12, ["issues", "issues_closed"]].tolist() == [1, 1]
 
 
 # ----------------------------------------------------------------------------- locating
+
 
 def test_attach(tiny):
     con, _ = tiny
@@ -206,12 +248,14 @@ def test_attach(tiny):
     assert P.attach(con, "admin", "P4", lon=107.15, lat=30.05) == f"{V12}-W01"
     assert P.attach(con, "admin", "P4", household_code="H01") == G111
     assert P.worklist(con, [V11], TODAY).set_index("id").loc["P4", "located"]
-    assert P.attach(con, "admin", "P4", lon=110.0, lat=35.0) is None           # outside every area
-    for kwargs, key in [({}, "petition.error.one_location"),
-                        ({"household_code": "H01", "village_code": V21}, "petition.error.one_location"),
-                        ({"household_code": "NOPE"}, "petition.error.no_household"),
-                        ({"village_code": T1}, "petition.error.no_village"),
-                        ({"lon": 200.0, "lat": 30.0}, "petition.error.point_range")]:
+    assert P.attach(con, "admin", "P4", lon=110.0, lat=35.0) is None  # outside every area
+    for kwargs, key in [
+        ({}, "petition.error.one_location"),
+        ({"household_code": "H01", "village_code": V21}, "petition.error.one_location"),
+        ({"household_code": "NOPE"}, "petition.error.no_household"),
+        ({"village_code": T1}, "petition.error.no_village"),
+        ({"lon": 200.0, "lat": 30.0}, "petition.error.point_range"),
+    ]:
         with pytest.raises(P.PetitionError) as e:
             P.attach(con, "admin", "P4", **kwargs)
         assert e.value.key == key, kwargs
@@ -221,6 +265,7 @@ def test_attach(tiny):
 
 
 # ----------------------------------------------------------------------------- the page
+
 
 def _page(monkeypatch, path, user="admin"):
     return signed_in_app(monkeypatch, path, user, today="2026-11-26", page="pages/petitions.py")
@@ -234,7 +279,7 @@ def test_page_worklist_and_figures(tiny, monkeypatch):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["信访受理"] == "4" and metrics["信访逾期"] == "2"
     work = at.dataframe[0].value
-    assert work["编号"].tolist() == ["P2", "P4", "P3"]                  # open items, overdue first
+    assert work["编号"].tolist() == ["P2", "P4", "P3"]  # open items, overdue first
     assert work["答复期限"].tolist()[0] == D(2026, 10, 19)
     figs = at.dataframe[1].value
     assert figs["编码"].tolist() == [T1, T2] and figs["信访受理"].tolist() == [2, 1]
@@ -250,13 +295,13 @@ def test_page_lists_the_most_urgent_rows_and_finds_the_others(tiny, monkeypatch)
     monkeypatch.setattr(C, "TABLE_ROWS", 2)
     at = _page(monkeypatch, path)
     assert not at.exception
-    assert at.dataframe[0].value["编号"].tolist() == ["P2", "P4"]          # the 2 most urgent of 3
+    assert at.dataframe[0].value["编号"].tolist() == ["P2", "P4"]  # the 2 most urgent of 3
     assert any("清单共 3 条" in c.value for c in at.caption)
-    assert at.get("download_button")                                      # the whole list
+    assert at.get("download_button")  # the whole list
     assert [o.split(" ")[1] for o in at.selectbox(key="pet_item").options] == ["P2", "P4"]
     at.text_input(key="pet_item_find").input("P3").run()
     assert [o.split(" ")[1] for o in at.selectbox(key="pet_item").options] == ["P3"]
-    at.selectbox(key="pet_item").set_value("petition|P3")                # P3 is replied: close it
+    at.selectbox(key="pet_item").set_value("petition|P3")  # P3 is replied: close it
     at.selectbox(key="pet_new_status").set_value("closed")
     at.date_input(key="pet_date").set_value(D(2026, 11, 20))
     at.button(key="FormSubmitter:pet_change-保存").click().run()
@@ -281,10 +326,13 @@ def test_page_change_status(tiny, monkeypatch):
     at.selectbox(key="pet_sat").set_value("satisfied")
     at.button(key="FormSubmitter:pet_change-保存").click().run()
     assert not at.error and not at.exception
-    c = db.connect(path)    # the same database instance as the app (DuckDB shares it within a process)
+    c = db.connect(path)  # the same database instance as the app (DuckDB shares it within a process)
     try:
         assert c.execute("SELECT status, closed_on, satisfaction FROM petitions WHERE id='P2'").fetchone() == (
-            "closed", D(2026, 11, 20), "satisfied")
+            "closed",
+            D(2026, 11, 20),
+            "satisfied",
+        )
     finally:
         c.close()
 

@@ -7,6 +7,7 @@ These run in the PostgreSQL round of the suite (LIANXIN_TEST_STORE=postgres, scr
 the DuckDB round runs the DuckDB file's counterparts (marked so). Tests that need a server of their
 own (passwords, a replica) start a throwaway cluster (store/cluster.py).
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,10 @@ from tests.factories import G111, G211
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
-PG_ONLY = pytest.mark.skipif(not F.on_postgres(), reason="PostgreSQL only: runs in the PostgreSQL round "
-                                                         "(LIANXIN_TEST_STORE=postgres, scripts/test.sh)")
+PG_ONLY = pytest.mark.skipif(
+    not F.on_postgres(),
+    reason="PostgreSQL only: runs in the PostgreSQL round (LIANXIN_TEST_STORE=postgres, scripts/test.sh)",
+)
 DUCKDB_ONLY = pytest.mark.skipif(F.on_postgres(), reason="the DuckDB file's behaviour: runs in the DuckDB round")
 
 
@@ -57,6 +60,7 @@ def _cluster(**kw):
 
 
 # ----------------------------------------------------------------------------- faults: one sentence
+
 
 @PG_ONLY
 def test_nothing_listens_on_the_port(tmp_path):
@@ -97,7 +101,7 @@ def test_wrong_password_is_one_sentence(password_cluster):
     assert p.returncode == 1
     line = one_line(p)
     assert line == Message("store.error.password", where=f"127.0.0.1:{password_cluster.port}", user="postgres")
-    assert "wrong" not in line.replace("wrong-", "")     # never echoes it
+    assert "wrong" not in line.replace("wrong-", "")  # never echoes it
 
 
 @PG_ONLY
@@ -122,8 +126,9 @@ def test_a_user_who_may_not_create_the_database(password_cluster):
     p = cli("init", db_spec=f"postgresql://clerk:clerk-password@127.0.0.1:{password_cluster.port}/newcounty")
     assert p.returncode == 1
     line = one_line(p)
-    assert line == Message("store.error.create_denied", where=f"127.0.0.1:{password_cluster.port}", user="clerk",
-                           name="newcounty")
+    assert line == Message(
+        "store.error.create_denied", where=f"127.0.0.1:{password_cluster.port}", user="clerk", name="newcounty"
+    )
 
 
 @PG_ONLY
@@ -133,9 +138,10 @@ def test_a_user_who_may_not_enable_postgis(password_cluster):
     p = cli("init", db_spec=f"postgresql://clerk:clerk-password@127.0.0.1:{password_cluster.port}/clerks")
     assert p.returncode == 1
     line = one_line(p)
-    assert line == Message("store.error.postgis_denied", where=f"127.0.0.1:{password_cluster.port}", user="clerk",
-                           name="clerks")
-    with password_cluster.connect("clerks") as a:        # and nothing was half made
+    assert line == Message(
+        "store.error.postgis_denied", where=f"127.0.0.1:{password_cluster.port}", user="clerk", name="clerks"
+    )
+    with password_cluster.connect("clerks") as a:  # and nothing was half made
         assert a.execute("SELECT to_regclass('public.households')").fetchone()[0] is None
 
 
@@ -147,7 +153,8 @@ def test_missing_postgis_is_named():
 
     e = psycopg.errors.FeatureNotSupported(
         'could not open extension control file "/usr/share/postgresql/15/extension/postgis.control": '
-        'No such file or directory')
+        'No such file or directory'
+    )
     error = explain(e, {"host": "10.0.0.5", "port": "5432", "user": "lianxin", "dbname": "county"})
     assert str(error) == Message("store.error.no_postgis", where="10.0.0.5:5432")
     assert "postgresql-15-postgis-3" in error.text("en")
@@ -168,21 +175,31 @@ def test_the_page_says_what_to_check(monkeypatch):
 
 # ----------------------------------------------------------------------------- a connection lost mid-import
 
+
 def _big_visits(path: Path, n: int) -> Path:
     start = D(2000, 1, 1)
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["户编号", "工号", "走访日期", "走访方式", "民情记录"])
         for i in range(n):
-            w.writerow([f"H0{1 + i % 9}", f"S{1 + (i // 9) % 4}", (start + dt.timedelta(days=i // 36)).isoformat(),
-                        "入户走访", f"记录{i}"])
+            w.writerow(
+                [
+                    f"H0{1 + i % 9}",
+                    f"S{1 + (i // 9) % 4}",
+                    (start + dt.timedelta(days=i // 36)).isoformat(),
+                    "入户走访",
+                    f"记录{i}",
+                ]
+            )
     return path
 
 
 def _state(con) -> tuple:
-    return (con.execute("SELECT count(*), max(id) FROM visits").fetchone(),
-            con.execute("SELECT code, last_home_on FROM households ORDER BY code").fetchall(),
-            con.execute("SELECT count(*) FROM audit_log").fetchone())
+    return (
+        con.execute("SELECT count(*), max(id) FROM visits").fetchone(),
+        con.execute("SELECT code, last_home_on FROM households ORDER BY code").fetchall(),
+        con.execute("SELECT count(*) FROM audit_log").fetchone(),
+    )
 
 
 @PG_ONLY
@@ -194,17 +211,25 @@ def test_connection_cut_during_an_import_leaves_the_database_as_it_was(tiny, tmp
     before = _state(con)
     big = _big_visits(tmp_path / "big.csv", 60_000)
     env = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "--db", str(url), "import", "visits", str(big)],
-                            cwd=ROOT, env={**env, "LIANXIN_FAST_HASH": "1"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "--db", str(url), "import", "visits", str(big)],
+        cwd=ROOT,
+        env={**env, "LIANXIN_FAST_HASH": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     app = f"lianxin pid {proc.pid}"
     killed = 0
     t0 = time.monotonic()
     while proc.poll() is None and time.monotonic() - t0 < 240 and not killed:
         # the import's own transaction, once it has begun writing
-        killed = con.execute("""SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+        killed = con.execute(
+            """SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
                                 WHERE application_name = ? AND backend_xid IS NOT NULL
-                                  AND query ILIKE '%visits%'""", [app]).fetchone()[0]
+                                  AND query ILIKE '%visits%'""",
+            [app],
+        ).fetchone()[0]
         time.sleep(0.02)
     out, err = proc.communicate(timeout=120)
     assert killed, f"the import ended before it could be cut: {out} {err}"
@@ -235,12 +260,14 @@ def _visit_worker(url: str, staff_id: str, seed: int, n: int) -> dict:
     try:
         for _ in range(n):
             hh = rng.choice(["H01", "H02", "H04", "H05", "H06", "H07", "H08", "H09"])
-            day = today - dt.timedelta(days=rng.randrange(0, 14))      # editable: V.EDIT_DAYS
+            day = today - dt.timedelta(days=rng.randrange(0, 14))  # editable: V.EDIT_DAYS
             kind = rng.choice(["home", "home", "home", "phone"])
             created, _ = V.record_visit(con, user, hh, day, kind=kind, today=today)
             if created:
-                vid = con.execute("SELECT id FROM visits WHERE household_code = ? AND staff_id = ? AND visited_on = ? "
-                                  "AND kind = ?", [hh, staff_id, day, kind]).fetchone()[0]
+                vid = con.execute(
+                    "SELECT id FROM visits WHERE household_code = ? AND staff_id = ? AND visited_on = ? AND kind = ?",
+                    [hh, staff_id, day, kind],
+                ).fetchone()[0]
                 made.append(vid)
             r = rng.random()
             if made and r < 0.15:
@@ -250,10 +277,11 @@ def _visit_worker(url: str, staff_id: str, seed: int, n: int) -> dict:
             elif made and r < 0.3:
                 vid = rng.choice(made)
                 try:
-                    V.edit_visit(con, user, vid, today=today,
-                                 visited_on=today - dt.timedelta(days=rng.randrange(0, 14)))
+                    V.edit_visit(
+                        con, user, vid, today=today, visited_on=today - dt.timedelta(days=rng.randrange(0, 14))
+                    )
                 except V.VisitError:
-                    pass        # the new day is taken by another of this worker's visits: refused, fine
+                    pass  # the new day is taken by another of this worker's visits: refused, fine
     finally:
         con.close()
     return {"made": made, "deleted": deleted}
@@ -269,11 +297,19 @@ def _status_worker(url: str, name: str, petition: str) -> list[str]:
     try:
         for status in ("in_progress", "replied", "closed"):
             try:
-                P.change_status(con, name, petition, status, D(2026, 11, 20), reply_text=f"{name} 已答复",
-                                satisfaction="satisfied" if status == "closed" else None, today=D(2026, 11, 26))
+                P.change_status(
+                    con,
+                    name,
+                    petition,
+                    status,
+                    D(2026, 11, 20),
+                    reply_text=f"{name} 已答复",
+                    satisfaction="satisfied" if status == "closed" else None,
+                    today=D(2026, 11, 26),
+                )
                 done.append(status)
             except P.PetitionError:
-                pass            # another process was first: the lifecycle refuses going back
+                pass  # another process was first: the lifecycle refuses going back
     finally:
         con.close()
     return done
@@ -319,7 +355,7 @@ def test_visits_from_several_processes_lose_nothing(tiny):
                                       WHERE kind = 'home' GROUP BY household_code) m ON m.household_code = h.code
                            WHERE h.last_home_on IS DISTINCT FROM m.last_on""").fetchall()
     assert wrong == []
-    F.assert_tallies_recount(con)       # and the grids' tallies of those last home visits (migration 0013)
+    F.assert_tallies_recount(con)  # and the grids' tallies of those last home visits (migration 0013)
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'visit_add'").fetchone()[0] >= len(made)
 
 
@@ -333,11 +369,19 @@ def test_one_petition_changed_by_several_processes_at_once(tiny):
     steps = sorted(s for o in out for s in o)
     assert steps == ["closed", "in_progress", "replied"]
     assert con.execute("SELECT status, closed_on, satisfaction FROM petitions WHERE id = 'P2'").fetchone() == (
-        "closed", D(2026, 11, 20), "satisfied")
-    log = [r[0] for r in con.execute("SELECT detail FROM audit_log WHERE action = 'petition_status' "
-                                     "ORDER BY id").fetchall()]
-    assert [x.split(" ")[1:4] for x in log] == [["received", "→", "in_progress"], ["in_progress", "→", "replied"],
-                                                ["replied", "→", "closed"]]
+        "closed",
+        D(2026, 11, 20),
+        "satisfied",
+    )
+    log = [
+        r[0]
+        for r in con.execute("SELECT detail FROM audit_log WHERE action = 'petition_status' ORDER BY id").fetchall()
+    ]
+    assert [x.split(" ")[1:4] for x in log] == [
+        ["received", "→", "in_progress"],
+        ["in_progress", "→", "replied"],
+        ["replied", "→", "closed"],
+    ]
 
 
 @PG_ONLY
@@ -345,19 +389,24 @@ def test_one_grid_reassigned_by_several_processes_at_once(tiny):
     """Four processes change one grid at once (two name a leader, two add a member): the history
     never overlaps and the grid ends with exactly one leader."""
     con, url = tiny
-    con.execute("INSERT INTO staff (id, name, role) VALUES ('L8', '网格长八', 'grid_leader'), "
-                "('L9', '网格长九', 'grid_leader'), ('M8', '网格员八', 'grid_member'), "
-                "('M9', '网格员九', 'grid_member')")
+    con.execute(
+        "INSERT INTO staff (id, name, role) VALUES ('L8', '网格长八', 'grid_leader'), "
+        "('L9', '网格长九', 'grid_leader'), ('M8', '网格员八', 'grid_member'), "
+        "('M9', '网格员九', 'grid_member')"
+    )
     jobs = [(str(url), "L8", True), (str(url), "M8", False), (str(url), "L9", True), (str(url), "M9", False)]
     with _pool(WORKERS) as pool:
         out = pool.starmap(_grid_worker, jobs)
     assert not any(o.startswith("refused") and "M" in o for o in out), out
-    rows = con.execute("""SELECT sg.staff_id, s.role, sg.valid_from, sg.valid_to FROM staff_grids sg
-                          JOIN staff s ON s.id = sg.staff_id WHERE sg.grid_code = ? ORDER BY 1, 3""", [G111]).fetchall()
+    rows = con.execute(
+        """SELECT sg.staff_id, s.role, sg.valid_from, sg.valid_to FROM staff_grids sg
+                          JOIN staff s ON s.id = sg.staff_id WHERE sg.grid_code = ? ORDER BY 1, 3""",
+        [G111],
+    ).fetchall()
     open_rows = [r for r in rows if r[3] is None]
     assert len([r for r in open_rows if r[1] == "grid_leader"]) == 1
     assert {"M8", "M9"} <= {r[0] for r in open_rows}
-    for a in rows:              # no two rows of one person on this grid overlap
+    for a in rows:  # no two rows of one person on this grid overlap
         for b in rows:
             if a is not b and a[0] == b[0]:
                 a_end, b_end = a[3] or D(9999, 1, 1), b[3] or D(9999, 1, 1)
@@ -379,8 +428,12 @@ time.sleep(120)
 
 def _holder(spec) -> subprocess.Popen:
     """A process holding the database open the way a running app does."""
-    p = subprocess.Popen([sys.executable, "-c", HOLDER.format(root=str(ROOT), spec=str(spec))],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(root=str(ROOT), spec=str(spec))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert p.stdout.readline().strip() == "ready", p.stderr.read()
     return p
 
@@ -395,10 +448,21 @@ def test_the_command_line_works_while_the_app_is_up(tiny, tmp_path):
         p = cli("import", "visits", str(f), db_spec=url)
         assert p.returncode == 0, p.stderr
         assert "imported 1" in p.stdout
-        p = cli("report", "coverage", "--level", "grid", "--from", "2026-11-01", "--to", "2026-11-30",
-                "--format", "csv", db_spec=url)
+        p = cli(
+            "report",
+            "coverage",
+            "--level",
+            "grid",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "csv",
+            db_spec=url,
+        )
         assert p.returncode == 0, p.stderr
-        assert f"{F.G121},第一网格,2,2,1.0" in p.stdout.replace("\r", "")      # H07's visit counts now
+        assert f"{F.G121},第一网格,2,2,1.0" in p.stdout.replace("\r", "")  # H07's visit counts now
     finally:
         app.kill()
         app.wait()
@@ -421,6 +485,7 @@ def test_the_command_line_refusal_says_what_to_do_instead(tiny, tmp_path):
 
 
 # ----------------------------------------------------------------------------- reports from a replica
+
 
 @PG_ONLY
 def test_reports_read_the_replica_and_the_rest_the_primary(tmp_path, monkeypatch):
@@ -447,15 +512,23 @@ def test_reports_read_the_replica_and_the_rest_the_primary(tmp_path, monkeypatch
                 r.execute("SELECT pg_wal_replay_pause()")
 
                 def g121():
-                    return reports.coverage(con, "grid", D(2026, 11, 1), D(2026, 11, 30)).set_index("code").loc[
-                        F.G121, "visited"]
+                    return (
+                        reports.coverage(con, "grid", D(2026, 11, 1), D(2026, 11, 30))
+                        .set_index("code")
+                        .loc[F.G121, "visited"]
+                    )
 
                 assert g121() == 1
-                V.record_visit(con, User("gl", "admin", [], staff_id="S2"), "H07", D(2026, 11, 24),
-                               today=D(2026, 11, 26))
-                assert con.execute("SELECT count(*) FROM visits WHERE household_code = 'H07' AND kind = 'home'"
-                                   ).fetchone()[0] == 1            # on the primary
-                assert g121() == 1                                  # the replica has not replayed it yet
+                V.record_visit(
+                    con, User("gl", "admin", [], staff_id="S2"), "H07", D(2026, 11, 24), today=D(2026, 11, 26)
+                )
+                assert (
+                    con.execute(
+                        "SELECT count(*) FROM visits WHERE household_code = 'H07' AND kind = 'home'"
+                    ).fetchone()[0]
+                    == 1
+                )  # on the primary
+                assert g121() == 1  # the replica has not replayed it yet
                 r.execute("SELECT pg_wal_replay_resume()")
                 deadline = time.monotonic() + 30
                 while g121() != 2 and time.monotonic() < deadline:
@@ -484,22 +557,25 @@ def test_a_replica_that_is_down_falls_back_to_the_primary(tiny, monkeypatch):
 
 # ----------------------------------------------------------------------------- moving from the file to a server
 
+
 @PG_ONLY
 def test_copy_to_moves_a_duckdb_file_to_postgresql_with_the_same_numbers(tmp_path):
     """manage.py --db FILE copy-to URL: every report reads the same on both afterwards; a database
     that holds data already is never overwritten."""
     import json
 
-    path = tmp_path / "county.duckdb"            # a DuckDB file, whatever the round
+    path = tmp_path / "county.duckdb"  # a DuckDB file, whatever the round
     F.build(path).close()
     url = F.new_db(tmp_path, "moved")
     p = cli("copy-to", str(url), db_spec=path)
     assert p.returncode == 0, p.stderr
     assert "households" in p.stdout and "visits" in p.stdout
-    reports = [["report", "coverage", "--level", "grid", "--from", "2026-01-01", "--to", "2026-11-30"],
-               ["report", "quotas", "--week", "2026-W47"],
-               ["report", "unvisited", "--area", F.COUNTY, "--as-of", "2027-06-01"],
-               ["report", "hotspots", "--level", "village", "--from", "2026-01-01", "--to", "2026-11-30"]]
+    reports = [
+        ["report", "coverage", "--level", "grid", "--from", "2026-01-01", "--to", "2026-11-30"],
+        ["report", "quotas", "--week", "2026-W47"],
+        ["report", "unvisited", "--area", F.COUNTY, "--as-of", "2027-06-01"],
+        ["report", "hotspots", "--level", "village", "--from", "2026-01-01", "--to", "2026-11-30"],
+    ]
     for args in reports:
         a = cli(*args, "--format", "json", db_spec=path)
         b = cli(*args, "--format", "json", db_spec=url)

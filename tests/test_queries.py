@@ -1,4 +1,5 @@
 """Every named query in queries/*.sql is used, and every name the code asks for exists."""
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,10 @@ def _sql_and_code() -> dict[str, str]:
 
 def test_the_scope_predicate_is_written_once():
     """``in_scope`` is the one definition of the $scope convention: no query spells it out again."""
-    old = ("AND ($scope::VARCHAR[] IS NULL OR EXISTS (SELECT 1 FROM area_ancestors s WHERE s.code = a.code "
-           "AND list_contains($scope::VARCHAR[], s.ancestor_code)))")
+    old = (
+        "AND ($scope::VARCHAR[] IS NULL OR EXISTS (SELECT 1 FROM area_ancestors s WHERE s.code = a.code "
+        "AND list_contains($scope::VARCHAR[], s.ancestor_code)))"
+    )
     assert SCOPE_WORDS.search(old) and SCOPE_WORDS.search("x.ancestor_code = ANY(CAST($scope AS VARCHAR[]))")
     files = _sql_and_code()
     spelled = sorted(f for f, text in files.items() if SCOPE_WORDS.search(text))
@@ -86,7 +89,7 @@ def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
         starts = list(re.finditer(r"^CREATE (?:OR REPLACE )?(?:TEMP )?(?:MACRO|FUNCTION) (\w+)", text, re.M))
         ends = [m.start() for m in starts[1:]] + [len(text)]
         for m, end in zip(starts, ends):
-            out[m.group(1)] = (path.name, text[m.start():end])
+            out[m.group(1)] = (path.name, text[m.start() : end])
     return out
 
 
@@ -98,8 +101,11 @@ def test_no_macro_or_function_spells_the_scope_predicate_again(store):
     own_words = re.compile(r"(?:list_contains\(|=\s*ANY\()\s*(?:CAST\(\s*)?\$?scope\b", re.I)
     assert own_words.search("AND list_contains(scope, x.ancestor_code)")
     defs = _current_definitions(store)
-    spelled = sorted(f"{name} ({file})" for name, (file, text) in defs.items()
-                     if name not in ("in_scope", "scope_areas") and own_words.search(text))
+    spelled = sorted(
+        f"{name} ({file})"
+        for name, (file, text) in defs.items()
+        if name not in ("in_scope", "scope_areas") and own_words.search(text)
+    )
     assert spelled == [], f"the scope predicate written out again (call in_scope(code, scope)): {spelled}"
     assert defs["responsible_for"][0].startswith("0014_")
     assert "in_scope(sg.grid_code, scope)" in defs["responsible_for"][1]

@@ -1,5 +1,6 @@
 """The ``$parameters`` of a named query (store/db.py ``parameters``): what a comment or a literal
 holds is none, and a comment cannot hide the ones after it — on the store under test."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,19 +19,22 @@ ORDER BY code;
 """
 
 
-@pytest.mark.parametrize("text,names", [
-    ("SELECT $a, $b, $a", ("a", "b")),
-    ("SELECT $a -- the grid's\n, $b", ("a", "b")),                 # an apostrophe in a comment
-    ("SELECT $a -- one's\n, $b -- two's\n, $c", ("a", "b", "c")),
-    ("SELECT '$x', 'it''s', $a", ("a",)),                            # in a literal: none
-    ("SELECT 'a -- b', $a", ("a",)),                                 # -- inside a literal: no comment
-    ("SELECT $a -- $b\n", ("a",)),                                   # in a comment: none
-    ("SELECT /* $b 's */ $a", ("a",)),
-    ('SELECT "$b", $a', ("a",)),                                     # a quoted name
-    ("SELECT $$ $b $$, $a", ("a",)),                                 # a dollar-quoted body
-    ("SELECT $f$ it's $b $f$, $a", ("a",)),
-    ("SELECT x$y, $a", ("a",)),
-])
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("SELECT $a, $b, $a", ("a", "b")),
+        ("SELECT $a -- the grid's\n, $b", ("a", "b")),  # an apostrophe in a comment
+        ("SELECT $a -- one's\n, $b -- two's\n, $c", ("a", "b", "c")),
+        ("SELECT '$x', 'it''s', $a", ("a",)),  # in a literal: none
+        ("SELECT 'a -- b', $a", ("a",)),  # -- inside a literal: no comment
+        ("SELECT $a -- $b\n", ("a",)),  # in a comment: none
+        ("SELECT /* $b 's */ $a", ("a",)),
+        ('SELECT "$b", $a', ("a",)),  # a quoted name
+        ("SELECT $$ $b $$, $a", ("a",)),  # a dollar-quoted body
+        ("SELECT $f$ it's $b $f$, $a", ("a",)),
+        ("SELECT x$y, $a", ("a",)),
+    ],
+)
 def test_parameters(text, names):
     assert db.parameters(text) == names
 
@@ -58,7 +62,7 @@ def queries_dir(tmp_path, monkeypatch):
 
 def test_a_comment_with_an_apostrophe_hides_no_parameter(tiny_ro, queries_dir):
     con, _ = tiny_ro
-    name = "grids_of"           # of the replaced queries/ (not one of the app's: tests/test_queries.py)
+    name = "grids_of"  # of the replaced queries/ (not one of the app's: tests/test_queries.py)
     assert db.sql(name, db.store_of(con))[1] == ("parent", "skip")
     assert db.df(con, name, parent=V11, skip="none")["code"].tolist() == [G111, G112]
     assert db.df(con, name, parent=V11, skip=G111)["code"].tolist() == [G112]

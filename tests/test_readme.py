@@ -1,4 +1,5 @@
 """What README.md promises about the demo and the app is true (issue 18, item 10)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,20 +49,34 @@ def test_the_demo_is_built_when_a_browser_opens_the_page_not_at_start():
     assert "st.Page(ensure_database" in app and "build_demo(" in app.split("def ensure_database", 1)[1]
 
 
-@pytest.mark.skipif(on_postgres(), reason="the DuckDB file's lock: runs in the DuckDB round (on PostgreSQL "
-                    "manage.py works while the app is up: tests/test_postgres.py)")
+@pytest.mark.skipif(
+    on_postgres(),
+    reason="the DuckDB file's lock: runs in the DuckDB round (on PostgreSQL "
+    "manage.py works while the app is up: tests/test_postgres.py)",
+)
 def test_manage_py_cannot_open_the_database_while_the_app_holds_it(tiny):
     """The README says so: another process holding the DuckDB file (the app) makes manage.py say so
     in a sentence and exit 1, changing nothing."""
     con, path = tiny
     con.close()
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
-                               " print('open', flush=True); time.sleep(60)", str(path)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
-        out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", str(path), "report", "quotas",
-                              "--week", "2026-W47"], capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "--db", str(path), "report", "quotas", "--week", "2026-W47"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert out.returncode == 1 and out.stderr.strip() == Message("store.error.file_in_use", path=str(path))
         assert "cannot open the same database file" in README
     finally:

@@ -1,4 +1,5 @@
 """The numbers of CONTRACT.md §4 on the tiny world (tests/factories.py), answers worked out by hand."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,7 +48,7 @@ def test_coverage_kinds_and_boundaries(tiny_ro):
 def test_coverage_levels_add_up(tiny_ro):
     con, _ = tiny_ro
     t = rows(reports.coverage(con, "township", D(2026, 1, 1), D(2026, 11, 30)))
-    assert t[T1]["households"] == 6 and t[T2]["households"] == 2   # H10 outside: unassigned, not counted
+    assert t[T1]["households"] == 6 and t[T2]["households"] == 2  # H10 outside: unassigned, not counted
     v = rows(reports.coverage(con, "village", D(2026, 1, 1), D(2026, 11, 30)))
     assert v[V11]["households"] + v[V12]["households"] == t[T1]["households"]
     assert v[V21]["coverage"] == 1.0
@@ -62,12 +63,20 @@ def test_coverage_scope(tiny_ro):
 def test_quotas_boundaries(tiny_ro):
     con, _ = tiny_ro
     df = reports.quotas(con, "2026-W47")
-    assert list(df.columns) == ["staff_id", "name", "grid_code", "visits", "visit_days",
-                                "households_visited", "target_days", "met"]
+    assert list(df.columns) == [
+        "staff_id",
+        "name",
+        "grid_code",
+        "visits",
+        "visit_days",
+        "households_visited",
+        "target_days",
+        "met",
+    ]
     r = rows(df, "staff_id")
-    assert set(r) == {"S1", "S2", "S3"}                         # the secretary has no grid
+    assert set(r) == {"S1", "S2", "S3"}  # the secretary has no grid
     assert (r["S1"]["visits"], r["S1"]["visit_days"], r["S1"]["households_visited"], r["S1"]["met"]) == (3, 3, 2, True)
-    assert (r["S2"]["visits"], r["S2"]["visit_days"], r["S2"]["met"]) == (3, 1, False)   # phone not counted
+    assert (r["S2"]["visits"], r["S2"]["visit_days"], r["S2"]["met"]) == (3, 1, False)  # phone not counted
     assert r["S2"]["grid_code"] == f"{G112}、{G121}"
     assert (r["S3"]["visits"], r["S3"]["visit_days"], r["S3"]["met"]) == (0, 0, False)  # Sunday before, Monday after
     assert r["S1"]["target_days"] == 3
@@ -84,7 +93,7 @@ def test_unvisited_order_and_window(tiny_ro):
     con, _ = tiny_ro
     df = reports.unvisited(con, V21, D(2026, 11, 22), days=182)
     assert list(df.columns) == ["household_code", "head_name", "grid_code", "last_visit", "days_since"]
-    assert df["household_code"].tolist() == ["H09"]      # last home visit 266 days ago; H08 only 7
+    assert df["household_code"].tolist() == ["H09"]  # last home visit 266 days ago; H08 only 7
     df = reports.unvisited(con, V21, D(2026, 11, 22), days=7)
     # H09 last visited 2026-03-01 (266 days), H08 on 2026-11-15 (7 days, due at >= 7); the 11-23 visit is ignored
     assert df["household_code"].tolist() == ["H09", "H08"]
@@ -96,7 +105,7 @@ def test_unvisited_never_visited_first(tiny_ro):
     df = reports.unvisited(con, T1, D(2026, 11, 22), days=30)
     assert df["household_code"].tolist()[0] == "H06" or df["last_visit"].isna().iloc[0]
     never = df[df["last_visit"].isna()]["household_code"].tolist()
-    assert never == ["H07"]                                # only visited by phone
+    assert never == ["H07"]  # only visited by phone
 
 
 def test_unvisited_unknown_area(tiny_ro):
@@ -125,8 +134,9 @@ def test_report_errors_are_worded_by_the_catalog():
     assert e.value.key == "report.error.range"
     assert e.value.text("en") == "the start date 2026-02-01 is after the end date 2026-01-01"
     assert e.value.text("zh") == "起始日期 2026-02-01 晚于结束日期 2026-01-01"
-    assert str(e.value) == " / ".join(t("report.error.range.cli", lang, date_from="2026-02-01", date_to="2026-01-01")
-                                      for lang in ("zh", "en"))
+    assert str(e.value) == " / ".join(
+        t("report.error.range.cli", lang, date_from="2026-02-01", date_to="2026-01-01") for lang in ("zh", "en")
+    )
     assert "--" not in e.value.text("en")
     with pytest.raises(ReportError) as e:
         parse_week("2026-W60")

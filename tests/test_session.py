@@ -1,5 +1,6 @@
 """Sessions that survive a reload (auth/session.py): a signed, expiring token, checked against the
 database, ended by logout or by the idle window, refused when tampered with or for a disabled user."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from auth import users
 from store import db
 from tests import factories as F
 
-T0 = dt.datetime(2026, 11, 26, 1, 0)      # UTC
+T0 = dt.datetime(2026, 11, 26, 1, 0)  # UTC
 
 
 @pytest.fixture()
@@ -24,8 +25,8 @@ def test_a_token_is_good_for_its_user_within_the_idle_window(con):
     token = S.issue(con, "office", now=T0)
     assert F.PASSWORD not in token and "office" not in token
     assert S.verify(con, token, now=T0 + dt.timedelta(minutes=29)).name == "office"
-    assert S.verify(con, token, now=T0 + dt.timedelta(minutes=31)) is None          # idle too long
-    S.touch(con, token, now=T0 + dt.timedelta(minutes=25))                            # … unless used
+    assert S.verify(con, token, now=T0 + dt.timedelta(minutes=31)) is None  # idle too long
+    S.touch(con, token, now=T0 + dt.timedelta(minutes=25))  # … unless used
     assert S.verify(con, token, now=T0 + dt.timedelta(minutes=50)).role == "office"
 
 
@@ -40,15 +41,22 @@ def test_logout_ends_the_session(con):
     other = S.issue(con, "office", now=T0)
     S.end(con, token, now=T0 + dt.timedelta(minutes=1))
     assert S.verify(con, token, now=T0 + dt.timedelta(minutes=2)) is None
-    assert S.verify(con, other, now=T0 + dt.timedelta(minutes=2)) is not None     # another browser stays
+    assert S.verify(con, other, now=T0 + dt.timedelta(minutes=2)) is not None  # another browser stays
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),                   # signature changed
-    lambda t: t.split(".")[0] + "." + str(int(t.split(".")[1]) + 3600) + "." + t.split(".")[2],  # expiry moved
-    lambda t: "x" + t,                                                    # another id
-    lambda t: "", lambda t: None, lambda t: "a.b", lambda t: "a.b.c.d", lambda t: "'; DROP TABLE sessions; --.1.x",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),  # signature changed
+        lambda t: t.split(".")[0] + "." + str(int(t.split(".")[1]) + 3600) + "." + t.split(".")[2],  # expiry moved
+        lambda t: "x" + t,  # another id
+        lambda t: "",
+        lambda t: None,
+        lambda t: "a.b",
+        lambda t: "a.b.c.d",
+        lambda t: "'; DROP TABLE sessions; --.1.x",
+    ],
+)
 def test_a_tampered_or_malformed_token_is_refused(con, tamper):
     token = S.issue(con, "office", now=T0)
     assert S.verify(con, tamper(token), now=T0) is None
@@ -65,8 +73,8 @@ def test_a_new_password_ends_every_session_of_that_account(con):
     other_user = S.issue(con, "leader")
     users.set_password(con, "office", "another-harbor-lamp-77")
     assert S.verify(con, token) is None
-    assert S.verify(con, other_user).name == "leader"          # nobody else is signed out
-    assert S.verify(con, S.issue(con, "office")).name == "office"   # signing in again works
+    assert S.verify(con, other_user).name == "leader"  # nobody else is signed out
+    assert S.verify(con, S.issue(con, "office")).name == "office"  # signing in again works
 
 
 def test_any_process_on_the_same_database_accepts_the_token(tiny):
@@ -78,7 +86,7 @@ def test_any_process_on_the_same_database_accepts_the_token(tiny):
     try:
         assert S.verify(other, token, now=T0).name == "leader"
         stored = other.execute("SELECT token_hash FROM sessions").fetchall()
-        assert all(token.split(".")[0] not in h for (h,) in stored)           # the id itself is not stored
+        assert all(token.split(".")[0] not in h for (h,) in stored)  # the id itself is not stored
     finally:
         other.close()
 

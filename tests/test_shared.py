@@ -1,5 +1,6 @@
 """Results shared between sessions (ui/shared.py): computed once per data version, a write shows in
 the next view of every session, one user's scoped numbers never reach another."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,23 +36,22 @@ def _metrics(at) -> dict[str, str]:
 def test_twenty_sessions_one_computation_and_a_write_shows_at_once(tiny, monkeypatch):
     con, path = tiny
     calls = _counting(monkeypatch, CP, "area_rows")
-    sessions = [F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py")
-                for _ in range(3)]
-    assert len(calls) == 1                                   # three office users, one computation
+    sessions = [F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py") for _ in range(3)]
+    assert len(calls) == 1  # three office users, one computation
     assert all(_metrics(at)[VISITED] == "5" for at in sessions)
     # a grid leader records a visit (another connection, as another page view would)
-    F.add_visit(con.cursor(), "H07", "S2", dt.date(2026, 11, 25))   # H07: only a phone call so far
+    F.add_visit(con.cursor(), "H07", "S2", dt.date(2026, 11, 25))  # H07: only a phone call so far
     sessions[0].run()
-    assert len(calls) == 2 and _metrics(sessions[0])[VISITED] == "6"     # the next view sees it
+    assert len(calls) == 2 and _metrics(sessions[0])[VISITED] == "6"  # the next view sees it
     sessions[1].run()
-    assert len(calls) == 2 and _metrics(sessions[1])[VISITED] == "6"     # …and shares it again
+    assert len(calls) == 2 and _metrics(sessions[1])[VISITED] == "6"  # …and shares it again
 
 
 def test_rerun_without_a_write_computes_nothing(tiny, monkeypatch):
     _, path = tiny
     calls = _counting(monkeypatch, overview, "headline")
     at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/overview.py")
-    at.run()            # (the first views fill the working-day calendar once: a write, a new version)
+    at.run()  # (the first views fill the working-day calendar once: a write, a new version)
     assert calls
     calls.clear()
     at.run()
@@ -72,7 +72,7 @@ def test_scoped_numbers_stay_with_their_scope(tiny, monkeypatch):
 
 
 def test_another_day_is_another_key(tiny, monkeypatch):
-    """"Today" is in the key: the figures of the day after are not yesterday's stored ones."""
+    """ "Today" is in the key: the figures of the day after are not yesterday's stored ones."""
     _, path = tiny
     calls = _counting(monkeypatch, CP, "area_rows")
     F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py")

@@ -1,6 +1,7 @@
 """The predicates the named queries share (store/migrations/0012_shared_predicates*.sql), on the
 store under test, and the group-petition threshold, which the queries take from
 vocabulary/petitions.GROUP_PETITION_PEOPLE as a parameter."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,24 +18,28 @@ TODAY = D(2026, 11, 26)
 
 
 def _in_scope(con, code, scope) -> bool:
-    return con.execute("SELECT in_scope(CAST($code AS VARCHAR), CAST($scope AS VARCHAR[]))",
-                       {"code": code, "scope": scope}).fetchone()[0]
+    return con.execute(
+        "SELECT in_scope(CAST($code AS VARCHAR), CAST($scope AS VARCHAR[]))", {"code": code, "scope": scope}
+    ).fetchone()[0]
 
 
-@pytest.mark.parametrize("code,scope,inside", [
-    (G111, None, True),              # NULL scope: everything …
-    (None, None, True),              # … even what lies in no area (an unassigned household)
-    ("X-unknown", None, True),
-    (G111, [T1], True),              # an ancestor is listed
-    (G111, [T2, V11], True),
-    (G111, [G111], True),            # the area itself is listed
-    (G111, [T2], False),
-    (G111, [G211], False),
-    (T1, [G111], False),             # an area above the scope is not in it
-    (None, [T1], False),             # no area: in no list
-    ("X-unknown", [T1, "X-unknown"], False),   # not an area (area_ancestors does not list it)
-    (G111, [], False),
-])
+@pytest.mark.parametrize(
+    "code,scope,inside",
+    [
+        (G111, None, True),  # NULL scope: everything …
+        (None, None, True),  # … even what lies in no area (an unassigned household)
+        ("X-unknown", None, True),
+        (G111, [T1], True),  # an ancestor is listed
+        (G111, [T2, V11], True),
+        (G111, [G111], True),  # the area itself is listed
+        (G111, [T2], False),
+        (G111, [G211], False),
+        (T1, [G111], False),  # an area above the scope is not in it
+        (None, [T1], False),  # no area: in no list
+        ("X-unknown", [T1, "X-unknown"], False),  # not an area (area_ancestors does not list it)
+        (G111, [], False),
+    ],
+)
 def test_in_scope(tiny_ro, code, scope, inside):
     con, _ = tiny_ro
     assert _in_scope(con, code, scope) is inside
@@ -44,26 +49,31 @@ def test_in_scope_of_a_column_named_like_its_own(tiny_ro):
     """An argument read from a table aliased as the definition's own alias still means the caller's
     (a macro is pasted into the query: its alias must not capture the caller's)."""
     con, _ = tiny_ro
-    q = ("SELECT count(*) FROM area_ancestors {a} WHERE {a}.ancestor_code = $code "
-         "AND in_scope({a}.code, CAST($scope AS VARCHAR[]))")
+    q = (
+        "SELECT count(*) FROM area_ancestors {a} WHERE {a}.ancestor_code = $code "
+        "AND in_scope({a}.code, CAST($scope AS VARCHAR[]))"
+    )
     for alias in ("x", "s", "a", "anc"):
         assert con.execute(q.format(a=alias), {"code": T2, "scope": [G111]}).fetchone()[0] == 0
         assert con.execute(q.format(a=alias), {"code": T1, "scope": [G111]}).fetchone()[0] == 1
 
 
-@pytest.mark.parametrize("row,filters,matches", [
-    (("环境", "网上", 6, "received"), (None, None, False, 5, False), True),
-    (("环境", "网上", 6, "received"), (["环境"], ["网上"], True, 5, True), True),
-    (("环境", "网上", 6, "received"), (["劳资"], None, False, 5, False), False),
-    (("环境", "网上", 6, "received"), (None, ["来信"], False, 5, False), False),
-    (("环境", "网上", 4, "received"), (None, None, True, 5, False), False),
-    (("环境", "网上", 5, "received"), (None, None, True, 5, False), True),
-    (("环境", "网上", 5, "received"), (None, None, True, 6, False), False),
-    (("环境", "网上", 6, "replied"), (None, None, False, 5, True), False),
-    (("环境", "网上", 6, "in_progress"), (None, None, False, 5, True), True),
-    ((None, None, 1, "closed"), (None, None, False, 5, False), True),
-    ((None, None, 1, "closed"), (["环境"], None, False, 5, False), False),
-])
+@pytest.mark.parametrize(
+    "row,filters,matches",
+    [
+        (("环境", "网上", 6, "received"), (None, None, False, 5, False), True),
+        (("环境", "网上", 6, "received"), (["环境"], ["网上"], True, 5, True), True),
+        (("环境", "网上", 6, "received"), (["劳资"], None, False, 5, False), False),
+        (("环境", "网上", 6, "received"), (None, ["来信"], False, 5, False), False),
+        (("环境", "网上", 4, "received"), (None, None, True, 5, False), False),
+        (("环境", "网上", 5, "received"), (None, None, True, 5, False), True),
+        (("环境", "网上", 5, "received"), (None, None, True, 6, False), False),
+        (("环境", "网上", 6, "replied"), (None, None, False, 5, True), False),
+        (("环境", "网上", 6, "in_progress"), (None, None, False, 5, True), True),
+        ((None, None, 1, "closed"), (None, None, False, 5, False), True),
+        ((None, None, 1, "closed"), (["环境"], None, False, 5, False), False),
+    ],
+)
 def test_petition_matches(tiny_ro, row, filters, matches):
     con, _ = tiny_ro
     got = con.execute(
@@ -113,37 +123,47 @@ def test_the_threshold_is_the_vocabulary_s(tiny, monkeypatch):
     assert flagged == {"P1": False, "P2": True, "P3": False, "P4": False}
 
 
-@pytest.mark.parametrize("scope,pairs", [
-    (None, {("S1", G111), ("S2", G112), ("S2", G121), ("S3", G211)}),
-    ([T1], {("S1", G111), ("S2", G112), ("S2", G121)}),
-    ([V11], {("S1", G111), ("S2", G112)}),
-    ([G121], {("S2", G121)}),
-    ([T2, G111], {("S1", G111), ("S3", G211)}),
-    ([], set()),
-    (["X-unknown"], set()),
-])
+@pytest.mark.parametrize(
+    "scope,pairs",
+    [
+        (None, {("S1", G111), ("S2", G112), ("S2", G121), ("S3", G211)}),
+        ([T1], {("S1", G111), ("S2", G112), ("S2", G121)}),
+        ([V11], {("S1", G111), ("S2", G112)}),
+        ([G121], {("S2", G121)}),
+        ([T2, G111], {("S1", G111), ("S3", G211)}),
+        ([], set()),
+        (["X-unknown"], set()),
+    ],
+)
 def test_responsible_for_reads_the_scope_as_in_scope(tiny_ro, scope, pairs):
     """Who answers for which grid in week 2026-W47 (0014: responsible_for's scope test is in_scope)."""
     con, _ = tiny_ro
-    rows = con.execute("SELECT staff_id, grid_code FROM responsible_for(CAST($start AS DATE), CAST($end AS DATE), "
-                       "CAST($scope AS VARCHAR[]))",
-                       {"start": D(2026, 11, 16), "end": D(2026, 11, 22), "scope": scope}).fetchall()
+    rows = con.execute(
+        "SELECT staff_id, grid_code FROM responsible_for(CAST($start AS DATE), CAST($end AS DATE), "
+        "CAST($scope AS VARCHAR[]))",
+        {"start": D(2026, 11, 16), "end": D(2026, 11, 22), "scope": scope},
+    ).fetchall()
     assert set(rows) == pairs
     assert len(rows) == len(pairs)
 
 
-@pytest.mark.parametrize("valid,period,holds", [
-    ((None, None), (D(2026, 11, 16), D(2026, 11, 22)), True),               # open on both sides
-    ((D(2026, 11, 22), None), (D(2026, 11, 16), D(2026, 11, 22)), True),    # starts on the last day
-    ((D(2026, 11, 23), None), (D(2026, 11, 16), D(2026, 11, 22)), False),   # starts after
-    ((None, D(2026, 11, 16)), (D(2026, 11, 16), D(2026, 11, 22)), True),    # ends on the first day
-    ((None, D(2026, 11, 15)), (D(2026, 11, 16), D(2026, 11, 22)), False),   # ended before
-    ((D(2026, 11, 18), D(2026, 11, 19)), (D(2026, 11, 16), D(2026, 11, 22)), True),
-    ((D(2026, 11, 1), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), True),   # one day
-    ((D(2026, 11, 19), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), False),
-])
+@pytest.mark.parametrize(
+    "valid,period,holds",
+    [
+        ((None, None), (D(2026, 11, 16), D(2026, 11, 22)), True),  # open on both sides
+        ((D(2026, 11, 22), None), (D(2026, 11, 16), D(2026, 11, 22)), True),  # starts on the last day
+        ((D(2026, 11, 23), None), (D(2026, 11, 16), D(2026, 11, 22)), False),  # starts after
+        ((None, D(2026, 11, 16)), (D(2026, 11, 16), D(2026, 11, 22)), True),  # ends on the first day
+        ((None, D(2026, 11, 15)), (D(2026, 11, 16), D(2026, 11, 22)), False),  # ended before
+        ((D(2026, 11, 18), D(2026, 11, 19)), (D(2026, 11, 16), D(2026, 11, 22)), True),
+        ((D(2026, 11, 1), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), True),  # one day
+        ((D(2026, 11, 19), D(2026, 11, 30)), (D(2026, 11, 18), D(2026, 11, 18)), False),
+    ],
+)
 def test_assigned_during(tiny_ro, valid, period, holds):
     con, _ = tiny_ro
-    got = con.execute("SELECT assigned_during(CAST($f AS DATE), CAST($t AS DATE), CAST($s AS DATE), CAST($e AS DATE))",
-                      {"f": valid[0], "t": valid[1], "s": period[0], "e": period[1]}).fetchone()[0]
+    got = con.execute(
+        "SELECT assigned_during(CAST($f AS DATE), CAST($t AS DATE), CAST($s AS DATE), CAST($e AS DATE))",
+        {"f": valid[0], "t": valid[1], "s": period[0], "e": period[1]},
+    ).fetchone()[0]
     assert got is holds

@@ -1,6 +1,7 @@
 """Slow and silent no more (issue 18, item 5): work that takes seconds at county scale shows a spinner,
 and the hotspot statistics are computed in the background when the app starts. (How long things take
 is measured by the benchmark and written in the closing note, never asserted by a timed test.)"""
+
 from __future__ import annotations
 
 import ast
@@ -12,9 +13,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The calls that take more than half a second on the demo county (measured; see the closing note).
-SLOW = {"reports.hotspots", "warm.emerging", "V.office_week", "petitions.summary", "petitions.worklist",
-        "petitions.figures_by_area", "monthly.monthly_workbook", "G.grid_directory", "G.gaps", "CP.area_rows",
-        "CP.monthly_trend", "overview.headline", "P.pace", "H.overdue"}
+SLOW = {
+    "reports.hotspots",
+    "warm.emerging",
+    "V.office_week",
+    "petitions.summary",
+    "petitions.worklist",
+    "petitions.figures_by_area",
+    "monthly.monthly_workbook",
+    "G.grid_directory",
+    "G.gaps",
+    "CP.area_rows",
+    "CP.monthly_trend",
+    "overview.headline",
+    "P.pace",
+    "H.overdue",
+}
 
 
 def _slow_calls_outside_a_spinner(path: Path) -> tuple[list[str], int]:
@@ -22,15 +36,16 @@ def _slow_calls_outside_a_spinner(path: Path) -> tuple[list[str], int]:
     inside: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.With) and any(
-                isinstance(i.context_expr, ast.Call) and ast.unparse(i.context_expr.func) == "st.spinner"
-                for i in node.items):
+            isinstance(i.context_expr, ast.Call) and ast.unparse(i.context_expr.func) == "st.spinner"
+            for i in node.items
+        ):
             inside |= {id(n) for n in ast.walk(node)}
     bad, seen = [], 0
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = ast.unparse(node.func)
-        if func == "shared.call" and len(node.args) > 1:    # ui/shared.py: computed on a cache miss
+        if func == "shared.call" and len(node.args) > 1:  # ui/shared.py: computed on a cache miss
             func = ast.unparse(node.args[1])
         if func in SLOW:
             seen += 1
@@ -67,6 +82,6 @@ def test_the_hotspot_statistics_are_warmed_in_the_background(tiny, monkeypatch):
     # the page's call for the defaults (every argument given, as the page gives them) finds them ready
     em = warm.emerging(str(path), warm.stamp(con), "village", dt.date(2026, 11, 26), False, (), (), False, False)
     assert calls == ["village", "grid"] and len(em.months) == 12
-    warm.hotspots_in_background()                    # once per process
+    warm.hotspots_in_background()  # once per process
     assert not any(t.name == "lianxin-warm-hotspots" and t.is_alive() for t in threading.enumerate())
     assert calls == ["village", "grid"]

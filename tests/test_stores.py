@@ -4,6 +4,7 @@ form the store in use can prepare (with LIANXIN_TEST_STORE=postgres: PostgreSQL'
 PostgreSQL's own behaviour — faults as sentences, several processes at once, a lost connection,
 the command line while the app is up, a replica — is in tests/test_postgres.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,18 +25,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ----------------------------------------------------------------------------- what --db may be
 
-@pytest.mark.parametrize("spec,kind", [
-    ("data/demo.duckdb", db.DUCKDB), ("/tmp/x/县.duckdb", db.DUCKDB), (":memory:", db.DUCKDB),
-    ("postgresql://lianxin@db.county.local:5432/lianxin", db.POSTGRES),
-    ("postgres://u:p@127.0.0.1/x", db.POSTGRES),
-    ("postgresql:///lianxin?host=/run/postgresql", db.POSTGRES),
-])
+
+@pytest.mark.parametrize(
+    "spec,kind",
+    [
+        ("data/demo.duckdb", db.DUCKDB),
+        ("/tmp/x/县.duckdb", db.DUCKDB),
+        (":memory:", db.DUCKDB),
+        ("postgresql://lianxin@db.county.local:5432/lianxin", db.POSTGRES),
+        ("postgres://u:p@127.0.0.1/x", db.POSTGRES),
+        ("postgresql:///lianxin?host=/run/postgresql", db.POSTGRES),
+    ],
+)
 def test_a_path_is_duckdb_and_a_postgresql_url_is_postgres(spec, kind):
     assert db.kind(spec) == kind
 
 
-@pytest.mark.parametrize("spec", ["mysql://u@h/x", "http://example.org/db", "sqlite:///x.db",
-                                  "postgresql://u@h:5432/", "x\x00y"])
+@pytest.mark.parametrize(
+    "spec", ["mysql://u@h/x", "http://example.org/db", "sqlite:///x.db", "postgresql://u@h:5432/", "x\x00y"]
+)
 def test_anything_else_is_bad_usage(spec):
     with pytest.raises(db.BadTarget):
         db.kind(spec)
@@ -43,8 +51,13 @@ def test_anything_else_is_bad_usage(spec):
 
 @pytest.mark.parametrize("spec", ["mysql://u@h/x", "postgresql://u@h:5432/"])
 def test_cli_bad_database_is_exit_2_one_line(spec):
-    p = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", spec, "init"], capture_output=True,
-                       text=True, timeout=120, cwd=ROOT)
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "--db", spec, "init"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert p.returncode == 2, (p.stdout, p.stderr)
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "Traceback" not in p.stderr
@@ -53,12 +66,19 @@ def test_cli_bad_database_is_exit_2_one_line(spec):
 
 def test_lianxin_db_that_is_no_database_is_exit_2(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "LIANXIN_DB": "ftp://files/county", "LIANXIN_FAST_HASH": "1"}
-    p = subprocess.run([sys.executable, str(ROOT / "manage.py"), "init"], capture_output=True, text=True,
-                       timeout=120, cwd=ROOT, env=env)
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "init"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env,
+    )
     assert p.returncode == 2 and "ftp://" in p.stderr and "Traceback" not in p.stderr
 
 
 # ----------------------------------------------------------------------------- every query, each store
+
 
 def _frames(tmp_path: Path) -> dict[str, list[pd.DataFrame]]:
     """The DataFrames the code brings into statements (``register``), as it registers them: recorded
@@ -97,23 +117,36 @@ def _frames(tmp_path: Path) -> dict[str, list[pd.DataFrame]]:
         con = connect(spec)
         try:
             _reimport(con)
-            from analytics import survey      # the month's sample and strata (survey_new_*)
+            from analytics import survey  # the month's sample and strata (survey_new_*)
 
             survey.draw(con, "2026-11", actor="test")
         finally:
             con.close()
     finally:
         mp.undo()
-    world = generate(load_outline(OUTLINE), households=200, seed=1, today=dt.date(2026, 11, 22),
-                     townships=2, villages_per_township=2, grids_per_village=2)
+    world = generate(
+        load_outline(OUTLINE),
+        households=200,
+        seed=1,
+        today=dt.date(2026, 11, 22),
+        townships=2,
+        villages_per_township=2,
+        grids_per_village=2,
+    )
     from demo.generate import survey_answers
 
     sample = pd.DataFrame({"township_code": ["T"], "household_code": ["H"], "position": [1]})
-    seen["demo_survey_responses"] = [survey_answers(sample, [1], dt.date(2026, 11, 1), dt.date(2026, 11, 22),
-                                                    np.random.default_rng(0))]
-    for name, frame in (("demo_households", world.households), ("demo_staff", world.staff),
-                        ("demo_staff_grids", world.staff_grids), ("demo_pairings", world.pairings),
-                        ("demo_visits", world.visits), ("demo_petitions", world.petitions)):
+    seen["demo_survey_responses"] = [
+        survey_answers(sample, [1], dt.date(2026, 11, 1), dt.date(2026, 11, 22), np.random.default_rng(0))
+    ]
+    for name, frame in (
+        ("demo_households", world.households),
+        ("demo_staff", world.staff),
+        ("demo_staff_grids", world.staff_grids),
+        ("demo_pairings", world.pairings),
+        ("demo_visits", world.visits),
+        ("demo_petitions", world.petitions),
+    ):
         seen[name] = [frame]
     # the city benchmark's grids (bench/city.py registers them; its statements are DuckDB's only)
     seen["bench_grids"] = [pd.DataFrame({"gi": [0], "code": ["G"], "lon": [107.0], "lat": [30.0], "n": [1]})]
@@ -130,19 +163,40 @@ def _reimport(con) -> None:
         boxes = [r[3] for r in rows]
         if level == "grid":
             boxes[0], boxes[1] = boxes[1], boxes[0]
-        gdf = gpd.GeoDataFrame({"code": [r[0] for r in rows], "name": [r[1] for r in rows],
-                                "parent_code": [None if level == "village" else r[2] for r in rows]},
-                               geometry=[shapely.box(*b) for b in boxes], crs="EPSG:4326")
+        gdf = gpd.GeoDataFrame(
+            {
+                "code": [r[0] for r in rows],
+                "name": [r[1] for r in rows],
+                "parent_code": [None if level == "village" else r[2] for r in rows],
+            },
+            geometry=[shapely.box(*b) for b in boxes],
+            crs="EPSG:4326",
+        )
         import_boundaries(con, None, level, frame=gdf, source=f"{level}.geojson")
 
 
 # DuckDB cannot prepare bitstring_agg with a parameter for its range (it needs the value when it
 # binds): these run with values instead.
 RUN_WITH_VALUES = {
-    "coverage": dict(level="grid", parent=None, scope=None, kinds=["home"], date_from=dt.date(2026, 1, 1),
-                     date_to=dt.date(2026, 11, 30), max_hid=20, from_last_home=False),
-    "coverage_monthly": dict(level="grid", parent=None, scope=None, kinds=["home"], month_from=dt.date(2026, 1, 1),
-                             month_to=dt.date(2026, 11, 30), max_hid=20),
+    "coverage": dict(
+        level="grid",
+        parent=None,
+        scope=None,
+        kinds=["home"],
+        date_from=dt.date(2026, 1, 1),
+        date_to=dt.date(2026, 11, 30),
+        max_hid=20,
+        from_last_home=False,
+    ),
+    "coverage_monthly": dict(
+        level="grid",
+        parent=None,
+        scope=None,
+        kinds=["home"],
+        month_from=dt.date(2026, 1, 1),
+        month_to=dt.date(2026, 11, 30),
+        max_hid=20,
+    ),
 }
 
 
@@ -171,6 +225,7 @@ def _prepare(con, store: str, text: str) -> None:
                 if m.group("name") not in names:
                     names.append(m.group("name"))
                 return f"${names.index(m.group('name')) + 1}"
+
             stmt = db.SQL_TOKENS.sub(number, stmt)
         con.execute(f"PREPARE lianxin_check AS {stmt}")
         con.execute("DEALLOCATE lianxin_check")
@@ -209,7 +264,7 @@ def test_every_named_query_has_a_form_this_store_can_prepare(tmp_path):
                         _prepare(con, store, text)
                     errors = []
                     break
-                except Exception as e:     # noted; the assertion lists every query that failed
+                except Exception as e:  # noted; the assertion lists every query that failed
                     errors.append(f"{name}: {str(e).splitlines()[0]}")
             failures += errors[-1:]
             checked += 1

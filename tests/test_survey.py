@@ -9,6 +9,7 @@ people in 二镇 (T2):
   3,012 residents; 2 % is 60.24 → 61 households.
 - T2: 32 active households of 3 — 96 residents; 2 % is 1.92, less than 20 → 20 households.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,11 @@ def county(tiny):
 
 # ----------------------------------------------------------------------------- sizes and the draw
 
-@pytest.mark.parametrize("residents,eligible,size", [(3012, 1506, 61), (96, 32, 20), (96, 12, 12), (1000, 999, 20),
-                                                     (5000, 4000, 100), (0, 0, 0)])
+
+@pytest.mark.parametrize(
+    "residents,eligible,size",
+    [(3012, 1506, 61), (96, 32, 20), (96, 12, 12), (1000, 999, 20), (5000, 4000, 100), (0, 0, 0)],
+)
 def test_sample_size(residents, eligible, size):
     assert S.sample_size(residents, eligible, 0.02, 20) == size
 
@@ -81,8 +85,10 @@ def test_draw_is_stratified_and_reproducible(county):
     other = S.draw(con, DEC, seed=8)
     assert set(other.sample["household_code"]) != set(first.sample["household_code"])
     stored = S.sample(con, DEC)
-    assert stored["household_code"].tolist() == other.sample.sort_values(["township_code", "position"])[
-        "household_code"].tolist()
+    assert (
+        stored["household_code"].tolist()
+        == other.sample.sort_values(["township_code", "position"])["household_code"].tolist()
+    )
     default = S.draw(con, DEC)
     assert default.seed == 202612
     assert len(audit.search(con, action="survey_draw")) == 4
@@ -126,7 +132,7 @@ def test_nothing_to_draw(tmp_path, tiny):
     with pytest.raises(S.SurveyError) as e:
         S.draw(con, DEC)
     assert e.value.key == "survey.error.no_households"
-    small, _ = tiny                                   # 8 households: December takes them all
+    small, _ = tiny  # 8 households: December takes them all
     assert len(S.draw(small, DEC).sample) == 8
     with pytest.raises(S.SurveyError) as e:
         S.draw(small, D(2027, 1, 1))
@@ -135,11 +141,12 @@ def test_nothing_to_draw(tmp_path, tiny):
 
 # ----------------------------------------------------------------------------- the interval and the results
 
+
 def test_wilson_against_a_published_value():
     # Newcombe (1998), Statistics in Medicine 17:857, Table I: 81 of 263 → 0.2553 – 0.3662
     lo, hi = S.wilson(81, 263)
     assert (round(lo, 4), round(hi, 4)) == (0.2553, 0.3662)
-    lo, hi = S.wilson(0, 10)          # no successes: the interval still has width
+    lo, hi = S.wilson(0, 10)  # no successes: the interval still has width
     assert lo == 0.0 and round(hi, 4) == 0.2775
     assert S.wilson(0, 0) == (None, None)
 
@@ -151,8 +158,15 @@ def test_results_per_township(county):
     # T2: 12 satisfied, 3 partly, 1 unsatisfied, 2 not reached, 2 not yet recorded
     plan = ["满意"] * 12 + ["基本满意"] * 3 + ["不满意"] + ["未联系上"] * 2
     for code, a in zip(t2, plan):
-        S.record(con, DEC, code, {1: a, 2: a if a != "满意" else "基本满意"}, method="电话",
-                 answered_on=D(2026, 12, 5), today=TODAY)
+        S.record(
+            con,
+            DEC,
+            code,
+            {1: a, 2: a if a != "满意" else "基本满意"},
+            method="电话",
+            answered_on=D(2026, 12, 5),
+            today=TODAY,
+        )
     r = S.results(con, DEC).set_index("code")
     row = r.loc[F.T2]
     assert row[["sampled", "recorded", "reached", "answered", "satisfied"]].tolist() == [20, 18, 16, 16, 12]
@@ -178,13 +192,16 @@ def test_record_refuses_what_does_not_fit(county):
     assert (e.value.key, e.value.params) == ("survey.error.answer", {"value": "还行"})
     with pytest.raises(S.SurveyError) as e:
         S.record(con, DEC, inside, {1: "满意"}, answered_on=D(2026, 11, 30), today=TODAY)
-    assert (e.value.key, e.value.params) == ("survey.error.date_range",
-                                             {"date": D(2026, 11, 30), "start": DEC, "end": TODAY})
+    assert (e.value.key, e.value.params) == (
+        "survey.error.date_range",
+        {"date": D(2026, 11, 30), "start": DEC, "end": TODAY},
+    )
     assert S.record(con, DEC, inside, {1: "满意", 2: ""}, method="入户", today=TODAY) == 1
-    assert S.record(con, DEC, inside, {1: "满意"}, method="入户", today=TODAY) == 0     # nothing changed
+    assert S.record(con, DEC, inside, {1: "满意"}, method="入户", today=TODAY) == 0  # nothing changed
 
 
 # ----------------------------------------------------------------------------- call sheets and their import
+
 
 def _sheet(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
@@ -221,10 +238,10 @@ def test_import_of_a_returned_call_sheet(county, tmp_path):
     ws.cell(row_of[t2[0]], 11).value = "电话"
     ws.cell(row_of[t2[0]], 12).value = dt.datetime(2026, 12, 4)
     ws.cell(row_of[t2[1]], 8).value = "未接通"
-    ws.cell(row_of[t2[2]], 8).value = "还行"                      # not an answer
+    ws.cell(row_of[t2[2]], 8).value = "还行"  # not an answer
     ws.cell(row_of[t2[3]], 8).value = "满意"
-    ws.cell(row_of[t2[3]], 12).value = "2027-01-05"               # after today
-    ws.cell(row_of[t2[4]], 2).value = "H03"                       # not in the sample
+    ws.cell(row_of[t2[3]], 12).value = "2027-01-05"  # after today
+    ws.cell(row_of[t2[4]], 2).value = "H03"  # not in the sample
     ws.cell(row_of[t2[4]], 8).value = "满意"
     f = tmp_path / "returned.xlsx"
     wb.save(f)
@@ -238,8 +255,14 @@ def test_import_of_a_returned_call_sheet(county, tmp_path):
     first = res.errors[0]
     refusal = Message("survey.error.answer", value="还行")
     assert first.line() == f"returned.xlsx[二镇] row {row_of[t2[2]]} column Q1: {refusal}"
-    assert first.text("en") == t("ingest.row_line", "en", source="returned.xlsx[二镇]", row=row_of[t2[2]], column="Q1",
-                                 message=t("survey.error.answer", "en", value="还行"))
+    assert first.text("en") == t(
+        "ingest.row_line",
+        "en",
+        source="returned.xlsx[二镇]",
+        row=row_of[t2[2]],
+        column="Q1",
+        message=t("survey.error.answer", "en", value="还行"),
+    )
     a = S.answers(con, DEC).set_index(["household_code", "question_id"])
     assert a.loc[(t2[0], 1), "answer"] == "satisfied" and a.loc[(t2[0], 2), "answer"] == "partly"
     assert a.loc[(t2[0], 1), "method"] == "phone" and a.loc[(t2[0], 1), "answered_on"] == pd.Timestamp(2026, 12, 4)
@@ -273,18 +296,20 @@ def test_import_refuses_a_file_that_is_no_call_sheet(county, tmp_path):
 
 # ----------------------------------------------------------------------------- the questionnaire
 
+
 def test_questionnaire_edits(county):
     con, _ = county
     S.draw(con, DEC, seed=5)
     code = S.sample(con, DEC)["household_code"].iloc[0]
     S.record(con, DEC, code, {3: "满意"}, today=TODAY)
     q = S.questions(con)[["id", "text", "active"]]
-    new = pd.DataFrame({"id": [2, 1, None], "text": ["改过的第二题？", q["text"].iloc[0], "新的问题？"],
-                        "active": [True, True, True]})
+    new = pd.DataFrame(
+        {"id": [2, 1, None], "text": ["改过的第二题？", q["text"].iloc[0], "新的问题？"], "active": [True, True, True]}
+    )
     out = S.save_questions(con, new, actor="admin")
     active = out[out["active"]]
     assert active["id"].tolist() == [2, 1, 4] and active["text"].iloc[0] == "改过的第二题？"
-    assert out.set_index("id").loc[3, "active"] == False       # noqa: E712 — answered: kept, inactive
+    assert out.set_index("id").loc[3, "active"] == False  # noqa: E712 — answered: kept, inactive
     assert len(audit.search(con, action="survey_questions")) == 1
     # the month keeps the overall question it was drawn with
     assert S.drawn(con, DEC).overall_question == 1
@@ -298,13 +323,14 @@ def test_questionnaire_edits(county):
 
 # ----------------------------------------------------------------------------- the monthly 通报
 
+
 def test_monthly_report_weighs_the_survey(county):
     from analytics import monthly
 
     con, _ = county
     d = S.draw(con, DEC, seed=5)
     t2 = d.sample[d.sample["township_code"] == F.T2]["household_code"].tolist()
-    for code, a in zip(t2, ["满意"] * 3 + ["不满意"]):                     # 3 of 4: 75 %
+    for code, a in zip(t2, ["满意"] * 3 + ["不满意"]):  # 3 of 4: 75 %
         S.record(con, DEC, code, {1: a}, today=TODAY)
     tables = monthly.monthly_tables(con, "2026-12", as_of=TODAY)
     towns = tables["townships"].set_index("code")
@@ -312,7 +338,7 @@ def test_monthly_report_weighs_the_survey(county):
     rates = towns.loc[F.T2, list(monthly.SCORED)].astype(float)
     assert towns.loc[F.T2, "score"] == round((0.23 * 0.75 + 0.77 * rates.mean()) * 100, 1)
     t1 = towns.loc[F.T1, list(monthly.SCORED)].astype(float)
-    assert towns.loc[F.T1, "score"] == round(t1.mean() * 100, 1)          # no survey answer: the mean alone
+    assert towns.loc[F.T1, "score"] == round(t1.mean() * 100, 1)  # no survey answer: the mean alone
     assert "survey_satisfaction" not in tables["villages"][F.T2].columns
     audit.set_rule(con, "survey_weight", 0.5, actor="admin")
     again = monthly.monthly_tables(con, "2026-12", as_of=TODAY)["townships"].set_index("code")
@@ -326,6 +352,7 @@ def test_monthly_report_weighs_the_survey(county):
 
 # ----------------------------------------------------------------------------- command line = page
 
+
 def test_cli_draw_import_results(county, tmp_path):
     con, path = county
     con.close()
@@ -337,8 +364,9 @@ def test_cli_draw_import_results(county, tmp_path):
     first = out.read_bytes()
     p = run("survey", "draw", "--month", "2026-12", "--output", str(out), db=path, env=env)
     wb1, wb2 = _sheet(first), _sheet(out.read_bytes())
-    assert ([[c.value for c in r] for r in wb1["一镇"].iter_rows()]
-            == [[c.value for c in r] for r in wb2["一镇"].iter_rows()])
+    assert [[c.value for c in r] for r in wb1["一镇"].iter_rows()] == [
+        [c.value for c in r] for r in wb2["一镇"].iter_rows()
+    ]
     ws = wb2["二镇"]
     ws.cell(4, 8).value = "满意"
     ws.cell(5, 8).value = "不满意"
@@ -346,8 +374,9 @@ def test_cli_draw_import_results(county, tmp_path):
     wb2.save(out)
     p = run("survey", "import", str(out), "--month", "2026-12", "--errors", str(tmp_path / "err.csv"), db=path, env=env)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == ("calls.xlsx: survey answers recorded for 2 households (2 answers), "
-                                "unchanged 0, blank 78, rejected 1")
+    assert p.stdout.strip() == (
+        "calls.xlsx: survey answers recorded for 2 households (2 answers), unchanged 0, blank 78, rejected 1"
+    )
     assert f"calls.xlsx[二镇] row 6 column Q1: {Message('survey.error.answer', value='很好')}\n" in p.stderr
     assert (tmp_path / "err.csv").exists()
     p = run("survey", "results", "--month", "2026-12", "--format", "csv", db=path, env=env)
@@ -387,7 +416,7 @@ def test_survey_page_for_the_administrator(county, monkeypatch):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["全县满意率"] == "50.0 %" and metrics["应答率"] == "2.5 %"
     res = at.dataframe[0].value.set_index("code")
-    assert res.loc[F.T2, "satisfaction"] == 50.0                             # shares shown × 100, "50.0 %"
+    assert res.loc[F.T2, "satisfaction"] == 50.0  # shares shown × 100, "50.0 %"
 
 
 def test_survey_page_for_the_leader_shows_results_only(county, monkeypatch):
@@ -396,7 +425,7 @@ def test_survey_page_for_the_leader_shows_results_only(county, monkeypatch):
     at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/survey.py")
     assert at.dataframe[0].value["sampled"].tolist() == [61, 20]
     assert not at.tabs and not [b for b in at.button if b.key == "survey_page.draw"]
-    office = F.signed_in_app(monkeypatch, path, "office", today=TODAY)      # the assessed township: no page
+    office = F.signed_in_app(monkeypatch, path, "office", today=TODAY)  # the assessed township: no page
     with pytest.raises(ValueError) as e:
         office.switch_page("pages/survey.py")
     assert "survey.py'" not in str(e.value).split("Known pages:")[-1]
@@ -407,12 +436,24 @@ def test_the_answer_table_and_its_edits(county):
     S.draw(con, DEC, seed=5)
     before = S.answer_table(con, DEC, F.T2)
     assert len(before) == 20 and before["position"].tolist() == list(range(1, 21))
-    assert before.columns.tolist() == ["position", "household_code", "head_name", "phone", "village_name",
-                                       "Q1", "Q2", "Q3", "method", "answered_on"]
+    assert before.columns.tolist() == [
+        "position",
+        "household_code",
+        "head_name",
+        "phone",
+        "village_name",
+        "Q1",
+        "Q2",
+        "Q3",
+        "method",
+        "answered_on",
+    ]
     assert before["Q1"].isna().all()
     # what Streamlit's data editor hands back: row position → changed cells, dates as ISO text
-    edits = {0: {"Q1": "满意", "Q2": "基本满意", "method": "电话", "answered_on": "2026-12-05"},
-             "3": {"Q1": "未联系上", "Q2": "未联系上", "Q3": "未联系上"}}
+    edits = {
+        0: {"Q1": "满意", "Q2": "基本满意", "method": "电话", "answered_on": "2026-12-05"},
+        "3": {"Q1": "未联系上", "Q2": "未联系上", "Q3": "未联系上"},
+    }
     assert S.record_edits(con, DEC, before, edits, today=TODAY) == (2, 5)
     after = S.answer_table(con, DEC, F.T2)
     assert after.loc[0, ["Q1", "Q2", "method"]].tolist() == ["满意", "基本满意", "电话"]

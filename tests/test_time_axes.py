@@ -5,6 +5,7 @@ A chart whose x axis is a month label must not be sorted by the label's text: in
 Vega-Lite chart with a month axis keeps the data's order (``sort: null``) or uses a temporal axis,
 and its data runs from the oldest month to the newest.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ import pytest
 
 from tests import factories as F
 
-TODAY = "2026-11-26"      # the 12 months 2025-12 … 2026-11 cross a new year
+TODAY = "2026-11-26"  # the 12 months 2025-12 … 2026-11 cross a new year
 MONTH = {"zh": re.compile(r"^(\d{4})年(\d{1,2})月$"), "en": re.compile(r"^(\d{4})-(\d{2})$")}
 
 
@@ -25,6 +26,7 @@ def _charts(at):
         yield node
         for child in getattr(node, "children", {}).values():
             yield from walk(child)
+
     return [n for n in walk(at._tree) if getattr(n, "type", None) == "vega_lite_chart"]
 
 

@@ -2,6 +2,7 @@
 (``analytics.grids.today``, which ``LIANXIN_TODAY`` overrides), never the machine's own date:
 between 00:00 and 08:00 Beijing time a UTC machine is still on the day before (issue 19 leftovers).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ DAY = dt.date(2026, 11, 22)
 def test_a_boundary_reassignment_is_dated_today_in_shanghai(tiny, monkeypatch):
     con, _ = tiny
     monkeypatch.setenv("LIANXIN_TODAY", "2026-11-25")
-    con.execute(f"UPDATE households SET grid_code = '{F.G112}' WHERE code = 'H06'")   # its point says V12
+    con.execute(f"UPDATE households SET grid_code = '{F.G112}' WHERE code = 'H06'")  # its point says V12
     reassign_points(con)
     got = con.execute("SELECT changed_on FROM household_changes WHERE household_code = 'H06'").fetchall()
     assert [r[0] for r in got] == [dt.date(2026, 11, 25)]

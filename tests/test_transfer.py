@@ -4,6 +4,7 @@ indexes and keys built again — gives every row as it is, a schema identical to
 one, and migration 0013's tallies as its triggers keep them; a copy that fails half-way leaves the
 database as it was. (The reports read the same on both stores afterwards: test_postgres.py's
 copy-to test.)"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,12 @@ from store.transfer import copy_store
 from tests import factories as F
 from tests.factories import G211
 
-pytestmark = pytest.mark.skipif(not F.on_postgres(), reason="PostgreSQL only: the copy's target is a "
-                                "PostgreSQL store; runs in the PostgreSQL round (LIANXIN_TEST_STORE=postgres, "
-                                "scripts/test.sh)")
+pytestmark = pytest.mark.skipif(
+    not F.on_postgres(),
+    reason="PostgreSQL only: the copy's target is a "
+    "PostgreSQL store; runs in the PostgreSQL round (LIANXIN_TEST_STORE=postgres, "
+    "scripts/test.sh)",
+)
 
 # every index, key constraint and trigger of the schema, with its definition (and whether enabled)
 SCHEMA = """
@@ -38,25 +42,39 @@ def schema(con) -> list[tuple]:
 
 def tables(duck) -> dict[str, list[str]]:
     """The DuckDB store's tables (those the copy moves) and their columns."""
-    names = [r[0] for r in duck.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                                        "'main' AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'")
-             .fetchall()]
-    return {t: [r[0] for r in duck.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                           "AND table_schema = 'main' ORDER BY ordinal_position", [t]).fetchall()]
-            for t in names}
+    names = [
+        r[0]
+        for r in duck.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "'main' AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'"
+        ).fetchall()
+    ]
+    return {
+        t: [
+            r[0]
+            for r in duck.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "AND table_schema = 'main' ORDER BY ordinal_position",
+                [t],
+            ).fetchall()
+        ]
+        for t in names
+    }
 
 
 def rows(con, table: str, columns: list[str]) -> list[tuple]:
     """Every row of a table, comparable across the two stores (bytes for blobs, sorted by their text)."""
     names = ", ".join(f'"{c}"' for c in columns)
-    got = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r)
-           for r in con.execute(f'SELECT {names} FROM "{table}"').fetchall()]
+    got = [
+        tuple(bytes(v) if isinstance(v, memoryview) else v for v in r)
+        for r in con.execute(f'SELECT {names} FROM "{table}"').fetchall()
+    ]
     return sorted(got, key=repr)
 
 
 def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
     duck = F.build(tmp_path / "tiny.duckdb")
-    fresh = db.connect(F.new_db(tmp_path, "fresh"))          # migrated, never loaded
+    fresh = db.connect(F.new_db(tmp_path, "fresh"))  # migrated, never loaded
     pg = db.connect(F.new_db(tmp_path, "moved"))
     try:
         out = copy_store(duck, pg)
@@ -71,16 +89,27 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
         assert pg.execute("SELECT count(*) FROM household_tallies WHERE households <> 0").fetchone()[0] == 6
         F.assert_tallies_recount(pg)
         # copied with FREEZE and vacuumed: every page of the big tables visible to all (index-only scans)
-        pages = pg.execute("SELECT relname, relpages, relallvisible FROM pg_class WHERE relname IN "
-                           "('households', 'visits') ORDER BY relname").fetchall()
+        pages = pg.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname IN "
+            "('households', 'visits') ORDER BY relname"
+        ).fetchall()
         assert [(r[0], r[1] == r[2] > 0) for r in pages] == [("households", True), ("visits", True)]
         # the sequences past the copied keys: the next visit gets a new id, and the triggers keep counting
         top = pg.execute("SELECT max(id) FROM visits").fetchone()[0]
         F.add_visit(pg, "H09", "S3", dt.date(2026, 11, 20))
-        assert pg.execute("SELECT id FROM visits WHERE household_code = 'H09' AND visited_on = ?",
-                          [dt.date(2026, 11, 20)]).fetchone()[0] > top
-        assert pg.execute("SELECT households FROM household_tallies WHERE grid_code = ? AND month = ?",
-                          [G211, dt.date(2026, 11, 1)]).fetchone()[0] == 2
+        assert (
+            pg.execute(
+                "SELECT id FROM visits WHERE household_code = 'H09' AND visited_on = ?", [dt.date(2026, 11, 20)]
+            ).fetchone()[0]
+            > top
+        )
+        assert (
+            pg.execute(
+                "SELECT households FROM household_tallies WHERE grid_code = ? AND month = ?",
+                [G211, dt.date(2026, 11, 1)],
+            ).fetchone()[0]
+            == 2
+        )
         F.assert_tallies_recount(pg)
     finally:
         for con in (duck, fresh, pg):

@@ -1,5 +1,6 @@
 """analytics/visits.py on the tiny world: recording, editing and deleting visits (audited), the
 households due next, the calendar of a week, and the township's ranking."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,11 @@ MEMBER = User("member", "member", [G211], staff_id="S3")
 
 
 def n_visits(con, **where) -> int:
-    sql = "SELECT count(*) FROM visits WHERE " + " AND ".join(f"{k} = ?" for k in where) if where else \
-        "SELECT count(*) FROM visits"
+    sql = (
+        "SELECT count(*) FROM visits WHERE " + " AND ".join(f"{k} = ?" for k in where)
+        if where
+        else "SELECT count(*) FROM visits"
+    )
     return con.execute(sql, list(where.values())).fetchone()[0]
 
 
@@ -32,12 +36,15 @@ def n_audit(con, action: str) -> int:
 
 # ----------------------------------------------------------------------------- record_visit
 
+
 def test_record_visit_creates_one_visit_and_audits(tiny_registered):
     con, _ = tiny_registered
     created, msg = V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "漏水 ", True, today=TODAY)
     assert created and "李四" in msg and "2026-11-21" in msg
-    row = con.execute("SELECT staff_id, kind, note, needs_action, created_by FROM visits "
-                      "WHERE household_code = 'H02' AND visited_on = DATE '2026-11-21'").fetchone()
+    row = con.execute(
+        "SELECT staff_id, kind, note, needs_action, created_by FROM visits "
+        "WHERE household_code = 'H02' AND visited_on = DATE '2026-11-21'"
+    ).fetchone()
     assert row == ("S1", "home", "漏水", True, "grid_leader")
     log = audit.search(con, action="visit_add")
     assert len(log) == 1 and log["user_name"].iloc[0] == "grid_leader" and log["area"].iloc[0] == G111
@@ -77,13 +84,16 @@ def test_date_before_household_created_refused(tiny_registered):
     assert V.record_visit(con, LEADER, "H02", D(2026, 11, 20), today=TODAY)[0] is True
 
 
-@pytest.mark.parametrize("user,code,kind,key,params", [
-    (LEADER, "H03", "home", "weekly_page.err.inactive", {"code": "H03"}),           # moved household
-    (LEADER, "H99", "home", "weekly_page.err.no_household", {"code": "H99"}),       # unknown household
-    (LEADER, "H08", "home", "weekly_page.err.out_of_scope", {"code": "H08"}),       # another township's household
-    (LEADER, "H02", "visit", "weekly_page.err.bad_kind", {"value": "visit"}),       # unknown kind
-    (User("office", "office", [T1]), "H02", "home", "weekly_page.err.no_staff", {}),  # no staff member
-])
+@pytest.mark.parametrize(
+    "user,code,kind,key,params",
+    [
+        (LEADER, "H03", "home", "weekly_page.err.inactive", {"code": "H03"}),  # moved household
+        (LEADER, "H99", "home", "weekly_page.err.no_household", {"code": "H99"}),  # unknown household
+        (LEADER, "H08", "home", "weekly_page.err.out_of_scope", {"code": "H08"}),  # another township's household
+        (LEADER, "H02", "visit", "weekly_page.err.bad_kind", {"value": "visit"}),  # unknown kind
+        (User("office", "office", [T1]), "H02", "home", "weekly_page.err.no_staff", {}),  # no staff member
+    ],
+)
 def test_refusals_are_sentences(tiny_registered, user, code, kind, key, params):
     con, _ = tiny_registered
     with pytest.raises(V.VisitError) as e:
@@ -115,8 +125,12 @@ def test_paired_household_outside_the_grid_may_be_visited(tiny_registered):
 def test_concurrent_entry_loses_nothing(tiny_registered):
     con, _ = tiny_registered
     before = n_visits(con)
-    jobs = [(h, D(2026, 11, 22) - dt.timedelta(days=d), k)
-            for h in ("H01", "H02") for d in range(25) for k in ("phone", "meeting")]
+    jobs = [
+        (h, D(2026, 11, 22) - dt.timedelta(days=d), k)
+        for h in ("H01", "H02")
+        for d in range(25)
+        for k in ("phone", "meeting")
+    ]
     assert len(jobs) == 100 and len(set(jobs)) == 100
 
     def one(cur, job):
@@ -153,9 +167,11 @@ def test_concurrent_double_submit_makes_one_visit(tiny_registered):
 
 # ----------------------------------------------------------------------------- edit and delete
 
+
 def _id(con, household, day, kind="home"):
-    return con.execute("SELECT id FROM visits WHERE household_code = ? AND visited_on = ? AND kind = ?",
-                       [household, day, kind]).fetchone()[0]
+    return con.execute(
+        "SELECT id FROM visits WHERE household_code = ? AND visited_on = ? AND kind = ?", [household, day, kind]
+    ).fetchone()[0]
 
 
 def test_edit_own_recent_visit_is_audited(tiny_registered):
@@ -164,8 +180,11 @@ def test_edit_own_recent_visit_is_audited(tiny_registered):
     vid = _id(con, "H02", D(2026, 11, 21))
     msg = V.edit_visit(con, LEADER, vid, today=TODAY, note="新", needs_action=True, kind="meeting")
     assert msg == t("weekly_page.edited", household="李四 H02", date="2026-11-21")
-    assert con.execute("SELECT kind, note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == \
-        ("meeting", "新", True)
+    assert con.execute("SELECT kind, note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == (
+        "meeting",
+        "新",
+        True,
+    )
     log = audit.search(con, action="visit_edit")
     assert len(log) == 1 and "kind home → meeting" in log["detail"].iloc[0]
     assert V.edit_visit(con, LEADER, vid, today=TODAY, note="新") == t("weekly_page.unchanged")
@@ -177,13 +196,22 @@ def test_edit_refusals(tiny_registered):
     s2 = _id(con, "H04", D(2026, 11, 17))
     refusals = [
         (lambda: V.edit_visit(con, LEADER, s2, today=TODAY, note="x"), "weekly_page.err.not_own", {}),
-        (lambda: V.delete_visit(con, MEMBER, _id(con, "H09", D(2026, 3, 1)), today=TODAY),
-         "weekly_page.err.too_old", {"days": 14}),
+        (
+            lambda: V.delete_visit(con, MEMBER, _id(con, "H09", D(2026, 3, 1)), today=TODAY),
+            "weekly_page.err.too_old",
+            {"days": 14},
+        ),
         # H01 also has a home visit on 11-22
-        (lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22)),
-         "weekly_page.err.duplicate", {"date": "2026-11-22", "kind": t("kind.home")}),
-        (lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30)),
-         "weekly_page.err.future", {"date": "2026-11-30", "today": TODAY.isoformat()}),
+        (
+            lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22)),
+            "weekly_page.err.duplicate",
+            {"date": "2026-11-22", "kind": t("kind.home")},
+        ),
+        (
+            lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30)),
+            "weekly_page.err.future",
+            {"date": "2026-11-30", "today": TODAY.isoformat()},
+        ),
         (lambda: V.edit_visit(con, LEADER, 999999, today=TODAY, note="x"), "weekly_page.err.no_visit", {"id": 999999}),
     ]
     mine = _id(con, "H01", D(2026, 11, 16))
@@ -198,8 +226,9 @@ def test_delete_own_visit_is_audited(tiny_registered):
     con, _ = tiny_registered
     vid = _id(con, "H02", D(2026, 11, 18))
     before = n_visits(con)
-    assert V.delete_visit(con, LEADER, vid, today=TODAY) == t("weekly_page.deleted", household="李四 H02",
-                                                              date="2026-11-18")
+    assert V.delete_visit(con, LEADER, vid, today=TODAY) == t(
+        "weekly_page.deleted", household="李四 H02", date="2026-11-18"
+    )
     assert n_visits(con) == before - 1
     log = audit.search(con, action="visit_delete")
     assert len(log) == 1 and "H02 2026-11-18 home" in log["detail"].iloc[0]
@@ -215,14 +244,18 @@ def test_recent_visits(tiny_registered):
 
 # ----------------------------------------------------------------------------- whom next
 
+
 def test_due_households_order(tiny_registered):
     con, _ = tiny_registered
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
         ('H11', '甲', 107.01, 30.01, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
         ('H12', '乙', 107.02, 30.02, ?, ARRAY['低保'], 'active', DATE '2026-01-01'),
         ('H13', '丙', 107.03, 30.03, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
-        ('H14', '丁', 107.04, 30.04, ?, ARRAY['特困'], 'active', DATE '2026-01-01')""", [G111] * 4)
+        ('H14', '丁', 107.04, 30.04, ?, ARRAY['特困'], 'active', DATE '2026-01-01')""",
+        [G111] * 4,
+    )
     add_visit(con, "H14", "S1", D(2026, 11, 18))
     con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
     due = V.due_households(con, "S1", D(2027, 6, 1), scope=LEADER.scope)
@@ -230,7 +263,7 @@ def test_due_households_order(tiny_registered):
     assert due["household_code"].tolist() == ["H12", "H13", "H11", "H14", "H02", "H01"]
     r = due.set_index("household_code")
     assert r.loc["H12", "vulnerable"] and r.loc["H13", "paired"] and not r.loc["H11", "vulnerable"]
-    assert r.loc["H01", "vulnerable"]   # 低保、空巢老人
+    assert r.loc["H01", "vulnerable"]  # 低保、空巢老人
     assert r.loc["H02", "days_since"] == 195
     # as of the week: nothing of S1's grid is due, H12/H13/H11 never visited are
     assert V.due_households(con, "S1", TODAY)["household_code"].tolist() == ["H12", "H13", "H11"]
@@ -249,18 +282,26 @@ def test_due_households_follow_the_grid_history(tiny_registered):
 
 # ----------------------------------------------------------------------------- calendar
 
+
 def test_national_day_week_is_marked(tiny_registered):
     con, _ = tiny_registered
     from analytics import calendar
 
     got = calendar.days_between(con, D(2026, 9, 30), D(2026, 10, 10)).set_index("day")
-    cal = {d: got.loc[d].drop("source").to_dict() for d in (D(2026, 10, 1), D(2026, 10, 7), D(2026, 10, 10),
-                                                           D(2026, 9, 30))}
+    cal = {
+        d: got.loc[d].drop("source").to_dict()
+        for d in (D(2026, 10, 1), D(2026, 10, 7), D(2026, 10, 10), D(2026, 9, 30))
+    }
     assert cal[D(2026, 10, 1)]["holiday"] and cal[D(2026, 10, 1)]["holiday_name"] == "国庆节"
     assert not cal[D(2026, 10, 7)]["workday"]
-    assert cal[D(2026, 10, 10)]["makeup"] and cal[D(2026, 10, 10)]["workday"]      # 调休: Saturday at work
-    assert cal[D(2026, 9, 30)] == {"workday": True, "holiday": False, "holiday_name": None, "makeup": False,
-                                   "known": True}
+    assert cal[D(2026, 10, 10)]["makeup"] and cal[D(2026, 10, 10)]["workday"]  # 调休: Saturday at work
+    assert cal[D(2026, 9, 30)] == {
+        "workday": True,
+        "holiday": False,
+        "holiday_name": None,
+        "makeup": False,
+        "known": True,
+    }
 
 
 def test_unknown_year_is_weekends_only_never_an_error(tiny_registered):
@@ -276,8 +317,8 @@ def test_the_administrators_holidays_reach_the_week(tiny_registered):
     con, _ = tiny_registered
     from analytics import calendar
 
-    calendar.set_custom_day(con, "admin", D(2027, 2, 3), False, "春节")      # a Wednesday off
-    calendar.set_custom_day(con, "admin", D(2027, 2, 6), True, "春节调休")   # Saturday at work
+    calendar.set_custom_day(con, "admin", D(2027, 2, 3), False, "春节")  # a Wednesday off
+    calendar.set_custom_day(con, "admin", D(2027, 2, 6), True, "春节调休")  # Saturday at work
     days = V.week_days(con, ["S1"], "2027-W05")
     assert days["known"].all()
     assert days["workday"].tolist() == [True, True, False, True, True, True, False]
@@ -296,18 +337,27 @@ def test_week_helpers():
 
 # ----------------------------------------------------------------------------- township office
 
+
 def test_office_week_ranking_and_no_activity(tiny_registered):
     con, _ = tiny_registered
     q, ranked, inactive = V.office_week(con, "2026-W47", None, TODAY)
     assert ranked["staff_id"].tolist() == ["S1", "S2"]
     assert ranked["rank"].tolist() == [1, 2]
-    assert inactive["staff_id"].tolist() == ["S3"]          # no home visit in W47: listed, not ranked
+    assert inactive["staff_id"].tolist() == ["S3"]  # no home visit in W47: listed, not ranked
     assert inactive["rank"].isna().all()
     r = ranked.set_index("staff_id")
     assert (r.loc["S1", "grid_households"], r.loc["S1", "grid_visited"], r.loc["S1", "coverage"]) == (2, 2, 1.0)
-    assert r.loc["S2", "coverage"] == 0.75                  # H07 visited by phone only
-    assert list(q.columns) == ["staff_id", "name", "grid_code", "visits", "visit_days", "households_visited",
-                               "target_days", "met"]
+    assert r.loc["S2", "coverage"] == 0.75  # H07 visited by phone only
+    assert list(q.columns) == [
+        "staff_id",
+        "name",
+        "grid_code",
+        "visits",
+        "visit_days",
+        "households_visited",
+        "target_days",
+        "met",
+    ]
     # scope: the township office of T1 sees S1 and S2 only
     q1, ranked1, inactive1 = V.office_week(con, "2026-W47", [T1], TODAY)
     assert q1["staff_id"].tolist() == ["S1", "S2"] and inactive1.empty
@@ -315,7 +365,7 @@ def test_office_week_ranking_and_no_activity(tiny_registered):
 
 def test_office_week_ties_share_a_rank(tiny_registered):
     con, _ = tiny_registered
-    for d in (16, 17, 18):      # S2 now: 3 days, 3 households; S1: 3 days, 2 households
+    for d in (16, 17, 18):  # S2 now: 3 days, 3 households; S1: 3 days, 2 households
         add_visit(con, "H07", "S2", D(2026, 11, d))
     _, ranked, _ = V.office_week(con, "2026-W47", [T1], TODAY)
     assert ranked["staff_id"].tolist() == ["S2", "S1"]
@@ -333,11 +383,20 @@ def test_secretary_reception(tiny_registered):
     sec = V.secretary_receptions(con, "2026-W47")
     assert sec[["staff_id", "receptions", "met"]].values.tolist() == [["S4", 1, True]]
     assert not V.secretary_receptions(con, "2026-W48")["met"].any()
-    assert V.secretary_receptions(con, "2026-W47", [T1])["staff_id"].tolist() == ["S4"]   # received in 甲村
+    assert V.secretary_receptions(con, "2026-W47", [T1])["staff_id"].tolist() == ["S4"]  # received in 甲村
     assert V.secretary_receptions(con, "2026-W47", ["500100002000"]).empty
 
 
 def test_every_query_exists():
-    for name in ("visit_staff_grids", "visit_households", "visit_insert", "visit_update", "visit_delete",
-                 "visit_week_days", "visit_week_totals", "staff_grid_coverage", "secretary_receptions"):
+    for name in (
+        "visit_staff_grids",
+        "visit_households",
+        "visit_insert",
+        "visit_update",
+        "visit_delete",
+        "visit_week_days",
+        "visit_week_totals",
+        "staff_grid_coverage",
+        "secretary_receptions",
+    ):
         assert db.sql(name)[0]

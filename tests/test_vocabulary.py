@@ -1,5 +1,6 @@
 """The vocabulary (vocabulary/): each term's values defined once, worded in both languages, and the
 same values the store and the import accept."""
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,15 @@ def test_the_import_accepts_exactly_the_visit_kinds():
 
 def test_role_subsets_are_roles():
     every = set(roles.ROLES)
-    for subset in (roles.COUNTY_WIDE_ROLES, roles.OFFICE_ROLES, roles.IMPORT_ROLES, roles.BOUNDARY_ROLES,
-                   roles.REASSIGN_ROLES, roles.ADMIN_ROLES, roles.SURVEY_ROLES):
+    for subset in (
+        roles.COUNTY_WIDE_ROLES,
+        roles.OFFICE_ROLES,
+        roles.IMPORT_ROLES,
+        roles.BOUNDARY_ROLES,
+        roles.REASSIGN_ROLES,
+        roles.ADMIN_ROLES,
+        roles.SURVEY_ROLES,
+    ):
         assert subset and set(subset) <= every
 
 

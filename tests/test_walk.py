@@ -4,6 +4,7 @@ The walk world (tests/factories.py add_walk_world): grid leader S5 with W0 visit
 (where the walk starts) and W1…W5 on one parallel, never visited, so the shortest walk from W0 goes
 by longitude: W1 W3 W2 W5 W4; W6 has no point.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,8 +66,9 @@ def test_geolocation_refused_falls_back_to_the_last_visit_then_the_grid_centre(w
     from ui.walk import position_from
 
     con, _ = walk_world
-    pos, refusal = position_from({"error": {"code": 1, "message": "User denied Geolocation"}},
-                                 dt.datetime(2026, 11, 22, 9, 0))
+    pos, refusal = position_from(
+        {"error": {"code": 1, "message": "User denied Geolocation"}}, dt.datetime(2026, 11, 22, 9, 0)
+    )
     assert pos is None and refusal == "User denied Geolocation"
     w = W.plan(con, "S5", TODAY, position=pos)
     assert (w.start_source, w.start_ref) == ("last_visit", "W0")
@@ -78,7 +80,7 @@ def test_geolocation_refused_falls_back_to_the_last_visit_then_the_grid_centre(w
     w = W.plan(con, "S5", TODAY)
     assert (w.start_source, w.start_ref) == ("grid_centre", F.WALK_GRID)
     assert w.start == pytest.approx((107.35, 30.1))
-    assert codes(w.stops)[0] in ("W2",)            # the nearest to the centre
+    assert codes(w.stops)[0] in ("W2",)  # the nearest to the centre
 
 
 def test_recording_a_visit_ticks_the_stop_and_the_next_is_the_following_one(walk_world):
@@ -87,11 +89,11 @@ def test_recording_a_visit_ticks_the_stop_and_the_next_is_the_following_one(walk
     created, _ = V.record_visit(con, walker, "W1", TODAY, "home", None, False, today=TODAY)
     assert created
     w = W.plan(con, "S5", TODAY)
-    assert codes(w.stops) == F.WALK_SHORTEST          # W1 stays in the plan, ticked, first
+    assert codes(w.stops) == F.WALK_SHORTEST  # W1 stays in the plan, ticked, first
     assert w.stops["done"].tolist() == [True, False, False, False, False]
     assert w.next_stop == 2
     assert (w.start_source, w.start_ref) == ("last_visit", "W1")
-    assert w.due == 6                                 # the plan is the one of the start of the day
+    assert w.due == 6  # the plan is the one of the start of the day
     # a position taken after the visit was recorded moves the start there
     later = W.Position(lon=107.40, lat=30.1, at=audit.now_local() + dt.timedelta(minutes=1))
     w = W.plan(con, "S5", TODAY, position=later)
@@ -103,7 +105,7 @@ def test_the_day_plan_is_the_rule_walk_stops(walk_world):
     audit.set_rule(con, "walk_stops", 3)
     w = W.plan(con, "S5", TODAY)
     assert w.households == 3 and w.plan_size == 3
-    assert sorted(codes(w.stops)) == ["W1", "W2", "W3"]   # the first three due, by priority
+    assert sorted(codes(w.stops)) == ["W1", "W2", "W3"]  # the first three due, by priority
     assert codes(w.stops) == ["W1", "W3", "W2"]
 
 
@@ -123,7 +125,7 @@ def test_shortest_path_is_the_exact_optimum_on_small_random_worlds():
         best = min(W.path_length(d, p, 0) for p in itertools.permutations(range(1, 7)))
         got = W.shortest_path(d, start=0)
         assert sorted(got) == list(range(1, 7))
-        assert W.path_length(d, got, 0) == pytest.approx(best, abs=1.0)   # metres rounded in the solver
+        assert W.path_length(d, got, 0) == pytest.approx(best, abs=1.0)  # metres rounded in the solver
     assert W.shortest_path(np.zeros((0, 0))) == []
     assert W.shortest_path(np.zeros((1, 1)), start=0) == []
     assert W.shortest_path(np.zeros((1, 1))) == [0]
@@ -137,6 +139,7 @@ def test_nothing_due_is_an_empty_walk(tiny):
 
 # ----------------------------------------------------------------------------- the weekly page
 
+
 def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(walk_world, monkeypatch):
     _, path = walk_world
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY)
@@ -148,7 +151,7 @@ def test_weekly_page_shows_the_walk_and_records_a_visit_from_it(walk_world, monk
     assert not at.exception
     assert any("一号户" in s.value for s in at.success)
     assert any(t("walk.done") in c.value for c in at.caption)
-    assert at.button(key="walk.record.W3").proto.type == "primary"    # the next stop is highlighted
+    assert at.button(key="walk.record.W3").proto.type == "primary"  # the next stop is highlighted
     assert not [b for b in at.button if b.key == "walk.record.W1"]
 
 
@@ -165,6 +168,6 @@ def test_the_walk_benchmark_runs_on_the_tiny_world(walk_world):
     con, _ = walk_world
     rows = B.run(con, sizes=(3,), areas=1, runs=1, reference_s=0.2, as_of=TODAY, log=lambda *_: None)
     assert rows[0]["stops"] == 3 and rows[0]["areas"] == 1
-    assert rows[0]["ratio_median"] <= 1.0 + 1e-9                # never longer than the date order here
-    assert rows[0]["gap_median"] == pytest.approx(1.0, abs=1e-3)   # 3 stops: the optimum
+    assert rows[0]["ratio_median"] <= 1.0 + 1e-9  # never longer than the date order here
+    assert rows[0]["gap_median"] == pytest.approx(1.0, abs=1e-3)  # 3 stops: the optimum
     assert "| 3 | 1 |" in B.markdown(rows, 0.2)

@@ -1,6 +1,7 @@
 """The weekly quota (CONTRACT.md §4) at its boundaries, and the weekly page (pages/weekly.py) through
 AppTest: the grid leader's week, recording a visit through the form, and the township office's
 table, which must equal ``manage.py report quotas``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,6 +32,7 @@ def days_with_visits(con, staff_id: str, week: str) -> int:
 
 
 # ----------------------------------------------------------------------------- quota boundaries
+
 
 def test_exactly_three_days_is_met(tiny_registered):
     con, _ = tiny_registered
@@ -75,7 +77,7 @@ def test_a_holiday_week_counts_visit_days_and_marks_the_holidays(tiny_registered
     for d in (D(2026, 9, 30), D(2026, 10, 1), D(2026, 10, 3)):
         assert V.record_visit(con, MEMBER, "H09", d, "home", today=TODAY)[0]
     q = quota(con, "S3", "2026-W40")
-    assert (q["visit_days"], q["met"]) == (3, True)          # the target does not shrink on holidays
+    assert (q["visit_days"], q["met"]) == (3, True)  # the target does not shrink on holidays
     days = V.week_days(con, ["S3"], "2026-W40")
     assert days["day"].tolist()[0] == D(2026, 9, 28)
     assert days["holiday"].tolist() == [False, False, False, True, True, True, True]
@@ -111,6 +113,7 @@ def test_recording_updates_the_quota(tiny_registered):
 
 # ----------------------------------------------------------------------------- the page
 
+
 def open_page(path, monkeypatch, name: str, today: str = "2026-11-22", lang: str | None = None):
     at = signed_in_app(monkeypatch, path, name, today=today, lang=lang, page="pages/weekly.py")
     assert not at.error, [e.value for e in at.error]
@@ -122,7 +125,7 @@ DAYS, QUOTA, VISITED = t("weekly_page.metric.days"), t("weekly_page.metric.quota
 
 def metrics(at) -> dict[str, str]:
     out = {m.label: m.value for m in at.metric}
-    if DAYS in out:   # whether the quota is met is the visit-days metric's delta
+    if DAYS in out:  # whether the quota is met is the visit-days metric's delta
         out[QUOTA] = [m.delta for m in at.metric if m.label == DAYS][0]
     return out
 
@@ -162,10 +165,12 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     submit(at)
     saved = t("weekly_page.saved", household="李四（H02）", date="2026-11-21", kind=t("kind.home"))
     assert saved in [s.value for s in at.success]
-    assert metrics(at)[DAYS] == days(4)                  # updated in the same run
+    assert metrics(at)[DAYS] == days(4)  # updated in the same run
     assert day_cells(at) == [1, 0, 1, 0, 0, 1, 1]
-    row = con.execute("SELECT staff_id, note, needs_action FROM visits WHERE household_code = 'H02' "
-                      "AND visited_on = DATE '2026-11-21'").fetchone()
+    row = con.execute(
+        "SELECT staff_id, note, needs_action FROM visits WHERE household_code = 'H02' "
+        "AND visited_on = DATE '2026-11-21'"
+    ).fetchone()
     assert row == ("S1", "门前路灯坏了", True)
 
     # the same visit again (a double tap): one visit, a clear message
@@ -173,8 +178,12 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
     submit(at)
     assert any(phrase("weekly_page.already_recorded") in w.value for w in at.warning)
-    assert con.execute("SELECT count(*) FROM visits WHERE household_code = 'H02' "
-                       "AND visited_on = DATE '2026-11-21'").fetchone()[0] == 1
+    assert (
+        con.execute(
+            "SELECT count(*) FROM visits WHERE household_code = 'H02' AND visited_on = DATE '2026-11-21'"
+        ).fetchone()[0]
+        == 1
+    )
     # the page's numbers are reports.quotas
     q = quota(con, "S1", "2026-W47")
     assert metrics(at)[DAYS] == days(q["visit_days"], q["target_days"])
@@ -211,8 +220,12 @@ def test_member_week_due_list_and_edit(tiny_registered, monkeypatch):
     at.run()
     assert not at.exception
     assert any(phrase("weekly_page.deleted") in s.value for s in at.success)
-    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'visit_delete' AND user_name = 'member'"
-                       ).fetchone()[0] == 1
+    assert (
+        con.execute("SELECT count(*) FROM audit_log WHERE action = 'visit_delete' AND user_name = 'member'").fetchone()[
+            0
+        ]
+        == 1
+    )
 
 
 def test_holiday_week_on_the_page(tiny_registered, monkeypatch):
@@ -238,7 +251,7 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     import manage
 
     con, path = tiny_registered
-    at = open_page(path, monkeypatch, "office", today="2026-11-23")    # a Monday: W47 is the last complete week
+    at = open_page(path, monkeypatch, "office", today="2026-11-23")  # a Monday: W47 is the last complete week
     assert at.selectbox(key="weekly_week").value == "2026-W47"
     labels = column_labels(reports.QUOTA_COLUMNS, "zh")
     tables = [d.value for d in at.dataframe if list(d.value.columns) == list(labels.values())]
@@ -247,8 +260,25 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     expected = reports.quotas(con, "2026-W47", scope=[T1])
     pd.testing.assert_frame_equal(page.reset_index(drop=True).astype(str), expected.astype(str))
     out = tmp_path / "quotas.csv"
-    assert manage.main(["--db", str(path), "--as", "office", "report", "quotas", "--week", "2026-W47",
-                        "--format", "csv", "--output", str(out)]) == 0
+    assert (
+        manage.main(
+            [
+                "--db",
+                str(path),
+                "--as",
+                "office",
+                "report",
+                "quotas",
+                "--week",
+                "2026-W47",
+                "--format",
+                "csv",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     cli = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
     page_text = page.astype(str).replace({"True": "true", "False": "false"})
     pd.testing.assert_frame_equal(page_text.reset_index(drop=True), cli)
@@ -258,8 +288,10 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     assert m[staff] == "2" and m[met] == "1 / 2" and m[inactive] == "0"
     ranking = at.dataframe[0].value
     assert ranking["姓名"].tolist() == ["网格长甲", "网格长乙"]
-    assert ranking[t("weekly_page.office.status")].tolist() == [t("weekly_page.office.status_met"),
-                                                                t("weekly_page.office.status_below")]
+    assert ranking[t("weekly_page.office.status")].tolist() == [
+        t("weekly_page.office.status_met"),
+        t("weekly_page.office.status_below"),
+    ]
     secretaries = [d.value for d in at.dataframe if t("weekly_page.secretary.receptions") in d.value.columns][0]
     assert secretaries.values.tolist() == [["书记丁", 1, "是"]]
 
@@ -313,9 +345,9 @@ def test_form_note_typed_with_invisible_and_full_width_spaces_is_cleaned(tiny_re
     at.text_area(key="weekly_note").input("\u3000\u200b路灯１盏坏了\ufeff\u3000")
     submit(at)
     assert any(phrase("weekly_page.saved") in s.value for s in at.success)
-    assert con.execute("SELECT note FROM visits WHERE household_code = 'H02' AND staff_id = 'S1' "
-                       "AND visited_on = DATE '2026-11-20'"
-                       ).fetchone() == ("路灯１盏坏了",)         # a note keeps its characters, only trimmed
+    assert con.execute(
+        "SELECT note FROM visits WHERE household_code = 'H02' AND staff_id = 'S1' AND visited_on = DATE '2026-11-20'"
+    ).fetchone() == ("路灯１盏坏了",)  # a note keeps its characters, only trimmed
 
 
 def test_record_visit_folds_a_full_width_code_and_date(tiny_registered):
@@ -323,8 +355,10 @@ def test_record_visit_folds_a_full_width_code_and_date(tiny_registered):
     from auth.users import get_user
 
     con, _ = tiny_registered
-    created, _ = record_visit(con, get_user(con, "grid_leader"), "\u200bＨ０２", "２０２６－１１－１９",
-                              today=D(2026, 11, 22))
+    created, _ = record_visit(
+        con, get_user(con, "grid_leader"), "\u200bＨ０２", "２０２６－１１－１９", today=D(2026, 11, 22)
+    )
     assert created
-    assert con.execute("SELECT count(*) FROM visits WHERE household_code = 'H02' AND visited_on = DATE '2026-11-19'"
-                       ).fetchone() == (1,)
+    assert con.execute(
+        "SELECT count(*) FROM visits WHERE household_code = 'H02' AND visited_on = DATE '2026-11-19'"
+    ).fetchone() == (1,)

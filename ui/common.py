@@ -3,6 +3,7 @@
 Pages are thin: read widgets, call a function in analytics/, draw the result. They get their
 context from here so that every page reads the same area and period.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -142,7 +143,7 @@ def _base_connection(path: str) -> Any:
     from gis.areas import refresh_stale_neighbors
 
     con = db.connect(path)
-    refresh_stale_neighbors(con)        # neighbours a migration marked stale (0006)
+    refresh_stale_neighbors(con)  # neighbours a migration marked stale (0006)
     return con
 
 
@@ -200,12 +201,13 @@ def scope() -> list[str] | None:
 
 # ----------------------------------------------------------------------------- area selection
 
+
 @dataclass(frozen=True)
 class Area:
     """An area chosen in the sidebar: one county, township, village or grid, or the whole scope."""
 
-    code: str | None          # None: the whole county/scope
-    level: str                # the level of `code` ("county" for the whole scope)
+    code: str | None  # None: the whole county/scope
+    level: str  # the level of `code` ("county" for the whole scope)
     name: str
 
     @property
@@ -322,8 +324,9 @@ def children(area: Area) -> pd.DataFrame | None:
 PERIODS = ("week", "month", "quarter", "year", "last_days", "custom")
 
 
-def period_range(kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None = None,
-                 days: int = 182) -> tuple[dt.date, dt.date]:
+def period_range(
+    kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None = None, days: int = 182
+) -> tuple[dt.date, dt.date]:
     """The date range of a period preset around ``ref`` (today).
 
     Parameters
@@ -416,19 +419,24 @@ def clamp_period(start: dt.date, end: dt.date, ref: dt.date) -> tuple[dt.date, d
 
 # ----------------------------------------------------------------------------- sidebar
 
+
 def sidebar() -> None:
     """The one shared sidebar: area breadcrumb and period. Pages read :func:`selected_area`/`selected_period`."""
     from ui import session as link
 
-    link.read_link(con(), user())          # a reload or a bookmark: the URL's area and period
+    link.read_link(con(), user())  # a reload or a bookmark: the URL's area and period
     with st.sidebar:
         area = selected_area()
         st.markdown(f"**{t('sidebar.area')}**")
         crumbs = breadcrumb(area)
         st.caption(" › ".join(a.name for a in crumbs))
-        for i, a in enumerate(crumbs[:-1]):          # back up to any level above, one button each
-            if st.button(t("sidebar.back_to", name=a.name), key=f"crumb_{i}_{a.code}", width="stretch",
-                         icon=":material/arrow_upward:"):
+        for i, a in enumerate(crumbs[:-1]):  # back up to any level above, one button each
+            if st.button(
+                t("sidebar.back_to", name=a.name),
+                key=f"crumb_{i}_{a.code}",
+                width="stretch",
+                icon=":material/arrow_upward:",
+            ):
                 st.session_state["area"] = a
                 st.rerun()
         kids = children(area)
@@ -436,9 +444,13 @@ def sidebar() -> None:
             options = [None] + kids["code"].tolist()
             names = dict(zip(kids["code"], kids["name"]))
             lvl = area.child_level
-            choice = st.selectbox(t(f"level.{lvl}"), options, index=0,
-                                  format_func=lambda c: "—" if c is None else f"{names[c]}",
-                                  key=f"pick_{area.code}")
+            choice = st.selectbox(
+                t(f"level.{lvl}"),
+                options,
+                index=0,
+                format_func=lambda c: "—" if c is None else f"{names[c]}",
+                key=f"pick_{area.code}",
+            )
             if choice is not None:
                 set_area(choice)
                 st.rerun()
@@ -446,9 +458,14 @@ def sidebar() -> None:
         st.markdown(f"**{t('sidebar.period')}**")
         labels = {k: (t("period.last_days", days=182) if k == "last_days" else t(f"period.{k}")) for k in PERIODS}
         current = st.session_state.get("period_kind") or st.session_state.get("link_period_kind")
-        kind = st.selectbox(t("sidebar.period"), PERIODS,
-                            index=PERIODS.index(current) if current in PERIODS else PERIODS.index("year"),
-                            format_func=lambda k: labels[k], label_visibility="collapsed", key="period_kind")
+        kind = st.selectbox(
+            t("sidebar.period"),
+            PERIODS,
+            index=PERIODS.index(current) if current in PERIODS else PERIODS.index("year"),
+            format_func=lambda k: labels[k],
+            label_visibility="collapsed",
+            key="period_kind",
+        )
         kind = kind if kind in PERIODS else "year"
         ref = today()
         if kind == "custom":

@@ -7,6 +7,7 @@ browser has the new page asks for a file that is gone ("Deferred file … not fo
 log, no file in the browser). These buttons never rerun the script (``on_click="ignore"``): the
 file is made, and the download written to the audit log, when the browser asks for it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,15 @@ from ui import common as C
 log = logging.getLogger("lianxin")
 
 
-def button(label: str, make: Callable[[], bytes], file_name: str, mime: str, key: str,
-           audit: tuple[str | None, str], **kwargs: Any) -> None:
+def button(
+    label: str,
+    make: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+    audit: tuple[str | None, str],
+    **kwargs: Any,
+) -> None:
     """A download button whose file is made when it is clicked (and only then), and always audited.
 
     Every download of the app goes through here, so every file that leaves is in the audit log.
@@ -35,7 +43,7 @@ def button(label: str, make: Callable[[], bytes], file_name: str, mime: str, key
         signed-in user when the file is made.
     kwargs : passed to ``st.download_button`` (``icon``, ``type``, ``width`` …).
     """
-    base = C._base_connection(str(C.db_path()))   # captured now: the click runs outside the script
+    base = C._base_connection(str(C.db_path()))  # captured now: the click runs outside the script
     user = C.user()
 
     def data() -> bytes:
@@ -45,7 +53,7 @@ def button(label: str, make: Callable[[], bytes], file_name: str, mime: str, key
         cur = base.cursor()
         try:
             A.record(cur, user, "export", area=audit[0], detail=audit[1])
-        except Exception:   # the file still goes out; the failure is in the server log
+        except Exception:  # the file still goes out; the failure is in the server log
             log.exception("audit of a download failed")
         finally:
             cur.close()

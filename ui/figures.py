@@ -6,6 +6,7 @@ difference in percentage points (not a trend: no arrow).
 The numbers come from :func:`analytics.overview.headline` / :func:`analytics.petitions.summary`;
 this module only draws them, so a figure cannot look different on two pages.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -93,8 +94,9 @@ def help_text(key: str, benchmark: float | None = None, **fmt: Any) -> str | Non
     return " · ".join(parts) or None
 
 
-def metric(where: Any, key: str, value: Any, benchmark: float | None = None, name: str | None = None,
-           **fmt: Any) -> None:
+def metric(
+    where: Any, key: str, value: Any, benchmark: float | None = None, name: str | None = None, **fmt: Any
+) -> None:
     """``st.metric`` of one figure in ``where`` (a column or ``st``), the benchmark beside it.
 
     Parameters
@@ -109,5 +111,10 @@ def metric(where: Any, key: str, value: Any, benchmark: float | None = None, nam
     delta = None
     if benchmark is not None and value is not None:
         delta = fmt_points(float(value) - float(benchmark), C.lang())
-    where.metric(name or label(key), value_text(key, value), delta=delta, delta_arrow="off",
-                 help=help_text(key, benchmark, **fmt))
+    where.metric(
+        name or label(key),
+        value_text(key, value),
+        delta=delta,
+        delta_arrow="off",
+        help=help_text(key, benchmark, **fmt),
+    )

@@ -3,6 +3,7 @@
 The one place pages get polygons for maps from (overview, coverage, hotspots, responsibility); the
 simplifying itself is :func:`gis.maps.load_simplified`.
 """
+
 from __future__ import annotations
 
 import geopandas as gpd

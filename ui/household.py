@@ -1,4 +1,5 @@
 """Opening a household's record (民情档案, pages/household.py) from any list that names a household."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Every page whose map drills down (coverage, hotspots, responsibility) asks :func
 a click means the same everywhere (the feature's ``code`` un-escaped — gis.maps escapes every
 property — or, failing that, the polygon under the clicked point).
 """
+
 from __future__ import annotations
 
 import html

@@ -4,6 +4,7 @@
 page's language (:func:`coverage_legend`, :func:`coverage_map`) and draws it with streamlit-folium
 (:func:`render`). What a click on a drawn map points at is :func:`ui.map_clicks.clicked_code`.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
@@ -75,6 +76,7 @@ def render(
 
 # ----------------------------------------------------------------------------- the coverage map
 
+
 def _legend_pct(v: float, lang: str) -> str:
     """A legend break, as short as it can be.
 
@@ -127,9 +129,16 @@ def coverage_legend(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, 
     return items
 
 
-def coverage_map(frame: Any, classes: maps.Classes, labels: Mapping[str, str], due: pd.DataFrame | None = None,
-                 lang: str = "zh", tiles: str | None = None, legend_title: str | None = None,
-                 points_name: str | None = None) -> folium.Map:
+def coverage_map(
+    frame: Any,
+    classes: maps.Classes,
+    labels: Mapping[str, str],
+    due: pd.DataFrame | None = None,
+    lang: str = "zh",
+    tiles: str | None = None,
+    legend_title: str | None = None,
+    points_name: str | None = None,
+) -> folium.Map:
     """:func:`gis.maps.coverage_map` worded in the page's language.
 
     Parameters
@@ -156,7 +165,15 @@ def coverage_map(frame: Any, classes: maps.Classes, labels: Mapping[str, str], d
     folium.Map
     """
     return maps.coverage_map(
-        frame, classes, labels, due, legend=coverage_legend(classes, lang),
+        frame,
+        classes,
+        labels,
+        due,
+        legend=coverage_legend(classes, lang),
         legend_title=legend_title if legend_title is not None else t("legend.coverage", lang),
-        value_label=lambda v: fmt_pct(v, lang), no_data_label=t("legend.no_data", lang),
-        never=t("value.never", lang), points_name=points_name, tiles=tiles)
+        value_label=lambda v: fmt_pct(v, lang),
+        no_data_label=t("legend.no_data", lang),
+        never=t("value.never", lang),
+        points_name=points_name,
+        tiles=tiles,
+    )

@@ -5,6 +5,7 @@ The sentence stands under the headline numbers; the pace columns sit in the cove
 The numbers are :func:`analytics.pace.pace` (what ``manage.py report pace`` prints); this module only
 words and draws them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,8 +59,13 @@ def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, l
         return None
     if head.pace_per_week is None:
         return t("pace.not_started", end=date_to.isoformat())
-    text = t("pace.sentence", weeks=weeks, pace=fmt_num(head.pace_per_week, 1, lang), end=date_to.isoformat(),
-             projected=fmt_pct(head.projected, lang))
+    text = t(
+        "pace.sentence",
+        weeks=weeks,
+        pace=fmt_num(head.pace_per_week, 1, lang),
+        end=date_to.isoformat(),
+        projected=fmt_pct(head.projected, lang),
+    )
     if head.needed_per_week is None:
         return text + t("pace.too_late", benchmark=fmt_pct(benchmark, lang))
     if head.needed_per_week == 0:
@@ -67,8 +73,12 @@ def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, l
     extra = head.needed_per_week - head.pace_per_week
     if extra <= 0:
         return text + t("pace.on_track", benchmark=fmt_pct(benchmark, lang), needed=fmt_int(head.needed_per_week, lang))
-    return text + t("pace.needed", benchmark=fmt_pct(benchmark, lang), needed=fmt_int(head.needed_per_week, lang),
-                    extra=fmt_num(extra, 1, lang))
+    return text + t(
+        "pace.needed",
+        benchmark=fmt_pct(benchmark, lang),
+        needed=fmt_int(head.needed_per_week, lang),
+        extra=fmt_num(extra, 1, lang),
+    )
 
 
 def colour_choice(key: str) -> str:
@@ -84,7 +94,7 @@ def colour_choice(key: str) -> str:
     str
         One of :data:`MODES`: ``"coverage"`` (the default, also for anything unknown) or ``"shortfall"``.
     """
-    labels = {m: t(f"pace.mode.{m}") for m in MODES}     # worded now: format_func may run outside the script
+    labels = {m: t(f"pace.mode.{m}") for m in MODES}  # worded now: format_func may run outside the script
     mode = st.radio(t("pace.colour_by"), MODES, horizontal=True, key=key, format_func=labels.__getitem__)
     return mode if mode in MODES else "coverage"
 
@@ -151,12 +161,25 @@ def shortfall_map(
     m = maps.base_map(bounds=g.total_bounds if len(g) else None, tiles=tiles)
     if len(g):
         maps.choropleth_layer(
-            m, g, "shortfall", bins, colors,
+            m,
+            g,
+            "shortfall",
+            bins,
+            colors,
             fields=["name", "coverage_text", "projected_text", "shortfall", "needed_text"],
-            aliases=[labels["name"], labels["coverage"], labels["projected"], labels["shortfall"],
-                     labels["needed_per_week"]],
-            label_fn=lambda v: t("pace.points", value=f"{v * 100:.1f}"), key="code",
-            no_data_color=NO_DATA_COLOR, no_data_label=t("legend.no_data"), name=t("pace.legend.title"))
+            aliases=[
+                labels["name"],
+                labels["coverage"],
+                labels["projected"],
+                labels["shortfall"],
+                labels["needed_per_week"],
+            ],
+            label_fn=lambda v: t("pace.points", value=f"{v * 100:.1f}"),
+            key="code",
+            no_data_color=NO_DATA_COLOR,
+            no_data_label=t("legend.no_data"),
+            name=t("pace.legend.title"),
+        )
     maps.add_legend(m, t("pace.legend.title"), legend_items(lang))
     return m
 
@@ -177,15 +200,19 @@ def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
         ``st.column_config`` settings per column name, for ``st.dataframe(column_config=…)``.
     """
     return {
-        "pace_per_week": st.column_config.NumberColumn(heads["pace_per_week"], format="%.1f",
-                                                       help=t("pace.help.pace", weeks=weeks)),
-        "projected": st.column_config.NumberColumn(heads["projected"], format=PCT_FORMAT,
-                                                   help=t("pace.help.projected")),
+        "pace_per_week": st.column_config.NumberColumn(
+            heads["pace_per_week"], format="%.1f", help=t("pace.help.pace", weeks=weeks)
+        ),
+        "projected": st.column_config.NumberColumn(
+            heads["projected"], format=PCT_FORMAT, help=t("pace.help.projected")
+        ),
         # a difference of two percentages: percentage points, as every page writes them
-        "shortfall": st.column_config.NumberColumn(heads["shortfall"], format=t("figure.points", delta="%.1f"),
-                                                   help=t("pace.help.shortfall")),
-        "needed_per_week": st.column_config.NumberColumn(heads["needed_per_week"], format="localized",
-                                                         help=t("pace.help.needed")),
+        "shortfall": st.column_config.NumberColumn(
+            heads["shortfall"], format=t("figure.points", delta="%.1f"), help=t("pace.help.shortfall")
+        ),
+        "needed_per_week": st.column_config.NumberColumn(
+            heads["needed_per_week"], format="localized", help=t("pace.help.needed")
+        ),
     }
 
 
@@ -220,8 +247,18 @@ def table_order() -> list[str]:
     list of str
         The column names in the order shown.
     """
-    return ["name", "coverage", "projected", "shortfall", "needed_per_week", "pace_per_week", "households",
-            "visited", "trend", "code"]
+    return [
+        "name",
+        "coverage",
+        "projected",
+        "shortfall",
+        "needed_per_week",
+        "pace_per_week",
+        "households",
+        "visited",
+        "trend",
+        "code",
+    ]
 
 
 def with_pace(rows: pd.DataFrame, pace_rows: pd.DataFrame) -> pd.DataFrame:

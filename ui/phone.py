@@ -4,6 +4,7 @@ On a narrow screen the sidebar is drawn over the page; after a page was chosen i
 open over 70 % of the screen. A page change closes it (the sidebar's own collapse button, pressed by
 a two-line script in an ``st.html`` element — nothing fetched, nothing on a desk screen).
 """
+
 from __future__ import annotations
 
 import streamlit as st

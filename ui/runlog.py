@@ -7,6 +7,7 @@ the coverage page) does not run app.py and is not written. Unset (the default), 
 Lines are JSON: ``{"at": unix time, "page": url path, "ms": wall ms, "cpu_ms": the script thread's
 CPU ms}`` (DuckDB's own worker threads are not in ``cpu_ms``: read it as a lower bound).
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,13 @@ def timed() -> Iterator[None]:
         yield
     finally:
         if path:
-            line = json.dumps({"at": round(time.time(), 3), "page": _page.name,
-                               "ms": round((time.perf_counter() - wall) * 1000, 1),
-                               "cpu_ms": round((time.thread_time() - cpu) * 1000, 1)})
+            line = json.dumps(
+                {
+                    "at": round(time.time(), 3),
+                    "page": _page.name,
+                    "ms": round((time.perf_counter() - wall) * 1000, 1),
+                    "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                }
+            )
             with _lock, open(path, "a", encoding="utf-8") as f:
                 f.write(line + "\n")

@@ -15,6 +15,7 @@
 Streamlit can read cookies but not set them; the cookie is written by a two-line script in an
 ``st.html`` element (no component, nothing fetched from the network).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,6 +39,7 @@ _URL_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
 
 # ----------------------------------------------------------------------------- the token
+
 
 def browser_token() -> str | None:
     """The token the browser sent when this Streamlit session began.
@@ -107,7 +109,7 @@ def still_valid(con: Any) -> bool:
     """
     token = st.session_state.get("session_token")
     if token is None:
-        return True                      # signed in another way (single sign-on, tests)
+        return True  # signed in another way (single sign-on, tests)
     last = st.session_state.get("session_touched")
     now = dt.datetime.now()
     if last is not None and (now - last).total_seconds() < TOUCH_SECONDS:
@@ -126,7 +128,7 @@ def ended(con: Any) -> None:
     token = st.session_state.pop("session_token", None)
     if token:
         S.end(con, token)
-        st.session_state["session_ended"] = token      # the cookie read at page load is stale now
+        st.session_state["session_ended"] = token  # the cookie read at page load is stale now
     st.session_state["cookie_value"] = ""
 
 
@@ -143,13 +145,13 @@ def send_cookie() -> None:
     base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
     age = int(S.LIFETIME_HOURS * 3600) if token else 0
     value = json.dumps(f"{COOKIE}={token}; Path={base}; Max-Age={age}; SameSite=Strict")
-    script = (f"<script>document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');"
-              f"</script>")
+    script = f"<script>document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');</script>"
     with st.sidebar:
         st.html(script, unsafe_allow_javascript=True)
 
 
 # ----------------------------------------------------------------------------- pages by URL
+
 
 def requested_page() -> str | None:
     """The page name the browser asked for (the URL's path), if any.
@@ -210,6 +212,7 @@ def unknown_page(all_pages: dict[str, str]) -> Callable[[], None]:
         A function drawing the title and a warning: the role may not open that page, or there is no
         such page.
     """
+
     def render() -> None:
         name = requested_page() or ""
         st.title(t("app.title"))
@@ -217,10 +220,12 @@ def unknown_page(all_pages: dict[str, str]) -> Callable[[], None]:
             st.warning(t("app.no_permission_page", page=t(all_pages[name])))
         else:
             st.warning(t("app.page_not_found", page=name))
+
     return render
 
 
 # ----------------------------------------------------------------------------- area and period in the URL
+
 
 def read_link(con: Any, user: Any) -> None:
     """Once per browser session: the area and period of the URL (a reload, a bookmark).
@@ -258,7 +263,7 @@ def read_link(con: Any, user: Any) -> None:
                 kind, rng = None, None
             if rng is not None and rng[0] > rng[1]:
                 kind, rng = None, None
-        if kind:     # the sidebar's widgets start from these (their own keys are theirs to set)
+        if kind:  # the sidebar's widgets start from these (their own keys are theirs to set)
             st.session_state["link_period_kind"] = kind
             if rng is not None:
                 st.session_state["period"] = rng

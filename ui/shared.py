@@ -16,6 +16,7 @@ already carry it, so that one user's scoped numbers are never served to another 
 differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,13 +34,15 @@ T = TypeVar("T")
 #: fails when one of the named queries it runs reads any of them. A function left out is only shared
 #: under the whole version (recomputed after a visit too), never wrong: e.g. analytics.hotspots.overdue,
 #: whose deadlines come from the petitions page's work list, which holds visits' follow-ups too.
-READS_NO_VISITS = frozenset({
-    "analytics.reports.hotspots",
-    "analytics.hotspots.petitions",
-    "analytics.hotspots.repeat_petitions",
-    "analytics.grids.grid_directory",
-    "analytics.grids.gaps",
-})
+READS_NO_VISITS = frozenset(
+    {
+        "analytics.reports.hotspots",
+        "analytics.hotspots.petitions",
+        "analytics.hotspots.repeat_petitions",
+        "analytics.grids.grid_directory",
+        "analytics.grids.gaps",
+    }
+)
 
 
 def key(con: Any, visits: bool = True) -> tuple[str, str, str, int]:
@@ -91,13 +94,20 @@ def call(con: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     What ``fn`` returns (a copy: a page may change it freely).
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _shared(con, fn, name, key(con, visits=name not in READS_NO_VISITS), C.today(), user_scope(),
-                   args, kwargs)
+    return _shared(con, fn, name, key(con, visits=name not in READS_NO_VISITS), C.today(), user_scope(), args, kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
-def _shared(_con: Any, _fn: Callable[..., T], name: str, version: tuple, today: dt.date,
-            scope: tuple | None, args: tuple, kwargs: dict) -> T:
+def _shared(
+    _con: Any,
+    _fn: Callable[..., T],
+    name: str,
+    version: tuple,
+    today: dt.date,
+    scope: tuple | None,
+    args: tuple,
+    kwargs: dict,
+) -> T:
     # _con and _fn are left out of the key (leading underscore); name, version, today, scope and the
     # arguments make it
     return _fn(_con, *args, **kwargs)

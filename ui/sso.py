@@ -15,6 +15,7 @@ the name of an active local account (``manage.py users add someone@example.gov.c
 --areas …``), whose role and areas apply. Unknown addresses are refused with a sentence.
 Every sign-on is audited (``login`` with detail ``sso``; refusals as ``login_failed``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -215,8 +216,13 @@ def login_section(con: duckdb.DuckDBPyConnection) -> User | None:
         return u
     st.divider()
     provider = provider_name()
-    st.button(t("admin_page.sso.login"), key="sso_login", icon=":material/badge:", on_click=st.login,
-              args=(provider,) if provider else ())
+    st.button(
+        t("admin_page.sso.login"),
+        key="sso_login",
+        icon=":material/badge:",
+        on_click=st.login,
+        args=(provider,) if provider else (),
+    )
     return None
 
 

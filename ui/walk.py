@@ -6,6 +6,7 @@ the user first, and a refusal — or a page served over plain HTTP, where browse
 falls back to the household visited last), draws the numbered stops and the path, and lists the
 stops with the distance to the next one and a button that records the home visit.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -150,8 +151,9 @@ def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) 
         st.session_state[f"{KEY}.flash"] = ("success" if created else "warning", msg)
 
 
-def _stop_row(con: duckdb.DuckDBPyConnection, u: User, r: pd.Series, today: dt.date, next_stop: int | None,
-              placed: bool) -> None:
+def _stop_row(
+    con: duckdb.DuckDBPyConnection, u: User, r: pd.Series, today: dt.date, next_stop: int | None, placed: bool
+) -> None:
     from ui.household import md, open_button
 
     is_next = placed and next_stop is not None and int(r["stop"]) == next_stop
@@ -172,8 +174,12 @@ def _stop_row(con: duckdb.DuckDBPyConnection, u: User, r: pd.Series, today: dt.d
         with st.container(horizontal=True, gap="small"):
             if r["done"]:
                 st.caption(t("walk.done"))
-            elif st.button(t("walk.record"), key=f"{KEY}.record.{r['household_code']}",
-                           type="primary" if is_next else "secondary", icon=":material/check:"):
+            elif st.button(
+                t("walk.record"),
+                key=f"{KEY}.record.{r['household_code']}",
+                type="primary" if is_next else "secondary",
+                icon=":material/check:",
+            ):
                 _record(con, u, str(r["household_code"]), today)
                 st.rerun()
             open_button(str(r["household_code"]), key=f"{KEY}.open.{r['household_code']}")
@@ -195,18 +201,27 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date) -> None:
     left = int((~w.stops["done"]).sum()) + int((~w.unplaced["done"]).sum())
     lang = C.lang()
     with st.container(horizontal=True, gap="small"):
-        st.metric(t("walk.metric.plan"), t("walk.metric.plan_value", n=fmt_int(w.households, lang), left=left),
-                  border=True, help=t("walk.metric.plan_help", size=w.plan_size, due=fmt_int(w.due, lang)))
+        st.metric(
+            t("walk.metric.plan"),
+            t("walk.metric.plan_value", n=fmt_int(w.households, lang), left=left),
+            border=True,
+            help=t("walk.metric.plan_help", size=w.plan_size, due=fmt_int(w.due, lang)),
+        )
         ratio = (w.length_m / w.date_order_m) if w.date_order_m > 0 else None
-        st.metric(t("walk.metric.length"), km(w.length_m), border=True,
-                  delta=t("walk.metric.vs_date", d=km(w.date_order_m)) if ratio is not None and ratio < 0.999 else None,
-                  delta_color="off", delta_arrow="off")
+        st.metric(
+            t("walk.metric.length"),
+            km(w.length_m),
+            border=True,
+            delta=t("walk.metric.vs_date", d=km(w.date_order_m)) if ratio is not None and ratio < 0.999 else None,
+            delta_color="off",
+            delta_arrow="off",
+        )
     st.caption(_start_text(w) + " · " + t("walk.straight_lines"))
     if stops[["lon", "lat"]].notna().all(axis=1).any():
         from gis import maps
         from ui.maps import render
 
-        pts = stops.dropna(subset=["lon", "lat"])       # a point withheld by masking is not drawn
+        pts = stops.dropna(subset=["lon", "lat"])  # a point withheld by masking is not drawn
         lons = pts["lon"].astype(float).tolist() + ([w.start[0]] if w.start else [])
         lats = pts["lat"].astype(float).tolist() + ([w.start[1]] if w.start else [])
         pad = 0.001

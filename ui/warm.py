@@ -7,6 +7,7 @@ the petitions, households or areas change. They are cached here under the data's
 background thread as soon as the first browser connects, so the first leader to open 信访热点
 does not wait for them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,17 @@ def stamp(con: Any) -> str:
     return str(db.one(con, "hotspots_page_stamp"))
 
 
-def emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool = False,
-             categories: tuple = (), channels: tuple = (), group_only: bool = False,
-             unresolved_only: bool = False) -> H.Emerging:
+def emerging(
+    db_path: str,
+    version: str,
+    level: str,
+    end: dt.date,
+    fdr: bool = False,
+    categories: tuple = (),
+    channels: tuple = (),
+    group_only: bool = False,
+    unresolved_only: bool = False,
+) -> H.Emerging:
     """:func:`analytics.hotspots.emerging` of the 12 months ending with ``end``, cached.
 
     Cached per data version and filters (``db_path`` and ``version`` are only the cache's key). Every
@@ -74,18 +83,44 @@ def emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool = F
     analytics.hotspots.Emerging
         The monthly counts, their Gi* and each area's pattern and count trend.
     """
-    return _emerging(db_path, version, level, end, bool(fdr), tuple(categories), tuple(channels),
-                     bool(group_only), bool(unresolved_only))
+    return _emerging(
+        db_path,
+        version,
+        level,
+        end,
+        bool(fdr),
+        tuple(categories),
+        tuple(channels),
+        bool(group_only),
+        bool(unresolved_only),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _emerging(db_path: str, version: str, level: str, end: dt.date, fdr: bool, categories: tuple,
-              channels: tuple, group_only: bool, unresolved_only: bool) -> H.Emerging:
+def _emerging(
+    db_path: str,
+    version: str,
+    level: str,
+    end: dt.date,
+    fdr: bool,
+    categories: tuple,
+    channels: tuple,
+    group_only: bool,
+    unresolved_only: bool,
+) -> H.Emerging:
     cur = C._base_connection(db_path).cursor()
     try:
-        return H.emerging(cur, level, end, months=12, fdr=fdr, categories=list(categories) or None,
-                          channels=list(channels) or None, group_only=group_only,
-                          unresolved_only=unresolved_only)
+        return H.emerging(
+            cur,
+            level,
+            end,
+            months=12,
+            fdr=fdr,
+            categories=list(categories) or None,
+            channels=list(channels) or None,
+            group_only=group_only,
+            unresolved_only=unresolved_only,
+        )
     finally:
         cur.close()
 
@@ -97,7 +132,7 @@ def hotspots_in_background() -> None:
     there is no database or no petition, nor in page tests (no server).
     """
     if _started.is_set() or not db.exists(C.db_path()) or st.get_option("global.appTest"):
-        return                         # (page tests run without a server: nothing to warm for)
+        return  # (page tests run without a server: nothing to warm for)
     _started.set()
     path, today = str(C.db_path()), C.today()
 
@@ -112,11 +147,11 @@ def hotspots_in_background() -> None:
                 cur.close()
             for level in ("village", "grid"):
                 emerging(path, version, level, today)
-        except Exception:   # a warm-up that fails costs the first visitor the wait, nothing else
+        except Exception:  # a warm-up that fails costs the first visitor the wait, nothing else
             log.exception("warming the hotspot statistics failed")
 
     thread = threading.Thread(target=work, name="lianxin-warm-hotspots", daemon=True)
     from streamlit.runtime.scriptrunner import add_script_run_ctx
 
-    add_script_run_ctx(thread)      # st.cache_data needs the script's context in the thread
+    add_script_run_ctx(thread)  # st.cache_data needs the script's context in the thread
     thread.start()

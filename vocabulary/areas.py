@@ -2,6 +2,7 @@
 
 The same words are the ``areas.level`` values in the store (CONTRACT.md §2).
 """
+
 from __future__ import annotations
 
 #: the levels, top down; an area's parent is one level up

@@ -3,6 +3,7 @@
 A vulnerable household comes first among equals in the list of households due a visit, and its
 tags are personal data (:mod:`auth.masking`).
 """
+
 from __future__ import annotations
 
 #: 低保 (minimum-living-allowance), 空巢老人 (elderly living alone), 留守儿童 (children left

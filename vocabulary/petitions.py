@@ -3,6 +3,7 @@
 A group petition (集体访) is one brought by five or more people (《信访工作条例》 and the
 "5人以上" of local practice); ``people`` is the petition's headcount.
 """
+
 from __future__ import annotations
 
 #: the least number of people that makes a petition a group petition (集体访)

@@ -3,6 +3,7 @@
 The words shown for a role are the catalog's ``role.*`` keys; the permissions of the command line
 are in :mod:`auth.permissions`, the scope of each account (its areas) in :mod:`auth.scope`.
 """
+
 from __future__ import annotations
 
 #: every account role, most powerful first

@@ -1,26 +1,33 @@
 """Strings of the administrator's page (pages/admin.py): the audit log, the rules and the accounts."""
+
 ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.title": ("系统管理", "Administration"),
-    "admin_page.question": ("谁在什么时候改了什么；规则和账号都在这里修改，每次修改都记入审计日志",
-                            "Who changed what, and when; rules and accounts are changed here, and every change is "
-                            "audited"),
+    "admin_page.question": (
+        "谁在什么时候改了什么；规则和账号都在这里修改，每次修改都记入审计日志",
+        "Who changed what, and when; rules and accounts are changed here, and every change is audited",
+    ),
     "admin_page.tab_audit": ("审计日志", "Audit log"),
     "admin_page.tab_rules": ("规则", "Rules"),
     "admin_page.tab_users": ("用户", "Users"),
-
     # audit log
     "admin_page.audit_user": ("用户名", "User name"),
-    "admin_page.audit_user_help": ("只看这个用户的记录；留空为全部",
-                                   "Only this user's entries; leave empty for everyone"),
+    "admin_page.audit_user_help": (
+        "只看这个用户的记录；留空为全部",
+        "Only this user's entries; leave empty for everyone",
+    ),
     "admin_page.audit_action": ("操作", "Action"),
     "admin_page.audit_since": ("从", "From"),
     "admin_page.audit_until": ("到", "To"),
     "admin_page.audit_any": ("全部", "All"),
-    "admin_page.audit_order": ("开始日期 {since} 晚于结束日期 {until}，请把开始日期改早一些",
-                               "The start date {since} is after the end date {until}; choose an earlier start date"),
+    "admin_page.audit_order": (
+        "开始日期 {since} 晚于结束日期 {until}，请把开始日期改早一些",
+        "The start date {since} is after the end date {until}; choose an earlier start date",
+    ),
     "admin_page.audit_count": ("共 {n} 条，最新的在前", "{n} entries, newest first"),
-    "admin_page.audit_capped": ("只显示最新的 {n} 条；请缩小日期范围或指定用户、操作",
-                                "Only the newest {n} are shown; narrow the dates or pick a user or an action"),
+    "admin_page.audit_capped": (
+        "只显示最新的 {n} 条；请缩小日期范围或指定用户、操作",
+        "Only the newest {n} are shown; narrow the dates or pick a user or an action",
+    ),
     "admin_page.audit_empty": ("没有符合条件的记录，请放宽筛选条件", "No entries match; widen the filters"),
     "admin_page.audit_export": ("导出审计日志 CSV", "Export the audit log as CSV"),
     "admin_page.col.logged_at": ("时间", "Time"),
@@ -29,7 +36,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.col.area": ("区域", "Area"),
     "admin_page.col.counts": ("数量", "Counts"),
     "admin_page.col.detail": ("详情", "Detail"),
-
     "admin_page.action.import": ("导入数据", "Import"),
     "admin_page.action.visit_add": ("新增走访", "Visit added"),
     "admin_page.action.visit_edit": ("修改走访", "Visit edited"),
@@ -44,23 +50,27 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.action.export": ("导出", "Export"),
     "admin_page.action.login": ("登录", "Login"),
     "admin_page.action.login_failed": ("登录失败", "Failed login"),
-
     # rules
-    "admin_page.rules_caption": ("规则决定各页面和报表的目标与期限；修改立即生效并记入审计日志",
-                                 "Rules set the targets and deadlines of every page and report; a change applies at "
-                                 "once and is audited"),
+    "admin_page.rules_caption": (
+        "规则决定各页面和报表的目标与期限；修改立即生效并记入审计日志",
+        "Rules set the targets and deadlines of every page and report; a change applies at once and is audited",
+    ),
     "admin_page.col.key": ("规则", "Rule"),
     "admin_page.col.description": ("说明", "Description"),
     "admin_page.col.value": ("当前值", "Current value"),
     "admin_page.col.unit": ("单位", "Unit"),
     "admin_page.rule_pick": ("要修改的规则", "Rule to change"),
     "admin_page.rule_value": ("新的值", "New value"),
-    "admin_page.rule_value_help": ("比例写成小数，例如 97.8 % 写作 0.978",
-                                   "Write ratios as decimals, e.g. 97.8 % as 0.978"),
+    "admin_page.rule_value_help": (
+        "比例写成小数，例如 97.8 % 写作 0.978",
+        "Write ratios as decimals, e.g. 97.8 % as 0.978",
+    ),
     "admin_page.rule_current": ("当前值：{value} {unit}", "Current value: {value} {unit}"),
     "admin_page.rule_save": ("保存规则", "Save the rule"),
-    "admin_page.rule_saved": ("已把“{rule}”从 {old} 改为 {new}，已记入审计日志",
-                              "“{rule}” changed from {old} to {new}; the change is in the audit log"),
+    "admin_page.rule_saved": (
+        "已把“{rule}”从 {old} 改为 {new}，已记入审计日志",
+        "“{rule}” changed from {old} to {new}; the change is in the audit log",
+    ),
     "admin_page.rule_unchanged": ("“{rule}”已经是 {value}，没有修改", "“{rule}” is already {value}; nothing changed"),
     "admin_page.unit.days_week": ("天/周", "days a week"),
     "admin_page.unit.days": ("天", "days"),
@@ -73,8 +83,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.rule.reply_working_days": ("信访答复期限（工作日）", "Petition reply deadline (working days)"),
     "admin_page.rule.close_days": ("信访办结期限（天）", "Petition closing deadline (days)"),
     "admin_page.rule.hotspot_min_count": ("少于多少件不列入热点排名", "Fewest petitions to be ranked a hotspot"),
-    "admin_page.rule.benchmark_coverage": ("入户覆盖率基准（重庆 2008–2011）",
-                                           "Home-visit coverage benchmark (Chongqing 2008–2011)"),
+    "admin_page.rule.benchmark_coverage": (
+        "入户覆盖率基准（重庆 2008–2011）",
+        "Home-visit coverage benchmark (Chongqing 2008–2011)",
+    ),
     "admin_page.rule.benchmark_solved": ("问题解决率基准", "Issues solved benchmark"),
     "admin_page.rule.benchmark_satisfaction": ("群众满意率基准", "Satisfaction benchmark"),
     "admin_page.rule.pairing_quota_rank1": ("结穷亲户数：一级领导", "Paired households: rank 1 leaders"),
@@ -83,7 +95,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.rule.pairing_quota_rank4": ("结穷亲户数：四级", "Paired households: rank 4"),
     "admin_page.rule.pairing_quota_rank5": ("结穷亲户数：五级", "Paired households: rank 5"),
     "admin_page.rule.households_per_staff_max": ("每人负责户数上限", "Most households per staff member"),
-
     # users
     "admin_page.users_title": ("账号", "Accounts"),
     "admin_page.users_count": ("共 {n} 个账号，其中 {disabled} 个已停用", "{n} accounts, {disabled} of them disabled"),
@@ -95,65 +106,81 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.col.created_at": ("创建时间", "Created"),
     "admin_page.status.active": ("正常", "Active"),
     "admin_page.status.disabled": ("已停用", "Disabled"),
-    "admin_page.status.waiting": ("输错密码，登录需等到 {until}",
-                                  "Failed logins: the next attempt waits until {until}"),
+    "admin_page.status.waiting": (
+        "输错密码，登录需等到 {until}",
+        "Failed logins: the next attempt waits until {until}",
+    ),
     "admin_page.status.demo": ("演示账号", "demo account"),
     "admin_page.areas_all": ("全县", "Whole county"),
-
     "admin_page.add_title": ("添加用户", "Add a user"),
     "admin_page.add_name": ("用户名", "User name"),
-    "admin_page.add_name_help": ("登录时输入的名字，不能含空格；单位账号登录时用邮箱作用户名",
-                                 "The name typed at login, no spaces; for single sign-on use the e-mail address"),
+    "admin_page.add_name_help": (
+        "登录时输入的名字，不能含空格；单位账号登录时用邮箱作用户名",
+        "The name typed at login, no spaces; for single sign-on use the e-mail address",
+    ),
     "admin_page.add_role": ("角色", "Role"),
     "admin_page.add_areas": ("负责区域", "Areas"),
-    "admin_page.add_areas_help": ("县级管理员和县领导可以不选（全县）；其他角色至少选一个区域，可输入名称或编码搜索",
-                                  "Administrators and leaders may leave this empty (the whole county); other roles "
-                                  "need at least one area. Type a name or code to search"),
+    "admin_page.add_areas_help": (
+        "县级管理员和县领导可以不选（全县）；其他角色至少选一个区域，可输入名称或编码搜索",
+        "Administrators and leaders may leave this empty (the whole county); other roles "
+        "need at least one area. Type a name or code to search",
+    ),
     "admin_page.add_areas_placeholder": ("输入名称或编码搜索", "Type a name or code to search"),
     "admin_page.add_staff": ("工号（可选）", "Staff ID (optional)"),
-    "admin_page.add_staff_help": ("网格长、网格员的账号可关联人员名单中的工号",
-                                  "Grid leaders' and members' accounts may be linked to a staff ID"),
+    "admin_page.add_staff_help": (
+        "网格长、网格员的账号可关联人员名单中的工号",
+        "Grid leaders' and members' accounts may be linked to a staff ID",
+    ),
     "admin_page.add_password": ("初始密码", "Initial password"),
     "admin_page.add_confirm": ("再输入一次", "Type it again"),
     "admin_page.add_submit": ("添加", "Add"),
     "admin_page.added": ("已添加用户 {name}（{role}，区域：{areas}）", "Added user {name} ({role}, areas: {areas})"),
-
     "admin_page.manage_title": ("重设密码、停用或启用", "Reset a password, disable or enable"),
     "admin_page.manage_user": ("选择用户", "Choose a user"),
     "admin_page.new_password": ("新密码", "New password"),
     "admin_page.new_confirm": ("再输入一次", "Type it again"),
     "admin_page.passwd_submit": ("重设密码", "Reset the password"),
-    "admin_page.passwd_done": ("已重设用户 {name} 的密码，锁定也已解除",
-                               "The password of {name} is reset and any lock is cleared"),
+    "admin_page.passwd_done": (
+        "已重设用户 {name} 的密码，锁定也已解除",
+        "The password of {name} is reset and any lock is cleared",
+    ),
     "admin_page.disable": ("停用这个账号", "Disable this account"),
     "admin_page.enable": ("启用这个账号", "Enable this account"),
     "admin_page.disabled_done": ("已停用用户 {name}：它不能再登录", "{name} is disabled and can no longer log in"),
     "admin_page.enabled_done": ("已启用用户 {name}", "{name} is enabled again"),
     "admin_page.unlock": ("解除登录等待", "Clear the login delay"),
-    "admin_page.unlock_help": ("输错密码后，下一次登录要等一会儿；这里立即解除（命令行：manage.py users unlock "
-                               "用户名）",
-                               "After failed logins the next attempt must wait; this clears it now "
-                               "(command line: manage.py users unlock NAME)"),
+    "admin_page.unlock_help": (
+        "输错密码后，下一次登录要等一会儿；这里立即解除（命令行：manage.py users unlock 用户名）",
+        "After failed logins the next attempt must wait; this clears it now "
+        "(command line: manage.py users unlock NAME)",
+    ),
     "admin_page.unlocked": ("已解除用户 {name} 的登录等待", "The login delay of {name} is cleared"),
-    "admin_page.no_self_disable": ("不能停用您正在使用的账号；请用另一个管理员账号操作",
-                                   "You cannot disable the account you are using; do it from another administrator "
-                                   "account"),
+    "admin_page.no_self_disable": (
+        "不能停用您正在使用的账号；请用另一个管理员账号操作",
+        "You cannot disable the account you are using; do it from another administrator account",
+    ),
     "admin_page.password_mismatch": ("两次输入的密码不一致，请重新输入", "The two passwords differ; type them again"),
     "admin_page.pick_user": ("请先选择一个用户", "Choose a user first"),
-
     # single sign-on (ui/sso.py, shown on the login page when [auth] is configured)
     "admin_page.sso.login": ("使用单位账号登录", "Sign in with your organisation account"),
     "admin_page.sso.logout": ("退出单位账号", "Sign out of the organisation account"),
-    "admin_page.sso.error.no_email": ("单位账号没有提供邮箱地址，无法对应到连心网格的账号，请联系县级管理员",
-                                      "your organisation account gave no e-mail address, so it matches no Lianxin "
-                                      "Grid account: ask the county administrator"),
-    "admin_page.sso.error.unverified": ("单位账号的邮箱 {email} 尚未验证，请先在单位账号系统中验证邮箱",
-                                        "the e-mail {email} of your organisation account is not verified: verify it "
-                                        "in the organisation's account system first"),
-    "admin_page.sso.error.no_account": ("{email} 还没有连心网格账号，"
-                                        "请联系县级管理员用这个邮箱作用户名添加账号并分配区域",
-                                        "{email} has no Lianxin Grid account yet: ask the county administrator to add "
-                                        "one with this e-mail as the user name and give it its areas"),
-    "admin_page.sso.error.disabled": ("账号 {name} 已被停用，请联系县级管理员",
-                                      "the account {name} is disabled: ask the county administrator"),
+    "admin_page.sso.error.no_email": (
+        "单位账号没有提供邮箱地址，无法对应到连心网格的账号，请联系县级管理员",
+        "your organisation account gave no e-mail address, so it matches no Lianxin "
+        "Grid account: ask the county administrator",
+    ),
+    "admin_page.sso.error.unverified": (
+        "单位账号的邮箱 {email} 尚未验证，请先在单位账号系统中验证邮箱",
+        "the e-mail {email} of your organisation account is not verified: verify it "
+        "in the organisation's account system first",
+    ),
+    "admin_page.sso.error.no_account": (
+        "{email} 还没有连心网格账号，请联系县级管理员用这个邮箱作用户名添加账号并分配区域",
+        "{email} has no Lianxin Grid account yet: ask the county administrator to add "
+        "one with this e-mail as the user name and give it its areas",
+    ),
+    "admin_page.sso.error.disabled": (
+        "账号 {name} 已被停用，请联系县级管理员",
+        "the account {name} is disabled: ask the county administrator",
+    ),
 }

@@ -1,9 +1,12 @@
 """Strings of the import page (pages/import_data.py)."""
+
 ENTRIES: dict[str, tuple[str, str]] = {
     "import_page.title": ("数据导入", "Import data"),
-    "import_page.intro": ("上传边界文件或台账，先预览和试导入，确认无误后再写入数据库。每次导入都会记入审计日志。",
-                          "Upload a boundary file or a register, preview and dry-run it, then import. "
-                          "Every import is recorded in the audit log."),
+    "import_page.intro": (
+        "上传边界文件或台账，先预览和试导入，确认无误后再写入数据库。每次导入都会记入审计日志。",
+        "Upload a boundary file or a register, preview and dry-run it, then import. "
+        "Every import is recorded in the audit log.",
+    ),
     "import_page.kind": ("导入什么", "What to import"),
     "import_page.kind.boundaries": ("边界（行政区划/网格）", "Boundaries (areas / grids)"),
     "import_page.kind.households": ("户籍台账（住户）", "Households"),
@@ -16,12 +19,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "import_page.coords.gcj02": ("GCJ-02（高德、腾讯拾取）", "GCJ-02 (AMap, Tencent)"),
     "import_page.coords.bd09": ("BD-09（百度拾取）", "BD-09 (Baidu)"),
     "import_page.encoding": ("属性表编码（留空自动识别）", "Attribute encoding (blank: detect)"),
-    "import_page.encoding_help": ("没有 .cpg 的 Shapefile 常为 GBK；名称出现乱码时填 GBK 或 UTF-8",
-                                  "Shapefiles without .cpg are often GBK; enter GBK or UTF-8 if names look garbled"),
+    "import_page.encoding_help": (
+        "没有 .cpg 的 Shapefile 常为 GBK；名称出现乱码时填 GBK 或 UTF-8",
+        "Shapefiles without .cpg are often GBK; enter GBK or UTF-8 if names look garbled",
+    ),
     "import_page.strict": ("严格模式：有任何错误行就不写入", "Strict: write nothing if any row is bad"),
     "import_page.upload": ("选择文件", "Choose a file"),
-    "import_page.upload_help": ("最大 {mb} MB。Shapefile 请打包成 zip 上传（含 .shp .shx .dbf .prj）",
-                                "Up to {mb} MB. Upload a Shapefile zipped (.shp .shx .dbf .prj)"),
+    "import_page.upload_help": (
+        "最大 {mb} MB。Shapefile 请打包成 zip 上传（含 .shp .shx .dbf .prj）",
+        "Up to {mb} MB. Upload a Shapefile zipped (.shp .shx .dbf .prj)",
+    ),
     "import_page.waiting": ("请先选择要上传的文件", "Choose a file to upload"),
     "import_page.sheet": ("工作表", "Sheet"),
     "import_page.preview": ("预览", "Preview"),
@@ -41,8 +48,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "import_page.commit": ("确认导入", "Import"),
     "import_page.committed": ("导入完成：{summary}", "Imported: {summary}"),
     "import_page.nothing_to_write": ("没有需要写入的新数据或变化", "Nothing new or changed to write"),
-    "import_page.strict_blocked": ("严格模式下有错误行，不会写入任何数据",
-                                   "Strict mode: rows are bad, nothing will be written"),
+    "import_page.strict_blocked": (
+        "严格模式下有错误行，不会写入任何数据",
+        "Strict mode: rows are bad, nothing will be written",
+    ),
     "import_page.rejected_rows": ("被拒绝的行", "Rejected rows"),
     "import_page.download_errors": ("下载错误清单（CSV）", "Download the rejected rows (CSV)"),
     "import_page.notes": ("检查提示", "Checks"),

@@ -1,27 +1,35 @@
 """Strings of the petitions page (信访办理) and the monthly 通报."""
+
 ENTRIES: dict[str, tuple[str, str]] = {
     "nav.petitions": ("信访办理", "Petitions"),
-
     # ------------------------------------------------------------------ page
     "petitions_page.title": ("信访办理", "Petitions"),
-    "petitions_page.question": ("哪些信访件和走访问题快到期或已逾期？答复、办结得怎么样？",
-                                "Which petitions and visit issues are due or overdue, and how well are they handled?"),
-    "petitions_page.period": ("{start} 至 {end} 受理的信访件和走访问题，状态截至今天",
-                              "Petitions and visit follow-ups received {start} to {end}, in their state today"),
+    "petitions_page.question": (
+        "哪些信访件和走访问题快到期或已逾期？答复、办结得怎么样？",
+        "Which petitions and visit issues are due or overdue, and how well are they handled?",
+    ),
+    "petitions_page.period": (
+        "{start} 至 {end} 受理的信访件和走访问题，状态截至今天",
+        "Petitions and visit follow-ups received {start} to {end}, in their state today",
+    ),
     "petitions_page.worklist": ("待办清单（逾期在前）", "Work list (overdue first)"),
-    "petitions_page.worklist_cut": ("清单共 {n} 条，表中列出最紧急的 {k} 条；用上面的筛选缩小范围，或下载完整清单",
-                                    "The list holds {n} items; the table shows the {k} most urgent. Narrow it with "
-                                    "the filters above, or download the whole list"),
+    "petitions_page.worklist_cut": (
+        "清单共 {n} 条，表中列出最紧急的 {k} 条；用上面的筛选缩小范围，或下载完整清单",
+        "The list holds {n} items; the table shows the {k} most urgent. Narrow it with "
+        "the filters above, or download the whole list",
+    ),
     "petitions_page.worklist_download": ("下载完整待办清单（CSV）", "Download the whole work list (CSV)"),
     "picker.find": ("按编号查找", "Find by number"),
-    "picker.cut": ("共 {n} 项，列出前 {k} 项；输入编号查找其他",
-                   "{n} items, the first {k} listed; type a number to find another"),
+    "picker.cut": (
+        "共 {n} 项，列出前 {k} 项；输入编号查找其他",
+        "{n} items, the first {k} listed; type a number to find another",
+    ),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
-    "petitions_page.overdue_count": ("清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，"
-                                     "截至今天）",
-                                     "Overdue in this list: {petitions} petitions and {issues} visit follow-ups "
-                                     "(whenever received, as of today)"),
+    "petitions_page.overdue_count": (
+        "清单中已逾期：信访件 {petitions} 件、走访问题 {issues} 件（不论何时受理，截至今天）",
+        "Overdue in this list: {petitions} petitions and {issues} visit follow-ups (whenever received, as of today)",
+    ),
     "petitions_page.empty_worklist": ("没有符合条件的待办事项", "Nothing to do for this selection"),
     "petitions_page.change": ("办理登记", "Record progress"),
     "petitions_page.change_item": ("事项", "Item"),
@@ -34,8 +42,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.saved": ("已保存：{id} → {status}", "Saved: {id} → {status}"),
     "petitions_page.nothing_open": ("没有待办理的事项", "No open item"),
     "petitions_page.attach": ("定位信访件", "Locate a petition"),
-    "petitions_page.attach_hint": ("无法定位的信访件不计入任何村，请补充户编号、坐标或所属村",
-                                   "Unlocated petitions count in no village; add a household, a point or a village"),
+    "petitions_page.attach_hint": (
+        "无法定位的信访件不计入任何村，请补充户编号、坐标或所属村",
+        "Unlocated petitions count in no village; add a household, a point or a village",
+    ),
     "petitions_page.attach_petition": ("信访件", "Petition"),
     "petitions_page.attach_how": ("定位方式", "Locate by"),
     "petitions_page.attach.household": ("户编号", "Household code"),
@@ -44,20 +54,24 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.lon": ("经度", "Longitude"),
     "petitions_page.lat": ("纬度", "Latitude"),
     "petitions_page.attached": ("已定位：{id} → {area}", "Located: {id} → {area}"),
-    "petitions_page.attached_outside": ("已保存 {id}，但该坐标不在任何村内",
-                                        "Saved {id}, but the point lies in no village"),
+    "petitions_page.attached_outside": (
+        "已保存 {id}，但该坐标不在任何村内",
+        "Saved {id}, but the point lies in no village",
+    ),
     "petitions_page.no_petitions": ("没有可定位的信访件", "No petition to locate"),
     "petitions_page.figures": ("分区域情况（与基准对比）", "Figures by area (beside the benchmarks)"),
     "petitions_page.figures_level": ("层级", "Level"),
-    "petitions_page.benchmarks": ("基准：问题解决率 {solved}，群众满意率 {satisfaction}（重庆 2008–2011 年）",
-                                  "Benchmarks: issues solved {solved}, satisfaction {satisfaction} (Chongqing "
-                                  "2008–2011)"),
+    "petitions_page.benchmarks": (
+        "基准：问题解决率 {solved}，群众满意率 {satisfaction}（重庆 2008–2011 年）",
+        "Benchmarks: issues solved {solved}, satisfaction {satisfaction} (Chongqing 2008–2011)",
+    ),
     "petitions_page.monthly": ("月度通报", "Monthly report"),
     "petitions_page.monthly_month": ("月份", "Month"),
     "petitions_page.monthly_build": ("生成月度通报", "Build the monthly report"),
-    "petitions_page.monthly_working": ("正在生成月度通报（各乡镇、各村的覆盖率、走访达标、信访）…",
-                                       "Building the monthly report (coverage, quotas and petitions of every township "
-                                       "and village)…"),
+    "petitions_page.monthly_working": (
+        "正在生成月度通报（各乡镇、各村的覆盖率、走访达标、信访）…",
+        "Building the monthly report (coverage, quotas and petitions of every township and village)…",
+    ),
     "petitions_page.monthly_download": ("下载月度通报（XLSX）", "Download the monthly report (XLSX)"),
     "petitions_page.holidays": ("放假安排（管理员）", "Official holidays (administrator)"),
     "petitions_page.holiday_day": ("日期", "Date"),
@@ -78,12 +92,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "closed; overdue = past the reply or close deadline and not replied or closed. Visit follow-ups are the "
         "matters marked “needs follow-up” during visits, counted on their own; only issues solved (combined) = "
         "(closed petitions + closed follow-ups) / (petitions + follow-ups) puts them together, beside Chongqing's "
-        "84 %. The work list holds everything still open today, whenever received."),
-
+        "84 %. The work list holds everything still open today, whenever received.",
+    ),
     # ------------------------------------------------------------------ values
     "petitions_page.kind.petition": ("信访件", "Petition"),
     "petitions_page.kind.visit_issue": ("走访问题", "Visit issue"),
-
     # ------------------------------------------------------------------ columns
     "petitions_page.col.kind": ("类型", "Kind"),
     "petitions_page.col.id": ("编号", "ID"),
@@ -128,46 +141,60 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.col.category": ("问题类别", "Category"),
     "petitions_page.col.people": ("人数", "People"),
     "petitions_page.col.definition": ("说明", "Definition"),
-
     # ------------------------------------------------------------------ the monthly report
     "petitions_page.report.sheet_townships": ("乡镇排名", "Townships"),
     "petitions_page.report.sheet_overdue.petition": ("逾期信访件", "Overdue petitions"),
     "petitions_page.report.sheet_overdue.visit_issue": ("逾期走访问题", "Overdue follow-ups"),
     "petitions_page.report.sheet_notes": ("口径说明", "Definitions"),
-    "petitions_page.report.title_townships": ("{month} 网格化管理工作通报 · 乡镇排名",
-                                              "Grid management report {month} · township ranking"),
-    "petitions_page.report.title_villages": ("{month} 网格化管理工作通报 · {township} 各村（社区）",
-                                             "Grid management report {month} · villages of {township}"),
+    "petitions_page.report.title_townships": (
+        "{month} 网格化管理工作通报 · 乡镇排名",
+        "Grid management report {month} · township ranking",
+    ),
+    "petitions_page.report.title_villages": (
+        "{month} 网格化管理工作通报 · {township} 各村（社区）",
+        "Grid management report {month} · villages of {township}",
+    ),
     "petitions_page.report.title_overdue.petition": (
         "{month} 网格化管理工作通报 · 截至 {date} 逾期未答复/未办结的信访件（不论何时受理）",
-        "Grid management report {month} · petitions overdue on {date} (whenever received)"),
+        "Grid management report {month} · petitions overdue on {date} (whenever received)",
+    ),
     "petitions_page.report.title_overdue.visit_issue": (
         "{month} 网格化管理工作通报 · 截至 {date} 逾期未办理/未办结的走访问题（不论何时登记）",
-        "Grid management report {month} · visit follow-ups overdue on {date} (whenever raised)"),
-    "petitions_page.report.as_of": ("统计截至 {date}；走访达标按 {weeks} 计",
-                                    "As of {date}; visit quotas over {weeks}"),
-    "petitions_page.report.note1": ("入户覆盖率：本月有入户走访的在册户 / 在册户（与「走访覆盖」页相同）",
-                                    "Coverage: active households with a home visit in the month / active households "
-                                    "(as on the coverage page)"),
-    "petitions_page.report.note2": ("走访达标率：达标人周 / 应达标人周，按周四落在本月且已结束的 ISO 周计，"
-                                    "每周走访不少于规定天数为达标",
-                                    "Quota attainment: staff-weeks met / staff-weeks, over the ended ISO weeks whose "
-                                    "Thursday is in the month"),
-    "petitions_page.report.note3": ("信访：本月受理的信访件，状态截至统计日；按期办结率 = 按期办结 / 办结；满意率 = "
-                                    "满意 / 参评（基本满意不计为满意）",
-                                    "Petitions received in the month, as of the report day; on time = closed on time / "
-                                    "closed; satisfaction = satisfied / rated"),
-    "petitions_page.report.note4": ("综合得分：民意调查满意率占 {weight}，覆盖率、走访达标率、按期办结率、"
-                                    "满意率中有数据者的平均值占 {rest}，× 100；"
-                                    "没有民意调查结果的（村、无人作答的乡镇）只按平均值；信访件数只列示不计分",
-                                    "Score: survey satisfaction weighs {weight}, the mean of the available rates among "
-                                    "coverage, quota "
-                                    "attainment, on-time rate and petition satisfaction {rest}, × 100; without a "
-                                    "survey result (villages, "
-                                    "townships nobody answered) the mean alone; petition counts are shown, not scored"),
+        "Grid management report {month} · visit follow-ups overdue on {date} (whenever raised)",
+    ),
+    "petitions_page.report.as_of": (
+        "统计截至 {date}；走访达标按 {weeks} 计",
+        "As of {date}; visit quotas over {weeks}",
+    ),
+    "petitions_page.report.note1": (
+        "入户覆盖率：本月有入户走访的在册户 / 在册户（与「走访覆盖」页相同）",
+        "Coverage: active households with a home visit in the month / active households (as on the coverage page)",
+    ),
+    "petitions_page.report.note2": (
+        "走访达标率：达标人周 / 应达标人周，按周四落在本月且已结束的 ISO 周计，每周走访不少于规定天数为达标",
+        "Quota attainment: staff-weeks met / staff-weeks, over the ended ISO weeks whose Thursday is in the month",
+    ),
+    "petitions_page.report.note3": (
+        "信访：本月受理的信访件，状态截至统计日；按期办结率 = 按期办结 / 办结；满意率 = "
+        "满意 / 参评（基本满意不计为满意）",
+        "Petitions received in the month, as of the report day; on time = closed on time / "
+        "closed; satisfaction = satisfied / rated",
+    ),
+    "petitions_page.report.note4": (
+        "综合得分：民意调查满意率占 {weight}，覆盖率、走访达标率、按期办结率、"
+        "满意率中有数据者的平均值占 {rest}，× 100；"
+        "没有民意调查结果的（村、无人作答的乡镇）只按平均值；信访件数只列示不计分",
+        "Score: survey satisfaction weighs {weight}, the mean of the available rates among "
+        "coverage, quota "
+        "attainment, on-time rate and petition satisfaction {rest}, × 100; without a "
+        "survey result (villages, "
+        "townships nobody answered) the mean alone; petition counts are shown, not scored",
+    ),
     "petitions_page.report.mark.last_three": ("末三位", "bottom three"),
     "petitions_page.report.mark.last": ("末位", "last"),
-    "petitions_page.report.note5": ("排名按综合得分从高到低，并列同名次；超过三个单位时标记末三位，否则标记末位",
-                                    "Ranked by score, ties share a rank; the bottom three are marked when more than "
-                                    "three are ranked, else the last"),
+    "petitions_page.report.note5": (
+        "排名按综合得分从高到低，并列同名次；超过三个单位时标记末三位，否则标记末位",
+        "Ranked by score, ties share a rank; the bottom three are marked when more than "
+        "three are ranked, else the last",
+    ),
 }

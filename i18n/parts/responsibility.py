@@ -4,6 +4,7 @@ Besides the ``resp_page.`` keys: the navigation title, the audit action ``grid_r
 report headers ``col.leader_id``/``col.leader_name``/``col.village_name`` (``report grids --lang zh``)
 and ``col.grids.members`` (in that report ``members`` counts grid members, not household members).
 """
+
 ENTRIES: dict[str, tuple[str, str]] = {
     "nav.responsibility": ("网格责任", "Grid responsibility"),
     "action.grid_reassign": ("调整网格责任人", "Grid reassigned"),
@@ -11,16 +12,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "col.leader_name": ("网格长", "Grid leader"),
     "col.village_name": ("村/社区", "Village"),
     "col.grids.members": ("网格员人数", "Grid members"),
-
     "resp_page.title": ("网格责任", "Grid responsibility"),
     "resp_page.question": ("每个网格、每户群众由谁负责？", "Who answers for every grid and every household?"),
     "resp_page.as_of": ("{area} · 截至 {date}", "{area} · as of {date}"),
     "resp_page.metric_idle": ("无网格人员", "Staff without a grid"),
     "resp_page.metric_pairing": ("结对未达标", "Pairing short"),
-    "resp_page.max_help": ("每名网格工作人员负责不超过 {n} 户（可在「管理 › 规则」中修改）",
-                           "At most {n} households per staff member (editable under Administration › Rules)"),
-    "resp_page.pairing_help": ("结穷亲：一至五级领导分别结对 5/4/3/2/1 户（规则）",
-                               "Pairing: leaders of rank 1 to 5 pair with 5/4/3/2/1 households (rules)"),
+    "resp_page.max_help": (
+        "每名网格工作人员负责不超过 {n} 户（可在「管理 › 规则」中修改）",
+        "At most {n} households per staff member (editable under Administration › Rules)",
+    ),
+    "resp_page.pairing_help": (
+        "结穷亲：一至五级领导分别结对 5/4/3/2/1 户（规则）",
+        "Pairing: leaders of rank 1 to 5 pair with 5/4/3/2/1 households (rules)",
+    ),
     "resp_page.status.ok": ("配备齐全", "Fully staffed"),
     "resp_page.status.leader_vacant": ("网格长空缺", "Leader vacant"),
     "resp_page.status.overloaded": ("超负荷", "Overloaded"),
@@ -29,12 +33,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.map_title": ("责任地图", "Responsibility map"),
     "resp_page.drill_village": ("点击网格进入所在村/社区", "Click a grid to open its village"),
     "resp_page.drill_grid": ("点击网格只看这个网格", "Click a grid to open it"),
-    "resp_page.drill_villages": ("网格较多（{n} 个），地图按村显示最差的配备情况；点击一个村查看其网格",
-                                 "Many grids ({n}): the map shows each village's worst staffing; click a village to "
-                                 "see its grids"),
+    "resp_page.drill_villages": (
+        "网格较多（{n} 个），地图按村显示最差的配备情况；点击一个村查看其网格",
+        "Many grids ({n}): the map shows each village's worst staffing; click a village to see its grids",
+    ),
     "resp_page.no_geometry": ("这些网格没有边界，无法画在地图上", "These grids have no boundaries to draw"),
-    "resp_page.no_grids": ("这个区域下面还没有网格 — 去「数据导入」导入网格边界",
-                           "There are no grids in this area — import grid boundaries under “Import data”"),
+    "resp_page.no_grids": (
+        "这个区域下面还没有网格 — 去「数据导入」导入网格边界",
+        "There are no grids in this area — import grid boundaries under “Import data”",
+    ),
     "resp_page.none": ("无", "none"),
     "resp_page.staff_role.grid_leader": ("网格长", "Grid leader"),
     "resp_page.staff_role.grid_member": ("网格员", "Grid member"),
@@ -49,14 +56,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.search_title": ("找负责人", "Find the person responsible"),
     "resp_page.search_label": ("户主姓名、户编号或地址", "Head of household, household code or address"),
     "resp_page.search_placeholder": ("例如：张三、H01、幸福路", "e.g. 张三, H01, a street name"),
-    "resp_page.search_none": ("没有找到“{query}”，请换个关键词（姓名、户编号或地址的一部分）",
-                              "Nothing found for “{query}”; try part of a name, household code or address"),
+    "resp_page.search_none": (
+        "没有找到“{query}”，请换个关键词（姓名、户编号或地址的一部分）",
+        "Nothing found for “{query}”; try part of a name, household code or address",
+    ),
     "resp_page.search_count": ("找到 {n} 户", "{n} households found"),
-    "resp_page.search_capped": ("只显示前 {n} 户，请输入更具体的关键词",
-                                "Only the first {n} are shown; be more specific"),
+    "resp_page.search_capped": (
+        "只显示前 {n} 户，请输入更具体的关键词",
+        "Only the first {n} are shown; be more specific",
+    ),
     "resp_page.directory_title": ("{area} · 网格责任表", "{area} · grid directory"),
-    "resp_page.multiple_leaders": ("{n} 个网格有不止一名网格长（表中列出工号最小的一位），请核实",
-                                   "{n} grids have more than one grid leader (the lowest ID is listed); please check"),
+    "resp_page.multiple_leaders": (
+        "{n} 个网格有不止一名网格长（表中列出工号最小的一位），请核实",
+        "{n} grids have more than one grid leader (the lowest ID is listed); please check",
+    ),
     "resp_page.gaps_title": ("缺口", "Gaps"),
     "resp_page.gaps_vacant": ("空缺网格（{n}）", "Vacant grids ({n})"),
     "resp_page.gaps_overloaded": ("超负荷网格（{n}）", "Overloaded grids ({n})"),
@@ -71,14 +84,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.sheet_idle": ("未分配网格的人员", "Staff without a grid"),
     "resp_page.sheet_pairing": ("结穷亲未达标", "Pairing quotas not met"),
     "resp_page.reassign_title": ("调整网格责任人", "Reassign a grid"),
-    "resp_page.reassign_help": ("原责任人的记录到生效日期前一天结束，新责任人从生效日期开始；历史保留，已过去的周仍算"
-                                "原责任人",
-                                "The old assignment ends the day before the effective date and the new one starts on "
-                                "it; "
-                                "history is kept, so past weeks stay with the old staff"),
+    "resp_page.reassign_help": (
+        "原责任人的记录到生效日期前一天结束，新责任人从生效日期开始；历史保留，已过去的周仍算原责任人",
+        "The old assignment ends the day before the effective date and the new one starts on "
+        "it; "
+        "history is kept, so past weeks stay with the old staff",
+    ),
     "resp_page.reassign_grid": ("网格", "Grid"),
-    "resp_page.reassign_current": ("现任网格长：{leader}；网格员：{members}",
-                                   "Current leader: {leader}; members: {members}"),
+    "resp_page.reassign_current": (
+        "现任网格长：{leader}；网格员：{members}",
+        "Current leader: {leader}; members: {members}",
+    ),
     "resp_page.reassign_leader": ("网格长", "Grid leader"),
     "resp_page.reassign_keep": ("（不变）", "(unchanged)"),
     "resp_page.reassign_add": ("增加网格员", "Add members"),
@@ -86,7 +102,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.reassign_effective": ("生效日期", "Effective from"),
     "resp_page.reassign_submit": ("保存调整", "Save"),
     "resp_page.reassign_done": ("已保存：{summary}", "Saved: {summary}"),
-
     "resp_page.col.name": ("名称", "Name"),
     "resp_page.col.staff_name": ("姓名", "Name"),
     "resp_page.col.members": ("网格员人数", "Grid members"),

@@ -6,6 +6,7 @@ ui/household.py, ``manage.py report household --lang zh``.
 Besides the ``walk.`` and ``household.`` keys: the navigation title, the audit action
 ``household_view``, the rule ``walk_stops`` and the report's Chinese headers ``col.household.*``.
 """
+
 ENTRIES: dict[str, tuple[str, str]] = {
     "nav.household": ("民情档案", "Household record"),
     "action.household_view": ("查看民情档案", "Household record opened"),
@@ -15,26 +16,33 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "walk.title": ("今天走哪几户", "Today's walk"),
     "walk.nothing": ("今天没有到期要走访的户 👍", "No household is due today 👍"),
     "walk.use_position": ("从我现在的位置出发", "Start from where I am"),
-    "walk.use_position_help": ("手机会先问您是否允许定位；不允许时从您上次走访的户出发",
-                               "The phone asks you first; if you do not allow it, the walk starts from the household "
-                               "you visited last"),
+    "walk.use_position_help": (
+        "手机会先问您是否允许定位；不允许时从您上次走访的户出发",
+        "The phone asks you first; if you do not allow it, the walk starts from the household you visited last",
+    ),
     "walk.position_waiting": ("正在定位…（请在手机上允许定位）", "Locating… (allow location on your phone)"),
-    "walk.position_refused": ("没有拿到位置（{message}），改从上次走访的户出发",
-                              "No position ({message}); starting from the household you visited last instead"),
+    "walk.position_refused": (
+        "没有拿到位置（{message}），改从上次走访的户出发",
+        "No position ({message}); starting from the household you visited last instead",
+    ),
     "walk.relocate": ("重新定位", "Locate again"),
     "walk.start.position": ("从您现在的位置出发", "Starting from where you are"),
     "walk.start.last_visit": ("从您上次走访的户 {code} 出发", "Starting from {code}, the household you visited last"),
     "walk.start.grid_centre": ("从网格 {code} 的中心出发", "Starting from the centre of grid {code}"),
     "walk.start.none": ("起点不定：从第 1 户开始", "No known start: begin at stop 1"),
-    "walk.straight_lines": ("按坐标间的直线（大圆）距离排出最短顺序，未使用道路数据，实际步行距离会更长",
-                            "Ordered by straight-line (great-circle) distances between the stored points; no road data "
-                            "is used, so the real walk is longer"),
+    "walk.straight_lines": (
+        "按坐标间的直线（大圆）距离排出最短顺序，未使用道路数据，实际步行距离会更长",
+        "Ordered by straight-line (great-circle) distances between the stored points; no road data "
+        "is used, so the real walk is longer",
+    ),
     "walk.metric.plan": ("今日计划", "Today's plan"),
     "walk.metric.plan_value": ("{n} 户 · 剩 {left}", "{n} · {left} left"),
-    "walk.metric.plan_help": ("到期未走访的户按优先顺序（从未走访、最久未走访、困难群体在前）取前 {size} 户（规则“每日"
-                              "走访计划户数”）；到期共 {due} 户",
-                              "The first {size} due households by priority (never visited, longest unvisited, "
-                              "vulnerable first; rule walk_stops); {due} are due in all"),
+    "walk.metric.plan_help": (
+        "到期未走访的户按优先顺序（从未走访、最久未走访、困难群体在前）取前 {size} 户（规则“每日"
+        "走访计划户数”）；到期共 {due} 户",
+        "The first {size} due households by priority (never visited, longest unvisited, "
+        "vulnerable first; rule walk_stops); {due} are due in all",
+    ),
     "walk.metric.length": ("剩余路程", "Distance left"),
     "walk.metric.vs_date": ("按日期顺序要走 {d}", "{d} in date order"),
     "walk.to_next": ("到下一户 {d}", "{d} to the next"),
@@ -43,10 +51,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "walk.record": ("已入户走访", "Visited"),
     "walk.done": ("今天已走访 ✓", "Visited today ✓"),
     "walk.total": ("剩余路程合计 {d}（直线距离）", "Distance left in all: {d} (straight lines)"),
-    "walk.unplaced_title": ("没有坐标的户（{n} 户，不在地图上）",
-                            "Households without a location ({n}, not on the map)"),
-    "walk.unplaced_help": ("这些户没有经纬度，排不进路线；请补录坐标",
-                           "These households have no coordinates and cannot be put on the route; add them"),
+    "walk.unplaced_title": (
+        "没有坐标的户（{n} 户，不在地图上）",
+        "Households without a location ({n}, not on the map)",
+    ),
+    "walk.unplaced_help": (
+        "这些户没有经纬度，排不进路线；请补录坐标",
+        "These households have no coordinates and cannot be put on the route; add them",
+    ),
     # ------------------------------------------------------------------ the household record
     "household.title": ("民情档案", "Household record"),
     "household.question": ("上门之前：这户人家已知的一切", "Before you knock: everything known about this household"),
@@ -55,15 +67,23 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "household.select_hint": ("点一行左侧的方框，打开该户的民情档案", "Tick a row to open that household's record"),
     "household.search": ("查找住户", "Find a household"),
     "household.search_placeholder": ("户编号、户主姓名或地址", "Household code, head's name or address"),
-    "household.search_none": ("没有找到；请换个关键词，或检查是否在您负责的范围内",
-                              "Nothing found; try other words, or check it lies in your areas"),
+    "household.search_none": (
+        "没有找到；请换个关键词，或检查是否在您负责的范围内",
+        "Nothing found; try other words, or check it lies in your areas",
+    ),
     "household.search_pick": ("找到 {n} 户，选一户查看", "{n} found; pick one"),
-    "household.pick_hint": ("在上面查找住户，或在走访、覆盖、信访列表中点一户打开它的档案",
-                            "Find a household above, or open one from the visit, coverage or petition lists"),
-    "household.error.missing": ("没有户编号为 {code} 的户，请检查户编号",
-                                "There is no household with code {code}; check the code"),
-    "household.error.outside": ("户 {code} 不在您的负责范围内，不能查看它的档案",
-                                "Household {code} is outside your areas; you cannot open its record"),
+    "household.pick_hint": (
+        "在上面查找住户，或在走访、覆盖、信访列表中点一户打开它的档案",
+        "Find a household above, or open one from the visit, coverage or petition lists",
+    ),
+    "household.error.missing": (
+        "没有户编号为 {code} 的户，请检查户编号",
+        "There is no household with code {code}; check the code",
+    ),
+    "household.error.outside": (
+        "户 {code} 不在您的负责范围内，不能查看它的档案",
+        "Household {code} is outside your areas; you cannot open its record",
+    ),
     "household.audit_notice": ("查看档案会记入操作日志", "Opening a record is written to the audit log"),
     "household.responsible_now": ("现在负责", "Responsible now"),
     "household.follow_up_title": ("待办事项（{n}）", "Needs action ({n})"),
@@ -81,11 +101,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "household.none.pairing": ("没有结对帮扶（结穷亲）的领导", "No leader is paired with this household"),
     "household.none.change": ("没有记录到状态或网格的变动", "No change of status or grid recorded"),
     "household.none.follow_up": ("没有待办事项", "Nothing needs action"),
-    "household.responsible_help": ("这户在各网格期间负责该网格的人员，最新的在前",
-                                   "Who answered for each grid while the household was in it, newest first"),
-    "household.changes_since": ("户状态和所属网格的变动自 {date} 起记录；在此之前只知道当时的现状",
-                                "Changes of status and grid are recorded from {date}; before that only the state then "
-                                "current is known"),
+    "household.responsible_help": (
+        "这户在各网格期间负责该网格的人员，最新的在前",
+        "Who answered for each grid while the household was in it, newest first",
+    ),
+    "household.changes_since": (
+        "户状态和所属网格的变动自 {date} 起记录；在此之前只知道当时的现状",
+        "Changes of status and grid are recorded from {date}; before that only the state then current is known",
+    ),
     "household.col.date": ("日期", "Date"),
     "household.col.item": ("事项", "Item"),
     "household.col.kind": ("方式", "Kind"),

@@ -1,4 +1,5 @@
 """The whole app in a real browser (Debian's Chromium), with no network beyond this machine."""
+
 from __future__ import annotations
 
 import pytest

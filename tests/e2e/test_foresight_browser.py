@@ -6,6 +6,7 @@ rule raised to 3 as in its page test), seen on 2026-11-26; November's survey dra
 household (seed 1: 6 in 一镇, 2 in 二镇), the first of 二镇's two answered 满意 before the page opens.
 Screenshots: test-output/e2e/foresight-*.png.
 """
+
 from __future__ import annotations
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -72,7 +73,7 @@ def test_leader_reads_the_escalation_watch_list(page, foresight_server):
     page.get_by_role("tab", name=t("watch.tab")).click()
     page.get_by_text(t("watch.metric.hit_rate")).wait_for(timeout=60_000)
     got = wait_metric(page, t("watch.metric.hit_rate"), "66.7 %", timeout=60)
-    assert got[t("watch.metric.petitions")] == "2" and got[t("watch.metric.villages")] == "2"   # 乙村 (P2), 丙村 (QD)
+    assert got[t("watch.metric.petitions")] == "2" and got[t("watch.metric.villages")] == "2"  # 乙村 (P2), 丙村 (QD)
     assert got[t("watch.metric.length")] == t("watch.metric.length_value", petitions=1, villages=1)
     page.get_by_role("tab", name=t("watch.tab")).scroll_into_view_if_needed()
     page.screenshot(path=str(OUT / "foresight-watch.png"), full_page=True)
@@ -86,14 +87,16 @@ def test_leader_reads_the_escalation_watch_list(page, foresight_server):
     assert not page.outside_requests
 
 
-@pytest.mark.skip(reason="not yet reliable: typing into the data editor's canvas grid through Playwright "
-                         "loses the click or the drop-down in about half the runs on a loaded machine; the save "
-                         "path itself is tested in tests/test_survey.py (record_edits, answer_table)")
+@pytest.mark.skip(
+    reason="not yet reliable: typing into the data editor's canvas grid through Playwright "
+    "loses the click or the drop-down in about half the runs on a loaded machine; the save "
+    "path itself is tested in tests/test_survey.py (record_edits, answer_table)"
+)
 def test_administrator_records_a_survey_answer_and_the_results_follow(page, foresight_server):
     login(page, foresight_server, "admin", F.PASSWORD)
     open_page(page, "survey")
     page.get_by_role("heading", name="民意调查").wait_for(timeout=30_000)
-    got = wait_metric(page, "应答率", "12.5 %")                          # 1 of 8 reached
+    got = wait_metric(page, "应答率", "12.5 %")  # 1 of 8 reached
     assert got["抽样户数"] == "8" and got["全县满意率"] == "100.0 %"
     page.screenshot(path=str(OUT / "foresight-survey-results.png"), full_page=True)
 
@@ -108,12 +111,12 @@ def test_administrator_records_a_survey_answer_and_the_results_follow(page, fore
     page.locator("[data-testid='stDataFrame'] td", has_text="H08").first.wait_for(state="attached", timeout=30_000)
     wait_idle(page)
     option = page.get_by_role("option", name="不满意", exact=True)
-    for _ in range(3):                 # a grid still settling after the rerun may lose the click or the keys
+    for _ in range(3):  # a grid still settling after the rerun may lose the click or the keys
         b = editor.bounding_box()
         page.mouse.click(b["x"] + 20, b["y"] + 35 + 35 + 17)
-        for _ in range(5):             # position, household, name, phone, village → Q1
+        for _ in range(5):  # position, household, name, phone, village → Q1
             page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")   # opens the cell's drop-down
+        page.keyboard.press("Enter")  # opens the cell's drop-down
         try:
             option.wait_for(state="visible", timeout=10_000)
             break
@@ -123,7 +126,7 @@ def test_administrator_records_a_survey_answer_and_the_results_follow(page, fore
     page.wait_for_timeout(500)
     page.screenshot(path=str(OUT / "foresight-survey-editing.png"), full_page=True)
     page.get_by_role("button", name="保存", exact=True).click()
-    got = wait_metric(page, "应答率", "25.0 %")                           # 2 of 8
+    got = wait_metric(page, "应答率", "25.0 %")  # 2 of 8
     assert got["全县满意率"] == "50.0 %"
     # the outcome beside the button, and the answers tab still open on 二镇
     saved = page.get_by_text("已保存：1 户，1 个回答有变化")

@@ -6,6 +6,7 @@
 3. County leader: the hotspot map draws every village.
 Plus the responsibility map. Screenshots: test-output/e2e/journey-*.png.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,7 +26,8 @@ def wait_idle(page, timeout: int = 30_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout)
+        timeout=timeout,
+    )
     page.wait_for_timeout(400)
 
 
@@ -56,12 +58,15 @@ def click_map_at(page, lat: float, lon: float, timeout_ms: int = 30_000) -> None
                     continue
                 frame.frame_element().scroll_into_view_if_needed()
                 page.wait_for_timeout(300)
-                xy = frame.evaluate("""([lat, lon]) => {
+                xy = frame.evaluate(
+                    """([lat, lon]) => {
                     const m = window.map; const p = m.latLngToContainerPoint([lat, lon]);
                     const r = m._container.getBoundingClientRect();
-                    return [p.x + r.left, p.y + r.top]; }""", [lat, lon])
+                    return [p.x + r.left, p.y + r.top]; }""",
+                    [lat, lon],
+                )
                 box = frame.frame_element().bounding_box()
-            except Exception:          # the frame went away while we looked: look again
+            except Exception:  # the frame went away while we looked: look again
                 continue
             if xy and box:
                 page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
@@ -113,11 +118,11 @@ def test_grid_leader_sees_this_weeks_quota_on_a_phone(browser, server):
         page.get_by_label("用户名").fill("grid_leader")
         page.get_by_label("密码").fill(F.PASSWORD)
         page.get_by_label("密码").press("Enter")
-        page.get_by_text("走访天数").first.wait_for(timeout=30_000)    # the weekly page is their home
+        page.get_by_text("走访天数").first.wait_for(timeout=30_000)  # the weekly page is their home
         wait_idle(page)
         page.screenshot(path=str(OUT / "journey-weekly-phone.png"))
         body = page.inner_text("body")
-        assert "3 / 3 天" in body and "已达标" in body      # S1: Mon, Wed, Sun of 2026-W47
+        assert "3 / 3 天" in body and "已达标" in body  # S1: Mon, Wed, Sun of 2026-W47
         assert "2026-11-16 至 2026-11-22" in body
         assert "Traceback" not in body
         # the page fits the phone: nothing wider than the screen
@@ -133,7 +138,7 @@ def test_leader_hotspot_map_draws_every_village(page, server):
     page.get_by_role("heading", name="信访热点").wait_for(timeout=30_000)
     n = count_map_features(page)
     page.screenshot(path=str(OUT / "journey-hotspots.png"), full_page=True)
-    assert n >= 3                               # 甲村, 乙村, 丙村
+    assert n >= 3  # 甲村, 乙村, 丙村
     assert "Traceback" not in page.inner_text("body")
     assert not page.outside_requests
 

@@ -1,6 +1,7 @@
 """The load benchmark (bench/load.py) on the tiny world: 2 browser sessions (an office user drilling
 the coverage map, a grid leader recording a visit) against a server it starts itself. Its report's
 structure, every session signed in, and no confirmed visit lost — never its timings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,13 +25,22 @@ def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
     F.build(dbp).close()
     before = dbp.read_bytes()
 
-    r = load.run_load(dbp, sessions=2, duration=0, think=0, stagger=0.5, rounds=1,
-                      today=dt.date(2026, 11, 22), label="tiny", log=lambda line: None)
+    r = load.run_load(
+        dbp,
+        sessions=2,
+        duration=0,
+        think=0,
+        stagger=0.5,
+        rounds=1,
+        today=dt.date(2026, 11, 22),
+        label="tiny",
+        log=lambda line: None,
+    )
 
     assert r["sessions"] == 2 and r["journeys"] == {"office": 1, "grid_leader": 1, "leader": 0}
     assert r["signed_in"] == 2
-    assert r["visits"]["confirmed"] >= 1                  # the grid leader saw 已登记 …
-    assert r["visits"]["lost"] == 0                       # … and every confirmed visit is stored
+    assert r["visits"]["confirmed"] >= 1  # the grid leader saw 已登记 …
+    assert r["visits"]["lost"] == 0  # … and every confirmed visit is stored
     assert r["visits"]["stored"] >= r["visits"]["confirmed"]
     assert {"login form", "sign-in", "coverage", "visit saved"} <= set(r["pages"])
     # the office user: the page, a village, its grid, back up — four coverage views
@@ -52,5 +62,5 @@ def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
     assert "| coverage |" in text.split("server side")[1]
     assert 0 < r["machine_busy_share"] <= 1
     assert [v["page"] for v in r["timeline"]].count("coverage") == 4
-    json.dumps(r)                                         # JSON-ready
-    assert dbp.read_bytes() == before                     # the benchmark ran on a copy
+    json.dumps(r)  # JSON-ready
+    assert dbp.read_bytes() == before  # the benchmark ran on a copy

@@ -2,6 +2,7 @@
 real browser: a visit recorded through nginx is on the pages of both processes, and so is one the
 command line imports while they run. Screenshots: test-output/e2e/processes-*.png.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,10 +25,14 @@ from tests.stores import free_port
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not F.on_postgres(), reason="several app processes need PostgreSQL: runs in the "
-                                                   "PostgreSQL round (LIANXIN_TEST_STORE=postgres)"),
-    pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                       reason="nginx is not installed (apt-get install nginx)"),
+    pytest.mark.skipif(
+        not F.on_postgres(),
+        reason="several app processes need PostgreSQL: runs in the PostgreSQL round (LIANXIN_TEST_STORE=postgres)",
+    ),
+    pytest.mark.skipif(
+        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+        reason="nginx is not installed (apt-get install nginx)",
+    ),
 ]
 
 
@@ -43,9 +48,14 @@ def served(tmp_path_factory):
         first = free_port()
     env = {**os.environ, "LIANXIN_DB": str(url), "LIANXIN_TODAY": "2026-11-22", "LIANXIN_FAST_HASH": "1"}
     log = open(folder / "serve.log", "w")
-    proc = subprocess.Popen(["bash", "scripts/serve.sh", "--processes", "2", "--port", str(port),
-                             "--first-port", str(first)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", "scripts/serve.sh", "--processes", "2", "--port", str(port), "--first-port", str(first)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.time() + 240
     while time.time() < deadline and "http://" not in (folder / "serve.log").read_text():
         if proc.poll() is not None:
@@ -55,8 +65,12 @@ def served(tmp_path_factory):
         if "http://" not in (folder / "serve.log").read_text():
             os.killpg(proc.pid, signal.SIGTERM)
             pytest.fail("serve.sh did not start: " + (folder / "serve.log").read_text()[-2000:])
-    yield (f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"], url,
-           folder / "serve.log")
+    yield (
+        f"http://127.0.0.1:{port}",
+        [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"],
+        url,
+        folder / "serve.log",
+    )
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(30)
@@ -91,7 +105,7 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
     ctx = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
     page = ctx.new_page()
     try:
-        page.goto(nginx)                                   # through nginx: WebSocket upgrade and all
+        page.goto(nginx)  # through nginx: WebSocket upgrade and all
         page.get_by_label("用户名").fill("member")
         page.get_by_label("密码").fill(F.PASSWORD)
         page.get_by_label("密码").press("Enter")
@@ -108,12 +122,17 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
 
     # while both processes run, the command line imports another visit of S3 (Saturday)
     f = F.write_csv(tmp_path / "v.csv", ["户编号", "工号", "走访日期"], [["H08", "S3", "2026-11-21"]])
-    p = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--db", str(url), "import", "visits", str(f)],
-                       capture_output=True, text=True, cwd=ROOT, timeout=300,
-                       env={**{k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}, "LIANXIN_FAST_HASH": "1"})
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "--db", str(url), "import", "visits", str(f)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**{k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}, "LIANXIN_FAST_HASH": "1"},
+    )
     assert p.returncode == 0 and "imported 1" in p.stdout, p.stderr
 
-    for i, base in enumerate(processes):                   # each process, whichever nginx chose
+    for i, base in enumerate(processes):  # each process, whichever nginx chose
         body = _member_week(browser, base, f"processes-after-{i}.png")
         assert "2 / 3 天" in body, body[:2000]
         assert "Traceback" not in body
@@ -141,13 +160,13 @@ def test_browsers_behind_one_address_spread_over_the_processes_and_each_keeps_it
     deadline = time.time() + 30
     while len(firsts := _answered_by(serve_log, "/_stcore/health?new=")) < 24 and time.time() < deadline:
         time.sleep(0.2)
-    assert {a.rsplit(":", 1)[1] for a in firsts} == ports          # 2^-23 to fail by chance
+    assert {a.rsplit(":", 1)[1] for a in firsts} == ports  # 2^-23 to fail by chance
     for j in range(6):
         req = urllib.request.Request(f"{nginx}/_stcore/health?again={j}", headers={"Cookie": cookies[0]})
         with urllib.request.urlopen(req, timeout=30) as r:
-            assert r.status == 200                                    # the browser keeps its id
+            assert r.status == 200  # the browser keeps its id
             assert not any(c.startswith("lianxin_backend=") for c in r.headers.get_all("Set-Cookie") or [])
-    deadline = time.time() + 30           # nginx writes a request's log line once it has answered it
+    deadline = time.time() + 30  # nginx writes a request's log line once it has answered it
     while len(again := _answered_by(serve_log, "/_stcore/health?again=")) < 6 and time.time() < deadline:
         time.sleep(0.2)
     assert len(again) == 6 and set(again) == {firsts[0]}

@@ -1,6 +1,7 @@
 """Pages that behave as people expect, in a real browser (issue 18): downloads one after another,
 the first click on the coverage map, a reload that keeps the session, the phone at 390×844.
 Screenshots: test-output/e2e/trust-*.png."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,11 +22,11 @@ def test_every_download_gives_a_file_however_many_in_a_row(page, server):
     page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
     names = [t(f"coverage_page.export_{k}") for k in ("due_xlsx", "table_csv", "table_xlsx", "due_csv", "due_xlsx")]
     page.get_by_role("button", name=names[-1]).wait_for(timeout=30_000)
-    wait_idle(page)                          # the page has drawn its buttons (its fragments included)
+    wait_idle(page)  # the page has drawn its buttons (its fragments included)
     got = []
-    for name in names:                       # one click after another, no waiting for the page in between
+    for name in names:  # one click after another, no waiting for the page in between
         d = None
-        for _ in range(2):                   # a click a busy browser dropped is clicked again, as a user would
+        for _ in range(2):  # a click a busy browser dropped is clicked again, as a user would
             try:
                 with page.expect_download(timeout=20_000) as info:
                     page.get_by_role("button", name=name).click()
@@ -68,7 +69,7 @@ def test_a_reload_keeps_the_user_signed_in_on_the_same_page_area_and_period(brow
         page.screenshot(path=str(OUT / "trust-reload.png"))
         sidebar = page.inner_text("[data-testid='stSidebar']")
         assert "一镇 › 甲村" in sidebar and "2026-11-01 至 2026-11-22" in sidebar and "退出登录" in sidebar
-        assert page.get_by_label("密码").count() == 0                    # no login form
+        assert page.get_by_label("密码").count() == 0  # no login form
 
         # a bookmark to a page that does not exist, and to an area outside the office's township
         page.goto(server + "/nosuchpage")
@@ -106,8 +107,15 @@ def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server
     page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
     frame = None
     for _ in range(60):
-        frame = next((f for f in page.frames if f.evaluate("() => !!(window.map && window.map.eachLayer)")
-                      if f != page.main_frame), None)
+        frame = next(
+            (
+                f
+                for f in page.frames
+                if f.evaluate("() => !!(window.map && window.map.eachLayer)")
+                if f != page.main_frame
+            ),
+            None,
+        )
         if frame:
             break
         page.wait_for_timeout(500)
@@ -123,11 +131,12 @@ def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server
                                   const r = m._container.getBoundingClientRect();
                                   return [p.x + r.left, p.y + r.top]; }""")
     x, y = box["x"] + xy[0], box["y"] + xy[1]
-    assert y < 890, (x, y)                                   # the point clicked is on screen
+    assert y < 890, (x, y)  # the point clicked is on screen
     page.mouse.click(x, y)
     wait_idle(page)
     page.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']", has_text="一镇").first.wait_for(
-        timeout=15_000)
+        timeout=15_000
+    )
     page.screenshot(path=str(OUT / "trust-first-click.png"))
 
 
@@ -135,8 +144,10 @@ def _one_save_button(page) -> None:
     """Until the weekly page's run has replaced the last one's elements: on a loaded machine the status
     widget may not show "Running" yet when wait_idle looks, and the old form's button is still drawn
     beside the new one for a moment (two 「保存走访」)."""
-    page.wait_for_function("() => [...document.querySelectorAll('button')]"
-                           ".filter(b => b.innerText.trim() === '保存走访').length === 1", timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].filter(b => b.innerText.trim() === '保存走访').length === 1",
+        timeout=30_000,
+    )
 
 
 def test_the_grid_leaders_phone(browser, server):
@@ -154,22 +165,28 @@ def test_the_grid_leaders_phone(browser, server):
 
         # the sidebar: open it, choose a page, and it is out of the way
         page.locator("[data-testid='stExpandSidebarButton']").click()
-        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
-                               ".getAttribute('data-collapsed') === 'false'", timeout=10_000)
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stSidebar]').getAttribute('data-collapsed') === 'false'",
+            timeout=10_000,
+        )
         page.locator("[data-testid='stSidebarNav'] a[href$='/coverage']").click()
         page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
-        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
-                               ".getAttribute('data-collapsed') === 'true'", timeout=15_000)
-        page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
-                               ".getBoundingClientRect().right <= 1", timeout=15_000)   # slid away
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stSidebar]').getAttribute('data-collapsed') === 'true'",
+            timeout=15_000,
+        )
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right <= 1", timeout=15_000
+        )  # slid away
 
         # the legend of the grid's map: folded to its title, the map free
         folded = None
         for _ in range(60):
             for f in page.frames:
                 try:
-                    folded = f.evaluate("() => { const d = document.querySelector('.lx-legend');"
-                                        " return d ? !d.open : null; }")
+                    folded = f.evaluate(
+                        "() => { const d = document.querySelector('.lx-legend'); return d ? !d.open : null; }"
+                    )
                 except Exception:
                     continue
                 if folded is not None:
@@ -182,7 +199,7 @@ def test_the_grid_leaders_phone(browser, server):
 
         # back to the week, record a visit with the save button at the bottom of the screen
         page.locator("[data-testid='stExpandSidebarButton']").click()
-        page.locator("[data-testid='stSidebarNav'] a", has_text="本周走访").click()    # their home page
+        page.locator("[data-testid='stSidebarNav'] a", has_text="本周走访").click()  # their home page
         page.get_by_text("走访天数").first.wait_for(timeout=30_000)
         wait_idle(page)
         _one_save_button(page)
@@ -202,8 +219,13 @@ def test_the_grid_leaders_phone(browser, server):
         done = page.get_by_text("已登记").first
         done.wait_for(timeout=30_000)
         wait_idle(page)
-        shown = [b for b in (page.get_by_text("已登记").nth(i).bounding_box()
-                             for i in range(page.get_by_text("已登记").count())) if b]
+        shown = [
+            b
+            for b in (
+                page.get_by_text("已登记").nth(i).bounding_box() for i in range(page.get_by_text("已登记").count())
+            )
+            if b
+        ]
         page.screenshot(path=str(OUT / "trust-phone-saved.png"))
         assert any(0 <= b["y"] and b["y"] + b["height"] <= 844 for b in shown), shown
 

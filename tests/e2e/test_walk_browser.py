@@ -5,6 +5,7 @@ position, standing at the east end of the row of households; the walk then start
 the map draws the numbered stops, and a tap on "已入户走访" records the visit, ticks the stop and
 moves the highlight to the next one. Screenshots: test-output/e2e/walk-*.png.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -63,8 +64,13 @@ def stop_markers(page, expect: str | None = None, timeout: float = 30) -> list[s
 
 
 def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, walk_server):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                              geolocation={"longitude": 107.40, "latitude": 30.1}, permissions=["geolocation"])
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        is_mobile=True,
+        geolocation={"longitude": 107.40, "latitude": 30.1},
+        permissions=["geolocation"],
+    )
     outside = refuse_outside(ctx)
     page = ctx.new_page()
     try:
@@ -73,9 +79,9 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         page.get_by_label(t("login.password")).fill(F.PASSWORD)
         page.get_by_label(t("login.password")).press("Enter")
         unplaced, due = t("walk.unplaced_title", n=1), t("weekly_page.due_title")
-        body = wait_text(page, t("walk.title"), unplaced, due)   # the walk, then the due list
+        body = wait_text(page, t("walk.title"), unplaced, due)  # the walk, then the due list
         assert t("walk.start.last_visit", code="W0") in body and t("walk.straight_lines") in body
-        assert "无坐标户" in body                                 # the household's name (data)
+        assert "无坐标户" in body  # the household's name (data)
         page.get_by_text(t("walk.use_position")).click()
         wait_text(page, t("walk.start.position"), unplaced, due)
         page.get_by_text(t("walk.title")).first.scroll_into_view_if_needed()
@@ -87,9 +93,9 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         page.screenshot(path=str(OUT / "walk-phone-list.png"))
         assert sorted(stop_markers(page)) == ["1", "2", "3", "4", "5"]
         buttons = page.get_by_role("button", name=t("walk.record"))
-        assert buttons.count() == 6                           # five stops and the household without a point
+        assert buttons.count() == 6  # five stops and the household without a point
         first_row = page.locator("[data-testid='stMarkdownContainer']", has_text="四号户").first
-        assert t("walk.next_label").strip("*") in first_row.inner_text()      # from the east end W4 is first
+        assert t("walk.next_label").strip("*") in first_row.inner_text()  # from the east end W4 is first
         buttons.first.click()
         body = wait_text(page, t("walk.done"), unplaced, due)
         assert "四号户" in body
@@ -97,7 +103,7 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         expect(page.get_by_role("button", name=t("walk.record"))).to_have_count(5, timeout=30_000)
         nxt = page.locator("[data-testid='stMarkdownContainer']", has_text=t("walk.next_label").strip("*"))
         nxt = nxt.first.inner_text()
-        assert "五号户" in nxt                                 # the highlight moved to the next stop
+        assert "五号户" in nxt  # the highlight moved to the next stop
         markers = stop_markers(page, expect="✓")
         assert "✓" in markers and len(markers) == 5
         page.get_by_text(t("walk.title")).first.scroll_into_view_if_needed()

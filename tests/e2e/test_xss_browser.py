@@ -7,6 +7,7 @@
 Each time: no dialog fired, no script element carries the name, nothing was fetched from
 outside this machine. Screenshots: test-output/e2e/xss-*.png.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -36,7 +37,8 @@ def _wait_idle(page, timeout: int = 30_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout)
+        timeout=timeout,
+    )
     page.wait_for_timeout(300)
 
 
@@ -54,7 +56,7 @@ def _pick(page, box, typed: str, option: str, tries: int = 3) -> None:
         page.keyboard.type(typed)
         try:
             page.get_by_role("option", name=option).click(timeout=10_000)
-            box.get_by_text(option).wait_for(timeout=10_000)       # the chip: the pick took effect
+            box.get_by_text(option).wait_for(timeout=10_000)  # the chip: the pick took effect
             return
         except PlaywrightTimeout:
             if attempt == tries - 1:
@@ -70,7 +72,7 @@ def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
     assert not page.get_by_text("Traceback").count()
 
     page.get_by_role("tab", name="用户").click()
-    _wait_idle(page)                       # a run still drawing the tab closes an open drop-down
+    _wait_idle(page)  # a run still drawing the tab closes an open drop-down
     form = page.locator("[data-testid='stForm']").first
     form.locator("input[aria-label='用户名']").fill(XSS)
     _pick(page, form.locator("[data-testid='stMultiSelect']"), "一镇", "一镇（500100001000）")
@@ -100,8 +102,9 @@ def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
     page.screenshot(path=str(OUT / "xss-admin-users.png"), full_page=True)
     assert dialogs == []
     assert page.evaluate("() => document.querySelectorAll('script').length") >= 1  # the page's own
-    injected = page.evaluate("() => [...document.querySelectorAll('script')]"
-                             ".filter(s => s.textContent.includes('alert(1)')).length")
+    injected = page.evaluate(
+        "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length"
+    )
     assert injected == 0
     assert page.outside_requests == []
 
@@ -157,7 +160,8 @@ def test_script_household_name_on_the_coverage_page(page, server, dialogs):
     for frame in page.frames:
         injected = frame.evaluate(
             "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')"
-            " && !s.textContent.includes('lt;script')).length")
+            " && !s.textContent.includes('lt;script')).length"
+        )
         assert injected == 0, frame.url
     page.wait_for_timeout(1000)
     assert dialogs == []
