@@ -77,7 +77,7 @@ def login_page() -> None:
         try:
             u = users.login(c, name, password, client=client_address())
         except users.LoginRefused as e:
-            st.error(t(e.key, **e.params))
+            st.error(e.text(C.lang()))
             return
         start_session(u)
         session.started(c, u)  # a signed token, kept by the browser: a reload stays signed in

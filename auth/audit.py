@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from i18n.message import WordedError
 from store import db
 
 ACTIONS: tuple[str, ...] = (
@@ -39,8 +40,12 @@ ACTIONS: tuple[str, ...] = (
 )
 
 
-class RuleError(ValueError):
-    """A rule value out of range; ``str(e)`` is a Chinese sentence saying what is allowed."""
+class RuleError(WordedError, ValueError):
+    """A rule value out of range or an unknown rule, raised with a catalog key (i18n/parts/auth_messages.py).
+
+    ``str(e)`` is the command line's sentence (``中文 / English``) saying what is allowed,
+    ``e.text(lang)`` the page's.
+    """
 
 
 def atomic(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[Any]:
@@ -272,24 +277,22 @@ def validate_rule(key: str, value: Any) -> float:
     try:
         v = float(str(value).strip().replace("，", "").replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise RuleError(f"规则 {key} 的值“{value}”不是数字，请输入一个数字") from None
+        raise RuleError(key="rule.error.not_a_number", rule=key, value=value) from None
     if not math.isfinite(v):
-        raise RuleError(f"规则 {key} 的值“{value}”不是有效数字，请输入一个数字")
+        raise RuleError(key="rule.error.not_finite", rule=key, value=value)
     rng = RULE_RANGES.get(key)
     if rng is None:
         if v < 0:
-            raise RuleError(f"规则 {key} 的值不能是负数，请输入 0 或更大的数")
+            raise RuleError(key="rule.error.negative", rule=key)
         return v
     lo, hi, integer, label = rng
+    said = dict(rule=key, label=label, lo=_fmt(lo), hi=_fmt(hi))
     if integer and v != int(v):
-        raise RuleError(f"{label}（{key}）必须是整数，请输入 {_fmt(lo)} 到 {_fmt(hi)} 之间的整数")
+        raise RuleError(key="rule.error.integer", **said)
     if not lo <= v <= hi:
-        if integer:
-            raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，“{_fmt(v)}”超出范围，请改正")
-        if hi != 1:
-            raise RuleError(f"{label}（{key}）必须在 {_fmt(lo)} 到 {_fmt(hi)} 之间，“{_fmt(v)}”超出范围，请改正")
-        hint = "，例如 97.8 % 写作 0.978" if v > 1 else ""
-        raise RuleError(f"{label}（{key}）是 0 到 1 之间的比例{hint}，“{_fmt(v)}”超出范围，请改正")
+        if integer or hi != 1:
+            raise RuleError(key="rule.error.range", value=_fmt(v), **said)
+        raise RuleError(key="rule.error.share_percent" if v > 1 else "rule.error.share", value=_fmt(v), **said)
     return v
 
 
@@ -327,7 +330,7 @@ def set_rule(con: duckdb.DuckDBPyConnection, key: str, value: Any, actor: Any = 
     old = db.one(con, "rule_value", key=key)
     if old is None:
         known = "、".join(db.df(con, "rules_all")["key"].tolist())
-        raise RuleError(f"没有名为 {key} 的规则，可用的规则有：{known}")
+        raise RuleError(key="rule.error.unknown", rule=key, known=known)
     v = validate_rule(key, value)
     with atomic(con):
         db.execute(con, "rule_set", key=key, value=v)

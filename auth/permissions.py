@@ -8,6 +8,7 @@ README.md ("The command line by role") shows the same table.
 
 from __future__ import annotations
 
+from i18n.message import Message
 from vocabulary.roles import ADMIN_ROLES
 
 from .users import ROLES, AuthError, User
@@ -66,10 +67,9 @@ def require_command(user: User | None, command: str) -> None:
         return
     allowed = "、".join(sorted(COMMAND_ROLES.get(command, ADMIN_ONLY)))
     raise AuthError(
-        f"用户 {user.name}（{user.role_name}）不能在命令行运行 {command}：只有 {allowed} 可以 / "
-        f"{user.role} may not run {command}",
-        "permission.command",
+        key="permission.command",
         name=user.name,
+        role_name=Message(f"role.{user.role}"),
         command=command,
         roles=allowed,
     )

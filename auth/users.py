@@ -8,7 +8,8 @@ role needs at least one existing area code.
 
 Every change to an account is written to the audit log in the same transaction, and only an
 administrator may make one (a :class:`User` of another role as ``actor`` is refused). Errors a
-person can fix are raised as :class:`AuthError` with a Chinese sentence (and an i18n key).
+person can fix are raised as :class:`AuthError` with a catalog key (i18n/parts/auth_messages.py,
+security.py): ``str(e)`` is the command line's ``中文 / English``, ``e.text(lang)`` a page's.
 Failed logins are throttled by auth/throttle.py.
 """
 
@@ -28,18 +29,14 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from i18n.message import Message, WordedError
 from store import db
 from vocabulary.roles import COUNTY_WIDE_ROLES, ROLES  # noqa: F401  (re-exported)
 
 from . import audit, throttle
 
-ROLE_NAMES_ZH: dict[str, str] = {
-    "admin": "县级管理员",
-    "leader": "县领导",
-    "office": "乡镇/街道",
-    "grid_leader": "网格长",
-    "member": "网格员",
-}
+#: the roles' Chinese names, from the catalog (``role.*``)
+ROLE_NAMES_ZH: dict[str, str] = {role: Message(f"role.{role}").text("zh") for role in ROLES}
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -59,16 +56,12 @@ _NAME_RE = re.compile(r"^[^\s\x00-\x1f\x7f]{1,64}$")
 _AREA_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
-class AuthError(ValueError):
-    """A problem with an account a person can fix; ``str(e)`` is a Chinese sentence.
+class AuthError(WordedError, ValueError):
+    """A problem with an account a person can fix, raised with a catalog key and its parameters.
 
-    ``key`` and ``params``, when set, name the catalog entry that says it in the user's language.
+    ``str(e)`` is the command line's sentence (``中文 / English``), ``e.text(lang)`` the page's;
+    ``e.key`` and ``e.params`` name the catalog entry (i18n/message.py).
     """
-
-    def __init__(self, message: str, key: str | None = None, **params: Any):
-        super().__init__(message)
-        self.key = key
-        self.params = params
 
 
 class LoginRefused(AuthError):
@@ -79,10 +72,17 @@ class LoginRefused(AuthError):
     get the same answers.
     """
 
-    def __init__(self, reason: str, message: str, retry_at: datetime | None = None, **params: Any):
-        super().__init__(message, f"login.error.{reason}", **params)
+    def __init__(self, reason: str, retry_at: datetime | None = None, **params: Any):
+        super().__init__(key=f"login.error.{reason}", **params)
         self.reason = reason
         self.retry_at = retry_at
+
+    def __reduce__(self) -> tuple:
+        return _login_refused, (self.reason, self.retry_at, self.params)
+
+
+def _login_refused(reason: str, retry_at: datetime | None, params: dict[str, Any]) -> LoginRefused:
+    return LoginRefused(reason, retry_at, **params)
 
 
 @dataclass
@@ -193,14 +193,14 @@ def _dummy_hash(fast: bool) -> str:
 def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME_RE.match(name):
-        raise AuthError("用户名不能为空，不能含空格，最长 64 个字符，请换一个用户名")
+        raise AuthError(key="auth.error.bad_name")
     return name
 
 
 def _check_role(role: str | None) -> str:
     if role not in ROLES:
-        given = "（未指定）" if not role else f"“{role}”"
-        raise AuthError(f"角色{given}不存在，请从 admin、leader、office、grid_leader、member 中选择一个")
+        given = Message("auth.term.unspecified") if not role else Message("auth.term.quoted", value=role)
+        raise AuthError(key="auth.error.no_role", given=given)
     return role
 
 
@@ -259,31 +259,17 @@ def check_password(password: str | None, name: str | None = None, demo: bool = F
         :data:`MIN_PASSWORD_SCORE` (common passwords such as ``12345678``, words, names, dates).
     """
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(
-            f"密码太短：至少需要 {MIN_PASSWORD_LENGTH} 个字符，请换一个更长的密码",
-            "password.too_short",
-            n=MIN_PASSWORD_LENGTH,
-        )
+        raise AuthError(key="password.too_short", n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AuthError(
-            f"密码太长：最多 {MAX_PASSWORD_LENGTH} 个字符，请换一个短一些的密码",
-            "password.too_long",
-            n=MAX_PASSWORD_LENGTH,
-        )
+        raise AuthError(key="password.too_long", n=MAX_PASSWORD_LENGTH)
     if not password.strip():
-        raise AuthError("密码不能全是空格，请换一个密码", "password.blank")
+        raise AuthError(key="password.blank")
     if demo:
         return password
     if password.strip().lower() == DEMO_PASSWORD:
-        raise AuthError(
-            f"{DEMO_PASSWORD} 是演示账号的公开密码，真实账号不能用它，请换一个密码", "password.demo", demo=DEMO_PASSWORD
-        )
+        raise AuthError(key="password.demo", demo=DEMO_PASSWORD)
     if password_score(password, [name] if name else []) < MIN_PASSWORD_SCORE:
-        raise AuthError(
-            "密码太容易被猜到（常见密码、单词、姓名、日期或键盘顺序），"
-            "请换一个更长、不常见的密码，例如三四个不相关的词加数字",
-            "password.weak",
-        )
+        raise AuthError(key="password.weak")
     return password
 
 
@@ -310,10 +296,10 @@ def _check_areas(con: duckdb.DuckDBPyConnection, role: str, areas: list[str]) ->
     if not areas:
         if role in COUNTY_WIDE_ROLES:
             return []
-        raise AuthError(f"角色 {role}（{ROLE_NAMES_ZH[role]}）必须指定负责的区域，请用 --areas 给出区域编码")
+        raise AuthError(key="auth.error.areas_needed", role=role, role_name=Message(f"role.{role}"))
     missing = [r[0] for r in db.rows(con, "auth_missing_areas", codes=areas)]
     if missing:
-        raise AuthError(f"区域编码 {'、'.join(missing)} 不存在，请先导入这些区域的边界或改正编码")
+        raise AuthError(key="auth.error.no_areas", codes="、".join(missing))
     return areas
 
 
@@ -333,7 +319,7 @@ def _actor_name(actor: Any) -> str:
     return getattr(actor, "name", None) or str(actor)
 
 
-def require_admin(actor: Any, what: str = "管理账号") -> None:
+def require_admin(actor: Any) -> None:
     """Refuse unless ``actor`` may manage accounts.
 
     Allowed: an administrator (a :class:`User` with role admin) or a trusted local caller named by
@@ -346,10 +332,7 @@ def require_admin(actor: Any, what: str = "管理账号") -> None:
     """
     if isinstance(actor, User) and actor.role != "admin":
         raise AuthError(
-            f"用户 {actor.name}（{actor.role_name}）不能{what}：只有县级管理员可以",
-            "permission.admin_only",
-            name=actor.name,
-            role=actor.role,
+            key="permission.admin_only", name=actor.name, role=actor.role, role_name=Message(f"role.{actor.role}")
         )
 
 
@@ -396,9 +379,9 @@ def add_user(
     if staff_id is not None:
         staff_id = str(staff_id).strip() or None
     if staff_id is not None and not db.one(con, "auth_staff_count", staff_id=staff_id):
-        raise AuthError(f"工号 {staff_id} 不在人员名单中，请先导入人员或改正工号")
+        raise AuthError(key="auth.error.no_staff", staff_id=staff_id)
     if _get_row(con, name) is not None:
-        raise AuthError(f"用户 {name} 已经存在，请换一个用户名，或用 passwd 修改它的密码")
+        raise AuthError(key="auth.error.user_exists", name=name)
     pw_hash = hash_password(password)
     with audit.atomic(con):
         db.execute(
@@ -463,7 +446,7 @@ def _existing_row(con: duckdb.DuckDBPyConnection, name: str) -> tuple:
     """
     r = _get_row(con, (name or "").strip())
     if r is None:
-        raise AuthError(f"用户 {name} 不存在，请检查用户名")
+        raise AuthError(key="auth.error.no_user", name=name)
     return r
 
 
@@ -488,7 +471,7 @@ def require_user(con: duckdb.DuckDBPyConnection, name: str) -> User:
     """  # noqa: DOC502 — "no such account" is raised by _existing_row
     r = _existing_row(con, name)
     if r[5]:
-        raise AuthError(f"用户 {name} 已被停用，请联系县级管理员", "permission.disabled", name=name)
+        raise AuthError(key="permission.disabled", name=name)
     return _row_user(r)
 
 
@@ -623,7 +606,7 @@ def login(
     until = throttle.waiting_until(con, name, client, t)
     if until is not None:
         secs = throttle.seconds_left(until, t)
-        raise LoginRefused("throttled", f"登录尝试太多，请 {secs} 秒后再试", retry_at=until, seconds=secs)
+        raise LoginRefused("throttled", retry_at=until, seconds=secs)
     row = _get_row(con, name) if _NAME_RE.match(name) else None
     fast = os.environ.get(FAST_HASH_ENV, "") == "1"
     ok = verify_password(row[1] if row is not None else _dummy_hash(fast), password or "")
@@ -643,10 +626,10 @@ def login(
 
         throttle.retrying(failed)  # simultaneous failures all count
         throttle.forget_old(con, t)
-        raise LoginRefused("bad_credentials", "用户名或密码不对，请重新输入")
+        raise LoginRefused("bad_credentials")
     if row[5]:
         audit.record(con, name, "login_failed", detail="disabled" + where, now=t)
-        raise LoginRefused("disabled", "这个账号已被停用，请联系县级管理员")
+        raise LoginRefused("disabled")
     new_hash = hash_password(password) if hasher().check_needs_rehash(row[1]) else None
 
     def succeeded() -> None:
@@ -760,13 +743,13 @@ def create_demo_accounts(
     return out
 
 
-def read_password(prompt: str = "新密码：", confirm: str = "再输入一次：") -> str:
+def read_password(prompt: str | None = None, confirm: str | None = None) -> str:
     """The password for ``manage.py users``: ``$LIANXIN_PASSWORD`` if set, else asked twice.
 
     Parameters
     ----------
-    prompt, confirm : str
-        The two questions asked in the terminal.
+    prompt, confirm : str, optional
+        The two questions asked in the terminal (default ``auth.prompt.password`` / ``auth.prompt.again``).
 
     Returns
     -------
@@ -782,12 +765,12 @@ def read_password(prompt: str = "新密码：", confirm: str = "再输入一次�
     if env is not None:
         return env
     try:
-        first = getpass.getpass(prompt)
-        second = getpass.getpass(confirm)
+        first = getpass.getpass(prompt or Message("auth.prompt.password") + " ")
+        second = getpass.getpass(confirm or Message("auth.prompt.again") + " ")
     except (EOFError, KeyboardInterrupt):
-        raise AuthError("没有读到密码，请在终端里输入，或设置环境变量 LIANXIN_PASSWORD") from None
+        raise AuthError(key="auth.error.no_password_read") from None
     if first != second:
-        raise AuthError("两次输入的密码不一致，请重新运行命令")
+        raise AuthError(key="auth.error.password_mismatch")
     return first
 
 
@@ -827,8 +810,8 @@ def users_command(
 
     Returns
     -------
-    str
-        The one line to print.
+    Message
+        The one line to print (a ``str``: ``中文 / English``; ``.text(lang)`` for a page).
 
     Raises
     ------
@@ -838,28 +821,28 @@ def users_command(
     require_admin(actor)
     if action == "add":
         if not role:
-            raise AuthError("请用 --role 指定角色：admin、leader、office、grid_leader、member")
+            raise AuthError(key="auth.error.role_needed")
         _check_name(name)
         _check_role(role)
         _check_areas(con, role, parse_areas(areas))
         if get_user(con, name) is not None:
-            raise AuthError(f"用户 {name} 已经存在，请换一个用户名，或用 passwd 修改它的密码")
+            raise AuthError(key="auth.error.user_exists", name=name)
         pw = password if password is not None else read_password()
         u = add_user(con, name, pw, role, areas, staff_id=staff_id, actor=actor)
-        where = "、".join(u.areas) if u.areas else "全县"
-        return f"已添加用户 {u.name}（{u.role_name}，区域：{where}）"
+        where = "、".join(u.areas) if u.areas else Message("auth.term.whole_county")
+        return Message("auth.done.added", name=u.name, role_name=Message(f"role.{u.role}"), areas=where)
     if action == "passwd":
         _existing_row(con, name)
         pw = password if password is not None else read_password()
         set_password(con, name, pw, actor=actor)
-        return f"已修改用户 {name.strip()} 的密码"
+        return Message("auth.done.passwd", name=name.strip())
     if action == "disable":
         disable_user(con, name, actor=actor)
-        return f"已停用用户 {name.strip()}"
+        return Message("auth.done.disabled", name=name.strip())
     if action == "enable":
         enable_user(con, name, actor=actor)
-        return f"已启用用户 {name.strip()}"
+        return Message("auth.done.enabled", name=name.strip())
     if action == "unlock":
         unlock_user(con, name, actor=actor)
-        return f"已解除用户 {name.strip()} 的登录等待"
-    raise AuthError(f"不认识的操作“{action}”，请用 add、passwd、disable、enable 或 unlock")
+        return Message("auth.done.unlocked", name=name.strip())
+    raise AuthError(key="auth.error.unknown_action", action=action)

@@ -75,9 +75,9 @@ def _actor() -> Any:
     return C.user()
 
 
-def _error_text(e: users.AuthError) -> str:
-    """An account error in the page's language (its catalog entry when it names one)."""
-    return t(e.key, **e.params) if getattr(e, "key", None) and _known(e.key) else str(e)
+def _error_text(e: users.AuthError | audit.RuleError) -> str:
+    """An account or rule error in the page's language (i18n/message.py)."""
+    return e.text(C.lang())
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -168,7 +168,7 @@ def _save_rule(key: str, old: float) -> None:
             return
         new = audit.set_rule(C.con(), key, v, actor=_actor())
     except audit.RuleError as e:
-        _flash("rules", "error", str(e))
+        _flash("rules", "error", _error_text(e))
         return
     _flash("rules", "success", t(f"{KEY}.rule_saved", rule=label, old=_num(old), new=_num(new)))
 

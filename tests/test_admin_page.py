@@ -199,7 +199,14 @@ def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
 @pytest.mark.parametrize(
     "name,role,areas,pw,again,words",
     [
-        ("x1", "office", [], "a-long-password", None, "必须指定负责的区域"),
+        (
+            "x1",
+            "office",
+            [],
+            "a-long-password",
+            None,
+            t("auth.error.areas_needed", role="office", role_name=t("role.office")),
+        ),
         ("x3", "office", [F.T1], "a-long-password", "another-password", t("admin_page.password_mismatch")),
         ("office", "office", [F.T1], "a-long-password", None, "已经存在"),
     ],
@@ -285,6 +292,18 @@ def test_the_page_in_english(app_db):
     open_admin(at)
     assert texts(at.title) == ["Administration"]
     assert "Time" in frame(at, "audit").columns
+
+
+def test_the_pages_refusals_in_english(app_db):
+    """A rule error is worded in the session's language, by its key (account errors: test_messages)."""
+    at = logged_in("admin")
+    at.session_state["lang"] = "en"
+    open_admin(at)
+    rule = at.selectbox(key="admin_page.rule_key").value  # the first rule: a selectbox is set in Chinese only
+    at.text_input(key=f"admin_page.rule_value.{rule}").input("abc")
+    at.button(key="admin_page.rule_save").click().run()
+    assert not at.exception
+    assert texts(at.error) == [t("rule.error.not_a_number", "en", rule=rule, value="abc")]
 
 
 # ----------------------------------------------------------------------------- single sign-on (ui/sso.py)

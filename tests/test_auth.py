@@ -112,21 +112,25 @@ def test_add_and_authenticate(con):
 
 
 @pytest.mark.parametrize(
-    "kwargs,fragment",
+    "kwargs,key,fragment",
     [
-        (dict(name="x1", password=PW, role="boss", areas=["T1"]), "角色“boss”不存在"),
-        (dict(name="x1", password="short", role="office", areas=["T1"]), "至少需要 8 个字符"),
-        (dict(name="x1", password=PW, role="office", areas=["NOPE", "T1"]), "区域编码 NOPE 不存在"),
-        (dict(name="x1", password=PW, role="office", areas=[]), "必须指定负责的区域"),
-        (dict(name="x1", password=PW, role="member", areas=["G111"], staff_id="S9"), "工号 S9"),
-        (dict(name="has space", password=PW, role="admin", areas=[]), "用户名"),
-        (dict(name="", password=PW, role="admin", areas=[]), "用户名"),
+        (dict(name="x1", password=PW, role="boss", areas=["T1"]), "auth.error.no_role", "角色“boss”不存在"),
+        (dict(name="x1", password="short", role="office", areas=["T1"]), "password.too_short", "至少需要 8 个字符"),
+        (
+            dict(name="x1", password=PW, role="office", areas=["NOPE", "T1"]),
+            "auth.error.no_areas",
+            "区域编码 NOPE 不存在",
+        ),
+        (dict(name="x1", password=PW, role="office", areas=[]), "auth.error.areas_needed", "角色 office（乡镇/街道）"),
+        (dict(name="x1", password=PW, role="member", areas=["G111"], staff_id="S9"), "auth.error.no_staff", "工号 S9"),
+        (dict(name="has space", password=PW, role="admin", areas=[]), "auth.error.bad_name", "用户名"),
+        (dict(name="", password=PW, role="admin", areas=[]), "auth.error.bad_name", "用户名"),
     ],
 )
-def test_add_user_errors_are_sentences(con, kwargs, fragment):
+def test_add_user_errors_are_sentences(con, kwargs, key, fragment):
     with pytest.raises(AuthError) as e:
         users.add_user(con, **kwargs)
-    assert fragment in str(e.value)
+    assert e.value.key == key and fragment in str(e.value) and fragment in e.value.text("zh")
     assert users.list_users(con).empty
     assert actions(con, "user_add").empty
 
@@ -410,7 +414,8 @@ def test_weak_passwords_are_refused_for_real_accounts(con, password, key):
     assert e.value.key == key
     from i18n import t
 
-    assert t(key, "zh", **e.value.params) == str(e.value)  # the CLI's sentence is the page's
+    assert t(key, "zh", **e.value.params) == e.value.text("zh")  # the CLI's Chinese half is the page's
+    assert str(e.value) == f"{e.value.text('zh')} / {e.value.text('en')}"
     assert t(key, "en", **e.value.params) != key
     users.add_user(con, "zhangwei", PW, "admin", [])
     with pytest.raises(AuthError) as e:
@@ -504,8 +509,9 @@ def test_read_password(monkeypatch):
     monkeypatch.setattr(users.getpass, "getpass", lambda prompt="": next(answers))
     assert users.read_password() == "typed-one"
     answers = iter(["typed-one", "typed-two"])
-    with pytest.raises(AuthError, match="两次输入的密码不一致"):
+    with pytest.raises(AuthError) as e:
         users.read_password()
+    assert e.value.key == "auth.error.password_mismatch"
 
 
 # ----------------------------------------------------------------------------- scope

@@ -7,7 +7,7 @@ The check is narrow so that it raises no false alarm: it looks at string literal
 docstrings or comments) of a sentence's length — at least :data:`MIN_CJK` characters with Chinese in
 them, or :data:`MIN_WORDS` English words — that are part of a catalog text's fixed wording (between
 its ``{placeholders}``). It leaves alone what is data or a format fixed elsewhere: a literal the
-project's own code also writes (auth/'s inline sentences, a county file's column), anything in
+project's own code also writes (a county file's column, the rules table's labels), anything in
 shared/CONTRACT.md (the CLI's formats, example cells), and tests/test_i18n.py, which tests the
 catalog's wording itself. Shorter literals (a column header, ``已达标``) are not checked: they are as
 often data (the county files' headers, a satisfaction value) as UI.

@@ -1,4 +1,4 @@
-"""Messages: every sentence ingest/, analytics/, store/ and manage.py say to a person is a catalog key with
+"""Messages: every sentence ingest/, analytics/, store/, auth/ and manage.py say to a person is a catalog key with
 parameters (i18n/message.py), worded in the reader's language; none is written inline as
 "中文 / English" beside the catalog, and none a page shows names a command-line flag."""
 
@@ -19,7 +19,7 @@ ENGLISH_HALF = re.compile(r"/ (?=[A-Za-z{(\-'\"])")
 
 
 def _sources() -> list[Path]:
-    folders = ("ingest", "analytics", "store")
+    folders = ("ingest", "analytics", "store", "auth")
     return [ROOT / "manage.py"] + [p for d in folders for p in sorted((ROOT / d).rglob("*.py"))]
 
 
@@ -168,6 +168,9 @@ def test_plain_sentences_and_other_errors_are_shown_as_they_are():
         "store.db.StoreError",
         "store.db.BadTarget",
         "store.cluster.Unavailable",
+        "auth.users.AuthError",
+        "auth.users.LoginRefused",
+        "auth.audit.RuleError",
     ],
 )
 def test_the_errors_a_person_can_fix_are_worded(cls):
@@ -197,3 +200,58 @@ def test_a_store_error_is_the_command_lines_sentence_and_a_pages_in_its_language
     assert e.text("en") == t("store.error.password", "en", where="h:5432", user=t("store.term.system_user", "en"))
     assert e.text("zh") == t("store.error.password", "zh", where="h:5432", user=t("store.term.system_user", "zh"))
     assert pickle.loads(pickle.dumps(e)).text("en") == e.text("en")
+
+
+def test_auth_writes_no_sentence_in_code():
+    """auth/ words every refusal, confirmation and prompt by key: the only Chinese literals left are
+    data — the rules table's labels (shown as descriptions) and the words a password guesser tries."""
+    import sys
+
+    from auth import audit, users
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_messages_inline_chinese import chinese_words
+
+    data = {label for *_, label in audit.RULE_RANGES.values()} | set(users.PASSWORD_CONTEXT)
+    found = {
+        (str(p.relative_to(ROOT)), line, s)
+        for p in sorted((ROOT / "auth").glob("*.py"))
+        for line, s in chinese_words(p.read_text(encoding="utf-8"))
+        if s not in data
+    }
+    assert found == set()
+    assert chinese_words('x = "用户不存在"') == [(1, "用户不存在")]  # the scan finds one
+
+
+def test_an_account_error_is_the_command_lines_sentence_and_a_pages_in_its_language():
+    """The Chinese half is the sentence auth/ always said; a page gets the user's language; the
+    ``--areas`` flag only on the command line; a term (the role) follows the language."""
+    from auth import users
+
+    with pytest.raises(users.AuthError) as e:
+        users._check_role("boss")
+    assert str(e.value).startswith("角色“boss”不存在，请从 admin、leader、office、grid_leader、member 中选择一个 / ")
+    assert e.value.text("en") == t("auth.error.no_role", "en", given=t("auth.term.quoted", "en", value="boss"))
+    assert isinstance(e.value, ValueError)
+    with pytest.raises(users.AuthError) as e:
+        users.require_admin(users.User("gl", "grid_leader", ["G1"]))
+    assert str(e.value).startswith("用户 gl（网格长）不能管理账号：只有县级管理员可以 / ")
+    assert e.value.text("en") == t("permission.admin_only", "en", name="gl", role_name=t("role.grid_leader", "en"))
+    assert not CJK.search(e.value.text("en"))
+    m = Message("auth.error.areas_needed", role="office", role_name=Message("role.office"))
+    assert "--areas" in m and "--areas" not in m.text("zh") and "--areas" not in m.text("en")
+    refused = pickle.loads(pickle.dumps(users.LoginRefused("throttled", seconds=5)))
+    assert (refused.reason, refused.key, refused.params) == ("throttled", "login.error.throttled", {"seconds": 5})
+    assert refused.text("zh") == "登录尝试太多，请 5 秒后再试"
+
+
+def test_a_rule_error_is_worded_by_key():
+    from auth import audit
+
+    with pytest.raises(audit.RuleError) as e:
+        audit.validate_rule("benchmark_coverage", 97.8)
+    assert str(e.value).startswith("入户覆盖率基准（benchmark_coverage）是 0 到 1 之间的比例，例如 97.8 % 写作 0.978，")
+    assert e.value.key == "rule.error.share_percent" and e.value.params["value"] == "97.8"
+    # the label is the rules table's description (data), the sentence around it the user's language
+    assert e.value.text("en") == t("rule.error.share_percent", "en", **e.value.params)
+    assert e.value.text("en").startswith("入户覆盖率基准 (benchmark_coverage) ")

@@ -114,11 +114,14 @@ def test_the_monthly_marks_are_codes_worded_by_the_catalog(n, marked):
         ("admin_page.sso.error.disabled", {"name": "li"}),
     ],
 )
-def test_a_single_sign_on_refusal_is_chinese_and_knows_its_key(key, params):
+def test_a_single_sign_on_refusal_is_worded_by_its_key(key, params):
+    import pickle
+
     from ui.sso import SSORefused
 
     e = SSORefused(key, **params)
-    assert str(e) == t(key, "zh", **params) and (e.key, e.params) == (key, params)
+    assert str(e) == Message(key, **params) and (e.key, e.params) == (key, params)
+    assert e.text("zh") == t(key, "zh", **params) and pickle.loads(pickle.dumps(e)).text("en") == e.text("en")
     assert key in CATALOG["en"] and not CJK.search(t(key, "en", **params))
 
 

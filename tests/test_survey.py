@@ -390,7 +390,12 @@ def test_cli_draw_import_results(county, tmp_path):
     assert got.loc[F.T2, "ci_low"] == expected.loc[F.T2, "ci_low"]
     assert got.columns.tolist() == S.RESULT_COLUMNS[1:]
     refused = run("--as", "leader", "survey", "results", "--month", "2026-12", db=path, env=env)
-    assert refused.returncode == 1 and "leader may not run survey" in refused.stderr
+    from auth.permissions import require_command
+    from auth.users import AuthError
+
+    with pytest.raises(AuthError) as e:
+        require_command(User("leader", "leader"), "survey")
+    assert refused.returncode == 1 and e.value.key == "permission.command" and str(e.value) in refused.stderr
     none = run("survey", "results", "--month", "2027-03", db=path, env=env)
     assert none.returncode == 1 and none.stderr.strip() == Message("cli.error.not_drawn", month="2027-03")
 

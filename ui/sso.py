@@ -34,14 +34,19 @@ _PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 class SSORefused(AuthError):
     """A single sign-on that may not enter, raised with its catalog key (``admin_page.sso.error.*``).
 
-    ``str(e)`` is the Chinese sentence saying what to do; ``e.key`` and ``e.params`` word it in the
+    ``str(e)`` is the sentence saying what to do (``中文 / English``); ``e.text(lang)`` words it in the
     page's language.
     """
 
     def __init__(self, key: str, **params: Any) -> None:
-        from i18n import t
+        super().__init__(key=key, **params)
 
-        super().__init__(t(key, "zh", **params), key, **params)
+    def __reduce__(self) -> tuple:
+        return _sso_refused, (self.key, self.params)
+
+
+def _sso_refused(key: str, params: dict[str, Any]) -> SSORefused:
+    return SSORefused(key, **params)
 
 
 def _secrets() -> Mapping[str, Any] | None:
@@ -204,12 +209,12 @@ def login_section(con: duckdb.DuckDBPyConnection) -> User | None:
     """
     if not sso_configured():
         return None
-    from ui.common import t
+    from ui.common import lang, t
 
     try:
         u = sso_user(con)
     except AuthError as e:
-        st.error(t(e.key, **e.params) if e.key else str(e))
+        st.error(e.text(lang()))
         st.button(t("admin_page.sso.logout"), key="sso_logout", on_click=st.logout)
         return None
     if u is not None:

@@ -25,12 +25,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "At least 8 characters, not a common password nor the demo password (strength checked with zxcvbn)",
     ),
     "permission.admin_only": (
-        "用户 {name} 不能管理账号：只有县级管理员可以",
-        "User {name} may not manage accounts: only a county administrator may",
+        "用户 {name}（{role_name}）不能管理账号：只有县级管理员可以",
+        "User {name} ({role_name}) may not manage accounts: only a county administrator may",
     ),
     "permission.command": (
-        "用户 {name} 不能在命令行运行 {command}：只有 {roles} 可以",
-        "User {name} may not run {command} on the command line: only {roles} may",
+        "用户 {name}（{role_name}）不能在命令行运行 {command}：只有 {roles} 可以",
+        "User {name} ({role_name}) may not run {command} on the command line: only {roles} may",
     ),
     "permission.disabled": (
         "用户 {name} 已被停用，请联系县级管理员",
