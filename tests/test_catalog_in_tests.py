@@ -15,7 +15,6 @@ often data (the county files' headers, a satisfaction value) as UI.
 
 from __future__ import annotations
 
-import ast
 import re
 import string
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from i18n import CATALOG
+from tests import factories as F
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"
@@ -46,23 +46,6 @@ def _fixed_parts() -> set[str]:
     return out
 
 
-def _literals(source: str) -> list[tuple[int, str]]:
-    """String constants of a module, docstrings aside: (line, text)."""
-    tree = ast.parse(source)
-    docstrings = {
-        id(n.body[0].value)
-        for n in ast.walk(tree)
-        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and n.body
-        and isinstance(n.body[0], ast.Expr)
-    }
-    return [
-        (n.lineno, n.value)
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
-    ]
-
-
 def _sentence_sized(text: str) -> bool:
     return len(text) >= MIN_CJK if CJK.search(text) else len(text.split()) >= MIN_WORDS
 
@@ -73,7 +56,7 @@ def catalog_sentences(source: str, fixed: set[str], own: str, contract: str) -> 
     ``own`` is every literal of the project's code joined, ``contract`` CONTRACT.md's text.
     """
     found = []
-    for line, text in _literals(source):
+    for line, text in F.string_literals(source):
         words = text.strip()
         if (
             _sentence_sized(words)
@@ -87,7 +70,7 @@ def catalog_sentences(source: str, fixed: set[str], own: str, contract: str) -> 
 
 def _own_text() -> str:
     files = [ROOT / "app.py", ROOT / "manage.py"] + [p for d in CODE for p in sorted((ROOT / d).rglob("*.py"))]
-    return "\n".join(text for p in files for _, text in _literals(p.read_text(encoding="utf-8")))
+    return "\n".join(text for p in files for _, text in F.string_literals(p.read_text(encoding="utf-8")))
 
 
 def _tests() -> list[Path]:

@@ -6,7 +6,6 @@ other forms these were written in: a Chinese-only literal, and ``中文 English:
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from analytics import grids as G
 from analytics import monthly as M
 from i18n import CATALOG, Message, t
+from tests import factories as F
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -26,31 +26,14 @@ CHINESE_THEN_ENGLISH = re.compile(r"^[\u4e00-\u9fff][^A-Za-z]*\s[a-z][a-z ]*:")
 WORDED_BY_CATALOG = ["analytics/grids.py", "analytics/monthly.py", "ui/sso.py"]
 
 
-def _literals(source: str) -> list[tuple[int, str]]:
-    """The string literals of ``source``, docstrings aside (f-strings as their constant parts)."""
-    tree = ast.parse(source)
-    docstrings = {
-        id(n.body[0].value)
-        for n in ast.walk(tree)
-        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and n.body
-        and isinstance(n.body[0], ast.Expr)
-    }
-    return [
-        (n.lineno, n.value)
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
-    ]
-
-
 def chinese_words(source: str) -> list[tuple[int, str]]:
     """Literals that begin with a Chinese character: (line, text)."""
-    return [(line, s) for line, s in _literals(source) if CJK.match(s.lstrip())]
+    return [(line, s) for line, s in F.string_literals(source) if CJK.match(s.lstrip())]
 
 
 def chinese_then_english(source: str) -> list[tuple[int, str]]:
     """Literals written ``中文 English: …``: (line, text)."""
-    return [(line, s) for line, s in _literals(source) if CHINESE_THEN_ENGLISH.match(s)]
+    return [(line, s) for line, s in F.string_literals(source) if CHINESE_THEN_ENGLISH.match(s)]
 
 
 def test_the_scans_find_what_they_look_for():

@@ -35,21 +35,7 @@ from tests.factories import G111, G112, G121, G211, G212, V21
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
-PETITION_HEADER = [
-    "编号",
-    "受理日期",
-    "户编号",
-    "经度",
-    "纬度",
-    "村编码",
-    "类别",
-    "来源",
-    "人数",
-    "状态",
-    "答复日期",
-    "办结日期",
-    "满意度",
-]
+PETITION_HEADER = F.PETITION_HEADER
 HOUSEHOLD_HEADER = ["户编号", "户主", "网格编码"]
 
 
