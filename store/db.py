@@ -534,6 +534,40 @@ SQL_TOKENS = re.compile(
 )
 
 
+def bare_sql(text: str) -> str:
+    r"""SQL text without its comments and with its string literals emptied (``'…'`` → ``''``).
+
+    What is left is the code a search for table, column or statement names may read: a name inside a
+    comment or a literal is none. Read with :data:`SQL_TOKENS`, so an apostrophe inside a comment
+    opens no literal and ``--`` inside a literal starts no comment; quoted names and dollar-quoted
+    bodies stay as written.
+
+    Parameters
+    ----------
+    text : str
+        SQL, possibly several statements.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> bare_sql("SELECT '--x', 'it''s' -- the grid's visits\nFROM t /* visits */")
+    "SELECT '', '' \nFROM t "
+    """
+
+    def keep(m: re.Match) -> str:
+        token = m.group("skip")
+        if token is None:
+            return m.group(0)
+        if token.startswith(("--", "/*")):
+            return ""
+        return "''" if token.startswith("'") else token
+
+    return SQL_TOKENS.sub(keep, text)
+
+
 def parameters(text: str) -> tuple[str, ...]:
     r"""The ``$name`` parameters of SQL text, in order of first use.
 

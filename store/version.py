@@ -52,8 +52,6 @@ LAST_HOME_STATEMENTS = frozenset(
 #: The parts a write moves: every part, or the whole version only (a write of visits only).
 ALL, VISITS = "all", "visits"
 
-_COMMENT = re.compile(r"--[^\n]*")
-_STRING = re.compile(r"'(?:[^']|'')*'")
 _WRITE = re.compile(
     r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO|"
     r"(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|SEQUENCE|INDEX|VIEW)"
@@ -80,8 +78,9 @@ def written_tables(text: str) -> frozenset[str]:
     >>> sorted(written_tables("INSERT INTO visits SELECT 1 ON CONFLICT DO UPDATE SET x = 1"))
     ['visits']
     """
-    bare = _STRING.sub("''", _COMMENT.sub("", text))
-    names = {m.group(1).lower().split(".")[-1] for m in _WRITE.finditer(bare)}
+    from store import db
+
+    names = {m.group(1).lower().split(".")[-1] for m in _WRITE.finditer(db.bare_sql(text))}
     return frozenset(names - {"set"})
 
 

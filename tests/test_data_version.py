@@ -42,6 +42,7 @@ def _moved(con, work) -> int:
         ("SELECT 1", set()),
         ("SELECT updated_at, deleted FROM visits -- INSERT INTO nothing", set()),
         ("SELECT 'UPDATE visits SET x = 1'", set()),
+        ("SELECT '--' AS dash; INSERT INTO visits SELECT 1", {"visits"}),  # a literal's -- starts no comment
         ("INSERT INTO visits SELECT 1 ON CONFLICT (id) DO UPDATE SET note = 'x'", {"visits"}),
         ("UPDATE households SET grid_code = NULL; DELETE FROM household_changes", {"households", "household_changes"}),
         ("CREATE TEMP TABLE IF NOT EXISTS t AS SELECT 1", {"t"}),

@@ -54,7 +54,7 @@ def test_part_of_a_statement(name, part):
 
 def _set_clause(text: str) -> str:
     """What follows SET in an UPDATE, up to its WHERE or FROM at the top level (comments dropped)."""
-    bare = re.sub(r"--[^\n]*", "", text)
+    bare = db.bare_sql(text)
     after = re.split(r"\bSET\b", bare, maxsplit=1, flags=re.I)[1]
     depth, out = 0, []
     for word in re.split(r"(\(|\)|\bWHERE\b|\bFROM\b)", after, flags=re.I):
@@ -75,7 +75,7 @@ def test_last_home_statements_write_that_column_only(name):
     for store in (db.DUCKDB, db.POSTGRES):
         text = db.sql(name, store)[0]
         assert V.written_tables(text) == {"households"}
-        assert re.match(r"\s*UPDATE\s+households\s+SET\s+last_home_on\s*=", re.sub(r"--[^\n]*", "", text), re.I)
+        assert re.match(r"\s*UPDATE\s+households\s+SET\s+last_home_on\s*=", db.bare_sql(text), re.I)
         assert "," not in _set_clause(text), text  # one column at the top level of SET
 
 
@@ -154,7 +154,7 @@ def _definitions(texts: list[str]) -> dict[str, str]:
     """The views, macros and functions created by SQL texts: name → definition (comments dropped)."""
     out: dict[str, str] = {}
     for text in texts:
-        for block in re.split(r";\s*\n", re.sub(r"--[^\n]*", "", text)):
+        for block in re.split(r";\s*\n", db.bare_sql(text)):
             m = re.search(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?(?:VIEW|MACRO|FUNCTION)\s+([\w.]+)", block, re.I)
             if m:
                 out[m.group(1).lower()] = out.get(m.group(1).lower(), "") + block
@@ -190,7 +190,7 @@ _HOUSEHOLDS_PER_GRID = re.compile(
 def _reads(text: str, pattern: re.Pattern) -> list[str]:
     """The visit part's names a query's SQL reads (comments dropped; households per grid from the
     tallies are not a read of visits)."""
-    return pattern.findall(_HOUSEHOLDS_PER_GRID.sub("", re.sub(r"--[^\n]*", "", text)))
+    return pattern.findall(_HOUSEHOLDS_PER_GRID.sub("", db.bare_sql(text)))
 
 
 def test_households_per_grid_is_the_only_allowance():
