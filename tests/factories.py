@@ -55,17 +55,22 @@ PETITION_HEADER = [
 ]
 
 
-def string_literals(source: str) -> list[tuple[int, str]]:
-    """The string constants of a module's source, docstrings aside: (line, text); f-strings as their
-    constant parts."""
-    tree = ast.parse(source)
-    docstrings = {
+def docstring_ids(tree: ast.AST) -> set[int]:
+    """The ``id`` of every docstring node (module, class, function) of a parsed module."""
+    return {
         id(n.body[0].value)
         for n in ast.walk(tree)
         if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
         and n.body
         and isinstance(n.body[0], ast.Expr)
     }
+
+
+def string_literals(source: str) -> list[tuple[int, str]]:
+    """The string constants of a module's source, docstrings aside: (line, text); f-strings as their
+    constant parts."""
+    tree = ast.parse(source)
+    docstrings = docstring_ids(tree)
     return [
         (n.lineno, n.value)
         for n in ast.walk(tree)

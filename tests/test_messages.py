@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from i18n import CATALOG, Message, WordedError, message_of, t, worded
+from tests import factories as F
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -34,13 +35,7 @@ def _literal_text(node: ast.AST) -> str | None:
 def inline_bilingual(source: str) -> list[tuple[int, str]]:
     """The string literals (docstrings aside) written as ``中文 / English``: (line, text)."""
     tree = ast.parse(source)
-    docstrings = {
-        id(n.body[0].value)
-        for n in ast.walk(tree)
-        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and n.body
-        and isinstance(n.body[0], ast.Expr)
-    }
+    docstrings = F.docstring_ids(tree)
     inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     found = []
     for node in ast.walk(tree):
