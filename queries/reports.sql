@@ -14,8 +14,7 @@ SELECT max(hid), max(last_home_on) FROM households;
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
-      AND ($parent::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND in_area(a.code, $parent::VARCHAR)
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 hh AS (
@@ -59,8 +58,7 @@ ORDER BY l.code;
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
-      AND ($parent::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND in_area(a.code, $parent::VARCHAR)
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 grids AS (   -- every area under the areas shown (grids among them), with the area it counts for

@@ -58,6 +58,48 @@ def test_in_scope_of_a_column_named_like_its_own(tiny_ro):
         assert con.execute(q.format(a=alias), {"code": T1, "scope": [G111]}).fetchone()[0] == 1
 
 
+def _in_area(con, code, parent) -> bool:
+    return con.execute(
+        "SELECT in_area(CAST($code AS VARCHAR), CAST($parent AS VARCHAR))", {"code": code, "parent": parent}
+    ).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "code,parent,inside",
+    [
+        (G111, None, True),  # NULL parent: every area …
+        (None, None, True),  # … and what lies in no area
+        (G111, T1, True),  # under its township
+        (G111, V11, True),  # under its village
+        (G111, G111, True),  # the area itself
+        (G111, T2, False),
+        (G111, V12, False),
+        (T1, G111, False),  # an area above the parent is not under it
+        (None, T1, False),  # no area: under no area
+        ("X-unknown", "X-unknown", False),  # not an area (area_ancestors does not list it)
+        (G111, "X-unknown", False),
+    ],
+)
+def test_in_area(tiny_ro, code, parent, inside):
+    """0017's in_area: "under $parent (NULL: everywhere)" — in_scope with a scope of one area."""
+    con, _ = tiny_ro
+    assert _in_area(con, code, parent) is inside
+    if parent is not None:
+        assert _in_scope(con, code, [parent]) is inside
+
+
+def test_in_area_of_a_column_named_like_its_own(tiny_ro):
+    """A macro is pasted into the query: its alias must not capture the caller's."""
+    con, _ = tiny_ro
+    q = (
+        "SELECT count(*) FROM area_ancestors {a} WHERE {a}.ancestor_code = $code "
+        "AND in_area({a}.code, CAST($parent AS VARCHAR))"
+    )
+    for alias in ("x", "p", "a", "in_scope_of"):
+        assert con.execute(q.format(a=alias), {"code": T2, "parent": G111}).fetchone()[0] == 0
+        assert con.execute(q.format(a=alias), {"code": T1, "parent": G111}).fetchone()[0] == 1
+
+
 @pytest.mark.parametrize(
     "row,filters,matches",
     [

@@ -1,0 +1,14 @@
+-- 0017: more SQL the named queries share, defined once (issue 19 item 5; the list of what was
+-- still written more than once: scope2's closing note). On PostgreSQL: 0017_shared_sql.postgres.sql
+-- (keep the two in step: same names, same meaning).
+
+-- in_area(area, parent): whether the area with code `area` is `parent` or lies under it — the
+-- "$parent / $area (or NULL)" filter of the reports, pages and directories; a NULL `parent` keeps
+-- every area; a NULL or unknown `area` is under no area. It is in_scope (0012) with a scope of one
+-- area, written with `=` so that DuckDB's plans stay those of the filter written out.
+-- Call it as `in_area(a.code, $parent::VARCHAR)`. A macro is pasted into the query: its table
+-- alias is one no query uses (see in_scope).
+CREATE MACRO in_area(area, parent) AS
+    parent IS NULL OR EXISTS (
+        SELECT 1 FROM area_ancestors in_area_of
+        WHERE in_area_of.code = area AND in_area_of.ancestor_code = parent);
