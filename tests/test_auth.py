@@ -165,9 +165,10 @@ def test_disabled_user_refused(con):
     assert users.authenticate(con, "m1", PW, now=T0) is None
     with pytest.raises(LoginRefused) as e:
         users.login(con, "m1", PW, now=T0)
-    assert e.value.reason == "disabled" and "停用" in str(e.value)
-    with pytest.raises(AuthError, match="停用"):
+    assert e.value.reason == "disabled" and e.value.key == "login.error.disabled"
+    with pytest.raises(AuthError) as e:
         users.require_user(con, "m1")
+    assert e.value.key == "permission.disabled"
     users.enable_user(con, "m1", actor="admin")
     assert users.authenticate(con, "m1", PW, now=T0) is not None
 
@@ -489,10 +490,10 @@ def test_users_command(con, monkeypatch):
     assert users.authenticate(con, "office9", "from-the-env", now=T0).areas == ["T1", "T2"]
     users.users_command(con, "passwd", "office9", password="explicit-pass-word", actor="admin")
     assert users.authenticate(con, "office9", "explicit-pass-word", now=T0) is not None
-    assert "停用" in users.users_command(con, "disable", "office9", actor="admin")
+    assert users.users_command(con, "disable", "office9", actor="admin").key == "auth.done.disabled"
     assert users.authenticate(con, "office9", "explicit-pass-word", now=T0) is None
-    assert "启用" in users.users_command(con, "enable", "office9", actor="admin")
-    assert "解除" in users.users_command(con, "unlock", "office9", actor="admin")
+    assert users.users_command(con, "enable", "office9", actor="admin").key == "auth.done.enabled"
+    assert users.users_command(con, "unlock", "office9", actor="admin").key == "auth.done.unlocked"
     with pytest.raises(AuthError, match="--role"):
         users.users_command(con, "add", "x", actor="admin")
     with pytest.raises(AuthError, match="不认识的操作"):
