@@ -107,6 +107,16 @@ def test_under_an_area_is_written_once():
     assert sorted(defined) == [f"store/migrations/{SHARED_SQL}.postgres.sql", f"store/migrations/{SHARED_SQL}.sql"]
 
 
+def test_the_visits_a_quota_counts_are_written_once():
+    """``quota_visits`` (0017) is the one definition of the visits a quota counts (home visits to
+    active households): no named query spells the active households' anti-join again."""
+    words = re.compile(r"NOT\s+IN\s*\(\s*SELECT\s+(?:\w+\.)?hid\s+FROM\s+households\b", re.I)
+    assert words.search("AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if words.search(text)) == []
+    assert sum(text.count("FROM quota_visits(") for text in queries.values()) >= 4
+
+
 def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
     """Every macro or function of the migrations as the database has it after the last one:
     name -> (file, text of its newest CREATE [OR REPLACE] … up to the next CREATE)."""

@@ -101,6 +101,39 @@ def test_in_area_of_a_column_named_like_its_own(tiny_ro):
 
 
 @pytest.mark.parametrize(
+    "start,end,visits",
+    [
+        # W47: home visits only (not S2's phone call, not S4's reception), not the moved H03's, not
+        # S3's the day before and the day after
+        (
+            D(2026, 11, 16),
+            D(2026, 11, 22),
+            [
+                ("S1", D(2026, 11, 16), "H01"),
+                ("S1", D(2026, 11, 18), "H02"),
+                ("S1", D(2026, 11, 22), "H01"),
+                ("S2", D(2026, 11, 17), "H04"),
+                ("S2", D(2026, 11, 17), "H05"),
+                ("S2", D(2026, 11, 17), "H06"),
+            ],
+        ),
+        (D(2026, 11, 17), D(2026, 11, 17), [("S2", D(2026, 11, 17), c) for c in ("H04", "H05", "H06")]),
+        (D(2026, 11, 23), D(2026, 11, 29), [("S3", D(2026, 11, 23), "H08")]),
+        (D(2026, 11, 24), D(2026, 11, 30), []),
+    ],
+)
+def test_quota_visits(tiny_ro, start, end, visits):
+    """0017's quota_visits: the visits a quota counts — home visits in the period to active households."""
+    con, _ = tiny_ro
+    got = con.execute(
+        "SELECT v.staff_id, v.visited_on, h.code FROM quota_visits(CAST($start AS DATE), CAST($end AS DATE)) v "
+        "JOIN households h ON h.hid = v.hid ORDER BY 1, 2, 3",
+        {"start": start, "end": end},
+    ).fetchall()
+    assert [tuple(r) for r in got] == visits
+
+
+@pytest.mark.parametrize(
     "row,filters,matches",
     [
         (("环境", "网上", 6, "received"), (None, None, False, 5, False), True),

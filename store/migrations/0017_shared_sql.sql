@@ -12,3 +12,14 @@ CREATE MACRO in_area(area, parent) AS
     parent IS NULL OR EXISTS (
         SELECT 1 FROM area_ancestors in_area_of
         WHERE in_area_of.code = area AND in_area_of.ancestor_code = parent);
+
+-- quota_visits(week_start, week_end): the visits a quota counts (CONTRACT §4, quotas) — home visits
+-- dated in [week_start, week_end] to households that are active — as (staff_id, visited_on, hid).
+-- Active is tested as an anti-join on the few households that are not (a join on all of them reads
+-- every household). Read by quotas and the weekly page's visit_week_days / visit_week_totals:
+-- `FROM quota_visits($week_start::DATE, $week_end::DATE) v WHERE …`.
+CREATE MACRO quota_visits(week_start, week_end) AS TABLE
+    SELECT v.staff_id, v.visited_on, v.hid FROM visits v
+    WHERE v.kind = 'home' AND v.visited_on BETWEEN week_start AND week_end
+      AND v.hid NOT IN (SELECT quota_visits_h.hid FROM households quota_visits_h
+                        WHERE quota_visits_h.status <> 'active');
