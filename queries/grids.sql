@@ -152,8 +152,7 @@ WITH hit AS (
                 ELSE 4 END AS hit_rank
     FROM households h
     WHERE h.status = 'active'
-      AND (h.code ILIKE $like ESCAPE '\' OR h.head_name ILIKE $like ESCAPE '\'
-           OR coalesce(h.address, '') ILIKE $like ESCAPE '\')
+      AND household_matches(h.code, h.head_name, h.address, $like)
       AND in_scope(h.grid_code, $scope::VARCHAR[])
     ORDER BY hit_rank, h.code
     LIMIT $limit

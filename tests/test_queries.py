@@ -117,6 +117,17 @@ def test_the_visits_a_quota_counts_are_written_once():
     assert sum(text.count("FROM quota_visits(") for text in queries.values()) >= 4
 
 
+def test_the_household_search_is_written_once():
+    """``household_matches`` (0017) is the one household search (code, head's name or address):
+    no named query spells ``… OR coalesce(h.address, '') ILIKE $like`` again (grids_find_households'
+    ranking of its hits by which column matched is its own)."""
+    words = re.compile(r"coalesce\(\s*(?:\w+\.)?address\s*,\s*''\s*\)\s*ILIKE", re.I)
+    assert words.search("OR h.head_name ILIKE $like ESCAPE '\\' OR coalesce(h.address, '') ILIKE $like ESCAPE '\\')")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if words.search(text)) == []
+    assert sum(text.count("household_matches(h.code, h.head_name, h.address, $like)") for text in queries.values()) == 2
+
+
 def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
     """Every macro or function of the migrations as the database has it after the last one:
     name -> (file, text of its newest CREATE [OR REPLACE] … up to the next CREATE)."""

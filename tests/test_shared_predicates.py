@@ -134,6 +134,31 @@ def test_quota_visits(tiny_ro, start, end, visits):
 
 
 @pytest.mark.parametrize(
+    "row,pattern,matches",
+    [
+        (("H01", "张三", "梁山街道1号"), "%h01%", True),  # the code, whatever its case
+        (("H01", "张三", "梁山街道1号"), "%张%", True),  # the head's name
+        (("H01", "张三", "梁山街道1号"), "%街道%", True),  # the address
+        (("H01", "张三", "梁山街道1号"), "%李%", False),
+        (("H01", "张三", None), "%%", True),  # no address: still found by everything
+        (("H01", "张三", None), "%街道%", False),
+        (("H_1", "张三", None), "%\\_%", True),  # \ escapes _ and %
+        (("H01", "张三", None), "%\\_%", False),
+        (("H01", "张三", "5%"), "%\\%%", True),
+    ],
+)
+def test_household_matches(tiny_ro, row, pattern, matches):
+    """0017's household_matches: the household search of household_search and grids_find_households."""
+    con, _ = tiny_ro
+    got = con.execute(
+        "SELECT household_matches(CAST($code AS VARCHAR), CAST($head AS VARCHAR), CAST($address AS VARCHAR), "
+        "CAST($pattern AS VARCHAR))",
+        dict(zip(("code", "head", "address"), row), pattern=pattern),
+    ).fetchone()[0]
+    assert got is matches
+
+
+@pytest.mark.parametrize(
     "row,filters,matches",
     [
         (("环境", "网上", 6, "received"), (None, None, False, 5, False), True),

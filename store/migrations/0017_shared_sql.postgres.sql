@@ -21,3 +21,12 @@ LANGUAGE sql STABLE AS $$
     WHERE v.kind = 'home' AND v.visited_on BETWEEN week_start AND week_end
       AND v.hid NOT IN (SELECT h.hid FROM households h WHERE h.status <> 'active')
 $$;
+
+-- household_matches(household_code, head_name, address, pattern): see 0017_shared_sql.sql. A SQL
+-- function of one expression, not STRICT, which the planner inlines.
+CREATE FUNCTION household_matches(household_code varchar, head_name varchar, address varchar, pattern varchar)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT household_code ILIKE pattern ESCAPE '\' OR head_name ILIKE pattern ESCAPE '\'
+        OR coalesce(address, '') ILIKE pattern ESCAPE '\'
+$$;

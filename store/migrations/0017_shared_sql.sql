@@ -23,3 +23,11 @@ CREATE MACRO quota_visits(week_start, week_end) AS TABLE
     WHERE v.kind = 'home' AND v.visited_on BETWEEN week_start AND week_end
       AND v.hid NOT IN (SELECT quota_visits_h.hid FROM households quota_visits_h
                         WHERE quota_visits_h.status <> 'active');
+
+-- household_matches(household_code, head_name, address, pattern): whether a household's code, head's
+-- name or address contains the search (case-insensitive ILIKE; `pattern` is '%…%' with \ escaping
+-- %, _ and \ — analytics/grids._like). The search of the household page (household_search) and of
+-- the grid directory (grids_find_households); each ranks its hits its own way.
+CREATE MACRO household_matches(household_code, head_name, address, pattern) AS
+    household_code ILIKE pattern ESCAPE '\' OR head_name ILIKE pattern ESCAPE '\'
+    OR coalesce(address, '') ILIKE pattern ESCAPE '\';
