@@ -172,8 +172,11 @@ async def _sign_in(browser: Any, base: str, user: str, mark: str, timeout_ms: fl
     return page, cdp, wire
 
 
-def _codes(db_path: Path, village: str, grid: str) -> dict[str, list[str]]:
+def _codes(db_path: Path) -> dict[str, list[str]]:
     """The codes each view draws (read before the server holds the file).
+
+    The office user's township, village and grid are the first drill path of the load benchmark
+    (query ``load_drill_paths``), as :func:`bench.load.prepare` gives them to the first office session.
 
     Returns
     -------
@@ -184,13 +187,17 @@ def _codes(db_path: Path, village: str, grid: str) -> dict[str, list[str]]:
 
     con = db.connect(db_path, read_only=True)
     try:
-        township = con.execute("SELECT parent_code FROM areas WHERE code = ?", [village]).fetchone()[0]
+        path = db.df(con, "load_drill_paths").iloc[0]
 
-        def kids(parent: str) -> list[str]:
-            return [r[0] for r in con.execute("SELECT code FROM areas WHERE parent_code = ?", [parent]).fetchall()]
+        def children(level: str, parent: str | None) -> list[str]:
+            return db.df(con, "area_children", level=level, parent=parent, scope=None)["code"].tolist()
 
-        towns = [r[0] for r in con.execute("SELECT code FROM areas WHERE level = 'township'").fetchall()]
-        return {"county": towns, "township": kids(township), "village": kids(village), "grid": [grid]}
+        return {
+            "county": children("township", None),
+            "township": children("village", path["township_code"]),
+            "village": children("grid", path["village_code"]),
+            "grid": [path["grid_code"]],
+        }
     finally:
         con.close()
 
@@ -262,8 +269,7 @@ def run(src: Path, output: Path) -> list[dict[str, Any]]:
         shutil.copyfile(src, copy)
         today = L._newest_visit(copy)
         plans = L.prepare(copy, 3, today, 0.0)
-        office = next(p for p in plans if p.journey == "office")
-        codes = _codes(copy, office.drill[0][0], office.drill[1][0])
+        codes = _codes(copy)
         server = L.start_streamlit(copy, folder, today)
         try:
             return asyncio.run(_measure(codes, server.url, plans, server.roots, output))
