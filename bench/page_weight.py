@@ -39,9 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from bench import load as L
+from vocabulary.areas import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
-VIEWS = ("county", "township", "village", "grid")
+#: the views, each named after the level of the area selected (a view of the township draws its villages)
+VIEWS = LEVELS
 
 #: the map in streamlit-folium's frame draws the view's polygons (none of another view) and stands still
 _MAP_DRAWN_JS = """(codes) => { const m = window.map; if (!m || !m.eachLayer) return false;
