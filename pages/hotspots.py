@@ -393,8 +393,9 @@ def main() -> None:
 
     with st.spinner(t("progress.working"), show_time=True):
         pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
-        # the overdue flags from the county's work list, shared with the petitions page
-        od = H.overdue(con, pets, today, every=shared.call(con, petitions.worklist, None, today))
+        # the overdue flags from the petitions of the county's work list (shared under the version without
+        # visits: a saved visit does not compute them again)
+        od = H.overdue(con, pets, today, every=shared.call(con, petitions.petition_items, today))
         level_col = "village_code" if level == "village" else "grid_code"
         overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
         rdays = H.repeat_days(con)
