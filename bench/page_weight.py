@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import load as L
+from i18n import t  # the labels the page shows (as bench/load.py reads them)
 from vocabulary.areas import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,11 +176,11 @@ async def _sign_in(browser: Any, base: str, user: str, mark: str, timeout_ms: fl
     await cdp.send("Network.enable")
     await cdp.send("Performance.enable")
     await page.goto(base, timeout=timeout_ms, wait_until="commit")
-    await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
+    await page.get_by_label(t("login.username", "zh")).wait_for(timeout=timeout_ms)
     await L._idle(page, timeout_ms)
-    await page.get_by_label("用户名").fill(user)
-    await page.get_by_label("密码").fill(L.PASSWORD)
-    await page.get_by_role("button", name="登录").click()
+    await page.get_by_label(t("login.username", "zh")).fill(user)
+    await page.get_by_label(t("login.password", "zh")).fill(L.PASSWORD)
+    await page.get_by_role("button", name=t("login.submit", "zh")).click()
     await page.get_by_text(mark).first.wait_for(timeout=timeout_ms)
     await L._idle(page, timeout_ms)
     return page, cdp, wire
@@ -236,7 +237,7 @@ async def _measure(
                     cdp,
                     wire,
                     roots,
-                    lambda: L._nav(page, "coverage", "走访覆盖", timeout_ms),
+                    lambda: L._nav(page, "coverage", t("coverage.title", "zh"), timeout_ms),
                     codes["county"],
                     shots,
                     timeout_ms,
@@ -245,7 +246,11 @@ async def _measure(
             await page.context.close()
             page, cdp, wire = await _sign_in(browser, base, office.user, L.HOME_MARK["office"], timeout_ms)
             steps = [
-                ("township", lambda: L._nav(page, "coverage", "走访覆盖", timeout_ms), codes["township"]),
+                (
+                    "township",
+                    lambda: L._nav(page, "coverage", t("coverage.title", "zh"), timeout_ms),
+                    codes["township"],
+                ),
                 (
                     "village",
                     lambda: L._click_area(page, *village[:1], *village[2:], timeout_ms),
