@@ -9,12 +9,14 @@ after another, alone (nothing else in the browser):
 - **grid**: the office user clicks a grid — the grid itself and its households.
 
 Per view: the bytes the server sent over Streamlit's WebSocket (Chrome DevTools Protocol
-``Network.webSocketFrameReceived``; the binary frames decoded) and over HTTP (``encodedDataLength``
-of the responses: the component's and Leaflet's files, cached after the first view), the CPU time
-of every Chromium process (``/proc/PID/stat``, user + system, from the click until the browser is
-quiet again: the map drawn and nothing left to do), the renderer's main-thread task, script and
-layout time (``Performance.getMetrics``), the seconds from the click until the map in
-streamlit-folium's frame has drawn the view's areas, and a screenshot of the page.
+``Network.webSocketFrameReceived``; the binary frames decoded), what they would weigh deflated
+(permessage-deflate, Streamlit's ``server.enableWebsocketCompression``, off by default), the bytes
+over HTTP (``encodedDataLength``: streamlit-folium's frame and script, fetched again for every new
+map; Leaflet's files come from the browser's cache), the CPU time of every Chromium process
+(``/proc/PID/stat``, user + system, from the click until the browser is quiet again: the map drawn
+and nothing left to do), the renderer's main-thread task, script and layout time
+(``Performance.getMetrics``), the seconds from the click until the map in streamlit-folium's frame
+has drawn the view's areas, and a screenshot of the page.
 
     python -m bench.page_weight [--db data/bench-county.duckdb] [--output FOLDER] [--json FILE]
 
@@ -32,10 +34,12 @@ import shutil
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 from bench import load as L
+from i18n import t  # the labels the page shows (as bench/load.py reads them)
 from vocabulary.areas import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,13 +83,19 @@ class Wire:
     def __init__(self) -> None:
         self.ws = 0
         self.ws_frames = 0
+        self.deflated = 0
         self.http = 0
+        # what the frames would weigh with the WebSocket's permessage-deflate (RFC 7692, one compressor per
+        # connection as with context takeover; Streamlit's server.enableWebsocketCompression, off by default)
+        self._deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
 
     def on_frame(self, ev: dict[str, Any]) -> None:
         """Count one WebSocket frame (binary frames arrive base64-encoded)."""
         r = ev.get("response") or {}
         data = r.get("payloadData") or ""
-        self.ws += len(base64.b64decode(data)) if r.get("opcode") == 2 else len(data.encode())
+        raw = base64.b64decode(data) if r.get("opcode") == 2 else data.encode()
+        self.ws += len(raw)
+        self.deflated += len(self._deflate.compress(raw) + self._deflate.flush(zlib.Z_SYNC_FLUSH))
         self.ws_frames += 1
 
     def on_http(self, ev: dict[str, Any]) -> None:
@@ -129,7 +139,8 @@ async def _view(
 ) -> dict[str, Any]:
     await _quiet(server_roots)
     m0 = {x["name"]: x["value"] for x in (await cdp.send("Performance.getMetrics"))["metrics"]}
-    ws0, fr0, http0, cpu0 = wire.ws, wire.ws_frames, wire.http, chromium_cpu_seconds(server_roots)
+    ws0, fr0, dfl0, http0 = wire.ws, wire.ws_frames, wire.deflated, wire.http
+    cpu0 = chromium_cpu_seconds(server_roots)
     t0 = time.perf_counter()
     await action()
     await _map_drawn(page, codes, timeout_ms)
@@ -145,6 +156,7 @@ async def _view(
         "areas": len(codes),
         "ws_bytes": wire.ws - ws0,
         "ws_frames": wire.ws_frames - fr0,
+        "ws_deflated_bytes": wire.deflated - dfl0,
         "http_bytes": wire.http - http0,
         "browser_cpu_s": round(cpu, 3),
         "task_s": round(d["TaskDuration"], 3),
@@ -164,11 +176,11 @@ async def _sign_in(browser: Any, base: str, user: str, mark: str, timeout_ms: fl
     await cdp.send("Network.enable")
     await cdp.send("Performance.enable")
     await page.goto(base, timeout=timeout_ms, wait_until="commit")
-    await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
+    await page.get_by_label(t("login.username", "zh")).wait_for(timeout=timeout_ms)
     await L._idle(page, timeout_ms)
-    await page.get_by_label("用户名").fill(user)
-    await page.get_by_label("密码").fill(L.PASSWORD)
-    await page.get_by_role("button", name="登录").click()
+    await page.get_by_label(t("login.username", "zh")).fill(user)
+    await page.get_by_label(t("login.password", "zh")).fill(L.PASSWORD)
+    await page.get_by_role("button", name=t("login.submit", "zh")).click()
     await page.get_by_text(mark).first.wait_for(timeout=timeout_ms)
     await L._idle(page, timeout_ms)
     return page, cdp, wire
@@ -225,7 +237,7 @@ async def _measure(
                     cdp,
                     wire,
                     roots,
-                    lambda: L._nav(page, "coverage", "走访覆盖", timeout_ms),
+                    lambda: L._nav(page, "coverage", t("coverage.title", "zh"), timeout_ms),
                     codes["county"],
                     shots,
                     timeout_ms,
@@ -234,7 +246,11 @@ async def _measure(
             await page.context.close()
             page, cdp, wire = await _sign_in(browser, base, office.user, L.HOME_MARK["office"], timeout_ms)
             steps = [
-                ("township", lambda: L._nav(page, "coverage", "走访覆盖", timeout_ms), codes["township"]),
+                (
+                    "township",
+                    lambda: L._nav(page, "coverage", t("coverage.title", "zh"), timeout_ms),
+                    codes["township"],
+                ),
                 (
                     "village",
                     lambda: L._click_area(page, *village[:1], *village[2:], timeout_ms),
@@ -294,10 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     rows = run(a.db, a.output)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
-    print("view      areas  WS bytes  frames  HTTP bytes  browser CPU s  task s  script s  layout s  map drawn s")
+    print(
+        "view      areas  WS bytes  frames  deflated  HTTP bytes  browser CPU s  task s  script s  layout s  "
+        "map drawn s"
+    )
     for r in rows:
         print(
-            f"{r['view']:<9} {r['areas']:>5} {r['ws_bytes']:>9,} {r['ws_frames']:>7} {r['http_bytes']:>11,} "
+            f"{r['view']:<9} {r['areas']:>5} {r['ws_bytes']:>9,} {r['ws_frames']:>7} {r['ws_deflated_bytes']:>9,} "
+            f"{r['http_bytes']:>11,} "
             f"{r['browser_cpu_s']:>14} {r['task_s']:>7} {r['script_s']:>9} {r['layout_s']:>9} {r['map_drawn_s']:>12}"
         )
     if a.json:
