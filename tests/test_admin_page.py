@@ -38,6 +38,16 @@ def open_admin(at: AppTest) -> AppTest:
     return at
 
 
+def col(name: str, lang: str = "zh") -> str:
+    """A column header of the page's tables: ``admin_page.col.<name>``."""
+    return t(f"admin_page.col.{name}", lang)
+
+
+def action(name: str) -> str:
+    """An audit-log action as the page words it: ``admin_page.action.<name>``."""
+    return t(f"admin_page.action.{name}")
+
+
 def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
@@ -86,7 +96,8 @@ def test_wrong_passwords_make_the_next_attempt_wait_for_any_name(app_db, monkeyp
         assert texts(at.error) == [t("login.error.bad_credentials")]
         F.submit_login(at, name, F.PASSWORD)  # even the right one waits
         assert not at.exception
-        assert len(at.error) == 1 and "秒后再试" in at.error[0].value and "锁定" not in at.error[0].value
+        assert len(at.error) == 1 and F.phrase("login.error.throttled") in at.error[0].value
+        assert "锁定" not in at.error[0].value  # the account lock it replaced is gone
         assert "user" not in at.session_state
     c = read_db(app_db)
     log = audit.search(c, action="login_failed")
@@ -106,15 +117,15 @@ def test_the_admin_page_is_not_in_a_non_admins_navigation(app_db, name):
 
 def test_admin_sees_the_audit_log(app_db):
     at = open_admin(logged_in("admin"))
-    assert texts(at.title) == ["系统管理"]
+    assert texts(at.title) == [t("admin_page.title")]
     log = frame(at, "audit")
-    assert list(log.columns) == ["时间", "用户", "操作", "区域", "数量", "详情"]
-    assert "登录" in set(log["操作"]) and "添加用户" in set(log["操作"])
+    assert list(log.columns) == [col(c) for c in ("logged_at", "user_name", "action", "area", "counts", "detail")]
+    assert {action("login"), action("user_add")} <= set(log[col("action")])
     # filter: one user's entries, one action
     at.text_input(key="admin_page.audit_user").input("admin")
     at.selectbox(key="admin_page.audit_action").select("login").run()
     log = frame(at, "audit")
-    assert set(log["用户"]) == {"admin"} and set(log["操作"]) == {"登录"}
+    assert set(log[col("user_name")]) == {"admin"} and set(log[col("action")]) == {action("login")}
 
 
 def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
@@ -124,7 +135,7 @@ def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
     at.date_input(key="admin_page.audit_since").set_value(dt.date(2026, 12, 1))
     at.date_input(key="admin_page.audit_until").set_value(dt.date(2026, 11, 1)).run()
     assert not at.exception
-    assert any("开始日期 2026-12-01 晚于结束日期 2026-11-01" in e.value for e in at.error)
+    assert t("admin_page.audit_order", since="2026-12-01", until="2026-11-01") in texts(at.error)
 
 
 # ----------------------------------------------------------------------------- rules
@@ -133,30 +144,32 @@ def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
 def test_admin_changes_a_rule_and_it_is_audited(app_db):
     at = open_admin(logged_in("admin"))
     rules = frame(at, "rules")
-    assert {"规则", "说明", "当前值", "单位"} <= set(rules.columns)
-    row = rules[rules["规则"] == "visit_target_days"].iloc[0]
-    assert row["当前值"] == "3" and row["单位"] == "天/周"
+    assert [col(c) for c in ("key", "description", "value", "unit")] == list(rules.columns)
+    row = rules[rules[col("key")] == "visit_target_days"].iloc[0]
+    assert row[col("value")] == "3" and row[col("unit")] == t("admin_page.unit.days_week")
+    assert row[col("description")] == t("admin_page.rule.visit_target_days")
     at.selectbox(key="admin_page.rule_key").select("visit_target_days").run()
     at.text_input(key="admin_page.rule_value.visit_target_days").input("4")
     at.button(key="admin_page.rule_save").click().run()
     assert not at.exception
-    assert any("从 3 改为 4" in s.value for s in at.success)
+    saved = t("admin_page.rule_saved", rule=t("admin_page.rule.visit_target_days"), old="3", new="4")
+    assert saved in texts(at.success)
     rules = frame(at, "rules")
-    assert rules.loc[rules["规则"] == "visit_target_days", "当前值"].iloc[0] == "4"
+    assert rules.loc[rules[col("key")] == "visit_target_days", col("value")].iloc[0] == "4"
     c = read_db(app_db)
     assert db.rule(c, "visit_target_days") == 4
     entry = audit.search(c, action="rule_change").iloc[0]
     assert entry["user_name"] == "admin" and entry["detail"] == "visit_target_days: 3 → 4"
 
 
-@pytest.mark.parametrize("value,words", [("9", "1 到 7 之间"), ("abc", "不是数字")])
-def test_a_bad_rule_value_is_a_sentence(app_db, value, words):
+@pytest.mark.parametrize("value,key", [("9", "rule.error.range"), ("abc", "rule.error.not_a_number")])
+def test_a_bad_rule_value_is_a_sentence(app_db, value, key):
     at = open_admin(logged_in("admin"))
     at.selectbox(key="admin_page.rule_key").select("visit_target_days").run()
     at.text_input(key="admin_page.rule_value.visit_target_days").input(value)
     at.button(key="admin_page.rule_save").click().run()
     assert not at.exception
-    assert len(at.error) == 1 and words in at.error[0].value
+    assert len(at.error) == 1 and F.phrase(key) in at.error[0].value and "visit_target_days" in at.error[0].value
     c = read_db(app_db)
     assert db.rule(c, "visit_target_days") == 3
     assert audit.search(c, action="rule_change").empty
@@ -185,13 +198,16 @@ def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
     assert any("甲村 › 第一网格" in o for o in labels)  # grids are shown with their village
     _add(at, "new_office", "office", [F.T1, F.V21])
     assert not at.exception
-    assert any("已添加用户 new_office" in s.value for s in at.success), texts(at.error)
+    areas = f"一镇（{F.T1}）、二镇 › 丙村（{F.V21}）"  # the areas table's names and codes
+    assert texts(at.success) == [t("admin_page.added", name="new_office", role=t("role.office"), areas=areas)], texts(
+        at.error
+    )
     c = read_db(app_db)
     u = users.get_user(c, "new_office")
     assert u.role == "office" and u.areas == [F.T1, F.V21]
     assert audit.search(c, action="user_add").iloc[0]["user_name"] == "admin"
     table = frame(at, "users")
-    assert "new_office" in set(table["用户名"])
+    assert "new_office" in set(table[col("name")])
     # the new account can log in and sees its areas only
     assert users.login(c, "new_office", "a-long-password").scope == [F.T1, F.V21]
 
@@ -208,7 +224,7 @@ def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
             t("auth.error.areas_needed", role="office", role_name=t("role.office")),
         ),
         ("x3", "office", [F.T1], "a-long-password", "another-password", t("admin_page.password_mismatch")),
-        ("office", "office", [F.T1], "a-long-password", None, "已经存在"),
+        ("office", "office", [F.T1], "a-long-password", None, t("auth.error.user_exists", name="office")),
     ],
 )
 def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, words):
@@ -225,7 +241,7 @@ def test_a_user_named_like_a_script_is_listed_as_text(app_db):
     _add(at, XSS, "grid_leader", [F.G111])
     assert not at.exception, texts(at.error)
     table = frame(at, "users")
-    assert XSS in set(table["用户名"])
+    assert XSS in set(table[col("name")])
 
 
 def test_admin_resets_a_password_disables_and_enables(app_db):
@@ -236,16 +252,16 @@ def test_admin_resets_a_password_disables_and_enables(app_db):
     submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:admin_page.passwd_form"))
     submit.click().run()
     assert not at.exception
-    assert any("已重设用户 office 的密码" in s.value for s in at.success), texts(at.error)
+    assert t("admin_page.passwd_done", name="office") in texts(at.success), texts(at.error)
     c = read_db(app_db)
     assert users.login(c, "office", "brand-new-password").name == "office"
 
     at.button(key="admin_page.disable").click().run()
-    assert any("已停用用户 office" in s.value for s in at.success)
+    assert t("admin_page.disabled_done", name="office") in texts(at.success)
     with pytest.raises(users.LoginRefused):
         users.login(c, "office", "brand-new-password")
     at.button(key="admin_page.enable").click().run()
-    assert any("已启用用户 office" in s.value for s in at.success)
+    assert t("admin_page.enabled_done", name="office") in texts(at.success)
     assert users.login(c, "office", "brand-new-password").name == "office"
 
     actions = audit.search(c, user="admin")["action"].tolist()
@@ -267,12 +283,12 @@ def test_admin_clears_a_login_delay(app_db):
         users.login(c, "office", F.PASSWORD, client="10.0.0.1")
     assert e.value.reason == "throttled"
     at = open_admin(logged_in("admin"))
-    status = frame(at, "users").set_index("用户名").loc["office", "状态"]
-    assert "登录需等到" in status
+    status = frame(at, "users").set_index(col("name")).loc["office", col("status")]
+    assert F.phrase("admin_page.status.waiting") in status
     at.selectbox(key="admin_page.manage_user").select("office").run()
     at.button(key="admin_page.unlock").click().run()
     assert not at.exception
-    assert any("已解除用户 office 的登录等待" in s.value for s in at.success), texts(at.error)
+    assert t("admin_page.unlocked", name="office") in texts(at.success), texts(at.error)
     assert users.login(c, "office", F.PASSWORD, client="10.0.0.1").name == "office"
     assert audit.search(c, action="user_unlock").iloc[0]["user_name"] == "admin"
 
@@ -290,8 +306,8 @@ def test_the_page_in_english(app_db):
     at = logged_in("admin")
     at.session_state["lang"] = "en"
     open_admin(at)
-    assert texts(at.title) == ["Administration"]
-    assert "Time" in frame(at, "audit").columns
+    assert texts(at.title) == [t("admin_page.title", "en")]
+    assert col("logged_at", "en") in frame(at, "audit").columns
 
 
 # ----------------------------------------------------------------------------- single sign-on (ui/sso.py)
@@ -402,4 +418,4 @@ def test_sso_refuses_a_disabled_account(tiny):
     users.disable_user(c, "li@lp.gov.cn", actor="admin")
     with pytest.raises(sso.SSORefused) as e:
         sso.sso_user(c, claims={"is_logged_in": True, "email": "li@lp.gov.cn"})
-    assert "停用" in str(e.value)
+    assert t("admin_page.sso.error.disabled", name="li@lp.gov.cn") in str(e.value)

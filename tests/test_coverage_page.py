@@ -213,7 +213,7 @@ def test_page_numbers_equal_reports(tiny_ro, monkeypatch):
     at = _app(monkeypatch, path)
     m = _metrics(at)
     assert m[t("figure.households")] == "8" and m[t("figure.visited")] == "7" and m[t("figure.coverage")] == "87.5 %"
-    assert m["基准覆盖率"] == "97.8 %" and m["待走访户"] == "2"
+    assert m[t("coverage_page.metric_benchmark")] == "97.8 %" and m[t("figure.due")] == "2"
     table = _area_table(at)
     expected = reports.coverage(con, "township", *YEAR)
     expected["coverage"] = expected["coverage"] * 100  # shown as "83.3 %" (× 100)
@@ -240,7 +240,7 @@ def test_map_click_drills_down(tiny_ro, monkeypatch):
     at = _app(monkeypatch, path)
     assert clicks
     m = _metrics(at)
-    assert m["在册户数"] == "6" and m["入户覆盖率"] == "83.3 %"  # township T1 一镇
+    assert m[t("figure.households")] == "6" and m[t("figure.coverage")] == "83.3 %"  # township T1 一镇
     assert _area_table(at)["code"].tolist() == [F.V12, F.V11]  # worst projected shortfall first
     assert at.session_state["area"].code == F.T1
     assert not at.exception
@@ -250,7 +250,7 @@ def test_click_outside_the_drawn_areas_is_ignored(tiny_ro, monkeypatch):
     _, path = tiny_ro
     monkeypatch.setattr(UM, "render", lambda *a, **k: {"last_active_drawing": {"properties": {"code": "nope"}}})
     at = _app(monkeypatch, path)
-    assert _metrics(at)["在册户数"] == "8"
+    assert _metrics(at)[t("figure.households")] == "8"
     assert not at.exception
 
 
@@ -262,7 +262,7 @@ def test_grid_level_lists_h07(tiny_ro, monkeypatch):
     at.session_state["area"] = Area(code=F.G121, level="grid", name="第一网格")
     at.run()
     assert not at.exception
-    assert _metrics(at)["在册户数"] == "2"
+    assert _metrics(at)[t("figure.households")] == "2"
     due = at.dataframe[1].value
     assert due["household_code"].tolist() == ["H07"]
     assert _area_table(at)["code"].tolist() == [F.G121]
@@ -274,8 +274,10 @@ def test_kinds_filter(tiny_ro, monkeypatch):
     at.multiselect(key="coverage_page.kinds").set_value(["home", "phone"]).run()
     assert not at.exception
     # H07's phone visit counts; another figure than home visits, so another name
-    assert _metrics(at)["已走访户数（入户走访、电话）"] == "8"
-    assert "入户覆盖率" not in _metrics(at) and _metrics(at)["走访覆盖率（入户走访、电话）"] == "100.0 %"
+    kinds = "、".join([t("kind.home"), t("kind.phone")])
+    assert _metrics(at)[t("figure.visited_kinds", kinds=kinds)] == "8"
+    assert t("figure.coverage") not in _metrics(at)
+    assert _metrics(at)[t("figure.coverage_kinds", kinds=kinds)] == "100.0 %"
     at.multiselect(key="coverage_page.kinds").set_value([]).run()
     assert at.warning and _metrics(at)[t("figure.visited")] == "7"
 
@@ -283,7 +285,7 @@ def test_kinds_filter(tiny_ro, monkeypatch):
 def test_office_never_sees_other_township(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _app(monkeypatch, path, user="office")
-    assert _metrics(at)["在册户数"] == "6"
+    assert _metrics(at)[t("figure.households")] == "6"
     text = _texts(at)
     for code in (F.T2, F.V21, F.G211, F.G212, "H08", "H09", "二镇", "丙村"):
         assert code not in text, code
@@ -344,6 +346,6 @@ def test_exports_have_chinese_headers(tiny_ro):
     _, rows = CP.area_rows(con, F.COUNTY, "county", *YEAR)
     csv = export.to_csv_bytes(rows).decode("utf-8-sig")
     assert csv.splitlines()[0] == "code,name,households,visited,coverage"
-    xlsx = export.to_xlsx_bytes({"走访覆盖率": rows}, column_labels(rows.columns, "zh"))
+    xlsx = export.to_xlsx_bytes({t("coverage_page.sheet_coverage"): rows}, column_labels(rows.columns, "zh"))
     head = pd.read_excel(io.BytesIO(xlsx)).columns.tolist()
-    assert head == ["编码", "名称", "在册户数", "已走访户数", "覆盖率"]
+    assert head == [t(f"col.{c}") for c in ("code", "name", "households", "visited", "coverage")]

@@ -7,6 +7,7 @@ import streamlit as st
 
 from auth import audit
 from auth.users import User
+from i18n import t
 from tests import factories as F
 
 
@@ -22,7 +23,12 @@ def test_a_click_makes_the_file_audits_it_and_never_reruns(tiny, monkeypatch):
     monkeypatch.setattr(C, "user", lambda: User("office", "office", [F.T1]))
     made = []
     downloads.button(
-        "导出", lambda: made.append(1) or b"a,b\n", "x.csv", "text/csv", key="k", audit=(F.T1, "coverage csv")
+        t("action.export"),
+        lambda: made.append(1) or b"a,b\n",
+        "x.csv",
+        "text/csv",
+        key="k",
+        audit=(F.T1, "coverage csv"),
     )
     assert seen["on_click"] == "ignore" and callable(seen["data"]) and not made  # nothing made yet
     assert seen["data"]() == b"a,b\n" and made == [1]

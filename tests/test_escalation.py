@@ -26,7 +26,7 @@ import pytest
 
 from analytics import escalation as E
 from auth.audit import set_rule
-from i18n import t
+from i18n import fmt_pct, t
 from tests import factories as F
 from tests.test_cli import run
 
@@ -93,10 +93,15 @@ def test_reason_text_in_both_languages(history):
     con, _ = history
     wl = E.watch_list(con, TODAY)
     reasons = wl.petitions.set_index("id").loc["QD", "reasons"]
-    assert E.reason_text(reasons, "zh") == (
-        "办结不满意 +3；集体访 6 人 +2；土地征收类近12个月越级率 66.7 %（全县 40.0 %）+1"
-    )
-    assert E.reason_text(reasons, "en").startswith("closed unsatisfied +3; group of 6 +2; 土地征收: 66.7 % escalated")
+    for lang in ("zh", "en"):
+        rates = {"rate": fmt_pct(4 / 6, lang), "county_rate": fmt_pct(0.4, lang)}
+        words = [
+            t("watch.reason.unsatisfied", lang, weight=3),
+            t("watch.reason.group", lang, people=6, weight=2),
+            t("watch.reason.category", lang, category="土地征收", weight=1, **rates),
+        ]
+        assert E.reason_text(reasons, lang) == t("watch.reason_sep", lang).join(words)
+    assert "66.7 %" in E.reason_text(reasons, "zh")
 
 
 def test_weights_are_rules(history):
@@ -170,7 +175,7 @@ def test_cli_equals_the_function(history):
     assert got["reasons"].tolist() == expected["reasons"].tolist()
     assert "hit rate: 1 of 3 petitions" in p.stderr  # village_listed is 1 point here: QC is missed
     zh = run("report", "watch", "--lang", "zh", db=path, env={"LIANXIN_TODAY": TODAY.isoformat()})
-    assert zh.returncode == 0 and "办结不满意 +3" in zh.stdout and "风险分" in zh.stdout
+    assert zh.returncode == 0 and t("watch.reason.unsatisfied", weight=3) in zh.stdout and t("col.score") in zh.stdout
 
 
 def test_hotspots_page_tab(history, monkeypatch):
@@ -182,9 +187,10 @@ def test_hotspots_page_tab(history, monkeypatch):
     assert metrics[t("watch.metric.hit_rate")] == "66.7 %"
     assert metrics[t("watch.metric.length")] == t("watch.metric.length_value", petitions=1, villages=1)
     frames = [d.value for d in at.dataframe]
-    listed = next(df for df in frames if "原因（分值）" in df.columns and "受理日期" in df.columns)
-    assert listed["编号"].tolist() == ["QD", "P2"]
-    assert listed["原因（分值）"].iloc[0].startswith("办结不满意 +3")
+    reasons = t("col.reasons")
+    listed = next(df for df in frames if reasons in df.columns and t("col.received_on") in df.columns)
+    assert listed[t("col.id")].tolist() == ["QD", "P2"]
+    assert listed[reasons].iloc[0].startswith(t("watch.reason.unsatisfied", weight=3))
     assert not at.exception
 
 

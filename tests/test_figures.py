@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from analytics import monthly, overview, petitions, reports
+from i18n import fmt_int, fmt_pct, t
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 26)
@@ -85,8 +86,6 @@ def _metrics(at) -> dict[str, str]:
 
 def _expected(con, user, area: str | None, start: dt.date, end: dt.date) -> dict[str, str]:
     """The figures of the one function, written as the pages write them, by their names."""
-    from i18n import fmt_int, fmt_pct, t
-
     scope = [area] if area else user.scope or None
     h = overview.headline(con, start, end, scope, TODAY)
     p = h["petitions"]
@@ -145,7 +144,8 @@ def test_every_figure_has_one_value_on_every_page(tiny_with_follow_ups, monkeypa
         if label in expected:
             assert set(where.values()) == {expected[label]}, (label, where, expected[label])
     assert shared >= 3  # households, petitions received … are on several pages
-    assert expected["信访受理"] in shown["petitions"]["信访受理"]
+    received = t("figure.petitions_received")
+    assert expected[received] in shown["petitions"][received]
 
 
 def test_the_grid_workers_due_list_is_the_same_on_both_pages(tiny_with_follow_ups, monkeypatch):
@@ -153,7 +153,7 @@ def test_the_grid_workers_due_list_is_the_same_on_both_pages(tiny_with_follow_up
     H09 last visited 2026-03-01)."""
     con, path = tiny_with_follow_ups
     at = F.signed_in_app(monkeypatch, path, "member", today=TODAY, page="pages/coverage.py")
-    due = _metrics(at)["待走访户"]
+    due = _metrics(at)[t("figure.due")]
     assert due == str(len(reports.unvisited(con, F.G211, TODAY))) == "1"
     at.switch_page("pages/weekly.py").run()
     text = " ".join(c.value for c in at.caption)
@@ -170,14 +170,13 @@ def test_the_monthly_report_row_equals_the_township_pages(tiny_with_follow_ups, 
         at.switch_page(f"pages/{page}.py").run()
         pages.update(_metrics(at))
     book = openpyxl.load_workbook(io.BytesIO(monthly.monthly_workbook(con, "2026-11", [F.T1], TODAY)))
-    heads = [c.value for c in book["乡镇排名"][3]]
-    row = dict(zip(heads, next(book["乡镇排名"].iter_rows(min_row=4, values_only=True))))
-    assert row["编码"] == F.T1
-    from i18n import fmt_int, fmt_pct
-
-    for name in ("在册户数", "信访受理", "信访逾期"):
+    sheet = book[t("petitions_page.report.sheet_townships")]
+    heads = [c.value for c in sheet[3]]
+    row = dict(zip(heads, next(sheet.iter_rows(min_row=4, values_only=True))))
+    assert row[t("petitions_page.col.code")] == F.T1
+    for name in [t(f"figure.{k}") for k in ("households", "petitions_received", "petitions_overdue")]:
         assert fmt_int(row[name]) == pages[name], name
-    for name in ("入户覆盖率", "信访满意率", "按期办结率"):
+    for name in [t(f"figure.{k}") for k in ("coverage", "satisfaction_rate", "on_time_rate")]:
         assert fmt_pct(row[name]) == pages[name], name
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from bench.pageviews import fragment_ids, fragment_run
+from i18n import t
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 26)
@@ -94,4 +95,6 @@ def test_a_saved_visit_reruns_the_whole_weekly_page(tiny, monkeypatch, counted):
     assert not at.exception, at.exception
     assert any("已登记" in s.value for s in at.success)
     assert "sidebar" in counted and "staff_quota" in counted  # the week's numbers again, with the visit
-    assert {m.label: m.value for m in at.metric}["走访天数"] == "4 / 3 天"
+    assert {m.label: m.value for m in at.metric}[t("weekly_page.metric.days")] == t(
+        "weekly_page.metric.days_value", days=4, target=3
+    )

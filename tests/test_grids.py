@@ -422,11 +422,14 @@ def _metrics(at) -> dict[str, str]:
 
 def test_page_numbers_equal_the_directory(page):
     at, path = page
-    assert [x.value for x in at.title] == ["网格责任"]
+    assert [x.value for x in at.title] == [t("resp_page.title")]
     assert not at.error
     m = _metrics(at)
-    assert (m["网格数"], m["配备齐全"], m["网格长空缺"], m["无人负责"], m["超负荷"]) == ("5", "3", "1", "1", "0")
-    assert m["无网格人员"] == "0"
+    shown = [m[t("figure.grids")]] + [
+        m[t(f"resp_page.status.{s}")] for s in ("ok", "leader_vacant", "no_staff", "overloaded")
+    ]
+    assert shown == ["5", "3", "1", "1", "0"]
+    assert m[t("resp_page.metric_idle")] == "0"
     table = next(df.value for df in at.dataframe if "leaders" in df.value.columns)
     con = db.connect(path)
     try:
@@ -435,7 +438,7 @@ def test_page_numbers_equal_the_directory(page):
         con.close()
     assert table["code"].tolist() == d["code"].tolist()
     assert table["households"].tolist() == d["households"].tolist()
-    assert table["status"].tolist() == ["配备齐全", "配备齐全", "配备齐全", "网格长空缺", "无人负责"]
+    assert table["status"].tolist() == [t(f"resp_page.status.{s}") for s in ["ok"] * 3 + ["leader_vacant", "no_staff"]]
 
 
 def test_page_search_and_reassign(page):
@@ -445,13 +448,13 @@ def test_page_search_and_reassign(page):
     found = next(df.value for df in at.dataframe if "household_code" in df.value.columns)
     assert found["household_code"].tolist() == ["H01"] and found["leader_name"].tolist() == ["网格长甲"]
     at.text_input(key="resp_page.search").input("没有这个人").run()
-    assert any("没有找到" in w.value for w in at.warning)
+    assert any(F.phrase("resp_page.search_none") in w.value for w in at.warning)
 
     at.selectbox(key="resp_page.re.grid").set_value(F.G212).run()
     at.multiselect(key=f"resp_page.re.add.{F.G212}").set_value(["S4"])
     at.date_input(key=f"resp_page.re.effective.{F.G212}").set_value(dt.date(2026, 11, 26))
-    [b for b in at.get("form_submit_button") if b.label == "保存调整"][0].click().run()
+    [b for b in at.get("form_submit_button") if b.label == t("resp_page.reassign_submit")][0].click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert any("已保存" in s.value for s in at.success)
-    assert _metrics(at)["无人负责"] == "0"
+    assert any(s.value.startswith(F.phrase("resp_page.reassign_done")) for s in at.success)
+    assert _metrics(at)[t("resp_page.status.no_staff")] == "0"

@@ -371,7 +371,7 @@ def test_page_shows_the_report(tiny, monkeypatch):
     con, path = tiny
     at = _login(monkeypatch, path)
     assert not at.exception
-    assert at.title[0].value == "信访热点"
+    assert at.title[0].value == t("hotspots_page.title")
     expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])
     pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
     metrics = {m.label: m.value for m in at.metric}

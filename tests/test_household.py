@@ -227,15 +227,16 @@ def test_page_shows_the_same_record_as_the_cli(record_world, monkeypatch):
     rows = HH.open_record(con, "H01", users.get_user(con, "office"), today=TODAY, audited=False).rows()
     frames = [df.value for df in at.dataframe]
     visits = section(rows, "visit")
-    shown = [v for v in frames if "走访人" in v.columns]
+    col = {k: t(f"household.col.{k}") for k in ("by", "date", "petition", "item", "until", "role", "from", "person")}
+    shown = [v for v in frames if col["by"] in v.columns]
     assert len(shown) == 1 and len(shown[0]) == len(visits)
-    assert shown[0]["日期"].tolist() == [d.isoformat() for d in visits["date"]]
-    pets = [v for v in frames if "信访编号" in v.columns]
-    assert pets[0]["信访编号"].tolist() == section(rows, "petition")["item"].tolist()
-    follow = [v for v in frames if "事项" in v.columns and "期限" in v.columns]
+    assert shown[0][col["date"]].tolist() == [d.isoformat() for d in visits["date"]]
+    pets = [v for v in frames if col["petition"] in v.columns]
+    assert pets[0][col["petition"]].tolist() == section(rows, "petition")["item"].tolist()
+    follow = [v for v in frames if col["item"] in v.columns and col["until"] in v.columns]
     assert len(follow[0]) == len(section(rows, "follow_up")) == 2
-    resp = [v for v in frames if "职务" in v.columns and "起" in v.columns]
-    assert resp[0]["人员"].tolist() == section(rows, "responsible")["detail"].tolist()
+    resp = [v for v in frames if col["role"] in v.columns and col["from"] in v.columns]
+    assert resp[0][col["person"]].tolist() == section(rows, "responsible")["detail"].tolist()
     assert any("记入操作日志" in c.value for c in at.caption)
 
 

@@ -43,7 +43,7 @@ def test_a_reload_with_a_good_token_keeps_the_user_signed_in(app):
     at = start(S.issue(con, "office"))
     assert not at.exception and at.session_state["user"].name == "office"
     assert not at.get("form_submit_button")  # no login form
-    assert "在册户数" in [m.label for m in at.metric]
+    assert t("figure.households") in [m.label for m in at.metric]
 
 
 @pytest.mark.parametrize("token", [None, "", "garbage", "a.1.b"])

@@ -13,6 +13,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from gis import datum, maps
+from i18n import t
 
 XSS = "<script>alert(1)</script>"
 CDN_HOSTS = ("jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "d3js", "unpkg", "googleapis")
@@ -51,14 +52,14 @@ def _full_map(gdf: gpd.GeoDataFrame, tiles: str = "none", **kw) -> tuple[object,
         c.bins,
         c.colors,
         fields=["name", "coverage"],
-        aliases=["网格名称", "覆盖率"],
+        aliases=[t("col.grid_name"), t("col.coverage")],
         label_fn=lambda v: f"{v:.1%}",
-        no_data_label="无数据",
+        no_data_label=t("legend.no_data"),
     )
     maps.add_legend(
         m,
-        "入户覆盖率",
-        [(col, f"{lab}（类）") for col, lab in zip(c.colors, c.labels)] + [(maps.NO_DATA_COLOR, "无数据")],
+        t("legend.coverage"),
+        [(col, f"{lab}（类）") for col, lab in zip(c.colors, c.labels)] + [(maps.NO_DATA_COLOR, t("legend.no_data"))],
     )
     pts = pd.DataFrame({"lon": [107.805, 107.815, None], "lat": [30.675, 30.675, 30.0], "who": [XSS, "张三", "x"]})
     maps.point_layer(
@@ -121,8 +122,7 @@ def test_user_text_is_escaped(grids: gpd.GeoDataFrame) -> None:
 
 def test_legend_contains_chinese_labels(grids: gpd.GeoDataFrame) -> None:
     _, page = _full_map(grids)
-    assert "入户覆盖率" in page or "\\u5165\\u6237" in page
-    for label in ["无数据", "97.8 %（类）"]:
+    for label in [t("legend.coverage"), t("legend.no_data"), "97.8 %（类）"]:
         assert label in page or label.encode("unicode_escape").decode() in page
 
 

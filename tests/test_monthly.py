@@ -12,11 +12,22 @@ import pytest
 from analytics import monthly as M
 from analytics import petitions as P
 from analytics import reports
-from i18n import t
+from i18n import fmt_month, t
 from tests.factories import T1, T2, V11, V12, V21
 
 D = dt.date
 TODAY = D(2026, 11, 26)
+#: the sheets' names, as the catalog words them (the townships' sheets are named after the township: data)
+TOWNSHIPS, NOTES = t("petitions_page.report.sheet_townships"), t("petitions_page.report.sheet_notes")
+OVERDUE, ISSUES = (
+    t("petitions_page.report.sheet_overdue.petition"),
+    t("petitions_page.report.sheet_overdue.visit_issue"),
+)
+
+
+def col(name: str) -> str:
+    """A 通报 column's header that is no figure of the pages: ``petitions_page.col.<name>``."""
+    return t(f"petitions_page.col.{name}")
 
 
 def _sheet_rows(ws):
@@ -38,10 +49,11 @@ def book(tiny_ro):
 
 
 def test_sheets_and_layout(book):
-    assert book.sheetnames == ["乡镇排名", "一镇", "二镇", "逾期信访件", "逾期走访问题", "口径说明"]
-    ws = book["乡镇排名"]
-    assert ws["A1"].value == "2026年11月 网格化管理工作通报 · 乡镇排名"
-    assert ws["A2"].value.startswith("统计截至 2026-11-26")
+    assert book.sheetnames == [TOWNSHIPS, "一镇", "二镇", OVERDUE, ISSUES, NOTES]
+    ws = book[TOWNSHIPS]
+    assert ws["A1"].value == t("petitions_page.report.title_townships", month=fmt_month(2026, 11))
+    weeks = "、".join(["2026-W45", "2026-W46", "2026-W47"])
+    assert ws["A2"].value.startswith(t("petitions_page.report.as_of", date="2026-11-26", weeks=weeks))
     assert ws.freeze_panes == "A4"
     heads, _ = _sheet_rows(ws)
     assert heads[:6] == [
@@ -54,31 +66,31 @@ def test_sheets_and_layout(book):
 def test_township_rankings_equal_the_pages(tiny_ro, book):
     con, _ = tiny_ro
     start, end = D(2026, 11, 1), D(2026, 11, 30)
-    heads, rows = _sheet_rows(book["乡镇排名"])
-    by_code = {r["编码"]: r for r in rows}
+    heads, rows = _sheet_rows(book[TOWNSHIPS])
+    by_code = {r[col("code")]: r for r in rows}
     assert set(by_code) == {T1, T2}
     cov = reports.coverage(con, "township", start, end).set_index("code")
     figs = P.figures_by_area(con, "township", start, end, None, TODAY).set_index("code")
     for code in (T1, T2):
         r = by_code[code]
-        assert r["名称"] == cov.loc[code, "name"]
+        assert r[col("name")] == cov.loc[code, "name"]
         assert r[t("figure.households")] == cov.loc[code, "households"]
         assert r[t("figure.visited")] == cov.loc[code, "visited"]
-        assert _same(cov.loc[code, "coverage"], r["入户覆盖率"])
-        for col, head in [
-            ("received", "信访受理"),
-            ("closed", "信访办结"),
-            ("closed_on_time", "按期办结件数"),
-            ("rated", "参评件数"),
-            ("satisfied", "满意件数"),
-            ("overdue", "信访逾期"),
-            ("per_1000", "每千户信访"),
-            ("on_time_rate", "按期办结率"),
-            ("satisfaction_rate", "信访满意率"),
-            ("repeat", "重复信访"),
-            ("group", "集访"),
+        assert _same(cov.loc[code, "coverage"], r[t("figure.coverage")])
+        for column, head in [
+            ("received", t("figure.petitions_received")),
+            ("closed", t("figure.petitions_closed")),
+            ("closed_on_time", col("closed_on_time")),
+            ("rated", col("rated")),
+            ("satisfied", col("satisfied")),
+            ("overdue", t("figure.petitions_overdue")),
+            ("per_1000", col("per_1000")),
+            ("on_time_rate", t("figure.on_time_rate")),
+            ("satisfaction_rate", t("figure.satisfaction_rate")),
+            ("repeat", t("figure.petitions_repeat")),
+            ("group", t("figure.petitions_group")),
         ]:
-            assert _same(figs.loc[code, col], r[head]), (code, col)
+            assert _same(figs.loc[code, column], r[head]), (code, column)
     # quota attainment: staff-weeks from reports.quotas over the ended weeks whose Thursday is in November
     weeks = M.month_weeks(start, end, TODAY)
     assert weeks == ["2026-W45", "2026-W46", "2026-W47"]
@@ -88,14 +100,15 @@ def test_township_rankings_equal_the_pages(tiny_ro, book):
             q = reports.quotas(con, w, scope=[code])
             per_town[code][0] += len(q)
             per_town[code][1] += int(q["met"].sum())
+    weeks_of = {code: (r[col("staff_weeks")], r[col("staff_weeks_met")]) for code, r in by_code.items()}
     for code, (n, met) in per_town.items():
-        assert (by_code[code]["应达标人周"], by_code[code]["达标人周"]) == (n, met)
-        assert _same(round(met / n, 4), by_code[code]["走访达标率"])
-    assert (by_code[T1]["应达标人周"], by_code[T1]["达标人周"]) == (6, 1)  # S1 met W47
+        assert weeks_of[code] == (n, met)
+        assert _same(round(met / n, 4), by_code[code][col("quota_rate")])
+    assert weeks_of[T1] == (6, 1)  # S1 met W47
     # ranking: T1 first; with two townships only the last one is marked
-    assert [r["编码"] for r in rows] == [T1, T2] and [r["排名"] for r in rows] == [1, 2]
-    assert [r["标记"] for r in rows] == [None, "末位"]
-    scores = [r["综合得分"] for r in rows]
+    assert [r[col("code")] for r in rows] == [T1, T2] and [r[col("rank")] for r in rows] == [1, 2]
+    assert [r[col("mark")] for r in rows] == [None, t("petitions_page.report.mark.last")]
+    scores = [r[col("score")] for r in rows]
     assert scores[0] == pytest.approx(100 * (0.8333 + 0.1667) / 2, abs=0.05)
 
 
@@ -105,24 +118,28 @@ def test_village_sheets(tiny_ro, book):
     cov = reports.coverage(con, "village", D(2026, 11, 1), D(2026, 11, 30)).set_index("code")
     _, one = _sheet_rows(book["一镇"])
     _, two = _sheet_rows(book["二镇"])
-    assert sorted(r["编码"] for r in one) == [V11, V12] and [r["编码"] for r in two] == [V21]
+    code = col("code")
+    assert sorted(r[code] for r in one) == [V11, V12] and [r[code] for r in two] == [V21]
     for r in one + two:
-        assert _same(cov.loc[r["编码"], "coverage"], r["入户覆盖率"])
-        assert r["信访受理"] == figs.loc[r["编码"], "received"]
-    assert book["一镇"]["A1"].value == "2026年11月 网格化管理工作通报 · 一镇 各村（社区）"
+        assert _same(cov.loc[r[code], "coverage"], r[t("figure.coverage")])
+        assert r[t("figure.petitions_received")] == figs.loc[r[code], "received"]
+    title = t("petitions_page.report.title_villages", month=fmt_month(2026, 11), township="一镇")
+    assert book["一镇"]["A1"].value == title
 
 
 def test_overdue_sheets(tiny_ro, book):
     """Petitions and visit follow-ups overdue on the report day, whenever received, on two sheets."""
     con, _ = tiny_ro
-    heads, rows = _sheet_rows(book["逾期信访件"])
+    heads, rows = _sheet_rows(book[OVERDUE])
     work = P.worklist(con, None, TODAY)
     over = work[work["overdue"] & (work["kind"] == "petition")]
-    assert [r["编号"] for r in rows] == over["id"].tolist() == ["P2", "P4"]
-    assert rows[0]["答复期限"].date() == D(2026, 10, 19) and rows[0]["逾期天数"] == 38
-    assert rows[0]["状态"] == "受理" and rows[0]["村/社区"] == "乙村" and "类型" not in heads
-    assert "不论何时受理" in book["逾期信访件"]["A1"].value
-    _, issues = _sheet_rows(book["逾期走访问题"])
+    assert [r[col("id")] for r in rows] == over["id"].tolist() == ["P2", "P4"]
+    assert rows[0][col("reply_due")].date() == D(2026, 10, 19) and rows[0][col("days_overdue")] == 38
+    assert rows[0][col("status")] == t("status.received") and rows[0][col("village_name")] == "乙村"
+    assert col("kind") not in heads
+    title = t("petitions_page.report.title_overdue.petition", month=fmt_month(2026, 11), date="2026-11-26")
+    assert book[OVERDUE]["A1"].value == title
+    _, issues = _sheet_rows(book[ISSUES])
     assert issues == []  # the tiny world's visits raise no follow-up
 
 
@@ -164,7 +181,7 @@ def test_cli(tiny, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out" / "m.xlsx"
     assert manage.main(["--db", str(path), "report", "monthly", "--month", "2026-10", "--output", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "乡镇排名" and wb["乡镇排名"]["B4"].value == T1
+    assert wb.sheetnames[0] == TOWNSHIPS and wb[TOWNSHIPS]["B4"].value == T1
     assert manage.main(["--db", str(path), "report", "monthly", "--month", "2026-10"]) == 2
     assert manage.main(["--db", str(path), "report", "monthly", "--month", "2026-13", "--output", str(out)]) == 1
     assert manage.main(["--db", str(path), "report", "monthly", "--month", "2027-01", "--output", str(out)]) == 1
@@ -176,4 +193,4 @@ def test_cli(tiny, tmp_path, monkeypatch, capsys):
         )
         == 0
     )
-    assert openpyxl.load_workbook(out).sheetnames == ["乡镇排名", "一镇", "逾期信访件", "逾期走访问题", "口径说明"]
+    assert openpyxl.load_workbook(out).sheetnames == [TOWNSHIPS, "一镇", OVERDUE, ISSUES, NOTES]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from analytics import overview
+from i18n import t
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 26)
@@ -37,12 +38,12 @@ def test_overview_page_for_admin_and_office(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _login(path, monkeypatch, "admin")
     m = {x.label: x.value for x in at.metric}
-    assert m["在册户数"] == "8" and m["网格数"] == "5" and m["入户覆盖率"] == "87.5 %"
-    assert m["信访受理"] == "4"
+    assert m[t("figure.households")] == "8" and m[t("figure.grids")] == "5" and m[t("figure.coverage")] == "87.5 %"
+    assert m[t("figure.petitions_received")] == "4"
     assert not at.error
     at = _login(path, monkeypatch, "office")
     m = {x.label: x.value for x in at.metric}
-    assert m["在册户数"] == "6" and m["网格数"] == "3"
+    assert m[t("figure.households")] == "6" and m[t("figure.grids")] == "3"
     text = " ".join(str(x.value) for x in at.markdown) + " ".join(str(x.value) for x in at.caption)
     assert "二镇" not in text
 
@@ -51,7 +52,7 @@ def test_overview_in_english(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _login(path, monkeypatch, "admin", lang="en")
     labels = [x.label for x in at.metric]
-    assert "Active households" in labels and not any("户" in label for label in labels)
+    assert t("figure.households", "en") in labels and not any("户" in label for label in labels)
 
 
 def test_language_switch_keeps_the_sidebar_working(tiny_ro, monkeypatch):
@@ -61,4 +62,4 @@ def test_language_switch_keeps_the_sidebar_working(tiny_ro, monkeypatch):
     at.radio(key="lang").set_value("en")
     at.run()
     assert not at.exception and not at.error
-    assert "Active households" in [x.label for x in at.metric]
+    assert t("figure.households", "en") in [x.label for x in at.metric]

@@ -21,7 +21,7 @@ import pytest
 
 from analytics import pace as P
 from analytics import reports
-from i18n import Message
+from i18n import Message, t
 from tests import factories as F
 from tests.test_cli import run
 
@@ -219,7 +219,13 @@ def test_shortfall_map_classes_and_legend(tiny_ro):
     frame = CP.map_frame(load_simplified(con, "grid"), UP.with_pace(rows, P.pace(con, "grid", *YEAR, TODAY)))
     m = UP.shortfall_map(
         frame,
-        {"name": "名称", "coverage": "覆盖率", "projected": "预计", "shortfall": "差距", "needed_per_week": "每周"},
+        {
+            "name": t("col.name"),
+            "coverage": t("col.coverage"),
+            "projected": "预计",
+            "shortfall": "差距",
+            "needed_per_week": "每周",
+        },
         "zh",
     )
     page = m.get_root().render()
@@ -230,4 +236,8 @@ def test_shortfall_map_classes_and_legend(tiny_ro):
     assert fills[F.G121] != colors[0]
     assert "legend" in page
     labels = [label for _, label in UP.legend_items("zh")]
-    assert labels[0] == "预计可达基准" and labels[-2] == "差 20 个百分点以上" and len(labels) == len(colors) + 1
+    assert (
+        labels[0] == t("pace.legend.on_track")
+        and labels[-2] == t("pace.legend.above", low=20)
+        and len(labels) == len(colors) + 1
+    )

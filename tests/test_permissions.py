@@ -24,6 +24,7 @@ import pytest
 
 from analytics import reports
 from auth import audit, users
+from i18n import t
 from store import db
 from tests import factories as F
 from vocabulary.areas import LEVELS
@@ -373,7 +374,7 @@ def test_cli_disabled_user_is_refused(capfd, tiny):
     capfd.readouterr()
     code, out, err = run_main(capfd, path, "--as", "office", "report", "quotas", "--week", "2026-W47")
     assert code == 1
-    assert "office" in err and "停用" in err and "internal error" not in err
+    assert t("cli.error.user_disabled", user="office") in err and "internal error" not in err
 
 
 # ----------------------------------------------------------------------------- --as carries the role into every command
@@ -668,7 +669,9 @@ def test_script_name_is_escaped_in_map_tooltips():
     m = maps.base_map(bounds=gdf.total_bounds)
     classes = maps.coverage_classes(0.978)
     bins, colors = getattr(classes, "bins"), getattr(classes, "colors")
-    maps.choropleth_layer(m, gdf, "coverage", bins, colors, fields=["name", "coverage"], aliases=["名称", "覆盖率"])
+    maps.choropleth_layer(
+        m, gdf, "coverage", bins, colors, fields=["name", "coverage"], aliases=[t("col.name"), t("col.coverage")]
+    )
     assert_escaped(m.get_root().render())
 
 

@@ -277,12 +277,13 @@ def test_page_worklist_and_figures(tiny, monkeypatch):
     at = _page(monkeypatch, path)
     assert not at.error
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["信访受理"] == "4" and metrics["信访逾期"] == "2"
+    received = t("figure.petitions_received")
+    assert metrics[received] == "4" and metrics[t("figure.petitions_overdue")] == "2"
     work = at.dataframe[0].value
-    assert work["编号"].tolist() == ["P2", "P4", "P3"]  # open items, overdue first
-    assert work["答复期限"].tolist()[0] == D(2026, 10, 19)
+    assert work[t("petitions_page.col.id")].tolist() == ["P2", "P4", "P3"]  # open items, overdue first
+    assert work[t("petitions_page.col.reply_due")].tolist()[0] == D(2026, 10, 19)
     figs = at.dataframe[1].value
-    assert figs["编码"].tolist() == [T1, T2] and figs["信访受理"].tolist() == [2, 1]
+    assert figs[t("petitions_page.col.code")].tolist() == [T1, T2] and figs[received].tolist() == [2, 1]
 
 
 def test_page_lists_the_most_urgent_rows_and_finds_the_others(tiny, monkeypatch):
@@ -295,7 +296,7 @@ def test_page_lists_the_most_urgent_rows_and_finds_the_others(tiny, monkeypatch)
     monkeypatch.setattr(C, "TABLE_ROWS", 2)
     at = _page(monkeypatch, path)
     assert not at.exception
-    assert at.dataframe[0].value["编号"].tolist() == ["P2", "P4"]  # the 2 most urgent of 3
+    assert at.dataframe[0].value[t("petitions_page.col.id")].tolist() == ["P2", "P4"]  # the 2 most urgent of 3
     assert any("清单共 3 条" in c.value for c in at.caption)
     assert at.get("download_button")  # the whole list
     assert [o.split(" ")[1] for o in at.selectbox(key="pet_item").options] == ["P2", "P4"]
@@ -341,4 +342,4 @@ def test_page_for_an_office_user(tiny, monkeypatch):
     con, path = tiny
     con.close()
     at = _page(monkeypatch, path, user="office")
-    assert at.dataframe[0].value["编号"].tolist() == ["P2"]
+    assert at.dataframe[0].value[t("petitions_page.col.id")].tolist() == ["P2"]

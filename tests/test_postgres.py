@@ -478,7 +478,7 @@ def test_the_command_line_refusal_says_what_to_do_instead(tiny, tmp_path):
         p = cli("import", "visits", str(f), db_spec=path)
         assert p.returncode == 1
         line = one_line(p)
-        assert "数据导入" in line and "import page" in line and "PostgreSQL" in line
+        assert F.phrase("store.error.file_in_use.cli") in line and F.phrase("store.error.file_in_use.cli", "en") in line
     finally:
         app.kill()
         app.wait()

@@ -66,7 +66,7 @@ def test_scoped_numbers_stay_with_their_scope(tiny, monkeypatch):
     calls = _counting(monkeypatch, CP, "area_rows")
     leader = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/coverage.py")
     office = F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py")
-    assert _metrics(leader)["在册户数"] == "8" and _metrics(office)["在册户数"] == "6"
+    assert _metrics(leader)[t("figure.households")] == "8" and _metrics(office)[t("figure.households")] == "6"
     assert len(calls) == 2 and calls[0] != calls[1]
     assert office.dataframe[0].value["code"].tolist() == [F.V12, F.V11]
 

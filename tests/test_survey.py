@@ -407,8 +407,9 @@ def test_survey_page_for_the_administrator(county, monkeypatch):
     at.button(key="survey_page.draw").click().run()
     assert not at.exception
     assert any("已抽样：81 户" in s.value for s in at.success)
+    sampled, response, satisfaction = (t(f"survey.metric.{k}") for k in ("sampled", "response_rate", "satisfaction"))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["抽样户数"] == "81" and metrics["应答率"] == "0.0 %" and metrics["全县满意率"] == "—"
+    assert metrics[sampled] == "81" and metrics[response] == "0.0 %" and metrics[satisfaction] == "—"
     assert at.dataframe[0].value["sampled"].tolist() == [61, 20]
     # the answers tab lists 二镇's households in calling order
     at.selectbox(key="survey_page.town").set_value(F.T2).run()
@@ -419,7 +420,7 @@ def test_survey_page_for_the_administrator(county, monkeypatch):
     S.record(con, DEC, t2[1], {1: "基本满意"}, today=TODAY)
     at.run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["全县满意率"] == "50.0 %" and metrics["应答率"] == "2.5 %"
+    assert metrics[satisfaction] == "50.0 %" and metrics[response] == "2.5 %"
     res = at.dataframe[0].value.set_index("code")
     assert res.loc[F.T2, "satisfaction"] == 50.0  # shares shown × 100, "50.0 %"
 

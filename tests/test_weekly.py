@@ -287,21 +287,22 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     staff, met, inactive = (t(f"weekly_page.office.{k}") for k in ("staff", "met", "inactive"))
     assert m[staff] == "2" and m[met] == "1 / 2" and m[inactive] == "0"
     ranking = at.dataframe[0].value
-    assert ranking["姓名"].tolist() == ["网格长甲", "网格长乙"]
+    assert ranking[t("col.staff_name")].tolist() == ["网格长甲", "网格长乙"]
     assert ranking[t("weekly_page.office.status")].tolist() == [
         t("weekly_page.office.status_met"),
         t("weekly_page.office.status_below"),
     ]
     secretaries = [d.value for d in at.dataframe if t("weekly_page.secretary.receptions") in d.value.columns][0]
-    assert secretaries.values.tolist() == [["书记丁", 1, "是"]]
+    assert secretaries.values.tolist() == [["书记丁", 1, t("value.true")]]
 
 
 def test_admin_sees_no_activity_separately_in_english(tiny_registered, monkeypatch):
     _, path = tiny_registered
     at = open_page(path, monkeypatch, "admin", lang="en", today="2026-11-24")
     assert metrics(at)[t("weekly_page.office.inactive", "en")] == "1"
-    inactive = [d.value for d in at.dataframe if "Rank" not in d.value.columns and "Status" in d.value.columns]
-    assert inactive and inactive[0]["Staff name"].tolist() == ["网格员丙"]
+    rank, status = t("col.rank", "en"), t("weekly_page.office.status", "en")
+    inactive = [d.value for d in at.dataframe if rank not in d.value.columns and status in d.value.columns]
+    assert inactive and inactive[0][t("col.staff_name", "en")].tolist() == ["网格员丙"]
 
 
 @pytest.mark.parametrize("name", ["office", "leader", "admin"])
