@@ -468,8 +468,9 @@ def overdue(
 
     The deadlines are those of :func:`analytics.petitions.items` (working days counted in
     :mod:`analytics.calendar`), so the counts match the other pages. ``every``, when given, is the
-    county's work list of ``today`` (:func:`analytics.petitions.worklist` with no scope), which the pages
-    share between sessions: the flags are read from it instead of queried again (the same flags).
+    county's petitions of the work list of ``today`` (:func:`analytics.petitions.petition_items` with no
+    scope), which the pages share between sessions under the data's version without visits (a saved
+    visit changes no petition's deadline): the flags are read from it instead of queried again.
 
     Returns
     -------
@@ -481,10 +482,9 @@ def overdue(
         return pd.Series([], dtype=bool, index=petitions_df.index)
     if every is None:
         received = pd.to_datetime(petitions_df["received_on"])
-        its = P.items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
+        its = P.petition_items(con, today, None, date_from=received.min().date(), date_to=received.max().date())
     else:
         its = every
-    its = its[its["kind"] == "petition"]
     flags = dict(zip(its["id"], its["overdue"].astype(bool)))
     return petitions_df["id"].map(flags).fillna(False).astype(bool)
 

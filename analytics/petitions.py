@@ -67,6 +67,13 @@ WORKLIST_COLUMNS = [
     "text",
 ]
 
+#: The work list's columns of text (pandas' str type, NaN where empty).
+TEXT_COLUMNS = [
+    c
+    for c in WORKLIST_COLUMNS
+    if c.endswith(("_code", "_name")) or c in ("kind", "id", "category", "channel", "status", "satisfaction", "text")
+]
+
 SUMMARY_KEYS = (
     "received",
     "closed",
@@ -125,12 +132,227 @@ class PetitionError(WordedError, ValueError):
 # ----------------------------------------------------------------------------- the items
 
 
-def _ensure_calendar_for_items(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
-    lo, hi = db.execute(con, "petition_received_years").fetchone()
+def _ensure_calendar(con: duckdb.DuckDBPyConnection, today: dt.date, years_query: str) -> None:
+    lo, hi = db.execute(con, years_query).fetchone()
     years = {today.year}
     if lo is not None:
         years |= {int(lo), int(hi) + 1}
     calendar.ensure_calendar(con, years)
+
+
+#: The two parts of the work list: the named query of each, and the one that lists the years it spans.
+_PARTS = {
+    "petition": ("petition_items", "petition_received_years"),
+    "visit_issue": ("visit_issue_items", "visit_issue_years"),
+}
+
+
+def _part(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    today: dt.date,
+    scope: Scope,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> pd.DataFrame:
+    """One part of the work list (``kind`` petition or visit_issue), as of ``today``, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`WORKLIST_COLUMNS`, in the work list's order (:func:`_in_order`).
+    """
+    query, years_query = _PARTS[kind]
+    _ensure_calendar(con, today, years_query)
+    raw = db.df(
+        con,
+        query,
+        today=today,
+        date_from=date_from,
+        date_to=date_to,
+        scope=None if scope is None else list(scope),
+        with_unlocated=county_wide(con, scope),
+        reply_days=int(db.rule(con, "reply_working_days")),
+        repeat_days=int(db.rule(con, "repeat_days")),
+    )
+    return _in_order(_as_of(raw, today, int(db.rule(con, "close_days"))))
+
+
+def _dates(stamps: pd.Series) -> pd.Series:
+    """Timestamps as ``datetime.date`` objects (NaT where empty), also when every one is empty.
+
+    Returns
+    -------
+    pandas.Series
+        Of dtype object.
+    """
+    return stamps.dt.date.astype(object)
+
+
+def _as_of(raw: pd.DataFrame, today: dt.date, close_days: int) -> pd.DataFrame:
+    """The items' state, deadlines and flags as of ``today`` (CONTRACT.md §4), for both parts.
+
+    ``raw`` is a part as its query gives it: the state now (``status_now``) and the reply and close
+    dates as recorded, ``reply_due``. The state as of ``today`` is read from the dates, so a report for
+    a past day is the same whenever it is run:
+
+    - closed: a close date on or before ``today``, or status closed without a date;
+    - replied: a petition closed, or with a reply dated on or before ``today``, or status replied or
+      closed without a date; a visit issue once in progress or closed ("taken up");
+    - ``close_due`` = received_on + ``close_days`` (rule, 60) calendar days; overdue: not replied
+      after ``reply_due``, or not closed after ``close_due``; ``days_overdue`` the longer of the two;
+    - on time: replied (closed) with a date on or before its due date; ``is_group``: a petition of
+      :data:`vocabulary.petitions.GROUP_PETITION_PEOPLE` people or more.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`WORKLIST_COLUMNS` and the order's key ``_order`` (:func:`_order_key`).
+    """
+    out = raw.copy()
+    received = pd.to_datetime(out["received_on"])
+    replied_on, closed_on = pd.to_datetime(out["replied_on"]), pd.to_datetime(out["closed_on"])
+    reply_due = pd.to_datetime(out["reply_due"])
+    close_due = received + pd.Timedelta(days=close_days)
+    day = pd.Timestamp(today)
+    status_now = out["status_now"].astype(object)
+    petition = (out["kind"] == "petition").to_numpy(bool)
+    closed = ((closed_on <= day) | (closed_on.isna() & (status_now == "closed"))).to_numpy(bool)
+    replied = np.where(
+        petition,
+        closed | (replied_on <= day).to_numpy(bool) | (replied_on.isna() & status_now.isin(["replied", "closed"])),
+        closed | (status_now == "in_progress").to_numpy(bool),
+    )
+    reply_late = ~replied & (day > reply_due).to_numpy(bool)
+    close_late = ~closed & (day > close_due).to_numpy(bool)
+    days = pd.concat(
+        [(day - reply_due).dt.days.where(reply_late), (day - close_due).dt.days.where(close_late)], axis=1
+    ).max(axis=1)
+    out["status"] = np.select(
+        [closed, replied & petition, replied | (status_now != "received").to_numpy(bool)],
+        ["closed", "replied", "in_progress"],
+        "received",
+    )
+    out["received_on"] = _dates(received)
+    out["replied_on"] = _dates(replied_on.where(replied & petition))
+    out["closed_on"] = _dates(closed_on.where(closed))
+    out["reply_due"] = _dates(reply_due)
+    out["close_due"] = _dates(close_due)
+    out["satisfaction"] = out["satisfaction"].where(closed)
+    out["overdue"] = reply_late | close_late
+    out["days_overdue"] = days.astype("Int64")
+    out["replied"] = replied
+    out["replied_on_time"] = replied & (replied_on <= reply_due).to_numpy(bool)
+    out["closed"] = closed
+    out["closed_on_time"] = closed & (closed_on <= close_due).to_numpy(bool)
+    out["is_group"] = petition & (pd.to_numeric(out["people"]) >= GROUP_PETITION_PEOPLE).to_numpy(bool)
+    for c in ("is_repeat", "located"):
+        out[c] = out[c].fillna(False).astype(bool)
+    for c in TEXT_COLUMNS:  # one type whichever store or part: a part whose column is all empty included
+        out[c] = out[c].astype("str")
+    next_due = pd.concat([reply_due.where(~replied), close_due.where(~closed)], axis=1).min(axis=1)
+    out["_order"] = _order_key(out["overdue"].to_numpy(bool), closed, next_due, received)
+    return out[WORKLIST_COLUMNS + ["_order"]]
+
+
+#: Days are counted as ordinals (0001-01-01 is 1, 9999-12-31 is 3,652,059): 22 bits each in the key.
+_DAY_BITS = 22
+
+
+def _order_key(overdue: np.ndarray, closed: np.ndarray, next_due: pd.Series, received: pd.Series) -> np.ndarray:
+    """The work list's order (the one rule, for both parts and the whole), as one number per item.
+
+    Overdue first, then the open items before the closed ones, then by the nearest deadline not yet met
+    (none last), then by the day received; items equal in all four are ordered by kind (petitions before
+    visit issues) and number (:func:`_in_order`, :func:`combined`).
+
+    Parameters
+    ----------
+    overdue, closed : numpy.ndarray of bool
+        Per item, as of the work list's day.
+    next_due : pandas.Series of datetime64
+        The nearest deadline not yet met (NaT: none).
+    received : pandas.Series of datetime64
+        The day received.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Ascending in the work list's order.
+    """
+    epoch = dt.date(1970, 1, 1).toordinal()
+    none = (1 << _DAY_BITS) - 1
+    due = next_due.to_numpy("datetime64[D]")
+    due_day = np.where(np.isnat(due), none, due.astype("int64") + epoch)
+    received_day = received.to_numpy("datetime64[D]").astype("int64") + epoch
+    flags = (~overdue).astype("int64") << 1 | closed.astype("int64")
+    return (flags << 2 * _DAY_BITS) | (due_day << _DAY_BITS) | received_day
+
+
+def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in the work list's order: by its key (:func:`_order_key`), then kind, then number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` sorted, index renumbered.
+    """
+    keys = pd.DataFrame({"order": frame["_order"].to_numpy(), "kind": frame["kind"], "id": frame["id"]})
+    return frame.iloc[keys.sort_values(["order", "kind", "id"]).index].reset_index(drop=True)
+
+
+def petition_items(
+    con: duckdb.DuckDBPyConnection,
+    today: dt.date,
+    scope: Scope = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> pd.DataFrame:
+    """The petitions of :func:`items` (the work list's first part): it reads no visit.
+
+    So its result is shared under the data's version without visits (ui/shared.py
+    ``READS_NO_VISITS``): a saved visit does not make it computed again.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`WORKLIST_COLUMNS` and ``_order`` (the order's key, :func:`_order_key`),
+        ``kind`` petition, in the work list's order.
+    """
+    return _part(con, "petition", today, scope, date_from, date_to)
+
+
+def visit_issue_items(
+    con: duckdb.DuckDBPyConnection,
+    today: dt.date,
+    scope: Scope = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> pd.DataFrame:
+    """The visit issues of :func:`items` (the work list's second part).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`petition_items`, ``kind`` visit_issue.
+    """
+    return _part(con, "visit_issue", today, scope, date_from, date_to)
+
+
+def combined(petitions_part: pd.DataFrame, issues_part: pd.DataFrame) -> pd.DataFrame:
+    """The work list of its two parts (:func:`petition_items`, :func:`visit_issue_items`), in its order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`WORKLIST_COLUMNS`: both parts' rows, ordered as :func:`_in_order` says.
+
+    Each part is in that order already, so the two are merged by their key alone: a stable sort keeps
+    the petitions (put first) before the visit issues of an equal key, and each part's own order.
+    """
+    both = pd.concat([petitions_part, issues_part], ignore_index=True)
+    order = np.argsort(both["_order"].to_numpy(), kind="stable")
+    return both.iloc[order][WORKLIST_COLUMNS].reset_index(drop=True)
 
 
 def items(
@@ -144,33 +366,19 @@ def items(
 
     Only those received in ``[date_from, date_to]`` when given. Unlocated petitions are in scope only
     when ``scope`` sees the whole county (None, or it lists the county:
-    :func:`analytics.reports.county_wide`) — they belong to no township.
+    :func:`analytics.reports.county_wide`) — they belong to no township. The two parts are
+    :func:`petition_items` and :func:`visit_issue_items`; their state and deadlines as :func:`_as_of`
+    says.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline.
+        Columns :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline
+        (:func:`_in_order`).
     """
-    _ensure_calendar_for_items(con, today)
-    out = db.df(
-        con,
-        "petition_items",
-        today=today,
-        date_from=date_from,
-        date_to=date_to,
-        scope=None if scope is None else list(scope),
-        with_unlocated=county_wide(con, scope),
-        reply_days=int(db.rule(con, "reply_working_days")),
-        close_days=int(db.rule(con, "close_days")),
-        repeat_days=int(db.rule(con, "repeat_days")),
-        group_people=GROUP_PETITION_PEOPLE,
+    return combined(
+        petition_items(con, today, scope, date_from, date_to), visit_issue_items(con, today, scope, date_from, date_to)
     )
-    for c in ("received_on", "replied_on", "closed_on", "reply_due", "close_due"):
-        out[c] = pd.to_datetime(out[c]).dt.date
-    out["days_overdue"] = out["days_overdue"].astype("Int64")
-    for c in ("overdue", "replied", "replied_on_time", "closed", "closed_on_time", "is_group", "is_repeat", "located"):
-        out[c] = out[c].fillna(False).astype(bool)
-    return out[WORKLIST_COLUMNS]
 
 
 def worklist(

@@ -128,9 +128,9 @@ def duckdb_over_postgres(url: str) -> Any:
     quoted = url.replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS pg (TYPE postgres, READ_ONLY)")  # ATTACH takes no parameters
     con.execute("USE pg")
-    # the macros the migrations leave (0012's shared predicates, responsible_for as 0014 has it),
-    # made in DuckDB's temporary catalog (bound to pg's tables)
-    for name in ("0012_shared_predicates.sql", "0014_shared_rules.sql"):
+    # the macros the migrations leave (0012's shared predicates, responsible_for as 0014 has it,
+    # 0017's shared SQL), made in DuckDB's temporary catalog (bound to pg's tables)
+    for name in ("0012_shared_predicates.sql", "0014_shared_rules.sql", "0017_shared_sql.sql"):
         text = (db.MIGRATIONS / name).read_text(encoding="utf-8")
         con.execute(re.sub(r"CREATE (OR REPLACE )?MACRO", r"CREATE \1TEMP MACRO", text))
     return con

@@ -58,6 +58,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
+from i18n import CATALOG, t  # the labels the sessions look for: the pages show them through t(key)
+
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
@@ -755,7 +757,7 @@ async def _office(
     top = plan.township
     t0 = time.perf_counter()
     try:
-        await _nav(page, "coverage", "走访覆盖", timeout_ms)
+        await _nav(page, "coverage", t("coverage.title", "zh"), timeout_ms)
         await _crumb(page, top, timeout_ms)
         rec.add(plan, "coverage", t0)
     except Exception as e:
@@ -776,7 +778,7 @@ async def _office(
             t0 = time.perf_counter()
             await (
                 page.locator("[data-testid='stSidebar']")
-                .get_by_role("button", name=f"返回 {top}")
+                .get_by_role("button", name=t("sidebar.back_to", "zh", name=top))
                 .click(timeout=timeout_ms)
             )
             await _crumb(page, top, timeout_ms)
@@ -786,8 +788,8 @@ async def _office(
             await _shot(page, plan, "coverage")
             t0 = time.perf_counter()
             try:  # start again from the page's top
-                await _nav(page, "overview", "总览", timeout_ms)
-                await _nav(page, "coverage", "走访覆盖", timeout_ms)
+                await _nav(page, "overview", t("overview.title", "zh"), timeout_ms)
+                await _nav(page, "coverage", t("coverage.title", "zh"), timeout_ms)
                 await _crumb(page, top, timeout_ms)
             except Exception as e2:
                 rec.error(plan, "coverage", t0, e2)
@@ -806,7 +808,10 @@ async def _leader(
 ) -> None:
     done = 0
     while done < rounds or time.monotonic() < until:
-        for path, heading, name in (("hotspots", "信访热点", "hotspots"), ("petitions", "信访办理", "petitions")):
+        for path, heading, name in (
+            ("hotspots", t("hotspots_page.title", "zh"), "hotspots"),
+            ("petitions", t("petitions_page.title", "zh"), "petitions"),
+        ):
             await _think(rng, think)
             t0 = time.perf_counter()
             try:
@@ -837,12 +842,12 @@ async def _grid_leader(
         t0 = time.perf_counter()
         try:
             await _idle(page, timeout_ms)
-            picker = page.locator("[data-testid='stSelectbox']").filter(has_text="走访户")
+            picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("weekly_page.household", "zh"))
             await picker.click(timeout=timeout_ms)
             await page.keyboard.type(code)
             await page.get_by_role("option").filter(has_text=code).first.click(timeout=timeout_ms)
             t0 = time.perf_counter()  # the view: from the click on 保存走访
-            await page.get_by_role("button", name="保存走访").click(timeout=timeout_ms)
+            await page.get_by_role("button", name=t("weekly_page.submit", "zh")).click(timeout=timeout_ms)
             said = await page.wait_for_function(
                 """(code) => {
                     for (const e of document.querySelectorAll('[data-testid="stAlert"], [data-testid="stToast"]')) {
@@ -854,7 +859,7 @@ async def _grid_leader(
             text = await said.json_value()
             await _idle(page, timeout_ms)
             rec.add(plan, "visit saved", t0)
-            if "已登记：" in text:
+            if SAVED_MARK in text:
                 mine.add(code)
             else:
                 rec.duplicates += 1
@@ -884,18 +889,25 @@ async def _prime(
     a grid leader only signs in (no visit is recorded before the run).
     """
     if plan.journey == "office":
-        await _nav(page, "coverage", "走访覆盖", timeout_ms)
+        await _nav(page, "coverage", t("coverage.title", "zh"), timeout_ms)
         await _crumb(page, plan.township, timeout_ms)
         code, name, lat, lon = plan.drill[0]
         await _click_area(page, code, lat, lon, timeout_ms)
         await _crumb(page, f"{plan.township} › {name}", timeout_ms)
     elif plan.journey == "leader":
-        await _nav(page, "hotspots", "信访热点", timeout_ms)
-        await _nav(page, "petitions", "信访办理", timeout_ms)
+        await _nav(page, "hotspots", t("hotspots_page.title", "zh"), timeout_ms)
+        await _nav(page, "petitions", t("petitions_page.title", "zh"), timeout_ms)
 
 
 JOURNEY_RUNNERS = {"office": _office, "leader": _leader, "grid_leader": _grid_leader}
-HOME_MARK = {"office": "总览", "leader": "总览", "grid_leader": "走访天数"}
+# the page text that says a journey's first page is drawn, and the start of the sentence confirming a saved visit:
+# read from the catalog (the pages show these through t(key)), in the default language the sessions use
+HOME_MARK = {
+    "office": t("overview.title", "zh"),
+    "leader": t("overview.title", "zh"),
+    "grid_leader": t("weekly_page.metric.days", "zh"),
+}
+SAVED_MARK = CATALOG["zh"]["weekly_page.saved"].partition("{")[0]
 
 
 async def _session(
@@ -920,7 +932,7 @@ async def _session(
         t0 = time.perf_counter()
         try:
             await page.goto(base, timeout=timeout_ms, wait_until="commit")  # then wait for the form itself
-            await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
+            await page.get_by_label(t("login.username", "zh")).wait_for(timeout=timeout_ms)
             await _idle(page, timeout_ms)  # typed into a form still being drawn, a name can get lost
             rec.add(plan, "login form", t0)
         except Exception as e:
@@ -929,9 +941,9 @@ async def _session(
             return
         t0 = time.perf_counter()
         try:
-            await page.get_by_label("用户名").fill(plan.user)
-            await page.get_by_label("密码").fill(PASSWORD)
-            await page.get_by_role("button", name="登录").click()
+            await page.get_by_label(t("login.username", "zh")).fill(plan.user)
+            await page.get_by_label(t("login.password", "zh")).fill(PASSWORD)
+            await page.get_by_role("button", name=t("login.submit", "zh")).click()
             await page.get_by_text(HOME_MARK[plan.journey]).first.wait_for(timeout=timeout_ms)
             await _idle(page, timeout_ms)
             rec.add(plan, "sign-in", t0)

@@ -63,6 +63,7 @@ from gis.palette import (  # GI_COLORS and NO_DATA_COLOR are re-exported
 __all__ = [
     "GI_COLORS",
     "NO_DATA_COLOR",
+    "EXTRA_ASSETS",
     "MAP_TOLERANCE",
     "MAX_POINTS",
     "STATIC_DIR",
@@ -88,6 +89,7 @@ __all__ = [
     "shift_for_tiles",
     "shortfall_classes",
     "simplify_for_map",
+    "require_assets",
     "use_local_assets",
     "walk_layer",
 ]
@@ -177,30 +179,70 @@ def asset_urls(prefix: str | None = None) -> tuple[dict[str, str], dict[str, str
     )
 
 
-def _map_assets(prefix: str | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+#: What a map may need besides Leaflet, by name: jQuery (folium's ``Popup`` and ``Map(keep_in_front=…)``
+#: call ``$``), Font Awesome with awesome-markers (``folium.Icon(prefix="fa")``). A map of
+#: :func:`base_map` loads Leaflet alone; a layer needing more says so with :func:`require_assets`.
+EXTRA_ASSETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "jquery": (("jquery",), ()),
+    "icons": (("awesome_markers",), ("fontawesome_css", "awesome_markers_css")),
+}
+
+
+def _map_assets(
+    prefix: str | None = None, extras: Iterable[str] = tuple(EXTRA_ASSETS)
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     js, css = asset_urls(prefix)
-    # Dropped from folium's defaults: bootstrap JS/CSS and bootstrap-glyphicons
-    # (only for folium.Icon(prefix="glyphicon"); Bootstrap CSS would also
-    # restyle the map frame) and folium's awesome-rotate CSS (icon rotation).
-    # Kept: Leaflet; jQuery (Map(keep_in_front=...) calls $(document).ready);
-    # Font Awesome + awesome-markers so folium.Icon(prefix="fa") still works.
-    map_js = [("leaflet", js["leaflet"]), ("jquery", js["jquery"]), ("awesome_markers", js["awesome_markers"])]
-    map_css = [
-        ("leaflet_css", css["leaflet_css"]),
-        ("awesome_markers_font_css", css["fontawesome_css"]),
-        ("awesome_markers_css", css["awesome_markers_css"]),
-    ]
+    # Never loaded: bootstrap JS/CSS and bootstrap-glyphicons (only for folium.Icon(prefix="glyphicon");
+    # Bootstrap CSS would also restyle the map frame) and folium's awesome-rotate CSS (icon rotation).
+    # Leaflet always; the rest only for a map that asks (EXTRA_ASSETS): every map in streamlit-folium is a
+    # new frame that loads and parses its files again.
+    map_js, map_css = [("leaflet", js["leaflet"])], [("leaflet_css", css["leaflet_css"])]
+    for name in EXTRA_ASSETS:
+        if name in extras:
+            map_js += [(k, js[k]) for k in EXTRA_ASSETS[name][0]]
+            map_css += [(k, css[k]) for k in EXTRA_ASSETS[name][1]]
     return map_js, map_css
+
+
+def require_assets(m: folium.Map, *names: str) -> None:
+    """Make the map ``m`` load the vendored files a layer needs besides Leaflet.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`base_map` (which loads Leaflet alone).
+    names : str
+        Keys of :data:`EXTRA_ASSETS`: ``"jquery"`` before adding a ``folium.Popup``, ``"icons"``
+        before a ``folium.Icon``.
+
+    Raises
+    ------
+    ValueError
+        For a name not in :data:`EXTRA_ASSETS`.
+
+    Examples
+    --------
+    >>> m = base_map()
+    >>> [k for k, _ in m.default_js]
+    ['leaflet']
+    >>> require_assets(m, "jquery"); [k for k, _ in m.default_js]
+    ['leaflet', 'jquery']
+    """
+    unknown = [n for n in names if n not in EXTRA_ASSETS]
+    if unknown:
+        raise ValueError(f"Unknown map assets {unknown}: use one of {', '.join(EXTRA_ASSETS)}.")
+    m.lianxin_assets = tuple(dict.fromkeys((*getattr(m, "lianxin_assets", ()), *names)))
+    m.default_js, m.default_css = _map_assets(getattr(m, "lianxin_prefix", None), m.lianxin_assets)
 
 
 def use_local_assets(prefix: str | None = None, m: folium.Map | None = None) -> None:
     """Point folium's Map and plugins at the vendored files, never a CDN.
 
     Sets the class attributes ``default_js`` / ``default_css`` of
-    :class:`folium.Map`, :class:`folium.plugins.HeatMap` and
-    :class:`folium.plugins.MarkerCluster`, and those of the map ``m``.  Idempotent
-    and offline; called by :func:`base_map` and, with the server's prefix, by
-    ``ui.maps.render`` just before a map is drawn.
+    :class:`folium.Map` (every vendored file, for a map not made by :func:`base_map`),
+    :class:`folium.plugins.HeatMap` and :class:`folium.plugins.MarkerCluster`, and those of the map
+    ``m`` (what it asked for: :func:`require_assets`).  Idempotent and offline; called by
+    :func:`base_map` and, with the server's prefix, by ``ui.maps.render`` just before a map is drawn.
 
     Parameters
     ----------
@@ -210,11 +252,10 @@ def use_local_assets(prefix: str | None = None, m: folium.Map | None = None) -> 
         A map already built, whose own asset list is set too.
     """
     js, css = asset_urls(prefix)
-    map_js, map_css = _map_assets(prefix)
     if m is not None:
-        m.default_js, m.default_css = map_js, map_css
-    folium.Map.default_js = map_js
-    folium.Map.default_css = map_css
+        m.lianxin_prefix = prefix
+        m.default_js, m.default_css = _map_assets(prefix, getattr(m, "lianxin_assets", tuple(EXTRA_ASSETS)))
+    folium.Map.default_js, folium.Map.default_css = _map_assets(prefix)
     folium.plugins.HeatMap.default_js = [("leaflet-heat.js", js["leaflet_heat"])]
     folium.plugins.MarkerCluster.default_js = [("markerclusterjs", js["markercluster"])]
     folium.plugins.MarkerCluster.default_css = [
@@ -332,7 +373,8 @@ def base_map(
     # map has no maxZoom and MarkerCluster throws "Map has no maxZoom specified".
     m.options["max_zoom"] = 18
     m.lianxin_tiles = tiles  # the layer functions shift overlays for GCJ-02 tiles
-    m.default_js, m.default_css = _map_assets()  # per instance too, in case a class is reset
+    m.lianxin_assets = ()  # Leaflet alone, unless a layer asks for more (require_assets)
+    m.default_js, m.default_css = _map_assets(None, m.lianxin_assets)
     m.get_root().header.add_child(Element(_MAP_CSS), name="lianxin_map_css")
     m.add_child(_AttributionPrefix("Leaflet"))
     if tiles == "osm":
@@ -869,6 +911,8 @@ def point_layer(
 
     if cluster:
         use_local_assets()
+        if p_fields:
+            require_assets(m, "jquery")  # folium.Popup sets its content with $(…)
         group = folium.plugins.MarkerCluster(name=name)
 
         def _table(fs: list[str], als: list[str], i: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -355,6 +356,114 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
     _ = lang
 
 
+@dataclass(frozen=True)
+class Below:
+    """What the tabs below the map show (computed once by the page, passed to :func:`_tabs`)."""
+
+    view: pd.DataFrame
+    level: str
+    em: H.Emerging
+    end: dt.date
+    pets: pd.DataFrame
+    od: pd.Series
+    repeats: pd.DataFrame
+    rdays: int
+    esc: pd.DataFrame
+    area_code: str | None
+    date_from: dt.date
+    date_to: dt.date
+
+
+@st.fragment
+def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
+    """The trend, the full table, repeat and escalated petitions and the escalation watch-list, as tabs.
+
+    A fragment: choosing a tab reruns the tabs alone, and the watch-list (its own work, cached per
+    data version) is drawn only while its tab is open.
+    """
+    lang = C.lang()
+    con = C.con()
+    view, level = b.view, b.level
+    names = view.set_index("code")["name"]
+    tabs = st.tabs(
+        [
+            t("hotspots_page.tab.trend"),
+            t("hotspots_page.tab.table"),
+            t("hotspots_page.tab.repeats"),
+            t("hotspots_page.tab.escalated"),
+            t("watch.tab"),
+        ],
+        key=f"{KEY}.tabs",
+        on_change="rerun",
+    )
+    with tabs[0]:
+        _trend_tab(b.em, view["code"].tolist(), names, level, b.end)
+    with tabs[1]:
+        st.caption(t("hotspots_page.table.caption", level=t(f"level.{level}")))
+        labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
+        st.dataframe(
+            view.rename(columns=labels),
+            hide_index=True,
+            width="stretch",
+            key=f"{KEY}.table.{level}",
+            column_config={
+                labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
+                labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
+                labels["gi_p"]: st.column_config.NumberColumn(format="%.4f"),
+            },
+        )
+        sheet = t("nav.hotspots")
+        downloads.button(
+            t("export.xlsx"),
+            lambda: export.to_xlsx_bytes({sheet: view}, labels),
+            file_name=f"hotspots_{level}_{b.date_from.isoformat()}_{b.date_to.isoformat()}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{KEY}.xlsx",
+            audit=(b.area_code, f"hotspots {level} {b.date_from}..{b.date_to} xlsx"),
+        )
+    with tabs[2]:
+        st.caption(t("hotspots_page.repeats.caption", days=b.rdays))
+        if b.repeats.empty:
+            st.info(t("hotspots_page.repeats.empty"))
+        else:
+            show = b.repeats.copy()
+            show["status"] = [_status_label(s) for s in show["status"]]
+            for c in ("received_on", "previous_on"):
+                show[c] = [fmt_date(v, lang) for v in show[c]]
+            show["village_name"] = show["village_name"].astype(object).where(show["village_name"].notna(), "—")
+            cols = [
+                "id",
+                "received_on",
+                "household_code",
+                "category",
+                "status",
+                "previous_id",
+                "previous_on",
+                "previous_category",
+                "days_between",
+                "village_name",
+            ]
+            st.dataframe(
+                show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.repeats"
+            )
+    with tabs[3]:
+        st.caption(t("hotspots_page.escalated.caption"))
+        if b.esc.empty:
+            st.info(t("hotspots_page.escalated.empty"))
+        else:
+            late = pd.Series(b.od.to_numpy(bool), index=b.pets["id"].to_numpy())  # the same flags as above
+            _petition_table(
+                b.esc,
+                pd.Series(b.esc["id"].map(late).fillna(False).to_numpy(bool), index=b.esc.index),
+                key=f"{KEY}.escalated",
+            )
+    with tabs[4]:
+        if tabs[4].open:
+            from ui import watch
+
+            watch.tab(warm.stamp(con), scope, today)
+
+
 # ----------------------------------------------------------------------------- the page
 
 
@@ -393,8 +502,9 @@ def main() -> None:
 
     with st.spinner(t("progress.working"), show_time=True):
         pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
-        # the overdue flags from the county's work list, shared with the petitions page
-        od = H.overdue(con, pets, today, every=shared.call(con, petitions.worklist, None, today))
+        # the overdue flags from the petitions of the county's work list (shared under the version without
+        # visits: a saved visit does not compute them again)
+        od = H.overdue(con, pets, today, every=shared.call(con, petitions.petition_items, today))
         level_col = "village_code" if level == "village" else "grid_code"
         overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
         rdays = H.repeat_days(con)
@@ -451,81 +561,11 @@ def main() -> None:
             st.rerun()
         _petition_table(mine, od, key=f"{KEY}.selected_table")
 
-    names = view.set_index("code")["name"]
-    tabs = st.tabs(
-        [
-            t("hotspots_page.tab.trend"),
-            t("hotspots_page.tab.table"),
-            t("hotspots_page.tab.repeats"),
-            t("hotspots_page.tab.escalated"),
-            t("watch.tab"),
-        ]
+    _tabs(
+        Below(view, level, em, end, pets, od, repeats, rdays, esc, area_code, date_from, date_to),
+        C.area_scope(area),
+        today,
     )
-    with tabs[0]:
-        _trend_tab(em, view["code"].tolist(), names, level, end)
-    with tabs[1]:
-        st.caption(t("hotspots_page.table.caption", level=t(f"level.{level}")))
-        labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
-        st.dataframe(
-            view.rename(columns=labels),
-            hide_index=True,
-            width="stretch",
-            key=f"{KEY}.table.{level}",
-            column_config={
-                labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
-                labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
-                labels["gi_p"]: st.column_config.NumberColumn(format="%.4f"),
-            },
-        )
-        sheet = t("nav.hotspots")
-        downloads.button(
-            t("export.xlsx"),
-            lambda: export.to_xlsx_bytes({sheet: view}, labels),
-            file_name=f"hotspots_{level}_{date_from.isoformat()}_{date_to.isoformat()}.xlsx",
-            mime=XLSX_MIME,
-            key=f"{KEY}.xlsx",
-            audit=(area_code, f"hotspots {level} {date_from}..{date_to} xlsx"),
-        )
-    with tabs[2]:
-        st.caption(t("hotspots_page.repeats.caption", days=rdays))
-        if repeats.empty:
-            st.info(t("hotspots_page.repeats.empty"))
-        else:
-            show = repeats.copy()
-            show["status"] = [_status_label(s) for s in show["status"]]
-            for c in ("received_on", "previous_on"):
-                show[c] = [fmt_date(v, lang) for v in show[c]]
-            show["village_name"] = show["village_name"].astype(object).where(show["village_name"].notna(), "—")
-            cols = [
-                "id",
-                "received_on",
-                "household_code",
-                "category",
-                "status",
-                "previous_id",
-                "previous_on",
-                "previous_category",
-                "days_between",
-                "village_name",
-            ]
-            st.dataframe(
-                show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.repeats"
-            )
-    with tabs[3]:
-        st.caption(t("hotspots_page.escalated.caption"))
-        if esc.empty:
-            st.info(t("hotspots_page.escalated.empty"))
-        else:
-            late = pd.Series(od.to_numpy(bool), index=pets["id"].to_numpy())  # the same flags as above
-            _petition_table(
-                esc,
-                pd.Series(esc["id"].map(late).fillna(False).to_numpy(bool), index=esc.index),
-                key=f"{KEY}.escalated",
-            )
-    with tabs[4]:
-        from ui import watch
-
-        watch.tab(warm.stamp(con), C.area_scope(area), today)
 
 
 main()

@@ -41,10 +41,14 @@ st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
 with st.spinner(t("progress.working"), show_time=True):
-    # every item of the scope, all dates, with its deadlines: computed once per data version and shared by
-    # every session (the costly part at a county's size); the headline, the work list and the figures by
-    # area are taken from it
-    work = shared.call(c, petitions.worklist, scope, today)
+    # every item of the scope, all dates, with its deadlines, in two parts shared by every session: the
+    # petitions once per data version without visits (a saved visit does not compute them again), the
+    # visit issues once per data version; the headline, the work list and the figures by area are
+    # taken from the two together
+    work = petitions.combined(
+        shared.call(c, petitions.petition_items, today, scope),
+        shared.call(c, petitions.visit_issue_items, today, scope),
+    )
     s = petitions.summary(c, date_from, date_to, scope, today, every=work)
 st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)

@@ -91,8 +91,7 @@ ORDER BY CASE a.level WHEN 'county' THEN 0 WHEN 'township' THEN 1 WHEN 'village'
 -- Areas of $level under $parent (all of the level when $parent is NULL) that the scope may see.
 SELECT a.code, a.name FROM areas a
 WHERE a.level = $level
-  AND ($parent::VARCHAR IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+  AND in_area(a.code, $parent::VARCHAR)
   AND in_scope(a.code, $scope::VARCHAR[])
 ORDER BY a.code;
 

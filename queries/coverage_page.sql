@@ -9,8 +9,7 @@
 WITH lvl AS (
     SELECT a.code FROM areas a
     WHERE a.level = $level
-      AND ($parent::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND in_area(a.code, $parent::VARCHAR)
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 months AS (
@@ -62,8 +61,7 @@ ORDER BY l.code, m.month;
 WITH lvl AS (
     SELECT a.code FROM areas a
     WHERE a.level = $level
-      AND ($parent::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND in_area(a.code, $parent::VARCHAR)
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 months AS (

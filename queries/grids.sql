@@ -11,8 +11,7 @@ WITH g AS (
     FROM areas a
     LEFT JOIN area_ancestors v ON v.code = a.code AND v.ancestor_level = 'village'
     WHERE a.level = 'grid'
-      AND ($area::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $area::VARCHAR))
+      AND in_area(a.code, $area::VARCHAR)
       AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], a.code))
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
@@ -107,8 +106,7 @@ FROM staff s
 LEFT JOIN past ON past.staff_id = s.id
 WHERE s.active AND s.role IN ('grid_leader', 'grid_member') AND s.id NOT IN (SELECT staff_id FROM cur)
   AND ($unrestricted::BOOLEAN OR (past.last_grid IS NOT NULL
-       AND ($area::VARCHAR IS NULL OR EXISTS (
-             SELECT 1 FROM area_ancestors p WHERE p.code = past.last_grid AND p.ancestor_code = $area::VARCHAR))
+       AND in_area(past.last_grid, $area::VARCHAR)
        AND in_scope(past.last_grid, $scope::VARCHAR[])))
 ORDER BY s.id;
 
@@ -138,8 +136,7 @@ FROM q LEFT JOIN p ON p.staff_id = q.id
 WHERE coalesce(p.paired, 0) < q.quota
   AND ($unrestricted::BOOLEAN OR EXISTS (
         SELECT 1 FROM places pl WHERE pl.staff_id = q.id
-          AND ($area::VARCHAR IS NULL OR EXISTS (
-                SELECT 1 FROM area_ancestors a WHERE a.code = pl.grid_code AND a.ancestor_code = $area::VARCHAR))
+          AND in_area(pl.grid_code, $area::VARCHAR)
           AND in_scope(pl.grid_code, $scope::VARCHAR[])))
 ORDER BY q.rank, q.id;
 
@@ -155,8 +152,7 @@ WITH hit AS (
                 ELSE 4 END AS hit_rank
     FROM households h
     WHERE h.status = 'active'
-      AND (h.code ILIKE $like ESCAPE '\' OR h.head_name ILIKE $like ESCAPE '\'
-           OR coalesce(h.address, '') ILIKE $like ESCAPE '\')
+      AND household_matches(h.code, h.head_name, h.address, $like)
       AND in_scope(h.grid_code, $scope::VARCHAR[])
     ORDER BY hit_rank, h.code
     LIMIT $limit

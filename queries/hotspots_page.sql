@@ -41,8 +41,7 @@ LEFT JOIN area_ancestors av ON av.code = p.loc AND av.ancestor_level = 'village'
 LEFT JOIN areas v ON v.code = av.ancestor_code
 LEFT JOIN area_ancestors ag ON ag.code = p.loc AND ag.ancestor_level = 'grid'
 LEFT JOIN areas g ON g.code = ag.ancestor_code
-WHERE ($area::VARCHAR IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = p.loc AND x.ancestor_code = $area::VARCHAR))
+WHERE in_area(p.loc, $area::VARCHAR)
   AND (
         (v.code IS NOT NULL AND in_scope(p.loc, $scope::VARCHAR[]))
      OR (v.code IS NULL AND $area::VARCHAR IS NULL AND $with_unlocated::BOOLEAN)
@@ -75,8 +74,7 @@ SELECT r.id, r.received_on, r.household_code, r.head_name, r.category, r.status,
 FROM r
 LEFT JOIN area_ancestors av ON av.code = r.loc AND av.ancestor_level = 'village'
 LEFT JOIN areas v ON v.code = av.ancestor_code
-WHERE ($area::VARCHAR IS NULL OR EXISTS (
-        SELECT 1 FROM area_ancestors x WHERE x.code = r.loc AND x.ancestor_code = $area::VARCHAR))
+WHERE in_area(r.loc, $area::VARCHAR)
   AND in_scope(r.loc, $scope::VARCHAR[])
 ORDER BY r.received_on DESC, r.id;
 

@@ -64,8 +64,7 @@ ORDER BY coalesce(sg.valid_to, DATE '9999-12-31') DESC, sg.valid_from DESC NULLS
 -- code first, then exact name, then by code.
 SELECT h.code AS household_code, h.head_name, h.address, h.grid_code, h.status
 FROM households h
-WHERE (h.code ILIKE $like ESCAPE '\' OR h.head_name ILIKE $like ESCAPE '\'
-       OR coalesce(h.address, '') ILIKE $like ESCAPE '\')
+WHERE household_matches(h.code, h.head_name, h.address, $like)
   AND in_scope(h.grid_code, $scope::VARCHAR[])
 ORDER BY CASE WHEN lower(h.code) = lower($query) THEN 0 WHEN h.head_name = $query THEN 1 ELSE 2 END, h.code
 LIMIT $limit;

@@ -1,21 +1,19 @@
--- Petitions (信访) and visit issues (民情日志 items, visits.needs_action) as one work list, with deadlines
--- (CONTRACT.md §4 "Petition deadlines"). analytics/petitions.py calls these; the calendar must cover
--- the years involved first (analytics.calendar.ensure_calendar).
+-- Petitions (信访) and visit issues (民情日志 items, visits.needs_action): the two parts of one work list,
+-- with deadlines (CONTRACT.md §4 "Petition deadlines"). analytics/petitions.py calls these and puts the
+-- parts together; the calendar must cover the years involved first (analytics.calendar.ensure_calendar).
 
 -- name: petition_items
--- Every item received up to $today (optionally only those received in [$date_from, $date_to]), in $scope,
--- located, with its deadlines and its state as of $today (from the reply/close dates, so a report for a
--- past day is the same whenever it is run).
---   located: a petition by its household's grid, else its point (grid, else village), else its village_code
---   (as hotspot_counts); a visit issue by its household's grid. Unlocated items are in scope when $scope IS NULL
---   or $with_unlocated (a scope that sees the whole county: analytics.reports.county_wide).
---   reply_due: $reply_days working days after received_on (calendar_days.workday_no); close_due: + $close_days days.
---   replied (as of $today): a reply dated on or before $today, or status replied/closed without a date;
---     a visit issue counts as taken up ("replied") once in progress or closed.
---   overdue: not replied after reply_due, or not closed after close_due.
---   repeat: a petition whose household petitioned before within $repeat_days days. group: people ≥ 5.
+-- Every petition received up to $today (optionally only those received in [$date_from, $date_to]), in
+-- $scope, located, with its reply deadline; reads no visit (its result is shared under the data's
+-- version without visits: ui/shared.py READS_NO_VISITS). The state as of $today, the other deadline, the
+-- flags and the order of the work list are analytics/petitions.py's (_as_of, the same for visit issues).
+--   located: by its household's grid, else its point (grid, else village), else its village_code
+--   (petitions_located, as hotspot_counts). Unlocated petitions are in scope when $scope IS NULL or
+--   $with_unlocated (a scope that sees the whole county: analytics.reports.county_wide).
+--   reply_due: $reply_days working days after received_on (calendar_days.workday_no).
+--   is_repeat: its household petitioned before within $repeat_days days (any scope, any date).
 WITH pet AS (
-    SELECT 'petition' AS kind, p.id AS item_id, p.received_on, p.category, p.channel, p.people,
+    SELECT p.id AS item_id, p.received_on, p.category, p.channel, p.people,
            p.household_code, p.household_head AS head_name, p.loc,
            p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text,
            (p.household_code IS NOT NULL AND date_diff('day',
@@ -23,91 +21,69 @@ WITH pet AS (
                p.received_on) <= $repeat_days::INTEGER) AS is_repeat
     FROM petitions_located p
     WHERE p.received_on <= $today::DATE
-),
-iss AS (
-    SELECT 'visit_issue' AS kind, CAST(v.id AS VARCHAR) AS item_id, v.visited_on AS received_on,
-           NULL::VARCHAR AS category, v.kind AS channel, 1 AS people,
+)
+SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.channel, it.people,
+       it.household_code, it.head_name,
+       ag.ancestor_code AS grid_code, av.ancestor_code AS village_code, va.name AS village_name,
+       att.ancestor_code AS township_code, ta.name AS township_name,
+       (av.ancestor_code IS NOT NULL OR ag.ancestor_code IS NOT NULL) AS located,
+       it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due, it.is_repeat, it.text
+FROM pet it
+LEFT JOIN area_ancestors ag ON ag.code = it.loc AND ag.ancestor_level = 'grid'
+LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'
+LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
+LEFT JOIN areas va ON va.code = av.ancestor_code
+LEFT JOIN areas ta ON ta.code = att.ancestor_code
+LEFT JOIN calendar_days s ON s.day = it.received_on
+LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
+WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
+  AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
+  AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
+       OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL));
+
+-- name: visit_issue_items
+-- Every visit issue (a visit with needs_action) made up to $today (optionally only those in
+-- [$date_from, $date_to]), in $scope, located by its household's grid, with its reply deadline; the
+-- columns of petition_items (a visit issue has no category, satisfaction or repeat; its channel is the
+-- visit's kind; its state lives in visit_issues, "received" until taken up). Unlocated ones are in scope
+-- when $scope IS NULL or $with_unlocated, as above.
+WITH iss AS (
+    SELECT CAST(v.id AS VARCHAR) AS item_id, v.visited_on AS received_on, v.kind AS channel,
            v.household_code, h.head_name, h.grid_code AS loc,
-           coalesce(i.status, 'received') AS status_now, NULL::DATE AS replied_on,
-           i.resolved_on AS closed_on, NULL::VARCHAR AS satisfaction, coalesce(i.note, v.note) AS text,
-           FALSE AS is_repeat
+           coalesce(i.status, 'received') AS status_now, i.resolved_on AS closed_on,
+           coalesce(i.note, v.note) AS text
     FROM visits v
     LEFT JOIN households h ON h.code = v.household_code
     LEFT JOIN visit_issues i ON i.visit_id = v.id
     WHERE v.needs_action AND v.visited_on <= $today::DATE
-),
-items AS (
-    SELECT * FROM pet UNION ALL SELECT * FROM iss
-),
-located AS (
-    SELECT it.*,
-           ag.ancestor_code AS grid_code, av.ancestor_code AS village_code, att.ancestor_code AS township_code,
-           (av.ancestor_code IS NOT NULL OR ag.ancestor_code IS NOT NULL) AS located,
-           ((it.closed_on IS NOT NULL AND it.closed_on <= $today::DATE)
-             OR (it.closed_on IS NULL AND it.status_now = 'closed')) AS closed_asof
-    FROM items it
-    LEFT JOIN area_ancestors ag ON ag.code = it.loc AND ag.ancestor_level = 'grid'
-    LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'
-    LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
-    WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
-      AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
-      AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
-           OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL))
-),
-staged AS (
-    SELECT l.*,
-           CASE WHEN l.kind = 'petition'
-                THEN l.closed_asof OR (l.replied_on IS NOT NULL AND l.replied_on <= $today::DATE)
-                     OR (l.replied_on IS NULL AND l.status_now IN ('replied', 'closed'))
-                ELSE l.closed_asof OR l.status_now = 'in_progress' END AS replied_asof,
-           d.day AS reply_due,
-           l.received_on + $close_days::INTEGER AS close_due
-    FROM located l
-    LEFT JOIN calendar_days s ON s.day = l.received_on
-    LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
-),
-flagged AS (
-    SELECT st.*,
-           (NOT st.replied_asof AND $today::DATE > st.reply_due) AS reply_overdue,
-           (NOT st.closed_asof AND $today::DATE > st.close_due) AS close_overdue
-    FROM staged st
 )
-SELECT f.kind, f.item_id AS id, f.received_on, f.category, f.channel, f.people,
-       f.household_code, f.head_name, f.grid_code, f.village_code, va.name AS village_name,
-       f.township_code, ta.name AS township_name, f.located,
-       CASE WHEN f.closed_asof THEN 'closed'
-            WHEN f.replied_asof AND f.kind = 'petition' THEN 'replied'
-            WHEN f.replied_asof OR f.status_now <> 'received' THEN 'in_progress'
-            ELSE 'received' END AS status,
-       CASE WHEN f.replied_asof AND f.kind = 'petition' THEN f.replied_on END AS replied_on,
-       CASE WHEN f.closed_asof THEN f.closed_on END AS closed_on,
-       f.reply_due, f.close_due,
-       (f.reply_overdue OR f.close_overdue) AS overdue,
-       greatest(CASE WHEN f.reply_overdue THEN date_diff('day', f.reply_due, $today::DATE) END,
-                CASE WHEN f.close_overdue THEN date_diff('day', f.close_due, $today::DATE) END) AS days_overdue,
-       f.replied_asof AS replied,
-       (f.replied_asof AND f.replied_on IS NOT NULL AND f.replied_on <= f.reply_due) AS replied_on_time,
-       f.closed_asof AS closed,
-       (f.closed_asof AND f.closed_on IS NOT NULL AND f.closed_on <= f.close_due) AS closed_on_time,
-       CASE WHEN f.closed_asof THEN f.satisfaction END AS satisfaction,
-       (f.kind = 'petition' AND f.people >= $group_people::INTEGER) AS is_group,
-       f.is_repeat,
-       f.text
-FROM flagged f
-LEFT JOIN areas va ON va.code = f.village_code
-LEFT JOIN areas ta ON ta.code = f.township_code
-ORDER BY (f.reply_overdue OR f.close_overdue) DESC,
-         CASE WHEN f.closed_asof THEN 1 ELSE 0 END,
-         least(CASE WHEN NOT f.replied_asof THEN f.reply_due END,
-               CASE WHEN NOT f.closed_asof THEN f.close_due END) NULLS LAST,
-         f.received_on, f.kind, f.item_id;
+SELECT 'visit_issue' AS kind, it.item_id AS id, it.received_on, NULL::VARCHAR AS category, it.channel,
+       1 AS people, it.household_code, it.head_name,
+       ag.ancestor_code AS grid_code, av.ancestor_code AS village_code, va.name AS village_name,
+       att.ancestor_code AS township_code, ta.name AS township_name,
+       (av.ancestor_code IS NOT NULL OR ag.ancestor_code IS NOT NULL) AS located,
+       it.status_now, NULL::DATE AS replied_on, it.closed_on, NULL::VARCHAR AS satisfaction,
+       d.day AS reply_due, FALSE AS is_repeat, it.text
+FROM iss it
+LEFT JOIN area_ancestors ag ON ag.code = it.loc AND ag.ancestor_level = 'grid'
+LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'
+LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
+LEFT JOIN areas va ON va.code = av.ancestor_code
+LEFT JOIN areas ta ON ta.code = att.ancestor_code
+LEFT JOIN calendar_days s ON s.day = it.received_on
+LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
+WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
+  AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
+  AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
+       OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL));
 
 -- name: petition_received_years
--- The first and last year of any petition or flagged visit (the calendar must cover them).
-SELECT min(y), max(y) FROM (
-    SELECT year(received_on) AS y FROM petitions
-    UNION ALL SELECT year(visited_on) FROM visits WHERE needs_action
-) AS years;
+-- The first and last year of any petition (the calendar must cover them).
+SELECT min(year(received_on)), max(year(received_on)) FROM petitions;
+
+-- name: visit_issue_years
+-- The first and last year of any visit with needs_action (the calendar must cover them).
+SELECT min(year(visited_on)), max(year(visited_on)) FROM visits WHERE needs_action;
 
 -- name: petition_get
 SELECT id, received_on, status, replied_on, closed_on, satisfaction, reply_text, household_code,

@@ -14,8 +14,7 @@ SELECT max(hid), max(last_home_on) FROM households;
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
-      AND ($parent::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND in_area(a.code, $parent::VARCHAR)
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 hh AS (
@@ -58,8 +57,7 @@ ORDER BY l.code;
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
-      AND ($parent::VARCHAR IS NULL OR EXISTS (
-            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))
+      AND in_area(a.code, $parent::VARCHAR)
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 grids AS (   -- every area under the areas shown (grids among them), with the area it counts for
@@ -137,11 +135,7 @@ resp AS (
 v AS (
     SELECT v.staff_id, count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days,
            count(DISTINCT v.hid) AS households_visited
-    FROM visits v
-    WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
-      -- households that are active: an anti-join on the few that are not (a join on all of them
-      -- reads every household)
-      AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
+    FROM quota_visits($week_start::DATE, $week_end::DATE) v  -- home visits to active households (0017)
     GROUP BY v.staff_id
 )
 SELECT r.staff_id, s.name, r.grid_code,
@@ -172,10 +166,8 @@ resp AS (
     SELECT f.staff_id, coalesce(several.grids, f.first_grid) AS grid_code
     FROM firsts f LEFT JOIN several ON several.staff_id = f.staff_id
 ),
-week AS (
-    SELECT v.staff_id, v.visited_on, v.hid FROM visits v
-    WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
-      AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
+week AS (  -- home visits to active households (0017)
+    SELECT v.staff_id, v.visited_on, v.hid FROM quota_visits($week_start::DATE, $week_end::DATE) v
 ),
 days AS (
     SELECT staff_id, CAST(sum(n) AS BIGINT) AS visits, count(*) AS visit_days

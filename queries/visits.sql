@@ -107,10 +107,8 @@ LIMIT $limit;
 -- name: visit_week_days
 -- Home visits per day of [$week_start, $week_end] by some staff (active households, as in quotas).
 SELECT v.visited_on, count(*) AS visits, count(DISTINCT v.hid) AS households
-FROM visits v
-WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
-  AND list_contains($staff::VARCHAR[], v.staff_id)
-  AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')
+FROM quota_visits($week_start::DATE, $week_end::DATE) v
+WHERE list_contains($staff::VARCHAR[], v.staff_id)
 GROUP BY v.visited_on
 ORDER BY v.visited_on;
 
@@ -166,7 +164,5 @@ ORDER BY s.id;
 -- Home visits, visit days and households visited by some staff in the week (the quota's counts,
 -- for someone who answers for no grid and so has no row in quotas).
 SELECT count(*) AS visits, count(DISTINCT v.visited_on) AS visit_days, count(DISTINCT v.hid) AS households
-FROM visits v
-WHERE v.kind = 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE
-  AND list_contains($staff::VARCHAR[], v.staff_id)
-  AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active');
+FROM quota_visits($week_start::DATE, $week_end::DATE) v
+WHERE list_contains($staff::VARCHAR[], v.staff_id);

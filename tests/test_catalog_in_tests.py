@@ -1,16 +1,26 @@
-"""Tests check UI text through the catalog (issue 19 item 6): a test that spells a catalog sentence out
+"""Tests check UI text through the catalog (issue 19 item 6): a test that spells catalog wording out
 literally breaks when the wording is improved and never notices a page that shows the wrong key, so
 a test reads it with ``t(key, lang, …)``, ``Message(key, …)``, a key on the error, or
 ``factories.phrase(key)`` (the fixed part of a sentence with values).
 
-The check is narrow so that it raises no false alarm: it looks at string literals in tests/ (not
-docstrings or comments) of a sentence's length — at least :data:`MIN_CJK` characters with Chinese in
-them, or :data:`MIN_WORDS` English words — that are part of a catalog text's fixed wording (between
-its ``{placeholders}``). It leaves alone what is data or a format fixed elsewhere: a literal the
-project's own code also writes (a county file's column, the rules table's labels), anything in
-shared/CONTRACT.md (the CLI's formats, example cells), and tests/test_i18n.py, which tests the
-catalog's wording itself. Shorter literals (a column header, ``已达标``) are not checked: they are as
-often data (the county files' headers, a satisfaction value) as UI.
+Two checks look at the string literals in tests/ (not docstrings or comments), each narrow so that it
+raises no false alarm:
+
+- a **sentence** — at least :data:`MIN_CJK` characters with Chinese in them, or :data:`MIN_WORDS`
+  English words — that is part of a catalog text's fixed wording (between its ``{placeholders}``);
+- a **label** — a literal that *is* a whole catalog text (a metric's, button's, column's, tab's or
+  title's name: ``已达标``, ``保存走访``, ``Active households``) of at least :data:`MIN_LABEL_CJK`
+  characters with Chinese, or :data:`MIN_LABEL_WORDS` English words.
+
+Both leave alone what is data or a format fixed elsewhere: anything in shared/CONTRACT.md (a county
+file's column header or cell, the CLI's formats); a literal of the project's own code (a sentence it
+writes; for a label, a literal equal to it — that is where data words live: ingest's header aliases
+``户编号``/``工号``, the values stored ``满意``/``已答复``/``入户走访``, a default legend title; not
+bench/load.py, which finds the app's labels in a browser as tests/e2e does); and tests/test_i18n.py,
+which tests the catalog's wording itself. Not checked, because their text cannot tell them from data:
+one Chinese character (the levels ``县``/``市``/``省``), one English word (the catalog's English for a
+column is often the column's own name: ``code``, ``households``, ``grid``), and a short word inside a
+longer literal (as often a place name, a cell or part of a sentence as a label).
 """
 
 from __future__ import annotations
@@ -28,10 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_CJK, MIN_WORDS = 7, 4
+MIN_LABEL_CJK, MIN_LABEL_WORDS = 2, 2
 #: tests whose subject is the catalog's own wording
 EXEMPT = {"tests/test_i18n.py", "tests/test_catalog_in_tests.py"}
 #: the project's code (not the catalog, not the tests): a literal it writes is its own text, or data
 CODE = ("analytics", "auth", "bench", "demo", "gis", "ingest", "store", "ui", "pages", "vocabulary")
+#: where a label-sized literal is data; bench/load.py drives the app in a browser by its labels (as
+#: tests/e2e does), so its literals are the UI's words, not data
+DATA_CODE = tuple(d for d in CODE if d != "bench")
 
 
 def _fixed_parts() -> set[str]:
@@ -46,8 +60,17 @@ def _fixed_parts() -> set[str]:
     return out
 
 
+def _whole_texts() -> set[str]:
+    """Every catalog text, in both languages."""
+    return {text for lang in CATALOG for text in CATALOG[lang].values()}
+
+
 def _sentence_sized(text: str) -> bool:
     return len(text) >= MIN_CJK if CJK.search(text) else len(text.split()) >= MIN_WORDS
+
+
+def _label_sized(text: str) -> bool:
+    return len(text) >= MIN_LABEL_CJK if CJK.search(text) else len(text.split()) >= MIN_LABEL_WORDS
 
 
 def catalog_sentences(source: str, fixed: set[str], own: str, contract: str) -> list[tuple[int, str]]:
@@ -68,9 +91,27 @@ def catalog_sentences(source: str, fixed: set[str], own: str, contract: str) -> 
     return found
 
 
+def catalog_labels(source: str, texts: set[str], own: set[str], contract: str) -> list[tuple[int, str]]:
+    """The literals of ``source`` that are a whole catalog text of a label's length: (line, text).
+
+    ``texts`` is every catalog text, ``own`` every literal of the project's code, ``contract``
+    CONTRACT.md's text.
+    """
+    found = []
+    for line, text in F.string_literals(source):
+        words = text.strip()
+        if _label_sized(words) and words in texts and words not in own and words not in contract:
+            found.append((line, words))
+    return sorted(found)
+
+
+def _own_literals(dirs: tuple[str, ...] = CODE) -> list[str]:
+    files = [ROOT / "app.py", ROOT / "manage.py"] + [p for d in dirs for p in sorted((ROOT / d).rglob("*.py"))]
+    return [text for p in files for _, text in F.string_literals(p.read_text(encoding="utf-8"))]
+
+
 def _own_text() -> str:
-    files = [ROOT / "app.py", ROOT / "manage.py"] + [p for d in CODE for p in sorted((ROOT / d).rglob("*.py"))]
-    return "\n".join(text for p in files for _, text in F.string_literals(p.read_text(encoding="utf-8")))
+    return "\n".join(_own_literals())
 
 
 def _tests() -> list[Path]:
@@ -124,4 +165,45 @@ def test_no_test_spells_out_a_catalog_sentence():
     assert found == {}, (
         "a test spells out catalog wording: read it with t(key, lang, …) / Message(key, …) / "
         f"the error's key / factories.phrase(key) instead: {found}"
+    )
+
+
+def test_the_check_finds_a_catalog_label_and_leaves_data():
+    texts = {"保存走访", "Save the visit", "已达标", "户编号", "满意", "县", "code", "Households", "在册户数"}
+    code = '''
+def test_x(at):
+    """保存走访 — a docstring may name a button."""
+    at.button("保存走访").click()
+    assert at.button[0].label == "Save the visit"
+    assert m["已达标"] == "1"
+    assert "已达标率" in text and "在册户数：8" in text
+    F.write_csv(path, ["户编号"], [["H01"]])
+    S.record(con, month, "H01", {1: "满意"})
+    assert row["level"] == "县" and df["code"].tolist() and "Households" in text
+'''
+    own = {"满意", "保存走访（旧）"}
+    contract = "| 户编号 | 工号 | 走访日期 |"
+    # 保存走访 is flagged although the code has a longer literal that contains it: only equal is data
+    assert catalog_labels(code, texts, own, contract) == [(4, "保存走访"), (5, "Save the visit"), (6, "已达标")]
+    # a label the code writes as a literal is data (a value it stores, a header alias it reads)
+    assert catalog_labels(code, texts, own | {"已达标"}, contract) == [(4, "保存走访"), (5, "Save the visit")]
+
+
+def test_no_test_spells_out_a_catalog_label():
+    if not CONTRACT.exists():
+        pytest.skip(
+            f"{CONTRACT} is not here (a clean clone has shared/ beside it): the county files' headers "
+            f"could not be told from the catalog's labels"
+        )
+    texts, own, contract = _whole_texts(), set(_own_literals(DATA_CODE)), CONTRACT.read_text(encoding="utf-8")
+    files = _tests()
+    assert len(files) > 50 and len(texts) > 1000 and len(own) > 1000
+    found = {
+        p.relative_to(ROOT).as_posix(): hits
+        for p in files
+        if (hits := catalog_labels(p.read_text(encoding="utf-8"), texts, own, contract))
+    }
+    assert found == {}, (
+        "a test spells out a UI label of the catalog (a metric's, button's, column's or title's name): read it "
+        f"with t(key, lang) instead (only data stays literal: CONTRACT's headers, values the code stores): {found}"
     )

@@ -219,6 +219,7 @@ def test_the_closure_follows_views_and_macros():
 def _calls(con):
     from analytics import grids as G
     from analytics import hotspots as H
+    from analytics import petitions as P
     from analytics import reports
 
     return {
@@ -227,6 +228,7 @@ def _calls(con):
         "analytics.hotspots.repeat_petitions": lambda: H.repeat_petitions(con, START, TODAY, 90, scope=None, area=None),
         "analytics.grids.grid_directory": lambda: G.grid_directory(con, None, None, on=TODAY),
         "analytics.grids.gaps": lambda: G.gaps(con, None, None, on=TODAY),
+        "analytics.petitions.petition_items": lambda: P.petition_items(con, TODAY, None),
     }
 
 
@@ -254,9 +256,9 @@ def test_results_shared_without_visits_read_no_visit(tiny_ro, monkeypatch):
 
 
 def test_a_function_reading_visits_is_caught(tiny_ro, monkeypatch):
-    """(the check above fails on a function that reads visits: the coverage report; the hotspot page's
-    overdue flags, which come from the petitions' work list, visits' follow-ups included)"""
-    from analytics import hotspots as H
+    """(the check above fails on a function that reads visits: the coverage report; the work list's
+    visit issues, visits' follow-ups, and the whole work list)"""
+    from analytics import petitions as P
     from analytics import reports
 
     con = tiny_ro[0]
@@ -267,7 +269,8 @@ def test_a_function_reading_visits_is_caught(tiny_ro, monkeypatch):
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(_tainted(store)))) + r")\b", re.I)
     for call in (
         lambda: reports.coverage(con, "township", START, TODAY, scope=None),
-        lambda: H.overdue(con, H.petitions(con, START, TODAY), TODAY),
+        lambda: P.visit_issue_items(con, TODAY, None),
+        lambda: P.items(con, TODAY, None),
     ):
         ran.clear()
         call()

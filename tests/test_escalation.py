@@ -182,6 +182,9 @@ def test_hotspots_page_tab(history, monkeypatch):
     con, path = history
     set_rule(con, "watch_w_village_listed", 3, actor="admin")
     at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/hotspots.py")
+    assert t("watch.metric.hit_rate") not in {m.label for m in at.metric}  # drawn only once its tab is open
+    at.session_state["hotspots_page.tabs"] = t("watch.tab")
+    at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("watch.metric.petitions")] == "2" and metrics[t("watch.metric.villages")] == "2"  # 乙村, 丙村
     assert metrics[t("watch.metric.hit_rate")] == "66.7 %"

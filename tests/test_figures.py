@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import openpyxl
 import pytest
 
 from analytics import monthly, overview, petitions, reports
 from i18n import fmt_int, fmt_pct, t
+from store import db
 from tests import factories as F
 
 TODAY = dt.date(2026, 11, 26)
@@ -46,7 +46,6 @@ CASES = [
 def tiny_with_follow_ups(tiny_template, tmp_path_factory):
     """The tiny world with visit follow-ups: three raised in the year, one closed, one taken up."""
     from auth.users import User
-    from store import db
 
     path = F.copy_db(tiny_template, tmp_path_factory.mktemp("figures"), "figures")
     con = db.connect(path)
@@ -123,7 +122,6 @@ def test_every_figure_has_one_value_on_every_page(tiny_with_follow_ups, monkeypa
     start, end = _period(at, period)
     user = at.session_state["user"]
     if drill:
-        from store import db
         from ui.common import Area
 
         code, name, level = db.execute(con, "area_get", code=drill).fetchone()[:3]
@@ -157,7 +155,7 @@ def test_the_grid_workers_due_list_is_the_same_on_both_pages(tiny_with_follow_up
     assert due == str(len(reports.unvisited(con, F.G211, TODAY))) == "1"
     at.switch_page("pages/weekly.py").run()
     text = " ".join(c.value for c in at.caption)
-    assert re.search(rf"共 {due} 户需要入户", text), text
+    assert t("weekly_page.due_count", n=due, days=int(db.rule(con, "revisit_days"))) in text, text
 
 
 def test_the_monthly_report_row_equals_the_township_pages(tiny_with_follow_ups, monkeypatch):

@@ -237,7 +237,7 @@ def test_page_shows_the_same_record_as_the_cli(record_world, monkeypatch):
     assert len(follow[0]) == len(section(rows, "follow_up")) == 2
     resp = [v for v in frames if col["role"] in v.columns and col["from"] in v.columns]
     assert resp[0][col["person"]].tolist() == section(rows, "responsible")["detail"].tolist()
-    assert any("记入操作日志" in c.value for c in at.caption)
+    assert t("household.audit_notice") in [c.value for c in at.caption]
 
 
 def test_page_audits_once_per_opening(record_world, monkeypatch):

@@ -315,4 +315,4 @@ def test_office_cannot_import_outside_its_township(app_db):
     at.button(key="import_page.dry_run").click().run()
     assert not at.exception, at.exception
     shown = at.dataframe[-1].value
-    assert list(shown.iloc[:, 0]) == [3] and "负责范围" in shown.iloc[0, 3]
+    assert list(shown.iloc[:, 0]) == [3] and F.phrase("ingest.error.outside") in shown.iloc[0, 3]

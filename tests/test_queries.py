@@ -80,6 +80,54 @@ def test_the_scope_predicate_is_written_once():
     assert sorted(defined) == [f"store/migrations/{SHARED}.postgres.sql", f"store/migrations/{SHARED}.sql"]
 
 
+#: "under $area (NULL: everywhere)" written out — written once, in ``in_area`` (0017_shared_sql*.sql)
+UNDER_AREA_WORDS = re.compile(
+    r"(?:\$\w+(?:::VARCHAR)?|CAST\(\s*\$\w+\s+AS\s+VARCHAR\s*\))\s+IS\s+NULL\s+OR\s+EXISTS\s*\(\s*"
+    r"SELECT\s+1\s+FROM\s+area_ancestors\b",
+    re.I,
+)
+SHARED_SQL = "0017_shared_sql"
+
+
+def test_under_an_area_is_written_once():
+    """``in_area(code, $parent)`` (0017) is the one definition of "under $parent, NULL: everywhere":
+    no query or Python string spells ``$x IS NULL OR EXISTS (SELECT 1 FROM area_ancestors …)`` again."""
+    old = (
+        "AND ($parent::VARCHAR IS NULL OR EXISTS (\n"
+        "            SELECT 1 FROM area_ancestors p WHERE p.code = a.code AND p.ancestor_code = $parent::VARCHAR))"
+    )
+    assert UNDER_AREA_WORDS.search(old)
+    assert UNDER_AREA_WORDS.search("CAST($area AS VARCHAR) IS NULL OR EXISTS (SELECT 1 FROM area_ancestors x")
+    files = _sql_and_code()
+    spelled = sorted(f for f, text in files.items() if UNDER_AREA_WORDS.search(text))
+    assert spelled == [], f"'under an area' written out again (use in_area(code, $area::VARCHAR)): {spelled}"
+    queries = {f: text for f, text in files.items() if f.startswith("queries/")}
+    assert sum(text.count("in_area(") for text in queries.values()) >= 10
+    defined = [f for f, text in files.items() if re.search(r"CREATE (?:MACRO|FUNCTION) in_area\b", text)]
+    assert sorted(defined) == [f"store/migrations/{SHARED_SQL}.postgres.sql", f"store/migrations/{SHARED_SQL}.sql"]
+
+
+def test_the_visits_a_quota_counts_are_written_once():
+    """``quota_visits`` (0017) is the one definition of the visits a quota counts (home visits to
+    active households): no named query spells the active households' anti-join again."""
+    words = re.compile(r"NOT\s+IN\s*\(\s*SELECT\s+(?:\w+\.)?hid\s+FROM\s+households\b", re.I)
+    assert words.search("AND v.hid NOT IN (SELECT hid FROM households WHERE status <> 'active')")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if words.search(text)) == []
+    assert sum(text.count("FROM quota_visits(") for text in queries.values()) >= 4
+
+
+def test_the_household_search_is_written_once():
+    """``household_matches`` (0017) is the one household search (code, head's name or address):
+    no named query spells ``… OR coalesce(h.address, '') ILIKE $like`` again (grids_find_households'
+    ranking of its hits by which column matched is its own)."""
+    words = re.compile(r"coalesce\(\s*(?:\w+\.)?address\s*,\s*''\s*\)\s*ILIKE", re.I)
+    assert words.search("OR h.head_name ILIKE $like ESCAPE '\\' OR coalesce(h.address, '') ILIKE $like ESCAPE '\\')")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if words.search(text)) == []
+    assert sum(text.count("household_matches(h.code, h.head_name, h.address, $like)") for text in queries.values()) == 2
+
+
 def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
     """Every macro or function of the migrations as the database has it after the last one:
     name -> (file, text of its newest CREATE [OR REPLACE] … up to the next CREATE)."""

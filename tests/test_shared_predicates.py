@@ -58,6 +58,106 @@ def test_in_scope_of_a_column_named_like_its_own(tiny_ro):
         assert con.execute(q.format(a=alias), {"code": T1, "scope": [G111]}).fetchone()[0] == 1
 
 
+def _in_area(con, code, parent) -> bool:
+    return con.execute(
+        "SELECT in_area(CAST($code AS VARCHAR), CAST($parent AS VARCHAR))", {"code": code, "parent": parent}
+    ).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "code,parent,inside",
+    [
+        (G111, None, True),  # NULL parent: every area …
+        (None, None, True),  # … and what lies in no area
+        (G111, T1, True),  # under its township
+        (G111, V11, True),  # under its village
+        (G111, G111, True),  # the area itself
+        (G111, T2, False),
+        (G111, V12, False),
+        (T1, G111, False),  # an area above the parent is not under it
+        (None, T1, False),  # no area: under no area
+        ("X-unknown", "X-unknown", False),  # not an area (area_ancestors does not list it)
+        (G111, "X-unknown", False),
+    ],
+)
+def test_in_area(tiny_ro, code, parent, inside):
+    """0017's in_area: "under $parent (NULL: everywhere)" — in_scope with a scope of one area."""
+    con, _ = tiny_ro
+    assert _in_area(con, code, parent) is inside
+    if parent is not None:
+        assert _in_scope(con, code, [parent]) is inside
+
+
+def test_in_area_of_a_column_named_like_its_own(tiny_ro):
+    """A macro is pasted into the query: its alias must not capture the caller's."""
+    con, _ = tiny_ro
+    q = (
+        "SELECT count(*) FROM area_ancestors {a} WHERE {a}.ancestor_code = $code "
+        "AND in_area({a}.code, CAST($parent AS VARCHAR))"
+    )
+    for alias in ("x", "p", "a", "in_scope_of"):
+        assert con.execute(q.format(a=alias), {"code": T2, "parent": G111}).fetchone()[0] == 0
+        assert con.execute(q.format(a=alias), {"code": T1, "parent": G111}).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "start,end,visits",
+    [
+        # W47: home visits only (not S2's phone call, not S4's reception), not the moved H03's, not
+        # S3's the day before and the day after
+        (
+            D(2026, 11, 16),
+            D(2026, 11, 22),
+            [
+                ("S1", D(2026, 11, 16), "H01"),
+                ("S1", D(2026, 11, 18), "H02"),
+                ("S1", D(2026, 11, 22), "H01"),
+                ("S2", D(2026, 11, 17), "H04"),
+                ("S2", D(2026, 11, 17), "H05"),
+                ("S2", D(2026, 11, 17), "H06"),
+            ],
+        ),
+        (D(2026, 11, 17), D(2026, 11, 17), [("S2", D(2026, 11, 17), c) for c in ("H04", "H05", "H06")]),
+        (D(2026, 11, 23), D(2026, 11, 29), [("S3", D(2026, 11, 23), "H08")]),
+        (D(2026, 11, 24), D(2026, 11, 30), []),
+    ],
+)
+def test_quota_visits(tiny_ro, start, end, visits):
+    """0017's quota_visits: the visits a quota counts — home visits in the period to active households."""
+    con, _ = tiny_ro
+    got = con.execute(
+        "SELECT v.staff_id, v.visited_on, h.code FROM quota_visits(CAST($start AS DATE), CAST($end AS DATE)) v "
+        "JOIN households h ON h.hid = v.hid ORDER BY 1, 2, 3",
+        {"start": start, "end": end},
+    ).fetchall()
+    assert [tuple(r) for r in got] == visits
+
+
+@pytest.mark.parametrize(
+    "row,pattern,matches",
+    [
+        (("H01", "张三", "梁山街道1号"), "%h01%", True),  # the code, whatever its case
+        (("H01", "张三", "梁山街道1号"), "%张%", True),  # the head's name
+        (("H01", "张三", "梁山街道1号"), "%街道%", True),  # the address
+        (("H01", "张三", "梁山街道1号"), "%李%", False),
+        (("H01", "张三", None), "%%", True),  # no address: still found by everything
+        (("H01", "张三", None), "%街道%", False),
+        (("H_1", "张三", None), "%\\_%", True),  # \ escapes _ and %
+        (("H01", "张三", None), "%\\_%", False),
+        (("H01", "张三", "5%"), "%\\%%", True),
+    ],
+)
+def test_household_matches(tiny_ro, row, pattern, matches):
+    """0017's household_matches: the household search of household_search and grids_find_households."""
+    con, _ = tiny_ro
+    got = con.execute(
+        "SELECT household_matches(CAST($code AS VARCHAR), CAST($head AS VARCHAR), CAST($address AS VARCHAR), "
+        "CAST($pattern AS VARCHAR))",
+        dict(zip(("code", "head", "address"), row), pattern=pattern),
+    ).fetchone()[0]
+    assert got is matches
+
+
 @pytest.mark.parametrize(
     "row,filters,matches",
     [

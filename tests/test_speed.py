@@ -19,6 +19,8 @@ SLOW = {
     "V.office_week",
     "petitions.summary",
     "petitions.worklist",
+    "petitions.petition_items",
+    "petitions.visit_issue_items",
     "petitions.figures_by_area",
     "monthly.monthly_workbook",
     "G.grid_directory",

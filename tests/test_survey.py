@@ -403,7 +403,7 @@ def test_cli_draw_import_results(county, tmp_path):
 def test_survey_page_for_the_administrator(county, monkeypatch):
     con, path = county
     at = F.signed_in_app(monkeypatch, path, "admin", today=TODAY, page="pages/survey.py")
-    assert any("还没有抽样" in i.value for i in at.info)
+    assert t("survey.not_drawn", month=f"{DEC:%Y-%m}") in [i.value for i in at.info]
     at.button(key="survey_page.draw").click().run()
     assert not at.exception
     assert any("已抽样：81 户" in s.value for s in at.success)

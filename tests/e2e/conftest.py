@@ -137,10 +137,12 @@ def refuse_outside(ctx) -> list[str]:
 
 
 def login(page, server: str, name: str, password: str) -> None:
+    from i18n import t
+
     page.goto(server)
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    page.get_by_label(t("login.username")).fill(name)
+    page.get_by_label(t("login.password")).fill(password)
+    page.get_by_role("button", name=t("login.submit")).click()
     page.wait_for_selector("[data-testid='stSidebarNav']", timeout=30_000)
 
 

@@ -81,7 +81,7 @@ def test_leader_reads_the_escalation_watch_list(page, foresight_server):
     listed = page.locator("[data-testid='stDataFrame']").filter(has_text="QD").first
     text = listed.text_content()
     assert "P2" in text and text.index("QD") < text.index("P2")
-    assert "办结不满意 +3" in text
+    assert t("watch.reason.unsatisfied", weight=3) in text
     body = page.inner_text("body")
     assert "Traceback" not in body
     assert not page.outside_requests
@@ -95,22 +95,22 @@ def test_leader_reads_the_escalation_watch_list(page, foresight_server):
 def test_administrator_records_a_survey_answer_and_the_results_follow(page, foresight_server):
     login(page, foresight_server, "admin", F.PASSWORD)
     open_page(page, "survey")
-    page.get_by_role("heading", name="民意调查").wait_for(timeout=30_000)
-    got = wait_metric(page, "应答率", "12.5 %")  # 1 of 8 reached
-    assert got["抽样户数"] == "8" and got["全县满意率"] == "100.0 %"
+    page.get_by_role("heading", name=t("survey.title")).wait_for(timeout=30_000)
+    got = wait_metric(page, t("survey.metric.response_rate"), "12.5 %")  # 1 of 8 reached
+    assert got[t("survey.metric.sampled")] == "8" and got[t("survey.metric.satisfaction")] == "100.0 %"
     page.screenshot(path=str(OUT / "foresight-survey-results.png"), full_page=True)
 
-    page.get_by_role("tab", name="录入回答").click()
-    box = page.locator("[data-testid='stTabs'] [data-testid='stSelectbox']").filter(has_text="乡镇/街道")
+    page.get_by_role("tab", name=t("survey.tab.answers")).click()
+    box = page.locator("[data-testid='stTabs'] [data-testid='stSelectbox']").filter(has_text=t("survey.township"))
     box.click()
     page.get_by_role("option", name="二镇").click()
     wait_idle(page)
-    editor = page.locator("[data-testid='stDataFrame']").filter(has_text="户编号").last
+    editor = page.locator("[data-testid='stDataFrame']").filter(has_text=t("col.household_code")).last
     editor.scroll_into_view_if_needed()
     # the second household's first question: click its first cell, walk right to Q1, type the answer
     page.locator("[data-testid='stDataFrame'] td", has_text="H08").first.wait_for(state="attached", timeout=30_000)
     wait_idle(page)
-    option = page.get_by_role("option", name="不满意", exact=True)
+    option = page.get_by_role("option", name="不满意", exact=True)  # the call sheet's word (analytics/survey.py)
     for _ in range(3):  # a grid still settling after the rerun may lose the click or the keys
         b = editor.bounding_box()
         page.mouse.click(b["x"] + 20, b["y"] + 35 + 35 + 17)
@@ -125,13 +125,13 @@ def test_administrator_records_a_survey_answer_and_the_results_follow(page, fore
     option.click()
     page.wait_for_timeout(500)
     page.screenshot(path=str(OUT / "foresight-survey-editing.png"), full_page=True)
-    page.get_by_role("button", name="保存", exact=True).click()
-    got = wait_metric(page, "应答率", "25.0 %")  # 2 of 8
-    assert got["全县满意率"] == "50.0 %"
+    page.get_by_role("button", name=t("survey.save"), exact=True).click()
+    got = wait_metric(page, t("survey.metric.response_rate"), "25.0 %")  # 2 of 8
+    assert got[t("survey.metric.satisfaction")] == "50.0 %"
     # the outcome beside the button, and the answers tab still open on 二镇
-    saved = page.get_by_text("已保存：1 户，1 个回答有变化")
+    saved = page.get_by_text(t("survey.saved", households=1, answers=1))
     saved.wait_for(timeout=30_000)
-    assert page.get_by_role("tab", name="录入回答").get_attribute("aria-selected") == "true"
+    assert page.get_by_role("tab", name=t("survey.tab.answers")).get_attribute("aria-selected") == "true"
     assert "H08" in editor.text_content() and "不满意" in editor.text_content()
     saved.scroll_into_view_if_needed()
     page.screenshot(path=str(OUT / "foresight-survey-saved.png"), full_page=True)

@@ -14,6 +14,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, count_map_features, login
 
@@ -93,7 +94,7 @@ def drill(page, lat: float, lon: float, name: str) -> None:
 def test_office_drills_from_county_to_grid_and_sees_due_households(page, server):
     login(page, server, "admin", F.PASSWORD)
     open_page(page, "coverage")
-    page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
     # county → 一镇 (west half) → 乙村 (107.1–107.2) → its only grid
     drill(page, 30.1, 107.05, "一镇")
     drill(page, 30.1, 107.15, "乙村")
@@ -105,7 +106,7 @@ def test_office_drills_from_county_to_grid_and_sees_due_households(page, server)
     page.locator("[data-testid='stDataFrame'] td", has_text="H07").first.wait_for(state="attached", timeout=30_000)
     body = page.inner_text("body")
     page.screenshot(path=str(OUT / "journey-coverage-grid.png"), full_page=True)
-    assert "待走访户" in body and "共 1 户" in body
+    assert t("figure.due") in body and t("coverage_page.due_count", n=1) in body
     assert "Traceback" not in body
     assert not page.outside_requests
 
@@ -115,15 +116,16 @@ def test_grid_leader_sees_this_weeks_quota_on_a_phone(browser, server):
     page = ctx.new_page()
     try:
         page.goto(server)
-        page.get_by_label("用户名").fill("grid_leader")
-        page.get_by_label("密码").fill(F.PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        page.get_by_text("走访天数").first.wait_for(timeout=30_000)  # the weekly page is their home
+        page.get_by_label(t("login.username")).fill("grid_leader")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_text(t("weekly_page.metric.days")).first.wait_for(timeout=30_000)  # the weekly page is their home
         wait_idle(page)
         page.screenshot(path=str(OUT / "journey-weekly-phone.png"))
         body = page.inner_text("body")
-        assert "3 / 3 天" in body and "已达标" in body  # S1: Mon, Wed, Sun of 2026-W47
-        assert "2026-11-16 至 2026-11-22" in body
+        days = t("weekly_page.metric.days_value", days=3, target=3)
+        assert days in body and t("weekly_page.met") in body  # S1: Mon, Wed, Sun of 2026-W47
+        assert t("weekly_page.week_range", start="2026-11-16", end="2026-11-22") in body
         assert "Traceback" not in body
         # the page fits the phone: nothing wider than the screen
         width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -135,7 +137,7 @@ def test_grid_leader_sees_this_weeks_quota_on_a_phone(browser, server):
 def test_leader_hotspot_map_draws_every_village(page, server):
     login(page, server, "leader", F.PASSWORD)
     open_page(page, "hotspots")
-    page.get_by_role("heading", name="信访热点").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=t("hotspots_page.title")).wait_for(timeout=30_000)
     n = count_map_features(page)
     page.screenshot(path=str(OUT / "journey-hotspots.png"), full_page=True)
     assert n >= 3  # 甲村, 乙村, 丙村

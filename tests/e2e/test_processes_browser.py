@@ -84,10 +84,10 @@ def _member_week(browser, base: str, shot: str) -> str:
     page = ctx.new_page()
     try:
         page.goto(base)
-        page.get_by_label("用户名").fill("member")
-        page.get_by_label("密码").fill(F.PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        page.get_by_text("走访天数").first.wait_for(timeout=60_000)
+        page.get_by_label(t("login.username")).fill("member")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_text(t("weekly_page.metric.days")).first.wait_for(timeout=60_000)
         wait_idle(page)
         page.screenshot(path=str(OUT / shot), full_page=True)
         return page.inner_text("body")
@@ -100,22 +100,24 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
     OUT.mkdir(parents=True, exist_ok=True)
     # S3 (member, grid 丙村 W01) has no home visit in 2026-W47 yet
     for i, base in enumerate(processes):
-        assert "0 / 3 天" in _member_week(browser, base, f"processes-before-{i}.png")
+        assert t("weekly_page.metric.days_value", days=0, target=3) in _member_week(
+            browser, base, f"processes-before-{i}.png"
+        )
 
     ctx = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
     page = ctx.new_page()
     try:
         page.goto(nginx)  # through nginx: WebSocket upgrade and all
-        page.get_by_label("用户名").fill("member")
-        page.get_by_label("密码").fill(F.PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        page.get_by_text("登记走访").first.wait_for(timeout=60_000)
+        page.get_by_label(t("login.username")).fill("member")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_text(t("weekly_page.form_title")).first.wait_for(timeout=60_000)
         wait_idle(page)
         page.get_by_label(t("weekly_page.household")).click()
         page.keyboard.type("H09")
         page.keyboard.press("Enter")
-        page.get_by_role("button", name="保存走访").click()
-        page.get_by_text("已登记").first.wait_for(timeout=60_000)
+        page.get_by_role("button", name=t("weekly_page.submit")).click()
+        page.get_by_text(F.phrase("weekly_page.saved")).first.wait_for(timeout=60_000)
         page.screenshot(path=str(OUT / "processes-recorded.png"), full_page=True)
     finally:
         ctx.close()
@@ -134,7 +136,7 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
 
     for i, base in enumerate(processes):  # each process, whichever nginx chose
         body = _member_week(browser, base, f"processes-after-{i}.png")
-        assert "2 / 3 天" in body, body[:2000]
+        assert t("weekly_page.metric.days_value", days=2, target=3) in body, body[:2000]
         assert "Traceback" not in body
 
 

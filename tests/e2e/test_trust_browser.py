@@ -19,7 +19,7 @@ def test_every_download_gives_a_file_however_many_in_a_row(page, server):
     """导出覆盖率 CSV right after 导出待走访户 XLSX once gave no file ("Deferred file … not found")."""
     login(page, server, "admin", F.PASSWORD)
     open_page(page, "coverage")
-    page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
     names = [t(f"coverage_page.export_{k}") for k in ("due_xlsx", "table_csv", "table_xlsx", "due_csv", "due_xlsx")]
     page.get_by_role("button", name=names[-1]).wait_for(timeout=30_000)
     wait_idle(page)  # the page has drawn its buttons (its fragments included)
@@ -55,25 +55,26 @@ def test_a_reload_keeps_the_user_signed_in_on_the_same_page_area_and_period(brow
     try:
         login(page, server, "office", F.PASSWORD)
         open_page(page, "coverage")
-        _sidebar_select(page, "村/社区", "甲村")
-        _sidebar_select(page, "时段", "本月")
+        _sidebar_select(page, t("level.village"), "甲村")
+        _sidebar_select(page, t("sidebar.period"), t("period.month"))
         page.wait_for_url(lambda u: "period=month" in u, timeout=30_000)
         assert "/coverage?" in page.url and f"area={F.V11}" in page.url
         cookie = [c for c in ctx.cookies() if c["name"] == "lianxin_session"]
         assert cookie and cookie[0]["sameSite"] == "Strict" and F.PASSWORD not in cookie[0]["value"]
 
         page.reload()
-        page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
-        page.get_by_text("在册户数").first.wait_for(timeout=30_000)
+        page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
+        page.get_by_text(t("figure.households")).first.wait_for(timeout=30_000)
         wait_idle(page)
         page.screenshot(path=str(OUT / "trust-reload.png"))
         sidebar = page.inner_text("[data-testid='stSidebar']")
-        assert "一镇 › 甲村" in sidebar and "2026-11-01 至 2026-11-22" in sidebar and "退出登录" in sidebar
-        assert page.get_by_label("密码").count() == 0  # no login form
+        assert "一镇 › 甲村" in sidebar and t("period.range", start="2026-11-01", end="2026-11-22") in sidebar
+        assert t("app.logout") in sidebar
+        assert page.get_by_label(t("login.password")).count() == 0  # no login form
 
         # a bookmark to a page that does not exist, and to an area outside the office's township
         page.goto(server + "/nosuchpage")
-        page.get_by_text("没有“nosuchpage”这个页面").wait_for(timeout=30_000)
+        page.get_by_text(t("app.page_not_found", page="nosuchpage")).wait_for(timeout=30_000)
         assert "Page not found" not in page.inner_text("body")
         page.screenshot(path=str(OUT / "trust-unknown-page.png"))
         page.goto(server + f"/coverage?area={F.T2}")
@@ -82,16 +83,16 @@ def test_a_reload_keeps_the_user_signed_in_on_the_same_page_area_and_period(brow
 
         # logout: the login form, also after a reload, and the old token opens nothing any more
         old = [c for c in ctx.cookies() if c["name"] == "lianxin_session"]
-        page.get_by_role("button", name="退出登录").click()
-        page.get_by_label("密码").wait_for(timeout=30_000)
+        page.get_by_role("button", name=t("app.logout")).click()
+        page.get_by_label(t("login.password")).wait_for(timeout=30_000)
         page.reload()
-        page.get_by_label("密码").wait_for(timeout=30_000)
+        page.get_by_label(t("login.password")).wait_for(timeout=30_000)
         other = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         try:
             other.add_cookies(old)
             p2 = other.new_page()
             p2.goto(server + "/coverage")
-            p2.get_by_label("密码").wait_for(timeout=30_000)
+            p2.get_by_label(t("login.password")).wait_for(timeout=30_000)
             assert "Page not found" not in p2.inner_text("body")
         finally:
             other.close()
@@ -104,7 +105,7 @@ def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server
     and the browser scrolled it into view between press and release), so the click was lost."""
     login(page, server, "admin", F.PASSWORD)
     open_page(page, "coverage")
-    page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
     frame = None
     for _ in range(60):
         frame = next(
@@ -145,7 +146,8 @@ def _one_save_button(page) -> None:
     widget may not show "Running" yet when wait_idle looks, and the old form's button is still drawn
     beside the new one for a moment (two 「保存走访」)."""
     page.wait_for_function(
-        "() => [...document.querySelectorAll('button')].filter(b => b.innerText.trim() === '保存走访').length === 1",
+        "name => [...document.querySelectorAll('button')].filter(b => b.innerText.trim() === name).length === 1",
+        arg=t("weekly_page.submit"),
         timeout=30_000,
     )
 
@@ -157,10 +159,10 @@ def test_the_grid_leaders_phone(browser, server):
     page = ctx.new_page()
     try:
         page.goto(server)
-        page.get_by_label("用户名").fill("grid_leader")
-        page.get_by_label("密码").fill(F.PASSWORD)
-        page.get_by_label("密码").press("Enter")
-        page.get_by_text("走访天数").first.wait_for(timeout=30_000)
+        page.get_by_label(t("login.username")).fill("grid_leader")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_text(t("weekly_page.metric.days")).first.wait_for(timeout=30_000)
         wait_idle(page)
 
         # the sidebar: open it, choose a page, and it is out of the way
@@ -170,7 +172,7 @@ def test_the_grid_leaders_phone(browser, server):
             timeout=10_000,
         )
         page.locator("[data-testid='stSidebarNav'] a[href$='/coverage']").click()
-        page.get_by_role("heading", name="走访覆盖").wait_for(timeout=30_000)
+        page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stSidebar]').getAttribute('data-collapsed') === 'true'",
             timeout=15_000,
@@ -199,33 +201,27 @@ def test_the_grid_leaders_phone(browser, server):
 
         # back to the week, record a visit with the save button at the bottom of the screen
         page.locator("[data-testid='stExpandSidebarButton']").click()
-        page.locator("[data-testid='stSidebarNav'] a", has_text="本周走访").click()  # their home page
-        page.get_by_text("走访天数").first.wait_for(timeout=30_000)
+        page.locator("[data-testid='stSidebarNav'] a", has_text=t("nav.weekly")).click()  # their home page
+        page.get_by_text(t("weekly_page.metric.days")).first.wait_for(timeout=30_000)
         wait_idle(page)
         _one_save_button(page)
-        save = page.get_by_role("button", name="保存走访")
+        save = page.get_by_role("button", name=t("weekly_page.submit"))
         save.scroll_into_view_if_needed()
         main = "document.querySelector('[data-testid=\"stMain\"]')"
         dy = save.bounding_box()["y"] - (844 - 70)
         page.evaluate(f"dy => {main}.scrollBy(0, dy)", dy)
         page.wait_for_timeout(300)
-        picker = page.locator("[data-testid='stSelectbox']").filter(has_text="走访户")
+        picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("weekly_page.household"))
         picker.click()
         page.get_by_role("option", name="李四", exact=False).first.click()
         page.wait_for_timeout(300)
         page.evaluate(f"dy => {main}.scrollBy(0, dy)", save.bounding_box()["y"] - (844 - 70))
         assert 700 < save.bounding_box()["y"] < 844
         save.click()
-        done = page.get_by_text("已登记").first
-        done.wait_for(timeout=30_000)
+        saved = page.get_by_text(F.phrase("weekly_page.saved"))
+        saved.first.wait_for(timeout=30_000)
         wait_idle(page)
-        shown = [
-            b
-            for b in (
-                page.get_by_text("已登记").nth(i).bounding_box() for i in range(page.get_by_text("已登记").count())
-            )
-            if b
-        ]
+        shown = [b for b in (saved.nth(i).bounding_box() for i in range(saved.count())) if b]
         page.screenshot(path=str(OUT / "trust-phone-saved.png"))
         assert any(0 <= b["y"] and b["y"] + b["height"] <= 844 for b in shown), shown
 

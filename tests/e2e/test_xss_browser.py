@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, login
 
@@ -68,18 +69,18 @@ def _pick(page, box, typed: str, option: str, tries: int = 3) -> None:
 def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
     login(page, server, "admin", F.PASSWORD)
     open_admin(page)
-    page.get_by_role("heading", name="系统管理").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=t("admin_page.title")).wait_for(timeout=30_000)
     assert not page.get_by_text("Traceback").count()
 
-    page.get_by_role("tab", name="用户").click()
+    page.get_by_role("tab", name=t("admin_page.tab_users")).click()
     _wait_idle(page)  # a run still drawing the tab closes an open drop-down
     form = page.locator("[data-testid='stForm']").first
-    form.locator("input[aria-label='用户名']").fill(XSS)
+    form.locator(f"input[aria-label='{t('admin_page.add_name')}']").fill(XSS)
     _pick(page, form.locator("[data-testid='stMultiSelect']"), "一镇", "一镇（500100001000）")
     page.keyboard.press("Escape")
-    form.locator("input[aria-label='初始密码']").fill("a-long-password")
-    form.locator("input[aria-label='再输入一次']").fill("a-long-password")
-    form.get_by_role("button", name="添加").click()
+    form.locator(f"input[aria-label='{t('admin_page.add_password')}']").fill("a-long-password")
+    form.locator(f"input[aria-label='{t('admin_page.add_confirm')}']").fill("a-long-password")
+    form.get_by_role("button", name=t("admin_page.add_submit")).click()
     _wait_idle(page)
 
     done = page.locator("[data-testid='stAlertContentSuccess']")
@@ -87,14 +88,14 @@ def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
     assert XSS in done.first.inner_text(), done.first.inner_text()
 
     # the user picker lists the name as text
-    picker = page.locator("[data-testid='stSelectbox']").filter(has_text="选择用户")
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("admin_page.manage_user"))
     picker.click()
     option = page.get_by_role("option", name=XSS, exact=True)
     option.wait_for(timeout=10_000)
     assert option.inner_text().strip() == XSS
     option.click()
     _wait_idle(page)
-    page.get_by_role("button", name="停用这个账号").wait_for(timeout=30_000)  # the pick took effect
+    page.get_by_role("button", name=t("admin_page.disable")).wait_for(timeout=30_000)  # the pick took effect
     shown = picker.inner_text() + " ".join(i.input_value() for i in picker.locator("input").all())
     shown += " ".join(picker.locator("[value]").evaluate_all("els => els.map(e => e.getAttribute('value'))"))
     assert XSS in shown, shown
@@ -113,7 +114,7 @@ def test_script_name_in_the_audit_log_runs_nothing(page, server, dialogs):
     """The audit log (its detail column holds the account name) renders without running it."""
     login(page, server, "admin", F.PASSWORD)
     open_admin(page)
-    page.get_by_role("heading", name="系统管理").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=t("admin_page.title")).wait_for(timeout=30_000)
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
     _wait_idle(page)
     page.screenshot(path=str(OUT / "xss-admin-audit.png"), full_page=True)
@@ -127,18 +128,19 @@ def test_script_household_name_on_the_coverage_page(page, server, dialogs):
     login(page, server, "admin", F.PASSWORD)
     period = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").last
     period.click()
-    page.get_by_role("option", name="自定义").click()
+    page.get_by_role("option", name=t("period.custom")).click()
     _wait_idle(page)
     # the date field is a react-aria DateField: one spin button per part
-    page.get_by_role("spinbutton", name="month, 结束日期").click()
+    page.get_by_role("spinbutton", name=f"month, {t('sidebar.to')}").click()
     page.keyboard.type("06")
-    page.get_by_role("spinbutton", name="day, 结束日期").click()
+    page.get_by_role("spinbutton", name=f"day, {t('sidebar.to')}").click()
     page.keyboard.type("30")
     page.keyboard.press("Enter")
-    page.locator("[data-testid='stSidebar']").get_by_text("区域", exact=True).first.click()  # blur: commit the date
-    page.locator("[data-testid='stSidebar']").get_by_text("2026-01-01 至 2026-06-30").wait_for(timeout=30_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text(t("sidebar.area"), exact=True).first.click()  # blur: commit the date
+    sidebar.get_by_text(t("period.range", start="2026-01-01", end="2026-06-30")).wait_for(timeout=30_000)
     _wait_idle(page)
-    heading = page.get_by_role("heading", name="走访覆盖")
+    heading = page.get_by_role("heading", name=t("coverage.title"))
     for _ in range(3):  # a click during a rerun can be lost: try again
         page.locator("[data-testid='stSidebarNav'] a[href$='/coverage']").click()
         try:
@@ -148,7 +150,7 @@ def test_script_household_name_on_the_coverage_page(page, server, dialogs):
             continue
     heading.wait_for(timeout=20_000)
     _wait_idle(page)
-    due = page.get_by_role("heading").filter(has_text="待走访户")
+    due = page.get_by_role("heading").filter(has_text=t("coverage_page.due_title", date="2026-06-30", days=182))
     due.first.wait_for(timeout=30_000)
     due.first.scroll_into_view_if_needed()
     _wait_idle(page)

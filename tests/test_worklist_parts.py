@@ -1,0 +1,132 @@
+"""The work list in two parts (issue 16 §1): petitions (read no visit, shared under the version without
+visits) and visit issues, put together in one order — the same rows in the same order as the one query
+it replaced (tests/data/worklist_before_split.sql), for scopes and periods with and without petitions
+and visit issues, on the store the suite runs on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import petitions as P
+from analytics.reports import county_wide
+from store import db
+from tests.factories import COUNTY, G111, G121, G212, T1, T2, V21
+from vocabulary.petitions import GROUP_PETITION_PEOPLE
+
+D = dt.date
+TODAY = D(2026, 11, 26)
+BEFORE = "worklist_before_split"
+BEFORE_SQL = (Path(__file__).parent / "data" / f"{BEFORE}.sql").read_text(encoding="utf-8")
+
+
+def _before(con, monkeypatch, today, scope, date_from, date_to) -> pd.DataFrame:
+    """The work list as the one query gave it (analytics.petitions.items before the split)."""
+    for _, years in P._PARTS.values():  # the calendar the one query needed, as before
+        P._ensure_calendar(con, today, years)
+    real_sql, real_is_write = db.sql, db.is_write
+    text = BEFORE_SQL.split(f"-- name: {BEFORE}\n", 1)[1]
+    monkeypatch.setattr(
+        db,
+        "sql",
+        lambda name, store=db.DUCKDB: (text, db.parameters(text)) if name == BEFORE else real_sql(name, store),
+    )
+    monkeypatch.setattr(db, "is_write", lambda name: False if name == BEFORE else real_is_write(name))
+    out = db.df(
+        con,
+        BEFORE,
+        today=today,
+        date_from=date_from,
+        date_to=date_to,
+        scope=None if scope is None else list(scope),
+        with_unlocated=county_wide(con, scope),
+        reply_days=int(db.rule(con, "reply_working_days")),
+        close_days=int(db.rule(con, "close_days")),
+        repeat_days=int(db.rule(con, "repeat_days")),
+        group_people=GROUP_PETITION_PEOPLE,
+    )
+    monkeypatch.setattr(db, "sql", real_sql)
+    monkeypatch.setattr(db, "is_write", real_is_write)
+    for c in ("received_on", "replied_on", "closed_on", "reply_due", "close_due"):
+        out[c] = pd.to_datetime(out[c]).dt.date
+    out["days_overdue"] = out["days_overdue"].astype("Int64")
+    for c in ("overdue", "replied", "replied_on_time", "closed", "closed_on_time", "is_group", "is_repeat", "located"):
+        out[c] = out[c].fillna(False).astype(bool)
+    for c in P.TEXT_COLUMNS:  # text as the parts give it: pandas' str type, NaN where empty (was None or NaN)
+        out[c] = out[c].astype("str")
+    return out[P.WORKLIST_COLUMNS]
+
+
+@pytest.fixture()
+def world(tiny):
+    """The tiny world with three visit issues: one received (H06, 11-17), one in progress (H08, 11-23),
+    one closed (H09, 03-01), beside the four petitions (one unlocated, one a group)."""
+    con, _ = tiny
+    ids = {}
+    for hh, day in (("H06", "2026-11-17"), ("H08", "2026-11-23"), ("H09", "2026-03-01")):
+        vid = con.execute(
+            "SELECT id FROM visits WHERE household_code = $h AND visited_on = $d", {"h": hh, "d": D.fromisoformat(day)}
+        ).fetchone()[0]
+        con.execute("UPDATE visits SET needs_action = TRUE, note = '要跟进' WHERE id = $id", {"id": vid})
+        ids[hh] = vid
+    P.change_issue_status(con, "admin", ids["H08"], "in_progress", D(2026, 11, 24), today=TODAY)
+    P.change_issue_status(con, "admin", ids["H09"], "closed", D(2026, 3, 20), note="已办", today=TODAY)
+    return con
+
+
+SCOPES = [None, [COUNTY], [T1], [T2], [V21], [G111], [G121], [G212]]
+PERIODS = [
+    (None, None),
+    (D(2026, 11, 1), D(2026, 11, 30)),
+    (D(2026, 3, 1), D(2026, 3, 31)),
+    (D(2026, 1, 1), D(2026, 1, 31)),
+]
+DAYS = [TODAY, D(2026, 10, 15), D(2026, 12, 30), D(2026, 3, 10)]
+
+
+def test_the_parts_together_are_the_work_list_as_before(world, monkeypatch):
+    con = world
+    seen = {"both": 0, "petitions only": 0, "visit issues only": 0, "neither": 0}
+    for today in DAYS:
+        for scope in SCOPES:
+            for date_from, date_to in PERIODS:
+                before = _before(con, monkeypatch, today, scope, date_from, date_to)
+                after = P.items(con, today, scope, date_from, date_to)
+                case = f"today {today}, scope {scope}, {date_from}..{date_to}"
+                assert after["id"].tolist() == before["id"].tolist(), case  # same rows, same order
+                pd.testing.assert_frame_equal(after, before, check_dtype=False, obj=case)
+                kinds = set(after["kind"])
+                seen[
+                    "both"
+                    if len(kinds) == 2
+                    else "petitions only"
+                    if kinds == {"petition"}
+                    else "visit issues only"
+                    if kinds
+                    else "neither"
+                ] += 1
+    assert all(seen.values()), seen  # every kind of case was compared
+
+
+def test_the_states_compared_include_every_one(world):
+    """(so the comparison above is over items in every state, overdue or not)"""
+    w = P.items(world, TODAY)
+    assert set(w.loc[w["kind"] == "visit_issue", "status"]) == {"received", "in_progress", "closed"}
+    assert set(w.loc[w["kind"] == "petition", "status"]) == {"received", "replied", "closed"}
+    assert w["overdue"].any() and not w["overdue"].all() and w["is_group"].any() and not w["located"].all()
+
+
+def test_the_petitions_part_is_the_work_lists_petitions(world):
+    """The hotspot page's overdue flags and the watch-list read the petitions part alone: the same rows,
+    in the same order, as the work list's petitions."""
+    whole = P.items(world, TODAY)
+    part = P.petition_items(world, TODAY)[P.WORKLIST_COLUMNS]
+    pd.testing.assert_frame_equal(part, whole[whole["kind"] == "petition"].reset_index(drop=True))
+    issues = P.visit_issue_items(world, TODAY)[P.WORKLIST_COLUMNS]
+    pd.testing.assert_frame_equal(issues, whole[whole["kind"] == "visit_issue"].reset_index(drop=True))
+    assert len(part) == 4 and len(issues) == 3
+    together = P.combined(P.petition_items(world, TODAY), P.visit_issue_items(world, TODAY))
+    assert together["id"].tolist() == whole["id"].tolist()
