@@ -77,15 +77,23 @@ CREATE TRIGGER visit_days_update AFTER UPDATE OF hid, kind, visited_on ON visits
     WHEN (OLD.hid IS DISTINCT FROM NEW.hid OR OLD.kind IS DISTINCT FROM NEW.kind OR OLD.visited_on IS DISTINCT FROM NEW.visited_on)
     EXECUTE FUNCTION visit_days_moved();
 
-UPDATE households h
-SET home_days = d.home, phone_days = d.phone, meeting_days = d.meeting, reception_days = d.reception
-FROM (SELECT hid,
-             range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'home') AS home,
-             range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'phone') AS phone,
-             range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'meeting') AS meeting,
-             range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'reception') AS reception
-      FROM visits WHERE hid IS NOT NULL GROUP BY hid) d
-WHERE h.hid = d.hid;
+-- Every household's sets counted from all its visits, in one pass over visits (households with no
+-- visit are left as they are: NULL). The migration fills with it below; manage.py copy-to loads the
+-- visits with visit_days_insert off and fills with it once after (store/transfer.py): one
+-- statement, not the trigger's lock and update of every household over the copied rows.
+CREATE FUNCTION visit_days_fill() RETURNS void LANGUAGE sql AS $$
+    UPDATE households h
+    SET home_days = d.home, phone_days = d.phone, meeting_days = d.meeting, reception_days = d.reception
+    FROM (SELECT hid,
+                 range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'home') AS home,
+                 range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'phone') AS phone,
+                 range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'meeting') AS meeting,
+                 range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'reception') AS reception
+          FROM visits WHERE hid IS NOT NULL GROUP BY hid) d
+    WHERE h.hid = d.hid
+$$;
+
+SELECT visit_days_fill();
 
 -- coverage__postgres reads every active household of the grids shown, grid by grid, from this
 -- index alone (its days included: no visit to the table's pages).
