@@ -17,7 +17,12 @@ Triggers stay on. Migration 0013's household tallies are kept by statement trigg
 statement, over all the rows it wrote): the COPY of the households fires them once, and they add the
 tallies of all the copied households in one grouped insert — the tallies the triggers themselves
 give, not a second definition of them. (``TRUNCATE`` fires no delete trigger; the tables it
-empties hold only what the migrations wrote, and no households.)
+empties hold only what the migrations wrote, and no households.) One exception: migration 0018's
+``visit_days_insert`` is off while the visits are copied, and the households' visited days are
+filled once after by that migration's own fill, ``visit_days_fill()`` — one pass over the visits
+and one update of the households, where the trigger would first lock every household and then
+update it. It is switched off and on inside the copy's transaction, so a copy that fails leaves it
+on.
 """
 
 from __future__ import annotations
@@ -159,6 +164,8 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
             rebuild = _drop_indexes(pg, table)
             pg.execute(f'TRUNCATE "{table}"')  # FREEZE needs the table emptied in this transaction
+            if table == "visits":
+                pg.execute("ALTER TABLE visits DISABLE TRIGGER visit_days_insert")
             pg.copy_csv(f"COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv, NULL '', FREEZE)", f)
             f.unlink()
             # built again right after the table's COPY (a duplicate key fails here, and rolls
@@ -166,6 +173,9 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             # (0015: each copied petition reads its household's grid by the households' key)
             for statement in rebuild:
                 pg.execute(statement)
+            if table == "visits":
+                pg.execute("ALTER TABLE visits ENABLE TRIGGER visit_days_insert")
+                pg.execute("SELECT visit_days_fill()")
             out[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             log(f"  {table}: {out[table]:,} rows, indexes and keys built ({time.perf_counter() - t0:.0f} s)")
         for seq, table, col in (
