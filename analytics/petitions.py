@@ -484,24 +484,6 @@ COUNT_COLUMNS = [
 ]
 
 
-#: The columns :func:`_indicators` reads, and the areas it is counted by.
-_COUNTED = [
-    "kind",
-    "closed",
-    "overdue",
-    "closed_on_time",
-    "is_repeat",
-    "is_group",
-    "located",
-    "replied",
-    "replied_on_time",
-    "satisfaction",
-    "township_code",
-    "village_code",
-    "grid_code",
-]
-
-
 def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
     """One 0/1 column per count of :data:`COUNT_COLUMNS`, per item (summed per area or overall).
 
@@ -568,27 +550,36 @@ def _received_in(
     date_from: dt.date,
     date_to: dt.date,
     every: Items | None,
-) -> list[pd.DataFrame]:
-    """The items received in ``[date_from, date_to]``: queried, or taken from ``every``.
+    by: str | None = None,
+) -> list[tuple[pd.DataFrame, pd.Series | None]]:
+    """The counts (:func:`_indicators`) of the items received in ``[date_from, date_to]``, part by part.
 
-    ``every`` is the items of (``today``, ``scope``) of every date, when the caller holds them already
-    (the same rows: the query filters on the received date after computing every item's deadlines and
-    repeat flag), whole or in parts.
+    The items are queried, or taken from ``every``: the items of (``today``, ``scope``) of every date,
+    when the caller holds them already (the same rows: the query filters on the received date after
+    computing every item's deadlines and repeat flag), whole or in parts. The figures are sums, so
+    they are counted part by part, and only the numbers are kept of the items of the period (not
+    their text: a county's part holds 100,000 items).
+
+    Parameters
+    ----------
+    by : str, optional
+        A column to count by (e.g. ``village_code``).
 
     Returns
     -------
-    list of DataFrame
-        The columns the figures count (``_COUNTED``) of the items received in the period: one frame
-        per part (the figures are sums, counted part by part).
+    list of (DataFrame, Series or None)
+        Per part: :func:`_indicators` of its items received in the period, and their ``by`` (None
+        without ``by``), indexed alike.
     """
     if every is None:
-        return [part(con, today, scope, date_from, date_to)[_COUNTED] for part in (petition_items, visit_issue_items)]
-    lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
-    out = []
-    for frame in [every] if isinstance(every, pd.DataFrame) else every:
-        received = pd.to_datetime(frame["received_on"])
-        out.append(frame.loc[((received >= lo) & (received <= hi)).to_numpy(bool), _COUNTED])
-    return out
+        frames = [part(con, today, scope, date_from, date_to) for part in (petition_items, visit_issue_items)]
+        kept = [np.ones(len(frame), dtype=bool) for frame in frames]
+    else:
+        frames = [every] if isinstance(every, pd.DataFrame) else list(every)
+        lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
+        received = [pd.to_datetime(frame["received_on"]) for frame in frames]
+        kept = [((r >= lo) & (r <= hi)).to_numpy(bool) for r in received]
+    return [(_indicators(frame)[keep], None if by is None else frame[by][keep]) for frame, keep in zip(frames, kept)]
 
 
 def summary(
@@ -635,8 +626,7 @@ def summary(
     (0, None, 0.84)
     """
     _check_range(date_from, date_to)
-    frames = _received_in(con, today, scope, date_from, date_to, every)
-    counts = sum(_indicators(frame).sum() for frame in frames).to_frame().T
+    counts = sum(ind.sum() for ind, _ in _received_in(con, today, scope, date_from, date_to, every)).to_frame().T
     row = _with_rates(counts).iloc[0]
     out: dict[str, Any] = {
         k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v) for k, v in row.items()
@@ -671,8 +661,8 @@ def figures_by_area(
     areas = db.df(con, "area_households", level=level, scope=None if scope is None else list(scope))
     codes = areas["code"].tolist()
     counts = sum(
-        _indicators(frame).groupby(frame[f"{level}_code"]).sum().reindex(codes, fill_value=0)
-        for frame in _received_in(con, today, scope, date_from, date_to, every)
+        ind.groupby(area).sum().reindex(codes, fill_value=0)
+        for ind, area in _received_in(con, today, scope, date_from, date_to, every, by=f"{level}_code")
     ).reset_index(drop=True)
     out = pd.concat([areas[["code", "name", "households"]].reset_index(drop=True), _with_rates(counts)], axis=1)
     hh = out["households"].to_numpy(dtype=float)

@@ -299,11 +299,11 @@ with right:
 # ----------------------------------------------------------------------------- figures by area
 st.subheader(t("petitions_page.figures"))
 # the levels with areas in the user's scope (a grid leader's: their grid)
-levels = [
-    lv
-    for lv in ("township", "village", "grid")
-    if len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope)))
-][:2] or ["township"]
+levels: list[str] = []
+for lv in ("township", "village", "grid"):  # the first two (a query each, until two are found)
+    if len(levels) < 2 and len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope))):
+        levels.append(lv)
+levels = levels or ["township"]
 level_names = {lv: t(f"level.{lv}") for lv in levels}
 level = (
     st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get, key="pet_level")
