@@ -7,9 +7,8 @@
 -- One row per grid under $area (NULL: all) in $scope, optionally only the grids in $grids:
 -- households, the responsible staff by role, pairing leaders of its households, and a staffing status.
 WITH g AS (
-    SELECT a.code, a.name, v.ancestor_code AS village_code
-    FROM areas a
-    LEFT JOIN area_ancestors v ON v.code = a.code AND v.ancestor_level = 'village'
+    SELECT a.code, a.name, a.village_code
+    FROM area_places a
     WHERE a.level = 'grid'
       AND in_area(a.code, $area::VARCHAR)
       AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], a.code))
@@ -164,13 +163,11 @@ last AS (
     WHERE v.kind = 'home' AND v.visited_on <= $on::DATE AND v.household_code IN (SELECT code FROM hit)
 )
 SELECT hit.code AS household_code, hit.head_name, hit.address, hit.phone, hit.grid_code,
-       ga.name AS grid_name, va.code AS village_code, va.name AS village_name,
+       pl.grid_name, pl.village_code, pl.village_name,
        last.visited_on AS last_visit, last.staff_id AS last_visit_staff_id, s.name AS last_visit_by,
        hit.hit_rank
 FROM hit
-LEFT JOIN areas ga ON ga.code = hit.grid_code
-LEFT JOIN area_ancestors vx ON vx.code = hit.grid_code AND vx.ancestor_level = 'village'
-LEFT JOIN areas va ON va.code = vx.ancestor_code
+LEFT JOIN area_places pl ON pl.code = hit.grid_code
 LEFT JOIN last ON last.household_code = hit.code AND last.k = 1
 LEFT JOIN staff s ON s.id = last.staff_id
 ORDER BY hit.hit_rank, hit.code;

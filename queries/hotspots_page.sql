@@ -33,47 +33,33 @@ WITH p AS (
 )
 SELECT p.id, p.received_on, p.category, p.channel, p.people, p.status, p.replied_on, p.closed_on,
        p.level_reached, p.satisfaction, p.household_code, p.head_name,
-       v.code AS village_code, v.name AS village_name,
-       g.code AS grid_code, g.name AS grid_name,
+       pl.village_code, pl.village_name, pl.grid_code, pl.grid_name,
        p.map_lon AS lon, p.map_lat AS lat
 FROM p
-LEFT JOIN area_ancestors av ON av.code = p.loc AND av.ancestor_level = 'village'
-LEFT JOIN areas v ON v.code = av.ancestor_code
-LEFT JOIN area_ancestors ag ON ag.code = p.loc AND ag.ancestor_level = 'grid'
-LEFT JOIN areas g ON g.code = ag.ancestor_code
+LEFT JOIN area_places pl ON pl.code = p.loc
 WHERE in_area(p.loc, $area::VARCHAR)
   AND (
-        (v.code IS NOT NULL AND in_scope(p.loc, $scope::VARCHAR[]))
-     OR (v.code IS NULL AND $area::VARCHAR IS NULL AND $with_unlocated::BOOLEAN)
+        (pl.village_code IS NOT NULL AND in_scope(p.loc, $scope::VARCHAR[]))
+     OR (pl.village_code IS NULL AND $area::VARCHAR IS NULL AND $with_unlocated::BOOLEAN)
   )
 ORDER BY p.received_on DESC, p.id;
 
 -- name: hotspots_page_repeats
 -- Repeat petitions: the same household petitioning again within $days days of its previous
 -- petition (over the whole history), for repeats received in [$date_from, $date_to] and in scope.
-WITH seq AS (
-    SELECT p.id, p.received_on, p.household_code, p.category, p.status, p.people, p.level_reached,
-           p.loc, p.household_head AS head_name,
-           lag(p.id) OVER w AS previous_id,
-           lag(p.received_on) OVER w AS previous_on,
-           lag(p.category) OVER w AS previous_category
-    FROM petitions_located p
-    WHERE p.household_code IS NOT NULL
-    WINDOW w AS (PARTITION BY p.household_code ORDER BY p.received_on, p.id)
-),
-r AS (
-    SELECT s.*, date_diff('day', s.previous_on, s.received_on) AS days_between
-    FROM seq s
-    WHERE s.previous_on IS NOT NULL
-      AND date_diff('day', s.previous_on, s.received_on) <= $days::INTEGER
+WITH r AS (
+    SELECT s.id, s.received_on, s.household_code, s.household_head AS head_name, s.category, s.status, s.loc,
+           s.previous_id, s.previous_on, s.previous_category, s.days_since_previous AS days_between
+    FROM petition_sequence s
+    WHERE s.household_code IS NOT NULL  -- implied by the next line; said so that the window leaves the others out
+      AND s.days_since_previous <= $days::INTEGER
       AND s.received_on BETWEEN $date_from::DATE AND $date_to::DATE
 )
 SELECT r.id, r.received_on, r.household_code, r.head_name, r.category, r.status,
        r.previous_id, r.previous_on, r.previous_category, r.days_between,
-       v.code AS village_code, v.name AS village_name
+       pl.village_code, pl.village_name
 FROM r
-LEFT JOIN area_ancestors av ON av.code = r.loc AND av.ancestor_level = 'village'
-LEFT JOIN areas v ON v.code = av.ancestor_code
+LEFT JOIN area_places pl ON pl.code = r.loc
 WHERE in_area(r.loc, $area::VARCHAR)
   AND in_scope(r.loc, $scope::VARCHAR[])
 ORDER BY r.received_on DESC, r.id;

@@ -128,6 +128,30 @@ def test_the_household_search_is_written_once():
     assert sum(text.count("household_matches(h.code, h.head_name, h.address, $like)") for text in queries.values()) == 2
 
 
+def test_the_places_of_an_area_are_written_once():
+    """``area_places`` (0019) is the one definition of an area's grid, village and township: no named
+    query joins area_ancestors for the grid, village or township of a row to show it (an inner join
+    that only needs the township's code, as the survey's draw frame does, is another question)."""
+    words = re.compile(
+        r"LEFT\s+JOIN\s+area_ancestors\s+\w+\s+ON\b[^\n]*?ancestor_level\s*=\s*'(?:grid|village|township)'", re.I
+    )
+    assert words.search("LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'")
+    assert not words.search("JOIN area_ancestors t ON t.code = h.grid_code AND t.ancestor_level = 'township'")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if words.search(text)) == []
+    assert sum(text.count("area_places") for text in queries.values()) >= 9
+
+
+def test_the_repeat_window_is_written_once():
+    """``petition_sequence`` (0019) is the one definition of a petition's previous one (the repeat
+    rule): no named query orders a household's petitions in a window of its own."""
+    words = re.compile(r"PARTITION\s+BY\s+(?:\w+\.)?household_code\s+ORDER\s+BY\s+(?:\w+\.)?received_on", re.I)
+    assert words.search("lag(p.received_on) OVER (PARTITION BY p.household_code ORDER BY p.received_on, p.id)")
+    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
+    assert sorted(f for f, text in queries.items() if words.search(text)) == []
+    assert sum(text.count("FROM petition_sequence ") for text in queries.values()) == 2
+
+
 def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
     """Every macro or function of the migrations as the database has it after the last one:
     name -> (file, text of its newest CREATE [OR REPLACE] … up to the next CREATE)."""
