@@ -257,6 +257,34 @@ def test_an_area_has_one_ancestor_of_each_level(tiny):
         con.execute("INSERT INTO area_ancestors VALUES ($c, $a, 'grid')", {"c": G111, "a": G112})
 
 
+def test_the_migration_keeps_the_nearest_ancestor_of_each_level():
+    """0019 drops, from a database made before it, the farther of two ancestors of one level (so that
+    its unique index can be made): what ancestors_rebuild now keeps. Its DELETE, on a table with a grid
+    whose parent is a grid, a village whose parent is a village (and a grid under it), and a cycle."""
+    import re
+
+    import duckdb
+
+    text = (db.MIGRATIONS / "0019_area_places.sql").read_text(encoding="utf-8")
+    delete = re.search(r"^DELETE FROM area_ancestors\b.*?;", text, re.S | re.M).group(0)
+    chains = {"G1": "G1 G2 V T C", "G2": "G2 V T C", "V": "V T C", "T": "T C", "C": "C", "W": "W V T C"}
+    chains |= {"GW": "GW W V T C", "X1": "X1 X2", "X2": "X2 X1"}
+    level = {"C": "county", "T": "township", "V": "village", "W": "village"}
+    rows = {(c, a, level.get(a, "grid")) for c, chain in chains.items() for a in chain.split()}
+    con = duckdb.connect()
+    con.execute("CREATE TABLE area_ancestors (code VARCHAR, ancestor_code VARCHAR, ancestor_level VARCHAR)")
+    con.executemany("INSERT INTO area_ancestors VALUES (?, ?, ?)", sorted(rows))
+    con.execute(delete)
+    kept = set(con.execute("SELECT * FROM area_ancestors").fetchall())
+    assert sorted(rows - kept) == [
+        ("G1", "G2", "grid"),
+        ("GW", "V", "village"),
+        ("W", "V", "village"),
+        ("X1", "X2", "grid"),
+        ("X2", "X1", "grid"),
+    ]
+
+
 def _group_answers(con):
     year = (D(2026, 1, 1), D(2026, 12, 31))
     listed = set(H.petitions(con, *year, group_only=True)["id"])
