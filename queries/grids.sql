@@ -7,8 +7,9 @@
 -- One row per grid under $area (NULL: all) in $scope, optionally only the grids in $grids:
 -- households, the responsible staff by role, pairing leaders of its households, and a staffing status.
 WITH g AS (
-    SELECT a.code, a.name, a.village_code
-    FROM area_places a
+    SELECT a.code, a.name, v.ancestor_code AS village_code
+    FROM areas a
+    LEFT JOIN area_ancestors v ON v.code = a.code AND v.ancestor_level = 'village'
     WHERE a.level = 'grid'
       AND in_area(a.code, $area::VARCHAR)
       AND ($grids::VARCHAR[] IS NULL OR list_contains($grids::VARCHAR[], a.code))

@@ -5,10 +5,14 @@
 -- name: household_head
 -- The household with its grid, village and township names (any status: a moved household keeps its record).
 SELECT h.code AS household_code, h.head_name, h.phone, h.address, h.members, h.tags, h.status,
-       h.grid_code, pl.grid_name, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
-       h.lon, h.lat, h.created_on, h.last_home_on
+       h.grid_code, g.name AS grid_name, v.code AS village_code, v.name AS village_name,
+       t.code AS township_code, t.name AS township_name, h.lon, h.lat, h.created_on, h.last_home_on
 FROM households h
-LEFT JOIN area_places pl ON pl.code = h.grid_code
+LEFT JOIN areas g ON g.code = h.grid_code
+LEFT JOIN area_ancestors av ON av.code = h.grid_code AND av.ancestor_level = 'village'
+LEFT JOIN areas v ON v.code = av.ancestor_code
+LEFT JOIN area_ancestors ant ON ant.code = h.grid_code AND ant.ancestor_level = 'township'
+LEFT JOIN areas t ON t.code = ant.ancestor_code
 WHERE h.code = $code;
 
 -- name: household_visible

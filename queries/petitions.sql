@@ -140,6 +140,8 @@ ORDER BY a.code;
 
 -- name: grid_areas
 -- Each grid with its village and township (for attributing staff-weeks to areas).
-SELECT pl.code AS grid_code, pl.village_code, pl.township_code
-FROM area_places pl
-WHERE pl.level = 'grid';
+SELECT g.code AS grid_code, v.ancestor_code AS village_code, t.ancestor_code AS township_code
+FROM areas g
+LEFT JOIN area_ancestors v ON v.code = g.code AND v.ancestor_level = 'village'
+LEFT JOIN area_ancestors t ON t.code = g.code AND t.ancestor_level = 'township'
+WHERE g.level = 'grid';

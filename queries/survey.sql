@@ -102,11 +102,12 @@ ORDER BY s.township_code;
 -- name: survey_sample_of
 -- $month's sample in calling order, with what a caller needs (the caller masks phones by role).
 SELECT s.township_code, t.name AS township_name, s.position, s.household_code, h.head_name, h.phone,
-       h.address, pl.village_name, h.grid_code, h.members
+       h.address, v.name AS village_name, h.grid_code, h.members
 FROM survey_samples s
 LEFT JOIN households h ON h.code = s.household_code
 LEFT JOIN areas t ON t.code = s.township_code
-LEFT JOIN area_places pl ON pl.code = h.grid_code
+LEFT JOIN area_ancestors va ON va.code = h.grid_code AND va.ancestor_level = 'village'
+LEFT JOIN areas v ON v.code = va.ancestor_code
 WHERE s.month = $month
   AND in_scope(s.township_code, $scope::VARCHAR[])
 ORDER BY s.township_code, s.position;

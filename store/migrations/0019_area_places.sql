@@ -1,12 +1,16 @@
 -- 0019: one ancestor of each level per area, and the places of an area (its grid, village and
 -- township) as one view (issue 19 item 5: the village/township of an area was joined out in each
--- query that shows it). Plain SQL: the same file on both stores.
+-- query that shows it). On PostgreSQL: 0019_area_places.postgres.sql (keep the two in step: the same
+-- but for the unique index, which only PostgreSQL has).
 
 -- area_ancestors lists an area's nearest ancestor of each level only (queries/areas.sql
 -- ancestors_rebuild): a chain with a parent of the same or a lower level — a parent code in a
 -- boundary file that names an area of the wrong level, kept when no area of the right level holds
 -- the area — once listed two ancestors of one level. Those rows are dropped here (the farther one:
--- the one that is itself an ancestor of the other), then the rule is an index.
+-- the one that is itself an ancestor of the other). On PostgreSQL the rule is also a unique index; not
+-- here: DuckDB checks a unique index (other than the primary key) against the rows a transaction has
+-- deleted, so ancestors_rebuild, which deletes and inserts the same rows in a boundary import's
+-- transaction, would fail; and DuckDB's planner does not use it to leave out joins.
 DELETE FROM area_ancestors
 WHERE code <> ancestor_code
   AND EXISTS (
@@ -15,13 +19,13 @@ WHERE code <> ancestor_code
                                    AND farther.ancestor_code = area_ancestors.ancestor_code
         WHERE nearer.code = area_ancestors.code AND nearer.ancestor_level = area_ancestors.ancestor_level
           AND nearer.ancestor_code <> area_ancestors.ancestor_code);
-CREATE UNIQUE INDEX area_ancestors_one_per_level ON area_ancestors (code, ancestor_level);
 
 -- area_places: every area (code, name, level) with its grid, village and township (codes and names),
 -- each NULL where the area lies under none (a township has no village; an area whose parents are
 -- missing has no township). `LEFT JOIN area_places pl ON pl.code = x.grid_code`: an unknown or NULL
--- code finds no row, so every column is NULL, as for an unlocated petition. PostgreSQL leaves out the
--- joins of the columns a query does not read (the unique index above makes each join one row at most).
+-- code finds no row, so every column is NULL, as for an unlocated petition. DuckDB makes every join of
+-- the view at each use, read or not (about 3 ms at county scale): a small query that reads a place or
+-- two joins them itself (household_head, grid_areas, grids_directory, survey_sample_of).
 CREATE VIEW area_places AS
 SELECT a.code, a.name, a.level,
        ag.ancestor_code AS grid_code, g.name AS grid_name,
