@@ -47,19 +47,30 @@ ORDER BY p.received_on DESC, p.id;
 -- name: hotspots_page_repeats
 -- Repeat petitions: the same household petitioning again within $days days of its previous
 -- petition (over the whole history), for repeats received in [$date_from, $date_to] and in scope.
-WITH r AS (
-    SELECT s.id, s.received_on, s.household_code, s.household_head AS head_name, s.category, s.status, s.loc,
-           s.previous_id, s.previous_on, s.previous_category, s.days_since_previous AS days_between
-    FROM petition_sequence s
-    WHERE s.household_code IS NOT NULL  -- implied by the next line; said so that the window leaves the others out
-      AND s.days_since_previous <= $days::INTEGER
+-- The repeat flag of the work list (petitions.sql petition_items) is the same rule.
+WITH seq AS (
+    SELECT p.id, p.received_on, p.household_code, p.category, p.status, p.people, p.level_reached,
+           p.loc, p.household_head AS head_name,
+           lag(p.id) OVER w AS previous_id,
+           lag(p.received_on) OVER w AS previous_on,
+           lag(p.category) OVER w AS previous_category
+    FROM petitions_located p
+    WHERE p.household_code IS NOT NULL
+    WINDOW w AS (PARTITION BY p.household_code ORDER BY p.received_on, p.id)
+),
+r AS (
+    SELECT s.*, date_diff('day', s.previous_on, s.received_on) AS days_between
+    FROM seq s
+    WHERE s.previous_on IS NOT NULL
+      AND date_diff('day', s.previous_on, s.received_on) <= $days::INTEGER
       AND s.received_on BETWEEN $date_from::DATE AND $date_to::DATE
 )
 SELECT r.id, r.received_on, r.household_code, r.head_name, r.category, r.status,
        r.previous_id, r.previous_on, r.previous_category, r.days_between,
-       pl.village_code, pl.village_name
+       v.code AS village_code, v.name AS village_name
 FROM r
-LEFT JOIN area_places pl ON pl.code = r.loc
+LEFT JOIN area_ancestors av ON av.code = r.loc AND av.ancestor_level = 'village'
+LEFT JOIN areas v ON v.code = av.ancestor_code
 WHERE in_area(r.loc, $area::VARCHAR)
   AND in_scope(r.loc, $scope::VARCHAR[])
 ORDER BY r.received_on DESC, r.id;

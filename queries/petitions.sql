@@ -11,14 +11,17 @@
 --   (petitions_located, as hotspot_counts). Unlocated petitions are in scope when $scope IS NULL or
 --   $with_unlocated (a scope that sees the whole county: analytics.reports.county_wide).
 --   reply_due: $reply_days working days after received_on (calendar_days.workday_no).
---   is_repeat: its household petitioned before within $repeat_days days (any scope, any date:
---   petition_sequence, as hotspots_page_repeats).
+--   is_repeat: its household petitioned before within $repeat_days days (any scope, any date), as
+--   hotspots_page_repeats lists them (written twice: one view of both computed every lag for either,
+--   measured slower on DuckDB — tests/test_shared_predicates.py checks that the two agree).
 WITH pet AS (
     SELECT p.id AS item_id, p.received_on, p.category, p.channel, p.people,
            p.household_code, p.household_head AS head_name, p.loc,
            p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text,
-           coalesce(p.days_since_previous <= $repeat_days::INTEGER, FALSE) AS is_repeat
-    FROM petition_sequence p
+           (p.household_code IS NOT NULL AND date_diff('day',
+               lag(p.received_on) OVER (PARTITION BY p.household_code ORDER BY p.received_on, p.id),
+               p.received_on) <= $repeat_days::INTEGER) AS is_repeat
+    FROM petitions_located p
     WHERE p.received_on <= $today::DATE
 )
 SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.channel, it.people,

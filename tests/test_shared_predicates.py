@@ -196,8 +196,9 @@ def _group_world(con):
 
 @pytest.mark.parametrize("days", [30, 43, 90])
 def test_the_work_list_and_the_hotspot_page_see_the_same_repeats(tiny, days):
-    """0019's petition_sequence: the work list's repeat flag and the hotspot page's repeat list are one
-    rule (a household's previous petition within ``days`` days, over the whole history)."""
+    """The work list's repeat flag and the hotspot page's repeat list, each its own window
+    (queries/petitions.sql, hotspots_page.sql), are one rule: a household's previous petition within
+    ``days`` days, over the whole history."""
     con, _ = tiny
     con.execute(
         "INSERT INTO petitions (id, received_on, household_code, category) VALUES "

@@ -38,23 +38,3 @@ LEFT JOIN area_ancestors av ON av.code = a.code AND av.ancestor_level = 'village
 LEFT JOIN areas v ON v.code = av.ancestor_code
 LEFT JOIN area_ancestors att ON att.code = a.code AND att.ancestor_level = 'township'
 LEFT JOIN areas t ON t.code = att.ancestor_code;
-
--- petition_sequence: every petition (the columns of petitions_located the work list and the hotspot
--- page read) with its household's previous petition — previous_id, previous_on, previous_category
--- and days_since_previous (whole days), NULL for a household's first petition and for a petition
--- with no household. A repeat petition (CONTRACT §4) is one with days_since_previous <= the rule
--- repeat_days: the work list's flag (queries/petitions.sql petition_items) and the hotspot page's
--- list (queries/hotspots_page.sql hotspots_page_repeats). The previous petition is looked for over
--- the whole history, whatever the query's own dates and scope (filter after the window, never in it).
--- Named columns, not p.*: a migration that makes petitions_located again must drop this view first
--- and make it again (PostgreSQL refuses to drop a view another one reads).
-CREATE VIEW petition_sequence AS
-SELECT p.id, p.received_on, p.category, p.channel, p.people, p.status, p.replied_on, p.closed_on,
-       p.satisfaction, p.reply_text, p.level_reached, p.household_code, p.household_head, p.loc,
-       CASE WHEN p.household_code IS NOT NULL THEN lag(p.id) OVER w END AS previous_id,
-       CASE WHEN p.household_code IS NOT NULL THEN lag(p.received_on) OVER w END AS previous_on,
-       CASE WHEN p.household_code IS NOT NULL THEN lag(p.category) OVER w END AS previous_category,
-       CASE WHEN p.household_code IS NOT NULL
-            THEN date_diff('day', lag(p.received_on) OVER w, p.received_on) END AS days_since_previous
-FROM petitions_located p
-WINDOW w AS (PARTITION BY p.household_code ORDER BY p.received_on, p.id);
