@@ -164,11 +164,13 @@ last AS (
     WHERE v.kind = 'home' AND v.visited_on <= $on::DATE AND v.household_code IN (SELECT code FROM hit)
 )
 SELECT hit.code AS household_code, hit.head_name, hit.address, hit.phone, hit.grid_code,
-       pl.grid_name, pl.village_code, pl.village_name,
+       ga.name AS grid_name, va.code AS village_code, va.name AS village_name,
        last.visited_on AS last_visit, last.staff_id AS last_visit_staff_id, s.name AS last_visit_by,
        hit.hit_rank
 FROM hit
-LEFT JOIN area_places pl ON pl.code = hit.grid_code
+LEFT JOIN areas ga ON ga.code = hit.grid_code
+LEFT JOIN area_ancestors vx ON vx.code = hit.grid_code AND vx.ancestor_level = 'village'
+LEFT JOIN areas va ON va.code = vx.ancestor_code
 LEFT JOIN last ON last.household_code = hit.code AND last.k = 1
 LEFT JOIN staff s ON s.id = last.staff_id
 ORDER BY hit.hit_rank, hit.code;

@@ -24,6 +24,7 @@ CREATE UNIQUE INDEX area_ancestors_one_per_level ON area_ancestors (code, ancest
 -- code finds no row, so every column is NULL, as for an unlocated petition. PostgreSQL leaves out the
 -- joins of the columns a query does not read (the unique index above makes each join one row at most).
 -- Named columns: a migration that drops or retypes one of areas' columns it reads makes it again.
+-- Which queries read it: see 0019_area_places.sql.
 CREATE VIEW area_places AS
 SELECT a.code, a.name, a.level,
        ag.ancestor_code AS grid_code, g.name AS grid_name,

@@ -24,8 +24,9 @@ WHERE code <> ancestor_code
 -- each NULL where the area lies under none (a township has no village; an area whose parents are
 -- missing has no township). `LEFT JOIN area_places pl ON pl.code = x.grid_code`: an unknown or NULL
 -- code finds no row, so every column is NULL, as for an unlocated petition. DuckDB makes every join of
--- the view at each use, read or not (about 3 ms at county scale): a small query that reads a place or
--- two joins them itself (household_head, grid_areas, grids_directory, survey_sample_of).
+-- the view over all areas at each use, read or not (about 3 ms at county scale): read by the queries
+-- of many rows that show most places (the work list's two parts, the hotspot page's petitions); the
+-- others join the places they show themselves (tests/test_queries.py PLACES_JOINED_OUT).
 CREATE VIEW area_places AS
 SELECT a.code, a.name, a.level,
        ag.ancestor_code AS grid_code, g.name AS grid_name,
