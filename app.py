@@ -196,7 +196,7 @@ def main() -> None:
     known = {p.url_path for p in pages} | {""}
     all_pages = {Path(f).stem: key for f, key, _, _ in PAGES}
     nav = st.navigation(pages + session.stand_ins(known, session.unknown_page(all_pages), t("app.title")))
-    runlog.page(nav.url_path or Path(home).stem)
+    runlog.page(nav.url_path or Path(home).stem, user=u.name)
     with st.sidebar:
         st.caption(t("app.logged_in_as", name=u.name, role=t(f"role.{u.role}")))
         if st.button(t("app.logout"), key="logout"):

@@ -143,7 +143,7 @@ def facts(con: duckdb.DuckDBPyConnection, today: dt.date, scope: Scope = None) -
         Each date of :data:`DAY_COLUMNS` is also there as a day number ``_<column>`` (float, NaN
         when empty) for the day-by-day arithmetic of :func:`score`.
     """
-    its = P.petition_items(con, today, scope)[P.WORKLIST_COLUMNS].drop(columns=["kind"])
+    its = P.with_dates(P.petition_items(con, today, scope)[P.WORKLIST_COLUMNS].drop(columns=["kind"]))
     esc = db.df(con, "watch_escalations")
     esc["escalated_on"] = pd.to_datetime(esc["escalated_on"]).dt.date
     f = its.merge(esc, on="id", how="left")

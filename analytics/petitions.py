@@ -22,6 +22,8 @@ from typing import Any, Sequence
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import calendar
 from analytics.reports import ReportError, Scope, _check_level, _check_range, county_wide
@@ -178,15 +180,43 @@ def _part(
     return _in_order(_as_of(raw, today, int(db.rule(con, "close_days"))))
 
 
-def _dates(stamps: pd.Series) -> pd.Series:
-    """Timestamps as ``datetime.date`` objects (NaT where empty), also when every one is empty.
+#: The work list's dates: ``datetime64[s]`` (midnight, NaT where empty) in its parts and :func:`combined`,
+#: ``datetime.date`` objects in :func:`items` and :func:`worklist` (:func:`with_dates`).
+DATE_COLUMNS = ["received_on", "replied_on", "closed_on", "reply_due", "close_due"]
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates or timestamps as ``datetime64[s]`` at midnight (NaT where empty), whichever store gave them.
 
     Returns
     -------
     pandas.Series
-        Of dtype object.
+        Of dtype ``datetime64[s]``.
     """
-    return stamps.dt.date.astype(object)
+    return pd.to_datetime(values).dt.normalize().astype("datetime64[s]")
+
+
+def with_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (items of the work list) with its :data:`DATE_COLUMNS` as ``datetime.date`` objects.
+
+    The parts (:func:`petition_items`, :func:`visit_issue_items`) keep their dates as ``datetime64[s]``:
+    shared between sessions, such a column is copied as one block of numbers, where 175,000 date
+    objects take a third of a second. A page converts the rows it shows; :func:`items` converts all.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Items with the columns of :data:`DATE_COLUMNS` (others are kept as they are).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` whose date columns are of dtype object: ``datetime.date``, NaT where empty.
+    """
+    out = frame.copy()
+    for c in DATE_COLUMNS:
+        out[c] = pd.to_datetime(out[c]).dt.date.astype(object)
+    return out
 
 
 def _as_of(raw: pd.DataFrame, today: dt.date, close_days: int) -> pd.DataFrame:
@@ -207,15 +237,16 @@ def _as_of(raw: pd.DataFrame, today: dt.date, close_days: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :data:`WORKLIST_COLUMNS` and the order's key ``_order`` (:func:`_order_key`).
+        :data:`WORKLIST_COLUMNS` and the order's key ``_order`` (:func:`_order_key`); the dates of
+        :data:`DATE_COLUMNS` as ``datetime64[s]``.
     """
     out = raw.copy()
-    received = pd.to_datetime(out["received_on"])
-    replied_on, closed_on = pd.to_datetime(out["replied_on"]), pd.to_datetime(out["closed_on"])
-    reply_due = pd.to_datetime(out["reply_due"])
-    close_due = received + pd.Timedelta(days=close_days)
+    received = _days(out["received_on"])
+    replied_on, closed_on = _days(out["replied_on"]), _days(out["closed_on"])
+    reply_due = _days(out["reply_due"])
+    close_due = received + np.timedelta64(close_days, "D")
     day = pd.Timestamp(today)
-    status_now = out["status_now"].astype(object)
+    status_now = out["status_now"].astype("str")
     petition = (out["kind"] == "petition").to_numpy(bool)
     closed = ((closed_on <= day) | (closed_on.isna() & (status_now == "closed"))).to_numpy(bool)
     replied = np.where(
@@ -233,11 +264,11 @@ def _as_of(raw: pd.DataFrame, today: dt.date, close_days: int) -> pd.DataFrame:
         ["closed", "replied", "in_progress"],
         "received",
     )
-    out["received_on"] = _dates(received)
-    out["replied_on"] = _dates(replied_on.where(replied & petition))
-    out["closed_on"] = _dates(closed_on.where(closed))
-    out["reply_due"] = _dates(reply_due)
-    out["close_due"] = _dates(close_due)
+    out["received_on"] = received
+    out["replied_on"] = replied_on.where(replied & petition)
+    out["closed_on"] = closed_on.where(closed)
+    out["reply_due"] = reply_due
+    out["close_due"] = close_due
     out["satisfaction"] = out["satisfaction"].where(closed)
     out["overdue"] = reply_late | close_late
     out["days_overdue"] = days.astype("Int64")
@@ -297,8 +328,10 @@ def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``frame`` sorted, index renumbered.
     """
-    keys = pd.DataFrame({"order": frame["_order"].to_numpy(), "kind": frame["kind"], "id": frame["id"]})
-    return frame.iloc[keys.sort_values(["order", "kind", "id"]).index].reset_index(drop=True)
+    keys = pa.table({"order": frame["_order"].to_numpy(), "kind": frame["kind"], "id": frame["id"]})
+    # pyarrow sorts the text by its bytes (UTF-8: the code points' order, as Python and the C collation)
+    order = pc.sort_indices(keys, sort_keys=[("order", "ascending"), ("kind", "ascending"), ("id", "ascending")])
+    return frame.iloc[order.to_numpy()].reset_index(drop=True)
 
 
 def petition_items(
@@ -317,7 +350,8 @@ def petition_items(
     -------
     pandas.DataFrame
         Columns :data:`WORKLIST_COLUMNS` and ``_order`` (the order's key, :func:`_order_key`),
-        ``kind`` petition, in the work list's order.
+        ``kind`` petition, in the work list's order; the dates of :data:`DATE_COLUMNS` as
+        ``datetime64[s]`` (:func:`with_dates` makes them ``datetime.date``, as :func:`items` has them).
     """
     return _part(con, "petition", today, scope, date_from, date_to)
 
@@ -339,20 +373,32 @@ def visit_issue_items(
     return _part(con, "visit_issue", today, scope, date_from, date_to)
 
 
-def combined(petitions_part: pd.DataFrame, issues_part: pd.DataFrame) -> pd.DataFrame:
+def combined(petitions_part: pd.DataFrame, issues_part: pd.DataFrame, head: int | None = None) -> pd.DataFrame:
     """The work list of its two parts (:func:`petition_items`, :func:`visit_issue_items`), in its order.
+
+    Each part is in that order already, so the two are merged by their key alone: a stable sort keeps
+    the petitions (put first) before the visit issues of an equal key, and each part's own order.
+
+    Parameters
+    ----------
+    petitions_part, issues_part : pandas.DataFrame
+        The parts, or rows of each kept in their order (e.g. the items of some states), or some of
+        their columns, the order's key ``_order`` among them.
+    head : int, optional
+        Only the first ``head`` items of the work list: they are among the first ``head`` of each
+        part, so no more than those are merged (a page showing the most urgent 500 of 175,000).
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`WORKLIST_COLUMNS`: both parts' rows, ordered as :func:`_in_order` says.
-
-    Each part is in that order already, so the two are merged by their key alone: a stable sort keeps
-    the petitions (put first) before the visit issues of an equal key, and each part's own order.
+        The parts' columns but ``_order`` (:data:`WORKLIST_COLUMNS` of whole parts): both parts' rows
+        (the first ``head``), ordered as :func:`_in_order` says; dates as the parts have them.
     """
+    if head is not None:
+        return combined(petitions_part.head(head), issues_part.head(head)).head(head)
     both = pd.concat([petitions_part, issues_part], ignore_index=True)
     order = np.argsort(both["_order"].to_numpy(), kind="stable")
-    return both.iloc[order][WORKLIST_COLUMNS].reset_index(drop=True)
+    return both.iloc[order].drop(columns="_order").reset_index(drop=True)
 
 
 def items(
@@ -374,10 +420,13 @@ def items(
     -------
     pandas.DataFrame
         Columns :data:`WORKLIST_COLUMNS`, overdue first, then by the nearest open deadline
-        (:func:`_in_order`).
+        (:func:`_in_order`); the dates of :data:`DATE_COLUMNS` as ``datetime.date`` (:func:`with_dates`).
     """
-    return combined(
-        petition_items(con, today, scope, date_from, date_to), visit_issue_items(con, today, scope, date_from, date_to)
+    return with_dates(
+        combined(
+            petition_items(con, today, scope, date_from, date_to),
+            visit_issue_items(con, today, scope, date_from, date_to),
+        )
     )
 
 
@@ -490,29 +539,47 @@ def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
     return c
 
 
+#: The work list whole (:func:`items`) or in its parts (:func:`petition_items`, :func:`visit_issue_items`).
+Items = pd.DataFrame | Sequence[pd.DataFrame]
+
+
 def _received_in(
     con: duckdb.DuckDBPyConnection,
     today: dt.date,
     scope: Scope,
     date_from: dt.date,
     date_to: dt.date,
-    every: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """:func:`items` received in ``[date_from, date_to]``: queried, or taken from ``every``.
+    every: Items | None,
+    by: str | None = None,
+) -> list[tuple[pd.DataFrame, pd.Series | None]]:
+    """The counts (:func:`_indicators`) of the items received in ``[date_from, date_to]``, part by part.
 
-    ``every`` is the items of (``today``, ``scope``) of every date, when the caller holds them already
-    (the same rows: the query filters on the received date after computing every item's deadlines and
-    repeat flag).
+    The items are queried, or taken from ``every``: the items of (``today``, ``scope``) of every date,
+    when the caller holds them already (the same rows: the query filters on the received date after
+    computing every item's deadlines and repeat flag), whole or in parts. The figures are sums, so
+    they are counted part by part, and only the numbers are kept of the items of the period (not
+    their text: a county's part holds 100,000 items).
+
+    Parameters
+    ----------
+    by : str, optional
+        A column to count by (e.g. ``village_code``).
 
     Returns
     -------
-    DataFrame
-        :data:`WORKLIST_COLUMNS`, the items received in the period.
+    list of (DataFrame, Series or None)
+        Per part: :func:`_indicators` of its items received in the period, and their ``by`` (None
+        without ``by``), indexed alike.
     """
     if every is None:
-        return items(con, today, scope, date_from, date_to)
-    received = every["received_on"]
-    return every[((received >= date_from) & (received <= date_to)).to_numpy(bool)]
+        frames = [part(con, today, scope, date_from, date_to) for part in (petition_items, visit_issue_items)]
+        kept = [np.ones(len(frame), dtype=bool) for frame in frames]
+    else:
+        frames = [every] if isinstance(every, pd.DataFrame) else list(every)
+        lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
+        received = [pd.to_datetime(frame["received_on"]) for frame in frames]
+        kept = [((r >= lo) & (r <= hi)).to_numpy(bool) for r in received]
+    return [(_indicators(frame)[keep], None if by is None else frame[by][keep]) for frame, keep in zip(frames, kept)]
 
 
 def summary(
@@ -521,7 +588,7 @@ def summary(
     date_to: dt.date,
     scope: Scope,
     today: dt.date,
-    every: pd.DataFrame | None = None,
+    every: Items | None = None,
 ) -> dict[str, Any]:
     """The headline petition figures of a period, as of ``today``.
 
@@ -542,9 +609,9 @@ def summary(
 
     Rates have 4 decimals and are None when their denominator is 0.
 
-    ``every``, when given, is :func:`items` of (``today``, ``scope``) of every date (the petitions page's
-    work list, shared between sessions): the period's items are taken from it instead of queried again;
-    the figures are the same.
+    ``every``, when given, is :func:`items` of (``today``, ``scope``) of every date, or its two parts
+    (:data:`Items`; the petitions page's, shared between sessions): the period's items are taken from
+    it instead of queried again; the figures are the same.
 
     Returns
     -------
@@ -559,7 +626,7 @@ def summary(
     (0, None, 0.84)
     """
     _check_range(date_from, date_to)
-    counts = _indicators(_received_in(con, today, scope, date_from, date_to, every)).sum().to_frame().T
+    counts = sum(ind.sum() for ind, _ in _received_in(con, today, scope, date_from, date_to, every)).to_frame().T
     row = _with_rates(counts).iloc[0]
     out: dict[str, Any] = {
         k: (None if pd.isna(v) else float(v)) if k.endswith("_rate") else int(v) for k, v in row.items()
@@ -576,7 +643,7 @@ def figures_by_area(
     date_to: dt.date,
     scope: Scope,
     today: dt.date,
-    every: pd.DataFrame | None = None,
+    every: Items | None = None,
 ) -> pd.DataFrame:
     """:func:`summary`'s figures per area of ``level`` (township, village or grid), benchmarks beside them.
 
@@ -592,9 +659,11 @@ def figures_by_area(
     _check_level(level, ("township", "village", "grid"))
     _check_range(date_from, date_to)
     areas = db.df(con, "area_households", level=level, scope=None if scope is None else list(scope))
-    frame = _received_in(con, today, scope, date_from, date_to, every)
-    counts = _indicators(frame).groupby(frame[f"{level}_code"]).sum()
-    counts = counts.reindex(areas["code"].tolist(), fill_value=0).reset_index(drop=True)
+    codes = areas["code"].tolist()
+    counts = sum(
+        ind.groupby(area).sum().reindex(codes, fill_value=0)
+        for ind, area in _received_in(con, today, scope, date_from, date_to, every, by=f"{level}_code")
+    ).reset_index(drop=True)
     out = pd.concat([areas[["code", "name", "households"]].reset_index(drop=True), _with_rates(counts)], axis=1)
     hh = out["households"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -604,8 +673,10 @@ def figures_by_area(
     return out[FIGURE_COLUMNS]
 
 
-def deadline_notice(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lang: str = "zh") -> str | None:
+def deadline_notice(con: duckdb.DuckDBPyConnection, frame: Items, lang: str = "zh") -> str | None:
     """The calendar notice for a work list whose deadlines run into a weekends-only year, else None.
+
+    ``frame`` is the work list, whole or in its parts (:data:`Items`).
 
     Returns
     -------
@@ -613,8 +684,9 @@ def deadline_notice(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lang: s
         :func:`analytics.calendar.calendar_notice` of the years of ``received_on`` and ``reply_due``.
     """
     years: set[int] = set()
-    for c in ("received_on", "reply_due"):
-        years |= {int(y) for y in pd.to_datetime(frame[c], errors="coerce").dt.year.dropna().unique()}
+    for part in [frame] if isinstance(frame, pd.DataFrame) else frame:
+        for c in ("received_on", "reply_due"):
+            years |= {int(y) for y in pd.to_datetime(part[c], errors="coerce").dt.year.dropna().unique()}
     return calendar.calendar_notice(con, years, lang) if years else None
 
 

@@ -30,7 +30,10 @@ the visits a session saw confirmed that are not stored (read after the server st
 The data set is copied first (the run adds accounts and visits; the original stays as it was).
 The browsers run on the same machine as the server: their CPU is not in the server's figure but
 they compete with it for the cores, so the times are those of a busier machine than the server's
-own load makes.
+own load makes. Their CPU is reported beside the server's, per page view: every process under the
+benchmark that is not the server's — Chromium's browser, renderer, GPU, utility and zygote
+processes, Playwright's driver, the benchmark itself — sampled every 0.5 s while they run
+(:class:`ClientCPU`).
 """
 
 from __future__ import annotations
@@ -261,20 +264,156 @@ def cpu_seconds(roots: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def client_cpu_seconds(server_roots: list[int]) -> float:
-    """CPU time spent so far by this process and its descendants other than the server's.
+#: what a process of the client side is, by its Chromium ``--type=`` (or its name): the browsers' kinds
+BROWSER_KINDS = ("browser", "renderer", "gpu-process", "utility", "zygote", "broker", "crashpad-handler")
 
-    That is the benchmark itself, Playwright's driver and Chromium (the browsers, which share the machine).
+
+def _own_ticks() -> dict[int, tuple[int, int, int]]:
+    """Every process now, from ``/proc``, with its own CPU only.
 
     Returns
     -------
-    float
-        Seconds.
+    dict
+        pid → (parent pid, CPU ticks of the process itself: user + system, its start time in ticks
+        since boot — a pid and its start name one process, however pids are reused).
     """
-    table = _proc_table()
-    server = set(process_tree(server_roots, table))
-    mine = [p for p in process_tree([os.getpid()], table) if p not in server]
-    return sum(table[p][1] for p in mine) / os.sysconf("SC_CLK_TCK")
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                s = f.read()
+        except OSError:
+            continue
+        rest = s[s.rindex(")") + 2 :].split()
+        out[int(d)] = (int(rest[1]), int(rest[11]) + int(rest[12]), int(rest[19]))
+    return out
+
+
+def process_kind(pid: int) -> str:
+    """What a process of the client side is.
+
+    Chromium names each of its processes on its command line (``--type=renderer``, ``gpu-process``,
+    ``utility``, ``zygote``…; the processes the zygote forks rewrite theirs); its main process has
+    no type.
+
+    Returns
+    -------
+    str
+        The Chromium type; ``browser`` for Chromium's main process; otherwise the program's name
+        (``python3``, ``node`` — Playwright's driver…); ``?`` for a process already gone.
+    """
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read().replace(b"\0", b" ").decode(errors="replace").split()
+        with open(f"/proc/{pid}/comm") as f:
+            comm = f.read().strip()
+    except OSError:
+        return "?"
+    kind = next((a.split("=", 1)[1] for a in args if a.startswith("--type=")), None)
+    if kind:
+        return kind
+    return "browser" if comm.startswith(("chrom", "headless_shell")) else comm
+
+
+class ClientCPU:
+    """The CPU of the client side — the browsers, Playwright's driver, the benchmark — sampled in a thread.
+
+    Every ``every`` seconds it reads each process under ``root`` (this process) that is not one of
+    the server's, and keeps the newest CPU time of each (its own, not its children's: a process is
+    counted once, however deep it is — Chromium's renderers are the zygote's children, the zygote
+    the browser's, the browser Playwright's driver's, and the driver this process's). A process
+    that ends is counted up to its last sample (the browsers are sampled once more just before they
+    close, :meth:`sample`), so it misses at most ``every`` seconds of each process that ends during
+    the run, and processes that live less than that. Counting at the end alone missed most of it:
+    the browsers' processes are gone by then, and their time reaches this process's
+    ``cutime`` only if every parent between waited for its children.
+
+    Attributes
+    ----------
+    by_kind : dict
+        :func:`process_kind` → CPU seconds since the start, of every process seen.
+    """
+
+    def __init__(self, server_roots: list[int], every: float = 0.5, root: int | None = None) -> None:
+        self.server_roots, self.every, self.root = server_roots, every, root or os.getpid()
+        self._base: dict[tuple[int, int], int] = {}  # the processes alive at the start: their ticks then
+        self._last: dict[tuple[int, int], int] = {}
+        self._kind: dict[tuple[int, int], str] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.sample(start=True)
+
+    def sample(self, start: bool = False) -> None:
+        """Read the client's processes now (``start``: their ticks so far are not counted)."""
+        table = _own_ticks()
+        tree = {p: (v[0], 0) for p, v in table.items()}  # process_tree's shape
+        server = set(process_tree(self.server_roots, tree))
+        with self._lock:
+            for pid in process_tree([self.root], tree):
+                if pid in server:
+                    continue
+                _, ticks, began = table[pid]
+                key = (pid, began)
+                if key not in self._kind:
+                    self._kind[key] = process_kind(pid)
+                    if start:
+                        self._base[key] = ticks
+                self._last[key] = max(ticks, self._last.get(key, 0))
+
+    @property
+    def by_kind(self) -> dict[str, float]:
+        """CPU seconds per kind of process since the start (see the class).
+
+        Returns
+        -------
+        dict
+            Kind → seconds, largest first.
+        """
+        tck = os.sysconf("SC_CLK_TCK")
+        out: dict[str, float] = {}
+        with self._lock:
+            for key, ticks in self._last.items():
+                kind = self._kind[key]
+                out[kind] = out.get(kind, 0.0) + (ticks - self._base.get(key, 0)) / tck
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+    @property
+    def browser_s(self) -> float:
+        """CPU seconds of the browsers' processes (:data:`BROWSER_KINDS`).
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
+        return sum(s for k, s in self.by_kind.items() if k in BROWSER_KINDS)
+
+    @property
+    def total_s(self) -> float:
+        """CPU seconds of every client process (browsers, driver, benchmark).
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
+        return sum(self.by_kind.values())
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.sample()
+
+    def __enter__(self) -> "ClientCPU":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -294,18 +433,18 @@ def machine_cpu() -> tuple[float, float]:
     return (sum(ticks[:8]) - idle) / tck, sum(ticks[:8]) / tck
 
 
-def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, Any]]:
-    """Per page, the server's own script runs between ``since`` and ``until`` (unix times).
+def read_run_log(path: Path, since: float, until: float) -> list[dict[str, Any]]:
+    """The server's own script runs that ended between ``since`` and ``until`` (unix times).
 
     Read from the app's run log (ui/runlog.py).
 
     Returns
     -------
-    dict
-        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread. Empty
-        when the app wrote none (an older tree).
+    list of dict
+        Its lines: ``at`` (unix time the run ended), ``page``, ``ms`` (wall), ``cpu_ms`` (the script
+        thread's), ``user`` (None in an older tree). Empty when the app wrote none.
     """
-    runs: dict[str, list[tuple[float, float]]] = {}
+    out = []
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
@@ -313,7 +452,21 @@ def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, A
             except ValueError:
                 continue
             if since <= r["at"] <= until:
-                runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"]))
+                out.append(r)
+    return out
+
+
+def server_runs(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per page, the server's own script runs (:func:`read_run_log`).
+
+    Returns
+    -------
+    dict
+        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread.
+    """
+    runs: dict[str, list[tuple[float, float]]] = {}
+    for r in lines:
+        runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"]))
     return {
         page: {
             "runs": len(xs),
@@ -323,6 +476,68 @@ def server_runs(path: Path, since: float, until: float) -> dict[str, dict[str, A
         }
         for page, xs in sorted(runs.items())
     }
+
+
+def view_split(
+    views: list["View"], lines: list[dict[str, Any]], users: dict[int, str], tail: float = 90
+) -> dict[str, dict[str, Any]]:
+    """Where a browser view's time went: in the server's script runs for its session, or outside them.
+
+    Each view (click to content shown) is matched with the runs of the app's script for the same
+    account (:func:`read_run_log`) that overlap it; their wall time inside the view is the *script*
+    part (of which the script thread's CPU is *script CPU*; the rest of it, the script waiting — for
+    the interpreter lock, for DuckDB's threads, for a core); what is left is *outside the script*:
+    the click reaching the server, a fragment's run before the page's rerun (a map click), the
+    messages' way back and the browser drawing them.
+
+    Parameters
+    ----------
+    views : :attr:`Record.views`.
+    lines : the run log.
+    users : session index → account.
+    tail : the slowest views, from this percentile of their time up, are also averaged alone.
+
+    Returns
+    -------
+    dict
+        page → ``views``, ``matched`` (views with a run), and the mean ms of ``view``, ``script``,
+        ``script_cpu``, ``outside``, over all views and over the slowest (``tail_*``). Pages whose
+        views no run matched (a login form) are left out.
+    """
+    by_user: dict[str | None, list[tuple[float, float, float]]] = {}
+    for r in lines:
+        by_user.setdefault(r.get("user"), []).append((r["at"] - r["ms"] / 1000, r["at"], r["cpu_ms"]))
+    out: dict[str, dict[str, Any]] = {}
+    pages = [p for p in PAGE_ORDER if any(v.page == p for v in views)]
+    for page in pages:
+        rows = []
+        for v in views:
+            if v.page != page or not v.ok or not v.at:
+                continue
+            t0, t1 = v.at - v.ms / 1000, v.at
+            script = cpu = 0.0
+            for a, b, c in by_user.get(users.get(v.session), []):
+                if b > t0 and a < t1:
+                    script += (min(b, t1) - max(a, t0)) * 1000
+                    cpu += c
+            rows.append((v.ms, script, min(cpu, script), v.ms - script))
+        matched = [r for r in rows if r[1] > 0]
+        if not matched:
+            continue
+        cut = _percentile([r[0] for r in rows], tail)
+        slow = [r for r in rows if r[0] >= cut]
+        mean = lambda xs, i: round(statistics.fmean(x[i] for x in xs), 1)  # noqa: E731
+        out[page] = {
+            "views": len(rows),
+            "matched": len(matched),
+            **{k: mean(rows, i) for i, k in enumerate(("view_ms", "script_ms", "script_cpu_ms", "outside_ms"))},
+            "tail_views": len(slow),
+            **{
+                f"tail_{k}": mean(slow, i)
+                for i, k in enumerate(("view_ms", "script_ms", "script_cpu_ms", "outside_ms"))
+            },
+        }
+    return out
 
 
 def memory_mb(roots: list[int]) -> float:
@@ -618,6 +833,7 @@ class View:
     ok: bool
     session: int
     end: float = 0.0  # time.perf_counter() when the view ended (for the timeline in the JSON)
+    at: float = 0.0  # unix time when the view ended (to match the server's run log)
 
 
 @dataclass
@@ -633,7 +849,7 @@ class Record:
     def add(self, plan: SessionPlan, page: str, t0: float, ok: bool = True) -> None:
         """A view of ``page`` that started at ``t0`` (``time.perf_counter()``) ends now."""
         now = time.perf_counter()
-        self.views.append(View(page, (now - t0) * 1000, ok, plan.index, now))
+        self.views.append(View(page, (now - t0) * 1000, ok, plan.index, now, time.time()))
 
     def error(self, plan: SessionPlan, page: str, t0: float, e: BaseException) -> None:
         """A view of ``page`` failed now with ``e``: counted as failed, its first line kept."""
@@ -1004,6 +1220,7 @@ async def _drive(
     timeout_ms: float,
     log: Callable[[str], None] = print,
     browser_path: str = CHROMIUM,
+    before_close: Callable[[], None] | None = None,
 ) -> None:
     from playwright.async_api import async_playwright
 
@@ -1020,6 +1237,8 @@ async def _drive(
             )
             progress.cancel()
         finally:
+            if before_close:
+                before_close()  # e.g. the browsers' CPU, read while their processes are still there
             await browser.close()
 
 
@@ -1129,7 +1348,8 @@ def summarize(
     cpu_s : the server's CPU time over the run (s).
     peak_mb : the server's peak memory (MB).
     stored : per grid-leader account, the household codes of today's home visits stored.
-    about : anything else to carry (label, store, machine, load averages…).
+    about : anything else to carry (label, store, machine, load averages…); a ``browser_cpu_s``
+        (:class:`ClientCPU`) is also reported per page view.
 
     Returns
     -------
@@ -1151,6 +1371,8 @@ def summarize(
     confirmed = sum(len(c) for c in rec.confirmed.values())
     lost = sum(len(c - stored.get(u, set())) for u, c in rec.confirmed.items())
     per_view = cpu_s * 1000 / views if views else None
+    browser = about.get("browser_cpu_s")
+    browser_per_view = browser * 1000 / views if views and browser is not None else None
     rush_views_per_s = RUSH_SESSIONS / RUSH_CLICK_EVERY_S
     return {
         **about,
@@ -1161,6 +1383,7 @@ def summarize(
         "page_views": views,
         "server_cpu_s": round(cpu_s, 2),
         "server_cpu_ms_per_view": round(per_view, 1) if per_view is not None else None,
+        "browser_cpu_ms_per_view": round(browser_per_view, 1) if browser_per_view is not None else None,
         "peak_memory_mb": round(peak_mb, 1),
         "visits": {
             "confirmed": confirmed,
@@ -1352,22 +1575,34 @@ def _measure(
             log(f"load: warmed up ({warm_s:.0f} s, then {settled_s:.0f} s until the server was idle); sessions start")
         load_start = os.getloadavg()
         started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        cpu0, client0 = cpu_seconds(server.roots), client_cpu_seconds(server.roots)
+        cpu0 = cpu_seconds(server.roots)
         busy0, all0 = machine_cpu()
         unix0 = time.time()
         t0 = time.monotonic()
         t_perf = time.perf_counter()
-        with PeakMemory(server.roots) as mem:
+        with PeakMemory(server.roots) as mem, ClientCPU(server.roots) as client:
             _in_own_thread(
                 lambda: asyncio.run(
-                    _drive(server.url, plans, rec, duration, rounds, think, seed, timeout_s * 1000, log, browser_path)
+                    _drive(
+                        server.url,
+                        plans,
+                        rec,
+                        duration,
+                        rounds,
+                        think,
+                        seed,
+                        timeout_s * 1000,
+                        log,
+                        browser_path,
+                        before_close=client.sample,
+                    )
                 )
             )
         wall = time.monotonic() - t0
         cpu = cpu_seconds(server.roots) - cpu0
-        client = client_cpu_seconds(server.roots) - client0
         busy1, all1 = machine_cpu()
         unix1 = time.time()
+        run_log = read_run_log(folder / RUN_LOG, unix0, unix1)
     finally:
         server.stop()
     load_end = os.getloadavg()
@@ -1382,14 +1617,18 @@ def _measure(
         machine=_machine(),
         server=server.describe,
         wall_s=round(wall, 1),
-        client_cpu_s=round(client, 1),
+        client_cpu_s=round(client.total_s, 1),
+        browser_cpu_s=round(client.browser_s, 1),
+        client_cpu_by_kind={k: round(v, 1) for k, v in client.by_kind.items()},
         duration_s=duration,
         think_s=think,
         load_average_start=[round(x, 2) for x in load_start],
         load_average_end=[round(x, 2) for x in load_end],
         today=today.isoformat(),
         machine_busy_share=round((busy1 - busy0) / (all1 - all0), 3) if all1 > all0 else None,
-        server_runs=server_runs(folder / RUN_LOG, unix0, unix1),
+        server_runs=server_runs(run_log),
+        view_split=view_split(rec.views, run_log, {p.index: p.user for p in plans}),
+        server_run_log=run_log,
         client_nice=client_nice if browser_path != CHROMIUM else 0,
         warm_up_s=round(warm_s, 1),
         settle_s=round(settled_s, 1),
@@ -1441,7 +1680,15 @@ def table(report: dict[str, Any]) -> str:
         ),
         f"- the server's CPU was busy {r['server_cpu_s'] / r['wall_s']:.0%} of one core over the "
         f"{r['wall_s']:,.0f} s of the run; the browsers and the benchmark (same machine) used "
-        f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)",
+        f"{r['client_cpu_s']:,.0f} s of CPU ({r['client_cpu_s'] / r['wall_s']:.0%} of one core)"
+        + (
+            f": per page view **{fmt(r['server_cpu_ms_per_view'])} ms of the server's CPU and "
+            f"{fmt(r['browser_cpu_ms_per_view'])} ms of the browsers'** ("
+            + ", ".join(f"{k} {v:,.1f} s" for k, v in r["client_cpu_by_kind"].items())
+            + ")"
+            if r.get("browser_cpu_ms_per_view") is not None and r.get("client_cpu_by_kind")
+            else ""
+        ),
         (
             f"- the machine's {os.cpu_count()} cores were busy {r['machine_busy_share']:.0%} of the run "
             f"(everything: server, browsers, anything else running)"
@@ -1478,6 +1725,26 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} |"
             for page, x in runs.items()
+        ]
+    split = r.get("view_split") or {}
+    if split:
+        lines += [
+            "",
+            "Where a browser view's time went (mean ms; each view matched with the server's script runs "
+            "for its account that overlap it: *script* their wall time within the view, of which the "
+            "script thread's *CPU*; *outside*: the rest — the click's way in, a fragment's run before the "
+            "page's rerun, the way back and the browser drawing; *slowest*: the views from the 90th "
+            "percentile up):",
+            "",
+            "| page | views (matched) | view | script | of which CPU | outside "
+            "| slowest: view | script | CPU | outside |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {page} | {x['views']} ({x['matched']}) | {fmt(x['view_ms'])} | {fmt(x['script_ms'])} "
+            f"| {fmt(x['script_cpu_ms'])} | {fmt(x['outside_ms'])} | {fmt(x['tail_view_ms'])} "
+            f"| {fmt(x['tail_script_ms'])} | {fmt(x['tail_script_cpu_ms'])} | {fmt(x['tail_outside_ms'])} |"
+            for page, x in split.items()
         ]
     return "\n".join(line for line in lines if line is not None)
 

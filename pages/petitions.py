@@ -44,12 +44,13 @@ with st.spinner(t("progress.working"), show_time=True):
     # every item of the scope, all dates, with its deadlines, in two parts shared by every session: the
     # petitions once per data version without visits (a saved visit does not compute them again), the
     # visit issues once per data version; the headline, the work list and the figures by area are
-    # taken from the two together
-    work = petitions.combined(
+    # taken from the two part by part, and only the rows shown are put together (a county's parts hold
+    # 175,000 items)
+    parts = (
         shared.call(c, petitions.petition_items, today, scope),
         shared.call(c, petitions.visit_issue_items, today, scope),
     )
-    s = petitions.summary(c, date_from, date_to, scope, today, every=work)
+    s = petitions.summary(c, date_from, date_to, scope, today, every=parts)
 st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)
 F.metric(m1, "petitions_received", s["received"])
@@ -72,7 +73,7 @@ st.caption(" · ".join(extra))
 
 # ----------------------------------------------------------------------------- the work list
 st.subheader(t("petitions_page.worklist"))
-notice = petitions.deadline_notice(c, work, lang)
+notice = petitions.deadline_notice(c, parts, lang)
 if notice:
     st.warning(notice)
 f1, f2 = st.columns(2)
@@ -90,7 +91,15 @@ kinds = f2.multiselect(
     format_func=lambda x: t(f"petitions_page.kind.{x}"),
     key="pet_kind",
 )
-shown = work[work["status"].isin(statuses) & work["kind"].isin(kinds)]
+# which items of each part are of the chosen states and kinds
+masks = [(p["status"].isin(statuses) & p["kind"].isin(kinds)).to_numpy(bool) for p in parts]
+
+
+def chosen(n: int | None = None) -> list[pd.DataFrame]:
+    """The chosen items of each part (its first ``n`` when given), in the work list's order."""
+    return [p.iloc[np.flatnonzero(m)[:n]] for p, m in zip(parts, masks)]
+
+
 cols = [
     "kind",
     "id",
@@ -111,38 +120,39 @@ labels["overdue"] = t("petitions_page.col.overdue_flag")
 
 
 def _worded(frame: pd.DataFrame) -> pd.DataFrame:
-    """The work list's columns as the table and its download show them."""
-    out = frame[cols].copy()
+    """The work list's columns as the table and its download show them (dates as ``datetime.date``)."""
+    out = petitions.with_dates(frame)[cols]
     out["kind"] = C.t_each("petitions_page.kind.{}", out["kind"])
     out["status"] = C.t_each("status.{}", out["status"])
     out["overdue"] = np.where(out["overdue"].to_numpy(bool), t("value.true"), "")
     return out
 
 
-if shown.empty:
+n_shown = sum(int(m.sum()) for m in masks)
+if not n_shown:
     st.info(t("petitions_page.empty_worklist"))
 else:
-    late = shown[shown["overdue"]]
+    late = pd.concat([p.loc[m & p["overdue"].to_numpy(bool), "kind"] for p, m in zip(parts, masks)])
     st.caption(
         t(
             "petitions_page.overdue_count",
-            petitions=fmt_int(int((late["kind"] == "petition").sum()), lang),
-            issues=fmt_int(int((late["kind"] == "visit_issue").sum()), lang),
+            petitions=fmt_int(int((late == "petition").sum()), lang),
+            issues=fmt_int(int((late == "visit_issue").sum()), lang),
         )
     )
-    if len(shown) > C.TABLE_ROWS:
+    if n_shown > C.TABLE_ROWS:
         # a county's list holds tens of thousands of items: the table shows the most urgent (the list is
-        # ordered overdue first), the whole selection is one download away
-        st.caption(t("petitions_page.worklist_cut", n=fmt_int(len(shown), lang), k=fmt_int(C.TABLE_ROWS, lang)))
+        # ordered overdue first), the whole selection is one download away (put together when clicked)
+        st.caption(t("petitions_page.worklist_cut", n=fmt_int(n_shown, lang), k=fmt_int(C.TABLE_ROWS, lang)))
         downloads.button(
             t("petitions_page.worklist_download"),
-            lambda full=shown: to_csv_bytes(_worded(full), labels),
+            lambda: to_csv_bytes(_worded(petitions.combined(*chosen())), labels),
             file_name=f"待办清单-{today:%Y%m%d}.csv",
             mime="text/csv",
             key="pet_worklist_download",
-            audit=(area.code, f"petitions worklist ({len(shown)} rows)"),
+            audit=(area.code, f"petitions worklist ({n_shown} rows)"),
         )
-        shown = shown.head(C.TABLE_ROWS)
+    shown = petitions.combined(*chosen(C.TABLE_ROWS), head=C.TABLE_ROWS)
     table = _worded(shown)
     event = st.dataframe(
         table.rename(columns=labels),
@@ -165,7 +175,10 @@ else:
     open_selected(shown["household_code"].tolist(), event)
 
 # ----------------------------------------------------------------------------- progress entry
-open_items = work[work["status"] != "closed"]
+# the open items for the picker, in the work list's order (of the columns it reads)
+open_items = petitions.combined(
+    *[p.loc[p["status"].ne("closed").to_numpy(bool), ["kind", "id", "status", "_order"]] for p in parts]
+)
 left, right = st.columns(2)
 with left:
     st.subheader(t("petitions_page.change"))
@@ -226,7 +239,7 @@ with left:
 with right:
     st.subheader(t("petitions_page.attach"))
     st.caption(t("petitions_page.attach_hint"))
-    pets = work[(work["kind"] == "petition")]
+    pets = parts[0][["id", "located"]]  # the work list's petitions (its first part), in its order
     pets = pets.iloc[np.argsort(pets["located"].to_numpy(bool), kind="stable")]  # unlocated first
     if pets.empty:
         st.info(t("petitions_page.no_petitions"))
@@ -238,7 +251,6 @@ with right:
             format_func=lambda x: t(f"petitions_page.attach.{x}"),
             key="pet_attach_how",
         )
-        villages = db.df(c, "area_households", level="village", scope=scope)
         pets = C.few(pets, "id", "pet_attach_find")
         with st.form("pet_attach"):
             located = dict(zip(pets["id"], pets["located"]))
@@ -256,6 +268,7 @@ with right:
                 lon = a.number_input(t("petitions_page.lon"), value=None, format="%.6f", key="pet_attach_lon")
                 lat = b.number_input(t("petitions_page.lat"), value=None, format="%.6f", key="pet_attach_lat")
             else:
+                villages = db.df(c, "area_households", level="village", scope=scope)
                 vnames = dict(zip(villages["code"], villages["name"]))
                 vc = st.selectbox(
                     t("petitions_page.attach.village"),
@@ -286,11 +299,11 @@ with right:
 # ----------------------------------------------------------------------------- figures by area
 st.subheader(t("petitions_page.figures"))
 # the levels with areas in the user's scope (a grid leader's: their grid)
-levels = [
-    lv
-    for lv in ("township", "village", "grid")
-    if len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope)))
-][:2] or ["township"]
+levels: list[str] = []
+for lv in ("township", "village", "grid"):  # the first two (a query each, until two are found)
+    if len(levels) < 2 and len(db.df(c, "areas_in_scope", level=lv, scope=None if u.scope is None else list(u.scope))):
+        levels.append(lv)
+levels = levels or ["township"]
 level_names = {lv: t(f"level.{lv}") for lv in levels}
 level = (
     st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get, key="pet_level")
@@ -298,7 +311,7 @@ level = (
     else levels[0]
 )
 with st.spinner(t("progress.working"), show_time=True):
-    figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today, every=work)
+    figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today, every=parts)
 st.caption(
     t(
         "petitions_page.benchmarks",

@@ -25,11 +25,13 @@ PERIODS = [
 def test_summary_from_the_shared_list_is_the_same(tiny_ro, scope):
     con = tiny_ro[0]
     every = P.worklist(con, scope, TODAY)
+    parts = (P.petition_items(con, TODAY, scope), P.visit_issue_items(con, TODAY, scope))
     assert len(every) > 0
     received = []
     for date_from, date_to in PERIODS:
         own = P.summary(con, date_from, date_to, scope, TODAY)
         assert P.summary(con, date_from, date_to, scope, TODAY, every=every) == own
+        assert P.summary(con, date_from, date_to, scope, TODAY, every=parts) == own  # as the page has it
         received.append(own["received"])
     assert max(received) > 0 and min(received) == 0  # periods with petitions and one without
 
@@ -38,9 +40,11 @@ def test_summary_from_the_shared_list_is_the_same(tiny_ro, scope):
 def test_figures_by_area_from_the_shared_list_are_the_same(tiny_ro, level):
     con = tiny_ro[0]
     every = P.worklist(con, None, TODAY)
+    parts = (P.petition_items(con, TODAY), P.visit_issue_items(con, TODAY))
     for date_from, date_to in PERIODS:
         own = P.figures_by_area(con, level, date_from, date_to, None, TODAY)
         pd.testing.assert_frame_equal(P.figures_by_area(con, level, date_from, date_to, None, TODAY, every=every), own)
+        pd.testing.assert_frame_equal(P.figures_by_area(con, level, date_from, date_to, None, TODAY, every=parts), own)
     assert P.figures_by_area(con, level, *PERIODS[0], None, TODAY)["received"].sum() > 0
 
 

@@ -123,10 +123,37 @@ def test_the_petitions_part_is_the_work_lists_petitions(world):
     """The hotspot page's overdue flags and the watch-list read the petitions part alone: the same rows,
     in the same order, as the work list's petitions."""
     whole = P.items(world, TODAY)
-    part = P.petition_items(world, TODAY)[P.WORKLIST_COLUMNS]
+    part = P.with_dates(P.petition_items(world, TODAY)[P.WORKLIST_COLUMNS])
     pd.testing.assert_frame_equal(part, whole[whole["kind"] == "petition"].reset_index(drop=True))
-    issues = P.visit_issue_items(world, TODAY)[P.WORKLIST_COLUMNS]
+    issues = P.with_dates(P.visit_issue_items(world, TODAY)[P.WORKLIST_COLUMNS])
     pd.testing.assert_frame_equal(issues, whole[whole["kind"] == "visit_issue"].reset_index(drop=True))
     assert len(part) == 4 and len(issues) == 3
     together = P.combined(P.petition_items(world, TODAY), P.visit_issue_items(world, TODAY))
     assert together["id"].tolist() == whole["id"].tolist()
+    pd.testing.assert_frame_equal(P.with_dates(together), whole)
+
+
+def test_the_parts_keep_their_dates_as_numbers(world):
+    """Shared between sessions, the parts are copied for each view: their dates are datetime64 (one
+    block of numbers), the work list as the command line and the reports read it has datetime.date."""
+    part = P.petition_items(world, TODAY)
+    assert all(str(part[c].dtype) == "datetime64[s]" for c in P.DATE_COLUMNS)
+    assert part["replied_on"].isna().any() and part["replied_on"].notna().any()
+    whole = P.items(world, TODAY).set_index("id")
+    assert whole.loc["P1", "received_on"] == part.set_index("id").loc["P1", "received_on"].date()
+    assert all(isinstance(d, D) for d in whole["received_on"])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 7, 20])
+def test_the_first_rows_of_the_work_list_from_the_first_rows_of_each_part(world, n):
+    """The petitions page shows the most urgent rows of a selection: merged from the first n of each part,
+    they are the first n of the whole list, for any n and any selection of states."""
+    parts = (P.petition_items(world, TODAY), P.visit_issue_items(world, TODAY))
+    for states in (P.STATUSES, P.OPEN_STATUSES, ("received",), ("closed",)):
+        chosen = [p[p["status"].isin(states)] for p in parts]
+        whole = P.combined(*chosen)
+        pd.testing.assert_frame_equal(P.combined(*chosen, head=n), whole.head(n), obj=f"{states}, head {n}")
+    both_kinds = P.combined(*parts, head=n)
+    assert len(both_kinds) == min(n, 7)
+    if n >= 5:  # the first five hold both kinds (else the merge would not be tested)
+        assert set(both_kinds["kind"]) == {"petition", "visit_issue"}

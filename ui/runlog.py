@@ -5,7 +5,8 @@ measures include the browsers' own work (on one machine with the server), these 
 alone — from the start of app.py's run to its end, per page. A fragment's rerun (a map click on
 the coverage page) does not run app.py and is not written. Unset (the default), nothing is written.
 Lines are JSON: ``{"at": unix time, "page": url path, "ms": wall ms, "cpu_ms": the script thread's
-CPU ms}`` (DuckDB's own worker threads are not in ``cpu_ms``: read it as a lower bound).
+CPU ms, "user": the account signed in or null}`` (DuckDB's own worker threads are not in ``cpu_ms``:
+read it as a lower bound; the account lets the benchmark match a run to the browser view it served).
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ _lock = threading.Lock()
 _page = threading.local()
 
 
-def page(name: str) -> None:
-    """Name the page this run draws (``login``, ``coverage``…); called once the navigation knows it."""
-    _page.name = name
+def page(name: str, user: str | None = None) -> None:
+    """Name the page this run draws (``login``, ``coverage``…) and for whom; called once the navigation knows it."""
+    _page.name, _page.user = name, user
 
 
 @contextmanager
 def timed() -> Iterator[None]:
     """Around one script run: write its page and duration to ``$LIANXIN_RUN_LOG`` when set."""
     path = os.environ.get("LIANXIN_RUN_LOG")
-    _page.name = "?"
+    _page.name, _page.user = "?", None
     wall, cpu = time.perf_counter(), time.thread_time()
     try:
         yield
@@ -42,6 +43,7 @@ def timed() -> Iterator[None]:
                     "page": _page.name,
                     "ms": round((time.perf_counter() - wall) * 1000, 1),
                     "cpu_ms": round((time.thread_time() - cpu) * 1000, 1),
+                    "user": _page.user,
                 }
             )
             with _lock, open(path, "a", encoding="utf-8") as f:

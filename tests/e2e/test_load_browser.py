@@ -49,6 +49,10 @@ def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
         assert set(p) == {"views", "failed", "median_ms", "p95_ms", "max_ms"}
     assert r["page_views"] == sum(p["views"] + p["failed"] for p in r["pages"].values())
     assert r["server_cpu_s"] > 0 and r["server_cpu_ms_per_view"] > 0 and r["peak_memory_mb"] > 0
+    # the browsers' CPU beside the server's: every Chromium process, the zygote's renderers included
+    assert r["client_cpu_by_kind"].get("renderer", 0) > 0 and r["client_cpu_by_kind"].get("browser", 0) > 0
+    assert r["browser_cpu_s"] >= r["client_cpu_by_kind"]["renderer"] and r["browser_cpu_ms_per_view"] > 0
+    assert r["client_cpu_s"] >= r["browser_cpu_s"] and "of the browsers'" in load.table(r)
     assert r["rush"]["cores"] == pytest.approx(r["server_cpu_ms_per_view"] / 1000 * 15, abs=0.01)
     assert len(r["load_average_start"]) == 3 and r["server"].startswith("DuckDB")
     text = load.table(r)

@@ -1,0 +1,112 @@
+"""bench/load.py's accounting of the client side: every process under the benchmark, however deep.
+
+A tiny process tree — this test, a child, its grandchild burning CPU — stands for the benchmark,
+Playwright's driver and Chromium's renderers (the zygote's children, the browser's grandchildren)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bench import load
+
+BURN_S = 0.5
+#: the grandchild: on a line from stdin burns BURN_S of CPU, says so, and waits to be stopped (sampled alive)
+GRANDCHILD = (
+    "import sys, time\n"
+    "sys.stdin.readline()\n"
+    "t = time.process_time()\n"
+    f"while time.process_time() - t < {BURN_S}: pass\n"
+    "print('burnt', flush=True)\n"
+    "time.sleep(120)\n"
+)
+#: the child: starts the grandchild under the name given (stdin and stdout are the child's) and waits
+CHILD = "import subprocess, sys\nsubprocess.run([sys.argv[1], '-c', sys.argv[2]])\n"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A function starting child → grandchild (its program named ``grandkid``); the child is returned."""
+    exe = tmp_path / "grandkid"
+    exe.symlink_to(os.path.realpath(sys.executable))  # /proc/PID/comm: the name it was started under
+    procs = []
+
+    def start() -> subprocess.Popen:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(exe), GRANDCHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        procs.append(child)
+        return child
+
+    yield start
+    for child in procs:
+        for pid in load.process_tree([child.pid]):
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+        child.wait(timeout=30)
+
+
+def burn(child: subprocess.Popen) -> None:
+    """The grandchild burns its CPU; back when it has."""
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    assert child.stdout.readline().strip() == "burnt"
+
+
+def test_the_grandchild_counts(tree):
+    with load.ClientCPU([], every=0.05) as client:
+        burn(tree())
+        client.sample()
+    by_kind = client.by_kind
+    assert by_kind.get("grandkid", 0) >= BURN_S * 0.9, by_kind
+    assert client.total_s >= by_kind["grandkid"]
+    assert client.browser_s == 0  # no Chromium here
+
+
+def test_the_servers_processes_do_not_count(tree):
+    child = tree()
+    with load.ClientCPU([child.pid], every=0.05) as client:  # the child and all under it: "the server"
+        burn(child)
+        client.sample()
+    assert "grandkid" not in client.by_kind, client.by_kind
+
+
+def test_processes_alive_at_the_start_count_from_then(tree):
+    child = tree()
+    burn(child)  # before the sampling starts
+    with load.ClientCPU([], every=0.05) as client:
+        client.sample()
+    assert client.by_kind.get("grandkid", 1.0) < BURN_S / 2, client.by_kind
+
+
+def test_a_process_is_named_by_its_chromium_type_or_its_program():
+    assert load.process_kind(os.getpid()) not in load.BROWSER_KINDS
+    assert load.process_kind(2**22 + 12345) == "?"  # no such process
+
+
+def test_a_views_time_is_split_between_its_script_runs_and_the_rest():
+    views = [
+        load.View("coverage", 2000, True, 1, at=100.0),  # 98.0–100.0
+        load.View("coverage", 1000, True, 2, at=200.0),  # 199.0–200.0
+        load.View("login form", 500, True, 1, at=50.0),  # no run of the script for it
+    ]
+    lines = [
+        {"at": 99.5, "page": "coverage", "ms": 500, "cpu_ms": 100, "user": "a"},  # inside view 1
+        {"at": 200.0, "page": "coverage", "ms": 1500, "cpu_ms": 300, "user": "b"},  # 1,000 ms of it in view 2
+        {"at": 99.0, "page": "weekly", "ms": 100, "cpu_ms": 50, "user": "b"},  # another account's
+    ]
+    split = load.view_split(views, lines, {1: "a", 2: "b"})
+    assert list(split) == ["coverage"]
+    c = split["coverage"]
+    assert (c["views"], c["matched"]) == (2, 2)
+    assert (c["view_ms"], c["script_ms"], c["script_cpu_ms"], c["outside_ms"]) == (1500, 750, 200, 750)
+    # the slowest tenth: view 1 alone
+    assert (c["tail_views"], c["tail_view_ms"], c["tail_script_ms"], c["tail_outside_ms"]) == (1, 2000, 500, 1500)
