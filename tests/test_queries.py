@@ -134,8 +134,8 @@ PLACES_JOINED_OUT = [
     "grid_areas",
     "grids_directory",
     "grids_find_households",
-    "household_head",
     "hotspots_page_repeats",
+    "household_head",
     "survey_sample_of",
 ]
 
