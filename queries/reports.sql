@@ -52,9 +52,8 @@ ORDER BY l.code;
 -- name: coverage__postgres
 -- coverage on PostgreSQL (no bitstring_agg): households counted grid by grid first (an index-only
 -- scan of households_active_grid, store/migrations/0004_household_keys.postgres.sql), then the
--- grids' counts added up to the areas; when the last home visit cannot say for every household
--- whether it was visited in the range, it says it for most, and the others are looked up one by
--- one in the index visits_hid (see by_grid).
+-- grids' counts added up to the areas; when the last home visit cannot say whether a household was
+-- visited in the range, the days kept on the household per kind of visit say it (see by_grid).
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -85,28 +84,20 @@ by_grid AS (
       AND h.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY h.grid_code
     UNION ALL
-    -- Other kinds of visit, or a range ending before some last home visit: a household was visited
-    -- in the range when home visits count and its last home visit falls in the range; it was not
-    -- when only home visits count and its last home visit is before the range (or there is none);
-    -- for the others the visits say it, each looked up in visits_hid (hid, kind, visited_on) or all
-    -- the range's visits hashed, whichever the planner finds cheaper (a short range: the hash).
-    SELECT h.grid_code, count(*),
-           count(*) FILTER (WHERE list_contains($kinds::VARCHAR[], 'home')
-                              AND h.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE)
-    FROM households h
-    WHERE NOT $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
-    GROUP BY h.grid_code
-    UNION ALL
-    SELECT h.grid_code, 0, count(*)
-    FROM households h
-    WHERE NOT $from_last_home::BOOLEAN AND h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
-      AND NOT coalesce(list_contains($kinds::VARCHAR[], 'home')
-                       AND h.last_home_on BETWEEN $date_from::DATE AND $date_to::DATE, FALSE)
-      AND NOT ($kinds::VARCHAR[] <@ ARRAY['home']::VARCHAR[] AND coalesce(h.last_home_on < $date_from::DATE, TRUE))
-      AND EXISTS (SELECT 1 FROM visits v
-                  WHERE v.hid = h.hid AND list_contains($kinds::VARCHAR[], v.kind)
-                    AND v.visited_on BETWEEN $date_from::DATE AND $date_to::DATE)
-    GROUP BY h.grid_code
+    -- Other kinds of visit, or a range ending before some last home visit: each active household
+    -- once, grid by grid (an index-only scan of households_active_days), visited when the days of
+    -- one of the kinds that count meet the range (the days kept on the household per kind,
+    -- store/migrations/0018_visit_days.postgres.sql).
+    SELECT g.grid_code, c.households, c.visited
+    FROM grids g CROSS JOIN LATERAL (
+        SELECT count(*) AS households,
+               count(*) FILTER (WHERE (list_contains($kinds::VARCHAR[], 'home') AND h.home_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
+                                  OR (list_contains($kinds::VARCHAR[], 'phone') AND h.phone_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
+                                  OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
+                                  OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_days && daterange($date_from::DATE, $date_to::DATE, '[]'))) AS visited
+        FROM households h
+        WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
+    WHERE NOT $from_last_home::BOOLEAN
 ),
 agg AS (
     SELECT g.area_code, CAST(sum(b.households) AS BIGINT) AS households, CAST(sum(b.visited) AS BIGINT) AS visited

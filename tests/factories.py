@@ -409,6 +409,26 @@ def assert_tallies_recount(con) -> None:
     assert kept == recount
 
 
+def assert_visit_days_recount(con) -> None:
+    """On PostgreSQL, every household's visited days per kind of visit (migration 0018:
+    ``households.home_days`` … ``reception_days``, kept by triggers on visits) are exactly what a
+    recount of its visits gives; on DuckDB there are none (nothing to check)."""
+    if not on_postgres():
+        return
+    wrong = con.execute("""
+        SELECT h.code FROM households h LEFT JOIN (
+            SELECT hid,
+                   range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'home') AS home,
+                   range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'phone') AS phone,
+                   range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'meeting') AS meeting,
+                   range_agg(daterange(visited_on, visited_on, '[]')) FILTER (WHERE kind = 'reception') AS reception
+            FROM visits GROUP BY hid) d ON d.hid = h.hid
+        WHERE h.home_days IS DISTINCT FROM d.home OR h.phone_days IS DISTINCT FROM d.phone
+           OR h.meeting_days IS DISTINCT FROM d.meeting OR h.reception_days IS DISTINCT FROM d.reception
+        ORDER BY 1""").fetchall()
+    assert wrong == []
+
+
 def assert_petition_grids_follow(con) -> None:
     """On PostgreSQL, every petition's kept household grid (migration 0015:
     ``petitions.household_grid_code``, kept by triggers) is the grid of the household it names

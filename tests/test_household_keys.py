@@ -31,6 +31,7 @@ from tests.factories import (
     V21,
     add_visit,
     assert_tallies_recount,
+    assert_visit_days_recount,
     new_db,
     assert_petition_grids_follow,
     on_postgres,
@@ -79,6 +80,7 @@ def assert_last_home_consistent(con) -> None:
     assert stored == expected
     assert_tallies_recount(con)  # PostgreSQL: the grids' tallies follow (migration 0013)
     assert_petition_grids_follow(con)  # and the petitions' household grids (migration 0015)
+    assert_visit_days_recount(con)  # and the households' visited days per kind (migration 0018)
 
 
 def snapshot(con) -> tuple:

@@ -1,9 +1,9 @@
 """store/transfer.py (``manage.py copy-to``): the tiny world's DuckDB file copied into PostgreSQL the
 bulk-load way — tables emptied and their indexes and keys dropped, rows copied with FREEZE, the
 indexes and keys built again — gives every row as it is, a schema identical to a freshly migrated
-one, and migration 0013's tallies as its triggers keep them; a copy that fails half-way leaves the
-database as it was. (The reports read the same on both stores afterwards: test_postgres.py's
-copy-to test.)"""
+one, migration 0013's tallies as its triggers keep them and migration 0018's visited days as its
+fill gives them; a copy that fails half-way leaves the database as it was. (The reports read the
+same on both stores afterwards: test_postgres.py's copy-to test.)"""
 
 from __future__ import annotations
 
@@ -88,6 +88,10 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
         # the tallies are what migration 0013's triggers give: a recount of the households
         assert pg.execute("SELECT count(*) FROM household_tallies WHERE households <> 0").fetchone()[0] == 6
         F.assert_tallies_recount(pg)
+        # migration 0018's visited days: filled once after the visits (their insert trigger off
+        # meanwhile, and on again: schema above), what a recount of each household's visits gives
+        assert pg.execute("SELECT count(*) FROM households WHERE home_days IS NOT NULL").fetchone()[0] > 0
+        F.assert_visit_days_recount(pg)
         # copied with FREEZE and vacuumed: every page of the big tables visible to all (index-only scans)
         pages = pg.execute(
             "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname IN "
@@ -111,6 +115,7 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
             == 2
         )
         F.assert_tallies_recount(pg)
+        F.assert_visit_days_recount(pg)
     finally:
         for con in (duck, fresh, pg):
             con.close()

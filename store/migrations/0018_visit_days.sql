@@ -1,0 +1,4 @@
+-- 0018: PostgreSQL only (0018_visit_days.postgres.sql: each household's visited days per kind of
+-- visit kept on the household by triggers, so that coverage of a past range or of other kinds reads
+-- no visit). A DuckDB file marks the range's visits in one bitmap fast enough (queries/reports.sql,
+-- coverage): nothing changes here.

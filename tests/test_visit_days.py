@@ -1,0 +1,210 @@
+"""Coverage of a past range or of other kinds of visit, on tiny worlds whose answers are known.
+
+On PostgreSQL each household's visited days per kind of visit are kept on the household by
+triggers on visits (migration 0018: ``households.home_days`` … ``reception_days``), and
+``coverage__postgres`` reads them instead of the range's visits; on DuckDB coverage marks the
+range's visits in a bitmap. Both stores must give the same, known answers over ranges that cross
+week and month edges, and on PostgreSQL the kept days must stay a recount of the visits after every
+kind of statement, a rollback, and two writers of one household at once
+(:func:`tests.factories.assert_visit_days_recount`). The app's own writers (record, edit, delete,
+import, several at once) are checked in tests/test_household_keys.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+
+from analytics import reports
+from store import db
+from tests import factories as F
+from tests.factories import G111, G112, G121, G211, G212, add_visit
+from tests.test_household_keys import ref_coverage
+
+D = dt.date
+# Week 2026-W27 is Mon 2026-06-29 … Sun 2026-07-05: it crosses the end of June. The tiny world's
+# own visits are in March and November, and its newest home visit (2026-11-23) lies after every
+# range here, so no range's answer can come from the last home visits alone.
+SUMMER = [
+    ("H01", "S1", D(2026, 6, 30), "home"),
+    ("H02", "S1", D(2026, 7, 1), "phone"),
+    ("H04", "S2", D(2026, 6, 28), "meeting"),  # the Sunday before W27
+    ("H05", "S2", D(2026, 6, 29), "home"),
+    ("H05", "S2", D(2026, 6, 29), "phone"),  # the same day, another kind
+    ("H06", "S2", D(2026, 7, 31), "reception"),
+    ("H07", "S2", D(2026, 8, 1), "home"),  # the first day of August
+    ("H08", "S3", D(2026, 6, 30), "phone"),
+    ("H03", "S1", D(2026, 6, 30), "home"),  # moved: never counted
+    ("H10", "S2", D(2026, 6, 30), "phone"),  # unassigned: in no area
+]
+ALL = ("home", "phone", "meeting", "reception")
+W27 = (D(2026, 6, 29), D(2026, 7, 5))
+
+# (range, kinds) → visited households per grid; every grid has 2 active households but G212 (none)
+KNOWN = [
+    (W27, ("home",), {G111: 1, G112: 1}),  # H01, H05
+    (W27, ("phone",), {G111: 1, G112: 1, G211: 1}),  # H02, H05, H08
+    (W27, ALL, {G111: 2, G112: 1, G211: 1}),  # H04's meeting was the day before
+    ((D(2026, 6, 1), D(2026, 6, 30)), ("meeting", "reception"), {G112: 1}),  # H04
+    ((D(2026, 7, 1), D(2026, 7, 31)), ("reception",), {G121: 1}),  # H06 on the month's last day
+    ((D(2026, 7, 31), D(2026, 8, 1)), ("home", "reception"), {G121: 2}),  # H06, H07 across the month
+    ((D(2026, 7, 2), D(2026, 7, 30)), ALL, {}),  # between visits
+]
+
+
+def visited_per_grid(con, date_from: dt.date, date_to: dt.date, kinds) -> dict[str, tuple[int, int]]:
+    out = reports.coverage(con, "grid", date_from, date_to, kinds=kinds)
+    return {r.code: (int(r.households), int(r.visited)) for r in out.itertuples()}
+
+
+@pytest.fixture(scope="module")
+def summer(tiny_template, tmp_path_factory):
+    """The tiny world plus visits of every kind around the end of June 2026."""
+    from tests import stores
+
+    path = stores.copy_db(tiny_template, tmp_path_factory.mktemp("days"), "days")
+    con = db.connect(path)
+    for visit in SUMMER:
+        add_visit(con, *visit)
+    yield con
+    con.close()
+    stores.drop_db(path)
+
+
+@pytest.mark.parametrize("known", KNOWN, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
+def test_coverage_of_past_ranges_known_answers(summer, known):
+    (date_from, date_to), kinds, visited = known
+    got = visited_per_grid(summer, date_from, date_to, kinds)
+    assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+
+
+def test_the_days_kept_are_the_visits(summer):
+    """PostgreSQL keeps each household's days per kind (a recount of its visits); the townships'
+    coverage of W27 over every kind agrees with the plain reference on both stores."""
+    F.assert_visit_days_recount(summer)
+    for level in ("county", "township", "village", "grid"):
+        got = reports.coverage(summer, level, *W27, kinds=ALL)
+        assert [(r.code, int(r.households), int(r.visited)) for r in got.itertuples()] == ref_coverage(
+            summer, level, *W27, ALL
+        )
+    if F.on_postgres():
+        days = summer.execute("SELECT home_days::text, phone_days::text FROM households WHERE code = 'H05'").fetchone()
+        assert days == ("{[2026-06-29,2026-06-30),[2026-11-17,2026-11-18)}", "{[2026-06-29,2026-06-30)}")
+
+
+def test_plain_statements_and_a_rollback_keep_the_days(tiny):
+    """Visits written by any statement — several rows at once, a day or kind or household changed, a
+    note changed, deleted — and a rolled-back write leave the coverage right and (PostgreSQL) the
+    kept days a recount."""
+    con, _ = tiny
+    hid = dict(con.execute("SELECT code, hid FROM households").fetchall())
+    con.execute(
+        "INSERT INTO visits (household_code, staff_id, visited_on, kind, hid) VALUES "
+        "('H04', 'S2', DATE '2026-06-30', 'phone', ?), ('H04', 'S2', DATE '2026-07-01', 'phone', ?), "
+        "('H06', 'S2', DATE '2026-07-01', 'meeting', ?)",
+        [hid["H04"], hid["H04"], hid["H06"]],
+    )
+    F.assert_visit_days_recount(con)
+    assert visited_per_grid(con, *W27, ("phone",))[G112] == (2, 1)
+    con.execute("UPDATE visits SET kind = 'home' WHERE household_code = 'H06' AND kind = 'meeting'")
+    con.execute("UPDATE visits SET visited_on = visited_on + 6 WHERE household_code = 'H04' AND kind = 'phone'")
+    F.assert_visit_days_recount(con)
+    assert visited_per_grid(con, *W27, ("phone",))[G112] == (2, 0)  # both moved a week later
+    assert visited_per_grid(con, *W27, ("home",))[G121] == (2, 1)  # H06's meeting became a home visit
+    con.execute(
+        "UPDATE visits SET household_code = 'H07', hid = ? "
+        "WHERE household_code = 'H06' AND visited_on = DATE '2026-07-01'",
+        [hid["H07"]],
+    )
+    con.execute("UPDATE visits SET note = '改了备注' WHERE household_code = 'H04'")
+    F.assert_visit_days_recount(con)
+    assert visited_per_grid(con, *W27, ("home",))[G121] == (2, 1)  # H07's now
+    with pytest.raises(RuntimeError):
+        with db.transaction(con):
+            con.execute("DELETE FROM visits WHERE household_code IN ('H04', 'H07')")
+            raise RuntimeError("rolled back")
+    F.assert_visit_days_recount(con)
+    assert visited_per_grid(con, D(2026, 6, 1), D(2026, 7, 31), ALL)[G121] == (2, 1)
+    con.execute("DELETE FROM visits WHERE household_code IN ('H04', 'H07')")
+    F.assert_visit_days_recount(con)
+    assert visited_per_grid(con, D(2026, 6, 1), D(2026, 7, 31), ALL) == {
+        G111: (2, 0),
+        G112: (2, 0),
+        G121: (2, 0),
+        G211: (2, 0),
+        G212: (0, 0),
+    }
+
+
+PG_ONLY = pytest.mark.skipif(
+    not F.on_postgres(),
+    reason="two writers at once on one database only on PostgreSQL "
+    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
+)
+WRITES = {
+    "insert": "INSERT INTO visits (household_code, staff_id, visited_on, kind, hid) "
+    "SELECT 'H01', 'S1', DATE '2026-06-30', 'phone', hid FROM households WHERE code = 'H01'",
+    "delete": "DELETE FROM visits WHERE household_code = 'H01' AND visited_on = DATE '2026-11-16'",
+    "edit": "UPDATE visits SET visited_on = DATE '2026-07-01' WHERE household_code = 'H01' "
+    "AND visited_on = DATE '2026-11-22'",
+}
+
+
+def _blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
+    """Wait until the other writer waits for a lock held by this test's open transaction, or has
+    finished without waiting (then the test shows whether that was right)."""
+    deadline = time.monotonic() + 120
+    while worker.is_alive() and time.monotonic() < deadline:
+        if (
+            pid
+            and con.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?", [pid[0]]).fetchone()[
+                0
+            ]
+        ):
+            return
+        time.sleep(0.02)
+
+
+@PG_ONLY
+@pytest.mark.parametrize(
+    ("first_write", "second_write"),
+    [("insert", "delete"), ("delete", "insert"), ("insert", "edit"), ("edit", "insert")],
+)
+def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
+    """Two transactions writing visits of H01 at once, the first committing only after the second
+    waits for it: H01's kept days are a recount of both (a recount that read the visits before
+    taking H01's row would miss the other's visit)."""
+    con, url = tiny
+    first, second = db.connect(url), db.connect(url)
+    pid: list[int] = []
+    errors: list[BaseException] = []
+
+    def later():
+        try:
+            with db.transaction(second):
+                pid.append(second.execute("SELECT pg_backend_pid()").fetchone()[0])
+                second.execute(WRITES[second_write])
+        except BaseException as e:  # reported to the test
+            errors.append(e)
+
+    try:
+        with db.transaction(first):
+            first.execute(WRITES[first_write])
+            worker = threading.Thread(target=later)
+            worker.start()
+            _blocked_or_done(con, pid, worker)
+        worker.join(120)
+    finally:
+        first.close()
+        second.close()
+    assert errors == [] and not worker.is_alive()
+    F.assert_visit_days_recount(con)
+    days = con.execute("SELECT home_days::text, phone_days::text FROM households WHERE code = 'H01'").fetchone()
+    home = {
+        "delete": "{[2026-11-22,2026-11-23)}",
+        "edit": "{[2026-07-01,2026-07-02),[2026-11-16,2026-11-17)}",
+    }[first_write if first_write != "insert" else second_write]
+    assert days == (home, "{[2026-06-30,2026-07-01)}")
