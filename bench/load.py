@@ -357,10 +357,11 @@ class ClientCPU:
                     continue
                 _, ticks, began = table[pid]
                 key = (pid, began)
-                if key not in self._kind:
-                    self._kind[key] = process_kind(pid)
-                    if start:
-                        self._base[key] = ticks
+                if start and key not in self._base:
+                    self._base[key] = ticks
+                kind = process_kind(pid)  # read again: a process seen between its fork and its exec changes name
+                if kind != "?" or key not in self._kind:
+                    self._kind[key] = kind
                 self._last[key] = max(ticks, self._last.get(key, 0))
 
     @property
@@ -1633,7 +1634,14 @@ def _measure(
         warm_up_s=round(warm_s, 1),
         settle_s=round(settled_s, 1),
         timeline=[
-            {"page": v.page, "session": v.session, "ok": v.ok, "ms": round(v.ms), "end_s": round(v.end - t_perf, 2)}
+            {
+                "page": v.page,
+                "session": v.session,
+                "ok": v.ok,
+                "ms": round(v.ms),
+                "end_s": round(v.end - t_perf, 2),
+                "at": round(v.at, 3),
+            }
             for v in rec.views
         ],
         **about,

@@ -267,6 +267,11 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     if not len(frame):
         st.info(t("coverage_page.no_geometry"))
         return
+    key = f"{KEY}.map.{colour}.{v.suffix}"
+    if v.drill and handle_click(st.session_state.get(key), allowed=frame["code"].tolist(), frame=frame):
+        # a click on the map runs this fragment with the click already in the session (streamlit-folium
+        # keeps its value under our key): the area it opens, without drawing this map again first
+        drilled()
     if v.drill:
         st.caption(t("coverage.drill_hint"))
     if colour == "shortfall":
@@ -283,7 +288,7 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         )
     result = UM.render(
         m,
-        key=f"{KEY}.map.{colour}.{v.suffix}",
+        key=key,
         height=MAP_HEIGHT,
         returned_objects=["last_active_drawing"] if v.drill else [],
     )

@@ -98,3 +98,23 @@ def test_a_saved_visit_reruns_the_whole_weekly_page(tiny, monkeypatch, counted):
     assert {m.label: m.value for m in at.metric}[t("weekly_page.metric.days")] == t(
         "weekly_page.metric.days_value", days=4, target=3
     )
+
+
+def test_a_map_click_opens_the_area_without_drawing_the_old_map_again(tiny_ro, monkeypatch, counted):
+    """streamlit-folium keeps a click under the map's key before the fragment runs: the fragment reads
+    it there and reruns the app for the area clicked, without building and sending the old map first."""
+    from ui import maps
+
+    _, path = tiny_ro
+    keys: list[str] = []
+    monkeypatch.setattr(maps, "render", lambda m, key, **kw: keys.append(key) or {})
+    at = F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py")
+    old = keys[-1]
+    keys.clear()
+    counted.clear()
+    at.session_state[old] = {"last_active_drawing": {"type": "Feature", "properties": {"code": F.V11}}}
+    fragment_run(at, "map_part")
+    assert not at.exception, at.exception
+    assert at.session_state["area"].code == F.V11
+    assert old not in keys and len(keys) == 1, keys  # only 甲村's map drawn
+    assert "sidebar" in counted and "area_rows" in counted, counted  # the whole page again, for 甲村
