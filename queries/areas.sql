@@ -32,7 +32,9 @@ WHERE a.level = $level
        OR NOT EXISTS (SELECT 1 FROM areas p WHERE p.code = a.parent_code AND p.level = $parent_level));
 
 -- name: ancestors_rebuild!
--- Each area with itself and all its ancestors.
+-- Each area with itself and all its ancestors, one of each level: the nearest, when a parent code
+-- names an area of the same or a lower level (kept when no area of the right level holds the area)
+-- and the chain meets a level twice (area_ancestors is unique on (code, ancestor_level): 0019).
 DELETE FROM area_ancestors;
 INSERT INTO area_ancestors (code, ancestor_code, ancestor_level)
 WITH RECURSIVE chain(code, ancestor_code, depth) AS (
@@ -41,9 +43,13 @@ WITH RECURSIVE chain(code, ancestor_code, depth) AS (
     SELECT c.code, a.parent_code, c.depth + 1
     FROM chain c JOIN areas a ON a.code = c.ancestor_code
     WHERE a.parent_code IS NOT NULL AND c.depth < 4
+),
+ranked AS (
+    SELECT c.code, c.ancestor_code, a.level,
+           row_number() OVER (PARTITION BY c.code, a.level ORDER BY c.depth) AS nearness
+    FROM chain c JOIN areas a ON a.code = c.ancestor_code
 )
-SELECT DISTINCT c.code, c.ancestor_code, a.level
-FROM chain c JOIN areas a ON a.code = c.ancestor_code;
+SELECT code, ancestor_code, level FROM ranked WHERE nearness = 1;
 
 -- name: neighbors_delete_level!
 DELETE FROM area_neighbors WHERE code IN (SELECT code FROM areas WHERE level = $level)

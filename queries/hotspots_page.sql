@@ -33,24 +33,21 @@ WITH p AS (
 )
 SELECT p.id, p.received_on, p.category, p.channel, p.people, p.status, p.replied_on, p.closed_on,
        p.level_reached, p.satisfaction, p.household_code, p.head_name,
-       v.code AS village_code, v.name AS village_name,
-       g.code AS grid_code, g.name AS grid_name,
+       pl.village_code, pl.village_name, pl.grid_code, pl.grid_name,
        p.map_lon AS lon, p.map_lat AS lat
 FROM p
-LEFT JOIN area_ancestors av ON av.code = p.loc AND av.ancestor_level = 'village'
-LEFT JOIN areas v ON v.code = av.ancestor_code
-LEFT JOIN area_ancestors ag ON ag.code = p.loc AND ag.ancestor_level = 'grid'
-LEFT JOIN areas g ON g.code = ag.ancestor_code
+LEFT JOIN area_places pl ON pl.code = p.loc
 WHERE in_area(p.loc, $area::VARCHAR)
   AND (
-        (v.code IS NOT NULL AND in_scope(p.loc, $scope::VARCHAR[]))
-     OR (v.code IS NULL AND $area::VARCHAR IS NULL AND $with_unlocated::BOOLEAN)
+        (pl.village_code IS NOT NULL AND in_scope(p.loc, $scope::VARCHAR[]))
+     OR (pl.village_code IS NULL AND $area::VARCHAR IS NULL AND $with_unlocated::BOOLEAN)
   )
 ORDER BY p.received_on DESC, p.id;
 
 -- name: hotspots_page_repeats
 -- Repeat petitions: the same household petitioning again within $days days of its previous
 -- petition (over the whole history), for repeats received in [$date_from, $date_to] and in scope.
+-- The repeat flag of the work list (petitions.sql petition_items) is the same rule.
 WITH seq AS (
     SELECT p.id, p.received_on, p.household_code, p.category, p.status, p.people, p.level_reached,
            p.loc, p.household_head AS head_name,

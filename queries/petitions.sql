@@ -11,7 +11,9 @@
 --   (petitions_located, as hotspot_counts). Unlocated petitions are in scope when $scope IS NULL or
 --   $with_unlocated (a scope that sees the whole county: analytics.reports.county_wide).
 --   reply_due: $reply_days working days after received_on (calendar_days.workday_no).
---   is_repeat: its household petitioned before within $repeat_days days (any scope, any date).
+--   is_repeat: its household petitioned before within $repeat_days days (any scope, any date), as
+--   hotspots_page_repeats lists them (written twice: one view of both computed every lag for either,
+--   measured slower on DuckDB — tests/test_shared_predicates.py checks that the two agree).
 WITH pet AS (
     SELECT p.id AS item_id, p.received_on, p.category, p.channel, p.people,
            p.household_code, p.household_head AS head_name, p.loc,
@@ -24,22 +26,17 @@ WITH pet AS (
 )
 SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.channel, it.people,
        it.household_code, it.head_name,
-       ag.ancestor_code AS grid_code, av.ancestor_code AS village_code, va.name AS village_name,
-       att.ancestor_code AS township_code, ta.name AS township_name,
-       (av.ancestor_code IS NOT NULL OR ag.ancestor_code IS NOT NULL) AS located,
+       pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
+       (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
        it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due, it.is_repeat, it.text
 FROM pet it
-LEFT JOIN area_ancestors ag ON ag.code = it.loc AND ag.ancestor_level = 'grid'
-LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'
-LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
-LEFT JOIN areas va ON va.code = av.ancestor_code
-LEFT JOIN areas ta ON ta.code = att.ancestor_code
+LEFT JOIN area_places pl ON pl.code = it.loc
 LEFT JOIN calendar_days s ON s.day = it.received_on
 LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
 WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
   AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
   AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
-       OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL));
+       OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL));
 
 -- name: visit_issue_items
 -- Every visit issue (a visit with needs_action) made up to $today (optionally only those in
@@ -56,26 +53,21 @@ WITH iss AS (
     LEFT JOIN households h ON h.code = v.household_code
     LEFT JOIN visit_issues i ON i.visit_id = v.id
     WHERE v.needs_action AND v.visited_on <= $today::DATE
+      AND (CAST($date_from AS DATE) IS NULL OR v.visited_on >= CAST($date_from AS DATE))
+      AND (CAST($date_to AS DATE) IS NULL OR v.visited_on <= CAST($date_to AS DATE))
 )
 SELECT 'visit_issue' AS kind, it.item_id AS id, it.received_on, NULL::VARCHAR AS category, it.channel,
        1 AS people, it.household_code, it.head_name,
-       ag.ancestor_code AS grid_code, av.ancestor_code AS village_code, va.name AS village_name,
-       att.ancestor_code AS township_code, ta.name AS township_name,
-       (av.ancestor_code IS NOT NULL OR ag.ancestor_code IS NOT NULL) AS located,
+       pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
+       (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
        it.status_now, NULL::DATE AS replied_on, it.closed_on, NULL::VARCHAR AS satisfaction,
        d.day AS reply_due, FALSE AS is_repeat, it.text
 FROM iss it
-LEFT JOIN area_ancestors ag ON ag.code = it.loc AND ag.ancestor_level = 'grid'
-LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'
-LEFT JOIN area_ancestors att ON att.code = it.loc AND att.ancestor_level = 'township'
-LEFT JOIN areas va ON va.code = av.ancestor_code
-LEFT JOIN areas ta ON ta.code = att.ancestor_code
 LEFT JOIN calendar_days s ON s.day = it.received_on
 LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
-WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
-  AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
-  AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
-       OR (CAST($with_unlocated AS BOOLEAN) AND av.ancestor_code IS NULL AND ag.ancestor_code IS NULL));
+LEFT JOIN area_places pl ON pl.code = it.loc
+WHERE in_scope(it.loc, CAST($scope AS VARCHAR[]))
+   OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL);
 
 -- name: petition_received_years
 -- The first and last year of any petition (the calendar must cover them).

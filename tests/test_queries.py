@@ -128,6 +128,41 @@ def test_the_household_search_is_written_once():
     assert sum(text.count("household_matches(h.code, h.head_name, h.address, $like)") for text in queries.values()) == 2
 
 
+#: small queries that join an area's places themselves: the view costs DuckDB about 3 ms at each use
+#: (it makes every join of the view, read or not), more than the query itself (0019_area_places.sql)
+PLACES_JOINED_OUT = [
+    "grid_areas",
+    "grids_directory",
+    "grids_find_households",
+    "hotspots_page_repeats",
+    "household_head",
+    "survey_sample_of",
+]
+
+
+def test_the_places_of_an_area_are_written_once():
+    """``area_places`` (0019) is the one definition of an area's grid, village and township: no named
+    query but the small ones of :data:`PLACES_JOINED_OUT` joins area_ancestors for the grid, village
+    or township of a row to show it (an inner join that only needs the township's code, as the
+    survey's draw frame does, is another question)."""
+    words = re.compile(
+        r"LEFT\s+JOIN\s+area_ancestors\s+\w+\s+ON\b[^\n]*?ancestor_level\s*=\s*'(?:grid|village|township)'", re.I
+    )
+    assert words.search("LEFT JOIN area_ancestors av ON av.code = it.loc AND av.ancestor_level = 'village'")
+    assert not words.search("JOIN area_ancestors t ON t.code = h.grid_code AND t.ancestor_level = 'township'")
+    statements = {}
+    for f in sorted((ROOT / "queries").glob("*.sql")):
+        parts = re.split(r"^-- name: ([A-Za-z0-9_]+)[!<>*#$]*\s*$", f.read_text(encoding="utf-8"), flags=re.M)
+        statements |= dict(zip(parts[1::2], parts[2::2]))
+    assert sorted(n for n, text in statements.items() if words.search(text)) == PLACES_JOINED_OUT
+    users = sorted(n for n, text in statements.items() if "JOIN area_places " in text)
+    assert users == [
+        "hotspots_page_petitions",
+        "petition_items",
+        "visit_issue_items",
+    ]
+
+
 def _current_definitions(store: str) -> dict[str, tuple[str, str]]:
     """Every macro or function of the migrations as the database has it after the last one:
     name -> (file, text of its newest CREATE [OR REPLACE] … up to the next CREATE)."""

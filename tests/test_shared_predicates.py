@@ -11,7 +11,8 @@ import pytest
 from analytics import hotspots as H
 from analytics import petitions as P
 from analytics import reports
-from tests.factories import G111, G112, G121, G211, T1, T2, V11, V12, V21
+from store import db
+from tests.factories import COUNTY, G111, G112, G121, G211, T1, T2, V11, V12, V21
 
 D = dt.date
 TODAY = D(2026, 11, 26)
@@ -191,6 +192,100 @@ def _group_world(con):
     """The tiny world with P1 brought by 4 people and P3 by 5 (P2: 6, P4: 1)."""
     con.execute("UPDATE petitions SET people = 4 WHERE id = 'P1'")
     con.execute("UPDATE petitions SET people = 5 WHERE id = 'P3'")
+
+
+@pytest.mark.parametrize("days", [30, 43, 90])
+def test_the_work_list_and_the_hotspot_page_see_the_same_repeats(tiny, days):
+    """The work list's repeat flag and the hotspot page's repeat list, each its own window
+    (queries/petitions.sql, hotspots_page.sql), are one rule: a household's previous petition within
+    ``days`` days, over the whole history."""
+    con, _ = tiny
+    con.execute(
+        "INSERT INTO petitions (id, received_on, household_code, category) VALUES "
+        "('P5', DATE '2026-11-20', 'H01', '环境'), ('P6', DATE '2026-01-05', 'H06', '环境'), "
+        "('P7', DATE '2026-06-01', 'H06', '劳资'), ('P8', DATE '2026-06-01', NULL, '劳资'), "
+        "('P9', DATE '2026-06-02', NULL, '劳资')"
+    )
+    con.execute("UPDATE rules SET value = $d WHERE key = 'repeat_days'", {"d": days})
+    flagged = P.worklist(con, None, TODAY).set_index("id")["is_repeat"]
+    listed = H.repeat_petitions(con, D(2020, 1, 1), TODAY, days=days)
+    # P5 is 43 days after P1 (H01), P7 147 after P6 (H06); P8 and P9 have no household
+    assert sorted(flagged[flagged].index) == sorted(listed["id"]) == (["P5"] if days >= 43 else [])
+    if days >= 43:
+        assert listed.iloc[0][["previous_id", "previous_category", "days_between"]].tolist() == ["P1", "土地征收", 43]
+
+
+def _places(con, code):
+    return con.execute(
+        "SELECT grid_code, grid_name, village_code, village_name, township_code, township_name "
+        "FROM area_places WHERE code = CAST($code AS VARCHAR)",
+        {"code": code},
+    ).fetchall()
+
+
+@pytest.mark.parametrize(
+    "code,places",
+    [
+        (G111, [(G111, "第一网格", V11, "甲村", T1, "一镇")]),
+        (G211, [(G211, "第一网格", V21, "丙村", T2, "二镇")]),
+        (V12, [(None, None, V12, "乙村", T1, "一镇")]),  # a village lies in no grid
+        (T2, [(None, None, None, None, T2, "二镇")]),
+        (COUNTY, [(None, None, None, None, None, None)]),
+        ("X-unknown", []),  # not an area: no row, so a LEFT JOIN gives NULLs (unlocated)
+        (None, []),
+    ],
+)
+def test_area_places(tiny_ro, code, places):
+    """0019's area_places: an area's grid, village and township, one row per area."""
+    con, _ = tiny_ro
+    assert _places(con, code) == places
+
+
+def test_an_area_has_one_ancestor_of_each_level(tiny):
+    """A parent code naming an area of the same level (kept when no area of the level above holds
+    it) once gave a grid two grid "ancestors"; the rebuild keeps the nearest of each level, as the
+    unique index of 0019 requires on PostgreSQL, and the area stays under the rest of its chain."""
+    con, _ = tiny
+    con.execute("UPDATE areas SET parent_code = $p WHERE code = $c", {"p": G112, "c": G111})
+    db.execute(con, "ancestors_rebuild")
+    rows = con.execute(
+        "SELECT ancestor_code, ancestor_level FROM area_ancestors WHERE code = $c ORDER BY ancestor_code",
+        {"c": G111},
+    ).fetchall()
+    assert rows == sorted([(COUNTY, "county"), (T1, "township"), (V11, "village"), (G111, "grid")])
+    assert _places(con, G111) == [(G111, "第一网格", V11, "甲村", T1, "一镇")]
+    if db.store_of(con) != db.POSTGRES:
+        return  # the unique index is PostgreSQL's only (0019_area_places.sql says why)
+    with pytest.raises(Exception, match="(?i)duplicate|unique|constraint"):
+        con.execute("INSERT INTO area_ancestors VALUES ($c, $a, 'grid')", {"c": G111, "a": G112})
+
+
+def test_the_migration_keeps_the_nearest_ancestor_of_each_level():
+    """0019 drops, from a database made before it, the farther of two ancestors of one level (so that
+    its unique index can be made): what ancestors_rebuild now keeps. Its DELETE, on a table with a grid
+    whose parent is a grid, a village whose parent is a village (and a grid under it), and a cycle."""
+    import re
+
+    import duckdb
+
+    text = (db.MIGRATIONS / "0019_area_places.sql").read_text(encoding="utf-8")
+    delete = re.search(r"^DELETE FROM area_ancestors\b.*?;", text, re.S | re.M).group(0)
+    chains = {"G1": "G1 G2 V T C", "G2": "G2 V T C", "V": "V T C", "T": "T C", "C": "C", "W": "W V T C"}
+    chains |= {"GW": "GW W V T C", "X1": "X1 X2", "X2": "X2 X1"}
+    level = {"C": "county", "T": "township", "V": "village", "W": "village"}
+    rows = {(c, a, level.get(a, "grid")) for c, chain in chains.items() for a in chain.split()}
+    con = duckdb.connect()
+    con.execute("CREATE TABLE area_ancestors (code VARCHAR, ancestor_code VARCHAR, ancestor_level VARCHAR)")
+    con.executemany("INSERT INTO area_ancestors VALUES (?, ?, ?)", sorted(rows))
+    con.execute(delete)
+    kept = set(con.execute("SELECT * FROM area_ancestors").fetchall())
+    assert sorted(rows - kept) == [
+        ("G1", "G2", "grid"),
+        ("GW", "V", "village"),
+        ("W", "V", "village"),
+        ("X1", "X2", "grid"),
+        ("X2", "X1", "grid"),
+    ]
 
 
 def _group_answers(con):
