@@ -201,13 +201,14 @@ def prepare(db_path: Path, sessions: int, today: dt.date, stagger: float) -> lis
 # ----------------------------------------------------------------------------- the server's processes
 
 
-def _proc_table() -> dict[int, tuple[int, int]]:
-    """Every process now, from ``/proc``.
+def _proc_stats() -> dict[int, list[str]]:
+    """Every process now: its ``/proc/PID/stat`` fields after the name (``state`` is field 0).
 
     Returns
     -------
     dict
-        pid → (parent pid, CPU ticks: user + system of the process and of its waited-for children).
+        pid → fields (see proc(5): 1 is the parent pid, 11–14 utime, stime, cutime, cstime in
+        ticks, 19 the start time). A process gone while reading is left out.
     """
     out = {}
     for d in os.listdir("/proc"):
@@ -218,9 +219,19 @@ def _proc_table() -> dict[int, tuple[int, int]]:
                 s = f.read()
         except OSError:
             continue
-        rest = s[s.rindex(")") + 2 :].split()
-        out[int(d)] = (int(rest[1]), sum(int(x) for x in rest[11:15]))
+        out[int(d)] = s[s.rindex(")") + 2 :].split()
     return out
+
+
+def _proc_table() -> dict[int, tuple[int, int]]:
+    """Every process now, from ``/proc``.
+
+    Returns
+    -------
+    dict
+        pid → (parent pid, CPU ticks: user + system of the process and of its waited-for children).
+    """
+    return {pid: (int(f[1]), sum(int(x) for x in f[11:15])) for pid, f in _proc_stats().items()}
 
 
 def process_tree(roots: list[int], table: dict[int, tuple[int, int]] | None = None) -> list[int]:
@@ -277,18 +288,7 @@ def _own_ticks() -> dict[int, tuple[int, int, int]]:
         pid → (parent pid, CPU ticks of the process itself: user + system, its start time in ticks
         since boot — a pid and its start name one process, however pids are reused).
     """
-    out = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                s = f.read()
-        except OSError:
-            continue
-        rest = s[s.rindex(")") + 2 :].split()
-        out[int(d)] = (int(rest[1]), int(rest[11]) + int(rest[12]), int(rest[19]))
-    return out
+    return {pid: (int(f[1]), int(f[11]) + int(f[12]), int(f[19])) for pid, f in _proc_stats().items()}
 
 
 def process_kind(pid: int) -> str:

@@ -24,6 +24,8 @@ import csv
 import datetime as dt
 import os
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -392,6 +394,26 @@ def add_walk_world(con, folder: str | Path, users: bool = True) -> None:
         from auth import users as U
 
         U.add_user(con, "walker", PASSWORD, "grid_leader", [WALK_GRID], staff_id="S5")
+
+
+def blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
+    """Wait until another writer waits for a lock held by this test's open transaction (PostgreSQL).
+
+    Parameters
+    ----------
+    con : a PostgreSQL connection of the test (``pg_stat_activity`` is read through it).
+    pid : the other writer's backend process id, as ``[pid]`` once it has one (empty before).
+    worker : the thread running the other writer.
+
+    Returns when that backend waits for a lock, or when the thread has finished without waiting (the
+    test then shows whether that was right), or after 120 s.
+    """
+    deadline = time.monotonic() + 120
+    while worker.is_alive() and time.monotonic() < deadline:
+        waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?"
+        if pid and con.execute(waiting, [pid[0]]).fetchone()[0]:
+            return
+        time.sleep(0.02)
 
 
 def assert_tallies_recount(con) -> None:

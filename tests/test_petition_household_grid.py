@@ -19,7 +19,6 @@ import random
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -175,21 +174,6 @@ HOUSEHOLD_WRITES = {
 }
 
 
-def _blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
-    """Wait until the other writer waits for a lock held by this test's open transaction, or has
-    finished without waiting (then the test shows whether that was right)."""
-    deadline = time.monotonic() + 120
-    while worker.is_alive() and time.monotonic() < deadline:
-        if (
-            pid
-            and con.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?", [pid[0]]).fetchone()[
-                0
-            ]
-        ):
-            return
-        time.sleep(0.02)
-
-
 @PG_ONLY
 @pytest.mark.parametrize("household_first", [True, False], ids=["household first", "petition first"])
 @pytest.mark.parametrize("write", list(HOUSEHOLD_WRITES))
@@ -224,7 +208,7 @@ def test_a_petition_written_while_its_household_changes(tiny, write, household_f
             one(first)
             worker = threading.Thread(target=later, args=(other,))
             worker.start()
-            _blocked_or_done(con, pid, worker)
+            F.blocked_or_done(con, pid, worker)
         worker.join(120)
     finally:
         first.close()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 
@@ -153,21 +152,6 @@ WRITES = {
 }
 
 
-def _blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
-    """Wait until the other writer waits for a lock held by this test's open transaction, or has
-    finished without waiting (then the test shows whether that was right)."""
-    deadline = time.monotonic() + 120
-    while worker.is_alive() and time.monotonic() < deadline:
-        if (
-            pid
-            and con.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = ?", [pid[0]]).fetchone()[
-                0
-            ]
-        ):
-            return
-        time.sleep(0.02)
-
-
 @PG_ONLY
 @pytest.mark.parametrize(
     ("first_write", "second_write"),
@@ -195,7 +179,7 @@ def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
             first.execute(WRITES[first_write])
             worker = threading.Thread(target=later)
             worker.start()
-            _blocked_or_done(con, pid, worker)
+            F.blocked_or_done(con, pid, worker)
         worker.join(120)
     finally:
         first.close()
