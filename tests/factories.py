@@ -396,7 +396,7 @@ def add_walk_world(con, folder: str | Path, users: bool = True) -> None:
         U.add_user(con, "walker", PASSWORD, "grid_leader", [WALK_GRID], staff_id="S5")
 
 
-def blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
+def _blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
     """Wait until another writer waits for a lock held by this test's open transaction (PostgreSQL).
 
     Parameters
@@ -414,6 +414,50 @@ def blocked_or_done(con, pid: list, worker: threading.Thread) -> None:
         if pid and con.execute(waiting, [pid[0]]).fetchone()[0]:
             return
         time.sleep(0.02)
+
+
+def write_while_held(con, url: str, first_write, second_write) -> None:
+    """Two writers of one PostgreSQL database at once, the first committing only after the second waits.
+
+    ``first_write(c)`` runs in a transaction of a new connection; while that transaction is open, a
+    second connection runs ``second_write(c)`` in its own transaction, in a thread; the first commits
+    once the second waits for one of its locks (or has finished without waiting: the test then shows
+    whether that was right), and the second ends after it.
+
+    Parameters
+    ----------
+    con : a connection of the test to the same database (it reads ``pg_stat_activity``).
+    url : the database's URL (the two writers' connections).
+    first_write, second_write : callables taking a connection.
+
+    Raises
+    ------
+    AssertionError
+        The second writer failed, or had not finished 120 s after the first committed.
+    """
+    first, second = db.connect(url), db.connect(url)
+    pid: list[int] = []
+    errors: list[BaseException] = []
+
+    def later():
+        try:
+            with db.transaction(second):
+                pid.append(second.execute("SELECT pg_backend_pid()").fetchone()[0])
+                second_write(second)
+        except BaseException as e:  # reported to the test
+            errors.append(e)
+
+    try:
+        with db.transaction(first):
+            first_write(first)
+            worker = threading.Thread(target=later)
+            worker.start()
+            _blocked_or_done(con, pid, worker)
+        worker.join(120)
+    finally:
+        first.close()
+        second.close()
+    assert errors == [] and not worker.is_alive()
 
 
 def assert_tallies_recount(con) -> None:

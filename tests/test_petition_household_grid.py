@@ -18,7 +18,6 @@ import os
 import random
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -182,9 +181,6 @@ def test_a_petition_written_while_its_household_changes(tiny, write, household_f
     adding a petition of it; whichever starts first commits last: the petition is located in G212."""
     con, url = tiny
     sql, household = HOUSEHOLD_WRITES[write]
-    first, second = db.connect(url), db.connect(url)
-    pid: list[int] = []
-    errors: list[BaseException] = []
 
     def household_change(c):
         c.execute(sql, [G212])
@@ -194,26 +190,8 @@ def test_a_petition_written_while_its_household_changes(tiny, write, household_f
             "INSERT INTO petitions (id, received_on, household_code) VALUES ('P9', ?, ?)", [D(2026, 11, 10), household]
         )
 
-    def later(work):
-        try:
-            with db.transaction(second):
-                pid.append(second.execute("SELECT pg_backend_pid()").fetchone()[0])
-                work(second)
-        except BaseException as e:  # reported to the test
-            errors.append(e)
-
     one, other = (household_change, petition_insert) if household_first else (petition_insert, household_change)
-    try:
-        with db.transaction(first):
-            one(first)
-            worker = threading.Thread(target=later, args=(other,))
-            worker.start()
-            F.blocked_or_done(con, pid, worker)
-        worker.join(120)
-    finally:
-        first.close()
-        second.close()
-    assert errors == [] and not worker.is_alive()
+    F.write_while_held(con, url, one, other)
     assert located(con, "P9") == {"P9": G212}
     F.assert_petition_grids_follow(con)
 

@@ -13,7 +13,6 @@ import, several at once) are checked in tests/test_household_keys.py.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 
@@ -162,29 +161,7 @@ def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
     waits for it: H01's kept days are a recount of both (a recount that read the visits before
     taking H01's row would miss the other's visit)."""
     con, url = tiny
-    first, second = db.connect(url), db.connect(url)
-    pid: list[int] = []
-    errors: list[BaseException] = []
-
-    def later():
-        try:
-            with db.transaction(second):
-                pid.append(second.execute("SELECT pg_backend_pid()").fetchone()[0])
-                second.execute(WRITES[second_write])
-        except BaseException as e:  # reported to the test
-            errors.append(e)
-
-    try:
-        with db.transaction(first):
-            first.execute(WRITES[first_write])
-            worker = threading.Thread(target=later)
-            worker.start()
-            F.blocked_or_done(con, pid, worker)
-        worker.join(120)
-    finally:
-        first.close()
-        second.close()
-    assert errors == [] and not worker.is_alive()
+    F.write_while_held(con, url, lambda c: c.execute(WRITES[first_write]), lambda c: c.execute(WRITES[second_write]))
     F.assert_visit_days_recount(con)
     days = con.execute("SELECT home_days::text, phone_days::text FROM households WHERE code = 'H01'").fetchone()
     home = {
