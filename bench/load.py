@@ -57,7 +57,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Self
 
 import numpy as np
 
@@ -317,7 +317,37 @@ def process_kind(pid: int) -> str:
     return "browser" if comm.startswith(("chrom", "headless_shell")) else comm
 
 
-class ClientCPU:
+class Sampler:
+    """Something read every ``every`` seconds in a thread while a ``with`` block runs.
+
+    :meth:`sample` is called in the thread, and once more at the block's end; a subclass samples once
+    at its start too, in its ``__init__``.
+    """
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        """Read what is sampled now (the subclass says what)."""
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.sample()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+
+class ClientCPU(Sampler):
     """The CPU of the client side — the browsers, Playwright's driver, the benchmark — sampled in a thread.
 
     Every ``every`` seconds it reads each process under ``root`` (this process) that is not one of
@@ -337,13 +367,12 @@ class ClientCPU:
     """
 
     def __init__(self, server_roots: list[int], every: float = 0.5, root: int | None = None) -> None:
-        self.server_roots, self.every, self.root = server_roots, every, root or os.getpid()
+        super().__init__(every)
+        self.server_roots, self.root = server_roots, root or os.getpid()
         self._base: dict[tuple[int, int], int] = {}  # the processes alive at the start: their ticks then
         self._last: dict[tuple[int, int], int] = {}
         self._kind: dict[tuple[int, int], str] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
         self.sample(start=True)
 
     def sample(self, start: bool = False) -> None:
@@ -402,19 +431,6 @@ class ClientCPU:
             Seconds.
         """
         return sum(self.by_kind.values())
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every):
-            self.sample()
-
-    def __enter__(self) -> "ClientCPU":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -527,16 +543,13 @@ def view_split(
             continue
         cut = _percentile([r[0] for r in rows], tail)
         slow = [r for r in rows if r[0] >= cut]
-        mean = lambda xs, i: round(statistics.fmean(x[i] for x in xs), 1)  # noqa: E731
+        names = ("view_ms", "script_ms", "script_cpu_ms", "outside_ms")  # a row's fields, in order
         out[page] = {
             "views": len(rows),
             "matched": len(matched),
-            **{k: mean(rows, i) for i, k in enumerate(("view_ms", "script_ms", "script_cpu_ms", "outside_ms"))},
+            **{k: round(statistics.fmean(r[i] for r in rows), 1) for i, k in enumerate(names)},
             "tail_views": len(slow),
-            **{
-                f"tail_{k}": mean(slow, i)
-                for i, k in enumerate(("view_ms", "script_ms", "script_cpu_ms", "outside_ms"))
-            },
+            **{f"tail_{k}": round(statistics.fmean(r[i] for r in slow), 1) for i, k in enumerate(names)},
         }
     return out
 
@@ -563,26 +576,16 @@ def memory_mb(roots: list[int]) -> float:
     return total_kb / 1024
 
 
-class PeakMemory:
+class PeakMemory(Sampler):
     """Samples :func:`memory_mb` of ``roots`` every ``every`` seconds in a thread; ``peak`` in MB."""
 
     def __init__(self, roots: list[int], every: float = 0.5) -> None:
-        self.roots, self.every, self.peak = roots, every, 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__(every)
+        self.roots, self.peak = roots, 0.0
+        self.sample()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, memory_mb(self.roots))
-            self._stop.wait(self.every)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()
-        self._thread.join()
+    def sample(self) -> None:
+        """The server's memory now, kept when it is the largest yet."""
         self.peak = max(self.peak, memory_mb(self.roots))
 
 
