@@ -543,6 +543,17 @@ def _with_rates(c: pd.DataFrame) -> pd.DataFrame:
 Items = pd.DataFrame | Sequence[pd.DataFrame]
 
 
+def _parts(every: Items) -> list[pd.DataFrame]:
+    """The frames of :data:`Items`.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        The whole work list as one part, or its parts.
+    """
+    return [every] if isinstance(every, pd.DataFrame) else list(every)
+
+
 def _received_in(
     con: duckdb.DuckDBPyConnection,
     today: dt.date,
@@ -575,7 +586,7 @@ def _received_in(
         frames = [part(con, today, scope, date_from, date_to) for part in (petition_items, visit_issue_items)]
         kept = [np.ones(len(frame), dtype=bool) for frame in frames]
     else:
-        frames = [every] if isinstance(every, pd.DataFrame) else list(every)
+        frames = _parts(every)
         lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
         received = [pd.to_datetime(frame["received_on"]) for frame in frames]
         kept = [((r >= lo) & (r <= hi)).to_numpy(bool) for r in received]
@@ -684,7 +695,7 @@ def deadline_notice(con: duckdb.DuckDBPyConnection, frame: Items, lang: str = "z
         :func:`analytics.calendar.calendar_notice` of the years of ``received_on`` and ``reply_due``.
     """
     years: set[int] = set()
-    for part in [frame] if isinstance(frame, pd.DataFrame) else frame:
+    for part in _parts(frame):
         for c in ("received_on", "reply_due"):
             years |= {int(y) for y in pd.to_datetime(part[c], errors="coerce").dt.year.dropna().unique()}
     return calendar.calendar_notice(con, years, lang) if years else None
