@@ -158,6 +158,12 @@ def test_x(at):
     ]
 
 
+def _found_in(files: list[Path], check, *args) -> dict[str, list]:
+    """Per test file (path from the root), what ``check(its text, *args)`` finds, files with no hit left out."""
+    found = {p: check(p.read_text(encoding="utf-8"), *args) for p in files}
+    return {p.relative_to(ROOT).as_posix(): hits for p, hits in found.items() if hits}
+
+
 def test_no_test_spells_out_a_catalog_sentence():
     if not CONTRACT.exists():
         pytest.skip(
@@ -167,11 +173,7 @@ def test_no_test_spells_out_a_catalog_sentence():
     fixed, own, contract = _fixed_parts(), _own_text(), CONTRACT.read_text(encoding="utf-8")
     files = _tests()
     assert len(files) > 50 and len(fixed) > 1000 and len(own) > 10_000
-    found = {
-        p.relative_to(ROOT).as_posix(): hits
-        for p in files
-        if (hits := catalog_sentences(p.read_text(encoding="utf-8"), fixed, own, contract))
-    }
+    found = _found_in(files, catalog_sentences, fixed, own, contract)
     assert found == {}, (
         "a test spells out catalog wording: read it with t(key, lang, …) / Message(key, …) / "
         f"the error's key / factories.phrase(key) instead: {found}"
@@ -218,11 +220,7 @@ def test_no_test_spells_out_a_catalog_label():
     )
     files = _tests()
     assert len(files) > 50 and len(texts) > 1000 and len(own) > 1000
-    found = {
-        p.relative_to(ROOT).as_posix(): hits
-        for p in files
-        if (hits := catalog_labels(p.read_text(encoding="utf-8"), texts, own, contract))
-    }
+    found = _found_in(files, catalog_labels, texts, own, contract)
     assert found == {}, (
         "a test spells out a UI label of the catalog (a metric's, button's, column's or title's name): read it "
         f"with t(key, lang) instead (only data stays literal: CONTRACT's headers, values the code stores): {found}"
