@@ -420,6 +420,18 @@ def clamp_period(start: dt.date, end: dt.date, ref: dt.date) -> tuple[dt.date, d
 # ----------------------------------------------------------------------------- sidebar
 
 
+def _go_to_area(a: Area) -> None:
+    """The breadcrumb's button: back up to ``a`` (a callback, before the page's run)."""
+    st.session_state["area"] = a
+
+
+def _pick_child(key: str) -> None:
+    """The list of the area's children: open the one picked (a callback, before the page's run)."""
+    code = st.session_state.get(key)
+    if code is not None:
+        set_area(code)
+
+
 def sidebar() -> None:
     """The one shared sidebar: area breadcrumb and period. Pages read :func:`selected_area`/`selected_period`."""
     from ui import session as link
@@ -430,30 +442,33 @@ def sidebar() -> None:
         st.markdown(f"**{t('sidebar.area')}**")
         crumbs = breadcrumb(area)
         st.caption(" › ".join(a.name for a in crumbs))
-        for i, a in enumerate(crumbs[:-1]):  # back up to any level above, one button each
-            if st.button(
+        # Back up to any level above, one button each, and down by the list of the area's children.
+        # Both change the area in a callback, which Streamlit runs before the script: a click is one
+        # run of the page for the new area, not a run for the old one that then asks for another.
+        for i, a in enumerate(crumbs[:-1]):
+            st.button(
                 t("sidebar.back_to", name=a.name),
                 key=f"crumb_{i}_{a.code}",
                 width="stretch",
                 icon=":material/arrow_upward:",
-            ):
-                st.session_state["area"] = a
-                st.rerun()
+                on_click=_go_to_area,
+                args=(a,),
+            )
         kids = children(area)
         if kids is not None and len(kids):
             options = [None] + kids["code"].tolist()
             names = dict(zip(kids["code"], kids["name"]))
             lvl = area.child_level
-            choice = st.selectbox(
+            key = f"pick_{area.code}"
+            st.selectbox(
                 t(f"level.{lvl}"),
                 options,
                 index=0,
                 format_func=lambda c: "—" if c is None else f"{names[c]}",
-                key=f"pick_{area.code}",
+                key=key,
+                on_change=_pick_child,
+                args=(key,),
             )
-            if choice is not None:
-                set_area(choice)
-                st.rerun()
 
         st.markdown(f"**{t('sidebar.period')}**")
         labels = {k: (t("period.last_days", days=182) if k == "last_days" else t(f"period.{k}")) for k in PERIODS}
