@@ -34,8 +34,8 @@ T = TypeVar("T")
 #: Functions (module.qualname) whose results read no visit: no visits, no household's last home visit,
 #: no grid tallies, directly or through a view or macro. tests/test_data_version_parts.py runs each and
 #: fails when one of the named queries it runs reads any of them. A function left out is only shared
-#: under the whole version (recomputed after a visit too), never wrong: e.g. the work list's visit
-#: issues (analytics.petitions.visit_issue_items), which are visits' follow-ups.
+#: under a larger part (recomputed after a visit too), never wrong: e.g. the work list's visit issues
+#: (analytics.petitions.visit_issue_items), which are visits' follow-ups (READS_NO_QUIET_VISITS below).
 READS_NO_VISITS = frozenset(
     {
         "analytics.reports.hotspots",
