@@ -504,7 +504,10 @@ def _flagged_reads_only(text: str) -> bool:
     bare = db.bare_sql(text)
     if re.search(r"\bSELECT\s+(?:DISTINCT\s+)?\*|\w\.\*", bare, re.I):
         return False
-    for m in re.finditer(r"\b(?:FROM|JOIN)\s+visits\b(?:\s+(?:AS\s+)?(\w+))?", bare, re.I):
+    reads = list(re.finditer(r"\b(?:FROM|JOIN)\s+visits\b(?:\s+(?:AS\s+)?(\w+))?", bare, re.I))
+    if len(reads) != len(re.findall(r"(?<![.\w])visits\b(?!\s*\.)", bare, re.I)):
+        return False  # visits read otherwise (after a comma, in USING …): not seen here, so not allowed
+    for m in reads:
         alias = m.group(1) if m.group(1) and m.group(1).lower() not in _NOT_AN_ALIAS else None
         flag = (re.escape(alias.lower()) + r"\." if alias else "") + r"needs_action(?: = true)?"
         if not any(re.fullmatch(flag, t) for t in _where_terms(_enclosing(bare, m.start()))):
@@ -524,6 +527,7 @@ def _flagged_reads_only(text: str) -> bool:
         "SELECT x FROM (SELECT id AS x FROM visits) s WHERE s.x IN (SELECT id FROM visits v WHERE v.needs_action)",
         "SELECT h.* FROM households h JOIN visits v ON v.household_code = h.code WHERE v.needs_action",
         "SELECT 1 FROM visits v WHERE NOT v.needs_action",
+        "SELECT 1 FROM households h, visits v WHERE h.code = v.household_code",
     ],
 )
 def test_a_read_of_quiet_visits_is_caught(text):
