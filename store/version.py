@@ -44,13 +44,13 @@ know moves the part (a recomputation, never a stale work list). tests/test_data_
 each reader and each writer on a tiny world and fails when a writer changes a reader's result without
 moving its part; it also checks the quiet statements' SQL and the readers' SQL.
 
-=============  =============  ==================  ======================
-a write of     whole version  no quiet visits      no visits
-=============  =============  ==================  ======================
-anything else  moves (ALL)    moves               moves
-visits only    moves (VISITS) moves               —
-quiet visits   moves (QUIET)  —                   —
-=============  =============  ==================  ======================
+==============  ===============  ===============  ==========
+a write of      whole version    no quiet visits  no visits
+==============  ===============  ===============  ==========
+anything else   moves (ALL)      moves            moves
+visits only     moves (VISITS)   moves            —
+quiet visits    moves (QUIET)    —                —
+==============  ===============  ===============  ==========
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ computes a key once at a time).
 The key is (database, its id and version, today, the signed-in user's scope, the function, its
 arguments). The version is the whole one, or for a function of :data:`READS_NO_VISITS` the version
 without visits (store/version.py, migration 0016): a visit saved in the evening rush does not make
-every leader's hotspot page compute again; for a function of :data:`READS_NO_QUIET_VISITS` the version
-without quiet visits (migration 0021): a visit that raises no issue does not make the petitions page's
-visit issues compute again, one that raises an issue does. The user's scope is in the key even where the arguments
-already carry it, so that one user's scoped numbers are never served to another whose scope
-differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
+every leader's hotspot page compute again; for a function of :data:`READS_NO_QUIET_VISITS` the
+version without quiet visits (migration 0021): a visit that raises no issue does not make the
+petitions page's visit issues compute again, one that raises an issue does. The user's scope is in
+the key even where the arguments already carry it, so that one user's scoped numbers are never served
+to another whose scope differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
 """
 
