@@ -735,3 +735,40 @@ def test_a_stale_reader_is_caught(tiny, tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         V.part.cache_clear(), V.moves.cache_clear()
+
+
+def test_the_petitions_page_keeps_its_visit_issues_after_a_quiet_visit(tiny, monkeypatch):
+    """The page as a leader sees it: a visit without an issue leaves the visit issues computed once for
+    every session; a visit raising an issue is in the next view at once."""
+    import sys
+
+    from analytics import petitions as P
+    from analytics import visits as VV
+    from auth.users import User
+    from i18n import t
+
+    con, path = tiny
+    real = P.visit_issue_items
+    shared_computations: list[int] = []
+
+    def counting(*args, **kwargs):
+        if sys._getframe(1).f_code.co_name == "_shared":  # the page's part (not the overview's summary)
+            shared_computations.append(1)
+        return real(*args, **kwargs)
+
+    counting.__module__, counting.__qualname__ = real.__module__, real.__qualname__
+    monkeypatch.setattr(P, "visit_issue_items", counting)
+    member = User("member", "member", [F.G211], staff_id="S3")
+
+    def issues() -> str:
+        at = F.signed_in_app(monkeypatch, path, "leader", today=TODAY, page="pages/petitions.py")
+        return {m.label: m.value for m in at.metric}[t("figure.issues")]
+
+    first = issues()  # (the first views fill the working-day calendar once: a write, a new version)
+    assert shared_computations and issues() == first
+    shared_computations.clear()
+    assert issues() == first and shared_computations == []  # another session: shared
+    VV.record_visit(con.cursor(), member, "H09", TODAY, "home", "门口聊了几句", today=TODAY)
+    assert issues() == first and shared_computations == []  # a visit without an issue: not computed again
+    VV.record_visit(con.cursor(), member, "H09", TODAY, "phone", "漏水", needs_action=True, today=TODAY)
+    assert int(issues()) == int(first) + 1 and shared_computations == [1]  # computed once, shown at once
