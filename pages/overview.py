@@ -1,9 +1,10 @@
 """Overview: the headline figures of the selected area and period beside their benchmarks, and a map of
 the area's children.
 
-Every figure is shown under its one name (ui/figures.py) and comes from analytics.overview.headline,
-which the other pages' figures come from too (coverage: analytics.reports.coverage; petitions and
-visit follow-ups: analytics.petitions.summary).
+Every figure is shown under its one name (ui/figures.py) and comes from the functions the other pages'
+figures come from too: analytics.overview.headline (coverage: analytics.reports.coverage) and, for
+petitions and visit follow-ups, analytics.petitions.summary of the work list's parts that the
+petitions page shares.
 """
 
 from __future__ import annotations
