@@ -203,6 +203,13 @@ def test_a_quiet_write_is_seen(text):
     assert _quiet_visit_write(text)
 
 
+def test_the_quiet_insert_is_the_insert_with_false():
+    """visit_insert_quiet writes a visit as visit_insert does, with needs_action FALSE (the two cannot drift)."""
+    for store in (db.DUCKDB, db.POSTGRES):
+        loud, quiet = (db.bare_sql(db.sql(n, store)[0]).split() for n in ("visit_insert", "visit_insert_quiet"))
+        assert [w.replace("$needs_action::BOOLEAN", "FALSE") for w in loud] == quiet
+
+
 def test_the_app_writes_visits_by_the_quiet_statements_too():
     """The loud statements stay for visits with an issue, and are not quiet."""
     for name in ("visit_insert", "visit_update", "visit_delete", "visits_upsert", "visit_issue_lock"):
