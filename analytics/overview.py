@@ -13,15 +13,28 @@ from . import reports
 
 
 def headline(
-    con: duckdb.DuckDBPyConnection, date_from: dt.date, date_to: dt.date, scope: Sequence[str] | None, today: dt.date
+    con: duckdb.DuckDBPyConnection,
+    date_from: dt.date,
+    date_to: dt.date,
+    scope: Sequence[str] | None,
+    today: dt.date,
+    with_petitions: bool = True,
 ) -> dict[str, Any]:
     """Households, grids, staff, visit coverage and petition figures for the scope and period.
+
+    Parameters
+    ----------
+    with_petitions : bool, default True
+        Whether to add the petitions' summary (:func:`analytics.petitions.summary`, which queries the
+        whole work list). The overview page asks without it and sums the work list's parts it shares
+        with the petitions page (``summary(every=…)``, the same figures): after a saved visit it
+        recomputes the coverage, not the 175,000 items of a county's work list.
 
     Returns
     -------
     dict with households, unassigned, grids, staff, visited, coverage (None without households),
-    the benchmarks (benchmark_coverage, benchmark_solved, benchmark_satisfaction) and, when the
-    petitions module is present, its summary under ``petitions``.
+    the benchmarks (benchmark_coverage, benchmark_solved, benchmark_satisfaction) and, with
+    ``with_petitions``, the petitions' summary under ``petitions``.
     """
     counts = db.execute(con, "overview_counts", scope=None if scope is None else list(scope)).fetchone()
     households, unassigned, grids, staff = (int(x or 0) for x in counts)
@@ -39,7 +52,8 @@ def headline(
         "benchmark_solved": db.rule(con, "benchmark_solved"),
         "benchmark_satisfaction": db.rule(con, "benchmark_satisfaction"),
     }
-    from . import petitions
+    if with_petitions:
+        from . import petitions
 
-    out["petitions"] = petitions.summary(con, date_from, date_to, scope, today)
+        out["petitions"] = petitions.summary(con, date_from, date_to, scope, today)
     return out

@@ -363,7 +363,12 @@ def visit_issue_items(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The visit issues of :func:`items` (the work list's second part).
+    """The visit issues of :func:`items` (the work list's second part): it reads flagged visits only.
+
+    Of visits it reads those with ``needs_action`` alone (and their issues' state), so its result is
+    shared under the data's version without quiet visits (ui/shared.py ``READS_NO_QUIET_VISITS``,
+    store/version.py): a saved visit that raises no issue does not make it computed again; one that
+    raises an issue, or any other write, does.
 
     Returns
     -------

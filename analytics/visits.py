@@ -381,9 +381,11 @@ def record_visit(
 
     def write() -> int | None:
         with audit.atomic(con):
+            # a visit that raises no issue by the quiet statement (it writes needs_action FALSE itself): it
+            # leaves the work list's visit issues shared (store/version.py QUIET_STATEMENTS)
             got = db.execute(
                 con,
-                "visit_insert",
+                "visit_insert" if needs_action else "visit_insert_quiet",
                 household_code=hcode,
                 staff_id=staff_id,
                 visited_on=day,
@@ -493,9 +495,12 @@ def edit_visit(
     def write() -> None:
         with audit.atomic(con):
             db.execute(con, "household_lock", household_code=hcode)  # before the recount below
-            db.execute(
-                con, "visit_update", id=vid, visited_on=day, kind=new_kind, note=new_note, needs_action=new_action
-            )
+            edit = {"id": vid, "visited_on": day, "kind": new_kind, "note": new_note}
+            # a visit without an issue before and after: the quiet statement, which changes only a row
+            # still without one (store/version.py QUIET_STATEMENTS); otherwise, or when the row has
+            # been flagged since it was read, the statement that moves the visit issues' version
+            if (old_action or new_action) or db.execute(con, "visit_update_quiet", **edit).fetchone() is None:
+                db.execute(con, "visit_update", needs_action=new_action, **edit)
             if "home" in (old_kind, new_kind):
                 recount_last_home(con, hcode)
             audit.record(
@@ -529,7 +534,9 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
     def write() -> None:
         with audit.atomic(con):
             db.execute(con, "household_lock", household_code=hcode)  # before the recount below
-            db.execute(con, "visit_delete", id=vid)
+            # as in edit_visit: the quiet statement for a visit without an issue, else visit_delete
+            if action or db.execute(con, "visit_delete_quiet", id=vid).fetchone() is None:
+                db.execute(con, "visit_delete", id=vid)
             if kind == "home":
                 recount_last_home(con, hcode)
             audit.record(

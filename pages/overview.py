@@ -1,16 +1,17 @@
 """Overview: the headline figures of the selected area and period beside their benchmarks, and a map of
 the area's children.
 
-Every figure is shown under its one name (ui/figures.py) and comes from analytics.overview.headline,
-which the other pages' figures come from too (coverage: analytics.reports.coverage; petitions and
-visit follow-ups: analytics.petitions.summary).
+Every figure is shown under its one name (ui/figures.py) and comes from the functions the other pages'
+figures come from too: analytics.overview.headline (coverage: analytics.reports.coverage) and, for
+petitions and visit follow-ups, analytics.petitions.summary of the work list's parts that the
+petitions page shares.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from analytics import overview, reports
+from analytics import overview, petitions, reports
 from gis import maps
 from i18n import PCT_FORMAT, fmt_pct
 from ui import common as C
@@ -31,7 +32,15 @@ scope = C.area_scope(area)
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("overview.period", start=date_from.isoformat(), end=date_to.isoformat()))
 with st.spinner(t("progress.working"), show_time=True):
-    figures = shared.call(c, overview.headline, date_from, date_to, scope, C.today())
+    today = C.today()
+    figures = shared.call(c, overview.headline, date_from, date_to, scope, today, with_petitions=False)
+    # the petitions' figures from the work list's two parts, shared with the petitions page under their
+    # parts of the data's version (ui/shared.py): a saved visit does not recompute the work list here
+    parts = (
+        shared.call(c, petitions.petition_items, today, scope),
+        shared.call(c, petitions.visit_issue_items, today, scope),
+    )
+    figures["petitions"] = petitions.summary(c, date_from, date_to, scope, today, every=parts)
 if figures["grids"] == 0:
     st.info(t("empty.no_boundaries"))
     st.stop()

@@ -43,7 +43,8 @@ st.caption(t("petitions_page.question"))
 with st.spinner(t("progress.working"), show_time=True):
     # every item of the scope, all dates, with its deadlines, in two parts shared by every session: the
     # petitions once per data version without visits (a saved visit does not compute them again), the
-    # visit issues once per data version; the headline, the work list and the figures by area are
+    # visit issues once per data version without quiet visits (a visit that raises no issue does not
+    # compute them again, one that raises an issue does); the headline, the work list and the figures by area are
     # taken from the two part by part, and only the rows shown are put together (a county's parts hold
     # 175,000 items)
     parts = (

@@ -43,7 +43,9 @@ WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS 
 -- [$date_from, $date_to]), in $scope, located by its household's grid, with its reply deadline; the
 -- columns of petition_items (a visit issue has no category, satisfaction or repeat; its channel is the
 -- visit's kind; its state lives in visit_issues, "received" until taken up). Unlocated ones are in scope
--- when $scope IS NULL or $with_unlocated, as above.
+-- when $scope IS NULL or $with_unlocated, as above. Of visits it reads the flagged ones only (the
+-- v.needs_action of its WHERE), and of households no last home visit: shared under the data's version
+-- without quiet visits (ui/shared.py READS_NO_QUIET_VISITS, tests/test_data_version_parts.py).
 WITH iss AS (
     SELECT CAST(v.id AS VARCHAR) AS item_id, v.visited_on AS received_on, v.kind AS channel,
            v.household_code, h.head_name, h.grid_code AS loc,

@@ -57,6 +57,16 @@ SELECT $household_code::VARCHAR, $staff_id::VARCHAR, $visited_on::DATE, $kind::V
 ON CONFLICT (household_code, staff_id, visited_on, kind) DO NOTHING
 RETURNING id;
 
+-- name: visit_insert_quiet
+-- visit_insert of a visit that raises no issue (needs_action FALSE, written here, not a parameter): a
+-- write of quiet visits only, which leaves the data's version without quiet visits where it is
+-- (store/version.py QUIET_STATEMENTS; the work list's visit issues read flagged visits only).
+INSERT INTO visits (household_code, staff_id, visited_on, kind, note, needs_action, created_by, hid)
+SELECT $household_code::VARCHAR, $staff_id::VARCHAR, $visited_on::DATE, $kind::VARCHAR, $note::VARCHAR,
+       FALSE, $created_by::VARCHAR, (SELECT hid FROM households WHERE code = $household_code)
+ON CONFLICT (household_code, staff_id, visited_on, kind) DO NOTHING
+RETURNING id;
+
 -- name: visit_get
 SELECT v.id, v.household_code, v.staff_id, v.visited_on, v.kind, v.note, v.needs_action, v.created_by,
        h.head_name, h.grid_code, h.created_on
@@ -75,6 +85,20 @@ WHERE id = $id;
 
 -- name: visit_delete!
 DELETE FROM visits WHERE id = $id;
+
+-- name: visit_update_quiet
+-- visit_update of a visit that raised no issue and raises none: only a row whose needs_action is
+-- FALSE, and needs_action is not written (store/version.py QUIET_STATEMENTS). Its id, or no row when
+-- the visit is flagged (or gone): then the caller runs visit_update, which moves the visit issues' part.
+UPDATE visits SET visited_on = $visited_on::DATE, kind = $kind, note = $note
+WHERE id = $id AND NOT needs_action
+RETURNING id;
+
+-- name: visit_delete_quiet
+-- visit_delete of a visit that raised no issue: only a row whose needs_action is FALSE (store/version.py
+-- QUIET_STATEMENTS). Its id, or no row when the visit is flagged (or gone): then visit_delete.
+DELETE FROM visits WHERE id = $id AND NOT needs_action
+RETURNING id;
 
 -- name: household_lock!
 -- Hold the household's row until the transaction ends (an update that changes nothing): a second

@@ -29,6 +29,28 @@ visit. In the evening rush grid leaders save a visit every few seconds; a result
 (a petition hot spot, the watch list, the grid directory) is shared under the second part
 (ui/shared.py ``READS_NO_VISITS``) and so is not computed again after every saved visit.
 tests/test_data_version_parts.py checks both lists against the SQL they stand for.
+
+Three parts (migration 0021). Most of those visits raise no issue: a *quiet visit* is one whose
+``needs_action`` is false before and after the write. A third sequence, ``data_version_no_quiet_visits``,
+moves on every write but a write of quiet visits only — the named statements of
+:data:`QUIET_STATEMENTS`: the app's visit insert, edit and delete written for visits without an issue
+(``needs_action`` FALSE in the SQL itself, and an edit or delete only of a row whose ``needs_action`` is
+FALSE) and the statements of households' last home visit. The work list's visit issues read only
+flagged visits (queries/petitions.sql ``visit_issue_items``): shared under this part (ui/shared.py
+``READS_NO_QUIET_VISITS``), they are not computed again after a quiet visit, and are after anything
+else — a visit that raises an issue, an issue's new state, an edit or delete of a flagged visit, an
+import, a household's change. A statement not in the list is never quiet: a write the rule does not
+know moves the part (a recomputation, never a stale work list). tests/test_data_version_parts.py runs
+each reader and each writer on a tiny world and fails when a writer changes a reader's result without
+moving its part; it also checks the quiet statements' SQL and the readers' SQL.
+
+==============  ===============  ===============  ==========
+a write of      whole version    no quiet visits  no visits
+==============  ===============  ===============  ==========
+anything else   moves (ALL)      moves            moves
+visits only     moves (VISITS)   moves            —
+quiet visits    moves (QUIET)    —                —
+==============  ===============  ===============  ==========
 """
 
 from __future__ import annotations
@@ -49,8 +71,22 @@ LAST_HOME_STATEMENTS = frozenset(
     {"household_lock", "last_home_forward", "last_home_recount", "last_home_from_incoming"}
 )
 
-#: The parts a write moves: every part, or the whole version only (a write of visits only).
-ALL, VISITS = "all", "visits"
+#: Named statements that write visits without an issue only (quiet visits): visits whose needs_action is
+#: FALSE before and after the statement, or households' last home visit alone. A write of these and
+#: nothing else moves the whole version only. tests/test_data_version_parts.py checks their SQL: an
+#: insert writes the literal FALSE, an edit or delete keeps ``NOT needs_action`` in its WHERE and writes
+#: no needs_action; the others are :data:`LAST_HOME_STATEMENTS`.
+QUIET_STATEMENTS = frozenset({"visit_insert_quiet", "visit_update_quiet", "visit_delete_quiet"}) | LAST_HOME_STATEMENTS
+
+#: The parts a write moves: every part; the whole version and the version without quiet visits (a write
+#: of visits only); or the whole version only (a write of quiet visits only).
+ALL, VISITS, QUIET = "all", "visits", "quiet"
+
+#: How much of the version each kind of write moves: a transaction moves the most of its statements'.
+_REACH = {QUIET: 1, VISITS: 2, ALL: 3}
+
+#: The named statement that moves each kind's parts (queries/version.sql).
+_BUMP = {ALL: "data_version_bump", VISITS: "data_version_bump_visits", QUIET: "data_version_bump_quiet"}
 
 _WRITE = re.compile(
     r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO|"
@@ -112,8 +148,10 @@ def part(name: str) -> str | None:
     Returns
     -------
     str or None
-        :data:`ALL` (both sequences), :data:`VISITS` (a write of visits only: the whole version, not
-        the version without visits) or None (a read, or a write of bookkeeping only).
+        :data:`ALL` (every sequence), :data:`VISITS` (a write of visits only: the whole version and the
+        version without quiet visits, not the version without visits), :data:`QUIET` (a statement of
+        :data:`QUIET_STATEMENTS`: the whole version only) or None (a read, or a write of bookkeeping
+        only).
     """
     from store import db
 
@@ -121,7 +159,9 @@ def part(name: str) -> str | None:
     if not tables:
         return None
     visit_tables = VISIT_TABLES | ({"households"} if name in LAST_HOME_STATEMENTS else set())
-    return VISITS if tables <= visit_tables else ALL
+    if not tables <= visit_tables:
+        return ALL
+    return QUIET if name in QUIET_STATEMENTS else VISITS
 
 
 def wrote(con: Any, name: str, in_transaction: bool) -> None:
@@ -143,7 +183,8 @@ def wrote(con: Any, name: str, in_transaction: bool) -> None:
     if moved is None:
         return
     if in_transaction:
-        if _PENDING.get(id(con)) != ALL:  # one write of anything but visits: both parts
+        pending = _PENDING.get(id(con))
+        if pending is None or _REACH[moved] > _REACH[pending]:  # the most any of its statements moves
             _PENDING[id(con)] = moved
     else:
         bump(con, moved)
@@ -162,7 +203,7 @@ def rolled_back(con: Any) -> None:
 
 
 def bump(con: Any, moved: str = ALL) -> int:
-    """Move the version one step forward: both parts, or the whole version only.
+    """Move the version one step forward: the parts that a write of kind ``moved`` moves.
 
     On a cursor of its own, so that a statement's pending result on ``con`` (``INSERT …
     RETURNING``) is not lost.
@@ -172,7 +213,7 @@ def bump(con: Any, moved: str = ALL) -> int:
     con : connection
         The store.
     moved : str, default ALL
-        :data:`ALL` or :data:`VISITS` (see :func:`part`).
+        :data:`ALL`, :data:`VISITS` or :data:`QUIET` (see :func:`part`).
 
     Returns
     -------
@@ -183,13 +224,13 @@ def bump(con: Any, moved: str = ALL) -> int:
 
     cur = con.cursor()
     try:
-        return int(db.one(cur, "data_version_bump_visits" if moved == VISITS else "data_version_bump"))
+        return int(db.one(cur, _BUMP[moved]))
     finally:
         cur.close()
 
 
-def current(con: Any) -> tuple[str, int, int]:
-    """The data's version: (the database's random id, the whole version, the version without visits).
+def current(con: Any) -> tuple[str, int, int, int]:
+    """The data's version: (database id, whole version, version without visits, without quiet visits).
 
     Parameters
     ----------
@@ -198,12 +239,13 @@ def current(con: Any) -> tuple[str, int, int]:
 
     Returns
     -------
-    tuple (str, int, int)
+    tuple (str, int, int, int)
         The first two are equal for two reads exactly when no write committed in between (in any
-        process), the first and the third when nothing but visits was written; a replaced database (a
+        process), the first and the third when nothing but visits was written, the first and the fourth
+        when nothing but quiet visits (:data:`QUIET_STATEMENTS`) was written; a replaced database (a
         rebuilt demo) has another id.
     """
     from store import db
 
     row = db.execute(con, "data_version").fetchone()
-    return str(row[0]), int(row[1] or 0), int(row[2] or 0)
+    return str(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)

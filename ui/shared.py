@@ -11,9 +11,11 @@ computes a key once at a time).
 The key is (database, its id and version, today, the signed-in user's scope, the function, its
 arguments). The version is the whole one, or for a function of :data:`READS_NO_VISITS` the version
 without visits (store/version.py, migration 0016): a visit saved in the evening rush does not make
-every leader's hotspot page compute again. The user's scope is in the key even where the arguments
-already carry it, so that one user's scoped numbers are never served to another whose scope
-differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
+every leader's hotspot page compute again; for a function of :data:`READS_NO_QUIET_VISITS` the
+version without quiet visits (migration 0021): a visit that raises no issue does not make the
+petitions page's visit issues compute again, one that raises an issue does. The user's scope is in
+the key even where the arguments already carry it, so that one user's scoped numbers are never served
+to another whose scope differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
 """
 
@@ -32,8 +34,8 @@ T = TypeVar("T")
 #: Functions (module.qualname) whose results read no visit: no visits, no household's last home visit,
 #: no grid tallies, directly or through a view or macro. tests/test_data_version_parts.py runs each and
 #: fails when one of the named queries it runs reads any of them. A function left out is only shared
-#: under the whole version (recomputed after a visit too), never wrong: e.g. the work list's visit
-#: issues (analytics.petitions.visit_issue_items), which are visits' follow-ups.
+#: under a larger part (recomputed after a visit too), never wrong: e.g. the work list's visit issues
+#: (analytics.petitions.visit_issue_items), which are visits' follow-ups (READS_NO_QUIET_VISITS below).
 READS_NO_VISITS = frozenset(
     {
         "analytics.reports.hotspots",
@@ -45,28 +47,55 @@ READS_NO_VISITS = frozenset(
     }
 )
 
+#: Functions whose results read no quiet visit (store/version.py QUIET_STATEMENTS): of visits only the
+#: flagged ones (``needs_action``, in the WHERE of every read of visits), and no household's last home
+#: visit, no grid tallies, no visited days. tests/test_data_version_parts.py checks the SQL each runs, and
+#: runs each against every kind of writer. A function left out is shared under the whole version.
+READS_NO_QUIET_VISITS = frozenset({"analytics.petitions.visit_issue_items"})
 
-def key(con: Any, visits: bool = True) -> tuple[str, str, str, int]:
+#: The parts of the version a result can be shared under (:func:`key`).
+WHOLE, NO_VISITS, NO_QUIET_VISITS = "whole", "no visits", "no quiet visits"
+
+
+def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
     """The data's part of the cache key: (database, its random id, which version, the version).
 
     Parameters
     ----------
     con : store connection
         DuckDB or PostgreSQL (``store.db``).
-    visits : bool, default True
-        Whether the result reads visits: then the whole version (it changes with every committed
-        write), otherwise the version without visits (it changes with every write but a visit's).
+    part : str, default WHOLE
+        Which version: :data:`WHOLE` (it changes with every committed write), :data:`NO_VISITS` (every
+        write but a visit's) or :data:`NO_QUIET_VISITS` (every write but a visit's that raises no issue).
 
     Returns
     -------
     tuple of (str, str, str, int)
-        The database (:func:`ui.common.db_path`), its random id, ``"whole"`` or ``"no visits"``, and that
-        version (:func:`store.version.current`).
+        The database (:func:`ui.common.db_path`), its random id, ``part``, and that version
+        (:func:`store.version.current`); a KeyError for another ``part``.
     """
-    database_id, whole, no_visits = data_version.current(con)
-    if visits:
-        return str(C.db_path()), database_id, "whole", whole
-    return str(C.db_path()), database_id, "no visits", no_visits
+    database_id, whole, no_visits, no_quiet_visits = data_version.current(con)
+    version = {WHOLE: whole, NO_VISITS: no_visits, NO_QUIET_VISITS: no_quiet_visits}[part]
+    return str(C.db_path()), database_id, part, version
+
+
+def part_of(name: str) -> str:
+    """The part of the version a function's result is shared under.
+
+    Parameters
+    ----------
+    name : str
+        The function, as ``module.qualname``.
+
+    Returns
+    -------
+    str
+        :data:`NO_VISITS` for :data:`READS_NO_VISITS`, :data:`NO_QUIET_VISITS` for
+        :data:`READS_NO_QUIET_VISITS`, otherwise :data:`WHOLE`.
+    """
+    if name in READS_NO_VISITS:
+        return NO_VISITS
+    return NO_QUIET_VISITS if name in READS_NO_QUIET_VISITS else WHOLE
 
 
 def user_scope() -> tuple[str, ...] | None:
@@ -95,7 +124,7 @@ def call(con: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     What ``fn`` returns (a copy: a page may change it freely).
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _shared(con, fn, name, key(con, visits=name not in READS_NO_VISITS), C.today(), user_scope(), args, kwargs)
+    return _shared(con, fn, name, key(con, part_of(name)), C.today(), user_scope(), args, kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
