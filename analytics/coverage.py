@@ -26,8 +26,9 @@ from vocabulary.areas import child_level
 
 #: Never send more polygons than this to the browser.
 MAX_POLYGONS = 3000
-#: Rows of the due list shown on the page (exports hold all).
-MAX_LIST_ROWS = 5000
+#: Rows of the due list on one page of the coverage page (its downloads hold every row): a township's
+#: 4,000 rows were ~575 KB of Arrow for every view, and the browser's decoding of them its heaviest task.
+DUE_PAGE_ROWS = 50
 TREND_MONTHS = 12
 
 

@@ -355,21 +355,73 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
     )
 
 
+def due_page(n: int, page: int, size: int) -> tuple[int, int, int]:
+    """The rows of one page of the due list.
+
+    Parameters
+    ----------
+    n : int
+        Rows in the whole list (≥ 0).
+    page : int
+        The page asked for, from 1; one outside ``1 … pages`` is moved to the nearest page (the
+        list got shorter since the page was chosen).
+    size : int
+        Rows per page (:data:`analytics.coverage.DUE_PAGE_ROWS`), ≥ 1.
+
+    Returns
+    -------
+    start, stop : int
+        The page's rows are ``start … stop - 1`` (0-based; ``stop - start`` ≤ ``size``).
+    pages : int
+        Pages in all (1 for an empty list): 120 rows of 50 are pages 1–3, rows 50–99 the second.
+    """
+    pages = max(1, -(-n // size))
+    page = min(max(1, int(page)), pages)
+    start = (page - 1) * size
+    return start, min(start + size, n), pages
+
+
 @st.fragment
 def due_part(v: View, due: pd.DataFrame) -> None:
-    """The households due for a visit; a fragment: a row opens that household's record."""
+    """The households due for a visit, one page of :data:`analytics.coverage.DUE_PAGE_ROWS` rows at a
+    time (most overdue first; the downloads hold every row); a fragment: a page change reruns the
+    list alone, and a row opens that household's record."""
     st.subheader(t("coverage_page.due_title", date=v.as_of.isoformat(), days=v.days))
     if not len(due):
         st.success(t("empty.nothing_due"))
         return
-    st.caption(t("coverage_page.due_caption") + " · " + t("coverage_page.due_count", n=fmt_int(len(due), v.lang)))
+    out = due[CP.DUE_COLUMNS]
+    n, size = len(out), CP.DUE_PAGE_ROWS
+    _, _, pages = due_page(n, 1, size)
+    # the page chosen for this area is kept outside the widget: the widget's own state is dropped
+    # while the household's record is open, and the list comes back on the same page
+    kept_key = f"{KEY}.due_page_kept"
+    kept = st.session_state.get(kept_key)
+    page = kept[1] if kept and kept[0] == v.suffix else 1
+    words = st
+    if pages > 1:
+        pick, words = st.columns([1, 3], vertical_alignment="bottom")
+        with pick:
+            page = st.number_input(
+                t("coverage_page.due_page", pages=fmt_int(pages, v.lang)),
+                min_value=1,
+                max_value=pages,
+                value=min(page, pages),
+                step=1,
+                key=f"{KEY}.due_page.{v.suffix}",
+                help=t("coverage_page.due_page_help", size=fmt_int(size, v.lang), n=fmt_int(n, v.lang)),
+            )
+    start, stop, _ = due_page(n, page, size)
+    st.session_state[kept_key] = (v.suffix, start // size + 1)
+    count = (
+        t("coverage_page.due_range", first=fmt_int(start + 1, v.lang), last=fmt_int(stop, v.lang), n=fmt_int(n, v.lang))
+        if pages > 1
+        else t("coverage_page.due_count", n=fmt_int(n, v.lang))
+    )
+    words.caption(t("coverage_page.due_caption") + " · " + count)
     if not can_see_personal(C.user()):
         st.caption(t("app.masked_notice"))
-    out = due[CP.DUE_COLUMNS]
-    shown = out
-    if len(shown) > CP.MAX_LIST_ROWS:
-        st.caption(t("coverage_page.list_capped", n=fmt_int(CP.MAX_LIST_ROWS, v.lang)))
-        shown = shown.head(CP.MAX_LIST_ROWS)
+    shown = out.iloc[start:stop]
     dh = column_labels(shown.columns, v.lang)
     due_event = st.dataframe(
         shown,
@@ -386,7 +438,8 @@ def due_part(v: View, due: pd.DataFrame) -> None:
             "phone": st.column_config.TextColumn(dh["phone"]),
             "address": st.column_config.TextColumn(dh["address"]),
         },
-        key=f"{KEY}.due.{v.suffix}",
+        # one key per page: a row ticked on one page is never read as the same row of another
+        key=f"{KEY}.due.{v.suffix}.{start // size + 1}",
         on_select="rerun",
         selection_mode="single-row",
     )

@@ -349,3 +349,76 @@ def test_exports_have_chinese_headers(tiny_ro):
     xlsx = export.to_xlsx_bytes({t("coverage_page.sheet_coverage"): rows}, column_labels(rows.columns, "zh"))
     head = pd.read_excel(io.BytesIO(xlsx)).columns.tolist()
     assert head == [t(f"col.{c}") for c in ("code", "name", "households", "visited", "coverage")]
+
+
+def _due_table(at):
+    """The due list's table (its key starts with ``coverage_page.due.``)."""
+    found = [d for d in at.dataframe if (d.key or "").startswith("coverage_page.due.")]
+    assert len(found) == 1, [d.key for d in at.dataframe]
+    return found[0]
+
+
+def test_due_list_is_shown_a_page_at_a_time(tiny, monkeypatch, downloads):
+    """One household a page (the county's two due: H07 never visited, then H09): page 2 shows the second
+    row, its caption says so, a change of page reruns the list alone, a row ticked on page 2 opens
+    that household's record, and the download holds both."""
+    import csv
+    import io
+
+    from bench.pageviews import fragment_run
+
+    _, path = tiny
+    monkeypatch.setattr(CP, "DUE_PAGE_ROWS", 1)
+    at = _app(monkeypatch, path)
+    assert _due_table(at).value["household_code"].tolist() == ["H07"]
+    captions = [c.value for c in at.caption]
+    assert any(t("coverage_page.due_range", first="1", last="1", n="2") in c for c in captions), captions
+    (pick,) = [w for w in at.number_input if w.key.startswith("coverage_page.due_page.")]
+    assert pick.label == t("coverage_page.due_page", pages="2") and pick.max == 2
+
+    from ui import shared
+
+    asked: list[str] = []
+    call = shared.call
+    monkeypatch.setattr(shared, "call", lambda con, fn, *a, **k: asked.append(fn.__name__) or call(con, fn, *a, **k))
+    pick.set_value(2)
+    fragment_run(at, "due_part")
+    assert not at.exception, at.exception
+    assert asked == []  # the list alone: no figure asked for again
+    table = _due_table(at)
+    assert table.value["household_code"].tolist() == ["H09"]
+    assert any(t("coverage_page.due_range", first="2", last="2", n="2") in c.value for c in at.caption)
+
+    at.session_state[table.key] = {"selection": {"rows": [0], "columns": []}}  # tick page 2's first row
+    at.run()  # the whole app: AppTest's run of a fragment alone cannot switch pages (a server can)
+    assert not at.exception, at.exception
+    assert at.session_state["household_code"] == "H09"
+    assert [x.value for x in at.title] == [t("household.title")]  # the record's page, of H09
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(F.download_bytes(downloads, t("coverage_page.file_due"), ".csv").decode("utf-8-sig"))
+        )
+    )
+    assert [r["household_code"] for r in rows] == ["H07", "H09"]
+
+
+def test_due_list_comes_back_on_its_page(tiny_ro, monkeypatch):
+    """After the household's record the list is on the page it was on (the widget's own state is gone
+    once another page ran); a list that fits one page has no page control."""
+    _, path = tiny_ro
+    monkeypatch.setattr(CP, "DUE_PAGE_ROWS", 1)
+    at = _app(monkeypatch, path)
+    (pick,) = [w for w in at.number_input if w.key.startswith("coverage_page.due_page.")]
+    pick.set_value(2).run()
+    at.switch_page("pages/household.py").run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception, at.exception
+    assert _due_table(at).value["household_code"].tolist() == ["H09"]
+
+    monkeypatch.setattr(CP, "DUE_PAGE_ROWS", 50)
+    at.run()
+    assert _due_table(at).value["household_code"].tolist() == ["H07", "H09"]
+    assert not [w for w in at.number_input if w.key.startswith("coverage_page.due_page.")]
+    assert any(t("coverage_page.due_count", n="2") in c.value for c in at.caption)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -249,6 +250,30 @@ def test_point_layer_skips_missing_and_escapes() -> None:
     assert len(layer.data["features"]) == 1
     page = m.get_root().render()
     assert "<script>alert" not in page
+
+
+def test_point_layer_names_its_properties_short() -> None:
+    """The features carry the values under "0", "1", … (the tooltip's fields, then the popup's new
+    ones); the tooltip and popup read them there and show the aliases; no field's name is sent."""
+    m = maps.base_map()
+    df = pd.DataFrame(
+        {"lon": [107.8], "lat": [30.67], "household_code": ["H01"], "head_name": ["张三"], "tags": ["低保"]}
+    )
+    layer = maps.point_layer(
+        m,
+        df,
+        tooltip_fields=["head_name", "household_code"],
+        tooltip_aliases=["who", "code"],
+        popup_fields=["household_code", "tags"],
+        popup_aliases=["code", "tags"],
+    )
+    assert layer.data["features"][0]["properties"] == {"0": "张三", "1": "H01", "2": "低保"}
+    tooltip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    popup = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonPopup))
+    assert (tooltip.fields, tooltip.aliases) == (["0", "1"], ["who", "code"])
+    assert (popup.fields, popup.aliases) == (["1", "2"], ["code", "tags"])
+    page = m.get_root().render()
+    assert "household_code" not in page and "head_name" not in page
 
 
 def test_heat_layer_accepts_sequences() -> None:

@@ -35,9 +35,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Never-visited first, then the longest since the last visit",
     ),
     "coverage_page.due_count": ("共 {n} 户", "{n} households"),
-    "coverage_page.list_capped": (
-        "页面只显示前 {n} 户；导出文件包含全部",
-        "Only the first {n} are shown; the export holds them all",
+    "coverage_page.due_range": ("第 {first}–{last} 户，共 {n} 户", "Households {first}–{last} of {n}"),
+    "coverage_page.due_page": ("页码（共 {pages} 页）", "Page (of {pages})"),
+    "coverage_page.due_page_help": (
+        "每页 {size} 户，最久未走访的在前；导出的文件包含全部 {n} 户",
+        "{size} households a page, the longest due first; the export holds all {n}",
     ),
     "coverage_page.points_capped": (
         "地图上只标出最久未走访的 {n} 户",
