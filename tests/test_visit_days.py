@@ -188,3 +188,30 @@ def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
         "edit": "{[2026-07-01,2026-07-02),[2026-11-16,2026-11-17)}",
     }[first_write if first_write != "insert" else second_write]
     assert days == (home, "{[2026-06-30,2026-07-01)}")
+
+
+@pytest.mark.skipif(not F.on_postgres(), reason="migration 0020 writes nothing on a DuckDB file (PostgreSQL only)")
+def test_migration_0020_on_a_database_in_use_leaves_the_households_visible_to_all(tiny):
+    """Migration 0020 writes the households again (its generated last days): migrating a database
+    that holds households fills them from the day sets and vacuums the table after, so that the
+    coverage's index-only scans do not read the table's pages (autovacuum never comes to a table
+    without dead rows)."""
+    con, _ = tiny
+    con.execute("DROP INDEX households_active_last_days")
+    con.execute(
+        "ALTER TABLE households DROP COLUMN home_last_on, DROP COLUMN phone_last_on, "
+        "DROP COLUMN meeting_last_on, DROP COLUMN reception_last_on"
+    )
+    con.execute("DELETE FROM schema_version WHERE version = 20")
+    con.execute("VACUUM (ANALYZE) households")
+    assert db.migrate(con) >= 20
+    F.assert_visit_days_recount(con)  # the last days too
+    pages = con.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'households'").fetchone()
+    assert pages[0] == pages[1] > 0
+    assert visited_per_grid(con, D(2026, 11, 20), D(2026, 11, 30), ("home", "reception")) == {
+        G111: (2, 2),
+        G112: (2, 0),
+        G121: (2, 0),
+        G211: (2, 1),
+        G212: (0, 0),
+    }
