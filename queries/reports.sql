@@ -53,7 +53,8 @@ ORDER BY l.code;
 -- coverage on PostgreSQL (no bitstring_agg): households counted grid by grid first (an index-only
 -- scan of households_active_grid, store/migrations/0004_household_keys.postgres.sql), then the
 -- grids' counts added up to the areas; when the last home visit cannot say whether a household was
--- visited in the range, the days kept on the household per kind of visit say it (see by_grid).
+-- visited in the range, the last day or the days kept on the household per kind of visit say it
+-- (see by_grid).
 WITH lvl AS (
     SELECT a.code, a.name FROM areas a
     WHERE a.level = $level
@@ -84,9 +85,25 @@ by_grid AS (
       AND h.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY h.grid_code
     UNION ALL
-    -- Other kinds of visit, or a range ending before some last home visit: each active household
-    -- once, grid by grid (an index-only scan of households_active_days), visited when the days of
-    -- one of the kinds that count meet the range (the days kept on the household per kind,
+    -- Other kinds of visit in a range ending on or after the newest visit (no visit later than the
+    -- range): each active household once, grid by grid (an index-only scan of
+    -- households_active_last_days), visited when the last day of one of the kinds that count is
+    -- on or after the range's first day (store/migrations/0020_visit_last_days.postgres.sql).
+    SELECT g.grid_code, c.households, c.visited
+    FROM grids g CROSS JOIN LATERAL (
+        SELECT count(*) AS households,
+               count(*) FILTER (WHERE (list_contains($kinds::VARCHAR[], 'home') AND h.home_last_on >= $date_from::DATE)
+                                  OR (list_contains($kinds::VARCHAR[], 'phone') AND h.phone_last_on >= $date_from::DATE)
+                                  OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_last_on >= $date_from::DATE)
+                                  OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_last_on >= $date_from::DATE)) AS visited
+        FROM households h
+        WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
+    WHERE NOT $from_last_home::BOOLEAN
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+    UNION ALL
+    -- Any other range (one ending before some visit): each active household once, grid by grid (an
+    -- index-only scan of households_active_days), visited when the days of one of the kinds that
+    -- count meet the range (the days kept on the household per kind,
     -- store/migrations/0018_visit_days.postgres.sql).
     SELECT g.grid_code, c.households, c.visited
     FROM grids g CROSS JOIN LATERAL (
@@ -98,6 +115,7 @@ by_grid AS (
         FROM households h
         WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
     WHERE NOT $from_last_home::BOOLEAN
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
 ),
 agg AS (
     SELECT g.area_code, CAST(sum(b.households) AS BIGINT) AS households, CAST(sum(b.visited) AS BIGINT) AS visited

@@ -155,6 +155,9 @@ class Cluster:
                         "-X",
                         "stream",
                         "--no-sync",
+                        # an immediate checkpoint on the primary: the default spread one paces its
+                        # writes over checkpoint_timeout × checkpoint_completion_target (~4 min here)
+                        "--checkpoint=fast",
                     ]
                 )
             self.start()

@@ -863,6 +863,12 @@ def _python(col: pd.Series) -> list[Any]:
 # ----------------------------------------------------------------------------- the connection
 
 
+# The tables of the app's schema with pages not marked visible to all (PgConnection.migrate).
+_NOT_ALL_VISIBLE = """SELECT c.relname FROM pg_class c
+WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relpages > 0 AND c.relallvisible < c.relpages
+ORDER BY c.relname"""
+
+
 class PgConnection:
     """A handle on the PostgreSQL store shaped like a DuckDB connection (see the module docstring).
 
@@ -1186,6 +1192,7 @@ class PgConnection:
         """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
         current = self.schema_version()
         applied = self.applied()
+        ran = False
         for version, path in migrations:
             if version in applied:
                 continue
@@ -1201,11 +1208,19 @@ class PgConnection:
                     if not done:
                         self._run(path.read_text(encoding="utf-8"), None)
                         self._run("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+                        ran = True
             except psycopg.Error as e:
                 if "postgis" in str(e).lower() or _lost(e) or isinstance(e, psycopg.errors.InsufficientPrivilege):
                     raise explain(e, self._pg.info) from None
                 raise
             current = max(current, version)
+        if ran and self._conn is None:
+            # A migration that writes a table again (0020's generated columns) leaves it without its
+            # visibility map, and with no dead rows autovacuum never comes: every index-only scan of
+            # it would read the table's pages. The tables whose pages are not all marked visible to
+            # all (none of a new, empty database) are vacuumed here, outside any transaction.
+            for (table,) in self._run(_NOT_ALL_VISIBLE, None).fetchall():
+                self._run('VACUUM (ANALYZE) "' + table.replace('"', '""') + '"', None)
         return current
 
     def applied(self) -> set[int]:

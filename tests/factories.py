@@ -478,7 +478,8 @@ def assert_tallies_recount(con) -> None:
 def assert_visit_days_recount(con) -> None:
     """On PostgreSQL, every household's visited days per kind of visit (migration 0018:
     ``households.home_days`` … ``reception_days``, kept by triggers on visits) are exactly what a
-    recount of its visits gives; on DuckDB there are none (nothing to check)."""
+    recount of its visits gives, and so are its last days per kind (migration 0020:
+    ``home_last_on`` …, generated from the days); on DuckDB there are none (nothing to check)."""
     if not on_postgres():
         return
     wrong = con.execute("""
@@ -491,6 +492,17 @@ def assert_visit_days_recount(con) -> None:
             FROM visits GROUP BY hid) d ON d.hid = h.hid
         WHERE h.home_days IS DISTINCT FROM d.home OR h.phone_days IS DISTINCT FROM d.phone
            OR h.meeting_days IS DISTINCT FROM d.meeting OR h.reception_days IS DISTINCT FROM d.reception
+        ORDER BY 1""").fetchall()
+    assert wrong == []
+    wrong = con.execute("""
+        SELECT h.code FROM households h LEFT JOIN (
+            SELECT hid, max(visited_on) FILTER (WHERE kind = 'home') AS home,
+                   max(visited_on) FILTER (WHERE kind = 'phone') AS phone,
+                   max(visited_on) FILTER (WHERE kind = 'meeting') AS meeting,
+                   max(visited_on) FILTER (WHERE kind = 'reception') AS reception
+            FROM visits GROUP BY hid) d ON d.hid = h.hid
+        WHERE h.home_last_on IS DISTINCT FROM d.home OR h.phone_last_on IS DISTINCT FROM d.phone
+           OR h.meeting_last_on IS DISTINCT FROM d.meeting OR h.reception_last_on IS DISTINCT FROM d.reception
         ORDER BY 1""").fetchall()
     assert wrong == []
 

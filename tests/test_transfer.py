@@ -98,6 +98,9 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
             "('households', 'visits') ORDER BY relname"
         ).fetchall()
         assert [(r[0], r[1] == r[2] > 0) for r in pages] == [("households", True), ("visits", True)]
+        # the households in the order of their grids (rewritten after the fill of their days)
+        order = [(r[0] is None, r[0]) for r in pg.execute("SELECT grid_code FROM households ORDER BY ctid").fetchall()]
+        assert order == sorted(order)
         # the sequences past the copied keys: the next visit gets a new id, and the triggers keep counting
         top = pg.execute("SELECT max(id) FROM visits").fetchone()[0]
         F.add_visit(pg, "H09", "S3", dt.date(2026, 11, 20))

@@ -53,6 +53,18 @@ KNOWN = [
 ]
 
 
+# Ranges ending on or after the newest visit (H08's home visit of 2026-11-23): on PostgreSQL each
+# household's last day per kind decides (migration 0020: ``households.home_last_on`` …), the first
+# day of the range included; the tiny world's own visits of November count here too.
+KNOWN_TO_NEWEST = [
+    ((D(2026, 6, 30), D(2026, 11, 23)), ("phone",), {G111: 1, G121: 1, G211: 1}),  # H02, H07, H08 (H05: 6-29)
+    ((D(2026, 7, 1), D(2026, 12, 31)), ("meeting", "reception"), {G111: 1, G121: 1}),  # H02, H06 (H04: 6-28)
+    ((D(2026, 11, 23), D(2026, 11, 23)), ALL, {G211: 1}),  # H08, on the range's only day
+    ((D(2026, 11, 20), D(2026, 11, 30)), ("home", "reception"), {G111: 2, G211: 1}),  # H01, H02 on 11-20, H08
+    ((D(2026, 11, 24), D(2027, 1, 31)), ALL, {}),  # after every visit
+]
+
+
 def visited_per_grid(con, date_from: dt.date, date_to: dt.date, kinds) -> dict[str, tuple[int, int]]:
     out = reports.coverage(con, "grid", date_from, date_to, kinds=kinds)
     return {r.code: (int(r.households), int(r.visited)) for r in out.itertuples()}
@@ -74,6 +86,13 @@ def summer(tiny_template, tmp_path_factory):
 
 @pytest.mark.parametrize("known", KNOWN, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
 def test_coverage_of_past_ranges_known_answers(summer, known):
+    (date_from, date_to), kinds, visited = known
+    got = visited_per_grid(summer, date_from, date_to, kinds)
+    assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+
+
+@pytest.mark.parametrize("known", KNOWN_TO_NEWEST, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
+def test_coverage_of_ranges_to_the_newest_visit_known_answers(summer, known):
     (date_from, date_to), kinds, visited = known
     got = visited_per_grid(summer, date_from, date_to, kinds)
     assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
@@ -169,3 +188,30 @@ def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
         "edit": "{[2026-07-01,2026-07-02),[2026-11-16,2026-11-17)}",
     }[first_write if first_write != "insert" else second_write]
     assert days == (home, "{[2026-06-30,2026-07-01)}")
+
+
+@pytest.mark.skipif(not F.on_postgres(), reason="migration 0020 writes nothing on a DuckDB file (PostgreSQL only)")
+def test_migration_0020_on_a_database_in_use_leaves_the_households_visible_to_all(tiny):
+    """Migration 0020 writes the households again (its generated last days): migrating a database
+    that holds households fills them from the day sets and vacuums the table after, so that the
+    coverage's index-only scans do not read the table's pages (autovacuum never comes to a table
+    without dead rows)."""
+    con, _ = tiny
+    con.execute("DROP INDEX households_active_last_days")
+    con.execute(
+        "ALTER TABLE households DROP COLUMN home_last_on, DROP COLUMN phone_last_on, "
+        "DROP COLUMN meeting_last_on, DROP COLUMN reception_last_on"
+    )
+    con.execute("DELETE FROM schema_version WHERE version = 20")
+    con.execute("VACUUM (ANALYZE) households")
+    assert db.migrate(con) >= 20
+    F.assert_visit_days_recount(con)  # the last days too
+    pages = con.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'households'").fetchone()
+    assert pages[0] == pages[1] > 0
+    assert visited_per_grid(con, D(2026, 11, 20), D(2026, 11, 30), ("home", "reception")) == {
+        G111: (2, 2),
+        G112: (2, 0),
+        G121: (2, 0),
+        G211: (2, 1),
+        G212: (0, 0),
+    }

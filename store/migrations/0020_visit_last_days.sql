@@ -1,0 +1,4 @@
+-- 0020: PostgreSQL only (0020_visit_last_days.postgres.sql: each household's last day visited per
+-- kind of visit, generated from 0018's day sets, so that coverage of a range ending today reads four
+-- dates per household). A DuckDB file marks the range's visits in one bitmap (queries/reports.sql,
+-- coverage): nothing changes here.
