@@ -57,7 +57,10 @@ LEFT JOIN v ON v.area_code = l.code AND v.month = m.month
 ORDER BY l.code, m.month;
 
 -- name: coverage_monthly__postgres
--- coverage_monthly on PostgreSQL (no bitstring_agg): the distinct (month, household key) pairs.
+-- coverage_monthly on PostgreSQL (no bitstring_agg): each active household's visited days per kind
+-- (0018's day sets, read with the households from the index households_active_days alone) tested
+-- against each month, instead of the distinct (month, household) pairs of the range's visits
+-- (BENCHMARKS.md, "The weekly quota and the 12-month trend on PostgreSQL").
 WITH lvl AS (
     SELECT a.code FROM areas a
     WHERE a.level = $level
@@ -70,7 +73,7 @@ months AS (
                          INTERVAL '1 month') AS g(m)
 ),
 hh AS (
-    SELECT h.hid, anc.ancestor_code AS area_code
+    SELECT anc.ancestor_code AS area_code, h.home_days, h.phone_days, h.meeting_days, h.reception_days
     FROM households h
     JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
     JOIN lvl ON lvl.code = anc.ancestor_code
@@ -79,18 +82,14 @@ hh AS (
 n AS (
     SELECT area_code, count(*) AS households FROM hh GROUP BY area_code
 ),
-seen AS (
-    SELECT DISTINCT CAST(date_trunc('month', visited_on) AS DATE) AS month, hid
-    FROM visits
-    WHERE visited_on >= date_trunc('month', $month_from::DATE)
-      AND visited_on < date_trunc('month', $month_to::DATE) + INTERVAL '1 month'
-      AND list_contains($kinds::VARCHAR[], kind)
-      AND hid BETWEEN (SELECT min(hid) FROM hh) AND (SELECT max(hid) FROM hh)
-),
 v AS (
-    SELECT hh.area_code, s.month, count(*) AS visited
-    FROM seen s JOIN hh ON hh.hid = s.hid
-    GROUP BY hh.area_code, s.month
+    SELECT hh.area_code, m.month,
+           count(*) FILTER (WHERE (list_contains($kinds::VARCHAR[], 'home') AND hh.home_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))
+                            OR (list_contains($kinds::VARCHAR[], 'phone') AND hh.phone_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))
+                            OR (list_contains($kinds::VARCHAR[], 'meeting') AND hh.meeting_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))
+                            OR (list_contains($kinds::VARCHAR[], 'reception') AND hh.reception_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))) AS visited
+    FROM hh CROSS JOIN months m
+    GROUP BY hh.area_code, m.month
 )
 SELECT l.code, m.month,
        coalesce(n.households, 0) AS households,
@@ -102,6 +101,7 @@ CROSS JOIN months m
 LEFT JOIN n ON n.area_code = l.code
 LEFT JOIN v ON v.area_code = l.code AND v.month = m.month
 ORDER BY l.code, m.month;
+
 
 -- name: coverage_page_counts
 -- Whether there is anything to show: areas with boundaries, grids, active households.

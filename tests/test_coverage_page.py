@@ -88,6 +88,31 @@ def test_monthly_trend_in_duckdb(tiny_ro):
     assert len(lists[F.G211]) == 12 and lists[F.G211][-1] == 50.0
 
 
+@pytest.mark.parametrize(
+    "kinds, t1_nov, t2_nov, t2_mar",
+    [
+        (("home", "phone"), 6, 1, 1),  # H07's phone call counts: all 6 of T1's active households
+        (("phone",), 1, 0, 0),
+        (("reception",), 1, 0, 0),  # H02, received by the secretary on 2026-11-20
+        (("meeting",), 0, 0, 0),
+        (("meeting", "reception", "phone"), 2, 0, 0),
+    ],
+)
+def test_monthly_trend_of_other_kinds(tiny_ro, kinds, t1_nov, t2_nov, t2_mar):
+    """Known answers for the kinds of visit counted, per month (on PostgreSQL from the day sets, 0018);
+    the moved household H03's home visit never counts."""
+    con, _ = tiny_ro
+    trend = CP.monthly_trend(con, "township", F.COUNTY, TODAY, kinds=kinds)
+    t1 = trend[trend["code"] == F.T1].set_index("month")
+    t2 = trend[trend["code"] == F.T2].set_index("month")
+    assert t1.loc[pd.Timestamp("2026-11-01"), "visited"] == t1_nov
+    assert t1.loc[pd.Timestamp("2026-10-01"), "visited"] == 0
+    assert t2.loc[pd.Timestamp("2026-11-01"), "visited"] == t2_nov
+    assert t2.loc[pd.Timestamp("2026-03-01"), "visited"] == t2_mar
+    assert int(trend["visited"].sum()) == t1_nov + t2_nov + t2_mar
+    assert set(t1["households"]) == {6}
+
+
 def test_trend_months():
     assert CP.trend_months(dt.date(2026, 1, 15)) == (dt.date(2025, 2, 1), dt.date(2026, 1, 15))
 
