@@ -1220,7 +1220,7 @@ class PgConnection:
             # it would read the table's pages. The tables whose pages are not all marked visible to
             # all (none of a new, empty database) are vacuumed here, outside any transaction.
             for (table,) in self._run(_NOT_ALL_VISIBLE, None).fetchall():
-                self._run('VACUUM (ANALYZE) "' + table.replace('"', '""') + '"', None)
+                self._run(pgsql.SQL("VACUUM (ANALYZE) {}").format(pgsql.Identifier(table)), None)
         return current
 
     def applied(self) -> set[int]:
@@ -1262,7 +1262,7 @@ class PgConnection:
             self._columns = {r[0]: r[1] for r in rows if r[2] == 1}
         return self._columns.get(column, "varchar")
 
-    def _run(self, text: str, params: Any, retry: bool = False) -> Result:
+    def _run(self, text: str | pgsql.Composable, params: Any, retry: bool = False) -> Result:
         if self._conn is not None:
             return self._exec(self._conn, text, params)
         reader = self._reader
@@ -1286,7 +1286,7 @@ class PgConnection:
                 self._pg.putconn(conn)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _exec(self, conn: psycopg.Connection, text: str, params: Any) -> Result:
+    def _exec(self, conn: psycopg.Connection, text: str | pgsql.Composable, params: Any) -> Result:
         try:
             cur = conn.execute(text, params)
             while cur.nextset():  # several statements: DuckDB answers with the last one
