@@ -191,7 +191,7 @@ def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
 
 
 @pytest.mark.skipif(not F.on_postgres(), reason="migration 0020 writes nothing on a DuckDB file (PostgreSQL only)")
-def test_migration_0020_on_a_database_in_use_leaves_the_households_visible_to_all(tiny):
+def test_migration_0020_on_a_database_in_use_vacuums_the_households_after(tiny):
     """Migration 0020 writes the households again (its generated last days): migrating a database
     that holds households fills them from the day sets and vacuums the table after, so that the
     coverage's index-only scans do not read the table's pages (autovacuum never comes to a table
@@ -204,10 +204,14 @@ def test_migration_0020_on_a_database_in_use_leaves_the_households_visible_to_al
     )
     con.execute("DELETE FROM schema_version WHERE version = 20")
     con.execute("VACUUM (ANALYZE) households")
+    vacuums = "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'households'"
+    before = con.execute(vacuums).fetchone()[0]
     assert db.migrate(con) >= 20
     F.assert_visit_days_recount(con)  # the last days too
-    pages = con.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'households'").fetchone()
-    assert pages[0] == pages[1] > 0
+    # Whether that VACUUM could mark the pages visible to all depends on every other connection's
+    # snapshot (the parallel tests' databases being created and dropped on the same cluster hold
+    # one now and then), so the test asks that migrate vacuumed the table, not what the map became.
+    assert con.execute(vacuums).fetchone()[0] == before + 1
     assert visited_per_grid(con, D(2026, 11, 20), D(2026, 11, 30), ("home", "reception")) == {
         G111: (2, 2),
         G112: (2, 0),
