@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import aiosql
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from i18n.message import WordedError
 from store import version as data_version
@@ -701,6 +702,41 @@ def df(con: Any, name: str, **params: Any) -> pd.DataFrame:
     pandas.DataFrame
     """
     return execute(con, name, **params).df()
+
+
+#: pandas' str dtype (text backed by Arrow, NaN where empty) for the text columns of :func:`df_text`.
+_TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
+_TEXT_TYPES = {pa.string(): _TEXT, pa.large_string(): _TEXT, pa.string_view(): _TEXT}
+
+
+def df_text(con: Any, name: str, **params: Any) -> pd.DataFrame:
+    """Run a named query and return a DataFrame, its text as pandas' str dtype (for large results).
+
+    On DuckDB the rows come through Arrow: text columns become pandas' ``str`` dtype without a Python
+    string per value (a county's work list part of 100,000 rows with a dozen text columns: ~50 ms
+    against ~300 ms for :func:`df`), dates ``datetime64``. On PostgreSQL it is :func:`df` (the rows
+    come as Python values anyway). The values are the same either way; callers that need one dtype
+    whatever the store convert the columns they use (e.g. ``astype("str")``, ``pd.to_datetime``).
+
+    Parameters
+    ----------
+    con : connection
+        An open store.
+    name : str
+        A named query.
+    **params
+        Its ``$parameters``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        On DuckDB: text columns of dtype ``str`` (NaN where NULL), dates and timestamps ``datetime64``,
+        integers and booleans as numpy types (object with None where a column holds NULLs).
+    """
+    cur = execute(con, name, **params)
+    if store_of(con) == POSTGRES:
+        return cur.df()
+    return cur.to_arrow_table().to_pandas(types_mapper=_TEXT_TYPES.get, date_as_object=False)
 
 
 def rows(con: Any, name: str, **params: Any) -> list[tuple]:
