@@ -13,30 +13,39 @@
 --   reply_due: $reply_days working days after received_on (calendar_days.workday_no).
 --   is_repeat: its household petitioned before within $repeat_days days (any scope, any date), as
 --   hotspots_page_repeats lists them (written twice: one view of both computed every lag for either,
---   measured slower on DuckDB — tests/test_shared_predicates.py checks that the two agree).
-WITH pet AS (
+--   measured slower on DuckDB — tests/test_shared_predicates.py checks that the two agree). The lag is
+--   taken over every petition up to $today of the households the items name (whole partitions, so
+--   the same lag as over all petitions): a township's work list orders its households' petitions,
+--   not the county's 100,000.
+WITH it AS (
     SELECT p.id AS item_id, p.received_on, p.category, p.channel, p.people,
-           p.household_code, p.household_head AS head_name, p.loc,
-           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text,
-           (p.household_code IS NOT NULL AND date_diff('day',
-               lag(p.received_on) OVER (PARTITION BY p.household_code ORDER BY p.received_on, p.id),
-               p.received_on) <= $repeat_days::INTEGER) AS is_repeat
+           p.household_code, p.household_head AS head_name,
+           pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
+           (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
+           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text
     FROM petitions_located p
+    LEFT JOIN area_places pl ON pl.code = p.loc
     WHERE p.received_on <= $today::DATE
+      AND (CAST($date_from AS DATE) IS NULL OR p.received_on >= CAST($date_from AS DATE))
+      AND (CAST($date_to AS DATE) IS NULL OR p.received_on <= CAST($date_to AS DATE))
+      AND (in_scope(p.loc, CAST($scope AS VARCHAR[]))
+           OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL))
+), lags AS (
+    SELECT q.id, date_diff('day',
+               lag(q.received_on) OVER (PARTITION BY q.household_code ORDER BY q.received_on, q.id),
+               q.received_on) <= $repeat_days::INTEGER AS near
+    FROM petitions q
+    WHERE q.received_on <= $today::DATE AND q.household_code IN (SELECT household_code FROM it)
 )
 SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.channel, it.people,
        it.household_code, it.head_name,
-       pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
-       (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
-       it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due, it.is_repeat, it.text
-FROM pet it
-LEFT JOIN area_places pl ON pl.code = it.loc
+       it.grid_code, it.village_code, it.village_name, it.township_code, it.township_name, it.located,
+       it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due,
+       (it.household_code IS NOT NULL AND l.near) AS is_repeat, it.text
+FROM it
+LEFT JOIN lags l ON l.id = it.item_id
 LEFT JOIN calendar_days s ON s.day = it.received_on
-LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
-WHERE (CAST($date_from AS DATE) IS NULL OR it.received_on >= CAST($date_from AS DATE))
-  AND (CAST($date_to AS DATE) IS NULL OR it.received_on <= CAST($date_to AS DATE))
-  AND (in_scope(it.loc, CAST($scope AS VARCHAR[]))
-       OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL));
+LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER;
 
 -- name: visit_issue_items
 -- Every visit issue (a visit with needs_action) made up to $today (optionally only those in
@@ -52,7 +61,11 @@ WITH iss AS (
            coalesce(i.status, 'received') AS status_now, i.resolved_on AS closed_on,
            coalesce(i.note, v.note) AS text
     FROM visits v
-    LEFT JOIN households h ON h.code = v.household_code
+    -- only the households the outer WHERE can keep: in $scope, or all when unlocated ones are kept
+    -- (the same test, earlier: a township's issues join its own households, not the county's 300,000)
+    LEFT JOIN (SELECT code, head_name, grid_code FROM households
+               WHERE CAST($with_unlocated AS BOOLEAN) OR in_scope(grid_code, CAST($scope AS VARCHAR[]))) h
+           ON h.code = v.household_code
     LEFT JOIN visit_issues i ON i.visit_id = v.id
     WHERE v.needs_action AND v.visited_on <= $today::DATE
       AND (CAST($date_from AS DATE) IS NULL OR v.visited_on >= CAST($date_from AS DATE))

@@ -157,3 +157,21 @@ def test_the_first_rows_of_the_work_list_from_the_first_rows_of_each_part(world,
     assert len(both_kinds) == min(n, 7)
     if n >= 5:  # the first five hold both kinds (else the merge would not be tested)
         assert set(both_kinds["kind"]) == {"petition", "visit_issue"}
+
+
+def test_repeats_in_a_scope_and_a_period_look_back_over_the_households_petitions(world, monkeypatch):
+    """The repeat flag's window runs over the petitions of the households the items name only (up to
+    today, any period, any scope): the same flags as the one query's window over every petition."""
+    world.execute(
+        "INSERT INTO petitions (id, received_on, household_code) VALUES "
+        "('P5', DATE '2026-11-10', 'H01'), ('P6', DATE '2026-11-11', 'H02'), ('P7', DATE '2026-11-25', 'H01')"
+    )
+    for today in (TODAY, D(2026, 11, 20)):
+        for scope in SCOPES:
+            for date_from, date_to in PERIODS[:2]:
+                before = _before(world, monkeypatch, today, scope, date_from, date_to)
+                after = P.items(world, today, scope, date_from, date_to)
+                pd.testing.assert_frame_equal(after, before, check_dtype=False, obj=f"{today}, {scope}, {date_from}")
+    w = P.items(world, TODAY, [T1], D(2026, 11, 1), D(2026, 11, 30)).set_index("id")
+    # P5: H01's P1 (10-08, before the period) within 90 days; P7: P5 within 90 days; P6: H02's first
+    assert w.loc["P5", "is_repeat"] and w.loc["P7", "is_repeat"] and not w.loc["P6", "is_repeat"]
