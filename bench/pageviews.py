@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
 # page, the demo account whose journey it serves, a label
 VIEWS = [
     ("pages/overview.py", "leader", "overview (county leader)"),
+    ("pages/overview.py", "office", "overview, township (office)"),
     ("pages/coverage.py", "leader", "coverage, county (leader)"),
     ("pages/coverage.py", "office", "coverage, township (office)"),
     ("pages/weekly.py", "grid_leader", "weekly (grid leader)"),
