@@ -175,3 +175,34 @@ def test_repeats_in_a_scope_and_a_period_look_back_over_the_households_petitions
     w = P.items(world, TODAY, [T1], D(2026, 11, 1), D(2026, 11, 30)).set_index("id")
     # P5: H01's P1 (10-08, before the period) within 90 days; P7: P5 within 90 days; P6: H02's first
     assert w.loc["P5", "is_repeat"] and w.loc["P7", "is_repeat"] and not w.loc["P6", "is_repeat"]
+
+
+def test_df_text_gives_the_rows_df_gives(world):
+    """store.db.df_text (through Arrow on DuckDB) and store.db.df: the same values; on DuckDB text as pandas' str."""
+    params = dict(
+        today=TODAY,
+        date_from=None,
+        date_to=None,
+        scope=None,
+        with_unlocated=True,
+        reply_days=7,
+        repeat_days=90,
+    )
+    for query in ("petition_items", "visit_issue_items"):
+        # (the queries have no order: each frame by id)
+        arrow, rows = (
+            f.sort_values("id", ignore_index=True)
+            for f in (db.df_text(world, query, **params), db.df(world, query, **params))
+        )
+        assert arrow.columns.tolist() == rows.columns.tolist() and len(arrow) == len(rows) > 0
+        texts = [c for c in rows.columns if c in P.TEXT_COLUMNS or c == "status_now"]
+        assert arrow[texts].isna().any().any()  # NULL text compared too
+        if db.store_of(world) == db.DUCKDB:  # (on PostgreSQL df_text is df)
+            assert all(str(arrow[c].dtype) == "str" for c in texts)
+        pd.testing.assert_frame_equal(arrow[texts].astype("str"), rows[texts].astype("str"), obj=query)
+        for c in ("received_on", "replied_on", "closed_on", "reply_due"):
+            days = [pd.to_datetime(f[c]).astype("datetime64[s]") for f in (arrow, rows)]
+            pd.testing.assert_series_equal(*days, obj=f"{query} {c}")
+        for c in ("people", "located", "is_repeat"):
+            values = [[None if pd.isna(v) else int(v) for v in f[c]] for f in (arrow, rows)]  # NULL as NULL
+            assert values[0] == values[1], (query, c)
