@@ -266,3 +266,23 @@ def test_the_trend_asks_at_most_twelve_months(tiny):
     with pytest.raises(ValueError):
         CP.monthly_trend(con, "township", F.COUNTY, D(2026, 11, 26), months=13)
     assert len(CP.monthly_trend(con, "township", F.COUNTY, D(2026, 11, 26), months=3)) == 2 * 3
+
+
+@pytest.mark.skipif(not F.on_postgres(), reason="migration 0022 writes nothing on a DuckDB file (PostgreSQL only)")
+def test_migration_0022_on_a_database_in_use_fills_the_months(tiny):
+    """Migration 0022 on a database that already holds visits fills every visited household's months
+    from its day sets (not only those written after it), so the trend is right at once."""
+    con, _ = tiny
+    F.add_visit(con, "H04", "S2", D(2025, 12, 31))
+    con.execute("DROP INDEX households_active_months")
+    con.execute("DROP TRIGGER visit_months_insert ON households")
+    con.execute("DROP TRIGGER visit_months_update ON households")
+    con.execute(
+        "ALTER TABLE households DROP COLUMN home_months, DROP COLUMN phone_months, "
+        "DROP COLUMN meeting_months, DROP COLUMN reception_months"
+    )
+    con.execute("DROP FUNCTION visit_months_kept(), twelve_months(integer[], date), visit_months(datemultirange)")
+    con.execute("DELETE FROM schema_version WHERE version = 22")
+    assert db.migrate(con) >= 22
+    F.assert_visit_days_recount(con)  # the months too
+    assert t1_trend(con) == {"2025-12": 1, "2026-11": 5}
