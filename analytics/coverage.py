@@ -208,7 +208,15 @@ def monthly_trend(
     -------
     pandas.DataFrame
         One row per area and month, ``code,month,households,visited,coverage`` (coverage a fraction 0–1).
+
+    Raises
+    ------
+    ValueError
+        When ``months`` is not 1 to :data:`TREND_MONTHS` (12): PostgreSQL counts the months of each
+        household as the 12 bits of one integer (queries/coverage_page.sql, migration 0022).
     """
+    if not 1 <= months <= TREND_MONTHS:
+        raise ValueError(f"monthly_trend counts 1 to {TREND_MONTHS} months, not {months}")
     start, end = trend_months(end, months)
     with db.transaction(con):  # one snapshot: the largest household key and the visits agree
         max_hid = db.execute(con, "households_max_hid").fetchone()[0] or 1

@@ -57,10 +57,13 @@ LEFT JOIN v ON v.area_code = l.code AND v.month = m.month
 ORDER BY l.code, m.month;
 
 -- name: coverage_monthly__postgres
--- coverage_monthly on PostgreSQL (no bitstring_agg): each active household's visited days per kind
--- (0018's day sets, read with the households from the index households_active_days alone) tested
--- against each month, instead of the distinct (month, household) pairs of the range's visits
--- (BENCHMARKS.md, "The weekly quota and the 12-month trend on PostgreSQL").
+-- coverage_monthly on PostgreSQL (no bitstring_agg), for at most 12 months (analytics/coverage.py
+-- monthly_trend asks no more): each active household's months visited (0022: per kind, a mask per
+-- year) as the 12 bits of one integer, the kinds asked OR-ed; then one pass over the households
+-- counting per grid the households with each bit set (12 counts in one row, no row per household
+-- and month), the grids' counts summed per area. The households come from the index
+-- households_active_months alone; hh is MATERIALIZED so that each household's integer is computed
+-- once, not once per count (county: ~2× less CPU; BENCHMARKS.md, "the trend on PostgreSQL (pgtrend)").
 WITH lvl AS (
     SELECT a.code FROM areas a
     WHERE a.level = $level
@@ -68,28 +71,46 @@ WITH lvl AS (
       AND in_scope(a.code, $scope::VARCHAR[])
 ),
 months AS (
-    SELECT CAST(m AS DATE) AS month
+    SELECT CAST(m AS DATE) AS month, CAST(row_number() OVER (ORDER BY m) AS INTEGER) AS i
     FROM generate_series(date_trunc('month', $month_from::DATE), date_trunc('month', $month_to::DATE),
                          INTERVAL '1 month') AS g(m)
 ),
-hh AS (
-    SELECT anc.ancestor_code AS area_code, h.home_days, h.phone_days, h.meeting_days, h.reception_days
-    FROM households h
-    JOIN area_ancestors anc ON anc.code = h.grid_code AND anc.ancestor_level = $level
+grids AS (
+    SELECT anc.code AS grid_code, anc.ancestor_code AS area_code
+    FROM area_ancestors anc
     JOIN lvl ON lvl.code = anc.ancestor_code
-    WHERE h.status = 'active'
+    WHERE anc.ancestor_level = $level
+),
+hh AS MATERIALIZED (
+    SELECT h.grid_code,
+           CASE WHEN list_contains($kinds::VARCHAR[], 'home') THEN twelve_months(h.home_months, $month_from::DATE) ELSE 0 END
+           | CASE WHEN list_contains($kinds::VARCHAR[], 'phone') THEN twelve_months(h.phone_months, $month_from::DATE) ELSE 0 END
+           | CASE WHEN list_contains($kinds::VARCHAR[], 'meeting') THEN twelve_months(h.meeting_months, $month_from::DATE) ELSE 0 END
+           | CASE WHEN list_contains($kinds::VARCHAR[], 'reception') THEN twelve_months(h.reception_months, $month_from::DATE) ELSE 0 END
+           AS bits
+    FROM households h
+    WHERE h.status = 'active' AND h.grid_code IN (SELECT grid_code FROM grids)
+),
+per_grid AS (
+    SELECT grid_code, count(*) AS households,
+           ARRAY[count(*) FILTER (WHERE bits & 1 <> 0), count(*) FILTER (WHERE bits & 2 <> 0),
+                 count(*) FILTER (WHERE bits & 4 <> 0), count(*) FILTER (WHERE bits & 8 <> 0),
+                 count(*) FILTER (WHERE bits & 16 <> 0), count(*) FILTER (WHERE bits & 32 <> 0),
+                 count(*) FILTER (WHERE bits & 64 <> 0), count(*) FILTER (WHERE bits & 128 <> 0),
+                 count(*) FILTER (WHERE bits & 256 <> 0), count(*) FILTER (WHERE bits & 512 <> 0),
+                 count(*) FILTER (WHERE bits & 1024 <> 0), count(*) FILTER (WHERE bits & 2048 <> 0)] AS visited
+    FROM hh
+    GROUP BY grid_code
 ),
 n AS (
-    SELECT area_code, count(*) AS households FROM hh GROUP BY area_code
+    SELECT g.area_code, CAST(sum(pg.households) AS BIGINT) AS households
+    FROM per_grid pg JOIN grids g USING (grid_code)
+    GROUP BY g.area_code
 ),
 v AS (
-    SELECT hh.area_code, m.month,
-           count(*) FILTER (WHERE (list_contains($kinds::VARCHAR[], 'home') AND hh.home_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))
-                            OR (list_contains($kinds::VARCHAR[], 'phone') AND hh.phone_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))
-                            OR (list_contains($kinds::VARCHAR[], 'meeting') AND hh.meeting_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))
-                            OR (list_contains($kinds::VARCHAR[], 'reception') AND hh.reception_days && daterange(m.month, CAST(m.month + INTERVAL '1 month' AS DATE)))) AS visited
-    FROM hh CROSS JOIN months m
-    GROUP BY hh.area_code, m.month
+    SELECT g.area_code, m.month, CAST(sum(pg.visited[m.i]) AS BIGINT) AS visited
+    FROM per_grid pg JOIN grids g USING (grid_code) CROSS JOIN months m
+    GROUP BY g.area_code, m.month
 )
 SELECT l.code, m.month,
        coalesce(n.households, 0) AS households,

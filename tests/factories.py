@@ -479,7 +479,9 @@ def assert_visit_days_recount(con) -> None:
     """On PostgreSQL, every household's visited days per kind of visit (migration 0018:
     ``households.home_days`` … ``reception_days``, kept by triggers on visits) are exactly what a
     recount of its visits gives, and so are its last days per kind (migration 0020:
-    ``home_last_on`` …, generated from the days); on DuckDB there are none (nothing to check)."""
+    ``home_last_on`` …, generated from the days) and its months per kind (migration 0022:
+    ``home_months`` …, a 12-bit mask per year, kept from the days); on DuckDB there are none
+    (nothing to check)."""
     if not on_postgres():
         return
     wrong = con.execute("""
@@ -504,6 +506,24 @@ def assert_visit_days_recount(con) -> None:
         WHERE h.home_last_on IS DISTINCT FROM d.home OR h.phone_last_on IS DISTINCT FROM d.phone
            OR h.meeting_last_on IS DISTINCT FROM d.meeting OR h.reception_last_on IS DISTINCT FROM d.reception
         ORDER BY 1""").fetchall()
+    assert wrong == []
+    # the months kept, one (household, kind, year, mask) row per year visited, both ways against
+    # the visits' own months (a year without a visit is NULL, a household never visited NULL)
+    wrong = con.execute("""
+        WITH kept AS (
+            SELECT h.hid, k.kind, y.year, k.months[y.year] AS mask
+            FROM households h
+            CROSS JOIN LATERAL (VALUES ('home', h.home_months), ('phone', h.phone_months),
+                                       ('meeting', h.meeting_months), ('reception', h.reception_months))
+                AS k (kind, months)
+            CROSS JOIN LATERAL generate_subscripts(k.months, 1) AS y (year)
+            WHERE k.months[y.year] IS NOT NULL),
+        counted AS (
+            SELECT hid, kind, CAST(extract(year FROM visited_on) AS integer) AS year,
+                   bit_or(1 << CAST(extract(month FROM visited_on) - 1 AS integer)) AS mask
+            FROM visits WHERE hid IS NOT NULL GROUP BY 1, 2, 3)
+        (SELECT * FROM kept EXCEPT SELECT * FROM counted) UNION ALL (SELECT * FROM counted EXCEPT SELECT * FROM kept)
+        """).fetchall()
     assert wrong == []
 
 

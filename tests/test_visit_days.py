@@ -219,3 +219,70 @@ def test_migration_0020_on_a_database_in_use_vacuums_the_households_after(tiny):
         G211: (2, 1),
         G212: (0, 0),
     }
+
+
+def t1_trend(con, kinds=("home",)) -> dict[str, int]:
+    """Township T1's households visited per month of the coverage page's 12-month trend to 2026-11-26."""
+    from analytics import coverage as CP
+
+    trend = CP.monthly_trend(con, "township", F.COUNTY, D(2026, 11, 26), kinds=kinds)
+    t1 = trend[trend["code"] == F.T1]
+    assert set(t1["households"]) == {6}
+    return {str(m.date())[:7]: int(v) for m, v in zip(t1["month"], t1["visited"]) if v}
+
+
+def test_a_visit_moved_to_another_month_moves_the_trend(tiny):
+    """The trend (Dec 2025 – Nov 2026) follows visits inserted, moved to another month and deleted —
+    on PostgreSQL through the months kept from the day sets (migration 0022), across the turn of the
+    year and with two days in a row across a month's end (one range of days, two months)."""
+    con, _ = tiny
+    assert t1_trend(con) == {"2026-11": 5}
+    F.add_visit(con, "H04", "S2", D(2025, 12, 31))
+    F.add_visit(con, "H04", "S2", D(2026, 1, 1))  # the day after: one range over two months and two years
+    F.add_visit(con, "H05", "S2", D(2025, 11, 30))  # before the trend's first month: in no month
+    F.assert_visit_days_recount(con)
+    assert t1_trend(con) == {"2025-12": 1, "2026-01": 1, "2026-11": 5}
+    con.execute(
+        "UPDATE visits SET visited_on = DATE '2026-10-15' "
+        "WHERE household_code = 'H04' AND visited_on = DATE '2026-01-01'"
+    )
+    F.assert_visit_days_recount(con)
+    assert t1_trend(con) == {"2025-12": 1, "2026-10": 1, "2026-11": 5}
+    con.execute("UPDATE visits SET kind = 'phone' WHERE household_code = 'H04' AND visited_on = DATE '2025-12-31'")
+    F.assert_visit_days_recount(con)
+    assert t1_trend(con) == {"2026-10": 1, "2026-11": 5}
+    assert t1_trend(con, ("phone",)) == {"2025-12": 1, "2026-11": 1}
+    con.execute("DELETE FROM visits WHERE household_code = 'H04' AND visited_on = DATE '2026-10-15'")
+    F.assert_visit_days_recount(con)
+    assert t1_trend(con) == {"2026-11": 5}
+
+
+def test_the_trend_asks_at_most_twelve_months(tiny):
+    """The PostgreSQL trend counts 12 months in one integer per household (0022): more is refused on
+    both stores rather than answered differently."""
+    from analytics import coverage as CP
+
+    con, _ = tiny
+    with pytest.raises(ValueError):
+        CP.monthly_trend(con, "township", F.COUNTY, D(2026, 11, 26), months=13)
+    assert len(CP.monthly_trend(con, "township", F.COUNTY, D(2026, 11, 26), months=3)) == 2 * 3
+
+
+@pytest.mark.skipif(not F.on_postgres(), reason="migration 0022 writes nothing on a DuckDB file (PostgreSQL only)")
+def test_migration_0022_on_a_database_in_use_fills_the_months(tiny):
+    """Migration 0022 on a database that already holds visits fills every visited household's months
+    from its day sets (not only those written after it), so the trend is right at once."""
+    con, _ = tiny
+    F.add_visit(con, "H04", "S2", D(2025, 12, 31))
+    con.execute("DROP INDEX households_active_months")
+    con.execute("DROP TRIGGER visit_months_insert ON households")
+    con.execute("DROP TRIGGER visit_months_update ON households")
+    con.execute(
+        "ALTER TABLE households DROP COLUMN home_months, DROP COLUMN phone_months, "
+        "DROP COLUMN meeting_months, DROP COLUMN reception_months"
+    )
+    con.execute("DROP FUNCTION visit_months_kept(), twelve_months(integer[], date), visit_months(datemultirange)")
+    con.execute("DELETE FROM schema_version WHERE version = 22")
+    assert db.migrate(con) >= 22
+    F.assert_visit_days_recount(con)  # the months too
+    assert t1_trend(con) == {"2025-12": 1, "2026-11": 5}

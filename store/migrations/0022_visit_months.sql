@@ -1,0 +1,4 @@
+-- 0022: PostgreSQL only (0022_visit_months.postgres.sql: each household's months visited per kind of
+-- visit, kept from 0018's day sets, so that the coverage page's 12-month trend reads two integers per
+-- household). A DuckDB file marks each month's visits in one bitmap (queries/coverage_page.sql,
+-- coverage_monthly): nothing changes here.
