@@ -29,7 +29,7 @@ from ui import figures as F
 from ui.common import t
 from ui import maps as UM
 from ui import pace as UP
-from ui.geo import level_geometry
+from ui.geo import boundaries_version, level_geometry
 from ui.map_clicks import clicked_code
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -197,6 +197,7 @@ def main() -> None:
         date_from=date_from,
         date_to=date_to,
         as_of=as_of,
+        pace_end=pace_end,
         kinds=kinds,
         benchmark=benchmark,
         days=days,
@@ -224,6 +225,7 @@ class View:
     date_from: dt.date
     date_to: dt.date
     as_of: dt.date
+    pace_end: dt.date  # the pace's projection ends on it
     kinds: list
     benchmark: float
     days: int
@@ -238,42 +240,40 @@ def drilled() -> None:
     st.rerun()
 
 
-@st.fragment
-def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
-    """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
-    nothing, reruns the map alone."""
-    st.subheader(t("coverage_page.map_title", level=v.level_name))
-    colour = UP.colour_choice(f"{KEY}.colour")
-    frame = CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
-    labels = column_labels(
-        [
-            "name",
-            "households",
-            "visited",
-            "coverage",
-            "household_code",
-            "head_name",
-            "last_visit",
-            "tags",
-            "projected",
-            "shortfall",
-            "needed_per_week",
-        ],
-        v.lang,
-    )
-    if not len(rows):
-        st.info(t("coverage_page.no_rows"))
-        return
+MAP_LABELS = (
+    "name",
+    "households",
+    "visited",
+    "coverage",
+    "household_code",
+    "head_name",
+    "last_visit",
+    "tags",
+    "projected",
+    "shortfall",
+    "needed_per_week",
+)
+
+
+def map_frame(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame) -> Any:
+    """The map's polygons with their numbers (:func:`analytics.coverage.map_frame` of the rows and their pace)."""
+    return CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
+
+
+def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:
+    """The map of the area's children coloured by ``colour``, rendered (what the shared cache keeps).
+
+    Returns
+    -------
+    codes : list of str
+        The areas drawn (empty: none of the rows has a polygon, and there is no map).
+    drawn : ui.maps.Drawn or None
+        The rendered map (:func:`ui.maps.drawn`), None without areas.
+    """
+    frame = map_frame(v, rows, pace_rows)
     if not len(frame):
-        st.info(t("coverage_page.no_geometry"))
-        return
-    key = f"{KEY}.map.{colour}.{v.suffix}"
-    if v.drill and handle_click(st.session_state.get(key), allowed=frame["code"].tolist(), frame=frame):
-        # a click on the map runs this fragment with the click already in the session (streamlit-folium
-        # keeps its value under our key): the area it opens, without drawing this map again first
-        drilled()
-    if v.drill:
-        st.caption(t("coverage.drill_hint"))
+        return [], None
+    labels = column_labels(list(MAP_LABELS), v.lang)
     if colour == "shortfall":
         m = UP.shortfall_map(frame, labels, v.lang)
     else:
@@ -286,15 +286,76 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
             legend_title=t("legend.coverage"),
             points_name=t("coverage_page.points_layer"),
         )
+    return frame["code"].tolist(), UM.drawn(m)
+
+
+def map_key(v: View, colour: str) -> tuple:
+    """Everything the map depends on besides the data, today and the user's scope (ui/shared.py
+    ``drawn``): the area, period, filters and settings of the figures drawn, the colouring, the
+    language, the user (the households' points are masked for them), the boundaries and the assets' URL.
+
+    Returns
+    -------
+    tuple
+        Hashable by Streamlit.
+    """
+    return (
+        v.area.code,
+        v.area.level,
+        v.level,
+        v.date_from,
+        v.date_to,
+        v.as_of,
+        v.pace_end,
+        tuple(v.kinds),
+        v.days,
+        v.benchmark,
+        colour,
+        v.lang,
+        C.user(),
+        boundaries_version(),
+        UM.static_url_prefix(),
+    )
+
+
+@st.fragment
+def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
+    """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
+    nothing, reruns the map alone. The map is rendered once for every session asking for the same
+    (ui/shared.py ``drawn``)."""
+    st.subheader(t("coverage_page.map_title", level=v.level_name))
+    colour = UP.colour_choice(f"{KEY}.colour")
+    if not len(rows):
+        st.info(t("coverage_page.no_rows"))
+        return
+    codes, drawn = shared.drawn(
+        C.con(), "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
+    )
+    if drawn is None:
+        st.info(t("coverage_page.no_geometry"))
+        return
+
+    def opened(result: Mapping[str, Any] | None) -> bool:
+        # a click that opens an area; the polygons (for a plain lat/lng click) are made only for a click
+        if not v.drill or not result or not any(result.values()):
+            return False
+        return handle_click(result, allowed=codes, frame=map_frame(v, rows, pace_rows)) is not None
+
+    key = f"{KEY}.map.{colour}.{v.suffix}"
+    if opened(st.session_state.get(key)):
+        # a click on the map runs this fragment with the click already in the session (streamlit-folium
+        # keeps its value under our key): the area it opens, without drawing this map again first
+        drilled()
+    if v.drill:
+        st.caption(t("coverage.drill_hint"))
     result = UM.render(
-        m,
+        drawn,
         key=key,
         height=MAP_HEIGHT,
         returned_objects=["last_active_drawing"] if v.drill else [],
     )
-    if v.drill:
-        if handle_click(result, allowed=frame["code"].tolist(), frame=frame):
-            drilled()
+    if opened(result):
+        drilled()
     if colour == "coverage" and len(due) > maps.MAX_POINTS:
         st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
 

@@ -17,6 +17,11 @@ petitions page's visit issues compute again, one that raises an issue does. The 
 the key even where the arguments already carry it, so that one user's scoped numbers are never served
 to another whose scope differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
+
+What a page makes of those figures can be shared the same way with :func:`drawn`: a map rendered
+once (``ui.maps.drawn``) is drawn for every session asking for the same area, period and filters,
+without building the map again (on the county data set, most of the server's work for a view whose
+figures were shared already).
 """
 
 from __future__ import annotations
@@ -141,3 +146,38 @@ def _shared(
     # _con and _fn are left out of the key (leading underscore); name, version, today, scope and the
     # arguments make it
     return _fn(_con, *args, **kwargs)
+
+
+#: Rendered views (:func:`drawn`) kept at once: a map of the county's townships with its 500 households
+#: is about 0.2 MB, so at most some 13 MB; an entry unused for an hour goes.
+DRAWN_ENTRIES = 64
+
+
+def drawn(con: Any, name: str, build: Callable[[], T], *args: Any) -> T:
+    """``build()``, shared between sessions under the data's whole version, today, the user's scope and ``args``.
+
+    For what a page makes of shared figures (a rendered map) when making it costs more than keeping
+    it: the first session asking computes it, every other session asking with the same ``args`` gets a
+    copy, until anything is written (as :func:`call`).
+
+    Parameters
+    ----------
+    con : the page's cursor (for the data's version).
+    name : str
+        What is built (``"coverage_page.map"``): part of the key.
+    build : callable
+        Makes the value from nothing but what ``args`` name and the data; left out of the key, so
+        ``args`` must name everything its result depends on besides the data, today and the scope
+        (area, period, filters, language, the user where it masks, the boundaries' version…).
+    args : hashable by Streamlit (strings, dates, tuples, the user…).
+
+    Returns
+    -------
+    What ``build`` returns (a copy). At most :data:`DRAWN_ENTRIES` are kept, each at most an hour.
+    """
+    return _drawn(build, name, key(con, WHOLE), C.today(), user_scope(), args)
+
+
+@st.cache_data(show_spinner=False, max_entries=DRAWN_ENTRIES, ttl=dt.timedelta(hours=1))
+def _drawn(_build: Callable[[], T], name: str, version: tuple, today: dt.date, scope: tuple | None, args: tuple) -> T:
+    return _build()

@@ -1,0 +1,126 @@
+"""A coverage view from the shared cache draws the same map without building it again (issue 16):
+``ui.maps.render`` of a map rendered once (``ui.maps.drawn``) sends streamlit-folium's component what
+``st_folium`` sends, and a second session's view of the same area takes the map from the shared cache."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import streamlit_folium as SF
+from shapely.geometry import box
+
+from analytics import coverage as CP
+from gis import maps
+from tests import factories as F
+from ui import maps as UM
+
+XSS = "<script>alert(1)</script>"
+
+
+def _map() -> object:
+    """A small coverage map with a hostile name, a point layer and the legend."""
+    geoms = gpd.GeoDataFrame(
+        {"code": ["G1", "G2"]},
+        geometry=[box(107.80, 30.67, 107.81, 30.68), box(107.81, 30.67, 107.82, 30.68)],
+        crs="EPSG:4326",
+    )
+    rows = pd.DataFrame({"code": ["G1", "G2"], "name": [XSS, "一网格"], "households": [3, 0], "visited": [2, 0]})
+    rows["coverage"] = [2 / 3, None]
+    frame = CP.map_frame(geoms, rows, "zh")
+    due = pd.DataFrame(
+        {
+            "household_code": ["H1"],
+            "head_name": ["张三"],
+            "last_visit": [None],
+            "tags": [""],
+            "lon": [107.805],
+            "lat": [30.675],
+        }
+    )
+    labels = {k: k for k in ("name", "households", "visited", "coverage", "household_code", "head_name")}
+    labels |= {"last_visit": "last_visit", "tags": "tags"}
+    return UM.coverage_map(frame, maps.coverage_classes(0.978), labels, due=due, lang="zh")
+
+
+def _sent(monkeypatch, draw) -> dict:
+    """The arguments the component was called with (folium's random ids made equal)."""
+    seen: list[dict] = []
+    monkeypatch.setattr(SF, "_component_func", lambda **kw: seen.append(kw) or None)
+    draw()
+    assert len(seen) == 1
+    kw = {k: v for k, v in seen[0].items() if k not in ("on_change", "key")}
+    return {k: re.sub(r"[0-9a-f]{32}", "ID", v) if isinstance(v, str) else v for k, v in kw.items()}
+
+
+@pytest.mark.parametrize("returned", [["last_active_drawing"], []])
+def test_render_sends_what_st_folium_sends(monkeypatch, returned):
+    """The same script, header, html, links, defaults and sizes as st_folium's own call; the widget's
+    key is st_folium's too (a hash of the script and the page's key)."""
+    UM.maps.use_local_assets(UM.static_url_prefix())
+    want = _sent(
+        monkeypatch,
+        lambda: SF.st_folium(_map(), key="k", height=520, use_container_width=True, returned_objects=returned),
+    )
+    got = _sent(monkeypatch, lambda: UM.render(_map(), key="k", height=520, returned_objects=returned))
+    assert got == want
+    assert "&lt;script&gt;alert(1)" in got["script"].replace("\\u0026", "&") and XSS not in got["script"]
+    d = UM.drawn(_map())
+    assert _sent(monkeypatch, lambda: UM.render(d, key="k", height=520, returned_objects=returned)) == want
+
+
+def test_drawn_map_pickles():
+    """What the shared cache keeps: a rendered map survives pickling unchanged."""
+    import pickle
+
+    d = UM.drawn(_map())
+    assert pickle.loads(pickle.dumps(d)) == d and "/app/static/vendor/leaflet" in " ".join(d.js_links)
+
+
+# ----------------------------------------------------------------------------- the page (AppTest)
+
+
+def test_another_session_takes_the_map_from_the_shared_cache(tiny_ro, monkeypatch):
+    """A second session viewing the same area builds no folium map and renders none: it draws the one
+    the first session rendered (the same script); another colouring, or another area, is built anew
+    (the coverage page's maps are ui.maps.coverage_map's and ui.pace.shortfall_map's)."""
+    import streamlit as st
+
+    from ui import pace as UP
+    from ui.common import Area
+
+    _, path = tiny_ro
+    built: list[str] = []
+    sent: list[str] = []
+    real_coverage, real_shortfall = UM.coverage_map, UP.shortfall_map
+
+    def coverage_map(*a, **k):
+        built.append("coverage")
+        return real_coverage(*a, **k)
+
+    def shortfall_map(*a, **k):
+        built.append("shortfall")
+        return real_shortfall(*a, **k)
+
+    def spy_render(m, key, **kw):
+        if key.startswith("coverage_page.map"):  # not the overview's map at sign-in
+            sent.append(m.script if isinstance(m, UM.Drawn) else UM.drawn(m).script)
+        return {}
+
+    monkeypatch.setattr(UM, "coverage_map", coverage_map)
+    monkeypatch.setattr(UP, "shortfall_map", shortfall_map)
+    monkeypatch.setattr(UM, "render", spy_render)
+    st.cache_data.clear()
+    first = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/coverage.py")
+    assert not first.exception and len(built) == 1 and len(sent) == 1
+    second = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/coverage.py")
+    assert not second.exception
+    assert len(built) == 1, "the second session built the map again"
+    assert len(sent) == 2 and sent[1] == sent[0]
+    second.radio(key="coverage_page.colour").set_value("shortfall").run()  # another colouring: another map
+    assert not second.exception and len(built) == 2 and sent[-1] != sent[0]
+    second.session_state["area"] = Area(code=F.T1, level="township", name="一镇")
+    second.radio(key="coverage_page.colour").set_value("coverage").run()
+    assert not second.exception and len(built) == 3 and sent[-1] != sent[0]
