@@ -367,9 +367,16 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
     st.subheader(t("coverage_page.table_title", level=v.level_name))
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
-    with st.spinner(t("progress.working"), show_time=True):
+
+    def build() -> pd.DataFrame:  # worst projected shortfall first
         trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
-    table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)  # worst projected shortfall first
+        return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
+
+    with st.spinner(t("progress.working"), show_time=True):
+        # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
+        # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
+        key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
+        table = shared.drawn(C.con(), "coverage_page.table", build, *key)
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
         UP.as_shown(table),

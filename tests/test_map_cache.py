@@ -84,8 +84,9 @@ def test_drawn_map_pickles():
 
 def test_another_session_takes_the_map_from_the_shared_cache(tiny_ro, monkeypatch):
     """A second session viewing the same area builds no folium map and renders none: it draws the one
-    the first session rendered (the same script); another colouring, or another area, is built anew
-    (the coverage page's maps are ui.maps.coverage_map's and ui.pace.shortfall_map's)."""
+    the first session rendered (the same script), beside the same table, not put together again;
+    another colouring, or another area, is built anew (the coverage page's maps are
+    ui.maps.coverage_map's and ui.pace.shortfall_map's, its table analytics.coverage.table_frame's)."""
     import streamlit as st
 
     from ui import pace as UP
@@ -110,17 +111,19 @@ def test_another_session_takes_the_map_from_the_shared_cache(tiny_ro, monkeypatc
         return {}
 
     monkeypatch.setattr(UM, "coverage_map", coverage_map)
+    real_table = CP.table_frame
+    monkeypatch.setattr(CP, "table_frame", lambda *a, **k: built.append("table") or real_table(*a, **k))
     monkeypatch.setattr(UP, "shortfall_map", shortfall_map)
     monkeypatch.setattr(UM, "render", spy_render)
     st.cache_data.clear()
     first = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/coverage.py")
-    assert not first.exception and len(built) == 1 and len(sent) == 1
+    assert not first.exception and built == ["coverage", "table"] and len(sent) == 1
     second = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/coverage.py")
     assert not second.exception
-    assert len(built) == 1, "the second session built the map again"
+    assert built == ["coverage", "table"], "the second session built the map or the table again"
     assert len(sent) == 2 and sent[1] == sent[0]
     second.radio(key="coverage_page.colour").set_value("shortfall").run()  # another colouring: another map
-    assert not second.exception and len(built) == 2 and sent[-1] != sent[0]
+    assert not second.exception and built[2:] == ["shortfall"] and sent[-1] != sent[0]
     second.session_state["area"] = Area(code=F.T1, level="township", name="一镇")
-    second.radio(key="coverage_page.colour").set_value("coverage").run()
-    assert not second.exception and len(built) == 3 and sent[-1] != sent[0]
+    second.radio(key="coverage_page.colour").set_value("coverage").run()  # another area: both anew
+    assert not second.exception and sorted(built[3:]) == ["coverage", "table"] and sent[-1] != sent[0]

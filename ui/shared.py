@@ -19,9 +19,9 @@ to another whose scope differs. Only functions whose result depends on nothing e
 no session state); they stay the functions the command line calls, so both show the same numbers.
 
 What a page makes of those figures can be shared the same way with :func:`drawn`: a map rendered
-once (``ui.maps.drawn``) is drawn for every session asking for the same area, period and filters,
-without building the map again (on the county data set, most of the server's work for a view whose
-figures were shared already).
+once (``ui.maps.drawn``), a table put together, is drawn for every session asking for the same area,
+period and filters without making it again (on the county data set, building and rendering the
+coverage map was a third of the server's work for a view whose figures were shared already).
 """
 
 from __future__ import annotations
@@ -148,17 +148,17 @@ def _shared(
     return _fn(_con, *args, **kwargs)
 
 
-#: Rendered views (:func:`drawn`) kept at once: a map of the county's townships with its 500 households
-#: is about 0.2 MB, so at most some 13 MB; an entry unused for an hour goes.
+#: Views (:func:`drawn`) kept at once: the coverage map of the county's townships with its 500 households
+#: pickles to about 0.1 MB (a table to some kB), so at most some 7 MB; an entry is dropped after an hour.
 DRAWN_ENTRIES = 64
 
 
 def drawn(con: Any, name: str, build: Callable[[], T], *args: Any) -> T:
     """``build()``, shared between sessions under the data's whole version, today, the user's scope and ``args``.
 
-    For what a page makes of shared figures (a rendered map) when making it costs more than keeping
-    it: the first session asking computes it, every other session asking with the same ``args`` gets a
-    copy, until anything is written (as :func:`call`).
+    For what a page makes of shared figures (a rendered map, a table put together) when making it
+    costs more than keeping it: the first session asking computes it, every other session asking
+    with the same ``args`` gets a copy, until anything is written (as :func:`call`).
 
     Parameters
     ----------
