@@ -141,15 +141,18 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    with st.spinner(t("progress.working"), show_time=True):
-        # every figure shared between sessions until the next write (ui/shared.py)
+    with st.spinner(t("progress.working"), show_time=True), shared.one_version(con):
+        # every figure shared between sessions until the next write (ui/shared.py); the headlines' rows
+        # are those of the same arguments (derived: not hashed into the key)
         level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
-        head = shared.call(con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
+        head = shared.call(
+            con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, derived={"rows": rows}
+        )
         due = shared.call(con, CP.due_households, area.code, as_of, days=days, scope=sc, user=C.user())
         pace_end = max(C.period_end(), date_to)  # the pace projects to the period's end, even a future one
         pace_rows = shared.call(con, P.pace, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
         pace_head = shared.call(
-            con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows
+            con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, derived={"rows": pace_rows}
         )
     pace_weeks = int(db.rule(con, "pace_weeks"))
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import geopandas as gpd
@@ -127,3 +128,47 @@ def test_another_session_takes_the_map_from_the_shared_cache(tiny_ro, monkeypatc
     second.session_state["area"] = Area(code=F.T1, level="township", name="一镇")
     second.radio(key="coverage_page.colour").set_value("coverage").run()  # another area: both anew
     assert not second.exception and sorted(built[3:]) == ["coverage", "table"] and sent[-1] != sent[0]
+
+
+def test_a_saved_visit_draws_the_map_and_table_anew(tiny, monkeypatch):
+    """The data's version is in the key: after a visit is saved, the next view (of any session) builds
+    the map and the table again, with the visit counted."""
+    import streamlit as st
+
+    from i18n import t
+
+    con, path = tiny
+    built: list[str] = []
+    real_coverage, real_table = UM.coverage_map, CP.table_frame
+    monkeypatch.setattr(UM, "coverage_map", lambda *a, **k: built.append("map") or real_coverage(*a, **k))
+    monkeypatch.setattr(CP, "table_frame", lambda *a, **k: built.append("table") or real_table(*a, **k))
+    st.cache_data.clear()
+    at = F.signed_in_app(monkeypatch, path, "office", today="2026-11-26", page="pages/coverage.py")
+    assert built == ["map", "table"]
+    F.add_visit(con.cursor(), "H07", "S2", dt.date(2026, 11, 25))  # another connection, as another view would
+    at.run()
+    assert not at.exception and built == ["map", "table"] * 2
+    assert {m.label: m.value for m in at.metric}[t("figure.visited")] == "6"
+
+
+def test_one_version_reads_the_version_once(tiny_ro, monkeypatch):
+    """Shared calls inside ``one_version`` read the data's version once; outside, once each; a
+    ``derived`` argument reaches the function but not the key."""
+    import streamlit as st
+
+    from store import version as V
+    from ui import shared
+
+    con, path = tiny_ro
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    reads: list[int] = []
+    real = V.current
+    monkeypatch.setattr(V, "current", lambda c: reads.append(1) or real(c))
+    st.cache_data.clear()
+    year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    with shared.one_version(con):
+        level, rows = shared.call(con, CP.area_rows, F.COUNTY, "county", *year, ["home"], None)
+        head = shared.call(con, CP.headline, None, "county", *year, ["home"], None, derived={"rows": rows})
+    assert len(reads) == 1 and head.households == 8  # "everything": the sum of the rows passed
+    again = shared.call(con, CP.headline, None, "county", *year, ["home"], None, derived={"rows": rows.head(1)})
+    assert len(reads) == 2 and again == head  # the same key: the stored result, whatever rows were given

@@ -26,8 +26,10 @@ coverage map was a third of the server's work for a view whose figures were shar
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 import streamlit as st
 
@@ -62,6 +64,33 @@ READS_NO_QUIET_VISITS = frozenset({"analytics.petitions.visit_issue_items"})
 WHOLE, NO_VISITS, NO_QUIET_VISITS = "whole", "no visits", "no quiet visits"
 
 
+#: The data's version read once for a block of reads (:func:`one_version`), or None: read per call.
+_PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_version", default=None)
+
+
+@contextlib.contextmanager
+def one_version(con: Any) -> Iterator[None]:
+    """Within the block, the shared calls of this thread read the data's version once, at its start.
+
+    For a block of a page that only reads (its figures, one after the other): each :func:`call` would
+    otherwise ask the store for the version again. A write inside the block would not be seen by the
+    calls after it, so nothing in the block may write.
+
+    Parameters
+    ----------
+    con : the page's cursor.
+
+    Yields
+    ------
+    None
+    """
+    token = _PINNED.set(data_version.current(con))
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
 def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
     """The data's part of the cache key: (database, its random id, which version, the version).
 
@@ -79,7 +108,7 @@ def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
         The database (:func:`ui.common.db_path`), its random id, ``part``, and that version
         (:func:`store.version.current`); a KeyError for another ``part``.
     """
-    database_id, whole, no_visits, no_quiet_visits = data_version.current(con)
+    database_id, whole, no_visits, no_quiet_visits = _PINNED.get() or data_version.current(con)
     version = {WHOLE: whole, NO_VISITS: no_visits, NO_QUIET_VISITS: no_quiet_visits}[part]
     return str(C.db_path()), database_id, part, version
 
@@ -115,21 +144,25 @@ def user_scope() -> tuple[str, ...] | None:
     return None if sc is None else tuple(sorted(sc))
 
 
-def call(con: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(con, *args, **kwargs)``, shared between sessions (see the module's docstring).
+def call(con: Any, fn: Callable[..., T], *args: Any, derived: Mapping[str, Any] | None = None, **kwargs: Any) -> T:
+    """``fn(con, *args, **kwargs, **derived)``, shared between sessions (see the module's docstring).
 
     Parameters
     ----------
     con : the page's cursor; used only when the result is not stored yet.
     fn : a module-level function of analytics/ taking the connection first.
     args, kwargs : its arguments; they must be hashable by Streamlit (dates, strings, lists, frames…).
+    derived : mapping, optional
+        Keyword arguments passed to ``fn`` but left out of the key: values that the other arguments
+        and the data determine (``rows=`` read already for the same area, period, filters and scope),
+        which only spare ``fn`` a query. Hashing a frame costs some milliseconds at every call.
 
     Returns
     -------
     What ``fn`` returns (a copy: a page may change it freely).
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _shared(con, fn, name, key(con, part_of(name)), C.today(), user_scope(), args, kwargs)
+    return _shared(con, fn, name, key(con, part_of(name)), C.today(), user_scope(), args, kwargs, dict(derived or {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
@@ -142,10 +175,11 @@ def _shared(
     scope: tuple | None,
     args: tuple,
     kwargs: dict,
+    _derived: dict,
 ) -> T:
-    # _con and _fn are left out of the key (leading underscore); name, version, today, scope and the
-    # arguments make it
-    return _fn(_con, *args, **kwargs)
+    # _con, _fn and _derived are left out of the key (leading underscore); name, version, today, scope
+    # and the arguments make it
+    return _fn(_con, *args, **kwargs, **_derived)
 
 
 #: Views (:func:`drawn`) kept at once: the coverage map of the county's townships with its 500 households
