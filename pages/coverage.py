@@ -141,7 +141,7 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    with st.spinner(t("progress.working"), show_time=True), shared.one_version(con):
+    with st.spinner(t("progress.working"), show_time=True), shared.one_version(con) as read_at:
         # every figure shared between sessions until the next write (ui/shared.py); the headlines' rows
         # are those of the same arguments (derived: not hashed into the key)
         level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
@@ -201,6 +201,7 @@ def main() -> None:
         date_to=date_to,
         as_of=as_of,
         pace_end=pace_end,
+        read_at=read_at,
         kinds=kinds,
         benchmark=benchmark,
         days=days,
@@ -229,6 +230,7 @@ class View:
     date_to: dt.date
     as_of: dt.date
     pace_end: dt.date  # the pace's projection ends on it
+    read_at: tuple  # the version the figures were read at (ui/shared.py one_version)
     kinds: list
     benchmark: float
     days: int
@@ -332,7 +334,7 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         st.info(t("coverage_page.no_rows"))
         return
     codes, drawn = shared.drawn(
-        C.con(), "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
+        v.read_at, "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
     )
     if drawn is None:
         st.info(t("coverage_page.no_geometry"))
@@ -379,7 +381,7 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
         # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
         # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
         key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
-        table = shared.drawn(C.con(), "coverage_page.table", build, *key)
+        table = shared.drawn(v.read_at, "coverage_page.table", build, *key)
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
         UP.as_shown(table),

@@ -17,6 +17,7 @@ from analytics import coverage as CP
 from gis import maps
 from tests import factories as F
 from ui import maps as UM
+from ui import pace as UP
 
 XSS = "<script>alert(1)</script>"
 
@@ -90,7 +91,6 @@ def test_another_session_takes_the_map_from_the_shared_cache(tiny_ro, monkeypatc
     ui.maps.coverage_map's and ui.pace.shortfall_map's, its table analytics.coverage.table_frame's)."""
     import streamlit as st
 
-    from ui import pace as UP
     from ui.common import Area
 
     _, path = tiny_ro
@@ -172,3 +172,27 @@ def test_one_version_reads_the_version_once(tiny_ro, monkeypatch):
     assert len(reads) == 1 and head.households == 8  # "everything": the sum of the rows passed
     again = shared.call(con, CP.headline, None, "county", *year, ["home"], None, derived={"rows": rows.head(1)})
     assert len(reads) == 2 and again == head  # the same key: the stored result, whatever rows were given
+
+
+def test_a_fragment_after_a_write_keeps_its_map_under_the_old_version(tiny, monkeypatch):
+    """Switching the colouring reruns the map's fragment alone, with the figures read before a visit
+    was saved: the map it makes of them is kept under their version, so the next whole view (which
+    reads the visit) builds its own map instead of taking that one."""
+    import streamlit as st
+
+    from bench.pageviews import fragment_run
+
+    con, path = tiny
+    built: list[str] = []
+    real_coverage, real_shortfall = UM.coverage_map, UP.shortfall_map
+    monkeypatch.setattr(UM, "coverage_map", lambda *a, **k: built.append("coverage") or real_coverage(*a, **k))
+    monkeypatch.setattr(UP, "shortfall_map", lambda *a, **k: built.append("shortfall") or real_shortfall(*a, **k))
+    st.cache_data.clear()
+    at = F.signed_in_app(monkeypatch, path, "office", today="2026-11-26", page="pages/coverage.py")
+    F.add_visit(con.cursor(), "H07", "S2", dt.date(2026, 11, 25))
+    at.radio(key="coverage_page.colour").set_value("shortfall")
+    fragment_run(at, "map_part")  # the figures of before the visit, recoloured
+    assert not at.exception and built == ["coverage", "shortfall"]
+    other = F.signed_in_app(monkeypatch, path, "office", today="2026-11-26", page="pages/coverage.py")
+    other.radio(key="coverage_page.colour").set_value("shortfall").run()  # the visit counted: its own map
+    assert not other.exception and built[2:] == ["coverage", "shortfall"]

@@ -69,7 +69,7 @@ _PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_v
 
 
 @contextlib.contextmanager
-def one_version(con: Any) -> Iterator[None]:
+def one_version(con: Any) -> Iterator[tuple[str, str, str, int]]:
     """Within the block, the shared calls of this thread read the data's version once, at its start.
 
     For a block of a page that only reads (its figures, one after the other): each :func:`call` would
@@ -82,11 +82,13 @@ def one_version(con: Any) -> Iterator[None]:
 
     Yields
     ------
-    None
+    tuple
+        The figures' version (:func:`key` of the whole version), for :func:`drawn` of what is made
+        of them.
     """
     token = _PINNED.set(data_version.current(con))
     try:
-        yield
+        yield key(con, WHOLE)
     finally:
         _PINNED.reset(token)
 
@@ -187,8 +189,8 @@ def _shared(
 DRAWN_ENTRIES = 64
 
 
-def drawn(con: Any, name: str, build: Callable[[], T], *args: Any) -> T:
-    """``build()``, shared between sessions under the data's whole version, today, the user's scope and ``args``.
+def drawn(read_at: tuple, name: str, build: Callable[[], T], *args: Any) -> T:
+    """``build()``, shared between sessions under the figures' version, today, the user's scope and ``args``.
 
     For what a page makes of shared figures (a rendered map, a table put together) when making it
     costs more than keeping it: the first session asking computes it, every other session asking
@@ -196,7 +198,10 @@ def drawn(con: Any, name: str, build: Callable[[], T], *args: Any) -> T:
 
     Parameters
     ----------
-    con : the page's cursor (for the data's version).
+    read_at : tuple
+        The version the figures ``build`` uses were read at (what :func:`one_version` yields), not
+        the version now: a fragment that reruns alone after a write still holds the figures read
+        before it, and what it makes of them is kept under their version, never under the new one.
     name : str
         What is built (``"coverage_page.map"``): part of the key.
     build : callable
@@ -209,7 +214,7 @@ def drawn(con: Any, name: str, build: Callable[[], T], *args: Any) -> T:
     -------
     What ``build`` returns (a copy). At most :data:`DRAWN_ENTRIES` are kept, each at most an hour.
     """
-    return _drawn(build, name, key(con, WHOLE), C.today(), user_scope(), args)
+    return _drawn(build, name, read_at, C.today(), user_scope(), args)
 
 
 @st.cache_data(show_spinner=False, max_entries=DRAWN_ENTRIES, ttl=dt.timedelta(hours=1))
