@@ -29,7 +29,7 @@ from ui import figures as F
 from ui.common import t
 from ui import maps as UM
 from ui import pace as UP
-from ui.geo import level_geometry
+from ui.geo import boundaries_version, level_geometry
 from ui.map_clicks import clicked_code
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -141,15 +141,18 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    with st.spinner(t("progress.working"), show_time=True):
-        # every figure shared between sessions until the next write (ui/shared.py)
+    with st.spinner(t("progress.working"), show_time=True), shared.one_version(con) as read_at:
+        # every figure shared between sessions until the next write (ui/shared.py); the headlines' rows
+        # are those of the same arguments (derived: not hashed into the key)
         level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
-        head = shared.call(con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, rows=rows)
+        head = shared.call(
+            con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, derived={"rows": rows}
+        )
         due = shared.call(con, CP.due_households, area.code, as_of, days=days, scope=sc, user=C.user())
         pace_end = max(C.period_end(), date_to)  # the pace projects to the period's end, even a future one
         pace_rows = shared.call(con, P.pace, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
         pace_head = shared.call(
-            con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, rows=pace_rows
+            con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, derived={"rows": pace_rows}
         )
     pace_weeks = int(db.rule(con, "pace_weeks"))
 
@@ -197,6 +200,8 @@ def main() -> None:
         date_from=date_from,
         date_to=date_to,
         as_of=as_of,
+        pace_end=pace_end,
+        read_at=read_at,
         kinds=kinds,
         benchmark=benchmark,
         days=days,
@@ -224,6 +229,8 @@ class View:
     date_from: dt.date
     date_to: dt.date
     as_of: dt.date
+    pace_end: dt.date  # the pace's projection ends on it
+    read_at: tuple  # the version the figures were read at (ui/shared.py one_version)
     kinds: list
     benchmark: float
     days: int
@@ -238,42 +245,40 @@ def drilled() -> None:
     st.rerun()
 
 
-@st.fragment
-def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
-    """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
-    nothing, reruns the map alone."""
-    st.subheader(t("coverage_page.map_title", level=v.level_name))
-    colour = UP.colour_choice(f"{KEY}.colour")
-    frame = CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
-    labels = column_labels(
-        [
-            "name",
-            "households",
-            "visited",
-            "coverage",
-            "household_code",
-            "head_name",
-            "last_visit",
-            "tags",
-            "projected",
-            "shortfall",
-            "needed_per_week",
-        ],
-        v.lang,
-    )
-    if not len(rows):
-        st.info(t("coverage_page.no_rows"))
-        return
+MAP_LABELS = (
+    "name",
+    "households",
+    "visited",
+    "coverage",
+    "household_code",
+    "head_name",
+    "last_visit",
+    "tags",
+    "projected",
+    "shortfall",
+    "needed_per_week",
+)
+
+
+def map_frame(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame) -> Any:
+    """The map's polygons with their numbers (:func:`analytics.coverage.map_frame` of the rows and their pace)."""
+    return CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
+
+
+def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:
+    """The map of the area's children coloured by ``colour``, rendered (what the shared cache keeps).
+
+    Returns
+    -------
+    codes : list of str
+        The areas drawn (empty: none of the rows has a polygon, and there is no map).
+    drawn : ui.maps.Drawn or None
+        The rendered map (:func:`ui.maps.drawn`), None without areas.
+    """
+    frame = map_frame(v, rows, pace_rows)
     if not len(frame):
-        st.info(t("coverage_page.no_geometry"))
-        return
-    key = f"{KEY}.map.{colour}.{v.suffix}"
-    if v.drill and handle_click(st.session_state.get(key), allowed=frame["code"].tolist(), frame=frame):
-        # a click on the map runs this fragment with the click already in the session (streamlit-folium
-        # keeps its value under our key): the area it opens, without drawing this map again first
-        drilled()
-    if v.drill:
-        st.caption(t("coverage.drill_hint"))
+        return [], None
+    labels = column_labels(list(MAP_LABELS), v.lang)
     if colour == "shortfall":
         m = UP.shortfall_map(frame, labels, v.lang)
     else:
@@ -286,15 +291,76 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
             legend_title=t("legend.coverage"),
             points_name=t("coverage_page.points_layer"),
         )
+    return frame["code"].tolist(), UM.drawn(m)
+
+
+def map_key(v: View, colour: str) -> tuple:
+    """Everything the map depends on besides the data, today and the user's scope (ui/shared.py
+    ``drawn``): the area, period, filters and settings of the figures drawn, the colouring, the
+    language, the user (the households' points are masked for them), the boundaries and the assets' URL.
+
+    Returns
+    -------
+    tuple
+        Hashable by Streamlit.
+    """
+    return (
+        v.area.code,
+        v.area.level,
+        v.level,
+        v.date_from,
+        v.date_to,
+        v.as_of,
+        v.pace_end,
+        tuple(v.kinds),
+        v.days,
+        v.benchmark,
+        colour,
+        v.lang,
+        C.user(),
+        boundaries_version(),
+        UM.static_url_prefix(),
+    )
+
+
+@st.fragment
+def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
+    """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
+    nothing, reruns the map alone. The map is rendered once for every session asking for the same
+    (ui/shared.py ``drawn``)."""
+    st.subheader(t("coverage_page.map_title", level=v.level_name))
+    colour = UP.colour_choice(f"{KEY}.colour")
+    if not len(rows):
+        st.info(t("coverage_page.no_rows"))
+        return
+    codes, drawn = shared.drawn(
+        v.read_at, "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
+    )
+    if drawn is None:
+        st.info(t("coverage_page.no_geometry"))
+        return
+
+    def opened(result: Mapping[str, Any] | None) -> bool:
+        # a click that opens an area; the polygons (for a plain lat/lng click) are made only for a click
+        if not v.drill or not result or not any(result.values()):
+            return False
+        return handle_click(result, allowed=codes, frame=map_frame(v, rows, pace_rows)) is not None
+
+    key = f"{KEY}.map.{colour}.{v.suffix}"
+    if opened(st.session_state.get(key)):
+        # a click on the map runs this fragment with the click already in the session (streamlit-folium
+        # keeps its value under our key): the area it opens, without drawing this map again first
+        drilled()
+    if v.drill:
+        st.caption(t("coverage.drill_hint"))
     result = UM.render(
-        m,
+        drawn,
         key=key,
         height=MAP_HEIGHT,
         returned_objects=["last_active_drawing"] if v.drill else [],
     )
-    if v.drill:
-        if handle_click(result, allowed=frame["code"].tolist(), frame=frame):
-            drilled()
+    if opened(result):
+        drilled()
     if colour == "coverage" and len(due) > maps.MAX_POINTS:
         st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
 
@@ -306,9 +372,16 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
     st.subheader(t("coverage_page.table_title", level=v.level_name))
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
-    with st.spinner(t("progress.working"), show_time=True):
+
+    def build() -> pd.DataFrame:  # worst projected shortfall first
         trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
-    table = CP.table_frame(UP.with_pace(rows, pace_rows), trend)  # worst projected shortfall first
+        return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
+
+    with st.spinner(t("progress.working"), show_time=True):
+        # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
+        # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
+        key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
+        table = shared.drawn(v.read_at, "coverage_page.table", build, *key)
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
         UP.as_shown(table),

@@ -7,12 +7,15 @@ page's language (:func:`coverage_legend`, :func:`coverage_map`) and draws it wit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+import branca
 import folium
+import folium.elements
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium as SF
 
 from gis import maps
 from gis.palette import NO_DATA_COLOR
@@ -33,19 +36,116 @@ def static_url_prefix() -> str:
     return f"/{base}{maps.STATIC_URL}" if base else maps.STATIC_URL
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A folium map rendered once into what streamlit-folium's component is sent (:func:`drawn`).
+
+    Plain strings and lists: it pickles, so a page can keep it in the shared cache (ui/shared.py) and
+    draw the same map for every session with :func:`render` without building or rendering folium
+    again. The fields are the arguments ``st_folium`` (streamlit-folium 0.27.4, pinned in
+    requirements.txt) passes its component for the map.
+    """
+
+    script: str  # the map's Leaflet JavaScript, its variables renamed for the component
+    header: str  # the <head> of the folium page, without <script src> and stylesheet links
+    html: str  # the <body> of the folium page, without the map's own <div>
+    id: str  # the map's folium id
+    bounds: dict  # the map's initial bounds, as the component returns them
+    zoom: Any  # the map's initial zoom (``options["zoom"]``) or None
+    css_links: tuple  # stylesheets to load, in order
+    js_links: tuple  # scripts to load, in order
+
+
+def drawn(m: folium.Map) -> Drawn:
+    """Render a map as ``st_folium`` does before it draws it, its assets served by this server.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`gis.maps.base_map` and its layers; rendered (folium's Jinja templates), so it
+        must not be drawn again.
+
+    Returns
+    -------
+    Drawn
+        The same script, header, html, bounds and links as ``st_folium(m)`` would send.
+    """
+    maps.use_local_assets(static_url_prefix(), m)
+    m.get_root().render()  # as st_folium(render=True): the root, then the map
+    m.render()
+    html = SF._get_html(m)
+    header = SF._get_header(m)
+    script = SF._get_map_string(m)
+    (s, w), (n, e) = m.get_bounds()
+    css: list[str] = []
+    js: list[str] = []
+    for elem in _elements(m):
+        if isinstance(elem, branca.colormap.ColorMap):  # as st_folium: d3 for a colour map
+            js.insert(0, "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js")
+            js.insert(0, "https://d3js.org/d3.v4.min.js")
+        css.extend(href for _, href in getattr(elem, "default_css", []))
+        js.extend(src for _, src in getattr(elem, "default_js", []))
+    return Drawn(
+        script=script,
+        header=header,
+        html=html,
+        id=SF.get_full_id(m),
+        bounds={"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}},
+        zoom=m.options.get("zoom"),
+        css_links=tuple(dict.fromkeys(css)),
+        js_links=tuple(dict.fromkeys(js)),
+    )
+
+
+def _elements(element: Any) -> Any:
+    """The map's elements that carry assets, depth first, as st_folium walks them.
+
+    Yields
+    ------
+    branca.colormap.ColorMap or folium.elements.JSCSSMixin
+        ``element`` and each of its descendants that is one.
+    """
+    if isinstance(element, branca.colormap.ColorMap):
+        yield element
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _elements(child)
+
+
+#: What the component returns before any click, in st_folium's order (``bounds`` and ``zoom`` are the map's).
+_RETURNED = (
+    "last_clicked",
+    "last_object_clicked",
+    "last_object_clicked_count",
+    "last_object_clicked_tooltip",
+    "last_object_clicked_popup",
+    "all_drawings",
+    "last_active_drawing",
+    "bounds",
+    "zoom",
+    "last_circle_radius",
+    "last_circle_polygon",
+    "selected_layers",
+    "selected_tags",
+    "last_geocoder_result",
+)
+
+
 def render(
-    m: folium.Map,
+    m: folium.Map | Drawn,
     key: str,
     height: int = 480,
     returned_objects: Sequence[str] = ("last_object_clicked",),
     width: int | None = None,
 ) -> dict[str, Any]:
-    """Draw the map in Streamlit with streamlit-folium, its assets served by this server.
+    """Draw the map in Streamlit with streamlit-folium's component, its assets served by this server.
 
     Parameters
     ----------
-    m : folium.Map
-        From :func:`gis.maps.base_map` and its layers.
+    m : folium.Map or Drawn
+        From :func:`gis.maps.base_map` and its layers, or such a map already rendered by
+        :func:`drawn` (e.g. kept in the shared cache: nothing of folium runs again).
     key : str
         Widget key (stable per page).
     height : int, default 480
@@ -60,16 +160,37 @@ def render(
     Returns
     -------
     dict
-        What st_folium returns ({} if nothing); :func:`ui.map_clicks.clicked_code` reads a click.
+        What the component returns ({} if nothing); :func:`ui.map_clicks.clicked_code` reads a click.
+        The same as ``st_folium(m, key=key, …)``: the same component, arguments and widget key.
     """
-    maps.use_local_assets(static_url_prefix(), m)
-    out = st_folium(
-        m,
-        key=key,
+    d = m if isinstance(m, Drawn) else drawn(m)
+    wanted = list(returned_objects)
+    defaults: dict[str, Any] = {k: None for k in _RETURNED} | {"bounds": d.bounds, "zoom": d.zoom}
+    hash_key = SF.generate_js_hash(d.script, key, False)
+
+    def on_change() -> None:  # st_folium's: the component's value kept under the page's key too
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    out = SF._component_func(
+        script=d.script,
+        header=d.header,
+        html=d.html,
+        id=d.id,
+        key=hash_key,
         height=height,
         width=width,
-        use_container_width=width is None,
-        returned_objects=list(returned_objects),
+        returned_objects=wanted,
+        default={k: v for k, v in defaults.items() if k in wanted},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(d.css_links),
+        js_links=list(d.js_links),
+        on_change=on_change,
+        wrap_longitude=False,
     )
     return dict(out or {})
 

@@ -17,12 +17,19 @@ petitions page's visit issues compute again, one that raises an issue does. The 
 the key even where the arguments already carry it, so that one user's scoped numbers are never served
 to another whose scope differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
+
+What a page makes of those figures can be shared the same way with :func:`drawn`: a map rendered
+once (``ui.maps.drawn``), a table put together, is drawn for every session asking for the same area,
+period and filters without making it again (on the county data set, building and rendering the
+coverage map was a third of the server's work for a view whose figures were shared already).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 import streamlit as st
 
@@ -57,6 +64,35 @@ READS_NO_QUIET_VISITS = frozenset({"analytics.petitions.visit_issue_items"})
 WHOLE, NO_VISITS, NO_QUIET_VISITS = "whole", "no visits", "no quiet visits"
 
 
+#: The data's version read once for a block of reads (:func:`one_version`), or None: read per call.
+_PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_version", default=None)
+
+
+@contextlib.contextmanager
+def one_version(con: Any) -> Iterator[tuple[str, str, str, int]]:
+    """Within the block, the shared calls of this thread read the data's version once, at its start.
+
+    For a block of a page that only reads (its figures, one after the other): each :func:`call` would
+    otherwise ask the store for the version again. A write inside the block would not be seen by the
+    calls after it, so nothing in the block may write.
+
+    Parameters
+    ----------
+    con : the page's cursor.
+
+    Yields
+    ------
+    tuple
+        The figures' version (:func:`key` of the whole version), for :func:`drawn` of what is made
+        of them.
+    """
+    token = _PINNED.set(data_version.current(con))
+    try:
+        yield key(con, WHOLE)
+    finally:
+        _PINNED.reset(token)
+
+
 def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
     """The data's part of the cache key: (database, its random id, which version, the version).
 
@@ -74,7 +110,7 @@ def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
         The database (:func:`ui.common.db_path`), its random id, ``part``, and that version
         (:func:`store.version.current`); a KeyError for another ``part``.
     """
-    database_id, whole, no_visits, no_quiet_visits = data_version.current(con)
+    database_id, whole, no_visits, no_quiet_visits = _PINNED.get() or data_version.current(con)
     version = {WHOLE: whole, NO_VISITS: no_visits, NO_QUIET_VISITS: no_quiet_visits}[part]
     return str(C.db_path()), database_id, part, version
 
@@ -110,21 +146,25 @@ def user_scope() -> tuple[str, ...] | None:
     return None if sc is None else tuple(sorted(sc))
 
 
-def call(con: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(con, *args, **kwargs)``, shared between sessions (see the module's docstring).
+def call(con: Any, fn: Callable[..., T], *args: Any, derived: Mapping[str, Any] | None = None, **kwargs: Any) -> T:
+    """``fn(con, *args, **kwargs, **derived)``, shared between sessions (see the module's docstring).
 
     Parameters
     ----------
     con : the page's cursor; used only when the result is not stored yet.
     fn : a module-level function of analytics/ taking the connection first.
     args, kwargs : its arguments; they must be hashable by Streamlit (dates, strings, lists, frames…).
+    derived : mapping, optional
+        Keyword arguments passed to ``fn`` but left out of the key: values that the other arguments
+        and the data determine (``rows=`` read already for the same area, period, filters and scope),
+        which only spare ``fn`` a query. Hashing a frame costs some milliseconds at every call.
 
     Returns
     -------
     What ``fn`` returns (a copy: a page may change it freely).
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _shared(con, fn, name, key(con, part_of(name)), C.today(), user_scope(), args, kwargs)
+    return _shared(con, fn, name, key(con, part_of(name)), C.today(), user_scope(), args, kwargs, dict(derived or {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
@@ -137,7 +177,46 @@ def _shared(
     scope: tuple | None,
     args: tuple,
     kwargs: dict,
+    _derived: dict,
 ) -> T:
-    # _con and _fn are left out of the key (leading underscore); name, version, today, scope and the
-    # arguments make it
-    return _fn(_con, *args, **kwargs)
+    # _con, _fn and _derived are left out of the key (leading underscore); name, version, today, scope
+    # and the arguments make it
+    return _fn(_con, *args, **kwargs, **_derived)
+
+
+#: Views (:func:`drawn`) kept at once: the coverage map of the county's townships with its 500 households
+#: pickles to about 0.1 MB (a table to some kB), so at most some 7 MB; an entry is dropped after an hour.
+DRAWN_ENTRIES = 64
+
+
+def drawn(read_at: tuple, name: str, build: Callable[[], T], *args: Any) -> T:
+    """``build()``, shared between sessions under the figures' version, today, the user's scope and ``args``.
+
+    For what a page makes of shared figures (a rendered map, a table put together) when making it
+    costs more than keeping it: the first session asking computes it, every other session asking
+    with the same ``args`` gets a copy, until anything is written (as :func:`call`).
+
+    Parameters
+    ----------
+    read_at : tuple
+        The version the figures ``build`` uses were read at (what :func:`one_version` yields), not
+        the version now: a fragment that reruns alone after a write still holds the figures read
+        before it, and what it makes of them is kept under their version, never under the new one.
+    name : str
+        What is built (``"coverage_page.map"``): part of the key.
+    build : callable
+        Makes the value from nothing but what ``args`` name and the data; left out of the key, so
+        ``args`` must name everything its result depends on besides the data, today and the scope
+        (area, period, filters, language, the user where it masks, the boundaries' version…).
+    args : hashable by Streamlit (strings, dates, tuples, the user…).
+
+    Returns
+    -------
+    What ``build`` returns (a copy). At most :data:`DRAWN_ENTRIES` are kept, each at most an hour.
+    """
+    return _drawn(build, name, read_at, C.today(), user_scope(), args)
+
+
+@st.cache_data(show_spinner=False, max_entries=DRAWN_ENTRIES, ttl=dt.timedelta(hours=1))
+def _drawn(_build: Callable[[], T], name: str, version: tuple, today: dt.date, scope: tuple | None, args: tuple) -> T:
+    return _build()
