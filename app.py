@@ -170,6 +170,7 @@ def main() -> None:
     """One run of the app: the first-start build, sign-in, then the navigation of the user's role."""
     if "lang" not in st.session_state:
         st.session_state["lang"] = "zh"
+    C.page_style()
     language_switch()
     session.send_cookie()
     if not C.db.exists(C.db_path()):

@@ -16,9 +16,12 @@ map; Leaflet's files come from the browser's cache), the CPU time of every Chrom
 (``/proc/PID/stat``, user + system, from the click until the browser is quiet again: the map drawn
 and nothing left to do), the renderer's main-thread task, script and layout time
 (``Performance.getMetrics``), the seconds from the click until the map in streamlit-folium's frame
-has drawn the view's areas, and a screenshot of the page.
+has drawn the view's areas, and a screenshot of the page. The CPU is also given per kind of Chromium
+process (browser, renderer, GPU, utility). With ``--trace`` each view is also recorded as a Chrome
+trace (every process, V8's sampling profiler on) into the output folder, for
+``python -m bench.trace_summary`` (the CPU of a traced run includes the tracing's own cost).
 
-    python -m bench.page_weight [--db data/bench-county.duckdb] [--output FOLDER] [--json FILE]
+    python -m bench.page_weight [--db data/bench-county.duckdb] [--output FOLDER] [--json FILE] [--trace]
 
 The data set is copied first (the run adds three accounts); the original stays as it was.
 """
@@ -75,6 +78,48 @@ def chromium_cpu_seconds(server_roots: list[int]) -> float:
         if comm.startswith(("chrom", "headless_shell")):
             ticks += table[p][1]
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def chromium_cpu_by_kind(server_roots: list[int]) -> dict[str, float]:
+    """CPU time (s) so far of each kind of Chromium process this process started, each process's own.
+
+    The kinds are Chromium's ``--type`` (``renderer``, ``gpu-process``, ``utility``, ``zygote``) and
+    ``browser`` for its main process (:func:`bench.load.process_kind`). A process's own time only: a
+    process that ends between two readings drops out of the second (its time is in
+    :func:`chromium_cpu_seconds` through its parent's count of waited-for children).
+
+    Returns
+    -------
+    dict
+        Kind → seconds, user + system.
+    """
+    table = L._own_ticks()
+    tree = {p: (v[0], 0) for p, v in table.items()}
+    server = set(L.process_tree(server_roots, tree))
+    out: dict[str, float] = {}
+    for p in L.process_tree([os.getpid()], tree):
+        if p in server:
+            continue
+        kind = L.process_kind(p)
+        if kind in ("browser", "renderer", "gpu-process", "utility", "zygote"):
+            out[kind] = out.get(kind, 0.0) + table[p][1] / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+#: what a view's trace records (Chrome's Performance panel's set, with V8's sampling profiler)
+TRACE_CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "disabled-by-default-devtools.timeline.frame",
+    "v8.execute",
+    "v8",
+    "blink",
+    "cc",
+    "viz",
+    "gpu",
+    "toplevel",
+    "disabled-by-default-v8.cpu_profiler",
+]
 
 
 class Wire:
@@ -136,18 +181,29 @@ async def _view(
     codes: list[str],
     shots: Path,
     timeout_ms: float,
+    trace: Path | None = None,
 ) -> dict[str, Any]:
     await _quiet(server_roots)
+    browser = page.context.browser
+    if trace is not None:
+        await browser.start_tracing(categories=TRACE_CATEGORIES)
     m0 = {x["name"]: x["value"] for x in (await cdp.send("Performance.getMetrics"))["metrics"]}
     ws0, fr0, dfl0, http0 = wire.ws, wire.ws_frames, wire.deflated, wire.http
     cpu0 = chromium_cpu_seconds(server_roots)
+    kinds0 = chromium_cpu_by_kind(server_roots)
     t0 = time.perf_counter()
     await action()
     await _map_drawn(page, codes, timeout_ms)
     drawn = time.perf_counter() - t0
     await L._idle(page, timeout_ms)
-    await _quiet(server_roots)
+    if trace is not None:  # the tracing itself keeps the browser busy: a fixed tail instead of _quiet
+        await asyncio.sleep(3.0)
+    else:
+        await _quiet(server_roots)
     cpu = chromium_cpu_seconds(server_roots) - cpu0
+    kinds1 = chromium_cpu_by_kind(server_roots)
+    if trace is not None:
+        (trace / f"trace-{name}.json").write_bytes(await browser.stop_tracing())
     m1 = {x["name"]: x["value"] for x in (await cdp.send("Performance.getMetrics"))["metrics"]}
     await page.screenshot(path=str(shots / f"coverage-{name}.png"), full_page=False)
     d = {k: m1.get(k, 0.0) - m0.get(k, 0.0) for k in ("TaskDuration", "ScriptDuration", "LayoutDuration")}
@@ -159,6 +215,7 @@ async def _view(
         "ws_deflated_bytes": wire.deflated - dfl0,
         "http_bytes": wire.http - http0,
         "browser_cpu_s": round(cpu, 3),
+        "cpu_by_kind_s": {k: round(v - kinds0.get(k, 0.0), 3) for k, v in sorted(kinds1.items())},
         "task_s": round(d["TaskDuration"], 3),
         "script_s": round(d["ScriptDuration"], 3),
         "layout_s": round(d["LayoutDuration"], 3),
@@ -217,7 +274,7 @@ def _codes(db_path: Path) -> dict[str, list[str]]:
 
 
 async def _measure(
-    codes: dict[str, list[str]], base: str, plans: list[Any], roots: list[int], shots: Path
+    codes: dict[str, list[str]], base: str, plans: list[Any], roots: list[int], shots: Path, trace: Path | None
 ) -> list[dict]:
     from playwright.async_api import async_playwright
 
@@ -241,6 +298,7 @@ async def _measure(
                     codes["county"],
                     shots,
                     timeout_ms,
+                    trace,
                 )
             )
             await page.context.close()
@@ -259,20 +317,22 @@ async def _measure(
                 ("grid", lambda: L._click_area(page, *grid[:1], *grid[2:], timeout_ms), codes["grid"]),
             ]
             for name, action, codes in steps:
-                out.append(await _view(name, page, cdp, wire, roots, action, codes, shots, timeout_ms))
+                out.append(await _view(name, page, cdp, wire, roots, action, codes, shots, timeout_ms, trace))
             await page.context.close()
         finally:
             await browser.close()
     return out
 
 
-def run(src: Path, output: Path) -> list[dict[str, Any]]:
+def run(src: Path, output: Path, trace: bool = False) -> list[dict[str, Any]]:
     """Measure the four views on a copy of ``src``; screenshots into ``output``.
 
     Parameters
     ----------
     src : a DuckDB data set (bench-county.duckdb); copied, never written.
     output : folder for the screenshots (made when missing).
+    trace : also record a Chrome trace of each view into ``output/trace-VIEW.json`` (every process;
+        the figures of a traced run include the tracing's own cost: compare traced runs with traced runs).
 
     Returns
     -------
@@ -290,7 +350,7 @@ def run(src: Path, output: Path) -> list[dict[str, Any]]:
         codes = _codes(copy)
         server = L.start_streamlit(copy, folder, today)
         try:
-            return asyncio.run(_measure(codes, server.url, plans, server.roots, output))
+            return asyncio.run(_measure(codes, server.url, plans, server.roots, output, output if trace else None))
         finally:
             server.stop()
 
@@ -307,8 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "bench-county.duckdb")
     ap.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "lianxin-weight")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--trace", action="store_true", help="a Chrome trace of each view into --output")
     a = ap.parse_args(argv)
-    rows = run(a.db, a.output)
+    rows = run(a.db, a.output, a.trace)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     print(
         "view      areas  WS bytes  frames  deflated  HTTP bytes  browser CPU s  task s  script s  layout s  "
@@ -320,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['http_bytes']:>11,} "
             f"{r['browser_cpu_s']:>14} {r['task_s']:>7} {r['script_s']:>9} {r['layout_s']:>9} {r['map_drawn_s']:>12}"
         )
+    print(
+        "browser CPU by process (s): "
+        + "; ".join(f"{r['view']} " + ", ".join(f"{k} {v}" for k, v in r["cpu_by_kind_s"].items()) for r in rows)
+    )
     if a.json:
         a.json.write_text(json.dumps(rows, indent=1))
     return 0

@@ -14,3 +14,28 @@ def test_wire_counts_decoded_frames_and_http():
     w.on_http({})
     assert w.ws == len(payload) + 6 and w.ws_frames == 2 and w.http == 947
     assert 0 < w.deflated < w.ws  # repetitive bytes deflate to far fewer
+
+
+def test_trace_summary_splits_the_renderer_main_thread_by_kind(tmp_path):
+    """A nested script → layout → style task: each event's own time goes to its kind; an unnamed child
+    counts as its parent's kind; the thread's CPU is its top-level tasks' thread time."""
+    import json
+
+    from bench.trace_summary import summarise
+
+    meta = [
+        {"ph": "M", "name": "process_name", "pid": 1, "tid": 1, "args": {"name": "Renderer"}},
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": 1, "args": {"name": "CrRendererMain"}},
+    ]
+    x = [
+        {"ph": "X", "name": "RunTask", "pid": 1, "tid": 1, "ts": 0, "dur": 10_000, "tdur": 9_000},
+        {"ph": "X", "name": "FunctionCall", "pid": 1, "tid": 1, "ts": 0, "dur": 8_000},
+        {"ph": "X", "name": "Layout", "pid": 1, "tid": 1, "ts": 1_000, "dur": 3_000},
+        {"ph": "X", "name": "UpdateLayoutTree", "pid": 1, "tid": 1, "ts": 5_000, "dur": 1_000},
+        {"ph": "X", "name": "SomethingUnnamed", "pid": 1, "tid": 1, "ts": 6_000, "dur": 1_000},
+    ]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"traceEvents": meta + x}))
+    s = summarise(path)
+    assert s["threads"] == {"Renderer/CrRendererMain": 9.0}
+    assert s["main"] == {"scripting": 4.0, "layout": 3.0, "other": 2.0, "style": 1.0}

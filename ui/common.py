@@ -126,6 +126,22 @@ def few(frame: Any, id_column: str, key: str) -> Any:
     return frame.head(TABLE_ROWS)
 
 
+#: The app's own styles, on every page (the login included). A spinner's icon stands still: its
+#: turning drew the page sixty times a second for as long as the spinner was up — in a headless
+#: Chromium (the load benchmark's browsers) a third of what a waiting page cost its browser, and a
+#: waiting page waits longest when the server is busiest (BENCHMARKS.md, "Eighth session: what
+#: a view costs the browser"). The spinner's words, and its clock where a page asks for one, still say
+#: that the page is working; so does the running indicator at the top right.
+PAGE_STYLE = """<style>
+[data-testid="stSpinnerIcon"] { animation: none !important; }
+</style>"""
+
+
+def page_style() -> None:
+    """Put :data:`PAGE_STYLE` on the page (an element that takes no room: style only)."""
+    st.html(PAGE_STYLE)
+
+
 def db_path() -> str:
     """The database of this app.
 

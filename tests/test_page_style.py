@@ -1,0 +1,26 @@
+"""The app's own styles (ui/common.py PAGE_STYLE): on every page, the login included.
+
+A spinner's icon stands still (its turning redrew the page sixty times a second while a page
+waited: BENCHMARKS.md, "Eighth session: what a view costs the browser")."""
+
+from __future__ import annotations
+
+import tests.factories as F
+
+
+def _styles(at) -> list[str]:
+    return [e.proto.body for e in at.get("html") if "<style>" in e.proto.body]
+
+
+def test_the_login_page_carries_the_page_style_that_stills_the_spinner(tiny_ro, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    _, path = tiny_ro
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", "2026-11-26")
+    at = AppTest.from_file(str(F.APP), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="login_name") is not None  # the login page
+    styles = _styles(at)
+    assert len(styles) == 1
+    assert '[data-testid="stSpinnerIcon"]' in styles[0] and "animation: none" in styles[0]
