@@ -47,6 +47,49 @@ LEFT JOIN lags l ON l.id = it.item_id
 LEFT JOIN calendar_days s ON s.day = it.received_on
 LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER;
 
+-- name: petition_items__postgres
+-- petition_items on PostgreSQL, with two changes to the rows the lag runs over (the lag is the same):
+-- * `it` NOT MATERIALIZED. PostgreSQL keeps no statistics of a materialised CTE, so it guessed 200
+--   households in `it` and looked each of the ~77,000 a county's items name up by index (nested
+--   loop): ~1.2 s of server CPU for the county's part. Inlined, the households' semi-join is planned
+--   on the tables (a hash join).
+-- * With no $scope the lag is taken over every petition up to $today, with no semi-join at all (each
+--   statement is planned for its own parameters, plan_cache_mode=force_custom_plan: the test folds
+--   away). Every household's partition is whole either way.
+-- Server CPU per call, rows sent included, county copy: the county's part ~0.7 s (materialised
+-- ~1.2 s, b1521f8's form ~0.56 s), a township's ~0.22 s (b1521f8's ~0.44 s); BENCHMARKS.md, eighth
+-- session, "On PostgreSQL".
+WITH it AS NOT MATERIALIZED (
+    SELECT p.id AS item_id, p.received_on, p.category, p.channel, p.people,
+           p.household_code, p.household_head AS head_name,
+           pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
+           (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
+           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text
+    FROM petitions_located p
+    LEFT JOIN area_places pl ON pl.code = p.loc
+    WHERE p.received_on <= $today::DATE
+      AND (CAST($date_from AS DATE) IS NULL OR p.received_on >= CAST($date_from AS DATE))
+      AND (CAST($date_to AS DATE) IS NULL OR p.received_on <= CAST($date_to AS DATE))
+      AND (in_scope(p.loc, CAST($scope AS VARCHAR[]))
+           OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL))
+), lags AS (
+    SELECT q.id, date_diff('day',
+               lag(q.received_on) OVER (PARTITION BY q.household_code ORDER BY q.received_on, q.id),
+               q.received_on) <= $repeat_days::INTEGER AS near
+    FROM petitions q
+    WHERE q.received_on <= $today::DATE
+      AND (CAST($scope AS VARCHAR[]) IS NULL OR q.household_code IN (SELECT household_code FROM it))
+)
+SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.channel, it.people,
+       it.household_code, it.head_name,
+       it.grid_code, it.village_code, it.village_name, it.township_code, it.township_name, it.located,
+       it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due,
+       (it.household_code IS NOT NULL AND l.near) AS is_repeat, it.text
+FROM it
+LEFT JOIN lags l ON l.id = it.item_id
+LEFT JOIN calendar_days s ON s.day = it.received_on
+LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER;
+
 -- name: visit_issue_items
 -- Every visit issue (a visit with needs_action) made up to $today (optionally only those in
 -- [$date_from, $date_to]), in $scope, located by its household's grid, with its reply deadline; the
@@ -66,6 +109,37 @@ WITH iss AS (
     LEFT JOIN (SELECT code, head_name, grid_code FROM households
                WHERE CAST($with_unlocated AS BOOLEAN) OR in_scope(grid_code, CAST($scope AS VARCHAR[]))) h
            ON h.code = v.household_code
+    LEFT JOIN visit_issues i ON i.visit_id = v.id
+    WHERE v.needs_action AND v.visited_on <= $today::DATE
+      AND (CAST($date_from AS DATE) IS NULL OR v.visited_on >= CAST($date_from AS DATE))
+      AND (CAST($date_to AS DATE) IS NULL OR v.visited_on <= CAST($date_to AS DATE))
+)
+SELECT 'visit_issue' AS kind, it.item_id AS id, it.received_on, NULL::VARCHAR AS category, it.channel,
+       1 AS people, it.household_code, it.head_name,
+       pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
+       (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
+       it.status_now, NULL::DATE AS replied_on, it.closed_on, NULL::VARCHAR AS satisfaction,
+       d.day AS reply_due, FALSE AS is_repeat, it.text
+FROM iss it
+LEFT JOIN calendar_days s ON s.day = it.received_on
+LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
+LEFT JOIN area_places pl ON pl.code = it.loc
+WHERE in_scope(it.loc, CAST($scope AS VARCHAR[]))
+   OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL);
+
+-- name: visit_issue_items__postgres
+-- visit_issue_items on PostgreSQL: households joined whole, the scope tested once, in the outer WHERE
+-- (its form before 8f89562). PostgreSQL pushes that test down to the households itself (the WHERE on
+-- h.grid_code makes the LEFT JOIN an inner one); testing it twice, as the DuckDB form does, made it
+-- count the scope's selectivity twice and plan a township's issues with nested loops (~25 ms more
+-- server CPU each: BENCHMARKS.md, eighth session, "On PostgreSQL").
+WITH iss AS (
+    SELECT CAST(v.id AS VARCHAR) AS item_id, v.visited_on AS received_on, v.kind AS channel,
+           v.household_code, h.head_name, h.grid_code AS loc,
+           coalesce(i.status, 'received') AS status_now, i.resolved_on AS closed_on,
+           coalesce(i.note, v.note) AS text
+    FROM visits v
+    LEFT JOIN households h ON h.code = v.household_code
     LEFT JOIN visit_issues i ON i.visit_id = v.id
     WHERE v.needs_action AND v.visited_on <= $today::DATE
       AND (CAST($date_from AS DATE) IS NULL OR v.visited_on >= CAST($date_from AS DATE))

@@ -159,7 +159,9 @@ def test_the_places_of_an_area_are_written_once():
     assert users == [
         "hotspots_page_petitions",
         "petition_items",
+        "petition_items__postgres",
         "visit_issue_items",
+        "visit_issue_items__postgres",
     ]
 
 
