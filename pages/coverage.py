@@ -141,7 +141,7 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    with st.spinner(t("progress.working"), show_time=True), shared.one_version(con) as read_at:
+    with st.spinner(t("progress.working")), shared.one_version(con) as read_at:
         # every figure shared between sessions until the next write (ui/shared.py); the headlines' rows
         # are those of the same arguments (derived: not hashed into the key)
         level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
@@ -377,7 +377,7 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
         trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
         return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
 
-    with st.spinner(t("progress.working"), show_time=True):
+    with st.spinner(t("progress.working")):
         # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
         # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
         key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))

@@ -488,7 +488,7 @@ def main() -> None:
         level = "grid"
     flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
 
-    with st.spinner(t("progress.working"), show_time=True):
+    with st.spinner(t("progress.working")):
         hot = shared.call(con, reports.hotspots, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
     area_code = area.code if area.code is not None and area.level != "county" else None
     if area_code is not None:
@@ -500,7 +500,7 @@ def main() -> None:
         st.info(t("hotspots_page.empty.no_areas", level=t(f"level.{level}")))
         return
 
-    with st.spinner(t("progress.working"), show_time=True):
+    with st.spinner(t("progress.working")):
         pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
         # the overdue flags from the petitions of the county's work list (shared under the version without
         # visits: a saved visit does not compute them again)
@@ -515,7 +515,7 @@ def main() -> None:
     _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated, filtered)
 
     end = min(date_to, today)
-    with st.spinner(t("hotspots_page.working_emerging"), show_time=True):  # warmed at start for the defaults
+    with st.spinner(t("hotspots_page.working_emerging")):  # warmed at start for the defaults
         em = warm.emerging(
             str(C.db_path()),
             warm.stamp(con),

@@ -31,7 +31,7 @@ scope = C.area_scope(area)
 
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("overview.period", start=date_from.isoformat(), end=date_to.isoformat()))
-with st.spinner(t("progress.working"), show_time=True):
+with st.spinner(t("progress.working")):
     today = C.today()
     figures = shared.call(c, overview.headline, date_from, date_to, scope, today, with_petitions=False)
     # the petitions' figures from the work list's two parts, shared with the petitions page under their

@@ -40,7 +40,7 @@ st.title(t("petitions_page.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
-with st.spinner(t("progress.working"), show_time=True):
+with st.spinner(t("progress.working")):
     # every item of the scope, all dates, with its deadlines, in two parts shared by every session: the
     # petitions once per data version without visits (a saved visit does not compute them again), the
     # visit issues once per data version without quiet visits (a visit that raises no issue does not
@@ -311,7 +311,7 @@ level = (
     if len(levels) > 1
     else levels[0]
 )
-with st.spinner(t("progress.working"), show_time=True):
+with st.spinner(t("progress.working")):
     figs = petitions.figures_by_area(c, level, date_from, date_to, scope, today, every=parts)
 st.caption(
     t(
@@ -387,7 +387,7 @@ month = mc1.selectbox(
     key="pet_month",
 )
 if mc1.button(t("petitions_page.monthly_build"), key="pet_month_build"):
-    with st.spinner(t("petitions_page.monthly_working"), show_time=True):
+    with st.spinner(t("petitions_page.monthly_working")):
         st.session_state["pet_month_xlsx"] = (month, monthly.monthly_workbook(c, f"{month:%Y-%m}", scope, today, "zh"))
 built = st.session_state.get("pet_month_xlsx")
 if built and built[0] == month:

@@ -398,13 +398,13 @@ def main() -> None:
     if flash:
         st.success(flash)
 
-    with st.spinner(t("progress.working"), show_time=True):
+    with st.spinner(t("progress.working")):
         directory = shared.call(con, G.grid_directory, area.code, sc, on=on)
     if directory.empty:
         st.info(t("resp_page.no_grids"))
         search_box(con, sc, on, lang)
         return
-    with st.spinner(t("progress.working"), show_time=True):
+    with st.spinner(t("progress.working")):
         gaps = shared.call(con, G.gaps, area.code, sc, on=on, directory=directory)
     counts = G.status_counts(directory)
     max_per_staff = int(db.rule(con, "households_per_staff_max"))

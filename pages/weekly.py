@@ -414,7 +414,7 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
 
 
 def office_view(con, u, week: str, today: dt.date) -> None:
-    with st.spinner(t("progress.working"), show_time=True):
+    with st.spinner(t("progress.working")):
         q, ranked, inactive = shared.call(con, V.office_week, week, u.scope, today)
     if q.empty:
         st.info(t("weekly_page.office.no_staff"))

@@ -24,3 +24,12 @@ def test_the_login_page_carries_the_page_style_that_stills_the_spinner(tiny_ro, 
     styles = _styles(at)
     assert len(styles) == 1
     assert '[data-testid="stSpinnerIcon"]' in styles[0] and "animation: none" in styles[0]
+
+
+def test_no_page_shows_the_spinners_clock():
+    """``st.spinner(show_time=True)`` writes Streamlit's own English clock ("(2.5 seconds)") on a Chinese
+    page, outside the catalog, and redraws the page every tenth of a second while it waits
+    (BENCHMARKS.md, "Eighth session: what a view costs the browser")."""
+    sources = sorted((F.APP.parent / "pages").glob("*.py")) + sorted((F.APP.parent / "ui").glob("*.py")) + [F.APP]
+    assert len(sources) > 10
+    assert [p.name for p in sources if "show_time" in p.read_text(encoding="utf-8")] == []
