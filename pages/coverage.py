@@ -373,11 +373,12 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
 
-    def build() -> pd.DataFrame:  # worst projected shortfall first
-        trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
-        return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
-
     with st.spinner(t("progress.working")):
+
+        def build() -> pd.DataFrame:  # worst projected shortfall first
+            trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
+            return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
+
         # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
         # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
         key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
