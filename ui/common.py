@@ -130,8 +130,8 @@ def few(frame: Any, id_column: str, key: str) -> Any:
 #: turning drew the page sixty times a second for as long as the spinner was up — in a headless
 #: Chromium (the load benchmark's browsers) a third of what a waiting page cost its browser, and a
 #: waiting page waits longest when the server is busiest (BENCHMARKS.md, "Eighth session: what
-#: a view costs the browser"). The spinner's words, and its clock where a page asks for one, still say
-#: that the page is working; so does the running indicator at the top right.
+#: a view costs the browser"). The spinner's words still say that the page is working (no page shows
+#: Streamlit's clock: tests/test_page_style.py); so does the running indicator at the top right.
 PAGE_STYLE = """<style>
 [data-testid="stSpinnerIcon"] { animation: none !important; }
 </style>"""
