@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.stats import norm
 
 from analytics import reports
 from store import db
@@ -158,7 +157,7 @@ def monthly_gi(
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.where(hh > 0, 1000.0 * n / hh, 0.0)
         z[:, j] = reports.gi_star(con, level, codes, rate)
-    p = 2.0 * norm.sf(np.abs(z))
+    p = reports.two_sided_p(z)
     bins = (
         np.column_stack([reports.gi_bins(z[:, j], p[:, j], fdr=fdr) for j in range(z.shape[1])])
         if z.shape[1]
@@ -288,7 +287,7 @@ def emerging_classes(
         b = np.atleast_2d(np.asarray(bins, dtype=float))
         hot, cold = b > 0, b < 0
     else:
-        pp = 2.0 * norm.sf(np.abs(zz)) if p is None else np.atleast_2d(np.asarray(p, dtype=float))
+        pp = reports.two_sided_p(zz) if p is None else np.atleast_2d(np.asarray(p, dtype=float))
         sig = pp <= alpha
         hot, cold = sig & (zz > 0), sig & (zz < 0)
     out = []
