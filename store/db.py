@@ -714,9 +714,10 @@ def df_text(con: Any, name: str, **params: Any) -> pd.DataFrame:
 
     On DuckDB the rows come through Arrow: text columns become pandas' ``str`` dtype without a Python
     string per value (a county's work list part of 100,000 rows with a dozen text columns: ~50 ms
-    against ~300 ms for :func:`df`), dates ``datetime64``. On PostgreSQL it is :func:`df` (the rows
-    come as Python values anyway). The values are the same either way; callers that need one dtype
-    whatever the store convert the columns they use (e.g. ``astype("str")``, ``pd.to_datetime``).
+    against ~300 ms for :func:`df`), dates ``datetime64``. On PostgreSQL it is :func:`df`, which
+    gives text as ``str`` too (store/postgres.py ``Result.df`` reads the rows into Arrow arrays in
+    one pass). The values are the same either way; callers that need one dtype whatever the store
+    convert the columns they use (e.g. ``astype("str")``, ``pd.to_datetime``).
 
     Parameters
     ----------

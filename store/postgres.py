@@ -34,6 +34,7 @@ import time
 import weakref
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -42,6 +43,7 @@ import logging
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
 from psycopg import sql as pgsql
 from psycopg.adapt import Loader
 from psycopg.postgres import types as pgtypes
@@ -664,6 +666,20 @@ _ARRAYS = frozenset(
     )
 )
 
+_TEXT_OIDS = frozenset(pgtypes.get(n).oid for n in ("text", "varchar", "bpchar", "name"))
+#: pandas' str dtype (text backed by Arrow, NaN where NULL): what pandas infers for a list of strings.
+_TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
+#: The Arrow type the values of a scalar PostgreSQL type are read into (:func:`_arrow_columns`).
+_ARROW = {
+    **{oid: pa.large_string() for oid in _TEXT_OIDS},
+    **{_SCALAR[n]: pa.int64() for n in ("int2", "int4", "int8")},
+    **{_SCALAR[n]: pa.float64() for n in ("float4", "float8", "numeric")},
+    _SCALAR["bool"]: pa.bool_(),
+    _SCALAR["date"]: pa.date32(),
+    _SCALAR["timestamp"]: pa.timestamp("us"),
+    _SCALAR["timestamptz"]: pa.timestamp("us", tz="UTC"),
+}
+
 
 class Result:
     """The rows of one statement, read at once, with the cursor methods the code uses.
@@ -730,19 +746,28 @@ class Result:
     def df(self) -> pd.DataFrame:
         """The rows as a DataFrame typed as DuckDB's ``.df()`` types them.
 
+        The rows of scalar columns become Arrow arrays in one pass (:func:`_arrow_columns`), and
+        those the frame's columns (:func:`_from_arrow`): no Python work per value beyond psycopg's.
+        Other results (arrays, JSON…) are built column by column (:func:`_column`), with the same dtypes.
+
         Returns
         -------
         pandas.DataFrame
-            Dates and timestamps as ``datetime64``, integers as int64 (``Int64`` with NULLs),
-            numeric as float, booleans as bool (``boolean`` with NULLs), arrays as numpy arrays;
-            for a statement without rows one column ``Count``.
+            Dates and timestamps as ``datetime64[us]``, integers as int64 (``Int64`` with NULLs),
+            numeric as float (NaN for NULL), booleans as bool (``boolean`` with NULLs), text as pandas'
+            ``str`` (NaN for NULL; a column of NULLs only, object), arrays as numpy arrays; for a
+            statement without rows one column ``Count``.
         """
         rows = self.fetchall()
         if self._description is None:
             return pd.DataFrame({"Count": [self.rowcount]})
+        fields = _arrow_columns(rows, [d.type_code for d in self._description])
         cols: dict[str, Any] = {}
         for j, d in enumerate(self._description):
-            cols[d.name] = _column([r[j] for r in rows], d.type_code)
+            if fields is not None:
+                cols[d.name] = _from_arrow(fields[j], d.type_code)
+            else:
+                cols[d.name] = _column(list(map(itemgetter(j), rows)), d.type_code)
         return pd.DataFrame(cols)
 
     fetchdf = df
@@ -752,19 +777,90 @@ class Result:
         pass
 
 
+def _arrow_columns(rows: list[tuple], oids: list[int]) -> list[pa.Array] | None:
+    """The columns of ``rows`` as Arrow arrays, read in one pass; None when they cannot be.
+
+    Parameters
+    ----------
+    rows : list of tuple
+        The values as psycopg loaded them, None for NULL.
+    oids : list of int
+        The columns' PostgreSQL types.
+
+    Returns
+    -------
+    list of pyarrow.Array or None
+        One array per column, of the type :data:`_ARROW` gives its PostgreSQL type; None without
+        rows, with a column of another type, or with a value the Arrow type cannot hold (an integer
+        beyond 64 bits): :func:`_column` builds those columns then.
+    """
+    if not rows or not all(oid in _ARROW for oid in oids):
+        return None
+    row_type = pa.struct([pa.field(str(j), _ARROW[oid]) for j, oid in enumerate(oids)])
+    try:
+        return pa.array(rows, type=row_type).flatten()
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        return None
+
+
+def _from_arrow(arr: pa.Array, oid: int) -> Any:
+    """One column of :meth:`Result.df` from its Arrow array (:func:`_arrow_columns`).
+
+    Parameters
+    ----------
+    arr : pyarrow.Array
+        The column, of the type :data:`_ARROW` gives ``oid``.
+    oid : int
+        Its PostgreSQL type.
+
+    Returns
+    -------
+    numpy.ndarray, pandas array or Series, or list
+        The column as :func:`_column` builds it from the values (same dtype, same values).
+    """
+    nulls = arr.null_count
+    if oid in _TEXT_OIDS:
+        return pd.array(arr, dtype=_TEXT) if nulls < len(arr) else [None] * len(arr)
+    if oid == _SCALAR["date"]:
+        return arr.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    if oid == _SCALAR["timestamptz"]:
+        s = pd.Series(arr.to_pandas())  # in UTC
+        return s.dt.tz_convert(SESSION_TIMEZONE).dt.tz_localize(None).astype("datetime64[us]")
+    if oid in (_SCALAR["int2"], _SCALAR["int4"], _SCALAR["int8"]):
+        return pd.Int64Dtype().__from_arrow__(arr) if nulls else arr.to_numpy()
+    if oid == _SCALAR["bool"]:
+        return pd.BooleanDtype().__from_arrow__(arr) if nulls else arr.to_numpy(zero_copy_only=False)
+    return arr.to_numpy(zero_copy_only=False)  # timestamp, float (NaN for NULL)
+
+
 def _column(values: list[Any], oid: int) -> Any:
-    has_null = any(v is None for v in values)
+    """One column of :meth:`Result.df` from its values as psycopg loaded them.
+
+    Parameters
+    ----------
+    values : list
+        The column's values, None for NULL.
+    oid : int
+        Its PostgreSQL type.
+
+    Returns
+    -------
+    numpy.ndarray, pandas array or Series, or list
+        What ``pandas.DataFrame`` takes as the column: see :meth:`Result.df` for the dtypes. Text goes
+        through one Arrow array (pandas' ``str`` dtype is Arrow's): the same column as pandas infers
+        from the list, without a check per value. Other types are left to pandas' inference.
+    """
     if oid in (_SCALAR["date"], _SCALAR["timestamp"]):
         return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[us]")
     if oid == _SCALAR["timestamptz"]:
         s = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
         return s.dt.tz_convert(SESSION_TIMEZONE).dt.tz_localize(None).astype("datetime64[us]")
     if oid in (_SCALAR["int2"], _SCALAR["int4"], _SCALAR["int8"]):
-        return pd.array(values, dtype="Int64") if has_null else np.array(values, dtype="int64")
+        return pd.array(values, dtype="Int64") if None in values else np.array(values, dtype="int64")
     if oid in (_SCALAR["float4"], _SCALAR["float8"], _SCALAR["numeric"]):
-        return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+        return np.array(values, dtype="float64")  # None becomes NaN
     if oid == _SCALAR["bool"]:
-        return pd.array(values, dtype="boolean") if has_null else np.array(values, dtype=bool)
+        return pd.array(values, dtype="boolean") if None in values else np.array(values, dtype=bool)
     if oid in _ARRAYS:
         out = np.empty(len(values), dtype=object)
         for i, v in enumerate(values):
@@ -772,6 +868,10 @@ def _column(values: list[Any], oid: int) -> Any:
         return out
     if not values:
         return pd.Series([], dtype=object)
+    if oid in _TEXT_OIDS:
+        text = pa.array(values, type=pa.large_string())
+        if text.null_count < len(values):  # NULLs only: object, as pandas infers it
+            return pd.array(text, dtype=_TEXT)
     return values
 
 
