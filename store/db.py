@@ -732,7 +732,9 @@ def df_text(con: Any, name: str, **params: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         On DuckDB: text columns of dtype ``str`` (NaN where NULL), dates and timestamps ``datetime64``,
-        integers and booleans as numpy types (object with None where a column holds NULLs).
+        integers as numpy integers — float64 with NaN where a column holds NULLs (Arrow's conversion:
+        exact up to 2**53, far beyond any id or count here) — booleans as bool (object with None where
+        NULL), numerics as ``Decimal`` (tests/test_store_frames.py records each).
     """
     cur = execute(con, name, **params)
     if store_of(con) == POSTGRES:
