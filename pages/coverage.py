@@ -154,7 +154,30 @@ def main() -> None:
         pace_head = shared.call(
             con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, derived={"rows": pace_rows}
         )
-    pace_weeks = int(db.rule(con, "pace_weeks"))
+        view = View(
+            area=area,
+            level=level,
+            level_name=t(f"level.{level}"),
+            suffix=f"{area.code}.{level}.{st.session_state.get(f'{KEY}.nonce', 0)}",
+            drill=level != area.level,
+            date_from=date_from,
+            date_to=date_to,
+            as_of=as_of,
+            pace_end=pace_end,
+            read_at=read_at,
+            kinds=kinds,
+            benchmark=benchmark,
+            days=days,
+            pace_weeks=int(db.rule(con, "pace_weeks")),
+            lang=lang,
+        )
+        # the map and the table made now, under this one spinner, before any of the view is drawn: the
+        # view then reaches the browser at once, and the browser redraws the page once rather than once
+        # per part as each part gets ready (BENCHMARKS.md, "Ninth session: a lighter coverage view").
+        # The parts below take them from the shared cache.
+        if len(rows):
+            the_map(view, colour_now(), rows, pace_rows, due)
+        the_table(view, rows, pace_rows, sc)
 
     st.caption(
         t(
@@ -183,31 +206,11 @@ def main() -> None:
     m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
     F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
 
-    pace_line = UP.sentence(pace_head, pace_end, benchmark, pace_weeks, lang)
+    pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang)
     if pace_line:
         st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:
         st.info(t("empty.no_households"))
-
-    level_name = t(f"level.{level}")
-    nonce = st.session_state.get(f"{KEY}.nonce", 0)
-    view = View(
-        area=area,
-        level=level,
-        level_name=level_name,
-        suffix=f"{area.code}.{level}.{nonce}",
-        drill=level != area.level,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        pace_end=pace_end,
-        read_at=read_at,
-        kinds=kinds,
-        benchmark=benchmark,
-        days=days,
-        pace_weeks=pace_weeks,
-        lang=lang,
-    )
 
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:
@@ -323,6 +326,31 @@ def map_key(v: View, colour: str) -> tuple:
     )
 
 
+def colour_now() -> str:
+    """The map's colouring as the radio of :func:`map_part` holds it before it is drawn.
+
+    Returns
+    -------
+    str
+        One of :data:`ui.pace.MODES`; the radio's default before it was ever drawn.
+    """
+    mode = st.session_state.get(f"{KEY}.colour")
+    return mode if mode in UP.MODES else UP.MODES[0]
+
+
+def the_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:
+    """:func:`build_map`, made once for every session asking for the same (ui/shared.py ``drawn``).
+
+    Returns
+    -------
+    tuple
+        ``(codes, drawn)`` as :func:`build_map` returns them.
+    """
+    return shared.drawn(
+        v.read_at, "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
+    )
+
+
 @st.fragment
 def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
     """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
@@ -333,9 +361,7 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     if not len(rows):
         st.info(t("coverage_page.no_rows"))
         return
-    codes, drawn = shared.drawn(
-        v.read_at, "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
-    )
+    codes, drawn = the_map(v, colour, rows, pace_rows, due)
     if drawn is None:
         st.info(t("coverage_page.no_geometry"))
         return
@@ -365,6 +391,26 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
 
 
+def the_table(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | None) -> pd.DataFrame:
+    """The table of the area's children with their pace and 12-month trend, worst projected shortfall
+    first (:func:`analytics.coverage.table_frame`), made once for every session asking for the same
+    (ui/shared.py ``drawn``): its rows are those of the area, period and filters (the scope is in the
+    key), the trend up to ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        One row per area of ``rows``.
+    """
+
+    def build() -> pd.DataFrame:
+        trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, v.as_of, v.kinds, sc)
+        return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
+
+    key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
+    return shared.drawn(v.read_at, "coverage_page.table", build, *key)
+
+
 @st.fragment
 def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | None) -> None:
     """The table of the area's children with a 12-month trend each; a fragment: a row click that
@@ -373,16 +419,7 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
 
-    with st.spinner(t("progress.working")):
-
-        def build() -> pd.DataFrame:  # worst projected shortfall first
-            trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
-            return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
-
-        # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
-        # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
-        key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
-        table = shared.drawn(v.read_at, "coverage_page.table", build, *key)
+    table = the_table(v, rows, pace_rows, sc)  # made with the figures, under main()'s spinner
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
         UP.as_shown(table),
