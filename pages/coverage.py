@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -81,19 +81,18 @@ def _exports(
     area: str | None,
     detail: Callable[[str], str],
     lang: str,
-    cols: Sequence[Any],
 ) -> None:
     """CSV (the contract's columns and headers, as ``manage.py report … --format csv``) and XLSX
-    (headers in the page's language) download buttons; each download is written to the audit log.
-    The files are made only when a button is clicked, and a click never reruns the page
-    (ui/downloads.py: every download works, however many in a row)."""
+    (headers in the page's language) download buttons side by side (one row: no columns to lay out);
+    each download is written to the audit log. The files are made only when a button is clicked, and
+    a click never reruns the page (ui/downloads.py: every download works, however many in a row)."""
     labels = column_labels(frame.columns, lang)
     specs = (
         ("csv", "text/csv", lambda: export.to_csv_bytes(frame)),
         ("xlsx", XLSX_MIME, lambda: export.to_xlsx_bytes({sheet: frame}, labels)),
     )
-    for col, (fmt, mime, data) in zip(cols, specs):
-        with col:
+    with st.container(horizontal=True, gap="small"):
+        for fmt, mime, data in specs:
             downloads.button(
                 t(f"coverage_page.export_{what}_{fmt}"),
                 data,
@@ -193,18 +192,18 @@ def main() -> None:
     # counting other visit kinds than home visits is another figure, with another name)
     home_only = list(kinds) == ["home"]
     kinds_text = "、".join(t(f"kind.{k}") for k in kinds)
-    m1, m2, m3, m4, m5 = st.columns(5)
-    F.metric(m1, "households", head.households)
-    F.metric(m2, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
+    row = st.container(horizontal=True, gap="medium")  # one row of five, as columns but lighter to draw
+    F.metric(row, "households", head.households)
+    F.metric(row, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
     F.metric(
-        m3,
+        row,
         "coverage",
         head.coverage,
         benchmark=benchmark,
         name=None if home_only else F.label("coverage_kinds", kinds=kinds_text),
     )
-    m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
-    F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
+    row.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
+    F.metric(row, "due", len(due), date=as_of.isoformat(), days=days)
 
     pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang)
     if pace_line:
@@ -462,7 +461,6 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
         v.area.code,
         lambda fmt: CP.export_detail("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
         v.lang,
-        st.columns(2),
     )
 
 
@@ -569,7 +567,6 @@ def due_part(v: View, due: pd.DataFrame) -> None:
             "due", fmt, v.area.level, v.as_of - dt.timedelta(days=v.days - 1), v.as_of, ["home"], len(out)
         ),
         v.lang,
-        st.columns([1, 1, 2])[:2],
     )
 
 
