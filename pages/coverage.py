@@ -173,10 +173,18 @@ def main() -> None:
         # the map and the table made now, under this one spinner, before any of the view is drawn: the
         # view then reaches the browser at once, and the browser redraws the page once rather than once
         # per part as each part gets ready (BENCHMARKS.md, "Ninth session: a lighter coverage view").
-        # The parts below take them from the shared cache.
+        # The map's part takes its map from the shared cache (another colouring is made there).
         if len(rows):
             the_map(view, colour_now(), rows, pace_rows, due)
-        the_table(view, rows, pace_rows, sc)
+
+        def build_table() -> pd.DataFrame:  # the rows with their pace and trend, worst projected shortfall first
+            trend = shared.call(con, CP.monthly_trend, level, area.code, as_of, kinds, sc)
+            return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
+
+        # made once for every session asking for the same (ui/shared.py drawn): its rows are those of
+        # the area, period and filters (the scope is in the key), the trend up to ``as_of``
+        table_key = (area.code, area.level, level, date_from, date_to, as_of, pace_end, tuple(kinds))
+        table = shared.drawn(read_at, "coverage_page.table", build_table, *table_key)
 
     st.caption(
         t(
@@ -215,7 +223,7 @@ def main() -> None:
     with map_col:
         map_part(view, rows, pace_rows, due)
     with table_col:
-        table_part(view, rows, pace_rows, sc)
+        table_part(view, table, rows)
     due_part(view, due)
 
 
@@ -390,35 +398,15 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
 
 
-def the_table(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | None) -> pd.DataFrame:
-    """The table of the area's children with their pace and 12-month trend, worst projected shortfall
-    first (:func:`analytics.coverage.table_frame`), made once for every session asking for the same
-    (ui/shared.py ``drawn``): its rows are those of the area, period and filters (the scope is in the
-    key), the trend up to ``as_of``.
-
-    Returns
-    -------
-    DataFrame
-        One row per area of ``rows``.
-    """
-
-    def build() -> pd.DataFrame:
-        trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, v.as_of, v.kinds, sc)
-        return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
-
-    key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
-    return shared.drawn(v.read_at, "coverage_page.table", build, *key)
-
-
 @st.fragment
-def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | None) -> None:
-    """The table of the area's children with a 12-month trend each; a fragment: a row click that
-    opens nothing reruns the table alone."""
+def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """The table of the area's children with their pace and a 12-month trend each (``table``, made by
+    :func:`main`; ``rows`` are what the downloads hold); a fragment: a row click that opens nothing
+    reruns the table alone."""
     st.subheader(t("coverage_page.table_title", level=v.level_name))
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
 
-    table = the_table(v, rows, pace_rows, sc)  # made with the figures, under main()'s spinner
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
         UP.as_shown(table),
