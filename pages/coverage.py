@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -81,19 +81,18 @@ def _exports(
     area: str | None,
     detail: Callable[[str], str],
     lang: str,
-    cols: Sequence[Any],
 ) -> None:
     """CSV (the contract's columns and headers, as ``manage.py report … --format csv``) and XLSX
-    (headers in the page's language) download buttons; each download is written to the audit log.
-    The files are made only when a button is clicked, and a click never reruns the page
-    (ui/downloads.py: every download works, however many in a row)."""
+    (headers in the page's language) download buttons side by side (one row: no columns to lay out);
+    each download is written to the audit log. The files are made only when a button is clicked, and
+    a click never reruns the page (ui/downloads.py: every download works, however many in a row)."""
     labels = column_labels(frame.columns, lang)
     specs = (
         ("csv", "text/csv", lambda: export.to_csv_bytes(frame)),
         ("xlsx", XLSX_MIME, lambda: export.to_xlsx_bytes({sheet: frame}, labels)),
     )
-    for col, (fmt, mime, data) in zip(cols, specs):
-        with col:
+    with st.container(horizontal=True, gap="small"):
+        for fmt, mime, data in specs:
             downloads.button(
                 t(f"coverage_page.export_{what}_{fmt}"),
                 data,
@@ -154,7 +153,38 @@ def main() -> None:
         pace_head = shared.call(
             con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, derived={"rows": pace_rows}
         )
-    pace_weeks = int(db.rule(con, "pace_weeks"))
+        view = View(
+            area=area,
+            level=level,
+            level_name=t(f"level.{level}"),
+            suffix=f"{area.code}.{level}.{st.session_state.get(f'{KEY}.nonce', 0)}",
+            drill=level != area.level,
+            date_from=date_from,
+            date_to=date_to,
+            as_of=as_of,
+            pace_end=pace_end,
+            read_at=read_at,
+            kinds=kinds,
+            benchmark=benchmark,
+            days=days,
+            pace_weeks=int(db.rule(con, "pace_weeks")),
+            lang=lang,
+        )
+        # the map and the table made now, under this one spinner, before any of the view is drawn: the
+        # view then reaches the browser at once, and the browser redraws the page once rather than once
+        # per part as each part gets ready (BENCHMARKS.md, "Ninth session: a lighter coverage view").
+        # The map's part takes its map from the shared cache (another colouring is made there).
+        if len(rows):
+            the_map(view, colour_now(), rows, pace_rows, due)
+
+        def build_table() -> pd.DataFrame:  # the rows with their pace and trend, worst projected shortfall first
+            trend = shared.call(con, CP.monthly_trend, level, area.code, as_of, kinds, sc)
+            return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
+
+        # made once for every session asking for the same (ui/shared.py drawn): its rows are those of
+        # the area, period and filters (the scope is in the key), the trend up to ``as_of``
+        table_key = (area.code, area.level, level, date_from, date_to, as_of, pace_end, tuple(kinds))
+        table = shared.drawn(read_at, "coverage_page.table", build_table, *table_key)
 
     st.caption(
         t(
@@ -170,50 +200,30 @@ def main() -> None:
     # counting other visit kinds than home visits is another figure, with another name)
     home_only = list(kinds) == ["home"]
     kinds_text = "、".join(t(f"kind.{k}") for k in kinds)
-    m1, m2, m3, m4, m5 = st.columns(5)
-    F.metric(m1, "households", head.households)
-    F.metric(m2, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
+    row = st.container(horizontal=True, gap="medium")  # one row of five, as columns but lighter to draw
+    F.metric(row, "households", head.households)
+    F.metric(row, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
     F.metric(
-        m3,
+        row,
         "coverage",
         head.coverage,
         benchmark=benchmark,
         name=None if home_only else F.label("coverage_kinds", kinds=kinds_text),
     )
-    m4.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
-    F.metric(m5, "due", len(due), date=as_of.isoformat(), days=days)
+    row.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
+    F.metric(row, "due", len(due), date=as_of.isoformat(), days=days)
 
-    pace_line = UP.sentence(pace_head, pace_end, benchmark, pace_weeks, lang)
+    pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang)
     if pace_line:
         st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:
         st.info(t("empty.no_households"))
 
-    level_name = t(f"level.{level}")
-    nonce = st.session_state.get(f"{KEY}.nonce", 0)
-    view = View(
-        area=area,
-        level=level,
-        level_name=level_name,
-        suffix=f"{area.code}.{level}.{nonce}",
-        drill=level != area.level,
-        date_from=date_from,
-        date_to=date_to,
-        as_of=as_of,
-        pace_end=pace_end,
-        read_at=read_at,
-        kinds=kinds,
-        benchmark=benchmark,
-        days=days,
-        pace_weeks=pace_weeks,
-        lang=lang,
-    )
-
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:
         map_part(view, rows, pace_rows, due)
     with table_col:
-        table_part(view, rows, pace_rows, sc)
+        table_part(view, table, rows)
     due_part(view, due)
 
 
@@ -323,6 +333,31 @@ def map_key(v: View, colour: str) -> tuple:
     )
 
 
+def colour_now() -> str:
+    """The map's colouring as the radio of :func:`map_part` holds it before it is drawn.
+
+    Returns
+    -------
+    str
+        One of :data:`ui.pace.MODES`; the radio's default before it was ever drawn.
+    """
+    mode = st.session_state.get(f"{KEY}.colour")
+    return mode if mode in UP.MODES else UP.MODES[0]
+
+
+def the_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:
+    """:func:`build_map`, made once for every session asking for the same (ui/shared.py ``drawn``).
+
+    Returns
+    -------
+    tuple
+        ``(codes, drawn)`` as :func:`build_map` returns them.
+    """
+    return shared.drawn(
+        v.read_at, "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
+    )
+
+
 @st.fragment
 def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
     """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
@@ -333,9 +368,7 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     if not len(rows):
         st.info(t("coverage_page.no_rows"))
         return
-    codes, drawn = shared.drawn(
-        v.read_at, "coverage_page.map", lambda: build_map(v, colour, rows, pace_rows, due), *map_key(v, colour)
-    )
+    codes, drawn = the_map(v, colour, rows, pace_rows, due)
     if drawn is None:
         st.info(t("coverage_page.no_geometry"))
         return
@@ -366,23 +399,14 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
 
 
 @st.fragment
-def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | None) -> None:
-    """The table of the area's children with a 12-month trend each; a fragment: a row click that
-    opens nothing reruns the table alone."""
+def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """The table of the area's children with their pace and a 12-month trend each (``table``, made by
+    :func:`main`; ``rows`` are what the downloads hold); a fragment: a row click that opens nothing
+    reruns the table alone."""
     st.subheader(t("coverage_page.table_title", level=v.level_name))
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
 
-    with st.spinner(t("progress.working")):
-
-        def build() -> pd.DataFrame:  # worst projected shortfall first
-            trend = shared.call(C.con(), CP.monthly_trend, v.level, v.area.code, trend_end, v.kinds, sc)
-            return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
-
-        # the table made once for every session asking for the same (ui/shared.py drawn): its rows are
-        # those of the area, period and filters (the scope is in the key), the trend up to ``as_of``
-        key = (v.area.code, v.area.level, v.level, v.date_from, v.date_to, v.as_of, v.pace_end, tuple(v.kinds))
-        table = shared.drawn(v.read_at, "coverage_page.table", build, *key)
     heads = column_labels(table.columns, v.lang)
     event = st.dataframe(
         UP.as_shown(table),
@@ -425,7 +449,6 @@ def table_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, sc: list | 
         v.area.code,
         lambda fmt: CP.export_detail("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
         v.lang,
-        st.columns(2),
     )
 
 
@@ -532,7 +555,6 @@ def due_part(v: View, due: pd.DataFrame) -> None:
             "due", fmt, v.area.level, v.as_of - dt.timedelta(days=v.days - 1), v.as_of, ["home"], len(out)
         ),
         v.lang,
-        st.columns([1, 1, 2])[:2],
     )
 
 

@@ -361,6 +361,53 @@ def test_export_is_audited(tiny, monkeypatch):
     assert len(keys) == 4 and all("coverage_page.dl." in k for k in keys)
 
 
+def test_the_view_is_made_before_any_of_it_is_drawn(tiny_ro, monkeypatch):
+    """The map and the table are made with the figures, under the one spinner, before the first figure
+    is drawn: the view reaches the browser at once, which then redraws the page once rather than once
+    per part (BENCHMARKS.md, "Ninth session: a lighter coverage view")."""
+    from ui import figures, shared
+
+    _, path = tiny_ro
+    events: list[str] = []
+    real_drawn, real_metric = shared.drawn, figures.metric
+
+    def drawn(read_at, name, build, *args):
+        events.append(name)
+        return real_drawn(read_at, name, build, *args)
+
+    def metric(where, key, *args, **kwargs):
+        events.append(f"metric.{key}")
+        return real_metric(where, key, *args, **kwargs)
+
+    at = F.signed_in_app(monkeypatch, path, "admin", today=TODAY)  # the overview, then this page
+    monkeypatch.setattr(shared, "drawn", drawn)
+    monkeypatch.setattr(figures, "metric", metric)
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    first = events.index("metric.households")
+    assert {"coverage_page.map", "coverage_page.table"} <= set(events[:first]), events
+
+
+def test_one_row_of_metrics_and_of_downloads_shows_them_all(tiny_ro, monkeypatch):
+    """The five headline figures stand in one row, each pair of download buttons in another (one
+    horizontal container each rather than columns: fewer elements to draw), every one of them shown."""
+    _, path = tiny_ro
+    at = _app(monkeypatch, path)
+    rows = [b for b in at.main.container if b.proto.flex_container.direction == 2]  # HORIZONTAL
+    kinds = [sorted({c.type for c in r.children.values()}) for r in rows]
+    assert kinds.count(["metric"]) == 1 and kinds.count(["download_button"]) == 2, kinds
+    metrics = next(r for r, k in zip(rows, kinds) if k == ["metric"])
+    assert [m.label for m in metrics.children.values()] == [
+        t("figure.households"),
+        t("figure.visited"),
+        t("figure.coverage"),
+        t("coverage_page.metric_benchmark"),
+        t("figure.due"),
+    ]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [t(f"coverage_page.export_{w}_{f}") for w in ("table", "due") for f in ("csv", "xlsx")]
+
+
 def test_exports_have_chinese_headers(tiny_ro):
     import io
 

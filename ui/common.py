@@ -132,8 +132,12 @@ def few(frame: Any, id_column: str, key: str) -> Any:
 #: waiting page waits longest when the server is busiest (BENCHMARKS.md, "Eighth session: what
 #: a view costs the browser"). The spinner's words still say that the page is working (no page shows
 #: Streamlit's clock: tests/test_page_style.py); so does the running indicator at the top right.
+#: Likewise, what is being redrawn still dims half a second after a rerun starts (Streamlit's
+#: ``data-stale``), but at once rather than fading over a second: the fade composited the whole page,
+#: map and table included, sixty times a second (BENCHMARKS.md, "Ninth session: a lighter coverage view").
 PAGE_STYLE = """<style>
 [data-testid="stSpinnerIcon"] { animation: none !important; }
+[data-stale="true"] { transition-duration: 0s !important; }
 </style>"""
 
 
