@@ -175,7 +175,7 @@ def main() -> None:
         # per part as each part gets ready (BENCHMARKS.md, "Ninth session: a lighter coverage view").
         # The map's part takes its map from the shared cache (another colouring is made there).
         if len(rows):
-            the_map(view, colour_now(), rows, pace_rows, due)
+            the_map(view, UP.colour_held(f"{KEY}.colour"), rows, pace_rows, due)
 
         def build_table() -> pd.DataFrame:  # the rows with their pace and trend, worst projected shortfall first
             trend = shared.call(con, CP.monthly_trend, level, area.code, as_of, kinds, sc)
@@ -331,18 +331,6 @@ def map_key(v: View, colour: str) -> tuple:
         boundaries_version(),
         UM.static_url_prefix(),
     )
-
-
-def colour_now() -> str:
-    """The map's colouring as the radio of :func:`map_part` holds it before it is drawn.
-
-    Returns
-    -------
-    str
-        One of :data:`ui.pace.MODES`; the radio's default before it was ever drawn.
-    """
-    mode = st.session_state.get(f"{KEY}.colour")
-    return mode if mode in UP.MODES else UP.MODES[0]
 
 
 def the_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:

@@ -96,6 +96,27 @@ def colour_choice(key: str) -> str:
     """
     labels = {m: t(f"pace.mode.{m}") for m in MODES}  # worded now: format_func may run outside the script
     mode = st.radio(t("pace.colour_by"), MODES, horizontal=True, key=key, format_func=labels.__getitem__)
+    return _known(mode)
+
+
+def colour_held(key: str) -> str:
+    """The map's colouring the radio of :func:`colour_choice` holds, before it is drawn in this run.
+
+    Parameters
+    ----------
+    key : str
+        The radio's widget key.
+
+    Returns
+    -------
+    str
+        One of :data:`MODES`, as :func:`colour_choice` will return it (``"coverage"`` before the radio
+        was ever drawn).
+    """
+    return _known(st.session_state.get(key))
+
+
+def _known(mode: Any) -> str:
     return mode if mode in MODES else "coverage"
 
 
