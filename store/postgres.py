@@ -869,9 +869,7 @@ def _column(values: list[Any], oid: int) -> Any:
     if not values:
         return pd.Series([], dtype=object)
     if oid in _TEXT_OIDS:
-        text = pa.array(values, type=pa.large_string())
-        if text.null_count < len(values):  # NULLs only: object, as pandas infers it
-            return pd.array(text, dtype=_TEXT)
+        return _from_arrow(pa.array(values, type=_ARROW[oid]), oid)
     return values
 
 
