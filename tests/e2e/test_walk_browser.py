@@ -112,7 +112,8 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
         # the record of the household just visited (the first stop), one tap away, with that visit
         page.get_by_role("button", name=t("household.open")).first.click()
-        body = wait_text(page, t("household.audit_notice"), "四号户 · W4", "网格长戊 S5")
+        # the visits' tab is drawn after the header (the record's tabs come later in its run): waited for too
+        body = wait_text(page, t("household.audit_notice"), "四号户 · W4", "网格长戊 S5", t("household.tab.visit", n=1))
         page.screenshot(path=str(OUT / "walk-phone-record.png"))
         assert f"{t('household.field.last_home_visit')}：2026-11-22" in body and t("household.tab.visit", n=1) in body
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
