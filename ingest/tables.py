@@ -348,12 +348,21 @@ def load(
 
     step(0.7, "ingest.step.write")
     name = f"incoming_{kind}"
+    skipped = res.skipped
     con.register(name, frame)
-    try:
+
+    def write() -> None:
+        """The file's one transaction; run again whole if it lost a race with another import.
+
+        Raises
+        ------
+        _DryRun
+            With ``dry_run``, after counting: rolls the transaction back.
+        """
         with db.transaction(con):
             new, changed = db.execute(con, f"{kind}_diff").fetchone()
             res.imported, res.updated = int(new), int(changed)
-            res.skipped += len(frame) - res.imported - res.updated
+            res.skipped = skipped + len(frame) - res.imported - res.updated
             if dry_run:
                 raise _DryRun()
             if kind == "visits":
@@ -380,6 +389,11 @@ def load(
                     },
                 )
             res.written = True
+
+    try:
+        # two clerks importing overlapping files at once on PostgreSQL: the one that loses a
+        # deadlock or a serialization race is rolled back whole and written again (db.retrying)
+        db.retrying(write)
     except _DryRun:
         pass
     finally:

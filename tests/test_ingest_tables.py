@@ -826,3 +826,40 @@ def test_header_with_a_note_in_brackets_still_matches(header):
     from ingest.spec import SPECS
 
     assert match_header(["户编号", header], SPECS["households"]) == {"code": 0, "head_name": 1}
+
+
+def _lost_race():
+    """What the store raises when a transaction lost a race with a concurrent writer."""
+    if on_postgres():
+        import psycopg.errors
+
+        return psycopg.errors.DeadlockDetected("deadlock detected")
+    import duckdb
+
+    return duckdb.TransactionException("TransactionContext Error: Catalog write-write conflict")
+
+
+def test_an_import_that_lost_a_race_is_written_again_whole(tiny, tmp_path, monkeypatch):
+    """Two clerks importing overlapping household files at once: on PostgreSQL the one that loses a
+    deadlock is rolled back by the server (as CI once saw). The import is then written again whole:
+    stored once, counted once, one audit entry."""
+    from tests.factories import write_csv
+
+    con, _ = tiny
+    execute, raised = db.execute, []
+
+    def racing(c, name, **params):
+        if name == "households_upsert" and not raised:
+            raised.append(name)
+            raise _lost_race()
+        return execute(c, name, **params)
+
+    monkeypatch.setattr(db, "execute", racing)
+    audits = []
+    path = write_csv(tmp_path / "h.csv", ["户编号", "户主", "网格编码"], [("X1", "甲", G111), ("H01", "改名", G111)])
+    res = load(con, "households", path, audit=lambda c, entry: audits.append(entry))
+    assert raised == ["households_upsert"]  # the first write did lose
+    assert res.written and (res.imported, res.updated, res.skipped) == (1, 1, 0)
+    assert [(a["imported"], a["updated"], a["skipped"]) for a in audits] == [(1, 1, 0)]
+    got = dict(con.execute("SELECT code, head_name FROM households WHERE code IN ('X1', 'H01')").fetchall())
+    assert got == {"X1": "甲", "H01": "改名"}
