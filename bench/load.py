@@ -1161,9 +1161,10 @@ async def _session(
             return
         t0 = time.perf_counter()
         try:
-            await page.get_by_label(t("login.username", "zh")).fill(plan.user)
-            await page.get_by_label(t("login.password", "zh")).fill(PASSWORD)
-            await page.get_by_role("button", name=t("login.submit", "zh")).click()
+            # every step waits as long as a view may take (Playwright's own default is 30 s)
+            await page.get_by_label(t("login.username", "zh")).fill(plan.user, timeout=timeout_ms)
+            await page.get_by_label(t("login.password", "zh")).fill(PASSWORD, timeout=timeout_ms)
+            await page.get_by_role("button", name=t("login.submit", "zh")).click(timeout=timeout_ms)
             await page.get_by_text(HOME_MARK[plan.journey]).first.wait_for(timeout=timeout_ms)
             await _idle(page, timeout_ms)
             rec.add(plan, "sign-in", t0)
