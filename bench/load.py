@@ -302,7 +302,8 @@ def process_kind(pid: int) -> str:
     -------
     str
         The Chromium type; ``browser`` for Chromium's main process; otherwise the program's name
-        (``python3``, ``node`` — Playwright's driver…); ``?`` for a process already gone.
+        (``python3``, ``node`` — Playwright's driver…); ``?`` for a process already gone or ended and
+        not yet reaped (a renderer closing with its browser was once counted as a browser).
     """
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -310,6 +311,8 @@ def process_kind(pid: int) -> str:
         with open(f"/proc/{pid}/comm") as f:
             comm = f.read().strip()
     except OSError:
+        return "?"
+    if not args:  # ended, not yet reaped: a zombie's command line is empty (its name is not)
         return "?"
     kind = next((a.split("=", 1)[1] for a in args if a.startswith("--type=")), None)
     if kind:

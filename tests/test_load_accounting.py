@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -90,6 +91,36 @@ def test_processes_alive_at_the_start_count_from_then(tree):
 def test_a_process_is_named_by_its_chromium_type_or_its_program():
     assert load.process_kind(os.getpid()) not in load.BROWSER_KINDS
     assert load.process_kind(2**22 + 12345) == "?"  # no such process
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_renderer_that_ended_keeps_its_kind(tmp_path):
+    """A renderer sampled after it ended but before its parent reaped it (as the browsers close) has an
+    empty command line under its program's name: it stays a renderer, not Chromium's main process."""
+    exe = tmp_path / "chrome"
+    exe.symlink_to(os.path.realpath(sys.executable))
+    proc = subprocess.Popen(
+        [str(exe), "-c", "import sys; sys.stdin.readline()", "--type=renderer"], stdin=subprocess.PIPE
+    )
+    try:
+        with load.ClientCPU([], every=60) as client:
+            client.sample()
+            proc.stdin.close()  # it ends; not waited for, so it stays a zombie
+            for _ in range(200):
+                if _state(proc.pid) == "Z":
+                    break
+                time.sleep(0.05)
+            assert _state(proc.pid) == "Z"
+            assert load.process_kind(proc.pid) == "?"
+            client.sample()
+        kinds = set(client.by_kind)
+        assert "renderer" in kinds and "browser" not in kinds, client.by_kind
+    finally:
+        proc.wait(timeout=30)
 
 
 def test_a_views_time_is_split_between_its_script_runs_and_the_rest():
