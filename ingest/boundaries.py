@@ -714,7 +714,15 @@ def import_boundaries(
     res.imported = len(incoming) - res.replaced
 
     step(0.5, "ingest.step.write")
-    try:
+
+    def write() -> None:
+        """The level's one transaction; run again whole if it lost a race with a concurrent writer.
+
+        Raises
+        ------
+        _DryRun
+            With ``dry_run``, after everything was computed: rolls the transaction back.
+        """
         with db.transaction(con):
             db.execute(con, "areas_delete_level", level=level)
             con.register("incoming_areas", incoming)
@@ -734,6 +742,7 @@ def import_boundaries(
             if level == "grid":
                 res.households_moved, res.households_unassigned = moved, unassigned
             step(0.9, "ingest.step.overlaps")
+            res.overlaps, res.gaps = [], []  # found afresh by each attempt
             _siblings_report(con, level, clean, res)  # read inside: a dry run sees the new level
             if dry_run:
                 raise _DryRun()
@@ -748,6 +757,11 @@ def import_boundaries(
                         "households_moved": moved,
                     },
                 )
+
+    try:
+        # a household import moving the same households at once on PostgreSQL: the loser of a deadlock
+        # is rolled back whole and written again (db.retrying)
+        db.retrying(write)
     except _DryRun:
         pass
     step(1.0, "ingest.step.done")

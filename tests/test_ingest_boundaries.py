@@ -336,3 +336,31 @@ def test_import_is_audited_inside_the_transaction(tiny, gbk_shp):
     n0 = con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     import_boundaries(con, gbk_shp, "grid", audit=lambda c, counts: audit.record(c, "admin", "import", counts=counts))
     assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == n0 + 1
+
+
+def test_a_boundary_import_that_lost_a_race_is_written_again_whole(tiny, tmp_path, monkeypatch):
+    """On PostgreSQL a household import moving the same households at once can make the boundary import
+    lose a deadlock (the server rolls it back). It is then written again whole: the households moved,
+    the overlaps and the gaps are those of one import, not of two."""
+    from store import db
+    from tests.test_ingest_tables import _lost_race
+
+    con, _ = tiny
+    execute, raised = db.execute, []
+
+    def racing(c, name, **params):
+        if name == "ancestors_rebuild" and not raised:
+            raised.append(name)
+            raise _lost_race()
+        return execute(c, name, **params)
+
+    monkeypatch.setattr(db, "execute", racing)
+    rows = [(G111, "一", V11, (107.0, 30.0, 107.1, 30.12)), (G112, "二", V11, (107.05, 30.1, 107.1, 30.2))] + GRIDS[2:]
+    path = tmp_path / "g.geojson"
+    grid_frame(rows).to_file(path, driver="GeoJSON")
+    res = import_boundaries(con, path, "grid")
+    assert raised == ["ancestors_rebuild"]  # the first write did lose
+    assert [(a, b) for a, b, _ in res.overlaps] == [(G111, G112)]
+    assert [p for p, _ in res.gaps] == [V11]
+    assert (res.imported, res.replaced) == (0, len(GRIDS))
+    assert len(db.rows(con, "areas_of_level", level="grid")) == len(GRIDS)
