@@ -856,10 +856,15 @@ class Record:
         self.views.append(View(page, (now - t0) * 1000, ok, plan.index, now, time.time()))
 
     def error(self, plan: SessionPlan, page: str, t0: float, e: BaseException) -> None:
-        """A view of ``page`` failed now with ``e``: counted as failed, its first line kept."""
+        """A view of ``page`` failed now with ``e``: counted as failed, its first line kept.
+
+        With it the last line of Playwright's call log, when there is one: what the wait was
+        waiting for (e.g. ``element is not enabled``).
+        """
         self.add(plan, page, t0, ok=False)
-        first = (str(e).splitlines() or [type(e).__name__])[0]
-        self.errors.append(f"session {plan.index} ({plan.journey}) {page}: {type(e).__name__}: {first[:200]}")
+        lines = [line.strip(" -") for line in str(e).splitlines() if line.strip(" -")] or [type(e).__name__]
+        said = lines[0][:200] + (f" … {lines[-1][:120]}" if len(lines) > 2 and lines[1] == "Call log:" else "")
+        self.errors.append(f"session {plan.index} ({plan.journey}) {page}: {type(e).__name__}: {said}")
 
 
 async def _shot(page: Page, plan: SessionPlan, what: str) -> None:
