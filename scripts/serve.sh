@@ -111,10 +111,14 @@ if [ "$PROXY" -eq 1 ] && { [ "${#ports[@]}" -gt 1 ] || [ -n "$BACKENDS" ] || [ "
   for b in "${extra[@]}"; do [ -n "$b" ] && ups+="        server $b max_fails=3 fail_timeout=10s;"$'\n'; done
   "$PY" - "$RUN" "$PORT" "$ups" <<'EOF'
 import sys
+from importlib.util import find_spec
 from pathlib import Path
+
 run, port, ups = sys.argv[1:4]
+static = Path(find_spec("streamlit").origin).parent / "static"  # Streamlit's front end, served by nginx
 text = Path("deploy/nginx.conf.template").read_text(encoding="utf-8")
 text = text.replace("@RUN@", run).replace("@LISTEN@", port).replace("@UPSTREAMS@", ups.rstrip("\n"))
+text = text.replace("@STATIC@", str(static))
 Path(run, "nginx.conf").write_text(text, encoding="utf-8")
 EOF
   "$NGINX" -t -q -p "$RUN" -c "$RUN/nginx.conf"

@@ -141,3 +141,27 @@ def test_a_views_time_is_split_between_its_script_runs_and_the_rest():
     assert (c["view_ms"], c["script_ms"], c["script_cpu_ms"], c["outside_ms"]) == (1500, 750, 200, 750)
     # the slowest tenth: view 1 alone
     assert (c["tail_views"], c["tail_view_ms"], c["tail_script_ms"], c["tail_outside_ms"]) == (1, 2000, 500, 1500)
+
+
+def test_a_failed_views_error_says_what_playwright_was_waiting_for():
+    rec = load.Record()
+    plan = load.SessionPlan(3, "leader", "u3", 0.0)
+    said = (
+        "Locator.click: Timeout 90000ms exceeded.\nCall log:\n"
+        '  - waiting for get_by_role("button", name="登录")\n'
+        "  -     - element is not enabled\n"
+    )
+    rec.error(plan, "sign-in", 0.0, TimeoutError(said))
+    rec.error(plan, "sign-in", 0.0, ValueError("one line"))
+    assert rec.errors == [
+        "session 3 (leader) sign-in: TimeoutError: Locator.click: Timeout 90000ms exceeded. … element is not enabled",
+        "session 3 (leader) sign-in: ValueError: one line",
+    ]
+    assert [v.ok for v in rec.views] == [False, False]
+
+
+def test_the_sign_in_clicks_are_reported_with_those_over_30_s():
+    rec = load.Record(clicks_ms=[500.0, 31_000.0, 12_000.0])
+    report = load.summarize(rec, [], 0.0, 0.0, {})
+    assert report["sign_in_clicks"] == {"clicks": 3, "median_ms": 12_000.0, "max_ms": 31_000.0, "over_30_s": 1}
+    assert load.summarize(load.Record(), [], 0.0, 0.0, {})["sign_in_clicks"]["clicks"] == 0

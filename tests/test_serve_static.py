@@ -1,0 +1,124 @@
+"""scripts/serve.sh's nginx serves Streamlit's front end (/static/) itself, the pages through the app.
+
+Two app processes behind nginx (``--processes 2``, so PostgreSQL). nginx's access log names the
+process that answered each request ("-": nginx itself).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+
+from tests import factories as F
+from tests.stores import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = Path(find_spec("streamlit").origin).parent / "static"
+
+pytestmark = [
+    pytest.mark.skipif(
+        not F.on_postgres(),
+        reason="nginx is started for several app processes, which need PostgreSQL: runs in the PostgreSQL round",
+    ),
+    pytest.mark.skipif(
+        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+        reason="nginx is not installed (apt-get install nginx)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """serve.sh with two app processes behind nginx: (nginx URL, their ports, nginx's run folder)."""
+    folder = tmp_path_factory.mktemp("served")
+    url = F.new_db(folder)
+    F.build(url, folder=folder).close()
+    port = free_port()
+    first = free_port()
+    while port in (first, first + 1):
+        first = free_port()
+    env = {**os.environ, "LIANXIN_DB": str(url), "LIANXIN_TODAY": "2026-11-22", "LIANXIN_FAST_HASH": "1"}
+    out = folder / "serve.log"
+    with open(out, "w") as log:
+        proc = subprocess.Popen(
+            ["bash", "scripts/serve.sh", "--processes", "2", "--port", str(port), "--first-port", str(first)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.time() + 240
+        while "(logs in " not in out.read_text():
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail("serve.sh did not start: " + out.read_text()[-2000:])
+            time.sleep(0.5)
+        run = Path(re.search(r"\(logs in (\S+?);", out.read_text()).group(1))
+        base = f"http://127.0.0.1:{port}"
+        while True:  # nginx is started last, in the background
+            try:
+                if _get(base + "/_stcore/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail("nginx does not answer: " + out.read_text()[-2000:])
+            time.sleep(0.5)
+        yield base, {f"127.0.0.1:{first}", f"127.0.0.1:{first + 1}"}, run
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def _answered_by(run: Path, path: str) -> str:
+    """Who answered the last request for ``path``: ``host:port`` of an app process, or "-" (nginx)."""
+    for _ in range(20):  # the log line is written when the response is done
+        lines = [x for x in (run / "access.log").read_text().splitlines() if f'"GET {path} ' in x]
+        if lines:
+            return lines[-1].split()[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no request for {path} in nginx's log")
+
+
+def test_the_front_end_comes_from_nginx_as_javascript(served):
+    base, _, run = served
+    status, _, page = _get(base + "/")
+    assert status == 200
+    scripts = re.findall(r'src="\./(static/js/[^"]+\.js)"', page.decode())
+    assert scripts, "index.html names no script"
+    status, headers, body = _get(f"{base}/{scripts[0]}")
+    assert status == 200
+    assert body == (STATIC / scripts[0]).read_bytes()
+    assert headers["Content-Type"].split(";")[0] in ("text/javascript", "application/javascript")  # else not run
+    assert "immutable" in headers["Cache-Control"]
+    assert _answered_by(run, f"/{scripts[0]}") == "-"
+
+
+def test_the_pages_and_a_file_nginx_lacks_come_from_the_app(served):
+    base, apps, run = served
+    assert _get(base + "/")[0] == 200
+    assert _answered_by(run, "/") in apps
+    _get(base + "/static/js/not-in-this-release.js")  # another machine's release, say
+    assert _answered_by(run, "/static/js/not-in-this-release.js") in apps
