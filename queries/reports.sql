@@ -71,16 +71,10 @@ by_grid AS (
     -- from the tallies of the grids (household_tallies, store/migrations/0013_household_tallies.postgres.sql)
     -- — all active households of a grid, and those whose last home visit is in the month of
     -- $date_from or later — less those of that month last visited before $date_from (an index range).
-    -- One kind alone in any other range that is read from the households below (home visits in a
-    -- range ending before the newest home visit, one other kind in a range ending on or after the
-    -- newest visit) takes the grids' households from the tallies too.
     SELECT t.grid_code, CAST(sum(t.households) AS BIGINT) AS households,
-           CAST(coalesce(sum(t.households) FILTER (WHERE $from_last_home::BOOLEAN AND t.month >= CAST(date_trunc('month', CAST($date_from::DATE AS TIMESTAMP)) AS DATE)), 0) AS BIGINT) AS visited
+           CAST(coalesce(sum(t.households) FILTER (WHERE t.month >= CAST(date_trunc('month', CAST($date_from::DATE AS TIMESTAMP)) AS DATE)), 0) AS BIGINT) AS visited
     FROM household_tallies t
-    WHERE cardinality($kinds::VARCHAR[]) = 1
-      AND (list_contains($kinds::VARCHAR[], 'home')
-           OR coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE)
-      AND t.grid_code IN (SELECT grid_code FROM grids)
+    WHERE $from_last_home::BOOLEAN AND t.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY t.grid_code
     UNION ALL
     SELECT h.grid_code, 0, -count(*)
@@ -90,34 +84,6 @@ by_grid AS (
       AND h.last_home_on < $date_from::DATE
       AND h.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY h.grid_code
-    UNION ALL
-    -- Home visits alone in a range ending before the newest home visit: the households of a grid
-    -- last visited at home in the range (a range of households_active_last_days), and those visited
-    -- at home after it whose home days meet it (a range of households_active_days: the days kept on
-    -- the household, store/migrations/0018_visit_days.postgres.sql; both indexes keyed by the last
-    -- home day, store/migrations/0023_coverage_one_kind.postgres.sql).
-    SELECT g.grid_code, 0,
-           (SELECT count(*) FROM households h
-            WHERE h.status = 'active' AND h.grid_code = g.grid_code
-              AND h.home_last_on BETWEEN $date_from::DATE AND $date_to::DATE)
-           + (SELECT count(*) FROM households h
-              WHERE h.status = 'active' AND h.grid_code = g.grid_code AND h.home_last_on > $date_to::DATE
-                AND h.home_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
-    FROM grids g
-    WHERE cardinality($kinds::VARCHAR[]) = 1 AND list_contains($kinds::VARCHAR[], 'home') AND NOT $from_last_home::BOOLEAN
-    UNION ALL
-    -- One other kind alone (phone, meeting or reception) in a range ending on or after the newest
-    -- visit: the households of a grid whose last day of that kind is on or after the range's first
-    -- day (an index range, store/migrations/0023_coverage_one_kind.postgres.sql).
-    SELECT g.grid_code, 0,
-           (SELECT count(*) FROM households h
-            WHERE h.status = 'active' AND h.grid_code = g.grid_code
-              AND ((list_contains($kinds::VARCHAR[], 'phone') AND h.phone_last_on >= $date_from::DATE)
-                   OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_last_on >= $date_from::DATE)
-                   OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_last_on >= $date_from::DATE)))
-    FROM grids g
-    WHERE cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home')
-      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
     UNION ALL
     -- Other kinds of visit in a range ending on or after the newest visit (no visit later than the
     -- range): each active household once, grid by grid (an index-only scan of
@@ -132,13 +98,29 @@ by_grid AS (
                                   OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_last_on >= $date_from::DATE)) AS visited
         FROM households h
         WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
-    WHERE cardinality($kinds::VARCHAR[]) > 1
+    WHERE NOT $from_last_home::BOOLEAN
+      AND NOT (cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home'))
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
     UNION ALL
-    -- Any other range (several kinds, or one other than home, in a range ending before some visit):
-    -- each active household once, grid by grid (an index-only scan of households_active_days),
-    -- visited when the days of one of the kinds that count meet the range (the days kept on the
-    -- household per kind, store/migrations/0018_visit_days.postgres.sql).
+    -- One other kind alone (phone, meeting or reception) in a range ending on or after the newest
+    -- visit: the households of each grid from its tallies (above), and those whose last day of that
+    -- kind is on or after the range's first day — an index range of that kind's last days
+    -- (store/migrations/0023_coverage_one_kind.postgres.sql), not every household of the grid.
+    SELECT g.grid_code,
+           (SELECT coalesce(sum(t.households), 0) FROM household_tallies t WHERE t.grid_code = g.grid_code),
+           (SELECT count(*) FROM households h
+            WHERE h.status = 'active' AND h.grid_code = g.grid_code
+              AND ((list_contains($kinds::VARCHAR[], 'phone') AND h.phone_last_on >= $date_from::DATE)
+                   OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_last_on >= $date_from::DATE)
+                   OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_last_on >= $date_from::DATE)))
+    FROM grids g
+    WHERE cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home')
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+    UNION ALL
+    -- Any other range (one ending before some visit): each active household once, grid by grid (an
+    -- index-only scan of households_active_days), visited when the days of one of the kinds that
+    -- count meet the range (the days kept on the household per kind,
+    -- store/migrations/0018_visit_days.postgres.sql).
     SELECT g.grid_code, c.households, c.visited
     FROM grids g CROSS JOIN LATERAL (
         SELECT count(*) AS households,
@@ -148,7 +130,7 @@ by_grid AS (
                                   OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_days && daterange($date_from::DATE, $date_to::DATE, '[]'))) AS visited
         FROM households h
         WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
-    WHERE NOT (cardinality($kinds::VARCHAR[]) = 1 AND list_contains($kinds::VARCHAR[], 'home'))
+    WHERE NOT $from_last_home::BOOLEAN
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
 ),
 agg AS (
