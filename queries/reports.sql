@@ -99,6 +99,22 @@ by_grid AS (
         FROM households h
         WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
     WHERE NOT $from_last_home::BOOLEAN
+      AND NOT (cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home'))
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+    UNION ALL
+    -- One other kind alone (phone, meeting or reception) in a range ending on or after the newest
+    -- visit: the households of each grid from its tallies (above), and those whose last day of that
+    -- kind is on or after the range's first day — an index range of that kind's last days
+    -- (store/migrations/0023_coverage_one_kind.postgres.sql), not every household of the grid.
+    SELECT g.grid_code,
+           (SELECT coalesce(sum(t.households), 0) FROM household_tallies t WHERE t.grid_code = g.grid_code),
+           (SELECT count(*) FROM households h
+            WHERE h.status = 'active' AND h.grid_code = g.grid_code
+              AND ((list_contains($kinds::VARCHAR[], 'phone') AND h.phone_last_on >= $date_from::DATE)
+                   OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_last_on >= $date_from::DATE)
+                   OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_last_on >= $date_from::DATE)))
+    FROM grids g
+    WHERE cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home')
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
     UNION ALL
     -- Any other range (one ending before some visit): each active household once, grid by grid (an

@@ -50,6 +50,13 @@ KNOWN = [
     ((D(2026, 7, 1), D(2026, 7, 31)), ("reception",), {G121: 1}),  # H06 on the month's last day
     ((D(2026, 7, 31), D(2026, 8, 1)), ("home", "reception"), {G121: 2}),  # H06, H07 across the month
     ((D(2026, 7, 2), D(2026, 7, 30)), ALL, {}),  # between visits
+    # Home visits alone in ranges ending in November, before the newest home visit: H01 last visited
+    # 11-22, the day after the range, and H08 11-23 — H01 was visited in it too (11-16), H08 not (11-15)
+    ((D(2026, 11, 16), D(2026, 11, 21)), ("home",), {G111: 2, G112: 2, G121: 1}),  # H01 H02, H04 H05, H06
+    # H07 last visited 08-01, in the range's first month but the day before it: not counted; H08's
+    # 11-15 and H01's 11-16 are in it, though both were visited again after it
+    ((D(2026, 8, 2), D(2026, 11, 16)), ("home",), {G111: 1, G211: 1}),  # H01, H08
+    ((D(2026, 8, 1), D(2026, 11, 16)), ("home",), {G111: 1, G121: 1, G211: 1}),  # H01, H07 (its first day), H08
 ]
 
 
@@ -62,6 +69,11 @@ KNOWN_TO_NEWEST = [
     ((D(2026, 11, 23), D(2026, 11, 23)), ALL, {G211: 1}),  # H08, on the range's only day
     ((D(2026, 11, 20), D(2026, 11, 30)), ("home", "reception"), {G111: 2, G211: 1}),  # H01, H02 on 11-20, H08
     ((D(2026, 11, 24), D(2027, 1, 31)), ALL, {}),  # after every visit
+    # one kind alone other than home (on PostgreSQL an index range of that kind's last days, migration
+    # 0023; the households from the grids' tallies)
+    ((D(2026, 6, 28), D(2026, 11, 30)), ("meeting",), {G112: 1}),  # H04, on the range's first day
+    ((D(2026, 11, 20), D(2026, 11, 30)), ("reception",), {G111: 1}),  # H02 (H06's 07-31 is before)
+    ((D(2026, 11, 24), D(2026, 12, 31)), ("phone",), {}),  # after every phone visit
 ]
 
 

@@ -1,0 +1,3 @@
+-- 0023: PostgreSQL only (0023_coverage_one_kind.postgres.sql: indexes for coverage of one kind of
+-- visit, so that it reads only the households that kind reached). A DuckDB file marks the range's
+-- visits in one bitmap (queries/reports.sql, coverage): nothing changes here.
