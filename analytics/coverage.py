@@ -161,7 +161,7 @@ def headline(
     if rows is None or not len(rows):
         return Headline(0, 0, None)
     n, v = int(rows["households"].sum()), int(rows["visited"].sum())
-    return Headline(n, v, round(v / n, 4) if n else None)
+    return Headline(n, v, reports.coverage_ratio(v, n))
 
 
 def trend_months(end: dt.date, months: int = TREND_MONTHS) -> tuple[dt.date, dt.date]:

@@ -47,7 +47,7 @@ def headline(
         "grids": grids,
         "staff": staff,
         "visited": visited,
-        "coverage": (round(visited / hh, 4) if hh else None),
+        "coverage": reports.coverage_ratio(visited, hh),
         "benchmark_coverage": db.rule(con, "benchmark_coverage"),
         "benchmark_solved": db.rule(con, "benchmark_solved"),
         "benchmark_satisfaction": db.rule(con, "benchmark_satisfaction"),

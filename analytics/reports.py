@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from typing import Sequence
+from typing import Any, Sequence
 
 import duckdb
 import numpy as np
@@ -101,6 +101,40 @@ def _check_level(level: str, allowed: Sequence[str]) -> None:
 def _check_range(date_from: dt.date, date_to: dt.date) -> None:
     if date_from > date_to:
         raise ReportError(key="report.error.range", date_from=date_from, date_to=date_to)
+
+
+def coverage_ratio(visited: Any, households: Any) -> float | None | np.ndarray:
+    """``visited / households`` to 4 decimals, half up on the exact fraction: the coverage rule.
+
+    CONTRACT.md §2 gives coverage to 4 decimals; this rounds as a clerk would (114 of 1,600 is
+    0.07125 → 0.0713, as a spreadsheet's ROUND gives), whatever binary double the division makes.
+    The queries compute the same in SQL with the same formula on both stores (queries/reports.sql
+    and queries/coverage_page.sql ``coverage``): ``floor((20000·v + n) / (2·n)) / 10000`` in
+    float64, exact for counts below 2**40 (integers exact, one correctly rounded division, floor of a
+    quotient at least 1/(2n) from the next integer).
+
+    Parameters
+    ----------
+    visited, households : int or array-like of int
+        Counts of households (``households`` ≥ 0).
+
+    Returns
+    -------
+    float or None, or numpy.ndarray of float64
+        For scalars a float, None when ``households`` is 0; for arrays NaN there.
+
+    Examples
+    --------
+    >>> coverage_ratio(114, 1600), coverage_ratio(1, 32), coverage_ratio(2, 3), coverage_ratio(0, 0)
+    (0.0713, 0.0313, 0.6667, None)
+    """
+    v = np.asarray(visited, dtype="float64")
+    n = np.asarray(households, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(n > 0, np.floor((20000.0 * v + n) / (2.0 * n)) / 10000.0, np.nan)
+    if out.ndim == 0:
+        return None if np.isnan(out) else float(out)
+    return out
 
 
 def coverage(

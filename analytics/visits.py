@@ -619,8 +619,7 @@ def office_week(
     full = q.merge(cov, on="staff_id", how="left")
     full["grid_households"] = full["grid_households"].fillna(0).astype(int)
     full["grid_visited"] = full["grid_visited"].fillna(0).astype(int)
-    hh = full["grid_households"].where(full["grid_households"] > 0)
-    full["coverage"] = (full["grid_visited"] / hh).round(4)
+    full["coverage"] = reports.coverage_ratio(full["grid_visited"], full["grid_households"])
     active = full["visits"] >= min_visits
     ranked = (
         full[active]

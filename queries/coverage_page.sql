@@ -48,8 +48,10 @@ v AS (
 SELECT l.code, m.month,
        coalesce(n.households, 0) AS households,
        coalesce(v.visited, 0) AS visited,
+       -- 4 decimals, half up on the exact fraction: analytics.reports.coverage_ratio
        CASE WHEN coalesce(n.households, 0) = 0 THEN NULL
-            ELSE round(CAST(coalesce(v.visited, 0) AS FLOAT8) / n.households, 4) END AS coverage
+            ELSE floor((20000 * CAST(coalesce(v.visited, 0) AS FLOAT8) + n.households) / (2 * CAST(n.households AS FLOAT8)))
+                / 10000 END AS coverage
 FROM lvl l
 CROSS JOIN months m
 LEFT JOIN n ON n.area_code = l.code
@@ -115,8 +117,10 @@ v AS (
 SELECT l.code, m.month,
        coalesce(n.households, 0) AS households,
        coalesce(v.visited, 0) AS visited,
+       -- 4 decimals, half up on the exact fraction: analytics.reports.coverage_ratio
        CASE WHEN coalesce(n.households, 0) = 0 THEN NULL
-            ELSE round(CAST(coalesce(v.visited, 0) AS FLOAT8) / n.households, 4) END AS coverage
+            ELSE floor((20000 * CAST(coalesce(v.visited, 0) AS FLOAT8) + n.households) / (2 * CAST(n.households AS FLOAT8)))
+                / 10000 END AS coverage
 FROM lvl l
 CROSS JOIN months m
 LEFT JOIN n ON n.area_code = l.code

@@ -43,8 +43,10 @@ agg AS (
 SELECT l.code, l.name,
        coalesce(agg.households, 0) AS households,
        coalesce(agg.visited, 0) AS visited,
+       -- 4 decimals, half up on the exact fraction: analytics.reports.coverage_ratio
        CASE WHEN coalesce(agg.households, 0) = 0 THEN NULL
-            ELSE round(CAST(agg.visited AS FLOAT8) / agg.households, 4) END AS coverage
+            ELSE floor((20000 * CAST(agg.visited AS FLOAT8) + agg.households) / (2 * CAST(agg.households AS FLOAT8))) / 10000
+            END AS coverage
 FROM lvl l
 LEFT JOIN agg ON agg.area_code = l.code
 ORDER BY l.code;
@@ -141,8 +143,10 @@ agg AS (
 SELECT l.code, l.name,
        coalesce(agg.households, 0) AS households,
        coalesce(agg.visited, 0) AS visited,
+       -- 4 decimals, half up on the exact fraction: analytics.reports.coverage_ratio
        CASE WHEN coalesce(agg.households, 0) = 0 THEN NULL
-            ELSE round(CAST(agg.visited AS FLOAT8) / agg.households, 4) END AS coverage
+            ELSE floor((20000 * CAST(agg.visited AS FLOAT8) + agg.households) / (2 * CAST(agg.households AS FLOAT8))) / 10000
+            END AS coverage
 FROM lvl l
 LEFT JOIN agg ON agg.area_code = l.code
 ORDER BY l.code;

@@ -152,3 +152,38 @@ def test_report_errors_are_worded_by_the_catalog():
             coverage(db.connect(":memory:"), "grid", dt.date(2026, 1, 1), dt.date(2026, 1, 31), kinds=kinds)
         assert e.value.key == "report.error.kinds"
         assert e.value.text("en") == t("report.error.kinds", "en", kinds=shown, allowed="home,phone,meeting,reception")
+
+
+def test_coverage_rounds_half_up_on_the_exact_fraction_everywhere(tiny, tmp_path):
+    """57 of 800 households is 0.07125 exactly; its double lies just below, so rounding the double gave
+    0.0712 on DuckDB and PostgreSQL's numeric gave 0.0713. The rule (analytics.reports.coverage_ratio):
+    half up on the exact fraction — 0.0713 in the report, the coverage page's monthly trend and the
+    headlines, on either store."""
+    from analytics import coverage as CV
+    from ingest.tables import load
+    from tests import factories as F
+
+    assert reports.coverage_ratio(57, 800) == 0.0713 and reports.coverage_ratio(1, 32) == 0.0313
+    assert reports.coverage_ratio(2, 3) == 0.6667 and reports.coverage_ratio(0, 5) == 0.0
+    assert reports.coverage_ratio(0, 0) is None and reports.coverage_ratio(800, 800) == 1.0
+    got = reports.coverage_ratio([57, 0, 1], [800, 0, 32])
+    assert got[0] == 0.0713 and got[1] != got[1] and got[2] == 0.0313  # NaN without households
+
+    con, _ = tiny
+    codes = [f"T{i:03d}" for i in range(800)]
+    path = F.write_csv(tmp_path / "h.csv", ["户编号", "户主", "网格编码"], [(c, "户", G212) for c in codes])
+    assert load(con, "households", path).imported == 800
+    con.execute("UPDATE households SET created_on = DATE '2025-01-01'")
+    for c in codes[:57]:
+        F.add_visit(con, c, "S3", D(2026, 11, 10))
+    r = rows(reports.coverage(con, "grid", D(2026, 11, 1), D(2026, 11, 30)))
+    assert (r[G212]["households"], r[G212]["visited"], r[G212]["coverage"]) == (800, 57, 0.0713)
+    assert CV.headline(con, G212, "grid", D(2026, 11, 1), D(2026, 11, 30)).coverage == 0.0713
+    mine = reports.coverage(con, "grid", D(2026, 11, 1), D(2026, 11, 30), parent=V21)
+    assert (
+        CV.headline(con, None, "grid", D(2026, 11, 1), D(2026, 11, 30), rows=mine[mine["code"] == G212]).coverage
+        == 0.0713
+    )
+    trend = CV.monthly_trend(con, "grid", V21, D(2026, 11, 30))
+    nov = trend[(trend["code"] == G212) & (trend["visited"] == 57)]
+    assert len(nov) == 1 and nov["coverage"].iloc[0] == 0.0713
