@@ -141,9 +141,12 @@ def _emerging(
 
 
 #: At most this many scopes' work lists are computed at start (:func:`overview_scopes`): a county's
-#: township offices (a few dozen) and the county itself, with room to spare. Together the townships'
-#: parts hold about as many items as the county's (~175,000 on the county data set); the shared
-#: cache keeps 512 results (ui/shared.py), two per scope.
+#: township offices (a few dozen) and the county itself, with room to spare. On the county data set
+#: a scope costs ~0.85 s of CPU (a township nearly as much as the county: the named queries read the
+#: county either way; its 34 townships and the county ~31 s), and the townships' parts together take
+#: about as much memory as the county's (~53 MB pickled, ~175,000 items); the shared cache keeps 512
+#: results (ui/shared.py), two per scope. A scope that nobody opens before the data change costs that
+#: CPU for nothing; one that somebody opens costs it once either way.
 MAX_OVERVIEW_SCOPES = 64
 
 OVERVIEW = "pages/overview.py"
