@@ -20,7 +20,14 @@ if str(ROOT) not in sys.path:
 from ui import common as C  # noqa: E402
 from ui import phone, runlog, session, warm  # noqa: E402
 from ui.common import t  # noqa: E402
-from vocabulary.roles import ADMIN_ROLES, IMPORT_ROLES, OFFICE_ROLES, SURVEY_ROLES  # noqa: E402
+from vocabulary.roles import (  # noqa: E402
+    ADMIN_ROLES,
+    DEFAULT_HOME_PAGE,
+    HOME_PAGE,
+    IMPORT_ROLES,
+    OFFICE_ROLES,
+    SURVEY_ROLES,
+)
 
 if TYPE_CHECKING:
     from auth.users import User
@@ -162,10 +169,6 @@ PAGES = [
 ]
 
 
-# the page each role opens on: a grid leader's question is this week's quota
-HOME_PAGE = {"grid_leader": "pages/weekly.py", "member": "pages/weekly.py"}
-
-
 def main() -> None:
     """One run of the app: the first-start build, sign-in, then the navigation of the user's role."""
     if "lang" not in st.session_state:
@@ -179,7 +182,7 @@ def main() -> None:
         if not C.db.exists(C.db_path()):
             return
         st.rerun()
-    warm.hotspots_in_background()  # once per process: the first 信访热点 does not wait for its statistics
+    warm.in_background()  # once per process: first overviews and the first 信访热点 find their figures ready
     u = C.user()
     if u is None and (u := session.restore(C.con())) is not None:  # a reload within the idle window
         start_session(u)
@@ -188,7 +191,7 @@ def main() -> None:
         login = st.Page(login_page, title=t("login.title"), icon=":material/login:")
         st.navigation([login, *session.stand_ins({""}, login_page, t("login.title"))]).run()
         return
-    home = HOME_PAGE.get(u.role, "pages/overview.py")
+    home = HOME_PAGE.get(u.role, DEFAULT_HOME_PAGE)
     pages = [
         st.Page(str(ROOT / f), title=t(key), icon=icon, url_path=Path(f).stem, default=(f == home))
         for f, key, icon, roles in PAGES

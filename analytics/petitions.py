@@ -149,6 +149,25 @@ _PARTS = {
 }
 
 
+def ensure_calendar(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
+    """Make sure the working-day calendar covers the years of both parts of the work list as of ``today``.
+
+    Each part does it itself first (:func:`petition_items`, :func:`visit_issue_items`); a filling is
+    a write, which moves the data's version (store/version.py). Who computes the parts ahead of a
+    page under the version read before (the warm-up at start, ui/warm.py) calls this first, so that
+    the first computation's filling does not move the version away from what it stores.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store.
+    today : datetime.date
+        The day the deadlines are judged at.
+    """
+    for _query, years_query in _PARTS.values():
+        _ensure_calendar(con, today, years_query)
+
+
 def _part(
     con: duckdb.DuckDBPyConnection,
     kind: str,

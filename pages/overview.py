@@ -35,11 +35,9 @@ with st.spinner(t("progress.working")):
     today = C.today()
     figures = shared.call(c, overview.headline, date_from, date_to, scope, today, with_petitions=False)
     # the petitions' figures from the work list's two parts, shared with the petitions page under their
-    # parts of the data's version (ui/shared.py): a saved visit does not recompute the work list here
-    parts = (
-        shared.call(c, petitions.petition_items, today, scope),
-        shared.call(c, petitions.visit_issue_items, today, scope),
-    )
+    # parts of the data's version (ui/shared.py): a saved visit does not recompute the work list here;
+    # computed at start for the scopes that have accounts (ui/warm.py), a first overview finds them ready
+    parts = shared.worklist_parts(c, today, scope)
     figures["petitions"] = petitions.summary(c, date_from, date_to, scope, today, every=parts)
 if figures["grids"] == 0:
     st.info(t("empty.no_boundaries"))

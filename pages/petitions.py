@@ -47,10 +47,7 @@ with st.spinner(t("progress.working")):
     # compute them again, one that raises an issue does); the headline, the work list and the figures by area are
     # taken from the two part by part, and only the rows shown are put together (a county's parts hold
     # 175,000 items)
-    parts = (
-        shared.call(c, petitions.petition_items, today, scope),
-        shared.call(c, petitions.visit_issue_items, today, scope),
-    )
+    parts = shared.worklist_parts(c, today, scope)
     s = petitions.summary(c, date_from, date_to, scope, today, every=parts)
 st.caption(t("petitions_page.period", start=date_from.isoformat(), end=date_to.isoformat()))
 m1, m2, m3, m4, m5 = st.columns(5)

@@ -77,13 +77,13 @@ def test_the_hotspot_statistics_are_warmed_in_the_background(tiny, monkeypatch):
     calls = []
     real = H.emerging
     monkeypatch.setattr(H, "emerging", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
-    warm.hotspots_in_background()
-    thread = next(t for t in threading.enumerate() if t.name == "lianxin-warm-hotspots")
+    warm.in_background()
+    thread = next(t for t in threading.enumerate() if t.name == "lianxin-warm-up")
     thread.join(120)
     assert calls == ["village", "grid"]
     # the page's call for the defaults (every argument given, as the page gives them) finds them ready
     em = warm.emerging(str(path), warm.stamp(con), "village", dt.date(2026, 11, 26), False, (), (), False, False)
     assert calls == ["village", "grid"] and len(em.months) == 12
-    warm.hotspots_in_background()  # once per process
-    assert not any(t.name == "lianxin-warm-hotspots" and t.is_alive() for t in threading.enumerate())
+    warm.in_background()  # once per process
+    assert not any(t.name == "lianxin-warm-up" and t.is_alive() for t in threading.enumerate())
     assert calls == ["village", "grid"]

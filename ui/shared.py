@@ -31,8 +31,10 @@ import contextvars
 import datetime as dt
 from typing import Any, Callable, Iterator, Mapping, TypeVar
 
+import pandas as pd
 import streamlit as st
 
+from analytics import petitions
 from store import version as data_version
 from ui import common as C
 
@@ -66,6 +68,10 @@ WHOLE, NO_VISITS, NO_QUIET_VISITS = "whole", "no visits", "no quiet visits"
 
 #: The data's version read once for a block of reads (:func:`one_version`), or None: read per call.
 _PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_version", default=None)
+
+#: Whose scope keys the shared calls of a block without a signed-in user (:func:`as_scope`): a
+#: one-element tuple of that scope (which may be None, the whole county), or None: the session's user's.
+_AS_SCOPE: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_scope", default=None)
 
 
 @contextlib.contextmanager
@@ -134,15 +140,36 @@ def part_of(name: str) -> str:
     return NO_QUIET_VISITS if name in READS_NO_QUIET_VISITS else WHOLE
 
 
+@contextlib.contextmanager
+def as_scope(scope: list[str] | None) -> Iterator[None]:
+    """Within the block, the shared calls of this thread are keyed as for a user whose scope is ``scope``.
+
+    For work done outside any session (the warm-up at start, ui/warm.py): what it computes is stored
+    under the very key a signed-in user of that scope finds it under; the session's own user (in a
+    background thread, whoever connected first) is ignored.
+
+    Parameters
+    ----------
+    scope : list of str or None
+        The scope of the user the results are for (``auth.users.User.scope``; None: the whole county).
+    """
+    token = _AS_SCOPE.set((scope,))
+    try:
+        yield
+    finally:
+        _AS_SCOPE.reset(token)
+
+
 def user_scope() -> tuple[str, ...] | None:
-    """The signed-in user's scope as a key.
+    """The signed-in user's scope as a key (within :func:`as_scope`, that block's scope).
 
     Returns
     -------
     tuple of str or None
         The user's area codes, sorted; None for the whole county (or nobody signed in).
     """
-    sc = C.scope()
+    chosen = _AS_SCOPE.get()
+    sc = C.scope() if chosen is None else chosen[0]
     return None if sc is None else tuple(sorted(sc))
 
 
@@ -182,6 +209,33 @@ def _shared(
     # _con, _fn and _derived are left out of the key (leading underscore); name, version, today, scope
     # and the arguments make it
     return _fn(_con, *args, **kwargs, **_derived)
+
+
+def worklist_parts(con: Any, today: dt.date, scope: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The work list's two parts for ``scope`` as of ``today``, shared (:func:`call`).
+
+    What the overview and the petitions page sum and list (``analytics.petitions.summary(every=…)``),
+    and what the warm-up at start computes for the scopes that have accounts (ui/warm.py): one
+    definition of the calls, so that all of them read and fill the same keys.
+
+    Parameters
+    ----------
+    con : the page's cursor.
+    today : datetime.date
+        The day the deadlines are judged at (:func:`ui.common.today`).
+    scope : list of str or None
+        The area codes asked about (:func:`ui.common.area_scope`); None: the whole county.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``analytics.petitions.petition_items`` (shared under the version without visits) and
+        ``visit_issue_items`` (under the version without quiet visits), as ``(petitions, issues)``.
+    """
+    return (
+        call(con, petitions.petition_items, today, scope),
+        call(con, petitions.visit_issue_items, today, scope),
+    )
 
 
 #: Views (:func:`drawn`) kept at once: the coverage map of the county's townships with its 500 households

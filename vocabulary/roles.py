@@ -22,3 +22,8 @@ REASSIGN_ROLES: tuple[str, ...] = ("admin", "office")
 SURVEY_ROLES: tuple[str, ...] = ("admin", "leader")
 #: roles that may administer accounts, rules and the 放假安排
 ADMIN_ROLES: tuple[str, ...] = ("admin",)
+#: the page each role opens on after signing in (app.py), where it is not the overview: a grid
+#: leader's question is this week's quota
+HOME_PAGE: dict[str, str] = {"grid_leader": "pages/weekly.py", "member": "pages/weekly.py"}
+#: the page every other role opens on
+DEFAULT_HOME_PAGE = "pages/overview.py"
