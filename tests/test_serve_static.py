@@ -6,11 +6,8 @@ process that answered each request ("-": nginx itself).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories as F
-from tests.stores import free_port
+from tests import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(find_spec("streamlit").origin).parent / "static"
@@ -39,49 +36,9 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """serve.sh with two app processes behind nginx: (nginx URL, their ports, nginx's run folder)."""
-    folder = tmp_path_factory.mktemp("served")
-    url = F.new_db(folder)
-    F.build(url, folder=folder).close()
-    port = free_port()
-    first = free_port()
-    while port in (first, first + 1):
-        first = free_port()
-    env = {**os.environ, "LIANXIN_DB": str(url), "LIANXIN_TODAY": "2026-11-22", "LIANXIN_FAST_HASH": "1"}
-    out = folder / "serve.log"
-    with open(out, "w") as log:
-        proc = subprocess.Popen(
-            ["bash", "scripts/serve.sh", "--processes", "2", "--port", str(port), "--first-port", str(first)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.time() + 240
-        while "(logs in " not in out.read_text():
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail("serve.sh did not start: " + out.read_text()[-2000:])
-            time.sleep(0.5)
-        run = Path(re.search(r"\(logs in (\S+?);", out.read_text()).group(1))
-        base = f"http://127.0.0.1:{port}"
-        while True:  # nginx is started last, in the background
-            try:
-                if _get(base + "/_stcore/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                pytest.fail("nginx does not answer: " + out.read_text()[-2000:])
-            time.sleep(0.5)
-        yield base, {f"127.0.0.1:{first}", f"127.0.0.1:{first + 1}"}, run
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    """serve.sh with two app processes behind nginx: (nginx URL, their ``host:port``, nginx's run folder)."""
+    with serving.serve_processes(tmp_path_factory.mktemp("served")) as s:
+        yield s.nginx, {f"127.0.0.1:{p}" for p in s.ports}, s.run
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, ROOT
 from tests.e2e.test_journeys_browser import wait_idle
-from tests.stores import free_port
+from tests import serving
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,44 +37,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """scripts/serve.sh --processes 2 on a tiny world: (nginx URL, [the two processes' URLs], database URL)."""
-    folder = tmp_path_factory.mktemp("served")
-    url = F.new_db(folder)
-    F.build(url, folder=folder).close()
-    port = free_port()
-    first = free_port()
-    while first in (port, port + 10):
-        first = free_port()
-    env = {**os.environ, "LIANXIN_DB": str(url), "LIANXIN_TODAY": "2026-11-22", "LIANXIN_FAST_HASH": "1"}
-    log = open(folder / "serve.log", "w")
-    proc = subprocess.Popen(
-        ["bash", "scripts/serve.sh", "--processes", "2", "--port", str(port), "--first-port", str(first)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.time() + 240
-    while time.time() < deadline and "http://" not in (folder / "serve.log").read_text():
-        if proc.poll() is not None:
-            pytest.fail("serve.sh stopped: " + (folder / "serve.log").read_text()[-2000:])
-        time.sleep(0.5)
-    else:
-        if "http://" not in (folder / "serve.log").read_text():
-            os.killpg(proc.pid, signal.SIGTERM)
-            pytest.fail("serve.sh did not start: " + (folder / "serve.log").read_text()[-2000:])
-    yield (
-        f"http://127.0.0.1:{port}",
-        [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"],
-        url,
-        folder / "serve.log",
-    )
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    """scripts/serve.sh --processes 2 on a tiny world: (nginx URL, [the two processes' URLs], database URL,
+    serve.sh's output)."""
+    with serving.serve_processes(tmp_path_factory.mktemp("served")) as s:
+        yield s.nginx, s.processes, s.url, s.log
 
 
 def _member_week(browser, base: str, shot: str) -> str:
