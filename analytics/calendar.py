@@ -15,6 +15,7 @@ year nobody has announced is counted weekends-only (``source = 'weekends-only'``
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any, Iterable
 
 import duckdb
@@ -28,6 +29,26 @@ SOURCES = ("official", "custom", "weekends", "weekends-only")
 
 class CalendarError(WordedError, ValueError):
     """A calendar entry that makes no sense; the message says what to fix (worded by the catalog)."""
+
+
+def today() -> dt.date:
+    """Today in Asia/Shanghai, the one day every figure, deadline and command is judged at.
+
+    ``$LIANXIN_TODAY`` (ISO ``YYYY-MM-DD``) overrides it, for tests, demos and the benchmark; the
+    pages (ui.common.today), the command line and the analytics all read it here.
+
+    Returns
+    -------
+    datetime.date
+        ``$LIANXIN_TODAY`` if set (``date.fromisoformat`` raises ValueError for anything but an
+        ISO date), else the local date in Asia/Shanghai (auth.audit.now_local).
+    """
+    fixed = os.environ.get("LIANXIN_TODAY")
+    if fixed:
+        return dt.date.fromisoformat(fixed)
+    from auth.audit import now_local
+
+    return now_local().date()
 
 
 def official_workday(day: dt.date) -> bool | None:

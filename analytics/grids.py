@@ -14,13 +14,13 @@ and opens new ones (``valid_from = effective``), so last week's quota stays with
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 import duckdb
 import pandas as pd
 
+from analytics import calendar
 from analytics.reports import ReportError
 from auth.scope import mask_phone
 from i18n import t
@@ -41,19 +41,13 @@ class GridError(ReportError):
 
 
 def today() -> dt.date:
-    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as in ui.common.today).
+    """Today in Asia/Shanghai: :func:`analytics.calendar.today` (``LIANXIN_TODAY`` overrides it).
 
     Returns
     -------
     datetime.date
-        ``LIANXIN_TODAY`` (ISO date) when set, else today's date in Asia/Shanghai.
     """
-    fixed = os.environ.get("LIANXIN_TODAY")
-    if fixed:
-        return dt.date.fromisoformat(fixed)
-    from auth.audit import now_local
-
-    return now_local().date()
+    return calendar.today()
 
 
 def _scope(scope: Scope) -> list[str] | None:

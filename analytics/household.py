@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import petitions
+from analytics import calendar, petitions
 from analytics.reports import ReportError
 from auth import audit
 from auth.masking import mask_frame
@@ -231,7 +231,7 @@ def open_record(con: Any, code: str, user: Any = None, today: dt.date | None = N
     analytics.household.HouseholdError: 没有户编号为 H01 的户，请检查户编号 / no household with code H01
     """
     code = str(code or "").strip()
-    today = today or audit.now_local().date()
+    today = today or calendar.today()
     head = db.df(con, "household_head", code=code)
     if head.empty:
         raise HouseholdError(reason="missing", key="household.error.no_household", code=code)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 from typing import Any
 
@@ -32,7 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import petitions, reports
+from analytics import calendar, petitions, reports
 from analytics.reports import ReportError, Scope
 from store import db
 
@@ -148,19 +147,13 @@ def month_weeks(start: dt.date, end: dt.date, as_of: dt.date) -> list[str]:
 
 
 def report_day() -> dt.date:
-    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it, as for the pages).
+    """Today in Asia/Shanghai: :func:`analytics.calendar.today` (``LIANXIN_TODAY`` overrides it).
 
     Returns
     -------
     datetime.date
-        ``LIANXIN_TODAY`` (ISO date) when set, else today's date in Asia/Shanghai.
     """
-    fixed = os.environ.get("LIANXIN_TODAY")
-    if fixed:
-        return dt.date.fromisoformat(fixed)
-    from auth.audit import now_local
-
-    return now_local().date()
+    return calendar.today()
 
 
 def week_quotas(con: duckdb.DuckDBPyConnection, weeks: list[str], scope: Scope) -> pd.DataFrame:

@@ -729,11 +729,7 @@ def deadline_notice(con: duckdb.DuckDBPyConnection, frame: Items, lang: str = "z
 
 
 def _today(today: dt.date | None) -> dt.date:
-    if today is not None:
-        return today
-    from auth.audit import now_local
-
-    return now_local().date()
+    return today if today is not None else calendar.today()
 
 
 def _as_date(d: Any) -> dt.date | None:

@@ -37,6 +37,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import calendar
 from analytics.reports import ReportError, Scope
 from i18n import Message, message_of
 from store import db
@@ -610,9 +611,7 @@ def record(
     except ValueError as e:
         raise SurveyError(message_of(e)) from None
     if answered_on is not None:
-        from auth.audit import now_local
-
-        limit = today or now_local().date()
+        limit = today or calendar.today()
         if answered_on < m or answered_on > limit:
             raise SurveyError(key="survey.error.date_range", date=answered_on, start=m, end=limit)
     changed = _write(con, m, code, parsed, meth, answered_on, actor)

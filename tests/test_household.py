@@ -284,3 +284,20 @@ def test_migration_0009_lands_on_a_database_that_already_has_a_later_one(tmp_pat
     assert con.execute("SELECT count(*) FROM household_changes").fetchone()[0] == 0
     assert 9 in {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
     con.close()
+
+
+def test_the_record_without_a_day_is_judged_at_lianxin_today(record_world, monkeypatch):
+    """The record's deadlines, when the caller passes no day (the command line does not), are judged at
+    ``LIANXIN_TODAY`` (analytics.calendar.today), never the clock: CI once saw H01's follow-up due
+    2026-12-01 overdue on the command line, not in the function, once Beijing's clock had passed it."""
+    import auth.audit
+
+    con, _ = record_world
+    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
+    monkeypatch.setattr(auth.audit, "now_local", lambda: dt.datetime(2030, 1, 1, 12, tzinfo=dt.timezone.utc))
+    rows = HH.open_record(con, "H01", None, audited=False).rows()
+    follow = section(rows, "follow_up")
+    # the visit issue due 2026-12-01 is not overdue at TODAY (it is by 2030); petition P5 (due 11-19) is
+    assert [i.split()[0] for i in follow["item"]] == ["visit_issue", "petition"]
+    assert follow["overdue"].tolist() == [False, True]
+    assert rows.equals(HH.open_record(con, "H01", None, today=TODAY, audited=False).rows())

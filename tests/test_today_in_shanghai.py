@@ -35,3 +35,18 @@ def test_a_visit_without_today_is_judged_against_today_in_shanghai(tiny, monkeyp
     assert e.value.key == "weekly_page.err.future"
     created, _ = V.record_visit(con, s1, "H01", DAY, "phone")
     assert created
+
+
+def test_every_today_is_the_one_lianxin_today_sets(monkeypatch):
+    """One definition of today (``analytics.calendar.today``) behind every name the code reads it by:
+    ``LIANXIN_TODAY`` when set, else the clock in Shanghai."""
+    import auth.audit
+    from analytics import calendar, grids, monthly
+    from ui import common
+
+    monkeypatch.setenv("LIANXIN_TODAY", DAY.isoformat())
+    far = dt.datetime(2030, 1, 1, 12, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr(auth.audit, "now_local", lambda: far)
+    assert calendar.today() == grids.today() == monthly.report_day() == common.today() == DAY
+    monkeypatch.delenv("LIANXIN_TODAY")
+    assert calendar.today() == grids.today() == common.today() == far.date()

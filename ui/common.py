@@ -7,7 +7,6 @@ context from here so that every page reads the same area and period.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -180,20 +179,15 @@ def con() -> Any:
 
 
 def today() -> dt.date:
-    """Today in Asia/Shanghai (``LIANXIN_TODAY`` overrides it for tests and demos).
+    """Today in Asia/Shanghai: :func:`analytics.calendar.today` (``LIANXIN_TODAY`` overrides it).
 
     Returns
     -------
     datetime.date
-        ``$LIANXIN_TODAY`` (ISO ``YYYY-MM-DD``; anything else makes ``date.fromisoformat`` raise
-        ValueError) if set, else the local date in Asia/Shanghai.
     """
-    fixed = os.environ.get("LIANXIN_TODAY")
-    if fixed:
-        return dt.date.fromisoformat(fixed)
-    from auth.audit import now_local
+    from analytics import calendar
 
-    return now_local().date()
+    return calendar.today()
 
 
 def user() -> User | None:
