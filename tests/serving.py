@@ -4,6 +4,7 @@ nginx (PostgreSQL: the suite's store in its PostgreSQL round)."""
 from __future__ import annotations
 
 import os
+import shutil
 import re
 import signal
 import subprocess
@@ -20,6 +21,18 @@ from tests import factories as F
 from tests.stores import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: the marks of a test module that starts serve.sh with several processes (``pytestmark``)
+NEEDS = [
+    pytest.mark.skipif(
+        not F.on_postgres(),
+        reason="several app processes need PostgreSQL: runs in the PostgreSQL round (LIANXIN_TEST_STORE=postgres)",
+    ),
+    pytest.mark.skipif(
+        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+        reason="nginx is not installed (apt-get install nginx)",
+    ),
+]
 
 
 @dataclass

@@ -7,7 +7,6 @@ process that answered each request ("-": nginx itself).
 from __future__ import annotations
 
 import re
-import shutil
 import time
 import urllib.error
 import urllib.request
@@ -16,22 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests import factories as F
 from tests import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(find_spec("streamlit").origin).parent / "static"
 
-pytestmark = [
-    pytest.mark.skipif(
-        not F.on_postgres(),
-        reason="nginx is started for several app processes, which need PostgreSQL: runs in the PostgreSQL round",
-    ),
-    pytest.mark.skipif(
-        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-        reason="nginx is not installed (apt-get install nginx)",
-    ),
-]
+pytestmark = serving.NEEDS
 
 
 @pytest.fixture(scope="module")

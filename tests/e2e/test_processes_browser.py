@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -22,17 +21,7 @@ from tests.e2e.conftest import OUT, ROOT
 from tests.e2e.test_journeys_browser import wait_idle
 from tests import serving
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not F.on_postgres(),
-        reason="several app processes need PostgreSQL: runs in the PostgreSQL round (LIANXIN_TEST_STORE=postgres)",
-    ),
-    pytest.mark.skipif(
-        shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-        reason="nginx is not installed (apt-get install nginx)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, *serving.NEEDS]
 
 
 @pytest.fixture(scope="module")
