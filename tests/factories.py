@@ -156,6 +156,18 @@ PETITIONS = [
 ]
 
 
+def lost_race() -> Exception:
+    """What the suite's store raises when a transaction lost a race with a concurrent writer
+    (``store.db.is_conflict``): PostgreSQL's deadlock, DuckDB's write-write conflict."""
+    if on_postgres():
+        import psycopg.errors
+
+        return psycopg.errors.DeadlockDetected("deadlock detected")
+    import duckdb
+
+    return duckdb.TransactionException("TransactionContext Error: Catalog write-write conflict")
+
+
 def write_csv(path: Path, header: list[str], rows: list) -> Path:
     """A UTF-8 CSV with a header row, as offices send them."""
     with open(path, "w", encoding="utf-8", newline="") as f:

@@ -343,7 +343,7 @@ def test_a_boundary_import_that_lost_a_race_is_written_again_whole(tiny, tmp_pat
     lose a deadlock (the server rolls it back). It is then written again whole: the areas, the overlaps
     and the gaps are those of one import, not of two, and one audit entry is written."""
     from store import db
-    from tests.test_ingest_tables import _lost_race
+    from tests.factories import lost_race
 
     con, _ = tiny
     audits = []
@@ -351,7 +351,7 @@ def test_a_boundary_import_that_lost_a_race_is_written_again_whole(tiny, tmp_pat
     def audit(c, entry):  # the last step of the transaction: the first attempt loses there
         audits.append(entry)
         if len(audits) == 1:
-            raise _lost_race()
+            raise lost_race()
 
     rows = [(G111, "一", V11, (107.0, 30.0, 107.1, 30.12)), (G112, "二", V11, (107.05, 30.1, 107.1, 30.2))] + GRIDS[2:]
     path = tmp_path / "g.geojson"

@@ -828,22 +828,11 @@ def test_header_with_a_note_in_brackets_still_matches(header):
     assert match_header(["户编号", header], SPECS["households"]) == {"code": 0, "head_name": 1}
 
 
-def _lost_race():
-    """What the store raises when a transaction lost a race with a concurrent writer."""
-    if on_postgres():
-        import psycopg.errors
-
-        return psycopg.errors.DeadlockDetected("deadlock detected")
-    import duckdb
-
-    return duckdb.TransactionException("TransactionContext Error: Catalog write-write conflict")
-
-
 def test_an_import_that_lost_a_race_is_written_again_whole(tiny, tmp_path, monkeypatch):
     """Two clerks importing overlapping household files at once: on PostgreSQL the one that loses a
     deadlock is rolled back by the server (as CI once saw). The import is then written again whole:
     stored once, counted once, one audit entry."""
-    from tests.factories import write_csv
+    from tests.factories import lost_race, write_csv
 
     con, _ = tiny
     execute, raised = db.execute, []
@@ -851,7 +840,7 @@ def test_an_import_that_lost_a_race_is_written_again_whole(tiny, tmp_path, monke
     def racing(c, name, **params):
         if name == "households_upsert" and not raised:
             raised.append(name)
-            raise _lost_race()
+            raise lost_race()
         return execute(c, name, **params)
 
     monkeypatch.setattr(db, "execute", racing)
