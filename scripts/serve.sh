@@ -85,6 +85,7 @@ supervise() {   # port
     wait "$child" || rc=$?
     if [ $((SECONDS - started)) -lt 30 ]; then quick=$((quick + 1)); else quick=0; fi
     if [ "$quick" -ge 3 ]; then
+      : >"$RUN/app-$port.failed"   # the health check below stops waiting for it
       echo "serve.sh: 端口 $port 的应用进程连续三次启动后 30 秒内退出（退出码 $rc），请查看 $RUN/app-$port.log / the app process on port $port ended within 30 s of starting three times in a row (exit $rc): see $RUN/app-$port.log" >&2
       exit 1
     fi
@@ -104,7 +105,7 @@ for p in "${ports[@]}"; do start_app "$p"; done
 
 # every process answers its health check before nginx sends it anything
 "$PY" - "$RUN" "$BIND" "${ports[@]}" <<'EOF'
-import sys, time, urllib.request
+import os, sys, time, urllib.request
 run, bind, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
 host = "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
 deadline = time.time() + 180
@@ -116,6 +117,8 @@ for port in ports:
                     break
         except OSError:
             pass
+        if os.path.exists(f"{run}/app-{port}.failed"):  # its supervisor gave up and said why
+            sys.exit(1)
         if time.time() > deadline:
             tail = open(f"{run}/app-{port}.log", encoding="utf-8", errors="replace").read().strip()[-500:]
             sys.exit(f"serve.sh: the app process on port {port} did not start: {tail}")
