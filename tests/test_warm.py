@@ -9,7 +9,6 @@ import logging
 import pytest
 
 from analytics import petitions as P
-from auth import session as S
 from auth import users as U
 from tests import factories as F
 from ui import shared, warm
@@ -20,13 +19,10 @@ TODAY = dt.date(2026, 11, 26)
 @pytest.fixture()
 def parts(tiny, monkeypatch):
     """The tiny world as the app's database, the shared cache empty, and each part computed recorded
-    as (kind, scope).
-
-    The session secret is stored first: the first sign-in ever in a database stores it, a write that
-    moves the data's version (store/version.py), as any database that has had a sign-in has.
+    as (kind, scope). (Nobody has signed in to it yet: the first sign-in ever, which stores the session
+    secret, moves no version — store/version.py UNVERSIONED_STATEMENTS.)
     """
     con, path = tiny
-    S.issue(con, "admin")
     monkeypatch.setenv("LIANXIN_DB", str(path))
     monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
     shared._cut.clear()

@@ -148,9 +148,10 @@ def test_a_township_user_gets_its_rows_only(app, monkeypatch):
     _as_user(monkeypatch, None)
     whole = shared.worklist_parts(con, TODAY, None)
     assert set(whole[0]["township_code"].dropna()) == {F.T1, F.T2} and not whole[0]["located"].all()
-    for mine, other in ((F.T1, F.T2), (F.T2, F.T1)):
-        _as_user(monkeypatch, [mine])
-        for part in shared.worklist_parts(con, TODAY, [mine]):
-            assert len(part) and set(part["township_code"]) == {mine} and part["located"].all()
-            assert other not in set(part["township_code"])
-            assert "loc" not in part.columns
+    for user_scope in ("own", None):  # each township's user; the administrator choosing one, then the other
+        for mine, other in ((F.T1, F.T2), (F.T2, F.T1)):
+            _as_user(monkeypatch, [mine] if user_scope == "own" else None)
+            for part in shared.worklist_parts(con, TODAY, [mine]):
+                assert len(part) and set(part["township_code"]) == {mine} and part["located"].all()
+                assert other not in set(part["township_code"])
+                assert "loc" not in part.columns
