@@ -18,6 +18,10 @@ the key even where the arguments already carry it, so that one user's scoped num
 to another whose scope differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
 
+The work list's two parts go one step further (:func:`worklist_parts`): computed once for the whole
+county per version, each scope's are cut out of them — after a write, every scope's first view after
+the first costs a filter instead of the county's queries (which read the county whatever the scope).
+
 What a page makes of those figures can be shared the same way with :func:`drawn`: a map rendered
 once (``ui.maps.drawn``), a table put together, is drawn for every session asking for the same area,
 period and filters without making it again (on the county data set, building and rendering the
