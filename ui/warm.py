@@ -6,7 +6,7 @@ first pages of the day would otherwise compute while their users wait (:func:`in
 - **the county's work list** (issue 16 §1): every leader's and office user's first page is the
   overview, and it and the petitions page read the work list's two parts of their scope
   (``ui.shared.worklist_parts``), which are cut out of the county's parts (``analytics.petitions.cut``).
-  The county's parts are computed here (``ui.shared.county_worklist``, ~1.2 s of CPU on the county data
+  The county's parts are computed here (``ui.shared.county_worklist``, ~1.7–2 s of CPU on the county data
   set), so that the first view of any scope — after the start, and until the next write — only cuts.
   A user who opens a page while they are being computed waits for that computation
   (``st.cache_resource`` computes a key once at a time), never for a second one.
