@@ -199,7 +199,7 @@ def show_due(con, u, today: dt.date) -> None:
     if not grids:
         st.info(t("weekly_page.no_grids"))
         return
-    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope)
+    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope, grids=grids)  # grids read once
     days = int(db.rule(con, "revisit_days"))
     if due.empty:
         st.success(t("weekly_page.nothing_due"))
