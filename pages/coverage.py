@@ -19,7 +19,8 @@ from analytics import coverage as CP
 from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS
-from auth.masking import can_see_personal
+from auth.masking import FULL_EVERYWHERE, FULL_IN_SCOPE, can_see_personal
+from auth.users import User
 from gis import maps
 from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
 from store import db
@@ -304,10 +305,43 @@ def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame,
     return frame["code"].tolist(), UM.drawn(m)
 
 
+def masking_key(user: User | None) -> tuple:
+    """What the masking of households' personal data reads of a user (auth/masking.py
+    ``can_see_personal`` / ``mask_frame``: the role, and for a role that sees its own areas in full, the
+    areas), and nothing else: two users with the same key see every household alike.
+
+    Parameters
+    ----------
+    user : auth.users.User or None
+        The signed-in user (None: the local administrator).
+
+    Returns
+    -------
+    tuple
+        ``("full",)`` (everything in full: the administrator), ``("masked",)`` (nothing in full: a
+        leader, or a role masking does not know), ``("in_scope", areas)`` (in full inside ``areas``,
+        sorted codes, or None for the whole county: office, grid leader, member).
+
+    Examples
+    --------
+    >>> masking_key(User("a", "office", ["T2", "T1"])) == masking_key(User("b", "office", ["T1", "T2"]))
+    True
+    >>> masking_key(User("a", "leader", ["T1"])), masking_key(None)
+    (('masked',), ('full',))
+    """
+    if user is None or user.role in FULL_EVERYWHERE:
+        return ("full",)
+    if user.role not in FULL_IN_SCOPE:
+        return ("masked",)
+    return ("in_scope", None if user.scope is None else tuple(sorted(user.scope)))
+
+
 def map_key(v: View, colour: str) -> tuple:
     """Everything the map depends on besides the data, today and the user's scope (ui/shared.py
     ``drawn``): the area, period, filters and settings of the figures drawn, the colouring, the
-    language, the user (the households' points are masked for them), the boundaries and the assets' URL.
+    language, how the user's households are masked (:func:`masking_key`: the households' points are
+    withheld where a user may not see them; two office accounts of one township share one map), the
+    boundaries and the assets' URL.
 
     Returns
     -------
@@ -327,7 +361,7 @@ def map_key(v: View, colour: str) -> tuple:
         v.benchmark,
         colour,
         v.lang,
-        C.user(),
+        masking_key(C.user()),
         boundaries_version(),
         UM.static_url_prefix(),
     )
@@ -350,16 +384,10 @@ def the_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, d
 def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
     """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
     nothing, reruns the map alone. The map is rendered once for every session asking for the same
-    (ui/shared.py ``drawn``)."""
-    st.subheader(t("coverage_page.map_title", level=v.level_name))
-    colour = UP.colour_choice(f"{KEY}.colour")
-    if not len(rows):
-        st.info(t("coverage_page.no_rows"))
-        return
-    codes, drawn = the_map(v, colour, rows, pace_rows, due)
-    if drawn is None:
-        st.info(t("coverage_page.no_geometry"))
-        return
+    (ui/shared.py ``drawn``). A click that opens an area is read before anything is drawn: the
+    browser is sent nothing of a map about to be left."""
+    colour = UP.colour_held(f"{KEY}.colour")  # what the radio below will return
+    codes, drawn = the_map(v, colour, rows, pace_rows, due) if len(rows) else ([], None)
 
     def opened(result: Mapping[str, Any] | None) -> bool:
         # a click that opens an area; the polygons (for a plain lat/lng click) are made only for a click
@@ -368,12 +396,24 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         return handle_click(result, allowed=codes, frame=map_frame(v, rows, pace_rows)) is not None
 
     key = f"{KEY}.map.{colour}.{v.suffix}"
-    if opened(st.session_state.get(key)):
+    if drawn is not None and opened(st.session_state.get(key)):
         # a click on the map runs this fragment with the click already in the session (streamlit-folium
         # keeps its value under our key): the area it opens, without drawing this map again first
         drilled()
-    if v.drill:
-        st.caption(t("coverage.drill_hint"))
+    st.subheader(t("coverage_page.map_title", level=v.level_name))
+    UP.colour_choice(f"{KEY}.colour")
+    if not len(rows):
+        st.info(t("coverage_page.no_rows"))
+        return
+    if drawn is None:
+        st.info(t("coverage_page.no_geometry"))
+        return
+    # what to do with the map and what it leaves out, in one line above it (one element less to draw)
+    words = [t("coverage.drill_hint")] if v.drill else []
+    if colour == "coverage" and len(due) > maps.MAX_POINTS:
+        words.append(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
+    if words:
+        st.caption(" · ".join(words))
     result = UM.render(
         drawn,
         key=key,
@@ -382,21 +422,53 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     )
     if opened(result):
         drilled()
-    if colour == "coverage" and len(due) > maps.MAX_POINTS:
-        st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
+
+
+def picked_row(state: Any) -> int | None:
+    """The row ticked in an ``st.dataframe`` with ``selection_mode="single-row"``, from its state.
+
+    Parameters
+    ----------
+    state : Any
+        The table's value in the session (``st.session_state[key]``: ``{"selection": {"rows": [i], …}}``,
+        as a mapping or with attributes), or None before the table was drawn.
+
+    Returns
+    -------
+    int or None
+        The row's position in the table as drawn (0-based); None when no row is ticked.
+
+    Examples
+    --------
+    >>> picked_row({"selection": {"rows": [2], "columns": []}})
+    2
+    >>> picked_row({"selection": {"rows": []}}), picked_row(None)
+    (None, None)
+    """
+    selection = state.get("selection") if isinstance(state, Mapping) else getattr(state, "selection", None)
+    rows = selection.get("rows") if isinstance(selection, Mapping) else getattr(selection, "rows", None)
+    return int(rows[0]) if rows else None
 
 
 @st.fragment
 def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     """The table of the area's children with their pace and a 12-month trend each (``table``, made by
     :func:`main`; ``rows`` are what the downloads hold); a fragment: a row click that opens nothing
-    reruns the table alone."""
+    reruns the table alone. A row that opens an area is read before anything is drawn: the browser is
+    sent nothing of a table about to be left."""
+    key = f"{KEY}.table.{v.suffix}"
+    picked = picked_row(st.session_state.get(key)) if v.drill else None
+    if picked is not None and picked < len(table):
+        code = str(table["code"].iloc[picked])
+        if code != v.area.code:
+            C.set_area(code)
+            drilled()
     st.subheader(t("coverage_page.table_title", level=v.level_name))
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
 
     heads = column_labels(table.columns, v.lang)
-    event = st.dataframe(
+    st.dataframe(
         UP.as_shown(table),
         hide_index=True,
         width="stretch",
@@ -417,17 +489,11 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
                 help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat()),
             ),
         },
-        key=f"{KEY}.table.{v.suffix}",
+        key=key,
         on_select="rerun" if v.drill else "ignore",
         selection_mode="single-row",
     )
     st.caption(t("coverage_page.table_hint") if v.drill else t("coverage_page.grid_hint"))
-    sel = getattr(getattr(event, "selection", None), "rows", None) if v.drill else None
-    if sel:
-        code = str(table["code"].iloc[sel[0]])
-        if code != v.area.code:
-            C.set_area(code)
-            drilled()
     _exports(
         "table",
         rows,
@@ -503,7 +569,8 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         if pages > 1
         else t("coverage_page.due_count", n=fmt_int(n, v.lang))
     )
-    words.caption(t("coverage_page.due_caption") + " · " + count)
+    # the list's order, its size and what a row does, in one line above it (one element less to draw)
+    words.caption(" · ".join((t("coverage_page.due_caption"), count, t("household.select_hint"))))
     if not can_see_personal(C.user()):
         st.caption(t("app.masked_notice"))
     shown = out.iloc[start:stop]
@@ -528,7 +595,6 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         on_select="rerun",
         selection_mode="single-row",
     )
-    st.caption(t("household.select_hint"))  # a row opens the household's record (issue 20)
     from ui.household import open_selected
 
     open_selected(shown["household_code"].tolist(), due_event)
