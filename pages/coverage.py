@@ -37,6 +37,7 @@ C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/commo
 
 KEY = "coverage_page"
 MAP_HEIGHT = 520
+DUE_PAGE_WIDTH = 220  # pixels: the due list's page number, beside its caption
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -551,17 +552,18 @@ def due_part(v: View, due: pd.DataFrame) -> None:
     page = kept[1] if kept and kept[0] == v.suffix else 1
     words = st
     if pages > 1:
-        pick, words = st.columns([1, 3], vertical_alignment="bottom")
-        with pick:
-            page = st.number_input(
-                t("coverage_page.due_page", pages=fmt_int(pages, v.lang)),
-                min_value=1,
-                max_value=pages,
-                value=min(page, pages),
-                step=1,
-                key=f"{KEY}.due_page.{v.suffix}",
-                help=t("coverage_page.due_page_help", size=fmt_int(size, v.lang), n=fmt_int(n, v.lang)),
-            )
+        # the page's number and the words beside it in one row (one container rather than three columns)
+        words = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+        page = words.number_input(
+            t("coverage_page.due_page", pages=fmt_int(pages, v.lang)),
+            min_value=1,
+            max_value=pages,
+            value=min(page, pages),
+            step=1,
+            key=f"{KEY}.due_page.{v.suffix}",
+            help=t("coverage_page.due_page_help", size=fmt_int(size, v.lang), n=fmt_int(n, v.lang)),
+            width=DUE_PAGE_WIDTH,
+        )
     start, stop, _ = due_page(n, page, size)
     st.session_state[kept_key] = (v.suffix, start // size + 1)
     count = (
