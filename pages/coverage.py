@@ -19,8 +19,7 @@ from analytics import coverage as CP
 from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS
-from auth.masking import FULL_EVERYWHERE, FULL_IN_SCOPE, can_see_personal
-from auth.users import User
+from auth.masking import can_see_personal, masking_key
 from gis import maps
 from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
 from store import db
@@ -306,41 +305,10 @@ def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame,
     return frame["code"].tolist(), UM.drawn(m)
 
 
-def masking_key(user: User | None) -> tuple:
-    """What the masking of households' personal data reads of a user (auth/masking.py
-    ``can_see_personal`` / ``mask_frame``: the role, and for a role that sees its own areas in full, the
-    areas), and nothing else: two users with the same key see every household alike.
-
-    Parameters
-    ----------
-    user : auth.users.User or None
-        The signed-in user (None: the local administrator).
-
-    Returns
-    -------
-    tuple
-        ``("full",)`` (everything in full: the administrator), ``("masked",)`` (nothing in full: a
-        leader, or a role masking does not know), ``("in_scope", areas)`` (in full inside ``areas``,
-        sorted codes, or None for the whole county: office, grid leader, member).
-
-    Examples
-    --------
-    >>> masking_key(User("a", "office", ["T2", "T1"])) == masking_key(User("b", "office", ["T1", "T2"]))
-    True
-    >>> masking_key(User("a", "leader", ["T1"])), masking_key(None)
-    (('masked',), ('full',))
-    """
-    if user is None or user.role in FULL_EVERYWHERE:
-        return ("full",)
-    if user.role not in FULL_IN_SCOPE:
-        return ("masked",)
-    return ("in_scope", None if user.scope is None else tuple(sorted(user.scope)))
-
-
 def map_key(v: View, colour: str) -> tuple:
     """Everything the map depends on besides the data, today and the user's scope (ui/shared.py
     ``drawn``): the area, period, filters and settings of the figures drawn, the colouring, the
-    language, how the user's households are masked (:func:`masking_key`: the households' points are
+    language, how the user's households are masked (:func:`auth.masking.masking_key`: the households' points are
     withheld where a user may not see them; two office accounts of one township share one map), the
     boundaries and the assets' URL.
 
@@ -438,13 +406,6 @@ def picked_row(state: Any) -> int | None:
     -------
     int or None
         The row's position in the table as drawn (0-based); None when no row is ticked.
-
-    Examples
-    --------
-    >>> picked_row({"selection": {"rows": [2], "columns": []}})
-    2
-    >>> picked_row({"selection": {"rows": []}}), picked_row(None)
-    (None, None)
     """
     selection = state.get("selection") if isinstance(state, Mapping) else getattr(state, "selection", None)
     rows = selection.get("rows") if isinstance(selection, Mapping) else getattr(selection, "rows", None)
