@@ -36,7 +36,7 @@ C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/commo
 
 KEY = "coverage_page"
 MAP_HEIGHT = 520
-DUE_PAGE_WIDTH = 220  # pixels: the due list's page number, beside its caption
+DUE_PAGE_WIDTH = 220  # pixels: the due list's page number
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -511,11 +511,9 @@ def due_part(v: View, due: pd.DataFrame) -> None:
     kept_key = f"{KEY}.due_page_kept"
     kept = st.session_state.get(kept_key)
     page = kept[1] if kept and kept[0] == v.suffix else 1
-    words = st
     if pages > 1:
-        # the page's number and the words beside it in one row (one container rather than three columns)
-        words = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-        page = words.number_input(
+        # the page's number, narrow, above the words (no columns to lay out: three containers fewer)
+        page = st.number_input(
             t("coverage_page.due_page", pages=fmt_int(pages, v.lang)),
             min_value=1,
             max_value=pages,
@@ -533,7 +531,7 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         else t("coverage_page.due_count", n=fmt_int(n, v.lang))
     )
     # the list's order, its size and what a row does, in one line above it (one element less to draw)
-    words.caption(" · ".join((t("coverage_page.due_caption"), count, t("household.select_hint"))))
+    st.caption(" · ".join((t("coverage_page.due_caption"), count, t("household.select_hint"))))
     if not can_see_personal(C.user()):
         st.caption(t("app.masked_notice"))
     shown = out.iloc[start:stop]
