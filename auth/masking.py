@@ -205,6 +205,39 @@ def can_see_personal(
     return str(area_code) in (user.areas or [])
 
 
+def masking_key(user: User | None) -> tuple:
+    """What the masking of households' personal data reads of a user, and nothing else.
+
+    :func:`can_see_personal` and :func:`mask_frame` read the role, and for a role that sees its own
+    areas in full, its scope: two users with the same key see every household alike. For what is
+    shared between users and masked for them (the coverage page's map is keyed by it).
+
+    Parameters
+    ----------
+    user : auth.users.User or None
+        The signed-in user (None: the local administrator).
+
+    Returns
+    -------
+    tuple
+        ``("full",)`` (everything in full: the administrator), ``("masked",)`` (nothing in full: a
+        leader, or a role masking does not know), ``("in_scope", areas)`` (in full inside ``areas``,
+        sorted codes, or None for the whole county: office, grid leader, member).
+
+    Examples
+    --------
+    >>> masking_key(User("a", "office", ["T2", "T1"])) == masking_key(User("b", "office", ["T1", "T2"]))
+    True
+    >>> masking_key(User("a", "leader", ["T1"])), masking_key(None)
+    (('masked',), ('full',))
+    """
+    if user is None or user.role in FULL_EVERYWHERE:
+        return ("full",)
+    if user.role not in FULL_IN_SCOPE:
+        return ("masked",)
+    return ("in_scope", None if user.scope is None else tuple(sorted(user.scope)))
+
+
 def _withheld(v: Any) -> Any:
     return None
 

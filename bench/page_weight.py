@@ -6,10 +6,12 @@ after another, alone (nothing else in the browser):
 - **county**: a leader (县领导) opens 走访覆盖 — the townships drawn;
 - **township**: an office user (乡镇/街道) opens 走访覆盖 — the township's villages;
 - **village**: the office user clicks a village on the map — its grids;
-- **grid**: the office user clicks a grid — the grid itself and its households.
+- **grid**: the office user clicks a grid — the grid itself and its households;
+- **period**: the office user picks 本季度 (this quarter) in the sidebar — the grid again, another period.
 
 Per view: the bytes the server sent over Streamlit's WebSocket (Chrome DevTools Protocol
-``Network.webSocketFrameReceived``; the binary frames decoded), what they would weigh deflated
+``Network.webSocketFrameReceived``; the binary frames decoded), the Streamlit deltas among them
+(elements and containers the browser draws, counted by kind: :func:`delta_kinds`), what they would weigh deflated
 (permessage-deflate, Streamlit's ``server.enableWebsocketCompression``, off by default), the bytes
 over HTTP (``encodedDataLength``: streamlit-folium's frame and script, fetched again for every new
 map; Leaflet's files come from the browser's cache), the CPU time of every Chromium process
@@ -38,6 +40,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +49,9 @@ from i18n import t  # the labels the page shows (as bench/load.py reads them)
 from vocabulary.areas import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
-#: the views, each named after the level of the area selected (a view of the township draws its villages)
-VIEWS = LEVELS
+#: the views, each named after the level of the area selected (a view of the township draws its villages),
+#: then ``period``: the office user, on the grid, picks another period in the sidebar
+VIEWS = (*LEVELS, "period")
 
 #: the map in streamlit-folium's frame draws the view's polygons (none of another view) and stands still
 _MAP_DRAWN_JS = """(codes) => { const m = window.map; if (!m || !m.eachLayer) return false;
@@ -122,6 +126,39 @@ TRACE_CATEGORIES = [
 ]
 
 
+def delta_kinds(raw: bytes) -> list[str]:
+    """What one of Streamlit's WebSocket messages draws: the kind of its delta, if it is one.
+
+    Parameters
+    ----------
+    raw : bytes
+        A binary frame: one ``ForwardMsg`` (Streamlit's protobuf).
+
+    Returns
+    -------
+    list of str
+        ``[]`` for a message that draws nothing (the script's start or end, …) or does not decode;
+        ``["markdown"]`` etc. for a new element (its ``Element`` type), ``["block"]`` for a new
+        container, ``["ref"]`` for a message sent by its hash alone (the browser had it cached).
+    """
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        msg = ForwardMsg.FromString(raw)
+    except DecodeError:
+        return []
+    kind = msg.WhichOneof("type")
+    if kind == "ref_hash":
+        return ["ref"]
+    if kind != "delta":
+        return []
+    delta = msg.delta.WhichOneof("type")
+    if delta == "new_element":
+        return [msg.delta.new_element.WhichOneof("type") or "element"]
+    return ["block"] if delta == "add_block" else []
+
+
 class Wire:
     """Bytes received by one page, counted from the DevTools Protocol's network events."""
 
@@ -130,6 +167,10 @@ class Wire:
         self.ws_frames = 0
         self.deflated = 0
         self.http = 0
+        #: the Streamlit deltas received, by kind: an element's type (``markdown``, ``dataframe``,
+        #: ``component_instance``, …), ``block`` for a container; ``ref`` for a message the browser had
+        #: cached (sent by its hash alone)
+        self.deltas: Counter[str] = Counter()
         # what the frames would weigh with the WebSocket's permessage-deflate (RFC 7692, one compressor per
         # connection as with context takeover; Streamlit's server.enableWebsocketCompression, off by default)
         self._deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
@@ -142,6 +183,8 @@ class Wire:
         self.ws += len(raw)
         self.deflated += len(self._deflate.compress(raw) + self._deflate.flush(zlib.Z_SYNC_FLUSH))
         self.ws_frames += 1
+        if r.get("opcode") == 2:
+            self.deltas.update(delta_kinds(raw))
 
     def on_http(self, ev: dict[str, Any]) -> None:
         """Count one finished HTTP response (its bytes on the wire)."""
@@ -189,6 +232,7 @@ async def _view(
         await browser.start_tracing(categories=TRACE_CATEGORIES)
     m0 = {x["name"]: x["value"] for x in (await cdp.send("Performance.getMetrics"))["metrics"]}
     ws0, fr0, dfl0, http0 = wire.ws, wire.ws_frames, wire.deflated, wire.http
+    deltas0 = Counter(wire.deltas)
     cpu0 = chromium_cpu_seconds(server_roots)
     kinds0 = chromium_cpu_by_kind(server_roots)
     t0 = time.perf_counter()
@@ -213,6 +257,8 @@ async def _view(
         "ws_bytes": wire.ws - ws0,
         "ws_frames": wire.ws_frames - fr0,
         "ws_deflated_bytes": wire.deflated - dfl0,
+        "deltas": sum((wire.deltas - deltas0).values()),
+        "deltas_by_kind": dict(sorted((wire.deltas - deltas0).items())),
         "http_bytes": wire.http - http0,
         "browser_cpu_s": round(cpu, 3),
         "cpu_by_kind_s": {k: round(v - kinds0.get(k, 0.0), 3) for k, v in sorted(kinds1.items())},
@@ -221,6 +267,15 @@ async def _view(
         "layout_s": round(d["LayoutDuration"], 3),
         "map_drawn_s": round(drawn, 2),
     }
+
+
+async def _pick_period(page: Any, kind: str, timeout_ms: float) -> None:
+    """Choose another period in the sidebar (its last select box), as a user does: the page runs again."""
+    await page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").last.click(timeout=timeout_ms)
+    await page.get_by_role("option", name=t(f"period.{kind}", "zh")).click(timeout=timeout_ms)
+    await page.wait_for_function(
+        "(u) => window.location.search.includes(u)", arg=f"period={kind}", timeout=timeout_ms, polling=100
+    )
 
 
 async def _sign_in(browser: Any, base: str, user: str, mark: str, timeout_ms: float) -> tuple[Any, Any, Wire]:
@@ -315,6 +370,7 @@ async def _measure(
                     codes["village"],
                 ),
                 ("grid", lambda: L._click_area(page, *grid[:1], *grid[2:], timeout_ms), codes["grid"]),
+                ("period", lambda: _pick_period(page, "quarter", timeout_ms), codes["grid"]),
             ]
             for name, action, codes in steps:
                 out.append(await _view(name, page, cdp, wire, roots, action, codes, shots, timeout_ms, trace))
@@ -337,8 +393,9 @@ def run(src: Path, output: Path, trace: bool = False) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        One per view (:data:`VIEWS`): ``ws_bytes``, ``http_bytes``, ``browser_cpu_s``, ``task_s``,
-        ``script_s``, ``layout_s``, ``map_drawn_s``, ``areas``.
+        One per view (:data:`VIEWS`): ``ws_bytes``, ``ws_frames``, ``deltas`` (and ``deltas_by_kind``),
+        ``http_bytes``, ``browser_cpu_s``, ``task_s``, ``script_s``, ``layout_s``, ``map_drawn_s``,
+        ``areas``.
     """
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lianxin-weight-") as tmp:
@@ -372,18 +429,23 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(a.db, a.output, a.trace)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     print(
-        "view      areas  WS bytes  frames  deflated  HTTP bytes  browser CPU s  task s  script s  layout s  "
+        "view      areas  WS bytes  frames  deltas  deflated  HTTP bytes  browser CPU s  task s  script s  layout s  "
         "map drawn s"
     )
     for r in rows:
         print(
-            f"{r['view']:<9} {r['areas']:>5} {r['ws_bytes']:>9,} {r['ws_frames']:>7} {r['ws_deflated_bytes']:>9,} "
+            f"{r['view']:<9} {r['areas']:>5} {r['ws_bytes']:>9,} {r['ws_frames']:>7} {r['deltas']:>7} "
+            f"{r['ws_deflated_bytes']:>9,} "
             f"{r['http_bytes']:>11,} "
             f"{r['browser_cpu_s']:>14} {r['task_s']:>7} {r['script_s']:>9} {r['layout_s']:>9} {r['map_drawn_s']:>12}"
         )
     print(
         "browser CPU by process (s): "
         + "; ".join(f"{r['view']} " + ", ".join(f"{k} {v}" for k, v in r["cpu_by_kind_s"].items()) for r in rows)
+    )
+    print(
+        "deltas by kind: "
+        + "; ".join(f"{r['view']} " + ", ".join(f"{k} {v}" for k, v in r["deltas_by_kind"].items()) for r in rows)
     )
     if a.json:
         a.json.write_text(json.dumps(rows, indent=1))

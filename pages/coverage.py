@@ -19,7 +19,7 @@ from analytics import coverage as CP
 from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS
-from auth.masking import can_see_personal
+from auth.masking import can_see_personal, masking_key
 from gis import maps
 from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
 from store import db
@@ -36,6 +36,7 @@ C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/commo
 
 KEY = "coverage_page"
 MAP_HEIGHT = 520
+DUE_PAGE_WIDTH = 220  # pixels: the due list's page number
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -307,7 +308,9 @@ def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame,
 def map_key(v: View, colour: str) -> tuple:
     """Everything the map depends on besides the data, today and the user's scope (ui/shared.py
     ``drawn``): the area, period, filters and settings of the figures drawn, the colouring, the
-    language, the user (the households' points are masked for them), the boundaries and the assets' URL.
+    language, how the user's households are masked (:func:`auth.masking.masking_key`: the households' points are
+    withheld where a user may not see them; two office accounts of one township share one map), the
+    boundaries and the assets' URL.
 
     Returns
     -------
@@ -327,7 +330,7 @@ def map_key(v: View, colour: str) -> tuple:
         v.benchmark,
         colour,
         v.lang,
-        C.user(),
+        masking_key(C.user()),
         boundaries_version(),
         UM.static_url_prefix(),
     )
@@ -350,16 +353,10 @@ def the_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, d
 def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> None:
     """The choropleth and its colouring; a fragment: switching the colouring, or a click that opens
     nothing, reruns the map alone. The map is rendered once for every session asking for the same
-    (ui/shared.py ``drawn``)."""
-    st.subheader(t("coverage_page.map_title", level=v.level_name))
-    colour = UP.colour_choice(f"{KEY}.colour")
-    if not len(rows):
-        st.info(t("coverage_page.no_rows"))
-        return
-    codes, drawn = the_map(v, colour, rows, pace_rows, due)
-    if drawn is None:
-        st.info(t("coverage_page.no_geometry"))
-        return
+    (ui/shared.py ``drawn``). A click that opens an area is read before anything is drawn: the
+    browser is sent nothing of a map about to be left."""
+    colour = UP.colour_held(f"{KEY}.colour")  # what the radio below will return
+    codes, drawn = the_map(v, colour, rows, pace_rows, due) if len(rows) else ([], None)
 
     def opened(result: Mapping[str, Any] | None) -> bool:
         # a click that opens an area; the polygons (for a plain lat/lng click) are made only for a click
@@ -368,12 +365,24 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         return handle_click(result, allowed=codes, frame=map_frame(v, rows, pace_rows)) is not None
 
     key = f"{KEY}.map.{colour}.{v.suffix}"
-    if opened(st.session_state.get(key)):
+    if drawn is not None and opened(st.session_state.get(key)):
         # a click on the map runs this fragment with the click already in the session (streamlit-folium
         # keeps its value under our key): the area it opens, without drawing this map again first
         drilled()
-    if v.drill:
-        st.caption(t("coverage.drill_hint"))
+    st.subheader(t("coverage_page.map_title", level=v.level_name))
+    UP.colour_choice(f"{KEY}.colour")
+    if not len(rows):
+        st.info(t("coverage_page.no_rows"))
+        return
+    if drawn is None:
+        st.info(t("coverage_page.no_geometry"))
+        return
+    # what to do with the map and what it leaves out, in one line above it (one element less to draw)
+    words = [t("coverage.drill_hint")] if v.drill else []
+    if colour == "coverage" and len(due) > maps.MAX_POINTS:
+        words.append(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
+    if words:
+        st.caption(" · ".join(words))
     result = UM.render(
         drawn,
         key=key,
@@ -382,21 +391,46 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
     )
     if opened(result):
         drilled()
-    if colour == "coverage" and len(due) > maps.MAX_POINTS:
-        st.caption(t("coverage_page.points_capped", n=fmt_int(maps.MAX_POINTS, v.lang)))
+
+
+def picked_row(state: Any) -> int | None:
+    """The row ticked in an ``st.dataframe`` with ``selection_mode="single-row"``, from its state.
+
+    Parameters
+    ----------
+    state : Any
+        The table's value in the session (``st.session_state[key]``: ``{"selection": {"rows": [i], …}}``,
+        as a mapping or with attributes), or None before the table was drawn.
+
+    Returns
+    -------
+    int or None
+        The row's position in the table as drawn (0-based); None when no row is ticked.
+    """
+    selection = state.get("selection") if isinstance(state, Mapping) else getattr(state, "selection", None)
+    rows = selection.get("rows") if isinstance(selection, Mapping) else getattr(selection, "rows", None)
+    return int(rows[0]) if rows else None
 
 
 @st.fragment
 def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     """The table of the area's children with their pace and a 12-month trend each (``table``, made by
     :func:`main`; ``rows`` are what the downloads hold); a fragment: a row click that opens nothing
-    reruns the table alone."""
+    reruns the table alone. A row that opens an area is read before anything is drawn: the browser is
+    sent nothing of a table about to be left."""
+    key = f"{KEY}.table.{v.suffix}"
+    picked = picked_row(st.session_state.get(key)) if v.drill else None
+    if picked is not None and picked < len(table):
+        code = str(table["code"].iloc[picked])
+        if code != v.area.code:
+            C.set_area(code)
+            drilled()
     st.subheader(t("coverage_page.table_title", level=v.level_name))
     trend_end = v.as_of
     start, _ = CP.trend_months(trend_end)
 
     heads = column_labels(table.columns, v.lang)
-    event = st.dataframe(
+    st.dataframe(
         UP.as_shown(table),
         hide_index=True,
         width="stretch",
@@ -417,17 +451,11 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
                 help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat()),
             ),
         },
-        key=f"{KEY}.table.{v.suffix}",
+        key=key,
         on_select="rerun" if v.drill else "ignore",
         selection_mode="single-row",
     )
     st.caption(t("coverage_page.table_hint") if v.drill else t("coverage_page.grid_hint"))
-    sel = getattr(getattr(event, "selection", None), "rows", None) if v.drill else None
-    if sel:
-        code = str(table["code"].iloc[sel[0]])
-        if code != v.area.code:
-            C.set_area(code)
-            drilled()
     _exports(
         "table",
         rows,
@@ -483,19 +511,18 @@ def due_part(v: View, due: pd.DataFrame) -> None:
     kept_key = f"{KEY}.due_page_kept"
     kept = st.session_state.get(kept_key)
     page = kept[1] if kept and kept[0] == v.suffix else 1
-    words = st
     if pages > 1:
-        pick, words = st.columns([1, 3], vertical_alignment="bottom")
-        with pick:
-            page = st.number_input(
-                t("coverage_page.due_page", pages=fmt_int(pages, v.lang)),
-                min_value=1,
-                max_value=pages,
-                value=min(page, pages),
-                step=1,
-                key=f"{KEY}.due_page.{v.suffix}",
-                help=t("coverage_page.due_page_help", size=fmt_int(size, v.lang), n=fmt_int(n, v.lang)),
-            )
+        # the page's number, narrow, above the words (no columns to lay out: three containers fewer)
+        page = st.number_input(
+            t("coverage_page.due_page", pages=fmt_int(pages, v.lang)),
+            min_value=1,
+            max_value=pages,
+            value=min(page, pages),
+            step=1,
+            key=f"{KEY}.due_page.{v.suffix}",
+            help=t("coverage_page.due_page_help", size=fmt_int(size, v.lang), n=fmt_int(n, v.lang)),
+            width=DUE_PAGE_WIDTH,
+        )
     start, stop, _ = due_page(n, page, size)
     st.session_state[kept_key] = (v.suffix, start // size + 1)
     count = (
@@ -503,7 +530,8 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         if pages > 1
         else t("coverage_page.due_count", n=fmt_int(n, v.lang))
     )
-    words.caption(t("coverage_page.due_caption") + " · " + count)
+    # the list's order, its size and what a row does, in one line above it (one element less to draw)
+    st.caption(" · ".join((t("coverage_page.due_caption"), count, t("household.select_hint"))))
     if not can_see_personal(C.user()):
         st.caption(t("app.masked_notice"))
     shown = out.iloc[start:stop]
@@ -528,7 +556,6 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         on_select="rerun",
         selection_mode="single-row",
     )
-    st.caption(t("household.select_hint"))  # a row opens the household's record (issue 20)
     from ui.household import open_selected
 
     open_selected(shown["household_code"].tolist(), due_event)

@@ -494,3 +494,110 @@ def test_due_list_comes_back_on_its_page(tiny_ro, monkeypatch):
     assert _due_table(at).value["household_code"].tolist() == ["H07", "H09"]
     assert not [w for w in at.number_input if w.key.startswith("coverage_page.due_page.")]
     assert any(t("coverage_page.due_count", n="2") in c.value for c in at.caption)
+
+
+def _map_builds(monkeypatch, path, users: list[str]) -> list[int]:
+    """How many coverage maps each user's first view of the page made (ui.maps.coverage_map: the shared
+    cache's build), one after another, the shared cache empty at the start."""
+    from ui import shared
+
+    shared._drawn.clear()
+    made: list[str] = []
+    real = UM.coverage_map
+    monkeypatch.setattr(UM, "coverage_map", lambda *a, **k: made.append("map") or real(*a, **k))
+    builds = []
+    for name in users:
+        before = len(made)
+        at = _app(monkeypatch, path, user=name)
+        assert not at.exception, at.exception
+        assert [e for e in at.main if e.type == "component_instance"]  # a map is drawn for each
+        builds.append(len(made) - before)
+    return builds
+
+
+def test_two_office_accounts_of_one_township_share_one_map(tiny, monkeypatch):
+    """The map is shared by what masking reads (the role and its areas), not by the user: a second office
+    account of 一镇 gets the first one's map; a grid leader of the same township sees its households in
+    full too, and gets it as well. Before, each user was part of the key: three builds."""
+    from auth import users as U
+
+    con, path = tiny
+    U.add_user(con, "office2", F.PASSWORD, "office", [F.T1])
+    U.add_user(con, "gl_t1", F.PASSWORD, "grid_leader", [F.T1])
+    con.close()
+    assert _map_builds(monkeypatch, path, ["office", "office2", "gl_t1"]) == [1, 0, 0]
+
+
+def test_users_whose_masking_differs_never_share_a_map(tiny, monkeypatch):
+    """A leader of 一镇 has the office's scope (一镇) but sees every household masked (no points on the
+    map): each gets a map of their own, and so does the administrator."""
+    from auth import users as U
+
+    con, path = tiny
+    U.add_user(con, "leader_t1", F.PASSWORD, "leader", [F.T1])
+    con.close()
+    assert _map_builds(monkeypatch, path, ["office", "leader_t1", "office"]) == [1, 1, 0]
+
+
+def test_one_masking_key_means_the_same_households_shown(tiny_ro):
+    """auth.masking.masking_key names what masking reads: users with one key see the county's due
+    households alike (names, phones, addresses, tags, points), and users with different keys see them
+    differently on this world (so the key cannot be coarser)."""
+    from auth.masking import masking_key
+    from auth.scope import mask_frame
+
+    con, _ = tiny_ro
+    users = [
+        None,
+        User("admin", "admin", []),
+        User("leader", "leader", []),
+        User("leader_t1", "leader", [F.T1]),
+        User("office", "office", [F.T1]),
+        User("office2", "office", [F.T1]),
+        User("gl_t1", "grid_leader", [F.T1]),
+        User("office_t2", "office", [F.T2]),
+    ]
+    full = CP.due_households(con, F.COUNTY, TODAY, days=90, user=None)
+    assert len(full) >= 2
+    shown = {u.name if u else None: mask_frame(full, u, con) for u in users}
+    for a in users:
+        for b in users:
+            same = shown[a.name if a else None].equals(shown[b.name if b else None])
+            assert same == (masking_key(a) == masking_key(b)), (a, b)
+
+
+def test_a_click_that_opens_an_area_draws_nothing_of_the_part_it_leaves(tiny_ro, monkeypatch):
+    """A map click or a table row that opens an area is read before its part is drawn: the run that
+    opens it draws neither the old map nor the old table again (the browser would draw each only to
+    drop it at once), and the page then shows the area opened."""
+    import streamlit as st
+
+    from bench.pageviews import fragment_run
+
+    _, path = tiny_ro
+    rendered: list[str] = []
+    monkeypatch.setattr(UM, "render", lambda m, key, **k: rendered.append(key) or {})
+    tables: list[str] = []
+    real = st.dataframe
+    monkeypatch.setattr(st, "dataframe", lambda *a, **k: tables.append(k.get("key")) or real(*a, **k))
+    at = _app(monkeypatch, path)
+    county_map = rendered[-1]  # the overview's map came before
+    assert county_map.startswith("coverage_page.map."), rendered
+
+    # the map: streamlit-folium keeps a click under the page's key, and the map's part runs alone
+    rendered.clear()
+    at.session_state[county_map] = {"last_active_drawing": {"type": "Feature", "properties": {"code": F.T1}}}
+    fragment_run(at, "map_part")
+    assert not at.exception, at.exception
+    assert at.session_state["area"].code == F.T1 and _metrics(at)[t("figure.households")] == "6"
+    assert county_map not in rendered and len(rendered) == 1, rendered  # 一镇's map alone
+
+    # the table: 一镇's row of 甲村 ticked, and the table's part runs alone
+    table = at.dataframe[0]
+    row = table.value["code"].tolist().index(F.V11)
+    tables.clear()
+    at.session_state[table.key] = {"selection": {"rows": [row], "columns": []}}
+    fragment_run(at, "table_part")
+    assert not at.exception, at.exception
+    assert at.session_state["area"].code == F.V11 and set(_area_table(at)["code"]) == {F.G111, F.G112}
+    assert table.key not in tables and tables[0] != table.key, tables

@@ -39,3 +39,28 @@ def test_trace_summary_splits_the_renderer_main_thread_by_kind(tmp_path):
     s = summarise(path)
     assert s["threads"] == {"Renderer/CrRendererMain": 9.0}
     assert s["main"] == {"scripting": 4.0, "layout": 3.0, "other": 2.0, "style": 1.0}
+
+
+def test_wire_counts_the_deltas_by_kind():
+    """Streamlit's messages decoded: a new element by its type, a container as a block, a cached message
+    sent by its hash as a ref; a message that draws nothing, or a frame that is not Streamlit's, counts
+    nothing."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.page_weight import delta_kinds
+
+    def frame(msg: ForwardMsg) -> dict:
+        return {"response": {"opcode": 2, "payloadData": base64.b64encode(msg.SerializeToString()).decode()}}
+
+    caption, table, block, ref, end = ForwardMsg(), ForwardMsg(), ForwardMsg(), ForwardMsg(), ForwardMsg()
+    caption.delta.new_element.markdown.body = "共 2 户"
+    table.delta.new_element.dataframe.arrow_data.data = b"\x00"
+    block.delta.add_block.vertical.SetInParent()
+    ref.ref_hash = "abc"
+    end.script_finished = 1
+    w = Wire()
+    for m in (caption, caption, table, block, ref, end):
+        w.on_frame(frame(m))
+    w.on_frame({"response": {"opcode": 1, "payloadData": "网格"}})
+    assert w.deltas == {"markdown": 2, "dataframe": 1, "block": 1, "ref": 1}
+    assert delta_kinds(b"\xff\xff not a message") == []

@@ -152,3 +152,28 @@ def test_responsibility_map_draws(page, server):
     page.screenshot(path=str(OUT / "journey-responsibility.png"), full_page=True)
     assert n >= 1
     assert "Traceback" not in page.inner_text("body")
+
+
+def test_office_opens_an_area_from_the_coverage_table(page, server):
+    """The other way down: a tick in the table's row opens that area (the row is read before the table is
+    drawn again: pages/coverage.py table_part), and the page shows the area's own table."""
+    login(page, server, "admin", F.PASSWORD)
+    open_page(page, "coverage")
+    page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
+    table = page.locator("[data-testid='stDataFrame']").first
+    # the first row's name, from the cells the grid keeps in the page for screen readers
+    first = table.locator("tbody tr").first
+    first.wait_for(state="attached", timeout=30_000)
+    name = next(n for n in ("一镇", "二镇") if n in first.inner_text())
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    header = table.locator("thead tr").first.bounding_box() if table.locator("thead tr").count() else None
+    row_h = 35
+    top = box["y"] + (header["height"] if header and header["height"] else row_h)
+    page.mouse.click(box["x"] + 18, top + row_h / 2)  # the row's tick box, at the row's left end
+    crumb(page, name).wait_for(timeout=30_000)
+    wait_idle(page)
+    body = page.inner_text("body")
+    assert t("coverage_page.table_title", level=t("level.village")) in body
+    assert "Traceback" not in body
+    page.screenshot(path=str(OUT / "journey-coverage-table-pick.png"), full_page=True)
