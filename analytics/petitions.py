@@ -175,13 +175,15 @@ def _part(
     scope: Scope,
     date_from: dt.date | None,
     date_to: dt.date | None,
+    with_loc: bool = False,
 ) -> pd.DataFrame:
     """One part of the work list (``kind`` petition or visit_issue), as of ``today``, in order.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`WORKLIST_COLUMNS`, in the work list's order (:func:`_in_order`).
+        Columns :data:`WORKLIST_COLUMNS` and ``_order``, with ``with_loc`` ``loc`` too (:func:`cut`), in
+        the work list's order (:func:`_in_order`).
     """
     query, years_query = _PARTS[kind]
     _ensure_calendar(con, today, years_query)
@@ -196,7 +198,10 @@ def _part(
         reply_days=int(db.rule(con, "reply_working_days")),
         repeat_days=int(db.rule(con, "repeat_days")),
     )
-    return _in_order(_as_of(raw, today, int(db.rule(con, "close_days"))))
+    out = _as_of(raw, today, int(db.rule(con, "close_days")))
+    if with_loc:
+        out["loc"] = raw["loc"].astype("str")
+    return _in_order(out)
 
 
 #: The work list's dates: ``datetime64[s]`` (midnight, NaT where empty) in its parts and :func:`combined`,
@@ -359,11 +364,16 @@ def petition_items(
     scope: Scope = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    *,
+    with_loc: bool = False,
 ) -> pd.DataFrame:
     """The petitions of :func:`items` (the work list's first part): it reads no visit.
 
     So its result is shared under the data's version without visits (ui/shared.py
     ``READS_NO_VISITS``): a saved visit does not make it computed again.
+
+    ``with_loc``: with a column ``loc`` too, the code of the area each item is located by (the
+    scope test's, queries/petitions.sql): what :func:`cut` cuts a scope's items by out of the county's.
 
     Returns
     -------
@@ -372,7 +382,7 @@ def petition_items(
         ``kind`` petition, in the work list's order; the dates of :data:`DATE_COLUMNS` as
         ``datetime64[s]`` (:func:`with_dates` makes them ``datetime.date``, as :func:`items` has them).
     """
-    return _part(con, "petition", today, scope, date_from, date_to)
+    return _part(con, "petition", today, scope, date_from, date_to, with_loc)
 
 
 def visit_issue_items(
@@ -381,6 +391,8 @@ def visit_issue_items(
     scope: Scope = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    *,
+    with_loc: bool = False,
 ) -> pd.DataFrame:
     """The visit issues of :func:`items` (the work list's second part): it reads flagged visits only.
 
@@ -394,7 +406,43 @@ def visit_issue_items(
     pandas.DataFrame
         As :func:`petition_items`, ``kind`` visit_issue.
     """
-    return _part(con, "visit_issue", today, scope, date_from, date_to)
+    return _part(con, "visit_issue", today, scope, date_from, date_to, with_loc)
+
+
+def cut(con: duckdb.DuckDBPyConnection, county: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The items of ``scope`` out of a part of the county's work list: the part ``scope`` would get.
+
+    ``county`` is :func:`petition_items` or :func:`visit_issue_items` of the whole county (no scope,
+    no dates) with ``with_loc``; the result is that function's for ``scope`` (same ``today``), row for
+    row, in the same order, without ``loc``: the items whose ``loc`` lies in ``scope`` (is one of its
+    areas or under one: query ``worklist_scope_areas``, the rule of ``in_scope``), and, when ``scope``
+    sees the whole county (:func:`analytics.reports.county_wide`), the unlocated ones too. Every item's
+    state, deadlines and repeat flag are the same whichever scope it is read in (a repeat looks back
+    over its household's every petition), and the work list's order is total, so the cut is the
+    scope's part. tests/test_worklist_cut.py compares the two for every area of a tiny world.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The store (the areas of the scope).
+    county : pandas.DataFrame
+        The county's part, with ``loc``; only read.
+    scope : sequence of str or None
+        The area codes asked about; None: the whole county (every item).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: :data:`WORKLIST_COLUMNS` and ``_order`` of the scope's items, in order.
+    """
+    columns = [c for c in county.columns if c != "loc"]
+    if scope is None:
+        return county[columns].copy()
+    areas = db.df(con, "worklist_scope_areas", scope=list(scope))["code"].astype("str")
+    keep = county["loc"].isin(areas).to_numpy(bool)
+    if county_wide(con, scope):  # what belongs to no township: seen county-wide only
+        keep = keep | ~county["located"].to_numpy(bool)
+    return county.loc[keep, columns].reset_index(drop=True)
 
 
 def combined(petitions_part: pd.DataFrame, issues_part: pd.DataFrame, head: int | None = None) -> pd.DataFrame:

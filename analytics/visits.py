@@ -127,8 +127,11 @@ def other_kinds(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: 
 def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dict[str, Any]:
     """One staff member's row of :func:`analytics.reports.quotas` (the CONTRACT numbers) as a dict.
 
+    Worked out for this staff member alone (the report reads every staff member of the county): their
+    grids of the week and name (``visit_staff_responsible``, the report's ``grid_code`` and ``name``)
+    and their counts (``visit_week_totals``, the report's counts of home visits to active households).
     Someone responsible for no grid that week has no row in the report; their counts are then
-    worked out the same way (home visits of active households) with ``responsible`` False.
+    worked out the same way with ``responsible`` False, ``name`` their id and ``grid_code`` empty.
 
     Returns
     -------
@@ -136,30 +139,21 @@ def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dic
         The report's columns (``visits, visit_days, households_visited, target_days`` as int,
         ``met`` as bool) and ``responsible``.
     """
-    q = reports.quotas(con, week)
-    row = q[q["staff_id"] == staff_id]
-    if len(row):
-        out = row.iloc[0].to_dict()
-        out["responsible"] = True
-    else:
-        start, end = parse_week(week)
-        r = db.execute(con, "visit_week_totals", staff=[staff_id], week_start=start, week_end=end).fetchone()
-        target = int(db.rule(con, "visit_target_days"))
-        out = {
-            "staff_id": staff_id,
-            "name": staff_id,
-            "grid_code": "",
-            "visits": r[0],
-            "visit_days": r[1],
-            "households_visited": r[2],
-            "target_days": target,
-            "met": int(r[1]) >= target,
-            "responsible": False,
-        }
-    for k in ("visits", "visit_days", "households_visited", "target_days"):
-        out[k] = int(out[k])
-    out["met"] = bool(out["met"])
-    return out
+    start, end = parse_week(week)
+    resp = db.execute(con, "visit_staff_responsible", staff_id=staff_id, week_start=start, week_end=end).fetchone()
+    r = db.execute(con, "visit_week_totals", staff=[staff_id], week_start=start, week_end=end).fetchone()
+    target = int(db.rule(con, "visit_target_days"))
+    return {
+        "staff_id": staff_id,
+        "name": resp[0] if resp else staff_id,
+        "grid_code": resp[1] if resp else "",
+        "visits": int(r[0]),
+        "visit_days": int(r[1]),
+        "households_visited": int(r[2]),
+        "target_days": target,
+        "met": int(r[1]) >= target,
+        "responsible": resp is not None,
+    }
 
 
 # ----------------------------------------------------------------------------- whom next

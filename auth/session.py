@@ -41,7 +41,7 @@ def utc_now() -> dt.datetime:
 def _secret(con: Any) -> bytes:
     def read_or_store() -> str:
         value = db.one(con, "session_secret")
-        if value is None:  # the first sign-in ever; a concurrent one's conflict is retried
+        if value is None:  # the first sign-in ever (moves no data version); a concurrent one's conflict is retried
             db.execute(con, "session_secret_init", value=secrets.token_hex(32))
             value = db.one(con, "session_secret")
         return value

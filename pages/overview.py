@@ -36,7 +36,7 @@ with st.spinner(t("progress.working")):
     figures = shared.call(c, overview.headline, date_from, date_to, scope, today, with_petitions=False)
     # the petitions' figures from the work list's two parts, shared with the petitions page under their
     # parts of the data's version (ui/shared.py): a saved visit does not recompute the work list here;
-    # computed at start for the scopes that have accounts (ui/warm.py), a first overview finds them ready
+    # cut out of the county's parts (computed at start, ui/warm.py, and once after each write)
     parts = shared.worklist_parts(c, today, scope)
     figures["petitions"] = petitions.summary(c, date_from, date_to, scope, today, every=parts)
 if figures["grids"] == 0:

@@ -41,7 +41,8 @@ st.caption(t("petitions_page.question"))
 
 # ----------------------------------------------------------------------------- headline figures
 with st.spinner(t("progress.working")):
-    # every item of the scope, all dates, with its deadlines, in two parts shared by every session: the
+    # every item of the scope, all dates, with its deadlines, in two parts cut out of the county's
+    # (ui/shared.py worklist_parts) and shared by every session: the
     # petitions once per data version without visits (a saved visit does not compute them again), the
     # visit issues once per data version without quiet visits (a visit that raises no issue does not
     # compute them again, one that raises an issue does); the headline, the work list and the figures by area are

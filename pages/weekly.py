@@ -199,7 +199,7 @@ def show_due(con, u, today: dt.date) -> None:
     if not grids:
         st.info(t("weekly_page.no_grids"))
         return
-    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope)
+    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope, grids=grids)  # grids read once
     days = int(db.rule(con, "revisit_days"))
     if due.empty:
         st.success(t("weekly_page.nothing_due"))
@@ -254,7 +254,7 @@ def show_map(due: pd.DataFrame) -> None:
     if pts.empty:
         st.caption(t("weekly_page.map_no_points"))
         return
-    pts = pts.assign(last=[last_text(r) for _, r in pts.iterrows()])
+    pts = pts.assign(last=[last_text(r) for r in pts[["last_visit", "days_since"]].to_dict("records")])
     pad = 0.002
     bounds = (pts["lon"].min() - pad, pts["lat"].min() - pad, pts["lon"].max() + pad, pts["lat"].max() + pad)
     with st.expander(t("weekly_page.map_title"), expanded=True):
@@ -280,7 +280,7 @@ def visit_form(u, today: dt.date) -> None:
         st.info(t("weekly_page.no_households"))
         return
     hh = mask_frame(hh, u, con)
-    labels = {r["household_code"]: V.household_label(r) for _, r in hh.iterrows()}
+    labels = {r["household_code"]: V.household_label(r) for r in hh.to_dict("records")}  # not iterrows: ~550 rows
     with st.form("weekly_visit_form", clear_on_submit=True):
         code = st.selectbox(
             t("weekly_page.household"),

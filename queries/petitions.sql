@@ -17,12 +17,14 @@
 --   taken over every petition up to $today of the households the items name (whole partitions, so
 --   the same lag as over all petitions): a township's work list orders its households' petitions,
 --   not the county's 100,000.
+--   loc: the code it is located by (petitions_located), as the scope test reads it: what
+--   analytics.petitions.cut cuts a scope's items out of the county's by.
 WITH it AS (
     SELECT p.id AS item_id, p.received_on, p.category, p.channel, p.people,
            p.household_code, p.household_head AS head_name,
            pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
            (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
-           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text
+           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text, p.loc
     FROM petitions_located p
     LEFT JOIN area_places pl ON pl.code = p.loc
     WHERE p.received_on <= $today::DATE
@@ -41,7 +43,7 @@ SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.cha
        it.household_code, it.head_name,
        it.grid_code, it.village_code, it.village_name, it.township_code, it.township_name, it.located,
        it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due,
-       (it.household_code IS NOT NULL AND l.near) AS is_repeat, it.text
+       (it.household_code IS NOT NULL AND l.near) AS is_repeat, it.text, it.loc
 FROM it
 LEFT JOIN lags l ON l.id = it.item_id
 LEFT JOIN calendar_days s ON s.day = it.received_on
@@ -64,7 +66,7 @@ WITH it AS NOT MATERIALIZED (
            p.household_code, p.household_head AS head_name,
            pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
            (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
-           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text
+           p.status AS status_now, p.replied_on, p.closed_on, p.satisfaction, p.reply_text AS text, p.loc
     FROM petitions_located p
     LEFT JOIN area_places pl ON pl.code = p.loc
     WHERE p.received_on <= $today::DATE
@@ -84,7 +86,7 @@ SELECT 'petition' AS kind, it.item_id AS id, it.received_on, it.category, it.cha
        it.household_code, it.head_name,
        it.grid_code, it.village_code, it.village_name, it.township_code, it.township_name, it.located,
        it.status_now, it.replied_on, it.closed_on, it.satisfaction, d.day AS reply_due,
-       (it.household_code IS NOT NULL AND l.near) AS is_repeat, it.text
+       (it.household_code IS NOT NULL AND l.near) AS is_repeat, it.text, it.loc
 FROM it
 LEFT JOIN lags l ON l.id = it.item_id
 LEFT JOIN calendar_days s ON s.day = it.received_on
@@ -97,7 +99,8 @@ LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_
 -- visit's kind; its state lives in visit_issues, "received" until taken up). Unlocated ones are in scope
 -- when $scope IS NULL or $with_unlocated, as above. Of visits it reads the flagged ones only (the
 -- v.needs_action of its WHERE), and of households no last home visit: shared under the data's version
--- without quiet visits (ui/shared.py READS_NO_QUIET_VISITS, tests/test_data_version_parts.py).
+-- without quiet visits (ui/shared.py READS_NO_QUIET_VISITS, tests/test_data_version_parts.py). loc: as
+-- above, its household's grid (NULL when the household is not joined: out of scope or unknown).
 WITH iss AS (
     SELECT CAST(v.id AS VARCHAR) AS item_id, v.visited_on AS received_on, v.kind AS channel,
            v.household_code, h.head_name, h.grid_code AS loc,
@@ -119,7 +122,7 @@ SELECT 'visit_issue' AS kind, it.item_id AS id, it.received_on, NULL::VARCHAR AS
        pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
        (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
        it.status_now, NULL::DATE AS replied_on, it.closed_on, NULL::VARCHAR AS satisfaction,
-       d.day AS reply_due, FALSE AS is_repeat, it.text
+       d.day AS reply_due, FALSE AS is_repeat, it.text, it.loc
 FROM iss it
 LEFT JOIN calendar_days s ON s.day = it.received_on
 LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
@@ -150,13 +153,19 @@ SELECT 'visit_issue' AS kind, it.item_id AS id, it.received_on, NULL::VARCHAR AS
        pl.grid_code, pl.village_code, pl.village_name, pl.township_code, pl.township_name,
        (pl.village_code IS NOT NULL OR pl.grid_code IS NOT NULL) AS located,
        it.status_now, NULL::DATE AS replied_on, it.closed_on, NULL::VARCHAR AS satisfaction,
-       d.day AS reply_due, FALSE AS is_repeat, it.text
+       d.day AS reply_due, FALSE AS is_repeat, it.text, it.loc
 FROM iss it
 LEFT JOIN calendar_days s ON s.day = it.received_on
 LEFT JOIN calendar_days d ON d.workday AND d.workday_no = s.workday_no + $reply_days::INTEGER
 LEFT JOIN area_places pl ON pl.code = it.loc
 WHERE in_scope(it.loc, CAST($scope AS VARCHAR[]))
    OR (CAST($with_unlocated AS BOOLEAN) AND pl.village_code IS NULL AND pl.grid_code IS NULL);
+
+-- name: worklist_scope_areas
+-- Every area in $scope (a list of codes, never NULL): those listed and every area under them, the
+-- areas in_scope (migration 0012) holds true for. analytics.petitions.cut keeps the county's work-list
+-- items whose loc is one of them.
+SELECT DISTINCT code FROM area_ancestors WHERE ancestor_code IN (SELECT unnest(CAST($scope AS VARCHAR[])));
 
 -- name: petition_received_years
 -- The first and last year of any petition (the calendar must cover them).

@@ -15,8 +15,12 @@ ORDER BY sg.grid_code;
 SELECT household_code FROM pairings WHERE staff_id = $staff_id ORDER BY household_code;
 
 -- name: visit_households
--- Active households a staff member may record visits for: those of their grids on $as_of and those
--- they are paired with, within $scope; with their last home visit up to $as_of.
+-- Active households a staff member may record visits for: those of their grids on $as_of (within
+-- $scope) and those they are paired with; with their last home visit up to $as_of. Only those
+-- households are read (their grids' by grid, the paired ones by code: one condition with OR read
+-- every household on PostgreSQL), and their last home visit is households.last_home_on
+-- (store/migrations/0004); only a household whose last home visit is later than $as_of (a look into
+-- the past) has its visits read again, as in unvisited.
 WITH mine AS (
     SELECT DISTINCT sg.grid_code FROM staff_grids sg
     WHERE sg.staff_id = $staff_id
@@ -24,23 +28,31 @@ WITH mine AS (
 ),
 paired AS (SELECT household_code FROM pairings WHERE staff_id = $staff_id),
 hh AS (
-    SELECT h.code, h.head_name, h.address, h.grid_code, h.tags, h.created_on, h.lon, h.lat
+    SELECT h.code, h.head_name, h.address, h.grid_code, h.tags, h.created_on, h.lon, h.lat, h.last_home_on
     FROM households h
     WHERE h.status = 'active'
-      AND (h.grid_code IN (SELECT grid_code FROM mine) OR h.code IN (SELECT household_code FROM paired))
-      AND (in_scope(h.grid_code, $scope::VARCHAR[]) OR h.code IN (SELECT household_code FROM paired))
+      AND h.grid_code IN (SELECT grid_code FROM mine)
+      AND in_scope(h.grid_code, $scope::VARCHAR[])
+    UNION  -- a paired household of their grids once
+    SELECT h.code, h.head_name, h.address, h.grid_code, h.tags, h.created_on, h.lon, h.lat, h.last_home_on
+    FROM households h
+    WHERE h.status = 'active'
+      AND h.code IN (SELECT household_code FROM paired)
+),
+earlier AS (
+    SELECT v.household_code, max(v.visited_on) AS last_on FROM visits v
+    WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
+      AND v.household_code IN (SELECT code FROM hh WHERE last_home_on > $as_of::DATE)
+    GROUP BY v.household_code
 ),
 last AS (
-    SELECT v.household_code, max(v.visited_on) AS last_visit
-    FROM visits v JOIN hh ON hh.code = v.household_code
-    WHERE v.kind = 'home' AND v.visited_on <= $as_of::DATE
-    GROUP BY v.household_code
+    SELECT hh.*, CASE WHEN hh.last_home_on <= $as_of::DATE THEN hh.last_home_on ELSE earlier.last_on END AS last_visit
+    FROM hh LEFT JOIN earlier ON earlier.household_code = hh.code
 )
-SELECT hh.code AS household_code, hh.head_name, hh.address, hh.grid_code, hh.tags, hh.created_on,
-       hh.lon, hh.lat, last.last_visit,
-       hh.code IN (SELECT household_code FROM paired) AS paired
-FROM hh LEFT JOIN last ON last.household_code = hh.code
-ORDER BY last.last_visit ASC NULLS FIRST, hh.code;
+SELECT code AS household_code, head_name, address, grid_code, tags, created_on, lon, lat, last_visit,
+       code IN (SELECT household_code FROM paired) AS paired
+FROM last
+ORDER BY last_visit ASC NULLS FIRST, code;
 
 -- name: visit_household_get
 -- One household, for validating a visit: code, head_name, grid_code, status, created_on.
@@ -183,6 +195,15 @@ WHERE s.role = 'secretary' AND s.active
                   WHERE w.staff_id = s.id AND in_scope(h.grid_code, $scope::VARCHAR[])))
 GROUP BY s.id, s.name
 ORDER BY s.id;
+
+-- name: visit_staff_responsible
+-- A staff member's row of quotas without the counts: their name and the grids they answer for in the
+-- week (store/migrations/0005), joined with 、 in code order as in quotas; no row when they answer for none.
+SELECT s.name, string_agg(r.grid_code, '、' ORDER BY r.grid_code) AS grid_code
+FROM responsible_for($week_start::DATE, $week_end::DATE, CAST(NULL AS VARCHAR[])) r
+JOIN staff s ON s.id = r.staff_id
+WHERE r.staff_id = $staff_id
+GROUP BY s.name;
 
 -- name: visit_week_totals
 -- Home visits, visit days and households visited by some staff in the week (the quota's counts,

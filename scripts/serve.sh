@@ -16,6 +16,7 @@
 #
 # Every process gets the same cookie secret ($LIANXIN_COOKIE_SECRET, else a random one per start;
 # set it to the same value on every machine), so a browser moved to another process keeps working.
+# An app process that ends is started again (supervise below); nginx ending stops everything.
 # Stop with Ctrl-C (or SIGTERM): every process started here is stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,11 +68,32 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-start_app() {   # port
-  LIANXIN_DB="$DB" STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" "$PY" -m streamlit run app.py \
-    --server.port "$1" --server.address "$BIND" --server.headless true >"$RUN/app-$1.log" 2>&1 &
-  pids+=($!)
+# One app process on port $1, started again whenever it ends (a crash, the kernel's out-of-memory
+# killer) until serve.sh stops; meanwhile nginx sends its browsers to the others (max_fails). A
+# process that ends within 30 s of its start three times in a row is a fault to fix, not to retry:
+# serve.sh then stops with that sentence. Its pid is in $RUN/app-PORT.pid, its output in app-PORT.log.
+supervise() {   # port
+  local port="$1" child="" quick=0 started rc
+  trap 'if [ -n "$child" ]; then kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; fi; exit 0' TERM
+  while true; do
+    started=$SECONDS
+    LIANXIN_DB="$DB" STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" "$PY" -m streamlit run app.py \
+      --server.port "$port" --server.address "$BIND" --server.headless true >>"$RUN/app-$port.log" 2>&1 &
+    child=$!
+    echo "$child" >"$RUN/app-$port.pid"
+    rc=0
+    wait "$child" || rc=$?
+    if [ $((SECONDS - started)) -lt 30 ]; then quick=$((quick + 1)); else quick=0; fi
+    if [ "$quick" -ge 3 ]; then
+      : >"$RUN/app-$port.failed"   # the health check below stops waiting for it
+      echo "serve.sh: 端口 $port 的应用进程连续三次启动后 30 秒内退出（退出码 $rc），请查看 $RUN/app-$port.log / the app process on port $port ended within 30 s of starting three times in a row (exit $rc): see $RUN/app-$port.log" >&2
+      exit 1
+    fi
+    echo "serve.sh: $(date '+%F %T') 端口 $port 的应用进程已退出（退出码 $rc），正在重新启动 / the app process on port $port ended (exit $rc); starting it again" >&2
+    sleep 1
+  done
 }
+start_app() { supervise "$1" & pids+=($!); }
 
 if [ "$N" -eq 1 ] && [ -z "$BACKENDS" ] && [ "$PROXY" -eq 1 ]; then
   ports=("$PORT")
@@ -83,7 +105,7 @@ for p in "${ports[@]}"; do start_app "$p"; done
 
 # every process answers its health check before nginx sends it anything
 "$PY" - "$RUN" "$BIND" "${ports[@]}" <<'EOF'
-import sys, time, urllib.request
+import os, sys, time, urllib.request
 run, bind, ports = sys.argv[1], sys.argv[2], sys.argv[3:]
 host = "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
 deadline = time.time() + 180
@@ -95,6 +117,8 @@ for port in ports:
                     break
         except OSError:
             pass
+        if os.path.exists(f"{run}/app-{port}.failed"):  # its supervisor gave up and said why
+            sys.exit(1)
         if time.time() > deadline:
             tail = open(f"{run}/app-{port}.log", encoding="utf-8", errors="replace").read().strip()[-500:]
             sys.exit(f"serve.sh: the app process on port {port} did not start: {tail}")

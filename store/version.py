@@ -20,7 +20,8 @@ way round it; tests/test_data_version.py checks each kind of writer.
 
 Writes to the bookkeeping tables of :data:`BOOKKEEPING` (sign-in sessions, the login throttle, the
 audit log) change no figure a page shows and move nothing: a sign-in or a download does not empty
-everybody's cache.
+everybody's cache. Nor do the statements of :data:`UNVERSIONED_STATEMENTS` (the session secret stored
+at the first sign-in ever).
 
 Two parts (migration 0016). The version is two sequences: ``data_version`` moves on every write,
 ``data_version_no_visits`` on every write but a write of visits only — one that changes nothing but
@@ -60,6 +61,13 @@ from functools import lru_cache
 from typing import Any
 
 BOOKKEEPING = frozenset({"sessions", "login_throttle", "audit_log"})
+
+#: Named statements that write a table some figure reads, but nothing a figure reads: the session
+#: secret, stored in ``meta`` once, at the first sign-in ever of a database (auth/session.py; its key
+#: is written in the statement itself). They move nothing, as bookkeeping does: else that first sign-in
+#: would empty every shared cache once (and the warm-up at start compute again).
+#: tests/test_data_version.py checks that each writes one key of ``meta`` only.
+UNVERSIONED_STATEMENTS = frozenset({"session_secret_init"})
 
 #: Tables that hold visits and nothing else a figure without visits reads: the visits themselves and
 #: the per-grid tallies of last home visits that triggers keep (migration 0013).
@@ -150,11 +158,13 @@ def part(name: str) -> str | None:
     str or None
         :data:`ALL` (every sequence), :data:`VISITS` (a write of visits only: the whole version and the
         version without quiet visits, not the version without visits), :data:`QUIET` (a statement of
-        :data:`QUIET_STATEMENTS`: the whole version only) or None (a read, or a write of bookkeeping
-        only).
+        :data:`QUIET_STATEMENTS`: the whole version only) or None (a read, a write of bookkeeping
+        only, a statement of :data:`UNVERSIONED_STATEMENTS`).
     """
     from store import db
 
+    if name in UNVERSIONED_STATEMENTS:
+        return None
     tables = written_tables(db.sql(name)[0]) - BOOKKEEPING
     if not tables:
         return None

@@ -35,6 +35,13 @@ NEEDS = [
 ]
 
 
+def needs(test):
+    """:data:`NEEDS` on one test of a module whose other tests run on either store."""
+    for mark in NEEDS:
+        test = mark(test)
+    return test
+
+
 @dataclass
 class Served:
     """What :func:`serve_processes` started."""

@@ -4,6 +4,7 @@ reads, rollbacks and bookkeeping (sign-in, audit) do not, and it is one number f
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import geopandas as gpd
 import pytest
@@ -187,6 +188,27 @@ def test_reads_rollbacks_and_bookkeeping_do_not_move(world):
             users.login(con, "admin", "not-the-password", client="10.0.0.9")
 
     assert _moved(con, refused) == 0  # the throttle counts it, no more
+
+
+def test_the_first_sign_in_ever_moves_nothing(world):
+    """The first sign-in of a database stores the session secret in ``meta`` (auth/session.py): no figure
+    changes, so no part of the version moves (it emptied every shared cache once)."""
+    from auth import session
+
+    con, _ = world
+    assert db.one(con, "session_secret") is None  # (nobody has signed in to the tiny world)
+    before = V.current(con)
+    token = session.issue(con, "admin")
+    assert db.one(con, "session_secret") is not None and session.verify(con, token).name == "admin"
+    assert V.current(con) == before  # every part
+
+
+def test_statements_that_move_nothing_write_one_key_of_meta():
+    """(the exemption of store/version.py UNVERSIONED_STATEMENTS stays as narrow as its reason)"""
+    for name in V.UNVERSIONED_STATEMENTS:
+        text = db.bare_sql(db.sql(name)[0])  # (its string literals blanked: the one key)
+        assert V.written_tables(text) == {"meta"}, name
+        assert re.fullmatch(r"\s*INSERT INTO meta \(key, value\) VALUES \('', \$value\)[^;]*;?\s*", text), name
 
 
 def test_one_move_per_transaction(world):

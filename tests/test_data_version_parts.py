@@ -759,7 +759,7 @@ def test_the_petitions_page_keeps_its_visit_issues_after_a_quiet_visit(tiny, mon
     shared_computations: list[int] = []
 
     def counting(*args, **kwargs):
-        if sys._getframe(1).f_code.co_name == "_shared":  # the page's part (not the overview's summary)
+        if sys._getframe(1).f_code.co_name == "_county":  # the county's part the pages cut theirs from
             shared_computations.append(1)
         return real(*args, **kwargs)
 

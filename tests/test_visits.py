@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pandas as pd
 import pytest
 
 from analytics import visits as V
@@ -120,6 +121,31 @@ def test_paired_household_outside_the_grid_may_be_visited(tiny_registered):
     hh = V.staff_households(con, "S1", TODAY, scope=LEADER.scope)
     assert set(hh["household_code"]) == {"H01", "H02", "H06"}
     assert hh.set_index("household_code").loc["H06", "paired"]
+
+
+@pytest.mark.parametrize(
+    "as_of,last",
+    [
+        (D(2026, 11, 22), {"H01": D(2026, 11, 22), "H02": D(2026, 11, 18), "H06": D(2026, 11, 17)}),
+        (D(2026, 11, 20), {"H01": D(2026, 11, 16), "H02": D(2026, 11, 18), "H06": D(2026, 11, 17)}),
+        (D(2026, 11, 17), {"H01": D(2026, 11, 16), "H02": None, "H06": D(2026, 11, 17)}),
+        (D(2026, 11, 15), {"H01": None, "H02": None, "H06": None}),
+    ],
+)
+def test_households_of_a_staff_member_as_of_a_day(tiny_registered, as_of, last):
+    """The visit form's households: the grid's and the paired ones, each once, with the last home visit
+    by anyone up to ``as_of`` (a later one ignored: H01 was visited on 11-16 and 11-22), longest
+    unvisited first."""
+    con, _ = tiny_registered
+    con.execute("INSERT INTO pairings VALUES ('S1', 'H06', DATE '2026-01-01')")  # another grid's
+    con.execute("INSERT INTO pairings VALUES ('S1', 'H01', DATE '2026-01-01')")  # their own grid's
+    hh = V.staff_households(con, "S1", as_of, scope=LEADER.scope)
+    got = {r["household_code"]: r["last_visit"] for r in hh.to_dict("records")}
+    assert len(hh) == len(got) == 3
+    assert {c: None if pd.isna(d) else pd.Timestamp(d).date() for c, d in got.items()} == last
+    order = sorted(last, key=lambda c: (last[c] is not None, last[c] or D.min, c))
+    assert hh["household_code"].tolist() == order
+    assert hh.set_index("household_code")["paired"].to_dict() == {"H01": True, "H02": False, "H06": True}
 
 
 def test_concurrent_entry_loses_nothing(tiny_registered):

@@ -363,3 +363,30 @@ def test_record_visit_folds_a_full_width_code_and_date(tiny_registered):
     assert con.execute(
         "SELECT count(*) FROM visits WHERE household_code = 'H02' AND visited_on = DATE '2026-11-19'"
     ).fetchone() == (1,)
+
+
+@pytest.mark.parametrize("week", ["2026-W46", "2026-W47", "2026-W48"])
+def test_one_staff_members_quota_is_their_row_of_the_report(tiny_registered, week):
+    """staff_quota works out one staff member's row alone (not the county's report): for every staff
+    member it equals their row of the report, a second grid joined with 、 in code order included,
+    and someone answering for no grid that week is not responsible."""
+    con, _ = tiny_registered
+    con.execute(  # S1 takes on a second grid from the middle of week 47
+        "INSERT INTO staff_grids (staff_id, grid_code, valid_from) VALUES ('S1', ?, DATE '2026-11-18')", [G211]
+    )
+    rows = reports.quotas(con, week).to_dict("records")
+    assert rows, "no staff in the quota report: the loop below would check nothing"
+    for row in rows:
+        got = V.staff_quota(con, row["staff_id"], week)
+        assert got == {**row, "responsible": True}, row["staff_id"]
+        assert all(type(got[k]) is int for k in ("visits", "visit_days", "households_visited", "target_days"))
+        assert type(got["met"]) is bool
+    several = {r["staff_id"]: r["grid_code"] for r in rows if "、" in r["grid_code"]}
+    assert several.get("S1") == (None if week == "2026-W46" else f"{G111}、{G211}")
+    assert "S2" in several  # two grids all along
+    listed = {r["staff_id"] for r in rows}
+    others = [s for (s,) in con.execute("SELECT id FROM staff ORDER BY id").fetchall() if s not in listed]
+    assert others, "every staff member answers for a grid: the case below would check nothing"
+    for s in others:
+        got = V.staff_quota(con, s, week)
+        assert (got["responsible"], got["name"], got["grid_code"]) == (False, s, "")

@@ -18,6 +18,10 @@ the key even where the arguments already carry it, so that one user's scoped num
 to another whose scope differs. Only functions whose result depends on nothing else belong here (no clock but ``today``,
 no session state); they stay the functions the command line calls, so both show the same numbers.
 
+The work list's two parts go one step further (:func:`worklist_parts`): computed once for the whole
+county per version, each scope's are cut out of them — after a write, every scope's first view after
+the first costs a filter instead of the county's queries (which read the county whatever the scope).
+
 What a page makes of those figures can be shared the same way with :func:`drawn`: a map rendered
 once (``ui.maps.drawn``), a table put together, is drawn for every session asking for the same area,
 period and filters without making it again (on the county data set, building and rendering the
@@ -68,10 +72,6 @@ WHOLE, NO_VISITS, NO_QUIET_VISITS = "whole", "no visits", "no quiet visits"
 
 #: The data's version read once for a block of reads (:func:`one_version`), or None: read per call.
 _PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_version", default=None)
-
-#: Whose scope keys the shared calls of a block without a signed-in user (:func:`as_scope`): a
-#: one-element tuple of that scope (which may be None, the whole county), or None: the session's user's.
-_AS_SCOPE: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_scope", default=None)
 
 
 @contextlib.contextmanager
@@ -140,36 +140,15 @@ def part_of(name: str) -> str:
     return NO_QUIET_VISITS if name in READS_NO_QUIET_VISITS else WHOLE
 
 
-@contextlib.contextmanager
-def as_scope(scope: list[str] | None) -> Iterator[None]:
-    """Within the block, the shared calls of this thread are keyed as for a user whose scope is ``scope``.
-
-    For work done outside any session (the warm-up at start, ui/warm.py): what it computes is stored
-    under the very key a signed-in user of that scope finds it under; the session's own user (in a
-    background thread, whoever connected first) is ignored.
-
-    Parameters
-    ----------
-    scope : list of str or None
-        The scope of the user the results are for (``auth.users.User.scope``; None: the whole county).
-    """
-    token = _AS_SCOPE.set((scope,))
-    try:
-        yield
-    finally:
-        _AS_SCOPE.reset(token)
-
-
 def user_scope() -> tuple[str, ...] | None:
-    """The signed-in user's scope as a key (within :func:`as_scope`, that block's scope).
+    """The signed-in user's scope as a key.
 
     Returns
     -------
     tuple of str or None
         The user's area codes, sorted; None for the whole county (or nobody signed in).
     """
-    chosen = _AS_SCOPE.get()
-    sc = C.scope() if chosen is None else chosen[0]
+    sc = C.scope()
     return None if sc is None else tuple(sorted(sc))
 
 
@@ -212,11 +191,16 @@ def _shared(
 
 
 def worklist_parts(con: Any, today: dt.date, scope: list[str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The work list's two parts for ``scope`` as of ``today``, shared (:func:`call`).
+    """The work list's two parts for ``scope`` as of ``today``, cut out of the county's, shared.
 
-    What the overview and the petitions page sum and list (``analytics.petitions.summary(every=…)``),
-    and what the warm-up at start computes for the scopes that have accounts (ui/warm.py): one
-    definition of the calls, so that all of them read and fill the same keys.
+    What the overview and the petitions page sum and list (``analytics.petitions.summary(every=…)``).
+    Each part is computed once for the whole county per version of the data (:func:`county_worklist`,
+    what the warm-up at start computes: ui/warm.py), whichever scope asks first; each scope's part is
+    cut out of it (``analytics.petitions.cut``: the rows whose area lies in ``scope``, the unlocated
+    ones only for a county-wide scope — exactly what ``petition_items(con, today, scope)`` gives) and
+    shared as :func:`call` shares (keyed by the version's part, today, the user's scope and
+    ``scope``). So after a write the first view of each scope costs a filter, not the county's queries.
+    The county's parts are never handed out: the cut is the scope check.
 
     Parameters
     ----------
@@ -230,12 +214,69 @@ def worklist_parts(con: Any, today: dt.date, scope: list[str] | None) -> tuple[p
     -------
     tuple of pandas.DataFrame
         ``analytics.petitions.petition_items`` (shared under the version without visits) and
-        ``visit_issue_items`` (under the version without quiet visits), as ``(petitions, issues)``.
+        ``visit_issue_items`` (under the version without quiet visits) of ``scope``, as
+        ``(petitions, issues)``.
     """
-    return (
-        call(con, petitions.petition_items, today, scope),
-        call(con, petitions.visit_issue_items, today, scope),
+    scope = None if scope is None else list(scope)
+    return tuple(  # type: ignore[return-value]
+        _cut(con, fn, name, version, C.today(), user_scope(), today, scope)
+        for fn, name, version in _worklist_versions(con)
     )
+
+
+def county_worklist(con: Any, today: dt.date) -> None:
+    """Compute the county's two work-list parts as of ``today`` into the cache, if not there yet.
+
+    What :func:`worklist_parts` cuts every scope's parts out of; the warm-up at start calls this
+    (ui/warm.py). Nothing is returned: the county's parts are handed to nobody but the cut.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    today : datetime.date
+        The day (:func:`ui.common.today`).
+    """
+    for fn, name, version in _worklist_versions(con):
+        _county(con, fn, name, version, today)
+
+
+def _worklist_versions(con: Any) -> list[tuple[Callable[..., pd.DataFrame], str, tuple]]:
+    # each part's function, its name (module.qualname: its part of the version) and that version now
+    out = []
+    for fn in (petitions.petition_items, petitions.visit_issue_items):
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        out.append((fn, name, key(con, part_of(name))))
+    return out
+
+
+#: The county's parts kept at once (:func:`_county`): both parts of the current version and of the one
+#: before (a view still reading it while the next is computed). A county's two parts take ~58 MB as
+#: frames (the county data set: 100,000 petitions, 75,643 visit issues); each is dropped after two hours.
+COUNTY_ENTRIES = 4
+
+
+@st.cache_resource(show_spinner=False, max_entries=COUNTY_ENTRIES, ttl=dt.timedelta(hours=2))
+def _county(_con: Any, _fn: Callable[..., pd.DataFrame], name: str, version: tuple, today: dt.date) -> pd.DataFrame:
+    # one object shared by every session, not copied (a county's part is ~50 MB): only
+    # analytics.petitions.cut reads it, and it makes a new frame; keyed without any scope: it never
+    # leaves this module
+    return _fn(_con, today, None, with_loc=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
+def _cut(
+    _con: Any,
+    _fn: Callable[..., pd.DataFrame],
+    name: str,
+    version: tuple,
+    day: dt.date,
+    user: tuple | None,
+    today: dt.date,
+    scope: list[str] | None,
+) -> pd.DataFrame:
+    # keyed as call() keys: the part's name and version, the app's day, the user's scope, the arguments
+    return petitions.cut(_con, _county(_con, _fn, name, version, today), scope)
 
 
 #: Views (:func:`drawn`) kept at once: the coverage map of the county's townships with its 500 households

@@ -229,8 +229,9 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date) -> None:
         tips = [f"{int(r['stop'])}. {r['head_name']} {r['household_code']}" for _, r in pts.iterrows()]
         maps.walk_layer(m, pts, start=w.start, current=w.next_stop, tooltip=tips)
         render(m, key=f"{KEY}.map", height=MAP_HEIGHT, returned_objects=[])
+    next_stop = w.next_stop  # once: a property that filters the stops (it was half of the rows' time)
     for _, r in stops.iterrows():
-        _stop_row(con, u, r, today, w.next_stop, placed=True)
+        _stop_row(con, u, r, today, next_stop, placed=True)
     if len(stops):
         st.caption(t("walk.total", d=km(w.length_m)))
     if len(unplaced):
