@@ -87,8 +87,66 @@ by_grid AS (
       AND h.grid_code IN (SELECT grid_code FROM grids)
     GROUP BY h.grid_code
     UNION ALL
-    -- Other kinds of visit in a range ending on or after the newest visit (no visit later than the
-    -- range): each active household once, grid by grid (an index-only scan of
+    -- Home visits with other kinds in a range ending on or after the newest visit (no visit later
+    -- than the range), every area shown (no parent, no scope; store/migrations/0024_coverage_to_today.postgres.sql):
+    -- a household was visited when the last day of one of the kinds that count (0020) is on or after
+    -- the range's first day. Each part below is read once for all grids, not grid by grid. The
+    -- grids' households, and those last visited at home in a month after the range's first, from
+    -- the tallies of last home days (household_home_tallies) …
+    SELECT t.grid_code, CAST(sum(t.households) AS BIGINT),
+           CAST(coalesce(sum(t.households) FILTER (WHERE t.month > CAST(date_trunc('month', CAST($date_from::DATE AS TIMESTAMP)) AS DATE)), 0) AS BIGINT)
+    FROM household_home_tallies t
+    WHERE NOT $from_last_home::BOOLEAN AND list_contains($kinds::VARCHAR[], 'home')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+    GROUP BY t.grid_code
+    UNION ALL
+    -- … those last visited at home in the rest of the range's first month (an index range) …
+    SELECT h.grid_code, 0, count(*)
+    FROM households h
+    WHERE NOT $from_last_home::BOOLEAN AND list_contains($kinds::VARCHAR[], 'home')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+      AND h.status = 'active' AND h.home_last_on >= $date_from::DATE
+      AND h.home_last_on < CAST(date_trunc('month', CAST($date_from::DATE AS TIMESTAMP)) + INTERVAL '1 month' AS DATE)
+    GROUP BY h.grid_code
+    UNION ALL
+    -- … and those not visited at home since the range's first day, but by phone, at a meeting or at a
+    -- reception (in this order: each household once, by the first of these kinds that reached it), an
+    -- index range of that kind's last days.
+    SELECT h.grid_code, 0, count(*)
+    FROM households h
+    WHERE NOT $from_last_home::BOOLEAN AND list_contains($kinds::VARCHAR[], 'home') AND list_contains($kinds::VARCHAR[], 'phone')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+      AND h.status = 'active' AND h.phone_last_on >= $date_from::DATE
+      AND NOT coalesce(h.home_last_on >= $date_from::DATE, FALSE)
+    GROUP BY h.grid_code
+    UNION ALL
+    SELECT h.grid_code, 0, count(*)
+    FROM households h
+    WHERE NOT $from_last_home::BOOLEAN AND list_contains($kinds::VARCHAR[], 'home') AND list_contains($kinds::VARCHAR[], 'meeting')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+      AND h.status = 'active' AND h.meeting_last_on >= $date_from::DATE
+      AND NOT coalesce(h.home_last_on >= $date_from::DATE, FALSE)
+      AND NOT (list_contains($kinds::VARCHAR[], 'phone') AND coalesce(h.phone_last_on >= $date_from::DATE, FALSE))
+    GROUP BY h.grid_code
+    UNION ALL
+    SELECT h.grid_code, 0, count(*)
+    FROM households h
+    WHERE NOT $from_last_home::BOOLEAN AND list_contains($kinds::VARCHAR[], 'home') AND list_contains($kinds::VARCHAR[], 'reception')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
+      AND h.status = 'active' AND h.reception_last_on >= $date_from::DATE
+      AND NOT coalesce(h.home_last_on >= $date_from::DATE, FALSE)
+      AND NOT (list_contains($kinds::VARCHAR[], 'phone') AND coalesce(h.phone_last_on >= $date_from::DATE, FALSE))
+      AND NOT (list_contains($kinds::VARCHAR[], 'meeting') AND coalesce(h.meeting_last_on >= $date_from::DATE, FALSE))
+    GROUP BY h.grid_code
+    UNION ALL
+    -- Other kinds of visit in a range ending on or after the newest visit, but one kind other than
+    -- home alone (below) and home visits with others with every area shown (above): each active
+    -- household of the grids shown once, grid by grid (an index-only scan of
     -- households_active_last_days), visited when the last day of one of the kinds that count is
     -- on or after the range's first day (store/migrations/0020_visit_last_days.postgres.sql).
     SELECT g.grid_code, c.households, c.visited
@@ -102,6 +160,7 @@ by_grid AS (
         WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
     WHERE NOT $from_last_home::BOOLEAN
       AND NOT (cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home'))
+      AND NOT (list_contains($kinds::VARCHAR[], 'home') AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL)
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
     UNION ALL
     -- One other kind alone (phone, meeting or reception) in a range ending on or after the newest

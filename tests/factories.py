@@ -474,14 +474,22 @@ def write_while_held(con, url: str, first_write, second_write) -> None:
 
 def assert_tallies_recount(con) -> None:
     """On PostgreSQL, the household tallies (migration 0013: active households per grid and month
-    of the last home visit, kept by triggers) are exactly what a recount of the households gives;
-    on DuckDB there are none (nothing to check)."""
+    of the last home visit, kept by triggers) and the tallies of last home days (0024: the same by
+    the month of ``home_last_on``, the last home visit the kept days give) are exactly what a recount
+    of the households gives; on DuckDB there are none (nothing to check)."""
     if not on_postgres():
         return
     kept = con.execute(
         "SELECT grid_code, month, households FROM household_tallies WHERE households <> 0 ORDER BY 1, 2"
     ).fetchall()
     recount = con.execute("""SELECT grid_code, CAST(date_trunc('month', CAST(last_home_on AS timestamp)) AS DATE) AS m,
+                                    count(*) FROM households WHERE status = 'active' AND grid_code IS NOT NULL
+                             GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
+    assert kept == recount
+    kept = con.execute(
+        "SELECT grid_code, month, households FROM household_home_tallies WHERE households <> 0 ORDER BY 1, 2"
+    ).fetchall()
+    recount = con.execute("""SELECT grid_code, CAST(date_trunc('month', CAST(home_last_on AS timestamp)) AS DATE) AS m,
                                     count(*) FROM households WHERE status = 'active' AND grid_code IS NOT NULL
                              GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
     assert kept == recount

@@ -70,6 +70,23 @@ def test_mismatch_is_reported():
         run.assert_same("coverage", a, b, "x")
 
 
+def test_two_stores_timed_in_turn():
+    """Each repetition calls both, alternating which goes first; the second's last answer is returned."""
+    calls = []
+
+    def duck():
+        calls.append("d")
+        return "duck"
+
+    def pg():
+        calls.append("p")
+        return f"pg{len(calls)}"
+
+    t_duck, t_pg, out = run.timed_in_turn(duck, pg, 3)
+    assert calls == ["d", "p", "d", "p", "p", "d", "d", "p"]
+    assert len(t_duck) == len(t_pg) == 3 and out == "pg8"
+
+
 def test_scales_are_defined():
     assert set(data.SCALES) == {"small", "county", "city"}
     assert data.SCALES["county"].households == 300_000

@@ -74,6 +74,18 @@ KNOWN_TO_NEWEST = [
     ((D(2026, 6, 28), D(2026, 11, 30)), ("meeting",), {G112: 1}),  # H04, on the range's first day
     ((D(2026, 11, 20), D(2026, 11, 30)), ("reception",), {G111: 1}),  # H02 (H06's 07-31 is before)
     ((D(2026, 11, 24), D(2026, 12, 31)), ("phone",), {}),  # after every phone visit
+    # home visits with other kinds, every grid shown (on PostgreSQL the grids' tallies of last home
+    # days, the rest of the first month's last home days, then the other kinds' households not
+    # visited at home since the range's first day: migration 0024). H02 last visited at home on the
+    # range's first day, H04 H05 H06 the day before (same month: not counted); H07 by phone only
+    # (its last home visit in August)
+    ((D(2026, 11, 18), D(2026, 11, 30)), ("home", "phone"), {G111: 2, G121: 1, G211: 1}),
+    # the first day in October: every November home visit counts, H07 by its phone visit
+    ((D(2026, 10, 15), D(2026, 11, 30)), ("home", "phone"), {G111: 2, G112: 2, G121: 2, G211: 1}),
+    # H05 by phone and at home on 06-29, H07 by phone in November and at home in August: once each
+    ((D(2026, 6, 29), D(2026, 11, 30)), ("phone", "home"), {G111: 2, G112: 2, G121: 2, G211: 1}),
+    # H02 at a reception on 11-20 but last at home on 11-18, before the range
+    ((D(2026, 11, 19), D(2026, 11, 30)), ("home", "meeting", "reception"), {G111: 2, G211: 1}),
 ]
 
 

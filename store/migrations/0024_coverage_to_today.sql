@@ -1,0 +1,3 @@
+-- 0024: PostgreSQL only (0024_coverage_to_today.postgres.sql: tallies and indexes for coverage of
+-- home visits with other kinds in a range ending on or after the newest visit). A DuckDB file marks
+-- the range's visits in one bitmap (queries/reports.sql, coverage): nothing changes here.
