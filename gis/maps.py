@@ -47,7 +47,7 @@ import folium.plugins
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from gis import datum
@@ -264,7 +264,85 @@ def use_local_assets(prefix: str | None = None, m: folium.Map | None = None) -> 
     ]
 
 
-class _AttributionPrefix(MacroElement):
+# --------------------------------------------------------------------------
+# rendering each element's Jinja template once
+#
+# branca 0.8.2 (MacroElement.render, folium's Popup.render) wraps what an element's template wrote in
+# ``Element(text)``, which compiles that text as a new Jinja template and renders it again. For a
+# GeoJSON layer the text holds the whole GeoJSON: most of a map's rendering was that compile, and a
+# ``{{ … }}`` in a name or tooltip was evaluated by Jinja on the server. The elements below put the
+# text out as it is instead.
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class _Text(Element):
+    """Text an element's template has already written, put out unchanged.
+
+    As ``Element(text)`` puts out text without Jinja syntax (one trailing newline dropped, newlines
+    written as line feeds, as Jinja's lexer does), from a template compiled once for every instance; a
+    ``{{``, ``{%`` or ``{#`` in the text is put out as it is.
+    """
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        lines = _NEWLINE.split(str(text))
+        if lines[-1] == "":
+            del lines[-1]
+        self.text = "\n".join(lines)
+
+
+class _RenderedOnce(MacroElement):
+    """``MacroElement.render`` (branca 0.8.2) adding :class:`_Text` to the figure instead of ``Element``.
+
+    Put after a folium class in the bases (``class _GeoJson(folium.GeoJson, _RenderedOnce)``): the
+    folium class's own ``render`` runs first and its ``super().render()`` lands here.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _GeoJson(folium.GeoJson, _RenderedOnce):
+    pass
+
+
+class _GeoJsonTooltip(folium.GeoJsonTooltip, _RenderedOnce):
+    pass
+
+
+class _GeoJsonPopup(folium.GeoJsonPopup, _RenderedOnce):
+    pass
+
+
+class _Tooltip(folium.Tooltip, _RenderedOnce):
+    pass
+
+
+class _Popup(folium.Popup):
+    """``folium.Popup`` (0.20.0) whose rendered script is added as :class:`_Text`."""
+
+    def render(self, **kwargs: Any) -> None:
+        for child in self._children.values():
+            child.render(**kwargs)
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        figure.script.add_child(_Text(self._template.render(this=self, kwargs=kwargs)), name=self.get_name())
+
+
+class _AttributionPrefix(_RenderedOnce):
     _template = Template(
         """{% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
@@ -848,13 +926,13 @@ def choropleth_layer(
     def hover(_feature: dict[str, Any]) -> dict[str, Any]:
         return {"weight": 3, "color": "#000000", "fillOpacity": min(1.0, fill_opacity + 0.1)}
 
-    layer = folium.GeoJson(
+    layer = _GeoJson(
         data,
         name=name,
         style_function=style,
         highlight_function=hover if highlight else None,
         zoom_on_click=False,
-        tooltip=folium.GeoJsonTooltip(fields=fields_l, aliases=aliases_l, sticky=True) if fields_l else None,
+        tooltip=_GeoJsonTooltip(fields=fields_l, aliases=aliases_l, sticky=True) if fields_l else None,
     )
     layer.add_to(m)
     return layer
@@ -928,8 +1006,8 @@ def point_layer(
         for i in range(len(sub)):
             folium.CircleMarker(
                 location=[float(y[i]), float(x[i])],
-                tooltip=folium.Tooltip(_table(t_fields, t_aliases, i)) if t_fields else None,
-                popup=folium.Popup(_table(p_fields, p_aliases, i)) if p_fields else None,
+                tooltip=_Tooltip(_table(t_fields, t_aliases, i)) if t_fields else None,
+                popup=_Popup(_table(p_fields, p_aliases, i)) if p_fields else None,
                 **style,
             ).add_to(group)
         group.add_to(m)
@@ -947,13 +1025,13 @@ def point_layer(
         }
         for i in range(len(sub))
     ]
-    layer = folium.GeoJson(
+    layer = _GeoJson(
         {"type": "FeatureCollection", "features": feats},
         name=name,
         marker=folium.CircleMarker(**style),
         zoom_on_click=False,
-        tooltip=folium.GeoJsonTooltip(fields=[short[c] for c in t_fields], aliases=t_aliases) if t_fields else None,
-        popup=folium.GeoJsonPopup(fields=[short[c] for c in p_fields], aliases=p_aliases) if p_fields else None,
+        tooltip=_GeoJsonTooltip(fields=[short[c] for c in t_fields], aliases=t_aliases) if t_fields else None,
+        popup=_GeoJsonPopup(fields=[short[c] for c in p_fields], aliases=p_aliases) if p_fields else None,
     )
     layer.add_to(m)
     return layer
@@ -1030,7 +1108,7 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
 LEGEND_FOLD_BELOW = 420
 
 
-class Legend(MacroElement):
+class Legend(_RenderedOnce):
     """A Leaflet control holding :func:`legend_html`.
 
     It is part of the map script, so it shows both in plain folium HTML and inside st_folium.
@@ -1249,6 +1327,8 @@ def walk_layer(
                 f'line-height:{size - 4}px;font:600 {13 if is_next else 12}px sans-serif">{label}</div>'
             ),
         )
-        folium.Marker(location=[y, x], icon=icon, tooltip=html.escape(str(tip)) if tip else None).add_to(group)
+        folium.Marker(location=[y, x], icon=icon, tooltip=_Tooltip(html.escape(str(tip))) if tip else None).add_to(
+            group
+        )
     group.add_to(m)
     return group
