@@ -330,6 +330,34 @@ class _Tooltip(folium.Tooltip, _RenderedOnce):
     pass
 
 
+class _FeatureGroup(folium.FeatureGroup, _RenderedOnce):
+    pass
+
+
+class _Marker(folium.Marker, _RenderedOnce):
+    pass
+
+
+class _CircleMarker(folium.CircleMarker, _RenderedOnce):
+    pass
+
+
+class _PolyLine(folium.PolyLine, _RenderedOnce):
+    pass
+
+
+class _DivIcon(folium.DivIcon, _RenderedOnce):
+    pass
+
+
+class _MarkerCluster(folium.plugins.MarkerCluster, _RenderedOnce):
+    pass
+
+
+class _HeatMap(folium.plugins.HeatMap, _RenderedOnce):
+    pass
+
+
 class _Popup(folium.Popup):
     """``folium.Popup`` (0.20.0) whose rendered script is added as :class:`_Text`."""
 
@@ -993,7 +1021,7 @@ def point_layer(
         use_local_assets()
         if p_fields:
             require_assets(m, "jquery")  # folium.Popup sets its content with $(…)
-        group = folium.plugins.MarkerCluster(name=name)
+        group = _MarkerCluster(name=name)
 
         def _table(fs: list[str], als: list[str], i: int) -> str:
             rows = "".join(
@@ -1004,7 +1032,7 @@ def point_layer(
             return f"<table>{rows}</table>"
 
         for i in range(len(sub)):
-            folium.CircleMarker(
+            _CircleMarker(
                 location=[float(y[i]), float(x[i])],
                 tooltip=_Tooltip(_table(t_fields, t_aliases, i)) if t_fields else None,
                 popup=_Popup(_table(p_fields, p_aliases, i)) if p_fields else None,
@@ -1073,7 +1101,7 @@ def heat_layer(
         arr = np.asarray(list(points), dtype=float).reshape(-1, 2 if len(points) == 0 else len(points[0]))
     arr = arr[np.isfinite(arr).all(axis=1)]
     arr[:, :2] = np.round(arr[:, :2], 5)
-    layer = folium.plugins.HeatMap(arr.tolist(), name=name, radius=radius, blur=blur)
+    layer = _HeatMap(arr.tolist(), name=name, radius=radius, blur=blur)
     layer.add_to(m)
     return layer
 
@@ -1299,25 +1327,25 @@ def walk_layer(
         fetched); the path is one polyline.
     """
     df = shift_for_tiles(stops, getattr(m, "lianxin_tiles", "none"), lon=lon, lat=lat)
-    group = folium.FeatureGroup(name="walk")
+    group = _FeatureGroup(name="walk")
     pts = [(round(float(y), 6), round(float(x), 6)) for x, y in zip(df[lon], df[lat])]
     todo = [p for p, d in zip(pts, df[done]) if not bool(d)]
     if start is not None:
         s = shift_for_tiles(pd.DataFrame({"lon": [start[0]], "lat": [start[1]]}), getattr(m, "lianxin_tiles", "none"))
         sp = (round(float(s["lat"].iloc[0]), 6), round(float(s["lon"].iloc[0]), 6))
-        folium.CircleMarker(
+        _CircleMarker(
             location=list(sp), radius=6, color="#ffffff", weight=2, fill_color="#222222", fill_opacity=1.0
         ).add_to(group)
         todo = [sp] + todo
     if len(todo) > 1:
-        folium.PolyLine(todo, color="#2166ac", weight=3, opacity=0.8, dash_array="6 4").add_to(group)
+        _PolyLine(todo, color="#2166ac", weight=3, opacity=0.8, dash_array="6 4").add_to(group)
     texts = list(tooltip) if tooltip is not None else [None] * len(pts)
     for (y, x), n, d, tip in zip(pts, df[stop], df[done], texts):
         is_next = current is not None and int(n) == int(current)
         bg = "#9e9e9e" if bool(d) else ("#b2182b" if is_next else "#2166ac")
         size = 30 if is_next else 24
         label = "✓" if bool(d) else str(int(n))
-        icon = folium.DivIcon(
+        icon = _DivIcon(
             icon_size=(size, size),
             icon_anchor=(size // 2, size // 2),
             class_name="lx-stop",
@@ -1327,8 +1355,6 @@ def walk_layer(
                 f'line-height:{size - 4}px;font:600 {13 if is_next else 12}px sans-serif">{label}</div>'
             ),
         )
-        folium.Marker(location=[y, x], icon=icon, tooltip=_Tooltip(html.escape(str(tip))) if tip else None).add_to(
-            group
-        )
+        _Marker(location=[y, x], icon=icon, tooltip=_Tooltip(html.escape(str(tip))) if tip else None).add_to(group)
     group.add_to(m)
     return group

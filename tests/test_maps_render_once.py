@@ -28,7 +28,7 @@ def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _small_map(name: str = MARK) -> folium.Map:
-    """A choropleth of two grids, due households as points and as a cluster with popups, a walk, a legend."""
+    """A choropleth of two grids, due households as points, a cluster with popups and a heat map, a walk, a legend."""
     frame = gpd.GeoDataFrame(
         {
             "code": ["G1", "G2"],
@@ -63,6 +63,7 @@ def _small_map(name: str = MARK) -> folium.Map:
         popup_aliases=["标签"],
         cluster=True,
     )
+    maps.heat_layer(m, due, name="heat")
     stops = due.assign(stop=[1, 2], done=[False, True])
     maps.walk_layer(m, stops, start=(107.80, 30.67), current=1, tooltip=[name, "H2"])
     return m
