@@ -335,7 +335,8 @@ class _FeatureGroup(folium.FeatureGroup, _RenderedOnce):
 
 
 class _Marker(folium.Marker, _RenderedOnce):
-    pass
+    class SetIcon(folium.Marker.SetIcon, _RenderedOnce):  # added by Marker.render, one for each render
+        pass
 
 
 class _CircleMarker(folium.CircleMarker, _RenderedOnce):
