@@ -47,7 +47,7 @@ import folium.plugins
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from gis import datum
@@ -264,7 +264,114 @@ def use_local_assets(prefix: str | None = None, m: folium.Map | None = None) -> 
     ]
 
 
-class _AttributionPrefix(MacroElement):
+# --------------------------------------------------------------------------
+# rendering each element's Jinja template once
+#
+# branca 0.8.2 (MacroElement.render, folium's Popup.render) wraps what an element's template wrote in
+# ``Element(text)``, which compiles that text as a new Jinja template and renders it again. For a
+# GeoJSON layer the text holds the whole GeoJSON: most of a map's rendering was that compile, and a
+# ``{{ … }}`` in a name or tooltip was evaluated by Jinja on the server. The elements below put the
+# text out as it is instead.
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class _Text(Element):
+    """Text an element's template has already written, put out unchanged.
+
+    As ``Element(text)`` puts out text without Jinja syntax (one trailing newline dropped, newlines
+    written as line feeds, as Jinja's lexer does), from a template compiled once for every instance; a
+    ``{{``, ``{%`` or ``{#`` in the text is put out as it is.
+    """
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        lines = _NEWLINE.split(str(text))
+        if lines[-1] == "":
+            del lines[-1]
+        self.text = "\n".join(lines)
+
+
+class _RenderedOnce(MacroElement):
+    """``MacroElement.render`` (branca 0.8.2) adding :class:`_Text` to the figure instead of ``Element``.
+
+    Put after a folium class in the bases (``class _GeoJson(folium.GeoJson, _RenderedOnce)``): the
+    folium class's own ``render`` runs first and its ``super().render()`` lands here.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _GeoJson(folium.GeoJson, _RenderedOnce):
+    pass
+
+
+class _GeoJsonTooltip(folium.GeoJsonTooltip, _RenderedOnce):
+    pass
+
+
+class _GeoJsonPopup(folium.GeoJsonPopup, _RenderedOnce):
+    pass
+
+
+class _Tooltip(folium.Tooltip, _RenderedOnce):
+    pass
+
+
+class _FeatureGroup(folium.FeatureGroup, _RenderedOnce):
+    pass
+
+
+class _Marker(folium.Marker, _RenderedOnce):
+    class SetIcon(folium.Marker.SetIcon, _RenderedOnce):  # added by Marker.render, one for each render
+        pass
+
+
+class _CircleMarker(folium.CircleMarker, _RenderedOnce):
+    pass
+
+
+class _PolyLine(folium.PolyLine, _RenderedOnce):
+    pass
+
+
+class _DivIcon(folium.DivIcon, _RenderedOnce):
+    pass
+
+
+class _MarkerCluster(folium.plugins.MarkerCluster, _RenderedOnce):
+    pass
+
+
+class _HeatMap(folium.plugins.HeatMap, _RenderedOnce):
+    pass
+
+
+class _Popup(folium.Popup):
+    """``folium.Popup`` (0.20.0) whose rendered script is added as :class:`_Text`."""
+
+    def render(self, **kwargs: Any) -> None:
+        for child in self._children.values():
+            child.render(**kwargs)
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("You cannot render this Element if it is not in a Figure.")
+        figure.script.add_child(_Text(self._template.render(this=self, kwargs=kwargs)), name=self.get_name())
+
+
+class _AttributionPrefix(_RenderedOnce):
     _template = Template(
         """{% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
@@ -848,13 +955,13 @@ def choropleth_layer(
     def hover(_feature: dict[str, Any]) -> dict[str, Any]:
         return {"weight": 3, "color": "#000000", "fillOpacity": min(1.0, fill_opacity + 0.1)}
 
-    layer = folium.GeoJson(
+    layer = _GeoJson(
         data,
         name=name,
         style_function=style,
         highlight_function=hover if highlight else None,
         zoom_on_click=False,
-        tooltip=folium.GeoJsonTooltip(fields=fields_l, aliases=aliases_l, sticky=True) if fields_l else None,
+        tooltip=_GeoJsonTooltip(fields=fields_l, aliases=aliases_l, sticky=True) if fields_l else None,
     )
     layer.add_to(m)
     return layer
@@ -915,7 +1022,7 @@ def point_layer(
         use_local_assets()
         if p_fields:
             require_assets(m, "jquery")  # folium.Popup sets its content with $(…)
-        group = folium.plugins.MarkerCluster(name=name)
+        group = _MarkerCluster(name=name)
 
         def _table(fs: list[str], als: list[str], i: int) -> str:
             rows = "".join(
@@ -926,10 +1033,10 @@ def point_layer(
             return f"<table>{rows}</table>"
 
         for i in range(len(sub)):
-            folium.CircleMarker(
+            _CircleMarker(
                 location=[float(y[i]), float(x[i])],
-                tooltip=folium.Tooltip(_table(t_fields, t_aliases, i)) if t_fields else None,
-                popup=folium.Popup(_table(p_fields, p_aliases, i)) if p_fields else None,
+                tooltip=_Tooltip(_table(t_fields, t_aliases, i)) if t_fields else None,
+                popup=_Popup(_table(p_fields, p_aliases, i)) if p_fields else None,
                 **style,
             ).add_to(group)
         group.add_to(m)
@@ -947,13 +1054,13 @@ def point_layer(
         }
         for i in range(len(sub))
     ]
-    layer = folium.GeoJson(
+    layer = _GeoJson(
         {"type": "FeatureCollection", "features": feats},
         name=name,
         marker=folium.CircleMarker(**style),
         zoom_on_click=False,
-        tooltip=folium.GeoJsonTooltip(fields=[short[c] for c in t_fields], aliases=t_aliases) if t_fields else None,
-        popup=folium.GeoJsonPopup(fields=[short[c] for c in p_fields], aliases=p_aliases) if p_fields else None,
+        tooltip=_GeoJsonTooltip(fields=[short[c] for c in t_fields], aliases=t_aliases) if t_fields else None,
+        popup=_GeoJsonPopup(fields=[short[c] for c in p_fields], aliases=p_aliases) if p_fields else None,
     )
     layer.add_to(m)
     return layer
@@ -995,7 +1102,7 @@ def heat_layer(
         arr = np.asarray(list(points), dtype=float).reshape(-1, 2 if len(points) == 0 else len(points[0]))
     arr = arr[np.isfinite(arr).all(axis=1)]
     arr[:, :2] = np.round(arr[:, :2], 5)
-    layer = folium.plugins.HeatMap(arr.tolist(), name=name, radius=radius, blur=blur)
+    layer = _HeatMap(arr.tolist(), name=name, radius=radius, blur=blur)
     layer.add_to(m)
     return layer
 
@@ -1030,7 +1137,7 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
 LEGEND_FOLD_BELOW = 420
 
 
-class Legend(MacroElement):
+class Legend(_RenderedOnce):
     """A Leaflet control holding :func:`legend_html`.
 
     It is part of the map script, so it shows both in plain folium HTML and inside st_folium.
@@ -1221,25 +1328,25 @@ def walk_layer(
         fetched); the path is one polyline.
     """
     df = shift_for_tiles(stops, getattr(m, "lianxin_tiles", "none"), lon=lon, lat=lat)
-    group = folium.FeatureGroup(name="walk")
+    group = _FeatureGroup(name="walk")
     pts = [(round(float(y), 6), round(float(x), 6)) for x, y in zip(df[lon], df[lat])]
     todo = [p for p, d in zip(pts, df[done]) if not bool(d)]
     if start is not None:
         s = shift_for_tiles(pd.DataFrame({"lon": [start[0]], "lat": [start[1]]}), getattr(m, "lianxin_tiles", "none"))
         sp = (round(float(s["lat"].iloc[0]), 6), round(float(s["lon"].iloc[0]), 6))
-        folium.CircleMarker(
+        _CircleMarker(
             location=list(sp), radius=6, color="#ffffff", weight=2, fill_color="#222222", fill_opacity=1.0
         ).add_to(group)
         todo = [sp] + todo
     if len(todo) > 1:
-        folium.PolyLine(todo, color="#2166ac", weight=3, opacity=0.8, dash_array="6 4").add_to(group)
+        _PolyLine(todo, color="#2166ac", weight=3, opacity=0.8, dash_array="6 4").add_to(group)
     texts = list(tooltip) if tooltip is not None else [None] * len(pts)
     for (y, x), n, d, tip in zip(pts, df[stop], df[done], texts):
         is_next = current is not None and int(n) == int(current)
         bg = "#9e9e9e" if bool(d) else ("#b2182b" if is_next else "#2166ac")
         size = 30 if is_next else 24
         label = "✓" if bool(d) else str(int(n))
-        icon = folium.DivIcon(
+        icon = _DivIcon(
             icon_size=(size, size),
             icon_anchor=(size // 2, size // 2),
             class_name="lx-stop",
@@ -1249,6 +1356,6 @@ def walk_layer(
                 f'line-height:{size - 4}px;font:600 {13 if is_next else 12}px sans-serif">{label}</div>'
             ),
         )
-        folium.Marker(location=[y, x], icon=icon, tooltip=html.escape(str(tip)) if tip else None).add_to(group)
+        _Marker(location=[y, x], icon=icon, tooltip=_Tooltip(html.escape(str(tip))) if tip else None).add_to(group)
     group.add_to(m)
     return group
