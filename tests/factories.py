@@ -156,6 +156,30 @@ PETITIONS = [
 ]
 
 
+def counted_worklist_parts(monkeypatch, path, today: dt.date) -> list:
+    """``path`` as the app's database as of ``today``, the work list's shared caches empty, and a list
+    that records each part computed from then on as ``(kind, scope)`` (``analytics.petitions._part``).
+
+    For the tests of ui/shared.py's work list and of ui/warm.py: what was computed, and how often.
+    """
+    from analytics import petitions as P
+    from ui import shared
+
+    monkeypatch.setenv("LIANXIN_DB", str(path))
+    monkeypatch.setenv("LIANXIN_TODAY", today.isoformat())
+    shared._cut.clear()
+    shared._county.clear()
+    computed: list = []
+    real = P._part
+
+    def counting(con, kind, today, scope, *args):
+        computed.append((kind, None if scope is None else tuple(scope)))
+        return real(con, kind, today, scope, *args)
+
+    monkeypatch.setattr(P, "_part", counting)
+    return computed
+
+
 def lost_race() -> Exception:
     """What the suite's store raises when a transaction lost a race with a concurrent writer
     (``store.db.is_conflict``): PostgreSQL's deadlock, DuckDB's write-write conflict."""

@@ -11,7 +11,7 @@ import pytest
 from analytics import petitions as P
 from auth import users as U
 from tests import factories as F
-from ui import shared, warm
+from ui import warm
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -23,19 +23,7 @@ def parts(tiny, monkeypatch):
     secret, moves no version — store/version.py UNVERSIONED_STATEMENTS.)
     """
     con, path = tiny
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
-    shared._cut.clear()
-    shared._county.clear()
-    calls: list = []
-    real = P._part
-
-    def counting(con, kind, today, scope, *args):
-        calls.append((kind, None if scope is None else tuple(scope)))
-        return real(con, kind, today, scope, *args)
-
-    monkeypatch.setattr(P, "_part", counting)
-    return calls
+    return F.counted_worklist_parts(monkeypatch, path, TODAY)
 
 
 def test_a_scope_s_first_overview_after_the_warm_up_queries_nothing(tiny, parts):

@@ -101,19 +101,7 @@ def app(world, monkeypatch):
     """The world as the app's database, the shared caches empty, each county part computed recorded."""
     con, path = world
     P.ensure_calendar(con, TODAY)  # (a filling is a write: it would move the version after the first part)
-    monkeypatch.setenv("LIANXIN_DB", str(path))
-    monkeypatch.setenv("LIANXIN_TODAY", TODAY.isoformat())
-    shared._cut.clear()
-    shared._county.clear()
-    computed: list = []
-    real = P._part
-
-    def counting(con, kind, today, scope, *args):
-        computed.append((kind, None if scope is None else tuple(scope)))
-        return real(con, kind, today, scope, *args)
-
-    monkeypatch.setattr(P, "_part", counting)
-    return con, computed
+    return con, F.counted_worklist_parts(monkeypatch, path, TODAY)
 
 
 def _as_user(monkeypatch, scope):
