@@ -34,6 +34,7 @@ Typical page::
 
 from __future__ import annotations
 
+import contextvars
 import html
 import math
 import os
@@ -84,6 +85,7 @@ __all__ = [
     "legend_html",
     "load_simplified",
     "payload_size",
+    "render_elements",
     "point_layer",
     "rate_classes",
     "shift_for_tiles",
@@ -294,6 +296,10 @@ class _Text(Element):
         self.text = "\n".join(lines)
 
 
+#: False while :func:`render_elements` renders the elements for the figure's header and html only.
+_SCRIPTS: contextvars.ContextVar[bool] = contextvars.ContextVar("lianxin_map_scripts", default=True)
+
+
 class _RenderedOnce(MacroElement):
     """``MacroElement.render`` (branca 0.8.2) adding :class:`_Text` to the figure instead of ``Element``.
 
@@ -306,7 +312,7 @@ class _RenderedOnce(MacroElement):
         if not isinstance(figure, Figure):
             raise TypeError("You cannot render this Element if it is not in a Figure.")
         macros = self._template.module.__dict__
-        for part in ("header", "html", "script"):
+        for part in ("header", "html", "script") if _SCRIPTS.get() else ("header", "html"):
             macro = macros.get(part)
             if macro is not None:
                 getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
@@ -314,8 +320,21 @@ class _RenderedOnce(MacroElement):
             element.render(**kwargs)
 
 
-class _GeoJson(folium.GeoJson, _RenderedOnce):
+class _Map(folium.Map, _RenderedOnce):
     pass
+
+
+class _FitBounds(folium.map.FitBounds, _RenderedOnce):
+    pass
+
+
+class _GeoJson(folium.GeoJson, _RenderedOnce):
+    #: ``[[south, west], [north, east]]`` of the features' coordinates when the layer function knows
+    #: them (from the arrays the GeoJSON was made of); None: folium walks every point of the GeoJSON
+    bounds: list[list[float]] | None = None
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return self.bounds if self.bounds is not None else super()._get_self_bounds()
 
 
 class _GeoJsonTooltip(folium.GeoJsonTooltip, _RenderedOnce):
@@ -356,7 +375,18 @@ class _MarkerCluster(folium.plugins.MarkerCluster, _RenderedOnce):
 
 
 class _HeatMap(folium.plugins.HeatMap, _RenderedOnce):
-    pass
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        """The points' bounds as folium's, with numpy's min and max.
+
+        Returns
+        -------
+        list of list of float
+            ``[[south, west], [north, east]]`` (``[[None, None], [None, None]]`` without points).
+        """
+        if not len(self.data):
+            return super()._get_self_bounds()
+        a = np.asarray(self.data, dtype=float)[:, :2]
+        return [[float(v) for v in a.min(axis=0)], [float(v) for v in a.max(axis=0)]]
 
 
 class _Popup(folium.Popup):
@@ -368,7 +398,37 @@ class _Popup(folium.Popup):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("You cannot render this Element if it is not in a Figure.")
+        if not _SCRIPTS.get():
+            return
         figure.script.add_child(_Text(self._template.render(this=self, kwargs=kwargs)), name=self.get_name())
+
+
+def render_elements(m: folium.Map, scripts: bool = True) -> None:
+    """Render each element of the map's figure once, as ``Figure.render`` does, without the page.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Built here (its layers from this module's elements); afterwards the figure's ``header``,
+        ``html`` (and ``script``) hold what the elements wrote, as after ``m.get_root().render()``.
+    scripts : bool, default True
+        False: this module's elements write their header and html but not their script — for a caller
+        that renders the scripts itself (``ui.maps.drawn``: streamlit-folium renames the variables
+        and renders each script once more anyway). The figure then lacks those scripts: draw the map
+        no other way afterwards. Elements of folium's own (the map, its tiles…) write all three.
+
+    Notes
+    -----
+    folium's elements add their side effects while rendering (a layer's ``…_add`` statement, a
+    marker's ``setIcon`` — one more for every render —, a GeoJSON layer's style map, the asset links
+    in the header): one render gives each of them once.
+    """
+    token = _SCRIPTS.set(scripts)
+    try:
+        for child in m.get_root()._children.values():  # branca 0.8.2 Figure.render, less its page template
+            child.render()
+    finally:
+        _SCRIPTS.reset(token)
 
 
 class _AttributionPrefix(_RenderedOnce):
@@ -463,7 +523,7 @@ def base_map(
     if tiles == "tianditu" and not (tianditu_key and re.fullmatch(r"[0-9A-Za-z]+", tianditu_key)):
         raise ValueError("天地图 tiles need a key (letters and digits): set it in the settings or choose other tiles.")
     use_local_assets()
-    m = folium.Map(
+    m = _Map(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
@@ -506,7 +566,7 @@ def base_map(
 
             (minx, maxx), (miny, maxy) = wgs84_to_gcj02(np.array([minx, maxx]), np.array([miny, maxy]))
         if all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
-            m.fit_bounds([[miny, minx], [maxy, maxx]])
+            m.add_child(_FitBounds([[miny, minx], [maxy, maxx]]))  # m.fit_bounds, rendered once
     return m
 
 
@@ -943,6 +1003,7 @@ def choropleth_layer(
         else:
             props[c] = [escape_value(v) for v in gdf[c].tolist()]
     data = _feature_collection(gdf, props)
+    west, south, east, north = shapely.total_bounds(gdf.geometry.values)  # NaN without a drawn geometry
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -963,6 +1024,8 @@ def choropleth_layer(
         zoom_on_click=False,
         tooltip=_GeoJsonTooltip(fields=fields_l, aliases=aliases_l, sticky=True) if fields_l else None,
     )
+    if data["features"]:  # the same floats as the GeoJSON's coordinates (shapely's mapping)
+        layer.bounds = [[float(south), float(west)], [float(north), float(east)]]
     layer.add_to(m)
     return layer
 
@@ -1062,6 +1125,8 @@ def point_layer(
         tooltip=_GeoJsonTooltip(fields=[short[c] for c in t_fields], aliases=t_aliases) if t_fields else None,
         popup=_GeoJsonPopup(fields=[short[c] for c in p_fields], aliases=p_aliases) if p_fields else None,
     )
+    if feats:
+        layer.bounds = [[float(y.min()), float(x.min())], [float(y.max()), float(x.max())]]
     layer.add_to(m)
     return layer
 

@@ -68,11 +68,19 @@ def drawn(m: folium.Map) -> Drawn:
     Returns
     -------
     Drawn
-        The same script, header, html, bounds and links as ``st_folium(m)`` would send.
+        The same script, header, html, bounds and links as ``st_folium(m)`` would send, but for
+        one ``setIcon`` statement per marker (st_folium renders the map twice, and folium's
+        ``Marker.render`` adds one each time).
+
+    Notes
+    -----
+    Each element's templates are rendered once: its header and html into the figure
+    (:func:`gis.maps.render_elements`, ``st_folium`` renders the page and then the map again, both
+    of whose scripts it throws away), its script by streamlit-folium's ``_get_map_string``, which
+    renames the variables as it renders.
     """
     maps.use_local_assets(static_url_prefix(), m)
-    m.get_root().render()  # as st_folium(render=True): the root, then the map
-    m.render()
+    maps.render_elements(m, scripts=False)
     html = SF._get_html(m)
     header = SF._get_header(m)
     script = SF._get_map_string(m)
