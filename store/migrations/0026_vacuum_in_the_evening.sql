@@ -1,0 +1,3 @@
+-- 0026: PostgreSQL only (0026_vacuum_in_the_evening.postgres.sql: when autovacuum visits the tables
+-- an evening of visits writes). DuckDB keeps no dead row versions for a reader to step over and
+-- has no visibility map: nothing changes here.
