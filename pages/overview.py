@@ -31,7 +31,7 @@ scope = C.area_scope(area)
 
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("overview.period", start=date_from.isoformat(), end=date_to.isoformat()))
-with st.spinner(t("progress.working")):
+with st.spinner(t("progress.working")), shared.one_version(c):  # the data's version read once for these
     today = C.today()
     # the scope's households and visits only: under its townships' version (ui/shared.py townships; None
     # for the county: the whole version), a visit saved in another township leaves these shared
