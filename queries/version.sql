@@ -73,7 +73,6 @@ SELECT township_code, max(version) AS version FROM township_versions GROUP BY to
 
 -- name: townships_of_areas
 -- The township of each of the areas $codes (itself for a township, its ancestor below; NULL for the
--- county or an area above the townships), one row per area found.
-SELECT a.code, t.ancestor_code AS township_code
-FROM areas a LEFT JOIN area_ancestors t ON t.code = a.code AND t.ancestor_level = 'township'
-WHERE list_contains($codes::VARCHAR[], a.code);
+-- county or an area above the townships), one row per area found (migration 0019's area_places; read
+-- once per version without visits: ui/shared.py townships).
+SELECT code, township_code FROM area_places WHERE list_contains($codes::VARCHAR[], code);
