@@ -489,7 +489,7 @@ def edit_visit(
     def write() -> None:
         with audit.atomic(con):
             db.execute(con, "household_lock", household_code=hcode)  # before the recount below
-            edit = {"id": vid, "visited_on": day, "kind": new_kind, "note": new_note}
+            edit = {"id": vid, "household_code": hcode, "visited_on": day, "kind": new_kind, "note": new_note}
             # a visit without an issue before and after: the quiet statement, which changes only a row
             # still without one (store/version.py QUIET_STATEMENTS); otherwise, or when the row has
             # been flagged since it was read, the statement that moves the visit issues' version
@@ -529,8 +529,8 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
         with audit.atomic(con):
             db.execute(con, "household_lock", household_code=hcode)  # before the recount below
             # as in edit_visit: the quiet statement for a visit without an issue, else visit_delete
-            if action or db.execute(con, "visit_delete_quiet", id=vid).fetchone() is None:
-                db.execute(con, "visit_delete", id=vid)
+            if action or db.execute(con, "visit_delete_quiet", id=vid, household_code=hcode).fetchone() is None:
+                db.execute(con, "visit_delete", id=vid, household_code=hcode)
             if kind == "home":
                 recount_last_home(con, hcode)
             audit.record(

@@ -141,18 +141,43 @@ def main() -> None:
     days = int(db.rule(con, "revisit_days"))
     benchmark = float(db.rule(con, "benchmark_coverage"))
 
-    with st.spinner(t("progress.working")), shared.one_version(con) as read_at:
+    with st.spinner(t("progress.working")), shared.one_version(con):
         # every figure shared between sessions until the next write (ui/shared.py); the headlines' rows
-        # are those of the same arguments (derived: not hashed into the key)
-        level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc)
+        # are those of the same arguments (derived: not hashed into the key). Each reads visits of the
+        # area's households in the scope only: under its township's version (towns, migration 0025), a
+        # visit saved in another township leaves them shared (None for the county: the whole version)
+        towns = shared.townships(con, area.code, sc)
+        read_at = shared.read_at(con, towns)
+        level, rows = shared.call(con, CP.area_rows, area.code, area.level, date_from, date_to, kinds, sc, towns=towns)
         head = shared.call(
-            con, CP.headline, area.code, area.level, date_from, date_to, kinds, sc, derived={"rows": rows}
+            con,
+            CP.headline,
+            area.code,
+            area.level,
+            date_from,
+            date_to,
+            kinds,
+            sc,
+            derived={"rows": rows},
+            towns=towns,
         )
-        due = shared.call(con, CP.due_households, area.code, as_of, days=days, scope=sc, user=C.user())
+        due = shared.call(con, CP.due_households, area.code, as_of, days=days, scope=sc, user=C.user(), towns=towns)
         pace_end = max(C.period_end(), date_to)  # the pace projects to the period's end, even a future one
-        pace_rows = shared.call(con, P.pace, level, date_from, pace_end, as_of, kinds, sc, parent=area.code)
+        pace_rows = shared.call(
+            con, P.pace, level, date_from, pace_end, as_of, kinds, sc, parent=area.code, towns=towns
+        )
         pace_head = shared.call(
-            con, P.headline, area.code, area.level, date_from, pace_end, as_of, kinds, sc, derived={"rows": pace_rows}
+            con,
+            P.headline,
+            area.code,
+            area.level,
+            date_from,
+            pace_end,
+            as_of,
+            kinds,
+            sc,
+            derived={"rows": pace_rows},
+            towns=towns,
         )
         view = View(
             area=area,
@@ -179,7 +204,7 @@ def main() -> None:
             the_map(view, UP.colour_held(f"{KEY}.colour"), rows, pace_rows, due)
 
         def build_table() -> pd.DataFrame:  # the rows with their pace and trend, worst projected shortfall first
-            trend = shared.call(con, CP.monthly_trend, level, area.code, as_of, kinds, sc)
+            trend = shared.call(con, CP.monthly_trend, level, area.code, as_of, kinds, sc, towns=towns)
             return CP.table_frame(UP.with_pace(rows, pace_rows), trend)
 
         # made once for every session asking for the same (ui/shared.py drawn): its rows are those of

@@ -31,9 +31,12 @@ scope = C.area_scope(area)
 
 st.title(t("overview.title") + (f" · {area.name}" if area.code else ""))
 st.caption(t("overview.period", start=date_from.isoformat(), end=date_to.isoformat()))
-with st.spinner(t("progress.working")):
+with st.spinner(t("progress.working")), shared.one_version(c):  # the data's version read once for these
     today = C.today()
-    figures = shared.call(c, overview.headline, date_from, date_to, scope, today, with_petitions=False)
+    # the scope's households and visits only: under its townships' version (ui/shared.py townships; None
+    # for the county: the whole version), a visit saved in another township leaves these shared
+    towns = shared.townships(c, None, scope)
+    figures = shared.call(c, overview.headline, date_from, date_to, scope, today, with_petitions=False, towns=towns)
     # the petitions' figures from the work list's two parts, shared with the petitions page under their
     # parts of the data's version (ui/shared.py): a saved visit does not recompute the work list here;
     # cut out of the county's parts (computed at start, ui/warm.py, and once after each write)
@@ -66,7 +69,7 @@ if figures["unassigned"]:
 
 # the map: the selected area's children (townships for the county), coloured by the period's coverage
 level = area.child_level or "grid"
-table = shared.call(c, reports.coverage, level, date_from, date_to, scope=scope)
+table = shared.call(c, reports.coverage, level, date_from, date_to, scope=scope, towns=towns)
 geo = simplified_level(str(C.db_path()), level, boundaries_version())
 geo = geo[geo["code"].isin(table["code"])].merge(table, on=["code", "name"])
 if len(geo):

@@ -93,23 +93,24 @@ WHERE household_code = $household_code AND staff_id = $staff_id AND visited_on =
 
 -- name: visit_update!
 UPDATE visits SET visited_on = $visited_on::DATE, kind = $kind, note = $note, needs_action = $needs_action::BOOLEAN
-WHERE id = $id;
+WHERE id = $id AND household_code = $household_code;
 
 -- name: visit_delete!
-DELETE FROM visits WHERE id = $id;
+-- (the household named too: one household's write, store/version.py ONE_HOUSEHOLD_STATEMENTS)
+DELETE FROM visits WHERE id = $id AND household_code = $household_code;
 
 -- name: visit_update_quiet
 -- visit_update of a visit that raised no issue and raises none: only a row whose needs_action is
 -- FALSE, and needs_action is not written (store/version.py QUIET_STATEMENTS). Its id, or no row when
 -- the visit is flagged (or gone): then the caller runs visit_update, which moves the visit issues' part.
 UPDATE visits SET visited_on = $visited_on::DATE, kind = $kind, note = $note
-WHERE id = $id AND NOT needs_action
+WHERE id = $id AND household_code = $household_code AND NOT needs_action
 RETURNING id;
 
 -- name: visit_delete_quiet
 -- visit_delete of a visit that raised no issue: only a row whose needs_action is FALSE (store/version.py
 -- QUIET_STATEMENTS). Its id, or no row when the visit is flagged (or gone): then visit_delete.
-DELETE FROM visits WHERE id = $id AND NOT needs_action
+DELETE FROM visits WHERE id = $id AND household_code = $household_code AND NOT needs_action
 RETURNING id;
 
 -- name: household_lock!

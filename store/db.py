@@ -681,7 +681,7 @@ def execute(con: Any, name: str, **params: Any) -> Any:
     else:
         cur = con.execute(text, p) if p else con.execute(text)
         in_transaction = id(con) in _OPEN
-    data_version.wrote(con, name, in_transaction=in_transaction)  # a write moves the data's version
+    data_version.wrote(con, name, in_transaction=in_transaction, params=params)  # a write moves the data's version
     return cur
 
 

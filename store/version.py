@@ -45,13 +45,32 @@ know moves the part (a recomputation, never a stale work list). tests/test_data_
 each reader and each writer on a tiny world and fails when a writer changes a reader's result without
 moving its part; it also checks the quiet statements' SQL and the readers' SQL.
 
-==============  ===============  ===============  ==========
-a write of      whole version    no quiet visits  no visits
-==============  ===============  ===============  ==========
-anything else   moves (ALL)      moves            moves
-visits only     moves (VISITS)   moves            —
-quiet visits    moves (QUIET)    —                —
-==============  ===============  ===============  ==========
+Four parts (migration 0025): per township. A coverage figure of one township reads no visit of another,
+yet every saved visit moved the whole version, so every area's coverage was computed again at its next
+view. Now a write of visits only whose statements are all the app's one-household statements
+(:data:`ONE_HOUSEHOLD_STATEMENTS`: a visit's insert, edit or delete, quiet or flagged, and its
+household's last home visit; each names ``$household_code`` and writes that household's rows only)
+moves, besides the parts above, only its households' townships' versions (the table
+``township_versions``: a row with a fresh number of the sequence ``data_version_townships``, drawn after
+the COMMIT as the others; a township's version is its greatest number; rows are only added — two visits
+saved at once never conflict — and pruned every :data:`PRUNE_EVERY`). Every other write of visits only
+(an import, a recount of every household, a statement the rule does not know) moves the sequence
+``data_version_other_visits`` instead: every township's results are computed again. Anything else moves
+every part, the version without visits among them. A result whose figures read visits only inside a
+known set of townships (an area at township level or below, or a scope of such areas) is shared under
+(version without visits, other visits, those townships' versions) (ui/shared.py ``TOWNSHIPS``); the
+county as a whole keeps the whole version. tests/test_township_versions.py runs the readers of one
+township around every writer.
+
+=====================  ===============  ===============  ==========  ============  ===============
+a write of             whole version    no quiet visits  no visits   other visits  its townships
+=====================  ===============  ===============  ==========  ============  ===============
+anything else          moves (ALL)      moves            moves       moves         — (no visits)
+visits only            moves (VISITS)   moves            —           moves         —
+quiet visits           moves (QUIET)    —                —           moves         —
+one household's visit  moves (VISITS)   moves            —           —             moves
+one household's quiet  moves (QUIET)    —                —           —             moves
+=====================  ===============  ===============  ==========  ============  ===============
 """
 
 from __future__ import annotations
@@ -61,6 +80,9 @@ from functools import lru_cache
 from typing import Any
 
 BOOKKEEPING = frozenset({"sessions", "login_throttle", "audit_log"})
+
+#: The version's own table (migration 0025): writing it is moving the version, not a write that moves it.
+VERSION_TABLES = frozenset({"township_versions"})
 
 #: Named statements that write a table some figure reads, but nothing a figure reads: the session
 #: secret, stored in ``meta`` once, at the first sign-in ever of a database (auth/session.py; its key
@@ -86,6 +108,28 @@ LAST_HOME_STATEMENTS = frozenset(
 #: no needs_action; the others are :data:`LAST_HOME_STATEMENTS`.
 QUIET_STATEMENTS = frozenset({"visit_insert_quiet", "visit_update_quiet", "visit_delete_quiet"}) | LAST_HOME_STATEMENTS
 
+#: Named statements that write the visits of one household only, named by their ``$household_code``
+#: (each writes only rows of that household: ``WHERE household_code = $household_code``, an insert of its
+#: values, or ``WHERE code = $household_code`` of households). A write of visits only made of these moves
+#: its households' townships' versions instead of every township's (migration 0025);
+#: tests/test_township_versions.py checks their SQL. ``last_home_from_incoming`` (an import's) is not one.
+ONE_HOUSEHOLD_STATEMENTS = frozenset(
+    {
+        "visit_insert",
+        "visit_insert_quiet",
+        "visit_update",
+        "visit_update_quiet",
+        "visit_delete",
+        "visit_delete_quiet",
+        "household_lock",
+        "last_home_forward",
+        "last_home_recount",
+    }
+)
+
+#: How often (every so many townships' numbers) the table of townships' versions drops its older rows.
+PRUNE_EVERY = 64
+
 #: The parts a write moves: every part; the whole version and the version without quiet visits (a write
 #: of visits only); or the whole version only (a write of quiet visits only).
 ALL, VISITS, QUIET = "all", "visits", "quiet"
@@ -103,7 +147,8 @@ _WRITE = re.compile(
     re.I,
 )
 
-_PENDING: dict[int, str] = {}  # connections (by id) with a versioned write in their open transaction: its part
+# connections (by id) with a versioned write in their open transaction: its part and its households
+_PENDING: dict[int, tuple[str, frozenset[str] | None]] = {}
 
 
 def written_tables(text: str) -> frozenset[str]:
@@ -165,7 +210,7 @@ def part(name: str) -> str | None:
 
     if name in UNVERSIONED_STATEMENTS:
         return None
-    tables = written_tables(db.sql(name)[0]) - BOOKKEEPING
+    tables = written_tables(db.sql(name)[0]) - BOOKKEEPING - VERSION_TABLES
     if not tables:
         return None
     visit_tables = VISIT_TABLES | ({"households"} if name in LAST_HOME_STATEMENTS else set())
@@ -174,7 +219,30 @@ def part(name: str) -> str | None:
     return QUIET if name in QUIET_STATEMENTS else VISITS
 
 
-def wrote(con: Any, name: str, in_transaction: bool) -> None:
+def households_of(name: str, params: dict[str, Any] | None) -> frozenset[str] | None:
+    """The households whose townships a statement's write of visits moves (migration 0025).
+
+    Parameters
+    ----------
+    name : str
+        A named query.
+    params : dict or None
+        Its parameters.
+
+    Returns
+    -------
+    frozenset of str or None
+        ``{params["household_code"]}`` for a statement of :data:`ONE_HOUSEHOLD_STATEMENTS` given one
+        (not None); None otherwise: every township's version moves (or, for a write of anything but
+        visits, the version without visits).
+    """
+    code = (params or {}).get("household_code")
+    if name in ONE_HOUSEHOLD_STATEMENTS and part(name) in (VISITS, QUIET) and code is not None:
+        return frozenset({str(code)})
+    return None
+
+
+def wrote(con: Any, name: str, in_transaction: bool, params: dict[str, Any] | None = None) -> None:
     """Note that the named statement ``name`` ran on ``con``.
 
     Moves the version now, or at the COMMIT of the transaction it is part of (:func:`committed`);
@@ -188,23 +256,30 @@ def wrote(con: Any, name: str, in_transaction: bool) -> None:
         The named query.
     in_transaction : bool
         Whether it ran inside an open transaction.
+    params : dict, optional
+        Its parameters: a one-household statement's ``household_code`` (:func:`households_of`).
     """
     moved = part(name)
     if moved is None:
         return
+    households = households_of(name, params)
     if in_transaction:
         pending = _PENDING.get(id(con))
-        if pending is None or _REACH[moved] > _REACH[pending]:  # the most any of its statements moves
-            _PENDING[id(con)] = moved
+        if pending is not None:
+            if _REACH[pending[0]] > _REACH[moved]:  # the most any of its statements moves
+                moved = pending[0]
+            # townships only while every statement so far named its household
+            households = None if pending[1] is None or households is None else pending[1] | households
+        _PENDING[id(con)] = (moved, households)
     else:
-        bump(con, moved)
+        bump(con, moved, households)
 
 
 def committed(con: Any) -> None:
     """The transaction of ``con`` committed: move the version if it wrote anything that counts."""
-    moved = _PENDING.pop(id(con), None)
-    if moved is not None:
-        bump(con, moved)
+    pending = _PENDING.pop(id(con), None)
+    if pending is not None:
+        bump(con, *pending)
 
 
 def rolled_back(con: Any) -> None:
@@ -212,11 +287,12 @@ def rolled_back(con: Any) -> None:
     _PENDING.pop(id(con), None)
 
 
-def bump(con: Any, moved: str = ALL) -> int:
+def bump(con: Any, moved: str = ALL, households: frozenset[str] | None = None) -> int:
     """Move the version one step forward: the parts that a write of kind ``moved`` moves.
 
     On a cursor of its own, so that a statement's pending result on ``con`` (``INSERT …
-    RETURNING``) is not lost.
+    RETURNING``) is not lost. A write of visits only moves, besides, the townships of ``households``
+    (one statement each) or, for None, the version of other visits (every township's results).
 
     Parameters
     ----------
@@ -224,6 +300,8 @@ def bump(con: Any, moved: str = ALL) -> int:
         The store.
     moved : str, default ALL
         :data:`ALL`, :data:`VISITS` or :data:`QUIET` (see :func:`part`).
+    households : frozenset of str, optional
+        The households written (:func:`households_of`); ignored for :data:`ALL`.
 
     Returns
     -------
@@ -234,13 +312,34 @@ def bump(con: Any, moved: str = ALL) -> int:
 
     cur = con.cursor()
     try:
-        return int(db.one(cur, _BUMP[moved]))
+        version = int(db.one(cur, _BUMP[moved]))
+        if moved == ALL:
+            return version
+        if households is None:
+            db.one(cur, "data_version_bump_other_visits")
+        for code in sorted(households or ()):
+            drawn = int(db.one(cur, "data_version_bump_township", household_code=code))
+            if drawn % PRUNE_EVERY == 0:
+                _prune(cur)
+        return version
     finally:
         cur.close()
 
 
-def current(con: Any) -> tuple[str, int, int, int]:
-    """The data's version: (database id, whole version, version without visits, without quiet visits).
+def _prune(cur: Any) -> None:
+    # keep each township's greatest row only; losing a race with another pruning changes nothing (the
+    # rows stay until the next), so it is not tried again
+    from store import db
+
+    try:
+        db.execute(cur, "township_versions_prune")
+    except Exception as e:
+        if not db.is_conflict(e):
+            raise
+
+
+def current(con: Any) -> tuple[str, int, int, int, int]:
+    """The data's version: (database id, whole version, without visits, without quiet visits, other visits).
 
     Parameters
     ----------
@@ -249,13 +348,33 @@ def current(con: Any) -> tuple[str, int, int, int]:
 
     Returns
     -------
-    tuple (str, int, int, int)
+    tuple (str, int, int, int, int)
         The first two are equal for two reads exactly when no write committed in between (in any
         process), the first and the third when nothing but visits was written, the first and the fourth
-        when nothing but quiet visits (:data:`QUIET_STATEMENTS`) was written; a replaced database (a
-        rebuilt demo) has another id.
+        when nothing but quiet visits (:data:`QUIET_STATEMENTS`) was written, the first, third and
+        fifth when nothing but one household's visits at a time (:data:`ONE_HOUSEHOLD_STATEMENTS`; see
+        :func:`townships` for which); a replaced database (a rebuilt demo) has another id.
     """
     from store import db
 
     row = db.execute(con, "data_version").fetchone()
-    return str(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
+    return str(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0), int(row[4] or 0)
+
+
+def townships(con: Any) -> dict[str, int]:
+    """Every township's version (migration 0025): it moves when one household's visits in it are written.
+
+    Parameters
+    ----------
+    con : connection
+        The store.
+
+    Returns
+    -------
+    dict
+        Township code → version; a township missing has never moved (0). ``''`` stands for the
+        households in no township.
+    """
+    from store import db
+
+    return {str(code): int(v) for code, v in db.execute(con, "township_versions").fetchall()}

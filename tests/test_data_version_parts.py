@@ -270,7 +270,16 @@ def test_a_visit_flagged_since_it_was_read_is_written_loud(con, monkeypatch):
     monkeypatch.setattr(VV, "_own_recent", lambda *a: read)  # the row as read before the flag
 
     def flag():
-        db.execute(con, "visit_update", id=vid, visited_on=read[3], kind=read[4], note="x", needs_action=True)
+        db.execute(
+            con,
+            "visit_update",
+            id=vid,
+            household_code=read[1],
+            visited_on=read[3],
+            kind=read[4],
+            note="x",
+            needs_action=True,
+        )
 
     flag()
     assert _moves(con, lambda: VV.edit_visit(con, member, vid, today=TODAY, note="y")) == (1, 0, 1)

@@ -9,7 +9,9 @@ township cost one query; concurrent askers of the same key wait for the first (`
 computes a key once at a time).
 
 The key is (database, its id and version, today, the signed-in user's scope, the function, its
-arguments). The version is the whole one, or for a function of :data:`READS_NO_VISITS` the version
+arguments). The version is the whole one (or, for a result about an area in known townships —
+``towns=``, :func:`townships` — the version of those townships: :data:`TOWNSHIPS`, migration 0025: a
+visit saved in one township leaves another's coverage shared), or for a function of :data:`READS_NO_VISITS` the version
 without visits (store/version.py, migration 0016): a visit saved in the evening rush does not make
 every leader's hotspot page compute again; for a function of :data:`READS_NO_QUIET_VISITS` the
 version without quiet visits (migration 0021): a visit that raises no issue does not make the
@@ -69,18 +71,25 @@ READS_NO_QUIET_VISITS = frozenset({"analytics.petitions.visit_issue_items"})
 #: The parts of the version a result can be shared under (:func:`key`).
 WHOLE, NO_VISITS, NO_QUIET_VISITS = "whole", "no visits", "no quiet visits"
 
+#: The part of a result whose figures read visits only inside known townships (:func:`townships`): the
+#: version without visits, the version of visits written other than one household at a time, and each of
+#: those townships' versions (store/version.py, migration 0025). A visit saved in one township leaves
+#: another township's coverage where it is.
+TOWNSHIPS = "townships"
+
 
 #: The data's version read once for a block of reads (:func:`one_version`), or None: read per call.
+#: (store.version.current's tuple, store.version.townships's dict)
 _PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("shared_version", default=None)
 
 
 @contextlib.contextmanager
-def one_version(con: Any) -> Iterator[tuple[str, str, str, int]]:
+def one_version(con: Any) -> Iterator[tuple]:
     """Within the block, the shared calls of this thread read the data's version once, at its start.
 
     For a block of a page that only reads (its figures, one after the other): each :func:`call` would
-    otherwise ask the store for the version again. A write inside the block would not be seen by the
-    calls after it, so nothing in the block may write.
+    otherwise ask the store for the version again (two queries: the sequences, the townships' versions).
+    A write inside the block would not be seen by the calls after it, so nothing in the block may write.
 
     Parameters
     ----------
@@ -89,17 +98,17 @@ def one_version(con: Any) -> Iterator[tuple[str, str, str, int]]:
     Yields
     ------
     tuple
-        The figures' version (:func:`key` of the whole version), for :func:`drawn` of what is made
-        of them.
+        The figures' version (:func:`key` of the whole version), for :func:`drawn` of what is made of
+        them; of figures about known townships: :func:`read_at`.
     """
-    token = _PINNED.set(data_version.current(con))
+    token = _PINNED.set((data_version.current(con), data_version.townships(con)))
     try:
         yield key(con, WHOLE)
     finally:
         _PINNED.reset(token)
 
 
-def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
+def key(con: Any, part: str = WHOLE, towns: tuple[str, ...] | None = None) -> tuple[str, str, str, Any]:
     """The data's part of the cache key: (database, its random id, which version, the version).
 
     Parameters
@@ -108,17 +117,91 @@ def key(con: Any, part: str = WHOLE) -> tuple[str, str, str, int]:
         DuckDB or PostgreSQL (``store.db``).
     part : str, default WHOLE
         Which version: :data:`WHOLE` (it changes with every committed write), :data:`NO_VISITS` (every
-        write but a visit's) or :data:`NO_QUIET_VISITS` (every write but a visit's that raises no issue).
+        write but a visit's), :data:`NO_QUIET_VISITS` (every write but a visit's that raises no issue)
+        or :data:`TOWNSHIPS` (every write but a visit's outside ``towns``).
+    towns : tuple of str, optional
+        For :data:`TOWNSHIPS`: the township codes (sorted, as :func:`townships` gives them).
 
     Returns
     -------
-    tuple of (str, str, str, int)
+    tuple of (str, str, str, int or tuple)
         The database (:func:`ui.common.db_path`), its random id, ``part``, and that version
-        (:func:`store.version.current`); a KeyError for another ``part``.
+        (:func:`store.version.current`); for :data:`TOWNSHIPS` the version is ``(version without
+        visits, version of other visits, ((township, its version), …))``. A KeyError for another ``part``.
     """
-    database_id, whole, no_visits, no_quiet_visits = _PINNED.get() or data_version.current(con)
+    pinned = _PINNED.get()
+    database_id, whole, no_visits, no_quiet_visits, other_visits = pinned[0] if pinned else data_version.current(con)
+    if part == TOWNSHIPS:
+        versions = pinned[1] if pinned else data_version.townships(con)
+        return (
+            str(C.db_path()),
+            database_id,
+            part,
+            (no_visits, other_visits, tuple((t, versions.get(t, 0)) for t in towns or ())),
+        )
     version = {WHOLE: whole, NO_VISITS: no_visits, NO_QUIET_VISITS: no_quiet_visits}[part]
     return str(C.db_path()), database_id, part, version
+
+
+def read_at(con: Any, towns: tuple[str, ...] | None) -> tuple:
+    """The version figures shared with ``towns=towns`` (:func:`call`) are read at, for :func:`drawn`.
+
+    Parameters
+    ----------
+    con : the page's cursor.
+    towns : tuple of str or None
+        :func:`townships` of the figures' area and scope.
+
+    Returns
+    -------
+    tuple
+        :func:`key` of :data:`TOWNSHIPS` and ``towns``, or of the whole version for None.
+    """
+    return key(con, WHOLE) if towns is None else key(con, TOWNSHIPS, towns)
+
+
+def townships(con: Any, area_code: str | None, scope: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The townships whose visits a result about ``area_code`` within ``scope`` can read, when known.
+
+    Parameters
+    ----------
+    con : the page's cursor.
+    area_code : str or None
+        The area asked about (None: the whole scope).
+    scope : list of str or None
+        The user's (or the asked) scope: area codes; None: everything.
+
+    Returns
+    -------
+    tuple of str or None
+        The sorted township codes of the area (itself, or its township for a village or a grid), else of
+        the scope when every one of its areas lies at township level or below — both known: the ones
+        in both; None when neither is known (the county, an area above the townships, an unknown code):
+        the result is shared under the whole version. Read from the areas, shared under the version
+        without visits.
+    """
+    known = [
+        towns
+        for towns in (
+            None if area_code is None else _townships_of(con, key(con, NO_VISITS), (area_code,)),
+            None if scope is None else _townships_of(con, key(con, NO_VISITS), tuple(sorted(scope))),
+        )
+        if towns is not None
+    ]
+    if not known:
+        return None
+    return tuple(sorted(set.intersection(*(set(t) for t in known))))
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
+def _townships_of(_con: Any, version: tuple, codes: tuple[str, ...]) -> tuple[str, ...] | None:
+    # the townships of every code, or None when one of them has none (or is no area)
+    from store import db
+
+    found = dict(db.execute(_con, "townships_of_areas", codes=list(codes)).fetchall())
+    if set(found) != set(codes) or any(t is None for t in found.values()):
+        return None
+    return tuple(sorted(set(found.values())))
 
 
 def part_of(name: str) -> str:
@@ -152,7 +235,14 @@ def user_scope() -> tuple[str, ...] | None:
     return None if sc is None else tuple(sorted(sc))
 
 
-def call(con: Any, fn: Callable[..., T], *args: Any, derived: Mapping[str, Any] | None = None, **kwargs: Any) -> T:
+def call(
+    con: Any,
+    fn: Callable[..., T],
+    *args: Any,
+    derived: Mapping[str, Any] | None = None,
+    towns: tuple[str, ...] | None = None,
+    **kwargs: Any,
+) -> T:
     """``fn(con, *args, **kwargs, **derived)``, shared between sessions (see the module's docstring).
 
     Parameters
@@ -164,13 +254,19 @@ def call(con: Any, fn: Callable[..., T], *args: Any, derived: Mapping[str, Any] 
         Keyword arguments passed to ``fn`` but left out of the key: values that the other arguments
         and the data determine (``rows=`` read already for the same area, period, filters and scope),
         which only spare ``fn`` a query. Hashing a frame costs some milliseconds at every call.
+    towns : tuple of str, optional
+        The townships outside which ``fn``'s result reads no visit (:func:`townships` of its area and
+        scope): a function shared under the whole version is shared under :data:`TOWNSHIPS` instead.
+        Give it only where the result reads visits of households in its area (and scope) alone.
 
     Returns
     -------
     What ``fn`` returns (a copy: a page may change it freely).
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _shared(con, fn, name, key(con, part_of(name)), C.today(), user_scope(), args, kwargs, dict(derived or {}))
+    part = part_of(name)
+    version = key(con, TOWNSHIPS, towns) if part == WHOLE and towns is not None else key(con, part)
+    return _shared(con, fn, name, version, C.today(), user_scope(), args, kwargs, dict(derived or {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=dt.timedelta(hours=2))
