@@ -40,11 +40,13 @@ def pytest_unconfigure(config):
         _CLUSTER.close()
 
 
-# The files that take longest (a DuckDB round's --durations, 2026-12-01), run first: with
-# pytest-xdist's --dist loadfile (scripts/test.sh, with --no-loadscope-reorder so that this order is
-# kept) a long file scheduled last leaves the other worker idle at the end of the round.
+# The files that take longest (a DuckDB round's --durations, 2026-12-01; test_processes_browser and
+# test_postgres are long on PostgreSQL only), run first: with pytest-xdist's --dist loadfile
+# (scripts/test.sh, with --no-loadscope-reorder so that this order is kept) a long file scheduled
+# last leaves the other worker idle at the end of the round.
 LONG_FILES = (
     "tests/test_ingest_field.py",
+    "tests/e2e/test_processes_browser.py",
     "tests/e2e/test_journeys_browser.py",
     "tests/e2e/test_trust_browser.py",
     "tests/test_worklist_parts.py",
@@ -56,6 +58,7 @@ LONG_FILES = (
     "tests/test_survey.py",
     "tests/test_figures.py",
     "tests/test_escalation.py",
+    "tests/test_postgres.py",
 )
 
 
