@@ -41,7 +41,8 @@ def pytest_unconfigure(config):
 
 
 # The files that take longest (a DuckDB round's --durations, 2026-12-01; test_processes_browser and
-# test_postgres are long on PostgreSQL only), run first: with pytest-xdist's --dist loadfile
+# test_postgres are long on PostgreSQL only; test_township_versions' reader/writer test is new, 60-190 s
+# in its author's runs), run first: with pytest-xdist's --dist loadfile
 # (scripts/test.sh, with --no-loadscope-reorder so that this order is kept) a long file scheduled
 # last leaves the other worker idle at the end of the round.
 LONG_FILES = (
@@ -50,6 +51,7 @@ LONG_FILES = (
     "tests/e2e/test_journeys_browser.py",
     "tests/e2e/test_trust_browser.py",
     "tests/test_worklist_parts.py",
+    "tests/test_township_versions.py",
     "tests/test_finish.py",
     "tests/e2e/test_load_browser.py",
     "tests/test_demo_refusal.py",
