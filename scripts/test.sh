@@ -9,7 +9,8 @@
 #   WORKERS=1 bash scripts/test.sh       # pytest in one process (default: 2, pytest-xdist)
 #
 # Time (CI's budget is 30 minutes on a fresh 2-core machine): pytest runs in WORKERS processes
-# (pytest-xdist, a test file stays on one worker); the practice kit of every store runs in the
+# (pytest-xdist, a test file stays on one worker; the longest files first, tests/conftest.py
+# LONG_FILES, so that neither worker idles at the end of a round); the practice kit of every store runs in the
 # background meanwhile (it only calls manage.py), and its result is awaited before the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ unset LIANXIN_DB LIANXIN_TODAY LIANXIN_TEST_STORE LIANXIN_TEST_PG LIANXIN_KIT_DB
 KIT="$ROOT/../shared/practice/run.sh"
 WORKERS="${WORKERS:-2}"
 PYTEST_ARGS=(-q -p no:cacheprovider --durations=15)
-if [ "$WORKERS" != "1" ]; then PYTEST_ARGS+=(-n "$WORKERS" --dist loadfile); fi
+if [ "$WORKERS" != "1" ]; then PYTEST_ARGS+=(-n "$WORKERS" --dist loadfile --no-loadscope-reorder); fi
 if [ -n "${SKIP_E2E:-}" ]; then PYTEST_ARGS+=(--ignore=tests/e2e); fi
 
 PG_DIR=""

@@ -99,6 +99,21 @@ def write_gk(
     return path
 
 
+@pytest.fixture(scope="module")
+def hlj_base(tmp_path_factory) -> Path:
+    """Another county's database (Heilongjiang) with one village, imported through the command line once."""
+    folder = tmp_path_factory.mktemp("hlj")
+    db = F.new_db(folder, "hlj")
+    village = gpd.GeoDataFrame(
+        {"村编码": ["230101001001"], "村名": ["一村"]},
+        geometry=[shapely.box(127.00, 45.70, 127.04, 45.74)],
+        crs="EPSG:4326",
+    )
+    village.to_file(folder / "village.geojson", driver="GeoJSON")
+    assert run("import", "boundaries", str(folder / "village.geojson"), "--level", "village", db=db).returncode == 0
+    return db
+
+
 # another county (Heilongjiang, 127°E: 3° zone 42, CM 126E), the tests' tiny world at 107°E
 @pytest.mark.parametrize(
     "coords_epsg,prj_epsg,shift,says",
@@ -110,15 +125,9 @@ def write_gk(
         (4551, 4326, 0, F.phrase("ingest.crs.metres_as_degrees", "en")),
     ],
 )
-def test_01_variants_other_zone_other_county(tmp_path, coords_epsg, prj_epsg, shift, says):
-    db = F.new_db(tmp_path, "hlj")
-    village = gpd.GeoDataFrame(
-        {"村编码": ["230101001001"], "村名": ["一村"]},
-        geometry=[shapely.box(127.00, 45.70, 127.04, 45.74)],
-        crs="EPSG:4326",
-    )
-    village.to_file(tmp_path / "village.geojson", driver="GeoJSON")
-    assert run("import", "boundaries", str(tmp_path / "village.geojson"), "--level", "village", db=db).returncode == 0
+def test_01_variants_other_zone_other_county(hlj_base, tmp_path, coords_epsg, prj_epsg, shift, says):
+    db = F.copy_db(hlj_base, tmp_path, "hlj")
+    assert q(db, "SELECT level, count(*) FROM areas GROUP BY level") == [("village", 1)]
     shp = write_gk(
         tmp_path / "g",
         "grids",
