@@ -105,6 +105,7 @@ AREAS = {
 }
 
 # code, head_name, phone, lon, lat, tags, status
+HOUSEHOLDS_HEADER = ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"]
 HOUSEHOLDS = [
     ("H01", "张三", "13812341234", 107.05, 30.05, "低保、空巢老人", "在册"),
     ("H02", "李四", "13812345678", 107.06, 30.06, "", "在册"),
@@ -201,13 +202,27 @@ def write_csv(path: Path, header: list[str], rows: list) -> Path:
     return path
 
 
+def import_visits(con, folder: Path, rows: list, today: dt.date) -> None:
+    """Import visits (household, staff, day, kind, note) from a CSV written into ``folder``, as an office does."""
+    from ingest.tables import load
+
+    header = ["户编号", "工号", "走访日期", "走访方式", "民情记录"]
+    load(con, "visits", write_csv(Path(folder) / "visits.csv", header, rows), today=today)
+
+
+def rename_household(con, folder: Path, today: dt.date, code: str = "H09", head: str = "郑十一") -> None:
+    """Import the tiny world's households again with household ``code``'s head renamed ``head``."""
+    from ingest.tables import load
+
+    rows = [(r[0], head, *r[2:]) if r[0] == code else r for r in HOUSEHOLDS]
+    load(con, "households", write_csv(Path(folder) / "households.csv", HOUSEHOLDS_HEADER, rows), today=today)
+
+
 def write_sources(folder: Path) -> dict[str, Path]:
     """The four CSV files the tiny world is imported from, written into ``folder``."""
     folder = Path(folder)
     return {
-        "households": write_csv(
-            folder / "households.csv", ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"], HOUSEHOLDS
-        ),
+        "households": write_csv(folder / "households.csv", HOUSEHOLDS_HEADER, HOUSEHOLDS),
         "staff": write_csv(folder / "staff.csv", ["工号", "姓名", "职务", "负责网格"], STAFF),
         "visits": write_csv(folder / "visits.csv", ["户编号", "工号", "走访日期", "走访方式"], VISITS),
         "petitions": write_csv(

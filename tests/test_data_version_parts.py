@@ -658,7 +658,6 @@ def _writers(con, folder):
     from analytics import visits as VV
     from auth import audit
     from auth.users import User
-    from ingest.tables import load
 
     member = User("member", "member", [F.G211], staff_id="S3")
     ids: dict[str, int] = {}
@@ -679,14 +678,11 @@ def _writers(con, folder):
         return lambda: VV.delete_visit(con, member, ids[key], today=TODAY)
 
     def import_visits():
-        header = ["户编号", "工号", "走访日期", "走访方式", "民情记录"]
         rows = [("H09", "S3", "2026-11-21", "电话", "导入的新记录"), ("H08", "S3", "2026-11-21", "入户", "")]
-        load(con, "visits", F.write_csv(folder / "visits.csv", header, rows), today=TODAY)
+        F.import_visits(con, folder, rows, TODAY)
 
     def rename_household():
-        rows = [(r[0], "郑十一", *r[2:]) if r[0] == "H09" else r for r in F.HOUSEHOLDS]
-        header = ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"]
-        load(con, "households", F.write_csv(folder / "households.csv", header, rows), today=TODAY)
+        F.rename_household(con, folder, TODAY)
 
     def take_up():
         P.change_issue_status(con, "admin", ids["phone"], "in_progress", TODAY)

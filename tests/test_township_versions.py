@@ -239,7 +239,6 @@ def _writers(con, folder):
     from analytics import petitions as P
     from analytics import visits as VV
     from auth import audit
-    from ingest.tables import load
 
     ids: dict[str, int] = {}
 
@@ -262,14 +261,11 @@ def _writers(con, folder):
         return lambda: VV.delete_visit(con, _user(spec), ids[key], today=TODAY)
 
     def import_visits():
-        header = ["户编号", "工号", "走访日期", "走访方式", "民情记录"]
         rows = [("H06", "S2", "2026-11-21", "入户", "导入"), ("H08", "S3", "2026-11-21", "入户", "")]
-        load(con, "visits", F.write_csv(folder / "visits.csv", header, rows), today=TODAY)
+        F.import_visits(con, folder, rows, TODAY)
 
     def move_household():
-        rows = [(r[0], "郑十一", *r[2:]) if r[0] == "H09" else r for r in F.HOUSEHOLDS]
-        header = ["户编号", "户主", "联系电话", "经度", "纬度", "户类别", "状态"]
-        load(con, "households", F.write_csv(folder / "households.csv", header, rows), today=TODAY)
+        F.rename_household(con, folder, TODAY)
 
     return [
         ("一镇: a home visit", record(GL2, "H07", "t1home", D(2026, 11, 20), "home")),
