@@ -103,24 +103,43 @@ def test_a_renderer_that_ended_keeps_its_kind(tmp_path):
     empty command line under its program's name: it stays a renderer, not Chromium's main process."""
     exe = tmp_path / "chrome"
     exe.symlink_to(os.path.realpath(sys.executable))
-    proc = subprocess.Popen(
-        [str(exe), "-c", "import sys; sys.stdin.readline()", "--type=renderer"], stdin=subprocess.PIPE
+    # the renderer's parent: starts it, ends it at a line on its own stdin and never waits for it; the
+    # client is sampled from this parent down, so nothing else under the test (a browser test's Chromium
+    # kept by the same pytest worker) is counted
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, str(exe), "-c", "import sys; sys.stdin.readline()", "--type=renderer"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        with load.ClientCPU([], every=60) as client:
+        renderer = int(parent.stdout.readline())
+        with load.ClientCPU([], every=60, root=parent.pid) as client:
             client.sample()
-            proc.stdin.close()  # it ends; not waited for, so it stays a zombie
+            parent.stdin.write("end\n")  # the renderer ends; not waited for, so it stays a zombie
+            parent.stdin.flush()
             for _ in range(200):
-                if _state(proc.pid) == "Z":
+                if _state(renderer) == "Z":
                     break
                 time.sleep(0.05)
-            assert _state(proc.pid) == "Z"
-            assert load.process_kind(proc.pid) == "?"
+            assert _state(renderer) == "Z"
+            assert load.process_kind(renderer) == "?"
             client.sample()
         kinds = set(client.by_kind)
         assert "renderer" in kinds and "browser" not in kinds, client.by_kind
     finally:
-        proc.wait(timeout=30)
+        parent.stdin.close()  # the parent ends (its zombie child goes to init, which reaps it)
+        parent.wait(timeout=30)
+
+
+_PARENT = """
+import subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE)
+print(child.pid, flush=True)
+sys.stdin.readline()
+child.stdin.close()
+sys.stdin.readline()
+"""
 
 
 def test_a_views_time_is_split_between_its_script_runs_and_the_rest():

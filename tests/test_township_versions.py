@@ -108,11 +108,8 @@ def test_a_household_in_no_township_moves_none_of_them(con):
 
 
 def test_an_import_of_visits_moves_every_township(con, tmp_path):
-    from ingest.tables import load
-
-    header = ["户编号", "工号", "走访日期", "走访方式", "民情记录"]
-    rows = [("H09", "S3", "2026-11-21", "入户", "导入")]
-    work = lambda: load(con, "visits", F.write_csv(tmp_path / "v.csv", header, rows), today=TODAY)  # noqa: E731
+    rows = [("H09", "S3", "2026-11-21", "入户", "导入的记录")]
+    work = lambda: F.import_visits(con, tmp_path, rows, TODAY)  # noqa: E731
     assert _moved(con, work) == (True, False, True, frozenset())
 
 
@@ -261,7 +258,7 @@ def _writers(con, folder):
         return lambda: VV.delete_visit(con, _user(spec), ids[key], today=TODAY)
 
     def import_visits():
-        rows = [("H06", "S2", "2026-11-21", "入户", "导入"), ("H08", "S3", "2026-11-21", "入户", "")]
+        rows = [("H06", "S2", "2026-11-21", "入户", "导入的记录"), ("H08", "S3", "2026-11-21", "入户", "")]
         F.import_visits(con, folder, rows, TODAY)
 
     def move_household():
