@@ -180,11 +180,12 @@ def townships(con: Any, area_code: str | None, scope: list[str] | tuple[str, ...
         the result is shared under the whole version. Read from the areas, shared under the version
         without visits.
     """
+    at = key(con, NO_VISITS)  # the areas' townships change only with a write that is not a visit
     known = [
         towns
         for towns in (
-            None if area_code is None else _townships_of(con, key(con, NO_VISITS), (area_code,)),
-            None if scope is None else _townships_of(con, key(con, NO_VISITS), tuple(sorted(scope))),
+            None if area_code is None else _townships_of(con, at, (area_code,)),
+            None if scope is None else _townships_of(con, at, tuple(sorted(scope))),
         )
         if towns is not None
     ]
