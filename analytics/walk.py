@@ -259,7 +259,13 @@ def plan_size(con: Any) -> int:
     return int(db.rule(con, "walk_stops"))
 
 
-def day_households(con: Any, staff_id: str, today: dt.date, scope: Sequence[str] | None = None) -> pd.DataFrame:
+def day_households(
+    con: Any,
+    staff_id: str,
+    today: dt.date,
+    scope: Sequence[str] | None = None,
+    grids: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """The households due at the start of ``today`` in the staff member's grids, in the due list's order.
 
     The contract's rule evaluated with the visits of ``today`` set aside: due when never visited at
@@ -267,18 +273,80 @@ def day_households(con: Any, staff_id: str, today: dt.date, scope: Sequence[str]
     as of yesterday with one day less (a visit after ``as_of`` is ignored there). ``days_since``
     counts to today. With ``revisit_days`` 1 the list is the one of today (today's visits drop out).
 
+    Parameters
+    ----------
+    grids : sequence of str, optional
+        The staff member's grids on ``today`` when the caller has read them already
+        (:func:`analytics.visits.staff_grids`); default: read here.
+
     Returns
     -------
     pandas.DataFrame
         :func:`analytics.visits.due_households`' columns, ``days_since`` counted to today.
     """
     days = int(db.rule(con, "revisit_days"))
-    grids = V.staff_grids(con, staff_id, today)
+    grids = V.staff_grids(con, staff_id, today) if grids is None else list(grids)
     if days < 2:
         return V.due_households(con, staff_id, today, scope=scope, days=days, grids=grids)
     out = V.due_households(con, staff_id, today - dt.timedelta(days=1), scope=scope, days=days - 1, grids=grids)
     out["days_since"] = (out["days_since"] + 1).astype("Int64")
     return out
+
+
+def day_rows(
+    con: Any,
+    staff_id: str,
+    today: dt.date,
+    scope: Sequence[str] | None = None,
+    grids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The day's households (:func:`day_households`) and which of them had a home visit dated today.
+
+    What the weekly page reads once for both its parts: the walk (:func:`plan` ``rows=``) and the due
+    list (:func:`due_now`), instead of the due households twice (as of today, and as of yesterday).
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    staff_id, today, scope, grids : as for :func:`day_households`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`day_households`' rows and columns, plus ``done`` (bool: a home visit by anyone dated
+        ``today``, named query ``walk_done_today``) and ``done_at`` (when the first of them was
+        recorded; empty when not done).
+    """
+    out = day_households(con, staff_id, today, scope, grids)
+    got = db.df(con, "walk_done_today", today=today, codes=out["household_code"].tolist())
+    done_at = dict(zip(got["household_code"], got["recorded_at"]))
+    out["done"] = out["household_code"].isin(set(done_at)).astype(bool)
+    out["done_at"] = out["household_code"].map(done_at)
+    return out
+
+
+def due_now(rows: pd.DataFrame) -> pd.DataFrame:
+    """The due list as of today, cut out of the day's households: those not visited at home today.
+
+    Equal to ``analytics.visits.due_households(con, staff_id, today, scope)`` (rows, order, columns
+    and values): a household without a home visit dated today has the same last visit up to today as
+    up to yesterday, so :func:`day_households`' rule is today's for it; one visited today has its last
+    visit today and is not due today (``revisit_days`` ≥ 1); and a household not due as of the start
+    of today is not due after a visit either. The order (never visited, oldest last visit, vulnerable,
+    paired, code) is kept by the cut.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`day_rows` of the staff member, ``today`` and scope.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`analytics.visits.due_households`' columns, the rows whose ``done`` is False.
+    """
+    return rows[~rows["done"].astype(bool)].drop(columns=["done", "done_at"]).reset_index(drop=True)
 
 
 def _grid_centre(con: Any, grids: Sequence[str]) -> tuple[tuple[float, float], str] | None:
@@ -315,6 +383,7 @@ def plan(
     scope: Sequence[str] | None = None,
     position: Position | None = None,
     size: int | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> Walk:
     """Today's walk of a grid worker.
 
@@ -326,6 +395,8 @@ def plan(
     position : where the phone says the user stands, when they allowed it; None when refused or
         not asked (the walk then starts from the household visited last, else the grid's centre).
     size : households in the plan (default the rule ``walk_stops``).
+    rows : :func:`day_rows` of the same ``staff_id``, ``today`` and ``scope`` when the caller has them
+        (the weekly page reads them once for its due list too); default: read here.
 
     Returns
     -------
@@ -337,11 +408,9 @@ def plan(
     0
     """
     size = plan_size(con) if size is None else int(size)
-    due = day_households(con, staff_id, today, scope)
+    due = day_rows(con, staff_id, today, scope) if rows is None else rows
     day = due.head(max(size, 0)).reset_index(drop=True)
-    done = db.df(con, "walk_done_today", today=today, codes=day["household_code"].tolist())
-    done_at = dict(zip(done["household_code"], done["recorded_at"]))
-    day["done"] = day["household_code"].isin(set(done_at)).astype(bool)
+    done_at = dict(zip(day.loc[day["done"], "household_code"], day.loc[day["done"], "done_at"]))
     has_point = day["lon"].notna() & day["lat"].notna()
     placed = day[has_point].reset_index(drop=True)
     unplaced = day[~has_point].reset_index(drop=True)

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import visits as V
+from analytics import walk as W
 from analytics.reports import QUOTA_COLUMNS, VISIT_KINDS, parse_week
 from auth.scope import mask_frame
 from gis.palette import POINT_ATTENTION_COLOR, POINT_COLOR
@@ -193,13 +194,12 @@ def flags_text(row) -> str:
     return "、".join(tags)
 
 
-def show_due(con, u, today: dt.date) -> None:
+def show_due(con, u, grids: list[str], due: pd.DataFrame) -> None:
+    """The due list (``analytics.walk.due_now`` of the day's households the walk has too) and its map."""
     st.subheader(t("weekly_page.due_title"))
-    grids = V.staff_grids(con, u.staff_id, today)
     if not grids:
         st.info(t("weekly_page.no_grids"))
         return
-    due = shared.call(con, V.due_households, u.staff_id, today, scope=u.scope, grids=grids)  # grids read once
     days = int(db.rule(con, "revisit_days"))
     if due.empty:
         st.success(t("weekly_page.nothing_due"))
@@ -400,14 +400,18 @@ def worker_view(con, u, week: str, today: dt.date) -> None:
     due_box = st.container()
     visit_form(u, today)
     recent_visits(u, today)
+    # the day's households, read once for both the walk and the due list (the due list as of today is
+    # the day's households not visited today: analytics.walk.due_now)
+    grids = V.staff_grids(con, u.staff_id, today)
+    rows = shared.call(con, W.day_rows, u.staff_id, today, scope=u.scope, grids=grids)
     with top:
         show_week(con, u, week, today)
     with walk_box:
         from ui.walk import show_walk  # 今天走哪几户 (issue 20)
 
-        show_walk(con, u, today)
+        show_walk(con, u, today, rows)
     with due_box:
-        show_due(con, u, today)
+        show_due(con, u, grids, W.due_now(rows))
 
 
 # ----------------------------------------------------------------------------- township office
@@ -526,7 +530,10 @@ def main() -> None:
     if office:
         office_view(con, u, week, today)
     else:
-        worker_view(con, u, week, today)
+        # the data's version read once for the view's shared figures (every write in it — a saved,
+        # edited or deleted visit — reruns the page at once: saved(), ui/walk.py _record)
+        with shared.one_version(con):
+            worker_view(con, u, week, today)
 
 
 main()

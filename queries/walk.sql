@@ -4,9 +4,10 @@
 
 -- name: walk_last_home_visit
 -- The staff member's latest home visit to a household with a point (where they stood last):
--- household, point, date and when it was recorded.
+-- household, point, date and when it was recorded. Joined by the households' integer key (hid, migration
+-- 0004; the same household as by code): on DuckDB half the work of the join by code.
 SELECT v.household_code, h.lon, h.lat, v.visited_on, v.created_at
-FROM visits v JOIN households h ON h.code = v.household_code
+FROM visits v JOIN households h ON h.hid = v.hid
 WHERE v.staff_id = $staff_id AND v.kind = 'home' AND v.visited_on <= $today::DATE
   AND h.lon IS NOT NULL AND h.lat IS NOT NULL
 ORDER BY v.visited_on DESC, v.created_at DESC NULLS LAST, v.id DESC
@@ -14,9 +15,11 @@ LIMIT 1;
 
 -- name: walk_done_today
 -- Which of $codes had a home visit (by anyone) dated $today, with the time the first was recorded.
+-- IN (SELECT unnest(…)), a join, not list_contains: $codes are all of a grid worker's due households
+-- (some hundreds), and list_contains looks through the list for each of the day's visits.
 SELECT household_code, min(created_at) AS recorded_at
 FROM visits
-WHERE kind = 'home' AND visited_on = $today::DATE AND list_contains($codes::VARCHAR[], household_code)
+WHERE kind = 'home' AND visited_on = $today::DATE AND household_code IN (SELECT unnest($codes::VARCHAR[]))
 GROUP BY household_code;
 
 -- name: walk_grid_geoms

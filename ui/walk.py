@@ -185,14 +185,18 @@ def _stop_row(
             open_button(str(r["household_code"]), key=f"{KEY}.open.{r['household_code']}")
 
 
-def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date) -> None:
-    """The section "今天走哪几户" for a grid worker (``u.staff_id``)."""
+def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date, rows: pd.DataFrame | None = None) -> None:
+    """The section "今天走哪几户" for a grid worker (``u.staff_id``).
+
+    ``rows``: :func:`analytics.walk.day_rows` of the user and ``today`` when the page has read them
+    (for its due list too); default: the plan reads them.
+    """
     st.subheader(t("walk.title"))
     msg = st.session_state.pop(f"{KEY}.flash", None)
     if msg:
         getattr(st, msg[0])(msg[1])
     position = _position()
-    w = W.plan(con, u.staff_id, today, scope=u.scope, position=position)
+    w = W.plan(con, u.staff_id, today, scope=u.scope, position=position, rows=rows)
     if w.households == 0:
         st.success(t("walk.nothing"))
         return
