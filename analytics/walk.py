@@ -349,6 +349,41 @@ def due_now(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[~rows["done"].astype(bool)].drop(columns=["done", "done_at"]).reset_index(drop=True)
 
 
+#: days back the household visited last is looked for first (:func:`last_home_visit`)
+LAST_VISIT_WEEK = 7
+
+
+def last_home_visit(con: Any, staff_id: str, today: dt.date) -> tuple | None:
+    """The staff member's latest home visit up to ``today`` to a household with a point.
+
+    Looked for in the last :data:`LAST_VISIT_WEEK` days first, then (none there) in all their visits:
+    the same answer, since the latest visit of all is in the week when any visit is; a grid worker at
+    work has one there, and a week of visits costs a fraction of all of them to read (DuckDB skips the
+    older visits by their dates).
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    staff_id : str
+        The grid worker.
+    today : datetime.date
+        The day; visits dated after it are not counted.
+
+    Returns
+    -------
+    tuple or None
+        ``(household_code, lon, lat, visited_on, created_at)`` (named query ``walk_last_home_visit``),
+        None when they have visited no household with a point.
+    """
+    week = today - dt.timedelta(days=LAST_VISIT_WEEK)
+    for since in (week, None):
+        row = db.execute(con, "walk_last_home_visit", staff_id=staff_id, today=today, since=since).fetchone()
+        if row is not None:
+            return tuple(row)
+    return None
+
+
 def _grid_centre(con: Any, grids: Sequence[str]) -> tuple[tuple[float, float], str] | None:
     import shapely
 
@@ -418,7 +453,7 @@ def plan(
     # where the walk starts: the most recent of the phone's position and the last household visited
     start: tuple[float, float] | None = None
     source, ref = "none", None
-    last = db.execute(con, "walk_last_home_visit", staff_id=staff_id, today=today).fetchone()
+    last = last_home_visit(con, staff_id, today)
     if position is not None and position.valid():
         start, source = (float(position.lon), float(position.lat)), "position"
     if last is not None:

@@ -280,7 +280,11 @@ def visit_form(u, today: dt.date) -> None:
         st.info(t("weekly_page.no_households"))
         return
     hh = mask_frame(hh, u, con)
-    labels = {r["household_code"]: V.household_label(r) for r in hh.to_dict("records")}  # not iterrows: ~550 rows
+    # the three columns the label shows, not to_dict of every column (~550 rows at every view)
+    labels = {
+        c: V.household_label({"head_name": n, "household_code": c, "address": a})
+        for n, c, a in zip(hh["head_name"], hh["household_code"], hh["address"])
+    }
     with st.form("weekly_visit_form", clear_on_submit=True):
         code = st.selectbox(
             t("weekly_page.household"),

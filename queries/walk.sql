@@ -4,11 +4,15 @@
 
 -- name: walk_last_home_visit
 -- The staff member's latest home visit to a household with a point (where they stood last):
--- household, point, date and when it was recorded. Joined by the households' integer key (hid, migration
--- 0004; the same household as by code): on DuckDB half the work of the join by code.
+-- household, point, date and when it was recorded. Only visits dated from $since when given
+-- (analytics/walk.py asks the last week first: the visits are stored about in date order, so DuckDB
+-- skips the older ones, and the latest visit, when there is one that week, is the same). Joined by the
+-- households' integer key (hid, migration 0004; the same household as by code): on DuckDB half the
+-- work of the join by code.
 SELECT v.household_code, h.lon, h.lat, v.visited_on, v.created_at
 FROM visits v JOIN households h ON h.hid = v.hid
 WHERE v.staff_id = $staff_id AND v.kind = 'home' AND v.visited_on <= $today::DATE
+  AND v.visited_on >= coalesce($since::DATE, DATE '0001-01-01')
   AND h.lon IS NOT NULL AND h.lat IS NOT NULL
 ORDER BY v.visited_on DESC, v.created_at DESC NULLS LAST, v.id DESC
 LIMIT 1;

@@ -182,3 +182,20 @@ def test_the_weekly_page_ticks_a_visited_stop_and_drops_it_from_the_due_list(wal
     assert [b.key for b in at.button if (b.key or "").startswith("walk.record.")][0] == "walk.record.W3"
     due = at.dataframe(key="weekly_due_table").value[column].tolist()
     assert due == ["二号户 W2", "三号户 W3", "四号户 W4", "五号户 W5", "无坐标户 W6"]
+
+
+def test_the_walk_starts_at_the_household_visited_last_however_long_ago(walk_world):
+    con, _ = walk_world
+    # W0 visited on 2026-11-20, within the week looked at first
+    assert W.last_home_visit(con, "S5", TODAY)[0] == "W0"
+    # only visits older than a week: the latest of them all (W3 on 10-01, not W2 on 09-01)
+    F.delete_visits(con, "W0")
+    F.add_visit(con, "W2", "S5", dt.date(2026, 9, 1))
+    F.add_visit(con, "W3", "S5", dt.date(2026, 10, 1))
+    F.add_visit(con, "W6", "S5", dt.date(2026, 11, 21))  # this week, but W6 has no point
+    assert W.last_home_visit(con, "S5", TODAY)[:4] == ("W3", 107.33, 30.1, dt.date(2026, 10, 1))
+    w = W.plan(con, "S5", TODAY)
+    assert (w.start_source, w.start_ref) == ("last_visit", "W3")
+    # a visit dated after the day is not where the worker stood that day; nobody visited: none
+    assert W.last_home_visit(con, "S5", dt.date(2026, 9, 15))[0] == "W2"
+    assert W.last_home_visit(con, "S5", dt.date(2026, 8, 31)) is None
