@@ -98,6 +98,11 @@ def week_days(con: duckdb.DuckDBPyConnection, staff_ids: Sequence[str], week: st
     by_day = {
         pd.Timestamp(d).date(): (int(v), int(h)) for d, v, h in zip(got["visited_on"], got["visits"], got["households"])
     }
+    return _days_of_week(con, start, by_day)
+
+
+def _days_of_week(con: duckdb.DuckDBPyConnection, start: dt.date, by_day: dict) -> pd.DataFrame:
+    # week_days' frame from {day: (home visits, households)} and the calendar
     cal = calendar.days_between(con, start, start + dt.timedelta(days=6))
     counts = [by_day.get(day, (0, 0)) for day in cal["day"]]
     out = pd.DataFrame(
@@ -140,8 +145,13 @@ def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dic
         ``met`` as bool) and ``responsible``.
     """
     start, end = parse_week(week)
-    resp = db.execute(con, "visit_staff_responsible", staff_id=staff_id, week_start=start, week_end=end).fetchone()
     r = db.execute(con, "visit_week_totals", staff=[staff_id], week_start=start, week_end=end).fetchone()
+    return _quota_row(con, staff_id, start, end, r)
+
+
+def _quota_row(con: duckdb.DuckDBPyConnection, staff_id: str, start: dt.date, end: dt.date, r: Sequence) -> dict:
+    # staff_quota's dict from the week's counts r = (visits, visit days, households visited)
+    resp = db.execute(con, "visit_staff_responsible", staff_id=staff_id, week_start=start, week_end=end).fetchone()
     target = int(db.rule(con, "visit_target_days"))
     return {
         "staff_id": staff_id,
@@ -154,6 +164,41 @@ def staff_quota(con: duckdb.DuckDBPyConnection, staff_id: str, week: str) -> dic
         "met": int(r[1]) >= target,
         "responsible": resp is not None,
     }
+
+
+def staff_week(
+    con: duckdb.DuckDBPyConnection, staff_id: str, week: str
+) -> tuple[dict[str, Any], pd.DataFrame, dict[str, int]]:
+    """A grid worker's week as the weekly page shows it, from one read of their visits of the week.
+
+    Equal to ``(staff_quota(con, staff_id, week), week_days(con, [staff_id], week),
+    other_kinds(con, [staff_id], week))``: the same visits (named query ``visit_week_of_staff``: the home
+    visits a quota counts, ``quota_visits``, and the visits of the other kinds) counted here instead of
+    by three queries that each read the week's visits.
+
+    Parameters
+    ----------
+    con : store connection
+        DuckDB or PostgreSQL (``store.db``).
+    staff_id : str
+        The grid worker.
+    week : str
+        ``2026-W47``.
+
+    Returns
+    -------
+    tuple
+        (quota, days, others): :func:`staff_quota`'s dict, :func:`week_days`' seven rows and
+        :func:`other_kinds`' dict (kinds in alphabetical order).
+    """
+    start, end = parse_week(week)
+    got = db.df(con, "visit_week_of_staff", staff_id=staff_id, week_start=start, week_end=end)
+    home = got[got["kind"] == "home"]
+    # per day: visits and distinct households (count(*), count(DISTINCT hid): nunique leaves NULL out too)
+    by_day = {pd.Timestamp(d).date(): (len(h), int(h.nunique())) for d, h in home.groupby("visited_on")["hid"]}
+    quota = _quota_row(con, staff_id, start, end, (len(home), len(by_day), int(home["hid"].nunique())))
+    others = got.loc[got["kind"] != "home", "kind"].value_counts()
+    return quota, _days_of_week(con, start, by_day), {str(k): int(others[k]) for k in sorted(others.index)}
 
 
 # ----------------------------------------------------------------------------- whom next

@@ -169,13 +169,13 @@ def worker_metrics(q: dict) -> None:
 
 
 def show_week(con, u, week: str, today: dt.date) -> None:
-    q = shared.call(con, V.staff_quota, u.staff_id, week)
+    # the quota, the seven days and the other kinds from one read of the week's visits
+    q, days, others = shared.call(con, V.staff_week, u.staff_id, week)
     if not q["responsible"]:
         st.info(t("weekly_page.not_responsible"))
     worker_metrics(q)
     st.caption(t("weekly_page.target_rule", target=q["target_days"]))
-    show_days(shared.call(con, V.week_days, [u.staff_id], week), today)
-    others = shared.call(con, V.other_kinds, [u.staff_id], week)
+    show_days(days, today)
     if others:
         text = "、".join(f"{t(f'kind.{k}')} {n}" for k, n in others.items())
         st.caption(t("weekly_page.other_kinds", text=text))

@@ -206,6 +206,18 @@ JOIN staff s ON s.id = r.staff_id
 WHERE r.staff_id = $staff_id
 GROUP BY s.name;
 
+-- name: visit_week_of_staff
+-- One staff member's visits of the week as the weekly page counts them, read once (analytics.visits.
+-- staff_week): the home visits a quota counts (quota_visits, as visit_week_days / visit_week_totals)
+-- with kind 'home', and the visits of the other kinds (as visit_week_other_kinds), one row each.
+SELECT 'home' AS kind, v.visited_on, v.hid
+FROM quota_visits($week_start::DATE, $week_end::DATE) v
+WHERE v.staff_id = $staff_id
+UNION ALL
+SELECT v.kind, v.visited_on, v.hid
+FROM visits v
+WHERE v.kind <> 'home' AND v.visited_on BETWEEN $week_start::DATE AND $week_end::DATE AND v.staff_id = $staff_id;
+
 -- name: visit_week_totals
 -- Home visits, visit days and households visited by some staff in the week (the quota's counts,
 -- for someone who answers for no grid and so has no row in quotas).

@@ -390,3 +390,30 @@ def test_one_staff_members_quota_is_their_row_of_the_report(tiny_registered, wee
     for s in others:
         got = V.staff_quota(con, s, week)
         assert (got["responsible"], got["name"], got["grid_code"]) == (False, s, "")
+
+
+@pytest.mark.parametrize("week", ["2026-W46", "2026-W47", "2026-W48"])
+def test_a_staff_members_week_read_once_is_the_quota_the_days_and_the_other_kinds(tiny_registered, week):
+    """staff_week (the weekly page's one read of the week's visits) equals staff_quota, week_days and
+    other_kinds of every staff member, with visits of every kind, two on one day, one to a household
+    that is no longer active (not counted) and none at all."""
+    con, _ = tiny_registered
+    s2 = User("x", "grid_leader", [T1], staff_id="S2")
+    for d, kind in ((17, "phone"), (18, "phone"), (18, "meeting"), (20, "reception"), (21, "home")):
+        V.record_visit(con, s2, "H07", D(2026, 11, d), kind, today=TODAY)
+    V.record_visit(con, s2, "H06", D(2026, 11, 21), "home", today=TODAY)
+    con.execute("UPDATE households SET status = 'moved' WHERE code = 'H06'")
+    staff = [s for (s,) in con.execute("SELECT id FROM staff ORDER BY id").fetchall()]
+    for s in staff:
+        quota, days, others = V.staff_week(con, s, week)
+        assert quota == V.staff_quota(con, s, week), s
+        assert all(type(quota[k]) is int for k in ("visits", "visit_days", "households_visited", "target_days"))
+        pd.testing.assert_frame_equal(days, V.week_days(con, [s], week))
+        assert others == V.other_kinds(con, [s], week)
+        assert list(others) == sorted(others)
+    if week == "2026-W47":
+        quota, days, others = V.staff_week(con, "S2", week)
+        assert others == {"meeting": 1, "phone": 3, "reception": 1}
+        assert days.set_index("day").loc[D(2026, 11, 21), ["visits", "households"]].tolist() == [1, 1]
+        # 11-17: three households, H06 among them, no longer counted; 11-21: H07 (H06 not counted)
+        assert (quota["visits"], quota["visit_days"], quota["households_visited"]) == (3, 2, 3)
