@@ -70,8 +70,12 @@ def copy_db(src: Path | str, folder: Path, name: str = "tiny") -> Path | str:
     postgres.release(str(src))
     dst = new_db(folder, name)
     with _admin() as c:
+        # FILE_COPY: the template's files copied as they are (plus a checkpoint, cheap with fsync off) —
+        # PostgreSQL 15's default WAL_LOG reads the 17 MB tiny world through shared buffers into the WAL,
+        # and its copy's pages are then dropped from the buffers again: ~0.15 s against ~0.08 s of the
+        # server's CPU per copy and database dropped (~1,000 per PostgreSQL round of the suite)
         c.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                 sql.Identifier(_name(str(dst))), sql.Identifier(_name(str(src)))
             )
         )
