@@ -181,7 +181,10 @@ by_grid AS (
     -- Any other range (one ending before some visit): each active household once, grid by grid (an
     -- index-only scan of households_active_days), visited when the days of one of the kinds that
     -- count meet the range (the days kept on the household per kind,
-    -- store/migrations/0018_visit_days.postgres.sql).
+    -- store/migrations/0018_visit_days.postgres.sql). The grid is looked up under the "C" collation,
+    -- as that index is keyed: no other index can serve the lookup, so the plan does not change when
+    -- some of the table's pages are not all-visible (store/migrations/0027_past_range_one_index.postgres.sql;
+    -- equal text is equal under every deterministic collation).
     SELECT g.grid_code, c.households, c.visited
     FROM grids g CROSS JOIN LATERAL (
         SELECT count(*) AS households,
@@ -190,7 +193,7 @@ by_grid AS (
                                   OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
                                   OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_days && daterange($date_from::DATE, $date_to::DATE, '[]'))) AS visited
         FROM households h
-        WHERE h.status = 'active' AND h.grid_code = g.grid_code) c
+        WHERE h.status = 'active' AND h.grid_code COLLATE "C" = g.grid_code) c
     WHERE NOT $from_last_home::BOOLEAN
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
 ),

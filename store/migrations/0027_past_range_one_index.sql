@@ -1,0 +1,3 @@
+-- 0027: PostgreSQL only (0027_past_range_one_index.postgres.sql: the index a past range's coverage is
+-- read from, keyed so that the planner cannot pick another one). A DuckDB file marks the range's
+-- visits in one bitmap (queries/reports.sql, coverage): nothing changes here.

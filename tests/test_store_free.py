@@ -1,0 +1,28 @@
+"""The store-free files (tests/conftest.py STORE_FREE_FILES) run in the DuckDB round only: they are held
+to asking for no test database. This file is one of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import conftest
+from tests import factories as F
+from tests import stores
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("ask", ["new_db", "copy_db", "scratch_db", "build"])
+def test_a_store_free_file_cannot_ask_for_a_database(ask, tmp_path):
+    way = getattr(F, ask) if ask == "build" else getattr(stores, ask)
+    with pytest.raises(AssertionError, match="STORE_FREE_FILES"):
+        way(tmp_path / "x.duckdb") if ask != "copy_db" else way(tmp_path / "x.duckdb", tmp_path)
+
+
+def test_every_store_free_file_exists_and_is_listed_once():
+    assert "tests/test_store_free.py" in conftest.STORE_FREE_FILES
+    assert len(set(conftest.STORE_FREE_FILES)) == len(conftest.STORE_FREE_FILES)
+    missing = [f for f in conftest.STORE_FREE_FILES if not (ROOT / f).is_file()]
+    assert missing == []
