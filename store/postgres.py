@@ -1288,8 +1288,8 @@ class PgConnection:
         psycopg.Error
             Any other error of a migration.
         """  # noqa: DOC501,DOC502 — explain() builds the StoreError raised
-        current = self.schema_version()
         applied = self.applied()
+        current = max(applied, default=0)
         ran = False
         for version, path in migrations:
             if version in applied:
@@ -1328,7 +1328,7 @@ class PgConnection:
         -------
         set of int
         """
-        if not self.schema_version():
+        if not self._run("SELECT to_regclass('schema_version') IS NOT NULL", None).fetchone()[0]:
             return set()
         return {int(r[0]) for r in self._run("SELECT version FROM schema_version", None).fetchall()}
 
