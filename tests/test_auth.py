@@ -40,10 +40,8 @@ AREAS = [
 
 
 @pytest.fixture
-def con(tmp_path):
-    from tests.factories import scratch_db
-
-    c = db.connect(scratch_db(tmp_path))
+def con(empty_db):
+    c = db.connect(empty_db)
     parent = {code: p for code, _, _, p in AREAS}
     level = {code: lv for code, _, lv, _ in AREAS}
     for code, name, lv, p in AREAS:

@@ -13,10 +13,8 @@ D = dt.date
 
 
 @pytest.fixture()
-def con(tmp_path):
-    from tests.factories import scratch_db
-
-    c = db.connect(scratch_db(tmp_path))
+def con(empty_db):
+    c = db.connect(empty_db)
     yield c
     c.close()
 

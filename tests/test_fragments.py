@@ -81,7 +81,7 @@ def test_a_refused_visit_reruns_the_form_alone(tiny, monkeypatch, counted):
     fragment_run(at, "visit_form")
     assert not at.exception, at.exception
     assert any("户" in e.value for e in at.error)
-    assert "sidebar" not in counted and "staff_quota" not in counted
+    assert "sidebar" not in counted and "staff_week" not in counted
 
 
 def test_a_saved_visit_reruns_the_whole_weekly_page(tiny, monkeypatch, counted):
@@ -94,7 +94,7 @@ def test_a_saved_visit_reruns_the_whole_weekly_page(tiny, monkeypatch, counted):
     fragment_run(at, "visit_form")
     assert not at.exception, at.exception
     assert any(s.value.startswith(F.phrase("weekly_page.saved")) for s in at.success)
-    assert "sidebar" in counted and "staff_quota" in counted  # the week's numbers again, with the visit
+    assert "sidebar" in counted and "staff_week" in counted  # the week's numbers again, with the visit
     assert {m.label: m.value for m in at.metric}[t("weekly_page.metric.days")] == t(
         "weekly_page.metric.days_value", days=4, target=3
     )
