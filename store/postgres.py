@@ -1260,10 +1260,7 @@ class PgConnection:
         int
             0 when none was.
         """
-        has = self._run("SELECT to_regclass('schema_version') IS NOT NULL", None).fetchone()[0]
-        if not has:
-            return 0
-        return int(self._run("SELECT coalesce(max(version), 0) FROM schema_version", None).fetchone()[0])
+        return max(self.applied(), default=0)
 
     def migrate(self, migrations: list[tuple[int, Path]]) -> int:
         """Apply every migration the database has not had yet, in number order (store.db.migrate).

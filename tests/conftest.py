@@ -141,7 +141,7 @@ def _no_test_database(item):
         raise AssertionError(f"{_file_of(item)} is in STORE_FREE_FILES (tests/conftest.py) but asks for a database")
 
     with pytest.MonkeyPatch.context() as m:
-        for module, name in ((stores, "new_db"), (stores, "copy_db"), (stores, "scratch_db"), (factories, "build")):
+        for module, name in ((stores, "new_db"), (stores, "copy_db"), (factories, "build")):
             m.setattr(module, name, refuse)
         yield
 

@@ -36,7 +36,7 @@ from ingest.tables import load
 
 
 from store import db
-from tests.stores import copy_db, drop_db, new_db, on_postgres, scratch_db  # noqa: F401  (databases on either store)
+from tests.stores import copy_db, drop_db, new_db, on_postgres  # noqa: F401  (databases on either store)
 
 
 #: the petitions file's header (CONTRACT.md), as the tiny world's petitions.csv has it
@@ -283,6 +283,23 @@ def add_visit(con, household_code: str, staff_id: str, day: dt.date, kind: str =
         created_by="test",
     )
     recount_last_home(con, household_code)
+
+
+def add_due_order_households(con) -> None:
+    """Four households that spell out the due list's order, in S1's grid G111: H11 never visited, H12
+    never visited and vulnerable (低保), H13 never visited and paired with S1, H14 vulnerable (特困) and
+    visited by S1 on 2026-11-18; all registered on 2026-01-01."""
+    con.execute(
+        """
+        INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
+        ('H11', '甲', 107.01, 30.01, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
+        ('H12', '乙', 107.02, 30.02, ?, ARRAY['低保'], 'active', DATE '2026-01-01'),
+        ('H13', '丙', 107.03, 30.03, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
+        ('H14', '丁', 107.04, 30.04, ?, ARRAY['特困'], 'active', DATE '2026-01-01')""",
+        [G111] * 4,
+    )
+    add_visit(con, "H14", "S1", dt.date(2026, 11, 18))
+    con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
 
 
 def delete_visits(con, household_code: str) -> None:

@@ -99,11 +99,6 @@ def drop_after(mark: int) -> None:
         drop_db(url_of(dbname))
 
 
-def scratch_db(folder: Path, name: str = "scratch") -> str:
-    """An empty database for one test: DuckDB in memory, or a new PostgreSQL database."""
-    return str(new_db(folder, name)) if on_postgres() else ":memory:"
-
-
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on right now."""
     from store.cluster import free_port as _free

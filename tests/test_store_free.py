@@ -14,11 +14,14 @@ from tests import stores
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("ask", ["new_db", "copy_db", "scratch_db", "build"])
-def test_a_store_free_file_cannot_ask_for_a_database(ask, tmp_path):
-    way = getattr(F, ask) if ask == "build" else getattr(stores, ask)
+@pytest.mark.parametrize(
+    "module, name, args",
+    [(stores, "new_db", ("folder",)), (stores, "copy_db", ("x.duckdb", "folder")), (F, "build", ("x.duckdb",))],
+)
+def test_a_store_free_file_cannot_ask_for_a_database(module, name, args, tmp_path):
+    way = getattr(module, name)  # looked up as the test runs, as a test of such a file would
     with pytest.raises(AssertionError, match="STORE_FREE_FILES"):
-        way(tmp_path / "x.duckdb") if ask != "copy_db" else way(tmp_path / "x.duckdb", tmp_path)
+        way(*(tmp_path / a for a in args))
 
 
 def test_every_store_free_file_exists_and_is_listed_once():

@@ -14,7 +14,17 @@ from auth import audit
 from auth.users import User
 from i18n import t
 from store import db
-from tests.factories import G111, G121, G211, T1, add_visit, delete_visits, phrase, run_concurrently
+from tests.factories import (
+    G111,
+    G121,
+    G211,
+    T1,
+    add_due_order_households,
+    add_visit,
+    delete_visits,
+    phrase,
+    run_concurrently,
+)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -273,17 +283,7 @@ def test_recent_visits(tiny_registered):
 
 def test_due_households_order(tiny_registered):
     con, _ = tiny_registered
-    con.execute(
-        """
-        INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
-        ('H11', '甲', 107.01, 30.01, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
-        ('H12', '乙', 107.02, 30.02, ?, ARRAY['低保'], 'active', DATE '2026-01-01'),
-        ('H13', '丙', 107.03, 30.03, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
-        ('H14', '丁', 107.04, 30.04, ?, ARRAY['特困'], 'active', DATE '2026-01-01')""",
-        [G111] * 4,
-    )
-    add_visit(con, "H14", "S1", D(2026, 11, 18))
-    con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
+    add_due_order_households(con)
     due = V.due_households(con, "S1", D(2027, 6, 1), scope=LEADER.scope)
     # never visited (vulnerable, then paired, then by code), then oldest, vulnerable first within a tie
     assert due["household_code"].tolist() == ["H12", "H13", "H11", "H14", "H02", "H01"]

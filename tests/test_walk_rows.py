@@ -90,19 +90,9 @@ def test_with_revisit_days_one_the_days_households_are_todays(walk_world):
 
 def test_the_due_list_cut_is_todays_in_the_tiny_world(tiny_registered):
     con, _ = tiny_registered
-    # test_visits.py's world for the order: H11…H14 in S1's grid, H12 vulnerable, H13 paired with S1,
-    # H14 visited on 2026-11-18; S3 has a visit dated after 2026-11-22 (2026-11-23); S2 two grids
-    con.execute(
-        """
-        INSERT INTO households (code, head_name, lon, lat, grid_code, tags, status, created_on) VALUES
-        ('H11', '甲', 107.01, 30.01, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
-        ('H12', '乙', 107.02, 30.02, ?, ARRAY['低保'], 'active', DATE '2026-01-01'),
-        ('H13', '丙', 107.03, 30.03, ?, ARRAY[]::VARCHAR[], 'active', DATE '2026-01-01'),
-        ('H14', '丁', 107.04, 30.04, ?, ARRAY['特困'], 'active', DATE '2026-01-01')""",
-        [F.G111] * 4,
-    )
-    F.add_visit(con, "H14", "S1", dt.date(2026, 11, 18))
-    con.execute("INSERT INTO pairings VALUES ('S1', 'H13', NULL)")
+    # the due list's order (H11…H14 in S1's grid: F.add_due_order_households); S3 has a visit dated after
+    # 2026-11-22 (2026-11-23); S2 two grids
+    F.add_due_order_households(con)
     later = dt.date(2027, 6, 1)
     for today in (TODAY, dt.date(2026, 11, 24), later):
         for staff_id, scope in (("S1", None), ("S1", [F.G111]), ("S2", None), ("S3", None), ("S3", [F.G211])):

@@ -96,8 +96,6 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
         wait_idle(page)
         _record_visit(page, "H09")
         page.screenshot(path=str(OUT / "processes-recorded.png"), full_page=True)
-        body = page.inner_text("body")
-        assert F.phrase("weekly_page.saved") in body, body[:2000]
     finally:
         ctx.close()
 
