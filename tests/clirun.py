@@ -85,8 +85,8 @@ def forked() -> bool:
 def run(
     cmd: list[str],
     *,
-    capture_output: bool = True,
-    text: bool = True,
+    capture_output: bool = False,
+    text: bool = False,
     cwd=None,
     env: dict | None = None,
     timeout: float | None = None,
@@ -99,9 +99,11 @@ def run(
     ----------
     cmd : list of str
         ``[sys.executable, path to a Python script (relative to cwd or absolute), *arguments]``.
-    capture_output, text : bool
+    capture_output : bool
         Must be True (what the tests use); otherwise, or with any other keyword (``input=``…),
         the command runs on :func:`subprocess.run`.
+    text : bool
+        stdout and stderr as str (decoded as subprocess decodes them), else bytes.
     cwd : path, optional
         The working directory (default: this process's).
     env : dict, optional
@@ -114,22 +116,22 @@ def run(
     Returns
     -------
     subprocess.CompletedProcess
-        ``args`` = cmd, ``returncode`` (negative: killed by that signal), ``stdout``, ``stderr``
-        (str, decoded as subprocess decodes them: the locale's encoding, universal newlines).
+        ``args`` = cmd, ``returncode`` (negative: killed by that signal), ``stdout``, ``stderr``.
     """
     plain = (
         forked()
         and capture_output
-        and text
         and not kwargs
         and len(cmd) >= 2
         and str(cmd[0]) == sys.executable
         and not str(cmd[1]).startswith("-")
     )
     if not plain:
+        _count(cmd, plain)
         return subprocess.run(
             cmd, capture_output=capture_output, text=text, cwd=cwd, env=env, timeout=timeout, check=check, **kwargs
         )
+    _count(cmd, plain)
     cwd = os.fspath(cwd) if cwd is not None else os.getcwd()
     env = dict(os.environ if env is None else env)
     argv = [str(a) for a in cmd[1:]]
@@ -150,7 +152,7 @@ def run(
             proc.join()
         code = proc.exitcode
         proc.close()
-        out, err = (_decode(open(p, "rb").read()) for p in (out_path, err_path))
+        out, err = (_decode(open(p, "rb").read(), text) for p in (out_path, err_path))
     if timed_out:
         raise subprocess.TimeoutExpired(cmd, timeout, output=out, stderr=err)
     done = subprocess.CompletedProcess(cmd, code, out, err)
@@ -159,9 +161,17 @@ def run(
     return done
 
 
-def _decode(data: bytes) -> str:
+def _count(cmd: list, forked: bool) -> None:
+    """One line per command to ``$LIANXIN_CLIRUN_LOG`` if set (how many commands a round runs)."""
+    log = os.environ.get("LIANXIN_CLIRUN_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{'fork' if forked else 'subprocess'} {os.path.basename(str(cmd[1]))} {cmd[2:4]}\n")
+
+
+def _decode(data: bytes, text: bool) -> str | bytes:
     """What ``subprocess.run(text=True)`` makes of a pipe's bytes: the locale's encoding, universal newlines."""
-    return io.TextIOWrapper(io.BytesIO(data)).read()
+    return io.TextIOWrapper(io.BytesIO(data)).read() if text else data
 
 
 def _ctx():

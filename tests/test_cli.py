@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from i18n import Message
+from tests import clirun
 from tests.factories import G111, G211, PASSWORD, T1, new_db, on_postgres, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ def run(*args: str, db: Path | None = None, env: dict | None = None, cwd: Path =
     full_env = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
     full_env.setdefault("LIANXIN_FAST_HASH", "1")
     full_env.update(env or {})
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=cwd, env=full_env, timeout=300)
+    return clirun.run(cmd + list(args), capture_output=True, text=True, cwd=cwd, env=full_env, timeout=300)
 
 
 def one_line(stderr: str) -> str:

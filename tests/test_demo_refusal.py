@@ -13,6 +13,7 @@ import pytest
 
 from demo import build
 from store import db
+from tests import clirun
 from tests import factories as F
 
 pytestmark = pytest.mark.skipif(
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def manage(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
     env["LIANXIN_FAST_HASH"] = "1"
-    return subprocess.run(
+    return clirun.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pandas as pd
 import pytest
 
 from analytics import export
+from tests import clirun
 from tests import factories as F
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +139,7 @@ def test_cli_report_csv_has_no_formula(hostile):
     """Before: `report unvisited --format csv` wrote =HYPERLINK(…) as a live formula."""
     con, path, stored = hostile
     con.close()
-    r = subprocess.run(
+    r = clirun.run(
         [
             sys.executable,
             "manage.py",

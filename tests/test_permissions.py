@@ -26,6 +26,7 @@ from analytics import reports
 from auth import audit, users
 from i18n import t
 from store import db
+from tests import clirun
 from tests import factories as F
 from vocabulary.areas import LEVELS
 
@@ -240,7 +241,7 @@ def test_unassigned_household_is_seen_only_without_scope(con, accounts):
 
 
 def cli(db_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return clirun.run(
         [sys.executable, "manage.py", "--db", str(db_path), *args],
         cwd=ROOT,
         capture_output=True,
@@ -621,7 +622,7 @@ def test_script_name_comes_back_byte_identical_from_reports(con):
 
 
 def test_script_name_comes_back_byte_identical_from_the_cli(cli_db):
-    r = subprocess.run(
+    r = clirun.run(
         [
             sys.executable,
             "manage.py",

@@ -28,6 +28,7 @@ from analytics import reports
 from ingest.boundaries import import_boundaries
 from ingest.tables import load
 from store import db
+from tests import clirun
 from tests import factories as F
 from tests.factories import G111, G112, G121, G211, G212, V21
 
@@ -116,7 +117,7 @@ def test_a_rolled_back_move_leaves_them(tiny):
 
 def cli(spec, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
-    return subprocess.run(
+    return clirun.run(
         [sys.executable, str(ROOT / "manage.py"), "--db", str(spec), *args],
         cwd=ROOT,
         env={**env, "LIANXIN_FAST_HASH": "1"},

@@ -24,6 +24,7 @@ import pytest
 
 from i18n import Message, t
 from store import db, postgres
+from tests import clirun
 from tests import factories as F
 from tests.factories import G111, G211
 
@@ -40,7 +41,7 @@ def cli(*args: str, db_spec=None, env: dict | None = None, timeout: float = 300)
     cmd = [sys.executable, str(ROOT / "manage.py")] + (["--db", str(db_spec)] if db_spec is not None else [])
     full = {k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}
     full.update({"LIANXIN_FAST_HASH": "1", **(env or {})})
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=ROOT, env=full, timeout=timeout)
+    return clirun.run(cmd + list(args), capture_output=True, text=True, cwd=ROOT, env=full, timeout=timeout)
 
 
 def one_line(p: subprocess.CompletedProcess) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from i18n import Message
+from tests import clirun
 from tests.stores import on_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ def test_manage_py_cannot_open_the_database_while_the_app_holds_it(tiny):
     )
     try:
         assert holder.stdout.readline().strip() == "open"
-        out = subprocess.run(
+        out = clirun.run(
             [sys.executable, str(ROOT / "manage.py"), "--db", str(path), "report", "quotas", "--week", "2026-W47"],
             capture_output=True,
             text=True,

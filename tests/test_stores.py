@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 import pytest
 
 from store import db
+from tests import clirun
 from tests import factories as F
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def test_anything_else_is_bad_usage(spec):
 
 @pytest.mark.parametrize("spec", ["mysql://u@h/x", "postgresql://u@h:5432/"])
 def test_cli_bad_database_is_exit_2_one_line(spec):
-    p = subprocess.run(
+    p = clirun.run(
         [sys.executable, str(ROOT / "manage.py"), "--db", spec, "init"],
         capture_output=True,
         text=True,
@@ -66,7 +66,7 @@ def test_cli_bad_database_is_exit_2_one_line(spec):
 
 def test_lianxin_db_that_is_no_database_is_exit_2(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "LIANXIN_DB": "ftp://files/county", "LIANXIN_FAST_HASH": "1"}
-    p = subprocess.run(
+    p = clirun.run(
         [sys.executable, str(ROOT / "manage.py"), "init"],
         capture_output=True,
         text=True,
