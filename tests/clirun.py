@@ -19,15 +19,19 @@ command costs on a tiny world. In the forked process, before manage.py runs:
   non-daemon threads are joined and the ``atexit`` handlers run (store/postgres.py closes its pools,
   DuckDB its file) and the streams are flushed, in the interpreter's own order.
 
-The server is the standard library's ``multiprocessing`` forkserver with ``set_forkserver_preload``:
-it forks each child from a process that imported :data:`PRELOAD` once, passes the child its
-arguments by pickle, and reports the exit code (negative for a signal); ``Process.kill`` ends a
-command that outlives its timeout. The server is started with ``OPENBLAS_NUM_THREADS``,
-``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` = 1 so that no BLAS/OpenMP pool is forked (pyarrow's
-jemalloc and duckdb each start one idle thread at import; both allocators handle ``fork``). The
-child ends with ``os._exit`` after doing what the interpreter does at exit (multiprocessing's own
-exit would skip ``atexit``).
+The server is the standard library's ``multiprocessing`` forkserver with ``set_forkserver_preload``,
+which gives what is needed without fork code of our own: it forks each child from a process that
+imported :data:`PRELOAD` once, passes the child its arguments by pickle, reports the exit code
+(negative for a signal), and ``Process.kill`` ends a command that outlives its timeout. Two things
+are set around it: the server starts with ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` and
+``MKL_NUM_THREADS`` = 1 so that no BLAS/OpenMP pool exists to be forked (pyarrow's jemalloc and
+duckdb each start one idle thread at import; a fork copies only the forking thread), and
+``sys.modules["__main__"]`` is a bare module while a child starts, or multiprocessing would import
+the caller's main script (pytest's) in it again. The child ends with ``os._exit`` after doing what
+the interpreter does at exit (multiprocessing's own ending would skip ``atexit``).
 
+Left as the server has them (not the command's): the C library's locale (``setlocale`` at the
+server's start), interpreter flags, ``sys.orig_argv``, ``multiprocessing.parent_process()``.
 What needs a real process stays on :func:`subprocess.run`: ``input=``/stdin, anything but
 ``[sys.executable, <script>, …]`` (interpreter flags), and every command when
 ``LIANXIN_TEST_CLI=subprocess``. Tests that signal a command or measure a process start use
