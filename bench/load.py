@@ -462,7 +462,8 @@ def read_run_log(path: Path, since: float, until: float) -> list[dict[str, Any]]
     -------
     list of dict
         Its lines: ``at`` (unix time the run ended), ``page``, ``ms`` (wall), ``cpu_ms`` (the script
-        thread's), ``user`` (None in an older tree). Empty when the app wrote none.
+        thread's), ``queue_ms`` (its time runnable but waiting for a core; absent in an older tree, None
+        without Linux schedstats), ``user`` (None in an older tree). Empty when the app wrote none.
     """
     out = []
     if path.exists():
@@ -482,20 +483,25 @@ def server_runs(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     Returns
     -------
     dict
-        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread.
+        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread and mean ms it
+        was runnable but waiting for a core (``queue_ms_mean``: None when no run of the page has it —
+        an older tree, no Linux schedstats). The rest of a run's wall time the thread was blocked: on the
+        interpreter lock, another lock, DuckDB's threads.
     """
-    runs: dict[str, list[tuple[float, float]]] = {}
+    runs: dict[str, list[tuple[float, float, float | None]]] = {}
     for r in lines:
-        runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"]))
-    return {
-        page: {
+        runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"], r.get("queue_ms")))
+    out = {}
+    for page, xs in sorted(runs.items()):
+        queued = [q for _, _, q in xs if q is not None]
+        out[page] = {
             "runs": len(xs),
-            "median_ms": round(statistics.median(m for m, _ in xs), 1),
-            "p95_ms": round(_percentile([m for m, _ in xs], 95), 1),
-            "cpu_ms_mean": round(statistics.fmean(c for _, c in xs), 1),
+            "median_ms": round(statistics.median(m for m, _, _ in xs), 1),
+            "p95_ms": round(_percentile([m for m, _, _ in xs], 95), 1),
+            "cpu_ms_mean": round(statistics.fmean(c for _, c, _ in xs), 1),
+            "queue_ms_mean": round(statistics.fmean(queued), 1) if queued else None,
         }
-        for page, xs in sorted(runs.items())
-    }
+    return out
 
 
 def view_split(
@@ -1754,13 +1760,15 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "",
             "The server's own time per script run (app.py start to end, from its run log; a map click "
-            "that reruns a fragment alone is not in it; CPU: the script's thread only):",
+            "that reruns a fragment alone is not in it; CPU: the script's thread only; *waiting for a core*: "
+            "the script's thread runnable but not running, from Linux schedstat):",
             "",
-            "| page (server side) | runs | median ms | p95 ms | mean CPU ms |",
-            "|---|---:|---:|---:|---:|",
+            "| page (server side) | runs | median ms | p95 ms | mean CPU ms | mean waiting for a core ms |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} |"
+            f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} "
+            f"| {fmt(x.get('queue_ms_mean'))} |"
             for page, x in runs.items()
         ]
     split = r.get("view_split") or {}
