@@ -1205,8 +1205,12 @@ def client_executable(folder: Path, nice: int) -> str:
     Run as root, chromium raises its display threads to nice −8 and so takes the CPU from the server it
     is measuring. The wrapper (util-linux ``setpriv`` and ``chrt``, coreutils ``nice``) drops CAP_SYS_NICE
     from the browser's bounding and inheritable sets and starts it at ``nice`` — at 19 also in the
-    SCHED_IDLE class, since forty browser threads at nice 19 still took a third of the server's core:
-    the browsers use what the server leaves. Their CPU is still reported beside the server's.
+    SCHED_IDLE class, since forty browser threads at nice 19 still took a third of the server's core —
+    and the group the kernel schedules it in (its session's autogroup: Playwright starts the browser in a
+    session of its own) at that nice as well, since with autogroups (Debian's default) the kernel shares
+    the cores between the groups first, whatever the niceness inside them (found in the fourteenth
+    session: until then the browsers took about half of the cores from the server). So the browsers use
+    what the server leaves. Their CPU is still reported beside the server's.
 
     Parameters
     ----------
@@ -1223,8 +1227,12 @@ def client_executable(folder: Path, nice: int) -> str:
         return CHROMIUM
     idle = f"{chrt} --idle 0 " if chrt and nice >= 19 else ""  # SCHED_IDLE: only what nobody else wants
     wrapper = folder / "chromium-low-priority"
+    # Playwright starts each browser in a session of its own, so with kernel.sched_autogroup_enabled (the
+    # default) in a scheduler group of its own, which the kernel weighs equal to the server's whole group
+    # whatever the browser's nice or SCHED_IDLE: at its group's nice 19 it gets what the server leaves
     wrapper.write_text(
-        f'#!/bin/sh\nexec {idle}{setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice '
+        f"#!/bin/sh\n(echo {int(nice)} > /proc/self/autogroup) 2>/dev/null\n"
+        f'exec {idle}{setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice '
         f'nice -n {int(nice)} {CHROMIUM} "$@"\n'
     )
     wrapper.chmod(0o755)
