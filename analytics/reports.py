@@ -364,7 +364,10 @@ def gi_star_from_pairs(codes: list[str], y: np.ndarray, pairs: pd.DataFrame) -> 
     neigh = np.concatenate([edges % n, islands])
     weight = np.concatenate([np.ones(len(edges)), np.zeros(len(islands))])
     order = np.argsort(focal, kind="stable")
-    with warnings.catch_warnings():
+    # np.errstate as well: numpy's own division warnings (an area whose expected variance is 0 gets
+    # NaN, then 0 below) are silenced per thread, where catch_warnings changes the process's filters
+    # and another page's thread may restore them in the middle of this one's
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore")
         graph = Graph.from_arrays(focal[order], neigh[order], weight[order])
         g = G_Local(np.asarray(y, dtype=float), graph, transform="B", star=True, permutations=0)

@@ -462,7 +462,8 @@ def read_run_log(path: Path, since: float, until: float) -> list[dict[str, Any]]
     -------
     list of dict
         Its lines: ``at`` (unix time the run ended), ``page``, ``ms`` (wall), ``cpu_ms`` (the script
-        thread's), ``user`` (None in an older tree). Empty when the app wrote none.
+        thread's), ``queue_ms`` (its time runnable but waiting for a core; absent in an older tree, None
+        without Linux schedstats), ``user`` (None in an older tree). Empty when the app wrote none.
     """
     out = []
     if path.exists():
@@ -482,20 +483,25 @@ def server_runs(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     Returns
     -------
     dict
-        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread.
+        page → runs, median and p95 of their wall ms, mean CPU ms of the script's thread and mean ms it
+        was runnable but waiting for a core (``queue_ms_mean``: None when no run of the page has it —
+        an older tree, no Linux schedstats). The rest of a run's wall time the thread was blocked: on the
+        interpreter lock, another lock, DuckDB's threads.
     """
-    runs: dict[str, list[tuple[float, float]]] = {}
+    runs: dict[str, list[tuple[float, float, float | None]]] = {}
     for r in lines:
-        runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"]))
-    return {
-        page: {
+        runs.setdefault(r["page"], []).append((r["ms"], r["cpu_ms"], r.get("queue_ms")))
+    out = {}
+    for page, xs in sorted(runs.items()):
+        queued = [q for _, _, q in xs if q is not None]
+        out[page] = {
             "runs": len(xs),
-            "median_ms": round(statistics.median(m for m, _ in xs), 1),
-            "p95_ms": round(_percentile([m for m, _ in xs], 95), 1),
-            "cpu_ms_mean": round(statistics.fmean(c for _, c in xs), 1),
+            "median_ms": round(statistics.median(m for m, _, _ in xs), 1),
+            "p95_ms": round(_percentile([m for m, _, _ in xs], 95), 1),
+            "cpu_ms_mean": round(statistics.fmean(c for _, c, _ in xs), 1),
+            "queue_ms_mean": round(statistics.fmean(queued), 1) if queued else None,
         }
-        for page, xs in sorted(runs.items())
-    }
+    return out
 
 
 def view_split(
@@ -1199,8 +1205,12 @@ def client_executable(folder: Path, nice: int) -> str:
     Run as root, chromium raises its display threads to nice −8 and so takes the CPU from the server it
     is measuring. The wrapper (util-linux ``setpriv`` and ``chrt``, coreutils ``nice``) drops CAP_SYS_NICE
     from the browser's bounding and inheritable sets and starts it at ``nice`` — at 19 also in the
-    SCHED_IDLE class, since forty browser threads at nice 19 still took a third of the server's core:
-    the browsers use what the server leaves. Their CPU is still reported beside the server's.
+    SCHED_IDLE class, since forty browser threads at nice 19 still took a third of the server's core —
+    and the group the kernel schedules it in (its session's autogroup: Playwright starts the browser in a
+    session of its own) at that nice as well, since with autogroups (Debian's default) the kernel shares
+    the cores between the groups first, whatever the niceness inside them (found in the fourteenth
+    session: until then the browsers took about half of the cores from the server). So the browsers use
+    what the server leaves. Their CPU is still reported beside the server's.
 
     Parameters
     ----------
@@ -1217,8 +1227,12 @@ def client_executable(folder: Path, nice: int) -> str:
         return CHROMIUM
     idle = f"{chrt} --idle 0 " if chrt and nice >= 19 else ""  # SCHED_IDLE: only what nobody else wants
     wrapper = folder / "chromium-low-priority"
+    # Playwright starts each browser in a session of its own, so with kernel.sched_autogroup_enabled (the
+    # default) in a scheduler group of its own, which the kernel weighs equal to the server's whole group
+    # whatever the browser's nice or SCHED_IDLE: at its group's nice 19 it gets what the server leaves
     wrapper.write_text(
-        f'#!/bin/sh\nexec {idle}{setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice '
+        f"#!/bin/sh\n(echo {int(nice)} > /proc/self/autogroup) 2>/dev/null\n"
+        f'exec {idle}{setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice '
         f'nice -n {int(nice)} {CHROMIUM} "$@"\n'
     )
     wrapper.chmod(0o755)
@@ -1754,13 +1768,15 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "",
             "The server's own time per script run (app.py start to end, from its run log; a map click "
-            "that reruns a fragment alone is not in it; CPU: the script's thread only):",
+            "that reruns a fragment alone is not in it; CPU: the script's thread only; *waiting for a core*: "
+            "the script's thread runnable but not running, from Linux schedstat):",
             "",
-            "| page (server side) | runs | median ms | p95 ms | mean CPU ms |",
-            "|---|---:|---:|---:|---:|",
+            "| page (server side) | runs | median ms | p95 ms | mean CPU ms | mean waiting for a core ms |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} |"
+            f"| {page} | {x['runs']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {fmt(x['cpu_ms_mean'])} "
+            f"| {fmt(x.get('queue_ms_mean'))} |"
             for page, x in runs.items()
         ]
     split = r.get("view_split") or {}

@@ -33,15 +33,11 @@ AUDIT_LIMIT = 500
 
 
 def _flash(section: str, kind: str, text: str) -> None:
-    st.session_state[FLASH] = {"section": section, "kind": kind, "text": text}
+    C.leave_message(FLASH, kind, text, where=section)
 
 
 def _show_flash(section: str) -> None:
-    f = st.session_state.get(FLASH)
-    if not f or f.get("section") != section:
-        return
-    st.session_state.pop(FLASH, None)
-    (st.success if f["kind"] == "success" else st.error)(f["text"])
+    C.show_message(FLASH, where=section)
 
 
 def _known(key: str) -> bool:

@@ -379,7 +379,7 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
             except G.GridError as e:
                 st.error(e.text(C.lang()))
             else:
-                st.session_state[f"{KEY}.flash"] = t("resp_page.reassign_done", summary=res.sentence(C.lang()))
+                C.leave_message(f"{KEY}.flash", "success", t("resp_page.reassign_done", summary=res.sentence(C.lang())))
                 st.rerun()
 
 
@@ -394,9 +394,7 @@ def main() -> None:
     area = C.selected_area()
     st.title(t("resp_page.title"))
     st.caption(t("resp_page.question") + " · " + t("resp_page.as_of", area=area.name, date=on.isoformat()))
-    flash = st.session_state.pop(f"{KEY}.flash", None)
-    if flash:
-        st.success(flash)
+    C.show_message(f"{KEY}.flash")
 
     with st.spinner(t("progress.working")):
         directory = shared.call(con, G.grid_directory, area.code, sc, on=on)

@@ -36,17 +36,13 @@ def _months(today: dt.date) -> list[dt.date]:
 
 
 def _flash(section: str, kind: str, text: str) -> None:
-    st.session_state[FLASH] = (section, kind, text)
+    C.leave_message(FLASH, kind, text, where=section)
 
 
 def _show_flash(section: str) -> None:
     """The outcome of the last action, in the tab where it was done: a message above the tabs would
     move them down and Streamlit would open the first tab again (and the message would be out of sight)."""
-    f = st.session_state.get(FLASH)
-    if not f or f[0] != section:
-        return
-    st.session_state.pop(FLASH, None)
-    (st.success if f[1] == "success" else st.error)(f[2])
+    C.show_message(FLASH, where=section)
 
 
 def _labels(cols) -> dict[str, str]:

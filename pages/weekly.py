@@ -86,18 +86,15 @@ def week_picker(today: dt.date, office: bool = False) -> str:
 
 
 def flash() -> None:
-    """A message left by the previous run (after a visit was recorded, edited or deleted)."""
-    msg = st.session_state.pop("weekly_flash", None)
-    if msg:
-        kind, text = msg
-        say(kind, text)
+    """The message left by a saved, edited or deleted visit (:func:`saved`), at the page's top."""
+    C.show_message("weekly_flash")
 
 
 def saved(kind: str, msg: str) -> None:
     """A visit was written: the whole page again (the week, the due list and the walk change), the
-    message shown at its top (:func:`flash`). The forms are fragments: anything else they do — a
-    refused save, picking another recent visit — reruns the form alone."""
-    st.session_state["weekly_flash"] = (kind, msg)
+    message shown at its top (:func:`flash`) and as a toast. The forms are fragments: anything else they
+    do — a refused save, picking another recent visit — reruns the form alone."""
+    C.leave_message("weekly_flash", kind, msg, toast=True)
     st.rerun()
 
 
@@ -323,8 +320,7 @@ def visit_form(u, today: dt.date) -> None:
 def say(kind: str, msg: str) -> None:
     """A message below the form, and the same where the phone's screen is, whatever its scroll (the
     one below the form lands below the fold when the save button was at the bottom of the screen)."""
-    icons = {"success": ":material/check_circle:", "warning": ":material/info:", "error": ":material/error:"}
-    st.toast(msg, icon=icons[kind], duration="long")  # 10 s, not 4: time to read a refusal on a phone
+    st.toast(msg, icon=C.TOAST_ICONS[kind], duration="long")  # 10 s, not 4: time to read a refusal on a phone
     getattr(st, kind)(msg)
 
 

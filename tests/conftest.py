@@ -77,6 +77,7 @@ STORE_FREE_FILES = (
     "tests/test_doctests.py",
     "tests/test_i18n.py",
     "tests/test_layers.py",
+    "tests/test_left_message.py",
     "tests/test_lint.py",
     "tests/test_load_accounting.py",
     "tests/test_maps.py",

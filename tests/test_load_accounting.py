@@ -187,3 +187,20 @@ def test_the_sign_in_clicks_are_reported_with_those_over_30_s():
     report = load.summarize(rec, [], 0.0, 0.0, {})
     assert report["sign_in_clicks"] == {"clicks": 3, "median_ms": 12_000.0, "max_ms": 31_000.0, "over_30_s": 1}
     assert load.summarize(load.Record(), [], 0.0, 0.0, {})["sign_in_clicks"]["clicks"] == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no scheduler autogroups in this kernel")
+def test_the_browsers_session_group_runs_at_their_niceness(tmp_path, monkeypatch):
+    """Playwright starts the browser in a session of its own, which the kernel schedules as a group
+    weighed equal to the server's whatever the browser's own nice or SCHED_IDLE: the wrapper sets its
+    group's nice too, so the browsers get what the server leaves."""
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\ncat /proc/self/autogroup\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(load, "CHROMIUM", str(fake))
+    wrapper = load.client_executable(tmp_path, 19)
+    assert wrapper != str(fake)
+    out = subprocess.run([wrapper], capture_output=True, text=True, start_new_session=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("nice 19"), out.stdout
+    assert load.client_executable(tmp_path, 0) == str(fake)  # nice 0: chromium as it comes

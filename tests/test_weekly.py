@@ -190,6 +190,30 @@ def test_grid_leader_sees_the_week_and_records_a_visit(tiny_registered, monkeypa
     assert metrics(at)[VISITED] == str(q["households_visited"])
 
 
+def test_the_saved_message_outlasts_a_rerun_nobody_asked_for(tiny_registered, monkeypatch):
+    """On a busy server a component may run the page once more right after a save: "已登记：…" stays
+    (it was popped by the first run and gone before it was read); the toast is not shown again; after
+    MESSAGE_SECONDS it is gone."""
+    import dataclasses
+
+    _con, path = tiny_registered
+    at = open_page(path, monkeypatch, "grid_leader")
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
+    submit(at)
+    saved = t("weekly_page.saved", household="李四（H02）", date="2026-11-21", kind=t("kind.home"))
+    assert [s.value for s in at.success].count(saved) == 1
+    assert [x.value for x in at.toast] == [saved]
+    at.run()  # the late rerun
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success].count(saved) == 1
+    assert list(at.toast) == []
+    at.session_state["weekly_flash"] = dataclasses.replace(at.session_state["weekly_flash"], until=0.0)
+    at.run()
+    assert saved not in [s.value for s in at.success]
+    assert "weekly_flash" not in at.session_state
+
+
 def test_form_refuses_without_household_and_with_an_early_date(tiny_registered, monkeypatch):
     con, path = tiny_registered
     con.execute("UPDATE households SET created_on = DATE '2026-11-20' WHERE code = 'H02'")

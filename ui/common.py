@@ -125,6 +125,71 @@ def few(frame: Any, id_column: str, key: str) -> Any:
     return frame.head(TABLE_ROWS)
 
 
+#: How long a message left for a page's next run (:func:`leave_message`) stays at its place, in seconds.
+#: Not one run only: on a busy server a component (a map, the date picker) may answer after the page
+#: looked finished and run it once more, and a message popped by the first run was gone before it was
+#: read ("已登记：…" after a saved visit, seen in the load benchmark and the two-process browser test).
+MESSAGE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class LeftMessage:
+    """A sentence a page leaves for its own next runs (:func:`leave_message`)."""
+
+    kind: str  # "success", "warning", "error" or "info": the st.* call that draws it
+    text: str
+    until: float  # time.monotonic() after which it is no longer shown
+    where: str = ""  # the place on the page that shows it (a page with several forms)
+    toast: bool = False  # also a toast, once (a phone's screen may be scrolled away from the place)
+
+
+def leave_message(key: str, kind: str, text: str, *, where: str = "", toast: bool = False) -> None:
+    """Leave ``text`` for the next runs of the page, replacing any message under ``key``.
+
+    For a page that writes and then reruns itself (``st.rerun``) so that every figure shows the write:
+    the message is drawn by :func:`show_message` on each run of the following :data:`MESSAGE_SECONDS`,
+    until another message replaces it.
+
+    Parameters
+    ----------
+    key : the session-state key (one per page).
+    kind : "success", "warning", "error" or "info".
+    text : the sentence, already translated.
+    where : for a page with several places (forms), the one that shows it.
+    toast : also show it as a toast (10 s), on the first run only.
+    """
+    import time
+
+    st.session_state[key] = LeftMessage(kind, text, time.monotonic() + MESSAGE_SECONDS, where, toast)
+
+
+TOAST_ICONS = {
+    "success": ":material/check_circle:",
+    "warning": ":material/info:",
+    "error": ":material/error:",
+    "info": ":material/info:",
+}
+
+
+def show_message(key: str, where: str = "") -> None:
+    """Draw the message :func:`leave_message` left under ``key`` for ``where``, if it is still fresh.
+
+    A message older than :data:`MESSAGE_SECONDS` is forgotten; a toast is shown on the first run only.
+    """
+    import time
+
+    m = st.session_state.get(key)
+    if not isinstance(m, LeftMessage) or m.where != where:
+        return
+    if time.monotonic() > m.until:
+        st.session_state.pop(key, None)
+        return
+    if m.toast:
+        st.toast(m.text, icon=TOAST_ICONS[m.kind], duration="long")  # 10 s: time to read it on a phone
+        st.session_state[key] = LeftMessage(m.kind, m.text, m.until, m.where, False)
+    getattr(st, m.kind)(m.text)
+
+
 #: The app's own styles, on every page (the login included). A spinner's icon stands still: its
 #: turning drew the page sixty times a second for as long as the spinner was up — in a headless
 #: Chromium (the load benchmark's browsers) a third of what a waiting page cost its browser, and a

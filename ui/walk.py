@@ -146,9 +146,9 @@ def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) 
     try:
         created, msg = V.record_visit(con, u, code, today, "home", None, False, today=today, lang=C.lang())
     except V.VisitError as e:
-        st.session_state[f"{KEY}.flash"] = ("error", e.text(C.lang()))
+        C.leave_message(f"{KEY}.flash", "error", e.text(C.lang()))
     else:
-        st.session_state[f"{KEY}.flash"] = ("success" if created else "warning", msg)
+        C.leave_message(f"{KEY}.flash", "success" if created else "warning", msg)
 
 
 def _stop_row(
@@ -192,9 +192,7 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date, rows: pd.
     (for its due list too); default: the plan reads them.
     """
     st.subheader(t("walk.title"))
-    msg = st.session_state.pop(f"{KEY}.flash", None)
-    if msg:
-        getattr(st, msg[0])(msg[1])
+    C.show_message(f"{KEY}.flash")
     position = _position()
     w = W.plan(con, u.staff_id, today, scope=u.scope, position=position, rows=rows)
     if w.households == 0:
