@@ -29,3 +29,12 @@ def test_every_store_free_file_exists_and_is_listed_once():
     assert len(set(conftest.STORE_FREE_FILES)) == len(conftest.STORE_FREE_FILES)
     missing = [f for f in conftest.STORE_FREE_FILES if not (ROOT / f).is_file()]
     assert missing == []
+
+
+def test_every_browser_file_runs_in_some_round():
+    """Each browser test file either runs in the DuckDB round only (BROWSER_DUCKDB_ROUND) or on PostgreSQL
+    too; none is left out by a misspelt name."""
+    listed = set(conftest.BROWSER_DUCKDB_ROUND)
+    files = {f"tests/e2e/{p.name}" for p in (ROOT / "tests" / "e2e").glob("test_*_browser.py")}
+    assert listed <= files
+    assert "tests/e2e/test_processes_browser.py" in files - listed  # a browser on PostgreSQL
