@@ -320,8 +320,7 @@ def visit_form(u, today: dt.date) -> None:
 def say(kind: str, msg: str) -> None:
     """A message below the form, and the same where the phone's screen is, whatever its scroll (the
     one below the form lands below the fold when the save button was at the bottom of the screen)."""
-    st.toast(msg, icon=C.TOAST_ICONS[kind], duration="long")  # 10 s, not 4: time to read a refusal on a phone
-    getattr(st, kind)(msg)
+    C.say(kind, msg, toast=True)
 
 
 @st.fragment

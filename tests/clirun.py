@@ -130,12 +130,11 @@ def run(
         and str(cmd[0]) == sys.executable
         and not str(cmd[1]).startswith("-")
     )
+    _count(cmd, plain)
     if not plain:
-        _count(cmd, plain)
         return subprocess.run(
             cmd, capture_output=capture_output, text=text, cwd=cwd, env=env, timeout=timeout, check=check, **kwargs
         )
-    _count(cmd, plain)
     cwd = os.fspath(cwd) if cwd is not None else os.getcwd()
     env = dict(os.environ if env is None else env)
     argv = [str(a) for a in cmd[1:]]

@@ -7,7 +7,8 @@ context from here so that every page reads the same area and period.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -158,8 +159,6 @@ def leave_message(key: str, kind: str, text: str, *, where: str = "", toast: boo
     where : for a page with several places (forms), the one that shows it.
     toast : also show it as a toast (10 s), on the first run only.
     """
-    import time
-
     st.session_state[key] = LeftMessage(kind, text, time.monotonic() + MESSAGE_SECONDS, where, toast)
 
 
@@ -171,13 +170,28 @@ TOAST_ICONS = {
 }
 
 
+def say(kind: str, text: str, *, toast: bool = False) -> None:
+    """Draw ``text`` as ``st.<kind>`` at this place, and with ``toast`` also as a toast for 10 s.
+
+    The toast is for a phone whose screen may be scrolled away from the place; 10 s, not 4: time to read
+    a refusal on a phone.
+
+    Parameters
+    ----------
+    kind : "success", "warning", "error" or "info".
+    text : the sentence, already translated.
+    toast : also a toast.
+    """
+    if toast:
+        st.toast(text, icon=TOAST_ICONS[kind], duration="long")
+    getattr(st, kind)(text)
+
+
 def show_message(key: str, where: str = "") -> None:
     """Draw the message :func:`leave_message` left under ``key`` for ``where``, if it is still fresh.
 
     A message older than :data:`MESSAGE_SECONDS` is forgotten; a toast is shown on the first run only.
     """
-    import time
-
     m = st.session_state.get(key)
     if not isinstance(m, LeftMessage) or m.where != where:
         return
@@ -185,9 +199,8 @@ def show_message(key: str, where: str = "") -> None:
         st.session_state.pop(key, None)
         return
     if m.toast:
-        st.toast(m.text, icon=TOAST_ICONS[m.kind], duration="long")  # 10 s: time to read it on a phone
-        st.session_state[key] = LeftMessage(m.kind, m.text, m.until, m.where, False)
-    getattr(st, m.kind)(m.text)
+        st.session_state[key] = replace(m, toast=False)
+    say(m.kind, m.text, toast=m.toast)
 
 
 #: The app's own styles, on every page (the login included). A spinner's icon stands still: its
