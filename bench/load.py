@@ -47,7 +47,6 @@ import platform
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -61,6 +60,7 @@ from typing import TYPE_CHECKING, Any, Callable, Self
 
 import numpy as np
 
+from store.cluster import free_port, free_ports
 from i18n import CATALOG, t  # the labels the sessions look for: the pages show them through t(key)
 
 if TYPE_CHECKING:
@@ -616,19 +616,6 @@ class Server:
     processes: list[str] = field(default_factory=list)  # each app process's own URL (to warm each one up)
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listens on now.
-
-    Returns
-    -------
-    int
-        The port.
-    """
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
     """Wait until ``url``/_stcore/health answers 200.
 
@@ -717,31 +704,6 @@ def start_streamlit(db_path: Path, folder: Path, today: dt.date) -> Server:
     )
 
 
-def _free_ports(n: int) -> int:
-    """Consecutive TCP ports on 127.0.0.1 that nobody listens on now.
-
-    Returns
-    -------
-    int
-        The first of ``n``.
-
-    Raises
-    ------
-    LoadError
-        No such ports found in 50 tries.
-    """
-    for _ in range(50):
-        first = free_port()
-        try:
-            for p in range(first, first + n):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", p))
-            return first
-        except OSError:
-            continue
-    raise LoadError(f"no {n} consecutive free ports on 127.0.0.1")
-
-
 def start_postgres(
     db_path: Path, folder: Path, today: dt.date, processes: int, log: Callable[[str], None] = print
 ) -> Server:
@@ -785,7 +747,8 @@ def start_postgres(
             raise LoadError(f"copy-to {url} failed: {(r.stderr or r.stdout).strip()[-800:]}")
         log(f"load: copied into {url} ({time.perf_counter() - t0:.0f} s)")
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-        port = free_port()
+        first = free_ports(processes + 1)  # the app processes' ports, then nginx's
+        port = first + processes
         env = dict(
             os.environ,
             LIANXIN_DB=url,
@@ -795,7 +758,6 @@ def start_postgres(
         )
         out = folder / "serve.log"
         with open(out, "w") as f:
-            first = _free_ports(processes)
             proc = subprocess.Popen(
                 [
                     "bash",

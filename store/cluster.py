@@ -16,6 +16,7 @@ Command line (scripts/test.sh uses it)::
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -60,16 +61,75 @@ def available() -> str | None:
     return None
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now.
+#: where the kernel picks the local port of an outgoing connection when /proc does not say
+EPHEMERAL_DEFAULT = (32768, 60999)
+#: the lowest port handed out: below it live the well-known and the commonly configured ones
+LOWEST_PORT = 10000
+
+
+def ephemeral_ports() -> tuple[int, int]:
+    """The kernel's range for the local end of outgoing connections.
+
+    Returns
+    -------
+    tuple of int
+        ``(first, last)``, from ``/proc/sys/net/ipv4/ip_local_port_range`` (Linux), else
+        :data:`EPHEMERAL_DEFAULT`.
+    """
+    try:
+        first, last = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return first, last
+    except (OSError, ValueError):
+        return EPHEMERAL_DEFAULT
+
+
+def free_ports(n: int = 1) -> int:
+    """``n`` consecutive TCP ports on 127.0.0.1 nobody listens on right now, outside the ephemeral range.
+
+    A port the kernel hands out for ``bind(0)`` lies in the ephemeral range, which is where it also
+    takes the local end of every outgoing connection: between choosing the port and the server's
+    ``bind``, a database client's connection could take it (``Address already in use``; seen in CI
+    with many PostgreSQL connections open). Ports below that range are never taken that way.
+
+    Parameters
+    ----------
+    n : how many consecutive ports.
 
     Returns
     -------
     int
+        The first of the ``n`` ports.
+
+    Raises
+    ------
+    OSError
+        No ``n`` free consecutive ports found in 200 random tries.
     """
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    low, high = ephemeral_ports()
+    below, above = range(LOWEST_PORT, low - n + 1), range(high + 1, 65537 - n)  # first .. first + n - 1
+    choices = below or above
+    pick = random.SystemRandom()
+    for _ in range(200):
+        first = pick.choice(choices)
+        try:
+            for port in range(first, first + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise OSError(f"no {n} consecutive free ports on 127.0.0.1 outside {low}-{high}")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now, outside the ephemeral range.
+
+    Returns
+    -------
+    int
+        See :func:`free_ports`.
+    """
+    return free_ports(1)
 
 
 # Fast and unsafe: a throwaway cluster never needs to survive a power cut.

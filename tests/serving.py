@@ -10,7 +10,7 @@ import signal
 import subprocess
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +18,7 @@ from typing import Iterator
 import pytest
 
 from tests import factories as F
-from tests.stores import free_port
+from store.cluster import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,9 +79,8 @@ def serve_processes(folder: Path, processes: int = 2, timeout: float = 240) -> I
     """
     url = F.new_db(folder)
     F.build(url, folder=folder).close()
-    port, first = free_port(), free_port()
-    while port in range(first, first + processes):
-        first = free_port()
+    first = free_ports(processes + 1)  # the app processes' ports, then nginx's
+    port = first + processes
     env = {**os.environ, "LIANXIN_DB": str(url), "LIANXIN_TODAY": "2026-11-22", "LIANXIN_FAST_HASH": "1"}
     log = folder / "serve.log"
     cmd = ["bash", "scripts/serve.sh", "--processes", str(processes), "--port", str(port), "--first-port", str(first)]
@@ -102,7 +101,8 @@ def serve_processes(folder: Path, processes: int = 2, timeout: float = 240) -> I
         ports = list(range(first, first + processes))
         yield Served(nginx, [f"http://127.0.0.1:{p}" for p in ports], ports, str(url), log, run)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with suppress(ProcessLookupError):  # serve.sh may have given up already
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:

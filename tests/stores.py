@@ -97,10 +97,3 @@ def drop_after(mark: int) -> None:
     """Drop the databases made since ``len(CREATED)`` was ``mark``."""
     for dbname in list(CREATED[mark:]):
         drop_db(url_of(dbname))
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    from store.cluster import free_port as _free
-
-    return _free()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from store.cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-output" / "e2e"
@@ -31,16 +32,10 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(dbp: Path, folder: Path, today: str = "2026-11-22"):
     """`streamlit run app.py` on the database ``dbp`` (``LIANXIN_TODAY`` = ``today``); yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, LIANXIN_DB=str(dbp), LIANXIN_TODAY=today, LIANXIN_FAST_HASH="1")
     log = open(folder / "streamlit.log", "w")
     proc = subprocess.Popen(

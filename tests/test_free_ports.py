@@ -1,0 +1,48 @@
+"""store.cluster.free_ports: ports for the servers the tests and the benchmark start, never ones the kernel
+may give to an outgoing connection meanwhile (CI once lost an app process that way: ``Address already in
+use`` on a port a PostgreSQL client's connection had taken)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from store import cluster
+
+
+def test_the_ports_are_below_the_ephemeral_range_consecutive_and_free():
+    low, high = cluster.ephemeral_ports()
+    first = cluster.free_ports(3)
+    assert cluster.LOWEST_PORT <= first and first + 2 < low
+    for port in range(first, first + 3):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))  # raises if taken
+
+
+def test_a_port_someone_listens_on_is_never_given(monkeypatch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        # only two candidates: the busy port and the one after it
+        monkeypatch.setattr(cluster, "LOWEST_PORT", busy)
+        monkeypatch.setattr(cluster, "ephemeral_ports", lambda: (busy + 2, 65000))
+        given = {cluster.free_port() for _ in range(20)}
+    assert given == {busy + 1}
+
+
+def test_no_room_below_the_range_means_above_it(monkeypatch):
+    monkeypatch.setattr(cluster, "ephemeral_ports", lambda: (cluster.LOWEST_PORT, 60999))
+    assert cluster.free_port() > 60999
+
+
+def test_when_nothing_is_free_it_says_so(monkeypatch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        monkeypatch.setattr(cluster, "LOWEST_PORT", busy)
+        monkeypatch.setattr(cluster, "ephemeral_ports", lambda: (busy + 1, 65000))
+        with pytest.raises(OSError, match="no 1 consecutive free ports"):
+            cluster.free_port()
