@@ -356,14 +356,19 @@ def phrase(key: str, lang: str = "zh") -> str:
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-def new_app(lang: str | None = None, timeout: float = 60):
-    """AppTest of app.py, run once (the login form); lang ("en") is put in the session first."""
+def app_test(lang: str | None = None, timeout: float = 60):
+    """AppTest of app.py, not run yet; lang ("en") is put in the session first."""
     from streamlit.testing.v1 import AppTest  # lazily: most tests never start the app
 
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if lang:
         at.session_state["lang"] = lang
-    return at.run()
+    return at
+
+
+def new_app(lang: str | None = None, timeout: float = 60):
+    """AppTest of app.py, run once (the login form); lang ("en") is put in the session first."""
+    return app_test(lang, timeout).run()
 
 
 def submit_login(at, name: str, password: str = PASSWORD):
@@ -393,12 +398,40 @@ def signed_in_app(
         monkeypatch.setenv("LIANXIN_DB", str(db_path))
     if today is not None:
         monkeypatch.setenv("LIANXIN_TODAY", today if isinstance(today, str) else today.isoformat())
-    at = submit_login(new_app(lang, timeout), name, password)
+    if not page:
+        at = submit_login(new_app(lang, timeout), name, password)
+        assert not at.exception, at.exception
+        assert at.session_state["user"].name == name
+        return at
+    at = sign_in(app_test(lang, timeout), name, password)
+    at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.session_state["user"].name == name
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at, name: str, password: str = PASSWORD):
+    """Put name, signed in, into the session of at (not run yet) as app.py's login page does after its
+    form (auth.users.login, app.start_session, ui.session.started) without running the login page and
+    the home page it reruns into (two script runs; the sign-in itself: tests/test_auth.py, test_app_browser)."""
+    from auth import session as S
+    from auth import users
+    from auth.throttle import client_address
+    from ui import common as C
+
+    con = C.con()  # the app's own connection to $LIANXIN_DB (st.cache_resource, shared with its runs)
+    user = users.login(con, name, password, client=client_address(None, None))
+    now = dt.datetime.now()
+    token = S.issue(con, user.name)
+    for key, value in (
+        ("user", user),
+        ("login_at", now),
+        ("last_seen", now),
+        ("session_token", token),
+        ("session_touched", now),
+        ("cookie_value", token),
+    ):
+        at.session_state[key] = value
     return at
 
 
