@@ -394,26 +394,48 @@ def signed_in_app(
     today sets $LIANXIN_TODAY; db_path and today need monkeypatch (left as they are when None, e.g.
     set by a fixture); lang is put in the session before the first run; page (e.g.
     "pages/hotspots.py") switches to that page, which must run without an exception."""
-    if db_path is not None:
-        monkeypatch.setenv("LIANXIN_DB", str(db_path))
-    if today is not None:
-        monkeypatch.setenv("LIANXIN_TODAY", today if isinstance(today, str) else today.isoformat())
-    if not page:
+    if not page:  # through the login form, which reruns into the role's home page
+        _set_env(monkeypatch, db_path, today)
         at = submit_login(new_app(lang, timeout), name, password)
         assert not at.exception, at.exception
         assert at.session_state["user"].name == name
         return at
-    at = sign_in(app_test(lang, timeout), name, password)
+    at = signed_in(monkeypatch, db_path, name, password, today=today, lang=lang, timeout=timeout)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.session_state["user"].name == name
     return at
 
 
+def _set_env(monkeypatch, db_path, today) -> None:
+    if db_path is not None:
+        monkeypatch.setenv("LIANXIN_DB", str(db_path))
+    if today is not None:
+        monkeypatch.setenv("LIANXIN_TODAY", today if isinstance(today, str) else today.isoformat())
+
+
+def signed_in(
+    monkeypatch=None,
+    db_path=None,
+    name: str = "admin",
+    password: str = PASSWORD,
+    *,
+    today: str | dt.date | None = None,
+    lang: str | None = None,
+    timeout: float = 60,
+):
+    """AppTest of app.py on db_path ($LIANXIN_DB), name signed in (:func:`sign_in`), not run yet: switch
+    to a page and run it (arguments as :func:`signed_in_app`)."""
+    _set_env(monkeypatch, db_path, today)
+    return sign_in(app_test(lang, timeout), name, password)
+
+
 def sign_in(at, name: str, password: str = PASSWORD):
     """Put name, signed in, into the session of at (not run yet) as app.py's login page does after its
-    form (auth.users.login, app.start_session, ui.session.started) without running the login page and
-    the home page it reruns into (two script runs; the sign-in itself: tests/test_auth.py, test_app_browser)."""
+    form (auth.users.login, app.start_session, ui.session.started), without running the login page and
+    the home page it reruns into: two script runs less per test. (The sign-in itself: test_admin_page,
+    test_links, test_auth, e2e/test_app_browser. AppTest's runs after switch_page run the page's file
+    alone, app.py's sidebar and session checks not, with the home page before it or not.)"""
     from auth import session as S
     from auth import users
     from auth.throttle import client_address
