@@ -50,8 +50,9 @@ from i18n import t
 ROOT = Path(__file__).resolve().parent.parent
 #: the trace categories for the frame split (no sampling profiler: it costs more than the views)
 TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "v8.execute"]
-#: a frame whose URL has this is streamlit-folium's map (Streamlit serves components under /component/)
-MAP_FRAME = "/component/streamlit_folium"
+#: a frame whose URL has one of these is streamlit-folium's map (from the app's static files, ui/maps.py
+#: ``FRONTEND``; or where Streamlit serves a component's own files)
+MAP_FRAMES = ("/vendor/streamlit-folium/", "/component/streamlit_folium")
 
 
 def _frame_of(e: dict[str, Any]) -> str | None:
@@ -100,7 +101,7 @@ def frame_split(path: Path) -> dict[str, dict[str, float]]:
     Each top-level task of a ``CrRendererMain`` thread is given to the frame that the first event
     inside it names (a script's, a layout's, a paint's frame…); its events' own times (their
     children's taken out) go to their kind (:data:`bench.trace_summary.KINDS`; an unnamed event
-    takes its parent's kind, ``other`` at the top). A frame whose URL has :data:`MAP_FRAME` is
+    takes its parent's kind, ``other`` at the top). A frame whose URL has one of :data:`MAP_FRAMES` is
     ``map``; any other frame of the page's renderer ``page`` (Streamlit's page is the main frame);
     a task naming no frame ``other``.
 
@@ -126,7 +127,7 @@ def frame_split(path: Path) -> dict[str, dict[str, float]]:
     def where(frame: str | None) -> str:
         if frame is None:
             return "other"
-        return "map" if MAP_FRAME in urls.get(frame, "") else "page"
+        return "map" if any(m in urls.get(frame, "") for m in MAP_FRAMES) else "page"
 
     for pid, tid in (k for k, v in tname.items() if v == "CrRendererMain"):
         xs = sorted(
@@ -174,6 +175,19 @@ class _Wire(W.Wire):
         super().__init__()
         self.map = 0
         self.runs = 0  # script runs finished (whole page or fragment)
+        self.urls: dict[str, str] = {}  # request id → path of the URL
+        #: bytes over HTTP by the URL's path (the query left off)
+        self.http_by_path: Counter[str] = Counter()
+
+    def on_response(self, ev: dict[str, Any]) -> None:
+        """Note which URL a request fetched (``Network.responseReceived``)."""
+        url = ((ev.get("response") or {}).get("url") or "").split("?", 1)[0]
+        self.urls[ev.get("requestId", "")] = "/" + url.split("/", 3)[-1] if "://" in url else url
+
+    def on_http(self, ev: dict[str, Any]) -> None:
+        """Count one finished HTTP response (see :meth:`bench.page_weight.Wire.on_http`), by its URL's path."""
+        super().on_http(ev)
+        self.http_by_path[self.urls.get(ev.get("requestId", ""), "?")] += int(ev.get("encodedDataLength") or 0)
 
     def on_frame(self, ev: dict[str, Any]) -> None:
         """Count one WebSocket frame (see :meth:`bench.page_weight.Wire.on_frame`)."""
@@ -224,6 +238,7 @@ async def _view(
         await browser.start_tracing(categories=W.TRACE_CATEGORIES if profile else TRACE_CATEGORIES)
     m0 = {x["name"]: x["value"] for x in (await cdp.send("Performance.getMetrics"))["metrics"]}
     ws0, map0, http0, runs0, deltas0 = wire.ws, wire.map, wire.http, wire.runs, Counter(wire.deltas)
+    paths0 = Counter(wire.http_by_path)
     cpu0, kinds0 = W.chromium_cpu_seconds(roots), W.chromium_cpu_by_kind(roots)
     await action()
     await W._map_drawn(page, codes, timeout_ms)
@@ -241,6 +256,7 @@ async def _view(
         "ws_bytes": wire.ws - ws0,
         "map_bytes": wire.map - map0,
         "http_bytes": wire.http - http0,
+        "http_by_path": dict((wire.http_by_path - paths0).most_common()),
         "runs": wire.runs - runs0,
         "deltas": dict(sorted((wire.deltas - deltas0).items())),
     }
@@ -283,6 +299,7 @@ async def _journey(
             cdp.remove_listener("Network.loadingFinished", wire0.on_http)
             cdp.on("Network.webSocketFrameReceived", wire.on_frame)
             cdp.on("Network.loadingFinished", wire.on_http)
+            cdp.on("Network.responseReceived", wire.on_response)
 
             async def open_page() -> None:
                 await L._nav(page, "coverage", t("coverage.title", "zh"), timeout_ms)
@@ -333,7 +350,8 @@ def run(src: Path, rounds: int = 3, trace: Path | None = None, profile: bool = F
     list of dict
         ``1 + 3 * rounds`` rows in the order viewed: ``view`` (township, village, grid, back),
         ``cpu_s``, ``by_process``, ``task_s``, ``script_s``, ``layout_s``, ``style_s``, ``ws_bytes``,
-        ``map_bytes``, ``http_bytes``, and with ``trace`` ``frames``.
+        ``map_bytes``, ``http_bytes`` (and ``http_by_path``), ``runs`` (script runs finished), ``deltas`` (by
+        kind, :func:`bench.page_weight.delta_kinds`), and with ``trace`` ``frames``.
     """
     with tempfile.TemporaryDirectory(prefix="lianxin-browser-cost-") as tmp:
         folder = Path(tmp)
@@ -408,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['style_s']:>8.2f} {r['ws_bytes']:>9,} {r['map_bytes']:>10,}"
         )
         print(f"    {r['runs']} script run(s); deltas " + ", ".join(f"{k} {v}" for k, v in r["deltas"].items()))
+        print("    HTTP bytes: " + ", ".join(f"{k} {v:,}" for k, v in r["http_by_path"].items()))
         for frame, d in (r.get("frames") or {}).items():
             print(f"    {frame:<6} " + ", ".join(f"{k} {v:,.0f}" for k, v in d.items()) + " ms")
     for view, s in summary(rows).items():
