@@ -364,7 +364,10 @@ def run(src: Path, rounds: int = 3, trace: Path | None = None, profile: bool = F
             trace.mkdir(parents=True, exist_ok=True)
         server = L.start_streamlit(copy, folder, today)
         try:
-            return asyncio.run(_journey(codes, server.url, plans, server.roots, rounds, trace, profile))
+            # in a thread of its own: the caller may be inside an event loop (Playwright's sync API in a test session)
+            return L._in_own_thread(
+                lambda: asyncio.run(_journey(codes, server.url, plans, server.roots, rounds, trace, profile))
+            )
         finally:
             server.stop()
 
