@@ -53,6 +53,9 @@ TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline"
 #: a frame whose URL has one of these is streamlit-folium's map (from the app's static files, ui/maps.py
 #: ``FRONTEND``; or where Streamlit serves a component's own files)
 MAP_FRAMES = ("/vendor/streamlit-folium/", "/component/streamlit_folium")
+#: seconds a traced view is followed after its page is idle (the tracing keeps the browser busy, so it is
+#: never quiet: a fixed tail instead)
+TRACE_TAIL_S = 3.0
 
 
 def _frame_of(e: dict[str, Any]) -> str | None:
@@ -244,7 +247,7 @@ async def _view(
     await W._map_drawn(page, codes, timeout_ms)
     await L._idle(page, timeout_ms)
     if trace is not None:  # the tracing keeps the browser busy: a fixed tail instead of waiting for quiet
-        await asyncio.sleep(3.0)
+        await asyncio.sleep(TRACE_TAIL_S)
     else:
         await W._quiet(roots)
     cpu, kinds1 = W.chromium_cpu_seconds(roots) - cpu0, W.chromium_cpu_by_kind(roots)

@@ -20,13 +20,14 @@ pytestmark = pytest.mark.e2e
     reason="the benchmark runs on a DuckDB file it builds, whatever the suite's store: the DuckDB round "
     "ran it (the PostgreSQL round would repeat it exactly)",
 )
-def test_a_coverage_journey_reports_cpu_and_the_frame_split(tmp_path):
+def test_a_coverage_journey_reports_cpu_and_the_frame_split(tmp_path, monkeypatch):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (apt-get install chromium)")
     dbp = tmp_path / "tiny.duckdb"
     F.build(dbp).close()
     before = dbp.read_bytes()
 
+    monkeypatch.setattr(browser_cost, "TRACE_TAIL_S", 0.5)  # the tiny world's views are done sooner
     rows = browser_cost.run(dbp, rounds=1, trace=tmp_path / "traces")
 
     assert [r["view"] for r in rows] == ["township", "village", "grid", "back"]
