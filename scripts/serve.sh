@@ -71,7 +71,8 @@ trap 'exit 0' INT TERM
 # One app process on port $1, started again whenever it ends (a crash, the kernel's out-of-memory
 # killer) until serve.sh stops; meanwhile nginx sends its browsers to the others (max_fails). A
 # process that ends within 30 s of its start three times in a row is a fault to fix, not to retry:
-# serve.sh then stops with that sentence. Its pid is in $RUN/app-PORT.pid, its output in app-PORT.log.
+# serve.sh then stops with that sentence and the process's last output. Its pid is in $RUN/app-PORT.pid,
+# its output in app-PORT.log (the run folder is removed when serve.sh ends).
 supervise() {   # port
   local port="$1" child="" quick=0 started rc
   trap 'if [ -n "$child" ]; then kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; fi; exit 0' TERM
@@ -86,7 +87,8 @@ supervise() {   # port
     if [ $((SECONDS - started)) -lt 30 ]; then quick=$((quick + 1)); else quick=0; fi
     if [ "$quick" -ge 3 ]; then
       : >"$RUN/app-$port.failed"   # the health check below stops waiting for it
-      echo "serve.sh: 端口 $port 的应用进程连续三次启动后 30 秒内退出（退出码 $rc），请查看 $RUN/app-$port.log / the app process on port $port ended within 30 s of starting three times in a row (exit $rc): see $RUN/app-$port.log" >&2
+      echo "serve.sh: 端口 $port 的应用进程连续三次启动后 30 秒内退出（退出码 $rc），它最后的输出如下 / the app process on port $port ended within 30 s of starting three times in a row (exit $rc); its last output:" >&2
+      tail -n 12 "$RUN/app-$port.log" | sed 's/^/  | /' >&2   # $RUN is removed when serve.sh ends
       exit 1
     fi
     echo "serve.sh: $(date '+%F %T') 端口 $port 的应用进程已退出（退出码 $rc），正在重新启动 / the app process on port $port ended (exit $rc); starting it again" >&2

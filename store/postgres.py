@@ -357,6 +357,16 @@ def release(url: str) -> int:
     return n
 
 
+def _close_dropped(pool: Any) -> None:
+    """Close the pool of a :class:`Store` dropped without :meth:`Store.close`, from a thread of its own.
+
+    Left to itself, psycopg_pool closes such a pool in its ``__del__``, which may run in one of the pool's
+    own worker threads (whichever thread dropped the last reference) and then fails to join that thread
+    (``RuntimeError: cannot join current thread``, printed as an ignored exception).
+    """
+    threading.Thread(target=pool.close, kwargs={"timeout": 2}, name="lianxin pool close", daemon=True).start()
+
+
 @atexit.register
 def close_all() -> None:
     """Close every pool of this process (at exit: no server connection is left dangling)."""
@@ -382,6 +392,7 @@ class Store:
         self.closed = False
         self._lock = threading.Lock()
         self._replica: Store | None = None
+        self._dropped: weakref.finalize | None = None  # closes the pool if this store is dropped unclosed
         _STORES.add(self)
 
     def _pool(self) -> Any:
@@ -401,6 +412,8 @@ class Store:
                     open=False,
                 )
                 self.pool.open(wait=False)
+                self._dropped = weakref.finalize(self, _close_dropped, self.pool)
+                self._dropped.atexit = False  # close_all closes the pools at exit
             return self.pool
 
     def getconn(self) -> psycopg.Connection:
@@ -452,6 +465,9 @@ class Store:
         """Close the server connections now (the pool opens again when next used)."""
         with self._lock:
             pool, self.pool = self.pool, None
+            if self._dropped is not None:
+                self._dropped.detach()
+                self._dropped = None
         if pool is not None:
             pool.close(timeout=2)
 

@@ -593,3 +593,29 @@ def test_copy_to_moves_a_duckdb_file_to_postgresql_with_the_same_numbers(tmp_pat
 def test_copy_to_needs_a_file_and_a_url(tmp_path):
     p = cli("copy-to", str(tmp_path / "x.duckdb"), db_spec=tmp_path / "county.duckdb")
     assert p.returncode == 2 and "postgresql://" in one_line(p)
+
+
+# ----------------------------------------------------------------------------- a store dropped unclosed
+
+
+@PG_ONLY
+def test_a_store_dropped_without_close_closes_its_pool_and_prints_nothing(tmp_path, monkeypatch):
+    import gc
+    import sys
+    import weakref
+
+    ignored: list = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    con = db.connect(F.new_db(tmp_path))
+    assert db.schema_version(con) > 0  # migrated: the pool is open
+    pool = con._pg.pool
+    assert pool is not None and not pool.closed
+    store = weakref.ref(con._pg)
+    del con
+    gc.collect()
+    assert store() is None
+    deadline = time.time() + 10
+    while not pool.closed and time.time() < deadline:
+        time.sleep(0.05)
+    assert pool.closed
+    assert ignored == []

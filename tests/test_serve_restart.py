@@ -64,3 +64,5 @@ def test_an_app_process_that_cannot_start_stops_serve_sh_with_a_sentence(tmp_pat
     assert done.returncode != 0
     assert f"the app process on port {port} ended within 30 s of starting three times in a row" in done.stderr
     assert done.stderr.count(f"the app process on port {port} ended (exit") == 2  # started again twice first
+    last = done.stderr.split("its last output:", 1)[1]  # why, from its log (removed with serve.sh's run folder)
+    assert f"Port {port} is not available" in last
