@@ -79,10 +79,19 @@ def summarise(path: Path) -> dict[str, Any]:
         elif e.get("ph") == "M" and e.get("name") == "thread_name":
             tname[(e["pid"], e["tid"])] = e["args"].get("name", "")
     cpu: dict[str, float] = defaultdict(float)
-    for e in events:
-        if e.get("ph") == "X" and e.get("name") in _TASKS and "tdur" in e:
-            key = f"{pname.get(e['pid'], e['pid'])}/{tname.get((e['pid'], e['tid']), e['tid'])}"
-            cpu[key] += e["tdur"] / 1000
+    # a thread's top-level tasks only: Chrome nests one RunTask inside each ThreadControllerImpl::RunTask
+    # (counting both counted every task twice)
+    tasks = sorted(
+        (e for e in events if e.get("ph") == "X" and e.get("name") in _TASKS and "tdur" in e),
+        key=lambda e: (e["pid"], e["tid"], e["ts"], -e.get("dur", 0)),
+    )
+    ends: dict[tuple[int, int], float] = {}
+    for e in tasks:
+        thread = (e["pid"], e["tid"])
+        if e["ts"] < ends.get(thread, -1.0):
+            continue  # inside the task before it
+        ends[thread] = e["ts"] + e.get("dur", 0)
+        cpu[f"{pname.get(e['pid'], e['pid'])}/{tname.get(thread, e['tid'])}"] += e["tdur"] / 1000
     # the renderer main thread(s): complete events nested by time, own time per kind
     mains = {k for k, v in tname.items() if v == "CrRendererMain"}
     main: dict[str, float] = defaultdict(float)

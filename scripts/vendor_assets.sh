@@ -44,6 +44,20 @@ fetch leaflet.markercluster@1.1.0 leaflet.markercluster MIT-LICENCE.txt \
 # folium.plugins.HeatMap
 fetch leaflet.heat@0.2.0 leaflet.heat LICENSE dist/leaflet-heat.js
 
+# streamlit-folium's front end (the map's frame), from the installed wheel at the version requirements.txt
+# pins (not on npm): ui/maps.py loads the component's frame from here. Streamlit serves a component's own
+# files with no lifetime and no Last-Modified, so every new map's frame downloaded its script again; a
+# static file has a Last-Modified and the browser keeps it (ui/maps.py _declare_frontend).
+# Its MIT licence (not in the wheel) is committed beside it as LICENSE.
+SF="$("${PYTHON:-$ROOT/.venv/bin/python}" -c 'import os, streamlit_folium as s; print(os.path.dirname(s.__file__))')"
+SFV="$("${PYTHON:-$ROOT/.venv/bin/python}" -c 'import importlib.metadata as m; print(m.version("streamlit-folium"))')"
+rm -rf "$DEST/streamlit-folium/static"
+mkdir -p "$DEST/streamlit-folium/static/js"
+cp "$SF/frontend/build/index.html" "$DEST/streamlit-folium/"
+cp "$SF"/frontend/build/static/js/main.*.js "$SF"/frontend/build/static/js/main.*.js.LICENSE.txt \
+    "$DEST/streamlit-folium/static/js/"
+echo "streamlit-folium@$SFV" > "$DEST/streamlit-folium/VERSION"
+
 # folium's own small CSS for rotated awesome markers is shipped in the folium
 # wheel's repository only, not on npm; gis/maps.py writes the same two rules
 # inline instead, so nothing is fetched for it.

@@ -341,3 +341,29 @@ def test_map_colours_come_from_the_palette():
     ]
     assert found == []
     assert palette.NO_DATA_COLOR not in palette.COVERAGE_COLORS + list(palette.GI_COLORS.values())
+
+
+def test_the_map_frame_is_served_from_the_vendored_front_end() -> None:
+    """streamlit-folium's front end comes from static/vendor/streamlit-folium (a static file has a
+    Last-Modified, so a browser keeps its script between maps), byte for byte the pinned wheel's build;
+    the component the pages draw through (streamlit_folium._component_func) loads its frame from there."""
+    import importlib.metadata
+
+    import streamlit_folium as SF
+
+    from ui import maps as UM
+
+    root = Path(__file__).resolve().parent.parent
+    vendored = root / "static" / "vendor" / "streamlit-folium"
+    build = Path(SF.__file__).parent / "frontend" / "build"
+    assert (
+        vendored / "VERSION"
+    ).read_text().strip() == f"streamlit-folium@{importlib.metadata.version('streamlit-folium')}"
+    index = (vendored / "index.html").read_text()
+    assert index == (build / "index.html").read_text()
+    (script,) = re.findall(r'src="\./(static/js/main\.[0-9a-f]+\.js)"', index)
+    assert (vendored / script).read_bytes() == (build / script).read_bytes()
+    assert (vendored / "LICENSE").exists()
+    assert UM.FRONTEND == "/vendor/streamlit-folium/index.html"
+    assert SF._component_func.url == f"{UM.static_url_prefix()}{UM.FRONTEND}" and SF._component_func.path is None
+    assert "streamlit-folium" in (root / "scripts" / "vendor_assets.sh").read_text()

@@ -15,6 +15,7 @@ import folium
 import folium.elements
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 import streamlit_folium as SF
 
 from gis import maps
@@ -34,6 +35,37 @@ def static_url_prefix() -> str:
     """
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}{maps.STATIC_URL}" if base else maps.STATIC_URL
+
+
+#: streamlit-folium's front end (the map's frame: its index.html and script), vendored from the pinned wheel
+#: into static/vendor/streamlit-folium (scripts/vendor_assets.sh) and served, like Leaflet, by this app's
+#: static files, under :func:`static_url_prefix`
+FRONTEND = "/vendor/streamlit-folium/index.html"
+
+
+def _declare_frontend() -> Any:
+    """streamlit-folium's component, its frame loaded from this app's static files.
+
+    Streamlit serves a component's own files (``/component/streamlit_folium.st_folium/…``) with
+    neither a lifetime nor a ``Last-Modified``, and streamlit-folium makes a new frame for every new
+    map, so every coverage view downloaded its 225 KB script again (56 KB compressed) and compiled it
+    again. A static file comes with its ``Last-Modified``, from which the browser keeps it fresh for a
+    tenth of the file's age (HTTP's heuristic freshness, RFC 9111 §4.2.2; Leaflet's files are served
+    the same way): the frames of a day-old install take the script, and its compiled code, from the
+    browser's cache for hours. (Streamlit answers a revalidation with the whole file, so just after an
+    install the script is still downloaded, as before.) The same front end, arguments and widget keys:
+    only the frame's URL differs (the frame's title, the component's name, is ``ui.maps.st_folium``).
+
+    Returns
+    -------
+    callable
+        A component function (``streamlit.components.v1.declare_component(…, url=…)``); installed as
+        ``streamlit_folium._component_func``, which :func:`render` (and ``st_folium``) call.
+    """
+    return components.declare_component("st_folium", url=f"{static_url_prefix()}{FRONTEND}")
+
+
+SF._component_func = _declare_frontend()
 
 
 @dataclass(frozen=True)
