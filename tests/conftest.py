@@ -18,15 +18,30 @@ _CLUSTER = None
 
 
 def pytest_configure(config):
-    """On PostgreSQL without $LIANXIN_TEST_PG (scripts/test.sh sets it): a throwaway cluster for the session."""
+    """On PostgreSQL without $LIANXIN_TEST_PG (scripts/test.sh sets it): a throwaway cluster for the session.
+    Streamlit's scan of the installed packages for components, made once per process (below)."""
     global _CLUSTER
     from tests import stores
+
+    _scan_installed_components_once()
 
     if stores.on_postgres() and not os.environ.get("LIANXIN_TEST_PG"):
         from store.cluster import Cluster
 
         _CLUSTER = Cluster()
         os.environ["LIANXIN_TEST_PG"] = _CLUSTER.url()
+
+
+def _scan_installed_components_once() -> None:
+    """Every AppTest's first run scans every installed package's metadata for Streamlit components
+    (streamlit.components.v2 manifest_scanner, ~0.3 s of CPU: about half of a small page's AppTest);
+    the packages do not change while the tests run, so the scan's answer is kept for the process. Each
+    AppTest still registers the components found in its own registry, as before."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 def pytest_unconfigure(config):
@@ -91,27 +106,10 @@ STORE_FREE_FILES = (
 )
 STORE_FREE_REASON = "asks for no database: the DuckDB round ran it (the PostgreSQL round would repeat it)"
 
-# The browser tests drive the pages of one app process; what they check beyond AppTest — the front end,
-# the maps' scripts, the phone's layout, WebSocket reloads — is the same over either store, and the pages'
-# code runs on PostgreSQL in the AppTest tests (test_*_page.py, test_finish, test_figures,
-# test_permissions, …). So they run in the DuckDB round only (they were ~250 s of the PostgreSQL round:
-# CI's 30 minutes), and a browser drives the app on PostgreSQL in tests/e2e/test_processes_browser.py (two
-# processes behind nginx: a visit recorded through one, shown by the other).
-# Measured again in the fourteenth session: on both stores the whole CI run took 1,693 s of its 1,800 on a
-# fresh clone (the PostgreSQL round 670 → 785 s even with the tests' commands forked, tests/clirun.py): too
-# little margin for a slower CI machine, so they stay here.
-BROWSER_DUCKDB_ROUND = (
-    "tests/e2e/test_app_browser.py",
-    "tests/e2e/test_foresight_browser.py",
-    "tests/e2e/test_journeys_browser.py",
-    "tests/e2e/test_trust_browser.py",
-    "tests/e2e/test_walk_browser.py",
-    "tests/e2e/test_xss_browser.py",
-)
-BROWSER_REASON = (
-    "a browser test of one app process: the DuckDB round ran it; on PostgreSQL the pages run in AppTest and "
-    "in a browser in tests/e2e/test_processes_browser.py"
-)
+# The browser tests (tests/e2e) run in both rounds. They ran in the DuckDB round only from the thirteenth to
+# the fifteenth session (with them in the PostgreSQL round too a fresh-clone CI took 1,693 s of its 1,800),
+# until the suite was made cheaper: tests/factories.py sign_in (a page's AppTest without the login form and
+# the home page before it) and the component scan below, once per process.
 
 
 def _file_of(item) -> str:
@@ -120,7 +118,7 @@ def _file_of(item) -> str:
 
 def pytest_collection_modifyitems(config, items):
     """The long files first (in LONG_FILES' order), the rest as collected; a file's tests stay together.
-    On PostgreSQL the STORE_FREE_FILES and the BROWSER_DUCKDB_ROUND files are skipped."""
+    On PostgreSQL the STORE_FREE_FILES are skipped."""
     from tests import stores
 
     rank = {name: i for i, name in enumerate(LONG_FILES)}
@@ -129,8 +127,6 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if _file_of(item) in STORE_FREE_FILES:
                 item.add_marker(pytest.mark.skip(reason=STORE_FREE_REASON))
-            elif _file_of(item) in BROWSER_DUCKDB_ROUND:
-                item.add_marker(pytest.mark.skip(reason=BROWSER_REASON))
 
 
 @contextlib.contextmanager

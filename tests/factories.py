@@ -356,14 +356,19 @@ def phrase(key: str, lang: str = "zh") -> str:
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-def new_app(lang: str | None = None, timeout: float = 60):
-    """AppTest of app.py, run once (the login form); lang ("en") is put in the session first."""
+def app_test(lang: str | None = None, timeout: float = 60):
+    """AppTest of app.py, not run yet; lang ("en") is put in the session first."""
     from streamlit.testing.v1 import AppTest  # lazily: most tests never start the app
 
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if lang:
         at.session_state["lang"] = lang
-    return at.run()
+    return at
+
+
+def new_app(lang: str | None = None, timeout: float = 60):
+    """AppTest of app.py, run once (the login form); lang ("en") is put in the session first."""
+    return app_test(lang, timeout).run()
 
 
 def submit_login(at, name: str, password: str = PASSWORD):
@@ -389,16 +394,66 @@ def signed_in_app(
     today sets $LIANXIN_TODAY; db_path and today need monkeypatch (left as they are when None, e.g.
     set by a fixture); lang is put in the session before the first run; page (e.g.
     "pages/hotspots.py") switches to that page, which must run without an exception."""
+    if not page:  # through the login form, which reruns into the role's home page
+        _set_env(monkeypatch, db_path, today)
+        at = submit_login(new_app(lang, timeout), name, password)
+        assert not at.exception, at.exception
+        assert at.session_state["user"].name == name
+        return at
+    at = signed_in(monkeypatch, db_path, name, password, today=today, lang=lang, timeout=timeout)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"].name == name
+    return at
+
+
+def _set_env(monkeypatch, db_path, today) -> None:
     if db_path is not None:
         monkeypatch.setenv("LIANXIN_DB", str(db_path))
     if today is not None:
         monkeypatch.setenv("LIANXIN_TODAY", today if isinstance(today, str) else today.isoformat())
-    at = submit_login(new_app(lang, timeout), name, password)
-    assert not at.exception, at.exception
-    assert at.session_state["user"].name == name
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
+
+
+def signed_in(
+    monkeypatch=None,
+    db_path=None,
+    name: str = "admin",
+    password: str = PASSWORD,
+    *,
+    today: str | dt.date | None = None,
+    lang: str | None = None,
+    timeout: float = 60,
+):
+    """AppTest of app.py on db_path ($LIANXIN_DB), name signed in (:func:`sign_in`), not run yet: switch
+    to a page and run it (arguments as :func:`signed_in_app`)."""
+    _set_env(monkeypatch, db_path, today)
+    return sign_in(app_test(lang, timeout), name, password)
+
+
+def sign_in(at, name: str, password: str = PASSWORD):
+    """Put name, signed in, into the session of at (not run yet) as app.py's login page does after its
+    form (auth.users.login, app.start_session, ui.session.started), without running the login page and
+    the home page it reruns into: two script runs less per test. (The sign-in itself: test_admin_page,
+    test_links, test_auth, e2e/test_app_browser. AppTest's runs after switch_page run the page's file
+    alone, app.py's sidebar and session checks not, with the home page before it or not.)"""
+    from auth import session as S
+    from auth import users
+    from auth.throttle import client_address
+    from ui import common as C
+
+    con = C.con()  # the app's own connection to $LIANXIN_DB (st.cache_resource, shared with its runs)
+    user = users.login(con, name, password, client=client_address(None, None))
+    now = dt.datetime.now()
+    token = S.issue(con, user.name)
+    for key, value in (
+        ("user", user),
+        ("login_at", now),
+        ("last_seen", now),
+        ("session_token", token),
+        ("session_touched", now),
+        ("cookie_value", token),
+    ):
+        at.session_state[key] = value
     return at
 
 

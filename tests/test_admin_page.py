@@ -32,10 +32,9 @@ def logged_in(name: str, password: str = F.PASSWORD) -> AppTest:
     return F.signed_in_app(name=name, password=password)  # $LIANXIN_DB, $LIANXIN_TODAY: app_db
 
 
-def open_admin(at: AppTest) -> AppTest:
-    at.switch_page("pages/admin.py").run()
-    assert not at.exception, at.exception
-    return at
+def admin_page() -> AppTest:
+    """The admin page, signed in as admin."""
+    return F.signed_in_app(name="admin", page="pages/admin.py")  # $LIANXIN_DB, $LIANXIN_TODAY: app_db
 
 
 def col(name: str, lang: str = "zh") -> str:
@@ -116,7 +115,7 @@ def test_the_admin_page_is_not_in_a_non_admins_navigation(app_db, name):
 
 
 def test_admin_sees_the_audit_log(app_db):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     assert texts(at.title) == [t("admin_page.title")]
     log = frame(at, "audit")
     assert list(log.columns) == [col(c) for c in ("logged_at", "user_name", "action", "area", "counts", "detail")]
@@ -131,7 +130,7 @@ def test_admin_sees_the_audit_log(app_db):
 def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
     import datetime as dt
 
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     at.date_input(key="admin_page.audit_since").set_value(dt.date(2026, 12, 1))
     at.date_input(key="admin_page.audit_until").set_value(dt.date(2026, 11, 1)).run()
     assert not at.exception
@@ -142,7 +141,7 @@ def test_audit_date_range_in_the_wrong_order_is_a_sentence(app_db):
 
 
 def test_admin_changes_a_rule_and_it_is_audited(app_db):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     rules = frame(at, "rules")
     assert [col(c) for c in ("key", "description", "value", "unit")] == list(rules.columns)
     row = rules[rules[col("key")] == "visit_target_days"].iloc[0]
@@ -164,7 +163,7 @@ def test_admin_changes_a_rule_and_it_is_audited(app_db):
 
 @pytest.mark.parametrize("value,key", [("9", "rule.error.range"), ("abc", "rule.error.not_a_number")])
 def test_a_bad_rule_value_is_a_sentence(app_db, value, key):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     at.selectbox(key="admin_page.rule_key").select("visit_target_days").run()
     at.text_input(key="admin_page.rule_value.visit_target_days").input(value)
     at.button(key="admin_page.rule_save").click().run()
@@ -193,7 +192,7 @@ def _add(
 
 
 def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     labels = at.multiselect(key="admin_page.add_areas").options
     assert any("甲村 › 第一网格" in o for o in labels)  # grids are shown with their village
     _add(at, "new_office", "office", [F.T1, F.V21])
@@ -228,7 +227,7 @@ def test_admin_adds_a_user_with_areas_from_the_areas_table(app_db):
     ],
 )
 def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, words):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     _add(at, name, role, areas, pw, again)
     assert not at.exception
     assert len(at.error) == 1 and words in at.error[0].value, texts(at.error)
@@ -237,7 +236,7 @@ def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, w
 
 
 def test_a_user_named_like_a_script_is_listed_as_text(app_db):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     _add(at, XSS, "grid_leader", [F.G111])
     assert not at.exception, texts(at.error)
     table = frame(at, "users")
@@ -245,7 +244,7 @@ def test_a_user_named_like_a_script_is_listed_as_text(app_db):
 
 
 def test_admin_resets_a_password_disables_and_enables(app_db):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     at.selectbox(key="admin_page.manage_user").select("office").run()
     at.text_input(key="admin_page.new_password").input("brand-new-password")
     at.text_input(key="admin_page.new_confirm").input("brand-new-password")
@@ -282,7 +281,7 @@ def test_admin_clears_a_login_delay(app_db):
     with pytest.raises(users.LoginRefused) as e:
         users.login(c, "office", F.PASSWORD, client="10.0.0.1")
     assert e.value.reason == "throttled"
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     status = frame(at, "users").set_index(col("name")).loc["office", col("status")]
     assert F.phrase("admin_page.status.waiting") in status
     at.selectbox(key="admin_page.manage_user").select("office").run()
@@ -294,7 +293,7 @@ def test_admin_clears_a_login_delay(app_db):
 
 
 def test_admin_cannot_disable_itself(app_db):
-    at = open_admin(logged_in("admin"))
+    at = admin_page()
     at.selectbox(key="admin_page.manage_user").select("admin").run()
     at.button(key="admin_page.disable").click().run()
     assert not at.exception
@@ -303,9 +302,7 @@ def test_admin_cannot_disable_itself(app_db):
 
 
 def test_the_page_in_english(app_db):
-    at = logged_in("admin")
-    at.session_state["lang"] = "en"
-    open_admin(at)
+    at = F.signed_in_app(name="admin", lang="en", page="pages/admin.py")
     assert texts(at.title) == [t("admin_page.title", "en")]
     assert col("logged_at", "en") in frame(at, "audit").columns
 

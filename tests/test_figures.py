@@ -118,7 +118,7 @@ def _expected(con, user, area: str | None, start: dt.date, end: dt.date) -> dict
 )
 def test_every_figure_has_one_value_on_every_page(tiny_with_follow_ups, monkeypatch, role, drill, period):
     con, path = tiny_with_follow_ups
-    at = F.signed_in_app(monkeypatch, path, role, today=TODAY)
+    at = F.signed_in(monkeypatch, path, role, today=TODAY)
     start, end = _period(at, period)
     user = at.session_state["user"]
     if drill:
@@ -161,7 +161,7 @@ def test_the_grid_workers_due_list_is_the_same_on_both_pages(tiny_with_follow_up
 def test_the_monthly_report_row_equals_the_township_pages(tiny_with_follow_ups, monkeypatch):
     """The 通报's row of 一镇 for November is what the township office's pages show for this month."""
     con, path = tiny_with_follow_ups
-    at = F.signed_in_app(monkeypatch, path, "office", today=TODAY)
+    at = F.signed_in(monkeypatch, path, "office", today=TODAY)
     _period(at, "month")
     pages = {}
     for page in ("overview", "petitions"):

@@ -34,7 +34,10 @@ def counted(monkeypatch):
 
 def test_coverage_parts_are_fragments(tiny_ro, monkeypatch, counted):
     _, path = tiny_ro
-    at = F.signed_in_app(monkeypatch, path, "office", today=TODAY, page="pages/coverage.py")
+    # signed in through the form and the home page (app.py draws the sidebar there; AppTest's runs of a page
+    # after switch_page run the page's file alone), then the coverage page
+    at = F.signed_in_app(monkeypatch, path, "office", today=TODAY).switch_page("pages/coverage.py").run()
+    assert not at.exception, at.exception
     assert {"map_part", "table_part", "due_part"} <= set(fragment_ids(at))
     assert "area_rows" in counted and "sidebar" in counted
 

@@ -31,7 +31,7 @@ def _sidebar_alone() -> None:
 def _sidebar_app(monkeypatch, path, area: Area | None = None):
     from streamlit.testing.v1 import AppTest
 
-    user = F.signed_in_app(monkeypatch, path, "office", today=TODAY).session_state["user"]
+    user = F.signed_in(monkeypatch, path, "office", today=TODAY).session_state["user"]
     at = AppTest.from_function(_sidebar_alone, default_timeout=60)
     at.session_state["user"] = user
     if area is not None:
