@@ -44,7 +44,7 @@ from typing import Any
 
 from bench import load as L
 from bench import page_weight as W
-from bench.trace_summary import _KIND_OF, _events
+from bench.trace_summary import _events, add_own_times
 from i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,18 +148,7 @@ def frame_split(path: Path) -> dict[str, dict[str, float]]:
             acc = out[where(frame)]
             acc["cpu"] += top.get("tdur", top["dur"]) / 1000
             acc["wall"] += top["dur"] / 1000
-            stack: list[list[Any]] = []  # [end, kind, own]
-            for e in task:
-                while stack and stack[-1][0] <= e["ts"]:
-                    _, kind, own = stack.pop()
-                    acc[kind] += own
-                kind = _KIND_OF.get(e["name"]) or (stack[-1][1] if stack else "other")
-                if stack:
-                    stack[-1][2] -= e["dur"] / 1000
-                stack.append([e["ts"] + e["dur"], kind, e["dur"] / 1000])
-            while stack:
-                _, kind, own = stack.pop()
-                acc[kind] += own
+            add_own_times(task, acc)
 
         end = -1.0
         for e in xs:

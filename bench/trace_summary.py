@@ -56,6 +56,29 @@ def _events(path: Path) -> list[dict[str, Any]]:
     return data["traceEvents"] if isinstance(data, dict) else data
 
 
+def add_own_times(xs: list[dict[str, Any]], acc: dict[str, float]) -> None:
+    """Add each complete event's own time to its kind of work.
+
+    Parameters
+    ----------
+    xs : complete events (``"ph": "X"``) of one thread, sorted by start and, at one start, longest first.
+    acc : kind (:data:`KINDS`, or "other") → milliseconds; each event's duration less its children's is
+        added to its kind, an event of no known kind counted as its parent's.
+    """
+    stack: list[list[Any]] = []  # [end, kind, own]
+    for e in xs:
+        while stack and stack[-1][0] <= e["ts"]:
+            _, kind, own = stack.pop()
+            acc[kind] += own
+        kind = _KIND_OF.get(e["name"]) or (stack[-1][1] if stack else "other")
+        if stack:
+            stack[-1][2] -= e["dur"] / 1000
+        stack.append([e["ts"] + e["dur"], kind, e["dur"] / 1000])
+    while stack:
+        _, kind, own = stack.pop()
+        acc[kind] += own
+
+
 def summarise(path: Path) -> dict[str, Any]:
     """The breakdown of one trace (see the module's docstring).
 
@@ -100,18 +123,7 @@ def summarise(path: Path) -> dict[str, Any]:
             (e for e in events if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X" and "dur" in e),
             key=lambda e: (e["ts"], -e["dur"]),
         )
-        stack: list[list[Any]] = []  # [end, kind, own]
-        for e in xs:
-            while stack and stack[-1][0] <= e["ts"]:
-                end, kind, own = stack.pop()
-                main[kind] += own
-            kind = _KIND_OF.get(e["name"]) or (stack[-1][1] if stack else "other")
-            if stack:
-                stack[-1][2] -= e["dur"] / 1000
-            stack.append([e["ts"] + e["dur"], kind, e["dur"] / 1000])
-        while stack:
-            _, kind, own = stack.pop()
-            main[kind] += own
+        add_own_times(xs, main)
     by_url, by_fn = _profile(events)
     top = dict(sorted(cpu.items(), key=lambda kv: -kv[1]))
     return {

@@ -394,14 +394,12 @@ def signed_in_app(
     today sets $LIANXIN_TODAY; db_path and today need monkeypatch (left as they are when None, e.g.
     set by a fixture); lang is put in the session before the first run; page (e.g.
     "pages/hotspots.py") switches to that page, which must run without an exception."""
-    if not page:  # through the login form, which reruns into the role's home page
+    if page:  # signed in as the login page does, then only the page runs
+        at = signed_in(monkeypatch, db_path, name, password, today=today, lang=lang, timeout=timeout)
+        at.switch_page(page).run()
+    else:  # through the login form, which reruns into the role's home page
         _set_env(monkeypatch, db_path, today)
         at = submit_login(new_app(lang, timeout), name, password)
-        assert not at.exception, at.exception
-        assert at.session_state["user"].name == name
-        return at
-    at = signed_in(monkeypatch, db_path, name, password, today=today, lang=lang, timeout=timeout)
-    at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.session_state["user"].name == name
     return at

@@ -5,6 +5,7 @@ use`` on a port a PostgreSQL client's connection had taken)."""
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 
 import pytest
 
@@ -20,14 +21,20 @@ def test_the_ports_are_below_the_ephemeral_range_consecutive_and_free():
             s.bind(("127.0.0.1", port))  # raises if taken
 
 
-def test_a_port_someone_listens_on_is_never_given(monkeypatch):
+@contextmanager
+def candidates_from_a_busy_port(monkeypatch, n: int):
+    """A port someone listens on, and free_ports choosing among it and the n - 1 ports after it."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         busy = taken.getsockname()[1]
-        # only two candidates: the busy port and the one after it
         monkeypatch.setattr(cluster, "LOWEST_PORT", busy)
-        monkeypatch.setattr(cluster, "ephemeral_ports", lambda: (busy + 2, 65000))
+        monkeypatch.setattr(cluster, "ephemeral_ports", lambda: (busy + n, 65000))
+        yield busy
+
+
+def test_a_port_someone_listens_on_is_never_given(monkeypatch):
+    with candidates_from_a_busy_port(monkeypatch, 2) as busy:
         given = {cluster.free_port() for _ in range(20)}
     assert given == {busy + 1}
 
@@ -38,11 +45,5 @@ def test_no_room_below_the_range_means_above_it(monkeypatch):
 
 
 def test_when_nothing_is_free_it_says_so(monkeypatch):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        busy = taken.getsockname()[1]
-        monkeypatch.setattr(cluster, "LOWEST_PORT", busy)
-        monkeypatch.setattr(cluster, "ephemeral_ports", lambda: (busy + 1, 65000))
-        with pytest.raises(OSError, match="no 1 consecutive free ports"):
-            cluster.free_port()
+    with candidates_from_a_busy_port(monkeypatch, 1), pytest.raises(OSError, match="no 1 consecutive free ports"):
+        cluster.free_port()
