@@ -30,13 +30,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -44,7 +41,7 @@ from typing import Any
 
 from bench import load as L
 from bench import page_weight as W
-from bench.trace_summary import _events, add_own_times
+from bench.trace_summary import _events, add_own_times, renderer_main_events
 from i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,11 +117,6 @@ def frame_split(path: Path) -> dict[str, dict[str, float]]:
     """
     events = _events(path)
     urls = frame_urls(events)
-    tname = {
-        (e["pid"], e["tid"]): e["args"].get("name", "")
-        for e in events
-        if e.get("ph") == "M" and e.get("name") == "thread_name"
-    }
     out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
     def where(frame: str | None) -> str:
@@ -132,11 +124,7 @@ def frame_split(path: Path) -> dict[str, dict[str, float]]:
             return "other"
         return "map" if any(m in urls.get(frame, "") for m in MAP_FRAMES) else "page"
 
-    for pid, tid in (k for k, v in tname.items() if v == "CrRendererMain"):
-        xs = sorted(
-            (e for e in events if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X" and "dur" in e),
-            key=lambda e: (e["ts"], -e["dur"]),
-        )
+    for xs in renderer_main_events(events):
         # one top-level task at a time: its events, then its frame and their own times
         task: list[dict[str, Any]] = []
 
@@ -181,18 +169,23 @@ class _Wire(W.Wire):
         super().on_http(ev)
         self.http_by_path[self.urls.get(ev.get("requestId", ""), "?")] += int(ev.get("encodedDataLength") or 0)
 
-    def on_frame(self, ev: dict[str, Any]) -> None:
-        """Count one WebSocket frame (see :meth:`bench.page_weight.Wire.on_frame`)."""
+    def on_frame(self, ev: dict[str, Any]) -> bytes | None:
+        """Count one WebSocket frame (see :meth:`bench.page_weight.Wire.on_frame`).
+
+        Returns
+        -------
+        bytes or None
+            As :meth:`bench.page_weight.Wire.on_frame`.
+        """
         before = self.deltas["component_instance"]
-        super().on_frame(ev)
-        r = ev.get("response") or {}
-        if r.get("opcode") != 2:
-            return
-        raw = base64.b64decode(r.get("payloadData") or "")
+        raw = super().on_frame(ev)
+        if raw is None:
+            return None
         if self.deltas["component_instance"] != before:
             self.map += len(raw)
         if _finished(raw):
             self.runs += 1
+        return raw
 
 
 def _finished(raw: bytes) -> bool:
@@ -285,12 +278,7 @@ async def _journey(
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=L.CHROMIUM, args=L.CHROMIUM_ARGS, headless=True)
         try:
-            page, cdp, wire0 = await W._sign_in(browser, base, office.user, L.HOME_MARK["office"], timeout_ms)
-            wire = _Wire()  # the sign-in's Wire replaced by one that also counts the map's bytes
-            cdp.remove_listener("Network.webSocketFrameReceived", wire0.on_frame)
-            cdp.remove_listener("Network.loadingFinished", wire0.on_http)
-            cdp.on("Network.webSocketFrameReceived", wire.on_frame)
-            cdp.on("Network.loadingFinished", wire.on_http)
+            page, cdp, wire = await W._sign_in(browser, base, office.user, L.HOME_MARK["office"], timeout_ms, _Wire())
             cdp.on("Network.responseReceived", wire.on_response)
 
             async def open_page() -> None:
@@ -345,23 +333,13 @@ def run(src: Path, rounds: int = 3, trace: Path | None = None, profile: bool = F
         ``map_bytes``, ``http_bytes`` (and ``http_by_path``), ``runs`` (script runs finished), ``deltas`` (by
         kind, :func:`bench.page_weight.delta_kinds`), and with ``trace`` ``frames``.
     """
-    with tempfile.TemporaryDirectory(prefix="lianxin-browser-cost-") as tmp:
-        folder = Path(tmp)
-        copy = folder / "data.duckdb"
-        shutil.copyfile(src, copy)
-        today = L._newest_visit(copy)
-        plans = L.prepare(copy, 3, today, 0.0)
-        codes = W._codes(copy)
-        if trace is not None:
-            trace.mkdir(parents=True, exist_ok=True)
-        server = L.start_streamlit(copy, folder, today)
-        try:
-            # in a thread of its own: the caller may be inside an event loop (Playwright's sync API in a test session)
-            return L._in_own_thread(
-                lambda: asyncio.run(_journey(codes, server.url, plans, server.roots, rounds, trace, profile))
-            )
-        finally:
-            server.stop()
+    if trace is not None:
+        trace.mkdir(parents=True, exist_ok=True)
+    with W.served_copy(src) as (server, plans, codes):
+        # in a thread of its own: the caller may be inside an event loop (Playwright's sync API in a test session)
+        return L._in_own_thread(
+            lambda: asyncio.run(_journey(codes, server.url, plans, server.roots, rounds, trace, profile))
+        )
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -41,8 +41,9 @@ import tempfile
 import time
 import zlib
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bench import load as L
 from i18n import t  # the labels the page shows (as bench/load.py reads them)
@@ -175,16 +176,25 @@ class Wire:
         # connection as with context takeover; Streamlit's server.enableWebsocketCompression, off by default)
         self._deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
 
-    def on_frame(self, ev: dict[str, Any]) -> None:
-        """Count one WebSocket frame (binary frames arrive base64-encoded)."""
+    def on_frame(self, ev: dict[str, Any]) -> bytes | None:
+        """Count one WebSocket frame (binary frames arrive base64-encoded).
+
+        Returns
+        -------
+        bytes or None
+            A binary frame's bytes (one of Streamlit's messages), decoded; None for a text frame.
+        """
         r = ev.get("response") or {}
         data = r.get("payloadData") or ""
-        raw = base64.b64decode(data) if r.get("opcode") == 2 else data.encode()
+        binary = r.get("opcode") == 2
+        raw = base64.b64decode(data) if binary else data.encode()
         self.ws += len(raw)
         self.deflated += len(self._deflate.compress(raw) + self._deflate.flush(zlib.Z_SYNC_FLUSH))
         self.ws_frames += 1
-        if r.get("opcode") == 2:
-            self.deltas.update(delta_kinds(raw))
+        if not binary:
+            return None
+        self.deltas.update(delta_kinds(raw))
+        return raw
 
     def on_http(self, ev: dict[str, Any]) -> None:
         """Count one finished HTTP response (its bytes on the wire)."""
@@ -278,11 +288,13 @@ async def _pick_period(page: Any, kind: str, timeout_ms: float) -> None:
     )
 
 
-async def _sign_in(browser: Any, base: str, user: str, mark: str, timeout_ms: float) -> tuple[Any, Any, Wire]:
+async def _sign_in(
+    browser: Any, base: str, user: str, mark: str, timeout_ms: float, wire: Wire | None = None
+) -> tuple[Any, Any, Wire]:
     ctx = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = await ctx.new_page()
     cdp = await ctx.new_cdp_session(page)
-    wire = Wire()
+    wire = Wire() if wire is None else wire
     cdp.on("Network.webSocketFrameReceived", wire.on_frame)
     cdp.on("Network.loadingFinished", wire.on_http)
     await cdp.send("Network.enable")
@@ -398,6 +410,25 @@ def run(src: Path, output: Path, trace: bool = False) -> list[dict[str, Any]]:
         ``areas``.
     """
     output.mkdir(parents=True, exist_ok=True)
+    with served_copy(src) as (server, plans, codes):
+        return asyncio.run(_measure(codes, server.url, plans, server.roots, output, output if trace else None))
+
+
+@contextmanager
+def served_copy(src: Path) -> Iterator[tuple[L.Server, list[Any], dict[str, list[str]]]]:
+    """The app (:func:`bench.load.start_streamlit`) on a copy of ``src`` with the load benchmark's accounts.
+
+    Parameters
+    ----------
+    src : a DuckDB data set; copied into a temporary folder, never written.
+
+    Yields
+    ------
+    tuple
+        The healthy server, the sessions' plans (:func:`bench.load.prepare`, three sessions: one per
+        journey) and the codes each view draws (:func:`_codes`); the server is stopped and the copy
+        removed afterwards.
+    """
     with tempfile.TemporaryDirectory(prefix="lianxin-weight-") as tmp:
         folder = Path(tmp)
         copy = folder / "data.duckdb"
@@ -407,7 +438,7 @@ def run(src: Path, output: Path, trace: bool = False) -> list[dict[str, Any]]:
         codes = _codes(copy)
         server = L.start_streamlit(copy, folder, today)
         try:
-            return asyncio.run(_measure(codes, server.url, plans, server.roots, output, output if trace else None))
+            yield server, plans, codes
         finally:
             server.stop()
 

@@ -15,7 +15,7 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 #: trace event name → kind of work on the renderer's main thread (Chrome DevTools' timeline groups)
 KINDS = {
@@ -54,6 +54,31 @@ _TASKS = ("ThreadControllerImpl::RunTask", "RunTask")
 def _events(path: Path) -> list[dict[str, Any]]:
     data = json.loads(path.read_text())
     return data["traceEvents"] if isinstance(data, dict) else data
+
+
+def renderer_main_events(events: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The complete events of each renderer main thread (``CrRendererMain``) of a trace.
+
+    Parameters
+    ----------
+    events : a trace's events (:func:`_events`).
+
+    Yields
+    ------
+    list of dict
+        One thread's complete events (``"ph": "X"`` with a duration), sorted by start and, at one start,
+        longest first: each event before the events nested in it, as :func:`add_own_times` takes them.
+    """
+    mains = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    for pid, tid in sorted(mains):
+        yield sorted(
+            (e for e in events if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X" and "dur" in e),
+            key=lambda e: (e["ts"], -e["dur"]),
+        )
 
 
 def add_own_times(xs: list[dict[str, Any]], acc: dict[str, float]) -> None:
@@ -116,13 +141,8 @@ def summarise(path: Path) -> dict[str, Any]:
         ends[thread] = e["ts"] + e.get("dur", 0)
         cpu[f"{pname.get(e['pid'], e['pid'])}/{tname.get(thread, e['tid'])}"] += e["tdur"] / 1000
     # the renderer main thread(s): complete events nested by time, own time per kind
-    mains = {k for k, v in tname.items() if v == "CrRendererMain"}
     main: dict[str, float] = defaultdict(float)
-    for pid, tid in mains:
-        xs = sorted(
-            (e for e in events if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X" and "dur" in e),
-            key=lambda e: (e["ts"], -e["dur"]),
-        )
+    for xs in renderer_main_events(events):
         add_own_times(xs, main)
     by_url, by_fn = _profile(events)
     top = dict(sorted(cpu.items(), key=lambda kv: -kv[1]))

@@ -109,7 +109,7 @@ STORE_FREE_REASON = "asks for no database: the DuckDB round ran it (the PostgreS
 # The browser tests (tests/e2e) run in both rounds. They ran in the DuckDB round only from the thirteenth to
 # the fifteenth session (with them in the PostgreSQL round too a fresh-clone CI took 1,693 s of its 1,800),
 # until the suite was made cheaper: tests/factories.py sign_in (a page's AppTest without the login form and
-# the home page before it) and the component scan below, once per process.
+# the home page before it) and the component scan once per process (_scan_installed_components_once).
 
 
 def _file_of(item) -> str:
