@@ -212,9 +212,15 @@ def show_message(key: str, where: str = "") -> None:
 #: Likewise, what is being redrawn still dims half a second after a rerun starts (Streamlit's
 #: ``data-stale``), but at once rather than fading over a second: the fade composited the whole page,
 #: map and table included, sixty times a second (BENCHMARKS.md, "Ninth session: a lighter coverage view").
+#: Streamlit's "Press Enter to submit form" under a text box is hidden: it is English whatever the language
+#: and outside the catalog (Enter still submits). Streamlit writes it as the first span of the box's
+#: instructions; a length counter ("12/500", the weekly page's note) is the last and stays, without its dot.
 PAGE_STYLE = """<style>
 [data-testid="stSpinnerIcon"] { animation: none !important; }
 [data-stale="true"] { transition-duration: 0s !important; }
+[data-testid="InputInstructions"] > span:first-child:not(:last-child),
+[data-testid="InputInstructions"] > span:only-child { display: none; }
+[data-testid="InputInstructions"] > span:last-child::before { content: none !important; }
 </style>"""
 
 

@@ -39,6 +39,33 @@ def test_login_refuses_wrong_password(page, server):
     assert "Traceback" not in page.inner_text("body")
 
 
+def test_the_login_form_shows_no_english_enter_hint_and_enter_still_signs_in(page, server):
+    """Streamlit writes "Press Enter to submit form" under a text box in a form, in English whatever the
+    language: the page style hides it (ui/common.py PAGE_STYLE); Enter still submits the form."""
+    page.goto(server)
+    page.get_by_label(t("login.username")).fill("admin")
+    page.get_by_label(t("login.password")).fill(PASSWORD)
+    hint = page.locator("[data-testid='InputInstructions']").first
+    hint.wait_for(state="attached", timeout=15_000)  # Streamlit did write its hint under the box typed in
+    assert "Press Enter" in hint.text_content()
+    assert not page.get_by_text("Press Enter").first.is_visible()
+    assert "Press Enter" not in page.inner_text("body")
+    page.get_by_label(t("login.password")).press("Enter")
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=30_000)  # signed in by the Enter key
+
+
+def test_the_weekly_note_keeps_its_length_counter_without_the_english_hint(page, server):
+    """The note's instructions are Streamlit's hint (hidden) then the length counter (kept: PAGE_STYLE)."""
+    login(page, server, "grid_leader", PASSWORD)
+    note = page.locator(f"textarea[aria-label='{t('weekly_page.note')}']").first
+    note.wait_for(timeout=30_000)
+    note.fill("你好你好")
+    counter = page.locator("[data-testid='stTextArea'] [data-testid='InputInstructions']").first
+    counter.wait_for(timeout=15_000)
+    assert "Press Ctrl+Enter" in counter.text_content()  # written, not shown
+    assert counter.inner_text().strip() == "4/2000"
+
+
 def test_switching_to_english_after_login(page, server):
     """The language switch re-labels every widget; in the browser this once broke the period picker."""
     login(page, server, "admin", PASSWORD)
