@@ -252,21 +252,13 @@ ORDER BY r.staff_id;
 -- alone and grouped once by staff member. PostgreSQL does count(DISTINCT …) by sorting every group,
 -- so the days visited are not counted that way but marked as bits of one integer (bit d: the week's
 -- day d, 0 for week_start) and the bits set counted: one sort per group (the households) instead
--- of two, and no second grouping (BENCHMARKS.md, "The weekly quota on PostgreSQL").
-WITH live AS (  -- who answers for which grid this week (store/migrations/0005)
-    SELECT staff_id, grid_code FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
-),
-firsts AS (
-    SELECT staff_id, count(*) AS n, min(grid_code) AS first_grid FROM live GROUP BY staff_id
-),
-several AS (
-    SELECT staff_id, string_agg(grid_code, '、' ORDER BY grid_code) AS grids FROM live
-    WHERE staff_id IN (SELECT staff_id FROM firsts WHERE n > 1)
+-- of two, and no second grouping (BENCHMARKS.md, "The weekly quota on PostgreSQL"). Each staff
+-- member's grids are joined in one ordered grouping (a single grid stays as it is): cheaper here than
+-- the other variant's first grid with a list for the few with several (BENCHMARKS.md, sixteenth session).
+WITH resp AS (  -- who answers for which grids this week (store/migrations/0005), joined with 、 in code order
+    SELECT staff_id, string_agg(grid_code, '、' ORDER BY grid_code) AS grid_code
+    FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
     GROUP BY staff_id
-),
-resp AS (
-    SELECT f.staff_id, coalesce(several.grids, f.first_grid) AS grid_code
-    FROM firsts f LEFT JOIN several ON several.staff_id = f.staff_id
 ),
 v AS (  -- home visits to active households (0017); days as bits: at most 32 (a week needs 7)
     SELECT v.staff_id, count(*) AS visits,
