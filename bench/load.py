@@ -1328,6 +1328,43 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
 
 
+def after_sign_in(rec: Record, sessions: int) -> dict[str, Any] | None:
+    """The pages' views that started once every session had signed in: median and p95 per page.
+
+    The run's first minute is the sign-in storm — every session's browser starting Streamlit's page
+    and signing in, on the same cores as the server (BENCHMARKS.md, "Sixteenth session") — and the
+    views of those signed in first wait behind it. This part of the report tells the two apart; the
+    pages' table keeps every view.
+
+    Parameters
+    ----------
+    rec : what the sessions saw.
+    sessions : how many sessions the run had.
+
+    Returns
+    -------
+    dict or None
+        ``after_s`` (when the last sign-in ended, seconds after the first view started) and ``pages``:
+        page → ``views``, ``median_ms``, ``p95_ms`` (pages with no such view left out); None when not
+        every session signed in.
+    """
+    ends = [v.end for v in rec.views if v.page == "sign-in" and v.ok]
+    if not sessions or len(ends) < sessions or not rec.views:
+        return None
+    last = max(ends)
+    first = min(v.end - v.ms / 1000 for v in rec.views)
+    pages: dict[str, Any] = {}
+    for name in dict.fromkeys(v.page for v in rec.views):
+        ok = [v.ms for v in rec.views if v.page == name and v.ok and v.end - v.ms / 1000 >= last]
+        if ok and name not in ("login form", "sign-in"):
+            pages[name] = {
+                "views": len(ok),
+                "median_ms": round(statistics.median(ok), 1),
+                "p95_ms": round(_percentile(ok, 95), 1),
+            }
+    return {"after_s": round(last - first, 1), "pages": pages}
+
+
 def summarize(
     rec: Record, plans: list[SessionPlan], cpu_s: float, peak_mb: float, stored: dict[str, set[str]], **about: Any
 ) -> dict[str, Any]:
@@ -1380,6 +1417,7 @@ def summarize(
             "over_30_s": sum(1 for ms in rec.clicks_ms if ms > 30_000),
         },
         "pages": pages,
+        "after_sign_in": after_sign_in(rec, len(plans)),
         "page_views": views,
         "server_cpu_s": round(cpu_s, 2),
         "server_cpu_ms_per_view": round(per_view, 1) if per_view is not None else None,
@@ -1674,6 +1712,7 @@ def table(report: dict[str, Any]) -> str:
         )
     v = r["visits"]
     rush = r["rush"]
+    calm = r.get("after_sign_in")
     lines += [
         "",
         f"- sessions signed in: {r['signed_in']} of {r['sessions']}"
@@ -1682,6 +1721,15 @@ def table(report: dict[str, Any]) -> str:
             f"at most, {c['over_30_s']} over 30 s"
             if (c := r.get("sign_in_clicks") or {}).get("clicks")
             else ""
+        ),
+        (
+            f"- once every session had signed in ({calm['after_s']:,.0f} s after the first view started): "
+            + ", ".join(
+                f"{name} median {fmt(x['median_ms'])} ms, p95 {fmt(x['p95_ms'])} ms ({x['views']} views)"
+                for name, x in calm["pages"].items()
+            )
+            if calm and calm["pages"]
+            else None
         ),
         f"- server CPU: {r['server_cpu_s']:,.1f} s for {r['page_views']} page views = "
         f"{fmt(r['server_cpu_ms_per_view'])} ms per page view"

@@ -189,6 +189,35 @@ def test_the_sign_in_clicks_are_reported_with_those_over_30_s():
     assert load.summarize(load.Record(), [], 0.0, 0.0, {})["sign_in_clicks"]["clicks"] == 0
 
 
+def test_the_views_once_every_session_signed_in_are_reported_apart():
+    """Two sessions: the second signs in at 12 s; the coverage views that started before are left out."""
+    v = load.View
+    rec = load.Record(
+        views=[
+            v("login form", 2000, True, 1, end=102.0),  # the first view starts at 100.0
+            v("sign-in", 1000, True, 1, end=103.0),
+            v("coverage", 5000, True, 1, end=109.0),  # 104.0–109.0: before the second sign-in
+            v("login form", 4000, True, 2, end=108.0),
+            v("sign-in", 4000, True, 2, end=112.0),  # the last sign-in: 12 s after the first view started
+            v("coverage", 800, True, 1, end=112.5),  # 111.7: before it
+            v("coverage", 400, True, 1, end=113.0),  # 112.6: after it
+            v("coverage", 600, True, 2, end=114.0),
+            v("coverage", 900, False, 2, end=115.0),  # failed: not counted
+            v("visit saved", 300, True, 2, end=116.0),
+        ]
+    )
+    plans = [load.SessionPlan(1, "office", "u1", 0.0), load.SessionPlan(2, "grid_leader", "u2", 1.5)]
+    calm = load.summarize(rec, plans, 1.0, 1.0, {})["after_sign_in"]
+    assert calm["after_s"] == 12.0
+    assert calm["pages"] == {
+        "coverage": {"views": 2, "median_ms": 500.0, "p95_ms": 590.0},
+        "visit saved": {"views": 1, "median_ms": 300.0, "p95_ms": 300.0},
+    }
+    # a session that never signed in: no such figures (the storm never ended)
+    rec.views = [x for x in rec.views if not (x.page == "sign-in" and x.session == 2)]
+    assert load.summarize(rec, plans, 1.0, 1.0, {})["after_sign_in"] is None
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no scheduler autogroups in this kernel")
 def test_the_browsers_session_group_runs_at_their_niceness(tmp_path, monkeypatch):
     """Playwright starts the browser in a session of its own, which the kernel schedules as a group

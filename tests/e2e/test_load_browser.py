@@ -57,6 +57,7 @@ def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
     for p in r["pages"].values():
         assert set(p) == {"views", "failed", "median_ms", "p95_ms", "max_ms"}
     assert r["page_views"] == sum(p["views"] + p["failed"] for p in r["pages"].values())
+    assert r["after_sign_in"]["after_s"] > 0  # both signed in: the views after the last sign-in, apart
     assert r["server_cpu_s"] > 0 and r["server_cpu_ms_per_view"] > 0 and r["peak_memory_mb"] > 0
     # the browsers' CPU beside the server's: every Chromium process, the zygote's renderers included
     assert r["client_cpu_by_kind"].get("renderer", 0) > 0 and r["client_cpu_by_kind"].get("browser", 0) > 0
