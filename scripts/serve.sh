@@ -144,7 +144,7 @@ run, port, ups = sys.argv[1:4]
 static = Path(find_spec("streamlit").origin).parent / "static"  # Streamlit's front end, served by nginx
 text = Path("deploy/nginx.conf.template").read_text(encoding="utf-8")
 text = text.replace("@RUN@", run).replace("@LISTEN@", port).replace("@UPSTREAMS@", ups.rstrip("\n"))
-text = text.replace("@STATIC@", str(static))
+text = text.replace("@STATIC@", str(static)).replace("@APPSTATIC@", str(Path("static").resolve()))
 Path(run, "nginx.conf").write_text(text, encoding="utf-8")
 EOF
   "$NGINX" -t -q -p "$RUN" -c "$RUN/nginx.conf"

@@ -1,4 +1,5 @@
-"""scripts/serve.sh's nginx serves Streamlit's front end (/static/) itself, the pages through the app.
+"""scripts/serve.sh's nginx serves Streamlit's front end (/static/) and the app's own static files
+(/app/static/) itself, the pages through the app.
 
 Two app processes behind nginx (``--processes 2``, so PostgreSQL). nginx's access log names the
 process that answered each request ("-": nginx itself).
@@ -30,9 +31,9 @@ def served(tmp_path_factory):
         yield s.nginx, {f"127.0.0.1:{p}" for p in s.ports}, s.run
 
 
-def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=30) as r:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as r:
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
@@ -68,3 +69,23 @@ def test_the_pages_and_a_file_nginx_lacks_come_from_the_app(served):
     assert _answered_by(run, "/") in apps
     _get(base + "/static/js/not-in-this-release.js")  # another machine's release, say
     assert _answered_by(run, "/static/js/not-in-this-release.js") in apps
+
+
+def test_the_apps_own_static_files_come_from_nginx_for_an_hour_then_not_modified(served):
+    """The map's frame (static/vendor/streamlit-folium, under /app/static/): nginx, as HTML, an hour's
+    lifetime (its name does not change with its content), then 304 for an unchanged file (Streamlit
+    would send the whole file again)."""
+    base, _, run = served
+    path = "/app/static/vendor/streamlit-folium/index.html"
+    status, headers, body = _get(base + path)
+    assert status == 200
+    assert body == (ROOT / "static/vendor/streamlit-folium/index.html").read_bytes()
+    assert headers["Content-Type"].split(";")[0] == "text/html"  # else the frame shows its source
+    assert headers["Cache-Control"] == "public, max-age=3600"
+    assert _answered_by(run, path) == "-"
+    again = _get(base + path, {"If-Modified-Since": headers["Last-Modified"]})
+    assert (again[0], again[2]) == (304, b"")
+    script = next((ROOT / "static/vendor/leaflet/dist").glob("leaflet.js"))
+    status, headers, body = _get(f"{base}/app/static/vendor/leaflet/dist/{script.name}")
+    assert (status, body) == (200, script.read_bytes())
+    assert headers["Content-Type"].split(";")[0] == "text/javascript"

@@ -77,7 +77,7 @@ def _record_visit(page, code: str) -> None:
 
 
 def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served, tmp_path):
-    nginx, processes, url, _ = served
+    nginx, processes, url, serve_log = served
     OUT.mkdir(parents=True, exist_ok=True)
     # S3 (member, grid 丙村 W01) has no home visit in 2026-W47 yet
     for i, base in enumerate(processes):
@@ -94,6 +94,13 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
         page.get_by_label(t("login.password")).press("Enter")
         page.get_by_text(t("weekly_page.form_title")).first.wait_for(timeout=120_000)
         wait_idle(page)
+        # the page's maps: their frame and Leaflet from nginx (/app/static/, deploy/nginx.conf.template)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('iframe')].some(f => f.src.includes('/vendor/streamlit-folium/'))",
+            timeout=60_000,
+        )
+        frame = next(f for f in page.frames if "/vendor/streamlit-folium/" in f.url)
+        frame.wait_for_selector(".leaflet-container", timeout=60_000)
         _record_visit(page, "H09")
         page.screenshot(path=str(OUT / "processes-recorded.png"), full_page=True)
     finally:
@@ -110,6 +117,8 @@ def test_a_visit_recorded_through_one_process_shows_on_the_other(browser, served
         env={**{k: v for k, v in os.environ.items() if k != "LIANXIN_DB"}, "LIANXIN_FAST_HASH": "1"},
     )
     assert p.returncode == 0 and "imported 1" in p.stdout, p.stderr
+
+    assert set(_answered_by(serve_log, "/app/static/vendor/streamlit-folium/index.html")) == {"-"}  # nginx itself
 
     for i, base in enumerate(processes):  # each process, whichever nginx chose
         body = _member_week(browser, base, f"processes-after-{i}.png")
