@@ -374,12 +374,55 @@ class Below:
     date_to: dt.date
 
 
+def _repeats_tab(b: Below) -> None:
+    """The repeat petitions of the range (``b.repeats``) as a table, with what they repeat."""
+    lang = C.lang()
+    st.caption(t("hotspots_page.repeats.caption", days=b.rdays))
+    if b.repeats.empty:
+        st.info(t("hotspots_page.repeats.empty"))
+        return
+    show = b.repeats.copy()
+    show["status"] = [_status_label(s) for s in show["status"]]
+    for c in ("received_on", "previous_on"):
+        show[c] = [fmt_date(v, lang) for v in show[c]]
+    show["village_name"] = show["village_name"].astype(object).where(show["village_name"].notna(), "—")
+    cols = [
+        "id",
+        "received_on",
+        "household_code",
+        "category",
+        "status",
+        "previous_id",
+        "previous_on",
+        "previous_category",
+        "days_between",
+        "village_name",
+    ]
+    st.dataframe(show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.repeats")
+
+
+def _escalated_tab(b: Below) -> None:
+    """The petitions of the range that went beyond the county (``b.esc``), overdue flags as above."""
+    st.caption(t("hotspots_page.escalated.caption"))
+    if b.esc.empty:
+        st.info(t("hotspots_page.escalated.empty"))
+        return
+    late = pd.Series(b.od.to_numpy(bool), index=b.pets["id"].to_numpy())  # the same flags as above
+    _petition_table(
+        b.esc,
+        pd.Series(b.esc["id"].map(late).fillna(False).to_numpy(bool), index=b.esc.index),
+        key=f"{KEY}.escalated",
+    )
+
+
 @st.fragment
 def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
     """The trend, the full table, repeat and escalated petitions and the escalation watch-list, as tabs.
 
-    A fragment: choosing a tab reruns the tabs alone, and the watch-list (its own work, cached per
-    data version) is drawn only while its tab is open.
+    A fragment: choosing a tab reruns the tabs alone. The repeat and escalated petitions and the
+    watch-list (its own work, cached per data version) are drawn only while their tab is open: a
+    county's repeats alone were 6,133 rows, 1.0 MB sent with every view of the page whether its tab
+    was opened or not (BENCHMARKS.md, "Sixteenth session: the hotspots page's hidden tabs").
     """
     lang = C.lang()
     con = C.con()
@@ -422,41 +465,11 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
             audit=(b.area_code, f"hotspots {level} {b.date_from}..{b.date_to} xlsx"),
         )
     with tabs[2]:
-        st.caption(t("hotspots_page.repeats.caption", days=b.rdays))
-        if b.repeats.empty:
-            st.info(t("hotspots_page.repeats.empty"))
-        else:
-            show = b.repeats.copy()
-            show["status"] = [_status_label(s) for s in show["status"]]
-            for c in ("received_on", "previous_on"):
-                show[c] = [fmt_date(v, lang) for v in show[c]]
-            show["village_name"] = show["village_name"].astype(object).where(show["village_name"].notna(), "—")
-            cols = [
-                "id",
-                "received_on",
-                "household_code",
-                "category",
-                "status",
-                "previous_id",
-                "previous_on",
-                "previous_category",
-                "days_between",
-                "village_name",
-            ]
-            st.dataframe(
-                show[cols].rename(columns=_labels(cols)), hide_index=True, width="stretch", key=f"{KEY}.repeats"
-            )
+        if tabs[2].open:
+            _repeats_tab(b)
     with tabs[3]:
-        st.caption(t("hotspots_page.escalated.caption"))
-        if b.esc.empty:
-            st.info(t("hotspots_page.escalated.empty"))
-        else:
-            late = pd.Series(b.od.to_numpy(bool), index=b.pets["id"].to_numpy())  # the same flags as above
-            _petition_table(
-                b.esc,
-                pd.Series(b.esc["id"].map(late).fillna(False).to_numpy(bool), index=b.esc.index),
-                key=f"{KEY}.escalated",
-            )
+        if tabs[3].open:
+            _escalated_tab(b)
     with tabs[4]:
         if tabs[4].open:
             from ui import watch

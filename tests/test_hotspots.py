@@ -334,6 +334,35 @@ def test_repeat_and_escalated(tiny):
     assert sorted(esc["id"]) == ["P5", "P6"]
 
 
+def _cells(at) -> list[set]:
+    """Every data frame on the page as the set of its cells' text."""
+    return [{str(v) for v in d.value.to_numpy().ravel()} for d in at.dataframe]
+
+
+def test_the_repeat_and_escalated_tabs_are_drawn_only_once_opened(tiny, monkeypatch):
+    """Their tables are sent with the page only while their tab is open (a county's repeats: 6,133 rows,
+    1.0 MB with every view before)."""
+    con, path = tiny
+    con.execute("""INSERT INTO petitions (id, received_on, household_code, category, channel, people, status,
+                                          level_reached)
+        VALUES ('P5', DATE '2026-11-20', 'H01', '土地征收', '来访', 1, 'received', 'province'),
+               ('P6', DATE '2026-01-05', 'H06', '环境', '来信', 1, 'closed', 'city')""")
+    at = _login(monkeypatch, path)
+    assert not at.exception
+    assert not any("P5" in cells for cells in _cells(at))  # neither list on the page yet
+    at.session_state["hotspots_page.tabs"] = t("hotspots_page.tab.repeats")
+    at.run()
+    assert not at.exception
+    # P5 repeats P1 (43 days after, the same household): the repeats table, and it alone
+    assert [cells >= {"P5", "P1", "43"} for cells in _cells(at)].count(True) == 1
+    assert not any("P6" in cells for cells in _cells(at))
+    at.session_state["hotspots_page.tabs"] = t("hotspots_page.tab.escalated")
+    at.run()
+    assert not at.exception
+    assert [cells >= {"P5", "P6"} for cells in _cells(at)].count(True) == 1  # beyond the county: P5, P6
+    assert not any("43" in cells and "P1" in cells for cells in _cells(at))
+
+
 def test_monthly_counts_add_up_to_hotspots(tiny):
     con, _ = tiny
     mc = H.monthly_counts(con, "village", D(2026, 11, 26))
