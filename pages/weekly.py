@@ -435,8 +435,7 @@ def office_view(con, u, week: str, today: dt.date) -> None:
     st.subheader(t("weekly_page.office.ranking"))
     st.caption(t("weekly_page.office.ranking_note", n=1, target=target, days=int(db.rule(con, "revisit_days"))))
     if len(ranked):
-        table = ranking_table(ranked)
-        st.dataframe(table.style.apply(_highlight(ranked["met"].tolist()), axis=None), hide_index=True, width="stretch")
+        st.dataframe(_styled(ranking_table(ranked), ranked["met"].tolist()), hide_index=True, width="stretch")
     st.markdown(f"**{t('weekly_page.office.inactive_title')}**")
     if len(inactive):
         st.dataframe(ranking_table(inactive, ranked=False), hide_index=True, width="stretch")
@@ -445,36 +444,34 @@ def office_view(con, u, week: str, today: dt.date) -> None:
 
     secretaries(con, u, week)
 
-    with st.expander(t("weekly_page.office.full_table")):
-        full = q[QUOTA_COLUMNS].rename(columns=column_labels(QUOTA_COLUMNS, lang()))
-        st.dataframe(full, hide_index=True, width="stretch")
-        from analytics.export import to_xlsx_bytes
+    # drawn only while open: a county's 5,969 staff were 0.5 MB sent with every view, opened or not
+    full_table = st.expander(t("weekly_page.office.full_table"), key="weekly_full_table", on_change="rerun")
+    if full_table.open:
+        with full_table:
+            full = q[QUOTA_COLUMNS].rename(columns=column_labels(QUOTA_COLUMNS, lang()))
+            st.dataframe(full, hide_index=True, width="stretch")
+            from analytics.export import to_xlsx_bytes
 
-        heads = column_labels(QUOTA_COLUMNS, lang())
-        downloads.button(
-            t("weekly_page.export"),
-            lambda: to_xlsx_bytes({week: q[QUOTA_COLUMNS]}, labels=heads),
-            file_name=f"quotas-{week}.xlsx",
-            key="weekly_export",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            audit=(None, f"quotas {week} xlsx"),
-        )
+            heads = column_labels(QUOTA_COLUMNS, lang())
+            downloads.button(
+                t("weekly_page.export"),
+                lambda: to_xlsx_bytes({week: q[QUOTA_COLUMNS]}, labels=heads),
+                file_name=f"quotas-{week}.xlsx",
+                key="weekly_export",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                audit=(None, f"quotas {week} xlsx"),
+            )
 
 
 BELOW_TARGET_BG = "background-color: #fdeeee"
 
 
-def _highlight(met: list[bool]):
-    """A Styler function colouring the rows below target (``met`` False) light red."""
+def _styled(frame: pd.DataFrame, met: list[bool]) -> pd.DataFrame | pd.io.formats.style.Styler:
+    """``frame`` with its rows below target (``met`` False) light red, when small enough (:func:`C.styled_rows`).
 
-    def style(frame: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for i, ok in enumerate(met):
-            if not ok:
-                out.iloc[i, :] = BELOW_TARGET_BG
-        return out
-
-    return style
+    The status column says "⚠ 未达标" either way.
+    """
+    return C.styled_rows(frame, [not m for m in met], BELOW_TARGET_BG)
 
 
 def ranking_table(df: pd.DataFrame, ranked: bool = True) -> pd.DataFrame:
@@ -499,17 +496,14 @@ def secretaries(con, u, week: str) -> None:
         st.caption(t("weekly_page.secretary.none"))
         return
     st.caption(t("weekly_page.secretary.met_count", met=int(sec["met"].sum()), n=len(sec)))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("col.staff_name"): sec["name"].tolist(),
-                t("weekly_page.secretary.receptions"): sec["receptions"].astype(int).tolist(),
-                t("col.met"): [bool_label(m, lang()) if m else "⚠ " + bool_label(m, lang()) for m in sec["met"]],
-            }
-        ).style.apply(_highlight(sec["met"].tolist()), axis=None),
-        hide_index=True,
-        width="stretch",
+    table = pd.DataFrame(
+        {
+            t("col.staff_name"): sec["name"].tolist(),
+            t("weekly_page.secretary.receptions"): sec["receptions"].astype(int).tolist(),
+            t("col.met"): [bool_label(m, lang()) if m else "⚠ " + bool_label(m, lang()) for m in sec["met"]],
+        }
     )
+    st.dataframe(_styled(table, sec["met"].tolist()), hide_index=True, width="stretch")
 
 
 # ----------------------------------------------------------------------------- page

@@ -15,6 +15,7 @@ from analytics import visits as V
 from auth.users import User
 from i18n import column_labels, t
 from tests.factories import G111, G211, PASSWORD, T1, phrase, signed_in_app
+from ui import common as C
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -278,6 +279,10 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     at = open_page(path, monkeypatch, "office", today="2026-11-23")  # a Monday: W47 is the last complete week
     assert at.selectbox(key="weekly_week").value == "2026-W47"
     labels = column_labels(reports.QUOTA_COLUMNS, "zh")
+    full = [d for d in at.dataframe if list(d.value.columns) == list(labels.values())]
+    assert full == []  # the full table is drawn only once its expander is opened
+    at.session_state["weekly_full_table"] = True
+    at.run()
     tables = [d.value for d in at.dataframe if list(d.value.columns) == list(labels.values())]
     assert len(tables) == 1
     page = tables[0].rename(columns={v: k for k, v in labels.items()})
@@ -312,6 +317,7 @@ def test_office_table_equals_manage_py_report_quotas(tiny_registered, monkeypatc
     assert m[staff] == "2" and m[met] == "1 / 2" and m[inactive] == "0"
     ranking = at.dataframe[0].value
     assert ranking[t("col.staff_name")].tolist() == ["网格长甲", "网格长乙"]
+    assert "#fdeeee" in at.dataframe[0].proto.arrow_data.styler.styles  # 网格长乙, below target: coloured
     assert ranking[t("weekly_page.office.status")].tolist() == [
         t("weekly_page.office.status_met"),
         t("weekly_page.office.status_below"),
@@ -441,3 +447,15 @@ def test_a_staff_members_week_read_once_is_the_quota_the_days_and_the_other_kind
         assert days.set_index("day").loc[D(2026, 11, 21), ["visits", "households"]].tolist() == [1, 1]
         # 11-17: three households, H06 among them, no longer counted; 11-21: H07 (H06 not counted)
         assert (quota["visits"], quota["visit_days"], quota["households_visited"]) == (3, 2, 3)
+
+
+def test_rows_are_coloured_in_small_tables_only():
+    """A Styler sends a style and a display value per cell (a county's ranking: 1.7 s, 1.3 MB): beyond
+    C.STYLED_ROWS_MAX rows the table is drawn plain (its status column says what the colour would)."""
+    frame = pd.DataFrame({"name": ["a", "b", "c"], "status": ["ok", "⚠", "ok"]})
+    styled = C.styled_rows(frame, [False, True, False], "background-color: #fdeeee")
+    css = styled.to_html().split("</style>")[0]
+    assert "_row1_col0" in css and "_row1_col1" in css and "background-color: #fdeeee" in css
+    assert "_row0_" not in css and "_row2_" not in css
+    big = pd.DataFrame({"name": ["x"] * (C.STYLED_ROWS_MAX + 1)})
+    assert C.styled_rows(big, [True] * len(big), "background-color: #fdeeee") is big

@@ -126,6 +126,41 @@ def few(frame: Any, id_column: str, key: str) -> Any:
     return frame.head(TABLE_ROWS)
 
 
+#: the most rows a table is drawn with some rows coloured (:func:`styled_rows`)
+STYLED_ROWS_MAX = 500
+
+
+def styled_rows(frame: Any, marked: list[bool], css: str) -> Any:
+    """``frame`` with the rows ``marked`` styled by ``css`` for ``st.dataframe``, when it is small enough.
+
+    Up to :data:`STYLED_ROWS_MAX` rows only: pandas' Styler makes Streamlit send a style and a display
+    value for every cell — a county's weekly ranking of 4,500 staff took 1.7 s of the server's CPU and
+    1.3 MB instead of 0.45 MB (BENCHMARKS.md, "Sixteenth session: big tables"). A larger table is drawn
+    plain; what the colour says must also be in a column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame, the table as shown.
+    marked : one flag per row of ``frame``, True for a row to style.
+    css : the style of a marked row's cells, e.g. ``"background-color: #fdeeee"``.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler or pandas.DataFrame
+        A Styler for at most :data:`STYLED_ROWS_MAX` rows, else ``frame`` itself.
+    """
+    if len(frame) > STYLED_ROWS_MAX:
+        return frame
+    import pandas as pd
+
+    def style(f: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame("", index=f.index, columns=f.columns)
+        out.iloc[[i for i, m in enumerate(marked) if m], :] = css
+        return out
+
+    return frame.style.apply(style, axis=None)
+
+
 #: How long a message left for a page's next run (:func:`leave_message`) stays at its place, in seconds.
 #: Not one run only: on a busy server a component (a map, the date picker) may answer after the page
 #: looked finished and run it once more, and a message popped by the first run was gone before it was
