@@ -335,7 +335,12 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
     u = C.user()
     if u is None or u.role not in G.REASSIGN_ROLES or directory.empty:
         return
-    with st.expander(t("resp_page.reassign_title"), icon=":material/swap_horiz:"):
+    # drawn only while open: its pickers list every grid and member of the area (for a township office
+    # 237 KB with every view of the page, opened or not)
+    box = st.expander(t("resp_page.reassign_title"), icon=":material/swap_horiz:", key=f"{KEY}.re", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption(t("resp_page.reassign_help"))
         names = dict(zip(directory["code"], directory["village_name"].fillna("") + " " + directory["name"]))
         grid = st.selectbox(

@@ -450,6 +450,9 @@ def test_page_search_and_reassign(page):
     at.text_input(key="resp_page.search").input("没有这个人").run()
     assert any(F.phrase("resp_page.search_none") in w.value for w in at.warning)
 
+    assert not [w for w in at.selectbox if w.key == "resp_page.re.grid"]  # drawn once its expander is opened
+    at.session_state["resp_page.re"] = True
+    at.run()
     at.selectbox(key="resp_page.re.grid").set_value(F.G212).run()
     at.multiselect(key=f"resp_page.re.add.{F.G212}").set_value(["S4"])
     at.date_input(key=f"resp_page.re.effective.{F.G212}").set_value(dt.date(2026, 11, 26))
