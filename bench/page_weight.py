@@ -172,6 +172,8 @@ class Wire:
         #: ``component_instance``, …), ``block`` for a container; ``ref`` for a message the browser had
         #: cached (sent by its hash alone)
         self.deltas: Counter[str] = Counter()
+        #: every binary message received: its size in bytes and what it draws (its first delta kind, "" for none)
+        self.messages: list[tuple[int, str]] = []
         # what the frames would weigh with the WebSocket's permessage-deflate (RFC 7692, one compressor per
         # connection as with context takeover; Streamlit's server.enableWebsocketCompression, off by default)
         self._deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
@@ -193,7 +195,9 @@ class Wire:
         self.ws_frames += 1
         if not binary:
             return None
-        self.deltas.update(delta_kinds(raw))
+        kinds = delta_kinds(raw)
+        self.deltas.update(kinds)
+        self.messages.append((len(raw), kinds[0] if kinds else ""))
         return raw
 
     def on_http(self, ev: dict[str, Any]) -> None:
