@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from store.cluster import free_port
+from tests.stores import on_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-output" / "e2e"
@@ -89,6 +90,32 @@ def server(tiny_template, tmp_path_factory):
     factories.write_sources(folder)
     with serve(dbp, folder) as url:
         yield url
+
+
+#: the benchmark tools' browser tests (bench/load.py, browser_cost.py, page_bytes.py): each runs on a copy of
+#: a DuckDB file the test builds, whatever the suite's store
+BENCH_ON_DUCKDB = pytest.mark.skipif(
+    on_postgres(),
+    reason="the benchmark runs on a DuckDB file it builds, whatever the suite's store: the DuckDB round "
+    "ran it (the PostgreSQL round would repeat it exactly)",
+)
+
+
+@pytest.fixture()
+def bench_world(tmp_path):
+    """A tiny world's DuckDB file for a benchmark tool, with Debian's Chromium there to drive it.
+
+    Yields the file's path; afterwards the file must be as it was (the tools work on a copy).
+    """
+    from tests import factories as F
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (apt-get install chromium)")
+    dbp = tmp_path / "tiny.duckdb"
+    F.build(dbp).close()
+    before = dbp.read_bytes()
+    yield dbp
+    assert dbp.read_bytes() == before, "the benchmark wrote to the data set it was given, not to a copy"
 
 
 @pytest.fixture(scope="session")

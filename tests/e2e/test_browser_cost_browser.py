@@ -4,31 +4,18 @@ Streamlit's page and the map's frame — never its timings."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bench import browser_cost
-from tests import factories as F
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import BENCH_ON_DUCKDB
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.skipif(
-    F.on_postgres(),
-    reason="the benchmark runs on a DuckDB file it builds, whatever the suite's store: the DuckDB round "
-    "ran it (the PostgreSQL round would repeat it exactly)",
-)
-def test_a_coverage_journey_reports_cpu_and_the_frame_split(tmp_path, monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (apt-get install chromium)")
-    dbp = tmp_path / "tiny.duckdb"
-    F.build(dbp).close()
-    before = dbp.read_bytes()
-
+@BENCH_ON_DUCKDB
+def test_a_coverage_journey_reports_cpu_and_the_frame_split(bench_world, tmp_path, monkeypatch):
     monkeypatch.setattr(browser_cost, "TRACE_TAIL_S", 0.5)  # the tiny world's views are done sooner
-    rows = browser_cost.run(dbp, rounds=1, trace=tmp_path / "traces")
+    rows = browser_cost.run(bench_world, rounds=1, trace=tmp_path / "traces")
 
     assert [r["view"] for r in rows] == ["township", "village", "grid", "back"]
     for r in rows:
@@ -42,4 +29,3 @@ def test_a_coverage_journey_reports_cpu_and_the_frame_split(tmp_path, monkeypatc
     assert len(list((tmp_path / "traces").glob("trace-*.json"))) == 4
     s = browser_cost.summary(rows)
     assert s["all"]["n"] == 4 and s["village"]["cpu_min"] == rows[1]["cpu_s"]
-    assert dbp.read_bytes() == before  # the journey ran on a copy

@@ -10,28 +10,15 @@ import json
 import pytest
 
 from bench import load
-from tests import factories as F
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import BENCH_ON_DUCKDB
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.skipif(
-    F.on_postgres(),
-    reason="the benchmark runs on a DuckDB file it builds, whatever the suite's store: the DuckDB round "
-    "ran it (the PostgreSQL round would repeat it exactly)",
-)
-def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (apt-get install chromium)")
-    dbp = tmp_path / "tiny.duckdb"
-    F.build(dbp).close()
-    before = dbp.read_bytes()
-
+@BENCH_ON_DUCKDB
+def test_two_sessions_sign_in_and_lose_no_visit(bench_world):
     r = load.run_load(
-        dbp,
+        bench_world,
         sessions=2,
         duration=0,
         think=0,
@@ -77,4 +64,3 @@ def test_two_sessions_sign_in_and_lose_no_visit(tmp_path):
     assert 0 < r["machine_busy_share"] <= 1
     assert [v["page"] for v in r["timeline"]].count("coverage") == 4
     json.dumps(r)  # JSON-ready
-    assert dbp.read_bytes() == before  # the benchmark ran on a copy

@@ -3,30 +3,18 @@ reports each page's bytes and largest messages with what they draw, and CPU — 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from bench import page_bytes
-from tests import factories as F
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import BENCH_ON_DUCKDB
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.skipif(
-    F.on_postgres(),
-    reason="the benchmark runs on a copy of a DuckDB file it builds, whatever the suite's store: the DuckDB "
-    "round ran it (the PostgreSQL round would repeat it exactly)",
-)
-def test_every_page_of_every_account_is_measured(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (apt-get install chromium)")
-    dbp = tmp_path / "tiny.duckdb"
-    F.build(dbp).close()
-    before = dbp.read_bytes()
-
-    rows = page_bytes.run(dbp, journeys=("leader", "grid_leader"))  # two accounts: their home pages differ
+@BENCH_ON_DUCKDB
+def test_every_page_of_every_account_is_measured(bench_world):
+    rows = page_bytes.run(bench_world, journeys=("leader", "grid_leader"))  # two accounts: their home pages differ
 
     pages = {j: [r["page"] for r in rows if r["journey"] == j] for j in ("leader", "grid_leader")}
     assert {"overview", "coverage", "hotspots", "weekly", "petitions"} <= set(pages["leader"]), pages
@@ -40,4 +28,3 @@ def test_every_page_of_every_account_is_measured(tmp_path):
     coverage = next(r for r in rows if r["journey"] == "leader" and r["page"] == "coverage")
     assert "component_instance" in {m["kind"] for m in coverage["largest"]}  # its map
     assert "| grid_leader | weekly |" in page_bytes.table(rows)
-    assert dbp.read_bytes() == before  # the pages were read from a copy
