@@ -422,7 +422,7 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
     A fragment: choosing a tab reruns the tabs alone. The repeat and escalated petitions and the
     watch-list (its own work, cached per data version) are drawn only while their tab is open: a
     county's repeats alone were 6,133 rows, 1.0 MB sent with every view of the page whether its tab
-    was opened or not (BENCHMARKS.md, "Sixteenth session: the hotspots page's hidden tabs").
+    was opened or not (BENCHMARKS.md, "Sixteenth session: big pages").
     """
     lang = C.lang()
     con = C.con()

@@ -135,7 +135,7 @@ def styled_rows(frame: Any, marked: list[bool], css: str) -> Any:
 
     Up to :data:`STYLED_ROWS_MAX` rows only: pandas' Styler makes Streamlit send a style and a display
     value for every cell — a county's weekly ranking of 4,500 staff took 1.7 s of the server's CPU and
-    1.3 MB instead of 0.45 MB (BENCHMARKS.md, "Sixteenth session: big tables"). A larger table is drawn
+    1.3 MB instead of 0.45 MB (BENCHMARKS.md, "Sixteenth session: big pages"). A larger table is drawn
     plain; what the colour says must also be in a column.
 
     Parameters
@@ -249,7 +249,7 @@ def show_message(key: str, where: str = "") -> None:
 #: map and table included, sixty times a second (BENCHMARKS.md, "Ninth session: a lighter coverage view").
 #: Streamlit's "Press Enter to submit form" under a text box is hidden: it is English whatever the language
 #: and outside the catalog (Enter still submits). Streamlit writes it as the first span of the box's
-#: instructions; a length counter ("12/500", the weekly page's note) is the last and stays, without its dot.
+#: instructions; a length counter ("12/2000", the weekly page's note) is the last and stays, without its dot.
 PAGE_STYLE = """<style>
 [data-testid="stSpinnerIcon"] { animation: none !important; }
 [data-stale="true"] { transition-duration: 0s !important; }
