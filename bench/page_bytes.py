@@ -37,12 +37,23 @@ JOURNEYS = ("leader", "office", "grid_leader")
 LARGEST = 3
 
 
+def _path(url: str) -> str:
+    """A page's address without its query and last slash.
+
+    Returns
+    -------
+    str
+        E.g. ``http://host:port/coverage``; the home page's is the server's own address.
+    """
+    return url.split("?", 1)[0].rstrip("/")
+
+
 async def _view(page: Any, wire: W.Wire, roots: list[int], href: str, timeout_ms: float) -> dict[str, Any]:
     await W._quiet(roots)
     first, ws0 = len(wire.messages), wire.ws
     browser0, server0 = W.chromium_cpu_seconds(roots), L.cpu_seconds(roots)
     await page.locator(f"[data-testid='stSidebarNav'] a[href='{href}']").click(timeout=timeout_ms)
-    await page.wait_for_url(f"**{href.rsplit('/', 1)[-1]}", timeout=timeout_ms)
+    await page.wait_for_url(lambda url: _path(url) == _path(href), timeout=timeout_ms)
     await L._idle(page, timeout_ms)
     await W._quiet(roots)
     largest = sorted(wire.messages[first:], reverse=True)[:LARGEST]
@@ -67,7 +78,7 @@ async def _pages(base: str, plans: list[Any], roots: list[int], journeys: tuple[
                 page, _, wire = await W._sign_in(browser, base, plan.user, L.HOME_MARK[journey], timeout_ms)
                 links = page.locator("[data-testid='stSidebarNav'] a")
                 hrefs = [await links.nth(i).get_attribute("href") for i in range(await links.count())]
-                home = next((h for h in hrefs if h.rstrip("/") + "/" == page.url.rstrip("/") + "/"), hrefs[0])
+                home = next(h for h in hrefs if _path(h) == _path(base))  # the role's home page: no path of its own
                 for href in [h for h in hrefs if h != home] + [home]:  # the home page last: it is open now
                     row = await _view(page, wire, roots, href, timeout_ms)
                     name = href.rsplit("/", 1)[-1] if href != home else Path(HOME_PAGE.get(journey, DEFAULT_HOME_PAGE))
