@@ -23,9 +23,14 @@ def test_the_ports_are_below_the_ephemeral_range_consecutive_and_free():
 
 @contextmanager
 def candidates_from_a_busy_port(monkeypatch, n: int):
-    """A port someone listens on, and free_ports choosing among it and the n - 1 ports after it."""
+    """A port someone listens on, and free_ports choosing among it and the n - 1 ports after it.
+
+    The ports lie below the ephemeral range (``free_ports(n)`` itself finds them), so no outgoing connection
+    of another test takes the free one meanwhile: a port from ``bind(0)`` lies inside that range, and CI once
+    saw the port after it taken by a PostgreSQL client's connection.
+    """
     with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
+        taken.bind(("127.0.0.1", cluster.free_ports(n)))
         taken.listen()
         busy = taken.getsockname()[1]
         monkeypatch.setattr(cluster, "LOWEST_PORT", busy)
