@@ -175,6 +175,54 @@ def status_counts(directory: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATUSES}
 
 
+#: :func:`village_staffing`'s columns, in order.
+VILLAGE_COLUMNS = ["village_code", "village_name", "grids", "households", *STATUSES, "status"]
+
+
+def village_staffing(directory: pd.DataFrame) -> pd.DataFrame:
+    """The grid directory summed up by village: its grids by staffing status, and its worst status.
+
+    The responsibility page shows this instead of the grids when an area has too many grids to list
+    one by one (a county's 3,000): a leader sees which villages have vacant grids, then opens one.
+
+    Parameters
+    ----------
+    directory : pandas.DataFrame
+        :func:`grid_directory`'s rows (``code, village_code, village_name, households, status``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per village, by village code, with :data:`VILLAGE_COLUMNS`: ``grids`` (how many),
+        ``households`` (active ones, summed over its grids), one column per status of :data:`STATUSES`
+        (grids with that status; they add up to ``grids``) and ``status``, the worst status among its
+        grids (the first of :data:`STATUSES` with a grid). Grids without a village are one row with
+        an empty village code.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"code": ["G1", "G2", "G3"], "village_code": ["V1", "V1", "V2"],
+    ...                   "village_name": ["甲村", "甲村", "乙村"], "households": [10, 5, 7],
+    ...                   "status": ["ok", "leader_vacant", "ok"]})
+    >>> village_staffing(d)[["village_code", "grids", "households", "leader_vacant", "status"]].values.tolist()
+    [['V1', 2, 15, 1, 'leader_vacant'], ['V2', 1, 7, 0, 'ok']]
+    """
+    if directory.empty:
+        return pd.DataFrame(columns=VILLAGE_COLUMNS)
+    d = directory.assign(village_code=directory["village_code"].fillna(""))
+    out = d.groupby("village_code", sort=True).agg(
+        village_name=("village_name", "first"), grids=("code", "size"), households=("households", "sum")
+    )
+    counts = pd.crosstab(d["village_code"], d["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    out = out.join(counts).reset_index()
+    out["households"] = out["households"].astype("int64")
+    for s in STATUSES:
+        out[s] = out[s].astype("int64")
+    worst = (out[list(STATUSES)].to_numpy() > 0).argmax(axis=1)  # every village has a grid, so some status
+    out["status"] = [STATUSES[i] for i in worst]
+    return out[VILLAGE_COLUMNS]
+
+
 # ----------------------------------------------------------------------------- gaps
 
 

@@ -493,32 +493,6 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     )
 
 
-def due_page(n: int, page: int, size: int) -> tuple[int, int, int]:
-    """The rows of one page of the due list.
-
-    Parameters
-    ----------
-    n : int
-        Rows in the whole list (≥ 0).
-    page : int
-        The page asked for, from 1; one outside ``1 … pages`` is moved to the nearest page (the
-        list got shorter since the page was chosen).
-    size : int
-        Rows per page (:data:`analytics.coverage.DUE_PAGE_ROWS`), ≥ 1.
-
-    Returns
-    -------
-    start, stop : int
-        The page's rows are ``start … stop - 1`` (0-based; ``stop - start`` ≤ ``size``).
-    pages : int
-        Pages in all (1 for an empty list): 120 rows of 50 are pages 1–3, rows 50–99 the second.
-    """
-    pages = max(1, -(-n // size))
-    page = min(max(1, int(page)), pages)
-    start = (page - 1) * size
-    return start, min(start + size, n), pages
-
-
 @st.fragment
 def due_part(v: View, due: pd.DataFrame) -> None:
     """The households due for a visit, one page of :data:`analytics.coverage.DUE_PAGE_ROWS` rows at a
@@ -530,7 +504,7 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         return
     out = due[CP.DUE_COLUMNS]
     n, size = len(out), CP.DUE_PAGE_ROWS
-    _, _, pages = due_page(n, 1, size)
+    _, _, pages = C.page_bounds(n, 1, size)
     # the page chosen for this area is kept outside the widget: the widget's own state is dropped
     # while the household's record is open, and the list comes back on the same page
     kept_key = f"{KEY}.due_page_kept"
@@ -548,7 +522,7 @@ def due_part(v: View, due: pd.DataFrame) -> None:
             help=t("coverage_page.due_page_help", size=fmt_int(size, v.lang), n=fmt_int(n, v.lang)),
             width=DUE_PAGE_WIDTH,
         )
-    start, stop, _ = due_page(n, page, size)
+    start, stop, _ = C.page_bounds(n, page, size)
     st.session_state[kept_key] = (v.suffix, start // size + 1)
     count = (
         t("coverage_page.due_range", first=fmt_int(start + 1, v.lang), last=fmt_int(stop, v.lang), n=fmt_int(n, v.lang))

@@ -33,7 +33,6 @@ C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/commo
 
 KEY = "resp_page"
 MAP_HEIGHT = 500
-MAX_GRID_POLYGONS = 1500  # more grids than this: the map shows villages (worst status)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_EXPORT = G.GRID_COLUMNS + [
     "village_name",
@@ -93,35 +92,27 @@ def village_map_frame(directory: pd.DataFrame):
     geo = simplified_level(str(C.db_path()), "village", boundaries_version())
     if geo is None or geo.empty:
         return None
-    d = directory.assign(status_index=directory["status"].map({s: i for i, s in enumerate(G.STATUSES)}))
-    agg = (
-        d.groupby("village_code")
-        .agg(status_index=("status_index", "min"), grids=("code", "size"), households=("households", "sum"))
-        .reset_index()
-    )
-    problems = d[d["status"] != "ok"].groupby(["village_code", "status"]).size().rename("n").reset_index()
-    text = {
-        v: "、".join(f"{status_label(s)} {n}" for s, n in zip(g["status"], g["n"]))
-        for v, g in problems.groupby("village_code")
-    }
-    agg["problems_text"] = agg["village_code"].map(text).fillna(t("resp_page.none"))
-    agg["status_text"] = agg["status_index"].map(lambda i: status_label(G.STATUSES[int(i)]))
-    frame = geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
-    frame["status_index"] = frame["status_index"].astype(float)
-    return frame
+    agg = G.village_staffing(directory)
+    agg["status_index"] = agg["status"].map({s: i for i, s in enumerate(G.STATUSES)}).astype(float)
+    agg["problems_text"] = [
+        "、".join(f"{status_label(s)} {r[s]}" for s in G.STATUSES if s != "ok" and r[s]) or t("resp_page.none")
+        for _, r in agg.iterrows()
+    ]
+    agg["status_text"] = agg["status"].map(status_label)
+    return geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
 
 
 def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     colors = [STATUS_COLORS[s] for s in G.STATUSES]
     bins = [0, 1, 2, 3, 4]
     heads = labels(["name", "households"], lang)
-    by_village = len(directory) > MAX_GRID_POLYGONS
-    frame = village_map_frame(directory) if by_village else grid_map_frame(directory)
+    villages = by_village(directory)
+    frame = village_map_frame(directory) if villages else grid_map_frame(directory)
     if frame is None or frame.empty:
         st.info(t("resp_page.no_geometry"))
         return
     m = maps.base_map(bounds=frame.total_bounds)
-    if by_village:
+    if villages:
         st.caption(t("resp_page.drill_villages", n=fmt_int(len(directory), lang)))
         maps.choropleth_layer(
             m,
@@ -172,7 +163,7 @@ def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     code = clicked_code(result) if drill else None
     if code is None or code not in set(frame["code"]):
         return
-    if not by_village and area.level in ("county", "township"):
+    if not villages and area.level in ("county", "township"):
         code = str(frame.loc[frame["code"] == code, "village_code"].iloc[0])  # a grid → its village
     if code and code != area.code:
         C.set_area(code)
@@ -258,7 +249,59 @@ def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFra
     }
 
 
+def by_village(directory: pd.DataFrame) -> bool:
+    """Whether the area has too many grids to list or draw one by one: then villages instead."""
+    return len(directory) > C.GRIDS_LISTED_MAX
+
+
+def village_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
+    """The directory summed up by village (:func:`analytics.grids.village_staffing`); a row opens its village.
+
+    Shown instead of the grids' rows when the area has more than :data:`ui.common.GRIDS_LISTED_MAX` grids: a
+    county's 3,001 grids were 550 KB sent with every view of the page (BENCHMARKS.md, "Seventeenth
+    session"); the XLSX export still holds every grid.
+    """
+    st.subheader(t("resp_page.village_directory_title", area=area.name))
+    st.caption(t("resp_page.village_directory_caption", n=fmt_int(len(directory), lang)))
+    villages = G.village_staffing(directory)
+    shown = villages.assign(status=villages["status"].map(status_label))
+    heads = labels(["village_name", "village_code", "households"], lang)
+    heads.update({c: t(f"resp_page.vcol.{c}") for c in ("grids", *G.STATUSES, "status")})
+    cols = ["village_name", "village_code", "grids", "households", *G.STATUSES, "status"]
+    config = {c: st.column_config.TextColumn(heads[c]) for c in cols}
+    for c in ("grids", "households", *G.STATUSES):
+        config[c] = st.column_config.NumberColumn(heads[c], format="localized")
+    config["village_name"] = st.column_config.TextColumn(heads["village_name"], pinned=True)
+    event = st.dataframe(
+        shown[cols],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=f"{KEY}.villages.{area.code}",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    rows = list(event.selection.rows) if hasattr(event, "selection") else []
+    if rows:
+        C.set_area(str(villages["village_code"].iloc[rows[0]]))
+        st.session_state[f"{KEY}.nonce"] = st.session_state.get(f"{KEY}.nonce", 0) + 1
+        st.rerun()
+
+
 def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lang: str) -> None:
+    if by_village(directory):
+        village_table(directory, area, lang)
+    else:
+        grid_table(directory, area, lang)
+    several = int(directory["multiple_leaders"].sum())
+    if several:
+        st.warning(t("resp_page.multiple_leaders", n=several))
+    export_button(directory, gaps, area, on, lang)
+    gaps_tabs(gaps, lang)
+
+
+def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
+    """Every grid of the area with the people responsible for it."""
     st.subheader(t("resp_page.directory_title", area=area.name))
     shown = directory.copy()
     shown["status"] = shown["status"].map(status_label)
@@ -288,10 +331,10 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
         placeholder="—",
         key=f"{KEY}.directory.{area.code}",
     )
-    several = int(directory["multiple_leaders"].sum())
-    if several:
-        st.warning(t("resp_page.multiple_leaders", n=several))
 
+
+def export_button(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lang: str) -> None:
+    """The XLSX of every grid of the area and its gaps."""
     sheets = export_sheets(directory, gaps)
     all_cols = [c for f in sheets.values() for c in f.columns]
     heads_all = labels(all_cols, lang)
@@ -304,6 +347,9 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
         audit=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"),
     )
 
+
+def gaps_tabs(gaps: G.Gaps, lang: str) -> None:
+    """The gaps, one tab per kind; a tab's list is drawn only while it is open (a county's lists are long)."""
     st.subheader(t("resp_page.gaps_title"))
     if gaps.total() == 0 and gaps.overloaded.empty:
         st.success(t("resp_page.gaps_none"))
@@ -314,9 +360,11 @@ def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lan
         ("gaps_idle", gaps.idle_staff.assign(role=gaps.idle_staff["role"].map(staff_role))),
         ("gaps_pairing", gaps.pairing.assign(role=gaps.pairing["role"].map(staff_role))),
     ]
-    tabs = st.tabs([t(f"resp_page.{k}", n=len(f)) for k, f in parts])
+    tabs = st.tabs([t(f"resp_page.{k}", n=len(f)) for k, f in parts], key=f"{KEY}.gaps", on_change="rerun")
     for tab, (k, f) in zip(tabs, parts):
         with tab:
+            if not tab.open:
+                continue
             if f.empty:
                 st.caption(t("resp_page.gaps_none"))
                 continue

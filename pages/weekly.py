@@ -204,10 +204,8 @@ def show_due(con, u, grids: list[str], due: pd.DataFrame) -> None:
     due = mask_frame(due, u, con)
     n = len(due)
     st.caption(t("weekly_page.due_count", n=fmt_int(n, lang()), days=days))
-    pages = (n + PAGE_SIZE - 1) // PAGE_SIZE
     # the page picker goes below the table: above it, the table's toolbar covered it on a phone
-    page = min(max(int(st.session_state.get("weekly_due_page", 1)), 1), pages)
-    part = due.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    part = C.page_part(due, "weekly_due_page", PAGE_SIZE)
     table = pd.DataFrame(
         {
             t("weekly_page.col.household"): [f"{r['head_name']} {r['household_code']}" for _, r in part.iterrows()],
@@ -222,21 +220,7 @@ def show_due(con, u, grids: list[str], due: pd.DataFrame) -> None:
     from ui.household import open_selected
 
     open_selected(part["household_code"].tolist(), event)
-    if pages > 1:
-        st.selectbox(
-            t("weekly_page.due_page"),
-            list(range(1, pages + 1)),
-            key="weekly_due_page",
-            format_func=lambda p: f"{p} / {pages}",
-        )
-        st.caption(
-            t(
-                "weekly_page.due_showing",
-                start=(page - 1) * PAGE_SIZE + 1,
-                end=min(page * PAGE_SIZE, n),
-                n=fmt_int(n, lang()),
-            )
-        )
+    C.page_picker(n, "weekly_due_page", PAGE_SIZE, "weekly_page.due_showing")
     show_map(due)
 
 
@@ -434,11 +418,16 @@ def office_view(con, u, week: str, today: dt.date) -> None:
 
     st.subheader(t("weekly_page.office.ranking"))
     st.caption(t("weekly_page.office.ranking_note", n=1, target=target, days=int(db.rule(con, "revisit_days"))))
+    # a county's 4,500 ranked staff were 0.46 MB with every view: a page at a time
     if len(ranked):
-        st.dataframe(_styled(ranking_table(ranked), ranked["met"].tolist()), hide_index=True, width="stretch")
+        part = C.page_part(ranked, "weekly_ranking_page", C.LIST_PAGE_ROWS)
+        st.dataframe(_styled(ranking_table(part), part["met"].tolist()), hide_index=True, width="stretch")
+        C.page_picker(len(ranked), "weekly_ranking_page", C.LIST_PAGE_ROWS, "weekly_page.office.showing")
     st.markdown(f"**{t('weekly_page.office.inactive_title')}**")
     if len(inactive):
-        st.dataframe(ranking_table(inactive, ranked=False), hide_index=True, width="stretch")
+        part = C.page_part(inactive, "weekly_inactive_page", C.LIST_PAGE_ROWS)
+        st.dataframe(ranking_table(part, ranked=False), hide_index=True, width="stretch")
+        C.page_picker(len(inactive), "weekly_inactive_page", C.LIST_PAGE_ROWS, "weekly_page.office.showing")
     else:
         st.caption(t("weekly_page.office.inactive_none"))
 

@@ -155,6 +155,26 @@ def test_phones_are_masked_and_pairings_listed(tiny):
 # ----------------------------------------------------------------------------- gaps
 
 
+def test_village_staffing_sums_the_directory_by_village(tiny_ro):
+    con, _ = tiny_ro
+    v = G.village_staffing(G.grid_directory(con, F.COUNTY, None, on=ON))
+    assert v.columns.tolist() == G.VILLAGE_COLUMNS
+    assert v[
+        ["village_code", "grids", "households", "ok", "leader_vacant", "no_staff", "overloaded"]
+    ].values.tolist() == [
+        [F.V11, 2, 4, 2, 0, 0, 0],
+        [F.V12, 1, 2, 1, 0, 0, 0],
+        [F.V21, 2, 2, 0, 1, 1, 0],  # G211 has no leader, G212 nobody
+    ]
+    assert v["status"].tolist() == ["ok", "ok", "no_staff"]  # the worst of its grids
+
+
+def test_village_staffing_of_no_grids_has_its_columns():
+    assert G.village_staffing(pd.DataFrame(columns=G.GRID_COLUMNS + ["village_name", "status"])).columns.tolist() == (
+        G.VILLAGE_COLUMNS
+    )
+
+
 def test_gaps_tiny_world(tiny_ro):
     con, _ = tiny_ro
     gp = G.gaps(con, F.COUNTY, None, on=ON)
@@ -461,3 +481,39 @@ def test_page_search_and_reassign(page):
     assert not at.error, [e.value for e in at.error]
     assert any(s.value.startswith(F.phrase("resp_page.reassign_done")) for s in at.success)
     assert _metrics(at)[t("resp_page.status.no_staff")] == "0"
+
+
+def test_many_grids_are_listed_by_village_and_a_row_opens_its_village(tiny, monkeypatch):
+    """Above ui.common.GRIDS_LISTED_MAX grids the table sums them up by village (a county's 3,001 grids were
+    550 KB with every view); clicking a village's row lists its grids."""
+    from ui import common as UC
+
+    monkeypatch.setattr(UC, "GRIDS_LISTED_MAX", 4)  # the tiny county's 5 grids are "many"
+    con, path = tiny
+    con.close()
+    at = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/responsibility.py")
+    assert not at.exception
+    assert not [df for df in at.dataframe if "leaders" in df.value.columns]  # no grid-by-grid table
+    table = next(df for df in at.dataframe if "village_code" in df.value.columns)
+    assert table.value["village_code"].tolist() == [F.V11, F.V12, F.V21]
+    assert table.value["grids"].tolist() == [2, 1, 2]
+    assert table.value["status"].tolist() == [t("resp_page.status.ok")] * 2 + [t("resp_page.status.no_staff")]
+    assert _metrics(at)[t("figure.grids")] == "5"  # the counts above are the county's still
+
+    at.session_state[table.key] = {"selection": {"rows": [2], "columns": []}}
+    at.run()
+    assert not at.exception
+    grids = next(df.value for df in at.dataframe if "leaders" in df.value.columns)
+    assert grids["code"].tolist() == [F.G211, F.G212]  # the village's own grids, one by one
+
+
+def test_a_gaps_tab_is_drawn_only_while_open(page):
+    at, _ = page
+    vacant = [df.value for df in at.dataframe if len(df.value) == 2]
+    assert len(vacant) == 1 and sorted(vacant[0].iloc[:, 0]) == [F.G211, F.G212]  # the first tab, open
+    n = len(at.dataframe)
+    at.session_state["resp_page.gaps"] = t("resp_page.gaps_overloaded", n=0)
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == n - 1  # the vacant grids' list is no longer sent
+    assert any(c.value == t("resp_page.gaps_none") for c in at.caption)

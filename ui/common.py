@@ -128,6 +128,82 @@ def few(frame: Any, id_column: str, key: str) -> Any:
 
 #: the most rows a table is drawn with some rows coloured (:func:`styled_rows`)
 STYLED_ROWS_MAX = 500
+#: An area with more grids than this shows them summed up by village on the responsibility page, in its
+#: map and its table (a county's 3,001 grids: a table of 550 KB with every view, BENCHMARKS.md
+#: "Seventeenth session").
+GRIDS_LISTED_MAX = 1500
+#: rows per page of a long list cut in pages (:func:`page_part`): a county's ranking of 4,500 staff
+LIST_PAGE_ROWS = 100
+
+
+def page_bounds(n: int, page: int, size: int) -> tuple[int, int, int]:
+    """The rows of one page of a list shown ``size`` rows at a time.
+
+    Parameters
+    ----------
+    n : int
+        Rows in the whole list (≥ 0).
+    page : int
+        The page asked for, from 1; one outside ``1 … pages`` is moved to the nearest page (the
+        list got shorter since the page was chosen).
+    size : int
+        Rows per page, ≥ 1.
+
+    Returns
+    -------
+    start, stop : int
+        The page's rows are ``start … stop - 1`` (0-based; ``stop - start`` ≤ ``size``).
+    pages : int
+        Pages in all (1 for an empty list): 120 rows of 50 are pages 1–3, rows 50–99 the second.
+    """
+    pages = max(1, -(-n // size))
+    page = min(max(1, int(page)), pages)
+    start = (page - 1) * size
+    return start, min(start + size, n), pages
+
+
+def page_part(frame: Any, key: str, size: int) -> Any:
+    """The rows of ``frame`` on the page chosen in the page picker ``key``.
+
+    The picker (:func:`page_picker`) is drawn below the table; before it ever was, the first page; when
+    the list got shorter than the page chosen, its last page.
+
+    Parameters
+    ----------
+    frame : DataFrame, in the order to show.
+    key : the page picker's widget key.
+    size : rows per page.
+
+    Returns
+    -------
+    DataFrame: at most ``size`` consecutive rows of ``frame``.
+    """
+    start, stop, pages = page_bounds(len(frame), st.session_state.get(key, 1), size)
+    if key in st.session_state and st.session_state[key] != start // size + 1:
+        st.session_state[key] = start // size + 1  # the list got shorter: its last page (before the picker is drawn)
+    return frame.iloc[start:stop]
+
+
+def page_picker(n: int, key: str, size: int, showing: str) -> None:
+    """Below a table showing :func:`page_part` of ``n`` rows: which page, and which rows it shows.
+
+    Nothing is drawn for a list of one page. The list is cut in pages so that a county's thousands of rows
+    are not sent with every view of the page (BENCHMARKS.md, "Seventeenth session").
+
+    Parameters
+    ----------
+    n : rows in the whole list.
+    key : the picker's widget key (as given to :func:`page_part`).
+    size : rows per page.
+    showing : the catalog key of the caption, with ``{start}``, ``{end}`` and ``{n}``.
+    """
+    start, stop, pages = page_bounds(n, st.session_state.get(key, 1), size)
+    if pages <= 1:
+        return
+    from i18n import fmt_int
+
+    st.selectbox(t("table.page"), list(range(1, pages + 1)), key=key, format_func=lambda p: f"{p} / {pages}")
+    st.caption(t(showing, start=fmt_int(start + 1, lang()), end=fmt_int(stop, lang()), n=fmt_int(n, lang())))
 
 
 def styled_rows(frame: Any, marked: list[bool], css: str) -> Any:

@@ -66,6 +66,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Only the first {n} are shown; be more specific",
     ),
     "resp_page.directory_title": ("{area} · 网格责任表", "{area} · grid directory"),
+    "resp_page.village_directory_title": ("{area} · 各村网格配备", "{area} · grid staffing by village"),
+    "resp_page.village_directory_caption": (
+        "网格较多（{n} 个），按村汇总；点击一行或地图上的村，查看这个村的每个网格。导出的 XLSX 含全部网格",
+        "Many grids ({n}), summed up by village: click a row or a village on the map to list its grids. "
+        "The XLSX export holds every grid",
+    ),
+    "resp_page.vcol.grids": ("网格数", "Grids"),
+    "resp_page.vcol.no_staff": ("无人负责的网格", "Grids with no staff"),
+    "resp_page.vcol.leader_vacant": ("缺网格长的网格", "Grids without a leader"),
+    "resp_page.vcol.overloaded": ("超负荷的网格", "Overloaded grids"),
+    "resp_page.vcol.ok": ("配备齐全的网格", "Grids fully staffed"),
+    "resp_page.vcol.status": ("最差的配备情况", "Worst staffing"),
     "resp_page.multiple_leaders": (
         "{n} 个网格有不止一名网格长（表中列出工号最小的一位），请核实",
         "{n} grids have more than one grid leader (the lowest ID is listed); please check",

@@ -70,8 +70,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "共 {n} 户需要入户（{days} 天内未入户），未走访过的在前，困难群体优先",
         "{n} households due (no home visit in {days} days): never visited first, vulnerable first",
     ),
+    "weekly_page.office.showing": ("显示第 {start}–{end} 人，共 {n} 人", "Showing {start}–{end} of {n}"),
     "weekly_page.due_showing": ("显示第 {start}–{end} 户，共 {n} 户", "Showing {start}–{end} of {n}"),
-    "weekly_page.due_page": ("页", "Page"),
+    "table.page": ("页", "Page"),
     "weekly_page.nothing_due": (
         "您负责的户都已按时入户，做得好！",
         "Every household of yours has been visited in time — well done!",
