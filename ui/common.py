@@ -134,6 +134,8 @@ STYLED_ROWS_MAX = 500
 GRIDS_LISTED_MAX = 1500
 #: rows per page of a long list cut in pages (:func:`page_part`): a county's ranking of 4,500 staff
 LIST_PAGE_ROWS = 100
+#: the page picker's width in pixels: "12 / 46" fits, a phone's screen too
+PAGE_PICKER_WIDTH = 160
 
 
 def page_bounds(n: int, page: int, size: int) -> tuple[int, int, int]:
@@ -202,7 +204,13 @@ def page_picker(n: int, key: str, size: int, showing: str) -> None:
         return
     from i18n import fmt_int
 
-    st.selectbox(t("table.page"), list(range(1, pages + 1)), key=key, format_func=lambda p: f"{p} / {pages}")
+    st.selectbox(
+        t("table.page"),
+        list(range(1, pages + 1)),
+        key=key,
+        format_func=lambda p: f"{p} / {pages}",
+        width=PAGE_PICKER_WIDTH,
+    )
     st.caption(t(showing, start=fmt_int(start + 1, lang()), end=fmt_int(stop, lang()), n=fmt_int(n, lang())))
 
 
