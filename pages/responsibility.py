@@ -277,13 +277,15 @@ def village_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
         hide_index=True,
         width="stretch",
         column_config=config,
+        placeholder="—",
         key=f"{KEY}.villages.{area.code}",
         on_select="rerun",
         selection_mode="single-row",
     )
     rows = list(event.selection.rows) if hasattr(event, "selection") else []
-    if rows:
-        C.set_area(str(villages["village_code"].iloc[rows[0]]))
+    code = str(villages["village_code"].iloc[rows[0]]) if rows else ""
+    if code and code != area.code:  # grids outside any village (code "") have no village to open
+        C.set_area(code)
         st.session_state[f"{KEY}.nonce"] = st.session_state.get(f"{KEY}.nonce", 0) + 1
         st.rerun()
 
