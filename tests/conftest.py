@@ -100,6 +100,7 @@ STORE_FREE_FILES = (
     "tests/test_messages.py",
     "tests/test_messages_inline_chinese.py",
     "tests/test_page_weight.py",
+    "tests/test_paging.py",
     "tests/test_queries.py",
     "tests/test_store_free.py",
     "tests/test_vocabulary.py",

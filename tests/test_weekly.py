@@ -461,14 +461,6 @@ def test_rows_are_coloured_in_small_tables_only():
     assert C.styled_rows(big, [True] * len(big), "background-color: #fdeeee") is big
 
 
-def test_page_bounds():
-    assert C.page_bounds(120, 1, 50) == (0, 50, 3)
-    assert C.page_bounds(120, 3, 50) == (100, 120, 3)
-    assert C.page_bounds(120, 9, 50) == (100, 120, 3)  # the list got shorter since page 9 was chosen
-    assert C.page_bounds(120, 0, 50) == (0, 50, 3)
-    assert C.page_bounds(0, 1, 50) == (0, 0, 1)
-
-
 def test_the_ranking_is_shown_a_page_at_a_time(tiny_registered, monkeypatch):
     """A county's 4,500 ranked staff were 0.46 MB with every view: C.LIST_PAGE_ROWS at a time, a picker below."""
     monkeypatch.setattr(C, "LIST_PAGE_ROWS", 1)

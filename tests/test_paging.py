@@ -1,0 +1,56 @@
+"""ui.common's long lists a page at a time: page_bounds, and page_part with page_picker on a page."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from i18n import t
+from ui import common as C
+
+
+def test_page_bounds():
+    assert C.page_bounds(120, 1, 50) == (0, 50, 3)
+    assert C.page_bounds(120, 3, 50) == (100, 120, 3)
+    assert C.page_bounds(120, 9, 50) == (100, 120, 3)  # the list got shorter since page 9 was chosen
+    assert C.page_bounds(120, 0, 50) == (0, 50, 3)
+    assert C.page_bounds(0, 1, 50) == (0, 0, 1)
+
+
+def _list_page():
+    import pandas as pd
+    import streamlit as st
+
+    from ui import common as C
+
+    n = st.session_state.get("n", 5)
+    st.dataframe(C.page_part(pd.DataFrame({"row": range(n)}), "page", 2))
+    C.page_picker(n, "page", 2, "weekly_page.office.showing")
+
+
+def _shown(at: AppTest) -> tuple[list[int], int, list[str]]:
+    picker = at.selectbox(key="page")
+    return at.dataframe[0].value["row"].tolist(), picker.value, picker.options
+
+
+def test_the_table_and_its_picker_agree_when_the_list_changes():
+    at = AppTest.from_function(_list_page).run()
+    assert not at.exception
+    assert _shown(at) == ([0, 1], 1, ["1 / 3", "2 / 3", "3 / 3"])
+    assert at.caption[0].value == t("weekly_page.office.showing", start="1", end="2", n="5")
+    at.selectbox(key="page").set_value(3).run()
+    assert _shown(at)[:2] == ([4], 3)
+    at.session_state["n"] = 9  # a longer list (another week): the same page
+    at.run()
+    assert _shown(at) == ([4, 5], 3, ["1 / 5", "2 / 5", "3 / 5", "4 / 5", "5 / 5"])
+    at.session_state["n"] = 3  # a shorter one: its last page, in the table and in the picker
+    at.run()
+    assert not at.exception
+    assert _shown(at) == ([2], 2, ["1 / 2", "2 / 2"])
+
+
+def test_a_list_of_one_page_has_no_picker():
+    at = AppTest.from_function(_list_page)
+    at.session_state["n"] = 2
+    at.run()
+    assert at.dataframe[0].value["row"].tolist() == [0, 1]
+    assert not at.selectbox and not at.caption
