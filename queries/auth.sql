@@ -51,6 +51,11 @@ SELECT count(*) FROM staff WHERE id = $staff_id;
 -- Whether area $code is inside $scope.
 SELECT in_scope($code, CAST($scope AS VARCHAR[]));
 
+-- name: scope_contains_which
+-- Which of the area codes $codes lie inside $scope (scope_contains for many areas in one statement).
+SELECT DISTINCT c.code FROM unnest(CAST($codes AS VARCHAR[])) AS c(code)
+WHERE in_scope(c.code, CAST($scope AS VARCHAR[]));
+
 -- name: scope_visible_areas
 -- The areas of one level inside $scope, for the sidebar's area picker.
 SELECT a.code, a.name, a.parent_code

@@ -547,6 +547,29 @@ def test_in_scope(con, areas, role, inside, outside):
         assert not in_scope(con, u, code), code
 
 
+@pytest.mark.parametrize(
+    "areas,role", [(["T1"], "office"), (["V11"], "grid_leader"), (["G111", "V21"], "grid_leader"), ([], "admin")]
+)
+def test_in_scope_which_answers_as_in_scope_for_each_area(con, areas, role):
+    """One query for many areas (a township's due list spans a hundred grids), the same answers."""
+    u = User("u", role, areas)
+    codes = ["C", "T1", "T2", "V11", "V12", "V21", "G111", "G112", "G121", "G211", "ZZ", ""]
+    expected = {c for c in codes if in_scope(con, u, c)}
+    assert scope.in_scope_which(con, u, codes + ["G111"]) == expected
+    assert expected  # every user here has some area in scope
+    assert scope.in_scope_which(con, u, []) == set()
+
+
+def test_personal_areas_answers_as_can_see_personal_for_each_area(con):
+    from auth.masking import personal_areas
+
+    codes = ["T1", "G111", "G112", "G121", "G211", "ZZ"]
+    for u in (User("a", "admin"), User("l", "leader"), User("o", "office", ["T1"]), User("g", "grid_leader", ["G111"])):
+        for c in (con, None):
+            assert personal_areas(u, codes, c) == {a for a in codes if can_see_personal(u, a, c)}, (u.role, c)
+    assert personal_areas(User("o", "office", ["T1"]), codes, con) == {"T1", "G111", "G112", "G121"}
+
+
 def test_visible_areas(con):
     office = User("o", "office", ["T1"])
     grids = visible_areas(con, office, "grid")
