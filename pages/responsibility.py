@@ -249,6 +249,15 @@ def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFra
     }
 
 
+def column_config(heads: dict[str, str], cols: list[str], numbers: Iterable[str], pinned: str) -> dict[str, Any]:
+    """A directory table's columns: text, ``numbers`` as localized numbers, ``pinned`` kept in view."""
+    config: dict[str, Any] = {c: st.column_config.TextColumn(heads[c]) for c in cols}
+    for c in numbers:
+        config[c] = st.column_config.NumberColumn(heads[c], format="localized")
+    config[pinned] = st.column_config.TextColumn(heads[pinned], pinned=True)
+    return config
+
+
 def by_village(directory: pd.DataFrame) -> bool:
     """Whether the area has too many grids to list or draw one by one: then villages instead."""
     return len(directory) > C.GRIDS_LISTED_MAX
@@ -268,15 +277,11 @@ def village_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     heads = labels(["village_name", "village_code", "households"], lang)
     heads.update({c: t(f"resp_page.vcol.{c}") for c in ("grids", *G.STATUSES, "status")})
     cols = ["village_name", "village_code", "grids", "households", *G.STATUSES, "status"]
-    config = {c: st.column_config.TextColumn(heads[c]) for c in cols}
-    for c in ("grids", "households", *G.STATUSES):
-        config[c] = st.column_config.NumberColumn(heads[c], format="localized")
-    config["village_name"] = st.column_config.TextColumn(heads["village_name"], pinned=True)
     event = st.dataframe(
         shown[cols],
         hide_index=True,
         width="stretch",
-        column_config=config,
+        column_config=column_config(heads, cols, ("grids", "households", *G.STATUSES), pinned="village_name"),
         placeholder="—",
         key=f"{KEY}.villages.{area.code}",
         on_select="rerun",
@@ -321,15 +326,12 @@ def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
         "paired_households",
     ]
     heads = labels(cols, lang)
-    config = {c: st.column_config.TextColumn(heads[c]) for c in cols}
-    for c in ("households", "staff_count", "paired_households", "households_per_staff"):
-        config[c] = st.column_config.NumberColumn(heads[c], format="localized")
-    config["name"] = st.column_config.TextColumn(heads["name"], pinned=True)
+    numbers = ("households", "staff_count", "paired_households", "households_per_staff")
     st.dataframe(
         shown[cols],
         hide_index=True,
         width="stretch",
-        column_config=config,
+        column_config=column_config(heads, cols, numbers, pinned="name"),
         placeholder="—",
         key=f"{KEY}.directory.{area.code}",
     )
