@@ -87,32 +87,32 @@ def grid_map_frame(directory: pd.DataFrame):
     return frame
 
 
-def village_map_frame(directory: pd.DataFrame):
-    """Villages coloured by the worst staffing of their grids (when there are too many grids)."""
+def village_map_frame(villages: pd.DataFrame):
+    """Villages (:func:`villages_of`) coloured by the worst staffing of their grids, with tooltip texts."""
     geo = simplified_level(str(C.db_path()), "village", boundaries_version())
     if geo is None or geo.empty:
         return None
-    agg = G.village_staffing(directory)
-    agg["status_index"] = agg["status"].map({s: i for i, s in enumerate(G.STATUSES)}).astype(float)
-    agg["problems_text"] = [
-        "、".join(f"{status_label(s)} {r[s]}" for s in G.STATUSES if s != "ok" and r[s]) or t("resp_page.none")
-        for _, r in agg.iterrows()
-    ]
-    agg["status_text"] = agg["status"].map(status_label)
+    agg = villages.assign(
+        status_index=villages["status"].map({s: i for i, s in enumerate(G.STATUSES)}).astype(float),
+        problems_text=[
+            "、".join(f"{status_label(s)} {r[s]}" for s in G.STATUSES if s != "ok" and r[s]) or t("resp_page.none")
+            for _, r in villages.iterrows()
+        ],
+        status_text=villages["status"].map(status_label),
+    )
     return geo[["code", "name", "geometry"]].merge(agg, left_on="code", right_on="village_code")
 
 
-def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
+def draw_map(directory: pd.DataFrame, villages: pd.DataFrame | None, area: C.Area, lang: str) -> None:
     colors = [STATUS_COLORS[s] for s in G.STATUSES]
     bins = [0, 1, 2, 3, 4]
     heads = labels(["name", "households"], lang)
-    villages = by_village(directory)
-    frame = village_map_frame(directory) if villages else grid_map_frame(directory)
+    frame = village_map_frame(villages) if villages is not None else grid_map_frame(directory)
     if frame is None or frame.empty:
         st.info(t("resp_page.no_geometry"))
         return
     m = maps.base_map(bounds=frame.total_bounds)
-    if villages:
+    if villages is not None:
         st.caption(t("resp_page.drill_villages", n=fmt_int(len(directory), lang)))
         maps.choropleth_layer(
             m,
@@ -163,7 +163,7 @@ def draw_map(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     code = clicked_code(result) if drill else None
     if code is None or code not in set(frame["code"]):
         return
-    if not villages and area.level in ("county", "township"):
+    if villages is None and area.level in ("county", "township"):
         code = str(frame.loc[frame["code"] == code, "village_code"].iloc[0])  # a grid → its village
     if code and code != area.code:
         C.set_area(code)
@@ -258,12 +258,13 @@ def column_config(heads: dict[str, str], cols: list[str], numbers: Iterable[str]
     return config
 
 
-def by_village(directory: pd.DataFrame) -> bool:
-    """Whether the area has too many grids to list or draw one by one: then villages instead."""
-    return len(directory) > C.GRIDS_LISTED_MAX
+def villages_of(directory: pd.DataFrame) -> pd.DataFrame | None:
+    """The directory summed up by village (:func:`analytics.grids.village_staffing`), for an area with too
+    many grids to list or draw one by one (more than :data:`ui.common.GRIDS_LISTED_MAX`); else None."""
+    return G.village_staffing(directory) if len(directory) > C.GRIDS_LISTED_MAX else None
 
 
-def village_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
+def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -> None:
     """The directory summed up by village (:func:`analytics.grids.village_staffing`); a row opens its village.
 
     Shown instead of the grids' rows when the area has more than :data:`ui.common.GRIDS_LISTED_MAX` grids: a
@@ -271,8 +272,7 @@ def village_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     session"); the XLSX export still holds every grid.
     """
     st.subheader(t("resp_page.village_directory_title", area=area.name))
-    st.caption(t("resp_page.village_directory_caption", n=fmt_int(len(directory), lang)))
-    villages = G.village_staffing(directory)
+    st.caption(t("resp_page.village_directory_caption", n=fmt_int(grids, lang)))
     shown = villages.assign(status=villages["status"].map(status_label))
     heads = labels(["village_name", "village_code", "households"], lang)
     heads.update({c: t(f"resp_page.vcol.{c}") for c in ("grids", *G.STATUSES, "status")})
@@ -295,9 +295,11 @@ def village_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
         st.rerun()
 
 
-def directory_table(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lang: str) -> None:
-    if by_village(directory):
-        village_table(directory, area, lang)
+def directory_table(
+    directory: pd.DataFrame, villages: pd.DataFrame | None, gaps: G.Gaps, area: C.Area, on, lang: str
+) -> None:
+    if villages is not None:
+        village_table(villages, len(directory), area, lang)
     else:
         grid_table(directory, area, lang)
     several = int(directory["multiple_leaders"].sum())
@@ -475,14 +477,15 @@ def main() -> None:
     cols[5].metric(t("resp_page.metric_idle"), fmt_int(len(gaps.idle_staff), lang))
     cols[6].metric(t("resp_page.metric_pairing"), fmt_int(len(gaps.pairing), lang), help=t("resp_page.pairing_help"))
 
+    villages = villages_of(directory)  # None: few enough grids to list and draw one by one
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         st.subheader(t("resp_page.map_title"))
-        draw_map(directory, area, lang)
+        draw_map(directory, villages, area, lang)
     with side_col:
         search_box(con, sc, on, lang)
 
-    directory_table(directory, gaps, area, on, lang)
+    directory_table(directory, villages, gaps, area, on, lang)
     reassign_form(con, directory, on)
 
 

@@ -180,7 +180,7 @@ def page_part(frame: Any, key: str, size: int) -> Any:
     -------
     DataFrame: at most ``size`` consecutive rows of ``frame``.
     """
-    start, stop, pages = page_bounds(len(frame), st.session_state.get(key, 1), size)
+    start, stop, _ = page_bounds(len(frame), st.session_state.get(key, 1), size)
     if key in st.session_state and st.session_state[key] != start // size + 1:
         st.session_state[key] = start // size + 1  # the list got shorter: its last page (before the picker is drawn)
     return frame.iloc[start:stop]
