@@ -431,6 +431,7 @@ def test_the_closure_follows_views_and_macros():
 
 
 def _calls(con):
+    from analytics import areas as A
     from analytics import grids as G
     from analytics import hotspots as H
     from analytics import petitions as P
@@ -443,6 +444,10 @@ def _calls(con):
         "analytics.grids.grid_directory": lambda: G.grid_directory(con, None, None, on=TODAY),
         "analytics.grids.gaps": lambda: G.gaps(con, None, None, on=TODAY),
         "analytics.petitions.petition_items": lambda: P.petition_items(con, TODAY, None),
+        "analytics.areas.area": lambda: A.area(con, F.G111),
+        "analytics.areas.chain": lambda: A.chain(con, F.G111),
+        "analytics.areas.children": lambda: A.children(con, "grid", F.V11, None),
+        "analytics.areas.counties": lambda: A.counties(con),
     }
 
 

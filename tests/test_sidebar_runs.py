@@ -60,3 +60,54 @@ def test_picking_a_child_in_the_sidebar_opens_it_in_one_run(tiny_ro, monkeypatch
     assert not at.exception, at.exception
     assert at.session_state["area"].code == F.V11
     assert at.session_state["runs"] == [F.V11]
+
+
+def _child_names(at, parent: str) -> list[str]:
+    return at.sidebar.selectbox(key=f"pick_{parent}").options
+
+
+def test_a_second_session_draws_the_sidebar_without_asking_the_store_for_areas(tiny_ro, monkeypatch):
+    """The areas' lookups are shared between sessions (ui/shared.py, analytics.areas): the first session
+    to draw a village's sidebar asks for its chain and grids, the next one is served what is stored."""
+    from store import db
+    from ui import shared
+
+    shared._shared.clear()  # whatever other tests left: the first session below asks
+    _, path = tiny_ro
+    village = Area(code=F.V12, level="village", name="乙村")
+    asked: list[str] = []
+    real = db._params
+    monkeypatch.setattr(db, "_params", lambda name, params, s: (asked.append(name), real(name, params, s))[1])
+    first = _sidebar_app(monkeypatch, path, village)
+    assert {"area_chain", "area_children"} <= set(asked), asked
+    asked.clear()
+    second = _sidebar_app(monkeypatch, path, village)
+    assert _child_names(second, F.V12) == _child_names(first, F.V12) == ["—", "第一网格"]
+    assert not {"area_get", "area_chain", "area_children", "areas_in_scope"} & set(asked), asked
+
+
+def test_the_sidebar_shows_a_grid_renamed_by_an_import_at_the_next_run(tiny, monkeypatch):
+    """Shared until the areas change: an import of the grids moves the data's version, and the next run of
+    a session that already drew the village lists the grids' new names."""
+    import geopandas as gpd
+    import shapely
+
+    from ingest.boundaries import import_boundaries
+
+    con, path = tiny
+    at = _sidebar_app(monkeypatch, path, Area(code=F.V11, level="village", name="甲村"))
+    assert _child_names(at, F.V11) == ["—", "第一网格", "第二网格"]
+    rows = F.AREAS["grid"]
+    gdf = gpd.GeoDataFrame(
+        {
+            "code": [r[0] for r in rows],
+            "name": ["改名网格" if r[0] == F.G112 else r[1] for r in rows],
+            "parent_code": [r[2] for r in rows],
+        },
+        geometry=[shapely.box(*r[3]) for r in rows],
+        crs="EPSG:4326",
+    )
+    import_boundaries(con, None, "grid", frame=gdf, source="grid.geojson")
+    at.run()
+    assert not at.exception, at.exception
+    assert _child_names(at, F.V11) == ["—", "第一网格", "改名网格"]

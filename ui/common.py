@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import streamlit as st
 
+from analytics import areas
 from i18n import t as _t
 from store import db
 from vocabulary.areas import LEVELS
@@ -451,19 +452,30 @@ def set_area(code: str | None) -> None:
     if code is None:
         st.session_state["area"] = _top_area()
         return
-    row = db.execute(con(), "area_get", code=code).fetchone()
+    row = _tree(areas.area, code)
     if row is not None:
         st.session_state["area"] = Area(code=row[0], level=row[2], name=row[1])
 
 
+def _tree(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(con, *args)`` of analytics.areas, shared between sessions until the areas change (ui/shared.py).
+
+    Returns
+    -------
+    What ``fn`` returns (a copy).
+    """
+    from ui import shared
+
+    return shared.call(con(), fn, *args)
+
+
 def _top_area() -> Area:
-    c = con()
     sc = scope()
     if sc and len(sc) == 1:
-        row = db.execute(c, "area_get", code=sc[0]).fetchone()
+        row = _tree(areas.area, sc[0])
         if row is not None:
             return Area(code=row[0], level=row[2], name=row[1])
-    county = db.df(c, "areas_in_scope", level="county", scope=None)
+    county = _tree(areas.counties)
     if len(county) == 1 and sc is None:
         return Area(code=county["code"].iloc[0], level="county", name=county["name"].iloc[0])
     return Area(code=None, level="county", name=t("sidebar.area_all"))
@@ -504,7 +516,7 @@ def breadcrumb(area: Area) -> list[Area]:
     """
     if area.code is None:
         return [area]
-    chain = db.df(con(), "area_chain", code=area.code)
+    chain = _tree(areas.chain, area.code)
     top = _top_area()
     out: list[Area] = []
     started = top.code is None
@@ -533,7 +545,7 @@ def children(area: Area) -> pd.DataFrame | None:
     lvl = area.child_level
     if lvl is None:
         return None
-    return db.df(con(), "area_children", level=lvl, parent=area.code, scope=scope())
+    return _tree(areas.children, lvl, area.code, scope())
 
 
 # ----------------------------------------------------------------------------- period selection
@@ -651,6 +663,14 @@ def _pick_child(key: str) -> None:
 
 def sidebar() -> None:
     """The one shared sidebar: area breadcrumb and period. Pages read :func:`selected_area`/`selected_period`."""
+    from ui import shared
+
+    # the areas' lookups (analytics.areas) are shared between sessions under one reading of the data's version
+    with shared.one_version(con()):
+        _sidebar()
+
+
+def _sidebar() -> None:
     from ui import session as link
 
     link.read_link(con(), user())  # a reload or a bookmark: the URL's area and period

@@ -59,6 +59,10 @@ READS_NO_VISITS = frozenset(
         "analytics.grids.grid_directory",
         "analytics.grids.gaps",
         "analytics.petitions.petition_items",
+        "analytics.areas.area",
+        "analytics.areas.chain",
+        "analytics.areas.children",
+        "analytics.areas.counties",
     }
 )
 
