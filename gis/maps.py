@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
+from folium.template import Template  # folium's environment: its filters and JSON_POLICY below
 
 from gis import datum
 from gis.palette import (  # GI_COLORS and NO_DATA_COLOR are re-exported
@@ -298,6 +298,15 @@ class _Text(Element):
 
 #: False while :func:`render_elements` renders the elements for the figure's header and html only.
 _SCRIPTS: contextvars.ContextVar[bool] = contextvars.ContextVar("lianxin_map_scripts", default=True)
+
+#: How folium's templates write JSON (``|tojson``: the GeoJSON of every layer, the options): Jinja's
+#: ``json.dumps`` with sorted keys, as before, but without the blanks after ``,`` and ``:`` and with
+#: Chinese as it is instead of six-byte ``\uXXXX`` escapes — a tenth of a village map's bytes
+#: (BENCHMARKS.md "Eighteenth session"). Jinja still escapes ``< > & '`` (``htmlsafe_json_dumps``), so
+#: a name cannot close the script. Every folium template shares this one environment (folium
+#: ``Template.environment_class``), so the setting is made once, here, for every map of the app.
+JSON_POLICY = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
+folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = JSON_POLICY
 
 
 class _RenderedOnce(MacroElement):

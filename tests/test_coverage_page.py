@@ -192,8 +192,11 @@ def test_map_payload_small_rounded_and_escaped(tiny_ro):
     assert size < 40_000, size
     assert XSS not in page and _escaped(page)
     assert "cdn.jsdelivr" not in page and "/app/static/vendor/leaflet" in page
-    coords = re.findall(r"\[(-?\d+\.\d+), (-?\d+\.\d+)\]", page)
+    coords = re.findall(r"\[(-?\d+\.\d+),(-?\d+\.\d+)\]", page)
     assert coords and all(len(x.split(".")[1]) <= 6 for pair in coords for x in pair)
+    # compact JSON (gis.maps.JSON_POLICY): no blanks after , and :, Chinese as it is, not \uXXXX
+    assert '"type":"Feature"' in page and '"type": "Feature"' not in page
+    assert "一镇" in page and not re.search(r"\\u[4-9][0-9a-f]{3}", page)
     for g in frame.geometry:
         for x, y in g.exterior.coords:
             assert round(x, 5) == x and round(y, 5) == y
