@@ -458,15 +458,19 @@ def set_area(code: str | None) -> None:
 
 
 def _tree(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(con, *args)`` of analytics.areas, shared between sessions until the areas change (ui/shared.py).
+    """``fn(con, *args)`` of analytics.areas, shared where the data's version is read already.
+
+    Inside :func:`ui.shared.one_version` (the sidebar's) the result is shared between sessions until the
+    areas change (ui/shared.py); elsewhere it is asked of the store: one query either way (reading the
+    version alone costs about as much as one of these lookups).
 
     Returns
     -------
-    What ``fn`` returns (a copy).
+    What ``fn`` returns.
     """
     from ui import shared
 
-    return shared.call(con(), fn, *args)
+    return shared.call(con(), fn, *args) if shared.pinned() else fn(con(), *args)
 
 
 def _top_area() -> Area:

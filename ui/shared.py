@@ -112,6 +112,17 @@ def one_version(con: Any) -> Iterator[tuple]:
         _PINNED.reset(token)
 
 
+def pinned() -> bool:
+    """Whether this thread is inside :func:`one_version`: a shared call costs no query for the version.
+
+    Returns
+    -------
+    bool
+        True inside the block, where :func:`call` reads the version read at its start.
+    """
+    return _PINNED.get() is not None
+
+
 def key(con: Any, part: str = WHOLE, towns: tuple[str, ...] | None = None) -> tuple[str, str, str, Any]:
     """The data's part of the cache key: (database, its random id, which version, the version).
 
