@@ -151,7 +151,14 @@ def session_alive() -> bool:
 def language_switch() -> None:
     """The 中文/English switch in the sidebar (session state ``lang``)."""
     with st.sidebar:
-        st.radio(t("sidebar.language"), ("zh", "en"), horizontal=True, key="lang", format_func=lambda x: t(f"lang.{x}"))
+        st.radio(
+            t("sidebar.language"),
+            ("zh", "en"),
+            horizontal=True,
+            key="lang",
+            format_func=lambda x: t(f"lang.{x}"),
+            on_change=C.keep_choices,  # the choices made stay made, worded anew
+        )
 
 
 PAGES = [

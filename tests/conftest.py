@@ -89,6 +89,7 @@ LONG_FILES = (
 STORE_FREE_FILES = (
     "tests/test_catalog_in_tests.py",
     "tests/test_datum.py",
+    "tests/test_keep_choices.py",
     "tests/test_doctests.py",
     "tests/test_i18n.py",
     "tests/test_layers.py",

@@ -50,6 +50,34 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
+#: What a choice widget of the app holds (an option is a code, a number or a day) — never a flag (a
+#: button's, an expander's) nor a file (an upload's) nor a table's selection, widgets whose value may not
+#: be set (Streamlit refuses it).
+_CHOICE_TYPES = (str, int, float, dt.date)
+
+
+def _is_choice(value: Any) -> bool:
+    def one(v: Any) -> bool:
+        return isinstance(v, _CHOICE_TYPES) and not isinstance(v, bool)
+
+    return one(value) or (isinstance(value, (list, tuple)) and len(value) > 0 and all(one(v) for v in value))
+
+
+def keep_choices() -> None:
+    """The language switch's callback: every choice on the page keeps its value in the other language.
+
+    Streamlit sends a selectbox's, a multiselect's or a radio's value to the browser as the words of its
+    options (``format_func``), and the browser sends those words back at the next click. After a switch
+    they are the old language's, which name no option of the new one: Streamlit then silently goes back
+    to the default — the period to this year, the kinds of visit counted to none (seen in the browser).
+    Setting each value again before the run makes the run send it worded anew. Values that are not a
+    choice (a button's flag, an upload) are left alone; a text box's value is set to what it holds.
+    """
+    for key, value in list(st.session_state.items()):
+        if key != "lang" and _is_choice(value):
+            st.session_state[key] = value
+
+
 def t(key: str, **fmt: Any) -> str:
     """The UI string in the session's language.
 
@@ -706,6 +734,7 @@ def _sidebar() -> None:
                 options,
                 index=0,
                 format_func=lambda c: "—" if c is None else f"{names[c]}",
+                placeholder="—",  # emptied with its clear button: not Streamlit's English "Choose an option"
                 key=key,
                 on_change=_pick_child,
                 args=(key,),

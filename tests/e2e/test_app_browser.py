@@ -69,10 +69,42 @@ def test_the_weekly_note_keeps_its_length_counter_without_the_english_hint(page,
 def test_switching_to_english_after_login(page, server):
     """The language switch re-labels every widget; in the browser this once broke the period picker."""
     login(page, server, "admin", PASSWORD)
-    page.get_by_text(t("lang.en")).click()
+    page.get_by_role("radiogroup", name=t("sidebar.language")).get_by_text(t("lang.en")).click()
     page.get_by_text(t("figure.households", "en")).first.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     body = page.inner_text("body")
     page.screenshot(path=str(OUT / "overview-en.png"), full_page=True)
     assert "Traceback" not in body and "Error" not in body  # Streamlit's own words for a failed run
     assert t("sidebar.period", "en") in body
+
+
+def test_choices_stay_made_when_switching_to_english(page, server):
+    """A selectbox, multiselect or radio is sent to the browser as the words of its options; after the language
+    switch the browser sent the old words back at the next click and Streamlit went back to the defaults (the
+    period to this year, the visits counted to none). ui.common.keep_choices sets them again, worded anew."""
+    from tests.e2e.test_journeys_browser import open_page, wait_idle
+
+    login(page, server, "admin", PASSWORD)
+    page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+    open_page(page, "coverage")
+    page.get_by_test_id("stMultiSelect").filter(has_text=t("kind.home")).first.click()
+    page.get_by_role("option", name=t("kind.phone"), exact=True).click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.get_by_role("combobox", name=t("sidebar.period")).click()
+    page.get_by_role("option", name=t("period.month"), exact=True).click()
+    wait_idle(page)
+    page.get_by_role("radiogroup", name=t("sidebar.language")).get_by_text(t("lang.en")).click()
+    wait_idle(page)
+    # the next click sends every widget's value back: here the map's colouring
+    page.get_by_text(t("pace.mode.shortfall", "en")).first.click()
+    wait_idle(page)
+    page.screenshot(path=str(OUT / "choices-en.png"), full_page=True)
+    kinds = page.get_by_test_id("stMultiSelect").filter(has_text=t("kind.home", "en")).first
+    assert t("kind.phone", "en") in kinds.inner_text()
+    assert page.get_by_role("combobox", name=t("sidebar.period", "en")).input_value() == t("period.month", "en")
+    # the list of the area's townships, emptied with its clear button, shows "—", not Streamlit's English
+    assert page.get_by_role("combobox", name=t("level.township", "en")).get_attribute("placeholder") == "—"
+    body = page.inner_text("body")
+    assert t("coverage_page.kinds_empty", "en") not in body
+    assert "Traceback" not in body
