@@ -132,7 +132,8 @@ _TIANDITU = (
 )
 _AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 
-# Plain light background for "no tiles", and a Leaflet prefix without the flag.
+# Plain light background for "no tiles", and a Leaflet prefix without the flag. The density picture
+# (heat_layer) lies over the areas: hovers and clicks go through it to them (it took them all before).
 _MAP_CSS = """<style>
 .leaflet-container { background: #f5f5f2; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .lx-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
@@ -140,6 +141,7 @@ _MAP_CSS = """<style>
 .lx-legend .lx-title { font-weight: 600; margin-bottom: 2px; cursor: pointer; }
 .lx-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #999; }
+.leaflet-heatmap-layer { pointer-events: none; }
 </style>"""
 
 

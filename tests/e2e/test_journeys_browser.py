@@ -177,3 +177,33 @@ def test_office_opens_an_area_from_the_coverage_table(page, server):
     assert t("coverage_page.table_title", level=t("level.village")) in body
     assert "Traceback" not in body
     page.screenshot(path=str(OUT / "journey-coverage-table-pick.png"), full_page=True)
+
+
+def test_leader_hovers_a_village_through_the_petition_density(page, server):
+    """The density picture lies over the villages: a hover or a click goes through it to the village below
+    (gis/maps.py _MAP_CSS; before, its canvas took every hover and click, and no tooltip showed)."""
+    login(page, server, "leader", F.PASSWORD)
+    open_page(page, "hotspots")
+    page.get_by_role("heading", name=t("hotspots_page.title")).wait_for(timeout=30_000)
+    page.get_by_text(t("hotspots_page.heat"), exact=True).click()
+    wait_idle(page)
+    count_map_features(page)
+    under = None
+    for frame in page.frames:
+        try:
+            under = frame.evaluate(
+                """([lat, lon]) => {
+                const m = window.map; if (!m || !m.eachLayer) return null;
+                const heat = m._container.querySelector('canvas.leaflet-heatmap-layer');
+                const p = m.latLngToContainerPoint([lat, lon]); const r = m._container.getBoundingClientRect();
+                const e = document.elementFromPoint(p.x + r.left, p.y + r.top);
+                return {heat: !!heat, cls: e ? String(e.className.baseVal ?? e.className) : ''}; }""",
+                [30.1, 107.05],
+            )
+        except Exception:  # a frame on its way out
+            continue
+        if under and under["heat"]:
+            break
+    page.screenshot(path=str(OUT / "journey-hotspots-density.png"), full_page=True)
+    assert under and under["heat"], "no density layer drawn"
+    assert "leaflet-heatmap-layer" not in under["cls"], under
