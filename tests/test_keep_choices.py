@@ -10,6 +10,7 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
+from i18n import t
 from ui import common as C
 
 
@@ -25,12 +26,12 @@ def _page():
     import pandas as pd
     import streamlit as st
 
+    from i18n import t
     from ui import common as C
 
-    words = {"zh": {"year": "本年", "month": "本月"}, "en": {"year": "This year", "month": "This month"}}
     st.radio("lang", ("zh", "en"), key="lang", on_change=C.keep_choices)
     lang = st.session_state["lang"]
-    st.selectbox("period", ["year", "month"], key="period", format_func=lambda k: words[lang][k])
+    st.selectbox("period", ["year", "month"], key="period", format_func=lambda k: t(f"period.{k}", lang))
     st.multiselect("kinds", ["home", "phone"], default=["home"], key="kinds")
     st.button("go", key="go")
     st.file_uploader("file", key="upload")
@@ -50,7 +51,7 @@ def test_switching_keeps_the_choices_and_leaves_buttons_and_uploads_alone():
     at.radio(key="lang").set_value("en").run()
     assert not at.exception, at.exception
     period = at.selectbox(key="period")
-    assert period.value == "month" and period.format_func("month") == "This month"
+    assert period.value == "month" and period.format_func("month") == t("period.month", "en")
     assert at.multiselect(key="kinds").value == ["home", "phone"]
     assert at.text_input(key="note").value == "门口聊了几句"
     at.button(key="go").click().run()  # the next run after the switch: nothing refused
