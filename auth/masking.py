@@ -194,15 +194,9 @@ def can_see_personal(
     """
     if user is None or user.role in FULL_EVERYWHERE:
         return True
-    if user.role not in FULL_IN_SCOPE:
-        return False
     if area_code is None:
-        return True
-    if con is not None:
-        from .scope import in_scope
-
-        return in_scope(con, user, area_code)
-    return str(area_code) in (user.areas or [])
+        return user.role in FULL_IN_SCOPE
+    return str(area_code) in personal_areas(user, [str(area_code)], con)
 
 
 def personal_areas(
