@@ -88,6 +88,7 @@ __all__ = [
     "render_elements",
     "point_layer",
     "rate_classes",
+    "rate_decimals",
     "shift_for_tiles",
     "shortfall_classes",
     "simplify_for_map",
@@ -683,6 +684,35 @@ def gi_classes() -> Classes:
     )
 
 
+def rate_decimals(breaks: Sequence[float]) -> int:
+    """Decimals that every label of a per-1,000 legend is written with.
+
+    Parameters
+    ----------
+    breaks : sequence of float
+        The breaks of :func:`rate_classes` (``[0, 1e-9, …, top + 1e-9]``).
+
+    Returns
+    -------
+    int
+        0 when every break is a whole number (to 1e-6), else the fewest of 1 or 2 that write zero
+        and the breaks above it all differently. One count for the whole legend: "0", "0 – 18", "18 – 40"
+        or "0.0", "0.0 – 17.5", "17.5 – 40.0", never "0" then "0.0 – …".
+
+    Examples
+    --------
+    >>> rate_decimals([0.0, 1e-9, 17.5, 40.000000001]), rate_decimals([0.0, 1e-9, 18.0, 40.000000001])
+    (1, 0)
+    >>> rate_decimals([0.0, 1e-9, 0.03, 0.5, 1.0])
+    2
+    """
+    shown = [max(float(b), 0.0) for b in breaks]
+    if all(abs(b - round(b)) < 1e-6 for b in shown):
+        return 0
+    written = [0.0] + [b for b in shown if b > 1e-6]  # zero, then the breaks above it
+    return 1 if len({f"{b:.1f}" for b in written}) == len(written) else 2
+
+
 def rate_classes(breaks: Sequence[float]) -> Classes:
     """Classes of petitions per 1,000 households on the sequential YlOrRd scale.
 
@@ -697,7 +727,7 @@ def rate_classes(breaks: Sequence[float]) -> Classes:
     -------
     Classes
         ``colors`` the first ``len(breaks) - 1`` of :data:`gis.palette.RATE_COLORS` (light = few);
-        ``labels`` "0", then "lo – hi" with one decimal.
+        ``labels`` "0", then "lo – hi", every number with the same decimals (:func:`rate_decimals`).
 
     Raises
     ------
@@ -707,12 +737,15 @@ def rate_classes(breaks: Sequence[float]) -> Classes:
     Examples
     --------
     >>> rate_classes([0.0, 1e-9, 17.5, 40.0]).labels
-    ['0', '0.0 – 17.5', '17.5 – 40.0']
+    ['0.0', '0.0 – 17.5', '17.5 – 40.0']
+    >>> rate_classes([0.0, 1e-9, 18.0, 1200.0]).labels
+    ['0', '0 – 18', '18 – 1,200']
     """
     bins = [float(b) for b in breaks]
     if not 2 <= len(bins) <= len(RATE_COLORS) + 1:
         raise ValueError(f"Give 2 to {len(RATE_COLORS) + 1} rate breaks, not {len(bins)}.")
-    labels = ["0"] + [f"{max(lo, 0.0):.1f} – {hi:.1f}" for lo, hi in zip(bins[1:-1], bins[2:])]
+    d = rate_decimals(bins)
+    labels = [f"{0.0:.{d}f}"] + [f"{max(lo, 0.0):,.{d}f} – {hi:,.{d}f}" for lo, hi in zip(bins[1:-1], bins[2:])]
     return Classes(bins, RATE_COLORS[: len(bins) - 1], labels[: len(bins) - 1])
 
 

@@ -33,7 +33,7 @@ from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
-from ui.maps import render
+from ui.maps import rate_legend, render
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -207,16 +207,11 @@ def _map(
         items = [(maps.GI_COLORS[b], gi_bin_label(b, lang)) for b in range(3, -4, -1)]
         maps.add_legend(m, t("legend.hotspots"), items)
     elif mode == "rate":
-        bins, colors, _ = maps.rate_classes(H.rate_breaks(g["per_1000"]))
+        rate = maps.rate_classes(H.rate_breaks(g["per_1000"]))
         maps.choropleth_layer(
-            m, g, "per_1000", bins, colors, fields=fields, aliases=aliases, name=t("hotspots_page.mode.rate")
+            m, g, "per_1000", rate.bins, rate.colors, fields=fields, aliases=aliases, name=t("hotspots_page.mode.rate")
         )
-        items = [(colors[0], t("hotspots_page.legend.rate_zero"))]
-        for i in range(1, len(colors)):
-            lo, hi = bins[i], bins[i + 1]
-            items.append((colors[i], t("legend.range", low=fmt_num(max(lo, 0.0), 1, lang), high=fmt_num(hi, 1, lang))))
-        items.append((maps.NO_DATA_COLOR, t("legend.no_data")))
-        maps.add_legend(m, t("legend.per_1000"), items)
+        maps.add_legend(m, t("legend.per_1000"), rate_legend(rate, lang))
     else:
         present = [p for p in H.PATTERNS if p in set(g["pattern"])]
         if len(present) > 7:  # at most seven classes: the rarest patterns are drawn as "none"

@@ -382,6 +382,33 @@ def test_rate_classes():
     assert bins == [0.0, 1e-9, 1.0] and maps.rate_classes(bins).colors == palette.RATE_COLORS[:2]
 
 
+@pytest.mark.parametrize(
+    "breaks, labels",
+    [
+        # the county walk's legend read "0", then "0.0 – 17.5": one count of decimals for every number now
+        (
+            [0.0, 1e-9, 17.5, 25.0, 32.5, 40.000000001],
+            ["0.0", "0.0 – 17.5", "17.5 – 25.0", "25.0 – 32.5", "32.5 – 40.0"],
+        ),
+        ([0.0, 1e-9, 12.0, 30.000000001], ["0", "0 – 12", "12 – 30"]),
+        ([0.0, 1e-9, 0.03, 0.5, 1200.000000001], ["0.00", "0.00 – 0.03", "0.03 – 0.50", "0.50 – 1,200.00"]),
+        ([0.0, 1e-9, 1.0], ["0", "0 – 1"]),
+    ],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rate_legend_labels_share_their_decimals(breaks, labels, lang):
+    from ui.maps import rate_legend
+
+    cls = maps.rate_classes(breaks)
+    assert cls.labels == labels
+    rows = rate_legend(cls, lang)
+    ranges = [dict(zip(("low", "high"), lab.split(" – "))) for lab in labels[1:]]
+    assert [label for _, label in rows] == [labels[0]] + [t("legend.range", lang, **r) for r in ranges] + [
+        t("legend.no_data", lang)
+    ]
+    assert [c for c, _ in rows] == cls.colors + [palette.NO_DATA_COLOR]
+
+
 # ----------------------------------------------------------------------------- the page
 
 

@@ -20,7 +20,7 @@ import streamlit_folium as SF
 
 from gis import maps
 from gis.palette import NO_DATA_COLOR
-from i18n import fmt_pct, t
+from i18n import fmt_num, fmt_pct, t
 
 
 def static_url_prefix() -> str:
@@ -286,6 +286,35 @@ def coverage_legend(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, 
             label = t("legend.range", lang, low=_legend_pct(lo, lang), high=_legend_pct(hi, lang))
         items.append((color, label))
     items.reverse()  # best on top, as people read a legend
+    items.append((NO_DATA_COLOR, t("legend.no_data", lang)))
+    return items
+
+
+def rate_legend(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, str]]:
+    """The per-1,000-households legend's rows in the page's language, grey "no households" last.
+
+    Parameters
+    ----------
+    classes : gis.maps.Classes
+        :func:`gis.maps.rate_classes` of the areas' rates.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    list of (colour, label)
+        "0" (no petitions), then one range per class, every number with the same decimals
+        (:func:`gis.maps.rate_decimals`), then "no households".
+
+    Examples
+    --------
+    >>> [label for _, label in rate_legend(maps.rate_classes([0.0, 1e-9, 17.5, 40.0]), "zh")][:3]
+    ['0.0', '0.0 – 17.5', '17.5 – 40.0']
+    """
+    d = maps.rate_decimals(classes.bins)
+    items = [(classes.colors[0], fmt_num(0.0, d, lang))]
+    for i in range(1, len(classes.colors)):
+        lo, hi = max(classes.bins[i], 0.0), classes.bins[i + 1]
+        items.append((classes.colors[i], t("legend.range", lang, low=fmt_num(lo, d, lang), high=fmt_num(hi, d, lang))))
     items.append((NO_DATA_COLOR, t("legend.no_data", lang)))
     return items
 

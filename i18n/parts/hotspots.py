@@ -52,7 +52,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "No boundaries for this level yet — go to “Import data”",
     ),
     "hotspots_page.map.heat_layer": ("信访点密度", "Petition density"),
-    "hotspots_page.legend.rate_zero": ("0", "0"),
     "hotspots_page.legend.emerging": ("时空热点模式", "Emerging hot spot pattern"),
     # hottest list
     "hotspots_page.hottest.title": ("最热的{level}（按 Gi* z 值排序）", "Hottest {level} (by Gi* z-score)"),
