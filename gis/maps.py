@@ -135,6 +135,8 @@ _AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&
 
 # Plain light background for "no tiles", and a Leaflet prefix without the flag. The density picture
 # (heat_layer) lies over the areas: hovers and clicks go through it to them (it took them all before).
+# A tooltip wraps its lines instead of growing wider than the map (Leaflet's is one line: on a phone,
+# in English, wider than the map); _TooltipInside keeps it within the map's edges.
 _MAP_CSS = """<style>
 .leaflet-container { background: #f5f5f2; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .lx-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
@@ -143,6 +145,10 @@ _MAP_CSS = """<style>
 .lx-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #999; }
 .leaflet-heatmap-layer { pointer-events: none; }
+.leaflet-container .leaflet-tooltip { white-space: normal; width: max-content;
+  max-width: min(280px, calc(100vw - 32px)); overflow-wrap: break-word; }
+.leaflet-container .leaflet-tooltip th, .leaflet-container .leaflet-tooltip td { vertical-align: top; }
+.leaflet-container .leaflet-tooltip.lx-moved::before { display: none; }
 </style>"""
 
 
@@ -456,6 +462,66 @@ class _AttributionPrefix(_RenderedOnce):
         self.prefix = prefix
 
 
+class _TooltipInside(_RenderedOnce):
+    """Keeps every tooltip of the page inside its map (Leaflet 1.9's ``Tooltip._setPosition``, patched once).
+
+    Leaflet opens a tooltip of ``direction: "auto"`` to the left of the pointer when the pointer is
+    right of the map's centre, however wide the tooltip: a wide one ran past the map's left edge and
+    was cut off (on a phone, a sticky tooltip's labels). After Leaflet places it, a tooltip that
+    crosses the map's left or right edge opens on the pointer's other side if it fits there, else
+    above the pointer (below it in the map's upper half); then it is moved, no more than it must, to
+    lie within the map, 4 px from its edges (its arrow hidden once it no longer points at the pointer).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var proto = L.Tooltip.prototype;
+            if (proto._lxInside) { return; }
+            proto._lxInside = true;
+            var place = proto._setPosition, pad = 4;
+            function box(tip) {  // where the tooltip shows, in the map's pixels (its CSS margins too)
+                var r = tip._container.getBoundingClientRect(), c = tip._map.getContainer().getBoundingClientRect();
+                return {x: r.left - c.left, y: r.top - c.top, w: r.width, h: r.height};
+            }
+            function across(b, size) {  // crosses the map's left or right edge
+                return b.x < pad || b.x + b.w > size.x - pad;
+            }
+            proto._setPosition = function (pos) {
+                place.call(this, pos);
+                var map = this._map, el = this._container;
+                if (!map || !el) { return; }
+                var size = map.getSize(), b = box(this);
+                if (this.options.direction === "auto" && across(b, size)) {
+                    var y = map.layerPointToContainerPoint(pos).y;  // the pointer's (a sticky tooltip's)
+                    this.options.direction = L.DomUtil.hasClass(el, "leaflet-tooltip-left") ? "right" : "left";
+                    place.call(this, pos);
+                    b = box(this);
+                    if (across(b, size)) {
+                        this.options.direction = y > size.y / 2 ? "top" : "bottom";
+                        place.call(this, pos);
+                        b = box(this);
+                    }
+                    this.options.direction = "auto";
+                }
+                var dx = Math.max(pad, Math.min(b.x, size.x - pad - b.w)) - b.x;
+                var dy = Math.max(pad, Math.min(b.y, size.y - pad - b.h)) - b.y;
+                if (dx || dy) {
+                    L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add(L.point(dx, dy)));
+                    L.DomUtil.addClass(el, "lx-moved");
+                } else {
+                    L.DomUtil.removeClass(el, "lx-moved");
+                }
+            };
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TooltipInside"
+
+
 # --------------------------------------------------------------------------
 # base map and tiles
 
@@ -556,6 +622,7 @@ def base_map(
     m.default_js, m.default_css = _map_assets(None, m.lianxin_assets)
     m.get_root().header.add_child(Element(_MAP_CSS), name="lianxin_map_css")
     m.add_child(_AttributionPrefix("Leaflet"))
+    m.add_child(_TooltipInside())
     if tiles == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     elif tiles == "tianditu":
