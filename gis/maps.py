@@ -355,12 +355,56 @@ class _GeoJson(folium.GeoJson, _RenderedOnce):
         return self.bounds if self.bounds is not None else super()._get_self_bounds()
 
 
+def _detail_template(bind: str, options: str) -> Template:
+    """The template of a GeoJSON tooltip or popup: folium 0.20.0's (``GeoJsonDetail``), less its empty rows.
+
+    A field whose value is missing (``null``, as :func:`escape_value` writes NaN and None, or ``""``)
+    leaves its row out: a household without tags showed an empty 标签 row. ``localize`` is not
+    written (no layer of this module sets it).
+
+    Parameters
+    ----------
+    bind : {"bindTooltip", "bindPopup"}
+        The Leaflet method that binds it to the layer.
+    options : {"tooltip_options", "popup_options"}
+        The attribute holding its Leaflet options.
+
+    Returns
+    -------
+    Template
+        The element's ``_template`` (its ``script`` macro).
+    """
+    return Template(
+        """{% macro script(this, kwargs) %}
+    {{ this._parent.get_name() }}."""
+        + bind
+        + """(function(layer){
+    let div = L.DomUtil.create('div');
+    {% if this.fields %}
+    let props = layer.feature.properties;
+    let fields = {{ this.fields | tojson | safe }};
+    let aliases = {{ this.aliases | tojson | safe }};
+    div.innerHTML = '<table>' + fields.map((v, i) => {
+        let x = props[v];
+        if (x === null || x === undefined || x === '') return '';
+        if (typeof x == 'object') x = JSON.stringify(x);
+        return `<tr>{% if this.labels %}<th>${aliases[i]}</th>{% endif %}<td>${x}</td></tr>`;
+    }).join('') + '</table>';
+    {% endif %}
+    return div;
+    },{{ this."""
+        + options
+        + """ | tojavascript }});
+    {% endmacro %}"""
+    )
+
+
 class _GeoJsonTooltip(folium.GeoJsonTooltip, _RenderedOnce):
-    pass
+    _template = _detail_template("bindTooltip", "tooltip_options")
 
 
 class _GeoJsonPopup(folium.GeoJsonPopup, _RenderedOnce):
-    pass
+    _template = _detail_template("bindPopup", "popup_options")
 
 
 class _Tooltip(folium.Tooltip, _RenderedOnce):
@@ -1176,7 +1220,9 @@ def point_layer(
     Returns
     -------
     folium.GeoJson or folium.plugins.MarkerCluster
-        Already added to ``m``; all text HTML-escaped. The GeoJSON features' properties are named
+        Already added to ``m``; all text HTML-escaped. A point's tooltip and popup leave out the rows
+        whose value is missing or empty (a household without tags has no tags row). The GeoJSON
+        features' properties are named
         ``"0"``, ``"1"``, … in the order of the fields (the tooltip's, then the popup's new ones): the
         tooltip and popup show the aliases, and short names keep the map's HTML small.
     """
@@ -1199,10 +1245,10 @@ def point_layer(
         group = _MarkerCluster(name=name)
 
         def _table(fs: list[str], als: list[str], i: int) -> str:
-            rows = "".join(
-                f"<tr><th style='text-align:left;padding-right:6px'>{a}</th>"
-                f"<td>{'' if values[f][i] is None else values[f][i]}</td></tr>"
+            rows = "".join(  # a missing value leaves its row out, as in the GeoJSON tooltips
+                f"<tr><th style='text-align:left;padding-right:6px'>{a}</th><td>{values[f][i]}</td></tr>"
                 for f, a in zip(fs, als)
+                if values[f][i] is not None and values[f][i] != ""
             )
             return f"<table>{rows}</table>"
 

@@ -276,6 +276,20 @@ def test_point_layer_names_its_properties_short() -> None:
     assert "household_code" not in page and "head_name" not in page
 
 
+def test_clustered_points_leave_out_an_empty_row() -> None:
+    """A clustered household without tags: its tooltip has no tags row (the GeoJSON points' is tested in
+    tests/e2e/test_map_tooltips_browser.py, where the browser writes it)."""
+    m = maps.base_map()
+    df = pd.DataFrame({"lon": [107.8, 107.81], "lat": [30.67, 30.67], "who": ["张三", "李四"], "tags": ["", "低保"]})
+    group = maps.point_layer(
+        m, df, tooltip_fields=["who", "tags"], tooltip_aliases=[t("col.head_name"), t("col.tags")], cluster=True
+    )
+    tips = [c.text for marker in group._children.values() for c in marker._children.values() if hasattr(c, "text")]
+    assert len(tips) == 2
+    assert t("col.head_name") in tips[0] and t("col.tags") not in tips[0]
+    assert t("col.tags") in tips[1] and "低保" in tips[1]
+
+
 def test_heat_layer_accepts_sequences() -> None:
     m = maps.base_map()
     layer = maps.heat_layer(m, [(30.67, 107.8), (30.68, 107.81)])

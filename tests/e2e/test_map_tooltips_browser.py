@@ -1,4 +1,4 @@
-"""The maps' tooltips in Debian's Chromium at a phone's width: inside the map.
+"""The maps' tooltips in Debian's Chromium at a phone's width: inside the map, and no empty rows.
 
 The map is :mod:`gis.maps`' own HTML (``base_map`` and its layers, as every page draws it), served to
 the browser from memory with the vendored Leaflet (no Streamlit server: nothing here asks for a
@@ -8,6 +8,7 @@ database). Screenshots: test-output/e2e/map-tooltip-*.png.
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import box
 
@@ -86,5 +87,54 @@ def test_a_wide_sticky_tooltip_stays_inside_the_map_on_a_phone(browser):
             assert t("col.per_1000", "en") in text
             assert tb["x"] >= mb["x"] - 0.5 and tb["x"] + tb["width"] <= mb["x"] + mb["width"] + 0.5, (fx, fy, tb, mb)
             assert tb["y"] >= mb["y"] - 0.5 and tb["y"] + tb["height"] <= mb["y"] + mb["height"] + 0.5, (fx, fy, tb, mb)
+    finally:
+        ctx.close()
+
+
+def test_a_household_without_tags_has_no_tags_row(browser):
+    """The coverage map's households: the tags row only for a household that has tags."""
+    frame = gpd.GeoDataFrame(
+        {"code": ["G1"], "name": ["G1"], "households_text": ["2"], "visited_text": ["0"], "coverage": [0.0]},
+        geometry=[box(107.79, 30.66, 107.83, 30.70)],
+        crs="EPSG:4326",
+    )
+    due = pd.DataFrame(
+        {
+            "household_code": ["H01", "H02"],
+            "head_name": ["张三", "李四"],
+            "last_visit": [pd.NaT, pd.Timestamp("2026-10-01")],
+            "tags": ["", "低保"],
+            "lon": [107.80, 107.82],
+            "lat": [30.68, 30.68],
+        }
+    )
+    labels = {
+        "name": t("col.name", "en"),
+        "households": t("col.households", "en"),
+        "visited": t("col.visited", "en"),
+        "coverage": t("col.coverage", "en"),
+        "head_name": t("col.head_name", "en"),
+        "household_code": t("col.household_code", "en"),
+        "last_visit": t("col.last_visit", "en"),
+        "tags": t("col.tags", "en"),
+    }
+    m = maps.coverage_map(frame, maps.coverage_classes(0.978), labels, due)
+    ctx, pg, mb = _open(browser, m, "tags")
+    try:
+        texts = {}
+        for code in ("H01", "H02"):
+            # the household's point, where Leaflet drew it
+            x, y = pg.evaluate(
+                """(code) => { const m = Object.values(window).find(v => v && v._container && v.eachLayer);
+                    let p = null; m.eachLayer(l => { if (l.feature && l.getLatLng && Object.values(
+                        l.feature.properties).includes(code)) p = m.latLngToContainerPoint(l.getLatLng()); });
+                    return [p.x, p.y]; }""",
+                code,
+            )
+            _, texts[code] = _tooltip(pg, mb["x"] + x, mb["y"] + y)
+            pg.screenshot(path=str(OUT / f"map-tooltip-household-{code}.png"))
+        assert "H01" in texts["H01"] and t("col.head_name", "en") in texts["H01"]
+        assert t("col.tags", "en") not in texts["H01"]
+        assert t("col.tags", "en") in texts["H02"] and "低保" in texts["H02"]
     finally:
         ctx.close()
