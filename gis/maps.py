@@ -55,6 +55,7 @@ from gis import datum
 from gis.palette import (  # GI_COLORS and NO_DATA_COLOR are re-exported
     COVERAGE_COLORS,
     GI_COLORS,
+    HEAT_GRADIENT,
     NO_DATA_COLOR,
     POINT_ATTENTION_COLOR,
     RATE_COLORS,
@@ -82,6 +83,7 @@ __all__ = [
     "escape_value",
     "gi_classes",
     "heat_layer",
+    "heat_ramp",
     "legend_html",
     "load_simplified",
     "payload_size",
@@ -144,6 +146,7 @@ _MAP_CSS = """<style>
 .lx-legend .lx-title { font-weight: 600; margin-bottom: 2px; cursor: pointer; }
 .lx-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #999; }
+.lx-legend i.lx-ramp { width: 48px; }
 .leaflet-heatmap-layer { pointer-events: none; }
 .leaflet-container .leaflet-tooltip { white-space: normal; width: max-content;
   max-width: min(280px, calc(100vw - 32px)); overflow-wrap: break-word; }
@@ -1324,9 +1327,27 @@ def heat_layer(
         arr = np.asarray(list(points), dtype=float).reshape(-1, 2 if len(points) == 0 else len(points[0]))
     arr = arr[np.isfinite(arr).all(axis=1)]
     arr[:, :2] = np.round(arr[:, :2], 5)
-    layer = _HeatMap(arr.tolist(), name=name, radius=radius, blur=blur)
+    layer = _HeatMap(arr.tolist(), name=name, radius=radius, blur=blur, gradient=HEAT_GRADIENT)
     layer.add_to(m)
     return layer
+
+
+def heat_ramp() -> str:
+    """The colours of :func:`heat_layer` as a CSS gradient, for its legend (a wide swatch).
+
+    Returns
+    -------
+    str
+        A ``linear-gradient(…)`` of :data:`gis.palette.HEAT_GRADIENT`, left = least; given as a
+        legend row's colour (:func:`legend_html`), it is drawn as a bar.
+
+    Examples
+    --------
+    >>> heat_ramp()
+    'linear-gradient(to right, #0000ff 40%, #00ffff 60%, #00ff00 70%, #ffff00 80%, #ff0000 100%)'
+    """
+    stops = ", ".join(f"{c} {p * 100:.0f}%" for p, c in sorted(HEAT_GRADIENT.items()))
+    return f"linear-gradient(to right, {stops})"
 
 
 # --------------------------------------------------------------------------
@@ -1341,14 +1362,18 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
     title : str
         E.g. "入户覆盖率".
     items : iterable of (color, label)
-        Labels come from the caller (Chinese by default); all text escaped.
+        Labels come from the caller (Chinese by default); all text escaped. A colour that is a CSS
+        gradient (:func:`heat_ramp`) is drawn as a bar instead of a square.
 
     Returns
     -------
     str
     """
+    ramp = ' class="lx-ramp"'
     rows = "".join(
-        f'<div><i style="background:{html.escape(str(c))}"></i>{html.escape(str(label))}</div>' for c, label in items
+        f'<div><i{ramp if str(c).startswith("linear-gradient(") else ""} style="background:{html.escape(str(c))}">'
+        f"</i>{html.escape(str(label))}</div>"
+        for c, label in items
     )
     return (
         f'<details class="lx-legend" open><summary class="lx-title">{html.escape(str(title))}</summary>{rows}</details>'

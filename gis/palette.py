@@ -49,6 +49,11 @@ PATTERN_COLORS: dict[str, str] = {
 #: Petitions per 1,000 households, 5-class YlOrRd.
 RATE_COLORS: list[str] = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 
+#: The petition density picture (leaflet.heat): its own default gradient, written out so that the
+#: layer and its legend (``gis.maps.heat_ramp``) show the same colours — from where the heat is
+#: lowest (blue) to where it is highest (red).
+HEAT_GRADIENT: dict[float, str] = {0.4: "#0000ff", 0.6: "#00ffff", 0.7: "#00ff00", 0.8: "#ffff00", 1.0: "#ff0000"}
+
 #: Coverage pace shortfall: green = on course, then ever redder.
 SHORTFALL_COLORS: list[str] = ["#1a9850", "#fed976", "#feb24c", "#fd8d3c", "#e31a1c", "#800026"]
 

@@ -281,6 +281,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "gi_bin.none": ("无数据", "No data"),
     "legend.hotspots": ("冷热点（Getis-Ord Gi*）", "Hot and cold spots (Getis-Ord Gi*)"),
     "legend.per_1000": ("每千户信访件数", "Petitions per 1,000 households"),
+    "legend.heat_scale": ("信访件少 → 多", "Fewer → more petitions"),
     # ------------------------------------------------------------------ coverage legend
     "legend.coverage": ("入户覆盖率", "Home-visit coverage"),
     "legend.no_data": ("无数据（没有户）", "No data (no households)"),

@@ -33,7 +33,7 @@ from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
-from ui.maps import rate_legend, render
+from ui.maps import heat_legend, rate_legend, render
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -232,6 +232,7 @@ def _map(
         pts = pets[pets["village_code"].notna() & pets["lon"].notna() & pets["lat"].notna()]
         if len(pts):
             maps.heat_layer(m, pts, radius=12, blur=12, name=t("hotspots_page.map.heat_layer"))
+            maps.add_legend(m, t("hotspots_page.map.heat_layer"), heat_legend(lang))
     out = render(
         m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT, returned_objects=["last_active_drawing"]
     )

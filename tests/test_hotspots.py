@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -460,3 +461,25 @@ def test_page_shows_the_report(tiny, monkeypatch):
         assert not at.exception
     at.toggle(key="hotspots_page.heat").set_value(True).run()
     assert not at.exception
+
+
+def test_the_density_picture_has_a_legend_of_its_own(tiny, monkeypatch):
+    """信访点密度 on: a second legend says what its colours mean (the layer's own colours, least to most)."""
+    from ui import maps as UM
+
+    drawn = []
+    monkeypatch.setattr(UM, "render", lambda m, key, **k: drawn.append(m) or {})
+
+    def legends() -> list[str]:
+        return [c.html for c in drawn[-1]._children.values() if isinstance(c, maps.Legend)]
+
+    at = _login(monkeypatch, tiny[1])
+    assert not at.exception and drawn
+    assert not any(t("legend.heat_scale") in h for h in legends())
+    at.toggle(key="hotspots_page.heat").set_value(True).run()
+    assert not at.exception
+    heat = [h for h in legends() if t("legend.heat_scale") in h]
+    assert len(heat) == 1 and t("hotspots_page.map.heat_layer") in heat[0] and maps.heat_ramp() in heat[0]
+    assert len(legends()) == 2  # the areas' own legend stays
+    layer = next(c for c in drawn[-1]._children.values() if isinstance(c, folium.plugins.HeatMap))
+    assert layer.options["gradient"] == palette.HEAT_GRADIENT

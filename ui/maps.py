@@ -319,6 +319,26 @@ def rate_legend(classes: maps.Classes, lang: str = "zh") -> list[tuple[str, str]
     return items
 
 
+def heat_legend(lang: str = "zh") -> list[tuple[str, str]]:
+    """The petition density picture's legend row: its colours as a bar, least to most.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    list of (colour, label)
+        One row: :func:`gis.maps.heat_ramp` and "fewer → more petitions".
+
+    Examples
+    --------
+    >>> heat_legend("zh") == [(maps.heat_ramp(), t("legend.heat_scale", "zh"))]
+    True
+    """
+    return [(maps.heat_ramp(), t("legend.heat_scale", lang))]
+
+
 def coverage_map(
     frame: Any,
     classes: maps.Classes,
