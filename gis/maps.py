@@ -516,8 +516,10 @@ class _TooltipInside(_RenderedOnce):
     right of the map's centre, however wide the tooltip: a wide one ran past the map's left edge and
     was cut off (on a phone, a sticky tooltip's labels). After Leaflet places it, a tooltip that
     crosses the map's left or right edge opens on the pointer's other side if it fits there, else
-    above the pointer (below it in the map's upper half); then it is moved, no more than it must, to
-    lie within the map, 4 px from its edges (its arrow hidden once it no longer points at the pointer).
+    above the pointer (below it when it does not fit above and there is more room below); then it is
+    moved, no more than it must, to lie within the map, 4 px from its edges (its arrow hidden once it
+    no longer points at the pointer). Above rather than below: the legends lie at the map's foot, and
+    a tooltip cannot be drawn over them (Leaflet's controls are above its panes).
     """
 
     _template = Template(
@@ -544,8 +546,9 @@ class _TooltipInside(_RenderedOnce):
                     this.options.direction = L.DomUtil.hasClass(el, "leaflet-tooltip-left") ? "right" : "left";
                     place.call(this, pos);
                     b = box(this);
-                    if (across(b, size)) {
-                        this.options.direction = y > size.y / 2 ? "top" : "bottom";
+                    if (across(b, size)) {  // above the pointer where it fits, else where there is more room
+                        var up = y - b.h - 10 >= pad || y > size.y / 2;
+                        this.options.direction = up ? "top" : "bottom";
                         place.call(this, pos);
                         b = box(this);
                     }

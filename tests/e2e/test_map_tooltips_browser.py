@@ -61,7 +61,8 @@ def _tooltip(pg, x: float, y: float) -> tuple[dict, str]:
 
 def test_a_wide_sticky_tooltip_stays_inside_the_map_on_a_phone(browser):
     """Hovered left of, right of and near each edge, the English tooltip of a long name lies inside the map
-    (it ran past the left edge when the pointer was right of the map's centre, and was cut off)."""
+    (it ran past the left edge when the pointer was right of the map's centre, and was cut off), and
+    leaves the pointer uncovered."""
     # one area reaching far beyond the view, so the pointer is over it anywhere on the map
     gdf = gpd.GeoDataFrame(
         {
@@ -87,6 +88,8 @@ def test_a_wide_sticky_tooltip_stays_inside_the_map_on_a_phone(browser):
             assert t("col.per_1000", "en") in text
             assert tb["x"] >= mb["x"] - 0.5 and tb["x"] + tb["width"] <= mb["x"] + mb["width"] + 0.5, (fx, fy, tb, mb)
             assert tb["y"] >= mb["y"] - 0.5 and tb["y"] + tb["height"] <= mb["y"] + mb["height"] + 0.5, (fx, fy, tb, mb)
+            # and beside, above or below the pointer, not over it (there is room on this map)
+            assert not (tb["x"] < x < tb["x"] + tb["width"] and tb["y"] < y < tb["y"] + tb["height"]), (fx, fy, tb)
     finally:
         ctx.close()
 
