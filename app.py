@@ -179,9 +179,10 @@ PAGES = [
 def main() -> None:
     """One run of the app: the first-start build, sign-in, then the navigation of the user's role."""
     if "lang" not in st.session_state:
-        st.session_state["lang"] = "zh"
+        st.session_state["lang"] = session.link_language()  # a reload keeps the language of the URL
     C.page_style()
     language_switch()
+    session.write_language()
     session.send_cookie()
     if not C.db.exists(C.db_path()):
         # first start: one page that builds the demo (st.navigation also hides the raw pages/ list)

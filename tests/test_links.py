@@ -88,3 +88,15 @@ def test_a_password_sign_in_gives_the_browser_a_token(app):
     assert S.verify(con, token).name == "office"
     html = [e for e in at.get("html")]
     assert any(token in e.proto.body and "SameSite=Strict" in e.proto.body for e in html)
+
+
+def test_a_reload_keeps_the_language_of_the_url(app):
+    con, start = app
+    at = start(None, {"lang": "en"})  # the login page, reloaded in English
+    assert at.session_state["lang"] == "en"
+    assert at.text_input(key="login_name").label == t("login.username", "en")
+    at = start(S.issue(con, "office"), {"lang": "en", "period": "month"})  # signed in: kept beside the period
+    assert at.session_state["lang"] == "en" and t("figure.households", "en") in [m.label for m in at.metric]
+    assert at.query_params["lang"] == "en" and at.query_params["period"] == "month"
+    assert start(None, {"lang": "xx"}).session_state["lang"] == "zh"  # an unknown one: Chinese
+

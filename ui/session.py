@@ -281,9 +281,35 @@ def refused_notice() -> None:
         st.error(t("empty.out_of_scope"))
 
 
+def link_language() -> str:
+    """The language of the URL (``?lang=en``: a reload or a link keeps the language), else Chinese.
+
+    Returns
+    -------
+    str
+        One of :data:`i18n.LANGUAGES`; ``"zh"`` for a missing or unknown one.
+    """
+    from i18n import LANGUAGES
+
+    lang = st.query_params.get("lang")
+    return lang if lang in LANGUAGES else LANGUAGES[0]
+
+
+def write_language() -> None:
+    """Put the session's language into the URL when it is not Chinese (the login page's too)."""
+    lang = C.lang()
+    if lang == "zh":
+        if "lang" in st.query_params:
+            del st.query_params["lang"]
+    elif st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+
+
 def write_link(area: Any, top: Any, kind: str, rng: tuple[dt.date, dt.date]) -> None:
     """Put the selected area and period into the URL (only what differs from the defaults)."""
     want: dict[str, str] = {}
+    if C.lang() != "zh":
+        want["lang"] = C.lang()
     if area.code is not None and area != top:
         want["area"] = area.code
     if kind != "year":

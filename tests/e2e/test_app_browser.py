@@ -108,3 +108,8 @@ def test_choices_stay_made_when_switching_to_english(page, server):
     body = page.inner_text("body")
     assert t("coverage_page.kinds_empty", "en") not in body
     assert "Traceback" not in body
+    # a reload (or the link copied) keeps the language: it is in the URL beside the period
+    assert "lang=en" in page.url
+    page.reload()
+    page.get_by_role("heading", name=t("coverage.title", "en")).wait_for(timeout=30_000)
+    assert page.get_by_role("combobox", name=t("sidebar.period", "en")).input_value() == t("period.month", "en")
