@@ -24,13 +24,14 @@ import shapely
 
 from analytics.grids import today as today_in_shanghai
 from gis import areas as A
-from i18n import Message
+from i18n import Message, message_of
 from gis.datum import geoseries_to_wgs84, to_wgs84
 from store import db
 
 from . import crs_check
 from .errors import ImportFailed, RowError
 from .limits import MAX_ZIP_RATIO, check_zip
+from .normalize import check_key, clean_text, control_characters, normalize_value
 from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, LEVELS, child_level, parent_level
 
 VECTOR_SUFFIXES = (".geojson", ".json", ".shp", ".zip", ".gpkg")
@@ -415,15 +416,26 @@ def _pick(columns: list[str], aliases: tuple[str, ...], taken: set[str]) -> str 
     return None
 
 
-def _code_text(v: Any) -> str:
-    if v is None:
+def _code_text(v: Any, fold: bool = True) -> str:
+    """An attribute as text: a whole float without ``.0``; a code folded like every typed code.
+
+    Codes typed in a Chinese IME's full-width mode (``Ｇ００``) are folded to ordinary characters
+    (ingest/normalize.py ``normalize_value``), so that the households' ``G00`` finds its grid;
+    a name (``fold=False``) keeps its characters, only format characters and spaces trimmed.
+
+    Returns
+    -------
+    str
+        "" for a missing value.
+    """
+    if v is None or v is pd.NA:
         return ""
     if isinstance(v, float):
         if np.isnan(v):
             return ""
         if v.is_integer():
             return str(int(v))
-    return str(v).strip()
+    return normalize_value(v) if fold else clean_text(v)
 
 
 def _polygonal(geom: Any) -> Any:
@@ -577,9 +589,14 @@ def prepare(
     for i, (rec, geom) in enumerate(
         zip(gdf[[c for c in (code_col, name_col, parent_col) if c]].itertuples(index=False), geo), start=1
     ):
-        code = _code_text(rec[0])
-        name = _code_text(rec[1])
-        parent = _code_text(rec[2]) if parent_col else ""
+        try:
+            code = check_key(_code_text(rec[0]))
+            parent = check_key(_code_text(rec[2])) if parent_col else ""
+        except ValueError as e:
+            bad_col = code_col if control_characters(_code_text(rec[0])) else parent_col
+            errors.append(RowError(source, i, bad_col, "", message_of(e)))
+            continue
+        name = _code_text(rec[1], fold=False)
         if not code:
             errors.append(RowError(source, i, code_col, "", Message("ingest.error.code_missing")))
             continue

@@ -308,3 +308,32 @@ def test_10_full_width_values_are_folded(db):
     ]
     assert q(db, "SELECT phone, members FROM households WHERE code = 'H301'") == [("13800000031", 3)]
     assert q(db, "SELECT household_code, visited_on FROM visits") == [("H303", dt.date(2026, 11, 3))]
+
+
+FULL = str.maketrans("G0123456789", "Ｇ０１２３４５６７８９")
+
+
+def test_10_variant_full_width_codes_in_a_boundary_file(db, tmp_path):
+    """Grid codes typed full-width in the GIS office's attribute table are folded like a register's codes:
+    the households' ``G00`` finds its grid; a name keeps its characters."""
+    g = json.loads((FIELD / "base" / "grid.geojson").read_text(encoding="utf-8"))
+    for f in g["features"]:
+        p = f["properties"]
+        p["code"] = p["code"].translate(FULL) + "\u200b"  # and a zero-width space pasted from a chat
+        p["parent_code"] = p["parent_code"].translate(FULL)
+        p["name"] = "第１" + p["name"]
+    path = tmp_path / "grids_fullwidth.geojson"
+    path.write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
+    p = run("import", "boundaries", str(path), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert [r[:3] for r in grids(db)] == [
+        ("G00", "第１网格00", "500155001001"),
+        ("G01", "第１网格01", "500155001001"),
+        ("G10", "第１网格10", "500155001001"),
+        ("G11", "第１网格11", "500155001001"),
+    ]
+    hh = tmp_path / "hh.csv"
+    hh.write_text("户编号,户主,网格编码,经度,纬度\nW1,甲,G00,,\nW2,乙,,107.815,30.675\n", encoding="utf-8")
+    p = run("import", "households", str(hh), db=db)
+    assert p.returncode == 0 and "rejected 0, unassigned 0" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code, grid_code FROM households ORDER BY 1") == [("W1", "G00"), ("W2", "G11")]
