@@ -322,6 +322,8 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
         if dbf is None or _decodes(*_dbf_text(dbf), explicit):
             return explicit, ""
         other = "UTF-8" if "gb" in explicit.lower() else "GBK"
+        if other == "UTF-8" and detect_dbf_encoding(dbf) == "GB18030":
+            other = "GB18030"  # GB2312/GBK named, the text has a character only GB18030 holds
         raise ImportFailed(key="ingest.error.encoding_wrong", at=f"{shp.name}: ", encoding=explicit, other=other)
     if dbf is None:
         return None, ""
@@ -343,7 +345,9 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
         or (found == "UTF-8" and (b"".join(names) + records).isascii())
     )
     if agrees:
-        return declared, ""
+        # GB2312 and GBK are subsets of GB18030: a .cpg saying either over text with a character
+        # outside it (堃, 赟, 㐀 …) is read as GB18030, never as mojibake
+        return (found if found == "GB18030" else declared), ""
     return found, Message("ingest.note.cpg", declared=declared, found=found)
 
 

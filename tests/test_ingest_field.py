@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -337,3 +338,27 @@ def test_10_variant_full_width_codes_in_a_boundary_file(db, tmp_path):
     p = run("import", "households", str(hh), db=db)
     assert p.returncode == 0 and "rejected 0, unassigned 0" in p.stdout, p.stdout + p.stderr
     assert q(db, "SELECT code, grid_code FROM households ORDER BY 1") == [("W1", "G00"), ("W2", "G11")]
+
+
+@pytest.mark.parametrize("cpg", ["GB2312", "GBK", "936"])
+def test_03_variant_cpg_gb2312_or_gbk_on_text_only_gb18030_holds(db, tmp_path, cpg):
+    """堃 and 赟 (common in names) are in GBK but not GB2312; 㐀 is in GB18030 only: a .cpg naming
+    the smaller set must not turn them into mojibake (zipped, as offices send it)."""
+    g = gpd.read_file(FIELD / "base" / "grid.geojson")
+    names = ["城南堃网格", "赟村网格", "㐀甲网格", "城北第二网格"]
+    frame = gpd.GeoDataFrame({"网格编码": g["code"], "网格名称": names}, geometry=g.geometry, crs=g.crs)
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    frame.to_file(folder / "grids.shp", encoding="GB18030")
+    (folder / "grids.cpg").write_text(cpg)
+    z = tmp_path / "grids.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    p = run("import", "boundaries", str(z), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert [r[1] for r in grids(db)] == names
+    before = grids(db)
+    p = run("import", "boundaries", str(folder / "grids.shp"), "--level", "grid", "--encoding", "GB2312", db=db)
+    assert p.returncode == 1 and "GB18030" in single_line(p.stderr)
+    assert grids(db) == before
