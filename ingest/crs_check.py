@@ -73,22 +73,58 @@ def gauss_kruger(crs: CRS | None) -> GaussKruger | None:
     return GaussKruger(float(cm), float(fe))
 
 
-def _epsg_for(cm: float, zone_in_easting: bool) -> str:
+def _epsg_for(cm: float, zone_in_easting: bool, six: bool = False) -> str:
     """The CGCS2000 EPSG code of a 3° (or 6°) Gauss-Krüger CRS with this central meridian.
+
+    Every 6° meridian (105°E, 111°E …) is also a 3° one, but with the zone number in the false
+    easting the two differ (6° zone 18: 18 500 000; 3° zone 35: 35 500 000): ``six`` says which
+    family the file's numbers belong to.
 
     Returns
     -------
     str
         ``"EPSG:n"`` (zone number in the false easting or not), or the words "a Gauss-Krüger CRS"
         when the meridian is no zone's over China.
+
+    Examples
+    --------
+    >>> _epsg_for(108, True), _epsg_for(105, True, six=True), _epsg_for(105, False, six=True)
+    ('EPSG:4524', 'EPSG:4496', 'EPSG:4507')
     """
-    if cm % 3 == 0 and 75 <= cm <= 135:
-        n = int(cm // 3)
-        return f"EPSG:{4513 + n - 25}" if zone_in_easting else f"EPSG:{4534 + n - 25}"
-    if (cm + 3) % 6 == 0 and 75 <= cm <= 135:
+    three_ok = cm % 3 == 0 and 75 <= cm <= 135
+    six_ok = (cm + 3) % 6 == 0 and 75 <= cm <= 135
+    if six_ok and (six or not three_ok):
         n = int((cm + 3) // 6)
         return f"EPSG:{4491 + n - 13}" if zone_in_easting else f"EPSG:{4502 + n - 13}"
+    if three_ok:
+        n = int(cm // 3)
+        return f"EPSG:{4513 + n - 25}" if zone_in_easting else f"EPSG:{4534 + n - 25}"
     return "a Gauss-Krüger CRS"
+
+
+def _six_zone(zone: int) -> bool:
+    """Whether a zone number as written in eastings is a 6° zone's (13–23) rather than a 3° one's (25–45).
+
+    Returns
+    -------
+    bool
+    """
+    return 13 <= zone <= 23
+
+
+def _six_crs(gk: GaussKruger, name: str) -> bool:
+    """Whether a Gauss-Krüger CRS is of the 6° family: by its zone number, else by its name.
+
+    Returns
+    -------
+    bool
+        True for a 6° zone number in the false easting, or no zone number and a name that does not
+        say 3° ("3-degree", ESRI's "3_Degree").
+    """
+    if gk.zone:
+        return _six_zone(gk.zone)
+    n = name.lower().replace(" ", "")
+    return "gauss" in n and "3-degree" not in n and "3_degree" not in n and (gk.cm + 3) % 6 == 0
 
 
 def _zone_cm(zone: int) -> float | None:
@@ -131,7 +167,7 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
             zone = int(minx // 1_000_000) if minx >= 1_000_000 else 0
             cm = _zone_cm(zone) if zone else None
             hint = (
-                Message("ingest.crs.hint_zone", zone=zone, epsg=_epsg_for(cm, True))
+                Message("ingest.crs.hint_zone", zone=zone, epsg=_epsg_for(cm, True, _six_zone(zone)))
                 if cm
                 else Message("ingest.crs.hint_gauss_kruger")
             )
@@ -145,17 +181,22 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
     cm_txt = f"{gk.cm:g}°E"
     if x_zone and gk.zone == 0:
         cm = _zone_cm(x_zone)
-        fits = Message("ingest.crs.fits_zone", zone=x_zone, epsg=_epsg_for(cm, True)) if cm else ""
+        fits = Message("ingest.crs.fits_zone", zone=x_zone, epsg=_epsg_for(cm, True, _six_zone(x_zone))) if cm else ""
         raise ImportFailed(
             key="ingest.crs.zone_unexpected", at=at, zone=x_zone, x=minx, cm=cm_txt, name=name, fits=fits
         )
     if gk.zone and not x_zone and maxx < 1_000_000:
         raise ImportFailed(
-            key="ingest.crs.zone_missing", at=at, x=minx, zone=gk.zone, name=name, epsg=_epsg_for(gk.cm, False)
+            key="ingest.crs.zone_missing",
+            at=at,
+            x=minx,
+            zone=gk.zone,
+            name=name,
+            epsg=_epsg_for(gk.cm, False, _six_crs(gk, name)),
         )
     if gk.zone and x_zone and (x_zone != gk.zone or x_zone_max != gk.zone):
         cm = _zone_cm(x_zone)
-        fits = Message("ingest.crs.fits", epsg=_epsg_for(cm, True)) if cm else ""
+        fits = Message("ingest.crs.fits", epsg=_epsg_for(cm, True, _six_zone(x_zone))) if cm else ""
         raise ImportFailed(key="ingest.crs.zone_mismatch", at=at, zone=x_zone, prj_zone=gk.zone, name=name, fits=fits)
 
 
@@ -218,7 +259,7 @@ def check_location(
     if gk is not None:
         fit = _fitting_cm(points_xy, gk, box)
         if fit is not None and fit != gk.cm:
-            epsg = _epsg_for(fit, gk.zone != 0)
+            epsg = _epsg_for(fit, gk.zone != 0, _six_crs(gk, name) and (fit + 3) % 6 == 0)
             raise ImportFailed(
                 key="ingest.crs.wrong_meridian",
                 at=at,

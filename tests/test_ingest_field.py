@@ -362,3 +362,28 @@ def test_03_variant_cpg_gb2312_or_gbk_on_text_only_gb18030_holds(db, tmp_path, c
     p = run("import", "boundaries", str(folder / "grids.shp"), "--level", "grid", "--encoding", "GB2312", db=db)
     assert p.returncode == 1 and "GB18030" in single_line(p.stderr)
     assert grids(db) == before
+
+
+# 6° zones (GB/T 17798: zone n at (6n − 3)°E), the tiny world at 107.8°E lies in zone 18 (CM 105E); 105°E is a 3°
+# meridian too (zone 35), but with the zone number in the eastings 6° zone 18 (18 xxx xxx) is not 3° zone 35
+@pytest.mark.parametrize(
+    "coords_epsg,prj_epsg,shift,says,fits",
+    [
+        (4507, 4507, 18_000_000, "eastings carry zone number 18 (18,", "EPSG:4496"),  # 6° CM 105E .prj, zone typed in
+        (4496, 4496, -18_000_000, "eastings carry no zone number", "EPSG:4507"),  # 6° zone-18 .prj, plain eastings
+        (4507, 4508, 0, "fit central meridian 105°E but the .prj is CM 111°E", "EPSG:4507"),  # labelled CM 111E
+        (4497, 4496, 0, "zone number 19 but the .prj is zone 18", "EPSG:4497"),  # zone 19's numbers, zone 18's .prj
+    ],
+)
+def test_01_variants_six_degree_zones_name_the_six_degree_crs(db, tmp_path, coords_epsg, prj_epsg, shift, says, fits):
+    if coords_epsg == 4497:  # CM 111E numbers for the tiny world, with 19 in front
+        boxes = {"A": (110.80, 30.66, 110.81, 30.67)}
+    else:
+        boxes = {"A": (107.80, 30.66, 107.81, 30.67), "B": (107.81, 30.66, 107.82, 30.67)}
+    before = grids(db)
+    shp = write_gk(tmp_path / "g", "grids", boxes, coords_epsg, prj_epsg, shift)
+    p = run("import", "boundaries", str(shp), "--level", "grid", db=db)
+    assert p.returncode == 1
+    line = single_line(p.stderr)
+    assert says in line and fits in line and "3-degree" not in line, line
+    assert grids(db) == before
