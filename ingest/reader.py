@@ -20,6 +20,7 @@ from .errors import ImportFailed
 from .limits import MAX_CELLS, MAX_FIELD_CHARS, bounded_lines, check_xlsx_sheet, check_zip, xlsx_sheet_parts
 from .normalize import normalize_value
 from .spec import FileSpec
+from .values import text
 
 HEADER_SEARCH_ROWS = 10
 TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -325,37 +326,81 @@ def _blank(c: Any) -> bool:
     return c is None or (isinstance(c, str) and normalize_value(c) == "")
 
 
-def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> list[Any] | None:
+def _is_number(c: Any) -> bool:
+    if isinstance(c, (int, float)) and not isinstance(c, bool):
+        return True
+    return isinstance(c, str) and re.fullmatch(r"[\d.,\-+]+", normalize_value(c)) is not None
+
+
+def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tuple[list[Any], list[list[int]]] | None:
     """The header of two rows (a group cell over named columns, single cells merged down), or None.
 
     Each column is named by its lower cell when it has one (联系电话 under 联系方式), else by its
-    upper cell (户编号 merged down over both rows). The pair is a header only when the lower row
-    names at least one known column and every filled cell of the lower row is a known column name
-    or lies under a cell that is not one (a group) — a data row always puts values under the
-    known columns of the row above.
+    upper cell (户编号 merged down over both rows). The pair is a header when the lower row names
+    at least one known column and every filled cell of the lower row is a known column name or lies
+    under a cell that is not one (a group) — a data row always puts values under the known columns
+    of the row above.
+
+    A known column may itself be split over several columns (家庭住址 merged over 组 and 门牌号): its
+    first column keeps the known name. Such a lower row is a header only when it is text, lies only
+    under the split columns and leaves every column merged down (户编号, 户主 …) empty — a data row
+    fills those.
 
     Returns
     -------
-    list or None
-        The merged header cells (as wide as the wider row), or None when the pair is no header.
+    tuple of (list, list of list of int) or None
+        The merged header cells (as wide as the wider row) and the known columns split over several
+        (each a list of column indexes, the first keeping the name; when there is one, the pair is a
+        header even when it names no more columns than the upper row), or None when the pair is no header.
     """
     width = max(len(upper), len(lower))
     up = list(upper) + [""] * (width - len(upper))
     lo = list(lower) + [""] * (width - len(lower))
+    known_up = [not _blank(u) and _norm_header(u) in lookup for u in up]
+    # a known upper cell heading a group: the cells right of it are empty above and filled below
+    split = [
+        known_up[j] and j + 1 < width and _blank(up[j + 1]) and not _blank(lo[j + 1]) and not _blank(lo[j])
+        for j in range(width)
+    ]
+    under_split = [False] * width
+    for j in range(width):
+        if split[j]:
+            k = j
+            while k < width and (k == j or _blank(up[k])) and not _blank(lo[k]):
+                under_split[k] = True
+                k += 1
     named_below = False
-    for u, below in zip(up, lo):
+    for j, (u, below) in enumerate(zip(up, lo)):
         if _blank(below):
             continue
         if _norm_header(below) in lookup:
             named_below = True
-        elif _norm_header(u) in lookup:
+        elif known_up[j] and not split[j]:
             return None  # a value under a known column: a data row
-    if not named_below:
+    grouped = any(split)
+    if grouped:
+        filled = [j for j in range(width) if not _blank(lo[j])]
+        if any(not under_split[j] or _is_number(lo[j]) or _norm_header(lo[j]) in lookup for j in filled):
+            grouped = False  # values elsewhere too, or numbers: a data row
+            if any(split[j] for j in filled):
+                return None
+    if not (named_below or grouped):
         return None
-    return [u if _blank(below) else below for u, below in zip(up, lo)]
+    cells = [u if _blank(below) or split[j] else below for j, (u, below) in enumerate(zip(up, lo))]
+    spans = []
+    if grouped:
+        for j in range(width):
+            if split[j]:
+                k = j + 1
+                while k < width and under_split[k] and not split[k]:
+                    k += 1
+                spans.append(list(range(j, k)))
+    return cells, spans
 
 
-def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int, int, list[Any]] | None:
+def _find_header(
+    rows: list[tuple[int, list[Any]]], spec: FileSpec
+) -> tuple[int, int, list[Any], list[list[int]]] | None:
     """The header: (index of its first row, of its last row, the column names).
 
     The first row among the first :data:`HEADER_SEARCH_ROWS` that names at least two known columns;
@@ -363,8 +408,9 @@ def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int
 
     Returns
     -------
-    tuple of (int, int, list) or None
-        Indexes into ``rows`` (0-based) and the header's cells, or None when no row qualifies.
+    tuple of (int, int, list, list of list of int) or None
+        Indexes into ``rows`` (0-based), the header's cells and the known columns split over several
+        (:func:`_two_row`), or None when no row qualifies.
     """
     lookup = _lookup(spec)
     for idx, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -372,15 +418,40 @@ def _find_header(rows: list[tuple[int, list[Any]]], spec: FileSpec) -> tuple[int
             continue
         alone = len(match_header(cells, spec))
         if idx + 1 < len(rows):
-            both = _two_row(cells, rows[idx + 1][1], lookup)
-            if both is not None and len(match_header(both, spec)) > alone:
-                return idx, idx + 1, both
+            pair = _two_row(cells, rows[idx + 1][1], lookup)
+            if pair is not None and (len(match_header(pair[0], spec)) > alone or pair[1]):
+                return idx, idx + 1, pair[0], pair[1]
         if idx > 0:
-            both = _two_row(rows[idx - 1][1], cells, lookup)
-            if both is not None and len(match_header(both, spec)) > alone:
-                return idx - 1, idx, both
-        return idx, idx, cells
+            pair = _two_row(rows[idx - 1][1], cells, lookup)
+            if pair is not None and len(match_header(pair[0], spec)) > alone:
+                return idx - 1, idx, pair[0], []
+        return idx, idx, cells, []
     return None
+
+
+def _join_split(
+    body: list[tuple[int, list[Any]]], spans: list[list[int]], mapping: dict[str, int], spec: FileSpec
+) -> list[tuple[int, list[Any]]]:
+    """A text column split over several (家庭住址 over 组 and 门牌号) read as one: the parts joined.
+
+    Returns
+    -------
+    list of (int, list)
+        The rows, each split text column's first cell holding its parts joined (一组 + 1号 → 一组1号).
+    """
+    kinds = {i: spec.column(name).kind for name, i in mapping.items()}
+    joins = [sp for sp in spans if kinds.get(sp[0]) in ("text", "name")]
+    if not joins:
+        return body
+    out = []
+    for n, cells in body:
+        cells = list(cells)
+        for sp in joins:
+            parts = [text(cells[k]) for k in sp if k < len(cells) and not _blank(cells[k])]
+            if sp[0] < len(cells):
+                cells[sp[0]] = "".join(parts)
+        out.append((n, cells))
+    return out
 
 
 def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Table:
@@ -422,13 +493,14 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     if found is None:
         want = "、".join(c.label for c in spec.columns if c.required)
         raise ImportFailed(key="ingest.error.no_header", at=f"{p.name}: ", rows=HEADER_SEARCH_ROWS, want=want)
-    first, last, names = found
+    first, last, names, spans = found
     mapping = match_header(names, spec)
     header_row = rows[last][0]
     header = [normalize_value(h) if h is not None else "" for h in names]
     body = [
         (n, cells) for n, cells in rows[last + 1 :] if any((c if not isinstance(c, str) else c.strip()) for c in cells)
     ]
+    body = _join_split(body, spans, mapping, spec)
     known = set(mapping.values())
     ignored = [h for i, h in enumerate(header) if i not in known and h]
     return Table(

@@ -387,3 +387,52 @@ def test_01_variants_six_degree_zones_name_the_six_degree_crs(db, tmp_path, coor
     line = single_line(p.stderr)
     assert says in line and fits in line and "3-degree" not in line, line
     assert grids(db) == before
+
+
+def write_rows(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    """``rows`` as an xlsx (with ``merges``) or as a GBK CSV with CRLF (merged cells exported as blanks)."""
+    if path.suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        for m in merges:
+            wb.active.merge_cells(m)
+        wb.save(path)
+    else:
+        text = "".join(",".join("" if v is None else str(v) for v in r) + "\r\n" for r in rows)
+        path.write_bytes(text.encode("gbk"))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_06_variant_a_known_column_split_over_two(db, tmp_path, suffix):
+    """家庭住址 merged over 组 and 门牌号: the lower row is header, not a bad data row; the address is
+    both parts; errors keep the spreadsheet's row numbers."""
+    rows = [
+        ["某镇某村户籍台账（2026年）", "", "", "", "", ""],
+        ["户编号", "户主", "家庭住址", "", "网格编码", "人口数"],
+        ["", "", "组", "门牌号", "", ""],
+        ["S1", "甲", "一组", "1号", "G00", 3],
+        ["S2", "乙", "二组", 12, "G01", "abc"],
+        ["S3", "丙", "三组", "", "G10", 2],
+    ]
+    path = write_rows(tmp_path / f"split{suffix}", rows, ("A1:F1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3"))
+    p = run("import", "households", str(path), db=db)
+    assert p.returncode == 0, p.stderr
+    assert "rejected 1" in p.stdout and single_line(p.stderr).startswith(f"{path.name} row 5 column 人口数:")
+    assert q(db, "SELECT code, address, grid_code FROM households ORDER BY 1") == [
+        ("S1", "一组1号", "G00"),
+        ("S3", "三组", "G10"),
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_06_variant_a_data_row_under_a_blank_header_cell_stays_data(db, tmp_path, suffix):
+    rows = [
+        ["户编号", "户主", "家庭住址", "", "网格编码"],
+        ["T1", "甲", "一组", "备注", "G00"],
+        ["T2", "乙", "二组", "", "G01"],
+    ]
+    p = run("import", "households", str(write_rows(tmp_path / f"plain{suffix}", rows)), db=db)
+    assert p.returncode == 0 and "imported 2" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code, address FROM households ORDER BY 1") == [("T1", "一组"), ("T2", "二组")]
