@@ -29,6 +29,9 @@ EXACT_DIGITS = 15
 _SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 _INTEGRAL_TEXT = re.compile(r"^(\d+)\.0+$")
 _TEXT_CONTROLS_ALLOWED = {"U+0009", "U+000A", "U+000D"}  # tabs and line breaks inside free text
+#: dashes a Chinese IME or a word processor puts where a hyphen was meant (‐ ‑ ‒ – — ― − ー ﹣ －), a run of them
+#: (——, the IME's Shift+- in Chinese mode) counting as one
+_DASHES = re.compile("[\u2010-\u2015\u2212\u30fc\ufe58\ufe63\uff0d]+")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
 
@@ -187,7 +190,7 @@ def parse_date(v: Any) -> dt.date:
         return v
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return excel_serial_date(v)
-    s = normalize_value(v)
+    s = _DASHES.sub("-", normalize_value(v))
     m = _DATE.match(s) or _COMPACT_DATE.match(s)
     if m:
         y, mo, d = (int(x) for x in m.groups()[:3])
@@ -385,10 +388,10 @@ def parse_phone(v: Any) -> str:
 
     Examples
     --------
-    >>> parse_phone("+86 138-1234-5678"), parse_phone("023-12345678")
-    ('13812345678', '023-12345678')
+    >>> parse_phone("+86 138-1234-5678"), parse_phone("023-12345678"), parse_phone("０２３——１２３４５６７８")
+    ('13812345678', '023-12345678', '023-12345678')
     """
-    s = re.sub(r"\s", "", normalize_value(v))
+    s = _DASHES.sub("-", re.sub(r"\s", "", normalize_value(v)))
     if s.startswith("+86"):
         s = s[3:]
     if _MOBILE.match(s) or _LANDLINE.match(s):

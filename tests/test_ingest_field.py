@@ -436,3 +436,36 @@ def test_06_variant_a_data_row_under_a_blank_header_cell_stays_data(db, tmp_path
     p = run("import", "households", str(write_rows(tmp_path / f"plain{suffix}", rows)), db=db)
     assert p.returncode == 0 and "imported 2" in p.stdout, p.stdout + p.stderr
     assert q(db, "SELECT code, address FROM households ORDER BY 1") == [("T1", "一组"), ("T2", "二组")]
+
+
+def test_10_variant_full_width_cells_in_a_workbook_and_ime_dashes(db, tmp_path):
+    """Text cells of an xlsx typed full-width, and the dashes an IME or Word gives for a hyphen (— – ——)."""
+    hh = write_rows(
+        tmp_path / "hh.xlsx",
+        [
+            ["户编号", "户主", "联系电话", "人口数", "经度", "纬度"],
+            ["Ｈ４０１", "甲", "１３８　００００　００４１", "３人", "１０７．８０５", "３０．６６５"],
+            ["H402", "乙", "０２３——１２３４５６７８", "２", "107.815", "30.675"],
+            ["H403", "丙", "023–12345679", 1, 107.805, 30.675],
+        ],
+    )
+    p = run("import", "households", str(hh), db=db, env={"LIANXIN_TODAY": "2026-11-26"})
+    assert p.returncode == 0 and "rejected 0" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code, phone, members, grid_code FROM households ORDER BY 1") == [
+        ("H401", "13800000041", 3, "G00"),
+        ("H402", "023-12345678", 2, "G11"),
+        ("H403", "023-12345679", 1, "G01"),
+    ]
+    staff = tmp_path / "staff.csv"
+    staff.write_bytes("工号,姓名,职务,负责网格\r\nＳ０１,张,网格长,Ｇ００，Ｇ０１\r\n".encode("gbk"))
+    visits = write_rows(
+        tmp_path / "v.xlsx",
+        [["户编号", "工号", "走访日期"], ["Ｈ４０１", "Ｓ０１", "２０２６年１１月３日"], ["H402", "S01", "2026—11—04"]],
+    )
+    for kind, path in (("staff", staff), ("visits", visits)):
+        p = run("import", kind, str(path), db=db, env={"LIANXIN_TODAY": "2026-11-26"})
+        assert p.returncode == 0 and "rejected 0" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT household_code, staff_id, visited_on FROM visits ORDER BY 1") == [
+        ("H401", "S01", dt.date(2026, 11, 3)),
+        ("H402", "S01", dt.date(2026, 11, 4)),
+    ]
