@@ -316,3 +316,77 @@ def test_office_cannot_import_outside_its_township(app_db):
     assert not at.exception, at.exception
     shown = at.dataframe[-1].value
     assert list(shown.iloc[:, 0]) == [3] and F.phrase("ingest.error.outside") in shown.iloc[0, 3]
+
+
+# ----------------------------------------------------------------------------- field kinds on the page
+
+
+def test_page_reads_a_grid_zip_with_full_width_codes_under_a_gb2312_cpg(app_db, tmp_path):
+    """Kinds 03 and 10 on the page: a .cpg saying GB2312 over names only GB18030 holds (堃), codes typed
+    full-width: the names arrive right and the codes folded, so the stored households keep their grids."""
+    full = str.maketrans("0123456789-W", "０１２３４５６７８９－Ｗ")
+    rows = [r for r in F.AREAS["grid"] if r[2] == F.V11]
+    gdf = gpd.GeoDataFrame(
+        {"网格编码": [r[0].translate(full) for r in rows], "网格名称": ["堃" + r[1] for r in rows]},
+        geometry=[shapely.box(*r[3]) for r in rows],
+        crs="EPSG:4326",
+    )
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdf.to_file(folder / "grids.shp", encoding="GB18030")
+    (folder / "grids.cpg").write_text("GB2312")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in folder.iterdir():
+            zf.write(p, p.name)
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    at.file_uploader[0].set_value(("grids.zip", buf.getvalue(), "application/zip")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="import_page.dry_run").click().run()
+    assert not at.exception, at.exception
+    at.button(key="import_page.commit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success
+    from store import db as store_db
+
+    con = store_db.connect(app_db)  # the app holds the file in this process: the same configuration
+    try:
+        got = con.execute(
+            "SELECT a.code, a.name, count(h.code) FROM areas a LEFT JOIN households h ON h.grid_code = a.code "
+            "WHERE a.parent_code = ? GROUP BY 1, 2 ORDER BY 1",
+            [F.V11],
+        ).fetchall()
+    finally:
+        con.close()
+    assert [g[:2] for g in got] == [(F.G111, "堃第一网格"), (F.G112, "堃第二网格")]
+    assert sum(g[2] for g in got) > 0
+
+
+def test_page_reads_a_split_two_row_header_and_ime_dashes(app_db, tmp_path):
+    """Kinds 06 and 10 on the page: 家庭住址 over 组/门牌号 is header; 023——… is a landline; the one bad row
+    is named by its spreadsheet row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [
+        ["户籍台账", "", "", "", "", ""],
+        ["户编号", "户主", "家庭住址", "", "联系电话", "网格编码"],
+        ["", "", "组", "门牌号", "", ""],
+        ["Y1", "甲", "一组", "1号", "０２３——１２３４５６７８", F.G111],
+        ["Y2", "乙", "二组", "2号", "12345", F.G111],
+    ]:
+        ws.append(r)
+    for m in ("A1:F1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3"):
+        ws.merge_cells(m)
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    upload(at, "hh.xlsx", buf.getvalue())
+    assert not at.error, [e.value for e in at.error]
+    assert any(t("import_page.header_found", row=3, n=2) in c.value for c in at.caption), [c.value for c in at.caption]
+    at.button(key="import_page.dry_run").click().run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric][:4] == ["1", "0", "0", "1"]
+    shown = at.dataframe[-1].value
+    assert list(shown.iloc[:, 0]) == [5] and list(shown.iloc[:, 1]) == ["联系电话"]
