@@ -390,3 +390,29 @@ def test_page_reads_a_split_two_row_header_and_ime_dashes(app_db, tmp_path):
     assert [m.value for m in at.metric][:4] == ["1", "0", "0", "1"]
     shown = at.dataframe[-1].value
     assert list(shown.iloc[:, 0]) == [5] and list(shown.iloc[:, 1]) == ["联系电话"]
+
+
+def test_page_reads_the_visible_sheet_of_a_workbook_whose_first_sheet_is_hidden(app_db):
+    """Kind 05 on the page: the hidden first sheet (last year's register) is not what is read or offered first."""
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "2025年台账"
+    old.append(["户编号", "户主", "网格编码"])
+    old.append(["X0", "旧", F.G111])
+    old.sheet_state = "hidden"
+    new = wb.create_sheet("2026年台账")
+    new.append(["某村户籍台账（2026年）"])
+    new.append(["户编号", "户主", "网格编码"])
+    new.append(["X1", "新", F.G111])
+    new.append(["X2", "新二", F.G111])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    upload(at, "hh.xlsx", buf.getvalue())
+    assert not at.error, [e.value for e in at.error]
+    assert any(t("import_page.sheet_used", sheet="2026年台账") in c.value for c in at.caption)
+    sheet_box = [s for s in at.selectbox if s.label == t("import_page.sheet")]
+    assert sheet_box and sheet_box[0].value == "2026年台账"
+    at.button(key="import_page.dry_run").click().run()
+    assert [m.value for m in at.metric][:4] == ["2", "0", "0", "0"]
