@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,12 @@ def _lookup(spec: FileSpec) -> dict[str, str]:
     return lookup
 
 
-def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
+def match_header(cells: list[Any], spec: FileSpec, hidden: set[int] | frozenset[int] = frozenset()) -> dict[str, int]:
     """Map canonical names to column indexes for one candidate header row.
 
     Headers are compared after NFKC, without ``*``, a trailing bracketed note (户主姓名（必填）),
-    spaces and case; the first cell naming a column wins.
+    spaces and case; the first cell naming a column wins — the first the clerk can see, when a hidden
+    column (an old copy kept out of sight) has the same name.
 
     Parameters
     ----------
@@ -84,6 +86,8 @@ def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
         The row's cells.
     spec : FileSpec
         The kind of file.
+    hidden : set of int, optional
+        Indexes of hidden columns (Excel), which name a column only when no visible cell does.
 
     Returns
     -------
@@ -92,8 +96,8 @@ def match_header(cells: list[Any], spec: FileSpec) -> dict[str, int]:
     """
     lookup = _lookup(spec)
     out: dict[str, int] = {}
-    for i, c in enumerate(cells):
-        name = lookup.get(_norm_header(c))
+    for i in sorted(range(len(cells)), key=lambda i: (i in hidden, i)):
+        name = lookup.get(_norm_header(cells[i]))
         if name and name not in out:
             out[name] = i
     return out
@@ -278,7 +282,51 @@ def excel_sheets(path: Path) -> list[tuple[str, bool]]:
         wb.close()
 
 
-def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str]:
+def hidden_columns(path: Path, part: str) -> set[int]:
+    """The columns a worksheet hides (``<col min max hidden="1">``, before its cells), numbered from 1.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The xlsx file.
+    part : str
+        The worksheet's part (ingest.limits.xlsx_sheet_parts).
+
+    Returns
+    -------
+    set of int
+        Column numbers (A = 1); empty when none is hidden or the part cannot be read.
+    """
+    head = b""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part) as f:
+            while len(head) < (4 << 20):
+                block = f.read(1 << 16)
+                if not block:
+                    break
+                head += block
+                if _SHEET_DATA.search(head):
+                    break
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return set()
+    out: set[int] = set()
+    for tag in _COL_TAG.findall(head.split(b"<sheetData", 1)[0]):
+        attrs = dict(_ATTR.findall(tag))
+        if attrs.get(b"hidden") in (b"1", b"true"):
+            try:
+                lo, hi = int(attrs[b"min"]), int(attrs[b"max"])
+            except (KeyError, ValueError):
+                continue
+            out.update(range(max(lo, 1), min(hi, 16384) + 1))
+    return out
+
+
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str, set[int]]:
     from python_calamine import CalamineWorkbook
 
     check_zip(path)
@@ -303,19 +351,21 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
             try:
                 sh = wb.get_sheet_by_name(name)
                 top = sh.start[0] if sh.start else 0
+                left = sh.start[1] if sh.start else 0
                 data = sh.to_python(skip_empty_area=True)
             except Exception as e:
                 raise ImportFailed(
                     key="ingest.error.sheet", at=f"{path.name}: ", sheet=name, error=type(e).__name__
                 ) from e
             rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
+            hidden = {c - 1 - left for c in hidden_columns(path, parts[name])} if name in parts else set()
             if first is None:
-                first = (rows, name)
+                first = (rows, name, hidden)
             if _find_header(rows, spec) is not None:
-                return rows, name
+                return rows, name, hidden
     finally:
         wb.close()
-    return first if first else ([], "")
+    return first if first else ([], "", set())
 
 
 def _known_names(cells: list[Any], lookup: dict[str, str]) -> int:
@@ -481,11 +531,12 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     if suffix not in TABULAR_SUFFIXES:
         raise ImportFailed(key="ingest.error.table_type", at=f"{p.name}: ", suffix=suffix)
     sheet_name = ""
+    hidden: set[int] = set()
     try:
         if suffix in (".csv", ".txt"):
             rows, enc = _csv_rows(p)
         else:
-            rows, sheet_name = _excel_rows(p, sheet, spec)
+            rows, sheet_name, hidden = _excel_rows(p, sheet, spec)
             enc = "xlsx"
     except OSError as e:
         raise ImportFailed(key="ingest.error.unreadable", at=f"{p}: ", error=e.strerror) from e
@@ -494,7 +545,7 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         want = "、".join(c.label for c in spec.columns if c.required)
         raise ImportFailed(key="ingest.error.no_header", at=f"{p.name}: ", rows=HEADER_SEARCH_ROWS, want=want)
     first, last, names, spans = found
-    mapping = match_header(names, spec)
+    mapping = match_header(names, spec, hidden)
     header_row = rows[last][0]
     header = [normalize_value(h) if h is not None else "" for h in names]
     body = [

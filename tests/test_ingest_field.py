@@ -469,3 +469,27 @@ def test_10_variant_full_width_cells_in_a_workbook_and_ime_dashes(db, tmp_path):
         ("H401", "S01", dt.date(2026, 11, 3)),
         ("H402", "S01", dt.date(2026, 11, 4)),
     ]
+
+
+def test_05_variant_a_hidden_old_column_of_the_same_name(db, tmp_path):
+    """The clerk copied 户主 and 联系电话, corrected the copies and hid the old columns: the visible ones are
+    read (the sheet starts at column B below a title); a hidden column no visible one repeats is still read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B1"] = "某村户籍台账"
+    for r in (
+        ["户编号", "户主", "户主", "电话", "联系电话", "经度", "纬度"],
+        ["HC1", "旧名", "新名", "13800000000", "13800000001", 107.805, 30.665],
+        ["HC2", "旧名二", "新名二", "13800000000", "13800000002", 107.815, 30.675],
+    ):
+        ws.append([None] + r)
+    for col in ("C", "E", "G", "H"):  # the old 户主 and 电话, and the (only) lon/lat
+        ws.column_dimensions[col].hidden = True
+    path = tmp_path / "hidden_cols.xlsx"
+    wb.save(path)
+    p = run("import", "households", str(path), db=db)
+    assert p.returncode == 0 and "rejected 0" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code, head_name, phone, grid_code FROM households ORDER BY 1") == [
+        ("HC1", "新名", "13800000001", "G00"),
+        ("HC2", "新名二", "13800000002", "G11"),
+    ]
