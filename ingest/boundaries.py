@@ -188,33 +188,51 @@ def _find_dataset(folder: Path, source: str) -> Path:
     return (shp or found)[0]
 
 
-def _dbf_text(dbf: Path) -> tuple[list[bytes], bytes]:
-    """The field names and the records of a DBF, as bytes.
+def _dbf_text(dbf: Path) -> tuple[list[bytes], list[bytes]]:
+    """The field names and the field values of a DBF, as bytes.
 
     Returns
     -------
-    tuple of (list of bytes, bytes)
-        The field names (at most 11 bytes each) and everything after the header; ([], b"") for a
-        file shorter than a DBF header.
+    tuple of (list of bytes, list of bytes)
+        The field names (at most 11 bytes each) and every value of every record, trailing spaces and
+        NULs removed; ([], []) for a file shorter than a DBF header.
     """
     raw = dbf.read_bytes()
     if len(raw) < 32:
-        return [], b""
-    header_len = struct.unpack("<H", raw[8:10])[0]
-    names = []
+        return [], []
+    header_len, record_len = struct.unpack("<HH", raw[8:12])
+    names, widths = [], []
     pos = 32
     while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
         names.append(raw[pos : pos + 11].split(b"\x00", 1)[0])
+        widths.append(raw[pos + 16])
         pos += 32
-    return names, raw[header_len:]
+    values: list[bytes] = []
+    if record_len != 1 + sum(widths) or record_len <= 1:  # not the layout we know: the whole text as one value
+        return names, [raw[header_len:]]
+    for start in range(header_len, len(raw) - record_len + 1, record_len):
+        at = start + 1  # the deletion flag
+        for w in widths:
+            values.append(raw[at : at + w].rstrip(b" \x00"))
+            at += w
+    return names, values
 
 
-def _decodes(names: list[bytes], records: bytes, codec: str) -> bool:
+def _decodes(names: list[bytes], values: list[bytes], codec: str) -> bool:
+    """Whether every field name and value decodes with ``codec``.
+
+    A value may end in half a character: a DBF field is a fixed number of bytes, and a name longer
+    than the field is cut there (城南第1网格 in 10 bytes of GBK keeps the first byte of 格). That alone
+    is no evidence against the codec (GDAL drops the half character), so an unfinished character at
+    the end of a name or a value is allowed; a wrong byte anywhere else is not.
+
+    Returns
+    -------
+    bool
+    """
     try:
-        # a field name cut at 11 bytes may end in half a character: that alone is no evidence
-        for name in names:
-            codecs.getincrementaldecoder(codec)().decode(name, final=False)
-        records.decode(codec)
+        for v in names + values:
+            codecs.getincrementaldecoder(codec)().decode(v, final=False)
         return True
     except UnicodeDecodeError:
         return False
@@ -342,7 +360,7 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
     agrees = (
         declared_name == codecs.lookup(found).name
         or (found == "GB18030" and declared_name in ("gbk", "gb2312", "gb18030"))
-        or (found == "UTF-8" and (b"".join(names) + records).isascii())
+        or (found == "UTF-8" and (b"".join(names) + b"".join(records)).isascii())
     )
     if agrees:
         # GB2312 and GBK are subsets of GB18030: a .cpg saying either over text with a character

@@ -493,3 +493,28 @@ def test_05_variant_a_hidden_old_column_of_the_same_name(db, tmp_path):
         ("HC1", "新名", "13800000001", "G00"),
         ("HC2", "新名二", "13800000002", "G11"),
     ]
+
+
+@pytest.mark.parametrize("cpg", [None, "UTF-8"])
+def test_03_variant_a_gbk_name_cut_in_half_by_the_field_width(db, tmp_path, cpg):
+    """A DBF text field is a fixed number of bytes: a longer GBK name is cut there, sometimes inside a
+    character (its first byte kept, then padding). That one half character must not make the whole file
+    'neither UTF-8 nor GBK' — not even with --encoding GBK."""
+    g = gpd.read_file(FIELD / "base" / "grid.geojson")
+    names = ["城南第1网格", "城南第二网格", "城北第1网格", "城北第二网格"]
+    frame = gpd.GeoDataFrame({"网格编码": g["code"], "网格名称": names}, geometry=g.geometry, crs=g.crs)
+    shp = tmp_path / "grids.shp"
+    frame.to_file(shp, encoding="GBK")
+    dbf = shp.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    cut = "城南第1网格".encode("gbk")
+    i = raw.find(cut)
+    raw[i + len(cut) - 1] = 0x20  # 格 cut after its first byte, as a 9-byte field would
+    dbf.write_bytes(bytes(raw))
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    if cpg:
+        shp.with_suffix(".cpg").write_text(cpg)
+    for extra in ((), ("--encoding", "GBK")):
+        p = run("import", "boundaries", str(shp), "--level", "grid", *extra, db=db)
+        assert p.returncode == 0, p.stderr
+        assert [r[1] for r in grids(db)] == ["城南第1网", "城南第二网格", "城北第1网格", "城北第二网格"]
