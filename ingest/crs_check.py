@@ -142,6 +142,34 @@ def _zone_cm(zone: int) -> float | None:
     return None
 
 
+def _swapped(minx: float, miny: float, maxx: float, maxy: float, crs: CRS | None) -> bool:
+    """Whether the coordinates fit the CRS only with X and Y exchanged.
+
+    Chinese surveying writes X for the northing and Y for the easting; a file written that way (or
+    lat/lon in that order) has its northings where the eastings belong. Only a CRS whose X is east
+    is considered: degrees with latitude beyond ±90 but within ±90 as X, or Gauss-Krüger "eastings"
+    that are no easting of the CRS while the Y values are, and the X values are northings over China.
+
+    Returns
+    -------
+    bool
+    """
+    if crs is None:
+        return False
+    if crs.is_geographic:
+        return max(abs(miny), abs(maxy)) > 90 and max(abs(miny), abs(maxy)) <= 180 and max(abs(minx), abs(maxx)) <= 90
+    gk = gauss_kruger(crs)
+    if gk is None:
+        return False
+
+    def eastings(lo: float, hi: float) -> bool:
+        base = gk.zone * 1_000_000
+        return base < lo and hi < base + 1_000_000
+
+    northings = 0 < minx and maxx < 6_200_000  # China lies between about 0.4 and 5.9 million metres north
+    return not eastings(minx, maxx) and eastings(miny, maxy) and northings
+
+
 def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
     """Checks on the coordinates as written in the file, against the CRS's own conventions.
 
@@ -162,6 +190,8 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
         raise ImportFailed(key="ingest.crs.not_numbers", at=at)
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     name = crs.name if crs is not None else ""
+    if _swapped(minx, miny, maxx, maxy, crs):
+        raise ImportFailed(key="ingest.crs.axes_swapped", at=at, x=minx, y=miny, name=name)
     if crs is not None and crs.is_geographic:
         if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
             zone = int(minx // 1_000_000) if minx >= 1_000_000 else 0

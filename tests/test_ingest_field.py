@@ -370,7 +370,13 @@ def test_03_variant_cpg_gb2312_or_gbk_on_text_only_gb18030_holds(db, tmp_path, c
     "coords_epsg,prj_epsg,shift,says,fits",
     [
         (4507, 4507, 18_000_000, "eastings carry zone number 18 (18,", "EPSG:4496"),  # 6° CM 105E .prj, zone typed in
-        (4496, 4496, -18_000_000, "eastings carry no zone number", "EPSG:4507"),  # 6° zone-18 .prj, plain eastings
+        (
+            4496,
+            4496,
+            -18_000_000,
+            F.phrase("ingest.crs.zone_missing", "en"),
+            "EPSG:4507",
+        ),  # 6° zone-18 .prj, plain eastings
         (4507, 4508, 0, "fit central meridian 105°E but the .prj is CM 111°E", "EPSG:4507"),  # labelled CM 111E
         (4497, 4496, 0, "zone number 19 but the .prj is zone 18", "EPSG:4497"),  # zone 19's numbers, zone 18's .prj
     ],
@@ -518,3 +524,19 @@ def test_03_variant_a_gbk_name_cut_in_half_by_the_field_width(db, tmp_path, cpg)
         p = run("import", "boundaries", str(shp), "--level", "grid", *extra, db=db)
         assert p.returncode == 0, p.stderr
         assert [r[1] for r in grids(db)] == ["城南第1网", "城南第二网格", "城北第1网格", "城北第二网格"]
+
+
+@pytest.mark.parametrize("epsg", [4545, 4524, 4326])
+def test_01_variant_x_and_y_swapped_is_named(db, tmp_path, epsg):
+    """Surveyors write X for north: a file with northings in X (or lat before lon) is refused with one
+    line that says to swap them — not "eastings carry zone number 3" — and nothing stored changes."""
+    g = gpd.read_file(FIELD / "base" / "grid.geojson").to_crs(epsg)
+    g["geometry"] = shapely.transform(g.geometry.to_numpy(), lambda xy: xy[:, ::-1])
+    path = tmp_path / ("grids.geojson" if epsg == 4326 else "grids.shp")
+    g.to_file(path, encoding="UTF-8")
+    before = grids(db)
+    p = run("import", "boundaries", str(path), "--level", "grid", db=db)
+    assert p.returncode == 1
+    line = single_line(p.stderr)
+    assert F.phrase("ingest.crs.axes_swapped", "en") in line and "zone number 3" not in line, line
+    assert grids(db) == before

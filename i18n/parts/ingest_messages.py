@@ -44,6 +44,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "坐标是以米为单位的投影坐标（如 {x:,.0f}, {y:,.0f}），.prj 却是经纬度坐标系 {name}；{hint}",
         "the coordinates are metres ({x:,.0f}, {y:,.0f}) but the .prj is geographic (degrees, {name}): {hint}",
     ),
+    "ingest.crs.axes_swapped": (
+        "坐标的 X 与 Y 似乎对调了（X 为 {x:,.0f}，像北坐标/纬度；Y 为 {y:,.0f}，像东坐标/经度，.prj 为 {name}）："
+        "测量习惯 X 指北，GIS 文件的 X 应为东坐标（经度），请交换 X、Y 后再导入",
+        "X and Y seem swapped (X {x:,.0f} looks like a northing or latitude, Y {y:,.0f} like an easting or "
+        "longitude, .prj {name}): surveyors write X for north, a GIS file wants X east (longitude) — swap them "
+        "and import again",
+    ),
     "ingest.crs.hint_zone": ("东坐标带有带号 {zone}，应为 {epsg}", "the eastings carry zone number {zone}: use {epsg}"),
     "ingest.crs.hint_gauss_kruger": (
         "应为高斯-克吕格投影（如 EPSG:4534–4554 中中央经线与该县相符的一个）",
