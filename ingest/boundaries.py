@@ -579,7 +579,7 @@ def prepare(
         if np.all(np.abs(b[[0, 2]]) <= 180) and np.all(np.abs(b[[1, 3]]) <= 90):
             gdf = gdf.set_crs("EPSG:4326")
         else:
-            raise ImportFailed(key="ingest.error.no_crs", at=f"{source}: ")
+            raise ImportFailed(key="ingest.error.no_crs", at=f"{source}: ", hint=crs_check.no_prj_hint(b))
     crs_check.check_raw(b, gdf.crs, source)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # library warnings never reach a user

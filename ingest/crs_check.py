@@ -230,6 +230,33 @@ def check_raw(bounds: np.ndarray, crs: CRS | None, source: str) -> None:
         raise ImportFailed(key="ingest.crs.zone_mismatch", at=at, zone=x_zone, prj_zone=gk.zone, name=name, fits=fits)
 
 
+def no_prj_hint(bounds: np.ndarray) -> Message | str:
+    """What the coordinates of a file without a .prj look like: Gauss-Krüger with or without a zone number.
+
+    Parameters
+    ----------
+    bounds : numpy.ndarray
+        (minx, miny, maxx, maxy) of the file's coordinates.
+
+    Returns
+    -------
+    i18n.Message or str
+        A hint naming the zone's EPSG code, or the Gauss-Krüger family; "" when they look like neither.
+    """
+    if not np.all(np.isfinite(bounds)):
+        return ""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if not (0 < miny and maxy < 6_200_000):  # northings over China
+        return ""
+    zone = int(minx // 1_000_000)
+    cm = _zone_cm(zone)
+    if cm is not None and int(maxx // 1_000_000) == zone:
+        return Message("ingest.crs.no_prj_zone", zone=zone, x=minx, epsg=_epsg_for(cm, True, _six_zone(zone)))
+    if 0 < minx and maxx < 1_000_000:
+        return Message("ingest.crs.no_prj_gauss_kruger", x=minx, y=miny)
+    return ""
+
+
 def _inside(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
     return (lon >= box[0]) & (lon <= box[2]) & (lat >= box[1]) & (lat <= box[3])
 

@@ -540,3 +540,20 @@ def test_01_variant_x_and_y_swapped_is_named(db, tmp_path, epsg):
     line = single_line(p.stderr)
     assert F.phrase("ingest.crs.axes_swapped", "en") in line and "zone number 3" not in line, line
     assert grids(db) == before
+
+
+@pytest.mark.parametrize("zone_in_easting", [True, False])
+def test_01_variant_no_prj_names_the_likely_crs(db, tmp_path, zone_in_easting):
+    """A Gauss-Krüger Shapefile sent without its .prj: one line that says so and what the numbers look like."""
+    epsg = 4524 if zone_in_easting else 4545
+    shp = write_gk(tmp_path / "g", "grids", {"A": (107.80, 30.66, 107.81, 30.67)}, epsg, epsg)
+    shp.with_suffix(".prj").unlink()
+    before = grids(db)
+    p = run("import", "boundaries", str(shp), "--level", "grid", db=db)
+    assert p.returncode == 1
+    line = single_line(p.stderr)
+    if zone_in_easting:
+        assert Message("ingest.crs.no_prj_zone", zone=36, x=36_480_832, epsg="EPSG:4524").text("en") in line, line
+    else:
+        assert F.phrase("ingest.crs.no_prj_gauss_kruger", "en") in line, line
+    assert grids(db) == before

@@ -304,8 +304,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "ingest.error.no_name_field": ("找不到名称字段（{wanted}）", "no name attribute ({wanted})"),
     "ingest.error.no_crs": (
-        "文件没有坐标系定义（.prj），坐标也不是经纬度，请补上 .prj 文件",
-        "no CRS (.prj) in the file and the coordinates are not lon/lat: add the .prj file",
+        "文件没有坐标系定义（.prj），坐标也不是经纬度，请补上 .prj 文件{hint}",
+        "no CRS (.prj) in the file and the coordinates are not lon/lat: add the .prj file{hint}",
+    ),
+    "ingest.crs.no_prj_zone": (
+        "（东坐标带有带号 {zone}，如 {x:,.0f}：多半是 {epsg}）",
+        " (the eastings carry zone number {zone}, e.g. {x:,.0f}: most likely {epsg})",
+    ),
+    "ingest.crs.no_prj_gauss_kruger": (
+        "（坐标像不带带号的高斯-克吕格坐标，如 {x:,.0f}, {y:,.0f}："
+        ".prj 须写明与该县相符的中央经线，EPSG:4534–4554 之一）",
+        " (they look like Gauss-Krüger metres without a zone number, e.g. {x:,.0f}, {y:,.0f}: the .prj must name "
+        "the county's central meridian, one of EPSG:4534–4554)",
     ),
     "ingest.error.crs_transform": ("无法从坐标系 {crs} 转换到 WGS-84", "cannot transform the CRS {crs} to WGS-84"),
     "ingest.error.read_time": (
