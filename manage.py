@@ -68,6 +68,18 @@ def _date(s: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{s!r}: {e}") from None
 
 
+def _code(s: str) -> str:
+    """A code typed on the command line, folded like every typed code (Ｇ００ in a Chinese IME's full-width mode).
+
+    Returns
+    -------
+    str
+    """
+    from ingest.normalize import normalize_value
+
+    return normalize_value(s)
+
+
 def build_parser() -> Parser:
     """The command line of CONTRACT.md §3: every command, its options and their help.
 
@@ -129,7 +141,7 @@ def build_parser() -> Parser:
     q.add_argument("--week", required=True)
     out_opts(q)
     u = rsub.add_parser("unvisited")
-    u.add_argument("--area", required=True)
+    u.add_argument("--area", required=True, type=_code)
     u.add_argument("--as-of", dest="as_of", required=True, type=_date)
     u.add_argument("--days", type=int, default=None)
     out_opts(u)
@@ -153,11 +165,11 @@ def build_parser() -> Parser:
     wa = rsub.add_parser("watch", help="petitions and villages at risk of escalating, with reasons")
     out_opts(wa)
     g = rsub.add_parser("grids", help="who is responsible for each grid")
-    g.add_argument("--area", required=True)
+    g.add_argument("--area", required=True, type=_code)
     g.add_argument("--on", type=_date, default=None, help="responsibility on this date (default today)")
     out_opts(g)
     hh = rsub.add_parser("household", help="one household's whole record (民情档案)")
-    hh.add_argument("--code", required=True, help="the household code (户编号)")
+    hh.add_argument("--code", required=True, type=_code, help="the household code (户编号)")
     out_opts(hh)
 
     sv = sub.add_parser("survey", help="the 民意调查 of the 三维考核: draw the sample, import answers, results")

@@ -557,3 +557,16 @@ def test_01_variant_no_prj_names_the_likely_crs(db, tmp_path, zone_in_easting):
     else:
         assert F.phrase("ingest.crs.no_prj_gauss_kruger", "en") in line, line
     assert grids(db) == before
+
+
+def test_10_variant_codes_typed_full_width_on_the_command_line(db):
+    """The clerk's terminal in full-width mode: --area Ｇ００ and --code Ｈ３０３ mean G00 and H303."""
+    case = FIELD / "10-fullwidth-digits"
+    assert run("import", "households", str(case / "households_fullwidth.csv"), db=db).returncode == 0
+    p = run("report", "unvisited", "--area", "Ｇ００", "--as-of", "２０２６－１１－２６", "--format", "json", db=db)
+    assert p.returncode == 0, p.stderr
+    assert [r["household_code"] for r in json.loads(p.stdout)] == ["H301", "H302"]
+    p = run("report", "household", "--code", "Ｈ３０３", "--format", "json", db=db)
+    assert p.returncode == 0 and "H303" in p.stdout, p.stderr
+    p = run("report", "grids", "--area", "５００１５５００１００１", "--format", "json", db=db)
+    assert p.returncode == 0 and {r["code"] for r in json.loads(p.stdout)} == {"G00", "G01", "G10", "G11"}, p.stderr
