@@ -448,6 +448,56 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tupl
     return cells, spans
 
 
+_NOTE_CELL = re.compile(r"^(?:[(\[【（].*[)\]】）]|单位[:：].*)$")
+_NUMBERING_LABELS = {"栏次", "序号", "列号", "甲", "乙"}
+#: the first cell of a row below the data that is no record: a total, or the form's signature line
+_FOOTER = re.compile(
+    r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|填表人|制表人|填报人|审核人|负责人|填报日期|制表日期|单位负责人)"
+)
+
+
+def _continuation(cells: list[Any]) -> bool:
+    """Whether a row just below the header belongs to it: units (（人）, （度）, 单位：人) or column numbers (1 2 3 …).
+
+    Chinese forms often carry a row of units, or a 栏次 row numbering the columns, under the header;
+    neither is a record.
+
+    Returns
+    -------
+    bool
+    """
+    filled = [c for c in cells if not _blank(c)]
+    if not filled:
+        return False
+    texts = [normalize_value(c) if isinstance(c, str) else c for c in filled]
+    if all(isinstance(c, str) and _NOTE_CELL.match(c) for c in texts):
+        return True
+    if texts and isinstance(texts[0], str) and texts[0] in _NUMBERING_LABELS:
+        texts = texts[1:]
+    numbers = []
+    for c in texts:
+        if isinstance(c, bool):
+            return False
+        if isinstance(c, (int, float)) and float(c).is_integer():
+            numbers.append(int(c))
+        elif isinstance(c, str) and re.fullmatch(r"[(（]?\d{1,3}[)）]?", c):
+            numbers.append(int(re.sub(r"\D", "", c)))
+        else:
+            return False
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1)
+
+
+def _footer(cells: list[Any]) -> bool:
+    """Whether a row is a total (合计 …) or the form's signature line (填表人：…), not a record.
+
+    Returns
+    -------
+    bool
+    """
+    first = next((c for c in cells if not _blank(c)), None)
+    return isinstance(first, str) and _FOOTER.match(normalize_value(first)) is not None
+
+
 def _find_header(
     rows: list[tuple[int, list[Any]]], spec: FileSpec
 ) -> tuple[int, int, list[Any], list[list[int]]] | None:
@@ -545,12 +595,16 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         want = "、".join(c.label for c in spec.columns if c.required)
         raise ImportFailed(key="ingest.error.no_header", at=f"{p.name}: ", rows=HEADER_SEARCH_ROWS, want=want)
     first, last, names, spans = found
+    while last + 1 < len(rows) and last - first < 3 and _continuation(rows[last + 1][1]):
+        last += 1  # a row of units or column numbers under the header
     mapping = match_header(names, spec, hidden)
     header_row = rows[last][0]
     header = [normalize_value(h) if h is not None else "" for h in names]
     body = [
         (n, cells) for n, cells in rows[last + 1 :] if any((c if not isinstance(c, str) else c.strip()) for c in cells)
     ]
+    while body and _footer(body[-1][1]):
+        body.pop()  # 合计 and 填表人 rows after the records
     body = _join_split(body, spans, mapping, spec)
     known = set(mapping.values())
     ignored = [h for i, h in enumerate(header) if i not in known and h]

@@ -570,3 +570,27 @@ def test_10_variant_codes_typed_full_width_on_the_command_line(db):
     assert p.returncode == 0 and "H303" in p.stdout, p.stderr
     p = run("report", "grids", "--area", "５００１５５００１００１", "--format", "json", db=db)
     assert p.returncode == 0 and {r["code"] for r in json.loads(p.stdout)} == {"G00", "G01", "G10", "G11"}, p.stderr
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_06_variant_units_or_column_numbers_under_the_header_and_totals_below(db, tmp_path, suffix):
+    """Forms carry a row of units (（人）) or a 栏次 row (1 2 3 …) under the header, and a 合计 row and the
+    signature line (填表人：…) below the records: none is a record, so --strict still writes; a bad row keeps
+    its spreadsheet number."""
+    rows = [
+        ["某村户籍台账", "", "", "", ""],
+        ["户编号", "户主", "人口数", "经度", "纬度"],
+        ["", "", "（人）", "（度）", "（度）"],
+        ["栏次", 1, 2, 3, 4],
+        ["N1", "甲", 3, 107.805, 30.665],
+        ["N2", "乙", 2, 107.815, 30.675],
+        ["合计", "2户", 5, "", ""],
+        ["填表人：张三", "", "审核人：李四", "", "填报日期：2026年3月5日"],
+    ]
+    path = write_rows(tmp_path / f"form{suffix}", rows)
+    p = run("import", "households", str(path), "--strict", db=db)
+    assert p.returncode == 0 and "imported 2, updated 0, skipped 0, rejected 0" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code, members, grid_code FROM households ORDER BY 1") == [("N1", 3, "G00"), ("N2", 2, "G11")]
+    rows[5][2] = "abc"
+    p = run("import", "households", str(write_rows(tmp_path / f"bad{suffix}", rows)), db=db)
+    assert single_line(p.stderr).startswith(f"bad{suffix} row 6 column 人口数:"), p.stderr
