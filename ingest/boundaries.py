@@ -369,6 +369,64 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
     return found, Message("ingest.note.cpg", declared=declared, found=found)
 
 
+def _whole_field_names(shp: Path, encoding: str, into: Path) -> Path:
+    """The Shapefile with every DBF field name ending on a whole character (a copy in ``into`` when needed).
+
+    A DBF field name has at most 10 bytes: GDAL and QGIS cut a longer UTF-8 name there, inside a
+    character (网格编码 is 12 bytes: 网格编 and one byte of 码 are kept). GDAL then cannot read the
+    file's names at all. The copy drops the half character (网格编), which :func:`_pick` matches.
+
+    Parameters
+    ----------
+    shp : pathlib.Path
+        The .shp file.
+    encoding : str
+        The attribute encoding it is read with.
+    into : pathlib.Path
+        A private folder for the copy.
+
+    Returns
+    -------
+    pathlib.Path
+        ``shp`` itself, or the copy's .shp when a name was cut.
+    """
+    dbf = next((d for d in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if d.exists()), None)
+    if dbf is None:
+        return shp
+    raw = bytearray(dbf.read_bytes())
+    if len(raw) < 32:
+        return shp
+    header_len = struct.unpack("<H", raw[8:10])[0]
+    changed = False
+    pos = 32
+    while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
+        name = bytes(raw[pos : pos + 11]).split(b"\x00", 1)[0]
+        whole = name
+        while whole:
+            try:
+                whole.decode(encoding)
+                break
+            except UnicodeDecodeError as e:
+                if e.start < len(whole) - 3 or e.reason not in (
+                    "unexpected end of data",
+                    "incomplete multibyte sequence",
+                ):
+                    break  # a wrong byte inside, not a character cut at the end: leave it to the reader
+                whole = whole[:-1]
+        if whole != name and whole:
+            raw[pos : pos + 11] = whole.ljust(11, b"\x00")
+            changed = True
+        pos += 32
+    if not changed:
+        return shp
+    folder = Path(tempfile.mkdtemp(prefix="names-", dir=into))
+    for sibling in shp.parent.iterdir():
+        if sibling.is_file() and sibling.stem == shp.stem and sibling != dbf:
+            shutil.copyfile(sibling, folder / sibling.name)
+    (folder / dbf.name).write_bytes(bytes(raw))
+    return folder / shp.name
+
+
 def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoDataFrame, str, str]:
     """Read a boundary file into a GeoDataFrame in its own CRS.
 
@@ -407,6 +465,10 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
             p = _find_dataset(tmp, p.name)
             suffix = p.suffix.lower()
         enc, note = shapefile_encoding(p, encoding) if suffix == ".shp" else (encoding, "")
+        if suffix == ".shp" and enc:
+            if tmp is None:
+                tmp = Path(tempfile.mkdtemp(prefix="lianxin-shp-"))
+            p = _whole_field_names(p, enc, tmp)
         try:
             kwargs: dict[str, Any] = {"encoding": enc} if enc else {}
             with warnings.catch_warnings():
@@ -430,11 +492,27 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
 
 
 def _pick(columns: list[str], aliases: tuple[str, ...], taken: set[str]) -> str | None:
+    """The column named by the first alias that names one; else one whose name an alias's was cut to.
+
+    A DBF field name holds 10 bytes: 网格编码 in UTF-8 arrives as 网格编, 所属村编码 as 所属村. Such a
+    cut name (at least two characters, at least 8 bytes) stands for the alias it begins.
+
+    Returns
+    -------
+    str or None
+    """
     norm = {str(c).strip().lower(): c for c in columns}
     for a in aliases:
         c = norm.get(a.lower())
         if c is not None and c not in taken:
             return c
+    for a in aliases:
+        if len(a.encode("utf-8")) <= 10:
+            continue
+        for key, c in norm.items():
+            cut = len(key) >= 2 and (len(key.encode("utf-8")) >= 8 or len(key.encode("gb18030")) >= 9)
+            if cut and c not in taken and a.lower() != key and a.lower().startswith(key):
+                return c
     return None
 
 

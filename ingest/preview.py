@@ -20,7 +20,7 @@ import pandas as pd
 
 from i18n import Message, worded
 
-from .boundaries import VECTOR_SUFFIXES, BoundaryResult, import_boundaries, read_vector
+from .boundaries import VECTOR_SUFFIXES, BoundaryResult, _pick, import_boundaries, read_vector
 from .errors import ImportFailed, RowError, write_errors_csv
 from .isolated import Read
 from .reader import Table, read_table
@@ -248,7 +248,6 @@ def preview_boundaries(
     else:
         gdf, crs, enc = read_vector(path, encoding or None)
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
-    norm = {str(c).strip().lower(): c for c in cols}
     mapping: list[tuple[str, str]] = []
     taken: set[str] = set()
     for canonical, aliases in (
@@ -256,12 +255,10 @@ def preview_boundaries(
         ("name", BOUNDARY_NAME[level]),
         ("parent_code", BOUNDARY_PARENT[level]),
     ):
-        for a in aliases:
-            c = norm.get(a.lower())
-            if c is not None and c not in taken:
-                mapping.append((str(c), canonical))
-                taken.add(c)
-                break
+        c = _pick(cols, aliases, taken)  # the importer's own choice (ingest.boundaries.prepare)
+        if c is not None:
+            mapping.append((str(c), canonical))
+            taken.add(c)
     missing = [c for c in ("code", "name") if c not in {m[1] for m in mapping}]
     frame = pd.DataFrame(gdf[cols].head(n)).astype(object).map(_show) if cols else pd.DataFrame()
     frame.insert(0, "row", list(range(1, len(frame) + 1)))

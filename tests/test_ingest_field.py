@@ -594,3 +594,35 @@ def test_06_variant_units_or_column_numbers_under_the_header_and_totals_below(db
     rows[5][2] = "abc"
     p = run("import", "households", str(write_rows(tmp_path / f"bad{suffix}", rows)), db=db)
     assert single_line(p.stderr).startswith(f"bad{suffix} row 6 column 人口数:"), p.stderr
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
+def test_03_variant_chinese_field_names_cut_at_ten_bytes(db, tmp_path, encoding):
+    """GDAL and QGIS cut a DBF field name at 10 bytes, inside a character in UTF-8 (网格编码 is 12 bytes,
+    所属乡镇编码 18): the file reads, the cut names still name their columns, zipped as offices send it."""
+    g = gpd.read_file(FIELD / "base" / "grid.geojson")
+    frame = gpd.GeoDataFrame(
+        {"网格编码": g["code"], "网格名称": ["城南第一网格", "城南第二网格", "城北第一网格", "城北第二网格"]},
+        geometry=g.geometry,
+        crs=g.crs,
+    )
+    frame["所属村编码"] = "500155001001"
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    frame.to_file(folder / "grids.shp", encoding=encoding)
+    raw = (folder / "grids.dbf").read_bytes()
+    if encoding == "UTF-8":
+        assert raw[32:43].split(b"\x00")[0] == "网格编码".encode()[:10]  # the writer cut 码 in half
+    z = tmp_path / "grids.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f.name)
+    for path in (folder / "grids.shp", z):
+        p = run("import", "boundaries", str(path), "--level", "grid", db=db)
+        assert p.returncode == 0, p.stderr
+        assert [r[1:3] for r in grids(db)] == [
+            ("城南第一网格", "500155001001"),
+            ("城南第二网格", "500155001001"),
+            ("城北第一网格", "500155001001"),
+            ("城北第二网格", "500155001001"),
+        ]
