@@ -416,3 +416,39 @@ def test_page_reads_the_visible_sheet_of_a_workbook_whose_first_sheet_is_hidden(
     assert sheet_box and sheet_box[0].value == "2026年台账"
     at.button(key="import_page.dry_run").click().run()
     assert [m.value for m in at.metric][:4] == ["2", "0", "0", "0"]
+
+
+@pytest.mark.parametrize("case", ["swapped", "six_degree_zone"])
+def test_page_names_a_gauss_kruger_mistake_in_one_sentence(app_db, tmp_path, case):
+    """Kind 01 on the page: northings in X, or 6° zone-18 eastings under a .prj without zone number — one
+    sentence naming the problem (and the CRS that fits), no traceback, nothing stored."""
+    rows = [r for r in F.AREAS["grid"] if r[2] == F.V11]
+    gdf = gpd.GeoDataFrame(
+        {"网格编码": [r[0] for r in rows], "网格名称": [r[1] for r in rows]},
+        geometry=[shapely.box(*r[3]) for r in rows],
+        crs="EPSG:4326",
+    )
+    if case == "swapped":
+        gdf = gdf.to_crs(4545)
+        gdf["geometry"] = shapely.transform(gdf.geometry.to_numpy(), lambda xy: xy[:, ::-1])
+        says = F.phrase("ingest.crs.axes_swapped")
+    else:
+        gdf = gdf.to_crs(4507)
+        gdf["geometry"] = gdf.geometry.translate(xoff=18_000_000)
+        says = "EPSG:4496"
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdf.to_file(folder / "grids.shp", encoding="UTF-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in folder.iterdir():
+            zf.write(p, p.name)
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    at.file_uploader[0].set_value(("grids.zip", buf.getvalue(), "application/zip")).run()
+    assert not at.exception, at.exception
+    if not at.error:  # the file reads; the check runs with the dry run
+        at.button(key="import_page.dry_run").click().run()
+        assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and says in errors[0] and "Traceback" not in errors[0], errors
