@@ -333,6 +333,9 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
     sheets = excel_sheets(path)
     names = [n for n, _ in sheets]
     if sheet is not None:
+        if sheet not in names:  # 2026年台账 typed for the tab "2026年台账 " (or full-width digits)
+            same = [n for n in names if normalize_value(n) == normalize_value(sheet)]
+            sheet = same[0] if len(same) == 1 else sheet
         if sheet not in names:
             raise ImportFailed(key="ingest.error.no_sheet", at=f"{path.name}: ", sheet=sheet, sheets="、".join(names))
         candidates = [sheet]

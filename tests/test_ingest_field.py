@@ -626,3 +626,23 @@ def test_03_variant_chinese_field_names_cut_at_ten_bytes(db, tmp_path, encoding)
             ("城北第一网格", "500155001001"),
             ("城北第二网格", "500155001001"),
         ]
+
+
+def test_05_variant_sheet_named_as_the_clerk_types_it(db, tmp_path):
+    """--sheet 2026年台账 finds the tab "２０２６年台账 " (a trailing space, full-width digits); the hidden first
+    sheet stays unread."""
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "2025年台账"
+    old.append(["户编号", "户主", "网格编码"])
+    old.append(["SN0", "旧", "G00"])
+    old.sheet_state = "hidden"
+    for title, code in (("２０２６年台账 ", "SN1"), ("说明", "SN2")):
+        ws = wb.create_sheet(title)
+        ws.append(["户编号", "户主", "网格编码"])
+        ws.append([code, "新", "G01"])
+    path = tmp_path / "tabs.xlsx"
+    wb.save(path)
+    p = run("import", "households", str(path), "--sheet", "2026年台账", db=db)
+    assert p.returncode == 0 and "(sheet ２０２６年台账 )" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code FROM households WHERE code LIKE 'SN%'") == [("SN1",)]
