@@ -14,7 +14,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import duckdb
 import geopandas as gpd
@@ -188,18 +188,53 @@ def _find_dataset(folder: Path, source: str) -> Path:
     return (shp or found)[0]
 
 
-def _dbf_text(dbf: Path) -> tuple[list[bytes], list[bytes]]:
-    """The field names and the field values of a DBF, as bytes.
+@dataclass(frozen=True)
+class _DbfValues:
+    """A DBF's records (``blob``: everything after the header) and, when their layout is known, each value."""
+
+    blob: bytes
+    widths: tuple[int, ...] = ()
+    record_len: int = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Every value of every record, one at a time (bounded memory).
+
+        Yields
+        ------
+        bytes
+            A value, trailing spaces and NULs removed (the whole records when their layout is unknown).
+        """
+        if not self.widths:
+            yield self.blob
+            return
+        for start in range(0, len(self.blob) - self.record_len + 1, self.record_len):
+            at = start + 1  # the deletion flag
+            for w in self.widths:
+                yield self.blob[at : at + w].rstrip(b" \x00")
+                at += w
+
+    def isascii(self) -> bool:
+        """Whether the records hold only ASCII.
+
+        Returns
+        -------
+        bool
+        """
+        return self.blob.isascii()
+
+
+def _dbf_text(dbf: Path) -> tuple[list[bytes], _DbfValues]:
+    """The field names and the records of a DBF, as bytes.
 
     Returns
     -------
-    tuple of (list of bytes, list of bytes)
-        The field names (at most 11 bytes each) and every value of every record, trailing spaces and
-        NULs removed; ([], []) for a file shorter than a DBF header.
+    tuple of (list of bytes, _DbfValues)
+        The field names (at most 11 bytes each) and the records; ([], empty) for a file shorter than a
+        DBF header.
     """
     raw = dbf.read_bytes()
     if len(raw) < 32:
-        return [], []
+        return [], _DbfValues(b"")
     header_len, record_len = struct.unpack("<HH", raw[8:12])
     names, widths = [], []
     pos = 32
@@ -207,18 +242,12 @@ def _dbf_text(dbf: Path) -> tuple[list[bytes], list[bytes]]:
         names.append(raw[pos : pos + 11].split(b"\x00", 1)[0])
         widths.append(raw[pos + 16])
         pos += 32
-    values: list[bytes] = []
     if record_len != 1 + sum(widths) or record_len <= 1:  # not the layout we know: the whole text as one value
-        return names, [raw[header_len:]]
-    for start in range(header_len, len(raw) - record_len + 1, record_len):
-        at = start + 1  # the deletion flag
-        for w in widths:
-            values.append(raw[at : at + w].rstrip(b" \x00"))
-            at += w
-    return names, values
+        return names, _DbfValues(raw[header_len:])
+    return names, _DbfValues(raw[header_len:], tuple(widths), record_len)
 
 
-def _decodes(names: list[bytes], values: list[bytes], codec: str) -> bool:
+def _decodes(names: list[bytes], values: _DbfValues, codec: str) -> bool:
     """Whether every field name and value decodes with ``codec``.
 
     A value may end in half a character: a DBF field is a fixed number of bytes, and a name longer
@@ -231,7 +260,17 @@ def _decodes(names: list[bytes], values: list[bytes], codec: str) -> bool:
     bool
     """
     try:
-        for v in names + values:
+        for v in names:
+            codecs.getincrementaldecoder(codec)().decode(v, final=False)
+    except UnicodeDecodeError:
+        return False
+    try:
+        values.blob.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        pass
+    try:
+        for v in values:  # value by value only when the whole does not decode
             codecs.getincrementaldecoder(codec)().decode(v, final=False)
         return True
     except UnicodeDecodeError:
@@ -360,7 +399,7 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
     agrees = (
         declared_name == codecs.lookup(found).name
         or (found == "GB18030" and declared_name in ("gbk", "gb2312", "gb18030"))
-        or (found == "UTF-8" and (b"".join(names) + b"".join(records)).isascii())
+        or (found == "UTF-8" and b"".join(names).isascii() and records.isascii())
     )
     if agrees:
         # GB2312 and GBK are subsets of GB18030: a .cpg saying either over text with a character
