@@ -61,7 +61,7 @@ def _norm_header(h: Any) -> str:
     s = normalize_value("" if h is None else h)
     s = s.strip("*").strip()
     s = re.sub(r"[(【\[][^)】\]]*[)】\]]$", "", s).strip()  # 户主姓名（必填）, 人口数(人)
-    s = s.replace(" ", "")
+    s = re.sub(r"\s+", "", s)  # 户  主 aligned with spaces, 联系\n电话 wrapped with Alt+Enter
     return s.lower()
 
 

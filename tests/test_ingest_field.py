@@ -4,7 +4,9 @@ the command line as a clerk runs it; and a variant of each kind, built here.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -646,3 +648,24 @@ def test_05_variant_sheet_named_as_the_clerk_types_it(db, tmp_path):
     p = run("import", "households", str(path), "--sheet", "2026年台账", db=db)
     assert p.returncode == 0 and "(sheet ２０２６年台账 )" in p.stdout, p.stdout + p.stderr
     assert q(db, "SELECT code FROM households WHERE code LIKE 'SN%'") == [("SN1",)]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_06_variant_header_cells_wrapped_or_spaced(db, tmp_path, suffix):
+    """Header cells laid out for print: wrapped with Alt+Enter (联系\\n电话), spaced to align (户  主)."""
+    rows = [
+        ["户编号", "户\u3000主", "联系\n电话", "家庭\r\n人口", "网格\n编码"],
+        ["WR1", "甲", "13800000001", 3, "G00"],
+    ]
+    path = tmp_path / f"wrapped{suffix}"
+    if suffix == ".csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(rows)
+        path.write_bytes(buf.getvalue().encode("gbk"))
+    else:
+        write_rows(path, rows)
+    p = run("import", "households", str(path), db=db)
+    assert p.returncode == 0 and "rejected 0" in p.stdout, p.stdout + p.stderr
+    assert q(db, "SELECT code, head_name, phone, members, grid_code FROM households") == [
+        ("WR1", "甲", "13800000001", 3, "G00")
+    ]
