@@ -501,6 +501,27 @@ def _footer(cells: list[Any]) -> bool:
     return isinstance(first, str) and _FOOTER.match(normalize_value(first)) is not None
 
 
+def _repeated_header(cells: list[Any], mapping: dict[str, int], lookup: dict[str, str]) -> bool:
+    """Whether a row below the header repeats it (sheets pasted together, a header printed on every page).
+
+    Returns
+    -------
+    bool
+        True when every column the header maps holds a column name in this row (at least two of them filled).
+    """
+    named = 0
+    for i in mapping.values():
+        c = cells[i] if i < len(cells) else ""
+        if _blank(c):
+            continue
+        if not isinstance(c, str):
+            return False
+        if (c.strip().lower() if c.isascii() else _norm_header(c)) not in lookup:  # codes are mostly ASCII: quick
+            return False
+        named += 1
+    return named >= 2
+
+
 def _find_header(
     rows: list[tuple[int, list[Any]]], spec: FileSpec
 ) -> tuple[int, int, list[Any], list[list[int]]] | None:
@@ -601,10 +622,14 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     while last + 1 < len(rows) and last - first < 3 and _continuation(rows[last + 1][1]):
         last += 1  # a row of units or column numbers under the header
     mapping = match_header(names, spec, hidden)
+    lookup = _lookup(spec)
     header_row = rows[last][0]
     header = [normalize_value(h) if h is not None else "" for h in names]
     body = [
-        (n, cells) for n, cells in rows[last + 1 :] if any((c if not isinstance(c, str) else c.strip()) for c in cells)
+        (n, cells)
+        for n, cells in rows[last + 1 :]
+        if any((c if not isinstance(c, str) else c.strip()) for c in cells)
+        and not _repeated_header(cells, mapping, lookup)
     ]
     while body and _footer(body[-1][1]):
         body.pop()  # 合计 and 填表人 rows after the records

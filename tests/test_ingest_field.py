@@ -669,3 +669,19 @@ def test_06_variant_header_cells_wrapped_or_spaced(db, tmp_path, suffix):
     assert q(db, "SELECT code, head_name, phone, members, grid_code FROM households") == [
         ("WR1", "甲", "13800000001", 3, "G00")
     ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_06_variant_the_header_repeated_below(db, tmp_path, suffix):
+    """Two villages' sheets pasted one under the other: the second header is no household, rows keep their numbers."""
+    rows = [
+        ["户编号", "户主", "网格编码", "人口数"],
+        ["RH1", "甲", "G00", 2],
+        ["户编号", "户主", "网格编码", "人口数"],
+        ["RH2", "乙", "G01", "abc"],
+        ["RH3", "丙", "G10", 1],
+    ]
+    p = run("import", "households", str(write_rows(tmp_path / f"pasted{suffix}", rows)), db=db)
+    assert p.returncode == 0 and "imported 2, updated 0, skipped 0, rejected 1" in p.stdout, p.stdout + p.stderr
+    assert single_line(p.stderr).startswith(f"pasted{suffix} row 4 column 人口数:")
+    assert q(db, "SELECT code FROM households ORDER BY 1") == [("RH1",), ("RH3",)]
