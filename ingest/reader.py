@@ -455,7 +455,8 @@ _NOTE_CELL = re.compile(r"^(?:[(\[【（].*[)\]】）]|单位[:：].*)$")
 _NUMBERING_LABELS = {"栏次", "序号", "列号", "甲", "乙"}
 #: the first cell of a row below the data that is no record: a total, or the form's signature line
 _FOOTER = re.compile(
-    r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|填表人|制表人|填报人|审核人|负责人|填报日期|制表日期|单位负责人)"
+    r"^(?:合\s*计|总\s*计|小\s*计|共\s*计|填表人|制表人|填报人|审核人|负责人|填报日期|制表日期|单位负责人"
+    r"|(?:备注|说明|注)\s*[:：])"
 )
 
 

@@ -588,6 +588,7 @@ def test_06_variant_units_or_column_numbers_under_the_header_and_totals_below(db
         ["N2", "乙", 2, 107.815, 30.675],
         ["合计", "2户", 5, "", ""],
         ["填表人：张三", "", "审核人：李四", "", "填报日期：2026年3月5日"],
+        ["备注：本表由村委会填报", "", "", "", ""],
     ]
     path = write_rows(tmp_path / f"form{suffix}", rows)
     p = run("import", "households", str(path), "--strict", db=db)
