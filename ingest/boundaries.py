@@ -376,7 +376,14 @@ def shapefile_encoding(shp: Path, explicit: str | None) -> tuple[str | None, str
             codecs.lookup(explicit)
         except LookupError as e:
             raise ImportFailed(key="ingest.error.encoding_unknown", at=f"{shp.name}: ", encoding=explicit) from e
-        if dbf is None or _decodes(*_dbf_text(dbf), explicit):
+        if dbf is None:
+            return explicit, ""
+        names, records = _dbf_text(dbf)
+        utf8 = codecs.lookup(explicit).name == "utf-8"
+        if not utf8 and not (b"".join(names).isascii() and records.isascii()) and _decodes(names, records, "utf-8"):
+            # Chinese text that is valid UTF-8 is UTF-8: read as GBK it would be stored as mojibake (鍩庡崡…)
+            raise ImportFailed(key="ingest.error.encoding_wrong", at=f"{shp.name}: ", encoding=explicit, other="UTF-8")
+        if _decodes(names, records, explicit):
             return explicit, ""
         other = "UTF-8" if "gb" in explicit.lower() else "GBK"
         if other == "UTF-8" and detect_dbf_encoding(dbf) == "GB18030":

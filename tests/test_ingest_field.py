@@ -686,3 +686,20 @@ def test_06_variant_the_header_repeated_below(db, tmp_path, suffix):
     assert p.returncode == 0 and "imported 2, updated 0, skipped 0, rejected 1" in p.stdout, p.stdout + p.stderr
     assert single_line(p.stderr).startswith(f"pasted{suffix} row 4 column 人口数:")
     assert q(db, "SELECT code FROM households ORDER BY 1") == [("RH1",), ("RH3",)]
+
+
+def test_03_variant_an_explicit_gbk_on_utf8_text_is_refused_not_stored_as_mojibake(db, tmp_path):
+    """--encoding GBK (or the page's field) on a UTF-8 DBF whose .cpg says 936: UTF-8 Chinese bytes mostly decode
+    as GBK too — into mojibake (鍩庡崡…). One line naming UTF-8 instead, nothing stored changes."""
+    g = gpd.read_file(FIELD / "base" / "grid.geojson")
+    names = ["城南网格", "城北网格", "新华社区", "城北二组"]  # their UTF-8 bytes are valid GBK
+    shp = tmp_path / "grids.shp"
+    gpd.GeoDataFrame({"code": g["code"], "name": names}, geometry=g.geometry, crs=g.crs).to_file(shp, encoding="UTF-8")
+    shp.with_suffix(".cpg").write_text("936")
+    before = grids(db)
+    p = run("import", "boundaries", str(shp), "--level", "grid", "--encoding", "GBK", db=db)
+    said = Message("ingest.error.encoding_wrong", at="grids.shp: ", encoding="GBK", other="UTF-8")
+    assert p.returncode == 1 and single_line(p.stderr) == said
+    assert grids(db) == before
+    p = run("import", "boundaries", str(shp), "--level", "grid", db=db)  # left to itself: the bytes decide
+    assert p.returncode == 0 and [r[1] for r in grids(db)] == names, p.stderr
