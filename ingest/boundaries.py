@@ -547,7 +547,7 @@ def _pick(columns: list[str], aliases: tuple[str, ...], taken: set[str]) -> str 
     -------
     str or None
     """
-    norm = {str(c).strip().lower(): c for c in columns}
+    norm = {normalize_value(str(c)).lower(): c for c in columns}  # 网格编码 with a zero-width space, ＣＯＤＥ
     for a in aliases:
         c = norm.get(a.lower())
         if c is not None and c not in taken:

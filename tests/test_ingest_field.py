@@ -703,3 +703,16 @@ def test_03_variant_an_explicit_gbk_on_utf8_text_is_refused_not_stored_as_mojiba
     assert grids(db) == before
     p = run("import", "boundaries", str(shp), "--level", "grid", db=db)  # left to itself: the bytes decide
     assert p.returncode == 0 and [r[1] for r in grids(db)] == names, p.stderr
+
+
+def test_10_variant_full_width_or_invisible_characters_in_boundary_field_names(db, tmp_path):
+    """Attribute names typed full-width (ＣＯＤＥ) or pasted with a zero-width space still name their columns."""
+    g = json.loads((FIELD / "base" / "grid.geojson").read_text(encoding="utf-8"))
+    for f in g["features"]:
+        p = f["properties"]
+        f["properties"] = {"ＣＯＤＥ": p["code"], "网格名称\u200b": p["name"] + "区", "上级编码 ": p["parent_code"]}
+    path = tmp_path / "grids.geojson"
+    path.write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
+    p = run("import", "boundaries", str(path), "--level", "grid", db=db)
+    assert p.returncode == 0, p.stderr
+    assert [r[:3] for r in grids(db)][0] == ("G00", "网格00区", "500155001001")
