@@ -114,6 +114,7 @@ def _kinds() -> list[str]:
         default=["home"],
         format_func=lambda k: t(f"kind.{k}"),
         key=f"{KEY}.kinds",
+        persist_state="session",  # kept when the user leaves the page and comes back
     )
     if not kinds:
         st.warning(t("coverage_page.kinds_empty"))

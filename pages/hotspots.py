@@ -98,16 +98,29 @@ def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
             horizontal=True,
             format_func=lambda lv: t(f"level.{lv}"),
             key=f"{KEY}.level",
+            persist_state="session",  # kept when the user leaves the page and comes back
         )
         categories = c2.multiselect(
-            t("hotspots_page.categories"), cats, key=f"{KEY}.categories", placeholder=t("hotspots_page.all")
+            t("hotspots_page.categories"),
+            cats,
+            key=f"{KEY}.categories",
+            persist_state="session",
+            placeholder=t("hotspots_page.all"),
         )
         channels = c3.multiselect(
-            t("hotspots_page.channels"), chans, key=f"{KEY}.channels", placeholder=t("hotspots_page.all")
+            t("hotspots_page.channels"),
+            chans,
+            key=f"{KEY}.channels",
+            persist_state="session",
+            placeholder=t("hotspots_page.all"),
         )
-        group_only = c4.checkbox(t("hotspots_page.group_only"), key=f"{KEY}.group_only")
-        unresolved_only = c4.checkbox(t("hotspots_page.unresolved_only"), key=f"{KEY}.unresolved_only")
-        fdr = c4.toggle(t("hotspots_page.fdr"), key=f"{KEY}.fdr", help=t("hotspots_page.fdr_help"))
+        group_only = c4.checkbox(t("hotspots_page.group_only"), key=f"{KEY}.group_only", persist_state="session")
+        unresolved_only = c4.checkbox(
+            t("hotspots_page.unresolved_only"), key=f"{KEY}.unresolved_only", persist_state="session"
+        )
+        fdr = c4.toggle(
+            t("hotspots_page.fdr"), key=f"{KEY}.fdr", persist_state="session", help=t("hotspots_page.fdr_help")
+        )
     return {
         "level": level,
         "categories": list(categories),
@@ -177,9 +190,12 @@ def _map(
         modes,
         horizontal=True,
         key=f"{KEY}.mode",
+        persist_state="session",
         format_func=lambda m: t(f"hotspots_page.mode.{m}"),
     )
-    heat = c2.toggle(t("hotspots_page.heat"), key=f"{KEY}.heat", help=t("hotspots_page.heat_help"))
+    heat = c2.toggle(
+        t("hotspots_page.heat"), key=f"{KEY}.heat", persist_state="session", help=t("hotspots_page.heat_help")
+    )
     g = gdf.merge(view, on=["code"], how="inner", suffixes=("_geo", ""))
     if g.empty:
         st.info(t("hotspots_page.map.no_geometry"))

@@ -82,6 +82,7 @@ statuses = f1.multiselect(
     default=list(petitions.OPEN_STATUSES),
     format_func=lambda x: t(f"status.{x}"),
     key="pet_status",
+    persist_state="session",  # kept when the user leaves the page and comes back
 )
 kinds = f2.multiselect(
     t("petitions_page.filter_kind"),
@@ -89,6 +90,7 @@ kinds = f2.multiselect(
     default=["petition", "visit_issue"],
     format_func=lambda x: t(f"petitions_page.kind.{x}"),
     key="pet_kind",
+    persist_state="session",
 )
 # which items of each part are of the chosen states and kinds
 masks = [(p["status"].isin(statuses) & p["kind"].isin(kinds)).to_numpy(bool) for p in parts]
@@ -305,7 +307,14 @@ for lv in ("township", "village", "grid"):  # the first two (a query each, until
 levels = levels or ["township"]
 level_names = {lv: t(f"level.{lv}") for lv in levels}
 level = (
-    st.radio(t("petitions_page.figures_level"), levels, horizontal=True, format_func=level_names.get, key="pet_level")
+    st.radio(
+        t("petitions_page.figures_level"),
+        levels,
+        horizontal=True,
+        format_func=level_names.get,
+        key="pet_level",
+        persist_state="session",
+    )
     if len(levels) > 1
     else levels[0]
 )

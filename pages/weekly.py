@@ -75,7 +75,12 @@ def week_picker(today: dt.date, office: bool = False) -> str:
     # language later, outside the page's run, would answer in the default one)
     labels = {w: week_label(w) + (t("weekly_page.in_progress") if w == current else "") for w in weeks}
     week = st.selectbox(
-        t("weekly_page.week"), weeks, index=1 if office else 0, key="weekly_week", format_func=labels.get
+        t("weekly_page.week"),
+        weeks,
+        index=1 if office else 0,
+        key="weekly_week",
+        format_func=labels.get,
+        persist_state="session",  # kept when the user leaves the page and comes back
     )
     start, end = parse_week(week)
     st.caption(

@@ -95,7 +95,9 @@ def colour_choice(key: str) -> str:
         One of :data:`MODES`: ``"coverage"`` (the default, also for anything unknown) or ``"shortfall"``.
     """
     labels = {m: t(f"pace.mode.{m}") for m in MODES}  # worded now: format_func may run outside the script
-    mode = st.radio(t("pace.colour_by"), MODES, horizontal=True, key=key, format_func=labels.__getitem__)
+    mode = st.radio(
+        t("pace.colour_by"), MODES, horizontal=True, key=key, format_func=labels.__getitem__, persist_state="session"
+    )
     return _known(mode)
 
 

@@ -113,3 +113,27 @@ def test_choices_stay_made_when_switching_to_english(page, server):
     page.reload()
     page.get_by_role("heading", name=t("coverage.title", "en")).wait_for(timeout=30_000)
     assert page.get_by_role("combobox", name=t("sidebar.period", "en")).input_value() == t("period.month", "en")
+
+
+def test_choices_stay_made_after_another_page(page, server):
+    """A page's filters are kept when the user opens another page and comes back (persist_state="session"):
+    before, Streamlit dropped the state of every widget not drawn, and the coverage page came back counting
+    home visits only, coloured by coverage."""
+    from tests.e2e.test_journeys_browser import open_page, wait_idle
+
+    login(page, server, "admin", PASSWORD)
+    page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+    open_page(page, "coverage")
+    page.get_by_test_id("stMultiSelect").filter(has_text=t("kind.home")).first.click()
+    page.get_by_role("option", name=t("kind.phone"), exact=True).click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.get_by_text(t("pace.mode.shortfall")).first.click()
+    wait_idle(page)
+    open_page(page, "responsibility")
+    open_page(page, "coverage")
+    page.screenshot(path=str(OUT / "choices-after-another-page.png"), full_page=True)
+    kinds = page.get_by_test_id("stMultiSelect").filter(has_text=t("kind.home")).first
+    assert t("kind.phone") in kinds.inner_text()
+    colouring = page.get_by_role("radiogroup", name=t("pace.colour_by"))
+    assert colouring.get_by_role("radio", name=t("pace.mode.shortfall")).is_checked()
