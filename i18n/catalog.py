@@ -93,7 +93,9 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "level.township": ("乡镇/街道", "Township"),
     "level.village": ("村/社区", "Village"),
     "level.grid": ("网格", "Grid"),
-    "lang.zh": ("中文", "Chinese"),
+    # each language named in its own words, the same in both: the switch's options never change their words
+    # (a click sent as the other language's words named no option: the switch showed neither, seen in the browser)
+    "lang.zh": ("中文", "中文"),
     "lang.en": ("English", "English"),
     # ------------------------------------------------------------------ overview
     "overview.title": ("总览", "Overview"),

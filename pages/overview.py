@@ -86,22 +86,21 @@ if len(geo):
         aliases=[t("col.name"), F.label("households"), F.label("visited"), F.label("coverage")],
     )
     maps.add_legend(m, F.label("coverage"), list(zip(classes.colors, classes.labels)))
-    left, right = st.columns([5, 4])
-    with left:
-        render(m, key="overview_map", height=460, returned_objects=[])
-    with right:
-        shown = table.drop(columns=["code"]).assign(coverage=table["coverage"] * 100)
-        st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            placeholder="—",
-            column_config={
-                "name": st.column_config.TextColumn(t("col.name")),
-                "households": st.column_config.NumberColumn(F.label("households"), format="localized", width="small"),
-                "visited": st.column_config.NumberColumn(F.label("visited"), format="localized", width="small"),
-                "coverage": st.column_config.ProgressColumn(
-                    F.label("coverage"), min_value=0.0, max_value=100.0, format=PCT_FORMAT, width="medium"
-                ),
-            },
-        )
+    # the map, then its table under it at the page's whole width (beside the map, the table's coverage and
+    # headers were cut off at a desk's width, and all but the bar on a phone)
+    render(m, key="overview_map", height=460, returned_objects=[])
+    shown = table.drop(columns=["code"]).assign(coverage=table["coverage"] * 100)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config={
+            "name": st.column_config.TextColumn(t("col.name")),
+            "households": st.column_config.NumberColumn(F.label("households"), format="localized"),
+            "visited": st.column_config.NumberColumn(F.label("visited"), format="localized"),
+            "coverage": st.column_config.ProgressColumn(
+                F.label("coverage"), min_value=0.0, max_value=100.0, format=PCT_FORMAT
+            ),
+        },
+    )
