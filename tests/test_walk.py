@@ -171,3 +171,20 @@ def test_the_walk_benchmark_runs_on_the_tiny_world(walk_world):
     assert rows[0]["ratio_median"] <= 1.0 + 1e-9  # never longer than the date order here
     assert rows[0]["gap_median"] == pytest.approx(1.0, abs=1e-3)  # 3 stops: the optimum
     assert "| 3 | 1 |" in B.markdown(rows, 0.2)
+
+
+def test_a_stop_visited_today_does_not_say_never_visited(walk_world, monkeypatch):
+    """The day's list is as of this morning: a household never visited before and visited today read
+    "从未入户 … 今天已走访 ✓". Its row now says only that it was visited today."""
+    _, path = walk_world
+    at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY)
+    never = t("weekly_page.never")
+
+    def nevers() -> int:
+        return sum(c.value.startswith(never) for c in at.caption)
+
+    assert nevers() == 6  # W1…W6, none visited yet
+    at.button(key="walk.record.W1").click().run()
+    assert not at.exception
+    assert [c.value for c in at.caption].count(t("walk.done")) == 1
+    assert nevers() == 5

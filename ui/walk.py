@@ -163,14 +163,17 @@ def _stop_row(
         else:
             mark = "✅" if r["done"] else "•"
         line = f"{mark} {md(r['head_name'])} · {md(r['household_code'])}"
-        bits = [_last_text(r)]
+        # the last visit before today (the day's list is drawn as of this morning): for a stop done today
+        # it said "never visited" beside "visited today ✓" (walk.done) — the tick below says it all
+        bits = [] if r["done"] else [_last_text(r)]
         flags = _flags(r)
         if flags:
             bits.append(md(flags))
         if placed and not r["done"]:
             bits.append(t("walk.to_next", d=km(r["to_next_m"])) if not pd.isna(r["to_next_m"]) else t("walk.last_stop"))
         st.markdown(line + ("  \n" + t("walk.next_label") if is_next else ""))
-        st.caption(" · ".join(bits))
+        if bits:
+            st.caption(" · ".join(bits))
         with st.container(horizontal=True, gap="small"):
             if r["done"]:
                 st.caption(t("walk.done"))
