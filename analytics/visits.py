@@ -317,10 +317,11 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _check_note(note: str | None) -> str | None:
-    if note is None:
+def _check_note(note: Any) -> str | None:
+    # a missing note read from a frame is NaN (pandas' str dtype): no note, never the text "nan"
+    if note is None or (not isinstance(note, str) and pd.isna(note)):
         return None
-    note = clean_text(note)  # invisible characters pasted from chat apps, spaces of any kind
+    note = clean_text(str(note))  # invisible characters pasted from chat apps, spaces of any kind
     if len(note) > NOTE_MAX:
         raise VisitError("weekly_page.err.note_too_long", n=NOTE_MAX)
     return note or None

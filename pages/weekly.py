@@ -306,6 +306,13 @@ def visit_form(u, today: dt.date) -> None:
         saved("success" if created else "warning", msg)
 
 
+def note_text(note: object) -> str:
+    """A stored note as the edit box shows it: ``""`` for none (NULL is NaN in a frame, not "nan")."""
+    if note is None or (not isinstance(note, str) and pd.isna(note)):
+        return ""
+    return str(note)
+
+
 def say(kind: str, msg: str) -> None:
     """A message below the form, and the same where the phone's screen is, whatever its scroll (the
     one below the form lands below the fold when the save button was at the bottom of the screen)."""
@@ -346,7 +353,7 @@ def recent_visits(u, today: dt.date) -> None:
             )
             note = st.text_area(
                 t("weekly_page.note"),
-                value=r["note"] or "",
+                value=note_text(r["note"]),
                 max_chars=V.NOTE_MAX,
                 height=80,
                 key=f"weekly_edit_note_{vid}",

@@ -426,3 +426,15 @@ def test_every_query_exists():
         "secretary_receptions",
     ):
         assert db.sql(name)[0]
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
+def test_a_missing_note_is_stored_as_null_never_as_nan(tiny_registered, missing):
+    """A note read back from a frame is NaN where there is none: recorded or edited, it stays NULL."""
+    con, _ = tiny_registered
+    assert V.record_visit(con, LEADER, "H02", D(2026, 11, 21), note=missing, today=TODAY)[0] is True
+    (vid,) = con.execute(
+        "SELECT id FROM visits WHERE household_code = 'H02' AND visited_on = DATE '2026-11-21'"
+    ).fetchone()
+    V.edit_visit(con, LEADER, vid, today=TODAY, note=missing, needs_action=True)
+    assert con.execute("SELECT note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == (None, True)

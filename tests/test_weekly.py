@@ -475,3 +475,29 @@ def test_the_ranking_is_shown_a_page_at_a_time(tiny_registered, monkeypatch):
     assert not at.exception
     assert at.dataframe[0].value[name].tolist() == ["网格长乙"]
     assert at.dataframe[0].value[t("col.rank")].tolist() == [2]
+
+
+# ----------------------------------------------------------------------------- the forms keep what was typed
+
+
+def visits_of(con, code: str) -> list[tuple]:
+    return con.execute(
+        "SELECT visited_on, note FROM visits WHERE household_code = ? AND staff_id = 'S1' ORDER BY visited_on", [code]
+    ).fetchall()
+
+
+def test_a_visit_without_a_note_is_edited_without_a_nan_note(tiny_registered, monkeypatch):
+    """A missing note is NaN in the recent visits' frame (text with NULLs, pandas' str dtype, once some
+    visit has a note): the edit box showed "nan" and saving stored it."""
+    con, path = tiny_registered
+    V.record_visit(con, LEADER, "H02", D(2026, 11, 21), note="门前路灯坏了", today=TODAY)
+    assert pd.isna(V.recent_visits(con, "S1", TODAY)["note"].iloc[0])
+    at = open_page(path, monkeypatch, "grid_leader")
+    vid = at.selectbox(key="weekly_recent_pick").value
+    assert con.execute("SELECT note FROM visits WHERE id = ?", [vid]).fetchone() == (None,)
+    assert at.text_area(key=f"weekly_edit_note_{vid}").value == ""
+    at.checkbox(key=f"weekly_edit_action_{vid}").check()
+    submit(at, t("weekly_page.edit_submit"))
+    assert any(phrase("weekly_page.edited") in s.value for s in at.success)
+    assert con.execute("SELECT note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == (None, True)
+    assert con.execute("SELECT count(*) FROM visits WHERE note = 'nan'").fetchone() == (0,)
