@@ -35,6 +35,10 @@ C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/commo
 
 PAGE_SIZE = 10
 MAP_MAX_POINTS = 500
+#: the date pickers' bounds, beyond any date a person means: Streamlit replaces a date outside its
+#: picker's bounds (by default ten years either side of the value) by the default — today — without a
+#: word; record_visit / edit_visit refuse a wrong date (future, before registration) with a sentence
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
 
 _CSS = """
 <style>
@@ -282,9 +286,16 @@ def visit_form(u, today: dt.date) -> None:
         )
         kinds = {k: t(f"kind.{k}") for k in VISIT_KINDS}
         kind = st.selectbox(t("weekly_page.kind"), VISIT_KINDS, index=0, key="weekly_kind", format_func=kinds.get)
-        # no limits: a date typed in beyond them was silently replaced (a future date by today);
+        # bounds far out (DATE_MIN, DATE_MAX): a date beyond them was silently replaced by today;
         # record_visit refuses a wrong date with a sentence instead
-        day = st.date_input(t("weekly_page.date"), value=today, key="weekly_date", format="YYYY-MM-DD")
+        day = st.date_input(
+            t("weekly_page.date"),
+            value=today,
+            min_value=DATE_MIN,
+            max_value=DATE_MAX,
+            key="weekly_date",
+            format="YYYY-MM-DD",
+        )
         note = st.text_area(
             t("weekly_page.note"),
             key="weekly_note",
@@ -349,7 +360,12 @@ def recent_visits(u, today: dt.date) -> None:
                 key=f"weekly_edit_kind_{vid}",
             )
             day = st.date_input(
-                t("weekly_page.date"), value=old_day, key=f"weekly_edit_date_{vid}", format="YYYY-MM-DD"
+                t("weekly_page.date"),
+                value=old_day,
+                min_value=DATE_MIN,
+                max_value=DATE_MAX,
+                key=f"weekly_edit_date_{vid}",
+                format="YYYY-MM-DD",
             )
             note = st.text_area(
                 t("weekly_page.note"),

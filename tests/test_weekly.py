@@ -486,6 +486,38 @@ def visits_of(con, code: str) -> list[tuple]:
     ).fetchall()
 
 
+@pytest.mark.parametrize("day", [D(1999, 1, 1), D(2016, 11, 20)])
+def test_an_old_date_is_judged_never_replaced_by_today(tiny_registered, monkeypatch, day):
+    """A date more than ten years back (outside st.date_input's default bounds) was saved as today.
+    It is judged by the contract's rules: before the household's registration it is refused; after
+    it, it is kept as typed."""
+    con, path = tiny_registered
+    before = visits_of(con, "H02")
+    at = open_page(path, monkeypatch, "grid_leader")
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(day)
+    submit(at)
+    assert t("weekly_page.err.before_created", code="H02", created="2026-01-01") in [e.value for e in at.error]
+    assert visits_of(con, "H02") == before
+    con.execute("UPDATE households SET created_on = DATE '1990-01-01' WHERE code = 'H02'")
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(day)
+    submit(at)
+    saved = t("weekly_page.saved", household="李四（H02）", date=day.isoformat(), kind=t("kind.home"))
+    assert saved in [s.value for s in at.success]
+    assert visits_of(con, "H02") == sorted([*before, (day, None)])
+
+
+def test_an_old_date_in_the_edit_form_is_judged_never_dropped(tiny_registered, monkeypatch):
+    con, path = tiny_registered
+    at = open_page(path, monkeypatch, "grid_leader")
+    vid = at.selectbox(key="weekly_recent_pick").value
+    at.date_input(key=f"weekly_edit_date_{vid}").set_value(D(2016, 11, 20))
+    submit(at, t("weekly_page.edit_submit"))
+    code = con.execute("SELECT household_code FROM visits WHERE id = ?", [vid]).fetchone()[0]
+    assert t("weekly_page.err.before_created", code=code, created="2026-01-01") in [e.value for e in at.error]
+
+
 def test_a_visit_without_a_note_is_edited_without_a_nan_note(tiny_registered, monkeypatch):
     """A missing note is NaN in the recent visits' frame (text with NULLs, pandas' str dtype, once some
     visit has a note): the edit box showed "nan" and saving stored it."""
