@@ -39,6 +39,9 @@ MAP_MAX_POINTS = 500
 #: picker's bounds (by default ten years either side of the value) by the default — today — without a
 #: word; record_visit / edit_visit refuse a wrong date (future, before registration) with a sentence
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+#: the visit form's widgets, emptied after a save (only: a refused save keeps what was typed)
+FORM_KEYS = ("weekly_household", "weekly_kind", "weekly_date", "weekly_note", "weekly_needs_action")
+FORM_CLEAR = "weekly_form_clear"
 
 _CSS = """
 <style>
@@ -275,7 +278,11 @@ def visit_form(u, today: dt.date) -> None:
         c: V.household_label({"head_name": n, "household_code": c, "address": a})
         for n, c, a in zip(hh["head_name"], hh["household_code"], hh["address"])
     }
-    with st.form("weekly_visit_form", clear_on_submit=True):
+    if st.session_state.pop(FORM_CLEAR, False):  # the last save went through: an empty form
+        for k in FORM_KEYS:
+            st.session_state.pop(k, None)
+    # not clear_on_submit: that emptied the form on a refused save too (the note typed again)
+    with st.form("weekly_visit_form"):
         code = st.selectbox(
             t("weekly_page.household"),
             list(labels),
@@ -314,6 +321,7 @@ def visit_form(u, today: dt.date) -> None:
         except V.VisitError as e:
             say("error", e.text(lang()))
             return
+        st.session_state[FORM_CLEAR] = True
         saved("success" if created else "warning", msg)
 
 
