@@ -323,7 +323,7 @@ def _check_note(note: Any) -> str | None:
         return None
     note = clean_text(str(note))  # invisible characters pasted from chat apps, spaces of any kind
     if len(note) > NOTE_MAX:
-        raise VisitError("weekly_page.err.note_too_long", n=NOTE_MAX)
+        raise VisitError("weekly_page.err.note_too_long", n=NOTE_MAX, length=len(note))
     return note or None
 
 

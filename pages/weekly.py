@@ -303,12 +303,14 @@ def visit_form(u, today: dt.date) -> None:
             key="weekly_date",
             format="YYYY-MM-DD",
         )
+        # no max_chars: the browser dropped a longer paste whole, without a word; record_visit
+        # refuses a note over V.NOTE_MAX with its length
         note = st.text_area(
             t("weekly_page.note"),
             key="weekly_note",
-            max_chars=V.NOTE_MAX,
             height=80,
             placeholder=t("weekly_page.note_help"),
+            help=t("weekly_page.note_limit", n=V.NOTE_MAX),
         )
         action = st.checkbox(t("weekly_page.needs_action"), key="weekly_needs_action")
         ok = st.form_submit_button(t("weekly_page.submit"), type="primary", width="stretch")
@@ -378,8 +380,8 @@ def recent_visits(u, today: dt.date) -> None:
             note = st.text_area(
                 t("weekly_page.note"),
                 value=note_text(r["note"]),
-                max_chars=V.NOTE_MAX,
                 height=80,
+                help=t("weekly_page.note_limit", n=V.NOTE_MAX),
                 key=f"weekly_edit_note_{vid}",
             )
             action = st.checkbox(

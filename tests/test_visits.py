@@ -117,7 +117,10 @@ def test_note_too_long_and_bad_date(tiny_registered):
     con, _ = tiny_registered
     with pytest.raises(V.VisitError) as e:
         V.record_visit(con, LEADER, "H02", D(2026, 11, 21), note="字" * (V.NOTE_MAX + 1), today=TODAY)
-    assert e.value.key == "weekly_page.err.note_too_long"
+    assert (e.value.key, e.value.params) == (
+        "weekly_page.err.note_too_long",
+        {"n": V.NOTE_MAX, "length": V.NOTE_MAX + 1},
+    )
     with pytest.raises(V.VisitError) as e:
         V.record_visit(con, LEADER, "H02", "21/11/2026", today=TODAY)
     assert (e.value.key, e.value.params) == ("weekly_page.err.bad_date", {"value": "21/11/2026"})

@@ -550,6 +550,23 @@ def test_a_refused_save_keeps_what_was_typed_and_a_save_empties_the_form(tiny_re
     assert emptied == (None, "home", TODAY, "", False)
 
 
+def test_a_note_over_the_limit_is_refused_with_its_length_not_dropped(tiny_registered, monkeypatch):
+    """The text area's max_chars made the browser drop a longer paste whole (AppTest's input() does the
+    same): the note is accepted in the box and refused at save, saying how long it is."""
+    con, path = tiny_registered
+    before = visits_of(con, "H02")
+    at = open_page(path, monkeypatch, "grid_leader")
+    long = "字" * (V.NOTE_MAX + 1)
+    at.selectbox(key="weekly_household").set_value("H02")
+    at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
+    at.text_area(key="weekly_note").input(long)
+    submit(at)
+    refusal = t("weekly_page.err.note_too_long", n=V.NOTE_MAX, length=V.NOTE_MAX + 1)
+    assert refusal in [e.value for e in at.error]
+    assert at.text_area(key="weekly_note").value == long
+    assert visits_of(con, "H02") == before
+
+
 def test_a_visit_without_a_note_is_edited_without_a_nan_note(tiny_registered, monkeypatch):
     """A missing note is NaN in the recent visits' frame (text with NULLs, pandas' str dtype, once some
     visit has a note): the edit box showed "nan" and saving stored it."""

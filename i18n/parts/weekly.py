@@ -98,6 +98,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "weekly_page.date": ("走访日期", "Date"),
     "weekly_page.note": ("民情记录", "Notes (民情)"),
     "weekly_page.note_help": ("群众反映的问题、诉求和办理情况", "What people raised and what was done"),
+    "weekly_page.note_limit": (
+        "最多 {n:,} 个字；更长的记录保存时会提示精简",
+        "At most {n:,} characters; a longer note is refused at save, asking to shorten it",
+    ),
     "weekly_page.needs_action": ("需要跟进办理", "Needs follow-up"),
     "weekly_page.submit": ("保存走访", "Save visit"),
     "weekly_page.no_households": ("您负责的网格里没有可以登记的户", "There are no households in your grids to record"),
@@ -200,8 +204,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Household {code} was registered on {created}; the visit cannot be earlier — correct the date",
     ),
     "weekly_page.err.note_too_long": (
-        "民情记录太长，最多 {n} 个字，请精简",
-        "The note is too long (at most {n} characters); please shorten it",
+        "民情记录有 {length:,} 个字，最多 {n:,} 个字，请精简后再保存",
+        "The note is {length:,} characters long, at most {n:,} are allowed; shorten it and save again",
     ),
     "weekly_page.err.no_visit": (
         "没有编号为 {id} 的走访记录，可能已被删除",

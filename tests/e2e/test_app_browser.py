@@ -54,16 +54,40 @@ def test_the_login_form_shows_no_english_enter_hint_and_enter_still_signs_in(pag
     page.wait_for_selector("[data-testid='stSidebarNav']", timeout=30_000)  # signed in by the Enter key
 
 
-def test_the_weekly_note_keeps_its_length_counter_without_the_english_hint(page, server):
-    """The note's instructions are Streamlit's hint (hidden) then the length counter (kept: PAGE_STYLE)."""
+def test_the_visit_form_keeps_a_long_note_and_an_old_date_as_typed(page, server):
+    """The note had max_chars: the browser dropped a paste over the limit whole, without a word; it takes
+    it now (the save refuses it with its length) and Streamlit's English hint stays hidden (PAGE_STYLE).
+    The date picker's bounds were ten years back: a date typed before them was saved as today; it now
+    reaches the save, which judges it (here: before the household's registration) and keeps the form."""
+    from analytics.visits import NOTE_MAX
+    from tests.factories import phrase
+
     login(page, server, "grid_leader", PASSWORD)
     note = page.locator(f"textarea[aria-label='{t('weekly_page.note')}']").first
     note.wait_for(timeout=30_000)
-    note.fill("你好你好")
-    counter = page.locator("[data-testid='stTextArea'] [data-testid='InputInstructions']").first
-    counter.wait_for(timeout=15_000)
-    assert "Press Ctrl+Enter" in counter.text_content()  # written, not shown
-    assert counter.inner_text().strip() == "4/2000"
+    long = "字" * (NOTE_MAX + 1)
+    note.fill(long)
+    assert note.input_value() == long
+    hint = page.locator("[data-testid='stTextArea'] [data-testid='InputInstructions']").first
+    hint.wait_for(state="attached", timeout=15_000)
+    assert "Press Ctrl+Enter" in hint.text_content() and not hint.is_visible()  # written, not shown
+    picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("weekly_page.household"))
+    picker.click()
+    page.get_by_role("option", name="李四", exact=False).first.click()
+    date = page.locator("[data-testid='stDateInput'] input").first
+    date.fill("2016-11-20")
+    date.press("Enter")
+    page.get_by_role("button", name=t("weekly_page.submit")).click()
+    page.get_by_text(phrase("weekly_page.err.note_too_long")).first.wait_for(timeout=30_000)
+    assert note.input_value() == long  # the refusal keeps what was typed
+    note.fill("门前路灯坏了")
+    page.get_by_role("button", name=t("weekly_page.submit")).click()
+    refusal = page.get_by_text(phrase("weekly_page.err.before_created"))
+    refusal.first.wait_for(timeout=30_000)
+    page.screenshot(path=str(OUT / "visit-form-old-date.png"), full_page=True)
+    body = page.inner_text("body")
+    assert phrase("weekly_page.saved") not in body
+    assert date.input_value() == "2016-11-20" and note.input_value() == "门前路灯坏了"
 
 
 def test_switching_to_english_after_login(page, server):
