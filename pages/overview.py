@@ -19,7 +19,7 @@ from ui import figures as F
 from ui import shared
 from ui.common import t
 from ui.geo import boundaries_version, simplified_level
-from ui.maps import render
+from ui.maps import coverage_legend, render
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -85,7 +85,7 @@ if len(geo):
         fields=["name", "households", "visited", "coverage_text"],
         aliases=[t("col.name"), F.label("households"), F.label("visited"), F.label("coverage")],
     )
-    maps.add_legend(m, F.label("coverage"), list(zip(classes.colors, classes.labels)))
+    maps.add_legend(m, F.label("coverage"), coverage_legend(classes, lang))  # the coverage page's rows
     # the map, then its table under it at the page's whole width (beside the map, the table's coverage and
     # headers were cut off at a desk's width, and all but the bar on a phone)
     render(m, key="overview_map", height=460, returned_objects=[])

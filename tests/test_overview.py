@@ -63,3 +63,19 @@ def test_language_switch_keeps_the_sidebar_working(tiny_ro, monkeypatch):
     at.run()
     assert not at.exception and not at.error
     assert t("figure.households", "en") in [x.label for x in at.metric]
+
+
+def test_the_map_legend_reads_as_the_coverage_pages(tiny_ro, monkeypatch):
+    """The overview's coverage legend has the coverage page's rows (best first, the benchmark named, grey "no
+    households" last): it listed the classes the other way round and without the grey row."""
+    from ui import maps as UM
+
+    _, path = tiny_ro
+    seen: list[str] = []
+    monkeypatch.setattr(UM, "render", lambda m, *a, **k: seen.append(m.get_root().render()) or {})
+    at = _login(path, monkeypatch, "admin")
+    assert not at.exception and seen
+    html = seen[-1]
+    benchmark = t("legend.benchmark", value="")
+    assert benchmark in html and t("legend.no_data") in html
+    assert html.index(benchmark) < html.index(t("legend.no_data"))
