@@ -366,6 +366,7 @@ def users_section() -> None:
             names,
             index=None,
             key=f"{KEY}.manage_user",
+            placeholder="—",
             format_func=lambda n: n + (f"（{t(f'{KEY}.status.disabled')}）" if status.get(n) else ""),
         )
         with st.form(f"{KEY}.passwd_form"):

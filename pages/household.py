@@ -57,9 +57,10 @@ def search(con, u) -> None:
     pick = st.selectbox(
         t("household.search_pick", n=len(hits)),
         list(labels),
-        index=None,
+        index=0 if len(labels) == 1 else None,  # one household found: shown at once
         format_func=lambda c: labels[c],
         key=f"{KEY}.pick",
+        placeholder="—",
     )
     if pick and pick != st.session_state.get(SESSION_KEY):
         st.session_state[SESSION_KEY] = pick

@@ -56,7 +56,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "import_page.download_errors": ("下载错误清单（CSV）", "Download the rejected rows (CSV)"),
     "import_page.notes": ("检查提示", "Checks"),
     "import_page.unassigned_list": ("不在任何网格内的住户：{codes}", "Households in no grid: {codes}"),
-    "import_page.count.imported": ("新增", "Imported"),
+    "import_page.count.imported": ("新增", "New"),  # also in a dry run, before anything is written
     "import_page.count.updated": ("更新", "Updated"),
     "import_page.count.skipped": ("未变", "Skipped"),
     "import_page.count.rejected": ("拒绝", "Rejected"),
