@@ -167,7 +167,27 @@ LIST_PAGE_ROWS = 100
 PAGE_PICKER_WIDTH = 160
 
 
-def page_bounds(n: int, page: int, size: int) -> tuple[int, int, int]:
+def page_number(stored: Any) -> int:
+    """The page a page picker's stored value names: its number, or the number its label begins with.
+
+    Streamlit sends a selectbox's value to the browser as its label ("2 / 6") and takes it back from
+    there; when the options changed meanwhile (the list got shorter: "2 / 6" is no option of 5 pages)
+    it hands the page the label itself, a string. Anything that names no page is the first page.
+
+    Examples
+    --------
+    >>> page_number(3), page_number("6 / 6"), page_number("1 / 6"), page_number(None), page_number("x")
+    (3, 6, 1, 1, 1)
+    """
+    if isinstance(stored, bool):
+        return 1
+    if isinstance(stored, int):
+        return stored
+    head = str(stored).split("/", 1)[0].strip() if stored is not None else ""
+    return int(head) if head.isdigit() else 1
+
+
+def page_bounds(n: int, page: Any, size: int) -> tuple[int, int, int]:
     """The rows of one page of a list shown ``size`` rows at a time.
 
     Parameters
@@ -176,7 +196,8 @@ def page_bounds(n: int, page: int, size: int) -> tuple[int, int, int]:
         Rows in the whole list (≥ 0).
     page : int
         The page asked for, from 1; one outside ``1 … pages`` is moved to the nearest page (the
-        list got shorter since the page was chosen).
+        list got shorter since the page was chosen). A picker's label ("6 / 6") is read as its
+        number (:func:`page_number`).
     size : int
         Rows per page, ≥ 1.
 
@@ -188,7 +209,7 @@ def page_bounds(n: int, page: int, size: int) -> tuple[int, int, int]:
         Pages in all (1 for an empty list): 120 rows of 50 are pages 1–3, rows 50–99 the second.
     """
     pages = max(1, -(-n // size))
-    page = min(max(1, int(page)), pages)
+    page = min(max(1, page_number(page)), pages)
     start = (page - 1) * size
     return start, min(start + size, n), pages
 
@@ -209,9 +230,13 @@ def page_part(frame: Any, key: str, size: int) -> Any:
     -------
     DataFrame: at most ``size`` consecutive rows of ``frame``.
     """
-    start, stop, _ = page_bounds(len(frame), st.session_state.get(key, 1), size)
-    if key in st.session_state and st.session_state[key] != start // size + 1:
-        st.session_state[key] = start // size + 1  # the list got shorter: its last page (before the picker is drawn)
+    stored = st.session_state.get(key, 1)
+    start, stop, _ = page_bounds(len(frame), stored, size)
+    page = start // size + 1
+    # the list got shorter: its last page; a stale label ("1 / 6", of a longer list) its page's number —
+    # set before the picker is drawn, so that it shows the same page (and keeps a number, not a label)
+    if key in st.session_state and (stored != page or not isinstance(stored, int)):
+        st.session_state[key] = page
     return frame.iloc[start:stop]
 
 
