@@ -199,22 +199,29 @@ with left:
         }
         with st.form("pet_change"):
             item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
+            # the labels are made now, in the run's language (AppTest words a choice after the run)
+            status_names = {x: t(f"status.{x}") for x in ("in_progress", "replied", "closed")}
             new_status = st.selectbox(
                 t("petitions_page.new_status"),
-                ["in_progress", "replied", "closed"],
-                format_func=lambda x: t(f"status.{x}"),
+                list(status_names),
+                format_func=status_names.get,
                 key="pet_new_status",
             )
             when = st.date_input(t("petitions_page.date"), today, key="pet_date")  # a future date: refused
             text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
+            sat_names = {None: t("petitions_page.satisfaction_none")} | {
+                x: t(f"satisfaction.{x}") for x in petitions.SATISFACTION
+            }
             sat = st.selectbox(
                 t("petitions_page.satisfaction"),
-                [None, *petitions.SATISFACTION],
-                format_func=lambda x: t("petitions_page.satisfaction_none") if x is None else t(f"satisfaction.{x}"),
+                list(sat_names),
+                format_func=sat_names.get,
                 key="pet_sat",
             )
             go = st.form_submit_button(t("petitions_page.save"), type="primary")
-        if go:
+        if go and not item:  # the number typed in 按编号查找 matches no open item: nothing was chosen
+            st.error(t("petitions_page.pick_item"))
+        elif go:
             kind, item_id = item.split("|", 1)
             try:
                 if kind == "petition":
@@ -245,21 +252,23 @@ with right:
     if pets.empty:
         st.info(t("petitions_page.no_petitions"))
     else:
+        how_names = {x: t(f"petitions_page.attach.{x}") for x in ("household", "point", "village")}
         how = st.radio(
             t("petitions_page.attach_how"),
-            ["household", "point", "village"],
+            list(how_names),
             horizontal=True,
-            format_func=lambda x: t(f"petitions_page.attach.{x}"),
+            format_func=how_names.get,
             key="pet_attach_how",
         )
         pets = C.few(pets, "id", "pet_attach_find")
         with st.form("pet_attach"):
+            unlocated = t("value.unlocated")
             located = dict(zip(pets["id"], pets["located"]))
             pid = st.selectbox(
                 t("petitions_page.attach_petition"),
                 pets["id"].tolist(),
                 key="pet_attach_id",
-                format_func=lambda i: i if located[i] else f"{i} · {t('value.unlocated')}",
+                format_func=lambda i: i if located[i] else f"{i} · {unlocated}",
             )
             hh = lon = lat = vc = None
             if how == "household":
@@ -278,7 +287,9 @@ with right:
                     key="pet_attach_village",
                 )
             go2 = st.form_submit_button(t("petitions_page.save"))
-        if go2:
+        if go2 and not pid:  # the number typed in 按编号查找 matches no petition
+            st.error(t("petitions_page.pick_petition"))
+        elif go2:
             try:
                 where = petitions.attach(
                     c,

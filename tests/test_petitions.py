@@ -343,3 +343,26 @@ def test_page_for_an_office_user(tiny, monkeypatch):
     con.close()
     at = _page(monkeypatch, path, user="office")
     assert at.dataframe[0].value[t("petitions_page.col.id")].tolist() == ["P2"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_save_with_a_number_that_finds_nothing_asks_to_choose(tiny, monkeypatch, lang):
+    """按编号查找 with a number matching nothing leaves the pickers empty: 保存 says to choose an item
+    (it raised "'NoneType' object has no attribute 'split'" and the page was gone)."""
+    from ui import common as C
+
+    con, path = tiny
+    con.close()
+    monkeypatch.setattr(C, "TABLE_ROWS", 2)  # the find boxes are drawn
+    at = signed_in_app(monkeypatch, path, "admin", today="2026-11-26", lang=lang, page="pages/petitions.py")
+    save = f"FormSubmitter:pet_change-{t('petitions_page.save', lang)}"
+    at.text_input(key="pet_item_find").input("XYZ").run()
+    assert at.selectbox(key="pet_item").options == []
+    at.button(key=save).click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [t("petitions_page.pick_item", lang)]
+    assert at.subheader  # the rest of the page is still there
+    at.text_input(key="pet_attach_find").input("XYZ").run()
+    at.button(key=f"FormSubmitter:pet_attach-{t('petitions_page.save', lang)}").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [t("petitions_page.pick_petition", lang)]

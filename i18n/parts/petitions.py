@@ -39,6 +39,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "petitions_page.satisfaction": ("群众满意度（办结时填写）", "Satisfaction (recorded on closing)"),
     "petitions_page.satisfaction_none": ("未评价", "Not rated"),
     "petitions_page.save": ("保存", "Save"),
+    "petitions_page.pick_item": (
+        "请先选择事项：按编号查找没有找到这个编号，请改一下编号或清空查找框",
+        "Choose an item first: no open item has the number searched for; change the number or clear the search box",
+    ),
+    "petitions_page.pick_petition": (
+        "请先选择信访件：按编号查找没有找到这个编号，请改一下编号或清空查找框",
+        "Choose a petition first: none has the number searched for; change the number or clear the search box",
+    ),
     "petitions_page.saved": ("已保存：{id} → {status}", "Saved: {id} → {status}"),
     "petitions_page.nothing_open": ("没有待办理的事项", "No open item"),
     "petitions_page.attach": ("定位信访件", "Locate a petition"),
