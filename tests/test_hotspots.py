@@ -483,3 +483,26 @@ def test_the_density_picture_has_a_legend_of_its_own(tiny, monkeypatch):
     assert len(legends()) == 2  # the areas' own legend stays
     layer = next(c for c in drawn[-1]._children.values() if isinstance(c, folium.plugins.HeatMap))
     assert layer.options["gradient"] == palette.HEAT_GRADIENT
+
+
+def test_a_row_ticked_in_a_longer_hottest_list_is_no_error(tiny, monkeypatch):
+    """The hottest list keeps its ticked row across runs (its key stays): ticking its third row, then a
+    category that leaves fewer rows, raised "single positional indexer is out-of-bounds" and the page was gone."""
+    con, path = tiny
+    con.execute("UPDATE rules SET value = 1 WHERE key = 'hotspot_min_count'")  # every village ranks
+    at = _login(monkeypatch, path)
+    key = "hotspots_page.hottest.village"
+
+    def hottest() -> pd.DataFrame:
+        return next(d.value for d in at.dataframe if d.key == key)
+
+    assert len(hottest()) == 3
+    third = hottest()[t("col.name")].iloc[2]
+    at.session_state[key] = {"selection": {"rows": [2], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert any(third in s.value for s in at.subheader)  # its petitions are listed
+    categories = at.multiselect(key="hotspots_page.categories")
+    categories.set_value([categories.options[0]]).run()
+    assert not at.exception, at.exception
+    assert len(hottest()) < 3
