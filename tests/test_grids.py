@@ -507,6 +507,26 @@ def test_many_grids_are_listed_by_village_and_a_row_opens_its_village(tiny, monk
     assert grids["code"].tolist() == [F.G211, F.G212]  # the village's own grids, one by one
 
 
+def test_a_ticked_village_row_that_names_no_row_opens_nothing(tiny, monkeypatch):
+    """The villages' table keeps its ticked row across runs (its key stays while the area does): a row
+    beyond the list — ticked before the list changed — opens nothing instead of raising IndexError."""
+    from ui import common as UC
+
+    monkeypatch.setattr(UC, "GRIDS_LISTED_MAX", 4)  # the tiny county's 5 grids are "many"
+    con, path = tiny
+    con.close()
+    at = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/responsibility.py")
+    table = next(df for df in at.dataframe if "village_code" in df.value.columns)
+    at.session_state[table.key] = {"selection": {"rows": [7], "columns": []}}
+    at.run()
+    assert not at.exception, at.exception
+    assert next(df for df in at.dataframe if "village_code" in df.value.columns).value["village_code"].tolist() == [
+        F.V11,
+        F.V12,
+        F.V21,
+    ]  # still the county's villages
+
+
 def test_a_gaps_tab_is_drawn_only_while_open(page):
     at, _ = page
     vacant = [df.value for df in at.dataframe if len(df.value) == 2]
