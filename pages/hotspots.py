@@ -42,6 +42,8 @@ KEY = "hotspots_page"
 CONFIDENCE = {1: 90, 2: 95, 3: 99}
 MAP_HEIGHT = 520
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: a count in a table: the locale's thousands separators (1,946), as the other pages' tables write them
+COUNT_FORMAT = "localized"
 
 
 # ----------------------------------------------------------------------------- labels
@@ -272,7 +274,11 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
     cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_confidence", "count_trend", "pattern", "overdue_count"]
     show = show[cols]
     heads = _labels(cols)
-    small = {c: st.column_config.NumberColumn(heads[c], width="small") for c in ("rank", "petitions", "overdue_count")}
+    # counts with the locale's separators (1,946), as every page's tables (a rank needs none)
+    small = {
+        c: st.column_config.NumberColumn(heads[c], width="small", format=None if c == "rank" else COUNT_FORMAT)
+        for c in ("rank", "petitions", "overdue_count")
+    }
     ev = st.dataframe(
         show.rename(columns=heads),
         hide_index=True,
@@ -361,7 +367,10 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
         table.rename(columns=labels),
         hide_index=True,
         width="stretch",
-        column_config={labels["monthly"]: st.column_config.BarChartColumn(y_min=0)},
+        column_config={
+            labels["monthly"]: st.column_config.BarChartColumn(y_min=0),
+            labels["petitions"]: st.column_config.NumberColumn(format=COUNT_FORMAT),
+        },
         key=f"{KEY}.patterns.{level}",
     )
     with st.expander(t("hotspots_page.trend.legend_title"), expanded=True):
@@ -463,6 +472,8 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
             width="stretch",
             key=f"{KEY}.table.{level}",
             column_config={
+                labels["households"]: st.column_config.NumberColumn(format=COUNT_FORMAT),
+                labels["petitions"]: st.column_config.NumberColumn(format=COUNT_FORMAT),
                 labels["per_1000"]: st.column_config.NumberColumn(format="%.2f"),
                 labels["gi_z"]: st.column_config.NumberColumn(format="%.4f"),
                 labels["gi_p"]: st.column_config.NumberColumn(format="%.4f"),

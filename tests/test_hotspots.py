@@ -506,3 +506,25 @@ def test_a_row_ticked_in_a_longer_hottest_list_is_no_error(tiny, monkeypatch):
     categories.set_value([categories.options[0]]).run()
     assert not at.exception, at.exception
     assert len(hottest()) < 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_counts_in_the_tables_have_the_locales_separators(tiny, monkeypatch, lang):
+    """The hottest list, the trend's patterns and the full table write a count as 1,946 (the column's
+    "localized" format, as the other pages' tables), not 1946."""
+    import json
+
+    con, path = tiny
+    con.execute("UPDATE rules SET value = 1 WHERE key = 'hotspot_min_count'")
+    at = signed_in_app(monkeypatch, path, "leader", today="2026-11-26", lang=lang, page="pages/hotspots.py")
+    assert not at.exception
+    counts = column_labels(["petitions", "households", "overdue_count"], lang)
+    formats = {}
+    for d in at.dataframe:
+        columns = json.loads(d.proto.columns or "{}")
+        for name, config in columns.items():
+            if name in counts.values():
+                formats.setdefault(name, set()).add(config.get("type_config", {}).get("format"))
+    # 信访件数 in all three tables, 在册户数 in the full one, 逾期件数 in the hottest list
+    assert formats == {label: {"localized"} for label in counts.values()}
+    assert sum(counts["petitions"] in json.loads(d.proto.columns or "{}") for d in at.dataframe) == 3
