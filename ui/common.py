@@ -172,7 +172,17 @@ def page_number(stored: Any) -> int:
 
     Streamlit sends a selectbox's value to the browser as its label ("2 / 6") and takes it back from
     there; when the options changed meanwhile (the list got shorter: "2 / 6" is no option of 5 pages)
-    it hands the page the label itself, a string. Anything that names no page is the first page.
+    it hands the page the label itself, a string.
+
+    Parameters
+    ----------
+    stored : Any
+        The picker's value in the session: a page number, or a label such as ``"6 / 6"``.
+
+    Returns
+    -------
+    int
+        The page's number (not yet limited to the list's pages); 1 for anything that names no page.
 
     Examples
     --------
