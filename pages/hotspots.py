@@ -261,11 +261,17 @@ def _map(
 def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
     """The hottest list; returns the code of the selected row (or None)."""
     lang = C.lang()
-    st.subheader(t("hotspots_page.hottest.title", level=t(f"level.{level}")))
+    levels = t(f"hotspots_page.level_nouns.{level}")
+    # a ranking by z lists the least cold areas when none is hot: then it says so, in its title too
+    no_hot = not (hot_list["gi_bin"] > 0).any()
+    title = "hotspots_page.hottest.title_no_hot" if no_hot and len(hot_list) else "hotspots_page.hottest.title"
+    st.subheader(t(title, levels=levels))
     st.caption(t("hotspots_page.hottest.min_count", n=min_count))
     if hot_list.empty:
         st.info(t("hotspots_page.hottest.empty"))
         return None
+    if no_hot:
+        st.info(t("hotspots_page.hottest.no_hot", levels=levels))
     show = hot_list.copy()
     # the confidence alone ("99 %"): the whole class name did not fit beside the map
     show["gi_confidence"] = [f"{CONFIDENCE[int(b)]} %" if b > 0 else gi_bin_label(b, lang) for b in show["gi_bin"]]
@@ -345,7 +351,7 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
         index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months], name=t("col.month")),
     )
     st.bar_chart(chart, height=220, sort=False)  # the months in the order of time, not of their names
-    st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'level.{level}'))}**")
+    st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'hotspots_page.level_noun.{level}'))}**")
     cls = em.classes.reindex(view_codes)
     table = pd.DataFrame(
         {
@@ -464,7 +470,7 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
     with tabs[0]:
         _trend_tab(b.em, view["code"].tolist(), names, level, b.end)
     with tabs[1]:
-        st.caption(t("hotspots_page.table.caption", level=t(f"level.{level}")))
+        st.caption(t("hotspots_page.table.caption", level=t(f"hotspots_page.level_noun.{level}")))
         labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
         st.dataframe(
             view.rename(columns=labels),
@@ -534,7 +540,7 @@ def main() -> None:
     else:
         view = hot
     if view.empty:
-        st.info(t("hotspots_page.empty.no_areas", level=t(f"level.{level}")))
+        st.info(t("hotspots_page.empty.no_areas", level=t(f"hotspots_page.level_noun.{level}")))
         return
 
     with st.spinner(t("progress.working")):

@@ -528,3 +528,34 @@ def test_counts_in_the_tables_have_the_locales_separators(tiny, monkeypatch, lan
     # 信访件数 in all three tables, 在册户数 in the full one, 逾期件数 in the hottest list
     assert formats == {label: {"localized"} for label in counts.values()}
     assert sum(counts["petitions"] in json.loads(d.proto.columns or "{}") for d in at.dataframe) == 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("hot", [False, True])
+def test_the_hottest_list_says_when_none_of_it_is_a_hot_spot(tiny, monkeypatch, lang, hot):
+    """Ranked by z, the list showed the least cold areas under 最热的村/社区 when no area was hot (an office's
+    county); then its title says what it is and a sentence says there is no hot spot. (The English wording
+    of a level inside a title: tests/test_i18n.py.)"""
+    con, path = tiny
+    con.execute("UPDATE rules SET value = 1 WHERE key = 'hotspot_min_count'")
+    ranked = H.hottest_list
+
+    def hottest_list(*args, **kwargs):  # the tiny county's villages are not hot: one made so
+        out = ranked(*args, **kwargs)
+        return out.assign(gi_bin=[3] + [0] * (len(out) - 1)) if hot else out.assign(gi_bin=0)
+
+    monkeypatch.setattr(H, "hottest_list", hottest_list)
+    at = signed_in_app(monkeypatch, path, "leader", today="2026-11-26", lang=lang, page="pages/hotspots.py")
+    assert not at.exception
+    levels = t("hotspots_page.level_nouns.village", lang)
+    subheaders = [s.value for s in at.subheader]
+    no_hot = t("hotspots_page.hottest.no_hot", lang, levels=levels)
+    if hot:
+        assert t("hotspots_page.hottest.title", lang, levels=levels) in subheaders
+        assert no_hot not in [i.value for i in at.info]
+    else:
+        assert t("hotspots_page.hottest.title_no_hot", lang, levels=levels) in subheaders
+        assert t("hotspots_page.hottest.title", lang, levels=levels) not in subheaders
+        assert no_hot in [i.value for i in at.info]
+    patterns = t("hotspots_page.trend.patterns_title", lang, level=t("hotspots_page.level_noun.village", lang))
+    assert any(patterns in m.value for m in at.markdown)

@@ -159,3 +159,13 @@ def test_gi_bin_labels():
     assert gi_bin_label(0) == "不显著"
     assert gi_bin_label(-2, "en") == "Cold spot (95 % confidence)"
     assert gi_bin_label(None) == "无数据"
+
+
+@pytest.mark.parametrize("level", ["village", "grid"])
+def test_a_level_inside_an_english_title_is_in_lower_case(level):
+    """信访热点's titles name the level as a noun: "Hottest villages", not "Hottest Village"."""
+    one, several = t(f"hotspots_page.level_noun.{level}", "en"), t(f"hotspots_page.level_nouns.{level}", "en")
+    assert (one, several) == (level, level + "s")
+    assert t("hotspots_page.hottest.title", "en", levels=several) == f"Hottest {level}s (by Gi* z-score)"
+    assert t("hotspots_page.trend.patterns_title", "en", level=one) == f"Emerging pattern of each {level}"
+    assert t(f"hotspots_page.level_noun.{level}", "zh") == t(f"level.{level}", "zh")

@@ -54,7 +54,22 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.map.heat_layer": ("信访点密度", "Petition density"),
     "hotspots_page.legend.emerging": ("时空热点模式", "Emerging hot spot pattern"),
     # hottest list
-    "hotspots_page.hottest.title": ("最热的{level}（按 Gi* z 值排序）", "Hottest {level} (by Gi* z-score)"),
+    # a level inside a sentence: in English in lower case, one and several (level.* is a label: "Village")
+    "hotspots_page.level_noun.village": ("村/社区", "village"),
+    "hotspots_page.level_noun.grid": ("网格", "grid"),
+    "hotspots_page.level_nouns.village": ("村/社区", "villages"),
+    "hotspots_page.level_nouns.grid": ("网格", "grids"),
+    "hotspots_page.hottest.title": ("最热的{levels}（按 Gi* z 值排序）", "Hottest {levels} (by Gi* z-score)"),
+    # no row of the ranking is a hot spot: it is no list of hot places
+    "hotspots_page.hottest.title_no_hot": (
+        "Gi* z 值最高的{levels}（没有热点）",
+        "Highest Gi* z-scores among {levels} (no hot spot)",
+    ),
+    "hotspots_page.hottest.no_hot": (
+        "这份排名里没有热点：列出的{levels}信访都不显著偏多（Gi* 置信度不到 90 %），只是按 z 值从高到低排列",
+        "No hot spot in this ranking: none of these {levels} has significantly many petitions (Gi* confidence "
+        "below 90 %); they are only ordered by z-score",
+    ),
     "hotspots_page.hottest.min_count": (
         "少于 {n} 件信访的区域不参加排名（仍保留 z 值，见完整表）",
         "Areas with fewer than {n} petitions are not ranked (their z-score stays in the full table)",
