@@ -98,7 +98,6 @@ STORE_FREE_FILES = (
     "tests/test_load_accounting.py",
     "tests/test_maps.py",
     "tests/test_maps_render_once.py",
-    "tests/e2e/test_map_tooltips_browser.py",
     "tests/test_messages.py",
     "tests/test_messages_inline_chinese.py",
     "tests/test_page_weight.py",

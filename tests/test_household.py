@@ -267,7 +267,6 @@ def test_page_search_and_english(record_world, monkeypatch):
     assert any("Needs action" in m.value for m in at.markdown)
 
 
-
 def test_page_search_with_one_household_found_shows_it_at_once(record_world, monkeypatch):
     """A household's code typed exactly finds one household: its record opens without a pick from a one-item
     list (the pick list's placeholder is "—", not Streamlit's English "Choose an option")."""
@@ -278,6 +277,7 @@ def test_page_search_with_one_household_found_shows_it_at_once(record_world, mon
     pick = at.selectbox(key="household_page.pick")
     assert pick.value == "H01" and pick.placeholder == "—"
     assert at.tabs
+
 
 def test_migration_0009_lands_on_a_database_that_already_has_a_later_one(tmp_path):
     from store import db

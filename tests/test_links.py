@@ -99,4 +99,3 @@ def test_a_reload_keeps_the_language_of_the_url(app):
     assert at.session_state["lang"] == "en" and t("figure.households", "en") in [m.label for m in at.metric]
     assert at.query_params["lang"] == "en" and at.query_params["period"] == "month"
     assert start(None, {"lang": "xx"}).session_state["lang"] == "zh"  # an unknown one: Chinese
-
