@@ -76,11 +76,15 @@ notice = petitions.deadline_notice(c, parts, lang)
 if notice:
     st.warning(notice)
 f1, f2 = st.columns(2)
+# the options' words made in the run, in the page's language (a format function reading the session's
+# language later, outside the run, answers in the default one)
+status_words = {x: t(f"status.{x}") for x in petitions.STATUSES}
+kind_words = {x: t(f"petitions_page.kind.{x}") for x in ("petition", "visit_issue")}
 statuses = f1.multiselect(
     t("petitions_page.filter_status"),
     list(petitions.STATUSES),
     default=list(petitions.OPEN_STATUSES),
-    format_func=lambda x: t(f"status.{x}"),
+    format_func=status_words.get,
     key="pet_status",
     persist_state="session",  # kept when the user leaves the page and comes back
 )
@@ -88,7 +92,7 @@ kinds = f2.multiselect(
     t("petitions_page.filter_kind"),
     ["petition", "visit_issue"],
     default=["petition", "visit_issue"],
-    format_func=lambda x: t(f"petitions_page.kind.{x}"),
+    format_func=kind_words.get,
     key="pet_kind",
     persist_state="session",
 )
