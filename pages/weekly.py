@@ -279,8 +279,8 @@ def visit_form(u, today: dt.date) -> None:
         for n, c, a in zip(hh["head_name"], hh["household_code"], hh["address"])
     }
     if st.session_state.pop(FORM_CLEAR, False):  # the last save went through: an empty form
-        for k in FORM_KEYS:
-            st.session_state.pop(k, None)
+        # set, not removed: a widget whose key is only removed keeps what the browser shows and sends back
+        st.session_state.update(dict(zip(FORM_KEYS, (None, VISIT_KINDS[0], today, "", False))))
     # not clear_on_submit: that emptied the form on a refused save too (the note typed again)
     with st.form("weekly_visit_form"):
         code = st.selectbox(
@@ -356,6 +356,10 @@ def recent_visits(u, today: dt.date) -> None:
             f"{r['head_name']} {r['household_code']}"
             for i, r in rows.items()
         }
+        newest = next(iter(rows))
+        if st.session_state.get("weekly_recent_newest") != newest:  # a visit recorded since: it is picked
+            st.session_state["weekly_recent_newest"] = newest
+            st.session_state["weekly_recent_pick"] = newest
         vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=labels.get)
         st.caption(t("weekly_page.recent_shown", n=len(rows)))
         r = rows[vid]

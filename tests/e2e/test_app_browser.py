@@ -88,6 +88,23 @@ def test_the_visit_form_keeps_a_long_note_and_an_old_date_as_typed(page, server)
     body = page.inner_text("body")
     assert phrase("weekly_page.saved") not in body
     assert date.input_value() == "2016-11-20" and note.input_value() == "门前路灯坏了"
+    # a save that goes through empties the form (removing the widgets' keys left the browser's values, and the
+    # next family got the last one's note) and picks the new visit among the recent ones to edit
+    date.fill("2026-11-22")
+    date.press("Enter")
+    page.get_by_role("button", name=t("weekly_page.submit")).click()
+    page.get_by_text(phrase("weekly_page.saved")).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(OUT / "visit-form-after-save.png"), full_page=True)
+    assert note.input_value() == ""
+    assert "李四" not in picker.inner_text()
+    from analytics.visits import EDIT_DAYS
+
+    page.get_by_text(t("weekly_page.recent_title", days=EDIT_DAYS)).first.click()
+    recent = page.locator("[data-testid='stSelectbox']").filter(has_text=t("weekly_page.recent_pick"))
+    recent.first.wait_for(timeout=15_000)
+    shown = recent.first.locator("input").first.input_value() or recent.first.inner_text()
+    assert "2026-11-22" in shown and "李四" in shown, shown
 
 
 def test_switching_to_english_after_login(page, server):
