@@ -116,7 +116,12 @@ def _filters(options: pd.DataFrame, area: C.Area) -> dict[str, Any]:
             persist_state="session",
             placeholder=t("hotspots_page.all"),
         )
-        group_only = c4.checkbox(t("hotspots_page.group_only"), key=f"{KEY}.group_only", persist_state="session")
+        group_only = c4.checkbox(
+            t("hotspots_page.group_only"),
+            key=f"{KEY}.group_only",
+            persist_state="session",
+            help=t("hotspots_page.group_only_help"),
+        )
         unresolved_only = c4.checkbox(
             t("hotspots_page.unresolved_only"), key=f"{KEY}.unresolved_only", persist_state="session"
         )

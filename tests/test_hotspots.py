@@ -559,3 +559,16 @@ def test_the_hottest_list_says_when_none_of_it_is_a_hot_spot(tiny, monkeypatch, 
         assert no_hot in [i.value for i in at.info]
     patterns = t("hotspots_page.trend.patterns_title", lang, level=t("hotspots_page.level_noun.village", lang))
     assert any(patterns in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_filter_labels_are_short_and_their_detail_is_in_the_help(tiny, monkeypatch, lang):
+    """The filters share a narrow column: "Group petitions only (5 people or …" and "FDR correction (fewer
+    false …" were cut; the labels are short and the detail (5 people, fewer false alarms) is in the help."""
+    at = signed_in_app(monkeypatch, tiny[1], "leader", today="2026-11-26", lang=lang, page="pages/hotspots.py")
+    group = at.checkbox(key="hotspots_page.group_only")
+    fdr = at.toggle(key="hotspots_page.fdr")
+    assert group.label == t("hotspots_page.group_only", lang) and fdr.label == t("hotspots_page.fdr", lang)
+    assert len(group.label) <= 20 and len(fdr.label) <= 20
+    assert "5" in group.help and "5" not in group.label
+    assert t("hotspots_page.fdr_help", lang) == fdr.help

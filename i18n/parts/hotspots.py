@@ -11,12 +11,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.categories": ("问题类别", "Categories"),
     "hotspots_page.channels": ("来源渠道", "Channels"),
     "hotspots_page.all": ("全部", "All"),
-    "hotspots_page.group_only": ("只看集访（5人及以上）", "Group petitions only (5 people or more)"),
+    "hotspots_page.group_only": ("只看集访", "Group petitions only"),
+    "hotspots_page.group_only_help": (
+        "只看5人及以上共同提出的信访件（集访）",
+        "Only petitions raised by 5 or more people together (集访)",
+    ),
     "hotspots_page.unresolved_only": ("只看未答复/未办结", "Unresolved only"),
-    "hotspots_page.fdr": ("FDR 校正（减少误报）", "FDR correction (fewer false alarms)"),
+    "hotspots_page.fdr": ("FDR 校正", "FDR correction"),
     "hotspots_page.fdr_help": (
-        "同时检验很多区域时，按错误发现率校正显著性阈值",
-        "Corrects the significance thresholds for testing many areas at once (false discovery rate)",
+        "减少误报：同时检验很多区域时，按错误发现率校正显著性阈值",
+        "Fewer false alarms: corrects the significance thresholds for testing many areas at once "
+        "(false discovery rate)",
     ),
     "hotspots_page.heat": ("信访点密度", "Petition density"),
     "hotspots_page.heat_help": ("在地图上叠加信访件所在位置的热力图", "Draws a heat map of where the petitions are"),
