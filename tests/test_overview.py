@@ -79,3 +79,14 @@ def test_the_map_legend_reads_as_the_coverage_pages(tiny_ro, monkeypatch):
     benchmark = t("legend.benchmark", value="")
     assert benchmark in html and t("legend.no_data") in html
     assert html.index(benchmark) < html.index(t("legend.no_data"))
+
+
+def test_the_english_solved_rate_label_fits_its_column(tiny_ro, monkeypatch):
+    """The solved rate's English label was cut in its column ("Issues solved (combin…"): a short label,
+    "combined" said in the metric's help."""
+    _, path = tiny_ro
+    at = _login(path, monkeypatch, "admin", lang="en")
+    metrics = {x.label: x for x in at.metric}
+    solved = metrics[t("figure.solved_rate", "en")]
+    assert len(solved.label) <= 20
+    assert "Combined" in solved.proto.help

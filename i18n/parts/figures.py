@@ -88,10 +88,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "所选时段内登记、截至今天超过期限未办理或未办结的走访问题",
         "Follow-ups raised in the period that are past their deadline today",
     ),
-    "figure.solved_rate": ("问题解决率（合计）", "Issues solved (combined)"),
+    "figure.solved_rate": ("问题解决率（合计）", "Issues solved"),
     "figure.solved_rate.help": (
         "信访件和走访问题合计：（信访办结 + 走访问题办结）/（信访受理 + 走访问题），与重庆 84 % 对比",
-        "Petitions and visit follow-ups together: (closed petitions + closed follow-ups) / "
+        "Combined: petitions and visit follow-ups together, (closed petitions + closed follow-ups) / "
         "(petitions + follow-ups), beside Chongqing's 84 %",
     ),
     # ------------------------------------------------------------------ how figures are written
