@@ -241,3 +241,16 @@ def test_shortfall_map_classes_and_legend(tiny_ro):
         and labels[-2] == t("pace.legend.above", low=20)
         and len(labels) == len(colors) + 1
     )
+
+
+def test_the_shortfall_column_is_wide_enough_for_its_unit(tiny_ro, monkeypatch):
+    """预计差距 "8.9 个百分点" was cut to "8.9 个百分" in the side-by-side table: the column has a width of
+    its own, enough for the unit."""
+    import json
+
+    _, path = tiny_ro
+    at = F.signed_in_app(monkeypatch, path, "admin", today=TODAY, page="pages/coverage.py")
+    columns = json.loads(at.dataframe[0].proto.columns)
+    shortfall = next(c for c in columns.values() if c.get("label") == t("col.shortfall"))
+    assert shortfall["type_config"]["format"] == t("figure.points", delta="%.1f")
+    assert shortfall["width"] >= 110

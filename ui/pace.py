@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: The map colours: coverage (the page's own scale) or projected shortfall.
 MODES = ("coverage", "shortfall")
 PACE_TABLE_COLUMNS = ["pace_per_week", "projected", "shortfall", "needed_per_week"]
+#: The shortfall column's width in pixels: "-12.3 个百分点" whole.
+SHORTFALL_WIDTH = 120
 
 
 def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, lang: str) -> str | None:
@@ -229,9 +231,13 @@ def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
         "projected": st.column_config.NumberColumn(
             heads["projected"], format=PCT_FORMAT, help=t("pace.help.projected")
         ),
-        # a difference of two percentages: percentage points, as every page writes them
+        # a difference of two percentages: percentage points, as every page writes them; wide enough
+        # for "12.3 个百分点" (the column's width follows the numbers alone and cut the unit)
         "shortfall": st.column_config.NumberColumn(
-            heads["shortfall"], format=t("figure.points", delta="%.1f"), help=t("pace.help.shortfall")
+            heads["shortfall"],
+            format=t("figure.points", delta="%.1f"),
+            help=t("pace.help.shortfall"),
+            width=SHORTFALL_WIDTH,
         ),
         "needed_per_week": st.column_config.NumberColumn(
             heads["needed_per_week"], format="localized", help=t("pace.help.needed")
