@@ -116,8 +116,8 @@ def audit_section() -> None:
         key=f"{KEY}.audit_action",
         format_func=lambda a: t(f"{KEY}.audit_any") if a is None else _action_label(a),
     )
-    since = c3.date_input(t(f"{KEY}.audit_since"), value=None, key=f"{KEY}.audit_since")
-    until = c4.date_input(t(f"{KEY}.audit_until"), value=None, key=f"{KEY}.audit_until")
+    since = c3.date_input(t(f"{KEY}.audit_since"), value=None, key=f"{KEY}.audit_since", format="YYYY-MM-DD")
+    until = c4.date_input(t(f"{KEY}.audit_until"), value=None, key=f"{KEY}.audit_until", format="YYYY-MM-DD")
     if since and until and since > until:
         st.error(t(f"{KEY}.audit_order", since=fmt_date(since), until=fmt_date(until)))
         return

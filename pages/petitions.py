@@ -211,7 +211,8 @@ with left:
                 format_func=status_names.get,
                 key="pet_new_status",
             )
-            when = st.date_input(t("petitions_page.date"), today, key="pet_date")  # a future date: refused
+            # a future date: refused
+            when = st.date_input(t("petitions_page.date"), today, key="pet_date", format="YYYY-MM-DD")
             text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
             sat_names = {None: t("petitions_page.satisfaction_none")} | {
                 x: t(f"satisfaction.{x}") for x in petitions.SATISFACTION
@@ -430,7 +431,9 @@ if u is not None and u.role == "admin":
         if notice:
             st.caption(notice)
         with st.form("pet_holiday"):
-            hday = st.date_input(t("petitions_page.holiday_day"), dt.date(today.year + 1, 1, 1), key="pet_hday")
+            hday = st.date_input(
+                t("petitions_page.holiday_day"), dt.date(today.year + 1, 1, 1), key="pet_hday", format="YYYY-MM-DD"
+            )
             hwork = st.checkbox(t("petitions_page.holiday_workday"), key="pet_hwork")
             hname = st.text_input(t("petitions_page.holiday_name"), key="pet_hname")
             go3 = st.form_submit_button(t("petitions_page.save"))

@@ -429,7 +429,9 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
                 key=f"{KEY}.re.remove.{grid}",
                 format_func=lambda i: who.get(i, i),
             )
-            effective = st.date_input(t("resp_page.reassign_effective"), value=on, key=f"{KEY}.re.effective.{grid}")
+            effective = st.date_input(
+                t("resp_page.reassign_effective"), value=on, key=f"{KEY}.re.effective.{grid}", format="YYYY-MM-DD"
+            )
             ok = st.form_submit_button(t("resp_page.reassign_submit"), type="primary")
         if ok:
             try:

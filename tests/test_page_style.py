@@ -35,3 +35,22 @@ def test_no_page_shows_the_spinners_clock():
     sources = sorted((F.APP.parent / "pages").glob("*.py")) + sorted((F.APP.parent / "ui").glob("*.py")) + [F.APP]
     assert len(sources) > 10
     assert [p.name for p in sources if "show_time" in p.read_text(encoding="utf-8")] == []
+
+
+def test_every_date_input_writes_dates_as_2026_11_24():
+    """Streamlit's default date format is "YYYY/MM/DD" ("2026 / 12 / 03" on the petitions page) while the
+    visit form wrote 2026-12-03: every ``date_input`` in pages/, ui/ and app.py says ``format="YYYY-MM-DD"``
+    (DESIGN.md: dates as 2026-11-24)."""
+    import ast
+
+    sources = sorted((F.APP.parent / "pages").glob("*.py")) + sorted((F.APP.parent / "ui").glob("*.py")) + [F.APP]
+    calls, wrong = 0, []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "date_input":
+                calls += 1
+                fmt = {k.arg: k.value for k in node.keywords}.get("format")
+                if not (isinstance(fmt, ast.Constant) and fmt.value == "YYYY-MM-DD"):
+                    wrong.append(f"{path.name}:{node.lineno}")
+    assert calls >= 5
+    assert wrong == []

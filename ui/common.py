@@ -791,8 +791,8 @@ def _sidebar() -> None:
         if kind == "custom":
             start0, end0 = st.session_state.get("period") or period_range("year", ref)
             c1, c2 = st.columns(2)
-            start = c1.date_input(t("sidebar.from"), start0, key="period_from")
-            end = c2.date_input(t("sidebar.to"), end0, key="period_to")
+            start = c1.date_input(t("sidebar.from"), start0, key="period_from", format="YYYY-MM-DD")
+            end = c2.date_input(t("sidebar.to"), end0, key="period_to", format="YYYY-MM-DD")
             if start > end:
                 st.error(t("period.error_order"))
                 start, end = end, start
