@@ -428,12 +428,14 @@ def monthly_workbook(
     """
     import xlsxwriter
 
-    from i18n import fmt_month, t
+    from i18n import fmt_month, fmt_week, t
 
     data = monthly_tables(con, month, scope, as_of)
     start, as_of = data["month"], data["as_of"]
     m = fmt_month(start.year, start.month, lang)
-    sub = t("petitions_page.report.as_of", lang, date=as_of.isoformat(), weeks=("、".join(data["weeks"]) or "—"))
+    # the weeks as the pages write them (2026年第45周); the ISO form stays for reports.quotas
+    weeks = [fmt_week(int(w[:4]), int(w[6:]), lang) for w in data["weeks"]]
+    sub = t("petitions_page.report.as_of", lang, date=as_of.isoformat(), weeks=("、".join(weeks) or "—"))
     if data["notice"]:
         sub += " " + data["notice"]
     buf = io.BytesIO()

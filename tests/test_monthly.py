@@ -12,7 +12,7 @@ import pytest
 from analytics import monthly as M
 from analytics import petitions as P
 from analytics import reports
-from i18n import fmt_month, t
+from i18n import fmt_month, fmt_week, t
 from tests.factories import T1, T2, V11, V12, V21
 
 D = dt.date
@@ -52,7 +52,9 @@ def test_sheets_and_layout(book):
     assert book.sheetnames == [TOWNSHIPS, "一镇", "二镇", OVERDUE, ISSUES, NOTES]
     ws = book[TOWNSHIPS]
     assert ws["A1"].value == t("petitions_page.report.title_townships", month=fmt_month(2026, 11))
-    weeks = "、".join(["2026-W45", "2026-W46", "2026-W47"])
+    # the weeks as the pages write them, not ISO's "2026-W45"
+    weeks = "、".join([fmt_week(2026, 45), fmt_week(2026, 46), fmt_week(2026, 47)])
+    assert weeks.startswith("2026年第45周、")
     assert ws["A2"].value.startswith(t("petitions_page.report.as_of", date="2026-11-26", weeks=weeks))
     assert ws.freeze_panes == "A4"
     heads, _ = _sheet_rows(ws)
