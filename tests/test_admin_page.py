@@ -235,10 +235,36 @@ def test_adding_a_bad_user_is_a_sentence(app_db, name, role, areas, pw, again, w
     assert len(audit.search(c, action="user_add")) == len(users.list_users(c)) == 5  # the factory's five
 
 
-def test_a_user_named_like_a_script_is_listed_as_text(app_db):
+@pytest.mark.parametrize("name", ["<b>x</b>", XSS, "测试😀", "张 伟", "x"])
+def test_a_new_name_outside_the_rule_is_refused_with_the_rule(app_db, name):
+    """HTML, emoji, spaces and one-letter names were accepted; now the page (and ``manage.py users add``:
+    tests/test_cli.py) refuse them at creation with the rule in one sentence."""
     at = admin_page()
-    _add(at, XSS, "grid_leader", [F.G111])
-    assert not at.exception, texts(at.error)
+    _add(at, name, "grid_leader", [F.G111])
+    assert not at.exception
+    assert texts(at.error) == [t("auth.error.bad_name")]
+    assert "汉字" in t("auth.error.bad_name") and "2 到 64" in t("auth.error.bad_name")
+    c = read_db(app_db)
+    assert users.get_user(c, name) is None and len(users.list_users(c)) == 5
+
+
+@pytest.mark.parametrize("name", ["张伟", "zhang.wei-2", "li@lp.gov.cn", "阿依·买买提"])
+def test_a_name_inside_the_rule_is_added(app_db, name):
+    at = admin_page()
+    _add(at, name, "grid_leader", [F.G111])
+    assert not at.exception and not at.error, texts(at.error)
+    assert users.get_user(read_db(app_db), name).role == "grid_leader"
+
+
+def test_an_account_named_before_the_rule_keeps_working_and_is_listed_as_text(app_db, monkeypatch):
+    """An account whose name the rule would now refuse (made before it) still signs in, and its name
+    is listed as text."""
+    c = read_db(app_db)
+    with monkeypatch.context() as m:  # an account from before the rule
+        m.setattr(users, "NEW_NAME_RE", users._NAME_RE)
+        users.add_user(c, XSS, "a-long-password", "grid_leader", [F.G111], actor="admin")
+    assert users.login(c, XSS, "a-long-password").name == XSS
+    at = admin_page()
     table = frame(at, "users")
     assert XSS in set(table[col("name")])
 

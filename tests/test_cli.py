@@ -247,3 +247,11 @@ def test_boundary_import_via_cli(tiny_db, tmp_path):
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().startswith("g.gpkg: grid imported 0, updated 1")
     assert "households moved" in p.stdout
+
+
+def test_users_add_refuses_a_name_outside_the_rule(tiny_db):
+    """The same rule as the admin page (auth.users._check_name): HTML or emoji in a new name, exit 1, one line."""
+    for name in ("<b>x</b>", "测试😀"):
+        p = run("users", "add", name, "--role", "leader", db=tiny_db, env={"LIANXIN_PASSWORD": PASSWORD})
+        assert p.returncode == 1
+        assert one_line(p.stderr) == Message("auth.error.bad_name")

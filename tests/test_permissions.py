@@ -604,7 +604,7 @@ def test_a_refused_write_writes_no_audit_entry(tiny):
     with pytest.raises(audit.RuleError):
         audit.set_rule(c, "visit_target_days", 9, actor="admin")
     with pytest.raises(users.AuthError):
-        users.add_user(c, "x", "short", "office", [F.T1])
+        users.add_user(c, "xx", "short", "office", [F.T1])
     with pytest.raises(users.AuthError):
         users.add_user(c, "y", "long-enough-pw", "office", ["NO-SUCH-AREA"])
     assert len(audit.search(c)) == n

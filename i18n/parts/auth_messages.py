@@ -9,8 +9,9 @@ security.py and the catalog; this part holds the rest.
 ENTRIES: dict[str, tuple[str, str]] = {
     # accounts (auth/users.py)
     "auth.error.bad_name": (
-        "用户名不能为空，不能含空格，最长 64 个字符，请换一个用户名",
-        "a user name cannot be empty or contain spaces and has at most 64 characters; choose another",
+        "用户名只能由字母、数字、汉字和 _ - . @ · 组成，2 到 64 个字符，不含空格，请换一个用户名",
+        "a user name has 2 to 64 characters, only letters, digits, Chinese characters and _ - . @ · "
+        "(no spaces); choose another",
     ),
     "auth.error.no_role": (
         "角色{given}不存在，请从 admin、leader、office、grid_leader、member 中选择一个",
