@@ -97,6 +97,12 @@ def _area_options(db_path: str, version: tuple) -> tuple[list[str], dict[str, st
     return codes, labels
 
 
+@st.cache_data(show_spinner=False, ttl=600)
+def _county_codes(db_path: str, version: tuple) -> frozenset[str]:
+    """The codes of the county level: an account scoped to all of them sees what one without areas sees."""
+    return frozenset(scope.visible_areas(C.con(), None, "county")["code"])
+
+
 def _areas_version() -> tuple:
     from store import db
 
@@ -216,8 +222,10 @@ def rules_section() -> None:
 
 
 def _areas_text(areas: Any, labels: dict[str, str]) -> str:
+    """An account's areas as the list and the messages write them; no areas and the whole county's code
+    read the same (全县: a leader added without areas and the demo leader, scoped to the county)."""
     codes = list(areas) if areas is not None and not isinstance(areas, float) else []
-    if not codes:
+    if not codes or set(codes) == _county_codes(str(C.db_path()), _areas_version()):
         return t(f"{KEY}.areas_all")
     return "、".join(labels.get(c, c) for c in codes)
 

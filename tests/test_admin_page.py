@@ -442,3 +442,14 @@ def test_sso_refuses_a_disabled_account(tiny):
     with pytest.raises(sso.SSORefused) as e:
         sso.sso_user(c, claims={"is_logged_in": True, "email": "li@lp.gov.cn"})
     assert t("admin_page.sso.error.disabled", name="li@lp.gov.cn") in str(e.value)
+
+
+def test_a_leader_without_areas_and_one_scoped_to_the_county_read_the_same(app_db):
+    """New leader accounts showed 全县 and the demo leader (scoped to the county's code) 梁平区（500155）:
+    both are the whole county and the list writes both 全县."""
+    c = read_db(app_db)
+    users.add_user(c, "new_leader", "a-long-password", "leader", [], actor="admin")
+    at = admin_page()
+    table = frame(at, "users").set_index(col("name"))
+    assert table.loc["leader", col("areas")] == table.loc["new_leader", col("areas")] == t("admin_page.areas_all")
+    assert table.loc["office", col("areas")] == f"一镇（{F.T1}）"
