@@ -14,7 +14,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from i18n import fmt_int, worded
+from i18n import column_labels, fmt_int, worded
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
@@ -157,13 +157,18 @@ try:
         left, right = st.columns([1, 3])
         with left:
             st.markdown(f"**{t('import_page.mapping')}**")
+            # the fields as every table heads them (户主, not head_name)
+            fields = column_labels([name for _, name in pv.mapping], lang)
             st.dataframe(
-                pd.DataFrame(pv.mapping, columns=[t("import_page.mapping.file"), t("import_page.mapping.field")]),
+                pd.DataFrame(
+                    [(col, fields[name]) for col, name in pv.mapping],
+                    columns=[t("import_page.mapping.file"), t("import_page.mapping.field")],
+                ),
                 hide_index=True,
                 width="stretch",
             )
-        with right:
-            st.dataframe(pv.rows, hide_index=True, width="stretch")
+        with right:  # the file's own headers as they are; the row number as the rejected rows head it
+            st.dataframe(pv.rows.rename(columns={"row": t("import_page.col.row")}), hide_index=True, width="stretch")
         if pv.ignored:
             st.caption(t("import_page.ignored", cols="、".join(pv.ignored)))
         if pv.missing_required:

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import shapely
 
-from i18n import t
+from i18n import column_labels, t
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
@@ -452,3 +452,15 @@ def test_page_names_a_gauss_kruger_mistake_in_one_sentence(app_db, tmp_path, cas
         assert not at.exception, at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and says in errors[0] and "Traceback" not in errors[0], errors
+
+
+def test_the_preview_heads_fields_and_the_row_number_in_the_pages_language(app_db):
+    """The preview showed a column "row" and raw field names (code, head_name) on a Chinese page: the
+    mapping names each field as the tables head it, the row number as the rejected rows head it."""
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    upload(at, "hh.csv", csv_bytes(["户编号", "户主姓名", "网格编码"], [["Z1", "甲", F.G111]]))
+    mapping, rows = at.dataframe[0].value, at.dataframe[1].value
+    assert list(mapping.iloc[:, 1]) == list(column_labels(["code", "head_name", "grid_code"], "zh").values())
+    assert not {"code", "head_name", "grid_code"} & set(mapping.iloc[:, 1])
+    assert list(rows.columns) == [t("import_page.col.row"), "户编号", "户主姓名", "网格编码"]
