@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -246,6 +247,114 @@ RULE_RANGES: dict[str, tuple[float, float, bool, str]] = {
     "survey_exclude_months": (0, 24, True, "近几个月调查过的户不再抽取"),
     "survey_weight": (0, 1, False, "民意调查在乡镇考核中的权重"),
 }
+
+
+_IP = r"(?P<ip>\S+)"
+_RANGE = r"(?P<start>\d{4}-\d{2}-\d{2})\.\.(?P<end>\d{4}-\d{2}-\d{2})"
+_LOGIN_REASONS = {"wrong password": "wrong_password", "unknown user name": "unknown_user", "disabled": "disabled"}
+_SSO = {
+    "sso": "sso",
+    "sso: no e-mail": "sso_no_email",
+    "sso: e-mail not verified": "sso_unverified",
+    "sso: no local account": "sso_no_account",
+    "sso: disabled": "sso_disabled",
+}
+#: the app's own detail lines (as auth/users.py, ui/sso.py and the pages' downloads write them)
+_DETAILS = [
+    (re.compile(rf"from {_IP}"), "from"),
+    (re.compile(rf"(?P<reason>wrong password|unknown user name|disabled)(?: from {_IP})?"), "login"),
+    (
+        re.compile(
+            rf"coverage_page (?P<what>coverage|due) (?P<fmt>csv|xlsx): level=(?P<level>\w+) {_RANGE} "
+            r"kinds=(?P<kinds>[\w,]*) rows=(?P<rows>\d+)"
+        ),
+        "coverage_export",
+    ),
+    (re.compile(rf"hotspots (?P<level>\w+) {_RANGE} (?P<fmt>xlsx)"), "hotspots_export"),
+    (re.compile(r"quotas (?P<year>\d{4})-W(?P<week>\d{2}) (?P<fmt>xlsx)"), "quotas_export"),
+    (re.compile(r"monthly (?P<year>\d{4})-(?P<month>\d{2}) (?P<fmt>xlsx)"), "monthly_export"),
+    (re.compile(r"audit log (?P<fmt>csv)"), "audit_export"),
+]
+
+
+def _word(key: str, fallback: str, lang: str) -> str:
+    from i18n.catalog import CATALOG
+
+    from i18n import normalize_lang
+
+    return CATALOG[normalize_lang(lang)].get(key, fallback)
+
+
+def detail_text(detail: Any, lang: str = "zh") -> Any:
+    """An audit entry's detail as the page shows it: the app's own words in ``lang``, data as stored.
+
+    The log keeps what was written ("from 127.0.0.1", "coverage_page due xlsx: level=…"); the page
+    words the app's own lines through the catalog (``audit.detail.*``). Anything else (names, codes,
+    lines of other kinds) is shown as it is.
+
+    Parameters
+    ----------
+    detail : str or None
+        The stored detail.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str or None
+        The detail to show (None stays None).
+
+    Examples
+    --------
+    >>> detail_text("from 127.0.0.1")
+    '来自 127.0.0.1'
+    >>> detail_text("wrong password from 10.0.0.2", "zh")
+    '密码错误，来自 10.0.0.2'
+    >>> detail_text("coverage_page due xlsx: level=village 2026-06-06..2026-12-02 kinds=home rows=12")
+    '走访覆盖待走访户名单（XLSX）：村/社区，2026-06-06 至 2026-12-02，入户走访，12 行'
+    >>> detail_text("LPX000001")
+    'LPX000001'
+    """
+    from i18n import fmt_month, fmt_week, t
+
+    if not isinstance(detail, str):
+        return detail
+    if detail in _SSO:
+        return t(f"audit.detail.{_SSO[detail]}", lang)
+    for pattern, kind in _DETAILS:
+        m = pattern.fullmatch(detail)
+        if m is None:
+            continue
+        g = m.groupdict()
+        fmt = (g.get("fmt") or "").upper()
+        if kind == "from":
+            return t("audit.detail.from", lang, ip=g["ip"])
+        if kind == "login":
+            reason = t(f"audit.detail.{_LOGIN_REASONS[g['reason']]}", lang)
+            return t("audit.detail.with_ip", lang, reason=reason, ip=g["ip"]) if g["ip"] else reason
+        if kind == "quotas_export":
+            return t("audit.detail.quotas_export", lang, fmt=fmt, week=fmt_week(int(g["year"]), int(g["week"]), lang))
+        if kind == "monthly_export":
+            month = fmt_month(int(g["year"]), int(g["month"]), lang)
+            return t("audit.detail.monthly_export", lang, fmt=fmt, month=month)
+        if kind == "audit_export":
+            return t("audit.detail.audit_export", lang, fmt=fmt)
+        level = _word(f"level.{g['level']}", g["level"], lang)
+        if kind == "hotspots_export":
+            return t("audit.detail.hotspots_export", lang, fmt=fmt, level=level, start=g["start"], end=g["end"])
+        kinds = "、".join(_word(f"kind.{k}", k, lang) for k in g["kinds"].split(",") if k)
+        return t(
+            "audit.detail.coverage_export",
+            lang,
+            what=t(f"audit.detail.what.{g['what']}", lang),
+            fmt=fmt,
+            level=level,
+            start=g["start"],
+            end=g["end"],
+            kinds=kinds,
+            rows=g["rows"],
+        )
+    return detail
 
 
 def _fmt(v: float) -> str:

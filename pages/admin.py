@@ -138,6 +138,7 @@ def audit_section() -> None:
         st.warning(t(f"{KEY}.audit_capped", n=AUDIT_LIMIT))
     shown = log.drop(columns=["id"]).copy()
     shown["action"] = [_action_label(a) for a in shown["action"]]
+    shown["detail"] = [audit.detail_text(d, C.lang()) for d in shown["detail"]]  # stored as written
     labels = {c: t(f"{KEY}.col.{c}") for c in shown.columns}
     st.dataframe(
         shown.rename(columns=labels),

@@ -453,3 +453,38 @@ def test_a_leader_without_areas_and_one_scoped_to_the_county_read_the_same(app_d
     table = frame(at, "users").set_index(col("name"))
     assert table.loc["leader", col("areas")] == table.loc["new_leader", col("areas")] == t("admin_page.areas_all")
     assert table.loc["office", col("areas")] == f"一镇（{F.T1}）"
+
+
+def test_the_audit_details_in_the_apps_own_words_are_shown_in_the_pages_language(app_db):
+    """ "from 127.0.0.1" and "coverage_page due xlsx: level=…" were shown raw on a Chinese page: the page
+    words the app's own detail lines through the catalog; the log keeps them as written, data stays as is."""
+    c = read_db(app_db)
+    stored = {
+        "login": "from 127.0.0.1",
+        "login_failed": "wrong password from 127.0.0.1",
+        "export": "coverage_page due xlsx: level=village 2026-06-06..2026-12-02 kinds=home rows=12",
+        "household_view": "LPX000001",
+    }
+    for act, detail in stored.items():
+        audit.record(c, "office", act, detail=detail)
+    at = admin_page()
+    details = set(frame(at, "audit")[col("detail")])
+    assert t("audit.detail.from", ip="127.0.0.1") in details
+    reason = t("audit.detail.wrong_password")
+    assert t("audit.detail.with_ip", reason=reason, ip="127.0.0.1") in details
+    assert (
+        t(
+            "audit.detail.coverage_export",
+            what=t("audit.detail.what.due"),
+            fmt="XLSX",
+            level=t("level.village"),
+            start="2026-06-06",
+            end="2026-12-02",
+            kinds=t("kind.home"),
+            rows="12",
+        )
+        in details
+    )
+    assert "LPX000001" in details  # data: as stored
+    assert not {v for k, v in stored.items() if k != "household_view"} & details
+    assert set(stored.values()) <= set(audit.search(c)["detail"])  # the log keeps what was written

@@ -183,4 +183,28 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "账号 {name} 已被停用，请联系县级管理员",
         "the account {name} is disabled: ask the county administrator",
     ),
+    # the audit log's details as the page shows them (auth/audit.py detail_text; stored as written)
+    "audit.detail.from": ("来自 {ip}", "from {ip}"),
+    "audit.detail.with_ip": ("{reason}，来自 {ip}", "{reason}, from {ip}"),
+    "audit.detail.wrong_password": ("密码错误", "wrong password"),
+    "audit.detail.unknown_user": ("用户名不存在", "unknown user name"),
+    "audit.detail.disabled": ("账号已停用", "account disabled"),
+    "audit.detail.sso": ("统一身份认证登录", "single sign-on"),
+    "audit.detail.sso_no_email": ("统一身份认证：没有电子邮箱", "single sign-on: no e-mail"),
+    "audit.detail.sso_unverified": ("统一身份认证：电子邮箱未验证", "single sign-on: e-mail not verified"),
+    "audit.detail.sso_no_account": ("统一身份认证：没有对应的本地账号", "single sign-on: no local account"),
+    "audit.detail.sso_disabled": ("统一身份认证：账号已停用", "single sign-on: account disabled"),
+    "audit.detail.coverage_export": (
+        "走访覆盖{what}（{fmt}）：{level}，{start} 至 {end}，{kinds}，{rows} 行",
+        "Visit coverage {what} ({fmt}): {level}, {start} to {end}, {kinds}, {rows} rows",
+    ),
+    "audit.detail.what.coverage": ("覆盖率表", "table"),
+    "audit.detail.what.due": ("待走访户名单", "households due"),
+    "audit.detail.hotspots_export": (
+        "信访热点表（{fmt}）：{level}，{start} 至 {end}",
+        "Hotspot table ({fmt}): {level}, {start} to {end}",
+    ),
+    "audit.detail.quotas_export": ("走访达标表（{fmt}）：{week}", "Visit quotas ({fmt}): {week}"),
+    "audit.detail.monthly_export": ("月度通报（{fmt}）：{month}", "Monthly report ({fmt}): {month}"),
+    "audit.detail.audit_export": ("审计日志（{fmt}）", "Audit log ({fmt})"),
 }
