@@ -274,6 +274,14 @@ _DETAILS = [
     (re.compile(r"quotas (?P<year>\d{4})-W(?P<week>\d{2}) (?P<fmt>xlsx)"), "quotas_export"),
     (re.compile(r"monthly (?P<year>\d{4})-(?P<month>\d{2}) (?P<fmt>xlsx)"), "monthly_export"),
     (re.compile(r"audit log (?P<fmt>csv)"), "audit_export"),
+    (re.compile(r"(?P<name>\S+) role=(?P<role>\w+) areas=(?P<areas>\S+)"), "user_add"),
+    (re.compile(r"petitions worklist \((?P<rows>\d+) rows\)"), "worklist_export"),
+    (re.compile(r"import errors csv (?P<file>.+)"), "import_errors_export"),
+    (re.compile(r"survey call sheets (?P<year>\d{4})-(?P<month>\d{2})"), "survey_export"),
+    (
+        re.compile(r"resp_page directory (?P<fmt>xlsx): area=(?P<area>\S+) on=(?P<on>\S+) rows=(?P<rows>\d+)"),
+        "directory_export",
+    ),
 ]
 
 
@@ -312,6 +320,8 @@ def detail_text(detail: Any, lang: str = "zh") -> Any:
     '密码错误，来自 10.0.0.2'
     >>> detail_text("coverage_page due xlsx: level=village 2026-06-06..2026-12-02 kinds=home rows=12")
     '走访覆盖待走访户名单（XLSX）：村/社区，2026-06-06 至 2026-12-02，入户走访，12 行'
+    >>> detail_text("zhangwei role=office areas=500155001000", "en")
+    'zhangwei, role Township / street office, areas 500155001000'
     >>> detail_text("LPX000001")
     'LPX000001'
     """
@@ -339,6 +349,18 @@ def detail_text(detail: Any, lang: str = "zh") -> Any:
             return t("audit.detail.monthly_export", lang, fmt=fmt, month=month)
         if kind == "audit_export":
             return t("audit.detail.audit_export", lang, fmt=fmt)
+        if kind == "user_add":
+            areas = g["areas"].replace(",", "、") if g["areas"] != "*" else t("admin_page.areas_all", lang)
+            role = _word(f"role.{g['role']}", g["role"], lang)
+            return t("audit.detail.user_add", lang, name=g["name"], role=role, areas=areas)
+        if kind == "worklist_export":
+            return t("audit.detail.worklist_export", lang, rows=g["rows"])
+        if kind == "import_errors_export":
+            return t("audit.detail.import_errors_export", lang, file=g["file"])
+        if kind == "survey_export":
+            return t("audit.detail.survey_export", lang, month=fmt_month(int(g["year"]), int(g["month"]), lang))
+        if kind == "directory_export":
+            return t("audit.detail.directory_export", lang, fmt=fmt, area=g["area"], on=g["on"], rows=g["rows"])
         level = _word(f"level.{g['level']}", g["level"], lang)
         if kind == "hotspots_export":
             return t("audit.detail.hotspots_export", lang, fmt=fmt, level=level, start=g["start"], end=g["end"])

@@ -463,6 +463,7 @@ def test_the_audit_details_in_the_apps_own_words_are_shown_in_the_pages_language
         "login": "from 127.0.0.1",
         "login_failed": "wrong password from 127.0.0.1",
         "export": "coverage_page due xlsx: level=village 2026-06-06..2026-12-02 kinds=home rows=12",
+        "user_add": "zhangwei role=leader areas=*",
         "household_view": "LPX000001",
     }
     for act, detail in stored.items():
@@ -485,6 +486,8 @@ def test_the_audit_details_in_the_apps_own_words_are_shown_in_the_pages_language
         )
         in details
     )
+    everywhere = t("admin_page.areas_all")
+    assert t("audit.detail.user_add", name="zhangwei", role=t("role.leader"), areas=everywhere) in details
     assert "LPX000001" in details  # data: as stored
     assert not {v for k, v in stored.items() if k != "household_view"} & details
     assert set(stored.values()) <= set(audit.search(c)["detail"])  # the log keeps what was written

@@ -207,4 +207,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit.detail.quotas_export": ("走访达标表（{fmt}）：{week}", "Visit quotas ({fmt}): {week}"),
     "audit.detail.monthly_export": ("月度通报（{fmt}）：{month}", "Monthly report ({fmt}): {month}"),
     "audit.detail.audit_export": ("审计日志（{fmt}）", "Audit log ({fmt})"),
+    "audit.detail.user_add": ("{name}，角色 {role}，区域 {areas}", "{name}, role {role}, areas {areas}"),
+    "audit.detail.worklist_export": ("信访办理清单：{rows} 行", "Petition worklist: {rows} rows"),
+    "audit.detail.import_errors_export": ("导入被拒绝的行（CSV）：{file}", "Rejected import rows (CSV): {file}"),
+    "audit.detail.survey_export": ("民意调查抽样名单：{month}", "Survey call sheets: {month}"),
+    "audit.detail.directory_export": (
+        "网格责任名册（{fmt}）：{area}，截至 {on}，{rows} 行",
+        "Grid responsibility list ({fmt}): {area}, on {on}, {rows} rows",
+    ),
 }
