@@ -9,8 +9,8 @@ security.py and the catalog; this part holds the rest.
 ENTRIES: dict[str, tuple[str, str]] = {
     # accounts (auth/users.py)
     "auth.error.bad_name": (
-        "用户名只能由字母、数字、汉字和 _ - . @ · 组成，2 到 64 个字符，不含空格，请换一个用户名",
-        "a user name has 2 to 64 characters, only letters, digits, Chinese characters and _ - . @ · "
+        "用户名只能由字母、数字、汉字和 _ - . @ · + 组成，最多 64 个字符，不含空格，请换一个用户名",
+        "a user name has at most 64 characters, only letters, digits, Chinese characters and _ - . @ · + "
         "(no spaces); choose another",
     ),
     "auth.error.no_role": (
