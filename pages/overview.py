@@ -99,8 +99,7 @@ if len(geo):
             "name": st.column_config.TextColumn(t("col.name")),
             "households": st.column_config.NumberColumn(F.label("households"), format="localized"),
             "visited": st.column_config.NumberColumn(F.label("visited"), format="localized"),
-            "coverage": st.column_config.ProgressColumn(
-                F.label("coverage"), min_value=0.0, max_value=100.0, format=PCT_FORMAT
-            ),
+            # the number alone: a bar beside it left only the bar on a phone (the map above is the colour)
+            "coverage": st.column_config.NumberColumn(F.label("coverage"), format=PCT_FORMAT),
         },
     )

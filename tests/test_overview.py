@@ -90,3 +90,15 @@ def test_the_english_solved_rate_label_fits_its_column(tiny_ro, monkeypatch):
     solved = metrics[t("figure.solved_rate", "en")]
     assert len(solved.label) <= 20
     assert "Combined" in solved.proto.help
+
+
+def test_the_table_shows_the_coverage_as_a_number(tiny_ro, monkeypatch):
+    """The table under the map shows each area's coverage as its number (a progress bar beside it showed only
+    the bar on a phone's width)."""
+    import json
+
+    _, path = tiny_ro
+    at = _login(path, monkeypatch, "admin")
+    assert not at.exception and at.dataframe
+    columns = json.loads(at.dataframe[0].proto.columns or "{}")
+    assert columns["coverage"]["type_config"]["type"] == "number"
