@@ -477,8 +477,9 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
     with tabs[1]:
         st.caption(t("hotspots_page.table.caption", level=t(f"hotspots_page.level_noun.{level}")))
         labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
+        shown = view.assign(gi_bin=[gi_bin_label(b, lang) for b in view["gi_bin"]])  # words, not -3 … 3
         st.dataframe(
-            view.rename(columns=labels),
+            shown.rename(columns=labels),
             hide_index=True,
             width="stretch",
             key=f"{KEY}.table.{level}",

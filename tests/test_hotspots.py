@@ -572,3 +572,19 @@ def test_the_filter_labels_are_short_and_their_detail_is_in_the_help(tiny, monke
     assert len(group.label) <= 20 and len(fdr.label) <= 20
     assert "5" in group.help and "5" not in group.label
     assert t("hotspots_page.fdr_help", lang) == fdr.help
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_full_table_names_each_gi_class(tiny, monkeypatch, lang):
+    """The full table's Gi* class reads as words (热点（95 % 置信度）, 不显著…), as on the map, not -3 … 3."""
+    from i18n import column_labels, gi_bin_label
+
+    con, path = tiny
+    con.execute("UPDATE rules SET value = 1 WHERE key = 'hotspot_min_count'")
+    at = signed_in_app(monkeypatch, path, "leader", today="2026-11-26", lang=lang, page="pages/hotspots.py")
+    assert not at.exception
+    head = column_labels(["gi_bin"], lang)["gi_bin"]
+    tables = [d.value for d in at.dataframe if head in d.value.columns]
+    assert tables, "the full table is drawn"
+    words = {gi_bin_label(b, lang) for b in range(-3, 4)} | {gi_bin_label(None, lang)}
+    assert set(tables[0][head]) <= words and len(tables[0]) > 0
