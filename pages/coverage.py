@@ -302,6 +302,13 @@ def map_frame(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame) -> Any:
     return CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
 
 
+def legend_title(kinds: list[str]) -> str:
+    """The coverage legend's title: 入户覆盖率 for home visits, else the kinds counted, as the figure above is named."""
+    if list(kinds) == ["home"]:
+        return t("legend.coverage")
+    return F.label("coverage_kinds", kinds="、".join(t(f"kind.{k}") for k in kinds))
+
+
 def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:
     """The map of the area's children coloured by ``colour``, rendered (what the shared cache keeps).
 
@@ -325,7 +332,7 @@ def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame,
             labels,
             due=due,
             lang=v.lang,
-            legend_title=t("legend.coverage"),
+            legend_title=legend_title(v.kinds),
             points_name=t("coverage_page.points_layer"),
         )
     return frame["code"].tolist(), UM.drawn(m)

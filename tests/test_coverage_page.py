@@ -310,6 +310,22 @@ def test_kinds_filter(tiny_ro, monkeypatch):
     assert at.warning and _metrics(at)[t("figure.visited")] == "7"
 
 
+def test_the_legend_is_named_as_the_figure_of_the_kinds_counted(tiny_ro, monkeypatch):
+    """Counting phone visits too, the map's legend reads as the figure above it (走访覆盖率（入户走访、电话）), not
+    入户覆盖率."""
+    _, path = tiny_ro
+    seen: list[str] = []
+    real = UM.render
+    monkeypatch.setattr(UM, "render", lambda m, *a, **k: seen.append("\n".join((m.header, m.html, m.script))) or {})
+    at = _app(monkeypatch, path)
+    assert seen and t("legend.coverage") in seen[-1]
+    at.multiselect(key="coverage_page.kinds").set_value(["home", "phone"]).run()
+    assert not at.exception
+    kinds = "、".join([t("kind.home"), t("kind.phone")])
+    assert t("figure.coverage_kinds", kinds=kinds) in seen[-1] and t("legend.coverage") not in seen[-1]
+    assert real is not UM.render
+
+
 def test_office_never_sees_other_township(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _app(monkeypatch, path, user="office")
