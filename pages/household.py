@@ -102,7 +102,7 @@ def head(rows: pd.DataFrame, rec: HH.Record) -> None:
     if status and status != "active":
         bits.append("⚠ " + _label("hh_status", status))
     if h.get("tags"):
-        bits.append(f"**{md(t('household.field.tags'))}**：{md(h['tags'])}")
+        bits.append(t("household.line", field=md(t("household.field.tags")), value=md(h["tags"])))
     if bits:
         st.markdown(" · ".join(bits))
     last = rows.loc[(rows["section"] == "household") & (rows["item"] == "last_home_visit"), "date"].iloc[0]
@@ -119,10 +119,13 @@ def head(rows: pd.DataFrame, rec: HH.Record) -> None:
         lines.append(
             (
                 t("household.responsible_now"),
-                "、".join(f"{d}（{_label('role', r)}）" for d, r in zip(now["detail"], now["status"])),
+                t("household.list_sep").join(
+                    t("household.person_role", name=d, role=_label("role", r))
+                    for d, r in zip(now["detail"], now["status"])
+                ),
             )
         )
-    st.markdown("  \n".join(f"**{md(k)}**：{md(v)}" for k, v in lines if v))
+    st.markdown("  \n".join(t("household.line", field=md(k), value=md(v)) for k, v in lines if v))
 
 
 def table(rows: pd.DataFrame, section: str, columns: dict[str, str]) -> None:

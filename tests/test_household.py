@@ -265,6 +265,9 @@ def test_page_search_and_english(record_world, monkeypatch):
     assert not at.exception
     assert any("Visits" in str(t.label) for t in at.tabs)
     assert any("Needs action" in m.value for m in at.markdown)
+    head = [m.value for m in at.markdown if t("household.field.phone", "en") in m.value]
+    assert head and "：" not in head[0] and "（" not in head[0]  # English punctuation in an English record
+    assert t("household.line", "en", field=t("household.field.phone", "en"), value="").rstrip() in head[0]
 
 
 def test_page_search_with_one_household_found_shows_it_at_once(record_world, monkeypatch):
