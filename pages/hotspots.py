@@ -181,8 +181,16 @@ def _metrics(
     )
     d = st.columns(4)
     F.metric(d[0], "petitions_overdue", overdue_n, name=F.label("petitions_overdue_filtered") if filtered else None)
-    F.metric(d[1], "petitions_repeat", repeats_n, days=H.repeat_days(C.con()))
-    d[2].metric(t("hotspots_page.metric.escalated"), fmt_int(escalated_n, lang))
+    # the repeats are found among all the range's petitions (the filters do not apply: said so while one is
+    # on); the escalated ones are the filtered petitions'
+    F.metric(
+        d[1],
+        "petitions_repeat",
+        repeats_n,
+        days=H.repeat_days(C.con()),
+        name=t("hotspots_page.metric.repeat_unfiltered") if filtered else None,
+    )
+    d[2].metric(t(f"hotspots_page.metric.escalated{'_filtered' if filtered else ''}"), fmt_int(escalated_n, lang))
 
 
 def _map(

@@ -588,3 +588,19 @@ def test_the_full_table_names_each_gi_class(tiny, monkeypatch, lang):
     assert tables, "the full table is drawn"
     words = {gi_bin_label(b, lang) for b in range(-3, 4)} | {gi_bin_label(None, lang)}
     assert set(tables[0][head]) <= words and len(tables[0]) > 0
+
+
+def test_with_a_filter_on_the_repeats_say_they_are_unfiltered(tiny, monkeypatch):
+    """The repeat petitions are found among all the range's petitions: while a filter is on the figure says it is
+    not filtered (it read 6,133 beside 3 filtered petitions); the escalated ones follow the filter and say so."""
+    con, path = tiny
+    con.execute("UPDATE rules SET value = 1 WHERE key = 'hotspot_min_count'")
+    at = signed_in_app(monkeypatch, path, "leader", today="2026-11-26", page="pages/hotspots.py")
+    labels = [m.label for m in at.metric]
+    assert t("figure.petitions_repeat") in labels and t("hotspots_page.metric.escalated") in labels
+    categories = at.multiselect(key="hotspots_page.categories")
+    categories.set_value([categories.options[0]]).run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert t("hotspots_page.metric.repeat_unfiltered") in labels and t("figure.petitions_repeat") not in labels
+    assert t("hotspots_page.metric.escalated_filtered") in labels

@@ -46,6 +46,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.metric.located_share": ("占 {pct}", "{pct} of all"),
     "hotspots_page.metric.unlocated_filtered": ("无法定位（筛选后）", "Unlocated (filtered)"),
     "hotspots_page.metric.escalated": ("越级到市/省/京", "Escalated to city/province/Beijing"),
+    "hotspots_page.metric.escalated_filtered": ("越级到市/省/京（筛选后）", "Escalated (filtered)"),
+    # repeats are found among all the range's petitions: the filters do not apply to them
+    "hotspots_page.metric.repeat_unfiltered": ("重复信访（未筛选）", "Repeat petitions (unfiltered)"),
     # map
     "hotspots_page.map.title": ("地图", "Map"),
     "hotspots_page.map.click_hint": (
