@@ -424,13 +424,20 @@ def _table(at) -> pd.DataFrame:
     return found[0].set_axis(reports.HOTSPOT_COLUMNS, axis=1)
 
 
+def _worded(report: pd.DataFrame) -> pd.DataFrame:
+    """The report as the page's full table shows it: each Gi* class in words."""
+    from i18n import gi_bin_label
+
+    return report.assign(gi_bin=[gi_bin_label(b) for b in report["gi_bin"]])
+
+
 def test_page_shows_the_report(tiny, monkeypatch):
     con, path = tiny
     at = _login(monkeypatch, path)
     assert not at.exception
     assert at.title[0].value == t("hotspots_page.title")
     expected = reports.hotspots(con, "village", D(2026, 1, 1), D(2026, 12, 31), scope=[COUNTY])
-    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), _worded(expected), check_dtype=False)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("figure.petitions_received")] == "4"
     assert metrics[t("hotspots_page.metric.located")] == "3" and metrics[t("figure.petitions_unlocated")] == "1"
@@ -442,7 +449,7 @@ def test_page_shows_the_report(tiny, monkeypatch):
     expected = reports.hotspots(
         con, "village", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY], unresolved_only=True
     )
-    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), _worded(expected), check_dtype=False)
     # filtered: another figure than the other pages' 信访受理, so another name
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("figure.petitions_received_filtered")] == "2" and t("figure.petitions_received") not in metrics
@@ -453,7 +460,7 @@ def test_page_shows_the_report(tiny, monkeypatch):
     expected = reports.hotspots(
         con, "grid", D(2026, 1, 1), D(2026, 12, 31), fdr=True, scope=[COUNTY], unresolved_only=True
     )
-    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(_table(at).reset_index(drop=True), _worded(expected), check_dtype=False)
 
     # every map mode draws without an error
     for mode in ("rate", "emerging"):
