@@ -119,10 +119,8 @@ def test_switching_to_english_after_login(page, server):
     assert t("sidebar.period", "en") in body
 
 
-def test_choices_stay_made_when_switching_to_english(page, server):
-    """A selectbox, multiselect or radio is sent to the browser as the words of its options; after the language
-    switch the browser sent the old words back at the next click and Streamlit went back to the defaults (the
-    period to this year, the visits counted to none). ui.common.keep_choices sets them again, worded anew."""
+def coverage_with_phone_visits(page, server) -> None:
+    """Signed in as the admin, on the coverage page, phone visits counted beside home visits."""
     from tests.e2e.test_journeys_browser import open_page, wait_idle
 
     login(page, server, "admin", PASSWORD)
@@ -132,6 +130,15 @@ def test_choices_stay_made_when_switching_to_english(page, server):
     page.get_by_role("option", name=t("kind.phone"), exact=True).click()
     page.keyboard.press("Escape")
     wait_idle(page)
+
+
+def test_choices_stay_made_when_switching_to_english(page, server):
+    """A selectbox, multiselect or radio is sent to the browser as the words of its options; after the language
+    switch the browser sent the old words back at the next click and Streamlit went back to the defaults (the
+    period to this year, the visits counted to none). ui.common.keep_choices sets them again, worded anew."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    coverage_with_phone_visits(page, server)
     page.get_by_role("combobox", name=t("sidebar.period")).click()
     page.get_by_role("option", name=t("period.month"), exact=True).click()
     wait_idle(page)
@@ -162,13 +169,7 @@ def test_choices_stay_made_after_another_page(page, server):
     home visits only, coloured by coverage."""
     from tests.e2e.test_journeys_browser import open_page, wait_idle
 
-    login(page, server, "admin", PASSWORD)
-    page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
-    open_page(page, "coverage")
-    page.get_by_test_id("stMultiSelect").filter(has_text=t("kind.home")).first.click()
-    page.get_by_role("option", name=t("kind.phone"), exact=True).click()
-    page.keyboard.press("Escape")
-    wait_idle(page)
+    coverage_with_phone_visits(page, server)
     page.get_by_text(t("pace.mode.shortfall")).first.click()
     wait_idle(page)
     open_page(page, "responsibility")
