@@ -356,7 +356,7 @@ def recent_visits(u, today: dt.date) -> None:
             f"{r['head_name']} {r['household_code']}"
             for i, r in rows.items()
         }
-        newest = next(iter(rows))
+        newest = max(rows)  # the visit recorded last (the list is in the order of the days visited)
         if st.session_state.get("weekly_recent_newest") != newest:  # a visit recorded since: it is picked
             st.session_state["weekly_recent_newest"] = newest
             st.session_state["weekly_recent_pick"] = newest

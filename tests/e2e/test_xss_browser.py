@@ -67,6 +67,8 @@ def _pick(page, box, typed: str, option: str, tries: int = 3) -> None:
 
 
 def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
+    """A script typed as a new account's name is refused with the rule (auth.users.NEW_NAME_RE), shown as text;
+    nothing runs. (An account of the old rule is listed as text: tests/test_admin_page.py.)"""
     login(page, server, "admin", F.PASSWORD)
     open_admin(page)
     page.get_by_role("heading", name=t("admin_page.title")).wait_for(timeout=30_000)
@@ -83,22 +85,9 @@ def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
     form.get_by_role("button", name=t("admin_page.add_submit")).click()
     _wait_idle(page)
 
-    done = page.locator("[data-testid='stAlertContentSuccess']")
-    done.first.wait_for(timeout=30_000)
-    assert XSS in done.first.inner_text(), done.first.inner_text()
-
-    # the user picker lists the name as text
-    picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("admin_page.manage_user"))
-    picker.click()
-    option = page.get_by_role("option", name=XSS, exact=True)
-    option.wait_for(timeout=10_000)
-    assert option.inner_text().strip() == XSS
-    option.click()
-    _wait_idle(page)
-    page.get_by_role("button", name=t("admin_page.disable")).wait_for(timeout=30_000)  # the pick took effect
-    shown = picker.inner_text() + " ".join(i.input_value() for i in picker.locator("input").all())
-    shown += " ".join(picker.locator("[value]").evaluate_all("els => els.map(e => e.getAttribute('value'))"))
-    assert XSS in shown, shown
+    refused = page.get_by_text(F.phrase("auth.error.bad_name"))
+    refused.first.wait_for(timeout=30_000)
+    assert not page.locator("[data-testid='stAlertContentSuccess']").count()
 
     page.screenshot(path=str(OUT / "xss-admin-users.png"), full_page=True)
     assert dialogs == []
@@ -111,7 +100,9 @@ def test_script_name_is_text_on_the_admin_page(page, server, dialogs):
 
 
 def test_script_name_in_the_audit_log_runs_nothing(page, server, dialogs):
-    """The audit log (its detail column holds the account name) renders without running it."""
+    """The audit log renders without running anything or asking outside. (Its details held the script-named
+    account the test above made; such a name is refused since the nineteenth session: an old account of that
+    kind is listed as text in tests/test_admin_page.py.)"""
     login(page, server, "admin", F.PASSWORD)
     open_admin(page)
     page.get_by_role("heading", name=t("admin_page.title")).wait_for(timeout=30_000)
