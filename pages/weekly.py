@@ -356,10 +356,12 @@ def recent_visits(u, today: dt.date) -> None:
             f"{r['head_name']} {r['household_code']}"
             for i, r in rows.items()
         }
-        newest = max(rows)  # the visit recorded last (the list is in the order of the days visited)
-        if st.session_state.get("weekly_recent_newest") != newest:  # a visit recorded since: it is picked
-            st.session_state["weekly_recent_newest"] = newest
-            st.session_state["weekly_recent_pick"] = newest
+        # a visit recorded since the last view (a higher id: the list is in the order of the days visited)
+        # is the one picked, not whichever was picked before
+        last, seen = max(rows), st.session_state.get("weekly_recent_newest")
+        st.session_state["weekly_recent_newest"] = last
+        if seen is not None and last > seen:
+            st.session_state["weekly_recent_pick"] = last
         vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=labels.get)
         st.caption(t("weekly_page.recent_shown", n=len(rows)))
         r = rows[vid]
