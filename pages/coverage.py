@@ -219,23 +219,23 @@ def main() -> None:
             area=area.name,
             start=date_from.isoformat(),
             end=date_to.isoformat(),
-            kinds="、".join(t(f"kind.{k}") for k in kinds),
+            kinds=kinds_text(kinds),
         )
     )
 
     # --- headline numbers, the benchmark beside them (under the figures' one names: ui/figures.py;
     # counting other visit kinds than home visits is another figure, with another name)
     home_only = list(kinds) == ["home"]
-    kinds_text = "、".join(t(f"kind.{k}") for k in kinds)
+    counted = kinds_text(kinds)
     row = st.container(horizontal=True, gap="medium")  # one row of five, as columns but lighter to draw
     F.metric(row, "households", head.households)
-    F.metric(row, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=kinds_text))
+    F.metric(row, "visited", head.visited, name=None if home_only else F.label("visited_kinds", kinds=counted))
     F.metric(
         row,
         "coverage",
         head.coverage,
         benchmark=benchmark,
-        name=None if home_only else F.label("coverage_kinds", kinds=kinds_text),
+        name=None if home_only else F.label("coverage_kinds", kinds=counted),
     )
     row.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
     F.metric(row, "due", len(due), date=as_of.isoformat(), days=days)
@@ -302,11 +302,16 @@ def map_frame(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame) -> Any:
     return CP.map_frame(level_geometry(v.level), UP.with_pace(rows, pace_rows), v.lang)
 
 
+def kinds_text(kinds: list[str]) -> str:
+    """The kinds of visit counted, as the page words them (入户走访、电话)."""
+    return "、".join(t(f"kind.{k}") for k in kinds)
+
+
 def legend_title(kinds: list[str]) -> str:
     """The coverage legend's title: 入户覆盖率 for home visits, else the kinds counted, as the figure above is named."""
     if list(kinds) == ["home"]:
         return t("legend.coverage")
-    return F.label("coverage_kinds", kinds="、".join(t(f"kind.{k}") for k in kinds))
+    return F.label("coverage_kinds", kinds=kinds_text(kinds))
 
 
 def build_map(v: View, colour: str, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataFrame) -> tuple:

@@ -518,6 +518,17 @@ def test_an_old_date_in_the_edit_form_is_judged_never_dropped(tiny_registered, m
     assert t("weekly_page.err.before_created", code=code, created="2026-01-01") in [e.value for e in at.error]
 
 
+def form_values(at) -> tuple:
+    """What the visit form holds: household, kind, date, note, needs action."""
+    return (
+        at.selectbox(key="weekly_household").value,
+        at.selectbox(key="weekly_kind").value,
+        at.date_input(key="weekly_date").value,
+        at.text_area(key="weekly_note").value,
+        at.checkbox(key="weekly_needs_action").value,
+    )
+
+
 def test_a_refused_save_keeps_what_was_typed_and_a_save_empties_the_form(tiny_registered, monkeypatch):
     con, path = tiny_registered
     at = open_page(path, monkeypatch, "grid_leader")
@@ -528,25 +539,13 @@ def test_a_refused_save_keeps_what_was_typed_and_a_save_empties_the_form(tiny_re
     at.checkbox(key="weekly_needs_action").check()
     submit(at)
     assert t("weekly_page.err.future", date="2026-11-25", today="2026-11-22") in [e.value for e in at.error]
-    kept = (
-        at.selectbox(key="weekly_household").value,
-        at.selectbox(key="weekly_kind").value,
-        at.date_input(key="weekly_date").value,
-        at.text_area(key="weekly_note").value,
-        at.checkbox(key="weekly_needs_action").value,
-    )
+    kept = form_values(at)
     assert kept == ("H02", "phone", D(2026, 11, 25), "门前路灯坏了", True)
     at.date_input(key="weekly_date").set_value(D(2026, 11, 21))
     submit(at)
     assert any(phrase("weekly_page.saved") in s.value for s in at.success)
     assert (D(2026, 11, 21), "门前路灯坏了") in visits_of(con, "H02")
-    emptied = (
-        at.selectbox(key="weekly_household").value,
-        at.selectbox(key="weekly_kind").value,
-        at.date_input(key="weekly_date").value,
-        at.text_area(key="weekly_note").value,
-        at.checkbox(key="weekly_needs_action").value,
-    )
+    emptied = form_values(at)
     assert emptied == (None, "home", TODAY, "", False)
 
 
