@@ -431,25 +431,6 @@ def map_part(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame, due: pd.DataF
         drilled()
 
 
-def picked_row(state: Any) -> int | None:
-    """The row ticked in an ``st.dataframe`` with ``selection_mode="single-row"``, from its state.
-
-    Parameters
-    ----------
-    state : Any
-        The table's value in the session (``st.session_state[key]``: ``{"selection": {"rows": [i], …}}``,
-        as a mapping or with attributes), or None before the table was drawn.
-
-    Returns
-    -------
-    int or None
-        The row's position in the table as drawn (0-based); None when no row is ticked.
-    """
-    selection = state.get("selection") if isinstance(state, Mapping) else getattr(state, "selection", None)
-    rows = selection.get("rows") if isinstance(selection, Mapping) else getattr(selection, "rows", None)
-    return int(rows[0]) if rows else None
-
-
 @st.fragment
 def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     """The table of the area's children with their pace and a 12-month trend each (``table``, made by
@@ -457,8 +438,8 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     reruns the table alone. A row that opens an area is read before anything is drawn: the browser is
     sent nothing of a table about to be left."""
     key = f"{KEY}.table.{v.suffix}"
-    picked = picked_row(st.session_state.get(key)) if v.drill else None
-    if picked is not None and picked < len(table):
+    picked = C.ticked_row(st.session_state.get(key), len(table)) if v.drill else None
+    if picked is not None:
         code = str(table["code"].iloc[picked])
         if code != v.area.code:
             C.set_area(code)

@@ -312,13 +312,8 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
         },
     )
     st.caption(t("hotspots_page.hottest.patterns_why"))
-    rows = []
-    try:
-        rows = list(ev.selection.rows)  # type: ignore[union-attr]
-    except AttributeError:
-        rows = []
-    # a row ticked in a longer list (before a filter) names no row of this one: nothing picked
-    return str(hot_list["code"].iloc[rows[0]]) if rows and 0 <= rows[0] < len(hot_list) else None
+    row = C.ticked_row(ev, len(hot_list))  # one ticked in a longer list (before a filter): none
+    return str(hot_list["code"].iloc[row]) if row is not None else None
 
 
 def _petition_table(df: pd.DataFrame, overdue_mask: pd.Series | None = None, key: str = "") -> None:

@@ -287,9 +287,8 @@ def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -
         on_select="rerun",
         selection_mode="single-row",
     )
-    rows = list(event.selection.rows) if hasattr(event, "selection") else []
-    # a row ticked before the list changed (a reassignment) may name no row of it: nothing to open
-    code = str(villages["village_code"].iloc[rows[0]]) if rows and 0 <= rows[0] < len(villages) else ""
+    row = C.ticked_row(event, len(villages))  # one ticked before the list changed (a reassignment): none
+    code = str(villages["village_code"].iloc[row]) if row is not None else ""
     if code and code != area.code:  # grids outside any village (code "") have no village to open
         C.set_area(code)
         st.session_state[f"{KEY}.nonce"] = st.session_state.get(f"{KEY}.nonce", 0) + 1

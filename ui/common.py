@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -165,6 +166,38 @@ GRIDS_LISTED_MAX = 1500
 LIST_PAGE_ROWS = 100
 #: the page picker's width in pixels: "12 / 46" fits, a phone's screen too
 PAGE_PICKER_WIDTH = 160
+
+
+def ticked_row(state: Any, n: int) -> int | None:
+    """The row ticked in an ``st.dataframe`` with ``selection_mode="single-row"``, if the table has it.
+
+    Streamlit keeps a table's selection across runs by its key, so a row ticked before the table got
+    shorter (a filter, a save) may name no row of it: that picks nothing.
+
+    Parameters
+    ----------
+    state : Any
+        What ``st.dataframe(on_select="rerun")`` returned, or its value in the session
+        (``{"selection": {"rows": [i], …}}``, a mapping or with attributes); None before it was drawn.
+    n : int
+        Rows in the table as drawn now.
+
+    Returns
+    -------
+    int or None
+        The row's position (0-based, below ``n``); None when no row of the table is ticked.
+
+    Examples
+    --------
+    >>> ticked_row({"selection": {"rows": [2]}}, 3), ticked_row({"selection": {"rows": [3]}}, 3), ticked_row(None, 3)
+    (2, None, None)
+    """
+    selection = state.get("selection") if isinstance(state, Mapping) else getattr(state, "selection", None)
+    rows = selection.get("rows") if isinstance(selection, Mapping) else getattr(selection, "rows", None)
+    if not rows:
+        return None
+    row = int(rows[0])
+    return row if 0 <= row < n else None
 
 
 def page_number(stored: Any) -> int:

@@ -37,9 +37,11 @@ def open_selected(codes: list, event: Any) -> None:
         What ``st.dataframe(on_select="rerun")`` returned: its ``selection.rows`` are read; anything
         else (no selection) opens nothing.
     """
-    rows = getattr(getattr(event, "selection", None), "rows", None)
-    if rows and 0 <= rows[0] < len(codes):
-        code = codes[rows[0]]
+    from ui.common import ticked_row
+
+    row = ticked_row(event, len(codes))
+    if row is not None:
+        code = codes[row]
         if isinstance(code, str) and code.strip():
             open_household(code)
 
