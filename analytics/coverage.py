@@ -13,7 +13,7 @@ words it and draws it on the page.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import duckdb
 import geopandas as gpd
@@ -371,19 +371,3 @@ def map_frame(geoms: gpd.GeoDataFrame, rows: pd.DataFrame, lang: str = "zh") -> 
     g["visited_text"] = [fmt_int(v, lang) for v in g["visited"]]
     g["coverage_text"] = [fmt_pct(v, lang) for v in g["coverage"]]
     return g.reset_index(drop=True)
-
-
-def export_detail(
-    what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str], rows: int
-) -> str:
-    """The audit log's detail line for an export.
-
-    Returns
-    -------
-    str
-        ``coverage_page WHAT FMT: level=… FROM..TO kinds=… rows=N``.
-    """
-    return (
-        f"coverage_page {what} {fmt}: level={level} {date_from.isoformat()}..{date_to.isoformat()} "
-        f"kinds={','.join(kinds)} rows={rows}"
-    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import string
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -249,40 +250,136 @@ RULE_RANGES: dict[str, tuple[float, float, bool, str]] = {
 }
 
 
-_IP = r"(?P<ip>\S+)"
-_RANGE = r"(?P<start>\d{4}-\d{2}-\d{2})\.\.(?P<end>\d{4}-\d{2}-\d{2})"
-_LOGIN_REASONS = {"wrong password": "wrong_password", "unknown user name": "unknown_user", "disabled": "disabled"}
-_SSO = {
+_DATE = r"\d{4}-\d{2}-\d{2}"
+#: The app's own detail lines: each kind's one template, from which :func:`detail_line` writes a line
+#: and :func:`detail_text` reads it back to word it in the page's language. A part in ``[…]`` is
+#: written only when every field in it has a value.
+DETAIL_LINES: dict[str, str] = {
+    "from": "from {ip}",
+    "wrong_password": "wrong password[ from {ip}]",
+    "unknown_user": "unknown user name[ from {ip}]",
+    "disabled": "disabled[ from {ip}]",
     "sso": "sso",
-    "sso: no e-mail": "sso_no_email",
-    "sso: e-mail not verified": "sso_unverified",
-    "sso: no local account": "sso_no_account",
-    "sso: disabled": "sso_disabled",
+    "sso_no_email": "sso: no e-mail",
+    "sso_unverified": "sso: e-mail not verified",
+    "sso_no_account": "sso: no local account",
+    "sso_disabled": "sso: disabled",
+    "coverage_export": "coverage_page {what} {fmt}: level={level} {start}..{end} kinds={kinds} rows={rows}",
+    "hotspots_export": "hotspots {level} {start}..{end} {fmt}",
+    "quotas_export": "quotas {week} {fmt}",
+    "monthly_export": "monthly {month} {fmt}",
+    "audit_export": "audit log {fmt}",
+    "user_add": "{name} role={role} areas={areas}[ staff_id={staff_id}][ {demo}]",
+    "worklist_export": "petitions worklist ({rows} rows)",
+    "import_errors_export": "import errors csv {file}",
+    "survey_export": "survey call sheets {month}",
+    "directory_export": "resp_page directory {fmt}: area={area} on={on} rows={rows}",
 }
-#: the app's own detail lines (as auth/users.py, ui/sso.py and the pages' downloads write them)
-_DETAILS = [
-    (re.compile(rf"from {_IP}"), "from"),
-    (re.compile(rf"(?P<reason>wrong password|unknown user name|disabled)(?: from {_IP})?"), "login"),
-    (
-        re.compile(
-            rf"coverage_page (?P<what>coverage|due) (?P<fmt>csv|xlsx): level=(?P<level>\w+) {_RANGE} "
-            r"kinds=(?P<kinds>[\w,]*) rows=(?P<rows>\d+)"
-        ),
-        "coverage_export",
-    ),
-    (re.compile(rf"hotspots (?P<level>\w+) {_RANGE} (?P<fmt>xlsx)"), "hotspots_export"),
-    (re.compile(r"quotas (?P<year>\d{4})-W(?P<week>\d{2}) (?P<fmt>xlsx)"), "quotas_export"),
-    (re.compile(r"monthly (?P<year>\d{4})-(?P<month>\d{2}) (?P<fmt>xlsx)"), "monthly_export"),
-    (re.compile(r"audit log (?P<fmt>csv)"), "audit_export"),
-    (re.compile(r"(?P<name>\S+) role=(?P<role>\w+) areas=(?P<areas>\S+)"), "user_add"),
-    (re.compile(r"petitions worklist \((?P<rows>\d+) rows\)"), "worklist_export"),
-    (re.compile(r"import errors csv (?P<file>.+)"), "import_errors_export"),
-    (re.compile(r"survey call sheets (?P<year>\d{4})-(?P<month>\d{2})"), "survey_export"),
-    (
-        re.compile(r"resp_page directory (?P<fmt>xlsx): area=(?P<area>\S+) on=(?P<on>\S+) rows=(?P<rows>\d+)"),
-        "directory_export",
-    ),
-]
+#: What each field of a detail line holds, to read it back.
+_FIELDS: dict[str, str] = {
+    "ip": r"\S+",
+    "what": "coverage|due",
+    "fmt": "csv|xlsx",
+    "level": r"\w+",
+    "start": _DATE,
+    "end": _DATE,
+    "kinds": r"[\w,]*",
+    "rows": r"\d+",
+    "week": r"\d{4}-W\d{2}",
+    "month": r"\d{4}-\d{2}",
+    "name": r"\S+",
+    "role": r"\w+",
+    "areas": r"\S+",
+    "staff_id": r"\S+",
+    "demo": "demo",
+    "file": ".+",
+    "area": r"\S+",
+    "on": r"\S+",
+}
+_OPTIONAL = re.compile(r"(\[[^\]]*\])")
+
+
+def _pieces(template: str) -> list[tuple[str, bool]]:
+    """A template's parts in order, each with whether it is optional (written in ``[…]``).
+
+    Returns
+    -------
+    list of (str, bool)
+        Each part's text (without its brackets) and whether it is optional.
+    """
+    out = []
+    for part in _OPTIONAL.split(template):
+        if part:
+            optional = part.startswith("[")
+            out.append((part[1:-1] if optional else part, optional))
+    return out
+
+
+def _fields(piece: str) -> list[str]:
+    return [f for _, f, _, _ in string.Formatter().parse(piece) if f]
+
+
+def detail_line(kind: str, **values: Any) -> str:
+    """The audit log's detail line of one of the app's own kinds, from its template (:data:`DETAIL_LINES`).
+
+    Parameters
+    ----------
+    kind : str
+        A key of :data:`DETAIL_LINES` (``hotspots_export``, ``user_add`` …).
+    **values
+        The template's fields (dates as :class:`datetime.date`, written ISO); an optional part's field
+        may be None or "" to leave the part out.
+
+    Returns
+    -------
+    str
+        The line as stored, e.g. ``hotspots village 2026-01-01..2026-06-30 xlsx``.
+
+    Raises
+    ------
+    ValueError
+        ``kind`` is not a template's, or a field of a part that is not optional is missing.
+
+    Examples
+    --------
+    >>> detail_line("wrong_password", ip="10.0.0.2")
+    'wrong password from 10.0.0.2'
+    >>> detail_line("user_add", name="zhangwei", role="office", areas="500155001000", staff_id=None, demo="")
+    'zhangwei role=office areas=500155001000'
+    """
+    if kind not in DETAIL_LINES:
+        raise ValueError(f"no audit detail line of kind {kind!r}")
+    out = []
+    for piece, optional in _pieces(DETAIL_LINES[kind]):
+        names = _fields(piece)
+        if optional and any(values.get(n) in (None, "") for n in names):
+            continue
+        missing = [n for n in names if n not in values]
+        if missing:
+            raise ValueError(f"audit detail line {kind!r} needs {', '.join(missing)}")
+        out.append(piece.format(**{n: values[n] for n in names}))
+    return "".join(out)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """The regular expression reading a template's lines back.
+
+    Returns
+    -------
+    re.Pattern
+        Each field a named group matching :data:`_FIELDS`' pattern; an optional part may be absent.
+    """
+    out = []
+    for piece, optional in _pieces(template):
+        part = "".join(
+            re.escape(literal) + (f"(?P<{field}>{_FIELDS[field]})" if field else "")
+            for literal, field, _, _ in string.Formatter().parse(piece)
+        )
+        out.append(f"(?:{part})?" if optional else part)
+    return re.compile("".join(out))
+
+
+_PATTERNS = {kind: _pattern(template) for kind, template in DETAIL_LINES.items()}
 
 
 def _word(key: str, fallback: str, lang: str) -> str:
@@ -297,8 +394,9 @@ def detail_text(detail: Any, lang: str = "zh") -> Any:
     """An audit entry's detail as the page shows it: the app's own words in ``lang``, data as stored.
 
     The log keeps what was written ("from 127.0.0.1", "coverage_page due xlsx: level=…"); the page
-    words the app's own lines through the catalog (``audit.detail.*``). Anything else (names, codes,
-    lines of other kinds) is shown as it is.
+    words the app's own lines through the catalog (``audit.detail.*``), each read back by the template
+    that wrote it (:data:`DETAIL_LINES`, :func:`detail_line`). Anything else (names, codes, lines of
+    other kinds) is shown as it is.
 
     Parameters
     ----------
@@ -325,58 +423,98 @@ def detail_text(detail: Any, lang: str = "zh") -> Any:
     >>> detail_text("LPX000001")
     'LPX000001'
     """
+    read = read_line(detail) if isinstance(detail, str) else None
+    return _worded(*read, lang) if read is not None else detail
+
+
+def read_line(detail: str) -> tuple[str, dict[str, str | None]] | None:
+    """Which of the app's own kinds of detail line ``detail`` is, and its fields (the reverse of :func:`detail_line`).
+
+    Parameters
+    ----------
+    detail : str
+        A stored detail.
+
+    Returns
+    -------
+    tuple of (str, dict) or None
+        The kind (a key of :data:`DETAIL_LINES`) and each field's text (None for an optional part left
+        out), or None for a line of no template (data: names, codes …).
+
+    Examples
+    --------
+    >>> read_line("quotas 2026-W45 xlsx")
+    ('quotas_export', {'week': '2026-W45', 'fmt': 'xlsx'})
+    >>> read_line("LPX000001") is None
+    True
+    """
+    for kind, pattern in _PATTERNS.items():
+        m = pattern.fullmatch(detail)
+        if m is not None:
+            return kind, m.groupdict()
+    return None
+
+
+def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
+    """A line of ``kind`` read back (its fields ``g``) in the page's words.
+
+    Returns
+    -------
+    str
+        The catalog's wording of the line in ``lang``.
+    """
     from i18n import fmt_month, fmt_week, t
 
-    if not isinstance(detail, str):
-        return detail
-    if detail in _SSO:
-        return t(f"audit.detail.{_SSO[detail]}", lang)
-    for pattern, kind in _DETAILS:
-        m = pattern.fullmatch(detail)
-        if m is None:
-            continue
-        g = m.groupdict()
-        fmt = (g.get("fmt") or "").upper()
-        if kind == "from":
-            return t("audit.detail.from", lang, ip=g["ip"])
-        if kind == "login":
-            reason = t(f"audit.detail.{_LOGIN_REASONS[g['reason']]}", lang)
-            return t("audit.detail.with_ip", lang, reason=reason, ip=g["ip"]) if g["ip"] else reason
-        if kind == "quotas_export":
-            return t("audit.detail.quotas_export", lang, fmt=fmt, week=fmt_week(int(g["year"]), int(g["week"]), lang))
-        if kind == "monthly_export":
-            month = fmt_month(int(g["year"]), int(g["month"]), lang)
-            return t("audit.detail.monthly_export", lang, fmt=fmt, month=month)
-        if kind == "audit_export":
-            return t("audit.detail.audit_export", lang, fmt=fmt)
-        if kind == "user_add":
-            areas = g["areas"].replace(",", "、") if g["areas"] != "*" else t("admin_page.areas_all", lang)
-            role = _word(f"role.{g['role']}", g["role"], lang)
-            return t("audit.detail.user_add", lang, name=g["name"], role=role, areas=areas)
-        if kind == "worklist_export":
-            return t("audit.detail.worklist_export", lang, rows=g["rows"])
-        if kind == "import_errors_export":
-            return t("audit.detail.import_errors_export", lang, file=g["file"])
-        if kind == "survey_export":
-            return t("audit.detail.survey_export", lang, month=fmt_month(int(g["year"]), int(g["month"]), lang))
-        if kind == "directory_export":
-            return t("audit.detail.directory_export", lang, fmt=fmt, area=g["area"], on=g["on"], rows=g["rows"])
-        level = _word(f"level.{g['level']}", g["level"], lang)
-        if kind == "hotspots_export":
-            return t("audit.detail.hotspots_export", lang, fmt=fmt, level=level, start=g["start"], end=g["end"])
-        kinds = "、".join(_word(f"kind.{k}", k, lang) for k in g["kinds"].split(",") if k)
-        return t(
-            "audit.detail.coverage_export",
-            lang,
-            what=t(f"audit.detail.what.{g['what']}", lang),
-            fmt=fmt,
-            level=level,
-            start=g["start"],
-            end=g["end"],
-            kinds=kinds,
-            rows=g["rows"],
-        )
-    return detail
+    fmt = (g.get("fmt") or "").upper()
+
+    def month() -> str:
+        year, number = g["month"].split("-")
+        return fmt_month(int(year), int(number), lang)
+
+    if kind == "from":
+        return t("audit.detail.from", lang, ip=g["ip"])
+    if kind in ("wrong_password", "unknown_user", "disabled"):
+        reason = t(f"audit.detail.{kind}", lang)
+        return t("audit.detail.with_ip", lang, reason=reason, ip=g["ip"]) if g["ip"] else reason
+    if kind.startswith("sso"):
+        return t(f"audit.detail.{kind}", lang)
+    if kind == "quotas_export":
+        year, week = g["week"].split("-W")
+        return t("audit.detail.quotas_export", lang, fmt=fmt, week=fmt_week(int(year), int(week), lang))
+    if kind == "monthly_export":
+        return t("audit.detail.monthly_export", lang, fmt=fmt, month=month())
+    if kind == "audit_export":
+        return t("audit.detail.audit_export", lang, fmt=fmt)
+    if kind == "user_add":
+        areas = g["areas"].replace(",", "、") if g["areas"] != "*" else t("admin_page.areas_all", lang)
+        role = _word(f"role.{g['role']}", g["role"], lang)
+        text = t("audit.detail.user_add", lang, name=g["name"], role=role, areas=areas)
+        if g["staff_id"]:
+            text += t("audit.detail.staff_id", lang, staff_id=g["staff_id"])
+        return text + (t("audit.detail.demo", lang) if g["demo"] else "")
+    if kind == "worklist_export":
+        return t("audit.detail.worklist_export", lang, rows=g["rows"])
+    if kind == "import_errors_export":
+        return t("audit.detail.import_errors_export", lang, file=g["file"])
+    if kind == "survey_export":
+        return t("audit.detail.survey_export", lang, month=month())
+    if kind == "directory_export":
+        return t("audit.detail.directory_export", lang, fmt=fmt, area=g["area"], on=g["on"], rows=g["rows"])
+    level = _word(f"level.{g['level']}", g["level"], lang)
+    if kind == "hotspots_export":
+        return t("audit.detail.hotspots_export", lang, fmt=fmt, level=level, start=g["start"], end=g["end"])
+    kinds = "、".join(_word(f"kind.{k}", k, lang) for k in g["kinds"].split(",") if k)
+    return t(
+        "audit.detail.coverage_export",
+        lang,
+        what=t(f"audit.detail.what.{g['what']}", lang),
+        fmt=fmt,
+        level=level,
+        start=g["start"],
+        end=g["end"],
+        kinds=kinds,
+        rows=g["rows"],
+    )
 
 
 def _fmt(v: float) -> str:

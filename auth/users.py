@@ -438,9 +438,14 @@ def add_user(
             con,
             _actor_name(actor),
             "user_add",
-            detail=f"{name} role={role} areas={','.join(codes) or '*'}"
-            + (f" staff_id={staff_id}" if staff_id else "")
-            + (" demo" if is_demo else ""),
+            detail=audit.detail_line(
+                "user_add",
+                name=name,
+                role=role,
+                areas=",".join(codes) or "*",
+                staff_id=staff_id,
+                demo="demo" if is_demo else "",
+            ),
         )
     return User(name=name, role=role, areas=codes, staff_id=staff_id, is_demo=bool(is_demo))
 
@@ -649,7 +654,6 @@ def login(
     row = _get_row(con, name) if _NAME_RE.match(name) else None
     fast = os.environ.get(FAST_HASH_ENV, "") == "1"
     ok = verify_password(row[1] if row is not None else _dummy_hash(fast), password or "")
-    where = f" from {client}" if client else ""
     if row is None or not ok:
 
         def failed() -> None:
@@ -659,7 +663,7 @@ def login(
                     con,
                     name if row is not None else UNKNOWN_USER,
                     "login_failed",
-                    detail=("wrong password" if row is not None else "unknown user name") + where,
+                    detail=audit.detail_line("wrong_password" if row is not None else "unknown_user", ip=client),
                     now=t,
                 )
 
@@ -667,7 +671,7 @@ def login(
         throttle.forget_old(con, t)
         raise LoginRefused("bad_credentials")
     if row[5]:
-        audit.record(con, name, "login_failed", detail="disabled" + where, now=t)
+        audit.record(con, name, "login_failed", detail=audit.detail_line("disabled", ip=client), now=t)
         raise LoginRefused("disabled")
     new_hash = hash_password(password) if hasher().check_needs_rehash(row[1]) else None
 
@@ -676,7 +680,8 @@ def login(
             throttle.clear_success(con, name, client)
             if new_hash is not None:
                 db.execute(con, "auth_user_set_hash", user_name=name, password_hash=new_hash)
-            audit.record(con, name, "login", detail=("from " + client) if client else None, now=t)
+            detail = audit.detail_line("from", ip=client) if client else None
+            audit.record(con, name, "login", detail=detail, now=t)
 
     throttle.retrying(succeeded)
     return _row_user(row)

@@ -154,7 +154,7 @@ def audit_section() -> None:
         file_name="audit-log.csv",
         mime="text/csv",
         key=f"{KEY}.audit_csv",
-        audit=(None, "audit log csv"),
+        audit=(None, audit.detail_line("audit_export", fmt="csv")),
     )
 
 

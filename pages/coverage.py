@@ -19,6 +19,7 @@ from analytics import coverage as CP
 from analytics import export
 from analytics import pace as P
 from analytics.reports import VISIT_KINDS
+from auth import audit
 from auth.masking import can_see_personal, masking_key
 from gis import maps
 from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
@@ -71,6 +72,43 @@ def handle_click(
 
 
 # ----------------------------------------------------------------------------- exports
+
+
+def export_line(
+    what: str, fmt: str, level: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str], rows: int
+) -> str:
+    """The audit log's detail line for a download of the coverage page (auth.audit's ``coverage_export``).
+
+    Parameters
+    ----------
+    what : str
+        ``coverage`` (the table of areas) or ``due`` (the households due).
+    fmt : str
+        ``csv`` or ``xlsx``.
+    level : str
+        The rows' area level.
+    date_from, date_to : datetime.date
+        The period, both ends included.
+    kinds : iterable of str
+        The kinds of visit counted.
+    rows : int
+        The rows in the file.
+
+    Returns
+    -------
+    str
+        ``coverage_page WHAT FMT: level=… FROM..TO kinds=… rows=N``.
+    """
+    return audit.detail_line(
+        "coverage_export",
+        what=what,
+        fmt=fmt,
+        level=level,
+        start=date_from,
+        end=date_to,
+        kinds=",".join(kinds),
+        rows=rows,
+    )
 
 
 def _exports(
@@ -482,7 +520,7 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
         t("coverage_page.sheet_coverage"),
         f"{v.area.code or 'all'}-{v.date_from.isoformat()}-{v.date_to.isoformat()}",
         v.area.code,
-        lambda fmt: CP.export_detail("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
+        lambda fmt: export_line("coverage", fmt, v.level, v.date_from, v.date_to, v.kinds, len(rows)),
         v.lang,
     )
 
@@ -559,7 +597,7 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         t("coverage_page.sheet_due"),
         f"{v.area.code or 'all'}-{v.as_of.isoformat()}",
         v.area.code,
-        lambda fmt: CP.export_detail(
+        lambda fmt: export_line(
             "due", fmt, v.area.level, v.as_of - dt.timedelta(days=v.days - 1), v.as_of, ["home"], len(out)
         ),
         v.lang,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from auth import audit
 from dataclasses import dataclass
 from typing import Any
 
@@ -501,7 +502,10 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
             file_name=f"hotspots_{level}_{b.date_from.isoformat()}_{b.date_to.isoformat()}.xlsx",
             mime=XLSX_MIME,
             key=f"{KEY}.xlsx",
-            audit=(b.area_code, f"hotspots {level} {b.date_from}..{b.date_to} xlsx"),
+            audit=(
+                b.area_code,
+                audit.detail_line("hotspots_export", level=level, start=b.date_from, end=b.date_to, fmt="xlsx"),
+            ),
         )
     with tabs[2]:
         if tabs[2].open:

@@ -14,6 +14,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from auth import audit
 from i18n import column_labels, fmt_int, worded
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
@@ -224,7 +225,7 @@ try:
                     mime="text/csv",
                     key=f"{KEY}.download",
                     icon=None,
-                    audit=(None, f"import errors csv {P.safe_name(upload.name)}"),
+                    audit=(None, audit.detail_line("import_errors_export", file=P.safe_name(upload.name))),
                 )
             if strict and dry["bad"]:
                 st.warning(t("import_page.strict_blocked"))

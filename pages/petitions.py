@@ -12,6 +12,7 @@ import streamlit as st
 from analytics import calendar, monthly, petitions
 from analytics.export import to_csv_bytes
 from analytics.reports import county_wide
+from auth import audit
 from i18n import PCT_FORMAT, fmt_int, fmt_month, fmt_pct
 from store import db
 from ui import common as C
@@ -155,7 +156,7 @@ else:
             file_name=f"待办清单-{today:%Y%m%d}.csv",
             mime="text/csv",
             key="pet_worklist_download",
-            audit=(area.code, f"petitions worklist ({n_shown} rows)"),
+            audit=(area.code, audit.detail_line("worklist_export", rows=n_shown)),
         )
     shown = petitions.combined(*chosen(C.TABLE_ROWS), head=C.TABLE_ROWS)
     table = _worded(shown)
@@ -422,7 +423,7 @@ if built and built[0] == month:
             file_name=f"通报-{month:%Y-%m}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="pet_month_dl",
-            audit=(None, f"monthly {month:%Y-%m} xlsx"),
+            audit=(None, audit.detail_line("monthly_export", month=f"{month:%Y-%m}", fmt="xlsx")),
         )
 
 # ----------------------------------------------------------------------------- 放假安排 (administrator)

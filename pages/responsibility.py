@@ -9,6 +9,7 @@ The numbers are those of ``manage.py report grids`` (analytics.grids).
 
 from __future__ import annotations
 
+from auth import audit
 from typing import Any, Iterable
 
 import pandas as pd
@@ -350,7 +351,10 @@ def export_button(directory: pd.DataFrame, gaps: G.Gaps, area: C.Area, on, lang:
         file_name=f"{t('resp_page.file')}-{area.code or 'all'}-{on.isoformat()}.xlsx",
         mime=XLSX_MIME,
         key=f"{KEY}.dl.xlsx",
-        audit=(area.code, f"resp_page directory xlsx: area={area.code} on={on} rows={len(directory)}"),
+        audit=(
+            area.code,
+            audit.detail_line("directory_export", fmt="xlsx", area=area.code, on=on, rows=len(directory)),
+        ),
     )
 
 

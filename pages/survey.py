@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import survey as S
+from auth import audit
 from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct, fmt_points
 from ingest import preview
 from ingest.errors import ImportFailed
@@ -196,7 +197,7 @@ def draw_section(month: dt.date) -> None:
             file_name=f"民意调查-{month:%Y-%m}.xlsx",
             mime=XLSX_MIME,
             key=f"{KEY}.download",
-            audit=(None, f"survey call sheets {month:%Y-%m}"),
+            audit=(None, audit.detail_line("survey_export", month=f"{month:%Y-%m}")),
         )
 
 

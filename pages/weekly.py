@@ -21,6 +21,7 @@ import streamlit as st
 from analytics import visits as V
 from analytics import walk as W
 from analytics.reports import QUOTA_COLUMNS, VISIT_KINDS, parse_week
+from auth import audit
 from auth.scope import mask_frame
 from gis.palette import POINT_ATTENTION_COLOR, POINT_COLOR
 from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
@@ -492,7 +493,7 @@ def office_view(con, u, week: str, today: dt.date) -> None:
                 file_name=f"quotas-{week}.xlsx",
                 key="weekly_export",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                audit=(None, f"quotas {week} xlsx"),
+                audit=(None, audit.detail_line("quotas_export", week=week, fmt="xlsx")),
             )
 
 

@@ -174,19 +174,19 @@ def sso_user(con: duckdb.DuckDBPyConnection, claims: Mapping[str, Any] | None = 
         return None
     email = str(claims.get("email") or "").strip()
     if not email:
-        audit.record(con, "?", "login_failed", detail="sso: no e-mail")
+        audit.record(con, "?", "login_failed", detail=audit.detail_line("sso_no_email"))
         raise SSORefused("admin_page.sso.error.no_email")
     if claims.get("email_verified") is False:
-        audit.record(con, email, "login_failed", detail="sso: e-mail not verified")
+        audit.record(con, email, "login_failed", detail=audit.detail_line("sso_unverified"))
         raise SSORefused("admin_page.sso.error.unverified", email=email)
     user = get_user(con, email) or (get_user(con, email.lower()) if email.lower() != email else None)
     if user is None:
-        audit.record(con, email, "login_failed", detail="sso: no local account")
+        audit.record(con, email, "login_failed", detail=audit.detail_line("sso_no_account"))
         raise SSORefused("admin_page.sso.error.no_account", email=email)
     if user.disabled:
-        audit.record(con, user.name, "login_failed", detail="sso: disabled")
+        audit.record(con, user.name, "login_failed", detail=audit.detail_line("sso_disabled"))
         raise SSORefused("admin_page.sso.error.disabled", name=user.name)
-    audit.record(con, user.name, "login", detail="sso")
+    audit.record(con, user.name, "login", detail=audit.detail_line("sso"))
     return user
 
 

@@ -183,7 +183,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "账号 {name} 已被停用，请联系县级管理员",
         "the account {name} is disabled: ask the county administrator",
     ),
-    # the audit log's details as the page shows them (auth/audit.py detail_text; stored as written)
+    # the audit log's details as the page shows them (auth/audit.py detail_text; stored as DETAIL_LINES writes them)
     "audit.detail.from": ("来自 {ip}", "from {ip}"),
     "audit.detail.with_ip": ("{reason}，来自 {ip}", "{reason}, from {ip}"),
     "audit.detail.wrong_password": ("密码错误", "wrong password"),
@@ -208,6 +208,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit.detail.monthly_export": ("月度通报（{fmt}）：{month}", "Monthly report ({fmt}): {month}"),
     "audit.detail.audit_export": ("审计日志（{fmt}）", "Audit log ({fmt})"),
     "audit.detail.user_add": ("{name}，角色 {role}，区域 {areas}", "{name}, role {role}, areas {areas}"),
+    "audit.detail.staff_id": ("，工号 {staff_id}", ", staff ID {staff_id}"),
+    "audit.detail.demo": ("（演示账号）", " (demo account)"),
     "audit.detail.worklist_export": ("信访办理清单：{rows} 行", "Petition worklist: {rows} rows"),
     "audit.detail.import_errors_export": ("导入被拒绝的行（CSV）：{file}", "Rejected import rows (CSV): {file}"),
     "audit.detail.survey_export": ("民意调查抽样名单：{month}", "Survey call sheets: {month}"),
