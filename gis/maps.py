@@ -1326,18 +1326,20 @@ def _fit_zoom(lat: np.ndarray, lon: np.ndarray, view_px: int, max_zoom: int) -> 
 
 
 def _mercator_px(lat: np.ndarray, lon: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
-    """Leaflet's pixel coordinates (EPSG:3857, 256 px tiles) of points at ``zoom``.
+    """Leaflet's pixel coordinates (EPSG:3857 through pyproj, 256 px tiles) of points at ``zoom``.
 
     Returns
     -------
     tuple of ndarray
         ``x`` (east) and ``y`` (south) in pixels from the world's north-west corner.
     """
+    import pyproj
+
+    to_3857 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    half = math.pi * 6378137.0  # half the world's width in EPSG:3857 metres
+    mx, my = to_3857.transform(np.asarray(lon, float), np.clip(np.asarray(lat, float), -85.0511287798, 85.0511287798))
     size = 256.0 * 2.0**zoom
-    phi = np.radians(np.clip(lat, -85.0511287798, 85.0511287798))
-    x = (np.asarray(lon, float) + 180.0) / 360.0 * size
-    y = (1.0 - np.log(np.tan(phi) + 1.0 / np.cos(phi)) / math.pi) / 2.0 * size
-    return x, y
+    return (np.asarray(mx) + half) / (2 * half) * size, (half - np.asarray(my)) / (2 * half) * size
 
 
 def heat_scale(
