@@ -84,6 +84,7 @@ __all__ = [
     "gi_classes",
     "heat_layer",
     "heat_ramp",
+    "heat_scale",
     "legend_html",
     "load_simplified",
     "payload_size",
@@ -1294,6 +1295,137 @@ def point_layer(
     return layer
 
 
+#: The density picture's :func:`heat_layer` scale: the map's size (px) it assumes when it works out the zoom
+#: the points' extent opens at (``Map.fitBounds``; the pages' maps are 460–900 px wide, 520 px high).
+HEAT_VIEW_PX = 480
+
+#: The share of the points' cells (at the zoom the map opens at) below the density that :func:`heat_layer`
+#: draws in the top colour: the densest twentieth of the places with petitions are red.
+HEAT_TOP_QUANTILE = 0.95
+
+#: leaflet.heat's ``maxZoom`` for :func:`heat_layer`: the maps' own (``base_map`` sets 18), folium's default.
+HEAT_MAX_ZOOM = 18
+
+#: The least opacity of a cell's circle: simpleheat's own floor (a lone petition is a faint blue haze).
+#: folium passes 0.5, and with it every circle, however few petitions it stands for, was half opaque:
+#: two or three overlapping ones reached yellow and red, and the county was red all over.
+HEAT_MIN_OPACITY = 0.05
+
+
+def _fit_zoom(lat: np.ndarray, lon: np.ndarray, view_px: int, max_zoom: int) -> int:
+    """The zoom at which Leaflet's ``fitBounds`` shows the points' extent in a ``view_px`` square.
+
+    Returns
+    -------
+    int
+        The whole zoom (Leaflet's ``zoomSnap`` 1), from 0 to ``max_zoom``.
+    """
+    x0, y0 = _mercator_px(lat, lon, 0)
+    extent = max(float(np.ptp(x0)), float(np.ptp(y0)), 1e-12)
+    return int(min(max(math.floor(math.log2(view_px / extent)), 0), max_zoom))
+
+
+def _mercator_px(lat: np.ndarray, lon: np.ndarray, zoom: float) -> tuple[np.ndarray, np.ndarray]:
+    """Leaflet's pixel coordinates (EPSG:3857 through pyproj, 256 px tiles) of points at ``zoom``.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``x`` (east) and ``y`` (south) in pixels from the world's north-west corner.
+    """
+    import pyproj
+
+    to_3857 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    half = math.pi * 6378137.0  # half the world's width in EPSG:3857 metres
+    mx, my = to_3857.transform(np.asarray(lon, float), np.clip(np.asarray(lat, float), -85.0511287798, 85.0511287798))
+    size = 256.0 * 2.0**zoom
+    return (np.asarray(mx) + half) / (2 * half) * size, (half - np.asarray(my)) / (2 * half) * size
+
+
+def heat_scale(
+    points: Any,
+    radius: int = 18,
+    blur: int = 15,
+    view_px: int = HEAT_VIEW_PX,
+    max_zoom: int = HEAT_MAX_ZOOM,
+    quantile: float = HEAT_TOP_QUANTILE,
+) -> dict[str, float | int]:
+    """leaflet.heat's ``max``, ``maxZoom`` and ``minOpacity`` for points, chosen from the points.
+
+    leaflet.heat (``static/vendor/leaflet.heat/dist/leaflet-heat.js``, ``_redraw``) bins the points in view
+    into square cells of ``g = (radius + blur) / 2`` screen pixels and gives each cell the value
+
+        ``v = min(f · Σ weights, max)``,  with ``f = 1 / 2 ** clamp(maxZoom − zoom, 0, 12)``;
+
+    simpleheat then draws one blurred circle (radius ``radius + blur``) per cell with the opacity
+    ``α = max(v / max, minOpacity)``, lets the overlapping circles add up (``1 − Π(1 − αᵢ·kernelᵢ)``) and
+    colours each pixel by its summed opacity along :data:`gis.palette.HEAT_GRADIENT` (below 0.4 a
+    faint blue, 1 the top colour). folium's defaults (``minOpacity`` 0.5, ``max`` 1) made every cell half
+    opaque at least and every cell of 2 ** (18 − zoom) points or more fully so: at the county's zoom (9),
+    every place with a few hundred petitions in a 3 km cell was red.
+
+    Here ``max`` is chosen from the points at the zoom their extent opens at (``z₀``, the page's area
+    fitted into a ``view_px`` map): ``max = n₀ / 2 ** (maxZoom − z₀)``, where ``n₀`` is the ``quantile``
+    (0.95) of the weights of the non-empty cells of ``g`` pixels at ``z₀``. So at ``z₀`` a cell's opacity
+    is ``α = min(n / n₀, 1)``: the densest twentieth of the places with petitions reach the top colour,
+    a place with a tenth of their petitions stays a faint blue, and ``minOpacity`` is simpleheat's own
+    0.05, not 0.5. (On the county data set at zoom 9, cells of ~3 km: ``n₀`` ≈ 900, the densest cell
+    ≈ 2,600, the median ≈ 330.) Zoomed in by ``k`` levels a cell is 4 ** k times smaller while ``f``
+    grows 2 ** k times: a cell reaches the top colour with ``n₀ / 2 ** k`` petitions. That is about how
+    fast the counts of the dense cells fall where petitions cluster in towns and villages (there the
+    densest cell: 2,602 at zoom 9, 572 at 11, 162 at 13), so a township's or a village's dense places
+    still stand out from its sparse ones. The colours stay relative — "fewer → more petitions", the
+    legend — to the densest places of the area the map opens on.
+
+    Parameters
+    ----------
+    points : array-like of shape (n, 2) or (n, 3)
+        ``(lat, lon)`` or ``(lat, lon, weight)`` rows, as given to the layer (weights default to 1).
+    radius, blur : int
+        The layer's (the cell is ``(radius + blur) / 2`` pixels).
+    view_px : int, default :data:`HEAT_VIEW_PX`
+        The map's size assumed for the zoom it opens at.
+    max_zoom : int, default :data:`HEAT_MAX_ZOOM`
+        leaflet.heat's ``maxZoom``.
+    quantile : float, default :data:`HEAT_TOP_QUANTILE`
+        Which cell's weight (an observed one, ``inverted_cdf``) becomes ``n₀``: 1 is the densest cell.
+
+    Returns
+    -------
+    dict
+        ``max``, ``max_zoom``, ``min_opacity`` (HeatMap's keyword names) and ``zoom`` (``z₀``; not an
+        option of the layer).
+
+    Examples
+    --------
+    One cell of 100 petitions and a lone one far away, on a map that opens at zoom 9:
+
+    >>> pts = [(30.70, 107.80)] * 100 + [(30.20, 107.05)]
+    >>> s = heat_scale(pts, radius=12, blur=12)
+    >>> s["zoom"], s["max"] == 100 / 2 ** (18 - 9), s["min_opacity"]
+    (9, True, 0.05)
+    """
+    arr = np.asarray(points, dtype=float)
+    arr = arr if arr.ndim == 2 else arr.reshape(-1, 2)
+    out: dict[str, float | int] = {"max": 1.0, "max_zoom": max_zoom, "min_opacity": HEAT_MIN_OPACITY}
+    if not len(arr):
+        out["zoom"] = max_zoom
+        return out
+    lat, lon = arr[:, 0], arr[:, 1]
+    w = arr[:, 2] if arr.shape[1] > 2 else np.ones(len(arr))
+    z0 = _fit_zoom(lat, lon, view_px, max_zoom)
+    g = max((radius + blur) / 2.0, 1.0)
+    x, y = _mercator_px(lat, lon, z0)
+    cells = np.floor(x / g).astype(np.int64) * (1 << 32) + np.floor(y / g).astype(np.int64)
+    _, inverse = np.unique(cells, return_inverse=True)
+    n0 = float(np.quantile(np.bincount(inverse.ravel(), weights=w), quantile, method="inverted_cdf"))
+    f0 = 1.0 / 2.0 ** min(max(max_zoom - z0, 0), 12)
+    out["zoom"] = z0
+    if n0 > 0:
+        out["max"] = n0 * f0
+    return out
+
+
 def heat_layer(
     m: folium.Map,
     points: Any,
@@ -1304,7 +1436,10 @@ def heat_layer(
     blur: int = 15,
     name: str | None = None,
 ) -> folium.plugins.HeatMap:
-    """Add a heat map (local leaflet.heat).
+    """Add a heat map (local leaflet.heat) scaled by :func:`heat_scale`.
+
+    Its colours are :data:`gis.palette.HEAT_GRADIENT`, the densest place of the points (at the zoom the
+    map opens at) the top colour: relative density, as its legend (:func:`heat_ramp`) says.
 
     Parameters
     ----------
@@ -1330,7 +1465,17 @@ def heat_layer(
         arr = np.asarray(list(points), dtype=float).reshape(-1, 2 if len(points) == 0 else len(points[0]))
     arr = arr[np.isfinite(arr).all(axis=1)]
     arr[:, :2] = np.round(arr[:, :2], 5)
-    layer = _HeatMap(arr.tolist(), name=name, radius=radius, blur=blur, gradient=HEAT_GRADIENT)
+    scale = heat_scale(arr, radius=radius, blur=blur)
+    layer = _HeatMap(
+        arr.tolist(),
+        name=name,
+        radius=radius,
+        blur=blur,
+        gradient=HEAT_GRADIENT,
+        max=scale["max"],
+        max_zoom=scale["max_zoom"],
+        min_opacity=scale["min_opacity"],
+    )
     layer.add_to(m)
     return layer
 

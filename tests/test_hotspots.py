@@ -490,6 +490,9 @@ def test_the_density_picture_has_a_legend_of_its_own(tiny, monkeypatch):
     assert len(legends()) == 2  # the areas' own legend stays
     layer = next(c for c in drawn[-1]._children.values() if isinstance(c, folium.plugins.HeatMap))
     assert layer.options["gradient"] == palette.HEAT_GRADIENT
+    # scaled from the petitions drawn (leaflet.heat's own max 1 and folium's minOpacity 0.5 made it red all over)
+    scale = maps.heat_scale(layer.data, radius=layer.options["radius"], blur=layer.options["blur"])
+    assert layer.options["max"] == scale["max"] and layer.options["min_opacity"] == scale["min_opacity"] < 0.5
 
 
 def test_a_row_ticked_in_a_longer_hottest_list_is_no_error(tiny, monkeypatch):

@@ -297,6 +297,52 @@ def test_heat_layer_accepts_sequences() -> None:
     assert "/app/static/vendor/leaflet.heat/" in m.get_root().render()
 
 
+#: a cluster of 100 petitions within ~50 m (one cell of 12 px, ~3 km, at zoom 9) and four lone ones
+#: 10–75 km away: the extent (0.75° of longitude) opens at zoom 9 on a 480 px map
+HEAT_CLUSTER = [(30.70 + i % 10 * 1e-4, 107.80 + i // 10 * 1e-4) for i in range(100)]
+HEAT_SPARSE = [(30.60, 107.05), (30.75, 107.30), (30.55, 107.55), (30.65, 107.70)]
+
+
+def test_heat_scale_from_a_cluster_and_a_few_sparse_points() -> None:
+    """The densest twentieth of the cells reaches the top colour: here the cluster's, 100 petitions at
+    zoom 9, which leaflet.heat weighs 1 / 2 ** (18 − 9) each; a lone one (1 % of it) is drawn at the least opacity."""
+    s = maps.heat_scale(HEAT_CLUSTER + HEAT_SPARSE, radius=12, blur=12)
+    assert s == {"zoom": 9, "max": 100 / 2**9, "max_zoom": 18, "min_opacity": maps.HEAT_MIN_OPACITY}
+    assert maps.HEAT_MIN_OPACITY < 0.1  # folium's 0.5 made every lone petition a half-opaque circle
+    # the median cell is a lone petition's; the densest is the cluster's whatever the quantile
+    assert maps.heat_scale(HEAT_CLUSTER + HEAT_SPARSE, radius=12, blur=12, quantile=0.5)["max"] == 1 / 2**9
+    assert maps.heat_scale(HEAT_CLUSTER + HEAT_SPARSE, radius=12, blur=12, quantile=1.0)["max"] == 100 / 2**9
+
+
+@pytest.mark.parametrize(
+    ("points", "zoom", "max_"),
+    [
+        ([(lat, lon, 3.0) for lat, lon in HEAT_CLUSTER] + [(lat, lon, 1.0) for lat, lon in HEAT_SPARSE], 9, 300 / 2**9),
+        ([(30.70, 107.80)] * 100, 18, 100.0),  # one place: the map's top zoom, where leaflet.heat weighs 1
+        ([(30.70, 107.80)] * 10 + [(30.70, 107.83)], 14, 10 / 2**4),  # 3 km: zoom 14, 1 / 2 ** 4 each
+        ([], 18, 1.0),
+    ],
+)
+def test_heat_scale_weights_and_zoom(points, zoom, max_) -> None:
+    s = maps.heat_scale(points, radius=12, blur=12)
+    assert (s["zoom"], s["max"]) == (zoom, max_)
+
+
+def test_heat_layer_is_given_the_scale_of_its_points() -> None:
+    m = maps.base_map()
+    layer = maps.heat_layer(
+        m,
+        pd.DataFrame(
+            {"lat": [p[0] for p in HEAT_CLUSTER + HEAT_SPARSE], "lon": [p[1] for p in HEAT_CLUSTER + HEAT_SPARSE]}
+        ),
+        radius=12,
+        blur=12,
+    )
+    assert layer.options["max"] == 100 / 2**9
+    assert layer.options["max_zoom"] == 18 and layer.options["min_opacity"] == maps.HEAT_MIN_OPACITY
+    assert '"minOpacity": 0.05' in m.get_root().render()
+
+
 def test_escape_value() -> None:
     assert maps.escape_value(XSS) == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert maps.escape_value(3) == 3 and maps.escape_value(np.float64("nan")) is None
