@@ -26,6 +26,10 @@ from ui.common import t
 
 KEY = "walk"
 MAP_HEIGHT = 300
+#: The message key of the page the walk is on (pages/weekly.py): one for the whole page, the walk's
+#: message shown at the walk (``where=KEY``), the forms' at the page's top. A visit recorded here and
+#: then edited in "我最近的走访" showed both "已登记：…" and "已修改：…"; each now replaces the other.
+FLASH = "weekly_flash"
 
 
 def position_from(value: Any, now: dt.datetime) -> tuple[W.Position | None, str | None]:
@@ -146,9 +150,9 @@ def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) 
     try:
         created, msg = V.record_visit(con, u, code, today, "home", None, False, today=today, lang=C.lang())
     except V.VisitError as e:
-        C.leave_message(f"{KEY}.flash", "error", e.text(C.lang()))
+        C.leave_message(FLASH, "error", e.text(C.lang()), where=KEY)
     else:
-        C.leave_message(f"{KEY}.flash", "success" if created else "warning", msg)
+        C.leave_message(FLASH, "success" if created else "warning", msg, where=KEY)
 
 
 def _stop_row(
@@ -195,7 +199,7 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date, rows: pd.
     (for its due list too); default: the plan reads them.
     """
     st.subheader(t("walk.title"))
-    C.show_message(f"{KEY}.flash")
+    C.show_message(FLASH, where=KEY)
     position = _position()
     w = W.plan(con, u.staff_id, today, scope=u.scope, position=position, rows=rows)
     if w.households == 0:
