@@ -134,6 +134,8 @@ def few(frame: Any, id_column: str, key: str) -> Any:
     view seconds and helps nobody. Under the limit nothing is drawn and ``frame`` comes back whole;
     over it, a text box (widget ``key``) keeps the rows whose ``id_column`` contains what is typed,
     and the first :data:`TABLE_ROWS` of those (the frame's own order: most urgent first) are offered.
+    A caption says how many: "共 n 项，列出前 k 项" only when some are left out; "找到 n 项" when all
+    found are offered; a sentence naming what was typed when nothing has it (not "共 0 项，列出前 0 项").
 
     Parameters
     ----------
@@ -152,7 +154,13 @@ def few(frame: Any, id_column: str, key: str) -> Any:
         frame = frame[frame[id_column].astype(str).str.contains(found, regex=False)]
     from i18n import fmt_int
 
-    st.caption(t("picker.cut", n=fmt_int(len(frame), lang()), k=fmt_int(min(len(frame), TABLE_ROWS), lang())))
+    n = len(frame)
+    if n == 0:
+        st.warning(t("picker.none", q=found))
+    elif n > TABLE_ROWS:
+        st.caption(t("picker.cut", n=fmt_int(n, lang()), k=fmt_int(TABLE_ROWS, lang())))
+    else:
+        st.caption(t("picker.found", n=fmt_int(n, lang())))
     return frame.head(TABLE_ROWS)
 
 
