@@ -26,6 +26,9 @@ from ui.common import t
 
 KEY = "walk"
 MAP_HEIGHT = 300
+#: a stop's mark when visited today and the next stop's, in every font the app meets (Noto Sans CJK and
+#: DejaVu both have them): the emoji U+2705 and U+27A1 were an empty box on a computer without an emoji font
+DONE_MARK, NEXT_MARK = "✓", "→"
 #: The message key of the page the walk is on (pages/weekly.py): one for the whole page, the walk's
 #: message shown at the walk (``where=KEY``), the forms' at the page's top. A visit recorded here and
 #: then edited in "我最近的走访" showed both "已登记：…" and "已修改：…"; each now replaces the other.
@@ -163,9 +166,9 @@ def _stop_row(
     is_next = placed and next_stop is not None and int(r["stop"]) == next_stop
     with st.container(border=is_next, key=f"{KEY}.row.{r['household_code']}"):
         if placed:
-            mark = "✅" if r["done"] else ("➡️" if is_next else f"**{int(r['stop'])}**")
+            mark = DONE_MARK if r["done"] else (NEXT_MARK if is_next else f"**{int(r['stop'])}**")
         else:
-            mark = "✅" if r["done"] else "•"
+            mark = DONE_MARK if r["done"] else "•"
         line = f"{mark} {md(r['head_name'])} · {md(r['household_code'])}"
         # the last visit before today (the day's list is drawn as of this morning): for a stop done today
         # it said "never visited" beside "visited today ✓" (walk.done) — the tick below says it all
