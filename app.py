@@ -222,7 +222,7 @@ def main() -> None:
     C.sidebar()
     phone.close_sidebar_after_navigation(nav.url_path)
     if u.is_demo:
-        st.caption("ℹ️ " + t("app.generated_notice"))
+        st.caption(":material/info: " + t("app.generated_notice"))  # Streamlit's icon font: no emoji font needed
     nav.run()
 
 

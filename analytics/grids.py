@@ -324,8 +324,16 @@ def _like(query: str) -> str:
     return f"%{esc}%"
 
 
+#: the most households the search of 网格责任 lists (:func:`find_responsible`)
+FIND_LIMIT = 50
+
+
 def find_responsible(
-    con: duckdb.DuckDBPyConnection, query: str, scope: Scope = None, on: dt.date | None = None, limit: int = 50
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    scope: Scope = None,
+    on: dt.date | None = None,
+    limit: int = FIND_LIMIT,
 ) -> pd.DataFrame:
     """Find active households by code, head's name or address, and who answers for each.
 

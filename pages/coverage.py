@@ -557,7 +557,7 @@ def due_part(v: View, due: pd.DataFrame) -> None:
     start, stop, _ = C.page_bounds(n, page, size)
     st.session_state[kept_key] = (v.suffix, start // size + 1)
     count = (
-        t("coverage_page.due_range", first=fmt_int(start + 1, v.lang), last=fmt_int(stop, v.lang), n=fmt_int(n, v.lang))
+        C.range_text("coverage_page.due_range", start, stop, n)
         if pages > 1
         else t("coverage_page.due_count", n=fmt_int(n, v.lang))
     )

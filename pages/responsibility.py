@@ -184,17 +184,24 @@ def search_box(con, sc, on, lang: str) -> None:
     )
     if not query or not query.strip():
         return
-    limit = 50
-    found = G.find_responsible(con, query, sc, on=on, limit=limit)
+    # one more than listed: "只显示前 50 户" only when some were left out, not when exactly 50 were found
+    found = G.find_responsible(con, query, sc, on=on, limit=G.FIND_LIMIT + 1)
     if found.empty:
         st.warning(t("resp_page.search_none", query=query.strip()))
         return
+    capped = len(found) > G.FIND_LIMIT
     shown = mask_frame(
-        found, C.user(), con, area_column="grid_code", name_columns=("head_name",), phone_columns=("phone",)
+        found.head(G.FIND_LIMIT),
+        C.user(),
+        con,
+        area_column="grid_code",
+        name_columns=("head_name",),
+        phone_columns=("phone",),
     )
     st.caption(
-        t("resp_page.search_count", n=fmt_int(len(shown), lang))
-        + (" · " + t("resp_page.search_capped", n=limit) if len(shown) >= limit else "")
+        t("resp_page.search_capped", n=fmt_int(G.FIND_LIMIT, lang))
+        if capped
+        else t("resp_page.search_count", n=fmt_int(len(shown), lang))
     )
     cols = [
         "household_code",

@@ -30,6 +30,7 @@ from ui import common as C
 from ui import downloads
 from ui import shared
 from ui.common import t
+from ui.walk import FLASH
 from vocabulary.roles import OFFICE_ROLES
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -99,15 +100,18 @@ def week_picker(today: dt.date, office: bool = False) -> str:
 
 
 def flash() -> None:
-    """The message left by a saved, edited or deleted visit (:func:`saved`), at the page's top."""
-    C.show_message("weekly_flash")
+    """The message left by a saved, edited or deleted visit (:func:`saved`), at the page's top.
+
+    One message for the page (:data:`ui.walk.FLASH`): the latest action's, here or at the walk.
+    """
+    C.show_message(FLASH)
 
 
 def saved(kind: str, msg: str) -> None:
     """A visit was written: the whole page again (the week, the due list and the walk change), the
     message shown at its top (:func:`flash`) and as a toast. The forms are fragments: anything else they
     do — a refused save, picking another recent visit — reruns the form alone."""
-    C.leave_message("weekly_flash", kind, msg, toast=True)
+    C.leave_message(FLASH, kind, msg, toast=True)
     st.rerun()
 
 

@@ -463,7 +463,7 @@ def test_due_list_is_shown_a_page_at_a_time(tiny, monkeypatch, downloads):
     at = _app(monkeypatch, path)
     assert _due_table(at).value["household_code"].tolist() == ["H07"]
     captions = [c.value for c in at.caption]
-    assert any(t("coverage_page.due_range", first="1", last="1", n="2") in c for c in captions), captions
+    assert any(t("coverage_page.due_range_one", start="1", n="2") in c for c in captions), captions
     (pick,) = [w for w in at.number_input if w.key.startswith("coverage_page.due_page.")]
     assert pick.label == t("coverage_page.due_page", pages="2") and pick.max == 2
 
@@ -478,7 +478,7 @@ def test_due_list_is_shown_a_page_at_a_time(tiny, monkeypatch, downloads):
     assert asked == []  # the list alone: no figure asked for again
     table = _due_table(at)
     assert table.value["household_code"].tolist() == ["H09"]
-    assert any(t("coverage_page.due_range", first="2", last="2", n="2") in c.value for c in at.caption)
+    assert any(t("coverage_page.due_range_one", start="2", n="2") in c.value for c in at.caption)
 
     at.session_state[table.key] = {"selection": {"rows": [0], "columns": []}}  # tick page 2's first row
     at.run()  # the whole app: AppTest's run of a fragment alone cannot switch pages (a server can)

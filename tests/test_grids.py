@@ -461,6 +461,23 @@ def test_page_numbers_equal_the_directory(page):
     assert table["status"].tolist() == [t(f"resp_page.status.{s}") for s in ["ok"] * 3 + ["leader_vacant", "no_staff"]]
 
 
+def test_page_search_says_only_the_first_when_some_are_left_out(tiny, monkeypatch):
+    """ "只显示前 50 户" was said whenever 50 were found, also when they were all there were."""
+    con, path = tiny
+    con.close()
+    monkeypatch.setattr(G, "FIND_LIMIT", 1)
+    at = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/responsibility.py")
+    capped = t("resp_page.search_capped", n="1")
+    at.text_input(key="resp_page.search").input("张三").run()  # one household: all of it
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert t("resp_page.search_count", n="1") in captions and capped not in captions
+    at.text_input(key="resp_page.search").input("H0").run()  # several: the first, and a word to narrow
+    found = next(df.value for df in at.dataframe if "household_code" in df.value.columns)
+    assert len(found) == 1
+    assert capped in [c.value for c in at.caption]
+
+
 def test_page_search_and_reassign(page):
     at, path = page
     at.text_input(key="resp_page.search").input("张三").run()

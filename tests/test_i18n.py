@@ -169,3 +169,37 @@ def test_a_level_inside_an_english_title_is_in_lower_case(level):
     assert t("hotspots_page.hottest.title", "en", levels=several) == f"Hottest {level}s (by Gi* z-score)"
     assert t("hotspots_page.trend.patterns_title", "en", level=one) == f"Emerging pattern of each {level}"
     assert t(f"hotspots_page.level_noun.{level}", "zh") == t(f"level.{level}", "zh")
+
+
+#: Characters drawn as emoji by default (Unicode's Emoji_Presentation, U+FE0F asking for it): an empty box
+#: on a computer without an emoji font (the ✅ of 今天走哪几户). Noto Sans CJK and DejaVu have ✓ → ⚠ •.
+_EMOJI_BMP = set(
+    "\u231a\u231b\u23e9\u23ea\u23eb\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u267f\u2693\u26a1\u26aa\u26ab"
+    "\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c"
+    "\u274e\u2753\u2754\u2755\u2757\u2795\u2796\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\ufe0f"
+) | {chr(c) for c in range(0x2648, 0x2654)}
+
+
+def _emoji(text: str) -> list[str]:
+    return [c for c in text if c in _EMOJI_BMP or 0x1F000 <= ord(c) <= 0x1FAFF]
+
+
+def test_no_emoji_in_the_catalog():
+    found = {(lang, k): _emoji(v) for lang, table in CATALOG.items() for k, v in table.items() if _emoji(v)}
+    assert found == {}
+
+
+def test_no_emoji_in_the_pages_text():
+    """Text the pages draw themselves (a mark, a prefix) has no emoji either; an icon given as ``icon=`` or
+    ``page_icon=`` (Streamlit's own icon font, or the browser tab's) is not text."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "app.py", *sorted((root / "pages").glob("*.py")), *sorted((root / "ui").glob("*.py"))]
+    found = [
+        f"{p.name}:{i}: {line.strip()}"
+        for p in files
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if _emoji(line) and "icon=" not in line
+    ]
+    assert found == []

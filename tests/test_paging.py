@@ -49,6 +49,29 @@ def test_the_table_and_its_picker_agree_when_the_list_changes():
     assert _shown(at) == ([2], 2, ["1 / 2", "2 / 2"])
 
 
+def test_a_last_page_of_one_row_names_one_row():
+    """ "显示第 5–5 人，共 5 人" read oddly: a page of one row is named by its number alone."""
+    at = AppTest.from_function(_list_page).run()
+    at.selectbox(key="page").set_value(3).run()
+    assert not at.exception
+    assert _shown(at)[:2] == ([4], 3)
+    assert [c.value for c in at.caption] == [t("weekly_page.office.showing_one", start="5", n="5")]
+    at.session_state["lang"] = "en"
+    at.run()
+    assert [c.value for c in at.caption] == [t("weekly_page.office.showing_one", "en", start="5", n="5")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", ["weekly_page.office.showing", "weekly_page.due_showing", "coverage_page.due_range"])
+def test_range_text_words_one_row_and_several(key, lang, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setattr(st, "session_state", {"lang": lang})
+    assert C.range_text(key, 60, 61, 61) == t(f"{key}_one", lang, start="61", n="61")
+    assert C.range_text(key, 1000, 1100, 1234) == t(key, lang, start="1,001", end="1,100", n="1,234")
+    assert "61" in C.range_text(key, 60, 61, 61) and "–" not in C.range_text(key, 60, 61, 61)
+
+
 def test_a_list_of_one_page_has_no_picker():
     at = AppTest.from_function(_list_page)
     at.session_state["n"] = 2

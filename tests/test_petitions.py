@@ -366,3 +366,25 @@ def test_page_save_with_a_number_that_finds_nothing_asks_to_choose(tiny, monkeyp
     at.button(key=f"FormSubmitter:pet_attach-{t('petitions_page.save', lang)}").click().run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [t("petitions_page.pick_petition", lang)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pickers_count_says_what_was_found(tiny, monkeypatch, lang):
+    """按编号查找 said "共 0 项，列出前 0 项" when nothing matched and "共 1 项，列出前 1 项" for one: nothing
+    found is one sentence naming what was typed; "列出前 k 项" only when some are left out."""
+    from ui import common as C
+
+    con, path = tiny
+    con.close()
+    monkeypatch.setattr(C, "TABLE_ROWS", 2)  # the find boxes are drawn
+    at = signed_in_app(monkeypatch, path, "admin", today="2026-11-26", lang=lang, page="pages/petitions.py")
+    assert t("picker.cut", lang, n="3", k="2") in [c.value for c in at.caption]  # 3 open items, 2 listed
+    at.text_input(key="pet_item_find").input("XYZ").run()
+    assert not at.exception, at.exception
+    assert t("picker.none", lang, q="XYZ") in [w.value for w in at.warning]
+    assert t("picker.cut", lang, n="0", k="0") not in [c.value for c in at.caption]
+    at.text_input(key="pet_item_find").input("P3").run()
+    assert at.selectbox(key="pet_item").options and len(at.selectbox(key="pet_item").options) == 1
+    captions = [c.value for c in at.caption]
+    assert t("picker.found", lang, n="1") in captions and t("picker.cut", lang, n="1", k="1") not in captions
+    assert not at.warning

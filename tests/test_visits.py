@@ -441,3 +441,42 @@ def test_a_missing_note_is_stored_as_null_never_as_nan(tiny_registered, missing)
     ).fetchone()
     V.edit_visit(con, LEADER, vid, today=TODAY, note=missing, needs_action=True)
     assert con.execute("SELECT note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == (None, True)
+
+
+def test_migration_0028_takes_the_stored_nan_notes_away_and_no_other(tiny):
+    """Before 633ffa4, 保存修改 of a visit without a note stored the text "nan" (the edit box showed NaN
+    so): migration 0028 makes those notes no note (NULL, as a visit recorded without one); a note that
+    merely starts with or spells "nan" otherwise is someone's words and stays."""
+    con, _ = tiny
+    notes = {
+        D(2026, 11, 1): "nan",
+        D(2026, 11, 2): "nan是",
+        D(2026, 11, 3): "Nan Ping",
+        D(2026, 11, 4): "NaN",
+        D(2026, 11, 5): " nan",
+        D(2026, 11, 6): "门前路灯坏了",
+        D(2026, 11, 7): None,
+    }
+    for day, note in notes.items():  # written as the old edit form wrote them: the text as it was
+        db.execute(
+            con,
+            "visit_insert",
+            household_code="H02",
+            staff_id="S1",
+            visited_on=day,
+            kind="home",
+            note=note,
+            needs_action=False,
+            created_by="test",
+        )
+    others = con.execute("SELECT id, note FROM visits WHERE household_code <> 'H02' ORDER BY id").fetchall()
+    con.execute("DELETE FROM schema_version WHERE version = 28")
+    assert db.migrate(con) >= 28
+    assert 28 in {int(v) for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    stored = dict(
+        con.execute(
+            "SELECT visited_on, note FROM visits WHERE household_code = 'H02' AND visited_on < DATE '2026-11-08'"
+        ).fetchall()
+    )
+    assert stored == {**notes, D(2026, 11, 1): None}
+    assert con.execute("SELECT id, note FROM visits WHERE household_code <> 'H02' ORDER BY id").fetchall() == others

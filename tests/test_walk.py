@@ -188,3 +188,29 @@ def test_a_stop_visited_today_does_not_say_never_visited(walk_world, monkeypatch
     assert not at.exception
     assert [c.value for c in at.caption].count(t("walk.done")) == 1
     assert nevers() == 5
+
+
+def test_one_message_at_a_time_between_the_walk_and_my_recent_visits(walk_world, monkeypatch):
+    """A visit recorded from the walk and then edited in "我最近的走访" showed "已登记：…" at the walk
+    beside "已修改：…" at the top: the latest action's message replaces the earlier one, either way."""
+    from tests.factories import phrase
+
+    _, path = walk_world
+    at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY)
+    saved, edited = phrase("weekly_page.saved"), phrase("weekly_page.edited")
+
+    def shown() -> list[str]:
+        return [s.value for s in at.success] + [w.value for w in at.warning]
+
+    at.button(key="walk.record.W1").click().run()
+    assert not at.exception
+    assert [m for m in shown() if saved in m] and not [m for m in shown() if edited in m]
+    vid = at.selectbox(key="weekly_recent_pick").value
+    at.checkbox(key=f"weekly_edit_action_{vid}").check()
+    [b for b in at.get("form_submit_button") if b.label == t("weekly_page.edit_submit")][0].click()
+    at.run()
+    assert not at.exception
+    assert [m for m in shown() if edited in m] and not [m for m in shown() if saved in m]
+    at.button(key="walk.record.W3").click().run()
+    assert not at.exception
+    assert [m for m in shown() if saved in m] and not [m for m in shown() if edited in m]

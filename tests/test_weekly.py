@@ -470,7 +470,7 @@ def test_the_ranking_is_shown_a_page_at_a_time(tiny_registered, monkeypatch):
     assert at.dataframe[0].value[name].tolist() == ["网格长甲"]  # rank 1 of 2
     picker = at.selectbox(key="weekly_ranking_page")
     assert picker.options == ["1 / 2", "2 / 2"]
-    assert any(c.value == t("weekly_page.office.showing", start="1", end="1", n="2") for c in at.caption)
+    assert any(c.value == t("weekly_page.office.showing_one", start="1", n="2") for c in at.caption)
     picker.set_value(2).run()
     assert not at.exception
     assert at.dataframe[0].value[name].tolist() == ["网格长乙"]

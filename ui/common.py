@@ -134,6 +134,8 @@ def few(frame: Any, id_column: str, key: str) -> Any:
     view seconds and helps nobody. Under the limit nothing is drawn and ``frame`` comes back whole;
     over it, a text box (widget ``key``) keeps the rows whose ``id_column`` contains what is typed,
     and the first :data:`TABLE_ROWS` of those (the frame's own order: most urgent first) are offered.
+    A caption says how many: "共 n 项，列出前 k 项" only when some are left out; "找到 n 项" when all
+    found are offered; a sentence naming what was typed when nothing has it (not "共 0 项，列出前 0 项").
 
     Parameters
     ----------
@@ -152,7 +154,13 @@ def few(frame: Any, id_column: str, key: str) -> Any:
         frame = frame[frame[id_column].astype(str).str.contains(found, regex=False)]
     from i18n import fmt_int
 
-    st.caption(t("picker.cut", n=fmt_int(len(frame), lang()), k=fmt_int(min(len(frame), TABLE_ROWS), lang())))
+    n = len(frame)
+    if n == 0:
+        st.warning(t("picker.none", q=found))
+    elif n > TABLE_ROWS:
+        st.caption(t("picker.cut", n=fmt_int(n, lang()), k=fmt_int(TABLE_ROWS, lang())))
+    else:
+        st.caption(t("picker.found", n=fmt_int(n, lang())))
     return frame.head(TABLE_ROWS)
 
 
@@ -294,13 +302,11 @@ def page_picker(n: int, key: str, size: int, showing: str) -> None:
     n : rows in the whole list.
     key : the picker's widget key (as given to :func:`page_part`).
     size : rows per page.
-    showing : the catalog key of the caption, with ``{start}``, ``{end}`` and ``{n}``.
+    showing : the catalog key of the caption, with ``{start}``, ``{end}`` and ``{n}`` (:func:`range_text`).
     """
     start, stop, pages = page_bounds(n, st.session_state.get(key, 1), size)
     if pages <= 1:
         return
-    from i18n import fmt_int
-
     st.selectbox(
         t("table.page"),
         list(range(1, pages + 1)),
@@ -308,7 +314,36 @@ def page_picker(n: int, key: str, size: int, showing: str) -> None:
         format_func=lambda p: f"{p} / {pages}",
         width=PAGE_PICKER_WIDTH,
     )
-    st.caption(t(showing, start=fmt_int(start + 1, lang()), end=fmt_int(stop, lang()), n=fmt_int(n, lang())))
+    st.caption(range_text(showing, start, stop, n))
+
+
+def range_text(key: str, start: int, stop: int, n: int) -> str:
+    """Which rows of a list a page shows: "显示第 61–70 户，共 75 户", or "显示第 61 户，共 61 户" for one row.
+
+    Parameters
+    ----------
+    key : str
+        The catalog key of the words for several rows, with ``{start}``, ``{end}`` and ``{n}``; the key
+        with ``_one`` after it words a page of one row (``{start}`` and ``{n}``): not "第 61–61 户".
+    start, stop : int
+        The rows shown are ``start … stop - 1`` (0-based, as :func:`page_bounds` gives them).
+    n : int
+        Rows in the whole list.
+
+    Returns
+    -------
+    str
+        The caption in the session's language, the numbers with the locale's separators.
+
+    Examples
+    --------
+    >>> range_text("weekly_page.due_showing", 60, 70, 75), range_text("weekly_page.due_showing", 60, 61, 61)
+    ('显示第 61–70 户，共 75 户', '显示第 61 户，共 61 户')
+    """
+    from i18n import fmt_int
+
+    words = f"{key}_one" if stop - start == 1 else key
+    return t(words, start=fmt_int(start + 1, lang()), end=fmt_int(stop, lang()), n=fmt_int(n, lang()))
 
 
 def styled_rows(frame: Any, marked: list[bool], css: str) -> Any:

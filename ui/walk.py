@@ -26,6 +26,13 @@ from ui.common import t
 
 KEY = "walk"
 MAP_HEIGHT = 300
+#: a stop's mark when visited today and the next stop's, in every font the app meets (Noto Sans CJK and
+#: DejaVu both have them): the emoji U+2705 and U+27A1 were an empty box on a computer without an emoji font
+DONE_MARK, NEXT_MARK = "✓", "→"
+#: The message key of the page the walk is on (pages/weekly.py): one for the whole page, the walk's
+#: message shown at the walk (``where=KEY``), the forms' at the page's top. A visit recorded here and
+#: then edited in "我最近的走访" showed both "已登记：…" and "已修改：…"; each now replaces the other.
+FLASH = "weekly_flash"
 
 
 def position_from(value: Any, now: dt.datetime) -> tuple[W.Position | None, str | None]:
@@ -146,9 +153,9 @@ def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) 
     try:
         created, msg = V.record_visit(con, u, code, today, "home", None, False, today=today, lang=C.lang())
     except V.VisitError as e:
-        C.leave_message(f"{KEY}.flash", "error", e.text(C.lang()))
+        C.leave_message(FLASH, "error", e.text(C.lang()), where=KEY)
     else:
-        C.leave_message(f"{KEY}.flash", "success" if created else "warning", msg)
+        C.leave_message(FLASH, "success" if created else "warning", msg, where=KEY)
 
 
 def _stop_row(
@@ -159,9 +166,9 @@ def _stop_row(
     is_next = placed and next_stop is not None and int(r["stop"]) == next_stop
     with st.container(border=is_next, key=f"{KEY}.row.{r['household_code']}"):
         if placed:
-            mark = "✅" if r["done"] else ("➡️" if is_next else f"**{int(r['stop'])}**")
+            mark = DONE_MARK if r["done"] else (NEXT_MARK if is_next else f"**{int(r['stop'])}**")
         else:
-            mark = "✅" if r["done"] else "•"
+            mark = DONE_MARK if r["done"] else "•"
         line = f"{mark} {md(r['head_name'])} · {md(r['household_code'])}"
         # the last visit before today (the day's list is drawn as of this morning): for a stop done today
         # it said "never visited" beside "visited today ✓" (walk.done) — the tick below says it all
@@ -195,7 +202,7 @@ def show_walk(con: duckdb.DuckDBPyConnection, u: User, today: dt.date, rows: pd.
     (for its due list too); default: the plan reads them.
     """
     st.subheader(t("walk.title"))
-    C.show_message(f"{KEY}.flash")
+    C.show_message(FLASH, where=KEY)
     position = _position()
     w = W.plan(con, u.staff_id, today, scope=u.scope, position=position, rows=rows)
     if w.households == 0:

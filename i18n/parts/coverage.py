@@ -35,7 +35,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Never-visited first, then the longest since the last visit",
     ),
     "coverage_page.due_count": ("共 {n} 户", "{n} households"),
-    "coverage_page.due_range": ("第 {first}–{last} 户，共 {n} 户", "Households {first}–{last} of {n}"),
+    "coverage_page.due_range": ("第 {start}–{end} 户，共 {n} 户", "Households {start}–{end} of {n}"),
+    "coverage_page.due_range_one": ("第 {start} 户，共 {n} 户", "Household {start} of {n}"),
     "coverage_page.due_page": ("页码（共 {pages} 页）", "Page (of {pages})"),
     "coverage_page.due_page_help": (
         "每页 {size} 户，最久未走访的在前；导出的文件包含全部 {n} 户",

@@ -24,6 +24,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "共 {n} 项，列出前 {k} 项；输入编号查找其他",
         "{n} items, the first {k} listed; type a number to find another",
     ),
+    "picker.found": ("找到 {n} 项", "{n} found"),
+    "picker.none": ("没有编号含“{q}”的项，请检查输入的编号", "No item's number contains “{q}”; check the number typed"),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
     "petitions_page.overdue_count": (

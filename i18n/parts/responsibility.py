@@ -60,7 +60,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "没有找到“{query}”，请换个关键词（姓名、户编号或地址的一部分）",
         "Nothing found for “{query}”; try part of a name, household code or address",
     ),
-    "resp_page.search_count": ("找到 {n} 户", "{n} households found"),
+    "resp_page.search_count": ("找到 {n} 户", "Households found: {n}"),
     "resp_page.search_capped": (
         "只显示前 {n} 户，请输入更具体的关键词",
         "Only the first {n} are shown; be more specific",

@@ -14,7 +14,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "admin_page.rule.walk_stops": ("每日走访计划户数", "Households in a day's walk"),
     # ------------------------------------------------------------------ today's walk
     "walk.title": ("今天走哪几户", "Today's walk"),
-    "walk.nothing": ("今天没有到期要走访的户 👍", "No household is due today 👍"),
+    "walk.nothing": ("今天没有到期要走访的户", "No household is due today"),
     "walk.use_position": ("从我现在的位置出发", "Start from where I am"),
     "walk.use_position_help": (
         "手机会先问您是否允许定位；不允许时从您上次走访的户出发",

@@ -71,7 +71,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{n} households due (no home visit in {days} days): never visited first, vulnerable first",
     ),
     "weekly_page.office.showing": ("显示第 {start}–{end} 人，共 {n} 人", "Showing {start}–{end} of {n}"),
+    "weekly_page.office.showing_one": ("显示第 {start} 人，共 {n} 人", "Showing {start} of {n}"),
     "weekly_page.due_showing": ("显示第 {start}–{end} 户，共 {n} 户", "Showing {start}–{end} of {n}"),
+    "weekly_page.due_showing_one": ("显示第 {start} 户，共 {n} 户", "Showing {start} of {n}"),
     "table.page": ("页", "Page"),
     "weekly_page.nothing_due": (
         "您负责的户都已按时入户，做得好！",
