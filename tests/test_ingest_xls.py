@@ -14,6 +14,7 @@ import pytest
 
 from ingest import limits
 from ingest.errors import ImportFailed
+from ingest.preview import sheet_names
 from ingest.reader import TABULAR_SUFFIXES, csv_encoding, decode_text, read_table
 from ingest.spec import SPECS
 from ingest.tables import load
@@ -106,6 +107,7 @@ def test_xls_dates_in_visits(tiny):
 
 def test_xls_hidden_first_sheet_is_passed_over_and_falls_back(tiny):
     con, _ = tiny
+    assert sheet_names(SHEETS) == ["2025年台账", "2026年台账", "说明"]  # what the page's sheet picker offers
     res = load(con, "households", SHEETS)  # 2025年台账 is first but hidden: this year's visible sheet is read
     assert res.table.sheet == "2026年台账" and res.imported == 2
     assert [r[0] for r in households(con, ("X0", "X1", "X2"))] == ["X1", "X2"]
