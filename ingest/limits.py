@@ -232,7 +232,9 @@ def check_sheet_grid(sheet: Any, name: str, source: str) -> int:
     measures that grid before its cells are turned into Python objects. A BIFF8 sheet holds at most
     65,536 × 256 cells, so a few cells placed at IV65536 are the .xls form of a far cell: when the
     grid is large, its real cells are counted (a row at a time) and a grid far larger than them is
-    refused too.
+    refused too. calamine itself has allocated the grid already, in native memory, when it opened the
+    workbook (up to 65,536 × 256 cells a sheet, about 1 GB): the upload child's memory limit
+    (ingest/isolated.py) holds that.
 
     Parameters
     ----------
