@@ -10,6 +10,8 @@ sentence when it is beyond the caps below (README "Choices": the numbers and why
 - :func:`check_xlsx_sheet`: the cells a worksheet really has and where they are, read from its XML
   as a stream; a sheet whose used range (from A1, as the reader lays it out) is far larger than its
   content, or larger than :data:`MAX_CELLS`, is refused before the reader allocates it.
+- :func:`check_sheet_grid`: the same bounds for a sheet with no XML to stream (an .xls), from the grid
+  the reader laid out, before its cells become Python objects.
 - :func:`bounded_lines`: a text file's lines, refusing any longer than :data:`MAX_LINE_CHARS`.
 """
 
@@ -19,7 +21,7 @@ import copy
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 from xml.etree import ElementTree
 
 from .errors import ImportFailed
@@ -221,6 +223,51 @@ def check_xlsx_sheet(path: Path, part: str, sheet: str, source: str) -> int:
     if grid > MAX_CELLS or (grid > SPARSE_FREE_CELLS and grid > SPARSE_FACTOR * max(cells, 1)):
         raise ImportFailed(key="ingest.error.sheet_range", at=at, sheet=sheet, cells=cells, last=last)
     return cells
+
+
+def check_sheet_grid(sheet: Any, name: str, source: str) -> int:
+    """The bounds of :func:`check_xlsx_sheet` for a sheet read with no XML to stream (an .xls workbook).
+
+    python-calamine has laid the sheet out as a grid from its first to its last used cell; this
+    measures that grid before its cells are turned into Python objects. A BIFF8 sheet holds at most
+    65,536 × 256 cells, so a few cells placed at IV65536 are the .xls form of a far cell: when the
+    grid is large, its real cells are counted (a row at a time) and a grid far larger than them is
+    refused too. calamine itself has allocated the grid already, in native memory, when it opened the
+    workbook (up to 65,536 × 256 cells a sheet, about 1 GB): the upload child's memory limit
+    (ingest/isolated.py) holds that.
+
+    Parameters
+    ----------
+    sheet : python_calamine.CalamineSheet
+        The sheet as calamine read it (``height``, ``width``, ``end``, ``iter_rows``).
+    name : str
+        The sheet's name in messages.
+    source : str
+        The file's name in messages.
+
+    Returns
+    -------
+    int
+        The cells of the grid (height × width).
+
+    Raises
+    ------
+    ImportFailed
+        ``ingest.error.sheet_cells`` when the grid exceeds :data:`MAX_CELLS`;
+        ``ingest.error.sheet_range`` when it is more than :data:`SPARSE_FACTOR` times the cells
+        really filled (beyond :data:`SPARSE_FREE_CELLS`).
+    """
+    at = f"{source}: "
+    grid = sheet.height * sheet.width
+    if grid > MAX_CELLS:
+        raise ImportFailed(key="ingest.error.sheet_cells", at=at, sheet=name, cells=grid, most=MAX_CELLS)
+    if grid > SPARSE_FREE_CELLS:
+        cells = sum(1 for row in sheet.iter_rows() for v in row if v != "")
+        if grid > SPARSE_FACTOR * max(cells, 1):
+            row, col = sheet.end if sheet.end else (0, 0)
+            last = f"{column_letters(col + 1)}{row + 1}"
+            raise ImportFailed(key="ingest.error.sheet_range", at=at, sheet=name, cells=cells, last=last)
+    return grid
 
 
 # ----------------------------------------------------------------------------- text lines

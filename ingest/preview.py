@@ -23,7 +23,7 @@ from i18n import Message, worded
 from .boundaries import VECTOR_SUFFIXES, BoundaryResult, _pick, import_boundaries, read_vector
 from .errors import ImportFailed, RowError, write_errors_csv
 from .isolated import Read
-from .reader import Table, read_table
+from .reader import EXCEL_SUFFIXES, TABULAR_SUFFIXES, ZIPPED_EXCEL_SUFFIXES, Table, read_table
 from .spec import BOUNDARY_CODE, BOUNDARY_NAME, BOUNDARY_PARENT, KINDS, LEVELS, SPECS
 from .tables import ImportResult, check_may_import, load
 from .values import text as cell_text
@@ -50,10 +50,11 @@ def accepted_suffixes(kind: str) -> tuple[str, ...]:
     Returns
     -------
     tuple of str
-        E.g. ``("csv", "xlsx", "xlsm")``; boundaries take the vector formats, a Shapefile zipped.
+        E.g. ``("csv", "txt", "xlsx", "xlsm", "xls")`` (ingest.reader.TABULAR_SUFFIXES); boundaries take
+        the vector formats, a Shapefile zipped.
     """
     # a Shapefile is several files: it is uploaded zipped
-    sfx = tuple(s for s in VECTOR_SUFFIXES if s != ".shp") if kind == "boundaries" else (".csv", ".xlsx", ".xlsm")
+    sfx = tuple(s for s in VECTOR_SUFFIXES if s != ".shp") if kind == "boundaries" else TABULAR_SUFFIXES
     return tuple(s.lstrip(".") for s in sfx)
 
 
@@ -144,13 +145,14 @@ def sheet_names(path: str | Path) -> list[str]:
         Sheet names in the workbook's order (ingest.reader.excel_sheets); a zip bomb gives [].
     """
     p = Path(path)
-    if p.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+    if p.suffix.lower() not in EXCEL_SUFFIXES:
         return []
     try:
         from .limits import check_zip
         from .reader import excel_sheets
 
-        check_zip(p)  # a zip bomb is refused before the workbook is opened
+        if p.suffix.lower() in ZIPPED_EXCEL_SUFFIXES:
+            check_zip(p)  # a zip bomb is refused before the workbook is opened
         return [name for name, _ in excel_sheets(p)]
     except Exception:
         return []

@@ -1,4 +1,4 @@
-"""Reading tabular files (CSV in any Chinese encoding, XLSX with title rows) into numbered rows.
+"""Reading tabular files (CSV/TXT in any Chinese encoding or UTF-16, XLSX and XLS with title rows) into numbered rows.
 
 Row numbers are the ones a person sees: the spreadsheet row in Excel (title and header rows
 counted), the line number in a CSV (a record spanning several lines: its first line).
@@ -11,20 +11,36 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
+import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import ImportFailed
-from .limits import MAX_CELLS, MAX_FIELD_CHARS, bounded_lines, check_xlsx_sheet, check_zip, xlsx_sheet_parts
+from .limits import (
+    MAX_CELLS,
+    MAX_FIELD_CHARS,
+    bounded_lines,
+    check_sheet_grid,
+    check_xlsx_sheet,
+    check_zip,
+    xlsx_sheet_parts,
+)
 from .normalize import normalize_value
 from .spec import FileSpec
 from .values import text
 
 HEADER_SEARCH_ROWS = 10
-TABULAR_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".txt")  # .txt: Excel's 文本文件 and Unicode 文本 (tab-separated)
+ZIPPED_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = ZIPPED_EXCEL_SUFFIXES + (".xls",)  # .xls: Excel 97–2003 (BIFF8), WPS's default
+TABULAR_SUFFIXES = TEXT_SUFFIXES + EXCEL_SUFFIXES
+#: a byte order mark that says UTF-16 (Excel's 另存为「Unicode 文本」writes little-endian with one)
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
 
 @dataclass
@@ -104,7 +120,10 @@ def match_header(cells: list[Any], spec: FileSpec, hidden: set[int] | frozenset[
 
 
 def decode_text(raw: bytes, source: str) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK and GB2312).
+    """Decode CSV bytes: UTF-16 with BOM, UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK and GB2312).
+
+    UTF-16 is recognised by its byte order mark only (FF FE or FE FF, as Excel's「Unicode 文本」writes
+    it); without one it is not guessed.
 
     Parameters
     ----------
@@ -116,21 +135,23 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
     Returns
     -------
     tuple of (str, str)
-        The text (BOM removed) and the encoding's name to report: ``utf-8-sig``, ``utf-8`` or
-        ``gb18030``.
+        The text (BOM removed) and the encoding's name to report: ``utf-16``, ``utf-8-sig``,
+        ``utf-8`` or ``gb18030``.
 
     Raises
     ------
     ImportFailed
-        When neither UTF-8 nor GB18030 decodes the bytes.
+        When no candidate decodes the bytes (a UTF-16 BOM over bytes that are no UTF-16 included).
     """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        candidates = [("utf-8-sig", raw[3:], "utf-8"), ("utf-8-sig", raw[3:], "gb18030")]
+    if raw[:2] in _UTF16_BOMS:
+        candidates = [("utf-16", raw[2:], _UTF16_BOMS[raw[:2]])]
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        candidates = [("utf-8-sig", raw[3:], "utf-8"), ("gb18030", raw[3:], "gb18030")]
     else:
         candidates = [("utf-8", raw, "utf-8"), ("gb18030", raw, "gb18030")]
     for label, data, codec in candidates:
         try:
-            return data.decode(codec), label if codec == "utf-8" else "gb18030"
+            return data.decode(codec), label
         except UnicodeDecodeError:
             continue
     raise ImportFailed(key="ingest.error.undecodable", at=f"{source}: ")
@@ -159,7 +180,10 @@ def _decodes(path: Path, codec: str, skip: int) -> bool:
 
 
 def csv_encoding(path: Path) -> tuple[str, str, int]:
-    """How to open a CSV: UTF-8 (with or without BOM), else GB18030.
+    """How to open a CSV: UTF-16 with a BOM, UTF-8 (with or without BOM), else GB18030.
+
+    UTF-16 is recognised by its byte order mark only (FF FE little-endian, as Excel's「Unicode 文本」
+    writes it, or FE FF big-endian); without one it is not guessed.
 
     Parameters
     ----------
@@ -169,17 +193,24 @@ def csv_encoding(path: Path) -> tuple[str, str, int]:
     Returns
     -------
     tuple of (str, str, int)
-        The codec, the encoding's name to report (``utf-8-sig`` with a BOM) and the bytes to skip
-        (3 for a BOM, else 0).
+        The codec (``utf-16-le``, ``utf-16-be``, ``utf-8`` or ``gb18030``), the encoding's name to
+        report (``utf-16``, ``utf-8-sig`` with a UTF-8 BOM, ``utf-8`` or ``gb18030``) and the bytes to
+        skip (2 for a UTF-16 BOM, 3 for a UTF-8 BOM, else 0).
 
     Raises
     ------
     ImportFailed
-        When neither decodes the file.
+        When none decodes the file (a UTF-16 BOM over bytes that are no UTF-16 included).
     """
     with open(path, "rb") as f:
-        skip = 3 if f.read(3) == b"\xef\xbb\xbf" else 0
-    for codec, label in (("utf-8", "utf-8-sig" if skip else "utf-8"), ("gb18030", "gb18030")):
+        head = f.read(3)
+    if head[:2] in _UTF16_BOMS:
+        options = [(_UTF16_BOMS[head[:2]], "utf-16", 2)]
+    elif head == b"\xef\xbb\xbf":
+        options = [("utf-8", "utf-8-sig", 3), ("gb18030", "gb18030", 3)]
+    else:
+        options = [("utf-8", "utf-8", 0), ("gb18030", "gb18030", 0)]
+    for codec, label, skip in options:
         if _decodes(path, codec, skip):
             return codec, label, skip
     raise ImportFailed(key="ingest.error.undecodable", at=f"{path.name}: ")
@@ -251,13 +282,66 @@ def _visible(meta: Any) -> bool:
     return str(meta.visible).rsplit(".", 1)[-1].lower() == "visible"
 
 
+@contextmanager
+def _quiet_native_errors() -> Iterator[None]:
+    """Keep a Rust panic's report inside calamine (a damaged .xls) off standard error while it runs.
+
+    The panic reaches Python as an exception (read as one sentence); the report Rust prints first,
+    with its backtrace, would otherwise reach the clerk's terminal. File descriptor 2 is pointed at
+    /dev/null meanwhile and restored afterwards.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _calamine_gave_up(e: BaseException) -> bool:
+    """Whether calamine failed on the file: its own errors, or a panic (pyo3's PanicException is a BaseException).
+
+    Returns
+    -------
+    bool
+        False for KeyboardInterrupt, SystemExit and the like, which are passed on.
+    """
+    return isinstance(e, Exception) or type(e).__name__ == "PanicException"
+
+
+def _open_workbook(path: Path) -> Any:
+    """The workbook opened by python-calamine (.xlsx, .xlsm, .xls), or the sentence that it cannot be.
+
+    Returns
+    -------
+    python_calamine.CalamineWorkbook
+
+    Raises
+    ------
+    ImportFailed
+        ``ingest.error.excel`` when calamine cannot open it (damaged, truncated, not a workbook).
+    """
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with _quiet_native_errors():
+            return CalamineWorkbook.from_path(str(path))
+    except BaseException as e:  # calamine raises its own error types, or panics, for broken files
+        if not _calamine_gave_up(e):
+            raise
+        raise ImportFailed(key="ingest.error.excel", at=f"{path.name}: ", error=type(e).__name__) from e
+
+
 def excel_sheets(path: Path) -> list[tuple[str, bool]]:
     """The sheets of a workbook in order, each with whether the clerk can see it (not hidden or very hidden).
 
     Parameters
     ----------
     path : pathlib.Path
-        The workbook.
+        The workbook (.xlsx, .xlsm or .xls).
 
     Returns
     -------
@@ -269,13 +353,8 @@ def excel_sheets(path: Path) -> list[tuple[str, bool]]:
     ------
     ImportFailed
         When python-calamine cannot open the file.
-    """
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # calamine raises its own error types for broken files
-        raise ImportFailed(key="ingest.error.excel", at=f"{path.name}: ", error=type(e).__name__) from e
+    """  # noqa: DOC502 — raised by _open_workbook
+    wb = _open_workbook(path)
     try:
         return [(m.name, _visible(m)) for m in wb.sheets_metadata if "work" in str(m.typ).lower()]
     finally:
@@ -326,10 +405,54 @@ _COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
-def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str, set[int]]:
-    from python_calamine import CalamineWorkbook
+def _sheet_values(wb: Any, name: str, path: Path, bounded: bool) -> tuple[int, int, list[list[Any]]]:
+    """One sheet's cells as Python values, with the row and column of its top-left cell (0-based).
 
-    check_zip(path)
+    Parameters
+    ----------
+    wb : python_calamine.CalamineWorkbook
+        The open workbook.
+    name : str
+        The sheet.
+    path : pathlib.Path
+        The file (its name in messages).
+    bounded : bool
+        Whether the sheet's size was checked already (an xlsx sheet's XML, :func:`check_xlsx_sheet`);
+        otherwise (.xls) its grid is checked here (:func:`ingest.limits.check_sheet_grid`) before its
+        cells become Python objects.
+
+    Returns
+    -------
+    tuple of (int, int, list of list)
+        Top row, left column, and the rows of cells as calamine gives them.
+
+    Raises
+    ------
+    ImportFailed
+        ``ingest.error.sheet`` when calamine cannot read the sheet; the grid's bounds.
+    """
+    at = f"{path.name}: "
+    try:
+        with _quiet_native_errors():
+            sh = wb.get_sheet_by_name(name)
+    except BaseException as e:
+        if not _calamine_gave_up(e):
+            raise
+        raise ImportFailed(key="ingest.error.sheet", at=at, sheet=name, error=type(e).__name__) from e
+    if not bounded:
+        check_sheet_grid(sh, name, path.name)
+    try:
+        top = sh.start[0] if sh.start else 0
+        left = sh.start[1] if sh.start else 0
+        return top, left, sh.to_python(skip_empty_area=True)
+    except Exception as e:
+        raise ImportFailed(key="ingest.error.sheet", at=at, sheet=name, error=type(e).__name__) from e
+
+
+def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str, set[int]]:
+    zipped = path.suffix.lower() in ZIPPED_EXCEL_SUFFIXES
+    if zipped:
+        check_zip(path)
     sheets = excel_sheets(path)
     names = [n for n, _ in sheets]
     if sheet is not None:
@@ -341,25 +464,14 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
         candidates = [sheet]
     else:  # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
         candidates = [n for n, v in sheets if v] + [n for n, v in sheets if not v]
-    parts = xlsx_sheet_parts(path)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as e:
-        raise ImportFailed(key="ingest.error.excel", at=f"{path.name}: ", error=type(e).__name__) from e
+    parts = xlsx_sheet_parts(path) if zipped else {}  # .xls: no parts, and no hidden columns calamine can tell
+    wb = _open_workbook(path)
     first = None
     try:
         for name in candidates:
             if name in parts:
                 check_xlsx_sheet(path, parts[name], name, path.name)
-            try:
-                sh = wb.get_sheet_by_name(name)
-                top = sh.start[0] if sh.start else 0
-                left = sh.start[1] if sh.start else 0
-                data = sh.to_python(skip_empty_area=True)
-            except Exception as e:
-                raise ImportFailed(
-                    key="ingest.error.sheet", at=f"{path.name}: ", sheet=name, error=type(e).__name__
-                ) from e
+            top, left, data = _sheet_values(wb, name, path, bounded=name in parts)
             rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
             hidden = {c - 1 - left for c in hidden_columns(path, parts[name])} if name in parts else set()
             if first is None:
@@ -584,13 +696,15 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
 
     Parameters
     ----------
-    path : the file (.csv, .xlsx …).
+    path : the file (.csv or .txt: UTF-8, GBK/GB18030 or UTF-16 with a BOM, comma or tab separated;
+        .xlsx, .xlsm or .xls).
     spec : which kind of file it should be (households, staff, visits, petitions).
     sheet : the Excel sheet; default the first one whose header matches.
 
     Returns
     -------
-    Table with numbered rows below the header (blank rows dropped).
+    Table with numbered rows below the header (blank rows dropped); its ``encoding`` is the text's
+    (``utf-8``, ``gb18030``, ``utf-16`` …) or ``xlsx``/``xls`` for a workbook.
 
     Raises
     ------
@@ -604,15 +718,16 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         raise ImportFailed(key="ingest.error.not_a_file", at=f"{p}: ")
     suffix = p.suffix.lower()
     if suffix not in TABULAR_SUFFIXES:
-        raise ImportFailed(key="ingest.error.table_type", at=f"{p.name}: ", suffix=suffix)
+        allowed = "、".join(TABULAR_SUFFIXES)
+        raise ImportFailed(key="ingest.error.table_type", at=f"{p.name}: ", suffix=suffix, allowed=allowed)
     sheet_name = ""
     hidden: set[int] = set()
     try:
-        if suffix in (".csv", ".txt"):
+        if suffix in TEXT_SUFFIXES:
             rows, enc = _csv_rows(p)
         else:
             rows, sheet_name, hidden = _excel_rows(p, sheet, spec)
-            enc = "xlsx"
+            enc = "xls" if suffix == ".xls" else "xlsx"
     except OSError as e:
         raise ImportFailed(key="ingest.error.unreadable", at=f"{p}: ", error=e.strerror) from e
     found = _find_header(rows, spec)

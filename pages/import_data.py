@@ -150,7 +150,7 @@ try:
             facts.append(t("import_page.header_found", row=pv.header_row, n=fmt_int(pv.total_rows, lang)))
             if pv.sheet:
                 facts.append(t("import_page.sheet_used", sheet=pv.sheet))
-            if pv.encoding and pv.encoding != "xlsx":
+            if pv.encoding and pv.encoding not in ("xlsx", "xls"):  # a workbook has no text encoding to tell
                 facts.append(t("import_page.encoding_used", encoding=pv.encoding))
         st.caption(" · ".join(facts))
         if read.encoding_note:

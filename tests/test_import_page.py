@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import openpyxl
@@ -66,7 +67,7 @@ def test_upload_refused_with_a_sentence(name, data, kind, key):
 
 
 def test_accepted_suffixes():
-    assert set(P.accepted_suffixes("households")) == {"csv", "xlsx", "xlsm"}
+    assert set(P.accepted_suffixes("households")) == {"csv", "txt", "xlsx", "xlsm", "xls"}
     assert "zip" in P.accepted_suffixes("boundaries") and "shp" not in P.accepted_suffixes("boundaries")
 
 
@@ -464,3 +465,46 @@ def test_the_preview_heads_fields_and_the_row_number_in_the_pages_language(app_d
     assert list(mapping.iloc[:, 1]) == list(column_labels(["code", "head_name", "grid_code"], "zh").values())
     assert not {"code", "head_name", "grid_code"} & set(mapping.iloc[:, 1])
     assert list(rows.columns) == [t("import_page.col.row"), "户编号", "户主姓名", "网格编码"]
+
+
+# ----------------------------------------------------------------------------- what township offices send
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_page_reads_an_xls_upload_previews_it_and_offers_its_sheets(app_db):
+    """An .xls (Excel 97–2003, WPS's default) read in the child process: the hidden first sheet passed over,
+    every sheet offered, another sheet picked and previewed (tests/data/make_xls.py)."""
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    upload(at, "台账.xls", (DATA / "households_sheets.xls").read_bytes())
+    assert not at.error, [e.value for e in at.error]
+    captions = [c.value for c in at.caption]
+    assert any(t("import_page.sheet_used", sheet="2026年台账") in c for c in captions), captions
+    assert any(t("import_page.header_found", row=2, n=2) in c for c in captions), captions
+    assert not any(t("import_page.encoding_used", encoding="xls") in c for c in captions)
+    box = [s for s in at.selectbox if s.label == t("import_page.sheet")]
+    assert box and box[0].options == ["2025年台账", "2026年台账", "说明"] and box[0].value == "2026年台账"
+    rows = at.dataframe[1].value
+    assert list(rows.iloc[:, 0]) == [3, 4] and list(rows["户编号"]) == ["X1", "X2"]
+    at.button(key="import_page.dry_run").click().run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric][:4] == ["2", "0", "0", "0"]
+    box = [s for s in at.selectbox if s.label == t("import_page.sheet")]
+    box[0].set_value("2025年台账").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(t("import_page.sheet_used", sheet="2025年台账") in c.value for c in at.caption)
+    assert list(at.dataframe[1].value["户编号"]) == ["X0"]
+
+
+def test_page_reads_excels_unicode_text(app_db):
+    """Excel's 另存为「Unicode 文本」: UTF-16LE with a byte order mark, tab-separated, uploaded as .txt."""
+    text = "\ufeff户编号\t户主\t网格编码\r\nU1\t欧阳修\t" + F.G111 + "\r\n"
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    upload(at, "户籍.txt", text.encode("utf-16-le"))
+    assert not at.error, [e.value for e in at.error]
+    assert any(t("import_page.encoding_used", encoding="utf-16") in c.value for c in at.caption)
+    assert list(at.dataframe[1].value["户主"]) == ["欧阳修"]
+    at.button(key="import_page.dry_run").click().run()
+    assert [m.value for m in at.metric][:4] == ["1", "0", "0", "0"]

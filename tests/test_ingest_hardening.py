@@ -123,11 +123,15 @@ def test_a_csv_field_over_the_cap_is_a_sentence_with_its_row(tmp_path):
     assert e.value.key == "ingest.error.csv_record" and e.value.message.at == "field.csv row 2: "
 
 
-def test_xls_and_ods_are_asked_to_be_saved_as_xlsx(tmp_path):
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+def test_ods_is_asked_to_be_saved_as_xlsx_and_a_broken_xls_is_a_sentence(tmp_path):
+    (tmp_path / "old.ods").write_bytes(b"PK\x03\x04")
+    with pytest.raises(ImportFailed) as e:
+        read_table(tmp_path / "old.ods", SPECS["households"])
+    assert e.value.key == "ingest.error.table_type" and ".xlsx" in e.value.text("en")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # an OLE signature, cut short (tests/test_ingest_xls.py)
     with pytest.raises(ImportFailed) as e:
         read_table(tmp_path / "old.xls", SPECS["households"])
-    assert e.value.key == "ingest.error.table_type" and ".xlsx" in e.value.text("en")
+    assert e.value.key == "ingest.error.excel"
 
 
 # ----------------------------------------------------------------------------- plausible values

@@ -682,7 +682,10 @@ def test_missing_file_and_wrong_type(tiny_ro, tmp_path):
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     with pytest.raises(ImportFailed) as e:
         load(con, "households", tmp_path / "x.pdf")
-    assert e.value.key == "ingest.error.table_type" and e.value.params == {"suffix": ".pdf"}
+    assert e.value.key == "ingest.error.table_type" and e.value.params == {
+        "suffix": ".pdf",
+        "allowed": ".csv、.txt、.xlsx、.xlsm、.xls",
+    }
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     with pytest.raises(ImportFailed, match="Excel"):
         load(con, "households", tmp_path / "broken.xlsx")

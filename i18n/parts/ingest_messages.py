@@ -235,8 +235,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ingest.error.not_a_file": ("不是文件", "not a file"),
     "ingest.error.unreadable": ("无法读取文件（{error}）", "cannot read the file ({error})"),
     "ingest.error.undecodable": (
-        "无法识别文件编码（应为 UTF-8 或 GBK）",
-        "cannot decode the file (UTF-8 or GBK expected)",
+        "无法识别文件编码（应为 UTF-8、GBK，或带 BOM 的 UTF-16，即 Excel 的「Unicode 文本」）",
+        "cannot decode the file (expected UTF-8, GBK, or UTF-16 with a byte order mark as Excel's Unicode text has)",
     ),
     "ingest.error.too_many_cells": (
         "超过 {cells:,} 个单元格，请拆分成几个文件",
@@ -253,8 +253,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "ingest.error.sheet": ("无法读取工作表「{sheet}」（{error}）", "cannot read the sheet {sheet!r} ({error})"),
     "ingest.error.table_type": (
-        "不支持的文件类型 {suffix}（请用 .csv 或 .xlsx；.xls/.ods 请在 Excel 中另存为 .xlsx）",
-        "unsupported file type {suffix} (use .csv or .xlsx; save .xls/.ods as .xlsx)",
+        "不支持的文件类型 {suffix}（可用：{allowed}；其他格式如 .ods 请在 Excel 或 WPS 中另存为 .xlsx）",
+        "unsupported file type {suffix} (accepted: {allowed}; save other kinds, such as .ods, as .xlsx)",
     ),
     "ingest.error.bad_zip": ("不是有效的 zip 文件", "not a valid zip file"),
     "ingest.error.zip_files": ("zip 中文件过多（{n} 个）", "too many files in the zip ({n})"),
