@@ -88,6 +88,8 @@ class BoundaryResult:
     crs: str = ""
     encoding: str = ""
     encoding_note: str = ""  # the .cpg declared another encoding than the text has
+    names_full: list[str] = field(default_factory=list)  # codes whose name fills its DBF field: maybe cut
+    name_width: int = 0  # that field's width in bytes
 
     def summary(self) -> str:
         """One line: the file, the level, imported, updated, skipped, rejected (grids: households moved).
@@ -126,6 +128,9 @@ class BoundaryResult:
             out.append(Message("ingest.note.gap", parent=parent, m2=m2))
         if self.orphans:
             out.append(Message("ingest.note.orphans", n=len(self.orphans), codes="、".join(self.orphans[:10])))
+        if self.names_full:
+            codes = "、".join(self.names_full[:10])
+            out.append(Message("ingest.note.names_full", n=len(self.names_full), width=self.name_width, codes=codes))
         return out
 
 
@@ -300,6 +305,69 @@ def detect_dbf_encoding(dbf: Path) -> str | None:
         if _decodes(names, records, codec):
             return label
     return None
+
+
+def _ends_inside_a_character(value: bytes, codec: str) -> bool:
+    """Whether ``value`` decodes with ``codec`` but for an unfinished character at its end.
+
+    Returns
+    -------
+    bool
+    """
+    try:
+        value.decode(codec)
+        return False
+    except UnicodeDecodeError as e:
+        return e.reason in ("unexpected end of data", "incomplete multibyte sequence") and e.end == len(value)
+
+
+def dbf_full_texts(dbf: Path, encoding: str) -> dict[int, tuple[int, list[int]]]:
+    """The text values of a DBF that fill their field's whole width (or end inside a character): maybe cut.
+
+    A DBF text field holds a fixed number of bytes; a longer name is cut there when the file is written
+    (城南第一网格 in a 10-byte GBK field keeps 城南第一网, and in 9 bytes half of 格, which GDAL drops).
+    A value that fills its field to the last byte, or ends in half a character, may have been cut: what
+    is stored cannot tell, a person can.
+
+    Parameters
+    ----------
+    dbf : pathlib.Path
+        The Shapefile's .dbf.
+    encoding : str
+        The codec its text is read with (a half character is judged in it).
+
+    Returns
+    -------
+    dict
+        Field position (0-based, in the DBF's order) → (its width in bytes, the 1-based numbers of the
+        records, deleted ones not counted, whose value fills it); only text (``C``) fields with such
+        values. Empty when the file's layout is not the one known (GDAL reads it anyway).
+    """
+    raw = dbf.read_bytes()
+    if len(raw) < 32:
+        return {}
+    header_len, record_len = struct.unpack("<HH", raw[8:12])
+    kinds, widths = [], []
+    pos = 32
+    while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
+        kinds.append(raw[pos + 11 : pos + 12])
+        widths.append(raw[pos + 16])
+        pos += 32
+    if record_len != 1 + sum(widths) or record_len <= 1:
+        return {}
+    starts = [1 + sum(widths[:j]) for j in range(len(widths))]
+    texts = [j for j, k in enumerate(kinds) if k == b"C"]
+    out: dict[int, tuple[int, list[int]]] = {}
+    number = 0
+    for at in range(header_len, len(raw) - record_len + 1, record_len):
+        if raw[at : at + 1] == b"*":  # a deleted record: GDAL skips it
+            continue
+        number += 1
+        for j in texts:
+            value = raw[at + starts[j] : at + starts[j] + widths[j]].rstrip(b" \x00")
+            if len(value) == widths[j] or _ends_inside_a_character(value, encoding):
+                out.setdefault(j, (widths[j], []))[1].append(number)
+    return out
 
 
 #: .cpg values that are code page numbers (ESRI writes these) rather than codec names
@@ -531,10 +599,31 @@ def read_vector(path: str | Path, encoding: str | None = None) -> tuple[gpd.GeoD
             raise ImportFailed(key="ingest.error.boundary_unreadable", at=f"{p.name}: ", error=first) from e
         if note:
             gdf.attrs["encoding_note"] = note
+        if suffix == ".shp" and enc:
+            gdf.attrs["dbf_full"] = _full_texts_by_column(p, enc, gdf)
         return gdf, (gdf.crs.to_string() if gdf.crs else ""), (enc or "UTF-8")
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _full_texts_by_column(shp: Path, encoding: str, gdf: gpd.GeoDataFrame) -> dict[str, tuple[int, list[int]]]:
+    """:func:`dbf_full_texts` of a Shapefile by the frame's column names (empty when they cannot be matched).
+
+    Returns
+    -------
+    dict
+        Column name → (field width in bytes, 1-based feature numbers whose value fills it).
+    """
+    dbf = next((d for d in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if d.exists()), None)
+    if dbf is None:
+        return {}
+    full = dbf_full_texts(dbf, encoding)
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    fields = len(_dbf_text(dbf)[0])
+    if not full or fields != len(columns) or any(rows[-1] > len(gdf) for _, rows in full.values()):
+        return {}
+    return {str(columns[j]): v for j, v in full.items()}
 
 
 def _pick(columns: list[str], aliases: tuple[str, ...], taken: set[str]) -> str | None:
@@ -771,6 +860,11 @@ def prepare(
     clean = gpd.GeoDataFrame(
         out, columns=["code", "name", "parent_code", "geometry", "_row"], geometry="geometry", crs="EPSG:4326"
     )
+    full = gdf.attrs.get("dbf_full", {}).get(name_col)
+    if full:
+        width, rows = full
+        cut = clean.loc[clean["_row"].isin(rows), "code"].tolist()
+        clean.attrs["names_full"] = (width, cut) if cut else None
     return clean, errors, repaired
 
 
@@ -837,6 +931,8 @@ def import_boundaries(
         rejected=len({e.row for e in errors}),
         encoding_note=gdf.attrs.get("encoding_note", ""),
     )
+    if clean.attrs.get("names_full"):
+        res.name_width, res.names_full = clean.attrs["names_full"]
     if clean.empty or (strict and errors):
         return res
 

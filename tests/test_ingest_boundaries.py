@@ -362,3 +362,50 @@ def test_a_boundary_import_that_lost_a_race_is_written_again_whole(tiny, tmp_pat
     assert [p for p, _ in res.gaps] == [V11]
     assert (res.imported, res.replaced) == (0, len(GRIDS))
     assert len(db.rows(con, "areas_of_level", level="grid")) == len(GRIDS)
+
+
+# ----------------------------------------------------------------------------- names cut by a DBF's field width
+
+
+def narrow_dbf(shp: Path, frame: gpd.GeoDataFrame, widths: dict[str, int], codec: str = "gbk") -> None:
+    """Write ``shp``'s .dbf again by hand, each text field ``widths[name]`` bytes wide, every value cut
+    there as a GIS program writing the file does (the byte width, even inside a character)."""
+    import struct
+
+    fields = [c for c in frame.columns if c != frame.geometry.name]
+    record_len = 1 + sum(widths[f] for f in fields)
+    header_len = 32 + 32 * len(fields) + 1
+    out = bytearray(struct.pack("<BBBBIHH20x", 3, 126, 12, 2, len(frame), header_len, record_len))
+    for f in fields:
+        out += f.encode(codec).ljust(11, b"\x00") + b"C" + bytes(4) + bytes([widths[f], 0]) + bytes(14)
+    out += b"\x0d"
+    for _, row in frame.iterrows():
+        out += b" " + b"".join(str(row[f]).encode(codec)[: widths[f]].ljust(widths[f], b" ") for f in fields)
+    out += b"\x1a"
+    shp.with_suffix(".dbf").write_bytes(bytes(out))
+
+
+def test_names_that_fill_their_dbf_field_are_named_as_maybe_cut(tiny, tmp_path):
+    """A name longer than its DBF field is stored cut (what GDAL reads: 连心一网格 in 9 bytes of GBK keeps
+    连心一网 and half of 格, 城南第1网格 exactly 城南第1网); the import names the names that fill their field
+    to the last byte or end inside a character, with the field's width, and no other."""
+    con, _ = tiny
+    names = {G111: "连心一网格", G112: "城南第1网格", G121: "乙村网格", G211: "丙村", G212: "丙村东"}
+    frame = grid_frame(names=names)
+    shp = write_gbk_shapefile(frame, tmp_path / "shp")
+    narrow_dbf(shp, frame, {"网格编码": 16, "网格名称": 9, "所属村编码": 12})
+    res = import_boundaries(con, shp, "grid")
+    got = stored(con, "grid").set_index("code")["name"]
+    assert got[G111] == "连心一网" and got[G112] == "城南第1网" and got[G121] == "乙村网格"
+    assert (res.names_full, res.name_width) == ([G111, G112], 9)
+    assert Message("ingest.note.names_full", n=2, width=9, codes=f"{G111}、{G112}") in res.notes()
+
+
+def test_a_dbf_whose_names_fit_their_field_gives_no_such_note(tiny, tmp_path):
+    con, _ = tiny
+    frame = grid_frame(names=NAMES)
+    shp = write_gbk_shapefile(frame, tmp_path / "shp")
+    narrow_dbf(shp, frame, {"网格编码": 16, "网格名称": 14, "所属村编码": 12})
+    res = import_boundaries(con, shp, "grid")
+    assert dict(stored(con, "grid").set_index("code")["name"]) == NAMES
+    assert res.names_full == [] and not [n for n in res.notes() if "names_full" in getattr(n, "key", "")]

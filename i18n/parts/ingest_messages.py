@@ -220,6 +220,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "gap: {m2:,.0f} m² of {parent} is not covered by the areas below it",
     ),
     "ingest.note.orphans": ("{n} 个区域找不到上级：{codes}", "{n} areas have no parent found: {codes}"),
+    "ingest.note.names_full": (
+        "{n} 个名称占满了 .dbf 名称字段的全部 {width} 个字节，可能被截断：{codes}；请核对这些名称"
+        "（在 GIS 软件中加宽字段，或改用 GeoPackage / GeoJSON 导出）",
+        "{n} names fill all {width} bytes of the .dbf's name field and may be cut short: {codes}; check them "
+        "(widen the field in the GIS software, or export as GeoPackage / GeoJSON)",
+    ),
     "ingest.note.cpg": (
         ".cpg 声明 {declared}，但属性表实为 {found}，已按 {found} 读取",
         "the .cpg says {declared} but the text is {found}: read as {found}",
