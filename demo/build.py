@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -231,6 +232,12 @@ def _surveys(con: duckdb.DuckDBPyConnection, today: dt.date, months: int = 3) ->
             con.unregister("demo_survey_responses")
 
 
+#: One first-start build at a time in a process: two browsers opening a missing demo database at once
+#: (each session builds it, app.py ``ensure_database``) would both generate it; the second waits here
+#: and finds it built.
+_FIRST_BUILD = threading.Lock()
+
+
 def build_demo(
     path: str | Path | None = None,
     households: int = 60_000,
@@ -279,8 +286,40 @@ def build_demo(
             progress(f, msg)
 
     spec = db.target(path)
-    if replace:
-        check_replaceable(spec)
+    if not replace:  # the app's first start: a second session waits for the first one's build
+        with _FIRST_BUILD:
+            if db.exists(spec):
+                return _kept(spec)
+            return _build(spec, households, seed, step, today)
+    check_replaceable(spec)
+    return _build(spec, households, seed, step, today, replace=True)
+
+
+def _kept(spec: str) -> str:
+    """:func:`build_demo`'s summary when a database built meanwhile was kept.
+
+    Returns
+    -------
+    str
+    """
+    return f"demo database {_shown(spec)}: already there (built meanwhile), kept"
+
+
+def _build(
+    spec: str,
+    households: int,
+    seed: int,
+    step: Callable[[float, str], None],
+    today: dt.date | None,
+    replace: bool = False,
+) -> str:
+    """:func:`build_demo`'s work: generate the county and store it at ``spec``.
+
+    Returns
+    -------
+    str
+        :func:`build_demo`'s summary.
+    """
     if db.kind(spec) != db.POSTGRES:
         Path(spec).parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -292,7 +331,7 @@ def build_demo(
     store = _store_postgres if db.kind(spec) == db.POSTGRES else _store_file
     kept = store(spec, world, lambda f, m: step(0.6 + 0.4 * f, m), replace)
     if kept:
-        return f"demo database {_shown(spec)}: already there (built meanwhile), kept"
+        return _kept(spec)
     step(1.0, "完成")
     return (
         f"demo database {_shown(spec)}: {len(world.townships)} townships, {len(world.villages)} villages, "

@@ -154,3 +154,39 @@ def test_demo_builds_at_another_path_and_over_its_own_demo(tmp_path):
         assert con.execute("SELECT count(*) FROM users WHERE is_demo").fetchone()[0] == 5
     finally:
         con.close()
+
+
+def test_two_sessions_opening_a_missing_demo_at_once_build_it_once(tmp_path, monkeypatch):
+    """Two browsers opening the app's missing demo database at the same moment: the second session
+    waits for the first one's build and keeps it, instead of generating the county a second time."""
+    import threading
+
+    target = tmp_path / "demo.duckdb"
+    generated = []
+    started = threading.Event()
+
+    def slow_generate(*a, **k):
+        generated.append(1)
+        started.set()
+        threading.Event().wait(0.5)  # the first build is still running when the second session asks
+        parts = ("townships", "villages", "grids", "households", "staff", "visits", "petitions")
+        return SimpleNamespace(**{part: [] for part in parts})
+
+    monkeypatch.setattr(build, "load_outline", lambda path: None)
+    monkeypatch.setattr(build, "generate", slow_generate)
+    monkeypatch.setattr(build, "store_world", lambda con, world, progress=None: demo_like_on(con))
+    results = []
+    first = threading.Thread(target=lambda: results.append(build.build_demo(target, replace=False)))
+    first.start()
+    assert started.wait(10)
+    second = build.build_demo(target, replace=False)
+    first.join(30)
+    assert len(generated) == 1
+    assert "kept" in second and len(results) == 1 and "kept" not in results[0]
+    assert db.exists(str(target))
+
+
+def demo_like_on(con) -> None:
+    """What the demo builder stores, in short: one demo account and the demo mark."""
+    con.execute("INSERT INTO users (name, password_hash, role, is_demo) VALUES ('admin', 'x', 'admin', TRUE)")
+    db.execute(con, "meta_set", key="demo", value="true")
