@@ -51,8 +51,8 @@ def ensure_database() -> None:
     st.info(t("demo.building"))
     bar = st.progress(0.0, text=t("demo.building"))
 
-    def progress(f: float, msg: str) -> None:
-        bar.progress(min(max(f, 0.0), 1.0), text=msg)
+    def progress(f: float, step: str) -> None:  # step: a catalog key (demo.step.*)
+        bar.progress(min(max(f, 0.0), 1.0), text=t(step))
 
     build_demo(str(path), progress=progress, replace=False)  # never replaces a database that appeared meanwhile
     bar.empty()

@@ -519,8 +519,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise BadInput(key="cli.error.households")
     _permitted_before_open(args)
 
-    def progress(f: float, msg: str) -> None:
-        print(f"[{int(f * 100):3d}%] {msg}", file=sys.stderr, flush=True)
+    from i18n import t
+
+    def progress(f: float, step: str) -> None:  # step: a catalog key (demo.step.*)
+        print(f"[{int(f * 100):3d}%] {t(step, 'zh')} / {t(step, 'en')}", file=sys.stderr, flush=True)
 
     path = args.db or None
     try:

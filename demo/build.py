@@ -24,7 +24,7 @@ from .generate import DemoWorld, generate, load_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "data" / "boundaries" / "500155-liangping-gcj02.geojson"
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], None]  # (fraction done, catalog key of the step: demo.step.*)
 
 
 def _today() -> dt.date:
@@ -60,15 +60,14 @@ def store_world(con: duckdb.DuckDBPyConnection, world: DemoWorld, progress: Prog
     for i, (level, frame) in enumerate(
         (("county", world.county), ("township", world.townships), ("village", world.villages), ("grid", world.grids))
     ):
-        shown = {"county": "县界", "township": "乡镇", "village": "村", "grid": "网格"}[level]
-        step(0.05 + 0.1 * i, f"写入{shown}边界")
+        step(0.05 + 0.1 * i, f"demo.step.boundaries.{level}")
         f = frame.copy()
         if "parent_code" not in f.columns:
             f["parent_code"] = None
         import_boundaries(
             con, None, level, frame=f[["code", "name", "parent_code", "geometry"]], source=f"demo-{level}"
         )
-    step(0.5, "写入住户、人员和走访记录")
+    step(0.5, "demo.step.households")
     tables = [
         ("demo_households", world.households),
         ("demo_staff", world.staff),
@@ -87,10 +86,10 @@ def store_world(con: duckdb.DuckDBPyConnection, world: DemoWorld, progress: Prog
             finally:
                 con.unregister(name)
         db.execute(con, "last_home_rebuild")
-    step(0.85, "定位信访件")
+    step(0.85, "demo.step.petitions")
     with db.transaction(con):
         reassign_points(con)
-    step(0.95, "创建演示账号")
+    step(0.95, "demo.step.accounts")
     from auth import users
 
     t0 = world.townships["code"].iloc[0]
@@ -110,7 +109,7 @@ def store_world(con: duckdb.DuckDBPyConnection, world: DemoWorld, progress: Prog
         grid_leader_staff_id=leader_id,
         member_staff_id=member_ids.min() if len(member_ids) else None,
     )
-    step(0.97, "生成民意调查")
+    step(0.97, "demo.step.survey")
     _surveys(con, getattr(world, "today", None) or _today())
     db.execute(con, "meta_set", key="demo", value="true")
     db.execute(con, "meta_set", key="demo_built_at", value=dt.datetime.now().isoformat(timespec="seconds"))
@@ -260,7 +259,7 @@ def build_demo(
     seed : int, default 0
         The random seed: same seed, same county.
     progress : callable(fraction, message), optional
-        Called with the fraction done (0–1) and what is being done (Chinese).
+        Called with the fraction done (0–1) and the catalog key of what is being done (``demo.step.*``).
     today : datetime.date, optional
         The generated data's "today" (default: ``$LIANXIN_TODAY`` or today in China).
     replace : bool, default True
@@ -323,7 +322,7 @@ def _build(
     if db.kind(spec) != db.POSTGRES:
         Path(spec).parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    step(0.0, "读取梁平区县界（GCJ-02 → WGS-84）")
+    step(0.0, "demo.step.outline")
     outline = load_outline(OUTLINE)
     world = generate(
         outline, households=households, seed=seed, today=today or _today(), progress=lambda f, m: step(0.6 * f, m)
@@ -332,7 +331,7 @@ def _build(
     kept = store(spec, world, lambda f, m: step(0.6 + 0.4 * f, m), replace)
     if kept:
         return _kept(spec)
-    step(1.0, "完成")
+    step(1.0, "demo.step.done")
     return (
         f"demo database {_shown(spec)}: {len(world.townships)} townships, {len(world.villages)} villages, "
         f"{len(world.grids)} grids, {len(world.households):,} households, {len(world.staff):,} staff, "

@@ -563,7 +563,7 @@ def _build_areas(
         Mean villages per township and grids per village (each drawn from a normal around it).
     rng : numpy.random.Generator
         The generator's random stream.
-    progress : callable(fraction, message), optional
+    progress : callable(fraction, catalog key of the step: demo.step.*), optional
         Told when the partition and the merging start.
 
     Returns
@@ -599,7 +599,7 @@ def _build_areas(
     g_village = np.array(g_village)
     v_town = np.array(v_town)
     if progress:
-        progress(0.1, "正在剖分网格（沃罗诺伊）…")
+        progress(0.1, "demo.step.voronoi")
 
     # 3. One planar partition: Voronoi edges + county boundary, noded, polygonized.
     env = shapely.buffer(shapely.envelope(outline_m), 5000)
@@ -658,7 +658,7 @@ def _build_areas(
             if not moved:
                 break
     if progress:
-        progress(0.2, "正在合并村、乡镇边界…")
+        progress(0.2, "demo.step.merge")
 
     # 6. Union faces into grids (grids whose seed face vanished are dropped).
     order = np.argsort(face_grid, kind="stable")
@@ -790,7 +790,7 @@ def generate_areas(
         p = shapely.point_on_surface(outline_m)
         seat = np.array([p.x, p.y])
 
-    say(0.02, "正在生成乡镇、村、网格…")
+    say(0.02, "demo.step.areas")
     geo = _build_areas(outline_m, townships, villages_per_township, grids_per_village, rng, say)
     areas = _name_areas(geo, seat, rng)
 
@@ -861,7 +861,7 @@ def generate(
         Everything is drawn from ``numpy.random.default_rng(seed)``: same seed, same world.
     today : date, default 2026-11-26
         Visits cover the year ``today − 364 days … today``; petitions the same year.
-    progress : callable(fraction, message), optional
+    progress : callable(fraction, catalog key of the step: demo.step.*), optional
         Called at each stage with a fraction in [0, 1] and a Chinese message.
     townships, villages_per_township, grids_per_village : keyword-only
         Size of the subdivision (defaults give ~34 / ~340 / ~2,900 areas).
@@ -880,7 +880,7 @@ def generate(
     """
     rng = np.random.default_rng(seed)
     say = progress or (lambda f, m: None)
-    say(0.0, "正在准备县域轮廓…")
+    say(0.0, "demo.step.prepare")
 
     w = generate_areas(
         outline_wgs84,
@@ -891,14 +891,14 @@ def generate(
         grids_per_village=grids_per_village,
     )
     areas = w.areas
-    say(0.3, "正在生成农户…")
+    say(0.3, "demo.step.make_households")
     hh = _households(areas, w.grids_m, w.grid_ll, households, w.seat, today, rng, w.to_ll)
-    say(0.5, "正在生成网格员、结对帮扶…")
+    say(0.5, "demo.step.staff")
     st = _staff(areas, hh, rng)
     pairs = _pairings(st, hh, rng)
-    say(0.6, "正在生成一年的走访记录…")
+    say(0.6, "demo.step.visits")
     visits = _visits(areas, hh, st, pairs, today, rng)
-    say(0.85, "正在生成信访件（含聚集区）…")
+    say(0.85, "demo.step.make_petitions")
     petitions = _petitions(areas, hh, w.vil_ll, today, rng)
     # how the visits' follow-ups were handled: a generator of its own, so that adding it left the
     # rest of the world as it was
@@ -919,7 +919,7 @@ def generate(
             "created_on": hh.created_on,
         }
     )
-    say(1.0, "演示数据生成完成")
+    say(1.0, "demo.step.generated")
     return DemoWorld(
         county=w.county,
         townships=w.townships,
