@@ -116,11 +116,14 @@ def _areas_version() -> tuple:
 def audit_section() -> None:
     c1, c2, c3, c4 = st.columns([2, 2, 1.5, 1.5])
     who = c1.text_input(t(f"{KEY}.audit_user"), key=f"{KEY}.audit_user", help=t(f"{KEY}.audit_user_help"))
-    action = c2.selectbox(
-        t(f"{KEY}.audit_action"),
-        [None, *audit.ACTIONS],
-        key=f"{KEY}.audit_action",
-        format_func=lambda a: t(f"{KEY}.audit_any") if a is None else _action_label(a),
+    action = (
+        c2.selectbox(
+            t(f"{KEY}.audit_action"),
+            ["", *audit.ACTIONS],  # "": any action (a text, so that the language switch rewords it: C.keep_choices)
+            key=f"{KEY}.audit_action",
+            format_func=lambda a: t(f"{KEY}.audit_any") if a == "" else _action_label(a),
+        )
+        or None
     )
     since = c3.date_input(t(f"{KEY}.audit_since"), value=None, key=f"{KEY}.audit_since", format="YYYY-MM-DD")
     until = c4.date_input(t(f"{KEY}.audit_until"), value=None, key=f"{KEY}.audit_until", format="YYYY-MM-DD")

@@ -426,9 +426,9 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
         with st.form(f"{KEY}.re.form.{grid}"):
             leader = st.selectbox(
                 t("resp_page.reassign_leader"),
-                [None] + leaders,
+                ["", *leaders],  # "": keep the leader (a text, so that the language switch rewords it)
                 key=f"{KEY}.re.leader.{grid}",
-                format_func=lambda i: t("resp_page.reassign_keep") if i is None else who.get(i, i),
+                format_func=lambda i: t("resp_page.reassign_keep") if i == "" else who.get(i, i),
             )
             add = st.multiselect(
                 t("resp_page.reassign_add"), addable, key=f"{KEY}.re.add.{grid}", format_func=lambda i: who.get(i, i)
@@ -446,7 +446,7 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
         if ok:
             try:
                 res = G.reassign(
-                    con, u, grid, leader_id=leader, add_members=add, remove_members=remove, effective=effective
+                    con, u, grid, leader_id=leader or None, add_members=add, remove_members=remove, effective=effective
                 )
             except G.GridError as e:
                 st.error(e.text(C.lang()))

@@ -9,6 +9,7 @@ import pytest
 
 from auth import audit, users
 from i18n import t
+from ui import common as C
 from store import db
 from tests import factories as F
 
@@ -491,3 +492,13 @@ def test_the_audit_details_in_the_apps_own_words_are_shown_in_the_pages_language
     assert "LPX000001" in details  # data: as stored
     assert not {v for k, v in stored.items() if k != "household_view"} & details
     assert set(stored.values()) <= set(audit.search(c)["detail"])  # the log keeps what was written
+
+
+def test_the_any_action_filter_is_a_code_the_language_switch_rewords(app_db):
+    """The filter's "全部" stayed on an English page: the language switch resends only a choice that is a
+    code (ui.common.keep_choices; tests/test_keep_choices.py), and "any action" was None."""
+    at = admin_page()
+    box = at.selectbox(key="admin_page.audit_action")
+    assert box.value == "" and C._is_choice(box.value)
+    assert box.proto.options[0] == t("admin_page.audit_any", "zh")
+    assert {action("login"), action("user_add")} <= set(frame(at, "audit")[col("action")])  # no filter on

@@ -32,6 +32,8 @@ def _page():
     st.radio("lang", ("zh", "en"), key="lang", on_change=C.keep_choices)
     lang = st.session_state["lang"]
     st.selectbox("period", ["year", "month"], key="period", format_func=lambda k: t(f"period.{k}", lang))
+    any_word = t("admin_page.audit_any", lang)
+    st.selectbox("action", ["", "login"], key="action", format_func=lambda a: any_word if a == "" else a)
     st.multiselect("kinds", ["home", "phone"], default=["home"], key="kinds")
     st.button("go", key="go")
     st.file_uploader("file", key="upload")
@@ -57,3 +59,15 @@ def test_switching_keeps_the_choices_and_leaves_buttons_and_uploads_alone():
     at.button(key="go").click().run()  # the next run after the switch: nothing refused
     assert not at.exception, at.exception
     assert at.selectbox(key="period").value == "month"
+
+
+def test_an_any_choice_written_as_an_empty_code_is_worded_anew():
+    """A choice of "any" kept as None is not set again (None is also an upload's value, which may not be
+    set): its old words stayed in the browser (the admin page's 全部 on an English page). As "" it is."""
+    at = AppTest.from_function(_page, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.selectbox(key="action").proto.options[0] == t("admin_page.audit_any", "zh")
+    at.radio(key="lang").set_value("en").run()
+    box = at.selectbox(key="action")
+    assert box.value == "" and box.proto.set_value and box.proto.raw_value == t("admin_page.audit_any", "en")
