@@ -202,6 +202,7 @@ with left:
                 C.t_each("status.{}", open_items["status"]),
             )
         }
+        C.keep_offered("pet_item", keys)  # after a search that found nothing, the first match is picked
         with st.form("pet_change"):
             item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
             # the labels are made now, in the run's language (AppTest words a choice after the run)
@@ -267,6 +268,7 @@ with right:
             key="pet_attach_how",
         )
         pets = C.few(pets, "id", "pet_attach_find")
+        C.keep_offered("pet_attach_id", pets["id"].tolist())
         with st.form("pet_attach"):
             unlocated = t("value.unlocated")
             located = dict(zip(pets["id"], pets["located"]))

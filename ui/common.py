@@ -164,6 +164,24 @@ def few(frame: Any, id_column: str, key: str) -> Any:
     return frame.head(TABLE_ROWS)
 
 
+def keep_offered(key: str, options: Any) -> None:
+    """Forget a pick's kept value when it is not among ``options``, so that the pick starts at the first one.
+
+    A selectbox drawn with no options (a search that found nothing) keeps "nothing chosen"; at the next
+    search its matches were offered with nothing chosen ("Choose an option") instead of the first
+    preselected, as a fresh page has it. Call before drawing the selectbox ``key``.
+
+    Parameters
+    ----------
+    key : str
+        The selectbox's widget key.
+    options : sequence
+        What it offers in this run.
+    """
+    if key in st.session_state and st.session_state[key] not in list(options):
+        del st.session_state[key]
+
+
 #: the most rows a table is drawn with some rows coloured (:func:`styled_rows`)
 STYLED_ROWS_MAX = 500
 #: An area with more grids than this shows them summed up by village on the responsibility page, in its
