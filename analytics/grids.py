@@ -400,7 +400,7 @@ class Reassignment:
         >>> r.sentence("en")
         'grid G001 from 2026-12-01: added S01, S03; ended S02'
         """
-        sep = t("grid.reassigned.list_sep", lang)
+        sep = t("format.list_sep", lang)
         parts = []
         if self.opened:
             parts.append(t("grid.reassigned.added", lang, staff=sep.join(self.opened)))

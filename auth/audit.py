@@ -463,7 +463,7 @@ def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
     str
         The catalog's wording of the line in ``lang``.
     """
-    from i18n import fmt_month, fmt_week, t
+    from i18n import fmt_list, fmt_month, fmt_week, t
 
     fmt = (g.get("fmt") or "").upper()
 
@@ -486,7 +486,7 @@ def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
     if kind == "audit_export":
         return t("audit.detail.audit_export", lang, fmt=fmt)
     if kind == "user_add":
-        areas = g["areas"].replace(",", "、") if g["areas"] != "*" else t("admin_page.areas_all", lang)
+        areas = fmt_list(g["areas"].split(","), lang) if g["areas"] != "*" else t("admin_page.areas_all", lang)
         role = _word(f"role.{g['role']}", g["role"], lang)
         text = t("audit.detail.user_add", lang, name=g["name"], role=role, areas=areas)
         if g["staff_id"]:
@@ -503,7 +503,7 @@ def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
     level = _word(f"level.{g['level']}", g["level"], lang)
     if kind == "hotspots_export":
         return t("audit.detail.hotspots_export", lang, fmt=fmt, level=level, start=g["start"], end=g["end"])
-    kinds = "、".join(_word(f"kind.{k}", k, lang) for k in g["kinds"].split(",") if k)
+    kinds = fmt_list((_word(f"kind.{k}", k, lang) for k in g["kinds"].split(",") if k), lang)
     return t(
         "audit.detail.coverage_export",
         lang,

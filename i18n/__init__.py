@@ -40,6 +40,7 @@ __all__ = [
     "fmt_week",
     "fmt_month",
     "fmt_date",
+    "fmt_list",
     "column_labels",
     "gi_bin_label",
     "role_label",
@@ -236,6 +237,29 @@ def fmt_month(year: int, month: int, lang: str | None = DEFAULT_LANG) -> str:
     str
     """
     return t("format.month", lang, year=int(year), month=int(month))
+
+
+def fmt_list(items: Iterable[Any], lang: str | None = DEFAULT_LANG) -> str:
+    """Items of a list in running text: ``"入户走访、电话"`` (zh, the 顿号) or ``"Home visit, Phone"`` (en).
+
+    Parameters
+    ----------
+    items : iterable
+        The items, each shown as ``str``.
+    lang : str, optional
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    str
+        The items joined by ``format.list_sep``; "" for none.
+
+    Examples
+    --------
+    >>> fmt_list(["甲", "乙"]), fmt_list(["a", "b"], "en")
+    ('甲、乙', 'a, b')
+    """
+    return t("format.list_sep", lang).join(str(i) for i in items)
 
 
 def fmt_date(d: date | datetime | None, lang: str | None = DEFAULT_LANG) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from analytics import export
 from auth import audit, scope, users
-from i18n import CATALOG, fmt_date, role_label
+from i18n import CATALOG, fmt_date, fmt_list, role_label
 from ui import common as C
 from ui import downloads
 from ui.common import t
@@ -231,7 +231,7 @@ def _areas_text(areas: Any, labels: dict[str, str]) -> str:
     codes = list(areas) if areas is not None and not isinstance(areas, float) else []
     if not codes or set(codes) == _county_codes(str(C.db_path()), _areas_version()):
         return t(f"{KEY}.areas_all")
-    return "、".join(labels.get(c, c) for c in codes)
+    return fmt_list((labels.get(c, c) for c in codes), C.lang())
 
 
 def _status(row: pd.Series) -> str:

@@ -22,7 +22,7 @@ from analytics.reports import VISIT_KINDS
 from auth import audit
 from auth.masking import can_see_personal, masking_key
 from gis import maps
-from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_pct
+from i18n import PCT_FORMAT, column_labels, fmt_int, fmt_list, fmt_pct
 from store import db
 from ui import common as C
 from ui import downloads, shared
@@ -342,7 +342,7 @@ def map_frame(v: View, rows: pd.DataFrame, pace_rows: pd.DataFrame) -> Any:
 
 def kinds_text(kinds: list[str]) -> str:
     """The kinds of visit counted, as the page words them (入户走访、电话)."""
-    return "、".join(t(f"kind.{k}") for k in kinds)
+    return fmt_list((t(f"kind.{k}") for k in kinds), C.lang())
 
 
 def legend_title(kinds: list[str]) -> str:

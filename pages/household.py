@@ -119,7 +119,7 @@ def head(rows: pd.DataFrame, rec: HH.Record) -> None:
         lines.append(
             (
                 t("household.responsible_now"),
-                t("household.list_sep").join(
+                t("format.list_sep").join(
                     t("household.person_role", name=d, role=_label("role", r))
                     for d, r in zip(now["detail"], now["status"])
                 ),

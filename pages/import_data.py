@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from auth import audit
-from i18n import column_labels, fmt_int, worded
+from i18n import column_labels, fmt_int, fmt_list, worded
 from ingest import preview as P
 from ingest.boundaries import BoundaryResult
 from ingest.errors import ImportFailed
@@ -171,9 +171,9 @@ try:
         with right:  # the file's own headers as they are; the row number as the rejected rows head it
             st.dataframe(pv.rows.rename(columns={"row": t("import_page.col.row")}), hide_index=True, width="stretch")
         if pv.ignored:
-            st.caption(t("import_page.ignored", cols="、".join(pv.ignored)))
+            st.caption(t("import_page.ignored", cols=fmt_list(pv.ignored, lang)))
         if pv.missing_required:
-            st.warning(t("import_page.missing_required", cols="、".join(pv.missing_required)))
+            st.warning(t("import_page.missing_required", cols=fmt_list(pv.missing_required, lang)))
 
         # ------------------------------------------------------------------- dry run
         if st.button(t("import_page.dry_run"), key=f"{KEY}.dry_run"):
@@ -212,7 +212,7 @@ try:
                 st.markdown(f"**{t('import_page.notes')}**")
                 st.text("\n".join(dry["notes"]))
             if dry["unassigned"]:
-                st.caption(t("import_page.unassigned_list", codes="、".join(dry["unassigned"][:50])))
+                st.caption(t("import_page.unassigned_list", codes=fmt_list(dry["unassigned"][:50], lang)))
             if len(dry["errors"]):
                 st.markdown(f"**{t('import_page.rejected_rows')}**")
                 shown = dry["errors"].rename(columns={c: t(f"import_page.col.{c}") for c in dry["errors"].columns})

@@ -19,7 +19,7 @@ from analytics import export
 from analytics import grids as G
 from gis import maps
 from gis.palette import STATUS_COLORS
-from i18n import CATALOG, column_labels, fmt_int
+from i18n import CATALOG, column_labels, fmt_int, fmt_list
 from store import db
 from ui import common as C
 from ui import shared
@@ -96,7 +96,8 @@ def village_map_frame(villages: pd.DataFrame):
     agg = villages.assign(
         status_index=villages["status"].map({s: i for i, s in enumerate(G.STATUSES)}).astype(float),
         problems_text=[
-            "、".join(f"{status_label(s)} {r[s]}" for s in G.STATUSES if s != "ok" and r[s]) or t("resp_page.none")
+            fmt_list((f"{status_label(s)} {r[s]}" for s in G.STATUSES if s != "ok" and r[s]), C.lang())
+            or t("resp_page.none")
             for _, r in villages.iterrows()
         ],
         status_text=villages["status"].map(status_label),

@@ -24,7 +24,7 @@ from analytics.reports import QUOTA_COLUMNS, VISIT_KINDS, parse_week
 from auth import audit
 from auth.scope import mask_frame
 from gis.palette import POINT_ATTENTION_COLOR, POINT_COLOR
-from i18n import bool_label, column_labels, fmt_int, fmt_pct, fmt_week
+from i18n import bool_label, column_labels, fmt_int, fmt_list, fmt_pct, fmt_week
 from store import db
 from ui import common as C
 from ui import downloads
@@ -148,7 +148,7 @@ def show_days(days: pd.DataFrame, today: dt.date) -> None:
     workdays = int(days["workday"].sum())
     names = [n for n in dict.fromkeys(days.loc[days["holiday"], "holiday_name"]) if n]
     if names:
-        st.caption(t("weekly_page.holidays_in_week", names="、".join(str(n) for n in names), n=workdays))
+        st.caption(t("weekly_page.holidays_in_week", names=fmt_list(names, lang()), n=workdays))
     else:
         st.caption(t("weekly_page.workdays", n=workdays))
     if not days["known"].all():
@@ -191,7 +191,7 @@ def show_week(con, u, week: str, today: dt.date) -> None:
     st.caption(t("weekly_page.target_rule", target=q["target_days"]))
     show_days(days, today)
     if others:
-        text = "、".join(f"{t(f'kind.{k}')} {n}" for k, n in others.items())
+        text = fmt_list((f"{t(f'kind.{k}')} {n}" for k, n in others.items()), lang())
         st.caption(t("weekly_page.other_kinds", text=text))
 
 
@@ -205,7 +205,7 @@ def flags_text(row) -> str:
     tags = [str(x) for x in (row["tags"] if row["tags"] is not None else [])]
     if row["paired"]:
         tags.append(t("weekly_page.paired"))
-    return "、".join(tags)
+    return fmt_list(tags, lang())
 
 
 def show_due(con, u, grids: list[str], due: pd.DataFrame) -> None:

@@ -866,3 +866,13 @@ def test_a_failed_login_is_written_and_worded_by_one_template(con):
     reason = t("audit.detail.wrong_password", "zh")
     worded = {audit.detail_text(d, "zh") for d in details}
     assert worded == {t("audit.detail.with_ip", "zh", reason=reason, ip="10.0.0.9"), t("audit.detail.unknown_user")}
+
+
+def test_a_detail_lines_lists_are_worded_with_the_languages_separator():
+    """English detail lines listed kinds and areas with the Chinese 顿号 (入户走访、电话 → Home visit、Phone)."""
+    line = audit.detail_line("coverage_export", **DETAIL_VALUES)
+    kinds = {
+        lang: t("format.list_sep", lang).join([t("kind.home", lang), t("kind.phone", lang)]) for lang in ("zh", "en")
+    }
+    assert kinds["zh"] in audit.detail_text(line, "zh") and kinds["en"] in audit.detail_text(line, "en")
+    assert "、" not in audit.detail_text(audit.detail_line("user_add", **DETAIL_VALUES), "en")

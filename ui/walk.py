@@ -20,7 +20,7 @@ from analytics import visits as V
 from analytics import walk as W
 from auth.masking import mask_frame
 from auth.users import User
-from i18n import fmt_int
+from i18n import fmt_int, fmt_list
 from ui import common as C
 from ui.common import t
 
@@ -146,7 +146,7 @@ def _flags(r: pd.Series) -> str:
     tags = [str(x) for x in (r["tags"] if r["tags"] is not None else [])]
     if r["paired"]:
         tags.append(t("weekly_page.paired"))
-    return "、".join(tags)
+    return fmt_list(tags, C.lang())
 
 
 def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) -> None:

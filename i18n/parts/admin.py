@@ -195,11 +195,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "audit.detail.sso_no_account": ("统一身份认证：没有对应的本地账号", "single sign-on: no local account"),
     "audit.detail.sso_disabled": ("统一身份认证：账号已停用", "single sign-on: account disabled"),
     "audit.detail.coverage_export": (
-        "走访覆盖{what}（{fmt}）：{level}，{start} 至 {end}，{kinds}，{rows} 行",
-        "Visit coverage {what} ({fmt}): {level}, {start} to {end}, {kinds}, {rows} rows",
+        "{what}（{fmt}）：{level}，{start} 至 {end}，{kinds}，{rows} 行",
+        "{what} ({fmt}): {level}, {start} to {end}, {kinds}, {rows} rows",
     ),
-    "audit.detail.what.coverage": ("覆盖率表", "table"),
-    "audit.detail.what.due": ("待走访户名单", "households due"),
+    "audit.detail.what.coverage": ("走访覆盖率表", "Visit coverage table"),
+    "audit.detail.what.due": ("走访覆盖待走访户名单", "Visit coverage: households due"),
     "audit.detail.hotspots_export": (
         "信访热点表（{fmt}）：{level}，{start} 至 {end}",
         "Hotspot table ({fmt}): {level}, {start} to {end}",

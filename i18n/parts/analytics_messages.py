@@ -17,7 +17,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "grid.reassigned": ("网格 {grid} 自 {date} 起：{changes}", "grid {grid} from {date}: {changes}"),
     "grid.reassigned.added": ("新增 {staff}", "added {staff}"),
     "grid.reassigned.ended": ("结束 {staff}", "ended {staff}"),
-    "grid.reassigned.list_sep": ("、", ", "),
     "grid.reassigned.part_sep": ("；", "; "),
     "grid.error.no_area": ("没有编码为 {area} 的区域，请检查区域编码", "no area with code {area}: check the code"),
     "grid.error.role": (

@@ -136,7 +136,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # a record's line, a person with their role and the list of them, in each language's punctuation
     "household.line": ("**{field}**：{value}", "**{field}**: {value}"),
     "household.person_role": ("{name}（{role}）", "{name} ({role})"),
-    "household.list_sep": ("、", ", "),
     "household.field.phone": ("电话", "Phone"),
     "household.field.address": ("地址", "Address"),
     "household.field.tags": ("标签", "Tags"),
