@@ -450,7 +450,7 @@ def record_visit(
 
     new_id = _retrying(write)
     params = {
-        "household": f"{head_name}（{hcode}）" if lang == "zh" else f"{head_name} ({hcode})",
+        "household": t("format.named_code", lang, name=head_name, code=hcode),
         "date": day.isoformat(),
         "kind": t(f"kind.{kind}", lang),
     }
@@ -553,7 +553,8 @@ def edit_visit(
             )
 
     _retrying(write)
-    return t("weekly_page.edited", lang, household=f"{head_name} {hcode}", date=day.isoformat())
+    household = t("format.named_code", lang, name=head_name, code=hcode)
+    return t("weekly_page.edited", lang, household=household, date=day.isoformat())
 
 
 def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, today: dt.date, lang: str = "zh") -> str:
@@ -589,7 +590,8 @@ def delete_visit(con: duckdb.DuckDBPyConnection, user: Any, visit_id: int, *, to
             )
 
     _retrying(write)
-    return t("weekly_page.deleted", lang, household=f"{head_name} {hcode}", date=day.isoformat())
+    household = t("format.named_code", lang, name=head_name, code=hcode)
+    return t("weekly_page.deleted", lang, household=household, date=day.isoformat())
 
 
 def recent_visits(

@@ -310,7 +310,11 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "unit.days": ("{n} 天", "{n} days"),
     "format.week": ("{year}年第{week}周", "{year}-W{week:02d}"),
     "format.month": ("{year}年{month}月", "{year}-{month:02d}"),
-    "format.list_sep": ("、", ", "),  # between the items of a list in running text (fmt_list)
+    "format.list_sep": ("、", ", "),
+    "format.named_code": (
+        "{name}（{code}）",
+        "{name} ({code})",
+    ),  # a household as a message names it  # between the items of a list in running text (fmt_list)
     "export.xlsx": ("导出 XLSX", "Export XLSX"),
     "export.csv": ("导出 CSV", "Export CSV"),
     "progress.working": ("正在处理，请稍候…", "Working, please wait…"),

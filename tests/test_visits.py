@@ -218,7 +218,7 @@ def test_edit_own_recent_visit_is_audited(tiny_registered):
     V.record_visit(con, LEADER, "H02", D(2026, 11, 21), "home", "旧", False, today=TODAY)
     vid = _id(con, "H02", D(2026, 11, 21))
     msg = V.edit_visit(con, LEADER, vid, today=TODAY, note="新", needs_action=True, kind="meeting")
-    assert msg == t("weekly_page.edited", household="李四 H02", date="2026-11-21")
+    assert msg == t("weekly_page.edited", household=t("format.named_code", name="李四", code="H02"), date="2026-11-21")
     assert con.execute("SELECT kind, note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == (
         "meeting",
         "新",
@@ -266,7 +266,7 @@ def test_delete_own_visit_is_audited(tiny_registered):
     vid = _id(con, "H02", D(2026, 11, 18))
     before = n_visits(con)
     assert V.delete_visit(con, LEADER, vid, today=TODAY) == t(
-        "weekly_page.deleted", household="李四 H02", date="2026-11-18"
+        "weekly_page.deleted", household=t("format.named_code", name="李四", code="H02"), date="2026-11-18"
     )
     assert n_visits(con) == before - 1
     log = audit.search(con, action="visit_delete")
