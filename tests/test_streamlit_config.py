@@ -33,3 +33,9 @@ def test_no_full_collection_after_every_script_run(app_config):
 def test_no_source_file_watcher(app_config):
     # the watcher walked every imported module after each script run (BENCHMARKS.md, issue 16)
     assert app_config.get_option("server.fileWatcherType") == "none"
+
+
+def test_no_state_duplication_warning_in_the_servers_log(app_config):
+    # the visit form is set to its defaults after a save through the session state, on widgets that
+    # also name a default (pages/weekly.py FORM_CLEAR): meant, and logged after every saved visit
+    assert app_config.get_option("global.disableWidgetStateDuplicationWarning") is True
