@@ -34,6 +34,8 @@ from ui import warm
 from ui.common import t
 from ui.geo import level_geometry
 from ui.map_clicks import clicked_code
+from ui import maps as UM
+from ui.geo import boundaries_version
 from ui.maps import heat_legend, rate_legend, render
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -195,9 +197,14 @@ def _metrics(
 
 
 def _map(
-    gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets: pd.DataFrame, level: str
+    gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets: pd.DataFrame, level: str, key: tuple
 ) -> str | None:
-    """Draw the map; returns the code of a clicked area (or None)."""
+    """Draw the map, rendered once for every session asking for the same (ui/shared.py ``drawn``); returns
+    the code of a clicked area (or None).
+
+    ``key`` is ``(read_at, …)``: the version the figures were read at (read before them: a map is never
+    kept under an older version than what it shows), then everything else the figures depend on — the
+    area, period, filters, level and the emerging classes' stamp (:func:`main`)."""
     lang = C.lang()
     modes = ("gi", "rate", "emerging")
     c1, c2 = st.columns([3, 2])
@@ -212,9 +219,36 @@ def _map(
     heat = c2.toggle(
         t("hotspots_page.heat"), key=f"{KEY}.heat", persist_state="session", help=t("hotspots_page.heat_help")
     )
+    read_at, *figures = key
+    drawn = shared.drawn(
+        read_at,
+        "hotspots_page.map",
+        lambda: _build_map(gdf, view, classes, pets, mode, heat),
+        *figures,
+        mode,
+        heat,
+        lang,
+        boundaries_version(),
+        UM.static_url_prefix(),
+    )
+    if drawn is None:
+        st.info(t("hotspots_page.map.no_geometry"))
+        return None
+    out = render(
+        drawn, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT, returned_objects=["last_active_drawing"]
+    )
+    st.caption(t("hotspots_page.map.click_hint"))
+    return clicked_code(out)
+
+
+def _build_map(
+    gdf: gpd.GeoDataFrame, view: pd.DataFrame, classes: pd.DataFrame, pets: pd.DataFrame, mode: str, heat: bool
+) -> UM.Drawn | None:
+    """The hotspots map of ``mode`` (Gi* classes, rate per 1,000 or emerging patterns), with the density
+    layer when ``heat``, rendered (:func:`ui.maps.drawn`); None when no area of ``view`` has a shape."""
+    lang = C.lang()
     g = gdf.merge(view, on=["code"], how="inner", suffixes=("_geo", ""))
     if g.empty:
-        st.info(t("hotspots_page.map.no_geometry"))
         return None
     g = gpd.GeoDataFrame(g, geometry="geometry", crs=gdf.crs)
     g["pattern"] = g["code"].map(classes["pattern"]).fillna("none") if len(classes) else "none"
@@ -265,11 +299,7 @@ def _map(
         if len(pts):
             maps.heat_layer(m, pts, radius=12, blur=12, name=t("hotspots_page.map.heat_layer"))
             maps.add_legend(m, t("hotspots_page.map.heat_layer"), heat_legend(lang))
-    out = render(
-        m, key=f"{KEY}.map.{level}.{mode}.{int(heat)}", height=MAP_HEIGHT, returned_objects=["last_active_drawing"]
-    )
-    st.caption(t("hotspots_page.map.click_hint"))
-    return clicked_code(out)
+    return UM.drawn(m)
 
 
 def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
@@ -544,6 +574,8 @@ def main() -> None:
         level = "grid"
     flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
 
+    # the figures' version, read before them: the map made of them is kept under it (_map)
+    read_at = shared.key(con, shared.NO_VISITS)
     with st.spinner(t("progress.working")):
         hot = shared.call(con, reports.hotspots, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
     area_code = area.code if area.code is not None and area.level != "county" else None
@@ -571,10 +603,11 @@ def main() -> None:
     _metrics(pets, view, level, int(od.sum()), len(repeats), len(esc), show_unlocated, filtered)
 
     end = min(date_to, today)
+    stamp = warm.stamp(con)
     with st.spinner(t("hotspots_page.working_emerging")):  # warmed at start for the defaults
         em = warm.emerging(
             str(C.db_path()),
-            warm.stamp(con),
+            stamp,
             level,
             end,
             f["fdr"],
@@ -590,7 +623,9 @@ def main() -> None:
     left, right = st.columns([1, 1])
     with left:
         gdf = level_geometry(level)
-        clicked = _map(gdf, view, em.classes, pets, level)
+        filters = tuple(tuple(v) if isinstance(v, list) else v for v in flt.values())
+        map_key = (read_at, level, area_code, date_from, date_to, f["fdr"], filters, stamp)
+        clicked = _map(gdf, view, em.classes, pets, level, map_key)
         last_click_key = f"{KEY}.last_click"
         if clicked and clicked != st.session_state.get(last_click_key) and clicked in set(view["code"]):
             st.session_state[sel_key] = clicked

@@ -475,7 +475,9 @@ def test_the_density_picture_has_a_legend_of_its_own(tiny, monkeypatch):
     from ui import maps as UM
 
     drawn = []
-    monkeypatch.setattr(UM, "render", lambda m, key, **k: drawn.append(m) or {})
+    render_map = UM.drawn  # the folium maps as they are rendered (each once: kept for every session)
+    monkeypatch.setattr(UM, "drawn", lambda m: drawn.append(m) or render_map(m))
+    monkeypatch.setattr(UM, "render", lambda m, key, **k: {})
 
     def legends() -> list[str]:
         return [c.html for c in drawn[-1]._children.values() if isinstance(c, maps.Legend)]
@@ -614,3 +616,57 @@ def test_with_a_filter_on_the_repeats_say_they_are_unfiltered(tiny, monkeypatch)
     labels = [m.label for m in at.metric]
     assert t("hotspots_page.metric.repeat_unfiltered") in labels and t("figure.petitions_repeat") not in labels
     assert t("hotspots_page.metric.escalated_filtered") in labels
+
+
+def test_the_hotspots_map_is_kept_for_every_view_asking_for_the_same(tiny_ro, monkeypatch):
+    """The map is rendered once for every session asking for the same (ui/shared.py drawn: its key names
+    no session; building and rendering it was about a fifth of a hotspots view's server CPU on the county
+    set, issue 16): another colouring is built anew, and the first colouring again is taken as it was kept.
+    (In AppTest the app opens the database again after the sign-in, which moves its version on DuckDB:
+    store/version.py; a server opens it once.)"""
+    import streamlit as st
+
+    from ui import maps as UM
+
+    _, path = tiny_ro
+    built, sent = [], []
+    render_map = UM.drawn
+    monkeypatch.setattr(UM, "drawn", lambda m: built.append(m) or render_map(m))
+    monkeypatch.setattr(UM, "render", lambda m, key, **k: sent.append(m.script) or {})
+    st.cache_data.clear()
+    at = _login(monkeypatch, path).run()  # the app's own connection opened: the version settled (below)
+    built.clear()
+    at.run()
+    assert not at.exception and built == [] and len(sent) == 3 and sent[-1] == sent[0]
+    at.radio(key="hotspots_page.mode").set_value("rate").run()
+    assert not at.exception and len(built) == 1 and sent[-1] != sent[0]
+    at.radio(key="hotspots_page.mode").set_value("gi").run()
+    assert not at.exception and len(built) == 1 and sent[-1] == sent[0]
+
+
+def test_a_saved_visit_leaves_the_hotspots_map_and_a_petition_draws_it_anew(tiny, monkeypatch):
+    """The map is kept under the version without visits, as its figures are: a visit saved by a grid leader
+    builds nothing again; a petition's new state does (its figures may have changed)."""
+    import streamlit as st
+
+    from analytics import petitions
+    from tests import factories as F
+    from ui import maps as UM
+
+    con, path = tiny
+    built = []
+    render_map = UM.drawn
+    monkeypatch.setattr(UM, "drawn", lambda m: built.append(m) or render_map(m))
+    monkeypatch.setattr(UM, "render", lambda m, key, **k: {})
+    st.cache_data.clear()
+    at = _login(monkeypatch, path).run()  # the app's own connection opened: the version settled
+    built.clear()
+    F.add_visit(con.cursor(), "H07", "S2", dt.date(2026, 11, 25))  # another connection, as a grid leader's
+    at.run()
+    assert not at.exception and built == []
+    pid = con.execute("SELECT id FROM petitions WHERE status = 'received' ORDER BY id LIMIT 1").fetchone()[0]
+    petitions.change_status(
+        con.cursor(), "admin", pid, "in_progress", dt.date(2026, 11, 26), today=dt.date(2026, 11, 26)
+    )
+    at.run()
+    assert not at.exception and len(built) == 1
