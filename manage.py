@@ -579,6 +579,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         from ingest.tables import load
 
+        table = None
+        if Path(args.file).suffix.lower() == ".xls":
+            # calamine lays out every sheet of an .xls when it opens it, before the cell bound can refuse
+            # a far cell (~1 GB for a 6 KB file): read it as the import page does, in a child process
+            # with a memory limit (ingest/isolated.py)
+            from ingest.isolated import read_file
+
+            table = read_file(args.what, Path(args.file).resolve(), sheet=args.sheet).table
         res = load(
             con,
             args.what,
@@ -589,6 +597,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             audit=_audit(con, actor, "import", None),
             actor=actor,
             scope=scope,
+            table=table,
         )
         errors = res.errors
         written = res.ok and not (args.strict and errors)

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from i18n import Message
 from ingest import limits
 from ingest.errors import ImportFailed
 from ingest.preview import sheet_names
@@ -228,3 +229,14 @@ def test_utf16_is_read_by_its_bom_and_broken_utf16_is_a_sentence(tmp_path, codec
         with pytest.raises(ImportFailed) as e:
             read()
         assert e.value.key == "ingest.error.undecodable"
+
+
+def test_an_xls_on_the_command_line_is_read_in_the_limited_child(tiny_db):
+    """calamine lays out an .xls's sheets when it opens it, before the cell bound applies (a cell at IV65536:
+    about 1 GB): the command line reads an .xls in the child process the import page uses, under its limits
+    (LIANXIN_IMPORT_MEMORY_MB, LIANXIN_IMPORT_SECONDS) — seen here by a CPU limit of no second at all, which
+    stops the child at once (read in the command's own process, the file would import)."""
+    p = run("import", "households", str(TWO_ROW), db=tiny_db, env={"LIANXIN_IMPORT_SECONDS": "0"})
+    assert p.returncode == 1, p.stdout + p.stderr
+    line = one_line(p.stderr)
+    assert line == Message("ingest.error.read_time", at=f"{TWO_ROW.name}: ", seconds=0)
