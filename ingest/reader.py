@@ -356,9 +356,20 @@ def excel_sheets(path: Path) -> list[tuple[str, bool]]:
     """  # noqa: DOC502 — raised by _open_workbook
     wb = _open_workbook(path)
     try:
-        return [(m.name, _visible(m)) for m in wb.sheets_metadata if "work" in str(m.typ).lower()]
+        return _worksheets(wb)
     finally:
         wb.close()
+
+
+def _worksheets(wb: Any) -> list[tuple[str, bool]]:
+    """:func:`excel_sheets` of a workbook already open.
+
+    Returns
+    -------
+    list of (str, bool)
+        Worksheet name and visibility, in the workbook's order.
+    """
+    return [(m.name, _visible(m)) for m in wb.sheets_metadata if "work" in str(m.typ).lower()]
 
 
 def hidden_columns(path: Path, part: str) -> set[int]:
@@ -453,21 +464,23 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
     zipped = path.suffix.lower() in ZIPPED_EXCEL_SUFFIXES
     if zipped:
         check_zip(path)
-    sheets = excel_sheets(path)
-    names = [n for n, _ in sheets]
-    if sheet is not None:
-        if sheet not in names:  # 2026年台账 typed for the tab "2026年台账 " (or full-width digits)
-            same = [n for n in names if normalize_value(n) == normalize_value(sheet)]
-            sheet = same[0] if len(same) == 1 else sheet
-        if sheet not in names:
-            raise ImportFailed(key="ingest.error.no_sheet", at=f"{path.name}: ", sheet=sheet, sheets="、".join(names))
-        candidates = [sheet]
-    else:  # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
-        candidates = [n for n, v in sheets if v] + [n for n, v in sheets if not v]
-    parts = xlsx_sheet_parts(path) if zipped else {}  # .xls: no parts, and no hidden columns calamine can tell
-    wb = _open_workbook(path)
+    wb = _open_workbook(path)  # once: calamine lays out an .xls's every sheet when it opens it
     first = None
     try:
+        sheets = _worksheets(wb)
+        names = [n for n, _ in sheets]
+        if sheet is not None:
+            if sheet not in names:  # 2026年台账 typed for the tab "2026年台账 " (or full-width digits)
+                same = [n for n in names if normalize_value(n) == normalize_value(sheet)]
+                sheet = same[0] if len(same) == 1 else sheet
+            if sheet not in names:
+                raise ImportFailed(
+                    key="ingest.error.no_sheet", at=f"{path.name}: ", sheet=sheet, sheets="、".join(names)
+                )
+            candidates = [sheet]
+        else:  # the sheets a clerk sees first, in order; hidden ones only when no visible sheet has a header
+            candidates = [n for n, v in sheets if v] + [n for n, v in sheets if not v]
+        parts = xlsx_sheet_parts(path) if zipped else {}  # .xls: no parts, and no hidden columns calamine can tell
         for name in candidates:
             if name in parts:
                 check_xlsx_sheet(path, parts[name], name, path.name)
