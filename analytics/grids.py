@@ -23,7 +23,7 @@ import pandas as pd
 from analytics import calendar
 from analytics.reports import ReportError
 from auth.scope import mask_phone
-from i18n import t
+from i18n import fmt_list, t
 from store import db
 from vocabulary.roles import REASSIGN_ROLES  # noqa: F401  (re-exported)
 
@@ -400,12 +400,11 @@ class Reassignment:
         >>> r.sentence("en")
         'grid G001 from 2026-12-01: added S01, S03; ended S02'
         """
-        sep = t("format.list_sep", lang)
         parts = []
         if self.opened:
-            parts.append(t("grid.reassigned.added", lang, staff=sep.join(self.opened)))
+            parts.append(t("grid.reassigned.added", lang, staff=fmt_list(self.opened, lang)))
         if self.closed:
-            parts.append(t("grid.reassigned.ended", lang, staff=sep.join(self.closed)))
+            parts.append(t("grid.reassigned.ended", lang, staff=fmt_list(self.closed, lang)))
         return t(
             "grid.reassigned",
             lang,

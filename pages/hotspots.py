@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from auth import audit
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ import streamlit as st
 
 from analytics import export, petitions, reports
 from analytics import hotspots as H
+from auth import audit
 from gis import maps
 from gis.palette import PATTERN_COLORS
 from i18n import bool_label, column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
@@ -32,10 +32,9 @@ from ui import shared
 from ui import figures as F
 from ui import warm
 from ui.common import t
-from ui.geo import level_geometry
-from ui.map_clicks import clicked_code
 from ui import maps as UM
-from ui.geo import boundaries_version
+from ui.geo import boundaries_version, level_geometry
+from ui.map_clicks import clicked_code
 from ui.maps import heat_legend, rate_legend, render
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)

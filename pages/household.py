@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import household as HH
-from i18n import CATALOG, fmt_int
+from i18n import CATALOG, fmt_int, fmt_list
 from store import db
 from ui import common as C
 from ui.common import t
@@ -119,9 +119,12 @@ def head(rows: pd.DataFrame, rec: HH.Record) -> None:
         lines.append(
             (
                 t("household.responsible_now"),
-                t("format.list_sep").join(
-                    t("household.person_role", name=d, role=_label("role", r))
-                    for d, r in zip(now["detail"], now["status"])
+                fmt_list(
+                    (
+                        t("household.person_role", name=d, role=_label("role", r))
+                        for d, r in zip(now["detail"], now["status"])
+                    ),
+                    C.lang(),
                 ),
             )
         )

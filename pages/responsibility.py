@@ -9,7 +9,6 @@ The numbers are those of ``manage.py report grids`` (analytics.grids).
 
 from __future__ import annotations
 
-from auth import audit
 from typing import Any, Iterable
 
 import pandas as pd
@@ -17,6 +16,7 @@ import streamlit as st
 
 from analytics import export
 from analytics import grids as G
+from auth import audit
 from gis import maps
 from gis.palette import STATUS_COLORS
 from i18n import CATALOG, column_labels, fmt_int, fmt_list

@@ -30,7 +30,7 @@ from ui import common as C
 from ui import downloads
 from ui import shared
 from ui.common import t
-from ui.walk import FLASH
+from ui.walk import FLASH, flags_text
 from vocabulary.roles import OFFICE_ROLES
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -199,13 +199,6 @@ def last_text(row) -> str:
     if row["last_visit"] is None or pd.isna(row["last_visit"]):
         return t("weekly_page.never")
     return t("weekly_page.days_ago", n=int(row["days_since"]))
-
-
-def flags_text(row) -> str:
-    tags = [str(x) for x in (row["tags"] if row["tags"] is not None else [])]
-    if row["paired"]:
-        tags.append(t("weekly_page.paired"))
-    return fmt_list(tags, lang())
 
 
 def show_due(con, u, grids: list[str], due: pd.DataFrame) -> None:

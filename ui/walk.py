@@ -142,7 +142,14 @@ def _last_text(r: pd.Series) -> str:
     return t("weekly_page.days_ago", n=int(r["days_since"]))
 
 
-def _flags(r: pd.Series) -> str:
+def flags_text(r: pd.Series) -> str:
+    """A household's tags and its pairing (结对帮扶), as the walk and the weekly page's due list show them.
+
+    Returns
+    -------
+    str
+        The tags, then 结对帮扶 when the household is paired, in a list of the session's language.
+    """
     tags = [str(x) for x in (r["tags"] if r["tags"] is not None else [])]
     if r["paired"]:
         tags.append(t("weekly_page.paired"))
@@ -173,7 +180,7 @@ def _stop_row(
         # the last visit before today (the day's list is drawn as of this morning): for a stop done today
         # it said "never visited" beside "visited today ✓" (walk.done) — the tick below says it all
         bits = [] if r["done"] else [_last_text(r)]
-        flags = _flags(r)
+        flags = flags_text(r)
         if flags:
             bits.append(md(flags))
         if placed and not r["done"]:
