@@ -200,6 +200,7 @@ class _DbfValues:
     blob: bytes
     widths: tuple[int, ...] = ()
     record_len: int = 0
+    kinds: tuple[bytes, ...] = ()  # each field's type (b"C": text, b"N": number …), with ``widths``
 
     def __iter__(self) -> Iterator[bytes]:
         """Every value of every record, one at a time (bounded memory).
@@ -241,15 +242,16 @@ def _dbf_text(dbf: Path) -> tuple[list[bytes], _DbfValues]:
     if len(raw) < 32:
         return [], _DbfValues(b"")
     header_len, record_len = struct.unpack("<HH", raw[8:12])
-    names, widths = [], []
+    names, widths, kinds = [], [], []
     pos = 32
     while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
         names.append(raw[pos : pos + 11].split(b"\x00", 1)[0])
+        kinds.append(raw[pos + 11 : pos + 12])
         widths.append(raw[pos + 16])
         pos += 32
     if record_len != 1 + sum(widths) or record_len <= 1:  # not the layout we know: the whole text as one value
         return names, _DbfValues(raw[header_len:])
-    return names, _DbfValues(raw[header_len:], tuple(widths), record_len)
+    return names, _DbfValues(raw[header_len:], tuple(widths), record_len, tuple(kinds))
 
 
 def _decodes(names: list[bytes], values: _DbfValues, codec: str) -> bool:
@@ -343,28 +345,30 @@ def dbf_full_texts(dbf: Path, encoding: str) -> dict[int, tuple[int, list[int]]]
         records, deleted ones not counted, whose value fills it); only text (``C``) fields with such
         values. Empty when the file's layout is not the one known (GDAL reads it anyway).
     """
-    raw = dbf.read_bytes()
-    if len(raw) < 32:
+    return _full_texts(_dbf_text(dbf)[1], encoding)
+
+
+def _full_texts(values: _DbfValues, encoding: str) -> dict[int, tuple[int, list[int]]]:
+    """:func:`dbf_full_texts` of a DBF's records read already (:func:`_dbf_text`).
+
+    Returns
+    -------
+    dict
+        As :func:`dbf_full_texts`.
+    """
+    if not values.widths:  # not the layout we know
         return {}
-    header_len, record_len = struct.unpack("<HH", raw[8:12])
-    kinds, widths = [], []
-    pos = 32
-    while pos + 32 <= min(header_len, len(raw)) and raw[pos] != 0x0D:
-        kinds.append(raw[pos + 11 : pos + 12])
-        widths.append(raw[pos + 16])
-        pos += 32
-    if record_len != 1 + sum(widths) or record_len <= 1:
-        return {}
+    widths, blob, size = values.widths, values.blob, values.record_len
     starts = [1 + sum(widths[:j]) for j in range(len(widths))]
-    texts = [j for j, k in enumerate(kinds) if k == b"C"]
+    texts = [j for j, k in enumerate(values.kinds) if k == b"C"]
     out: dict[int, tuple[int, list[int]]] = {}
     number = 0
-    for at in range(header_len, len(raw) - record_len + 1, record_len):
-        if raw[at : at + 1] == b"*":  # a deleted record: GDAL skips it
+    for at in range(0, len(blob) - size + 1, size):
+        if blob[at : at + 1] == b"*":  # a deleted record: GDAL skips it
             continue
         number += 1
         for j in texts:
-            value = raw[at + starts[j] : at + starts[j] + widths[j]].rstrip(b" \x00")
+            value = blob[at + starts[j] : at + starts[j] + widths[j]].rstrip(b" \x00")
             if len(value) == widths[j] or _ends_inside_a_character(value, encoding):
                 out.setdefault(j, (widths[j], []))[1].append(number)
     return out
@@ -618,10 +622,10 @@ def _full_texts_by_column(shp: Path, encoding: str, gdf: gpd.GeoDataFrame) -> di
     dbf = next((d for d in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if d.exists()), None)
     if dbf is None:
         return {}
-    full = dbf_full_texts(dbf, encoding)
+    names, values = _dbf_text(dbf)
+    full = _full_texts(values, encoding)
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    fields = len(_dbf_text(dbf)[0])
-    if not full or fields != len(columns) or any(rows[-1] > len(gdf) for _, rows in full.values()):
+    if not full or len(names) != len(columns) or any(rows[-1] > len(gdf) for _, rows in full.values()):
         return {}
     return {str(columns[j]): v for j, v in full.items()}
 
