@@ -16,7 +16,7 @@ from i18n import Message
 from ingest import limits
 from ingest.errors import ImportFailed
 from ingest.preview import sheet_names
-from ingest.reader import TABULAR_SUFFIXES, csv_encoding, decode_text, read_table
+from ingest.reader import TABULAR_SUFFIXES, csv_encoding, decode_text, read_table, utf16_without_bom
 from ingest.spec import SPECS
 from ingest.tables import load
 from tests.factories import G111, G112
@@ -25,6 +25,8 @@ from tests.test_cli import one_line, run
 DATA = Path(__file__).resolve().parent / "data"
 TWO_ROW = DATA / "households_title_two_row.xls"
 SHEETS = DATA / "households_sheets.xls"
+NO_BOM_LE = DATA / "households_utf16le_no_bom.txt"  # tests/data/make_text.py
+NO_BOM_BE = DATA / "households_utf16be_no_bom.csv"
 HH = SPECS["households"]
 
 
@@ -226,6 +228,52 @@ def test_utf16_is_read_by_its_bom_and_broken_utf16_is_a_sentence(tmp_path, codec
     path = tmp_path / "broken.txt"
     path.write_bytes(raw + lone)
     for read in (lambda: read_table(path, HH), lambda: decode_text(path.read_bytes(), path.name)):
+        with pytest.raises(ImportFailed) as e:
+            read()
+        assert e.value.key == "ingest.error.undecodable"
+
+
+@pytest.mark.parametrize("path,codec", [(NO_BOM_LE, "utf-16-le"), (NO_BOM_BE, "utf-16-be")])
+def test_utf16_text_without_a_bom_imports(tiny, path, codec):
+    """Excel's「Unicode 文本」with its byte order mark dropped (some county systems write it so): told by its
+    NUL bytes; a title row, the header on row 2, a surrogate pair and 一 (U+4E00, a NUL byte of its own)."""
+    con, _ = tiny
+    assert csv_encoding(path) == (codec, codec, 0)
+    assert decode_text(path.read_bytes(), path.name)[1] == codec
+    res = load(con, "households", path)
+    assert res.table.encoding == codec and res.table.header_row == 2
+    assert (res.imported, res.rejected) == (2, 1), res.errors
+    assert [(e.row, e.column) for e in res.errors] == [(5, "户主")]
+    assert households(con, ("500155200001010031", "500155200001010032")) == [
+        ("500155200001010031", "欧阳修", "13912345678", None, G111),
+        ("500155200001010032", "𠀋一", None, None, G112),
+    ]
+
+
+def test_utf16_without_a_bom_on_the_command_line(tiny_db):
+    p = run("import", "households", str(NO_BOM_LE), db=tiny_db)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == (
+        f"{NO_BOM_LE.name}: households imported 2, updated 0, skipped 0, rejected 1, unassigned 0"
+    )
+    assert one_line(p.stderr).startswith(f"{NO_BOM_LE.name} row 5 column 户主: ")
+
+
+def test_only_utf16_is_taken_for_utf16_without_a_bom(tmp_path):
+    """UTF-8 and GBK text hold no NUL byte; a stray NUL in a UTF-8 file does not make it UTF-16, and bytes
+    whose NULs say UTF-16 but that are no UTF-16 (an odd length) are one sentence."""
+    text = "户编号,户主,网格编码\r\nA1,张三,G1\r\n一组,二组,三组\r\n"
+    for codec in ("utf-8", "gbk", "gb18030"):
+        assert utf16_without_bom(text.encode(codec)) is None, codec
+    assert utf16_without_bom(text.encode("utf-16-le")) == "utf-16-le"
+    assert utf16_without_bom(text.encode("utf-16-be")) == "utf-16-be"
+    assert utf16_without_bom("A1,张三".encode("utf-16-le")) == "utf-16-le"  # one short line
+    stray = text.encode("utf-8") + b"\x00"
+    assert utf16_without_bom(stray) is None
+    assert decode_text(stray, "x.csv") == (text + "\x00", "utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(text.encode("utf-16-le") + b"\x41")
+    for read in (lambda: read_table(broken, HH), lambda: decode_text(broken.read_bytes(), broken.name)):
         with pytest.raises(ImportFailed) as e:
             read()
         assert e.value.key == "ingest.error.undecodable"
