@@ -556,6 +556,27 @@ def _is_number(c: Any) -> bool:
     return isinstance(c, str) and re.fullmatch(r"[\d.,\-+]+", normalize_value(c)) is not None
 
 
+#: the start of a value that no column label has: a digit (1号, 12栋, 2026/3/4, 023-…), or a number in
+#: Chinese characters before what it counts (一组, 三社, 十二号)
+_VALUE_START = re.compile(r"^(?:\d|[〇零一二两三四五六七八九十百千]+(?:组|社|队|号|栋|幢|楼|单元|室|层|户|排|巷|弄))")
+
+
+def _value_like(c: Any) -> bool:
+    """Whether a cell under a split column is a record's value rather than a part's label (组, 门牌号, 电话1).
+
+    A label says what a column holds and never begins with a number; a value often does: a number or
+    date cell, text beginning with a digit (full-width digits folded), or a Chinese number counting
+    something (一组, 三社). A value without a number in it (幸福小区, 东门) is not told from a label.
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(c, str):
+        return True  # a number or date cell (a label is text)
+    return _is_number(c) or _VALUE_START.match(normalize_value(c)) is not None
+
+
 def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tuple[list[Any], list[list[int]]] | None:
     """The header of two rows (a group cell over named columns, single cells merged down), or None.
 
@@ -568,7 +589,9 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tupl
     A known column may itself be split over several columns (家庭住址 merged over 组 and 门牌号): its
     first column keeps the known name. Such a lower row is a header only when it is text, lies only
     under the split columns and leaves every column merged down (户编号, 户主 …) empty — a data row
-    fills those.
+    fills those — and none of its cells reads as a value (:func:`_value_like`: 一组, 1号): a first
+    record under a one-row header whose known column heads two (家庭住址 over an unnamed column) may
+    fill only those two, and is a record.
 
     Returns
     -------
@@ -604,8 +627,8 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tupl
     grouped = any(split)
     if grouped:
         filled = [j for j in range(width) if not _blank(lo[j])]
-        if any(not under_split[j] or _is_number(lo[j]) or _norm_header(lo[j]) in lookup for j in filled):
-            grouped = False  # values elsewhere too, or numbers: a data row
+        if any(not under_split[j] or _value_like(lo[j]) or _norm_header(lo[j]) in lookup for j in filled):
+            grouped = False  # values elsewhere too, or values under the split: a data row
             if any(split[j] for j in filled):
                 return None
     if not (named_below or grouped):

@@ -16,7 +16,14 @@ from i18n import Message
 from ingest import limits
 from ingest.errors import ImportFailed
 from ingest.preview import sheet_names
-from ingest.reader import TABULAR_SUFFIXES, csv_encoding, decode_text, read_table, utf16_without_bom
+from ingest.reader import (
+    TABULAR_SUFFIXES,
+    _find_header,
+    csv_encoding,
+    decode_text,
+    read_table,
+    utf16_without_bom,
+)
 from ingest.spec import SPECS
 from ingest.tables import load
 from tests.factories import G111, G112
@@ -27,6 +34,7 @@ TWO_ROW = DATA / "households_title_two_row.xls"
 SHEETS = DATA / "households_sheets.xls"
 NO_BOM_LE = DATA / "households_utf16le_no_bom.txt"  # tests/data/make_text.py
 NO_BOM_BE = DATA / "households_utf16be_no_bom.csv"
+SPLIT_FIRST = DATA / "households_split_first_record.csv"  # tests/data/make_text.py
 HH = SPECS["households"]
 
 
@@ -277,6 +285,57 @@ def test_only_utf16_is_taken_for_utf16_without_a_bom(tmp_path):
         with pytest.raises(ImportFailed) as e:
             read()
         assert e.value.key == "ingest.error.undecodable"
+
+
+# ----------------------------------------------------------------------------- a known column over two
+
+
+def test_a_first_record_filling_only_a_split_column_is_a_record(tiny):
+    """A one-row header whose 家庭住址 heads two columns (the next header cell blank), and a first record
+    that filled only those two (一组, 1号): the record is rejected on its own row, not read as a second
+    header row; the header stays on row 1."""
+    table = read_table(SPLIT_FIRST, HH)
+    assert table.header_row == 1 and [n for n, _ in table.rows] == [2, 3, 4]
+    assert table.rows[0][1][2:4] == ["一组", "1号"]
+    con, _ = tiny
+    res = load(con, "households", SPLIT_FIRST)
+    assert (res.imported, res.rejected) == (2, 1), res.errors
+    assert [(e.row, e.column) for e in res.errors] == [(2, "户编号"), (2, "户主")]
+    assert households(con, ("500155200001010041", "500155200001010042")) == [
+        ("500155200001010041", "甲", None, "二组", G111),  # the unnamed column beside 家庭住址 is not read
+        ("500155200001010042", "乙", None, "三组", G112),
+    ]
+
+
+def test_a_first_record_filling_only_a_split_column_on_the_command_line(tiny_db):
+    p = run("import", "households", str(SPLIT_FIRST), db=tiny_db)
+    assert p.returncode == 0, p.stderr
+    assert "imported 2, updated 0, skipped 0, rejected 1" in p.stdout
+    said = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert [ln.split(":")[0] for ln in said] == [
+        f"{SPLIT_FIRST.name} row 2 column 户编号",
+        f"{SPLIT_FIRST.name} row 2 column 户主",
+    ]
+
+
+@pytest.mark.parametrize(
+    "parts,header",
+    [
+        (["组", "门牌号"], True),  # the parts' labels
+        (["电话1", "电话2"], True),  # a label may hold a digit, not begin with one
+        (["一组", "1号"], False),
+        (["３组", "东"], False),  # full-width digits
+        (["十二社", "东"], False),
+        (["东", "2026/3/4"], False),
+    ],
+)
+def test_the_row_under_a_split_column_is_header_only_when_no_cell_reads_as_a_value(parts, header):
+    rows = [
+        (1, ["户编号", "户主", "家庭住址", "", "网格编码"]),
+        (2, ["", "", *parts, ""]),
+        (3, ["A1", "甲", "二组", "2号", G111]),
+    ]
+    assert (_find_header(rows, HH)[:2] == (0, 1)) is header
 
 
 def test_an_xls_on_the_command_line_is_read_in_the_limited_child(tiny_db):
