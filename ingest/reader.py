@@ -93,6 +93,7 @@ class Table:
     encoding: str = ""
     sheet: str = ""
     ignored: list[str] = field(default_factory=list)  # unknown columns, ignored
+    sheets: list[str] = field(default_factory=list)  # a workbook's worksheets in order, read in the same opening
 
     def label(self, column: str) -> str:
         """The header a person sees for a canonical column.
@@ -506,7 +507,9 @@ def _sheet_values(wb: Any, name: str, path: Path, bounded: bool) -> tuple[int, i
         raise ImportFailed(key="ingest.error.sheet", at=at, sheet=name, error=type(e).__name__) from e
 
 
-def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str, set[int]]:
+def _excel_rows(
+    path: Path, sheet: str | None, spec: FileSpec
+) -> tuple[list[tuple[int, list[Any]]], str, set[int], list[str]]:
     zipped = path.suffix.lower() in ZIPPED_EXCEL_SUFFIXES
     if zipped:
         check_zip(path)
@@ -534,12 +537,12 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
             rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
             hidden = {c - 1 - left for c in hidden_columns(path, parts[name])} if name in parts else set()
             if first is None:
-                first = (rows, name, hidden)
+                first = (rows, name, hidden, names)
             if _find_header(rows, spec) is not None:
-                return rows, name, hidden
+                return rows, name, hidden, names
     finally:
         wb.close()
-    return first if first else ([], "", set())
+    return first if first else ([], "", set(), names)
 
 
 def _known_names(cells: list[Any], lookup: dict[str, str]) -> int:
@@ -786,7 +789,8 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     Returns
     -------
     Table with numbered rows below the header (blank rows dropped); its ``encoding`` is the text's
-    (``utf-8``, ``gb18030``, ``utf-16``, ``utf-16-le`` …) or ``xlsx``/``xls`` for a workbook.
+    (``utf-8``, ``gb18030``, ``utf-16``, ``utf-16-le`` …) or ``xlsx``/``xls`` for a workbook, its
+    ``sheets`` a workbook's worksheets in order (:func:`excel_sheets`, from the same opening of the file).
 
     Raises
     ------
@@ -804,11 +808,12 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         raise ImportFailed(key="ingest.error.table_type", at=f"{p.name}: ", suffix=suffix, allowed=allowed)
     sheet_name = ""
     hidden: set[int] = set()
+    sheets: list[str] = []
     try:
         if suffix in TEXT_SUFFIXES:
             rows, enc = _csv_rows(p)
         else:
-            rows, sheet_name, hidden = _excel_rows(p, sheet, spec)
+            rows, sheet_name, hidden, sheets = _excel_rows(p, sheet, spec)
             enc = "xls" if suffix == ".xls" else "xlsx"
     except OSError as e:
         raise ImportFailed(key="ingest.error.unreadable", at=f"{p}: ", error=e.strerror) from e
@@ -843,4 +848,5 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         encoding=enc,
         sheet=sheet_name,
         ignored=ignored,
+        sheets=sheets,
     )
