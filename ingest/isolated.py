@@ -200,6 +200,39 @@ def _address_space(pid: int) -> int:
 # ----------------------------------------------------------------------------- the child
 
 
+def read_here(kind: str, path: Path, *, sheet: str | None = None, encoding: str | None = None) -> Read:
+    """What the child does with a file, in the calling process (no limits): :func:`read_file`'s reading.
+
+    Parameters
+    ----------
+    kind : boundaries, households, staff, visits or petitions.
+    path : the file.
+    sheet : the Excel sheet (default: the first visible one with a header).
+    encoding : a Shapefile's attribute encoding (default: detected).
+
+    Returns
+    -------
+    Read with the parsed table (or boundary frame) and, for a workbook, its sheet names — from the same
+    opening of the workbook as the rows (calamine lays out every sheet of an .xls when it opens it, so a
+    second opening for the page's sheet picker would cost as much again).
+
+    Raises
+    ------
+    ImportFailed
+        The reader's sentence (ingest.reader.read_table, ingest.boundaries.read_vector).
+    """  # noqa: DOC502 — raised by the readers
+    if kind == "boundaries":
+        from .boundaries import read_vector
+
+        frame, crs, enc = read_vector(path, encoding)
+        return Read(kind=kind, frame=frame, crs=crs, encoding=enc, encoding_note=frame.attrs.get("encoding_note", ""))
+    from .reader import read_table
+    from .spec import SPECS
+
+    table = read_table(path, SPECS[kind], sheet)
+    return Read(kind=kind, table=table, sheets=list(table.sheets), encoding=table.encoding)
+
+
 def _child(job_path: str) -> int:
     import gc
     import resource
@@ -221,20 +254,7 @@ def _child(job_path: str) -> int:
     kind, path = job["kind"], Path(job["path"])
     try:
         progress(0.05, "ingest.step.read")
-        if kind == "boundaries":
-            from .boundaries import read_vector
-
-            frame, crs, enc = read_vector(path, job["encoding"])
-            read = Read(
-                kind=kind, frame=frame, crs=crs, encoding=enc, encoding_note=frame.attrs.get("encoding_note", "")
-            )
-        else:
-            from .reader import excel_sheets, read_table
-            from .spec import SPECS
-
-            table = read_table(path, SPECS[kind], job["sheet"])
-            sheets = [n for n, _ in excel_sheets(path)] if table.sheet else []
-            read = Read(kind=kind, table=table, sheets=sheets, encoding=table.encoding)
+        read = read_here(kind, path, sheet=job["sheet"], encoding=job["encoding"])
         progress(0.25, "ingest.step.read_done")
         result: dict[str, Any] = {"read": read}
     except ImportFailed as e:

@@ -41,6 +41,44 @@ EXCEL_SUFFIXES = ZIPPED_EXCEL_SUFFIXES + (".xls",)  # .xls: Excel 97–2003 (BIF
 TABULAR_SUFFIXES = TEXT_SUFFIXES + EXCEL_SUFFIXES
 #: a byte order mark that says UTF-16 (Excel's 另存为「Unicode 文本」writes little-endian with one)
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+#: how much of a text file's start :func:`utf16_without_bom` looks at
+UTF16_SNIFF_BYTES = 4096
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """Whether a text file's first bytes are UTF-16 without a byte order mark, and which byte order.
+
+    The rule: a UTF-8 or GB18030 text holds no NUL byte (neither encodes anything but U+0000 with
+    one, and no CSV holds U+0000), while UTF-16 puts one beside every ASCII character — the commas,
+    tabs, line ends and digits every CSV is full of — at odd offsets little-endian (``,`` = 2C 00),
+    at even ones big-endian (00 2C). So ``head`` is UTF-16 when at least one code unit in eight has
+    a NUL on one side and that side has more than twice the other's NULs (a Chinese character
+    U+xx00, 一 = U+4E00, puts its NUL on the other side). A stray NUL in a UTF-8 file counts for
+    nothing. UTF-8 validity cannot decide it: an ASCII-only UTF-16 text is valid UTF-8 (NUL is a
+    character), and Chinese UTF-16 text mostly decodes as GB18030 (张 = 20 5F, two ASCII bytes).
+
+    charset-normalizer (installed with requests, not a dependency of this project) also tells UTF-16
+    without BOM, but it scores every codec's decoding of the bytes by how odd the text looks (it names
+    short GBK text cp949 or Big5, so it could not replace the UTF-8/GB18030 rule either); these few
+    lines say exactly what they decide.
+
+    Parameters
+    ----------
+    head : bytes
+        The file's first bytes (:data:`UTF16_SNIFF_BYTES`), without a BOM.
+
+    Returns
+    -------
+    str or None
+        ``"utf-16-le"``, ``"utf-16-be"``, or None when the bytes are no BOM-less UTF-16.
+    """
+    units = len(head) // 2
+    odd = head[1 : 2 * units : 2].count(0)  # high bytes of little-endian code units
+    even = head[0 : 2 * units : 2].count(0)
+    for nuls, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls and 8 * nuls >= units and nuls > 2 * other:
+            return codec
+    return None
 
 
 @dataclass
@@ -55,6 +93,7 @@ class Table:
     encoding: str = ""
     sheet: str = ""
     ignored: list[str] = field(default_factory=list)  # unknown columns, ignored
+    sheets: list[str] = field(default_factory=list)  # a workbook's worksheets in order, read in the same opening
 
     def label(self, column: str) -> str:
         """The header a person sees for a canonical column.
@@ -120,10 +159,10 @@ def match_header(cells: list[Any], spec: FileSpec, hidden: set[int] | frozenset[
 
 
 def decode_text(raw: bytes, source: str) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-16 with BOM, UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK and GB2312).
+    """Decode CSV bytes: UTF-16, UTF-8 with BOM, UTF-8, else GB18030 (a superset of GBK and GB2312).
 
-    UTF-16 is recognised by its byte order mark only (FF FE or FE FF, as Excel's「Unicode 文本」writes
-    it); without one it is not guessed.
+    UTF-16 is recognised by its byte order mark (FF FE or FE FF, as Excel's「Unicode 文本」writes it)
+    or, without one, by its NUL bytes (:func:`utf16_without_bom`).
 
     Parameters
     ----------
@@ -135,16 +174,19 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
     Returns
     -------
     tuple of (str, str)
-        The text (BOM removed) and the encoding's name to report: ``utf-16``, ``utf-8-sig``,
-        ``utf-8`` or ``gb18030``.
+        The text (BOM removed) and the encoding's name to report: ``utf-16`` (with a BOM),
+        ``utf-16-le`` or ``utf-16-be`` (without), ``utf-8-sig``, ``utf-8`` or ``gb18030``.
 
     Raises
     ------
     ImportFailed
         When no candidate decodes the bytes (a UTF-16 BOM over bytes that are no UTF-16 included).
     """
+    bare = utf16_without_bom(raw[:UTF16_SNIFF_BYTES])
     if raw[:2] in _UTF16_BOMS:
         candidates = [("utf-16", raw[2:], _UTF16_BOMS[raw[:2]])]
+    elif bare:
+        candidates = [(bare, raw, bare)]
     elif raw.startswith(b"\xef\xbb\xbf"):
         candidates = [("utf-8-sig", raw[3:], "utf-8"), ("gb18030", raw[3:], "gb18030")]
     else:
@@ -180,10 +222,11 @@ def _decodes(path: Path, codec: str, skip: int) -> bool:
 
 
 def csv_encoding(path: Path) -> tuple[str, str, int]:
-    """How to open a CSV: UTF-16 with a BOM, UTF-8 (with or without BOM), else GB18030.
+    """How to open a CSV: UTF-16, UTF-8 (with or without BOM), else GB18030.
 
-    UTF-16 is recognised by its byte order mark only (FF FE little-endian, as Excel's「Unicode 文本」
-    writes it, or FE FF big-endian); without one it is not guessed.
+    UTF-16 is recognised by its byte order mark (FF FE little-endian, as Excel's「Unicode 文本」writes
+    it, or FE FF big-endian) or, without one, by the NUL bytes of its first
+    :data:`UTF16_SNIFF_BYTES` bytes (:func:`utf16_without_bom`); then the whole file must decode as UTF-16.
 
     Parameters
     ----------
@@ -194,8 +237,9 @@ def csv_encoding(path: Path) -> tuple[str, str, int]:
     -------
     tuple of (str, str, int)
         The codec (``utf-16-le``, ``utf-16-be``, ``utf-8`` or ``gb18030``), the encoding's name to
-        report (``utf-16``, ``utf-8-sig`` with a UTF-8 BOM, ``utf-8`` or ``gb18030``) and the bytes to
-        skip (2 for a UTF-16 BOM, 3 for a UTF-8 BOM, else 0).
+        report (``utf-16`` with a UTF-16 BOM, ``utf-16-le`` or ``utf-16-be`` without one, ``utf-8-sig``
+        with a UTF-8 BOM, ``utf-8`` or ``gb18030``) and the bytes to skip (2 for a UTF-16 BOM, 3 for a
+        UTF-8 BOM, else 0).
 
     Raises
     ------
@@ -203,10 +247,13 @@ def csv_encoding(path: Path) -> tuple[str, str, int]:
         When none decodes the file (a UTF-16 BOM over bytes that are no UTF-16 included).
     """
     with open(path, "rb") as f:
-        head = f.read(3)
+        head = f.read(UTF16_SNIFF_BYTES)
+    bare = utf16_without_bom(head)
     if head[:2] in _UTF16_BOMS:
         options = [(_UTF16_BOMS[head[:2]], "utf-16", 2)]
-    elif head == b"\xef\xbb\xbf":
+    elif bare:
+        options = [(bare, bare, 0)]
+    elif head[:3] == b"\xef\xbb\xbf":
         options = [("utf-8", "utf-8-sig", 3), ("gb18030", "gb18030", 3)]
     else:
         options = [("utf-8", "utf-8", 0), ("gb18030", "gb18030", 0)]
@@ -460,7 +507,9 @@ def _sheet_values(wb: Any, name: str, path: Path, bounded: bool) -> tuple[int, i
         raise ImportFailed(key="ingest.error.sheet", at=at, sheet=name, error=type(e).__name__) from e
 
 
-def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tuple[int, list[Any]]], str, set[int]]:
+def _excel_rows(
+    path: Path, sheet: str | None, spec: FileSpec
+) -> tuple[list[tuple[int, list[Any]]], str, set[int], list[str]]:
     zipped = path.suffix.lower() in ZIPPED_EXCEL_SUFFIXES
     if zipped:
         check_zip(path)
@@ -488,12 +537,12 @@ def _excel_rows(path: Path, sheet: str | None, spec: FileSpec) -> tuple[list[tup
             rows = [(top + i + 1, [_cell(v) for v in r]) for i, r in enumerate(data)]
             hidden = {c - 1 - left for c in hidden_columns(path, parts[name])} if name in parts else set()
             if first is None:
-                first = (rows, name, hidden)
+                first = (rows, name, hidden, names)
             if _find_header(rows, spec) is not None:
-                return rows, name, hidden
+                return rows, name, hidden, names
     finally:
         wb.close()
-    return first if first else ([], "", set())
+    return first if first else ([], "", set(), names)
 
 
 def _known_names(cells: list[Any], lookup: dict[str, str]) -> int:
@@ -510,6 +559,27 @@ def _is_number(c: Any) -> bool:
     return isinstance(c, str) and re.fullmatch(r"[\d.,\-+]+", normalize_value(c)) is not None
 
 
+#: the start of a value that no column label has: a digit (1号, 12栋, 2026/3/4, 023-…), or a number in
+#: Chinese characters before what it counts (一组, 三社, 十二号)
+_VALUE_START = re.compile(r"^(?:\d|[〇零一二两三四五六七八九十百千]+(?:组|社|队|号|栋|幢|楼|单元|室|层|户|排|巷|弄))")
+
+
+def _value_like(c: Any) -> bool:
+    """Whether a cell under a split column is a record's value rather than a part's label (组, 门牌号, 电话1).
+
+    A label says what a column holds and never begins with a number; a value often does: a number or
+    date cell, text beginning with a digit (full-width digits folded), or a Chinese number counting
+    something (一组, 三社). A value without a number in it (幸福小区, 东门) is not told from a label.
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(c, str):
+        return True  # a number or date cell (a label is text)
+    return _is_number(c) or _VALUE_START.match(normalize_value(c)) is not None
+
+
 def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tuple[list[Any], list[list[int]]] | None:
     """The header of two rows (a group cell over named columns, single cells merged down), or None.
 
@@ -522,7 +592,9 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tupl
     A known column may itself be split over several columns (家庭住址 merged over 组 and 门牌号): its
     first column keeps the known name. Such a lower row is a header only when it is text, lies only
     under the split columns and leaves every column merged down (户编号, 户主 …) empty — a data row
-    fills those.
+    fills those — and none of its cells reads as a value (:func:`_value_like`: 一组, 1号): a first
+    record under a one-row header whose known column heads two (家庭住址 over an unnamed column) may
+    fill only those two, and is a record.
 
     Returns
     -------
@@ -558,8 +630,8 @@ def _two_row(upper: list[Any], lower: list[Any], lookup: dict[str, str]) -> tupl
     grouped = any(split)
     if grouped:
         filled = [j for j in range(width) if not _blank(lo[j])]
-        if any(not under_split[j] or _is_number(lo[j]) or _norm_header(lo[j]) in lookup for j in filled):
-            grouped = False  # values elsewhere too, or numbers: a data row
+        if any(not under_split[j] or _value_like(lo[j]) or _norm_header(lo[j]) in lookup for j in filled):
+            grouped = False  # values elsewhere too, or values under the split: a data row
             if any(split[j] for j in filled):
                 return None
     if not (named_below or grouped):
@@ -709,7 +781,7 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
 
     Parameters
     ----------
-    path : the file (.csv or .txt: UTF-8, GBK/GB18030 or UTF-16 with a BOM, comma or tab separated;
+    path : the file (.csv or .txt: UTF-8, GBK/GB18030 or UTF-16 with or without a BOM, comma or tab separated;
         .xlsx, .xlsm or .xls).
     spec : which kind of file it should be (households, staff, visits, petitions).
     sheet : the Excel sheet; default the first one whose header matches.
@@ -717,7 +789,8 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
     Returns
     -------
     Table with numbered rows below the header (blank rows dropped); its ``encoding`` is the text's
-    (``utf-8``, ``gb18030``, ``utf-16`` …) or ``xlsx``/``xls`` for a workbook.
+    (``utf-8``, ``gb18030``, ``utf-16``, ``utf-16-le`` …) or ``xlsx``/``xls`` for a workbook, its
+    ``sheets`` a workbook's worksheets in order (:func:`excel_sheets`, from the same opening of the file).
 
     Raises
     ------
@@ -735,11 +808,12 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         raise ImportFailed(key="ingest.error.table_type", at=f"{p.name}: ", suffix=suffix, allowed=allowed)
     sheet_name = ""
     hidden: set[int] = set()
+    sheets: list[str] = []
     try:
         if suffix in TEXT_SUFFIXES:
             rows, enc = _csv_rows(p)
         else:
-            rows, sheet_name, hidden = _excel_rows(p, sheet, spec)
+            rows, sheet_name, hidden, sheets = _excel_rows(p, sheet, spec)
             enc = "xls" if suffix == ".xls" else "xlsx"
     except OSError as e:
         raise ImportFailed(key="ingest.error.unreadable", at=f"{p}: ", error=e.strerror) from e
@@ -774,4 +848,5 @@ def read_table(path: str | Path, spec: FileSpec, sheet: str | None = None) -> Ta
         encoding=enc,
         sheet=sheet_name,
         ignored=ignored,
+        sheets=sheets,
     )

@@ -497,6 +497,20 @@ def test_page_reads_an_xls_upload_previews_it_and_offers_its_sheets(app_db):
     assert list(at.dataframe[1].value["户编号"]) == ["X0"]
 
 
+def test_page_reads_unicode_text_without_its_byte_order_mark(app_db):
+    """Excel's「Unicode 文本」as some county systems write it, without the BOM (tests/data/make_text.py)."""
+    data = (Path(__file__).resolve().parent / "data" / "households_utf16le_no_bom.txt").read_bytes()
+    at = logged_in("admin")
+    at.switch_page("pages/import_data.py").run()
+    upload(at, "户籍.txt", data)
+    assert not at.error, [e.value for e in at.error]
+    assert any(t("import_page.encoding_used", encoding="utf-16-le") in c.value for c in at.caption)
+    assert any(t("import_page.header_found", row=2, n="3") in c.value for c in at.caption)
+    assert list(at.dataframe[1].value["户主"])[:2] == ["欧阳修", "𠀋一"]
+    at.button(key="import_page.dry_run").click().run()
+    assert [m.value for m in at.metric][:4] == ["2", "0", "0", "1"]
+
+
 def test_page_reads_excels_unicode_text(app_db):
     """Excel's 另存为「Unicode 文本」: UTF-16LE with a byte order mark, tab-separated, uploaded as .txt."""
     text = "\ufeff户编号\t户主\t网格编码\r\nU1\t欧阳修\t" + F.G111 + "\r\n"

@@ -16,7 +16,14 @@ from i18n import Message
 from ingest import limits
 from ingest.errors import ImportFailed
 from ingest.preview import sheet_names
-from ingest.reader import TABULAR_SUFFIXES, csv_encoding, decode_text, read_table
+from ingest.reader import (
+    TABULAR_SUFFIXES,
+    _find_header,
+    csv_encoding,
+    decode_text,
+    read_table,
+    utf16_without_bom,
+)
 from ingest.spec import SPECS
 from ingest.tables import load
 from tests.factories import G111, G112
@@ -25,6 +32,9 @@ from tests.test_cli import one_line, run
 DATA = Path(__file__).resolve().parent / "data"
 TWO_ROW = DATA / "households_title_two_row.xls"
 SHEETS = DATA / "households_sheets.xls"
+NO_BOM_LE = DATA / "households_utf16le_no_bom.txt"  # tests/data/make_text.py
+NO_BOM_BE = DATA / "households_utf16be_no_bom.csv"
+SPLIT_FIRST = DATA / "households_split_first_record.csv"  # tests/data/make_text.py
 HH = SPECS["households"]
 
 
@@ -229,6 +239,103 @@ def test_utf16_is_read_by_its_bom_and_broken_utf16_is_a_sentence(tmp_path, codec
         with pytest.raises(ImportFailed) as e:
             read()
         assert e.value.key == "ingest.error.undecodable"
+
+
+@pytest.mark.parametrize("path,codec", [(NO_BOM_LE, "utf-16-le"), (NO_BOM_BE, "utf-16-be")])
+def test_utf16_text_without_a_bom_imports(tiny, path, codec):
+    """Excel's「Unicode 文本」with its byte order mark dropped (some county systems write it so): told by its
+    NUL bytes; a title row, the header on row 2, a surrogate pair and 一 (U+4E00, a NUL byte of its own)."""
+    con, _ = tiny
+    assert csv_encoding(path) == (codec, codec, 0)
+    assert decode_text(path.read_bytes(), path.name)[1] == codec
+    res = load(con, "households", path)
+    assert res.table.encoding == codec and res.table.header_row == 2
+    assert (res.imported, res.rejected) == (2, 1), res.errors
+    assert [(e.row, e.column) for e in res.errors] == [(5, "户主")]
+    assert households(con, ("500155200001010031", "500155200001010032")) == [
+        ("500155200001010031", "欧阳修", "13912345678", None, G111),
+        ("500155200001010032", "𠀋一", None, None, G112),
+    ]
+
+
+def test_utf16_without_a_bom_on_the_command_line(tiny_db):
+    p = run("import", "households", str(NO_BOM_LE), db=tiny_db)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == (
+        f"{NO_BOM_LE.name}: households imported 2, updated 0, skipped 0, rejected 1, unassigned 0"
+    )
+    assert one_line(p.stderr).startswith(f"{NO_BOM_LE.name} row 5 column 户主: ")
+
+
+def test_only_utf16_is_taken_for_utf16_without_a_bom(tmp_path):
+    """UTF-8 and GBK text hold no NUL byte; a stray NUL in a UTF-8 file does not make it UTF-16, and bytes
+    whose NULs say UTF-16 but that are no UTF-16 (an odd length) are one sentence."""
+    text = "户编号,户主,网格编码\r\nA1,张三,G1\r\n一组,二组,三组\r\n"
+    for codec in ("utf-8", "gbk", "gb18030"):
+        assert utf16_without_bom(text.encode(codec)) is None, codec
+    assert utf16_without_bom(text.encode("utf-16-le")) == "utf-16-le"
+    assert utf16_without_bom(text.encode("utf-16-be")) == "utf-16-be"
+    assert utf16_without_bom("A1,张三".encode("utf-16-le")) == "utf-16-le"  # one short line
+    stray = text.encode("utf-8") + b"\x00"
+    assert utf16_without_bom(stray) is None
+    assert decode_text(stray, "x.csv") == (text + "\x00", "utf-8")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(text.encode("utf-16-le") + b"\x41")
+    for read in (lambda: read_table(broken, HH), lambda: decode_text(broken.read_bytes(), broken.name)):
+        with pytest.raises(ImportFailed) as e:
+            read()
+        assert e.value.key == "ingest.error.undecodable"
+
+
+# ----------------------------------------------------------------------------- a known column over two
+
+
+def test_a_first_record_filling_only_a_split_column_is_a_record(tiny):
+    """A one-row header whose 家庭住址 heads two columns (the next header cell blank), and a first record
+    that filled only those two (一组, 1号): the record is rejected on its own row, not read as a second
+    header row; the header stays on row 1."""
+    table = read_table(SPLIT_FIRST, HH)
+    assert table.header_row == 1 and [n for n, _ in table.rows] == [2, 3, 4]
+    assert table.rows[0][1][2:4] == ["一组", "1号"]
+    con, _ = tiny
+    res = load(con, "households", SPLIT_FIRST)
+    assert (res.imported, res.rejected) == (2, 1), res.errors
+    assert [(e.row, e.column) for e in res.errors] == [(2, "户编号"), (2, "户主")]
+    assert households(con, ("500155200001010041", "500155200001010042")) == [
+        ("500155200001010041", "甲", None, "二组", G111),  # the unnamed column beside 家庭住址 is not read
+        ("500155200001010042", "乙", None, "三组", G112),
+    ]
+
+
+def test_a_first_record_filling_only_a_split_column_on_the_command_line(tiny_db):
+    p = run("import", "households", str(SPLIT_FIRST), db=tiny_db)
+    assert p.returncode == 0, p.stderr
+    assert "imported 2, updated 0, skipped 0, rejected 1" in p.stdout
+    said = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert [ln.split(":")[0] for ln in said] == [
+        f"{SPLIT_FIRST.name} row 2 column 户编号",
+        f"{SPLIT_FIRST.name} row 2 column 户主",
+    ]
+
+
+@pytest.mark.parametrize(
+    "parts,header",
+    [
+        (["组", "门牌号"], True),  # the parts' labels
+        (["电话1", "电话2"], True),  # a label may hold a digit, not begin with one
+        (["一组", "1号"], False),
+        (["３组", "东"], False),  # full-width digits
+        (["十二社", "东"], False),
+        (["东", "2026/3/4"], False),
+    ],
+)
+def test_the_row_under_a_split_column_is_header_only_when_no_cell_reads_as_a_value(parts, header):
+    rows = [
+        (1, ["户编号", "户主", "家庭住址", "", "网格编码"]),
+        (2, ["", "", *parts, ""]),
+        (3, ["A1", "甲", "二组", "2号", G111]),
+    ]
+    assert (_find_header(rows, HH)[:2] == (0, 1)) is header
 
 
 def test_an_xls_on_the_command_line_is_read_in_the_limited_child(tiny_db):

@@ -48,3 +48,27 @@ def test_a_csv_past_the_memory_limit_is_a_sentence_every_time(tmp_path, monkeypa
     for _ in range(3):  # the child dies or spins at random: both are a sentence
         with pytest.raises(ImportFailed, match="120 MB"):
             isolated.read_file("households", big)
+
+
+def test_the_child_opens_a_workbook_once_for_its_rows_and_its_sheet_list(monkeypatch):
+    """The page asks for the sheet list (its picker) with the rows: both come from one opening of the
+    workbook (calamine lays out every sheet of an .xls when it opens it), through the child's own code."""
+    from pathlib import Path
+
+    from ingest import reader
+
+    opened = []
+    real = reader._open_workbook
+    monkeypatch.setattr(reader, "_open_workbook", lambda path: opened.append(path.name) or real(path))
+    xls = Path(__file__).resolve().parent / "data" / "households_sheets.xls"  # tests/data/make_xls.py
+    read = isolated.read_here("households", xls)
+    assert read.sheets == ["2025年台账", "2026年台账", "说明"]
+    assert read.table.sheet == "2026年台账" and [n for n, _ in read.table.rows] == [3, 4]
+    assert opened == [xls.name]
+    opened.clear()
+    chosen = isolated.read_here("households", xls, sheet="2025年台账")
+    assert chosen.sheets == read.sheets and chosen.table.sheet == "2025年台账" and opened == [xls.name]
+    csv = isolated.read_here(
+        "households", Path(__file__).resolve().parent / "data" / "households_split_first_record.csv"
+    )
+    assert csv.sheets == [] and csv.table.encoding == "gb18030"

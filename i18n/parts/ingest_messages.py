@@ -241,8 +241,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ingest.error.not_a_file": ("不是文件", "not a file"),
     "ingest.error.unreadable": ("无法读取文件（{error}）", "cannot read the file ({error})"),
     "ingest.error.undecodable": (
-        "无法识别文件编码（应为 UTF-8、GBK，或带 BOM 的 UTF-16，即 Excel 的「Unicode 文本」）",
-        "cannot decode the file (expected UTF-8, GBK, or UTF-16 with a byte order mark as Excel's Unicode text has)",
+        "无法识别文件编码（应为 UTF-8、GBK 或 UTF-16，即 Excel 的「Unicode 文本」）",
+        "cannot decode the file (expected UTF-8, GBK or UTF-16, as Excel's Unicode text has)",
     ),
     "ingest.error.too_many_cells": (
         "超过 {cells:,} 个单元格，请拆分成几个文件",
