@@ -96,13 +96,19 @@ def test_xls_households_import_the_same_rows_as_xlsx(tiny, tmp_path):
     assert [(e.row, e.column) for e in again.errors] == [(6, "户编号")]
 
 
-def test_xls_on_the_command_line(tiny_db, tmp_path):
-    p = run("import", "households", str(TWO_ROW), db=tiny_db)
+@pytest.mark.parametrize(
+    ("path", "sheet", "row", "column"),
+    [(TWO_ROW, " (sheet 台账)", 6, "户编号"), (NO_BOM_LE, "", 5, "户主")],
+    ids=["xls", "utf16-without-bom"],
+)
+def test_on_the_command_line(tiny_db, path, sheet, row, column):
+    """An .xls and a UTF-16 text without a BOM import through manage.py as through the page."""
+    p = run("import", "households", str(path), db=tiny_db)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == (
-        f"{TWO_ROW.name} (sheet 台账): households imported 2, updated 0, skipped 0, rejected 1, unassigned 0"
+        f"{path.name}{sheet}: households imported 2, updated 0, skipped 0, rejected 1, unassigned 0"
     )
-    assert one_line(p.stderr).startswith(f"{TWO_ROW.name} row 6 column 户编号: ")
+    assert one_line(p.stderr).startswith(f"{path.name} row {row} column {column}: ")
 
 
 def test_xls_dates_in_visits(tiny):
@@ -256,15 +262,6 @@ def test_utf16_text_without_a_bom_imports(tiny, path, codec):
         ("500155200001010031", "欧阳修", "13912345678", None, G111),
         ("500155200001010032", "𠀋一", None, None, G112),
     ]
-
-
-def test_utf16_without_a_bom_on_the_command_line(tiny_db):
-    p = run("import", "households", str(NO_BOM_LE), db=tiny_db)
-    assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == (
-        f"{NO_BOM_LE.name}: households imported 2, updated 0, skipped 0, rejected 1, unassigned 0"
-    )
-    assert one_line(p.stderr).startswith(f"{NO_BOM_LE.name} row 5 column 户主: ")
 
 
 def test_only_utf16_is_taken_for_utf16_without_a_bom(tmp_path):
