@@ -15,7 +15,7 @@ import re
 import string
 from contextlib import AbstractContextManager
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 import duckdb
 import pandas as pd
@@ -390,7 +390,7 @@ def _word(key: str, fallback: str, lang: str) -> str:
     return CATALOG[normalize_lang(lang)].get(key, fallback)
 
 
-def detail_text(detail: Any, lang: str = "zh") -> Any:
+def detail_text(detail: Any, lang: str = "zh", areas: Mapping[str, str] | None = None) -> Any:
     """An audit entry's detail as the page shows it: the app's own words in ``lang``, data as stored.
 
     The log keeps what was written ("from 127.0.0.1", "coverage_page due xlsx: level=…"); the page
@@ -404,6 +404,9 @@ def detail_text(detail: Any, lang: str = "zh") -> Any:
         The stored detail.
     lang : str, optional
         ``zh`` (default) or ``en``.
+    areas : mapping of str to str, optional
+        A label for each area code (``甲村 › 第一网格（code）``): an account's areas and an export's area
+        are shown by it; a code without one, or without the mapping, as stored.
 
     Returns
     -------
@@ -420,11 +423,13 @@ def detail_text(detail: Any, lang: str = "zh") -> Any:
     '走访覆盖待走访户名单（XLSX）：村/社区，2026-06-06 至 2026-12-02，入户走访，12 行'
     >>> detail_text("zhangwei role=office areas=500155001000", "en")
     'zhangwei, role Township / street office, areas 500155001000'
+    >>> detail_text("zhangwei role=office areas=500155001000", "en", {"500155001000": "一镇（500155001000）"})
+    'zhangwei, role Township / street office, areas 一镇（500155001000）'
     >>> detail_text("LPX000001")
     'LPX000001'
     """
     read = read_line(detail) if isinstance(detail, str) else None
-    return _worded(*read, lang) if read is not None else detail
+    return _worded(*read, lang, areas or {}) if read is not None else detail
 
 
 def read_line(detail: str) -> tuple[str, dict[str, str | None]] | None:
@@ -455,8 +460,8 @@ def read_line(detail: str) -> tuple[str, dict[str, str | None]] | None:
     return None
 
 
-def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
-    """A line of ``kind`` read back (its fields ``g``) in the page's words.
+def _worded(kind: str, g: dict[str, Any], lang: str, areas: Mapping[str, str]) -> str:
+    """A line of ``kind`` read back (its fields ``g``) in the page's words, areas by ``areas``' labels.
 
     Returns
     -------
@@ -486,9 +491,12 @@ def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
     if kind == "audit_export":
         return t("audit.detail.audit_export", lang, fmt=fmt)
     if kind == "user_add":
-        areas = fmt_list(g["areas"].split(","), lang) if g["areas"] != "*" else t("admin_page.areas_all", lang)
+        codes = g["areas"].split(",")
+        named = (
+            fmt_list((areas.get(c, c) for c in codes), lang) if g["areas"] != "*" else t("admin_page.areas_all", lang)
+        )
         role = _word(f"role.{g['role']}", g["role"], lang)
-        text = t("audit.detail.user_add", lang, name=g["name"], role=role, areas=areas)
+        text = t("audit.detail.user_add", lang, name=g["name"], role=role, areas=named)
         if g["staff_id"]:
             text += t("audit.detail.staff_id", lang, staff_id=g["staff_id"])
         return text + (t("audit.detail.demo", lang) if g["demo"] else "")
@@ -499,7 +507,8 @@ def _worded(kind: str, g: dict[str, Any], lang: str) -> str:
     if kind == "survey_export":
         return t("audit.detail.survey_export", lang, month=month())
     if kind == "directory_export":
-        return t("audit.detail.directory_export", lang, fmt=fmt, area=g["area"], on=g["on"], rows=g["rows"])
+        area = areas.get(g["area"], g["area"])
+        return t("audit.detail.directory_export", lang, fmt=fmt, area=area, on=g["on"], rows=g["rows"])
     level = _word(f"level.{g['level']}", g["level"], lang)
     if kind == "hotspots_export":
         return t("audit.detail.hotspots_export", lang, fmt=fmt, level=level, start=g["start"], end=g["end"])

@@ -1530,6 +1530,9 @@ def legend_html(title: str, items: Iterable[tuple[str, str]]) -> str:
 
 #: Maps narrower than this (px) open with the legend folded to its title (a phone: it covered the map).
 LEGEND_FOLD_BELOW = 420
+#: Maps narrower than this (px) open with every legend folded when they carry more than one (信访热点's
+#: colours and its density layer: at desk width, a half-width map, the two opened covered a third of it).
+LEGENDS_FOLD_BELOW = 900
 
 
 class Legend(_RenderedOnce):
@@ -1546,7 +1549,8 @@ class Legend(_RenderedOnce):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "lx-legend-wrap");
                 div.innerHTML = {{ this.html|tojson }};
-                // a small map (a phone) starts with the legend folded to its title: tap to open it
+                // a small map (a phone; with several legends, a desk's half-width map) starts with the
+                // legend folded to its title: tap to open it
                 if (map.getSize().x < {{ this.fold_below }}) {
                     div.firstChild.removeAttribute("open");
                 }
@@ -1569,6 +1573,9 @@ class Legend(_RenderedOnce):
 def add_legend(m: folium.Map, title: str, items: Iterable[tuple[str, str]], position: str = "bottomright") -> Legend:
     """Add a legend control to the map.
 
+    A legend opens folded to its title on a map narrower than :data:`LEGEND_FOLD_BELOW`; once a map
+    carries two or more, every one of them opens folded on a map narrower than :data:`LEGENDS_FOLD_BELOW`.
+
     Parameters
     ----------
     m : folium.Map
@@ -1581,6 +1588,9 @@ def add_legend(m: folium.Map, title: str, items: Iterable[tuple[str, str]], posi
     Legend
     """
     legend = Legend(title, items, position)
+    others = [c for c in m._children.values() if isinstance(c, Legend)]
+    for each in [*others, legend] if others else []:  # two or more: all fold below a wider map
+        each.fold_below = LEGENDS_FOLD_BELOW
     m.add_child(legend)
     return legend
 

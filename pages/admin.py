@@ -9,6 +9,7 @@ their outcome is kept as a one-time message (a sentence, never a traceback).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,12 @@ C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/commo
 KEY = "admin_page"
 FLASH = f"{KEY}.flash"
 AUDIT_LIMIT = 500
+#: The audit table's detail column, in half-width characters (a Chinese one counts two), that fits on one
+#: line at desk width (1280 px); a longer detail wraps: the rows are :data:`AUDIT_ROW_WRAPPED` px high.
+AUDIT_DETAIL_ONE_LINE = 56
+#: The audit table's row height in px when a detail is longer than a line (three lines of text; the
+#: table wraps a cell's text only above 64 px).
+AUDIT_ROW_WRAPPED = 72
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -141,15 +148,23 @@ def audit_section() -> None:
         st.warning(t(f"{KEY}.audit_capped", n=AUDIT_LIMIT))
     shown = log.drop(columns=["id"]).copy()
     shown["action"] = [_action_label(a) for a in shown["action"]]
-    shown["detail"] = [audit.detail_text(d, C.lang()) for d in shown["detail"]]  # stored as written
+    # stored as written; an area by its name beside its code (甲村 › 第一网格（code）), as the users' table
+    _, names = _area_options(str(C.db_path()), _areas_version())
+    shown["area"] = [names.get(a, a) if isinstance(a, str) else a for a in shown["area"]]
+    shown["detail"] = [audit.detail_text(d, C.lang(), names) for d in shown["detail"]]
     labels = {c: t(f"{KEY}.col.{c}") for c in shown.columns}
+    long = max((_text_width(d) for d in shown["detail"] if isinstance(d, str)), default=0) > AUDIT_DETAIL_ONE_LINE
     st.dataframe(
         shown.rename(columns=labels),
         hide_index=True,
         width="stretch",
         placeholder="—",
         key=f"{KEY}.audit_table",
-        column_config={labels["logged_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+        row_height=AUDIT_ROW_WRAPPED if long else None,  # a long detail wraps instead of being cut
+        column_config={
+            labels["logged_at"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+            labels["detail"]: st.column_config.TextColumn(width="large"),
+        },
     )
     downloads.button(
         t(f"{KEY}.audit_export"),
@@ -159,6 +174,11 @@ def audit_section() -> None:
         key=f"{KEY}.audit_csv",
         audit=(None, audit.detail_line("audit_export", fmt="csv")),
     )
+
+
+def _text_width(text: str) -> int:
+    """How wide ``text`` is in half-width characters: a wide (Chinese, full-width) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # ----------------------------------------------------------------------------- rules

@@ -573,29 +573,31 @@ def main() -> None:
         level = "grid"
     flt = {k: f[k] for k in ("categories", "channels", "group_only", "unresolved_only")}
 
-    # the figures' version, read before them: the map made of them is kept under it (_map)
-    read_at = shared.key(con, shared.NO_VISITS)
-    with st.spinner(t("progress.working")):
-        hot = shared.call(con, reports.hotspots, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
+    level_col = "village_code" if level == "village" else "grid_code"
     area_code = area.code if area.code is not None and area.level != "county" else None
-    if area_code is not None:
-        inside = set(db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"])
-        view = hot[hot["code"].isin(inside)].reset_index(drop=True)
-    else:
-        view = hot
+    # the data's version read once for the figures (two queries, not one per shared call), before them: the
+    # map made of them is kept under it (_map)
+    with st.spinner(t("progress.working")), shared.one_version(con):
+        read_at = shared.key(con, shared.NO_VISITS)
+        hot = shared.call(con, reports.hotspots, level, date_from, date_to, fdr=f["fdr"], scope=sc, **flt)
+        if area_code is not None:
+            inside = set(db.df(con, "area_children", level=level, parent=area_code, scope=sc)["code"])
+            view = hot[hot["code"].isin(inside)].reset_index(drop=True)
+        else:
+            view = hot
+        if not view.empty:
+            pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
+            # the overdue flags from the petitions of the county's work list (shared under the version
+            # without visits: a saved visit does not compute them again)
+            od = H.overdue(con, pets, today, every=shared.call(con, petitions.petition_items, today))
+            overdue_counts = (
+                pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
+            )
+            rdays = H.repeat_days(con)
+            repeats = shared.call(con, H.repeat_petitions, date_from, date_to, rdays, scope=sc, area=area_code)
     if view.empty:
         st.info(t("hotspots_page.empty.no_areas", level=t(f"hotspots_page.level_noun.{level}")))
         return
-
-    with st.spinner(t("progress.working")):
-        pets = shared.call(con, H.petitions, date_from, date_to, scope=sc, area=area_code, **flt)
-        # the overdue flags from the petitions of the county's work list (shared under the version without
-        # visits: a saved visit does not compute them again)
-        od = H.overdue(con, pets, today, every=shared.call(con, petitions.petition_items, today))
-        level_col = "village_code" if level == "village" else "grid_code"
-        overdue_counts = pets.loc[od.to_numpy(bool)].groupby(level_col).size() if len(pets) else pd.Series(dtype=int)
-        rdays = H.repeat_days(con)
-        repeats = shared.call(con, H.repeat_petitions, date_from, date_to, rdays, scope=sc, area=area_code)
     esc = H.escalated(pets)
     show_unlocated = area_code is None and H.county_wide(con, sc)
     filtered = bool(f["categories"] or f["channels"] or f["group_only"] or f["unresolved_only"])

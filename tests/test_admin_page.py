@@ -502,3 +502,18 @@ def test_the_any_action_filter_is_a_code_the_language_switch_rewords(app_db):
     assert box.value == "" and C._is_choice(box.value)
     assert box.proto.options[0] == t("admin_page.audit_any", "zh")
     assert {action("login"), action("user_add")} <= set(frame(at, "audit")[col("action")])  # no filter on
+
+
+def test_the_audit_log_names_the_areas_and_wraps_a_long_detail(app_db):
+    """An account's areas were codes in the audit table (the stored line keeps them), and a long detail
+    was cut at desk width: the page shows each area's name beside its code, and wraps long details."""
+    c = read_db(app_db)
+    audit.record(c, "admin", "user_add", detail=f"zhangwei role=office areas={F.T1},{F.V21}")
+    audit.record(c, "office", "export", area=F.V11, detail="quotas 2026-W45 xlsx")
+    at = admin_page()
+    table = frame(at, "audit")
+    assert f"一镇 › 甲村（{F.V11}）" in set(table[col("area")])  # an action's area: its name too
+    areas = f"一镇（{F.T1}）、二镇 › 丙村（{F.V21}）"  # as the users' table writes them
+    assert t("audit.detail.user_add", name="zhangwei", role=t("role.office"), areas=areas) in set(table[col("detail")])
+    assert audit.search(c, action="user_add").iloc[0]["detail"].endswith(f"areas={F.T1},{F.V21}")  # kept as written
+    assert at.dataframe[0].proto.row_height > 64  # that detail is longer than a line: rows high enough to wrap

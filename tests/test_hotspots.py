@@ -670,3 +670,23 @@ def test_a_saved_visit_leaves_the_hotspots_map_and_a_petition_draws_it_anew(tiny
     )
     at.run()
     assert not at.exception and len(built) == 1
+
+
+def test_a_view_reads_the_data_version_once(tiny_ro, monkeypatch):
+    """The page's figures (hotspots, petitions, the work list's, repeats) and the map's key share one
+    reading of the data's version (``shared.one_version``): the sequences and the townships' versions,
+    not the sequences again for every shared call."""
+    import streamlit as st
+
+    from store import version as V
+
+    con, path = tiny_ro
+    st.cache_data.clear()
+    at = signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/hotspots.py")
+    assert not at.exception and at.metric  # figures drawn (not the page's "no areas" sentence)
+    reads: list[str] = []
+    real_current, real_townships = V.current, V.townships
+    monkeypatch.setattr(V, "current", lambda c: reads.append("current") or real_current(c))
+    monkeypatch.setattr(V, "townships", lambda c: reads.append("townships") or real_townships(c))
+    at.run()
+    assert not at.exception and sorted(reads) == ["current", "townships"]

@@ -99,3 +99,28 @@ def test_a_reload_keeps_the_language_of_the_url(app):
     assert at.session_state["lang"] == "en" and t("figure.households", "en") in [m.label for m in at.metric]
     assert at.query_params["lang"] == "en" and at.query_params["period"] == "month"
     assert start(None, {"lang": "xx"}).session_state["lang"] == "zh"  # an unknown one: Chinese
+
+
+def test_the_browser_keeps_the_language_without_the_url(app, monkeypatch):
+    """English chosen once: an address typed without ``?lang`` (a new session, the cookie sent back)
+    opens in English; the URL's language wins over the cookie's; Chinese by default writes no cookie."""
+    from ui import session as link
+
+    con, start = app
+    at = start(None)
+    assert not any(link.LANG_COOKIE in e.proto.body for e in at.get("html"))  # nothing to remember
+    at.radio(key="lang").set_value("en").run()
+    body = " ".join(e.proto.body for e in at.get("html"))
+    assert f"{link.LANG_COOKIE}=en;" in body and "SameSite=Lax" in body
+
+    monkeypatch.setattr(link, "browser_language", lambda: "en")  # the browser sends it back
+    at = start(None)  # the login page, typed without ?lang
+    assert at.session_state["lang"] == "en"
+    assert at.text_input(key="login_name").label == t("login.username", "en")
+    at = start(S.issue(con, "office"))  # signed in, a page typed without ?lang
+    assert t("figure.households", "en") in [m.label for m in at.metric]
+    assert at.query_params["lang"] == "en"
+    assert start(None, {"lang": "zh"}).session_state["lang"] == "zh"  # the URL wins
+    at = start(None)
+    at.radio(key="lang").set_value("zh").run()  # switched back: the cookie says so
+    assert f"{link.LANG_COOKIE}=zh;" in " ".join(e.proto.body for e in at.get("html"))

@@ -211,6 +211,10 @@ def test_one_message_at_a_time_between_the_walk_and_my_recent_visits(walk_world,
     at.run()
     assert not at.exception
     assert [m for m in shown() if edited in m] and not [m for m in shown() if saved in m]
+    assert [x.value for x in at.toast] == [m for m in shown() if edited in m]
     at.button(key="walk.record.W3").click().run()
     assert not at.exception
     assert [m for m in shown() if saved in m] and not [m for m in shown() if edited in m]
+    # the walk's message is a toast too: it takes the edit's toast's place in the browser (the first
+    # toast of a run replaces one still up from the run before; tests/e2e/test_walk_browser.py)
+    assert [x.value for x in at.toast] == [m for m in shown() if saved in m]

@@ -12,7 +12,11 @@
 - **Unknown pages** get a page of their own with a sentence in the user's language instead of
   Streamlit's English "Page not found" dialog (a page the role may not open says so).
 
-Streamlit can read cookies but not set them; the cookie is written by a two-line script in an
+- **The language**: the 中文/English switch is kept in the URL (``?lang=en``, on every run) and in a
+  cookie of its own (``lianxin_lang``: a year, ``SameSite=Lax``), so an address typed without ``?lang``
+  or an old bookmark opens in the language the browser last showed. The URL's language wins.
+
+Streamlit can read cookies but not set them; the cookies are written by a short script in an
 ``st.html`` element (no component, nothing fetched from the network).
 """
 
@@ -33,6 +37,11 @@ from ui.common import t
 log = logging.getLogger("lianxin")
 
 COOKIE = "lianxin_session"
+#: The cookie that keeps the browser's language (:func:`link_language`): not a secret, nothing signed.
+LANG_COOKIE = "lianxin_lang"
+#: How long the language cookie lasts, in seconds (a year; each switch, or a session in another
+#: language than the cookie's, writes it again).
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
 #: How often a page run records that the session is in use (its idle window starts again).
 TOUCH_SECONDS = 60
 _URL_PATH = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -133,19 +142,28 @@ def ended(con: Any) -> None:
 
 
 def send_cookie() -> None:
-    """Write (or, after a logout, remove) the cookie in the browser.
+    """Write the cookies in the browser: the session's token (or its removal) and the language.
 
-    The script is part of every run from the sign-in (or logout) on, with the same text for the
-    same token: a run interrupted by the next click (a busy server) cannot lose it, and an
-    unchanged element is not run again by the browser.
+    The token after a sign-in (removed after a logout); the language from :func:`language_cookie`.
+
+    The script is part of every run from the sign-in (or logout, or the language's change) on, with the
+    same text for the same token and language: a run interrupted by the next click (a busy server) cannot
+    lose it, and an unchanged element is not run again by the browser. A session in the language the
+    browser sent, never signed in here, gets no script.
     """
-    token = st.session_state.get("cookie_value")
-    if token is None:
-        return
     base = "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
-    age = int(S.LIFETIME_HOURS * 3600) if token else 0
-    value = json.dumps(f"{COOKIE}={token}; Path={base}; Max-Age={age}; SameSite=Strict")
-    script = f"<script>document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    cookies = []
+    token = st.session_state.get("cookie_value")
+    if token is not None:
+        age = int(S.LIFETIME_HOURS * 3600) if token else 0
+        cookies.append(json.dumps(f"{COOKIE}={token}; Path={base}; Max-Age={age}; SameSite=Strict"))
+    lang = language_cookie()
+    if lang is not None:
+        cookies.append(json.dumps(f"{LANG_COOKIE}={lang}; Path={base}; Max-Age={LANG_COOKIE_SECONDS}; SameSite=Lax"))
+    if not cookies:
+        return
+    secure = "(location.protocol === 'https:' ? '; Secure' : '')"
+    script = "<script>" + "".join(f"document.cookie = {c} + {secure};" for c in cookies) + "</script>"
     with st.sidebar:
         st.html(script, unsafe_allow_javascript=True)
 
@@ -281,18 +299,60 @@ def refused_notice() -> None:
         st.error(t("empty.out_of_scope"))
 
 
+def browser_language() -> str | None:
+    """The language the browser kept (the ``lianxin_lang`` cookie) when this Streamlit session began.
+
+    Returns
+    -------
+    str or None
+        One of :data:`i18n.LANGUAGES`; None without the cookie, for another value, or without a browser
+        (AppTest).
+    """
+    from i18n import LANGUAGES
+
+    try:
+        lang = st.context.cookies.get(LANG_COOKIE)
+    except Exception:  # no browser (AppTest, bare mode)
+        return None
+    return lang if lang in LANGUAGES else None
+
+
 def link_language() -> str:
-    """The language of the URL (``?lang=en``: a reload or a link keeps the language), else Chinese.
+    """The language a new browser session starts in: the URL's, else the browser's, else Chinese.
+
+    The URL's is ``?lang=en`` of the app's links; the browser's (:func:`browser_language`) serves an
+    address typed without it or an old bookmark.
 
     Returns
     -------
     str
-        One of :data:`i18n.LANGUAGES`; ``"zh"`` for a missing or unknown one.
+        One of :data:`i18n.LANGUAGES`; ``"zh"`` when neither names one.
     """
     from i18n import LANGUAGES
 
     lang = st.query_params.get("lang")
-    return lang if lang in LANGUAGES else LANGUAGES[0]
+    if lang in LANGUAGES:
+        return lang
+    return browser_language() or LANGUAGES[0]
+
+
+def language_cookie() -> str | None:
+    """The language to write in the browser's cookie on this run, if any.
+
+    Once the session's language differs from the one the browser sent (a switch, a link with
+    ``?lang``), the cookie is written on every run after, with the session's language (a switch back
+    included).
+
+    Returns
+    -------
+    str or None
+        The session's language; None while it is the one the browser sent (Chinese without a cookie).
+    """
+    lang = C.lang()
+    if not st.session_state.get("lang_cookie") and lang == (browser_language() or "zh"):
+        return None
+    st.session_state["lang_cookie"] = True
+    return lang
 
 
 def write_language() -> None:

@@ -160,9 +160,12 @@ def _record(con: duckdb.DuckDBPyConnection, u: User, code: str, today: dt.date) 
     try:
         created, msg = V.record_visit(con, u, code, today, "home", None, False, today=today, lang=C.lang())
     except V.VisitError as e:
-        C.leave_message(FLASH, "error", e.text(C.lang()), where=KEY)
+        C.leave_message(FLASH, "error", e.text(C.lang()), where=KEY, toast=True)
     else:
-        C.leave_message(FLASH, "success" if created else "warning", msg, where=KEY)
+        # a toast too, as the page's forms say theirs: it takes the place of a toast still up from an
+        # earlier save or edit (Streamlit's browser side replaces the toast at the same place of the
+        # run's toasts), which would otherwise say "已修改" beside this "已登记" for up to 10 s
+        C.leave_message(FLASH, "success" if created else "warning", msg, where=KEY, toast=True)
 
 
 def _stop_row(

@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 
 from gis import maps, palette
+from i18n import t
 from tests.e2e.conftest import OUT
 from tests.e2e.test_map_tooltips_browser import ORIGIN, _serve
+from ui.maps import heat_legend
 
 pytestmark = pytest.mark.e2e
 
@@ -81,3 +83,38 @@ def test_the_dense_place_is_top_colour_and_the_sparse_one_is_not(browser):
     assert _is_top(town["px"]), town
     assert country["px"][3] > 0, "the countryside's petitions are not drawn at all"
     assert not _is_top(country["px"]), country
+
+
+@pytest.mark.parametrize(
+    "width,legends,opened",
+    [
+        (480, 1, [True]),  # one legend on a map wider than a phone's: open
+        (480, 2, [False, False]),  # 信访热点 with its density layer, a desk's half-width map: both folded
+        (1000, 2, [True, True]),  # a wide map has room for both
+        (390, 2, [False, False]),  # a phone: folded, as ever
+    ],
+)
+def test_two_legends_open_folded_on_a_half_width_map(browser, width, legends, opened):
+    """The colours' legend and the density layer's, both opened, covered a third of 信访热点's map at
+    desk width (the twentieth session's walk): on a map narrower than ``LEGENDS_FOLD_BELOW`` they open
+    folded to their titles; a tap opens one."""
+    m = maps.base_map(bounds=BOUNDS, tiles="none")
+    maps.add_legend(m, t("legend.hotspots"), [(maps.GI_COLORS[b], str(b)) for b in range(3, -4, -1)])
+    if legends == 2:
+        maps.heat_layer(m, [tuple(p) for p in _petitions()[::100]], radius=12, blur=12, name="heat")
+        maps.add_legend(m, t("hotspots_page.map.heat_layer"), heat_legend())
+    ctx = browser.new_context(viewport={"width": width, "height": 520}, locale="zh-CN")
+    _serve(ctx, m.get_root().render())
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{ORIGIN}/map.html")
+        pg.wait_for_function(f"() => document.querySelectorAll('details.lx-legend').length === {legends}")
+        OUT.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(OUT / f"heat-legends-{width}-{legends}.png"))
+        got = pg.evaluate("() => Array.from(document.querySelectorAll('details.lx-legend')).map(d => d.open)")
+        assert got == opened
+        if not opened[0]:  # a tap on a title opens that legend
+            pg.locator("details.lx-legend summary").first.click()
+            assert pg.evaluate("() => document.querySelector('details.lx-legend').open")
+    finally:
+        ctx.close()

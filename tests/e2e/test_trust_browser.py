@@ -100,6 +100,27 @@ def test_a_reload_keeps_the_user_signed_in_on_the_same_page_area_and_period(brow
         ctx.close()
 
 
+def test_english_stays_on_an_address_typed_without_lang(page, server):
+    """English chosen in the sidebar: the page opened by typing its address (no ``?lang``, a new
+    session) is in English, and so is the login page after a logout; ``?lang=zh`` still wins."""
+    login(page, server, "office", F.PASSWORD)
+    page.get_by_role("radiogroup", name=t("sidebar.language")).get_by_text(t("lang.en")).click()
+    page.wait_for_url(lambda u: "lang=en" in u, timeout=30_000)
+    wait_idle(page)
+    kept = [c for c in page.context.cookies() if c["name"] == "lianxin_lang"]
+    assert kept and kept[0]["value"] == "en", kept
+
+    page.goto(server + "/coverage")  # typed: no ?lang
+    page.get_by_role("heading", name=t("coverage.title", "en")).wait_for(timeout=30_000)
+    wait_idle(page)
+    page.screenshot(path=str(OUT / "trust-typed-english.png"))
+    assert t("app.logout", "en") in page.inner_text("[data-testid='stSidebar']")
+    page.wait_for_url(lambda u: "lang=en" in u, timeout=30_000)  # and the links say it again
+
+    page.goto(server + "/coverage?lang=zh")  # the URL's language wins
+    page.get_by_role("heading", name=t("coverage.title")).wait_for(timeout=30_000)
+
+
 def test_the_first_click_on_a_half_visible_coverage_map_drills_down(page, server):
     """A map half below the fold: the first click once made the page jump (Leaflet focused the map
     and the browser scrolled it into view between press and release), so the click was lost."""

@@ -120,3 +120,34 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
         assert not outside
     finally:
         ctx.close()
+
+
+def test_a_visit_recorded_at_the_walk_takes_the_place_of_an_edits_toast(browser, walk_server):
+    """An edit's toast (10 s) was still up when the next visit recorded at the walk said "已登记"
+    below the walk's title: two messages at once, the older one about another household. The walk's
+    message is a toast too now, and it replaces the edit's (Streamlit replaces a toast still up by the
+    one at the same place of the next run's toasts)."""
+    from analytics.visits import EDIT_DAYS
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    toasts = page.locator("[data-testid='stToast']")
+    saved, edited = F.phrase("weekly_page.saved"), F.phrase("weekly_page.edited")
+    try:
+        page.goto(walk_server)
+        page.get_by_label(t("login.username")).fill("walker")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        wait_text(page, t("walk.title"), t("weekly_page.due_title"))
+        page.get_by_text(t("weekly_page.recent_title", days=EDIT_DAYS)).click()  # W0's visit of 11-20
+        page.get_by_text(t("weekly_page.needs_action")).last.click()
+        page.get_by_role("button", name=t("weekly_page.edit_submit")).click()
+        toasts.filter(has_text=edited).first.wait_for(timeout=30_000)
+        page.get_by_role("button", name=t("walk.record")).first.click()  # at once: the edit's toast is up
+        page.locator("[data-testid='stAlert']", has_text=saved).first.wait_for(timeout=30_000)  # at the walk
+        wait_idle(page)
+        page.screenshot(path=str(OUT / "walk-desk-toasts.png"))
+        shown = [toasts.nth(i).inner_text() for i in range(toasts.count())]
+        assert len(shown) == 1 and saved in shown[0], shown
+    finally:
+        ctx.close()
