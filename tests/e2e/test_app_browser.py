@@ -179,3 +179,36 @@ def test_choices_stay_made_after_another_page(page, server):
     assert t("kind.phone") in kinds.inner_text()
     colouring = page.get_by_role("radiogroup", name=t("pace.colour_by"))
     assert colouring.get_by_role("radio", name=t("pace.mode.shortfall")).is_checked()
+
+
+def test_a_record_opened_from_a_list_keeps_the_language_and_the_period(page, server):
+    """A ticked row of 网格责任's search opens the record with st.switch_page, a page switch the browser did
+    not ask for: outside a fragment Streamlit then dropped every widget's value, and the record came up in
+    Chinese for the whole year after the user had chosen English and this month (app.py, ui/common.py:
+    persist_state). H06 (孙七) is opened by no other test of this module."""
+    from tests.e2e.test_journeys_browser import open_page, wait_idle
+
+    login(page, server, "admin", PASSWORD)
+    page.get_by_role("radiogroup", name=t("sidebar.language")).get_by_text(t("lang.en")).click()
+    wait_idle(page)
+    open_page(page, "responsibility")
+    period = page.get_by_role("combobox", name=t("sidebar.period", "en"))
+    period.scroll_into_view_if_needed()
+    period.click()
+    page.get_by_role("option", name=t("period.month", "en"), exact=True).click()
+    wait_idle(page)
+    search = page.get_by_label(t("resp_page.search_label", "en"))
+    search.fill("H06")
+    search.press("Enter")
+    wait_idle(page)
+    found = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("td", has_text="H06")).first
+    found.wait_for(state="attached", timeout=30_000)
+    found.scroll_into_view_if_needed()
+    box = found.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 / 2)  # the only row's tick box, under the header
+    page.get_by_role("heading", name=t("household.title", "en")).wait_for(timeout=30_000)
+    wait_idle(page)
+    page.screenshot(path=str(OUT / "record-from-list-en.png"), full_page=True)
+    assert page.get_by_role("combobox", name=t("sidebar.period", "en")).input_value() == t("period.month", "en")
+    assert "lang=en" in page.url and "period=month" in page.url
+    assert "Traceback" not in page.inner_text("body")
