@@ -245,3 +245,46 @@ def test_every_tab_of_a_record_can_be_tapped_on_a_phone(browser, server):
         assert "Traceback" not in page.inner_text("body")
     finally:
         ctx.close()
+
+
+def test_grid_responsibility_on_a_phone_lines_up_its_figures_and_leaves_its_titles_clear(browser, server):
+    """网格责任 on a phone: its seven figures were seven lines (st.columns stacks on a narrow screen) and the
+    grid directory's toolbar, always shown without hover, lay over the directory's title
+    (pages/responsibility.py: one wrapping row, room above each table)."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server)
+        page.get_by_label(t("login.username")).fill("admin")
+        page.get_by_label(t("login.password")).fill(PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+        page.goto(server + "/responsibility")  # a link: the browser's token signs the session in again
+        county = "测试县"  # the tiny world's county (tests/factories.py)
+        title = page.get_by_role("heading", name=t("resp_page.directory_title", area=county))
+        title.wait_for(timeout=30_000)
+        wait_idle(page)
+        grids = page.get_by_test_id("stMetric").filter(has_text=t("figure.grids")).first.bounding_box()
+        staffed = page.get_by_test_id("stMetric").filter(has_text=t("resp_page.status.ok")).first.bounding_box()
+        assert abs(grids["y"] - staffed["y"]) < 2, (grids, staffed)  # side by side, not one under the other
+        title.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        # where the title's words are drawn (the heading's box has room around them)
+        head = title.evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();"
+            " return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
+        )
+        bars = page.get_by_test_id("stElementToolbar")
+        for i in range(bars.count()):
+            bar = bars.nth(i).bounding_box()
+            if bar and bar["width"] and bar["height"]:
+                # 2 px: the words' line box reaches below the glyphs
+                below = bar["y"] >= head["y"] + head["height"] - 2 or bar["y"] + bar["height"] <= head["y"]
+                beside = bar["x"] >= head["x"] + head["width"] or bar["x"] + bar["width"] <= head["x"]
+                assert below or beside, (bar, head)
+        page.screenshot(path=str(OUT / "responsibility-phone.png"), full_page=True)
+        assert "Traceback" not in page.inner_text("body")
+    finally:
+        ctx.close()
