@@ -288,3 +288,23 @@ def test_grid_responsibility_on_a_phone_lines_up_its_figures_and_leaves_its_titl
         assert "Traceback" not in page.inner_text("body")
     finally:
         ctx.close()
+
+
+def test_the_custom_period_shows_whole_dates_in_the_sidebar(page, server):
+    """开始日期 and 结束日期 side by side in the sidebar showed "2026 - 12 - 0": the day was cut off (ui/common.py:
+    one under the other)."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    login(page, server, "admin", PASSWORD)
+    period = page.get_by_role("combobox", name=t("sidebar.period"))
+    period.scroll_into_view_if_needed()
+    period.click()
+    page.get_by_role("option", name=t("period.custom"), exact=True).click()
+    wait_idle(page)
+    fields = page.get_by_test_id("stDateInputFieldsScroller")
+    fields.first.wait_for(timeout=30_000)
+    assert fields.count() == 2
+    for i in range(2):
+        shown, needed = fields.nth(i).evaluate("e => [e.clientWidth, e.scrollWidth]")
+        assert needed <= shown + 1, (i, shown, needed)
+    page.get_by_test_id("stSidebar").screenshot(path=str(OUT / "custom-period-sidebar.png"))
