@@ -157,6 +157,9 @@ def language_switch() -> None:
             horizontal=True,
             key="lang",
             format_func=lambda x: t(f"lang.{x}"),
+            # kept across st.switch_page (a list's row opening a household's record): Streamlit drops
+            # every other widget's value on a page switch that the browser did not ask for
+            persist_state="session",
             on_change=C.keep_choices,  # the choices made stay made, worded anew
         )
 

@@ -278,7 +278,10 @@ def main() -> None:
     row.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
     F.metric(row, "due", len(due), date=as_of.isoformat(), days=days)
 
-    pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang)
+    # the pace's window is shorter than the rule's weeks when the period began later: the sentence says so
+    since = P.window_start(date_from, as_of, view.pace_weeks)
+    full = (as_of - since).days + 1 >= 7 * view.pace_weeks
+    pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang, since=None if full else since)
     if pace_line:
         st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:

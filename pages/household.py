@@ -16,6 +16,7 @@ from i18n import CATALOG, fmt_int, fmt_list
 from store import db
 from ui import common as C
 from ui.common import t
+from ui import household as HU
 from ui.household import SESSION_KEY, md
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
@@ -42,11 +43,13 @@ def search(con, u) -> None:
         query=q.strip(),
         like=_like(q.strip()),
         scope=None if u.scope is None else list(u.scope),
-        limit=20,
+        limit=HU.SEARCH_LIMIT + 1,  # one more than listed: "找到 20 户" only when exactly 20 were found
     )
     if hits.empty:
         st.caption(t("household.search_none"))
         return
+    capped = len(hits) > HU.SEARCH_LIMIT
+    hits = hits.head(HU.SEARCH_LIMIT)
     hits = mask_frame(hits, u, con)
     labels = {
         r["household_code"]: " · ".join(
@@ -55,7 +58,7 @@ def search(con, u) -> None:
         for _, r in hits.iterrows()
     }
     pick = st.selectbox(
-        t("household.search_pick", n=len(hits)),
+        t("household.search_capped", n=HU.SEARCH_LIMIT) if capped else t("household.search_pick", n=len(hits)),
         list(labels),
         index=0 if len(labels) == 1 else None,  # one household found: shown at once
         format_func=lambda c: labels[c],
@@ -142,6 +145,10 @@ def table(rows: pd.DataFrame, section: str, columns: dict[str, str]) -> None:
             for col, label in columns.items()
         }
     )
+    # room above the table for its toolbar: on a phone (no hover) the toolbar is always shown, above the
+    # table's top right corner, and without this room it lay over the tabs' right end (Pairing, Changes
+    # could not be tapped in English) or over the title of the items to follow up
+    st.space("small")
     st.dataframe(out, hide_index=True, width="stretch", key=f"{KEY}.{section}")
 
 

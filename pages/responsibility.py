@@ -286,6 +286,7 @@ def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -
     heads = labels(["village_name", "village_code", "households"], lang)
     heads.update({c: t(f"resp_page.vcol.{c}") for c in ("grids", *G.STATUSES, "status")})
     cols = ["village_name", "village_code", "grids", "households", *G.STATUSES, "status"]
+    st.space("small")  # room for the table's toolbar (always shown on a phone) below the words above
     event = st.dataframe(
         shown[cols],
         hide_index=True,
@@ -338,6 +339,7 @@ def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     ]
     heads = labels(cols, lang)
     numbers = ("households", "staff_count", "paired_households", "households_per_staff")
+    st.space("small")  # room for the table's toolbar: on a phone it is always shown, and lay over the title
     st.dataframe(
         shown[cols],
         hide_index=True,
@@ -391,6 +393,7 @@ def gaps_tabs(gaps: G.Gaps, lang: str) -> None:
             heads = labels(f.columns, lang)
             if k in ("gaps_idle", "gaps_pairing"):
                 heads["name"] = labels(["staff_name"], lang)["staff_name"]
+            st.space("small")  # room for the table's toolbar (always shown on a phone) below the tabs
             st.dataframe(f.rename(columns=heads), hide_index=True, width="stretch", key=f"{KEY}.{k}")
 
 
@@ -480,16 +483,17 @@ def main() -> None:
     counts = G.status_counts(directory)
     max_per_staff = int(db.rule(con, "households_per_staff_max"))
 
-    cols = st.columns(7)
-    F.metric(cols[0], "grids", len(directory))
-    for c, s in zip(cols[1:5], G.STATUSES[::-1]):
-        c.metric(
+    # one row that wraps (as the coverage page's): on a phone two or three a line, not seven lines
+    row = st.container(horizontal=True, gap="medium")
+    F.metric(row, "grids", len(directory))
+    for s in G.STATUSES[::-1]:
+        row.metric(
             status_label(s),
             fmt_int(counts[s], lang),
             help=t("resp_page.max_help", n=max_per_staff) if s == "overloaded" else None,
         )
-    cols[5].metric(t("resp_page.metric_idle"), fmt_int(len(gaps.idle_staff), lang))
-    cols[6].metric(t("resp_page.metric_pairing"), fmt_int(len(gaps.pairing), lang), help=t("resp_page.pairing_help"))
+    row.metric(t("resp_page.metric_idle"), fmt_int(len(gaps.idle_staff), lang))
+    row.metric(t("resp_page.metric_pairing"), fmt_int(len(gaps.pairing), lang), help=t("resp_page.pairing_help"))
 
     villages = villages_of(directory)  # None: few enough grids to list and draw one by one
     map_col, side_col = st.columns([3, 2], gap="medium")

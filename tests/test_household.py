@@ -316,3 +316,18 @@ def test_the_record_without_a_day_is_judged_at_lianxin_today(record_world, monke
     assert [i.split()[0] for i in follow["item"]] == ["visit_issue", "petition"]
     assert follow["overdue"].tolist() == [False, True]
     assert rows.equals(HH.open_record(con, "H01", None, today=TODAY, audited=False).rows())
+
+
+def test_page_search_with_more_found_than_listed_says_so(record_world, monkeypatch):
+    """The search lists SEARCH_LIMIT households; with more found it said "找到 20 户" all the same."""
+    from ui import household as HU
+
+    _, path = record_world
+    monkeypatch.setattr(HU, "SEARCH_LIMIT", 2)
+    at = F.signed_in_app(monkeypatch, path, "admin", today=TODAY, page="pages/household.py")
+    at.text_input(key="household_page.query").input("H0").run()  # H01 … H08: more than 2
+    assert not at.exception
+    pick = at.selectbox(key="household_page.pick")
+    assert pick.label == t("household.search_capped", n=2) and len(pick.options) == 2
+    at.text_input(key="household_page.query").input("H01").run()  # exactly one: its count
+    assert at.selectbox(key="household_page.pick").label == t("household.search_pick", n=1)

@@ -254,3 +254,24 @@ def test_the_shortfall_column_is_wide_enough_for_its_unit(tiny_ro, monkeypatch):
     shortfall = next(c for c in columns.values() if c.get("label") == t("col.shortfall"))
     assert shortfall["type_config"]["format"] == t("figure.points", delta="%.1f")
     assert shortfall["width"] >= 110
+
+
+def test_pace_sentence_of_a_period_begun_lately_names_its_start(tiny_ro, monkeypatch):
+    """For this month (2026-11-01 … 11-26, 26 days: shorter than the 8-week window) the pace is that of
+    those 26 days; the sentence said "按近8周的进度" all the same, of weeks it never counted."""
+    con, path = tiny_ro
+    at = F.signed_in_app(monkeypatch, path, "admin", today=TODAY, page="pages/coverage.py")
+    at.session_state["period"] = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))  # as the sidebar puts it
+    at.run()
+    assert not at.exception
+    month = (dt.date(2026, 11, 1), TODAY)
+    head = P.headline(con, F.COUNTY, "county", *month, TODAY)
+    words = t("pace.sentence_since", start="2026-11-01", pace="", end="2026-11-30", projected="")
+    info = [i.value for i in at.info if words.split("（")[0] in i.value]
+    assert len(info) == 1, [i.value for i in at.info]
+    assert t("pace.sentence", weeks=8, pace="", end="", projected="").split("（")[0] not in info[0]
+    assert f"{head.pace_per_week:.1f}" in info[0]
+    # the year, with a full 8-week window, keeps the words of the last 8 weeks
+    at.session_state["period"] = YEAR
+    at.run()
+    assert any(t("pace.sentence", weeks=8, pace="", end="", projected="").split("（")[0] in i.value for i in at.info)

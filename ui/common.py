@@ -871,14 +871,17 @@ def _sidebar() -> None:
             format_func=lambda k: labels[k],
             label_visibility="collapsed",
             key="period_kind",
+            persist_state="session",  # kept across st.switch_page (a row opening a household's record)
         )
         kind = kind if kind in PERIODS else "year"
         ref = today()
         if kind == "custom":
             start0, end0 = st.session_state.get("period") or period_range("year", ref)
-            c1, c2 = st.columns(2)
-            start = c1.date_input(t("sidebar.from"), start0, key="period_from", format="YYYY-MM-DD")
-            end = c2.date_input(t("sidebar.to"), end0, key="period_to", format="YYYY-MM-DD")
+            # one under the other: side by side in the sidebar each showed "2026 - 12 - 0", the day cut off
+            start = st.date_input(
+                t("sidebar.from"), start0, key="period_from", format="YYYY-MM-DD", persist_state="session"
+            )
+            end = st.date_input(t("sidebar.to"), end0, key="period_to", format="YYYY-MM-DD", persist_state="session")
             if start > end:
                 st.error(t("period.error_order"))
                 start, end = end, start

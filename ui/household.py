@@ -11,6 +11,8 @@ from ui.common import t
 
 PAGE = "pages/household.py"
 SESSION_KEY = "household_code"
+#: households listed by the record page's search box (more found: it says only these are listed)
+SEARCH_LIMIT = 20
 
 
 def open_household(code: str) -> None:

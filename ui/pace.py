@@ -31,7 +31,14 @@ PACE_TABLE_COLUMNS = ["pace_per_week", "projected", "shortfall", "needed_per_wee
 SHORTFALL_WIDTH = 120
 
 
-def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, lang: str) -> str | None:
+def sentence(
+    head: P.Headline,
+    date_to: dt.date,
+    benchmark: float,
+    weeks: int,
+    lang: str,
+    since: dt.date | None = None,
+) -> str | None:
     """The pace sentence under the headline numbers.
 
     For example "按近8周的进度（每周新走访 3 户），到 2026-12-31 预计覆盖率 91.3 %；每周需新走访 17 户
@@ -49,6 +56,10 @@ def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, l
         The pace window, in weeks (rule ``pace_weeks``).
     lang : str
         ``"zh"`` or ``"en"``.
+    since : datetime.date, optional
+        The first day of a pace window shorter than ``weeks`` weeks (:func:`analytics.pace.window_start`:
+        the period began later): the sentence then says the pace is that since the period began on
+        this day, not that of the last ``weeks`` weeks, which it never saw. None: a full window.
 
     Returns
     -------
@@ -62,8 +73,9 @@ def sentence(head: P.Headline, date_to: dt.date, benchmark: float, weeks: int, l
     if head.pace_per_week is None:
         return t("pace.not_started", end=date_to.isoformat())
     text = t(
-        "pace.sentence",
+        "pace.sentence" if since is None else "pace.sentence_since",
         weeks=weeks,
+        start="" if since is None else since.isoformat(),
         pace=fmt_num(head.pace_per_week, 1, lang),
         end=date_to.isoformat(),
         projected=fmt_pct(head.projected, lang),

@@ -22,6 +22,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "按近{weeks}周的进度（每周新走访 {pace} 户），到 {end} 预计覆盖率 {projected}",
         "At the pace of the last {weeks} weeks ({pace} new households a week), coverage by {end} will be {projected}",
     ),
+    "pace.sentence_since": (
+        "按本时段 {start} 开始以来的进度（折合每周新走访 {pace} 户），到 {end} 预计覆盖率 {projected}",
+        "At the pace since the period began on {start} ({pace} new households a week), coverage by {end} "
+        "will be {projected}",
+    ),
     "pace.needed": (
         "；要达到基准 {benchmark}，每周需新走访 {needed} 户，比现在多 {extra} 户。",
         "; to reach the benchmark {benchmark}, {needed} new households a week are needed, {extra} more than now.",

@@ -72,6 +72,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Nothing found; try other words, or check it lies in your areas",
     ),
     "household.search_pick": ("找到 {n} 户，选一户查看", "{n} found; pick one"),
+    "household.search_capped": (
+        "找到 {n} 户以上，只列出前 {n} 户（再多输入几个字缩小范围），选一户查看",
+        "More than {n} found, the first {n} listed (type more to narrow it); pick one",
+    ),
     "household.pick_hint": (
         "在上面查找住户，或在走访、覆盖、信访列表中点一户打开它的档案",
         "Find a household above, or open one from the visit, coverage or petition lists",

@@ -179,3 +179,132 @@ def test_choices_stay_made_after_another_page(page, server):
     assert t("kind.phone") in kinds.inner_text()
     colouring = page.get_by_role("radiogroup", name=t("pace.colour_by"))
     assert colouring.get_by_role("radio", name=t("pace.mode.shortfall")).is_checked()
+
+
+def test_a_record_opened_from_a_list_keeps_the_language_and_the_period(page, server):
+    """A ticked row of 网格责任's search opens the record with st.switch_page, a page switch the browser did
+    not ask for: outside a fragment Streamlit then dropped every widget's value, and the record came up in
+    Chinese for the whole year after the user had chosen English and this month (app.py, ui/common.py:
+    persist_state). H06 (孙七) is opened by no other test of this module."""
+    from tests.e2e.test_journeys_browser import open_page, wait_idle
+
+    login(page, server, "admin", PASSWORD)
+    page.get_by_role("radiogroup", name=t("sidebar.language")).get_by_text(t("lang.en")).click()
+    wait_idle(page)
+    open_page(page, "responsibility")
+    period = page.get_by_role("combobox", name=t("sidebar.period", "en"))
+    period.scroll_into_view_if_needed()
+    period.click()
+    page.get_by_role("option", name=t("period.month", "en"), exact=True).click()
+    wait_idle(page)
+    search = page.get_by_label(t("resp_page.search_label", "en"))
+    search.fill("H06")
+    search.press("Enter")
+    wait_idle(page)
+    found = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("td", has_text="H06")).first
+    found.wait_for(state="attached", timeout=30_000)
+    found.scroll_into_view_if_needed()
+    box = found.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 / 2)  # the only row's tick box, under the header
+    page.get_by_role("heading", name=t("household.title", "en")).wait_for(timeout=30_000)
+    wait_idle(page)
+    page.screenshot(path=str(OUT / "record-from-list-en.png"), full_page=True)
+    assert page.get_by_role("combobox", name=t("sidebar.period", "en")).input_value() == t("period.month", "en")
+    assert "lang=en" in page.url and "period=month" in page.url
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_every_tab_of_a_record_can_be_tapped_on_a_phone(browser, server):
+    """On a phone (no hover) a table's toolbar is always shown, above its top right corner: in English it lay
+    over the record's last tabs (Pairing, Changes), and a tap there hit the toolbar (pages/household.py: room
+    above each table). H02 is opened by no other test of this module."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server)
+        page.get_by_label(t("login.username")).fill("admin")
+        page.get_by_label(t("login.password")).fill(PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+        page.goto(server + "/household?lang=en")  # a link: the browser's token signs the session in again
+        search = page.get_by_label(t("household.search", "en"))
+        search.wait_for(timeout=30_000)
+        search.fill("H02")
+        search.press("Enter")
+        tabs = page.get_by_role("tab")
+        tabs.first.wait_for(timeout=30_000)
+        wait_idle(page)
+        assert tabs.count() == 5
+        for i in range(1, 5):
+            tabs.nth(i).click(timeout=10_000)  # Playwright refuses a click another element would receive
+            page.wait_for_timeout(300)
+            assert tabs.nth(i).get_attribute("aria-selected") == "true"
+        page.screenshot(path=str(OUT / "record-tabs-phone-en.png"), full_page=True)
+        assert "Traceback" not in page.inner_text("body")
+    finally:
+        ctx.close()
+
+
+def test_grid_responsibility_on_a_phone_lines_up_its_figures_and_leaves_its_titles_clear(browser, server):
+    """网格责任 on a phone: its seven figures were seven lines (st.columns stacks on a narrow screen) and the
+    grid directory's toolbar, always shown without hover, lay over the directory's title
+    (pages/responsibility.py: one wrapping row, room above each table)."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server)
+        page.get_by_label(t("login.username")).fill("admin")
+        page.get_by_label(t("login.password")).fill(PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+        page.goto(server + "/responsibility")  # a link: the browser's token signs the session in again
+        county = "测试县"  # the tiny world's county (tests/factories.py)
+        title = page.get_by_role("heading", name=t("resp_page.directory_title", area=county))
+        title.wait_for(timeout=30_000)
+        wait_idle(page)
+        grids = page.get_by_test_id("stMetric").filter(has_text=t("figure.grids")).first.bounding_box()
+        staffed = page.get_by_test_id("stMetric").filter(has_text=t("resp_page.status.ok")).first.bounding_box()
+        assert abs(grids["y"] - staffed["y"]) < 2, (grids, staffed)  # side by side, not one under the other
+        title.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        # where the title's words are drawn (the heading's box has room around them)
+        head = title.evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();"
+            " return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
+        )
+        bars = page.get_by_test_id("stElementToolbar")
+        for i in range(bars.count()):
+            bar = bars.nth(i).bounding_box()
+            if bar and bar["width"] and bar["height"]:
+                # 2 px: the words' line box reaches below the glyphs
+                below = bar["y"] >= head["y"] + head["height"] - 2 or bar["y"] + bar["height"] <= head["y"]
+                beside = bar["x"] >= head["x"] + head["width"] or bar["x"] + bar["width"] <= head["x"]
+                assert below or beside, (bar, head)
+        page.screenshot(path=str(OUT / "responsibility-phone.png"), full_page=True)
+        assert "Traceback" not in page.inner_text("body")
+    finally:
+        ctx.close()
+
+
+def test_the_custom_period_shows_whole_dates_in_the_sidebar(page, server):
+    """开始日期 and 结束日期 side by side in the sidebar showed "2026 - 12 - 0": the day was cut off (ui/common.py:
+    one under the other)."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    login(page, server, "admin", PASSWORD)
+    period = page.get_by_role("combobox", name=t("sidebar.period"))
+    period.scroll_into_view_if_needed()
+    period.click()
+    page.get_by_role("option", name=t("period.custom"), exact=True).click()
+    wait_idle(page)
+    fields = page.get_by_test_id("stDateInputFieldsScroller")
+    fields.first.wait_for(timeout=30_000)
+    assert fields.count() == 2
+    for i in range(2):
+        shown, needed = fields.nth(i).evaluate("e => [e.clientWidth, e.scrollWidth]")
+        assert needed <= shown + 1, (i, shown, needed)
+    page.get_by_test_id("stSidebar").screenshot(path=str(OUT / "custom-period-sidebar.png"))
