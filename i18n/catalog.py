@@ -93,6 +93,13 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "level.township": ("乡镇/街道", "Township"),
     "level.village": ("村/社区", "Village"),
     "level.grid": ("网格", "Grid"),
+    # a level inside a sentence or a title: in English in lower case, one and several (level.* is a label:
+    # "Village"); coverage's "Coverage by village", 信访热点's "Hottest villages"
+    "level.noun.township": ("乡镇/街道", "township"),
+    "level.noun.village": ("村/社区", "village"),
+    "level.noun.grid": ("网格", "grid"),
+    "level.nouns.village": ("村/社区", "villages"),
+    "level.nouns.grid": ("网格", "grids"),
     # each language named in its own words, the same in both: the switch's options never change their words
     # (a click sent as the other language's words named no option: the switch showed neither, seen in the browser)
     "lang.zh": ("中文", "中文"),

@@ -221,7 +221,7 @@ def main() -> None:
         view = View(
             area=area,
             level=level,
-            level_name=t(f"level.{level}"),
+            level_name=t(f"level.noun.{level}"),  # inside the titles: "Coverage by village"
             suffix=f"{area.code}.{level}.{st.session_state.get(f'{KEY}.nonce', 0)}",
             drill=level != area.level,
             date_from=date_from,
@@ -301,7 +301,7 @@ class View:
 
     area: C.Area
     level: str  # the level of the rows (the area's children, or the grid itself)
-    level_name: str
+    level_name: str  # the level as a noun in a title (level.noun.*)
     suffix: str  # widget keys: new ones after a drill-down (a stale selection never sticks)
     drill: bool  # the map and table show children that can be opened
     date_from: dt.date

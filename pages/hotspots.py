@@ -304,7 +304,7 @@ def _build_map(
 def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
     """The hottest list; returns the code of the selected row (or None)."""
     lang = C.lang()
-    levels = t(f"hotspots_page.level_nouns.{level}")
+    levels = t(f"level.nouns.{level}")
     # a ranking by z lists the least cold areas when none is hot: then it says so, in its title too
     no_hot = not (hot_list["gi_bin"] > 0).any()
     title = "hotspots_page.hottest.title_no_hot" if no_hot and len(hot_list) else "hotspots_page.hottest.title"
@@ -389,7 +389,7 @@ def _trend_tab(em: H.Emerging, view_codes: list[str], names: pd.Series, level: s
         index=pd.Index([t("format.month", year=m.year, month=m.month) for m in months], name=t("col.month")),
     )
     st.bar_chart(chart, height=220, sort=False)  # the months in the order of time, not of their names
-    st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'hotspots_page.level_noun.{level}'))}**")
+    st.markdown(f"**{t('hotspots_page.trend.patterns_title', level=t(f'level.noun.{level}'))}**")
     cls = em.classes.reindex(view_codes)
     table = pd.DataFrame(
         {
@@ -508,7 +508,7 @@ def _tabs(b: Below, scope: list[str] | None, today: dt.date) -> None:
     with tabs[0]:
         _trend_tab(b.em, view["code"].tolist(), names, level, b.end)
     with tabs[1]:
-        st.caption(t("hotspots_page.table.caption", level=t(f"hotspots_page.level_noun.{level}")))
+        st.caption(t("hotspots_page.table.caption", level=t(f"level.noun.{level}")))
         labels = column_labels(reports.HOTSPOT_COLUMNS, lang)
         shown = view.assign(gi_bin=[gi_bin_label(b, lang) for b in view["gi_bin"]])  # words, not -3 … 3
         st.dataframe(
@@ -596,7 +596,7 @@ def main() -> None:
             rdays = H.repeat_days(con)
             repeats = shared.call(con, H.repeat_petitions, date_from, date_to, rdays, scope=sc, area=area_code)
     if view.empty:
-        st.info(t("hotspots_page.empty.no_areas", level=t(f"hotspots_page.level_noun.{level}")))
+        st.info(t("hotspots_page.empty.no_areas", level=t(f"level.noun.{level}")))
         return
     esc = H.escalated(pets)
     show_unlocated = area_code is None and H.county_wide(con, sc)

@@ -296,6 +296,27 @@ def test_grid_level_lists_h07(tiny_ro, monkeypatch):
     assert _area_table(at)["code"].tolist() == [F.G121]
 
 
+@pytest.mark.parametrize(("code", "level", "rows"), [(None, "county", "township"), (F.T1, "township", "village")])
+def test_the_titles_name_the_level_in_lower_case_in_english(tiny_ro, monkeypatch, code, level, rows):
+    """The map's and the table's titles say "Coverage by village" in English, not "Coverage by Village"."""
+    _, path = tiny_ro
+    from ui.common import Area
+
+    at = _app(monkeypatch, path)
+    at.session_state["lang"] = "en"
+    at.session_state["area"] = Area(code=code, level=level, name="")
+    at.run()
+    assert not at.exception
+    titles = [s.value for s in at.subheader]
+    noun = t(f"level.noun.{rows}", "en")
+    assert noun == rows  # the English noun is the level's name in lower case
+    assert t("coverage_page.map_title", "en", level=noun) in titles, titles
+    assert t("coverage_page.table_title", "en", level=noun) in titles, titles
+    assert t("coverage_page.table_title", "zh", level=t(f"level.noun.{rows}", "zh")) == t(
+        "coverage_page.table_title", "zh", level=t(f"level.{rows}", "zh")
+    )  # Chinese has no case: the same title as before
+
+
 def test_kinds_filter(tiny_ro, monkeypatch):
     _, path = tiny_ro
     at = _app(monkeypatch, path)

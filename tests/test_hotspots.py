@@ -559,7 +559,7 @@ def test_the_hottest_list_says_when_none_of_it_is_a_hot_spot(tiny, monkeypatch, 
     monkeypatch.setattr(H, "hottest_list", hottest_list)
     at = signed_in_app(monkeypatch, path, "leader", today="2026-11-26", lang=lang, page="pages/hotspots.py")
     assert not at.exception
-    levels = t("hotspots_page.level_nouns.village", lang)
+    levels = t("level.nouns.village", lang)
     subheaders = [s.value for s in at.subheader]
     no_hot = t("hotspots_page.hottest.no_hot", lang, levels=levels)
     if hot:
@@ -569,7 +569,7 @@ def test_the_hottest_list_says_when_none_of_it_is_a_hot_spot(tiny, monkeypatch, 
         assert t("hotspots_page.hottest.title_no_hot", lang, levels=levels) in subheaders
         assert t("hotspots_page.hottest.title", lang, levels=levels) not in subheaders
         assert no_hot in [i.value for i in at.info]
-    patterns = t("hotspots_page.trend.patterns_title", lang, level=t("hotspots_page.level_noun.village", lang))
+    patterns = t("hotspots_page.trend.patterns_title", lang, level=t("level.noun.village", lang))
     assert any(patterns in m.value for m in at.markdown)
 
 

@@ -164,11 +164,11 @@ def test_gi_bin_labels():
 @pytest.mark.parametrize("level", ["village", "grid"])
 def test_a_level_inside_an_english_title_is_in_lower_case(level):
     """信访热点's titles name the level as a noun: "Hottest villages", not "Hottest Village"."""
-    one, several = t(f"hotspots_page.level_noun.{level}", "en"), t(f"hotspots_page.level_nouns.{level}", "en")
+    one, several = t(f"level.noun.{level}", "en"), t(f"level.nouns.{level}", "en")
     assert (one, several) == (level, level + "s")
     assert t("hotspots_page.hottest.title", "en", levels=several) == f"Hottest {level}s (by Gi* z-score)"
     assert t("hotspots_page.trend.patterns_title", "en", level=one) == f"Emerging pattern of each {level}"
-    assert t(f"hotspots_page.level_noun.{level}", "zh") == t(f"level.{level}", "zh")
+    assert t(f"level.noun.{level}", "zh") == t(f"level.{level}", "zh")
 
 
 #: Characters drawn as emoji by default (Unicode's Emoji_Presentation, U+FE0F asking for it): an empty box

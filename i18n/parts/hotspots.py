@@ -62,11 +62,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "hotspots_page.map.heat_layer": ("信访点密度", "Petition density"),
     "hotspots_page.legend.emerging": ("时空热点模式", "Emerging hot spot pattern"),
     # hottest list
-    # a level inside a sentence: in English in lower case, one and several (level.* is a label: "Village")
-    "hotspots_page.level_noun.village": ("村/社区", "village"),
-    "hotspots_page.level_noun.grid": ("网格", "grid"),
-    "hotspots_page.level_nouns.village": ("村/社区", "villages"),
-    "hotspots_page.level_nouns.grid": ("网格", "grids"),
     "hotspots_page.hottest.title": ("最热的{levels}（按 Gi* z 值排序）", "Hottest {levels} (by Gi* z-score)"),
     # no row of the ranking is a hot spot: it is no list of hot places
     "hotspots_page.hottest.title_no_hot": (
