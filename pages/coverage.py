@@ -278,10 +278,7 @@ def main() -> None:
     row.metric(t("coverage_page.metric_benchmark"), fmt_pct(benchmark, lang), help=t("coverage_page.benchmark_help"))
     F.metric(row, "due", len(due), date=as_of.isoformat(), days=days)
 
-    # the pace's window is shorter than the rule's weeks when the period began later: the sentence says so
-    since = P.window_start(date_from, as_of, view.pace_weeks)
-    full = (as_of - since).days + 1 >= 7 * view.pace_weeks
-    pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang, since=None if full else since)
+    pace_line = UP.sentence(pace_head, pace_end, benchmark, view.pace_weeks, lang, since=view.pace_since)
     if pace_line:
         st.info(pace_line, icon=":material/trending_up:")
     if not counts[2]:
@@ -314,6 +311,16 @@ class View:
     days: int
     pace_weeks: int
     lang: str
+
+    @property
+    def pace_since(self) -> dt.date | None:
+        """The first day of a pace window shorter than the rule's weeks (the period began later), else None.
+
+        The pace sentence and the pace column's help then say "since the period began on …", not "over
+        the last N weeks", which the window never saw (:func:`analytics.pace.window_start`).
+        """
+        since = P.window_start(self.date_from, self.as_of, self.pace_weeks)
+        return None if (self.as_of - since).days + 1 >= 7 * self.pace_weeks else since
 
 
 def drilled() -> None:
@@ -497,7 +504,7 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
         placeholder="—",
         column_order=UP.table_order(),
         column_config={
-            **UP.column_config(heads, v.pace_weeks),
+            **UP.column_config(heads, v.pace_weeks, v.pace_since),
             "name": st.column_config.TextColumn(heads["name"], pinned=True),
             "code": st.column_config.TextColumn(heads["code"]),
             "households": st.column_config.NumberColumn(heads["households"], format="localized"),

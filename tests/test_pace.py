@@ -271,7 +271,17 @@ def test_pace_sentence_of_a_period_begun_lately_names_its_start(tiny_ro, monkeyp
     assert len(info) == 1, [i.value for i in at.info]
     assert t("pace.sentence", weeks=8, pace="", end="", projected="").split("（")[0] not in info[0]
     assert f"{head.pace_per_week:.1f}" in info[0]
+    # the table's pace column says the same in its help
+    assert _pace_help(at) == t("pace.help.pace_since", start="2026-11-01")
     # the year, with a full 8-week window, keeps the words of the last 8 weeks
     at.session_state["period"] = YEAR
     at.run()
     assert any(t("pace.sentence", weeks=8, pace="", end="", projected="").split("（")[0] in i.value for i in at.info)
+    assert _pace_help(at) == t("pace.help.pace", weeks=8)
+
+
+def _pace_help(at) -> str:
+    """The help of the coverage table's pace column, as sent to the browser."""
+    import json
+
+    return json.loads(at.dataframe[0].proto.columns)["pace_per_week"]["help"]

@@ -221,7 +221,7 @@ def shortfall_map(
     return m
 
 
-def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
+def column_config(heads: Mapping[str, str], weeks: int, since: dt.date | None = None) -> dict[str, Any]:
     """Streamlit column settings of the pace columns in the coverage table.
 
     Parameters
@@ -230,6 +230,9 @@ def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
         The column headings (``pace_per_week``, ``projected``, ``shortfall``, ``needed_per_week``).
     weeks : int
         The pace window, in weeks (for the help text).
+    since : datetime.date, optional
+        The first day of a window shorter than ``weeks`` weeks (the period began later): the pace's help
+        then says "since the period began on …", as :func:`sentence` does. None: a full window.
 
     Returns
     -------
@@ -238,7 +241,11 @@ def column_config(heads: Mapping[str, str], weeks: int) -> dict[str, Any]:
     """
     return {
         "pace_per_week": st.column_config.NumberColumn(
-            heads["pace_per_week"], format="%.1f", help=t("pace.help.pace", weeks=weeks)
+            heads["pace_per_week"],
+            format="%.1f",
+            help=t("pace.help.pace", weeks=weeks)
+            if since is None
+            else t("pace.help.pace_since", start=since.isoformat()),
         ),
         "projected": st.column_config.NumberColumn(
             heads["projected"], format=PCT_FORMAT, help=t("pace.help.projected")

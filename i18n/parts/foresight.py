@@ -56,6 +56,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "最近 {weeks} 周平均每周第一次被走访到的户数",
         "Households reached for the first time in the period, per week, over the last {weeks} weeks",
     ),
+    "pace.help.pace_since": (
+        "本时段 {start} 开始以来平均每周第一次被走访到的户数",
+        "Households reached for the first time in the period, per week, since the period began on {start}",
+    ),
     "pace.help.projected": (
         "按近期进度推算的期末覆盖率：每周走访到的户占尚未走访户的比例保持不变",
         "Coverage at the period's end if each week reaches the same share of the households not yet reached as lately",
