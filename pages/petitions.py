@@ -135,7 +135,11 @@ def _worded(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 n_shown = sum(int(m.sum()) for m in masks)
-if not n_shown:
+if not statuses:  # the filter emptied: say which box to fill, not "nothing to do"
+    st.info(t("petitions_page.no_status_chosen"))
+elif not kinds:
+    st.info(t("petitions_page.no_kind_chosen"))
+elif not n_shown:
     st.info(t("petitions_page.empty_worklist"))
 else:
     late = pd.concat([p.loc[m & p["overdue"].to_numpy(bool), "kind"] for p, m in zip(parts, masks)])
@@ -191,6 +195,11 @@ with left:
     if open_items.empty:
         st.info(t("petitions_page.nothing_open"))
     else:
+        # every open item, whatever the list's filters: a clerk records progress on the item handed to
+        # them (by its number, 按编号查找), and a number must not be "not found" because the list above
+        # was narrowed for another purpose; the caption says so (with no status chosen the list is empty
+        # while this form still offers every open item)
+        st.caption(t("petitions_page.change_all_open", n=fmt_int(len(open_items), lang)))
         open_items = C.few(open_items, "id", "pet_item_find")
         keys = [f"{k}|{i}" for k, i in zip(open_items["kind"], open_items["id"])]
         names = {

@@ -391,3 +391,23 @@ def test_the_pickers_count_says_what_was_found(tiny, monkeypatch, lang):
     # the match found after nothing was found is picked (it stayed "Choose an option", seen in the browser)
     picked = at.selectbox(key="pet_item").value
     assert picked is not None and "P3" in picked.split("|")[1], picked
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_emptied_filter_says_what_to_choose_and_the_form_says_it_lists_every_open_item(tiny, monkeypatch, lang):
+    """With every status removed from the list's filter the list said "没有符合条件的待办事项" while 办理登记
+    still offered every open item: the list now says to choose a status, the form says it lists every
+    open item whatever the filter (a clerk finds the item handed to them by its number)."""
+    con, path = tiny
+    con.close()
+    at = signed_in_app(monkeypatch, path, "admin", today="2026-11-26", lang=lang, page="pages/petitions.py")
+    n = len(at.selectbox(key="pet_item").options)
+    all_open = t("petitions_page.change_all_open", lang, n=str(n))
+    assert all_open in [c.value for c in at.caption]
+    at.multiselect(key="pet_status").set_value([]).run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info] == [t("petitions_page.no_status_chosen", lang)]
+    assert len(at.selectbox(key="pet_item").options) == n and all_open in [c.value for c in at.caption]
+    at.multiselect(key="pet_status").set_value(["received"]).run()
+    at.multiselect(key="pet_kind").set_value([]).run()
+    assert [i.value for i in at.info] == [t("petitions_page.no_kind_chosen", lang)]

@@ -33,6 +33,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Overdue in this list: {petitions} petitions and {issues} visit follow-ups (whenever received, as of today)",
     ),
     "petitions_page.empty_worklist": ("没有符合条件的待办事项", "Nothing to do for this selection"),
+    "petitions_page.no_status_chosen": (
+        "没有选择状态，清单为空：请在上面的“状态”中至少选一项",
+        "No status chosen, so the list is empty: choose at least one under “Status” above",
+    ),
+    "petitions_page.no_kind_chosen": (
+        "没有选择类型，清单为空：请在上面的“类型”中至少选一项",
+        "No kind chosen, so the list is empty: choose at least one under “Kind” above",
+    ),
+    "petitions_page.change_all_open": (
+        "这里列出本区域全部 {n} 项未办结事项（受理、办理中、已答复），不受上面清单筛选的影响",
+        "Lists all {n} open items of this area (received, in progress, replied), whatever the list's filters above",
+    ),
     "petitions_page.change": ("办理登记", "Record progress"),
     "petitions_page.change_item": ("事项", "Item"),
     "petitions_page.new_status": ("新状态", "New status"),
