@@ -25,6 +25,7 @@ from analytics.grids import today as today_in_shanghai
 from analytics.reports import VISIT_KINDS, parse_week
 from auth import audit
 from i18n import t
+from i18n.message import Message
 from ingest.normalize import clean_text, normalize_value
 from store import db
 from vocabulary.households import VULNERABLE_TAGS
@@ -40,13 +41,14 @@ _RETRIES = 8
 class VisitError(ValueError):
     """A visit that cannot be recorded as given; ``str(e)`` says what to fix (Chinese).
 
-    ``key`` and ``params`` give the same sentence in any language: ``i18n.t(e.key, lang, **e.params)``.
+    ``key`` and ``params`` give the same sentence in any language (:meth:`text`); a parameter that is
+    itself a term (an ``i18n.Message`` such as ``Message("kind.home")``) is worded in that language too.
     """
 
     def __init__(self, key: str, **params: Any):
         self.key = key
         self.params = params
-        super().__init__(t(key, "zh", **params))
+        super().__init__(self.text("zh"))
 
     def text(self, lang: str = "zh") -> str:
         """The sentence in ``lang``.
@@ -54,9 +56,9 @@ class VisitError(ValueError):
         Returns
         -------
         str
-            The catalog's wording of ``key`` with ``params``.
+            The catalog's wording of ``key`` with ``params`` (a Message among them worded in ``lang``).
         """
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()})
 
 
 def week_of(day: dt.date) -> str:
@@ -521,7 +523,7 @@ def edit_visit(
     if (day, new_kind, new_note, new_action) == (old_day, old_kind, old_note, bool(old_action)):
         return t("weekly_page.unchanged", lang)
     if db.one(con, "visit_key_taken", household_code=hcode, staff_id=staff_id, visited_on=day, kind=new_kind, id=vid):
-        raise VisitError("weekly_page.err.duplicate", date=day.isoformat(), kind=t(f"kind.{new_kind}", "zh"))
+        raise VisitError("weekly_page.err.duplicate", date=day.isoformat(), kind=Message(f"kind.{new_kind}"))
     changes = []
     if day != old_day:
         changes.append(f"visited_on {old_day.isoformat()} → {day.isoformat()}")

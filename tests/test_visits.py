@@ -12,7 +12,7 @@ import pytest
 from analytics import visits as V
 from auth import audit
 from auth.users import User
-from i18n import t
+from i18n import Message, t
 from store import db
 from tests.factories import (
     G111,
@@ -244,7 +244,7 @@ def test_edit_refusals(tiny_registered):
         (
             lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22)),
             "weekly_page.err.duplicate",
-            {"date": "2026-11-22", "kind": t("kind.home")},
+            {"date": "2026-11-22", "kind": Message("kind.home")},
         ),
         (
             lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30)),
@@ -258,6 +258,19 @@ def test_edit_refusals(tiny_registered):
         with pytest.raises(V.VisitError) as e:
             refused()
         assert (e.value.key, e.value.params) == (key, params)
+
+
+def test_a_refused_edit_is_worded_whole_in_english(tiny_registered):
+    """The edit that would duplicate a visit said "This household already has a 入户走访 on …" on the
+    English page: the kind was worded in Chinese when the error was raised."""
+    con, _ = tiny_registered
+    mine = _id(con, "H01", D(2026, 11, 16))
+    with pytest.raises(V.VisitError) as e:
+        V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22))  # H01 has a home visit then
+    said = e.value.text("en")
+    assert said == t("weekly_page.err.duplicate", "en", date="2026-11-22", kind=t("kind.home", "en"))
+    assert t("kind.home", "zh") not in said and t("kind.home", "en") in said
+    assert t("kind.home", "zh") in str(e.value)  # the Chinese sentence keeps the Chinese word
     assert n_audit(con, "visit_edit") == 0
 
 
