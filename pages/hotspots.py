@@ -174,9 +174,10 @@ def _metrics(
             name=t("hotspots_page.metric.unlocated_filtered") if filtered else None,
         )
     c[3].metric(
-        t("hotspots_page.metric.hot_areas", level=t(f"level.{level}")),
+        # the level as running text's plural ("Hot spots (villages)", was "(Village)"); one cold spot singular
+        t("hotspots_page.metric.hot_areas", level=t(f"level.nouns.{level}")),
         fmt_int(hot_n, lang),
-        delta=t("hotspots_page.metric.cold_delta", n=cold_n),
+        delta=t(f"hotspots_page.metric.cold_delta{'_one' if cold_n == 1 else ''}", n=fmt_int(cold_n, lang)),
         delta_color="off",
         delta_arrow="off",
         help=t("hotspots_page.metric.hot_help"),

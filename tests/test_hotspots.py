@@ -690,3 +690,27 @@ def test_a_view_reads_the_data_version_once(tiny_ro, monkeypatch):
     monkeypatch.setattr(V, "townships", lambda c: reads.append("townships") or real_townships(c))
     at.run()
     assert not at.exception and sorted(reads) == ["current", "townships"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("cold", [1, 2])
+def test_the_hot_spots_figure_words_its_level_and_cold_count_as_running_text(tiny, monkeypatch, lang, cold):
+    """The English phone showed "Hot spots (Village)" over "1 cold spots": the level is running text's
+    plural noun, and one cold spot is singular."""
+    con, path = tiny
+    hotspots = reports.hotspots
+
+    def with_cold(*args, **kwargs):  # the tiny county has no cold spot: ``cold`` of its areas made so
+        out = hotspots(*args, **kwargs)
+        return out.assign(gi_bin=[-1] * cold + [0] * (len(out) - cold))
+
+    monkeypatch.setattr(reports, "hotspots", with_cold)
+    at = signed_in_app(monkeypatch, path, "leader", today="2026-11-26", lang=lang, page="pages/hotspots.py")
+    assert not at.exception
+    label = t("hotspots_page.metric.hot_areas", lang, level=t("level.nouns.village", lang))
+    (m,) = [m for m in at.metric if m.label == label]
+    key = "hotspots_page.metric.cold_delta_one" if cold == 1 else "hotspots_page.metric.cold_delta"
+    assert m.proto.delta == t(key, lang, n=str(cold))
+    if lang == "en":  # not the title-case level, not "1 cold spots"
+        assert label != t("hotspots_page.metric.hot_areas", lang, level=t("level.village", lang))
+        assert cold != 1 or m.proto.delta != t("hotspots_page.metric.cold_delta", lang, n="1")

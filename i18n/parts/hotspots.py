@@ -43,6 +43,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Areas that are Gi* hot spots at 90 % confidence or more",
     ),
     "hotspots_page.metric.cold_delta": ("冷点 {n} 个", "{n} cold spots"),
+    "hotspots_page.metric.cold_delta_one": ("冷点 1 个", "1 cold spot"),
     "hotspots_page.metric.located_share": ("占 {pct}", "{pct} of all"),
     "hotspots_page.metric.unlocated_filtered": ("无法定位（筛选后）", "Unlocated (filtered)"),
     "hotspots_page.metric.escalated": ("越级到市/省/京", "Escalated to city/province/Beijing"),
