@@ -87,6 +87,7 @@ statuses = f1.multiselect(
     default=list(petitions.OPEN_STATUSES),
     format_func=status_words.get,
     key="pet_status",
+    placeholder=t("petitions_page.filter_placeholder"),  # not Streamlit's "Choose options"
     persist_state="session",  # kept when the user leaves the page and comes back
 )
 kinds = f2.multiselect(
@@ -95,6 +96,7 @@ kinds = f2.multiselect(
     default=["petition", "visit_issue"],
     format_func=kind_words.get,
     key="pet_kind",
+    placeholder=t("petitions_page.filter_placeholder"),  # not Streamlit's "Choose options"
     persist_state="session",
 )
 # which items of each part are of the chosen states and kinds
@@ -213,7 +215,13 @@ with left:
         }
         C.keep_offered("pet_item", keys)  # after a search that found nothing, the first match is picked
         with st.form("pet_change"):
-            item = st.selectbox(t("petitions_page.change_item"), keys, format_func=lambda x: names[x], key="pet_item")
+            item = st.selectbox(
+                t("petitions_page.change_item"),
+                keys,
+                format_func=lambda x: names[x],
+                key="pet_item",
+                placeholder=t("petitions_page.pick_placeholder"),  # a search that found nothing
+            )
             # the labels are made now, in the run's language (AppTest words a choice after the run)
             status_names = {x: t(f"status.{x}") for x in ("in_progress", "replied", "closed")}
             new_status = st.selectbox(
@@ -285,6 +293,7 @@ with right:
                 t("petitions_page.attach_petition"),
                 pets["id"].tolist(),
                 key="pet_attach_id",
+                placeholder=t("petitions_page.pick_placeholder"),
                 format_func=lambda i: i if located[i] else f"{i} · {unlocated}",
             )
             hh = lon = lat = vc = None

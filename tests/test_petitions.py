@@ -358,6 +358,8 @@ def test_page_save_with_a_number_that_finds_nothing_asks_to_choose(tiny, monkeyp
     save = f"FormSubmitter:pet_change-{t('petitions_page.save', lang)}"
     at.text_input(key="pet_item_find").input("XYZ").run()
     assert at.selectbox(key="pet_item").options == []
+    # the empty picker's words in the page's language (Streamlit's own "No options to select")
+    assert at.selectbox(key="pet_item").placeholder == t("petitions_page.pick_placeholder", lang)
     at.button(key=save).click().run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [t("petitions_page.pick_item", lang)]
@@ -407,6 +409,9 @@ def test_an_emptied_filter_says_what_to_choose_and_the_form_says_it_lists_every_
     at.multiselect(key="pet_status").set_value([]).run()
     assert not at.exception, at.exception
     assert [i.value for i in at.info] == [t("petitions_page.no_status_chosen", lang)]
+    # the emptied box says so in the page's language (Streamlit's own "Choose options" on a Chinese page)
+    assert at.multiselect(key="pet_status").placeholder == t("petitions_page.filter_placeholder", lang)
+    assert at.multiselect(key="pet_kind").placeholder == t("petitions_page.filter_placeholder", lang)
     assert len(at.selectbox(key="pet_item").options) == n and all_open in [c.value for c in at.caption]
     at.multiselect(key="pet_status").set_value(["received"]).run()
     at.multiselect(key="pet_kind").set_value([]).run()
