@@ -151,3 +151,46 @@ def test_a_visit_recorded_at_the_walk_takes_the_place_of_an_edits_toast(browser,
         assert len(shown) == 1 and saved in shown[0], shown
     finally:
         ctx.close()
+
+
+def test_a_recent_visit_whose_date_is_changed_stays_picked(browser, walk_server):
+    """On the phone, a recent visit moved to another day left the picker: the pick's state is its label,
+    the label had changed, and the edit form showed the list's first visit (another household's, the
+    next save would have changed it). The visit just changed stays picked, with its new date."""
+    from analytics.visits import EDIT_DAYS
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = ctx.new_page()
+    edited = F.phrase("weekly_page.edited")
+    try:
+        page.goto(walk_server)
+        page.get_by_label(t("login.username")).fill("walker")
+        page.get_by_label(t("login.password")).fill(F.PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        wait_text(page, t("walk.title"), t("weekly_page.due_title"))
+        # a visit of today first in the recent list (whatever this module's other tests recorded)
+        page.get_by_role("button", name=t("walk.record")).first.click()
+        wait_text(page, F.phrase("weekly_page.saved"), t("weekly_page.due_title"))
+        page.get_by_text(t("weekly_page.recent_title", days=EDIT_DAYS)).click()
+        wait_idle(page)
+        recent = page.locator("[data-testid='stExpander']").last
+        picker = recent.locator("[data-testid='stSelectbox']").first
+        picked = picker.locator("input").first  # the pick's words are the value of its text box
+        picked.click()
+        page.locator("[role='option']", has_text="W0").first.click()  # W0's visit of 11-20 (or earlier)
+        wait_idle(page)
+        assert "W0" in picked.input_value() and "2026-11-22" not in picked.input_value()
+        day = recent.locator("[data-testid='stDateInput'] input")
+        day.fill("2026-11-15")
+        day.press("Enter")
+        expect(day).to_have_value("2026-11-15")
+        page.wait_for_timeout(300)  # the picker's calendar closed, the value kept by the form
+        recent.get_by_role("button", name=t("weekly_page.edit_submit")).click()
+        page.locator("[data-testid='stToast']", has_text=edited).first.wait_for(timeout=30_000)
+        wait_idle(page)
+        page.screenshot(path=str(OUT / "walk-phone-edited-stays.png"))
+        shown = picked.input_value()
+        assert "W0" in shown and "2026-11-15" in shown, shown
+        assert recent.locator("[data-testid='stDateInput'] input").input_value() == "2026-11-15"
+    finally:
+        ctx.close()
