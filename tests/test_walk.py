@@ -160,6 +160,10 @@ def test_weekly_page_walk_in_english(walk_world, monkeypatch):
     at = F.signed_in_app(monkeypatch, path, "walker", today=TODAY, lang="en")
     assert t("walk.title", "en") in [s.value for s in at.subheader]
     assert any(t("walk.straight_lines", "en") in c.value for c in at.caption)
+    # the plan's figure says what it counts: its value is "6 · 6 left" ("6 households · 6 left" is cut
+    # on a phone), its label names the households
+    (plan,) = [m for m in at.metric if m.label == t("walk.metric.plan", "en")]
+    assert "household" in (plan.label + plan.value).lower(), (plan.label, plan.value)
 
 
 def test_the_walk_benchmark_runs_on_the_tiny_world(walk_world):

@@ -35,7 +35,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Ordered by straight-line (great-circle) distances between the stored points; no road data "
         "is used, so the real walk is longer",
     ),
-    "walk.metric.plan": ("今日计划", "Today's plan"),
+    "walk.metric.plan": ("今日计划", "Today's plan (households)"),  # the value is "12 · 12 left": what it counts
     "walk.metric.plan_value": ("{n} 户 · 剩 {left}", "{n} · {left} left"),
     "walk.metric.plan_help": (
         "到期未走访的户按优先顺序（从未走访、最久未走访、困难群体在前）取前 {size} 户（规则“每日"
