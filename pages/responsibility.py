@@ -286,7 +286,6 @@ def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -
     heads = labels(["village_name", "village_code", "households"], lang)
     heads.update({c: t(f"resp_page.vcol.{c}") for c in ("grids", *G.STATUSES, "status")})
     cols = ["village_name", "village_code", "grids", "households", *G.STATUSES, "status"]
-    st.space("small")  # room for the table's toolbar (always shown on a phone) below the words above
     event = st.dataframe(
         shown[cols],
         hide_index=True,
@@ -339,7 +338,6 @@ def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     ]
     heads = labels(cols, lang)
     numbers = ("households", "staff_count", "paired_households", "households_per_staff")
-    st.space("small")  # room for the table's toolbar: on a phone it is always shown, and lay over the title
     st.dataframe(
         shown[cols],
         hide_index=True,
@@ -393,7 +391,6 @@ def gaps_tabs(gaps: G.Gaps, lang: str) -> None:
             heads = labels(f.columns, lang)
             if k in ("gaps_idle", "gaps_pairing"):
                 heads["name"] = labels(["staff_name"], lang)["staff_name"]
-            st.space("small")  # room for the table's toolbar (always shown on a phone) below the tabs
             st.dataframe(f.rename(columns=heads), hide_index=True, width="stretch", key=f"{KEY}.{k}")
 
 
