@@ -29,6 +29,7 @@ from ui.common import t
 from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
 from ui.maps import render
+from ui.tables import fit_headings
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -258,13 +259,16 @@ def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFra
     }
 
 
-def column_config(heads: dict[str, str], cols: list[str], numbers: Iterable[str], pinned: str) -> dict[str, Any]:
-    """A directory table's columns: text, ``numbers`` as localized numbers, ``pinned`` kept in view."""
+def column_config(
+    heads: dict[str, str], cols: list[str], numbers: Iterable[str], pinned: str, frame: pd.DataFrame
+) -> dict[str, Any]:
+    """A directory table's columns: text, ``numbers`` as localized numbers, ``pinned`` kept in view; a
+    heading longer than its cells in ``frame`` (the rows shown) sets its column's width (ui/tables.py)."""
     config: dict[str, Any] = {c: st.column_config.TextColumn(heads[c]) for c in cols}
     for c in numbers:
         config[c] = st.column_config.NumberColumn(heads[c], format="localized")
     config[pinned] = st.column_config.TextColumn(heads[pinned], pinned=True)
-    return config
+    return fit_headings(config, frame)
 
 
 def villages_of(directory: pd.DataFrame) -> pd.DataFrame | None:
@@ -290,7 +294,9 @@ def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -
         shown[cols],
         hide_index=True,
         width="stretch",
-        column_config=column_config(heads, cols, ("grids", "households", *G.STATUSES), pinned="village_name"),
+        column_config=column_config(
+            heads, cols, ("grids", "households", *G.STATUSES), pinned="village_name", frame=shown
+        ),
         placeholder="—",
         key=f"{KEY}.villages.{area.code}",
         on_select="rerun",
@@ -342,7 +348,7 @@ def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
         shown[cols],
         hide_index=True,
         width="stretch",
-        column_config=column_config(heads, cols, numbers, pinned="name"),
+        column_config=column_config(heads, cols, numbers, pinned="name", frame=shown),
         placeholder="—",
         key=f"{KEY}.directory.{area.code}",
     )
