@@ -32,7 +32,6 @@ from ui import maps as UM
 from ui import pace as UP
 from ui.geo import boundaries_version, level_geometry
 from ui.map_clicks import clicked_code
-from ui.tables import fit_headings
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
@@ -223,7 +222,10 @@ def main() -> None:
             area=area,
             level=level,
             level_name=t(f"level.noun.{level}"),  # inside the titles: "Coverage by village"
-            suffix=f"{area.code}.{level}.{st.session_state.get(f'{KEY}.nonce', 0)}",
+            # the language in the widget keys: Streamlit sizes a table's columns once, when it is first drawn,
+            # and keeps those widths; a new key after a language switch has them measured afresh for the new
+            # headings and cells (the Chinese widths cut "Coverag", "Household c…")
+            suffix=f"{area.code}.{level}.{lang}.{st.session_state.get(f'{KEY}.nonce', 0)}",
             drill=level != area.level,
             date_from=date_from,
             date_to=date_to,
@@ -505,25 +507,21 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
         width="stretch",
         placeholder="—",
         column_order=UP.table_order(),
-        # every heading longer than its cells sets its column's width: read whole in both languages (ui/tables.py)
-        column_config=fit_headings(
-            {
-                **UP.column_config(heads, v.pace_weeks, v.pace_since),
-                "name": st.column_config.TextColumn(heads["name"], pinned=True),
-                "code": st.column_config.TextColumn(heads["code"]),
-                "households": st.column_config.NumberColumn(heads["households"], format="localized"),
-                "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
-                "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
-                "trend": st.column_config.LineChartColumn(
-                    t("coverage_page.col_trend"),
-                    y_min=0,
-                    y_max=100,
-                    width="medium",
-                    help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat()),
-                ),
-            },
-            shown,
-        ),
+        column_config={
+            **UP.column_config(heads, v.pace_weeks, v.pace_since),
+            "name": st.column_config.TextColumn(heads["name"], pinned=True),
+            "code": st.column_config.TextColumn(heads["code"]),
+            "households": st.column_config.NumberColumn(heads["households"], format="localized"),
+            "visited": st.column_config.NumberColumn(heads["visited"], format="localized"),
+            "coverage": st.column_config.NumberColumn(heads["coverage"], format=PCT_FORMAT),
+            "trend": st.column_config.LineChartColumn(
+                t("coverage_page.col_trend"),
+                y_min=0,
+                y_max=100,
+                width="medium",
+                help=t("coverage_page.trend_help", start=start.isoformat(), end=trend_end.isoformat()),
+            ),
+        },
         key=key,
         on_select="rerun" if v.drill else "ignore",
         selection_mode="single-row",
@@ -588,19 +586,16 @@ def due_part(v: View, due: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         placeholder="—",
-        column_config=fit_headings(
-            {
-                "household_code": st.column_config.TextColumn(dh["household_code"]),
-                "head_name": st.column_config.TextColumn(dh["head_name"]),
-                "grid_code": st.column_config.TextColumn(dh["grid_code"]),
-                "last_visit": st.column_config.DateColumn(dh["last_visit"], format="YYYY-MM-DD"),
-                "days_since": st.column_config.NumberColumn(dh["days_since"]),
-                "tags": st.column_config.TextColumn(dh["tags"]),
-                "phone": st.column_config.TextColumn(dh["phone"]),
-                "address": st.column_config.TextColumn(dh["address"]),
-            },
-            shown,
-        ),
+        column_config={
+            "household_code": st.column_config.TextColumn(dh["household_code"]),
+            "head_name": st.column_config.TextColumn(dh["head_name"]),
+            "grid_code": st.column_config.TextColumn(dh["grid_code"]),
+            "last_visit": st.column_config.DateColumn(dh["last_visit"], format="YYYY-MM-DD"),
+            "days_since": st.column_config.NumberColumn(dh["days_since"]),
+            "tags": st.column_config.TextColumn(dh["tags"]),
+            "phone": st.column_config.TextColumn(dh["phone"]),
+            "address": st.column_config.TextColumn(dh["address"]),
+        },
         # one key per page: a row ticked on one page is never read as the same row of another
         key=f"{KEY}.due.{v.suffix}.{start // size + 1}",
         on_select="rerun",

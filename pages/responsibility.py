@@ -29,11 +29,14 @@ from ui.common import t
 from ui.map_clicks import clicked_code
 from ui.geo import boundaries_version, simplified_level
 from ui.maps import render
-from ui.tables import fit_headings
 
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "resp_page"
+#: LANG_KEYED: every table's key holds the page's language. Streamlit sizes a table's columns once, when it is
+#: first drawn, and keeps those widths: after a switch to English the widths measured for Chinese cut
+#: "Active hous", "Overl…". A new key draws a new table, measured afresh (a row ticked before is dropped). A
+#: table without row selection ignores its own ``key``, so those sit in a container with the key.
 MAP_HEIGHT = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_EXPORT = G.GRID_COLUMNS + [
@@ -259,16 +262,13 @@ def export_sheets(directory: pd.DataFrame, gaps: G.Gaps) -> dict[str, pd.DataFra
     }
 
 
-def column_config(
-    heads: dict[str, str], cols: list[str], numbers: Iterable[str], pinned: str, frame: pd.DataFrame
-) -> dict[str, Any]:
-    """A directory table's columns: text, ``numbers`` as localized numbers, ``pinned`` kept in view; a
-    heading longer than its cells in ``frame`` (the rows shown) sets its column's width (ui/tables.py)."""
+def column_config(heads: dict[str, str], cols: list[str], numbers: Iterable[str], pinned: str) -> dict[str, Any]:
+    """A directory table's columns: text, ``numbers`` as localized numbers, ``pinned`` kept in view."""
     config: dict[str, Any] = {c: st.column_config.TextColumn(heads[c]) for c in cols}
     for c in numbers:
         config[c] = st.column_config.NumberColumn(heads[c], format="localized")
     config[pinned] = st.column_config.TextColumn(heads[pinned], pinned=True)
-    return fit_headings(config, frame)
+    return config
 
 
 def villages_of(directory: pd.DataFrame) -> pd.DataFrame | None:
@@ -294,11 +294,9 @@ def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -
         shown[cols],
         hide_index=True,
         width="stretch",
-        column_config=column_config(
-            heads, cols, ("grids", "households", *G.STATUSES), pinned="village_name", frame=shown
-        ),
+        column_config=column_config(heads, cols, ("grids", "households", *G.STATUSES), pinned="village_name"),
         placeholder="—",
-        key=f"{KEY}.villages.{area.code}",
+        key=f"{KEY}.villages.{area.code}.{lang}",  # the language in the key: see LANG_KEYED
         on_select="rerun",
         selection_mode="single-row",
     )
@@ -344,13 +342,12 @@ def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     ]
     heads = labels(cols, lang)
     numbers = ("households", "staff_count", "paired_households", "households_per_staff")
-    st.dataframe(
+    st.container(key=f"{KEY}.directory.{area.code}.{lang}").dataframe(  # see LANG_KEYED
         shown[cols],
         hide_index=True,
         width="stretch",
-        column_config=column_config(heads, cols, numbers, pinned="name", frame=shown),
+        column_config=column_config(heads, cols, numbers, pinned="name"),
         placeholder="—",
-        key=f"{KEY}.directory.{area.code}",
     )
 
 
@@ -397,7 +394,8 @@ def gaps_tabs(gaps: G.Gaps, lang: str) -> None:
             heads = labels(f.columns, lang)
             if k in ("gaps_idle", "gaps_pairing"):
                 heads["name"] = labels(["staff_name"], lang)["staff_name"]
-            st.dataframe(f.rename(columns=heads), hide_index=True, width="stretch", key=f"{KEY}.{k}")
+            box = st.container(key=f"{KEY}.{k}.{lang}")  # see LANG_KEYED
+            box.dataframe(f.rename(columns=heads), hide_index=True, width="stretch")
 
 
 # ----------------------------------------------------------------------------- reassignment
