@@ -222,7 +222,10 @@ def main() -> None:
             area=area,
             level=level,
             level_name=t(f"level.noun.{level}"),  # inside the titles: "Coverage by village"
-            suffix=f"{area.code}.{level}.{st.session_state.get(f'{KEY}.nonce', 0)}",
+            # the language in the widget keys: Streamlit sizes a table's columns once, when it is first drawn,
+            # and keeps those widths; a new key after a language switch has them measured afresh for the new
+            # headings and cells (the Chinese widths cut "Coverag", "Household c…")
+            suffix=f"{area.code}.{level}.{lang}.{st.session_state.get(f'{KEY}.nonce', 0)}",
             drill=level != area.level,
             date_from=date_from,
             date_to=date_to,
@@ -497,8 +500,9 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     start, _ = CP.trend_months(trend_end)
 
     heads = column_labels(table.columns, v.lang)
+    shown = UP.as_shown(table)
     st.dataframe(
-        UP.as_shown(table),
+        shown,
         hide_index=True,
         width="stretch",
         placeholder="—",

@@ -145,10 +145,7 @@ def table(rows: pd.DataFrame, section: str, columns: dict[str, str]) -> None:
             for col, label in columns.items()
         }
     )
-    # room above the table for its toolbar: on a phone (no hover) the toolbar is always shown, above the
-    # table's top right corner, and without this room it lay over the tabs' right end (Pairing, Changes
-    # could not be tapped in English) or over the title of the items to follow up
-    st.space("small")
+    # on a phone the table's toolbar, always shown, has room above the table: ui/common.py PAGE_STYLE
     st.dataframe(out, hide_index=True, width="stretch", key=f"{KEY}.{section}")
 
 

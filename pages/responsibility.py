@@ -33,6 +33,10 @@ from ui.maps import render
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "resp_page"
+#: LANG_KEYED: every table's key holds the page's language. Streamlit sizes a table's columns once, when it is
+#: first drawn, and keeps those widths: after a switch to English the widths measured for Chinese cut
+#: "Active hous", "Overl…". A new key draws a new table, measured afresh (a row ticked before is dropped). A
+#: table without row selection ignores its own ``key``, so those sit in a container with the key.
 MAP_HEIGHT = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_EXPORT = G.GRID_COLUMNS + [
@@ -286,14 +290,13 @@ def village_table(villages: pd.DataFrame, grids: int, area: C.Area, lang: str) -
     heads = labels(["village_name", "village_code", "households"], lang)
     heads.update({c: t(f"resp_page.vcol.{c}") for c in ("grids", *G.STATUSES, "status")})
     cols = ["village_name", "village_code", "grids", "households", *G.STATUSES, "status"]
-    st.space("small")  # room for the table's toolbar (always shown on a phone) below the words above
     event = st.dataframe(
         shown[cols],
         hide_index=True,
         width="stretch",
         column_config=column_config(heads, cols, ("grids", "households", *G.STATUSES), pinned="village_name"),
         placeholder="—",
-        key=f"{KEY}.villages.{area.code}",
+        key=f"{KEY}.villages.{area.code}.{lang}",  # the language in the key: see LANG_KEYED
         on_select="rerun",
         selection_mode="single-row",
     )
@@ -339,14 +342,12 @@ def grid_table(directory: pd.DataFrame, area: C.Area, lang: str) -> None:
     ]
     heads = labels(cols, lang)
     numbers = ("households", "staff_count", "paired_households", "households_per_staff")
-    st.space("small")  # room for the table's toolbar: on a phone it is always shown, and lay over the title
-    st.dataframe(
+    st.container(key=f"{KEY}.directory.{area.code}.{lang}").dataframe(  # see LANG_KEYED
         shown[cols],
         hide_index=True,
         width="stretch",
         column_config=column_config(heads, cols, numbers, pinned="name"),
         placeholder="—",
-        key=f"{KEY}.directory.{area.code}",
     )
 
 
@@ -393,8 +394,8 @@ def gaps_tabs(gaps: G.Gaps, lang: str) -> None:
             heads = labels(f.columns, lang)
             if k in ("gaps_idle", "gaps_pairing"):
                 heads["name"] = labels(["staff_name"], lang)["staff_name"]
-            st.space("small")  # room for the table's toolbar (always shown on a phone) below the tabs
-            st.dataframe(f.rename(columns=heads), hide_index=True, width="stretch", key=f"{KEY}.{k}")
+            box = st.container(key=f"{KEY}.{k}.{lang}")  # see LANG_KEYED
+            box.dataframe(f.rename(columns=heads), hide_index=True, width="stretch")
 
 
 # ----------------------------------------------------------------------------- reassignment

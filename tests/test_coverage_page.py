@@ -641,3 +641,18 @@ def test_a_click_that_opens_an_area_draws_nothing_of_the_part_it_leaves(tiny_ro,
     assert not at.exception, at.exception
     assert at.session_state["area"].code == F.V11 and set(_area_table(at)["code"]) == {F.G111, F.G112}
     assert table.key not in tables and tables[0] != table.key, tables
+
+
+def test_a_language_switch_draws_the_tables_anew(tiny_ro, monkeypatch):
+    """Streamlit sizes a table's columns once, when it is first drawn, and keeps those widths: after a switch
+    to English the widths measured for Chinese cut "Coverag", "Household c…" (the twenty-first session's walk
+    at 1280 px). Both tables' keys hold the language, so a switch draws new tables, measured afresh."""
+    _, path = tiny_ro
+    at = _app(monkeypatch, path)
+    zh = [at.dataframe[0].key, _due_table(at).key]
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    en = [at.dataframe[0].key, _due_table(at).key]
+    assert all(k and ".zh." in k for k in zh), zh
+    assert [k.replace(".zh.", ".en.") for k in zh] == en, (zh, en)

@@ -554,3 +554,43 @@ def test_a_gaps_tab_is_drawn_only_while_open(page):
     assert not at.exception
     assert len(at.dataframe) == n - 1  # the vacant grids' list is no longer sent
     assert any(c.value == t("resp_page.gaps_none") for c in at.caption)
+
+
+def _table_keys(at) -> list[str]:
+    """The keys of the page's tables: their own, or else their containers' (a table without row selection
+    ignores its own key: pages/responsibility.py LANG_KEYED)."""
+    from streamlit.elements.lib.utils import user_key_from_element_id
+
+    keys: list[str] = []
+
+    def walk(node, held: str) -> None:
+        for c in getattr(node, "children", {}).values():
+            proto_id = getattr(getattr(c, "proto", None), "id", "") if hasattr(c, "children") else ""
+            if type(c).__name__ == "Dataframe":
+                keys.append(c.key or held)
+            walk(c, (user_key_from_element_id(proto_id) or held) if proto_id else held)
+
+    walk(at.main, "")
+    return keys
+
+
+@pytest.mark.parametrize("listed_max", [100, 4])
+def test_a_language_switch_draws_the_tables_anew(tiny, monkeypatch, listed_max):
+    """Streamlit sizes a table's columns once, when it is first drawn, and keeps those widths: after a switch
+    to English the widths measured for Chinese cut "Active hous" and the status cells ("Overl…"). The keys
+    of the directory (grid by grid, or by village above GRIDS_LISTED_MAX) and of the gaps' tables hold the
+    language: a switch draws new tables, measured afresh."""
+    from ui import common as UC
+
+    monkeypatch.setattr(UC, "GRIDS_LISTED_MAX", listed_max)  # 4: the tiny county's 5 grids are "many"
+    con, path = tiny
+    con.close()
+    at = F.signed_in_app(monkeypatch, path, "admin", today="2026-11-26", page="pages/responsibility.py")
+    zh = _table_keys(at)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    en = _table_keys(at)
+    assert len(zh) == 2 and all(k.endswith(".zh") for k in zh), zh  # the directory and the open gaps tab
+    assert zh[0].startswith("resp_page.villages." if listed_max == 4 else "resp_page.directory."), zh
+    assert [k[: -len("zh")] + "en" for k in zh] == en, (zh, en)

@@ -484,12 +484,20 @@ def show_message(key: str, where: str = "") -> None:
 #: Streamlit's "Press Enter to submit form" under a text box is hidden: it is English whatever the language
 #: and outside the catalog (Enter still submits). Streamlit writes it as the first span of the box's
 #: instructions; a length counter ("12/2000", the weekly page's note) is the last and stays, without its dot.
+#: On a touch screen (no hover) Streamlit always shows a table's toolbar (search, download, full screen),
+#: 44 px tall, over the 16 px gap above the table: it lay over the tab strip, the title or the words above
+#: (Pairing and Changes of a record could not be tapped in English). Every table on a touch screen gets
+#: the 28 px more it needs (the toolbar's height less the gap); with a mouse nothing changes (the
+#: toolbar shows on hover, over the table's top edge).
 PAGE_STYLE = """<style>
 [data-testid="stSpinnerIcon"] { animation: none !important; }
 [data-stale="true"] { transition-duration: 0s !important; }
 [data-testid="InputInstructions"] > span:first-child:not(:last-child),
 [data-testid="InputInstructions"] > span:only-child { display: none; }
 [data-testid="InputInstructions"] > span:last-child::before { content: none !important; }
+@media (hover: none) {
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) { margin-top: 28px; }
+}
 </style>"""
 
 

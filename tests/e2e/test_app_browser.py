@@ -216,8 +216,8 @@ def test_a_record_opened_from_a_list_keeps_the_language_and_the_period(page, ser
 
 def test_every_tab_of_a_record_can_be_tapped_on_a_phone(browser, server):
     """On a phone (no hover) a table's toolbar is always shown, above its top right corner: in English it lay
-    over the record's last tabs (Pairing, Changes), and a tap there hit the toolbar (pages/household.py: room
-    above each table). H02 is opened by no other test of this module."""
+    over the record's last tabs (Pairing, Changes), and a tap there hit the toolbar (room above every table on a
+    touch screen: ui/common.py PAGE_STYLE). H02 is opened by no other test of this module."""
     from tests.e2e.test_journeys_browser import wait_idle
 
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
@@ -250,7 +250,8 @@ def test_every_tab_of_a_record_can_be_tapped_on_a_phone(browser, server):
 def test_grid_responsibility_on_a_phone_lines_up_its_figures_and_leaves_its_titles_clear(browser, server):
     """网格责任 on a phone: its seven figures were seven lines (st.columns stacks on a narrow screen) and the
     grid directory's toolbar, always shown without hover, lay over the directory's title
-    (pages/responsibility.py: one wrapping row, room above each table)."""
+    (pages/responsibility.py: one wrapping row; room above every table on a touch screen: ui/common.py
+    PAGE_STYLE)."""
     from tests.e2e.test_journeys_browser import wait_idle
 
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
@@ -308,3 +309,49 @@ def test_the_custom_period_shows_whole_dates_in_the_sidebar(page, server):
         shown, needed = fields.nth(i).evaluate("e => [e.clientWidth, e.scrollWidth]")
         assert needed <= shown + 1, (i, shown, needed)
     page.get_by_test_id("stSidebar").screenshot(path=str(OUT / "custom-period-sidebar.png"))
+
+
+#: each visible table's toolbar and the box of the nearest element drawn above the table (its element
+#: container's previous sibling that takes room), in page coordinates
+TOOLBARS_AND_ABOVE = """() => {
+  const box = e => { const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; };
+  const out = [];
+  for (const df of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const bar = df.querySelector('[data-testid="stElementToolbar"]');
+    if (!bar || !bar.getBoundingClientRect().width) continue;
+    let above = df.closest('[data-testid="stElementContainer"]').previousElementSibling;
+    while (above && !above.getBoundingClientRect().height) above = above.previousElementSibling;
+    if (above) out.push({bar: box(bar), above: box(above), words: above.innerText.slice(0, 40)});
+  }
+  return out; }"""
+
+
+def test_no_tables_toolbar_covers_what_is_above_it_on_a_phone(browser, server):
+    """On a phone (no hover) Streamlit always shows a table's toolbar above the table's top right corner: it
+    lay over the title above the coverage page's table and the words above its due list. The page style
+    gives every table on a touch screen the room (ui/common.py PAGE_STYLE), not one page at a time."""
+    from tests.e2e.test_journeys_browser import wait_idle
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server)
+        page.get_by_label(t("login.username")).fill("admin")
+        page.get_by_label(t("login.password")).fill(PASSWORD)
+        page.get_by_label(t("login.password")).press("Enter")
+        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+        page.goto(server + "/coverage")  # a link: the browser's token signs the session in again
+        page.get_by_test_id("stDataFrame").nth(1).wait_for(timeout=30_000)  # the areas' table and the due list
+        wait_idle(page)
+        found = page.evaluate(TOOLBARS_AND_ABOVE)
+        assert len(found) == 2, found
+        for f in found:
+            bar, above = f["bar"], f["above"]
+            clear = bar["y"] >= above["y"] + above["height"] or bar["y"] + bar["height"] <= above["y"]
+            assert clear, f  # the toolbar sits wholly below what is above the table
+        page.get_by_test_id("stDataFrame").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(OUT / "coverage-table-phone.png"))
+        assert "Traceback" not in page.inner_text("body")
+    finally:
+        ctx.close()
