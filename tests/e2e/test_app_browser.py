@@ -214,20 +214,32 @@ def test_a_record_opened_from_a_list_keeps_the_language_and_the_period(page, ser
     assert "Traceback" not in page.inner_text("body")
 
 
+def _phone_as_admin(browser, server):
+    """A phone's browser (390 × 844, touch, no hover) signed in as admin, on the overview.
+
+    Returns
+    -------
+    tuple
+        The context (to close) and its page.
+    """
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(server)
+    page.get_by_label(t("login.username")).fill("admin")
+    page.get_by_label(t("login.password")).fill(PASSWORD)
+    page.get_by_label(t("login.password")).press("Enter")
+    page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
+    return ctx, page
+
+
 def test_every_tab_of_a_record_can_be_tapped_on_a_phone(browser, server):
     """On a phone (no hover) a table's toolbar is always shown, above its top right corner: in English it lay
     over the record's last tabs (Pairing, Changes), and a tap there hit the toolbar (room above every table on a
     touch screen: ui/common.py PAGE_STYLE). H02 is opened by no other test of this module."""
     from tests.e2e.test_journeys_browser import wait_idle
 
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
-    page = ctx.new_page()
+    ctx, page = _phone_as_admin(browser, server)
     try:
-        page.goto(server)
-        page.get_by_label(t("login.username")).fill("admin")
-        page.get_by_label(t("login.password")).fill(PASSWORD)
-        page.get_by_label(t("login.password")).press("Enter")
-        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
         page.goto(server + "/household?lang=en")  # a link: the browser's token signs the session in again
         search = page.get_by_label(t("household.search", "en"))
         search.wait_for(timeout=30_000)
@@ -254,14 +266,8 @@ def test_grid_responsibility_on_a_phone_lines_up_its_figures_and_leaves_its_titl
     PAGE_STYLE)."""
     from tests.e2e.test_journeys_browser import wait_idle
 
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
-    page = ctx.new_page()
+    ctx, page = _phone_as_admin(browser, server)
     try:
-        page.goto(server)
-        page.get_by_label(t("login.username")).fill("admin")
-        page.get_by_label(t("login.password")).fill(PASSWORD)
-        page.get_by_label(t("login.password")).press("Enter")
-        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
         page.goto(server + "/responsibility")  # a link: the browser's token signs the session in again
         county = "测试县"  # the tiny world's county (tests/factories.py)
         title = page.get_by_role("heading", name=t("resp_page.directory_title", area=county))
@@ -278,6 +284,7 @@ def test_grid_responsibility_on_a_phone_lines_up_its_figures_and_leaves_its_titl
             " return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
         )
         bars = page.get_by_test_id("stElementToolbar")
+        assert bars.count() > 0  # the directory's toolbar, always shown on a touch screen
         for i in range(bars.count()):
             bar = bars.nth(i).bounding_box()
             if bar and bar["width"] and bar["height"]:
@@ -332,14 +339,8 @@ def test_no_tables_toolbar_covers_what_is_above_it_on_a_phone(browser, server):
     gives every table on a touch screen the room (ui/common.py PAGE_STYLE), not one page at a time."""
     from tests.e2e.test_journeys_browser import wait_idle
 
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
-    page = ctx.new_page()
+    ctx, page = _phone_as_admin(browser, server)
     try:
-        page.goto(server)
-        page.get_by_label(t("login.username")).fill("admin")
-        page.get_by_label(t("login.password")).fill(PASSWORD)
-        page.get_by_label(t("login.password")).press("Enter")
-        page.get_by_role("heading", name=t("overview.title")).wait_for(timeout=30_000)
         page.goto(server + "/coverage")  # a link: the browser's token signs the session in again
         page.get_by_test_id("stDataFrame").nth(1).wait_for(timeout=30_000)  # the areas' table and the due list
         wait_idle(page)

@@ -28,6 +28,14 @@ def walk_server(walk_template, tmp_path_factory):
         yield url
 
 
+def sign_in_walker(page, server: str) -> None:
+    """Sign in as the grid leader ``walker`` of this module's world (the weekly page opens)."""
+    page.goto(server)
+    page.get_by_label(t("login.username")).fill("walker")
+    page.get_by_label(t("login.password")).fill(F.PASSWORD)
+    page.get_by_label(t("login.password")).press("Enter")
+
+
 def wait_text(page, *texts: str, timeout: float = 30) -> str:
     """The page's text once it holds every one of ``texts`` and Streamlit is idle (a run in
     progress shows the elements it has not reached yet only after it reaches them)."""
@@ -74,10 +82,7 @@ def test_a_grid_leader_walks_from_where_they_stand_and_records_a_visit(browser, 
     outside = refuse_outside(ctx)
     page = ctx.new_page()
     try:
-        page.goto(walk_server)
-        page.get_by_label(t("login.username")).fill("walker")
-        page.get_by_label(t("login.password")).fill(F.PASSWORD)
-        page.get_by_label(t("login.password")).press("Enter")
+        sign_in_walker(page, walk_server)
         unplaced, due = t("walk.unplaced_title", n=1), t("weekly_page.due_title")
         body = wait_text(page, t("walk.title"), unplaced, due)  # the walk, then the due list
         assert t("walk.start.last_visit", code="W0") in body and t("walk.straight_lines") in body
@@ -134,10 +139,7 @@ def test_a_visit_recorded_at_the_walk_takes_the_place_of_an_edits_toast(browser,
     toasts = page.locator("[data-testid='stToast']")
     saved, edited = F.phrase("weekly_page.saved"), F.phrase("weekly_page.edited")
     try:
-        page.goto(walk_server)
-        page.get_by_label(t("login.username")).fill("walker")
-        page.get_by_label(t("login.password")).fill(F.PASSWORD)
-        page.get_by_label(t("login.password")).press("Enter")
+        sign_in_walker(page, walk_server)
         wait_text(page, t("walk.title"), t("weekly_page.due_title"))
         page.get_by_text(t("weekly_page.recent_title", days=EDIT_DAYS)).click()  # W0's visit of 11-20
         page.get_by_text(t("weekly_page.needs_action")).last.click()
@@ -163,10 +165,7 @@ def test_a_recent_visit_whose_date_is_changed_stays_picked(browser, walk_server)
     page = ctx.new_page()
     edited = F.phrase("weekly_page.edited")
     try:
-        page.goto(walk_server)
-        page.get_by_label(t("login.username")).fill("walker")
-        page.get_by_label(t("login.password")).fill(F.PASSWORD)
-        page.get_by_label(t("login.password")).press("Enter")
+        sign_in_walker(page, walk_server)
         wait_text(page, t("walk.title"), t("weekly_page.due_title"))
         # a visit of today first in the recent list (whatever this module's other tests recorded)
         page.get_by_role("button", name=t("walk.record")).first.click()
