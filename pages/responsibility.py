@@ -33,10 +33,10 @@ from ui.maps import render
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 KEY = "resp_page"
-#: LANG_KEYED: every table's key holds the page's language. Streamlit sizes a table's columns once, when it is
-#: first drawn, and keeps those widths: after a switch to English the widths measured for Chinese cut
-#: "Active hous", "Overl…". A new key draws a new table, measured afresh (a row ticked before is dropped). A
-#: table without row selection ignores its own ``key``, so those sit in a container with the key.
+# LANG_KEYED: every table's key holds the page's language. Streamlit sizes a table's columns once, when it is
+# first drawn, and keeps those widths: after a switch to English the widths measured for Chinese cut
+# "Active hous", "Overl…". A new key draws a new table, measured afresh (a row ticked before is dropped). A
+# table without row selection ignores its own ``key``, so those sit in a container with the key.
 MAP_HEIGHT = 500
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIRECTORY_EXPORT = G.GRID_COLUMNS + [
