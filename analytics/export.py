@@ -225,7 +225,21 @@ def to_json_bytes(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> 
     return (json.dumps(recs, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _width(s: str) -> int:
+def text_width(s: str) -> int:
+    """How wide ``s`` is in half-width characters: a wide character (Chinese, full-width) counts two.
+
+    The width a terminal, a monospaced table or a spreadsheet column gives the text (Unicode's East Asian
+    Width, UAX #11: ``W`` and ``F`` are two columns).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> text_width("网格 W01")
+    8
+    """
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
@@ -266,10 +280,10 @@ def to_table_text(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> 
     """
     hs = [terminal_safe(h) for h in headers(df, labels)]
     body = [[terminal_safe(x) for x in row] for row in rows_text(df)]
-    widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(hs)]
+    widths = [max([text_width(h)] + [text_width(r[i]) for r in body]) for i, h in enumerate(hs)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c + " " * (w - text_width(c)) for c, w in zip(cells, widths)).rstrip()
 
     out = [line(hs), line(["-" * w for w in widths])] + [line(r) for r in body]
     out.append(f"({len(body)} rows)")
@@ -319,7 +333,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], labels: Mapping[str, str] 
                     ws.write_string(i, j, cell_text(c, v))
         for j, h in enumerate(hs):
             sample = [cell_text(df.columns[j], v) for v in df.iloc[:200, j]] if len(df) else []
-            ws.set_column(j, j, min(40, max([_width(h)] + [_width(s) for s in sample]) + 2))
+            ws.set_column(j, j, min(40, max([text_width(h)] + [text_width(s) for s in sample]) + 2))
         ws.freeze_panes(1, 0)
         if len(df):
             ws.autofilter(0, 0, len(df), max(0, len(hs) - 1))

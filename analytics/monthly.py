@@ -367,7 +367,7 @@ def _values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _write_sheet(
     wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle: str, frame: pd.DataFrame, lang: str
 ) -> None:
-    from analytics.export import _is_missing, _width, cell_text
+    from analytics.export import _is_missing, cell_text, text_width
 
     ws = wb.add_worksheet(name)
     cols = list(frame.columns)
@@ -407,7 +407,7 @@ def _write_sheet(
                 ws.write_string(i, j, cell_text(c, v), fmts["name_mark"] if marked and c == "name" else None)
     for j, h in enumerate(heads):
         sample = [cell_text(cols[j], v) for v in frame.iloc[:200, j]] if len(frame) else []
-        ws.set_column(j, j, min(40, max([_width(h)] + [_width(s) for s in sample]) + 2))
+        ws.set_column(j, j, min(40, max([text_width(h)] + [text_width(s) for s in sample]) + 2))
     ws.freeze_panes(3, 0)
     if len(frame):
         ws.autofilter(2, 0, 2 + len(frame), last)

@@ -9,7 +9,6 @@ their outcome is kept as a one-time message (a sentence, never a traceback).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -153,7 +152,7 @@ def audit_section() -> None:
     shown["area"] = [names.get(a, a) if isinstance(a, str) else a for a in shown["area"]]
     shown["detail"] = [audit.detail_text(d, C.lang(), names) for d in shown["detail"]]
     labels = {c: t(f"{KEY}.col.{c}") for c in shown.columns}
-    long = max((_text_width(d) for d in shown["detail"] if isinstance(d, str)), default=0) > AUDIT_DETAIL_ONE_LINE
+    long = max((export.text_width(d) for d in shown["detail"] if isinstance(d, str)), default=0) > AUDIT_DETAIL_ONE_LINE
     st.dataframe(
         shown.rename(columns=labels),
         hide_index=True,
@@ -174,11 +173,6 @@ def audit_section() -> None:
         key=f"{KEY}.audit_csv",
         audit=(None, audit.detail_line("audit_export", fmt="csv")),
     )
-
-
-def _text_width(text: str) -> int:
-    """How wide ``text`` is in half-width characters: a wide (Chinese, full-width) character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # ----------------------------------------------------------------------------- rules
