@@ -58,7 +58,7 @@ class VisitError(ValueError):
         str
             The catalog's wording of ``key`` with ``params`` (a Message among them worded in ``lang``).
         """
-        return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()})
+        return Message(self.key, **self.params).text(lang)
 
 
 def week_of(day: dt.date) -> str:
