@@ -21,6 +21,9 @@ from ui import figures as F
 from ui import shared
 from ui.common import t
 
+#: the sentence of the last status saved, for the page's next runs (ui.common.leave_message)
+FLASH = "petitions_page.flash"
+
 C.page_guard()  # a page runs only inside app.py, for a signed-in user (ui/common.py)
 
 c = C.con()
@@ -194,6 +197,7 @@ open_items = petitions.combined(
 left, right = st.columns(2)
 with left:
     st.subheader(t("petitions_page.change"))
+    C.show_message(FLASH)  # the last save's sentence (the page ran again to show it everywhere)
     if open_items.empty:
         st.info(t("petitions_page.nothing_open"))
     else:
@@ -214,6 +218,7 @@ with left:
             )
         }
         C.keep_offered("pet_item", keys)  # after a search that found nothing, the first match is picked
+        C.restore_pick("pet_item", keys)  # the item just saved, its status (its words) changed
         with st.form("pet_change"):
             item = st.selectbox(
                 t("petitions_page.change_item"),
@@ -264,7 +269,10 @@ with left:
             except petitions.PetitionError as e:
                 st.error(e.text(lang))
             else:
-                st.success(t("petitions_page.saved", id=res["id"], status=t(f"status.{res['status']}")))
+                C.leave_message(
+                    FLASH, "success", t("petitions_page.saved", id=res["id"], status=t(f"status.{res['status']}"))
+                )
+                C.hold_pick("pet_item", item)
                 st.rerun()
 
 # ----------------------------------------------------------------------------- locating a petition

@@ -44,8 +44,6 @@ DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
 #: the visit form's widgets, emptied after a save (only: a refused save keeps what was typed)
 FORM_KEYS = ("weekly_household", "weekly_kind", "weekly_date", "weekly_note", "weekly_needs_action")
 FORM_CLEAR = "weekly_form_clear"
-#: the recent visit just changed, picked again at the next run (its label, the pick's state, changed)
-RECENT_KEEP = "weekly_recent_keep"
 
 _CSS = """
 <style>
@@ -362,11 +360,8 @@ def recent_visits(u, today: dt.date) -> None:
         st.session_state["weekly_recent_newest"] = last
         if seen is not None and last > seen:
             st.session_state["weekly_recent_pick"] = last
-        # the visit just changed stays picked: the pick's state is its label, and a changed date or kind
-        # is another label — the picker fell back to the list's first visit, another household's
-        kept = st.session_state.pop(RECENT_KEEP, None)
-        if kept in rows:
-            st.session_state["weekly_recent_pick"] = kept
+        # the visit just changed stays picked (its words, a changed date or kind, are another label)
+        C.restore_pick("weekly_recent_pick", rows)
         vid = st.selectbox(t("weekly_page.recent_pick"), list(rows), key="weekly_recent_pick", format_func=labels.get)
         st.caption(t("weekly_page.recent_shown", n=len(rows)))
         r = rows[vid]
@@ -407,7 +402,7 @@ def recent_visits(u, today: dt.date) -> None:
             except V.VisitError as e:
                 st.error(e.text(lang()))
             else:
-                st.session_state[RECENT_KEEP] = vid
+                C.hold_pick("weekly_recent_pick", vid)
                 saved("success", msg)
         sure = st.checkbox(t("weekly_page.delete_confirm"), key=f"weekly_delete_sure_{vid}")
         if st.button(t("weekly_page.delete"), key=f"weekly_delete_{vid}", width="stretch"):

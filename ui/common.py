@@ -182,6 +182,48 @@ def keep_offered(key: str, options: Any) -> None:
         del st.session_state[key]
 
 
+#: the session-state prefix of a pick held across a save (:func:`hold_pick`)
+HELD_PICK = "held_pick."
+
+
+def hold_pick(key: str, value: Any) -> None:
+    """Keep ``value`` picked in the selectbox ``key`` at the page's next run, whatever its words then.
+
+    A selectbox's choice travels between the browser and the server as its words (its ``format_func``
+    label). When a save changes the words of the option picked (a petition's status, a visit's day), the
+    browser still holds the old words, which match no option at its next message, and the pick falls
+    back to the first option — another item, which the next save would change. Call after the save,
+    before ``st.rerun``; :func:`restore_pick` then sets the pick by its value, which sends its new words to
+    the browser.
+
+    Parameters
+    ----------
+    key : str
+        The selectbox's widget key.
+    value : object
+        The option picked (its value, not its words).
+    """
+    st.session_state[HELD_PICK + key] = value
+
+
+def restore_pick(key: str, options: Any) -> None:
+    """Pick again the option :func:`hold_pick` held for the selectbox ``key``, if it is still offered.
+
+    Call before drawing the selectbox. An option no longer offered (a petition just closed leaves the
+    open items) is let go: the pick starts at the first option.
+
+    Parameters
+    ----------
+    key : str
+        The selectbox's widget key.
+    options : sequence
+        What it offers in this run.
+    """
+    held = st.session_state.pop(HELD_PICK + key, None)
+    if held is not None and held in list(options):
+        st.session_state[key] = held
+
+
 #: the most rows a table is drawn with some rows coloured (:func:`styled_rows`)
 STYLED_ROWS_MAX = 500
 #: An area with more grids than this shows them summed up by village on the responsibility page, in its
