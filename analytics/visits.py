@@ -523,7 +523,7 @@ def edit_visit(
     if (day, new_kind, new_note, new_action) == (old_day, old_kind, old_note, bool(old_action)):
         return t("weekly_page.unchanged", lang)
     if db.one(con, "visit_key_taken", household_code=hcode, staff_id=staff_id, visited_on=day, kind=new_kind, id=vid):
-        raise VisitError("weekly_page.err.duplicate", date=day.isoformat(), kind=Message(f"kind.{new_kind}"))
+        raise VisitError("weekly_page.err.duplicate", date=day.isoformat(), kind=Message(f"kind.in_text.{new_kind}"))
     changes = []
     if day != old_day:
         changes.append(f"visited_on {old_day.isoformat()} → {day.isoformat()}")

@@ -122,6 +122,11 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "kind.phone": ("电话", "Phone"),
     "kind.meeting": ("院坝会", "Courtyard meeting"),
     "kind.reception": ("接访", "Reception"),
+    # a kind inside a sentence (English lower case: "already has a home visit on …")
+    "kind.in_text.home": ("入户走访", "home visit"),
+    "kind.in_text.phone": ("电话", "phone"),
+    "kind.in_text.meeting": ("院坝会", "courtyard meeting"),
+    "kind.in_text.reception": ("接访", "reception"),
     # ------------------------------------------------------------------ weekly page
     "weekly.title": ("本周走访", "This week's visits"),
     "weekly.question": (

@@ -191,7 +191,7 @@ def show_week(con, u, week: str, today: dt.date) -> None:
     st.caption(t("weekly_page.target_rule", target=q["target_days"]))
     show_days(days, today)
     if others:
-        text = fmt_list((f"{t(f'kind.{k}')} {n}" for k, n in others.items()), lang())
+        text = fmt_list((f"{t(f'kind.in_text.{k}')} {n}" for k, n in others.items()), lang())
         st.caption(t("weekly_page.other_kinds", text=text))
 
 

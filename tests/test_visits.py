@@ -244,7 +244,7 @@ def test_edit_refusals(tiny_registered):
         (
             lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22)),
             "weekly_page.err.duplicate",
-            {"date": "2026-11-22", "kind": Message("kind.home")},
+            {"date": "2026-11-22", "kind": Message("kind.in_text.home")},
         ),
         (
             lambda: V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 30)),
@@ -268,8 +268,8 @@ def test_a_refused_edit_is_worded_whole_in_english(tiny_registered):
     with pytest.raises(V.VisitError) as e:
         V.edit_visit(con, LEADER, mine, today=TODAY, visited_on=D(2026, 11, 22))  # H01 has a home visit then
     said = e.value.text("en")
-    assert said == t("weekly_page.err.duplicate", "en", date="2026-11-22", kind=t("kind.home", "en"))
-    assert t("kind.home", "zh") not in said and t("kind.home", "en") in said
+    assert said == t("weekly_page.err.duplicate", "en", date="2026-11-22", kind=t("kind.in_text.home", "en"))
+    assert t("kind.home", "zh") not in said and "a home visit" in said  # lower case inside the sentence
     assert t("kind.home", "zh") in str(e.value)  # the Chinese sentence keeps the Chinese word
     assert n_audit(con, "visit_edit") == 0
 

@@ -13,7 +13,7 @@ import pytest
 from analytics import reports
 from analytics import visits as V
 from auth.users import User
-from i18n import column_labels, t
+from i18n import column_labels, fmt_list, t
 from tests.factories import G111, G211, PASSWORD, T1, phrase, signed_in_app
 from ui import common as C
 
@@ -581,3 +581,16 @@ def test_a_visit_without_a_note_is_edited_without_a_nan_note(tiny_registered, mo
     assert any(phrase("weekly_page.edited") in s.value for s in at.success)
     assert con.execute("SELECT note, needs_action FROM visits WHERE id = ?", [vid]).fetchone() == (None, True)
     assert con.execute("SELECT count(*) FROM visits WHERE note = 'nan'").fetchone() == (0,)
+
+
+def test_page_names_the_other_kinds_in_lower_case_inside_the_english_sentence(tiny_registered, monkeypatch):
+    """The week's other kinds read "Also Phone 1, Courtyard meeting 1" on the English page: labels in
+    the middle of a sentence. They are the kinds' words for a sentence ("phone 1, courtyard meeting 1")."""
+    con, path = tiny_registered
+    V.record_visit(con, LEADER, "H02", D(2026, 11, 19), "phone", today=TODAY)
+    V.record_visit(con, LEADER, "H02", D(2026, 11, 20), "meeting", today=TODAY)
+    con.close()
+    at = open_page(path, monkeypatch, "grid_leader", lang="en")
+    text = fmt_list([f"{t('kind.in_text.meeting', 'en')} 1", f"{t('kind.in_text.phone', 'en')} 1"], "en")
+    assert t("weekly_page.other_kinds", "en", text=text) in [c.value for c in at.caption]
+    assert "courtyard meeting 1" in text and "Courtyard" not in text
