@@ -321,7 +321,9 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
     show["gi_confidence"] = [f"{CONFIDENCE[int(b)]} %" if b > 0 else gi_bin_label(b, lang) for b in show["gi_bin"]]
     show["count_trend"] = [_trend_label(v) for v in show["count_trend"]]
     show["pattern"] = [_pattern_label(p) for p in show["pattern"]]
-    cols = ["rank", "name", "petitions", "per_1000", "gi_z", "gi_confidence", "count_trend", "pattern", "overdue_count"]
+    # the ranking's own figures (Gi* z, its confidence) next to the name: on a phone the table shows its
+    # first columns, and the ranking was off-screen to the right
+    cols = ["rank", "name", "gi_z", "gi_confidence", "petitions", "per_1000", "count_trend", "pattern", "overdue_count"]
     show = show[cols]
     heads = _labels(cols)
     # counts with the locale's separators (1,946), as every page's tables (a rank needs none)
@@ -337,7 +339,7 @@ def _hottest(hot_list: pd.DataFrame, level: str, min_count: int) -> str | None:
         selection_mode="single-row",
         key=f"{KEY}.hottest.{level}",
         column_config={
-            heads["per_1000"]: st.column_config.NumberColumn(format="%.2f", width="small"),
+            heads["per_1000"]: st.column_config.NumberColumn(format="%.2f"),  # its heading whole (每千户信访…)
             heads["gi_z"]: st.column_config.NumberColumn(format="%.2f", width="small"),
             **{heads[c]: v for c, v in small.items()},
         },

@@ -53,8 +53,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # map
     "hotspots_page.map.title": ("地图", "Map"),
     "hotspots_page.map.click_hint": (
-        "点击地图上的村或下表中的一行，查看该村的信访件",
-        "Click a village on the map or a row below to see its petitions",
+        "点击地图上的村或 Gi* 排序表中的一行，查看该村的信访件",
+        "Click a village on the map or a row of the Gi* ranking to see its petitions",
     ),
     "hotspots_page.map.no_geometry": (
         "这一层级还没有导入边界 — 去「数据导入」",
