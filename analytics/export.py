@@ -19,7 +19,7 @@ import json
 import math
 import re
 import unicodedata
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
@@ -243,6 +243,28 @@ def text_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
+def set_widths(ws: Any, frame: pd.DataFrame, heads: Sequence[str]) -> None:
+    """Size each column of a worksheet to its heading and its first 200 cells' text.
+
+    Parameters
+    ----------
+    ws : xlsxwriter.worksheet.Worksheet
+        The sheet, its columns in ``frame``'s order.
+    frame : pandas.DataFrame
+        The sheet's rows (values as written; :func:`cell_text` words them).
+    heads : sequence of str
+        The columns' headings as written, one per column of ``frame``.
+
+    Notes
+    -----
+    Widths in Excel's character units (:func:`text_width`: a Chinese character counts 2), 2 more for the
+    filter button, at most 40.
+    """
+    for j, h in enumerate(heads):
+        sample = [cell_text(frame.columns[j], v) for v in frame.iloc[:200, j]] if len(frame) else []
+        ws.set_column(j, j, min(40, max([text_width(h)] + [text_width(s) for s in sample]) + 2))
+
+
 def terminal_safe(text: str) -> str:
     r"""``text`` with control characters (ESC, NUL, a line break inside a cell …) shown as ``\xNN``.
 
@@ -331,9 +353,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], labels: Mapping[str, str] 
                     ws.write_datetime(i, j, dt.datetime(d.year, d.month, d.day), date)
                 else:
                     ws.write_string(i, j, cell_text(c, v))
-        for j, h in enumerate(hs):
-            sample = [cell_text(df.columns[j], v) for v in df.iloc[:200, j]] if len(df) else []
-            ws.set_column(j, j, min(40, max([text_width(h)] + [text_width(s) for s in sample]) + 2))
+        set_widths(ws, df, hs)
         ws.freeze_panes(1, 0)
         if len(df):
             ws.autofilter(0, 0, len(df), max(0, len(hs) - 1))

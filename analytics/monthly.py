@@ -367,7 +367,7 @@ def _values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _write_sheet(
     wb: Any, fmts: dict[str, Any], name: str, title: str, subtitle: str, frame: pd.DataFrame, lang: str
 ) -> None:
-    from analytics.export import _is_missing, cell_text, text_width
+    from analytics.export import _is_missing, cell_text, set_widths
 
     ws = wb.add_worksheet(name)
     cols = list(frame.columns)
@@ -405,9 +405,7 @@ def _write_sheet(
                 ws.write_number(i, j, float(v), f)
             else:
                 ws.write_string(i, j, cell_text(c, v), fmts["name_mark"] if marked and c == "name" else None)
-    for j, h in enumerate(heads):
-        sample = [cell_text(cols[j], v) for v in frame.iloc[:200, j]] if len(frame) else []
-        ws.set_column(j, j, min(40, max([text_width(h)] + [text_width(s) for s in sample]) + 2))
+    set_widths(ws, frame, heads)
     ws.freeze_panes(3, 0)
     if len(frame):
         ws.autofilter(2, 0, 2 + len(frame), last)
