@@ -106,6 +106,33 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: Any) -> str:
     return text
 
 
+def for_count(key: str, n: int) -> str:
+    """The catalog key that words ``n`` things: ``key`` + ``_one`` for exactly one, else ``key``.
+
+    The catalog's convention for a sentence that reads differently for one ("1 cold spot", "第 61 户，共 61
+    户") beside its general form ("40 cold spots", "第 61–70 户"): the key for one is the general key with
+    ``_one`` after it.
+
+    Parameters
+    ----------
+    key : str
+        The catalog key of the general form.
+    n : int
+        How many things the sentence counts.
+
+    Returns
+    -------
+    str
+        A catalog key.
+
+    Examples
+    --------
+    >>> for_count("hotspots_page.metric.cold_delta", 1), for_count("hotspots_page.metric.cold_delta", 40)
+    ('hotspots_page.metric.cold_delta_one', 'hotspots_page.metric.cold_delta')
+    """
+    return f"{key}_one" if n == 1 else key
+
+
 def _missing(v: Any) -> bool:
     if v is None:
         return True

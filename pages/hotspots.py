@@ -24,7 +24,7 @@ from analytics import hotspots as H
 from auth import audit
 from gis import maps
 from gis.palette import PATTERN_COLORS
-from i18n import bool_label, column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, gi_bin_label
+from i18n import bool_label, column_labels, fmt_date, fmt_int, fmt_num, fmt_pct, for_count, gi_bin_label
 from store import db
 from ui import common as C
 from ui import downloads
@@ -177,7 +177,7 @@ def _metrics(
         # the level as running text's plural ("Hot spots (villages)", was "(Village)"); one cold spot singular
         t("hotspots_page.metric.hot_areas", level=t(f"level.nouns.{level}")),
         fmt_int(hot_n, lang),
-        delta=t(f"hotspots_page.metric.cold_delta{'_one' if cold_n == 1 else ''}", n=fmt_int(cold_n, lang)),
+        delta=t(for_count("hotspots_page.metric.cold_delta", cold_n), n=fmt_int(cold_n, lang)),
         delta_color="off",
         delta_arrow="off",
         help=t("hotspots_page.metric.hot_help"),

@@ -400,10 +400,11 @@ def range_text(key: str, start: int, stop: int, n: int) -> str:
     >>> range_text("weekly_page.due_showing", 60, 70, 75), range_text("weekly_page.due_showing", 60, 61, 61)
     ('显示第 61–70 户，共 75 户', '显示第 61 户，共 61 户')
     """
-    from i18n import fmt_int
+    from i18n import fmt_int, for_count
 
-    words = f"{key}_one" if stop - start == 1 else key
-    return t(words, start=fmt_int(start + 1, lang()), end=fmt_int(stop, lang()), n=fmt_int(n, lang()))
+    return t(
+        for_count(key, stop - start), start=fmt_int(start + 1, lang()), end=fmt_int(stop, lang()), n=fmt_int(n, lang())
+    )
 
 
 def styled_rows(frame: Any, marked: list[bool], css: str) -> Any:
