@@ -122,6 +122,8 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "kind.phone": ("电话", "Phone"),
     "kind.meeting": ("院坝会", "Courtyard meeting"),
     "kind.reception": ("接访", "Reception"),
+    # what an emptied filter box says (Streamlit's own words are English "Choose options")
+    "pick.at_least_one": ("请至少选一项", "Choose at least one"),
     # a kind inside a sentence (English lower case: "already has a home visit on …")
     "kind.in_text.home": ("入户走访", "home visit"),
     "kind.in_text.phone": ("电话", "phone"),

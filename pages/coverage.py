@@ -152,6 +152,7 @@ def _kinds() -> list[str]:
         default=["home"],
         format_func=lambda k: t(f"kind.{k}"),
         key=f"{KEY}.kinds",
+        placeholder=t("pick.at_least_one"),
         persist_state="session",  # kept when the user leaves the page and comes back
     )
     if not kinds:

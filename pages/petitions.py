@@ -90,7 +90,7 @@ statuses = f1.multiselect(
     default=list(petitions.OPEN_STATUSES),
     format_func=status_words.get,
     key="pet_status",
-    placeholder=t("petitions_page.filter_placeholder"),  # not Streamlit's "Choose options"
+    placeholder=t("pick.at_least_one"),
     persist_state="session",  # kept when the user leaves the page and comes back
 )
 kinds = f2.multiselect(
@@ -99,7 +99,7 @@ kinds = f2.multiselect(
     default=["petition", "visit_issue"],
     format_func=kind_words.get,
     key="pet_kind",
-    placeholder=t("petitions_page.filter_placeholder"),  # not Streamlit's "Choose options"
+    placeholder=t("pick.at_least_one"),
     persist_state="session",
 )
 # which items of each part are of the chosen states and kinds

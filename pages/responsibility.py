@@ -436,13 +436,18 @@ def reassign_form(con, directory: pd.DataFrame, on) -> None:
                 format_func=lambda i: t("resp_page.reassign_keep") if i == "" else who.get(i, i),
             )
             add = st.multiselect(
-                t("resp_page.reassign_add"), addable, key=f"{KEY}.re.add.{grid}", format_func=lambda i: who.get(i, i)
+                t("resp_page.reassign_add"),
+                addable,
+                key=f"{KEY}.re.add.{grid}",
+                format_func=lambda i: who.get(i, i),
+                placeholder=t("resp_page.reassign_none"),
             )
             remove = st.multiselect(
                 t("resp_page.reassign_remove"),
                 current,
                 key=f"{KEY}.re.remove.{grid}",
                 format_func=lambda i: who.get(i, i),
+                placeholder=t("resp_page.reassign_none"),
             )
             effective = st.date_input(
                 t("resp_page.reassign_effective"), value=on, key=f"{KEY}.re.effective.{grid}", format="YYYY-MM-DD"

@@ -329,6 +329,8 @@ def test_kinds_filter(tiny_ro, monkeypatch):
     assert _metrics(at)[t("figure.coverage_kinds", kinds=kinds)] == "100.0 %"
     at.multiselect(key="coverage_page.kinds").set_value([]).run()
     assert at.warning and _metrics(at)[t("figure.visited")] == "7"
+    # the emptied box says so in the page's words, not Streamlit's English "Choose options"
+    assert at.multiselect(key="coverage_page.kinds").placeholder == t("pick.at_least_one")
 
 
 def test_the_legend_is_named_as_the_figure_of_the_kinds_counted(tiny_ro, monkeypatch):

@@ -491,6 +491,10 @@ def test_page_search_and_reassign(page):
     at.session_state["resp_page.re"] = True
     at.run()
     at.selectbox(key="resp_page.re.grid").set_value(F.G212).run()
+    # empty boxes in the page's words, not Streamlit's English "Choose options" / "No options to select"
+    assert {at.multiselect(key=f"resp_page.re.{x}.{F.G212}").placeholder for x in ("add", "remove")} == {
+        t("resp_page.reassign_none")
+    }
     at.multiselect(key=f"resp_page.re.add.{F.G212}").set_value(["S4"])
     at.date_input(key=f"resp_page.re.effective.{F.G212}").set_value(dt.date(2026, 11, 26))
     [b for b in at.get("form_submit_button") if b.label == t("resp_page.reassign_submit")][0].click().run()

@@ -410,8 +410,8 @@ def test_an_emptied_filter_says_what_to_choose_and_the_form_says_it_lists_every_
     assert not at.exception, at.exception
     assert [i.value for i in at.info] == [t("petitions_page.no_status_chosen", lang)]
     # the emptied box says so in the page's language (Streamlit's own "Choose options" on a Chinese page)
-    assert at.multiselect(key="pet_status").placeholder == t("petitions_page.filter_placeholder", lang)
-    assert at.multiselect(key="pet_kind").placeholder == t("petitions_page.filter_placeholder", lang)
+    assert at.multiselect(key="pet_status").placeholder == t("pick.at_least_one", lang)
+    assert at.multiselect(key="pet_kind").placeholder == t("pick.at_least_one", lang)
     assert len(at.selectbox(key="pet_item").options) == n and all_open in [c.value for c in at.caption]
     at.multiselect(key="pet_status").set_value(["received"]).run()
     at.multiselect(key="pet_kind").set_value([]).run()

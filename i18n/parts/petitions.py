@@ -28,8 +28,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "picker.none": ("没有编号含“{q}”的项，请检查输入的编号", "No item's number contains “{q}”; check the number typed"),
     "petitions_page.filter_status": ("状态", "Status"),
     "petitions_page.filter_kind": ("类型", "Kind"),
-    # what an emptied filter box and a picker left with nothing to offer say (Streamlit's own words are English)
-    "petitions_page.filter_placeholder": ("请至少选一项", "Choose at least one"),
+    # what a picker left with nothing to offer says (Streamlit's own words are English)
     "petitions_page.pick_placeholder": (
         "没有可选的项，请改一下查找的编号",
         "Nothing to choose; change the number searched for",

@@ -111,6 +111,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "resp_page.reassign_keep": ("（不变）", "(unchanged)"),
     "resp_page.reassign_add": ("增加网格员", "Add members"),
     "resp_page.reassign_remove": ("移出", "Remove"),
+    # an empty add / remove box (Streamlit's own words are English "Choose options", "No options to select")
+    "resp_page.reassign_none": ("不选则不变", "None: no change"),
     "resp_page.reassign_effective": ("生效日期", "Effective from"),
     "resp_page.reassign_submit": ("保存调整", "Save"),
     "resp_page.reassign_done": ("已保存：{summary}", "Saved: {summary}"),
