@@ -259,6 +259,11 @@ WITH resp AS (  -- who answers for which grids this week (store/migrations/0005)
     SELECT staff_id, string_agg(grid_code, '、' ORDER BY grid_code) AS grid_code
     FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
     GROUP BY staff_id
+),
+-- the week's tallies read once and hashed: inlined, the planner (which expects ~200 staff members
+-- from resp) probes the tallies' key once per staff member instead (20–22 against 14–15 ms of CPU)
+v AS MATERIALIZED (
+    SELECT * FROM staff_week_quota($week_start::DATE)
 )
 SELECT r.staff_id, s.name, r.grid_code,
        coalesce(v.visits, 0) AS visits, coalesce(v.visit_days, 0) AS visit_days,
@@ -266,7 +271,7 @@ SELECT r.staff_id, s.name, r.grid_code,
        $target::INTEGER AS target_days,
        coalesce(v.visit_days, 0) >= $target::INTEGER AS met
 FROM resp r JOIN staff s ON s.id = r.staff_id
-LEFT JOIN staff_week_quota($week_start::DATE) v ON v.staff_id = r.staff_id
+LEFT JOIN v ON v.staff_id = r.staff_id
 ORDER BY r.staff_id;
 
 -- name: unvisited
