@@ -248,24 +248,22 @@ LEFT JOIN v ON v.staff_id = r.staff_id
 ORDER BY r.staff_id;
 
 -- name: quotas__postgres
--- quotas on PostgreSQL: the week's home visits read from the index (visited_on, kind, hid, staff_id)
--- alone and grouped once by staff member. PostgreSQL does count(DISTINCT …) by sorting every group,
--- so the days visited are not counted that way but marked as bits of one integer (bit d: the week's
--- day d, 0 for week_start) and the bits set counted: one sort per group (the households) instead
--- of two, and no second grouping (BENCHMARKS.md, "The weekly quota on PostgreSQL"). Each staff
--- member's grids are joined in one ordered grouping (a single grid stays as it is): cheaper here than
--- the other variant's first grid with a list for the few with several (BENCHMARKS.md, sixteenth session).
+-- quotas on PostgreSQL: each staff member's visits, days and households of the week read from the
+-- tallies that triggers keep per staff member and ISO week (store/migrations/0029: staff_week_quota,
+-- the numbers of quota_visits, 0017), not counted from the week's visits — PostgreSQL does
+-- count(DISTINCT hid) by sorting every group (BENCHMARKS.md, twenty-second session). $week_start is
+-- the ISO week's Monday (analytics.reports.parse_week). Each staff member's grids are joined in one
+-- ordered grouping (a single grid stays as it is): cheaper here than the other variant's first grid
+-- with a list for the few with several (BENCHMARKS.md, sixteenth session).
 WITH resp AS (  -- who answers for which grids this week (store/migrations/0005), joined with 、 in code order
     SELECT staff_id, string_agg(grid_code, '、' ORDER BY grid_code) AS grid_code
     FROM responsible_for($week_start::DATE, $week_end::DATE, $scope::VARCHAR[])
     GROUP BY staff_id
 ),
-v AS (  -- home visits to active households (0017); days as bits: at most 32 (a week needs 7)
-    SELECT v.staff_id, count(*) AS visits,
-           bit_count(CAST(bit_or(1 << (v.visited_on - $week_start::DATE)) AS BIT(32))) AS visit_days,
-           count(DISTINCT v.hid) AS households_visited
-    FROM quota_visits($week_start::DATE, $week_end::DATE) v
-    GROUP BY v.staff_id
+-- the week's tallies read once and hashed: inlined, the planner (which expects ~200 staff members
+-- from resp) probes the tallies' key once per staff member instead (20–22 against 14–15 ms of CPU)
+v AS MATERIALIZED (
+    SELECT * FROM staff_week_quota($week_start::DATE)
 )
 SELECT r.staff_id, s.name, r.grid_code,
        coalesce(v.visits, 0) AS visits, coalesce(v.visit_days, 0) AS visit_days,

@@ -16,18 +16,21 @@ all of it back: the DDL is transactional.
 Triggers stay on. Migration 0013's household tallies are kept by statement triggers (one firing per
 statement, over all the rows it wrote): the COPY of the households fires them once, and they add the
 tallies of all the copied households in one grouped insert — the tallies the triggers themselves
-give, not a second definition of them. (``TRUNCATE`` fires no delete trigger; the tables it
-empties hold only what the migrations wrote, and no households.) One exception: migration 0018's
+give, not a second definition of them. (``TRUNCATE`` fires no delete trigger; the tables it empties
+hold only what the migrations wrote, and no households.) Exceptions: migration 0018's
 ``visit_days_insert`` is off while the visits are copied, and the households' visited days are
-filled once after by that migration's own fill, ``visit_days_fill()`` — one pass over the visits
-and one update of the households, where the trigger would first lock every household and then
-update it. It is switched off and on inside the copy's transaction, so a copy that fails leaves it
-on. The fill writes a new version of every household, in its join's order — each grid's households
-scattered over the whole table: after the commit, ``CLUSTER households USING households_grid``
-writes the table and its indexes again without the old versions and in the order of their grids (as
-the DuckDB file holds them), so that an area's households lie on a few pages (a lost connection then
-loses only that rewrite; the copy is committed); ``VACUUM (FREEZE, ANALYZE)`` then marks every page
-visible to all and frozen, as the COPY wrote the other tables.
+filled once after by that migration's own fill, ``visit_days_fill()`` — one pass over the visits and
+one update of the households, where the trigger would first lock every household and then update it.
+It is switched off and on inside the copy's transaction, so a copy that fails leaves it on.
+Migration 0029's weekly tallies per staff member likewise: their triggers on visits and households
+are off while the tables are copied, and ``staff_week_tallies_fill()`` counts them once after from
+all the copied visits (the table is PostgreSQL's own, not in the file: the fill also empties it).
+The fill of the visited days writes a new version of every household, in its join's order — each
+grid's households scattered over the whole table: after the commit, ``CLUSTER households USING
+households_grid`` writes the table and its indexes again without the old versions and in the order
+of their grids (as the DuckDB file holds them), so that an area's households lie on a few pages (a
+lost connection then loses only that rewrite; the copy is committed); ``VACUUM (FREEZE, ANALYZE)``
+then marks every page visible to all and frozen, as the COPY wrote the other tables.
 """
 
 from __future__ import annotations
@@ -129,6 +132,15 @@ def _drop_indexes(pg: Any, table: str) -> list[str]:
     return rebuild
 
 
+#: Migration 0029's triggers (the weekly tallies per staff member), off while every table is copied:
+#: the tallies are filled once after from all the visits and households (``staff_week_tallies_fill()``).
+_TALLY_TRIGGERS = tuple(
+    (table, f"{prefix}_week_tallies_{op}")
+    for table, prefix in (("visits", "visit"), ("households", "household"))
+    for op in ("insert", "delete", "update")
+)
+
+
 def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
     """Copy every table of the DuckDB store ``duck`` into the PostgreSQL store ``pg``.
 
@@ -161,6 +173,8 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
         # throwaway clusters): until then VACUUM may not mark the copied rows visible to all, and
         # the reports' index-only scans would read the table itself (relallvisible 0)
         pg.execute("SET LOCAL synchronous_commit = on")
+        for table, trigger in _TALLY_TRIGGERS:
+            pg.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         for table in _tables(duck):
             cols = _columns(duck, table)
             f = Path(tmp) / f"{table}.csv"
@@ -190,6 +204,9 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             ("households_hid_seq", "households", "hid"),
         ):
             pg.execute(f"SELECT setval('{seq}', coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")
+        for table, trigger in _TALLY_TRIGGERS:
+            pg.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+        pg.execute("SELECT staff_week_tallies_fill()")
     # the households without the versions the fill of their visited days left (their covering
     # index households_active_days: 44 MB at county scale instead of 70 MB, the table half the size),
     # in grid order again: the fill's UPDATE scattered them (the coverage page's due list of a

@@ -608,9 +608,10 @@ def assert_visit_days_recount(con) -> None:
     """On PostgreSQL, every household's visited days per kind of visit (migration 0018:
     ``households.home_days`` … ``reception_days``, kept by triggers on visits) are exactly what a
     recount of its visits gives, and so are its last days per kind (migration 0020:
-    ``home_last_on`` …, generated from the days) and its months per kind (migration 0022:
-    ``home_months`` …, a 12-bit mask per year, kept from the days); on DuckDB there are none
-    (nothing to check)."""
+    ``home_last_on`` …, generated from the days), its months per kind (migration 0022:
+    ``home_months`` …, a 12-bit mask per year, kept from the days) and the weekly tallies per staff
+    member (migration 0029: :func:`assert_week_tallies_recount`); on DuckDB there are none (nothing
+    to check)."""
     if not on_postgres():
         return
     wrong = con.execute("""
@@ -651,6 +652,42 @@ def assert_visit_days_recount(con) -> None:
             SELECT hid, kind, CAST(extract(year FROM visited_on) AS integer) AS year,
                    bit_or(1 << CAST(extract(month FROM visited_on) - 1 AS integer)) AS mask
             FROM visits WHERE hid IS NOT NULL GROUP BY 1, 2, 3)
+        (SELECT * FROM kept EXCEPT SELECT * FROM counted) UNION ALL (SELECT * FROM counted EXCEPT SELECT * FROM kept)
+        """).fetchall()
+    assert wrong == []
+    assert_week_tallies_recount(con)
+
+
+def assert_week_tallies_recount(con) -> None:
+    """On PostgreSQL, the weekly quota's numbers kept per staff member and ISO week (migration 0029:
+    ``staff_week_tallies``, kept by triggers on visits and households, read through
+    ``staff_week_quota``) are, for every week with a visit or a tally, exactly what quota_visits
+    (0017, the one definition of the visits a quota counts) gives grouped by staff member; and the
+    kept parts with and without a household key are a recount of the visits. On DuckDB there are
+    none (nothing to check). Also called by :func:`assert_visit_days_recount`."""
+    if not on_postgres():
+        return
+    weeks = "SELECT week_monday(visited_on) AS w FROM visits UNION SELECT week_start FROM staff_week_tallies"
+    kept = con.execute(f"""
+        SELECT k.w, q.staff_id, q.visits, q.visit_days, q.households_visited
+        FROM ({weeks}) k, staff_week_quota(k.w) q WHERE q.visits > 0 ORDER BY 1, 2""").fetchall()
+    counted = con.execute(f"""
+        SELECT k.w, v.staff_id, count(*), count(DISTINCT v.visited_on), count(DISTINCT v.hid)
+        FROM ({weeks}) k, quota_visits(k.w, k.w + 6) v GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
+    assert kept == counted
+    wrong = con.execute("""
+        WITH kept AS (
+            SELECT week_start, staff_id, visits, days, households, unkeyed_visits, unkeyed_days
+            FROM staff_week_tallies WHERE visits + unkeyed_visits > 0),
+        counted AS (
+            SELECT w AS week_start, staff_id, count(hid) AS visits,
+                   coalesce(bit_or(1 << (visited_on - w)) FILTER (WHERE hid IS NOT NULL), 0) AS days,
+                   count(DISTINCT hid) AS households, count(*) FILTER (WHERE hid IS NULL) AS unkeyed_visits,
+                   coalesce(bit_or(1 << (visited_on - w)) FILTER (WHERE hid IS NULL), 0) AS unkeyed_days
+            FROM (SELECT v.*, CAST(date_trunc('week', visited_on) AS DATE) AS w FROM visits v
+                  WHERE kind = 'home' AND (hid IS NULL OR hid NOT IN (SELECT hid FROM households
+                                                                       WHERE status <> 'active' AND hid IS NOT NULL))) v
+            GROUP BY 1, 2)
         (SELECT * FROM kept EXCEPT SELECT * FROM counted) UNION ALL (SELECT * FROM counted EXCEPT SELECT * FROM kept)
         """).fetchall()
     assert wrong == []

@@ -355,12 +355,14 @@ def test_the_shared_key_keeps_results_of_their_part(con, monkeypatch):
 # ----------------------------------------------------------------------------- the functions shared without visits
 
 #: What a write of visits changes: the visits, the grid tallies and households' last home visit, and on
-#: PostgreSQL the days each household was visited (migration 0018's triggers on visits).
+#: PostgreSQL the days each household was visited (migration 0018's triggers on visits) and the weekly
+#: quota's tallies per staff member (0029's).
 VISIT_PART = ("visits", "household_tallies", "last_home_on") + (
     "home_days",
     "phone_days",
     "meeting_days",
     "reception_days",
+    "staff_week_tallies",
 )
 
 

@@ -1,9 +1,10 @@
 """store/transfer.py (``manage.py copy-to``): the tiny world's DuckDB file copied into PostgreSQL the
 bulk-load way — tables emptied and their indexes and keys dropped, rows copied with FREEZE, the
 indexes and keys built again — gives every row as it is, a schema identical to a freshly migrated
-one, migration 0013's tallies as its triggers keep them and migration 0018's visited days as its
-fill gives them; a copy that fails half-way leaves the database as it was. (The reports read the
-same on both stores afterwards: test_postgres.py's copy-to test.)"""
+one, migration 0013's tallies as its triggers keep them, migration 0018's visited days as its fill
+gives them and migration 0029's weekly tallies per staff member what quota_visits gives; a copy that
+fails half-way leaves the database as it was. (The reports read the same on both stores afterwards:
+test_postgres.py's copy-to test.)"""
 
 from __future__ import annotations
 
@@ -92,6 +93,15 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
         # meanwhile, and on again: schema above), what a recount of each household's visits gives
         assert pg.execute("SELECT count(*) FROM households WHERE home_days IS NOT NULL").fetchone()[0] > 0
         F.assert_visit_days_recount(pg)
+        # migration 0029's weekly tallies per staff member: filled once after the copy (their
+        # triggers off meanwhile, and on again), what quota_visits gives for every week
+        assert ("trigger", "visits", "visit_week_tallies_insert O") in schema(pg)
+        assert ("trigger", "households", "household_week_tallies_update O") in schema(pg)
+        assert pg.execute(
+            "SELECT visits, households FROM staff_week_tallies WHERE staff_id = 'S1' AND week_start = ?",
+            [dt.date(2026, 11, 16)],
+        ).fetchone() == (3, 2)
+        F.assert_week_tallies_recount(pg)
         # copied with FREEZE and vacuumed: every page of the big tables visible to all (index-only scans)
         pages = pg.execute(
             "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname IN "
@@ -119,6 +129,10 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
         )
         F.assert_tallies_recount(pg)
         F.assert_visit_days_recount(pg)
+        assert pg.execute(
+            "SELECT visits, days FROM staff_week_tallies WHERE staff_id = 'S3' AND week_start = ?",
+            [dt.date(2026, 11, 16)],
+        ).fetchone() == (1, 1 << 4)  # the Friday
     finally:
         for con in (duck, fresh, pg):
             con.close()

@@ -1,0 +1,4 @@
+-- 0029: PostgreSQL only (0029_staff_week_tallies.postgres.sql: the weekly quota's visits, days and
+-- households per staff member and ISO week, kept by triggers, which quotas__postgres reads instead of
+-- grouping the week's visits with a sort per staff member). A DuckDB file groups the week's visits
+-- by hashing (queries/reports.sql, quotas): nothing changes here.
