@@ -68,6 +68,30 @@ grids AS (   -- every area under the areas shown (grids among them), with the ar
     FROM area_ancestors anc JOIN lvl ON lvl.code = anc.ancestor_code
     WHERE anc.ancestor_level = $level
 ),
+-- Home visits alone over a range ending before some visit, every area shown: the households NOT
+-- visited are counted from the gaps between home visits (store/migrations/0030_past_home_gaps.postgres.sql)
+-- — a household was not visited over the range exactly when one of its gaps contains the range, or
+-- it was never visited at home — and taken from the grid's active households; used while the gaps
+-- met are at most $gaps_share of the households (few over a long range; over a short one, when
+-- most households are not visited, reading each household's days (the last arm) is cheaper).
+home_gaps_households AS (   -- active households per grid, and those never visited at home (0024)
+    SELECT t.grid_code, sum(t.households) AS households,
+           coalesce(sum(t.households) FILTER (WHERE t.month IS NULL), 0) AS never
+    FROM household_home_tallies t
+    WHERE NOT $from_last_home::BOOLEAN AND cardinality($kinds::VARCHAR[]) = 1 AND list_contains($kinds::VARCHAR[], 'home')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
+    GROUP BY t.grid_code
+),
+home_gaps_met AS MATERIALIZED (   -- the grid of each gap containing the range, one more than used at most
+    SELECT x.grid_code FROM household_home_gaps x
+    WHERE EXISTS (SELECT FROM home_gaps_households) AND x.gap @> daterange($date_from::DATE, $date_to::DATE, '[]')
+    LIMIT (SELECT CAST(floor(greatest($gaps_share::FLOAT8, 0) * coalesce(sum(households), 0)) AS BIGINT) + 1 FROM home_gaps_households)
+),
+home_gaps AS (
+    SELECT EXISTS (SELECT FROM home_gaps_households)
+           AND (SELECT count(*) FROM home_gaps_met) <= (SELECT $gaps_share::FLOAT8 * sum(households) FROM home_gaps_households) AS used
+),
 by_grid AS (
     -- Home visits in a range ending on or after every last home visit ($from_last_home): added up
     -- from the tallies of the grids (household_tallies, store/migrations/0013_household_tallies.postgres.sql)
@@ -178,7 +202,17 @@ by_grid AS (
     WHERE cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home')
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) <= $date_to::DATE
     UNION ALL
-    -- Any other range (one ending before some visit): each active household once, grid by grid (an
+    -- Home visits alone over a range ending before some visit, every area shown, few households not
+    -- visited (home_gaps above): a grid's active households, less those never visited at home and
+    -- those with a gap containing the range.
+    SELECT t.grid_code, CAST(t.households AS BIGINT),
+           CAST(t.households - t.never - coalesce(m.households, 0) AS BIGINT)
+    FROM home_gaps_households t
+    LEFT JOIN (SELECT grid_code, count(*) AS households FROM home_gaps_met GROUP BY grid_code) m ON m.grid_code = t.grid_code
+    WHERE (SELECT used FROM home_gaps)
+    UNION ALL
+    -- Any other range (one ending before some visit; home visits alone too, when home_gaps is not
+    -- used): each active household once, grid by grid (an
     -- index-only scan of households_active_days), visited when the days of one of the kinds that
     -- count meet the range (the days kept on the household per kind,
     -- store/migrations/0018_visit_days.postgres.sql). The grid is looked up under the "C" collation,
@@ -196,6 +230,7 @@ by_grid AS (
         WHERE h.status = 'active' AND h.grid_code COLLATE "C" = g.grid_code) c
     WHERE NOT $from_last_home::BOOLEAN
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
+      AND NOT (SELECT used FROM home_gaps)
 ),
 agg AS (
     SELECT g.area_code, CAST(sum(b.households) AS BIGINT) AS households, CAST(sum(b.visited) AS BIGINT) AS visited

@@ -25,6 +25,9 @@ It is switched off and on inside the copy's transaction, so a copy that fails le
 Migration 0029's weekly tallies per staff member likewise: their triggers on visits and households
 are off while the tables are copied, and ``staff_week_tallies_fill()`` counts them once after from
 all the copied visits (the table is PostgreSQL's own, not in the file: the fill also empties it).
+Migration 0030's ``household_home_gaps_update`` is off during the fill of the visited days: the gaps
+between home visits are then counted once by ``household_home_gaps_fill()``, their indexes dropped
+before and built after.
 The fill of the visited days writes a new version of every household, in its join's order — each
 grid's households scattered over the whole table: after the commit, ``CLUSTER households USING
 households_grid`` writes the table and its indexes again without the old versions and in the order
@@ -194,7 +197,15 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
                 pg.execute(statement)
             if table == "visits":
                 pg.execute("ALTER TABLE visits ENABLE TRIGGER visit_days_insert")
+                # the gaps between home visits (0030) counted once from the filled days, their
+                # indexes built after: not a delete and an insert per household by its trigger
+                pg.execute("ALTER TABLE households DISABLE TRIGGER household_home_gaps_update")
                 pg.execute("SELECT visit_days_fill()")
+                pg.execute("ALTER TABLE households ENABLE TRIGGER household_home_gaps_update")
+                gaps_rebuild = _drop_indexes(pg, "household_home_gaps")
+                pg.execute("SELECT household_home_gaps_fill()")
+                for statement in gaps_rebuild:
+                    pg.execute(statement)
             out[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             log(f"  {table}: {out[table]:,} rows, indexes and keys built ({time.perf_counter() - t0:.0f} s)")
         for seq, table, col in (

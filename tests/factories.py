@@ -609,9 +609,10 @@ def assert_visit_days_recount(con) -> None:
     ``households.home_days`` … ``reception_days``, kept by triggers on visits) are exactly what a
     recount of its visits gives, and so are its last days per kind (migration 0020:
     ``home_last_on`` …, generated from the days), its months per kind (migration 0022:
-    ``home_months`` …, a 12-bit mask per year, kept from the days) and the weekly tallies per staff
-    member (migration 0029: :func:`assert_week_tallies_recount`); on DuckDB there are none (nothing
-    to check)."""
+    ``home_months`` …, a 12-bit mask per year, kept from the days), its gaps between home visits
+    (migration 0030: ``household_home_gaps``, kept from the home days) and the weekly tallies per
+    staff member (migration 0029: :func:`assert_week_tallies_recount`); on DuckDB there are none
+    (nothing to check)."""
     if not on_postgres():
         return
     wrong = con.execute("""
@@ -653,6 +654,28 @@ def assert_visit_days_recount(con) -> None:
                    bit_or(1 << CAST(extract(month FROM visited_on) - 1 AS integer)) AS mask
             FROM visits WHERE hid IS NOT NULL GROUP BY 1, 2, 3)
         (SELECT * FROM kept EXCEPT SELECT * FROM counted) UNION ALL (SELECT * FROM counted EXCEPT SELECT * FROM kept)
+        """).fetchall()
+    assert wrong == []
+    # the gaps between home visits kept (migration 0030), one row per gap of each active household
+    # in a grid, both ways against the gaps between the days of its home visits counted here from
+    # the visits (before the first, between two not next to each other, after the last)
+    wrong = con.execute("""
+        WITH days AS (
+            SELECT DISTINCT h.hid, h.grid_code, v.visited_on AS day
+            FROM households h JOIN visits v ON v.hid = h.hid AND v.kind = 'home'
+            WHERE h.status = 'active' AND h.grid_code IS NOT NULL),
+        steps AS (
+            SELECT hid, grid_code, day, lag(day) OVER (PARTITION BY hid ORDER BY day) AS before,
+                   lead(day) OVER (PARTITION BY hid ORDER BY day) AS after FROM days),
+        counted AS (
+            SELECT hid, grid_code, daterange(NULL, day) AS gap FROM steps WHERE before IS NULL
+            UNION ALL
+            SELECT hid, grid_code, daterange(day + 1, after) FROM steps WHERE after > day + 1
+            UNION ALL
+            SELECT hid, grid_code, daterange(day + 1, NULL) FROM steps WHERE after IS NULL),
+        kept AS (SELECT hid, grid_code, gap FROM household_home_gaps)
+        (SELECT * FROM kept EXCEPT ALL SELECT * FROM counted)
+        UNION ALL (SELECT * FROM counted EXCEPT ALL SELECT * FROM kept)
         """).fetchall()
     assert wrong == []
     assert_week_tallies_recount(con)

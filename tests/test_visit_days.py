@@ -13,6 +13,8 @@ import, several at once) are checked in tests/test_household_keys.py.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import random
 
 import pytest
 
@@ -108,8 +110,17 @@ def summer(tiny_template, tmp_path_factory):
     stores.drop_db(path)
 
 
+@pytest.fixture(params=[1.0, -1.0], ids=["gaps", "days"])
+def gaps_share(request, monkeypatch):
+    """Home visits alone over a past range on PostgreSQL, counted both ways: from the gaps between
+    home visits (migration 0030; share 1: always) and from each household's days (share -1: never).
+    DuckDB has one way; its answers must be the same."""
+    monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("known", KNOWN, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
-def test_coverage_of_past_ranges_known_answers(summer, known):
+def test_coverage_of_past_ranges_known_answers(summer, known, gaps_share):
     (date_from, date_to), kinds, visited = known
     got = visited_per_grid(summer, date_from, date_to, kinds)
     assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
@@ -136,7 +147,7 @@ def test_the_days_kept_are_the_visits(summer):
         assert days == ("{[2026-06-29,2026-06-30),[2026-11-17,2026-11-18)}", "{[2026-06-29,2026-06-30)}")
 
 
-def test_plain_statements_and_a_rollback_keep_the_days(tiny):
+def test_plain_statements_and_a_rollback_keep_the_days(tiny, gaps_share):
     """Visits written by any statement — several rows at once, a day or kind or household changed, a
     note changed, deleted — and a rolled-back write leave the coverage right and (PostgreSQL) the
     kept days a recount."""
@@ -180,6 +191,55 @@ def test_plain_statements_and_a_rollback_keep_the_days(tiny):
     }
 
 
+# ranges ending before the newest home visit (H08's, 2026-11-23), home visits alone: one long, one
+# short, one of a single day, one before every visit
+PAST_HOME = [
+    (D(2026, 1, 1), D(2026, 11, 22)),
+    (D(2026, 11, 16), D(2026, 11, 21)),
+    (D(2026, 11, 22), D(2026, 11, 22)),
+    (D(2020, 1, 1), D(2020, 12, 31)),
+]
+
+
+def test_households_going_inactive_or_moving_keep_past_home_coverage(tiny, gaps_share):
+    """A household going inactive, one moving to another grid, one coming back active and one added
+    (with a visit) change the coverage of home visits over past ranges as the plain reference does,
+    both ways on PostgreSQL, and (PostgreSQL) the kept gaps between home visits stay a recount."""
+    con, _ = tiny
+
+    def check():
+        F.assert_visit_days_recount(con)
+        for date_from, date_to in PAST_HOME:
+            for level in ("grid", "village"):
+                got = reports.coverage(con, level, date_from, date_to)
+                assert [(r.code, int(r.households), int(r.visited)) for r in got.itertuples()] == ref_coverage(
+                    con, level, date_from, date_to
+                )
+
+    check()
+    before = visited_per_grid(con, *PAST_HOME[0], ("home",))
+    con.execute("UPDATE households SET status = 'closed' WHERE code = 'H01'")
+    check()
+    assert visited_per_grid(con, *PAST_HOME[0], ("home",))[G111] == (before[G111][0] - 1, before[G111][1] - 1)
+    con.execute("UPDATE households SET grid_code = ? WHERE code = 'H02'", [G212])
+    check()
+    assert visited_per_grid(con, *PAST_HOME[0], ("home",))[G212] == (1, 1)  # H02 with its visits
+    con.execute("UPDATE households SET status = 'active' WHERE code = 'H03'")
+    check()
+    con.execute(
+        "INSERT INTO households (code, head_name, grid_code, status) VALUES ('H99', '新户', ?, 'active')", [G212]
+    )
+    check()
+    assert visited_per_grid(con, *PAST_HOME[0], ("home",))[G212] == (2, 1)  # H99 never visited
+    add_visit(con, "H99", "S3", D(2026, 5, 5), "home")
+    check()
+    assert visited_per_grid(con, *PAST_HOME[0], ("home",))[G212] == (2, 2)
+    assert visited_per_grid(con, D(2026, 5, 5), D(2026, 11, 15), ("home",))[G212] == (2, 1)  # H99, not H02 (11-18)
+    con.execute("DELETE FROM visits WHERE household_code = 'H99'")
+    con.execute("DELETE FROM households WHERE code = 'H99'")
+    check()
+
+
 PG_ONLY = pytest.mark.skipif(
     not F.on_postgres(),
     reason="two writers at once on one database only on PostgreSQL "
@@ -212,6 +272,83 @@ def test_two_writers_of_one_household_at_once(tiny, first_write, second_write):
         "edit": "{[2026-07-01,2026-07-02),[2026-11-16,2026-11-17)}",
     }[first_write if first_write != "insert" else second_write]
     assert days == (home, "{[2026-06-30,2026-07-01)}")
+
+
+MOVING = ("H01", "H02", "H04", "H05")  # two in G111, two in G112
+
+
+def _visits_worker(url: str, seed: int, n: int) -> int:
+    """Record or delete home and phone visits of the moving households (odd seeds record)."""
+    con = db.connect(url)
+    rng = random.Random(seed)
+    try:
+        for _ in range(n):
+            code = rng.choice(MOVING)
+            if seed % 2:
+                add_visit(
+                    con,
+                    code,
+                    "S1",
+                    D(2026, 1, 1) + dt.timedelta(days=rng.randrange(300)),
+                    rng.choice(["home", "phone"]),
+                )
+            else:
+                con.execute(
+                    "DELETE FROM visits WHERE id = "
+                    "(SELECT max(id) FROM visits WHERE household_code = ? AND kind = 'home')",
+                    [code],
+                )
+    finally:
+        con.close()
+    return n
+
+
+def _households_worker(url: str, seed: int, n: int) -> int:
+    """Close or reopen the moving households, and move them between G111 and G112."""
+    con = db.connect(url)
+    rng = random.Random(seed)
+    try:
+        for _ in range(n):
+            code = rng.choice(MOVING)
+            if rng.random() < 0.5:
+                con.execute(
+                    "UPDATE households SET status = CASE status WHEN 'active' THEN 'closed' ELSE 'active' END "
+                    "WHERE code = ?",
+                    [code],
+                )
+            else:
+                con.execute(
+                    "UPDATE households SET grid_code = CASE grid_code WHEN ? THEN ? ELSE ? END WHERE code = ?",
+                    [G111, G112, G111, code],
+                )
+    finally:
+        con.close()
+    return n
+
+
+@pytest.mark.skipif(
+    not F.on_postgres(),
+    reason="several processes write one database only on PostgreSQL "
+    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
+)
+def test_visits_and_households_written_by_several_processes_at_once(tiny, monkeypatch):
+    """Two processes record and delete visits of four households while two close, reopen and move
+    them: afterwards the kept days and gaps between home visits are a recount (migrations 0018,
+    0030), and the past ranges' home coverage is the plain reference's, both ways."""
+    con, url = tiny
+    jobs = [(_visits_worker, 1), (_households_worker, 2), (_visits_worker, 3), (_households_worker, 4)]
+    jobs.append((_visits_worker, 6))
+    with multiprocessing.get_context("spawn").Pool(5) as pool:
+        out = [pool.apply_async(f, (str(url), seed, 25)) for f, seed in jobs]
+        assert [r.get(timeout=600) for r in out] == [25] * len(jobs)
+    F.assert_visit_days_recount(con)
+    for share in (1.0, -1.0):
+        monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", share)
+        for date_from, date_to in PAST_HOME:
+            got = reports.coverage(con, "grid", date_from, date_to)
+            assert [(r.code, int(r.households), int(r.visited)) for r in got.itertuples()] == ref_coverage(
+                con, "grid", date_from, date_to
+            )
 
 
 @pytest.mark.skipif(not F.on_postgres(), reason="migration 0020 writes nothing on a DuckDB file (PostgreSQL only)")

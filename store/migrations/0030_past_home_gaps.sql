@@ -1,0 +1,4 @@
+-- 0030: PostgreSQL only (0030_past_home_gaps.postgres.sql: the gaps between each household's home
+-- visits, from which the coverage of home visits over a past range counts the households not
+-- visited). A DuckDB file marks the range's visits in one bitmap (queries/reports.sql, coverage):
+-- nothing changes here.
