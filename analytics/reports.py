@@ -104,10 +104,11 @@ def _check_range(date_from: dt.date, date_to: dt.date) -> None:
 
 
 # Home visits over a past range on PostgreSQL: the households not visited are counted from the gaps
-# between home visits while they are at most this share of the households shown (queries/reports.sql,
-# coverage__postgres, home_gaps; store/migrations/0030_past_home_gaps.postgres.sql). Past it, reading
-# every household's days once is cheaper (a gap read from its index costs about two household reads).
-PAST_HOME_GAPS_SHARE = 0.125
+# between home visits while the gaps containing the range (estimated from one household in 32) are at
+# most this share of the households (queries/reports.sql, coverage__postgres, home_gaps;
+# store/migrations/0030_past_home_gaps.postgres.sql). Past it, reading every household's days once is
+# cheaper: a gap read from its index costs about one and a half household reads (county set, BENCHMARKS.md).
+PAST_HOME_GAPS_SHARE = 0.25
 
 
 def coverage_ratio(visited: Any, households: Any) -> float | None | np.ndarray:

@@ -71,9 +71,11 @@ grids AS (   -- every area under the areas shown (grids among them), with the ar
 -- Home visits alone over a range ending before some visit, every area shown: the households NOT
 -- visited are counted from the gaps between home visits (store/migrations/0030_past_home_gaps.postgres.sql)
 -- — a household was not visited over the range exactly when one of its gaps contains the range, or
--- it was never visited at home — and taken from the grid's active households; used while the gaps
--- met are at most $gaps_share of the households (few over a long range; over a short one, when
--- most households are not visited, reading each household's days (the last arm) is cheaper).
+-- it was never visited at home — and taken from the grid's active households. Used while the gaps
+-- containing the range are at most $gaps_share of the households, as estimated from the gaps of
+-- one household in 32 (an index of its own, a few thousand rows read at most): few over a long
+-- range; over a short one, when most households were not visited, reading each household's days
+-- once (the last arm) is cheaper. The estimate only picks the way; both count exactly.
 home_gaps_households AS (   -- active households per grid, and those never visited at home (0024)
     SELECT t.grid_code, sum(t.households) AS households,
            coalesce(sum(t.households) FILTER (WHERE t.month IS NULL), 0) AS never
@@ -83,14 +85,16 @@ home_gaps_households AS (   -- active households per grid, and those never visit
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
     GROUP BY t.grid_code
 ),
-home_gaps_met AS MATERIALIZED (   -- the grid of each gap containing the range, one more than used at most
-    SELECT x.grid_code FROM household_home_gaps x
-    WHERE EXISTS (SELECT FROM home_gaps_households) AND x.gap @> daterange($date_from::DATE, $date_to::DATE, '[]')
-    LIMIT (SELECT CAST(floor(greatest($gaps_share::FLOAT8, 0) * coalesce(sum(households), 0)) AS BIGINT) + 1 FROM home_gaps_households)
+home_gaps_most AS (   -- how many gaps may contain the range for the gaps to be used
+    SELECT floor($gaps_share::FLOAT8 * coalesce(sum(households), 0)) AS gaps FROM home_gaps_households
 ),
 home_gaps AS (
     SELECT EXISTS (SELECT FROM home_gaps_households)
-           AND (SELECT count(*) FROM home_gaps_met) <= (SELECT $gaps_share::FLOAT8 * sum(households) FROM home_gaps_households) AS used
+           AND 32 * (SELECT count(*) FROM (
+                         SELECT FROM household_home_gaps x
+                         WHERE x.hid % 32 = 0 AND x.gap @> daterange($date_from::DATE, $date_to::DATE, '[]')
+                         LIMIT (SELECT CAST(greatest(gaps, -1) AS BIGINT) / 32 + 1 FROM home_gaps_most)) sample)
+               <= (SELECT gaps FROM home_gaps_most) AS used
 ),
 by_grid AS (
     -- Home visits in a range ending on or after every last home visit ($from_last_home): added up
@@ -208,7 +212,9 @@ by_grid AS (
     SELECT t.grid_code, CAST(t.households AS BIGINT),
            CAST(t.households - t.never - coalesce(m.households, 0) AS BIGINT)
     FROM home_gaps_households t
-    LEFT JOIN (SELECT grid_code, count(*) AS households FROM home_gaps_met GROUP BY grid_code) m ON m.grid_code = t.grid_code
+    LEFT JOIN (SELECT x.grid_code, count(*) AS households FROM household_home_gaps x
+               WHERE (SELECT used FROM home_gaps) AND x.gap @> daterange($date_from::DATE, $date_to::DATE, '[]')
+               GROUP BY x.grid_code) m ON m.grid_code = t.grid_code
     WHERE (SELECT used FROM home_gaps)
     UNION ALL
     -- Any other range (one ending before some visit; home visits alone too, when home_gaps is not

@@ -113,8 +113,9 @@ def summer(tiny_template, tmp_path_factory):
 @pytest.fixture(params=[1.0, -1.0], ids=["gaps", "days"])
 def gaps_share(request, monkeypatch):
     """Home visits alone over a past range on PostgreSQL, counted both ways: from the gaps between
-    home visits (migration 0030; share 1: always) and from each household's days (share -1: never).
-    DuckDB has one way; its answers must be the same."""
+    home visits (migration 0030; share 1: whenever every area is shown — the tiny worlds have no
+    household in the estimate's sample, hid a multiple of 32) and from each household's days (share
+    -1: never the gaps). DuckDB has one way; its answers must be the same."""
     monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", request.param)
     return request.param
 
