@@ -42,21 +42,30 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Only the households whose key, status, grid or home days changed: the rows before the statement
--- that are not among the rows after it lose their gaps, and those after it not among those before
--- get theirs (most updates of households — the last home visit the app writes beside a visit, a
--- name — change none of these: nothing is written).
+-- Only the households whose key, status, grid or home days changed (most updates of households —
+-- the last home visit the app writes beside a visit, a name — change none of these: nothing is
+-- written), and of their gaps only those that differ: a new day of home visit splits or shortens one
+-- gap (one row deleted, one or two inserted), not the household's every gap written again.
 CREATE FUNCTION household_home_gaps_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM household_home_gaps WHERE hid IN (
-        SELECT hid FROM (SELECT hid, status, grid_code, home_days FROM old_rows
-                         EXCEPT ALL SELECT hid, status, grid_code, home_days FROM new_rows) gone);
+    WITH gone AS (SELECT hid, status, grid_code, home_days FROM old_rows
+                  EXCEPT ALL SELECT hid, status, grid_code, home_days FROM new_rows),
+         came AS (SELECT hid, status, grid_code, home_days FROM new_rows
+                  EXCEPT ALL SELECT hid, status, grid_code, home_days FROM old_rows),
+         gaps_before AS (
+             SELECT o.hid, o.grid_code, g.gap
+             FROM gone o CROSS JOIN LATERAL unnest(datemultirange(daterange(NULL, NULL)) - o.home_days) AS g (gap)
+             WHERE o.status = 'active' AND o.grid_code IS NOT NULL AND o.home_days IS NOT NULL AND o.hid IS NOT NULL),
+         gaps_after AS (
+             SELECT n.hid, n.grid_code, g.gap
+             FROM came n CROSS JOIN LATERAL unnest(datemultirange(daterange(NULL, NULL)) - n.home_days) AS g (gap)
+             WHERE n.status = 'active' AND n.grid_code IS NOT NULL AND n.home_days IS NOT NULL AND n.hid IS NOT NULL),
+         dropped AS (
+             DELETE FROM household_home_gaps x
+             WHERE x.hid = ANY (ARRAY(SELECT hid FROM gone))   -- by the index of hid: a few rows each
+               AND (x.hid, x.grid_code, x.gap) IN (SELECT * FROM gaps_before EXCEPT ALL SELECT * FROM gaps_after))
     INSERT INTO household_home_gaps (hid, grid_code, gap)
-    SELECT n.hid, n.grid_code, g.gap
-    FROM (SELECT hid, status, grid_code, home_days FROM new_rows
-          EXCEPT ALL SELECT hid, status, grid_code, home_days FROM old_rows) n
-    CROSS JOIN LATERAL unnest(datemultirange(daterange(NULL, NULL)) - n.home_days) AS g (gap)
-    WHERE n.status = 'active' AND n.grid_code IS NOT NULL AND n.home_days IS NOT NULL AND n.hid IS NOT NULL;
+    SELECT * FROM gaps_after EXCEPT ALL SELECT * FROM gaps_before;
     RETURN NULL;
 END $$;
 
