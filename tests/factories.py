@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 import shapely
 
 from ingest.boundaries import import_boundaries
@@ -37,6 +38,13 @@ from ingest.tables import load
 
 from store import db
 from tests.stores import copy_db, drop_db, new_db, on_postgres  # noqa: F401  (databases on either store)
+
+#: a test of several processes or connections writing one database at once: PostgreSQL only
+SEVERAL_WRITERS = pytest.mark.skipif(
+    not on_postgres(),
+    reason="several writers at once on one database only on PostgreSQL (a DuckDB file has one writer): "
+    "runs in the PostgreSQL round (scripts/test.sh)",
+)
 
 
 #: the petitions file's header (CONTRACT.md), as the tiny world's petitions.csv has it

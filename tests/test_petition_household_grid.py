@@ -163,18 +163,13 @@ def test_the_import_page_keeps_them(tiny_db, monkeypatch):
 
 # ----------------------------------------------------------------------------- several processes at once
 
-PG_ONLY = pytest.mark.skipif(
-    not F.on_postgres(),
-    reason="two writers at once on one database only on PostgreSQL "
-    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
-)
 HOUSEHOLD_WRITES = {
     "a household moved": ("UPDATE households SET grid_code = ? WHERE code = 'H01'", "H01"),
     "a household added": ("INSERT INTO households (code, head_name, grid_code) VALUES ('N1', '新户', ?)", "N1"),
 }
 
 
-@PG_ONLY
+@F.SEVERAL_WRITERS
 @pytest.mark.parametrize("household_first", [True, False], ids=["household first", "petition first"])
 @pytest.mark.parametrize("write", list(HOUSEHOLD_WRITES))
 def test_a_petition_written_while_its_household_changes(tiny, write, household_first):
@@ -237,11 +232,7 @@ def _petition_worker(url: str, seed: int, tmp: str, n: int) -> int:
     return n
 
 
-@pytest.mark.skipif(
-    not F.on_postgres(),
-    reason="several processes write one database only on PostgreSQL "
-    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
-)
+@F.SEVERAL_WRITERS
 def test_households_and_petitions_written_by_several_processes_at_once(tiny, tmp_path):
     """Two processes move households between grids and add new ones while two import petitions of
     those households and write petitions naming the new ones: afterwards every petition is located

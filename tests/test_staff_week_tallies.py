@@ -178,13 +178,6 @@ def test_visits_with_no_household_key_count_as_quota_visits_says(tiny):
     assert quota(con, "S1") == (5, 4, 3)
 
 
-PG_ONLY = pytest.mark.skipif(
-    not F.on_postgres(),
-    reason="several writers at once on one database only on PostgreSQL "
-    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
-)
-
-
 def insert(code: str, day: str):
     return lambda c: c.execute(
         "INSERT INTO visits (household_code, staff_id, visited_on, kind, hid) "
@@ -193,7 +186,7 @@ def insert(code: str, day: str):
     )
 
 
-@PG_ONLY
+@F.SEVERAL_WRITERS
 @pytest.mark.parametrize(
     ("first_write", "second_write", "expected"),
     [
@@ -225,7 +218,7 @@ def test_two_writers_of_one_staff_week_at_once(tiny, first_write, second_write, 
     assert quota(con, "S1") == expected
 
 
-@PG_ONLY
+@F.SEVERAL_WRITERS
 def test_several_writers_of_one_staff_week_at_once(tiny):
     """Four connections recording S1's home visits of W47 (and its neighbours) to four households at
     once lose no visit: the tally is a recount after, and the quota counts every one."""

@@ -241,11 +241,6 @@ def test_households_going_inactive_or_moving_keep_past_home_coverage(tiny, gaps_
     check()
 
 
-PG_ONLY = pytest.mark.skipif(
-    not F.on_postgres(),
-    reason="two writers at once on one database only on PostgreSQL "
-    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
-)
 WRITES = {
     "insert": "INSERT INTO visits (household_code, staff_id, visited_on, kind, hid) "
     "SELECT 'H01', 'S1', DATE '2026-06-30', 'phone', hid FROM households WHERE code = 'H01'",
@@ -255,7 +250,7 @@ WRITES = {
 }
 
 
-@PG_ONLY
+@F.SEVERAL_WRITERS
 @pytest.mark.parametrize(
     ("first_write", "second_write"),
     [("insert", "delete"), ("delete", "insert"), ("insert", "edit"), ("edit", "insert")],
@@ -327,11 +322,7 @@ def _households_worker(url: str, seed: int, n: int) -> int:
     return n
 
 
-@pytest.mark.skipif(
-    not F.on_postgres(),
-    reason="several processes write one database only on PostgreSQL "
-    "(a DuckDB file has one writer): runs in the PostgreSQL round (scripts/test.sh)",
-)
+@F.SEVERAL_WRITERS
 def test_visits_and_households_written_by_several_processes_at_once(tiny, monkeypatch):
     """Two processes record and delete visits of four households while two close, reopen and move
     them: afterwards the kept days and gaps between home visits are a recount (migrations 0018,
