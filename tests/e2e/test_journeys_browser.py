@@ -32,6 +32,30 @@ def wait_idle(page, timeout: int = 30_000) -> None:
     page.wait_for_timeout(400)
 
 
+def open_options(page, box) -> None:
+    """Open the list of the selectbox ``box`` (a locator of its ``stSelectbox``).
+
+    A run of the page that ends while the list is opening closes it again, and a busy machine may take
+    the first click before the box listens: open it again, up to three times."""
+    for _ in range(3):
+        wait_idle(page)
+        box.click()
+        try:
+            page.locator("[role='option']").first.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    page.screenshot(path=str(OUT / "options-did-not-open.png"))
+    raise AssertionError("the selectbox's list did not open")
+
+
+def choose(page, box, words: str) -> None:
+    """Choose the option of the selectbox ``box`` that holds ``words`` (its list closed after)."""
+    open_options(page, box)
+    page.locator("[role='option']", has_text=words).first.click()
+    page.locator("[role='listbox']").wait_for(state="hidden")
+
+
 def open_page(page, path: str) -> None:
     """Through the sidebar navigation (a new URL would be a new, logged-out session)."""
     page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
@@ -189,6 +213,19 @@ def test_leader_hovers_a_village_through_the_petition_density(page, server):
     wait_idle(page)
     count_map_features(page)
     under = None
+    deadline = time.time() + 30  # the map with the density layer replaces the one without it
+    while not (under and under["heat"]) and time.time() < deadline:
+        under = _density_under(page)
+        if not (under and under["heat"]):
+            page.wait_for_timeout(500)
+    page.screenshot(path=str(OUT / "journey-hotspots-density.png"), full_page=True)
+    assert under and under["heat"], "no density layer drawn"
+    assert "leaflet-heatmap-layer" not in under["cls"], under
+
+
+def _density_under(page) -> dict | None:
+    """Whether a map frame draws the density layer, and the class of what lies under 30.1 N 107.05 E there."""
+    under = None
     for frame in page.frames:
         try:
             under = frame.evaluate(
@@ -204,6 +241,4 @@ def test_leader_hovers_a_village_through_the_petition_density(page, server):
             continue
         if under and under["heat"]:
             break
-    page.screenshot(path=str(OUT / "journey-hotspots-density.png"), full_page=True)
-    assert under and under["heat"], "no density layer drawn"
-    assert "leaflet-heatmap-layer" not in under["cls"], under
+    return under

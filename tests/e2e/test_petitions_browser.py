@@ -8,12 +8,11 @@ next save went to the list's first item, another petition. Screenshots: test-out
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, login, serve
-from tests.e2e.test_journeys_browser import open_page, wait_idle
+from tests.e2e.test_journeys_browser import choose, open_options, open_page, wait_idle
 from tests.e2e.test_walk_browser import wait_text
 
 pytestmark = pytest.mark.e2e
@@ -30,32 +29,9 @@ def petitions_server(tiny_template, tmp_path_factory):
         yield url
 
 
-def _open(page, box) -> None:
-    """Open the list of the selectbox ``box``.
-
-    A run of the page that ends while the list is opening closes it: open it again, up to three times."""
-    for _ in range(3):
-        wait_idle(page)
-        box.click()
-        try:
-            page.locator("[role='option']").first.wait_for(timeout=5_000)
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    page.screenshot(path=str(OUT / "petitions-open-failed.png"))
-    raise AssertionError("the selectbox's list did not open")
-
-
-def _choose(page, box, words: str) -> None:
-    """Choose the option of the selectbox ``box`` that holds ``words``."""
-    _open(page, box)
-    page.locator("[role='option']", has_text=words).first.click()
-    page.locator("[role='listbox']").wait_for(state="hidden")
-
-
 def _offered(page, box) -> list[str]:
     """The words of every option of the selectbox ``box`` (its list opened and closed again)."""
-    _open(page, box)
+    open_options(page, box)
     words = page.locator("[role='option']").all_inner_texts()
     page.keyboard.press("Escape")
     page.locator("[role='listbox']").wait_for(state="hidden")
@@ -73,13 +49,13 @@ def test_a_second_save_goes_to_the_same_petition(browser, petitions_server):
         open_page(page, "petitions")
         form = page.locator("[data-testid='stForm']").first
         picker = form.locator("[data-testid='stSelectbox']").first
-        _choose(page, picker, "P4")
+        choose(page, picker, "P4")
         status = form.locator("[data-testid='stSelectbox']").nth(1)
-        _choose(page, status, t("status.in_progress"))
+        choose(page, status, t("status.in_progress"))
         form.get_by_role("button", name=t("petitions_page.save")).click()
         wait_text(page, t("petitions_page.saved", id="P4", status=t("status.in_progress")))
         assert "P4" in picker.locator("input").first.input_value()
-        _choose(page, status, t("status.replied"))
+        choose(page, status, t("status.replied"))
         form.locator("textarea").first.fill("已电话答复")
         form.get_by_role("button", name=t("petitions_page.save")).click()
         wait_text(page, t("petitions_page.saved", id="P4", status=t("status.replied")))

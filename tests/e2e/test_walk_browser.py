@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from i18n import t
 from tests import factories as F
 from tests.e2e.conftest import OUT, refuse_outside, serve
-from tests.e2e.test_journeys_browser import wait_idle
+from tests.e2e.test_journeys_browser import open_options, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -175,7 +175,7 @@ def test_a_recent_visit_whose_date_is_changed_stays_picked(browser, walk_server)
         recent = page.locator("[data-testid='stExpander']").last
         picker = recent.locator("[data-testid='stSelectbox']").first
         picked = picker.locator("input").first  # the pick's words are the value of its text box
-        picked.click()
+        open_options(page, picker)
         page.locator("[role='option']", has_text="W0").first.click()  # W0's visit of 11-20 (or earlier)
         wait_idle(page)
         assert "W0" in picked.input_value() and "2026-11-22" not in picked.input_value()
