@@ -501,9 +501,8 @@ def table_part(v: View, table: pd.DataFrame, rows: pd.DataFrame) -> None:
     start, _ = CP.trend_months(trend_end)
 
     heads = column_labels(table.columns, v.lang)
-    shown = UP.as_shown(table)
     st.dataframe(
-        shown,
+        UP.as_shown(table),
         hide_index=True,
         width="stretch",
         placeholder="—",
