@@ -6,6 +6,7 @@ import pytest
 
 from i18n import t
 from tests.e2e.conftest import OUT, count_map_features, login
+from tests.e2e.test_journeys_browser import open_options
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +73,7 @@ def test_the_visit_form_keeps_a_long_note_and_an_old_date_as_typed(page, server)
     hint.wait_for(state="attached", timeout=15_000)
     assert "Press Ctrl+Enter" in hint.text_content() and not hint.is_visible()  # written, not shown
     picker = page.locator("[data-testid='stSelectbox']").filter(has_text=t("weekly_page.household"))
-    picker.click()
+    open_options(page, picker)
     page.get_by_role("option", name="李四", exact=False).first.click()
     date = page.locator("[data-testid='stDateInput'] input").first
     date.fill("2016-11-20")
