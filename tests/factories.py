@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import csv
 import datetime as dt
+import faulthandler
 import os
 import tempfile
 import threading
@@ -587,6 +588,72 @@ def write_while_held(con, url: str, first_write, second_write) -> None:
         first.close()
         second.close()
     assert errors == [] and not worker.is_alive()
+
+
+def _stacks_after(seconds: float) -> None:
+    """In a process of :func:`in_processes`: print every thread's stack to stderr after ``seconds``."""
+    faulthandler.dump_traceback_later(seconds, exit=False)
+
+
+def in_processes(con, calls: list, timeout: float = 600.0) -> list:
+    """Run each ``(function, args)`` at once, each in a new process of its own (spawn), and give
+    their results in order: several writers of one database, as the app's processes are.
+
+    Parameters
+    ----------
+    con : a connection of the test to the database the calls write (on PostgreSQL, what its server
+        connections were doing is read through it when the calls time out).
+    calls : list of ``(function, args)``; the function a module-level one (pickled by name).
+    timeout : seconds the calls may take together.
+
+    Returns
+    -------
+    list
+        Each call's return value.
+
+    Raises
+    ------
+    Exception
+        The first call's exception that raised, as it raised.
+    AssertionError
+        A process died, or the calls were not done after ``timeout`` seconds (each
+        unfinished call, and each server connection of the database with its state, wait and query;
+        every process's stacks were printed to stderr 20 s before).
+    """
+    import concurrent.futures as cf
+    import multiprocessing
+
+    pool = cf.ProcessPoolExecutor(
+        len(calls),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_stacks_after,
+        initargs=(max(1.0, timeout - 20),),
+    )
+    futures = [pool.submit(f, *args) for f, args in calls]
+    ended = False
+    try:
+        done, waiting = cf.wait(futures, timeout=timeout)
+        if waiting:
+            activity = []
+            if on_postgres():
+                activity = con.execute(
+                    "SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid), left(query, 160) "
+                    "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchall()
+            left = [f"{f.__name__}{args!r}"[:120] for (f, args), fut in zip(calls, futures) if fut in waiting]
+            raise AssertionError(f"not done after {timeout:.0f} s: {left}; server connections: {activity}")
+        try:
+            results = [fut.result() for fut in futures]
+        except cf.process.BrokenProcessPool as e:
+            raise AssertionError(f"a process died: {e}") from None
+        pool.shutdown()
+        ended = True
+        return results
+    finally:
+        if not ended:
+            for p in list((pool._processes or {}).values()):
+                p.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def assert_tallies_recount(con) -> None:

@@ -13,7 +13,6 @@ kept grid is also checked against its household (:func:`tests.factories.assert_p
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import random
 import subprocess
@@ -239,9 +238,7 @@ def test_households_and_petitions_written_by_several_processes_at_once(tiny, tmp
     by its household's grid as stored."""
     con, url = tiny
     jobs = [(_household_worker, 1), (_petition_worker, 2), (_household_worker, 3), (_petition_worker, 4)]
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        out = [pool.apply_async(f, (str(url), seed, str(tmp_path), 12)) for f, seed in jobs]
-        assert [r.get(timeout=600) for r in out] == [12, 12, 12, 12]
+    assert F.in_processes(con, [(f, (str(url), seed, str(tmp_path), 12)) for f, seed in jobs]) == [12] * 4
     F.assert_petition_grids_follow(con)
     grid_of = dict(con.execute("SELECT code, grid_code FROM households").fetchall())
     named = dict(con.execute("SELECT id, household_code FROM petitions WHERE id LIKE 'Q%' OR id LIKE 'R%'").fetchall())

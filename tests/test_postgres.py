@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import multiprocessing
 import os
 import random
 import subprocess
@@ -331,10 +330,6 @@ def _grid_worker(url: str, staff_id: str, as_leader: bool) -> str:
         con.close()
 
 
-def _pool(n: int):
-    return multiprocessing.get_context("spawn").Pool(n)
-
-
 @PG_ONLY
 def test_visits_from_several_processes_lose_nothing(tiny):
     """Four processes record, edit and delete visits of the same households at once: every visit a
@@ -343,8 +338,7 @@ def test_visits_from_several_processes_lose_nothing(tiny):
     con, url = tiny
     con.execute("UPDATE households SET created_on = DATE '2025-01-01'")
     n0 = con.execute("SELECT count(*) FROM visits").fetchone()[0]
-    with _pool(WORKERS) as pool:
-        out = pool.starmap(_visit_worker, [(str(url), f"S{i + 1}", i, 40) for i in range(WORKERS)])
+    out = F.in_processes(con, [(_visit_worker, (str(url), f"S{i + 1}", i, 40)) for i in range(WORKERS)])
     made = [v for o in out for v in o["made"]]
     deleted = [v for o in out for v in o["deleted"]]
     assert len(made) > 50 and deleted
@@ -365,8 +359,7 @@ def test_one_petition_changed_by_several_processes_at_once(tiny):
     """Four officers move the same petition forward at the same moment: each step happens once,
     in order, and the audit log has exactly those steps."""
     con, url = tiny
-    with _pool(WORKERS) as pool:
-        out = pool.starmap(_status_worker, [(str(url), f"officer{i}", "P2") for i in range(WORKERS)])
+    out = F.in_processes(con, [(_status_worker, (str(url), f"officer{i}", "P2")) for i in range(WORKERS)])
     steps = sorted(s for o in out for s in o)
     assert steps == ["closed", "in_progress", "replied"]
     assert con.execute("SELECT status, closed_on, satisfaction FROM petitions WHERE id = 'P2'").fetchone() == (
@@ -396,8 +389,7 @@ def test_one_grid_reassigned_by_several_processes_at_once(tiny):
         "('M9', '网格员九', 'grid_member')"
     )
     jobs = [(str(url), "L8", True), (str(url), "M8", False), (str(url), "L9", True), (str(url), "M9", False)]
-    with _pool(WORKERS) as pool:
-        out = pool.starmap(_grid_worker, jobs)
+    out = F.in_processes(con, [(_grid_worker, job) for job in jobs])
     assert not any(o.startswith("refused") and "M" in o for o in out), out
     rows = con.execute(
         """SELECT sg.staff_id, s.role, sg.valid_from, sg.valid_to FROM staff_grids sg

@@ -13,7 +13,6 @@ import, several at once) are checked in tests/test_household_keys.py.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import random
 
 import pytest
@@ -330,9 +329,7 @@ def test_visits_and_households_written_by_several_processes_at_once(tiny, monkey
     con, url = tiny
     jobs = [(_visits_worker, 1), (_households_worker, 2), (_visits_worker, 3), (_households_worker, 4)]
     jobs.append((_visits_worker, 6))
-    with multiprocessing.get_context("spawn").Pool(5) as pool:
-        out = [pool.apply_async(f, (str(url), seed, 25)) for f, seed in jobs]
-        assert [r.get(timeout=600) for r in out] == [25] * len(jobs)
+    assert F.in_processes(con, [(f, (str(url), seed, 25)) for f, seed in jobs]) == [25] * len(jobs)
     F.assert_visit_days_recount(con)
     for share in (1.0, -1.0):
         monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", share)
