@@ -219,6 +219,10 @@ with left:
         }
         C.keep_offered("pet_item", keys)  # after a search that found nothing, the first match is picked
         C.restore_pick("pet_item", keys)  # the item just saved, its status (its words) changed
+        # the reply typed for the item just saved is not offered for the next one
+        C.empty_after_save(
+            "pet_change", {"pet_new_status": "in_progress", "pet_date": today, "pet_text": "", "pet_sat": None}
+        )
         with st.form("pet_change"):
             item = st.selectbox(
                 t("petitions_page.change_item"),
@@ -273,6 +277,7 @@ with left:
                     FLASH, "success", t("petitions_page.saved", id=res["id"], status=t(f"status.{res['status']}"))
                 )
                 C.hold_pick("pet_item", item)
+                C.mark_saved("pet_change")
                 st.rerun()
 
 # ----------------------------------------------------------------------------- locating a petition

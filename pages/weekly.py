@@ -43,7 +43,6 @@ MAP_MAX_POINTS = 500
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
 #: the visit form's widgets, emptied after a save (only: a refused save keeps what was typed)
 FORM_KEYS = ("weekly_household", "weekly_kind", "weekly_date", "weekly_note", "weekly_needs_action")
-FORM_CLEAR = "weekly_form_clear"
 
 _CSS = """
 <style>
@@ -276,10 +275,7 @@ def visit_form(u, today: dt.date) -> None:
         c: V.household_label({"head_name": n, "household_code": c, "address": a})
         for n, c, a in zip(hh["head_name"], hh["household_code"], hh["address"])
     }
-    if st.session_state.pop(FORM_CLEAR, False):  # the last save went through: an empty form
-        # set, not removed: a widget whose key is only removed keeps what the browser shows and sends back
-        st.session_state.update(dict(zip(FORM_KEYS, (None, VISIT_KINDS[0], today, "", False))))
-    # not clear_on_submit: that emptied the form on a refused save too (the note typed again)
+    C.empty_after_save("weekly_visit_form", dict(zip(FORM_KEYS, (None, VISIT_KINDS[0], today, "", False))))
     with st.form("weekly_visit_form"):
         code = st.selectbox(
             t("weekly_page.household"),
@@ -321,7 +317,7 @@ def visit_form(u, today: dt.date) -> None:
         except V.VisitError as e:
             say("error", e.text(lang()))
             return
-        st.session_state[FORM_CLEAR] = True
+        C.mark_saved("weekly_visit_form")
         saved("success" if created else "warning", msg)
 
 

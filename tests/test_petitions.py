@@ -338,6 +338,38 @@ def test_page_change_status(tiny, monkeypatch):
         c.close()
 
 
+def test_page_a_saved_reply_is_not_offered_for_the_next_petition(tiny, monkeypatch):
+    """After a save the form is fresh (the item saved stays picked): the reply typed for P2 was left
+    in the box, and saving P4 as 已答复 next gave P4 P2's reply. A refused save keeps what was typed."""
+    con, path = tiny
+    con.close()
+    at = _page(monkeypatch, path)
+    save = "FormSubmitter:pet_change-保存"
+    at.selectbox(key="pet_item").set_value("petition|P2")
+    at.selectbox(key="pet_new_status").set_value("closed")
+    at.text_area(key="pet_text").input("已电话答复")
+    at.date_input(key="pet_date").set_value(D(2026, 11, 30))  # after today: refused
+    at.button(key=save).click().run()
+    assert at.error and at.text_area(key="pet_text").value == "已电话答复"  # kept for the next try
+    at.selectbox(key="pet_new_status").set_value("replied")
+    at.date_input(key="pet_date").set_value(D(2026, 11, 20))
+    at.button(key=save).click().run()
+    assert not at.error and not at.exception, [e.value for e in at.error]
+    assert at.selectbox(key="pet_item").value == "petition|P2"
+    assert at.text_area(key="pet_text").value == ""
+    assert (at.selectbox(key="pet_new_status").value, at.date_input(key="pet_date").value) == ("in_progress", TODAY)
+    at.selectbox(key="pet_item").set_value("petition|P4")
+    at.selectbox(key="pet_new_status").set_value("replied")
+    at.button(key=save).click().run()
+    assert [e.value for e in at.error] == [t("petition.error.no_reply_text", "zh")]
+    c = db.connect(path)
+    try:
+        got = c.execute("SELECT id, status, reply_text FROM petitions WHERE id IN ('P2', 'P4') ORDER BY id").fetchall()
+        assert got == [("P2", "replied", "已电话答复"), ("P4", "received", None)]
+    finally:
+        c.close()
+
+
 def test_page_for_an_office_user(tiny, monkeypatch):
     con, path = tiny
     con.close()

@@ -37,5 +37,5 @@ def test_no_source_file_watcher(app_config):
 
 def test_no_state_duplication_warning_in_the_servers_log(app_config):
     # the visit form is set to its defaults after a save through the session state, on widgets that
-    # also name a default (pages/weekly.py FORM_CLEAR): meant, and logged after every saved visit
+    # also name a default (ui.common.empty_after_save): meant, and logged after every saved visit
     assert app_config.get_option("global.disableWidgetStateDuplicationWarning") is True

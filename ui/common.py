@@ -182,6 +182,42 @@ def keep_offered(key: str, options: Any) -> None:
         del st.session_state[key]
 
 
+#: the session-state prefix of a form whose save went through (:func:`mark_saved`)
+SAVED_FORM = "saved_form."
+
+
+def mark_saved(form: str) -> None:
+    """Note that the form's save went through: :func:`empty_after_save` empties it at the next run.
+
+    Not ``st.form(clear_on_submit=True)``: that empties the form on a refused save too, and what was
+    typed must then be typed again. Call after the save, before ``st.rerun``.
+
+    Parameters
+    ----------
+    form : str
+        The form's key.
+    """
+    st.session_state[SAVED_FORM + form] = True
+
+
+def empty_after_save(form: str, values: dict[str, Any]) -> None:
+    """At the run after :func:`mark_saved`, set the form's widgets to ``values`` (a fresh form).
+
+    Without it a typed text stays in the form after its save, and is saved again with the next item
+    (a reply to one petition as another's). Call before drawing the form. The widgets are set, not
+    removed: a widget whose key is only removed keeps what the browser shows and sends it back.
+
+    Parameters
+    ----------
+    form : str
+        The form's key.
+    values : dict
+        Widget key → its value in a fresh form.
+    """
+    if st.session_state.pop(SAVED_FORM + form, False):
+        st.session_state.update(values)
+
+
 #: the session-state prefix of a pick held across a save (:func:`hold_pick`)
 HELD_PICK = "held_pick."
 
