@@ -650,7 +650,7 @@ def in_processes(con, calls: list, timeout: float = 600.0) -> list:
         ended = True
         return results
     finally:
-        if not ended:
+        if not ended:  # a process that hangs is ended here: the executor has no public way to
             for p in list((pool._processes or {}).values()):
                 p.kill()
             pool.shutdown(wait=False, cancel_futures=True)
