@@ -221,7 +221,7 @@ with left:
         C.restore_pick("pet_item", keys)  # the item just saved, its status (its words) changed
         # the reply typed for the item just saved is not offered for the next one
         C.empty_after_save(
-            "pet_change", {"pet_new_status": "in_progress", "pet_date": today, "pet_text": "", "pet_sat": None}
+            "pet_change", {"pet_new_status": "in_progress", "pet_date": today, "pet_text": "", "pet_sat": ""}
         )
         with st.form("pet_change"):
             item = st.selectbox(
@@ -242,7 +242,8 @@ with left:
             # a future date: refused
             when = st.date_input(t("petitions_page.date"), today, key="pet_date", format="YYYY-MM-DD")
             text = st.text_area(t("petitions_page.reply_text"), key="pet_text")
-            sat_names = {None: t("petitions_page.satisfaction_none")} | {
+            # "" for none: a selectbox whose value is None shows Streamlit's own "Choose an option"
+            sat_names = {"": t("petitions_page.satisfaction_none")} | {
                 x: t(f"satisfaction.{x}") for x in petitions.SATISFACTION
             }
             sat = st.selectbox(
@@ -265,7 +266,7 @@ with left:
                         new_status,
                         when,
                         reply_text=text or None,
-                        satisfaction=sat if new_status == "closed" else None,
+                        satisfaction=(sat or None) if new_status == "closed" else None,
                         today=today,
                     )
                 else:

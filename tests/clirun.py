@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import contextlib
 import io
 import multiprocessing
 import os
@@ -143,11 +144,8 @@ def run(
         for p in (out_path, err_path):
             open(p, "wb").close()
         proc = _ctx().Process(target=_child, args=(argv, cwd, env, _interpreter(env), out_path, err_path))
-        main, sys.modules["__main__"] = sys.modules["__main__"], _BARE_MAIN
-        try:  # the child would otherwise import the caller's main module (pytest's script…) again
+        with bare_main():
             proc.start()
-        finally:
-            sys.modules["__main__"] = main
         proc.join(timeout)
         timed_out = proc.exitcode is None
         if timed_out:
@@ -162,6 +160,26 @@ def run(
     if check:
         done.check_returncode()
     return done
+
+
+@contextlib.contextmanager
+def bare_main():
+    """``sys.modules["__main__"]`` a bare module meanwhile, for processes started by spawn or forkserver.
+
+    multiprocessing starts such a process by running the parent's main script again in it, by its
+    ``__file__``: pytest's script, or — after any AppTest run, since Streamlit's script runner leaves
+    its script there — a page, or the temporary file of ``AppTest.from_function``, on which the new
+    process died (``NameError: name '__args' is not defined``) before taking its task.
+
+    Yields
+    ------
+    None
+    """
+    main, sys.modules["__main__"] = sys.modules["__main__"], _BARE_MAIN
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _count(cmd: list, forked: bool) -> None:

@@ -601,8 +601,8 @@ def in_processes(con, calls: list, timeout: float = 600.0) -> list:
 
     Parameters
     ----------
-    con : a connection of the test to the database the calls write (on PostgreSQL, what its server
-        connections were doing is read through it when the calls time out).
+    con : a connection of the test to the database the calls write, or None (on PostgreSQL, what its
+        server connections were doing is read through it when the calls time out).
     calls : list of ``(function, args)``; the function a module-level one (pickled by name).
     timeout : seconds the calls may take together.
 
@@ -629,13 +629,16 @@ def in_processes(con, calls: list, timeout: float = 600.0) -> list:
         initializer=_stacks_after,
         initargs=(max(1.0, timeout - 20),),
     )
-    futures = [pool.submit(f, *args) for f, args in calls]
+    from tests.clirun import bare_main
+
+    with bare_main():  # each submit starts its process here
+        futures = [pool.submit(f, *args) for f, args in calls]
     ended = False
     try:
         done, waiting = cf.wait(futures, timeout=timeout)
         if waiting:
             activity = []
-            if on_postgres():
+            if on_postgres() and con is not None:
                 activity = con.execute(
                     "SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid), left(query, 160) "
                     "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"

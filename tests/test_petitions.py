@@ -358,6 +358,7 @@ def test_page_a_saved_reply_is_not_offered_for_the_next_petition(tiny, monkeypat
     assert at.selectbox(key="pet_item").value == "petition|P2"
     assert at.text_area(key="pet_text").value == ""
     assert (at.selectbox(key="pet_new_status").value, at.date_input(key="pet_date").value) == ("in_progress", TODAY)
+    assert at.selectbox(key="pet_sat").value == ""  # 未填写, not None (Streamlit's "Choose an option")
     at.selectbox(key="pet_item").set_value("petition|P4")
     at.selectbox(key="pet_new_status").set_value("replied")
     at.button(key=save).click().run()

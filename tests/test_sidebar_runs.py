@@ -12,6 +12,7 @@ office user of the tiny world; each run notes, when it starts, the area it is dr
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
 from tests import factories as F
 from ui.common import Area
@@ -111,3 +112,20 @@ def test_the_sidebar_shows_a_grid_renamed_by_an_import_at_the_next_run(tiny, mon
     at.run()
     assert not at.exception, at.exception
     assert _child_names(at, F.V11) == ["—", "第一网格", "改名网格"]
+
+
+def _double(x: int) -> int:
+    return 2 * x
+
+
+def test_a_process_started_after_an_app_test_runs_its_task(tiny_ro, monkeypatch):
+    """Streamlit's script runner leaves its script as ``sys.modules["__main__"]``: a process started
+    by spawn after an AppTest ran that script first, and AppTest.from_function's (this module's
+    ``_sidebar_alone``) killed it — the several-writers tests of the PostgreSQL round then waited
+    600 s on their processes (tests.clirun.bare_main)."""
+    import sys
+
+    _, path = tiny_ro
+    _sidebar_app(monkeypatch, path)
+    assert getattr(sys.modules["__main__"], "__file__", "").startswith(tempfile.gettempdir())
+    assert F.in_processes(None, [(_double, (1,)), (_double, (2,))], timeout=120) == [2, 4]

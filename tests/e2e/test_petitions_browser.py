@@ -40,7 +40,8 @@ def _offered(page, box) -> list[str]:
 
 def test_a_second_save_goes_to_the_same_petition(browser, petitions_server):
     """The clerk takes up P4 (the list's second open item, P2 first), then replies to it: both saves
-    change P4, P2 is left as it was, and each save's sentence stays on the page."""
+    change P4, P2 is left as it was, each save's sentence stays on the page, and the form is fresh
+    after it."""
     url = petitions_server
     ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = ctx.new_page()
@@ -61,6 +62,10 @@ def test_a_second_save_goes_to_the_same_petition(browser, petitions_server):
         wait_text(page, t("petitions_page.saved", id="P4", status=t("status.replied")))
         wait_idle(page)
         page.screenshot(path=str(OUT / "petitions-second-save.png"), full_page=True)
+        # a fresh form: the reply gone, the satisfaction its first option in the page's words
+        assert form.locator("textarea").first.input_value() == ""
+        satisfaction = form.locator("[data-testid='stSelectbox']").nth(2)
+        assert satisfaction.locator("input").first.input_value() == t("petitions_page.satisfaction_none")
         offered = _offered(page, picker)
         p4 = [w for w in offered if "P4" in w]
         p2 = [w for w in offered if "P2" in w]
