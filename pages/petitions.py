@@ -219,9 +219,10 @@ with left:
         }
         C.keep_offered("pet_item", keys)  # after a search that found nothing, the first match is picked
         C.restore_pick("pet_item", keys)  # the item just saved, its status (its words) changed
+        new_statuses = petitions.STATUSES[1:]  # where a change can take an item: on from 受理
         # the reply typed for the item just saved is not offered for the next one
         C.empty_after_save(
-            "pet_change", {"pet_new_status": "in_progress", "pet_date": today, "pet_text": "", "pet_sat": ""}
+            "pet_change", {"pet_new_status": new_statuses[0], "pet_date": today, "pet_text": "", "pet_sat": ""}
         )
         with st.form("pet_change"):
             item = st.selectbox(
@@ -232,7 +233,7 @@ with left:
                 placeholder=t("petitions_page.pick_placeholder"),  # a search that found nothing
             )
             # the labels are made now, in the run's language (AppTest words a choice after the run)
-            status_names = {x: t(f"status.{x}") for x in ("in_progress", "replied", "closed")}
+            status_names = {x: t(f"status.{x}") for x in new_statuses}
             new_status = st.selectbox(
                 t("petitions_page.new_status"),
                 list(status_names),
