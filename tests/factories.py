@@ -623,19 +623,18 @@ def in_processes(con, calls: list, timeout: float = 600.0) -> list:
     import concurrent.futures as cf
     import multiprocessing
 
+    from tests.clirun import bare_main
+
     pool = cf.ProcessPoolExecutor(
         len(calls),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_stacks_after,
         initargs=(max(1.0, timeout - 20),),
     )
-    from tests.clirun import bare_main
-
     with bare_main():  # each submit starts its process here
         futures = [pool.submit(f, *args) for f, args in calls]
-    ended = False
     try:
-        done, waiting = cf.wait(futures, timeout=timeout)
+        _, waiting = cf.wait(futures, timeout=timeout)
         if waiting:
             activity = []
             if on_postgres() and con is not None:
@@ -649,14 +648,14 @@ def in_processes(con, calls: list, timeout: float = 600.0) -> list:
             results = [fut.result() for fut in futures]
         except cf.process.BrokenProcessPool as e:
             raise AssertionError(f"a process died: {e}") from None
-        pool.shutdown()
-        ended = True
-        return results
-    finally:
-        if not ended:  # a process that hangs is ended here: the executor has no public way to
-            for p in list((pool._processes or {}).values()):
-                p.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:
+        # the processes still running are ended (the executor has no public way to end one that hangs)
+        for p in list((pool._processes or {}).values()):
+            p.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 def assert_tallies_recount(con) -> None:
