@@ -17,23 +17,26 @@ Triggers stay on. Migration 0013's household tallies are kept by statement trigg
 statement, over all the rows it wrote): the COPY of the households fires them once, and they add the
 tallies of all the copied households in one grouped insert — the tallies the triggers themselves
 give, not a second definition of them. (``TRUNCATE`` fires no delete trigger; the tables it empties
-hold only what the migrations wrote, and no households.) Exceptions: migration 0018's
-``visit_days_insert`` is off while the visits are copied, and the households' visited days are
-filled once after by that migration's own fill, ``visit_days_fill()`` — one pass over the visits and
-one update of the households, where the trigger would first lock every household and then update it.
-It is switched off and on inside the copy's transaction, so a copy that fails leaves it on.
-Migration 0029's weekly tallies per staff member likewise: their triggers on visits and households
-are off while the tables are copied, and ``staff_week_tallies_fill()`` counts them once after from
-all the copied visits (the table is PostgreSQL's own, not in the file: the fill also empties it).
-Migration 0030's ``household_home_gaps_update`` is off during the fill of the visited days: the gaps
-between home visits are then counted once by ``household_home_gaps_fill()``, their indexes dropped
-before and built after.
-The fill of the visited days writes a new version of every household, in its join's order — each
-grid's households scattered over the whole table: after the commit, ``CLUSTER households USING
-households_grid`` writes the table and its indexes again without the old versions and in the order
-of their grids (as the DuckDB file holds them), so that an area's households lie on a few pages (a
-lost connection then loses only that rewrite; the copy is committed); ``VACUUM (FREEZE, ANALYZE)``
-then marks every page visible to all and frozen, as the COPY wrote the other tables.
+hold only what the migrations wrote, and no households.) Exceptions:
+
+- Migration 0018's visited days per kind of visit (PostgreSQL's columns ``households.home_days`` …)
+  come with the households, read from the file's visits by ``visit_days_for_copy``
+  (queries/transfer.sql), and ``visit_days_insert`` is off while the visits are copied. Filling them
+  after the visits with the migration's ``visit_days_fill()`` — one update of every household —
+  took more than 30 minutes for the city data set's 10M households, and scattered each grid's
+  households over the table. tests/test_transfer.py checks the copied days against a recount
+  of the visits. The households are copied in the order of their grids (as the DuckDB file
+  holds them), so that an area's households lie on a few pages.
+- Migration 0030's gaps between home visits: ``household_home_gaps_insert`` is off while the
+  households are copied, and the gaps are counted once after by ``household_home_gaps_fill()``,
+  their indexes dropped before and built after.
+- Migration 0029's weekly tallies per staff member: their triggers on visits and households are off
+  while the tables are copied, and ``staff_week_tallies_fill()`` counts them once after from all the
+  copied visits (the table is PostgreSQL's own, not in the file: the fill also empties it).
+
+Each is switched off and on inside the copy's transaction, so a copy that fails leaves it on.
+``VACUUM (FREEZE, ANALYZE)`` at the end gathers the statistics and marks every page visible to all
+(the index-only scans of the reports).
 """
 
 from __future__ import annotations
@@ -135,6 +138,10 @@ def _drop_indexes(pg: Any, table: str) -> list[str]:
     return rebuild
 
 
+#: Migration 0018's visited days per kind of visit: PostgreSQL's columns of households, copied from
+#: queries/transfer.sql (visit_days_for_copy).
+_DAY_COLUMNS = ("home_days", "phone_days", "meeting_days", "reception_days")
+
 #: Migration 0029's triggers (the weekly tallies per staff member), off while every table is copied:
 #: the tallies are filled once after from all the visits and households (``staff_week_tallies_fill()``).
 _TALLY_TRIGGERS = tuple(
@@ -182,12 +189,20 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             cols = _columns(duck, table)
             f = Path(tmp) / f"{table}.csv"
             select = ", ".join(_expr(c, t) for c, t in cols)
-            duck.execute(f"COPY (SELECT {select} FROM \"{table}\") TO '{f}' (FORMAT csv, HEADER false, NULL '')")
+            source = f'"{table}"'
+            if table == "households":  # with their visited days (0018), in the order of their grids
+                cols += [(c, "VARCHAR") for c in _DAY_COLUMNS]
+                select += ", " + ", ".join(f"d.{c}" for c in _DAY_COLUMNS)
+                days = db.sql("visit_days_for_copy")[0].strip().rstrip(";")
+                source = f"households LEFT JOIN ({days}) d USING (hid) ORDER BY grid_code, status, hid"
+            duck.execute(f"COPY (SELECT {select} FROM {source}) TO '{f}' (FORMAT csv, HEADER false, NULL '')")
             names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
             rebuild = _drop_indexes(pg, table)
             pg.execute(f'TRUNCATE "{table}"')  # FREEZE needs the table emptied in this transaction
-            if table == "visits":
+            if table == "visits":  # their days came with the households
                 pg.execute("ALTER TABLE visits DISABLE TRIGGER visit_days_insert")
+            if table == "households":  # their gaps between home visits (0030) counted once after
+                pg.execute("ALTER TABLE households DISABLE TRIGGER household_home_gaps_insert")
             pg.copy_csv(f"COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv, NULL '', FREEZE)", f)
             f.unlink()
             # built again right after the table's COPY (a duplicate key fails here, and rolls
@@ -197,11 +212,8 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
                 pg.execute(statement)
             if table == "visits":
                 pg.execute("ALTER TABLE visits ENABLE TRIGGER visit_days_insert")
-                # the gaps between home visits (0030) counted once from the filled days, their
-                # indexes built after: not a delete and an insert per household by its trigger
-                pg.execute("ALTER TABLE households DISABLE TRIGGER household_home_gaps_update")
-                pg.execute("SELECT visit_days_fill()")
-                pg.execute("ALTER TABLE households ENABLE TRIGGER household_home_gaps_update")
+            if table == "households":
+                pg.execute("ALTER TABLE households ENABLE TRIGGER household_home_gaps_insert")
                 gaps_rebuild = _drop_indexes(pg, "household_home_gaps")
                 pg.execute("SELECT household_home_gaps_fill()")
                 for statement in gaps_rebuild:
@@ -218,13 +230,6 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
         for table, trigger in _TALLY_TRIGGERS:
             pg.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         pg.execute("SELECT staff_week_tallies_fill()")
-    # the households without the versions the fill of their visited days left (their covering
-    # index households_active_days: 44 MB at county scale instead of 70 MB, the table half the size),
-    # in grid order again: the fill's UPDATE scattered them (the coverage page's due list of a
-    # township, county scale: 11,137 pages read instead of 1,792). The clustering mark is dropped:
-    # the schema stays the migrations' (a later CLUSTER without an index name is not asked for).
-    pg.execute("CLUSTER households USING households_grid")
-    pg.execute("ALTER TABLE households SET WITHOUT CLUSTER")
     # statistics, the visibility map index-only scans need, and the rewritten households frozen
     pg.execute("VACUUM (FREEZE, ANALYZE)")
     log(f"  analysed ({time.perf_counter() - t0:.0f} s)")

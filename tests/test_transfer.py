@@ -1,7 +1,7 @@
 """store/transfer.py (``manage.py copy-to``): the tiny world's DuckDB file copied into PostgreSQL the
 bulk-load way — tables emptied and their indexes and keys dropped, rows copied with FREEZE, the
 indexes and keys built again — gives every row as it is, a schema identical to a freshly migrated
-one, migration 0013's tallies as its triggers keep them, migration 0018's visited days as its fill
+one, migration 0013's tallies as its triggers keep them, migration 0018's visited days as a recount
 gives them and migration 0029's weekly tallies per staff member what quota_visits gives; a copy that
 fails half-way leaves the database as it was. (The reports read the same on both stores afterwards:
 test_postgres.py's copy-to test.)"""
@@ -75,6 +75,9 @@ def rows(con, table: str, columns: list[str]) -> list[tuple]:
 
 def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
     duck = F.build(tmp_path / "tiny.duckdb")
+    # phone calls to H09 on three days running, a day off, one more (and a second call on one day)
+    for staff, day in (("S3", 2), ("S3", 3), ("S1", 3), ("S3", 4), ("S3", 6)):
+        F.add_visit(duck, "H09", staff, dt.date(2026, 11, day), kind="phone")
     fresh = db.connect(F.new_db(tmp_path, "fresh"))  # migrated, never loaded
     pg = db.connect(F.new_db(tmp_path, "moved"))
     try:
@@ -89,9 +92,13 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
         # the tallies are what migration 0013's triggers give: a recount of the households
         assert pg.execute("SELECT count(*) FROM household_tallies WHERE households <> 0").fetchone()[0] == 6
         F.assert_tallies_recount(pg)
-        # migration 0018's visited days: filled once after the visits (their insert trigger off
-        # meanwhile, and on again: schema above), what a recount of each household's visits gives
+        # migration 0018's visited days: copied with the households from the file's visits (the
+        # visits' insert trigger off meanwhile, and on again: schema above), what a recount of each
+        # household's visits gives; days running are one range
         assert pg.execute("SELECT count(*) FROM households WHERE home_days IS NOT NULL").fetchone()[0] > 0
+        assert pg.execute("SELECT CAST(phone_days AS VARCHAR) FROM households WHERE code = 'H09'").fetchone() == (
+            "{[2026-11-02,2026-11-05),[2026-11-06,2026-11-07)}",
+        )
         F.assert_visit_days_recount(pg)
         # migration 0029's weekly tallies per staff member: filled once after the copy (their
         # triggers off meanwhile, and on again), what quota_visits gives for every week
@@ -108,7 +115,7 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path):
             "('households', 'visits') ORDER BY relname"
         ).fetchall()
         assert [(r[0], r[1] == r[2] > 0) for r in pages] == [("households", True), ("visits", True)]
-        # the households in the order of their grids (rewritten after the fill of their days)
+        # the households in the order of their grids (copied in that order)
         order = [(r[0] is None, r[0]) for r in pg.execute("SELECT grid_code FROM households ORDER BY ctid").fetchall()]
         assert order == sorted(order)
         # the sequences past the copied keys: the next visit gets a new id, and the triggers keep counting

@@ -78,9 +78,9 @@ CREATE TRIGGER visit_days_update AFTER UPDATE OF hid, kind, visited_on ON visits
     EXECUTE FUNCTION visit_days_moved();
 
 -- Every household's sets counted from all its visits, in one pass over visits (households with no
--- visit are left as they are: NULL). The migration fills with it below; manage.py copy-to loads the
--- visits with visit_days_insert off and fills with it once after (store/transfer.py): one
--- statement, not the trigger's lock and update of every household over the copied rows.
+-- visit are left as they are: NULL). The migration fills with it below. (manage.py copy-to writes the
+-- days with the households, read from the file's visits, and loads the visits with visit_days_insert
+-- off: store/transfer.py.)
 CREATE FUNCTION visit_days_fill() RETURNS void LANGUAGE sql AS $$
     UPDATE households h
     SET home_days = d.home, phone_days = d.phone, meeting_days = d.meeting, reception_days = d.reception

@@ -6,7 +6,7 @@
 -- day sets against each month (384,000 multirange tests grouped by area and month for a township's
 -- villages on the county set, ~2.6× DuckDB's time; BENCHMARKS.md, "the trend on PostgreSQL (pgtrend)").
 -- Kept by a trigger on households from the day sets, so that every writer of the day sets (0018's
--- triggers on visits, copy-to's fill) keeps them too, in the same statement.
+-- triggers on visits, copy-to's households) keeps them too, in the same statement.
 
 -- The months of a set of days, as above. IMMUTABLE: the months of given days never change.
 CREATE FUNCTION visit_months(days datemultirange) RETURNS integer[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$

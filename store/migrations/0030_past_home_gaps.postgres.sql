@@ -73,8 +73,8 @@ BEGIN
 END $$;
 
 -- Every household's gaps, counted again from scratch: the migration fills with it below; manage.py
--- copy-to (store/transfer.py) fills the households' home days with visit_days_fill() and then calls
--- this (its update trigger is off meanwhile: one insert, not a delete and an insert per household).
+-- copy-to (store/transfer.py) copies the households with their home days and then calls this (the
+-- insert trigger off meanwhile, the gaps' indexes built after).
 CREATE FUNCTION household_home_gaps_fill() RETURNS void LANGUAGE sql AS $$
     DELETE FROM household_home_gaps;
     INSERT INTO household_home_gaps (hid, grid_code, gap)
