@@ -6,29 +6,28 @@
 -- datemultirange — the columns households.home_days … reception_days that PostgreSQL keeps from the
 -- visits (migration 0018, visit_days_fill()) — so that copy-to writes them with the households
 -- instead of filling them after with an update of every household (more than 30 minutes for the 10M
--- households of the city data set; BENCHMARKS.md). Consecutive days form one range, written
--- [first day, the day after the last) as PostgreSQL writes a date range; a kind never visited is
--- NULL. One row per household with a visit (store/transfer.py joins it to the households it copies).
--- (The runs of consecutive days: a day minus its rank among the household's days of that kind is
--- the same for every day of a run — the "gaps and islands" grouping.)
-WITH days AS (
-    SELECT DISTINCT hid, kind, visited_on FROM visits WHERE hid IS NOT NULL
-), runs AS (
-    SELECT hid, kind, visited_on,
-           visited_on - CAST(row_number() OVER (PARTITION BY hid, kind ORDER BY visited_on) AS INTEGER) AS run
-    FROM days
-), ranges AS (
-    SELECT hid, kind, min(visited_on) AS first_day, max(visited_on) + 1 AS day_after
-    FROM runs GROUP BY hid, kind, run
-)
+-- households of the city data set; BENCHMARKS.md). Each visit is written as its one day,
+-- [day, the day after), in no order: PostgreSQL's input of a multirange sorts its ranges and merges
+-- those that overlap or touch ({[2026-11-03,2026-11-04),[2026-11-02,2026-11-03)} reads as
+-- {[2026-11-02,2026-11-04)}), so the column holds what the migration's range_agg gives, and DuckDB
+-- needs no sort, no window and no DISTINCT over the visits (with them: 22 GB of memory at city
+-- scale, and out of memory under a 4 GB limit). A kind never visited is NULL. One row per household
+-- with a visit among the households first_hid … last_hid: store/transfer.py reads them a slice of
+-- households at a time (all 10M at once took more than 4 GB here too) and joins them to the
+-- households it copies.
 SELECT hid,
-       '{' || string_agg('[' || CAST(first_day AS VARCHAR) || ',' || CAST(day_after AS VARCHAR) || ')', ',' ORDER BY first_day)
+       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
               FILTER (WHERE kind = 'home') || '}' AS home_days,
-       '{' || string_agg('[' || CAST(first_day AS VARCHAR) || ',' || CAST(day_after AS VARCHAR) || ')', ',' ORDER BY first_day)
+       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
               FILTER (WHERE kind = 'phone') || '}' AS phone_days,
-       '{' || string_agg('[' || CAST(first_day AS VARCHAR) || ',' || CAST(day_after AS VARCHAR) || ')', ',' ORDER BY first_day)
+       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
               FILTER (WHERE kind = 'meeting') || '}' AS meeting_days,
-       '{' || string_agg('[' || CAST(first_day AS VARCHAR) || ',' || CAST(day_after AS VARCHAR) || ')', ',' ORDER BY first_day)
+       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
               FILTER (WHERE kind = 'reception') || '}' AS reception_days
-FROM ranges
+FROM visits
+WHERE hid BETWEEN $first_hid AND $last_hid
 GROUP BY hid
+
+-- name: households_hid_range
+-- The households' first and last hid (store/transfer.py cuts visit_days_for_copy into slices of them).
+SELECT min(hid) AS first_hid, max(hid) AS last_hid FROM households

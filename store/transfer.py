@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
+import pyarrow as pa
 
 from store import db
 
@@ -142,6 +143,37 @@ def _drop_indexes(pg: Any, table: str) -> list[str]:
 #: queries/transfer.sql (visit_days_for_copy).
 _DAY_COLUMNS = ("home_days", "phone_days", "meeting_days", "reception_days")
 
+#: Households per slice of ``visit_days_for_copy``: ~6M visits at the city data set's six a household.
+DAYS_SLICE = 1_000_000
+
+
+def _visit_days(duck: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every household's visited days per kind of visit, as PostgreSQL's datemultirange text.
+
+    Read with ``visit_days_for_copy`` (queries/transfer.sql) a slice of :data:`DAYS_SLICE` households
+    (by hid) at a time: DuckDB's grouped ``string_agg`` keeps every group's text in memory (all
+    10M households of the city data set at once: 22 GB, or out of memory under a 4 GB limit).
+
+    Parameters
+    ----------
+    duck : a DuckDB store.
+
+    Returns
+    -------
+    pyarrow.Table
+        Columns hid and :data:`_DAY_COLUMNS` (text or null), one row per household with a visit.
+    """
+    size = DAYS_SLICE
+    first, last = db.execute(duck, "households_hid_range").fetchone()
+    parts = [
+        db.execute(duck, "visit_days_for_copy", first_hid=lo, last_hid=min(lo + size - 1, last)).arrow().read_all()
+        for lo in range(first if first is not None else 0, (last if last is not None else -1) + 1, size)
+    ]
+    if not parts:
+        return pa.table({"hid": pa.array([], pa.int32()), **{c: pa.array([], pa.string()) for c in _DAY_COLUMNS}})
+    return pa.concat_tables(parts)
+
+
 #: Migration 0029's triggers (the weekly tallies per staff member), off while every table is copied:
 #: the tallies are filled once after from all the visits and households (``staff_week_tallies_fill()``).
 _TALLY_TRIGGERS = tuple(
@@ -193,8 +225,8 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             if table == "households":  # with their visited days (0018), in the order of their grids
                 cols += [(c, "VARCHAR") for c in _DAY_COLUMNS]
                 select += ", " + ", ".join(f"d.{c}" for c in _DAY_COLUMNS)
-                days = db.sql("visit_days_for_copy")[0].strip().rstrip(";")
-                source = f"households LEFT JOIN ({days}) d USING (hid) ORDER BY grid_code, status, hid"
+                duck.register("visit_days_for_copy", _visit_days(duck))
+                source = "households LEFT JOIN visit_days_for_copy d USING (hid) ORDER BY grid_code, status, hid"
             duck.execute(f"COPY (SELECT {select} FROM {source}) TO '{f}' (FORMAT csv, HEADER false, NULL '')")
             names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
             rebuild = _drop_indexes(pg, table)
@@ -213,6 +245,7 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             if table == "visits":
                 pg.execute("ALTER TABLE visits ENABLE TRIGGER visit_days_insert")
             if table == "households":
+                duck.unregister("visit_days_for_copy")
                 pg.execute("ALTER TABLE households ENABLE TRIGGER household_home_gaps_insert")
                 gaps_rebuild = _drop_indexes(pg, "household_home_gaps")
                 pg.execute("SELECT household_home_gaps_fill()")
