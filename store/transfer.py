@@ -263,7 +263,7 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
         for table, trigger in _TALLY_TRIGGERS:
             pg.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         pg.execute("SELECT staff_week_tallies_fill()")
-    # statistics, the visibility map index-only scans need, and the rewritten households frozen
+    # statistics, and the visibility map the index-only scans need (every page frozen)
     pg.execute("VACUUM (FREEZE, ANALYZE)")
     log(f"  analysed ({time.perf_counter() - t0:.0f} s)")
     out["seconds"] = time.perf_counter() - t0
