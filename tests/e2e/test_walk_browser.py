@@ -141,7 +141,9 @@ def test_a_visit_recorded_at_the_walk_takes_the_place_of_an_edits_toast(browser,
     try:
         sign_in_walker(page, walk_server)
         wait_text(page, t("walk.title"), t("weekly_page.due_title"))
+        wait_idle(page)  # no run of the page under way: a click during one can be lost (CI, PostgreSQL round)
         page.get_by_text(t("weekly_page.recent_title", days=EDIT_DAYS)).click()  # W0's visit of 11-20
+        wait_idle(page)
         page.get_by_text(t("weekly_page.needs_action")).last.click()
         page.get_by_role("button", name=t("weekly_page.edit_submit")).click()
         toasts.filter(has_text=edited).first.wait_for(timeout=30_000)
