@@ -163,15 +163,15 @@ def _visit_days(duck: duckdb.DuckDBPyConnection) -> pa.Table:
     pyarrow.Table
         Columns hid and :data:`_DAY_COLUMNS` (text or null), one row per household with a visit.
     """
-    size = DAYS_SLICE
     first, last = db.execute(duck, "households_hid_range").fetchone()
-    parts = [
-        db.execute(duck, "visit_days_for_copy", first_hid=lo, last_hid=min(lo + size - 1, last)).arrow().read_all()
-        for lo in range(first if first is not None else 0, (last if last is not None else -1) + 1, size)
-    ]
-    if not parts:
+    if first is None:  # no households
         return pa.table({"hid": pa.array([], pa.int32()), **{c: pa.array([], pa.string()) for c in _DAY_COLUMNS}})
-    return pa.concat_tables(parts)
+    return pa.concat_tables(
+        db.execute(duck, "visit_days_for_copy", first_hid=lo, last_hid=min(lo + DAYS_SLICE - 1, last))
+        .arrow()
+        .read_all()
+        for lo in range(first, last + 1, DAYS_SLICE)
+    )
 
 
 #: Migration 0029's triggers (the weekly tallies per staff member), off while every table is copied:
