@@ -11,7 +11,8 @@ Dialects: a named query ``foo`` in queries/*.sql may have a PostgreSQL variant `
 right beside it; a migration ``NNNN_x.sql`` may have ``NNNN_x.postgres.sql`` beside it. Everything
 else is written once, in SQL both understand (store/migrations/0001_initial.postgres.sql gives
 PostgreSQL the few DuckDB functions the queries use: list_contains, date_diff, year, round of a
-double…). A file whose first line is ``-- store: duckdb`` holds statements for DuckDB only.
+double…). A file whose first line is ``-- store: duckdb`` holds statements for DuckDB only, one whose
+first line is ``-- store: postgres`` statements for PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -489,6 +490,15 @@ def _queries() -> Any:
     return aiosql.from_path(QUERIES, "duckdb", mandatory_parameters=False)
 
 
+def _marked(store: str) -> frozenset[str]:
+    out: set[str] = set()
+    for f in QUERIES.glob("*.sql"):
+        text = f.read_text(encoding="utf-8")
+        if text.startswith(f"-- store: {store}"):
+            out.update(re.findall(r"^--\s*name:\s*([A-Za-z_]\w*)", text, flags=re.M))
+    return frozenset(out)
+
+
 @lru_cache(maxsize=1)
 def duckdb_only() -> frozenset[str]:
     """Names of the queries in files marked ``-- store: duckdb`` (e.g. the benchmark's data generator).
@@ -497,12 +507,18 @@ def duckdb_only() -> frozenset[str]:
     -------
     frozenset of str
     """
-    out: set[str] = set()
-    for f in QUERIES.glob("*.sql"):
-        text = f.read_text(encoding="utf-8")
-        if text.startswith("-- store: duckdb"):
-            out.update(re.findall(r"^--\s*name:\s*([A-Za-z_]\w*)", text, flags=re.M))
-    return frozenset(out)
+    return _marked(DUCKDB)
+
+
+@lru_cache(maxsize=1)
+def postgres_only() -> frozenset[str]:
+    """Names of the queries in files marked ``-- store: postgres`` (e.g. copy-to's catalog reads).
+
+    Returns
+    -------
+    frozenset of str
+    """
+    return _marked(POSTGRES)
 
 
 def query_names() -> list[str]:
@@ -623,7 +639,8 @@ def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
     Raises
     ------
     KeyError
-        A DuckDB-only query (its file says ``-- store: duckdb``) asked for on PostgreSQL.
+        A DuckDB-only query (its file says ``-- store: duckdb``) asked for on PostgreSQL, or a
+        PostgreSQL-only one (``-- store: postgres``) on DuckDB.
     """
     text = _text_of(name)
     if store == POSTGRES:
@@ -631,6 +648,8 @@ def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
             raise KeyError(f"query {name} is for DuckDB only (its file says -- store: duckdb)")
         if hasattr(_queries(), name + VARIANT):
             text = _text_of(name + VARIANT)
+    elif name in postgres_only():
+        raise KeyError(f"query {name} is for PostgreSQL only (its file says -- store: postgres)")
     return text, parameters(text)
 
 

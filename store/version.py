@@ -210,7 +210,8 @@ def part(name: str) -> str | None:
 
     if name in UNVERSIONED_STATEMENTS:
         return None
-    tables = written_tables(db.sql(name)[0]) - BOOKKEEPING - VERSION_TABLES
+    text = db.sql(name, db.POSTGRES if name in db.postgres_only() else db.DUCKDB)[0]
+    tables = written_tables(text) - BOOKKEEPING - VERSION_TABLES
     if not tables:
         return None
     visit_tables = VISIT_TABLES | ({"households"} if name in LAST_HOME_STATEMENTS else set())
