@@ -1033,22 +1033,30 @@ class PgConnection:
         replica = self._pg.replica()
         return self if replica is None else PgConnection(self._pg, root=False, reader=replica)
 
-    def execute(self, query: str, parameters: Any = None) -> Result:
+    def execute(self, query: str | pgsql.Composable, parameters: Any = None) -> Result:
         """Run SQL written for DuckDB's parameter style: ``$name`` with a dict, ``?`` with a list.
 
         Parameters
         ----------
-        query : str
-            The SQL.
+        query : str or psycopg.sql.Composable
+            The SQL; a statement composed with :mod:`psycopg.sql` (names from the catalogs,
+            store/transfer.py) takes no parameters.
         parameters : dict or list, optional
             Its parameters.
 
         Returns
         -------
         Result
+
+        Raises
+        ------
+        TypeError
+            Parameters given with a composed statement.
         """
         if parameters is None or (isinstance(parameters, (dict, list, tuple)) and len(parameters) == 0):
             return self._run(query, None)
+        if not isinstance(query, str):
+            raise TypeError("a composed statement takes no parameters")
         return self._run(placeholders(query), parameters)
 
     def run_named(self, name: str, text: str, params: dict[str, Any], retry: bool) -> Result:
@@ -1200,12 +1208,12 @@ class PgConnection:
                 raise explain(e, self._pg.info) from None
             raise
 
-    def copy_csv(self, statement: str, path: Path) -> None:
+    def copy_csv(self, statement: str | pgsql.Composable, path: Path) -> None:
         """Run ``COPY … FROM STDIN`` fed with a file (store/transfer.py).
 
         Parameters
         ----------
-        statement : str
+        statement : str or psycopg.sql.Composable
             The COPY statement.
         path : pathlib.Path
             The file (in the statement's format).
