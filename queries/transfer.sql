@@ -31,3 +31,36 @@ GROUP BY hid
 -- name: households_hid_range
 -- The households' first and last hid (store/transfer.py cuts visit_days_for_copy into slices of them).
 SELECT min(hid) AS first_hid, max(hid) AS last_hid FROM households
+
+-- name: copy_tables
+-- The file's tables that copy-to copies, by name: all but schema_version (each store keeps its own).
+SELECT table_name
+FROM information_schema.tables
+WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'
+ORDER BY table_name
+
+-- name: copy_columns
+-- The columns of the file's table $table and their DuckDB types (BLOB, VARCHAR[], …), in their order.
+SELECT column_name, data_type
+FROM information_schema.columns
+WHERE table_name = $table AND table_schema = 'main'
+ORDER BY ordinal_position
+
+-- name: copy_row_count
+-- The rows of the file's table $table (query_table reads the table of that name).
+SELECT count(*) AS n FROM query_table($table)
+
+-- name: copy_bytea_macro!
+-- copy_bytea(b): a BLOB (the areas' WKB geometry) in PostgreSQL's text form of a bytea, hex: \x0101…
+-- (NULL stays NULL). store/transfer.py writes every BLOB column through it.
+CREATE OR REPLACE TEMP MACRO copy_bytea(b) AS CASE WHEN b IS NULL THEN NULL ELSE '\x' || lower(hex(b)) END
+
+-- name: copy_array_macro!
+-- copy_array(l): a list (VARCHAR[]: tags, scopes) in PostgreSQL's text form of an array, {"a","b"}:
+-- every element quoted, its \ and " escaped with a \, a NULL element written NULL, an empty list {}
+-- (a NULL list stays NULL). store/transfer.py writes every list column through it.
+CREATE OR REPLACE TEMP MACRO copy_array(l) AS
+CASE WHEN l IS NULL THEN NULL
+     ELSE '{' || coalesce(array_to_string(list_transform(l, x -> CASE WHEN x IS NULL THEN 'NULL'
+          ELSE '"' || replace(replace(CAST(x AS VARCHAR), '\', '\\'), '"', '\"') || '"' END), ','), '') || '}'
+END

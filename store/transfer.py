@@ -48,36 +48,27 @@ from typing import Any, Callable
 
 import duckdb
 import pyarrow as pa
+from psycopg import sql
 
 from store import db
 
 
 def _columns(duck: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return [
-        (r[0], r[1])
-        for r in duck.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "AND table_schema = 'main' ORDER BY ordinal_position",
-            [table],
-        ).fetchall()
-    ]
+    return [(r[0], r[1]) for r in db.execute(duck, "copy_columns", table=table).fetchall()]
 
 
 def _tables(duck: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0]
-        for r in duck.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-            "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name"
-        ).fetchall()
-    ]
+    return [r[0] for r in db.execute(duck, "copy_tables").fetchall()]
 
 
-def _expr(column: str, dtype: str) -> str:
+def _expr(table: str, column: str, dtype: str) -> duckdb.Expression:
     r"""A DuckDB expression giving the column in PostgreSQL's text form (CSV).
 
     Parameters
     ----------
+    table : str
+        The table's name (its relation's alias: the column is named with it, so that DuckDB reads
+        the column's name as it is rather than as a qualified name).
     column : str
         The column's name.
     dtype : str
@@ -85,33 +76,19 @@ def _expr(column: str, dtype: str) -> str:
 
     Returns
     -------
-    str
-        SQL for DuckDB: BLOBs as bytea hex (``\x…``), lists as ``{"a","b"}``, anything else as it is.
+    duckdb.Expression
+        BLOBs as bytea hex (``\x…``), lists as ``{"a","b"}`` (the macros ``copy_bytea`` and
+        ``copy_array`` of queries/transfer.sql), anything else as it is; named as the column.
     """
-    q = '"' + column.replace('"', '""') + '"'
+    col = duckdb.ColumnExpression(table, column)
     if dtype == "BLOB":
-        return f"CASE WHEN {q} IS NULL THEN NULL ELSE '\\x' || lower(hex({q})) END"
-    if dtype.endswith("[]"):  # {"a","b"}: every element quoted, \ and " escaped
-        return (
-            f"CASE WHEN {q} IS NULL THEN NULL ELSE '{{' || coalesce(array_to_string(list_transform({q}, "
-            f"x -> CASE WHEN x IS NULL THEN 'NULL' ELSE '\"' || replace(replace(CAST(x AS VARCHAR), '\\', '\\\\'), "
-            f"'\"', '\\\"') || '\"' END), ','), '') || '}}' END"
-        )
-    return q
+        return duckdb.FunctionExpression("copy_bytea", col).alias(column)
+    if dtype.endswith("[]"):
+        return duckdb.FunctionExpression("copy_array", col).alias(column)
+    return col
 
 
-# the indexes of a table, with the key constraint each one backs (NULL for a plain index)
-_INDEXES = """
-SELECT CAST(CAST(i.indexrelid AS regclass) AS VARCHAR) AS index_name, pg_get_indexdef(i.indexrelid) AS index_def,
-       c.conname AS constraint_name, pg_get_constraintdef(c.oid) AS constraint_def
-FROM pg_index i
-LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')
-WHERE i.indrelid = CAST(CAST($table AS VARCHAR) AS regclass)
-ORDER BY i.indexrelid
-"""
-
-
-def _drop_indexes(pg: Any, table: str) -> list[str]:
+def _drop_indexes(pg: Any, table: str) -> list[sql.Composable]:
     """Drop the indexes and key constraints of a PostgreSQL table (inside the copy's transaction).
 
     Parameters
@@ -123,20 +100,69 @@ def _drop_indexes(pg: Any, table: str) -> list[str]:
 
     Returns
     -------
-    list of str
+    list of psycopg.sql.Composable
         The statements that build them again, in their order of creation.
     """
-    rebuild = []
-    q = '"' + table.replace('"', '""') + '"'
-    for index_name, index_def, constraint, constraint_def in pg.execute(_INDEXES, {"table": q}).fetchall():
+    rebuild: list[sql.Composable] = []
+    for schema, index, index_def, constraint, constraint_def in db.execute(pg, "copy_indexes", table=table).fetchall():
+        # index_def and constraint_def are SQL that PostgreSQL itself wrote (pg_get_indexdef,
+        # pg_get_constraintdef): run as they are, the names around them composed
         if constraint is not None:
-            name = '"' + constraint.replace('"', '""') + '"'
-            pg.execute(f"ALTER TABLE {q} DROP CONSTRAINT {name}")
-            rebuild.append(f"ALTER TABLE {q} ADD CONSTRAINT {name} {constraint_def}")
+            pg.execute(
+                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.Identifier(table), sql.Identifier(constraint))
+            )
+            rebuild.append(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                    sql.Identifier(table), sql.Identifier(constraint), sql.SQL(constraint_def)
+                )
+            )
         else:
-            pg.execute(f"DROP INDEX {index_name}")  # regclass text: already quoted where needed
-            rebuild.append(index_def)
+            pg.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, index)))
+            rebuild.append(sql.SQL(index_def))
     return rebuild
+
+
+def _trigger(pg: Any, table: str, trigger: str, on: bool) -> None:
+    """Switch a trigger of a PostgreSQL table on or off (inside the copy's transaction)."""
+    statement = "ALTER TABLE {} ENABLE TRIGGER {}" if on else "ALTER TABLE {} DISABLE TRIGGER {}"
+    pg.execute(sql.SQL(statement).format(sql.Identifier(table), sql.Identifier(trigger)))
+
+
+def _export(duck: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str]], path: Path) -> list[str]:
+    """Write a table of the DuckDB store to a CSV file in PostgreSQL's text forms.
+
+    Through DuckDB's relational API (the CSV writer of its ``COPY … TO``): no header, NULL as an
+    empty field (an empty string as ``""``). The households come with their visited days
+    (:data:`_DAY_COLUMNS`, 0018) and in the order of their grids.
+
+    Parameters
+    ----------
+    duck : a DuckDB store, with the macros of ``copy_bytea_macro`` and ``copy_array_macro``.
+    table : str
+        The table's name.
+    cols : list of (str, str)
+        Its columns and their DuckDB types (:func:`_columns`).
+    path : pathlib.Path
+        The file written.
+
+    Returns
+    -------
+    list of str
+        The names of the columns written, in their order.
+    """
+    rel = duck.table(table)
+    exprs = [_expr(table, c, t) for c, t in cols]
+    names = [c for c, _ in cols]
+    if table == "households":  # with their visited days (0018), in the order of their grids
+        days = duck.from_arrow(_visit_days(duck)).set_alias("visit_days_for_copy")
+        rel = rel.join(days, "hid", how="left")
+        exprs += [duckdb.ColumnExpression("visit_days_for_copy", c) for c in _DAY_COLUMNS]
+        names.extend(_DAY_COLUMNS)
+        rel = rel.project(*exprs).sort(*(duckdb.ColumnExpression(c) for c in ("grid_code", "status", "hid")))
+    else:
+        rel = rel.project(*exprs)
+    rel.write_csv(str(path), header=False, na_rep="")
+    return names
 
 
 #: Migration 0018's visited days per kind of visit: PostgreSQL's columns of households, copied from
@@ -211,31 +237,28 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="lianxin-copy-") as tmp, db.transaction(pg):
-        # the COMMIT waits for its WAL to be on disk even where synchronous_commit is off (the
-        # throwaway clusters): until then VACUUM may not mark the copied rows visible to all, and
-        # the reports' index-only scans would read the table itself (relallvisible 0)
-        pg.execute("SET LOCAL synchronous_commit = on")
+        # the COMMIT waits for its WAL to be on disk (why: queries/transfer_postgres.sql)
+        db.execute(pg, "copy_commit_synchronously")
+        db.execute(duck, "copy_bytea_macro")
+        db.execute(duck, "copy_array_macro")
         for table, trigger in _TALLY_TRIGGERS:
-            pg.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+            _trigger(pg, table, trigger, on=False)
         for table in _tables(duck):
-            cols = _columns(duck, table)
             f = Path(tmp) / f"{table}.csv"
-            select = ", ".join(_expr(c, t) for c, t in cols)
-            source = f'"{table}"'
-            if table == "households":  # with their visited days (0018), in the order of their grids
-                cols += [(c, "VARCHAR") for c in _DAY_COLUMNS]
-                select += ", " + ", ".join(f"d.{c}" for c in _DAY_COLUMNS)
-                duck.register("visit_days_for_copy", _visit_days(duck))
-                source = "households LEFT JOIN visit_days_for_copy d USING (hid) ORDER BY grid_code, status, hid"
-            duck.execute(f"COPY (SELECT {select} FROM {source}) TO '{f}' (FORMAT csv, HEADER false, NULL '')")
-            names = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in cols)
+            names = _export(duck, table, _columns(duck, table), f)
             rebuild = _drop_indexes(pg, table)
-            pg.execute(f'TRUNCATE "{table}"')  # FREEZE needs the table emptied in this transaction
+            # FREEZE needs the table emptied in this transaction
+            pg.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(table)))
             if table == "visits":  # their days came with the households
-                pg.execute("ALTER TABLE visits DISABLE TRIGGER visit_days_insert")
+                _trigger(pg, "visits", "visit_days_insert", on=False)
             if table == "households":  # their gaps between home visits (0030) counted once after
-                pg.execute("ALTER TABLE households DISABLE TRIGGER household_home_gaps_insert")
-            pg.copy_csv(f"COPY \"{table}\" ({names}) FROM STDIN (FORMAT csv, NULL '', FREEZE)", f)
+                _trigger(pg, "households", "household_home_gaps_insert", on=False)
+            pg.copy_csv(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, NULL '', FREEZE)").format(
+                    sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names))
+                ),
+                f,
+            )
             f.unlink()
             # built again right after the table's COPY (a duplicate key fails here, and rolls
             # everything back), before the next table: its row triggers may look this one up
@@ -243,27 +266,21 @@ def copy_store(duck: duckdb.DuckDBPyConnection, pg: Any, log: Callable[[str], No
             for statement in rebuild:
                 pg.execute(statement)
             if table == "visits":
-                pg.execute("ALTER TABLE visits ENABLE TRIGGER visit_days_insert")
+                _trigger(pg, "visits", "visit_days_insert", on=True)
             if table == "households":
-                duck.unregister("visit_days_for_copy")
-                pg.execute("ALTER TABLE households ENABLE TRIGGER household_home_gaps_insert")
+                _trigger(pg, "households", "household_home_gaps_insert", on=True)
                 gaps_rebuild = _drop_indexes(pg, "household_home_gaps")
-                pg.execute("SELECT household_home_gaps_fill()")
+                db.execute(pg, "copy_home_gaps_fill")
                 for statement in gaps_rebuild:
                     pg.execute(statement)
-            out[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            out[table] = db.execute(duck, "copy_row_count", table=table).fetchone()[0]
             log(f"  {table}: {out[table]:,} rows, indexes and keys built ({time.perf_counter() - t0:.0f} s)")
-        for seq, table, col in (
-            ("visits_seq", "visits", "id"),
-            ("staff_grids_seq", "staff_grids", "id"),
-            ("audit_seq", "audit_log", "id"),
-            ("households_hid_seq", "households", "hid"),
-        ):
-            pg.execute(f"SELECT setval('{seq}', coalesce((SELECT max({col}) FROM {table}), 0) + 1, false)")
+        db.execute(pg, "copy_sequences_past_keys")
         for table, trigger in _TALLY_TRIGGERS:
-            pg.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-        pg.execute("SELECT staff_week_tallies_fill()")
-    # statistics, and the visibility map the index-only scans need (every page frozen)
+            _trigger(pg, table, trigger, on=True)
+        db.execute(pg, "copy_staff_week_tallies_fill")
+    # statistics, and the visibility map the index-only scans need (every page frozen); a fixed
+    # statement, not a named query: VACUUM cannot be prepared (tests/test_stores.py prepares them all)
     pg.execute("VACUUM (FREEZE, ANALYZE)")
     log(f"  analysed ({time.perf_counter() - t0:.0f} s)")
     out["seconds"] = time.perf_counter() - t0
