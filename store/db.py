@@ -490,35 +490,28 @@ def _queries() -> Any:
     return aiosql.from_path(QUERIES, "duckdb", mandatory_parameters=False)
 
 
-def _marked(store: str) -> frozenset[str]:
+@lru_cache(maxsize=None)
+def only_for(store: str) -> frozenset[str]:
+    """Names of the queries in files marked ``-- store: <store>``: statements for that store only.
+
+    E.g. the benchmark's data generator (``-- store: duckdb``), copy-to's reads of PostgreSQL's
+    catalogs (``-- store: postgres``).
+
+    Parameters
+    ----------
+    store : str
+        :data:`DUCKDB` or :data:`POSTGRES`.
+
+    Returns
+    -------
+    frozenset of str
+    """
     out: set[str] = set()
     for f in QUERIES.glob("*.sql"):
         text = f.read_text(encoding="utf-8")
         if text.startswith(f"-- store: {store}"):
             out.update(re.findall(r"^--\s*name:\s*([A-Za-z_]\w*)", text, flags=re.M))
     return frozenset(out)
-
-
-@lru_cache(maxsize=1)
-def duckdb_only() -> frozenset[str]:
-    """Names of the queries in files marked ``-- store: duckdb`` (e.g. the benchmark's data generator).
-
-    Returns
-    -------
-    frozenset of str
-    """
-    return _marked(DUCKDB)
-
-
-@lru_cache(maxsize=1)
-def postgres_only() -> frozenset[str]:
-    """Names of the queries in files marked ``-- store: postgres`` (e.g. copy-to's catalog reads).
-
-    Returns
-    -------
-    frozenset of str
-    """
-    return _marked(POSTGRES)
 
 
 def query_names() -> list[str]:
@@ -644,11 +637,11 @@ def sql(name: str, store: str = DUCKDB) -> tuple[str, tuple[str, ...]]:
     """
     text = _text_of(name)
     if store == POSTGRES:
-        if name in duckdb_only():
+        if name in only_for(DUCKDB):
             raise KeyError(f"query {name} is for DuckDB only (its file says -- store: duckdb)")
         if hasattr(_queries(), name + VARIANT):
             text = _text_of(name + VARIANT)
-    elif name in postgres_only():
+    elif name in only_for(POSTGRES):
         raise KeyError(f"query {name} is for PostgreSQL only (its file says -- store: postgres)")
     return text, parameters(text)
 

@@ -210,7 +210,7 @@ def part(name: str) -> str | None:
 
     if name in UNVERSIONED_STATEMENTS:
         return None
-    text = db.sql(name, db.POSTGRES if name in db.postgres_only() else db.DUCKDB)[0]
+    text = db.sql(name, db.POSTGRES if name in db.only_for(db.POSTGRES) else db.DUCKDB)[0]
     tables = written_tables(text) - BOOKKEEPING - VERSION_TABLES
     if not tables:
         return None

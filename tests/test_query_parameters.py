@@ -51,7 +51,7 @@ def queries_dir(tmp_path, monkeypatch):
     folder = tmp_path / "queries"
     folder.mkdir()
     (folder / "grids.sql").write_text(GRIDS_OF, encoding="utf-8")
-    caches = (db._queries, db.sql, db.duckdb_only, db.postgres_only)
+    caches = (db._queries, db.sql, db.only_for)
     for c in caches:
         c.cache_clear()
     monkeypatch.setattr(db, "QUERIES", folder)

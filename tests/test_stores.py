@@ -248,7 +248,7 @@ def test_every_named_query_has_a_form_this_store_can_prepare(tmp_path):
         for name, shapes in frames.items():
             con.register(name, shapes[0])
         for name in db.query_names():
-            if name in (db.duckdb_only() if store == db.POSTGRES else db.postgres_only()):
+            if name in db.only_for(db.DUCKDB if store == db.POSTGRES else db.POSTGRES):
                 continue
             text, _ = db.sql(name, store)
             used = [n for n in frames if re.search(rf"\b{n}\b", text)]
