@@ -81,6 +81,12 @@ def test_the_copy_holds_every_row_and_the_migrated_schema(tmp_path, monkeypatch)
     # phone calls to H09 on three days running, a day off, one more (and a second call on one day)
     for staff, day in (("S3", 2), ("S3", 3), ("S1", 3), ("S3", 4), ("S3", 6)):
         F.add_visit(duck, "H09", staff, dt.date(2026, 11, day), kind="phone")
+    # what the CSV and PostgreSQL's text of an array must carry as it is: quotes, a backslash, a
+    # comma, a newline, a NULL element, an empty string (not NULL) in a list and in a text column
+    duck.execute(
+        "UPDATE households SET tags = ?, address = ?, phone = '' WHERE code = 'H01'",
+        [['say "hi"', "back\\slash", "a, b", "", None, "NULL"], 'line one\nline "two", \\ three'],
+    )
     fresh = db.connect(F.new_db(tmp_path, "fresh"))  # migrated, never loaded
     pg = db.connect(F.new_db(tmp_path, "moved"))
     try:
