@@ -13,6 +13,13 @@ from their own definitions (one sorted build each instead of 60M single-row inde
 scale), the sequences moved past the copied keys and the tables analysed. A failure anywhere rolls
 all of it back: the DDL is transactional.
 
+No SQL is built from strings here: the fixed statements are named ones (queries/transfer.sql for the
+file, queries/transfer_postgres.sql for the server); DuckDB writes each CSV through its relational
+API (the macros ``copy_bytea`` and ``copy_array`` give the text forms); the PostgreSQL statements
+that name a table, column, index, constraint or trigger read from the catalogs are composed with
+:mod:`psycopg.sql` — with the definitions ``pg_get_indexdef``/``pg_get_constraintdef`` wrote run as
+PostgreSQL wrote them.
+
 Triggers stay on. Migration 0013's household tallies are kept by statement triggers (one firing per
 statement, over all the rows it wrote): the COPY of the households fires them once, and they add the
 tallies of all the copied households in one grouped insert — the tallies the triggers themselves
