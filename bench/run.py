@@ -246,11 +246,42 @@ def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str,
     ] + _other_coverage(d1)
 
 
+def _whole_period(kind: str, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The latest whole calendar week (ISO, Monday–Sunday), month or quarter ending on or before ``last``.
+
+    The shapes of the sidebar's presets (ui.common.period_range); a range in the past is one the user
+    picks as a custom period (every preset ends today).
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date)
+        First and last day, both included.
+
+    Examples
+    --------
+    >>> _whole_period("week", dt.date(2026, 10, 27)), _whole_period("quarter", dt.date(2026, 10, 27))[0]
+    ((datetime.date(2026, 10, 19), datetime.date(2026, 10, 25)), datetime.date(2026, 7, 1))
+    """
+    if kind == "week":
+        end = last - dt.timedelta(days=(last.weekday() + 1) % 7)  # the Sunday on or before
+        return end - dt.timedelta(days=6), end
+    months = {"month": 1, "quarter": 3}[kind]
+    nxt = last + dt.timedelta(days=1)
+    # the period before the one holding the next day ends on or before ``last`` (on it at a period's end)
+    end = dt.date(nxt.year, nxt.month - (nxt.month - 1) % months, 1) - dt.timedelta(days=1)
+    return dt.date(end.year, end.month - months + 1, 1), end
+
+
 def _other_coverage(d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame]]]:
     """Coverage of other kinds of visit and of ranges ending in the past (the app's stores only).
 
     The ranges and kinds the PostgreSQL store answers without its household tallies
-    (store/migrations/0013, 0018, 0020); the pandas and PostGIS columns are not timed for them.
+    (store/migrations/0013, 0018, 0020, 0030); the pandas and PostGIS columns are not timed for them.
+    Past ranges are whole calendar weeks, months and quarters (the shapes of the sidebar's periods,
+    picked as a custom period): home visits alone ending 30 days or more before ``d1`` — a week, a
+    month and a quarter, which the PostgreSQL store answers from every household's days (0018) while
+    0030's gaps would contain more than ``PAST_HOME_GAPS_SHARE`` of the households, and a year, from
+    the gaps — and other kinds ending 60 days or more before.
 
     Returns
     -------
@@ -260,6 +291,13 @@ def _other_coverage(d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame
     from analytics import reports
 
     month, past = d1 - dt.timedelta(days=29), (d1 - dt.timedelta(days=424), d1 - dt.timedelta(days=60))
+    ago30, ago60 = d1 - dt.timedelta(days=30), d1 - dt.timedelta(days=60)
+    week30, month30, quarter30 = (_whole_period(k, ago30) for k in ("week", "month", "quarter"))
+    month60, quarter60 = (_whole_period(k, ago60) for k in ("month", "quarter"))
+
+    def span(r: tuple[dt.date, dt.date]) -> str:
+        return f"{r[0].isoformat()} – {r[1].isoformat()}"
+
     return [
         (
             "coverage, grid level, home + phone, last 30 days",
@@ -274,6 +312,23 @@ def _other_coverage(d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame
             lambda c: reports.coverage(c, "village", d1 - dt.timedelta(days=364), d1, ("phone",)),
         ),
         ("coverage, grid level, a year ending 60 days ago", lambda c: reports.coverage(c, "grid", *past)),
+        (f"coverage, grid level, home, a past week ({span(week30)})", lambda c: reports.coverage(c, "grid", *week30)),
+        (
+            f"coverage, grid level, home, a past month ({span(month30)})",
+            lambda c: reports.coverage(c, "grid", *month30),
+        ),
+        (
+            f"coverage, grid level, home, a past quarter ({span(quarter30)})",
+            lambda c: reports.coverage(c, "grid", *quarter30),
+        ),
+        (
+            f"coverage, village level, phone only, a past month ({span(month60)})",
+            lambda c: reports.coverage(c, "village", *month60, ("phone",)),
+        ),
+        (
+            f"coverage, grid level, home + phone, a past quarter ({span(quarter60)})",
+            lambda c: reports.coverage(c, "grid", *quarter60, ("home", "phone")),
+        ),
     ]
 
 

@@ -114,7 +114,8 @@ def test_small_scale_on_the_postgresql_store_agrees(tmp_path):
     )
     impls = {r.impl for r in res.rows}
     assert {"DuckDB", "PostgreSQL store", "DuckDB over PostgreSQL"} <= impls
-    # the six reports, and four coverages of other kinds and past ranges (bench.run._other_coverage)
-    assert sum("= the PostgreSQL store" in c for c in res.checks) == 10
+    # the six reports, and nine coverages of other kinds and past ranges (bench.run._other_coverage:
+    # four over a year or to today, five over a past week, month or quarter)
+    assert sum("= the PostgreSQL store" in c for c in res.checks) == 15
     assert all("pg_min_ms" in p for p in res.pages)
     assert "| operation | DuckDB (app) | PostgreSQL store (app) |" in out.read_text(encoding="utf-8")
