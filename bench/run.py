@@ -249,8 +249,8 @@ def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str,
 def _whole_period(kind: str, last: dt.date) -> tuple[dt.date, dt.date]:
     """The latest whole calendar week (ISO, Monday–Sunday), month or quarter ending on or before ``last``.
 
-    The shapes of the sidebar's presets (ui.common.period_range); a range in the past is one the user
-    picks as a custom period (every preset ends today).
+    The sidebar's presets, as ui.common.period_range defines them; a range in the past is one the
+    user picks as a custom period (every preset ends today).
 
     Returns
     -------
@@ -262,14 +262,12 @@ def _whole_period(kind: str, last: dt.date) -> tuple[dt.date, dt.date]:
     >>> _whole_period("week", dt.date(2026, 10, 27)), _whole_period("quarter", dt.date(2026, 10, 27))[0]
     ((datetime.date(2026, 10, 19), datetime.date(2026, 10, 25)), datetime.date(2026, 7, 1))
     """
-    if kind == "week":
-        end = last - dt.timedelta(days=(last.weekday() + 1) % 7)  # the Sunday on or before
-        return end - dt.timedelta(days=6), end
-    months = {"month": 1, "quarter": 3}[kind]
-    nxt = last + dt.timedelta(days=1)
-    # the period before the one holding the next day ends on or before ``last`` (on it at a period's end)
-    end = dt.date(nxt.year, nxt.month - (nxt.month - 1) % months, 1) - dt.timedelta(days=1)
-    return dt.date(end.year, end.month - months + 1, 1), end
+    from ui.common import period_range
+
+    start, end = period_range(kind, last)
+    if end > last:  # the period holding ``last`` is not over by then: the one before it
+        start, end = period_range(kind, start - dt.timedelta(days=1))
+    return start, end
 
 
 def _other_coverage(d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame]]]:
