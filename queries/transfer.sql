@@ -15,17 +15,17 @@
 -- with a visit among the households first_hid … last_hid: store/transfer.py reads them a slice of
 -- households at a time (all 10M at once took more than 4 GB here too) and joins them to the
 -- households it copies.
+WITH days AS (   -- each visit's day as a range: [day, the day after)
+    SELECT hid, kind, '[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')' AS day
+    FROM visits
+    WHERE hid BETWEEN $first_hid AND $last_hid
+)
 SELECT hid,
-       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
-              FILTER (WHERE kind = 'home') || '}' AS home_days,
-       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
-              FILTER (WHERE kind = 'phone') || '}' AS phone_days,
-       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
-              FILTER (WHERE kind = 'meeting') || '}' AS meeting_days,
-       '{' || string_agg('[' || CAST(visited_on AS VARCHAR) || ',' || CAST(visited_on + 1 AS VARCHAR) || ')', ',')
-              FILTER (WHERE kind = 'reception') || '}' AS reception_days
-FROM visits
-WHERE hid BETWEEN $first_hid AND $last_hid
+       '{' || string_agg(day, ',') FILTER (WHERE kind = 'home') || '}' AS home_days,
+       '{' || string_agg(day, ',') FILTER (WHERE kind = 'phone') || '}' AS phone_days,
+       '{' || string_agg(day, ',') FILTER (WHERE kind = 'meeting') || '}' AS meeting_days,
+       '{' || string_agg(day, ',') FILTER (WHERE kind = 'reception') || '}' AS reception_days
+FROM days
 GROUP BY hid
 
 -- name: households_hid_range
