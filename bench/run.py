@@ -249,7 +249,7 @@ def _app_calls(prm: dict[str, Any], d0: dt.date, d1: dt.date) -> list[tuple[str,
 def _whole_period(kind: str, last: dt.date) -> tuple[dt.date, dt.date]:
     """The latest whole calendar week (ISO, Monday–Sunday), month or quarter ending on or before ``last``.
 
-    The sidebar's presets, as ui.common.period_range defines them; a range in the past is one the
+    The sidebar's presets, as analytics.calendar.period_range defines them; a range in the past is one the
     user picks as a custom period (every preset ends today).
 
     Returns
@@ -262,7 +262,7 @@ def _whole_period(kind: str, last: dt.date) -> tuple[dt.date, dt.date]:
     >>> _whole_period("week", dt.date(2026, 10, 27)), _whole_period("quarter", dt.date(2026, 10, 27))[0]
     ((datetime.date(2026, 10, 19), datetime.date(2026, 10, 25)), datetime.date(2026, 7, 1))
     """
-    from ui.common import period_range
+    from analytics.calendar import period_range
 
     start, end = period_range(kind, last)
     if end > last:  # the period holding ``last`` is not over by then: the one before it

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import streamlit as st
 
 from analytics import areas
+from analytics.calendar import PERIODS, period_range
 from i18n import t as _t
 from store import db
 from vocabulary.areas import LEVELS
@@ -790,52 +791,7 @@ def children(area: Area) -> pd.DataFrame | None:
 
 # ----------------------------------------------------------------------------- period selection
 
-PERIODS = ("week", "month", "quarter", "year", "last_days", "custom")
-
-
-def period_range(
-    kind: str, ref: dt.date, custom: tuple[dt.date, dt.date] | None = None, days: int = 182
-) -> tuple[dt.date, dt.date]:
-    """The date range of a period preset around ``ref`` (today).
-
-    Parameters
-    ----------
-    kind : str
-        One of :data:`PERIODS`.
-    ref : datetime.date
-        The reference day (today).
-    custom : tuple of (datetime.date, datetime.date), optional
-        The range of ``kind == "custom"``.
-    days : int, default 182
-        The length of ``"last_days"``, in days.
-
-    Returns
-    -------
-    tuple of (datetime.date, datetime.date)
-        First and last day, both included: the calendar week (Monday–Sunday), month, quarter or year
-        holding ``ref``; the ``days`` days ending at ``ref``; else ``custom``, or 1 January to ``ref``
-        when no custom range is given.
-    """
-    if kind == "week":
-        start = ref - dt.timedelta(days=ref.weekday())
-        return start, start + dt.timedelta(days=6)
-    if kind == "month":
-        start = ref.replace(day=1)
-        nxt = (start + dt.timedelta(days=32)).replace(day=1)
-        return start, nxt - dt.timedelta(days=1)
-    if kind == "quarter":
-        q0 = 3 * ((ref.month - 1) // 3) + 1
-        start = ref.replace(month=q0, day=1)
-        end_month = q0 + 2
-        nxt = dt.date(ref.year + (end_month == 12), end_month % 12 + 1, 1)
-        return start, nxt - dt.timedelta(days=1)
-    if kind == "year":
-        return dt.date(ref.year, 1, 1), dt.date(ref.year, 12, 31)
-    if kind == "last_days":
-        return ref - dt.timedelta(days=days - 1), ref
-    if custom:
-        return custom
-    return dt.date(ref.year, 1, 1), ref
+# PERIODS and period_range: the calendar periods, defined with the calendar (analytics/calendar.py)
 
 
 def selected_period() -> tuple[dt.date, dt.date]:
