@@ -109,6 +109,11 @@ def _check_range(date_from: dt.date, date_to: dt.date) -> None:
 # store/migrations/0030_past_home_gaps.postgres.sql). Past it, reading every household's days once is
 # cheaper: a gap read from its index costs about one and a half household reads (county set, BENCHMARKS.md).
 PAST_HOME_GAPS_SHARE = 0.25
+# Past those, the households visited are counted from the gaps ending in the range (migration 0031:
+# about the range's home visits) while those gaps (estimated the same way) are at most this share of
+# the households: a gap read costs about as much as a household's days (county set, BENCHMARKS.md,
+# twenty-sixth session); past it, every household's days are read once.
+PAST_HOME_RUNS_SHARE = 1.0
 
 
 def coverage_ratio(visited: Any, households: Any) -> float | None | np.ndarray:
@@ -206,6 +211,7 @@ def coverage(
             max_hid=int(max_hid or 1),
             from_last_home=from_last_home,
             gaps_share=PAST_HOME_GAPS_SHARE,
+            runs_share=PAST_HOME_RUNS_SHARE,
         )
     return out[COVERAGE_COLUMNS]
 

@@ -96,6 +96,20 @@ home_gaps AS (
                          LIMIT (SELECT CAST(greatest(gaps, -1) AS BIGINT) / 32 + 1 FROM home_gaps_most)) sample)
                <= (SELECT gaps FROM home_gaps_most) AS used
 ),
+-- Home visits alone over a range ending before some visit, every area shown, when home_gaps is not
+-- used: the households visited are counted from the gaps ending in the range
+-- (store/migrations/0031_past_home_runs.postgres.sql) while those gaps are at most $runs_share of the
+-- households, as estimated from one household in 32 — over a short range a few of them; past that,
+-- reading each household's days once (the last arm) is cheaper. The estimate only picks the way.
+home_runs AS (
+    SELECT NOT (SELECT used FROM home_gaps) AND EXISTS (SELECT FROM home_gaps_households)
+           AND 32 * (SELECT count(*) FROM (
+                         SELECT FROM household_home_gaps x
+                         WHERE x.hid % 32 = 0 AND upper(x.gap) > $date_from::DATE AND upper(x.gap) <= $date_to::DATE
+                         LIMIT (SELECT CAST(greatest(floor($runs_share::FLOAT8 * coalesce(sum(households), 0)), -1) AS BIGINT) / 32 + 1
+                                FROM home_gaps_households)) sample)
+               <= (SELECT floor($runs_share::FLOAT8 * coalesce(sum(households), 0)) FROM home_gaps_households) AS used
+),
 by_grid AS (
     -- Home visits in a range ending on or after every last home visit ($from_last_home): added up
     -- from the tallies of the grids (household_tallies, store/migrations/0013_household_tallies.postgres.sql)
@@ -217,8 +231,36 @@ by_grid AS (
                GROUP BY x.grid_code) m ON m.grid_code = t.grid_code
     WHERE (SELECT used FROM home_gaps)
     UNION ALL
-    -- Any other range (one ending before some visit; home visits alone too, when home_gaps is not
-    -- used): each active household once, grid by grid (an
+    -- Home visits alone over a range ending before some visit, every area shown, few gaps ending in
+    -- the range (home_runs above): a grid's active households; those whose gap before the range's
+    -- first day or containing it ends within the range (0031: the first home visit in the range is
+    -- the gap's end); and those visited at home on the day before the range's first and on that first
+    -- day (one run of days across the range's start: no gap ends in it) — each household once, as the
+    -- migration shows. Three rows per grid, added up in agg.
+    SELECT t.grid_code, CAST(t.households AS BIGINT), CAST(0 AS BIGINT)
+    FROM home_gaps_households t
+    WHERE (SELECT used FROM home_runs)
+    UNION ALL
+    SELECT x.grid_code, 0, count(*)
+    FROM household_home_gaps x
+    WHERE (SELECT used FROM home_runs)
+      AND upper(x.gap) >= $date_from::DATE AND upper(x.gap) <= $date_to::DATE
+      AND coalesce(lower(x.gap), '-infinity'::DATE) <= $date_from::DATE
+    GROUP BY x.grid_code
+    UNION ALL
+    SELECT h.grid_code, 0, count(*)
+    FROM (SELECT v.hid FROM visits v
+          WHERE (SELECT used FROM home_runs) AND v.visited_on = $date_from::DATE - 1 AND v.kind = 'home'
+          INTERSECT
+          SELECT v.hid FROM visits v
+          WHERE (SELECT used FROM home_runs) AND v.visited_on = $date_from::DATE AND v.kind = 'home') across
+    CROSS JOIN LATERAL (SELECT h.grid_code FROM households h
+                        WHERE h.hid = across.hid AND h.status = 'active' AND h.grid_code IS NOT NULL
+                        LIMIT 1) h   -- one household per key (households_hid); LIMIT keeps it a lookup
+    GROUP BY h.grid_code
+    UNION ALL
+    -- Any other range (one ending before some visit; home visits alone too, when neither home_gaps
+    -- nor home_runs is used): each active household once, grid by grid (an
     -- index-only scan of households_active_days), visited when the days of one of the kinds that
     -- count meet the range (the days kept on the household per kind,
     -- store/migrations/0018_visit_days.postgres.sql). The grid is looked up under the "C" collation,
@@ -236,7 +278,7 @@ by_grid AS (
         WHERE h.status = 'active' AND h.grid_code COLLATE "C" = g.grid_code) c
     WHERE NOT $from_last_home::BOOLEAN
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
-      AND NOT (SELECT used FROM home_gaps)
+      AND NOT (SELECT used FROM home_gaps) AND NOT (SELECT used FROM home_runs)
 ),
 agg AS (
     SELECT g.area_code, CAST(sum(b.households) AS BIGINT) AS households, CAST(sum(b.visited) AS BIGINT) AS visited

@@ -220,9 +220,13 @@ def _kwargs(info: dict[str, Any], dbname: str | None = None) -> dict[str, Any]:
     kw.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     kw.setdefault("application_name", APPLICATION)
     # custom plans always: a prepared query (psycopg prepares after five runs) is planned for the
-    # parameters of each call — one grid or the whole county — not once for all of them
+    # parameters of each call — one grid or the whole county — not once for all of them.
+    # No JIT compilation: the app's statements run for tens of milliseconds, and a report's
+    # statement carries arms for every case, most skipped at run time, whose estimates still add up
+    # to the cost that decides JIT (jit_above_cost): compiling then took ~100 ms of a 30 ms report
+    # (BENCHMARKS.md, twenty-fifth and twenty-sixth sessions; PostgreSQL documentation 32.2, "When to JIT?").
     kw["options"] = (
-        kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan"
+        kw.get("options", "") + f" -c TimeZone={SESSION_TIMEZONE} -c plan_cache_mode=force_custom_plan -c jit=off"
     ).strip()
     return kw
 

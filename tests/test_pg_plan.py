@@ -33,15 +33,15 @@ def _ran(node: dict) -> list[dict]:
     return [node] + [n for child in node.get("Plans", []) for n in _ran(child)]
 
 
-def _households_read(con, **params) -> set[tuple[str, str | None]]:
-    """(node type, index) of every read of households in coverage__postgres's plan, as it ran."""
+def _households_read(con, relation: str = "households", **params) -> set[tuple[str, str | None]]:
+    """(node type, index) of every read of ``relation`` in coverage__postgres's plan, as it ran."""
     text, _ = db.sql("coverage", db.POSTGRES)
     with con.transaction():
         con.execute("SET LOCAL enable_seqscan = off")  # a tiny table is read whole otherwise
         plan = con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + text, params).fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     ran = _ran(plan[0]["Plan"])
-    return {(n["Node Type"], n.get("Index Name")) for n in ran if n.get("Relation Name") == "households"}
+    return {(n["Node Type"], n.get("Index Name")) for n in ran if n.get("Relation Name") == relation}
 
 
 @PG_ONLY
@@ -61,9 +61,47 @@ def test_a_past_range_reads_the_households_day_sets_index_alone(tiny, level, kin
         kinds=kinds,
         max_hid=int(max_hid),
         from_last_home=False,
-        gaps_share=-1.0,  # the days' way (home visits over a long range may be counted from the gaps: 0030)
+        gaps_share=-1.0,  # the days' way (home visits over a past range may be counted from the gaps: 0030, 0031)
+        runs_share=-1.0,
     )
     assert got == {("Index Only Scan", "households_active_days")}
+
+
+@PG_ONLY
+def test_a_short_past_range_of_home_visits_reads_the_gaps_ending_in_it_from_the_index_alone(tiny):
+    """Migration 0031: the households visited at home over a past range, every grid shown, are
+    counted from the gaps ending in the range — both conditions on the index's keys, no table page
+    read — and the estimate of how many there are from its sample of one household in 32."""
+    con, _ = tiny
+    max_hid, _last_home = db.execute(con, "households_max_hid").fetchone()
+    newest = con.execute("SELECT max(visited_on) FROM visits").fetchone()[0]
+    got = _households_read(
+        con,
+        relation="household_home_gaps",
+        level="grid",
+        parent=None,
+        scope=None,
+        date_from=newest - dt.timedelta(days=30),
+        date_to=newest - dt.timedelta(days=1),
+        kinds=["home"],
+        max_hid=int(max_hid),
+        from_last_home=False,
+        gaps_share=-1.0,  # not the gaps containing the range (0030)
+        runs_share=1.0,
+    )
+    assert got == {
+        ("Index Only Scan", "household_home_gaps_next"),
+        ("Index Only Scan", "household_home_gaps_next_sample"),
+        ("Index Only Scan", "household_home_gaps_sample"),  # 0030's estimate, made first
+    }
+
+
+@PG_ONLY
+def test_the_apps_connections_compile_no_statement(tiny):
+    """JIT is off on the app's connections: a report's statement holds arms for every case whose
+    estimates add up past jit_above_cost even when one arm runs (store/postgres.py)."""
+    con, _ = tiny
+    assert con.execute("SHOW jit").fetchone() == ("off",)
 
 
 @PG_ONLY

@@ -109,18 +109,34 @@ def summer(tiny_template, tmp_path_factory):
     stores.drop_db(path)
 
 
-@pytest.fixture(params=[1.0, -1.0], ids=["gaps", "days"])
-def gaps_share(request, monkeypatch):
-    """Home visits alone over a past range on PostgreSQL, counted both ways: from the gaps between
-    home visits (migration 0030; share 1: whenever every area is shown — the tiny worlds have no
-    household in the estimate's sample, hid a multiple of 32) and from each household's days (share
-    -1: never the gaps). DuckDB has one way; its answers must be the same."""
-    monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", request.param)
+# Home visits alone over a past range with every area shown, counted on PostgreSQL in three ways
+# (queries/reports.sql, coverage__postgres), each forced by its share: (gaps, runs) shares.
+PAST_HOME_WAYS = {
+    "gaps": (1.0, -1.0),  # the households not visited, from the gaps containing the range (0030)
+    "runs": (-1.0, 1.0),  # the households visited, from the gaps ending in the range (0031)
+    "days": (-1.0, -1.0),  # every household's days (0018)
+}
+
+
+def force_past_home_way(monkeypatch, way: str) -> None:
+    """Make coverage__postgres count home visits over a past range one way: a share of 1 uses the
+    way whenever every area is shown (the tiny worlds have no household in the estimates' sample,
+    hid a multiple of 32: the estimate is 0), -1 never. DuckDB has one way; its answers must be the
+    same."""
+    gaps, runs = PAST_HOME_WAYS[way]
+    monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", gaps)
+    monkeypatch.setattr(reports, "PAST_HOME_RUNS_SHARE", runs)
+
+
+@pytest.fixture(params=list(PAST_HOME_WAYS))
+def past_home_way(request, monkeypatch):
+    """Each way of counting home visits over a past range on PostgreSQL (:func:`force_past_home_way`)."""
+    force_past_home_way(monkeypatch, request.param)
     return request.param
 
 
 @pytest.mark.parametrize("known", KNOWN, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
-def test_coverage_of_past_ranges_known_answers(summer, known, gaps_share):
+def test_coverage_of_past_ranges_known_answers(summer, known, past_home_way):
     (date_from, date_to), kinds, visited = known
     got = visited_per_grid(summer, date_from, date_to, kinds)
     assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
@@ -147,7 +163,7 @@ def test_the_days_kept_are_the_visits(summer):
         assert days == ("{[2026-06-29,2026-06-30),[2026-11-17,2026-11-18)}", "{[2026-06-29,2026-06-30)}")
 
 
-def test_plain_statements_and_a_rollback_keep_the_days(tiny, gaps_share):
+def test_plain_statements_and_a_rollback_keep_the_days(tiny, past_home_way):
     """Visits written by any statement — several rows at once, a day or kind or household changed, a
     note changed, deleted — and a rolled-back write leave the coverage right and (PostgreSQL) the
     kept days a recount."""
@@ -191,6 +207,35 @@ def test_plain_statements_and_a_rollback_keep_the_days(tiny, gaps_share):
     }
 
 
+# Home visits in September, on days next to each other, and past ranges starting on them (all end
+# before the tiny world's newest visit): H04 on 09-14, 09-15 and 09-16 — a run of days across the
+# start of a range starting on 09-15 or 09-16, where no gap between its home visits ends in the range
+# (0031 counts it from the visits of the range's first day and the day before); H05 on 09-16 (the gap
+# before it ends on the first day of a range starting then); H01 on 09-20 (a range's last day).
+SEPTEMBER = [("H04", D(2026, 9, 14)), ("H04", D(2026, 9, 15)), ("H04", D(2026, 9, 16)), ("H05", D(2026, 9, 16))]
+SEPTEMBER += [("H01", D(2026, 9, 20))]
+SEPTEMBER_KNOWN = [
+    ((D(2026, 9, 15), D(2026, 9, 20)), {G111: 1, G112: 2}),  # H01 on the last day; H04 across; H05
+    ((D(2026, 9, 16), D(2026, 9, 16)), {G112: 2}),  # H04 across the start, H05 on it
+    ((D(2026, 9, 14), D(2026, 9, 14)), {G112: 1}),  # H04's first day: the gap before it ends there
+    ((D(2026, 9, 17), D(2026, 9, 19)), {}),  # after H04's run and H05, before H01
+    ((D(2026, 9, 17), D(2026, 9, 20)), {G111: 1}),  # H01
+]
+
+
+def test_home_visits_on_days_next_to_each_other_across_a_range_start(tiny, past_home_way):
+    """Home visits on following days, and ranges starting, ending and falling between them: the
+    known households visited, every way on PostgreSQL, and the plain reference's."""
+    con, _ = tiny
+    for code, day in SEPTEMBER:
+        add_visit(con, code, "S2", day, "home")
+    F.assert_visit_days_recount(con)
+    for (date_from, date_to), visited in SEPTEMBER_KNOWN:
+        got = visited_per_grid(con, date_from, date_to, ("home",))
+        assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+        assert [(g, n, v) for g, (n, v) in sorted(got.items())] == ref_coverage(con, "grid", date_from, date_to)
+
+
 # ranges ending before the newest home visit (H08's, 2026-11-23), home visits alone: one long, one
 # short, one of a single day, one before every visit
 PAST_HOME = [
@@ -201,10 +246,10 @@ PAST_HOME = [
 ]
 
 
-def test_households_going_inactive_or_moving_keep_past_home_coverage(tiny, gaps_share):
+def test_households_going_inactive_or_moving_keep_past_home_coverage(tiny, past_home_way):
     """A household going inactive, one moving to another grid, one coming back active and one added
     (with a visit) change the coverage of home visits over past ranges as the plain reference does,
-    both ways on PostgreSQL, and (PostgreSQL) the kept gaps between home visits stay a recount."""
+    every way on PostgreSQL, and (PostgreSQL) the kept gaps between home visits stay a recount."""
     con, _ = tiny
 
     def check():
@@ -325,14 +370,14 @@ def _households_worker(url: str, seed: int, n: int) -> int:
 def test_visits_and_households_written_by_several_processes_at_once(tiny, monkeypatch):
     """Two processes record and delete visits of four households while two close, reopen and move
     them: afterwards the kept days and gaps between home visits are a recount (migrations 0018,
-    0030), and the past ranges' home coverage is the plain reference's, both ways."""
+    0030), and the past ranges' home coverage is the plain reference's, every way."""
     con, url = tiny
     jobs = [(_visits_worker, 1), (_households_worker, 2), (_visits_worker, 3), (_households_worker, 4)]
     jobs.append((_visits_worker, 6))
     assert F.in_processes(con, [(f, (str(url), seed, 25)) for f, seed in jobs]) == [25] * len(jobs)
     F.assert_visit_days_recount(con)
-    for share in (1.0, -1.0):
-        monkeypatch.setattr(reports, "PAST_HOME_GAPS_SHARE", share)
+    for way in PAST_HOME_WAYS:
+        force_past_home_way(monkeypatch, way)
         for date_from, date_to in PAST_HOME:
             got = reports.coverage(con, "grid", date_from, date_to)
             assert [(r.code, int(r.households), int(r.visited)) for r in got.itertuples()] == ref_coverage(

@@ -1,0 +1,4 @@
+-- 0031: PostgreSQL only (0031_past_home_runs.postgres.sql: the gaps between home visits indexed by
+-- the day each ends, from which the coverage of home visits over a short past range counts the
+-- households visited). A DuckDB file marks the range's visits in one bitmap (queries/reports.sql,
+-- coverage): nothing changes here.
