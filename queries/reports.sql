@@ -236,17 +236,15 @@ by_grid AS (
     -- first day or containing it ends within the range (0031: the first home visit in the range is
     -- the gap's end); and those visited at home on the day before the range's first and on that first
     -- day (one run of days across the range's start: no gap ends in it) — each household once, as the
-    -- migration shows. Three rows per grid, added up in agg.
-    SELECT t.grid_code, CAST(t.households AS BIGINT), CAST(0 AS BIGINT)
+    -- migration shows. Two rows per grid, added up in agg.
+    SELECT t.grid_code, CAST(t.households AS BIGINT), CAST(coalesce(r.households, 0) AS BIGINT)
     FROM home_gaps_households t
+    LEFT JOIN (SELECT x.grid_code, count(*) AS households FROM household_home_gaps x
+               WHERE (SELECT used FROM home_runs)
+                 AND upper(x.gap) >= $date_from::DATE AND upper(x.gap) <= $date_to::DATE
+                 AND coalesce(lower(x.gap), '-infinity'::DATE) <= $date_from::DATE
+               GROUP BY x.grid_code) r ON r.grid_code = t.grid_code
     WHERE (SELECT used FROM home_runs)
-    UNION ALL
-    SELECT x.grid_code, 0, count(*)
-    FROM household_home_gaps x
-    WHERE (SELECT used FROM home_runs)
-      AND upper(x.gap) >= $date_from::DATE AND upper(x.gap) <= $date_to::DATE
-      AND coalesce(lower(x.gap), '-infinity'::DATE) <= $date_from::DATE
-    GROUP BY x.grid_code
     UNION ALL
     SELECT h.grid_code, 0, count(*)
     FROM (SELECT v.hid FROM visits v

@@ -89,10 +89,11 @@ def test_a_short_past_range_of_home_visits_reads_the_gaps_ending_in_it_from_the_
         gaps_share=-1.0,  # not the gaps containing the range (0030)
         runs_share=1.0,
     )
-    assert got == {
-        ("Index Only Scan", "household_home_gaps_next"),
-        ("Index Only Scan", "household_home_gaps_next_sample"),
-        ("Index Only Scan", "household_home_gaps_sample"),  # 0030's estimate, made first
+    assert {node for node, _index in got} == {"Index Only Scan"}
+    # (0030's estimate may read its own sample first, or not: the shares decide before it is needed)
+    assert {index for _node, index in got} - {"household_home_gaps_sample"} == {
+        "household_home_gaps_next",
+        "household_home_gaps_next_sample",
     }
 
 
