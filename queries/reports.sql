@@ -257,8 +257,29 @@ by_grid AS (
                         LIMIT 1) h   -- one household per key (households_hid); LIMIT keeps it a lookup
     GROUP BY h.grid_code
     UNION ALL
-    -- Any other range (one ending before some visit; home visits alone too, when neither home_gaps
-    -- nor home_runs is used): each active household once, grid by grid (an
+    -- One other kind alone (phone, meeting or reception) over a range ending before some visit, every
+    -- area shown: the households of each grid from its tallies, and those the kind reached on or
+    -- after the range's first day (an index range of its last days, carrying their days:
+    -- store/migrations/0032_past_one_other_kind.postgres.sql) whose days of that kind meet the range.
+    SELECT g.grid_code,
+           (SELECT coalesce(sum(t.households), 0) FROM household_tallies t WHERE t.grid_code = g.grid_code),
+           coalesce(v.households, 0)
+    FROM grids g
+    LEFT JOIN (SELECT h.grid_code, count(*) AS households FROM households h
+               WHERE h.status = 'active'
+                 AND ((list_contains($kinds::VARCHAR[], 'phone') AND h.phone_last_on >= $date_from::DATE
+                       AND h.phone_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
+                      OR (list_contains($kinds::VARCHAR[], 'meeting') AND h.meeting_last_on >= $date_from::DATE
+                          AND h.meeting_days && daterange($date_from::DATE, $date_to::DATE, '[]'))
+                      OR (list_contains($kinds::VARCHAR[], 'reception') AND h.reception_last_on >= $date_from::DATE
+                          AND h.reception_days && daterange($date_from::DATE, $date_to::DATE, '[]')))
+               GROUP BY h.grid_code) v ON v.grid_code = g.grid_code
+    WHERE cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home')
+      AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL
+      AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
+    UNION ALL
+    -- Any other range (one ending before some visit: several kinds, or one of a few areas; home
+    -- visits alone too, when neither home_gaps nor home_runs is used): each active household once, grid by grid (an
     -- index-only scan of households_active_days), visited when the days of one of the kinds that
     -- count meet the range (the days kept on the household per kind,
     -- store/migrations/0018_visit_days.postgres.sql). The grid is looked up under the "C" collation,
@@ -277,6 +298,8 @@ by_grid AS (
     WHERE NOT $from_last_home::BOOLEAN
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
       AND NOT (SELECT used FROM home_gaps) AND NOT (SELECT used FROM home_runs)
+      AND NOT (cardinality($kinds::VARCHAR[]) = 1 AND NOT list_contains($kinds::VARCHAR[], 'home')
+               AND $parent::VARCHAR IS NULL AND $scope::VARCHAR[] IS NULL)
 ),
 agg AS (
     SELECT g.area_code, CAST(sum(b.households) AS BIGINT) AS households, CAST(sum(b.visited) AS BIGINT) AS visited

@@ -20,7 +20,7 @@ import pytest
 from analytics import reports
 from store import db
 from tests import factories as F
-from tests.factories import G111, G112, G121, G211, G212, add_visit
+from tests.factories import G111, G112, G121, G211, G212, T1, V11, V12, V21, add_visit
 from tests.test_household_keys import ref_coverage
 
 D = dt.date
@@ -140,6 +140,23 @@ def test_coverage_of_past_ranges_known_answers(summer, known, past_home_way):
     (date_from, date_to), kinds, visited = known
     got = visited_per_grid(summer, date_from, date_to, kinds)
     assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+
+
+@pytest.mark.parametrize("known", KNOWN, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
+def test_past_ranges_of_a_few_areas_known_answers(summer, known):
+    """The same past ranges for one village's grids (a parent) and for one township's (a scope): on
+    PostgreSQL each grid's households' days, grid by grid — the ways of the whole county (0030–0032)
+    are for every area shown."""
+    (date_from, date_to), kinds, visited = known
+    expect = {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+
+    def rows(**where):
+        out = reports.coverage(summer, "grid", date_from, date_to, kinds=kinds, **where)
+        return {r.code: (int(r.households), int(r.visited)) for r in out.itertuples()}
+
+    for parent, grids in ((V11, (G111, G112)), (V12, (G121,)), (V21, (G211, G212))):
+        assert rows(parent=parent) == {g: expect[g] for g in grids}
+    assert rows(scope=[T1]) == {g: expect[g] for g in (G111, G112, G121)}
 
 
 @pytest.mark.parametrize("known", KNOWN_TO_NEWEST, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")

@@ -1,0 +1,4 @@
+-- 0032: PostgreSQL only (0032_past_one_other_kind.postgres.sql: the households each kind of visit
+-- other than home reached, by its last day, with their days, from which the coverage of one such kind
+-- over a past range is counted). A DuckDB file marks the range's visits in one bitmap
+-- (queries/reports.sql, coverage): nothing changes here.
