@@ -105,7 +105,7 @@ home_runs AS (
     SELECT NOT (SELECT used FROM home_gaps) AND EXISTS (SELECT FROM home_gaps_households)
            AND 32 * (SELECT count(*) FROM (
                          SELECT FROM household_home_gaps x
-                         WHERE x.hid % 32 = 0 AND upper(x.gap) > $date_from::DATE AND upper(x.gap) <= $date_to::DATE
+                         WHERE x.hid % 32 = 0 AND upper(x.gap) >= $date_from::DATE AND upper(x.gap) <= $date_to::DATE
                          LIMIT (SELECT CAST(greatest(floor($runs_share::FLOAT8 * coalesce(sum(households), 0)), -1) AS BIGINT) / 32 + 1
                                 FROM home_gaps_households)) sample)
                <= (SELECT floor($runs_share::FLOAT8 * coalesce(sum(households), 0)) FROM home_gaps_households) AS used
@@ -236,7 +236,7 @@ by_grid AS (
     -- first day or containing it ends within the range (0031: the first home visit in the range is
     -- the gap's end); and those visited at home on the day before the range's first and on that first
     -- day (one run of days across the range's start: no gap ends in it) — each household once, as the
-    -- migration shows. Two rows per grid, added up in agg.
+    -- migration shows. A grid's rows are added up in agg.
     SELECT t.grid_code, CAST(t.households AS BIGINT), CAST(coalesce(r.households, 0) AS BIGINT)
     FROM home_gaps_households t
     LEFT JOIN (SELECT x.grid_code, count(*) AS households FROM household_home_gaps x
@@ -279,8 +279,8 @@ by_grid AS (
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
     UNION ALL
     -- Any other range (one ending before some visit: several kinds, or one of a few areas; home
-    -- visits alone too, when neither home_gaps nor home_runs is used): each active household once, grid by grid (an
-    -- index-only scan of households_active_days), visited when the days of one of the kinds that
+    -- visits alone too, when neither home_gaps nor home_runs is used): each active household once,
+    -- grid by grid (an index-only scan of households_active_days), visited when the days of one of the kinds that
     -- count meet the range (the days kept on the household per kind,
     -- store/migrations/0018_visit_days.postgres.sql). The grid is looked up under the "C" collation,
     -- as that index is keyed: no other index can serve the lookup, so the plan does not change when
