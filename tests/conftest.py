@@ -19,17 +19,39 @@ _CLUSTER = None
 
 def pytest_configure(config):
     """On PostgreSQL without $LIANXIN_TEST_PG (scripts/test.sh sets it): a throwaway cluster for the session.
-    Streamlit's scan of the installed packages for components, made once per process (below)."""
+    Streamlit's scan of the installed packages for components, made once per process, and Python's
+    parser one thread at a time (below)."""
     global _CLUSTER
     from tests import stores
 
     _scan_installed_components_once()
+    _parse_python_one_thread_at_a_time()
 
     if stores.on_postgres() and not os.environ.get("LIANXIN_TEST_PG"):
         from store.cluster import Cluster
 
         _CLUSTER = Cluster()
         os.environ["LIANXIN_TEST_PG"] = _CLUSTER.url()
+
+
+def _parse_python_one_thread_at_a_time() -> None:
+    """``ast.parse`` behind one lock for the test process. CPython 3.11 keeps the depth of the AST
+    it is building in the interpreter's state, so two threads building one at once can fail with
+    ``SystemError: AST constructor recursion depth mismatch`` (python/cpython#106905): an AppTest's
+    script thread parsing a page (Streamlit's ``magic.add_magic``) while another thread — an AppTest
+    left running by a timed-out one, pytest's assertion rewriting — parses too. Seen once, in the
+    twenty-sixth session's fresh-clone run (tests/test_admin_page.py on PostgreSQL, a slow hour of
+    the machine). Parsing is pure, so one thread at a time gives the same trees."""
+    import ast
+    import threading
+
+    parse, lock = ast.parse, threading.RLock()
+
+    def parse_alone(*args, **kwargs):
+        with lock:
+            return parse(*args, **kwargs)
+
+    ast.parse = parse_alone
 
 
 def _scan_installed_components_once() -> None:
