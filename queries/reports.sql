@@ -85,8 +85,10 @@ home_gaps_households AS (   -- active households per grid, and those never visit
       AND coalesce((SELECT max(visited_on) FROM visits), $date_to::DATE) > $date_to::DATE
     GROUP BY t.grid_code
 ),
-home_gaps_most AS (   -- how many gaps may contain the range for the gaps to be used
-    SELECT floor($gaps_share::FLOAT8 * coalesce(sum(households), 0)) AS gaps FROM home_gaps_households
+home_gaps_most AS (   -- how many gaps may contain the range (home_gaps), or end in it (home_runs), for that way
+    SELECT floor($gaps_share::FLOAT8 * coalesce(sum(households), 0)) AS gaps,
+           floor($runs_share::FLOAT8 * coalesce(sum(households), 0)) AS runs
+    FROM home_gaps_households
 ),
 home_gaps AS (
     SELECT EXISTS (SELECT FROM home_gaps_households)
@@ -106,9 +108,8 @@ home_runs AS (
            AND 32 * (SELECT count(*) FROM (
                          SELECT FROM household_home_gaps x
                          WHERE x.hid % 32 = 0 AND upper(x.gap) >= $date_from::DATE AND upper(x.gap) <= $date_to::DATE
-                         LIMIT (SELECT CAST(greatest(floor($runs_share::FLOAT8 * coalesce(sum(households), 0)), -1) AS BIGINT) / 32 + 1
-                                FROM home_gaps_households)) sample)
-               <= (SELECT floor($runs_share::FLOAT8 * coalesce(sum(households), 0)) FROM home_gaps_households) AS used
+                         LIMIT (SELECT CAST(greatest(runs, -1) AS BIGINT) / 32 + 1 FROM home_gaps_most)) sample)
+               <= (SELECT runs FROM home_gaps_most) AS used
 ),
 by_grid AS (
     -- Home visits in a range ending on or after every last home visit ($from_last_home): added up
