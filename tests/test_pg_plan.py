@@ -33,7 +33,7 @@ def _ran(node: dict) -> list[dict]:
     return [node] + [n for child in node.get("Plans", []) for n in _ran(child)]
 
 
-def _households_read(con, relation: str = "households", **params) -> set[tuple[str, str | None]]:
+def _reads_of(con, relation: str = "households", **params) -> set[tuple[str, str | None]]:
     """(node type, index) of every read of ``relation`` in coverage__postgres's plan, as it ran."""
     text, _ = db.sql("coverage", db.POSTGRES)
     with con.transaction():
@@ -51,7 +51,7 @@ def test_a_past_range_reads_the_households_day_sets_index_alone(tiny, level, kin
     con, _ = tiny
     max_hid, _last_home = db.execute(con, "households_max_hid").fetchone()
     newest = con.execute("SELECT max(visited_on) FROM visits").fetchone()[0]
-    got = _households_read(
+    got = _reads_of(
         con,
         level=level,
         parent=None,
@@ -75,7 +75,7 @@ def test_a_short_past_range_of_home_visits_reads_the_gaps_ending_in_it_from_the_
     con, _ = tiny
     max_hid, _last_home = db.execute(con, "households_max_hid").fetchone()
     newest = con.execute("SELECT max(visited_on) FROM visits").fetchone()[0]
-    got = _households_read(
+    got = _reads_of(
         con,
         relation="household_home_gaps",
         level="grid",

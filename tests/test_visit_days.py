@@ -90,6 +90,12 @@ KNOWN_TO_NEWEST = [
 ]
 
 
+def expected_per_grid(visited: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """(active households, visited) of every grid of the tiny world, given the visited ones: each grid
+    has 2 active households but G212 (none)."""
+    return {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+
+
 def visited_per_grid(con, date_from: dt.date, date_to: dt.date, kinds) -> dict[str, tuple[int, int]]:
     out = reports.coverage(con, "grid", date_from, date_to, kinds=kinds)
     return {r.code: (int(r.households), int(r.visited)) for r in out.itertuples()}
@@ -139,7 +145,7 @@ def past_home_way(request, monkeypatch):
 def test_coverage_of_past_ranges_known_answers(summer, known, past_home_way):
     (date_from, date_to), kinds, visited = known
     got = visited_per_grid(summer, date_from, date_to, kinds)
-    assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+    assert got == expected_per_grid(visited)
 
 
 @pytest.mark.parametrize("known", KNOWN, ids=lambda k: f"{k[0][0]}..{k[0][1]} {'+'.join(k[1])}")
@@ -148,7 +154,7 @@ def test_past_ranges_of_a_few_areas_known_answers(summer, known):
     PostgreSQL each grid's households' days, grid by grid — the ways of the whole county (0030–0032)
     are for every area shown."""
     (date_from, date_to), kinds, visited = known
-    expect = {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+    expect = expected_per_grid(visited)
 
     def rows(**where):
         out = reports.coverage(summer, "grid", date_from, date_to, kinds=kinds, **where)
@@ -163,7 +169,7 @@ def test_past_ranges_of_a_few_areas_known_answers(summer, known):
 def test_coverage_of_ranges_to_the_newest_visit_known_answers(summer, known):
     (date_from, date_to), kinds, visited = known
     got = visited_per_grid(summer, date_from, date_to, kinds)
-    assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+    assert got == expected_per_grid(visited)
 
 
 def test_the_days_kept_are_the_visits(summer):
@@ -249,7 +255,7 @@ def test_home_visits_on_days_next_to_each_other_across_a_range_start(tiny, past_
     F.assert_visit_days_recount(con)
     for (date_from, date_to), visited in SEPTEMBER_KNOWN:
         got = visited_per_grid(con, date_from, date_to, ("home",))
-        assert got == {g: (0 if g == G212 else 2, visited.get(g, 0)) for g in (G111, G112, G121, G211, G212)}
+        assert got == expected_per_grid(visited)
         assert [(g, n, v) for g, (n, v) in sorted(got.items())] == ref_coverage(con, "grid", date_from, date_to)
 
 
