@@ -274,12 +274,12 @@ def _other_coverage(d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame
     """Coverage of other kinds of visit and of ranges ending in the past (the app's stores only).
 
     The ranges and kinds the PostgreSQL store answers without its household tallies
-    (store/migrations/0013, 0018, 0020, 0030); the pandas and PostGIS columns are not timed for them.
+    (store/migrations/0013, 0018, 0020, 0030–0032); the pandas and PostGIS columns are not timed for them.
     Past ranges are whole calendar weeks, months and quarters (the shapes of the sidebar's periods,
-    picked as a custom period): home visits alone ending 30 days or more before ``d1`` — a week, a
-    month and a quarter, which the PostgreSQL store answers from every household's days (0018) while
-    0030's gaps would contain more than ``PAST_HOME_GAPS_SHARE`` of the households, and a year, from
-    the gaps — and other kinds ending 60 days or more before.
+    picked as a custom period): home visits alone ending 30 days or more before ``d1`` — a week and a
+    month, which the PostgreSQL store counts from the gaps ending in them (0031), a quarter and a year,
+    from the gaps containing them (0030) — phone calls alone over a month (0032) and home + phone over a
+    quarter (every household's days, 0018), ending 60 days or more before.
 
     Returns
     -------
@@ -288,8 +288,8 @@ def _other_coverage(d1: dt.date) -> list[tuple[str, Callable[[Any], pd.DataFrame
     """
     from analytics import reports
 
-    month, past = d1 - dt.timedelta(days=29), (d1 - dt.timedelta(days=424), d1 - dt.timedelta(days=60))
     ago30, ago60 = d1 - dt.timedelta(days=30), d1 - dt.timedelta(days=60)
+    month, past = d1 - dt.timedelta(days=29), (d1 - dt.timedelta(days=424), ago60)
     week30, month30, quarter30 = (_whole_period(k, ago30) for k in ("week", "month", "quarter"))
     month60, quarter60 = (_whole_period(k, ago60) for k in ("month", "quarter"))
 
